@@ -1,0 +1,44 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isPaveError, type FieldError, type Problem } from '../core/problem.js';
+
+const TYPE_BASE = 'https://pave.dev/problems/';
+
+/**
+ * Every error leaves the server as an RFC 9457 problem: Pave's own errors as they are, request
+ * validation failures with one entry per field, and anything unexpected as a 500 without internals.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any type provider and logger
+export function registerProblemHandler(app: FastifyInstance<any, any, any, any, any>): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let problem: Problem;
+    if (isPaveError(error)) {
+      problem = error.problem;
+    } else if (error.validation) {
+      const errors: FieldError[] = error.validation.map(v => ({
+        pointer: `/${error.validationContext ?? 'body'}${v.instancePath}${v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : ''}`,
+        detail: v.message ?? 'is invalid',
+        rule: v.keyword,
+      }));
+      problem = {
+        type: TYPE_BASE + 'invalid-request',
+        title: 'Invalid request',
+        status: 400,
+        detail: errors.map(e => `${e.pointer} ${e.detail}`).join('; '),
+        errors,
+      };
+    } else if (error.statusCode && error.statusCode < 500) {
+      problem = { type: TYPE_BASE + 'bad-request', title: error.name === 'Error' ? 'Bad request' : error.name, status: error.statusCode, detail: error.message };
+    } else {
+      request.log.error({ err: error }, 'request failed');
+      problem = { type: TYPE_BASE + 'internal', title: 'Internal error', status: 500, detail: 'Something went wrong on the server; it has been logged.' };
+    }
+    void reply.status(problem.status).type('application/problem+json').send({ ...problem, instance: request.url });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .type('application/problem+json')
+      .send({ type: TYPE_BASE + 'not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.url.split('?')[0]}`, instance: request.url });
+  });
+}

@@ -1,0 +1,222 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Entity } from '../../core/entity.js';
+import { stringifyEntityRef } from '../../core/entity-ref.js';
+import { badRequest, notFound } from '../../core/problem.js';
+import type { CatalogService } from '../../catalog/catalog-service.js';
+import { parseOrderFields, parseOrderParams } from '../../catalog/query/order-fields.js';
+import { parseFieldsParam } from '../../catalog/query/project-fields.js';
+import { EntitySchema, PartialEntitySchema, StringList, asList, errorResponses } from '../schemas.js';
+
+const NameParams = Type.Object({ kind: Type.String(), namespace: Type.String(), name: Type.String() });
+
+/** Backstage-compatible entity routes under /api/catalog. Handlers only translate HTTP to the catalog service. */
+export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService }> = async (app, { catalog }) => {
+  app.get(
+    '/entities',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'List entities, filtered (Backstage filter syntax), with offset paging',
+        querystring: Type.Object({
+          filter: StringList,
+          fields: StringList,
+          order: StringList,
+          limit: Type.Optional(Type.Integer({ minimum: 0 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0 })),
+          after: Type.Optional(Type.String()),
+        }),
+        response: { 200: Type.Array(PartialEntitySchema), ...errorResponses(400) },
+      },
+    },
+    async request => {
+      const q = request.query;
+      // `after` is Backstage's legacy cursor for this route: an opaque offset.
+      const offset = q.after !== undefined ? decodeAfter(q.after) : q.offset;
+      return catalog.entities.list({
+        filter: asList(q.filter),
+        fields: parseFieldsParam(q.fields),
+        order: parseOrderParams(q.order),
+        limit: q.limit,
+        offset,
+      });
+    },
+  );
+
+  app.get(
+    '/entities/by-query',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Query entities with cursor pagination, ordering and a full-text filter',
+        querystring: Type.Object({
+          filter: StringList,
+          fields: StringList,
+          orderField: StringList,
+          cursor: Type.Optional(Type.String()),
+          limit: Type.Optional(Type.Integer({ minimum: 0 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0 })),
+          fullTextFilterTerm: Type.Optional(Type.String()),
+          fullTextFilterFields: StringList,
+          totalItems: Type.Optional(Type.String()),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(PartialEntitySchema),
+            totalItems: Type.Integer(),
+            pageInfo: Type.Object({ nextCursor: Type.Optional(Type.String()), prevCursor: Type.Optional(Type.String()) }),
+          }),
+          ...errorResponses(400),
+        },
+      },
+    },
+    async request => {
+      const q = request.query;
+      const term = q.fullTextFilterTerm?.trim();
+      return catalog.entities.query({
+        filter: asList(q.filter),
+        fields: parseFieldsParam(q.fields),
+        orderFields: parseOrderFields(q.orderField),
+        cursor: q.cursor,
+        limit: q.limit,
+        offset: q.offset,
+        fullText: term ? { term, fields: parseFieldsParam(q.fullTextFilterFields) } : undefined,
+      });
+    },
+  );
+
+  app.post(
+    '/entities/by-refs',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Get entities by their refs, in the order asked (null for missing)',
+        querystring: Type.Object({ fields: StringList }),
+        body: Type.Object({ entityRefs: Type.Array(Type.String(), { maxItems: 10_000 }), fields: Type.Optional(Type.Array(Type.String())) }),
+        response: { 200: Type.Object({ items: Type.Array(Type.Union([PartialEntitySchema, Type.Null()])) }), ...errorResponses(400) },
+      },
+    },
+    async request => ({
+      items: await catalog.entities.byRefs(request.body.entityRefs, request.body.fields ?? parseFieldsParam(request.query.fields)),
+    }),
+  );
+
+  app.get(
+    '/entities/by-name/:kind/:namespace/:name',
+    {
+      schema: { tags: ['catalog'], summary: 'Get one entity by kind, namespace and name', params: NameParams, response: { 200: EntitySchema, ...errorResponses(404) } },
+    },
+    async request => {
+      const ref = stringifyEntityRef(request.params);
+      const entity = await catalog.entities.byRef(ref);
+      if (!entity) throw notFound(`No entity ${ref}`);
+      return entity;
+    },
+  );
+
+  app.get(
+    '/entities/by-uid/:uid',
+    { schema: { tags: ['catalog'], summary: 'Get one entity by uid', params: Type.Object({ uid: Type.String() }), response: { 200: EntitySchema, ...errorResponses(404) } } },
+    async request => {
+      const entity = await catalog.entities.byUid(request.params.uid);
+      if (!entity) throw notFound(`No entity with uid ${request.params.uid}`);
+      return entity;
+    },
+  );
+
+  app.delete(
+    '/entities/by-uid/:uid',
+    { schema: { tags: ['catalog'], summary: 'Delete one entity (its location brings it back on refresh)', params: Type.Object({ uid: Type.String() }), response: errorResponses(404) } },
+    async (request, reply) => {
+      await catalog.deleteByUid(request.params.uid);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/entity-facets',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Counts of each value of the given fields over the filtered entities',
+        querystring: Type.Object({ facet: Type.Union([Type.Array(Type.String()), Type.String()]), filter: StringList }),
+        response: { 200: Type.Object({ facets: Type.Record(Type.String(), Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }))) }), ...errorResponses(400) },
+      },
+    },
+    async request => ({ facets: await catalog.entities.facets(asList(request.query.facet) ?? [], asList(request.query.filter)) }),
+  );
+
+  app.post(
+    '/refresh',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: "Refresh the location that produced an entity, now",
+        body: Type.Object({ entityRef: Type.String() }),
+        response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses(400, 404) },
+      },
+    },
+    async request => {
+      const summary = await catalog.refreshEntity(request.body.entityRef);
+      return { ...summary, errors: summary.errors.length };
+    },
+  );
+
+  app.post(
+    '/validate-entity',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Validate an entity without storing it',
+        body: Type.Object({ entity: Type.Unknown(), location: Type.Optional(Type.String()) }),
+        response: { 200: Type.Object({}), ...errorResponses(400) },
+      },
+    },
+    async request => {
+      const { errors } = catalog.validate(request.body.entity);
+      if (errors.length) {
+        // `name` and `message` make the body readable by Backstage's catalog client as well.
+        throw badRequest(`The entity has ${errors.length} error(s)`, errors.map(e => ({ ...e, name: 'InputError', message: `${e.pointer}: ${e.detail}` })));
+      }
+      return {};
+    },
+  );
+
+  app.get(
+    '/problems',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Ingestion problems, for one entity or location or all',
+        querystring: Type.Object({ entityRef: Type.Optional(Type.String()), locationId: Type.Optional(Type.String()) }),
+        response: { 200: Type.Object({ items: Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() }, { additionalProperties: true })) }) },
+      },
+    },
+    async request => ({ items: await catalog.locations.problems(request.query) }),
+  );
+
+  app.put(
+    '/entities/by-name/:kind/:namespace/:name',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Save an entity that is not managed by a location',
+        params: NameParams,
+        body: EntitySchema,
+        response: { 200: EntitySchema, ...errorResponses(400, 409, 422) },
+      },
+    },
+    async request => {
+      const body = request.body as Entity;
+      const ref = stringifyEntityRef(request.params);
+      const bodyRef = stringifyEntityRef({ kind: body.kind, namespace: body.metadata.namespace ?? 'default', name: body.metadata.name });
+      if (bodyRef !== ref) throw badRequest(`The body describes ${bodyRef}, not ${ref}`, [{ pointer: '/metadata/name', detail: `must match the ${ref} in the URL` }]);
+      return catalog.saveEntity(body);
+    },
+  );
+};
+
+function decodeAfter(after: string): number {
+  const offset = Number(Buffer.from(after, 'base64url').toString('utf8'));
+  if (!Number.isInteger(offset) || offset < 0) throw badRequest('Invalid after cursor', [{ pointer: '/after', detail: 'must be a cursor from a previous response' }]);
+  return offset;
+}

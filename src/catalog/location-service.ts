@@ -1,0 +1,199 @@
+import { resolve } from 'node:path';
+import type { CatalogConfig } from '../core/config.js';
+import type { Entity } from '../core/entity.js';
+import { newId } from '../core/ids.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { badRequest, conflict, notFound } from '../core/problem.js';
+import type { Store } from '../store/store.js';
+import { readLocation, LOCATION_TYPES, type IngestionProblem, type LocationSpec } from './ingest/read-location.js';
+import { applyLocationContent, type RefreshSummary } from './location-refresh.js';
+import { deleteEntities } from './entity-writer.js';
+
+export interface Location {
+  id: string;
+  type: string;
+  target: string;
+}
+
+export type LocationState = 'pending' | 'refreshing' | 'done' | 'failed';
+
+export interface LocationStatus {
+  state: LocationState;
+  lastRefreshAt?: string;
+  entityCount: number;
+  errorCount: number;
+  errors: IngestionProblem[];
+}
+
+export interface RegisterResult {
+  location: Location;
+  entities: Entity[];
+  exists: boolean;
+  errors: IngestionProblem[];
+  summary?: RefreshSummary;
+}
+
+export interface LocationServiceOptions {
+  config: CatalogConfig;
+  clock?: Clock;
+  cwd?: string;
+  /** Called when a location is added, so its periodic refresh gets scheduled. */
+  onRegistered?: (location: Location) => Promise<void>;
+  onRemoved?: (location: Location) => Promise<void>;
+}
+
+/**
+ * Locations: where entities come from. Registering reads the location at once, so its entities are
+ * queryable when the call returns; refreshing re-reads it; removing it removes its entities.
+ */
+export class LocationService {
+  readonly #store: Store;
+  readonly #options: LocationServiceOptions;
+  readonly #clock: Clock;
+  /** Refreshes of one location never overlap within a process; replicas coordinate through job leases. */
+  readonly #running = new Map<string, Promise<RefreshSummary>>();
+
+  constructor(store: Store, options: LocationServiceOptions) {
+    this.#store = store;
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * Registers a location (or, with dryRun, shows what it would import without saving anything).
+   * A location that cannot be read at all is refused, so nothing half-made is kept.
+   */
+  async register(spec: LocationSpec, options: { dryRun?: boolean; onFile?: Parameters<typeof readLocation>[1]['onFile'] } = {}): Promise<RegisterResult> {
+    const normalized = this.#normalize(spec);
+    const existing = await this.#findByTarget(normalized);
+    const content = await readLocation(normalized, { ...this.#readOptions(), onFile: options.onFile });
+    const entities = content.entities.map(e => e.entity);
+    if (options.dryRun) {
+      return { location: existing ?? { id: 'dry-run', ...normalized }, entities, exists: Boolean(existing), errors: content.errors };
+    }
+    if (existing) throw conflict(`Location ${normalized.type}:${normalized.target} is already registered (id ${existing.id})`, [], { existingId: existing.id });
+    if (content.files === 0) {
+      throw badRequest(`Location ${normalized.type}:${normalized.target} could not be read: ${content.errors.map(e => e.detail).join('; ')}`, content.errors);
+    }
+    const location: Location = { id: newId(), ...normalized };
+    await this.#store.db
+      .insertInto('locations')
+      .values({ ...location, state: 'refreshing', entity_count: 0, error_count: 0, last_refresh_at: null, last_error: null, created_at: this.#now() })
+      .execute();
+    const summary = await applyLocationContent(this.#store, location, content, { orphanStrategy: this.#options.config.orphanStrategy, now: this.#now() });
+    await this.#options.onRegistered?.(location);
+    return { location, entities, exists: false, errors: summary.errors, summary };
+  }
+
+  async list(): Promise<Location[]> {
+    return this.#store.db.selectFrom('locations').select(['id', 'type', 'target']).orderBy('created_at').orderBy('id').execute();
+  }
+
+  async get(id: string): Promise<Location & { status: LocationStatus }> {
+    const row = await this.#store.db.selectFrom('locations').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`No location with id ${id}`);
+    const errors = await this.problems({ locationId: id });
+    return {
+      id: row.id,
+      type: row.type,
+      target: row.target,
+      status: {
+        state: row.state as LocationState,
+        ...(row.last_refresh_at ? { lastRefreshAt: row.last_refresh_at } : {}),
+        entityCount: row.entity_count,
+        errorCount: errors.length,
+        errors,
+      },
+    };
+  }
+
+  /** The location that produced an entity. */
+  async byEntityRef(ref: string): Promise<Location> {
+    const row = await this.#store.db
+      .selectFrom('entities')
+      .innerJoin('locations', 'locations.id', 'entities.location_id')
+      .select(['locations.id', 'locations.type', 'locations.target'])
+      .where('entities.ref', '=', ref.toLocaleLowerCase('en-US'))
+      .executeTakeFirst();
+    if (!row) throw notFound(`No location produced ${ref}`);
+    return row;
+  }
+
+  /** Removes a location and every entity it produced, in one transaction. */
+  async remove(id: string): Promise<void> {
+    const location = await this.#store.db.selectFrom('locations').select(['id', 'type', 'target']).where('id', '=', id).executeTakeFirst();
+    if (!location) throw notFound(`No location with id ${id}`);
+    await this.#store.transaction(async trx => {
+      const ids = await trx.selectFrom('entities').select('id').where('location_id', '=', id).execute();
+      await deleteEntities(trx, this.#store.dialect, ids.map(r => r.id));
+      await trx.deleteFrom('location_problems').where('location_id', '=', id).execute();
+      await trx.deleteFrom('locations').where('id', '=', id).execute();
+    });
+    await this.#options.onRemoved?.(location);
+  }
+
+  /** Re-reads a location and applies the result. Concurrent calls for one location share one run. */
+  async refresh(id: string, options: { onFile?: Parameters<typeof readLocation>[1]['onFile'] } = {}): Promise<RefreshSummary> {
+    const running = this.#running.get(id);
+    if (running) return running;
+    const run = this.#refresh(id, options).finally(() => this.#running.delete(id));
+    this.#running.set(id, run);
+    return run;
+  }
+
+  /**
+   * Problems found by refreshes: a location's own, plus conflicts other locations reported against its
+   * entities; or all problems concerning one entity.
+   */
+  async problems(filter: { locationId?: string; entityRef?: string } = {}): Promise<IngestionProblem[]> {
+    let query = this.#store.db.selectFrom('location_problems').selectAll();
+    if (filter.locationId) {
+      const owned = this.#store.db.selectFrom('entities').select('ref').where('location_id', '=', filter.locationId);
+      query = query.where(eb => eb.or([eb('location_id', '=', filter.locationId!), eb.and([eb('rule', '=', 'conflict'), eb('entity_ref', 'in', owned)])]));
+    }
+    if (filter.entityRef) query = query.where('entity_ref', '=', filter.entityRef.toLocaleLowerCase('en-US'));
+    const rows = await query.orderBy('id').limit(1000).execute();
+    return rows.map(row => ({
+      locationId: row.location_id,
+      pointer: row.pointer,
+      detail: row.detail,
+      ...(row.rule ? { rule: row.rule } : {}),
+      ...(row.source ? { source: row.source } : {}),
+      ...(row.document !== null ? { document: row.document } : {}),
+      ...(row.line !== null ? { line: row.line } : {}),
+      ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
+    }));
+  }
+
+  async #refresh(id: string, options: { onFile?: Parameters<typeof readLocation>[1]['onFile'] }): Promise<RefreshSummary> {
+    const location = await this.#store.db.selectFrom('locations').select(['id', 'type', 'target']).where('id', '=', id).executeTakeFirst();
+    if (!location) throw notFound(`No location with id ${id}`);
+    await this.#store.db.updateTable('locations').set({ state: 'refreshing' }).where('id', '=', id).execute();
+    const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile });
+    return applyLocationContent(this.#store, location, content, { orphanStrategy: this.#options.config.orphanStrategy, now: this.#now() });
+  }
+
+  #normalize(spec: LocationSpec): LocationSpec {
+    const type = typeof spec.type === 'string' ? spec.type.trim() : '';
+    const target = typeof spec.target === 'string' ? spec.target.trim() : '';
+    const errors = [
+      ...(!(LOCATION_TYPES as readonly string[]).includes(type) ? [{ pointer: '/type', detail: `must be one of ${LOCATION_TYPES.join(', ')}` }] : []),
+      ...(!target ? [{ pointer: '/target', detail: 'must be a non-empty path or URL' }] : []),
+    ];
+    if (errors.length) throw badRequest(`Invalid location: ${errors.map(e => `${e.pointer} ${e.detail}`).join('; ')}`, errors);
+    // File targets are kept absolute so later refreshes do not depend on the working directory.
+    return { type, target: type === 'file' ? resolve(this.#options.cwd ?? process.cwd(), target.replace(/^file:(\/\/)?/, '')) : target };
+  }
+
+  async #findByTarget(spec: LocationSpec): Promise<Location | undefined> {
+    return this.#store.db.selectFrom('locations').select(['id', 'type', 'target']).where('type', '=', spec.type).where('target', '=', spec.target).executeTakeFirst();
+  }
+
+  #readOptions() {
+    return { allowedRoots: this.#options.config.allowedRoots, maxDocumentBytes: this.#options.config.maxDocumentBytes, cwd: this.#options.cwd };
+  }
+
+  #now(): string {
+    return this.#clock.now().toISOString();
+  }
+}

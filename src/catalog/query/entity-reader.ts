@@ -1,0 +1,206 @@
+import { sql } from 'kysely';
+import type { Entity, EntityRelation } from '../../core/entity.js';
+import { parseEntityRef, stringifyEntityRef } from '../../core/entity-ref.js';
+import { badRequest } from '../../core/problem.js';
+import type { Store } from '../../store/store.js';
+import { parseFilterParams, type EntityFilter } from './entity-filter.js';
+import { filterSql, fullTextFilterSql, sortValueSql } from './filter-sql.js';
+import { decodeCursor, encodeCursor, type CursorState } from './cursor.js';
+import type { OrderField } from './order-fields.js';
+import { projectFields } from './project-fields.js';
+
+export interface ListEntitiesRequest {
+  filter?: string[];
+  fields?: string[];
+  order?: OrderField[];
+  limit?: number;
+  offset?: number;
+}
+
+export interface QueryEntitiesRequest {
+  filter?: string[];
+  orderFields?: OrderField[];
+  fullText?: { term: string; fields?: string[] };
+  fields?: string[];
+  limit?: number;
+  /** Skips items on the first page (Backstage allows offset with by-query). */
+  offset?: number;
+  cursor?: string;
+}
+
+export interface QueryEntitiesResponse {
+  items: Entity[];
+  totalItems: number;
+  pageInfo: { nextCursor?: string; prevCursor?: string };
+}
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+interface EntityRow {
+  id: string;
+  ref: string;
+  body: string;
+  etag: string;
+}
+
+const DEFAULT_PAGE = 20;
+const MAX_PAGE = 1000;
+
+/**
+ * Read side of the catalog: lookups, filtered lists, cursor pages and facets, with relations joined in.
+ * Filter semantics are Backstage's (see entity-filter.ts).
+ */
+export class EntityReader {
+  constructor(private readonly store: Store) {}
+
+  async byRef(ref: string): Promise<Entity | undefined> {
+    const row = await this.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('ref', '=', ref.toLocaleLowerCase('en-US')).executeTakeFirst();
+    return row ? (await this.hydrate([row]))[0] : undefined;
+  }
+
+  async byUid(uid: string): Promise<Entity | undefined> {
+    const row = await this.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('id', '=', uid).executeTakeFirst();
+    return row ? (await this.hydrate([row]))[0] : undefined;
+  }
+
+  /** Entities in the order asked, null where a ref matches nothing. Unparseable refs answer null too. */
+  async byRefs(refs: string[], fields?: string[]): Promise<Array<Entity | null>> {
+    const canonical = refs.map(ref => {
+      try {
+        return stringifyEntityRef(parseEntityRef(ref));
+      } catch {
+        return undefined;
+      }
+    });
+    const wanted = [...new Set(canonical.filter((r): r is string => r !== undefined))];
+    const found = new Map<string, Entity>();
+    for (let i = 0; i < wanted.length; i += 500) {
+      const rows = await this.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('ref', 'in', wanted.slice(i, i + 500)).execute();
+      for (const entity of await this.hydrate(rows)) found.set(stringifyEntityRef(entity), entity);
+    }
+    return canonical.map(ref => (ref && found.has(ref) ? projectFields(found.get(ref)!, fields) : null));
+  }
+
+  /** `GET /entities`: a filtered list with offset paging. */
+  async list(request: ListEntitiesRequest): Promise<Entity[]> {
+    const filter = parseFilterParams(request.filter);
+    const order = request.order?.length ? request.order : [{ field: 'metadata.name', order: 'asc' as const }];
+    const orderBy = sql.join(
+      [...order.map(o => sql`${sortValueSql(o.field)} ${sql.raw(o.order)}`), sql`e.id asc`],
+    );
+    const limit = request.limit !== undefined ? clampLimit(request.limit) : undefined;
+    const rows = await sql<EntityRow>`
+      SELECT e.id, e.ref, e.body, e.etag FROM entities e
+      WHERE ${filterSql(filter)}
+      ORDER BY ${orderBy}
+      LIMIT ${limit ?? 2_147_483_647} OFFSET ${request.offset ?? 0}
+    `.execute(this.store.db);
+    return (await this.hydrate(rows.rows)).map(e => projectFields(e, request.fields));
+  }
+
+  /** `GET /entities/by-query`: keyset pages (stable under concurrent writes) with a total count. */
+  async query(request: QueryEntitiesRequest): Promise<QueryEntitiesResponse> {
+    const state = request.cursor ? decodeCursor(request.cursor) : undefined;
+    const filterParams = state?.filter ?? request.filter ?? [];
+    const orderFields = state?.orderFields ?? request.orderFields ?? [];
+    const fullText = state ? state.fullText : request.fullText?.term ? request.fullText : undefined;
+    const limit = clampLimit(request.limit ?? DEFAULT_PAGE);
+    const filter = parseFilterParams(filterParams);
+    const primary = orderFields[0] ?? { field: 'metadata.name', order: 'asc' as const };
+    const sortValue = sortValueSql(primary.field);
+    const where = this.whereSql(filter, fullText);
+
+    const totalItems =
+      state?.totalItems ?? Number((await sql<{ n: number | string }>`SELECT count(*) AS n FROM entities e WHERE ${where}`.execute(this.store.db)).rows[0]?.n ?? 0);
+
+    const backwards = state?.direction === 'prev';
+    // Reading backwards flips the sort, then the page is flipped back.
+    const ascending = (primary.order === 'asc') !== backwards;
+    const boundary = state
+      ? ascending
+        ? sql`AND (${sortValue} > ${state.boundary[0]} OR (${sortValue} = ${state.boundary[0]} AND e.id > ${state.boundary[1]}))`
+        : sql`AND (${sortValue} < ${state.boundary[0]} OR (${sortValue} = ${state.boundary[0]} AND e.id < ${state.boundary[1]}))`
+      : sql``;
+    const direction = sql.raw(ascending ? 'asc' : 'desc');
+    const offset = !state && request.offset ? sql`OFFSET ${request.offset}` : sql``;
+    const result = await sql<EntityRow & { sort_value: string }>`
+      SELECT e.id, e.ref, e.body, e.etag, ${sortValue} AS sort_value FROM entities e
+      WHERE ${where} ${boundary}
+      ORDER BY sort_value ${direction}, e.id ${direction}
+      LIMIT ${limit + 1} ${offset}
+    `.execute(this.store.db);
+    const more = result.rows.length > limit;
+    const page = result.rows.slice(0, limit);
+    if (backwards) page.reverse();
+
+    const base: Omit<CursorState, 'boundary' | 'direction'> = { filter: filterParams, orderFields, fullText, totalItems };
+    const first = page[0];
+    const last = page[page.length - 1];
+    const hasNext = backwards ? true : more;
+    const hasPrev = backwards ? more : Boolean(state) || Boolean(request.offset);
+    const pageInfo: QueryEntitiesResponse['pageInfo'] = {};
+    if (hasNext && last) pageInfo.nextCursor = encodeCursor({ ...base, boundary: [String(last.sort_value ?? ''), last.id], direction: 'next' });
+    if (hasPrev && first) pageInfo.prevCursor = encodeCursor({ ...base, boundary: [String(first.sort_value ?? ''), first.id], direction: 'prev' });
+    const items = (await this.hydrate(page)).map(e => projectFields(e, request.fields));
+    return { items, totalItems, pageInfo };
+  }
+
+  /** Counts per distinct value of each facet, over the entities the filter selects. */
+  async facets(facets: string[], filterParams: string[] | undefined): Promise<Record<string, FacetCount[]>> {
+    const filter = parseFilterParams(filterParams);
+    const out: Record<string, FacetCount[]> = {};
+    for (const facet of facets) {
+      const key = facet.toLocaleLowerCase('en-US');
+      const rows = await sql<{ value: string; count: number | string }>`
+        SELECT s.original_value AS value, count(DISTINCT s.entity_id) AS count
+        FROM entity_search s JOIN entities e ON e.id = s.entity_id
+        WHERE s.key = ${key} AND s.original_value IS NOT NULL AND ${filterSql(filter)}
+        GROUP BY s.original_value
+        ORDER BY count DESC, s.original_value ASC
+      `.execute(this.store.db);
+      out[facet] = rows.rows.map(r => ({ value: r.value, count: Number(r.count) }));
+    }
+    return out;
+  }
+
+  /** Turns stored rows into full entities: uid, etag and relations added. */
+  async hydrate(rows: EntityRow[]): Promise<Entity[]> {
+    if (!rows.length) return [];
+    const relations = new Map<string, EntityRelation[]>();
+    const refs = rows.map(r => r.ref);
+    for (let i = 0; i < refs.length; i += 500) {
+      const found = await this.store.db
+        .selectFrom('relations')
+        .select(['source_ref', 'type', 'target_ref'])
+        .where('source_ref', 'in', refs.slice(i, i + 500))
+        .orderBy('type')
+        .orderBy('target_ref')
+        .execute();
+      for (const r of found) {
+        const list = relations.get(r.source_ref) ?? [];
+        if (!list.some(x => x.type === r.type && x.targetRef === r.target_ref)) {
+          list.push({ type: r.type, targetRef: r.target_ref, target: parseEntityRef(r.target_ref) });
+        }
+        relations.set(r.source_ref, list);
+      }
+    }
+    return rows.map(row => {
+      const entity = JSON.parse(row.body) as Entity;
+      entity.metadata = { ...entity.metadata, uid: row.id, etag: row.etag };
+      entity.relations = relations.get(row.ref) ?? [];
+      return entity;
+    });
+  }
+
+  private whereSql(filter: EntityFilter, fullText: { term: string; fields?: string[] } | undefined) {
+    return fullText ? sql<boolean>`${filterSql(filter)} AND ${fullTextFilterSql(fullText.term, fullText.fields)}` : filterSql(filter);
+  }
+}
+
+function clampLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 0) throw badRequest(`Invalid limit ${limit}: must be a whole number from 0`, [{ pointer: '/limit', detail: 'must be a whole number from 0' }]);
+  return Math.min(limit, MAX_PAGE);
+}

@@ -1,0 +1,50 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { EntityFilter, FilterCondition } from './entity-filter.js';
+
+/**
+ * Turns an entity filter into a SQL condition on `entities e`. Plain keys read the search rows;
+ * `relations.<type>` keys read the relations table.
+ */
+export function filterSql(filter: EntityFilter): RawBuilder<boolean> {
+  if (!filter.anyOf.length) return sql<boolean>`1 = 1`;
+  const alternatives = filter.anyOf.map(({ allOf }) => sql`(${sql.join(allOf.map(conditionSql), sql` AND `)})`);
+  return sql<boolean>`(${sql.join(alternatives, sql` OR `)})`;
+}
+
+function conditionSql(condition: FilterCondition): RawBuilder<unknown> {
+  const values = condition.values;
+  if (condition.key.startsWith('relations.')) {
+    const type = condition.key.slice('relations.'.length);
+    return values
+      ? sql`e.ref IN (SELECT r.source_ref FROM relations r WHERE lower(r.type) = ${type} AND r.target_ref IN (${sql.join(values)}))`
+      : sql`e.ref IN (SELECT r.source_ref FROM relations r WHERE lower(r.type) = ${type})`;
+  }
+  return values
+    ? sql`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key = ${condition.key} AND s.value IN (${sql.join(values)}))`
+    : sql`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key = ${condition.key})`;
+}
+
+/** The value an entity sorts by for one field; direct columns where they exist, search rows otherwise. */
+export function sortValueSql(field: string): RawBuilder<string> {
+  switch (field) {
+    case 'metadata.name':
+      return sql<string>`lower(e.name)`;
+    case 'kind':
+      return sql<string>`lower(e.kind)`;
+    case 'metadata.namespace':
+      return sql<string>`e.namespace`;
+    case 'metadata.updatedat':
+      return sql<string>`e.updated_at`;
+    default:
+      return sql<string>`COALESCE((SELECT min(s.value) FROM entity_search s WHERE s.entity_id = e.id AND s.key = ${field}), '')`;
+  }
+}
+
+/** Case-insensitive substring match of a term over some (or all) search keys. */
+export function fullTextFilterSql(term: string, fields: string[] | undefined): RawBuilder<boolean> {
+  const pattern = `%${term.toLocaleLowerCase('en-US').replace(/[\\%_]/g, m => '\\' + m)}%`;
+  const keys = fields?.map(f => f.toLocaleLowerCase('en-US'));
+  return keys?.length
+    ? sql<boolean>`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key IN (${sql.join(keys)}) AND s.value LIKE ${pattern} ESCAPE '\\')`
+    : sql<boolean>`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.value LIKE ${pattern} ESCAPE '\\')`;
+}

@@ -1,0 +1,141 @@
+import { Command } from 'commander';
+import { formatFieldError } from '../core/problem.js';
+import { stringifyEntityRef, parseEntityRef } from '../core/entity-ref.js';
+import { notFound } from '../core/problem.js';
+import type { Entity } from '../core/entity.js';
+import { readLocation, type IngestionProblem } from '../catalog/ingest/read-location.js';
+import { loadConfig } from '../core/config.js';
+import type { Output } from './output.js';
+import { table } from './output.js';
+import { withApp, type GlobalOptions } from './context.js';
+
+/** `pave catalog …`: validate files, import locations, get, list and search entities. */
+export function catalogCommands(output: () => Output, globals: () => GlobalOptions): Command {
+  const catalog = new Command('catalog').description('the software catalog');
+
+  catalog
+    .command('validate')
+    .description('check entity files (YAML, globs allowed) without storing anything; exit 1 on any mistake')
+    .argument('<files...>', 'files or globs')
+    .action(async (files: string[]) => {
+      const out = output();
+      const config = loadConfig();
+      const results: Array<{ target: string; entities: number; files: number; errors: IngestionProblem[] }> = [];
+      for (const file of files) {
+        const content = await readLocation(
+          { type: 'file', target: file },
+          { allowedRoots: [], maxDocumentBytes: config.catalog.maxDocumentBytes, onFile: source => out.progress(`validating ${source}`) },
+        );
+        results.push({ target: file, entities: content.entities.length, files: content.files, errors: content.errors });
+      }
+      const errors = results.flatMap(r => r.errors);
+      out.result({ valid: errors.length === 0, results }, () =>
+        errors.length
+          ? errors.map(formatFieldError).join('\n') + `\n${errors.length} error(s) in ${results.reduce((n, r) => n + r.files, 0)} file(s)`
+          : `ok: ${results.reduce((n, r) => n + r.entities, 0)} valid entities in ${results.reduce((n, r) => n + r.files, 0)} file(s)`,
+      );
+      if (errors.length) process.exitCode = 1;
+    });
+
+  catalog
+    .command('import')
+    .description('register a location (a file, glob, folder of catalog files, or git URL) and import its entities')
+    .argument('<target>', 'path, glob or git URL (repo[#branch[:path]])')
+    .option('--dry-run', 'show what would be imported without saving')
+    .action(async (target: string, options: { dryRun?: boolean }) => {
+      const out = output();
+      const type = /^(https?|ssh|git|file):\/\/|^git@|\.git(#|$)/.test(target) ? 'url' : 'file';
+      await withApp(globals(), async app => {
+        let files = 0;
+        let entities = 0;
+        const result = await app.catalog.locations.register(
+          { type, target },
+          {
+            dryRun: options.dryRun,
+            onFile: (source, counts) => {
+              files++;
+              entities += counts.entities;
+              out.progress(`[${files} files, ${entities} entities] ${source}`);
+            },
+          },
+        );
+        out.result(
+          { location: result.location, dryRun: Boolean(options.dryRun), entities: result.entities.map(e => stringifyEntityRef(e)), errors: result.errors, summary: result.summary },
+          () =>
+            [
+              `${options.dryRun ? 'would import' : 'imported'} ${result.entities.length} entities from ${result.location.type}:${result.location.target}` +
+                (options.dryRun ? '' : ` (location ${result.location.id})`),
+              ...result.errors.map(e => '  ' + formatFieldError(e)),
+              ...(result.errors.length ? [`${result.errors.length} problem(s); the valid entities were imported`] : []),
+            ].join('\n'),
+        );
+      });
+    });
+
+  catalog
+    .command('get')
+    .description('show one entity')
+    .argument('<ref>', 'entity ref: [kind:][namespace/]name (kind defaults to component)')
+    .action(async (ref: string) => {
+      const out = output();
+      await withApp(globals(), async app => {
+        const canonical = stringifyEntityRef(parseEntityRef(ref, { defaultKind: 'component' }));
+        const entity = await app.catalog.entities.byRef(canonical);
+        if (!entity) throw notFound(`No entity ${canonical}`);
+        out.result(entity, () => describeEntity(entity));
+      });
+    });
+
+  catalog
+    .command('list')
+    .description('list entities; --filter uses Backstage syntax (kind=component,spec.type=service); repeat for OR')
+    .option('-f, --filter <filter>', 'filter (repeatable)', collect, [])
+    .option('-l, --limit <n>', 'how many', v => Number(v), 50)
+    .action(async (options: { filter: string[]; limit: number }) => {
+      const out = output();
+      await withApp(globals(), async app => {
+        const page = await app.catalog.entities.query({ filter: options.filter, limit: options.limit });
+        out.result(page, () =>
+          table(
+            ['REF', 'TYPE', 'OWNER', 'LIFECYCLE'],
+            page.items.map(e => [stringifyEntityRef(e), str(e.spec?.type), str(e.spec?.owner), str(e.spec?.lifecycle)]),
+          ) + `\n${page.items.length} of ${page.totalItems}`,
+        );
+      });
+    });
+
+  catalog
+    .command('search')
+    .description('full-text search, best matches first')
+    .argument('<text...>', 'words to find')
+    .option('-l, --limit <n>', 'how many', v => Number(v), 20)
+    .action(async (words: string[], options: { limit: number }) => {
+      const out = output();
+      await withApp(globals(), async app => {
+        const results = await app.catalog.search({ query: words.join(' '), limit: options.limit });
+        out.result({ query: words.join(' '), results }, () =>
+          results.length ? table(['REF', 'DESCRIPTION'], results.map(r => [r.entityRef, (r.description ?? r.title ?? '').slice(0, 80)])) : 'no matches',
+        );
+      });
+    });
+
+  return catalog;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function describeEntity(entity: Entity): string {
+  const lines = [
+    `${stringifyEntityRef(entity)}${entity.metadata.title ? ` (${entity.metadata.title})` : ''}`,
+    ...(entity.metadata.description ? [`  ${entity.metadata.description}`] : []),
+    ...['type', 'lifecycle', 'owner', 'system'].filter(k => typeof entity.spec?.[k] === 'string').map(k => `  ${k}: ${entity.spec?.[k] as string}`),
+    ...(entity.relations?.length ? ['  relations:', ...entity.relations.map(r => `    ${r.type} ${r.targetRef}`)] : []),
+  ];
+  return lines.join('\n');
+}

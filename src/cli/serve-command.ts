@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { loadConfig } from '../core/config.js';
+import { packageRoot } from '../core/package-root.js';
+import { createApp, type PaveApp } from '../app.js';
+import { createServer } from '../api/server.js';
+import { conflict } from '../core/problem.js';
+import type { GlobalOptions } from './context.js';
+
+export const DEMO_LOCATION = () => join(packageRoot(), 'demo', 'catalog', 'all.yaml');
+
+/** `pave serve`: the HTTP API and portal, with periodic refresh; `--demo` loads the demo organisation. */
+export function serveCommand(globals: () => GlobalOptions): Command {
+  return new Command('serve')
+    .description('serve the API and portal')
+    .option('--demo', 'load the demo organisation')
+    .option('-p, --port <port>', 'port (default 7007, or PAVE_PORT)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1, or PAVE_HOST)')
+    .action(async (options: { demo?: boolean; port?: string; host?: string }) => {
+      const config = loadConfig({
+        file: globals().config,
+        overrides: {
+          ...(options.demo ? { demo: true } : {}),
+          ...(options.port !== undefined ? { port: Number(options.port) } : {}),
+          ...(options.host ? { host: options.host } : {}),
+        },
+      });
+      const app = await createApp(config);
+      if (config.demo) await loadDemo(app);
+      await app.catalog.scheduler.start();
+      const server = await createServer(app);
+      const address = await server.listen({ host: config.host, port: config.port });
+      app.logger.info({ store: app.store.description }, `Pave is serving on ${address}`);
+      const stop = async () => {
+        await server.close();
+        await app.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+}
+
+/** Registers the demo organisation once; later starts refresh it so edits to demo files show. */
+export async function loadDemo(app: PaveApp): Promise<void> {
+  const target = DEMO_LOCATION();
+  try {
+    const { entities, errors } = await app.catalog.locations.register({ type: 'file', target });
+    app.logger.info({ entities: entities.length, problems: errors.length }, 'demo organisation loaded');
+  } catch (error) {
+    const existingId = (error as { problem?: { existingId?: string } }).problem?.existingId;
+    if (!existingId || (error as { status?: number }).status !== conflict('').status) throw error;
+    await app.catalog.locations.refresh(existingId);
+  }
+}

@@ -1,0 +1,15 @@
+import type { Dialect } from 'kysely';
+
+/** The two databases Pave runs on. Code that must differ by database switches on this name. */
+export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * A database Pave can store into: hands out a Kysely dialect and knows its own quirks.
+ * One small class per database (sqlite-dialect.ts, postgres-dialect.ts).
+ */
+export interface StoreDialect {
+  readonly name: DialectName;
+  /** A short description for logs, without credentials. */
+  readonly description: string;
+  createKyselyDialect(): Dialect;
+}

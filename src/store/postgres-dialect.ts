@@ -1,0 +1,33 @@
+import pg from 'pg';
+import { PostgresDialect as KyselyPostgresDialect, type Dialect } from 'kysely';
+import type { StoreDialect } from './dialect.js';
+
+/**
+ * PostgreSQL, for several replicas sharing one database.
+ * @example new PostgresStoreDialect({ url: 'postgres://postgres@127.0.0.1:5432/test' })
+ */
+export class PostgresStoreDialect implements StoreDialect {
+  readonly name = 'postgres' as const;
+  readonly #url: string;
+  readonly #schema: string | undefined;
+
+  /** `schema` isolates one Pave (or one test run) inside a shared database. */
+  constructor(config: { url: string; schema?: string; poolSize?: number }) {
+    this.#url = config.url;
+    this.#schema = config.schema;
+  }
+
+  get description(): string {
+    const url = new URL(this.#url);
+    return `postgres://${url.host}${url.pathname}${this.#schema ? ` (schema ${this.#schema})` : ''}`;
+  }
+
+  createKyselyDialect(): Dialect {
+    const pool = new pg.Pool({
+      connectionString: this.#url,
+      max: 10,
+      ...(this.#schema ? { options: `-c search_path=${this.#schema}` } : {}),
+    });
+    return new KyselyPostgresDialect({ pool });
+  }
+}

@@ -1,0 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { SqliteDialect as KyselySqliteDialect, type Dialect } from 'kysely';
+import type { StoreDialect } from './dialect.js';
+
+/**
+ * The embedded default: one SQLite file (WAL mode, so readers never wait for the writer).
+ * @example new SqliteStoreDialect({ file: '.pave/pave.db' })
+ */
+export class SqliteStoreDialect implements StoreDialect {
+  readonly name = 'sqlite' as const;
+  readonly #file: string;
+
+  constructor(config: { file: string }) {
+    this.#file = config.file;
+  }
+
+  get description(): string {
+    return `sqlite:${this.#file}`;
+  }
+
+  createKyselyDialect(): Dialect {
+    if (this.#file !== ':memory:') mkdirSync(dirname(this.#file), { recursive: true });
+    const database = new SqliteDatabase(this.#file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    return new KyselySqliteDialect({ database });
+  }
+}

@@ -1,0 +1,66 @@
+import { Kysely, Migrator, type MigrationProvider, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { DialectName, StoreDialect } from './dialect.js';
+import { migrations } from './migrations/index.js';
+import { SqliteStoreDialect } from './sqlite-dialect.js';
+import { PostgresStoreDialect } from './postgres-dialect.js';
+import { unavailable } from '../core/problem.js';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The store: a migrated database and the dialect it runs on. Every module queries
+ * through `store.db`; `transaction` makes a group of writes all-or-nothing.
+ */
+export class Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  readonly description: string;
+
+  private constructor(db: Kysely<Database>, dialect: StoreDialect) {
+    this.db = db;
+    this.dialect = dialect.name;
+    this.description = dialect.description;
+  }
+
+  /**
+   * Opens and migrates a store.
+   * @example const store = await Store.open(new SqliteStoreDialect({ file: '.pave/pave.db' }));
+   */
+  static async open(dialect: StoreDialect): Promise<Store> {
+    const db = new Kysely<Database>({ dialect: dialect.createKyselyDialect() });
+    const store = new Store(db, dialect);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await db.destroy().catch(() => undefined);
+      throw unavailable(`Could not open the store at ${dialect.description}: ${(error as Error).message}`);
+    }
+    return store;
+  }
+
+  async transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  private async migrate(): Promise<void> {
+    const dialect = this.dialect;
+    const provider: MigrationProvider = {
+      async getMigrations() {
+        return Object.fromEntries(migrations.map(m => [m.name, { up: (db: Kysely<any>) => m.up(db, dialect) }]));
+      },
+    };
+    const { error } = await new Migrator({ db: this.db, provider }).migrateToLatest();
+    if (error) throw error;
+  }
+}
+
+/** Chooses the dialect from configuration: PostgreSQL when a URL is given, else a SQLite file. */
+export function dialectFor(config: { databaseUrl?: string; databaseSchema?: string; sqliteFile: string }): StoreDialect {
+  if (config.databaseUrl) return new PostgresStoreDialect({ url: config.databaseUrl, schema: config.databaseSchema });
+  return new SqliteStoreDialect({ file: config.sqliteFile });
+}
