@@ -11,5 +11,7 @@ export interface StoreDialect {
   readonly name: DialectName;
   /** A short description for logs, without credentials. */
   readonly description: string;
+  /** The schema Pave's tables live in, when not the database's default. */
+  readonly schema?: string;
   createKyselyDialect(): Dialect;
 }

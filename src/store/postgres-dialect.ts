@@ -9,24 +9,24 @@ import type { StoreDialect } from './dialect.js';
 export class PostgresStoreDialect implements StoreDialect {
   readonly name = 'postgres' as const;
   readonly #url: string;
-  readonly #schema: string | undefined;
+  readonly schema: string | undefined;
 
   /** `schema` isolates one Pave (or one test run) inside a shared database. */
   constructor(config: { url: string; schema?: string; poolSize?: number }) {
     this.#url = config.url;
-    this.#schema = config.schema;
+    this.schema = config.schema;
   }
 
   get description(): string {
     const url = new URL(this.#url);
-    return `postgres://${url.host}${url.pathname}${this.#schema ? ` (schema ${this.#schema})` : ''}`;
+    return `postgres://${url.host}${url.pathname}${this.schema ? ` (schema ${this.schema})` : ''}`;
   }
 
   createKyselyDialect(): Dialect {
     const pool = new pg.Pool({
       connectionString: this.#url,
       max: 10,
-      ...(this.#schema ? { options: `-c search_path=${this.#schema}` } : {}),
+      ...(this.schema ? { options: `-c search_path=${this.schema}` } : {}),
     });
     return new KyselyPostgresDialect({ pool });
   }

@@ -16,11 +16,13 @@ export class Store {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
   readonly description: string;
+  readonly #schema: string | undefined;
 
   private constructor(db: Kysely<Database>, dialect: StoreDialect) {
     this.db = db;
     this.dialect = dialect.name;
     this.description = dialect.description;
+    this.#schema = dialect.schema;
   }
 
   /**
@@ -54,7 +56,7 @@ export class Store {
         return Object.fromEntries(migrations.map(m => [m.name, { up: (db: Kysely<any>) => m.up(db, dialect) }]));
       },
     };
-    const { error } = await new Migrator({ db: this.db, provider }).migrateToLatest();
+    const { error } = await new Migrator({ db: this.db, provider, ...(this.#schema ? { migrationTableSchema: this.#schema } : {}) }).migrateToLatest();
     if (error) throw error;
   }
 }

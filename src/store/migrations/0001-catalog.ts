@@ -68,7 +68,7 @@ export const catalogMigration: Migration = {
 
     await db.schema
       .createTable('location_problems')
-      .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', c => c.primaryKey().autoIncrement())
+      .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', c => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
       .addColumn('location_id', 'text', c => c.notNull().references('locations.id').onDelete('cascade'))
       .addColumn('source', 'text')
       .addColumn('document', 'integer')

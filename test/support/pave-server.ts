@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultConfig, type PaveConfig } from '../../src/core/config.js';
+import { createLogger } from '../../src/core/logger.js';
+import { createApp, type PaveApp } from '../../src/app.js';
+import { createServer } from '../../src/api/server.js';
+import { loadDemo } from '../../src/cli/serve-command.js';
+
+export interface RunningPave {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  app: PaveApp;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a real Pave server on 127.0.0.1 with an ephemeral port and a fresh SQLite file in a temporary folder
+ * (or PostgreSQL, when a config override names one).
+ * @example const pave = await startPave({ demo: true }); await fetch(pave.url + '/api/health'); await pave.close();
+ */
+export async function startPave(options: { demo?: boolean; config?: Partial<PaveConfig>; portalDir?: string } = {}): Promise<RunningPave> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'pave-test-'));
+  const config: PaveConfig = {
+    ...defaultConfig,
+    dataDir,
+    port: 0,
+    logLevel: 'silent',
+    ...options.config,
+    catalog: { ...defaultConfig.catalog, ...options.config?.catalog },
+  };
+  const app = await createApp(config, { logger: createLogger('silent') });
+  if (options.demo) await loadDemo(app);
+  const server = await createServer(app, { portalDir: options.portalDir });
+  const address = await server.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url: address,
+    app,
+    dataDir,
+    async close() {
+      await server.close();
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
