@@ -241,7 +241,7 @@ function refOfRaw(value: unknown): string | undefined {
 function globBase(path: string): string {
   if (!fg.isDynamicPattern(path)) return dirname(path);
   const parts = path.split('/');
-  const firstDynamic = parts.findIndex(part => fg.isDynamicPattern(part));
+  const firstDynamic = parts.findIndex(part => part !== '' && fg.isDynamicPattern(part));
   return parts.slice(0, firstDynamic).join('/') || '/';
 }
 

@@ -1,0 +1,69 @@
+/**
+ * The kind registry: finds the policy for an entity's kind and apiVersion. Kinds are matched
+ * case-sensitively and apiVersions exactly, as Backstage's kind validators do (`kind: component`
+ * is not a Component; it is an unknown kind whose envelope alone is checked). Pure: no I/O.
+ */
+import type { KindPolicy } from './kind-policy.js';
+import { apiPolicy } from './kinds/api.js';
+import { componentPolicy } from './kinds/component.js';
+import { domainPolicy } from './kinds/domain.js';
+import { groupPolicy } from './kinds/group.js';
+import { locationPolicy } from './kinds/location.js';
+import { resourcePolicy } from './kinds/resource.js';
+import { systemPolicy } from './kinds/system.js';
+import { templatePolicy } from './kinds/template.js';
+import { userPolicy } from './kinds/user.js';
+
+/** Looks up kind policies. */
+export interface KindRegistry {
+  /** The policy covering this kind and apiVersion, or undefined (an unknown kind, or a known kind at an unknown apiVersion). */
+  find(kind: unknown, apiVersion: unknown): KindPolicy | undefined;
+  /** Every registered policy, in registration order. */
+  list(): readonly KindPolicy[];
+}
+
+/** The built-in kinds: Backstage's catalog kinds plus the scaffolder's Template. */
+export const builtinKindPolicies: readonly KindPolicy[] = Object.freeze([
+  componentPolicy,
+  apiPolicy,
+  resourcePolicy,
+  systemPolicy,
+  domainPolicy,
+  groupPolicy,
+  userPolicy,
+  locationPolicy,
+  templatePolicy,
+]);
+
+/**
+ * Creates a registry over the given policies. When several cover the same kind and apiVersion,
+ * the first one wins.
+ * @example createKindRegistry([...builtinKindPolicies, capabilityPolicy]).find('Capability', 'pave.dev/v1alpha1')
+ */
+export function createKindRegistry(policies: readonly KindPolicy[]): KindRegistry {
+  const all = Object.freeze([...policies]);
+  const byKind = new Map<string, KindPolicy[]>();
+  for (const policy of all) {
+    const list = byKind.get(policy.kind) ?? [];
+    list.push(policy);
+    byKind.set(policy.kind, list);
+  }
+  return Object.freeze({
+    find(kind: unknown, apiVersion: unknown): KindPolicy | undefined {
+      if (typeof kind !== 'string' || typeof apiVersion !== 'string') return undefined;
+      return byKind.get(kind)?.find(p => p.apiVersions.includes(apiVersion));
+    },
+    list: () => all,
+  });
+}
+
+/** The registry of built-in kinds, used when no registry is given. */
+export const defaultKindRegistry: KindRegistry = createKindRegistry(builtinKindPolicies);
+
+/**
+ * The built-in policy for a kind and apiVersion, or undefined.
+ * @example findKindPolicy('Component', 'backstage.io/v1alpha1') === componentPolicy
+ */
+export function findKindPolicy(kind: unknown, apiVersion: unknown): KindPolicy | undefined {
+  return defaultKindRegistry.find(kind, apiVersion);
+}

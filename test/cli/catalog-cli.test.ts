@@ -1,0 +1,112 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
+import { runGit } from '../../src/core/run-git.js';
+
+const GOOD = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ledger
+  description: Double-entry bookkeeping for every sale
+spec:
+  type: service
+  lifecycle: production
+  owner: finance
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: finance
+spec:
+  type: team
+  children: []
+`;
+
+const BAD = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: Bad Name
+spec:
+  type: service
+  owner: finance
+`;
+
+describe('pave catalog (CLI)', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pave-cli-'));
+    await mkdir(join(dir, 'catalog'));
+    await writeFile(join(dir, 'catalog', 'good.yaml'), GOOD);
+    await writeFile(join(dir, 'catalog', 'bad.yaml'), BAD);
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('validate: ok for good files, exit 1 with file, document, line, field and rule for bad ones', async () => {
+    const good = await runCli(['catalog', 'validate', 'catalog/good.yaml'], { cwd: dir });
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain('ok: 2 valid entities in 1 file(s)');
+
+    const bad = await runCli(['catalog', 'validate', 'catalog/*.yaml'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/bad\.yaml, document 0, line 4: \/metadata\/name: must match/);
+    expect(bad.stdout).toMatch(/bad\.yaml, document 0, line \d+: \/spec\/lifecycle: is required/);
+
+    const json = await runCli(['--json', 'catalog', 'validate', 'catalog/bad.yaml'], { cwd: dir });
+    const parsed = JSON.parse(json.stdout) as { valid: boolean; results: Array<{ errors: Array<{ pointer: string; line: number }> }> };
+    expect(parsed.valid).toBe(false);
+    expect(parsed.results[0]!.errors.map(e => e.pointer)).toContain('/metadata/name');
+  });
+
+  it('import, get, list and search against the configured store, with --json', async () => {
+    const imported = await runCli(['--json', 'catalog', 'import', 'catalog/*.yaml'], { cwd: dir });
+    expect(imported.code).toBe(0);
+    const result = JSON.parse(imported.stdout) as { entities: string[]; errors: Array<{ source: string }> };
+    expect(result.entities.sort()).toEqual(['component:default/ledger', 'group:default/finance']);
+    expect(result.errors.every(e => e.source.endsWith('bad.yaml'))).toBe(true);
+
+    const got = await runCli(['--json', 'catalog', 'get', 'ledger'], { cwd: dir });
+    const entity = JSON.parse(got.stdout) as { metadata: { name: string }; relations: Array<{ type: string; targetRef: string }> };
+    expect(entity.metadata.name).toBe('ledger');
+    expect(entity.relations).toContainEqual(expect.objectContaining({ type: 'ownedBy', targetRef: 'group:default/finance' }));
+
+    const listed = await runCli(['catalog', 'list', '--filter', 'kind=group'], { cwd: dir });
+    expect(listed.stdout).toContain('group:default/finance');
+    expect(listed.stdout).not.toContain('component:default/ledger');
+
+    const found = await runCli(['--json', 'catalog', 'search', 'bookkeep'], { cwd: dir });
+    expect((JSON.parse(found.stdout) as { results: Array<{ entityRef: string }> }).results[0]!.entityRef).toBe('component:default/ledger');
+  });
+
+  it('imports from a git repository by URL, branch and path', async () => {
+    const repo = join(dir, 'repo');
+    await mkdir(repo);
+    await runGit(['init', '-q', '-b', 'trunk'], { cwd: repo });
+    await writeFile(join(repo, 'catalog-info.yaml'), GOOD.replace(/ledger/g, 'git-ledger').replace(/finance/g, 'git-finance'));
+    await runGit(['add', '.'], { cwd: repo });
+    await runGit(['commit', '-q', '-m', 'catalog'], { cwd: repo });
+    const imported = await runCli(['--json', 'catalog', 'import', `file://${repo}#trunk:catalog-info.yaml`], { cwd: dir });
+    expect(imported.code).toBe(0);
+    expect((JSON.parse(imported.stdout) as { entities: string[] }).entities).toContain('component:default/git-ledger');
+  });
+
+  it('reports failures in one line and exits non-zero', async () => {
+    const missing = await runCli(['catalog', 'get', 'component:nope'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe('error: No entity component:default/nope');
+
+    const unreachable = await runCli(['catalog', 'import', 'file:///nonexistent/repo.git'], { cwd: dir });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr.split('\n')[0]).toMatch(/^error: .*could not clone file:\/\/\/nonexistent\/repo\.git/);
+
+    const badFilter = await runCli(['catalog', 'list', '--filter', '=x'], { cwd: dir });
+    expect(badFilter.code).toBe(1);
+    expect(badFilter.stderr).toMatch(/^error: Invalid filter/);
+
+    const badConfig = await runCli(['catalog', 'list'], { cwd: dir, env: { PAVE_PORT: 'seventy' } });
+    expect(badConfig.code).toBe(1);
+    expect(badConfig.stderr).toContain('/port: must be a whole number');
+  });
+});
