@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isPaveError, type FieldError, type Problem } from '../core/problem.js';
 
 const TYPE_BASE = 'https://pave.dev/problems/';
@@ -8,7 +8,10 @@ const TYPE_BASE = 'https://pave.dev/problems/';
  * validation failures with one entry per field, and anything unexpected as a 500 without internals.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any type provider and logger
-export function registerProblemHandler(app: FastifyInstance<any, any, any, any, any>): void {
+export function registerProblemHandler(
+  app: FastifyInstance<any, any, any, any, any>,
+  options: { spaFallback?: (request: FastifyRequest, reply: FastifyReply) => unknown } = {},
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let problem: Problem;
     if (isPaveError(error)) {
@@ -35,8 +38,10 @@ export function registerProblemHandler(app: FastifyInstance<any, any, any, any, 
     void reply.status(problem.status).type('application/problem+json').send({ ...problem, instance: request.url });
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    void reply
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    // The portal routes in the browser: any other page answers with its shell.
+    if (options.spaFallback && request.method === 'GET' && !request.url.startsWith('/api/')) return options.spaFallback(request, reply);
+    return reply
       .status(404)
       .type('application/problem+json')
       .send({ type: TYPE_BASE + 'not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.url.split('?')[0]}`, instance: request.url });

@@ -27,8 +27,10 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const portalDir = options.portalDir ?? join(packageRoot(), 'web', 'dist');
+  const hasPortal = existsSync(join(portalDir, 'index.html'));
   server.addSchema(ProblemSchema);
-  registerProblemHandler(server);
+  registerProblemHandler(server, hasPortal ? { spaFallback: (_request, reply) => reply.type('text/html').sendFile('index.html') } : {});
   await server.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -37,6 +39,7 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
 
+  if (hasPortal) await server.register(fastifyStatic, { root: portalDir, wildcard: false, index: ['index.html'] });
   await server.register(
     async api => {
       await api.register(catalogEntityRoutes, { prefix: '/catalog', catalog: app.catalog });
@@ -48,17 +51,5 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
     { prefix: '/api' },
   );
 
-  const portalDir = options.portalDir ?? join(packageRoot(), 'web', 'dist');
-  if (existsSync(join(portalDir, 'index.html'))) {
-    await server.register(fastifyStatic, { root: portalDir, wildcard: false, index: ['index.html'] });
-    // The portal routes in the browser: any other page answers with its shell.
-    server.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
-      return reply
-        .status(404)
-        .type('application/problem+json')
-        .send({ type: 'https://pave.dev/problems/not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.url.split('?')[0]}` });
-    });
-  }
   return server;
 }

@@ -13,6 +13,7 @@ import { searchEntities, type SearchHit, type SearchRequest } from './query/full
 import { LocationService } from './location-service.js';
 import { RefreshScheduler } from './refresh-scheduler.js';
 import { deleteEntities, upsertEntity } from './entity-writer.js';
+import { writeEntityEdit, type EditMode, type EditOutcome } from './edit/entity-editor.js';
 
 export interface CatalogServiceOptions {
   store: Store;
@@ -73,18 +74,34 @@ export class CatalogService {
   }
 
   /**
-   * Saves an entity that is not managed by a location (registered through the API), validating it first.
-   * Returns the stored entity.
+   * Saves an edited entity where it is defined: in its location's file or repository (then the location is
+   * refreshed, so the store shows the change when this returns), or in the store for entities saved through
+   * the API. A `metadata.etag` in the edit must match the stored one, so concurrent edits are not lost.
    */
-  async saveEntity(raw: unknown): Promise<Entity> {
+  async saveEntity(raw: unknown, options: { author?: string } = {}): Promise<{ entity: Entity; outcome: EditOutcome }> {
     const { entity, errors } = validateEntity(raw);
     if (!entity || errors.length) throw invalidInput('The entity is not valid', errors);
     const ref = entityRefOf(entity);
-    const current = await this.#store.db.selectFrom('entities').select(['location_id', 'source']).where('ref', '=', ref).executeTakeFirst();
+    const current = await this.#store.db
+      .selectFrom('entities')
+      .leftJoin('locations', 'locations.id', 'entities.location_id')
+      .select(['entities.location_id', 'entities.source', 'entities.etag', 'locations.edit_mode'])
+      .where('entities.ref', '=', ref)
+      .executeTakeFirst();
     if (current?.location_id) {
-      throw conflict(`${ref} is managed by ${current.source ?? 'a location'}; change it there`, [{ pointer: '/metadata/name', detail: 'is managed by a location' }]);
+      const outcome = await writeEntityEdit({ ...entity, metadata: { ...entity.metadata, etag: (raw as Entity).metadata?.etag } }, {
+        source: current.source,
+        etag: current.etag,
+        editMode: (current.edit_mode as EditMode | null) ?? 'direct',
+      }, { author: options.author });
+      if (!outcome.branch) await this.locations.refresh(current.location_id);
+      return { entity: (await this.entities.byRef(ref))!, outcome };
+    }
+    const given = (raw as Entity).metadata?.etag;
+    if (current && given !== undefined && given !== current.etag) {
+      throw conflict(`${ref} changed since it was loaded; reload it and edit again`, [{ pointer: '/metadata/etag', detail: 'does not match the stored entity' }]);
     }
     await this.#store.transaction(trx => upsertEntity(trx, this.#store.dialect, { entity, locationId: null, source: null }, this.#clock.now().toISOString()));
-    return (await this.entities.byRef(ref))!;
+    return { entity: (await this.entities.byRef(ref))!, outcome: { savedTo: 'store' } };
   }
 }

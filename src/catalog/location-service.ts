@@ -8,11 +8,17 @@ import type { Store } from '../store/store.js';
 import { readLocation, LOCATION_TYPES, type IngestionProblem, type LocationSpec } from './ingest/read-location.js';
 import { applyLocationContent, type RefreshSummary } from './location-refresh.js';
 import { deleteEntities } from './entity-writer.js';
+import type { EditMode } from './edit/entity-editor.js';
 
 export interface Location {
   id: string;
   type: string;
   target: string;
+}
+
+export interface LocationRegistration extends LocationSpec {
+  /** For git locations: portal edits commit to the branch (`direct`, default) or to a review branch (`branch`). */
+  editMode?: EditMode;
 }
 
 export type LocationState = 'pending' | 'refreshing' | 'done' | 'failed';
@@ -61,25 +67,33 @@ export class LocationService {
 
   /**
    * Registers a location (or, with dryRun, shows what it would import without saving anything).
-   * A location that cannot be read at all is refused, so nothing half-made is kept.
+   * A location that cannot be read at all is refused, dry run or not, so nothing half-made is kept;
+   * registering a target twice (even at the same moment) is a conflict.
    */
-  async register(spec: LocationSpec, options: { dryRun?: boolean; onFile?: Parameters<typeof readLocation>[1]['onFile'] } = {}): Promise<RegisterResult> {
+  async register(spec: LocationRegistration, options: { dryRun?: boolean; onFile?: Parameters<typeof readLocation>[1]['onFile'] } = {}): Promise<RegisterResult> {
     const normalized = this.#normalize(spec);
     const existing = await this.#findByTarget(normalized);
+    if (existing && !options.dryRun) throw this.#alreadyRegistered(existing);
     const content = await readLocation(normalized, { ...this.#readOptions(), onFile: options.onFile });
+    if (content.files === 0) {
+      // The target itself is what could not be read, whatever document the problem was found in.
+      const errors = content.errors.map(error => ({ ...error, pointer: '/target' }));
+      throw badRequest(`Location ${normalized.type}:${normalized.target} could not be read: ${content.errors.map(e => e.detail).join('; ')}`, errors);
+    }
     const entities = content.entities.map(e => e.entity);
     if (options.dryRun) {
       return { location: existing ?? { id: 'dry-run', ...normalized }, entities, exists: Boolean(existing), errors: content.errors };
     }
-    if (existing) throw conflict(`Location ${normalized.type}:${normalized.target} is already registered (id ${existing.id})`, [], { existingId: existing.id });
-    if (content.files === 0) {
-      throw badRequest(`Location ${normalized.type}:${normalized.target} could not be read: ${content.errors.map(e => e.detail).join('; ')}`, content.errors);
-    }
     const location: Location = { id: newId(), ...normalized };
-    await this.#store.db
+    const inserted = await this.#store.db
       .insertInto('locations')
-      .values({ ...location, state: 'refreshing', entity_count: 0, error_count: 0, last_refresh_at: null, last_error: null, created_at: this.#now() })
-      .execute();
+      .values({ ...location, edit_mode: spec.editMode ?? 'direct', state: 'refreshing', entity_count: 0, error_count: 0, last_refresh_at: null, last_error: null, created_at: this.#now() })
+      .onConflict(oc => oc.columns(['type', 'target']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+      // Another registration of the same target won the race while this one was reading.
+      throw this.#alreadyRegistered((await this.#findByTarget(normalized)) ?? location);
+    }
     const summary = await applyLocationContent(this.#store, location, content, { orphanStrategy: this.#options.config.orphanStrategy, now: this.#now() });
     await this.#options.onRegistered?.(location);
     return { location, entities, exists: false, errors: summary.errors, summary };
@@ -173,16 +187,21 @@ export class LocationService {
     return applyLocationContent(this.#store, location, content, { orphanStrategy: this.#options.config.orphanStrategy, now: this.#now() });
   }
 
-  #normalize(spec: LocationSpec): LocationSpec {
+  #normalize(spec: LocationRegistration): LocationSpec {
     const type = typeof spec.type === 'string' ? spec.type.trim() : '';
     const target = typeof spec.target === 'string' ? spec.target.trim() : '';
     const errors = [
       ...(!(LOCATION_TYPES as readonly string[]).includes(type) ? [{ pointer: '/type', detail: `must be one of ${LOCATION_TYPES.join(', ')}` }] : []),
       ...(!target ? [{ pointer: '/target', detail: 'must be a non-empty path or URL' }] : []),
+      ...(spec.editMode !== undefined && !['direct', 'branch'].includes(spec.editMode) ? [{ pointer: '/editMode', detail: 'must be direct or branch' }] : []),
     ];
     if (errors.length) throw badRequest(`Invalid location: ${errors.map(e => `${e.pointer} ${e.detail}`).join('; ')}`, errors);
     // File targets are kept absolute so later refreshes do not depend on the working directory.
     return { type, target: type === 'file' ? resolve(this.#options.cwd ?? process.cwd(), target.replace(/^file:(\/\/)?/, '')) : target };
+  }
+
+  #alreadyRegistered(existing: Location) {
+    return conflict(`Location ${existing.type}:${existing.target} is already registered (id ${existing.id})`, [{ pointer: '/target', detail: 'is already registered' }], { existingId: existing.id });
   }
 
   async #findByTarget(spec: LocationSpec): Promise<Location | undefined> {

@@ -125,7 +125,14 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
 
   app.delete(
     '/entities/by-uid/:uid',
-    { schema: { tags: ['catalog'], summary: 'Delete one entity (its location brings it back on refresh)', params: Type.Object({ uid: Type.String() }), response: errorResponses(404) } },
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Delete one entity (its location brings it back on refresh)',
+        params: Type.Object({ uid: Type.String() }),
+        response: { 204: Type.Null({ description: 'Deleted' }), ...errorResponses(404) },
+      },
+    },
     async (request, reply) => {
       await catalog.deleteByUid(request.params.uid);
       return reply.status(204).send();
@@ -199,18 +206,24 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
     {
       schema: {
         tags: ['catalog'],
-        summary: 'Save an entity that is not managed by a location',
+        summary: 'Save an edited entity: into its file or repository (committed), or the store for API-saved entities',
+        description:
+          'Answers the saved entity. For a git location that asks for review (editMode: branch) the edit is pushed to a new branch and the answer is 202 with the unchanged entity. Headers Pave-Saved-To, Pave-Commit and Pave-Branch say where the edit went.',
         params: NameParams,
         body: EntitySchema,
-        response: { 200: EntitySchema, ...errorResponses(400, 409, 422) },
+        response: { 200: EntitySchema, 202: EntitySchema, ...errorResponses(400, 404, 409, 422) },
       },
     },
-    async request => {
+    async (request, reply) => {
       const body = request.body as Entity;
       const ref = stringifyEntityRef(request.params);
       const bodyRef = stringifyEntityRef({ kind: body.kind, namespace: body.metadata.namespace ?? 'default', name: body.metadata.name });
       if (bodyRef !== ref) throw badRequest(`The body describes ${bodyRef}, not ${ref}`, [{ pointer: '/metadata/name', detail: `must match the ${ref} in the URL` }]);
-      return catalog.saveEntity(body);
+      const { entity, outcome } = await catalog.saveEntity(body);
+      void reply.header('pave-saved-to', outcome.savedTo);
+      if (outcome.commit) void reply.header('pave-commit', outcome.commit);
+      if (outcome.branch) void reply.header('pave-branch', outcome.branch);
+      return reply.status(outcome.branch ? 202 : 200).send(entity);
     },
   );
 };

@@ -20,20 +20,23 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
     {
       schema: {
         tags: ['catalog'],
-        summary: 'Register a location (read at once), or preview it with dryRun=true',
+        summary: 'Register a location (read at once), or preview it with dryRun=true (201 either way, as in Backstage)',
         querystring: Type.Object({ dryRun: Type.Optional(Type.Boolean()) }),
-        body: Type.Object({ type: Type.String(), target: Type.String() }),
+        body: Type.Object({
+          type: Type.String(),
+          target: Type.String(),
+          editMode: Type.Optional(Type.Union([Type.Literal('direct'), Type.Literal('branch')], { description: 'git locations: where portal edits are committed' })),
+        }),
         response: {
-          200: Type.Object({ location: LocationSchema, entities: Type.Array(EntitySchema), exists: Type.Boolean(), errors: Type.Array(ProblemItem) }),
           201: Type.Object({ location: LocationSchema, entities: Type.Array(EntitySchema), exists: Type.Boolean(), errors: Type.Array(ProblemItem) }),
           ...errorResponses(400, 409),
         },
       },
     },
     async (request, reply) => {
-      const dryRun = request.query.dryRun === true;
-      const result = await catalog.locations.register(request.body, { dryRun });
-      return reply.status(dryRun ? 200 : 201).send({ location: result.location, entities: result.entities, exists: result.exists, errors: result.errors });
+      // Backstage answers 201 for a dry run too, and its catalog client accepts nothing else.
+      const result = await catalog.locations.register(request.body, { dryRun: request.query.dryRun === true });
+      return reply.status(201).send({ location: result.location, entities: result.entities, exists: result.exists, errors: result.errors });
     },
   );
 
@@ -59,7 +62,12 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
   app.delete(
     '/locations/:id',
     {
-      schema: { tags: ['catalog'], summary: 'Remove a location and the entities it produced', params: Type.Object({ id: Type.String() }), response: errorResponses(404) },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Remove a location and the entities it produced',
+        params: Type.Object({ id: Type.String() }),
+        response: { 204: Type.Null({ description: 'Removed' }), ...errorResponses(404) },
+      },
     },
     async (request, reply) => {
       await catalog.locations.remove(request.params.id);

@@ -52,6 +52,7 @@ export const catalogMigration: Migration = {
       .addColumn('id', 'text', c => c.primaryKey())
       .addColumn('type', 'text', c => c.notNull())
       .addColumn('target', 'text', c => c.notNull())
+      .addColumn('edit_mode', 'text', c => c.notNull().defaultTo('direct'))
       .addColumn('state', 'text', c => c.notNull())
       .addColumn('entity_count', 'integer', c => c.notNull().defaultTo(0))
       .addColumn('error_count', 'integer', c => c.notNull().defaultTo(0))
