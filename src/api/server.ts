@@ -11,6 +11,7 @@ import { registerProblemHandler } from './problem-handler.js';
 import { catalogEntityRoutes } from './routes/catalog-entity-routes.js';
 import { catalogLocationRoutes } from './routes/catalog-location-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
+import { docsRoutes } from './routes/docs-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 
 const BODY_LIMIT = 5 * 1024 * 1024;
@@ -45,6 +46,7 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
       await api.register(catalogEntityRoutes, { prefix: '/catalog', catalog: app.catalog });
       await api.register(catalogLocationRoutes, { prefix: '/catalog', catalog: app.catalog });
       await api.register(searchRoutes, { catalog: app.catalog });
+      await api.register(docsRoutes, { docs: app.catalog.docs });
       await api.register(systemRoutes, { app });
       api.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
     },

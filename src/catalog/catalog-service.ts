@@ -12,6 +12,7 @@ import { EntityReader } from './query/entity-reader.js';
 import { searchEntities, type SearchHit, type SearchRequest } from './query/full-text-search.js';
 import { LocationService } from './location-service.js';
 import { RefreshScheduler } from './refresh-scheduler.js';
+import { DocsService } from './docs/docs-service.js';
 import { deleteEntities, upsertEntity } from './entity-writer.js';
 import { writeEntityEdit, type EditMode, type EditOutcome } from './edit/entity-editor.js';
 
@@ -32,6 +33,7 @@ export class CatalogService {
   readonly entities: EntityReader;
   readonly locations: LocationService;
   readonly scheduler: RefreshScheduler;
+  readonly docs: DocsService;
   readonly #store: Store;
   readonly #clock: Clock;
 
@@ -39,6 +41,7 @@ export class CatalogService {
     this.#store = options.store;
     this.#clock = options.clock ?? systemClock;
     this.entities = new EntityReader(options.store);
+    this.docs = new DocsService(options.store, this.entities);
     this.locations = new LocationService(options.store, {
       config: options.config,
       clock: options.clock,
