@@ -1,0 +1,23 @@
+/**
+ * Options every public entry point of the expression engine accepts.
+ */
+import type { CustomFilter } from './filter-types.js';
+import type { Limits } from './limits.js';
+
+export interface TemplateOptions {
+  /**
+   * Cookiecutter/Jinja compatibility (Backstage's `cookiecutterCompat`): `{{ … }}` is an
+   * expression too (`${{ … }}` still is), and the methods whose Python and JavaScript
+   * meanings differ (`replace`, `split()`) follow Python.
+   */
+  cookiecutterCompat?: boolean;
+  /** Overrides of the default limits (`DEFAULT_LIMITS`). */
+  limits?: Partial<Limits>;
+  /** Extra filters registered by Pave itself (never by templates); they win over built-ins. */
+  filters?: Readonly<Record<string, CustomFilter>>;
+}
+
+export interface CheckOptions extends TemplateOptions {
+  /** JSON pointer put on each returned field error, e.g. `/spec/steps/0/input/name`. */
+  pointer?: string;
+}
