@@ -30,7 +30,7 @@ export function registerProblemHandler(
         errors,
       };
     } else if (error.statusCode && error.statusCode < 500) {
-      problem = { type: TYPE_BASE + 'bad-request', title: error.name === 'Error' ? 'Bad request' : error.name, status: error.statusCode, detail: error.message };
+      problem = frameworkProblem(error);
     } else {
       request.log.error({ err: error }, 'request failed');
       problem = { type: TYPE_BASE + 'internal', title: 'Internal error', status: 500, detail: 'Something went wrong on the server; it has been logged.' };
@@ -46,4 +46,20 @@ export function registerProblemHandler(
       .type('application/problem+json')
       .send({ type: TYPE_BASE + 'not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.url.split('?')[0]}`, instance: request.url });
   });
+}
+
+/** Fastify's own client errors (bad JSON, too large, wrong content type) in the same words as Pave's. */
+function frameworkProblem(error: FastifyError): Problem {
+  const status = error.statusCode ?? 400;
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { type: TYPE_BASE + 'invalid-json', title: 'Invalid JSON body', status, detail: error.message, errors: [{ pointer: '/body', detail: error.message, rule: 'json' }] };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { type: TYPE_BASE + 'too-large', title: 'Payload too large', status, detail: error.message, errors: [{ pointer: '/body', detail: error.message, rule: 'size' }] };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { type: TYPE_BASE + 'unsupported-media-type', title: 'Unsupported media type', status, detail: error.message };
+    default:
+      return { type: TYPE_BASE + 'bad-request', title: 'Bad request', status, detail: error.message };
+  }
 }

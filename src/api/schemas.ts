@@ -49,7 +49,9 @@ export const StringList = Type.Optional(Type.Union([Type.Array(Type.String()), T
 
 /** Standard error responses for a route. */
 export function errorResponses(...statuses: number[]): Record<number, TSchema> {
-  return Object.fromEntries(statuses.map(status => [status, Type.Ref(ProblemSchema)]));
+  return Object.fromEntries(
+    statuses.map(status => [status, { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: Type.Ref(ProblemSchema) } } } as unknown as TSchema]),
+  );
 }
 
 export function asList(value: string | string[] | undefined): string[] | undefined {

@@ -23,7 +23,11 @@ export function searchRowsOf(entity: Entity): SearchRow[] {
     if (SKIPPED.has(key)) return;
     if (value === undefined) return;
     if (Array.isArray(value)) {
-      for (const item of value) visit(key, item);
+      for (const item of value) {
+        visit(key, item);
+        // As in Backstage, each string of a list is also a key of its own: `metadata.tags.java = true`.
+        if (typeof item === 'string' && item.length <= MAX_VALUE_LENGTH) visit(`${key}.${item}`, true);
+      }
       return;
     }
     if (value !== null && typeof value === 'object') {

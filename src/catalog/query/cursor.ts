@@ -6,8 +6,8 @@ export interface CursorState {
   filter: string[];
   orderFields: OrderField[];
   fullText?: { term: string; fields?: string[] };
-  /** Sort value and id of the boundary item. */
-  boundary: [string, string];
+  /** Sort value (null when the item has none) and id of the boundary item. */
+  boundary: [string | null, string];
   direction: 'next' | 'prev';
   totalItems: number;
 }
@@ -24,7 +24,8 @@ export function decodeCursor(cursor: string): CursorState {
       Array.isArray(state.orderFields) &&
       Array.isArray(state.boundary) &&
       state.boundary.length === 2 &&
-      state.boundary.every(part => typeof part === 'string') &&
+      (typeof state.boundary[0] === 'string' || state.boundary[0] === null) &&
+      typeof state.boundary[1] === 'string' &&
       (state.direction === 'next' || state.direction === 'prev') &&
       typeof state.totalItems === 'number';
     if (!valid) throw new Error('shape');

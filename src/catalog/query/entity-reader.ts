@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Entity, EntityRelation } from '../../core/entity.js';
 import { parseEntityRef, stringifyEntityRef } from '../../core/entity-ref.js';
 import { badRequest } from '../../core/problem.js';
@@ -66,8 +66,12 @@ export class EntityReader {
     return row ? (await this.hydrate([row]))[0] : undefined;
   }
 
-  /** Entities in the order asked, null where a ref matches nothing. Unparseable refs answer null too. */
-  async byRefs(refs: string[], fields?: string[]): Promise<Array<Entity | null>> {
+  /**
+   * Entities in the order asked, null where a ref matches nothing or the filter (Backstage syntax)
+   * excludes it. Unparseable refs answer null too.
+   */
+  async byRefs(refs: string[], fields?: string[], filterParams?: string[]): Promise<Array<Entity | null>> {
+    const filter = filterSql(parseFilterParams(filterParams));
     const canonical = refs.map(ref => {
       try {
         return stringifyEntityRef(parseEntityRef(ref));
@@ -78,19 +82,23 @@ export class EntityReader {
     const wanted = [...new Set(canonical.filter((r): r is string => r !== undefined))];
     const found = new Map<string, Entity>();
     for (let i = 0; i < wanted.length; i += 500) {
-      const rows = await this.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('ref', 'in', wanted.slice(i, i + 500)).execute();
+      const rows = await this.store.db
+        .selectFrom('entities as e')
+        .select(['e.id', 'e.ref', 'e.body', 'e.etag'])
+        .where('e.ref', 'in', wanted.slice(i, i + 500))
+        .where(filter)
+        .execute();
       for (const entity of await this.hydrate(rows)) found.set(stringifyEntityRef(entity), entity);
     }
     return canonical.map(ref => (ref && found.has(ref) ? projectFields(found.get(ref)!, fields) : null));
   }
 
-  /** `GET /entities`: a filtered list with offset paging. */
+  /** `GET /entities`: a filtered list with offset paging; by ref unless ordered, entities without an order field last. */
   async list(request: ListEntitiesRequest): Promise<Entity[]> {
     const filter = parseFilterParams(request.filter);
-    const order = request.order?.length ? request.order : [{ field: 'metadata.name', order: 'asc' as const }];
-    const orderBy = sql.join(
-      [...order.map(o => sql`${sortValueSql(o.field)} ${sql.raw(o.order)}`), sql`e.id asc`],
-    );
+    const orderBy = request.order?.length
+      ? sql.join([...request.order.map(o => sql`${sortValueSql(o.field)} ${sql.raw(o.order)} NULLS LAST`), sql`e.id asc`])
+      : sql`e.ref asc`;
     const limit = request.limit !== undefined ? clampLimit(request.limit) : undefined;
     const rows = await sql<EntityRow>`
       SELECT e.id, e.ref, e.body, e.etag FROM entities e
@@ -117,19 +125,17 @@ export class EntityReader {
       state?.totalItems ?? Number((await sql<{ n: number | string }>`SELECT count(*) AS n FROM entities e WHERE ${where}`.execute(this.store.db)).rows[0]?.n ?? 0);
 
     const backwards = state?.direction === 'prev';
-    // Reading backwards flips the sort, then the page is flipped back.
+    // Reading backwards flips the sort (entities without a sort value, last going forward, come first),
+    // then the page is flipped back.
     const ascending = (primary.order === 'asc') !== backwards;
-    const boundary = state
-      ? ascending
-        ? sql`AND (${sortValue} > ${state.boundary[0]} OR (${sortValue} = ${state.boundary[0]} AND e.id > ${state.boundary[1]}))`
-        : sql`AND (${sortValue} < ${state.boundary[0]} OR (${sortValue} = ${state.boundary[0]} AND e.id < ${state.boundary[1]}))`
-      : sql``;
+    const boundary = state ? sql`AND ${afterBoundarySql(sortValue, state.boundary, ascending, !backwards)}` : sql``;
     const direction = sql.raw(ascending ? 'asc' : 'desc');
+    const nulls = sql.raw(backwards ? 'NULLS FIRST' : 'NULLS LAST');
     const offset = !state && request.offset ? sql`OFFSET ${request.offset}` : sql``;
-    const result = await sql<EntityRow & { sort_value: string }>`
+    const result = await sql<EntityRow & { sort_value: string | null }>`
       SELECT e.id, e.ref, e.body, e.etag, ${sortValue} AS sort_value FROM entities e
       WHERE ${where} ${boundary}
-      ORDER BY sort_value ${direction}, e.id ${direction}
+      ORDER BY sort_value ${direction} ${nulls}, e.id ${direction}
       LIMIT ${limit + 1} ${offset}
     `.execute(this.store.db);
     const more = result.rows.length > limit;
@@ -142,8 +148,8 @@ export class EntityReader {
     const hasNext = backwards ? true : more;
     const hasPrev = backwards ? more : Boolean(state) || Boolean(request.offset);
     const pageInfo: QueryEntitiesResponse['pageInfo'] = {};
-    if (hasNext && last) pageInfo.nextCursor = encodeCursor({ ...base, boundary: [String(last.sort_value ?? ''), last.id], direction: 'next' });
-    if (hasPrev && first) pageInfo.prevCursor = encodeCursor({ ...base, boundary: [String(first.sort_value ?? ''), first.id], direction: 'prev' });
+    if (hasNext && last) pageInfo.nextCursor = encodeCursor({ ...base, boundary: [boundaryValue(last.sort_value), last.id], direction: 'next' });
+    if (hasPrev && first) pageInfo.prevCursor = encodeCursor({ ...base, boundary: [boundaryValue(first.sort_value), first.id], direction: 'prev' });
     const items = (await this.hydrate(page)).map(e => projectFields(e, request.fields));
     return { items, totalItems, pageInfo };
   }
@@ -198,6 +204,24 @@ export class EntityReader {
   private whereSql(filter: EntityFilter, fullText: { term: string; fields?: string[] } | undefined) {
     return fullText ? sql<boolean>`${filterSql(filter)} AND ${fullTextFilterSql(fullText.term, fullText.fields)}` : filterSql(filter);
   }
+}
+
+/**
+ * Rows after a page boundary in reading order: by sort value in the given direction, then id, with
+ * rows that have no sort value after the others (`nullsAfter`) or before them.
+ */
+function afterBoundarySql(sortValue: RawBuilder<string | null>, [value, id]: CursorState['boundary'], ascending: boolean, nullsAfter: boolean) {
+  const cmp = sql.raw(ascending ? '>' : '<');
+  if (value === null) {
+    const sameGroup = sql`(${sortValue} IS NULL AND e.id ${cmp} ${id})`;
+    return nullsAfter ? sameGroup : sql`(${sameGroup} OR ${sortValue} IS NOT NULL)`;
+  }
+  const sameGroup = sql`(${sortValue} ${cmp} ${value} OR (${sortValue} = ${value} AND e.id ${cmp} ${id}))`;
+  return nullsAfter ? sql`(${sameGroup} OR ${sortValue} IS NULL)` : sameGroup;
+}
+
+function boundaryValue(value: string | number | null): string | null {
+  return value === null ? null : String(value);
 }
 
 function clampLimit(limit: number): number {

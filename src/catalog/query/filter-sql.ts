@@ -24,8 +24,11 @@ function conditionSql(condition: FilterCondition): RawBuilder<unknown> {
     : sql`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key = ${condition.key})`;
 }
 
-/** The value an entity sorts by for one field; direct columns where they exist, search rows otherwise. */
-export function sortValueSql(field: string): RawBuilder<string> {
+/**
+ * The value an entity sorts by for one field; direct columns where they exist, search rows otherwise.
+ * NULL when the entity has no such field: callers sort those last, as Backstage does.
+ */
+export function sortValueSql(field: string): RawBuilder<string | null> {
   switch (field) {
     case 'metadata.name':
       return sql<string>`lower(e.name)`;
@@ -36,7 +39,7 @@ export function sortValueSql(field: string): RawBuilder<string> {
     case 'metadata.updatedat':
       return sql<string>`e.updated_at`;
     default:
-      return sql<string>`COALESCE((SELECT min(s.value) FROM entity_search s WHERE s.entity_id = e.id AND s.key = ${field}), '')`;
+      return sql<string | null>`(SELECT min(s.value) FROM entity_search s WHERE s.entity_id = e.id AND s.key = ${field})`;
   }
 }
 

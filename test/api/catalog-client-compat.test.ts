@@ -1,0 +1,456 @@
+/**
+ * Backstage's own catalog client (`@backstage/catalog-client`) pointed at Pave with the demo loaded:
+ * it must get the answers a Backstage catalog would give. Expected answers come from the demo files
+ * or from other API answers, never from hard-coded counts.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOG_FILTER_EXISTS, CatalogClient } from '@backstage/catalog-client';
+import type { Entity } from '@backstage/catalog-model';
+import type { RunningPave } from '../support/pave-server.js';
+import { TempDirs, apiRef, component, demoEntities, entityYaml, normalizeRef, refOf, startApiPave, writeFiles, type RawEntity } from './support.js';
+
+let pave: RunningPave;
+let client: CatalogClient;
+let demo: RawEntity[];
+const temp = new TempDirs();
+
+beforeAll(async () => {
+  pave = await startApiPave({ demo: true });
+  client = new CatalogClient({ discoveryApi: { getBaseUrl: async () => `${pave.url}/api/catalog` }, fetchApi: { fetch } });
+  demo = demoEntities();
+});
+
+afterAll(async () => {
+  await pave?.close();
+  temp.cleanup();
+});
+
+const lower = (value: unknown) => String(value).toLowerCase();
+const refsOf = (entities: Array<{ kind: string; metadata: { namespace?: string; name: string } }>) => entities.map(apiRef).sort();
+const demoRefs = (predicate: (e: RawEntity) => boolean) => demo.filter(predicate).map(refOf).sort();
+
+/** Values at a dotted path, descending through arrays (as Backstage's filters and facets see them). */
+function valuesAt(entity: unknown, path: string): string[] {
+  let nodes: unknown[] = [entity];
+  for (const part of path.split('.')) {
+    nodes = nodes
+      .flatMap(node => (Array.isArray(node) ? node : [node]))
+      .map(node => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined))
+      .filter(node => node !== undefined);
+  }
+  return [...new Set(nodes.flatMap(node => (Array.isArray(node) ? node : [node])).filter(v => v !== null && typeof v !== 'object').map(String))];
+}
+
+describe('getEntities', () => {
+  it('returns every entity of the demo organisation', async () => {
+    const { items } = await client.getEntities();
+    expect(refsOf(items)).toEqual(demoRefs(() => true));
+    for (const entity of items) {
+      expect(entity.metadata.uid).toEqual(expect.any(String));
+      expect(entity.metadata.etag).toEqual(expect.any(String));
+      expect(Array.isArray(entity.relations)).toBe(true);
+    }
+  });
+
+  it('ANDs the keys of one filter object, case-insensitively', async () => {
+    const { items } = await client.getEntities({ filter: { kind: 'COMPONENT', 'spec.type': 'Service' } });
+    const expected = demoRefs(e => e.kind === 'Component' && lower(e.spec?.type) === 'service');
+    expect(expected.length).toBeGreaterThan(0);
+    expect(refsOf(items)).toEqual(expected);
+  });
+
+  it('ORs filter objects', async () => {
+    const { items } = await client.getEntities({ filter: [{ kind: 'group' }, { kind: 'domain' }] });
+    const expected = demoRefs(e => e.kind === 'Group' || e.kind === 'Domain');
+    expect(refsOf(items)).toEqual(expected);
+  });
+
+  it('treats an array of values as IN, within an AND', async () => {
+    const { items } = await client.getEntities({ filter: { kind: 'component', 'spec.lifecycle': ['experimental', 'deprecated'] } });
+    const expected = demoRefs(e => e.kind === 'Component' && ['experimental', 'deprecated'].includes(lower(e.spec?.lifecycle)));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(refsOf(items)).toEqual(expected);
+
+    const both = await client.getEntities({ filter: { kind: ['System', 'Domain'] } });
+    expect(refsOf(both.items)).toEqual(demoRefs(e => e.kind === 'System' || e.kind === 'Domain'));
+  });
+
+  it('matches CATALOG_FILTER_EXISTS on keys that exist, whatever their value', async () => {
+    const key = 'metadata.annotations.backstage.io/techdocs-ref';
+    const { items } = await client.getEntities({ filter: { [key]: CATALOG_FILTER_EXISTS } });
+    const expected = demoRefs(e => e.metadata.annotations?.['backstage.io/techdocs-ref'] !== undefined);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(refsOf(items)).toEqual(expected);
+  });
+
+  it('matches a value inside an array field', async () => {
+    const tag = demo.find(e => e.metadata.tags?.length)!.metadata.tags![0]!;
+    const { items } = await client.getEntities({ filter: { 'metadata.tags': tag } });
+    expect(refsOf(items)).toEqual(demoRefs(e => (e.metadata.tags ?? []).includes(tag)));
+  });
+
+  // KNOWN BUG (src/catalog/search-rows.ts): Backstage indexes each string item of an array also as
+  // `<path>.<item> = true` (so `filter=metadata.tags.java` works); Pave's search rows do not.
+  // Remove `.fails` once searchRowsOf emits those rows.
+  it('matches Backstage\'s `<array>.<item>` keys, e.g. metadata.tags.<tag> (exists and =true)', async () => {
+    const tag = demo.find(e => e.metadata.tags?.length)!.metadata.tags![0]!;
+    const expected = demoRefs(e => (e.metadata.tags ?? []).includes(tag));
+    const exists = await client.getEntities({ filter: { [`metadata.tags.${tag}`]: CATALOG_FILTER_EXISTS } });
+    expect(refsOf(exists.items)).toEqual(expected);
+    const isTrue = await client.getEntities({ filter: { [`metadata.tags.${tag}`]: 'true' } });
+    expect(refsOf(isTrue.items)).toEqual(expected);
+  });
+
+  it('filters on relations by full target ref', async () => {
+    const owner = 'group:default/checkout-team';
+    const { items } = await client.getEntities({ filter: { 'relations.ownedBy': owner } });
+    const expected = demoRefs(e => typeof e.spec?.owner === 'string' && normalizeRef(e.spec.owner, 'group') === owner);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(refsOf(items)).toEqual(expected);
+  });
+
+  it('projects fields', async () => {
+    const { items } = await client.getEntities({ filter: { kind: 'domain' }, fields: ['kind', 'metadata.name'] });
+    expect(items.length).toBe(demo.filter(e => e.kind === 'Domain').length);
+    for (const item of items) {
+      expect(Object.keys(item).sort()).toEqual(['kind', 'metadata']);
+      expect(Object.keys(item.metadata)).toEqual(['name']);
+    }
+  });
+
+  it('orders by several fields, and pages with limit and offset', async () => {
+    const order = [
+      { field: 'kind', order: 'asc' as const },
+      { field: 'metadata.name', order: 'desc' as const },
+    ];
+    const { items } = await client.getEntities({ order, fields: ['kind', 'metadata.name'] });
+    const expected = demo
+      .map(e => ({ kind: lower(e.kind), name: lower(e.metadata.name) }))
+      .sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? 1 : a.name > b.name ? -1 : 0) : a.kind < b.kind ? -1 : 1))
+      .map(e => `${e.kind}/${e.name}`);
+    expect(items.map(e => `${lower(e.kind)}/${lower(e.metadata.name)}`)).toEqual(expected);
+
+    const page = await client.getEntities({ order, fields: ['kind', 'metadata.name'], limit: 10, offset: 5 });
+    expect(page.items.map(e => `${lower(e.kind)}/${lower(e.metadata.name)}`)).toEqual(expected.slice(5, 15));
+  });
+});
+
+describe('ordering like Backstage', () => {
+  const lifecycleOf = (e: { spec?: Record<string, unknown> }) => (e.spec?.lifecycle === undefined ? undefined : lower(e.spec.lifecycle));
+
+  /** Backstage's order: entities with the field by its value (ties by uid), then those without it. */
+  function expectNullsLast(items: Array<{ spec?: Record<string, unknown> }>, order: 'asc' | 'desc') {
+    const values = items.map(lifecycleOf);
+    const firstMissing = values.indexOf(undefined);
+    const present = values.slice(0, firstMissing === -1 ? undefined : firstMissing) as string[];
+    expect(present.length).toBe(demo.filter(e => e.spec?.lifecycle !== undefined).length);
+    expect(values.slice(present.length).every(v => v === undefined)).toBe(true);
+    expect(present).toEqual(order === 'asc' ? [...present].sort() : [...present].sort().reverse());
+  }
+
+  it('getEntities without an order sorts by entity ref', async () => {
+    const { items } = await client.getEntities({ fields: ['kind', 'metadata.namespace', 'metadata.name'] });
+    expect(items.map(apiRef)).toEqual(demoRefs(() => true));
+  });
+
+  it.each(['asc', 'desc'] as const)('getEntities puts entities without the order field last (%s)', async order => {
+    const { items } = await client.getEntities({ order: { field: 'spec.lifecycle', order }, fields: ['kind', 'metadata.name', 'spec.lifecycle'] });
+    expect(items).toHaveLength(demo.length);
+    expectNullsLast(items, order);
+  });
+
+  it.each(['asc', 'desc'] as const)('queryEntities puts entities without the order field last, across pages and back (%s)', async order => {
+    const pages: Entity[][] = [];
+    let response = await client.queryEntities({ orderFields: { field: 'spec.lifecycle', order }, fields: ['kind', 'metadata.name', 'spec.lifecycle'], limit: 30 });
+    pages.push(response.items);
+    while (response.pageInfo.nextCursor) {
+      response = await client.queryEntities({ cursor: response.pageInfo.nextCursor, limit: 30 });
+      pages.push(response.items);
+    }
+    const all = pages.flat();
+    expect(new Set(all.map(apiRef)).size).toBe(demo.length);
+    expectNullsLast(all, order);
+    // Walk back from the last page to the first: every page comes back as it was.
+    for (let i = pages.length - 2; i >= 0; i--) {
+      response = await client.queryEntities({ cursor: response.pageInfo.prevCursor!, limit: 30 });
+      expect(response.items.map(apiRef), `page ${i}`).toEqual(pages[i]!.map(apiRef));
+    }
+    expect(response.pageInfo.prevCursor).toBeUndefined();
+  });
+});
+
+describe('getEntityByRef and getEntitiesByRefs', () => {
+  it('finds an entity by full or short ref, with its relations', async () => {
+    const raw = demo.find(e => e.kind === 'Component' && e.metadata.name === 'checkout-service')!;
+    const entity = await client.getEntityByRef('component:default/checkout-service');
+    expect(entity?.metadata.name).toBe('checkout-service');
+    expect(entity?.metadata.description).toBe(raw.metadata.description);
+    expect(entity?.spec).toEqual(raw.spec);
+    expect(entity?.relations).toContainEqual(expect.objectContaining({ type: 'ownedBy', targetRef: normalizeRef(String(raw.spec!.owner), 'group') }));
+    const short = await client.getEntityByRef('component:checkout-service');
+    expect(short?.metadata.uid).toBe(entity?.metadata.uid);
+  });
+
+  it('answers undefined for a missing entity', async () => {
+    expect(await client.getEntityByRef('component:default/no-such-thing')).toBeUndefined();
+  });
+
+  it('keeps the order asked for and answers undefined for missing refs', async () => {
+    const wanted = [refOf(demo.find(e => e.kind === 'User')!), 'component:default/no-such-thing', refOf(demo.find(e => e.kind === 'Group')!), refOf(demo.find(e => e.kind === 'API')!)];
+    const { items } = await client.getEntitiesByRefs({ entityRefs: wanted });
+    expect(items.map(e => (e ? apiRef(e) : undefined))).toEqual([wanted[0], undefined, wanted[2], wanted[3]]);
+
+    const projected = await client.getEntitiesByRefs({ entityRefs: wanted, fields: ['metadata.name'] });
+    expect(projected.items.map(e => e && Object.keys(e))).toEqual([['metadata'], undefined, ['metadata'], ['metadata']]);
+  });
+
+  it('answers undefined for refs the filter excludes', async () => {
+    const wanted = [refOf(demo.find(e => e.kind === 'User')!), refOf(demo.find(e => e.kind === 'Group')!), refOf(demo.find(e => e.kind === 'API')!)];
+    const { items } = await client.getEntitiesByRefs({ entityRefs: wanted, filter: [{ kind: 'group' }, { kind: 'api' }] });
+    expect(items.map(e => (e ? apiRef(e) : undefined))).toEqual([undefined, wanted[1], wanted[2]]);
+  });
+});
+
+describe('queryEntities', () => {
+  it('pages through every item with cursors: no duplicates, no gaps, totalItems right, prev goes back', async () => {
+    const expected = demoRefs(e => e.kind === 'Component');
+    const pages: Entity[][] = [];
+    let response = await client.queryEntities({ filter: { kind: 'component' }, orderFields: { field: 'metadata.name', order: 'asc' }, limit: 7 });
+    const totalItems = response.totalItems;
+    expect(totalItems).toBe(expected.length);
+    expect(response.pageInfo.prevCursor).toBeUndefined();
+    pages.push(response.items);
+    while (response.pageInfo.nextCursor) {
+      // As in Backstage, a cursor carries the query but not the page size.
+      response = await client.queryEntities({ cursor: response.pageInfo.nextCursor, limit: 7 });
+      expect(response.totalItems).toBe(totalItems);
+      pages.push(response.items);
+      expect(pages.length).toBeLessThanOrEqual(Math.ceil(expected.length / 7) + 1);
+    }
+    const names = pages.flat().map(e => e.metadata.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.length).toBe(totalItems);
+    expect(names).toEqual([...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+    expect(refsOf(pages.flat())).toEqual(expected);
+    for (const page of pages.slice(0, -1)) expect(page.length).toBe(7);
+
+    // Going back from the last page gives the page before it, and from there the one before that.
+    expect(response.pageInfo.prevCursor).toBeDefined();
+    const back = await client.queryEntities({ cursor: response.pageInfo.prevCursor!, limit: 7 });
+    expect(back.items.map(e => e.metadata.name)).toEqual(pages[pages.length - 2]!.map(e => e.metadata.name));
+    expect(back.pageInfo.nextCursor).toBeDefined();
+    const backAgain = await client.queryEntities({ cursor: back.pageInfo.prevCursor!, limit: 7 });
+    expect(backAgain.items.map(e => e.metadata.name)).toEqual(pages[pages.length - 3]!.map(e => e.metadata.name));
+    const forward = await client.queryEntities({ cursor: backAgain.pageInfo.nextCursor!, limit: 7 });
+    expect(forward.items.map(e => e.metadata.name)).toEqual(back.items.map(e => e.metadata.name));
+  });
+
+  it('orders descending on another field, keeping ties stable across pages', async () => {
+    const expected = demo.filter(e => e.kind === 'Component');
+    const seen: Entity[] = [];
+    let response = await client.queryEntities({ filter: { kind: 'component' }, orderFields: [{ field: 'spec.lifecycle', order: 'desc' }], limit: 10 });
+    seen.push(...response.items);
+    while (response.pageInfo.nextCursor) {
+      response = await client.queryEntities({ cursor: response.pageInfo.nextCursor, limit: 10 });
+      seen.push(...response.items);
+    }
+    expect(refsOf(seen)).toEqual(expected.map(refOf).sort());
+    const lifecycles = seen.map(e => lower(e.spec?.lifecycle));
+    expect(lifecycles).toEqual([...lifecycles].sort().reverse());
+  });
+
+  it('applies a full-text filter on given fields, with a matching totalItems', async () => {
+    const term = 'checkout';
+    const response = await client.queryEntities({ fullTextFilter: { term, fields: ['metadata.name'] }, limit: 1000 });
+    const expected = demoRefs(e => e.metadata.name.toLowerCase().includes(term));
+    expect(expected.length).toBeGreaterThan(1);
+    expect(refsOf(response.items)).toEqual(expected);
+    expect(response.totalItems).toBe(expected.length);
+
+    // Without fields Pave searches every value (a superset); Backstage searches only the sort field, or metadata.uid.
+    const everywhere = await client.queryEntities({ fullTextFilter: { term: 'CHECKOUT' }, limit: 1000 });
+    expect(everywhere.totalItems).toBeGreaterThanOrEqual(expected.length);
+    expect(refsOf(everywhere.items)).toEqual(expect.arrayContaining(expected));
+  });
+
+  it('combines filter, full-text filter, order and limit', async () => {
+    const response = await client.queryEntities({
+      filter: { kind: 'component' },
+      fullTextFilter: { term: 'service', fields: ['metadata.name'] },
+      orderFields: { field: 'metadata.name', order: 'desc' },
+      limit: 3,
+    });
+    const expected = demo
+      .filter(e => e.kind === 'Component' && e.metadata.name.includes('service'))
+      .map(e => e.metadata.name)
+      .sort()
+      .reverse();
+    expect(response.totalItems).toBe(expected.length);
+    expect(response.items.map(e => e.metadata.name)).toEqual(expected.slice(0, 3));
+  });
+});
+
+describe('getEntityFacets', () => {
+  it('counts equal the counts computed from getEntities', async () => {
+    const facets = ['kind', 'spec.lifecycle', 'metadata.tags', 'spec.owner'];
+    const { items } = await client.getEntities();
+    const { facets: answer } = await client.getEntityFacets({ facets });
+    for (const facet of facets) {
+      const counts = new Map<string, number>();
+      for (const entity of items) for (const value of valuesAt(entity, facet)) counts.set(value, (counts.get(value) ?? 0) + 1);
+      const expected = [...counts].map(([value, count]) => ({ value, count }));
+      expect(answer[facet]!.slice().sort((a, b) => a.value.localeCompare(b.value)), facet).toEqual(expected.sort((a, b) => a.value.localeCompare(b.value)));
+    }
+  });
+
+  it('counts only the filtered entities', async () => {
+    const { items } = await client.getEntities({ filter: { kind: 'component' } });
+    const { facets } = await client.getEntityFacets({ facets: ['spec.type'], filter: { kind: 'component' } });
+    const counts = new Map<string, number>();
+    for (const entity of items) for (const value of valuesAt(entity, 'spec.type')) counts.set(value, (counts.get(value) ?? 0) + 1);
+    expect(Object.fromEntries(facets['spec.type']!.map(f => [f.value, f.count]))).toEqual(Object.fromEntries(counts));
+  });
+});
+
+/** Deletes a location without a Content-Type header (see the known bug noted on removeLocationById below). */
+async function removeLocation(id: string): Promise<void> {
+  expect((await fetch(`${pave.url}/api/catalog/locations/${id}`, { method: 'DELETE' })).status).toBe(204);
+}
+
+/** Registers a temporary file location holding the given YAML documents. */
+async function addTempLocation(...documents: string[]) {
+  const dir = temp.make();
+  const file = join(dir, 'catalog-info.yaml');
+  writeFiles(dir, { 'catalog-info.yaml': documents.join('---\n') });
+  const { location } = await client.addLocation({ type: 'file', target: file });
+  return { file, location };
+}
+
+describe('locations', () => {
+  it('adds a location (dry run first), finds it, refuses a duplicate and refreshes it', async () => {
+    const dir = temp.make();
+    const file = join(dir, 'catalog-info.yaml');
+    writeFiles(dir, { 'catalog-info.yaml': [component('compat-one', { owner: 'checkout-team', description: 'first' }), component('compat-two')].join('---\n') });
+
+    const dry = await client.addLocation({ type: 'file', target: file, dryRun: true });
+    expect(dry.exists).toBe(false);
+    expect(dry.entities.map(e => e.metadata.name).sort()).toEqual(['compat-one', 'compat-two']);
+    expect(await client.getEntityByRef('component:compat-one')).toBeUndefined();
+    expect((await client.getLocations()).items.map(l => l.target)).not.toContain(file);
+
+    const added = await client.addLocation({ type: 'file', target: file });
+    expect(added.location).toMatchObject({ type: 'file', target: file });
+    expect(added.entities.map(e => e.metadata.name).sort()).toEqual(['compat-one', 'compat-two']);
+    const one = await client.getEntityByRef('component:default/compat-one');
+    expect(one?.metadata.annotations?.['backstage.io/managed-by-location']).toBe(`file:${file}`);
+
+    const again = await client.addLocation({ type: 'file', target: file, dryRun: true });
+    expect(again.exists).toBe(true);
+    await expect(client.addLocation({ type: 'file', target: file })).rejects.toMatchObject({ statusCode: 409 });
+
+    expect(await client.getLocationById(added.location.id)).toMatchObject({ id: added.location.id, type: 'file', target: file });
+    expect(await client.getLocationById('no-such-location')).toBeUndefined();
+    expect((await client.getLocations()).items).toContainEqual({ id: added.location.id, type: 'file', target: file });
+    expect(await client.getLocationByEntity('component:default/compat-two')).toMatchObject({ id: added.location.id });
+
+    writeFileSync(file, [component('compat-one', { owner: 'checkout-team', description: 'second' }), component('compat-two')].join('---\n'));
+    await client.refreshEntity('component:default/compat-one');
+    expect((await client.getEntityByRef('component:default/compat-one'))?.metadata.description).toBe('second');
+
+    await removeLocation(added.location.id);
+    expect(await client.getLocationById(added.location.id)).toBeUndefined();
+    expect(await client.getEntityByRef('component:default/compat-one')).toBeUndefined();
+    expect(await client.getEntityByRef('component:default/compat-two')).toBeUndefined();
+  });
+
+  it('an entity deleted by uid comes back when its location is refreshed', async () => {
+    const { location } = await addTempLocation(component('compat-deleted'));
+    const entity = (await client.getEntityByRef('component:compat-deleted'))!;
+    expect((await fetch(`${pave.url}/api/catalog/entities/by-uid/${entity.metadata.uid}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await client.getEntityByRef('component:compat-deleted')).toBeUndefined();
+    expect((await fetch(`${pave.url}/api/catalog/locations/${location.id}/refresh`, { method: 'POST' })).status).toBe(200);
+    expect((await client.getEntityByRef('component:compat-deleted'))?.metadata.name).toBe('compat-deleted');
+    await removeLocation(location.id);
+  });
+
+  it('gets an entity by uid, and 404s for an unknown uid', async () => {
+    const { location } = await addTempLocation(component('compat-by-uid'));
+    const entity = (await client.getEntityByRef('component:compat-by-uid'))!;
+    const byUid = await fetch(`${pave.url}/api/catalog/entities/by-uid/${entity.metadata.uid}`);
+    expect(byUid.status).toBe(200);
+    expect((await byUid.json()) as Entity).toEqual(entity);
+    expect((await fetch(`${pave.url}/api/catalog/entities/by-uid/no-such-uid`)).status).toBe(404);
+    await removeLocation(location.id);
+    expect((await fetch(`${pave.url}/api/catalog/entities/by-uid/${entity.metadata.uid}`)).status).toBe(404);
+  });
+
+  // KNOWN BUG (src/api/server.ts): Backstage's client sends `Content-Type: application/json` on every
+  // request, and Fastify refuses an empty JSON body with 400, so DELETE from the client fails. Remove
+  // `.fails` once the server accepts an empty JSON body.
+  it('removeLocationById removes the location and every entity it produced', async () => {
+    const { location } = await addTempLocation(component('compat-remove-a'), component('compat-remove-b'));
+    await client.removeLocationById(location.id);
+    expect(await client.getLocationById(location.id)).toBeUndefined();
+    expect(await client.getEntityByRef('component:default/compat-remove-a')).toBeUndefined();
+    expect(await client.getEntityByRef('component:default/compat-remove-b')).toBeUndefined();
+  });
+
+  // KNOWN BUG (src/api/server.ts): as above.
+  it('removeEntityByUid removes one entity; its location brings it back on refresh', async () => {
+    const { location } = await addTempLocation(component('compat-uid'));
+    const entity = (await client.getEntityByRef('component:compat-uid'))!;
+    try {
+      await client.removeEntityByUid(entity.metadata.uid!);
+      expect(await client.getEntityByRef('component:compat-uid')).toBeUndefined();
+      const refreshed = await fetch(`${pave.url}/api/catalog/locations/${location.id}/refresh`, { method: 'POST' });
+      expect(refreshed.status).toBe(200);
+      expect((await client.getEntityByRef('component:compat-uid'))?.metadata.name).toBe('compat-uid');
+    } finally {
+      await removeLocation(location.id);
+    }
+  });
+});
+
+describe('validateEntity', () => {
+  it('accepts a valid entity', async () => {
+    const entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'fine' }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a' } };
+    expect(await client.validateEntity(entity, 'url:https://example.com/catalog-info.yaml')).toEqual({ valid: true });
+  });
+
+  it('answers { valid: false, errors } for an invalid one', async () => {
+    const entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'Not A Valid Name!' }, spec: { type: 'service' } };
+    const result = await client.validateEntity(entity as unknown as Entity, 'url:https://example.com/catalog-info.yaml');
+    expect(result.valid).toBe(false);
+    if (result.valid) return;
+    expect(result.errors.length).toBeGreaterThan(0);
+    for (const error of result.errors) {
+      expect(error.name).toEqual(expect.any(String));
+      expect(error.message).toEqual(expect.any(String));
+    }
+    expect(result.errors.map(e => e.message).join('\n')).toMatch(/metadata\/name/);
+  });
+});
+
+it('an entity saved from a YAML file with every envelope field round-trips through the client', async () => {
+  const dir = temp.make();
+  const file = join(dir, 'catalog-info.yaml');
+  writeFiles(dir, {
+    'catalog-info.yaml': entityYaml('System', 'compat-system', { owner: 'group:default/platform-team', domain: 'platform' }, { title: 'Compat system', tags: ['alpha', 'beta'], labels: { tier: 'one' } }),
+  });
+  const { location } = await client.addLocation({ type: 'file', target: file });
+  const system = await client.getEntityByRef('system:default/compat-system');
+  expect(system).toMatchObject({ apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name: 'compat-system', title: 'Compat system', tags: ['alpha', 'beta'], labels: { tier: 'one' } } });
+  expect(system?.relations).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ type: 'ownedBy', targetRef: 'group:default/platform-team' }),
+      expect.objectContaining({ type: 'partOf', targetRef: 'domain:default/platform' }),
+    ]),
+  );
+  const owner = await client.getEntityByRef('group:default/platform-team');
+  expect(owner?.relations).toContainEqual(expect.objectContaining({ type: 'ownerOf', targetRef: 'system:default/compat-system' }));
+  await removeLocation(location.id);
+  const after = await client.getEntityByRef('group:default/platform-team');
+  expect(after?.relations).not.toContainEqual(expect.objectContaining({ targetRef: 'system:default/compat-system' }));
+});
