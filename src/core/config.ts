@@ -16,6 +16,10 @@ export interface PaveConfig {
   /** Base URL people reach Pave at, used in links. */
   baseUrl: string;
   catalog: CatalogConfig;
+  /** The platform API: reconciler timing, step limits and retries. */
+  platform: PlatformConfig;
+  /** Sign-in, API tokens, permission rules and the audit log. */
+  auth: AuthConfig;
   /** Load the demo organisation on start. */
   demo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -32,12 +36,127 @@ export interface CatalogConfig {
   maxDocumentBytes: number;
 }
 
+export interface PlatformConfig {
+  /** Seconds between periodic re-renders of a Ready request (drift repair), unless its capability says otherwise. */
+  reconcileIntervalSeconds: number;
+  /** Reconciles run at once in one process. */
+  workers: number;
+  /** Seconds a reconcile's claim lasts before another process may take it over (renewed while it runs). */
+  leaseSeconds: number;
+  /** Milliseconds between looks for due reconciles when idle. */
+  pollIntervalMs: number;
+  /** Default time limit of a module step, in seconds. */
+  stepTimeoutSeconds: number;
+  /** First retry delay after a failure, in seconds; doubled each time up to retryMaxSeconds. */
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
+  /** Seconds between checks while a request waits for its dependencies (or its dependents, when deleting). */
+  dependencyRetrySeconds: number;
+  /** Push attempts (fetch + rebase between them) before a delivery counts as failed. */
+  pushAttempts: number;
+}
+
+/**
+ * One permission rule, as written in `auth.rules` or stored through the API. Policy is data: a rule
+ * allows or denies actions (globs such as `catalog.entity.*`) to subjects, optionally only on some resources.
+ */
+export interface AuthRule {
+  /** Unique among all rules, e.g. `platform-publishes`. */
+  id: string;
+  description: string;
+  effect: 'allow' | 'deny';
+  /** Action globs: `*` matches any run of characters, e.g. `catalog.entity.read`, `catalog.entity.*`, `*`. */
+  actions: string[];
+  /**
+   * Who: `user:<namespace>/<name>`, `group:<namespace>/<name>` (members of child groups count),
+   * `service:<name>` (a service token), or a role: `role:signed-in`, `role:owner`, `role:guest`, `role:admin`.
+   */
+  subjects: string[];
+  /** Only resources with all of these (each list: any of its values). Absent: any resource, or none. */
+  resource?: AuthRuleResource;
+}
+
+export interface AuthRuleResource {
+  /** Entity kinds, case-insensitive, e.g. `Component`. */
+  kinds?: string[];
+  namespaces?: string[];
+  /** Entity ref globs, e.g. `component:default/payments-*`. */
+  refs?: string[];
+  /** Owner refs (`group:default/checkout-team`); an owner's parent groups do not count. */
+  owners?: string[];
+}
+
+export interface OidcConfig {
+  /** The provider's issuer URL (its discovery document is at `/.well-known/openid-configuration`). */
+  issuer: string;
+  clientId: string;
+  /** Absent for a public client (PKCE only). Prefer PAVE_OIDC_CLIENT_SECRET over the file. */
+  clientSecret?: string;
+  /** Scopes asked for; `openid` is always included. */
+  scopes: string[];
+  /** The claim that identifies the person, e.g. `email` or `preferred_username`. */
+  userClaim: string;
+  /** The User entity field the claim is matched to, e.g. `spec.profile.email` or `metadata.name`. */
+  userField: string;
+}
+
+export interface AuthConfig {
+  /** Production mode: every route needs a signed-in caller allowed by a rule. Off: everyone acts as an anonymous admin. */
+  enabled: boolean;
+  /** Offer a guest sign-in that acts as `guestUser` (for demos; a warning is logged while on). */
+  guest: boolean;
+  /** The User entity a guest acts as. */
+  guestUser: string;
+  /** Members of this group (and of its child groups) administer rules and other people's tokens. */
+  adminGroup: string;
+  /** Members of this group (and of its child groups) publish capabilities, templates and locations under the default policy. */
+  platformGroup: string;
+  /** Include Pave's built-in rules (see src/auth/default-policy.ts) besides `rules` and stored rules. */
+  defaultPolicy: boolean;
+  rules: AuthRule[];
+  oidc?: OidcConfig;
+  /** How long a portal session lasts, in hours. */
+  sessionTtlHours: number;
+  /** Longest allowed API token lifetime, in days; tokens without an expiry get this one. */
+  tokenMaxTtlDays: number;
+  /** Requests per minute and address to the sign-in routes and to the token routes. */
+  rateLimit: { signInPerMinute: number; tokensPerMinute: number };
+}
+
+/** A fresh copy of the auth defaults (production mode, no guest, no OIDC until configured). */
+export function defaultAuthConfig(): AuthConfig {
+  return {
+    enabled: true,
+    guest: false,
+    guestUser: 'user:default/priya.raman',
+    adminGroup: 'group:default/platform-team',
+    platformGroup: 'group:default/platform-team',
+    defaultPolicy: true,
+    rules: [],
+    sessionTtlHours: 12,
+    tokenMaxTtlDays: 365,
+    rateLimit: { signInPerMinute: 20, tokensPerMinute: 30 },
+  };
+}
+
 export const defaultConfig: PaveConfig = {
   dataDir: '.pave',
   host: '127.0.0.1',
   port: 7007,
   baseUrl: 'http://localhost:7007',
   catalog: { refreshIntervalSeconds: 300, orphanStrategy: 'delete', allowedRoots: [], maxDocumentBytes: 1024 * 1024 },
+  platform: {
+    reconcileIntervalSeconds: 600,
+    workers: 2,
+    leaseSeconds: 60,
+    pollIntervalMs: 500,
+    stepTimeoutSeconds: 30,
+    retryBaseSeconds: 2,
+    retryMaxSeconds: 300,
+    dependencyRetrySeconds: 10,
+    pushAttempts: 10,
+  },
+  auth: defaultAuthConfig(),
   demo: false,
   logLevel: 'info',
 };
@@ -55,13 +174,15 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
   const path = resolve(cwd, options.file ?? env.PAVE_CONFIG ?? 'pave.config.yaml');
   const fromFile = existsSync(path) ? readConfigFile(path) : {};
   const errors: FieldError[] = [];
-  const file = fromFile as Partial<PaveConfig> & { catalog?: Partial<CatalogConfig> };
+  const file = fromFile as Partial<PaveConfig> & { catalog?: Partial<CatalogConfig>; auth?: Partial<AuthConfig> };
 
   const config: PaveConfig = {
     ...defaultConfig,
     ...file,
     catalog: { ...defaultConfig.catalog, ...file.catalog },
+    platform: { ...defaultConfig.platform, ...(file as { platform?: Partial<PlatformConfig> }).platform },
     ...options.overrides,
+    auth: { ...defaultAuthConfig(), ...file.auth, ...options.overrides?.auth },
   };
   if (env.PAVE_DATA_DIR) config.dataDir = env.PAVE_DATA_DIR;
   if (env.PAVE_DATABASE_URL) config.databaseUrl = env.PAVE_DATABASE_URL;
@@ -71,6 +192,21 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
   if (env.PAVE_BASE_URL) config.baseUrl = env.PAVE_BASE_URL;
   if (env.PAVE_LOG_LEVEL) config.logLevel = env.PAVE_LOG_LEVEL as PaveConfig['logLevel'];
   if (env.PAVE_REFRESH_INTERVAL_SECONDS) config.catalog.refreshIntervalSeconds = Number(env.PAVE_REFRESH_INTERVAL_SECONDS);
+  if (env.PAVE_AUTH_ENABLED) config.auth.enabled = ['1', 'true', 'yes'].includes(env.PAVE_AUTH_ENABLED.toLowerCase());
+  // The demo organisation comes with a guest sign-in unless the configuration says otherwise.
+  if (config.demo && file.auth?.guest === undefined && options.overrides?.auth?.guest === undefined) config.auth.guest = true;
+  if (env.PAVE_AUTH_GUEST) config.auth.guest = ['1', 'true', 'yes'].includes(env.PAVE_AUTH_GUEST.toLowerCase());
+  if (env.PAVE_OIDC_ISSUER || env.PAVE_OIDC_CLIENT_ID || env.PAVE_OIDC_CLIENT_SECRET) {
+    const oidc: Partial<OidcConfig> = { ...config.auth.oidc };
+    if (env.PAVE_OIDC_ISSUER) oidc.issuer = env.PAVE_OIDC_ISSUER;
+    if (env.PAVE_OIDC_CLIENT_ID) oidc.clientId = env.PAVE_OIDC_CLIENT_ID;
+    if (env.PAVE_OIDC_CLIENT_SECRET) oidc.clientSecret = env.PAVE_OIDC_CLIENT_SECRET;
+    config.auth.oidc = oidc as OidcConfig;
+  }
+  if (config.auth.oidc) {
+    const given: Partial<OidcConfig> = config.auth.oidc;
+    config.auth.oidc = { scopes: ['openid', 'email', 'profile'], userClaim: 'email', userField: 'spec.profile.email', ...given } as OidcConfig;
+  }
 
   const check = (ok: boolean, pointer: string, detail: string) => {
     if (!ok) errors.push({ pointer, detail, source: existsSync(path) ? path : undefined });
@@ -96,6 +232,10 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
     '/catalog/maxDocumentBytes',
     'must be a positive whole number of bytes',
   );
+  for (const [key, value] of Object.entries(config.platform)) {
+    check(typeof value === 'number' && Number.isFinite(value) && value > 0, `/platform/${key}`, 'must be a positive number');
+  }
+  for (const error of validateAuthConfig(config.auth)) check(false, '/auth' + error.pointer, error.detail);
   if (errors.length) throw invalidInput(`The configuration has ${errors.length} mistake(s)`, errors);
   config.catalog.allowedRoots = config.catalog.allowedRoots.map(root => resolve(cwd, root));
   return config;
@@ -111,4 +251,83 @@ function readConfigFile(path: string): unknown {
       { pointer: '', detail: (error as Error).message, source: path },
     ]);
   }
+}
+
+const RULE_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+const ACTION_GLOB = /^[a-z0-9*][a-z0-9*._-]*$/i;
+const SUBJECT = /^(role:(signed-in|owner|guest|admin)|(user|group):[^\s:/]+\/[^\s/]+|service:[a-z0-9][a-z0-9._-]*)$/i;
+const ENTITY_REF = /^[^\s:/]+:[^\s:/]+\/[^\s/]+$/;
+
+/**
+ * Checks one permission rule and names every mistake by JSON pointer (relative to the rule).
+ * Used for `auth.rules` in the configuration and for rules saved through the API.
+ * @example validateAuthRule({ id: 'x', effect: 'allow', actions: [], subjects: [] }) // [{ pointer: '/actions', … }, …]
+ */
+export function validateAuthRule(raw: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  const add = (pointer: string, detail: string, rule?: string) => errors.push({ pointer, detail, ...(rule ? { rule } : {}) });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [{ pointer: '', detail: 'must be a mapping with id, effect, actions and subjects', rule: 'type' }];
+  const rule = raw as Record<string, unknown>;
+  const known = new Set(['id', 'description', 'effect', 'actions', 'subjects', 'resource']);
+  for (const key of Object.keys(rule)) if (!known.has(key)) add(`/${key}`, `is not a rule field (expected ${[...known].join(', ')})`, 'additionalProperties');
+  if (typeof rule.id !== 'string' || !RULE_ID.test(rule.id)) add('/id', 'must be lower-case letters, digits, dots, dashes or underscores (at most 100)', 'pattern');
+  if (rule.description !== undefined && typeof rule.description !== 'string') add('/description', 'must be text', 'type');
+  if (rule.effect !== 'allow' && rule.effect !== 'deny') add('/effect', 'must be allow or deny', 'enum');
+  const list = (key: string, pattern: RegExp, what: string) => {
+    const value = rule[key];
+    if (!Array.isArray(value) || value.length === 0) return add(`/${key}`, `must be a non-empty list of ${what}`, 'minItems');
+    value.forEach((item, i) => {
+      if (typeof item !== 'string' || !pattern.test(item)) add(`/${key}/${i}`, `must be ${what}`, 'pattern');
+    });
+  };
+  list('actions', ACTION_GLOB, "action globs such as 'catalog.entity.read' or 'catalog.*'");
+  list('subjects', SUBJECT, "subjects: 'user:<ns>/<name>', 'group:<ns>/<name>', 'service:<name>' or role:signed-in|owner|guest|admin");
+  if (rule.resource !== undefined) {
+    if (rule.resource === null || typeof rule.resource !== 'object' || Array.isArray(rule.resource)) add('/resource', 'must be a mapping of kinds, namespaces, refs and owners', 'type');
+    else {
+      const resource = rule.resource as Record<string, unknown>;
+      for (const [key, value] of Object.entries(resource)) {
+        if (!['kinds', 'namespaces', 'refs', 'owners'].includes(key)) add(`/resource/${key}`, 'is not a resource field (expected kinds, namespaces, refs, owners)', 'additionalProperties');
+        else if (!Array.isArray(value) || value.length === 0 || value.some(v => typeof v !== 'string' || v === '')) add(`/resource/${key}`, 'must be a non-empty list of text', 'type');
+        else if (key === 'owners') value.forEach((v, i) => ENTITY_REF.test(v as string) || add(`/resource/owners/${i}`, "must be a full ref such as 'group:default/checkout-team'", 'pattern'));
+      }
+    }
+  }
+  return errors;
+}
+
+/** Checks the `auth` section; pointers are relative to it. */
+export function validateAuthConfig(auth: AuthConfig): FieldError[] {
+  const errors: FieldError[] = [];
+  const check = (ok: boolean, pointer: string, detail: string) => ok || errors.push({ pointer, detail });
+  check(typeof auth.enabled === 'boolean', '/enabled', 'must be true or false (PAVE_AUTH_ENABLED)');
+  check(typeof auth.guest === 'boolean', '/guest', 'must be true or false (PAVE_AUTH_GUEST)');
+  check(typeof auth.guestUser === 'string' && /^user:[^\s:/]+\/[^\s/]+$/i.test(auth.guestUser), '/guestUser', "must be a User ref such as 'user:default/priya.raman'");
+  check(typeof auth.adminGroup === 'string' && /^group:[^\s:/]+\/[^\s/]+$/i.test(auth.adminGroup), '/adminGroup', "must be a Group ref such as 'group:default/platform-team'");
+  check(typeof auth.platformGroup === 'string' && /^group:[^\s:/]+\/[^\s/]+$/i.test(auth.platformGroup), '/platformGroup', "must be a Group ref such as 'group:default/platform-team'");
+  check(typeof auth.defaultPolicy === 'boolean', '/defaultPolicy', 'must be true or false');
+  check(Number.isFinite(auth.sessionTtlHours) && auth.sessionTtlHours > 0, '/sessionTtlHours', 'must be a positive number of hours');
+  check(Number.isFinite(auth.tokenMaxTtlDays) && auth.tokenMaxTtlDays > 0, '/tokenMaxTtlDays', 'must be a positive number of days');
+  const rate = auth.rateLimit as Partial<AuthConfig['rateLimit']> | undefined;
+  check(Number.isInteger(rate?.signInPerMinute) && rate!.signInPerMinute! > 0, '/rateLimit/signInPerMinute', 'must be a positive whole number');
+  check(Number.isInteger(rate?.tokensPerMinute) && rate!.tokensPerMinute! > 0, '/rateLimit/tokensPerMinute', 'must be a positive whole number');
+  if (!Array.isArray(auth.rules)) errors.push({ pointer: '/rules', detail: 'must be a list of rules' });
+  else {
+    const ids = new Set<string>();
+    auth.rules.forEach((rule, i) => {
+      for (const error of validateAuthRule(rule)) errors.push({ ...error, pointer: `/rules/${i}${error.pointer}` });
+      const id = (rule as { id?: unknown }).id;
+      if (typeof id === 'string') check(!ids.has(id), `/rules/${i}/id`, `repeats the id ${id}`), ids.add(id);
+    });
+  }
+  if (auth.oidc !== undefined) {
+    const oidc = auth.oidc;
+    check(typeof oidc.issuer === 'string' && /^https?:\/\/[^\s]+$/.test(oidc.issuer), '/oidc/issuer', 'must be the issuer URL (PAVE_OIDC_ISSUER)');
+    check(typeof oidc.clientId === 'string' && oidc.clientId !== '', '/oidc/clientId', 'must be the client id registered with the provider (PAVE_OIDC_CLIENT_ID)');
+    check(oidc.clientSecret === undefined || typeof oidc.clientSecret === 'string', '/oidc/clientSecret', 'must be text (PAVE_OIDC_CLIENT_SECRET)');
+    check(Array.isArray(oidc.scopes) && oidc.scopes.every(s => typeof s === 'string'), '/oidc/scopes', 'must be a list of scopes');
+    check(typeof oidc.userClaim === 'string' && oidc.userClaim !== '', '/oidc/userClaim', "must name a claim, e.g. 'email'");
+    check(typeof oidc.userField === 'string' && /^(spec|metadata)\.[A-Za-z0-9_.\/-]+$/.test(oidc.userField), '/oidc/userField', "must name a User entity field, e.g. 'spec.profile.email' or 'metadata.name'");
+  }
+  return errors;
 }

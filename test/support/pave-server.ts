@@ -29,6 +29,9 @@ export async function startPave(options: { demo?: boolean; config?: Partial<Pave
     logLevel: 'silent',
     ...options.config,
     catalog: { ...defaultConfig.catalog, ...options.config?.catalog },
+    // Until every route declares its permission, suites that do not configure auth run with it off
+    // (every request an anonymous admin); suites about auth pass their own `auth`.
+    auth: options.config?.auth ?? { ...defaultConfig.auth, enabled: false },
   };
   const app = await createApp(config, { logger: createLogger('silent') });
   if (options.demo) await loadDemo(app);

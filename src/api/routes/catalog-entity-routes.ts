@@ -6,6 +6,8 @@ import type { CatalogService } from '../../catalog/catalog-service.js';
 import { parseOrderFields, parseOrderParams } from '../../catalog/query/order-fields.js';
 import { parseFieldsParam } from '../../catalog/query/project-fields.js';
 import { EntitySchema, PartialEntitySchema, StringList, asList, errorResponses } from '../schemas.js';
+import { recordAudit, refFromNameParams } from '../authorize.js';
+import type { FastifyRequest } from 'fastify';
 
 const NameParams = Type.Object({ kind: Type.String(), namespace: Type.String(), name: Type.String() });
 
@@ -14,6 +16,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.get(
     '/entities',
     {
+      config: { permission: { action: 'catalog.entity.read' } },
       schema: {
         tags: ['catalog'],
         summary: 'List entities, filtered (Backstage filter syntax), with offset paging',
@@ -45,6 +48,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.get(
     '/entities/by-query',
     {
+      config: { permission: { action: 'catalog.entity.read' } },
       schema: {
         tags: ['catalog'],
         summary: 'Query entities with cursor pagination, ordering and a full-text filter',
@@ -87,22 +91,24 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.post(
     '/entities/by-refs',
     {
+      config: { permission: { action: 'catalog.entity.read' } },
       schema: {
         tags: ['catalog'],
-        summary: 'Get entities by their refs, in the order asked (null for missing)',
-        querystring: Type.Object({ fields: StringList }),
+        summary: 'Get entities by their refs, in the order asked (null for missing or filtered out)',
+        querystring: Type.Object({ fields: StringList, filter: StringList }),
         body: Type.Object({ entityRefs: Type.Array(Type.String(), { maxItems: 10_000 }), fields: Type.Optional(Type.Array(Type.String())) }),
         response: { 200: Type.Object({ items: Type.Array(Type.Union([PartialEntitySchema, Type.Null()])) }), ...errorResponses(400) },
       },
     },
     async request => ({
-      items: await catalog.entities.byRefs(request.body.entityRefs, request.body.fields ?? parseFieldsParam(request.query.fields)),
+      items: await catalog.entities.byRefs(request.body.entityRefs, request.body.fields ?? parseFieldsParam(request.query.fields), asList(request.query.filter)),
     }),
   );
 
   app.get(
     '/entities/by-name/:kind/:namespace/:name',
     {
+      config: { permission: { action: 'catalog.entity.read', resource: refFromNameParams } },
       schema: { tags: ['catalog'], summary: 'Get one entity by kind, namespace and name', params: NameParams, response: { 200: EntitySchema, ...errorResponses(404) } },
     },
     async request => {
@@ -115,7 +121,8 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
 
   app.get(
     '/entities/by-uid/:uid',
-    { schema: { tags: ['catalog'], summary: 'Get one entity by uid', params: Type.Object({ uid: Type.String() }), response: { 200: EntitySchema, ...errorResponses(404) } } },
+    {
+      config: { permission: { action: 'catalog.entity.read', resource: request => entityByUid(catalog, request) } }, schema: { tags: ['catalog'], summary: 'Get one entity by uid', params: Type.Object({ uid: Type.String() }), response: { 200: EntitySchema, ...errorResponses(404) } } },
     async request => {
       const entity = await catalog.entities.byUid(request.params.uid);
       if (!entity) throw notFound(`No entity with uid ${request.params.uid}`);
@@ -126,6 +133,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.delete(
     '/entities/by-uid/:uid',
     {
+      config: { permission: { action: 'catalog.entity.delete', resource: request => entityByUid(catalog, request) } },
       schema: {
         tags: ['catalog'],
         summary: 'Delete one entity (its location brings it back on refresh)',
@@ -134,14 +142,17 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
       },
     },
     async (request, reply) => {
+      const before = await entityByUid(catalog, request);
       await catalog.deleteByUid(request.params.uid);
-      return reply.status(204).send();
+      await recordAudit(request, { action: 'catalog.entity.delete', entityRef: stringifyEntityRef(before), before });
+      return reply.status(204).send(null);
     },
   );
 
   app.get(
     '/entity-facets',
     {
+      config: { permission: { action: 'catalog.entity.read' } },
       schema: {
         tags: ['catalog'],
         summary: 'Counts of each value of the given fields over the filtered entities',
@@ -155,6 +166,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.post(
     '/refresh',
     {
+      config: { permission: { action: 'catalog.entity.refresh', resource: request => (request.body as { entityRef?: string }).entityRef } },
       schema: {
         tags: ['catalog'],
         summary: "Refresh the location that produced an entity, now",
@@ -171,6 +183,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.post(
     '/validate-entity',
     {
+      config: { permission: { action: 'catalog.entity.validate' } },
       schema: {
         tags: ['catalog'],
         summary: 'Validate an entity without storing it',
@@ -191,6 +204,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.get(
     '/problems',
     {
+      config: { permission: { action: 'catalog.location.read' } },
       schema: {
         tags: ['catalog'],
         summary: 'Ingestion problems, for one entity or location or all',
@@ -204,6 +218,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.put(
     '/entities/by-name/:kind/:namespace/:name',
     {
+      config: { permission: { action: 'catalog.entity.write', resource: async request => (await catalog.entities.byRef(refFromNameParams(request))) ?? (request.body as Entity) } },
       schema: {
         tags: ['catalog'],
         summary: 'Save an edited entity: into its file or repository (committed), or the store for API-saved entities',
@@ -219,7 +234,9 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
       const ref = stringifyEntityRef(request.params);
       const bodyRef = stringifyEntityRef({ kind: body.kind, namespace: body.metadata.namespace ?? 'default', name: body.metadata.name });
       if (bodyRef !== ref) throw badRequest(`The body describes ${bodyRef}, not ${ref}`, [{ pointer: '/metadata/name', detail: `must match the ${ref} in the URL` }]);
-      const { entity, outcome } = await catalog.saveEntity(body);
+      const before = await catalog.entities.byRef(ref);
+      const { entity, outcome } = await catalog.saveEntity(body, { author: request.identity.displayName ?? request.identity.principal });
+      await recordAudit(request, { action: 'catalog.entity.write', entityRef: ref, before, after: entity, detail: { ...outcome } });
       void reply.header('pave-saved-to', outcome.savedTo);
       if (outcome.commit) void reply.header('pave-commit', outcome.commit);
       if (outcome.branch) void reply.header('pave-branch', outcome.branch);
@@ -227,6 +244,14 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
     },
   );
 };
+
+/** The entity a `:uid` route is about; 404 when there is none (so permission checks see a real resource). */
+async function entityByUid(catalog: CatalogService, request: FastifyRequest): Promise<Entity> {
+  const { uid } = request.params as { uid: string };
+  const entity = await catalog.entities.byUid(uid);
+  if (!entity) throw notFound(`No entity with uid ${uid}`);
+  return entity;
+}
 
 function decodeAfter(after: string): number {
   const offset = Number(Buffer.from(after, 'base64url').toString('utf8'));

@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { stringifyEntityRef } from '../../core/entity-ref.js';
 import type { CatalogService } from '../../catalog/catalog-service.js';
 import { EntitySchema, errorResponses } from '../schemas.js';
+import { recordAudit, refFromNameParams } from '../authorize.js';
 
 const LocationSchema = Type.Object({ id: Type.String(), type: Type.String(), target: Type.String() });
 const ProblemItem = Type.Object({ pointer: Type.String(), detail: Type.String() }, { additionalProperties: true });
@@ -18,6 +19,7 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
   app.post(
     '/locations',
     {
+      config: { permission: { action: 'catalog.location.create' } },
       schema: {
         tags: ['catalog'],
         summary: 'Register a location (read at once), or preview it with dryRun=true (201 either way, as in Backstage)',
@@ -42,13 +44,15 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
 
   app.get(
     '/locations',
-    { schema: { tags: ['catalog'], summary: 'List registered locations', response: { 200: Type.Array(Type.Object({ data: LocationSchema })) } } },
+    {
+      config: { permission: { action: 'catalog.location.read' } }, schema: { tags: ['catalog'], summary: 'List registered locations', response: { 200: Type.Array(Type.Object({ data: LocationSchema })) } } },
     async () => (await catalog.locations.list()).map(data => ({ data })),
   );
 
   app.get(
     '/locations/:id',
     {
+      config: { permission: { action: 'catalog.location.read' } },
       schema: {
         tags: ['catalog'],
         summary: 'One location with its ingestion status (state is done after a completed refresh)',
@@ -62,6 +66,7 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
   app.delete(
     '/locations/:id',
     {
+      config: { permission: { action: 'catalog.location.delete' } },
       schema: {
         tags: ['catalog'],
         summary: 'Remove a location and the entities it produced',
@@ -70,14 +75,17 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
       },
     },
     async (request, reply) => {
+      const before = await catalog.locations.get(request.params.id);
       await catalog.locations.remove(request.params.id);
-      return reply.status(204).send();
+      await recordAudit(request, { action: 'catalog.location.delete', before: { id: before.id, type: before.type, target: before.target } });
+      return reply.status(204).send(null);
     },
   );
 
   app.get(
     '/locations/by-entity/:kind/:namespace/:name',
     {
+      config: { permission: { action: 'catalog.location.read', resource: refFromNameParams } },
       schema: {
         tags: ['catalog'],
         summary: 'The location that produced an entity',
@@ -91,6 +99,7 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
   app.post(
     '/locations/:id/refresh',
     {
+      config: { permission: { action: 'catalog.location.refresh' } },
       schema: {
         tags: ['catalog'],
         summary: 'Refresh one location now and return its status',

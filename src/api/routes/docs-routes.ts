@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox, type Static } from '@fastify/type
 import { stringifyEntityRef } from '../../core/entity-ref.js';
 import type { DocsService } from '../../catalog/docs/docs-service.js';
 import { errorResponses } from '../schemas.js';
+import { refFromNameParams } from '../authorize.js';
 
 const NameParams = Type.Object({ kind: Type.String(), namespace: Type.String(), name: Type.String() });
 const NavItem = Type.Recursive(self => Type.Object({ title: Type.String(), path: Type.Optional(Type.String()), children: Type.Optional(Type.Array(self)) }), { $id: 'DocsNavItem' });
@@ -11,6 +12,7 @@ export const docsRoutes: FastifyPluginAsyncTypebox<{ docs: DocsService }> = asyn
   app.get(
     '/docs/by-name/:kind/:namespace/:name',
     {
+      config: { permission: { action: 'catalog.entity.read', resource: refFromNameParams } },
       schema: {
         tags: ['docs'],
         summary: "An entity's docs site: its name and navigation (from mkdocs.yml)",
@@ -24,6 +26,7 @@ export const docsRoutes: FastifyPluginAsyncTypebox<{ docs: DocsService }> = asyn
   app.get(
     '/docs/by-name/:kind/:namespace/:name/page',
     {
+      config: { permission: { action: 'catalog.entity.read', resource: refFromNameParams } },
       schema: {
         tags: ['docs'],
         summary: 'One Markdown page of an entity\'s docs',

@@ -6,6 +6,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (
   api.get(
     '/health',
     {
+      config: { public: true },
       schema: {
         tags: ['system'],
         summary: 'Health: the store answers',

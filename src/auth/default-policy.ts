@@ -1,0 +1,53 @@
+/**
+ * Pave's built-in policy, used unless `auth.defaultPolicy` is false. Every rule here can be read
+ * through `GET /api/permissions/rules` and explained like any other.
+ */
+import type { AuthConfig, AuthRule } from '../core/config.js';
+
+/** The default rules for a configuration (the admin and platform groups come from it). */
+export function defaultRules(config: Pick<AuthConfig, 'adminGroup' | 'platformGroup'>): AuthRule[] {
+  return [
+    {
+      id: 'default.signed-in-read',
+      description: 'Everyone who is signed in reads everything (catalog, search, rules, their own tokens) and may ask for explanations',
+      effect: 'allow',
+      actions: ['*.read', 'catalog.entity.validate', 'auth.permission.explain'],
+      subjects: ['role:signed-in'],
+    },
+    {
+      id: 'default.own-tokens',
+      description: 'Everyone who is signed in manages their own API tokens',
+      effect: 'allow',
+      actions: ['auth.token.create', 'auth.token.revoke'],
+      subjects: ['role:signed-in'],
+    },
+    {
+      id: 'default.guests-no-tokens',
+      description: 'A guest acts as a demo user for the length of a visit and cannot mint tokens that outlive it',
+      effect: 'deny',
+      actions: ['auth.token.create'],
+      subjects: ['role:guest'],
+    },
+    {
+      id: 'default.owners-edit',
+      description: "Owners of an entity (its spec.owner group, with members of child groups, or the user itself) edit it and request capabilities for it",
+      effect: 'allow',
+      actions: ['catalog.entity.write', 'catalog.entity.delete', 'catalog.entity.refresh', 'platform.request.*'],
+      subjects: ['role:owner'],
+    },
+    {
+      id: 'default.platform-publishes',
+      description: `Members of ${config.platformGroup} publish capabilities, templates and destinations, and register catalog locations`,
+      effect: 'allow',
+      actions: ['platform.capability.*', 'platform.destination.*', 'templates.template.*', 'catalog.location.*'],
+      subjects: [config.platformGroup],
+    },
+    {
+      id: 'default.admins',
+      description: `Members of ${config.adminGroup} (the admin group) may do everything, including managing rules, other people's tokens and reading the audit log`,
+      effect: 'allow',
+      actions: ['*'],
+      subjects: ['role:admin'],
+    },
+  ];
+}

@@ -1,0 +1,193 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { DeclaredRoute } from '../../src/api/authorize.js';
+import { ORG, bearer, startAuthPave, tokenFor } from './support.js';
+
+/**
+ * The authorization matrix: every route the server registers (collected by the onRoute hook in
+ * src/api/authorize.ts, so a new route joins the matrix by existing) is called three ways:
+ *   no credentials → 401;  a signed-in user no rule allows → 403;  a user a rule allows → success.
+ * Public routes must not answer 401/403 to anonymous callers. The policy here is one rule (the
+ * default policy is off), so the matrix tests enforcement itself, not the policy's choices.
+ *
+ * Until every route declares its permission this suite fails, and its first test lists exactly the
+ * routes that declare nothing.
+ */
+
+const fixtures = mkdtempSync(join(tmpdir(), 'pave-matrix-'));
+const write = (path: string, content: string) => {
+  mkdirSync(join(fixtures, path, '..'), { recursive: true });
+  writeFileSync(join(fixtures, path), content);
+};
+write('kept/catalog-info.yaml', componentYaml('matrix-located', { 'backstage.io/techdocs-ref': 'dir:.' }));
+write('kept/mkdocs.yml', 'site_name: Matrix\nnav:\n  - Home: index.md\n');
+write('kept/docs/index.md', '# Matrix docs\n');
+write('doomed/catalog-info.yaml', componentYaml('matrix-doomed-location'));
+write('added/catalog-info.yaml', componentYaml('matrix-added'));
+
+const PERMITTED = 'user:default/matrix-permitted';
+const DENIED = 'user:default/matrix-denied';
+const pave = await startAuthPave({
+  auth: {
+    defaultPolicy: false,
+    rules: [{ id: 'matrix.permitted', description: 'The permitted user may do everything', effect: 'allow', actions: ['*'], subjects: [PERMITTED] }],
+    rateLimit: { signInPerMinute: 1000, tokensPerMinute: 1000 },
+  },
+  config: { catalog: { refreshIntervalSeconds: 3600, orphanStrategy: 'delete', allowedRoots: [], maxDocumentBytes: 1024 * 1024 } },
+});
+const { app } = pave;
+for (const name of ['matrix-permitted', 'matrix-denied']) {
+  await app.catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name }, spec: { memberOf: [] } });
+}
+await app.catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'matrix-doomed' }, spec: { type: 'service', lifecycle: 'production', owner: 'checkout-team' } });
+const kept = await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'kept/catalog-info.yaml') });
+const doomed = await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'doomed/catalog-info.yaml') });
+const operator = app.auth.localOperator();
+await app.auth.permissions.saveRule(operator, { id: 'matrix.doomed', description: 'removed by the matrix', effect: 'allow', actions: ['x.y.z'], subjects: ['role:signed-in'] });
+const permittedToken = await tokenFor(app, PERMITTED);
+const deniedToken = await tokenFor(app, DENIED);
+const doomedToken = (await app.auth.tokens.create(operator, { name: 'doomed', user: PERMITTED })).record.id;
+const uidOf = async (ref: string) => (await app.catalog.entities.byRef(ref))!.metadata.uid!;
+const paymentsUid = await uidOf('component:default/payments');
+const doomedUid = await uidOf('component:default/matrix-doomed');
+
+afterAll(async () => {
+  await pave.close();
+  rmSync(fixtures, { recursive: true, force: true });
+});
+
+/**
+ * How to call a route so that a permitted caller succeeds. `status`: what success is (default any 2xx).
+ * A new route needs an entry here (its owner knows what a good request is); without one only the
+ * 401 check runs, and "has a sample request for every route" fails naming it.
+ */
+interface Sample {
+  path: string;
+  body?: unknown;
+  status?: number;
+  /** For public routes: what an anonymous caller gets. */
+  anonymousStatus?: number;
+  /** An event stream (SSE): read the status and headers, then hang up. */
+  stream?: boolean;
+}
+
+const byName = (ref: string) => ref.replace(/^(\w+):(\w+)\//, '$1/$2/');
+const SAMPLES: Record<string, Sample> = {
+  'GET /api/health': { path: '/api/health', anonymousStatus: 200 },
+  'GET /api/openapi.json': { path: '/api/openapi.json' },
+  'GET /api/catalog/entities': { path: '/api/catalog/entities?limit=1' },
+  'GET /api/catalog/entities/by-query': { path: '/api/catalog/entities/by-query?limit=1' },
+  'POST /api/catalog/entities/by-refs': { path: '/api/catalog/entities/by-refs', body: { entityRefs: ['component:default/payments'] } },
+  'GET /api/catalog/entities/by-name/:kind/:namespace/:name': { path: `/api/catalog/entities/by-name/${byName('component:default/payments')}` },
+  'PUT /api/catalog/entities/by-name/:kind/:namespace/:name': {
+    path: '/api/catalog/entities/by-name/component/default/matrix-saved',
+    body: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'matrix-saved', namespace: 'default' }, spec: { type: 'service', lifecycle: 'production', owner: 'checkout-team' } },
+  },
+  'GET /api/catalog/entities/by-uid/:uid': { path: `/api/catalog/entities/by-uid/${paymentsUid}` },
+  'DELETE /api/catalog/entities/by-uid/:uid': { path: `/api/catalog/entities/by-uid/${doomedUid}` },
+  'GET /api/catalog/entity-facets': { path: '/api/catalog/entity-facets?facet=kind' },
+  'POST /api/catalog/refresh': { path: '/api/catalog/refresh', body: { entityRef: 'component:default/matrix-located' } },
+  'POST /api/catalog/validate-entity': { path: '/api/catalog/validate-entity', body: { entity: ORG.find(e => e.metadata.name === 'payments'), location: 'url:https://example.test/x.yaml' } },
+  'GET /api/catalog/problems': { path: '/api/catalog/problems' },
+  'POST /api/catalog/locations': { path: '/api/catalog/locations', body: { type: 'file', target: join(fixtures, 'added/catalog-info.yaml') } },
+  'GET /api/catalog/locations': { path: '/api/catalog/locations' },
+  'GET /api/catalog/locations/:id': { path: `/api/catalog/locations/${kept.location.id}` },
+  'DELETE /api/catalog/locations/:id': { path: `/api/catalog/locations/${doomed.location.id}` },
+  'GET /api/catalog/locations/by-entity/:kind/:namespace/:name': { path: `/api/catalog/locations/by-entity/component/default/matrix-located` },
+  'POST /api/catalog/locations/:id/refresh': { path: `/api/catalog/locations/${kept.location.id}/refresh`, body: {} },
+  'GET /api/search': { path: '/api/search?q=pay' },
+  'GET /api/docs/by-name/:kind/:namespace/:name': { path: '/api/docs/by-name/component/default/matrix-located' },
+  'GET /api/docs/by-name/:kind/:namespace/:name/page': { path: '/api/docs/by-name/component/default/matrix-located/page?path=index.md' },
+  'GET /api/auth/methods': { path: '/api/auth/methods', anonymousStatus: 200 },
+  'GET /api/auth/login': { path: '/api/auth/login', anonymousStatus: 404 }, // no sign-in method configured here
+  'GET /api/auth/callback': { path: '/api/auth/callback', anonymousStatus: 401 }, // no sign-in under way
+  'POST /api/auth/logout': { path: '/api/auth/logout', anonymousStatus: 204 },
+  'GET /api/auth/me': { path: '/api/auth/me' },
+  'GET /api/auth/tokens': { path: '/api/auth/tokens' },
+  'POST /api/auth/tokens': { path: '/api/auth/tokens', body: { name: 'matrix' } },
+  'DELETE /api/auth/tokens/:id': { path: `/api/auth/tokens/${doomedToken}` },
+  'GET /api/permissions/rules': { path: '/api/permissions/rules' },
+  'GET /api/permissions/rules/:id': { path: '/api/permissions/rules/matrix.permitted' },
+  'PUT /api/permissions/rules/:id': { path: '/api/permissions/rules/matrix.extra', body: { description: 'added by the matrix', effect: 'allow', actions: ['x.y.z'], subjects: ['role:signed-in'] } },
+  'DELETE /api/permissions/rules/:id': { path: '/api/permissions/rules/matrix.doomed' },
+  'GET /api/permissions/explain': { path: '/api/permissions/explain?action=catalog.entity.read&resourceRef=component:default/payments' },
+  'GET /api/audit': { path: '/api/audit' },
+  'GET /api/audit/export': { path: '/api/audit/export' },
+};
+
+const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');
+const key = (route: DeclaredRoute) => `${route.method} ${route.url}`;
+
+async function call(route: DeclaredRoute, sample: Sample, token?: string): Promise<{ status: number; body: string }> {
+  const headers: Record<string, string> = token ? bearer(token) : {};
+  if (sample.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(pave.url + sample.path, {
+    method: route.method,
+    headers,
+    redirect: 'manual',
+    ...(sample.body !== undefined ? { body: JSON.stringify(sample.body) } : {}),
+  });
+  if (sample.stream && response.ok) {
+    await response.body?.cancel();
+    return { status: response.status, body: '' };
+  }
+  return { status: response.status, body: await response.text() };
+}
+
+describe('authorization matrix', () => {
+  it('sees the routes', () => {
+    expect(routes.length).toBeGreaterThan(20);
+  });
+
+  it('has every API route declare a permission or public: true', () => {
+    const undeclared = pave.server.authorization.undeclared().filter(r => r.method !== 'HEAD').map(key);
+    expect(undeclared, `routes that declare no permission:\n  ${undeclared.join('\n  ')}`).toEqual([]);
+  });
+
+  it('has a sample request for every route', () => {
+    const missing = routes.map(key).filter(k => !(k in SAMPLES));
+    expect(missing, `add a sample request to SAMPLES for:\n  ${missing.join('\n  ')}`).toEqual([]);
+  });
+
+  for (const route of routes) {
+    const sample = SAMPLES[key(route)];
+    it(`${key(route)} ${route.public ? '(public)' : `needs ${route.action ?? 'UNDECLARED'}`}`, async () => {
+      expect(route.public || route.action !== undefined, `${key(route)} declares no permission`).toBe(true);
+      // Without a sample, only the 401 check can run (it comes before validation); see the sample test above.
+      const s: Sample = sample ?? { path: route.url.replace(/:(\w+)/g, 'matrix-$1') };
+      if (route.public) {
+        if (!sample) return;
+        const anonymous = await call(route, s);
+        expect(anonymous.status, anonymous.body).toBe(s.anonymousStatus ?? 200);
+        return;
+      }
+      const anonymous = await call(route, s);
+      expect(anonymous.status, `no credentials: ${anonymous.body}`).toBe(401);
+      if (!sample) return;
+      const denied = await call(route, s, deniedToken);
+      expect(denied.status, `a user without permission: ${denied.body}`).toBe(403);
+      expect(JSON.parse(denied.body), denied.body).toMatchObject({ status: 403, action: route.action });
+      const permitted = await call(route, s, permittedToken);
+      if (s.status !== undefined) expect(permitted.status, `permitted user: ${permitted.body}`).toBe(s.status);
+      else expect(permitted.status >= 200 && permitted.status < 300, `permitted user got ${permitted.status}: ${permitted.body}`).toBe(true);
+    });
+  }
+});
+
+function componentYaml(name: string, annotations: Record<string, string> = {}): string {
+  const lines = Object.entries(annotations).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`);
+  return [
+    'apiVersion: backstage.io/v1alpha1',
+    'kind: Component',
+    'metadata:',
+    `  name: ${name}`,
+    ...(lines.length ? ['  annotations:', ...lines] : []),
+    'spec:',
+    '  type: service',
+    '  lifecycle: production',
+    '  owner: checkout-team',
+    '',
+  ].join('\n');
+}
