@@ -1,0 +1,289 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { PlatformService } from '../../platform/platform-service.js';
+import type { PlatformEvent } from '../../platform/platform-events.js';
+import { ANNOTATION_OWNER } from '../../platform/model/types.js';
+import { errorResponses } from '../schemas.js';
+
+/** Any JSON object (documents are validated by the platform service, which names every mistake). */
+const Document = Type.Object({}, { additionalProperties: true });
+const Items = Type.Object({ items: Type.Array(Document) });
+const NamespacedParams = Type.Object({ namespace: Type.String(), name: Type.String() });
+
+/** A request's place in the permission model: the catalog Resource it appears as, owned by its team. */
+function requestResource(namespace: string, name: string, owner?: string) {
+  return { ref: `resource:${namespace}/${name}`.toLowerCase(), kind: 'resource', namespace: namespace.toLowerCase(), owners: [(owner ?? `group:default/${namespace}`).toLowerCase()] };
+}
+
+function resourceFromBody(request: FastifyRequest) {
+  const body = (request.body ?? {}) as { request?: unknown; metadata?: { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> } };
+  const document = (body.request ?? body) as typeof body;
+  const metadata = document.metadata ?? {};
+  if (typeof metadata.namespace !== 'string' || typeof metadata.name !== 'string') return undefined;
+  const owner = metadata.annotations?.[ANNOTATION_OWNER];
+  return requestResource(metadata.namespace, metadata.name, typeof owner === 'string' ? owner : undefined);
+}
+
+/**
+ * The platform API under /api/platform: capabilities (publish, list, get), destinations, requests
+ * (apply, get, list, delete), runs and their logs, a dry-run render, and a server-sent event stream of
+ * changes. Each handler is one call to the platform service.
+ */
+export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformService }> = async (app, { platform }) => {
+  const ownedRequest = (action: string) => ({
+    permission: {
+      action,
+      resource: async (request: FastifyRequest) => {
+        const { namespace, name } = request.params as { namespace: string; name: string };
+        const stored = await platform.requests.byName(namespace, name);
+        return requestResource(namespace, name, stored?.entity.metadata.annotations?.[ANNOTATION_OWNER]);
+      },
+    },
+  });
+
+  // ── capabilities ──
+  app.get(
+    '/capabilities',
+    { config: { permission: { action: 'platform.capability.read' } }, schema: { tags: ['platform'], summary: 'Published capabilities (the marketplace): newest revision and versions of each', response: { 200: Items } } },
+    async () => ({ items: (await platform.listCapabilities()) as unknown as Array<Record<string, unknown>> }),
+  );
+
+  app.post(
+    '/capabilities',
+    {
+      config: { permission: { action: 'platform.capability.publish' } },
+      schema: {
+        tags: ['platform'],
+        summary: 'Publish a capability revision (every mistake reported at once; a version is immutable)',
+        body: Document,
+        response: { 200: Document, 201: Document, ...errorResponses(400, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await platform.publishCapability(request.body);
+      return reply.status(result.outcome === 'created' ? 201 : 200).send(result as unknown as Record<string, unknown>);
+    },
+  );
+
+  app.get(
+    '/capabilities/:name',
+    {
+      config: { permission: { action: 'platform.capability.read' } },
+      schema: { tags: ['platform'], summary: 'The newest revision of a capability, with every version', params: Type.Object({ name: Type.String() }), response: { 200: Document, ...errorResponses(404) } },
+    },
+    async request => {
+      const revision = await platform.getCapability(request.params.name);
+      return { ...revision, versions: await platform.capabilities.versions(request.params.name) } as unknown as Record<string, unknown>;
+    },
+  );
+
+  app.get(
+    '/capabilities/:name/versions/:version',
+    {
+      config: { permission: { action: 'platform.capability.read' } },
+      schema: { tags: ['platform'], summary: 'One revision of a capability', params: Type.Object({ name: Type.String(), version: Type.String() }), response: { 200: Document, ...errorResponses(404) } },
+    },
+    async request => (await platform.getCapability(request.params.name, request.params.version)) as unknown as Record<string, unknown>,
+  );
+
+  app.delete(
+    '/capabilities/:name',
+    {
+      config: { permission: { action: 'platform.capability.delete' } },
+      schema: { tags: ['platform'], summary: 'Remove a capability (refused while requests use it)', params: Type.Object({ name: Type.String() }), response: errorResponses(404, 409) },
+    },
+    async (request, reply) => {
+      await platform.deleteCapability(request.params.name);
+      return reply.status(204).send();
+    },
+  );
+
+  // ── destinations ──
+  app.get(
+    '/destinations',
+    { config: { permission: { action: 'platform.destination.read' } }, schema: { tags: ['platform'], summary: 'Destinations (git repositories with labels)', response: { 200: Items } } },
+    async () => ({ items: (await platform.listDestinations()) as unknown as Array<Record<string, unknown>> }),
+  );
+
+  app.post(
+    '/destinations',
+    {
+      config: { permission: { action: 'platform.destination.write' } },
+      schema: { tags: ['platform'], summary: 'Create or replace a destination', body: Document, response: { 200: Document, 201: Document, ...errorResponses(400, 422) } },
+    },
+    async (request, reply) => {
+      const result = await platform.applyDestination(request.body);
+      return reply.status(result.outcome === 'created' ? 201 : 200).send(result as unknown as Record<string, unknown>);
+    },
+  );
+
+  app.get(
+    '/destinations/:name',
+    {
+      config: { permission: { action: 'platform.destination.read' } },
+      schema: { tags: ['platform'], summary: 'One destination', params: Type.Object({ name: Type.String() }), response: { 200: Document, ...errorResponses(404) } },
+    },
+    async request => (await platform.getDestination(request.params.name)) as unknown as Record<string, unknown>,
+  );
+
+  app.delete(
+    '/destinations/:name',
+    {
+      config: { permission: { action: 'platform.destination.delete' } },
+      schema: { tags: ['platform'], summary: 'Remove a destination (refused while it holds requests)', params: Type.Object({ name: Type.String() }), response: errorResponses(404, 409) },
+    },
+    async (request, reply) => {
+      await platform.deleteDestination(request.params.name);
+      return reply.status(204).send();
+    },
+  );
+
+  // ── requests ──
+  app.get(
+    '/requests',
+    {
+      config: { permission: { action: 'platform.request.read' } },
+      schema: {
+        tags: ['platform'],
+        summary: 'Requests, optionally of one namespace, kind or capability',
+        querystring: Type.Object({ namespace: Type.Optional(Type.String()), kind: Type.Optional(Type.String()), capability: Type.Optional(Type.String()) }),
+        response: { 200: Items },
+      },
+    },
+    async request => ({ items: (await platform.listRequests(request.query)) as unknown as Array<Record<string, unknown>> }),
+  );
+
+  app.post(
+    '/requests',
+    {
+      config: { permission: { action: 'platform.request.create', resource: resourceFromBody } },
+      schema: {
+        tags: ['platform'],
+        summary: 'Apply a request (create or update); it is validated against its capability schema, then reconciled',
+        body: Document,
+        response: { 200: Document, 201: Document, ...errorResponses(400, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await platform.applyRequest(request.body);
+      return reply.status(result.outcome === 'created' ? 201 : 200).send(result as unknown as Record<string, unknown>);
+    },
+  );
+
+  app.get(
+    '/requests/:namespace/:name',
+    {
+      config: ownedRequest('platform.request.read'),
+      schema: { tags: ['platform'], summary: 'One request with its status (phase, conditions, outputs, deliveries)', params: NamespacedParams, response: { 200: Document, ...errorResponses(404) } },
+    },
+    async request => (await platform.getRequest(request.params.namespace, request.params.name)) as unknown as Record<string, unknown>,
+  );
+
+  app.delete(
+    '/requests/:namespace/:name',
+    {
+      config: ownedRequest('platform.request.delete'),
+      schema: {
+        tags: ['platform'],
+        summary: 'Delete a request: its delete steps run, its files are pruned in a commit, then it is removed (202)',
+        params: NamespacedParams,
+        response: { 202: Document, ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => reply.status(202).send((await platform.deleteRequest(request.params.namespace, request.params.name)) as unknown as Record<string, unknown>),
+  );
+
+  app.post(
+    '/requests/:namespace/:name/reconcile',
+    {
+      config: ownedRequest('platform.request.reconcile'),
+      schema: { tags: ['platform'], summary: 'Reconcile a request now (e.g. after fixing what made it fail)', params: NamespacedParams, response: errorResponses(404) },
+    },
+    async (request, reply) => {
+      await platform.reconcileNow(request.params.namespace, request.params.name);
+      return reply.status(202).send();
+    },
+  );
+
+  app.get(
+    '/requests/:namespace/:name/runs',
+    {
+      config: { permission: { action: 'platform.run.read' } },
+      schema: {
+        tags: ['platform'],
+        summary: "A request's runs, newest first (kept after the request is deleted)",
+        params: NamespacedParams,
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+        response: { 200: Items },
+      },
+    },
+    async request => ({ items: (await platform.listRuns(request.params.namespace, request.params.name, request.query.limit)) as unknown as Array<Record<string, unknown>> }),
+  );
+
+  // ── runs ──
+  app.get(
+    '/runs/:id',
+    {
+      config: { permission: { action: 'platform.run.read' } },
+      schema: { tags: ['platform'], summary: 'One run: steps with logs, outputs, file diff and commits', params: Type.Object({ id: Type.String() }), response: { 200: Document, ...errorResponses(404) } },
+    },
+    async request => (await platform.getRun(request.params.id)) as unknown as Record<string, unknown>,
+  );
+
+  app.get(
+    '/runs/:id/logs',
+    {
+      config: { permission: { action: 'platform.run.read' } },
+      schema: { tags: ['platform'], summary: "A run's logs as plain text", params: Type.Object({ id: Type.String() }), response: { 200: Type.String(), ...errorResponses(404) } },
+    },
+    async (request, reply) => reply.type('text/plain; charset=utf-8').send(await platform.runLog(request.params.id)),
+  );
+
+  // ── dry run ──
+  app.post(
+    '/render',
+    {
+      config: { permission: { action: 'platform.request.render', resource: resourceFromBody } },
+      schema: {
+        tags: ['platform'],
+        summary: 'Render a request without side effects: the files that would be committed, outputs and placement',
+        body: Type.Object({ request: Document, capability: Type.Optional(Document) }),
+        response: { 200: Document, ...errorResponses(400, 422) },
+      },
+    },
+    async request => (await platform.render(request.body.request, request.body.capability !== undefined ? { capability: request.body.capability } : {})) as unknown as Record<string, unknown>,
+  );
+
+  // ── events ──
+  app.get(
+    '/events',
+    {
+      config: { permission: { action: 'platform.event.read' } },
+      schema: {
+        tags: ['platform'],
+        summary: 'Server-sent events: request status changes, applies, deletions and publications as they happen',
+        querystring: Type.Object({ namespace: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }),
+      },
+    },
+    (request, reply) => {
+      const { namespace, name } = request.query;
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      raw.write(': connected\n\n');
+      const send = (event: PlatformEvent) => {
+        if (namespace && event.namespace !== namespace) return;
+        if (name && event.name !== name) return;
+        raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      };
+      const unsubscribe = platform.events.subscribe(send);
+      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
+      const close = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      };
+      request.raw.on('close', close);
+      raw.on('close', close);
+    },
+  );
+};

@@ -1,0 +1,305 @@
+import { Command } from 'commander';
+import { stringify as toYaml } from 'yaml';
+import type { PaveApp } from '../app.js';
+import { loadConfig } from '../core/config.js';
+import { invalidInput, unavailable } from '../core/problem.js';
+import { readDocuments } from '../platform/document-files.js';
+import { dryRun } from '../platform/dry-run.js';
+import { validateCapability } from '../platform/model/capability-validation.js';
+import type { RequestView } from '../platform/platform-service.js';
+import type { PublishResult } from '../platform/capability-registry.js';
+import type { Run } from '../platform/model/types.js';
+import { runLogText } from '../platform/run-store.js';
+import { table, type Output } from './output.js';
+import { withApp, type GlobalOptions } from './context.js';
+
+/**
+ * The platform commands: `pave request …` (apply, get, list, delete, runs, logs), `pave capability …`
+ * (publish, list, get), `pave destination …` (apply, list) and `pave render` (a dry run that needs no
+ * store and no cluster).
+ */
+export function platformCommands(output: () => Output, globals: () => GlobalOptions): Command[] {
+  return [requestCommand(output, globals), capabilityCommand(output, globals), destinationCommand(output, globals), renderCommand(output)];
+}
+
+/** `name`, or `namespace/name`, with `-n` as the namespace otherwise. */
+function target(ref: string, namespace?: string): { namespace: string; name: string } {
+  const slash = ref.indexOf('/');
+  if (slash > 0) return { namespace: ref.slice(0, slash), name: ref.slice(slash + 1) };
+  if (!namespace) throw invalidInput(`Say which namespace ${ref} is in: ${ref} -n <namespace>, or <namespace>/${ref}`);
+  return { namespace, name: ref };
+}
+
+function requestCommand(output: () => Output, globals: () => GlobalOptions): Command {
+  const request = new Command('request').description('requests for platform capabilities (databases, namespaces, caches, …)');
+
+  request
+    .command('apply')
+    .description('create or update the requests in a YAML file; with --wait, reconcile here until they are Ready')
+    .requiredOption('-f, --file <file>', 'YAML file (several documents allowed)')
+    .option('--wait', 'reconcile in this process and wait until every request is Ready (or failed)')
+    .option('--timeout <seconds>', 'how long --wait waits', '120')
+    .action(async (options: { file: string; wait?: boolean; timeout: string }) => {
+      const out = output();
+      const documents = await readDocuments(options.file);
+      await withApp(globals(), async app => {
+        const applied: Array<{ request: RequestView; outcome: string }> = [];
+        for (const document of documents) {
+          const result = await app.platform.applyRequest(document);
+          applied.push(result);
+          out.progress(`${result.outcome} ${result.request.metadata.namespace}/${result.request.metadata.name}`);
+        }
+        let final = applied.map(a => a.request);
+        if (options.wait) final = await waitFor(app, out, final, Number(options.timeout), 'ready');
+        out.result({ items: final, outcomes: applied.map(a => a.outcome) }, () =>
+          final
+            .map((view, i) => `${describe(view)} — ${applied[i]!.outcome}, generation ${view.metadata.generation}${options.wait ? '' : ' (the server reconciles it; pave request get to follow)'}`)
+            .join('\n'),
+        );
+        if (options.wait && final.some(view => view.status.phase !== 'Ready')) process.exitCode = 1;
+      });
+    });
+
+  request
+    .command('get')
+    .description('show a request: phase, conditions, outputs, where its files are')
+    .argument('<name>', 'name or namespace/name')
+    .option('-n, --namespace <namespace>', "the owning team's namespace")
+    .action(async (ref: string, options: { namespace?: string }) => {
+      const out = output();
+      const { namespace, name } = target(ref, options.namespace);
+      await withApp(globals(), async app => {
+        const view = await app.platform.getRequest(namespace, name);
+        out.result(view, () => describeInDetail(view));
+      });
+    });
+
+  request
+    .command('list')
+    .description('list requests')
+    .option('-n, --namespace <namespace>', 'only this namespace')
+    .option('--kind <kind>', 'only this kind')
+    .action(async (options: { namespace?: string; kind?: string }) => {
+      const out = output();
+      await withApp(globals(), async app => {
+        const items = await app.platform.listRequests({ ...(options.namespace ? { namespace: options.namespace } : {}), ...(options.kind ? { kind: options.kind } : {}) });
+        out.result({ items }, () =>
+          items.length
+            ? table(
+                ['NAMESPACE', 'NAME', 'KIND', 'PHASE', 'GENERATION', 'VERSION', 'MESSAGE'],
+                items.map(v => [
+                  v.metadata.namespace,
+                  v.metadata.name,
+                  v.kind,
+                  v.status.phase,
+                  `${v.status.observedGeneration}/${v.metadata.generation}`,
+                  v.status.capabilityVersion ?? '',
+                  (v.status.message ?? '').slice(0, 80),
+                ]),
+              )
+            : 'no requests',
+        );
+      });
+    });
+
+  request
+    .command('delete')
+    .description('delete a request: its delete steps run and its files are removed in a commit')
+    .argument('<name>', 'name or namespace/name')
+    .option('-n, --namespace <namespace>', "the owning team's namespace")
+    .option('--wait', 'reconcile in this process until the request is gone')
+    .option('--timeout <seconds>', 'how long --wait waits', '120')
+    .action(async (ref: string, options: { namespace?: string; wait?: boolean; timeout: string }) => {
+      const out = output();
+      const { namespace, name } = target(ref, options.namespace);
+      await withApp(globals(), async app => {
+        const view = await app.platform.deleteRequest(namespace, name);
+        if (options.wait) {
+          const left = await waitFor(app, out, [view], Number(options.timeout), 'gone');
+          out.result({ deleted: left.length === 0, items: left }, () => (left.length ? `${describe(left[0]!)} — still there` : `deleted ${namespace}/${name}`));
+          if (left.length) process.exitCode = 1;
+          return;
+        }
+        out.result(view, () => `${describe(view)} — deletion requested`);
+      });
+    });
+
+  request
+    .command('runs')
+    .description("a request's runs (what each reconcile did), newest first")
+    .argument('<name>', 'name or namespace/name')
+    .option('-n, --namespace <namespace>', "the owning team's namespace")
+    .option('--logs', 'print the logs of each run')
+    .action(async (ref: string, options: { namespace?: string; logs?: boolean }) => {
+      const out = output();
+      const { namespace, name } = target(ref, options.namespace);
+      await withApp(globals(), async app => {
+        const runs = await app.platform.listRuns(namespace, name);
+        out.result({ items: runs }, () => {
+          if (!runs.length) return `no runs of ${namespace}/${name}`;
+          if (options.logs) return runs.map(runLogText).join('\n');
+          return table(
+            ['RUN', 'ACTION', 'GENERATION', 'VERSION', 'PHASE', 'FILES', 'COMMITS', 'STARTED', 'ERROR'],
+            runs.map(run => [run.id, run.action + (run.drift ? ' (drift)' : ''), String(run.generation), run.capabilityVersion, run.phase, String(run.diff.length), run.commits.map(c => c.commit.slice(0, 12)).join(' '), run.startedAt, (run.error ?? '').slice(0, 60)]),
+          );
+        });
+      });
+    });
+
+  request
+    .command('logs')
+    .description("one run's logs")
+    .argument('<run>', 'run id')
+    .action(async (id: string) => {
+      const out = output();
+      await withApp(globals(), async app => {
+        const run: Run = await app.platform.getRun(id);
+        out.result(run, () => runLogText(run).trimEnd());
+      });
+    });
+  return request;
+}
+
+function capabilityCommand(output: () => Output, globals: () => GlobalOptions): Command {
+  const capability = new Command('capability').description('capabilities the platform team publishes');
+  capability
+    .command('publish')
+    .description('validate and publish the capabilities in a YAML file (module step files are read in)')
+    .requiredOption('-f, --file <file>', 'YAML file (several documents allowed)')
+    .action(async (options: { file: string }) => {
+      const out = output();
+      const documents = await readDocuments(options.file);
+      await withApp(globals(), async app => {
+        const results: PublishResult[] = [];
+        for (const document of documents) results.push(await app.platform.publishCapability(document));
+        out.result({ items: results }, () =>
+          results.map(r => `${r.outcome === 'created' ? 'published' : 'already published'} ${r.revision.name} ${r.revision.version}${r.latest ? ' (latest)' : ''}`).join('\n'),
+        );
+      });
+    });
+  capability
+    .command('list')
+    .description('published capabilities')
+    .action(async () => {
+      const out = output();
+      await withApp(globals(), async app => {
+        const items = await app.platform.listCapabilities();
+        out.result({ items }, () =>
+          items.length
+            ? table(['NAME', 'KIND', 'API VERSION', 'LATEST', 'VERSIONS', 'DESCRIPTION'], items.map(c => [c.name, c.api.kind, `${c.api.group}/${c.api.version}`, c.latestVersion, c.versions.join(' '), (c.description ?? '').slice(0, 60)]))
+            : 'no capabilities',
+        );
+      });
+    });
+  capability
+    .command('get')
+    .description('one capability revision (the newest unless --version)')
+    .argument('<name>')
+    .option('--version <version>', 'a published version')
+    .action(async (name: string, options: { version?: string }) => {
+      const out = output();
+      await withApp(globals(), async app => {
+        const revision = await app.platform.getCapability(name, options.version);
+        out.result(revision, () => toYaml(revision.capability, { lineWidth: 0 }).trimEnd());
+      });
+    });
+  return capability;
+}
+
+function destinationCommand(output: () => Output, globals: () => GlobalOptions): Command {
+  const destination = new Command('destination').description('git repositories that requests are placed in');
+  destination
+    .command('apply')
+    .description('create or replace the destinations in a YAML file')
+    .requiredOption('-f, --file <file>', 'YAML file')
+    .action(async (options: { file: string }) => {
+      const out = output();
+      const documents = await readDocuments(options.file);
+      await withApp(globals(), async app => {
+        const results: Array<Awaited<ReturnType<PaveApp['platform']['applyDestination']>>> = [];
+        for (const document of documents) results.push(await app.platform.applyDestination(document));
+        out.result({ items: results }, () => results.map(r => `${r.outcome} destination ${r.destination.metadata.name} (${r.destination.spec.git.url})`).join('\n'));
+      });
+    });
+  destination
+    .command('list')
+    .description('destinations')
+    .action(async () => {
+      const out = output();
+      await withApp(globals(), async app => {
+        const items = await app.platform.listDestinations();
+        out.result({ items }, () =>
+          items.length
+            ? table(['NAME', 'LABELS', 'REPOSITORY', 'BRANCH', 'PATH', 'CLEANUP'], items.map(d => [d.metadata.name, Object.entries(d.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','), d.spec.git.url, d.spec.git.branch ?? 'main', d.spec.git.path ?? '', d.spec.cleanupPolicy ?? 'delete']))
+            : 'no destinations',
+        );
+      });
+    });
+  return destination;
+}
+
+function renderCommand(output: () => Output): Command {
+  return new Command('render')
+    .description('print exactly the files a request would commit with a capability (no store, no cluster)')
+    .argument('<capability>', 'capability YAML file')
+    .argument('<request>', 'request YAML file')
+    .action(async (capabilityFile: string, requestFile: string) => {
+      const out = output();
+      const [capabilityDocument] = await readDocuments(capabilityFile);
+      const [requestDocument] = await readDocuments(requestFile);
+      const checked = validateCapability(capabilityDocument);
+      if (!checked.capability) throw invalidInput(`${capabilityFile}: the capability has ${checked.errors.length} mistake(s)`, checked.errors.map(e => ({ ...e, source: capabilityFile })));
+      const config = loadConfig();
+      const result = await dryRun({ capability: checked.capability, request: requestDocument, timeoutSeconds: config.platform.stepTimeoutSeconds });
+      if (!out.json && result.unresolved.length) process.stderr.write(`note: left as written (no store to read them from): ${result.unresolved.join(', ')}\n`);
+      out.result(result, () => result.files.map(file => `# ${file.path}\n${file.content.endsWith('\n') ? file.content : file.content + '\n'}`).join('---\n').trimEnd());
+    });
+}
+
+/** Runs the reconciler here and polls until every request is settled (`ready`) or removed (`gone`). */
+async function waitFor(app: PaveApp, out: Output, views: RequestView[], timeoutSeconds: number, until: 'ready' | 'gone'): Promise<RequestView[]> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  app.platform.reconciler.start();
+  try {
+    for (;;) {
+      const current: RequestView[] = [];
+      for (const view of views) {
+        const found = (await app.platform.listRequests({ namespace: view.metadata.namespace })).find(v => v.metadata.name === view.metadata.name);
+        if (found) current.push(found);
+      }
+      const settled =
+        until === 'gone'
+          ? current.length === 0
+          : current.every(v => v.status.observedGeneration === v.metadata.generation && (v.status.phase === 'Ready' || (v.status.phase === 'Failed' && !v.status.nextRetryAt)));
+      out.progress(current.map(v => `${v.metadata.name}: ${v.status.phase}`).join(', ') || 'deleted');
+      if (settled) return current;
+      if (Date.now() > deadline) {
+        if (until === 'ready') return current;
+        throw unavailable(`Timed out after ${timeoutSeconds} s waiting for ${views.map(v => v.metadata.name).join(', ')} to be deleted`);
+      }
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+  } finally {
+    await app.platform.reconciler.stop();
+  }
+}
+
+function describe(view: RequestView): string {
+  return `${view.metadata.namespace}/${view.metadata.name} (${view.kind}) ${view.status.phase}`;
+}
+
+function describeInDetail(view: RequestView): string {
+  const status = view.status;
+  const lines = [
+    `${view.metadata.namespace}/${view.metadata.name}  ${view.apiVersion} ${view.kind}`,
+    `phase:       ${status.phase}${status.message ? ` — ${status.message}` : ''}`,
+    `generation:  ${view.metadata.generation} (observed ${status.observedGeneration})`,
+    `capability:  ${status.capability ?? '?'} ${status.capabilityVersion ?? ''}${status.upgradeAvailable ? ` (upgrade available: ${status.upgradeAvailable})` : ''}`,
+  ];
+  if (status.nextRetryAt) lines.push(`next retry:  ${status.nextRetryAt}`);
+  lines.push('', table(['CONDITION', 'STATUS', 'REASON', 'MESSAGE'], status.conditions.map(c => [c.type, c.status, c.reason, c.message.slice(0, 100)])));
+  if (status.outputs && Object.keys(status.outputs).length) lines.push('', 'outputs:', ...Object.entries(status.outputs).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`));
+  if (status.deliveries.length) lines.push('', 'files:', ...status.deliveries.map(d => `  ${d.destination}: ${d.path}${d.commit ? ` @ ${d.commit.slice(0, 12)}` : ''}`));
+  if (status.lastRun) lines.push('', `last run:    ${status.lastRun.id} (${status.lastRun.action}, ${status.lastRun.phase})`);
+  return lines.join('\n');
+}

@@ -1,0 +1,57 @@
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Logger } from '../core/logger.js';
+import { isPaveError } from '../core/problem.js';
+import { ensureBareRepository } from '../gitops/local-repository.js';
+import { isObject } from './model/capability-validation.js';
+import type { PlatformService } from './platform-service.js';
+import { readDocuments } from './document-files.js';
+
+/**
+ * Loads the demo platform (`demo/platform/`): its destinations, whose `{dataDir}` URLs become local bare
+ * repositories created under the data folder on first start, and its capabilities, published in the
+ * order their `requires` need. Loading again changes nothing; a demo capability edited without a new
+ * version is reported and skipped.
+ * @example await loadPlatformDemo(app.platform, { demoDir: 'demo/platform', dataDir: '.pave' });
+ */
+export async function loadPlatformDemo(platform: PlatformService, options: { demoDir: string; dataDir: string; logger?: Logger }): Promise<{ capabilities: number; destinations: number }> {
+  const dataDir = resolve(options.dataDir);
+  let destinations = 0;
+  for (const document of await readDocuments(join(options.demoDir, 'destinations.yaml'))) {
+    if (!isObject(document) || !isObject(document.spec) || !isObject(document.spec.git) || typeof document.spec.git.url !== 'string') continue;
+    const git = document.spec.git as { url: string; branch?: string };
+    if (git.url.includes('{dataDir}')) git.url = await ensureBareRepository(git.url.replace('{dataDir}', dataDir), git.branch ?? 'main');
+    await platform.applyDestination(document);
+    destinations++;
+  }
+
+  const folder = join(options.demoDir, 'capabilities');
+  const pending: Array<{ file: string; document: Record<string, unknown> }> = [];
+  for (const file of (await readdir(folder)).filter(f => /\.ya?ml$/.test(f)).sort()) {
+    for (const document of await readDocuments(join(folder, file))) if (isObject(document)) pending.push({ file, document });
+  }
+  let capabilities = 0;
+  // Publish those whose requirements are met first; stop when a pass makes no progress.
+  while (pending.length) {
+    const published = new Set((await platform.listCapabilities()).map(c => c.name));
+    const ready = pending.filter(({ document }) => requirementsOf(document).every(name => published.has(name)));
+    const batch = ready.length ? ready : pending.slice();
+    for (const item of batch) {
+      pending.splice(pending.indexOf(item), 1);
+      try {
+        await platform.publishCapability(item.document);
+        capabilities++;
+      } catch (error) {
+        if (!isPaveError(error)) throw error;
+        options.logger?.warn({ file: item.file, problem: error.problem }, `demo capability ${item.file} was not published: ${error.message}`);
+      }
+    }
+  }
+  options.logger?.info({ capabilities, destinations }, 'demo platform loaded');
+  return { capabilities, destinations };
+}
+
+function requirementsOf(document: Record<string, unknown>): string[] {
+  const requires = isObject(document.spec) && Array.isArray(document.spec.requires) ? document.spec.requires : [];
+  return requires.flatMap(r => (isObject(r) && typeof r.name === 'string' ? [r.name] : []));
+}

@@ -1,0 +1,62 @@
+import { systemClock, type Clock } from '../core/clock.js';
+import { invalidInput, notFound } from '../core/problem.js';
+import type { Store } from '../store/store.js';
+import { validateDestination } from './model/document-validation.js';
+import type { Destination } from './model/types.js';
+
+/**
+ * Destinations: git repositories (with labels) that requests' manifests are placed in.
+ * @example await destinations.apply({ apiVersion: 'pave.dev/v1alpha1', kind: 'Destination', metadata: { name: 'dev', labels: { env: 'dev' } }, spec: { git: { url } } });
+ */
+export class DestinationRegistry {
+  readonly #store: Store;
+  readonly #clock: Clock;
+
+  constructor(store: Store, options: { clock?: Clock } = {}) {
+    this.#store = store;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** Creates or replaces a destination. Returns it with defaults filled in. */
+  async apply(raw: unknown): Promise<{ destination: Destination; outcome: 'created' | 'updated' | 'unchanged' }> {
+    const { destination, errors } = validateDestination(raw);
+    if (!destination) throw invalidInput(`The destination has ${errors.length} mistake(s)`, errors);
+    const body = JSON.stringify(destination);
+    const now = this.#clock.now().toISOString();
+    const existing = await this.#store.db.selectFrom('platform_destinations').select('body').where('name', '=', destination.metadata.name).executeTakeFirst();
+    if (existing?.body === body) return { destination, outcome: 'unchanged' };
+    await this.#store.db
+      .insertInto('platform_destinations')
+      .values({ name: destination.metadata.name, body, created_at: now, updated_at: now })
+      .onConflict(oc => oc.column('name').doUpdateSet({ body, updated_at: now }))
+      .execute();
+    return { destination, outcome: existing ? 'updated' : 'created' };
+  }
+
+  async get(name: string): Promise<Destination | undefined> {
+    const row = await this.#store.db.selectFrom('platform_destinations').select('body').where('name', '=', name).executeTakeFirst();
+    return row ? (JSON.parse(row.body) as Destination) : undefined;
+  }
+
+  async require(name: string): Promise<Destination> {
+    const destination = await this.get(name);
+    if (!destination) throw notFound(`No destination named ${name}`);
+    return destination;
+  }
+
+  /** Every destination, by name. */
+  async list(): Promise<Destination[]> {
+    const rows = await this.#store.db.selectFrom('platform_destinations').select('body').orderBy('name').execute();
+    return rows.map(row => JSON.parse(row.body) as Destination);
+  }
+
+  async remove(name: string): Promise<void> {
+    const result = await this.#store.db.deleteFrom('platform_destinations').where('name', '=', name).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) throw notFound(`No destination named ${name}`);
+  }
+}
+
+/** Destinations whose labels include every selector pair, by name. */
+export function matchDestinations(destinations: readonly Destination[], selector: Readonly<Record<string, string>>): Destination[] {
+  return destinations.filter(d => Object.entries(selector).every(([key, value]) => (d.metadata.labels ?? {})[key] === value));
+}

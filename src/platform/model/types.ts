@@ -1,0 +1,205 @@
+/**
+ * The platform API's vocabulary: capabilities, destinations, requests, their status and runs.
+ * Pure data; nothing here does I/O.
+ */
+import type { EntityMetadata } from '../../core/entity.js';
+
+export const PLATFORM_API_VERSION = 'pave.dev/v1alpha1';
+
+/** A JSON Schema, as written in a capability. */
+export type JsonSchema = Record<string, unknown>;
+
+export interface TemplateFileSpec {
+  /** Path relative to the request's folder; may hold `${{ … }}` expressions. */
+  path: string;
+  content: string;
+  /** Optional condition (`${{ … }}`): the file is written only when it is true. */
+  if?: string | boolean;
+}
+
+export interface TemplateStepSpec {
+  name: string;
+  type: 'template';
+  files?: TemplateFileSpec[];
+  /** Values rendered with the expression engine (`${{ … }}` keeps types). */
+  outputs?: Record<string, unknown>;
+  message?: string;
+}
+
+export interface ModuleStepSpec {
+  name: string;
+  type: 'module';
+  /** The module's ES source, stored in the revision (files named by `path` are read in when published). */
+  source: string;
+  /** Where the source was read from, for messages. */
+  path?: string;
+  /** Time limit of one execution. */
+  timeoutSeconds?: number;
+}
+
+export type StepSpec = TemplateStepSpec | ModuleStepSpec;
+
+export interface CapabilitySpec {
+  version: string;
+  description?: string;
+  api: { group: string; version: string; kind: string; schema: JsonSchema };
+  outputs?: JsonSchema;
+  requires?: Array<{ name: string; version: string }>;
+  workflows: { configure: StepSpec[]; delete?: StepSpec[] };
+  placement?: { selector?: Record<string, string>; mode?: 'one' | 'all' };
+  /** Seconds, or a duration such as `10m`. */
+  reconcileInterval?: string | number;
+}
+
+export interface Capability {
+  apiVersion: typeof PLATFORM_API_VERSION;
+  kind: 'Capability';
+  metadata: EntityMetadata;
+  spec: CapabilitySpec;
+}
+
+/** An immutable published revision of a capability. */
+export interface CapabilityRevision {
+  name: string;
+  version: string;
+  /** sha256 of the stored capability: the same version republished must match it. */
+  digest: string;
+  capability: Capability;
+  publishedAt: string;
+}
+
+export interface DestinationSpec {
+  git: { url: string; branch?: string; path?: string };
+  /** Only `namespace/kind/name` today: `<path>/<namespace>/<kind>/<name>/`. */
+  layout?: 'namespace/kind/name';
+  /** What happens to a request's files when it is deleted: removed in a commit, or left in place. */
+  cleanupPolicy?: 'delete' | 'retain';
+}
+
+export interface Destination {
+  apiVersion: typeof PLATFORM_API_VERSION;
+  kind: 'Destination';
+  metadata: EntityMetadata & { labels?: Record<string, string> };
+  spec: DestinationSpec;
+}
+
+export type ConditionType = 'Accepted' | 'DependenciesReady' | 'Configured' | 'Written' | 'Ready';
+
+export interface Condition {
+  type: ConditionType;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration: number;
+}
+
+export type RequestPhase = 'Pending' | 'Progressing' | 'Ready' | 'Failed' | 'Waiting' | 'Deleting';
+
+export interface Delivery {
+  destination: string;
+  /** The folder in the destination repository. */
+  path: string;
+  /** The commit holding the current content. */
+  commit?: string;
+}
+
+export interface RequestStatus {
+  phase: RequestPhase;
+  message?: string;
+  conditions: Condition[];
+  observedGeneration: number;
+  capability?: string;
+  capabilityVersion?: string;
+  /** A newer capability version the request could move to (pinned requests only). */
+  upgradeAvailable?: string;
+  outputs?: Record<string, unknown>;
+  deliveries: Delivery[];
+  lastRun?: { id: string; phase: RunPhase; action: RunAction; finishedAt?: string };
+  /** When a failed reconcile is retried (exponential backoff). */
+  nextRetryAt?: string;
+  /** Hash of everything the last successful render depended on. */
+  inputHash?: string;
+  /** When the request was last rendered and compared with its destinations. */
+  lastReconciledAt?: string;
+}
+
+/** A request as submitted: any published kind, in its team's namespace. */
+export interface RequestEntity {
+  apiVersion: string;
+  kind: string;
+  metadata: EntityMetadata & { namespace: string };
+  spec: Record<string, unknown>;
+  status?: RequestStatus;
+}
+
+/** A stored request with its bookkeeping. */
+export interface StoredRequest {
+  id: string;
+  namespace: string;
+  name: string;
+  apiVersion: string;
+  kind: string;
+  capability: string;
+  /** Version (or range) the request is pinned to, from `pave.dev/capability-version`; undefined floats on latest. */
+  pinnedVersion?: string;
+  generation: number;
+  entity: RequestEntity;
+  status: RequestStatus;
+  deletingSince?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RunAction = 'configure' | 'delete' | 'repair';
+export type RunPhase = 'Running' | 'Succeeded' | 'Failed' | 'Abandoned';
+
+export interface RunStep {
+  name: string;
+  type: 'template' | 'module';
+  phase: 'Succeeded' | 'Failed' | 'Skipped';
+  attempts: number;
+  startedAt: string;
+  finishedAt: string;
+  log: string[];
+  message?: string;
+  error?: string;
+}
+
+export interface RunCommit {
+  destination: string;
+  commit: string;
+  url: string;
+  branch: string;
+}
+
+/** An immutable record of one workflow execution. */
+export interface Run {
+  id: string;
+  requestId: string;
+  namespace: string;
+  name: string;
+  kind: string;
+  generation: number;
+  capability: string;
+  capabilityVersion: string;
+  action: RunAction;
+  trigger: string;
+  inputHash: string;
+  phase: RunPhase;
+  steps: RunStep[];
+  outputs: Record<string, unknown>;
+  diff: Array<{ destination: string; path: string; change: 'added' | 'modified' | 'deleted' }>;
+  commits: RunCommit[];
+  drift: boolean;
+  error?: string;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+/** Annotation pinning a request to a capability version (or semver range). */
+export const ANNOTATION_CAPABILITY_VERSION = 'pave.dev/capability-version';
+/** Annotation naming the destination a `mode: one` placement should use. */
+export const ANNOTATION_DESTINATION = 'pave.dev/destination';
+/** Annotation naming the owning group when it is not `group:default/<namespace>`. */
+export const ANNOTATION_OWNER = 'pave.dev/owner';

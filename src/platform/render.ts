@@ -1,0 +1,137 @@
+/**
+ * Rendering one request with one capability revision: schema check, reference resolution, the
+ * workflow, output check and placement selector. Reconciles and dry runs (`pave render`, the render
+ * route) share this code; it has no side effects.
+ */
+import { createHash } from 'node:crypto';
+import { type FieldError } from '../core/problem.js';
+import { renderFile } from '../templates/expressions/index.js';
+import { validateAgainst } from './model/json-schema.js';
+import { findReferences, resolveReferences, type OutputReference } from './model/references.js';
+import type { Capability, RequestEntity } from './model/types.js';
+import { templateContext } from './steps/template-step.js';
+import type { StepInput } from './steps/step-kind.js';
+import { runWorkflow, type WorkflowOutcome } from './steps/workflow-runner.js';
+
+/** A stable sha256 of a capability document (what a revision is identified by). */
+export function digestOf(value: unknown): string {
+  return createHash('sha256').update(stableJson(value)).digest('hex');
+}
+
+/** JSON with object keys sorted, so equal values hash equally. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
+}
+
+/**
+ * Validates a request's spec against its capability's schema (defaults filled in on a copy). A string
+ * holding a `${requests.…}` reference is excused from type and format rules until it is resolved.
+ */
+export function validateRequestSpec(capability: Capability, spec: Record<string, unknown>): { spec: Record<string, unknown>; errors: FieldError[] } {
+  const copy = structuredClone(spec);
+  const references = new Set(findReferences(copy).map(r => r.pointer));
+  const errors = validateAgainst(capability.spec.api.schema, copy, '/spec', error => references.has('/spec' + error.instancePath));
+  return { spec: copy, errors };
+}
+
+export interface RenderRequestInput {
+  capability: Capability;
+  request: RequestEntity;
+  /** Outputs of the requests this one references (missing ones count as not ready). */
+  dependencies: Readonly<Record<string, Record<string, unknown> | undefined>>;
+  observedOutputs?: Record<string, unknown>;
+  action: 'configure' | 'delete';
+  dryRun: boolean;
+  /** Dry runs without a store: leave references that have no value as text instead of waiting. */
+  allowUnresolved?: boolean;
+}
+
+/** A request ready to run: its spec checked and resolved, the step input built, the input hash known. */
+export interface PreparedRender {
+  capability: Capability;
+  inputHash: string;
+  spec: Record<string, unknown>;
+  stepInput: Omit<StepInput, 'context'> & { context: Omit<StepInput['context'], 'steps'> };
+  /** References left as text (only with `allowUnresolved`). */
+  unresolved: OutputReference[];
+  action: 'configure' | 'delete';
+}
+
+export type PrepareResult =
+  | { stage: 'invalid'; errors: FieldError[] }
+  | { stage: 'waiting'; missing: OutputReference[] }
+  | { stage: 'prepared'; prepared: PreparedRender };
+
+export interface RenderedRequest {
+  outcome: WorkflowOutcome;
+  /** The capability's placement selector with its expressions rendered. */
+  selector: Record<string, string>;
+}
+
+/**
+ * Checks a request's spec, resolves its references and computes the hash of everything a render depends
+ * on, without running any step.
+ */
+export function prepareRender(input: RenderRequestInput): PrepareResult {
+  const { capability, request } = input;
+  const checked = validateRequestSpec(capability, request.spec ?? {});
+  if (checked.errors.length) return { stage: 'invalid', errors: checked.errors };
+  const resolved = resolveReferences(checked.spec, input.dependencies);
+  if (resolved.missing.length && !input.allowUnresolved) return { stage: 'waiting', missing: resolved.missing };
+  const spec = resolved.value as Record<string, unknown>;
+  const stillReferenced = new Set(findReferences(spec).map(r => r.pointer));
+  const afterResolution = validateAgainst(capability.spec.api.schema, structuredClone(spec), '/spec', error => stillReferenced.has('/spec' + error.instancePath));
+  if (afterResolution.length) {
+    return { stage: 'invalid', errors: afterResolution.map(e => ({ ...e, detail: `${e.detail} (after resolving references)` })) };
+  }
+  const dependencies = Object.fromEntries(
+    [...new Set(findReferences(request.spec).map(r => r.request))].sort().map(name => [name, { outputs: input.dependencies[name] ?? {} }]),
+  );
+  const stepInput: PreparedRender['stepInput'] = {
+    request: {
+      apiVersion: request.apiVersion,
+      kind: request.kind,
+      metadata: {
+        name: request.metadata.name,
+        namespace: request.metadata.namespace,
+        ...(typeof request.metadata.title === 'string' ? { title: request.metadata.title } : {}),
+        labels: { ...(request.metadata.labels ?? {}) },
+        annotations: { ...(request.metadata.annotations ?? {}) },
+      },
+      spec,
+    },
+    revision: { name: capability.metadata.name, version: capability.spec.version },
+    observed: { outputs: input.observedOutputs ?? {} },
+    context: { action: input.action, dependencies, dryRun: input.dryRun },
+  };
+  const inputHash = digestOf({ capability: digestOf(capability), request: stepInput.request, dependencies, action: input.action });
+  return { stage: 'prepared', prepared: { capability, inputHash, spec, stepInput, unresolved: resolved.missing, action: input.action } };
+}
+
+/** Runs a prepared render's workflow, checks its outputs and renders the placement selector. No side effects. */
+export async function executeRender(prepared: PreparedRender, options: { timeoutSeconds: number; attempt?: number; now?: () => string }): Promise<RenderedRequest> {
+  const { capability, stepInput } = prepared;
+  const steps = prepared.action === 'configure' ? capability.spec.workflows.configure : (capability.spec.workflows.delete ?? []);
+  const outcome = await runWorkflow(steps, stepInput, options);
+  if (!outcome.failure && prepared.action === 'configure' && capability.spec.outputs) {
+    const outputErrors = validateAgainst(capability.spec.outputs, structuredClone(outcome.outputs), '/outputs');
+    if (outputErrors.length) {
+      outcome.failure = { reason: 'InvalidOutput', message: `the outputs do not match the capability's outputs schema: ${outputErrors.map(e => e.detail).join('; ')}` };
+      outcome.files = new Map();
+    }
+  }
+  const selector: Record<string, string> = {};
+  const context = templateContext({ ...stepInput, context: { ...stepInput.context, steps: {} } });
+  for (const [key, value] of Object.entries(capability.spec.placement?.selector ?? {})) {
+    try {
+      selector[key] = renderFile(value, context).trim();
+    } catch (error) {
+      if (!outcome.failure) outcome.failure = { reason: 'InvalidOutput', message: `placement selector ${key}: ${(error as Error).message}` };
+    }
+  }
+  return { outcome, selector };
+}

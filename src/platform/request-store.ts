@@ -1,0 +1,109 @@
+import type { Selectable } from 'kysely';
+import type { Store } from '../store/store.js';
+import type { PlatformRequestsTable } from '../store/schema.js';
+import { dependencyNames } from './model/references.js';
+import type { RequestEntity, RequestStatus, StoredRequest } from './model/types.js';
+
+/**
+ * The rows behind requests: the submitted document (changed only by apply, which bumps the generation)
+ * and the status (changed only by the reconciler), kept in separate columns so neither overwrites the other.
+ */
+export class RequestStore {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  async byName(namespace: string, name: string): Promise<StoredRequest | undefined> {
+    const row = await this.#store.db.selectFrom('platform_requests').selectAll().where('namespace', '=', namespace).where('name', '=', name).executeTakeFirst();
+    return row ? toStored(row) : undefined;
+  }
+
+  async byId(id: string): Promise<StoredRequest | undefined> {
+    const row = await this.#store.db.selectFrom('platform_requests').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toStored(row) : undefined;
+  }
+
+  async list(filter: { namespace?: string; kind?: string; capability?: string } = {}): Promise<StoredRequest[]> {
+    let query = this.#store.db.selectFrom('platform_requests').selectAll();
+    if (filter.namespace) query = query.where('namespace', '=', filter.namespace);
+    if (filter.kind) query = query.where('kind', '=', filter.kind);
+    if (filter.capability) query = query.where('capability', '=', filter.capability);
+    const rows = await query.orderBy('namespace').orderBy('name').execute();
+    return rows.map(toStored);
+  }
+
+  async insert(request: StoredRequest): Promise<void> {
+    await this.#store.db
+      .insertInto('platform_requests')
+      .values({
+        id: request.id,
+        namespace: request.namespace,
+        name: request.name,
+        api_version: request.apiVersion,
+        kind: request.kind,
+        capability: request.capability,
+        pinned_version: request.pinnedVersion ?? null,
+        generation: request.generation,
+        body: JSON.stringify(request.entity),
+        status: JSON.stringify(request.status),
+        deleting_since: null,
+        created_at: request.createdAt,
+        updated_at: request.updatedAt,
+      })
+      .execute();
+  }
+
+  /** Stores a new version of the submitted document; the generation goes up by one. */
+  async updateDocument(id: string, entity: RequestEntity, values: { apiVersion: string; pinnedVersion?: string; now: string }): Promise<number> {
+    const row = await this.#store.db
+      .updateTable('platform_requests')
+      .set(eb => ({
+        body: JSON.stringify(entity),
+        api_version: values.apiVersion,
+        pinned_version: values.pinnedVersion ?? null,
+        generation: eb('generation', '+', 1),
+        updated_at: values.now,
+      }))
+      .where('id', '=', id)
+      .returning('generation')
+      .executeTakeFirstOrThrow();
+    return row.generation;
+  }
+
+  async updateStatus(id: string, status: RequestStatus): Promise<void> {
+    await this.#store.db.updateTable('platform_requests').set({ status: JSON.stringify(status) }).where('id', '=', id).execute();
+  }
+
+  async markDeleting(id: string, now: string): Promise<void> {
+    await this.#store.db.updateTable('platform_requests').set({ deleting_since: now, updated_at: now }).where('id', '=', id).where('deleting_since', 'is', null).execute();
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.#store.db.deleteFrom('platform_requests').where('id', '=', id).execute();
+  }
+
+  /** Requests of a namespace that reference `name`'s outputs. */
+  async dependents(namespace: string, name: string): Promise<StoredRequest[]> {
+    return (await this.list({ namespace })).filter(request => dependencyNames(request.entity.spec).includes(name));
+  }
+}
+
+function toStored(row: Selectable<PlatformRequestsTable>): StoredRequest {
+  return {
+    id: row.id,
+    namespace: row.namespace,
+    name: row.name,
+    apiVersion: row.api_version,
+    kind: row.kind,
+    capability: row.capability,
+    ...(row.pinned_version ? { pinnedVersion: row.pinned_version } : {}),
+    generation: Number(row.generation),
+    entity: JSON.parse(row.body) as RequestEntity,
+    status: JSON.parse(row.status) as RequestStatus,
+    ...(row.deleting_since ? { deletingSince: row.deleting_since } : {}),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * What a workflow step is: a pure function of its input. Two kinds implement it, one file each:
+ * `template-step.ts` (the expression engine, no code runs) and `module-step.ts` (a platform team's
+ * ES module in a worker thread with a time limit).
+ */
+import type { StepSpec } from '../model/types.js';
+
+/** What every step receives. */
+export interface StepInput {
+  request: {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace: string; title?: string; labels: Record<string, string>; annotations: Record<string, string> };
+    /** The spec with defaults filled in and references to other requests' outputs resolved. */
+    spec: Record<string, unknown>;
+  };
+  revision: { name: string; version: string };
+  /** What the request exposed after its last successful run. */
+  observed: { outputs: Record<string, unknown> };
+  context: {
+    action: 'configure' | 'delete';
+    /** Outputs of the requests this one references, by name. */
+    dependencies: Record<string, { outputs: Record<string, unknown> }>;
+    /** Outputs of the steps that ran before this one, by step name. */
+    steps: Record<string, { outputs: Record<string, unknown> }>;
+    /** True for `pave render` and the render route: the result is shown, never written. */
+    dryRun: boolean;
+  };
+}
+
+/** A file a step produced, relative to the request's folder. */
+export interface StepFile {
+  path: string;
+  content: string;
+}
+
+/** What every step returns. */
+export interface StepResult {
+  files: StepFile[];
+  outputs: Record<string, unknown>;
+  message?: string;
+  /** Ask to be run again after this many seconds (e.g. while an external system is still busy). */
+  retryAfterSeconds?: number;
+  log: string[];
+}
+
+/** One kind of step. */
+export interface StepKind<S extends StepSpec = StepSpec> {
+  readonly type: S['type'];
+  run(step: S, input: StepInput, options: { timeoutSeconds: number }): Promise<StepResult>;
+}
+
+/** A step failed; the message is what the request's conditions show. */
+export class StepError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StepError';
+  }
+}

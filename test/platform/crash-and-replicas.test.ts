@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { adminQuery, postgresFactory } from '../support/stores.js';
+import { POSTGRES_URL } from '../support/require-all.js';
+import { RECONCILE_QUEUE } from '../../src/platform/reconciler.js';
+import type { PaveApp } from '../../src/app.js';
+import { isReady, repoCommits, repoFiles, startHarness, type Harness } from './support/platform-harness.js';
+import { startReconcilerProcess, type ReconcilerProcess } from './support/child-process.js';
+
+const request = (i: number, generationMark = '1Gi') => ({
+  apiVersion: 'databases.pave.dev/v1alpha1',
+  kind: 'PostgreSQL',
+  metadata: { name: `db-${String(i).padStart(3, '0')}`, namespace: 'load-team' },
+  // Half go to dev, half to prod, so both destinations' pushes run side by side.
+  spec: { environment: i % 2 ? 'prod' : 'dev', storage: generationMark },
+});
+
+async function allReady(app: PaveApp, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const views = await app.platform.listRequests({ namespace: 'load-team' });
+    if (views.length === count && views.every(isReady)) return;
+    if (Date.now() > deadline) {
+      const stuck = views.filter(v => !isReady(v)).slice(0, 3);
+      throw new Error(`not all Ready after ${timeoutMs} ms: ${views.filter(isReady).length}/${count}; e.g. ${JSON.stringify(stuck.map(v => [v.metadata.name, v.status.phase, v.status.message]))}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * What must hold in both destinations after any history of crashes and races: every (request, generation)
+ * was committed exactly once; every commit is whole (the request's files together with its ownership
+ * index, and nothing of another request); the final tree holds exactly the newest render.
+ */
+async function expectExactlyOnceAndWhole(h: Harness, app: PaveApp, count: number): Promise<number> {
+  let total = 0;
+  const seen = new Map<string, number>();
+  for (const destination of ['dev', 'prod'] as const) {
+    const commits = (await repoCommits(h.repos[destination])).slice(1);
+    total += commits.length;
+    for (const commit of commits) {
+      const key = `${commit.trailers['Pave-Request']}#${commit.trailers['Pave-Generation']}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      const name = commit.trailers['Pave-Request']!.split('/')[1]!;
+      const mine = commit.files.filter(f => f.includes(`/postgresql/${name}/`) || f.endsWith(`/postgresql/${name}.json`));
+      expect(mine, `commit ${commit.sha} touches other requests' files`).toEqual(commit.files);
+      expect(commit.files.some(f => f.endsWith(`/.pave/owners/load-team/postgresql/${name}.json`)), `commit ${commit.sha} lacks the ownership index`).toBe(true);
+    }
+  }
+  const duplicates = [...seen].filter(([, n]) => n > 1);
+  expect(duplicates).toEqual([]);
+  const views = await app.platform.listRequests({ namespace: 'load-team' });
+  for (const view of views) expect(seen.get(`load-team/${view.metadata.name}#${view.metadata.generation}`), `${view.metadata.name} generation ${view.metadata.generation} never committed`).toBe(1);
+  for (const destination of ['dev', 'prod'] as const) {
+    const files = await repoFiles(h.repos[destination], `clusters/${destination}/load-team`);
+    const expected = views.filter(v => v.status.deliveries[0]!.destination === destination);
+    expect(files.size).toBe(expected.length);
+    for (const view of expected) {
+      const cluster = files.get(`clusters/${destination}/load-team/postgresql/${view.metadata.name}/cluster.yaml`)!;
+      expect(cluster).toContain(`size: ${(view.spec as { storage: string }).storage}`);
+    }
+  }
+  expect(views).toHaveLength(count);
+  return total;
+}
+
+describe('crash safety: a reconciler process killed at random points', () => {
+  let h: Harness | undefined;
+  const children: ReconcilerProcess[] = [];
+  afterEach(async () => {
+    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+    await Promise.all(children.map(c => c.exited));
+    children.length = 0;
+    await h?.close();
+  });
+
+  it('loses nothing and leaves no duplicate or partial commit (SQLite, SIGKILL mid-reconcile)', async () => {
+    const COUNT = 12;
+    const UPDATED = 4;
+    h = await startHarness();
+    for (let i = 0; i < COUNT; i++) await h.app.platform.applyRequest(request(i));
+    const env = { PAVE_DATA_DIR: h.dataDir, PAVE_LEASE_SECONDS: '2' };
+    let kills = 0;
+    for (let round = 0; round < 3; round++) {
+      const child = startReconcilerProcess(env);
+      children.push(child);
+      await child.ready;
+      await new Promise(resolve => setTimeout(resolve, 250 + Math.random() * 1200));
+      child.child.kill('SIGKILL');
+      await child.exited;
+      kills++;
+      // Users keep working while reconcilers die: a few requests get a new generation.
+      if (round === 1) for (let i = 0; i < UPDATED; i++) await h.app.platform.applyRequest(request(i, '2Gi'));
+    }
+    const survivor = startReconcilerProcess(env);
+    children.push(survivor);
+    await survivor.ready;
+    await allReady(h.app, COUNT, 120_000);
+    expect(kills).toBe(3);
+    const commits = await expectExactlyOnceAndWhole(h, h.app, COUNT);
+    expect(commits).toBeGreaterThanOrEqual(COUNT);
+    // A run cut short by a kill is marked Abandoned by the run that took over; none stays Running.
+    const runs = (await Promise.all((await h.app.platform.listRequests({ namespace: 'load-team' })).map(v => h!.app.platform.listRuns('load-team', v.metadata.name)))).flat();
+    expect(runs.filter(r => r.phase === 'Running')).toEqual([]);
+    expect(runs.filter(r => r.phase === 'Succeeded').length).toBeGreaterThanOrEqual(COUNT);
+  }, 240_000);
+});
+
+const pg = await postgresFactory();
+
+describe.skipIf(Boolean(pg.unavailable))('replicas: two reconciler processes on one PostgreSQL', () => {
+  let h: Harness | undefined;
+  let schema = '';
+  const children: ReconcilerProcess[] = [];
+  afterEach(async () => {
+    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGTERM');
+    await Promise.all(children.map(c => c.exited));
+    children.length = 0;
+    await h?.close();
+    if (schema) await adminQuery(`DROP SCHEMA ${schema} CASCADE`);
+  });
+
+  it('renders and commits each generation exactly once', async () => {
+    const COUNT = 16;
+    schema = `pave_platform_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
+    await adminQuery(`CREATE SCHEMA ${schema}`);
+    h = await startHarness({ databaseUrl: POSTGRES_URL, databaseSchema: schema });
+    for (let i = 0; i < COUNT; i++) await h.app.platform.applyRequest(request(i));
+    const common = { PAVE_DATABASE_URL: POSTGRES_URL, PAVE_DATABASE_SCHEMA: schema, PAVE_LEASE_SECONDS: '30' };
+    // Each replica has its own data folder (its own git working copies), as separate machines would.
+    const a = startReconcilerProcess({ ...common, PAVE_DATA_DIR: `${h.dataDir}/replica-a` });
+    const b = startReconcilerProcess({ ...common, PAVE_DATA_DIR: `${h.dataDir}/replica-b` });
+    children.push(a, b);
+    await Promise.all([a.ready, b.ready]);
+    await allReady(h.app, COUNT, 120_000);
+    // A second generation of a quarter of them, while both run.
+    for (let i = 0; i < COUNT / 4; i++) await h.app.platform.applyRequest(request(i, '3Gi'));
+    await allReady(h.app, COUNT, 120_000);
+    await expectExactlyOnceAndWhole(h, h.app, COUNT);
+    // Rendered exactly once too: one configure run per request and generation, all succeeded.
+    const runs = (await Promise.all((await h.app.platform.listRequests({ namespace: 'load-team' })).map(v => h!.app.platform.listRuns('load-team', v.metadata.name)))).flat();
+    const perGeneration = new Map<string, number>();
+    for (const run of runs) perGeneration.set(`${run.name}#${run.generation}`, (perGeneration.get(`${run.name}#${run.generation}`) ?? 0) + 1);
+    const twice = runs.filter(run => perGeneration.get(`${run.name}#${run.generation}`)! > 1).map(r => [r.name, r.generation, r.phase, r.trigger, r.error]);
+    expect(twice).toEqual([]);
+    expect(runs).toHaveLength(COUNT + COUNT / 4);
+    expect(runs.every(r => r.phase === 'Succeeded')).toBe(true);
+    // Both replicas did part of the work.
+    const reconcilers = new Set<string>();
+    for (const destination of ['dev', 'prod'] as const) for (const commit of (await repoCommits(h.repos[destination])).slice(1)) reconcilers.add(commit.trailers['Pave-Reconciler']!.split(':')[1]!);
+    expect([...reconcilers].sort()).toEqual([String(a.child.pid), String(b.child.pid)].sort());
+    expect(await h.app.queue.list(RECONCILE_QUEUE)).toHaveLength(COUNT);
+  }, 300_000);
+});
