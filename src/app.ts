@@ -5,6 +5,10 @@ import { createLogger, type Logger } from './core/logger.js';
 import { Store, dialectFor } from './store/store.js';
 import { JobQueue } from './store/job-queue.js';
 import { CatalogService } from './catalog/catalog-service.js';
+import { AuthService } from './auth/auth-service.js';
+import { PlatformService } from './platform/platform-service.js';
+import { ScaffolderService } from './templates/scaffolder-service.js';
+import type { TaskWorkerOptions } from './templates/tasks/task-worker.js';
 
 /** Every service of one running Pave, wired together. The HTTP server, CLI and MCP server all start from here. */
 export interface PaveApp {
@@ -13,6 +17,12 @@ export interface PaveApp {
   store: Store;
   queue: JobQueue;
   catalog: CatalogService;
+  /** Identity, permissions, tokens, sessions and the audit log. */
+  auth: AuthService;
+  /** Capabilities, destinations, requests and their reconciler (started by `pave serve`, stopped by close()). */
+  platform: PlatformService;
+  /** Golden paths: templates, actions, tasks (the task worker runs unless `taskWorker: false`; stopped by close()). */
+  scaffolder: ScaffolderService;
   close(): Promise<void>;
 }
 
@@ -20,7 +30,7 @@ export interface PaveApp {
  * The composition root: opens (and migrates) the store and builds the services over it.
  * @example const app = await createApp(loadConfig()); … await app.close();
  */
-export async function createApp(config: PaveConfig, options: { logger?: Logger; cwd?: string } = {}): Promise<PaveApp> {
+export async function createApp(config: PaveConfig, options: { logger?: Logger; cwd?: string; taskWorker?: boolean | TaskWorkerOptions } = {}): Promise<PaveApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const cwd = options.cwd ?? process.cwd();
   const store = await Store.open(
@@ -28,14 +38,37 @@ export async function createApp(config: PaveConfig, options: { logger?: Logger; 
   );
   const queue = new JobQueue(store, { owner: `${hostname()}:${process.pid}` });
   const catalog = new CatalogService({ store, queue, config: config.catalog, logger, cwd });
+  const auth = new AuthService({ store, config, entities: catalog.entities, logger });
+  const platform = new PlatformService({
+    store,
+    queue,
+    catalog,
+    config: config.platform,
+    workspaceRoot: PlatformService.workspaceRootFor(resolve(cwd, config.dataDir)),
+    logger,
+  });
+  const scaffolder = new ScaffolderService({
+    store,
+    queue,
+    catalog,
+    dataDir: resolve(cwd, config.dataDir),
+    logger,
+    ...(typeof options.taskWorker === 'object' ? { worker: options.taskWorker } : {}),
+  });
+  if (options.taskWorker !== false) await scaffolder.start();
   return {
     config,
     logger,
     store,
     queue,
     catalog,
+    auth,
+    platform,
+    scaffolder,
     async close() {
+      await scaffolder.stop();
       await catalog.scheduler.stop();
+      await platform.close();
       await store.close();
     },
   };

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { PaveApp } from '../app.js';
 import { packageRoot } from '../core/package-root.js';
@@ -13,6 +15,11 @@ import { catalogLocationRoutes } from './routes/catalog-location-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { platformRoutes } from './routes/platform-routes.js';
+import { scaffolderRoutes } from './routes/scaffolder-routes.js';
+import { registerAuthorization } from './authorize.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 const BODY_LIMIT = 5 * 1024 * 1024;
 
@@ -28,9 +35,20 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Backstage's client sends `Content-Type: application/json` with bodiless DELETEs: an empty body is no body.
+  server.removeContentTypeParser('application/json');
+  const parseJson = server.getDefaultJsonParser('error', 'error');
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    String(body).trim() === '' ? done(null, undefined) : parseJson(request, String(body), done),
+  );
   const portalDir = options.portalDir ?? join(packageRoot(), 'web', 'dist');
   const hasPortal = existsSync(join(portalDir, 'index.html'));
   server.addSchema(ProblemSchema);
+  // Identity and permissions first, so every route after this is seen and enforced (see authorize.ts).
+  await server.register(cookie);
+  await server.register(rateLimit, { global: false });
+  await registerSecurityHeaders(server, { baseUrl: app.config.baseUrl, portalDir: hasPortal ? portalDir : undefined });
+  registerAuthorization(server, app);
   registerProblemHandler(server, hasPortal ? { spaFallback: (_request, reply) => reply.type('text/html').sendFile('index.html') } : {});
   await server.register(swagger, {
     openapi: {
@@ -48,7 +66,10 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
       await api.register(searchRoutes, { catalog: app.catalog });
       await api.register(docsRoutes, { docs: app.catalog.docs });
       await api.register(systemRoutes, { app });
-      api.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+      await api.register(authRoutes, { app });
+      await api.register(platformRoutes, { prefix: '/platform', platform: app.platform });
+      await api.register(scaffolderRoutes, { prefix: '/scaffolder', scaffolder: app.scaffolder });
+      api.get('/openapi.json', { schema: { hide: true }, config: { permission: { action: 'system.openapi.read' } } }, async () => server.swagger());
     },
     { prefix: '/api' },
   );

@@ -3,7 +3,10 @@ import { Command } from 'commander';
 import { createOutput, describeError } from './output.js';
 import { catalogCommands } from './catalog-commands.js';
 import { serveCommand } from './serve-command.js';
+import { authCommands, loginCommand, logoutCommand } from './auth-commands.js';
 import type { GlobalOptions } from './context.js';
+import { platformCommands } from './platform-commands.js';
+import { templateCommands } from './template-commands.js';
 
 /** The `pave` command. Every subcommand takes --json; errors print one line (plus field details) and exit 1. */
 export function buildProgram(): Command {
@@ -17,6 +20,11 @@ export function buildProgram(): Command {
   const output = () => createOutput(Boolean(globals().json));
   program.addCommand(serveCommand(globals));
   program.addCommand(catalogCommands(output, globals));
+  program.addCommand(authCommands(output, globals));
+  program.addCommand(loginCommand(output));
+  program.addCommand(logoutCommand(output));
+  for (const command of platformCommands(output, globals)) program.addCommand(command);
+  program.addCommand(templateCommands(output, globals));
   return program;
 }
 

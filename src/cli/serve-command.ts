@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
 import { packageRoot } from '../core/package-root.js';
@@ -6,8 +6,10 @@ import { createApp, type PaveApp } from '../app.js';
 import { createServer } from '../api/server.js';
 import { conflict } from '../core/problem.js';
 import type { GlobalOptions } from './context.js';
+import { loadPlatformDemo } from '../platform/demo-loader.js';
 
 export const DEMO_LOCATION = () => join(packageRoot(), 'demo', 'catalog', 'all.yaml');
+export const DEMO_TEMPLATES_LOCATION = () => join(packageRoot(), 'demo', 'templates', 'all.yaml');
 
 /** `pave serve`: the HTTP API and portal, with periodic refresh; `--demo` loads the demo organisation. */
 export function serveCommand(globals: () => GlobalOptions): Command {
@@ -28,6 +30,7 @@ export function serveCommand(globals: () => GlobalOptions): Command {
       const app = await createApp(config);
       if (config.demo) await loadDemo(app);
       await app.catalog.scheduler.start();
+      app.platform.reconciler.start();
       const server = await createServer(app);
       const address = await server.listen({ host: config.host, port: config.port });
       app.logger.info({ store: app.store.description }, `Pave is serving on ${address}`);
@@ -52,4 +55,15 @@ export async function loadDemo(app: PaveApp): Promise<void> {
     if (!existingId || (error as { status?: number }).status !== conflict('').status) throw error;
     await app.catalog.locations.refresh(existingId);
   }
+  // The demo golden paths: Template entities (with their skeletons beside them) are catalog entities too.
+  try {
+    const { entities, errors } = await app.catalog.locations.register({ type: 'file', target: DEMO_TEMPLATES_LOCATION() });
+    app.logger.info({ templates: entities.length, problems: errors.length }, 'demo golden paths loaded');
+  } catch (error) {
+    const existingId = (error as { problem?: { existingId?: string } }).problem?.existingId;
+    if (!existingId || (error as { status?: number }).status !== conflict('').status) throw error;
+    await app.catalog.locations.refresh(existingId);
+  }
+  // The demo platform: capabilities, and dev/prod destinations as local git repositories under the data folder.
+  await loadPlatformDemo(app.platform, { demoDir: join(packageRoot(), 'demo', 'platform'), dataDir: resolve(app.config.dataDir), logger: app.logger });
 }

@@ -77,3 +77,31 @@ describe('applyEntityEdit', () => {
     expect(() => applyEntityEdit(FILE, entity({ name: 'gone' }))).toThrow(/no longer defined/);
   });
 });
+
+describe('applyEntityEdit keeps the rest of the file byte for byte', () => {
+  const folded = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: payments
+  description: >
+    Takes payments from every till
+    and the web shop.
+  tags: [java, tier-1]
+  title: "Payments"
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+`;
+  const base = (metadata: Partial<Entity['metadata']>): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'payments', description: 'Takes payments from every till and the web shop.\n', tags: ['java', 'tier-1'], title: 'Payments', ...metadata },
+    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+  });
+
+  it('splices a changed value and leaves folded text and flow lists as written', () => {
+    expect(applyEntityEdit(folded, base({ title: 'Payments: cards & cash' }))).toBe(folded.replace('"Payments"', '"Payments: cards & cash"'));
+    expect(applyEntityEdit(folded, base({ tags: ['java', 'tier-2'] }))).toBe(folded.replace('[java, tier-1]', '[java, tier-2]'));
+  });
+});

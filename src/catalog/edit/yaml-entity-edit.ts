@@ -1,4 +1,4 @@
-import { parseAllDocuments, type Document } from 'yaml';
+import { parseAllDocuments, isScalar, isCollection, Scalar, type Document } from 'yaml';
 import type { Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
 import { notFound } from '../../core/problem.js';
@@ -7,9 +7,13 @@ import { notFound } from '../../core/problem.js';
 const DERIVED_ANNOTATIONS = ['backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location', 'backstage.io/orphan'];
 const PLACEHOLDER_KEYS = ['$text', '$json', '$yaml'];
 
+type Change = { op: 'set'; path: Array<string | number>; value: unknown } | { op: 'delete'; path: Array<string | number> };
+
 /**
  * Applies an edited entity to the YAML file that defines it, changing only the fields that differ,
  * so comments, key order, other documents and placeholders (`$text: ./openapi.yaml`) stay as written.
+ * Where every change replaces a value in place, the new values are spliced into the original text and
+ * nothing else in the file moves; otherwise the document is re-serialized.
  * @example const text = applyEntityEdit(fileText, editedEntity);
  */
 export function applyEntityEdit(fileText: string, edited: Entity): string {
@@ -25,8 +29,46 @@ export function applyEntityEdit(fileText: string, edited: Entity): string {
   // The default namespace is implied; do not write it into a file that left it out.
   const metadata = wanted.metadata as Record<string, unknown>;
   if (current.metadata?.namespace === undefined && metadata.namespace === 'default') delete metadata.namespace;
-  syncNode(doc, [], current, wanted);
+  const changes: Change[] = [];
+  diff([], current, wanted, changes);
+  const spliced = spliceChanges(fileText, doc, changes);
+  if (spliced !== undefined) return spliced;
+  for (const change of changes) {
+    if (change.op === 'delete') doc.deleteIn(change.path);
+    else doc.setIn(change.path, change.value);
+  }
   return documentsToString(Array.isArray(documents) ? documents : [documents], fileText);
+}
+
+/** Replaces values in the original text when each change is a one-line value standing in place of another. */
+function spliceChanges(text: string, doc: Document.Parsed, changes: Change[]): string | undefined {
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  for (const change of changes) {
+    if (change.op !== 'set') return undefined;
+    const node = doc.getIn(change.path, true);
+    const inPlace =
+      (isScalar(node) && (node.type === Scalar.PLAIN || node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE)) ||
+      (isCollection(node) && node.flow === true);
+    const replacement = inlineYaml(change.value);
+    if (!inPlace || !node?.range || replacement === undefined) return undefined;
+    edits.push({ start: node.range[0], end: node.range[1], text: replacement });
+  }
+  return edits.sort((a, b) => b.start - a.start).reduce((out, edit) => out.slice(0, edit.start) + edit.text + out.slice(edit.end), text);
+}
+
+/** A value as one line of YAML: plain where that reads back the same, else JSON (which YAML reads too). */
+function inlineYaml(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    if (value.includes('\n')) return undefined;
+    const plain = /^[A-Za-z0-9_./(][^#:\n]*$/.test(value) && value === value.trim() && !/^(true|false|null|yes|no|on|off|~|[-+]?[0-9.]+(e[-+]?\d+)?)$/i.test(value);
+    return plain ? value : JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    const items = value.map(inlineYaml);
+    return items.every(item => item !== undefined) ? `[${items.join(', ')}]` : undefined;
+  }
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
+  return undefined;
 }
 
 /** The entity as a file should hold it: no store fields, no derived relations or annotations. */
@@ -39,20 +81,21 @@ export function writableForm(entity: Entity): Record<string, unknown> {
   return cleaned;
 }
 
-function syncNode(doc: Document.Parsed, path: Array<string | number>, current: unknown, wanted: unknown): void {
+/** Lists the changes that turn `current` into `wanted`, leaving placeholders alone. */
+function diff(path: Array<string | number>, current: unknown, wanted: unknown, changes: Change[]): void {
   if (isPlaceholder(current)) return;
   if (isPlainObject(current) && isPlainObject(wanted)) {
     for (const key of Object.keys(current)) {
-      if (wanted[key] === undefined) doc.deleteIn([...path, key]);
+      if (wanted[key] === undefined) changes.push({ op: 'delete', path: [...path, key] });
     }
     for (const [key, value] of Object.entries(wanted)) {
-      if (value !== undefined) syncNode(doc, [...path, key], current[key], value);
+      if (value !== undefined) diff([...path, key], current[key], value, changes);
     }
     return;
   }
   if (JSON.stringify(current) === JSON.stringify(wanted)) return;
   if (path.length === 0) throw new Error('an entity document must be a mapping');
-  doc.setIn(path, wanted);
+  changes.push({ op: 'set', path, value: wanted });
 }
 
 function isPlaceholder(value: unknown): boolean {
@@ -65,6 +108,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** Joins documents back (each keeps its own `---` marker), with the file's line endings. */
 function documentsToString(documents: Document.Parsed[], original: string): string {
-  const text = documents.map(doc => doc.toString({ lineWidth: 0 })).join('');
+  const text = documents.map(doc => doc.toString({ lineWidth: 0, flowCollectionPadding: false })).join('');
   return original.includes('\r\n') ? text.replace(/\r?\n/g, '\r\n') : text;
 }

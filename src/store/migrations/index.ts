@@ -1,6 +1,9 @@
 import type { Migration } from './migration.js';
 import { catalogMigration } from './0001-catalog.js';
 import { jobsMigration } from './0002-jobs.js';
+import { authMigration } from './0003-auth.js';
+import { platformMigration } from './0004-platform.js';
+import { templatesMigration } from './0005-templates.js';
 
 /** Every migration, in the order they run. Add new ones at the end; never edit a released one. */
-export const migrations: readonly Migration[] = [catalogMigration, jobsMigration];
+export const migrations: readonly Migration[] = [catalogMigration, jobsMigration, authMigration, platformMigration, templatesMigration];

@@ -1,0 +1,327 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { stringifyEntityRef } from '../../core/entity-ref.js';
+import type { ScaffolderService } from '../../templates/scaffolder-service.js';
+import type { TaskStatus } from '../../templates/tasks/task-types.js';
+import { errorResponses, StringList, asList } from '../schemas.js';
+
+const Loose = (description: string) => Type.Object({}, { additionalProperties: true, description });
+const FieldErrorSchema = Type.Object({ pointer: Type.String(), detail: Type.String(), rule: Type.Optional(Type.String()) }, { additionalProperties: true });
+const NameParams = Type.Object({ namespace: Type.String(), kind: Type.String(), name: Type.String() });
+const TaskParams = Type.Object({ taskId: Type.String() });
+const TaskStatusSchema = Type.Union(['open', 'processing', 'completed', 'failed', 'cancelled'].map(s => Type.Literal(s)));
+
+const TemplateSummarySchema = Type.Object(
+  {
+    ref: Type.String(),
+    name: Type.String(),
+    namespace: Type.String(),
+    title: Type.String(),
+    description: Type.Optional(Type.String()),
+    tags: Type.Array(Type.String()),
+    type: Type.Optional(Type.String()),
+    owner: Type.Optional(Type.String()),
+    problems: Type.Array(FieldErrorSchema, { description: 'Why the template cannot run (unsupported actions, expression errors…); empty when it can' }),
+    runnable: Type.Boolean(),
+  },
+  { $id: 'TemplateSummary' },
+);
+
+const TaskSummarySchema = Type.Object(
+  {
+    id: Type.String(),
+    templateRef: Type.String(),
+    status: TaskStatusSchema,
+    createdBy: Type.Optional(Type.String()),
+    createdAt: Type.String(),
+    lastHeartbeatAt: Type.Optional(Type.String()),
+    completedAt: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true },
+);
+
+const TaskStepSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    action: Type.String(),
+    status: Type.String(),
+    attempts: Type.Integer(),
+    startedAt: Type.Optional(Type.String()),
+    finishedAt: Type.Optional(Type.String()),
+    output: Type.Optional(Loose('What the step output (secrets redacted)')),
+    error: Type.Optional(Loose('Why the step failed')),
+  },
+  { additionalProperties: true },
+);
+
+const TaskSchema = Type.Composite(
+  [
+    TaskSummarySchema,
+    Type.Object({
+      spec: Loose('What the task runs: steps, output, parameters, templateInfo (Backstage shape)'),
+      steps: Type.Array(TaskStepSchema),
+      output: Type.Optional(Loose('The rendered template output: links, text and named values')),
+      error: Type.Optional(Loose('Why the task failed (a problem)')),
+    }),
+  ],
+  { additionalProperties: true },
+);
+
+const TaskEventSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    taskId: Type.String(),
+    type: Type.Union([Type.Literal('log'), Type.Literal('completion'), Type.Literal('cancelled'), Type.Literal('recovered')]),
+    body: Loose('message, and stepId/status for step changes'),
+    createdAt: Type.String(),
+  },
+  { $id: 'TaskEvent' },
+);
+
+const DirectoryEntrySchema = Type.Object({ path: Type.String(), base64Content: Type.String(), executable: Type.Optional(Type.Boolean()) });
+
+/** Who is asking, when the auth layer set it (anonymous callers create tasks without an owner). */
+function principalOf(request: FastifyRequest): string | undefined {
+  const principal = (request as { identity?: { principal?: string } }).identity?.principal;
+  return principal && principal !== 'anonymous' ? principal : undefined;
+}
+
+/**
+ * Golden paths under /api/scaffolder, Backstage-compatible where Backstage has the route (v2 tasks,
+ * event stream, cancel, dry run, actions, parameter schema), plus the template gallery with problems.
+ * Every handler is one service call.
+ */
+export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: ScaffolderService }> = async (app, { scaffolder }) => {
+  app.addSchema(TemplateSummarySchema);
+  app.addSchema(TaskEventSchema);
+
+  app.get(
+    '/v2/templates',
+    {
+      config: { permission: { action: 'templates.template.read' } },
+      schema: {
+        tags: ['scaffolder'],
+        summary: 'Every template in the catalog, with the problems that keep it from running (unsupported actions, expression errors)',
+        response: { 200: Type.Object({ items: Type.Array(Type.Ref(TemplateSummarySchema)) }) },
+      },
+    },
+    async () => ({ items: await scaffolder.listTemplates() }),
+  );
+
+  app.get(
+    '/v2/templates/:namespace/:kind/:name',
+    {
+      config: { permission: { action: 'templates.template.read' } },
+      schema: {
+        tags: ['scaffolder'],
+        summary: 'One template: its summary (with problems) and its entity',
+        params: NameParams,
+        response: { 200: Type.Object({ summary: Type.Ref(TemplateSummarySchema), entity: Loose('The Template entity') }), ...errorResponses(404) },
+      },
+    },
+    async request => {
+      const { entity, summary } = await scaffolder.getTemplate(stringifyEntityRef(request.params));
+      return { summary, entity };
+    },
+  );
+
+  app.get(
+    '/v2/templates/:namespace/:kind/:name/parameter-schema',
+    {
+      config: { permission: { action: 'templates.template.read' } },
+      schema: {
+        tags: ['scaffolder'],
+        summary: "A template's form: one JSON Schema per page, ui:* hints kept (as Backstage answers)",
+        params: NameParams,
+        response: {
+          200: Type.Object({
+            title: Type.String(),
+            description: Type.Optional(Type.String()),
+            presentation: Type.Optional(Loose('Button labels and the like')),
+            steps: Type.Array(Type.Object({ title: Type.String(), description: Type.Optional(Type.String()), schema: Loose('JSON Schema of the page') })),
+          }),
+          ...errorResponses(404, 422),
+        },
+      },
+    },
+    async request => scaffolder.parameterSchema(stringifyEntityRef(request.params)),
+  );
+
+  app.get(
+    '/v2/actions',
+    {
+      config: { permission: { action: 'templates.action.read' } },
+      schema: {
+        tags: ['scaffolder'],
+        summary: 'The actions templates can use, with their input and output JSON Schemas',
+        response: {
+          200: Type.Array(
+            Type.Object({
+              id: Type.String(),
+              description: Type.String(),
+              schema: Type.Object({ input: Loose('JSON Schema of the input'), output: Type.Optional(Loose('JSON Schema of the output')) }),
+              effect: Type.String({ description: 'workspace, external or none: what a resumed task does with it' }),
+              supportsDryRun: Type.Boolean(),
+              examples: Type.Optional(Type.Array(Type.Object({ description: Type.String(), example: Type.String() }))),
+            }),
+          ),
+        },
+      },
+    },
+    async () => scaffolder.listActions(),
+  );
+
+  app.post(
+    '/v2/tasks',
+    {
+      config: { permission: { action: 'templates.task.create' } },
+      schema: {
+        tags: ['scaffolder'],
+        summary: 'Run a template: values are checked against its parameters (422 naming each field); the task is queued and runs in the background',
+        body: Type.Object({
+          templateRef: Type.String({ description: 'e.g. template:default/typescript-service' }),
+          values: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+          secrets: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Reachable as ${{ secrets.x }}; redacted everywhere and dropped when the task ends' })),
+        }),
+        response: { 201: Type.Object({ id: Type.String() }), ...errorResponses(400, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const created = await scaffolder.createTask({
+        templateRef: request.body.templateRef,
+        values: request.body.values ?? {},
+        ...(request.body.secrets ? { secrets: request.body.secrets } : {}),
+        ...(principalOf(request) ? { createdBy: principalOf(request)! } : {}),
+      });
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.get(
+    '/v2/tasks',
+    {
+      config: { permission: { action: 'templates.task.read' } },
+      schema: {
+        tags: ['scaffolder'],
+        summary: 'Tasks, newest first',
+        querystring: Type.Object({
+          createdBy: Type.Optional(Type.String()),
+          status: StringList,
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0 })),
+        }),
+        response: { 200: Type.Object({ tasks: Type.Array(TaskSummarySchema), totalTasks: Type.Integer() }) },
+      },
+    },
+    async request =>
+      scaffolder.listTasks({
+        ...(request.query.createdBy ? { createdBy: request.query.createdBy } : {}),
+        ...(request.query.status ? { status: asList(request.query.status) as TaskStatus[] } : {}),
+        ...(request.query.limit ? { limit: request.query.limit } : {}),
+        ...(request.query.offset ? { offset: request.query.offset } : {}),
+      }),
+  );
+
+  app.get(
+    '/v2/tasks/:taskId',
+    {
+      config: { permission: { action: 'templates.task.read' } },
+      schema: { tags: ['scaffolder'], summary: 'One task: status, steps (with outputs) and output', params: TaskParams, response: { 200: TaskSchema, ...errorResponses(404) } },
+    },
+    async request => scaffolder.getTask(request.params.taskId),
+  );
+
+  app.get(
+    '/v2/tasks/:taskId/events',
+    {
+      config: { permission: { action: 'templates.task.read' } },
+      schema: {
+        tags: ['scaffolder'],
+        summary: "A task's events after an id (for polling clients)",
+        params: TaskParams,
+        querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        response: { 200: Type.Array(Type.Ref(TaskEventSchema)), ...errorResponses(404) },
+      },
+    },
+    async request => scaffolder.events(request.params.taskId, request.query.after ?? 0),
+  );
+
+  app.get(
+    '/v2/tasks/:taskId/eventstream',
+    {
+      config: { permission: { action: 'templates.task.read' } },
+      schema: {
+        tags: ['scaffolder'],
+        summary: "A task's events live, as server-sent events (event: log | recovered | cancelled | completion); the stream ends after completion",
+        params: TaskParams,
+        querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        response: { 200: Type.String({ description: 'text/event-stream' }), ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      // Fails with a 404 problem before any bytes are sent when the task does not exist.
+      await scaffolder.getTask(request.params.taskId);
+      const controller = new AbortController();
+      request.raw.on('close', () => controller.abort());
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      reply.raw.write(': connected\n\n');
+      const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
+      try {
+        for await (const event of scaffolder.streamEvents(request.params.taskId, { after: request.query.after ?? 0, signal: controller.signal })) {
+          reply.raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        }
+      } catch (error) {
+        request.log.warn({ err: error }, 'task event stream failed');
+      } finally {
+        clearInterval(keepAlive);
+        reply.raw.end();
+      }
+    },
+  );
+
+  app.post(
+    '/v2/tasks/:taskId/cancel',
+    {
+      config: { permission: { action: 'templates.task.cancel' } },
+      schema: {
+        tags: ['scaffolder'],
+        summary: 'Cancel a task: a queued one at once, a running one at its next chance (completed side effects stay)',
+        params: TaskParams,
+        response: { 200: Type.Object({ status: TaskStatusSchema }), ...errorResponses(404) },
+      },
+    },
+    async request => scaffolder.cancel(request.params.taskId),
+  );
+
+  app.post(
+    '/v2/dry-run',
+    {
+      config: { permission: { action: 'templates.task.dry-run' } },
+      schema: {
+        tags: ['scaffolder'],
+        summary: 'Run a template with every side effect withheld: the step log, rendered files (base64) and output',
+        body: Type.Object({
+          template: Type.Optional(Loose('A Template entity (its files in directoryContents)')),
+          templateRef: Type.Optional(Type.String({ description: 'Or a template in the catalog' })),
+          values: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+          secrets: Type.Optional(Type.Record(Type.String(), Type.String())),
+          directoryContents: Type.Optional(Type.Array(DirectoryEntrySchema, { maxItems: 20_000 })),
+        }),
+        response: {
+          200: Type.Object({
+            status: TaskStatusSchema,
+            log: Type.Array(Type.Object({ body: Loose('message, stepId, status') })),
+            steps: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), action: Type.String(), status: Type.String(), output: Type.Optional(Loose('step output')) })),
+            output: Loose('The rendered template output'),
+            error: Type.Optional(Loose('Why the dry run failed')),
+            directoryContents: Type.Array(DirectoryEntrySchema),
+          }),
+          ...errorResponses(400, 404, 422),
+        },
+      },
+    },
+    async request => scaffolder.dryRun(request.body),
+  );
+};

@@ -1,0 +1,53 @@
+/**
+ * The actions every Pave has. Those that need services (the catalog, where repositories live) are
+ * made from the dependencies given here.
+ */
+import type { Entity } from '../../core/entity.js';
+import type { EntityReader } from '../../catalog/query/entity-reader.js';
+import type { LocationService } from '../../catalog/location-service.js';
+import type { TemplateAction } from './action.js';
+import { ActionRegistry } from './action-registry.js';
+import { catalogFetchAction } from './catalog-fetch.js';
+import { catalogRegisterAction } from './catalog-register.js';
+import { catalogWriteAction } from './catalog-write.js';
+import { debugLogAction } from './debug-log.js';
+import { debugWaitAction } from './debug-wait.js';
+import { fetchPlainAction } from './fetch-plain.js';
+import { fetchPlainFileAction } from './fetch-plain-file.js';
+import { fetchTemplateAction } from './fetch-template.js';
+import { fetchTemplateFileAction } from './fetch-template-file.js';
+import { fsDeleteAction } from './fs-delete.js';
+import { fsRenameAction } from './fs-rename.js';
+import { publishGitAction, type GitPublishOptions } from './publish-git.js';
+
+export interface BuiltInActionDeps {
+  entities: Pick<EntityReader, 'byRef'>;
+  locations: Pick<LocationService, 'register' | 'refresh' | 'get'>;
+  /** The entities a location produced (for catalog:register on an already registered location). */
+  entitiesOf: (locationId: string) => Promise<Entity[]>;
+  git: GitPublishOptions;
+}
+
+export function builtInActions(deps: BuiltInActionDeps): TemplateAction[] {
+  return [
+    fetchPlainAction,
+    fetchPlainFileAction,
+    fetchTemplateAction,
+    fetchTemplateFileAction,
+    fsRenameAction,
+    fsDeleteAction,
+    catalogRegisterAction(deps.locations, deps.entitiesOf),
+    catalogWriteAction,
+    catalogFetchAction(deps.entities),
+    debugLogAction,
+    debugWaitAction,
+    publishGitAction(deps.git),
+  ] as TemplateAction[];
+}
+
+/** A registry holding the built-in actions. */
+export function createActionRegistry(deps: BuiltInActionDeps): ActionRegistry {
+  const registry = new ActionRegistry();
+  for (const action of builtInActions(deps)) registry.register(action);
+  return registry;
+}

@@ -1,0 +1,114 @@
+import { Type } from '@sinclair/typebox';
+import { extname, posix } from 'node:path';
+import fg from 'fast-glob';
+import { invalidInput } from '../../core/problem.js';
+import { defineAction } from './action.js';
+import { fileContext, isBinary, isSkippedPath, renderText } from './fetch-support.js';
+
+/**
+ * `fetch:template`: Backstage's skeleton action. Copies a folder of the template's own files into the
+ * workspace, rendering file and folder names and file contents with the sandboxed engine over `values`.
+ */
+export const fetchTemplateAction = defineAction({
+  id: 'fetch:template',
+  description:
+    "Copies a skeleton folder of the template's own files into the workspace (or targetPath inside it), rendering ${{ values.x }} in file and folder names and in contents with the sandboxed expression engine.",
+  effect: 'workspace',
+  input: Type.Object(
+    {
+      url: Type.String({ title: 'Fetch URL', description: 'Path of the skeleton folder relative to the template file, e.g. ./skeleton' }),
+      targetPath: Type.Optional(Type.String({ title: 'Target path', description: 'Folder inside the workspace; default the workspace root' })),
+      values: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { title: 'Template values', description: 'What skeleton files see as values.*' })),
+      copyWithoutRender: Type.Optional(Type.Array(Type.String(), { title: '[Deprecated] Copy without render', description: 'Globs: matching entries are copied with neither name nor contents rendered' })),
+      copyWithoutTemplating: Type.Optional(Type.Array(Type.String(), { title: 'Copy without templating', description: 'Globs: contents of matching files are copied as they are; names are still rendered' })),
+      cookiecutterCompat: Type.Optional(Type.Boolean({ title: 'Cookiecutter compatibility', description: 'Also render {{ cookiecutter.x }}, with Python semantics' })),
+      templateFileExtension: Type.Optional(
+        Type.Union([Type.String(), Type.Boolean()], { title: 'Template file extension', description: 'Only files with this extension (true: .njk) are rendered; the extension is removed' }),
+      ),
+      replace: Type.Optional(Type.Boolean({ title: 'Replace files', description: 'Overwrite files already in the workspace (default: keep them)' })),
+      trimBlocks: Type.Optional(Type.Boolean({ description: 'Accepted for compatibility; whitespace control (-%}) is the supported way' })),
+      lstripBlocks: Type.Optional(Type.Boolean({ description: 'Accepted for compatibility; whitespace control ({%-) is the supported way' })),
+      token: Type.Optional(Type.String({ description: 'Accepted for compatibility; Pave reads only the template’s own files' })),
+    },
+  ),
+  examples: [
+    {
+      description: 'Render a skeleton',
+      example: 'action: fetch:template\ninput:\n  url: ./skeleton\n  values:\n    name: ${{ parameters.name }}\n    owner: ${{ parameters.owner }}',
+    },
+  ],
+  async handler(ctx) {
+    const input = ctx.input;
+    if (input.copyWithoutRender && input.copyWithoutTemplating) {
+      throw invalidInput('input.copyWithoutRender and input.copyWithoutTemplating cannot be used together');
+    }
+    const copyOnly = input.copyWithoutRender ?? input.copyWithoutTemplating;
+    const renderNames = input.copyWithoutRender === undefined;
+    if (input.templateFileExtension && (copyOnly || input.cookiecutterCompat)) {
+      throw invalidInput('input.templateFileExtension cannot be combined with copyWithoutRender, copyWithoutTemplating or cookiecutterCompat');
+    }
+    let extension: string | undefined;
+    if (input.templateFileExtension) {
+      extension = input.templateFileExtension === true ? '.njk' : String(input.templateFileExtension);
+      if (!extension.startsWith('.')) extension = '.' + extension;
+    }
+    const source = await ctx.templateFiles.resolveUrl(input.url, 'input.url');
+    const entries = await ctx.templateFiles.walk(source, 'input.url');
+    if (entries.length === 1 && entries[0]!.path === '') throw invalidInput(`input.url "${input.url}" is a file; use fetch:template:file for single files`);
+    const verbatim = new Set(
+      copyOnly?.length
+        ? await fg(copyOnly, { cwd: source, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false })
+        : [],
+    );
+    const context = fileContext(input.values, input.cookiecutterCompat);
+    const render = (text: string) => renderText(text, context, input.cookiecutterCompat);
+    const target = input.targetPath ?? '.';
+    await ctx.workspace.mkdir(target, 'input.targetPath');
+    let written = 0;
+    let kept = 0;
+    for (const entry of entries) {
+      const marked = entry.type === 'directory' ? entry.path + '/' : entry.path;
+      let renderContents: boolean;
+      let outPath = entry.path;
+      if (extension) {
+        renderContents = extname(outPath) === extension;
+        if (renderContents) outPath = outPath.slice(0, -extension.length);
+        outPath = render(outPath);
+      } else {
+        renderContents = !verbatim.has(marked);
+        if (renderNames || renderContents) outPath = render(outPath);
+      }
+      if (isSkippedPath(outPath)) continue;
+      const destination = posix.join(target, outPath);
+      const what = `the skeleton entry ${entry.path} (rendered as ${outPath})`;
+      if (entry.type === 'directory') {
+        await ctx.workspace.mkdir(destination, what);
+        continue;
+      }
+      const content = await ctx.templateFiles.readFile(entry.absolute);
+      let output: string | Buffer = content;
+      if (renderContents && !isBinary(content)) {
+        try {
+          output = render(content.toString('utf8'));
+        } catch (error) {
+          throw prefixed(error, `${entry.path}: `);
+        }
+      }
+      const wrote = await ctx.workspace.writeFile(destination, output, { executable: entry.executable, overwrite: Boolean(input.replace), what });
+      if (wrote) written++;
+      else kept++;
+    }
+    if (entries.some(e => e.linkedFrom !== undefined)) ctx.log.info(`Copied ${entries.filter(e => e.linkedFrom !== undefined).length} symbolic link(s) inside the skeleton as the files they point to`);
+    ctx.log.info(`Rendered ${written} file(s) from ${input.url} into ${target}${kept ? ` (kept ${kept} existing file(s); set replace: true to overwrite)` : ''}`);
+  },
+});
+
+/** Puts a file name in front of an engine error's message, keeping its problem. */
+function prefixed(error: unknown, prefix: string): unknown {
+  if (error && typeof error === 'object' && 'problem' in error) {
+    const e = error as { problem: { detail?: string }; message: string };
+    e.problem.detail = prefix + (e.problem.detail ?? '');
+    e.message = prefix + e.message;
+  }
+  return error;
+}

@@ -1,0 +1,187 @@
+import { Type } from '@sinclair/typebox';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { conflict, invalidInput } from '../../core/problem.js';
+import { runGit } from '../../core/run-git.js';
+import { isInside } from '../workspace/safe-path.js';
+import { defineAction } from './action.js';
+
+/** Where `publish:git` may write and how Pave's own repositories are named. */
+export interface GitPublishOptions {
+  /** Folder of Pave's local repositories (`<dataDir>/git`): `local?owner=o&repo=r` is `<localRoot>/o/r.git`. */
+  localRoot: string;
+  /** The host name that means "Pave's local repositories" in RepoUrlPicker values (default `local`). */
+  localHost?: string;
+}
+
+export const DEFAULT_LOCAL_GIT_HOST = 'local';
+const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$/;
+
+/** A resolved push target: a URL git understands, and for local repositories the folder. */
+export interface GitRemote {
+  url: string;
+  /** Set for repositories on this machine (always inside `localRoot`). */
+  localPath?: string;
+  host: string;
+}
+
+/**
+ * Turns a template's `repoUrl` into a remote: RepoUrlPicker values (`host?owner=o&repo=r`; the local host
+ * means Pave's own repositories folder, other hosts `https://host/o/r.git`), `http(s)://` and `ssh://`
+ * URLs as they are, and `file://` URLs or absolute paths only inside `localRoot`.
+ * @example resolveRemote('local?owner=acme&repo=api', { localRoot: '/data/git' }) // { url: 'file:///data/git/acme/api.git', localPath: '/data/git/acme/api.git', host: 'local' }
+ */
+export function resolveRemote(repoUrl: string, options: GitPublishOptions): GitRemote {
+  const localHost = options.localHost ?? DEFAULT_LOCAL_GIT_HOST;
+  const trimmed = repoUrl.trim();
+  const local = (path: string): GitRemote => {
+    const absolute = resolve(path);
+    if (!isInside(options.localRoot, absolute) || absolute === options.localRoot) {
+      throw invalidInput(`input.repoUrl: publish:git writes local repositories only inside ${options.localRoot}; "${repoUrl}" is outside it`, [
+        { pointer: '', detail: `is outside ${options.localRoot}`, rule: 'path' },
+      ]);
+    }
+    return { url: pathToFileURL(absolute).href, localPath: absolute, host: localHost };
+  };
+  if (/^(https?|ssh):\/\//i.test(trimmed)) {
+    const url = new URL(trimmed);
+    if (url.username || url.password) throw invalidInput('input.repoUrl must not hold credentials; pass a token as input.token (from secrets)');
+    return { url: trimmed, host: url.host };
+  }
+  if (/^file:\/\//i.test(trimmed)) return local(fileURLToPath(trimmed));
+  if (trimmed.startsWith('/')) return local(trimmed);
+  if (/^[^\s/?#]+\?/.test(trimmed)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(`https://${trimmed}`);
+    } catch {
+      throw invalidInput(`input.repoUrl "${repoUrl}" is not a repository location like ${localHost}?owner=o&repo=r`);
+    }
+    const owner = parsed.searchParams.get('owner') ?? parsed.searchParams.get('organization') ?? parsed.searchParams.get('workspace') ?? '';
+    const repo = parsed.searchParams.get('repo') ?? '';
+    for (const [name, value] of [['owner', owner], ['repo', repo]] as const) {
+      if (!SEGMENT.test(value) || value.includes('..')) {
+        throw invalidInput(`input.repoUrl: ${name} "${value}" must be letters, digits, dots, dashes or underscores (it becomes a folder name)`, [
+          { pointer: '', detail: `${name} is not a safe name`, rule: 'pattern' },
+        ]);
+      }
+    }
+    if (parsed.host === localHost) return local(join(options.localRoot, owner, `${repo.replace(/\.git$/, '')}.git`));
+    return { url: `https://${parsed.host}/${owner}/${repo.replace(/\.git$/, '')}.git`, host: parsed.host };
+  }
+  throw invalidInput(`input.repoUrl "${repoUrl}" is not a repository: use ${localHost}?owner=o&repo=r, an http(s):// or ssh:// URL, or a path inside ${options.localRoot}`);
+}
+
+/** `publish:git`: commits the workspace and pushes it as the first commit of a new repository. */
+export function publishGitAction(options: GitPublishOptions) {
+  return defineAction({
+    id: 'publish:git',
+    description:
+      "Commits the workspace (or sourcePath inside it) and pushes it to a git repository: Pave's local repositories (local?owner=o&repo=r, created when missing) or any http(s)/ssh remote. Idempotent: a remote that already holds the same commit is not pushed again; a remote branch with other content is a conflict.",
+    effect: 'external',
+    input: Type.Object({
+      repoUrl: Type.String({ title: 'Repository', description: 'local?owner=o&repo=r (RepoUrlPicker), or an http(s):// or ssh:// remote URL' }),
+      defaultBranch: Type.Optional(Type.String({ title: 'Branch', description: 'Default main', pattern: '^[A-Za-z0-9._/-]+$' })),
+      sourcePath: Type.Optional(Type.String({ title: 'Source path', description: 'Folder inside the workspace to publish; default the whole workspace' })),
+      gitCommitMessage: Type.Optional(Type.String({ title: 'Commit message', description: 'Default "Initial commit"' })),
+      gitAuthorName: Type.Optional(Type.String()),
+      gitAuthorEmail: Type.Optional(Type.String()),
+      description: Type.Optional(Type.String({ description: 'Written to the local repository description' })),
+      allowedHosts: Type.Optional(Type.Array(Type.String(), { description: 'Refuse remotes on other hosts' })),
+      token: Type.Optional(Type.String({ description: 'Token for an http(s) remote (take it from secrets; it is never logged)' })),
+    }),
+    output: Type.Object({
+      remoteUrl: Type.String({ description: 'The repository URL (clone URL)' }),
+      repoContentsUrl: Type.String({ description: '<remote>#<branch>: what catalog:register takes' }),
+      commitHash: Type.String(),
+    }),
+    examples: [
+      {
+        description: "Publish to Pave's local repositories",
+        example: 'action: publish:git\ninput:\n  repoUrl: ${{ parameters.repoUrl }}\n  description: ${{ parameters.description }}',
+      },
+    ],
+    async handler(ctx) {
+      const input = ctx.input;
+      const branch = input.defaultBranch ?? 'main';
+      const remote = resolveRemote(input.repoUrl, options);
+      if (input.allowedHosts && !input.allowedHosts.includes(remote.host)) {
+        throw invalidInput(`input.repoUrl: host ${remote.host} is not in allowedHosts (${input.allowedHosts.join(', ')})`);
+      }
+      const source = await ctx.workspace.resolveSafe(input.sourcePath ?? '.', 'input.sourcePath');
+      if (!(await stat(source).catch(() => undefined))?.isDirectory()) throw invalidInput(`input.sourcePath "${input.sourcePath}" is not a folder in the workspace`);
+      ctx.output('remoteUrl', remote.url);
+      ctx.output('repoContentsUrl', `${remote.url}#${branch}`);
+      if (ctx.dryRun) {
+        const files = (await ctx.workspace.list(input.sourcePath ?? '.')).filter(e => e.type !== 'directory');
+        ctx.output('commitHash', '');
+        ctx.log.info(`Dry run: would push ${files.length} file(s) to ${remote.url} (branch ${branch})`);
+        return;
+      }
+      const env = gitEnv(input, ctx.task.createdAt);
+      const gitDir = await mkdtemp(join(tmpdir(), 'pave-publish-'));
+      try {
+        const git = (args: string[], extra: { cwd?: string } = {}) => runGit([...SAFE_CONFIG, ...args], { env, timeoutMs: 120_000, ...extra });
+        await git(['init', '--quiet', '--bare', `--initial-branch=${branch}`, gitDir]);
+        const inTree = ['--git-dir', gitDir, '--work-tree', source];
+        await git([...inTree, 'add', '--all', '.'], { cwd: source });
+        await git([...inTree, 'commit', '--quiet', '--allow-empty', '--no-verify', '-m', input.gitCommitMessage ?? 'Initial commit'], { cwd: source });
+        const commit = (await git(['--git-dir', gitDir, 'rev-parse', 'HEAD'])).stdout.trim();
+        ctx.output('commitHash', commit);
+        if (remote.localPath) await ensureLocalRepository(remote.localPath, branch, input.description, env);
+        const existing = (await git(['--git-dir', gitDir, 'ls-remote', '--heads', remote.url, `refs/heads/${branch}`])).stdout.trim().split(/\s+/)[0] ?? '';
+        if (existing === commit) {
+          ctx.log.info(`${remote.url} already has commit ${commit.slice(0, 12)} on ${branch}; not pushing again`);
+          return;
+        }
+        if (existing) {
+          throw conflict(`${remote.url} already has a ${branch} branch (at ${existing.slice(0, 12)}) with other content; publish:git only creates new repositories`);
+        }
+        await git(['--git-dir', gitDir, 'push', '--quiet', remote.url, `HEAD:refs/heads/${branch}`]);
+        ctx.log.info(`Pushed commit ${commit.slice(0, 12)} to ${remote.url} (branch ${branch})`);
+      } finally {
+        await rm(gitDir, { recursive: true, force: true });
+      }
+    },
+  });
+}
+
+/** No hooks, signing, line-ending rewrites or transports beyond file, http(s) and ssh, whatever the user config says. */
+const SAFE_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgSign=false', '-c', 'core.autocrlf=false', '-c', 'core.symlinks=true', '-c', 'init.templateDir='];
+
+/**
+ * A fixed author and date (the task's creation time) make the commit of one task's workspace the same
+ * on every run, so a resumed task recognises its own earlier push. The token goes into an HTTP header
+ * through GIT_CONFIG_* variables, never onto a command line or into a URL.
+ */
+function gitEnv(input: { gitAuthorName?: string; gitAuthorEmail?: string; token?: string }, createdAt: string): NodeJS.ProcessEnv {
+  const name = input.gitAuthorName ?? 'Pave Scaffolder';
+  const email = input.gitAuthorEmail ?? 'scaffolder@pave.local';
+  const env: NodeJS.ProcessEnv = {
+    GIT_AUTHOR_NAME: name,
+    GIT_AUTHOR_EMAIL: email,
+    GIT_COMMITTER_NAME: name,
+    GIT_COMMITTER_EMAIL: email,
+    GIT_AUTHOR_DATE: createdAt,
+    GIT_COMMITTER_DATE: createdAt,
+    GIT_ALLOW_PROTOCOL: 'file:http:https:ssh',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+  };
+  if (input.token) {
+    env.GIT_CONFIG_COUNT = '1';
+    env.GIT_CONFIG_KEY_0 = 'http.extraHeader';
+    env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${Buffer.from(`x-access-token:${input.token}`).toString('base64')}`;
+  }
+  return env;
+}
+
+async function ensureLocalRepository(path: string, branch: string, description: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {
+  if (await stat(join(path, 'HEAD')).catch(() => undefined)) return;
+  await mkdir(dirname(path), { recursive: true });
+  await runGit([...SAFE_CONFIG, 'init', '--quiet', '--bare', `--initial-branch=${branch}`, path], { env });
+  if (description) {
+    await writeFile(join(path, 'description'), description.replace(/\s+/g, ' ').slice(0, 500) + '\n');
+  }
+}

@@ -1,0 +1,552 @@
+/**
+ * Golden paths' service API: what the HTTP routes, the CLI and (later) the MCP server call. Lists
+ * templates with their problems, serves parameter schemas, creates tasks (validated, durable, run by
+ * the task worker), streams their events, cancels them, and dry-runs templates with no side effects.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import fg from 'fast-glob';
+import type { Entity } from '../core/entity.js';
+import { parseEntityRef, stringifyEntityRef } from '../core/entity-ref.js';
+import { newId } from '../core/ids.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { invalidInput, isPaveError, notFound, type FieldError } from '../core/problem.js';
+import type { Store } from '../store/store.js';
+import type { JobQueue } from '../store/job-queue.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
+import type { ActionRegistry, ActionDescription } from './actions/action-registry.js';
+import { createActionRegistry } from './actions/builtin-actions.js';
+import { DEFAULT_LOCAL_GIT_HOST } from './actions/publish-git.js';
+import { readTemplate, type TemplateDefinition, type TemplateReading } from './model/template.js';
+import { parameterSchemaOf, validateParameters, validateSecrets, type ParameterSchema } from './model/parameters.js';
+import { Workspace } from './workspace/workspace.js';
+import { TemplateFiles } from './workspace/template-files.js';
+import { Redactor } from './workspace/redactor.js';
+import { TaskStore, type ListTasksRequest } from './tasks/task-store.js';
+import { runTask, TaskInterrupted, type RunResult, type TaskSink } from './tasks/task-runner.js';
+import { TASK_QUEUE, TaskWorker, type TaskWorkerOptions } from './tasks/task-worker.js';
+import {
+  FINAL_TASK_STATUSES,
+  type StepStatus,
+  type TaskEvent,
+  type TaskEventBody,
+  type TaskOutputView,
+  type TaskSpec,
+  type TaskStatus,
+  type TaskSummary,
+  type TaskView,
+} from './tasks/task-types.js';
+
+export interface ScaffolderServiceOptions {
+  store: Store;
+  queue: JobQueue;
+  catalog: CatalogService;
+  /** Pave's data folder: task workspaces go to `<dataDir>/scaffolder/tasks`, local repositories to `<dataDir>/git`. */
+  dataDir: string;
+  /** Host name meaning Pave's local repositories in `repoUrl` values (default `local`). */
+  localGitHost?: string;
+  worker?: TaskWorkerOptions;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+/** A template in the gallery: what it is and whether Pave can run it (its problems). */
+export interface TemplateSummary {
+  ref: string;
+  name: string;
+  namespace: string;
+  title: string;
+  description?: string;
+  tags: string[];
+  type?: string;
+  owner?: string;
+  /** Every reason it cannot run; empty when it can. */
+  problems: FieldError[];
+  runnable: boolean;
+}
+
+/** Files sent with a dry run of a template that is not in the catalog (Backstage's directoryContents). */
+export interface DirectoryEntry {
+  path: string;
+  base64Content: string;
+  executable?: boolean;
+}
+
+export interface DryRunRequest {
+  /** A template entity (then `directoryContents` are its files), or … */
+  template?: unknown;
+  /** … a template in the catalog (its files are read from where the catalog read it). */
+  templateRef?: string;
+  values?: unknown;
+  secrets?: Record<string, unknown>;
+  directoryContents?: DirectoryEntry[];
+}
+
+export interface DryRunResult {
+  status: 'completed' | 'failed' | 'cancelled';
+  log: Array<{ body: TaskEventBody }>;
+  steps: Array<{ id: string; name: string; action: string; status: StepStatus; output?: Record<string, unknown> }>;
+  output: TaskOutputView;
+  error?: TaskView['error'];
+  directoryContents: DirectoryEntry[];
+}
+
+const DRY_RUN_TIME_LIMIT_MS = 60_000;
+const DRY_RUN_MAX_BYTES = 20 * 1024 * 1024;
+
+export class ScaffolderService {
+  readonly actions: ActionRegistry;
+  readonly tasks: TaskStore;
+  readonly worker: TaskWorker;
+  /** Where Pave's own repositories live (`local?owner=o&repo=r` → `<gitRoot>/o/r.git`). */
+  readonly gitRoot: string;
+  readonly localGitHost: string;
+  readonly #options: ScaffolderServiceOptions;
+  readonly #tasksDir: string;
+  readonly #clock: Clock;
+  readonly #events = new EventEmitter();
+  readonly #readings = new Map<string, TemplateReading>();
+
+  constructor(options: ScaffolderServiceOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#tasksDir = join(resolve(options.dataDir), 'scaffolder', 'tasks');
+    this.gitRoot = join(resolve(options.dataDir), 'git');
+    this.localGitHost = options.localGitHost ?? DEFAULT_LOCAL_GIT_HOST;
+    this.#events.setMaxListeners(0);
+    this.tasks = new TaskStore(options.store, this.#clock);
+    this.actions = createActionRegistry({
+      entities: options.catalog.entities,
+      locations: options.catalog.locations,
+      entitiesOf: async locationId => {
+        const rows = await options.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('location_id', '=', locationId).execute();
+        return options.catalog.entities.hydrate(rows);
+      },
+      git: { localRoot: this.gitRoot, localHost: this.localGitHost },
+    });
+    this.worker = new TaskWorker(
+      options.queue,
+      {
+        execute: (taskId, signal, attempt) => this.#execute(taskId, signal, attempt),
+        heartbeat: taskId => this.tasks.heartbeat(taskId),
+        giveUp: async (taskId, reason) => {
+          await this.tasks.finish(taskId, 'failed', { error: { title: 'Task failed', detail: reason } });
+          await this.#event(taskId, 'completion', { message: `Task failed: ${reason}`, status: 'failed', level: 'error' });
+        },
+      },
+      { ...options.worker, ...(options.logger ? { logger: options.logger } : {}) },
+    );
+  }
+
+  /** Starts the task worker, first putting back in the queue any task that lost its job (e.g. a crash right after creation). */
+  async start(): Promise<void> {
+    const queued = new Set((await this.#options.queue.list(TASK_QUEUE)).map(job => job.key));
+    for (const id of await this.tasks.unfinishedIds()) if (!queued.has(id)) await this.#options.queue.enqueue(TASK_QUEUE, id, { taskId: id });
+    this.worker.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  listActions(): ActionDescription[] {
+    return this.actions.list();
+  }
+
+  // ── templates ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Every Template entity in the catalog, with its problems (checked once per version). */
+  async listTemplates(): Promise<TemplateSummary[]> {
+    const entities = await this.#options.catalog.entities.list({ filter: ['kind=template'] });
+    return entities.map(entity => summaryOf(entity, this.#read(entity))).sort((a, b) => a.title.localeCompare(b.title));
+  }
+
+  /** One template with its problems. */
+  async getTemplate(ref: string): Promise<{ entity: Entity; summary: TemplateSummary; template?: TemplateDefinition }> {
+    const entity = await this.#templateEntity(ref);
+    const reading = this.#read(entity);
+    return { entity, summary: summaryOf(entity, reading), ...(reading.template ? { template: reading.template } : {}) };
+  }
+
+  /** Reads a template document that is not (yet) in the catalog, e.g. for `pave template check`. */
+  checkTemplate(raw: unknown): TemplateReading {
+    return readTemplate(raw, { hasAction: id => this.actions.has(id) });
+  }
+
+  /** Backstage's parameter-schema: the form pages of a template. */
+  async parameterSchema(ref: string): Promise<ParameterSchema> {
+    const { template, summary } = await this.getTemplate(ref);
+    if (!template) throw invalidInput(`${ref} cannot be read as a template`, summary.problems);
+    return parameterSchemaOf(template);
+  }
+
+  // ── tasks ──────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Creates a task: the template must have no problems and the values must satisfy its parameters
+   * (422 naming each field otherwise). The task is queued durably; the worker runs it.
+   * @example const { id } = await scaffolder.createTask({ templateRef: 'template:default/typescript-service', values: { name: 'orders' } });
+   */
+  async createTask(request: { templateRef: string; values?: unknown; secrets?: Record<string, unknown>; createdBy?: string }): Promise<{ id: string }> {
+    const ref = canonicalTemplateRef(request.templateRef);
+    const entity = await this.#templateEntity(ref);
+    const reading = this.#read(entity);
+    const template = runnable(ref, reading);
+    const { values, errors } = validateParameters(template.parameters, request.values ?? {});
+    const secretErrors = validateSecrets(template.secretsSchema, request.secrets ?? {});
+    if (errors.length || secretErrors.length) throw invalidInput(`The values do not fit ${ref}: ${[...errors, ...secretErrors].map(e => e.detail).join('; ')}`, [...errors, ...secretErrors]);
+    const source = await this.#sourceOf(ref);
+    const spec: TaskSpec = {
+      apiVersion: String(entity.apiVersion),
+      steps: template.steps,
+      output: template.output,
+      parameters: values,
+      user: await this.#userOf(request.createdBy),
+      templateInfo: {
+        entityRef: ref,
+        baseUrl: source.baseUrl ?? '',
+        ...(source.root ? { root: source.root } : {}),
+        entity: { metadata: pickMetadata(entity) },
+      },
+    };
+    const id = await this.tasks.create({ templateRef: ref, spec, ...(request.secrets ? { secrets: request.secrets } : {}), ...(request.createdBy ? { createdBy: request.createdBy } : {}) });
+    await this.#options.queue.enqueue(TASK_QUEUE, id, { taskId: id });
+    void this.worker.poll();
+    return { id };
+  }
+
+  async listTasks(request: ListTasksRequest = {}): Promise<{ tasks: TaskSummary[]; totalTasks: number }> {
+    return this.tasks.list(request);
+  }
+
+  /** A task with its steps (outputs redacted) and output. */
+  async getTask(id: string): Promise<TaskView> {
+    const task = await this.tasks.get(id);
+    const redactor = new Redactor(await this.tasks.secrets(id));
+    const steps = (await this.tasks.steps(id)).map(step => redactor.value(step));
+    const { cancelRequested: _c, ...view } = task;
+    return { ...view, spec: { ...task.spec, parameters: redactor.value(task.spec.parameters) }, steps };
+  }
+
+  /** Events after an id (for polling clients). */
+  async events(id: string, after = 0): Promise<TaskEvent[]> {
+    await this.tasks.get(id);
+    return this.tasks.events(id, after);
+  }
+
+  /**
+   * Live events: everything after `after`, then new ones as they are written (by this process or any
+   * other on the same store), ending after the completion event or when `signal` aborts.
+   */
+  async *streamEvents(id: string, options: { after?: number; signal?: AbortSignal; pollMs?: number } = {}): AsyncGenerator<TaskEvent> {
+    await this.tasks.get(id);
+    let after = options.after ?? 0;
+    const pollMs = options.pollMs ?? 250;
+    while (!options.signal?.aborted) {
+      const batch = await this.tasks.events(id, after);
+      for (const event of batch) {
+        after = event.id;
+        yield event;
+        if (event.type === 'completion') return;
+      }
+      if (batch.length) continue;
+      const task = await this.tasks.find(id);
+      if (!task || (FINAL_TASK_STATUSES.includes(task.status) && !(await this.tasks.events(id, after)).length)) return;
+      await new Promise<void>(resolveWait => {
+        const done = () => {
+          clearTimeout(timer);
+          this.#events.off(id, done);
+          options.signal?.removeEventListener('abort', done);
+          resolveWait();
+        };
+        const timer = setTimeout(done, pollMs);
+        this.#events.on(id, done);
+        options.signal?.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+
+  /**
+   * Cancels a task: a queued one at once; a running one at its next step boundary (a wait or other
+   * long action stops at once). Completed side effects stay.
+   */
+  async cancel(id: string): Promise<{ status: TaskStatus }> {
+    const before = await this.tasks.requestCancel(id);
+    if (FINAL_TASK_STATUSES.includes(before)) return { status: before };
+    if (before === 'open') {
+      const updated = await this.#options.store.db
+        .updateTable('scaffolder_tasks')
+        .set({ status: 'cancelled', completed_at: this.#clock.now().toISOString(), updated_at: this.#clock.now().toISOString(), secrets: null })
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) > 0) {
+        await this.#options.queue.remove(TASK_QUEUE, id);
+        await this.tasks.closeOpenSteps(id, 'cancelled');
+        await this.#event(id, 'cancelled', { message: 'Task cancelled before it started', status: 'cancelled' });
+        await this.#event(id, 'completion', { message: 'Task cancelled', status: 'cancelled' });
+        return { status: 'cancelled' };
+      }
+    }
+    this.worker.abort(id);
+    await this.#event(id, 'log', { message: 'Cancellation requested; the task stops at the next chance', level: 'warn' });
+    return { status: (await this.tasks.get(id)).status };
+  }
+
+  // ── dry run ────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Runs a template with every side effect withheld (no push, no registration, nothing stored) and
+   * returns the step log, the rendered files and the output.
+   */
+  async dryRun(request: DryRunRequest): Promise<DryRunResult> {
+    const scratch = await mkdtemp(join(tmpdir(), 'pave-dry-run-'));
+    let files: TemplateFiles | undefined;
+    try {
+      let entity: Entity;
+      let baseUrl: string | undefined;
+      let root: string | undefined;
+      if (request.template !== undefined) {
+        entity = request.template as Entity;
+        const filesDir = join(scratch, 'template');
+        const holder = new Workspace(filesDir);
+        await holder.ensureRoot();
+        for (const [i, entry] of (request.directoryContents ?? []).entries()) {
+          if (!entry || typeof entry.path !== 'string' || typeof entry.base64Content !== 'string') throw invalidInput(`directoryContents/${i} needs path and base64Content`);
+          await holder.writeFile(entry.path, Buffer.from(entry.base64Content, 'base64'), { executable: Boolean(entry.executable), what: `directoryContents[${i}].path` });
+        }
+        baseUrl = `file:${join(filesDir, 'template.yaml')}`;
+        root = filesDir;
+      } else if (request.templateRef) {
+        const ref = canonicalTemplateRef(request.templateRef);
+        entity = await this.#templateEntity(ref);
+        ({ baseUrl, root } = await this.#sourceOf(ref));
+      } else throw invalidInput('A dry run needs a template (with its directoryContents) or a templateRef', [{ pointer: '/template', detail: 'is required', rule: 'required' }]);
+
+      const reading = readTemplate(entity, { hasAction: id => this.actions.has(id) });
+      const template = runnable(reading.template?.ref ?? 'the template', reading);
+      const { values, errors } = validateParameters(template.parameters, request.values ?? {});
+      const secretErrors = validateSecrets(template.secretsSchema, request.secrets ?? {});
+      if (errors.length || secretErrors.length) throw invalidInput(`The values do not fit the template: ${[...errors, ...secretErrors].map(e => e.detail).join('; ')}`, [...errors, ...secretErrors]);
+      files = baseUrl ? await TemplateFiles.open(baseUrl, root ? { root } : {}) : TemplateFiles.none(`${template.ref} was saved through the API and has no files beside it`);
+      const workspace = new Workspace(join(scratch, 'workspace'));
+      await workspace.ensureRoot();
+      const log: Array<{ body: TaskEventBody }> = [];
+      const steps: DryRunResult['steps'] = template.steps.map(step => ({ id: step.id, name: step.name, action: step.action, status: 'open' as StepStatus }));
+      const sink: TaskSink = {
+        event: async (_type, body) => void log.push({ body }),
+        stepStarted: async index => void (steps[index]!.status = 'processing'),
+        stepFinished: async (index, status, result) => {
+          steps[index]!.status = status;
+          if (result?.output) steps[index]!.output = result.output;
+        },
+      };
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new TaskInterrupted('shutdown')), DRY_RUN_TIME_LIMIT_MS);
+      let result: RunResult;
+      const redactor = new Redactor(request.secrets ?? {});
+      try {
+        result = await runTask(this.actions, {
+          taskId: `dry-run-${newId()}`,
+          createdAt: this.#clock.now().toISOString(),
+          spec: {
+            apiVersion: String(entity.apiVersion),
+            steps: template.steps,
+            output: template.output,
+            parameters: values,
+            user: {},
+            templateInfo: { entityRef: template.ref, baseUrl: baseUrl ?? '', entity: { metadata: pickMetadata(entity) } },
+          },
+          secrets: request.secrets ?? {},
+          workspace,
+          templateFiles: files,
+          dryRun: true,
+          signal: controller.signal,
+          sink,
+        });
+      } catch (error) {
+        if (!(error instanceof TaskInterrupted)) throw error;
+        result = { status: 'failed', error: { title: 'Dry run took too long', detail: `The dry run did not finish within ${DRY_RUN_TIME_LIMIT_MS / 1000} seconds` } };
+      } finally {
+        clearTimeout(timer);
+      }
+      const directoryContents: DirectoryEntry[] = [];
+      let bytes = 0;
+      for (const entry of await workspace.list()) {
+        if (entry.type !== 'file') continue;
+        bytes += entry.size;
+        if (bytes > DRY_RUN_MAX_BYTES) {
+          log.push({ body: { message: `The rendered files exceed ${DRY_RUN_MAX_BYTES} bytes; the rest are not returned`, level: 'warn' } });
+          break;
+        }
+        directoryContents.push({ path: entry.path, base64Content: (await workspace.readFile(entry.path)).toString('base64'), executable: entry.executable });
+      }
+      return {
+        status: result.status,
+        log,
+        steps: steps.map(step => redactor.value(step)),
+        output: result.status === 'completed' ? result.output : {},
+        ...(result.status === 'failed' ? { error: result.error } : {}),
+        directoryContents,
+      };
+    } finally {
+      await files?.dispose();
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Runs (or resumes) one task to a final status; called by the worker holding its job. */
+  async #execute(taskId: string, signal: AbortSignal, attempt: number): Promise<void> {
+    const task = await this.tasks.find(taskId);
+    if (!task || FINAL_TASK_STATUSES.includes(task.status)) return;
+    if (task.cancelRequested) {
+      await this.#finish(taskId, { status: 'cancelled' });
+      return;
+    }
+    const resumed = task.status === 'processing' || attempt > 1;
+    await this.tasks.setStatus(taskId, 'processing');
+    const recorded = resumed ? await this.tasks.recorded(taskId) : undefined;
+    if (resumed) {
+      const skipped = [...(recorded?.values() ?? [])].length;
+      await this.#event(taskId, 'recovered', {
+        message: `Resuming after an interruption: ${skipped} completed step(s) are not run again${skipped ? ' (workspace steps are replayed to rebuild the files)' : ''}`,
+      });
+    }
+    const workspace = new Workspace(join(this.#tasksDir, taskId, 'workspace'));
+    await workspace.reset();
+    let files: TemplateFiles | undefined;
+    let result: RunResult;
+    try {
+      const { baseUrl, root } = task.spec.templateInfo;
+      files = baseUrl ? await TemplateFiles.open(baseUrl, root ? { root } : {}) : TemplateFiles.none(`${task.templateRef} was saved through the API and has no files beside it`);
+      const sink: TaskSink = {
+        event: (type, body) => this.#event(taskId, type, body),
+        stepStarted: index => this.tasks.stepStarted(taskId, index),
+        stepFinished: (index, status, stepResult) => this.tasks.stepFinished(taskId, index, status, stepResult),
+      };
+      result = await runTask(this.actions, {
+        taskId,
+        createdAt: task.createdAt,
+        ...(task.createdBy ? { createdBy: task.createdBy } : {}),
+        spec: task.spec,
+        secrets: await this.tasks.secrets(taskId),
+        workspace,
+        templateFiles: files,
+        dryRun: false,
+        signal,
+        sink,
+        ...(recorded ? { recorded } : {}),
+      });
+    } catch (error) {
+      if (error instanceof TaskInterrupted || !isPaveError(error)) throw error;
+      result = { status: 'failed', error: { title: error.problem.title, detail: new Redactor(await this.tasks.secrets(taskId)).text(error.problem.detail ?? error.message) } };
+    } finally {
+      await files?.dispose();
+    }
+    await this.#finish(taskId, result);
+    await rm(join(this.#tasksDir, taskId), { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  async #finish(taskId: string, result: RunResult): Promise<void> {
+    // Step outputs are kept raw while the task may resume; once it ends they are kept redacted only.
+    const redactor = new Redactor(await this.tasks.secrets(taskId));
+    for (const [index, step] of (await this.tasks.steps(taskId)).entries()) {
+      if (step.output) await this.#options.store.db.updateTable('scaffolder_task_steps').set({ output: JSON.stringify(redactor.value(step.output)) }).where('task_id', '=', taskId).where('step_index', '=', index).execute();
+    }
+    if (result.status === 'completed') {
+      await this.tasks.finish(taskId, 'completed', { output: result.output });
+      await this.#event(taskId, 'completion', { message: 'Task completed', status: 'completed', output: result.output });
+    } else if (result.status === 'failed') {
+      await this.tasks.finish(taskId, 'failed', { error: result.error });
+      await this.#event(taskId, 'completion', { message: result.error.detail ?? 'Task failed', status: 'failed', level: 'error', error: result.error });
+    } else {
+      await this.tasks.closeOpenSteps(taskId, 'cancelled');
+      await this.tasks.finish(taskId, 'cancelled');
+      await this.#event(taskId, 'cancelled', { message: 'Task cancelled', status: 'cancelled' });
+      await this.#event(taskId, 'completion', { message: 'Task cancelled', status: 'cancelled' });
+    }
+  }
+
+  async #event(taskId: string, type: TaskEvent['type'], body: TaskEventBody): Promise<void> {
+    await this.tasks.appendEvent(taskId, type, body);
+    this.#events.emit(taskId);
+  }
+
+  #read(entity: Entity): TemplateReading {
+    const key = `${this.actions.version} ${stringifyEntityRef(entity)} ${entity.metadata.etag ?? JSON.stringify(entity)}`;
+    let reading = this.#readings.get(key);
+    if (!reading) {
+      reading = readTemplate(entity, { hasAction: id => this.actions.has(id) });
+      if (this.#readings.size > 1000) this.#readings.clear();
+      this.#readings.set(key, reading);
+    }
+    return reading;
+  }
+
+  async #templateEntity(ref: string): Promise<Entity> {
+    const canonical = canonicalTemplateRef(ref);
+    const entity = await this.#options.catalog.entities.byRef(canonical);
+    if (!entity || entity.kind.toLowerCase() !== 'template') throw notFound(`No template ${canonical} in the catalog`);
+    return entity;
+  }
+
+  /** Where the catalog read a template: its file (with the location's folder as the limit) or its git target. */
+  async #sourceOf(ref: string): Promise<{ baseUrl?: string; root?: string }> {
+    const row = await this.#options.store.db
+      .selectFrom('entities')
+      .leftJoin('locations', 'locations.id', 'entities.location_id')
+      .select(['entities.source', 'locations.type', 'locations.target'])
+      .where('entities.ref', '=', ref)
+      .executeTakeFirst();
+    if (!row?.source) return {};
+    if (row.source.startsWith('file:') && row.type === 'file' && row.target) {
+      const target = row.target.replace(/^file:(\/\/)?/, '');
+      const base = fg.isDynamicPattern(target) ? fg.generateTasks([target])[0]?.base ?? dirname(target) : dirname(target);
+      return { baseUrl: row.source, root: resolve(base) };
+    }
+    return { baseUrl: row.source };
+  }
+
+  async #userOf(createdBy: string | undefined): Promise<TaskSpec['user']> {
+    if (!createdBy || !createdBy.startsWith('user:')) return {};
+    const entity = await this.#options.catalog.entities.byRef(createdBy).catch(() => undefined);
+    return { ref: createdBy, ...(entity ? { entity } : {}) };
+  }
+}
+
+function canonicalTemplateRef(ref: string): string {
+  return stringifyEntityRef(parseEntityRef(ref, { defaultKind: 'template' }));
+}
+
+function runnable(ref: string, reading: TemplateReading): TemplateDefinition {
+  if (!reading.template || reading.problems.length) {
+    throw invalidInput(`${ref} cannot run: ${reading.problems.map(p => p.detail).slice(0, 5).join('; ')}`, reading.problems);
+  }
+  return reading.template;
+}
+
+function summaryOf(entity: Entity, reading: TemplateReading): TemplateSummary {
+  const spec = entity.spec ?? {};
+  return {
+    ref: stringifyEntityRef(entity),
+    name: entity.metadata.name,
+    namespace: entity.metadata.namespace ?? 'default',
+    title: entity.metadata.title ?? entity.metadata.name,
+    ...(entity.metadata.description ? { description: entity.metadata.description } : {}),
+    tags: entity.metadata.tags ?? [],
+    ...(typeof spec.type === 'string' ? { type: spec.type } : {}),
+    ...(typeof spec.owner === 'string' ? { owner: spec.owner } : {}),
+    problems: reading.problems,
+    runnable: reading.problems.length === 0 && reading.template !== undefined,
+  };
+}
+
+function pickMetadata(entity: Entity): TaskSpec['templateInfo']['entity']['metadata'] {
+  const m = entity.metadata;
+  return { name: m.name, ...(m.title ? { title: m.title } : {}), ...(m.description ? { description: m.description } : {}), ...(m.tags ? { tags: m.tags } : {}) };
+}

@@ -1,0 +1,268 @@
+/**
+ * Tasks in the database: the task row, its steps and its event log. Only this file writes the
+ * scaffolder tables; everything is plain rows, so any process on the same store sees the same tasks.
+ */
+import { newId } from '../../core/ids.js';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { notFound } from '../../core/problem.js';
+import type { Store } from '../../store/store.js';
+import type {
+  StepStatus,
+  TaskEvent,
+  TaskEventBody,
+  TaskEventType,
+  TaskOutputView,
+  TaskSpec,
+  TaskStatus,
+  TaskStep,
+  TaskSummary,
+  TaskView,
+} from './task-types.js';
+
+export interface TaskRecord extends TaskSummary {
+  spec: TaskSpec;
+  cancelRequested: boolean;
+  output?: TaskOutputView;
+  error?: TaskView['error'];
+}
+
+export interface ListTasksRequest {
+  createdBy?: string;
+  status?: TaskStatus[];
+  limit?: number;
+  offset?: number;
+}
+
+const parse = <T>(text: string | null): T | undefined => (text === null ? undefined : (JSON.parse(text) as T));
+
+export class TaskStore {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /** Inserts a task and its steps (all open) in one transaction. */
+  async create(input: { templateRef: string; spec: TaskSpec; secrets?: Record<string, unknown>; createdBy?: string }): Promise<string> {
+    const id = newId();
+    const now = this.#now();
+    await this.store.transaction(async trx => {
+      await trx
+        .insertInto('scaffolder_tasks')
+        .values({
+          id,
+          template_ref: input.templateRef,
+          spec: JSON.stringify(input.spec),
+          status: 'open',
+          created_by: input.createdBy ?? null,
+          secrets: input.secrets && Object.keys(input.secrets).length ? JSON.stringify(input.secrets) : null,
+          cancel_requested: 0,
+          output: null,
+          error: null,
+          created_at: now,
+          updated_at: now,
+          last_heartbeat_at: null,
+          completed_at: null,
+        })
+        .execute();
+      if (input.spec.steps.length) {
+        await trx
+          .insertInto('scaffolder_task_steps')
+          .values(
+            input.spec.steps.map((step, index) => ({
+              task_id: id,
+              step_index: index,
+              step_id: step.id,
+              name: step.name,
+              action: step.action,
+              status: 'open',
+              attempts: 0,
+              output: null,
+              error: null,
+              started_at: null,
+              finished_at: null,
+            })),
+          )
+          .execute();
+      }
+    });
+    return id;
+  }
+
+  async find(id: string): Promise<TaskRecord | undefined> {
+    const row = await this.store.db.selectFrom('scaffolder_tasks').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      ...this.#summary(row),
+      spec: JSON.parse(row.spec) as TaskSpec,
+      cancelRequested: row.cancel_requested === 1,
+      ...(row.output ? { output: parse<TaskOutputView>(row.output) } : {}),
+      ...(row.error ? { error: parse<TaskView['error']>(row.error) } : {}),
+    };
+  }
+
+  async get(id: string): Promise<TaskRecord> {
+    const task = await this.find(id);
+    if (!task) throw notFound(`No task with id ${id}`);
+    return task;
+  }
+
+  async secrets(id: string): Promise<Record<string, unknown>> {
+    const row = await this.store.db.selectFrom('scaffolder_tasks').select('secrets').where('id', '=', id).executeTakeFirst();
+    return parse<Record<string, unknown>>(row?.secrets ?? null) ?? {};
+  }
+
+  async list(request: ListTasksRequest = {}): Promise<{ tasks: TaskSummary[]; totalTasks: number }> {
+    let query = this.store.db.selectFrom('scaffolder_tasks');
+    if (request.createdBy) query = query.where('created_by', '=', request.createdBy);
+    if (request.status?.length) query = query.where('status', 'in', request.status);
+    const total = await query.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const rows = await query
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(Math.min(Math.max(request.limit ?? 100, 1), 1000))
+      .offset(Math.max(request.offset ?? 0, 0))
+      .execute();
+    return { tasks: rows.map(row => this.#summary(row)), totalTasks: Number(total?.n ?? 0) };
+  }
+
+  async steps(id: string): Promise<TaskStep[]> {
+    const rows = await this.store.db.selectFrom('scaffolder_task_steps').selectAll().where('task_id', '=', id).orderBy('step_index').execute();
+    return rows.map(row => ({
+      id: row.step_id,
+      name: row.name,
+      action: row.action,
+      status: row.status as StepStatus,
+      attempts: row.attempts,
+      ...(row.started_at ? { startedAt: row.started_at } : {}),
+      ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
+      ...(row.output ? { output: JSON.parse(row.output) as Record<string, unknown> } : {}),
+      ...(row.error ? { error: JSON.parse(row.error) as TaskStep['error'] } : {}),
+    }));
+  }
+
+  /** Tasks that should be in the queue (open, or interrupted while processing). */
+  async unfinishedIds(): Promise<string[]> {
+    const rows = await this.store.db.selectFrom('scaffolder_tasks').select('id').where('status', 'in', ['open', 'processing']).execute();
+    return rows.map(r => r.id);
+  }
+
+  async appendEvent(taskId: string, type: TaskEventType, body: TaskEventBody): Promise<void> {
+    await this.store.db.insertInto('scaffolder_task_events').values({ task_id: taskId, type, body: JSON.stringify(body), created_at: this.#now() }).execute();
+  }
+
+  async events(taskId: string, after = 0, limit = 1000): Promise<TaskEvent[]> {
+    const rows = await this.store.db
+      .selectFrom('scaffolder_task_events')
+      .selectAll()
+      .where('task_id', '=', taskId)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(row => ({
+      id: Number(row.id),
+      taskId: row.task_id,
+      type: row.type as TaskEventType,
+      body: JSON.parse(row.body) as TaskEventBody,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async setStatus(id: string, status: TaskStatus): Promise<void> {
+    const now = this.#now();
+    await this.store.db.updateTable('scaffolder_tasks').set({ status, updated_at: now, last_heartbeat_at: now }).where('id', '=', id).execute();
+  }
+
+  async heartbeat(id: string): Promise<{ cancelRequested: boolean }> {
+    const now = this.#now();
+    await this.store.db.updateTable('scaffolder_tasks').set({ last_heartbeat_at: now }).where('id', '=', id).where('status', '=', 'processing').execute();
+    const row = await this.store.db.selectFrom('scaffolder_tasks').select('cancel_requested').where('id', '=', id).executeTakeFirst();
+    return { cancelRequested: row?.cancel_requested === 1 };
+  }
+
+  /** Ends a task: its final status, output or error; the secrets are dropped. */
+  async finish(id: string, status: TaskStatus, result: { output?: TaskOutputView; error?: TaskView['error'] } = {}): Promise<void> {
+    const now = this.#now();
+    await this.store.db
+      .updateTable('scaffolder_tasks')
+      .set({
+        status,
+        output: result.output === undefined ? null : JSON.stringify(result.output),
+        error: result.error === undefined ? null : JSON.stringify(result.error),
+        secrets: null,
+        updated_at: now,
+        completed_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Marks cancellation as asked for; returns the task's status at that moment. */
+  async requestCancel(id: string): Promise<TaskStatus> {
+    const task = await this.get(id);
+    await this.store.db.updateTable('scaffolder_tasks').set({ cancel_requested: 1, updated_at: this.#now() }).where('id', '=', id).execute();
+    return task.status;
+  }
+
+  async stepStarted(taskId: string, index: number): Promise<void> {
+    const step = await this.store.db.selectFrom('scaffolder_task_steps').select('attempts').where('task_id', '=', taskId).where('step_index', '=', index).executeTakeFirst();
+    await this.store.db
+      .updateTable('scaffolder_task_steps')
+      .set({ status: 'processing', attempts: (step?.attempts ?? 0) + 1, started_at: this.#now(), finished_at: null, error: null })
+      .where('task_id', '=', taskId)
+      .where('step_index', '=', index)
+      .execute();
+  }
+
+  async stepFinished(taskId: string, index: number, status: StepStatus, result: { output?: Record<string, unknown>; error?: TaskStep['error'] } = {}): Promise<void> {
+    await this.store.db
+      .updateTable('scaffolder_task_steps')
+      .set({
+        status,
+        finished_at: this.#now(),
+        output: result.output === undefined ? null : JSON.stringify(result.output),
+        error: result.error === undefined ? null : JSON.stringify(result.error),
+      })
+      .where('task_id', '=', taskId)
+      .where('step_index', '=', index)
+      .execute();
+  }
+
+  /** Steps not yet run when a task ends (cancelled or failed) are marked so. */
+  async closeOpenSteps(taskId: string, status: StepStatus): Promise<void> {
+    await this.store.db
+      .updateTable('scaffolder_task_steps')
+      .set({ status, finished_at: this.#now() })
+      .where('task_id', '=', taskId)
+      .where('status', 'in', ['open', 'processing'])
+      .execute();
+  }
+
+  /** Raw recorded outputs of completed/skipped steps, by index, for a resumed run. */
+  async recorded(taskId: string): Promise<Map<number, { status: StepStatus; output: Record<string, unknown> }>> {
+    const rows = await this.store.db
+      .selectFrom('scaffolder_task_steps')
+      .select(['step_index', 'status', 'output'])
+      .where('task_id', '=', taskId)
+      .where('status', 'in', ['completed', 'skipped'])
+      .execute();
+    return new Map(rows.map(row => [row.step_index, { status: row.status as StepStatus, output: row.output ? (JSON.parse(row.output) as Record<string, unknown>) : {} }]));
+  }
+
+  #summary(row: { id: string; template_ref: string; status: string; created_by: string | null; created_at: string; last_heartbeat_at: string | null; completed_at: string | null }): TaskSummary {
+    return {
+      id: row.id,
+      templateRef: row.template_ref,
+      status: row.status as TaskStatus,
+      ...(row.created_by ? { createdBy: row.created_by } : {}),
+      createdAt: row.created_at,
+      ...(row.last_heartbeat_at ? { lastHeartbeatAt: row.last_heartbeat_at } : {}),
+      ...(row.completed_at ? { completedAt: row.completed_at } : {}),
+    };
+  }
+
+  #now(): string {
+    return this.clock.now().toISOString();
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Browser-test support: launches Debian's Chromium through playwright-core (no browser
+ * download), builds the portal when its bundle is missing or stale, runs axe-core and
+ * writes screenshots to test-output/screenshots/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CHROMIUM_PATH = process.env.PAVE_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOT_DIR = join(ROOT, 'test-output', 'screenshots');
+
+/**
+ * True when the browser suite can run. Without Chromium the suite is skipped, except under
+ * PAVE_REQUIRE_ALL=1, where a missing browser is a failure (the suite runs and `launchBrowser` throws).
+ */
+export const browserAvailable = existsSync(CHROMIUM_PATH) || process.env.PAVE_REQUIRE_ALL === '1';
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
+export interface BrowserSession {
+  context: BrowserContext;
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Launches Chromium with a fresh, throw-away profile directory. */
+export async function launchBrowser(options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {}): Promise<BrowserSession> {
+  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium package (apt-get install chromium)`);
+  const profile = mkdtempSync(join(tmpdir(), 'pave-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    args: ARGS,
+    viewport: options.viewport ?? { width: 1360, height: 900 },
+    colorScheme: options.colorScheme ?? 'light',
+    reducedMotion: 'reduce',
+  });
+  return {
+    context,
+    async newPage() {
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      return page;
+    },
+    async close() {
+      await context.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds web/dist when it is missing or older than the portal's sources. A lock directory keeps
+ * parallel test files from building at the same time.
+ */
+export async function ensurePortalBuilt(): Promise<void> {
+  const web = join(ROOT, 'web');
+  const index = join(web, 'dist', 'index.html');
+  const sources = Math.max(newestMtime(join(web, 'src')), statSync(join(web, 'index.html')).mtimeMs, statSync(join(web, 'vite.config.ts')).mtimeMs);
+  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= sources;
+  if (fresh()) return;
+  const lock = join(ROOT, 'test-output', '.portal-build.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another worker is building (or died while building: a lock older than 2 minutes is stale).
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error('timed out waiting for another portal build');
+      await new Promise(r => setTimeout(r, 500));
+      if (fresh()) return;
+    }
+  }
+  try {
+    if (fresh()) return;
+    const { build } = await import('vite');
+    await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Saves a full-page screenshot as test-output/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  // From the top, so the sticky header is not drawn over the middle of a full-page image.
+  await page.evaluate(() => (window as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+// The page's global object, for the callbacks page.evaluate runs in the browser (no DOM lib here).
+declare const window: Record<string, unknown>;
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; html: string; failureSummary?: string }[];
+}
+
+/** Runs axe-core in the page (WCAG 2.x A/AA rules) and returns the serious and critical violations. */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined');
+  // Evaluated through the DevTools protocol, which the portal's Content-Security-Policy (no inline
+  // scripts) does not govern; a <script> tag would be refused, and rightly so.
+  if (!hasAxe) await page.evaluate(`${readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8')}\n;window.axe = axe;`);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(window.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => ({ target: n.target, html: n.html.slice(0, 200), failureSummary: n.failureSummary })) }));
+  });
+  return violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** A readable report of axe violations for assertion messages. */
+export function formatViolations(violations: AxeViolation[]): string {
+  return violations
+    .map(v => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map(n => `  ${n.target.join(' ')} ${n.html}\n    ${n.failureSummary ?? ''}`).join('\n')}`)
+    .join('\n');
+}

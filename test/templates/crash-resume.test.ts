@@ -1,0 +1,119 @@
+/**
+ * Durability: a worker process killed with SIGKILL in the middle of a task (same SQLite file) loses
+ * nothing. After a restart the task resumes from its last completed step: the workspace is rebuilt by
+ * replaying workspace steps, the completed push is not repeated, the wait that was interrupted runs
+ * again, and the task finishes with the repository pushed once and the component in the catalog.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { commitsOf, filesOf, openTestApp, registerTemplate, writeTree, type TestApp } from './support.js';
+
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const WORKER = fileURLToPath(new URL('./fixtures/task-worker.ts', import.meta.url));
+
+function startWorker(dataDir: string, taskId: string): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', TSX, WORKER, taskId], { env: { ...process.env, PAVE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', chunk => (stderr += chunk));
+  const exited = new Promise<number | null>(resolve =>
+    child.on('exit', code => {
+      if (code && code !== 0) process.stderr.write(stderr);
+      resolve(code);
+    }),
+  );
+  return { child, exited };
+}
+
+const TEMPLATE = {
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name: 'durable' },
+  spec: {
+    type: 'service',
+    parameters: { required: ['name'], properties: { name: { type: 'string' } } },
+    steps: [
+      { id: 'fetch', name: 'Fetch', action: 'fetch:template', input: { url: './skeleton', values: { name: '${{ parameters.name }}' } } },
+      { id: 'rename', name: 'Rename', action: 'fs:rename', input: { files: [{ from: 'NOTES.md', to: 'docs/NOTES.md' }] } },
+      { id: 'publish', name: 'Publish', action: 'publish:git', input: { repoUrl: 'local?owner=durable&repo=${{ parameters.name }}' } },
+      { id: 'wait', name: 'Wait', action: 'debug:wait', input: { seconds: 2 } },
+      { id: 'register', name: 'Register', action: 'catalog:register', input: { repoContentsUrl: '${{ steps.publish.output.repoContentsUrl }}' } },
+    ],
+    output: { links: [{ title: 'Repository', url: '${{ steps.publish.output.remoteUrl }}' }, { title: 'Catalog', entityRef: '${{ steps.register.output.entityRef }}' }] },
+  },
+};
+
+describe('a task survives its worker being killed', () => {
+  let pave: TestApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    pave = await openTestApp({ taskWorker: false });
+    dir = await mkdtemp(join(tmpdir(), 'pave-durable-'));
+    await writeTree(dir, {
+      'template.yaml': stringify(TEMPLATE),
+      'skeleton/catalog-info.yaml': 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec:\n  type: service\n  lifecycle: experimental\n  owner: team-a\n',
+      'skeleton/NOTES.md': 'notes for ${{ values.name }}',
+    });
+  });
+  afterAll(async () => {
+    await pave?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('SIGKILL mid-task, restart: finishes without repeating completed side effects', async () => {
+    const ref = await registerTemplate(pave.app, join(dir, 'template.yaml'));
+    const { id } = await pave.app.scaffolder.createTask({ templateRef: ref, values: { name: 'phoenix' } });
+
+    const first = startWorker(pave.dataDir, id);
+    // Kill it once the push is done and the wait has begun.
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const steps = await pave.app.scaffolder.tasks.steps(id);
+      if (steps[3]!.status === 'processing') break;
+      if (Date.now() > until) throw new Error(`the wait step never started: ${JSON.stringify(steps)}`);
+      await new Promise(resolve => setTimeout(resolve, 20));
+    }
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBeNull();
+
+    const interrupted = await pave.app.scaffolder.getTask(id);
+    expect(interrupted.status).toBe('processing');
+    expect(interrupted.steps.map(s => s.status)).toEqual(['completed', 'completed', 'completed', 'processing', 'open']);
+    const repo = join(pave.dataDir, 'git', 'durable', 'phoenix.git');
+    const pushed = await commitsOf(repo);
+    expect(pushed).toHaveLength(1);
+
+    const second = startWorker(pave.dataDir, id);
+    expect(await second.exited).toBe(0);
+
+    const task = await pave.app.scaffolder.getTask(id);
+    expect(task.status, JSON.stringify(task.error)).toBe('completed');
+    // The push ran once; the interrupted wait ran twice; replayed workspace steps are not new attempts.
+    expect(task.steps.map(s => [s.id, s.status, s.attempts])).toEqual([
+      ['fetch', 'completed', 1],
+      ['rename', 'completed', 1],
+      ['publish', 'completed', 1],
+      ['wait', 'completed', 2],
+      ['register', 'completed', 1],
+    ]);
+    expect(await commitsOf(repo)).toEqual(pushed);
+    expect(await filesOf(repo)).toEqual(['catalog-info.yaml', 'docs/NOTES.md']);
+    const events = await pave.app.scaffolder.events(id);
+    expect(events.filter(e => e.type === 'recovered')).toHaveLength(1);
+    expect(events.filter(e => /^Pushed commit/.test(e.body.message))).toHaveLength(1);
+    expect(events.filter(e => e.body.message === 'Beginning step Publish')).toHaveLength(1);
+    expect(events.filter(e => e.body.message === 'Beginning step Wait')).toHaveLength(2);
+    expect(task.output?.links).toEqual([
+      { title: 'Repository', url: `file://${repo}` },
+      { title: 'Catalog', entityRef: 'component:default/phoenix' },
+    ]);
+    expect(await pave.app.catalog.entities.byRef('component:default/phoenix')).toBeDefined();
+    expect(await pave.app.queue.list('scaffolder.task')).toEqual([]);
+  }, 120_000);
+});

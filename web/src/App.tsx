@@ -1,0 +1,33 @@
+import { lazy, Suspense } from 'react';
+import { Route, Routes } from 'react-router-dom';
+import { Layout } from './components/Layout';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { Loading } from './components/States';
+import { NotFoundPage } from './pages/NotFoundPage';
+
+// Each page is its own chunk: the explorer never loads the API renderers or the graph library.
+const HomePage = lazy(() => import('./pages/HomePage'));
+const ExplorerPage = lazy(() => import('./pages/ExplorerPage'));
+const EntityPage = lazy(() => import('./pages/EntityPage'));
+const RegisterPage = lazy(() => import('./pages/RegisterPage'));
+const SearchPage = lazy(() => import('./pages/SearchPage'));
+
+export function App() {
+  return (
+    <Layout>
+      <ErrorBoundary what="page">
+      <Suspense fallback={<Loading label="Loading page…" />}>
+        <Routes>
+          <Route path="/" element={<HomePage />} />
+          <Route path="/catalog" element={<ExplorerPage />} />
+          <Route path="/catalog/:namespace/:kind/:name" element={<EntityPage />} />
+          <Route path="/catalog/:namespace/:kind/:name/:tab" element={<EntityPage />} />
+          <Route path="/register" element={<RegisterPage />} />
+          <Route path="/search" element={<SearchPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </Suspense>
+      </ErrorBoundary>
+    </Layout>
+  );
+}

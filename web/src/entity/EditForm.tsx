@@ -1,0 +1,235 @@
+import { useId, useMemo, useState, type ReactNode } from 'react';
+import { Link } from 'react-router-dom';
+import { ApiError, queryEntities, saveEntity, type Entity, type FieldError } from '../lib/api';
+import { useAsync } from '../lib/hooks';
+import { entityPath, refOf } from '../lib/refs';
+
+interface Draft {
+  title: string;
+  description: string;
+  owner: string;
+  lifecycle: string;
+  type: string;
+  system: string;
+  tags: string;
+}
+
+/** Which form field shows the errors of a JSON pointer. */
+const POINTER_FIELDS: [prefix: string, field: keyof Draft][] = [
+  ['/metadata/title', 'title'],
+  ['/metadata/description', 'description'],
+  ['/metadata/tags', 'tags'],
+  ['/spec/owner', 'owner'],
+  ['/spec/lifecycle', 'lifecycle'],
+  ['/spec/type', 'type'],
+  ['/spec/system', 'system'],
+];
+
+function fieldOf(pointer: string): keyof Draft | undefined {
+  return POINTER_FIELDS.find(([p]) => pointer === p || pointer.startsWith(`${p}/`))?.[1];
+}
+
+function toDraft(e: Entity): Draft {
+  const s = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    title: e.metadata.title ?? '',
+    description: e.metadata.description ?? '',
+    owner: s(e.spec?.owner),
+    lifecycle: s(e.spec?.lifecycle),
+    type: s(e.spec?.type),
+    system: s(e.spec?.system),
+    tags: (e.metadata.tags ?? []).join(', '),
+  };
+}
+
+/** Applies the draft to a copy of the entity; empty optional fields are removed, not saved as "". */
+function apply(e: Entity, d: Draft, shown: Set<keyof Draft>): Entity {
+  const metadata = { ...e.metadata };
+  const spec = { ...(e.spec ?? {}) };
+  const set = (obj: Record<string, unknown>, key: string, value: string) => {
+    if (value.trim() === '') delete obj[key];
+    else obj[key] = value;
+  };
+  set(metadata, 'title', d.title);
+  metadata.description = d.description;
+  if (d.description.trim() === '') delete metadata.description;
+  const tags = d.tags
+    .split(/[,\s]+/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (tags.length) metadata.tags = tags;
+  else delete metadata.tags;
+  if (shown.has('owner')) spec.owner = d.owner.trim();
+  if (shown.has('lifecycle')) spec.lifecycle = d.lifecycle.trim();
+  if (shown.has('type')) spec.type = d.type.trim();
+  if (shown.has('system')) set(spec, 'system', d.system.trim());
+  const { relations: _r, status: _s, ...rest } = e;
+  return { ...rest, metadata: metadata as Entity['metadata'], spec };
+}
+
+export function EditForm({ entity, onSaved }: { entity: Entity; onSaved: (e: Entity) => void }) {
+  const initial = useMemo(() => toDraft(entity), [entity]);
+  const [draft, setDraft] = useState<Draft>(initial);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [formError, setFormError] = useState<string>();
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const formId = useId();
+  const k = entity.kind.toLowerCase();
+  const spec = entity.spec ?? {};
+
+  const shown = new Set<keyof Draft>(['title', 'description', 'tags']);
+  if ('owner' in spec || ['component', 'api', 'resource', 'system', 'domain'].includes(k)) shown.add('owner');
+  if ('lifecycle' in spec || ['component', 'api'].includes(k)) shown.add('lifecycle');
+  if ('type' in spec || ['component', 'api', 'resource'].includes(k)) shown.add('type');
+  if ('system' in spec || ['component', 'api', 'resource'].includes(k)) shown.add('system');
+
+  const owners = useAsync(
+    (signal) =>
+      shown.has('owner')
+        ? queryEntities({ filters: { kind: ['group', 'user'] }, orderField: 'metadata.name,asc', limit: 500, fields: ['kind', 'metadata.name', 'metadata.namespace'] }, signal)
+        : Promise.resolve(undefined),
+    [k],
+  );
+
+  const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
+  const errs = (f: keyof Draft) => errors.filter((e) => fieldOf(e.pointer) === f);
+  const unplaced = errors.filter((e) => !fieldOf(e.pointer) || !shown.has(fieldOf(e.pointer)!));
+  const change = (f: keyof Draft) => (ev: { target: { value: string } }) => {
+    setDraft({ ...draft, [f]: ev.target.value });
+    setSaved(false);
+  };
+
+  async function submit(ev: React.FormEvent) {
+    ev.preventDefault();
+    setSaving(true);
+    setErrors([]);
+    setFormError(undefined);
+    setSaved(false);
+    try {
+      const result = await saveEntity(apply(entity, draft, shown));
+      setSaved(true);
+      onSaved(result);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        const fe = err.problem.errors ?? [];
+        setErrors(fe);
+        setFormError(fe.length ? `${err.problem.title}: fix the ${fe.length === 1 ? 'field' : 'fields'} marked below.` : (err.problem.detail ?? err.problem.title));
+        const first = fe.map((e) => fieldOf(e.pointer)).find((f) => f && shown.has(f));
+        if (first) document.getElementById(`${formId}-${first}`)?.focus();
+      } else setFormError(String(err));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const field = (f: keyof Draft, label: string, input: (props: FieldProps) => ReactNode, hint?: string) => {
+    if (!shown.has(f)) return null;
+    const fe = errs(f);
+    const id = `${formId}-${f}`;
+    const describedBy = [hint ? `${id}-hint` : '', fe.length ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
+    return (
+      <div className={`field${fe.length ? ' invalid' : ''}`}>
+        <label htmlFor={id}>{label}</label>
+        {input({ id, value: draft[f], onChange: change(f), 'aria-invalid': fe.length > 0 || undefined, 'aria-describedby': describedBy, name: f })}
+        {hint ? (
+          <p className="hint" id={`${id}-hint`}>
+            {hint}
+          </p>
+        ) : null}
+        {fe.length ? (
+          <ul className="field-errors" id={`${id}-err`} data-pointer={fe[0]!.pointer}>
+            {fe.map((e, i) => (
+              <li key={i}>{e.detail}</li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+    );
+  };
+
+  const managedBy = entity.metadata.annotations?.['backstage.io/managed-by-location'];
+
+  return (
+    <section className="card edit-card" aria-labelledby={`${formId}-title`}>
+      <h2 id={`${formId}-title`}>Edit {entity.metadata.title || entity.metadata.name}</h2>
+      <p className="muted">
+        {managedBy ? (
+          <>
+            Defined in <span className="mono break">{managedBy}</span>. Saving writes the change back to that source (a commit for git locations).
+          </>
+        ) : (
+          'Saving stores the change in the catalog.'
+        )}
+      </p>
+      {formError ? (
+        <div className="error-state" role="alert">
+          <p className="error-title">{formError}</p>
+          {unplaced.length ? (
+            <ul>
+              {unplaced.map((e, i) => (
+                <li key={i}>
+                  <span className="mono">{e.pointer || '(entity)'}</span>: {e.detail}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {saved ? (
+        <div className="success-state" role="status">
+          Saved. <Link to={entityPath(refOf(entity))}>Back to the overview</Link>
+        </div>
+      ) : null}
+      <form onSubmit={submit} noValidate>
+        {field('title', 'Title', (p) => <input type="text" {...p} />, 'A human-friendly name; leave empty to show the entity name.')}
+        {field('description', 'Description', (p) => <textarea rows={4} {...p} />, 'What it does, in a sentence or two. Search matches these words.')}
+        <div className="field-row">
+          {field('owner', 'Owner', (p) => (
+            <>
+              <input type="text" list={`${formId}-owners`} {...p} />
+              <datalist id={`${formId}-owners`}>
+                {(owners.data?.items ?? []).map((o) => (
+                  <option key={`${o.kind}:${o.metadata.name}`} value={o.kind.toLowerCase() === 'group' ? o.metadata.name : `user:${o.metadata.name}`} />
+                ))}
+              </datalist>
+            </>
+          ), 'A group or user reference, e.g. platform-team or user:jane.')}
+          {field('lifecycle', 'Lifecycle', (p) => (
+            <>
+              <input type="text" list={`${formId}-lifecycles`} {...p} />
+              <datalist id={`${formId}-lifecycles`}>
+                <option value="experimental" />
+                <option value="production" />
+                <option value="deprecated" />
+              </datalist>
+            </>
+          ))}
+        </div>
+        <div className="field-row">
+          {field('type', 'Type', (p) => <input type="text" {...p} />)}
+          {field('system', 'System', (p) => <input type="text" {...p} />)}
+        </div>
+        {field('tags', 'Tags', (p) => <input type="text" {...p} />, 'Comma-separated, lower-case words, e.g. payments, java.')}
+        <div className="form-actions">
+          <button type="submit" className="btn primary" disabled={saving || !dirty}>
+            {saving ? 'Saving…' : 'Save changes'}
+          </button>
+          <button type="button" className="btn" disabled={saving || !dirty} onClick={() => { setDraft(initial); setErrors([]); setFormError(undefined); }}>
+            Discard
+          </button>
+          {!dirty && !saved ? <span className="muted small">No changes yet.</span> : null}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+interface FieldProps {
+  id: string;
+  name: string;
+  value: string;
+  onChange: (ev: { target: { value: string } }) => void;
+  'aria-invalid'?: boolean;
+  'aria-describedby'?: string;
+}

@@ -1,0 +1,40 @@
+import { useMemo, useState } from 'react';
+import { stringify } from 'yaml';
+import type { Entity } from '../lib/api';
+
+/** The entity as the catalog stores it, in YAML, with the derived parts (relations, status) optional. */
+export function YamlView({ entity }: { entity: Entity }) {
+  const [withDerived, setWithDerived] = useState(false);
+  const text = useMemo(() => {
+    const { relations, status, ...rest } = entity;
+    return stringify(withDerived ? { ...rest, relations, status } : rest, { lineWidth: 0 });
+  }, [entity, withDerived]);
+  const [copied, setCopied] = useState(false);
+  return (
+    <section className="card" aria-labelledby="yaml-title">
+      <div className="card-head">
+        <h2 id="yaml-title">Raw YAML</h2>
+        <div className="row">
+          <label className="inline-field">
+            <input type="checkbox" checked={withDerived} onChange={(e) => setWithDerived(e.target.checked)} /> Include relations and status
+          </label>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              void navigator.clipboard?.writeText(text).then(() => {
+                setCopied(true);
+                setTimeout(() => setCopied(false), 1500);
+              });
+            }}
+          >
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+        </div>
+      </div>
+      <pre className="code" tabIndex={0} aria-label="Entity YAML">
+        <code>{text}</code>
+      </pre>
+    </section>
+  );
+}

@@ -1,0 +1,313 @@
+/**
+ * The portal's only door to the server: typed wrappers over the HTTP API.
+ * Errors are RFC 9457 problem bodies, surfaced as `ApiError` with the problem attached.
+ */
+
+export interface EntityLink {
+  url: string;
+  title?: string;
+  icon?: string;
+  type?: string;
+}
+
+export interface Entity {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    title?: string;
+    description?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    tags?: string[];
+    links?: EntityLink[];
+    uid?: string;
+    etag?: string;
+    [key: string]: unknown;
+  };
+  spec?: Record<string, unknown>;
+  relations?: { type: string; targetRef: string }[];
+  status?: Record<string, unknown>;
+}
+
+export interface FieldError {
+  pointer: string;
+  detail: string;
+  rule?: string;
+  source?: string;
+  document?: number;
+  line?: number;
+}
+
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: FieldError[];
+}
+
+export class ApiError extends Error {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title);
+    this.name = 'ApiError';
+    this.problem = problem;
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+}
+
+/** The CSRF token of a signed-in portal session: the server sets it as a readable cookie. */
+function csrfToken(): string | undefined {
+  const m = /(?:^|;\s*)pave_csrf=([^;]+)/.exec(document.cookie);
+  return m ? decodeURIComponent(m[1]!) : undefined;
+}
+
+async function request<T>(path: string, init?: RequestInit & { json?: unknown }): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const method = (init?.method ?? 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'HEAD') {
+    // Double-submit CSRF protection for cookie sessions: echo the cookie in a header.
+    const csrf = csrfToken();
+    if (csrf) headers['x-pave-csrf'] = csrf;
+  }
+  let body: BodyInit | undefined;
+  if (init?.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.json);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers: { ...headers, ...(init?.headers as Record<string, string>) }, body: body ?? init?.body });
+  } catch (err) {
+    throw new ApiError({
+      title: 'The server could not be reached',
+      status: 0,
+      detail: 'Check that `pave serve` is running and that your network is up, then try again.',
+    });
+  }
+  const text = await res.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+  if (!res.ok) {
+    const p = (data ?? {}) as Partial<Problem>;
+    throw new ApiError({
+      type: p.type,
+      title: p.title ?? `${res.status} ${res.statusText}`,
+      status: p.status ?? res.status,
+      detail: p.detail ?? (typeof data === 'object' && data && 'message' in data ? String((data as { message: unknown }).message) : undefined),
+      errors: p.errors,
+    });
+  }
+  return data as T;
+}
+
+export type FilterSet = Record<string, string | string[] | undefined>;
+
+/**
+ * Encodes "AND across keys, OR within a key" as Backstage filter params:
+ * repeated `filter` params are OR'd, comma-separated pairs inside one are AND'd,
+ * so the cross product of the chosen values is sent.
+ */
+export function encodeFilters(filters: FilterSet): string[] {
+  let combos: string[][] = [[]];
+  for (const [key, raw] of Object.entries(filters)) {
+    const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((v) => v !== '');
+    if (values.length === 0) continue;
+    const next: string[][] = [];
+    for (const combo of combos) for (const v of values) next.push([...combo, `${key}=${v}`]);
+    combos = next;
+  }
+  return combos.filter((c) => c.length > 0).map((c) => c.join(','));
+}
+
+function qs(params: Record<string, string | number | undefined | string[]>): string {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === '') continue;
+    if (Array.isArray(v)) v.forEach((x) => sp.append(k, x));
+    else sp.append(k, String(v));
+  }
+  const s = sp.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface QueryResult {
+  items: Entity[];
+  totalItems: number;
+  pageInfo: { nextCursor?: string; prevCursor?: string };
+}
+
+export interface QueryOptions {
+  filters?: FilterSet;
+  fullTextFilterTerm?: string;
+  fullTextFilterFields?: string[];
+  orderField?: string;
+  limit?: number;
+  cursor?: string;
+  fields?: string[];
+}
+
+export function queryEntities(o: QueryOptions, signal?: AbortSignal): Promise<QueryResult> {
+  const params = o.cursor
+    ? { cursor: o.cursor, limit: o.limit, fields: o.fields?.join(',') }
+    : {
+        filter: o.filters ? encodeFilters(o.filters) : undefined,
+        fullTextFilterTerm: o.fullTextFilterTerm,
+        fullTextFilterFields: o.fullTextFilterTerm ? o.fullTextFilterFields?.join(',') : undefined,
+        orderField: o.orderField,
+        limit: o.limit,
+        fields: o.fields?.join(','),
+      };
+  return request<QueryResult>(`/api/catalog/entities/by-query${qs(params)}`, { signal });
+}
+
+export type Facets = Record<string, { value: string; count: number }[]>;
+
+export function getFacets(facets: string[], filters: FilterSet, signal?: AbortSignal): Promise<{ facets: Facets }> {
+  return request(`/api/catalog/entity-facets${qs({ facet: facets, filter: encodeFilters(filters) })}`, { signal });
+}
+
+export function getEntity(kind: string, namespace: string, name: string, signal?: AbortSignal): Promise<Entity> {
+  return request(`/api/catalog/entities/by-name/${enc(kind)}/${enc(namespace)}/${enc(name)}`, { signal });
+}
+
+export function getEntitiesByRefs(entityRefs: string[], fields?: string[], signal?: AbortSignal): Promise<{ items: (Entity | null)[] }> {
+  if (entityRefs.length === 0) return Promise.resolve({ items: [] });
+  return request('/api/catalog/entities/by-refs', { method: 'POST', json: { entityRefs, fields }, signal });
+}
+
+export function saveEntity(entity: Entity): Promise<Entity> {
+  const ns = entity.metadata.namespace ?? 'default';
+  const { relations: _r, status: _s, ...body } = entity;
+  return request(`/api/catalog/entities/by-name/${enc(entity.kind)}/${enc(ns)}/${enc(entity.metadata.name)}`, { method: 'PUT', json: body });
+}
+
+export interface LocationPreview {
+  location: { id?: string; type: string; target: string };
+  entities: Entity[];
+  exists?: boolean;
+  errors?: FieldError[];
+}
+
+export function registerLocation(type: 'url' | 'file', target: string, dryRun: boolean): Promise<LocationPreview> {
+  return request(`/api/catalog/locations${dryRun ? '?dryRun=true' : ''}`, { method: 'POST', json: { type, target } });
+}
+
+export interface LocationStatus {
+  id: string;
+  type: string;
+  target: string;
+  status?: {
+    state: 'pending' | 'refreshing' | 'done' | 'failed';
+    lastRefreshAt?: string;
+    entityCount?: number;
+    errorCount?: number;
+    errors?: FieldError[];
+  };
+}
+
+export function getLocation(id: string, signal?: AbortSignal): Promise<LocationStatus> {
+  return request(`/api/catalog/locations/${enc(id)}`, { signal });
+}
+
+export function listLocations(signal?: AbortSignal): Promise<{ data: { id: string; type: string; target: string } }[]> {
+  return request('/api/catalog/locations', { signal });
+}
+
+export interface IngestionProblem {
+  locationId?: string;
+  target?: string;
+  source?: string;
+  document?: number;
+  line?: number;
+  pointer?: string;
+  detail: string;
+  entityRef?: string;
+}
+
+export function getProblems(entityRef?: string, signal?: AbortSignal): Promise<{ items: IngestionProblem[] }> {
+  return request(`/api/catalog/problems${qs({ entityRef })}`, { signal });
+}
+
+export interface SearchResult {
+  entityRef: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  description?: string;
+  score: number;
+  snippet?: string;
+}
+
+export function search(q: string, limit = 20, signal?: AbortSignal): Promise<{ query: string; results: SearchResult[] }> {
+  return request(`/api/search${qs({ q, limit })}`, { signal });
+}
+
+export interface DocsNavItem {
+  title: string;
+  path?: string;
+  children?: DocsNavItem[];
+}
+
+export function getDocsSite(kind: string, namespace: string, name: string, signal?: AbortSignal): Promise<{ siteName: string; nav: DocsNavItem[] }> {
+  return request(`/api/docs/by-name/${enc(kind)}/${enc(namespace)}/${enc(name)}`, { signal });
+}
+
+export function getDocsPage(kind: string, namespace: string, name: string, path: string, signal?: AbortSignal): Promise<{ path: string; markdown: string }> {
+  return request(`/api/docs/by-name/${enc(kind)}/${enc(namespace)}/${enc(name)}/page${qs({ path })}`, { signal });
+}
+
+export interface AuthMethods {
+  enabled: boolean;
+  oidc: boolean;
+  guest: boolean;
+}
+
+export function getAuthMethods(signal?: AbortSignal): Promise<AuthMethods> {
+  return request('/api/auth/methods', { signal });
+}
+
+export interface Identity {
+  principal: string;
+  userRef?: string;
+  displayName?: string;
+  email?: string;
+  groups: string[];
+  roles: string[];
+  via: string;
+}
+
+/** Who the browser is signed in as; undefined when not signed in. */
+export async function getMe(signal?: AbortSignal): Promise<Identity | undefined> {
+  try {
+    return await request<Identity>('/api/auth/me', { signal });
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 404)) return undefined;
+    throw e;
+  }
+}
+
+export function logout(): Promise<void> {
+  return request('/api/auth/logout', { method: 'POST' });
+}
+
+/** Where the browser goes to sign in, coming back to the current page. */
+export function signInUrl(method?: 'oidc' | 'guest'): string {
+  const returnTo = window.location.pathname + window.location.search;
+  return `/api/auth/login?returnTo=${encodeURIComponent(returnTo)}${method ? `&method=${method}` : ''}`;
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}
