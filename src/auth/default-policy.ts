@@ -22,6 +22,13 @@ export function defaultRules(config: Pick<AuthConfig, 'adminGroup' | 'platformGr
       subjects: ['role:signed-in'],
     },
     {
+      id: 'default.golden-paths',
+      description: 'Everyone who is signed in runs golden paths: creates, previews and cancels template tasks, and previews platform requests',
+      effect: 'allow',
+      actions: ['templates.task.create', 'templates.task.dry-run', 'templates.task.cancel', 'platform.request.render'],
+      subjects: ['role:signed-in'],
+    },
+    {
       id: 'default.guests-no-tokens',
       description: 'A guest acts as a demo user for the length of a visit and cannot mint tokens that outlive it',
       effect: 'deny',

@@ -10,7 +10,8 @@ export interface GlobalOptions {
 /** Opens the configured store for one command and always closes it. */
 export async function withApp<T>(globals: GlobalOptions, work: (app: PaveApp) => Promise<T>): Promise<T> {
   const config = loadConfig({ file: globals.config });
-  const app = await createApp(config, { logger: createLogger('silent') });
+  // One-shot commands do not run the golden-path task worker; `pave serve` does.
+  const app = await createApp(config, { logger: createLogger('silent'), taskWorker: false });
   try {
     return await work(app);
   } finally {

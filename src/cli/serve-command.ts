@@ -8,8 +8,8 @@ import { conflict } from '../core/problem.js';
 import type { GlobalOptions } from './context.js';
 import { loadPlatformDemo } from '../platform/demo-loader.js';
 
-export const DEMO_LOCATION = () => join(packageRoot(), 'demo', 'catalog', 'all.yaml');
-export const DEMO_TEMPLATES_LOCATION = () => join(packageRoot(), 'demo', 'templates', 'all.yaml');
+/** The demo organisation and its golden paths, as one catalog location. */
+export const DEMO_LOCATION = () => join(packageRoot(), 'demo', 'all.yaml');
 
 /** `pave serve`: the HTTP API and portal, with periodic refresh; `--demo` loads the demo organisation. */
 export function serveCommand(globals: () => GlobalOptions): Command {
@@ -50,15 +50,6 @@ export async function loadDemo(app: PaveApp): Promise<void> {
   try {
     const { entities, errors } = await app.catalog.locations.register({ type: 'file', target });
     app.logger.info({ entities: entities.length, problems: errors.length }, 'demo organisation loaded');
-  } catch (error) {
-    const existingId = (error as { problem?: { existingId?: string } }).problem?.existingId;
-    if (!existingId || (error as { status?: number }).status !== conflict('').status) throw error;
-    await app.catalog.locations.refresh(existingId);
-  }
-  // The demo golden paths: Template entities (with their skeletons beside them) are catalog entities too.
-  try {
-    const { entities, errors } = await app.catalog.locations.register({ type: 'file', target: DEMO_TEMPLATES_LOCATION() });
-    app.logger.info({ templates: entities.length, problems: errors.length }, 'demo golden paths loaded');
   } catch (error) {
     const existingId = (error as { problem?: { existingId?: string } }).problem?.existingId;
     if (!existingId || (error as { status?: number }).status !== conflict('').status) throw error;

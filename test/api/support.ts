@@ -21,7 +21,7 @@ export interface RawEntity {
   spec?: Record<string, unknown>;
 }
 
-export const DEMO_ROOT = fileURLToPath(new URL('../../demo/catalog/all.yaml', import.meta.url));
+export const DEMO_ROOT = fileURLToPath(new URL('../../demo/all.yaml', import.meta.url));
 
 /**
  * Starts Pave for API tests. The portal is not served unless asked for (these tests are about /api),

@@ -90,11 +90,11 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
     '/capabilities/:name',
     {
       config: { permission: { action: 'platform.capability.delete' } },
-      schema: { tags: ['platform'], summary: 'Remove a capability (refused while requests use it)', params: Type.Object({ name: Type.String() }), response: errorResponses(404, 409) },
+      schema: { tags: ['platform'], summary: 'Remove a capability (refused while requests use it)', params: Type.Object({ name: Type.String() }), response: { 204: Type.Null({ description: 'Removed' }), ...errorResponses(404, 409) } },
     },
     async (request, reply) => {
       await platform.deleteCapability(request.params.name);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -130,11 +130,11 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
     '/destinations/:name',
     {
       config: { permission: { action: 'platform.destination.delete' } },
-      schema: { tags: ['platform'], summary: 'Remove a destination (refused while it holds requests)', params: Type.Object({ name: Type.String() }), response: errorResponses(404, 409) },
+      schema: { tags: ['platform'], summary: 'Remove a destination (refused while it holds requests)', params: Type.Object({ name: Type.String() }), response: { 204: Type.Null({ description: 'Removed' }), ...errorResponses(404, 409) } },
     },
     async (request, reply) => {
       await platform.deleteDestination(request.params.name);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -197,11 +197,11 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
     '/requests/:namespace/:name/reconcile',
     {
       config: ownedRequest('platform.request.reconcile'),
-      schema: { tags: ['platform'], summary: 'Reconcile a request now (e.g. after fixing what made it fail)', params: NamespacedParams, response: errorResponses(404) },
+      schema: { tags: ['platform'], summary: 'Reconcile a request now (e.g. after fixing what made it fail)', params: NamespacedParams, response: { 202: Type.Null({ description: 'Queued' }), ...errorResponses(404) } },
     },
     async (request, reply) => {
       await platform.reconcileNow(request.params.namespace, request.params.name);
-      return reply.status(202).send();
+      return reply.status(202).send(null);
     },
   );
 
