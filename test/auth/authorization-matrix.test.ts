@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DeclaredRoute } from '../../src/api/authorize.js';
+import { ensureBareRepository } from '../../src/gitops/local-repository.js';
+import { readDocuments } from '../../src/platform/document-files.js';
 import { ORG, bearer, startAuthPave, tokenFor } from './support.js';
 
 /**
@@ -26,6 +28,30 @@ write('kept/mkdocs.yml', 'site_name: Matrix\nnav:\n  - Home: index.md\n');
 write('kept/docs/index.md', '# Matrix docs\n');
 write('doomed/catalog-info.yaml', componentYaml('matrix-doomed-location'));
 write('added/catalog-info.yaml', componentYaml('matrix-added'));
+write(
+  'template/template.yaml',
+  [
+    'apiVersion: scaffolder.backstage.io/v1beta3',
+    'kind: Template',
+    'metadata:',
+    '  name: matrix-template',
+    '  title: Matrix template',
+    'spec:',
+    '  owner: group:default/platform-team',
+    '  type: service',
+    '  parameters:',
+    '    - title: Matrix',
+    '      properties:',
+    '        greeting: { title: Greeting, type: string }',
+    '  steps:',
+    '    - id: log',
+    '      name: Log',
+    '      action: debug:log',
+    '      input:',
+    '        message: hello ${{ parameters.greeting }}',
+    '',
+  ].join('\n'),
+);
 
 const PERMITTED = 'user:default/matrix-permitted';
 const DENIED = 'user:default/matrix-denied';
@@ -52,6 +78,40 @@ const doomedToken = (await app.auth.tokens.create(operator, { name: 'doomed', us
 const uidOf = async (ref: string) => (await app.catalog.entities.byRef(ref))!.metadata.uid!;
 const paymentsUid = await uidOf('component:default/payments');
 const doomedUid = await uidOf('component:default/matrix-doomed');
+
+// ── platform fixtures: a destination on a local bare repository, the demo team-namespace capability, one
+// reconciled request (so it has a run), and a capability, destination and request for the deletes.
+const matrixRepo = await ensureBareRepository(join(fixtures, 'repos', 'matrix.git'), 'main');
+const destination = (name: string, env: string) => ({
+  apiVersion: 'pave.dev/v1alpha1',
+  kind: 'Destination',
+  metadata: { name, labels: { env } },
+  spec: { git: { url: matrixRepo, branch: 'main', path: `clusters/${name}` }, cleanupPolicy: 'delete' },
+});
+const capability = (name: string, kind: string) => ({
+  apiVersion: 'pave.dev/v1alpha1',
+  kind: 'Capability',
+  metadata: { name },
+  spec: {
+    version: '1.0.0',
+    api: { group: 'matrix.pave.dev', version: 'v1alpha1', kind, schema: { type: 'object', properties: { size: { type: 'integer', default: 1 } } } },
+    workflows: { configure: [{ name: 'manifests', type: 'template', files: [{ path: 'thing.yaml', content: 'size: ${{ spec.size }}\n' }] }] },
+    placement: { selector: { env: 'matrix' }, mode: 'one' },
+  },
+});
+const teamNamespace = (name: string) => ({ apiVersion: 'teams.pave.dev/v1alpha1', kind: 'TeamNamespace', metadata: { name, namespace: 'platform-team' }, spec: { environment: 'dev' } });
+await app.platform.applyDestination(destination('dev', 'dev'));
+await app.platform.applyDestination(destination('matrix-doomed', 'unused'));
+for (const document of await readDocuments(join(import.meta.dirname, '../../demo/platform/capabilities/team-namespace.yaml'))) await app.platform.publishCapability(document);
+await app.platform.publishCapability(capability('matrix-doomed', 'MatrixDoomed'));
+await app.platform.applyRequest(teamNamespace('matrix-kept'));
+await app.platform.applyRequest(teamNamespace('matrix-doomed'));
+await app.platform.reconciler.drain();
+const keptRun = (await app.platform.listRuns('platform-team', 'matrix-kept'))[0]!.id;
+
+// ── scaffolder fixtures: a one-step template (debug:log) in the catalog and a task made from it.
+await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'template/template.yaml') });
+const matrixTask = (await app.scaffolder.createTask({ templateRef: 'template:default/matrix-template', values: { greeting: 'matrix' } })).id;
 
 afterAll(async () => {
   await pave.close();
@@ -115,6 +175,36 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/permissions/explain': { path: '/api/permissions/explain?action=catalog.entity.read&resourceRef=component:default/payments' },
   'GET /api/audit': { path: '/api/audit' },
   'GET /api/audit/export': { path: '/api/audit/export' },
+  'GET /api/platform/capabilities': { path: '/api/platform/capabilities' },
+  'POST /api/platform/capabilities': { path: '/api/platform/capabilities', body: capability('matrix-published', 'MatrixPublished'), status: 201 },
+  'GET /api/platform/capabilities/:name': { path: '/api/platform/capabilities/team-namespace' },
+  'GET /api/platform/capabilities/:name/versions/:version': { path: '/api/platform/capabilities/team-namespace/versions/1.0.0' },
+  'DELETE /api/platform/capabilities/:name': { path: '/api/platform/capabilities/matrix-doomed', status: 204 },
+  'GET /api/platform/destinations': { path: '/api/platform/destinations' },
+  'POST /api/platform/destinations': { path: '/api/platform/destinations', body: destination('matrix-added', 'unused'), status: 201 },
+  'GET /api/platform/destinations/:name': { path: '/api/platform/destinations/dev' },
+  'DELETE /api/platform/destinations/:name': { path: '/api/platform/destinations/matrix-doomed', status: 204 },
+  'GET /api/platform/requests': { path: '/api/platform/requests' },
+  'POST /api/platform/requests': { path: '/api/platform/requests', body: teamNamespace('matrix-created'), status: 201 },
+  'GET /api/platform/requests/:namespace/:name': { path: '/api/platform/requests/platform-team/matrix-kept' },
+  'DELETE /api/platform/requests/:namespace/:name': { path: '/api/platform/requests/platform-team/matrix-doomed', status: 202 },
+  'POST /api/platform/requests/:namespace/:name/reconcile': { path: '/api/platform/requests/platform-team/matrix-kept/reconcile', body: {}, status: 202 },
+  'GET /api/platform/requests/:namespace/:name/runs': { path: '/api/platform/requests/platform-team/matrix-kept/runs' },
+  'GET /api/platform/runs/:id': { path: `/api/platform/runs/${keptRun}` },
+  'GET /api/platform/runs/:id/logs': { path: `/api/platform/runs/${keptRun}/logs` },
+  'POST /api/platform/render': { path: '/api/platform/render', body: { request: teamNamespace('matrix-rendered') }, status: 200 },
+  'GET /api/platform/events': { path: '/api/platform/events', stream: true },
+  'GET /api/scaffolder/v2/templates': { path: '/api/scaffolder/v2/templates' },
+  'GET /api/scaffolder/v2/templates/:namespace/:kind/:name': { path: '/api/scaffolder/v2/templates/default/template/matrix-template' },
+  'GET /api/scaffolder/v2/templates/:namespace/:kind/:name/parameter-schema': { path: '/api/scaffolder/v2/templates/default/template/matrix-template/parameter-schema' },
+  'GET /api/scaffolder/v2/actions': { path: '/api/scaffolder/v2/actions' },
+  'POST /api/scaffolder/v2/tasks': { path: '/api/scaffolder/v2/tasks', body: { templateRef: 'template:default/matrix-template', values: { greeting: 'created' } }, status: 201 },
+  'GET /api/scaffolder/v2/tasks': { path: '/api/scaffolder/v2/tasks' },
+  'GET /api/scaffolder/v2/tasks/:taskId': { path: `/api/scaffolder/v2/tasks/${matrixTask}` },
+  'GET /api/scaffolder/v2/tasks/:taskId/events': { path: `/api/scaffolder/v2/tasks/${matrixTask}/events` },
+  'GET /api/scaffolder/v2/tasks/:taskId/eventstream': { path: `/api/scaffolder/v2/tasks/${matrixTask}/eventstream`, stream: true },
+  'POST /api/scaffolder/v2/tasks/:taskId/cancel': { path: `/api/scaffolder/v2/tasks/${matrixTask}/cancel`, body: {}, status: 200 },
+  'POST /api/scaffolder/v2/dry-run': { path: '/api/scaffolder/v2/dry-run', body: { templateRef: 'template:default/matrix-template', values: { greeting: 'dry' } }, status: 200 },
 };
 
 const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');
