@@ -1,0 +1,513 @@
+/**
+ * Catalog benchmark: for each catalog size, generates a synthetic Backstage catalog, starts a real Pave
+ * on a fresh SQLite file (in a child process, see catalog-server.ts), registers the catalog through
+ * `POST /api/catalog/locations` and measures ingest-to-queryable time, checks the entity count, then
+ * measures read latency over real HTTP (sequential requests after a warm-up) and the server's memory.
+ * It prints figures; it asserts nothing.
+ *
+ * @example npm run bench -- catalog --sizes 1000,10000 --json
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateCatalog, DEFAULT_SEED, type GeneratedCatalog } from './generate-catalog.js';
+import { Random } from './random.js';
+import { formatBytes, formatCount, formatMs, percentile, table } from './report.js';
+import type { ClientMessage, ServerMemory, ServerMessage } from './catalog-server.js';
+
+export const usage = `npm run bench -- catalog [options]
+
+  --sizes <list>        catalog sizes, comma-separated (default 1000,10000,100000)
+  --requests <n>        measured requests per operation (default 300)
+  --warmup <n>          warm-up requests per operation (default 20, at most 5 s)
+  --max-seconds <s>     stop measuring an operation after this long (default 30)
+  --seed <n>            generator and request-mix seed (default ${DEFAULT_SEED})
+  --cpu-prof <dir>      write a V8 CPU profile of each Pave server process into <dir>
+  --keep                keep the generated catalog and database (paths are printed)
+  --json                print JSON instead of tables (use \`npm run -s bench\` so npm's banner stays out of stdout)`;
+
+interface Options {
+  sizes: number[];
+  requests: number;
+  warmup: number;
+  maxSeconds: number;
+  seed: number;
+  cpuProfDir?: string;
+  keep: boolean;
+  json: boolean;
+}
+
+export interface OperationResult {
+  operation: string;
+  /** Measured requests (warm-up excluded). */
+  requests: number;
+  /** Requests that did not answer 2xx. */
+  failures: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  maxMs: number;
+  meanResponseBytes: number;
+  note?: string;
+}
+
+export interface IngestResult {
+  /** From sending the request until its whole response is read: the entities are queryable from then on. */
+  totalMs: number;
+  /** Until the response headers arrived (the server had finished the work and serialized the body). */
+  headersMs: number;
+  status: number;
+  responseBytes: number;
+  entitiesPerSecond: number;
+  /** GET /api/health, polled every 200 ms while the ingest ran: how responsive the server stayed. */
+  healthDuringIngest: { requests: number; failures: number; p50Ms: number; maxMs: number };
+}
+
+export interface SizeResult {
+  size: number;
+  catalog?: { files: number; bytes: number; expectedEntities: number; counts: Record<string, number>; generateMs: number; dir?: string };
+  ingest?: IngestResult;
+  verify?: { totalItems: number; expected: number; matches: boolean; locationState?: string; locationEntityCount?: number; locationErrorCount?: number; productionComponents?: { found: number; expected: number } };
+  operations: OperationResult[];
+  memory?: ServerMemory;
+  databaseBytes?: number;
+  dataDir?: string;
+  error?: string;
+}
+
+export interface CatalogBenchReport {
+  benchmark: 'catalog';
+  startedAt: string;
+  environment: { node: string; platform: string; cpus: number; cpuModel: string; totalMemory: number; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
+  options: Omit<Options, 'json' | 'keep'>;
+  results: SizeResult[];
+  totalMs: number;
+}
+
+/** Runs the catalog benchmark with command-line style arguments; returns the process exit code. */
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage);
+    return 0;
+  }
+  let options: Options;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    return 1;
+  }
+  const started = performance.now();
+  const report: CatalogBenchReport = {
+    benchmark: 'catalog',
+    startedAt: new Date().toISOString(),
+    environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemory: totalmem(), loadAverageAtStart: loadavg() },
+    options: { sizes: options.sizes, requests: options.requests, warmup: options.warmup, maxSeconds: options.maxSeconds, seed: options.seed, cpuProfDir: options.cpuProfDir },
+    results: [],
+    totalMs: 0,
+  };
+  for (const size of options.sizes) report.results.push(await benchSize(size, options));
+  report.totalMs = performance.now() - started;
+  report.environment.loadAverageAtEnd = loadavg();
+  console.log(options.json ? JSON.stringify(report, null, 2) : renderReport(report));
+  return 0;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      sizes: { type: 'string' },
+      requests: { type: 'string' },
+      warmup: { type: 'string' },
+      'max-seconds': { type: 'string' },
+      seed: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      keep: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (positionals.length) throw new Error(`Unexpected argument(s): ${positionals.join(' ')}`);
+  const whole = (name: string, raw: string | undefined, fallback: number, min: number) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw.replace(/_/g, ''));
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min} (got "${raw}")`);
+    return n;
+  };
+  const sizes = (values.sizes ?? '1000,10000,100000').split(',').map(s => s.trim()).filter(Boolean).map(s => {
+    const n = Number(s.replace(/_/g, '').replace(/k$/i, '000'));
+    if (!Number.isInteger(n) || n < 50) throw new Error(`--sizes: "${s}" is not a whole number of at least 50`);
+    return n;
+  });
+  if (!sizes.length) throw new Error('--sizes needs at least one size');
+  return {
+    sizes,
+    requests: whole('requests', values.requests, 300, 1),
+    warmup: whole('warmup', values.warmup, 20, 0),
+    maxSeconds: whole('max-seconds', values['max-seconds'], 30, 1),
+    seed: whole('seed', values.seed, DEFAULT_SEED, 0),
+    cpuProfDir: values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined,
+    keep: values.keep ?? false,
+    json: values.json ?? false,
+  };
+}
+
+function progress(message: string): void {
+  process.stderr.write(`[catalog-bench] ${message}\n`);
+}
+
+async function benchSize(size: number, options: Options): Promise<SizeResult> {
+  const result: SizeResult = { size, operations: [] };
+  const root = await mkdtemp(join(tmpdir(), `pave-bench-catalog-${size}-`));
+  const dataDir = join(root, 'data');
+  let server: PaveProcess | undefined;
+  try {
+    progress(`${formatCount(size)} entities: generating the catalog…`);
+    const t = performance.now();
+    const catalog = await generateCatalog({ size, dir: join(root, 'catalog'), seed: options.seed });
+    result.catalog = {
+      files: catalog.files.length + 1,
+      bytes: catalog.bytes,
+      expectedEntities: catalog.totalEntities,
+      counts: catalog.counts,
+      generateMs: performance.now() - t,
+      ...(options.keep ? { dir: catalog.dir } : {}),
+    };
+    progress(`  ${catalog.files.length} files, ${formatBytes(catalog.bytes)} in ${(result.catalog.generateMs / 1000).toFixed(1)} s; starting Pave…`);
+
+    await mkdir(dataDir, { recursive: true });
+    server = await startPaveProcess(dataDir, options.cpuProfDir);
+
+    server.phase('ingest');
+    progress(`  registering ${catalog.locationFile}…${options.cpuProfDir ? ` (CPU profile of Pave process ${server.pid} goes to ${options.cpuProfDir})` : ''}`);
+    const probe = startHealthProbe(`${server.url}/api/health`);
+    const ingest = await timedPost(`${server.url}/api/catalog/locations`, { type: 'file', target: catalog.locationFile });
+    const health = await probe.stop();
+    result.ingest = {
+      totalMs: ingest.totalMs,
+      headersMs: ingest.headersMs,
+      status: ingest.status,
+      responseBytes: ingest.bytes,
+      entitiesPerSecond: catalog.totalEntities / (ingest.totalMs / 1000),
+      healthDuringIngest: health,
+    };
+    progress(`  ingest answered ${ingest.status} after ${(ingest.totalMs / 1000).toFixed(2)} s (${formatBytes(ingest.bytes)} response)`);
+    if (ingest.status !== 201) throw new Error(`POST /api/catalog/locations answered ${ingest.status}: ${ingest.text.slice(0, 500)}`);
+
+    server.phase('verify');
+    result.verify = await verify(server.url, catalog);
+    if (!result.verify.matches) progress(`  WARNING: the catalog holds ${result.verify.totalItems} entities, expected ${result.verify.expected}`);
+
+    server.phase('queries');
+    result.operations = await measureReads(server.url, catalog, options, ingest.totalMs);
+
+    result.memory = await server.stats();
+    result.databaseBytes = await databaseSize(dataDir);
+    if (options.keep) result.dataDir = dataDir;
+  } catch (error) {
+    result.error = (error as Error).message;
+    progress(`  FAILED: ${result.error}`);
+    if (server && !result.memory) result.memory = await server.stats().catch(() => undefined);
+  } finally {
+    await server?.stop();
+    if (!options.keep) await rm(root, { recursive: true, force: true });
+  }
+  return result;
+}
+
+async function verify(url: string, catalog: GeneratedCatalog): Promise<NonNullable<SizeResult['verify']>> {
+  const total = (await getJson(`${url}/api/catalog/entities/by-query?limit=0`)) as { totalItems: number };
+  const production = (await getJson(`${url}/api/catalog/entities/by-query?filter=kind=component,spec.lifecycle=production&limit=0`)) as { totalItems: number };
+  const locations = (await getJson(`${url}/api/catalog/locations`)) as Array<{ data: { id: string } }>;
+  const first = locations[0]?.data.id;
+  const status = first ? ((await getJson(`${url}/api/catalog/locations/${first}`)) as { status: { state: string; entityCount: number; errorCount: number } }).status : undefined;
+  return {
+    totalItems: total.totalItems,
+    expected: catalog.totalEntities,
+    matches: total.totalItems === catalog.totalEntities,
+    locationState: status?.state,
+    locationEntityCount: status?.entityCount,
+    locationErrorCount: status?.errorCount,
+    productionComponents: { found: production.totalItems, expected: catalog.productionComponents },
+  };
+}
+
+/** Warm-up stops after this long even if fewer than --warmup requests were made. */
+const WARMUP_MAX_MS = 5_000;
+
+interface ReadOperation {
+  name: string;
+  path: () => string;
+}
+
+async function measureReads(url: string, catalog: GeneratedCatalog, options: Options, ingestMs: number): Promise<OperationResult[]> {
+  const rng = new Random(options.seed ^ 0x5eed);
+  const query = '/api/catalog/entities/by-query?filter=kind=component,spec.lifecycle=production&limit=50';
+  const firstPage = (await getJson(url + query)) as { pageInfo: { nextCursor?: string } };
+  const cursor = firstPage.pageInfo.nextCursor;
+  const operations: ReadOperation[] = [
+    { name: 'GET by-name (random component)', path: () => `/api/catalog/entities/by-name/component/default/${rng.pick(catalog.componentNames)}` },
+    { name: 'GET by-query production components, page 1', path: () => query },
+    ...(cursor ? [{ name: 'GET by-query … page 2 (nextCursor)', path: () => `/api/catalog/entities/by-query?cursor=${encodeURIComponent(cursor)}&limit=50` }] : []),
+    { name: 'GET entity-facets kind, spec.type, spec.owner', path: () => '/api/catalog/entity-facets?facet=kind&facet=spec.type&facet=spec.owner' },
+    { name: 'GET search ?q=<random description word>', path: () => `/api/search?q=${encodeURIComponent(rng.pick(catalog.searchWords))}` },
+  ];
+  const results: OperationResult[] = [
+    {
+      operation: 'POST locations (ingest until queryable)',
+      requests: 1,
+      failures: 0,
+      p50Ms: ingestMs,
+      p99Ms: ingestMs,
+      meanMs: ingestMs,
+      maxMs: ingestMs,
+      meanResponseBytes: Number.NaN,
+      note: `${formatCount(catalog.totalEntities)} entities`,
+    },
+  ];
+  for (const operation of operations) {
+    progress(`  measuring ${operation.name}…`);
+    results.push(await measure(url, operation, options));
+  }
+  if (!cursor) results.push({ ...emptyResult('GET by-query … page 2 (nextCursor)'), note: 'page 1 had no nextCursor' });
+  return results;
+}
+
+function emptyResult(operation: string): OperationResult {
+  return { operation, requests: 0, failures: 0, p50Ms: Number.NaN, p99Ms: Number.NaN, meanMs: Number.NaN, maxMs: Number.NaN, meanResponseBytes: Number.NaN };
+}
+
+async function measure(url: string, operation: ReadOperation, options: Options): Promise<OperationResult> {
+  const warmupUntil = performance.now() + WARMUP_MAX_MS;
+  for (let i = 0; i < options.warmup && performance.now() < warmupUntil; i++) await timedGet(url + operation.path());
+  const durations: number[] = [];
+  let failures = 0;
+  let bytes = 0;
+  const deadline = performance.now() + options.maxSeconds * 1000;
+  while (durations.length < options.requests && performance.now() < deadline) {
+    const response = await timedGet(url + operation.path());
+    durations.push(response.ms);
+    bytes += response.bytes;
+    if (response.status < 200 || response.status >= 300) failures++;
+  }
+  const sorted = [...durations].sort((a, b) => a - b);
+  return {
+    operation: operation.name,
+    requests: durations.length,
+    failures,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    meanMs: durations.reduce((a, b) => a + b, 0) / Math.max(durations.length, 1),
+    maxMs: sorted[sorted.length - 1] ?? Number.NaN,
+    meanResponseBytes: bytes / Math.max(durations.length, 1),
+    ...(durations.length < options.requests ? { note: `stopped after ${options.maxSeconds} s` } : {}),
+  };
+}
+
+/** Polls a URL sequentially (200 ms apart) until stopped; reports how long the answers took. */
+function startHealthProbe(url: string): { stop(): Promise<IngestResult['healthDuringIngest']> } {
+  const durations: number[] = [];
+  let failures = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const start = performance.now();
+      try {
+        const response = await timedGet(url);
+        if (response.status !== 200) failures++;
+      } catch {
+        failures++;
+      }
+      durations.push(performance.now() - start);
+      if (running) await new Promise(done => setTimeout(done, 200));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      const sorted = [...durations].sort((a, b) => a - b);
+      return { requests: durations.length, failures, p50Ms: percentile(sorted, 0.5), maxMs: sorted[sorted.length - 1] ?? Number.NaN };
+    },
+  };
+}
+
+async function timedGet(url: string): Promise<{ ms: number; status: number; bytes: number }> {
+  const start = performance.now();
+  const response = await fetch(url);
+  const body = await response.arrayBuffer();
+  return { ms: performance.now() - start, status: response.status, bytes: body.byteLength };
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const response = await fetch(url);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as unknown;
+}
+
+/**
+ * POSTs JSON with node:http rather than fetch: fetch gives up waiting for headers after 300 s, and a
+ * slow ingest is a figure to report, not a failure. The body is counted, not kept (it can be large).
+ */
+function timedPost(url: string, body: unknown): Promise<{ status: number; headersMs: number; totalMs: number; bytes: number; text: string }> {
+  const payload = JSON.stringify(body);
+  return new Promise((done, fail) => {
+    const start = performance.now();
+    const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, res => {
+      const headersMs = performance.now() - start;
+      let bytes = 0;
+      let head = '';
+      res.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (head.length < 2000) head += chunk.toString('utf8', 0, Math.min(chunk.length, 2000));
+      });
+      res.on('end', () => done({ status: res.statusCode ?? 0, headersMs, totalMs: performance.now() - start, bytes, text: head }));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end(payload);
+  });
+}
+
+async function databaseSize(dataDir: string): Promise<number> {
+  let total = 0;
+  for (const file of ['pave.db', 'pave.db-wal', 'pave.db-shm']) total += (await stat(join(dataDir, file)).catch(() => undefined))?.size ?? 0;
+  return total;
+}
+
+interface PaveProcess {
+  url: string;
+  pid: number | undefined;
+  phase(name: string): void;
+  stats(): Promise<ServerMemory>;
+  stop(): Promise<void>;
+}
+
+/** Forks catalog-server.ts (with the same TypeScript loader this process runs under) and waits until it listens. */
+async function startPaveProcess(dataDir: string, cpuProfDir?: string): Promise<PaveProcess> {
+  const script = fileURLToPath(new URL('./catalog-server.ts', import.meta.url));
+  // Node names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; the module loader's thread writes one too.
+  const execArgv = [...process.execArgv, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])];
+  const child: ChildProcess = fork(script, [], { execArgv, env: { ...process.env, PAVE_BENCH_DATA_DIR: dataDir }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<number | null>(done => child.once('exit', code => done(code)));
+  const next = <T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> =>
+    new Promise((done, fail) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        fail(new Error(`the Pave process has exited (${child.exitCode ?? child.signalCode})`));
+        return;
+      }
+      const onMessage = (message: ServerMessage) => {
+        if (message.type === type) {
+          cleanup();
+          done(message as Extract<ServerMessage, { type: T }>);
+        } else if (message.type === 'failed') {
+          cleanup();
+          fail(new Error(`the Pave process failed: ${message.message}`));
+        }
+      };
+      const onExit = (code: number | null) => {
+        cleanup();
+        fail(new Error(`the Pave process exited (code ${code}) before answering`));
+      };
+      const cleanup = () => {
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const send = (message: ClientMessage) => {
+    if (child.connected) child.send(message);
+  };
+  const ready = await next('ready');
+  return {
+    url: ready.url,
+    pid: child.pid,
+    phase: name => send({ type: 'phase', name }),
+    async stats() {
+      const answer = next('stats');
+      send({ type: 'stats' });
+      return (await answer).memory;
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      send({ type: 'stop' });
+      // Writing a CPU profile of a long run takes a while.
+      const timer = setTimeout(() => child.kill('SIGKILL'), cpuProfDir ? 600_000 : 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The human-readable report: one row per size × operation, then one row per size for ingest and memory. */
+export function renderReport(report: CatalogBenchReport): string {
+  const env = report.environment;
+  const lines = [
+    `Catalog benchmark — Node ${env.node}, ${env.platform}, ${env.cpus} × ${env.cpuModel}, ${formatBytes(env.totalMemory)} RAM`,
+    `load average ${env.loadAverageAtStart.map(n => n.toFixed(2)).join(' ')} at start, ${env.loadAverageAtEnd?.map(n => n.toFixed(2)).join(' ') ?? '-'} at end (other work on the machine inflates wall times; CPU times less so)`,
+    `${report.options.requests} sequential requests per operation after ${report.options.warmup} warm-up (at most ${report.options.maxSeconds} s each); latency in ms, client-measured over HTTP`,
+    '',
+  ];
+  const rows: string[][] = [];
+  for (const r of report.results) {
+    for (const op of r.operations) {
+      rows.push([
+        formatCount(r.size),
+        op.operation,
+        String(op.requests),
+        formatMs(op.p50Ms),
+        formatMs(op.p99Ms),
+        formatMs(op.maxMs),
+        Number.isFinite(op.meanResponseBytes) ? formatBytes(op.meanResponseBytes) : op.operation.startsWith('POST') && r.ingest ? formatBytes(r.ingest.responseBytes) : '-',
+        [op.failures ? `${op.failures} failed` : '', op.note ?? ''].filter(Boolean).join('; '),
+      ]);
+    }
+    if (r.error) rows.push([formatCount(r.size), `FAILED: ${r.error.split('\n')[0]}`, '', '', '', '', '', '']);
+  }
+  lines.push(table(['size', 'operation', 'n', 'p50', 'p99', 'max', 'body', 'notes'], rows, { align: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'left'] }));
+  lines.push('');
+
+  const summary = report.results.map(r => {
+    const m = r.memory;
+    return [
+      formatCount(r.size),
+      r.catalog ? `${r.catalog.files} / ${formatBytes(r.catalog.bytes)}` : '-',
+      r.ingest ? `${(r.ingest.totalMs / 1000).toFixed(2)} s` : '-',
+      m?.phaseCpuMs.ingest !== undefined ? `${(m.phaseCpuMs.ingest / 1000).toFixed(2)} s` : '-',
+      r.ingest ? formatCount(Math.round(r.ingest.entitiesPerSecond)) : '-',
+      r.verify ? `${formatCount(r.verify.totalItems)}/${formatCount(r.verify.expected)} ${r.verify.matches ? 'ok' : 'MISMATCH'}` : '-',
+      r.verify?.locationErrorCount !== undefined ? String(r.verify.locationErrorCount) : '-',
+      m ? formatBytes(m.phases.ingest ?? Number.NaN) : '-',
+      m ? formatBytes(m.phases.queries ?? Number.NaN) : '-',
+      m ? formatBytes(m.peakRss) : '-',
+      m ? formatBytes(m.maxRss) : '-',
+      m ? formatMs(m.phaseGapsMs.ingest ?? Number.NaN) : '-',
+      r.ingest ? `${formatMs(r.ingest.healthDuringIngest.maxMs)}${r.ingest.healthDuringIngest.failures ? ` (${r.ingest.healthDuringIngest.failures} failed)` : ''}` : '-',
+      r.databaseBytes !== undefined ? formatBytes(r.databaseBytes) : '-',
+    ];
+  });
+  lines.push(
+    table(
+      ['size', 'files / bytes', 'ingest', 'ingest CPU', 'entities/s', 'count check', 'problems', 'RSS ingest', 'RSS queries', 'peak RSS', 'maxRSS', 'stall ms', 'health max', 'db size'],
+      summary,
+      { align: ['right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
+    ),
+  );
+  lines.push(
+    '',
+    'ingest: POST /api/catalog/locations from request start until the whole response is read (entities are queryable then); ingest CPU: the server process\'s user+system CPU time meanwhile.',
+    'RSS: Pave server process, sampled every 50 ms (peak per phase and overall); maxRSS from process.resourceUsage().',
+    'stall: longest gap between two 50 ms RSS samples during ingest, i.e. how long the event loop was blocked at worst;',
+    'health max: slowest GET /api/health answer while the ingest ran (polled every 200 ms; fetch gives up after 300 s).',
+    `total ${(report.totalMs / 1000).toFixed(1)} s`,
+  );
+  for (const r of report.results) if (r.catalog?.dir || r.dataDir) lines.push(`kept ${formatCount(r.size)}: catalog ${r.catalog?.dir ?? '-'}, data ${r.dataDir ?? '-'}`);
+  return lines.join('\n');
+}

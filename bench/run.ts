@@ -1,0 +1,42 @@
+/**
+ * Entry point of `npm run bench`: `npm run bench -- <name> [options]` runs one benchmark, no name runs
+ * them all (options then go to each). Benchmarks print figures; they assert nothing.
+ * @example npm run bench -- catalog --sizes 1000,10000
+ */
+interface Benchmark {
+  /** Runs with the arguments after the benchmark's name; resolves to the exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+const benchmarks: Record<string, { description: string; load: () => Promise<Benchmark> }> = {
+  catalog: { description: 'catalog ingest of 1k/10k/100k entities, read latency over HTTP, server memory', load: () => import('./catalog-bench.js') },
+};
+
+function list(): string {
+  const width = Math.max(...Object.keys(benchmarks).map(name => name.length));
+  return Object.entries(benchmarks).map(([name, b]) => `  ${name.padEnd(width)}  ${b.description}`).join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    console.log(`Usage: npm run bench -- [<benchmark>] [options]\n\nBenchmarks:\n${list()}\n\nWith no benchmark named, all run. \`npm run bench -- <benchmark> --help\` lists its options.`);
+    return 0;
+  }
+  if (first === undefined || first.startsWith('-')) {
+    let code = 0;
+    for (const [name, benchmark] of Object.entries(benchmarks)) {
+      process.stderr.write(`== ${name}\n`);
+      code = Math.max(code, await (await benchmark.load()).run(argv));
+    }
+    return code;
+  }
+  const benchmark = benchmarks[first];
+  if (!benchmark) {
+    console.error(`Unknown benchmark "${first}". Benchmarks:\n${list()}`);
+    return 1;
+  }
+  return (await benchmark.load()).run(rest);
+}
+
+process.exitCode = await main(process.argv.slice(2));
