@@ -162,8 +162,9 @@ export class EntityReader {
       const key = facet.toLocaleLowerCase('en-US');
       const rows = await sql<{ value: string; count: number | string }>`
         SELECT s.original_value AS value, count(DISTINCT s.entity_id) AS count
-        FROM entity_search s JOIN entities e ON e.id = s.entity_id
-        WHERE s.key = ${key} AND s.original_value IS NOT NULL AND ${filterSql(filter)}
+        FROM entity_search s
+        WHERE s.key = ${key} AND s.original_value IS NOT NULL
+        ${filter.anyOf.length ? sql`AND s.entity_id IN (SELECT e.id FROM entities e WHERE ${filterSql(filter)})` : sql``}
         GROUP BY s.original_value
         ORDER BY count DESC, s.original_value ASC
       `.execute(this.store.db);

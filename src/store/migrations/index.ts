@@ -4,6 +4,14 @@ import { jobsMigration } from './0002-jobs.js';
 import { authMigration } from './0003-auth.js';
 import { platformMigration } from './0004-platform.js';
 import { templatesMigration } from './0005-templates.js';
+import { coveringSearchIndexesMigration } from './0006-covering-search-indexes.js';
 
 /** Every migration, in the order they run. Add new ones at the end; never edit a released one. */
-export const migrations: readonly Migration[] = [catalogMigration, jobsMigration, authMigration, platformMigration, templatesMigration];
+export const migrations: readonly Migration[] = [
+  catalogMigration,
+  jobsMigration,
+  authMigration,
+  platformMigration,
+  templatesMigration,
+  coveringSearchIndexesMigration,
+];
