@@ -53,6 +53,7 @@ export async function createApp(config: PaveConfig, options: { logger?: Logger; 
     catalog,
     dataDir: resolve(cwd, config.dataDir),
     logger,
+    platform,
     ...(typeof options.taskWorker === 'object' ? { worker: options.taskWorker } : {}),
   });
   if (options.taskWorker !== false) await scaffolder.start();

@@ -12,6 +12,7 @@ import type { Entity } from '../core/entity.js';
 import { parseEntityRef, stringifyEntityRef } from '../core/entity-ref.js';
 import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import type { PlatformRequests } from './actions/pave-request.js';
 import type { Logger } from '../core/logger.js';
 import { invalidInput, isPaveError, notFound, type FieldError } from '../core/problem.js';
 import type { Store } from '../store/store.js';
@@ -51,6 +52,8 @@ export interface ScaffolderServiceOptions {
   worker?: TaskWorkerOptions;
   logger?: Logger;
   clock?: Clock;
+  /** The platform API, so golden paths can request infrastructure (`pave:request`). */
+  platform?: PlatformRequests;
 }
 
 /** A template in the gallery: what it is and whether Pave can run it (its problems). */
@@ -126,6 +129,7 @@ export class ScaffolderService {
         return options.catalog.entities.hydrate(rows);
       },
       git: { localRoot: this.gitRoot, localHost: this.localGitHost },
+      ...(options.platform ? { platform: options.platform } : {}),
     });
     this.worker = new TaskWorker(
       options.queue,

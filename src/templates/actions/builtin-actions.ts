@@ -19,6 +19,7 @@ import { fetchTemplateFileAction } from './fetch-template-file.js';
 import { fsDeleteAction } from './fs-delete.js';
 import { fsRenameAction } from './fs-rename.js';
 import { publishGitAction, type GitPublishOptions } from './publish-git.js';
+import { paveRequestAction, type PlatformRequests } from './pave-request.js';
 
 export interface BuiltInActionDeps {
   entities: Pick<EntityReader, 'byRef'>;
@@ -26,6 +27,8 @@ export interface BuiltInActionDeps {
   /** The entities a location produced (for catalog:register on an already registered location). */
   entitiesOf: (locationId: string) => Promise<Entity[]>;
   git: GitPublishOptions;
+  /** The platform API, for `pave:request`; without it the action is not offered. */
+  platform?: PlatformRequests;
 }
 
 export function builtInActions(deps: BuiltInActionDeps): TemplateAction[] {
@@ -42,6 +45,7 @@ export function builtInActions(deps: BuiltInActionDeps): TemplateAction[] {
     debugLogAction,
     debugWaitAction,
     publishGitAction(deps.git),
+    ...(deps.platform ? [paveRequestAction(deps.platform)] : []),
   ] as TemplateAction[];
 }
 
