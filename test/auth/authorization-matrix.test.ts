@@ -26,6 +26,7 @@ const write = (path: string, content: string) => {
 write('kept/catalog-info.yaml', componentYaml('matrix-located', { 'backstage.io/techdocs-ref': 'dir:.' }));
 write('kept/mkdocs.yml', 'site_name: Matrix\nnav:\n  - Home: index.md\n');
 write('kept/docs/index.md', '# Matrix docs\n');
+write('kept/docs/diagram.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>');
 write('doomed/catalog-info.yaml', componentYaml('matrix-doomed-location'));
 write('added/catalog-info.yaml', componentYaml('matrix-added'));
 write(
@@ -160,6 +161,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/search': { path: '/api/search?q=pay' },
   'GET /api/docs/by-name/:kind/:namespace/:name': { path: '/api/docs/by-name/component/default/matrix-located' },
   'GET /api/docs/by-name/:kind/:namespace/:name/page': { path: '/api/docs/by-name/component/default/matrix-located/page?path=index.md' },
+  'GET /api/docs/by-name/:kind/:namespace/:name/asset': { path: '/api/docs/by-name/component/default/matrix-located/asset?path=diagram.svg' },
   'GET /api/auth/methods': { path: '/api/auth/methods', anonymousStatus: 200 },
   'GET /api/auth/login': { path: '/api/auth/login', anonymousStatus: 404 }, // no sign-in method configured here
   'GET /api/auth/callback': { path: '/api/auth/callback', anonymousStatus: 401 }, // no sign-in under way

@@ -37,4 +37,23 @@ export const docsRoutes: FastifyPluginAsyncTypebox<{ docs: DocsService }> = asyn
     },
     async request => docs.page(stringifyEntityRef(request.params as Static<typeof NameParams>), request.query.path),
   );
+
+  app.get(
+    '/docs/by-name/:kind/:namespace/:name/asset',
+    {
+      config: { permission: { action: 'catalog.entity.read', resource: refFromNameParams } },
+      schema: {
+        tags: ['docs'],
+        summary: "An image of an entity's docs",
+        params: NameParams,
+        querystring: Type.Object({ path: Type.String({ minLength: 1 }) }),
+        response: { 200: { description: 'The image', content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } }, ...errorResponses(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const asset = await docs.asset(stringifyEntityRef(request.params as Static<typeof NameParams>), request.query.path);
+      // An SVG may carry script: served sandboxed, it can never run as part of Pave's origin.
+      return reply.type(asset.contentType).header('content-security-policy', "sandbox; default-src 'none'; style-src 'unsafe-inline'").send(asset.content);
+    },
+  );
 };

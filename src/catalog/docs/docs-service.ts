@@ -6,7 +6,7 @@ import { runGit } from '../../core/run-git.js';
 import type { Store } from '../../store/store.js';
 import type { EntityReader } from '../query/entity-reader.js';
 import { parseGitTarget } from '../ingest/location-target.js';
-import { docsFolderOf, readDocsPage, readDocsSite, type DocsSite } from './techdocs-site.js';
+import { docsFolderOf, readDocsAsset, readDocsPage, readDocsSite, type DocsSite } from './techdocs-site.js';
 
 /** An entity's Markdown docs, read from beside its catalog file (a folder, or a shallow clone of its repository). */
 export class DocsService {
@@ -27,6 +27,10 @@ export class DocsService {
       const { docsDir } = await readDocsSite(root);
       return { path, markdown: await readDocsPage(docsDir, path) };
     });
+  }
+
+  async asset(ref: string, path: string): Promise<{ content: Buffer; contentType: string }> {
+    return this.#withDocs(ref, async root => readDocsAsset((await readDocsSite(root)).docsDir, path));
   }
 
   async #withDocs<T>(ref: string, read: (root: string) => Promise<T>): Promise<T> {

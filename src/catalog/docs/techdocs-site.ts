@@ -56,6 +56,28 @@ export async function readDocsPage(docsDir: string, path: string): Promise<strin
   });
 }
 
+const IMAGE_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+};
+
+/** Reads one image of the docs (what their Markdown shows), confined to the docs folder. */
+export async function readDocsAsset(docsDir: string, path: string): Promise<{ content: Buffer; contentType: string }> {
+  const file = resolve(docsDir, path);
+  const contentType = IMAGE_TYPES[file.split('.').pop()!.toLowerCase()];
+  if (!isInside(docsDir, file) || !contentType) {
+    throw badRequest(`"${path}" is not an image of these docs`, [{ pointer: '/path', detail: `must be a ${Object.keys(IMAGE_TYPES).join(', ')} file inside the docs folder` }]);
+  }
+  const content = await readFile(file).catch(() => {
+    throw notFound(`No image ${path}`);
+  });
+  return { content, contentType };
+}
+
 function parseNav(items: unknown[]): DocsNavItem[] {
   return items.flatMap((item): DocsNavItem[] => {
     if (typeof item === 'string') return [{ title: titleFromPath(item), path: item }];
