@@ -181,7 +181,7 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
     progress(`  ${catalog.files.length} files, ${formatBytes(catalog.bytes)} in ${(result.catalog.generateMs / 1000).toFixed(1)} s; starting Pave…`);
 
     await mkdir(dataDir, { recursive: true });
-    server = await startPaveProcess(dataDir, options.cpuProfDir);
+    server = await startPaveProcess(dataDir, { cpuProfDir: options.cpuProfDir });
 
     server.phase('ingest');
     progress(`  registering ${catalog.locationFile}…${options.cpuProfDir ? ` (CPU profile of Pave process ${server.pid} goes to ${options.cpuProfDir})` : ''}`);
@@ -381,7 +381,7 @@ async function databaseSize(dataDir: string): Promise<number> {
   return total;
 }
 
-interface PaveProcess {
+export interface PaveProcess {
   url: string;
   pid: number | undefined;
   phase(name: string): void;
@@ -389,12 +389,16 @@ interface PaveProcess {
   stop(): Promise<void>;
 }
 
-/** Forks catalog-server.ts (with the same TypeScript loader this process runs under) and waits until it listens. */
-async function startPaveProcess(dataDir: string, cpuProfDir?: string): Promise<PaveProcess> {
+/**
+ * Forks catalog-server.ts (with the same TypeScript loader this process runs under) and waits until it listens.
+ * With `portal`, the server also serves the built portal (for the portal benchmark).
+ */
+export async function startPaveProcess(dataDir: string, options: { cpuProfDir?: string; portal?: boolean } = {}): Promise<PaveProcess> {
+  const { cpuProfDir } = options;
   const script = fileURLToPath(new URL('./catalog-server.ts', import.meta.url));
   // Node names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; the module loader's thread writes one too.
   const execArgv = [...process.execArgv, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])];
-  const child: ChildProcess = fork(script, [], { execArgv, env: { ...process.env, PAVE_BENCH_DATA_DIR: dataDir }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(script, [], { execArgv, env: { ...process.env, PAVE_BENCH_DATA_DIR: dataDir, ...(options.portal ? { PAVE_BENCH_PORTAL: '1' } : {}) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>(done => child.once('exit', code => done(code)));
   const next = <T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> =>
     new Promise((done, fail) => {

@@ -72,8 +72,8 @@ async function main(): Promise<void> {
     auth: { ...defaultConfig.auth, enabled: false },
   };
   const app = await createApp(config, { logger: createLogger('silent') });
-  // A folder without index.html: the benchmark measures the API, not the portal.
-  const server = await createServer(app, { portalDir: dataDir });
+  // The catalog benchmark measures the API: a folder without index.html serves no portal.
+  const server = await createServer(app, process.env.PAVE_BENCH_PORTAL === '1' ? {} : { portalDir: dataDir });
   const url = await server.listen({ host: '127.0.0.1', port: 0 });
 
   process.on('message', (message: ClientMessage) => {
