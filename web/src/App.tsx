@@ -11,6 +11,12 @@ const ExplorerPage = lazy(() => import('./pages/ExplorerPage'));
 const EntityPage = lazy(() => import('./pages/EntityPage'));
 const RegisterPage = lazy(() => import('./pages/RegisterPage'));
 const SearchPage = lazy(() => import('./pages/SearchPage'));
+const TemplateGalleryPage = lazy(() => import('./templates/GalleryPage'));
+const TemplateWizardPage = lazy(() => import('./templates/WizardPage'));
+const TemplateTaskPage = lazy(() => import('./templates/TaskPage'));
+const PlatformMarketplacePage = lazy(() => import('./platform/MarketplacePage'));
+const PlatformRequestFormPage = lazy(() => import('./platform/RequestFormPage'));
+const PlatformRequestPage = lazy(() => import('./platform/RequestPage'));
 
 export function App() {
   return (
@@ -24,6 +30,12 @@ export function App() {
           <Route path="/catalog/:namespace/:kind/:name/:tab" element={<EntityPage />} />
           <Route path="/register" element={<RegisterPage />} />
           <Route path="/search" element={<SearchPage />} />
+          <Route path="/create" element={<TemplateGalleryPage />} />
+          <Route path="/create/templates/:namespace/:name" element={<TemplateWizardPage />} />
+          <Route path="/create/tasks/:taskId" element={<TemplateTaskPage />} />
+          <Route path="/platform" element={<PlatformMarketplacePage />} />
+          <Route path="/platform/capabilities/:name" element={<PlatformRequestFormPage />} />
+          <Route path="/platform/requests/:namespace/:name" element={<PlatformRequestPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>

@@ -80,7 +80,9 @@ export function Layout({ children }: { children: ReactNode }) {
               Home
             </NavLink>
             <NavLink to="/catalog">Catalog</NavLink>
+            <NavLink to="/create">Create</NavLink>
             <NavLink to="/register">Register</NavLink>
+            <NavLink to="/platform">Platform</NavLink>
           </nav>
           <button type="button" className="search-trigger" onClick={() => setSearchOpen(true)} aria-keyshortcuts="Control+K Meta+K">
             <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">

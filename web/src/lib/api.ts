@@ -311,3 +311,95 @@ export function signInUrl(method?: 'oidc' | 'guest'): string {
 function enc(s: string): string {
   return encodeURIComponent(s);
 }
+
+// --- Golden paths (scaffolder) -------------------------------------------------------------
+
+export interface TemplateSummary {
+  ref: string;
+  name: string;
+  namespace: string;
+  title: string;
+  description?: string;
+  tags: string[];
+  type?: string;
+  owner?: string;
+  problems: FieldError[];
+  runnable: boolean;
+}
+
+export interface ParameterSchema {
+  title: string;
+  description?: string;
+  steps: { title: string; description?: string; schema: Record<string, unknown> }[];
+}
+
+export interface TaskStep {
+  id: string;
+  name: string;
+  action: string;
+  status: string;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  output?: Record<string, unknown>;
+  error?: Record<string, unknown>;
+}
+
+export interface Task {
+  id: string;
+  templateRef: string;
+  status: 'open' | 'processing' | 'completed' | 'failed' | 'cancelled';
+  createdBy?: string;
+  createdAt: string;
+  completedAt?: string;
+  spec: Record<string, unknown>;
+  steps: TaskStep[];
+  output?: { links?: { title?: string; url?: string; entityRef?: string; icon?: string }[]; text?: { title?: string; content?: string }[]; [key: string]: unknown };
+  error?: Problem;
+}
+
+export interface TaskEvent {
+  id: number;
+  taskId: string;
+  type: 'log' | 'completion' | 'cancelled' | 'recovered';
+  body: { message?: string; stepId?: string; status?: string; [key: string]: unknown };
+  createdAt: string;
+}
+
+const SCAFFOLDER = '/api/scaffolder/v2';
+
+export function listTemplates(signal?: AbortSignal): Promise<{ items: TemplateSummary[] }> {
+  return request(`${SCAFFOLDER}/templates`, { signal });
+}
+
+export function getTemplate(namespace: string, kind: string, name: string, signal?: AbortSignal): Promise<{ summary: TemplateSummary; entity: Entity }> {
+  return request(`${SCAFFOLDER}/templates/${enc(namespace)}/${enc(kind)}/${enc(name)}`, { signal });
+}
+
+export function getParameterSchema(namespace: string, kind: string, name: string, signal?: AbortSignal): Promise<ParameterSchema> {
+  return request(`${SCAFFOLDER}/templates/${enc(namespace)}/${enc(kind)}/${enc(name)}/parameter-schema`, { signal });
+}
+
+export function createTask(templateRef: string, values: Record<string, unknown>): Promise<{ id: string }> {
+  return request(`${SCAFFOLDER}/tasks`, { method: 'POST', json: { templateRef, values } });
+}
+
+export function getTask(id: string, signal?: AbortSignal): Promise<Task> {
+  return request(`${SCAFFOLDER}/tasks/${enc(id)}`, { signal });
+}
+
+export function getTaskEvents(id: string, after = 0, signal?: AbortSignal): Promise<TaskEvent[]> {
+  return request(`${SCAFFOLDER}/tasks/${enc(id)}/events${qs({ after })}`, { signal });
+}
+
+export function cancelTask(id: string): Promise<{ status: Task['status'] }> {
+  return request(`${SCAFFOLDER}/tasks/${enc(id)}/cancel`, { method: 'POST' });
+}
+
+/** The URL of a task's live event stream (server-sent events), for EventSource. */
+export function taskEventStreamUrl(id: string, after = 0): string {
+  return `${SCAFFOLDER}/tasks/${enc(id)}/eventstream${qs({ after: after || undefined })}`;
+}
+
+/** The shared client, for feature modules with their own typed calls (e.g. src/platform). */
+export { request as apiRequest };

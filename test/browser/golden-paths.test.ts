@@ -1,0 +1,158 @@
+/**
+ * Golden paths in Chromium: the template gallery (with a broken template's problems shown), the
+ * wizard generated from the TypeScript service template's parameter schema (pickers, review step,
+ * API problems next to their fields), the task page following the run live over SSE, and the new
+ * component in the catalog. Screenshots go to test-output/screenshots/.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { defaultAuthConfig } from '../../src/core/config.js';
+import { startPave } from '../support/pave-server.js';
+import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
+
+describe.skipIf(!browserAvailable)('golden paths in Chromium', { timeout: 90_000 }, () => {
+  let server: { url: string; close(): Promise<void> } | undefined;
+  let session: BrowserSession;
+  let page: Page;
+  let base: string;
+  let pageErrors: string[] = [];
+  let extraDir: string | undefined;
+  const serviceName = 'golden-path-demo';
+
+  beforeAll(async () => {
+    await ensurePortalBuilt();
+    // Authorization on, with the demo guest sign-in, as `npm start` runs it. The demo (catalog and
+    // templates) is registered from the repository and nothing writes to it: the task's repository goes
+    // to the server's temporary data folder, its component into the catalog's database.
+    const auth = defaultAuthConfig();
+    auth.guest = true;
+    const pave = await startPave({ demo: true, config: { auth } });
+    server = pave;
+    base = pave.url.replace(/\/$/, '');
+    // A template that cannot run, from a temporary folder, so the gallery has problems to show.
+    extraDir = mkdtempSync(join(tmpdir(), 'pave-browser-templates-'));
+    writeFileSync(
+      join(extraDir, 'broken-template.yaml'),
+      [
+        'apiVersion: scaffolder.backstage.io/v1beta3',
+        'kind: Template',
+        'metadata:',
+        '  name: broken-golden-path',
+        '  title: Broken golden path',
+        '  description: Uses an action Pave does not have.',
+        '  tags: [experimental]',
+        'spec:',
+        '  owner: group:default/platform-team',
+        '  type: service',
+        '  parameters: []',
+        '  steps:',
+        '    - id: nope',
+        '      name: Does not exist',
+        '      action: nope:not-an-action',
+        '',
+      ].join('\n'),
+    );
+    await pave.app.catalog.locations.register({ type: 'file', target: join(extraDir, 'broken-template.yaml') });
+
+    session = await launchBrowser();
+    page = await session.newPage();
+    page.on('pageerror', e => pageErrors.push(e.message));
+    await page.goto(`${base}/create`);
+    await page.getByRole('heading', { name: 'Sign in to Pave' }).waitFor();
+    await page.getByRole('link', { name: 'Continue as the demo guest' }).click();
+    await page.locator('.account').getByRole('button', { name: 'Sign out' }).waitFor();
+  }, 180_000);
+
+  afterAll(async () => {
+    await session?.close();
+    await server?.close();
+    if (extraDir) rmSync(extraDir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    pageErrors = [];
+  });
+  afterEach(() => {
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  });
+
+  async function expectAccessible(name: string) {
+    const violations = await seriousAxeViolations(page);
+    expect(violations, `axe found serious or critical violations on ${name}:\n${formatViolations(violations)}`).toEqual([]);
+  }
+
+  it('gallery: templates with title, description and tags; problems of a template that cannot run', async () => {
+    await page.goto(`${base}/create`);
+    const card = page.locator('.tpl-card[data-template="template:default/typescript-service"]');
+    await card.getByRole('heading', { name: 'TypeScript service' }).waitFor();
+    await expect.poll(() => card.textContent()).toContain('Node.js 20 HTTP service');
+    await expect.poll(() => card.locator('.tag').allTextContents()).toEqual(['recommended', 'typescript', 'service']);
+    const broken = page.locator('.tpl-card[data-template="template:default/broken-golden-path"]');
+    await broken.waitFor();
+    await expect.poll(() => broken.locator('.tpl-problems').textContent()).toContain('nope:not-an-action');
+    expect(await broken.getByRole('button', { name: 'Choose' }).isDisabled()).toBe(true);
+    await screenshot(page, 'golden-paths-gallery');
+    await expectAccessible('template gallery');
+  });
+
+  it('wizard → task → catalog: creates a TypeScript service and follows the run live', async () => {
+    await page.goto(`${base}/create`);
+    await page.getByRole('link', { name: 'Choose TypeScript service' }).click();
+    await page.waitForURL(/\/create\/templates\/default\/typescript-service$/);
+    await page.getByRole('heading', { name: 'About the service' }).waitFor();
+
+    // Leaving the page with required fields empty says so next to each field.
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('.field.invalid[data-field="name"] .field-errors').getByText('Name is required').waitFor();
+    await page.locator('.field.invalid[data-field="owner"] .field-errors').getByText('Owner is required').waitFor();
+    await page.getByRole('textbox', { name: /^Name\b/ }).fill('Not A Valid Name');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('.field.invalid[data-field="name"] .field-errors').getByText(/must match/).waitFor();
+
+    await page.getByRole('textbox', { name: /^Name\b/ }).fill(serviceName);
+    await page.getByLabel('Description').fill('Created by the golden-path browser test.');
+    // OwnerPicker: a select of the catalog's groups (catalogFilter kind: Group).
+    const owner = page.getByRole('combobox', { name: /^Owner\b/ });
+    await expect.poll(() => owner.locator('option').count()).toBeGreaterThan(2);
+    await owner.selectOption('group:default/checkout-team');
+    await expect.poll(() => page.getByLabel('System').locator('option').count()).toBeGreaterThan(1);
+    await screenshot(page, 'golden-paths-form');
+    await expectAccessible('template form');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // RepoUrlPicker: host (allowedHosts: local) + owner + repository → local?owner=…&repo=….
+    await page.getByRole('heading', { name: 'Where it lives' }).waitFor();
+    await page.getByRole('textbox', { name: 'Owner', exact: true }).fill('larkspur');
+    await page.getByRole('textbox', { name: 'Repository name', exact: true }).fill(serviceName);
+    await expect.poll(() => page.locator('.tpl-repo-value').textContent()).toBe(`local?owner=larkspur&repo=${serviceName}`);
+    await expect.poll(() => page.getByLabel('Port').inputValue()).toBe('8080');
+    await expectAccessible('template form, second page');
+    await page.getByRole('button', { name: 'Review' }).click();
+
+    const review = page.getByTestId('wizard-review');
+    await review.waitFor();
+    await expect.poll(() => review.textContent()).toContain(serviceName);
+    await expect.poll(() => review.textContent()).toContain('group:default/checkout-team');
+
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    // The task page: every step completes, with its log from the event stream.
+    await page.waitForURL(/\/create\/tasks\/[^/]+$/);
+    await page.locator('.tpl-task-step[data-step="fetch"]').waitFor();
+    await page.locator('.tpl-task[data-task-status="completed"]').waitFor({ timeout: 60_000 });
+    for (const step of ['fetch', 'publish', 'register']) {
+      await expect.poll(() => page.locator(`.tpl-task-step[data-step="${step}"]`).getAttribute('data-status')).toBe('completed');
+      await expect.poll(() => page.locator(`.tpl-task-step[data-step="${step}"] pre`).textContent()).toContain('Finished step');
+    }
+    await screenshot(page, 'golden-paths-task');
+    await expectAccessible('task page');
+
+    // The output link goes to the new component's entity page.
+    await page.getByRole('link', { name: 'Open in catalog' }).click();
+    await page.waitForURL(new RegExp(`/catalog/default/component/${serviceName}$`));
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(serviceName);
+    await screenshot(page, 'golden-paths-entity');
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * The platform pages end to end in Debian's Chromium: the guest (a checkout-team member) opens the
+ * capability marketplace, fills the PostgreSQL request form generated from the capability's schema,
+ * sees validation errors next to their fields, previews the exact files a dry run would commit,
+ * requests the database, watches it become Ready (live, through the /events stream), finds the commit
+ * on the request page and deletes it. Screenshots go to test-output/screenshots/platform-*.png.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { defaultAuthConfig, defaultConfig } from '../../src/core/config.js';
+import { startPave, type RunningPave } from '../support/pave-server.js';
+import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
+
+describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_000 }, () => {
+  let pave: RunningPave;
+  let session: BrowserSession;
+  let page: Page;
+  let base: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensurePortalBuilt();
+    // As `npm start` runs it: the demo organisation and platform (capabilities, dev/prod destinations as
+    // local git repositories under the data folder), authorization on with the guest sign-in, and the
+    // reconciler running (fast timings, so a request is Ready in well under a second).
+    const auth = defaultAuthConfig();
+    auth.guest = true;
+    pave = await startPave({
+      demo: true,
+      config: { auth, platform: { ...defaultConfig.platform, pollIntervalMs: 50, retryBaseSeconds: 0.2, retryMaxSeconds: 1, dependencyRetrySeconds: 0.3 } },
+    });
+    pave.app.platform.reconciler.start();
+    base = pave.url.replace(/\/$/, '');
+    session = await launchBrowser();
+    page = await session.newPage();
+    page.on('pageerror', e => pageErrors.push(e.message));
+    await page.goto(`${base}/platform`);
+    await page.getByRole('link', { name: 'Continue as the demo guest' }).click();
+    await page.locator('.account').getByRole('button', { name: 'Sign out' }).waitFor();
+  }, 180_000);
+
+  afterAll(async () => {
+    await session?.close();
+    await pave?.app.platform.reconciler.stop().catch(() => undefined);
+    await pave?.close();
+  });
+
+  afterEach(() => {
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  });
+
+  async function expectAccessible(name: string) {
+    const violations = await seriousAxeViolations(page);
+    expect(violations, `axe found serious or critical violations on ${name}:\n${formatViolations(violations)}`).toEqual([]);
+  }
+
+  it('marketplace → form → preview → request → Ready with a commit → delete', async () => {
+    // The marketplace lists every demo capability with its kind, version and requirements.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Platform' }).click();
+    await page.waitForURL(/\/platform$/);
+    const caps = page.getByTestId('capabilities');
+    await caps.locator('li').first().waitFor();
+    expect(await caps.locator('li').count()).toBe(4);
+    const postgres = caps.locator('li[data-capability="postgresql"]');
+    expect(await postgres.textContent()).toMatch(/PostgreSQL database[\s\S]*PostgreSQL[\s\S]*v1\.0\.0/);
+    expect(await caps.locator('li[data-capability="environment"]').textContent()).toMatch(/Requires:.*team-namespace.*postgresql/);
+    await screenshot(page, 'platform-marketplace');
+    await expectAccessible('marketplace');
+
+    // The form comes from the schema: defaults filled, enum as a select, integer with min/max.
+    await postgres.getByRole('link', { name: /Request/ }).click();
+    await page.waitForURL(/\/platform\/capabilities\/postgresql$/);
+    await page.getByRole('heading', { name: 'Request PostgreSQL database' }).waitFor();
+    const team = page.getByLabel('Team', { exact: true });
+    expect(await team.evaluate(el => el.tagName)).toBe('SELECT');
+    await team.selectOption('checkout-team');
+    const instances = page.getByLabel('instances', { exact: true });
+    expect(await instances.inputValue()).toBe('1');
+    expect(await instances.getAttribute('max')).toBe('5');
+    expect(await page.getByLabel('environment', { exact: true }).inputValue()).toBe('dev');
+    expect(await page.getByLabel('version', { exact: true }).evaluate(el => el.tagName)).toBe('SELECT');
+    expect(await page.getByLabel('storage', { exact: true }).inputValue()).toBe('1Gi');
+
+    // Mistakes come back as a 422 problem; each error sits next to its field.
+    await page.getByLabel('Request name', { exact: true }).fill('browser-db');
+    await instances.fill('9');
+    await page.getByLabel('storage', { exact: true }).fill('lots');
+    await page.getByRole('button', { name: 'Request', exact: true }).click();
+    const invalid = page.locator('.field.invalid');
+    await invalid.first().waitFor();
+    await expect.poll(() => page.locator('.field.invalid .field-errors').count()).toBeGreaterThanOrEqual(2);
+    expect(await instances.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('[data-pointer="/spec/storage"]').textContent()).toBeTruthy();
+    await screenshot(page, 'platform-request-invalid');
+
+    // Preview: exactly the files a dry run would commit, nothing saved.
+    await instances.fill('2');
+    await page.getByLabel('storage', { exact: true }).fill('5Gi');
+    await page.getByLabel('database', { exact: true }).fill('browser');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByTestId('render-preview');
+    await preview.waitFor();
+    expect(await preview.textContent()).toContain('cluster.yaml');
+    expect(await preview.textContent()).toContain('dry run');
+    const content = await preview.locator('pre').first().textContent();
+    expect(content).toContain('kind: Cluster');
+    expect(content).toContain('instances: 2');
+    expect(content).toContain('size: 5Gi');
+    expect(await preview.textContent()).toMatch(/destination dev/);
+    await screenshot(page, 'platform-request-preview');
+    await expectAccessible('request form with preview');
+    expect((await page.request.get(`${base}/api/platform/requests/checkout-team/browser-db`)).status()).toBe(404);
+
+    // Request: the page follows it until Ready and shows the commit.
+    await page.getByRole('button', { name: 'Request', exact: true }).click();
+    await page.waitForURL(/\/platform\/requests\/checkout-team\/browser-db$/);
+    await expect.poll(() => page.getByTestId('request-phase').textContent(), { timeout: 30_000 }).toBe('Ready');
+    await expect.poll(() => page.getByTestId('live-state').textContent()).toBe('live updates');
+    for (const type of ['Accepted', 'Configured', 'Written', 'Ready']) {
+      await expect.poll(() => page.locator(`[data-condition="${type}"]`).getAttribute('data-status')).toBe('True');
+    }
+    const commit = page.getByTestId('delivery-commit');
+    await commit.waitFor();
+    const sha = await commit.getAttribute('title');
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    // It is the commit in the dev destination's repository.
+    const devRepo = join(pave.dataDir, 'destinations', 'dev.git');
+    expect(execFileSync('git', ['--git-dir', devRepo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim()).toBe(sha);
+    expect(await page.getByRole('region', { name: 'Outputs' }).textContent()).toContain('browser-db-rw.checkout-team.svc.cluster.local');
+    const run = page.getByTestId('run').first();
+    await expect.poll(() => run.locator('[data-testid="run-diff"]').textContent()).toMatch(/added[\s\S]*cluster\.yaml/);
+    expect(await run.getByTestId('run-commits').textContent()).toContain(sha!);
+    expect(await run.locator('.run-step').first().textContent()).toContain('cluster');
+    await screenshot(page, 'platform-request-ready');
+    await expectAccessible('request page');
+
+    // Delete: confirmed, then the files are removed in a commit and the request is gone.
+    page.once('dialog', d => void d.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByTestId('request-deleted').waitFor({ timeout: 30_000 });
+    expect((await page.request.get(`${base}/api/platform/requests/checkout-team/browser-db`)).status()).toBe(404);
+    await expect.poll(() => page.getByTestId('run').first().textContent()).toMatch(/delete/);
+    const files = execFileSync('git', ['--git-dir', devRepo, 'ls-tree', '-r', '--name-only', 'HEAD'], { encoding: 'utf8' });
+    expect(files).not.toContain('browser-db');
+    await screenshot(page, 'platform-request-deleted');
+  });
+});
