@@ -14,6 +14,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { catalogSizes, readOptions, wholeNumber } from './bench-args.js';
 import { generateCatalog, DEFAULT_SEED, type GeneratedCatalog } from './generate-catalog.js';
 import { Random } from './random.js';
 import { formatBytes, formatCount, formatMs, percentile, table } from './report.js';
@@ -90,17 +91,8 @@ export interface CatalogBenchReport {
 
 /** Runs the catalog benchmark with command-line style arguments; returns the process exit code. */
 export async function run(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(usage);
-    return 0;
-  }
-  let options: Options;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${usage}`);
-    return 1;
-  }
+  const options = readOptions(argv, usage, parseOptions);
+  if (typeof options === 'number') return options;
   const started = performance.now();
   const report: CatalogBenchReport = {
     benchmark: 'catalog',
@@ -133,18 +125,8 @@ function parseOptions(argv: string[]): Options {
     },
   });
   if (positionals.length) throw new Error(`Unexpected argument(s): ${positionals.join(' ')}`);
-  const whole = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min} (got "${raw}")`);
-    return n;
-  };
-  const sizes = (values.sizes ?? '1000,10000,100000').split(',').map(s => s.trim()).filter(Boolean).map(s => {
-    const n = Number(s.replace(/_/g, '').replace(/k$/i, '000'));
-    if (!Number.isInteger(n) || n < 50) throw new Error(`--sizes: "${s}" is not a whole number of at least 50`);
-    return n;
-  });
-  if (!sizes.length) throw new Error('--sizes needs at least one size');
+  const whole = wholeNumber;
+  const sizes = catalogSizes(values.sizes ?? '1000,10000,100000');
   return {
     sizes,
     requests: whole('requests', values.requests, 300, 1),

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { ensurePortalBuilt, launchBrowser, CHROMIUM_PATH } from '../test/support/browser.js';
+import { catalogSizes, readOptions, wholeNumber } from './bench-args.js';
 import { generateCatalog, DEFAULT_SEED } from './generate-catalog.js';
 import { formatBytes, formatCount, formatMs, percentile, table } from './report.js';
 import { startPaveProcess, type PaveProcess } from './catalog-bench.js';
@@ -70,17 +71,8 @@ export interface PortalBenchReport {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(usage);
-    return 0;
-  }
-  let options: Options;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${usage}`);
-    return 1;
-  }
+  const options = readOptions(argv, usage, parseOptions);
+  if (typeof options === 'number') return options;
   const started = performance.now();
   const report: PortalBenchReport = {
     benchmark: 'portal',
@@ -106,18 +98,8 @@ function parseOptions(argv: string[]): Options {
     options: { sizes: { type: 'string' }, runs: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (positionals.length) throw new Error(`Unexpected argument(s): ${positionals.join(' ')}`);
-  const whole = (name: string, raw: string | undefined, fallback: number, min: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min} (got "${raw}")`);
-    return n;
-  };
-  const sizes = (values.sizes ?? '100000').split(',').map(s => s.trim()).filter(Boolean).map(s => {
-    const n = Number(s.replace(/_/g, '').replace(/k$/i, '000'));
-    if (!Number.isInteger(n) || n < 50) throw new Error(`--sizes: "${s}" is not a whole number of at least 50`);
-    return n;
-  });
-  if (!sizes.length) throw new Error('--sizes needs at least one size');
+  const whole = wholeNumber;
+  const sizes = catalogSizes(values.sizes ?? '100000');
   return { sizes, runs: whole('runs', values.runs, 3, 1), seed: whole('seed', values.seed, DEFAULT_SEED, 0), json: values.json ?? false };
 }
 

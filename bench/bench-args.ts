@@ -1,0 +1,41 @@
+/** Command-line helpers shared by the benchmarks. */
+
+/**
+ * Parses a benchmark's arguments, answering `--help` and bad arguments itself.
+ * Returns the options, or the exit code when the benchmark should not run.
+ */
+export function readOptions<T>(argv: string[], usage: string, parse: (argv: string[]) => T): T | number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage);
+    return 0;
+  }
+  try {
+    return parse(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    return 1;
+  }
+}
+
+/** A whole-number option (underscores allowed: 100_000), or its default when absent. */
+export function wholeNumber(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min} (got "${raw}")`);
+  return n;
+}
+
+/** `--sizes 1000,10k,100_000` as numbers of entities. */
+export function catalogSizes(raw: string): number[] {
+  const sizes = raw
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean)
+    .map(s => {
+      const n = Number(s.replace(/_/g, '').replace(/k$/i, '000'));
+      if (!Number.isInteger(n) || n < 50) throw new Error(`--sizes: "${s}" is not a whole number of at least 50`);
+      return n;
+    });
+  if (!sizes.length) throw new Error('--sizes needs at least one size');
+  return sizes;
+}
