@@ -54,6 +54,3 @@ export const DEFAULT_NAMESPACE = 'default';
 /** Annotations Pave (like Backstage) writes on ingested entities. */
 export const ANNOTATION_LOCATION = 'backstage.io/managed-by-location';
 export const ANNOTATION_ORIGIN_LOCATION = 'backstage.io/managed-by-origin-location';
-export const ANNOTATION_SOURCE_LOCATION = 'backstage.io/source-location';
-export const ANNOTATION_VIEW_URL = 'backstage.io/view-url';
-export const ANNOTATION_EDIT_URL = 'backstage.io/edit-url';

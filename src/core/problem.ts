@@ -57,7 +57,6 @@ export const unauthorized = make(401, 'unauthorized', 'Unauthorized');
 export const forbidden = make(403, 'forbidden', 'Forbidden');
 export const notFound = make(404, 'not-found', 'Not found');
 export const conflict = make(409, 'conflict', 'Conflict');
-export const tooLarge = make(413, 'too-large', 'Payload too large');
 export const unavailable = make(503, 'unavailable', 'Service unavailable');
 
 export function isPaveError(error: unknown): error is PaveError {
