@@ -3,42 +3,11 @@
  * Errors are RFC 9457 problem bodies, surfaced as `ApiError` with the problem attached.
  */
 
-export interface EntityLink {
-  url: string;
-  title?: string;
-  icon?: string;
-  type?: string;
-}
-
-export interface Entity {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    title?: string;
-    description?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    tags?: string[];
-    links?: EntityLink[];
-    uid?: string;
-    etag?: string;
-    [key: string]: unknown;
-  };
-  spec?: Record<string, unknown>;
-  relations?: { type: string; targetRef: string }[];
-  status?: Record<string, unknown>;
-}
-
-export interface FieldError {
-  pointer: string;
-  detail: string;
-  rule?: string;
-  source?: string;
-  document?: number;
-  line?: number;
-}
+// The envelope and problem shapes are the server's own (type-only: nothing of src/ is bundled).
+import type { Entity } from '../../../src/core/entity.js';
+import type { FieldError } from '../../../src/core/problem.js';
+export type { Entity, EntityLink } from '../../../src/core/entity.js';
+export type { FieldError } from '../../../src/core/problem.js';
 
 export interface Problem {
   type?: string;
