@@ -283,57 +283,10 @@ function enc(s: string): string {
 
 // --- Golden paths (scaffolder) -------------------------------------------------------------
 
-export interface TemplateSummary {
-  ref: string;
-  name: string;
-  namespace: string;
-  title: string;
-  description?: string;
-  tags: string[];
-  type?: string;
-  owner?: string;
-  problems: FieldError[];
-  runnable: boolean;
-}
-
-export interface ParameterSchema {
-  title: string;
-  description?: string;
-  steps: { title: string; description?: string; schema: Record<string, unknown> }[];
-}
-
-export interface TaskStep {
-  id: string;
-  name: string;
-  action: string;
-  status: string;
-  attempts: number;
-  startedAt?: string;
-  finishedAt?: string;
-  output?: Record<string, unknown>;
-  error?: Record<string, unknown>;
-}
-
-export interface Task {
-  id: string;
-  templateRef: string;
-  status: 'open' | 'processing' | 'completed' | 'failed' | 'cancelled';
-  createdBy?: string;
-  createdAt: string;
-  completedAt?: string;
-  spec: Record<string, unknown>;
-  steps: TaskStep[];
-  output?: { links?: { title?: string; url?: string; entityRef?: string; icon?: string }[]; text?: { title?: string; content?: string }[]; [key: string]: unknown };
-  error?: Problem;
-}
-
-export interface TaskEvent {
-  id: number;
-  taskId: string;
-  type: 'log' | 'completion' | 'cancelled' | 'recovered';
-  body: { message?: string; stepId?: string; status?: string; [key: string]: unknown };
-  createdAt: string;
-}
+import type { TemplateSummary } from '../../../src/templates/scaffolder-service.js';
+import type { ParameterSchema } from '../../../src/templates/model/parameters.js';
+import type { TaskView as Task, TaskEvent } from '../../../src/templates/tasks/task-types.js';
+export type { TemplateSummary, ParameterSchema, Task, TaskEvent };
 
 const SCAFFOLDER = '/api/scaffolder/v2';
 
