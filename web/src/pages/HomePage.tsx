@@ -5,8 +5,7 @@ import { useAsync, useDebounced, useDocumentTitle, useLocalStorage } from '../li
 import { displayName, entityPath, humanRef, parseRef } from '../lib/refs';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { EntityList } from '../components/EntityList';
-import { KindBadge } from '../components/EntityBits';
-import { Snippet } from '../components/Snippet';
+import { SearchResultItem } from '../components/SearchResultItem';
 import { useAccount } from '../components/Account';
 
 const LIST_FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'metadata.description', 'spec.type', 'spec.owner', 'spec.lifecycle'];
@@ -60,15 +59,7 @@ function HomeSearch() {
           ) : (
             <ul className="search-results inline">
               {res.data.results.map((r) => (
-                <li key={r.entityRef}>
-                  <div className="result-head">
-                    <KindBadge kind={r.kind} />
-                    <Link className="result-title" to={entityPath({ kind: r.kind, namespace: r.namespace, name: r.name })}>
-                      {r.title || r.name}
-                    </Link>
-                  </div>
-                  {r.snippet ? <Snippet className="result-snippet" text={r.snippet} /> : r.description ? <div className="result-snippet">{r.description}</div> : null}
-                </li>
+                <SearchResultItem key={r.entityRef} result={r} />
               ))}
             </ul>
           )}

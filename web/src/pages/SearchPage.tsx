@@ -2,10 +2,8 @@ import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { search } from '../lib/api';
 import { useAsync, useDebounced, useDocumentTitle } from '../lib/hooks';
-import { entityPath } from '../lib/refs';
 import { EmptyState, ErrorState, Loading } from '../components/States';
-import { KindBadge } from '../components/EntityBits';
-import { Snippet } from '../components/Snippet';
+import { SearchResultItem } from '../components/SearchResultItem';
 
 export default function SearchPage() {
   const [params, setParams] = useSearchParams();
@@ -41,16 +39,7 @@ export default function SearchPage() {
       ) : (
         <ul className="search-results inline card">
           {res.data.results.map((r) => (
-            <li key={r.entityRef}>
-              <div className="result-head">
-                <KindBadge kind={r.kind} />
-                <Link className="result-title" to={entityPath({ kind: r.kind, namespace: r.namespace, name: r.name })}>
-                  {r.title || r.name}
-                </Link>
-                <span className="muted small mono">{r.entityRef}</span>
-              </div>
-              {r.snippet ? <Snippet className="result-snippet" text={r.snippet} /> : r.description ? <div className="result-snippet">{r.description}</div> : null}
-            </li>
+            <SearchResultItem key={r.entityRef} result={r} showRef />
           ))}
         </ul>
       )}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Entity } from '../../../core/entity.js';
-import { deriveRelations, deriveRelationsWithErrors } from '../relations.js';
+import { deriveRelations } from '../relations.js';
 import { validateEntity } from '../validate-entity.js';
 import { domainPolicy } from './domain.js';
 
