@@ -17,6 +17,7 @@ const TemplateTaskPage = lazy(() => import('./templates/TaskPage'));
 const PlatformMarketplacePage = lazy(() => import('./platform/MarketplacePage'));
 const PlatformRequestFormPage = lazy(() => import('./platform/RequestFormPage'));
 const PlatformRequestPage = lazy(() => import('./platform/RequestPage'));
+const AdminPage = lazy(() => import('./admin/AdminPage'));
 
 export function App() {
   return (
@@ -36,6 +37,8 @@ export function App() {
           <Route path="/platform" element={<PlatformMarketplacePage />} />
           <Route path="/platform/capabilities/:name" element={<PlatformRequestFormPage />} />
           <Route path="/platform/requests/:namespace/:name" element={<PlatformRequestPage />} />
+          <Route path="/admin" element={<AdminPage />} />
+          <Route path="/admin/:section" element={<AdminPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { NavLink, Link } from 'react-router-dom';
 import { SearchDialog } from './SearchDialog';
 import { AccountMenu, AccountProvider, SignInGate } from './Account';
+import { AdminNavLink } from '../admin/AdminNavLink';
 
 type Theme = 'light' | 'dark';
 
@@ -83,6 +84,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <NavLink to="/create">Create</NavLink>
             <NavLink to="/register">Register</NavLink>
             <NavLink to="/platform">Platform</NavLink>
+            <AdminNavLink />
           </nav>
           <button type="button" className="search-trigger" onClick={() => setSearchOpen(true)} aria-keyshortcuts="Control+K Meta+K">
             <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
