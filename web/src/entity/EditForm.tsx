@@ -3,6 +3,8 @@ import { Link } from 'react-router-dom';
 import { ApiError, queryEntities, saveEntity, type Entity, type FieldError } from '../lib/api';
 import { useAsync } from '../lib/hooks';
 import { entityPath, refOf } from '../lib/refs';
+import { FormField, type FieldInputProps } from '../components/FormField';
+import { FormProblem } from '../components/FormProblem';
 
 interface Draft {
   title: string;
@@ -123,30 +125,12 @@ export function EditForm({ entity, onSaved }: { entity: Entity; onSaved: (e: Ent
     }
   }
 
-  const field = (f: keyof Draft, label: string, input: (props: FieldProps) => ReactNode, hint?: string) => {
-    if (!shown.has(f)) return null;
-    const fe = errs(f);
-    const id = `${formId}-${f}`;
-    const describedBy = [hint ? `${id}-hint` : '', fe.length ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
-    return (
-      <div className={`field${fe.length ? ' invalid' : ''}`}>
-        <label htmlFor={id}>{label}</label>
-        {input({ id, value: draft[f], onChange: change(f), 'aria-invalid': fe.length > 0 || undefined, 'aria-describedby': describedBy, name: f })}
-        {hint ? (
-          <p className="hint" id={`${id}-hint`}>
-            {hint}
-          </p>
-        ) : null}
-        {fe.length ? (
-          <ul className="field-errors" id={`${id}-err`} data-pointer={fe[0]!.pointer}>
-            {fe.map((e, i) => (
-              <li key={i}>{e.detail}</li>
-            ))}
-          </ul>
-        ) : null}
-      </div>
-    );
-  };
+  const field = (f: keyof Draft, label: string, input: (props: FieldProps) => ReactNode, hint?: string) =>
+    shown.has(f) ? (
+      <FormField id={`${formId}-${f}`} label={label} hint={hint} errors={errs(f)}>
+        {(props) => input({ ...props, value: draft[f], onChange: change(f), name: f })}
+      </FormField>
+    ) : null;
 
   const managedBy = entity.metadata.annotations?.['backstage.io/managed-by-location'];
 
@@ -162,20 +146,7 @@ export function EditForm({ entity, onSaved }: { entity: Entity; onSaved: (e: Ent
           'Saving stores the change in the catalog.'
         )}
       </p>
-      {formError ? (
-        <div className="error-state" role="alert">
-          <p className="error-title">{formError}</p>
-          {unplaced.length ? (
-            <ul>
-              {unplaced.map((e, i) => (
-                <li key={i}>
-                  <span className="mono">{e.pointer || '(entity)'}</span>: {e.detail}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      {formError ? <FormProblem title={formError} unplaced={unplaced} whole="(entity)" /> : null}
       {saved ? (
         <div className="success-state" role="status">
           Saved. <Link to={entityPath(refOf(entity))}>Back to the overview</Link>
@@ -225,11 +196,8 @@ export function EditForm({ entity, onSaved }: { entity: Entity; onSaved: (e: Ent
   );
 }
 
-interface FieldProps {
-  id: string;
+interface FieldProps extends FieldInputProps {
   name: string;
   value: string;
   onChange: (ev: { target: { value: string } }) => void;
-  'aria-invalid'?: boolean;
-  'aria-describedby'?: string;
 }
