@@ -8,6 +8,7 @@ import type { AuditContext, AuditEntry, AuditRecordInput } from '../auth/audit-l
 import type { Decision } from '../auth/policy.js';
 import type { ResourceInput } from '../auth/permission-service.js';
 import type { Session } from '../auth/session-service.js';
+import { ALL_ENTITIES, NO_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import { bearerFrom } from '../auth/token-service.js';
 import { safeEqual } from '../auth/secrets.js';
 
@@ -20,6 +21,8 @@ import { safeEqual } from '../auth/secrets.js';
  *     config: { permission: { action: 'catalog.entity.write', resource: request => refFromNameParams(request) } }, …
  *   }, handler)
  *   app.get('/health', { config: { public: true }, schema }, handler)
+ *   app.get('/entities', { config: { permission: { action: 'catalog.entity.read', scoped: true } }, schema },
+ *     request => catalog.entities.list({ …, scope: request.readScope }))
  *
  * A route under /api that declares neither is refused with a 500 problem (and an error in the log), so
  * nothing is open by accident. Without credentials a protected route answers 401; a caller the rules
@@ -36,6 +39,12 @@ export interface RoutePermission {
    * an entity (its owners are read from it), or undefined for none. May throw (e.g. a 404 problem).
    */
   resource?: (request: FastifyRequest) => ResourceInput | undefined | Promise<ResourceInput | undefined>;
+  /**
+   * The route answers many entities (lists, search, facets): the caller needs the action on at least
+   * one, and the handler passes `request.readScope` to its query so that what the rules hide is
+   * left out in SQL (totals and counts included). Not with `resource`.
+   */
+  scoped?: boolean;
 }
 
 /** One registered route and what it declared. */
@@ -72,8 +81,10 @@ declare module 'fastify' {
     identity: Identity;
     /** The portal session, when the caller used the session cookie. */
     session?: Session;
-    /** The decision that let this request through, for routes with a permission. */
+    /** The decision that let this request through, for routes with a permission (not scoped ones). */
     decision?: Decision;
+    /** The entities the caller may see, for `scoped` routes; no entity on other routes while auth is on. */
+    readScope: EntityScope;
   }
   interface FastifyInstance {
     authorization: Authorization;
@@ -105,11 +116,13 @@ export function registerAuthorization(server: FastifyInstance<any, any, any, any
   server.decorateRequest('identity', null as unknown as Identity);
   server.decorateRequest('session', undefined);
   server.decorateRequest('decision', undefined);
+  server.decorateRequest<EntityScope>('readScope', null as unknown as EntityScope);
 
   server.addHook('onRoute', routeOptions => {
     const config = (routeOptions.config ?? {}) as { permission?: RoutePermission; public?: boolean };
     const url = routeOptions.url ?? routeOptions.path ?? '';
     if (config.public && config.permission) throw new Error(`Route ${String(routeOptions.method)} ${url} declares both public and a permission; choose one`);
+    if (config.permission?.scoped && config.permission.resource) throw new Error(`Route ${String(routeOptions.method)} ${url} declares a scoped permission with a resource; a scoped route answers many entities, so choose one`);
     if (config.permission && !ACTION.test(config.permission.action)) throw new Error(`Route ${String(routeOptions.method)} ${url} declares the action "${config.permission.action}", which is not of the form module.object.verb`);
     for (const method of [routeOptions.method].flat()) {
       routes.push({
@@ -137,6 +150,7 @@ export function registerAuthorization(server: FastifyInstance<any, any, any, any
 
   server.addHook('onRequest', async (request: FastifyRequest) => {
     request.identity = ANONYMOUS;
+    request.readScope = app.auth.enabled ? NO_ENTITIES : ALL_ENTITIES;
     if (!app.auth.enabled) {
       request.identity = AUTH_DISABLED;
       return;
@@ -180,6 +194,13 @@ export function registerAuthorization(server: FastifyInstance<any, any, any, any
     if (!app.auth.enabled || request.is404) return;
     const permission = (request.routeOptions.config as { permission?: RoutePermission }).permission;
     if (!permission) return;
+    if (permission.scoped) {
+      request.readScope = await app.auth.permissions.readScope(request.identity, permission.action);
+      // Nothing at all to see: the same 403 problem as a route the rules refuse (the policy denies
+      // the action on no resource whenever it denies it on every entity).
+      if (request.readScope.type === 'none') await app.auth.permissions.authorize(request.identity, permission.action);
+      return;
+    }
     const resource = permission.resource ? await permission.resource(request) : undefined;
     request.decision = await app.auth.permissions.authorize(request.identity, permission.action, resource);
   });
@@ -203,13 +224,23 @@ export async function requirePermission(request: FastifyRequest, action: string,
 
 /**
  * Leaves out of a list what the caller may not read (`catalog.entity.read` unless another action is
- * given). Items are entities unless `toResource` says how to get a ref or entity from one.
- * @example return filterReadable(request, await catalog.entities.list(…));
+ * given). Items are entities unless `toResource` says how to get a ref or entity from one. On a
+ * `scoped` route the query already left those out in SQL: this is the final guard, free when the
+ * caller may read everything, and it logs a warning if it ever finds something to remove.
+ * @example return filterReadable(request, await catalog.entities.list({ …, scope: request.readScope }));
  * @example results: await filterReadable(request, hits, { toResource: hit => hit.entityRef })
  */
 export async function filterReadable<T>(request: FastifyRequest, items: readonly T[], options: { action?: string; toResource?: (item: T) => ResourceInput } = {}): Promise<T[]> {
+  const action = options.action ?? 'catalog.entity.read';
+  const permission = (request.routeOptions.config as { permission?: RoutePermission }).permission;
+  const scopedHere = permission?.scoped === true && permission.action === action;
+  if (scopedHere && request.readScope.type === 'all') return [...items];
   const toResource = options.toResource ?? ((item: T) => item as unknown as Entity);
-  return request.server.authorization.app.auth.permissions.filter(request.identity, options.action ?? 'catalog.entity.read', items, toResource);
+  const readable = await request.server.authorization.app.auth.permissions.filter(request.identity, action, items, toResource);
+  if (scopedHere && readable.length !== items.length) {
+    request.log.warn({ removed: items.length - readable.length }, 'the read scope let through entities the policy refuses; they were removed from the answer (totals may disagree)');
+  }
+  return readable;
 }
 
 /**

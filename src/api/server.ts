@@ -20,6 +20,8 @@ import { platformRoutes } from './routes/platform-routes.js';
 import { scaffolderRoutes } from './routes/scaffolder-routes.js';
 import { registerAuthorization } from './authorize.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { sharedRateLimitStore } from './shared-rate-limit.js';
+import { RateLimitCounters } from '../store/rate-limit-counters.js';
 
 const BODY_LIMIT = 5 * 1024 * 1024;
 
@@ -45,7 +47,8 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
   server.addSchema(ProblemSchema);
   // Identity and permissions first, so every route after this is seen and enforced (see authorize.ts).
   await server.register(cookie);
-  await server.register(rateLimit, { global: false });
+  // Counters live in the store, so replicas on one database share each limit.
+  await server.register(rateLimit, { global: false, store: sharedRateLimitStore(new RateLimitCounters(app.store)) });
   await registerSecurityHeaders(server, { baseUrl: app.config.baseUrl, portalDir: hasPortal ? portalDir : undefined });
   registerAuthorization(server, app);
   registerProblemHandler(server, hasPortal ? { spaFallback: (_request, reply) => reply.type('text/html').sendFile('index.html') } : {});

@@ -7,11 +7,13 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { conflict, forbidden, invalidInput, notFound, unauthorized } from '../core/problem.js';
 import type { Store } from '../store/store.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
+import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import type { AuditContext, AuditLog } from './audit-log.js';
 import { defaultRules } from './default-policy.js';
 import type { GroupMembership } from './group-membership.js';
 import { isSignedIn, type Identity, type IdentityVia, type Role } from './identity.js';
 import { decide, type Decision, type ResourceFacts, type SourcedRule } from './policy.js';
+import { readScope } from './read-scope.js';
 
 /** What an action is on: an entity ref, an entity, or facts already worked out. */
 export type ResourceInput = string | Entity | ResourceFacts;
@@ -160,6 +162,15 @@ export class PermissionService {
       if (decide(rules, identity, action, await this.resourceFacts(toResource(item))).allowed) out.push(item);
     }
     return out;
+  }
+
+  /**
+   * Which entities the identity may act on, as a condition the catalog applies in SQL (for lists,
+   * search and facets): the same answer `decide` gives entity by entity.
+   */
+  async readScope(identity: Identity, action: string): Promise<EntityScope> {
+    if (bypassReason(identity)) return ALL_ENTITIES;
+    return readScope(await this.rules(), identity, action);
   }
 
   /**

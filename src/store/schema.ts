@@ -23,6 +23,7 @@ export interface Database {
   scaffolder_tasks: ScaffolderTasksTable;
   scaffolder_task_steps: ScaffolderTaskStepsTable;
   scaffolder_task_events: ScaffolderTaskEventsTable;
+  rate_limits: RateLimitsTable;
 }
 
 export interface EntitiesTable {
@@ -296,4 +297,13 @@ export interface ScaffolderTaskEventsTable {
   type: string;
   body: string;
   created_at: string;
+}
+
+/** A rate-limit counter: requests under one key (route and client) since the window started. */
+export interface RateLimitsTable {
+  key: string;
+  /** Epoch milliseconds (PostgreSQL bigint: read back as text, so convert with Number). */
+  window_start: number | string;
+  window_ms: number;
+  count: number;
 }

@@ -100,7 +100,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (ap
   const { auth } = app;
   const secure = () => app.config.baseUrl.startsWith('https:');
   const minute = 60_000;
-  // Per route and client address, in memory (each replica counts for itself).
+  // Per route and client address, counted in the store (replicas share the count; see shared-rate-limit.ts).
   const signInLimit = { max: app.config.auth.rateLimit.signInPerMinute, timeWindow: minute };
   const tokenLimit = { max: app.config.auth.rateLimit.tokensPerMinute, timeWindow: minute };
 

@@ -4,9 +4,9 @@ import { stringifyEntityRef } from '../../core/entity-ref.js';
 import { badRequest, notFound } from '../../core/problem.js';
 import type { CatalogService } from '../../catalog/catalog-service.js';
 import { parseOrderFields, parseOrderParams } from '../../catalog/query/order-fields.js';
-import { parseFieldsParam } from '../../catalog/query/project-fields.js';
+import { parseFieldsParam, projectFields } from '../../catalog/query/project-fields.js';
 import { EntitySchema, PartialEntitySchema, StringList, asList, errorResponses } from '../schemas.js';
-import { recordAudit, refFromNameParams } from '../authorize.js';
+import { filterReadable, readableOrNull, recordAudit, refFromNameParams } from '../authorize.js';
 import type { FastifyRequest } from 'fastify';
 
 const NameParams = Type.Object({ kind: Type.String(), namespace: Type.String(), name: Type.String() });
@@ -16,7 +16,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.get(
     '/entities',
     {
-      config: { permission: { action: 'catalog.entity.read' } },
+      config: { permission: { action: 'catalog.entity.read', scoped: true } },
       schema: {
         tags: ['catalog'],
         summary: 'List entities, filtered (Backstage filter syntax), with offset paging',
@@ -35,20 +35,21 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
       const q = request.query;
       // `after` is Backstage's legacy cursor for this route: an opaque offset.
       const offset = q.after !== undefined ? decodeAfter(q.after) : q.offset;
-      return catalog.entities.list({
+      const entities = await catalog.entities.list({
         filter: asList(q.filter),
-        fields: parseFieldsParam(q.fields),
         order: parseOrderParams(q.order),
         limit: q.limit,
         offset,
+        scope: request.readScope,
       });
+      return projectAll(await filterReadable(request, entities), parseFieldsParam(q.fields));
     },
   );
 
   app.get(
     '/entities/by-query',
     {
-      config: { permission: { action: 'catalog.entity.read' } },
+      config: { permission: { action: 'catalog.entity.read', scoped: true } },
       schema: {
         tags: ['catalog'],
         summary: 'Query entities with cursor pagination, ordering and a full-text filter',
@@ -76,33 +77,36 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
     async request => {
       const q = request.query;
       const term = q.fullTextFilterTerm?.trim();
-      return catalog.entities.query({
+      const page = await catalog.entities.query({
         filter: asList(q.filter),
-        fields: parseFieldsParam(q.fields),
         orderFields: parseOrderFields(q.orderField),
         cursor: q.cursor,
         limit: q.limit,
         offset: q.offset,
         fullText: term ? { term, fields: parseFieldsParam(q.fullTextFilterFields) } : undefined,
+        scope: request.readScope,
       });
+      return { ...page, items: projectAll(await filterReadable(request, page.items), parseFieldsParam(q.fields)) };
     },
   );
 
   app.post(
     '/entities/by-refs',
     {
-      config: { permission: { action: 'catalog.entity.read' } },
+      config: { permission: { action: 'catalog.entity.read', scoped: true } },
       schema: {
         tags: ['catalog'],
-        summary: 'Get entities by their refs, in the order asked (null for missing or filtered out)',
+        summary: 'Get entities by their refs, in the order asked (null for missing, filtered out or not readable)',
         querystring: Type.Object({ fields: StringList, filter: StringList }),
         body: Type.Object({ entityRefs: Type.Array(Type.String(), { maxItems: 10_000 }), fields: Type.Optional(Type.Array(Type.String())) }),
         response: { 200: Type.Object({ items: Type.Array(Type.Union([PartialEntitySchema, Type.Null()])) }), ...errorResponses(400) },
       },
     },
-    async request => ({
-      items: await catalog.entities.byRefs(request.body.entityRefs, request.body.fields ?? parseFieldsParam(request.query.fields), asList(request.query.filter)),
-    }),
+    async request => {
+      const found = await catalog.entities.byRefs(request.body.entityRefs, undefined, asList(request.query.filter), request.readScope);
+      const fields = request.body.fields ?? parseFieldsParam(request.query.fields);
+      return { items: (await readableOrNull(request, found)).map(entity => entity && projectFields(entity, fields)) };
+    },
   );
 
   app.get(
@@ -152,15 +156,15 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.get(
     '/entity-facets',
     {
-      config: { permission: { action: 'catalog.entity.read' } },
+      config: { permission: { action: 'catalog.entity.read', scoped: true } },
       schema: {
         tags: ['catalog'],
-        summary: 'Counts of each value of the given fields over the filtered entities',
+        summary: 'Counts of each value of the given fields over the filtered entities the caller may read',
         querystring: Type.Object({ facet: Type.Union([Type.Array(Type.String()), Type.String()]), filter: StringList }),
         response: { 200: Type.Object({ facets: Type.Record(Type.String(), Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }))) }), ...errorResponses(400) },
       },
     },
-    async request => ({ facets: await catalog.entities.facets(asList(request.query.facet) ?? [], asList(request.query.filter)) }),
+    async request => ({ facets: await catalog.entities.facets(asList(request.query.facet) ?? [], asList(request.query.filter), request.readScope) }),
   );
 
   app.post(
@@ -251,6 +255,11 @@ async function entityByUid(catalog: CatalogService, request: FastifyRequest): Pr
   const entity = await catalog.entities.byUid(uid);
   if (!entity) throw notFound(`No entity with uid ${uid}`);
   return entity;
+}
+
+/** Projection comes after the final permission guard, which needs whole entities (kind, namespace, owners). */
+function projectAll(entities: Entity[], fields: string[] | undefined): Entity[] {
+  return entities.map(entity => projectFields(entity, fields));
 }
 
 function decodeAfter(after: string): number {

@@ -1,13 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CatalogService } from '../../catalog/catalog-service.js';
 import { StringList, asList, errorResponses } from '../schemas.js';
+import { filterReadable } from '../authorize.js';
 
-/** Ranked full-text search over the catalog. */
+/** Ranked full-text search over the catalog, over what the caller may read. */
 export const searchRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService }> = async (app, { catalog }) => {
   app.get(
     '/search',
     {
-      config: { permission: { action: 'catalog.entity.read' } },
+      config: { permission: { action: 'catalog.entity.read', scoped: true } },
       schema: {
         tags: ['search'],
         summary: 'Full-text search: every word must match, the last one as a prefix; best first',
@@ -35,9 +36,9 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService }
         },
       },
     },
-    async request => ({
-      query: request.query.q,
-      results: await catalog.search({ query: request.query.q, kinds: asList(request.query.kind), limit: request.query.limit }),
-    }),
+    async request => {
+      const hits = await catalog.search({ query: request.query.q, kinds: asList(request.query.kind), limit: request.query.limit, scope: request.readScope });
+      return { query: request.query.q, results: await filterReadable(request, hits, { toResource: hit => hit.entityRef }) };
+    },
   );
 };

@@ -10,6 +10,8 @@ export interface CursorState {
   boundary: [string | null, string];
   direction: 'next' | 'prev';
   totalItems: number;
+  /** Fingerprint of the reader's scope the total was counted in (absent: every entity). */
+  scope?: string;
 }
 
 export function encodeCursor(state: CursorState): string {
@@ -27,7 +29,8 @@ export function decodeCursor(cursor: string): CursorState {
       (typeof state.boundary[0] === 'string' || state.boundary[0] === null) &&
       typeof state.boundary[1] === 'string' &&
       (state.direction === 'next' || state.direction === 'prev') &&
-      typeof state.totalItems === 'number';
+      typeof state.totalItems === 'number' &&
+      (state.scope === undefined || typeof state.scope === 'string');
     if (!valid) throw new Error('shape');
     return state;
   } catch {

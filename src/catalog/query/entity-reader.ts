@@ -6,6 +6,7 @@ import type { Store } from '../../store/store.js';
 import { parseFilterParams, type EntityFilter } from './entity-filter.js';
 import { filterSql, fullTextFilterSql, sortValueSql } from './filter-sql.js';
 import { decodeCursor, encodeCursor, type CursorState } from './cursor.js';
+import { ALL_ENTITIES, entityScopeKey, entityScopeSql, type EntityScope } from './entity-scope.js';
 import type { OrderField } from './order-fields.js';
 import { projectFields } from './project-fields.js';
 
@@ -15,6 +16,8 @@ export interface ListEntitiesRequest {
   order?: OrderField[];
   limit?: number;
   offset?: number;
+  /** What the reader may see; every entity when absent. */
+  scope?: EntityScope;
 }
 
 export interface QueryEntitiesRequest {
@@ -26,6 +29,8 @@ export interface QueryEntitiesRequest {
   /** Skips items on the first page (Backstage allows offset with by-query). */
   offset?: number;
   cursor?: string;
+  /** What the reader may see; every entity when absent. */
+  scope?: EntityScope;
 }
 
 export interface QueryEntitiesResponse {
@@ -68,10 +73,10 @@ export class EntityReader {
 
   /**
    * Entities in the order asked, null where a ref matches nothing or the filter (Backstage syntax)
-   * excludes it. Unparseable refs answer null too.
+   * or the reader's scope excludes it. Unparseable refs answer null too.
    */
-  async byRefs(refs: string[], fields?: string[], filterParams?: string[]): Promise<Array<Entity | null>> {
-    const filter = filterSql(parseFilterParams(filterParams));
+  async byRefs(refs: string[], fields?: string[], filterParams?: string[], scope: EntityScope = ALL_ENTITIES): Promise<Array<Entity | null>> {
+    const filter = sql<boolean>`${filterSql(parseFilterParams(filterParams))} AND ${entityScopeSql(scope)}`;
     const canonical = refs.map(ref => {
       try {
         return stringifyEntityRef(parseEntityRef(ref));
@@ -102,7 +107,7 @@ export class EntityReader {
     const limit = request.limit !== undefined ? clampLimit(request.limit) : undefined;
     const rows = await sql<EntityRow>`
       SELECT e.id, e.ref, e.body, e.etag FROM entities e
-      WHERE ${filterSql(filter)}
+      WHERE ${filterSql(filter)} AND ${entityScopeSql(request.scope ?? ALL_ENTITIES)}
       ORDER BY ${orderBy}
       LIMIT ${limit ?? 2_147_483_647} OFFSET ${request.offset ?? 0}
     `.execute(this.store.db);
@@ -119,10 +124,14 @@ export class EntityReader {
     const filter = parseFilterParams(filterParams);
     const primary = orderFields[0] ?? { field: 'metadata.name', order: 'asc' as const };
     const sortValue = sortValueSql(primary.field);
-    const where = this.whereSql(filter, fullText);
+    const scope = request.scope ?? ALL_ENTITIES;
+    const scopeKey = entityScopeKey(scope);
+    const where = sql<boolean>`${this.whereSql(filter, fullText)} AND ${entityScopeSql(scope)}`;
 
+    // A cursor's total is reused only by the reader it was made for (another may see other entities).
     const totalItems =
-      state?.totalItems ?? Number((await sql<{ n: number | string }>`SELECT count(*) AS n FROM entities e WHERE ${where}`.execute(this.store.db)).rows[0]?.n ?? 0);
+      (state && state.scope === scopeKey ? state.totalItems : undefined) ??
+      Number((await sql<{ n: number | string }>`SELECT count(*) AS n FROM entities e WHERE ${where}`.execute(this.store.db)).rows[0]?.n ?? 0);
 
     const backwards = state?.direction === 'prev';
     // Reading backwards flips the sort (entities without a sort value, last going forward, come first),
@@ -142,7 +151,7 @@ export class EntityReader {
     const page = result.rows.slice(0, limit);
     if (backwards) page.reverse();
 
-    const base: Omit<CursorState, 'boundary' | 'direction'> = { filter: filterParams, orderFields, fullText, totalItems };
+    const base: Omit<CursorState, 'boundary' | 'direction'> = { filter: filterParams, orderFields, fullText, totalItems, ...(scopeKey ? { scope: scopeKey } : {}) };
     const first = page[0];
     const last = page[page.length - 1];
     const hasNext = backwards ? true : more;
@@ -154,9 +163,10 @@ export class EntityReader {
     return { items, totalItems, pageInfo };
   }
 
-  /** Counts per distinct value of each facet, over the entities the filter selects. */
-  async facets(facets: string[], filterParams: string[] | undefined): Promise<Record<string, FacetCount[]>> {
+  /** Counts per distinct value of each facet, over the entities the filter selects and the reader may see. */
+  async facets(facets: string[], filterParams: string[] | undefined, scope: EntityScope = ALL_ENTITIES): Promise<Record<string, FacetCount[]>> {
     const filter = parseFilterParams(filterParams);
+    const narrowed = filter.anyOf.length > 0 || scope.type !== 'all';
     const out: Record<string, FacetCount[]> = {};
     for (const facet of facets) {
       const key = facet.toLocaleLowerCase('en-US');
@@ -164,7 +174,7 @@ export class EntityReader {
         SELECT s.original_value AS value, count(DISTINCT s.entity_id) AS count
         FROM entity_search s
         WHERE s.key = ${key} AND s.original_value IS NOT NULL
-        ${filter.anyOf.length ? sql`AND s.entity_id IN (SELECT e.id FROM entities e WHERE ${filterSql(filter)})` : sql``}
+        ${narrowed ? sql`AND s.entity_id IN (SELECT e.id FROM entities e WHERE ${filterSql(filter)} AND ${entityScopeSql(scope)})` : sql``}
         GROUP BY s.original_value
         ORDER BY count DESC, s.original_value ASC
       `.execute(this.store.db);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Store } from '../../store/store.js';
+import { ALL_ENTITIES, entityScopeSql, type EntityScope } from './entity-scope.js';
 
 export interface SearchHit {
   entityRef: string;
@@ -16,6 +17,8 @@ export interface SearchRequest {
   query: string;
   kinds?: string[];
   limit?: number;
+  /** What the reader may see; every entity when absent. Applied before the limit, so pages stay full. */
+  scope?: EntityScope;
 }
 
 /**
@@ -28,7 +31,7 @@ export async function searchEntities(store: Store, request: SearchRequest): Prom
   if (!words.length) return [];
   const limit = Math.min(Math.max(request.limit ?? 20, 1), 100);
   const kinds = request.kinds?.map(k => k.toLocaleLowerCase('en-US'));
-  const kindFilter = kinds?.length ? sql`AND lower(e.kind) IN (${sql.join(kinds)})` : sql``;
+  const andKindsAndScope = sql`${kinds?.length ? sql`AND lower(e.kind) IN (${sql.join(kinds)})` : sql``} AND ${entityScopeSql(request.scope ?? ALL_ENTITIES)}`;
   type Row = { ref: string; kind: string; namespace: string; name: string; title: string | null; description: string | null; score: number };
   let rows: Row[];
   if (store.dialect === 'sqlite') {
@@ -38,7 +41,7 @@ export async function searchEntities(store: Store, request: SearchRequest): Prom
         SELECT e.ref, e.kind, e.namespace, e.name, e.title, e.description,
                -bm25(entities_fts, 0, 10.0, 8.0, 3.0, 1.0) AS score
         FROM entities_fts JOIN entities e ON e.id = entities_fts.id
-        WHERE entities_fts MATCH ${match} ${kindFilter}
+        WHERE entities_fts MATCH ${match} ${andKindsAndScope}
         ORDER BY score DESC, e.ref
         LIMIT ${limit}`.execute(store.db)
     ).rows;
@@ -49,7 +52,7 @@ export async function searchEntities(store: Store, request: SearchRequest): Prom
         SELECT e.ref, e.kind, e.namespace, e.name, e.title, e.description,
                ts_rank(e.search_vector, q.query) AS score
         FROM entities e, (SELECT to_tsquery('simple', ${tsquery}) || to_tsquery('english', ${tsquery}) AS query) q
-        WHERE e.search_vector @@ q.query ${kindFilter}
+        WHERE e.search_vector @@ q.query ${andKindsAndScope}
         ORDER BY score DESC, e.ref
         LIMIT ${limit}`.execute(store.db)
     ).rows;

@@ -5,6 +5,7 @@ import { authMigration } from './0003-auth.js';
 import { platformMigration } from './0004-platform.js';
 import { templatesMigration } from './0005-templates.js';
 import { coveringSearchIndexesMigration } from './0006-covering-search-indexes.js';
+import { rateLimitsMigration } from './0007-rate-limits.js';
 
 /** Every migration, in the order they run. Add new ones at the end; never edit a released one. */
 export const migrations: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   platformMigration,
   templatesMigration,
   coveringSearchIndexesMigration,
+  rateLimitsMigration,
 ];
