@@ -8,6 +8,7 @@ import { CatalogService } from './catalog/catalog-service.js';
 import { AuthService } from './auth/auth-service.js';
 import { PlatformService } from './platform/platform-service.js';
 import { ScaffolderService } from './templates/scaffolder-service.js';
+import { RepositoryService } from './repositories/repository-service.js';
 import type { TaskWorkerOptions } from './templates/tasks/task-worker.js';
 
 /** Every service of one running Pave, wired together. The HTTP server, CLI and MCP server all start from here. */
@@ -23,6 +24,8 @@ export interface PaveApp {
   platform: PlatformService;
   /** Golden paths: templates, actions, tasks (the task worker runs unless `taskWorker: false`; stopped by close()). */
   scaffolder: ScaffolderService;
+  /** The git repositories Pave hosts under `<dataDir>/git` (what publish:git creates), read-only. */
+  repositories: RepositoryService;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function createApp(config: PaveConfig, options: { logger?: Logger; 
   const cwd = options.cwd ?? process.cwd();
   const store = await Store.open(
     dialectFor({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, sqliteFile: join(resolve(cwd, config.dataDir), 'pave.db') }),
+    { logger },
   );
   const queue = new JobQueue(store, { owner: `${hostname()}:${process.pid}` });
   const catalog = new CatalogService({ store, queue, config: config.catalog, logger, cwd });
@@ -47,11 +51,13 @@ export async function createApp(config: PaveConfig, options: { logger?: Logger; 
     workspaceRoot: PlatformService.workspaceRootFor(resolve(cwd, config.dataDir)),
     logger,
   });
+  const repositories = new RepositoryService({ root: join(resolve(cwd, config.dataDir), 'git'), baseUrl: () => config.baseUrl });
   const scaffolder = new ScaffolderService({
     store,
     queue,
     catalog,
     dataDir: resolve(cwd, config.dataDir),
+    repositoryPageUrl: path => repositories.pageUrlOf(path),
     logger,
     platform,
     ...(typeof options.taskWorker === 'object' ? { worker: options.taskWorker } : {}),
@@ -66,6 +72,7 @@ export async function createApp(config: PaveConfig, options: { logger?: Logger; 
     auth,
     platform,
     scaffolder,
+    repositories,
     async close() {
       await scaffolder.stop();
       await catalog.scheduler.stop();

@@ -18,6 +18,7 @@ import { systemRoutes } from './routes/system-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { platformRoutes } from './routes/platform-routes.js';
 import { scaffolderRoutes } from './routes/scaffolder-routes.js';
+import { gitHttpRoutes, repositoryRoutes } from './routes/repository-routes.js';
 import { registerAuthorization } from './authorize.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { sharedRateLimitStore } from './shared-rate-limit.js';
@@ -71,10 +72,13 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
       await api.register(authRoutes, { app });
       await api.register(platformRoutes, { prefix: '/platform', platform: app.platform });
       await api.register(scaffolderRoutes, { prefix: '/scaffolder', scaffolder: app.scaffolder });
+      await api.register(repositoryRoutes, { repositories: app.repositories });
       api.get('/openapi.json', { schema: { hide: true }, config: { permission: { action: 'system.openapi.read' } } }, async () => server.swagger());
     },
     { prefix: '/api' },
   );
+  // `git clone <baseUrl>/git/<owner>/<repo>.git`: outside /api, as git clients expect.
+  await server.register(gitHttpRoutes, { repositories: app.repositories, auth: app.auth });
 
   return server;
 }

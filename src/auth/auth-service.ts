@@ -13,6 +13,7 @@ import { OidcSignIn } from './oidc-sign-in.js';
 import { PermissionService } from './permission-service.js';
 import { SessionService, type Session } from './session-service.js';
 import { TokenService } from './token-service.js';
+import { newSecret, safeEqual } from './secrets.js';
 
 /** What a request (or command) presented. */
 export interface Credentials {
@@ -54,6 +55,8 @@ export class AuthService {
   readonly oidc: OidcSignIn;
   readonly #config: PaveConfig;
   readonly #entities: EntityReader;
+  /** Never stored, logged or sent anywhere: it lives only in this process's memory. */
+  readonly #localOperatorSecret = newSecret('pave_local_');
 
   constructor(options: AuthServiceOptions) {
     const { store, config, entities } = options;
@@ -85,6 +88,7 @@ export class AuthService {
    */
   async authenticate(credentials: Credentials): Promise<Authentication> {
     if (!this.enabled) return { identity: AUTH_DISABLED };
+    if (credentials.bearer !== undefined && safeEqual(credentials.bearer, this.#localOperatorSecret)) return { identity: this.localOperator() };
     if (credentials.bearer !== undefined) {
       const result = await this.tokens.verify(credentials.bearer);
       if (!result.ok) throw unauthorized(`The API token ${result.reason}`);
@@ -167,5 +171,14 @@ export class AuthService {
       // no passwd entry (containers): keep "unknown"
     }
     return { principal: `cli:${name.toLocaleLowerCase('en-US')}`, groups: [], roles: ['signed-in', 'admin'], via: 'local' };
+  }
+
+  /**
+   * The bearer secret that authenticates as `localOperator()`: the CLI sends it to the server it runs
+   * in its own process (over `inject`, no socket). It is random per process and never leaves memory,
+   * so no remote caller can present it.
+   */
+  localOperatorBearer(): string {
+    return this.#localOperatorSecret;
   }
 }

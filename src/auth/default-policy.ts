@@ -9,7 +9,7 @@ export function defaultRules(config: Pick<AuthConfig, 'adminGroup' | 'platformGr
   return [
     {
       id: 'default.signed-in-read',
-      description: 'Everyone who is signed in reads everything (catalog, search, rules, their own tokens) and may ask for explanations',
+      description: 'Everyone who is signed in reads everything (catalog, search, hosted git repositories, rules, their own tokens) and may ask for explanations',
       effect: 'allow',
       actions: ['*.read', 'catalog.entity.validate', 'auth.permission.explain'],
       subjects: ['role:signed-in'],

@@ -1,20 +1,18 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
-import { badRequest, unauthorized } from '../core/problem.js';
+import { badRequest, isPaveError, unauthorized } from '../core/problem.js';
 import type { TokenRecord } from '../auth/token-service.js';
+import { PaveClient } from '../client/pave-client.js';
+import { httpTransport } from '../client/http-transport.js';
 import type { Output } from './output.js';
 import { table } from './output.js';
-import { withApp, type GlobalOptions } from './context.js';
-
-/** What the CLI says about itself in audit entries. */
-const CLI_CONTEXT = { userAgent: 'pave-cli' };
+import { withClient, type GlobalOptions } from './context.js';
+import { credentialsPath, readCredentials, serverUrl, writeCredentials } from './credentials.js';
 
 /**
- * `pave auth …`: API tokens, rules and explanations, run against the configured store as the local
- * operator (who holds the database, so rules do not limit it; audit entries name it `cli:<os user>`).
+ * `pave auth …`: API tokens, rules and explanations, through the API: on a server as the signed-in
+ * caller (its rules apply), on the local store as the local operator (who holds the database, so rules
+ * do not limit it; audit entries name it `cli:<os user>`).
  */
 export function authCommands(output: () => Output, globals: () => GlobalOptions): Command {
   const auth = new Command('auth').description('identity, API tokens and permissions');
@@ -32,19 +30,15 @@ export function authCommands(output: () => Output, globals: () => GlobalOptions)
     .action(async (options: { name: string; user?: string; service?: string; group?: string[]; scope?: string[]; expiresIn?: string }) => {
       const out = output();
       if (Boolean(options.user) === Boolean(options.service)) throw badRequest('Say who the token acts as: --user <ref> or --service <name>');
-      await withApp(globals(), async app => {
-        const { token: secret, record } = await app.auth.tokens.create(
-          app.auth.localOperator(),
-          {
-            name: options.name,
-            kind: options.service ? 'service' : 'personal',
-            ...(options.user ? { user: options.user } : {}),
-            ...(options.service ? { service: options.service, groups: options.group ?? [] } : {}),
-            ...(options.scope ? { scopes: options.scope } : {}),
-            ...(options.expiresIn !== undefined ? { expiresInDays: Number(options.expiresIn) } : {}),
-          },
-          CLI_CONTEXT,
-        );
+      await withClient(globals(), async client => {
+        const { token: secret, ...record } = await client.auth.createToken({
+          name: options.name,
+          kind: options.service ? 'service' : 'personal',
+          ...(options.user ? { user: options.user } : {}),
+          ...(options.service ? { service: options.service, groups: options.group ?? [] } : {}),
+          ...(options.scope ? { scopes: options.scope } : {}),
+          ...(options.expiresIn !== undefined ? { expiresInDays: Number(options.expiresIn) } : {}),
+        });
         out.result({ token: secret, ...record }, () =>
           [`${secret}`, `token ${record.id} for ${record.principal}, scopes ${record.scopes.join(', ')}, expires ${record.expiresAt}`, 'The secret is shown only now: keep it somewhere safe.'].join('\n'),
         );
@@ -53,12 +47,13 @@ export function authCommands(output: () => Output, globals: () => GlobalOptions)
 
   token
     .command('list')
-    .description('list API tokens (never their secrets)')
+    .description("list API tokens, never their secrets: everyone's for admins, else your own")
     .option('--principal <ref>', 'only the tokens of this user or service')
     .action(async (options: { principal?: string }) => {
       const out = output();
-      await withApp(globals(), async app => {
-        const items = await app.auth.tokens.list(app.auth.localOperator(), { all: true, ...(options.principal ? { principal: options.principal } : {}) });
+      await withClient(globals(), async client => {
+        const all = !options.principal && (await client.auth.me()).roles.includes('admin');
+        const items = await client.auth.tokens({ all, ...(options.principal ? { principal: options.principal } : {}) });
         out.result({ items }, () => (items.length ? tokenTable(items) : 'no tokens'));
       });
     });
@@ -69,8 +64,8 @@ export function authCommands(output: () => Output, globals: () => GlobalOptions)
     .argument('<id>', 'token id (see pave auth token list)')
     .action(async (id: string) => {
       const out = output();
-      await withApp(globals(), async app => {
-        const record = await app.auth.tokens.revoke(app.auth.localOperator(), id, CLI_CONTEXT);
+      await withClient(globals(), async client => {
+        const record = await client.auth.revokeToken(id);
         out.result(record, () => `revoked token ${record.id} (${record.name}) of ${record.principal}`);
       });
     });
@@ -83,8 +78,8 @@ export function authCommands(output: () => Output, globals: () => GlobalOptions)
     .argument('[ref]', 'entity ref, e.g. component:default/payments-api')
     .action(async (user: string, action: string, ref: string | undefined) => {
       const out = output();
-      await withApp(globals(), async app => {
-        const explanation = await app.auth.permissions.explain(user, action, ref);
+      await withClient(globals(), async client => {
+        const explanation = await client.auth.explain({ user, action, ...(ref ? { resourceRef: ref } : {}) });
         out.result(explanation, () =>
           [
             `${explanation.allowed ? 'ALLOWED' : 'DENIED'}: ${explanation.reason}`,
@@ -100,8 +95,8 @@ export function authCommands(output: () => Output, globals: () => GlobalOptions)
     .description('list every rule in force (default policy, configuration, stored)')
     .action(async () => {
       const out = output();
-      await withApp(globals(), async app => {
-        const items = await app.auth.permissions.rules();
+      await withClient(globals(), async client => {
+        const items = await client.auth.rules();
         out.result({ items }, () =>
           table(
             ['ID', 'EFFECT', 'SOURCE', 'ACTIONS', 'SUBJECTS'],
@@ -114,18 +109,27 @@ export function authCommands(output: () => Output, globals: () => GlobalOptions)
   return auth;
 }
 
-/** `pave login --url <server>`: checks a token against the server and keeps it in ~/.config/pave/credentials. */
+/**
+ * `pave login <server>`: checks an API token against the server and keeps it in
+ * ~/.config/pave/credentials; later commands then go to that server (see context.ts).
+ */
 export function loginCommand(output: () => Output): Command {
   return new Command('login')
-    .description('sign the CLI in to a Pave server with an API token (kept in ~/.config/pave/credentials)')
-    .requiredOption('--url <server>', 'the server, e.g. https://pave.example.com')
+    .description('sign the CLI in to a Pave server with an API token (kept in ~/.config/pave/credentials); later commands use that server')
+    .argument('[server]', 'the server, e.g. https://pave.example.com')
+    .option('--url <server>', 'the server (same as the argument)')
     .option('--token <token>', 'an API token (else PAVE_TOKEN, else read from standard input)')
-    .action(async (options: { url: string; token?: string }) => {
+    .action(async (argument: string | undefined, options: { url?: string; token?: string }) => {
       const out = output();
-      const server = serverUrl(options.url);
-      const secret = (options.token ?? process.env.PAVE_TOKEN ?? (await readToken(server))).trim();
+      const given = argument ?? options.url ?? process.env.PAVE_SERVER;
+      if (!given) throw badRequest('Say which server to sign in to: pave login https://pave.example.com');
+      const server = serverUrl(given);
+      const secret = (options.token ?? (process.env.PAVE_TOKEN || (await readToken(server)))).trim();
       if (!secret) throw badRequest('No token given: create one in the portal or with `pave auth token create`, then pass --token');
-      const me = await whoAmI(server, secret);
+      const me = await new PaveClient(httpTransport(server, secret)).auth.me().catch((error: unknown) => {
+        if (isPaveError(error) && (error.status === 401 || error.status === 403)) throw unauthorized(`${server} refused the token: ${error.problem.detail ?? error.problem.title}`);
+        throw error;
+      });
       const credentials = readCredentials();
       credentials.servers[server] = { token: secret, principal: me.principal, savedAt: new Date().toISOString() };
       credentials.current = server;
@@ -134,71 +138,23 @@ export function loginCommand(output: () => Output): Command {
     });
 }
 
-/** `pave logout --url <server>`: forgets the stored token for a server. */
+/** `pave logout [server]`: forgets the stored token for a server (default: the current one); commands go to the local store again. */
 export function logoutCommand(output: () => Output): Command {
   return new Command('logout')
     .description('forget the token kept for a server')
-    .option('--url <server>', 'the server (default: the last one signed in to)')
-    .action(async (options: { url?: string }) => {
+    .argument('[server]', 'the server (default: the last one signed in to)')
+    .option('--url <server>', 'the server (same as the argument)')
+    .action(async (argument: string | undefined, options: { url?: string }) => {
       const out = output();
       const credentials = readCredentials();
-      const server = options.url ? serverUrl(options.url) : credentials.current;
+      const given = argument ?? options.url;
+      const server = given ? serverUrl(given) : credentials.current;
       const known = server !== undefined && server in credentials.servers;
       if (server) delete credentials.servers[server];
       if (credentials.current === server) delete credentials.current;
       writeCredentials(credentials);
       out.result({ server: server ?? null, removed: known }, () => (known ? `signed out of ${server}` : 'no stored token to forget'));
     });
-}
-
-/** What ~/.config/pave/credentials holds (JSON, readable by its owner only). */
-export interface StoredCredentials {
-  current?: string;
-  servers: Record<string, { token: string; principal: string; savedAt: string }>;
-}
-
-/** `$XDG_CONFIG_HOME/pave/credentials`, else `~/.config/pave/credentials`. */
-export function credentialsPath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'pave', 'credentials');
-}
-
-export function readCredentials(path = credentialsPath()): StoredCredentials {
-  if (!existsSync(path)) return { servers: {} };
-  try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<StoredCredentials>;
-    return { ...parsed, servers: parsed.servers ?? {} };
-  } catch (error) {
-    throw badRequest(`Could not read ${path}: ${(error as Error).message}`);
-  }
-}
-
-function writeCredentials(credentials: StoredCredentials, path = credentialsPath()): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  writeFileSync(path, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
-  chmodSync(path, 0o600);
-}
-
-function serverUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw badRequest(`${url} is not a URL`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw badRequest(`${url} must be an http(s) URL`);
-  return parsed.origin;
-}
-
-async function whoAmI(server: string, token: string): Promise<{ principal: string; groups: string[] }> {
-  let response: Response;
-  try {
-    response = await fetch(`${server}/api/auth/me`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
-  } catch (error) {
-    throw badRequest(`Could not reach ${server}: ${(error as Error).message}`);
-  }
-  const body = (await response.json().catch(() => ({}))) as { principal?: string; groups?: string[]; detail?: string };
-  if (!response.ok || !body.principal) throw unauthorized(`${server} refused the token: ${body.detail ?? `HTTP ${response.status}`}`);
-  return { principal: body.principal, groups: body.groups ?? [] };
 }
 
 async function readToken(server: string): Promise<string> {

@@ -1,15 +1,14 @@
 import { Command } from 'commander';
 import { formatFieldError } from '../core/problem.js';
 import { stringifyEntityRef, parseEntityRef } from '../core/entity-ref.js';
-import { notFound } from '../core/problem.js';
 import type { Entity } from '../core/entity.js';
 import { readLocation, type IngestionProblem } from '../catalog/ingest/read-location.js';
 import { loadConfig } from '../core/config.js';
 import type { Output } from './output.js';
 import { table } from './output.js';
-import { withApp, type GlobalOptions } from './context.js';
+import { withClient, type GlobalOptions } from './context.js';
 
-/** `pave catalog …`: validate files, import locations, get, list and search entities. */
+/** `pave catalog …`: validate files (here, no store), import locations, get, list and search entities (through the API). */
 export function catalogCommands(output: () => Output, globals: () => GlobalOptions): Command {
   const catalog = new Command('catalog').description('the software catalog');
 
@@ -40,15 +39,15 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
   catalog
     .command('import')
     .description('register a location (a file, glob, folder of catalog files, or git URL) and import its entities')
-    .argument('<target>', 'path, glob or git URL (repo[#branch[:path]])')
+    .argument('<target>', 'path, glob or git URL (repo[#branch[:path]]); against a server, paths are read on the server')
     .option('--dry-run', 'show what would be imported without saving')
     .action(async (target: string, options: { dryRun?: boolean }) => {
       const out = output();
       const type = /^(https?|ssh|git|file):\/\/|^git@|\.git(#|$)/.test(target) ? 'url' : 'file';
-      await withApp(globals(), async app => {
+      await withClient(globals(), async client => {
         let files = 0;
         let entities = 0;
-        const result = await app.catalog.locations.register(
+        const result = await client.catalog.register(
           { type, target },
           {
             dryRun: options.dryRun,
@@ -78,10 +77,8 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
     .argument('<ref>', 'entity ref: [kind:][namespace/]name (kind defaults to component)')
     .action(async (ref: string) => {
       const out = output();
-      await withApp(globals(), async app => {
-        const canonical = stringifyEntityRef(parseEntityRef(ref, { defaultKind: 'component' }));
-        const entity = await app.catalog.entities.byRef(canonical);
-        if (!entity) throw notFound(`No entity ${canonical}`);
+      await withClient(globals(), async client => {
+        const entity = await client.catalog.entity(parseEntityRef(ref, { defaultKind: 'component' }));
         out.result(entity, () => describeEntity(entity));
       });
     });
@@ -93,8 +90,8 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
     .option('-l, --limit <n>', 'how many', v => Number(v), 50)
     .action(async (options: { filter: string[]; limit: number }) => {
       const out = output();
-      await withApp(globals(), async app => {
-        const page = await app.catalog.entities.query({ filter: options.filter, limit: options.limit });
+      await withClient(globals(), async client => {
+        const page = await client.catalog.query({ filter: options.filter, limit: options.limit });
         out.result(page, () =>
           table(
             ['REF', 'TYPE', 'OWNER', 'LIFECYCLE'],
@@ -111,9 +108,9 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
     .option('-l, --limit <n>', 'how many', v => Number(v), 20)
     .action(async (words: string[], options: { limit: number }) => {
       const out = output();
-      await withApp(globals(), async app => {
-        const results = await app.catalog.search({ query: words.join(' '), limit: options.limit });
-        out.result({ query: words.join(' '), results }, () =>
+      await withClient(globals(), async client => {
+        const { query, results } = await client.catalog.search({ query: words.join(' '), limit: options.limit });
+        out.result({ query, results }, () =>
           results.length ? table(['REF', 'DESCRIPTION'], results.map(r => [r.entityRef, (r.description ?? r.title ?? '').slice(0, 80)])) : 'no matches',
         );
       });

@@ -1,20 +1,76 @@
 import { loadConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
-import { createApp, type PaveApp } from '../app.js';
+import { isPaveError, unauthorized } from '../core/problem.js';
+import { createApp } from '../app.js';
+import { createServer } from '../api/server.js';
+import { PaveClient } from '../client/pave-client.js';
+import { httpTransport } from '../client/http-transport.js';
+import { injectTransport } from '../client/inject-transport.js';
+import { readCredentials, serverUrl } from './credentials.js';
 
 export interface GlobalOptions {
   json: boolean;
   config?: string;
+  /** The Pave server to talk to (else PAVE_SERVER, else the one last signed in to, else the local store). */
+  server?: string;
+  /** Work on the configured store in this process even when signed in to a server. */
+  local?: boolean;
 }
 
-/** Opens the configured store for one command and always closes it. */
-export async function withApp<T>(globals: GlobalOptions, work: (app: PaveApp) => Promise<T>): Promise<T> {
+/** Where a command's requests go: a Pave server (with the token to present), or the configured store in this process. */
+type Target = { kind: 'server'; server: string; token?: string } | { kind: 'local' };
+
+/** Background work a command needs when it runs on the local store (a server runs its own). */
+export interface LocalWork {
+  /** Run golden-path tasks (`pave template run`). */
+  tasks?: boolean;
+  /** Reconcile platform requests (`pave request … --wait`). */
+  reconciler?: boolean;
+}
+
+/** `--local`, else `--server`, else PAVE_SERVER, else the server last signed in to (`pave login`), else local. */
+function chooseTarget(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Target {
+  if (globals.local) return { kind: 'local' };
+  const credentials = readCredentials();
+  const named = globals.server || env.PAVE_SERVER;
+  const server = named ? serverUrl(named) : credentials.current;
+  if (!server) return { kind: 'local' };
+  const token = env.PAVE_TOKEN || credentials.servers[server]?.token;
+  return { kind: 'server', server, ...(token ? { token } : {}) };
+}
+
+/**
+ * Runs one command's work with a client of Pave's API. Against a server, the client speaks HTTP with
+ * the stored token, so the server's rules apply. Locally, the configured store is opened in this
+ * process with its API server, and the same client reaches it through `inject` (no socket) as the
+ * local operator — whose secret exists only in this process's memory. Always closes what it opened.
+ */
+export async function withClient<T>(globals: GlobalOptions, work: (client: PaveClient) => Promise<T>, needs: LocalWork = {}): Promise<T> {
+  const target = chooseTarget(globals);
+  if (target.kind === 'server') return withServer(target.server, target.token, work);
   const config = loadConfig({ file: globals.config });
-  // One-shot commands do not run the golden-path task worker; `pave serve` does.
-  const app = await createApp(config, { logger: createLogger('silent'), taskWorker: false });
+  const app = await createApp(config, { logger: createLogger('silent'), taskWorker: Boolean(needs.tasks) });
   try {
-    return await work(app);
+    if (needs.reconciler) app.platform.reconciler.start();
+    const server = await createServer(app);
+    try {
+      return await work(new PaveClient(injectTransport(server, app.auth.localOperatorBearer())));
+    } finally {
+      await server.close();
+    }
   } finally {
     await app.close();
+  }
+}
+
+async function withServer<T>(server: string, token: string | undefined, work: (client: PaveClient) => Promise<T>): Promise<T> {
+  if (!token) throw unauthorized(`Not signed in to ${server}: sign in with pave login ${server} (or set PAVE_TOKEN)`);
+  try {
+    return await work(new PaveClient(httpTransport(server, token)));
+  } catch (error) {
+    if (isPaveError(error) && error.status === 401) {
+      throw unauthorized(`${server} refused the token (${error.problem.detail ?? error.problem.title}): sign in again with pave login ${server}`);
+    }
+    throw error;
   }
 }

@@ -13,7 +13,9 @@ export function buildProgram(): Command {
   const program = new Command('pave')
     .description('Pave: software catalog, golden paths and platform API')
     .option('--json', 'machine-readable output')
-    .option('-c, --config <file>', 'configuration file (default pave.config.yaml, or PAVE_CONFIG)')
+    .option('-c, --config <file>', 'configuration file of the local store (default pave.config.yaml, or PAVE_CONFIG)')
+    .option('-s, --server <url>', 'the Pave server to use (default PAVE_SERVER, else the one signed in to with pave login, else the local store)')
+    .option('--local', 'use the configured store in this process even when signed in to a server')
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();

@@ -1,17 +1,16 @@
 import { Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
-import type { PaveApp } from '../app.js';
 import { loadConfig } from '../core/config.js';
 import { invalidInput, unavailable } from '../core/problem.js';
 import { readDocuments } from '../platform/document-files.js';
 import { dryRun } from '../platform/dry-run.js';
 import { validateCapability } from '../platform/model/capability-validation.js';
-import type { RequestView } from '../platform/platform-service.js';
+import type { ApplyResult, RequestView } from '../platform/platform-service.js';
 import type { PublishResult } from '../platform/capability-registry.js';
-import type { Run } from '../platform/model/types.js';
 import { runLogText } from '../platform/run-store.js';
+import type { PaveClient } from '../client/pave-client.js';
 import { table, type Output } from './output.js';
-import { withApp, type GlobalOptions } from './context.js';
+import { withClient, type GlobalOptions } from './context.js';
 
 /**
  * The platform commands: `pave request …` (apply, get, list, delete, runs, logs), `pave capability …`
@@ -35,29 +34,33 @@ function requestCommand(output: () => Output, globals: () => GlobalOptions): Com
 
   request
     .command('apply')
-    .description('create or update the requests in a YAML file; with --wait, reconcile here until they are Ready')
+    .description('create or update the requests in a YAML file; with --wait, follow them until they are Ready')
     .requiredOption('-f, --file <file>', 'YAML file (several documents allowed)')
-    .option('--wait', 'reconcile in this process and wait until every request is Ready (or failed)')
+    .option('--wait', 'wait until every request is Ready (or failed); on the local store this process reconciles them')
     .option('--timeout <seconds>', 'how long --wait waits', '120')
     .action(async (options: { file: string; wait?: boolean; timeout: string }) => {
       const out = output();
       const documents = await readDocuments(options.file);
-      await withApp(globals(), async app => {
-        const applied: Array<{ request: RequestView; outcome: string }> = [];
-        for (const document of documents) {
-          const result = await app.platform.applyRequest(document);
-          applied.push(result);
-          out.progress(`${result.outcome} ${result.request.metadata.namespace}/${result.request.metadata.name}`);
-        }
-        let final = applied.map(a => a.request);
-        if (options.wait) final = await waitFor(app, out, final, Number(options.timeout), 'ready');
-        out.result({ items: final, outcomes: applied.map(a => a.outcome) }, () =>
-          final
-            .map((view, i) => `${describe(view)} — ${applied[i]!.outcome}, generation ${view.metadata.generation}${options.wait ? '' : ' (the server reconciles it; pave request get to follow)'}`)
-            .join('\n'),
-        );
-        if (options.wait && final.some(view => view.status.phase !== 'Ready')) process.exitCode = 1;
-      });
+      await withClient(
+        globals(),
+        async client => {
+          const applied: ApplyResult[] = [];
+          for (const document of documents) {
+            const result = await client.platform.applyRequest(document);
+            applied.push(result);
+            out.progress(`${result.outcome} ${result.request.metadata.namespace}/${result.request.metadata.name}`);
+          }
+          let final = applied.map(a => a.request);
+          if (options.wait) final = await waitFor(client, out, final, Number(options.timeout), 'ready');
+          out.result({ items: final, outcomes: applied.map(a => a.outcome) }, () =>
+            final
+              .map((view, i) => `${describe(view)} — ${applied[i]!.outcome}, generation ${view.metadata.generation}${options.wait ? '' : ' (the server reconciles it; pave request get to follow)'}`)
+              .join('\n'),
+          );
+          if (options.wait && final.some(view => view.status.phase !== 'Ready')) process.exitCode = 1;
+        },
+        { reconciler: Boolean(options.wait) },
+      );
     });
 
   request
@@ -68,8 +71,8 @@ function requestCommand(output: () => Output, globals: () => GlobalOptions): Com
     .action(async (ref: string, options: { namespace?: string }) => {
       const out = output();
       const { namespace, name } = target(ref, options.namespace);
-      await withApp(globals(), async app => {
-        const view = await app.platform.getRequest(namespace, name);
+      await withClient(globals(), async client => {
+        const view = await client.platform.request(namespace, name);
         out.result(view, () => describeInDetail(view));
       });
     });
@@ -81,8 +84,8 @@ function requestCommand(output: () => Output, globals: () => GlobalOptions): Com
     .option('--kind <kind>', 'only this kind')
     .action(async (options: { namespace?: string; kind?: string }) => {
       const out = output();
-      await withApp(globals(), async app => {
-        const items = await app.platform.listRequests({ ...(options.namespace ? { namespace: options.namespace } : {}), ...(options.kind ? { kind: options.kind } : {}) });
+      await withClient(globals(), async client => {
+        const items = await client.platform.requests({ ...(options.namespace ? { namespace: options.namespace } : {}), ...(options.kind ? { kind: options.kind } : {}) });
         out.result({ items }, () =>
           items.length
             ? table(
@@ -107,21 +110,25 @@ function requestCommand(output: () => Output, globals: () => GlobalOptions): Com
     .description('delete a request: its delete steps run and its files are removed in a commit')
     .argument('<name>', 'name or namespace/name')
     .option('-n, --namespace <namespace>', "the owning team's namespace")
-    .option('--wait', 'reconcile in this process until the request is gone')
+    .option('--wait', 'wait until the request is gone; on the local store this process reconciles it')
     .option('--timeout <seconds>', 'how long --wait waits', '120')
     .action(async (ref: string, options: { namespace?: string; wait?: boolean; timeout: string }) => {
       const out = output();
       const { namespace, name } = target(ref, options.namespace);
-      await withApp(globals(), async app => {
-        const view = await app.platform.deleteRequest(namespace, name);
-        if (options.wait) {
-          const left = await waitFor(app, out, [view], Number(options.timeout), 'gone');
-          out.result({ deleted: left.length === 0, items: left }, () => (left.length ? `${describe(left[0]!)} — still there` : `deleted ${namespace}/${name}`));
-          if (left.length) process.exitCode = 1;
-          return;
-        }
-        out.result(view, () => `${describe(view)} — deletion requested`);
-      });
+      await withClient(
+        globals(),
+        async client => {
+          const view = await client.platform.deleteRequest(namespace, name);
+          if (options.wait) {
+            const left = await waitFor(client, out, [view], Number(options.timeout), 'gone');
+            out.result({ deleted: left.length === 0, items: left }, () => (left.length ? `${describe(left[0]!)} — still there` : `deleted ${namespace}/${name}`));
+            if (left.length) process.exitCode = 1;
+            return;
+          }
+          out.result(view, () => `${describe(view)} — deletion requested`);
+        },
+        { reconciler: Boolean(options.wait) },
+      );
     });
 
   request
@@ -133,8 +140,8 @@ function requestCommand(output: () => Output, globals: () => GlobalOptions): Com
     .action(async (ref: string, options: { namespace?: string; logs?: boolean }) => {
       const out = output();
       const { namespace, name } = target(ref, options.namespace);
-      await withApp(globals(), async app => {
-        const runs = await app.platform.listRuns(namespace, name);
+      await withClient(globals(), async client => {
+        const runs = await client.platform.runs(namespace, name);
         out.result({ items: runs }, () => {
           if (!runs.length) return `no runs of ${namespace}/${name}`;
           if (options.logs) return runs.map(runLogText).join('\n');
@@ -152,8 +159,8 @@ function requestCommand(output: () => Output, globals: () => GlobalOptions): Com
     .argument('<run>', 'run id')
     .action(async (id: string) => {
       const out = output();
-      await withApp(globals(), async app => {
-        const run: Run = await app.platform.getRun(id);
+      await withClient(globals(), async client => {
+        const run = await client.platform.run(id);
         out.result(run, () => runLogText(run).trimEnd());
       });
     });
@@ -169,9 +176,9 @@ function capabilityCommand(output: () => Output, globals: () => GlobalOptions): 
     .action(async (options: { file: string }) => {
       const out = output();
       const documents = await readDocuments(options.file);
-      await withApp(globals(), async app => {
+      await withClient(globals(), async client => {
         const results: PublishResult[] = [];
-        for (const document of documents) results.push(await app.platform.publishCapability(document));
+        for (const document of documents) results.push(await client.platform.publishCapability(document));
         out.result({ items: results }, () =>
           results.map(r => `${r.outcome === 'created' ? 'published' : 'already published'} ${r.revision.name} ${r.revision.version}${r.latest ? ' (latest)' : ''}`).join('\n'),
         );
@@ -182,8 +189,8 @@ function capabilityCommand(output: () => Output, globals: () => GlobalOptions): 
     .description('published capabilities')
     .action(async () => {
       const out = output();
-      await withApp(globals(), async app => {
-        const items = await app.platform.listCapabilities();
+      await withClient(globals(), async client => {
+        const items = await client.platform.capabilities();
         out.result({ items }, () =>
           items.length
             ? table(['NAME', 'KIND', 'API VERSION', 'LATEST', 'VERSIONS', 'DESCRIPTION'], items.map(c => [c.name, c.api.kind, `${c.api.group}/${c.api.version}`, c.latestVersion, c.versions.join(' '), (c.description ?? '').slice(0, 60)]))
@@ -198,8 +205,8 @@ function capabilityCommand(output: () => Output, globals: () => GlobalOptions): 
     .option('--version <version>', 'a published version')
     .action(async (name: string, options: { version?: string }) => {
       const out = output();
-      await withApp(globals(), async app => {
-        const revision = await app.platform.getCapability(name, options.version);
+      await withClient(globals(), async client => {
+        const revision = await client.platform.capability(name, options.version);
         out.result(revision, () => toYaml(revision.capability, { lineWidth: 0 }).trimEnd());
       });
     });
@@ -215,9 +222,9 @@ function destinationCommand(output: () => Output, globals: () => GlobalOptions):
     .action(async (options: { file: string }) => {
       const out = output();
       const documents = await readDocuments(options.file);
-      await withApp(globals(), async app => {
-        const results: Array<Awaited<ReturnType<PaveApp['platform']['applyDestination']>>> = [];
-        for (const document of documents) results.push(await app.platform.applyDestination(document));
+      await withClient(globals(), async client => {
+        const results: Array<Awaited<ReturnType<PaveClient['platform']['applyDestination']>>> = [];
+        for (const document of documents) results.push(await client.platform.applyDestination(document));
         out.result({ items: results }, () => results.map(r => `${r.outcome} destination ${r.destination.metadata.name} (${r.destination.spec.git.url})`).join('\n'));
       });
     });
@@ -226,8 +233,8 @@ function destinationCommand(output: () => Output, globals: () => GlobalOptions):
     .description('destinations')
     .action(async () => {
       const out = output();
-      await withApp(globals(), async app => {
-        const items = await app.platform.listDestinations();
+      await withClient(globals(), async client => {
+        const items = await client.platform.destinations();
         out.result({ items }, () =>
           items.length
             ? table(['NAME', 'LABELS', 'REPOSITORY', 'BRANCH', 'PATH', 'CLEANUP'], items.map(d => [d.metadata.name, Object.entries(d.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','), d.spec.git.url, d.spec.git.branch ?? 'main', d.spec.git.path ?? '', d.spec.cleanupPolicy ?? 'delete']))
@@ -256,17 +263,23 @@ function renderCommand(output: () => Output): Command {
     });
 }
 
-/** Runs the reconciler here and polls until every request is settled (`ready`) or removed (`gone`). */
-async function waitFor(app: PaveApp, out: Output, views: RequestView[], timeoutSeconds: number, until: 'ready' | 'gone'): Promise<RequestView[]> {
+/** How often requests are read again while no event says they changed (covers changes made before the stream connected, or a stream refused). */
+const RECHECK_MS = 2000;
+
+/**
+ * Follows requests until every one is settled (`ready`) or removed (`gone`): reads them again whenever
+ * the platform's event stream reports a change in their namespace, and every couple of seconds besides.
+ * On the local store the reconciler runs in this process (see `withClient`); on a server, there.
+ */
+async function waitFor(client: PaveClient, out: Output, views: RequestView[], timeoutSeconds: number, until: 'ready' | 'gone'): Promise<RequestView[]> {
   const deadline = Date.now() + timeoutSeconds * 1000;
-  app.platform.reconciler.start();
+  const namespaces = [...new Set(views.map(v => v.metadata.namespace))];
+  const controller = new AbortController();
+  const changed = listen(client.platform.events({ ...(namespaces.length === 1 ? { namespace: namespaces[0] } : {}), signal: controller.signal }));
   try {
     for (;;) {
-      const current: RequestView[] = [];
-      for (const view of views) {
-        const found = (await app.platform.listRequests({ namespace: view.metadata.namespace })).find(v => v.metadata.name === view.metadata.name);
-        if (found) current.push(found);
-      }
+      const found = await Promise.all(views.map(view => client.platform.findRequest(view.metadata.namespace, view.metadata.name)));
+      const current = found.filter((view): view is RequestView => view !== undefined);
       const settled =
         until === 'gone'
           ? current.length === 0
@@ -277,11 +290,41 @@ async function waitFor(app: PaveApp, out: Output, views: RequestView[], timeoutS
         if (until === 'ready') return current;
         throw unavailable(`Timed out after ${timeoutSeconds} s waiting for ${views.map(v => v.metadata.name).join(', ')} to be deleted`);
       }
-      await new Promise(resolve => setTimeout(resolve, 200));
+      await changed(Math.min(RECHECK_MS, Math.max(0, deadline - Date.now())));
     }
   } finally {
-    await app.platform.reconciler.stop();
+    controller.abort();
   }
+}
+
+/**
+ * Starts reading an event stream at once; the function it returns resolves when an event has arrived
+ * since the last call, or after `ms`. A stream that fails (or is refused) only leaves the timer.
+ */
+function listen(events: AsyncIterable<unknown>): (ms: number) => Promise<void> {
+  let arrived = false;
+  let wake: (() => void) | undefined;
+  void (async () => {
+    try {
+      for await (const _event of events) {
+        arrived = true;
+        wake?.();
+      }
+    } catch {
+      // Reading again every RECHECK_MS still finds every change.
+    }
+  })();
+  return ms =>
+    new Promise(resolve => {
+      const done = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        arrived = false;
+        resolve();
+      };
+      const timer = setTimeout(done, arrived ? 0 : ms);
+      wake = done;
+    });
 }
 
 function describe(view: RequestView): string {

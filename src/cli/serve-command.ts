@@ -30,6 +30,7 @@ export function serveCommand(globals: () => GlobalOptions): Command {
       const app = await createApp(config);
       if (config.demo) await loadDemo(app);
       await app.catalog.scheduler.start();
+      await app.platform.mirrorCapabilities();
       app.platform.reconciler.start();
       const server = await createServer(app);
       const address = await server.listen({ host: config.host, port: config.port });

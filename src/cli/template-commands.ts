@@ -1,28 +1,14 @@
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { loadConfig } from '../core/config.js';
-import { createLogger } from '../core/logger.js';
-import { formatFieldError, invalidInput } from '../core/problem.js';
-import { createApp, type PaveApp } from '../app.js';
+import { formatFieldError, invalidInput, type FieldError } from '../core/problem.js';
+import { readTemplate } from '../templates/model/template.js';
 import type { DryRunResult } from '../templates/scaffolder-service.js';
 import type { TaskEvent, TaskView } from '../templates/tasks/task-types.js';
 import type { Output } from './output.js';
 import { table } from './output.js';
-import type { GlobalOptions } from './context.js';
-
-/** Opens the configured store; the task worker runs only when this command runs tasks. */
-async function withScaffolder<T>(globals: GlobalOptions, taskWorker: boolean, work: (app: PaveApp) => Promise<T>): Promise<T> {
-  const config = loadConfig({ file: globals.config });
-  const app = await createApp(config, { logger: createLogger('silent'), taskWorker });
-  try {
-    return await work(app);
-  } finally {
-    await app.close();
-  }
-}
+import { withClient, type GlobalOptions } from './context.js';
 
 /** `--set name=value` (repeatable): the value is read as YAML, so numbers and booleans keep their type. */
 function collectSet(value: string, previous: Record<string, unknown>): Record<string, unknown> {
@@ -85,8 +71,8 @@ export function templateCommands(output: () => Output, globals: () => GlobalOpti
     .description('templates in the catalog, with the problems that keep any from running')
     .action(async () => {
       const out = output();
-      await withScaffolder(globals(), false, async app => {
-        const templates = await app.scaffolder.listTemplates();
+      await withClient(globals(), async client => {
+        const templates = await client.templates.list();
         out.result({ items: templates }, () => {
           if (!templates.length) return 'no templates in the catalog (register a location holding Template entities)';
           const rows = templates.map(t => [t.ref, t.title, t.runnable ? 'ok' : `${t.problems.length} problem(s)`]);
@@ -98,28 +84,27 @@ export function templateCommands(output: () => Output, globals: () => GlobalOpti
 
   template
     .command('check')
-    .description('check template files (YAML) without storing anything: unsupported actions, expression errors, bad parameter schemas; exit 1 on any problem')
+    .description('check template files (YAML) without storing anything: unsupported actions (the ones the server has), expression errors, bad parameter schemas; exit 1 on any problem')
     .argument('<files...>', 'template files')
     .action(async (files: string[]) => {
       const out = output();
-      await withScaffolder(globals(), false, async app => {
-        const results: Array<{ file: string; document: number; ref?: string; problems: ReturnType<PaveApp['scaffolder']['checkTemplate']>['problems'] }> = [];
-        for (const file of files) {
-          const docs = parseAllDocuments(await readFile(resolve(file), 'utf8'));
-          for (const [index, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
-            const problems = doc.errors.length ? doc.errors.map(e => ({ pointer: '', detail: `not valid YAML: ${e.message.split('\n')[0]}`, rule: 'yaml' })) : [];
-            const reading = problems.length ? { problems } : app.scaffolder.checkTemplate(doc.toJS());
-            results.push({ file, document: index, ...('template' in reading && reading.template ? { ref: reading.template.ref } : {}), problems: reading.problems });
-          }
+      const actions = new Set((await withClient(globals(), client => client.templates.actions())).map(a => a.id));
+      const results: Array<{ file: string; document: number; ref?: string; problems: FieldError[] }> = [];
+      for (const file of files) {
+        const docs = parseAllDocuments(await readFile(resolve(file), 'utf8'));
+        for (const [index, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
+          const problems = doc.errors.length ? doc.errors.map(e => ({ pointer: '', detail: `not valid YAML: ${e.message.split('\n')[0]}`, rule: 'yaml' })) : [];
+          const reading = problems.length ? { problems } : readTemplate(doc.toJS(), { hasAction: id => actions.has(id) });
+          results.push({ file, document: index, ...('template' in reading && reading.template ? { ref: reading.template.ref } : {}), problems: reading.problems });
         }
-        const count = results.reduce((n, r) => n + r.problems.length, 0);
-        out.result({ valid: count === 0, results }, () =>
-          results
-            .map(r => (r.problems.length ? r.problems.map(p => `${r.file}, document ${r.document}: ${formatFieldError(p)}`).join('\n') : `ok: ${r.ref ?? r.file}`))
-            .join('\n'),
-        );
-        if (count) process.exitCode = 1;
-      });
+      }
+      const count = results.reduce((n, r) => n + r.problems.length, 0);
+      out.result({ valid: count === 0, results }, () =>
+        results
+          .map(r => (r.problems.length ? r.problems.map(p => `${r.file}, document ${r.document}: ${formatFieldError(p)}`).join('\n') : `ok: ${r.ref ?? r.file}`))
+          .join('\n'),
+      );
+      if (count) process.exitCode = 1;
     });
 
   template
@@ -127,8 +112,8 @@ export function templateCommands(output: () => Output, globals: () => GlobalOpti
     .description('the actions templates can use')
     .action(async () => {
       const out = output();
-      await withScaffolder(globals(), false, async app => {
-        const actions = app.scaffolder.listActions();
+      await withClient(globals(), async client => {
+        const actions = await client.templates.actions();
         out.result(actions, () => table(['ACTION', 'EFFECT', 'DESCRIPTION'], actions.map(a => [a.id, a.effect, a.description.length > 90 ? a.description.slice(0, 89) + '…' : a.description])));
       });
     });
@@ -150,8 +135,8 @@ export function templateCommands(output: () => Output, globals: () => GlobalOpti
         if (line !== undefined && !out.json) process.stderr.write(line + '\n');
       };
       if (options.dryRun) {
-        await withScaffolder(globals(), false, async app => {
-          const result = await app.scaffolder.dryRun({ templateRef: ref, values, secrets });
+        await withClient(globals(), async client => {
+          const result = await client.templates.dryRun({ templateRef: ref, values, secrets });
           for (const entry of result.log) progress(describeEvent({ id: 0, taskId: 'dry-run', type: 'log', body: entry.body, createdAt: '' }));
           if (options.outputDir) {
             for (const file of result.directoryContents) {
@@ -173,30 +158,35 @@ export function templateCommands(output: () => Output, globals: () => GlobalOpti
         });
         return;
       }
-      await withScaffolder(globals(), true, async app => {
-        const { id } = await app.scaffolder.createTask({ templateRef: ref, values, secrets, createdBy: `cli:${userInfo().username}` });
-        progress(`task ${id}`);
-        const controller = new AbortController();
-        const interrupt = () => controller.abort();
-        process.once('SIGINT', interrupt);
-        try {
-          for await (const event of app.scaffolder.streamEvents(id, { signal: controller.signal })) progress(describeEvent(event));
-        } finally {
-          process.off('SIGINT', interrupt);
-        }
-        const task = await app.scaffolder.getTask(id);
-        if (controller.signal.aborted && !['completed', 'failed', 'cancelled'].includes(task.status)) {
-          progress(`interrupted: task ${id} resumes from its last completed step when Pave (pave serve, or another pave template run) next runs tasks`);
-        }
-        out.result(task, () =>
-          [
-            `task ${task.id} ${task.status}`,
-            ...(task.error ? [`error: ${task.error.detail}`, ...(task.error.errors ?? []).map(e => '  ' + formatFieldError(e))] : []),
-            ...describeOutput(task.output),
-          ].join('\n'),
-        );
-        if (task.status !== 'completed') process.exitCode = 1;
-      });
+      // On the local store this process runs the task; on a server the server does, and this only follows it.
+      await withClient(
+        globals(),
+        async client => {
+          const { id } = await client.templates.createTask({ templateRef: ref, values, secrets });
+          progress(`task ${id}`);
+          const controller = new AbortController();
+          const interrupt = () => controller.abort();
+          process.once('SIGINT', interrupt);
+          try {
+            for await (const event of client.templates.taskEvents(id, { signal: controller.signal })) progress(describeEvent(event));
+          } finally {
+            process.off('SIGINT', interrupt);
+          }
+          const task = await client.templates.task(id);
+          if (controller.signal.aborted && !['completed', 'failed', 'cancelled'].includes(task.status)) {
+            progress(`interrupted: task ${id} goes on where tasks run (the server, or for the local store the next pave serve or pave template run), from its last completed step; pave template task ${id} shows it`);
+          }
+          out.result(task, () =>
+            [
+              `task ${task.id} ${task.status}`,
+              ...(task.error ? [`error: ${task.error.detail}`, ...(task.error.errors ?? []).map(e => '  ' + formatFieldError(e))] : []),
+              ...describeOutput(task.output),
+            ].join('\n'),
+          );
+          if (task.status !== 'completed') process.exitCode = 1;
+        },
+        { tasks: true },
+      );
     });
 
   template
@@ -205,8 +195,8 @@ export function templateCommands(output: () => Output, globals: () => GlobalOpti
     .argument('<id>', 'task id')
     .action(async (id: string) => {
       const out = output();
-      await withScaffolder(globals(), false, async app => {
-        const task = await app.scaffolder.getTask(id);
+      await withClient(globals(), async client => {
+        const task = await client.templates.task(id);
         out.result(task, () =>
           [
             `task ${task.id} ${task.status} (${task.templateRef})`,

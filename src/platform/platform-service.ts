@@ -67,7 +67,7 @@ export class PlatformService {
   readonly destinations: DestinationRegistry;
   readonly requests: RequestStore;
   readonly runs: RunStore;
-  readonly events = new PlatformEvents();
+  readonly events: PlatformEvents;
   readonly reconciler: Reconciler;
   readonly #workspaces: WorkspacePool;
   readonly #mirror: CatalogMirror;
@@ -81,6 +81,7 @@ export class PlatformService {
     this.destinations = new DestinationRegistry(options.store, { clock: this.#clock });
     this.requests = new RequestStore(options.store);
     this.runs = new RunStore(options.store);
+    this.events = new PlatformEvents(options.store.events);
     this.#workspaces = new WorkspacePool({ root: options.workspaceRoot, pushAttempts: options.config.pushAttempts });
     this.#mirror = new CatalogMirror(options.catalog, options.logger);
     this.reconciler = new Reconciler({
@@ -112,6 +113,8 @@ export class PlatformService {
    */
   async publishCapability(raw: unknown): Promise<PublishResult> {
     const result = await this.capabilities.publish(raw);
+    // Also when unchanged: republishing repairs a catalog entity that went missing.
+    await this.#mirrorCapability(result.revision.name);
     if (result.outcome === 'created') {
       for (const request of await this.requests.list({ capability: result.revision.name })) {
         await this.reconciler.enqueue(request.id, 'capability');
@@ -135,6 +138,18 @@ export class PlatformService {
     const users = await this.requests.list({ capability: name });
     if (users.length) throw conflict(`Capability ${name} is used by ${users.length} request(s), e.g. ${users[0]!.namespace}/${users[0]!.name}; delete them first`);
     await this.capabilities.remove(name);
+    await this.#mirror.removeCapability(name);
+    this.events.emit({ type: 'capability.deleted', at: this.#now(), capability: name });
+  }
+
+  /** Shows every published capability in the catalog (e.g. at start, for capabilities published before it did). */
+  async mirrorCapabilities(): Promise<void> {
+    for (const summary of await this.capabilities.list()) await this.#mirror.upsertCapability(summary.capability, summary.versions);
+  }
+
+  async #mirrorCapability(name: string): Promise<void> {
+    const latest = await this.capabilities.get(name);
+    if (latest) await this.#mirror.upsertCapability(latest.capability, await this.capabilities.versions(name));
   }
 
   // ── destinations ────────────────────────────────────────────────────────────

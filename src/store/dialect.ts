@@ -1,4 +1,6 @@
 import type { Dialect } from 'kysely';
+import type { Logger } from '../core/logger.js';
+import type { EventBus } from './event-bus.js';
 
 /** The two databases Pave runs on. Code that must differ by database switches on this name. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -14,4 +16,6 @@ export interface StoreDialect {
   /** The schema Pave's tables live in, when not the database's default. */
   readonly schema?: string;
   createKyselyDialect(): Dialect;
+  /** The bus that carries events between the processes sharing this database (see event-bus.ts). */
+  createEventBus(options?: { logger?: Logger }): EventBus;
 }

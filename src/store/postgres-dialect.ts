@@ -1,6 +1,9 @@
 import pg from 'pg';
 import { PostgresDialect as KyselyPostgresDialect, type Dialect } from 'kysely';
+import type { Logger } from '../core/logger.js';
 import type { StoreDialect } from './dialect.js';
+import type { EventBus } from './event-bus.js';
+import { PostgresEventBus } from './postgres-event-bus.js';
 
 /**
  * PostgreSQL, for several replicas sharing one database.
@@ -29,5 +32,10 @@ export class PostgresStoreDialect implements StoreDialect {
       ...(this.schema ? { options: `-c search_path=${this.schema}` } : {}),
     });
     return new KyselyPostgresDialect({ pool });
+  }
+
+  /** LISTEN/NOTIFY, so a watcher connected to one replica hears what the others do. */
+  createEventBus(options: { logger?: Logger } = {}): EventBus {
+    return new PostgresEventBus({ url: this.#url, schema: this.schema, ...options });
   }
 }

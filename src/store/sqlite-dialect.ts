@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { SqliteDialect as KyselySqliteDialect, type Dialect } from 'kysely';
+import type { Logger } from '../core/logger.js';
 import type { StoreDialect } from './dialect.js';
+import { InProcessEventBus, type EventBus } from './event-bus.js';
 
 /**
  * The embedded default: one SQLite file (WAL mode, so readers never wait for the writer).
@@ -28,5 +30,10 @@ export class SqliteStoreDialect implements StoreDialect {
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
     return new KyselySqliteDialect({ database });
+  }
+
+  /** One process owns the file's events: other processes on the same file read what they need from it. */
+  createEventBus(options: { logger?: Logger } = {}): EventBus {
+    return new InProcessEventBus(options);
   }
 }

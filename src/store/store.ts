@@ -1,6 +1,8 @@
 import { Kysely, Migrator, type MigrationProvider, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { DialectName, StoreDialect } from './dialect.js';
+import type { EventBus } from './event-bus.js';
+import type { Logger } from '../core/logger.js';
 import { migrations } from './migrations/index.js';
 import { SqliteStoreDialect } from './sqlite-dialect.js';
 import { PostgresStoreDialect } from './postgres-dialect.js';
@@ -16,22 +18,25 @@ export class Store {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
   readonly description: string;
+  /** Events between the processes sharing this store (in-process on SQLite, LISTEN/NOTIFY on PostgreSQL). */
+  readonly events: EventBus;
   readonly #schema: string | undefined;
 
-  private constructor(db: Kysely<Database>, dialect: StoreDialect) {
+  private constructor(db: Kysely<Database>, dialect: StoreDialect, options: { logger?: Logger }) {
     this.db = db;
     this.dialect = dialect.name;
     this.description = dialect.description;
     this.#schema = dialect.schema;
+    this.events = dialect.createEventBus(options);
   }
 
   /**
    * Opens and migrates a store.
    * @example const store = await Store.open(new SqliteStoreDialect({ file: '.pave/pave.db' }));
    */
-  static async open(dialect: StoreDialect): Promise<Store> {
+  static async open(dialect: StoreDialect, options: { logger?: Logger } = {}): Promise<Store> {
     const db = new Kysely<Database>({ dialect: dialect.createKyselyDialect() });
-    const store = new Store(db, dialect);
+    const store = new Store(db, dialect, options);
     try {
       await store.migrate();
     } catch (error) {
@@ -46,6 +51,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    await this.events.close();
     await this.db.destroy();
   }
 

@@ -3,7 +3,6 @@
  * templates with their problems, serves parameter schemas, creates tasks (validated, durable, run by
  * the task worker), streams their events, cancels them, and dry-runs templates with no side effects.
  */
-import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -49,6 +48,8 @@ export interface ScaffolderServiceOptions {
   dataDir: string;
   /** Host name meaning Pave's local repositories in `repoUrl` values (default `local`). */
   localGitHost?: string;
+  /** The portal page of a local repository at a folder (publish:git links to it); see `RepositoryService.pageUrlOf`. */
+  repositoryPageUrl?: (localPath: string) => string | undefined;
   worker?: TaskWorkerOptions;
   logger?: Logger;
   clock?: Clock;
@@ -98,6 +99,8 @@ export interface DryRunResult {
 }
 
 const DRY_RUN_TIME_LIMIT_MS = 60_000;
+/** The event-bus topic telling streams that a task has a new event ({ taskId }). */
+const TASK_EVENT_TOPIC = 'scaffolder.task';
 const DRY_RUN_MAX_BYTES = 20 * 1024 * 1024;
 
 export class ScaffolderService {
@@ -110,7 +113,6 @@ export class ScaffolderService {
   readonly #options: ScaffolderServiceOptions;
   readonly #tasksDir: string;
   readonly #clock: Clock;
-  readonly #events = new EventEmitter();
   readonly #readings = new Map<string, TemplateReading>();
 
   constructor(options: ScaffolderServiceOptions) {
@@ -119,7 +121,6 @@ export class ScaffolderService {
     this.#tasksDir = join(resolve(options.dataDir), 'scaffolder', 'tasks');
     this.gitRoot = join(resolve(options.dataDir), 'git');
     this.localGitHost = options.localGitHost ?? DEFAULT_LOCAL_GIT_HOST;
-    this.#events.setMaxListeners(0);
     this.tasks = new TaskStore(options.store, this.#clock);
     this.actions = createActionRegistry({
       entities: options.catalog.entities,
@@ -128,7 +129,7 @@ export class ScaffolderService {
         const rows = await options.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('location_id', '=', locationId).execute();
         return options.catalog.entities.hydrate(rows);
       },
-      git: { localRoot: this.gitRoot, localHost: this.localGitHost },
+      git: { localRoot: this.gitRoot, localHost: this.localGitHost, ...(options.repositoryPageUrl ? { pageUrl: options.repositoryPageUrl } : {}) },
       ...(options.platform ? { platform: options.platform } : {}),
     });
     this.worker = new TaskWorker(
@@ -243,33 +244,48 @@ export class ScaffolderService {
 
   /**
    * Live events: everything after `after`, then new ones as they are written (by this process or any
-   * other on the same store), ending after the completion event or when `signal` aborts.
+   * other on the same store), ending after the completion event or when `signal` aborts. The store's event
+   * bus wakes the stream when a task event is written (by any replica on PostgreSQL); the poll covers the rest.
    */
   async *streamEvents(id: string, options: { after?: number; signal?: AbortSignal; pollMs?: number } = {}): AsyncGenerator<TaskEvent> {
     await this.tasks.get(id);
     let after = options.after ?? 0;
     const pollMs = options.pollMs ?? 250;
-    while (!options.signal?.aborted) {
-      const batch = await this.tasks.events(id, after);
-      for (const event of batch) {
-        after = event.id;
-        yield event;
-        if (event.type === 'completion') return;
+    // Subscribed before each read, so an event written while reading is not slept through.
+    let written = false;
+    let wake: (() => void) | undefined;
+    const unsubscribe = this.#options.store.events.subscribe(TASK_EVENT_TOPIC, message => {
+      if ((message as { taskId?: unknown }).taskId !== id) return;
+      written = true;
+      wake?.();
+    });
+    try {
+      while (!options.signal?.aborted) {
+        written = false;
+        const batch = await this.tasks.events(id, after);
+        for (const event of batch) {
+          after = event.id;
+          yield event;
+          if (event.type === 'completion') return;
+        }
+        if (batch.length) continue;
+        const task = await this.tasks.find(id);
+        if (!task || (FINAL_TASK_STATUSES.includes(task.status) && !(await this.tasks.events(id, after)).length)) return;
+        if (written) continue;
+        await new Promise<void>(resolveWait => {
+          const done = () => {
+            clearTimeout(timer);
+            wake = undefined;
+            options.signal?.removeEventListener('abort', done);
+            resolveWait();
+          };
+          const timer = setTimeout(done, pollMs);
+          wake = done;
+          options.signal?.addEventListener('abort', done, { once: true });
+        });
       }
-      if (batch.length) continue;
-      const task = await this.tasks.find(id);
-      if (!task || (FINAL_TASK_STATUSES.includes(task.status) && !(await this.tasks.events(id, after)).length)) return;
-      await new Promise<void>(resolveWait => {
-        const done = () => {
-          clearTimeout(timer);
-          this.#events.off(id, done);
-          options.signal?.removeEventListener('abort', done);
-          resolveWait();
-        };
-        const timer = setTimeout(done, pollMs);
-        this.#events.on(id, done);
-        options.signal?.addEventListener('abort', done, { once: true });
-      });
+    } finally {
+      unsubscribe();
     }
   }
 
@@ -478,7 +494,7 @@ export class ScaffolderService {
 
   async #event(taskId: string, type: TaskEvent['type'], body: TaskEventBody): Promise<void> {
     await this.tasks.appendEvent(taskId, type, body);
-    this.#events.emit(taskId);
+    this.#options.store.events.publish(TASK_EVENT_TOPIC, { taskId });
   }
 
   #read(entity: Entity): TemplateReading {

@@ -4,7 +4,7 @@
  * temporary folders and real git repositories made with the git CLI.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,8 @@ import { expect } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { defaultAuthConfig, type PaveConfig } from '../../src/core/config.js';
+import { CatalogMirror } from '../../src/platform/catalog-mirror.js';
+import type { Capability } from '../../src/platform/model/types.js';
 
 /** A raw entity as written in a demo file. */
 export interface RawEntity {
@@ -22,6 +24,7 @@ export interface RawEntity {
 }
 
 export const DEMO_ROOT = fileURLToPath(new URL('../../demo/all.yaml', import.meta.url));
+const DEMO_CAPABILITIES = fileURLToPath(new URL('../../demo/platform/capabilities/', import.meta.url));
 
 /**
  * Starts Pave for API tests. The portal is not served unless asked for (these tests are about /api),
@@ -36,7 +39,10 @@ export function startApiPave(options: { demo?: boolean; config?: Partial<PaveCon
   });
 }
 
-/** Every entity of the demo organisation, read by following `all.yaml` and its targets as Pave should. */
+/**
+ * Every entity of the demo organisation, read by following `all.yaml` and its targets as Pave should, and the
+ * demo platform's capabilities, which `--demo` publishes and the platform API shows in the catalog.
+ */
 export function demoEntities(): RawEntity[] {
   const out: RawEntity[] = [];
   const read = (file: string) => {
@@ -52,6 +58,10 @@ export function demoEntities(): RawEntity[] {
     }
   };
   read(DEMO_ROOT);
+  for (const file of readdirSync(DEMO_CAPABILITIES).filter(f => f.endsWith('.yaml'))) {
+    const capability = parseAllDocuments(readFileSync(join(DEMO_CAPABILITIES, file), 'utf8'))[0]!.toJS() as Capability;
+    out.push(CatalogMirror.capabilityEntityOf(capability, [capability.spec.version]) as RawEntity);
+  }
   return out;
 }
 

@@ -114,6 +114,9 @@ const keptRun = (await app.platform.listRuns('platform-team', 'matrix-kept'))[0]
 await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'template/template.yaml') });
 const matrixTask = (await app.scaffolder.createTask({ templateRef: 'template:default/matrix-template', values: { greeting: 'matrix' } })).id;
 
+// ── a repository Pave hosts (one commit holding README.md), for the repository view.
+await ensureBareRepository(join(app.repositories.root, 'matrix', 'hosted.git'), 'main');
+
 afterAll(async () => {
   await pave.close();
   rmSync(fixtures, { recursive: true, force: true });
@@ -207,6 +210,10 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/scaffolder/v2/tasks/:taskId/eventstream': { path: `/api/scaffolder/v2/tasks/${matrixTask}/eventstream`, stream: true },
   'POST /api/scaffolder/v2/tasks/:taskId/cancel': { path: `/api/scaffolder/v2/tasks/${matrixTask}/cancel`, body: {}, status: 200 },
   'POST /api/scaffolder/v2/dry-run': { path: '/api/scaffolder/v2/dry-run', body: { templateRef: 'template:default/matrix-template', values: { greeting: 'dry' } }, status: 200 },
+  'GET /api/repositories': { path: '/api/repositories' },
+  'GET /api/repositories/:owner/:repo': { path: '/api/repositories/matrix/hosted' },
+  'GET /api/repositories/:owner/:repo/tree': { path: '/api/repositories/matrix/hosted/tree?ref=main' },
+  'GET /api/repositories/:owner/:repo/blob': { path: '/api/repositories/matrix/hosted/blob?path=README.md' },
 };
 
 const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');

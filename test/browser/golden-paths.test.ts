@@ -1,8 +1,9 @@
 /**
  * Golden paths in Chromium: the template gallery (with a broken template's problems shown), the
  * wizard generated from the TypeScript service template's parameter schema (pickers, review step,
- * API problems next to their fields), the task page following the run live over SSE, and the new
- * component in the catalog. Screenshots go to test-output/screenshots/.
+ * API problems next to their fields), the task page following the run live over SSE, the new
+ * repository's page (files, README, a file, clone commands) and the new component in the catalog,
+ * whose source links back to the repository. Screenshots go to test-output/screenshots/.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,8 @@ describe.skipIf(!browserAvailable)('golden paths in Chromium', { timeout: 90_000
     const pave = await startPave({ demo: true, config: { auth } });
     server = pave;
     base = pave.url.replace(/\/$/, '');
+    // Links Pave writes (the repository page) use the configured address: this server's own.
+    pave.app.config.baseUrl = base;
     // A template that cannot run, from a temporary folder, so the gallery has problems to show.
     extraDir = mkdtempSync(join(tmpdir(), 'pave-browser-templates-'));
     writeFileSync(
@@ -149,10 +152,57 @@ describe.skipIf(!browserAvailable)('golden paths in Chromium', { timeout: 90_000
     await screenshot(page, 'golden-paths-task');
     await expectAccessible('task page');
 
-    // The output link goes to the new component's entity page.
+    // The Repository link opens the new repository's page in the portal (in a new tab).
+    const repositoryUrl = `${base}/repositories/larkspur/${serviceName}`;
+    const [repoTab] = await Promise.all([session.context.waitForEvent('page'), page.getByRole('link', { name: 'Repository' }).click()]);
+    repoTab.on('pageerror', e => pageErrors.push(e.message));
+    await repoTab.waitForURL(repositoryUrl);
+    await expectRepositoryPage(repoTab, 'golden-paths-repository');
+    await repoTab.close();
+
+    // The other output link goes to the new component's entity page, whose source is the repository page.
     await page.getByRole('link', { name: 'Open in catalog' }).click();
     await page.waitForURL(new RegExp(`/catalog/default/component/${serviceName}$`));
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(serviceName);
     await screenshot(page, 'golden-paths-entity');
+    const source = page.getByRole('link', { name: `${repositoryUrl}/` });
+    const [sourceTab] = await Promise.all([session.context.waitForEvent('page'), source.click()]);
+    await sourceTab.waitForURL(`${repositoryUrl}/`);
+    await sourceTab.getByRole('heading', { level: 1, name: `larkspur/${serviceName}` }).waitFor();
+    await sourceTab.close();
+
+    // The new repository is in the list of repositories Pave hosts.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Repositories' }).click();
+    await page.getByTestId('repo-list').getByRole('link', { name: `larkspur/${serviceName}` }).waitFor();
+    await expect.poll(() => page.getByTestId('repo-list').textContent()).toContain('Created by the golden-path browser test.');
+    await expectAccessible('repository list');
+    await screenshot(page, 'golden-paths-repositories');
   });
+
+  /** The new repository's page: files, README, clone commands, commit; then a folder and a file. */
+  async function expectRepositoryPage(tab: Page, shot: string) {
+    await tab.getByRole('heading', { level: 1, name: `larkspur/${serviceName}` }).waitFor();
+    await expect.poll(() => tab.getByTestId('repo-description').textContent()).toBe('Created by the golden-path browser test.');
+    const files = tab.getByTestId('repo-tree');
+    for (const name of ['src', 'docs', 'catalog-info.yaml', 'package.json', 'README.md']) await files.getByRole('link', { name, exact: true }).waitFor();
+    await expect.poll(() => tab.getByTestId('repo-readme').getByRole('heading', { level: 1 }).textContent()).toBe(serviceName);
+    await expect.poll(() => tab.getByTestId('repo-clone').textContent()).toContain(`git clone ${base}/git/larkspur/${serviceName}.git`);
+    await expect.poll(() => tab.getByTestId('repo-commits').textContent()).toContain(`Create ${serviceName} from the TypeScript service golden path`);
+    await screenshot(tab, shot);
+    const violations = await seriousAxeViolations(tab);
+    expect(violations, `axe found serious or critical violations on the repository page:\n${formatViolations(violations)}`).toEqual([]);
+
+    // A link in the README opens the file it names; the folder breadcrumb leads back.
+    await tab.getByTestId('repo-readme').getByRole('link', { name: 'the docs' }).click();
+    await tab.waitForURL(/\/blob\/docs\/index\.md\?ref=main$/);
+    await expect.poll(() => tab.getByTestId('repo-file').locator('pre').textContent()).toContain(serviceName);
+    await tab.getByRole('navigation', { name: 'Path' }).getByRole('link', { name: 'docs' }).click();
+    await tab.waitForURL(/\/tree\/docs\?ref=main$/);
+    await tab.getByTestId('repo-tree').getByRole('link', { name: 'index.md' }).waitFor();
+    await tab.getByRole('link', { name: 'Parent folder' }).click();
+    await tab.getByTestId('repo-tree').getByRole('link', { name: 'src', exact: true }).click();
+    await tab.getByTestId('repo-tree').getByRole('link', { name: 'server.ts', exact: true }).click();
+    await expect.poll(() => tab.getByTestId('repo-file').locator('pre').textContent()).toContain('fastify');
+    await screenshot(tab, `${shot}-file`);
+  }
 });

@@ -3,7 +3,9 @@
  * capability marketplace, fills the PostgreSQL request form generated from the capability's schema,
  * sees validation errors next to their fields, previews the exact files a dry run would commit,
  * requests the database, watches it become Ready (live, through the /events stream), finds the commit
- * on the request page and deletes it. Screenshots go to test-output/screenshots/platform-*.png.
+ * on the request page and deletes it. Each capability also has a catalog page (owner, versions, its requests,
+ * a Request button) that the marketplace links to and search finds. Screenshots go to
+ * test-output/screenshots/platform-*.png.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -145,5 +147,40 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     const files = execFileSync('git', ['--git-dir', devRepo, 'ls-tree', '-r', '--name-only', 'HEAD'], { encoding: 'utf8' });
     expect(files).not.toContain('browser-db');
     await screenshot(page, 'platform-request-deleted');
+  });
+
+  it('capability catalog page: from the marketplace and search, with owner, versions, requests and Request', async () => {
+    // A request made elsewhere (here through the service) is listed on the capability's page.
+    await pave.app.platform.applyRequest({ apiVersion: 'databases.pave.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'catalog-db', namespace: 'checkout-team' }, spec: {} });
+
+    await page.goto(`${base}/platform`);
+    const postgres = page.getByTestId('capabilities').locator('li[data-capability="postgresql"]');
+    await postgres.waitFor();
+    expect(await postgres.getByTestId('capability-owner').textContent()).toContain('platform-team');
+    await postgres.getByRole('link', { name: 'PostgreSQL database', exact: true }).click();
+    await page.waitForURL(/\/catalog\/default\/capability\/postgresql$/);
+    await page.getByRole('heading', { level: 1, name: 'PostgreSQL database' }).waitFor();
+    expect(await page.locator('.entity-header').textContent()).toMatch(/capability[\s\S]*Owner[\s\S]*platform-team/);
+
+    const section = page.getByTestId('capability-section');
+    expect(await section.getByTestId('capability-versions').textContent()).toMatch(/v1\.0\.0\s*latest/);
+    expect(await section.textContent()).toContain('databases.pave.dev/v1alpha1');
+    const listed = section.getByTestId('capability-requests').getByRole('link', { name: 'checkout-team/catalog-db' });
+    await listed.waitFor();
+    // The request's Resource depends on the capability, so the relations show it too.
+    await expect.poll(() => page.locator('[data-relation="dependencyOf"]').textContent()).toContain('catalog-db');
+    await screenshot(page, 'platform-capability-entity');
+    await expectAccessible('capability entity page');
+
+    await section.getByRole('link', { name: 'Request PostgreSQL database' }).click();
+    await page.waitForURL(/\/platform\/capabilities\/postgresql$/);
+    await page.getByRole('heading', { name: 'Request PostgreSQL database' }).waitFor();
+
+    // Catalog search finds capabilities by their description.
+    await page.goto(`${base}/search?q=${encodeURIComponent('CloudNativePG')}`);
+    await page.locator('.search-results').getByRole('link', { name: /PostgreSQL database/ }).first().click();
+    await page.waitForURL(/\/catalog\/default\/capability\/postgresql$/);
+
+    await pave.app.platform.deleteRequest('checkout-team', 'catalog-db');
   });
 });

@@ -1,37 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/core/config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { FAST_PLATFORM, repoCommits, repoFiles } from './support/platform-harness.js';
 import { kubernetesProblems } from './support/kubernetes-schemas.js';
-
-/** Collects server-sent events until aborted. */
-function listen(url: string) {
-  const controller = new AbortController();
-  const events: Array<{ event: string; data: Record<string, unknown> }> = [];
-  const done = (async () => {
-    const response = await fetch(url, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reader = response.body!.getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done: finished } = await reader.read();
-      if (finished) return;
-      buffer += new TextDecoder().decode(value);
-      let end;
-      while ((end = buffer.indexOf('\n\n')) !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
-      }
-    }
-  })().catch(error => {
-    if ((error as Error).name !== 'AbortError') throw error;
-  });
-  return { events, stop: async () => (controller.abort(), await done) };
-}
+import { listen } from '../support/sse.js';
 
 const orders = {
   apiVersion: 'databases.pave.dev/v1alpha1',
@@ -97,7 +71,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
 
     pave.app.platform.reconciler.start();
     const stream = listen(`${pave.url}/api/platform/events?namespace=checkout-team`);
-    await new Promise(resolve => setTimeout(resolve, 100));
+    await stream.connected;
     const created = await send('POST', '/api/platform/requests', orders);
     expect(created.status).toBe(201);
     expect(created.body.request.status.phase).toBe('Pending');
@@ -142,5 +116,90 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     expect(types).toContain('request.status:Ready');
     expect(types).toContain('request.deleting');
     expect(types.at(-1)).toBe('request.deleted');
+  });
+
+  it('shows each capability in the catalog: owner, versions, requirements, the Resources requested from it; deleting removes it', async () => {
+    const entity = (ref: string) => get(`/api/catalog/entities/by-name/${ref.replace(':', '/')}`);
+    const related = (body: any, type: string) => (body.relations as Array<{ type: string; targetRef: string }>).filter(r => r.type === type).map(r => r.targetRef).sort();
+
+    // The demo capabilities, owned by the platform team, in the explorer's kind facet and in search.
+    const postgres = await entity('capability:default/postgresql');
+    expect(postgres.status).toBe(200);
+    expect(postgres.body).toMatchObject({
+      apiVersion: 'pave.dev/v1alpha1',
+      kind: 'Capability',
+      metadata: { name: 'postgresql', title: 'PostgreSQL database', tags: ['pave-capability'] },
+      spec: { type: 'postgresql', owner: 'platform-team', version: '1.0.0', versions: ['1.0.0'], api: { group: 'databases.pave.dev', version: 'v1alpha1', kind: 'PostgreSQL' } },
+    });
+    expect(postgres.body.metadata.description).toContain('CloudNativePG');
+    expect(related(postgres.body, 'ownedBy')).toEqual(['group:default/platform-team']);
+    expect(related((await entity('capability:default/environment')).body, 'dependsOn')).toEqual(['capability:default/postgresql', 'capability:default/team-namespace']);
+    const listed = await get('/api/catalog/entities/by-query?filter=kind=capability&fields=metadata.name');
+    expect(listed.body.items.map((e: any) => e.metadata.name).sort()).toEqual(['environment', 'postgresql', 'redis', 'team-namespace']);
+    const owned = await get('/api/catalog/entities/by-query?filter=kind=capability,relations.ownedBy=group:default/platform-team&fields=metadata.name');
+    expect(owned.body.totalItems).toBe(4);
+    const found = await get(`/api/search?q=${encodeURIComponent('CloudNativePG cluster')}`);
+    expect(found.body.results.map((r: any) => r.entityRef)).toContain('capability:default/postgresql');
+
+    // A new capability and a second version: the entity follows the newest, listing every version.
+    const queue = (version: string, description: string) => ({
+      apiVersion: 'pave.dev/v1alpha1',
+      kind: 'Capability',
+      metadata: { name: 'queue', title: 'Message queue', description, tags: ['messaging', 'Not A Tag'] },
+      spec: {
+        version,
+        owner: 'group:default/platform-team',
+        requires: [{ name: 'team-namespace', version: '^1.0.0' }],
+        api: { group: 'queues.example.com', version: 'v1', kind: 'Queue', schema: { type: 'object', properties: { size: { type: 'integer', default: 1 } } } },
+        workflows: { configure: [{ name: 'queue', type: 'template', files: [{ path: 'queue.yaml', content: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${{ metadata.name }}\n  namespace: ${{ metadata.namespace }}\ndata:\n  size: "${{ spec.size }}"\n' }] }] },
+        placement: { selector: { env: 'dev' } },
+      },
+    });
+    expect((await send('POST', '/api/platform/capabilities', queue('1.0.0', 'A durable work queue.'))).status).toBe(201);
+    expect((await send('POST', '/api/platform/capabilities', queue('1.1.0', 'A durable work queue with dead letters.'))).status).toBe(201);
+    const published = await entity('capability:default/queue');
+    expect(published.body).toMatchObject({
+      metadata: { title: 'Message queue', description: 'A durable work queue with dead letters.', tags: ['pave-capability', 'messaging'] },
+      spec: { owner: 'group:default/platform-team', version: '1.1.0', versions: ['1.1.0', '1.0.0'], dependsOn: ['capability:default/team-namespace'] },
+    });
+    expect((await get(`/api/search?q=${encodeURIComponent('dead letters')}`)).body.results.map((r: any) => r.entityRef)).toContain('capability:default/queue');
+
+    // A request of it is a Resource that depends on it, so the capability's page lists it.
+    pave.app.platform.reconciler.start();
+    const jobs = { apiVersion: 'queues.example.com/v1', kind: 'Queue', metadata: { name: 'jobs', namespace: 'checkout-team' }, spec: { size: 3 } };
+    expect((await send('POST', '/api/platform/requests', jobs)).status).toBe(201);
+    expect((await entity('resource:checkout-team/jobs')).body.spec.dependsOn).toEqual(['capability:default/queue']);
+    expect(related((await entity('capability:default/queue')).body, 'dependencyOf')).toEqual(['resource:checkout-team/jobs']);
+    for (let i = 0; i < 400 && (await get('/api/platform/requests/checkout-team/jobs')).body.status.phase !== 'Ready'; i++) await new Promise(resolve => setTimeout(resolve, 50));
+    const jobsStatus = (await get('/api/platform/requests/checkout-team/jobs')).body.status;
+    expect(jobsStatus, jobsStatus.message).toMatchObject({ phase: 'Ready', capabilityVersion: '1.1.0' });
+
+    // Refused while requested; once the request is gone, deleting the capability removes its entity.
+    expect((await send('DELETE', '/api/platform/capabilities/queue')).status).toBe(409);
+    expect((await send('DELETE', '/api/platform/requests/checkout-team/jobs')).status).toBe(202);
+    for (let i = 0; i < 400 && (await get('/api/platform/requests/checkout-team/jobs')).status !== 404; i++) await new Promise(resolve => setTimeout(resolve, 50));
+    expect((await get('/api/platform/requests/checkout-team/jobs')).status).toBe(404);
+    expect(related((await entity('capability:default/queue')).body, 'dependencyOf')).toEqual([]);
+    expect((await send('DELETE', '/api/platform/capabilities/queue')).status).toBe(204);
+    expect((await entity('capability:default/queue')).status).toBe(404);
+    expect((await get(`/api/search?q=${encodeURIComponent('dead letters')}`)).body.results).toEqual([]);
+  });
+
+  it('leaves a Capability entity that a catalog location defines as its file says', async () => {
+    const file = join(pave.dataDir, 'located.yaml');
+    await writeFile(file, 'apiVersion: pave.dev/v1alpha1\nkind: Capability\nmetadata:\n  name: located\n  description: Written by hand.\nspec:\n  owner: data-team\n');
+    expect((await send('POST', '/api/catalog/locations', { type: 'file', target: file })).status).toBe(201);
+    const capability = {
+      apiVersion: 'pave.dev/v1alpha1',
+      kind: 'Capability',
+      metadata: { name: 'located', description: 'Published through the platform API.' },
+      spec: { version: '1.0.0', owner: 'platform-team', api: { group: 'located.example.com', version: 'v1', kind: 'Located', schema: { type: 'object' } }, workflows: { configure: [{ name: 'none', type: 'template', files: [] }] } },
+    };
+    expect((await send('POST', '/api/platform/capabilities', capability)).status).toBe(201);
+    const shown = await get('/api/catalog/entities/by-name/capability/default/located');
+    expect(shown.body.metadata.description).toBe('Written by hand.');
+    expect(shown.body.spec).toEqual({ owner: 'data-team' });
+    expect((await send('DELETE', '/api/platform/capabilities/located')).status).toBe(204);
+    expect((await get('/api/catalog/entities/by-name/capability/default/located')).status).toBe(200);
   });
 });

@@ -92,7 +92,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     expect(order.indexOf('checkout-team/checkout-dev')).toBeGreaterThan(order.indexOf('checkout-team/checkout-db'));
     expect(order.indexOf('checkout-team/checkout-dev')).toBeGreaterThan(order.indexOf('checkout-team/checkout-ns'));
     const resource = await h.app.catalog.entities.byRef('resource:checkout-team/checkout-dev');
-    expect(resource?.spec?.dependsOn).toEqual(['resource:checkout-team/checkout-db', 'resource:checkout-team/checkout-ns']);
+    expect(resource?.spec?.dependsOn).toEqual(['resource:checkout-team/checkout-db', 'resource:checkout-team/checkout-ns', 'capability:default/environment']);
 
     // Deleting the database first waits for the environment that depends on it.
     await h.app.platform.deleteRequest('checkout-team', 'checkout-db');

@@ -12,14 +12,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `pave` CLI from source (through tsx) in a working directory. */
-export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+/** Runs the real `pave` CLI from source (through tsx) in a working directory; `input` is its standard input. */
+export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX, `${ROOT}src/cli/main.ts`, ...args], {
       cwd: options.cwd,
       env: { ...process.env, PAVE_LOG_LEVEL: 'silent', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    child.stdin.end(options.input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', chunk => (stdout += chunk));

@@ -53,7 +53,9 @@ describe('pave template (CLI)', { timeout: 90_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^task \S+ completed$/m);
     const repo = join(dir, '.pave', 'git', 'larkspur', 'cli-service.git');
-    expect(run.stdout).toContain(`Repository: file://${repo}`);
+    // The link opens the repository's page in the portal; the next steps clone its file:// URL.
+    expect(run.stdout).toMatch(/^\s*Repository: http:\/\/\S+\/repositories\/larkspur\/cli-service$/m);
+    expect(run.stdout).toContain(`git clone file://${repo} cli-service`);
     expect(run.stdout).toContain('Open in catalog: component:default/cli-service');
     expect(run.stdout).toContain('port 9090');
     expect(await commitsOf(repo)).toHaveLength(1);

@@ -103,7 +103,7 @@ describe('golden paths over HTTP', () => {
     expect(task.status).toBe('completed');
     const repo = join(pave.dataDir, 'git', 'larkspur', 'basket-pricing.git');
     expect(task.output.links).toEqual([
-      { title: 'Repository', url: `file://${repo}` },
+      { title: 'Repository', url: `${pave.app.config.baseUrl}/repositories/larkspur/basket-pricing` },
       { title: 'Open in catalog', icon: 'catalog', entityRef: 'component:default/basket-pricing' },
     ]);
 

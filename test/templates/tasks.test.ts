@@ -252,7 +252,7 @@ describe('publish:git', () => {
     const first = context({ repoUrl: 'local?owner=acme&repo=api', description: 'The API' });
     await action.handler(first.ctx);
     const repo = join(root, 'git', 'acme', 'api.git');
-    expect(first.outputs).toEqual({ remoteUrl: `file://${repo}`, repoContentsUrl: `file://${repo}#main`, commitHash: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(first.outputs).toEqual({ remoteUrl: `file://${repo}`, cloneUrl: `file://${repo}`, repoContentsUrl: `file://${repo}#main`, commitHash: expect.stringMatching(/^[0-9a-f]{40}$/) });
     expect(await commitsOf(repo)).toEqual([first.outputs.commitHash]);
     expect(await filesOf(repo)).toEqual(['README.md', 'bin/run.sh']);
 

@@ -18,6 +18,8 @@ const PlatformMarketplacePage = lazy(() => import('./platform/MarketplacePage'))
 const PlatformRequestFormPage = lazy(() => import('./platform/RequestFormPage'));
 const PlatformRequestPage = lazy(() => import('./platform/RequestPage'));
 const AdminPage = lazy(() => import('./admin/AdminPage'));
+const RepositoryListPage = lazy(() => import('./repositories/RepositoryListPage'));
+const RepositoryPage = lazy(() => import('./repositories/RepositoryPage'));
 
 export function App() {
   return (
@@ -39,6 +41,9 @@ export function App() {
           <Route path="/platform/requests/:namespace/:name" element={<PlatformRequestPage />} />
           <Route path="/admin" element={<AdminPage />} />
           <Route path="/admin/:section" element={<AdminPage />} />
+          <Route path="/repositories" element={<RepositoryListPage />} />
+          <Route path="/repositories/:owner/:repo" element={<RepositoryPage />} />
+          <Route path="/repositories/:owner/:repo/:view/*" element={<RepositoryPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>

@@ -1,4 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isPaveError, type Problem } from '../../core/problem.js';
+import type { LocationRegistration } from '../../catalog/location-service.js';
 import { stringifyEntityRef } from '../../core/entity-ref.js';
 import type { CatalogService } from '../../catalog/catalog-service.js';
 import { EntitySchema, errorResponses } from '../schemas.js';
@@ -6,6 +9,11 @@ import { recordAudit, refFromNameParams } from '../authorize.js';
 
 const LocationSchema = Type.Object({ id: Type.String(), type: Type.String(), target: Type.String() });
 const ProblemItem = Type.Object({ pointer: Type.String(), detail: Type.String() }, { additionalProperties: true });
+/**
+ * A registration answers with at most this many entities (a dry run with all of them). Backstage answers
+ * `entities: []` once a location is added; a short list helps a person, 100k entities would be 100 MB.
+ */
+const REGISTERED_ENTITIES_SHOWN = 1000;
 const LocationStatusSchema = Type.Object({
   state: Type.Union([Type.Literal('pending'), Type.Literal('refreshing'), Type.Literal('done'), Type.Literal('failed')]),
   lastRefreshAt: Type.Optional(Type.String()),
@@ -23,6 +31,9 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
       schema: {
         tags: ['catalog'],
         summary: 'Register a location (read at once), or preview it with dryRun=true (201 either way, as in Backstage)',
+        description:
+          `entities lists what the location produced: all of it for a dry run, the first ${REGISTERED_ENTITIES_SHOWN} otherwise (entityCount says how many there are; all are queryable when the answer comes). ` +
+          'With Accept: text/event-stream the answer is server-sent events instead: one `file` event per file read ({ source, entities, errors }), then `result` (the registration with its refresh summary) or `problem` (RFC 9457).',
         querystring: Type.Object({ dryRun: Type.Optional(Type.Boolean()) }),
         body: Type.Object({
           type: Type.String(),
@@ -30,15 +41,24 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
           editMode: Type.Optional(Type.Union([Type.Literal('direct'), Type.Literal('branch')], { description: 'git locations: where portal edits are committed' })),
         }),
         response: {
-          201: Type.Object({ location: LocationSchema, entities: Type.Array(EntitySchema), exists: Type.Boolean(), errors: Type.Array(ProblemItem) }),
+          201: Type.Object({
+            location: LocationSchema,
+            entities: Type.Array(EntitySchema),
+            entityCount: Type.Integer({ description: 'entities the location produced (entities may list fewer)' }),
+            exists: Type.Boolean(),
+            errors: Type.Array(ProblemItem),
+          }),
           ...errorResponses(400, 409),
         },
       },
     },
     async (request, reply) => {
+      const dryRun = request.query.dryRun === true;
+      if (request.headers.accept?.includes('text/event-stream')) return registerWithProgress(catalog, request, reply, dryRun);
       // Backstage answers 201 for a dry run too, and its catalog client accepts nothing else.
-      const result = await catalog.locations.register(request.body, { dryRun: request.query.dryRun === true });
-      return reply.status(201).send({ location: result.location, entities: result.entities, exists: result.exists, errors: result.errors });
+      const result = await catalog.locations.register(request.body, { dryRun });
+      const entities = dryRun ? result.entities : result.entities.slice(0, REGISTERED_ENTITIES_SHOWN);
+      return reply.status(201).send({ location: result.location, entities, entityCount: result.entities.length, exists: result.exists, errors: result.errors });
     },
   );
 
@@ -113,3 +133,21 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
     },
   );
 };
+
+/** Registers a location while streaming each file read, for clients that show progress (`pave catalog import`). */
+async function registerWithProgress(catalog: CatalogService, request: FastifyRequest, reply: FastifyReply, dryRun: boolean): Promise<void> {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+  const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  try {
+    const result = await catalog.locations.register(request.body as LocationRegistration, { dryRun, onFile: (source, counts) => send('file', { source, ...counts }) });
+    send('result', result);
+  } catch (error) {
+    if (!isPaveError(error)) request.log.error({ err: error }, 'location registration failed');
+    const problem: Problem = isPaveError(error) ? error.problem : { type: 'https://pave.dev/problems/internal', title: 'Internal error', status: 500, detail: 'Something went wrong on the server; it has been logged.' };
+    send('problem', { ...problem, instance: request.url });
+  } finally {
+    raw.end();
+  }
+}

@@ -265,12 +265,11 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
         querystring: Type.Object({ namespace: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }),
       },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const { namespace, name } = request.query;
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      raw.write(': connected\n\n');
       const send = (event: PlatformEvent) => {
         if (namespace && event.namespace !== namespace) return;
         if (name && event.name !== name) return;
@@ -284,6 +283,12 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       };
       request.raw.on('close', close);
       raw.on('close', close);
+      // `connected` promises every later change, the other replicas' included; without them, this replica's still flow.
+      const everywhere = await platform.events.ready().then(
+        () => true,
+        (error: unknown) => (request.log.warn({ err: error }, 'platform events from other replicas are not available now'), false),
+      );
+      if (!raw.destroyed) raw.write(everywhere ? ': connected\n\n' : ': connected (this replica only)\n\n');
     },
   );
 };

@@ -30,3 +30,4 @@ export { groupPolicy } from './kinds/group.js';
 export { userPolicy } from './kinds/user.js';
 export { locationPolicy } from './kinds/location.js';
 export { templatePolicy, TEMPLATE_API_VERSION } from './kinds/template.js';
+export { capabilityPolicy, PAVE_API_VERSION } from './kinds/capability.js';

@@ -4,9 +4,9 @@ import { builtinKindPolicies, createKindRegistry, defaultKindRegistry, findKindP
 import { validateSpec } from './spec-schema.js';
 
 describe('kind registry', () => {
-  it('holds the nine built-in kinds', () => {
+  it('holds the ten built-in kinds', () => {
     expect(builtinKindPolicies.map(p => p.kind)).toEqual([
-      'Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template',
+      'Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template', 'Capability',
     ]);
     expect(defaultKindRegistry.list()).toEqual(builtinKindPolicies);
   });
@@ -36,12 +36,12 @@ describe('kind registry', () => {
   });
 
   it('lets a custom registry add kinds; the first policy covering a kind and apiVersion wins', () => {
-    const a = defineKindPolicy({ kind: 'Capability', apiVersions: ['pave.dev/v1alpha1'], specSchema: { type: 'object' } });
-    const b = defineKindPolicy({ kind: 'Capability', apiVersions: ['pave.dev/v1alpha1', 'pave.dev/v1'], specSchema: { type: 'object' } });
+    const a = defineKindPolicy({ kind: 'Scorecard', apiVersions: ['pave.dev/v1alpha1'], specSchema: { type: 'object' } });
+    const b = defineKindPolicy({ kind: 'Scorecard', apiVersions: ['pave.dev/v1alpha1', 'pave.dev/v1'], specSchema: { type: 'object' } });
     const registry = createKindRegistry([...builtinKindPolicies, a, b]);
-    expect(registry.find('Capability', 'pave.dev/v1alpha1')).toBe(a);
-    expect(registry.find('Capability', 'pave.dev/v1')).toBe(b);
+    expect(registry.find('Scorecard', 'pave.dev/v1alpha1')).toBe(a);
+    expect(registry.find('Scorecard', 'pave.dev/v1')).toBe(b);
     expect(registry.find('Component', 'backstage.io/v1alpha1')?.kind).toBe('Component');
-    expect(registry.list()).toHaveLength(11);
+    expect(registry.list()).toHaveLength(12);
   });
 });

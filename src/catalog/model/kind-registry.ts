@@ -5,6 +5,7 @@
  */
 import type { KindPolicy } from './kind-policy.js';
 import { apiPolicy } from './kinds/api.js';
+import { capabilityPolicy } from './kinds/capability.js';
 import { componentPolicy } from './kinds/component.js';
 import { domainPolicy } from './kinds/domain.js';
 import { groupPolicy } from './kinds/group.js';
@@ -22,7 +23,7 @@ export interface KindRegistry {
   list(): readonly KindPolicy[];
 }
 
-/** The built-in kinds: Backstage's catalog kinds plus the scaffolder's Template. */
+/** The built-in kinds: Backstage's catalog kinds, the scaffolder's Template and Pave's Capability. */
 export const builtinKindPolicies: readonly KindPolicy[] = Object.freeze([
   componentPolicy,
   apiPolicy,
@@ -33,12 +34,13 @@ export const builtinKindPolicies: readonly KindPolicy[] = Object.freeze([
   userPolicy,
   locationPolicy,
   templatePolicy,
+  capabilityPolicy,
 ]);
 
 /**
  * Creates a registry over the given policies. When several cover the same kind and apiVersion,
  * the first one wins.
- * @example createKindRegistry([...builtinKindPolicies, capabilityPolicy]).find('Capability', 'pave.dev/v1alpha1')
+ * @example createKindRegistry([...builtinKindPolicies, scorecardPolicy]).find('Scorecard', 'pave.dev/v1alpha1')
  */
 export function createKindRegistry(policies: readonly KindPolicy[]): KindRegistry {
   const all = Object.freeze([...policies]);

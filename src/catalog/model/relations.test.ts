@@ -108,17 +108,17 @@ describe('deriveRelations', () => {
   });
 
   it('uses a given registry, e.g. with Pave\'s own kinds', () => {
-    const capability = defineKindPolicy({
-      kind: 'Capability',
+    const scorecard = defineKindPolicy({
+      kind: 'Scorecard',
       apiVersions: ['pave.dev/v1alpha1'],
       specSchema: { type: 'object' },
       relationFields: [{ field: 'owner', type: 'ownedBy', reverse: 'ownerOf', defaultKind: 'Group' }],
     });
-    const entity: Entity = { apiVersion: 'pave.dev/v1alpha1', kind: 'Capability', metadata: { name: 'db' }, spec: { owner: 'platform' } };
+    const entity: Entity = { apiVersion: 'pave.dev/v1alpha1', kind: 'Scorecard', metadata: { name: 'db' }, spec: { owner: 'platform' } };
     expect(deriveRelations(entity)).toEqual([]);
-    expect(deriveRelations(entity, createKindRegistry([capability]))).toEqual([
-      { source: 'capability:default/db', type: 'ownedBy', target: 'group:default/platform' },
-      { source: 'group:default/platform', type: 'ownerOf', target: 'capability:default/db' },
+    expect(deriveRelations(entity, createKindRegistry([scorecard]))).toEqual([
+      { source: 'scorecard:default/db', type: 'ownedBy', target: 'group:default/platform' },
+      { source: 'group:default/platform', type: 'ownerOf', target: 'scorecard:default/db' },
     ]);
   });
 });

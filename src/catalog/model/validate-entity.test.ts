@@ -215,13 +215,13 @@ describe('validateEntity: spec of known kinds', () => {
   });
 
   it('uses a given registry for Pave\'s own kinds', () => {
-    const capability = defineKindPolicy({
-      kind: 'Capability',
+    const scorecard = defineKindPolicy({
+      kind: 'Scorecard',
       apiVersions: ['pave.dev/v1alpha1'],
       specSchema: { type: 'object', required: ['version'], properties: { version: { type: 'string' } } },
     });
-    const registry = createKindRegistry([...builtinKindPolicies, capability]);
-    const doc = { apiVersion: 'pave.dev/v1alpha1', kind: 'Capability', metadata: { name: 'postgres' }, spec: {} };
+    const registry = createKindRegistry([...builtinKindPolicies, scorecard]);
+    const doc = { apiVersion: 'pave.dev/v1alpha1', kind: 'Scorecard', metadata: { name: 'postgres' }, spec: {} };
     expect(validateEntity(doc).errors).toEqual([]);
     expect(validateEntity(doc, { registry }).errors).toEqual([{ pointer: '/spec/version', detail: 'is required', rule: 'required' }]);
   });

@@ -29,6 +29,19 @@ describe('capability validation', () => {
     expect(errors).toEqual([expect.objectContaining({ pointer: '/spec/workflows/configure/0/source', detail: expect.stringContaining('pave capability publish -f') })]);
   });
 
+  it('takes an owning team as an entity ref', () => {
+    const withOwner = (owner: unknown) =>
+      validateCapability({
+        apiVersion: 'pave.dev/v1alpha1',
+        kind: 'Capability',
+        metadata: { name: 'x' },
+        spec: { version: '1.0.0', owner, api: { group: 'x.example.com', version: 'v1', kind: 'X', schema: { type: 'object' } }, workflows: { configure: [{ name: 't', type: 'template', files: [] }] } },
+      });
+    expect(withOwner('platform-team').errors).toEqual([]);
+    expect(withOwner('group:default/platform-team').capability!.spec.owner).toBe('group:default/platform-team');
+    for (const bad of [5, '', 'group:/x', 'group:default/']) expect(withOwner(bad).errors.map(e => `${e.pointer} ${e.rule}`), String(bad)).toEqual(['/spec/owner entity-ref']);
+  });
+
   it('reads durations', () => {
     expect(parseDurationSeconds('90s')).toBe(90);
     expect(parseDurationSeconds('1h30m')).toBe(5400);

@@ -4,6 +4,7 @@
  */
 import semver from 'semver';
 import { joinPointer, type FieldError } from '../../core/problem.js';
+import { tryParseEntityRef } from '../../core/entity-ref.js';
 import { checkTemplate } from '../../templates/expressions/index.js';
 import { unsafePathReason } from '../../gitops/repo-path.js';
 import { checkSchema } from './json-schema.js';
@@ -51,7 +52,10 @@ export function validateCapability(raw: unknown): CapabilityValidation {
     add('/spec', 'is required and must be a mapping', 'required');
     return { errors };
   }
-  unknownKeys(spec, '/spec', ['version', 'description', 'api', 'outputs', 'requires', 'workflows', 'placement', 'reconcileInterval'], add);
+  unknownKeys(spec, '/spec', ['version', 'description', 'owner', 'api', 'outputs', 'requires', 'workflows', 'placement', 'reconcileInterval'], add);
+  if (spec.owner !== undefined && (typeof spec.owner !== 'string' || !tryParseEntityRef(spec.owner, { defaultKind: 'group', defaultNamespace: 'default' }))) {
+    add('/spec/owner', 'must be an entity ref of the owning team, e.g. platform-team or group:default/platform-team', 'entity-ref');
+  }
 
   if (typeof spec.version !== 'string' || semver.valid(spec.version) !== spec.version) {
     add('/spec/version', 'must be a semantic version such as 1.2.0 (no leading v)', 'semver');

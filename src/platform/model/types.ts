@@ -42,6 +42,8 @@ export type StepSpec = TemplateStepSpec | ModuleStepSpec;
 export interface CapabilitySpec {
   version: string;
   description?: string;
+  /** The platform team that publishes it (an entity ref; a bare name is a Group), shown as its owner in the catalog. */
+  owner?: string;
   api: { group: string; version: string; kind: string; schema: JsonSchema };
   outputs?: JsonSchema;
   requires?: Array<{ name: string; version: string }>;

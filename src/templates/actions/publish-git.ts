@@ -1,12 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { conflict, invalidInput } from '../../core/problem.js';
 import { runGit } from '../../core/run-git.js';
+import { isRepositorySegment } from '../../repositories/repository-name.js';
 import { isInside } from '../workspace/safe-path.js';
-import { defineAction } from './action.js';
+import { defineAction, type ActionContext } from './action.js';
+import { ANNOTATION_SOURCE_LOCATION, withSourceLocation } from './source-location.js';
 
 /** Where `publish:git` may write and how Pave's own repositories are named. */
 export interface GitPublishOptions {
@@ -14,10 +16,11 @@ export interface GitPublishOptions {
   localRoot: string;
   /** The host name that means "Pave's local repositories" in RepoUrlPicker values (default `local`). */
   localHost?: string;
+  /** The portal page of the local repository at a folder, when Pave serves one (the repository view). */
+  pageUrl?: (localPath: string) => string | undefined;
 }
 
 export const DEFAULT_LOCAL_GIT_HOST = 'local';
-const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$/;
 
 /** A resolved push target: a URL git understands, and for local repositories the folder. */
 export interface GitRemote {
@@ -62,7 +65,7 @@ export function resolveRemote(repoUrl: string, options: GitPublishOptions): GitR
     const owner = parsed.searchParams.get('owner') ?? parsed.searchParams.get('organization') ?? parsed.searchParams.get('workspace') ?? '';
     const repo = parsed.searchParams.get('repo') ?? '';
     for (const [name, value] of [['owner', owner], ['repo', repo]] as const) {
-      if (!SEGMENT.test(value) || value.includes('..')) {
+      if (!isRepositorySegment(value)) {
         throw invalidInput(`input.repoUrl: ${name} "${value}" must be letters, digits, dots, dashes or underscores (it becomes a folder name)`, [
           { pointer: '', detail: `${name} is not a safe name`, rule: 'pattern' },
         ]);
@@ -79,7 +82,7 @@ export function publishGitAction(options: GitPublishOptions) {
   return defineAction({
     id: 'publish:git',
     description:
-      "Commits the workspace (or sourcePath inside it) and pushes it to a git repository: Pave's local repositories (local?owner=o&repo=r, created when missing) or any http(s)/ssh remote. Idempotent: a remote that already holds the same commit is not pushed again; a remote branch with other content is a conflict.",
+      "Commits the workspace (or sourcePath inside it) and pushes it to a git repository: Pave's local repositories (local?owner=o&repo=r, created when missing) or any http(s)/ssh remote. For a local repository, remoteUrl is its page in the portal, and entities in the root catalog-info.yaml that do not say where their source is get backstage.io/source-location pointing there. Idempotent: a remote that already holds the same commit is not pushed again; a remote branch with other content is a conflict.",
     effect: 'external',
     input: Type.Object({
       repoUrl: Type.String({ title: 'Repository', description: 'local?owner=o&repo=r (RepoUrlPicker), or an http(s):// or ssh:// remote URL' }),
@@ -93,8 +96,9 @@ export function publishGitAction(options: GitPublishOptions) {
       token: Type.Optional(Type.String({ description: 'Token for an http(s) remote (take it from secrets; it is never logged)' })),
     }),
     output: Type.Object({
-      remoteUrl: Type.String({ description: 'The repository URL (clone URL)' }),
-      repoContentsUrl: Type.String({ description: '<remote>#<branch>: what catalog:register takes' }),
+      remoteUrl: Type.String({ description: "Where people open the repository: a local repository's portal page, else the remote URL" }),
+      cloneUrl: Type.String({ description: 'The URL git clones (file:// for a local repository)' }),
+      repoContentsUrl: Type.String({ description: '<clone URL>#<branch>: what catalog:register takes' }),
       commitHash: Type.String(),
     }),
     examples: [
@@ -112,8 +116,11 @@ export function publishGitAction(options: GitPublishOptions) {
       }
       const source = await ctx.workspace.resolveSafe(input.sourcePath ?? '.', 'input.sourcePath');
       if (!(await stat(source).catch(() => undefined))?.isDirectory()) throw invalidInput(`input.sourcePath "${input.sourcePath}" is not a folder in the workspace`);
-      ctx.output('remoteUrl', remote.url);
+      const page = remote.localPath ? options.pageUrl?.(remote.localPath) : undefined;
+      ctx.output('remoteUrl', page ?? remote.url);
+      ctx.output('cloneUrl', remote.url);
       ctx.output('repoContentsUrl', `${remote.url}#${branch}`);
+      if (page) await annotateSourceLocation(ctx, input.sourcePath ?? '.', page);
       if (ctx.dryRun) {
         const files = (await ctx.workspace.list(input.sourcePath ?? '.')).filter(e => e.type !== 'directory');
         ctx.output('commitHash', '');
@@ -146,6 +153,19 @@ export function publishGitAction(options: GitPublishOptions) {
       }
     },
   });
+}
+
+/**
+ * Points the entities of the published catalog-info.yaml at the repository's portal page (the
+ * workspace copy is changed, so a dry run shows it and a rerun commits the same content).
+ */
+async function annotateSourceLocation(ctx: ActionContext<unknown>, sourcePath: string, page: string): Promise<void> {
+  const file = posix.join(sourcePath, 'catalog-info.yaml');
+  if (!(await ctx.workspace.exists(file, 'input.sourcePath'))) return;
+  const annotated = withSourceLocation((await ctx.workspace.readFile(file, 'input.sourcePath')).toString('utf8'), `${page}/`);
+  if (annotated === undefined) return;
+  await ctx.workspace.writeFile(file, annotated, { overwrite: true, what: 'input.sourcePath' });
+  ctx.log.info(`Set ${ANNOTATION_SOURCE_LOCATION} to url:${page}/ in ${file}`);
 }
 
 /** No hooks, signing, line-ending rewrites or transports beyond file, http(s) and ssh, whatever the user config says. */

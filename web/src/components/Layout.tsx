@@ -82,6 +82,7 @@ export function Layout({ children }: { children: ReactNode }) {
             </NavLink>
             <NavLink to="/catalog">Catalog</NavLink>
             <NavLink to="/create">Create</NavLink>
+            <NavLink to="/repositories">Repositories</NavLink>
             <NavLink to="/register">Register</NavLink>
             <NavLink to="/platform">Platform</NavLink>
             <AdminNavLink />

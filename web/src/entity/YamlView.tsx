@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { stringify } from 'yaml';
 import type { Entity } from '../lib/api';
+import { CopyButton } from '../components/CopyButton';
 
 /** The entity as the catalog stores it, in YAML, with the derived parts (relations, status) optional. */
 export function YamlView({ entity }: { entity: Entity }) {
@@ -9,7 +10,6 @@ export function YamlView({ entity }: { entity: Entity }) {
     const { relations, status, ...rest } = entity;
     return stringify(withDerived ? { ...rest, relations, status } : rest, { lineWidth: 0 });
   }, [entity, withDerived]);
-  const [copied, setCopied] = useState(false);
   return (
     <section className="card" aria-labelledby="yaml-title">
       <div className="card-head">
@@ -18,18 +18,7 @@ export function YamlView({ entity }: { entity: Entity }) {
           <label className="inline-field">
             <input type="checkbox" checked={withDerived} onChange={(e) => setWithDerived(e.target.checked)} /> Include relations and status
           </label>
-          <button
-            type="button"
-            className="btn"
-            onClick={() => {
-              void navigator.clipboard?.writeText(text).then(() => {
-                setCopied(true);
-                setTimeout(() => setCopied(false), 1500);
-              });
-            }}
-          >
-            {copied ? 'Copied' : 'Copy'}
-          </button>
+          <CopyButton text={text} />
         </div>
       </div>
       <pre className="code" tabIndex={0} aria-label="Entity YAML">

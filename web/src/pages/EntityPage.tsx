@@ -15,6 +15,7 @@ import { GroupSections, UserSections } from '../entity/PeopleSections';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 
 const DocsView = lazy(() => import('../entity/DocsView'));
+const CapabilitySection = lazy(() => import('../platform/CapabilitySection'));
 
 const TECHDOCS = 'backstage.io/techdocs-ref';
 
@@ -85,6 +86,11 @@ export default function EntityPage() {
             <Overview entity={e} related={related.data} problems={problems.data?.items} />
             {k === 'group' ? <GroupSections entity={e} related={related.data} /> : null}
             {k === 'user' ? <UserSections entity={e} related={related.data} /> : null}
+            {k === 'capability' ? (
+              <Suspense fallback={<Loading label="Loading capability…" />}>
+                <CapabilitySection entity={e} />
+              </Suspense>
+            ) : null}
           </>
         )}
         {tab === 'api' && <ApiTab entity={e} related={related.data} />}

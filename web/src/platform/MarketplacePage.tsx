@@ -1,10 +1,12 @@
 import { Link } from 'react-router-dom';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { EmptyState, ErrorState, Loading } from '../components/States';
-import { listCapabilities, type CapabilitySummary } from './platformApi';
+import { RefLink } from '../components/EntityBits';
+import { entityPath } from '../lib/refs';
+import { capabilityRef, listCapabilities, requestFormPath, type CapabilitySummary } from './platformApi';
 import './platform.css';
 
-/** The capability marketplace: what the platform team offers, each with a "Request" button. */
+/** The capability marketplace: what the platform team offers, each linking to its catalog page and with a "Request" button. */
 export default function MarketplacePage() {
   useDocumentTitle('Platform capabilities');
   const caps = useAsync((signal) => listCapabilities(signal), []);
@@ -43,7 +45,11 @@ function CapabilityCard({ cap }: { cap: CapabilitySummary }) {
   const titleId = `cap-${cap.name}-title`;
   return (
     <li className="card cap-card" aria-labelledby={titleId} data-capability={cap.name}>
-      <h2 id={titleId}>{cap.title ?? cap.name}</h2>
+      <h2 id={titleId}>
+        <Link to={entityPath(capabilityRef(cap.name))} title="Its catalog page: owner, versions, requests">
+          {cap.title ?? cap.name}
+        </Link>
+      </h2>
       <div className="cap-meta">
         <span className="type-pill" title={`${cap.api.group}/${cap.api.version}`}>
           {cap.api.kind}
@@ -52,6 +58,11 @@ function CapabilityCard({ cap }: { cap: CapabilitySummary }) {
         <span className="muted small mono">{cap.name}</span>
       </div>
       {description ? <p className="description">{description}</p> : <p className="muted">No description.</p>}
+      {spec.owner ? (
+        <p className="small" data-testid="capability-owner">
+          Owner: <RefLink refStr={spec.owner} defaultKind="group" />
+        </p>
+      ) : null}
       <p className="small muted">
         apiVersion <code className="small-code">{`${cap.api.group}/${cap.api.version}`}</code>
         {cap.versions.length > 1 ? ` · versions ${cap.versions.join(', ')}` : ''}
@@ -62,7 +73,7 @@ function CapabilityCard({ cap }: { cap: CapabilitySummary }) {
           {spec.requires.map((r, i) => (
             <span key={r.name}>
               {i ? ', ' : ''}
-              <Link to={`/platform/capabilities/${encodeURIComponent(r.name)}`}>{r.name}</Link> <span className="mono">{r.version}</span>
+              <Link to={entityPath(capabilityRef(r.name))}>{r.name}</Link> <span className="mono">{r.version}</span>
             </span>
           ))}
         </p>
@@ -70,7 +81,7 @@ function CapabilityCard({ cap }: { cap: CapabilitySummary }) {
         <p className="small muted">No requirements.</p>
       )}
       <div className="cap-actions">
-        <Link className="btn primary" to={`/platform/capabilities/${encodeURIComponent(cap.name)}`} aria-label={`Request ${cap.title ?? cap.name}`}>
+        <Link className="btn primary" to={requestFormPath(cap.name)} aria-label={`Request ${cap.title ?? cap.name}`}>
           Request
         </Link>
       </div>

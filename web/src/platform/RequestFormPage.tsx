@@ -4,7 +4,8 @@ import { ApiError, queryEntities, type FieldError } from '../lib/api';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { useAccount } from '../components/Account';
 import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
-import { applyRequest, getCapability, renderRequest, requestPath, type DryRunResult, type RequestDocument } from './platformApi';
+import { entityPath } from '../lib/refs';
+import { applyRequest, capabilityRef, getCapability, renderRequest, requestPath, type DryRunResult, type RequestDocument } from './platformApi';
 import { FieldErrors, SchemaFields, errorsAt, fieldPointers, initialDraft, specFromDraft, type Draft } from './SchemaForm';
 import './platform.css';
 
@@ -98,7 +99,7 @@ export default function RequestFormPage() {
       <div className="page-head">
         <div>
           <p className="small muted">
-            <Link to="/platform">Platform capabilities</Link> / {capDoc.metadata.name}
+            <Link to="/platform">Platform capabilities</Link> / <Link to={entityPath(capabilityRef(capDoc.metadata.name))}>{capDoc.metadata.name}</Link>
           </p>
           <h1>Request {capDoc.metadata.title ?? capDoc.metadata.name}</h1>
           <p className="muted">

@@ -3,7 +3,8 @@ import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../lib/api';
 import { useDocumentTitle } from '../lib/hooks';
 import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
-import { deleteRequest, getRequest, listRuns, requestEventsUrl, type Run, type RequestView } from './platformApi';
+import { entityPath } from '../lib/refs';
+import { capabilityRef, deleteRequest, getRequest, listRuns, requestEventsUrl, type Run, type RequestView } from './platformApi';
 import { Outputs } from './RequestFormPage';
 import './platform.css';
 
@@ -111,7 +112,7 @@ export default function RequestPage() {
                 {status?.capability ? (
                   <>
                     {' '}
-                    · capability <Link to={`/platform/capabilities/${encodeURIComponent(status.capability)}`}>{status.capability}</Link> v{status.capabilityVersion}
+                    · capability <Link to={entityPath(capabilityRef(status.capability))}>{status.capability}</Link> v{status.capabilityVersion}
                   </>
                 ) : null}
                 {status?.upgradeAvailable ? ` · v${status.upgradeAvailable} available` : ''}

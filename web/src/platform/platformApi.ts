@@ -27,6 +27,8 @@ export interface CapabilityDoc {
   spec: {
     version: string;
     description?: string;
+    /** The owning platform team (an entity ref; a bare name is a Group). */
+    owner?: string;
     api: { group: string; version: string; kind: string; schema: JsonSchema };
     outputs?: JsonSchema;
     requires?: { name: string; version: string }[];
@@ -177,6 +179,16 @@ export function listRuns(namespace: string, name: string, signal?: AbortSignal):
 /** The server-sent event stream of one request's changes. */
 export function requestEventsUrl(namespace: string, name: string): string {
   return `${BASE}/events?namespace=${enc(namespace)}&name=${enc(name)}`;
+}
+
+/** The catalog entity of a published capability (the server mirrors each one as kind Capability). */
+export function capabilityRef(name: string): string {
+  return `capability:default/${name}`;
+}
+
+/** The request form of a capability. */
+export function requestFormPath(name: string): string {
+  return `/platform/capabilities/${enc(name)}`;
 }
 
 export function requestPath(namespace: string, name: string): string {

@@ -1,0 +1,48 @@
+import type { CompoundEntityRef, Entity } from '../core/entity.js';
+import { PaveError, type Problem } from '../core/problem.js';
+import type { LocationRegistration, RegisterResult } from '../catalog/location-service.js';
+import type { QueryEntitiesResponse } from '../catalog/query/entity-reader.js';
+import type { SearchHit, SearchRequest } from '../catalog/query/full-text-search.js';
+import { unexpectedResponse, type ApiConnection } from './api-connection.js';
+
+const segment = encodeURIComponent;
+
+/** The catalog routes under /api/catalog and /api/search. */
+export class CatalogApi {
+  constructor(private readonly api: ApiConnection) {}
+
+  /** One entity; a 404 problem when there is none. */
+  entity(ref: CompoundEntityRef): Promise<Entity> {
+    return this.api.json({ method: 'GET', path: `/api/catalog/entities/by-name/${segment(ref.kind)}/${segment(ref.namespace)}/${segment(ref.name)}` });
+  }
+
+  /** A page of entities matching Backstage filters (each filter an OR branch). */
+  query(request: { filter?: string[]; limit?: number; cursor?: string }): Promise<QueryEntitiesResponse> {
+    return this.api.json({ method: 'GET', path: '/api/catalog/entities/by-query', query: { filter: request.filter, limit: request.limit, cursor: request.cursor } });
+  }
+
+  /** Ranked full-text search. */
+  search(request: SearchRequest): Promise<{ query: string; results: SearchHit[] }> {
+    return this.api.json({ method: 'GET', path: '/api/search', query: { q: request.query, kind: request.kinds, limit: request.limit } });
+  }
+
+  /**
+   * Registers a location (or previews it with `dryRun`) and reads it at once, reporting each file as
+   * it is read. The answer carries the refresh summary.
+   */
+  async register(
+    location: LocationRegistration,
+    options: { dryRun?: boolean; onFile?: (source: string, counts: { entities: number; errors: number }) => void } = {},
+  ): Promise<RegisterResult> {
+    const events = this.api.events({ method: 'POST', path: '/api/catalog/locations', query: { dryRun: options.dryRun || undefined }, body: location });
+    for await (const event of events) {
+      const data = JSON.parse(event.data) as unknown;
+      if (event.event === 'file') {
+        const { source, ...counts } = data as { source: string; entities: number; errors: number };
+        options.onFile?.(source, counts);
+      } else if (event.event === 'result') return data as RegisterResult;
+      else if (event.event === 'problem') throw new PaveError(data as Problem);
+    }
+    throw unexpectedResponse(`${this.api.transport.target} ended the import without a result`);
+  }
+}

@@ -1,0 +1,29 @@
+import { ApiConnection } from './api-connection.js';
+import { AuthApi } from './auth-api.js';
+import { CatalogApi } from './catalog-api.js';
+import { PlatformApi } from './platform-api.js';
+import { TemplatesApi } from './templates-api.js';
+import type { Transport } from './transport.js';
+
+/**
+ * A typed client for Pave's HTTP API, one area per property. Answers are typed with the server's own
+ * types; a problem answer throws the `PaveError` the server raised, so callers report it as if the
+ * service had thrown it.
+ * @example
+ *   const client = new PaveClient(httpTransport('https://pave.example.com', token));
+ *   const entity = await client.catalog.entity({ kind: 'component', namespace: 'default', name: 'payments' });
+ */
+export class PaveClient {
+  readonly catalog: CatalogApi;
+  readonly auth: AuthApi;
+  readonly templates: TemplatesApi;
+  readonly platform: PlatformApi;
+
+  constructor(readonly transport: Transport) {
+    const api = new ApiConnection(transport);
+    this.catalog = new CatalogApi(api);
+    this.auth = new AuthApi(api);
+    this.templates = new TemplatesApi(api);
+    this.platform = new PlatformApi(api);
+  }
+}

@@ -1,0 +1,232 @@
+import { constants } from 'node:fs';
+import { lstat, open, readdir, realpath } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { badRequest, notFound } from '../core/problem.js';
+import { entryAt, headBranch, listTree, readBlob, recentCommits, refNames, resolveCommit, type GitTreeEntry } from './git-reader.js';
+import { checkRef, checkTreePath } from './repository-input.js';
+import { formatRepositoryName, isRepositorySegment, repositoryName, type RepositoryName } from './repository-name.js';
+import type { BlobView, ReadmeView, RepositoryListItem, RepositorySummary, RepositoryUrls, TreeView } from './repository-views.js';
+
+export interface RepositoryServiceOptions {
+  /** The folder of Pave's own repositories (`<dataDir>/git`): `owner/repo` is `<root>/owner/repo.git`. */
+  root: string;
+  /** The address people reach Pave at (`baseUrl`), read on use so a changed configuration is followed. */
+  baseUrl: () => string;
+}
+
+/** A located repository: its name and its folder (a real folder inside the root, never through a link). */
+export interface HostedRepository {
+  name: RepositoryName;
+  dir: string;
+}
+
+const RECENT_COMMITS = 20;
+/** Files larger than this are listed but not shown. */
+export const MAX_BLOB_BYTES = 1024 * 1024;
+const MAX_README_BYTES = 512 * 1024;
+const MAX_DESCRIPTION_BYTES = 1024;
+const README = /^readme(\.(md|markdown|txt|rst))?$/i;
+/** What git writes into a new repository's description file: no description at all. */
+const UNNAMED = /^Unnamed repository;/;
+
+/**
+ * The repositories Pave hosts under `<dataDir>/git` (the ones `publish:git` creates), read-only: a
+ * list, a summary per repository (default branch, latest commits, the root folder and its README,
+ * clone URLs), folders and files at any branch, tag or commit. Knows nothing about HTTP.
+ * @example const repos = new RepositoryService({ root: '.pave/git', baseUrl: () => 'http://localhost:7007' });
+ *          const summary = await repos.summary('larkspur', 'basket-pricing');
+ */
+export class RepositoryService {
+  readonly root: string;
+  readonly #baseUrl: () => string;
+
+  constructor(options: RepositoryServiceOptions) {
+    this.root = resolve(options.root);
+    this.#baseUrl = options.baseUrl;
+  }
+
+  /** Where people find a repository: its portal page, its HTTP clone URL and its file:// URL. */
+  urls(name: RepositoryName): RepositoryUrls {
+    const base = this.#baseUrl().replace(/\/+$/, '');
+    return {
+      page: `${base}/repositories/${name.owner}/${name.repo}`,
+      httpClone: `${base}/git/${name.owner}/${name.repo}.git`,
+      fileClone: pathToFileURL(this.#dirOf(name)).href,
+    };
+  }
+
+  /**
+   * The portal page of the hosted repository at a folder, or undefined when the folder is not one of
+   * them (what `publish:git` links to after creating `<root>/owner/repo.git`).
+   */
+  pageUrlOf(localPath: string): string | undefined {
+    const path = resolve(localPath);
+    if (!path.startsWith(this.root + sep)) return undefined;
+    const [owner = '', folder = '', ...rest] = path.slice(this.root.length + 1).split(sep);
+    const name = folder.endsWith('.git') && !rest.length ? repositoryName(owner, folder) : undefined;
+    return name ? this.urls(name).page : undefined;
+  }
+
+  /**
+   * Finds a repository by name. The name is checked (400 naming `/owner` or `/repo`), each folder on
+   * the way must be a real folder (no symbolic link) inside the root, and it must be a bare repository (404 otherwise).
+   */
+  async locate(owner: string, repo: string): Promise<HostedRepository> {
+    for (const [field, value] of [['owner', owner], ['repo', repo.replace(/\.git$/, '')]] as const) {
+      if (!isRepositorySegment(value)) {
+        throw badRequest(`${field} "${value.slice(0, 100)}" is not a repository name: letters, digits, ".", "_" and "-"`, [
+          { pointer: `/${field}`, detail: 'must be letters, digits, ".", "_" and "-", not starting with "." or "-"', rule: 'pattern' },
+        ]);
+      }
+    }
+    const name = repositoryName(owner, repo)!;
+    const dir = this.#dirOf(name);
+    const missing = () => notFound(`No repository ${formatRepositoryName(name)} is hosted here`, [{ pointer: '/repo', detail: 'no such repository', rule: 'exists' }]);
+    for (const folder of [join(this.root, name.owner), dir]) {
+      const stats = await lstat(folder).catch(() => undefined);
+      if (!stats?.isDirectory()) throw missing();
+    }
+    const real = await realpath(dir);
+    const root = await realpath(this.root);
+    if (!real.startsWith(root + sep) || !(await lstat(join(dir, 'HEAD')).catch(() => undefined))?.isFile()) throw missing();
+    return { name, dir };
+  }
+
+  /** Every hosted repository, by name, with its description, default branch and latest commit. */
+  async list(): Promise<RepositoryListItem[]> {
+    const names: RepositoryName[] = [];
+    for (const owner of await realFolders(this.root)) {
+      if (!isRepositorySegment(owner)) continue;
+      for (const folder of await realFolders(join(this.root, owner))) {
+        const name = folder.endsWith('.git') ? repositoryName(owner, folder) : undefined;
+        if (name) names.push(name);
+      }
+    }
+    names.sort((a, b) => formatRepositoryName(a).localeCompare(formatRepositoryName(b)));
+    const items: RepositoryListItem[] = [];
+    // A few at a time: each costs two git processes.
+    for (let i = 0; i < names.length; i += 8) {
+      const batch = await Promise.all(names.slice(i, i + 8).map(name => this.locate(name.owner, name.repo).then(repo => this.#listItem(repo), () => undefined)));
+      items.push(...batch.filter((item): item is RepositoryListItem => item !== undefined));
+    }
+    return items;
+  }
+
+  /**
+   * A repository at a ref (default: the branch HEAD names): its branches and tags, latest commits, and
+   * root folder with its README. A repository with no commits yet has no ref, commits or tree.
+   */
+  async summary(owner: string, repo: string, ref?: string): Promise<RepositorySummary> {
+    const hosted = await this.locate(owner, repo);
+    const item = await this.#listItem(hosted);
+    const [branches, tags] = await Promise.all([refNames(hosted.dir, 'refs/heads'), refNames(hosted.dir, 'refs/tags')]);
+    const shown = ref ?? item.defaultBranch;
+    const commit = ref !== undefined ? await this.#resolve(hosted, ref) : shown ? await resolveCommit(hosted.dir, shown) : undefined;
+    if (!shown || !commit) return { ...item, branches, tags, commits: [] };
+    const [commits, tree] = await Promise.all([recentCommits(hosted.dir, commit, RECENT_COMMITS), this.#tree(hosted, shown, commit, '')]);
+    return { ...item, ref: shown, commit, branches, tags, commits, tree };
+  }
+
+  /** A folder at a ref (default: the default branch): its entries and its README. */
+  async tree(owner: string, repo: string, path: string, ref?: string): Promise<TreeView> {
+    const hosted = await this.locate(owner, repo);
+    const at = await this.#at(hosted, ref);
+    const folder = checkTreePath(path);
+    if (folder === '') return this.#tree(hosted, at.ref, at.commit, '');
+    const entry = await this.#entry(hosted, at, folder);
+    if (entry.type !== 'tree') throw badRequest(`${folder} is a file, not a folder`, [{ pointer: '/path', detail: 'is a file; read it as a blob', rule: 'type' }]);
+    return this.#tree(hosted, at.ref, at.commit, folder, entry.oid);
+  }
+
+  /**
+   * A file at a ref: its text when it is text and at most 1 MiB, the target of a symbolic link (never
+   * followed), or only its size for binary and larger files.
+   */
+  async blob(owner: string, repo: string, path: string, ref?: string): Promise<BlobView> {
+    const hosted = await this.locate(owner, repo);
+    const at = await this.#at(hosted, ref);
+    const file = checkTreePath(path);
+    if (file === '') throw badRequest('The root is a folder, not a file', [{ pointer: '/path', detail: 'must name a file', rule: 'required' }]);
+    const entry = await this.#entry(hosted, at, file);
+    if (entry.type === 'tree') throw badRequest(`${file} is a folder, not a file`, [{ pointer: '/path', detail: 'is a folder; read it as a tree', rule: 'type' }]);
+    const base = { name: formatRepositoryName(hosted.name), ref: at.ref, commit: at.commit, path: file, type: entry.type, size: entry.size ?? 0 };
+    if (entry.type === 'submodule') return { ...base, binary: false, truncated: false };
+    if (base.size > MAX_BLOB_BYTES) return { ...base, binary: false, truncated: true };
+    const content = await readBlob(hosted.dir, entry.oid);
+    const binary = content.includes('\0');
+    return { ...base, binary, truncated: false, ...(binary ? {} : { content }) };
+  }
+
+  #dirOf(name: RepositoryName): string {
+    return join(this.root, name.owner, `${name.repo}.git`);
+  }
+
+  async #listItem(hosted: HostedRepository): Promise<RepositoryListItem> {
+    const [defaultBranch, description, head] = await Promise.all([headBranch(hosted.dir), readDescription(hosted.dir), resolveCommit(hosted.dir, 'HEAD')]);
+    const [lastCommit] = head ? await recentCommits(hosted.dir, head, 1) : [];
+    return {
+      name: formatRepositoryName(hosted.name),
+      owner: hosted.name.owner,
+      repo: hosted.name.repo,
+      ...(description ? { description } : {}),
+      ...(defaultBranch ? { defaultBranch } : {}),
+      ...(lastCommit ? { lastCommit } : {}),
+      urls: this.urls(hosted.name),
+    };
+  }
+
+  /** A checked ref (or the default branch) and the commit it names; 404 naming `/ref` when there is none. */
+  async #at(hosted: HostedRepository, ref: string | undefined): Promise<{ ref: string; commit: string }> {
+    const shown = ref ?? (await headBranch(hosted.dir));
+    if (shown === undefined) throw notFound(`${formatRepositoryName(hosted.name)} has no default branch; name a ref`, [{ pointer: '/ref', detail: 'is required here', rule: 'required' }]);
+    return { ref: shown, commit: await this.#resolve(hosted, shown) };
+  }
+
+  async #resolve(hosted: HostedRepository, ref: string): Promise<string> {
+    const commit = await resolveCommit(hosted.dir, checkRef(ref));
+    if (!commit) throw notFound(`${formatRepositoryName(hosted.name)} has no branch, tag or commit "${ref}" (or it has no commits yet)`, [{ pointer: '/ref', detail: 'names no commit', rule: 'exists' }]);
+    return commit;
+  }
+
+  async #entry(hosted: HostedRepository, at: { ref: string; commit: string }, path: string): Promise<GitTreeEntry> {
+    const entry = await entryAt(hosted.dir, at.commit, path);
+    if (!entry) throw notFound(`${formatRepositoryName(hosted.name)} has no ${path} at ${at.ref}`, [{ pointer: '/path', detail: `does not exist at ${at.ref}`, rule: 'exists' }]);
+    return entry;
+  }
+
+  async #tree(hosted: HostedRepository, ref: string, commit: string, path: string, tree = commit): Promise<TreeView> {
+    const listed = await listTree(hosted.dir, tree, path);
+    const entries = listed.map(({ oid: _oid, ...entry }) => entry);
+    const readme = await this.#readme(hosted, listed);
+    return { name: formatRepositoryName(hosted.name), ref, commit, path, entries, ...(readme ? { readme } : {}) };
+  }
+
+  /** A folder's README (Markdown preferred); one over 512 KiB is named but not read. */
+  async #readme(hosted: HostedRepository, entries: GitTreeEntry[]): Promise<ReadmeView | undefined> {
+    const candidates = entries.filter(entry => entry.type === 'blob' && README.test(entry.name));
+    const chosen = candidates.find(entry => /\.(md|markdown)$/i.test(entry.name)) ?? candidates[0];
+    if (!chosen) return undefined;
+    if ((chosen.size ?? 0) > MAX_README_BYTES) return { path: chosen.path, markdown: '', truncated: true };
+    return { path: chosen.path, markdown: await readBlob(hosted.dir, chosen.oid), truncated: false };
+  }
+}
+
+/** Names of the real folders (not links) in a folder; none when it does not exist. */
+async function realFolders(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter(entry => entry.isDirectory()).map(entry => entry.name);
+}
+
+/** The repository's description file (publish:git writes the template's description there); never through a link. */
+async function readDescription(dir: string): Promise<string | undefined> {
+  const file = await open(join(dir, 'description'), constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined);
+  if (!file) return undefined;
+  try {
+    const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(MAX_DESCRIPTION_BYTES) });
+    const text = buffer.subarray(0, bytesRead).toString('utf8').trim();
+    return text && !UNNAMED.test(text) ? text : undefined;
+  } finally {
+    await file.close();
+  }
+}
