@@ -3,10 +3,12 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, queryEntities, type FieldError } from '../lib/api';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { useAccount } from '../components/Account';
+import { FormField } from '../components/FormField';
 import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
+import { SchemaForm } from '../components/schema-form/SchemaForm';
+import { defaultsOf, errorsByPointer, orderedProperties, schemaAt, type JsonSchema, type Values } from '../components/schema-form/schema';
 import { entityPath } from '../lib/refs';
-import { applyRequest, capabilityRef, getCapability, renderRequest, requestPath, type DryRunResult, type RequestDocument } from './platformApi';
-import { FieldErrors, SchemaFields, errorsAt, fieldPointers, initialDraft, specFromDraft, type Draft } from './SchemaForm';
+import { applyRequest, capabilityRef, getCapability, renderRequest, requestPath, type CapabilityWithVersions, type DryRunResult, type RequestDocument } from './platformApi';
 import './platform.css';
 
 /** `group:default/checkout-team` → `checkout-team` (a team's requests live in the namespace named after it). */
@@ -17,34 +19,9 @@ function teamName(ref: string): string {
 /** The request form of one capability, generated from its schema, with a dry-run preview. */
 export default function RequestFormPage() {
   const { name = '' } = useParams();
-  const navigate = useNavigate();
-  const { identity } = useAccount();
   const cap = useAsync((signal) => getCapability(name, signal), [name]);
   const capDoc = cap.data?.capability;
   useDocumentTitle(capDoc ? `Request ${capDoc.metadata.title ?? name}` : 'Request a capability');
-
-  // Teams: the signed-in user's groups; without any (e.g. auth off), every Group in the catalog.
-  const myTeams = useMemo(() => (identity?.groups ?? []).map(teamName), [identity]);
-  const allGroups = useAsync(
-    (signal) =>
-      myTeams.length ? Promise.resolve([] as string[]) : queryEntities({ filters: { kind: 'group' }, fields: ['metadata.name'], limit: 200 }, signal).then((r) => r.items.map((e) => e.metadata.name)),
-    [myTeams.length],
-  );
-  const teams = myTeams.length ? myTeams : allGroups.data ?? [];
-
-  const [namespace, setNamespace] = useState('');
-  const [reqName, setReqName] = useState('');
-  const [draft, setDraft] = useState<Draft>({});
-  const [busy, setBusy] = useState<'preview' | 'request'>();
-  const [error, setError] = useState<Error>();
-  const [preview, setPreview] = useState<{ key: string; result: DryRunResult }>();
-
-  useEffect(() => {
-    if (capDoc) setDraft(initialDraft(capDoc.spec.api.schema));
-  }, [capDoc]);
-  useEffect(() => {
-    if (!namespace && teams.length) setNamespace(teams[0]!);
-  }, [namespace, teams]);
 
   if (cap.error)
     return (
@@ -60,19 +37,51 @@ export default function RequestFormPage() {
         )}
       </div>
     );
-  if (!capDoc) return <Loading label="Loading capability…" />;
+  if (!cap.data || !capDoc) return <Loading label="Loading capability…" />;
+  // Keyed by revision: another capability (or version) starts again from its own defaults.
+  return <RequestForm key={`${cap.data.name}@${cap.data.version}`} revision={cap.data} />;
+}
 
+function RequestForm({ revision }: { revision: CapabilityWithVersions }) {
+  const navigate = useNavigate();
+  const { identity } = useAccount();
+  const capDoc = revision.capability;
   const api = capDoc.spec.api;
+  // The capability's schema as the form reads it (the server validates against the schema itself).
+  const schema = api.schema as JsonSchema;
+
+  // Teams: the signed-in user's groups; without any (e.g. auth off), every Group in the catalog.
+  const myTeams = useMemo(() => (identity?.groups ?? []).map(teamName), [identity]);
+  const allGroups = useAsync(
+    (signal) =>
+      myTeams.length ? Promise.resolve([] as string[]) : queryEntities({ filters: { kind: 'group' }, fields: ['metadata.name'], limit: 200 }, signal).then((r) => r.items.map((e) => e.metadata.name)),
+    [myTeams.length],
+  );
+  const teams = myTeams.length ? myTeams : allGroups.data ?? [];
+
+  const [namespace, setNamespace] = useState('');
+  const [reqName, setReqName] = useState('');
+  const [values, setValues] = useState<Values>(() => defaultsOf(schema));
+  const [busy, setBusy] = useState<'preview' | 'request'>();
+  const [error, setError] = useState<Error>();
+  const [preview, setPreview] = useState<{ key: string; result: DryRunResult }>();
+
+  useEffect(() => {
+    if (!namespace && teams.length) setNamespace(teams[0]!);
+  }, [namespace, teams]);
+
   const doc: RequestDocument = {
     apiVersion: `${api.group}/${api.version}`,
     kind: api.kind,
     metadata: { name: reqName.trim(), namespace },
-    spec: specFromDraft(api.schema, draft),
+    spec: values,
   };
   const key = JSON.stringify(doc);
-  const fieldErrors: FieldError[] | undefined = error instanceof ApiError ? error.problem.errors : undefined;
-  const shown = new Set(['/metadata/name', '/metadata/namespace', ...fieldPointers(api.schema)]);
-  const otherErrors = (fieldErrors ?? []).filter((e) => !shown.has(e.pointer));
+  const fieldErrors: FieldError[] = error instanceof ApiError ? error.problem.errors ?? [] : [];
+  const at = (pointer: string) => fieldErrors.filter((e) => e.pointer === pointer);
+  // Errors no field shows (the spec as a whole, an array item, metadata the form does not ask for) go under the form.
+  const shown = (pointer: string) => pointer === '/metadata/name' || pointer === '/metadata/namespace' || (pointer.startsWith('/spec/') && schemaAt(schema, pointer.slice('/spec'.length)) !== undefined);
+  const otherErrors = fieldErrors.filter((e) => !shown(e.pointer));
 
   async function run(kind: 'preview' | 'request') {
     setBusy(kind);
@@ -91,8 +100,6 @@ export default function RequestFormPage() {
     }
   }
 
-  const nameErr = errorsAt(fieldErrors, '/metadata/name');
-  const nsErr = errorsAt(fieldErrors, '/metadata/namespace');
   const current = preview && preview.key === key ? preview.result : undefined;
   return (
     <div className="page platform-request-form">
@@ -109,7 +116,6 @@ export default function RequestFormPage() {
       </div>
       <section className="card">
         <form
-          className="schema-form"
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
@@ -117,40 +123,30 @@ export default function RequestFormPage() {
           }}
         >
           <div className="field-row">
-            <div className={`field${nsErr.length ? ' invalid' : ''}`}>
-              <label htmlFor="req-namespace">Team</label>
-              {teams.length ? (
-                <select id="req-namespace" value={namespace} onChange={(e) => setNamespace(e.target.value)} aria-describedby="req-namespace-hint" aria-invalid={nsErr.length > 0 || undefined}>
-                  {teams.map((t) => (
-                    <option key={t} value={t}>
-                      {t}
-                    </option>
-                  ))}
-                </select>
-              ) : (
-                <input id="req-namespace" type="text" value={namespace} onChange={(e) => setNamespace(e.target.value)} aria-describedby="req-namespace-hint" aria-invalid={nsErr.length > 0 || undefined} />
-              )}
-              <p className="hint" id="req-namespace-hint">
-                The request lives in its team&apos;s namespace{myTeams.length ? ' (your teams)' : ''}.
-              </p>
-              <FieldErrors id="req-namespace-err" errors={nsErr} />
-            </div>
-            <div className={`field${nameErr.length ? ' invalid' : ''}`}>
-              <label htmlFor="req-name">Request name</label>
-              <input
-                id="req-name"
-                type="text"
-                required
-                placeholder={`e.g. orders-${capDoc.metadata.name}`}
-                value={reqName}
-                onChange={(e) => setReqName(e.target.value)}
-                aria-invalid={nameErr.length > 0 || undefined}
-                aria-describedby={nameErr.length ? 'req-name-err' : undefined}
-              />
-              <FieldErrors id="req-name-err" errors={nameErr} />
-            </div>
+            <FormField id="req-namespace" label="Team" hint={`The request lives in its team's namespace${myTeams.length ? ' (your teams)' : ''}.`} errors={at('/metadata/namespace')}>
+              {(p) =>
+                teams.length ? (
+                  <select {...p} value={namespace} onChange={(e) => setNamespace(e.target.value)}>
+                    {teams.map((t) => (
+                      <option key={t} value={t}>
+                        {t}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input {...p} type="text" value={namespace} onChange={(e) => setNamespace(e.target.value)} />
+                )
+              }
+            </FormField>
+            <FormField id="req-name" label="Request name" errors={at('/metadata/name')}>
+              {(p) => <input {...p} type="text" required placeholder={`e.g. orders-${capDoc.metadata.name}`} value={reqName} onChange={(e) => setReqName(e.target.value)} />}
+            </FormField>
           </div>
-          <SchemaFields schema={api.schema} draft={draft} errors={fieldErrors} onChange={(p, v) => setDraft((d) => ({ ...d, [p]: v }))} />
+          {orderedProperties(schema).length ? (
+            <SchemaForm schema={schema} values={values} onChange={setValues} errors={errorsByPointer(fieldErrors)} base="/spec" />
+          ) : (
+            <p className="muted">This capability takes no settings.</p>
+          )}
           <div className="form-actions">
             <button type="button" className="btn" disabled={busy !== undefined} onClick={() => void run('preview')}>
               {busy === 'preview' ? <Spinner label="Previewing" /> : null} Preview

@@ -3,139 +3,19 @@
  * Goes through the portal's shared client, so errors are RFC 9457 problems (`ApiError`).
  */
 import { apiRequest } from '../lib/api';
+// The answers are the server's own types (type-only: nothing of src/ is bundled). Every field is a string,
+// number, boolean or plain object already, so they read the same after JSON.
+import type { CapabilityRevision, RequestEntity, Run } from '../../../src/platform/model/types.js';
+import type { CapabilitySummary } from '../../../src/platform/capability-registry.js';
+import type { ApplyResult, RequestView } from '../../../src/platform/platform-service.js';
+import type { DryRunResult } from '../../../src/platform/dry-run.js';
+export type { CapabilitySummary, DryRunResult, RequestView, Run };
 
-export type JsonSchema = {
-  type?: string | string[];
-  title?: string;
-  description?: string;
-  default?: unknown;
-  enum?: unknown[];
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  [key: string]: unknown;
-};
+/** GET /capabilities/:name: the newest revision with every version published. */
+export type CapabilityWithVersions = CapabilityRevision & { versions: string[] };
 
-export interface CapabilityDoc {
-  apiVersion: string;
-  kind: 'Capability';
-  metadata: { name: string; title?: string; description?: string; tags?: string[] };
-  spec: {
-    version: string;
-    description?: string;
-    /** The owning platform team (an entity ref; a bare name is a Group). */
-    owner?: string;
-    api: { group: string; version: string; kind: string; schema: JsonSchema };
-    outputs?: JsonSchema;
-    requires?: { name: string; version: string }[];
-    placement?: { selector?: Record<string, string>; mode?: 'one' | 'all' };
-  };
-}
-
-export interface CapabilitySummary {
-  name: string;
-  title?: string;
-  description?: string;
-  latestVersion: string;
-  versions: string[];
-  api: { group: string; version: string; kind: string };
-  capability: CapabilityDoc;
-}
-
-export interface CapabilityRevision {
-  name: string;
-  version: string;
-  digest: string;
-  capability: CapabilityDoc;
-  publishedAt: string;
-  versions?: string[];
-}
-
-export interface Condition {
-  type: 'Accepted' | 'DependenciesReady' | 'Configured' | 'Written' | 'Ready';
-  status: 'True' | 'False' | 'Unknown';
-  reason: string;
-  message: string;
-  lastTransitionTime: string;
-  observedGeneration: number;
-}
-
-export interface RequestView {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace: string; title?: string; uid?: string; generation?: number; creationTimestamp?: string; annotations?: Record<string, string> };
-  spec: Record<string, unknown>;
-  status?: {
-    phase: 'Pending' | 'Progressing' | 'Ready' | 'Failed' | 'Waiting' | 'Deleting';
-    message?: string;
-    conditions: Condition[];
-    observedGeneration: number;
-    capability?: string;
-    capabilityVersion?: string;
-    upgradeAvailable?: string;
-    outputs?: Record<string, unknown>;
-    deliveries: { destination: string; path: string; commit?: string }[];
-    lastRun?: { id: string; phase: string; action: string; finishedAt?: string };
-    nextRetryAt?: string;
-    lastReconciledAt?: string;
-  };
-}
-
-export interface RunStep {
-  name: string;
-  type: 'template' | 'module';
-  phase: 'Succeeded' | 'Failed' | 'Skipped';
-  attempts: number;
-  startedAt: string;
-  finishedAt: string;
-  log: string[];
-  message?: string;
-  error?: string;
-}
-
-export interface Run {
-  id: string;
-  namespace: string;
-  name: string;
-  kind: string;
-  generation: number;
-  capability: string;
-  capabilityVersion: string;
-  action: 'configure' | 'delete' | 'repair';
-  trigger: string;
-  phase: 'Running' | 'Succeeded' | 'Failed' | 'Abandoned';
-  steps: RunStep[];
-  outputs: Record<string, unknown>;
-  diff: { destination: string; path: string; change: 'added' | 'modified' | 'deleted' }[];
-  commits: { destination: string; commit: string; url: string; branch: string }[];
-  drift: boolean;
-  error?: string;
-  startedAt: string;
-  finishedAt?: string;
-}
-
-export interface DryRunResult {
-  request: { apiVersion: string; kind: string; namespace: string; name: string };
-  capability: { name: string; version: string };
-  placements: { destination?: string; folder: string }[];
-  files: { path: string; content: string }[];
-  outputs: Record<string, unknown>;
-  message?: string;
-  steps: RunStep[];
-  unresolved: string[];
-  selector: Record<string, string>;
-}
-
-export interface RequestDocument {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace: string; title?: string };
-  spec: Record<string, unknown>;
-}
+/** What the portal submits (apply and dry run): a request without a status. */
+export type RequestDocument = Omit<RequestEntity, 'status'>;
 
 const enc = encodeURIComponent;
 const BASE = '/api/platform';
@@ -144,7 +24,7 @@ export function listCapabilities(signal?: AbortSignal): Promise<{ items: Capabil
   return apiRequest(`${BASE}/capabilities`, { signal });
 }
 
-export function getCapability(name: string, signal?: AbortSignal): Promise<CapabilityRevision> {
+export function getCapability(name: string, signal?: AbortSignal): Promise<CapabilityWithVersions> {
   return apiRequest(`${BASE}/capabilities/${enc(name)}`, { signal });
 }
 
@@ -156,7 +36,7 @@ export function listRequests(params: { namespace?: string; capability?: string }
   return apiRequest(`${BASE}/requests${q ? `?${q}` : ''}`, { signal });
 }
 
-export function applyRequest(doc: RequestDocument): Promise<{ request: RequestView; outcome: 'created' | 'updated' | 'unchanged' }> {
+export function applyRequest(doc: RequestDocument): Promise<ApplyResult> {
   return apiRequest(`${BASE}/requests`, { method: 'POST', json: doc });
 }
 

@@ -3,8 +3,8 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, createTask, getParameterSchema, getTemplate } from '../lib/api';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { ErrorState, Loading, Spinner } from '../components/States';
-import { SchemaForm, fieldId } from './SchemaForm';
-import { checkPage, defaultsOf, isEmpty, orderedProperties, pageOfPointer, typeOf, type Errors, type JsonSchema, type Values } from './schema';
+import { SchemaForm, fieldId } from '../components/schema-form/SchemaForm';
+import { checkPage, defaultsOf, errorsByPointer, isEmpty, orderedProperties, schemaAt, typeOf, type Errors, type JsonSchema, type Values } from '../components/schema-form/schema';
 import './templates.css';
 
 export default function WizardPage() {
@@ -64,11 +64,7 @@ export default function WizardPage() {
       const err = e instanceof Error ? e : new Error(String(e));
       setSubmitError(err);
       if (err instanceof ApiError && err.problem.errors?.length) {
-        const errs: Errors = {};
-        for (const fe of err.problem.errors) {
-          const pointer = fe.pointer.startsWith('/values') ? fe.pointer.slice('/values'.length) : fe.pointer;
-          (errs[pointer || '/'] ??= []).push(fe.detail);
-        }
+        const errs = errorsByPointer(err.problem.errors, '/values');
         setErrors(errs);
         const pageIndex = Object.keys(errs).map((p) => pageOfPointer(pages, p)).filter((i) => i >= 0).sort((a, b) => a - b)[0];
         if (pageIndex !== undefined) {
@@ -164,6 +160,11 @@ export default function WizardPage() {
       </section>
     </div>
   );
+}
+
+/** Which page shows the field a pointer names (`/name`, `/repo/owner`); -1 when none does. */
+function pageOfPointer(pages: JsonSchema[], pointer: string): number {
+  return pages.findIndex((p) => schemaAt(p, pointer) !== undefined);
 }
 
 function show(v: unknown, s: JsonSchema): string {

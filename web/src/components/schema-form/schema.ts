@@ -1,8 +1,10 @@
 /**
- * The small slice of JSON Schema the golden-path wizard understands, and light client-side checks.
- * Nothing here compiles schemas to code (the portal's CSP forbids eval): the server validates the
- * values for real and its RFC 9457 problems are shown next to each field.
+ * The small slice of JSON Schema the portal's schema forms understand (the golden-path wizard and the
+ * platform request form), and light client-side checks. Nothing here compiles schemas to code (the
+ * portal's CSP forbids eval): the server validates the values for real and its RFC 9457 problems are
+ * shown next to each field.
  */
+import type { FieldError } from '../../lib/api';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -34,11 +36,17 @@ export interface JsonSchema {
 }
 
 export type Values = Record<string, unknown>;
-/** Field errors keyed by JSON pointer under the values (`/name`, `/repo/owner`). */
+/** Field errors keyed by JSON pointer (`/name`, `/repo/owner`; under a `base` such as `/spec` when the form has one). */
 export type Errors = Record<string, string[]>;
 
 export function typeOf(s: JsonSchema): string | undefined {
-  return Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
+  const t = Array.isArray(s.type) ? s.type.find((x) => x !== 'null') : s.type;
+  return t ?? (s.properties ? 'object' : undefined);
+}
+
+/** The pointer of a property under `base` (RFC 6901 escapes, as the server writes them). */
+export function pointerTo(base: string, key: string): string {
+  return `${base}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
 /** Properties in display order (`ui:order`, with `*` for the rest). */
@@ -53,21 +61,45 @@ export function orderedProperties(s: JsonSchema): [string, JsonSchema][] {
   return props.map((p, i) => [p, i] as const).sort((a, b) => rank(a[0][0]) - rank(b[0][0]) || a[1] - b[1]).map(([p]) => p);
 }
 
-/** Values every page starts with: the schema defaults. */
+function isRecord(v: unknown): v is Values {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Values a form starts with: the schema's defaults, nested objects' included (merged into an object's own default). */
 export function defaultsOf(s: JsonSchema, into: Values = {}): Values {
   for (const [key, prop] of Object.entries(s.properties ?? {})) {
     if (into[key] !== undefined) continue;
-    if (prop.default !== undefined) into[key] = prop.default;
-    else if (typeOf(prop) === 'object' && prop.properties) {
-      const nested = defaultsOf(prop, {});
-      if (Object.keys(nested).length) into[key] = nested;
-    }
+    if (typeOf(prop) === 'object' && prop.properties) {
+      const nested = defaultsOf(prop, isRecord(prop.default) ? { ...prop.default } : {});
+      if (Object.keys(nested).length || prop.default !== undefined) into[key] = nested;
+    } else if (prop.default !== undefined) into[key] = prop.default;
   }
   return into;
 }
 
 export function isEmpty(v: unknown): boolean {
   return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+/** The schema of the field a pointer names (`/repo/owner`), or undefined where the form shows no field. */
+export function schemaAt(s: JsonSchema, pointer: string): JsonSchema | undefined {
+  if (!pointer.startsWith('/')) return undefined;
+  let at: JsonSchema | undefined = s;
+  for (const segment of pointer.slice(1).split('/')) {
+    const key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    at = at?.properties && Object.hasOwn(at.properties, key) ? at.properties[key] : undefined;
+  }
+  return at;
+}
+
+/** A problem's field errors by pointer; `strip` removes a prefix the form does not show (e.g. `/values`). */
+export function errorsByPointer(errors: readonly FieldError[], strip = ''): Errors {
+  const out: Errors = {};
+  for (const e of errors) {
+    const pointer = strip && (e.pointer === strip || e.pointer.startsWith(`${strip}/`)) ? e.pointer.slice(strip.length) : e.pointer;
+    (out[pointer || '/'] ??= []).push(e.detail);
+  }
+  return out;
 }
 
 function label(key: string, s: JsonSchema): string {
@@ -79,7 +111,7 @@ export function checkPage(s: JsonSchema, values: Values, base = ''): Errors {
   const errors: Errors = {};
   const add = (p: string, m: string) => (errors[p] ??= []).push(m);
   for (const [key, prop] of Object.entries(s.properties ?? {})) {
-    const pointer = `${base}/${key}`;
+    const pointer = pointerTo(base, key);
     const v = values[key];
     if (isEmpty(v)) {
       if (s.required?.includes(key)) add(pointer, `${label(key, prop)} is required`);
@@ -104,16 +136,9 @@ export function checkPage(s: JsonSchema, values: Values, base = ''): Errors {
       if (prop.minimum !== undefined && v < prop.minimum) add(pointer, `${label(key, prop)} must be at least ${prop.minimum}`);
       if (prop.maximum !== undefined && v > prop.maximum) add(pointer, `${label(key, prop)} must be at most ${prop.maximum}`);
     }
-    if (t === 'object' && prop.properties && v && typeof v === 'object') Object.assign(errors, checkPage(prop, v as Values, pointer));
+    if (t === 'object' && prop.properties && isRecord(v)) Object.assign(errors, checkPage(prop, v, pointer));
   }
   return errors;
-}
-
-/** Which page a value pointer (`/name`, `/repo/owner`) belongs to. */
-export function pageOfPointer(pages: JsonSchema[], pointer: string): number {
-  const top = decodeURIComponent(pointer.split('/')[1] ?? '').replace(/~1/g, '/').replace(/~0/g, '~');
-  const i = pages.findIndex((p) => p.properties && top in p.properties);
-  return i;
 }
 
 /** RepoUrlPicker values: `host?owner=o&repo=r`. */
