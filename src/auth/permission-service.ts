@@ -4,7 +4,7 @@ import type { Entity } from '../core/entity.js';
 import { DEFAULT_NAMESPACE } from '../core/entity.js';
 import { compoundRefOf, parseEntityRef, stringifyEntityRef, tryParseEntityRef } from '../core/entity-ref.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { conflict, forbidden, invalidInput, notFound, unauthorized } from '../core/problem.js';
+import { badRequest, conflict, forbidden, invalidInput, notFound, unauthorized } from '../core/problem.js';
 import type { Store } from '../store/store.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
@@ -179,8 +179,15 @@ export class PermissionService {
    */
   async identityForUser(userRef: string, via: IdentityVia, extra: { scopes?: readonly string[]; tokenId?: string } = {}): Promise<Identity> {
     const ref = stringifyEntityRef(parseEntityRef(userRef, { defaultKind: 'user' }));
+    const identity = await this.#userIdentity(ref, via, extra);
+    if (!identity) throw unauthorized(`${ref} is not a User in the catalog`);
+    return identity;
+  }
+
+  /** The identity of the User `ref` (canonical); undefined when the catalog holds no such User. */
+  async #userIdentity(ref: string, via: IdentityVia, extra: { scopes?: readonly string[]; tokenId?: string } = {}): Promise<Identity | undefined> {
     const { user, groups } = await this.#membership.ofUser(ref);
-    if (!user || user.kind.toLocaleLowerCase('en-US') !== 'user') throw unauthorized(`${ref} is not a User in the catalog`);
+    if (!user || user.kind.toLocaleLowerCase('en-US') !== 'user') return undefined;
     const roles: Role[] = ['signed-in'];
     if (via === 'guest') roles.push('guest');
     if (groups.includes(this.#config.adminGroup.toLocaleLowerCase('en-US'))) roles.push('admin');
@@ -207,14 +214,31 @@ export class PermissionService {
   }
 
   /**
-   * Which rule allows or denies an action to a user (or an identity), on a resource.
+   * Which rule allows or denies an action to a user (or an identity), on a resource. Field errors
+   * point at the argument at fault: `/user` (400 when it is not a ref, 422 when it names no User in
+   * the catalog) and `/resourceRef` (400 when it is not a ref).
    * @example await permissions.explain('user:default/jane', 'catalog.entity.write', 'component:default/payments')
    */
   async explain(subject: string | Identity, action: string, resourceRef?: string): Promise<Explanation> {
-    const identity = typeof subject === 'string' ? await this.identityForUser(subject, 'session') : subject;
-    const decision = await this.decide(identity, action, resourceRef);
+    const resource = resourceRef === undefined ? undefined : refArgument('resourceRef', resourceRef, 'kind:[namespace/]name');
+    const identity = typeof subject === 'string' ? await this.#userToExplain(subject) : subject;
+    const decision = await this.decide(identity, action, resource);
     return { ...decision, identity: { principal: identity.principal, groups: identity.groups, roles: identity.roles } };
   }
+
+  async #userToExplain(user: string): Promise<Identity> {
+    const ref = refArgument('user', user, '[user:][namespace/]name', 'user');
+    const identity = await this.#userIdentity(ref, 'session');
+    if (!identity) throw invalidInput(`${ref} is not a User in the catalog`, [{ pointer: '/user', detail: 'names no User in the catalog', rule: 'exists' }]);
+    return identity;
+  }
+}
+
+/** An argument that must be an entity ref, canonical; a 400 problem pointing at it otherwise. */
+function refArgument(name: string, value: string, form: string, defaultKind?: string): string {
+  const ref = tryParseEntityRef(value, defaultKind ? { defaultKind } : {});
+  if (!ref) throw badRequest(`${name} "${value}" is not an entity ref (${form})`, [{ pointer: `/${name}`, detail: `must be an entity ref: ${form}`, rule: 'format' }]);
+  return stringifyEntityRef(ref);
 }
 
 /** Allowed without rules: authorization switched off, or the local operator (who holds the database anyway). */

@@ -17,8 +17,10 @@ import { invalidInput, isPaveError, notFound, type FieldError } from '../core/pr
 import type { Store } from '../store/store.js';
 import type { JobQueue } from '../store/job-queue.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
+import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import type { ActionRegistry, ActionDescription } from './actions/action-registry.js';
 import { createActionRegistry } from './actions/builtin-actions.js';
+import type { CreatorReadScope } from './actions/catalog-fetch.js';
 import { DEFAULT_LOCAL_GIT_HOST } from './actions/publish-git.js';
 import { readTemplate, type TemplateDefinition, type TemplateReading } from './model/template.js';
 import { parameterSchemaOf, validateParameters, validateSecrets, type ParameterSchema } from './model/parameters.js';
@@ -55,6 +57,11 @@ export interface ScaffolderServiceOptions {
   clock?: Clock;
   /** The platform API, so golden paths can request infrastructure (`pave:request`). */
   platform?: PlatformRequests;
+  /**
+   * What a task's creator may read (`catalog.entity.read`): a task reads its template and runs
+   * `catalog:fetch` as the person who created it. Default: every entity (no authorization).
+   */
+  readScopeOf?: CreatorReadScope;
 }
 
 /** A template in the gallery: what it is and whether Pave can run it (its problems). */
@@ -87,6 +94,8 @@ export interface DryRunRequest {
   values?: unknown;
   secrets?: Record<string, unknown>;
   directoryContents?: DirectoryEntry[];
+  /** Who runs it (a principal; none with authorization off): the template and `catalog:fetch` read the catalog as them. */
+  createdBy?: string | undefined;
 }
 
 export interface DryRunResult {
@@ -114,6 +123,7 @@ export class ScaffolderService {
   readonly #tasksDir: string;
   readonly #clock: Clock;
   readonly #readings = new Map<string, TemplateReading>();
+  readonly #readScopeOf: CreatorReadScope;
 
   constructor(options: ScaffolderServiceOptions) {
     this.#options = options;
@@ -122,8 +132,10 @@ export class ScaffolderService {
     this.gitRoot = join(resolve(options.dataDir), 'git');
     this.localGitHost = options.localGitHost ?? DEFAULT_LOCAL_GIT_HOST;
     this.tasks = new TaskStore(options.store, this.#clock);
+    this.#readScopeOf = options.readScopeOf ?? (async () => ALL_ENTITIES);
     this.actions = createActionRegistry({
       entities: options.catalog.entities,
+      readScopeOf: this.#readScopeOf,
       locations: options.catalog.locations,
       entitiesOf: async locationId => {
         const rows = await options.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('location_id', '=', locationId).execute();
@@ -163,15 +175,15 @@ export class ScaffolderService {
 
   // ── templates ──────────────────────────────────────────────────────────────────────────────────
 
-  /** Every Template entity in the catalog, with its problems (checked once per version). */
-  async listTemplates(): Promise<TemplateSummary[]> {
-    const entities = await this.#options.catalog.entities.list({ filter: ['kind=template'] });
+  /** Every Template entity in the catalog that the reader's scope holds, with its problems (checked once per version). */
+  async listTemplates(scope: EntityScope = ALL_ENTITIES): Promise<TemplateSummary[]> {
+    const entities = await this.#options.catalog.entities.list({ filter: ['kind=template'], scope });
     return entities.map(entity => summaryOf(entity, this.#read(entity))).sort((a, b) => a.title.localeCompare(b.title));
   }
 
-  /** One template with its problems. */
-  async getTemplate(ref: string): Promise<{ entity: Entity; summary: TemplateSummary; template?: TemplateDefinition }> {
-    const entity = await this.#templateEntity(ref);
+  /** One template with its problems; a 404 problem when it is missing or outside the reader's scope. */
+  async getTemplate(ref: string, scope: EntityScope = ALL_ENTITIES): Promise<{ entity: Entity; summary: TemplateSummary; template?: TemplateDefinition }> {
+    const entity = await this.#templateEntity(ref, scope);
     const reading = this.#read(entity);
     return { entity, summary: summaryOf(entity, reading), ...(reading.template ? { template: reading.template } : {}) };
   }
@@ -182,8 +194,8 @@ export class ScaffolderService {
   }
 
   /** Backstage's parameter-schema: the form pages of a template. */
-  async parameterSchema(ref: string): Promise<ParameterSchema> {
-    const { template, summary } = await this.getTemplate(ref);
+  async parameterSchema(ref: string, scope: EntityScope = ALL_ENTITIES): Promise<ParameterSchema> {
+    const { template, summary } = await this.getTemplate(ref, scope);
     if (!template) throw invalidInput(`${ref} cannot be read as a template`, summary.problems);
     return parameterSchemaOf(template);
   }
@@ -192,12 +204,13 @@ export class ScaffolderService {
 
   /**
    * Creates a task: the template must have no problems and the values must satisfy its parameters
-   * (422 naming each field otherwise). The task is queued durably; the worker runs it.
+   * (422 naming each field otherwise), and `createdBy` must be able to read it (else 404, as for a
+   * missing one). The task is queued durably; the worker runs it.
    * @example const { id } = await scaffolder.createTask({ templateRef: 'template:default/typescript-service', values: { name: 'orders' } });
    */
   async createTask(request: { templateRef: string; values?: unknown; secrets?: Record<string, unknown>; createdBy?: string }): Promise<{ id: string }> {
     const ref = canonicalTemplateRef(request.templateRef);
-    const entity = await this.#templateEntity(ref);
+    const entity = await this.#templateEntity(ref, await this.#readScopeOf(request.createdBy));
     const reading = this.#read(entity);
     const template = runnable(ref, reading);
     const { values, errors } = validateParameters(template.parameters, request.values ?? {});
@@ -320,7 +333,7 @@ export class ScaffolderService {
 
   /**
    * Runs a template with every side effect withheld (no push, no registration, nothing stored) and
-   * returns the step log, the rendered files and the output.
+   * returns the step log, the rendered files and the output. It reads the catalog as `createdBy`.
    */
   async dryRun(request: DryRunRequest): Promise<DryRunResult> {
     const scratch = await mkdtemp(join(tmpdir(), 'pave-dry-run-'));
@@ -342,7 +355,7 @@ export class ScaffolderService {
         root = filesDir;
       } else if (request.templateRef) {
         const ref = canonicalTemplateRef(request.templateRef);
-        entity = await this.#templateEntity(ref);
+        entity = await this.#templateEntity(ref, await this.#readScopeOf(request.createdBy));
         ({ baseUrl, root } = await this.#sourceOf(ref));
       } else throw invalidInput('A dry run needs a template (with its directoryContents) or a templateRef', [{ pointer: '/template', detail: 'is required', rule: 'required' }]);
 
@@ -372,6 +385,7 @@ export class ScaffolderService {
         result = await runTask(this.actions, {
           taskId: `dry-run-${newId()}`,
           createdAt: this.#clock.now().toISOString(),
+          ...(request.createdBy ? { createdBy: request.createdBy } : {}),
           spec: {
             apiVersion: String(entity.apiVersion),
             steps: template.steps,
@@ -508,10 +522,11 @@ export class ScaffolderService {
     return reading;
   }
 
-  async #templateEntity(ref: string): Promise<Entity> {
+  /** A Template entity the scope holds; one it leaves out is missing, so the answer never tells them apart. */
+  async #templateEntity(ref: string, scope: EntityScope): Promise<Entity> {
     const canonical = canonicalTemplateRef(ref);
-    const entity = await this.#options.catalog.entities.byRef(canonical);
-    if (!entity || entity.kind.toLowerCase() !== 'template') throw notFound(`No template ${canonical} in the catalog`);
+    const [entity] = await this.#options.catalog.entities.byRefs([canonical], undefined, ['kind=template'], scope);
+    if (!entity) throw notFound(`No template ${canonical} in the catalog`);
     return entity;
   }
 

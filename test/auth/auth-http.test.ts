@@ -195,6 +195,29 @@ describe('auth over HTTP', () => {
     expect(self).toMatchObject({ principal: 'user:default/bob', allowed: false });
   });
 
+  it('answers an explanation it cannot give with a problem naming the query field at fault', async () => {
+    const explain = (query: string) => get(`/api/permissions/explain?action=catalog.entity.read&${query}`, bearer(bobToken));
+    const fieldOf = (problem: { errors?: Array<{ pointer: string }> }) => problem.errors?.map(e => e.pointer);
+
+    for (const [user, ref] of [['nobody', 'user:default/nobody'], ['group:default/checkout-team', 'group:default/checkout-team']] as const) {
+      const notAUser = await expectProblem(await explain(`user=${encodeURIComponent(user)}`), 422);
+      expect(notAUser.detail).toBe(`${ref} is not a User in the catalog`);
+      expect(fieldOf(notAUser)).toEqual(['/querystring/user']);
+    }
+    const badUser = await expectProblem(await explain(`user=${encodeURIComponent('user:')}`), 400);
+    expect(fieldOf(badUser)).toEqual(['/querystring/user']);
+
+    for (const resourceRef of ['payments', 'component:', ':default/payments']) {
+      const badRef = await expectProblem(await explain(`user=carol&resourceRef=${encodeURIComponent(resourceRef)}`), 400);
+      expect(badRef.detail).toContain(`"${resourceRef}" is not an entity ref`);
+      expect(fieldOf(badRef)).toEqual(['/querystring/resourceRef']);
+    }
+    // Validation names its query fields the same way.
+    expect(fieldOf(await expectProblem(await get('/api/permissions/explain', bearer(bobToken)), 400))).toEqual(['/querystring/action']);
+    // A ref the catalog does not hold is still explained (nothing owns it yet).
+    expect(await json(await explain('user=carol&resourceRef=component:default/not-yet'))).toMatchObject({ resourceRef: 'component:default/not-yet', principal: 'user:default/carol' });
+  });
+
   it('shows every write in the audit log (admins), from where, and exports it as JSON lines', async () => {
     await expectProblem(await get('/api/audit/export', bearer(bobToken)), 403);
     const page = await json<{ items: Array<{ actor: string; action: string; entityRef?: string; ip?: string; userAgent?: string; requestId?: string; afterHash?: string }> }>(

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { PaveApp } from '../../app.js';
-import { badRequest, notFound } from '../../core/problem.js';
+import { PaveError, badRequest, isPaveError, notFound } from '../../core/problem.js';
 import type { TokenRecord } from '../../auth/token-service.js';
 import type { Identity } from '../../auth/identity.js';
 import { errorResponses } from '../schemas.js';
@@ -330,12 +330,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (ap
           action: Type.String({ minLength: 1 }),
           resourceRef: Type.Optional(Type.String()),
         }),
-        response: { 200: DecisionSchema, ...errorResponses(400, 401, 403) },
+        response: { 200: DecisionSchema, ...errorResponses(400, 401, 403, 422) },
       },
     },
     async request => {
       const { user, action, resourceRef } = request.query;
-      const explanation = await auth.permissions.explain(user ?? request.identity, action, resourceRef);
+      const explanation = await asQueryFieldErrors(auth.permissions.explain(user ?? request.identity, action, resourceRef));
       return { ...explanation, identity: { ...explanation.identity, groups: [...explanation.identity.groups], roles: [...explanation.identity.roles] } };
     },
   );
@@ -398,4 +398,17 @@ function localPath(returnTo: string | undefined): string {
     throw badRequest('returnTo must be a path on this server, such as /catalog', [{ pointer: '/querystring/returnTo', detail: 'must start with a single /' }]);
   }
   return returnTo;
+}
+
+/**
+ * A service names the arguments it was given (`/user`); over HTTP they are query fields, named as
+ * request validation names them (`/querystring/user`).
+ */
+async function asQueryFieldErrors<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!isPaveError(error) || !error.problem.errors) throw error;
+    throw new PaveError({ ...error.problem, errors: error.problem.errors.map(field => ({ ...field, pointer: `/querystring${field.pointer}` })) });
+  }
 }

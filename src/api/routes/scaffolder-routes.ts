@@ -4,6 +4,7 @@ import { stringifyEntityRef } from '../../core/entity-ref.js';
 import type { ScaffolderService } from '../../templates/scaffolder-service.js';
 import type { TaskStatus } from '../../templates/tasks/task-types.js';
 import { errorResponses, StringList, asList } from '../schemas.js';
+import { filterReadable } from '../authorize.js';
 
 const Loose = (description: string) => Type.Object({}, { additionalProperties: true, description });
 const FieldErrorSchema = Type.Object({ pointer: Type.String(), detail: Type.String(), rule: Type.Optional(Type.String()) }, { additionalProperties: true });
@@ -90,7 +91,9 @@ function principalOf(request: FastifyRequest): string | undefined {
 /**
  * Golden paths under /api/scaffolder, Backstage-compatible where Backstage has the route (v2 tasks,
  * event stream, cancel, dry run, actions, parameter schema), plus the template gallery with problems.
- * Every handler is one service call.
+ * Every handler is one service call. Templates are catalog entities: the routes that show them are
+ * scoped by `catalog.entity.read`, so a template the caller may not read is absent (404 when named);
+ * tasks and dry runs read the catalog as their creator.
  */
 export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: ScaffolderService }> = async (app, { scaffolder }) => {
   app.addSchema(TemplateSummarySchema);
@@ -99,29 +102,29 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
   app.get(
     '/v2/templates',
     {
-      config: { permission: { action: 'templates.template.read' } },
+      config: { permission: { action: 'catalog.entity.read', scoped: true } },
       schema: {
         tags: ['scaffolder'],
-        summary: 'Every template in the catalog, with the problems that keep it from running (unsupported actions, expression errors)',
+        summary: 'Every template in the catalog that the caller may read, with the problems that keep it from running (unsupported actions, expression errors)',
         response: { 200: Type.Object({ items: Type.Array(Type.Ref(TemplateSummarySchema)) }) },
       },
     },
-    async () => ({ items: await scaffolder.listTemplates() }),
+    async request => ({ items: await filterReadable(request, await scaffolder.listTemplates(request.readScope), { toResource: template => template.ref }) }),
   );
 
   app.get(
     '/v2/templates/:namespace/:kind/:name',
     {
-      config: { permission: { action: 'templates.template.read' } },
+      config: { permission: { action: 'catalog.entity.read', scoped: true } },
       schema: {
         tags: ['scaffolder'],
-        summary: 'One template: its summary (with problems) and its entity',
+        summary: 'One template: its summary (with problems) and its entity (404 when the caller may not read it)',
         params: NameParams,
         response: { 200: Type.Object({ summary: Type.Ref(TemplateSummarySchema), entity: Loose('The Template entity') }), ...errorResponses(404) },
       },
     },
     async request => {
-      const { entity, summary } = await scaffolder.getTemplate(stringifyEntityRef(request.params));
+      const { entity, summary } = await scaffolder.getTemplate(stringifyEntityRef(request.params), request.readScope);
       return { summary, entity };
     },
   );
@@ -129,10 +132,10 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
   app.get(
     '/v2/templates/:namespace/:kind/:name/parameter-schema',
     {
-      config: { permission: { action: 'templates.template.read' } },
+      config: { permission: { action: 'catalog.entity.read', scoped: true } },
       schema: {
         tags: ['scaffolder'],
-        summary: "A template's form: one JSON Schema per page, ui:* hints kept (as Backstage answers)",
+        summary: "A template's form: one JSON Schema per page, ui:* hints kept (as Backstage answers); 404 when the caller may not read it",
         params: NameParams,
         response: {
           200: Type.Object({
@@ -145,7 +148,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
         },
       },
     },
-    async request => scaffolder.parameterSchema(stringifyEntityRef(request.params)),
+    async request => scaffolder.parameterSchema(stringifyEntityRef(request.params), request.readScope),
   );
 
   app.get(
@@ -178,7 +181,8 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
       config: { permission: { action: 'templates.task.create' } },
       schema: {
         tags: ['scaffolder'],
-        summary: 'Run a template: values are checked against its parameters (422 naming each field); the task is queued and runs in the background',
+        summary:
+          'Run a template: values are checked against its parameters (422 naming each field); the task is queued and runs in the background, reading the catalog (catalog:fetch) as the caller',
         body: Type.Object({
           templateRef: Type.String({ description: 'e.g. template:default/typescript-service' }),
           values: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
@@ -301,7 +305,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
       config: { permission: { action: 'templates.task.dry-run' } },
       schema: {
         tags: ['scaffolder'],
-        summary: 'Run a template with every side effect withheld: the step log, rendered files (base64) and output',
+        summary: 'Run a template with every side effect withheld: the step log, rendered files (base64) and output; it reads the catalog as the caller',
         body: Type.Object({
           template: Type.Optional(Loose('A Template entity (its files in directoryContents)')),
           templateRef: Type.Optional(Type.String({ description: 'Or a template in the catalog' })),
@@ -322,6 +326,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
         },
       },
     },
-    async request => scaffolder.dryRun(request.body),
+    // createdBy is set last, always: a body can never name who runs it.
+    async request => scaffolder.dryRun({ ...request.body, createdBy: principalOf(request) }),
   );
 };

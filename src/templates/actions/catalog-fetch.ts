@@ -2,13 +2,24 @@ import { Type } from '@sinclair/typebox';
 import { parseEntityRef, stringifyEntityRef } from '../../core/entity-ref.js';
 import { invalidInput, notFound } from '../../core/problem.js';
 import type { EntityReader } from '../../catalog/query/entity-reader.js';
+import type { EntityScope } from '../../catalog/query/entity-scope.js';
 import { defineAction } from './action.js';
 
-/** `catalog:fetch`: reads entities from the catalog by ref (output `entity`, or `entities` for a list). */
-export function catalogFetchAction(entities: Pick<EntityReader, 'byRef'>) {
+/**
+ * The entities a task's creator may read, from the principal the task records (undefined when it
+ * records none: made with authorization off, or by a direct call).
+ */
+export type CreatorReadScope = (createdBy: string | undefined) => Promise<EntityScope>;
+
+/**
+ * `catalog:fetch`: reads entities from the catalog by ref (output `entity`, or `entities` for a list),
+ * as the task's creator: an entity the creator may not read is answered exactly as a missing one.
+ */
+export function catalogFetchAction(entities: Pick<EntityReader, 'byRefs'>, readScopeOf: CreatorReadScope) {
   return defineAction({
     id: 'catalog:fetch',
-    description: 'Reads one entity (entityRef → output entity) or several (entityRefs → output entities) from the catalog. Missing entities fail the step unless optional is true.',
+    description:
+      'Reads one entity (entityRef → output entity) or several (entityRefs → output entities) from the catalog, as the person who ran the task (what they may not read counts as missing). Missing entities fail the step unless optional is true.',
     effect: 'none',
     input: Type.Object({
       entityRef: Type.Optional(Type.String({ title: 'Entity ref', description: 'e.g. group:default/platform-team' })),
@@ -21,14 +32,16 @@ export function catalogFetchAction(entities: Pick<EntityReader, 'byRef'>) {
     async handler(ctx) {
       const { entityRef, entityRefs, optional, defaultKind, defaultNamespace } = ctx.input;
       if (entityRef === undefined && entityRefs === undefined) throw invalidInput('catalog:fetch needs input.entityRef or input.entityRefs');
-      const read = async (ref: string) => {
-        const canonical = stringifyEntityRef(parseEntityRef(ref, { ...(defaultKind ? { defaultKind } : {}), ...(defaultNamespace ? { defaultNamespace } : {}) }));
-        const entity = await entities.byRef(canonical);
-        if (!entity && !optional) throw notFound(`catalog:fetch: no entity ${canonical} in the catalog`);
-        return entity ?? null;
+      const scope = await readScopeOf(ctx.task.createdBy);
+      const read = async (refs: string[]) => {
+        const canonical = refs.map(ref => stringifyEntityRef(parseEntityRef(ref, { ...(defaultKind ? { defaultKind } : {}), ...(defaultNamespace ? { defaultNamespace } : {}) })));
+        const found = await entities.byRefs(canonical, undefined, undefined, scope);
+        const missing = canonical.find((_, i) => !found[i]);
+        if (missing !== undefined && !optional) throw notFound(`catalog:fetch: no entity ${missing} in the catalog`);
+        return found;
       };
-      if (entityRef !== undefined) ctx.output('entity', await read(entityRef));
-      if (entityRefs !== undefined) ctx.output('entities', await Promise.all(entityRefs.map(read)));
+      if (entityRef !== undefined) ctx.output('entity', (await read([entityRef]))[0]);
+      if (entityRefs !== undefined) ctx.output('entities', await read(entityRefs));
     },
   });
 }
