@@ -1,6 +1,6 @@
 /**
  * Catalog benchmark: for each catalog size, generates a synthetic Backstage catalog, starts a real Pave
- * on a fresh SQLite file (in a child process, see catalog-server.ts), registers the catalog through
+ * on a fresh SQLite file or PostgreSQL schema (in a child process, see catalog-server.ts), registers the catalog through
  * `POST /api/catalog/locations` and measures ingest-to-queryable time, checks the entity count, then
  * measures read latency over real HTTP (sequential requests after a warm-up) and the server's memory.
  * It prints figures; it asserts nothing.
@@ -14,6 +14,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { catalogSizes, readOptions, wholeNumber } from './bench-args.js';
 import { generateCatalog, DEFAULT_SEED, type GeneratedCatalog } from './generate-catalog.js';
 import { Random } from './random.js';
@@ -28,6 +29,7 @@ export const usage = `npm run bench -- catalog [options]
   --max-seconds <s>     stop measuring an operation after this long (default 30)
   --seed <n>            generator and request-mix seed (default ${DEFAULT_SEED})
   --cpu-prof <dir>      write a V8 CPU profile of each Pave server process into <dir>
+  --database-url <url>  run Pave on PostgreSQL (a fresh schema per size, dropped afterwards) instead of SQLite
   --keep                keep the generated catalog and database (paths are printed)
   --json                print JSON instead of tables (use \`npm run -s bench\` so npm's banner stays out of stdout)`;
 
@@ -38,6 +40,7 @@ interface Options {
   maxSeconds: number;
   seed: number;
   cpuProfDir?: string;
+  databaseUrl?: string;
   keep: boolean;
   json: boolean;
 }
@@ -72,6 +75,8 @@ export interface SizeResult {
   size: number;
   catalog?: { files: number; bytes: number; expectedEntities: number; counts: Record<string, number>; generateMs: number; dir?: string };
   ingest?: IngestResult;
+  /** POST /api/catalog/locations/:id/refresh right after the ingest: the same files again, so nothing changes. */
+  refresh?: { totalMs: number; status: number; cpuMs?: number; loopDelayMs?: { p99: number; max: number } };
   verify?: { totalItems: number; expected: number; matches: boolean; locationState?: string; locationEntityCount?: number; locationErrorCount?: number; productionComponents?: { found: number; expected: number } };
   operations: OperationResult[];
   memory?: ServerMemory;
@@ -84,7 +89,8 @@ export interface CatalogBenchReport {
   benchmark: 'catalog';
   startedAt: string;
   environment: { node: string; platform: string; cpus: number; cpuModel: string; totalMemory: number; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
-  options: Omit<Options, 'json' | 'keep'>;
+  store: 'sqlite' | 'postgres';
+  options: Omit<Options, 'json' | 'keep' | 'databaseUrl'>;
   results: SizeResult[];
   totalMs: number;
 }
@@ -98,6 +104,7 @@ export async function run(argv: string[]): Promise<number> {
     benchmark: 'catalog',
     startedAt: new Date().toISOString(),
     environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemory: totalmem(), loadAverageAtStart: loadavg() },
+    store: options.databaseUrl ? 'postgres' : 'sqlite',
     options: { sizes: options.sizes, requests: options.requests, warmup: options.warmup, maxSeconds: options.maxSeconds, seed: options.seed, cpuProfDir: options.cpuProfDir },
     results: [],
     totalMs: 0,
@@ -120,6 +127,7 @@ function parseOptions(argv: string[]): Options {
       'max-seconds': { type: 'string' },
       seed: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'database-url': { type: 'string' },
       keep: { type: 'boolean' },
       json: { type: 'boolean' },
     },
@@ -134,6 +142,7 @@ function parseOptions(argv: string[]): Options {
     maxSeconds: whole('max-seconds', values['max-seconds'], 30, 1),
     seed: whole('seed', values.seed, DEFAULT_SEED, 0),
     cpuProfDir: values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined,
+    databaseUrl: values['database-url'],
     keep: values.keep ?? false,
     json: values.json ?? false,
   };
@@ -148,6 +157,7 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
   const root = await mkdtemp(join(tmpdir(), `pave-bench-catalog-${size}-`));
   const dataDir = join(root, 'data');
   let server: PaveProcess | undefined;
+  const database = options.databaseUrl ? { url: options.databaseUrl, schema: `pave_bench_${size}_${Date.now()}` } : undefined;
   try {
     progress(`${formatCount(size)} entities: generating the catalog…`);
     const t = performance.now();
@@ -163,7 +173,8 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
     progress(`  ${catalog.files.length} files, ${formatBytes(catalog.bytes)} in ${(result.catalog.generateMs / 1000).toFixed(1)} s; starting Pave…`);
 
     await mkdir(dataDir, { recursive: true });
-    server = await startPaveProcess(dataDir, { cpuProfDir: options.cpuProfDir });
+    if (database) await postgresQuery(database.url, `CREATE SCHEMA ${database.schema}`);
+    server = await startPaveProcess(dataDir, { cpuProfDir: options.cpuProfDir, database });
 
     server.phase('ingest');
     progress(`  registering ${catalog.locationFile}…${options.cpuProfDir ? ` (CPU profile of Pave process ${server.pid} goes to ${options.cpuProfDir})` : ''}`);
@@ -185,11 +196,21 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
     result.verify = await verify(server.url, catalog);
     if (!result.verify.matches) progress(`  WARNING: the catalog holds ${result.verify.totalItems} entities, expected ${result.verify.expected}`);
 
+    server.phase('refresh');
+    const locationId = ((await getJson(`${server.url}/api/catalog/locations`)) as Array<{ data: { id: string } }>)[0]!.data.id;
+    progress('  refreshing it (nothing changed)…');
+    const refresh = await timedPost(`${server.url}/api/catalog/locations/${locationId}/refresh`, {});
+    result.refresh = { totalMs: refresh.totalMs, status: refresh.status };
+
     server.phase('queries');
     result.operations = await measureReads(server.url, catalog, options, ingest.totalMs);
 
     result.memory = await server.stats();
-    result.databaseBytes = await databaseSize(dataDir);
+    if (result.refresh) {
+      result.refresh.cpuMs = result.memory.phaseCpuMs.refresh;
+      result.refresh.loopDelayMs = result.memory.phaseLoopDelayMs.refresh;
+    }
+    result.databaseBytes = database ? await postgresSchemaSize(database.url, database.schema) : await databaseSize(dataDir);
     if (options.keep) result.dataDir = dataDir;
   } catch (error) {
     result.error = (error as Error).message;
@@ -198,6 +219,7 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
   } finally {
     await server?.stop();
     if (!options.keep) await rm(root, { recursive: true, force: true });
+    if (database && !options.keep) await postgresQuery(database.url, `DROP SCHEMA IF EXISTS ${database.schema} CASCADE`).catch(error => progress(`  could not drop ${database.schema}: ${(error as Error).message}`));
   }
   return result;
 }
@@ -357,6 +379,26 @@ function timedPost(url: string, body: unknown): Promise<{ status: number; header
   });
 }
 
+async function postgresQuery(url: string, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(text, values);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Tables, indexes and TOAST of one schema. */
+async function postgresSchemaSize(url: string, schema: string): Promise<number> {
+  const { rows } = await postgresQuery(
+    url,
+    `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'm')`,
+    [schema],
+  );
+  return Number((rows[0] as { bytes: string }).bytes);
+}
+
 async function databaseSize(dataDir: string): Promise<number> {
   let total = 0;
   for (const file of ['pave.db', 'pave.db-wal', 'pave.db-shm']) total += (await stat(join(dataDir, file)).catch(() => undefined))?.size ?? 0;
@@ -375,12 +417,17 @@ export interface PaveProcess {
  * Forks catalog-server.ts (with the same TypeScript loader this process runs under) and waits until it listens.
  * With `portal`, the server also serves the built portal (for the portal benchmark).
  */
-export async function startPaveProcess(dataDir: string, options: { cpuProfDir?: string; portal?: boolean } = {}): Promise<PaveProcess> {
+export async function startPaveProcess(dataDir: string, options: { cpuProfDir?: string; portal?: boolean; database?: { url: string; schema: string } } = {}): Promise<PaveProcess> {
   const { cpuProfDir } = options;
   const script = fileURLToPath(new URL('./catalog-server.ts', import.meta.url));
   // Node names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; the module loader's thread writes one too.
   const execArgv = [...process.execArgv, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])];
-  const child: ChildProcess = fork(script, [], { execArgv, env: { ...process.env, PAVE_BENCH_DATA_DIR: dataDir, ...(options.portal ? { PAVE_BENCH_PORTAL: '1' } : {}) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(script, [], { execArgv, env: {
+      ...process.env,
+      PAVE_BENCH_DATA_DIR: dataDir,
+      ...(options.portal ? { PAVE_BENCH_PORTAL: '1' } : {}),
+      ...(options.database ? { PAVE_BENCH_DATABASE_URL: options.database.url, PAVE_BENCH_DATABASE_SCHEMA: options.database.schema } : {}),
+    }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>(done => child.once('exit', code => done(code)));
   const next = <T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> =>
     new Promise((done, fail) => {
@@ -436,7 +483,7 @@ export async function startPaveProcess(dataDir: string, options: { cpuProfDir?: 
 export function renderReport(report: CatalogBenchReport): string {
   const env = report.environment;
   const lines = [
-    `Catalog benchmark — Node ${env.node}, ${env.platform}, ${env.cpus} × ${env.cpuModel}, ${formatBytes(env.totalMemory)} RAM`,
+    `Catalog benchmark (${report.store === 'postgres' ? 'PostgreSQL' : 'SQLite'}) — Node ${env.node}, ${env.platform}, ${env.cpus} × ${env.cpuModel}, ${formatBytes(env.totalMemory)} RAM`,
     `load average ${env.loadAverageAtStart.map(n => n.toFixed(2)).join(' ')} at start, ${env.loadAverageAtEnd?.map(n => n.toFixed(2)).join(' ') ?? '-'} at end (other work on the machine inflates wall times; CPU times less so)`,
     `${report.options.requests} sequential requests per operation after ${report.options.warmup} warm-up (at most ${report.options.maxSeconds} s each); latency in ms, client-measured over HTTP`,
     '',
@@ -467,6 +514,7 @@ export function renderReport(report: CatalogBenchReport): string {
       r.catalog ? `${r.catalog.files} / ${formatBytes(r.catalog.bytes)}` : '-',
       r.ingest ? `${(r.ingest.totalMs / 1000).toFixed(2)} s` : '-',
       m?.phaseCpuMs.ingest !== undefined ? `${(m.phaseCpuMs.ingest / 1000).toFixed(2)} s` : '-',
+      r.refresh ? `${(r.refresh.totalMs / 1000).toFixed(2)} s${r.refresh.status === 200 ? '' : ` (${r.refresh.status})`}` : '-',
       r.ingest ? formatCount(Math.round(r.ingest.entitiesPerSecond)) : '-',
       r.verify ? `${formatCount(r.verify.totalItems)}/${formatCount(r.verify.expected)} ${r.verify.matches ? 'ok' : 'MISMATCH'}` : '-',
       r.verify?.locationErrorCount !== undefined ? String(r.verify.locationErrorCount) : '-',
@@ -474,23 +522,24 @@ export function renderReport(report: CatalogBenchReport): string {
       m ? formatBytes(m.phases.queries ?? Number.NaN) : '-',
       m ? formatBytes(m.peakRss) : '-',
       m ? formatBytes(m.maxRss) : '-',
-      m ? formatMs(m.phaseGapsMs.ingest ?? Number.NaN) : '-',
+      m?.phaseLoopDelayMs.ingest ? `${formatMs(m.phaseLoopDelayMs.ingest.p99)} / ${formatMs(m.phaseLoopDelayMs.ingest.max)}` : '-',
       r.ingest ? `${formatMs(r.ingest.healthDuringIngest.maxMs)}${r.ingest.healthDuringIngest.failures ? ` (${r.ingest.healthDuringIngest.failures} failed)` : ''}` : '-',
       r.databaseBytes !== undefined ? formatBytes(r.databaseBytes) : '-',
     ];
   });
   lines.push(
     table(
-      ['size', 'files / bytes', 'ingest', 'ingest CPU', 'entities/s', 'count check', 'problems', 'RSS ingest', 'RSS queries', 'peak RSS', 'maxRSS', 'stall ms', 'health max', 'db size'],
+      ['size', 'files / bytes', 'ingest', 'ingest CPU', 'refresh', 'entities/s', 'count check', 'problems', 'RSS ingest', 'RSS queries', 'peak RSS', 'maxRSS', 'loop delay p99 / max', 'health max', 'db size'],
       summary,
-      { align: ['right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
+      { align: ['right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
     ),
   );
   lines.push(
     '',
     'ingest: POST /api/catalog/locations from request start until the whole response is read (entities are queryable then); ingest CPU: the server process\'s user+system CPU time meanwhile.',
+    'refresh: POST /api/catalog/locations/:id/refresh right after the ingest (the same files: every entity unchanged).',
     'RSS: Pave server process, sampled every 50 ms (peak per phase and overall); maxRSS from process.resourceUsage().',
-    'stall: longest gap between two 50 ms RSS samples during ingest, i.e. how long the event loop was blocked at worst;',
+    'loop delay: event-loop delay during ingest (perf_hooks.monitorEventLoopDelay), p99 and worst, in ms: how long other work waited for the loop;',
     'health max: slowest GET /api/health answer while the ingest ran (polled every 200 ms; fetch gives up after 300 s).',
     `total ${(report.totalMs / 1000).toFixed(1)} s`,
   );

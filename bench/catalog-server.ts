@@ -1,13 +1,15 @@
 /**
  * The server side of the catalog benchmark, run as a child process so that its memory and CPU are
- * Pave's alone: starts a real Pave (fresh SQLite file, silent logger, 127.0.0.1, ephemeral port),
- * samples its RSS every 50 ms, and talks to the benchmark over IPC.
+ * Pave's alone: starts a real Pave (fresh SQLite file, or the PostgreSQL schema named by
+ * PAVE_BENCH_DATABASE_URL and PAVE_BENCH_DATABASE_SCHEMA; silent logger, 127.0.0.1, ephemeral port),
+ * samples its RSS every 50 ms and its event-loop delay, and talks to the benchmark over IPC.
  *
  * Messages in:  { type: 'phase', name }  start attributing RSS samples to a new phase
  *               { type: 'stats' }        answer with { type: 'stats', memory }
  *               { type: 'stop' }         close Pave and exit
  * Messages out: { type: 'ready', url }, { type: 'stats', memory }, { type: 'failed', message }
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { defaultConfig, type PaveConfig } from '../src/core/config.js';
 import { createLogger } from '../src/core/logger.js';
 import { createApp } from '../src/app.js';
@@ -27,6 +29,8 @@ export interface ServerMemory {
   phaseGapsMs: Record<string, number>;
   /** CPU time (user + system) the process spent per phase, in ms: less sensitive to a busy machine than wall time. */
   phaseCpuMs: Record<string, number>;
+  /** Event-loop delay per phase (perf_hooks.monitorEventLoopDelay, 10 ms resolution), in ms. */
+  phaseLoopDelayMs: Record<string, { p50: number; p99: number; max: number }>;
 }
 
 export type ServerMessage = { type: 'ready'; url: string } | { type: 'stats'; memory: ServerMemory } | { type: 'failed'; message: string };
@@ -40,7 +44,13 @@ async function main(): Promise<void> {
   const send = (message: ServerMessage) => process.send!(message);
 
   let phase = 'startup';
-  const memory: ServerMemory = { peakRss: 0, phases: {}, maxRss: 0, samples: 0, longestGapMs: 0, phaseGapsMs: {}, phaseCpuMs: {} };
+  const memory: ServerMemory = { peakRss: 0, phases: {}, maxRss: 0, samples: 0, longestGapMs: 0, phaseGapsMs: {}, phaseCpuMs: {}, phaseLoopDelayMs: {} };
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const chargeLoopDelay = () => {
+    const ms = (ns: number) => ns / 1e6;
+    if (loopDelay.count) memory.phaseLoopDelayMs[phase] = { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) };
+  };
   let cpuMark = process.cpuUsage();
   const chargeCpu = () => {
     const used = process.cpuUsage(cpuMark);
@@ -65,6 +75,7 @@ async function main(): Promise<void> {
   const config: PaveConfig = {
     ...defaultConfig,
     dataDir,
+    ...(process.env.PAVE_BENCH_DATABASE_URL ? { databaseUrl: process.env.PAVE_BENCH_DATABASE_URL, databaseSchema: process.env.PAVE_BENCH_DATABASE_SCHEMA } : {}),
     port: 0,
     logLevel: 'silent',
     catalog: { ...defaultConfig.catalog, refreshIntervalSeconds: 24 * 3600 },
@@ -80,11 +91,14 @@ async function main(): Promise<void> {
     if (message.type === 'phase') {
       sample();
       chargeCpu();
+      chargeLoopDelay();
+      loopDelay.reset();
       phase = message.name;
       last = performance.now();
     } else if (message.type === 'stats') {
       sample();
       chargeCpu();
+      chargeLoopDelay();
       memory.maxRss = process.resourceUsage().maxRSS * 1024;
       send({ type: 'stats', memory });
     } else if (message.type === 'stop') {

@@ -16,55 +16,104 @@ export interface EntityWrite {
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
 
-const CHUNK = 400;
+/** A write with what comparing it to the store takes: the canonical ref, the stored JSON and its hash (the etag). */
+export interface PreparedWrite extends EntityWrite {
+  ref: string;
+  body: string;
+  etag: string;
+}
+
+/** What the writer needs to know of the entity already stored under a ref (no body: the etag is its hash). */
+export interface StoredState {
+  id: string;
+  ref: string;
+  etag: string;
+  generation: number;
+  location_id: string | null;
+  source: string | null;
+}
+
+/** The `entities` columns a {@link StoredState} is read from. */
+export const STORED_STATE_COLUMNS = ['id', 'ref', 'etag', 'generation', 'location_id', 'source'] as const;
+
+/**
+ * Bound parameters per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535), so rows
+ * go in a few multi-row statements instead of one round trip each.
+ */
+const MAX_PARAMETERS = 30_000;
+/**
+ * Entities written per chunk: about 4,000 search rows, sorted before they go in, so that consecutive
+ * index entries land on neighbouring pages (~30% less index work for SQLite, measured at 20k entities), while
+ * one statement stays short.
+ */
+const ENTITIES_PER_CHUNK = 200;
+
+const noPause = async (): Promise<void> => {};
+
+/** Computes the stored JSON and etag of a write; pure, so callers can do it before opening a transaction. */
+export function prepareWrite(write: EntityWrite): PreparedWrite {
+  const body = JSON.stringify(storedForm(write.entity));
+  return { ...write, ref: entityRefOf(write.entity), body, etag: createHash('sha1').update(body).digest('base64url') };
+}
 
 /**
  * Writes one entity with everything derived from it (search rows, relations, full-text row) in the
  * caller's transaction. Writing the same content twice changes nothing, not even the etag.
  */
 export async function upsertEntity(db: Db, dialect: DialectName, write: EntityWrite, now: string): Promise<{ id: string; outcome: WriteOutcome }> {
-  const { entity } = write;
-  const ref = entityRefOf(entity);
-  const stored = storedForm(entity);
-  const body = JSON.stringify(stored);
-  const existing = await db.selectFrom('entities').select(['id', 'body', 'generation', 'location_id', 'source']).where('ref', '=', ref).executeTakeFirst();
-  if (existing && existing.body === body && existing.location_id === write.locationId && existing.source === write.source) {
-    return { id: existing.id, outcome: 'unchanged' };
+  const prepared = prepareWrite(write);
+  const stored = await db.selectFrom('entities').select(STORED_STATE_COLUMNS).where('ref', '=', prepared.ref).executeTakeFirst();
+  const [result] = await writeEntities(db, dialect, [prepared], new Map(stored ? [[prepared.ref, stored]] : []), now);
+  return result!;
+}
+
+/**
+ * Writes many entities with everything derived from them in the caller's transaction, in multi-row
+ * statements. `stored` holds what is already stored under each ref (entities without an entry are
+ * created); an entity whose etag, location and source match what is stored is left untouched. A spec
+ * change bumps the generation. `pause` runs between chunks so a long write can let the event loop in.
+ * Refs must be distinct. Outcomes come back in the order of `writes`.
+ */
+export async function writeEntities(
+  db: Db,
+  dialect: DialectName,
+  writes: readonly PreparedWrite[],
+  stored: ReadonlyMap<string, StoredState>,
+  now: string,
+  pause: () => Promise<void> = noPause,
+): Promise<Array<{ id: string; outcome: WriteOutcome }>> {
+  const changes: EntityChange[] = [];
+  const results = writes.map(write => {
+    const previous = stored.get(write.ref);
+    if (previous && previous.etag === write.etag && previous.location_id === write.locationId && previous.source === write.source) {
+      return { id: previous.id, outcome: 'unchanged' as const };
+    }
+    const change = { write, id: previous?.id ?? newId(), previous };
+    changes.push(change);
+    return { id: change.id, outcome: previous ? ('updated' as const) : ('created' as const) };
+  });
+  const ftsRows = await ftsRowsOf(db, dialect, changes.filter(change => change.previous).map(change => change.id));
+  for (let i = 0; i < changes.length; i += ENTITIES_PER_CHUNK) {
+    await writeChanges(db, dialect, changes.slice(i, i + ENTITIES_PER_CHUNK), ftsRows, now, pause);
   }
-  const id = existing?.id ?? newId();
-  const specChanged = !existing || JSON.stringify((JSON.parse(existing.body) as Entity).spec ?? null) !== JSON.stringify(stored.spec ?? null);
-  const columns = {
-    ref,
-    kind: entity.kind,
-    namespace: entity.metadata.namespace ?? 'default',
-    name: entity.metadata.name,
-    title: typeof entity.metadata.title === 'string' ? entity.metadata.title : null,
-    description: typeof entity.metadata.description === 'string' ? entity.metadata.description : null,
-    body,
-    etag: createHash('sha1').update(body).digest('base64url'),
-    generation: (existing?.generation ?? 0) + (specChanged ? 1 : 0),
-    location_id: write.locationId,
-    source: write.source,
-    search_text: searchTextOf(entity),
-    updated_at: now,
-  };
-  if (existing) {
-    await db.updateTable('entities').set(columns).where('id', '=', id).execute();
-    await clearDerived(db, dialect, [id]);
-  } else {
-    await db.insertInto('entities').values({ id, ...columns, created_at: now }).execute();
-  }
-  await insertDerived(db, dialect, id, entity, columns);
-  return { id, outcome: existing ? 'updated' : 'created' };
+  return results;
 }
 
 /** Removes entities and everything derived from them. */
-export async function deleteEntities(db: Db, dialect: DialectName, ids: string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    await clearDerived(db, dialect, chunk);
+export async function deleteEntities(db: Db, dialect: DialectName, ids: string[], pause: () => Promise<void> = noPause): Promise<void> {
+  const ftsRows = await ftsRowsOf(db, dialect, ids);
+  for (let i = 0; i < ids.length; i += ENTITIES_PER_CHUNK) {
+    const chunk = ids.slice(i, i + ENTITIES_PER_CHUNK);
+    await clearDerived(db, chunk, ftsRows);
     await db.deleteFrom('entities').where('id', 'in', chunk).execute();
+    await pause();
   }
+}
+
+interface EntityChange {
+  write: PreparedWrite;
+  id: string;
+  previous: StoredState | undefined;
 }
 
 /** The entity as stored: what its files say, without store-assigned fields and derived relations. */
@@ -74,25 +123,120 @@ function storedForm(entity: Entity): Entity {
   return { ...rest, metadata: metadata as Entity['metadata'] };
 }
 
-async function clearDerived(db: Db, dialect: DialectName, ids: string[]): Promise<void> {
-  await db.deleteFrom('entity_search').where('entity_id', 'in', ids).execute();
-  await db.deleteFrom('relations').where('origin_id', 'in', ids).execute();
-  if (dialect === 'sqlite') await sql`DELETE FROM entities_fts WHERE id IN (${sql.join(ids)})`.execute(db);
+const specJson = (entity: Entity): string => JSON.stringify(entity.spec ?? null);
+
+/**
+ * The full-text rows of entities (SQLite only). `id` is not indexed in the FTS table, so finding rows
+ * by it scans the table: done once for a whole write, after which rows are deleted by rowid.
+ */
+async function ftsRowsOf(db: Db, dialect: DialectName, ids: string[]): Promise<Map<string, number[]>> {
+  const rowsById = new Map<string, number[]>();
+  if (dialect !== 'sqlite' || !ids.length) return rowsById;
+  const { rows } = await sql<{ rowid: number; id: string }>`SELECT rowid, id FROM entities_fts WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`.execute(db);
+  for (const row of rows) rowsById.set(row.id, [...(rowsById.get(row.id) ?? []), row.rowid]);
+  return rowsById;
 }
 
-async function insertDerived(
+async function clearDerived(db: Db, ids: string[], ftsRows: ReadonlyMap<string, number[]>): Promise<void> {
+  if (!ids.length) return;
+  await db.deleteFrom('entity_search').where('entity_id', 'in', ids).execute();
+  await db.deleteFrom('relations').where('origin_id', 'in', ids).execute();
+  const rowids = ids.flatMap(id => ftsRows.get(id) ?? []);
+  if (rowids.length) await sql`DELETE FROM entities_fts WHERE rowid IN (${sql.join(rowids)})`.execute(db);
+}
+
+/** Writes one chunk of changes: replaced entities lose their derived rows first; then rows go in as multi-row statements. */
+async function writeChanges(
   db: Db,
   dialect: DialectName,
-  id: string,
-  entity: Entity,
-  columns: { name: string; title: string | null; description: string | null; search_text: string },
+  changes: EntityChange[],
+  ftsRows: ReadonlyMap<string, number[]>,
+  now: string,
+  pause: () => Promise<void>,
 ): Promise<void> {
-  const rows = searchRowsOf(entity).map(row => ({ entity_id: id, key: row.key, value: row.value, original_value: row.originalValue }));
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('entity_search').values(rows.slice(i, i + CHUNK)).execute();
-  const relations = deriveRelations(entity).map(r => ({ origin_id: id, source_ref: r.source, type: r.type, target_ref: r.target }));
-  for (let i = 0; i < relations.length; i += CHUNK) await db.insertInto('relations').values(relations.slice(i, i + CHUNK)).execute();
-  if (dialect === 'sqlite') {
-    await sql`INSERT INTO entities_fts (id, name, title, description, search_text)
-      VALUES (${id}, ${columns.name}, ${columns.title ?? ''}, ${columns.description ?? ''}, ${columns.search_text})`.execute(db);
+  const replaced = changes.filter(change => change.previous).map(change => change.id);
+  const previousSpecs = new Map<string, string>();
+  if (replaced.length) {
+    for (const row of await db.selectFrom('entities').select(['id', 'body']).where('id', 'in', replaced).execute()) {
+      previousSpecs.set(row.id, specJson(JSON.parse(row.body) as Entity));
+    }
   }
+  await clearDerived(db, replaced, ftsRows);
+  await pause();
+  const entityRows = [];
+  const searchRows = [];
+  const relationRows = [];
+  for (const { write, id, previous } of changes) {
+    const { entity } = write;
+    const spec = specJson(entity);
+    entityRows.push({
+      id,
+      ref: write.ref,
+      kind: entity.kind,
+      namespace: entity.metadata.namespace ?? 'default',
+      name: entity.metadata.name,
+      title: typeof entity.metadata.title === 'string' ? entity.metadata.title : null,
+      description: typeof entity.metadata.description === 'string' ? entity.metadata.description : null,
+      body: write.body,
+      etag: write.etag,
+      generation: previous ? previous.generation + (previousSpecs.get(id) === spec ? 0 : 1) : 1,
+      location_id: write.locationId,
+      source: write.source,
+      search_text: searchTextOf(entity),
+      created_at: now,
+      updated_at: now,
+    });
+    for (const row of searchRowsOf(entity)) searchRows.push({ entity_id: id, key: row.key, value: row.value, original_value: row.originalValue });
+    for (const r of deriveRelations(entity)) relationRows.push({ origin_id: id, source_ref: r.source, type: r.type, target_ref: r.target });
+  }
+  for (const batch of batches(entityRows, 15)) {
+    // Replaced entities keep their id and created_at; everything else is the new content.
+    await db
+      .insertInto('entities')
+      .values(batch)
+      .onConflict(oc =>
+        oc.column('id').doUpdateSet(eb => ({
+          ref: eb.ref('excluded.ref'),
+          kind: eb.ref('excluded.kind'),
+          namespace: eb.ref('excluded.namespace'),
+          name: eb.ref('excluded.name'),
+          title: eb.ref('excluded.title'),
+          description: eb.ref('excluded.description'),
+          body: eb.ref('excluded.body'),
+          etag: eb.ref('excluded.etag'),
+          generation: eb.ref('excluded.generation'),
+          location_id: eb.ref('excluded.location_id'),
+          source: eb.ref('excluded.source'),
+          search_text: eb.ref('excluded.search_text'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+    await pause();
+  }
+  searchRows.sort((a, b) => compareText(a.key, b.key) || compareText(a.value ?? '', b.value ?? ''));
+  for (const batch of batches(searchRows, 4)) {
+    await db.insertInto('entity_search').values(batch).execute();
+    await pause();
+  }
+  relationRows.sort((a, b) => compareText(a.source_ref, b.source_ref));
+  for (const batch of batches(relationRows, 4)) {
+    await db.insertInto('relations').values(batch).execute();
+    await pause();
+  }
+  if (dialect === 'sqlite') {
+    for (const batch of batches(entityRows, 5)) {
+      const values = batch.map(row => sql`(${row.id}, ${row.name}, ${row.title ?? ''}, ${row.description ?? ''}, ${row.search_text})`);
+      await sql`INSERT INTO entities_fts (id, name, title, description, search_text) VALUES ${sql.join(values)}`.execute(db);
+      await pause();
+    }
+  }
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Splits rows into statements that stay under the parameter limit. */
+function* batches<T>(rows: T[], parametersPerRow: number): Generator<T[]> {
+  const size = Math.floor(MAX_PARAMETERS / parametersPerRow);
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }

@@ -1,11 +1,13 @@
 import type { Entity } from '../core/entity.js';
-import { entityRefOf } from '../core/entity-ref.js';
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import type { CatalogConfig } from '../core/config.js';
-import { deleteEntities, upsertEntity } from './entity-writer.js';
+import { deleteEntities, prepareWrite, STORED_STATE_COLUMNS, writeEntities, type PreparedWrite, type StoredState } from './entity-writer.js';
+import { loopYielder } from './event-loop-yield.js';
 import type { IngestionProblem, LocationContent } from './ingest/read-location.js';
 
 export const ANNOTATION_ORPHAN = 'backstage.io/orphan';
+/** Refs or ids per lookup statement (one bound parameter each). */
+const LOOKUP_CHUNK = 1_000;
 
 export interface RefreshSummary {
   created: number;
@@ -32,41 +34,48 @@ export async function applyLocationContent(
   const summary: RefreshSummary = { created: 0, updated: 0, unchanged: 0, removed: 0, orphaned: 0, conflicts: 0, errors: [...content.errors] };
   const unreadable = content.files === 0 && content.errors.length > 0;
 
+  const pause = loopYielder();
+  // Serialising and hashing every entity is pure work: done before the transaction, yielding as it goes.
+  const prepared: PreparedWrite[] = [];
+  if (!unreadable) {
+    for (const { entity, source } of content.entities) {
+      prepared.push(prepareWrite({ entity, locationId: location.id, source }));
+      await pause();
+    }
+  }
+
   await store.transaction(async trx => {
     if (!unreadable) {
-      const existing = await trx.selectFrom('entities').select(['id', 'ref', 'body']).where('location_id', '=', location.id).execute();
-      const produced = new Set<string>();
-      for (const { entity, source, document } of content.entities) {
-        const ref = entityRefOf(entity);
-        const owner = await trx.selectFrom('entities').select(['location_id', 'source']).where('ref', '=', ref).executeTakeFirst();
-        if (owner && owner.location_id !== location.id) {
-          summary.conflicts++;
-          summary.errors.push({
-            entityRef: ref,
-            pointer: '/metadata/name',
-            detail: `${ref} is already defined by ${owner.source ?? 'an entity saved through the API'}; it was not overwritten`,
-            rule: 'conflict',
-            source,
-            document,
-          });
+      const existing = await trx.selectFrom('entities').select(STORED_STATE_COLUMNS).where('location_id', '=', location.id).execute();
+      const stored = new Map(existing.map(row => [row.ref, row]));
+      const owners = await ownersElsewhere(trx, prepared.filter(write => !stored.has(write.ref)).map(write => write.ref), pause);
+      const writes: PreparedWrite[] = [];
+      for (const [i, write] of prepared.entries()) {
+        const owner = owners.get(write.ref);
+        if (!owner) {
+          writes.push(write);
           continue;
         }
-        produced.add(ref);
-        const { outcome } = await upsertEntity(trx, store.dialect, { entity, locationId: location.id, source }, options.now);
-        summary[outcome]++;
+        const { source, document } = content.entities[i]!;
+        summary.conflicts++;
+        summary.errors.push({
+          entityRef: write.ref,
+          pointer: '/metadata/name',
+          detail: `${write.ref} is already defined by ${owner.source ?? 'an entity saved through the API'}; it was not overwritten`,
+          rule: 'conflict',
+          source,
+          document,
+        });
       }
+      const produced = new Set(writes.map(write => write.ref));
       const stale = existing.filter(row => !produced.has(row.ref));
+      const orphans = options.orphanStrategy === 'keep' ? await orphanWrites(trx, location.id, stale, pause) : [];
+      const outcomes = await writeEntities(trx, store.dialect, [...writes, ...orphans], stored, options.now, pause);
+      for (const { outcome } of outcomes.slice(0, writes.length)) summary[outcome]++;
+      summary.orphaned = orphans.length;
       if (options.orphanStrategy === 'delete') {
-        await deleteEntities(trx, store.dialect, stale.map(row => row.id));
+        await deleteEntities(trx, store.dialect, stale.map(row => row.id), pause);
         summary.removed = stale.length;
-      } else {
-        for (const row of stale) {
-          const entity = JSON.parse(row.body) as Entity;
-          if (entity.metadata.annotations?.[ANNOTATION_ORPHAN] === 'true') continue;
-          entity.metadata.annotations = { ...entity.metadata.annotations, [ANNOTATION_ORPHAN]: 'true' };
-          await upsertEntity(trx, store.dialect, { entity, locationId: location.id, source: null }, options.now);
-          summary.orphaned++;
-        }
       }
     }
 
@@ -100,4 +109,31 @@ export async function applyLocationContent(
       .execute();
   });
   return summary;
+}
+
+/** Refs in this list stored by another location or saved through the API: conflicts, never overwritten. */
+async function ownersElsewhere(db: Db, refs: string[], pause: () => Promise<void>): Promise<Map<string, { source: string | null }>> {
+  const owners = new Map<string, { source: string | null }>();
+  for (let i = 0; i < refs.length; i += LOOKUP_CHUNK) {
+    const rows = await db.selectFrom('entities').select(['ref', 'source']).where('ref', 'in', refs.slice(i, i + LOOKUP_CHUNK)).execute();
+    for (const row of rows) owners.set(row.ref, { source: row.source });
+    await pause();
+  }
+  return owners;
+}
+
+/** Entities that left the location, rewritten with the orphan annotation (those already marked are left alone). */
+async function orphanWrites(db: Db, locationId: string, stale: StoredState[], pause: () => Promise<void>): Promise<PreparedWrite[]> {
+  const writes: PreparedWrite[] = [];
+  for (let i = 0; i < stale.length; i += LOOKUP_CHUNK) {
+    const rows = await db.selectFrom('entities').select('body').where('id', 'in', stale.slice(i, i + LOOKUP_CHUNK).map(row => row.id)).execute();
+    for (const row of rows) {
+      const entity = JSON.parse(row.body) as Entity;
+      if (entity.metadata.annotations?.[ANNOTATION_ORPHAN] === 'true') continue;
+      entity.metadata.annotations = { ...entity.metadata.annotations, [ANNOTATION_ORPHAN]: 'true' };
+      writes.push(prepareWrite({ entity, locationId, source: null }));
+    }
+    await pause();
+  }
+  return writes;
 }

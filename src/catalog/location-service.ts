@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 import { readLocation, LOCATION_TYPES, type IngestionProblem, type LocationSpec } from './ingest/read-location.js';
 import { applyLocationContent, type RefreshSummary } from './location-refresh.js';
 import { deleteEntities } from './entity-writer.js';
+import { loopYielder } from './event-loop-yield.js';
 import type { EditMode } from './edit/entity-editor.js';
 
 export interface Location {
@@ -139,7 +140,7 @@ export class LocationService {
     if (!location) throw notFound(`No location with id ${id}`);
     await this.#store.transaction(async trx => {
       const ids = await trx.selectFrom('entities').select('id').where('location_id', '=', id).execute();
-      await deleteEntities(trx, this.#store.dialect, ids.map(r => r.id));
+      await deleteEntities(trx, this.#store.dialect, ids.map(r => r.id), loopYielder());
       await trx.deleteFrom('location_problems').where('location_id', '=', id).execute();
       await trx.deleteFrom('locations').where('id', '=', id).execute();
     });

@@ -36,7 +36,9 @@ export function searchRowsOf(entity: Entity): SearchRow[] {
     }
     const text = value === null ? null : String(value);
     const fits = text !== null && text.length <= MAX_VALUE_LENGTH;
-    rows.push({ key: key.toLocaleLowerCase('en-US'), value: fits ? text.toLocaleLowerCase('en-US') : null, originalValue: fits ? text : null });
+    // toLowerCase gives what toLocaleLowerCase('en-US') gives for every code point (only tr, az and lt
+    // differ), without resolving the locale on each call: ~100x faster over millions of rows.
+    rows.push({ key: key.toLowerCase(), value: fits ? text.toLowerCase() : null, originalValue: fits ? text : null });
   };
   visit('', { ...entity, metadata: { ...entity.metadata, namespace: entity.metadata.namespace ?? 'default' } });
   return dedupe(rows);

@@ -47,6 +47,7 @@ interface LocationStatus {
 interface Registered {
   location: { id: string; type: string; target: string };
   entities: ApiEntity[];
+  entityCount: number;
   errors: LocationStatus['status']['errors'];
 }
 
@@ -172,6 +173,24 @@ describe('file locations', () => {
     expect(await entity('component:default/leaving-b')).toBeUndefined();
     expect((await entity('component:default/leaving-a'))?.metadata.description).toBe('still here');
     expect((await status(location.id)).status).toMatchObject({ state: 'done', entityCount: 1 });
+    await remove(location.id);
+  });
+
+  it('answers a registration with at most 1000 of its entities and how many there are; a dry run lists them all', async () => {
+    const dir = temp.make();
+    const file = join(dir, 'catalog-info.yaml');
+    const all = Array.from({ length: 1001 }, (_, i) => `many-${String(i).padStart(4, '0')}`);
+    writeFiles(dir, { 'catalog-info.yaml': all.map(name => component(name)).join('---\n') });
+    const dry = await json<Registered>(await call(pave.url, '/api/catalog/locations?dryRun=true', { body: { type: 'file', target: file } }), 201);
+    expect(dry.entityCount).toBe(1001);
+    expect(names(dry.entities)).toEqual(all);
+
+    const { location, entities, entityCount } = await register('file', file);
+    expect(entityCount).toBe(1001);
+    expect(names(entities)).toEqual(all.slice(0, 1000));
+    // The ones left out of the answer are stored all the same.
+    expect(await entity('component:default/many-1000')).toBeDefined();
+    expect((await status(location.id)).status).toMatchObject({ state: 'done', entityCount: 1001 });
     await remove(location.id);
   });
 

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Entity } from '../../src/core/entity.js';
 import { upsertEntity, deleteEntities } from '../../src/catalog/entity-writer.js';
+import { ANNOTATION_ORPHAN, applyLocationContent } from '../../src/catalog/location-refresh.js';
+import type { LocationContent } from '../../src/catalog/ingest/read-location.js';
 import { EntityReader } from '../../src/catalog/query/entity-reader.js';
 import { searchEntities } from '../../src/catalog/query/full-text-search.js';
 import { JobQueue } from '../../src/store/job-queue.js';
@@ -142,6 +144,96 @@ for (const factory of factories) describe.skipIf(Boolean(factory.unavailable))(`
     expect(await searchEntities(store, { query: 'half' })).toEqual([]);
     const rows = await store.db.selectFrom('entity_search').select('entity_id').execute();
     expect(rows).toEqual([]);
+  });
+
+  describe('location refresh', () => {
+    const LOCATION = 'location-1';
+    /** More entities than the writer puts in one chunk, so chunk boundaries are crossed. */
+    const N = 450;
+    /** A word no other entity's text contains (digits spelled as letters, so the tokenizer keeps one word). */
+    const wordOf = (i: number) => `w${String(i).replace(/\d/g, d => 'abcdefghij'[Number(d)]!)}z`;
+    const bulk = (i: number, change: { description?: string; system?: string } = {}) =>
+      component(`bulk-${i}`, { system: change.system ?? `sys-${i % 7}` }, { description: change.description ?? `alpha ${wordOf(i)}`, tags: ['bulk'] });
+    const read = (entities: Entity[]): LocationContent => ({ entities: entities.map((entity, document) => ({ entity, source: 'file:/catalog/all.yaml', document })), errors: [], files: 1 });
+    const apply = (entities: Entity[], orphanStrategy: 'delete' | 'keep' = 'delete') => applyLocationContent(store, { id: LOCATION }, read(entities), { orphanStrategy, now: NOW });
+    const all = (change: (i: number) => Parameters<typeof bulk>[1] = () => ({})) => Array.from({ length: N }, (_, i) => bulk(i, change(i)));
+    const stored = async () => new Map((await store.db.selectFrom('entities').select(['ref', 'id', 'etag', 'generation', 'updated_at']).execute()).map(row => [row.ref, row]));
+    const derivedCounts = async (id: string) => ({
+      search: (await store.db.selectFrom('entity_search').select('key').where('entity_id', '=', id).execute()).length,
+      relations: (await store.db.selectFrom('relations').select('type').where('origin_id', '=', id).execute()).length,
+    });
+    const hits = async (query: string) => (await searchEntities(store, { query, limit: 100 })).map(hit => hit.name).sort();
+
+    beforeEach(async () => {
+      await store.db
+        .insertInto('locations')
+        .values({ id: LOCATION, type: 'file', target: '/catalog/all.yaml', edit_mode: 'direct', state: 'refreshing', entity_count: 0, error_count: 0, last_refresh_at: null, last_error: null, created_at: NOW })
+        .execute();
+    });
+
+    it('writes a large read; the same read again changes nothing; a changed entity has every derived row current', async () => {
+      expect(await apply(all())).toMatchObject({ created: N, updated: 0, unchanged: 0, errors: [] });
+      const first = await stored();
+      expect(first.size).toBe(N);
+      const derived = await derivedCounts(first.get('component:default/bulk-5')!.id);
+      expect(derived.search).toBeGreaterThan(0);
+
+      expect(await apply(all())).toMatchObject({ created: 0, updated: 0, unchanged: N });
+      expect(await stored()).toEqual(first);
+
+      // Every fifth entity gets a new description; bulk-1 also moves to another system (a spec change).
+      const changed = (i: number) => i % 5 === 0;
+      const next = all(i => ({ ...(changed(i) ? { description: 'omega' } : {}), ...(i === 1 ? { system: 'sys-moved' } : {}) }));
+      expect(await apply(next)).toMatchObject({ created: 0, updated: N / 5 + 1, unchanged: N - N / 5 - 1 });
+      const second = await stored();
+      for (const [ref, row] of second) {
+        const i = Number(ref.split('-').pop());
+        const before = first.get(ref)!;
+        expect(row.id).toBe(before.id);
+        expect(row.etag === before.etag).toBe(!changed(i) && i !== 1);
+        expect(row.generation).toBe(before.generation + (i === 1 ? 1 : 0));
+      }
+      expect(await derivedCounts(second.get('component:default/bulk-5')!.id)).toEqual(derived);
+      expect(await hits('omega')).toEqual(Array.from({ length: N / 5 }, (_, k) => `bulk-${k * 5}`).sort());
+      expect(await hits(wordOf(5))).toEqual([]);
+      expect(await hits(wordOf(6))).toEqual(['bulk-6']);
+      expect((await reader.list({ filter: ['spec.system=sys-moved'] })).map(e => e.metadata.name)).toEqual(['bulk-1']);
+      expect((await reader.list({ filter: ['relations.partOf=system:default/sys-1'] })).map(e => e.metadata.name)).not.toContain('bulk-1');
+      expect((await reader.byRef('component:default/bulk-1'))!.relations).toContainEqual(expect.objectContaining({ type: 'partOf', targetRef: 'system:default/sys-moved' }));
+    });
+
+    it('keeps entities that left as orphans once, removes them with everything derived, and never overwrites another owner', async () => {
+      await write(component('bulk-3', {}, { description: 'saved through the API' }));
+      const apiSaved = await reader.byRef('component:default/bulk-3');
+      const first = await apply(all());
+      expect(first).toMatchObject({ created: N - 1, conflicts: 1 });
+      expect(first.errors).toEqual([expect.objectContaining({ rule: 'conflict', entityRef: 'component:default/bulk-3', source: 'file:/catalog/all.yaml', document: 3 })]);
+      expect(await reader.byRef('component:default/bulk-3')).toEqual(apiSaved);
+
+      const kept = all().slice(0, N - 50);
+      expect(await apply(kept, 'keep')).toMatchObject({ orphaned: 50, removed: 0, unchanged: N - 51 });
+      const orphan = await reader.byRef(`component:default/bulk-${N - 1}`);
+      expect(orphan!.metadata.annotations?.[ANNOTATION_ORPHAN]).toBe('true');
+      expect(await apply(kept, 'keep')).toMatchObject({ orphaned: 0, unchanged: N - 51 });
+
+      expect(await apply(kept, 'delete')).toMatchObject({ removed: 50, orphaned: 0 });
+      expect(await reader.byRef(`component:default/bulk-${N - 1}`)).toBeUndefined();
+      expect(await derivedCounts(orphan!.metadata.uid!)).toEqual({ search: 0, relations: 0 });
+      expect(await hits(wordOf(N - 1))).toEqual([]);
+      expect(await hits(wordOf(N - 51))).toEqual([`bulk-${N - 51}`]);
+      expect(await reader.byRef('component:default/bulk-3')).toEqual(apiSaved);
+    });
+
+    it('lets timers run while it applies a large read', async () => {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      try {
+        const ticksWhenDone = await apply(all()).then(() => ticks);
+        expect(ticksWhenDone).toBeGreaterThan(0);
+      } finally {
+        clearInterval(timer);
+      }
+    });
   });
 
   describe('job queue', () => {

@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, isMap, isSeq, isNode, type Document } from 'yaml';
+import { Composer, LineCounter, Parser, isMap, isSeq, isNode, type Document } from 'yaml';
 import type { FieldError } from '../../core/problem.js';
 
 /** One YAML document of a file, with a way to find the line of any field in it. */
@@ -9,71 +9,62 @@ export interface YamlDocument {
   lineOf(pointer: string): number | undefined;
 }
 
-export interface ParsedYamlFile {
-  documents: YamlDocument[];
-  errors: FieldError[];
-}
+/** What one document of a file gave: a value to read, or the reasons it could not be read. */
+export type ParsedYamlDocument = { document: YamlDocument } | { errors: FieldError[] };
 
 /**
- * Parses a multi-document YAML file. Parsing never fails: a broken document becomes an error
- * naming its index and line, and the other documents are still returned.
- * @example parseYamlDocuments(text, 'catalog-info.yaml', { maxDocumentBytes: 1 << 20 })
+ * Parses a multi-document YAML file lazily, one document per step, so a caller can let other work run
+ * between the documents of a big file. Parsing never fails: a broken document yields errors naming
+ * its index and line, and the other documents still follow.
+ * @example for (const parsed of parseYamlDocuments(text, 'catalog-info.yaml', { maxDocumentBytes: 1 << 20 })) ...
  */
-export function parseYamlDocuments(text: string, source: string, limits: { maxDocumentBytes: number }): ParsedYamlFile {
+export function* parseYamlDocuments(text: string, source: string, limits: { maxDocumentBytes: number }): Generator<ParsedYamlDocument> {
   const lineCounter = new LineCounter();
-  const documents: YamlDocument[] = [];
-  const errors: FieldError[] = [];
-  let parsed: Document.Parsed[];
-  try {
-    parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
-  } catch (error) {
-    return { documents, errors: [{ pointer: '', detail: `not valid YAML: ${(error as Error).message}`, rule: 'yaml', source }] };
+  const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+  const documents = new Composer({ uniqueKeys: true }).compose(new Parser(lineCounter.addNewLine).parse(text));
+  let index = 0;
+  while (true) {
+    let doc: Document.Parsed;
+    try {
+      const next = documents.next();
+      if (next.done) return;
+      doc = next.value;
+    } catch (error) {
+      yield { errors: [{ pointer: '', detail: `not valid YAML: ${(error as Error).message}`, rule: 'yaml', source, document: index }] };
+      return;
+    }
+    const parsed = readDocument(doc, index++, lineAt);
+    if (parsed) yield parsed;
   }
-  if (!Array.isArray(parsed)) parsed = [parsed];
-  parsed.forEach((doc, index) => {
-    const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+
+  function readDocument(doc: Document.Parsed, index: number, lineAt: (offset: number | undefined) => number | undefined): ParsedYamlDocument | undefined {
     const startLine = lineAt(doc.range?.[0]);
     if (doc.errors.length) {
-      for (const error of doc.errors) {
-        errors.push({
+      return {
+        errors: doc.errors.map(error => ({
           pointer: '',
           detail: `not valid YAML: ${error.message.split('\n')[0]}`,
           rule: 'yaml',
           source,
           document: index,
           line: lineAt(error.pos[0]),
-        });
-      }
-      return;
+        })),
+      };
     }
     const size = (doc.range?.[2] ?? 0) - (doc.range?.[0] ?? 0);
     if (size > limits.maxDocumentBytes) {
-      errors.push({
-        pointer: '',
-        detail: `document is ${size} bytes, larger than the limit of ${limits.maxDocumentBytes} bytes`,
-        rule: 'size',
-        source,
-        document: index,
-        line: startLine,
-      });
-      return;
+      return { errors: [{ pointer: '', detail: `document is ${size} bytes, larger than the limit of ${limits.maxDocumentBytes} bytes`, rule: 'size', source, document: index, line: startLine }] };
     }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
-      errors.push({ pointer: '', detail: `not valid YAML: ${(error as Error).message}`, rule: 'yaml', source, document: index, line: startLine });
-      return;
+      return { errors: [{ pointer: '', detail: `not valid YAML: ${(error as Error).message}`, rule: 'yaml', source, document: index, line: startLine }] };
     }
     // Empty documents (a trailing `---`, a file of comments) are not entities and not mistakes.
-    if (value === null || value === undefined) return;
-    documents.push({
-      index,
-      value,
-      lineOf: pointer => lineAt(nodeAt(doc, pointer)?.range?.[0]) ?? startLine,
-    });
-  });
-  return { documents, errors };
+    if (value === null || value === undefined) return undefined;
+    return { document: { index, value, lineOf: pointer => lineAt(nodeAt(doc, pointer)?.range?.[0]) ?? startLine } };
+  }
 }
 
 /** Finds the deepest existing node along a JSON pointer. */
