@@ -29,6 +29,8 @@ export class SqliteStoreDialect implements StoreDialect {
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
+    // 64 MiB of page cache (the default is 2 MiB): index upkeep was half of a 100k-entity ingest.
+    database.pragma('cache_size = -65536');
     return new KyselySqliteDialect({ database });
   }
 
