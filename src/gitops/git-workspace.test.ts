@@ -48,6 +48,20 @@ describe('GitWorkspace', { timeout: 90_000 }, () => {
     expect(await log(bare)).toEqual(['remove', 'prune', 'first', 'Initial commit']);
   });
 
+  it('gives deliveries made together a commit each, carried by fewer pushes', async () => {
+    await runGit(['--git-dir', bare, 'config', 'core.logAllRefUpdates', 'always']);
+    const ws = workspace();
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ws.deliver({ folder: `team/kind/r${i}`, files: new Map([['f.yaml', cm(`r${i}`)]]) }, `r${i}`)));
+    expect((await log(bare)).slice(0, -1).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `r${i}`));
+    expect(new Set(results.map(r => r.commit)).size).toBe(8);
+    for (const [i, result] of results.entries()) {
+      expect(result.diff).toEqual([{ path: `team/kind/r${i}/f.yaml`, change: 'added' }]);
+      expect((await runGit(['--git-dir', bare, 'log', '-1', '--format=%s', result.commit!])).stdout.trim()).toBe(`r${i}`);
+    }
+    const pushes = (await runGit(['--git-dir', bare, 'reflog', 'show', '--format=%H', 'main'])).stdout.trim().split('\n');
+    expect(pushes.length).toBeLessThan(8);
+  });
+
   it('rebases on a concurrent writer and notices a branch that moved under an unchanged write', async () => {
     const a = workspace('a');
     const b = workspace('b');

@@ -4,6 +4,7 @@ import { mkdir, open, readdir, readFile, rm, unlink, writeFile } from 'node:fs/p
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GitError, runGit } from '../core/run-git.js';
+import type { PushTurn, PushTurns } from './push-turns.js';
 
 /** One file a delivery added, changed or removed, relative to the repository root. */
 export interface FileChange {
@@ -51,21 +52,45 @@ export interface GitWorkspaceOptions {
   pushAttempts?: number;
   /** Time limit of each git command. Default 60 s. */
   timeoutMs?: number;
+  /** Turns shared with the other processes pushing to this branch; without it, pushes race (and rebase). */
+  turns?: PushTurns;
 }
 
+/** How long one process keeps its turn to push while it has commits waiting. */
+const TURN_HOLD_MS = 1000;
+/** How long a push task in its turn waits for another commit before handing the turn on. */
+const TURN_LINGER_MS = 50;
 const CONFLICT = /\(fetch first\)|\(non-fast-forward\)|cannot lock ref|failed to update ref|incorrect old value|reference already exists|stale info/i;
 const MISSING_BRANCH = /couldn't find remote ref|could not find remote ref/i;
 
+/** A delivery waiting for the push that carries it. */
+interface Pending {
+  write: FolderWrite;
+  message: string;
+  /** What the write changed when last applied (empty when the branch already held it). */
+  diff: FileChange[];
+  /** The write's own commit, when it changed anything. */
+  commit?: string;
+  resolve(result: DeliveryResult): void;
+  reject(error: unknown): void;
+}
+
 /**
  * A working copy of one branch of a destination repository, used to write folders and push them.
- * Every delivery starts from the remote branch as it is now (fetch + hard reset), so a working copy left
- * behind by a killed process (lock files, a half-done rebase, stray files) is repaired, and content is
- * compared with the truth, not with what this process last wrote. Commits are made only when content
- * changed; a rejected push is retried by fetching and rebasing.
+ * The first delivery (and any after a failure) starts from the remote branch as it is now (fetch + hard
+ * reset), so a working copy left behind by a killed process (lock files, a half-done rebase, stray files)
+ * is repaired. Commits are made only when content changed, one per delivery.
+ *
+ * Pushing is the costly part (several git processes, a round trip to the remote, a turn shared with other
+ * processes), so it runs beside the commits: deliveries committed while a push is under way wait for the
+ * next one, which carries all their commits at once (group commit, as databases do with their log). Each
+ * delivery still has its own commit, and resolves only once that commit is on the remote. A refused push is
+ * retried by fetching and rebasing; should the rebase not apply cleanly, every waiting write is applied
+ * again on top of the remote's branch.
  *
  * Several processes may share one data folder: each holds its own working-copy slot, claimed with a lock
- * file naming its host and pid (a dead owner's slot is taken over). Within a process, deliveries to one
- * workspace run one at a time.
+ * file naming its host and pid (a dead owner's slot is taken over). Within a process, the steps that touch
+ * the working copy run one at a time.
  *
  * @example
  *   const ws = new GitWorkspace({ root: '.pave/gitops', url: 'file:///srv/dev.git', branch: 'main' });
@@ -77,12 +102,23 @@ export class GitWorkspace {
   readonly #base: string;
   readonly #pushAttempts: number;
   readonly #timeoutMs: number;
+  readonly #turns: PushTurns | undefined;
   #dir: string | undefined;
   #lockFile: string | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #needsRepair = true;
   /** The remote branch's head as this process last saw it ('' when the remote has no such branch). */
   #knownRemote = '';
+  /** Deliveries committed (or found already written) locally, waiting for the next push. */
+  #pending: Pending[] = [];
+  /** Deliveries being pushed. */
+  #pushing: Pending[] = [];
+  /** True while a push task runs (from waiting for its turn to handing it on). */
+  #pushActive = false;
+  /** Wakes a push task lingering in its turn for more commits. */
+  #onStaged: (() => void) | undefined;
+  /** Pushes scheduled or under way (close waits for them). */
+  readonly #pushes = new Set<Promise<void>>();
 
   constructor(options: GitWorkspaceOptions) {
     this.url = options.url;
@@ -90,25 +126,25 @@ export class GitWorkspace {
     this.#base = join(options.root, createHash('sha256').update(`${options.url}#${options.branch}`).digest('hex').slice(0, 16));
     this.#pushAttempts = options.pushAttempts ?? 10;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#turns = options.turns;
   }
 
-  /** Writes one folder (and its extra files) in one commit, pushed to the branch; no commit when nothing changed. */
+  /**
+   * Writes one folder (and its extra files) in one commit, pushed to the branch; no commit when nothing
+   * changed. Resolves once the branch on the remote holds the write.
+   */
   deliver(write: FolderWrite, message: string): Promise<DeliveryResult> {
-    return this.#exclusive(() => this.#deliver(write, message));
-  }
-
-  /** Reads a folder of the remote branch as it is now (relative paths → content). */
-  readFolder(folder: string): Promise<Map<string, string>> {
-    return this.#exclusive(async () => {
-      const dir = await this.#prepare();
-      await this.#sync(dir);
-      return readTree(join(dir, folder));
+    return new Promise((resolve, reject) => {
+      void this.#exclusive(() => this.#stage({ write, message, diff: [], resolve, reject }));
     });
   }
 
-  /** Releases this process's working-copy slot. */
+  /** Waits for deliveries in progress, then releases this process's working-copy slot. */
   async close(): Promise<void> {
-    await this.#queue.catch(() => undefined);
+    for (let seen: Promise<unknown> | undefined; seen !== this.#queue || this.#pushes.size; ) {
+      seen = this.#queue;
+      await Promise.all([seen.catch(() => undefined), ...this.#pushes]);
+    }
     if (this.#lockFile) await rm(this.#lockFile, { force: true });
     this.#lockFile = undefined;
     this.#dir = undefined;
@@ -121,66 +157,195 @@ export class GitWorkspace {
   }
 
   /**
-   * The working copy holds the branch as this process last saw it (after its own push or a fetch). A
-   * change is committed on top of it and pushed; if the branch moved meanwhile the push is refused and we
-   * fetch and rebase. When the write changes nothing locally, one cheap look at the remote's head confirms
-   * the branch has not moved (else we fetch and compare again): content is always compared with the truth.
+   * Applies a write to the working copy and commits it when it changes anything, then leaves it for the
+   * next push. When it changes nothing and no commit is waiting, one cheap look at the remote's head
+   * confirms the branch has not moved (else we fetch and compare again): content is always compared with
+   * the truth, not with what this process last wrote.
    */
-  async #deliver(write: FolderWrite, message: string): Promise<DeliveryResult> {
+  async #stage(entry: Pending): Promise<void> {
     try {
       const dir = await this.#prepare();
-      let diff = await applyWrite(dir, write);
-      if (diff.length === 0) {
-        if ((await this.#remoteHead(dir)) === this.#knownRemote) return { diff, contentCommit: await this.#lastCommitTouching(dir, write.folder), pushAttempts: 0 };
-        await this.#sync(dir);
-        diff = await applyWrite(dir, write);
-        if (diff.length === 0) return { diff, contentCommit: await this.#lastCommitTouching(dir, write.folder), pushAttempts: 0 };
-      }
-      await this.#commit(dir, message);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.#git(dir, ['push', '-q', 'origin', `HEAD:refs/heads/${this.branch}`]);
-          const commit = await this.#head(dir);
-          this.#knownRemote = commit;
-          return { commit, contentCommit: commit, diff, pushAttempts: attempt };
-        } catch (error) {
-          const conflict = error instanceof GitError && CONFLICT.test(error.stderr);
-          if (!conflict || attempt >= this.#pushAttempts) throw new PushFailedError(`push to ${this.url} (${this.branch}) failed after ${attempt} attempt(s): ${describeGitError(error)}`, attempt);
-          // Someone else moved the branch: replay our commit on top of theirs, then make sure the folder
-          // holds exactly what we want (their commit may have touched it too). A short random pause first
-          // keeps two busy writers from colliding in step.
-          await new Promise(resolve => setTimeout(resolve, Math.random() * 80 * attempt));
-          const remoteExists = await this.#fetch(dir);
-          const rebased = remoteExists && (await this.#tryRebase(dir));
-          if (!rebased) await this.#resetToRemote(dir, remoteExists);
-          const more = await applyWrite(dir, write);
-          const ahead = rebased ? (await this.#git(dir, ['rev-list', '--count', `origin/${this.branch}..HEAD`])).trim() !== '0' : false;
-          if (!ahead && more.length === 0) {
-            // The other writer had already committed exactly this content; the rebase dropped ours.
-            return { diff: [], contentCommit: await this.#lastCommitTouching(dir, write.folder), pushAttempts: attempt };
-          }
-          if (more.length) await this.#commit(dir, message, ahead);
-          if (!rebased) diff = more;
+      await this.#apply(dir, entry);
+      if (!entry.commit && !this.#pending.length && !this.#pushing.length) {
+        if ((await this.#remoteHead(dir)) !== this.#knownRemote) {
+          await this.#sync(dir);
+          await this.#apply(dir, entry);
+        }
+        if (!entry.commit) {
+          entry.resolve({ diff: [], contentCommit: await this.#lastCommitTouching(dir, entry.write.folder, 'HEAD'), pushAttempts: 0 });
+          return;
         }
       }
+      // A write that changed nothing while commits wait is only known to be on the remote once they are.
+      this.#pending.push(entry);
+      this.#onStaged?.();
+      this.#startPushing();
     } catch (error) {
-      // Whatever happened, start the next delivery from the remote's state.
+      // Start the next step from the remote's state (writes still waiting are applied again then).
       this.#needsRepair = true;
-      if (error instanceof PushFailedError) throw error;
-      throw new PushFailedError(`writing to ${this.url} (${this.branch}) failed: ${describeGitError(error)}`, 0);
+      entry.reject(asPushFailed(error, `writing to ${this.url} (${this.branch}) failed`));
     }
   }
 
-  async #commit(dir: string, message: string, amend = false): Promise<void> {
-    await this.#git(dir, ['add', '-A']);
-    await this.#git(dir, ['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', ...(amend ? ['--amend', '--no-edit'] : ['-m', message])]);
+  /** Resolves when a delivery is next left for a push, or after `ms`. */
+  #nextStaged(ms: number): Promise<void> {
+    return new Promise(resolve => {
+      const timer = setTimeout(done, Math.max(0, ms));
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        if (self.#onStaged === done) self.#onStaged = undefined;
+        resolve();
+      }
+      this.#onStaged = done;
+    });
   }
 
-  /** The commit HEAD points at (read from the ref file when loose, else from git). */
-  async #head(dir: string): Promise<string> {
-    const loose = await readFile(join(dir, '.git', 'refs', 'heads', ...this.branch.split('/')), 'utf8').catch(() => '');
+  /** Starts a push task unless one runs (called under the mutex, so no waiting delivery is left behind). */
+  #startPushing(): void {
+    if (this.#pushActive) return;
+    this.#pushActive = true;
+    const push = this.#pushInTurn().finally(() => this.#pushes.delete(push));
+    this.#pushes.add(push);
+  }
+
+  /**
+   * Waits for this process's turn to push (deliveries committed meanwhile join in), pushes every waiting
+   * commit at once, and keeps pushing what is committed meanwhile for up to TURN_HOLD_MS: each change of
+   * hands costs the next holder a fetch and a rebase, so fewer, larger turns spare work. Then it hands the
+   * turn on with the branch's head.
+   */
+  async #pushInTurn(): Promise<void> {
+    let turn: PushTurn | undefined;
+    try {
+      turn = await this.#turns?.take(`${this.url}#${this.branch}`);
+    } catch {
+      // Turns only spare work: without one, the push races and rebases.
+    }
+    const until = Date.now() + TURN_HOLD_MS;
+    let head = turn?.head;
+    try {
+      for (let more = true; more; ) {
+        head = await this.#pushWaiting(head);
+        // Reconciles finishing their render right now would push in the next turn: wait a moment for them.
+        if (head !== undefined && !this.#pending.length) await this.#nextStaged(Math.min(TURN_LINGER_MS, until - Date.now()));
+        more = await this.#exclusive(async () => {
+          if (this.#pending.length && head !== undefined && Date.now() < until) return true;
+          this.#pushActive = false;
+          if (this.#pending.length) this.#startPushing();
+          return false;
+        });
+      }
+    } finally {
+      await turn?.end(head).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Pushes the waiting deliveries; returns the branch's head after the push (undefined when it failed).
+   * When the branch moved meanwhile (`lastHead` differs from what we saw, or the push is refused) we fetch,
+   * put our commits on top, and push again; commits made during a refused push join the next attempt.
+   */
+  async #pushWaiting(lastHead: string | undefined): Promise<string | undefined> {
+    let batch: Pending[] = [];
+    try {
+      let head = await this.#exclusive(async () => {
+        batch = this.#pending;
+        // (A repair here applies the waiting writes again.)
+        const dir = await this.#prepare();
+        if (lastHead !== undefined && lastHead !== this.#knownRemote) await this.#catchUp(dir, batch);
+        return this.#takeWaiting(dir, batch);
+      });
+      for (let attempt = 1; ; attempt++) {
+        if (!batch.some(entry => entry.commit)) {
+          // Every write was on the branch already (another writer committed exactly this content).
+          await this.#settle(batch, this.#knownRemote, attempt - 1);
+          return this.#knownRemote;
+        }
+        try {
+          await this.#git(this.#dir!, ['push', '-q', 'origin', `${head}:refs/heads/${this.branch}`]);
+          this.#knownRemote = head;
+          await this.#settle(batch, head, attempt);
+          return head;
+        } catch (error) {
+          const conflict = error instanceof GitError && CONFLICT.test(error.stderr);
+          if (!conflict || attempt >= this.#pushAttempts) throw new PushFailedError(`push to ${this.url} (${this.branch}) failed after ${attempt} attempt(s): ${describeGitError(error)}`, attempt);
+          // A short random pause first keeps two busy writers from colliding in step.
+          await new Promise(resolve => setTimeout(resolve, Math.random() * 80 * attempt));
+          head = await this.#exclusive(async () => {
+            batch = [...batch, ...this.#pending];
+            await this.#catchUp(this.#dir!, batch);
+            return this.#takeWaiting(this.#dir!, batch);
+          });
+        }
+      }
+    } catch (error) {
+      this.#needsRepair = true;
+      this.#pushing = [];
+      this.#pending = this.#pending.filter(entry => !batch.includes(entry));
+      const failure = asPushFailed(error, `writing to ${this.url} (${this.branch}) failed`);
+      for (const entry of batch) entry.reject(failure);
+      return undefined;
+    }
+  }
+
+  /** Marks `batch` (every waiting delivery) as being pushed; returns the commit that carries it. */
+  async #takeWaiting(dir: string, batch: Pending[]): Promise<string> {
+    this.#pending = [];
+    this.#pushing = batch;
+    return this.#head(dir);
+  }
+
+  async #settle(batch: Pending[], head: string, pushAttempts: number): Promise<void> {
+    this.#pushing = [];
+    for (const entry of batch) {
+      const contentCommit = entry.commit ?? (await this.#lastCommitTouching(this.#dir!, entry.write.folder, head));
+      entry.resolve({ ...(entry.commit ? { commit: entry.commit } : {}), ...(contentCommit ? { contentCommit } : {}), diff: entry.diff, pushAttempts });
+    }
+  }
+
+  /**
+   * Brings local commits on top of the remote's new head: a rebase when it applies cleanly and leaves every
+   * write as wanted (their commits may have touched our folders), else each write applied again.
+   */
+  async #catchUp(dir: string, writes: Pending[]): Promise<void> {
+    const remoteExists = await this.#fetch(dir);
+    if (remoteExists && (await this.#tryRebase(dir)) && (await this.#rebasedWhole(dir, writes))) return;
+    await this.#resetToRemote(dir, remoteExists);
+    for (const entry of writes) await this.#apply(dir, entry);
+  }
+
+  /** After a rebase: true when the working copy holds every write and each commit survived (their new ids noted). */
+  async #rebasedWhole(dir: string, writes: Pending[]): Promise<boolean> {
+    for (const entry of writes) if ((await planWrite(dir, entry.write)).length) return false;
+    const commits = (await this.#git(dir, ['rev-list', '--reverse', `origin/${this.branch}..HEAD`])).split('\n').filter(Boolean);
+    const committed = writes.filter(entry => entry.commit);
+    if (commits.length !== committed.length) return false;
+    committed.forEach((entry, i) => (entry.commit = commits[i]));
+    return true;
+  }
+
+  /** Makes the working copy hold a write, and commits it (only its own paths) when that changed anything. */
+  async #apply(dir: string, entry: Pending): Promise<void> {
+    entry.diff = await applyWrite(dir, entry.write);
+    delete entry.commit;
+    if (!entry.diff.length) return;
+    // Literal pathspecs: a produced file may be named with characters git would read as a pattern.
+    await this.#git(dir, ['--literal-pathspecs', 'add', '-A', '--', ...entry.diff.map(change => change.path)]);
+    await this.#git(dir, ['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', entry.message]);
+    entry.commit = await this.#head(dir);
+  }
+
+  /** The commit HEAD points at. */
+  #head(dir: string): Promise<string> {
+    return this.#resolveRef(dir, `refs/heads/${this.branch}`);
+  }
+
+  /** The commit a ref points at (read from its file when loose, which spares a git process, else from git). */
+  async #resolveRef(dir: string, ref: string): Promise<string> {
+    const loose = await readFile(join(dir, '.git', ...ref.split('/')), 'utf8').catch(() => '');
     if (/^[0-9a-f]{40,64}\s*$/.test(loose)) return loose.trim();
-    return (await this.#git(dir, ['rev-parse', 'HEAD'])).trim();
+    return (await this.#git(dir, ['rev-parse', ref])).trim();
   }
 
   /** The remote branch's head as the remote says now (empty when it has no such branch). */
@@ -190,8 +355,9 @@ export class GitWorkspace {
   }
 
   /**
-   * Claims a slot; the first time (and after any failure) repairs it and brings it to the remote's state.
-   * A working copy too damaged to repair (e.g. a process killed while creating it) is made anew.
+   * Claims a slot; the first time (and after any failure) repairs it, brings it to the remote's state and
+   * applies again the writes still waiting for a push. A working copy too damaged to repair (e.g. a process
+   * killed while creating it) is made anew.
    */
   async #prepare(): Promise<string> {
     const dir = await this.#claimSlot();
@@ -203,6 +369,7 @@ export class GitWorkspace {
       await rm(dir, { recursive: true, force: true });
       await this.#initialise(dir);
     }
+    for (const entry of this.#pending) await this.#apply(dir, entry);
     this.#needsRepair = false;
     return dir;
   }
@@ -245,7 +412,7 @@ export class GitWorkspace {
   async #fetch(dir: string): Promise<boolean> {
     try {
       await this.#git(dir, ['fetch', '-q', '--no-tags', 'origin', `+refs/heads/${this.branch}:refs/remotes/origin/${this.branch}`]);
-      this.#knownRemote = (await this.#git(dir, ['rev-parse', `refs/remotes/origin/${this.branch}`])).trim();
+      this.#knownRemote = await this.#resolveRef(dir, `refs/remotes/origin/${this.branch}`);
       return true;
     } catch (error) {
       if (error instanceof GitError && MISSING_BRANCH.test(error.stderr)) {
@@ -281,9 +448,9 @@ export class GitWorkspace {
     }
   }
 
-  async #lastCommitTouching(dir: string, folder: string): Promise<string | undefined> {
+  async #lastCommitTouching(dir: string, folder: string, revision: string): Promise<string | undefined> {
     try {
-      const out = (await this.#git(dir, ['log', '-1', '--format=%H', 'HEAD', '--', folder])).trim();
+      const out = (await this.#git(dir, ['log', '-1', '--format=%H', revision, '--', folder])).trim();
       return out || undefined;
     } catch {
       return undefined; // an unborn branch has no log
@@ -328,6 +495,11 @@ function describeGitError(error: unknown): string {
   return [...remote, ...rest].join('; ') || error.message;
 }
 
+/** Any failure as the error deliveries report (git's own, kept when it already is one). */
+function asPushFailed(error: unknown, context: string): PushFailedError {
+  return error instanceof PushFailedError ? error : new PushFailedError(`${context}: ${describeGitError(error)}`, 0);
+}
+
 async function tryCreate(file: string, content: string): Promise<boolean> {
   try {
     const handle = await open(file, 'wx');
@@ -354,39 +526,46 @@ function ownerIsGone(owner: string): boolean {
   }
 }
 
-/** Makes the working copy hold `write`; returns what changed (sorted by path). */
-async function applyWrite(dir: string, write: FolderWrite): Promise<FileChange[]> {
-  const changes: FileChange[] = [];
+/** A change `write` needs, with the content to write (none for a deletion). */
+interface PlannedChange extends FileChange {
+  content?: string;
+}
+
+/** What the working copy must change to hold `write` (sorted by path); writes nothing. */
+async function planWrite(dir: string, write: FolderWrite): Promise<PlannedChange[]> {
+  const changes: PlannedChange[] = [];
   const current = await readTree(join(dir, write.folder));
   const desired = write.files ?? new Map<string, string>();
   for (const [path, content] of desired) {
     const before = current.get(path);
-    if (before === content) continue;
-    const full = join(dir, write.folder, path);
-    await mkdir(dirname(full), { recursive: true });
-    await writeFile(full, content);
-    changes.push({ path: joinPath(write.folder, path), change: before === undefined ? 'added' : 'modified' });
+    if (before !== content) changes.push({ path: joinPath(write.folder, path), change: before === undefined ? 'added' : 'modified', content });
   }
-  for (const path of current.keys()) {
-    if (desired.has(path)) continue;
-    await unlink(join(dir, write.folder, path));
-    changes.push({ path: joinPath(write.folder, path), change: 'deleted' });
-  }
-  if (write.files === null || desired.size === 0) await rm(join(dir, write.folder), { recursive: true, force: true });
+  for (const path of current.keys()) if (!desired.has(path)) changes.push({ path: joinPath(write.folder, path), change: 'deleted' });
   for (const [path, content] of write.extra ?? []) {
-    const full = join(dir, path);
-    const before = await readFile(full, 'utf8').catch(() => undefined);
+    const before = await readFile(join(dir, path), 'utf8').catch(() => undefined);
     if (content === null) {
-      if (before === undefined) continue;
-      await unlink(full);
-      changes.push({ path, change: 'deleted' });
+      if (before !== undefined) changes.push({ path, change: 'deleted' });
     } else if (before !== content) {
-      await mkdir(dirname(full), { recursive: true });
-      await writeFile(full, content);
-      changes.push({ path, change: before === undefined ? 'added' : 'modified' });
+      changes.push({ path, change: before === undefined ? 'added' : 'modified', content });
     }
   }
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Makes the working copy hold `write`; returns what changed (sorted by path). */
+async function applyWrite(dir: string, write: FolderWrite): Promise<FileChange[]> {
+  const changes = await planWrite(dir, write);
+  for (const { path, content } of changes) {
+    const full = join(dir, path);
+    if (content === undefined) {
+      await unlink(full);
+    } else {
+      await mkdir(dirname(full), { recursive: true });
+      await writeFile(full, content);
+    }
+  }
+  if (write.files === null || write.files.size === 0) await rm(join(dir, write.folder), { recursive: true, force: true });
+  return changes.map(({ path, change }) => ({ path, change }));
 }
 
 function joinPath(folder: string, path: string): string {
@@ -394,7 +573,7 @@ function joinPath(folder: string, path: string): string {
 }
 
 /** Every file under a folder (relative path → UTF-8 content); empty when the folder does not exist. */
-export async function readTree(root: string): Promise<Map<string, string>> {
+async function readTree(root: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const walk = async (dir: string, prefix: string): Promise<void> => {
     let entries;

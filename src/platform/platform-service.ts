@@ -8,6 +8,7 @@ import { conflict, invalidInput, notFound, joinPointer, type FieldError } from '
 import type { Store } from '../store/store.js';
 import type { JobQueue } from '../store/job-queue.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
+import { QueuePushTurns } from '../gitops/push-turns.js';
 import { WorkspacePool } from '../gitops/workspace-pool.js';
 import { CapabilityRegistry, type CapabilitySummary, type PublishResult } from './capability-registry.js';
 import { CatalogMirror } from './catalog-mirror.js';
@@ -82,7 +83,9 @@ export class PlatformService {
     this.requests = new RequestStore(options.store);
     this.runs = new RunStore(options.store);
     this.events = new PlatformEvents(options.store.events);
-    this.#workspaces = new WorkspacePool({ root: options.workspaceRoot, pushAttempts: options.config.pushAttempts });
+    // Replicas take turns to push to a branch; a turn outlives a killed holder by at most 10 s.
+    const turns = new QueuePushTurns(options.queue, { leaseMs: Math.min(options.config.leaseSeconds * 1000, 10_000) });
+    this.#workspaces = new WorkspacePool({ root: options.workspaceRoot, pushAttempts: options.config.pushAttempts, turns });
     this.#mirror = new CatalogMirror(options.catalog, options.logger);
     this.reconciler = new Reconciler({
       queue: options.queue,

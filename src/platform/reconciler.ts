@@ -403,6 +403,8 @@ export class Reconciler {
     const run = this.#newRun(request, revision, 'delete', job.payload.trigger, '');
     await this.#o.runs.start(run);
 
+    // What the delete steps produce (say, a final backup Job) is what the request leaves behind.
+    let leftBehind = new Map<string, string>();
     if (revision) {
       const dependencies: Record<string, Record<string, unknown> | undefined> = {};
       for (const name of dependencyNames(request.entity.spec)) dependencies[name] = (await this.#o.requests.byName(request.namespace, name))?.status.outputs;
@@ -420,6 +422,7 @@ export class Reconciler {
         const { outcome } = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, attempt: job.attempts, now: () => this.#now() });
         run.steps = outcome.steps;
         run.outputs = outcome.outputs;
+        leftBehind = outcome.files;
         if (outcome.failure) {
           const message = outcome.failure.message;
           await this.#finishRun(run, 'Failed', message);
@@ -433,19 +436,23 @@ export class Reconciler {
 
     // Prune every destination: the status lists where the files went, but a process killed between its
     // push and its status write may have left files the status does not know of. Where the request has
-    // no folder this finds nothing to change and makes no commit.
+    // no folder this finds nothing to change and makes no commit. Where its files went, the delete steps'
+    // files take their place in the same commit (with the ownership index, so a request of the same name
+    // takes the folder over later) and stay once the request is gone.
     const targets = await this.#o.destinations.list();
     try {
       for (const destination of targets) {
         if (destination.spec.cleanupPolicy === 'retain') {
           if (request.status.deliveries.some(d => d.destination === destination.metadata.name)) {
-            run.steps.push({ name: 'prune', type: 'template', phase: 'Skipped', attempts: 1, startedAt: this.#now(), finishedAt: this.#now(), log: [`kept the files in ${destination.metadata.name} (cleanupPolicy: retain)`] });
+            const log = [`kept the files in ${destination.metadata.name} (cleanupPolicy: retain)`];
+            if (leftBehind.size) log.push(`did not write the delete steps' ${leftBehind.size} file(s) there: a retained folder stays as the request left it`);
+            run.steps.push({ name: 'prune', type: 'template', phase: 'Skipped', attempts: 1, startedAt: this.#now(), finishedAt: this.#now(), log });
           }
           continue;
         }
         const delivered = request.status.deliveries.some(d => d.destination === destination.metadata.name);
         try {
-          await this.#write(destination, request, revision, run, null);
+          await this.#write(destination, request, revision, run, delivered && leftBehind.size ? leftBehind : null);
         } catch (error) {
           // Only a destination known to hold the files may hold up the deletion; elsewhere it is a precaution.
           if (delivered || !(error instanceof PushFailedError)) throw error;
@@ -483,7 +490,7 @@ export class Reconciler {
           files,
         )
       : null;
-    const verb = files ? (run.action === 'repair' ? 'repair drift in' : 'configure') : 'delete';
+    const verb = !files || run.action === 'delete' ? 'delete' : run.action === 'repair' ? 'repair drift in' : 'configure';
     const message = [
       `pave: ${verb} ${request.namespace}/${request.name} (${request.kind})`,
       '',

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { Store } from './store.js';
-import type { JobsTable } from './schema.js';
+import type { Database, JobsTable } from './schema.js';
 import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
 
@@ -78,34 +78,39 @@ export class JobQueue {
   /** Claims the next due job of a queue, or an expired claim of a dead worker; undefined when none is due. */
   async claim<P = unknown>(queue: string, leaseMs: number): Promise<Job<P> | undefined> {
     const now = this.#now();
-    const leaseExpiresAt = new Date(this.#clock.now().getTime() + leaseMs).toISOString();
-    const claimToken = `${this.#owner}/${newId()}`;
     const due = this.#store.db
       .selectFrom('jobs')
       .select('id')
       .where('queue', '=', queue)
-      .where(eb =>
-        eb.or([
-          eb.and([eb('state', '=', 'ready'), eb('run_at', '<=', now)]),
-          eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)]),
-        ]),
-      )
+      .where(claimable(now))
       .orderBy('run_at')
       .limit(1);
     const candidate = this.#store.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
-    const claimed = await this.#store.db
-      .updateTable('jobs')
-      .set({
-        state: 'running',
-        lease_owner: claimToken,
-        lease_expires_at: leaseExpiresAt,
-        attempts: sql<number>`attempts + 1`,
-        rerun: 0,
-        updated_at: now,
-      })
-      .where('id', '=', eb => eb.selectFrom(candidate.as('due')).select('due.id'))
-      .returningAll()
-      .executeTakeFirst();
+    return this.#claimWhere<P>(leaseMs, now, query => query.where('id', '=', eb => eb.selectFrom(candidate.as('due')).select('due.id')));
+  }
+
+  /**
+   * Claims one job by its key when it is due, or when its holder's lease expired; undefined when someone
+   * holds it (or there is no such job). Used for leases on a named thing rather than for work items.
+   */
+  async claimKey<P = unknown>(queue: string, key: string, leaseMs: number): Promise<Job<P> | undefined> {
+    const now = this.#now();
+    return this.#claimWhere<P>(leaseMs, now, query => query.where('queue', '=', queue).where('key', '=', key).where(claimable(now)));
+  }
+
+  /** Claims the job row `which` narrows the update to (at most one), for this worker until the lease ends. */
+  async #claimWhere<P>(leaseMs: number, now: string, which: (query: UpdateQueryBuilder<Database, 'jobs', 'jobs', UpdateResult>) => UpdateQueryBuilder<Database, 'jobs', 'jobs', UpdateResult>): Promise<Job<P> | undefined> {
+    const leaseExpiresAt = new Date(this.#clock.now().getTime() + leaseMs).toISOString();
+    const claimToken = `${this.#owner}/${newId()}`;
+    const update = this.#store.db.updateTable('jobs').set({
+      state: 'running',
+      lease_owner: claimToken,
+      lease_expires_at: leaseExpiresAt,
+      attempts: sql<number>`attempts + 1`,
+      rerun: 0,
+      updated_at: now,
+    });
+    const claimed = await which(update).returningAll().executeTakeFirst();
     if (!claimed) return undefined;
     return {
       id: claimed.id,
@@ -119,11 +124,12 @@ export class JobQueue {
   }
 
   /**
-   * Ends a claim. With `rescheduleAt` the job stays for its next run (periodic work); without it the job
-   * is removed, unless it was requested again while running, in which case it runs again at once.
-   * Returns false when the lease had been lost to another worker (nothing is changed then).
+   * Ends a claim. With `rescheduleAt` the job stays for its next run (periodic work), with `payload` as its
+   * new payload when given; without it the job is removed, unless it was requested again while running, in
+   * which case it runs again at once. Returns false when the lease had been lost to another worker (nothing
+   * is changed then).
    */
-  async finish(job: Job, options: { rescheduleAt?: Date } = {}): Promise<boolean> {
+  async finish(job: Job, options: { rescheduleAt?: Date; payload?: unknown } = {}): Promise<boolean> {
     const now = this.#now();
     const requestedAgain = await this.#requestedSinceClaim(job);
     if (requestedAgain === undefined) return false;
@@ -136,7 +142,8 @@ export class JobQueue {
       return Number(deleted.numDeletedRows) > 0;
     }
     const runAt = requestedAgain ? now : options.rescheduleAt!.toISOString();
-    return this.#release(job, { state: 'ready', run_at: runAt, attempts: 0, rerun: 0, last_error: null, updated_at: now });
+    const payload = options.payload === undefined ? {} : { payload: JSON.stringify(options.payload) };
+    return this.#release(job, { state: 'ready', run_at: runAt, attempts: 0, rerun: 0, last_error: null, updated_at: now, ...payload });
   }
 
   /** Records a failure and schedules a retry with exponential backoff (capped), visible as `run_at`. */
@@ -199,6 +206,12 @@ export class JobQueue {
   #now(): string {
     return this.#clock.now().toISOString();
   }
+}
+
+/** Jobs that may be claimed at `now`: ready and due, or claimed by a worker whose lease ran out. */
+function claimable(now: string) {
+  return (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    eb.or([eb.and([eb('state', '=', 'ready'), eb('run_at', '<=', now)]), eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)])]);
 }
 
 /** Exponential backoff: base · 2^(attempt-1), capped, with ±20 % jitter so retries of many jobs spread out. */

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -109,6 +110,71 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     expect(await h.app.catalog.entities.byRef('resource:checkout-team/checkout-db')).toBeUndefined();
     // Runs outlive the request.
     expect((await h.app.platform.listRuns('checkout-team', 'checkout-db')).map(r => r.action)).toContain('delete');
+  });
+
+  it('commits the delete steps\u2019 files in the deletion commit, in place of the configure files, and leaves them behind', async () => {
+    const capability = structuredClone((await h.app.platform.getCapability('postgresql')).capability);
+    capability.spec.version = '1.1.0';
+    const job = [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: ${{ metadata.name }}-final-backup',
+      '  namespace: ${{ spec.namespace | default(metadata.namespace) }}',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      restartPolicy: Never',
+      '      containers:',
+      '        - name: backup',
+      '          image: ghcr.io/cloudnative-pg/postgresql:${{ spec.version }}',
+      '          command: [pg_dump, --host, ${{ metadata.name }}-rw, --dbname, ${{ spec.database }}, --file, /backup/final.sql]',
+      '',
+    ].join('\n');
+    capability.spec.workflows.delete = [{ name: 'final-backup', type: 'template', files: [{ path: 'final-backup.yaml', content: job }], message: 'final backup of ${{ metadata.name }}' }];
+    await h.app.platform.publishCapability(capability);
+    await h.app.platform.applyRequest(db('archive-db', { storage: '2Gi' }));
+    await h.app.platform.applyRequest(db('vault-db', { environment: 'prod' }));
+    await waitForRequest(h.app, 'checkout-team', 'archive-db', v => isReady(v) && v.status.capabilityVersion === '1.1.0');
+    await waitForRequest(h.app, 'checkout-team', 'vault-db', v => isReady(v) && v.status.capabilityVersion === '1.1.0');
+    const folder = 'clusters/dev/checkout-team/postgresql/archive-db';
+    const index = 'clusters/dev/.pave/owners/checkout-team/postgresql/archive-db.json';
+    const before = (await repoCommits(h.repos.dev)).length;
+
+    await h.app.platform.deleteRequest('checkout-team', 'archive-db');
+    await h.app.platform.deleteRequest('checkout-team', 'vault-db');
+    await waitForGone(h.app, 'checkout-team', 'archive-db');
+    await waitForGone(h.app, 'checkout-team', 'vault-db');
+
+    // One commit swaps the Cluster for the backup Job, and the ownership index follows.
+    const deletion = (await repoCommits(h.repos.dev)).slice(before);
+    expect(deletion.map(c => [c.trailers['Pave-Request'], c.trailers['Pave-Action']])).toEqual([['checkout-team/archive-db', 'delete']]);
+    expect(deletion[0]!.subject).toBe('pave: delete checkout-team/archive-db (PostgreSQL)');
+    expect(deletion[0]!.files.sort()).toEqual([index, `${folder}/cluster.yaml`, `${folder}/final-backup.yaml`].sort());
+    const files = await repoFiles(h.repos.dev, 'clusters/dev');
+    expect([...files.keys()].sort()).toEqual([index, `${folder}/final-backup.yaml`]);
+    const backup = files.get(`${folder}/final-backup.yaml`)!;
+    expect(kubernetesProblems(backup)).toEqual([]);
+    expect(parseYaml(backup)).toMatchObject({ kind: 'Job', metadata: { name: 'archive-db-final-backup', namespace: 'checkout-team' } });
+    const owner = JSON.parse(files.get(index)!) as { request: { name: string }; files: Array<{ path: string; sha256: string }> };
+    expect(owner.request.name).toBe('archive-db');
+    expect(owner.files).toEqual([{ path: 'final-backup.yaml', sha256: createHash('sha256').update(backup).digest('hex') }]);
+
+    const run = (await h.app.platform.listRuns('checkout-team', 'archive-db')).find(r => r.action === 'delete')!;
+    expect(run).toMatchObject({ phase: 'Succeeded', commits: [expect.objectContaining({ destination: 'dev', commit: deletion[0]!.sha })] });
+    expect(run.steps[0]).toMatchObject({ name: 'final-backup', phase: 'Succeeded', message: 'final backup of archive-db' });
+    expect(run.diff.map(d => `${d.change} ${d.path}`)).toEqual([`modified ${index}`, `deleted ${folder}/cluster.yaml`, `added ${folder}/final-backup.yaml`]);
+    expect(deletion[0]!.trailers['Pave-Run']).toBe(run.id);
+
+    // A destination that retains files is left exactly as the request left it.
+    expect([...(await repoFiles(h.repos.prod, 'clusters/prod/checkout-team')).keys()]).toEqual(['clusters/prod/checkout-team/postgresql/vault-db/cluster.yaml']);
+    const retained = (await h.app.platform.listRuns('checkout-team', 'vault-db')).find(r => r.action === 'delete')!;
+    expect(retained.steps.find(s => s.name === 'prune')!.log.join(' ')).toContain("did not write the delete steps' 1 file(s)");
+
+    // A request of the same name takes the folder over: the left-behind Job is pruned by its first commit.
+    await h.app.platform.applyRequest(db('archive-db'));
+    await waitForRequest(h.app, 'checkout-team', 'archive-db', isReady);
+    expect([...(await repoFiles(h.repos.dev, folder)).keys()]).toEqual([`${folder}/cluster.yaml`]);
   });
 
   it('repairs drift on the periodic re-render and records it as a run', async () => {

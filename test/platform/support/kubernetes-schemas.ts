@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { ConfigMap, Namespace, ResourceQuota, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { Job } from 'kubernetes-models/batch/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 
 type Model = new (data: never) => { validate(): void };
@@ -21,6 +22,7 @@ const MODELS: Record<string, Model> = {
   'v1/ServiceAccount': ServiceAccount as unknown as Model,
   'apps/v1/Deployment': Deployment as unknown as Model,
   'apps/v1/StatefulSet': StatefulSet as unknown as Model,
+  'batch/v1/Job': Job as unknown as Model,
   'rbac.authorization.k8s.io/v1/Role': Role as unknown as Model,
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding as unknown as Model,
 };

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,12 +95,31 @@ export async function waitForGone(app: PaveApp, namespace: string, name: string,
 
 export const isReady = (view: RequestView) => view.status.phase === 'Ready' && view.status.observedGeneration === view.metadata.generation;
 
-/** Files under a folder on a bare repository's branch: path → content. */
+/** Files under a folder on a bare repository's branch: path → content (read by one `git cat-file --batch`). */
 export async function repoFiles(bare: string, folder: string, branch = 'main'): Promise<Map<string, string>> {
+  const listed = (await runGit(['--git-dir', bare, 'ls-tree', '-r', '-z', branch, '--', folder])).stdout
+    .split('\0')
+    .filter(Boolean)
+    .map(line => ({ blob: line.split('\t')[0]!.split(' ')[2]!, path: line.slice(line.indexOf('\t') + 1) }));
   const files = new Map<string, string>();
-  const listed = (await runGit(['--git-dir', bare, 'ls-tree', '-r', '--name-only', branch, '--', folder])).stdout.split('\n').filter(Boolean);
-  for (const path of listed) files.set(path, (await runGit(['--git-dir', bare, 'show', `${branch}:${path}`])).stdout);
+  if (!listed.length) return files;
+  const out = await gitWithInput(['--git-dir', bare, 'cat-file', '--batch'], listed.map(f => f.blob).join('\n') + '\n');
+  let at = 0;
+  for (const { path } of listed) {
+    // Each answer: "<sha> blob <size>\n<content>\n".
+    const header = out.indexOf(0x0a, at);
+    const size = Number(out.subarray(at, header).toString().split(' ')[2]);
+    files.set(path, out.subarray(header + 1, header + 1 + size).toString('utf8'));
+    at = header + 1 + size + 1;
+  }
   return files;
+}
+
+function gitWithInput(args: string[], input: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', args, { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    child.stdin!.end(input);
+  });
 }
 
 export interface CommitInfo {
