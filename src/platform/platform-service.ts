@@ -361,6 +361,8 @@ export class PlatformService {
 
   /** Refuses a request whose references would close a dependency cycle in its namespace. */
   async #refuseCycle(entity: RequestEntity): Promise<void> {
+    // A request that refers to no other cannot close a cycle: skip reading the namespace (bulk applies).
+    if (dependencyNames(entity.spec).length === 0) return;
     const graph = new Map<string, string[]>();
     for (const other of await this.requests.list({ namespace: entity.metadata.namespace })) {
       if (other.name !== entity.metadata.name) graph.set(other.name, dependencyNames(other.entity.spec));
