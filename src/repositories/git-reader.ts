@@ -24,11 +24,6 @@ async function gitOrUndefined(dir: string, args: string[]): Promise<string | und
   }
 }
 
-/** The branch HEAD names (`main`), or undefined when HEAD is detached. */
-export async function headBranch(dir: string): Promise<string | undefined> {
-  return (await gitOrUndefined(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']))?.trim() || undefined;
-}
-
 /**
  * The full commit id a checked ref names, or undefined when it names none (or the branch has no commits yet).
  * @example await resolveCommit(dir, 'main') // 'f1c3…'
@@ -44,6 +39,23 @@ export async function refNames(dir: string, namespace: 'refs/heads' | 'refs/tags
 }
 
 const FIELD = '\x1f';
+
+/**
+ * The commit a branch points at, with its author, date and subject, in one `for-each-ref` (what the
+ * list shows per repository); undefined when the branch has no commits yet.
+ * @example await branchTip(dir, 'main') // { id: 'f1c3…', author: 'Ada', authorEmail: 'ada@example.test', date: '2025-01-01T01:00:00.000Z', subject: 'Start' }
+ */
+export async function branchTip(dir: string, branch: string): Promise<CommitView | undefined> {
+  const ref = `refs/heads/${branch}`;
+  const format = ['%(refname)', '%(objecttype)', '%(objectname)', '%(authorname)', '%(authoremail)', '%(authordate:iso-strict)', '%(subject)'].join(FIELD);
+  // A pattern also matches the refs below it (`main/x`) and may hold glob characters: keep the exact ref only.
+  for (const line of (await git(dir, ['for-each-ref', `--format=${format}`, ref])).split('\n')) {
+    const [refname, type, id = '', author = '', email = '', date = '', subject = ''] = line.split(FIELD);
+    if (refname !== ref || type !== 'commit') continue;
+    return { id, author, authorEmail: email.replace(/^<|>$/g, ''), date: new Date(date).toISOString(), subject };
+  }
+  return undefined;
+}
 
 /** The latest commits reachable from a commit, newest first (author dates in UTC). */
 export async function recentCommits(dir: string, commit: string, limit: number): Promise<CommitView[]> {

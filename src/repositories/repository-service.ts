@@ -1,10 +1,10 @@
 import { constants } from 'node:fs';
 import { lstat, open, readdir, realpath } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { badRequest, notFound } from '../core/problem.js';
-import { entryAt, headBranch, listTree, readBlob, recentCommits, refNames, resolveCommit, type GitTreeEntry } from './git-reader.js';
+import { branchTip, entryAt, listTree, readBlob, recentCommits, refNames, resolveCommit, type GitTreeEntry } from './git-reader.js';
 import { checkRef, checkTreePath } from './repository-input.js';
+import { repositoryAddresses, repositoryUrls, type RepositoryAddresses } from './repository-links.js';
 import { formatRepositoryName, isRepositorySegment, repositoryName, type RepositoryName } from './repository-name.js';
 import type { BlobView, ReadmeView, RepositoryListItem, RepositorySummary, RepositoryUrls, TreeView } from './repository-views.js';
 
@@ -21,11 +21,20 @@ export interface HostedRepository {
   dir: string;
 }
 
+/** How much an answer shows: the file:// clone URL tells where the server keeps its data, so only admins get it. */
+export interface ViewOptions {
+  /** Include `urls.fileClone` (default false). */
+  serverPaths?: boolean;
+}
+
 const RECENT_COMMITS = 20;
 /** Files larger than this are listed but not shown. */
 export const MAX_BLOB_BYTES = 1024 * 1024;
 const MAX_README_BYTES = 512 * 1024;
 const MAX_DESCRIPTION_BYTES = 1024;
+/** `ref: refs/heads/<branch>` or a commit id, and a newline. */
+const MAX_HEAD_BYTES = 1024;
+const LIST_BATCH = 8;
 const README = /^readme(\.(md|markdown|txt|rst))?$/i;
 /** What git writes into a new repository's description file: no description at all. */
 const UNNAMED = /^Unnamed repository;/;
@@ -46,14 +55,14 @@ export class RepositoryService {
     this.#baseUrl = options.baseUrl;
   }
 
-  /** Where people find a repository: its portal page, its HTTP clone URL and its file:// URL. */
-  urls(name: RepositoryName): RepositoryUrls {
-    const base = this.#baseUrl().replace(/\/+$/, '');
-    return {
-      page: `${base}/repositories/${name.owner}/${name.repo}`,
-      httpClone: `${base}/git/${name.owner}/${name.repo}.git`,
-      fileClone: pathToFileURL(this.#dirOf(name)).href,
-    };
+  /** Where the repositories are reached now: portal pages, HTTP clone URLs, file:// URLs and folders. */
+  addresses(): RepositoryAddresses {
+    return repositoryAddresses(this.#baseUrl(), this.root);
+  }
+
+  /** Where people find a repository: its portal page, its HTTP clone URL and (when asked) its file:// URL. */
+  urls(name: RepositoryName, options: ViewOptions = {}): RepositoryUrls {
+    return repositoryUrls(this.addresses(), name, options.serverPaths === true);
   }
 
   /**
@@ -68,11 +77,8 @@ export class RepositoryService {
     return name ? this.urls(name).page : undefined;
   }
 
-  /**
-   * Finds a repository by name. The name is checked (400 naming `/owner` or `/repo`), each folder on
-   * the way must be a real folder (no symbolic link) inside the root, and it must be a bare repository (404 otherwise).
-   */
-  async locate(owner: string, repo: string): Promise<HostedRepository> {
+  /** The repository a caller names (`repo.git` is `repo`); a 400 problem naming `/owner` or `/repo` when it is not a name. */
+  nameOf(owner: string, repo: string): RepositoryName {
     for (const [field, value] of [['owner', owner], ['repo', repo.replace(/\.git$/, '')]] as const) {
       if (!isRepositorySegment(value)) {
         throw badRequest(`${field} "${value.slice(0, 100)}" is not a repository name: letters, digits, ".", "_" and "-"`, [
@@ -80,7 +86,15 @@ export class RepositoryService {
         ]);
       }
     }
-    const name = repositoryName(owner, repo)!;
+    return repositoryName(owner, repo)!;
+  }
+
+  /**
+   * Finds a repository by name. The name is checked (400 naming `/owner` or `/repo`), each folder on
+   * the way must be a real folder (no symbolic link) inside the root, and it must be a bare repository (404 otherwise).
+   */
+  async locate(owner: string, repo: string): Promise<HostedRepository> {
+    const name = this.nameOf(owner, repo);
     const dir = this.#dirOf(name);
     const missing = () => notFound(`No repository ${formatRepositoryName(name)} is hosted here`, [{ pointer: '/repo', detail: 'no such repository', rule: 'exists' }]);
     for (const folder of [join(this.root, name.owner), dir]) {
@@ -93,21 +107,26 @@ export class RepositoryService {
     return { name, dir };
   }
 
-  /** Every hosted repository, by name, with its description, default branch and latest commit. */
-  async list(): Promise<RepositoryListItem[]> {
-    const names: RepositoryName[] = [];
+  /**
+   * The hosted repositories, by name, with description, default branch and latest commit; `include`
+   * picks the ones to show (what the caller may read) before any is read.
+   */
+  async list(options: ViewOptions & { include?: (names: RepositoryName[]) => Promise<RepositoryName[]> } = {}): Promise<RepositoryListItem[]> {
+    const found: RepositoryName[] = [];
+    // Real folders only (readdir does not follow links), so each one found is inside the root.
     for (const owner of await realFolders(this.root)) {
       if (!isRepositorySegment(owner)) continue;
       for (const folder of await realFolders(join(this.root, owner))) {
         const name = folder.endsWith('.git') ? repositoryName(owner, folder) : undefined;
-        if (name) names.push(name);
+        if (name) found.push(name);
       }
     }
+    const names = options.include ? await options.include(found) : found;
     names.sort((a, b) => formatRepositoryName(a).localeCompare(formatRepositoryName(b)));
     const items: RepositoryListItem[] = [];
-    // A few at a time: each costs two git processes.
-    for (let i = 0; i < names.length; i += 8) {
-      const batch = await Promise.all(names.slice(i, i + 8).map(name => this.locate(name.owner, name.repo).then(repo => this.#listItem(repo), () => undefined)));
+    // A few at a time: each reads two small files and runs one git process (at most two for a detached HEAD).
+    for (let i = 0; i < names.length; i += LIST_BATCH) {
+      const batch = await Promise.all(names.slice(i, i + LIST_BATCH).map(name => this.#listItem({ name, dir: this.#dirOf(name) }, options)));
       items.push(...batch.filter((item): item is RepositoryListItem => item !== undefined));
     }
     return items;
@@ -117,9 +136,10 @@ export class RepositoryService {
    * A repository at a ref (default: the branch HEAD names): its branches and tags, latest commits, and
    * root folder with its README. A repository with no commits yet has no ref, commits or tree.
    */
-  async summary(owner: string, repo: string, ref?: string): Promise<RepositorySummary> {
+  async summary(owner: string, repo: string, ref?: string, options: ViewOptions = {}): Promise<RepositorySummary> {
     const hosted = await this.locate(owner, repo);
-    const item = await this.#listItem(hosted);
+    const item = await this.#listItem(hosted, options);
+    if (!item) throw notFound(`No repository ${formatRepositoryName(hosted.name)} is hosted here`, [{ pointer: '/repo', detail: 'no such repository', rule: 'exists' }]);
     const [branches, tags] = await Promise.all([refNames(hosted.dir, 'refs/heads'), refNames(hosted.dir, 'refs/tags')]);
     const shown = ref ?? item.defaultBranch;
     const commit = ref !== undefined ? await this.#resolve(hosted, ref) : shown ? await resolveCommit(hosted.dir, shown) : undefined;
@@ -162,23 +182,26 @@ export class RepositoryService {
     return join(this.root, name.owner, `${name.repo}.git`);
   }
 
-  async #listItem(hosted: HostedRepository): Promise<RepositoryListItem> {
-    const [defaultBranch, description, head] = await Promise.all([headBranch(hosted.dir), readDescription(hosted.dir), resolveCommit(hosted.dir, 'HEAD')]);
-    const [lastCommit] = head ? await recentCommits(hosted.dir, head, 1) : [];
+  /** A repository as the list shows it; undefined when the folder holds no repository (no HEAD file). */
+  async #listItem(hosted: HostedRepository, options: ViewOptions): Promise<RepositoryListItem | undefined> {
+    const [head, description] = await Promise.all([readHead(hosted.dir), readSmallFile(hosted.dir, 'description', MAX_DESCRIPTION_BYTES)]);
+    if (!head) return undefined;
+    const lastCommit = head.branch !== undefined ? await branchTip(hosted.dir, head.branch) : head.commit ? (await recentCommits(hosted.dir, head.commit, 1))[0] : undefined;
+    const described = description && !UNNAMED.test(description) ? description : undefined;
     return {
       name: formatRepositoryName(hosted.name),
       owner: hosted.name.owner,
       repo: hosted.name.repo,
-      ...(description ? { description } : {}),
-      ...(defaultBranch ? { defaultBranch } : {}),
+      ...(described ? { description: described } : {}),
+      ...(head.branch !== undefined ? { defaultBranch: head.branch } : {}),
       ...(lastCommit ? { lastCommit } : {}),
-      urls: this.urls(hosted.name),
+      urls: this.urls(hosted.name, options),
     };
   }
 
   /** A checked ref (or the default branch) and the commit it names; 404 naming `/ref` when there is none. */
   async #at(hosted: HostedRepository, ref: string | undefined): Promise<{ ref: string; commit: string }> {
-    const shown = ref ?? (await headBranch(hosted.dir));
+    const shown = ref ?? (await readHead(hosted.dir))?.branch;
     if (shown === undefined) throw notFound(`${formatRepositoryName(hosted.name)} has no default branch; name a ref`, [{ pointer: '/ref', detail: 'is required here', rule: 'required' }]);
     return { ref: shown, commit: await this.#resolve(hosted, shown) };
   }
@@ -218,15 +241,30 @@ async function realFolders(dir: string): Promise<string[]> {
   return entries.filter(entry => entry.isDirectory()).map(entry => entry.name);
 }
 
-/** The repository's description file (publish:git writes the template's description there); never through a link. */
-async function readDescription(dir: string): Promise<string | undefined> {
-  const file = await open(join(dir, 'description'), constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined);
+/**
+ * A small file of a repository (its description, HEAD), trimmed; undefined when it is missing, empty
+ * a folder or a symbolic link (never followed). Reading it costs no process.
+ */
+async function readSmallFile(dir: string, name: string, maxBytes: number): Promise<string | undefined> {
+  const file = await open(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined);
   if (!file) return undefined;
   try {
-    const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(MAX_DESCRIPTION_BYTES) });
-    const text = buffer.subarray(0, bytesRead).toString('utf8').trim();
-    return text && !UNNAMED.test(text) ? text : undefined;
+    const read = await file.read({ buffer: Buffer.alloc(maxBytes) }).catch(() => undefined);
+    return read?.buffer.subarray(0, read.bytesRead).toString('utf8').trim() || undefined;
   } finally {
     await file.close();
   }
+}
+
+/**
+ * What HEAD names: a branch (`ref: refs/heads/main`, even one with no commits yet) or, detached, a
+ * commit; undefined when there is no HEAD file (not a repository). The branch is only used as a
+ * literal ref name (`branchTip` keeps the exact ref), never as a revision expression.
+ */
+async function readHead(dir: string): Promise<{ branch?: string; commit?: string } | undefined> {
+  const text = await readSmallFile(dir, 'HEAD', MAX_HEAD_BYTES);
+  if (text === undefined) return undefined;
+  const symbolic = /^ref: refs\/heads\/(\S+)$/.exec(text);
+  if (symbolic) return { branch: symbolic[1]! };
+  return /^[0-9a-f]{40,64}$/.test(text) ? { commit: text } : {};
 }

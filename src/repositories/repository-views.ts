@@ -15,7 +15,7 @@ export const CommitViewSchema = Type.Object({
 export const RepositoryUrlsSchema = Type.Object({
   page: Type.String({ description: "The repository's page in the portal" }),
   httpClone: Type.String({ description: 'Clone over HTTP (read-only; an API token as the password or bearer header)' }),
-  fileClone: Type.String({ description: 'Clone on the machine Pave runs on (file:// URL)' }),
+  fileClone: Type.Optional(Type.String({ description: 'Clone on the machine Pave runs on (file:// URL); only for admins and the local operator, as it tells where the server keeps its data' })),
 });
 
 export const RepositoryListItemSchema = Type.Object({

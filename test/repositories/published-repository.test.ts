@@ -2,13 +2,15 @@
  * What a golden path's publish:git leaves behind when it creates one of Pave's own repositories: the
  * task links to the repository's page in the portal (remoteUrl), git can still clone the file:// URL
  * (cloneUrl), the repository view shows it, and the new catalog entity points at that page through
- * `backstage.io/source-location` (an entity that already names its source keeps it). A dry run shows
+ * `backstage.io/source-location` (an entity that already names its source keeps it); its source and
+ * catalog locations tie it to the repository, whose reads follow its rules. A dry run shows
  * the annotated catalog file and creates nothing.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { repositoryOfLocation } from '../../src/repositories/repository-links.js';
 import { fileAt, openTestApp, registerTemplate, waitForTask, writeTree, type TestApp } from '../templates/support.js';
 
 const SOURCE = 'backstage.io/source-location';
@@ -87,7 +89,13 @@ describe('a repository published by a golden path', () => {
     const api = await pave.app.catalog.entities.byRef('api:default/pricing-api');
     expect(api?.metadata.annotations?.[SOURCE]).toBe('url:https://example.test/specs/');
 
-    const summary = await pave.app.repositories.summary('acme', 'pricing');
+    // Both annotations the new entity carries tie it to the repository, so the repository is read under its rules.
+    const addresses = pave.app.repositories.addresses();
+    expect(repositoryOfLocation(component!.metadata.annotations![SOURCE]!, addresses)).toEqual({ owner: 'acme', repo: 'pricing' });
+    expect(repositoryOfLocation(component!.metadata.annotations!['backstage.io/managed-by-location']!, addresses)).toEqual({ owner: 'acme', repo: 'pricing' });
+    expect(repositoryOfLocation(api!.metadata.annotations!['backstage.io/managed-by-location']!, addresses)).toEqual({ owner: 'acme', repo: 'pricing' });
+
+    const summary = await pave.app.repositories.summary('acme', 'pricing', undefined, { serverPaths: true });
     expect(summary).toMatchObject({ name: 'acme/pricing', description: 'Prices baskets', defaultBranch: 'main', urls: { page, fileClone: `file://${repo}` } });
     expect(summary.tree?.readme?.markdown).toBe('# pricing\n');
     expect(summary.commits).toHaveLength(1);

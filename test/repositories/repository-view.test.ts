@@ -7,6 +7,7 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runGit } from '../../src/core/run-git.js';
 import { MAX_BLOB_BYTES } from '../../src/repositories/repository-service.js';
 import type { BlobView, RepositoryListItem, RepositorySummary, TreeView } from '../../src/repositories/repository-views.js';
 import { bearer, startAuthPave, tokenFor } from '../auth/support.js';
@@ -36,6 +37,9 @@ const shop = await makeHostedRepository(
 );
 await shop.commit('Try a new checkout', { 'src/checkout.ts': 'export const checkout = 2;\n' }, 'feature/checkout');
 await makeHostedRepository(root, 'acme', 'empty', []);
+// HEAD names a commit instead of a branch (git checkout --detach in a bare repository).
+const detached = await makeHostedRepository(root, 'acme', 'detached', [{ message: 'Pinned', files: { 'README.md': '# Pinned\n' } }]);
+await runGit(['--git-dir', detached.dir, 'update-ref', '--no-deref', 'HEAD', detached.commits[0]!]);
 // A linked folder that leads out of the root is never a repository, whatever it points at.
 const outside = await makeHostedRepository(join(pave.app.config.dataDir, 'elsewhere'), 'evil', 'secret', [{ message: 'Secret', files: { 'key.txt': 'secret\n' } }]);
 await mkdir(join(root, 'evil'), { recursive: true });
@@ -54,12 +58,15 @@ describe('repository view', () => {
   it('lists the hosted repositories with description, default branch, latest commit and URLs', async () => {
     const { status, body } = await get<{ items: RepositoryListItem[] }>('/api/repositories');
     expect(status).toBe(200);
-    expect(body.items.map(item => item.name)).toEqual(['acme/empty', 'acme/shop']);
-    const item = body.items[1]!;
+    expect(body.items.map(item => item.name)).toEqual(['acme/detached', 'acme/empty', 'acme/shop']);
+    const item = body.items[2]!;
     expect(item).toMatchObject({ owner: 'acme', repo: 'shop', description: 'The grocery shop', defaultBranch: 'main' });
     expect(item.lastCommit).toMatchObject({ id: shop.commits[1], subject: 'Add docs, a picture and a link', author: 'Ada Lovelace', authorEmail: 'ada@example.test' });
-    expect(item.urls).toEqual({ page: `${pave.url}/repositories/acme/shop`, httpClone: `${pave.url}/git/acme/shop.git`, fileClone: `file://${shop.dir}` });
-    expect(body.items[0]).not.toHaveProperty('lastCommit');
+    // No file:// URL for bob: it tells where the server keeps its data (admins get it; see repository-access.test.ts).
+    expect(item.urls).toEqual({ page: `${pave.url}/repositories/acme/shop`, httpClone: `${pave.url}/git/acme/shop.git` });
+    expect(body.items[1]).not.toHaveProperty('lastCommit');
+    expect(body.items[0]).not.toHaveProperty('defaultBranch');
+    expect(body.items[0]!.lastCommit).toMatchObject({ id: detached.commits[0], subject: 'Pinned' });
   });
 
   it('summarises a repository: branches, tags, latest commits, root folder (folders first) and README', async () => {

@@ -1,33 +1,60 @@
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { AuthService } from '../../auth/auth-service.js';
 import { isSignedIn } from '../../auth/identity.js';
+import { valuesByPrefix } from '../../catalog/query/values-by-prefix.js';
 import { forbidden, unauthorized } from '../../core/problem.js';
 import { serveUploadPack } from '../../repositories/git-http-backend.js';
+import { REPOSITORY_READ, RepositoryAccess, seesServerPaths } from '../../repositories/repository-access.js';
 import type { RepositoryService } from '../../repositories/repository-service.js';
 import { BlobViewSchema, RepositoryListItemSchema, RepositorySummarySchema, TreeViewSchema } from '../../repositories/repository-views.js';
 import { errorResponses } from '../schemas.js';
 
-/** Reading a hosted repository, through the API or with git, is one permission. */
-const READ = { permission: { action: 'repositories.repository.read' } };
+/**
+ * Reading a hosted repository, through the API or with git, is one permission; on top of it each
+ * repository is read under the catalog's rules (`repository-access.ts`).
+ */
+const READ = { permission: { action: REPOSITORY_READ } };
 const NameParams = Type.Object({ owner: Type.String(), repo: Type.String() });
 const REF = Type.Optional(Type.String({ description: 'A branch, tag or commit id; default the default branch' }));
 const AtRef = Type.Object({ ref: REF });
 const PATH = { description: "A path from the repository root, e.g. src/index.ts ('' is the root)" };
 
+/** The per-repository check, over the caller's catalog read scope and one catalog query. */
+function repositoryAccess(app: FastifyInstance, repositories: RepositoryService): RepositoryAccess {
+  const pave = app.authorization.app;
+  return new RepositoryAccess({
+    readScope: identity => pave.auth.permissions.readScope(identity, 'catalog.entity.read'),
+    valuesByPrefix: query => valuesByPrefix(pave.store, query),
+    addresses: () => repositories.addresses(),
+  });
+}
+
 /**
  * The repository view under /api/repositories: the git repositories Pave hosts (`<dataDir>/git`),
- * read-only. Each handler is one call to the repository service.
+ * read-only. Each handler is one call to the repository service; the list shows only what the caller
+ * may read, and a route naming a repository the caller may not read answers 403.
  */
 export const repositoryRoutes: FastifyPluginAsyncTypebox<{ repositories: RepositoryService }> = async (app, { repositories }) => {
+  const access = repositoryAccess(app, repositories);
+  // Runs after the route's own permission check (the server's hooks come first).
+  app.addHook('preHandler', async request => {
+    const { owner, repo } = request.params as { owner?: string; repo?: string };
+    if (owner !== undefined && repo !== undefined) await access.check(request.identity, repositories.nameOf(owner, repo));
+  });
+
   app.get(
     '/repositories',
     {
       config: READ,
-      schema: { tags: ['repositories'], summary: 'The git repositories Pave hosts, with default branch and latest commit', response: { 200: Type.Object({ items: Type.Array(RepositoryListItemSchema) }) } },
+      schema: {
+        tags: ['repositories'],
+        summary: 'The git repositories Pave hosts that the caller may read, with default branch and latest commit',
+        response: { 200: Type.Object({ items: Type.Array(RepositoryListItemSchema) }) },
+      },
     },
-    async () => ({ items: await repositories.list() }),
+    async request => ({ items: await repositories.list({ include: names => access.readable(request.identity, names), serverPaths: seesServerPaths(request.identity) }) }),
   );
 
   app.get(
@@ -39,10 +66,10 @@ export const repositoryRoutes: FastifyPluginAsyncTypebox<{ repositories: Reposit
         summary: 'A repository at a ref: branches, tags, latest commits, the root folder and its README, clone URLs',
         params: NameParams,
         querystring: AtRef,
-        response: { 200: RepositorySummarySchema, ...errorResponses(400, 404) },
+        response: { 200: RepositorySummarySchema, ...errorResponses(400, 403, 404) },
       },
     },
-    async request => repositories.summary(request.params.owner, request.params.repo, request.query.ref),
+    async request => repositories.summary(request.params.owner, request.params.repo, request.query.ref, { serverPaths: seesServerPaths(request.identity) }),
   );
 
   app.get(
@@ -54,7 +81,7 @@ export const repositoryRoutes: FastifyPluginAsyncTypebox<{ repositories: Reposit
         summary: 'A folder at a ref: its entries and README',
         params: NameParams,
         querystring: Type.Object({ path: Type.Optional(Type.String(PATH)), ref: REF }),
-        response: { 200: TreeViewSchema, ...errorResponses(400, 404) },
+        response: { 200: TreeViewSchema, ...errorResponses(400, 403, 404) },
       },
     },
     async request => repositories.tree(request.params.owner, request.params.repo, request.query.path ?? '', request.query.ref),
@@ -69,7 +96,7 @@ export const repositoryRoutes: FastifyPluginAsyncTypebox<{ repositories: Reposit
         summary: 'A file at a ref: its text (up to 1 MiB), or its size when it is binary or larger',
         params: NameParams,
         querystring: Type.Object({ path: Type.String({ ...PATH, minLength: 1 }), ref: REF }),
-        response: { 200: BlobViewSchema, ...errorResponses(400, 404) },
+        response: { 200: BlobViewSchema, ...errorResponses(400, 403, 404) },
       },
     },
     async request => repositories.blob(request.params.owner, request.params.repo, request.query.path, request.query.ref),
@@ -80,10 +107,12 @@ export const repositoryRoutes: FastifyPluginAsyncTypebox<{ repositories: Reposit
  * Read-only git smart HTTP at /git/<owner>/<repo>.git (`git clone`, `git fetch`; never push). The
  * caller authenticates as on the API — a bearer token (`git -c http.extraHeader="Authorization: Bearer
  * <token>"`), an API token as the Basic password (what git's credential helpers send), or a portal
- * session cookie (with its CSRF header on the POST, as on the API) — and needs `repositories.repository.read`. Without credentials the answer is 401 with a
+ * session cookie (with its CSRF header on the POST, as on the API) — and needs `repositories.repository.read` and to
+ * be allowed the repository itself, as in the repository view. Without credentials the answer is 401 with a
  * Basic challenge, so git asks its credential helper.
  */
 export const gitHttpRoutes: FastifyPluginAsyncTypebox<{ repositories: RepositoryService; auth: AuthService }> = async (app, { repositories, auth }) => {
+  const access = repositoryAccess(app, repositories);
   // The fetch request body goes to git as it arrives (serveUploadPack bounds its size).
   app.addContentTypeParser('application/x-git-upload-pack-request', (_request, payload, done) => done(null, payload));
   app.addHook('onRequest', async (request, reply) => {
@@ -139,6 +168,8 @@ export const gitHttpRoutes: FastifyPluginAsyncTypebox<{ repositories: Repository
 
   async function uploadPack(request: FastifyRequest, reply: FastifyReply, operation: 'advertise' | 'upload-pack'): Promise<FastifyReply> {
     const { owner, repo } = request.params as { owner: string; repo: string };
+    // Refused before git looks: a refusal is the same whether or not the repository exists.
+    await access.check(request.identity, repositories.nameOf(owner, repo));
     const repository = await repositories.locate(owner, repo);
     const gone = new AbortController();
     reply.raw.on('close', () => {

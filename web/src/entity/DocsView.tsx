@@ -1,20 +1,11 @@
 import { useEffect, useMemo, type MouseEvent } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
-import { marked } from 'marked';
-import DOMPurify from 'dompurify';
 import { getDocsPage, getDocsSite, type DocsNavItem, type Entity } from '../lib/api';
 import { useAsync } from '../lib/hooks';
 import { entityPath, refOf } from '../lib/refs';
 import { EmptyState, ErrorState, Loading } from '../components/States';
-import { isExternalHref, resolveDocPath } from '../lib/doc-paths';
-
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .trim()
-    .replace(/[^\p{L}\p{N}\s-]/gu, '')
-    .replace(/\s+/g, '-');
-}
+import { resolveDocPath, resolveRelativePath } from '../lib/doc-paths';
+import { internalLinkTarget, renderMarkdown, type RenderedMarkdown } from '../lib/markdown';
 
 function firstPath(nav: DocsNavItem[]): string | undefined {
   for (const n of nav) {
@@ -25,52 +16,13 @@ function firstPath(nav: DocsNavItem[]): string | undefined {
   return undefined;
 }
 
-/** Renders Markdown to sanitized HTML; links between pages become portal links, headings get anchors. */
-function renderMarkdown(markdown: string, pagePath: string, docsBase: string, assetBase: string): { html: string; toc: { id: string; text: string; depth: number }[] } {
-  const raw = marked.parse(markdown, { async: false, gfm: true }) as string;
-  const clean = DOMPurify.sanitize(raw, { USE_PROFILES: { html: true } });
-  const tpl = document.createElement('template');
-  tpl.innerHTML = clean;
-  const toc: { id: string; text: string; depth: number }[] = [];
-  const seen = new Map<string, number>();
-  tpl.content.querySelectorAll('h1,h2,h3,h4').forEach((h) => {
-    let id = slug(h.textContent ?? '') || 'section';
-    const n = seen.get(id) ?? 0;
-    seen.set(id, n + 1);
-    if (n) id = `${id}-${n}`;
-    h.id = id;
-    if (h.tagName !== 'H1') toc.push({ id, text: h.textContent ?? '', depth: Number(h.tagName[1]) });
+/** A docs page's Markdown: links between pages stay in the docs tab, relative images come from the docs folder (served by the server). */
+function renderDocsPage(markdown: string, pagePath: string, docsBase: string, assetBase: string): RenderedMarkdown {
+  return renderMarkdown(markdown, {
+    anchors: true,
+    link: (path, hash) => `${docsBase}?page=${encodeURIComponent(resolveDocPath(pagePath, path))}${hash ? `#${hash}` : ''}`,
+    image: (path) => ({ src: `${assetBase}?path=${encodeURIComponent(resolveRelativePath(pagePath, path))}` }),
   });
-  tpl.content.querySelectorAll('a[href]').forEach((a) => {
-    const href = a.getAttribute('href')!;
-    if (isExternalHref(href)) {
-      a.setAttribute('target', '_blank');
-      a.setAttribute('rel', 'noreferrer noopener');
-      return;
-    }
-    if (href.startsWith('#')) return;
-    const [pathPart, hash] = href.split('#') as [string, string | undefined];
-    const target = resolveDocPath(pagePath, pathPart);
-    a.setAttribute('href', `${docsBase}?page=${encodeURIComponent(target)}${hash ? `#${hash}` : ''}`);
-    a.setAttribute('data-internal', 'true');
-  });
-  // Relative images are served from the docs folder by the server.
-  tpl.content.querySelectorAll('img[src]').forEach((img) => {
-    const src = img.getAttribute('src')!;
-    if (isExternalHref(src) || src.startsWith('data:')) return;
-    const path = resolveDocPath(pagePath, src.split('#')[0]!.split('?')[0]!).replace(/\/index\.md$/, '');
-    img.setAttribute('src', `${assetBase}?path=${encodeURIComponent(path)}`);
-    img.setAttribute('loading', 'lazy');
-  });
-  tpl.content.querySelectorAll('table').forEach((t) => {
-    const wrap = document.createElement('div');
-    wrap.className = 'table-wrap';
-    t.replaceWith(wrap);
-    wrap.appendChild(t);
-  });
-  const div = document.createElement('div');
-  div.appendChild(tpl.content.cloneNode(true));
-  return { html: div.innerHTML, toc };
 }
 
 export default function DocsView({ entity }: { entity: Entity }) {
@@ -85,7 +37,7 @@ export default function DocsView({ entity }: { entity: Entity }) {
   const requested = params.get('page');
   const pagePath = requested ?? (site.data ? (firstPath(site.data.nav) ?? 'index.md') : undefined);
   const page = useAsync((signal) => (pagePath ? getDocsPage(kind, ns, name, pagePath, signal) : Promise.resolve(undefined)), [kind, ns, name, pagePath]);
-  const rendered = useMemo(() => (page.data ? renderMarkdown(page.data.markdown, page.data.path ?? pagePath!, docsBase, assetBase) : undefined), [page.data, pagePath, docsBase, assetBase]);
+  const rendered = useMemo(() => (page.data ? renderDocsPage(page.data.markdown, page.data.path ?? pagePath!, docsBase, assetBase) : undefined), [page.data, pagePath, docsBase, assetBase]);
 
   const { hash } = useLocation();
   useEffect(() => {
@@ -94,10 +46,8 @@ export default function DocsView({ entity }: { entity: Entity }) {
   }, [rendered, hash]);
 
   const onClick = (ev: MouseEvent<HTMLDivElement>) => {
-    const a = (ev.target as HTMLElement).closest('a');
-    if (!a || a.getAttribute('data-internal') !== 'true' || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.button !== 0) return;
-    ev.preventDefault();
-    const href = a.getAttribute('href')!;
+    const href = internalLinkTarget(ev);
+    if (!href) return;
     navigate(href);
     if (!href.includes('#')) window.scrollTo({ top: 0 });
   };
@@ -140,11 +90,11 @@ export default function DocsView({ entity }: { entity: Entity }) {
           <div className="markdown" data-testid="docs-content" onClick={onClick} dangerouslySetInnerHTML={{ __html: rendered.html }} />
         )}
       </article>
-      {rendered && rendered.toc.length > 1 ? (
+      {rendered && rendered.headings.length > 1 ? (
         <nav className="docs-toc" aria-label="On this page">
           <p className="docs-toc-title">On this page</p>
           <ul>
-            {rendered.toc.map((t) => (
+            {rendered.headings.map((t) => (
               <li key={t.id} className={`depth-${t.depth}`}>
                 <a href={`#${t.id}`}>{t.text}</a>
               </li>

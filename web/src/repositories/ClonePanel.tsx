@@ -16,7 +16,8 @@ function Command({ label, command }: { label: string; command: string }) {
 
 /**
  * How to get the code: over HTTP (read-only; git asks for a user name and password: any name, an API
- * token as the password), or from the folder on the machine Pave runs on.
+ * token as the password), or, for admins (the server only tells them where it keeps its data), from the
+ * folder on the machine Pave runs on.
  */
 export function ClonePanel({ urls, name }: { urls: RepositoryUrls; name: string }) {
   const folder = name.split('/').pop()!;
@@ -29,7 +30,7 @@ export function ClonePanel({ urls, name }: { urls: RepositoryUrls; name: string 
       <p className="small muted">
         Git asks for a user name and password: any user name, and an API token (<code>pave auth token create</code>) as the password.
       </p>
-      <Command label="On the machine Pave runs on" command={`git clone ${urls.fileClone} ${folder}`} />
+      {urls.fileClone ? <Command label="On the machine Pave runs on" command={`git clone ${urls.fileClone} ${folder}`} /> : null}
     </section>
   );
 }

@@ -1,28 +1,8 @@
 import { useMemo, type MouseEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { marked } from 'marked';
-import DOMPurify from 'dompurify';
-import { isExternalHref } from '../lib/doc-paths';
+import { resolveRelativePath } from '../lib/doc-paths';
+import { internalLinkTarget, renderMarkdown } from '../lib/markdown';
 import { repositoryPath, type ReadmeView as Readme } from './repositoriesApi';
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
-/** Resolves a link written in a file at `from` to a path from the repository root ('' is the root). */
-function resolveInRepository(from: string, href: string): string {
-  const parts = href.startsWith('/') ? [] : from.split('/').slice(0, -1);
-  for (const segment of href.replace(/^\/+/, '').split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') parts.pop();
-    else parts.push(decode(segment));
-  }
-  return parts.join('/');
-}
 
 /**
  * A README rendered as GitHub would: Markdown sanitized with DOMPurify, relative links opening the
@@ -34,40 +14,16 @@ export function ReadmeView({ readme, owner, repo, refName }: { readme: Readme; o
   const markdown = /\.(md|markdown)$/i.test(readme.path);
   const html = useMemo(() => {
     if (!markdown) return '';
-    const tpl = document.createElement('template');
-    tpl.innerHTML = DOMPurify.sanitize(marked.parse(readme.markdown, { async: false, gfm: true }) as string, { USE_PROFILES: { html: true } });
-    tpl.content.querySelectorAll('a[href]').forEach((a) => {
-      const href = a.getAttribute('href')!;
-      if (href.startsWith('#')) return;
-      if (isExternalHref(href)) {
-        a.setAttribute('target', '_blank');
-        a.setAttribute('rel', 'noreferrer noopener');
-        return;
-      }
-      const [path] = href.split(/[?#]/) as [string];
-      const view = path.endsWith('/') ? 'tree' : 'blob';
-      a.setAttribute('href', repositoryPath(owner, repo, { view, path: resolveInRepository(readme.path, path), ref: refName }));
-      a.setAttribute('data-internal', 'true');
-    });
-    tpl.content.querySelectorAll('img[src]').forEach((img) => {
-      const src = img.getAttribute('src')!;
-      if (isExternalHref(src) || src.startsWith('data:')) return;
-      const link = document.createElement('a');
-      link.setAttribute('href', repositoryPath(owner, repo, { view: 'blob', path: resolveInRepository(readme.path, src.split(/[?#]/)[0]!), ref: refName }));
-      link.setAttribute('data-internal', 'true');
-      link.textContent = img.getAttribute('alt') || src;
-      img.replaceWith(link);
-    });
-    const div = document.createElement('div');
-    div.appendChild(tpl.content.cloneNode(true));
-    return div.innerHTML;
+    const at = (view: 'tree' | 'blob', path: string) => repositoryPath(owner, repo, { view, path: resolveRelativePath(readme.path, path), ref: refName });
+    return renderMarkdown(readme.markdown, {
+      link: (path) => at(path.endsWith('/') ? 'tree' : 'blob', path),
+      image: (path) => ({ href: at('blob', path) }),
+    }).html;
   }, [markdown, readme, owner, repo, refName]);
 
   const onClick = (ev: MouseEvent<HTMLDivElement>) => {
-    const a = (ev.target as HTMLElement).closest('a');
-    if (!a || a.getAttribute('data-internal') !== 'true' || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.button !== 0) return;
-    ev.preventDefault();
-    navigate(a.getAttribute('href')!);
+    const href = internalLinkTarget(ev);
+    if (href) navigate(href);
   };
 
   return (
