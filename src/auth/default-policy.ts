@@ -9,9 +9,12 @@ export function defaultRules(config: Pick<AuthConfig, 'adminGroup' | 'platformGr
   return [
     {
       id: 'default.signed-in-read',
-      description: 'Everyone who is signed in reads everything (catalog, search, hosted git repositories, rules, their own tokens) and may ask for explanations',
+      description:
+        "Everyone who is signed in reads the catalog (search and docs too), hosted git repositories, the platform API, template actions, rules and their own tokens, and may ask for explanations; other people's template tasks are not included",
       effect: 'allow',
-      actions: ['*.read', 'catalog.entity.validate', 'auth.permission.explain'],
+      // Not `*.read`: that would let everyone read every template task (templates.task.read), whose step
+      // outputs hold what its creator could read. Tasks are read by their owners (below) and admins.
+      actions: ['catalog.*.read', 'repositories.*.read', 'platform.*.read', 'auth.*.read', 'system.*.read', 'templates.action.read', 'catalog.entity.validate', 'auth.permission.explain'],
       subjects: ['role:signed-in'],
     },
     {
@@ -23,10 +26,17 @@ export function defaultRules(config: Pick<AuthConfig, 'adminGroup' | 'platformGr
     },
     {
       id: 'default.golden-paths',
-      description: 'Everyone who is signed in runs golden paths: creates, previews and cancels template tasks, and previews platform requests',
+      description: 'Everyone who is signed in runs golden paths: creates and previews template tasks, and previews platform requests',
       effect: 'allow',
-      actions: ['templates.task.create', 'templates.task.dry-run', 'templates.task.cancel', 'platform.request.render'],
+      actions: ['templates.task.create', 'templates.task.dry-run', 'platform.request.render'],
       subjects: ['role:signed-in'],
+    },
+    {
+      id: 'default.own-tasks',
+      description: 'Whoever created a template task (a person, or a service through its token) follows and cancels it',
+      effect: 'allow',
+      actions: ['templates.task.read', 'templates.task.cancel'],
+      subjects: ['role:owner'],
     },
     {
       id: 'default.guests-no-tokens',
@@ -44,9 +54,9 @@ export function defaultRules(config: Pick<AuthConfig, 'adminGroup' | 'platformGr
     },
     {
       id: 'default.platform-publishes',
-      description: `Members of ${config.platformGroup} publish capabilities, templates and destinations, and register catalog locations`,
+      description: `Members of ${config.platformGroup} publish capabilities and destinations, and register catalog locations (which is how templates are published)`,
       effect: 'allow',
-      actions: ['platform.capability.*', 'platform.destination.*', 'templates.template.*', 'catalog.location.*'],
+      actions: ['platform.capability.*', 'platform.destination.*', 'catalog.location.*'],
       subjects: [config.platformGroup],
     },
     {

@@ -18,6 +18,16 @@ import { readScope } from './read-scope.js';
 /** What an action is on: an entity ref, an entity, or facts already worked out. */
 export type ResourceInput = string | Entity | ResourceFacts;
 
+const READ = 'catalog.entity.read';
+/** The event-bus topic on which a change of the stored rules is announced to every replica. */
+const RULES_TOPIC = 'auth.rules';
+/**
+ * How long cached rules are trusted without word of a change. Writes announce themselves on the bus,
+ * but its delivery is best-effort (a replica whose connection dropped misses them) and a second
+ * process on one SQLite file has its own bus: this bounds how stale such a replica can be.
+ */
+const RULES_TTL_MS = 5_000;
+
 /** A decision together with the identity it was made for, as `explain` reports it. */
 export interface Explanation extends Decision {
   identity: { principal: string; groups: readonly string[]; roles: readonly Role[] };
@@ -48,6 +58,9 @@ export class PermissionService {
   readonly #audit: AuditLog;
   readonly #clock: Clock;
   readonly #fixedRules: SourcedRule[];
+  /** The rules in force as last read (a promise, so concurrent requests share one read), and when. */
+  #cached: { rules: Promise<SourcedRule[]>; readAt: number } | undefined;
+  #listening = false;
 
   constructor(options: PermissionServiceOptions) {
     this.#store = options.store;
@@ -62,10 +75,40 @@ export class PermissionService {
     ];
   }
 
-  /** Every rule in force: default policy, configuration, then the store. */
+  /**
+   * Every rule in force: default policy, configuration, then the store. Read once per process and
+   * kept until a rule is written (here, or on another replica: the write is announced on the store's
+   * event bus) or, as a safety net for a missed announcement, for at most {@link RULES_TTL_MS}.
+   */
   async rules(): Promise<SourcedRule[]> {
+    this.#listenForChanges();
+    const now = this.#clock.now().getTime();
+    const cached = this.#cached;
+    if (cached && now >= cached.readAt && now - cached.readAt < RULES_TTL_MS) return [...(await cached.rules)];
+    const entry = { rules: this.#readRules(), readAt: now };
+    this.#cached = entry;
+    entry.rules.catch(() => {
+      if (this.#cached === entry) this.#cached = undefined;
+    });
+    return [...(await entry.rules)];
+  }
+
+  async #readRules(): Promise<SourcedRule[]> {
     const stored = await this.#store.db.selectFrom('auth_rules').select('body').orderBy('id').execute();
     return [...this.#fixedRules, ...stored.map(row => ({ ...(JSON.parse(row.body) as AuthRule), source: 'store' as const }))];
+  }
+
+  /** Forgets the cached rules whenever any process sharing the store says they changed. */
+  #listenForChanges(): void {
+    if (this.#listening) return;
+    this.#listening = true;
+    this.#store.events.subscribe(RULES_TOPIC, () => (this.#cached = undefined));
+  }
+
+  /** After a committed write: drop this process's copy now, and tell the other replicas to drop theirs. */
+  #rulesChanged(id: string): void {
+    this.#cached = undefined;
+    this.#store.events.publish(RULES_TOPIC, { changed: id });
   }
 
   async rule(id: string): Promise<SourcedRule> {
@@ -103,6 +146,7 @@ export class PermissionService {
       await this.#audit.record({ actor: caller, action: 'auth.rule.write', entityRef: `rule:${rule.id}`, before: previous, after: rule, context, detail: { effect: rule.effect } }, trx);
       return { before: previous };
     });
+    this.#rulesChanged(rule.id);
     return { rule: { ...rule, source: 'store' }, created: before === undefined };
   }
 
@@ -116,6 +160,7 @@ export class PermissionService {
       await trx.deleteFrom('auth_rules').where('id', '=', id).execute();
       await this.#audit.record({ actor: caller, action: 'auth.rule.delete', entityRef: `rule:${id}`, before: JSON.parse(existing.body), context }, trx);
     });
+    this.#rulesChanged(id);
   }
 
   /** The facts the policy needs about a resource; a ref the catalog does not hold yet has no owners. */
@@ -123,9 +168,7 @@ export class PermissionService {
     if (typeof resource === 'string') {
       const ref = stringifyEntityRef(parseEntityRef(resource));
       const entity = await this.#entities.byRef(ref);
-      if (entity) return factsOf(entity);
-      const compound = parseEntityRef(ref);
-      return { ref, kind: compound.kind.toLocaleLowerCase('en-US'), namespace: compound.namespace.toLocaleLowerCase('en-US'), owners: [] };
+      return entity ? factsOf(entity) : absentFacts(ref);
     }
     if ('metadata' in resource) return factsOf(resource);
     return resource;
@@ -217,20 +260,38 @@ export class PermissionService {
    * Which rule allows or denies an action to a user (or an identity), on a resource. Field errors
    * point at the argument at fault: `/user` (400 when it is not a ref, 422 when it names no User in
    * the catalog) and `/resourceRef` (400 when it is not a ref).
-   * @example await permissions.explain('user:default/jane', 'catalog.entity.write', 'component:default/payments')
+   *
+   * `asker` is who wants to know (omitted: a trusted caller, such as the local operator). The answer
+   * tells the asker nothing its read rules hide: another User it may not read (`catalog.entity.read`)
+   * is answered exactly as a User the catalog does not hold; a resource it may not read is explained
+   * as if the catalog did not hold it (no owners); and of another user's groups, only those it may
+   * read are listed. Reading the User is all it takes to explain for someone else — no more than the
+   * catalog (the User, its groups) and the rules already show; a policy that wants fewer explainers
+   * limits `auth.permission.explain` itself.
+   * @example await permissions.explain('user:default/jane', 'catalog.entity.write', 'component:default/payments', caller)
    */
-  async explain(subject: string | Identity, action: string, resourceRef?: string): Promise<Explanation> {
-    const resource = resourceRef === undefined ? undefined : refArgument('resourceRef', resourceRef, 'kind:[namespace/]name');
-    const identity = typeof subject === 'string' ? await this.#userToExplain(subject) : subject;
+  async explain(subject: string | Identity, action: string, resourceRef?: string, asker?: Identity): Promise<Explanation> {
+    const ref = resourceRef === undefined ? undefined : refArgument('resourceRef', resourceRef, 'kind:[namespace/]name');
+    const identity = typeof subject === 'string' ? await this.#userToExplain(subject, asker) : subject;
+    const resource = ref === undefined ? undefined : await this.#resourceToExplain(ref, asker);
     const decision = await this.decide(identity, action, resource);
-    return { ...decision, identity: { principal: identity.principal, groups: identity.groups, roles: identity.roles } };
+    const ownGroups = !asker || asker.principal === identity.principal;
+    const groups = ownGroups ? identity.groups : await this.filter(asker, READ, identity.groups, group => group);
+    return { ...decision, identity: { principal: identity.principal, groups, roles: identity.roles } };
   }
 
-  async #userToExplain(user: string): Promise<Identity> {
+  async #userToExplain(user: string, asker: Identity | undefined): Promise<Identity> {
     const ref = refArgument('user', user, '[user:][namespace/]name', 'user');
     const identity = await this.#userIdentity(ref, 'session');
-    if (!identity) throw invalidInput(`${ref} is not a User in the catalog`, [{ pointer: '/user', detail: 'names no User in the catalog', rule: 'exists' }]);
+    const hidden = identity !== undefined && asker !== undefined && asker.userRef !== ref && !(await this.decide(asker, READ, ref)).allowed;
+    if (!identity || hidden) throw invalidInput(`${ref} is not a User in the catalog`, [{ pointer: '/user', detail: 'names no User in the catalog', rule: 'exists' }]);
     return identity;
+  }
+
+  async #resourceToExplain(ref: string, asker: Identity | undefined): Promise<ResourceFacts> {
+    const entity = await this.#entities.byRef(ref);
+    if (!entity || (asker && !(await this.decide(asker, READ, entity)).allowed)) return absentFacts(ref);
+    return factsOf(entity);
   }
 }
 
@@ -239,6 +300,12 @@ function refArgument(name: string, value: string, form: string, defaultKind?: st
   const ref = tryParseEntityRef(value, defaultKind ? { defaultKind } : {});
   if (!ref) throw badRequest(`${name} "${value}" is not an entity ref (${form})`, [{ pointer: `/${name}`, detail: `must be an entity ref: ${form}`, rule: 'format' }]);
   return stringifyEntityRef(ref);
+}
+
+/** The facts of a ref the catalog does not hold (yet): nothing owns it. */
+function absentFacts(ref: string): ResourceFacts {
+  const compound = parseEntityRef(ref);
+  return { ref, kind: compound.kind.toLocaleLowerCase('en-US'), namespace: compound.namespace.toLocaleLowerCase('en-US'), owners: [] };
 }
 
 /** Allowed without rules: authorization switched off, or the local operator (who holds the database anyway). */
@@ -261,10 +328,14 @@ export function factsOf(entity: Entity): ResourceFacts {
   };
 }
 
+/**
+ * `spec.owner` read as the catalog's search rows index it (so the read scope's SQL finds the same owners):
+ * lists flattened at any depth, numbers and booleans as their text.
+ */
 function ownersFromSpec(entity: Entity): string[] {
-  const owner = entity.spec?.owner;
-  const list = Array.isArray(owner) ? owner : [owner];
-  return list
+  const values = [entity.spec?.owner].flat(Infinity);
+  return values
+    .map(o => (typeof o === 'number' || typeof o === 'boolean' ? String(o) : o))
     .map(o => tryParseEntityRef(o, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? DEFAULT_NAMESPACE }))
     .filter((r): r is NonNullable<typeof r> => r !== undefined)
     .map(r => stringifyEntityRef(r));

@@ -124,11 +124,24 @@ describe('the default policy', () => {
 
   it('lets the platform team publish, and admins manage rules and audit', () => {
     expect(decide(DEFAULTS, alice, 'platform.capability.publish').allowed).toBe(true);
-    expect(decide(DEFAULTS, alice, 'templates.template.publish').allowed).toBe(true);
+    expect(decide(DEFAULTS, alice, 'catalog.location.create').allowed).toBe(true);
     expect(decide(DEFAULTS, bob, 'platform.capability.publish').allowed).toBe(false);
     expect(decide(DEFAULTS, alice, 'auth.rule.write').rule?.id).toBe('default.admins');
     expect(decide(DEFAULTS, bob, 'auth.rule.write').allowed).toBe(false);
     expect(decide(DEFAULTS, alice, 'audit.log.export').allowed).toBe(true);
+  });
+
+  it("lets whoever created a template task read and cancel it (a service too), not the other signed-in people; admins read every task", () => {
+    const task: ResourceFacts = { ref: 'task:default/0190-task', kind: 'task', namespace: 'default', owners: ['user:default/bob'] };
+    expect(decide(DEFAULTS, bob, 'templates.task.read', task).rule?.id).toBe('default.own-tasks');
+    expect(decide(DEFAULTS, bob, 'templates.task.cancel', task).allowed).toBe(true);
+    const carol = person('carol', ['group:default/checkout-team', 'group:default/engineering']);
+    expect(decide(DEFAULTS, carol, 'templates.task.read', task).allowed).toBe(false);
+    expect(decide(DEFAULTS, carol, 'templates.task.cancel', task).allowed).toBe(false);
+    expect(decide(DEFAULTS, alice, 'templates.task.read', task).rule?.id).toBe('default.admins');
+    const ci: Identity = { principal: 'service:ci', groups: [], roles: ['signed-in'], via: 'token' };
+    expect(decide(DEFAULTS, ci, 'templates.task.read', { ...task, owners: ['service:ci'] }).allowed).toBe(true);
+    expect(decide(DEFAULTS, ci, 'templates.task.read', task).allowed).toBe(false);
   });
 
   it('keeps guests from minting tokens (deny wins) while they act as the demo user', () => {

@@ -13,13 +13,13 @@ export interface SourcedRule extends AuthRule {
   source: RuleSource;
 }
 
-/** What the policy needs to know about the thing acted on (an entity, usually). */
+/** What the policy needs to know about the thing acted on: an entity, usually, or a template task (`templates/tasks/task-resource.ts`). */
 export interface ResourceFacts {
   /** Canonical ref, `kind:namespace/name`. */
   ref: string;
   kind: string;
   namespace: string;
-  /** Canonical refs of its owners (from `spec.owner`). */
+  /** Canonical refs of its owners (an entity's `spec.owner`; a task's creator, as its principal). */
   owners: readonly string[];
 }
 
@@ -57,10 +57,14 @@ export function subjectMatches(subject: string, identity: Identity, resource: Re
   }
 }
 
-/** The identity owns the resource: it is the resource (a user's own entity), or one of its owners is the user or one of the user's groups. */
+/**
+ * The identity owns the resource: it is the resource (a user's own entity), or one of its owners is the
+ * identity itself (its user, or the service of a service token: a template task is owned by its creator)
+ * or one of its groups. An entity's owners are entity refs, which a service principal never is.
+ */
 export function isOwner(identity: Identity, resource: ResourceFacts): boolean {
   if (identity.userRef && resource.ref === identity.userRef) return true;
-  return resource.owners.some(owner => owner === identity.userRef || identity.groups.includes(owner));
+  return resource.owners.some(owner => owner === identity.userRef || owner === identity.principal || identity.groups.includes(owner));
 }
 
 /** Whether the rule's resource conditions hold. A rule with conditions never matches an action on no resource. */

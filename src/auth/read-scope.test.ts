@@ -1,37 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthRule } from '../core/config.js';
 import type { EntityCondition, EntityScope, EntityTest } from '../catalog/query/entity-scope.js';
 import { globMatches } from './action-glob.js';
 import { defaultRules } from './default-policy.js';
 import type { Identity } from './identity.js';
-import { decide, type ResourceFacts, type SourcedRule } from './policy.js';
+import { decide, type ResourceFacts } from './policy.js';
 import { readScope } from './read-scope.js';
+import { READ, READERS, READ_RULES, configRule, person } from '../../test/auth/policy-fixtures.js';
 
-const READ = 'catalog.entity.read';
-const rule = (id: string, effect: 'allow' | 'deny', subjects: string[], resource?: AuthRule['resource'], actions = [READ]): SourcedRule => ({
-  id,
-  description: id,
-  effect,
-  actions,
-  subjects,
-  ...(resource ? { resource } : {}),
-  source: 'config',
-});
-
-const user = (name: string, groups: string[], extra: Partial<Identity> = {}): Identity => ({
-  principal: `user:default/${name}`,
-  userRef: `user:default/${name}`,
-  groups: groups.map(g => `group:default/${g}`),
-  roles: ['signed-in'],
-  via: 'token',
-  ...extra,
-});
+const user = (name: string, groups: string[], extra: Partial<Identity> = {}): Identity => person(name, groups.map(g => `group:default/${g}`), extra);
 
 const BOB = user('bob', ['checkout-team', 'engineering']);
 const DAVE = user('dave', []);
 const SERVICE: Identity = { principal: 'service:ci', groups: ['group:default/platform-team'], roles: ['signed-in'], via: 'token' };
 
-/** What a scope means for one entity, as entity-scope.ts documents it (the SQL there says the same). */
+/**
+ * What a scope means for one entity, as entity-scope.ts documents it: the pure half of the check.
+ * test/auth/read-scope-sql.test.ts runs a grid through the SQL itself, on SQLite and PostgreSQL.
+ */
 function inScope(scope: EntityScope, facts: ResourceFacts): boolean {
   if (scope.type !== 'some') return scope.type === 'all';
   const holds = (test: EntityTest) => {
@@ -57,7 +42,7 @@ const FACTS: ResourceFacts[] = [];
 for (const kind of ['component', 'api', 'user', 'resource']) {
   for (const namespace of ['default', 'secret']) {
     for (const name of ['payments', 'payments-legacy', 'bob', 'checkout-db', 'tool']) {
-      for (const owners of [[], ['group:default/checkout-team'], ['group:default/platform-team'], ['user:default/dave'], ['group:default/platform-team', 'group:default/checkout-team']]) {
+      for (const owners of [[], ['group:default/checkout-team'], ['group:default/platform-team'], ['user:default/dave'], ['service:ci'], ['group:default/platform-team', 'group:default/checkout-team']]) {
         FACTS.push({ ref: `${kind}:${namespace}/${name}`, kind, namespace, owners });
       }
     }
@@ -73,13 +58,13 @@ describe('readScope', () => {
 
   it('is no entity when no rule allows, when a deny rule has no conditions, or when a token is scoped to other actions', () => {
     expect(readScope([], BOB, READ)).toEqual({ type: 'none' });
-    expect(readScope([rule('all', 'allow', ['role:signed-in']), rule('no-bob', 'deny', ['user:default/bob'])], BOB, READ)).toEqual({ type: 'none' });
-    expect(readScope([rule('all', 'allow', ['role:signed-in'])], { ...BOB, scopes: ['auth.*'] }, READ)).toEqual({ type: 'none' });
-    expect(readScope([rule('writes', 'allow', ['role:signed-in'], undefined, ['catalog.entity.write'])], BOB, READ)).toEqual({ type: 'none' });
+    expect(readScope([configRule('all', 'allow', ['role:signed-in']), configRule('no-bob', 'deny', ['user:default/bob'])], BOB, READ)).toEqual({ type: 'none' });
+    expect(readScope([configRule('all', 'allow', ['role:signed-in'])], { ...BOB, scopes: ['auth.*'] }, READ)).toEqual({ type: 'none' });
+    expect(readScope([configRule('writes', 'allow', ['role:signed-in'], undefined, ['catalog.entity.write'])], BOB, READ)).toEqual({ type: 'none' });
   });
 
   it('turns resource conditions into tests, lower-cased, and role:owner into the identity itself or its owners', () => {
-    const rules = [rule('components', 'allow', ['role:signed-in'], { kinds: ['Component'], namespaces: ['Default'] }), rule('owned', 'allow', ['role:owner'])];
+    const rules = [configRule('components', 'allow', ['role:signed-in'], { kinds: ['Component'], namespaces: ['Default'] }), configRule('owned', 'allow', ['role:owner'])];
     expect(readScope(rules, BOB, READ)).toEqual({
       type: 'some',
       allow: [
@@ -92,25 +77,14 @@ describe('readScope', () => {
   });
 
   it('keeps deny conditions beside an unconditional allow', () => {
-    const rules = [rule('all', 'allow', ['role:signed-in']), rule('no-legacy', 'deny', ['role:signed-in'], { refs: ['*:*/*-legacy'] })];
+    const rules = [configRule('all', 'allow', ['role:signed-in']), configRule('no-legacy', 'deny', ['role:signed-in'], { refs: ['*:*/*-legacy'] })];
     expect(readScope(rules, DAVE, READ)).toEqual({ type: 'some', allow: [[]], deny: [[{ on: 'refGlob', anyOf: ['*:*/*-legacy'] }]] });
   });
 
   it('says for every entity what decide says, over kinds, namespaces, ref globs, owners, role:owner and deny rules', () => {
-    const rules: SourcedRule[] = [
-      rule('people', 'allow', ['role:signed-in'], { kinds: ['user'] }),
-      rule('default-software', 'allow', ['role:signed-in'], { kinds: ['Component', 'API'], namespaces: ['default'] }),
-      rule('checkout-resources', 'allow', ['group:default/checkout-team'], { refs: ['resource:*/checkout-*'] }),
-      rule('platform-owned', 'allow', ['service:ci', 'group:default/engineering'], { owners: ['group:default/platform-team'] }),
-      rule('owners', 'allow', ['role:owner'], { namespaces: ['secret', 'default'] }),
-      rule('no-legacy', 'deny', ['role:signed-in'], { refs: ['*-legacy'] }),
-      rule('owners-not-their-secret-apis', 'deny', ['role:owner'], { kinds: ['api'], namespaces: ['secret'] }),
-      rule('unrelated', 'allow', ['role:signed-in'], { kinds: ['component'] }, ['catalog.entity.write']),
-    ];
-    const identities = [BOB, DAVE, SERVICE, user('carol', ['checkout-payments', 'checkout-team']), { ...DAVE, scopes: ['catalog.*'] }];
-    for (const identity of identities) {
-      const scope = readScope(rules, identity, READ);
-      const disagreements = FACTS.filter(facts => decide(rules, identity, READ, facts).allowed !== inScope(scope, facts)).map(f => `${identity.principal} ${f.ref} ${f.owners.join('+')}`);
+    for (const identity of READERS) {
+      const scope = readScope(READ_RULES, identity, READ);
+      const disagreements = FACTS.filter(facts => decide(READ_RULES, identity, READ, facts).allowed !== inScope(scope, facts)).map(f => `${identity.principal} ${f.ref} ${f.owners.join('+')}`);
       expect(disagreements).toEqual([]);
       // The rules hide some entities from each identity and show it others.
       const shown = FACTS.filter(facts => inScope(scope, facts)).length;

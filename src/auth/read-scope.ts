@@ -52,8 +52,8 @@ function resourceTests(conditions: AuthRule['resource']): EntityTest[] {
   return tests;
 }
 
-/** What `isOwner` checks: the entity is the user itself, or is owned by the user or one of its groups. */
+/** What `isOwner` checks: the entity is the user itself, or is owned by the identity (user or service) or one of its groups. */
 function ownership(identity: Identity): EntityTest[] {
-  const owners = [...(identity.userRef ? [identity.userRef] : []), ...identity.groups];
+  const owners = [...new Set([...(identity.userRef ? [identity.userRef] : []), identity.principal, ...identity.groups])];
   return [...(identity.userRef ? [{ on: 'ref' as const, anyOf: [identity.userRef] }] : []), ...(owners.length ? [{ on: 'owner' as const, anyOf: owners }] : [])];
 }

@@ -11,8 +11,9 @@ export type BusListener = (message: unknown) => void;
 /**
  * Publish/subscribe between every process sharing one store: small JSON messages on named topics ("a request
  * changed", "task 42 has new events"), never the data itself, which readers fetch from the store. Delivery is
- * best-effort (a replica whose connection drops misses what was sent meanwhile), so a subscriber that must not
- * miss anything also reads the store. Chosen by the store's dialect: in-process on SQLite, LISTEN/NOTIFY on PostgreSQL.
+ * best-effort (a replica whose connection drops misses what was sent meanwhile, and what is published while the
+ * database is unreachable is dropped), so a subscriber that must not miss anything also reads the store. Chosen
+ * by the store's dialect: in-process on SQLite, LISTEN/NOTIFY on PostgreSQL.
  * @example
  *   const off = store.events.subscribe('platform', message => console.log(message));
  *   store.events.publish('platform', { type: 'request.applied', name: 'orders-db' });
@@ -25,7 +26,7 @@ export interface EventBus {
   subscribe(topic: string, listener: BusListener): () => void;
   /** Resolves once messages from other processes reach this one (at once in-process); rejects when it cannot listen now. */
   ready(): Promise<void>;
-  /** Stops receiving and waits for messages still being sent. */
+  /** Stops receiving; messages still being sent get a short grace (on PostgreSQL, a second), never an unbounded wait. */
   close(): Promise<void>;
 }
 
@@ -56,10 +57,6 @@ export abstract class LocalSubscribers {
       set.delete(entry);
       if (!set.size && this.#listeners.get(topic) === set) this.#listeners.delete(topic);
     };
-  }
-
-  protected get listening(): boolean {
-    return this.#listeners.size > 0;
   }
 
   /** Calls each subscriber with its own parsed copy; one subscriber's failure does not stop the others. */

@@ -17,18 +17,20 @@ import { invalidInput, isPaveError, notFound, type FieldError } from '../core/pr
 import type { Store } from '../store/store.js';
 import type { JobQueue } from '../store/job-queue.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
+import { ALL_ENTITIES, NO_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
+import type { RecordedIdentity } from '../auth/recorded-identity.js';
+import type { ResourceFacts } from '../auth/policy.js';
 import type { ActionRegistry, ActionDescription } from './actions/action-registry.js';
 import { createActionRegistry } from './actions/builtin-actions.js';
-import type { CreatorReadScope } from './actions/catalog-fetch.js';
 import { DEFAULT_LOCAL_GIT_HOST } from './actions/publish-git.js';
 import { readTemplate, type TemplateDefinition, type TemplateReading } from './model/template.js';
 import { parameterSchemaOf, validateParameters, validateSecrets, type ParameterSchema } from './model/parameters.js';
 import { Workspace } from './workspace/workspace.js';
 import { TemplateFiles } from './workspace/template-files.js';
 import { Redactor } from './workspace/redactor.js';
-import { TaskStore, type ListTasksRequest } from './tasks/task-store.js';
+import { TaskStore, type ListTasksRequest, type TaskFilter } from './tasks/task-store.js';
 import { runTask, TaskInterrupted, type RunResult, type TaskSink } from './tasks/task-runner.js';
+import { taskResource } from './tasks/task-resource.js';
 import { TASK_QUEUE, TaskWorker, type TaskWorkerOptions } from './tasks/task-worker.js';
 import {
   FINAL_TASK_STATUSES,
@@ -58,11 +60,15 @@ export interface ScaffolderServiceOptions {
   /** The platform API, so golden paths can request infrastructure (`pave:request`). */
   platform?: PlatformRequests;
   /**
-   * What a task's creator may read (`catalog.entity.read`): a task reads its template and runs
-   * `catalog:fetch` as the person who created it. Default: every entity (no authorization).
+   * What a task's creator may read (`catalog.entity.read`), decided from the identity the task recorded:
+   * a task reads its template and runs `catalog:fetch` as whoever created it. Default: every entity (no
+   * authorization).
    */
   readScopeOf?: CreatorReadScope;
 }
+
+/** The entities a recorded identity may read now (undefined: nobody recorded, as with authorization off). */
+export type CreatorReadScope = (identity: RecordedIdentity | undefined) => Promise<EntityScope>;
 
 /** A template in the gallery: what it is and whether Pave can run it (its problems). */
 export interface TemplateSummary {
@@ -94,8 +100,10 @@ export interface DryRunRequest {
   values?: unknown;
   secrets?: Record<string, unknown>;
   directoryContents?: DirectoryEntry[];
-  /** Who runs it (a principal; none with authorization off): the template and `catalog:fetch` read the catalog as them. */
+  /** Who runs it (a principal; none with authorization off): what actions see as `ctx.task.createdBy`. */
   createdBy?: string | undefined;
+  /** What the caller may read in the catalog (`catalog.entity.read`): the template and `catalog:fetch` read within it. Default: everything. */
+  readScope?: EntityScope;
 }
 
 export interface DryRunResult {
@@ -135,7 +143,6 @@ export class ScaffolderService {
     this.#readScopeOf = options.readScopeOf ?? (async () => ALL_ENTITIES);
     this.actions = createActionRegistry({
       entities: options.catalog.entities,
-      readScopeOf: this.#readScopeOf,
       locations: options.catalog.locations,
       entitiesOf: async locationId => {
         const rows = await options.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('location_id', '=', locationId).execute();
@@ -204,13 +211,15 @@ export class ScaffolderService {
 
   /**
    * Creates a task: the template must have no problems and the values must satisfy its parameters
-   * (422 naming each field otherwise), and `createdBy` must be able to read it (else 404, as for a
-   * missing one). The task is queued durably; the worker runs it.
+   * (422 naming each field otherwise), and `identity` (its creator, as `recordIdentity` records a
+   * caller) must be able to read it (else 404, as for a missing one). The identity is kept in the task's
+   * spec: the task reads the catalog as it. The task is queued durably; the worker runs it.
    * @example const { id } = await scaffolder.createTask({ templateRef: 'template:default/typescript-service', values: { name: 'orders' } });
    */
-  async createTask(request: { templateRef: string; values?: unknown; secrets?: Record<string, unknown>; createdBy?: string }): Promise<{ id: string }> {
+  async createTask(request: { templateRef: string; values?: unknown; secrets?: Record<string, unknown>; identity?: RecordedIdentity }): Promise<{ id: string }> {
     const ref = canonicalTemplateRef(request.templateRef);
-    const entity = await this.#templateEntity(ref, await this.#readScopeOf(request.createdBy));
+    const createdBy = request.identity?.principal;
+    const entity = await this.#templateEntity(ref, await this.#readScopeOf(request.identity));
     const reading = this.#read(entity);
     const template = runnable(ref, reading);
     const { values, errors } = validateParameters(template.parameters, request.values ?? {});
@@ -222,7 +231,8 @@ export class ScaffolderService {
       steps: template.steps,
       output: template.output,
       parameters: values,
-      user: await this.#userOf(request.createdBy),
+      user: await this.#userOf(createdBy),
+      ...(request.identity ? { identity: request.identity } : {}),
       templateInfo: {
         entityRef: ref,
         baseUrl: source.baseUrl ?? '',
@@ -230,14 +240,20 @@ export class ScaffolderService {
         entity: { metadata: pickMetadata(entity) },
       },
     };
-    const id = await this.tasks.create({ templateRef: ref, spec, ...(request.secrets ? { secrets: request.secrets } : {}), ...(request.createdBy ? { createdBy: request.createdBy } : {}) });
+    const id = await this.tasks.create({ templateRef: ref, spec, ...(request.secrets ? { secrets: request.secrets } : {}), ...(createdBy ? { createdBy } : {}) });
     await this.#options.queue.enqueue(TASK_QUEUE, id, { taskId: id });
     void this.worker.poll();
     return { id };
   }
 
-  async listTasks(request: ListTasksRequest = {}): Promise<{ tasks: TaskSummary[]; totalTasks: number }> {
-    return this.tasks.list(request);
+  /** Tasks, newest first; with `readable`, only those it keeps (totals and pages agree with what it keeps). */
+  async listTasks(request: ListTasksRequest = {}, readable?: TaskFilter): Promise<{ tasks: TaskSummary[]; totalTasks: number }> {
+    return this.tasks.list(request, readable);
+  }
+
+  /** A task as the permission policy sees it (owned by its creator); a 404 problem when there is none. */
+  async taskResource(id: string): Promise<ResourceFacts> {
+    return taskResource(await this.tasks.get(id));
   }
 
   /** A task with its steps (outputs redacted) and output. */
@@ -333,7 +349,7 @@ export class ScaffolderService {
 
   /**
    * Runs a template with every side effect withheld (no push, no registration, nothing stored) and
-   * returns the step log, the rendered files and the output. It reads the catalog as `createdBy`.
+   * returns the step log, the rendered files and the output. It reads the catalog within `readScope`.
    */
   async dryRun(request: DryRunRequest): Promise<DryRunResult> {
     const scratch = await mkdtemp(join(tmpdir(), 'pave-dry-run-'));
@@ -355,7 +371,7 @@ export class ScaffolderService {
         root = filesDir;
       } else if (request.templateRef) {
         const ref = canonicalTemplateRef(request.templateRef);
-        entity = await this.#templateEntity(ref, await this.#readScopeOf(request.createdBy));
+        entity = await this.#templateEntity(ref, request.readScope ?? ALL_ENTITIES);
         ({ baseUrl, root } = await this.#sourceOf(ref));
       } else throw invalidInput('A dry run needs a template (with its directoryContents) or a templateRef', [{ pointer: '/template', detail: 'is required', rule: 'required' }]);
 
@@ -386,6 +402,7 @@ export class ScaffolderService {
           taskId: `dry-run-${newId()}`,
           createdAt: this.#clock.now().toISOString(),
           ...(request.createdBy ? { createdBy: request.createdBy } : {}),
+          creatorReadScope: async () => request.readScope ?? ALL_ENTITIES,
           spec: {
             apiVersion: String(entity.apiVersion),
             steps: template.steps,
@@ -467,6 +484,8 @@ export class ScaffolderService {
         taskId,
         createdAt: task.createdAt,
         ...(task.createdBy ? { createdBy: task.createdBy } : {}),
+        // A task stored before its creator's identity was recorded cannot be decided again: it reads nothing.
+        creatorReadScope: async () => (task.createdBy && !task.spec.identity ? NO_ENTITIES : this.#readScopeOf(task.spec.identity)),
         spec: task.spec,
         secrets: await this.tasks.secrets(taskId),
         workspace,

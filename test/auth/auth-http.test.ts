@@ -276,6 +276,66 @@ describe('auth over HTTP', () => {
   });
 });
 
+describe('explanations within what the caller may read', () => {
+  let pave: AuthPave;
+  const tokens = new Map<string, string>();
+
+  beforeAll(async () => {
+    pave = await startAuthPave({
+      auth: {
+        rules: [
+          {
+            id: 'bob-sees-less',
+            description: 'Bob may not read dave, the loop groups, or payments',
+            effect: 'deny',
+            actions: ['catalog.entity.read'],
+            subjects: ['user:default/bob'],
+            resource: { refs: ['user:default/dave', 'group:default/loop-*', 'component:default/payments'] },
+          },
+        ],
+      },
+    });
+    for (const name of ['alice', 'bob', 'carol']) tokens.set(name, await tokenFor(pave.app, `user:default/${name}`));
+  });
+  afterAll(async () => pave?.close());
+
+  const explain = (caller: string, query: string) => fetch(`${pave.url}/api/permissions/explain?${query}`, { headers: bearer(tokens.get(caller)!) });
+  type Explained = { allowed: boolean; principal: string; resourceRef?: string; reason: string; rule?: { id: string }; matched: unknown[]; identity: { groups: string[] } };
+
+  it('answers for a user the caller may not read exactly as for a user the catalog does not hold', async () => {
+    // The same problem but for the ref it names (and the request it came from).
+    const unnamed = (problem: { detail?: string; instance?: string }, ref: string) => ({ ...problem, instance: undefined, detail: problem.detail?.replace(ref, '<ref>') });
+    const missing = await expectProblem(await explain('bob', 'user=nobody&action=catalog.entity.read'), 422);
+    for (const form of ['dave', 'user:dave', 'User:Default/Dave']) {
+      const hidden = await expectProblem(await explain('bob', `user=${encodeURIComponent(form)}&action=catalog.entity.read`), 422);
+      expect(unnamed(hidden, 'user:default/dave')).toEqual(unnamed(missing, 'user:default/nobody'));
+    }
+    // Those who may read dave get the explanation.
+    for (const caller of ['alice', 'carol']) {
+      expect(await json<Explained>(await explain(caller, 'user=dave&action=catalog.entity.read'))).toMatchObject({ principal: 'user:default/dave', allowed: true });
+    }
+  });
+
+  it("lists only the groups of another user that the caller may read; its own in full", async () => {
+    const forBob = await json<Explained>(await explain('bob', 'user=erin&action=catalog.entity.read'));
+    const forAlice = await json<Explained>(await explain('alice', 'user=erin&action=catalog.entity.read'));
+    expect(forAlice.identity.groups.sort()).toEqual(['group:default/loop-a', 'group:default/loop-b']);
+    expect(forBob).toEqual({ ...forAlice, identity: { ...forAlice.identity, groups: [] } });
+    const self = await json<Explained>(await explain('bob', 'user=bob&action=catalog.entity.read'));
+    expect(self.identity.groups).toEqual(expect.arrayContaining(['group:default/checkout-team', 'group:default/org']));
+  });
+
+  it('explains an entity the caller may not read as if the catalog did not hold it', async () => {
+    const as = (caller: string, resourceRef: string) => explain(caller, `user=carol&action=catalog.entity.write&resourceRef=${resourceRef}`);
+    // carol owns payments (through checkout-team): alice may read payments and is told so; bob may not.
+    expect(await json<Explained>(await as('alice', 'component:default/payments'))).toMatchObject({ allowed: true, rule: { id: 'default.owners-edit' } });
+    const hidden = await json<Explained>(await as('bob', 'component:default/payments'));
+    const absent = await json<Explained>(await as('bob', 'component:default/not-there'));
+    expect(hidden).toEqual(JSON.parse(JSON.stringify(absent).replaceAll('component:default/not-there', 'component:default/payments')));
+    expect(hidden.allowed).toBe(false);
+  });
+});
+
 describe('auth switched off', () => {
   let pave: AuthPave;
   beforeAll(async () => {

@@ -4,7 +4,7 @@ import type { Entity } from '../../src/core/entity.js';
 import { entityRefOf } from '../../src/core/entity-ref.js';
 import type { TaskView } from '../../src/templates/tasks/task-types.js';
 import { expectProblem, json } from '../api/support.js';
-import { ORG, bearer, seedOrg, startAuthPave, tokenFor, type AuthPave } from './support.js';
+import { CookieJar, ORG, bearer, seedOrg, startAuthPave, tokenFor, type AuthPave } from './support.js';
 
 /**
  * Golden paths read the catalog as the person who runs them, over real HTTP with auth on: the gallery
@@ -12,6 +12,8 @@ import { ORG, bearer, seedOrg, startAuthPave, tokenFor, type AuthPave } from './
  * task or a dry run reads with its creator's read scope, so an entity hidden from the creator fails the
  * step (or gives null when optional) exactly as a missing one does. Tasks made by someone who may read
  * the entity, by a service token acting for such a group, by the local operator, or with auth off read it.
+ * The creator is who it was, not only its name: a guest's runs keep the guest role and a token's runs
+ * its scopes, and a task decides again when it runs, so a creator that can no longer act reads nothing.
  */
 
 const READ = 'catalog.entity.read';
@@ -19,6 +21,7 @@ const RULES: AuthRule[] = [
   { id: 'read-default', description: 'everyone reads the default namespace', effect: 'allow', actions: [READ], subjects: ['role:signed-in'], resource: { namespaces: ['default'] } },
   { id: 'platform-secrets', description: 'platform-team reads the secret namespace', effect: 'allow', actions: [READ], subjects: ['group:default/platform-team'], resource: { namespaces: ['secret'] } },
   { id: 'golden-paths', description: 'everyone runs golden paths', effect: 'allow', actions: ['templates.*'], subjects: ['role:signed-in'] },
+  { id: 'guests-no-secrets', description: 'a guest never reads the secret namespace', effect: 'deny', actions: [READ], subjects: ['role:guest'], resource: { namespaces: ['secret'] } },
 ];
 
 /** A template that fetches `parameters.ref` (optionally) and shows what it got. */
@@ -47,7 +50,8 @@ describe('golden paths read the catalog as their caller', { timeout: 120_000 }, 
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
-    pave = await startAuthPave({ auth: { defaultPolicy: false, rules: RULES }, seed: false });
+    // The guest acts as alice, who may read the vault, but the guest role may not.
+    pave = await startAuthPave({ auth: { defaultPolicy: false, rules: RULES, guest: true, guestUser: 'user:default/alice' }, seed: false });
     await seedOrg(pave.app.catalog, [...ORG, VAULT, fetchTemplate('fetch-path'), fetchTemplate('vault-path', 'secret')]);
     for (const name of ['alice', 'bob']) tokens.set(name, await tokenFor(pave.app, `user:default/${name}`));
     const service = await pave.app.auth.tokens.create(pave.app.auth.localOperator(), { name: 'ci', kind: 'service', service: 'ci', groups: ['group:default/platform-team'] });
@@ -61,19 +65,27 @@ describe('golden paths read the catalog as their caller', { timeout: 120_000 }, 
     fetch(`${pave.url}/api/scaffolder/v2${path}`, { method: 'POST', headers: { ...bearer(tokens.get(who)!), 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const readable = async (userRef: string, ref: string) => (await pave.app.auth.permissions.decide(await pave.app.auth.permissions.identityForUser(userRef, 'token'), READ, ref)).allowed;
 
-  /** Runs the fetch template over HTTP as someone and waits for the task to end. */
-  async function runFetch(base: string, who: string, ref: string, optional = false): Promise<TaskView> {
+  /** Starts the fetch template over HTTP as someone (a token name, or headers); answers the task id. */
+  async function startFetch(base: string, who: string | Record<string, string>, ref: string, optional = false): Promise<string> {
+    const headers = typeof who === 'string' ? (tokens.has(who) ? bearer(tokens.get(who)!) : {}) : who;
     const created = await fetch(`${base}/api/scaffolder/v2/tasks`, {
       method: 'POST',
-      headers: { ...(tokens.has(who) ? bearer(tokens.get(who)!) : {}), 'content-type': 'application/json' },
+      headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify({ templateRef: VISIBLE_TEMPLATE, values: { ref, optional } }),
     });
-    const { id } = await json<{ id: string }>(created, 201);
+    return (await json<{ id: string }>(created, 201)).id;
+  }
+  /** Waits for a task to end, reading it over HTTP as someone (by default the local operator). */
+  async function finished(base: string, id: string, headers: Record<string, string> = bearer(tokens.get('operator')!)): Promise<TaskView> {
     for (;;) {
-      const task = await json<TaskView>(await fetch(`${base}/api/scaffolder/v2/tasks/${id}`, { headers: tokens.has(who) ? bearer(tokens.get(who)!) : {} }));
+      const task = await json<TaskView>(await fetch(`${base}/api/scaffolder/v2/tasks/${id}`, { headers }));
       if (['completed', 'failed', 'cancelled'].includes(task.status)) return task;
       await new Promise(resolve => setTimeout(resolve, 50));
     }
+  }
+  /** Runs the fetch template over HTTP as someone and waits for the task to end. */
+  async function runFetch(base: string, who: string, ref: string, optional = false): Promise<TaskView> {
+    return finished(base, await startFetch(base, who, ref, optional), tokens.has(who) ? bearer(tokens.get(who)!) : {});
   }
   const fetched = (task: TaskView) => task.steps[0]?.output?.entity as Entity | null | undefined;
   /** What a task's steps did, without when. */
@@ -156,6 +168,73 @@ describe('golden paths read the catalog as their caller', { timeout: 120_000 }, 
     const alices = await json<{ status: string; steps: Array<{ output?: { entity?: Entity } }> }>(await dryRun('alice', HIDDEN));
     expect(alices.status).toBe('completed');
     expect(alices.steps[0]?.output?.entity?.metadata.name).toBe('vault');
+  });
+
+  it("keeps the guest role: a rule hiding the vault from guests hides it from a guest's dry run and task, not from the same user's token", async () => {
+    const jar = new CookieJar();
+    await json((await jar.fetch(`${pave.url}/api/auth/login?method=guest&returnTo=/api/health`)).response);
+    const guest = { cookie: jar.header(pave.url), 'x-pave-csrf': jar.get('pave_csrf')! };
+    const template = { ...fetchTemplate('uploaded'), metadata: { name: 'uploaded' } };
+    const dryRun = async (ref: string) =>
+      json<{ status: string; error?: unknown }>(
+        await fetch(`${pave.url}/api/scaffolder/v2/dry-run`, { method: 'POST', headers: { ...guest, 'content-type': 'application/json' }, body: JSON.stringify({ template, values: { ref } }) }),
+      );
+    const hiddenDryRun = await dryRun(HIDDEN);
+    expect(hiddenDryRun.status).toBe('failed');
+    expect(withoutRef(hiddenDryRun.error, HIDDEN)).toEqual(withoutRef((await dryRun(MISSING)).error, MISSING));
+
+    const hidden = await finished(pave.url, await startFetch(pave.url, guest, HIDDEN));
+    const missing = await finished(pave.url, await startFetch(pave.url, guest, MISSING));
+    expect(hidden.spec.identity).toEqual({ principal: 'user:default/alice', via: 'guest' });
+    expect(hidden.status).toBe('failed');
+    expect(withoutRef(hidden.error, HIDDEN)).toEqual(withoutRef(missing.error, MISSING));
+    const visible = await finished(pave.url, await startFetch(pave.url, guest, 'component:default/payments'));
+    expect(fetched(visible)?.metadata.name).toBe('payments');
+    expect(fetched(await runFetch(pave.url, 'alice', HIDDEN))?.metadata.name).toBe('vault');
+  });
+
+  it("keeps a token's scopes: without catalog.entity.read it starts no task and no dry run; with it, its task reads as its user", async () => {
+    const narrow = await tokenFor(pave.app, 'user:default/alice', { scopes: ['templates.*'] });
+    const asNarrow = (path: string, body: unknown) =>
+      fetch(`${pave.url}/api/scaffolder/v2${path}`, { method: 'POST', headers: { ...bearer(narrow), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const refused = await expectProblem(await asNarrow('/tasks', { templateRef: VISIBLE_TEMPLATE, values: { ref: HIDDEN } }), 404);
+    const missingTemplate = await expectProblem(await post('alice', '/tasks', { templateRef: 'template:default/no-such-path', values: { ref: HIDDEN } }), 404);
+    expect(withoutRef({ ...refused, instance: undefined }, VISIBLE_TEMPLATE)).toEqual(withoutRef({ ...missingTemplate, instance: undefined }, 'template:default/no-such-path'));
+    await expectProblem(await asNarrow('/dry-run', { templateRef: VISIBLE_TEMPLATE, values: { ref: HIDDEN } }), 404);
+    const uploaded = await json<{ status: string; error?: unknown }>(await asNarrow('/dry-run', { template: { ...fetchTemplate('uploaded'), metadata: { name: 'uploaded' } }, values: { ref: HIDDEN } }));
+    expect(uploaded.status).toBe('failed');
+    expect(JSON.stringify(uploaded.error)).toContain(`no entity ${HIDDEN} in the catalog`);
+
+    tokens.set('alice-reads', await tokenFor(pave.app, 'user:default/alice', { scopes: ['templates.*', READ] }));
+    const task = await runFetch(pave.url, 'alice-reads', HIDDEN);
+    expect(task.status).toBe('completed');
+    expect(fetched(task)?.metadata.name).toBe('vault');
+    expect(task.spec.identity).toMatchObject({ principal: 'user:default/alice', via: 'token', scopes: ['templates.*', READ] });
+  });
+
+  it('decides again when the task runs: a revoked token or a user gone from the catalog reads nothing, a live token still reads', async () => {
+    const frank: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'frank' }, spec: { memberOf: ['platform-team'] } };
+    await pave.app.catalog.saveEntity(structuredClone(frank));
+    const revokedToken = await pave.app.auth.tokens.create(pave.app.auth.localOperator(), { name: 'soon-revoked', user: 'user:default/alice' });
+    tokens.set('alice-revoked', revokedToken.token);
+    tokens.set('frank', await tokenFor(pave.app, 'user:default/frank'));
+    // The worker waits while the creators change, so every task below runs after the change.
+    await pave.app.scaffolder.worker.stop();
+    let ids: { revoked: string; removed: string; live: string };
+    try {
+      ids = { revoked: await startFetch(pave.url, 'alice-revoked', HIDDEN), removed: await startFetch(pave.url, 'frank', HIDDEN), live: await startFetch(pave.url, 'alice', HIDDEN) };
+      await pave.app.auth.tokens.revoke(pave.app.auth.localOperator(), revokedToken.record.id);
+      await pave.app.catalog.deleteByUid((await pave.app.catalog.entities.byRef('user:default/frank'))!.metadata.uid!);
+    } finally {
+      pave.app.scaffolder.worker.start();
+    }
+    const revoked = await finished(pave.url, ids.revoked);
+    const removed = await finished(pave.url, ids.removed);
+    for (const task of [revoked, removed]) {
+      expect({ createdBy: task.createdBy, status: task.status }).toEqual({ createdBy: task.createdBy, status: 'failed' });
+      expect(task.error?.detail).toContain(`no entity ${HIDDEN} in the catalog`);
+    }
+    expect(fetched(await finished(pave.url, ids.live))?.metadata.name).toBe('vault');
   });
 
   it('reads everything for tasks made while auth is off', async () => {

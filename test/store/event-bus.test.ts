@@ -7,11 +7,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { Store } from '../../src/store/store.js';
 import { MAX_MESSAGE_BYTES } from '../../src/store/event-bus.js';
-import type { PostgresEventBus } from '../../src/store/postgres-event-bus.js';
+import { PostgresEventBus } from '../../src/store/postgres-event-bus.js';
 import { POSTGRES_URL, requireAll } from '../support/require-all.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+import { SilentProxy } from './silent-proxy.js';
 
 const postgres = await postgresFactory();
+
+function postgresAddress(): { host: string; port: number } {
+  const url = new URL(POSTGRES_URL);
+  return { host: url.hostname, port: Number(url.port || 5432) };
+}
 
 async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -25,6 +31,28 @@ function collect(store: Store, topic: string): unknown[] {
   const seen: unknown[] = [];
   store.events.subscribe(topic, message => seen.push(message));
   return seen;
+}
+
+/** Ends a bus's connection from the server side, as an administrator or a failover would; returns how many ended. */
+async function terminate(bus: PostgresEventBus): Promise<number> {
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  try {
+    const killed = await admin.query('SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = $1', [`pave-events:${bus.id}`]);
+    return killed.rows.filter(row => row.done === true).length;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Whether a promise settles within a generous bound: guards against a hang, never measures speed. */
+async function settles(promise: Promise<unknown>, ms = 30_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise.then(() => true), new Promise<false>(resolve => (timer = setTimeout(resolve, ms, false)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const opened: TestStore[] = [];
@@ -116,20 +144,85 @@ describe.skipIf(Boolean(postgres.unavailable) && !requireAll)('event bus across 
       return heard.length > 0;
     }, 'the replica to start listening');
 
-    // Only the replica's connection has LISTEN as its last statement: the publisher's last one was a pg_notify.
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    try {
-      const channel = (replica.events as PostgresEventBus).channel;
-      const killed = await admin.query('SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE query = $1', [`LISTEN "${channel}"`]);
-      expect(killed.rows).toEqual([{ done: true }]);
-    } finally {
-      await admin.end();
-    }
+    expect(await terminate(replica.events as PostgresEventBus)).toBe(1);
     // Messages sent while it reconnects are lost (best-effort); one sent after is heard.
     await until(() => {
       test.store.events.publish('scaffolder.task', { taskId: 'after' });
       return heard.some(m => (m as { taskId?: string }).taskId === 'after');
     }, 'the replica to reconnect and hear again');
+  });
+  it('drops what it cannot send while its connection is down, never waits on it in close(), and is heard again once reconnected', async () => {
+    const test = await postgres.open();
+    opened.push(test);
+    const replica = await test.reopen();
+    reopened.push(replica);
+    const bus = test.store.events as PostgresEventBus;
+    const heard = collect(replica, 'scaffolder.task');
+    const local = collect(test.store, 'scaffolder.task');
+    await until(() => {
+      bus.publish('scaffolder.task', { taskId: 'before' });
+      return heard.length > 0;
+    }, 'the replica to start listening');
+
+    // The publisher's own connection ends under it, in the middle of a burst: nothing throws, and every
+    // message still reaches this process's subscribers (the others get what went out before the end).
+    const sent = local.length;
+    expect(await terminate(bus)).toBe(1);
+    for (let n = 0; n < 2_000; n++) bus.publish('scaffolder.task', { taskId: 'burst', n });
+    expect(local.length - sent).toBe(2_000);
+    await until(() => {
+      bus.publish('scaffolder.task', { taskId: 'after' });
+      return heard.some(m => (m as { taskId?: string }).taskId === 'after');
+    }, 'the publisher to reconnect and be heard again');
+
+    expect(await terminate(bus)).toBe(1);
+    for (let n = 0; n < 2_000; n++) bus.publish('scaffolder.task', { taskId: 'last burst', n });
+    expect(await settles(bus.close())).toBe(true);
+  });
+
+  it('gives up on a database that never answers, keeping nothing queued, and close() returns', async () => {
+    const proxy = await SilentProxy.start(postgresAddress());
+    try {
+      proxy.silence({ andNew: true });
+      const bus = new PostgresEventBus({ url: proxy.urlFor(POSTGRES_URL), schema: `pave_silent_${Date.now()}`, timings: { connectTimeoutMs: 500, retryMinMs: 100, retryMaxMs: 200 } });
+      const local: unknown[] = [];
+      bus.subscribe('platform', message => local.push(message));
+      for (let n = 0; n < 5_000; n++) bus.publish('platform', { n });
+      expect(local).toHaveLength(5_000);
+      await expect(bus.ready()).rejects.toThrow();
+      expect(proxy.accepted).toBeGreaterThan(0);
+      expect(await settles(bus.close())).toBe(true);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('notices that its listening connection went silent (no error, no end) and hears again on a new one', async () => {
+    const proxy = await SilentProxy.start(postgresAddress());
+    const schema = `pave_halfopen_${Date.now()}`;
+    const listener = new PostgresEventBus({ url: proxy.urlFor(POSTGRES_URL), schema, timings: { heartbeatMs: 200, heartbeatTimeoutMs: 1_000, retryMinMs: 100, retryMaxMs: 500 } });
+    const publisher = new PostgresEventBus({ url: POSTGRES_URL, schema });
+    try {
+      const heard: unknown[] = [];
+      listener.subscribe('platform', message => heard.push(message));
+      await listener.ready();
+      await until(() => {
+        publisher.publish('platform', { at: 'before' });
+        return heard.length > 0;
+      }, 'the listener to hear through the proxy');
+
+      // The path goes quiet: the socket stays open and takes writes, but nothing arrives any more.
+      proxy.silence();
+      const connections = proxy.accepted;
+      await until(() => {
+        publisher.publish('platform', { at: 'after' });
+        return heard.some(m => (m as { at?: string }).at === 'after');
+      }, 'the listener to replace its silent connection and hear again');
+      expect(proxy.accepted).toBeGreaterThan(connections);
+    } finally {
+      await publisher.close();
+      await listener.close();
+      await proxy.close();
+    }
   });
 });

@@ -325,6 +325,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (ap
       schema: {
         tags: ['permissions'],
         summary: 'Whether a user (default: the caller) may do an action on an entity, and which rule says so',
+        description:
+          'Tells the caller nothing its read rules hide: a User it may not read answers as one the catalog does not hold (422), ' +
+          "an entity it may not read is explained as if the catalog did not hold it, and another user's groups are listed only when the caller may read them.",
         querystring: Type.Object({
           user: Type.Optional(Type.String({ description: 'A User ref; default the caller' })),
           action: Type.String({ minLength: 1 }),
@@ -335,7 +338,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (ap
     },
     async request => {
       const { user, action, resourceRef } = request.query;
-      const explanation = await asQueryFieldErrors(auth.permissions.explain(user ?? request.identity, action, resourceRef));
+      const explanation = await asQueryFieldErrors(auth.permissions.explain(user ?? request.identity, action, resourceRef, request.identity));
       return { ...explanation, identity: { ...explanation.identity, groups: [...explanation.identity.groups], roles: [...explanation.identity.roles] } };
     },
   );

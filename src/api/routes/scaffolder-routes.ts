@@ -1,10 +1,13 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { stringifyEntityRef } from '../../core/entity-ref.js';
+import { recordIdentity } from '../../auth/recorded-identity.js';
 import type { ScaffolderService } from '../../templates/scaffolder-service.js';
+import { taskResource } from '../../templates/tasks/task-resource.js';
+import type { TaskFilter } from '../../templates/tasks/task-store.js';
 import type { TaskStatus } from '../../templates/tasks/task-types.js';
 import { errorResponses, StringList, asList } from '../schemas.js';
-import { filterReadable } from '../authorize.js';
+import { filterReadable, type RoutePermission } from '../authorize.js';
 
 const Loose = (description: string) => Type.Object({}, { additionalProperties: true, description });
 const FieldErrorSchema = Type.Object({ pointer: Type.String(), detail: Type.String(), rule: Type.Optional(Type.String()) }, { additionalProperties: true });
@@ -82,20 +85,25 @@ const TaskEventSchema = Type.Object(
 
 const DirectoryEntrySchema = Type.Object({ path: Type.String(), base64Content: Type.String(), executable: Type.Optional(Type.Boolean()) });
 
-/** Who is asking, when the auth layer set it (anonymous callers create tasks without an owner). */
-function principalOf(request: FastifyRequest): string | undefined {
-  const principal = (request as { identity?: { principal?: string } }).identity?.principal;
-  return principal && principal !== 'anonymous' ? principal : undefined;
-}
+const READ_TASK = 'templates.task.read';
 
 /**
  * Golden paths under /api/scaffolder, Backstage-compatible where Backstage has the route (v2 tasks,
  * event stream, cancel, dry run, actions, parameter schema), plus the template gallery with problems.
  * Every handler is one service call. Templates are catalog entities: the routes that show them are
- * scoped by `catalog.entity.read`, so a template the caller may not read is absent (404 when named);
- * tasks and dry runs read the catalog as their creator.
+ * scoped by `catalog.entity.read`, so a template the caller may not read is absent (404 when named).
+ * A dry run reads the catalog as the caller; a task as its creator (the identity it records). A task is
+ * a resource owned by its creator (`task-resource.ts`): reading and cancelling one are decided on it,
+ * and the list leaves out the tasks the caller may not read.
  */
 export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: ScaffolderService }> = async (app, { scaffolder }) => {
+  const onTask = (action: string): { permission: RoutePermission } => ({
+    permission: { action, resource: request => scaffolder.taskResource((request.params as { taskId: string }).taskId) },
+  });
+  /** The tasks the caller may read, decided task by task; none to decide when it may read them all. */
+  const readableTasks = (request: FastifyRequest): TaskFilter | undefined =>
+    request.readScope.type === 'all' ? undefined : tasks => request.server.authorization.app.auth.permissions.filter(request.identity, READ_TASK, tasks, taskResource);
+
   app.addSchema(TemplateSummarySchema);
   app.addSchema(TaskEventSchema);
 
@@ -182,7 +190,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
       schema: {
         tags: ['scaffolder'],
         summary:
-          'Run a template: values are checked against its parameters (422 naming each field); the task is queued and runs in the background, reading the catalog (catalog:fetch) as the caller',
+          "Run a template: values are checked against its parameters (422 naming each field); the task is queued and runs in the background, reading the catalog (catalog:fetch) as the caller (the caller's groups read again then, its token's scopes and guest role kept)",
         body: Type.Object({
           templateRef: Type.String({ description: 'e.g. template:default/typescript-service' }),
           values: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
@@ -192,11 +200,12 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
       },
     },
     async (request, reply) => {
+      const identity = recordIdentity(request.identity);
       const created = await scaffolder.createTask({
         templateRef: request.body.templateRef,
         values: request.body.values ?? {},
         ...(request.body.secrets ? { secrets: request.body.secrets } : {}),
-        ...(principalOf(request) ? { createdBy: principalOf(request)! } : {}),
+        ...(identity ? { identity } : {}),
       });
       return reply.status(201).send(created);
     },
@@ -205,10 +214,10 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
   app.get(
     '/v2/tasks',
     {
-      config: { permission: { action: 'templates.task.read' } },
+      config: { permission: { action: READ_TASK, scoped: true } },
       schema: {
         tags: ['scaffolder'],
-        summary: 'Tasks, newest first',
+        summary: 'The tasks the caller may read (its own, and others a rule lets it read), newest first',
         querystring: Type.Object({
           createdBy: Type.Optional(Type.String()),
           status: StringList,
@@ -219,19 +228,22 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
       },
     },
     async request =>
-      scaffolder.listTasks({
-        ...(request.query.createdBy ? { createdBy: request.query.createdBy } : {}),
-        ...(request.query.status ? { status: asList(request.query.status) as TaskStatus[] } : {}),
-        ...(request.query.limit ? { limit: request.query.limit } : {}),
-        ...(request.query.offset ? { offset: request.query.offset } : {}),
-      }),
+      scaffolder.listTasks(
+        {
+          ...(request.query.createdBy ? { createdBy: request.query.createdBy } : {}),
+          ...(request.query.status ? { status: asList(request.query.status) as TaskStatus[] } : {}),
+          ...(request.query.limit ? { limit: request.query.limit } : {}),
+          ...(request.query.offset ? { offset: request.query.offset } : {}),
+        },
+        readableTasks(request),
+      ),
   );
 
   app.get(
     '/v2/tasks/:taskId',
     {
-      config: { permission: { action: 'templates.task.read' } },
-      schema: { tags: ['scaffolder'], summary: 'One task: status, steps (with outputs) and output', params: TaskParams, response: { 200: TaskSchema, ...errorResponses(404) } },
+      config: onTask(READ_TASK),
+      schema: { tags: ['scaffolder'], summary: 'One task: status, steps (with outputs) and output (its creator, or whom a rule lets read it)', params: TaskParams, response: { 200: TaskSchema, ...errorResponses(404) } },
     },
     async request => scaffolder.getTask(request.params.taskId),
   );
@@ -239,7 +251,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
   app.get(
     '/v2/tasks/:taskId/events',
     {
-      config: { permission: { action: 'templates.task.read' } },
+      config: onTask(READ_TASK),
       schema: {
         tags: ['scaffolder'],
         summary: "A task's events after an id (for polling clients)",
@@ -254,7 +266,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
   app.get(
     '/v2/tasks/:taskId/eventstream',
     {
-      config: { permission: { action: 'templates.task.read' } },
+      config: onTask(READ_TASK),
       schema: {
         tags: ['scaffolder'],
         summary: "A task's events live, as server-sent events (event: log | recovered | cancelled | completion); the stream ends after completion",
@@ -288,10 +300,10 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
   app.post(
     '/v2/tasks/:taskId/cancel',
     {
-      config: { permission: { action: 'templates.task.cancel' } },
+      config: onTask('templates.task.cancel'),
       schema: {
         tags: ['scaffolder'],
-        summary: 'Cancel a task: a queued one at once, a running one at its next chance (completed side effects stay)',
+        summary: 'Cancel a task: a queued one at once, a running one at its next chance (completed side effects stay); its creator, or whom a rule lets cancel it',
         params: TaskParams,
         response: { 200: Type.Object({ status: TaskStatusSchema }), ...errorResponses(404) },
       },
@@ -326,7 +338,12 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
         },
       },
     },
-    // createdBy is set last, always: a body can never name who runs it.
-    async request => scaffolder.dryRun({ ...request.body, createdBy: principalOf(request) }),
+    // Set last, always: a body can never name who runs it or what it may read.
+    async request =>
+      scaffolder.dryRun({
+        ...request.body,
+        createdBy: recordIdentity(request.identity)?.principal,
+        readScope: await request.server.authorization.app.auth.permissions.readScope(request.identity, 'catalog.entity.read'),
+      }),
   );
 };

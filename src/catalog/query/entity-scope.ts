@@ -94,6 +94,11 @@ function ownerSql(owners: readonly string[]): RawBuilder<unknown> {
   ))`;
 }
 
+/** What JavaScript's `trim` removes (and so the policy, reading `spec.owner` as a ref): SQL's `trim` removes only spaces. */
+const JS_WHITESPACE = Array.from({ length: 0x10000 }, (_, code) => String.fromCharCode(code))
+  .filter(char => char.trim() === '')
+  .join('');
+
 /** How a `spec.owner` value may name `kind:namespace/name` (the search row holds it lower-cased). */
 function specOwnerFormsSql(ref: string): RawBuilder<unknown>[] {
   const colon = ref.indexOf(':');
@@ -102,7 +107,7 @@ function specOwnerFormsSql(ref: string): RawBuilder<unknown>[] {
   const kind = ref.slice(0, colon);
   const namespace = ref.slice(colon + 1, slash);
   const name = ref.slice(slash + 1);
-  const value = sql`trim(s.value)`;
+  const value = sql`trim(s.value, ${JS_WHITESPACE})`;
   const forms = [sql`${value} = ${ref}`];
   const isGroup = kind === 'group';
   if (isGroup && !namespace.includes(':')) forms.push(sql`${value} = ${`${namespace}/${name}`}`);

@@ -7,7 +7,7 @@ import type { EntityReader } from '../../catalog/query/entity-reader.js';
 import type { LocationService } from '../../catalog/location-service.js';
 import type { TemplateAction } from './action.js';
 import { ActionRegistry } from './action-registry.js';
-import { catalogFetchAction, type CreatorReadScope } from './catalog-fetch.js';
+import { catalogFetchAction } from './catalog-fetch.js';
 import { catalogRegisterAction } from './catalog-register.js';
 import { catalogWriteAction } from './catalog-write.js';
 import { debugLogAction } from './debug-log.js';
@@ -23,8 +23,6 @@ import { paveRequestAction, type PlatformRequests } from './pave-request.js';
 
 export interface BuiltInActionDeps {
   entities: Pick<EntityReader, 'byRefs'>;
-  /** What a task's creator may read: catalog:fetch reads as them. */
-  readScopeOf: CreatorReadScope;
   locations: Pick<LocationService, 'register' | 'refresh' | 'get'>;
   /** The entities a location produced (for catalog:register on an already registered location). */
   entitiesOf: (locationId: string) => Promise<Entity[]>;
@@ -43,7 +41,7 @@ export function builtInActions(deps: BuiltInActionDeps): TemplateAction[] {
     fsDeleteAction,
     catalogRegisterAction(deps.locations, deps.entitiesOf),
     catalogWriteAction,
-    catalogFetchAction(deps.entities, deps.readScopeOf),
+    catalogFetchAction(deps.entities),
     debugLogAction,
     debugWaitAction,
     publishGitAction(deps.git),

@@ -2,20 +2,13 @@ import { Type } from '@sinclair/typebox';
 import { parseEntityRef, stringifyEntityRef } from '../../core/entity-ref.js';
 import { invalidInput, notFound } from '../../core/problem.js';
 import type { EntityReader } from '../../catalog/query/entity-reader.js';
-import type { EntityScope } from '../../catalog/query/entity-scope.js';
 import { defineAction } from './action.js';
 
 /**
- * The entities a task's creator may read, from the principal the task records (undefined when it
- * records none: made with authorization off, or by a direct call).
- */
-export type CreatorReadScope = (createdBy: string | undefined) => Promise<EntityScope>;
-
-/**
  * `catalog:fetch`: reads entities from the catalog by ref (output `entity`, or `entities` for a list),
- * as the task's creator: an entity the creator may not read is answered exactly as a missing one.
+ * as the task's creator (`creatorReadScope`): an entity the creator may not read is answered exactly as a missing one.
  */
-export function catalogFetchAction(entities: Pick<EntityReader, 'byRefs'>, readScopeOf: CreatorReadScope) {
+export function catalogFetchAction(entities: Pick<EntityReader, 'byRefs'>) {
   return defineAction({
     id: 'catalog:fetch',
     description:
@@ -32,7 +25,7 @@ export function catalogFetchAction(entities: Pick<EntityReader, 'byRefs'>, readS
     async handler(ctx) {
       const { entityRef, entityRefs, optional, defaultKind, defaultNamespace } = ctx.input;
       if (entityRef === undefined && entityRefs === undefined) throw invalidInput('catalog:fetch needs input.entityRef or input.entityRefs');
-      const scope = await readScopeOf(ctx.task.createdBy);
+      const scope = await ctx.creatorReadScope();
       const read = async (refs: string[]) => {
         const canonical = refs.map(ref => stringifyEntityRef(parseEntityRef(ref, { ...(defaultKind ? { defaultKind } : {}), ...(defaultNamespace ? { defaultNamespace } : {}) })));
         const found = await entities.byRefs(canonical, undefined, undefined, scope);

@@ -33,6 +33,13 @@ export interface ListTasksRequest {
   offset?: number;
 }
 
+/** Keeps the tasks a reader may see, in their order (the routes pass the permission policy's answer). */
+export type TaskFilter = (tasks: TaskSummary[]) => Promise<TaskSummary[]>;
+
+const SUMMARY_COLUMNS = ['id', 'template_ref', 'status', 'created_by', 'created_at', 'last_heartbeat_at', 'completed_at'] as const;
+/** Tasks read per batch while filtering a list. */
+const FILTER_BATCH = 500;
+
 const parse = <T>(text: string | null): T | undefined => (text === null ? undefined : (JSON.parse(text) as T));
 
 export class TaskStore {
@@ -111,19 +118,38 @@ export class TaskStore {
     return parse<Record<string, unknown>>(row?.secrets ?? null) ?? {};
   }
 
-  async list(request: ListTasksRequest = {}): Promise<{ tasks: TaskSummary[]; totalTasks: number }> {
+  /**
+   * Tasks, newest first. With `readable`, only the tasks it keeps: the matching rows are read in batches
+   * and filtered, so the total and the page count exactly those.
+   */
+  async list(request: ListTasksRequest = {}, readable?: TaskFilter): Promise<{ tasks: TaskSummary[]; totalTasks: number }> {
     let query = this.store.db.selectFrom('scaffolder_tasks');
     if (request.createdBy) query = query.where('created_by', '=', request.createdBy);
     if (request.status?.length) query = query.where('status', 'in', request.status);
-    const total = await query.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-    const rows = await query
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(Math.min(Math.max(request.limit ?? 100, 1), 1000))
-      .offset(Math.max(request.offset ?? 0, 0))
-      .execute();
-    return { tasks: rows.map(row => this.#summary(row)), totalTasks: Number(total?.n ?? 0) };
+    const limit = Math.min(Math.max(request.limit ?? 100, 1), 1000);
+    const offset = Math.max(request.offset ?? 0, 0);
+    const newestFirst = query.select(SUMMARY_COLUMNS).orderBy('created_at', 'desc').orderBy('id', 'desc');
+    if (!readable) {
+      const total = await query.select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      const rows = await newestFirst.limit(limit).offset(offset).execute();
+      return { tasks: rows.map(row => this.#summary(row)), totalTasks: Number(total?.n ?? 0) };
+    }
+    const tasks: TaskSummary[] = [];
+    let total = 0;
+    let last: { created_at: string; id: string } | undefined;
+    for (;;) {
+      const after = last;
+      // Keyset batches: a task created meanwhile (newest, so first) cannot shift what is still to read.
+      const batch = await (after ? newestFirst.where(eb => eb.or([eb('created_at', '<', after.created_at), eb.and([eb('created_at', '=', after.created_at), eb('id', '<', after.id)])])) : newestFirst)
+        .limit(FILTER_BATCH)
+        .execute();
+      for (const task of await readable(batch.map(row => this.#summary(row)))) {
+        if (total >= offset && tasks.length < limit) tasks.push(task);
+        total++;
+      }
+      if (batch.length < FILTER_BATCH) return { tasks, totalTasks: total };
+      last = batch[batch.length - 1];
+    }
   }
 
   async steps(id: string): Promise<TaskStep[]> {

@@ -4,6 +4,7 @@
  */
 import type { Entity } from '../../core/entity.js';
 import type { FieldError } from '../../core/problem.js';
+import type { RecordedIdentity } from '../../auth/recorded-identity.js';
 import type { TemplateOutput, TemplateStep } from '../model/template.js';
 
 export type TaskStatus = 'open' | 'processing' | 'completed' | 'failed' | 'cancelled';
@@ -18,6 +19,11 @@ export interface TaskSpec {
   /** The validated form values (defaults filled in). */
   parameters: Record<string, unknown>;
   user: { ref?: string; entity?: Entity };
+  /**
+   * How the creator acted when it made the task (principal, sign-in, token scopes and id): the task
+   * reads the catalog as this identity, rebuilt when it runs. Absent when nobody is recorded (auth off).
+   */
+  identity?: RecordedIdentity;
   templateInfo: {
     entityRef: string;
     /** Where the template was read from: `file:<path>` or `url:<repository>#<ref>:<path>` (fetch:* reads beside it). */
