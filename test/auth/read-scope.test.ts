@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { EntityCondition, EntityScope, EntityTest } from '../catalog/query/entity-scope.js';
-import { globMatches } from './action-glob.js';
-import { defaultRules } from './default-policy.js';
-import type { Identity } from './identity.js';
-import { decide, type ResourceFacts } from './policy.js';
-import { readScope } from './read-scope.js';
-import { READ, READERS, READ_RULES, configRule, person } from '../../test/auth/policy-fixtures.js';
+import type { EntityCondition, EntityScope, EntityTest } from '../../src/catalog/query/entity-scope.js';
+import { globMatches } from '../../src/auth/action-glob.js';
+import { defaultRules } from '../../src/auth/default-policy.js';
+import type { Identity } from '../../src/auth/identity.js';
+import { decide, type ResourceFacts } from '../../src/auth/policy.js';
+import { readScope } from '../../src/auth/read-scope.js';
+import { READ, READERS, READ_RULES, configRule, person } from './policy-fixtures.js';
 
 const user = (name: string, groups: string[], extra: Partial<Identity> = {}): Identity => person(name, groups.map(g => `group:default/${g}`), extra);
 
