@@ -1,4 +1,5 @@
-/** Command-line helpers shared by the benchmarks. */
+/** Command-line and machine helpers shared by the benchmarks. */
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /**
  * Parses a benchmark's arguments, answering `--help` and bad arguments itself.
@@ -38,4 +39,19 @@ export function catalogSizes(raw: string): number[] {
     });
   if (!sizes.length) throw new Error('--sizes needs at least one size');
   return sizes;
+}
+
+/** The machine a benchmark ran on, so figures from different runs can be compared. */
+export interface MachineFacts {
+  node: string;
+  platform: string;
+  cpus: number;
+  cpuModel: string;
+  totalMemory: number;
+  loadAverageAtStart: number[];
+  loadAverageAtEnd?: number[];
+}
+
+export function machineFacts(): MachineFacts {
+  return { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemory: totalmem(), loadAverageAtStart: loadavg() };
 }

@@ -10,12 +10,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { catalogSizes, readOptions, wholeNumber } from './bench-args.js';
+import { catalogSizes, machineFacts, readOptions, wholeNumber, type MachineFacts } from './bench-args.js';
 import { generateCatalog, DEFAULT_SEED, type GeneratedCatalog } from './generate-catalog.js';
 import { Random } from './random.js';
 import { formatBytes, formatCount, formatMs, percentile, table } from './report.js';
@@ -88,7 +88,7 @@ export interface SizeResult {
 export interface CatalogBenchReport {
   benchmark: 'catalog';
   startedAt: string;
-  environment: { node: string; platform: string; cpus: number; cpuModel: string; totalMemory: number; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
+  environment: MachineFacts;
   store: 'sqlite' | 'postgres';
   options: Omit<Options, 'json' | 'keep' | 'databaseUrl'>;
   results: SizeResult[];
@@ -103,7 +103,7 @@ export async function run(argv: string[]): Promise<number> {
   const report: CatalogBenchReport = {
     benchmark: 'catalog',
     startedAt: new Date().toISOString(),
-    environment: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemory: totalmem(), loadAverageAtStart: loadavg() },
+    environment: machineFacts(),
     store: options.databaseUrl ? 'postgres' : 'sqlite',
     options: { sizes: options.sizes, requests: options.requests, warmup: options.warmup, maxSeconds: options.maxSeconds, seed: options.seed, cpuProfDir: options.cpuProfDir },
     results: [],

@@ -9,7 +9,7 @@
  * @example npm run bench -- platform --count 1000 --workers 8
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,7 @@ import { createLogger } from '../src/core/logger.js';
 import { runGit } from '../src/core/run-git.js';
 import { ensureBareRepository } from '../src/gitops/local-repository.js';
 import { readDocuments } from '../src/platform/document-files.js';
-import { readOptions, wholeNumber } from './bench-args.js';
+import { machineFacts, readOptions, wholeNumber, type MachineFacts } from './bench-args.js';
 import { formatBytes, formatCount, formatMs, percentile, table } from './report.js';
 
 export const usage = `npm run bench -- platform [options]
@@ -45,7 +45,7 @@ const CAPABILITY = fileURLToPath(new URL('../demo/platform/capabilities/postgres
 export interface PlatformBenchReport {
   benchmark: 'platform';
   startedAt: string;
-  environment: { node: string; cpus: number; cpuModel: string; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
+  environment: MachineFacts;
   options: Omit<Options, 'json' | 'keep'>;
   /** Apply calls (validation, store, enqueue), while the reconciler runs beside them. */
   apply: { totalMs: number; p50Ms: number; p99Ms: number; perSecond: number };
@@ -86,7 +86,7 @@ function parseOptions(argv: string[]): Options {
 
 async function bench(options: Options): Promise<PlatformBenchReport> {
   const startedAt = new Date().toISOString();
-  const loadAverageAtStart = loadavg();
+  const machine = machineFacts();
   const dataDir = await mkdtemp(join(tmpdir(), 'pave-platform-bench-'));
   const app = await createApp(
     { ...defaultConfig, dataDir, logLevel: 'silent', platform: { ...defaultConfig.platform, workers: options.workers } },
@@ -137,7 +137,7 @@ async function bench(options: Options): Promise<PlatformBenchReport> {
     return {
       benchmark: 'platform',
       startedAt,
-      environment: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverageAtStart, loadAverageAtEnd: loadavg() },
+      environment: { ...machine, loadAverageAtEnd: loadavg() },
       options: { count: options.count, workers: options.workers, rate: options.rate },
       apply: { totalMs: applyTotal, p50Ms: percentile(applySorted, 0.5), p99Ms: percentile(applySorted, 0.99), perSecond: (options.count / applyTotal) * 1000 },
       committed: { ready: readyAt.size, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), maxMs: latencies.at(-1) ?? Number.NaN },

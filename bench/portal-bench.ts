@@ -10,12 +10,12 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { ensurePortalBuilt, launchBrowser, CHROMIUM_PATH } from '../test/support/browser.js';
-import { catalogSizes, readOptions, wholeNumber } from './bench-args.js';
+import { catalogSizes, machineFacts, readOptions, wholeNumber, type MachineFacts } from './bench-args.js';
 import { generateCatalog, DEFAULT_SEED } from './generate-catalog.js';
 import { formatBytes, formatCount, formatMs, percentile, table } from './report.js';
 import { startPaveProcess, type PaveProcess } from './catalog-bench.js';
@@ -64,7 +64,7 @@ export interface SizeResult {
 export interface PortalBenchReport {
   benchmark: 'portal';
   startedAt: string;
-  environment: { node: string; cpus: number; cpuModel: string; chromium: string; browserVersion?: string; loadAverageAtStart: number[]; loadAverageAtEnd?: number[] };
+  environment: MachineFacts & { chromium: string; browserVersion?: string };
   options: Omit<Options, 'json'>;
   results: SizeResult[];
   totalMs: number;
@@ -77,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
   const report: PortalBenchReport = {
     benchmark: 'portal',
     startedAt: new Date().toISOString(),
-    environment: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', chromium: CHROMIUM_PATH, loadAverageAtStart: loadavg() },
+    environment: { ...machineFacts(), chromium: CHROMIUM_PATH },
     options: { sizes: options.sizes, runs: options.runs, seed: options.seed },
     results: [],
     totalMs: 0,

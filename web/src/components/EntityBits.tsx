@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import type { Entity } from '../lib/api';
 import { displayName, entityPath, entityPathOf, humanRef, parseRef } from '../lib/refs';
@@ -31,4 +32,14 @@ export function RefLink({ refStr, defaultKind, label }: { refStr: string; defaul
 
 export function EntityName({ entity }: { entity: Entity }) {
   return <Link to={entityPathOf(entity)}>{displayName(entity)}</Link>;
+}
+
+/** One fact in a `<dl className="facts">`: its label and value. */
+export function Fact({ label, className, children }: { label: string; className?: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd className={className}>{children}</dd>
+    </div>
+  );
 }

@@ -2,7 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Link } from 'react-router-dom';
 import type { Entity, IngestionProblem } from '../lib/api';
 import { displayName, entityPath, humanRef, parseRef, relationTargets, refOf } from '../lib/refs';
-import { KindBadge, Lifecycle } from '../components/EntityBits';
+import { Fact, KindBadge, Lifecycle } from '../components/EntityBits';
 import { EmptyState, Loading } from '../components/States';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { RELATION_ORDER, RELATION_TITLES } from './relationTypes';
@@ -54,50 +54,35 @@ export function Overview({ entity: e, related, problems }: { entity: Entity; rel
             </p>
           )}
           <dl className="facts">
-            <div>
-              <dt>Reference</dt>
-              <dd className="mono">{refOf(e)}</dd>
-            </div>
+            <Fact label="Reference" className="mono">{refOf(e)}</Fact>
             {typeof e.spec?.type === 'string' ? (
-              <div>
-                <dt>Type</dt>
-                <dd>{e.spec.type}</dd>
-              </div>
+              <Fact label="Type">{e.spec.type}</Fact>
             ) : null}
             {e.spec?.lifecycle ? (
-              <div>
-                <dt>Lifecycle</dt>
-                <dd>
-                  <Lifecycle value={e.spec.lifecycle} />
-                </dd>
-              </div>
+              <Fact label="Lifecycle">
+                <Lifecycle value={e.spec.lifecycle} />
+              </Fact>
             ) : null}
             {source ? (
-              <div>
-                <dt>Source</dt>
-                <dd className="mono small break">
-                  {(() => {
-                    const l = locationLabel(source);
-                    return l.href ? (
-                      <a href={l.href} target="_blank" rel="noreferrer noopener">
-                        {l.text}
-                      </a>
-                    ) : (
-                      l.text
-                    );
-                  })()}
-                </dd>
-              </div>
+              <Fact label="Source" className="mono small break">
+                {(() => {
+                  const l = locationLabel(source);
+                  return l.href ? (
+                    <a href={l.href} target="_blank" rel="noreferrer noopener">
+                      {l.text}
+                    </a>
+                  ) : (
+                    l.text
+                  );
+                })()}
+              </Fact>
             ) : null}
             {problems && problems.length > 0 ? (
-              <div>
-                <dt>Problems</dt>
-                <dd>
-                  <Link to={entityPath(refOf(e), 'problems')} className="warn-text">
-                    {problems.length} ingestion {problems.length === 1 ? 'problem' : 'problems'} to fix
-                  </Link>
-                </dd>
-              </div>
+              <Fact label="Problems">
+                <Link to={entityPath(refOf(e), 'problems')} className="warn-text">
+                  {problems.length} ingestion {problems.length === 1 ? 'problem' : 'problems'} to fix
+                </Link>
+              </Fact>
             ) : null}
           </dl>
           {keyAnn.length + otherAnn.length > 0 ? (

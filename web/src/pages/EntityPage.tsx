@@ -4,7 +4,7 @@ import { getEntity, getProblems, type Entity } from '../lib/api';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { displayName, entityPath, ownerRef, refOf, relationTargets } from '../lib/refs';
 import { EmptyState, ErrorState, Loading } from '../components/States';
-import { KindBadge, Lifecycle, RefLink, Tag } from '../components/EntityBits';
+import { Fact, KindBadge, Lifecycle, RefLink, Tag } from '../components/EntityBits';
 import { useRelated } from '../entity/useRelated';
 import { Overview } from '../entity/Overview';
 import { ApiTab } from '../entity/ApiTab';
@@ -149,46 +149,31 @@ function EntityHeader({ entity: e }: { entity: Entity }) {
       {displayName(e) !== e.metadata.name ? <p className="mono muted small">{e.metadata.name}</p> : null}
       <dl className="header-facts">
         {owner ? (
-          <div>
-            <dt>Owner</dt>
-            <dd>
-              <RefLink refStr={owner} defaultKind="group" />
-            </dd>
-          </div>
+          <Fact label="Owner">
+            <RefLink refStr={owner} defaultKind="group" />
+          </Fact>
         ) : null}
         {system ? (
-          <div>
-            <dt>System</dt>
-            <dd>
-              <RefLink refStr={system} defaultKind="system" />
-            </dd>
-          </div>
+          <Fact label="System">
+            <RefLink refStr={system} defaultKind="system" />
+          </Fact>
         ) : null}
         {e.spec?.lifecycle ? (
-          <div>
-            <dt>Lifecycle</dt>
-            <dd>
-              <Lifecycle value={e.spec.lifecycle} />
-            </dd>
-          </div>
+          <Fact label="Lifecycle">
+            <Lifecycle value={e.spec.lifecycle} />
+          </Fact>
         ) : null}
         {profile.email ? (
-          <div>
-            <dt>Email</dt>
-            <dd>
-              <a href={`mailto:${profile.email}`}>{profile.email}</a>
-            </dd>
-          </div>
+          <Fact label="Email">
+            <a href={`mailto:${profile.email}`}>{profile.email}</a>
+          </Fact>
         ) : null}
         {(e.metadata.tags ?? []).length ? (
-          <div>
-            <dt>Tags</dt>
-            <dd className="tags">
-              {(e.metadata.tags ?? []).map((t) => (
-                <Tag key={t} tag={t} to={`/catalog?tag=${encodeURIComponent(t)}`} />
-              ))}
-            </dd>
-          </div>
+          <Fact label="Tags" className="tags">
+            {(e.metadata.tags ?? []).map((t) => (
+              <Tag key={t} tag={t} to={`/catalog?tag=${encodeURIComponent(t)}`} />
+            ))}
+          </Fact>
         ) : null}
       </dl>
       {links.length ? (
