@@ -1,9 +1,10 @@
 import pg from 'pg';
-import { PostgresDialect as KyselyPostgresDialect, type Dialect } from 'kysely';
+import { PostgresDialect as KyselyPostgresDialect, type DatabaseIntrospector, type Dialect, type Kysely } from 'kysely';
 import type { Logger } from '../core/logger.js';
 import type { StoreDialect } from './dialect.js';
 import type { EventBus } from './event-bus.js';
 import { PostgresEventBus } from './postgres-event-bus.js';
+import { CurrentSchemaIntrospector } from './schema-introspector.js';
 
 /**
  * PostgreSQL, for several replicas sharing one database.
@@ -31,11 +32,18 @@ export class PostgresStoreDialect implements StoreDialect {
       max: 10,
       ...(this.schema ? { options: `-c search_path=${this.schema}` } : {}),
     });
-    return new KyselyPostgresDialect({ pool });
+    return new SchemaScopedPostgresDialect({ pool });
   }
 
   /** LISTEN/NOTIFY, so a watcher connected to one replica hears what the others do. */
   createEventBus(options: { logger?: Logger } = {}): EventBus {
     return new PostgresEventBus({ url: this.#url, schema: this.schema, ...options });
+  }
+}
+
+/** Kysely's PostgreSQL dialect with introspection confined to the connection's own schema. */
+class SchemaScopedPostgresDialect extends KyselyPostgresDialect {
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
   }
 }
