@@ -71,19 +71,11 @@ export interface ScaffolderServiceOptions {
 export type CreatorReadScope = (identity: RecordedIdentity | undefined) => Promise<EntityScope>;
 
 /** A template in the gallery: what it is and whether Pave can run it (its problems). */
-export interface TemplateSummary {
-  ref: string;
-  name: string;
-  namespace: string;
-  title: string;
-  description?: string;
-  tags: string[];
-  type?: string;
-  owner?: string;
+export type TemplateSummary = Pick<TemplateDefinition, 'ref' | 'name' | 'namespace' | 'title' | 'description' | 'tags' | 'type' | 'owner'> & {
   /** Every reason it cannot run; empty when it can. */
   problems: FieldError[];
   runnable: boolean;
-}
+};
 
 /** Files sent with a dry run of a template that is not in the catalog (Backstage's directoryContents). */
 export interface DirectoryEntry {
