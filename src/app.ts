@@ -6,7 +6,7 @@ import { Store, dialectFor } from './store/store.js';
 import { JobQueue } from './store/job-queue.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { AuthService } from './auth/auth-service.js';
-import { principalReadScope } from './auth/principal-read-scope.js';
+import { actingAsRecorded } from './auth/acting-authority.js';
 import { PlatformService } from './platform/platform-service.js';
 import { ScaffolderService } from './templates/scaffolder-service.js';
 import { RepositoryService } from './repositories/repository-service.js';
@@ -61,7 +61,7 @@ export async function createApp(config: PaveConfig, options: { logger?: Logger; 
     repositoryPageUrl: path => repositories.pageUrlOf(path),
     logger,
     platform,
-    readScopeOf: createdBy => principalReadScope(auth, createdBy, 'catalog.entity.read'),
+    authorityOf: recorded => actingAsRecorded(auth, catalog.entities, recorded),
     ...(typeof options.taskWorker === 'object' ? { worker: options.taskWorker } : {}),
   });
   if (options.taskWorker !== false) await scaffolder.start();

@@ -10,6 +10,7 @@ import type { ResourceInput } from '../auth/permission-service.js';
 import type { Session } from '../auth/session-service.js';
 import { ALL_ENTITIES, NO_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import { bearerFrom } from '../auth/token-service.js';
+import { authorizeEntityChanges, authorizeEntityWrites, unsaved, type EntityChange } from '../auth/entity-changes.js';
 import { safeEqual } from '../auth/secrets.js';
 
 /**
@@ -261,6 +262,33 @@ export async function readableOrNull<T>(request: FastifyRequest, items: Readonly
  */
 export async function recordAudit(request: FastifyRequest, entry: Omit<AuditRecordInput, 'actor' | 'context'>): Promise<AuditEntry> {
   return request.server.authorization.app.auth.audit.record({ ...entry, actor: request.identity, context: auditContext(request) });
+}
+
+/**
+ * Refuses an entity change the caller may not make beyond the route's own permission: guarded fields
+ * (group membership, a move to another team) and published kinds (Template, Location, Capability).
+ * @example await authorizeEntityChange(request, { before, after: body });
+ */
+export async function authorizeEntityChange(request: FastifyRequest, change: EntityChange): Promise<void> {
+  await authorizeEntityChanges(request.server.authorization.app.auth.permissions, request.identity, [change]);
+}
+
+/**
+ * The check a location registration makes once the location is read: whoever registers may load what
+ * it holds, except guarded changes they may not make.
+ * @example await catalog.locations.register(body, { authorize: locationContentCheck(request) });
+ */
+export function locationContentCheck(request: FastifyRequest): (entities: Entity[]) => Promise<void> {
+  const app = request.server.authorization.app;
+  return entities => authorizeEntityWrites(app.auth.permissions, app.catalog.entities, request.identity, entities);
+}
+
+/**
+ * The entity a write route acts on: the stored one, else the submitted body as a new entity (whose
+ * submitted relations do not count: owners come from its spec).
+ */
+export function storedOrSubmitted(stored: Entity | undefined, body: Entity): Entity {
+  return stored ?? unsaved(body);
 }
 
 /**

@@ -47,17 +47,25 @@ export function defaultRules(config: Pick<AuthConfig, 'adminGroup' | 'platformGr
     },
     {
       id: 'default.owners-edit',
-      description: "Owners of an entity (its spec.owner group, with members of child groups, or the user itself) edit it and request capabilities for it",
+      description:
+        "Owners of an entity (its spec.owner group, with members of child groups, or the user itself) edit it, request capabilities for it, and publish golden-path repositories in their team's folder; changing group membership, moving an entity to another team and publishing templates need more (see default.governance and default.platform-publishes)",
       effect: 'allow',
-      actions: ['catalog.entity.write', 'catalog.entity.delete', 'catalog.entity.refresh', 'platform.request.*'],
+      actions: ['catalog.entity.write', 'catalog.entity.delete', 'catalog.entity.refresh', 'platform.request.*', 'repositories.repository.create'],
       subjects: ['role:owner'],
     },
     {
       id: 'default.platform-publishes',
-      description: `Members of ${config.platformGroup} publish capabilities and destinations, and register catalog locations (which is how templates are published)`,
+      description: `Members of ${config.platformGroup} publish capabilities, destinations and templates, and register catalog locations`,
       effect: 'allow',
-      actions: ['platform.capability.*', 'platform.destination.*', 'catalog.location.*'],
+      actions: ['platform.capability.*', 'platform.destination.*', 'catalog.location.*', 'templates.template.*'],
       subjects: [config.platformGroup],
+    },
+    {
+      id: 'default.governance',
+      description: `Only members of ${config.adminGroup} change who belongs to which group (a User's memberOf, a Group's members, children and parent) and move entities to another team: whoever could would make themselves an admin`,
+      effect: 'allow',
+      actions: ['catalog.membership.write', 'catalog.ownership.transfer'],
+      subjects: ['role:admin'],
     },
     {
       id: 'default.admins',

@@ -6,6 +6,7 @@ export { TokenService, bearerFrom, TOKEN_PREFIX, type CreateTokenInput, type Tok
 export { SessionService, type Session, type SessionMethod } from './session-service.js';
 export { OidcSignIn } from './oidc-sign-in.js';
 export { GroupMembership } from './group-membership.js';
+export { authorizeEntityChanges, authorizeEntityWrites, unsaved, type EntityChange, type EntityChangeOptions } from './entity-changes.js';
 export { decide, isOwner, type Decision, type ResourceFacts, type RuleSource, type SourcedRule } from './policy.js';
 export { defaultRules } from './default-policy.js';
 export { globMatches, anyGlobMatches } from './action-glob.js';

@@ -45,6 +45,13 @@ describe('decide', () => {
     expect(decision.reason).toBe('no rule allows catalog.entity.write on component:default/payments to user:default/dave');
   });
 
+  it('names the rules that would allow a refused action (but not the admins\' catch-all)', () => {
+    const decision = decide(DEFAULTS, person('dave'), 'catalog.membership.write', { ...payments, ref: 'user:default/dave', kind: 'user', owners: [] });
+    expect(decision.allowed).toBe(false);
+    expect(decision.reason).toBe('no rule allows catalog.membership.write on user:default/dave to user:default/dave; it is allowed by "default.governance" (role:admin)');
+    expect(decide(DEFAULTS, person('ann', ['group:default/platform-team']), 'catalog.membership.write', payments).rule?.id).toBe('default.governance');
+  });
+
   it('lets deny win over allow, whatever the order', () => {
     const rules = sourced([
       { id: 'all', description: 'everyone', effect: 'allow', actions: ['*'], subjects: ['role:signed-in'] },

@@ -40,6 +40,16 @@ export interface RegisterResult {
   summary?: RefreshSummary;
 }
 
+export interface RegisterOptions {
+  dryRun?: boolean;
+  onFile?: Parameters<typeof readLocation>[1]['onFile'];
+  /**
+   * Decides whether whoever registers may load what the location holds, after it is read and before
+   * anything is stored (a dry run asks too, so its preview tells the truth); throws to refuse.
+   */
+  authorize?: (entities: Entity[]) => Promise<void>;
+}
+
 export interface LocationServiceOptions {
   config: CatalogConfig;
   clock?: Clock;
@@ -71,7 +81,7 @@ export class LocationService {
    * A location that cannot be read at all is refused, dry run or not, so nothing half-made is kept;
    * registering a target twice (even at the same moment) is a conflict.
    */
-  async register(spec: LocationRegistration, options: { dryRun?: boolean; onFile?: Parameters<typeof readLocation>[1]['onFile'] } = {}): Promise<RegisterResult> {
+  async register(spec: LocationRegistration, options: RegisterOptions = {}): Promise<RegisterResult> {
     const normalized = this.#normalize(spec);
     const existing = await this.#findByTarget(normalized);
     if (existing && !options.dryRun) throw this.#alreadyRegistered(existing);
@@ -82,6 +92,7 @@ export class LocationService {
       throw badRequest(`Location ${normalized.type}:${normalized.target} could not be read: ${content.errors.map(e => e.detail).join('; ')}`, errors);
     }
     const entities = content.entities.map(e => e.entity);
+    await options.authorize?.(entities);
     if (options.dryRun) {
       return { location: existing ?? { id: 'dry-run', ...normalized }, entities, exists: Boolean(existing), errors: content.errors };
     }

@@ -17,7 +17,8 @@ import { invalidInput, isPaveError, notFound, type FieldError } from '../core/pr
 import type { Store } from '../store/store.js';
 import type { JobQueue } from '../store/job-queue.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import { ALL_ENTITIES, NO_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
+import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
+import { UNRESTRICTED, actingAsNobody, type ActingAuthority } from '../auth/acting-authority.js';
 import type { RecordedIdentity } from '../auth/recorded-identity.js';
 import type { ResourceFacts } from '../auth/policy.js';
 import type { ActionRegistry, ActionDescription } from './actions/action-registry.js';
@@ -60,15 +61,12 @@ export interface ScaffolderServiceOptions {
   /** The platform API, so golden paths can request infrastructure (`pave:request`). */
   platform?: PlatformRequests;
   /**
-   * What a task's creator may read (`catalog.entity.read`), decided from the identity the task recorded:
-   * a task reads its template and runs `catalog:fetch` as whoever created it. Default: every entity (no
-   * authorization).
+   * Whom a task acts as, from the identity it recorded: a task reads its template, runs `catalog:fetch`,
+   * registers entities and requests infrastructure as whoever created it. Default: no rules apply
+   * (authorization off).
    */
-  readScopeOf?: CreatorReadScope;
+  authorityOf?: (identity: RecordedIdentity | undefined) => ActingAuthority;
 }
-
-/** The entities a recorded identity may read now (undefined: nobody recorded, as with authorization off). */
-export type CreatorReadScope = (identity: RecordedIdentity | undefined) => Promise<EntityScope>;
 
 /** A template in the gallery: what it is and whether Pave can run it (its problems). */
 export type TemplateSummary = Pick<TemplateDefinition, 'ref' | 'name' | 'namespace' | 'title' | 'description' | 'tags' | 'type' | 'owner'> & {
@@ -94,8 +92,8 @@ export interface DryRunRequest {
   directoryContents?: DirectoryEntry[];
   /** Who runs it (a principal; none with authorization off): what actions see as `ctx.task.createdBy`. */
   createdBy?: string | undefined;
-  /** What the caller may read in the catalog (`catalog.entity.read`): the template and `catalog:fetch` read within it. Default: everything. */
-  readScope?: EntityScope;
+  /** The caller: the template and `catalog:fetch` read as it, and checks other actions make are its. Default: no rules apply. */
+  authority?: ActingAuthority;
 }
 
 export interface DryRunResult {
@@ -123,7 +121,7 @@ export class ScaffolderService {
   readonly #tasksDir: string;
   readonly #clock: Clock;
   readonly #readings = new Map<string, TemplateReading>();
-  readonly #readScopeOf: CreatorReadScope;
+  readonly #authorityOf: (identity: RecordedIdentity | undefined) => ActingAuthority;
 
   constructor(options: ScaffolderServiceOptions) {
     this.#options = options;
@@ -132,7 +130,7 @@ export class ScaffolderService {
     this.gitRoot = join(resolve(options.dataDir), 'git');
     this.localGitHost = options.localGitHost ?? DEFAULT_LOCAL_GIT_HOST;
     this.tasks = new TaskStore(options.store, this.#clock);
-    this.#readScopeOf = options.readScopeOf ?? (async () => ALL_ENTITIES);
+    this.#authorityOf = options.authorityOf ?? (() => UNRESTRICTED);
     this.actions = createActionRegistry({
       entities: options.catalog.entities,
       locations: options.catalog.locations,
@@ -211,7 +209,7 @@ export class ScaffolderService {
   async createTask(request: { templateRef: string; values?: unknown; secrets?: Record<string, unknown>; identity?: RecordedIdentity }): Promise<{ id: string }> {
     const ref = canonicalTemplateRef(request.templateRef);
     const createdBy = request.identity?.principal;
-    const entity = await this.#templateEntity(ref, await this.#readScopeOf(request.identity));
+    const entity = await this.#templateEntity(ref, await this.#authorityOf(request.identity).readScope());
     const reading = this.#read(entity);
     const template = runnable(ref, reading);
     const { values, errors } = validateParameters(template.parameters, request.values ?? {});
@@ -363,7 +361,7 @@ export class ScaffolderService {
         root = filesDir;
       } else if (request.templateRef) {
         const ref = canonicalTemplateRef(request.templateRef);
-        entity = await this.#templateEntity(ref, request.readScope ?? ALL_ENTITIES);
+        entity = await this.#templateEntity(ref, await (request.authority ?? UNRESTRICTED).readScope());
         ({ baseUrl, root } = await this.#sourceOf(ref));
       } else throw invalidInput('A dry run needs a template (with its directoryContents) or a templateRef', [{ pointer: '/template', detail: 'is required', rule: 'required' }]);
 
@@ -394,7 +392,7 @@ export class ScaffolderService {
           taskId: `dry-run-${newId()}`,
           createdAt: this.#clock.now().toISOString(),
           ...(request.createdBy ? { createdBy: request.createdBy } : {}),
-          creatorReadScope: async () => request.readScope ?? ALL_ENTITIES,
+          creator: request.authority ?? UNRESTRICTED,
           spec: {
             apiVersion: String(entity.apiVersion),
             steps: template.steps,
@@ -476,8 +474,8 @@ export class ScaffolderService {
         taskId,
         createdAt: task.createdAt,
         ...(task.createdBy ? { createdBy: task.createdBy } : {}),
-        // A task stored before its creator's identity was recorded cannot be decided again: it reads nothing.
-        creatorReadScope: async () => (task.createdBy && !task.spec.identity ? NO_ENTITIES : this.#readScopeOf(task.spec.identity)),
+        // A task stored before its creator's identity was recorded cannot be decided again: it may do nothing.
+        creator: task.createdBy && !task.spec.identity ? actingAsNobody(task.createdBy) : this.#authorityOf(task.spec.identity),
         spec: task.spec,
         secrets: await this.tasks.secrets(taskId),
         workspace,

@@ -98,7 +98,7 @@ describe('pave auth and pave login', { timeout: 120_000 }, () => {
     const unknown = await cli('auth', 'explain', 'nobody', 'catalog.entity.read');
     expect(owner.code, owner.stderr).toBe(0);
     expect(JSON.parse(owner.stdout)).toMatchObject({ allowed: true, rule: { id: 'default.owners-edit', source: 'default' }, identity: { principal: 'user:default/carol' } });
-    expect(other.stdout).toMatch(/^DENIED: no rule allows catalog\.entity\.write on component:default\/payments to user:default\/dave\n/);
+    expect(other.stdout).toMatch(/^DENIED: no rule allows catalog\.entity\.write on component:default\/payments to user:default\/dave; it is allowed by "default\.owners-edit" \(role:owner\)\n/);
     expect(rules.stdout).toMatch(/default\.owners-edit\s+allow\s+default/);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/user:default\/nobody is not a User in the catalog/);

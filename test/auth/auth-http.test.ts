@@ -95,7 +95,7 @@ describe('auth over HTTP', () => {
     expect(await json(await put('/api/test/entities/component/default/payments', carolToken))).toMatchObject({ by: 'user:default/carol' });
     const problem = await expectProblem(await put('/api/test/entities/component/default/infra', bobToken), 403);
     expect(problem).toMatchObject({ action: 'catalog.entity.write', resourceRef: 'component:default/infra' });
-    expect(problem.detail).toBe('user:default/bob may not catalog.entity.write on component:default/infra: no rule allows catalog.entity.write on component:default/infra to user:default/bob');
+    expect(problem.detail).toBe('user:default/bob may not catalog.entity.write on component:default/infra: no rule allows catalog.entity.write on component:default/infra to user:default/bob; it is allowed by "default.owners-edit" (role:owner)');
     expect((await put('/api/test/entities/component/default/infra', aliceToken)).status).toBe(200);
     await expectProblem(await put('/api/test/entities/component/default/missing', aliceToken), 404);
     await expectProblem(await fetch(`${pave.url}/api/test/entities/component/default/payments`, { method: 'PUT' }), 401);
@@ -190,7 +190,7 @@ describe('auth over HTTP', () => {
     expect(owner).toMatchObject({ allowed: true, rule: { id: 'default.owners-edit' } });
     expect(owner.identity.groups).toContain('group:default/checkout-team');
     const other = await json<{ allowed: boolean; reason: string }>(await get('/api/permissions/explain?user=dave&action=catalog.entity.write&resourceRef=component:default/payments', bearer(bobToken)));
-    expect(other).toEqual(expect.objectContaining({ allowed: false, reason: 'no rule allows catalog.entity.write on component:default/payments to user:default/dave' }));
+    expect(other).toEqual(expect.objectContaining({ allowed: false, reason: 'no rule allows catalog.entity.write on component:default/payments to user:default/dave; it is allowed by "default.owners-edit" (role:owner)' }));
     const self = await json<{ principal: string; allowed: boolean }>(await get('/api/permissions/explain?action=audit.log.query', bearer(bobToken)));
     expect(self).toMatchObject({ principal: 'user:default/bob', allowed: false });
   });

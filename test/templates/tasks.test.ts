@@ -13,7 +13,7 @@ import { publishGitAction } from '../../src/templates/actions/publish-git.js';
 import type { ActionContext } from '../../src/templates/actions/action.js';
 import { Workspace } from '../../src/templates/workspace/workspace.js';
 import { TemplateFiles } from '../../src/templates/workspace/template-files.js';
-import { ALL_ENTITIES } from '../../src/catalog/query/entity-scope.js';
+import { UNRESTRICTED } from '../../src/auth/acting-authority.js';
 import { commitsOf, createBareRepository, fileAt, filesOf, openTestApp, registerTemplate, startGitHttpServer, waitForTask, writeTree, type TestApp } from './support.js';
 
 const TEMPLATE = {
@@ -232,7 +232,7 @@ describe('publish:git', () => {
       signal: new AbortController().signal,
       dryRun: false,
       task: { id: 't', createdAt },
-      creatorReadScope: async () => ALL_ENTITIES,
+      creator: UNRESTRICTED,
       step: { id: 'publish', name: 'Publish' },
       secrets: {},
       replay: false,

@@ -6,7 +6,7 @@ import type { CatalogService } from '../../catalog/catalog-service.js';
 import { parseOrderFields, parseOrderParams } from '../../catalog/query/order-fields.js';
 import { parseFieldsParam, projectFields } from '../../catalog/query/project-fields.js';
 import { EntitySchema, PartialEntitySchema, StringList, asList, errorResponses } from '../schemas.js';
-import { filterReadable, readableOrNull, recordAudit, refFromNameParams } from '../authorize.js';
+import { authorizeEntityChange, filterReadable, readableOrNull, recordAudit, refFromNameParams, storedOrSubmitted } from '../authorize.js';
 import type { FastifyRequest } from 'fastify';
 
 const NameParams = Type.Object({ kind: Type.String(), namespace: Type.String(), name: Type.String() });
@@ -147,6 +147,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
     },
     async (request, reply) => {
       const before = await entityByUid(catalog, request);
+      await authorizeEntityChange(request, { before });
       await catalog.deleteByUid(request.params.uid);
       await recordAudit(request, { action: 'catalog.entity.delete', entityRef: stringifyEntityRef(before), before });
       return reply.status(204).send(null);
@@ -222,7 +223,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.put(
     '/entities/by-name/:kind/:namespace/:name',
     {
-      config: { permission: { action: 'catalog.entity.write', resource: async request => (await catalog.entities.byRef(refFromNameParams(request))) ?? (request.body as Entity) } },
+      config: { permission: { action: 'catalog.entity.write', resource: async request => storedOrSubmitted(await catalog.entities.byRef(refFromNameParams(request)), request.body as Entity) } },
       schema: {
         tags: ['catalog'],
         summary: 'Save an edited entity: into its file or repository (committed), or the store for API-saved entities',
@@ -239,6 +240,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
       const bodyRef = stringifyEntityRef({ kind: body.kind, namespace: body.metadata.namespace ?? 'default', name: body.metadata.name });
       if (bodyRef !== ref) throw badRequest(`The body describes ${bodyRef}, not ${ref}`, [{ pointer: '/metadata/name', detail: `must match the ${ref} in the URL` }]);
       const before = await catalog.entities.byRef(ref);
+      await authorizeEntityChange(request, { ...(before ? { before } : {}), after: body });
       const { entity, outcome } = await catalog.saveEntity(body, { author: request.identity.displayName ?? request.identity.principal });
       await recordAudit(request, { action: 'catalog.entity.write', entityRef: ref, before, after: entity, detail: { ...outcome } });
       void reply.header('pave-saved-to', outcome.savedTo);

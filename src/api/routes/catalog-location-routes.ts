@@ -5,7 +5,7 @@ import type { LocationRegistration } from '../../catalog/location-service.js';
 import { stringifyEntityRef } from '../../core/entity-ref.js';
 import type { CatalogService } from '../../catalog/catalog-service.js';
 import { EntitySchema, errorResponses } from '../schemas.js';
-import { recordAudit, refFromNameParams } from '../authorize.js';
+import { locationContentCheck, recordAudit, refFromNameParams } from '../authorize.js';
 
 const LocationSchema = Type.Object({ id: Type.String(), type: Type.String(), target: Type.String() });
 const ProblemItem = Type.Object({ pointer: Type.String(), detail: Type.String() }, { additionalProperties: true });
@@ -56,7 +56,7 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
       const dryRun = request.query.dryRun === true;
       if (request.headers.accept?.includes('text/event-stream')) return registerWithProgress(catalog, request, reply, dryRun);
       // Backstage answers 201 for a dry run too, and its catalog client accepts nothing else.
-      const result = await catalog.locations.register(request.body, { dryRun });
+      const result = await catalog.locations.register(request.body, { dryRun, authorize: locationContentCheck(request) });
       const entities = dryRun ? result.entities : result.entities.slice(0, REGISTERED_ENTITIES_SHOWN);
       return reply.status(201).send({ location: result.location, entities, entityCount: result.entities.length, exists: result.exists, errors: result.errors });
     },
@@ -141,7 +141,7 @@ async function registerWithProgress(catalog: CatalogService, request: FastifyReq
   raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
   const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   try {
-    const result = await catalog.locations.register(request.body as LocationRegistration, { dryRun, onFile: (source, counts) => send('file', { source, ...counts }) });
+    const result = await catalog.locations.register(request.body as LocationRegistration, { dryRun, authorize: locationContentCheck(request), onFile: (source, counts) => send('file', { source, ...counts }) });
     send('result', result);
   } catch (error) {
     if (!isPaveError(error)) request.log.error({ err: error }, 'location registration failed');

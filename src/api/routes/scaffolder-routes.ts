@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyRequest } from 'fastify';
 import { stringifyEntityRef } from '../../core/entity-ref.js';
 import { recordIdentity } from '../../auth/recorded-identity.js';
+import { actingAs } from '../../auth/acting-authority.js';
 import type { ScaffolderService } from '../../templates/scaffolder-service.js';
 import { taskResource } from '../../templates/tasks/task-resource.js';
 import type { TaskFilter } from '../../templates/tasks/task-store.js';
@@ -343,7 +344,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
       scaffolder.dryRun({
         ...request.body,
         createdBy: recordIdentity(request.identity)?.principal,
-        readScope: await request.server.authorization.app.auth.permissions.readScope(request.identity, 'catalog.entity.read'),
+        authority: actingAs(request.server.authorization.app.auth, request.server.authorization.app.catalog.entities, request.identity),
       }),
   );
 };

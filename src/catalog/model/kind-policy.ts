@@ -17,6 +17,11 @@ export interface KindPolicy {
   readonly specSchema: SpecSchema;
   /** Spec fields that imply relations, in derivation order. */
   readonly relationFields: readonly RelationField[];
+  /**
+   * The permission needed to create, change or delete an entity of this kind, besides writing it:
+   * set for kinds that act for others (a Template runs for whoever picks it). See `guarded-changes.ts`.
+   */
+  readonly publishedBy?: string;
   /** Derives the relations implied by an entity of this kind (both directions), with unreadable refs reported. */
   relations(entity: Entity): RelationDerivation;
 }
@@ -27,6 +32,7 @@ export interface KindPolicyDefinition {
   apiVersions: readonly string[];
   specSchema: SpecSchema;
   relationFields?: readonly RelationField[];
+  publishedBy?: string;
 }
 
 /** The apiVersions of Backstage's built-in catalog kinds. */
@@ -49,6 +55,7 @@ export function defineKindPolicy(definition: KindPolicyDefinition): KindPolicy {
     apiVersions: Object.freeze([...definition.apiVersions]),
     specSchema: definition.specSchema,
     relationFields,
+    ...(definition.publishedBy ? { publishedBy: definition.publishedBy } : {}),
     relations: (entity: Entity) => relationsFromFields(entity, relationFields),
   });
 }

@@ -4,7 +4,7 @@
  * touches, and a handler. One small file per action; `defineAction` ties the types together.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { EntityScope } from '../../catalog/query/entity-scope.js';
+import type { ActingAuthority } from '../../auth/acting-authority.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { TemplateFiles } from '../workspace/template-files.js';
 
@@ -35,8 +35,11 @@ export interface ActionContext<I> {
   /** A dry run: the handler must not change anything outside the workspace. */
   dryRun: boolean;
   task: { id: string; createdAt: string; createdBy?: string };
-  /** The catalog entities the task's creator may read now (the caller's, for a dry run): what the task reads as. */
-  creatorReadScope(): Promise<EntityScope>;
+  /**
+   * The task's creator (the caller, for a dry run): what the task reads, registers and requests as. An
+   * action that changes the catalog or the platform asks it first.
+   */
+  creator: ActingAuthority;
   step: { id: string; name: string };
   /** Secrets given with the task (also reachable as `${{ secrets.x }}` in inputs); never log them. */
   secrets: Readonly<Record<string, unknown>>;

@@ -39,7 +39,7 @@ export function builtInActions(deps: BuiltInActionDeps): TemplateAction[] {
     fetchTemplateFileAction,
     fsRenameAction,
     fsDeleteAction,
-    catalogRegisterAction(deps.locations, deps.entitiesOf),
+    catalogRegisterAction(deps.locations, deps.entitiesOf, deps.git.localRoot),
     catalogWriteAction,
     catalogFetchAction(deps.entities),
     debugLogAction,

@@ -6,7 +6,7 @@ import { defineAction } from './action.js';
 
 /**
  * `catalog:fetch`: reads entities from the catalog by ref (output `entity`, or `entities` for a list),
- * as the task's creator (`creatorReadScope`): an entity the creator may not read is answered exactly as a missing one.
+ * as the task's creator (`ctx.creator`): an entity the creator may not read is answered exactly as a missing one.
  */
 export function catalogFetchAction(entities: Pick<EntityReader, 'byRefs'>) {
   return defineAction({
@@ -25,7 +25,7 @@ export function catalogFetchAction(entities: Pick<EntityReader, 'byRefs'>) {
     async handler(ctx) {
       const { entityRef, entityRefs, optional, defaultKind, defaultNamespace } = ctx.input;
       if (entityRef === undefined && entityRefs === undefined) throw invalidInput('catalog:fetch needs input.entityRef or input.entityRefs');
-      const scope = await ctx.creatorReadScope();
+      const scope = await ctx.creator.readScope();
       const read = async (refs: string[]) => {
         const canonical = refs.map(ref => stringifyEntityRef(parseEntityRef(ref, { ...(defaultKind ? { defaultKind } : {}), ...(defaultNamespace ? { defaultNamespace } : {}) })));
         const found = await entities.byRefs(canonical, undefined, undefined, scope);

@@ -1,10 +1,15 @@
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
 import { parseAllDocuments } from 'yaml';
 import type { Entity } from '../../core/entity.js';
 import { stringifyEntityRef } from '../../core/entity-ref.js';
-import { invalidInput, isPaveError } from '../../core/problem.js';
+import { forbidden, invalidInput, isPaveError } from '../../core/problem.js';
+import { parseGitTarget } from '../../catalog/ingest/location-target.js';
 import type { LocationService } from '../../catalog/location-service.js';
-import { defineAction } from './action.js';
+import { isInside } from '../workspace/safe-path.js';
+import { defineAction, type ActionContext } from './action.js';
 
 /**
  * Where a repository's catalog file is, as a `url` location target. `repoContentsUrl` is what
@@ -32,8 +37,12 @@ export function mainEntityRef(entities: Entity[]): string | undefined {
 /**
  * `catalog:register`: registers a repository's catalog file as a catalog location; the new entities are
  * in the catalog when the step ends. Running it again for a registered location refreshes it instead.
+ * It acts as the task's creator: someone who may register locations registers any target (as with
+ * `POST /api/catalog/locations`); anyone else only a repository Pave hosts (what `publish:git` made), and
+ * only entities they may write themselves (their team's), with no guarded change (group membership, a
+ * Template, a Location). `localRoot` is where Pave's own repositories live.
  */
-export function catalogRegisterAction(locations: Pick<LocationService, 'register' | 'refresh' | 'get'>, entitiesOf: (locationId: string) => Promise<Entity[]>) {
+export function catalogRegisterAction(locations: Pick<LocationService, 'register' | 'refresh' | 'get'>, entitiesOf: (locationId: string) => Promise<Entity[]>, localRoot: string) {
   return defineAction({
     id: 'catalog:register',
     description:
@@ -60,15 +69,24 @@ export function catalogRegisterAction(locations: Pick<LocationService, 'register
         const path = (ctx.input.catalogInfoPath ?? '/catalog-info.yaml').replace(/^\/+/, '');
         const text = (await ctx.workspace.exists(path).catch(() => false)) ? (await ctx.workspace.readFile(path)).toString('utf8') : undefined;
         const entities = text ? parseAllDocuments(text).map(d => d.toJS() as Entity).filter(e => e?.metadata?.name && e.kind) : [];
+        if (!(await ctx.creator.allows('catalog.location.create'))) {
+          await requireHostedRepository(target, localRoot, ctx);
+          await ctx.creator.authorizeEntityWrites(entities, { requireWrite: true });
+        } else await ctx.creator.authorizeEntityWrites(entities);
         const ref = mainEntityRef(entities);
         if (ref) ctx.output('entityRef', ref);
         ctx.log.info(`Dry run: would register ${target}${ref ? ` (${ref})` : ''}`);
         return;
       }
+      const registersLocations = await ctx.creator.allows('catalog.location.create');
+      if (!registersLocations) await requireHostedRepository(target, localRoot, ctx);
       let locationId: string;
       let entities: Entity[];
       try {
-        const result = await locations.register({ type: 'url', target });
+        const result = await locations.register(
+          { type: 'url', target },
+          { authorize: read => ctx.creator.authorizeEntityWrites(read, { requireWrite: !registersLocations }) },
+        );
         locationId = result.location.id;
         entities = result.entities;
         for (const error of result.errors.slice(0, 20)) ctx.log.warn(`${error.source ?? target}: ${error.pointer || '(document)'} ${error.detail}`);
@@ -91,4 +109,23 @@ export function catalogRegisterAction(locations: Pick<LocationService, 'register
       else if (!ctx.input.optional) throw invalidInput(`${target} was registered but holds no valid entity; see the location's problems`);
     },
   });
+}
+
+/**
+ * Refuses a target outside Pave's hosted repositories, for a creator who may not register locations: the
+ * server could otherwise read any repository it can reach (a folder on its disk, an internal git server)
+ * on their behalf.
+ */
+async function requireHostedRepository(target: string, localRoot: string, ctx: ActionContext<unknown>): Promise<void> {
+  const repository = parseGitTarget(target).repository;
+  const path = repository.startsWith('file://') ? fileURLToPath(repository) : /^[/.]/.test(repository) ? resolve(repository) : undefined;
+  // A dry run checks a repository publish:git has not made yet: resolve its nearest existing folder.
+  const real = path && (await realpath(path).catch(async () => join(await realpath(dirname(path)).catch(() => dirname(path)), basename(path))));
+  const root = await realpath(localRoot).catch(() => resolve(localRoot));
+  if (real && isInside(root, real) && real !== root) return;
+  throw forbidden(
+    `catalog:register: ${ctx.creator.principal} may register only repositories Pave hosts (what publish:git creates), not ${repository}; registering other locations needs catalog.location.create`,
+    [{ pointer: '/catalogInfoUrl', detail: 'names a repository Pave does not host', rule: 'permission' }],
+    { action: 'catalog.location.create' },
+  );
 }

@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix, resolve } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { conflict, invalidInput } from '../../core/problem.js';
+import type { ResourceFacts } from '../../auth/policy.js';
 import { runGit } from '../../core/run-git.js';
 import { isRepositorySegment } from '../../repositories/repository-name.js';
 import { isInside } from '../workspace/safe-path.js';
@@ -114,6 +115,7 @@ export function publishGitAction(options: GitPublishOptions) {
       if (input.allowedHosts && !input.allowedHosts.includes(remote.host)) {
         throw invalidInput(`input.repoUrl: host ${remote.host} is not in allowedHosts (${input.allowedHosts.join(', ')})`);
       }
+      if (remote.localPath) await ctx.creator.authorize('repositories.repository.create', hostedRepositoryResource(options.localRoot, remote.localPath));
       const source = await ctx.workspace.resolveSafe(input.sourcePath ?? '.', 'input.sourcePath');
       if (!(await stat(source).catch(() => undefined))?.isDirectory()) throw invalidInput(`input.sourcePath "${input.sourcePath}" is not a folder in the workspace`);
       const page = remote.localPath ? options.pageUrl?.(remote.localPath) : undefined;
@@ -153,6 +155,18 @@ export function publishGitAction(options: GitPublishOptions) {
       }
     },
   });
+}
+
+/**
+ * A hosted repository as the policy sees it: owned by the group (or user) its owner folder names, as the
+ * repository view decides who reads it (`repositories/repository-access.ts`), so a golden path creates
+ * repositories only in its creator's team's folder (or an ancestor group's, such as the organisation's).
+ */
+export function hostedRepositoryResource(localRoot: string, localPath: string): ResourceFacts {
+  const [owner = '', ...rest] = relative(localRoot, localPath).split(sep);
+  const name = rest.join('/').replace(/\.git$/, '').toLocaleLowerCase('en-US');
+  const folder = owner.toLocaleLowerCase('en-US');
+  return { ref: `repository:${folder}/${name}`, kind: 'repository', namespace: 'default', owners: [`group:default/${folder}`, `user:default/${folder}`] };
 }
 
 /**

@@ -6,7 +6,7 @@
  * so external side effects (a push, a registration) are never repeated.
  */
 import { isPaveError, PaveError, type FieldError, type Problem } from '../../core/problem.js';
-import type { EntityScope } from '../../catalog/query/entity-scope.js';
+import type { ActingAuthority } from '../../auth/acting-authority.js';
 import { evaluateCondition, renderString, renderValue } from '../expressions/index.js';
 import type { ActionRegistry } from '../actions/action-registry.js';
 import type { ActionContext, TemplateAction } from '../actions/action.js';
@@ -35,8 +35,8 @@ export interface RunTaskInput {
   taskId: string;
   createdAt: string;
   createdBy?: string;
-  /** What the creator may read in the catalog now (see `ActionContext.creatorReadScope`). */
-  creatorReadScope: () => Promise<EntityScope>;
+  /** Whom the task acts as (see `ActionContext.creator`). */
+  creator: ActingAuthority;
   spec: TaskSpec;
   secrets: Record<string, unknown>;
   workspace: Workspace;
@@ -55,7 +55,7 @@ export type RunResult =
 
 /**
  * @example
- *   const result = await runTask(registry, { taskId, spec, secrets: {}, workspace, templateFiles, dryRun: true, signal, sink, createdAt, creatorReadScope: async () => ALL_ENTITIES });
+ *   const result = await runTask(registry, { taskId, spec, secrets: {}, workspace, templateFiles, dryRun: true, signal, sink, createdAt, creator: UNRESTRICTED });
  */
 export async function runTask(actions: ActionRegistry, input: RunTaskInput): Promise<RunResult> {
   const redactor = new Redactor(input.secrets);
@@ -189,7 +189,7 @@ async function runAction(
       signal: input.signal,
       dryRun: input.dryRun,
       task: { id: input.taskId, createdAt: input.createdAt, ...(input.createdBy ? { createdBy: input.createdBy } : {}) },
-      creatorReadScope: input.creatorReadScope,
+      creator: input.creator,
       step: { id: step.id, name: step.name },
       secrets: input.secrets,
       replay,

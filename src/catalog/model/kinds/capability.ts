@@ -14,6 +14,8 @@ export const PAVE_API_VERSION = 'pave.dev/v1alpha1';
  */
 export const capabilityPolicy = defineKindPolicy({
   kind: 'Capability',
+  // Capabilities are published through the platform API; their catalog entities follow the same rule.
+  publishedBy: 'platform.capability.publish',
   apiVersions: [PAVE_API_VERSION],
   specSchema: {
     type: 'object',

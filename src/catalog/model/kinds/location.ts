@@ -8,6 +8,8 @@ import { nonEmptyString, nonEmptyStringList } from './schema-parts.js';
  */
 export const locationPolicy = defineKindPolicy({
   kind: 'Location',
+  // A Location makes the catalog read its targets: the same permission as registering one.
+  publishedBy: 'catalog.location.create',
   apiVersions: BACKSTAGE_API_VERSIONS,
   specSchema: {
     type: 'object',

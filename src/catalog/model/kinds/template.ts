@@ -24,6 +24,8 @@ const condition = (): SpecSchema => ({ type: ['string', 'boolean'] });
  */
 export const templatePolicy = defineKindPolicy({
   kind: 'Template',
+  // A Template runs for whoever picks it: publishing one is the platform team's call, not any owner's.
+  publishedBy: 'templates.template.publish',
   apiVersions: [TEMPLATE_API_VERSION],
   specSchema: {
     type: 'object',
