@@ -22,6 +22,7 @@ import { gitHttpRoutes, repositoryRoutes } from './routes/repository-routes.js';
 import { registerAuthorization } from './authorize.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { sharedRateLimitStore } from './shared-rate-limit.js';
+import { installRouteLimits } from './route-limits.js';
 import { RateLimitCounters } from '../store/rate-limit-counters.js';
 
 const BODY_LIMIT = 5 * 1024 * 1024;
@@ -49,6 +50,7 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
   // Identity and permissions first, so every route after this is seen and enforced (see authorize.ts).
   await server.register(cookie);
   // Counters live in the store, so replicas on one database share each limit.
+  installRouteLimits(server, app.config.auth.rateLimit);
   await server.register(rateLimit, { global: false, store: sharedRateLimitStore(new RateLimitCounters(app.store)) });
   await registerSecurityHeaders(server, { baseUrl: app.config.baseUrl, portalDir: hasPortal ? portalDir : undefined });
   registerAuthorization(server, app);

@@ -103,8 +103,8 @@ export function decide(rules: readonly SourcedRule[], identity: Identity, action
   if (deny) return { ...base, allowed: false, rule: deny, matched, reason: `${action}${on} is denied to ${identity.principal} by rule "${deny.id}" (${deny.source}): ${deny.description}` };
   const allow = allows[0];
   if (allow) return { ...base, allowed: true, rule: allow, matched, reason: `${action}${on} is allowed to ${identity.principal} by rule "${allow.id}" (${allow.source}): ${allow.description}` };
-  // Name the rules that would allow it, so a refusal says whom to ask (admins' catch-all left out).
-  const wouldAllow = rules.filter(rule => rule.effect === 'allow' && anyGlobMatches(rule.actions, action) && !rule.actions.includes('*')).map(rule => `"${rule.id}" (${rule.subjects.join(', ')})`);
+  // Name the rules that would allow it here to someone else, so a refusal says whom to ask (admins' catch-all left out).
+  const wouldAllow = rules.filter(rule => rule.effect === 'allow' && anyGlobMatches(rule.actions, action) && resourceMatches(rule, resource) && !rule.actions.includes('*')).map(rule => `"${rule.id}" (${rule.subjects.join(', ')})`);
   const hint = wouldAllow.length ? `; it is allowed by ${wouldAllow.slice(0, 3).join(', ')}` : '';
   return { ...base, allowed: false, matched, reason: `no rule allows ${action}${on} to ${identity.principal}${hint}` };
 }

@@ -119,9 +119,43 @@ export interface AuthConfig {
   sessionTtlHours: number;
   /** Longest allowed API token lifetime, in days; tokens without an expiry get this one. */
   tokenMaxTtlDays: number;
-  /** Requests per minute and address to the sign-in routes and to the token routes. */
-  rateLimit: { signInPerMinute: number; tokensPerMinute: number };
+  /** Requests per minute to the routes that cost the server most; see {@link RateLimits}. */
+  rateLimit: RateLimits;
 }
+
+/**
+ * Requests per minute allowed to each group of costly routes, counted in the store (replicas share each
+ * count). Sign-in and tokens count per client address; the others per signed-in principal (per address
+ * for a caller nobody signed in as), so one person or script cannot starve everyone else.
+ */
+export interface RateLimits {
+  signInPerMinute: number;
+  tokensPerMinute: number;
+  /** `GET /api/search`. */
+  searchPerMinute: number;
+  /** Golden-path dry runs. */
+  dryRunsPerMinute: number;
+  /** Golden-path tasks created. */
+  tasksPerMinute: number;
+  /** Platform dry-run renders. */
+  rendersPerMinute: number;
+  /** Location registrations and on-demand refreshes. */
+  locationsPerMinute: number;
+  /** Entity edits and deletions. */
+  editsPerMinute: number;
+}
+
+/** Generous for people and well-behaved scripts, small enough that one caller cannot stall a server. */
+export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = Object.freeze({
+  signInPerMinute: 20,
+  tokensPerMinute: 30,
+  searchPerMinute: 300,
+  dryRunsPerMinute: 30,
+  tasksPerMinute: 30,
+  rendersPerMinute: 60,
+  locationsPerMinute: 30,
+  editsPerMinute: 120,
+});
 
 /** A fresh copy of the auth defaults (production mode, no guest, no OIDC until configured). */
 export function defaultAuthConfig(): AuthConfig {
@@ -135,7 +169,7 @@ export function defaultAuthConfig(): AuthConfig {
     rules: [],
     sessionTtlHours: 12,
     tokenMaxTtlDays: 365,
-    rateLimit: { signInPerMinute: 20, tokensPerMinute: 30 },
+    rateLimit: { ...DEFAULT_RATE_LIMITS },
   };
 }
 
@@ -184,6 +218,7 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
     ...options.overrides,
     auth: { ...defaultAuthConfig(), ...file.auth, ...options.overrides?.auth },
   };
+  config.auth.rateLimit = { ...DEFAULT_RATE_LIMITS, ...file.auth?.rateLimit, ...options.overrides?.auth?.rateLimit };
   if (env.PAVE_DATA_DIR) config.dataDir = env.PAVE_DATA_DIR;
   if (env.PAVE_DATABASE_URL) config.databaseUrl = env.PAVE_DATABASE_URL;
   if (env.PAVE_DATABASE_SCHEMA) config.databaseSchema = env.PAVE_DATABASE_SCHEMA;
@@ -308,9 +343,11 @@ export function validateAuthConfig(auth: AuthConfig): FieldError[] {
   check(typeof auth.defaultPolicy === 'boolean', '/defaultPolicy', 'must be true or false');
   check(Number.isFinite(auth.sessionTtlHours) && auth.sessionTtlHours > 0, '/sessionTtlHours', 'must be a positive number of hours');
   check(Number.isFinite(auth.tokenMaxTtlDays) && auth.tokenMaxTtlDays > 0, '/tokenMaxTtlDays', 'must be a positive number of days');
-  const rate = auth.rateLimit as Partial<AuthConfig['rateLimit']> | undefined;
-  check(Number.isInteger(rate?.signInPerMinute) && rate!.signInPerMinute! > 0, '/rateLimit/signInPerMinute', 'must be a positive whole number');
-  check(Number.isInteger(rate?.tokensPerMinute) && rate!.tokensPerMinute! > 0, '/rateLimit/tokensPerMinute', 'must be a positive whole number');
+  const rate = (auth.rateLimit ?? {}) as unknown as Partial<Record<string, unknown>>;
+  for (const key of Object.keys(DEFAULT_RATE_LIMITS)) {
+    const value = rate[key];
+    check(Number.isInteger(value) && (value as number) > 0, `/rateLimit/${key}`, 'must be a positive whole number (requests per minute)');
+  }
   if (!Array.isArray(auth.rules)) errors.push({ pointer: '/rules', detail: 'must be a list of rules' });
   else {
     const ids = new Set<string>();

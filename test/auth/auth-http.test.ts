@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_LIMITS } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { expectProblem, json } from '../api/support.js';
 import { CSRF_COOKIE, SESSION_COOKIE, filterReadable, readableOrNull, recordAudit, refFromNameParams } from '../../src/api/authorize.js';
@@ -24,7 +25,7 @@ describe('auth over HTTP', () => {
       auth: {
         guest: true,
         guestUser: 'user:default/alice',
-        rateLimit: { signInPerMinute: 8, tokensPerMinute: 100 },
+        rateLimit: { ...DEFAULT_RATE_LIMITS, signInPerMinute: 8, tokensPerMinute: 100 },
         rules: [{ id: 'checkout-not-infra', description: 'Checkout does not see infra', effect: 'deny', actions: ['catalog.entity.read'], subjects: ['group:default/checkout-team'], resource: { refs: ['component:default/infra'] } }],
       },
       logger: createLogger('trace', sink),

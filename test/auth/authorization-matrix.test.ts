@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../../src/core/config.js';
 import type { DeclaredRoute } from '../../src/api/authorize.js';
 import { ensureBareRepository } from '../../src/gitops/local-repository.js';
 import { readDocuments } from '../../src/platform/document-files.js';
@@ -60,7 +61,7 @@ const pave = await startAuthPave({
   auth: {
     defaultPolicy: false,
     rules: [{ id: 'matrix.permitted', description: 'The permitted user may do everything', effect: 'allow', actions: ['*'], subjects: [PERMITTED] }],
-    rateLimit: { signInPerMinute: 1000, tokensPerMinute: 1000 },
+    rateLimit: Object.fromEntries(Object.keys(DEFAULT_RATE_LIMITS).map(key => [key, 1000])) as unknown as RateLimits,
   },
   config: { catalog: { refreshIntervalSeconds: 3600, orphanStrategy: 'delete', allowedRoots: [], maxDocumentBytes: 1024 * 1024 } },
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_LIMITS } from '../../src/core/config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { RateLimitCounters } from '../../src/store/rate-limit-counters.js';
 import { POSTGRES_URL } from '../support/require-all.js';
@@ -63,7 +64,7 @@ for (const factory of [sqliteFactory, pg]) {
 
 describe.skipIf(Boolean(pg.unavailable))('rate limits across two servers on one PostgreSQL', () => {
   const schema = `pave_limits_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
-  const limits = { signInPerMinute: 4, tokensPerMinute: 5 };
+  const limits = { ...DEFAULT_RATE_LIMITS, signInPerMinute: 4, tokensPerMinute: 5 };
   let first: AuthPave;
   let second: AuthPave;
 

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultAuthConfig, type PaveConfig } from '../../src/core/config.js';
+import { defaultAuthConfig, type PaveConfig, type RateLimits } from '../../src/core/config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { CookieJar, bearer, tokenFor } from '../auth/support.js';
 
@@ -38,11 +38,11 @@ export interface DemoPave {
  * Starts the demo with authorization on and signs the attackers in.
  * @example const demo = await startDemoPave(); const res = await demo.developer('/api/auth/me');
  */
-export async function startDemoPave(config: Partial<PaveConfig> = {}): Promise<DemoPave> {
+export async function startDemoPave(options: { config?: Partial<PaveConfig>; rateLimit?: RateLimits } = {}): Promise<DemoPave> {
   const demoDir = mkdtempSync(join(tmpdir(), 'pave-security-demo-'));
   cpSync(DEMO, demoDir, { recursive: true });
-  const auth = { ...defaultAuthConfig(), guest: true };
-  const pave = await startPave({ config: { ...config, auth } });
+  const auth = { ...defaultAuthConfig(), guest: true, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) };
+  const pave = await startPave({ config: { ...options.config, auth } });
   await pave.app.catalog.locations.register({ type: 'file', target: join(demoDir, 'all.yaml') });
   const withToken = async (user: string): Promise<Caller> => {
     const token = await tokenFor(pave.app, user);

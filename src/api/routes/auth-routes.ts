@@ -99,10 +99,6 @@ const AuditFilter = {
 export const authRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (api, { app }) => {
   const { auth } = app;
   const secure = () => app.config.baseUrl.startsWith('https:');
-  const minute = 60_000;
-  // Per route and client address, counted in the store (replicas share the count; see shared-rate-limit.ts).
-  const signInLimit = { max: app.config.auth.rateLimit.signInPerMinute, timeWindow: minute };
-  const tokenLimit = { max: app.config.auth.rateLimit.tokensPerMinute, timeWindow: minute };
 
   api.get(
     '/auth/methods',
@@ -120,7 +116,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (ap
   api.get(
     '/auth/login',
     {
-      config: { public: true, rateLimit: signInLimit },
+      config: { public: true, limit: 'signIn' },
       schema: {
         tags: ['auth'],
         summary: 'Sign in: redirects to the OpenID Connect provider (or, with method=guest, signs in as the demo guest)',
@@ -156,7 +152,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (ap
   api.get(
     '/auth/callback',
     {
-      config: { public: true, rateLimit: signInLimit },
+      config: { public: true, limit: 'signIn' },
       schema: {
         tags: ['auth'],
         summary: 'Where the OpenID Connect provider sends the browser back; starts the session',
@@ -176,7 +172,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (ap
   api.post(
     '/auth/logout',
     {
-      config: { public: true, rateLimit: signInLimit },
+      config: { public: true, limit: 'signIn' },
       schema: { tags: ['auth'], summary: 'Sign out: ends the portal session (send x-pave-csrf)', response: { 204: Type.Null({ description: 'Signed out' }), ...errorResponses(403, 429) } },
     },
     async (request, reply) => {
@@ -209,7 +205,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (ap
   api.get(
     '/auth/tokens',
     {
-      config: { permission: { action: 'auth.token.read' }, rateLimit: tokenLimit },
+      config: { permission: { action: 'auth.token.read' }, limit: 'tokens' },
       schema: {
         tags: ['auth'],
         summary: "The caller's API tokens (all=true or principal=…: anyone's, for admins)",
@@ -223,7 +219,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (ap
   api.post(
     '/auth/tokens',
     {
-      config: { permission: { action: 'auth.token.create' }, rateLimit: tokenLimit },
+      config: { permission: { action: 'auth.token.create' }, limit: 'tokens' },
       schema: {
         tags: ['auth'],
         summary: 'Create an API token; the secret is in the answer and never again',
@@ -248,7 +244,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (ap
   api.delete(
     '/auth/tokens/:id',
     {
-      config: { permission: { action: 'auth.token.revoke' }, rateLimit: tokenLimit },
+      config: { permission: { action: 'auth.token.revoke' }, limit: 'tokens' },
       schema: {
         tags: ['auth'],
         summary: 'Revoke an API token, at once',

@@ -137,7 +137,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.delete(
     '/entities/by-uid/:uid',
     {
-      config: { permission: { action: 'catalog.entity.delete', resource: request => entityByUid(catalog, request) } },
+      config: { permission: { action: 'catalog.entity.delete', resource: request => entityByUid(catalog, request) }, limit: 'edits' },
       schema: {
         tags: ['catalog'],
         summary: 'Delete one entity (its location brings it back on refresh)',
@@ -171,7 +171,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.post(
     '/refresh',
     {
-      config: { permission: { action: 'catalog.entity.refresh', resource: request => (request.body as { entityRef?: string }).entityRef } },
+      config: { permission: { action: 'catalog.entity.refresh', resource: request => (request.body as { entityRef?: string }).entityRef }, limit: 'locations' },
       schema: {
         tags: ['catalog'],
         summary: "Refresh the location that produced an entity, now",
@@ -223,7 +223,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
   app.put(
     '/entities/by-name/:kind/:namespace/:name',
     {
-      config: { permission: { action: 'catalog.entity.write', resource: async request => storedOrSubmitted(await catalog.entities.byRef(refFromNameParams(request)), request.body as Entity) } },
+      config: { limit: 'edits', permission: { action: 'catalog.entity.write', resource: async request => storedOrSubmitted(await catalog.entities.byRef(refFromNameParams(request)), request.body as Entity) } },
       schema: {
         tags: ['catalog'],
         summary: 'Save an edited entity: into its file or repository (committed), or the store for API-saved entities',

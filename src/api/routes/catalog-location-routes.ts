@@ -27,7 +27,7 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
   app.post(
     '/locations',
     {
-      config: { permission: { action: 'catalog.location.create' } },
+      config: { permission: { action: 'catalog.location.create' }, limit: 'locations' },
       schema: {
         tags: ['catalog'],
         summary: 'Register a location (read at once), or preview it with dryRun=true (201 either way, as in Backstage)',
@@ -119,7 +119,7 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
   app.post(
     '/locations/:id/refresh',
     {
-      config: { permission: { action: 'catalog.location.refresh' } },
+      config: { permission: { action: 'catalog.location.refresh' }, limit: 'locations' },
       schema: {
         tags: ['catalog'],
         summary: 'Refresh one location now and return its status',

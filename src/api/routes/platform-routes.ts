@@ -243,7 +243,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
   app.post(
     '/render',
     {
-      config: { permission: { action: 'platform.request.render', resource: resourceFromBody } },
+      config: { permission: { action: 'platform.request.render', resource: resourceFromBody }, limit: 'renders' },
       schema: {
         tags: ['platform'],
         summary: 'Render a request without side effects: the files that would be committed, outputs and placement',

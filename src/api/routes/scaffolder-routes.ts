@@ -187,7 +187,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
   app.post(
     '/v2/tasks',
     {
-      config: { permission: { action: 'templates.task.create' } },
+      config: { permission: { action: 'templates.task.create' }, limit: 'tasks' },
       schema: {
         tags: ['scaffolder'],
         summary:
@@ -315,7 +315,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
   app.post(
     '/v2/dry-run',
     {
-      config: { permission: { action: 'templates.task.dry-run' } },
+      config: { permission: { action: 'templates.task.dry-run' }, limit: 'dryRuns' },
       schema: {
         tags: ['scaffolder'],
         summary: 'Run a template with every side effect withheld: the step log, rendered files (base64) and output; it reads the catalog as the caller',

@@ -8,7 +8,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService }
   app.get(
     '/search',
     {
-      config: { permission: { action: 'catalog.entity.read', scoped: true } },
+      config: { permission: { action: 'catalog.entity.read', scoped: true }, limit: 'search' },
       schema: {
         tags: ['search'],
         summary: 'Full-text search: every word must match, the last one as a prefix; best first',

@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
 import type { Store } from '../../store/store.js';
+import { badRequest } from '../../core/problem.js';
 import { ALL_ENTITIES, entityScopeSql, type EntityScope } from './entity-scope.js';
+
+/** The most words one search looks for. */
+export const MAX_SEARCH_WORDS = 16;
 
 export interface SearchHit {
   entityRef: string;
@@ -29,6 +33,11 @@ export interface SearchRequest {
 export async function searchEntities(store: Store, request: SearchRequest): Promise<SearchHit[]> {
   const words = request.query.toLocaleLowerCase('en-US').match(/[\p{L}\p{N}]+/gu) ?? [];
   if (!words.length) return [];
+  // Each word is one more index lookup to intersect: a query of hundreds of words costs the database
+  // (and, on SQLite, the event loop) far more than any person types.
+  if (words.length > MAX_SEARCH_WORDS) {
+    throw badRequest(`The search has ${words.length} words; at most ${MAX_SEARCH_WORDS} are looked for`, [{ pointer: '/q', detail: `must have at most ${MAX_SEARCH_WORDS} words`, rule: 'maxWords' }]);
+  }
   const limit = Math.min(Math.max(request.limit ?? 20, 1), 100);
   const kinds = request.kinds?.map(k => k.toLocaleLowerCase('en-US'));
   const andKindsAndScope = sql`${kinds?.length ? sql`AND lower(e.kind) IN (${sql.join(kinds)})` : sql``} AND ${entityScopeSql(request.scope ?? ALL_ENTITIES)}`;
