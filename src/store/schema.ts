@@ -24,6 +24,9 @@ export interface Database {
   scaffolder_task_steps: ScaffolderTaskStepsTable;
   scaffolder_task_events: ScaffolderTaskEventsTable;
   rate_limits: RateLimitsTable;
+  events: EventsTable;
+  event_sequence: EventSequenceTable;
+  event_cursors: EventCursorsTable;
 }
 
 export interface EntitiesTable {
@@ -306,4 +309,38 @@ export interface RateLimitsTable {
   window_start: number | string;
   window_ms: number;
   count: number;
+}
+
+/** The event log: one row per change, appended in the change's own transaction. */
+export interface EventsTable {
+  /** Monotonic per database, in commit order (taken from `event_sequence` inside the transaction). */
+  seq: number;
+  /** UUIDv7: what consumers de-duplicate on. */
+  id: string;
+  /** `<module>.<object>.<verb>`, e.g. `catalog.entity.updated`. */
+  type: string;
+  /** What changed, usually an entity ref. */
+  subject: string | null;
+  /** Who changed it (a principal), when someone did. */
+  actor: string | null;
+  /** A small JSON object; never secrets. */
+  payload: string;
+  created_at: string;
+}
+
+/** Counters handing out event numbers; the row lock held until commit keeps numbers in commit order. */
+export interface EventSequenceTable {
+  name: string;
+  last: number;
+}
+
+/** How far each durable consumer of the event log has read. */
+export interface EventCursorsTable {
+  consumer: string;
+  /** The last event handled. */
+  seq: number;
+  /** Failures in a row at the event after `seq`. */
+  failures: number;
+  last_error: string | null;
+  updated_at: string;
 }

@@ -21,6 +21,7 @@ export class Store {
   /** Events between the processes sharing this store (in-process on SQLite, LISTEN/NOTIFY on PostgreSQL). */
   readonly events: EventBus;
   readonly #schema: string | undefined;
+  readonly #afterCommit = new WeakMap<Transaction<Database>, Array<() => void>>();
 
   private constructor(db: Kysely<Database>, dialect: StoreDialect, options: { logger?: Logger }) {
     this.db = db;
@@ -46,8 +47,32 @@ export class Store {
     return store;
   }
 
+  /** Runs `work` in one transaction; what `afterCommit` registered in it runs once it has committed. */
   async transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(work);
+    const committed: Array<() => void> = [];
+    const result = await this.db.transaction().execute(trx => {
+      this.#afterCommit.set(trx, committed);
+      return work(trx);
+    });
+    for (const callback of committed) {
+      try {
+        callback();
+      } catch {
+        // After commit nothing may undo the change: a failing notification only delays readers until they poll.
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Runs `callback` once the transaction `db` belongs to has committed (never if it rolls back); at once when
+   * `db` is not one of this store's transactions.
+   * @example store.afterCommit(trx, () => store.events.publish('events.appended', { seq }));
+   */
+  afterCommit(db: Db, callback: () => void): void {
+    const pending = this.#afterCommit.get(db as Transaction<Database>);
+    if (pending) pending.push(callback);
+    else callback();
   }
 
   async close(): Promise<void> {
