@@ -54,6 +54,14 @@ export interface PlatformConfig {
   dependencyRetrySeconds: number;
   /** Push attempts (fetch + rebase between them) before a delivery counts as failed. */
   pushAttempts: number;
+  /**
+   * How module steps are isolated: `bubblewrap` (namespaces: no network, no processes, only the step's
+   * folder; module steps are refused where it cannot run) or `process` (Node's permission model only:
+   * the network is not cut), chosen knowingly where bubblewrap is missing.
+   */
+  moduleSandbox: 'bubblewrap' | 'process';
+  /** Memory limit of a module step's process, in MB. */
+  moduleMemoryMb: number;
 }
 
 /**
@@ -155,6 +163,8 @@ export const defaultConfig: PaveConfig = {
     retryMaxSeconds: 300,
     dependencyRetrySeconds: 10,
     pushAttempts: 10,
+    moduleSandbox: 'bubblewrap',
+    moduleMemoryMb: 256,
   },
   auth: defaultAuthConfig(),
   demo: false,
@@ -192,6 +202,7 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
   if (env.PAVE_BASE_URL) config.baseUrl = env.PAVE_BASE_URL;
   if (env.PAVE_LOG_LEVEL) config.logLevel = env.PAVE_LOG_LEVEL as PaveConfig['logLevel'];
   if (env.PAVE_REFRESH_INTERVAL_SECONDS) config.catalog.refreshIntervalSeconds = Number(env.PAVE_REFRESH_INTERVAL_SECONDS);
+  if (env.PAVE_MODULE_SANDBOX) config.platform.moduleSandbox = env.PAVE_MODULE_SANDBOX as PlatformConfig['moduleSandbox'];
   if (env.PAVE_AUTH_ENABLED) config.auth.enabled = ['1', 'true', 'yes'].includes(env.PAVE_AUTH_ENABLED.toLowerCase());
   // The demo organisation comes with a guest sign-in unless the configuration says otherwise.
   if (config.demo && file.auth?.guest === undefined && options.overrides?.auth?.guest === undefined) config.auth.guest = true;
@@ -232,14 +243,18 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
     '/catalog/maxDocumentBytes',
     'must be a positive whole number of bytes',
   );
-  for (const [key, value] of Object.entries(config.platform)) {
+  const { moduleSandbox, ...numbers } = config.platform;
+  for (const [key, value] of Object.entries(numbers)) {
     check(typeof value === 'number' && Number.isFinite(value) && value > 0, `/platform/${key}`, 'must be a positive number');
   }
+  check(MODULE_SANDBOXES.includes(moduleSandbox), '/platform/moduleSandbox', `must be one of ${MODULE_SANDBOXES.join(', ')} (PAVE_MODULE_SANDBOX)`);
   for (const error of validateAuthConfig(config.auth)) check(false, '/auth' + error.pointer, error.detail);
   if (errors.length) throw invalidInput(`The configuration has ${errors.length} mistake(s)`, errors);
   config.catalog.allowedRoots = config.catalog.allowedRoots.map(root => resolve(cwd, root));
   return config;
 }
+
+const MODULE_SANDBOXES = ['bubblewrap', 'process'];
 
 function readConfigFile(path: string): unknown {
   try {

@@ -32,6 +32,8 @@ import { Reconciler } from './reconciler.js';
 import { stableJson, validateRequestSpec } from './render.js';
 import { RequestStore } from './request-store.js';
 import { RunStore, runLogText } from './run-store.js';
+import type { ModuleSandbox } from './steps/sandbox/module-sandbox.js';
+import { moduleSandboxFor } from './steps/sandbox/module-sandbox-for.js';
 
 export interface PlatformServiceOptions {
   store: Store;
@@ -40,6 +42,8 @@ export interface PlatformServiceOptions {
   config: PlatformConfig;
   /** Folder for this process's git working copies (usually `<dataDir>/gitops`). */
   workspaceRoot: string;
+  /** Where module steps run; by default the one `config.moduleSandbox` names. */
+  moduleSandbox?: ModuleSandbox;
   logger?: Logger;
   clock?: Clock;
 }
@@ -70,6 +74,8 @@ export class PlatformService {
   readonly runs: RunStore;
   readonly events: PlatformEvents;
   readonly reconciler: Reconciler;
+  /** Where module steps run. */
+  readonly moduleSandbox: ModuleSandbox;
   readonly #workspaces: WorkspacePool;
   readonly #mirror: CatalogMirror;
   readonly #config: PlatformConfig;
@@ -83,6 +89,7 @@ export class PlatformService {
     this.requests = new RequestStore(options.store);
     this.runs = new RunStore(options.store);
     this.events = new PlatformEvents(options.store.events);
+    this.moduleSandbox = options.moduleSandbox ?? moduleSandboxFor(options.config);
     // Replicas take turns to push to a branch; a turn outlives a killed holder by at most 10 s.
     const turns = new QueuePushTurns(options.queue, { leaseMs: Math.min(options.config.leaseSeconds * 1000, 10_000) });
     this.#workspaces = new WorkspacePool({ root: options.workspaceRoot, pushAttempts: options.config.pushAttempts, turns });
@@ -96,6 +103,7 @@ export class PlatformService {
       workspaces: this.#workspaces,
       mirror: this.#mirror,
       events: this.events,
+      moduleSandbox: this.moduleSandbox,
       config: options.config,
       logger: options.logger,
       clock: this.#clock,
@@ -350,6 +358,7 @@ export class PlatformService {
       destinations: await this.destinations.list(),
       currentDestinations: existing?.status.deliveries.map(d => d.destination),
       timeoutSeconds: this.#config.stepTimeoutSeconds,
+      moduleSandbox: this.moduleSandbox,
     });
   }
 
