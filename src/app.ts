@@ -54,6 +54,7 @@ export async function createApp(
     catalog,
     config: config.platform,
     workspaceRoot: PlatformService.workspaceRootFor(resolve(cwd, config.dataDir)),
+    permissions: auth.permissions,
     ...(options.moduleSandbox ? { moduleSandbox: options.moduleSandbox } : {}),
     logger,
   });

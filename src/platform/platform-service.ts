@@ -4,10 +4,12 @@ import type { PlatformConfig } from '../core/config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
-import { conflict, invalidInput, notFound, joinPointer, type FieldError } from '../core/problem.js';
+import { conflict, forbidden, invalidInput, isPaveError, notFound, joinPointer, type FieldError } from '../core/problem.js';
 import type { Store } from '../store/store.js';
 import type { JobQueue } from '../store/job-queue.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
+import type { Identity } from '../auth/identity.js';
+import type { PermissionService } from '../auth/permission-service.js';
 import { QueuePushTurns } from '../gitops/push-turns.js';
 import { WorkspacePool } from '../gitops/workspace-pool.js';
 import { CapabilityRegistry, type CapabilitySummary, type PublishResult } from './capability-registry.js';
@@ -42,11 +44,16 @@ export interface PlatformServiceOptions {
   config: PlatformConfig;
   /** Folder for this process's git working copies (usually `<dataDir>/gitops`). */
   workspaceRoot: string;
+  /** Decides who may render with a capability that is not published (`platform.capability.publish`). */
+  permissions?: Pick<PermissionService, 'authorize'>;
   /** Where module steps run; by default the one `config.moduleSandbox` names. */
   moduleSandbox?: ModuleSandbox;
   logger?: Logger;
   clock?: Clock;
 }
+
+/** The permission that lets a caller render with a capability it brings itself (code that is not published). */
+const PUBLISH = 'platform.capability.publish';
 
 /** A request as the API shows it: the submitted document, its status, uid and generation. */
 export type RequestView = RequestEntity & {
@@ -77,6 +84,7 @@ export class PlatformService {
   /** Where module steps run. */
   readonly moduleSandbox: ModuleSandbox;
   readonly #workspaces: WorkspacePool;
+  readonly #permissions: Pick<PermissionService, 'authorize'> | undefined;
   readonly #mirror: CatalogMirror;
   readonly #config: PlatformConfig;
   readonly #clock: Clock;
@@ -90,6 +98,7 @@ export class PlatformService {
     this.runs = new RunStore(options.store);
     this.events = new PlatformEvents(options.store.events);
     this.moduleSandbox = options.moduleSandbox ?? moduleSandboxFor(options.config);
+    this.#permissions = options.permissions;
     // Replicas take turns to push to a branch; a turn outlives a killed holder by at most 10 s.
     const turns = new QueuePushTurns(options.queue, { leaseMs: Math.min(options.config.leaseSeconds * 1000, 10_000) });
     this.#workspaces = new WorkspacePool({ root: options.workspaceRoot, pushAttempts: options.config.pushAttempts, turns });
@@ -321,12 +330,16 @@ export class PlatformService {
   // ── dry run ─────────────────────────────────────────────────────────────────
 
   /**
-   * Renders a request as a reconcile would, with the store's capability (or the one given), the outputs of
-   * the requests it references and the destinations it would be placed on; writes nothing.
+   * Renders a request as a reconcile would, with the store's published capability, the outputs of the
+   * requests it references and the destinations it would be placed on; writes nothing. A capability
+   * given here is code that nobody published, so only a `caller` who may publish capabilities
+   * (`platform.capability.publish`) may bring one: anyone else gets a 403 naming that permission.
+   * @example await platform.render(request, { capability: draft, caller: request.identity })
    */
-  async render(requestRaw: unknown, options: { capability?: unknown } = {}): Promise<DryRunResult> {
+  async render(requestRaw: unknown, options: { capability?: unknown; caller?: Identity } = {}): Promise<DryRunResult> {
     let capability;
     if (options.capability !== undefined) {
+      await this.#authorizeUnpublished(options.caller);
       const checked = validateCapability(options.capability);
       if (!checked.capability) throw invalidInput(`The capability has ${checked.errors.length} mistake(s)`, checked.errors.map(e => ({ ...e, pointer: '/capability' + e.pointer })));
       capability = checked.capability;
@@ -360,6 +373,22 @@ export class PlatformService {
       timeoutSeconds: this.#config.stepTimeoutSeconds,
       moduleSandbox: this.moduleSandbox,
     });
+  }
+
+  /** Refuses, with a 403 naming the permission and the field, a caller who may not run capability code nobody published. */
+  async #authorizeUnpublished(caller: Identity | undefined): Promise<void> {
+    const field: FieldError = {
+      pointer: '/capability',
+      detail: `a capability that is not published runs code of the caller's choosing: only those who may ${PUBLISH} may render with one; leave it out to render with the published capability`,
+      rule: PUBLISH,
+    };
+    if (!caller || !this.#permissions) throw forbidden(`Rendering with a capability that is not published needs ${PUBLISH}, and no caller was given`, [field], { action: PUBLISH });
+    try {
+      await this.#permissions.authorize(caller, PUBLISH);
+    } catch (error) {
+      if (isPaveError(error) && error.status === 403) throw forbidden(error.message, [field], { action: PUBLISH });
+      throw error;
+    }
   }
 
   /** Stops the reconciler and releases the git working copies. */

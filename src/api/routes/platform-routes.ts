@@ -246,12 +246,14 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       config: { permission: { action: 'platform.request.render', resource: resourceFromBody } },
       schema: {
         tags: ['platform'],
-        summary: 'Render a request without side effects: the files that would be committed, outputs and placement',
+        summary:
+          'Render a request without side effects: the files that would be committed, outputs and placement. With `capability`, renders with that (unpublished) capability instead: only for those who may publish capabilities',
         body: Type.Object({ request: Document, capability: Type.Optional(Document) }),
-        response: { 200: Document, ...errorResponses(400, 422) },
+        response: { 200: Document, ...errorResponses(400, 403, 422) },
       },
     },
-    async request => (await platform.render(request.body.request, request.body.capability !== undefined ? { capability: request.body.capability } : {})) as unknown as Record<string, unknown>,
+    async request =>
+      (await platform.render(request.body.request, { caller: request.identity, ...(request.body.capability !== undefined ? { capability: request.body.capability } : {}) })) as unknown as Record<string, unknown>,
   );
 
   // ── events ──
