@@ -8,6 +8,8 @@ const MAX_LOG_LINES = 200;
 const MAX_LINE_CHARACTERS = 2000;
 /** How long to wait for the pipes to close once the process group is gone (normally at once). */
 const DRAIN_MS = 2000;
+/** The wrapper's exit code when it could not set the limits. */
+const LIMITS_FAILED = 125;
 /** What V8 and Node say when memory runs out (heap limit, or the data-segment limit refusing a buffer). */
 const OUT_OF_MEMORY = /out of memory|allocation failed|Reached heap limit/i;
 
@@ -31,17 +33,21 @@ export interface SupervisedCommand {
 type Stop = 'time' | 'output' | 'result';
 
 /**
- * Starts a module's process detached, as the leader of its own process group, with its data segment
- * limited (`ulimit -d`, inherited by everything it starts), and watches it: the answer on fd 3, what it
+ * Starts a module's process detached, as the leader of its own process group, with its data segment and
+ * CPU time limited (`ulimit -d`, `ulimit -t`, inherited by everything it starts), and watches it: the answer on fd 3, what it
  * prints on stdout and stderr (its log), its time and the size of both. At a limit, and whenever it ends,
  * the whole group is killed, so nothing it started outlives the step. Resolves with what the module
  * returned, or throws a `StepError` that says what happened.
- * @example const { result, log } = await superviseProcess({ label, command: '/usr/bin/bwrap', args, env: {}, input, timeoutSeconds: 30, limits });
+ * @example const { result, log } = await superviseProcess({ label, command: '/usr/bin/bwrap', args, env: {}, cwd: folder, input, timeoutSeconds: 30, limits });
  */
 export function superviseProcess(run: SupervisedCommand): Promise<ModuleOutcome> {
   const memoryKb = Math.floor(run.limits.memoryMb * 1024);
-  // A shell sets the limit and becomes the command, so the limit covers the command and all it starts.
-  const child = spawn('/bin/sh', ['-c', 'ulimit -d "$1" || exit 125; shift; exec "$@"', 'pave-sandbox', String(memoryKb), run.command, ...run.args], {
+  // The CPU limit is a backstop should this server die and its timer with it (V8's helper threads may
+  // use more CPU than wall time, hence the margin); the timer below is the limit that is reported.
+  const cpuSeconds = Math.ceil(run.timeoutSeconds * 2) + 5;
+  // A shell sets the limits and becomes the command, so they cover the command and all it starts.
+  const script = `ulimit -d "$1" && ulimit -t "$2" || exit ${LIMITS_FAILED}; shift 2; exec "$@"`;
+  const child = spawn('/bin/sh', ['-c', script, 'pave-sandbox', String(memoryKb), String(cpuSeconds), run.command, ...run.args], {
     detached: true,
     cwd: run.cwd,
     env: run.env,
@@ -170,6 +176,7 @@ function interpret(
   if (stderr.outOfMemory || aborted) throw new StepError(memory);
   const said = stderr.stderrTail.filter(line => line.trim()).slice(-3).join(' | ');
   if (exit?.code === 13) throw new StepError(`module ${label} returned a promise that never settled`);
+  if (exit?.code === LIMITS_FAILED) throw new StepError(`module ${label} was not run: its memory and CPU limits could not be set`);
   const how = exit?.signal ? `was killed by ${exit.signal}` : `exited with code ${exit?.code ?? 'unknown'}`;
   throw new StepError(`module ${label} ${how} without a result${said ? `: ${said}` : ''}`);
 }
