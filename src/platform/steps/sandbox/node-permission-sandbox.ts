@@ -9,8 +9,9 @@ import { superviseProcess } from './supervised-process.js';
  * (`platform.moduleSandbox: process`): a separate node process under Node's permission model (files
  * only in its step folder; no child processes, worker threads, addons or WASI), an empty environment,
  * its own process group killed when it ends, and the same time, memory and output limits. It does not
- * cut the network: a module can open connections (to this server and its database too), which is why
- * bubblewrap is the default.
+ * cut the network: a module can open connections (to this server and its database too); nor can it
+ * stop a module signalling this user's processes (`process.kill`) or filling the disk under its folder.
+ * That is why bubblewrap is the default.
  * @example const { result } = await new NodePermissionSandbox().run({ label: 'm.mjs', source, input, timeoutSeconds: 30 });
  */
 export class NodePermissionSandbox implements ModuleSandbox {
