@@ -89,7 +89,8 @@ async function bench(options: Options): Promise<PlatformBenchReport> {
   const machine = machineFacts();
   const dataDir = await mkdtemp(join(tmpdir(), 'pave-platform-bench-'));
   const app = await createApp(
-    { ...defaultConfig, dataDir, logLevel: 'silent', platform: { ...defaultConfig.platform, workers: options.workers } },
+    // The bench team owns its namespace through the configuration (there is no catalog here).
+    { ...defaultConfig, dataDir, logLevel: 'silent', platform: { ...defaultConfig.platform, workers: options.workers, namespaceOwners: { [NAMESPACE]: `group:default/${NAMESPACE}` } } },
     { logger: createLogger('silent'), taskWorker: false },
   );
   let peakRss = 0;

@@ -11,6 +11,7 @@ import { PlatformService } from './platform/platform-service.js';
 import { ScaffolderService } from './templates/scaffolder-service.js';
 import { RepositoryService } from './repositories/repository-service.js';
 import type { TaskWorkerOptions } from './templates/tasks/task-worker.js';
+import type { ModuleSandbox } from './platform/steps/sandbox/module-sandbox.js';
 
 /** Every service of one running Pave, wired together. The HTTP server, CLI and MCP server all start from here. */
 export interface PaveApp {
@@ -34,7 +35,10 @@ export interface PaveApp {
  * The composition root: opens (and migrates) the store and builds the services over it.
  * @example const app = await createApp(loadConfig()); … await app.close();
  */
-export async function createApp(config: PaveConfig, options: { logger?: Logger; cwd?: string; taskWorker?: boolean | TaskWorkerOptions } = {}): Promise<PaveApp> {
+export async function createApp(
+  config: PaveConfig,
+  options: { logger?: Logger; cwd?: string; taskWorker?: boolean | TaskWorkerOptions; /** Where module steps run, instead of the one `platform.moduleSandbox` names. */ moduleSandbox?: ModuleSandbox } = {},
+): Promise<PaveApp> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const cwd = options.cwd ?? process.cwd();
   const store = await Store.open(
@@ -50,6 +54,8 @@ export async function createApp(config: PaveConfig, options: { logger?: Logger; 
     catalog,
     config: config.platform,
     workspaceRoot: PlatformService.workspaceRootFor(resolve(cwd, config.dataDir)),
+    permissions: auth.permissions,
+    ...(options.moduleSandbox ? { moduleSandbox: options.moduleSandbox } : {}),
     logger,
   });
   const repositories = new RepositoryService({ root: join(resolve(cwd, config.dataDir), 'git'), baseUrl: () => config.baseUrl });

@@ -7,6 +7,7 @@ import { createServer } from '../api/server.js';
 import { conflict } from '../core/problem.js';
 import type { GlobalOptions } from './context.js';
 import { loadPlatformDemo } from '../platform/demo-loader.js';
+import { reportModuleSandbox } from '../platform/steps/sandbox/module-sandbox-for.js';
 
 /** The demo organisation and its golden paths, as one catalog location. */
 export const DEMO_LOCATION = () => join(packageRoot(), 'demo', 'all.yaml');
@@ -28,6 +29,8 @@ export function serveCommand(globals: () => GlobalOptions): Command {
         },
       });
       const app = await createApp(config);
+      // Said at start: how module steps are isolated here, or that they are refused.
+      await reportModuleSandbox(app.platform.moduleSandbox, app.logger);
       if (config.demo) await loadDemo(app);
       await app.catalog.scheduler.start();
       await app.platform.mirrorCapabilities();

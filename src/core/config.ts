@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { invalidInput, type FieldError } from './problem.js';
+import { stringifyEntityRef, tryParseEntityRef } from './entity-ref.js';
+import { invalidInput, pointerSegment, type FieldError } from './problem.js';
 
 /** Everything Pave can be configured with. Defaults make the embedded mode work with no file at all. */
 export interface PaveConfig {
@@ -54,6 +55,19 @@ export interface PlatformConfig {
   dependencyRetrySeconds: number;
   /** Push attempts (fetch + rebase between them) before a delivery counts as failed. */
   pushAttempts: number;
+  /**
+   * How module steps are isolated: `bubblewrap` (namespaces: no network, no processes, only the step's
+   * folder; module steps are refused where it cannot run) or `process` (Node's permission model only:
+   * the network is not cut), chosen knowingly where bubblewrap is missing.
+   */
+  moduleSandbox: 'bubblewrap' | 'process';
+  /** Memory limit of a module step's process, in MB. */
+  moduleMemoryMb: number;
+  /**
+   * The team that owns a namespace's requests, where it is not the Group named like the namespace:
+   * namespace → Group ref (`group:default/checkout-team`, or a bare group name).
+   */
+  namespaceOwners: Record<string, string>;
 }
 
 /**
@@ -189,6 +203,9 @@ export const defaultConfig: PaveConfig = {
     retryMaxSeconds: 300,
     dependencyRetrySeconds: 10,
     pushAttempts: 10,
+    moduleSandbox: 'bubblewrap',
+    moduleMemoryMb: 256,
+    namespaceOwners: {},
   },
   auth: defaultAuthConfig(),
   demo: false,
@@ -227,6 +244,8 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
   if (env.PAVE_BASE_URL) config.baseUrl = env.PAVE_BASE_URL;
   if (env.PAVE_LOG_LEVEL) config.logLevel = env.PAVE_LOG_LEVEL as PaveConfig['logLevel'];
   if (env.PAVE_REFRESH_INTERVAL_SECONDS) config.catalog.refreshIntervalSeconds = Number(env.PAVE_REFRESH_INTERVAL_SECONDS);
+  if (env.PAVE_MODULE_SANDBOX) config.platform.moduleSandbox = env.PAVE_MODULE_SANDBOX as PlatformConfig['moduleSandbox'];
+  if (env.PAVE_NAMESPACE_OWNERS) config.platform.namespaceOwners = parseNamespaceOwners(env.PAVE_NAMESPACE_OWNERS);
   if (env.PAVE_AUTH_ENABLED) config.auth.enabled = ['1', 'true', 'yes'].includes(env.PAVE_AUTH_ENABLED.toLowerCase());
   // The demo organisation comes with a guest sign-in unless the configuration says otherwise.
   if (config.demo && file.auth?.guest === undefined && options.overrides?.auth?.guest === undefined) config.auth.guest = true;
@@ -267,13 +286,39 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
     '/catalog/maxDocumentBytes',
     'must be a positive whole number of bytes',
   );
-  for (const [key, value] of Object.entries(config.platform)) {
+  const { moduleSandbox, namespaceOwners, ...numbers } = config.platform;
+  for (const [key, value] of Object.entries(numbers)) {
     check(typeof value === 'number' && Number.isFinite(value) && value > 0, `/platform/${key}`, 'must be a positive number');
+  }
+  check(MODULE_SANDBOXES.includes(moduleSandbox), '/platform/moduleSandbox', `must be one of ${MODULE_SANDBOXES.join(', ')} (PAVE_MODULE_SANDBOX)`);
+  if (namespaceOwners === null || typeof namespaceOwners !== 'object' || Array.isArray(namespaceOwners)) {
+    check(false, '/platform/namespaceOwners', 'must be a mapping of namespace to Group ref (PAVE_NAMESPACE_OWNERS: namespace=group,…)');
+  } else {
+    const owners: Record<string, string> = {};
+    for (const [namespace, owner] of Object.entries(namespaceOwners)) {
+      const ref = typeof owner === 'string' ? tryParseEntityRef(owner, { defaultKind: 'group' }) : undefined;
+      const ok = ref !== undefined && ref.kind.toLowerCase() === 'group';
+      check(ok, `/platform/namespaceOwners/${pointerSegment(namespace)}`, "must be a Group ref such as 'group:default/checkout-team' or a group name");
+      if (ok) owners[namespace] = stringifyEntityRef(ref);
+    }
+    config.platform.namespaceOwners = owners;
   }
   for (const error of validateAuthConfig(config.auth)) check(false, '/auth' + error.pointer, error.detail);
   if (errors.length) throw invalidInput(`The configuration has ${errors.length} mistake(s)`, errors);
   config.catalog.allowedRoots = config.catalog.allowedRoots.map(root => resolve(cwd, root));
   return config;
+}
+
+const MODULE_SANDBOXES = ['bubblewrap', 'process'];
+
+/** `checkout=group:default/checkout-team,ops=ops-team` (PAVE_NAMESPACE_OWNERS) as a mapping. */
+function parseNamespaceOwners(text: string): Record<string, string> {
+  const owners: Record<string, string> = {};
+  for (const pair of text.split(',').map(p => p.trim()).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    owners[eq === -1 ? pair : pair.slice(0, eq).trim()] = eq === -1 ? '' : pair.slice(eq + 1).trim();
+  }
+  return owners;
 }
 
 function readConfigFile(path: string): unknown {

@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { isValidTag, PAVE_API_VERSION } from '../catalog/model/index.js';
 import { dependencyNames } from './model/references.js';
-import { ANNOTATION_OWNER, type Capability, type StoredRequest } from './model/types.js';
+import type { Capability, StoredRequest } from './model/types.js';
 
 /** Marks the catalog entities this mirror writes: the capability's name, or the request's `namespace/name`. */
 const ANNOTATION_MIRRORED_CAPABILITY = 'pave.dev/capability';
@@ -31,10 +31,12 @@ export class CatalogMirror {
     this.#logger = logger;
   }
 
-  /** The catalog entity for a request. */
+  /**
+   * The catalog entity for a request, owned by the owner Pave decided for it (never an annotation of the
+   * submitted document); a row stored before owners were kept shows its namespace's Group until it is applied again.
+   */
   static entityOf(request: StoredRequest, phase: string, capabilityVersion?: string): Entity {
-    const annotations = request.entity.metadata.annotations ?? {};
-    const owner = annotations[ANNOTATION_OWNER] ?? `group:default/${request.namespace}`;
+    const owner = request.owner ?? `group:default/${request.namespace}`;
     const description = typeof request.entity.metadata.description === 'string' ? request.entity.metadata.description : `${request.kind} requested through the ${request.capability} capability`;
     return {
       apiVersion: 'backstage.io/v1alpha1',

@@ -4,6 +4,8 @@ import { matchDestinations } from './destination-registry.js';
 import { validateRequestEnvelope } from './model/document-validation.js';
 import type { Capability, Destination, RunStep } from './model/types.js';
 import { executeRender, prepareRender } from './render.js';
+import type { ModuleSandbox } from './steps/sandbox/module-sandbox.js';
+import { withModuleSandbox } from './steps/sandbox/sandbox-scope.js';
 
 export interface DryRunResult {
   request: { apiVersion: string; kind: string; namespace: string; name: string };
@@ -23,8 +25,10 @@ export interface DryRunResult {
 /**
  * Renders a request with a capability exactly as a reconcile would, and writes nothing: `pave render`
  * (no store, no cluster) and the render route (with the store's dependencies and destinations) both use it.
+ * Module steps run in `moduleSandbox`, as they would in a reconcile. Whoever calls this decides the
+ * capability may be run: the service only passes published ones, or those of a caller who may publish.
  * Throws a 422 problem naming every mistake, or the failing step.
- * @example const result = await dryRun({ capability, request: yaml.parse(text), timeoutSeconds: 30 });
+ * @example const result = await dryRun({ capability, request: yaml.parse(text), timeoutSeconds: 30, moduleSandbox: moduleSandboxFor(config.platform) });
  */
 export async function dryRun(input: {
   capability: Capability;
@@ -34,6 +38,7 @@ export async function dryRun(input: {
   destinations?: readonly Destination[];
   currentDestinations?: readonly string[];
   timeoutSeconds: number;
+  moduleSandbox: ModuleSandbox;
 }): Promise<DryRunResult> {
   const { capability } = input;
   const envelope = validateRequestEnvelope(input.request);
@@ -56,7 +61,7 @@ export async function dryRun(input: {
   });
   if (prepared.stage === 'invalid') throw invalidInput(`The request's spec does not match ${api.kind}'s schema (${capability.metadata.name} ${capability.spec.version})`, prepared.errors);
   if (prepared.stage === 'waiting') throw invalidInput('The request waits for other requests'); // not reached: unresolved references are allowed
-  const { outcome, selector } = await executeRender(prepared.prepared, { timeoutSeconds: input.timeoutSeconds });
+  const { outcome, selector } = await withModuleSandbox(input.moduleSandbox, () => executeRender(prepared.prepared, { timeoutSeconds: input.timeoutSeconds }));
   if (outcome.failure) {
     throw invalidInput(outcome.failure.message, [{ pointer: '/spec', detail: outcome.failure.message, rule: outcome.failure.reason }], { steps: outcome.steps });
   }

@@ -4,10 +4,13 @@ import type { PlatformConfig } from '../core/config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
-import { conflict, invalidInput, notFound, joinPointer, type FieldError } from '../core/problem.js';
+import { conflict, forbidden, invalidInput, isPaveError, notFound, joinPointer, type FieldError } from '../core/problem.js';
+import { stringifyEntityRef, tryParseEntityRef } from '../core/entity-ref.js';
 import type { Store } from '../store/store.js';
 import type { JobQueue } from '../store/job-queue.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
+import type { Identity } from '../auth/identity.js';
+import type { PermissionService } from '../auth/permission-service.js';
 import { QueuePushTurns } from '../gitops/push-turns.js';
 import { WorkspacePool } from '../gitops/workspace-pool.js';
 import { CapabilityRegistry, type CapabilitySummary, type PublishResult } from './capability-registry.js';
@@ -20,6 +23,7 @@ import { validateRequestEnvelope } from './model/document-validation.js';
 import { dependencyNames, findCycle, findReferences } from './model/references.js';
 import {
   ANNOTATION_CAPABILITY_VERSION,
+  ANNOTATION_OWNER,
   type CapabilityRevision,
   type Destination,
   type RequestEntity,
@@ -27,11 +31,14 @@ import {
   type Run,
   type StoredRequest,
 } from './model/types.js';
+import { NamespaceOwners } from './namespace-owners.js';
 import { PlatformEvents } from './platform-events.js';
 import { Reconciler } from './reconciler.js';
 import { stableJson, validateRequestSpec } from './render.js';
 import { RequestStore } from './request-store.js';
 import { RunStore, runLogText } from './run-store.js';
+import type { ModuleSandbox } from './steps/sandbox/module-sandbox.js';
+import { moduleSandboxFor } from './steps/sandbox/module-sandbox-for.js';
 
 export interface PlatformServiceOptions {
   store: Store;
@@ -40,9 +47,16 @@ export interface PlatformServiceOptions {
   config: PlatformConfig;
   /** Folder for this process's git working copies (usually `<dataDir>/gitops`). */
   workspaceRoot: string;
+  /** Decides who may render with a capability that is not published (`platform.capability.publish`). */
+  permissions?: Pick<PermissionService, 'authorize'>;
+  /** Where module steps run; by default the one `config.moduleSandbox` names. */
+  moduleSandbox?: ModuleSandbox;
   logger?: Logger;
   clock?: Clock;
 }
+
+/** The permission that lets a caller render with a capability it brings itself (code that is not published). */
+const PUBLISH = 'platform.capability.publish';
 
 /** A request as the API shows it: the submitted document, its status, uid and generation. */
 export type RequestView = RequestEntity & {
@@ -70,7 +84,12 @@ export class PlatformService {
   readonly runs: RunStore;
   readonly events: PlatformEvents;
   readonly reconciler: Reconciler;
+  /** Which team owns a namespace's requests (configuration, then the catalog's Groups). */
+  readonly owners: NamespaceOwners;
+  /** Where module steps run. */
+  readonly moduleSandbox: ModuleSandbox;
   readonly #workspaces: WorkspacePool;
+  readonly #permissions: Pick<PermissionService, 'authorize'> | undefined;
   readonly #mirror: CatalogMirror;
   readonly #config: PlatformConfig;
   readonly #clock: Clock;
@@ -83,6 +102,9 @@ export class PlatformService {
     this.requests = new RequestStore(options.store);
     this.runs = new RunStore(options.store);
     this.events = new PlatformEvents(options.store.events);
+    this.owners = new NamespaceOwners(options.catalog.entities, options.config.namespaceOwners);
+    this.moduleSandbox = options.moduleSandbox ?? moduleSandboxFor(options.config);
+    this.#permissions = options.permissions;
     // Replicas take turns to push to a branch; a turn outlives a killed holder by at most 10 s.
     const turns = new QueuePushTurns(options.queue, { leaseMs: Math.min(options.config.leaseSeconds * 1000, 10_000) });
     this.#workspaces = new WorkspacePool({ root: options.workspaceRoot, pushAttempts: options.config.pushAttempts, turns });
@@ -96,6 +118,7 @@ export class PlatformService {
       workspaces: this.#workspaces,
       mirror: this.#mirror,
       events: this.events,
+      moduleSandbox: this.moduleSandbox,
       config: options.config,
       logger: options.logger,
       clock: this.#clock,
@@ -182,7 +205,9 @@ export class PlatformService {
   /**
    * Creates or updates a request. Everything is checked before anything is stored: the kind must be
    * published, the spec must satisfy the schema (errors name the field), references to other requests'
-   * outputs must not form a cycle. A changed document gets a new generation and is reconciled.
+   * outputs must not form a cycle, the namespace must have an owning team. The owner is Pave's to decide
+   * (the request's stored owner, else the namespace's owning team): a `pave.dev/owner` annotation naming
+   * anyone else is refused, and none is stored. A changed document gets a new generation and is reconciled.
    */
   async applyRequest(raw: unknown): Promise<ApplyResult> {
     const envelope = validateRequestEnvelope(raw);
@@ -219,6 +244,8 @@ export class PlatformService {
 
     const now = this.#now();
     const existing = await this.requests.byName(namespace, name);
+    const owner = existing?.owner ?? (await this.owners.requireOwner(namespace));
+    const document = withoutOwnerClaim(entity, owner);
     let stored: StoredRequest;
     let outcome: ApplyResult['outcome'];
     if (!existing) {
@@ -231,8 +258,9 @@ export class PlatformService {
         capability: capabilityName,
         ...(pin ? { pinnedVersion: pin } : {}),
         generation: 1,
-        entity,
+        entity: document,
         status: { phase: 'Pending', conditions: pendingConditions(1, now), observedGeneration: 0, deliveries: [] },
+        owner,
         createdAt: now,
         updatedAt: now,
       };
@@ -248,12 +276,12 @@ export class PlatformService {
       if (existing.kind !== entity.kind || existing.capability !== capabilityName) {
         throw conflict(`${namespace}/${name} is already a ${existing.kind} request; request names are unique in a namespace`, [{ pointer: '/metadata/name', detail: `is taken by a ${existing.kind}`, rule: 'unique' }]);
       }
-      if (stableJson(existing.entity) === stableJson(entity)) {
+      if (stableJson(existing.entity) === stableJson(document)) {
         stored = existing;
         outcome = 'unchanged';
       } else {
-        const generation = await this.requests.updateDocument(existing.id, entity, { apiVersion: entity.apiVersion, ...(pin ? { pinnedVersion: pin } : {}), now });
-        stored = { ...existing, entity, apiVersion: entity.apiVersion, generation, ...(pin ? { pinnedVersion: pin } : {}) };
+        const generation = await this.requests.updateDocument(existing.id, document, { apiVersion: entity.apiVersion, ...(pin ? { pinnedVersion: pin } : {}), owner, now });
+        stored = { ...existing, entity: document, apiVersion: entity.apiVersion, generation, owner, ...(pin ? { pinnedVersion: pin } : {}) };
         if (!pin) delete stored.pinnedVersion;
         outcome = 'updated';
       }
@@ -264,6 +292,18 @@ export class PlatformService {
       this.events.emit({ type: 'request.applied', at: now, namespace, name, kind: entity.kind, generation: stored.generation });
     }
     return { request: await this.getRequest(namespace, name), outcome };
+  }
+
+  /**
+   * The team that owns a request: the owner stored with it, else (a request not made yet, or stored before
+   * owners were kept) its namespace's owning team. Undefined when there is none, or with `required` a 422
+   * problem saying why. This is what permissions are checked against.
+   * @example await platform.requestOwner('checkout-team', 'orders-db') // 'group:default/checkout-team'
+   */
+  async requestOwner(namespace: string, name: string | undefined, options: { required?: boolean } = {}): Promise<string | undefined> {
+    const stored = name === undefined ? undefined : await this.requests.byName(namespace, name);
+    if (stored?.owner) return stored.owner;
+    return options.required ? this.owners.requireOwner(namespace) : this.owners.ownerOf(namespace);
   }
 
   async getRequest(namespace: string, name: string): Promise<RequestView> {
@@ -313,12 +353,16 @@ export class PlatformService {
   // ── dry run ─────────────────────────────────────────────────────────────────
 
   /**
-   * Renders a request as a reconcile would, with the store's capability (or the one given), the outputs of
-   * the requests it references and the destinations it would be placed on; writes nothing.
+   * Renders a request as a reconcile would, with the store's published capability, the outputs of the
+   * requests it references and the destinations it would be placed on; writes nothing. A capability
+   * given here is code that nobody published, so only a `caller` who may publish capabilities
+   * (`platform.capability.publish`) may bring one: anyone else gets a 403 naming that permission.
+   * @example await platform.render(request, { capability: draft, caller: request.identity })
    */
-  async render(requestRaw: unknown, options: { capability?: unknown } = {}): Promise<DryRunResult> {
+  async render(requestRaw: unknown, options: { capability?: unknown; caller?: Identity } = {}): Promise<DryRunResult> {
     let capability;
     if (options.capability !== undefined) {
+      await this.#authorizeUnpublished(options.caller);
       const checked = validateCapability(options.capability);
       if (!checked.capability) throw invalidInput(`The capability has ${checked.errors.length} mistake(s)`, checked.errors.map(e => ({ ...e, pointer: '/capability' + e.pointer })));
       capability = checked.capability;
@@ -350,7 +394,24 @@ export class PlatformService {
       destinations: await this.destinations.list(),
       currentDestinations: existing?.status.deliveries.map(d => d.destination),
       timeoutSeconds: this.#config.stepTimeoutSeconds,
+      moduleSandbox: this.moduleSandbox,
     });
+  }
+
+  /** Refuses, with a 403 naming the permission and the field, a caller who may not run capability code nobody published. */
+  async #authorizeUnpublished(caller: Identity | undefined): Promise<void> {
+    const field: FieldError = {
+      pointer: '/capability',
+      detail: `a capability that is not published runs code of the caller's choosing: only those who may ${PUBLISH} may render with one; leave it out to render with the published capability`,
+      rule: PUBLISH,
+    };
+    if (!caller || !this.#permissions) throw forbidden(`Rendering with a capability that is not published needs ${PUBLISH}, and no caller was given`, [field], { action: PUBLISH });
+    try {
+      await this.#permissions.authorize(caller, PUBLISH);
+    } catch (error) {
+      if (isPaveError(error) && error.status === 403) throw forbidden(error.message, [field], { action: PUBLISH });
+      throw error;
+    }
   }
 
   /** Stops the reconciler and releases the git working copies. */
@@ -383,6 +444,29 @@ export class PlatformService {
   #now(): string {
     return this.#clock.now().toISOString();
   }
+}
+
+/**
+ * The document to store: without an owner claim, which is refused (422, naming the field) unless it names
+ * the owner Pave decided. Ownership comes from the configuration and the catalog, never from the caller.
+ */
+function withoutOwnerClaim(entity: RequestEntity, owner: string): RequestEntity {
+  const annotations = entity.metadata.annotations;
+  if (!annotations || !(ANNOTATION_OWNER in annotations)) return entity;
+  const claimed = tryParseEntityRef(annotations[ANNOTATION_OWNER], { defaultKind: 'group' });
+  if (!claimed || stringifyEntityRef(claimed) !== owner) {
+    throw invalidInput(`The owner of ${entity.metadata.namespace}/${entity.metadata.name} is ${owner}, decided by Pave; it cannot be set`, [
+      {
+        pointer: `/metadata/annotations${joinPointer(ANNOTATION_OWNER)}`,
+        detail: `cannot choose the owner: requests in ${entity.metadata.namespace} are owned by ${owner} (platform.namespaceOwners, or the Group named like the namespace); remove the annotation`,
+        rule: 'owner',
+      },
+    ]);
+  }
+  const { [ANNOTATION_OWNER]: _claim, ...rest } = annotations;
+  const metadata = { ...entity.metadata, annotations: rest };
+  if (!Object.keys(rest).length) delete (metadata as { annotations?: unknown }).annotations;
+  return { ...entity, metadata };
 }
 
 /** The API view: the document, uid and generation, and the status with its phase as seen now. */

@@ -29,6 +29,8 @@ import type { PlatformEvents } from './platform-events.js';
 import { executeRender, prepareRender, stableJson } from './render.js';
 import type { RequestStore } from './request-store.js';
 import type { RunStore } from './run-store.js';
+import type { ModuleSandbox } from './steps/sandbox/module-sandbox.js';
+import { withModuleSandbox } from './steps/sandbox/sandbox-scope.js';
 
 export const RECONCILE_QUEUE = 'platform.reconcile';
 
@@ -48,6 +50,8 @@ export interface ReconcilerOptions {
   workspaces: WorkspacePool;
   mirror: CatalogMirror;
   events: PlatformEvents;
+  /** Where module steps run. */
+  moduleSandbox: ModuleSandbox;
   config: PlatformConfig;
   logger?: Logger;
   clock?: Clock;
@@ -297,7 +301,7 @@ export class Reconciler {
     const run = this.#newRun(request, revision, action, trigger, prepared.prepared.inputHash);
     if (action === 'configure') await this.#o.runs.start(run);
 
-    const rendered = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, attempt: job.attempts, now: () => this.#now() });
+    const rendered = await withModuleSandbox(this.#o.moduleSandbox, () => executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, attempt: job.attempts, now: () => this.#now() }));
     const { outcome } = rendered;
     run.steps = outcome.steps;
     run.outputs = outcome.outputs;
@@ -419,7 +423,9 @@ export class Reconciler {
       });
       if (prepared.stage === 'prepared') {
         run.inputHash = prepared.prepared.inputHash;
-        const { outcome } = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, attempt: job.attempts, now: () => this.#now() });
+        const { outcome } = await withModuleSandbox(this.#o.moduleSandbox, () =>
+          executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, attempt: job.attempts, now: () => this.#now() }),
+        );
         run.steps = outcome.steps;
         run.outputs = outcome.outputs;
         leftBehind = outcome.files;

@@ -49,14 +49,18 @@ export class RequestStore {
         body: JSON.stringify(request.entity),
         status: JSON.stringify(request.status),
         deleting_since: null,
+        owner: request.owner ?? null,
         created_at: request.createdAt,
         updated_at: request.updatedAt,
       })
       .execute();
   }
 
-  /** Stores a new version of the submitted document; the generation goes up by one. */
-  async updateDocument(id: string, entity: RequestEntity, values: { apiVersion: string; pinnedVersion?: string; now: string }): Promise<number> {
+  /**
+   * Stores a new version of the submitted document; the generation goes up by one. `owner` is stored
+   * only where the row has none yet (rows from before owners were kept): an owner never changes.
+   */
+  async updateDocument(id: string, entity: RequestEntity, values: { apiVersion: string; pinnedVersion?: string; owner: string; now: string }): Promise<number> {
     const row = await this.#store.db
       .updateTable('platform_requests')
       .set(eb => ({
@@ -64,6 +68,7 @@ export class RequestStore {
         api_version: values.apiVersion,
         pinned_version: values.pinnedVersion ?? null,
         generation: eb('generation', '+', 1),
+        owner: eb.fn.coalesce('owner', eb.val(values.owner)),
         updated_at: values.now,
       }))
       .where('id', '=', id)
@@ -113,6 +118,7 @@ function toStored(row: Selectable<PlatformRequestsTable>): StoredRequest {
     entity: JSON.parse(row.body) as RequestEntity,
     status: JSON.parse(row.status) as RequestStatus,
     ...(row.deleting_since ? { deletingSince: row.deleting_since } : {}),
+    ...(row.owner ? { owner: row.owner } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

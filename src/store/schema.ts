@@ -227,6 +227,8 @@ export interface PlatformRequestsTable {
   status: string;
   /** Set when deletion was asked for; the row goes once its files are pruned. */
   deleting_since: string | null;
+  /** The owning team's Group ref, decided when the request was created; null for rows older than that. */
+  owner: string | null;
   created_at: string;
   updated_at: string;
 }

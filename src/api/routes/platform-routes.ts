@@ -2,7 +2,6 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyRequest } from 'fastify';
 import type { PlatformService } from '../../platform/platform-service.js';
 import type { PlatformEvent } from '../../platform/platform-events.js';
-import { ANNOTATION_OWNER } from '../../platform/model/types.js';
 import { errorResponses } from '../schemas.js';
 
 /** Any JSON object (documents are validated by the platform service, which names every mistake). */
@@ -10,18 +9,19 @@ const Document = Type.Object({}, { additionalProperties: true });
 const Items = Type.Object({ items: Type.Array(Document) });
 const NamespacedParams = Type.Object({ namespace: Type.String(), name: Type.String() });
 
-/** A request's place in the permission model: the catalog Resource it appears as, owned by its team. */
-function requestResource(namespace: string, name: string, owner?: string) {
-  return { ref: `resource:${namespace}/${name}`.toLowerCase(), kind: 'resource', namespace: namespace.toLowerCase(), owners: [(owner ?? `group:default/${namespace}`).toLowerCase()] };
+/**
+ * A request's place in the permission model: the catalog Resource it appears as, owned by the team Pave
+ * decided (none when its namespace has no owning team, which only admins get past).
+ */
+function requestResource(namespace: string, name: string, owner: string | undefined) {
+  return { ref: `resource:${namespace}/${name}`.toLowerCase(), kind: 'resource', namespace: namespace.toLowerCase(), owners: owner ? [owner.toLowerCase()] : [] };
 }
 
-function resourceFromBody(request: FastifyRequest) {
-  const body = (request.body ?? {}) as { request?: unknown; metadata?: { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> } };
-  const document = (body.request ?? body) as typeof body;
-  const metadata = document.metadata ?? {};
-  if (typeof metadata.namespace !== 'string' || typeof metadata.name !== 'string') return undefined;
-  const owner = metadata.annotations?.[ANNOTATION_OWNER];
-  return requestResource(metadata.namespace, metadata.name, typeof owner === 'string' ? owner : undefined);
+/** Namespace and name of the request in a body (the body itself, or its `request`); nothing else is read from it. */
+function namesInBody(request: FastifyRequest): { namespace: string; name: string } | undefined {
+  const body = (request.body ?? {}) as { request?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  const metadata = ((body.request ?? body) as typeof body).metadata ?? {};
+  return typeof metadata.namespace === 'string' && typeof metadata.name === 'string' ? { namespace: metadata.namespace, name: metadata.name } : undefined;
 }
 
 /**
@@ -30,16 +30,22 @@ function resourceFromBody(request: FastifyRequest) {
  * changes. Each handler is one call to the platform service.
  */
 export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformService }> = async (app, { platform }) => {
+  // The owner always comes from the platform service (stored with the request, or the namespace's team
+  // from configuration and catalog), never from the body: an annotation there cannot move a request.
   const ownedRequest = (action: string) => ({
     permission: {
       action,
       resource: async (request: FastifyRequest) => {
         const { namespace, name } = request.params as { namespace: string; name: string };
-        const stored = await platform.requests.byName(namespace, name);
-        return requestResource(namespace, name, stored?.entity.metadata.annotations?.[ANNOTATION_OWNER]);
+        return requestResource(namespace, name, await platform.requestOwner(namespace, name));
       },
     },
   });
+  /** The body's request; `required`: a namespace with no owning team is refused (422) before anything else. */
+  const requestInBody = (required: boolean) => async (request: FastifyRequest) => {
+    const names = namesInBody(request);
+    return names && requestResource(names.namespace, names.name, await platform.requestOwner(names.namespace, names.name, { required }));
+  };
 
   // ── capabilities ──
   app.get(
@@ -156,7 +162,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
   app.post(
     '/requests',
     {
-      config: { permission: { action: 'platform.request.create', resource: resourceFromBody } },
+      config: { permission: { action: 'platform.request.create', resource: requestInBody(true) } },
       schema: {
         tags: ['platform'],
         summary: 'Apply a request (create or update); it is validated against its capability schema, then reconciled',
@@ -243,15 +249,17 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
   app.post(
     '/render',
     {
-      config: { permission: { action: 'platform.request.render', resource: resourceFromBody }, limit: 'renders' },
+      config: { permission: { action: 'platform.request.render', resource: requestInBody(false) }, limit: 'renders' },
       schema: {
         tags: ['platform'],
-        summary: 'Render a request without side effects: the files that would be committed, outputs and placement',
+        summary:
+          'Render a request without side effects: the files that would be committed, outputs and placement. With `capability`, renders with that (unpublished) capability instead: only for those who may publish capabilities',
         body: Type.Object({ request: Document, capability: Type.Optional(Document) }),
-        response: { 200: Document, ...errorResponses(400, 422) },
+        response: { 200: Document, ...errorResponses(400, 403, 422) },
       },
     },
-    async request => (await platform.render(request.body.request, request.body.capability !== undefined ? { capability: request.body.capability } : {})) as unknown as Record<string, unknown>,
+    async request =>
+      (await platform.render(request.body.request, { caller: request.identity, ...(request.body.capability !== undefined ? { capability: request.body.capability } : {}) })) as unknown as Record<string, unknown>,
   );
 
   // ── events ──

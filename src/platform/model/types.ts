@@ -149,6 +149,11 @@ export interface StoredRequest {
   entity: RequestEntity;
   status: RequestStatus;
   deletingSince?: string;
+  /**
+   * The owning team's Group ref, decided by Pave when the request was created (see
+   * `namespace-owners.ts`), never read from the document. Undefined only for rows stored before owners were kept.
+   */
+  owner?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -203,5 +208,8 @@ export interface Run {
 export const ANNOTATION_CAPABILITY_VERSION = 'pave.dev/capability-version';
 /** Annotation naming the destination a `mode: one` placement should use. */
 export const ANNOTATION_DESTINATION = 'pave.dev/destination';
-/** Annotation naming the owning group when it is not `group:default/<namespace>`. */
+/**
+ * The owner annotation that requests once carried. Ownership is now decided by Pave (configuration and
+ * catalog), so a caller's `pave.dev/owner` is refused unless it names the owner Pave decided, and is never stored.
+ */
 export const ANNOTATION_OWNER = 'pave.dev/owner';

@@ -1,7 +1,7 @@
 /**
  * What a workflow step is: a pure function of its input. Two kinds implement it, one file each:
  * `template-step.ts` (the expression engine, no code runs) and `module-step.ts` (a platform team's
- * ES module in a worker thread with a time limit).
+ * ES module in a sandboxed process with time, memory and output limits; see `sandbox/`).
  */
 import type { StepSpec } from '../model/types.js';
 
@@ -52,8 +52,12 @@ export interface StepKind<S extends StepSpec = StepSpec> {
 
 /** A step failed; the message is what the request's conditions show. */
 export class StepError extends Error {
-  constructor(message: string) {
+  /** What the step printed before it failed, for the run's log. */
+  log?: string[];
+
+  constructor(message: string, log?: string[]) {
     super(message);
     this.name = 'StepError';
+    if (log) this.log = log;
   }
 }

@@ -60,7 +60,8 @@ export async function runWorkflow(
       });
     } catch (error) {
       const message = error instanceof StepError || isPaveError(error) ? error.message : `unexpected error: ${(error as Error).message}`;
-      outcome.steps.push({ name: step.name, type: step.type, phase: 'Failed', attempts: options.attempt ?? 1, startedAt, finishedAt: now(), log: [], error: message });
+      const log = error instanceof StepError ? (error.log ?? []) : [];
+      outcome.steps.push({ name: step.name, type: step.type, phase: 'Failed', attempts: options.attempt ?? 1, startedAt, finishedAt: now(), log, error: message });
       for (const rest of steps.slice(steps.indexOf(step) + 1)) {
         outcome.steps.push({ name: rest.name, type: rest.type, phase: 'Skipped', attempts: 0, startedAt: now(), finishedAt: now(), log: [] });
       }

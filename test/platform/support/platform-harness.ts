@@ -23,6 +23,12 @@ export const FAST_PLATFORM: Partial<PlatformConfig> = {
   workers: 2,
 };
 
+/**
+ * The teams whose namespaces these tests make requests in. Each is a Group in the catalog, which is what
+ * makes it the owner of its namespace (a namespace without an owning team takes no requests).
+ */
+export const TEAMS = ['checkout-team', 'storefront-team', 'load-team', 'team-a', 'loop-team', 'escape-team'];
+
 export interface Harness {
   app: PaveApp;
   dataDir: string;
@@ -32,8 +38,9 @@ export interface Harness {
 }
 
 /**
- * A Pave app over a fresh SQLite file (or the PostgreSQL schema given) with two local bare repositories
- * as destinations `dev` (cleanup delete) and `prod` (retain), and the demo capabilities published.
+ * A Pave app over a fresh SQLite file (or the PostgreSQL schema given) with the {@link TEAMS} as Groups,
+ * two local bare repositories as destinations `dev` (cleanup delete) and `prod` (retain), and the demo
+ * capabilities published.
  */
 export async function startHarness(options: { databaseUrl?: string; databaseSchema?: string; platform?: Partial<PlatformConfig>; dataDir?: string; publish?: boolean } = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pave-platform-')));
@@ -45,6 +52,7 @@ export async function startHarness(options: { databaseUrl?: string; databaseSche
     platform: { ...defaultConfig.platform, ...FAST_PLATFORM, ...options.platform },
   };
   const app = await createApp(config, { logger: createLogger('silent') });
+  for (const team of TEAMS) await app.catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: team }, spec: { type: 'team', children: [] } });
   const repos = { dev: join(dataDir, 'repos', 'dev.git'), prod: join(dataDir, 'repos', 'prod.git') };
   if (options.publish !== false) {
     for (const [name, dir] of Object.entries(repos)) {

@@ -1,0 +1,49 @@
+import { stringifyEntityRef, tryParseEntityRef } from '../core/entity-ref.js';
+import { invalidInput } from '../core/problem.js';
+import type { EntityReader } from '../catalog/query/entity-reader.js';
+
+/**
+ * Which team owns a namespace's requests, from configuration and the catalog, never from what a caller
+ * sends: `platform.namespaceOwners` when it names the namespace, else the Group entity named like the
+ * namespace (`group:default/<namespace>`). A request keeps the owner decided when it was created.
+ * @example
+ *   const owners = new NamespaceOwners(catalog.entities, { ops: 'group:default/sre' });
+ *   await owners.ownerOf('checkout-team') // 'group:default/checkout-team' when that Group exists
+ */
+export class NamespaceOwners {
+  readonly #entities: Pick<EntityReader, 'byRef'>;
+  readonly #configured: ReadonlyMap<string, string>;
+
+  constructor(entities: Pick<EntityReader, 'byRef'>, configured: Readonly<Record<string, string>> = {}) {
+    this.#entities = entities;
+    const owners = new Map<string, string>();
+    for (const [namespace, owner] of Object.entries(configured)) {
+      const ref = tryParseEntityRef(owner, { defaultKind: 'group' });
+      // The configuration was validated at start; an entry that is still not a Group ref names no owner.
+      if (ref && ref.kind.toLowerCase() === 'group') owners.set(namespace.toLowerCase(), stringifyEntityRef(ref));
+    }
+    this.#configured = owners;
+  }
+
+  /** The owning team's Group ref, or undefined when neither the configuration nor the catalog names one. */
+  async ownerOf(namespace: string): Promise<string | undefined> {
+    const configured = this.#configured.get(namespace.toLowerCase());
+    if (configured) return configured;
+    const group = stringifyEntityRef({ kind: 'group', namespace: 'default', name: namespace });
+    return (await this.#entities.byRef(group)) ? group : undefined;
+  }
+
+  /** The owning team's Group ref; a 422 problem naming the namespace and both sources when there is none. */
+  async requireOwner(namespace: string): Promise<string> {
+    const owner = await this.ownerOf(namespace);
+    if (owner) return owner;
+    const group = stringifyEntityRef({ kind: 'group', namespace: 'default', name: namespace });
+    throw invalidInput(`Namespace ${namespace} has no owning team, so no request can be made in it`, [
+      {
+        pointer: '/metadata/namespace',
+        detail: `names no team: there is no Group ${group} in the catalog and platform.namespaceOwners has no entry for ${namespace}`,
+        rule: 'owner',
+      },
+    ]);
+  }
+}
