@@ -7,6 +7,7 @@ import { templatesMigration } from './0005-templates.js';
 import { coveringSearchIndexesMigration } from './0006-covering-search-indexes.js';
 import { rateLimitsMigration } from './0007-rate-limits.js';
 import { eventLogMigration } from './0009-event-log.js';
+import { webhooksMigration } from './0010-webhooks.js';
 
 /** Every migration, in the order they run. Add new ones at the end; never edit a released one. */
 export const migrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   coveringSearchIndexesMigration,
   rateLimitsMigration,
   eventLogMigration,
+  webhooksMigration,
 ];
