@@ -6,7 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig, defaultEventsConfig, type EventsConfig, type PaveConfig, type WebhooksConfig } from '../../src/core/config.js';
@@ -160,4 +160,55 @@ export async function startEventsPave(options: { config?: Partial<PaveConfig>; d
     await app.close();
   };
   return { url, app, server, dataDir, stop, close: async () => (await stop(), options.dataDir ? undefined : await rm(dataDir, { recursive: true, force: true })) };
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 that can be taken down (its port closed, every connection cut, so clients see
+ * refused connections) and brought back on the same port, to stand for a server that goes away and returns.
+ */
+export class TcpProxy {
+  readonly #target: { host: string; port: number };
+  readonly #sockets = new Set<net.Socket>();
+  #server: net.Server | undefined;
+  #port = 0;
+
+  private constructor(target: { host: string; port: number }) {
+    this.#target = target;
+  }
+
+  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
+    const proxy = new TcpProxy(target);
+    await proxy.up();
+    return proxy;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  async up(): Promise<void> {
+    if (this.#server) return;
+    const server = net.createServer(client => {
+      const upstream = net.connect(this.#target.port, this.#target.host);
+      for (const socket of [client, upstream]) {
+        this.#sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.on('close', () => (this.#sockets.delete(socket), client.destroy(), upstream.destroy()));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#port, '127.0.0.1', resolve);
+    });
+    this.#port = (server.address() as AddressInfo).port;
+    this.#server = server;
+  }
+
+  async down(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    for (const socket of this.#sockets) socket.destroy();
+    if (server) await new Promise(resolve => server.close(resolve));
+  }
 }
