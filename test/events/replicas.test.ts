@@ -2,12 +2,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PaveEvent } from '../../src/store/event-log.js';
 import { adminQuery, postgresFactory } from '../support/stores.js';
 import { POSTGRES_URL } from '../support/require-all.js';
-import { startEventsPave, testWebhooks, WebhookReceiver, type EventsPave } from './support.js';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { run, startEventsPave, testWebhooks, WebhookReceiver, type EventsPave } from './support.js';
+
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const CHILD = fileURLToPath(new URL('./delivery-child.ts', import.meta.url));
 
 /**
  * Two replicas on one PostgreSQL schema, both running the fan-out consumer and the delivery worker: the
  * subscription's job lease makes one of them send at a time, so every event reaches the receiver once, in
  * order, whichever replica appended it and whichever sent it — also while the receiver fails for a while.
+ * A replica killed while a receiver holds its request lets its lease lapse; another then sends that event
+ * again — the only duplicate, with the same event id.
  */
 const pg = await postgresFactory();
 
@@ -53,4 +61,35 @@ describe.skipIf(Boolean(pg.unavailable))('webhooks across two replicas on Postgr
     expect(got.map(r => r.id)).toEqual(appended.map(e => e.id));
     expect(got.every(r => r.signatureValid)).toBe(true);
   });
+
+  it('sends an event again, with the same id, only after the replica sending it was killed', async () => {
+    const crashSchema = `${schema}_crash`;
+    await adminQuery(`CREATE SCHEMA ${crashSchema}`);
+    const survivor = await startEventsPave({ idle: true, config: { databaseUrl: POSTGRES_URL, databaseSchema: crashSchema, events: testWebhooks({ timeoutSeconds: 1, maxAttempts: 10_000 }) } });
+    replicas.push(survivor);
+    const created = await survivor.app.events.webhooks.create(survivor.app.auth.localOperator(), { url: receiver.url('/crash'), types: ['catalog.*'] });
+    receiver.secrets.set('/crash', created.secret);
+    const appended: PaveEvent[] = [];
+    for (let i = 0; i < 5; i++) appended.push(...(await survivor.app.eventLog.append(survivor.app.store.db, { type: 'catalog.entity.updated', subject: `component:default/c-${i}`, payload: {} })));
+
+    // The other replica takes the first delivery; the receiver holds the request; the replica is killed mid-send.
+    await receiver.setMode('hold');
+    const child = spawn(process.execPath, ['--import', TSX, CHILD], { env: { ...process.env, PAVE_DATABASE_URL: POSTGRES_URL, PAVE_DATABASE_SCHEMA: crashSchema }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise(resolve => child.once('exit', resolve));
+    try {
+      await expect.poll(() => receiver.held.length, { timeout: 60_000 }).toBe(1);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    expect(receiver.held).toEqual([appended[0]!.id]);
+    await receiver.setMode('accept');
+    run(survivor.app);
+    // Once the killed replica's lease lapses (its attempt's timeout plus 30 s), the survivor sends everything.
+    await expect.poll(() => receiver.at('/crash').length, { timeout: 90_000, interval: 500 }).toBe(5);
+    expect(receiver.at('/crash').map(r => r.id)).toEqual(appended.map(e => e.id));
+    expect(receiver.at('/crash').every(r => r.signatureValid)).toBe(true);
+    await survivor.stop();
+    await adminQuery(`DROP SCHEMA ${crashSchema} CASCADE`);
+  }, 150_000);
 });

@@ -27,16 +27,19 @@ export interface Received {
   signatureValid: boolean;
 }
 
-export type ReceiverMode = 'accept' | 'error' | 'refuse';
+export type ReceiverMode = 'accept' | 'error' | 'refuse' | 'hold';
 
 /**
- * A webhook receiver on 127.0.0.1. `mode`: accept (204), error (500) or refuse (the port is closed, so
- * connections are refused). Secrets are set per path, as each subscription's receiver would know its own.
+ * A webhook receiver on 127.0.0.1. `mode`: accept (204), error (500), refuse (the port is closed, so
+ * connections are refused) or hold (the request is read and never answered; `held` lists the event ids).
+ * Secrets are set per path, as each subscription's receiver would know its own.
  */
 export class WebhookReceiver {
   readonly received: Received[] = [];
   /** Every request that arrived, accepted or not. */
   arrivals = 0;
+  /** Event ids of the requests taken in and never answered (mode hold). */
+  readonly held: string[] = [];
   readonly secrets = new Map<string, string>();
   #server: http.Server;
   #port = 0;
@@ -85,6 +88,10 @@ export class WebhookReceiver {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         this.arrivals++;
+        if (this.#mode === 'hold') {
+          this.held.push((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string }).id);
+          return;
+        }
         if (this.#mode !== 'accept') {
           response.writeHead(500).end('down');
           return;
@@ -140,18 +147,24 @@ export interface EventsPave {
   close(): Promise<void>;
 }
 
+/** Starts an app's event consumers and webhook delivery worker, as `pave serve` does. */
+export function run(app: PaveApp): void {
+  app.eventConsumers.start();
+  app.events.start();
+}
+
 /**
  * A Pave on 127.0.0.1 with its event consumers and webhook worker running (auth off: every request an
- * anonymous admin, unless `config.auth` says otherwise). Pass `dataDir` to start on another's data.
+ * anonymous admin, unless `config.auth` says otherwise); with `idle`, not yet running them (see `run`).
+ * Pass `dataDir` to start on another's data.
  */
-export async function startEventsPave(options: { config?: Partial<PaveConfig>; dataDir?: string; logger?: Logger } = {}): Promise<EventsPave> {
+export async function startEventsPave(options: { config?: Partial<PaveConfig>; dataDir?: string; logger?: Logger; idle?: boolean } = {}): Promise<EventsPave> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pave-events-')));
   const config: PaveConfig = { ...defaultConfig, dataDir, port: 0, logLevel: 'silent', events: testWebhooks(), auth: { ...defaultConfig.auth, enabled: false }, ...options.config };
   const app = await createApp(config, { logger: options.logger ?? createLogger('silent'), taskWorker: false });
   const server = await createServer(app, { portalDir: join(tmpdir(), 'pave-no-portal') });
   const url = await server.listen({ host: '127.0.0.1', port: 0 });
-  app.eventConsumers.start();
-  app.events.start();
+  if (!options.idle) run(app);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
