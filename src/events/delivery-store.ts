@@ -110,9 +110,16 @@ export class DeliveryStore {
     return row && { id: row.id, eventId: row.event_id, eventType: row.event_type, body: row.body, attempts: row.attempts, nextAttemptAt: row.next_attempt_at };
   }
 
-  /** Subscriptions that have a pending delivery. */
+  /** Enabled subscriptions that have a pending delivery. */
   async withPending(): Promise<string[]> {
-    const rows = await this.store.db.selectFrom('event_webhook_deliveries').select('webhook_id').distinct().where('state', '=', 'pending').execute();
+    const rows = await this.store.db
+      .selectFrom('event_webhook_deliveries as d')
+      .innerJoin('event_webhooks as w', 'w.id', 'd.webhook_id')
+      .select('d.webhook_id')
+      .distinct()
+      .where('d.state', '=', 'pending')
+      .where('w.enabled', '=', 1)
+      .execute();
     return rows.map(row => row.webhook_id);
   }
 

@@ -52,7 +52,7 @@ export class NatsPublisher implements EventConsumer {
     } catch (error) {
       // Start afresh next time: a broken connection may hold unsent messages we are about to publish again.
       await this.close();
-      this.#logger?.warn({ err: error, url: this.#config.url }, 'publishing events to NATS failed; they will be published again');
+      this.#logger?.warn({ err: error, server: serverOf(this.#config.url) }, 'publishing events to NATS failed; they will be published again');
       throw error;
     }
   }
@@ -94,6 +94,15 @@ export class NatsPublisher implements EventConsumer {
       this.#logger?.info({ stream }, 'created the NATS stream for Pave events');
     }
     this.#streamReady = true;
+  }
+}
+
+/** `host:port` of a NATS URL: never the user name or password it may hold. */
+function serverOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(invalid URL)';
   }
 }
 
