@@ -12,6 +12,9 @@ import { ScaffolderService } from './templates/scaffolder-service.js';
 import { RepositoryService } from './repositories/repository-service.js';
 import type { TaskWorkerOptions } from './templates/tasks/task-worker.js';
 import type { ModuleSandbox } from './platform/steps/sandbox/module-sandbox.js';
+import { EventLog } from './store/event-log.js';
+import { EventConsumers } from './store/event-consumers.js';
+import { EventsService } from './events/events-service.js';
 
 /** Every service of one running Pave, wired together. The HTTP server, CLI and MCP server all start from here. */
 export interface PaveApp {
@@ -28,6 +31,11 @@ export interface PaveApp {
   scaffolder: ScaffolderService;
   /** The git repositories Pave hosts under `<dataDir>/git` (what publish:git creates), read-only. */
   repositories: RepositoryService;
+  /** The transactional event log, and its durable consumers (started by `pave serve`, stopped by close()). */
+  eventLog: EventLog;
+  eventConsumers: EventConsumers;
+  /** Events out: webhooks (the delivery worker is started by `pave serve`) and the NATS publisher. */
+  events: EventsService;
   close(): Promise<void>;
 }
 
@@ -70,6 +78,10 @@ export async function createApp(
     authorityOf: recorded => actingAsRecorded(auth, catalog.entities, recorded),
     ...(typeof options.taskWorker === 'object' ? { worker: options.taskWorker } : {}),
   });
+  // Events out. Until the module contract lands, the event log and its consumers are built here.
+  const eventLog = new EventLog(store);
+  const eventConsumers = new EventConsumers({ store, log: eventLog, queue, logger });
+  const events = new EventsService({ store, queue, log: eventLog, consumers: eventConsumers, config: config.events, permissions: auth.permissions, audit: auth.audit, logger });
   if (options.taskWorker !== false) await scaffolder.start();
   return {
     config,
@@ -81,7 +93,12 @@ export async function createApp(
     platform,
     scaffolder,
     repositories,
+    eventLog,
+    eventConsumers,
+    events,
     async close() {
+      await eventConsumers.stop();
+      await events.stop();
       await scaffolder.stop();
       await catalog.scheduler.stop();
       await platform.close();

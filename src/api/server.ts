@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { platformRoutes } from './routes/platform-routes.js';
 import { scaffolderRoutes } from './routes/scaffolder-routes.js';
 import { gitHttpRoutes, repositoryRoutes } from './routes/repository-routes.js';
+import { eventsRoutes } from './routes/events-routes.js';
 import { registerAuthorization } from './authorize.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { sharedRateLimitStore } from './shared-rate-limit.js';
@@ -75,6 +76,7 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
       await api.register(platformRoutes, { prefix: '/platform', platform: app.platform });
       await api.register(scaffolderRoutes, { prefix: '/scaffolder', scaffolder: app.scaffolder });
       await api.register(repositoryRoutes, { repositories: app.repositories });
+      await api.register(eventsRoutes, { prefix: '/events', events: app.events });
       api.get('/openapi.json', { schema: { hide: true }, config: { permission: { action: 'system.openapi.read' } } }, async () => server.swagger());
     },
     { prefix: '/api' },

@@ -7,6 +7,7 @@ import { authCommands, loginCommand, logoutCommand } from './auth-commands.js';
 import type { GlobalOptions } from './context.js';
 import { platformCommands } from './platform-commands.js';
 import { templateCommands } from './template-commands.js';
+import { webhookCommands } from './webhook-commands.js';
 
 /** The `pave` command. Every subcommand takes --json; errors print one line (plus field details) and exit 1. */
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(logoutCommand(output));
   for (const command of platformCommands(output, globals)) program.addCommand(command);
   program.addCommand(templateCommands(output, globals));
+  program.addCommand(webhookCommands(output, globals));
   return program;
 }
 

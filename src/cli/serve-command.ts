@@ -35,6 +35,8 @@ export function serveCommand(globals: () => GlobalOptions): Command {
       await app.catalog.scheduler.start();
       await app.platform.mirrorCapabilities();
       app.platform.reconciler.start();
+      app.eventConsumers.start();
+      app.events.start();
       const server = await createServer(app);
       const address = await server.listen({ host: config.host, port: config.port });
       app.logger.info({ store: app.store.description }, `Pave is serving on ${address}`);

@@ -1,6 +1,7 @@
 import { ApiConnection } from './api-connection.js';
 import { AuthApi } from './auth-api.js';
 import { CatalogApi } from './catalog-api.js';
+import { EventsApi } from './events-api.js';
 import { PlatformApi } from './platform-api.js';
 import { TemplatesApi } from './templates-api.js';
 import type { Transport } from './transport.js';
@@ -18,6 +19,7 @@ export class PaveClient {
   readonly auth: AuthApi;
   readonly templates: TemplatesApi;
   readonly platform: PlatformApi;
+  readonly events: EventsApi;
 
   constructor(readonly transport: Transport) {
     const api = new ApiConnection(transport);
@@ -25,5 +27,6 @@ export class PaveClient {
     this.auth = new AuthApi(api);
     this.templates = new TemplatesApi(api);
     this.platform = new PlatformApi(api);
+    this.events = new EventsApi(api);
   }
 }

@@ -7,7 +7,7 @@
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
 export interface ClientRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Under the server's root, e.g. `/api/catalog/entities`. */
   path: string;
   /** Repeated parameters for arrays; undefined values are left out. */

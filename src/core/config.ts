@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { stringifyEntityRef, tryParseEntityRef } from './entity-ref.js';
@@ -21,6 +22,8 @@ export interface PaveConfig {
   platform: PlatformConfig;
   /** Sign-in, API tokens, permission rules and the audit log. */
   auth: AuthConfig;
+  /** Events out: webhooks and the message-bus publisher. */
+  events: EventsConfig;
   /** Load the demo organisation on start. */
   demo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -68,6 +71,44 @@ export interface PlatformConfig {
    * namespace → Group ref (`group:default/checkout-team`, or a bare group name).
    */
   namespaceOwners: Record<string, string>;
+}
+
+/** Events out: outgoing webhooks (subscriptions are data, managed by admins) and the NATS publisher. */
+export interface EventsConfig {
+  webhooks: WebhooksConfig;
+  /** Publish every event to NATS; off while absent. */
+  nats?: NatsConfig;
+}
+
+export interface WebhooksConfig {
+  /**
+   * Hosts webhooks may target although they are not public: host names (exact, e.g. `hooks.internal`),
+   * addresses (`10.0.0.7`) or CIDRs (`10.0.0.0/8`, `fd00::/8`). Empty: public addresses only.
+   */
+  allowedHosts: string[];
+  /** Seconds one delivery attempt may take (connect, send, answer). */
+  timeoutSeconds: number;
+  /** Attempts before a delivery is dead-lettered. */
+  maxAttempts: number;
+  /** First retry delay in seconds, doubled per attempt up to retryMaxSeconds. */
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
+  /** Subscriptions delivered to at once by one process (each subscription by one process at a time). */
+  concurrency: number;
+}
+
+export interface NatsConfig {
+  /** `nats://host:port` (PAVE_NATS_URL). */
+  url: string;
+  /** A JetStream stream to publish into with acknowledgements (created if missing, covering `<subjectPrefix>.>`); core publish when absent. */
+  stream?: string;
+  /** Subjects are `<subjectPrefix>.<event type>`. Default `pave`. */
+  subjectPrefix: string;
+}
+
+/** A fresh copy of the events defaults: webhooks to public addresses only, no message bus. */
+export function defaultEventsConfig(): EventsConfig {
+  return { webhooks: { allowedHosts: [], timeoutSeconds: 10, maxAttempts: 8, retryBaseSeconds: 5, retryMaxSeconds: 3600, concurrency: 32 } };
 }
 
 /**
@@ -208,6 +249,7 @@ export const defaultConfig: PaveConfig = {
     namespaceOwners: {},
   },
   auth: defaultAuthConfig(),
+  events: defaultEventsConfig(),
   demo: false,
   logLevel: 'info',
 };
@@ -236,6 +278,10 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
     auth: { ...defaultAuthConfig(), ...file.auth, ...options.overrides?.auth },
   };
   config.auth.rateLimit = { ...DEFAULT_RATE_LIMITS, ...file.auth?.rateLimit, ...options.overrides?.auth?.rateLimit };
+  const events = { ...(file as { events?: Partial<EventsConfig> }).events, ...options.overrides?.events };
+  config.events = { ...events, webhooks: { ...defaultEventsConfig().webhooks, ...events.webhooks } };
+  if (env.PAVE_NATS_URL) config.events.nats = { ...config.events.nats, url: env.PAVE_NATS_URL } as NatsConfig;
+  if (config.events.nats) config.events.nats = { ...config.events.nats, subjectPrefix: config.events.nats.subjectPrefix ?? 'pave' };
   if (env.PAVE_DATA_DIR) config.dataDir = env.PAVE_DATA_DIR;
   if (env.PAVE_DATABASE_URL) config.databaseUrl = env.PAVE_DATABASE_URL;
   if (env.PAVE_DATABASE_SCHEMA) config.databaseSchema = env.PAVE_DATABASE_SCHEMA;
@@ -304,6 +350,7 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
     config.platform.namespaceOwners = owners;
   }
   for (const error of validateAuthConfig(config.auth)) check(false, '/auth' + error.pointer, error.detail);
+  for (const error of validateEventsConfig(config.events)) check(false, '/events' + error.pointer, error.detail);
   if (errors.length) throw invalidInput(`The configuration has ${errors.length} mistake(s)`, errors);
   config.catalog.allowedRoots = config.catalog.allowedRoots.map(root => resolve(cwd, root));
   return config;
@@ -412,4 +459,32 @@ export function validateAuthConfig(auth: AuthConfig): FieldError[] {
     check(typeof oidc.userField === 'string' && /^(spec|metadata)\.[A-Za-z0-9_.\/-]+$/.test(oidc.userField), '/oidc/userField', "must name a User entity field, e.g. 'spec.profile.email' or 'metadata.name'");
   }
   return errors;
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/** Checks the `events` section; pointers are relative to it. */
+export function validateEventsConfig(events: EventsConfig): FieldError[] {
+  const errors: FieldError[] = [];
+  const check = (ok: boolean, pointer: string, detail: string) => ok || errors.push({ pointer, detail });
+  const hooks = events.webhooks;
+  if (!Array.isArray(hooks.allowedHosts)) check(false, '/webhooks/allowedHosts', 'must be a list of host names, addresses or CIDRs');
+  else hooks.allowedHosts.forEach((entry, i) => check(typeof entry === 'string' && isHostOrCidr(entry), `/webhooks/allowedHosts/${i}`, "must be a host name ('hooks.internal'), an address ('10.0.0.7') or a CIDR ('10.0.0.0/8')"));
+  for (const key of ['timeoutSeconds', 'retryBaseSeconds', 'retryMaxSeconds'] as const) check(Number.isFinite(hooks[key]) && hooks[key] > 0, `/webhooks/${key}`, 'must be a positive number of seconds');
+  for (const key of ['maxAttempts', 'concurrency'] as const) check(Number.isInteger(hooks[key]) && hooks[key] > 0, `/webhooks/${key}`, 'must be a positive whole number');
+  if (events.nats !== undefined) {
+    check(typeof events.nats.url === 'string' && /^(nats|tls):\/\/[^\s]+$/.test(events.nats.url), '/nats/url', 'must be a nats:// URL (PAVE_NATS_URL)');
+    check(events.nats.stream === undefined || (typeof events.nats.stream === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(events.nats.stream)), '/nats/stream', 'must be a stream name: letters, digits, dashes, underscores');
+    check(typeof events.nats.subjectPrefix === 'string' && SUBJECT_TOKEN.test(events.nats.subjectPrefix), '/nats/subjectPrefix', "must be subject tokens joined by dots, e.g. 'pave'");
+  }
+  return errors;
+}
+
+function isHostOrCidr(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  if (rest.length || !address) return false;
+  const family = isIP(address);
+  if (bits === undefined) return family !== 0 || HOST_NAME.test(address);
+  return family !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }

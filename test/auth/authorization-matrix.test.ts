@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS, type RateLimits } from '../../src/core/config.js';
+import { DEFAULT_RATE_LIMITS, defaultEventsConfig, type RateLimits } from '../../src/core/config.js';
+import { DeliveryStore } from '../../src/events/delivery-store.js';
 import type { DeclaredRoute } from '../../src/api/authorize.js';
 import { ensureBareRepository } from '../../src/gitops/local-repository.js';
 import { readDocuments } from '../../src/platform/document-files.js';
@@ -63,7 +64,11 @@ const pave = await startAuthPave({
     rules: [{ id: 'matrix.permitted', description: 'The permitted user may do everything', effect: 'allow', actions: ['*'], subjects: [PERMITTED] }],
     rateLimit: Object.fromEntries(Object.keys(DEFAULT_RATE_LIMITS).map(key => [key, 1000])) as unknown as RateLimits,
   },
-  config: { catalog: { refreshIntervalSeconds: 3600, orphanStrategy: 'delete', allowedRoots: [], maxDocumentBytes: 1024 * 1024 } },
+  config: {
+    catalog: { refreshIntervalSeconds: 3600, orphanStrategy: 'delete', allowedRoots: [], maxDocumentBytes: 1024 * 1024 },
+    // Webhooks to a closed loopback port: test pings are refused at once.
+    events: { webhooks: { ...defaultEventsConfig().webhooks, allowedHosts: ['127.0.0.1'] } },
+  },
 });
 const { app } = pave;
 for (const name of ['matrix-permitted', 'matrix-denied']) {
@@ -117,6 +122,16 @@ const matrixTask = (await app.scaffolder.createTask({ templateRef: 'template:def
 
 // ── a repository Pave hosts (one commit holding README.md), for the repository view.
 await ensureBareRepository(join(app.repositories.root, 'matrix', 'hosted.git'), 'main');
+
+// ── webhooks: one kept, one deleted, and a dead-lettered delivery of the kept one to redeliver.
+const matrixHook = { url: 'http://127.0.0.1:9/matrix', types: ['catalog.entity.*'] };
+const keptHook = (await app.events.webhooks.create(operator, matrixHook)).id;
+const doomedHook = (await app.events.webhooks.create(operator, matrixHook)).id;
+const deadDelivery = await app.store.transaction(async trx => {
+  const [event] = await app.eventLog.append(trx, { type: 'catalog.entity.updated', subject: 'component:default/payments', payload: {} });
+  return new DeliveryStore(app.store).addSent(trx, keptHook, event!, { ok: false, durationMs: 1, error: 'refused' }, new Date().toISOString());
+});
+await app.store.db.updateTable('event_webhook_deliveries').set({ state: 'dead' }).where('id', '=', deadDelivery).execute();
 
 afterAll(async () => {
   await pave.close();
@@ -215,6 +230,14 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/repositories/:owner/:repo': { path: '/api/repositories/matrix/hosted' },
   'GET /api/repositories/:owner/:repo/tree': { path: '/api/repositories/matrix/hosted/tree?ref=main' },
   'GET /api/repositories/:owner/:repo/blob': { path: '/api/repositories/matrix/hosted/blob?path=README.md' },
+  'GET /api/events/webhooks': { path: '/api/events/webhooks' },
+  'POST /api/events/webhooks': { path: '/api/events/webhooks', body: matrixHook, status: 201 },
+  'GET /api/events/webhooks/:id': { path: `/api/events/webhooks/${keptHook}` },
+  'PATCH /api/events/webhooks/:id': { path: `/api/events/webhooks/${keptHook}`, body: { enabled: false }, status: 200 },
+  'DELETE /api/events/webhooks/:id': { path: `/api/events/webhooks/${doomedHook}`, status: 204 },
+  'GET /api/events/webhooks/:id/deliveries': { path: `/api/events/webhooks/${keptHook}/deliveries` },
+  'POST /api/events/webhooks/:id/deliveries/:deliveryId/redeliver': { path: `/api/events/webhooks/${keptHook}/deliveries/${deadDelivery}/redeliver`, body: {}, status: 202 },
+  'POST /api/events/webhooks/:id/test': { path: `/api/events/webhooks/${keptHook}/test`, body: {}, status: 200 },
 };
 
 const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');

@@ -8,6 +8,7 @@ import { coveringSearchIndexesMigration } from './0006-covering-search-indexes.j
 import { rateLimitsMigration } from './0007-rate-limits.js';
 import { platformRequestOwnerMigration } from './0008-platform-request-owner.js';
 import { eventLogMigration } from './0009-event-log.js';
+import { webhooksMigration } from './0010-webhooks.js';
 
 /** Every migration, in the order they run. Add new ones at the end; never edit a released one. */
 export const migrations: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   rateLimitsMigration,
   platformRequestOwnerMigration,
   eventLogMigration,
+  webhooksMigration,
 ];

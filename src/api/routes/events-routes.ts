@@ -1,0 +1,185 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { EventsService } from '../../events/events-service.js';
+import type { WebhookDelivery } from '../../events/delivery-store.js';
+import type { WebhookSubscription } from '../../events/webhook-subscription.js';
+import type { WebhookWithSecret } from '../../events/webhook-service.js';
+import { errorResponses } from '../schemas.js';
+import { auditContext } from '../authorize.js';
+
+const FilterSchema = Type.Object(
+  {
+    kinds: Type.Optional(Type.Array(Type.String(), { description: 'Entity kinds, e.g. component' })),
+    owners: Type.Optional(Type.Array(Type.String(), { description: 'Owner refs, e.g. group:default/checkout-team' })),
+    namespaces: Type.Optional(Type.Array(Type.String())),
+  },
+  { additionalProperties: true, description: 'Only events whose facts (payload kind/owner/namespace, else the subject ref) match every list given' },
+);
+
+const WebhookSchema = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  types: Type.Array(Type.String(), { description: 'Event types, exact or prefixes ending in .*' }),
+  filter: Type.Optional(FilterSchema),
+  enabled: Type.Boolean(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+const WithSecretSchema = Type.Composite([WebhookSchema, Type.Object({ secret: Type.String({ description: 'Signs every delivery (Pave-Signature): shown now and never again' }) })]);
+
+const AttemptSchema = Type.Object({
+  attempt: Type.Integer(),
+  at: Type.String(),
+  statusCode: Type.Optional(Type.Integer()),
+  durationMs: Type.Integer(),
+  error: Type.Optional(Type.String()),
+});
+
+const DeliverySchema = Type.Object({
+  id: Type.String(),
+  webhookId: Type.String(),
+  eventId: Type.String(),
+  eventSeq: Type.Integer(),
+  eventType: Type.String(),
+  state: Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead'), Type.Literal('failed')]),
+  attempts: Type.Integer(),
+  nextAttemptAt: Type.Optional(Type.String()),
+  lastStatus: Type.Optional(Type.Integer()),
+  lastError: Type.Optional(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  log: Type.Array(AttemptSchema),
+});
+
+/** Fields are checked by the service, which names each mistake (422); here only their JSON types. */
+const InputFields = {
+  url: Type.String({ description: 'http:// or https://; non-public addresses only when events.webhooks.allowedHosts opens them' }),
+  types: Type.Array(Type.String()),
+  filter: FilterSchema,
+  secret: Type.String({ description: 'At least 16 characters; generated when absent' }),
+  enabled: Type.Boolean(),
+};
+
+const IdParams = Type.Object({ id: Type.String() });
+
+/**
+ * Outgoing webhooks under /api/events/webhooks: subscriptions (list, get, create, update, delete), a
+ * subscription's deliveries with their attempts, redelivery of a dead letter, and a test ping. Admins only
+ * under the default policy. Each handler is one call to the webhook service.
+ */
+export const eventsRoutes: FastifyPluginAsyncTypebox<{ events: EventsService }> = async (api, { events }) => {
+  const { webhooks } = events;
+
+  api.get(
+    '/webhooks',
+    {
+      config: { permission: { action: 'events.webhook.read' } },
+      schema: { tags: ['events'], summary: 'Webhook subscriptions (never their secrets)', response: { 200: Type.Object({ items: Type.Array(WebhookSchema) }), ...errorResponses(401, 403) } },
+    },
+    async request => ({ items: await webhooks.list(request.identity) }),
+  );
+
+  api.post(
+    '/webhooks',
+    {
+      config: { permission: { action: 'events.webhook.write' } },
+      schema: {
+        tags: ['events'],
+        summary: 'Subscribe a URL to events; the answer holds the signing secret, shown this once',
+        body: Type.Object({ ...InputFields, filter: Type.Optional(InputFields.filter), secret: Type.Optional(InputFields.secret), enabled: Type.Optional(InputFields.enabled) }),
+        response: { 201: WithSecretSchema, ...errorResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) => reply.status(201).send((await webhooks.create(request.identity, request.body, auditContext(request))) satisfies WebhookWithSecret),
+  );
+
+  api.get(
+    '/webhooks/:id',
+    {
+      config: { permission: { action: 'events.webhook.read' } },
+      schema: { tags: ['events'], summary: 'One webhook subscription', params: IdParams, response: { 200: WebhookSchema, ...errorResponses(401, 403, 404) } },
+    },
+    async request => (await webhooks.get(request.identity, request.params.id)) satisfies WebhookSubscription,
+  );
+
+  api.patch(
+    '/webhooks/:id',
+    {
+      config: { permission: { action: 'events.webhook.write' } },
+      schema: {
+        tags: ['events'],
+        summary: 'Change a subscription: the fields given replace the stored ones (filter: null removes it); a new or rotated secret is in the answer, this once',
+        params: IdParams,
+        body: Type.Object({
+          url: Type.Optional(InputFields.url),
+          types: Type.Optional(InputFields.types),
+          filter: Type.Optional(Type.Union([InputFields.filter, Type.Null()])),
+          secret: Type.Optional(InputFields.secret),
+          rotateSecret: Type.Optional(Type.Boolean({ description: 'Generate a new secret' })),
+          enabled: Type.Optional(InputFields.enabled),
+        }),
+        response: { 200: Type.Union([WithSecretSchema, WebhookSchema]), ...errorResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async request => webhooks.update(request.identity, request.params.id, request.body, auditContext(request)),
+  );
+
+  api.delete(
+    '/webhooks/:id',
+    {
+      config: { permission: { action: 'events.webhook.delete' } },
+      schema: { tags: ['events'], summary: 'Remove a subscription with its deliveries', params: IdParams, response: { 204: Type.Null({ description: 'Removed' }), ...errorResponses(401, 403, 404) } },
+    },
+    async (request, reply) => {
+      await webhooks.delete(request.identity, request.params.id, auditContext(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.get(
+    '/webhooks/:id/deliveries',
+    {
+      config: { permission: { action: 'events.webhook.read' } },
+      schema: {
+        tags: ['events'],
+        summary: "A subscription's deliveries, newest first, each with its attempts (status, duration, error)",
+        params: IdParams,
+        querystring: Type.Object({
+          state: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead'), Type.Literal('failed')])),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+          cursor: Type.Optional(Type.String()),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(DeliverySchema), nextCursor: Type.Optional(Type.String()) }), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async request => webhooks.deliveries(request.identity, request.params.id, request.query),
+  );
+
+  api.post(
+    '/webhooks/:id/deliveries/:deliveryId/redeliver',
+    {
+      config: { permission: { action: 'events.webhook.redeliver' } },
+      schema: {
+        tags: ['events'],
+        summary: 'Send a dead-lettered delivery again (it becomes pending, due now)',
+        params: Type.Object({ id: Type.String(), deliveryId: Type.String() }),
+        response: { 202: DeliverySchema, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.status(202).send((await webhooks.redeliver(request.identity, request.params.id, request.params.deliveryId, auditContext(request))) satisfies WebhookDelivery),
+  );
+
+  api.post(
+    '/webhooks/:id/test',
+    {
+      config: { permission: { action: 'events.webhook.write' } },
+      schema: {
+        tags: ['events'],
+        summary: 'Send a signed test ping (events.webhook.ping) now and answer how it went',
+        params: IdParams,
+        response: { 200: DeliverySchema, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async request => webhooks.ping(request.identity, request.params.id, auditContext(request)),
+  );
+};
