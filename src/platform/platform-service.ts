@@ -11,6 +11,7 @@ import type { JobQueue } from '../store/job-queue.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Identity } from '../auth/identity.js';
 import type { PermissionService } from '../auth/permission-service.js';
+import type { ResourceFacts } from '../auth/policy.js';
 import { QueuePushTurns } from '../gitops/push-turns.js';
 import { WorkspacePool } from '../gitops/workspace-pool.js';
 import { CapabilityRegistry, type CapabilitySummary, type PublishResult } from './capability-registry.js';
@@ -304,6 +305,17 @@ export class PlatformService {
     const stored = name === undefined ? undefined : await this.requests.byName(namespace, name);
     if (stored?.owner) return stored.owner;
     return options.required ? this.owners.requireOwner(namespace) : this.owners.ownerOf(namespace);
+  }
+
+  /**
+   * A request's place in the permission model: the catalog Resource it appears as, owned by the team Pave
+   * decided (none when its namespace has no owning team, which only admins get past). Routes, golden paths
+   * and the catalog mirror all ask here, so one rule decides who owns a request.
+   * @example await platform.requestResource('checkout-team', 'orders-db') // { ref: 'resource:checkout-team/orders-db', owners: ['group:default/checkout-team'], … }
+   */
+  async requestResource(namespace: string, name: string, options: { required?: boolean } = {}): Promise<ResourceFacts> {
+    const owner = await this.requestOwner(namespace, name, options);
+    return { ref: `resource:${namespace}/${name}`.toLowerCase(), kind: 'resource', namespace: namespace.toLowerCase(), owners: owner ? [owner.toLowerCase()] : [] };
   }
 
   async getRequest(namespace: string, name: string): Promise<RequestView> {

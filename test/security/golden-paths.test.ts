@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskView } from '../../src/templates/tasks/task-types.js';
 import { expectProblem, json, makeRepo } from '../api/support.js';
 import { writeTree } from '../templates/support.js';
+import { loadPlatformDemo } from '../../src/platform/demo-loader.js';
 import { startDemoPave, type Caller, type DemoPave } from './demo-org.js';
 
 const TASKS = '/api/scaffolder/v2/tasks';
@@ -51,6 +52,29 @@ spec:
       input:
         catalogInfoUrl: \${{ parameters.catalogInfoUrl or (steps.publish.output.repoContentsUrl ~ ':catalog-info.yaml') }}
 `;
+/** A golden path that asks the platform for a namespace in whichever team's namespace the form names. */
+const TEAM_SPACE = `apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: team-space
+spec:
+  owner: platform-team
+  type: infrastructure
+  parameters:
+    - properties:
+        team: { type: string }
+  steps:
+    - id: namespace
+      name: Request a namespace
+      action: pave:request
+      input:
+        apiVersion: teams.pave.dev/v1alpha1
+        kind: TeamNamespace
+        name: \${{ parameters.team }}-space
+        namespace: \${{ parameters.team }}
+        spec:
+          environment: dev
+`;
 const SKELETON = `apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata:
@@ -82,6 +106,9 @@ describe('golden paths act as whoever runs them', () => {
     const folder = join(demo.demoDir, 'sloppy');
     await writeTree(folder, { 'template.yaml': SLOPPY_TEMPLATE, 'skeleton/catalog-info.yaml': SKELETON });
     await demo.pave.app.catalog.locations.register({ type: 'file', target: join(folder, 'template.yaml') });
+    await writeTree(join(demo.demoDir, 'team-space'), { 'template.yaml': TEAM_SPACE });
+    await demo.pave.app.catalog.locations.register({ type: 'file', target: join(demo.demoDir, 'team-space', 'template.yaml') });
+    await loadPlatformDemo(demo.pave.app.platform, { demoDir: join(demo.demoDir, 'platform'), dataDir: demo.pave.dataDir });
     // A repository on the server's disk that is not Pave's to show: its catalog file names a Group.
     outside = mkdtempSync(join(tmpdir(), 'pave-outside-'));
     makeRepo(outside, {
@@ -128,6 +155,16 @@ describe('golden paths act as whoever runs them', () => {
     expect(task.status).toBe('failed');
     expect(task.error?.detail).toContain('repositories.repository.create');
     expect(existsSync(join(demo.pave.dataDir, 'git', 'payments-team', 'squatter.git'))).toBe(false);
+  });
+
+  it("pave:request asks for infrastructure only in the runner's own team's namespace", async () => {
+    const refused = await run(demo.developer, 'template:default/team-space', { team: 'payments-team' });
+    expect(refused.status).toBe('failed');
+    expect(refused.error?.detail).toContain('platform.request.create');
+    await expectProblem(await demo.admin('/api/platform/requests/payments-team/payments-team-space'), 404);
+    const own = await run(demo.developer, 'template:default/team-space', { team: 'checkout-team' });
+    expect(own.status, JSON.stringify(own.error)).toBe('completed');
+    expect((await demo.developer('/api/platform/requests/checkout-team/checkout-team-space')).status).toBe(200);
   });
 
   it('a dry run tells the same truth without side effects', async () => {

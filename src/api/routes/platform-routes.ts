@@ -9,14 +9,6 @@ const Document = Type.Object({}, { additionalProperties: true });
 const Items = Type.Object({ items: Type.Array(Document) });
 const NamespacedParams = Type.Object({ namespace: Type.String(), name: Type.String() });
 
-/**
- * A request's place in the permission model: the catalog Resource it appears as, owned by the team Pave
- * decided (none when its namespace has no owning team, which only admins get past).
- */
-function requestResource(namespace: string, name: string, owner: string | undefined) {
-  return { ref: `resource:${namespace}/${name}`.toLowerCase(), kind: 'resource', namespace: namespace.toLowerCase(), owners: owner ? [owner.toLowerCase()] : [] };
-}
-
 /** Namespace and name of the request in a body (the body itself, or its `request`); nothing else is read from it. */
 function namesInBody(request: FastifyRequest): { namespace: string; name: string } | undefined {
   const body = (request.body ?? {}) as { request?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
@@ -37,14 +29,14 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       action,
       resource: async (request: FastifyRequest) => {
         const { namespace, name } = request.params as { namespace: string; name: string };
-        return requestResource(namespace, name, await platform.requestOwner(namespace, name));
+        return platform.requestResource(namespace, name);
       },
     },
   });
   /** The body's request; `required`: a namespace with no owning team is refused (422) before anything else. */
   const requestInBody = (required: boolean) => async (request: FastifyRequest) => {
     const names = namesInBody(request);
-    return names && requestResource(names.namespace, names.name, await platform.requestOwner(names.namespace, names.name, { required }));
+    return names && platform.requestResource(names.namespace, names.name, { required });
   };
 
   // ── capabilities ──

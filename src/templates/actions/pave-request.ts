@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { ResourceFacts } from '../../auth/policy.js';
 import { defineAction } from './action.js';
 
 /**
@@ -8,6 +9,7 @@ import { defineAction } from './action.js';
 export interface PlatformRequests {
   applyRequest(raw: unknown): Promise<{ request: { metadata: { name: string; namespace?: string } }; outcome: string }>;
   render(raw: unknown): Promise<{ files: Array<{ path: string }>; capability: { name: string; version: string } }>;
+  requestResource(namespace: string, name: string, options?: { required?: boolean }): Promise<ResourceFacts>;
 }
 
 /**
@@ -42,6 +44,8 @@ export function paveRequestAction(platform: PlatformRequests) {
       ctx.output('name', name);
       ctx.output('namespace', namespace);
       ctx.output('ref', `${namespace}/${kind}/${name}`);
+      // As the task's creator, with the owner Pave decides for the namespace (never the template's word).
+      await ctx.creator.authorize(ctx.dryRun ? 'platform.request.render' : 'platform.request.create', await platform.requestResource(namespace, name, { required: !ctx.dryRun }));
       if (ctx.dryRun) {
         const preview = await platform.render(raw);
         ctx.log.info(`Dry run: would request ${kind} ${namespace}/${name} from ${preview.capability.name} ${preview.capability.version} (${preview.files.length} files)`);
