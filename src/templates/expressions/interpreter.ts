@@ -12,7 +12,7 @@ import type { FilterContext } from './filter-types.js';
 import { runTest } from './is-tests.js';
 import { callMethod } from './methods.js';
 import { arrayItems, createObject, getProperty, isPlainObject, ownEntries, readOwn } from './safe-access.js';
-import { compileRegex } from './safe-regex.js';
+import { TemplateRegex } from './template-regex.js';
 import { PaveError } from '../../core/problem.js';
 import { limitError, runtimeError, type SourceLocation } from './template-error.js';
 import {
@@ -231,7 +231,7 @@ export class Interpreter {
       case 'Literal':
         return expr.value;
       case 'Regex':
-        return compileRegex(expr.pattern, expr.flags);
+        return TemplateRegex.compile(expr.pattern, expr.flags);
       case 'Name': {
         const local = frame.lookup(expr.name);
         return local.found ? local.value : readOwn(this.context, expr.name);
