@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import type { ExpressionsConfig } from '../../core/config.js';
 import { nodeEntry, type NodeEntry } from '../../core/node-entry.js';
 import { invalidInput, unavailable, type PaveError } from '../../core/problem.js';
 import type { EvaluationRequest, EvaluationResponse } from './evaluation.js';
@@ -82,6 +83,16 @@ export class EvaluatorPool {
   }
 
   /**
+   * A pool as the `expressions` configuration section describes it.
+   *
+   * @example
+   * const pool = EvaluatorPool.fromConfig(config.expressions);
+   */
+  static fromConfig(config: ExpressionsConfig): EvaluatorPool {
+    return new EvaluatorPool({ size: config.poolSize, heapMiB: config.heapMiB, deadlineMarginMs: config.deadlineMarginMs });
+  }
+
+  /**
    * Runs one request in an evaluator process. Rejects with a `PaveError` when a limit of the
    * process boundary is hit (the engine's own limits come back as failed items instead).
    *
@@ -109,6 +120,8 @@ export class EvaluatorPool {
     for (const job of this.#queue.splice(0)) job.reject(closedError());
     const exits = [...this.#slots].map(slot => {
       const exited = new Promise<void>(resolve => (slot.child.exitCode !== null || slot.child.signalCode !== null ? resolve() : slot.child.once('exit', () => resolve())));
+      // Referenced again, so whoever awaits close() is still running when the exit arrives.
+      slot.child.ref();
       this.#kill(slot, closedError());
       return exited;
     });

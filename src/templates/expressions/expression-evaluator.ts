@@ -18,8 +18,10 @@ export interface EvaluateOptions extends EvaluationOptions {
   onSecretStrings?: (strings: string[]) => void;
 }
 
-/** A file's (or path's) outcome in a batch: its text, or the error rendering it failed with. */
-export type FileResult = { ok: true; value: string } | { ok: false; error: PaveError };
+/** One item's outcome in a batch: its value, or the error it failed with. */
+export type BatchResult<T> = { ok: true; value: T } | { ok: false; error: PaveError };
+/** A file's (or path's) outcome in a batch. */
+export type FileResult = BatchResult<string>;
 
 interface SecretTracking {
   sources: () => SecretSources;
@@ -103,17 +105,48 @@ export class ExpressionEvaluator {
    * const [readme, ci] = await expressions.renderFiles([readmeText, ciText], { values });
    */
   async renderFiles(sources: readonly string[], context: Record<string, unknown>, options: EvaluateOptions = {}): Promise<FileResult[]> {
-    const results: FileResult[] = sources.map(source => ({ ok: true, value: source }));
-    const sent = sources.flatMap((source, index) => (hasTags(source) ? [index] : []));
+    return this.#batch<string, string>(
+      sources,
+      source => (hasTags(source) ? { kind: 'file', source } : { value: source }),
+      context,
+      options,
+    );
+  }
+
+  /**
+   * Decides many conditions (`if:` values) against one context in one round trip.
+   *
+   * @example
+   * const [first, second] = await expressions.evaluateConditions(['${{ spec.ha }}', true], context);
+   */
+  async evaluateConditions(values: readonly unknown[], context: Record<string, unknown>, options: EvaluateOptions = {}): Promise<Array<BatchResult<boolean>>> {
+    return this.#batch<unknown, boolean>(
+      values,
+      value => (value === undefined || value === null ? { value: true } : typeof value === 'boolean' ? { value } : { kind: 'condition', value }),
+      context,
+      options,
+    );
+  }
+
+  /** Sends the items that need the engine in one request; the others are answered here. */
+  async #batch<S, T>(
+    inputs: readonly S[],
+    plan: (input: S) => EvaluationItem | { value: T },
+    context: Record<string, unknown>,
+    options: EvaluateOptions,
+  ): Promise<Array<BatchResult<T>>> {
+    const planned = inputs.map(plan);
+    const results: Array<BatchResult<T>> = planned.map(p => ('kind' in p ? { ok: true, value: undefined as T } : { ok: true, value: p.value }));
+    const sent = planned.flatMap((p, index) => ('kind' in p ? [index] : []));
     if (sent.length === 0) return results;
     const answers = await this.#run(
-      sent.map(index => ({ kind: 'file', source: sources[index] as string })),
+      sent.map(index => planned[index] as EvaluationItem),
       context,
       options,
     );
     sent.forEach((index, i) => {
       const answer = answers[i] as ItemResult;
-      results[index] = answer.ok ? { ok: true, value: answer.value as string } : { ok: false, error: new PaveError(answer.problem) };
+      results[index] = answer.ok ? { ok: true, value: answer.value as T } : { ok: false, error: new PaveError(answer.problem) };
     });
     return results;
   }

@@ -18,7 +18,7 @@
  * await expressions.renderString('${{ parameters.repoUrl | projectSlug }}', { parameters: { repoUrl: 'github.com?owner=o&repo=r' } }); // 'o/r'
  */
 export { checkTemplate } from './check.js';
-export { ExpressionEvaluator, type EvaluateOptions, type FileResult } from './expression-evaluator.js';
+export { ExpressionEvaluator, type BatchResult, type EvaluateOptions, type FileResult } from './expression-evaluator.js';
 export { EvaluatorPool, type EvaluatorPoolOptions, type EvaluatorLimits } from './evaluator-pool.js';
 export type { SecretSources } from './secret-taint.js';
 export { renderString, renderValue, renderFile, evaluateCondition, conditionTruthy } from './render.js';

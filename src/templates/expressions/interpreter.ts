@@ -38,11 +38,19 @@ export interface InterpreterOptions {
   taint?: SecretTaint;
 }
 
-interface Variable {
-  value: unknown;
+/** How a value relates to secrets. */
+interface Marks {
   /** Secret-derived. */
   secret: boolean;
+  /** Read as it is from the context (not computed): a secret inside it is one the caller already masks. */
+  verbatim: boolean;
 }
+
+interface Variable extends Marks {
+  value: unknown;
+}
+
+const PLAIN: Marks = { secret: false, verbatim: false };
 
 /** One scope of variables; loops open a new one, `set` writes where the name already lives. */
 class Frame {
@@ -58,19 +66,19 @@ class Frame {
     return undefined;
   }
 
-  define(name: string, value: unknown, secret = false): void {
-    this.vars.set(name, { value, secret });
+  define(name: string, value: unknown, marks: Marks = PLAIN): void {
+    this.vars.set(name, { value, ...marks });
   }
 
   /** Nunjucks `set`: updates the nearest scope that has the name, else defines it here. */
-  assign(name: string, value: unknown, secret: boolean): void {
+  assign(name: string, value: unknown, marks: Marks): void {
     for (let frame: Frame | undefined = this; frame; frame = frame.parent) {
       if (frame.vars.has(name)) {
-        frame.vars.set(name, { value, secret });
+        frame.vars.set(name, { value, ...marks });
         return;
       }
     }
-    this.vars.set(name, { value, secret });
+    this.vars.set(name, { value, ...marks });
   }
 }
 
@@ -86,6 +94,10 @@ export class Interpreter {
   private secretSoFar = false;
   /** Whether the value the last `evaluate` returned is secret-derived. */
   private lastSecret = false;
+  /** Whether the node being evaluated returns context data as it is (set by names and member reads). */
+  private verbatimNode = false;
+  /** Whether the value the last `evaluate` returned is context data as it is. */
+  private lastVerbatim = false;
   /** Whether secret-derived text was emitted (read by `set` blocks that capture output). */
   private emittedSecret = false;
 
@@ -139,6 +151,14 @@ export class Interpreter {
     return this.lastSecret;
   }
 
+  /**
+   * Whether that value is context data read as it is (no need to record it: any secret in it is
+   * one the caller already knows and masks).
+   */
+  get lastValueIsVerbatim(): boolean {
+    return this.lastVerbatim;
+  }
+
   // ---- statements ----------------------------------------------------------------
 
   private emit(out: string[], text: string, loc: SourceLocation): void {
@@ -161,9 +181,10 @@ export class Interpreter {
             this.emit(out, node.value, node.loc);
             break;
           case 'Output': {
-            const text = toText(this.evaluate(node.expr, frame), this.budget, node.loc);
+            const value = this.evaluate(node.expr, frame);
+            const text = toText(value, this.budget, node.loc);
             if (this.lastSecret) {
-              this.taint?.record(text, node.loc);
+              if (!(this.lastVerbatim && typeof value === 'string')) this.taint?.record(text, node.loc);
               this.emittedSecret = true;
             }
             this.emit(out, text, node.loc);
@@ -190,7 +211,7 @@ export class Interpreter {
 
   private renderFor(node: ForNode, frame: Frame, out: string[]): void {
     const iterable = this.evaluate(node.iterable, frame);
-    const secret = this.lastSecret;
+    const marks: Marks = { secret: this.lastSecret, verbatim: this.lastVerbatim };
     const many = node.targets.length > 1;
     let items: unknown[];
     let pairs = false;
@@ -212,13 +233,13 @@ export class Interpreter {
       const item = items[i];
       if (pairs) {
         const [key, value] = item as [string, unknown];
-        scope.define(firstTarget, key, secret);
-        if (many) scope.define(restTargets[0] as string, value, secret);
+        scope.define(firstTarget, key, marks);
+        if (many) scope.define(restTargets[0] as string, value, marks);
       } else if (many) {
         const row = Array.isArray(item) ? arrayItems(item) : [item];
-        node.targets.forEach((name, j) => scope.define(name, row[j], secret));
+        node.targets.forEach((name, j) => scope.define(name, row[j], marks));
       } else {
-        scope.define(firstTarget, item, secret);
+        scope.define(firstTarget, item, marks);
       }
       // Fixed keys only, read through the safe accessors like any object; a literal keeps
       // V8's fast path (no template-chosen key is ever set on it).
@@ -240,10 +261,10 @@ export class Interpreter {
 
   private renderSet(node: SetNode, frame: Frame): void {
     let value: unknown;
-    let secret: boolean;
+    let marks: Marks;
     if (node.value) {
       value = this.evaluate(node.value, frame);
-      secret = this.lastSecret;
+      marks = { secret: this.lastSecret, verbatim: this.lastVerbatim };
     } else {
       const captured: string[] = [];
       const outer = this.emittedSecret;
@@ -251,13 +272,13 @@ export class Interpreter {
       try {
         this.renderNodes(node.body ?? [], frame, captured);
         value = captured.join('');
-        secret = this.emittedSecret;
+        marks = { secret: this.emittedSecret, verbatim: false };
       } finally {
         this.emittedSecret ||= outer;
       }
-      if (secret) this.taint?.record(value, node.loc);
+      if (marks.secret) this.taint?.record(value, node.loc);
     }
-    for (const name of node.targets) frame.assign(name, value, secret);
+    for (const name of node.targets) frame.assign(name, value, marks);
   }
 
   // ---- expressions ---------------------------------------------------------------
@@ -277,11 +298,15 @@ export class Interpreter {
         throw limitError('maxDepth', `expression is nested deeper than ${this.budget.limits.maxDepth} levels`, expr.loc);
       }
       this.budget.tick(expr.loc);
+      this.verbatimNode = false;
       const value = this.evaluateNode(expr, frame);
+      const verbatim = this.verbatimNode;
+      this.verbatimNode = false;
       secret = this.secretSoFar;
       // Strings are recorded as they are made, so a later error quoting one is masked too.
-      if (secret && typeof value === 'string') this.taint?.record(value, expr.loc);
+      if (secret && !verbatim && typeof value === 'string') this.taint?.record(value, expr.loc);
       this.lastSecret = secret;
+      this.lastVerbatim = verbatim;
       return value;
     } finally {
       this.secretSoFar = outer || secret;
@@ -315,14 +340,18 @@ export class Interpreter {
         const local = frame.lookup(expr.name);
         if (local) {
           if (local.secret) this.secretSoFar = true;
+          this.verbatimNode = local.verbatim;
           return local.value;
         }
         if (this.taint?.isSecretRoot(expr.name)) this.secretSoFar = true;
+        this.verbatimNode = true;
         return this.readData(readOwn(this.context, expr.name));
       }
       case 'Member': {
         const target = this.evaluate(expr.object, frame);
+        const verbatim = this.lastVerbatim;
         const key = typeof expr.property === 'string' ? expr.property : this.evaluate(expr.property, frame);
+        this.verbatimNode = verbatim;
         return this.readData(getProperty(target, key));
       }
       case 'Slice':
@@ -361,9 +390,12 @@ export class Interpreter {
         const returnsLeft = expr.op === 'and' ? !isTruthy(left) : isTruthy(left);
         if (returnsLeft) {
           if (leftSecret) this.secretSoFar = true;
+          this.verbatimNode = this.lastVerbatim;
           return left;
         }
-        return this.evaluate(expr.right, frame);
+        const right = this.evaluate(expr.right, frame);
+        this.verbatimNode = this.lastVerbatim;
+        return right;
       }
       case 'Compare': {
         let left = this.evaluate(expr.first, frame);
@@ -380,10 +412,14 @@ export class Interpreter {
         const result = runTest(expr.test, subject, args);
         return expr.negated ? !result : result;
       }
-      case 'Conditional':
-        if (isTruthy(this.evaluateApart(expr.test, frame))) return this.evaluate(expr.consequent, frame);
+      case 'Conditional': {
         // Nunjucks: `a if b` without else is '' when b is false.
-        return expr.alternate ? this.evaluate(expr.alternate, frame) : '';
+        const branch = isTruthy(this.evaluateApart(expr.test, frame)) ? expr.consequent : expr.alternate;
+        if (!branch) return '';
+        const value = this.evaluate(branch, frame);
+        this.verbatimNode = this.lastVerbatim;
+        return value;
+      }
       case 'Filter':
         return this.applyFilter(expr, frame);
       case 'Range':

@@ -103,7 +103,7 @@ export class RenderSession {
     const interpreter = this.interpreter();
     if (only?.type === 'Output') {
       const value = toPlainData(interpreter.evaluateTop(only.expr), this.budget, only.loc);
-      if (interpreter.lastValueIsSecret) this.taint?.record(value, only.loc);
+      if (interpreter.lastValueIsSecret && !interpreter.lastValueIsVerbatim) this.taint?.record(value, only.loc);
       return value;
     }
     return interpreter.render(ast);

@@ -81,6 +81,16 @@ describe('secret-derived values are tracked through every transformation', () =>
     }
   });
 
+  it('context data read as it is is not recorded: the secret inside it is already known', () => {
+    // Masking the known secret inside keeps 'Bearer ***' readable; what is computed from it is recorded whole.
+    expect(derived('${{ steps.login.output.header }}').secrets).toEqual([]);
+    expect(derived('auth: ${{ steps.login.output.header }}').secrets).toEqual([]);
+    expect(derived('{% set h = steps.login.output %}${{ h.header }}').secrets).toEqual([]);
+    expect(derived('${{ steps.login.output.header ~ "!" }}').secrets).toEqual([`Bearer ${secret}!`]);
+    expect(derived('${{ secrets.list }}').secrets).toEqual([]);
+    expect(derived('${{ secrets.list }}!').secrets).toEqual(['alpha-1,beta-22']);
+  });
+
   it('without secret sources nothing is tracked', () => {
     const session = new RenderSession(context);
     expect(session.renderTyped('${{ secrets.t | upper }}')).toBe('TOK3N-ABCDEF');
