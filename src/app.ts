@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { PaveConfig } from './core/config.js';
+import { defaultConfig, type PaveConfig } from './core/config.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { Store, dialectFor } from './store/store.js';
 import { JobQueue } from './store/job-queue.js';
@@ -11,6 +11,7 @@ import { PlatformService } from './platform/platform-service.js';
 import { ScaffolderService } from './templates/scaffolder-service.js';
 import { RepositoryService } from './repositories/repository-service.js';
 import type { TaskWorkerOptions } from './templates/tasks/task-worker.js';
+import { EvaluatorPool, ExpressionEvaluator } from './templates/expressions/index.js';
 
 /** Every service of one running Pave, wired together. The HTTP server, CLI and MCP server all start from here. */
 export interface PaveApp {
@@ -27,6 +28,8 @@ export interface PaveApp {
   scaffolder: ScaffolderService;
   /** The git repositories Pave hosts under `<dataDir>/git` (what publish:git creates), read-only. */
   repositories: RepositoryService;
+  /** The sandboxed expression engine, in evaluator processes (started when first needed, ended by close()). */
+  expressions: ExpressionEvaluator;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,8 @@ export async function createApp(config: PaveConfig, options: { logger?: Logger; 
     { logger },
   );
   const queue = new JobQueue(store, { owner: `${hostname()}:${process.pid}` });
+  const evaluators = EvaluatorPool.fromConfig(config.expressions ?? defaultConfig.expressions);
+  const expressions = new ExpressionEvaluator(evaluators);
   const catalog = new CatalogService({ store, queue, config: config.catalog, logger, cwd });
   const auth = new AuthService({ store, config, entities: catalog.entities, logger });
   const platform = new PlatformService({
@@ -50,6 +55,7 @@ export async function createApp(config: PaveConfig, options: { logger?: Logger; 
     catalog,
     config: config.platform,
     workspaceRoot: PlatformService.workspaceRootFor(resolve(cwd, config.dataDir)),
+    expressions,
     logger,
   });
   const repositories = new RepositoryService({ root: join(resolve(cwd, config.dataDir), 'git'), baseUrl: () => config.baseUrl });
@@ -59,6 +65,7 @@ export async function createApp(config: PaveConfig, options: { logger?: Logger; 
     catalog,
     dataDir: resolve(cwd, config.dataDir),
     repositoryPageUrl: path => repositories.pageUrlOf(path),
+    expressions,
     logger,
     platform,
     readScopeOf: createdBy => principalReadScope(auth, createdBy, 'catalog.entity.read'),
@@ -75,10 +82,12 @@ export async function createApp(config: PaveConfig, options: { logger?: Logger; 
     platform,
     scaffolder,
     repositories,
+    expressions,
     async close() {
       await scaffolder.stop();
       await catalog.scheduler.stop();
       await platform.close();
+      await evaluators.close();
       await store.close();
     },
   };

@@ -2,6 +2,7 @@ import { invalidInput, type FieldError } from '../core/problem.js';
 import { requestFolder } from '../gitops/repo-path.js';
 import { matchDestinations } from './destination-registry.js';
 import { validateRequestEnvelope } from './model/document-validation.js';
+import type { ExpressionEvaluator } from '../templates/expressions/index.js';
 import type { Capability, Destination, RunStep } from './model/types.js';
 import { executeRender, prepareRender } from './render.js';
 
@@ -24,7 +25,7 @@ export interface DryRunResult {
  * Renders a request with a capability exactly as a reconcile would, and writes nothing: `pave render`
  * (no store, no cluster) and the render route (with the store's dependencies and destinations) both use it.
  * Throws a 422 problem naming every mistake, or the failing step.
- * @example const result = await dryRun({ capability, request: yaml.parse(text), timeoutSeconds: 30 });
+ * @example const result = await dryRun({ capability, request: yaml.parse(text), timeoutSeconds: 30, expressions });
  */
 export async function dryRun(input: {
   capability: Capability;
@@ -34,6 +35,8 @@ export async function dryRun(input: {
   destinations?: readonly Destination[];
   currentDestinations?: readonly string[];
   timeoutSeconds: number;
+  /** The sandboxed expression engine that renders `template` steps. */
+  expressions: ExpressionEvaluator;
 }): Promise<DryRunResult> {
   const { capability } = input;
   const envelope = validateRequestEnvelope(input.request);
@@ -56,7 +59,7 @@ export async function dryRun(input: {
   });
   if (prepared.stage === 'invalid') throw invalidInput(`The request's spec does not match ${api.kind}'s schema (${capability.metadata.name} ${capability.spec.version})`, prepared.errors);
   if (prepared.stage === 'waiting') throw invalidInput('The request waits for other requests'); // not reached: unresolved references are allowed
-  const { outcome, selector } = await executeRender(prepared.prepared, { timeoutSeconds: input.timeoutSeconds });
+  const { outcome, selector } = await executeRender(prepared.prepared, { timeoutSeconds: input.timeoutSeconds, expressions: input.expressions });
   if (outcome.failure) {
     throw invalidInput(outcome.failure.message, [{ pointer: '/spec', detail: outcome.failure.message, rule: outcome.failure.reason }], { steps: outcome.steps });
   }

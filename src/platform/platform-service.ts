@@ -27,6 +27,7 @@ import {
   type Run,
   type StoredRequest,
 } from './model/types.js';
+import type { ExpressionEvaluator } from '../templates/expressions/index.js';
 import { PlatformEvents } from './platform-events.js';
 import { Reconciler } from './reconciler.js';
 import { stableJson, validateRequestSpec } from './render.js';
@@ -40,6 +41,8 @@ export interface PlatformServiceOptions {
   config: PlatformConfig;
   /** Folder for this process's git working copies (usually `<dataDir>/gitops`). */
   workspaceRoot: string;
+  /** The sandboxed expression engine that renders `template` steps (its processes are the caller's to close). */
+  expressions: ExpressionEvaluator;
   logger?: Logger;
   clock?: Clock;
 }
@@ -74,10 +77,12 @@ export class PlatformService {
   readonly #mirror: CatalogMirror;
   readonly #config: PlatformConfig;
   readonly #clock: Clock;
+  readonly #expressions: ExpressionEvaluator;
 
   constructor(options: PlatformServiceOptions) {
     this.#config = options.config;
     this.#clock = options.clock ?? systemClock;
+    this.#expressions = options.expressions;
     this.capabilities = new CapabilityRegistry(options.store, { clock: this.#clock });
     this.destinations = new DestinationRegistry(options.store, { clock: this.#clock });
     this.requests = new RequestStore(options.store);
@@ -97,6 +102,7 @@ export class PlatformService {
       mirror: this.#mirror,
       events: this.events,
       config: options.config,
+      expressions: options.expressions,
       logger: options.logger,
       clock: this.#clock,
     });
@@ -350,6 +356,7 @@ export class PlatformService {
       destinations: await this.destinations.list(),
       currentDestinations: existing?.status.deliveries.map(d => d.destination),
       timeoutSeconds: this.#config.stepTimeoutSeconds,
+      expressions: this.#expressions,
     });
   }
 

@@ -8,6 +8,7 @@ import { PushFailedError, type FileChange } from '../gitops/git-workspace.js';
 import { ownershipIndexText } from '../gitops/ownership-index.js';
 import { ownershipIndexPath, requestFolder } from '../gitops/repo-path.js';
 import type { WorkspacePool } from '../gitops/workspace-pool.js';
+import type { ExpressionEvaluator } from '../templates/expressions/index.js';
 import type { CapabilityRegistry } from './capability-registry.js';
 import type { CatalogMirror } from './catalog-mirror.js';
 import { matchDestinations, type DestinationRegistry } from './destination-registry.js';
@@ -49,6 +50,8 @@ export interface ReconcilerOptions {
   mirror: CatalogMirror;
   events: PlatformEvents;
   config: PlatformConfig;
+  /** The sandboxed expression engine that renders `template` steps. */
+  expressions: ExpressionEvaluator;
   logger?: Logger;
   clock?: Clock;
 }
@@ -297,7 +300,7 @@ export class Reconciler {
     const run = this.#newRun(request, revision, action, trigger, prepared.prepared.inputHash);
     if (action === 'configure') await this.#o.runs.start(run);
 
-    const rendered = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, attempt: job.attempts, now: () => this.#now() });
+    const rendered = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, expressions: this.#o.expressions, attempt: job.attempts, now: () => this.#now() });
     const { outcome } = rendered;
     run.steps = outcome.steps;
     run.outputs = outcome.outputs;
@@ -419,7 +422,7 @@ export class Reconciler {
       });
       if (prepared.stage === 'prepared') {
         run.inputHash = prepared.prepared.inputHash;
-        const { outcome } = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, attempt: job.attempts, now: () => this.#now() });
+        const { outcome } = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, expressions: this.#o.expressions, attempt: job.attempts, now: () => this.#now() });
         run.steps = outcome.steps;
         run.outputs = outcome.outputs;
         leftBehind = outcome.files;

@@ -3,6 +3,7 @@
  * `template-step.ts` (the expression engine, no code runs) and `module-step.ts` (a platform team's
  * ES module in a worker thread with a time limit).
  */
+import type { ExpressionEvaluator } from '../../templates/expressions/index.js';
 import type { StepSpec } from '../model/types.js';
 
 /** What every step receives. */
@@ -44,10 +45,17 @@ export interface StepResult {
   log: string[];
 }
 
+/** What a step kind runs with besides its input. */
+export interface StepOptions {
+  timeoutSeconds: number;
+  /** The sandboxed expression engine (its own processes). */
+  expressions: ExpressionEvaluator;
+}
+
 /** One kind of step. */
 export interface StepKind<S extends StepSpec = StepSpec> {
   readonly type: S['type'];
-  run(step: S, input: StepInput, options: { timeoutSeconds: number }): Promise<StepResult>;
+  run(step: S, input: StepInput, options: StepOptions): Promise<StepResult>;
 }
 
 /** A step failed; the message is what the request's conditions show. */

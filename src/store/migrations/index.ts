@@ -6,6 +6,7 @@ import { platformMigration } from './0004-platform.js';
 import { templatesMigration } from './0005-templates.js';
 import { coveringSearchIndexesMigration } from './0006-covering-search-indexes.js';
 import { rateLimitsMigration } from './0007-rate-limits.js';
+import { taskDerivedSecretsMigration } from './0008-task-derived-secrets.js';
 
 /** Every migration, in the order they run. Add new ones at the end; never edit a released one. */
 export const migrations: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   templatesMigration,
   coveringSearchIndexesMigration,
   rateLimitsMigration,
+  taskDerivedSecretsMigration,
 ];

@@ -62,6 +62,7 @@ export class TaskStore {
           status: 'open',
           created_by: input.createdBy ?? null,
           secrets: input.secrets && Object.keys(input.secrets).length ? JSON.stringify(input.secrets) : null,
+          derived_secrets: null,
           cancel_requested: 0,
           output: null,
           error: null,
@@ -116,6 +117,21 @@ export class TaskStore {
   async secrets(id: string): Promise<Record<string, unknown>> {
     const row = await this.store.db.selectFrom('scaffolder_tasks').select('secrets').where('id', '=', id).executeTakeFirst();
     return parse<Record<string, unknown>>(row?.secrets ?? null) ?? {};
+  }
+
+  /** Strings the task's expressions derived from its secrets so far (masked like the secrets). */
+  async derivedSecrets(id: string): Promise<string[]> {
+    const row = await this.store.db.selectFrom('scaffolder_tasks').select('derived_secrets').where('id', '=', id).executeTakeFirst();
+    return parse<string[]>(row?.derived_secrets ?? null) ?? [];
+  }
+
+  /** Adds secret-derived strings (only the task's runner writes them, so read-modify-write is safe). */
+  async addDerivedSecrets(id: string, strings: readonly string[]): Promise<void> {
+    const known = new Set(await this.derivedSecrets(id));
+    const before = known.size;
+    for (const s of strings) known.add(s);
+    if (known.size === before) return;
+    await this.store.db.updateTable('scaffolder_tasks').set({ derived_secrets: JSON.stringify([...known]) }).where('id', '=', id).execute();
   }
 
   /**
@@ -217,6 +233,7 @@ export class TaskStore {
         output: result.output === undefined ? null : JSON.stringify(result.output),
         error: result.error === undefined ? null : JSON.stringify(result.error),
         secrets: null,
+        derived_secrets: null,
         updated_at: now,
         completed_at: now,
       })
