@@ -458,6 +458,7 @@ export class ScaffolderService {
       return;
     }
     const resumed = task.status === 'processing' || attempt > 1;
+    if (resumed && (await this.#diedTwice(taskId))) return;
     await this.tasks.setStatus(taskId, 'processing');
     const recorded = resumed ? await this.tasks.recorded(taskId) : undefined;
     if (resumed) {
@@ -477,6 +478,7 @@ export class ScaffolderService {
         event: (type, body) => this.#event(taskId, type, body),
         stepStarted: index => this.tasks.stepStarted(taskId, index),
         stepFinished: (index, status, stepResult) => this.tasks.stepFinished(taskId, index, status, stepResult),
+        stepInterrupted: index => this.tasks.stepInterrupted(taskId, index),
         secretsDerived: strings => this.tasks.addDerivedSecrets(taskId, strings),
       };
       result = await runTask(this.actions, {
@@ -503,6 +505,24 @@ export class ScaffolderService {
     }
     await this.#finish(taskId, result);
     await rm(join(this.#tasksDir, taskId), { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  /**
+   * The crash-loop guard. A step still `processing` when its task is resumed was running when its
+   * process died (a step handed back on shutdown is reopened); its `attempts` count those deaths. A step
+   * that took its process down twice — an action or expression that exhausts the server's memory, say —
+   * is not run a third time: the task fails with that said, and the worker goes on with other tasks.
+   */
+  async #diedTwice(taskId: string): Promise<boolean> {
+    const steps = await this.tasks.steps(taskId);
+    const index = steps.findIndex(step => step.status === 'processing' && step.attempts >= 2);
+    if (index === -1) return false;
+    const step = steps[index]!;
+    const detail = `Step "${step.name}" (${step.action}) was running when the server process died, ${step.attempts} times; it is not run again, so that it cannot keep crashing the server`;
+    await this.tasks.stepFinished(taskId, index, 'failed', { error: { detail } });
+    await this.#event(taskId, 'log', { message: detail, stepId: step.id, status: 'failed', level: 'error' });
+    await this.#finish(taskId, { status: 'failed', error: { title: 'Task failed', detail } });
+    return true;
   }
 
   /** Masks the task's secrets and everything its expressions derived from them. */

@@ -33,6 +33,8 @@ export interface TaskSink {
   event(type: TaskEventType, body: TaskEventBody): Promise<void>;
   stepStarted(index: number): Promise<void>;
   stepFinished(index: number, status: StepStatus, result?: { output?: Record<string, unknown>; error?: TaskStep['error'] }): Promise<void>;
+  /** A running step handed back unfinished because the worker shuts down (it is run again on resume). */
+  stepInterrupted?(index: number): Promise<void>;
   /** Strings expressions derived from the secrets: to be masked like them wherever the task is shown. */
   secretsDerived?(strings: string[]): Promise<void>;
 }
@@ -90,6 +92,7 @@ export async function runTask(actions: ActionRegistry, input: RunTaskInput): Pro
       await keepDerived();
       await input.sink.stepFinished(index, status, result);
     },
+    stepInterrupted: async index => input.sink.stepInterrupted?.(index),
   };
   const steps: Record<string, { output: Record<string, unknown> }> = {};
   const base = {
@@ -159,7 +162,10 @@ export async function runTask(actions: ActionRegistry, input: RunTaskInput): Pro
           await log({ message: `Step ${step.name} was cancelled`, stepId: step.id, status: 'cancelled' });
           return { status: 'cancelled' };
         }
-        throw reason instanceof TaskInterrupted ? reason : new TaskInterrupted('shutdown');
+        const interrupted = reason instanceof TaskInterrupted ? reason : new TaskInterrupted('shutdown');
+        // Handed back on purpose: a resumed run must not take it for a step that killed its process.
+        if (interrupted.reason === 'shutdown') await sink.stepInterrupted?.(index);
+        throw interrupted;
       }
       const problem = problemOf(error, redactor, `/spec/steps/${index}`);
       await sink.stepFinished(index, 'failed', { error: problem });

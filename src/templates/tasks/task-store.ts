@@ -258,6 +258,21 @@ export class TaskStore {
       .execute();
   }
 
+  /**
+   * A step handed back unfinished on purpose (the worker shut down): no longer running, and this start
+   * does not count as an attempt. A step still `processing` when its task is resumed was therefore
+   * running when its process died (see the crash-loop guard in the scaffolder service).
+   */
+  async stepInterrupted(taskId: string, index: number): Promise<void> {
+    await this.store.db
+      .updateTable('scaffolder_task_steps')
+      .set(eb => ({ status: 'open', attempts: eb('attempts', '-', 1) }))
+      .where('task_id', '=', taskId)
+      .where('step_index', '=', index)
+      .where('status', '=', 'processing')
+      .execute();
+  }
+
   async stepFinished(taskId: string, index: number, status: StepStatus, result: { output?: Record<string, unknown>; error?: TaskStep['error'] } = {}): Promise<void> {
     await this.store.db
       .updateTable('scaffolder_task_steps')
