@@ -260,9 +260,10 @@ export class EvaluatorPool {
   }
 }
 
-/** A limit of the process boundary was reached (422: it is the template's doing). */
-function limitReached(limit: keyof EvaluatorLimits, detail: string): PaveError {
-  return invalidInput(`Expression limit exceeded (expressions.${limit}): ${detail}`, [{ pointer: '', detail, rule: `expressions.${limit}` }]);
+/** A limit of the process boundary was reached (422: it is the template's doing); the detail names it. */
+function limitReached(limit: keyof EvaluatorLimits, message: string): PaveError {
+  const detail = `${message} (limit expressions.${limit})`;
+  return invalidInput(`Expression limit exceeded: ${detail}`, [{ pointer: '', detail, rule: `expressions.${limit}` }]);
 }
 
 function messageError(detail: string): PaveError {

@@ -282,9 +282,9 @@ export const GENERAL_FILTERS: Readonly<Record<string, FilterDefinition>> = Objec
     const n = int(size, 0);
     if (n < 1) throw runtimeError('filter "batch" needs a positive size', ctx.loc);
     const list = items(v, 'batch', ctx);
-    // With fill_with the last batch is padded to n items: count them before building any.
-    const filled = fill === undefined ? list.length : Math.ceil(list.length / n) * n;
-    ctx.budget.checkSize(filled, ctx.loc);
+    // With fill_with the last batch is padded to n items: count them, and the batches, before building any.
+    const batches = Math.ceil(list.length / n);
+    ctx.budget.checkSize((fill === undefined ? list.length : batches * n) + batches, ctx.loc);
     const out: unknown[][] = [];
     for (let i = 0; i < list.length; i += n) {
       const chunk = list.slice(i, i + n);
