@@ -28,13 +28,24 @@ export const MIN_SECRET_LENGTH = 3;
 /** At most this many distinct secret-derived strings are collected per call. */
 const MAX_RECORDED = 10_000;
 
+/** Context values holding a known secret string. */
+interface SecretData {
+  strings: Set<string>;
+  containers: WeakSet<object>;
+}
+
+/**
+ * Scans per context and list of known secrets: the items of one batch share both objects, so a
+ * context is walked once per request, not once per file.
+ */
+const scans = new WeakMap<object, { known: readonly string[]; data: SecretData }>();
+
 export class SecretTaint {
   readonly #roots: ReadonlySet<string>;
   readonly #recorded = new Set<string>();
   #recordedSize = 0;
   /** Context strings and containers that hold a known secret string. */
-  readonly #contextStrings = new Set<string>();
-  readonly #contextContainers = new WeakSet<object>();
+  readonly #data: SecretData;
 
   /**
    * Prepares tracking over one context: finds, in one walk, the context values that hold a
@@ -49,13 +60,18 @@ export class SecretTaint {
     private readonly budget: Budget,
   ) {
     this.#roots = new Set(sources.roots ?? []);
-    const known = (sources.values ?? []).filter(v => v.length >= MIN_SECRET_LENGTH);
-    if (known.length > 0) this.#scan(context, known);
+    const known = sources.values ?? [];
+    const cached = scans.get(context);
+    if (cached && cached.known === known) this.#data = cached.data;
+    else {
+      this.#data = this.#scan(context, known.filter(v => v.length >= MIN_SECRET_LENGTH));
+      scans.set(context, { known, data: this.#data });
+    }
   }
 
   /** Whether tracking is on at all (no sources: every check is skipped). */
   get active(): boolean {
-    return this.#roots.size > 0 || this.#contextStrings.size > 0;
+    return this.#roots.size > 0 || this.#data.strings.size > 0;
   }
 
   /** Whether reading the context name `name` yields a secret. */
@@ -65,8 +81,8 @@ export class SecretTaint {
 
   /** Whether a value read from context data holds a known secret string. */
   isSecretData(value: unknown): boolean {
-    if (typeof value === 'string') return this.#contextStrings.has(value);
-    return value !== null && typeof value === 'object' && this.#contextContainers.has(value);
+    if (typeof value === 'string') return this.#data.strings.has(value);
+    return value !== null && typeof value === 'object' && this.#data.containers.has(value);
   }
 
   /**
@@ -95,23 +111,26 @@ export class SecretTaint {
     return [...this.#recorded].sort((a, b) => b.length - a.length);
   }
 
-  /** Marks every context string holding a known secret, and the containers on the way to it. */
-  #scan(root: unknown, known: readonly string[]): void {
+  /** Finds every context string holding a known secret, and the containers on the way to it. */
+  #scan(root: unknown, known: readonly string[]): SecretData {
+    const data: SecretData = { strings: new Set(), containers: new WeakSet() };
+    if (known.length === 0) return data;
     const limits = this.budget.limits;
     let visited = 0;
     const visit = (value: unknown, depth: number): boolean => {
       if (++visited > limits.maxOutputSize || depth > limits.maxDepth) return false;
       if (typeof value === 'string') {
         const secret = known.some(s => value.includes(s));
-        if (secret) this.#contextStrings.add(value);
+        if (secret) data.strings.add(value);
         return secret;
       }
       let secret = false;
       for (const item of childrenOf(value)) if (visit(item, depth + 1)) secret = true;
-      if (secret) this.#contextContainers.add(value as object);
+      if (secret) data.containers.add(value as object);
       return secret;
     };
     visit(root, 0);
+    return data;
   }
 }
 
