@@ -32,8 +32,16 @@ const STALLS: Array<[string, string, string]> = [
   ['striptags on a million characters of unclosed tags', "${{ '<a'.repeat(500000) | striptags | length }}", '1000000'],
 ];
 
-/** A template that stays within every engine limit yet needs more heap than the evaluator has (64 MiB here). */
+/**
+ * A template that stays within every engine limit yet needs more heap than the evaluator has (64 MiB
+ * here). Rendered as a skeleton file, whose 5 s time budget leaves the heap to run out first.
+ */
 const HEAP_EATER = "{% set parts = [] %}{% for i in range(80) %}{% set parts = parts.concat([('x' ~ i).repeat(500000) | upper]) %}{% endfor %}${{ parts | length }}";
+/**
+ * One native sort the engine's clock cannot interrupt: a comparison costs a 1000-character path
+ * lookup, so 400 000 items take minutes. Only the deadline stops it.
+ */
+const SORT_STALL = "${{ 'ab'.repeat(200000) | list | sort(attribute='a.'.repeat(500)) | length }}";
 
 describe('the expression engine cannot hurt the server', () => {
   let pave: RunningPave;
@@ -53,17 +61,20 @@ describe('the expression engine cannot hurt the server', () => {
     expect(health.status).toBe(200);
   };
 
-  /** Registers a one-step (debug:log) template over HTTP; returns its ref. */
-  const logTemplate = async (message: string, output: Record<string, unknown> = {}): Promise<string> => {
+  /** Registers a template (with skeleton files beside it) over HTTP; returns its ref. */
+  const registerTemplate = async (steps: unknown[], output: Record<string, unknown> = {}, skeleton: Record<string, string> = {}): Promise<string> => {
     const name = `attack-${++templates}`;
-    await mkdir(join(dir, name));
+    await mkdir(join(dir, name, 'skeleton'), { recursive: true });
+    for (const [path, content] of Object.entries(skeleton)) await writeFile(join(dir, name, 'skeleton', path), content);
     const file = join(dir, name, 'template.yaml');
-    const steps = [{ id: 'log', name: 'Log', action: 'debug:log', input: { message } }];
     await writeFile(file, stringify({ apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name }, spec: { type: 'service', steps, output } }));
     const registered = await send('POST', '/api/catalog/locations', { type: 'file', target: file });
     expect(registered.status).toBe(201);
     return `template:default/${name}`;
   };
+
+  /** A one-step template logging `message` (rendered as a step input). */
+  const logTemplate = (message: string, output: Record<string, unknown> = {}) => registerTemplate([{ id: 'log', name: 'Log', action: 'debug:log', input: { message } }], output);
 
   /** Creates a task over HTTP and waits until it has ended; returns the task and its events. */
   const runTask = async (templateRef: string, secrets?: Record<string, string>) => {
@@ -168,8 +179,8 @@ describe('the expression engine cannot hurt the server', () => {
   });
 
   describe('a template that kills its evaluator process', () => {
-    it('fails its task naming the heap limit, and the worker goes on with the next task', async () => {
-      const eater = await logTemplate(HEAP_EATER);
+    it('out of memory: fails its task naming the heap limit, and the worker goes on with the next task', async () => {
+      const eater = await registerTemplate([{ id: 'fetch', name: 'Fetch', action: 'fetch:template', input: { url: './skeleton' } }], {}, { 'big.txt': HEAP_EATER });
       const fine = await logTemplate('still ${{ "working" | upper }}');
       const [killed, next] = await Promise.all([runTask(eater), runTask(fine)]);
       expect(killed.task.status).toBe('failed');
@@ -185,10 +196,17 @@ describe('the expression engine cannot hurt the server', () => {
       await expectHealthy();
     });
 
-    it('fails a platform render with 422 naming the heap limit', async () => {
-      const rendered = await send('POST', '/api/platform/render', { request: await capabilityRendering(HEAP_EATER) });
+    it('past its deadline: fails its task naming the deadline', async () => {
+      const { task } = await runTask(await logTemplate(SORT_STALL));
+      expect(task.status).toBe('failed');
+      expect(task.error.detail).toMatch(/did not finish within .*limit expressions\.deadlineMarginMs/);
+      await expectHealthy();
+    });
+
+    it('past its deadline in a platform template step: 422 naming the deadline', async () => {
+      const rendered = await send('POST', '/api/platform/render', { request: await capabilityRendering(SORT_STALL) });
       expect(rendered.status).toBe(422);
-      expect(rendered.body.detail).toMatch(/ran out of memory .*limit expressions\.heapMiB/);
+      expect(rendered.body.detail).toMatch(/did not finish within .*limit expressions\.deadlineMarginMs/);
       await expectHealthy();
     });
   });
