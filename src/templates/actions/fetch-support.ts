@@ -21,7 +21,10 @@ export function fileContext(values: unknown, cookiecutterCompat: boolean | undef
   return { [cookiecutterCompat ? 'cookiecutter' : 'values']: values ?? {} };
 }
 
-/** Engine options for skeleton files (contents and names). */
+/**
+ * Engine options for skeleton files (contents and names).
+ * @example await ctx.expressions.renderFile(text, fileContext(values, false), fileOptions(false));
+ */
 export function fileOptions(cookiecutterCompat: boolean | undefined): EvaluateOptions {
   return { cookiecutterCompat: Boolean(cookiecutterCompat), limits: FILE_LIMITS };
 }

@@ -114,7 +114,10 @@ export class EvaluatorPool {
     });
   }
 
-  /** Ends every process; requests still waiting or running fail with a 503 problem. */
+  /**
+   * Ends every process; requests still waiting or running fail with a 503 problem.
+   * @example await pool.close();
+   */
   async close(): Promise<void> {
     this.#closed = true;
     for (const job of this.#queue.splice(0)) job.reject(closedError());
@@ -128,7 +131,10 @@ export class EvaluatorPool {
     await Promise.all(exits);
   }
 
-  /** How many processes are running now (for tests and metrics). */
+  /**
+   * How many processes are running now (for tests and metrics).
+   * @example pool.processCount; // 0 before the first request
+   */
   get processCount(): number {
     return this.#slots.size;
   }

@@ -72,7 +72,10 @@ export class FrameReader {
     return all.subarray(0, n);
   }
 
-  /** Stops reading: later bytes are ignored. */
+  /**
+   * Stops reading: later bytes are ignored.
+   * @example reader.stop();
+   */
   stop(): void {
     this.#failed = true;
     this.#chunks = [];

@@ -69,17 +69,26 @@ export class SecretTaint {
     }
   }
 
-  /** Whether tracking is on at all (no sources: every check is skipped). */
+  /**
+   * Whether tracking is on at all (no sources: every check is skipped).
+   * @example new SecretTaint({}, {}, budget).active; // false
+   */
   get active(): boolean {
     return this.#roots.size > 0 || this.#data.strings.size > 0;
   }
 
-  /** Whether reading the context name `name` yields a secret. */
+  /**
+   * Whether reading the context name `name` yields a secret.
+   * @example taint.isSecretRoot('secrets'); // true with { roots: ['secrets'] }
+   */
   isSecretRoot(name: string): boolean {
     return this.#roots.has(name);
   }
 
-  /** Whether a value read from context data holds a known secret string. */
+  /**
+   * Whether a value read from context data holds a known secret string.
+   * @example taint.isSecretData('Bearer s3cret'); // true with { values: ['s3cret'] }
+   */
   isSecretData(value: unknown): boolean {
     if (typeof value === 'string') return this.#data.strings.has(value);
     return value !== null && typeof value === 'object' && this.#data.containers.has(value);
@@ -106,7 +115,10 @@ export class SecretTaint {
     for (const item of childrenOf(value)) this.record(item, loc, depth + 1);
   }
 
-  /** The secret-derived strings recorded so far, longest first (the order a redactor masks in). */
+  /**
+   * The secret-derived strings recorded so far, longest first (the order a redactor masks in).
+   * @example taint.secretStrings(); // ['S3CRET-X', 'S3CRET']
+   */
   secretStrings(): string[] {
     return [...this.#recorded].sort((a, b) => b.length - a.length);
   }

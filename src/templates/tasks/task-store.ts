@@ -119,13 +119,19 @@ export class TaskStore {
     return parse<Record<string, unknown>>(row?.secrets ?? null) ?? {};
   }
 
-  /** Strings the task's expressions derived from its secrets so far (masked like the secrets). */
+  /**
+   * Strings the task's expressions derived from its secrets so far (masked like the secrets).
+   * @example const redactor = new Redactor(await tasks.secrets(id), await tasks.derivedSecrets(id));
+   */
   async derivedSecrets(id: string): Promise<string[]> {
     const row = await this.store.db.selectFrom('scaffolder_tasks').select('derived_secrets').where('id', '=', id).executeTakeFirst();
     return parse<string[]>(row?.derived_secrets ?? null) ?? [];
   }
 
-  /** Adds secret-derived strings (only the task's runner writes them, so read-modify-write is safe). */
+  /**
+   * Adds secret-derived strings (only the task's runner writes them, so read-modify-write is safe).
+   * @example await tasks.addDerivedSecrets(id, ['S3CRET']);
+   */
   async addDerivedSecrets(id: string, strings: readonly string[]): Promise<void> {
     const known = new Set(await this.derivedSecrets(id));
     const before = known.size;
@@ -262,6 +268,7 @@ export class TaskStore {
    * A step handed back unfinished on purpose (the worker shut down): no longer running, and this start
    * does not count as an attempt. A step still `processing` when its task is resumed was therefore
    * running when its process died (see the crash-loop guard in the scaffolder service).
+   * @example await tasks.stepInterrupted(taskId, 3);
    */
   async stepInterrupted(taskId: string, index: number): Promise<void> {
     await this.store.db

@@ -55,6 +55,8 @@ export class Redactor {
   /**
    * The secret strings known (without their encodings): what the expression engine treats as
    * secret wherever it finds them in a context.
+   *
+   * @example new Redactor({ token: 's3cret' }, ['S3CRET']).values() // ['s3cret', 'S3CRET']
    */
   values(): string[] {
     return [...this.#values];
