@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { PaveConfig } from './core/config.js';
+import { defaultConfig, type PaveConfig } from './core/config.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { Store, dialectFor } from './store/store.js';
 import { JobQueue } from './store/job-queue.js';
@@ -15,6 +15,7 @@ import type { ModuleSandbox } from './platform/steps/sandbox/module-sandbox.js';
 import { EventLog } from './store/event-log.js';
 import { EventConsumers } from './store/event-consumers.js';
 import { EventsService } from './events/events-service.js';
+import { EvaluatorPool, ExpressionEvaluator } from './templates/expressions/index.js';
 
 /** Every service of one running Pave, wired together. The HTTP server, CLI and MCP server all start from here. */
 export interface PaveApp {
@@ -36,6 +37,8 @@ export interface PaveApp {
   eventConsumers: EventConsumers;
   /** Events out: webhooks (the delivery worker is started by `pave serve`) and the NATS publisher. */
   events: EventsService;
+  /** The sandboxed expression engine, in evaluator processes (started when first needed, ended by close()). */
+  expressions: ExpressionEvaluator;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,8 @@ export async function createApp(
     { logger },
   );
   const queue = new JobQueue(store, { owner: `${hostname()}:${process.pid}` });
+  const evaluators = EvaluatorPool.fromConfig(config.expressions ?? defaultConfig.expressions);
+  const expressions = new ExpressionEvaluator(evaluators);
   const catalog = new CatalogService({ store, queue, config: config.catalog, logger, cwd });
   const auth = new AuthService({ store, config, entities: catalog.entities, logger });
   const platform = new PlatformService({
@@ -64,6 +69,7 @@ export async function createApp(
     workspaceRoot: PlatformService.workspaceRootFor(resolve(cwd, config.dataDir)),
     permissions: auth.permissions,
     ...(options.moduleSandbox ? { moduleSandbox: options.moduleSandbox } : {}),
+    expressions,
     logger,
   });
   const repositories = new RepositoryService({ root: join(resolve(cwd, config.dataDir), 'git'), baseUrl: () => config.baseUrl });
@@ -73,6 +79,7 @@ export async function createApp(
     catalog,
     dataDir: resolve(cwd, config.dataDir),
     repositoryPageUrl: path => repositories.pageUrlOf(path),
+    expressions,
     logger,
     platform,
     authorityOf: recorded => actingAsRecorded(auth, catalog.entities, recorded),
@@ -96,12 +103,14 @@ export async function createApp(
     eventLog,
     eventConsumers,
     events,
+    expressions,
     async close() {
       await eventConsumers.stop();
       await events.stop();
       await scaffolder.stop();
       await catalog.scheduler.stop();
       await platform.close();
+      await evaluators.close();
       await store.close();
     },
   };

@@ -3,8 +3,9 @@ import { stringify as toYaml } from 'yaml';
 import { loadConfig } from '../core/config.js';
 import { invalidInput, unavailable } from '../core/problem.js';
 import { readDocuments } from '../platform/document-files.js';
-import { dryRun } from '../platform/dry-run.js';
+import { dryRun, type DryRunResult } from '../platform/dry-run.js';
 import { moduleSandboxFor } from '../platform/steps/sandbox/module-sandbox-for.js';
+import { EvaluatorPool, ExpressionEvaluator } from '../templates/expressions/index.js';
 import { validateCapability } from '../platform/model/capability-validation.js';
 import type { ApplyResult, RequestView } from '../platform/platform-service.js';
 import type { PublishResult } from '../platform/capability-registry.js';
@@ -259,7 +260,13 @@ function renderCommand(output: () => Output): Command {
       if (!checked.capability) throw invalidInput(`${capabilityFile}: the capability has ${checked.errors.length} mistake(s)`, checked.errors.map(e => ({ ...e, source: capabilityFile })));
       const config = loadConfig();
       // Local, with no store: the operator's own files, run in the configured sandbox like a reconcile would.
-      const result = await dryRun({ capability: checked.capability, request: requestDocument, timeoutSeconds: config.platform.stepTimeoutSeconds, moduleSandbox: moduleSandboxFor(config.platform) });
+      const pool = EvaluatorPool.fromConfig(config.expressions);
+      let result: DryRunResult;
+      try {
+        result = await dryRun({ capability: checked.capability, request: requestDocument, timeoutSeconds: config.platform.stepTimeoutSeconds, moduleSandbox: moduleSandboxFor(config.platform), expressions: new ExpressionEvaluator(pool) });
+      } finally {
+        await pool.close();
+      }
       if (!out.json && result.unresolved.length) process.stderr.write(`note: left as written (no store to read them from): ${result.unresolved.join(', ')}\n`);
       out.result(result, () => result.files.map(file => `# ${file.path}\n${file.content.endsWith('\n') ? file.content : file.content + '\n'}`).join('---\n').trimEnd());
     });

@@ -24,6 +24,8 @@ export interface PaveConfig {
   auth: AuthConfig;
   /** Events out: webhooks and the message-bus publisher. */
   events: EventsConfig;
+  /** The evaluator processes that render template expressions (golden paths, platform template steps). */
+  expressions: ExpressionsConfig;
   /** Load the demo organisation on start. */
   demo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -109,6 +111,19 @@ export interface NatsConfig {
 /** A fresh copy of the events defaults: webhooks to public addresses only, no message bus. */
 export function defaultEventsConfig(): EventsConfig {
   return { webhooks: { allowedHosts: [], timeoutSeconds: 10, maxAttempts: 8, retryBaseSeconds: 5, retryMaxSeconds: 3600, concurrency: 32 } };
+}
+
+/**
+ * The evaluator processes: every template expression the server renders runs in one of them,
+ * so a template that exhausts memory or time ends that process, never the server.
+ */
+export interface ExpressionsConfig {
+  /** Evaluator processes at most (started as needed). */
+  poolSize: number;
+  /** V8 heap cap of each evaluator process, in MiB. */
+  heapMiB: number;
+  /** How much longer than its time budget (1 s for inputs, 5 s for files) one evaluation may run before its process is killed, in ms. */
+  deadlineMarginMs: number;
 }
 
 /**
@@ -250,6 +265,7 @@ export const defaultConfig: PaveConfig = {
   },
   auth: defaultAuthConfig(),
   events: defaultEventsConfig(),
+  expressions: { poolSize: 2, heapMiB: 256, deadlineMarginMs: 2000 },
   demo: false,
   logLevel: 'info',
 };
@@ -274,6 +290,7 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
     ...file,
     catalog: { ...defaultConfig.catalog, ...file.catalog },
     platform: { ...defaultConfig.platform, ...(file as { platform?: Partial<PlatformConfig> }).platform },
+    expressions: { ...defaultConfig.expressions, ...(file as { expressions?: Partial<ExpressionsConfig> }).expressions },
     ...options.overrides,
     auth: { ...defaultAuthConfig(), ...file.auth, ...options.overrides?.auth },
   };
@@ -292,6 +309,9 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
   if (env.PAVE_REFRESH_INTERVAL_SECONDS) config.catalog.refreshIntervalSeconds = Number(env.PAVE_REFRESH_INTERVAL_SECONDS);
   if (env.PAVE_MODULE_SANDBOX) config.platform.moduleSandbox = env.PAVE_MODULE_SANDBOX as PlatformConfig['moduleSandbox'];
   if (env.PAVE_NAMESPACE_OWNERS) config.platform.namespaceOwners = parseNamespaceOwners(env.PAVE_NAMESPACE_OWNERS);
+  if (env.PAVE_EXPRESSIONS_POOL_SIZE) config.expressions.poolSize = Number(env.PAVE_EXPRESSIONS_POOL_SIZE);
+  if (env.PAVE_EXPRESSIONS_HEAP_MIB) config.expressions.heapMiB = Number(env.PAVE_EXPRESSIONS_HEAP_MIB);
+  if (env.PAVE_EXPRESSIONS_DEADLINE_MARGIN_MS) config.expressions.deadlineMarginMs = Number(env.PAVE_EXPRESSIONS_DEADLINE_MARGIN_MS);
   if (env.PAVE_AUTH_ENABLED) config.auth.enabled = ['1', 'true', 'yes'].includes(env.PAVE_AUTH_ENABLED.toLowerCase());
   // The demo organisation comes with a guest sign-in unless the configuration says otherwise.
   if (config.demo && file.auth?.guest === undefined && options.overrides?.auth?.guest === undefined) config.auth.guest = true;
@@ -349,6 +369,22 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
     }
     config.platform.namespaceOwners = owners;
   }
+  const expressions = config.expressions as Partial<ExpressionsConfig>;
+  check(
+    Number.isInteger(expressions.poolSize) && expressions.poolSize! >= 1 && expressions.poolSize! <= 64,
+    '/expressions/poolSize',
+    'must be a whole number of processes from 1 to 64 (PAVE_EXPRESSIONS_POOL_SIZE)',
+  );
+  check(
+    Number.isInteger(expressions.heapMiB) && expressions.heapMiB! >= 32,
+    '/expressions/heapMiB',
+    'must be a whole number of MiB, at least 32 (PAVE_EXPRESSIONS_HEAP_MIB)',
+  );
+  check(
+    Number.isInteger(expressions.deadlineMarginMs) && expressions.deadlineMarginMs! >= 100,
+    '/expressions/deadlineMarginMs',
+    'must be a whole number of milliseconds, at least 100 (PAVE_EXPRESSIONS_DEADLINE_MARGIN_MS)',
+  );
   for (const error of validateAuthConfig(config.auth)) check(false, '/auth' + error.pointer, error.detail);
   for (const error of validateEventsConfig(config.events)) check(false, '/events' + error.pointer, error.detail);
   if (errors.length) throw invalidInput(`The configuration has ${errors.length} mistake(s)`, errors);

@@ -2,10 +2,10 @@ import { invalidInput, type FieldError } from '../core/problem.js';
 import { requestFolder } from '../gitops/repo-path.js';
 import { matchDestinations } from './destination-registry.js';
 import { validateRequestEnvelope } from './model/document-validation.js';
+import type { ExpressionEvaluator } from '../templates/expressions/index.js';
 import type { Capability, Destination, RunStep } from './model/types.js';
 import { executeRender, prepareRender } from './render.js';
 import type { ModuleSandbox } from './steps/sandbox/module-sandbox.js';
-import { withModuleSandbox } from './steps/sandbox/sandbox-scope.js';
 
 export interface DryRunResult {
   request: { apiVersion: string; kind: string; namespace: string; name: string };
@@ -28,7 +28,7 @@ export interface DryRunResult {
  * Module steps run in `moduleSandbox`, as they would in a reconcile. Whoever calls this decides the
  * capability may be run: the service only passes published ones, or those of a caller who may publish.
  * Throws a 422 problem naming every mistake, or the failing step.
- * @example const result = await dryRun({ capability, request: yaml.parse(text), timeoutSeconds: 30, moduleSandbox: moduleSandboxFor(config.platform) });
+ * @example const result = await dryRun({ capability, request: yaml.parse(text), timeoutSeconds: 30, moduleSandbox: moduleSandboxFor(config.platform), expressions });
  */
 export async function dryRun(input: {
   capability: Capability;
@@ -39,6 +39,8 @@ export async function dryRun(input: {
   currentDestinations?: readonly string[];
   timeoutSeconds: number;
   moduleSandbox: ModuleSandbox;
+  /** The sandboxed expression engine that renders `template` steps. */
+  expressions: ExpressionEvaluator;
 }): Promise<DryRunResult> {
   const { capability } = input;
   const envelope = validateRequestEnvelope(input.request);
@@ -61,7 +63,7 @@ export async function dryRun(input: {
   });
   if (prepared.stage === 'invalid') throw invalidInput(`The request's spec does not match ${api.kind}'s schema (${capability.metadata.name} ${capability.spec.version})`, prepared.errors);
   if (prepared.stage === 'waiting') throw invalidInput('The request waits for other requests'); // not reached: unresolved references are allowed
-  const { outcome, selector } = await withModuleSandbox(input.moduleSandbox, () => executeRender(prepared.prepared, { timeoutSeconds: input.timeoutSeconds }));
+  const { outcome, selector } = await executeRender(prepared.prepared, { timeoutSeconds: input.timeoutSeconds, expressions: input.expressions, moduleSandbox: input.moduleSandbox });
   if (outcome.failure) {
     throw invalidInput(outcome.failure.message, [{ pointer: '/spec', detail: outcome.failure.message, rule: outcome.failure.reason }], { steps: outcome.steps });
   }

@@ -33,6 +33,7 @@ import {
   type StoredRequest,
 } from './model/types.js';
 import { NamespaceOwners } from './namespace-owners.js';
+import type { ExpressionEvaluator } from '../templates/expressions/index.js';
 import { PlatformEvents } from './platform-events.js';
 import { Reconciler } from './reconciler.js';
 import { stableJson, validateRequestSpec } from './render.js';
@@ -52,6 +53,8 @@ export interface PlatformServiceOptions {
   permissions?: Pick<PermissionService, 'authorize'>;
   /** Where module steps run; by default the one `config.moduleSandbox` names. */
   moduleSandbox?: ModuleSandbox;
+  /** The sandboxed expression engine that renders `template` steps (its processes are the caller's to close). */
+  expressions: ExpressionEvaluator;
   logger?: Logger;
   clock?: Clock;
 }
@@ -94,10 +97,12 @@ export class PlatformService {
   readonly #mirror: CatalogMirror;
   readonly #config: PlatformConfig;
   readonly #clock: Clock;
+  readonly #expressions: ExpressionEvaluator;
 
   constructor(options: PlatformServiceOptions) {
     this.#config = options.config;
     this.#clock = options.clock ?? systemClock;
+    this.#expressions = options.expressions;
     this.capabilities = new CapabilityRegistry(options.store, { clock: this.#clock });
     this.destinations = new DestinationRegistry(options.store, { clock: this.#clock });
     this.requests = new RequestStore(options.store);
@@ -121,6 +126,7 @@ export class PlatformService {
       events: this.events,
       moduleSandbox: this.moduleSandbox,
       config: options.config,
+      expressions: options.expressions,
       logger: options.logger,
       clock: this.#clock,
     });
@@ -407,6 +413,7 @@ export class PlatformService {
       currentDestinations: existing?.status.deliveries.map(d => d.destination),
       timeoutSeconds: this.#config.stepTimeoutSeconds,
       moduleSandbox: this.moduleSandbox,
+      expressions: this.#expressions,
     });
   }
 

@@ -8,6 +8,7 @@ import { PushFailedError, type FileChange } from '../gitops/git-workspace.js';
 import { ownershipIndexText } from '../gitops/ownership-index.js';
 import { ownershipIndexPath, requestFolder } from '../gitops/repo-path.js';
 import type { WorkspacePool } from '../gitops/workspace-pool.js';
+import type { ExpressionEvaluator } from '../templates/expressions/index.js';
 import type { CapabilityRegistry } from './capability-registry.js';
 import type { CatalogMirror } from './catalog-mirror.js';
 import { matchDestinations, type DestinationRegistry } from './destination-registry.js';
@@ -30,7 +31,6 @@ import { executeRender, prepareRender, stableJson } from './render.js';
 import type { RequestStore } from './request-store.js';
 import type { RunStore } from './run-store.js';
 import type { ModuleSandbox } from './steps/sandbox/module-sandbox.js';
-import { withModuleSandbox } from './steps/sandbox/sandbox-scope.js';
 
 export const RECONCILE_QUEUE = 'platform.reconcile';
 
@@ -53,6 +53,8 @@ export interface ReconcilerOptions {
   /** Where module steps run. */
   moduleSandbox: ModuleSandbox;
   config: PlatformConfig;
+  /** The sandboxed expression engine that renders `template` steps. */
+  expressions: ExpressionEvaluator;
   logger?: Logger;
   clock?: Clock;
 }
@@ -301,7 +303,7 @@ export class Reconciler {
     const run = this.#newRun(request, revision, action, trigger, prepared.prepared.inputHash);
     if (action === 'configure') await this.#o.runs.start(run);
 
-    const rendered = await withModuleSandbox(this.#o.moduleSandbox, () => executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, attempt: job.attempts, now: () => this.#now() }));
+    const rendered = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, expressions: this.#o.expressions, moduleSandbox: this.#o.moduleSandbox, attempt: job.attempts, now: () => this.#now() });
     const { outcome } = rendered;
     run.steps = outcome.steps;
     run.outputs = outcome.outputs;
@@ -423,9 +425,7 @@ export class Reconciler {
       });
       if (prepared.stage === 'prepared') {
         run.inputHash = prepared.prepared.inputHash;
-        const { outcome } = await withModuleSandbox(this.#o.moduleSandbox, () =>
-          executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, attempt: job.attempts, now: () => this.#now() }),
-        );
+        const { outcome } = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, expressions: this.#o.expressions, moduleSandbox: this.#o.moduleSandbox, attempt: job.attempts, now: () => this.#now() });
         run.steps = outcome.steps;
         run.outputs = outcome.outputs;
         leftBehind = outcome.files;

@@ -5,12 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { type FieldError } from '../core/problem.js';
-import { renderFile } from '../templates/expressions/index.js';
 import { validateAgainst } from './model/json-schema.js';
 import { findReferences, resolveReferences, type OutputReference } from './model/references.js';
 import type { Capability, RequestEntity } from './model/types.js';
 import { templateContext } from './steps/template-step.js';
-import type { StepInput } from './steps/step-kind.js';
+import type { StepInput, StepOptions } from './steps/step-kind.js';
 import { runWorkflow, type WorkflowOutcome } from './steps/workflow-runner.js';
 
 /** A stable sha256 of a capability document (what a revision is identified by). */
@@ -113,7 +112,7 @@ export function prepareRender(input: RenderRequestInput): PrepareResult {
 }
 
 /** Runs a prepared render's workflow, checks its outputs and renders the placement selector. No side effects. */
-export async function executeRender(prepared: PreparedRender, options: { timeoutSeconds: number; attempt?: number; now?: () => string }): Promise<RenderedRequest> {
+export async function executeRender(prepared: PreparedRender, options: StepOptions & { attempt?: number; now?: () => string }): Promise<RenderedRequest> {
   const { capability, stepInput } = prepared;
   const steps = prepared.action === 'configure' ? capability.spec.workflows.configure : (capability.spec.workflows.delete ?? []);
   const outcome = await runWorkflow(steps, stepInput, options);
@@ -126,12 +125,19 @@ export async function executeRender(prepared: PreparedRender, options: { timeout
   }
   const selector: Record<string, string> = {};
   const context = templateContext({ ...stepInput, context: { ...stepInput.context, steps: {} } });
-  for (const [key, value] of Object.entries(capability.spec.placement?.selector ?? {})) {
-    try {
-      selector[key] = renderFile(value, context).trim();
-    } catch (error) {
-      if (!outcome.failure) outcome.failure = { reason: 'InvalidOutput', message: `placement selector ${key}: ${(error as Error).message}` };
-    }
+  const entries = Object.entries(capability.spec.placement?.selector ?? {});
+  try {
+    const rendered = await options.expressions.renderFiles(
+      entries.map(([, value]) => value),
+      context,
+    );
+    entries.forEach(([key], i) => {
+      const result = rendered[i]!;
+      if (result.ok) selector[key] = result.value.trim();
+      else if (!outcome.failure) outcome.failure = { reason: 'InvalidOutput', message: `placement selector ${key}: ${result.error.message}` };
+    });
+  } catch (error) {
+    if (!outcome.failure) outcome.failure = { reason: 'InvalidOutput', message: `placement selector: ${(error as Error).message}` };
   }
   return { outcome, selector };
 }

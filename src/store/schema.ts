@@ -270,6 +270,8 @@ export interface ScaffolderTasksTable {
   created_by: string | null;
   /** JSON of the secrets given with the task; cleared when the task ends. Never returned by the API. */
   secrets: string | null;
+  /** JSON list of strings the task's expressions derived from its secrets, masked like them; cleared when the task ends. */
+  derived_secrets: string | null;
   /** 1 once cancellation was asked for; the worker running the task stops at the next chance. */
   cancel_requested: number;
   /** JSON of the rendered template output (secrets redacted). */

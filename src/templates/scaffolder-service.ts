@@ -29,6 +29,7 @@ import { parameterSchemaOf, validateParameters, validateSecrets, type ParameterS
 import { Workspace } from './workspace/workspace.js';
 import { TemplateFiles } from './workspace/template-files.js';
 import { Redactor } from './workspace/redactor.js';
+import type { ExpressionEvaluator } from './expressions/index.js';
 import { TaskStore, type ListTasksRequest, type TaskFilter } from './tasks/task-store.js';
 import { runTask, TaskInterrupted, type RunResult, type TaskSink } from './tasks/task-runner.js';
 import { taskResource } from './tasks/task-resource.js';
@@ -60,6 +61,8 @@ export interface ScaffolderServiceOptions {
   clock?: Clock;
   /** The platform API, so golden paths can request infrastructure (`pave:request`). */
   platform?: PlatformRequests;
+  /** The sandboxed expression engine (evaluator processes; the caller closes them). */
+  expressions: ExpressionEvaluator;
   /**
    * Whom a task acts as, from the identity it recorded: a task reads its template, runs `catalog:fetch`,
    * registers entities and requests infrastructure as whoever created it. Default: no rules apply
@@ -249,7 +252,7 @@ export class ScaffolderService {
   /** A task with its steps (outputs redacted) and output. */
   async getTask(id: string): Promise<TaskView> {
     const task = await this.tasks.get(id);
-    const redactor = new Redactor(await this.tasks.secrets(id));
+    const redactor = await this.#redactorOf(id);
     const steps = (await this.tasks.steps(id)).map(step => redactor.value(step));
     const { cancelRequested: _c, ...view } = task;
     return { ...view, spec: { ...task.spec, parameters: redactor.value(task.spec.parameters) }, steps };
@@ -318,7 +321,7 @@ export class ScaffolderService {
     if (before === 'open') {
       const updated = await this.#options.store.db
         .updateTable('scaffolder_tasks')
-        .set({ status: 'cancelled', completed_at: this.#clock.now().toISOString(), updated_at: this.#clock.now().toISOString(), secrets: null })
+        .set({ status: 'cancelled', completed_at: this.#clock.now().toISOString(), updated_at: this.#clock.now().toISOString(), secrets: null, derived_secrets: null })
         .where('id', '=', id)
         .where('status', '=', 'open')
         .executeTakeFirst();
@@ -386,6 +389,7 @@ export class ScaffolderService {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new TaskInterrupted('shutdown')), DRY_RUN_TIME_LIMIT_MS);
       let result: RunResult;
+      // Shared with the run, so it also masks what expressions derived from the secrets.
       const redactor = new Redactor(request.secrets ?? {});
       try {
         result = await runTask(this.actions, {
@@ -407,6 +411,8 @@ export class ScaffolderService {
           dryRun: true,
           signal: controller.signal,
           sink,
+          expressions: this.#options.expressions,
+          redactor,
         });
       } catch (error) {
         if (!(error instanceof TaskInterrupted)) throw error;
@@ -450,6 +456,7 @@ export class ScaffolderService {
       return;
     }
     const resumed = task.status === 'processing' || attempt > 1;
+    if (resumed && (await this.#diedTwice(taskId))) return;
     await this.tasks.setStatus(taskId, 'processing');
     const recorded = resumed ? await this.tasks.recorded(taskId) : undefined;
     if (resumed) {
@@ -469,6 +476,8 @@ export class ScaffolderService {
         event: (type, body) => this.#event(taskId, type, body),
         stepStarted: index => this.tasks.stepStarted(taskId, index),
         stepFinished: (index, status, stepResult) => this.tasks.stepFinished(taskId, index, status, stepResult),
+        stepInterrupted: index => this.tasks.stepInterrupted(taskId, index),
+        secretsDerived: strings => this.tasks.addDerivedSecrets(taskId, strings),
       };
       result = await runTask(this.actions, {
         taskId,
@@ -483,11 +492,12 @@ export class ScaffolderService {
         dryRun: false,
         signal,
         sink,
+        expressions: this.#options.expressions,
         ...(recorded ? { recorded } : {}),
       });
     } catch (error) {
       if (error instanceof TaskInterrupted || !isPaveError(error)) throw error;
-      result = { status: 'failed', error: { title: error.problem.title, detail: new Redactor(await this.tasks.secrets(taskId)).text(error.problem.detail ?? error.message) } };
+      result = { status: 'failed', error: { title: error.problem.title, detail: (await this.#redactorOf(taskId)).text(error.problem.detail ?? error.message) } };
     } finally {
       await files?.dispose();
     }
@@ -495,9 +505,32 @@ export class ScaffolderService {
     await rm(join(this.#tasksDir, taskId), { recursive: true, force: true }).catch(() => undefined);
   }
 
+  /**
+   * The crash-loop guard. A step still `processing` when its task is resumed was running when its
+   * process died (a step handed back on shutdown is reopened); its `attempts` count those deaths. A step
+   * that took its process down twice — an action or expression that exhausts the server's memory, say —
+   * is not run a third time: the task fails with that said, and the worker goes on with other tasks.
+   */
+  async #diedTwice(taskId: string): Promise<boolean> {
+    const steps = await this.tasks.steps(taskId);
+    const index = steps.findIndex(step => step.status === 'processing' && step.attempts >= 2);
+    if (index === -1) return false;
+    const step = steps[index]!;
+    const detail = `Step "${step.name}" (${step.action}) was running when the server process died, ${step.attempts} times; it is not run again, so that it cannot keep crashing the server`;
+    await this.tasks.stepFinished(taskId, index, 'failed', { error: { detail } });
+    await this.#event(taskId, 'log', { message: detail, stepId: step.id, status: 'failed', level: 'error' });
+    await this.#finish(taskId, { status: 'failed', error: { title: 'Task failed', detail } });
+    return true;
+  }
+
+  /** Masks the task's secrets and everything its expressions derived from them. */
+  async #redactorOf(taskId: string): Promise<Redactor> {
+    return new Redactor(await this.tasks.secrets(taskId), await this.tasks.derivedSecrets(taskId));
+  }
+
   async #finish(taskId: string, result: RunResult): Promise<void> {
     // Step outputs are kept raw while the task may resume; once it ends they are kept redacted only.
-    const redactor = new Redactor(await this.tasks.secrets(taskId));
+    const redactor = await this.#redactorOf(taskId);
     for (const [index, step] of (await this.tasks.steps(taskId)).entries()) {
       if (step.output) await this.#options.store.db.updateTable('scaffolder_task_steps').set({ output: JSON.stringify(redactor.value(step.output)) }).where('task_id', '=', taskId).where('step_index', '=', index).execute();
     }

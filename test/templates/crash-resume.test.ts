@@ -17,8 +17,8 @@ import { commitsOf, filesOf, openTestApp, registerTemplate, writeTree, type Test
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const WORKER = fileURLToPath(new URL('./fixtures/task-worker.ts', import.meta.url));
 
-function startWorker(dataDir: string, taskId: string): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', TSX, WORKER, taskId], { env: { ...process.env, PAVE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startWorker(dataDir: string, ...taskIds: string[]): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', TSX, WORKER, ...taskIds], { env: { ...process.env, PAVE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', chunk => (stderr += chunk));
   const exited = new Promise<number | null>(resolve =>
@@ -116,4 +116,58 @@ describe('a task survives its worker being killed', () => {
     expect(await pave.app.catalog.entities.byRef('component:default/phoenix')).toBeDefined();
     expect(await pave.app.queue.list('scaffolder.task')).toEqual([]);
   }, 120_000);
+
+  it('a step handed back on shutdown is reopened, and its start does not count as an attempt', async () => {
+    const ref = await registerTemplate(pave.app, await oneStepTemplate('patient', { id: 'wait', name: 'Wait', action: 'debug:wait', input: { seconds: 30 } }));
+    const { id } = await pave.app.scaffolder.createTask({ templateRef: ref, values: {} });
+    await pave.app.scaffolder.start();
+    await waitForStep(id, step => step.status === 'processing');
+    await pave.app.scaffolder.stop();
+    const steps = await pave.app.scaffolder.tasks.steps(id);
+    expect(steps.map(s => [s.status, s.attempts])).toEqual([['open', 0]]);
+    await pave.app.scaffolder.cancel(id);
+  });
+
+  it('a step that was running when its server process died twice is not run a third time; the worker goes on', async () => {
+    const fragileRef = await registerTemplate(pave.app, await oneStepTemplate('fragile', { id: 'wait', name: 'Wait', action: 'debug:wait', input: { seconds: 30 } }));
+    const quickRef = await registerTemplate(pave.app, await oneStepTemplate('quick', { id: 'log', name: 'Log', action: 'debug:log', input: { message: 'quick one' } }));
+    const { id } = await pave.app.scaffolder.createTask({ templateRef: fragileRef, values: {} });
+    // The step takes its process down twice (a SIGKILL stands in for an out-of-memory abort).
+    for (const death of [1, 2]) {
+      const worker = startWorker(pave.dataDir, id);
+      await waitForStep(id, step => step.status === 'processing' && step.attempts === death);
+      worker.child.kill('SIGKILL');
+      expect(await worker.exited).toBeNull();
+    }
+    const { id: next } = await pave.app.scaffolder.createTask({ templateRef: quickRef, values: {} });
+    const third = startWorker(pave.dataDir, id, next);
+    expect(await third.exited).toBe(0);
+
+    const task = await pave.app.scaffolder.getTask(id);
+    expect(task.status).toBe('failed');
+    expect(task.error?.detail).toMatch(/^Step "Wait" \(debug:wait\) was running when the server process died, 2 times; it is not run again/);
+    expect(task.steps.map(s => [s.status, s.attempts])).toEqual([['failed', 2]]);
+    const events = await pave.app.scaffolder.events(id);
+    expect(events.filter(e => e.body.message === 'Beginning step Wait')).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ type: 'completion', body: { status: 'failed' } });
+    expect((await pave.app.scaffolder.getTask(next)).status).toBe('completed');
+    expect(await pave.app.queue.list('scaffolder.task')).toEqual([]);
+  }, 120_000);
+
+  /** Writes a one-step template into its own folder; returns the file. */
+  async function oneStepTemplate(name: string, step: Record<string, unknown>): Promise<string> {
+    await writeTree(dir, { [`${name}/template.yaml`]: stringify({ apiVersion: 'scaffolder.backstage.io/v1beta3', kind: 'Template', metadata: { name }, spec: { type: 'service', steps: [step] } }) });
+    return join(dir, name, 'template.yaml');
+  }
+
+  /** Waits until the task's first step is in the state `until` wants. */
+  async function waitForStep(id: string, until: (step: { status: string; attempts: number }) => boolean): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [step] = await pave.app.scaffolder.tasks.steps(id);
+      if (step && until(step)) return;
+      if (Date.now() > deadline) throw new Error(`the step never got there: ${JSON.stringify(step)}`);
+      await new Promise(resolve => setTimeout(resolve, 20));
+    }
+  }
 });

@@ -15,6 +15,7 @@ import { Workspace } from '../../src/templates/workspace/workspace.js';
 import { TemplateFiles } from '../../src/templates/workspace/template-files.js';
 import { UNRESTRICTED } from '../../src/auth/acting-authority.js';
 import { commitsOf, createBareRepository, fileAt, filesOf, openTestApp, registerTemplate, startGitHttpServer, waitForTask, writeTree, type TestApp } from './support.js';
+import { EvaluatorPool, ExpressionEvaluator } from '../../src/templates/expressions/index.js';
 
 const TEMPLATE = {
   apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -235,6 +236,8 @@ describe('publish:git', () => {
       creator: UNRESTRICTED,
       step: { id: 'publish', name: 'Publish' },
       secrets: {},
+      // publish:git renders nothing: an evaluator whose processes never start.
+      expressions: new ExpressionEvaluator(new EvaluatorPool()),
       replay: false,
     };
     return { ctx, outputs };

@@ -1,7 +1,6 @@
 import { stringify as toYaml } from 'yaml';
 import type { ModuleStepSpec } from '../model/types.js';
 import { parseDurationSeconds } from '../model/duration.js';
-import { currentModuleSandbox } from './sandbox/sandbox-scope.js';
 import { StepError, type StepFile, type StepKind, type StepResult } from './step-kind.js';
 
 /**
@@ -16,8 +15,7 @@ export const moduleStep: StepKind<ModuleStepSpec> = {
   type: 'module',
   async run(step, input, options) {
     const label = step.path ?? step.name;
-    const sandbox = currentModuleSandbox();
-    if (!sandbox) throw new StepError(`module ${label} was not run: no sandbox is set up for this render`);
+    const sandbox = options.moduleSandbox;
     // The run log says when the isolation is the weaker one the configuration accepted.
     const note = sandbox.kind === 'process' ? [`sandbox: ${sandbox.description} (platform.moduleSandbox: process)`] : [];
     let log: string[] = [];

@@ -3,7 +3,9 @@
  * `template-step.ts` (the expression engine, no code runs) and `module-step.ts` (a platform team's
  * ES module in a sandboxed process with time, memory and output limits; see `sandbox/`).
  */
+import type { ExpressionEvaluator } from '../../templates/expressions/index.js';
 import type { StepSpec } from '../model/types.js';
+import type { ModuleSandbox } from './sandbox/module-sandbox.js';
 
 /** What every step receives. */
 export interface StepInput {
@@ -44,10 +46,19 @@ export interface StepResult {
   log: string[];
 }
 
+/** What a step kind runs with besides its input. */
+export interface StepOptions {
+  timeoutSeconds: number;
+  /** The sandboxed expression engine (its own processes). */
+  expressions: ExpressionEvaluator;
+  /** Where `module` steps run (see `sandbox/`). */
+  moduleSandbox: ModuleSandbox;
+}
+
 /** One kind of step. */
 export interface StepKind<S extends StepSpec = StepSpec> {
   readonly type: S['type'];
-  run(step: S, input: StepInput, options: { timeoutSeconds: number }): Promise<StepResult>;
+  run(step: S, input: StepInput, options: StepOptions): Promise<StepResult>;
 }
 
 /** A step failed; the message is what the request's conditions show. */

@@ -2,7 +2,7 @@ import { isPaveError } from '../../core/problem.js';
 import type { RunStep, StepSpec } from '../model/types.js';
 import { moduleStep } from './module-step.js';
 import { checkOutputFiles, type ProducedFile } from './output-files.js';
-import { StepError, type StepInput, type StepKind } from './step-kind.js';
+import { StepError, type StepInput, type StepKind, type StepOptions } from './step-kind.js';
 import { templateStep } from './template-step.js';
 
 const KINDS: Record<StepSpec['type'], StepKind> = {
@@ -30,7 +30,7 @@ export interface WorkflowOutcome {
 export async function runWorkflow(
   steps: readonly StepSpec[],
   input: Omit<StepInput, 'context'> & { context: Omit<StepInput['context'], 'steps'> },
-  options: { timeoutSeconds: number; attempt?: number; now?: () => string },
+  options: StepOptions & { attempt?: number; now?: () => string },
 ): Promise<WorkflowOutcome> {
   const now = options.now ?? (() => new Date().toISOString());
   const outcome: WorkflowOutcome = { files: new Map(), outputs: {}, steps: [] };
@@ -40,7 +40,7 @@ export async function runWorkflow(
   for (const step of steps) {
     const startedAt = now();
     try {
-      const result = await KINDS[step.type].run(step, { ...input, context: { ...input.context, steps: stepOutputs } }, { timeoutSeconds: options.timeoutSeconds });
+      const result = await KINDS[step.type].run(step, { ...input, context: { ...input.context, steps: stepOutputs } }, { timeoutSeconds: options.timeoutSeconds, expressions: options.expressions, moduleSandbox: options.moduleSandbox });
       produced.push(...result.files.map(file => ({ step: step.name, ...file })));
       stepOutputs[step.name] = { outputs: result.outputs };
       Object.assign(outcome.outputs, result.outputs);

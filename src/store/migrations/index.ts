@@ -9,6 +9,7 @@ import { rateLimitsMigration } from './0007-rate-limits.js';
 import { platformRequestOwnerMigration } from './0008-platform-request-owner.js';
 import { eventLogMigration } from './0009-event-log.js';
 import { webhooksMigration } from './0010-webhooks.js';
+import { taskDerivedSecretsMigration } from './0011-task-derived-secrets.js';
 
 /** Every migration, in the order they run. Add new ones at the end; never edit a released one. */
 export const migrations: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   platformRequestOwnerMigration,
   eventLogMigration,
   webhooksMigration,
+  taskDerivedSecretsMigration,
 ];

@@ -5,6 +5,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { ActingAuthority } from '../../auth/acting-authority.js';
+import type { ExpressionEvaluator } from '../expressions/index.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { TemplateFiles } from '../workspace/template-files.js';
 
@@ -43,6 +44,12 @@ export interface ActionContext<I> {
   step: { id: string; name: string };
   /** Secrets given with the task (also reachable as `${{ secrets.x }}` in inputs); never log them. */
   secrets: Readonly<Record<string, unknown>>;
+  /**
+   * The sandboxed expression engine (evaluator processes), for actions that render templates
+   * (`fetch:template`). It treats the task's secrets as secret and teaches the task's redactor what
+   * it derives from them.
+   */
+  expressions: ExpressionEvaluator;
   /** True while a resumed task replays a completed `workspace` step to rebuild its workspace. */
   replay: boolean;
 }

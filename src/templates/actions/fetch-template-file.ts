@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { invalidInput } from '../../core/problem.js';
 import { defineAction } from './action.js';
-import { fileContext, isBinary, renderText } from './fetch-support.js';
+import { fileContext, fileOptions, isBinary } from './fetch-support.js';
 
 /** `fetch:template:file`: renders one of the template's own files into the workspace. */
 export const fetchTemplateFileAction = defineAction({
@@ -26,7 +26,9 @@ export const fetchTemplateFileAction = defineAction({
     const file = entries.length === 1 && entries[0]!.path === '' ? entries[0]! : undefined;
     if (!file) throw invalidInput(`input.url "${ctx.input.url}" is a folder; use fetch:template for folders`);
     const content = await ctx.templateFiles.readFile(file.absolute);
-    const output = isBinary(content) ? content : renderText(content.toString('utf8'), fileContext(ctx.input.values, ctx.input.cookiecutterCompat), ctx.input.cookiecutterCompat);
+    const output = isBinary(content)
+      ? content
+      : await ctx.expressions.renderFile(content.toString('utf8'), fileContext(ctx.input.values, ctx.input.cookiecutterCompat), fileOptions(ctx.input.cookiecutterCompat));
     const wrote = await ctx.workspace.writeFile(ctx.input.targetPath, output, { executable: file.executable, overwrite: Boolean(ctx.input.replace), what: 'input.targetPath' });
     ctx.log.info(wrote ? `Rendered ${ctx.input.url} to ${ctx.input.targetPath}` : `Kept the existing ${ctx.input.targetPath} (set replace: true to overwrite)`);
   },

@@ -3,11 +3,13 @@ import { extname, posix } from 'node:path';
 import fg from 'fast-glob';
 import { invalidInput } from '../../core/problem.js';
 import { defineAction } from './action.js';
-import { fileContext, isBinary, isSkippedPath, renderText } from './fetch-support.js';
+import type { SourceEntry } from '../workspace/template-files.js';
+import { BATCH_BYTES, fileContext, fileOptions, FILES_PER_BATCH, isBinary, isSkippedPath } from './fetch-support.js';
 
 /**
  * `fetch:template`: Backstage's skeleton action. Copies a folder of the template's own files into the
  * workspace, rendering file and folder names and file contents with the sandboxed engine over `values`.
+ * The engine runs in its own processes: all names go in one request, contents in batches of files.
  */
 export const fetchTemplateAction = defineAction({
   id: 'fetch:template',
@@ -61,22 +63,51 @@ export const fetchTemplateAction = defineAction({
         : [],
     );
     const context = fileContext(input.values, input.cookiecutterCompat);
-    const render = (text: string) => renderText(text, context, input.cookiecutterCompat);
+    const options = fileOptions(input.cookiecutterCompat);
     const target = input.targetPath ?? '.';
     await ctx.workspace.mkdir(target, 'input.targetPath');
+    const plans = entries.map(entry => {
+      const marked = entry.type === 'directory' ? entry.path + '/' : entry.path;
+      if (extension) {
+        const renderContents = extname(entry.path) === extension;
+        return { entry, renderContents, name: renderContents ? entry.path.slice(0, -extension.length) : entry.path, renderName: true };
+      }
+      const renderContents = !verbatim.has(marked);
+      return { entry, renderContents, name: entry.path, renderName: renderNames || renderContents };
+    });
+    const names = await ctx.expressions.renderFiles(
+      plans.map(plan => (plan.renderName ? plan.name : '')),
+      context,
+      options,
+    );
     let written = 0;
     let kept = 0;
-    for (const entry of entries) {
-      const marked = entry.type === 'directory' ? entry.path + '/' : entry.path;
-      let renderContents: boolean;
+    const batch: Array<{ entry: SourceEntry; destination: string; what: string; content: Buffer; render: boolean }> = [];
+    let batchBytes = 0;
+    const writeBatch = async () => {
+      const files = batch.splice(0);
+      batchBytes = 0;
+      const rendering = files.filter(file => file.render);
+      const rendered = await ctx.expressions.renderFiles(rendering.map(file => file.content.toString('utf8')), context, options);
+      for (const file of files) {
+        let output: string | Buffer = file.content;
+        if (file.render) {
+          const result = rendered[rendering.indexOf(file)]!;
+          if (!result.ok) throw prefixed(result.error, `${file.entry.path}: `);
+          output = result.value;
+        }
+        const wrote = await ctx.workspace.writeFile(file.destination, output, { executable: file.entry.executable, overwrite: Boolean(input.replace), what: file.what });
+        if (wrote) written++;
+        else kept++;
+      }
+    };
+    for (const [i, plan] of plans.entries()) {
+      const { entry } = plan;
       let outPath = entry.path;
-      if (extension) {
-        renderContents = extname(outPath) === extension;
-        if (renderContents) outPath = outPath.slice(0, -extension.length);
-        outPath = render(outPath);
-      } else {
-        renderContents = !verbatim.has(marked);
-        if (renderNames || renderContents) outPath = render(outPath);
+      if (plan.renderName) {
+        const name = names[i]!;
+        if (!name.ok) throw name.error;
+        outPath = name.value;
       }
       if (isSkippedPath(outPath)) continue;
       const destination = posix.join(target, outPath);
@@ -86,18 +117,12 @@ export const fetchTemplateAction = defineAction({
         continue;
       }
       const content = await ctx.templateFiles.readFile(entry.absolute);
-      let output: string | Buffer = content;
-      if (renderContents && !isBinary(content)) {
-        try {
-          output = render(content.toString('utf8'));
-        } catch (error) {
-          throw prefixed(error, `${entry.path}: `);
-        }
-      }
-      const wrote = await ctx.workspace.writeFile(destination, output, { executable: entry.executable, overwrite: Boolean(input.replace), what });
-      if (wrote) written++;
-      else kept++;
+      const render = plan.renderContents && !isBinary(content);
+      batch.push({ entry, destination, what, content, render });
+      if (render) batchBytes += content.length;
+      if (batch.length >= FILES_PER_BATCH || batchBytes >= BATCH_BYTES) await writeBatch();
     }
+    await writeBatch();
     if (entries.some(e => e.linkedFrom !== undefined)) ctx.log.info(`Copied ${entries.filter(e => e.linkedFrom !== undefined).length} symbolic link(s) inside the skeleton as the files they point to`);
     ctx.log.info(`Rendered ${written} file(s) from ${input.url} into ${target}${kept ? ` (kept ${kept} existing file(s); set replace: true to overwrite)` : ''}`);
   },

@@ -100,4 +100,23 @@ export class Budget {
     this.checkSize(value.length, loc);
     return value;
   }
+
+  /**
+   * Joins the texts of `items` with `separator`, counting each part (and separator) against
+   * `maxOutputSize` as it is made, so an oversized result is refused before it is built.
+   *
+   * @example
+   * budget.joinText([1, 'a'], item => toText(item), ', ', loc); // '1, a'
+   */
+  joinText<T>(items: Iterable<T>, toPart: (item: T) => string, separator: string, loc?: SourceLocation): string {
+    const parts: string[] = [];
+    let size = 0;
+    for (const item of items) {
+      const part = toPart(item);
+      size += part.length + (parts.length > 0 ? separator.length : 0);
+      this.checkSize(size, loc);
+      parts.push(part);
+    }
+    return parts.join(separator);
+  }
 }

@@ -10,6 +10,8 @@ import { arrayItems, createObject, isPlainObject, ownEntries } from './safe-acce
 import { runtimeError } from './template-error.js';
 import { compareValues, getPath, isPrimitive, isTruthy, toNumber, toText } from './values.js';
 import { describeValue } from './methods.js';
+import { TemplateRegex } from './template-regex.js';
+import { escapeHtml, newlinesToBreaks, replaceCounted, stripTags, urlEncode, whitespaceSplit, wordCount } from './text-filters.js';
 
 function def(params: readonly string[], apply: FilterDefinition['apply']): FilterDefinition {
   return Object.freeze({ params: Object.freeze([...params]), apply });
@@ -58,53 +60,20 @@ function capitalize(s: string): string {
   return lower.charAt(0).toUpperCase() + lower.slice(1);
 }
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
 function replaceText(s: string, from: unknown, to: unknown, maxCount: unknown, ctx: FilterContext): string {
   const replacement = toText(to);
-  if (from instanceof RegExp) return ctx.budget.checkString(s.replace(from, replacement), ctx.loc);
+  if (from instanceof TemplateRegex) return from.replace(s, replacement, ctx.budget, ctx.loc);
   if (typeof from !== 'string' && typeof from !== 'number') return s;
-  const old = String(from);
-  const limit = maxCount === undefined || maxCount === null ? -1 : int(maxCount, -1);
-  if (old === '') {
-    ctx.budget.checkSize(s.length + (s.length + 1) * replacement.length, ctx.loc);
-    return replacement + s.split('').join(replacement) + replacement;
-  }
-  if (limit === 0) return s;
-  let out = '';
-  let pos = 0;
-  let done = 0;
-  let next = s.indexOf(old);
-  while (next !== -1 && (limit < 0 || done < limit)) {
-    out += s.slice(pos, next) + replacement;
-    ctx.budget.checkSize(out.length, ctx.loc);
-    pos = next + old.length;
-    done++;
-    next = s.indexOf(old, pos);
-  }
-  return ctx.budget.checkString(out + s.slice(pos), ctx.loc);
+  return replaceCounted(s, String(from), replacement, maxCount === undefined || maxCount === null ? -1 : int(maxCount, -1), ctx.budget, ctx.loc);
 }
 
 function pythonSplit(s: string, sep: unknown, maxsplit: number): string[] {
-  if (sep === undefined || sep === null) {
-    const words = s.trim() === '' ? [] : s.trim().split(/\s+/);
-    if (maxsplit < 0 || words.length <= maxsplit + 1) return words;
-    // keep the remainder of the original text after maxsplit splits
-    let rest = s.trimStart();
-    const out: string[] = [];
-    for (let i = 0; i < maxsplit; i++) {
-      const m = /^(\S+)\s+/.exec(rest);
-      if (!m) break;
-      out.push(m[1] as string);
-      rest = rest.slice(m[0].length);
-    }
-    out.push(rest);
-    return out;
-  }
-  const separator = sep instanceof RegExp ? sep : toText(sep);
+  if (sep === undefined || sep === null) return whitespaceSplit(s, maxsplit);
+  if (sep instanceof TemplateRegex) return sep.split(s);
+  const separator = toText(sep);
   if (separator === '') return [...s];
-  const parts = s.split(separator as RegExp);
-  if (maxsplit < 0 || parts.length <= maxsplit + 1 || separator instanceof RegExp) return parts;
+  const parts = s.split(separator);
+  if (maxsplit < 0 || parts.length <= maxsplit + 1) return parts;
   return [...parts.slice(0, maxsplit), parts.slice(maxsplit).join(separator)];
 }
 
@@ -131,8 +100,7 @@ export const GENERAL_FILTERS: Readonly<Record<string, FilterDefinition>> = Objec
   join: def(['d', 'attribute'], (v, [sep, attribute], ctx) => {
     if (v === undefined || v === null) return '';
     const get = attributeOf(attribute);
-    const parts = items(v, 'join', ctx).map(item => text(get(item), ctx));
-    return ctx.budget.checkString(parts.join(sep === undefined || sep === null ? '' : toText(sep)), ctx.loc);
+    return ctx.budget.joinText(items(v, 'join', ctx), item => text(get(item), ctx), sep === undefined || sep === null ? '' : toText(sep), ctx.loc);
   }),
   length: def([], v => length(v)),
   count: def([], v => length(v)),
@@ -219,7 +187,9 @@ export const GENERAL_FILTERS: Readonly<Record<string, FilterDefinition>> = Objec
       if (idx === -1) idx = max;
       s = s.slice(0, idx);
     }
-    return s + (end === undefined || end === null ? '...' : toText(end));
+    const ending = end === undefined || end === null ? '...' : toText(end);
+    ctx.budget.checkSize(s.length + ending.length, ctx.loc);
+    return s + ending;
   }),
   indent: def(['width', 'first', 'blank'], (v, [width, first, blank], ctx) => {
     const s = text(v, ctx);
@@ -232,19 +202,16 @@ export const GENERAL_FILTERS: Readonly<Record<string, FilterDefinition>> = Objec
       .join('\n');
   }),
   urlencode: def([], (v, _a, ctx) => {
-    if (isPrimitive(v)) return encodeURIComponent(toText(v));
+    if (isPrimitive(v)) return urlEncode(toText(v), ctx.budget, ctx.loc);
     const pairs: Array<[unknown, unknown]> = Array.isArray(v)
       ? arrayItems(v).map(p => (Array.isArray(p) ? [arrayItems(p)[0], arrayItems(p)[1]] : [p, '']))
       : isPlainObject(v)
         ? ownEntries(v)
         : [];
-    return ctx.budget.checkString(
-      pairs.map(([k, val]) => `${encodeURIComponent(toText(k))}=${encodeURIComponent(toText(val))}`).join('&'),
-      ctx.loc,
-    );
+    return ctx.budget.joinText(pairs, ([k, val]) => `${urlEncode(text(k, ctx), ctx.budget, ctx.loc)}=${urlEncode(text(val, ctx), ctx.budget, ctx.loc)}`, '&', ctx.loc);
   }),
-  escape: def([], (v, _a, ctx) => text(v, ctx).replace(/[&<>"']/g, c => HTML_ESCAPES[c] ?? c)),
-  e: def([], (v, _a, ctx) => text(v, ctx).replace(/[&<>"']/g, c => HTML_ESCAPES[c] ?? c)),
+  escape: def([], (v, _a, ctx) => escapeHtml(text(v, ctx), ctx.budget, ctx.loc)),
+  e: def([], (v, _a, ctx) => escapeHtml(text(v, ctx), ctx.budget, ctx.loc)),
   safe: def([], v => v),
   sum: def(['attribute', 'start'], (v, [attribute, start], ctx) => {
     const get = attributeOf(attribute);
@@ -284,6 +251,8 @@ export const GENERAL_FILTERS: Readonly<Record<string, FilterDefinition>> = Objec
     const n = int(count, 0);
     if (n < 1) throw runtimeError('filter "slice" needs a positive number of slices', ctx.loc);
     const list = items(v, 'slice', ctx);
+    // n lists (plus fill values) are built whatever the input: refuse a huge n first.
+    ctx.budget.checkSize(n + list.length + (fill === undefined ? 0 : n), ctx.loc);
     const per = Math.floor(list.length / n);
     const extra = list.length % n;
     const out: unknown[][] = [];
@@ -297,20 +266,10 @@ export const GENERAL_FILTERS: Readonly<Record<string, FilterDefinition>> = Objec
     }
     return out;
   }),
-  striptags: def(['preserve_linebreaks'], (v, [preserve], ctx) => {
-    const stripped = text(v, ctx).replace(/<\/?[a-z][a-z0-9]*\b[^>]*>|<!--[\s\S]*?-->/gi, '');
-    if (isTruthy(preserve)) {
-      return stripped
-        .replace(/^ +| +$/gm, '')
-        .replace(/ +/g, ' ')
-        .replace(/(\r\n)/g, '\n')
-        .replace(/\n\n\n+/g, '\n\n');
-    }
-    return stripped.replace(/\s+/g, ' ').trim();
-  }),
-  nl2br: def([], (v, _a, ctx) => ctx.budget.checkString(text(v, ctx).replace(/\r\n|\n/g, '<br />\n'), ctx.loc)),
-  forceescape: def([], (v, _a, ctx) => text(v, ctx).replace(/[&<>"']/g, c => HTML_ESCAPES[c] ?? c)),
-  wordcount: def([], (v, _a, ctx) => (text(v, ctx).match(/\w+/g) ?? []).length),
+  striptags: def(['preserve_linebreaks'], (v, [preserve], ctx) => stripTags(text(v, ctx), isTruthy(preserve))),
+  nl2br: def([], (v, _a, ctx) => newlinesToBreaks(text(v, ctx), ctx.budget, ctx.loc)),
+  forceescape: def([], (v, _a, ctx) => escapeHtml(text(v, ctx), ctx.budget, ctx.loc)),
+  wordcount: def([], (v, _a, ctx) => wordCount(text(v, ctx))),
   center: def(['width'], (v, [width], ctx) => {
     const s = text(v, ctx);
     const w = int(width, 80);
@@ -323,6 +282,9 @@ export const GENERAL_FILTERS: Readonly<Record<string, FilterDefinition>> = Objec
     const n = int(size, 0);
     if (n < 1) throw runtimeError('filter "batch" needs a positive size', ctx.loc);
     const list = items(v, 'batch', ctx);
+    // With fill_with the last batch is padded to n items: count them, and the batches, before building any.
+    const batches = Math.ceil(list.length / n);
+    ctx.budget.checkSize((fill === undefined ? list.length : batches * n) + batches, ctx.loc);
     const out: unknown[][] = [];
     for (let i = 0; i < list.length; i += n) {
       const chunk = list.slice(i, i + n);

@@ -6,12 +6,21 @@
  * or evaluated; templates cannot reach prototypes, functions or the host, and every
  * call runs under `Limits`.
  *
+ * Server code renders through `ExpressionEvaluator` (asynchronous, in evaluator processes
+ * with hard limits); only `checkTemplate` (parse-only) runs in the server's own process.
+ * The synchronous `renderString`… are the interpreter itself, for the evaluator process and
+ * the language's own tests.
+ *
  * @example
- * import { checkTemplate, renderString } from './templates/expressions/index.js';
+ * import { checkTemplate, EvaluatorPool, ExpressionEvaluator } from './templates/expressions/index.js';
  * checkTemplate('${{ parameters.repoUrl | parseRepoUrl }}'); // []
- * renderString('${{ parameters.repoUrl | projectSlug }}', { parameters: { repoUrl: 'github.com?owner=o&repo=r' } }); // 'o/r'
+ * const expressions = new ExpressionEvaluator(new EvaluatorPool());
+ * await expressions.renderString('${{ parameters.repoUrl | projectSlug }}', { parameters: { repoUrl: 'github.com?owner=o&repo=r' } }); // 'o/r'
  */
 export { checkTemplate } from './check.js';
+export { ExpressionEvaluator, type BatchResult, type EvaluateOptions, type FileResult } from './expression-evaluator.js';
+export { EvaluatorPool, type EvaluatorPoolOptions, type EvaluatorLimits } from './evaluator-pool.js';
+export type { SecretSources } from './secret-taint.js';
 export { renderString, renderValue, renderFile, evaluateCondition, conditionTruthy } from './render.js';
 export type { TemplateOptions, CheckOptions } from './options.js';
 export type { CustomFilter } from './filter-types.js';

@@ -3,16 +3,19 @@
  * plain data: every read goes through `safe-access.ts`, every value it creates is data
  * (null-prototype objects, arrays, primitives, regex literals), the only callables are
  * `range()`, the built-in methods and the registered filters, and every step is
- * charged to the call's `Budget`.
+ * charged to the call's `Budget`. Alongside each value it tracks whether the value is
+ * secret-derived (`secret-taint.ts`): a value is secret when anything it was computed
+ * from is, and every secret string it makes is recorded.
  */
 import type { Expr, ForNode, Node, SetNode, TemplateAst } from './ast.js';
 import type { Budget } from './budget.js';
 import type { FilterRegistry } from './filter-registry.js';
 import type { FilterContext } from './filter-types.js';
+import type { SecretTaint } from './secret-taint.js';
 import { runTest } from './is-tests.js';
 import { callMethod } from './methods.js';
 import { arrayItems, createObject, getProperty, isPlainObject, ownEntries, readOwn } from './safe-access.js';
-import { compileRegex } from './safe-regex.js';
+import { TemplateRegex } from './template-regex.js';
 import { PaveError } from '../../core/problem.js';
 import { limitError, runtimeError, type SourceLocation } from './template-error.js';
 import {
@@ -31,34 +34,51 @@ export interface InterpreterOptions {
   filters: FilterRegistry;
   /** Cookiecutter (Jinja) mode: Python semantics for the methods that differ. */
   pythonSemantics: boolean;
+  /** Secret tracking; without it nothing is tracked. */
+  taint?: SecretTaint;
 }
+
+/** How a value relates to secrets. */
+interface Marks {
+  /** Secret-derived. */
+  secret: boolean;
+  /** Read as it is from the context (not computed): a secret inside it is one the caller already masks. */
+  verbatim: boolean;
+}
+
+interface Variable extends Marks {
+  value: unknown;
+}
+
+const PLAIN: Marks = { secret: false, verbatim: false };
 
 /** One scope of variables; loops open a new one, `set` writes where the name already lives. */
 class Frame {
-  private readonly vars = new Map<string, unknown>();
+  private readonly vars = new Map<string, Variable>();
 
   constructor(readonly parent?: Frame) {}
 
-  lookup(name: string): { found: boolean; value: unknown } {
+  lookup(name: string): Variable | undefined {
     for (let frame: Frame | undefined = this; frame; frame = frame.parent) {
-      if (frame.vars.has(name)) return { found: true, value: frame.vars.get(name) };
+      const found = frame.vars.get(name);
+      if (found) return found;
     }
-    return { found: false, value: undefined };
+    return undefined;
   }
 
-  define(name: string, value: unknown): void {
-    this.vars.set(name, value);
+  define(name: string, value: unknown, marks: Marks = PLAIN): void {
+    this.vars.set(name, { value, ...marks });
   }
 
   /** Nunjucks `set`: updates the nearest scope that has the name, else defines it here. */
-  assign(name: string, value: unknown): void {
+  assign(name: string, value: unknown, marks: Marks): void {
     for (let frame: Frame | undefined = this; frame; frame = frame.parent) {
       if (frame.vars.has(name)) {
-        frame.vars.set(name, value);
+        frame.vars.set(name, { value, ...marks });
         return;
       }
     }
-    this.vars.set(name, value);
+    this.vars.set(name, { value, ...marks });
   }
 }
 
@@ -66,9 +86,20 @@ export class Interpreter {
   private readonly budget: Budget;
   private readonly filters: FilterRegistry;
   private readonly pythonSemantics: boolean;
+  private readonly taint: SecretTaint | undefined;
   private readonly root: Frame = new Frame();
   private exprDepth = 0;
   private nodeDepth = 0;
+  /** Whether the expression being evaluated has used a secret value so far. */
+  private secretSoFar = false;
+  /** Whether the value the last `evaluate` returned is secret-derived. */
+  private lastSecret = false;
+  /** Whether the node being evaluated returns context data as it is (set by names and member reads). */
+  private verbatimNode = false;
+  /** Whether the value the last `evaluate` returned is context data as it is. */
+  private lastVerbatim = false;
+  /** Whether secret-derived text was emitted (read by `set` blocks that capture output). */
+  private emittedSecret = false;
 
   /**
    * Prepares to evaluate templates against one context.
@@ -84,6 +115,7 @@ export class Interpreter {
     this.budget = options.budget;
     this.filters = options.filters;
     this.pythonSemantics = options.pythonSemantics;
+    this.taint = options.taint?.active ? options.taint : undefined;
   }
 
   /**
@@ -108,6 +140,25 @@ export class Interpreter {
     return this.evaluate(expr, this.root);
   }
 
+  /**
+   * Whether the value the last `evaluateTop` (or any evaluation) returned is secret-derived.
+   *
+   * @example
+   * const value = interpreter.evaluateTop(expr);
+   * if (interpreter.lastValueIsSecret) taint.record(value);
+   */
+  get lastValueIsSecret(): boolean {
+    return this.lastSecret;
+  }
+
+  /**
+   * Whether that value is context data read as it is (no need to record it: any secret in it is
+   * one the caller already knows and masks).
+   */
+  get lastValueIsVerbatim(): boolean {
+    return this.lastVerbatim;
+  }
+
   // ---- statements ----------------------------------------------------------------
 
   private emit(out: string[], text: string, loc: SourceLocation): void {
@@ -129,11 +180,18 @@ export class Interpreter {
           case 'Text':
             this.emit(out, node.value, node.loc);
             break;
-          case 'Output':
-            this.emit(out, toText(this.evaluate(node.expr, frame), this.budget, node.loc), node.loc);
+          case 'Output': {
+            const value = this.evaluate(node.expr, frame);
+            const text = toText(value, this.budget, node.loc);
+            if (this.lastSecret) {
+              if (!(this.lastVerbatim && typeof value === 'string')) this.taint?.record(text, node.loc);
+              this.emittedSecret = true;
+            }
+            this.emit(out, text, node.loc);
             break;
+          }
           case 'If': {
-            const branch = node.branches.find(b => isTruthy(this.evaluate(b.test, frame)));
+            const branch = node.branches.find(b => isTruthy(this.evaluateApart(b.test, frame)));
             if (branch) this.renderNodes(branch.body, frame, out);
             else if (node.otherwise) this.renderNodes(node.otherwise, frame, out);
             break;
@@ -153,6 +211,7 @@ export class Interpreter {
 
   private renderFor(node: ForNode, frame: Frame, out: string[]): void {
     const iterable = this.evaluate(node.iterable, frame);
+    const marks: Marks = { secret: this.lastSecret, verbatim: this.lastVerbatim };
     const many = node.targets.length > 1;
     let items: unknown[];
     let pairs = false;
@@ -174,13 +233,13 @@ export class Interpreter {
       const item = items[i];
       if (pairs) {
         const [key, value] = item as [string, unknown];
-        scope.define(firstTarget, key);
-        if (many) scope.define(restTargets[0] as string, value);
+        scope.define(firstTarget, key, marks);
+        if (many) scope.define(restTargets[0] as string, value, marks);
       } else if (many) {
         const row = Array.isArray(item) ? arrayItems(item) : [item];
-        node.targets.forEach((name, j) => scope.define(name, row[j]));
+        node.targets.forEach((name, j) => scope.define(name, row[j], marks));
       } else {
-        scope.define(firstTarget, item);
+        scope.define(firstTarget, item, marks);
       }
       // Fixed keys only, read through the safe accessors like any object; a literal keeps
       // V8's fast path (no template-chosen key is ever set on it).
@@ -202,28 +261,73 @@ export class Interpreter {
 
   private renderSet(node: SetNode, frame: Frame): void {
     let value: unknown;
-    if (node.value) value = this.evaluate(node.value, frame);
-    else {
+    let marks: Marks;
+    if (node.value) {
+      value = this.evaluate(node.value, frame);
+      marks = { secret: this.lastSecret, verbatim: this.lastVerbatim };
+    } else {
       const captured: string[] = [];
-      this.renderNodes(node.body ?? [], frame, captured);
-      value = captured.join('');
+      const outer = this.emittedSecret;
+      this.emittedSecret = false;
+      try {
+        this.renderNodes(node.body ?? [], frame, captured);
+        value = captured.join('');
+        marks = { secret: this.emittedSecret, verbatim: false };
+      } finally {
+        this.emittedSecret ||= outer;
+      }
+      if (marks.secret) this.taint?.record(value, node.loc);
     }
-    for (const name of node.targets) frame.assign(name, value);
+    for (const name of node.targets) frame.assign(name, value, marks);
   }
 
   // ---- expressions ---------------------------------------------------------------
 
+  /**
+   * Evaluates an expression. By default a value is secret when any sub-expression evaluated
+   * for it was (`secretSoFar` collects them); the few nodes whose operands do not all flow
+   * into the result (`if`/`else`, `and`/`or`) evaluate those operands with `evaluateApart`.
+   */
   private evaluate(expr: Expr, frame: Frame): unknown {
     this.exprDepth++;
+    const outer = this.secretSoFar;
+    this.secretSoFar = false;
+    let secret = false;
     try {
       if (this.exprDepth > this.budget.limits.maxDepth) {
         throw limitError('maxDepth', `expression is nested deeper than ${this.budget.limits.maxDepth} levels`, expr.loc);
       }
       this.budget.tick(expr.loc);
-      return this.evaluateNode(expr, frame);
+      this.verbatimNode = false;
+      const value = this.evaluateNode(expr, frame);
+      const verbatim = this.verbatimNode;
+      this.verbatimNode = false;
+      secret = this.secretSoFar;
+      // Strings are recorded as they are made, so a later error quoting one is masked too.
+      if (secret && !verbatim && typeof value === 'string') this.taint?.record(value, expr.loc);
+      this.lastSecret = secret;
+      this.lastVerbatim = verbatim;
+      return value;
     } finally {
+      this.secretSoFar = outer || secret;
       this.exprDepth--;
     }
+  }
+
+  /** Evaluates an operand whose secrecy does not flow into the enclosing value (a condition). */
+  private evaluateApart(expr: Expr, frame: Frame): unknown {
+    const outer = this.secretSoFar;
+    try {
+      return this.evaluate(expr, frame);
+    } finally {
+      this.secretSoFar = outer;
+    }
+  }
+
+  /** Marks the value being computed as secret when it is read from secret data. */
+  private readData(value: unknown): unknown {
+    if (this.taint?.isSecretData(value)) this.secretSoFar = true;
+    return value;
   }
 
   private evaluateNode(expr: Expr, frame: Frame): unknown {
@@ -231,15 +335,24 @@ export class Interpreter {
       case 'Literal':
         return expr.value;
       case 'Regex':
-        return compileRegex(expr.pattern, expr.flags);
+        return TemplateRegex.compile(expr.pattern, expr.flags);
       case 'Name': {
         const local = frame.lookup(expr.name);
-        return local.found ? local.value : readOwn(this.context, expr.name);
+        if (local) {
+          if (local.secret) this.secretSoFar = true;
+          this.verbatimNode = local.verbatim;
+          return local.value;
+        }
+        if (this.taint?.isSecretRoot(expr.name)) this.secretSoFar = true;
+        this.verbatimNode = true;
+        return this.readData(readOwn(this.context, expr.name));
       }
       case 'Member': {
         const target = this.evaluate(expr.object, frame);
+        const verbatim = this.lastVerbatim;
         const key = typeof expr.property === 'string' ? expr.property : this.evaluate(expr.property, frame);
-        return getProperty(target, key);
+        this.verbatimNode = verbatim;
+        return this.readData(getProperty(target, key));
       }
       case 'Slice':
         return this.slice(expr, frame);
@@ -271,9 +384,18 @@ export class Interpreter {
         return arithmetic(expr.op, left, right);
       }
       case 'Logical': {
-        const left = this.evaluate(expr.left, frame);
-        if (expr.op === 'and') return isTruthy(left) ? this.evaluate(expr.right, frame) : left;
-        return isTruthy(left) ? left : this.evaluate(expr.right, frame);
+        // The result is one operand; only its secrecy is the result's.
+        const left = this.evaluateApart(expr.left, frame);
+        const leftSecret = this.lastSecret;
+        const returnsLeft = expr.op === 'and' ? !isTruthy(left) : isTruthy(left);
+        if (returnsLeft) {
+          if (leftSecret) this.secretSoFar = true;
+          this.verbatimNode = this.lastVerbatim;
+          return left;
+        }
+        const right = this.evaluate(expr.right, frame);
+        this.verbatimNode = this.lastVerbatim;
+        return right;
       }
       case 'Compare': {
         let left = this.evaluate(expr.first, frame);
@@ -290,10 +412,14 @@ export class Interpreter {
         const result = runTest(expr.test, subject, args);
         return expr.negated ? !result : result;
       }
-      case 'Conditional':
-        if (isTruthy(this.evaluate(expr.test, frame))) return this.evaluate(expr.consequent, frame);
+      case 'Conditional': {
         // Nunjucks: `a if b` without else is '' when b is false.
-        return expr.alternate ? this.evaluate(expr.alternate, frame) : '';
+        const branch = isTruthy(this.evaluateApart(expr.test, frame)) ? expr.consequent : expr.alternate;
+        if (!branch) return '';
+        const value = this.evaluate(branch, frame);
+        this.verbatimNode = this.lastVerbatim;
+        return value;
+      }
       case 'Filter':
         return this.applyFilter(expr, frame);
       case 'Range':

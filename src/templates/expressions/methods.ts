@@ -9,6 +9,8 @@ import type { Budget } from './budget.js';
 import { arrayItems, getProperty, isPlainObject, ownEntries } from './safe-access.js';
 import { runtimeError, type SourceLocation } from './template-error.js';
 import { toNumber, toText } from './values.js';
+import { replaceLiteral, TemplateRegex } from './template-regex.js';
+import { replaceCounted } from './text-filters.js';
 
 export interface MethodContext {
   budget: Budget;
@@ -58,28 +60,6 @@ function stripChars(s: string, chars: unknown, side: 'both' | 'start' | 'end'): 
   return s.slice(start, end);
 }
 
-function pattern(value: unknown): string | RegExp {
-  return value instanceof RegExp ? value : toText(value);
-}
-
-function replaceAllText(s: string, from: string, to: string, count: number, ctx: MethodContext): string {
-  if (from === '') {
-    ctx.budget.checkSize(s.length + (s.length + 1) * to.length, ctx.loc);
-    return to + s.split('').join(to) + to;
-  }
-  let out = '';
-  let pos = 0;
-  let done = 0;
-  let next = s.indexOf(from);
-  while (next !== -1 && (count < 0 || done < count)) {
-    out += s.slice(pos, next) + to;
-    ctx.budget.checkSize(out.length, ctx.loc);
-    pos = next + from.length;
-    done++;
-    next = s.indexOf(from, pos);
-  }
-  return out + s.slice(pos);
-}
 
 function titleCase(s: string): string {
   return s.replace(/([^\s\-_]+)/g, word => (word[0] ?? '').toUpperCase() + word.slice(1).toLowerCase());
@@ -98,7 +78,8 @@ const METHODS: Readonly<Record<string, Method>> = Object.freeze({
       const parts = s.split(sep);
       return parts.length > lim + 1 ? [...parts.slice(0, lim), parts.slice(lim).join(sep)] : parts;
     }
-    return s.split(pattern(sep) as RegExp, lim !== undefined && lim >= 0 ? lim : undefined);
+    const max = lim !== undefined && lim >= 0 ? lim : undefined;
+    return sep instanceof TemplateRegex ? sep.split(s, max) : s.split(toText(sep), max);
   },
   toLowerCase: (r, _a, ctx) => str(r, 'toLowerCase', ctx).toLowerCase(),
   toUpperCase: (r, _a, ctx) => str(r, 'toUpperCase', ctx).toUpperCase(),
@@ -149,17 +130,17 @@ const METHODS: Readonly<Record<string, Method>> = Object.freeze({
   replace: (r, [from, to, count], ctx) => {
     const s = str(r, 'replace', ctx);
     const replacement = toText(to);
-    if (from instanceof RegExp) return ctx.budget.checkString(s.replace(from, replacement), ctx.loc);
-    if (ctx.pythonSemantics) return replaceAllText(s, toText(from), replacement, integer(count, -1), ctx);
-    return ctx.budget.checkString(s.replace(toText(from), replacement), ctx.loc);
+    if (from instanceof TemplateRegex) return from.replace(s, replacement, ctx.budget, ctx.loc);
+    if (ctx.pythonSemantics) return replaceCounted(s, toText(from), replacement, integer(count, -1), ctx.budget, ctx.loc);
+    return replaceLiteral(s, toText(from), replacement, false, ctx.budget, ctx.loc);
   },
   replaceAll: (r, [from, to], ctx) => {
     const s = str(r, 'replaceAll', ctx);
-    if (from instanceof RegExp) {
+    if (from instanceof TemplateRegex) {
       if (!from.global) throw runtimeError('replaceAll() needs a regular expression with the "g" flag', ctx.loc);
-      return ctx.budget.checkString(s.replace(from, toText(to)), ctx.loc);
+      return from.replace(s, toText(to), ctx.budget, ctx.loc);
     }
-    return replaceAllText(s, toText(from), toText(to), -1, ctx);
+    return replaceCounted(s, toText(from), toText(to), -1, ctx.budget, ctx.loc);
   },
   includes: (r, [x], ctx) => {
     if (Array.isArray(r)) return arrayItems(r).includes(x);
@@ -194,17 +175,17 @@ const METHODS: Readonly<Record<string, Method>> = Object.freeze({
       return out;
     }
     const s = str(r, 'concat', ctx);
-    return ctx.budget.checkString(s + args.map(a => toText(a, ctx.budget, ctx.loc)).join(''), ctx.loc);
+    return ctx.budget.joinText([s, ...args], a => toText(a, ctx.budget, ctx.loc), '', ctx.loc);
   },
   join: (r, [x], ctx) => {
     if (Array.isArray(r)) {
       const sep = x === undefined ? ',' : toText(x);
-      return ctx.budget.checkString(arrayItems(r).map(i => toText(i, ctx.budget, ctx.loc)).join(sep), ctx.loc);
+      return ctx.budget.joinText(arrayItems(r), i => toText(i, ctx.budget, ctx.loc), sep, ctx.loc);
     }
     // Python: ", ".join(items)
     const sep = str(r, 'join', ctx);
     const items = Array.isArray(x) ? arrayItems(x) : typeof x === 'string' ? [...x] : [];
-    return ctx.budget.checkString(items.map(i => toText(i, ctx.budget, ctx.loc)).join(sep), ctx.loc);
+    return ctx.budget.joinText(items, i => toText(i, ctx.budget, ctx.loc), sep, ctx.loc);
   },
   toString: (r: unknown, _a: readonly unknown[], ctx: MethodContext) => toText(r, ctx.budget, ctx.loc),
   items: (r, _a, ctx) => ownEntries(object(r, 'items', ctx)).map(([k, v]) => [k, v]),

@@ -3,6 +3,7 @@
  */
 import type { CustomFilter } from './filter-types.js';
 import type { Limits } from './limits.js';
+import type { SecretSources } from './secret-taint.js';
 
 export interface TemplateOptions {
   /**
@@ -15,6 +16,11 @@ export interface TemplateOptions {
   limits?: Partial<Limits>;
   /** Extra filters registered by Pave itself (never by templates); they win over built-ins. */
   filters?: Readonly<Record<string, CustomFilter>>;
+  /**
+   * What in the context is secret (e.g. `{ roots: ['secrets'] }`): every value derived from it
+   * is tracked, and `RenderSession.secretStrings()` lists the secret-derived strings made.
+   */
+  secrets?: SecretSources;
 }
 
 export interface CheckOptions extends TemplateOptions {

@@ -16,7 +16,7 @@ import type {
 } from './ast.js';
 import { METHOD_NAMES } from './methods.js';
 import { TEST_NAMES } from './is-tests.js';
-import { checkRegex } from './safe-regex.js';
+import { regexProblem } from './template-regex.js';
 import type { SourceLocation, SyntaxIssue } from './template-error.js';
 import type { Token } from './token.js';
 
@@ -738,7 +738,7 @@ class Parser {
         return { type: 'Literal', value: t.value, loc: t.loc, depth: 1 };
       case 'regex': {
         this.next();
-        const problem = checkRegex(t.value, t.flags ?? '');
+        const problem = regexProblem(t.value, t.flags ?? '');
         if (problem) throw new TagError(problem, t.loc, 'unsafe-regex');
         return { type: 'Regex', pattern: t.value, flags: t.flags ?? '', loc: t.loc, depth: 1 };
       }

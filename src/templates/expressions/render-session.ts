@@ -11,6 +11,7 @@ import { Interpreter } from './interpreter.js';
 import { resolveLimits, type Limits } from './limits.js';
 import type { TemplateOptions } from './options.js';
 import { isPlainObject, toPlainData } from './safe-access.js';
+import { SecretTaint } from './secret-taint.js';
 import { limitError, syntaxError, withPointer } from './template-error.js';
 import { joinPointer } from '../../core/problem.js';
 
@@ -19,6 +20,7 @@ export class RenderSession {
   readonly budget: Budget;
   private readonly filters: FilterRegistry;
   private readonly compat: boolean;
+  private readonly taint: SecretTaint | undefined;
 
   /**
    * Resolves options and starts the budget's clock.
@@ -35,6 +37,20 @@ export class RenderSession {
     this.budget = new Budget(this.limits);
     this.filters = createFilterRegistry(options.filters);
     this.compat = options.cookiecutterCompat ?? false;
+    this.taint = options.secrets ? new SecretTaint(context, options.secrets, this.budget) : undefined;
+  }
+
+  /**
+   * The secret-derived strings this session's renders produced (empty without `options.secrets`),
+   * longest first: what a caller must mask besides the secrets themselves.
+   *
+   * @example
+   * const session = new RenderSession({ secrets: { t: 'abc' } }, { secrets: { roots: ['secrets'] } });
+   * session.renderText('${{ secrets.t | upper }}'); // 'ABC'
+   * session.secretStrings();                      // ['ABC', 'abc']
+   */
+  secretStrings(): string[] {
+    return this.taint?.secretStrings() ?? [];
   }
 
   /** Whether a string can contain any tag at all (cheap pre-check). */
@@ -52,7 +68,12 @@ export class RenderSession {
   }
 
   private interpreter(): Interpreter {
-    return new Interpreter(this.context, { budget: this.budget, filters: this.filters, pythonSemantics: this.compat });
+    return new Interpreter(this.context, {
+      budget: this.budget,
+      filters: this.filters,
+      pythonSemantics: this.compat,
+      ...(this.taint ? { taint: this.taint } : {}),
+    });
   }
 
   /**
@@ -80,7 +101,11 @@ export class RenderSession {
     const ast = this.compile(source);
     const only = ast.body.length === 1 ? ast.body[0] : undefined;
     const interpreter = this.interpreter();
-    if (only?.type === 'Output') return toPlainData(interpreter.evaluateTop(only.expr), this.budget, only.loc);
+    if (only?.type === 'Output') {
+      const value = toPlainData(interpreter.evaluateTop(only.expr), this.budget, only.loc);
+      if (interpreter.lastValueIsSecret && !interpreter.lastValueIsVerbatim) this.taint?.record(value, only.loc);
+      return value;
+    }
     return interpreter.render(ast);
   }
 

@@ -166,10 +166,13 @@ describe('checkTemplate', () => {
     expect(checkTemplate('${{ a | shout }}', { filters: { shout: v => v } })).toEqual([]);
   });
 
-  it('refuses unsafe regular expressions', () => {
-    expect(checkTemplate('${{ a | replace(r/(a+)+$/, "") }}')[0]?.rule).toBe('unsafe-regex');
+  it('refuses regular expressions that need backtracking, and invalid ones', () => {
     expect(checkTemplate('${{ a | replace(r/(a)\\1/, "") }}')[0]?.rule).toBe('unsafe-regex');
+    expect(checkTemplate('${{ a | replace(r/a(?=b)/, "") }}')[0]?.detail).toMatch(/look-ahead.*linear-time \(RE2\) matching does not support/);
     expect(checkTemplate('${{ a | replace(r/(/, "") }}')[0]?.rule).toBe('unsafe-regex');
+    expect(checkTemplate('${{ a | replace(r/a/y, "") }}')[0]?.detail).toMatch(/flag "y" is not supported/);
     expect(checkTemplate('${{ a | replace(r/(ab)+|c*/g, "") }}')).toEqual([]);
+    // Nested quantifiers are fine: RE2 matches them in linear time.
+    expect(checkTemplate('${{ a | replace(r/(a+)+$/, "") }}')).toEqual([]);
   });
 });

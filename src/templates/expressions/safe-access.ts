@@ -8,6 +8,7 @@
  */
 import type { Budget } from './budget.js';
 import { limitError, type SourceLocation } from './template-error.js';
+import { TemplateRegex } from './template-regex.js';
 
 /** Keys never readable, whatever object they are on. */
 const BLOCKED_KEYS = new Set([
@@ -170,7 +171,7 @@ export function toPlainData(value: unknown, budget: Budget, loc?: SourceLocation
       });
     }
     if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
-    if (v instanceof RegExp) return String(v);
+    if (v instanceof TemplateRegex) return v.toString();
     if (isPlainObject(v)) {
       const entries: Array<[string, unknown]> = [];
       for (const [k, item] of ownEntries(v)) {

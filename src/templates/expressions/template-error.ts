@@ -73,14 +73,16 @@ export function runtimeError(message: string, loc?: SourceLocation, rule: string
 }
 
 /**
- * A limit was exceeded; the field error's rule is `limits.<name>`.
+ * A limit was exceeded; the field error's rule is `limits.<name>`, and its detail names the limit
+ * too (callers that show only the detail, such as platform steps, still say which limit).
  *
  * @example
  * throw limitError('maxLoopIterations', 'more than 100000 loop iterations');
+ * // detail: 'more than 100000 loop iterations (limit maxLoopIterations)'
  */
 export function limitError(limit: keyof Limits, message: string, loc?: SourceLocation): PaveError {
-  const detail = loc ? `${formatLocation(loc)}: ${message}` : message;
-  return invalidInput(`Template limit exceeded (${limit}): ${detail}`, [{ pointer: '', detail, rule: `limits.${limit}` }]);
+  const detail = `${loc ? `${formatLocation(loc)}: ` : ''}${message} (limit ${limit})`;
+  return invalidInput(`Template limit exceeded: ${detail}`, [{ pointer: '', detail, rule: `limits.${limit}` }]);
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { Budget } from './budget.js';
 import { arrayItems, getProperty, hasOwnReadable, isPlainObject } from './safe-access.js';
 import { limitError, type SourceLocation } from './template-error.js';
+import { TemplateRegex } from './template-regex.js';
 
 export type Primitive = string | number | boolean | null | undefined;
 
@@ -53,7 +54,7 @@ export function toText(value: unknown, budget?: Budget, loc?: SourceLocation): s
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'bigint') return value.toString();
   if (Array.isArray(value)) return arrayText(value, budget, loc);
-  if (value instanceof RegExp) return String(value);
+  if (value instanceof TemplateRegex) return value.toString();
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   return '[object Object]';
 }

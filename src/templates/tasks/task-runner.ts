@@ -4,10 +4,14 @@
  * a sink (the database for tasks, memory for dry runs). A resumed run skips steps that completed, reusing
  * their recorded output; `workspace` steps among them are replayed silently to rebuild the workspace,
  * so external side effects (a push, a registration) are never repeated.
+ *
+ * Every expression is evaluated in the engine's processes with `secrets` (and any context value holding a
+ * known secret string) marked secret; each secret-derived string the engine reports is masked from then on
+ * in everything this run writes, and handed to the sink to be kept with the task.
  */
 import { isPaveError, PaveError, type FieldError, type Problem } from '../../core/problem.js';
 import type { ActingAuthority } from '../../auth/acting-authority.js';
-import { evaluateCondition, renderString, renderValue } from '../expressions/index.js';
+import type { ExpressionEvaluator } from '../expressions/index.js';
 import type { ActionRegistry } from '../actions/action-registry.js';
 import type { ActionContext, TemplateAction } from '../actions/action.js';
 import type { TemplateOutput, TemplateStep } from '../model/template.js';
@@ -29,6 +33,10 @@ export interface TaskSink {
   event(type: TaskEventType, body: TaskEventBody): Promise<void>;
   stepStarted(index: number): Promise<void>;
   stepFinished(index: number, status: StepStatus, result?: { output?: Record<string, unknown>; error?: TaskStep['error'] }): Promise<void>;
+  /** A running step handed back unfinished because the worker shuts down (it is run again on resume). */
+  stepInterrupted?(index: number): Promise<void>;
+  /** Strings expressions derived from the secrets: to be masked like them wherever the task is shown. */
+  secretsDerived?(strings: string[]): Promise<void>;
 }
 
 export interface RunTaskInput {
@@ -44,6 +52,10 @@ export interface RunTaskInput {
   dryRun: boolean;
   signal: AbortSignal;
   sink: TaskSink;
+  /** The sandboxed expression engine (evaluator processes). */
+  expressions: ExpressionEvaluator;
+  /** Masks secrets in what the run writes; pass one to mask the same afterwards (it learns derived strings). */
+  redactor?: Redactor;
   /** Completed and skipped steps of an earlier, interrupted run (by index). */
   recorded?: Map<number, { status: StepStatus; output: Record<string, unknown> }>;
 }
@@ -55,11 +67,33 @@ export type RunResult =
 
 /**
  * @example
- *   const result = await runTask(registry, { taskId, spec, secrets: {}, workspace, templateFiles, dryRun: true, signal, sink, createdAt, creator: UNRESTRICTED });
+ *   const result = await runTask(registry, { taskId, spec, secrets: {}, workspace, templateFiles, dryRun: true, signal, sink, expressions, createdAt, creator: UNRESTRICTED });
  */
 export async function runTask(actions: ActionRegistry, input: RunTaskInput): Promise<RunResult> {
-  const redactor = new Redactor(input.secrets);
-  const { spec, sink, signal } = input;
+  const redactor = input.redactor ?? new Redactor(input.secrets);
+  const derived: string[] = [];
+  const expressions = input.expressions.trackingSecrets(
+    () => ({ roots: ['secrets'], values: redactor.values() }),
+    strings => {
+      redactor.add(strings);
+      derived.push(...strings);
+    },
+  );
+  // Kept with the task before anything holding them is stored (step outputs are stored raw).
+  const keepDerived = async () => {
+    const strings = derived.splice(0);
+    if (strings.length) await input.sink.secretsDerived?.(strings);
+  };
+  const { spec, signal } = input;
+  const sink: TaskSink = {
+    event: (type, body) => input.sink.event(type, body),
+    stepStarted: index => input.sink.stepStarted(index),
+    stepFinished: async (index, status, result) => {
+      await keepDerived();
+      await input.sink.stepFinished(index, status, result);
+    },
+    stepInterrupted: async index => input.sink.stepInterrupted?.(index),
+  };
   const steps: Record<string, { output: Record<string, unknown> }> = {};
   const base = {
     parameters: spec.parameters,
@@ -79,7 +113,7 @@ export async function runTask(actions: ActionRegistry, input: RunTaskInput): Pro
       steps[step.id] = { output: recorded.output };
       if (recorded.status === 'completed' && action?.effect === 'workspace') {
         try {
-          await runAction(actions, action, step, index, { ...base, steps }, input, redactor, () => undefined, true);
+          await runAction(actions, action, step, index, { ...base, steps }, input, expressions, redactor, () => undefined, true);
         } catch (error) {
           if (error instanceof TaskInterrupted) throw error;
           return fail(`Could not rebuild the workspace after a restart: step "${step.name}" failed on replay: ${describe(error, redactor)}`, error, index, redactor, sink);
@@ -90,7 +124,7 @@ export async function runTask(actions: ActionRegistry, input: RunTaskInput): Pro
     if (!action) return fail(`Step "${step.name}": unsupported action ${step.action}`, undefined, index, redactor, sink);
     let runs: boolean;
     try {
-      runs = evaluateCondition(step.if, { ...base, steps });
+      runs = await expressions.evaluateCondition(step.if, { ...base, steps });
     } catch (error) {
       await sink.stepFinished(index, 'failed', { error: problemOf(error, redactor, `/spec/steps/${index}/if`) });
       return fail(`Step "${step.name}": its if condition could not be evaluated: ${describe(error, redactor)}`, error, index, redactor, sink, `/spec/steps/${index}/if`);
@@ -114,7 +148,7 @@ export async function runTask(actions: ActionRegistry, input: RunTaskInput): Pro
       pending = pending.then(() => log({ message, stepId: step.id, level }));
     };
     try {
-      const output = await runAction(actions, action, step, index, { ...base, steps }, input, redactor, stepLog, false);
+      const output = await runAction(actions, action, step, index, { ...base, steps }, input, expressions, redactor, stepLog, false);
       await pending;
       steps[step.id] = { output };
       await sink.stepFinished(index, 'completed', { output });
@@ -128,7 +162,10 @@ export async function runTask(actions: ActionRegistry, input: RunTaskInput): Pro
           await log({ message: `Step ${step.name} was cancelled`, stepId: step.id, status: 'cancelled' });
           return { status: 'cancelled' };
         }
-        throw reason instanceof TaskInterrupted ? reason : new TaskInterrupted('shutdown');
+        const interrupted = reason instanceof TaskInterrupted ? reason : new TaskInterrupted('shutdown');
+        // Handed back on purpose: a resumed run must not take it for a step that killed its process.
+        if (interrupted.reason === 'shutdown') await sink.stepInterrupted?.(index);
+        throw interrupted;
       }
       const problem = problemOf(error, redactor, `/spec/steps/${index}`);
       await sink.stepFinished(index, 'failed', { error: problem });
@@ -140,7 +177,9 @@ export async function runTask(actions: ActionRegistry, input: RunTaskInput): Pro
   if (cancelled(signal)) return { status: 'cancelled' };
   throwIfInterrupted(signal);
   try {
-    return { status: 'completed', output: redactor.value(renderOutput(spec.output, { ...base, steps })) };
+    const output = redactor.value(await renderOutput(spec.output, { ...base, steps }, expressions));
+    await keepDerived();
+    return { status: 'completed', output };
   } catch (error) {
     return { status: 'failed', error: { title: 'Output failed', detail: `The template output could not be rendered: ${describe(error, redactor)}`, errors: problemOf(error, redactor, '/spec/output').errors } };
   }
@@ -153,12 +192,13 @@ async function runAction(
   index: number,
   context: Record<string, unknown>,
   input: RunTaskInput,
+  expressions: ExpressionEvaluator,
   redactor: Redactor,
   log: (level: 'info' | 'warn', message: string) => void,
   replay: boolean,
 ): Promise<Record<string, unknown>> {
   const pointer = `/spec/steps/${index}`;
-  const iterations = iterationsOf(step, index, context);
+  const iterations = await iterationsOf(step, index, context, expressions);
   const output: Record<string, unknown> = {};
   for (const [i, each] of iterations.entries()) {
     // Between iterations only: a handler that finished is recorded as finished, whatever came meanwhile.
@@ -166,7 +206,7 @@ async function runAction(
     const scope = each ? { ...context, each } : context;
     let rendered: unknown;
     try {
-      rendered = renderValue(step.input, scope);
+      rendered = await expressions.renderValue(step.input, scope);
     } catch (error) {
       throw rePoint(error, pointer + '/input');
     }
@@ -192,6 +232,7 @@ async function runAction(
       creator: input.creator,
       step: { id: step.id, name: step.name },
       secrets: input.secrets,
+      expressions,
       replay,
     };
     try {
@@ -208,11 +249,16 @@ function inputProperties(action: TemplateAction): Set<string> | undefined {
   return properties ? new Set(Object.keys(properties)) : undefined;
 }
 
-function iterationsOf(step: TemplateStep, index: number, context: Record<string, unknown>): Array<{ key: string; value: unknown } | undefined> {
+async function iterationsOf(
+  step: TemplateStep,
+  index: number,
+  context: Record<string, unknown>,
+  expressions: ExpressionEvaluator,
+): Promise<Array<{ key: string; value: unknown } | undefined>> {
   if (step.each === undefined) return [undefined];
   let value: unknown;
   try {
-    value = typeof step.each === 'string' ? renderString(step.each, context) : renderValue(step.each, context);
+    value = typeof step.each === 'string' ? await expressions.renderString(step.each, context) : await expressions.renderValue(step.each, context);
   } catch (error) {
     throw rePoint(error, `/spec/steps/${index}/each`);
   }
@@ -222,21 +268,21 @@ function iterationsOf(step: TemplateStep, index: number, context: Record<string,
 }
 
 /** Renders `output`: links and text whose `if` is false are left out; other keys are rendered as they are. */
-export function renderOutput(output: TemplateOutput, context: Record<string, unknown>): TaskOutputView {
+export async function renderOutput(output: TemplateOutput, context: Record<string, unknown>, expressions: ExpressionEvaluator): Promise<TaskOutputView> {
   const result: TaskOutputView = {};
   for (const [key, value] of Object.entries(output)) {
     if ((key === 'links' || key === 'text') && Array.isArray(value)) {
       const kept: Array<Record<string, unknown>> = [];
       for (const item of value as Array<Record<string, unknown>>) {
         if (!item || typeof item !== 'object') continue;
-        if (!evaluateCondition(item.if, context)) continue;
+        if (!(await expressions.evaluateCondition(item.if, context))) continue;
         const { if: _if, ...rest } = item;
-        const rendered = renderValue(rest, context) as Record<string, unknown>;
+        const rendered = (await expressions.renderValue(rest, context)) as Record<string, unknown>;
         kept.push(Object.fromEntries(Object.entries(rendered).filter(([, v]) => v !== undefined && v !== '')));
       }
       result[key] = kept;
     } else {
-      result[key] = renderValue(value, context);
+      result[key] = await expressions.renderValue(value, context);
     }
   }
   return JSON.parse(JSON.stringify(result)) as TaskOutputView;

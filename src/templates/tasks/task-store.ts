@@ -62,6 +62,7 @@ export class TaskStore {
           status: 'open',
           created_by: input.createdBy ?? null,
           secrets: input.secrets && Object.keys(input.secrets).length ? JSON.stringify(input.secrets) : null,
+          derived_secrets: null,
           cancel_requested: 0,
           output: null,
           error: null,
@@ -116,6 +117,27 @@ export class TaskStore {
   async secrets(id: string): Promise<Record<string, unknown>> {
     const row = await this.store.db.selectFrom('scaffolder_tasks').select('secrets').where('id', '=', id).executeTakeFirst();
     return parse<Record<string, unknown>>(row?.secrets ?? null) ?? {};
+  }
+
+  /**
+   * Strings the task's expressions derived from its secrets so far (masked like the secrets).
+   * @example const redactor = new Redactor(await tasks.secrets(id), await tasks.derivedSecrets(id));
+   */
+  async derivedSecrets(id: string): Promise<string[]> {
+    const row = await this.store.db.selectFrom('scaffolder_tasks').select('derived_secrets').where('id', '=', id).executeTakeFirst();
+    return parse<string[]>(row?.derived_secrets ?? null) ?? [];
+  }
+
+  /**
+   * Adds secret-derived strings (only the task's runner writes them, so read-modify-write is safe).
+   * @example await tasks.addDerivedSecrets(id, ['S3CRET']);
+   */
+  async addDerivedSecrets(id: string, strings: readonly string[]): Promise<void> {
+    const known = new Set(await this.derivedSecrets(id));
+    const before = known.size;
+    for (const s of strings) known.add(s);
+    if (known.size === before) return;
+    await this.store.db.updateTable('scaffolder_tasks').set({ derived_secrets: JSON.stringify([...known]) }).where('id', '=', id).execute();
   }
 
   /**
@@ -217,6 +239,7 @@ export class TaskStore {
         output: result.output === undefined ? null : JSON.stringify(result.output),
         error: result.error === undefined ? null : JSON.stringify(result.error),
         secrets: null,
+        derived_secrets: null,
         updated_at: now,
         completed_at: now,
       })
@@ -238,6 +261,22 @@ export class TaskStore {
       .set({ status: 'processing', attempts: (step?.attempts ?? 0) + 1, started_at: this.#now(), finished_at: null, error: null })
       .where('task_id', '=', taskId)
       .where('step_index', '=', index)
+      .execute();
+  }
+
+  /**
+   * A step handed back unfinished on purpose (the worker shut down): no longer running, and this start
+   * does not count as an attempt. A step still `processing` when its task is resumed was therefore
+   * running when its process died (see the crash-loop guard in the scaffolder service).
+   * @example await tasks.stepInterrupted(taskId, 3);
+   */
+  async stepInterrupted(taskId: string, index: number): Promise<void> {
+    await this.store.db
+      .updateTable('scaffolder_task_steps')
+      .set(eb => ({ status: 'open', attempts: eb('attempts', '-', 1) }))
+      .where('task_id', '=', taskId)
+      .where('step_index', '=', index)
+      .where('status', '=', 'processing')
       .execute();
   }
 

@@ -9,7 +9,7 @@ import type { StepInput } from '../step-kind.js';
 import { BubblewrapSandbox } from './bubblewrap-sandbox.js';
 import type { ModuleSandbox } from './module-sandbox.js';
 import { NodePermissionSandbox } from './node-permission-sandbox.js';
-import { withModuleSandbox } from './sandbox-scope.js';
+import { EvaluatorPool, ExpressionEvaluator } from '../../../templates/expressions/index.js';
 
 /** As test/support/require-all.ts: in CI (PAVE_REQUIRE_ALL=1) the bubblewrap tests run, and fail without bwrap. */
 const requireAll = process.env.PAVE_REQUIRE_ALL === '1';
@@ -121,12 +121,9 @@ describe('module step', () => {
   };
   const step = { name: 'm', type: 'module' as const, source: "export default () => ({ files: [{ path: 'cm.yaml', content: { kind: 'ConfigMap' } }] })" };
 
-  it('refuses to run outside a sandbox scope (a render that set none fails closed)', async () => {
-    await expect(moduleStep.run(step, input, { timeoutSeconds: 5 })).rejects.toThrow('module m was not run: no sandbox is set up for this render');
-  });
-
   it('says in its log when it ran in the weaker process sandbox', async () => {
-    const result = await withModuleSandbox(new NodePermissionSandbox(), () => moduleStep.run(step, input, { timeoutSeconds: 20 }));
+    // A module step never evaluates expressions: the evaluator's processes are never started here.
+    const result = await moduleStep.run(step, input, { timeoutSeconds: 20, moduleSandbox: new NodePermissionSandbox(), expressions: new ExpressionEvaluator(new EvaluatorPool()) });
     expect(result.files).toEqual([{ path: 'cm.yaml', content: 'kind: ConfigMap\n' }]);
     expect(result.log).toEqual([expect.stringMatching(/^sandbox: a process under Node's permission model .*the network is NOT cut.*\(platform\.moduleSandbox: process\)$/)]);
   });

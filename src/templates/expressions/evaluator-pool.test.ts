@@ -1,0 +1,97 @@
+/**
+ * The process boundary, with real evaluator processes: results and secret-derived strings come
+ * back; running out of memory, missing the deadline and oversized messages end the process
+ * (not this one) with an error naming the limit, and the next request gets a fresh process.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { PaveError } from '../../core/problem.js';
+import { EvaluatorPool } from './evaluator-pool.js';
+import { ExpressionEvaluator } from './expression-evaluator.js';
+
+const pool = new EvaluatorPool({ size: 2, heapMiB: 64, deadlineMarginMs: 100, maxMessageBytes: 256 * 1024 });
+const expressions = new ExpressionEvaluator(pool);
+afterAll(() => pool.close());
+
+async function problemOf(work: Promise<unknown>): Promise<PaveError['problem']> {
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PaveError);
+  return (error as PaveError).problem;
+}
+
+describe('the evaluator pool', () => {
+  it('starts no process until asked, then renders with the in-process semantics', async () => {
+    expect(pool.processCount).toBe(0);
+    expect(await expressions.renderString('plain text', {})).toBe('plain text');
+    expect(pool.processCount).toBe(0);
+    expect(await expressions.renderString('${{ parameters.tags }}', { parameters: { tags: ['a', 'b'] } })).toEqual(['a', 'b']);
+    expect(await expressions.renderValue({ n: '${{ 1 + 1 }}', keep: [true, 3] }, {})).toEqual({ n: 2, keep: [true, 3] });
+    expect(await expressions.renderFile('{% for x in [1, 2] %}${{ x }}{% endfor %}', {})).toBe('12');
+    expect(await expressions.evaluateCondition('${{ parameters.on }}', { parameters: { on: false } })).toBe(false);
+    expect(await expressions.evaluateCondition(undefined, {})).toBe(true);
+    expect(pool.processCount).toBe(1);
+  });
+
+  it('reports engine errors as the same problems, and secret-derived strings before settling', async () => {
+    const problem = await problemOf(expressions.renderString('${{ x | nope }}', {}));
+    expect(problem.status).toBe(422);
+    expect(problem.errors?.[0]?.rule).toBe('unknown-filter');
+    const learned: string[] = [];
+    const value = await expressions.renderString('${{ "x-" ~ secrets.t | upper }}', { secrets: { t: 'abc' } }, { secrets: { roots: ['secrets'] }, onSecretStrings: s => learned.push(...s) });
+    expect(value).toBe('x-ABC');
+    expect(learned).toContain('x-ABC');
+  });
+
+  it('renders a batch of files in one request; one failing does not stop the others', async () => {
+    const results = await expressions.renderFiles(['a ${{ values.n }}', 'no tags', '${{ values.n | nope }}'], { values: { n: 1 } });
+    expect(results[0]).toEqual({ ok: true, value: 'a 1' });
+    expect(results[1]).toEqual({ ok: true, value: 'no tags' });
+    expect(results[2]?.ok).toBe(false);
+  });
+
+  it('a process that runs out of memory is killed and replaced; the request fails naming heapMiB', async () => {
+    // The engine's own size limit is lifted here so the process really exhausts its heap.
+    const problem = await problemOf(
+      expressions.renderString("${{ 'a'.repeat(1000) | replace(r/a/g, '$&'.repeat(200000)) }}", {}, { limits: { maxOutputSize: 2 ** 30, timeBudgetMs: 60_000 } }),
+    );
+    expect(problem.errors?.[0]?.rule).toBe('expressions.heapMiB');
+    expect(problem.detail).toMatch(/ran out of memory .*64 MiB/);
+    expect(await expressions.renderString('${{ 6 * 7 }}', {})).toBe(42);
+  });
+
+  it('a process past its deadline is killed and replaced; the request fails naming the deadline', async () => {
+    // One sort of two million items cannot be interrupted by the engine's clock: the deadline stops it.
+    const problem = await problemOf(expressions.renderString("${{ 'ab'.repeat(1000000) | list | sort | length }}", {}, { limits: { timeBudgetMs: 200 } }));
+    expect(problem.errors?.[0]?.rule).toBe('expressions.deadlineMarginMs');
+    expect(await expressions.renderString('${{ "still" ~ "here" }}', {})).toBe('stillhere');
+  });
+
+  it('an answer larger than the message limit is refused as it is announced', async () => {
+    const problem = await problemOf(expressions.renderString("${{ 'x'.repeat(300000) }}", {}));
+    expect(problem.errors?.[0]?.rule).toBe('expressions.maxMessageBytes');
+    expect(await expressions.renderString('${{ "ok" }}', {})).toBe('ok');
+  });
+
+  it('a request larger than the message limit is refused before it is sent', async () => {
+    const problem = await problemOf(expressions.renderString('${{ big | length }}', { big: 'x'.repeat(300_000) }));
+    expect(problem.errors?.[0]?.rule).toBe('expressions.maxMessageBytes');
+  });
+
+  it('runs requests side by side up to its size', async () => {
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => expressions.renderString(`\${{ ${i} * 2 }}`, {})));
+    expect(results).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(pool.processCount).toBeLessThanOrEqual(2);
+  });
+
+  it('close() ends the processes; later requests fail with 503', async () => {
+    const other = new EvaluatorPool({ size: 1 });
+    const running = new ExpressionEvaluator(other).renderString("${{ 'ab'.repeat(1000000) | list | sort | length }}", {}, { limits: { timeBudgetMs: 60_000 } });
+    const failed = problemOf(running);
+    await other.close();
+    expect((await failed).status).toBe(503);
+    expect(other.processCount).toBe(0);
+    expect((await problemOf(new ExpressionEvaluator(other).renderString('${{ 1 }}', {}))).status).toBe(503);
+  });
+});
