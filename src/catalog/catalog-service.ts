@@ -11,6 +11,7 @@ import { validateEntity, type EntityValidation } from './model/index.js';
 import { EntityReader } from './query/entity-reader.js';
 import { searchEntities, type SearchHit, type SearchRequest } from './query/full-text-search.js';
 import { LocationService } from './location-service.js';
+import { DEFAULT_MAX_FILE_BYTES } from './ingest/read-location.js';
 import { RefreshScheduler } from './refresh-scheduler.js';
 import { DocsService } from './docs/docs-service.js';
 import { deleteEntities, upsertEntity } from './entity-writer.js';
@@ -41,7 +42,6 @@ export class CatalogService {
     this.#store = options.store;
     this.#clock = options.clock ?? systemClock;
     this.entities = new EntityReader(options.store);
-    this.docs = new DocsService(options.store, this.entities);
     this.locations = new LocationService(options.store, {
       config: options.config,
       clock: options.clock,
@@ -49,6 +49,7 @@ export class CatalogService {
       onRegistered: location => this.scheduler.schedule(location),
       onRemoved: location => this.scheduler.unschedule(location),
     });
+    this.docs = new DocsService(options.store, this.entities, this.locations, options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
     this.scheduler = new RefreshScheduler(this.locations, options.queue, {
       intervalSeconds: options.config.refreshIntervalSeconds,
       logger: options.logger,
