@@ -8,6 +8,7 @@ import { parseFieldsParam, projectFields } from '../../catalog/query/project-fie
 import { decodeAfterCursor, MAX_CURSOR_LENGTH, MAX_OFFSET } from '../../catalog/query/cursor.js';
 import { EntitySchema, PartialEntitySchema, StringList, asList, errorResponses } from '../schemas.js';
 import { filterReadable, readableOrNull, recordAudit, refFromNameParams } from '../authorize.js';
+import { jsonArrayStream } from '../json-array-stream.js';
 import type { FastifyRequest } from 'fastify';
 
 const NameParams = Type.Object({ kind: Type.String(), namespace: Type.String(), name: Type.String() });
@@ -32,18 +33,17 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
         response: { 200: Type.Array(PartialEntitySchema), ...errorResponses(400) },
       },
     },
-    async request => {
+    async (request, reply) => {
       const q = request.query;
       // `after` is Backstage's legacy cursor for this route: an opaque offset.
       const offset = q.after !== undefined ? decodeAfterCursor(q.after) : q.offset;
-      const entities = await catalog.entities.list({
-        filter: asList(q.filter),
-        order: parseOrderParams(q.order),
-        limit: q.limit,
-        offset,
-        scope: request.readScope,
-      });
-      return projectAll(await filterReadable(request, entities), parseFieldsParam(q.fields));
+      const query = { filter: asList(q.filter), order: parseOrderParams(q.order), offset, scope: request.readScope };
+      const fields = parseFieldsParam(q.fields);
+      if (q.limit !== undefined) return projectAll(await filterReadable(request, await catalog.entities.list({ ...query, limit: q.limit })), fields);
+      // Every entity: streamed from the database a page at a time instead of built in memory.
+      const stream = await jsonArrayStream(catalog.entities.listPages(query), async page => projectAll(await filterReadable(request, page), fields));
+      // The stream is the same JSON array the schema describes; Fastify sends streams as they are.
+      return reply.type('application/json; charset=utf-8').send(stream as unknown as Entity[]);
     },
   );
 

@@ -53,6 +53,8 @@ interface EntityRow {
 
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 1000;
+/** Entities per database read when a list is streamed. */
+const STREAM_PAGE = 500;
 
 /**
  * Read side of the catalog: lookups, filtered lists, cursor pages and facets, with relations joined in.
@@ -112,6 +114,39 @@ export class EntityReader {
       LIMIT ${limit ?? 2_147_483_647} OFFSET ${request.offset ?? 0}
     `.execute(this.store.db);
     return (await this.hydrate(rows.rows)).map(e => projectFields(e, request.fields));
+  }
+
+  /**
+   * `GET /entities` without a limit: the same entities in the same order as `list`, read from the database
+   * a page at a time (keyset on the sort values, then id or ref), so a big catalog is never held in memory
+   * at once. The filter is checked before the first page is read; an empty list still yields one empty page.
+   * @example for await (const page of reader.listPages({ filter: ['kind=component'] })) write(page);
+   */
+  async *listPages(request: Omit<ListEntitiesRequest, 'limit'>, pageSize = STREAM_PAGE): AsyncGenerator<Entity[]> {
+    const filter = parseFilterParams(request.filter);
+    const where = sql<boolean>`${filterSql(filter)} AND ${entityScopeSql(request.scope ?? ALL_ENTITIES)}`;
+    const order = request.order ?? [];
+    const keys = order.map(o => ({ value: sortValueSql(o.field), ascending: o.order === 'asc' }));
+    const orderBy = order.length
+      ? sql.join([...keys.map(k => sql`${k.value} ${sql.raw(k.ascending ? 'asc' : 'desc')} NULLS LAST`), sql`e.id asc`])
+      : sql`e.ref asc`;
+    const selectKeys = keys.length ? sql`, ${sql.join(keys.map((k, i) => sql`${k.value} AS ${sql.ref(`k${i}`)}`))}` : sql``;
+    let last: (EntityRow & Record<string, string | null>) | undefined;
+    let first = true;
+    while (true) {
+      const after = last ? sql`AND ${order.length ? afterKeysSql(keys, keys.map((_, i) => boundaryValue(last![`k${i}`] ?? null)), last.id) : sql`e.ref > ${last.ref}`}` : sql``;
+      const offset = first && request.offset ? sql`OFFSET ${request.offset}` : sql``;
+      const rows = await sql<EntityRow & Record<string, string | null>>`
+        SELECT e.id, e.ref, e.body, e.etag ${selectKeys} FROM entities e
+        WHERE ${where} ${after}
+        ORDER BY ${orderBy}
+        LIMIT ${pageSize} ${offset}
+      `.execute(this.store.db);
+      if (rows.rows.length || first) yield (await this.hydrate(rows.rows)).map(e => projectFields(e, request.fields));
+      if (rows.rows.length < pageSize) return;
+      last = rows.rows[rows.rows.length - 1];
+      first = false;
+    }
   }
 
   /** `GET /entities/by-query`: keyset pages (stable under concurrent writes) with a total count. */
@@ -229,6 +264,23 @@ function afterBoundarySql(sortValue: RawBuilder<string | null>, [value, id]: Cur
   }
   const sameGroup = sql`(${sortValue} ${cmp} ${value} OR (${sortValue} = ${value} AND e.id ${cmp} ${id}))`;
   return nullsAfter ? sql`(${sameGroup} OR ${sortValue} IS NULL)` : sameGroup;
+}
+
+/**
+ * Rows after a boundary in an order of several sort values (each NULLS LAST), then id ascending: the
+ * first key that differs decides, as ORDER BY does.
+ */
+function afterKeysSql(keys: Array<{ value: RawBuilder<string | null>; ascending: boolean }>, values: Array<string | null>, id: string): RawBuilder<boolean> {
+  const after = (i: number): RawBuilder<boolean> => {
+    if (i === keys.length) return sql<boolean>`e.id > ${id}`;
+    const { value: column, ascending } = keys[i]!;
+    const value = values[i];
+    // After a row without this value come only rows without it (nulls are last).
+    if (value === null || value === undefined) return sql<boolean>`(${column} IS NULL AND ${after(i + 1)})`;
+    const cmp = sql.raw(ascending ? '>' : '<');
+    return sql<boolean>`(${column} ${cmp} ${value} OR ${column} IS NULL OR (${column} = ${value} AND ${after(i + 1)}))`;
+  };
+  return after(0);
 }
 
 function boundaryValue(value: string | number | null): string | null {
