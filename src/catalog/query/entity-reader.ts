@@ -117,35 +117,39 @@ export class EntityReader {
   }
 
   /**
-   * `GET /entities` without a limit: the same entities in the same order as `list`, read from the database
-   * a page at a time (keyset on the sort values, then id or ref), so a big catalog is never held in memory
-   * at once. The filter is checked before the first page is read; an empty list still yields one empty page.
+   * `GET /entities` without a limit: the same entities in the same order as `list`, hydrated and handed
+   * out a page at a time, so a big catalog is never held in memory at once. In the default order (by ref)
+   * each page is a keyset read on the ref index; with `order` fields, whose sort values are computed per
+   * row, the ordered ids are read once (a small fraction of the entities' size) and hydrated page by page.
+   * An entity removed meanwhile is left out. The filter is checked before the first page is read; an
+   * empty list still yields one empty page.
    * @example for await (const page of reader.listPages({ filter: ['kind=component'] })) write(page);
    */
   async *listPages(request: Omit<ListEntitiesRequest, 'limit'>, pageSize = STREAM_PAGE): AsyncGenerator<Entity[]> {
     const filter = parseFilterParams(request.filter);
     const where = sql<boolean>`${filterSql(filter)} AND ${entityScopeSql(request.scope ?? ALL_ENTITIES)}`;
-    const order = request.order ?? [];
-    const keys = order.map(o => ({ value: sortValueSql(o.field), ascending: o.order === 'asc' }));
-    const orderBy = order.length
-      ? sql.join([...keys.map(k => sql`${k.value} ${sql.raw(k.ascending ? 'asc' : 'desc')} NULLS LAST`), sql`e.id asc`])
-      : sql`e.ref asc`;
-    const selectKeys = keys.length ? sql`, ${sql.join(keys.map((k, i) => sql`${k.value} AS ${sql.ref(`k${i}`)}`))}` : sql``;
-    let last: (EntityRow & Record<string, string | null>) | undefined;
-    let first = true;
-    while (true) {
-      const after = last ? sql`AND ${order.length ? afterKeysSql(keys, keys.map((_, i) => boundaryValue(last![`k${i}`] ?? null)), last.id) : sql`e.ref > ${last.ref}`}` : sql``;
-      const offset = first && request.offset ? sql`OFFSET ${request.offset}` : sql``;
-      const rows = await sql<EntityRow & Record<string, string | null>>`
-        SELECT e.id, e.ref, e.body, e.etag ${selectKeys} FROM entities e
-        WHERE ${where} ${after}
-        ORDER BY ${orderBy}
-        LIMIT ${pageSize} ${offset}
-      `.execute(this.store.db);
-      if (rows.rows.length || first) yield (await this.hydrate(rows.rows)).map(e => projectFields(e, request.fields));
-      if (rows.rows.length < pageSize) return;
-      last = rows.rows[rows.rows.length - 1];
-      first = false;
+    const offset = request.offset ? sql`OFFSET ${request.offset}` : sql``;
+    const project = async (rows: EntityRow[]) => (await this.hydrate(rows)).map(e => projectFields(e, request.fields));
+    if (!request.order?.length) {
+      for (let last: string | undefined, first = true; ; first = false) {
+        const rows = await sql<EntityRow>`
+          SELECT e.id, e.ref, e.body, e.etag FROM entities e
+          WHERE ${where} ${last === undefined ? sql`` : sql`AND e.ref > ${last}`}
+          ORDER BY e.ref asc
+          LIMIT ${pageSize} ${first ? offset : sql``}
+        `.execute(this.store.db);
+        if (rows.rows.length || first) yield await project(rows.rows);
+        if (rows.rows.length < pageSize) return;
+        last = rows.rows[rows.rows.length - 1]!.ref;
+      }
+    }
+    const orderBy = sql.join([...request.order.map(o => sql`${sortValueSql(o.field)} ${sql.raw(o.order)} NULLS LAST`), sql`e.id asc`]);
+    const ids = (await sql<{ id: string }>`SELECT e.id FROM entities e WHERE ${where} ORDER BY ${orderBy} LIMIT ${2_147_483_647} ${offset}`.execute(this.store.db)).rows.map(r => r.id);
+    for (let i = 0; i === 0 || i < ids.length; i += pageSize) {
+      const wanted = ids.slice(i, i + pageSize);
+      const rows = wanted.length ? await this.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('id', 'in', wanted).execute() : [];
+      const byId = new Map(rows.map(row => [row.id, row]));
+      yield await project(wanted.flatMap(id => byId.get(id) ?? []));
     }
   }
 
@@ -264,23 +268,6 @@ function afterBoundarySql(sortValue: RawBuilder<string | null>, [value, id]: Cur
   }
   const sameGroup = sql`(${sortValue} ${cmp} ${value} OR (${sortValue} = ${value} AND e.id ${cmp} ${id}))`;
   return nullsAfter ? sql`(${sameGroup} OR ${sortValue} IS NULL)` : sameGroup;
-}
-
-/**
- * Rows after a boundary in an order of several sort values (each NULLS LAST), then id ascending: the
- * first key that differs decides, as ORDER BY does.
- */
-function afterKeysSql(keys: Array<{ value: RawBuilder<string | null>; ascending: boolean }>, values: Array<string | null>, id: string): RawBuilder<boolean> {
-  const after = (i: number): RawBuilder<boolean> => {
-    if (i === keys.length) return sql<boolean>`e.id > ${id}`;
-    const { value: column, ascending } = keys[i]!;
-    const value = values[i];
-    // After a row without this value come only rows without it (nulls are last).
-    if (value === null || value === undefined) return sql<boolean>`(${column} IS NULL AND ${after(i + 1)})`;
-    const cmp = sql.raw(ascending ? '>' : '<');
-    return sql<boolean>`(${column} ${cmp} ${value} OR ${column} IS NULL OR (${column} = ${value} AND ${after(i + 1)}))`;
-  };
-  return after(0);
 }
 
 function boundaryValue(value: string | number | null): string | null {
