@@ -8,6 +8,8 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { PaveApp } from '../app.js';
 import { packageRoot } from '../core/package-root.js';
+import { jsonTextDepth, MAX_NESTING_DEPTH } from '../core/nesting-depth.js';
+import { badRequest } from '../core/problem.js';
 import { ProblemSchema } from './schemas.js';
 import { registerProblemHandler } from './problem-handler.js';
 import { catalogEntityRoutes } from './routes/catalog-entity-routes.js';
@@ -42,9 +44,16 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
   // Backstage's client sends `Content-Type: application/json` with bodiless DELETEs: an empty body is no body.
   server.removeContentTypeParser('application/json');
   const parseJson = server.getDefaultJsonParser('error', 'error');
-  server.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    String(body).trim() === '' ? done(null, undefined) : parseJson(request, String(body), done),
-  );
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    // Depth is checked on the text, before parsing: validation and serialization recurse, and a body
+    // nested a hundred thousand levels deep would overflow the stack (a 500) instead of being refused.
+    if (jsonTextDepth(text, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH) {
+      return done(badRequest(`The JSON body nests deeper than ${MAX_NESTING_DEPTH} levels`, [{ pointer: '/body', detail: `must nest at most ${MAX_NESTING_DEPTH} levels deep`, rule: 'depth' }]), undefined);
+    }
+    return parseJson(request, text, done);
+  });
   const portalDir = options.portalDir ?? join(packageRoot(), 'web', 'dist');
   const hasPortal = existsSync(join(portalDir, 'index.html'));
   server.addSchema(ProblemSchema);

@@ -11,6 +11,7 @@ import { validateEntity, type EntityValidation } from './model/index.js';
 import { EntityReader } from './query/entity-reader.js';
 import { searchEntities, type SearchHit, type SearchRequest } from './query/full-text-search.js';
 import { LocationService } from './location-service.js';
+import { DEFAULT_MAX_FILE_BYTES, type ReadLimits } from './ingest/read-location.js';
 import { RefreshScheduler } from './refresh-scheduler.js';
 import { DocsService } from './docs/docs-service.js';
 import { deleteEntities, upsertEntity } from './entity-writer.js';
@@ -36,12 +37,14 @@ export class CatalogService {
   readonly docs: DocsService;
   readonly #store: Store;
   readonly #clock: Clock;
+  /** What ingestion bounds a file and a document by; edits are checked against the same. */
+  readonly #limits: ReadLimits;
 
   constructor(options: CatalogServiceOptions) {
     this.#store = options.store;
     this.#clock = options.clock ?? systemClock;
+    this.#limits = { maxDocumentBytes: options.config.maxDocumentBytes, maxFileBytes: options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };
     this.entities = new EntityReader(options.store);
-    this.docs = new DocsService(options.store, this.entities);
     this.locations = new LocationService(options.store, {
       config: options.config,
       clock: options.clock,
@@ -49,6 +52,7 @@ export class CatalogService {
       onRegistered: location => this.scheduler.schedule(location),
       onRemoved: location => this.scheduler.unschedule(location),
     });
+    this.docs = new DocsService(options.store, this.entities, this.locations, this.#limits.maxFileBytes);
     this.scheduler = new RefreshScheduler(this.locations, options.queue, {
       intervalSeconds: options.config.refreshIntervalSeconds,
       logger: options.logger,
@@ -92,10 +96,13 @@ export class CatalogService {
       .where('entities.ref', '=', ref)
       .executeTakeFirst();
     if (current?.location_id) {
+      const file = current.source?.startsWith('file:') ? current.source.slice('file:'.length) : undefined;
       const outcome = await writeEntityEdit({ ...entity, metadata: { ...entity.metadata, etag: (raw as Entity).metadata?.etag } }, {
         source: current.source,
         etag: current.etag,
         editMode: (current.edit_mode as EditMode | null) ?? 'direct',
+        tree: file ? await this.locations.fileTreeOf(current.location_id, file) : undefined,
+        limits: this.#limits,
       }, { author: options.author });
       if (!outcome.branch) await this.locations.refresh(current.location_id);
       return { entity: (await this.entities.byRef(ref))!, outcome };

@@ -5,7 +5,8 @@ import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { badRequest, conflict, notFound } from '../core/problem.js';
 import type { Store } from '../store/store.js';
-import { readLocation, LOCATION_TYPES, type IngestionProblem, type LocationSpec } from './ingest/read-location.js';
+import { DEFAULT_MAX_FILE_BYTES, readLocation, LOCATION_TYPES, type IngestionProblem, type LocationSpec } from './ingest/read-location.js';
+import { fileLocationTree, type SourceTree } from './ingest/source-tree.js';
 import { applyLocationContent, type RefreshSummary } from './location-refresh.js';
 import { deleteEntities } from './entity-writer.js';
 import { loopYielder } from './event-loop-yield.js';
@@ -145,6 +146,19 @@ export class LocationService {
     return row;
   }
 
+  /**
+   * The tree a file of a `file` location was read from, as readLocation confines it: the allowed root that
+   * holds the file, or (with no allowed roots) the folder of the location's target. Docs and edits of the
+   * file's entities are confined to the same tree. Undefined for other locations, or a file outside.
+   * @example const tree = await locations.fileTreeOf(locationId, '/srv/catalog/shop/catalog-info.yaml');
+   */
+  async fileTreeOf(locationId: string, file: string): Promise<SourceTree | undefined> {
+    const location = await this.#store.db.selectFrom('locations').select(['type', 'target']).where('id', '=', locationId).executeTakeFirst();
+    if (location?.type !== 'file') return undefined;
+    const { allowedRoots } = this.#options.config;
+    return allowedRoots.length ? fileLocationTree(file, allowedRoots) : fileLocationTree(location.target, []);
+  }
+
   /** Removes a location and every entity it produced, in one transaction. */
   async remove(id: string): Promise<void> {
     const location = await this.#store.db.selectFrom('locations').select(['id', 'type', 'target']).where('id', '=', id).executeTakeFirst();
@@ -221,7 +235,12 @@ export class LocationService {
   }
 
   #readOptions() {
-    return { allowedRoots: this.#options.config.allowedRoots, maxDocumentBytes: this.#options.config.maxDocumentBytes, cwd: this.#options.cwd };
+    return {
+      allowedRoots: this.#options.config.allowedRoots,
+      maxDocumentBytes: this.#options.config.maxDocumentBytes,
+      maxFileBytes: this.#options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      cwd: this.#options.cwd,
+    };
   }
 
   #now(): string {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { formatFieldError } from '../core/problem.js';
 import { stringifyEntityRef, parseEntityRef } from '../core/entity-ref.js';
 import type { Entity } from '../core/entity.js';
-import { readLocation, type IngestionProblem } from '../catalog/ingest/read-location.js';
+import { DEFAULT_MAX_FILE_BYTES, readLocation, type IngestionProblem } from '../catalog/ingest/read-location.js';
 import { loadConfig } from '../core/config.js';
 import type { Output } from './output.js';
 import { table } from './output.js';
@@ -23,7 +23,12 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
       for (const file of files) {
         const content = await readLocation(
           { type: 'file', target: file },
-          { allowedRoots: [], maxDocumentBytes: config.catalog.maxDocumentBytes, onFile: source => out.progress(`validating ${source}`) },
+          {
+            allowedRoots: [],
+            maxDocumentBytes: config.catalog.maxDocumentBytes,
+            maxFileBytes: config.catalog.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+            onFile: source => out.progress(`validating ${source}`),
+          },
         );
         results.push({ target: file, entities: content.entities.length, files: content.files, errors: content.errors });
       }

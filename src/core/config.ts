@@ -40,6 +40,11 @@ export interface CatalogConfig {
   allowedRoots: string[];
   /** Largest YAML document accepted, in bytes. */
   maxDocumentBytes: number;
+  /**
+   * Largest file read from a location (entity files, placeholders' files, docs pages), in bytes; a larger
+   * one is reported as a problem and skipped before any of it is parsed. Default 8 MiB.
+   */
+  maxFileBytes?: number;
 }
 
 export interface PlatformConfig {
@@ -248,7 +253,7 @@ export const defaultConfig: PaveConfig = {
   host: '127.0.0.1',
   port: 7007,
   baseUrl: 'http://localhost:7007',
-  catalog: { refreshIntervalSeconds: 300, orphanStrategy: 'delete', allowedRoots: [], maxDocumentBytes: 1024 * 1024 },
+  catalog: { refreshIntervalSeconds: 300, orphanStrategy: 'delete', allowedRoots: [], maxDocumentBytes: 1024 * 1024, maxFileBytes: 8 * 1024 * 1024 },
   platform: {
     reconcileIntervalSeconds: 600,
     workers: 2,
@@ -350,6 +355,11 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
   check(
     Number.isInteger(config.catalog.maxDocumentBytes) && config.catalog.maxDocumentBytes > 0,
     '/catalog/maxDocumentBytes',
+    'must be a positive whole number of bytes',
+  );
+  check(
+    config.catalog.maxFileBytes === undefined || (Number.isInteger(config.catalog.maxFileBytes) && config.catalog.maxFileBytes > 0),
+    '/catalog/maxFileBytes',
     'must be a positive whole number of bytes',
   );
   const { moduleSandbox, namespaceOwners, ...numbers } = config.platform;

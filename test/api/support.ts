@@ -135,6 +135,27 @@ export async function json<T = unknown>(response: Response, status = 200): Promi
   return JSON.parse(text) as T;
 }
 
+/** What registering a location answers. */
+export interface RegisteredLocation {
+  location: { id: string; type: string; target: string };
+  entities: Array<{ kind: string; metadata: { name: string; namespace?: string } }>;
+  entityCount: number;
+  errors: NonNullable<ProblemBody['errors']>;
+}
+
+/**
+ * Registers a location over HTTP, expecting 201, and answers the registration.
+ * @example const { location, errors } = await registerLocation(pave.url, 'file', '/tmp/x/catalog-info.yaml');
+ */
+export async function registerLocation(base: string, type: string, target: string): Promise<RegisteredLocation> {
+  return json<RegisteredLocation>(await call(base, '/api/catalog/locations', { body: { type, target } }), 201);
+}
+
+/** Removes a location over HTTP, expecting 204. */
+export async function removeLocation(base: string, id: string): Promise<void> {
+  expect((await fetch(`${base}/api/catalog/locations/${id}`, { method: 'DELETE' })).status).toBe(204);
+}
+
 /** Temporary folders (real paths, symlinks resolved) removed by `cleanup()`. */
 export class TempDirs {
   readonly #dirs: string[] = [];

@@ -5,8 +5,10 @@ import { badRequest, notFound } from '../../core/problem.js';
 import type { CatalogService } from '../../catalog/catalog-service.js';
 import { parseOrderFields, parseOrderParams } from '../../catalog/query/order-fields.js';
 import { parseFieldsParam, projectFields } from '../../catalog/query/project-fields.js';
+import { decodeAfterCursor, MAX_CURSOR_LENGTH, MAX_OFFSET } from '../../catalog/query/cursor.js';
 import { EntitySchema, PartialEntitySchema, StringList, asList, errorResponses } from '../schemas.js';
 import { authorizeEntityChange, filterReadable, readableOrNull, recordAudit, refFromNameParams, storedOrSubmitted } from '../authorize.js';
+import { jsonArrayStream } from '../json-array-stream.js';
 import type { FastifyRequest } from 'fastify';
 
 const NameParams = Type.Object({ kind: Type.String(), namespace: Type.String(), name: Type.String() });
@@ -24,25 +26,24 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
           filter: StringList,
           fields: StringList,
           order: StringList,
-          limit: Type.Optional(Type.Integer({ minimum: 0 })),
-          offset: Type.Optional(Type.Integer({ minimum: 0 })),
-          after: Type.Optional(Type.String()),
+          limit: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET })),
+          offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET })),
+          after: Type.Optional(Type.String({ maxLength: MAX_CURSOR_LENGTH })),
         }),
         response: { 200: Type.Array(PartialEntitySchema), ...errorResponses(400) },
       },
     },
-    async request => {
+    async (request, reply) => {
       const q = request.query;
       // `after` is Backstage's legacy cursor for this route: an opaque offset.
-      const offset = q.after !== undefined ? decodeAfter(q.after) : q.offset;
-      const entities = await catalog.entities.list({
-        filter: asList(q.filter),
-        order: parseOrderParams(q.order),
-        limit: q.limit,
-        offset,
-        scope: request.readScope,
-      });
-      return projectAll(await filterReadable(request, entities), parseFieldsParam(q.fields));
+      const offset = q.after !== undefined ? decodeAfterCursor(q.after) : q.offset;
+      const query = { filter: asList(q.filter), order: parseOrderParams(q.order), offset, scope: request.readScope };
+      const fields = parseFieldsParam(q.fields);
+      if (q.limit !== undefined) return projectAll(await filterReadable(request, await catalog.entities.list({ ...query, limit: q.limit })), fields);
+      // Every entity: streamed from the database a page at a time instead of built in memory.
+      const stream = await jsonArrayStream(catalog.entities.listPages(query), async page => projectAll(await filterReadable(request, page), fields));
+      // The stream is the same JSON array the schema describes; Fastify sends streams as they are.
+      return reply.type('application/json; charset=utf-8').send(stream as unknown as Entity[]);
     },
   );
 
@@ -57,9 +58,9 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
           filter: StringList,
           fields: StringList,
           orderField: StringList,
-          cursor: Type.Optional(Type.String()),
-          limit: Type.Optional(Type.Integer({ minimum: 0 })),
-          offset: Type.Optional(Type.Integer({ minimum: 0 })),
+          cursor: Type.Optional(Type.String({ maxLength: MAX_CURSOR_LENGTH })),
+          limit: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET })),
+          offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET })),
           fullTextFilterTerm: Type.Optional(Type.String()),
           fullTextFilterFields: StringList,
           totalItems: Type.Optional(Type.String()),
@@ -262,10 +263,4 @@ async function entityByUid(catalog: CatalogService, request: FastifyRequest): Pr
 /** Projection comes after the final permission guard, which needs whole entities (kind, namespace, owners). */
 function projectAll(entities: Entity[], fields: string[] | undefined): Entity[] {
   return entities.map(entity => projectFields(entity, fields));
-}
-
-function decodeAfter(after: string): number {
-  const offset = Number(Buffer.from(after, 'base64url').toString('utf8'));
-  if (!Number.isInteger(offset) || offset < 0) throw badRequest('Invalid after cursor', [{ pointer: '/after', detail: 'must be a cursor from a previous response' }]);
-  return offset;
 }

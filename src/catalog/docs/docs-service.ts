@@ -1,18 +1,28 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Entity } from '../../core/entity.js';
+import { entityRefOf } from '../../core/entity-ref.js';
 import { notFound } from '../../core/problem.js';
 import { runGit } from '../../core/run-git.js';
 import type { Store } from '../../store/store.js';
 import type { EntityReader } from '../query/entity-reader.js';
+import type { LocationService } from '../location-service.js';
 import { parseGitTarget } from '../ingest/location-target.js';
-import { docsFolderOf, readDocsAsset, readDocsPage, readDocsSite, type DocsSite } from './techdocs-site.js';
+import { cloneTree, type SourceTree } from '../ingest/source-tree.js';
+import { docsRootOf, readDocsAsset, readDocsPage, readDocsSite, type DocsSite } from './techdocs-site.js';
 
-/** An entity's Markdown docs, read from beside its catalog file (a folder, or a shallow clone of its repository). */
+/**
+ * An entity's Markdown docs, read from beside its catalog file (a folder, or a shallow clone of its
+ * repository). Every file is confined to the entity's own source tree, as ingestion confines it.
+ */
 export class DocsService {
   constructor(
     private readonly store: Store,
     private readonly entities: EntityReader,
+    private readonly locations: LocationService,
+    /** Largest page or image served, in bytes. */
+    private readonly maxFileBytes: number,
   ) {}
 
   async site(ref: string): Promise<DocsSite> {
@@ -25,30 +35,43 @@ export class DocsService {
   async page(ref: string, path: string): Promise<{ path: string; markdown: string }> {
     return this.#withDocs(ref, async root => {
       const { docsDir } = await readDocsSite(root);
-      return { path, markdown: await readDocsPage(docsDir, path) };
+      return { path, markdown: await readDocsPage(docsDir, path, this.maxFileBytes) };
     });
   }
 
   async asset(ref: string, path: string): Promise<{ content: Buffer; contentType: string }> {
-    return this.#withDocs(ref, async root => readDocsAsset((await readDocsSite(root)).docsDir, path));
+    return this.#withDocs(ref, async root => readDocsAsset((await readDocsSite(root)).docsDir, path, this.maxFileBytes));
   }
 
   async #withDocs<T>(ref: string, read: (root: string) => Promise<T>): Promise<T> {
     const entity = await this.entities.byRef(ref);
     if (!entity) throw notFound(`No entity ${ref}`);
-    const row = await this.store.db.selectFrom('entities').select('source').where('ref', '=', ref.toLocaleLowerCase('en-US')).executeTakeFirst();
+    const row = await this.store.db.selectFrom('entities').select(['source', 'location_id']).where('ref', '=', ref.toLocaleLowerCase('en-US')).executeTakeFirst();
     const source = row?.source;
-    if (source?.startsWith('file:')) return read(docsFolderOf(entity, source.slice('file:'.length)).root);
+    const noSource = () => notFound(`${ref} has no source files, so it has no docs`);
+    if (source?.startsWith('file:') && row?.location_id) {
+      const file = source.slice('file:'.length);
+      const tree = await this.locations.fileTreeOf(row.location_id, file);
+      if (!tree) throw noSource();
+      return read(await this.#docsRoot(entity, file, tree));
+    }
     if (source?.startsWith('url:')) {
       const git = parseGitTarget(source.slice('url:'.length));
-      const dir = await mkdtemp(join(tmpdir(), 'pave-docs-'));
+      const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-docs-')));
       try {
         await runGit(['clone', '--quiet', '--depth', '1', ...(git.ref && git.ref !== 'HEAD' ? ['--branch', git.ref] : []), git.repository, dir]);
-        return await read(docsFolderOf(entity, join(dir, git.path)).root);
+        return await read(await this.#docsRoot(entity, join(dir, git.path), cloneTree(dir, git)));
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
     }
-    throw notFound(`${ref} has no source files, so it has no docs`);
+    throw noSource();
+  }
+
+  /** The docs folder, resolved from the entity's own file as the tree sees it (that file may itself be a link). */
+  async #docsRoot(entity: Entity, file: string, tree: SourceTree): Promise<string> {
+    const real = await tree.confine(file);
+    if (!real) throw notFound(`${entityRefOf(entity)} has no source files, so it has no docs`);
+    return docsRootOf(entity, real, tree);
   }
 }

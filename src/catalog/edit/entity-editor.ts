@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
 import { conflict, invalidInput, notFound } from '../../core/problem.js';
@@ -8,6 +8,8 @@ import { runGit } from '../../core/run-git.js';
 import { validateEntity } from '../model/index.js';
 import { parseGitTarget } from '../ingest/location-target.js';
 import type { GitTarget } from '../ingest/location-target.js';
+import { readEntityDocuments, type ReadLimits } from '../ingest/read-location.js';
+import { cloneTree, type SourceTree } from '../ingest/source-tree.js';
 import { applyEntityEdit } from './yaml-entity-edit.js';
 
 /** Where an edit went: the store, the entity's file, or a commit in its repository. */
@@ -25,6 +27,10 @@ export interface EditTarget {
   source: string | null;
   etag: string;
   editMode: EditMode;
+  /** For a `file:` source, the tree its location reads it from: the edit is read, checked and written inside it. */
+  tree?: SourceTree;
+  /** The limits ingestion applies, which the edited file must keep. */
+  limits: ReadLimits;
 }
 
 const PUSH_ATTEMPTS = 3;
@@ -32,7 +38,10 @@ const PUSH_ATTEMPTS = 3;
 /**
  * Writes an edited entity back where it is defined: its YAML file for file locations, a commit to its
  * repository for git locations (directly, or on a new branch when the location asks for review).
+ * The edited file is first read the way ingestion will read it (size and depth limits, placeholders
+ * resolved and confined, kind validation); a refused edit writes nothing and names the fields at fault.
  * The caller refreshes the location afterwards so the store shows the change.
+ * @example await writeEntityEdit(edited, { source: 'file:/srv/catalog/shop.yaml', etag, editMode: 'direct', tree, limits });
  */
 export async function writeEntityEdit(edited: Entity, target: EditTarget, options: { message?: string; author?: string } = {}): Promise<EditOutcome> {
   const { errors } = validateEntity(edited);
@@ -42,36 +51,62 @@ export async function writeEntityEdit(edited: Entity, target: EditTarget, option
     throw conflict(`${entityRefOf(edited)} changed since it was loaded; reload it and edit again`, [{ pointer: '/metadata/etag', detail: 'does not match the stored entity' }]);
   }
   if (!target.source) throw notFound(`${entityRefOf(edited)} has no source file to edit`);
-  if (target.source.startsWith('file:')) {
-    const path = target.source.slice('file:'.length);
-    const text = await readFile(path, 'utf8');
-    const updated = applyEntityEdit(text, edited);
-    // Write to a sibling file, then rename: a crash never leaves half a file.
-    const temporary = `${path}.pave-edit-${process.pid}`;
-    await writeFile(temporary, updated);
-    await rename(temporary, path);
+  if (target.source.startsWith('file:') && target.tree) {
+    const file = await editedFileText(target.tree, target.source.slice('file:'.length), edited, target.limits);
+    // Write to a sibling file that must not exist yet (a link planted there is not followed), then rename:
+    // a crash never leaves half a file.
+    const temporary = `${file.path}.pave-edit-${process.pid}`;
+    await rm(temporary, { force: true });
+    await writeFile(temporary, file.text, { flag: 'wx' });
+    await rename(temporary, file.path);
     return { savedTo: 'file' };
   }
-  if (target.source.startsWith('url:')) return commitEdit(parseGitTarget(target.source.slice('url:'.length)), edited, target.editMode, options);
+  if (target.source.startsWith('url:')) return commitEdit(parseGitTarget(target.source.slice('url:'.length)), edited, target, options);
   throw notFound(`${entityRefOf(edited)} comes from ${target.source}, which Pave cannot write to`);
 }
 
-async function commitEdit(git: GitTarget, edited: Entity, mode: EditMode, options: { message?: string; author?: string }): Promise<EditOutcome> {
-  const dir = await mkdtemp(join(tmpdir(), 'pave-edit-'));
+/**
+ * The entity's file with the edit applied, after checking it as ingestion would read it: the file must
+ * still be inside its tree (real path), and the edited document must still be read as a valid entity.
+ */
+async function editedFileText(tree: SourceTree, path: string, edited: Entity, limits: ReadLimits): Promise<{ path: string; text: string }> {
+  const ref = entityRefOf(edited);
+  const read = await tree.read(path, { maxBytes: limits.maxFileBytes });
+  if (!('content' in read)) {
+    throw conflict(`${ref}'s file can no longer be read where its location reads it; refresh the location and try again`);
+  }
+  const text = applyEntityEdit(read.content.toString('utf8'), edited);
+  const size = Buffer.byteLength(text);
+  if (size > limits.maxFileBytes) {
+    throw invalidInput(`The edited file would be ${size} bytes, larger than the limit of ${limits.maxFileBytes} bytes`, [
+      { pointer: '', detail: `the file must stay within ${limits.maxFileBytes} bytes (catalog.maxFileBytes)`, rule: 'size' },
+    ]);
+  }
+  const wanted = ref.toLocaleLowerCase('en-US');
+  for await (const doc of readEntityDocuments(text, read.path, tree, limits)) {
+    if (doc.entityRef !== wanted) continue;
+    if (doc.errors.length) throw invalidInput(`${ref} would not be read from its file after this edit: ${doc.errors.map(e => `${e.pointer || '(document)'} ${e.detail}`).join('; ')}`, doc.errors);
+    return { path: read.path, text };
+  }
+  throw invalidInput(`${ref} would no longer be read from its file after this edit`, [{ pointer: '', detail: 'the edited document could not be read as an entity', rule: 'yaml' }]);
+}
+
+async function commitEdit(git: GitTarget, edited: Entity, target: EditTarget, options: { message?: string; author?: string }): Promise<EditOutcome> {
+  const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-edit-')));
   const ref = entityRefOf(edited);
   try {
     await runGit(['clone', '--quiet', '--depth', '1', ...(git.ref && git.ref !== 'HEAD' ? ['--branch', git.ref] : []), git.repository, dir]);
-    const file = join(dir, git.path);
-    await writeFile(file, applyEntityEdit(await readFile(file, 'utf8'), edited));
+    const file = await editedFileText(cloneTree(dir, git), join(dir, git.path), edited, target.limits);
+    await writeFile(file.path, file.text);
     const status = await runGit(['status', '--porcelain'], { cwd: dir });
     if (!status.stdout.trim()) return { savedTo: 'git' };
-    await runGit(['add', git.path], { cwd: dir });
+    await runGit(['add', '--', relative(dir, file.path)], { cwd: dir });
     const author = options.author ? ['-c', `user.name=${options.author}`] : [];
     await runGit([...author, 'commit', '--quiet', '-m', options.message ?? `Update ${ref} from Pave`], { cwd: dir });
-    const branch = mode === 'branch' ? `pave/edit-${edited.metadata.name}-${Date.now().toString(36)}` : (git.ref ?? (await currentBranch(dir)));
-    await pushWithRebase(dir, branch, mode === 'direct');
+    const branch = target.editMode === 'branch' ? `pave/edit-${edited.metadata.name}-${Date.now().toString(36)}` : (git.ref ?? (await currentBranch(dir)));
+    await pushWithRebase(dir, branch, target.editMode === 'direct');
     const commit = (await runGit(['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
-    return { savedTo: 'git', commit, ...(mode === 'branch' ? { branch } : {}) };
+    return { savedTo: 'git', commit, ...(target.editMode === 'branch' ? { branch } : {}) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,15 +1,19 @@
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { jsonTextDepth, MAX_NESTING_DEPTH } from '../../core/nesting-depth.js';
 import { joinPointer, type FieldError } from '../../core/problem.js';
 import type { SourceTree } from './source-tree.js';
+import { parseYamlDocuments } from './yaml-documents.js';
 
 const KINDS = ['$text', '$json', '$yaml'] as const;
+type Kind = (typeof KINDS)[number];
 
 /**
  * Replaces Backstage's `$text`, `$json` and `$yaml` placeholders with the content of the file they name,
- * relative to the file that holds them and confined to its source tree. A placeholder that cannot be
- * resolved is an error at its field; the rest of the entity is still resolved.
+ * relative to the file that holds them (an absolute path is taken as it is), confined to its source tree:
+ * the file's real path must be inside the tree. A placeholder that cannot be resolved is an error at its
+ * field, in words that never quote the file it names or the path written; the rest of the entity is still
+ * resolved.
+ * @example const { value, errors } = await resolvePlaceholders(doc, { file, tree, maxBytes: 1 << 20 });
  */
 export async function resolvePlaceholders(
   value: unknown,
@@ -17,42 +21,63 @@ export async function resolvePlaceholders(
 ): Promise<{ value: unknown; errors: FieldError[] }> {
   const errors: FieldError[] = [];
   const walk = async (node: unknown, path: Array<string | number>): Promise<unknown> => {
-    if (Array.isArray(node)) return Promise.all(node.map((item, i) => walk(item, [...path, i])));
+    if (Array.isArray(node)) {
+      // One at a time: a list of many placeholders must not open every file at once.
+      const out: unknown[] = [];
+      for (const [i, item] of node.entries()) out.push(await walk(item, [...path, i]));
+      return out;
+    }
     if (!node || typeof node !== 'object') return node;
     const entries = Object.entries(node as Record<string, unknown>);
     const [only] = entries;
     if (entries.length === 1 && only && (KINDS as readonly string[]).includes(only[0])) {
-      return resolveOne(only[0] as (typeof KINDS)[number], only[1], path);
+      return resolveOne(only[0] as Kind, only[1], path);
     }
     const out: Record<string, unknown> = {};
     for (const [key, child] of entries) out[key] = await walk(child, [...path, key]);
     return out;
   };
 
-  const resolveOne = async (kind: (typeof KINDS)[number], target: unknown, path: Array<string | number>) => {
+  const resolveOne = async (kind: Kind, target: unknown, path: Array<string | number>) => {
     const pointer = joinPointer(...path);
     const fail = (detail: string) => {
-      errors.push({ pointer, detail, rule: 'placeholder' });
+      errors.push({ pointer, detail: `${kind}: ${detail}`, rule: 'placeholder' });
       return undefined;
     };
-    if (typeof target !== 'string' || target === '') return fail(`${kind} needs a file path`);
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return fail(`${kind} "${target}": only paths inside the location are read, not URLs`);
-    const file = await context.tree.confine(target, dirname(context.file));
-    if (!file) return fail(`${kind} "${target}" points outside the location's folder`);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      return fail(`${kind} "${target}" could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    if (typeof target !== 'string' || target === '') return fail('needs a file path');
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return fail('only paths inside the location are read, not URLs');
+    const read = await context.tree.read(target, { from: dirname(context.file), maxBytes: context.maxBytes });
+    if (!('content' in read)) {
+      switch (read.refused) {
+        case 'outside':
+          return fail("the file it names is outside the location's folder (symbolic links are resolved)");
+        case 'too-large':
+          return fail(`the file it names is larger than the limit of ${context.maxBytes} bytes`);
+        case 'not-a-file':
+          return fail('what it names is not a file');
+        default:
+          return fail('the file it names was not found');
+      }
     }
-    if (Buffer.byteLength(text) > context.maxBytes) return fail(`${kind} "${target}" is larger than ${context.maxBytes} bytes`);
-    try {
-      if (kind === '$json') return JSON.parse(text) as unknown;
-      if (kind === '$yaml') return parseYaml(text) as unknown;
-      return text;
-    } catch (error) {
-      return fail(`${kind} "${target}" is not valid ${kind === '$json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
+    const text = read.content.toString('utf8');
+    if (kind === '$text') return text;
+    if (kind === '$json') {
+      if (jsonTextDepth(text, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH) return fail(`the JSON nests deeper than ${MAX_NESTING_DEPTH} levels`);
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        // JSON.parse's message quotes the text; say only what is wrong.
+        return fail('the file it names is not valid JSON');
+      }
     }
+    const [first, ...more] = parseYamlDocuments(text, '', { maxDocumentBytes: context.maxBytes });
+    if (!first) return null;
+    if ('errors' in first) {
+      const [error] = first.errors;
+      return fail(`the file it names cannot be read as YAML (its line ${error?.line ?? 1}: ${error?.detail ?? 'not valid YAML'})`);
+    }
+    if (more.length) return fail('the file it names holds more than one YAML document');
+    return first.document.value;
   };
 
   const resolved = await walk(value, []);

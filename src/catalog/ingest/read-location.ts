@@ -1,15 +1,16 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, type Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
-import type { FieldError } from '../../core/problem.js';
+import { joinPointer, type FieldError } from '../../core/problem.js';
 import { runGit } from '../../core/run-git.js';
 import { validateEntity } from '../model/index.js';
-import { parseGitTarget, formatGitTarget, type GitTarget } from './location-target.js';
+import { parseGitTarget, type GitTarget } from './location-target.js';
 import { resolvePlaceholders } from './placeholders.js';
-import { isInside, SourceTree } from './source-tree.js';
+import { cloneTree, fileLocationTree, isInside, SourceTree } from './source-tree.js';
 import { parseYamlDocuments } from './yaml-documents.js';
 import { loopYielder } from '../event-loop-yield.js';
 
@@ -25,7 +26,10 @@ export interface IngestedEntity {
   document: number;
 }
 
-/** A mistake found while reading, with the ref of the entity it concerns when the document names one. */
+/**
+ * A mistake found while reading, with the ref of the entity it concerns when the document names one.
+ * Its words name the file, document, line, field and rule; they never quote the file's text.
+ */
 export interface IngestionProblem extends FieldError {
   entityRef?: string;
   /** Set when the problem is read back from the store. */
@@ -39,36 +43,69 @@ export interface LocationContent {
   files: number;
 }
 
-export interface ReadLocationOptions {
+/** How much one file and one document of a location may hold. */
+export interface ReadLimits {
+  maxDocumentBytes: number;
+  /** Largest file read, in bytes; a larger one is reported and skipped before any of it is parsed. */
+  maxFileBytes: number;
+}
+
+export interface ReadLocationOptions extends ReadLimits {
   /** Folders file locations may read; empty allows any folder (the location's own folder still confines nested reads). */
   allowedRoots: string[];
-  maxDocumentBytes: number;
   /** Base for relative file targets. */
   cwd?: string;
   /** Called after each file, for progress output. */
   onFile?: (source: string, counts: { entities: number; errors: number }) => void;
 }
 
+/** One document of an entity file after placeholders and validation: its entity, or what is wrong with it. */
+export interface EntityDocument {
+  /** Index in the file; undefined for a problem of the whole file. */
+  document?: number;
+  /** The ref the document names, when its kind and name are at least strings. */
+  entityRef?: string;
+  /** Set when the document is a valid entity (then `errors` is empty). */
+  entity?: Entity;
+  errors: IngestionProblem[];
+  lineOf(pointer: string): number | undefined;
+}
+
 export const LOCATION_TYPES = ['file', 'url'] as const;
+export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
 const MAX_FILES = 10_000;
 const MAX_REPOSITORIES = 20;
+
+/** The Location entity field that named a nested target, so its problems point at that field. */
+interface NamedBy {
+  file: string;
+  tree: SourceTree;
+  document: number;
+  pointer: string;
+  line?: number;
+  entityRef: string;
+}
 
 interface PendingRead {
   type: string;
   target: string;
-  /** The file whose Location entity named this target (undefined for the registered location). */
-  from?: { file: string; tree: SourceTree };
+  /** The Location entity field that named this target (undefined for the registered location). */
+  from?: NamedBy;
 }
 
 /**
  * Reads a location: a file, a glob of files, or a git repository (cloned with the git CLI), following
  * nested Location entities. Every document is parsed, its placeholders resolved and validated.
+ * Every file is read through a SourceTree: the registered file target inside its folder (or the allowed
+ * root holding it), nested targets and placeholders inside the tree of the file that names them, whether
+ * written relative or absolute, symbolic links resolved.
  * @example const { entities, errors } = await readLocation({ type: 'file', target: 'catalog/*.yaml' }, options);
  */
 export async function readLocation(location: LocationSpec, options: ReadLocationOptions): Promise<LocationContent> {
   const content: LocationContent = { entities: [], errors: [], files: 0 };
   const origin = `${location.type}:${location.target}`;
   const clones: string[] = [];
+  const cloneTrees = new WeakSet<SourceTree>();
   const trees = new Map<string, SourceTree>();
   const seenFiles = new Set<string>();
   const seenRefs = new Map<string, string>();
@@ -95,62 +132,107 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
   return content;
 
   async function expandTarget(read: PendingRead): Promise<Array<{ file: string; tree: SourceTree }>> {
-    const source = read.from ? read.from.tree.describe(read.from.file) : origin;
+    const from = read.from;
+    // A nested target's problems point at the Location field that wrote it, and never repeat its value.
     const fail = (detail: string, rule = 'location') => {
-      content.errors.push({ pointer: '', detail, rule, source });
+      content.errors.push(
+        from
+          ? { pointer: from.pointer, detail, rule, source: from.tree.describe(from.file), document: from.document, line: from.line, entityRef: from.entityRef }
+          : { pointer: '', detail, rule, source: origin },
+      );
       return [];
     };
+    const named = from ? 'the target' : `"${read.target}"`;
     if (!(LOCATION_TYPES as readonly string[]).includes(read.type)) {
-      return fail(`unknown location type "${read.type}"; Pave reads ${LOCATION_TYPES.join(' and ')}`);
+      return fail(`unknown location type${from ? '' : ` "${read.type}"`}; Pave reads ${LOCATION_TYPES.join(' and ')}`);
     }
-    // A relative target inside a file we read is a path in the same tree, whatever its type says.
-    if (read.from && !/^[a-z][a-z0-9+.-]*:/i.test(read.target) && !read.target.startsWith('/')) {
-      return globInTree(read.from.tree, resolve(dirname(read.from.file), read.target), read.target, fail);
-    }
-    if (read.type === 'file') {
-      const path = resolve(options.cwd ?? process.cwd(), read.target.replace(/^file:(\/\/)?/, ''));
-      const allowed = options.allowedRoots.find(root => isInside(root, path));
-      if (options.allowedRoots.length && !allowed) {
-        return fail(`"${read.target}" is outside the folders Pave may read (${options.allowedRoots.join(', ')})`, 'allowed-roots');
+    if (from) {
+      const scheme = /^[a-z][a-z0-9+.-]*:/i.test(read.target);
+      // A relative target inside a file we read is a path in the same tree, whatever its type says;
+      // an absolute one too when it is a file: resolved, then confined like a relative one.
+      if ((!scheme && !isAbsolute(read.target)) || read.type === 'file') {
+        const path = resolve(dirname(from.file), read.target.replace(/^file:(\/\/)?/, ''));
+        return globInTree(nestedFileTree(from.tree, path), path, named, fail);
       }
-      const root = allowed ?? globBase(path);
-      const tree = treeFor(root, p => `file:${p}`);
-      return globInTree(tree, path, read.target, fail);
+    } else if (read.type === 'file') {
+      const path = resolve(options.cwd ?? process.cwd(), read.target.replace(/^file:(\/\/)?/, ''));
+      const tree = fileLocationTree(path, options.allowedRoots);
+      if (!tree) return fail(`${named} is outside the folders Pave may read (${options.allowedRoots.join(', ')})`, 'allowed-roots');
+      return globInTree(shared(tree), path, named, fail);
     }
     let git: GitTarget;
     try {
       git = parseGitTarget(read.target);
     } catch (error) {
-      return fail((error as Error).message);
+      return fail(from ? 'the target is not a git repository URL (https://, ssh://, file:// or a local path)' : (error as Error).message);
+    }
+    const url = toCloneUrl(git.repository, options.cwd);
+    if (from && url.startsWith('file://')) {
+      const local = await localRepository(url, from.tree);
+      if (local === 'missing') return fail('the repository it names was not found', 'not-found');
+      if (local === 'outside') return fail("the target names a repository on this machine outside the location's folder", 'allowed-roots');
     }
     if (clones.length >= MAX_REPOSITORIES) return fail(`more than ${MAX_REPOSITORIES} repositories in one location`, 'limit');
-    const dir = await mkdtemp(join(tmpdir(), 'pave-clone-'));
+    // The real path, so the files read from the clone are named relative to it.
+    const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-clone-')));
     clones.push(dir);
     try {
-      const args = ['clone', '--quiet', '--depth', '1', '--no-tags', ...(git.ref ? ['--branch', git.ref] : []), toCloneUrl(git.repository, options.cwd), dir];
+      const args = ['clone', '--quiet', '--depth', '1', '--no-tags', ...(git.ref ? ['--branch', git.ref] : []), url, dir];
       await runGit(args, { timeoutMs: 120_000 });
     } catch (error) {
+      if (from) return fail('the repository it names could not be cloned', 'git');
       return fail(`could not clone ${git.repository}${git.ref ? ` (branch ${git.ref})` : ''}: ${(error as Error).message}`, 'git');
     }
-    const tree = treeFor(dir, p => `url:${formatGitTarget({ ...git, path: p.slice(dir.length + 1) })}`);
-    return globInTree(tree, resolve(dir, git.path), git.path, fail);
+    const tree = cloneTree(dir, git);
+    cloneTrees.add(tree);
+    return globInTree(tree, resolve(dir, git.path), from ? named : `"${git.path}"`, fail);
+  }
+
+  /**
+   * The tree an absolute nested file target is read from: the tree of the file naming it, or, for a file
+   * location, another of the allowed roots that holds it (a clone reads only itself).
+   */
+  function nestedFileTree(tree: SourceTree, path: string): SourceTree {
+    if (cloneTrees.has(tree) || isInside(tree.root, path)) return tree;
+    const allowed = options.allowedRoots.length ? fileLocationTree(path, options.allowedRoots) : undefined;
+    return allowed ? shared(allowed) : tree;
+  }
+
+  /**
+   * Whether a local repository named by a nested target may be cloned: its real path must be inside the
+   * naming file's folder tree or an allowed root. One that is not there is refused too (git would try
+   * `<path>.git` instead).
+   */
+  async function localRepository(url: string, tree: SourceTree): Promise<'allowed' | 'outside' | 'missing'> {
+    let real: string | undefined;
+    try {
+      real = await realpath(fileURLToPath(url)).catch(() => undefined);
+    } catch {
+      return 'outside';
+    }
+    if (!real) return 'missing';
+    const roots = [...(cloneTrees.has(tree) ? [] : [await tree.realRoot()]), ...(await Promise.all(options.allowedRoots.map(root => realpath(root).catch(() => undefined))))];
+    return roots.some(root => root !== undefined && isInside(root, real)) ? 'allowed' : 'outside';
   }
 
   async function globInTree(
     tree: SourceTree,
     path: string,
-    written: string,
+    named: string,
     fail: (detail: string, rule?: string) => never[],
   ): Promise<Array<{ file: string; tree: SourceTree }>> {
-    if (!isInside(tree.root, path)) return fail(`"${written}" points outside the location's folder`, 'allowed-roots');
+    const outside = () => fail(`${named} points outside the location's folder (symbolic links are resolved)`, 'allowed-roots');
+    const realRoot = await tree.realRoot();
+    if (!isInside(tree.root, path) && !(realRoot && isInside(realRoot, path))) return outside();
     if (!fg.isDynamicPattern(path)) {
-      const confined = await tree.confine(path);
-      if (!confined) return fail(`"${written}" points outside the location's folder`, 'allowed-roots');
-      const info = await stat(confined).catch(() => undefined);
-      if (!info?.isFile()) return fail(`"${written}" was not found`, 'not-found');
-      return [{ file: confined, tree }];
+      const located = await tree.locate(path);
+      if (!('path' in located)) return located.refused === 'outside' ? outside() : fail(`${named} was not found`, 'not-found');
+      const info = await stat(located.path).catch(() => undefined);
+      if (!info?.isFile()) return fail(`${named} was not found`, 'not-found');
+      return [{ file: located.path, tree }];
     }
-    const matches = await fg(fg.convertPathToPattern(tree.root) + '/' + path.slice(tree.root.length + 1).split('\\').join('/'), {
+    const base = isInside(tree.root, path) ? tree.root : realRoot!;
+    const matches = await fg(fg.convertPathToPattern(base) + '/' + path.slice(base.length + 1).split('\\').join('/'), {
       onlyFiles: true,
       followSymbolicLinks: false,
       dot: false,
@@ -161,58 +243,47 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
       const confined = await tree.confine(match);
       if (confined) files.push({ file: confined, tree });
     }
-    if (!files.length) return fail(`"${written}" matched no files`, 'not-found');
+    if (!files.length) return fail(`${named} matched no files`, 'not-found');
     return files;
   }
 
   async function readOneFile(file: string, tree: SourceTree): Promise<void> {
     const source = tree.describe(file);
     content.files++;
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      content.errors.push({ pointer: '', detail: `could not be read: ${(error as NodeJS.ErrnoException).code}`, rule: 'read', source });
+    const before = { entities: content.entities.length, errors: content.errors.length };
+    const read = await tree.read(file, { maxBytes: options.maxFileBytes });
+    if (!('content' in read)) {
+      content.errors.push(
+        read.refused === 'too-large'
+          ? { pointer: '', detail: `the file is larger than the limit of ${options.maxFileBytes} bytes (catalog.maxFileBytes); it was not read`, rule: 'size', source }
+          : { pointer: '', detail: 'the file could not be read', rule: 'read', source },
+      );
+      options.onFile?.(source, { entities: 0, errors: content.errors.length - before.errors });
       return;
     }
-    const before = { entities: content.entities.length, errors: content.errors.length };
-    for (const parsed of parseYamlDocuments(text, source, { maxDocumentBytes: options.maxDocumentBytes })) {
+    for await (const doc of readEntityDocuments(read.content.toString('utf8'), file, tree, options)) {
       // A big file is thousands of documents: let other requests in between them.
       await pause();
-      if ('errors' in parsed) {
-        content.errors.push(...parsed.errors);
-        continue;
-      }
-      const doc = parsed.document;
-      const entityRef = refOfRaw(doc.value);
-      const locate = (error: FieldError): IngestionProblem => ({
-        ...error,
-        source,
-        document: doc.index,
-        line: error.line ?? doc.lineOf(error.pointer),
-        ...(entityRef ? { entityRef } : {}),
-      });
-      const placeholders = await resolvePlaceholders(doc.value, { file, tree, maxBytes: options.maxDocumentBytes });
-      const { entity, errors } = validateEntity(placeholders.value);
-      const all = [...placeholders.errors, ...errors].map(locate);
-      if (!entity || all.length) {
-        content.errors.push(...all);
+      const { entity } = doc;
+      if (!entity) {
+        content.errors.push(...doc.errors);
         continue;
       }
       const ref = entityRefOf(entity);
+      const locate = (error: FieldError): IngestionProblem => ({ ...error, source, document: doc.document, line: doc.lineOf(error.pointer), entityRef: ref });
       const firstSeen = seenRefs.get(ref);
       if (firstSeen) {
         content.errors.push(locate({ pointer: '/metadata/name', detail: `${ref} is defined twice in this location (first in ${firstSeen})`, rule: 'duplicate' }));
         continue;
       }
-      seenRefs.set(ref, `${source} document ${doc.index}`);
+      seenRefs.set(ref, `${source} document ${doc.document}`);
       entity.metadata.annotations = {
         ...entity.metadata.annotations,
         [ANNOTATION_LOCATION]: source,
         [ANNOTATION_ORIGIN_LOCATION]: origin,
       };
-      content.entities.push({ entity, source, document: doc.index });
-      if (entity.kind.toLowerCase() === 'location') queueNestedTargets(entity, file, tree);
+      content.entities.push({ entity, source, document: doc.document! });
+      if (entity.kind.toLowerCase() === 'location') queueNestedTargets(entity, { file, tree, document: doc.document!, entityRef: ref, lineOf: doc.lineOf });
     }
     options.onFile?.(source, {
       entities: content.entities.length - before.entities,
@@ -220,19 +291,54 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
     });
   }
 
-  function queueNestedTargets(entity: Entity, file: string, tree: SourceTree): void {
+  function queueNestedTargets(entity: Entity, at: Omit<NamedBy, 'pointer' | 'line'> & { lineOf: (pointer: string) => number | undefined }): void {
     const spec = entity.spec ?? {};
-    const type = typeof spec.type === 'string' ? spec.type : tree.describe(file).startsWith('url:') ? 'url' : 'file';
-    const targets = [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])].filter((t): t is string => typeof t === 'string');
-    for (const target of targets) queue.push({ type, target, from: { file, tree } });
+    const type = typeof spec.type === 'string' ? spec.type : cloneTrees.has(at.tree) ? 'url' : 'file';
+    const named: Array<[unknown, string]> = [
+      [spec.target, joinPointer('spec', 'target')],
+      ...(Array.isArray(spec.targets) ? spec.targets.map((target, i): [unknown, string] => [target, joinPointer('spec', 'targets', i)]) : []),
+    ];
+    for (const [target, pointer] of named) {
+      if (typeof target !== 'string') continue;
+      const { lineOf, ...by } = at;
+      queue.push({ type, target, from: { ...by, pointer, line: lineOf(pointer) } });
+    }
   }
 
-  function treeFor(root: string, describe: (path: string) => string): SourceTree {
-    const existing = trees.get(root);
+  function shared(tree: SourceTree): SourceTree {
+    const existing = trees.get(tree.root);
     if (existing) return existing;
-    const tree = new SourceTree(root, describe);
-    trees.set(root, tree);
+    trees.set(tree.root, tree);
     return tree;
+  }
+}
+
+/**
+ * Reads the documents of one entity file's text the way ingestion does: each parsed (size and depth
+ * bounded), its placeholders resolved inside `tree`, validated. The one path that both a location refresh
+ * and an edit (checked before it is written) take.
+ * @example for await (const doc of readEntityDocuments(text, file, tree, limits)) if (doc.entity) …
+ */
+export async function* readEntityDocuments(text: string, file: string, tree: SourceTree, limits: ReadLimits): AsyncGenerator<EntityDocument> {
+  const source = tree.describe(file);
+  for (const parsed of parseYamlDocuments(text, source, { maxDocumentBytes: limits.maxDocumentBytes })) {
+    if ('errors' in parsed) {
+      yield { document: parsed.errors[0]?.document, errors: parsed.errors, lineOf: () => parsed.errors[0]?.line };
+      continue;
+    }
+    const doc = parsed.document;
+    const entityRef = refOfRaw(doc.value);
+    const locate = (error: FieldError): IngestionProblem => ({
+      ...error,
+      source,
+      document: doc.index,
+      line: error.line ?? doc.lineOf(error.pointer),
+      ...(entityRef ? { entityRef } : {}),
+    });
+    const placeholders = await resolvePlaceholders(doc.value, { file, tree, maxBytes: limits.maxDocumentBytes });
+    const { entity, errors } = validateEntity(placeholders.value);
+    const all = [...placeholders.errors, ...errors].map(locate);
+    yield { document: doc.index, ...(entityRef ? { entityRef } : {}), ...(entity && !all.length ? { entity } : {}), errors: all, lineOf: doc.lineOf };
   }
 }
 
@@ -243,14 +349,6 @@ function refOfRaw(value: unknown): string | undefined {
   const namespace = typeof doc.metadata.namespace === 'string' ? doc.metadata.namespace : 'default';
   // Same result as toLocaleLowerCase('en-US') (see search-rows.ts), cheaper once per document.
   return `${doc.kind}:${namespace}/${doc.metadata.name}`.toLowerCase();
-}
-
-/** The folder part of a path before its first glob character. */
-function globBase(path: string): string {
-  if (!fg.isDynamicPattern(path)) return dirname(path);
-  const parts = path.split('/');
-  const firstDynamic = parts.findIndex(part => part !== '' && fg.isDynamicPattern(part));
-  return parts.slice(0, firstDynamic).join('/') || '/';
 }
 
 /** Local folders are cloned through file:// so that shallow clones work for them too. */

@@ -1,4 +1,5 @@
-import { Composer, LineCounter, Parser, isMap, isSeq, isNode, type Document } from 'yaml';
+import { Composer, LineCounter, Parser, isMap, isSeq, isNode, type CST, type Document, type ErrorCode, type YAMLError } from 'yaml';
+import { MAX_NESTING_DEPTH, valueDepth } from '../../core/nesting-depth.js';
 import type { FieldError } from '../../core/problem.js';
 
 /** One YAML document of a file, with a way to find the line of any field in it. */
@@ -12,59 +13,174 @@ export interface YamlDocument {
 /** What one document of a file gave: a value to read, or the reasons it could not be read. */
 export type ParsedYamlDocument = { document: YamlDocument } | { errors: FieldError[] };
 
+/** The kind of each YAML syntax error in fixed words: the parser's own messages quote the file, ours never do. */
+const YAML_ERRORS: Record<ErrorCode, string> = {
+  ALIAS_PROPS: 'an alias cannot have an anchor or a tag',
+  BAD_ALIAS: 'an alias names no anchor defined before it',
+  BAD_COLLECTION_TYPE: 'a collection does not match its tag',
+  BAD_DIRECTIVE: 'a directive is not valid',
+  BAD_DQ_ESCAPE: 'a double-quoted string has an invalid escape',
+  BAD_INDENT: 'the indentation is wrong',
+  BAD_PROP_ORDER: 'an anchor or tag must come before its value',
+  BAD_SCALAR_START: 'a plain value starts with a reserved character',
+  BLOCK_AS_IMPLICIT_KEY: 'a nested mapping is not allowed in a compact mapping',
+  BLOCK_IN_FLOW: 'block syntax is not allowed inside [ ] or { }',
+  DUPLICATE_KEY: 'a key appears twice in one mapping',
+  IMPOSSIBLE: 'the parser could not continue',
+  KEY_OVER_1024_CHARS: 'an implicit key is longer than 1024 characters',
+  MISSING_CHAR: 'a closing quote, bracket or indicator is missing',
+  MULTILINE_IMPLICIT_KEY: 'an implicit key must be on one line',
+  MULTIPLE_ANCHORS: 'a value has more than one anchor',
+  MULTIPLE_DOCS: 'there is more than one document where one was expected',
+  MULTIPLE_TAGS: 'a value has more than one tag',
+  NON_STRING_KEY: 'a key is not a string',
+  RESOURCE_EXHAUSTION: 'aliases expand to too much data',
+  TAB_AS_INDENT: 'a tab is used for indentation',
+  TAG_RESOLVE_FAILED: 'a tag is not known',
+  UNEXPECTED_TOKEN: 'something unexpected stands here',
+};
+
+/** A line that starts or ends a document, wherever it stands (YAML forbids these at column 0 in content). */
+const DOCUMENT_MARKER = /^(---|\.\.\.)(?=[ \t\r]|$)/;
+/** A line that, before a `---`, belongs to the document the `---` starts. */
+const PRELUDE_LINE = /^(%.*|\s*(#.*)?)\r?$/;
+
 /**
  * Parses a multi-document YAML file lazily, one document per step, so a caller can let other work run
  * between the documents of a big file. Parsing never fails: a broken document yields errors naming
- * its index and line, and the other documents still follow.
+ * its index, line, column and the kind of mistake (never the text of the file), and the other documents
+ * still follow. The file is cut into documents at their markers before any parsing, so a document larger
+ * than `maxDocumentBytes` or nested deeper than `maxDepth` is refused before the parser builds anything
+ * for it (parsing costs about a hundred times the size of the text).
  * @example for (const parsed of parseYamlDocuments(text, 'catalog-info.yaml', { maxDocumentBytes: 1 << 20 })) ...
  */
-export function* parseYamlDocuments(text: string, source: string, limits: { maxDocumentBytes: number }): Generator<ParsedYamlDocument> {
-  const lineCounter = new LineCounter();
-  const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
-  const documents = new Composer({ uniqueKeys: true }).compose(new Parser(lineCounter.addNewLine).parse(text));
+export function* parseYamlDocuments(
+  text: string,
+  source: string,
+  limits: { maxDocumentBytes: number; maxDepth?: number },
+): Generator<ParsedYamlDocument> {
+  const maxDepth = limits.maxDepth ?? MAX_NESTING_DEPTH;
   let index = 0;
-  while (true) {
-    let doc: Document.Parsed;
-    try {
-      const next = documents.next();
-      if (next.done) return;
-      doc = next.value;
-    } catch (error) {
-      yield { errors: [{ pointer: '', detail: `not valid YAML: ${(error as Error).message}`, rule: 'yaml', source, document: index }] };
-      return;
+  for (const chunk of documentChunks(text)) {
+    const problem = (detail: string, rule: string, line = chunk.firstLine, document = index): FieldError => ({ pointer: '', detail, rule, source, document, line });
+    if (chunk.bytes > limits.maxDocumentBytes) {
+      yield { errors: [problem(`document is ${chunk.bytes} bytes, larger than the limit of ${limits.maxDocumentBytes} bytes (catalog.maxDocumentBytes)`, 'size')] };
+      index++;
+      continue;
     }
-    const parsed = readDocument(doc, index++, lineAt);
-    if (parsed) yield parsed;
+    const lineCounter = new LineCounter();
+    const positionAt = (offset: number) => {
+      const { line, col } = lineCounter.linePos(Math.max(0, offset));
+      return { line: line + chunk.firstLine - 1, column: col };
+    };
+    const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : positionAt(offset).line);
+    const tokens = [...new Parser(lineCounter.addNewLine).parse(chunk.text)];
+    const deep = tokens.find(token => token.type === 'document' && cstDepth(token, maxDepth) > maxDepth);
+    if (deep) {
+      yield { errors: [problem(`document nests deeper than ${maxDepth} levels`, 'depth', lineAt(deep.offset))] };
+      index++;
+      continue;
+    }
+    const composer = new Composer({ uniqueKeys: true });
+    let documents: Document.Parsed[];
+    try {
+      documents = [...composer.compose(tokens)];
+    } catch {
+      yield { errors: [problem('not valid YAML: the parser could not continue', 'yaml')] };
+      index++;
+      continue;
+    }
+    for (const doc of documents) {
+      const parsed = readDocument(doc, index++, lineAt, positionAt);
+      if (parsed) yield parsed;
+    }
   }
 
-  function readDocument(doc: Document.Parsed, index: number, lineAt: (offset: number | undefined) => number | undefined): ParsedYamlDocument | undefined {
+  function readDocument(
+    doc: Document.Parsed,
+    index: number,
+    lineAt: (offset: number | undefined) => number | undefined,
+    positionAt: (offset: number) => { line: number; column: number },
+  ): ParsedYamlDocument | undefined {
     const startLine = lineAt(doc.range?.[0]);
-    if (doc.errors.length) {
-      return {
-        errors: doc.errors.map(error => ({
-          pointer: '',
-          detail: `not valid YAML: ${error.message.split('\n')[0]}`,
-          rule: 'yaml',
-          source,
-          document: index,
-          line: lineAt(error.pos[0]),
-        })),
-      };
-    }
-    const size = (doc.range?.[2] ?? 0) - (doc.range?.[0] ?? 0);
-    if (size > limits.maxDocumentBytes) {
-      return { errors: [{ pointer: '', detail: `document is ${size} bytes, larger than the limit of ${limits.maxDocumentBytes} bytes`, rule: 'size', source, document: index, line: startLine }] };
-    }
+    if (doc.errors.length) return { errors: doc.errors.map(error => yamlSyntaxProblem(error, source, index, positionAt(error.pos[0]))) };
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
-    } catch (error) {
-      return { errors: [{ pointer: '', detail: `not valid YAML: ${(error as Error).message}`, rule: 'yaml', source, document: index, line: startLine }] };
+    } catch {
+      return { errors: [{ pointer: '', detail: 'not valid YAML: its aliases expand too far or nest too deep', rule: 'yaml', source, document: index, line: startLine }] };
+    }
+    // Aliases can nest a value deeper than its text does.
+    if (valueDepth(value, maxDepth) > maxDepth) {
+      return { errors: [{ pointer: '', detail: `document nests deeper than ${maxDepth} levels`, rule: 'depth', source, document: index, line: startLine }] };
     }
     // Empty documents (a trailing `---`, a file of comments) are not entities and not mistakes.
     if (value === null || value === undefined) return undefined;
     return { document: { index, value, lineOf: pointer => lineAt(nodeAt(doc, pointer)?.range?.[0]) ?? startLine } };
   }
+}
+
+/** A syntax error as a problem: where it is and what kind it is, never the text around it. */
+function yamlSyntaxProblem(error: YAMLError, source: string, document: number, at: { line: number; column: number }): FieldError {
+  const kind = YAML_ERRORS[error.code] ?? 'the syntax is wrong';
+  return { pointer: '', detail: `not valid YAML at column ${at.column}: ${kind} (${error.code})`, rule: 'yaml', source, document, line: at.line };
+}
+
+/**
+ * Cuts a file into the text of each document, at the lines YAML reserves for document markers: `---`
+ * starts a document (comments and directives just before it go with it), `...` ends one.
+ */
+function* documentChunks(text: string): Generator<{ text: string; firstLine: number; bytes: number }> {
+  let start = 0;
+  let firstLine = 1;
+  let line = 1;
+  let onlyPrelude = true;
+  const chunk = (end: number) => {
+    const piece = text.slice(start, end);
+    return { text: piece, firstLine, bytes: Buffer.byteLength(piece) };
+  };
+  for (let offset = 0; offset < text.length; line++) {
+    const newline = text.indexOf('\n', offset);
+    const next = newline === -1 ? text.length : newline + 1;
+    const content = text.slice(offset, newline === -1 ? text.length : newline);
+    const marker = DOCUMENT_MARKER.exec(content)?.[1];
+    if (marker === '---' && !onlyPrelude) {
+      yield chunk(offset);
+      start = offset;
+      firstLine = line;
+    } else if (marker === '...') {
+      yield chunk(next);
+      start = next;
+      firstLine = line + 1;
+      onlyPrelude = true;
+      offset = next;
+      continue;
+    }
+    if (marker === '---' || !PRELUDE_LINE.test(content)) onlyPrelude = false;
+    offset = next;
+  }
+  if (start < text.length) yield chunk(text.length);
+}
+
+/** How deeply a document's collections nest, walked without recursion; stops past `limit`. */
+function cstDepth(document: CST.Token, limit: number): number {
+  let max = 0;
+  const stack: Array<[CST.Token | null | undefined, number]> = [[document, 0]];
+  while (stack.length) {
+    const [token, depth] = stack.pop()!;
+    if (!token) continue;
+    if (token.type === 'document') {
+      stack.push([token.value, depth]);
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      const here = depth + 1;
+      if (here > max) {
+        max = here;
+        if (max > limit) return max;
+      }
+      for (const item of token.items) stack.push([item.key, here], [item.value, here]);
+    }
+  }
+  return max;
 }
 
 /** Finds the deepest existing node along a JSON pointer. */

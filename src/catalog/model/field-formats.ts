@@ -54,7 +54,8 @@ export function isValidObjectName(value: unknown): value is string {
 
 /**
  * Checks a `[prefix/]name` value: exactly zero or one `/`, prefix a DNS subdomain and the rest
- * checked by `isValidName`. Returns what is wrong, or undefined.
+ * checked by `isValidName`. Returns what is wrong (naming the part, never repeating it: ingestion
+ * problems must not quote the file), or undefined.
  */
 function checkPrefixed(
   value: string,
@@ -66,10 +67,10 @@ function checkPrefixed(
   if (parts.length > 2) return `${rule} (found more than one "/")`;
   const [first = '', second] = parts;
   if (second === undefined) {
-    return isValidName(first) ? undefined : `${rule} (the ${partName} "${first}" is not valid)`;
+    return isValidName(first) ? undefined : `${rule} (the ${partName} is not valid)`;
   }
-  if (!isValidDnsSubdomain(first)) return `${rule} (the prefix "${first}" is not a DNS subdomain)`;
-  if (!isValidName(second)) return `${rule} (the ${partName} "${second}" is not valid)`;
+  if (!isValidDnsSubdomain(first)) return `${rule} (the prefix is not a DNS subdomain)`;
+  if (!isValidName(second)) return `${rule} (the ${partName} after the "/" is not valid)`;
   return undefined;
 }
 

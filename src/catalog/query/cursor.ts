@@ -1,4 +1,5 @@
 import { badRequest } from '../../core/problem.js';
+import { parseFilterParams } from './entity-filter.js';
 import type { OrderField } from './order-fields.js';
 
 /** What a cursor remembers: the whole query, plus where the page boundary is. Opaque to clients. */
@@ -14,26 +15,76 @@ export interface CursorState {
   scope?: string;
 }
 
+/**
+ * Longest cursor accepted, in characters. The cursors Pave issues carry the query's filters, so they
+ * grow with them; nothing a person types comes near this, and anything longer is refused unread.
+ */
+export const MAX_CURSOR_LENGTH = 8192;
+/** Largest offset (and `after`) accepted: beyond it a database could not even bind the number. */
+export const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
+
+/** @example const cursor = encodeCursor(state); // base64url JSON */
 export function encodeCursor(state: CursorState): string {
   return Buffer.from(JSON.stringify(state)).toString('base64url');
 }
 
+/**
+ * Reads a by-query cursor back, refusing (400 naming `/cursor`) anything that is not one this server
+ * could have issued: too long, not base64url JSON, or of another shape.
+ * @example const state = decodeCursor(request.query.cursor);
+ */
 export function decodeCursor(cursor: string): CursorState {
+  const invalid = (detail = 'must be a cursor from a previous response') =>
+    badRequest(`Invalid cursor: ${detail.replace(/^must be /, 'it is not ')}`, [{ pointer: '/cursor', detail }]);
+  if (cursor.length > MAX_CURSOR_LENGTH) throw invalid(`must be at most ${MAX_CURSOR_LENGTH} characters (a cursor from a previous response)`);
+  let state: CursorState;
   try {
-    const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorState;
-    const valid =
-      Array.isArray(state.filter) &&
-      Array.isArray(state.orderFields) &&
-      Array.isArray(state.boundary) &&
-      state.boundary.length === 2 &&
-      (typeof state.boundary[0] === 'string' || state.boundary[0] === null) &&
-      typeof state.boundary[1] === 'string' &&
-      (state.direction === 'next' || state.direction === 'prev') &&
-      typeof state.totalItems === 'number' &&
-      (state.scope === undefined || typeof state.scope === 'string');
-    if (!valid) throw new Error('shape');
-    return state;
+    state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorState;
   } catch {
-    throw badRequest('Invalid cursor: it is not one this server issued', [{ pointer: '/cursor', detail: 'must be a cursor from a previous response' }]);
+    throw invalid();
   }
+  if (!isCursorState(state)) throw invalid();
+  try {
+    parseFilterParams(state.filter);
+  } catch {
+    throw invalid();
+  }
+  return state;
+}
+
+/**
+ * Reads Backstage's legacy `after` cursor of `GET /entities`: an offset, as base64url digits. Refuses
+ * (400 naming `/after`) anything else, including an offset too large for the database.
+ * @example decodeAfterCursor(Buffer.from('40').toString('base64url')) // 40
+ */
+export function decodeAfterCursor(after: string): number {
+  const text = after.length <= 24 ? Buffer.from(after, 'base64url').toString('utf8') : '';
+  const offset = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(offset) || offset > MAX_OFFSET) {
+    throw badRequest('Invalid after cursor: it is not one this server issued', [{ pointer: '/after', detail: 'must be a cursor from a previous response' }]);
+  }
+  return offset;
+}
+
+function isCursorState(value: unknown): value is CursorState {
+  const state = value as Partial<CursorState> | null;
+  const isString = (v: unknown): v is string => typeof v === 'string';
+  return (
+    !!state &&
+    typeof state === 'object' &&
+    Array.isArray(state.filter) &&
+    state.filter.every(isString) &&
+    Array.isArray(state.orderFields) &&
+    state.orderFields.every(o => !!o && typeof o === 'object' && isString(o.field) && (o.order === 'asc' || o.order === 'desc')) &&
+    (state.fullText === undefined ||
+      (!!state.fullText && isString(state.fullText.term) && (state.fullText.fields === undefined || (Array.isArray(state.fullText.fields) && state.fullText.fields.every(isString))))) &&
+    Array.isArray(state.boundary) &&
+    state.boundary.length === 2 &&
+    (isString(state.boundary[0]) || state.boundary[0] === null) &&
+    isString(state.boundary[1]) &&
+    (state.direction === 'next' || state.direction === 'prev') &&
+    Number.isSafeInteger(state.totalItems) &&
+    state.totalItems! >= 0 &&
+    (state.scope === undefined || isString(state.scope))
+  );
 }

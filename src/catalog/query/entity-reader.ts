@@ -53,6 +53,8 @@ interface EntityRow {
 
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 1000;
+/** Entities per database read when a list is streamed. */
+const STREAM_PAGE = 500;
 
 /**
  * Read side of the catalog: lookups, filtered lists, cursor pages and facets, with relations joined in.
@@ -112,6 +114,43 @@ export class EntityReader {
       LIMIT ${limit ?? 2_147_483_647} OFFSET ${request.offset ?? 0}
     `.execute(this.store.db);
     return (await this.hydrate(rows.rows)).map(e => projectFields(e, request.fields));
+  }
+
+  /**
+   * `GET /entities` without a limit: the same entities in the same order as `list`, hydrated and handed
+   * out a page at a time, so a big catalog is never held in memory at once. In the default order (by ref)
+   * each page is a keyset read on the ref index; with `order` fields, whose sort values are computed per
+   * row, the ordered ids are read once (a small fraction of the entities' size) and hydrated page by page.
+   * An entity removed meanwhile is left out. The filter is checked before the first page is read; an
+   * empty list still yields one empty page.
+   * @example for await (const page of reader.listPages({ filter: ['kind=component'] })) write(page);
+   */
+  async *listPages(request: Omit<ListEntitiesRequest, 'limit'>, pageSize = STREAM_PAGE): AsyncGenerator<Entity[]> {
+    const filter = parseFilterParams(request.filter);
+    const where = sql<boolean>`${filterSql(filter)} AND ${entityScopeSql(request.scope ?? ALL_ENTITIES)}`;
+    const offset = request.offset ? sql`OFFSET ${request.offset}` : sql``;
+    const project = async (rows: EntityRow[]) => (await this.hydrate(rows)).map(e => projectFields(e, request.fields));
+    if (!request.order?.length) {
+      for (let last: string | undefined, first = true; ; first = false) {
+        const rows = await sql<EntityRow>`
+          SELECT e.id, e.ref, e.body, e.etag FROM entities e
+          WHERE ${where} ${last === undefined ? sql`` : sql`AND e.ref > ${last}`}
+          ORDER BY e.ref asc
+          LIMIT ${pageSize} ${first ? offset : sql``}
+        `.execute(this.store.db);
+        if (rows.rows.length || first) yield await project(rows.rows);
+        if (rows.rows.length < pageSize) return;
+        last = rows.rows[rows.rows.length - 1]!.ref;
+      }
+    }
+    const orderBy = sql.join([...request.order.map(o => sql`${sortValueSql(o.field)} ${sql.raw(o.order)} NULLS LAST`), sql`e.id asc`]);
+    const ids = (await sql<{ id: string }>`SELECT e.id FROM entities e WHERE ${where} ORDER BY ${orderBy} LIMIT ${2_147_483_647} ${offset}`.execute(this.store.db)).rows.map(r => r.id);
+    for (let i = 0; i === 0 || i < ids.length; i += pageSize) {
+      const wanted = ids.slice(i, i + pageSize);
+      const rows = wanted.length ? await this.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('id', 'in', wanted).execute() : [];
+      const byId = new Map(rows.map(row => [row.id, row]));
+      yield await project(wanted.flatMap(id => byId.get(id) ?? []));
+    }
   }
 
   /** `GET /entities/by-query`: keyset pages (stable under concurrent writes) with a total count. */
