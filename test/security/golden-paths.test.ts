@@ -32,6 +32,7 @@ spec:
         owner: { type: string }
         folder: { type: string, default: larkspur }
         catalogInfoUrl: { type: string }
+        kind: { type: string, default: Component }
   steps:
     - id: render
       name: Render
@@ -41,6 +42,7 @@ spec:
         values:
           name: \${{ parameters.name }}
           owner: \${{ parameters.owner }}
+          kind: \${{ parameters.kind }}
     - id: publish
       name: Publish
       action: publish:git
@@ -106,6 +108,13 @@ describe('golden paths act as whoever runs them', () => {
     const folder = join(demo.demoDir, 'sloppy');
     await writeTree(folder, { 'template.yaml': SLOPPY_TEMPLATE, 'skeleton/catalog-info.yaml': SKELETON });
     await demo.pave.app.catalog.locations.register({ type: 'file', target: join(folder, 'template.yaml') });
+    // The same, with the kind computed from a value: the skeleton then declares nothing to check against.
+    const computed = join(demo.demoDir, 'sloppier');
+    await writeTree(computed, {
+      'template.yaml': SLOPPY_TEMPLATE.replace('name: sloppy-service', 'name: sloppier-service'),
+      'skeleton/catalog-info.yaml': SKELETON.replace('kind: Component', 'kind: ${{ values.kind }}'),
+    });
+    await demo.pave.app.catalog.locations.register({ type: 'file', target: join(computed, 'template.yaml') });
     await writeTree(join(demo.demoDir, 'team-space'), { 'template.yaml': TEAM_SPACE });
     await demo.pave.app.catalog.locations.register({ type: 'file', target: join(demo.demoDir, 'team-space', 'template.yaml') });
     await loadPlatformDemo(demo.pave.app.platform, { demoDir: join(demo.demoDir, 'platform'), dataDir: demo.pave.dataDir });
@@ -120,13 +129,22 @@ describe('golden paths act as whoever runs them', () => {
     if (outside) rmSync(outside, { recursive: true, force: true });
   });
 
-  it('a value that injects a Group document is refused at registration, and nobody gains a role', async () => {
-    const owner = 'checkout-team\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: shadow-admins\nspec:\n  type: team\n  parent: platform-team\n  children: []\n  members: [jonah.pereira, priya.raman]';
+  const INJECTED_OWNER = 'checkout-team\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: shadow-admins\nspec:\n  type: team\n  parent: platform-team\n  children: []\n  members: [jonah.pereira, priya.raman]';
+
+  it('a value that injects a Group document is refused: the skeleton declares only a Component there', async () => {
+    const task = await run(demo.developer, 'template:default/sloppy-service', { name: 'injected-0', owner: INJECTED_OWNER });
+    expect(task.status).toBe('failed');
+    expect(task.error?.detail).toContain('holds Group shadow-admins, which the template does not declare there (it declares component)');
+    expect(task.error?.errors?.[0]).toMatchObject({ rule: 'declared-documents' });
+    expect(await found(demo.developer, 'group:default/shadow-admins')).toBe(false);
+  });
+
+  it('where the template computes the kind, the injected Group is still refused as the runner, and nobody gains a role', async () => {
     for (const [who, call, name] of [
       ['developer', demo.developer, 'injected-a'],
       ['guest', demo.guest, 'injected-b'],
     ] as const) {
-      const task = await run(call, 'template:default/sloppy-service', { name, owner });
+      const task = await run(call, 'template:default/sloppier-service', { name, owner: INJECTED_OWNER });
       expect(task.status, who).toBe('failed');
       expect(task.error?.detail).toMatch(/group:default\/shadow-admins: creates it, which needs catalog\.entity\.write/);
       expect(task.error?.detail).toContain('catalog.membership.write');

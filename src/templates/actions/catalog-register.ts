@@ -69,6 +69,7 @@ export function catalogRegisterAction(locations: Pick<LocationService, 'register
         const path = (ctx.input.catalogInfoPath ?? '/catalog-info.yaml').replace(/^\/+/, '');
         const text = (await ctx.workspace.exists(path).catch(() => false)) ? (await ctx.workspace.readFile(path)).toString('utf8') : undefined;
         const entities = text ? parseAllDocuments(text).map(d => d.toJS() as Entity).filter(e => e?.metadata?.name && e.kind) : [];
+        refuseUndeclared(entities, target, ctx);
         if (!(await ctx.creator.allows('catalog.location.create'))) {
           await requireHostedRepository(target, localRoot, ctx);
           await ctx.creator.authorizeEntityWrites(entities, { requireWrite: true });
@@ -85,7 +86,12 @@ export function catalogRegisterAction(locations: Pick<LocationService, 'register
       try {
         const result = await locations.register(
           { type: 'url', target },
-          { authorize: read => ctx.creator.authorizeEntityWrites(read, { requireWrite: !registersLocations }) },
+          {
+            authorize: async read => {
+              refuseUndeclared(read, target, ctx);
+              await ctx.creator.authorizeEntityWrites(read, { requireWrite: !registersLocations });
+            },
+          },
         );
         locationId = result.location.id;
         entities = result.entities;
@@ -127,5 +133,23 @@ async function requireHostedRepository(target: string, localRoot: string, ctx: A
     `catalog:register: ${ctx.creator.principal} may register only repositories Pave hosts (what publish:git creates), not ${repository}; registering other locations needs catalog.location.create`,
     [{ pointer: '/catalogInfoUrl', detail: 'names a repository Pave does not host', rule: 'permission' }],
     { action: 'catalog.location.create' },
+  );
+}
+
+/**
+ * Refuses entities of kinds the template did not declare for the file it wrote there (a form value that
+ * brought a line break and `---` adds documents of its choosing). Files the task did not write declare
+ * nothing and are left to the permission checks.
+ */
+function refuseUndeclared(entities: readonly Entity[], target: string, ctx: ActionContext<unknown>): void {
+  const path = parseGitTarget(target).path;
+  const declared = ctx.workspace.declarations.kindsFor(path);
+  if (declared === undefined || declared === 'any') return;
+  const stray = entities.filter(entity => !declared.has(String(entity.kind).toLocaleLowerCase('en-US')));
+  if (!stray.length) return;
+  const named = stray.map(entity => `${entity.kind} ${entity.metadata.name}`).join(', ');
+  throw invalidInput(
+    `catalog:register: ${path} holds ${named}, which the template does not declare there (it declares ${[...declared].join(', ') || 'no entity'}); a form value may have added a YAML document`,
+    stray.map(entity => ({ pointer: '/catalogInfoPath', detail: `${entity.kind} ${entity.metadata.name} is not a kind the template writes to this file`, rule: 'declared-documents' })),
   );
 }

@@ -29,6 +29,8 @@ export const catalogWriteAction = defineAction({
     const { errors } = validateEntity(entity);
     for (const error of errors.slice(0, 20)) ctx.log.warn(`The entity written to ${path} has a problem: ${error.pointer || '(entity)'} ${error.detail}`);
     await ctx.workspace.writeFile(path, stringify(entity), { what: 'input.filePath' });
+    // One object written as one document: whatever its values hold, it declares its own kind only.
+    ctx.workspace.declarations.declare(path, typeof entity.kind === 'string' ? new Set([entity.kind.toLocaleLowerCase('en-US')]) : 'any');
     ctx.log.info(`Wrote ${path}`);
   },
 });

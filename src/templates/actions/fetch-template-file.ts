@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { invalidInput } from '../../core/problem.js';
+import { declaredKinds, isYamlPath } from '../workspace/declared-documents.js';
 import { defineAction } from './action.js';
 import { fileContext, fileOptions, isBinary } from './fetch-support.js';
 
@@ -30,6 +31,7 @@ export const fetchTemplateFileAction = defineAction({
       ? content
       : await ctx.expressions.renderFile(content.toString('utf8'), fileContext(ctx.input.values, ctx.input.cookiecutterCompat), fileOptions(ctx.input.cookiecutterCompat));
     const wrote = await ctx.workspace.writeFile(ctx.input.targetPath, output, { executable: file.executable, overwrite: Boolean(ctx.input.replace), what: 'input.targetPath' });
+    if (wrote && isYamlPath(ctx.input.targetPath)) ctx.workspace.declarations.declare(ctx.input.targetPath, declaredKinds(content.toString('utf8')));
     ctx.log.info(wrote ? `Rendered ${ctx.input.url} to ${ctx.input.targetPath}` : `Kept the existing ${ctx.input.targetPath} (set replace: true to overwrite)`);
   },
 });

@@ -4,6 +4,7 @@ import fg from 'fast-glob';
 import { invalidInput } from '../../core/problem.js';
 import { defineAction } from './action.js';
 import type { SourceEntry } from '../workspace/template-files.js';
+import { declaredKinds, isYamlPath } from '../workspace/declared-documents.js';
 import { BATCH_BYTES, fileContext, fileOptions, FILES_PER_BATCH, isBinary, isSkippedPath } from './fetch-support.js';
 
 /**
@@ -97,6 +98,7 @@ export const fetchTemplateAction = defineAction({
           output = result.value;
         }
         const wrote = await ctx.workspace.writeFile(file.destination, output, { executable: file.entry.executable, overwrite: Boolean(input.replace), what: file.what });
+        if (wrote && isYamlPath(file.destination)) ctx.workspace.declarations.declare(file.destination, declaredKinds(file.content.toString('utf8')));
         if (wrote) written++;
         else kept++;
       }

@@ -7,6 +7,7 @@ import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { conflict, invalidInput } from '../../core/problem.js';
 import { assertNoSymlinks, confinePath } from './safe-path.js';
+import { DeclaredDocuments } from './declared-documents.js';
 
 /** One entry of a workspace listing (paths use `/`). */
 export interface WorkspaceEntry {
@@ -34,6 +35,8 @@ export const DEFAULT_WORKSPACE_LIMITS: WorkspaceLimits = { maxFiles: 20_000, max
 export class Workspace {
   readonly root: string;
   readonly limits: WorkspaceLimits;
+  /** The entity kinds each catalog file written here may hold (see `declared-documents.ts`). */
+  readonly declarations = new DeclaredDocuments();
 
   constructor(root: string, limits: Partial<WorkspaceLimits> = {}) {
     this.root = root;
