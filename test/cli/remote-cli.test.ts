@@ -48,7 +48,7 @@ describe('pave against a server (real HTTP, auth on)', { timeout: 240_000 }, () 
     // Nothing from the machine's own environment: a temp HOME, no server or token given.
     env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PAVE_SERVER: '', PAVE_TOKEN: '' };
     await writeFile(join(work, 'catalog.yaml'), LEDGER);
-    await writeFile(join(work, 'values.yaml'), 'name: remote-service\ndescription: Made over HTTP\nowner: group:default/checkout-team\n');
+    await writeFile(join(work, 'values.yaml'), 'name: remote-service\ndescription: Made over HTTP\nowner: group:default/checkout-team\nrepoUrl: local?owner=checkout-team&repo=remote-service\n');
     devRepo = join(dir, 'dev.git');
     const url = await ensureBareRepository(devRepo, 'main');
     await writeFile(
@@ -116,7 +116,8 @@ describe('pave against a server (real HTTP, auth on)', { timeout: 240_000 }, () 
     expect(run.stdout).toContain('Open in catalog: component:default/remote-service');
     const task = await pave.app.scaffolder.getTask(taskId!);
     expect(task.createdBy).toBe('user:default/bob');
-    expect(existsSync(join(pave.config.dataDir, 'git', 'larkspur', 'remote-service.git'))).toBe(true);
+    // In the team's own folder: a golden path publishes only where its runner's groups are.
+    expect(existsSync(join(pave.config.dataDir, 'git', 'checkout-team', 'remote-service.git'))).toBe(true);
 
     const applied = await cli(['--json', 'request', 'apply', '-f', join(DEMO_PLATFORM, 'requests', 'checkout-db.yaml'), '--wait', '--timeout', '90']);
     expect(applied.stderr).toBe('');
