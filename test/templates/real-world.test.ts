@@ -17,8 +17,9 @@ import { validateParameters } from '../../src/templates/model/parameters.js';
 import { renderString } from '../../src/templates/expressions/index.js';
 import type { DirectoryEntry } from '../../src/templates/scaffolder-service.js';
 import { EXAMPLE_CATALOG, exampleValues, openTestApp, type TestApp } from './support.js';
+import { realWorldDir } from '../support/real-world.js';
 
-const DIR = ['/work/shared/data/real-world/templates', join(process.cwd(), '..', 'shared', 'data', 'real-world', 'templates')].find(existsSync);
+const DIR = realWorldDir('templates');
 
 interface Corpus {
   file: string;
