@@ -91,7 +91,7 @@ async function bench(options: Options): Promise<PlatformBenchReport> {
   const app = await createApp(
     // The bench team owns its namespace through the configuration (there is no catalog here).
     { ...defaultConfig, dataDir, logLevel: 'silent', platform: { ...defaultConfig.platform, workers: options.workers, namespaceOwners: { [NAMESPACE]: `group:default/${NAMESPACE}` } } },
-    { logger: createLogger('silent'), taskWorker: false },
+    { logger: createLogger('silent') },
   );
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -106,7 +106,7 @@ async function bench(options: Options): Promise<PlatformBenchReport> {
       readyAt.set(event.name, performance.now());
       if (readyAt.size === options.count) allReady();
     });
-    app.platform.reconciler.start();
+    await app.workers.start(['platform.reconciler']);
     process.stderr.write(`applying ${formatCount(options.count)} requests (${options.workers} workers)…\n`);
     const applyMs: number[] = [];
     const first = performance.now();

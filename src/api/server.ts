@@ -7,21 +7,14 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { PaveApp } from '../app.js';
+import { moduleList } from '../modules.js';
+import type { PaveModule } from '../pave-module.js';
 import { packageRoot } from '../core/package-root.js';
 import { jsonTextDepth, MAX_NESTING_DEPTH } from '../core/nesting-depth.js';
 import { badRequest } from '../core/problem.js';
 import { ProblemSchema } from './schemas.js';
 import { registerProblemHandler } from './problem-handler.js';
-import { catalogEntityRoutes } from './routes/catalog-entity-routes.js';
-import { catalogLocationRoutes } from './routes/catalog-location-routes.js';
-import { searchRoutes } from './routes/search-routes.js';
-import { docsRoutes } from './routes/docs-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
-import { authRoutes } from './routes/auth-routes.js';
-import { platformRoutes } from './routes/platform-routes.js';
-import { scaffolderRoutes } from './routes/scaffolder-routes.js';
-import { gitHttpRoutes, repositoryRoutes } from './routes/repository-routes.js';
-import { eventsRoutes } from './routes/events-routes.js';
 import { registerAuthorization } from './authorize.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { sharedRateLimitStore } from './shared-rate-limit.js';
@@ -76,22 +69,16 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
   if (hasPortal) await server.register(fastifyStatic, { root: portalDir, wildcard: false, index: ['index.html'] });
   await server.register(
     async api => {
-      await api.register(catalogEntityRoutes, { prefix: '/catalog', catalog: app.catalog });
-      await api.register(catalogLocationRoutes, { prefix: '/catalog', catalog: app.catalog });
-      await api.register(searchRoutes, { catalog: app.catalog });
-      await api.register(docsRoutes, { docs: app.catalog.docs });
       await api.register(systemRoutes, { app });
-      await api.register(authRoutes, { app });
-      await api.register(platformRoutes, { prefix: '/platform', platform: app.platform });
-      await api.register(scaffolderRoutes, { prefix: '/scaffolder', scaffolder: app.scaffolder });
-      await api.register(repositoryRoutes, { repositories: app.repositories });
-      await api.register(eventsRoutes, { prefix: '/events', events: app.events });
-      api.get('/openapi.json', { schema: { hide: true }, config: { permission: { action: 'system.openapi.read' } } }, async () => server.swagger());
+      for (const module of moduleList()) await module.routes?.(api, serviceOf(app, module), app);
     },
     { prefix: '/api' },
   );
-  // `git clone <baseUrl>/git/<owner>/<repo>.git`: outside /api, as git clients expect.
-  await server.register(gitHttpRoutes, { repositories: app.repositories, auth: app.auth });
+  for (const module of moduleList()) await module.rootRoutes?.(server, serviceOf(app, module), app);
 
   return server;
+}
+
+function serviceOf(app: PaveApp, module: PaveModule<string, unknown>): unknown {
+  return (app as unknown as Record<string, unknown>)[module.name];
 }

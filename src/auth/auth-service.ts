@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import type { PaveConfig } from '../core/config.js';
+import type { AuthRule, PaveConfig } from '../core/config.js';
 import { stringifyEntityRef } from '../core/entity-ref.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -34,6 +34,8 @@ export interface AuthServiceOptions {
   /** The whole configuration: `auth`, and `baseUrl` for the sign-in redirect. Read on use, not copied. */
   config: PaveConfig;
   entities: EntityReader;
+  /** Pave's default policy: every module's default rules (used unless `auth.defaultPolicy` is false). */
+  defaultRules?: readonly AuthRule[];
   clock?: Clock;
   logger?: Logger;
 }
@@ -65,7 +67,7 @@ export class AuthService {
     this.#entities = entities;
     this.audit = new AuditLog(store, { clock });
     this.membership = new GroupMembership(entities);
-    this.permissions = new PermissionService({ store, config: config.auth, entities, membership: this.membership, audit: this.audit, clock });
+    this.permissions = new PermissionService({ store, config: config.auth, entities, membership: this.membership, audit: this.audit, clock, ...(options.defaultRules ? { defaultRules: options.defaultRules } : {}) });
     this.tokens = new TokenService({ store, config: config.auth, permissions: this.permissions, audit: this.audit, clock });
     this.sessions = new SessionService({ store, ttlHours: config.auth.sessionTtlHours, clock });
     this.oidc = new OidcSignIn({ config: () => ({ oidc: this.#config.auth.oidc, baseUrl: this.#config.baseUrl }), sessions: this.sessions, logger: options.logger });

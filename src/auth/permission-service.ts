@@ -39,6 +39,8 @@ export interface PermissionServiceOptions {
   entities: EntityReader;
   membership: GroupMembership;
   audit: AuditLog;
+  /** The default policy's rules (every module's); without them, the auth module's own (`default-policy.ts`). */
+  defaultRules?: readonly AuthRule[];
   clock?: Clock;
 }
 
@@ -70,7 +72,7 @@ export class PermissionService {
     this.#audit = options.audit;
     this.#clock = options.clock ?? systemClock;
     this.#fixedRules = [
-      ...(options.config.defaultPolicy ? defaultRules(options.config).map(rule => ({ ...rule, source: 'default' as const })) : []),
+      ...(options.config.defaultPolicy ? (options.defaultRules ?? defaultRules(options.config)).map(rule => ({ ...rule, source: 'default' as const })) : []),
       ...options.config.rules.map(rule => ({ ...rule, source: 'config' as const })),
     ];
   }

@@ -29,12 +29,12 @@ export async function applyLocationContent(
   store: Store,
   location: { id: string },
   content: LocationContent,
-  options: { orphanStrategy: CatalogConfig['orphanStrategy']; now: string },
+  options: { orphanStrategy: CatalogConfig['orphanStrategy']; now: string; /** Work between two yields to the event loop (see `event-loop-yield.ts`). */ yieldEveryMs?: number },
 ): Promise<RefreshSummary> {
   const summary: RefreshSummary = { created: 0, updated: 0, unchanged: 0, removed: 0, orphaned: 0, conflicts: 0, errors: [...content.errors] };
   const unreadable = content.files === 0 && content.errors.length > 0;
 
-  const pause = loopYielder();
+  const pause = loopYielder(options.yieldEveryMs);
   // Serialising and hashing every entity is pure work: done before the transaction, yielding as it goes.
   const prepared: PreparedWrite[] = [];
   if (!unreadable) {

@@ -49,9 +49,8 @@ export async function withClient<T>(globals: GlobalOptions, work: (client: PaveC
   const target = chooseTarget(globals);
   if (target.kind === 'server') return withServer(target.server, target.token, work);
   const config = loadConfig({ file: globals.config });
-  const app = await createApp(config, { logger: createLogger('silent'), taskWorker: Boolean(needs.tasks) });
+  const app = await createApp(config, { logger: createLogger('silent'), workers: [...(needs.tasks ? ['templates.tasks'] : []), ...(needs.reconciler ? ['platform.reconciler'] : [])] });
   try {
-    if (needs.reconciler) app.platform.reconciler.start();
     const server = await createServer(app);
     try {
       return await work(new PaveClient(injectTransport(server, app.auth.localOperatorBearer())));

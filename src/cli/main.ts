@@ -1,13 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { createOutput, describeError } from './output.js';
-import { catalogCommands } from './catalog-commands.js';
 import { serveCommand } from './serve-command.js';
-import { authCommands, loginCommand, logoutCommand } from './auth-commands.js';
 import type { GlobalOptions } from './context.js';
-import { platformCommands } from './platform-commands.js';
-import { templateCommands } from './template-commands.js';
-import { webhookCommands } from './webhook-commands.js';
+import { moduleList } from '../modules.js';
 
 /** The `pave` command. Every subcommand takes --json; errors print one line (plus field details) and exit 1. */
 export function buildProgram(): Command {
@@ -22,13 +18,7 @@ export function buildProgram(): Command {
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   const output = () => createOutput(Boolean(globals().json));
   program.addCommand(serveCommand(globals));
-  program.addCommand(catalogCommands(output, globals));
-  program.addCommand(authCommands(output, globals));
-  program.addCommand(loginCommand(output));
-  program.addCommand(logoutCommand(output));
-  for (const command of platformCommands(output, globals)) program.addCommand(command);
-  program.addCommand(templateCommands(output, globals));
-  program.addCommand(webhookCommands(output, globals));
+  for (const module of moduleList()) for (const command of module.cli?.({ output, globals }) ?? []) program.addCommand(command);
   return program;
 }
 

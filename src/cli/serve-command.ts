@@ -32,11 +32,8 @@ export function serveCommand(globals: () => GlobalOptions): Command {
       // Said at start: how module steps are isolated here, or that they are refused.
       await reportModuleSandbox(app.platform.moduleSandbox, app.logger);
       if (config.demo) await loadDemo(app);
-      await app.catalog.scheduler.start();
       await app.platform.mirrorCapabilities();
-      app.platform.reconciler.start();
-      app.eventConsumers.start();
-      app.events.start();
+      await app.workers.start();
       const server = await createServer(app);
       const address = await server.listen({ host: config.host, port: config.port });
       app.logger.info({ store: app.store.description }, `Pave is serving on ${address}`);

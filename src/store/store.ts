@@ -3,7 +3,8 @@ import type { Database } from './schema.js';
 import type { DialectName, StoreDialect } from './dialect.js';
 import type { EventBus } from './event-bus.js';
 import type { Logger } from '../core/logger.js';
-import { migrations } from './migrations/index.js';
+import { storeMigrations } from './migrations/index.js';
+import type { Migration } from './migrations/migration.js';
 import { SqliteStoreDialect } from './sqlite-dialect.js';
 import { PostgresStoreDialect } from './postgres-dialect.js';
 import { unavailable } from '../core/problem.js';
@@ -32,14 +33,15 @@ export class Store {
   }
 
   /**
-   * Opens and migrates a store.
-   * @example const store = await Store.open(new SqliteStoreDialect({ file: '.pave/pave.db' }));
+   * Opens and migrates a store: its own tables and the modules' (`migrations`, in any order: they run by
+   * name, and numbers are global).
+   * @example const store = await Store.open(new SqliteStoreDialect({ file: '.pave/pave.db' }), { migrations: moduleMigrations() });
    */
-  static async open(dialect: StoreDialect, options: { logger?: Logger } = {}): Promise<Store> {
+  static async open(dialect: StoreDialect, options: { logger?: Logger; migrations?: readonly Migration[] } = {}): Promise<Store> {
     const db = new Kysely<Database>({ dialect: dialect.createKyselyDialect() });
     const store = new Store(db, dialect, options);
     try {
-      await store.migrate();
+      await store.migrate([...storeMigrations, ...(options.migrations ?? [])]);
     } catch (error) {
       await db.destroy().catch(() => undefined);
       throw unavailable(`Could not open the store at ${dialect.description}: ${(error as Error).message}`);
@@ -80,7 +82,7 @@ export class Store {
     await this.db.destroy();
   }
 
-  private async migrate(): Promise<void> {
+  private async migrate(migrations: readonly Migration[]): Promise<void> {
     const dialect = this.dialect;
     const provider: MigrationProvider = {
       async getMigrations() {

@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS, defaultEventsConfig, type RateLimits } from '../../src/core/config.js';
 import { DeliveryStore } from '../../src/events/delivery-store.js';
 import type { DeclaredRoute } from '../../src/api/authorize.js';
+import { SYSTEM_PERMISSIONS } from '../../src/api/routes/system-routes.js';
+import { moduleList } from '../../src/modules.js';
 import { ensureBareRepository } from '../../src/gitops/local-repository.js';
 import { readDocuments } from '../../src/platform/document-files.js';
 import { ORG, bearer, startAuthPave, tokenFor } from './support.js';
@@ -118,7 +120,7 @@ const keptRun = (await app.platform.listRuns('platform-team', 'matrix-kept'))[0]
 
 // ── scaffolder fixtures: a one-step template (debug:log) in the catalog and a task made from it.
 await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'template/template.yaml') });
-const matrixTask = (await app.scaffolder.createTask({ templateRef: 'template:default/matrix-template', values: { greeting: 'matrix' } })).id;
+const matrixTask = (await app.templates.createTask({ templateRef: 'template:default/matrix-template', values: { greeting: 'matrix' } })).id;
 
 // ── a repository Pave hosts (one commit holding README.md), for the repository view.
 await ensureBareRepository(join(app.repositories.root, 'matrix', 'hosted.git'), 'main');
@@ -267,6 +269,12 @@ describe('authorization matrix', () => {
   it('has every API route declare a permission or public: true', () => {
     const undeclared = pave.server.authorization.undeclared().filter(r => r.method !== 'HEAD').map(key);
     expect(undeclared, `routes that declare no permission:\n  ${undeclared.join('\n  ')}`).toEqual([]);
+  });
+
+  it('has every route declare an action its module declares (module.ts permissions)', () => {
+    const declared = new Set([...moduleList().flatMap(module => module.permissions.map(p => p.action)), ...SYSTEM_PERMISSIONS.map(p => p.action)]);
+    const unknown = routes.filter(route => route.action !== undefined && !declared.has(route.action)).map(route => `${key(route)}: ${route.action}`);
+    expect(unknown, `actions no module declares:\n  ${unknown.join('\n  ')}`).toEqual([]);
   });
 
   it('has a sample request for every route', () => {

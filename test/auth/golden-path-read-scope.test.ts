@@ -219,14 +219,14 @@ describe('golden paths read the catalog as their caller', { timeout: 120_000 }, 
     tokens.set('alice-revoked', revokedToken.token);
     tokens.set('frank', await tokenFor(pave.app, 'user:default/frank'));
     // The worker waits while the creators change, so every task below runs after the change.
-    await pave.app.scaffolder.worker.stop();
+    await pave.app.templates.worker.stop();
     let ids: { revoked: string; removed: string; live: string };
     try {
       ids = { revoked: await startFetch(pave.url, 'alice-revoked', HIDDEN), removed: await startFetch(pave.url, 'frank', HIDDEN), live: await startFetch(pave.url, 'alice', HIDDEN) };
       await pave.app.auth.tokens.revoke(pave.app.auth.localOperator(), revokedToken.record.id);
       await pave.app.catalog.deleteByUid((await pave.app.catalog.entities.byRef('user:default/frank'))!.metadata.uid!);
     } finally {
-      pave.app.scaffolder.worker.start();
+      pave.app.templates.worker.start();
     }
     const revoked = await finished(pave.url, ids.revoked);
     const removed = await finished(pave.url, ids.removed);

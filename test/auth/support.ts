@@ -84,7 +84,7 @@ export async function startAuthPave(
 ): Promise<AuthPave> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pave-auth-'));
   const config: PaveConfig = { ...defaultConfig, dataDir, port: 0, logLevel: 'silent', ...options.config, auth: authConfig(options.auth) };
-  const app = await createApp(config, { logger: options.logger ?? createLogger('silent') });
+  const app = await createApp(config, { logger: options.logger ?? createLogger('silent'), workers: ['templates.tasks'] });
   if (options.seed !== false) await seedOrg(app.catalog);
   const server = await createServer(app, { portalDir: join(tmpdir(), 'pave-no-portal') });
   options.routes?.(server);

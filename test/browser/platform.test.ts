@@ -33,7 +33,7 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
       demo: true,
       config: { auth, platform: { ...defaultConfig.platform, pollIntervalMs: 50, retryBaseSeconds: 0.2, retryMaxSeconds: 1, dependencyRetrySeconds: 0.3 } },
     });
-    pave.app.platform.reconciler.start();
+    await pave.app.workers.start(['platform.reconciler']);
     base = pave.url.replace(/\/$/, '');
     session = await launchBrowser();
     page = await session.newPage();

@@ -25,8 +25,7 @@ describe.skipIf(!browserAvailable)('webhooks admin page in Chromium', { timeout:
     receiver = await WebhookReceiver.start();
     pave = await startPave({ config: { auth: defaultAuthConfig(), events: testWebhooks({ maxAttempts: 1 }) } });
     await seedOrg(pave.app.catalog);
-    pave.app.eventConsumers.start();
-    pave.app.events.start();
+    await pave.app.workers.start(['store.event-consumers', 'events.webhook-delivery']);
     session = await launchBrowser();
     page = await session.newPage();
     page.on('pageerror', e => pageErrors.push(e.message));

@@ -37,7 +37,7 @@ describe('pave against a server (real HTTP, auth on)', { timeout: 240_000 }, () 
 
   beforeAll(async () => {
     pave = await startAuthPave({ config: { platform: { ...defaultConfig.platform, ...FAST_PLATFORM } } });
-    pave.app.platform.reconciler.start();
+    await pave.app.workers.start(['platform.reconciler']);
     alice = await tokenFor(pave.app, 'user:default/alice'); // platform team
     bob = await tokenFor(pave.app, 'user:default/bob'); // a developer in checkout-team
     dir = await mkdtemp(join(tmpdir(), 'pave-remote-cli-'));
@@ -114,7 +114,7 @@ describe('pave against a server (real HTTP, auth on)', { timeout: 240_000 }, () 
     expect(run.code).toBe(0);
     const taskId = /^task (\S+) completed$/m.exec(run.stdout)?.[1];
     expect(run.stdout).toContain('Open in catalog: component:default/remote-service');
-    const task = await pave.app.scaffolder.getTask(taskId!);
+    const task = await pave.app.templates.getTask(taskId!);
     expect(task.createdBy).toBe('user:default/bob');
     // In the team's own folder: a golden path publishes only where its runner's groups are.
     expect(existsSync(join(pave.config.dataDir, 'git', 'checkout-team', 'remote-service.git'))).toBe(true);

@@ -11,10 +11,9 @@ import { createLogger } from '../../src/core/logger.js';
 import { createApp } from '../../src/app.js';
 import { testWebhooks } from './support.js';
 
-const app = await createApp(
+// The process runs until it is killed: its workers are what the test watches.
+await createApp(
   { ...defaultConfig, dataDir: mkdtempSync(join(tmpdir(), 'pave-events-child-')), databaseUrl: process.env.PAVE_DATABASE_URL!, databaseSchema: process.env.PAVE_DATABASE_SCHEMA!, logLevel: 'silent', events: testWebhooks({ timeoutSeconds: 1, maxAttempts: 10_000 }) },
-  { logger: createLogger('silent'), taskWorker: false },
+  { logger: createLogger('silent'), workers: ['store.event-consumers', 'events.webhook-delivery'] },
 );
-app.eventConsumers.start();
-app.events.start();
 process.stdout.write('ready\n');

@@ -84,7 +84,7 @@ describe.skipIf(Boolean(pg.unavailable))('webhooks across two replicas on Postgr
     }
     expect(receiver.held).toEqual([appended[0]!.id]);
     await receiver.setMode('accept');
-    run(survivor.app);
+    await run(survivor.app);
     // Once the killed replica's lease lapses (its attempt's timeout plus 30 s), the survivor sends everything.
     await expect.poll(() => receiver.at('/crash').length, { timeout: 90_000, interval: 500 }).toBe(5);
     expect(receiver.at('/crash').map(r => r.id)).toEqual(appended.map(e => e.id));

@@ -148,9 +148,8 @@ export interface EventsPave {
 }
 
 /** Starts an app's event consumers and webhook delivery worker, as `pave serve` does. */
-export function run(app: PaveApp): void {
-  app.eventConsumers.start();
-  app.events.start();
+export async function run(app: PaveApp): Promise<void> {
+  await app.workers.start(['store.event-consumers', 'events.webhook-delivery']);
 }
 
 /**
@@ -161,10 +160,10 @@ export function run(app: PaveApp): void {
 export async function startEventsPave(options: { config?: Partial<PaveConfig>; dataDir?: string; logger?: Logger; idle?: boolean } = {}): Promise<EventsPave> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pave-events-')));
   const config: PaveConfig = { ...defaultConfig, dataDir, port: 0, logLevel: 'silent', events: testWebhooks(), auth: { ...defaultConfig.auth, enabled: false }, ...options.config };
-  const app = await createApp(config, { logger: options.logger ?? createLogger('silent'), taskWorker: false });
+  const app = await createApp(config, { logger: options.logger ?? createLogger('silent') });
   const server = await createServer(app, { portalDir: join(tmpdir(), 'pave-no-portal') });
   const url = await server.listen({ host: '127.0.0.1', port: 0 });
-  if (!options.idle) run(app);
+  if (!options.idle) await run(app);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

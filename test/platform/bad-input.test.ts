@@ -134,7 +134,7 @@ describe('bad input is refused with clear errors and nothing half-written', { ti
     ];
     await h.app.platform.publishCapability(capability);
     const commits = (await repoCommits(h.repos.dev)).length;
-    h.app.platform.reconciler.start();
+    await h.app.workers.start(['platform.reconciler']);
     try {
       await h.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'sneaky', namespace: 'escape-team' }, spec: {} });
       const failed = await waitForRequest(h.app, 'escape-team', 'sneaky', v => v.status.phase === 'Failed');

@@ -42,7 +42,7 @@ describe.skipIf(Boolean(postgres.unavailable) && !requireAll)('platform events a
     const stream = listen(`${watched.url}/api/platform/events`);
     await stream.connected;
     // Only the working replica reconciles, so every status event comes from it.
-    working.app.platform.reconciler.start();
+    await working.app.workers.start(['platform.reconciler']);
     const send = (method: string, path: string, body?: unknown) =>
       fetch(working.url + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 

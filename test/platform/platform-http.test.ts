@@ -69,7 +69,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     expect(invalid.status).toBe(422);
     expect(invalid.body.errors).toEqual([expect.objectContaining({ pointer: '/spec/instances', detail: '/spec/instances must be integer' })]);
 
-    pave.app.platform.reconciler.start();
+    await pave.app.workers.start(['platform.reconciler']);
     const stream = listen(`${pave.url}/api/platform/events?namespace=checkout-team`);
     await stream.connected;
     const created = await send('POST', '/api/platform/requests', orders);
@@ -165,7 +165,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     expect((await get(`/api/search?q=${encodeURIComponent('dead letters')}`)).body.results.map((r: any) => r.entityRef)).toContain('capability:default/queue');
 
     // A request of it is a Resource that depends on it, so the capability's page lists it.
-    pave.app.platform.reconciler.start();
+    await pave.app.workers.start(['platform.reconciler']);
     const jobs = { apiVersion: 'queues.example.com/v1', kind: 'Queue', metadata: { name: 'jobs', namespace: 'checkout-team' }, spec: { size: 3 } };
     expect((await send('POST', '/api/platform/requests', jobs)).status).toBe(201);
     expect((await entity('resource:checkout-team/jobs')).body.spec.dependsOn).toEqual(['capability:default/queue']);

@@ -19,7 +19,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness();
-    h.app.platform.reconciler.start();
+    await h.app.workers.start(['platform.reconciler']);
   });
   afterEach(async () => h?.close());
 
@@ -185,7 +185,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     delete capability.spec.reconcileInterval;
     capability.spec.version = '1.1.0';
     await h.app.platform.publishCapability(capability);
-    h.app.platform.reconciler.start();
+    await h.app.workers.start(['platform.reconciler']);
     await h.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'sessions', namespace: 'storefront-team' }, spec: {} });
     await waitForRequest(h.app, 'storefront-team', 'sessions', isReady);
 

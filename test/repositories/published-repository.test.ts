@@ -70,7 +70,7 @@ describe('a repository published by a golden path', () => {
   afterAll(() => pave.close());
 
   it("links the task to the repository's page, keeps the file:// clone URL, and points the new entity at the page", async () => {
-    const { id } = await pave.app.scaffolder.createTask({ templateRef: ref, values: { name: 'pricing' } });
+    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'pricing' } });
     const task = await waitForTask(pave.app, id);
     expect(task.status, JSON.stringify(task.error)).toBe('completed');
     const repo = join(pave.dataDir, 'git', 'acme', 'pricing.git');
@@ -102,7 +102,7 @@ describe('a repository published by a golden path', () => {
   });
 
   it('shows the annotated catalog file in a dry run, and creates no repository', async () => {
-    const result = await pave.app.scaffolder.dryRun({ templateRef: ref, values: { name: 'dry' } });
+    const result = await pave.app.templates.dryRun({ templateRef: ref, values: { name: 'dry' } });
     expect(result.status).toBe('completed');
     const file = result.directoryContents.find(entry => entry.path === 'catalog-info.yaml');
     expect(Buffer.from(file!.base64Content, 'base64').toString('utf8')).toContain(`${SOURCE}: url:${pave.app.config.baseUrl}/repositories/acme/dry/`);

@@ -139,7 +139,7 @@ beforeAll(async () => {
       platform: { ...defaultConfig.platform, ...FAST_PLATFORM, moduleMemoryMb: 160 },
     },
   });
-  pave.app.platform.reconciler.start();
+  await pave.app.workers.start(['platform.reconciler']);
   attackers.developer = bearer(await tokenFor(pave.app, 'user:default/daniel.kowalczyk')); // checkout-team
   const jar = new CookieJar();
   const me = (await (await jar.fetch(`${pave.url}/api/auth/login?method=guest&returnTo=/api/auth/me`)).response.json()) as { principal: string; csrfToken: string };

@@ -32,8 +32,7 @@ describe('webhooks on the demo: admins only, public addresses only', () => {
   let demo: DemoPave;
   beforeAll(async () => {
     demo = await startDemoPave();
-    demo.pave.app.eventConsumers.start();
-    demo.pave.app.events.start();
+    await demo.pave.app.workers.start(['store.event-consumers', 'events.webhook-delivery']);
   });
   afterAll(async () => demo?.close());
 

@@ -33,7 +33,7 @@ export async function startPave(options: { demo?: boolean; config?: Partial<Pave
     // (every request an anonymous admin); suites about auth pass their own `auth`.
     auth: options.config?.auth ?? { ...defaultConfig.auth, enabled: false },
   };
-  const app = await createApp(config, { logger: createLogger('silent') });
+  const app = await createApp(config, { logger: createLogger('silent'), workers: ['templates.tasks'] });
   if (options.demo) await loadDemo(app);
   const server = await createServer(app, { portalDir: options.portalDir });
   const address = await server.listen({ host: '127.0.0.1', port: 0 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Store } from '../../src/store/store.js';
+import { moduleMigrations } from '../../src/modules.js';
 import { SqliteStoreDialect } from '../../src/store/sqlite-dialect.js';
 import { PostgresStoreDialect } from '../../src/store/postgres-dialect.js';
 import { POSTGRES_URL, requireAll } from './require-all.js';
@@ -28,8 +29,8 @@ export const sqliteFactory: StoreFactory = {
   async open() {
     const dir = await mkdtemp(join(tmpdir(), 'pave-store-'));
     const dialect = new SqliteStoreDialect({ file: join(dir, 'pave.db') });
-    const store = await Store.open(dialect);
-    return { store, reopen: () => Store.open(dialect), dispose: async () => (await store.close(), await rm(dir, { recursive: true, force: true })) };
+    const store = await Store.open(dialect, { migrations: moduleMigrations() });
+    return { store, reopen: () => Store.open(dialect, { migrations: moduleMigrations() }), dispose: async () => (await store.close(), await rm(dir, { recursive: true, force: true })) };
   },
 };
 
@@ -44,10 +45,10 @@ export async function postgresFactory(): Promise<StoreFactory> {
       const schema = `pave_test_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
       await adminQuery(`CREATE SCHEMA ${schema}`);
       const dialect = new PostgresStoreDialect({ url: POSTGRES_URL, schema });
-      const store = await Store.open(dialect);
+      const store = await Store.open(dialect, { migrations: moduleMigrations() });
       return {
         store,
-        reopen: () => Store.open(dialect),
+        reopen: () => Store.open(dialect, { migrations: moduleMigrations() }),
         dispose: async () => {
           await store.close();
           await adminQuery(`DROP SCHEMA ${schema} CASCADE`);

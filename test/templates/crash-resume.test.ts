@@ -68,13 +68,13 @@ describe('a task survives its worker being killed', () => {
 
   it('SIGKILL mid-task, restart: finishes without repeating completed side effects', async () => {
     const ref = await registerTemplate(pave.app, join(dir, 'template.yaml'));
-    const { id } = await pave.app.scaffolder.createTask({ templateRef: ref, values: { name: 'phoenix' } });
+    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'phoenix' } });
 
     const first = startWorker(pave.dataDir, id);
     // Kill it once the push is done and the wait has begun.
     const until = Date.now() + 60_000;
     for (;;) {
-      const steps = await pave.app.scaffolder.tasks.steps(id);
+      const steps = await pave.app.templates.tasks.steps(id);
       if (steps[3]!.status === 'processing') break;
       if (Date.now() > until) throw new Error(`the wait step never started: ${JSON.stringify(steps)}`);
       await new Promise(resolve => setTimeout(resolve, 20));
@@ -82,7 +82,7 @@ describe('a task survives its worker being killed', () => {
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull();
 
-    const interrupted = await pave.app.scaffolder.getTask(id);
+    const interrupted = await pave.app.templates.getTask(id);
     expect(interrupted.status).toBe('processing');
     expect(interrupted.steps.map(s => s.status)).toEqual(['completed', 'completed', 'completed', 'processing', 'open']);
     const repo = join(pave.dataDir, 'git', 'durable', 'phoenix.git');
@@ -92,7 +92,7 @@ describe('a task survives its worker being killed', () => {
     const second = startWorker(pave.dataDir, id);
     expect(await second.exited).toBe(0);
 
-    const task = await pave.app.scaffolder.getTask(id);
+    const task = await pave.app.templates.getTask(id);
     expect(task.status, JSON.stringify(task.error)).toBe('completed');
     // The push ran once; the interrupted wait ran twice; replayed workspace steps are not new attempts.
     expect(task.steps.map(s => [s.id, s.status, s.attempts])).toEqual([
@@ -104,7 +104,7 @@ describe('a task survives its worker being killed', () => {
     ]);
     expect(await commitsOf(repo)).toEqual(pushed);
     expect(await filesOf(repo)).toEqual(['catalog-info.yaml', 'docs/NOTES.md']);
-    const events = await pave.app.scaffolder.events(id);
+    const events = await pave.app.templates.events(id);
     expect(events.filter(e => e.type === 'recovered')).toHaveLength(1);
     expect(events.filter(e => /^Pushed commit/.test(e.body.message))).toHaveLength(1);
     expect(events.filter(e => e.body.message === 'Beginning step Publish')).toHaveLength(1);
@@ -119,19 +119,19 @@ describe('a task survives its worker being killed', () => {
 
   it('a step handed back on shutdown is reopened, and its start does not count as an attempt', async () => {
     const ref = await registerTemplate(pave.app, await oneStepTemplate('patient', { id: 'wait', name: 'Wait', action: 'debug:wait', input: { seconds: 30 } }));
-    const { id } = await pave.app.scaffolder.createTask({ templateRef: ref, values: {} });
-    await pave.app.scaffolder.start();
+    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: {} });
+    await pave.app.templates.start();
     await waitForStep(id, step => step.status === 'processing');
-    await pave.app.scaffolder.stop();
-    const steps = await pave.app.scaffolder.tasks.steps(id);
+    await pave.app.templates.stop();
+    const steps = await pave.app.templates.tasks.steps(id);
     expect(steps.map(s => [s.status, s.attempts])).toEqual([['open', 0]]);
-    await pave.app.scaffolder.cancel(id);
+    await pave.app.templates.cancel(id);
   });
 
   it('a step that was running when its server process died twice is not run a third time; the worker goes on', async () => {
     const fragileRef = await registerTemplate(pave.app, await oneStepTemplate('fragile', { id: 'wait', name: 'Wait', action: 'debug:wait', input: { seconds: 30 } }));
     const quickRef = await registerTemplate(pave.app, await oneStepTemplate('quick', { id: 'log', name: 'Log', action: 'debug:log', input: { message: 'quick one' } }));
-    const { id } = await pave.app.scaffolder.createTask({ templateRef: fragileRef, values: {} });
+    const { id } = await pave.app.templates.createTask({ templateRef: fragileRef, values: {} });
     // The step takes its process down twice (a SIGKILL stands in for an out-of-memory abort).
     for (const death of [1, 2]) {
       const worker = startWorker(pave.dataDir, id);
@@ -139,18 +139,18 @@ describe('a task survives its worker being killed', () => {
       worker.child.kill('SIGKILL');
       expect(await worker.exited).toBeNull();
     }
-    const { id: next } = await pave.app.scaffolder.createTask({ templateRef: quickRef, values: {} });
+    const { id: next } = await pave.app.templates.createTask({ templateRef: quickRef, values: {} });
     const third = startWorker(pave.dataDir, id, next);
     expect(await third.exited).toBe(0);
 
-    const task = await pave.app.scaffolder.getTask(id);
+    const task = await pave.app.templates.getTask(id);
     expect(task.status).toBe('failed');
     expect(task.error?.detail).toMatch(/^Step "Wait" \(debug:wait\) was running when the server process died, 2 times; it is not run again/);
     expect(task.steps.map(s => [s.status, s.attempts])).toEqual([['failed', 2]]);
-    const events = await pave.app.scaffolder.events(id);
+    const events = await pave.app.templates.events(id);
     expect(events.filter(e => e.body.message === 'Beginning step Wait')).toHaveLength(2);
     expect(events.at(-1)).toMatchObject({ type: 'completion', body: { status: 'failed' } });
-    expect((await pave.app.scaffolder.getTask(next)).status).toBe('completed');
+    expect((await pave.app.templates.getTask(next)).status).toBe('completed');
     expect(await pave.app.queue.list('scaffolder.task')).toEqual([]);
   }, 120_000);
 
@@ -164,7 +164,7 @@ describe('a task survives its worker being killed', () => {
   async function waitForStep(id: string, until: (step: { status: string; attempts: number }) => boolean): Promise<void> {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const [step] = await pave.app.scaffolder.tasks.steps(id);
+      const [step] = await pave.app.templates.tasks.steps(id);
       if (step && until(step)) return;
       if (Date.now() > deadline) throw new Error(`the step never got there: ${JSON.stringify(step)}`);
       await new Promise(resolve => setTimeout(resolve, 20));

@@ -49,13 +49,13 @@ describe('pave:request (golden paths ask the platform API for infrastructure)', 
   afterAll(async () => test.close());
 
   it('previews the request in a dry run without submitting it', async () => {
-    const result = await test.app.scaffolder.dryRun({ templateRef, values: { team: 'fleet-team' } });
+    const result = await test.app.templates.dryRun({ templateRef, values: { team: 'fleet-team' } });
     expect(JSON.stringify(result.log)).toMatch(/would request TeamNamespace fleet-team\/fleet-team-ns from team-namespace/);
     await expect(test.app.platform.getRequest('fleet-team', 'fleet-team-ns')).rejects.toThrow(/No request/);
   });
 
   it('submits the request, which the reconciler then makes Ready', async () => {
-    const { id } = await test.app.scaffolder.createTask({ templateRef, values: { team: 'fleet-team' } });
+    const { id } = await test.app.templates.createTask({ templateRef, values: { team: 'fleet-team' } });
     const task = await waitForTask(test.app, id);
     expect(task.status).toBe('completed');
     await test.app.platform.reconciler.drain();
@@ -68,7 +68,7 @@ describe('pave:request (golden paths ask the platform API for infrastructure)', 
     const bad = TEMPLATE.replace('environment: dev', 'environment: 42');
     await writeTree(join(test.dataDir, 'bad'), { 'template.yaml': bad.replace('name: team-space', 'name: bad-space') });
     const ref = await registerTemplate(test.app, join(test.dataDir, 'bad', 'template.yaml'));
-    const { id } = await test.app.scaffolder.createTask({ templateRef: ref, values: { team: 'fleet-team' } });
+    const { id } = await test.app.templates.createTask({ templateRef: ref, values: { team: 'fleet-team' } });
     const task = await waitForTask(test.app, id);
     expect(task.status).toBe('failed');
     expect(JSON.stringify(task)).toMatch(/\/spec\/environment/);

@@ -25,8 +25,8 @@ describe.skipIf(Boolean(factory.unavailable) && !requireAll)('tasks on PostgreSQ
     await adminQuery(`CREATE SCHEMA ${schema}`);
     dir = await mkdtemp(join(tmpdir(), 'pave-tpl-pg-'));
     const config = { ...testConfig(join(dir, 'data')), databaseUrl: POSTGRES_URL, databaseSchema: schema };
-    app = await createApp(config, { logger: createLogger('silent'), taskWorker: { pollMs: 50, watchMs: 100 } });
-    replica = await createApp(config, { logger: createLogger('silent'), taskWorker: false });
+    app = await createApp(config, { logger: createLogger('silent'), taskWorker: { pollMs: 50, watchMs: 100 }, workers: ['templates.tasks'] });
+    replica = await createApp(config, { logger: createLogger('silent') });
     await writeTree(dir, {
       'template.yaml': stringify({
         apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -55,16 +55,16 @@ describe.skipIf(Boolean(factory.unavailable) && !requireAll)('tasks on PostgreSQ
 
   it('runs a task end to end; a replica reads the same task and events', async () => {
     const ref = await registerTemplate(app, join(dir, 'template.yaml'));
-    const { id } = await replica.scaffolder.createTask({ templateRef: ref, values: { name: 'elephant' } });
+    const { id } = await replica.templates.createTask({ templateRef: ref, values: { name: 'elephant' } });
     const task = await waitForTask(app, id);
     expect(task.status, JSON.stringify(task.error)).toBe('completed');
     expect(task.output).toEqual({ links: [{ title: 'Catalog', entityRef: 'component:default/elephant' }] });
     expect(await commitsOf(join(dir, 'data', 'git', 'pg', 'elephant.git'))).toHaveLength(1);
-    const seen = await replica.scaffolder.getTask(id);
+    const seen = await replica.templates.getTask(id);
     expect(seen.steps.map(s => s.status)).toEqual(['completed', 'completed', 'completed']);
-    const events = await replica.scaffolder.events(id);
+    const events = await replica.templates.events(id);
     expect(events.map(e => e.id)).toEqual([...events.map(e => e.id)].sort((a, b) => a - b));
     expect(typeof events[0]!.id).toBe('number');
-    expect((await replica.scaffolder.listTasks({ status: ['completed'] })).totalTasks).toBe(1);
+    expect((await replica.templates.listTasks({ status: ['completed'] })).totalTasks).toBe(1);
   });
 });

@@ -107,7 +107,7 @@ describe.skipIf(!DIR)('real-world templates', () => {
   it('the template list names unsupported actions per template', async () => {
     const names: string[] = [];
     for (const entry of corpus.filter(c => c.raw.apiVersion === 'scaffolder.backstage.io/v1beta3')) {
-      const reading = pave.app.scaffolder.checkTemplate(entry.raw);
+      const reading = pave.app.templates.checkTemplate(entry.raw);
       names.push(...reading.problems.map(p => p.detail));
     }
     expect(names).toContain('unsupported action publish:github');
@@ -120,7 +120,7 @@ describe.skipIf(!DIR)('real-world templates', () => {
   it.each(supportedOnly.map(c => [c.file, c] as const))('%s (only supported actions) dry-runs to completion', async (_file, entry) => {
     const template = readTemplate(entry.raw, { hasAction: () => true }).template!;
     const values = exampleValues(template.parameters);
-    const result = await pave.app.scaffolder.dryRun({ template: entry.raw, values, directoryContents: directoryContentsOf(entry, values) });
+    const result = await pave.app.templates.dryRun({ template: entry.raw, values, directoryContents: directoryContentsOf(entry, values) });
     expect(result.error, JSON.stringify(result.error)).toBeUndefined();
     expect(result.status).toBe('completed');
   });
@@ -129,7 +129,7 @@ describe.skipIf(!DIR)('real-world templates', () => {
     beforeAll(() => {
       const lacking = new Set(v1beta3.flatMap(c => readTemplate(c.raw, { hasAction: id => HAS_ACTION.has(id) }).template!.steps.map(s => s.action)).filter(a => !HAS_ACTION.has(a)));
       for (const id of lacking) {
-        pave.app.scaffolder.actions.register(
+        pave.app.templates.actions.register(
           defineAction({
             id,
             description: `test stand-in for ${id}`,
@@ -147,11 +147,11 @@ describe.skipIf(!DIR)('real-world templates', () => {
     });
 
     it.each(v1beta3.map(c => [c.file, c] as const))('%s dry-runs to completion over its skeleton', async (_file, entry) => {
-      const reading = pave.app.scaffolder.checkTemplate(entry.raw);
+      const reading = pave.app.templates.checkTemplate(entry.raw);
       expect(reading.problems).toEqual([]);
       const values = exampleValues(reading.template!.parameters);
       expect(validateParameters(reading.template!.parameters, values).errors).toEqual([]);
-      const result = await pave.app.scaffolder.dryRun({ template: entry.raw, values, directoryContents: directoryContentsOf(entry, values) });
+      const result = await pave.app.templates.dryRun({ template: entry.raw, values, directoryContents: directoryContentsOf(entry, values) });
       expect(result.error, JSON.stringify(result.error)).toBeUndefined();
       expect(result.status).toBe('completed');
       expect(result.steps.every(s => s.status === 'completed' || s.status === 'skipped')).toBe(true);

@@ -47,7 +47,7 @@ describe('golden-path security', () => {
     // A folder next to everything, holding a secret file an attacker would like to read.
     outside = await mkdtemp(join(tmpdir(), 'pave-outside-'));
     await writeFile(join(outside, 'secret.txt'), 'TOP-SECRET-CONTENT');
-    pave.app.scaffolder.actions.register(
+    pave.app.templates.actions.register(
       defineAction({
         id: 'test:echo',
         description: 'outputs its input',
@@ -65,7 +65,7 @@ describe('golden-path security', () => {
   });
 
   const dryRun = (raw: unknown, values: Record<string, unknown> = {}, tree: Record<string, string> = { 'skeleton/README.md': 'hello ${{ values.name }}' }) =>
-    pave.app.scaffolder.dryRun({ template: raw, values, directoryContents: files(tree) });
+    pave.app.templates.dryRun({ template: raw, values, directoryContents: files(tree) });
 
   const failure = (result: DryRunResult) => `${result.error?.detail ?? ''} ${JSON.stringify(result.error?.errors ?? [])}`;
 
@@ -84,7 +84,7 @@ describe('golden-path security', () => {
 
     it.each(refusedAtCheck)('%s is a template problem when the template is read, and nothing runs', async (payload, message) => {
       const raw = template('escape', [{ action: 'debug:log', input: { message: payload } }]);
-      const reading = pave.app.scaffolder.checkTemplate(raw);
+      const reading = pave.app.templates.checkTemplate(raw);
       expect(reading.problems.length).toBeGreaterThan(0);
       expect(reading.problems[0]!.pointer).toBe('/spec/steps/0/input/message');
       expect(reading.problems.map(p => p.detail).join(' ')).toMatch(message);
@@ -131,7 +131,7 @@ describe('golden-path security', () => {
         { id: 'echo', action: 'test:echo', input: { value: 'hello ${{ parameters.name }}' } },
       ]);
       const hostile = '${{ secrets.token }}{% for i in range(3) %}x{% endfor %}';
-      const result = await pave.app.scaffolder.dryRun({
+      const result = await pave.app.templates.dryRun({
         template: raw,
         values: { name: hostile },
         secrets: { token: 'never-shown-9876' },
@@ -184,7 +184,7 @@ describe('golden-path security', () => {
       const dir = await mkdtemp(join(tmpdir(), 'pave-traversal-'));
       await writeTree(dir, { 'template.yaml': stringify(template('real-traversal', [{ action: 'catalog:write', input: { filePath: '${{ parameters.p }}', entity: { kind: 'Component' } } }])) });
       const ref = await registerTemplate(pave.app, join(dir, 'template.yaml'));
-      const { id } = await pave.app.scaffolder.createTask({ templateRef: ref, values: { p: '../../../pwned.yaml' } });
+      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { p: '../../../pwned.yaml' } });
       const task = await waitForTask(pave.app, id);
       expect(task.status).toBe('failed');
       expect(task.error?.detail).toMatch(/input\.filePath "\.\.\/\.\.\/\.\.\/pwned\.yaml" points outside the workspace/);
@@ -196,7 +196,7 @@ describe('golden-path security', () => {
 
     it('dry-run files sent with a template cannot be placed outside', async () => {
       await expect(
-        pave.app.scaffolder.dryRun({ template: template('upload', [{ action: 'debug:log', input: { message: 'x' } }]), directoryContents: files({ '../../pwned': 'x' }) }),
+        pave.app.templates.dryRun({ template: template('upload', [{ action: 'debug:log', input: { message: 'x' } }]), directoryContents: files({ '../../pwned': 'x' }) }),
       ).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/directoryContents\[0\]\.path "\.\.\/\.\.\/pwned" points outside/) });
     });
   });
@@ -247,12 +247,12 @@ describe('golden-path security', () => {
     afterAll(async () => rm(root, { recursive: true, force: true }));
 
     it.each(['absolute', 'relative-escape', 'chain-out', 'dangling', 'loop', 'folder-out', 'folder-in'])('%s: refused by fetch:template and by fetch:plain', async name => {
-      const result = await pave.app.scaffolder.dryRun({ templateRef: ref, values: { p: `./${name}/skel` } });
+      const result = await pave.app.templates.dryRun({ templateRef: ref, values: { p: `./${name}/skel` } });
       expect(result.status).toBe('failed');
       expect(failure(result)).toMatch(expected[name]!);
       expect(JSON.stringify(result)).not.toContain('TOP-SECRET-CONTENT');
       // fetch:plain meets the same link.
-      const plain = await pave.app.scaffolder.dryRun({
+      const plain = await pave.app.templates.dryRun({
         template: template('plain-only', [{ action: 'fetch:plain', input: { url: '${{ parameters.p }}' } }]),
         values: { p: 'x' },
         directoryContents: [],
@@ -264,19 +264,19 @@ describe('golden-path security', () => {
       const dir = await mkdtemp(join(tmpdir(), 'pave-links-plain-'));
       await writeTree(dir, { 'skel/passwd': { link: '/etc/passwd' }, 'template.yaml': stringify(template('plain-links', [{ action: 'fetch:plain', input: { url: './skel' } }])) });
       const plainRef = await registerTemplate(pave.app, join(dir, 'template.yaml'));
-      const result = await pave.app.scaffolder.dryRun({ templateRef: plainRef, values: {} });
+      const result = await pave.app.templates.dryRun({ templateRef: plainRef, values: {} });
       expect(failure(result)).toMatch(/passwd is a symbolic link to the absolute path \/etc\/passwd; refused/);
       await rm(dir, { recursive: true, force: true });
     });
 
     it('a fetch url that is itself a link out of the template folder is refused', async () => {
-      const result = await pave.app.scaffolder.dryRun({ templateRef: ref, values: { p: './evil-url' } });
+      const result = await pave.app.templates.dryRun({ templateRef: ref, values: { p: './evil-url' } });
       expect(result.status).toBe('failed');
       expect(failure(result)).toMatch(/input\.url "\.\/evil-url" leads outside the template's folder through a symbolic link/);
     });
 
     it('links that stay inside and end at a file (chains too) are copied as plain files, rendered', async () => {
-      const result = await pave.app.scaffolder.dryRun({ templateRef: ref, values: { p: './inside/skel' } });
+      const result = await pave.app.templates.dryRun({ templateRef: ref, values: { p: './inside/skel' } });
       expect(result.status, failure(result)).toBe('completed');
       const content = Object.fromEntries(result.directoryContents.map(f => [f.path, Buffer.from(f.base64Content, 'base64').toString()]));
       expect(content['alias.txt']).toBe('the real file me');
@@ -295,7 +295,7 @@ describe('golden-path security', () => {
         ])),
       });
       const linksRef = await registerTemplate(pave.app, join(dir, 'template.yaml'));
-      const task = await waitForTask(pave.app, (await pave.app.scaffolder.createTask({ templateRef: linksRef, values: {} })).id);
+      const task = await waitForTask(pave.app, (await pave.app.templates.createTask({ templateRef: linksRef, values: {} })).id);
       expect(task.status).toBe('completed');
       const { runGit } = await import('../../src/core/run-git.js');
       const tree = (await runGit(['--git-dir', join(pave.dataDir, 'git', 'security', 'links.git'), 'ls-tree', '-r', 'main'])).stdout;
@@ -323,10 +323,10 @@ describe('golden-path security', () => {
       });
       const ref = await registerTemplate(pave.app, join(dir, 'template.yaml'));
       const secret = 'sup3r-s3cret-token';
-      const { id } = await pave.app.scaffolder.createTask({ templateRef: ref, values: {}, secrets: { token: secret } });
+      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: {}, secrets: { token: secret } });
       const task = await waitForTask(pave.app, id);
       expect(task.status).toBe('completed');
-      const everything = JSON.stringify({ task, events: await pave.app.scaffolder.events(id) });
+      const everything = JSON.stringify({ task, events: await pave.app.templates.events(id) });
       expect(everything).not.toContain(secret);
       expect(everything).toContain('the token is ***');
       expect(task.output?.text?.[0]?.content).toBe('it was ***');
@@ -354,21 +354,21 @@ describe('golden-path security', () => {
       const secret = 'quiet-s3cret-value';
       const shouted = secret.toUpperCase();
       const reversed = [...shouted].reverse().join('');
-      const { id } = await pave.app.scaffolder.createTask({ templateRef: ref, values: {}, secrets: { token: secret } });
+      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: {}, secrets: { token: secret } });
       for (;;) {
-        if ((await pave.app.scaffolder.tasks.steps(id))[2]?.status === 'processing') break;
+        if ((await pave.app.templates.tasks.steps(id))[2]?.status === 'processing') break;
         await new Promise(resolve => setTimeout(resolve, 20));
       }
       // Stored raw while the task may resume; every view masks what was derived.
-      const running = await pave.app.scaffolder.getTask(id);
+      const running = await pave.app.templates.getTask(id);
       expect(running.steps.slice(0, 2).map(s => s.output)).toEqual([{ value: '***' }, { value: '***' }]);
       const row = await pave.app.store.db.selectFrom('scaffolder_tasks').select('derived_secrets').where('id', '=', id).executeTakeFirstOrThrow();
       expect(JSON.parse(row.derived_secrets ?? '[]')).toEqual(expect.arrayContaining([shouted, reversed]));
-      await pave.app.scaffolder.cancel(id);
+      await pave.app.templates.cancel(id);
       const ended = await waitForTask(pave.app, id);
       expect(ended.status).toBe('cancelled');
       const stored = await pave.app.store.db.selectFrom('scaffolder_task_steps').select('output').where('task_id', '=', id).execute();
-      const everything = JSON.stringify({ ended, stored, events: await pave.app.scaffolder.events(id) });
+      const everything = JSON.stringify({ ended, stored, events: await pave.app.templates.events(id) });
       for (const form of [secret, shouted, reversed]) expect(everything).not.toContain(form);
       const after = await pave.app.store.db.selectFrom('scaffolder_tasks').select(['secrets', 'derived_secrets']).where('id', '=', id).executeTakeFirstOrThrow();
       expect(after).toEqual({ secrets: null, derived_secrets: null });

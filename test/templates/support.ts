@@ -27,10 +27,11 @@ export function testConfig(dataDir: string): PaveConfig {
   return { ...defaultConfig, dataDir, logLevel: 'silent', auth: { ...defaultConfig.auth, enabled: false } };
 }
 
-/** A Pave app (no HTTP) on a fresh SQLite file; the task worker runs unless `taskWorker: false`. */
+/** A Pave app (no HTTP) on a fresh SQLite file; the task worker runs (quickly) unless `taskWorker: false`. */
 export async function openTestApp(options: { taskWorker?: boolean | TaskWorkerOptions; dataDir?: string } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pave-tpl-')));
-  const app = await createApp(testConfig(dataDir), { logger: createLogger('silent'), taskWorker: options.taskWorker ?? { pollMs: 50, watchMs: 100 } });
+  const worker = options.taskWorker ?? { pollMs: 50, watchMs: 100 };
+  const app = await createApp(testConfig(dataDir), { logger: createLogger('silent'), ...(worker ? { taskWorker: worker === true ? {} : worker, workers: ['templates.tasks'] } : {}) });
   return {
     app,
     dataDir,
@@ -66,7 +67,7 @@ export async function registerTemplate(app: PaveApp, file: string): Promise<stri
 export async function waitForTask(app: PaveApp, id: string, timeoutMs = 60_000): Promise<TaskView> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const task = await app.scaffolder.getTask(id);
+    const task = await app.templates.getTask(id);
     if (['completed', 'failed', 'cancelled'].includes(task.status)) return task;
     if (Date.now() > until) throw new Error(`task ${id} still ${task.status} after ${timeoutMs} ms`);
     await new Promise(resolve => setTimeout(resolve, 50));

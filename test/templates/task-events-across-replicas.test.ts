@@ -26,8 +26,8 @@ describe.skipIf(Boolean(factory.unavailable) && !requireAll)('task events across
     await adminQuery(`CREATE SCHEMA ${schema}`);
     dir = await mkdtemp(join(tmpdir(), 'pave-tev-'));
     const config = { ...testConfig(join(dir, 'data')), databaseUrl: POSTGRES_URL, databaseSchema: schema };
-    watcher = await createApp(config, { logger: createLogger('silent'), taskWorker: false });
-    worker = await createApp(config, { logger: createLogger('silent'), taskWorker: { pollMs: 50, watchMs: 100 } });
+    watcher = await createApp(config, { logger: createLogger('silent') });
+    worker = await createApp(config, { logger: createLogger('silent'), taskWorker: { pollMs: 50, watchMs: 100 }, workers: ['templates.tasks'] });
     await writeTree(dir, {
       'template.yaml': stringify({
         apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -55,15 +55,15 @@ describe.skipIf(Boolean(factory.unavailable) && !requireAll)('task events across
   it('follows a task the other replica runs, to its completion', async () => {
     const ref = await registerTemplate(watcher, join(dir, 'template.yaml'));
     await watcher.store.events.ready();
-    const { id } = await watcher.scaffolder.createTask({ templateRef: ref, values: {} });
+    const { id } = await watcher.templates.createTask({ templateRef: ref, values: {} });
     const seen: TaskEvent[] = [];
-    for await (const event of watcher.scaffolder.streamEvents(id, { pollMs: 600_000 })) seen.push(event);
+    for await (const event of watcher.templates.streamEvents(id, { pollMs: 600_000 })) seen.push(event);
 
     expect(seen.at(-1)).toMatchObject({ type: 'completion', body: { status: 'completed' } });
     const messages = seen.map(e => e.body.message).join('\n');
     expect(messages.indexOf('first message')).toBeGreaterThan(-1);
     expect(messages.indexOf('second message')).toBeGreaterThan(messages.indexOf('first message'));
     // Everything the worker wrote, in order, each once.
-    expect(seen.map(e => e.id)).toEqual((await worker.scaffolder.events(id)).map(e => e.id));
+    expect(seen.map(e => e.id)).toEqual((await worker.templates.events(id)).map(e => e.id));
   });
 });

@@ -88,7 +88,7 @@ describe('template tasks are their creators’', { timeout: 120_000 }, () => {
   });
 
   it('lists only the tasks the caller may read, with totals and pages that agree; admins list every task', async () => {
-    const everyTask = (await pave.app.scaffolder.listTasks()).tasks.map(t => t.id);
+    const everyTask = (await pave.app.templates.listTasks()).tasks.map(t => t.id);
     expect(everyTask.length).toBe([...made.values()].flat().length);
     for (const who of ['bob', 'carol', 'ci']) {
       const own = made.get(who)!;
@@ -124,7 +124,7 @@ describe('template tasks are their creators’', { timeout: 120_000 }, () => {
       expect((await list('carol')).tasks.map(t => t.id).sort()).toEqual([...made.get('bob')!, ...made.get('carol')!].sort());
       await expectProblem(await call('carol', `${TASKS}/${bobsTask()}/cancel`, { method: 'POST', body: '{}' }), 403);
       await expectProblem(await call('dave', `${TASKS}/${bobsTask()}`), 403);
-      const explained = await pave.app.auth.permissions.decide(await pave.app.auth.permissions.identityForUser('user:default/carol', 'token'), 'templates.task.read', await pave.app.scaffolder.taskResource(bobsTask()));
+      const explained = await pave.app.auth.permissions.decide(await pave.app.auth.permissions.identityForUser('user:default/carol', 'token'), 'templates.task.read', await pave.app.templates.taskResource(bobsTask()));
       expect(explained.rule?.id).toBe('checkout-reads-bobs-tasks');
     } finally {
       await pave.app.auth.permissions.deleteRule(operator, 'checkout-reads-bobs-tasks');
@@ -139,14 +139,14 @@ describe('a filtered task list', () => {
     try {
       const spec: TaskSpec = { apiVersion: 'scaffolder.backstage.io/v1beta3', steps: [], output: {}, parameters: {}, user: {}, templateInfo: { entityRef: 'template:default/x', baseUrl: '', entity: { metadata: { name: 'x' } } } };
       // More than two batches of the filtered read (500), many created within the same millisecond.
-      for (let i = 0; i < 1234; i++) await test.app.scaffolder.tasks.create({ templateRef: 'template:default/x', spec });
-      const every = (await test.app.scaffolder.listTasks({ limit: 1000 })).tasks.concat((await test.app.scaffolder.listTasks({ limit: 1000, offset: 1000 })).tasks);
+      for (let i = 0; i < 1234; i++) await test.app.templates.tasks.create({ templateRef: 'template:default/x', spec });
+      const every = (await test.app.templates.listTasks({ limit: 1000 })).tasks.concat((await test.app.templates.listTasks({ limit: 1000, offset: 1000 })).tasks);
       expect(new Set(every.map(t => t.id)).size).toBe(1234);
       const kept = new Set(every.filter((_, i) => i % 3 === 0).map(t => t.id));
       const keep = async (tasks: TaskSummary[]) => tasks.filter(t => kept.has(t.id));
       const expected = every.filter(t => kept.has(t.id)).map(t => t.id);
-      const first = await test.app.scaffolder.listTasks({ limit: 300 }, keep);
-      const second = await test.app.scaffolder.listTasks({ limit: 300, offset: 300 }, keep);
+      const first = await test.app.templates.listTasks({ limit: 300 }, keep);
+      const second = await test.app.templates.listTasks({ limit: 300, offset: 300 }, keep);
       expect([first.totalTasks, second.totalTasks]).toEqual([expected.length, expected.length]);
       expect([...first.tasks, ...second.tasks].map(t => t.id)).toEqual(expected.slice(0, 600));
     } finally {

@@ -1,8 +1,13 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { PaveApp } from '../../app.js';
+import type { ModulePermission } from '../../pave-module.js';
 
-/** Liveness and what this server is. */
+/** What the server itself (not a module) checks. */
+export const SYSTEM_PERMISSIONS: readonly ModulePermission[] = [{ action: 'system.openapi.read', description: 'Read the OpenAPI document of the API' }];
+
+/** Liveness, and the API's own description. */
 export const systemRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (api, { app }) => {
+  api.get('/openapi.json', { schema: { hide: true }, config: { permission: { action: 'system.openapi.read' } } }, async () => api.swagger());
   api.get(
     '/health',
     {

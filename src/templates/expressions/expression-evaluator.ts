@@ -40,6 +40,11 @@ export class ExpressionEvaluator {
     private readonly tracking?: SecretTracking,
   ) {}
 
+  /** Ends the evaluator processes (shared with every tracking copy of this evaluator). */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
   /**
    * The same evaluator, treating `sources()` (read at each call) as secret in every call and
    * telling `learn` every secret-derived string made: what a task gives its actions, so the

@@ -15,8 +15,7 @@ const config: PaveConfig = {
   ...(process.env.PAVE_DATABASE_URL ? { databaseUrl: process.env.PAVE_DATABASE_URL, databaseSchema: process.env.PAVE_DATABASE_SCHEMA } : {}),
   platform: { ...defaultConfig.platform, ...FAST_PLATFORM, workers: Number(process.env.PAVE_WORKERS ?? 2), leaseSeconds: Number(process.env.PAVE_LEASE_SECONDS ?? 3) },
 };
-const app = await createApp(config, { logger: createLogger(process.env.PAVE_CHILD_LOG ?? 'silent') });
-app.platform.reconciler.start();
+const app = await createApp(config, { logger: createLogger(process.env.PAVE_CHILD_LOG ?? 'silent'), workers: ['platform.reconciler'] });
 process.stdout.write('ready\n');
 process.once('SIGTERM', () => {
   void app.close().then(() => process.exit(0));

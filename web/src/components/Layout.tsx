@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { NavLink, Link } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { SearchDialog } from './SearchDialog';
 import { AccountMenu, AccountProvider, SignInGate } from './Account';
-import { AdminNavLink } from '../admin/AdminNavLink';
+import { NAV_ENTRIES } from '../areas';
 
 type Theme = 'light' | 'dark';
 
@@ -77,15 +77,9 @@ export function Layout({ children }: { children: ReactNode }) {
             <span>Pave</span>
           </Link>
           <nav aria-label="Main" className="mainnav">
-            <NavLink to="/" end>
-              Home
-            </NavLink>
-            <NavLink to="/catalog">Catalog</NavLink>
-            <NavLink to="/create">Create</NavLink>
-            <NavLink to="/repositories">Repositories</NavLink>
-            <NavLink to="/register">Register</NavLink>
-            <NavLink to="/platform">Platform</NavLink>
-            <AdminNavLink />
+            {NAV_ENTRIES.map(({ entry: Entry }, i) => (
+              <Entry key={i} />
+            ))}
           </nav>
           <button type="button" className="search-trigger" onClick={() => setSearchOpen(true)} aria-keyshortcuts="Control+K Meta+K">
             <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from './migration.js';
+import type { Migration } from '../../store/migrations/migration.js';
 
 /**
  * Strings a task's expressions derived from its secrets (`secrets.token | upper`, …), kept beside the

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from './migration.js';
+import type { Migration } from '../../store/migrations/migration.js';
 
 /**
  * The team that owns a platform request, decided by Pave when the request is created (from

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from './migration.js';
+import type { Migration } from '../../store/migrations/migration.js';
 
 /** The platform API: capability revisions, destinations, requests and their runs. */
 export const platformMigration: Migration = {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Migration } from './migration.js';
+import type { Migration } from '../../store/migrations/migration.js';
 
 /** Entities, their search rows and relations, locations and their problems. */
 export const catalogMigration: Migration = {

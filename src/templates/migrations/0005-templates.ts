@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from './migration.js';
+import type { Migration } from '../../store/migrations/migration.js';
 
 /**
  * Golden-path tasks: one row per task (what to run, its state and result), one per step (status and

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from './migration.js';
+import type { Migration } from '../../store/migrations/migration.js';
 
 /**
  * Outgoing webhooks: subscriptions (admin-managed data, with the secret that signs their deliveries), one

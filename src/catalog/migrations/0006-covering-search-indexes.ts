@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Migration } from './migration.js';
+import type { Migration } from '../../store/migrations/migration.js';
 
 /**
  * Filters and facets read `entity_search` by key and value to find entity ids: covering indexes

@@ -1,0 +1,38 @@
+/** The software catalog as a Pave module: entities, locations, search and docs. */
+import { defineModule, worker } from '../pave-module.js';
+import { catalogEntityRoutes } from '../api/routes/catalog-entity-routes.js';
+import { catalogLocationRoutes } from '../api/routes/catalog-location-routes.js';
+import { searchRoutes } from '../api/routes/search-routes.js';
+import { docsRoutes } from '../api/routes/docs-routes.js';
+import { catalogCommands } from '../cli/catalog-commands.js';
+import { CatalogService } from './catalog-service.js';
+import { catalogMigration } from './migrations/0001-catalog.js';
+import { coveringSearchIndexesMigration } from './migrations/0006-covering-search-indexes.js';
+
+export const catalogModule = defineModule({
+  name: 'catalog',
+  description: 'The software catalog: entities in Backstage’s format, locations and their refresh, search, docs and edits',
+  permissions: [
+    { action: 'catalog.entity.read', description: 'Read entities, search them, read their docs' },
+    { action: 'catalog.entity.write', description: 'Create or change an entity (in its file, repository or the store)' },
+    { action: 'catalog.entity.delete', description: 'Delete an entity' },
+    { action: 'catalog.entity.refresh', description: 'Refresh the location an entity comes from' },
+    { action: 'catalog.entity.validate', description: 'Validate an entity without saving it' },
+    { action: 'catalog.location.read', description: 'Read registered locations and their problems' },
+    { action: 'catalog.location.create', description: 'Register a location (and so load what it holds), or create a Location entity' },
+    { action: 'catalog.location.delete', description: 'Remove a location and its entities' },
+    { action: 'catalog.location.refresh', description: 'Refresh a location on demand' },
+    { action: 'catalog.membership.write', description: "Change who belongs to which group: a User's memberOf, a Group's members, children or parent" },
+    { action: 'catalog.ownership.transfer', description: 'Move an existing entity to another owner' },
+  ],
+  migrations: [catalogMigration, coveringSearchIndexesMigration],
+  create: ({ store, queue, config, logger, cwd }): CatalogService => new CatalogService({ store, queue, config: config.catalog, logger, cwd }),
+  async routes(api, catalog) {
+    await api.register(catalogEntityRoutes, { prefix: '/catalog', catalog });
+    await api.register(catalogLocationRoutes, { prefix: '/catalog', catalog });
+    await api.register(searchRoutes, { catalog });
+    await api.register(docsRoutes, { docs: catalog.docs });
+  },
+  cli: ({ output, globals }) => [catalogCommands(output, globals)],
+  workers: catalog => [worker('catalog.refresh', catalog.scheduler)],
+});

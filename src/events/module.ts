@@ -1,0 +1,28 @@
+/** Events out as a Pave module: webhooks and the message-bus publisher, as consumers of the event log. */
+import { defineModule, worker } from '../pave-module.js';
+import { eventsRoutes } from '../api/routes/events-routes.js';
+import { webhookCommands } from '../cli/webhook-commands.js';
+import { EventsService } from './events-service.js';
+import { webhooksMigration } from './migrations/0010-webhooks.js';
+
+export const eventsModule = defineModule({
+  name: 'events',
+  description: 'Events out: signed webhooks with retries and dead letters, and the NATS publisher, reading the event log',
+  permissions: [
+    { action: 'events.webhook.read', description: 'Read webhook subscriptions and their deliveries' },
+    { action: 'events.webhook.write', description: 'Create or change a webhook subscription' },
+    { action: 'events.webhook.delete', description: 'Delete a webhook subscription' },
+    { action: 'events.webhook.redeliver', description: 'Send a dead-lettered delivery again' },
+    { action: 'events.webhook.test', description: 'Send a test ping to a webhook' },
+  ],
+  migrations: [webhooksMigration],
+  create: ({ store, queue, eventLog, eventConsumers, config, logger, app }): EventsService =>
+    new EventsService({ store, queue, log: eventLog, consumers: eventConsumers, config: config.events, permissions: app.auth.permissions, audit: app.auth.audit, logger }),
+  async routes(api, events) {
+    await api.register(eventsRoutes, { prefix: '/events', events });
+  },
+  cli: ({ output, globals }) => [webhookCommands(output, globals)],
+  // Delivery only: the consumers that fill the outbox run with the app's event consumers.
+  workers: events => [worker('events.webhook-delivery', events)],
+  close: events => events.stop(),
+});

@@ -1,0 +1,36 @@
+/**
+ * Every module of Pave, in the order their services are built (a module may use the services of those
+ * before it). Adding a module is one folder with its `module.ts` and one line here.
+ */
+import { catalogModule } from './catalog/module.js';
+import { authModule } from './auth/module.js';
+import { expressionsModule } from './templates/expressions/module.js';
+import { repositoriesModule } from './repositories/module.js';
+import { platformModule } from './platform/module.js';
+import { templatesModule } from './templates/module.js';
+import { eventsModule } from './events/module.js';
+import type { Migration } from './store/migrations/migration.js';
+import type { PaveModule } from './pave-module.js';
+
+export const MODULES = [catalogModule, authModule, expressionsModule, repositoriesModule, platformModule, templatesModule, eventsModule] as const;
+
+/** The service of each module, by the module's name: what `PaveApp` exposes. */
+export type ModuleServices = {
+  [M in (typeof MODULES)[number] as M['name']]: M extends { create(...args: never[]): infer S } ? Awaited<S> : never;
+};
+
+/**
+ * The modules as one list of different modules, for those that iterate (the app, the server, the CLI): each
+ * module's own types hold within its declaration.
+ */
+export function moduleList(): ReadonlyArray<PaveModule<string, unknown>> {
+  return MODULES as unknown as ReadonlyArray<PaveModule<string, unknown>>;
+}
+
+/**
+ * Every module's migrations (the store adds its own): what a store for Pave is opened with.
+ * @example await Store.open(dialect, { migrations: moduleMigrations() })
+ */
+export function moduleMigrations(): Migration[] {
+  return moduleList().flatMap(module => [...(module.migrations ?? [])]);
+}

@@ -1,0 +1,113 @@
+/**
+ * The module contract. Every module (catalog, auth, templates, platform, repositories, events, and each
+ * later one) declares itself in one `src/<module>/module.ts`: its permission actions and default rules,
+ * its event types, its migrations, how its service is built, its HTTP routes, its CLI commands and its
+ * background workers. The app, the server, the store, the CLI, the policy and the authorization matrix
+ * iterate over the list in `modules.ts`, so a new module is one folder and one line there.
+ */
+import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import type { AuthConfig, AuthRule, PaveConfig } from './core/config.js';
+import type { Logger } from './core/logger.js';
+import type { EventConsumers } from './store/event-consumers.js';
+import type { EventLog } from './store/event-log.js';
+import type { JobQueue } from './store/job-queue.js';
+import type { Migration } from './store/migrations/migration.js';
+import type { Store } from './store/store.js';
+import type { AppOptions, PaveApp } from './app.js';
+import type { GlobalOptions } from './cli/context.js';
+import type { Output } from './cli/output.js';
+
+/** A permission action a module checks, e.g. `catalog.entity.write`, and what it allows, in words. */
+export interface ModulePermission {
+  readonly action: string;
+  readonly description: string;
+}
+
+/** An event type a module appends to the event log, e.g. `catalog.entity.updated`. */
+export interface ModuleEventType {
+  readonly type: string;
+  readonly description: string;
+}
+
+/**
+ * Background work with one lifecycle: `pave serve` starts every worker, tests and commands start the
+ * ones they need (`app.workers.start(['templates.tasks'])`), and `app.close()` stops them all.
+ */
+export interface BackgroundWorker {
+  /** `<module>.<work>`, e.g. `platform.reconciler`. */
+  readonly name: string;
+  start(): void | Promise<void>;
+  /** Stops taking work and waits for the work in hand (handing back what cannot finish). */
+  stop(): Promise<void>;
+}
+
+/** What a module's service is built from: the shared infrastructure and the app built so far. */
+export interface ModuleContext {
+  readonly config: PaveConfig;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly queue: JobQueue;
+  readonly eventLog: EventLog;
+  readonly eventConsumers: EventConsumers;
+  /** The resolved data folder. */
+  readonly dataDir: string;
+  readonly cwd: string;
+  /**
+   * The app as built so far: the shared infrastructure and the services of the modules listed before this
+   * one in `modules.ts` (a later one's is not there yet: list a module after what it uses).
+   */
+  readonly app: PaveApp;
+  /** What `createApp` was asked for beyond the configuration (e.g. a module sandbox for tests). */
+  readonly options: AppOptions;
+  /** Every module's default rules (`auth.defaultPolicy` decides whether the policy uses them). */
+  readonly defaultRules: readonly AuthRule[];
+}
+
+/** What a module's CLI commands are built with. */
+export interface CliContext {
+  output: () => Output;
+  globals: () => GlobalOptions;
+}
+
+/** One module's declaration. `S` is its service, which the app exposes as `app[name]`. */
+export interface PaveModule<N extends string = string, S = unknown> {
+  readonly name: N;
+  /** One sentence: what the module owns. */
+  readonly description: string;
+  readonly permissions: readonly ModulePermission[];
+  readonly eventTypes?: readonly ModuleEventType[];
+  /** Its tables' migrations (named `NNNN-…`: numbers are global, so the order across modules holds). */
+  readonly migrations?: readonly Migration[];
+  /** Rules of Pave's default policy that concern this module. */
+  readonly defaultRules?: (auth: AuthConfig) => AuthRule[];
+  create(context: ModuleContext): S | Promise<S>;
+  /** Registers its routes on `api`, which is mounted at `/api`. */
+  routes?(api: FastifyInstance, service: S, app: PaveApp): Promise<void>;
+  /** Routes outside `/api`, for clients that expect their own paths (git clones `/git/…`). */
+  rootRoutes?(root: FastifyInstance, service: S, app: PaveApp): Promise<void>;
+  cli?(context: CliContext): Command[];
+  workers?(service: S, app: PaveApp): BackgroundWorker[];
+  /** Releases what the service holds (connections, processes), after its workers have stopped. */
+  close?(service: S): Promise<void>;
+}
+
+/**
+ * A worker from a service's own start and stop.
+ * @example workers: catalog => [worker('catalog.refresh', catalog.scheduler)]
+ */
+export function worker(name: string, target: { start(): void | Promise<void>; stop(): Promise<void> }): BackgroundWorker {
+  return { name, start: () => target.start(), stop: () => target.stop() };
+}
+
+/**
+ * Declares a module with its service type inferred from `create`.
+ * @example
+ *   export const repositoriesModule = defineModule({
+ *     name: 'repositories', description: 'The git repositories Pave hosts', permissions: [...],
+ *     create: ({ dataDir, config }) => new RepositoryService({ root: join(dataDir, 'git'), baseUrl: () => config.baseUrl }),
+ *   });
+ */
+export function defineModule<N extends string, S>(module: PaveModule<N, S>): PaveModule<N, S> {
+  return Object.freeze(module);
+}

@@ -1,0 +1,46 @@
+/** The platform API as a Pave module: capabilities, destinations, requests and the reconciler. */
+import { defineModule, worker } from '../pave-module.js';
+import { platformRoutes } from '../api/routes/platform-routes.js';
+import { platformCommands } from '../cli/platform-commands.js';
+import { PlatformService } from './platform-service.js';
+import { platformMigration } from './migrations/0004-platform.js';
+import { platformRequestOwnerMigration } from './migrations/0008-platform-request-owner.js';
+
+export const platformModule = defineModule({
+  name: 'platform',
+  description: 'The platform API: versioned capabilities, destinations, requests and a durable reconciler committing manifests to git',
+  permissions: [
+    { action: 'platform.capability.read', description: 'Read published capabilities (the marketplace)' },
+    { action: 'platform.capability.publish', description: 'Publish a capability revision, and render with a capability one brings (code of one’s choosing)' },
+    { action: 'platform.capability.delete', description: 'Delete a capability with no requests' },
+    { action: 'platform.destination.read', description: 'Read destinations' },
+    { action: 'platform.destination.write', description: 'Create or change a destination' },
+    { action: 'platform.destination.delete', description: 'Delete a destination that holds no files' },
+    { action: 'platform.request.read', description: 'Read requests and their status' },
+    { action: 'platform.request.create', description: 'Apply a request in a namespace (create or update)' },
+    { action: 'platform.request.delete', description: 'Delete a request' },
+    { action: 'platform.request.reconcile', description: 'Ask for a request to be reconciled now' },
+    { action: 'platform.request.render', description: 'Preview a request (a dry-run render) with a published capability' },
+    { action: 'platform.run.read', description: 'Read runs and their logs' },
+    { action: 'platform.event.read', description: 'Follow the platform event stream' },
+  ],
+  migrations: [platformMigration, platformRequestOwnerMigration],
+  create: ({ store, queue, config, dataDir, logger, app, options }): PlatformService =>
+    new PlatformService({
+      store,
+      queue,
+      catalog: app.catalog,
+      config: config.platform,
+      workspaceRoot: PlatformService.workspaceRootFor(dataDir),
+      permissions: app.auth.permissions,
+      ...(options.moduleSandbox ? { moduleSandbox: options.moduleSandbox } : {}),
+      expressions: app.expressions,
+      logger,
+    }),
+  async routes(api, platform) {
+    await api.register(platformRoutes, { prefix: '/platform', platform });
+  },
+  cli: ({ output, globals }) => platformCommands(output, globals),
+  workers: platform => [worker('platform.reconciler', platform.reconciler)],
+  close: platform => platform.close(),
+});

@@ -1,0 +1,16 @@
+/**
+ * The sandboxed expression engine as a Pave module: one pool of evaluator processes shared by every module
+ * that renders templates (golden paths, platform template steps). It has no routes and no permissions of
+ * its own; its processes start when first needed and end when the app closes.
+ */
+import { defineModule } from '../../pave-module.js';
+import { EvaluatorPool } from './evaluator-pool.js';
+import { ExpressionEvaluator } from './expression-evaluator.js';
+
+export const expressionsModule = defineModule({
+  name: 'expressions',
+  description: 'The sandboxed template expression engine, evaluated in processes with hard limits',
+  permissions: [],
+  create: ({ config }): ExpressionEvaluator => new ExpressionEvaluator(EvaluatorPool.fromConfig(config.expressions)),
+  close: expressions => expressions.close(),
+});

@@ -1,0 +1,40 @@
+/** Golden paths as a Pave module: Backstage v1beta3 templates, actions and durable tasks. */
+import { defineModule, worker } from '../pave-module.js';
+import { actingAsRecorded } from '../auth/acting-authority.js';
+import { scaffolderRoutes } from '../api/routes/scaffolder-routes.js';
+import { templateCommands } from '../cli/template-commands.js';
+import { ScaffolderService } from './scaffolder-service.js';
+import { templatesMigration } from './migrations/0005-templates.js';
+import { taskDerivedSecretsMigration } from './migrations/0011-task-derived-secrets.js';
+
+export const templatesModule = defineModule({
+  name: 'templates',
+  description: 'Golden paths: Backstage v1beta3 templates run as durable tasks that act as the person who runs them',
+  permissions: [
+    { action: 'templates.action.read', description: 'Read the actions templates may use' },
+    { action: 'templates.task.create', description: 'Run a golden path (create a task)' },
+    { action: 'templates.task.dry-run', description: 'Preview a golden path with every side effect withheld' },
+    { action: 'templates.task.read', description: 'Read a task, its events and its stream (by default: its creator)' },
+    { action: 'templates.task.cancel', description: 'Cancel a task (by default: its creator)' },
+    { action: 'templates.template.publish', description: 'Create, change or delete a Template entity' },
+  ],
+  migrations: [templatesMigration, taskDerivedSecretsMigration],
+  create: ({ store, queue, dataDir, logger, app, options }): ScaffolderService =>
+    new ScaffolderService({
+      store,
+      queue,
+      catalog: app.catalog,
+      dataDir,
+      repositoryPageUrl: path => app.repositories.pageUrlOf(path),
+      expressions: app.expressions,
+      logger,
+      platform: app.platform,
+      authorityOf: recorded => actingAsRecorded(app.auth, app.catalog.entities, recorded),
+      ...(options.taskWorker ? { worker: options.taskWorker } : {}),
+    }),
+  async routes(api, templates) {
+    await api.register(scaffolderRoutes, { prefix: '/scaffolder', scaffolder: templates });
+  },
+  cli: ({ output, globals }) => [templateCommands(output, globals)],
+  workers: templates => [worker('templates.tasks', templates)],
+});

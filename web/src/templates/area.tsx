@@ -1,0 +1,18 @@
+import { lazy } from 'react';
+import { NavLink } from 'react-router-dom';
+import type { PortalArea } from '../portal-area';
+
+const TemplateGalleryPage = lazy(() => import('./GalleryPage'));
+const TemplateWizardPage = lazy(() => import('./WizardPage'));
+const TemplateTaskPage = lazy(() => import('./TaskPage'));
+
+/** Golden paths: the gallery, the wizard and a task's live page. */
+export const templatesArea: PortalArea = {
+  name: 'templates',
+  routes: [
+    { path: '/create', element: <TemplateGalleryPage /> },
+    { path: '/create/templates/:namespace/:name', element: <TemplateWizardPage /> },
+    { path: '/create/tasks/:taskId', element: <TemplateTaskPage /> },
+  ],
+  nav: [{ order: 20, entry: () => <NavLink to="/create">Create</NavLink> }],
+};
