@@ -6,6 +6,7 @@ import { Store, dialectFor } from './store/store.js';
 import { JobQueue } from './store/job-queue.js';
 import { EventLog } from './store/event-log.js';
 import { EventConsumers } from './store/event-consumers.js';
+import { AuditLog } from './store/audit-log.js';
 import type { ModuleSandbox } from './platform/steps/sandbox/module-sandbox.js';
 import type { TaskWorkerOptions } from './templates/tasks/task-worker.js';
 import { worker, type ModuleContext } from './pave-module.js';
@@ -33,6 +34,8 @@ interface CoreServices {
   queue: JobQueue;
   /** The transactional event log; changes append to it in their own transactions. */
   eventLog: EventLog;
+  /** The audit log; every change made by someone records one entry in its own transaction. */
+  audit: AuditLog;
   /** Its durable consumers (webhooks, the message bus, streams); a worker like any other. */
   eventConsumers: EventConsumers;
   /** Every module's background work, with one lifecycle. */
@@ -60,6 +63,7 @@ export async function createApp(config: PaveConfig, options: AppOptions = {}): P
   });
   const queue = new JobQueue(store, { owner: `${hostname()}:${process.pid}` });
   const eventLog = new EventLog(store);
+  const audit = new AuditLog(store);
   const eventConsumers = new EventConsumers({ store, log: eventLog, queue, logger });
   const workers = new Workers(logger);
   workers.add(worker('store.event-consumers', eventConsumers));
@@ -70,6 +74,7 @@ export async function createApp(config: PaveConfig, options: AppOptions = {}): P
     store,
     queue,
     eventLog,
+    audit,
     eventConsumers,
     workers,
     async close() {
@@ -79,7 +84,8 @@ export async function createApp(config: PaveConfig, options: AppOptions = {}): P
     },
   } as CoreServices as PaveApp;
   const defaultRules = moduleList().flatMap(module => module.defaultRules?.(config.auth) ?? []);
-  const context: ModuleContext = { config, logger, store, queue, eventLog, eventConsumers, dataDir, cwd, app, options, defaultRules };
+  const eventTypes = moduleList().flatMap(module => (module.eventTypes ?? []).map(type => type.type));
+  const context: ModuleContext = { config, logger, store, queue, eventLog, audit, eventConsumers, dataDir, cwd, app, options, defaultRules, eventTypes };
   try {
     for (const module of moduleList()) {
       const service = await module.create(context);

@@ -11,6 +11,7 @@ import type { AuthConfig, AuthRule, PaveConfig } from './core/config.js';
 import type { Logger } from './core/logger.js';
 import type { EventConsumers } from './store/event-consumers.js';
 import type { EventLog } from './store/event-log.js';
+import type { AuditLog } from './store/audit-log.js';
 import type { JobQueue } from './store/job-queue.js';
 import type { Migration } from './store/migrations/migration.js';
 import type { Store } from './store/store.js';
@@ -49,6 +50,7 @@ export interface ModuleContext {
   readonly store: Store;
   readonly queue: JobQueue;
   readonly eventLog: EventLog;
+  readonly audit: AuditLog;
   readonly eventConsumers: EventConsumers;
   /** The resolved data folder. */
   readonly dataDir: string;
@@ -62,6 +64,8 @@ export interface ModuleContext {
   readonly options: AppOptions;
   /** Every module's default rules (`auth.defaultPolicy` decides whether the policy uses them). */
   readonly defaultRules: readonly AuthRule[];
+  /** Every event type the modules declare. */
+  readonly eventTypes: readonly string[];
 }
 
 /** What a module's CLI commands are built with. */

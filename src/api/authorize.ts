@@ -4,7 +4,7 @@ import type { Entity } from '../core/entity.js';
 import { parseEntityRef, stringifyEntityRef } from '../core/entity-ref.js';
 import { PaveError, forbidden, unauthorized } from '../core/problem.js';
 import { ANONYMOUS, AUTH_DISABLED, isSignedIn, type Identity } from '../auth/identity.js';
-import type { AuditContext, AuditEntry, AuditRecordInput } from '../auth/audit-log.js';
+import type { AuditContext, AuditEntry, AuditRecordInput, ChangeAuthor } from '../store/audit-log.js';
 import type { Decision } from '../auth/policy.js';
 import type { ResourceInput } from '../auth/permission-service.js';
 import type { Session } from '../auth/session-service.js';
@@ -253,6 +253,15 @@ export async function readableOrNull<T>(request: FastifyRequest, items: Readonly
   const present = items.filter((item): item is T => item !== null);
   const readable = new Set(await filterReadable(request, present, options));
   return items.map(item => (item !== null && readable.has(item) ? item : null));
+}
+
+/**
+ * Who makes a change and from where, for services that record the change's audit entry (and stamp its
+ * events) in the change's own transaction.
+ * @example await catalog.saveEntity(body, changeAuthor(request));
+ */
+export function changeAuthor(request: FastifyRequest): ChangeAuthor {
+  return { actor: request.identity, context: auditContext(request) };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger.js';
 import { badRequest, forbidden, unauthorized } from '../core/problem.js';
 import type { Store } from '../store/store.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
-import { AuditLog, type AuditContext } from './audit-log.js';
+import { AuditLog, type AuditContext } from '../store/audit-log.js';
 import { GroupMembership } from './group-membership.js';
 import { ANONYMOUS, AUTH_DISABLED, type Identity } from './identity.js';
 import { OidcSignIn } from './oidc-sign-in.js';
@@ -34,6 +34,8 @@ export interface AuthServiceOptions {
   /** The whole configuration: `auth`, and `baseUrl` for the sign-in redirect. Read on use, not copied. */
   config: PaveConfig;
   entities: EntityReader;
+  /** The audit log every module records its changes in (one per app). */
+  audit?: AuditLog;
   /** Pave's default policy: every module's default rules (used unless `auth.defaultPolicy` is false). */
   defaultRules?: readonly AuthRule[];
   clock?: Clock;
@@ -65,7 +67,7 @@ export class AuthService {
     const clock = options.clock ?? systemClock;
     this.#config = config;
     this.#entities = entities;
-    this.audit = new AuditLog(store, { clock });
+    this.audit = options.audit ?? new AuditLog(store, { clock });
     this.membership = new GroupMembership(entities);
     this.permissions = new PermissionService({ store, config: config.auth, entities, membership: this.membership, audit: this.audit, clock, ...(options.defaultRules ? { defaultRules: options.defaultRules } : {}) });
     this.tokens = new TokenService({ store, config: config.auth, permissions: this.permissions, audit: this.audit, clock });

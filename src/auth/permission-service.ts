@@ -8,7 +8,7 @@ import { badRequest, conflict, forbidden, invalidInput, notFound, unauthorized }
 import type { Store } from '../store/store.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
-import type { AuditContext, AuditLog } from './audit-log.js';
+import type { AuditContext, AuditLog } from '../store/audit-log.js';
 import { defaultRules } from './default-policy.js';
 import type { GroupMembership } from './group-membership.js';
 import { isSignedIn, type Identity, type IdentityVia, type Role } from './identity.js';

@@ -1,7 +1,8 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Store } from '../store/store.js';
-import type { AuditContext } from './audit-log.js';
-import { newSecret, sha256Hex } from './secrets.js';
+import type { AuditContext } from '../store/audit-log.js';
+import { newSecret } from './secrets.js';
+import { sha256Hex } from '../core/content-hash.js';
 
 export type SessionMethod = 'oidc' | 'guest';
 

@@ -6,10 +6,11 @@ import { forbidden, invalidInput, notFound, unauthorized } from '../core/problem
 import type { Store } from '../store/store.js';
 import type { AuthTokensTable } from '../store/schema.js';
 import { anyGlobMatches } from './action-glob.js';
-import type { AuditContext, AuditLog } from './audit-log.js';
+import type { AuditContext, AuditLog } from '../store/audit-log.js';
 import type { Identity } from './identity.js';
 import type { PermissionService } from './permission-service.js';
-import { newSecret, sha256Hex } from './secrets.js';
+import { newSecret } from './secrets.js';
+import { sha256Hex } from '../core/content-hash.js';
 
 export type TokenKind = 'personal' | 'service';
 export type TokenState = 'active' | 'expired' | 'revoked';

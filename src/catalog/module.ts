@@ -25,6 +25,14 @@ export const catalogModule = defineModule({
     { action: 'catalog.membership.write', description: "Change who belongs to which group: a User's memberOf, a Group's members, children or parent" },
     { action: 'catalog.ownership.transfer', description: 'Move an existing entity to another owner' },
   ],
+  eventTypes: [
+    { type: 'catalog.entity.created', description: 'An entity appeared in the catalog (payload: kind, namespace, name, owner, etag)' },
+    { type: 'catalog.entity.updated', description: 'An entity changed (payload: kind, namespace, name, owner, etag before and after)' },
+    { type: 'catalog.entity.deleted', description: 'An entity left the catalog (payload: kind, namespace, name, owner)' },
+    { type: 'catalog.location.registered', description: 'A location was registered (payload: type, target, counts)' },
+    { type: 'catalog.location.refreshed', description: 'A location was read again (payload: counts of created, updated, removed entities and problems)' },
+    { type: 'catalog.location.removed', description: 'A location and its entities were removed' },
+  ],
   migrations: [catalogMigration, coveringSearchIndexesMigration],
   create: ({ store, queue, config, logger, cwd }): CatalogService => new CatalogService({ store, queue, config: config.catalog, logger, cwd }),
   async routes(api, catalog) {

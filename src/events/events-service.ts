@@ -1,7 +1,7 @@
 import type { EventsConfig } from '../core/config.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { AuditLog } from '../auth/audit-log.js';
+import type { AuditLog } from '../store/audit-log.js';
 import type { EventConsumers } from '../store/event-consumers.js';
 import type { EventLog } from '../store/event-log.js';
 import type { JobQueue } from '../store/job-queue.js';
@@ -22,6 +22,8 @@ export interface EventsServiceOptions {
   /** The event consumers the fan-out (`events.webhooks`) and the NATS publisher (`events.nats`) join. */
   consumers: EventConsumers;
   config: EventsConfig;
+  /** Every event type the modules declare: what a subscription may name. */
+  eventTypes: readonly string[];
   permissions: Authorizer;
   audit: AuditLog;
   logger?: Logger;
@@ -42,12 +44,12 @@ export class EventsService {
   readonly #nats: NatsPublisher | undefined;
 
   constructor(options: EventsServiceOptions) {
-    const { store, queue, log, consumers, config, permissions, audit, logger, clock } = options;
+    const { store, queue, log, consumers, config, permissions, audit, logger, clock, eventTypes } = options;
     const policy = new AddressPolicy(config.webhooks.allowedHosts);
     const sender = new WebhookSender({ policy, timeoutMs: config.webhooks.timeoutSeconds * 1000 });
     const subscriptions = new SubscriptionStore(store);
     const deliveries = new DeliveryStore(store);
-    this.webhooks = new WebhookService({ store, queue, log, subscriptions, deliveries, sender, policy, permissions, audit, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });
+    this.webhooks = new WebhookService({ store, queue, log, subscriptions, deliveries, sender, policy, eventTypes, permissions, audit, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });
     this.#worker = new WebhookDeliveryWorker({ store, queue, subscriptions, deliveries, sender, config: config.webhooks, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });
     consumers.register(new WebhookFanOut({ store, queue, subscriptions, deliveries, ...(clock ? { clock } : {}) }));
     if (config.nats) {

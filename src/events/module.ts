@@ -15,9 +15,14 @@ export const eventsModule = defineModule({
     { action: 'events.webhook.redeliver', description: 'Send a dead-lettered delivery again' },
     { action: 'events.webhook.test', description: 'Send a test ping to a webhook' },
   ],
+  eventTypes: [
+    { type: 'events.webhook.created', description: 'A webhook subscription was created' },
+    { type: 'events.webhook.updated', description: 'A webhook subscription was changed' },
+    { type: 'events.webhook.deleted', description: 'A webhook subscription was deleted' },
+  ],
   migrations: [webhooksMigration],
-  create: ({ store, queue, eventLog, eventConsumers, config, logger, app }): EventsService =>
-    new EventsService({ store, queue, log: eventLog, consumers: eventConsumers, config: config.events, permissions: app.auth.permissions, audit: app.auth.audit, logger }),
+  create: ({ store, queue, eventLog, eventConsumers, audit, config, logger, app, eventTypes }): EventsService =>
+    new EventsService({ store, queue, log: eventLog, consumers: eventConsumers, config: config.events, eventTypes, permissions: app.auth.permissions, audit, logger }),
   async routes(api, events) {
     await api.register(eventsRoutes, { prefix: '/events', events });
   },

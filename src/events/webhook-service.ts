@@ -2,7 +2,7 @@ import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { invalidInput, notFound, conflict } from '../core/problem.js';
 import type { Logger } from '../core/logger.js';
-import type { AuditContext, AuditLog } from '../auth/audit-log.js';
+import type { AuditContext, AuditLog } from '../store/audit-log.js';
 import type { Identity } from '../auth/identity.js';
 import { newSecret } from '../auth/secrets.js';
 import type { EventLog, PaveEvent } from '../store/event-log.js';
@@ -33,6 +33,8 @@ export interface WebhookServiceOptions {
   deliveries: DeliveryStore;
   sender: WebhookSender;
   policy: AddressPolicy;
+  /** Every event type the modules declare: what a subscription may name. */
+  eventTypes: readonly string[];
   permissions: Authorizer;
   audit: AuditLog;
   logger?: Logger;
@@ -71,7 +73,7 @@ export class WebhookService {
 
   async create(caller: Identity, input: WebhookInput, context?: AuditContext): Promise<WebhookWithSecret> {
     await this.#o.permissions.authorize(caller, 'events.webhook.write');
-    const errors = validateWebhookFields(input, this.#o.policy);
+    const errors = validateWebhookFields(input, this.#o.policy, this.#o.eventTypes);
     if (input.url === undefined) errors.unshift({ pointer: '/url', detail: 'is required: the http:// or https:// URL to POST events to', rule: 'required' });
     if (input.types === undefined) errors.unshift({ pointer: '/types', detail: "is required: the event types to send, e.g. ['catalog.entity.*']", rule: 'required' });
     if (errors.length) throw invalidInput(`The webhook has ${errors.length} mistake(s)`, errors);
@@ -102,7 +104,7 @@ export class WebhookService {
   /** Changes the fields given; answers the secret when it was set or rotated. */
   async update(caller: Identity, id: string, changes: WebhookChanges, context?: AuditContext): Promise<WebhookSubscription | WebhookWithSecret> {
     await this.#o.permissions.authorize(caller, 'events.webhook.write');
-    const errors = validateWebhookFields(changes, this.#o.policy);
+    const errors = validateWebhookFields(changes, this.#o.policy, this.#o.eventTypes);
     if (errors.length) throw invalidInput(`The webhook change has ${errors.length} mistake(s)`, errors);
     const newSecretGiven = changes.secret !== undefined || changes.rotateSecret === true;
     const result = await this.#o.store.transaction(async trx => {

@@ -1,21 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { AddressPolicy } from './address-policy.js';
 import { isKnownEventType } from './event-types.js';
+import { moduleList } from '../modules.js';
+
+const TYPES = moduleList().flatMap(module => (module.eventTypes ?? []).map(t => t.type));
 import { normalizeFilter, subscriptionMatches, validateWebhookFields } from './webhook-subscription.js';
 
 const event = (type: string, subject?: string, payload: Record<string, unknown> = {}) => ({ type, ...(subject ? { subject } : {}), payload });
 
 describe('webhook subscriptions (no I/O)', () => {
   it('knows the event types Pave appends, exact or as prefixes that cover one', () => {
-    expect(isKnownEventType('catalog.entity.updated')).toBe(true);
-    expect(isKnownEventType('templates.task.step-finished')).toBe(true);
-    expect(isKnownEventType('catalog.*')).toBe(true);
-    expect(isKnownEventType('platform.request.*')).toBe(true);
-    expect(isKnownEventType('catalog.entity.renamed')).toBe(false);
-    expect(isKnownEventType('nothing.*')).toBe(false);
-    expect(isKnownEventType('catalog')).toBe(false);
-    expect(isKnownEventType('catalog.%')).toBe(false);
-    expect(isKnownEventType('Catalog.entity.updated')).toBe(false);
+    expect(isKnownEventType('catalog.entity.updated', TYPES)).toBe(true);
+    expect(isKnownEventType('templates.task.step-finished', TYPES)).toBe(true);
+    expect(isKnownEventType('catalog.*', TYPES)).toBe(true);
+    expect(isKnownEventType('platform.request.*', TYPES)).toBe(true);
+    expect(isKnownEventType('catalog.entity.renamed', TYPES)).toBe(false);
+    expect(isKnownEventType('nothing.*', TYPES)).toBe(false);
+    expect(isKnownEventType('catalog', TYPES)).toBe(false);
+    expect(isKnownEventType('catalog.%', TYPES)).toBe(false);
+    expect(isKnownEventType('Catalog.entity.updated', TYPES)).toBe(false);
   });
 
   it('matches types and every filter list against the payload, else the subject ref', () => {
@@ -35,7 +38,7 @@ describe('webhook subscriptions (no I/O)', () => {
 
   it('names each mistake in the fields given', () => {
     const policy = new AddressPolicy();
-    const pointers = (input: Parameters<typeof validateWebhookFields>[0]) => validateWebhookFields(input, policy).map(e => e.pointer);
+    const pointers = (input: Parameters<typeof validateWebhookFields>[0]) => validateWebhookFields(input, policy, TYPES).map(e => e.pointer);
     expect(pointers({ url: 'https://hooks.example.com/x', types: ['catalog.*'], secret: 'x'.repeat(16) })).toEqual([]);
     expect(pointers({ url: 'https://user:pw@hooks.example.com/x' })).toEqual(['/url']);
     expect(pointers({ types: [] })).toEqual(['/types']);

@@ -59,9 +59,9 @@ const MAX_FILTER_VALUES = 50;
  * Checks a subscription's fields, naming each mistake by JSON pointer; only the fields present are
  * checked (a create must give `url` and `types`). The host in the URL is checked as written (an address
  * literal or `localhost`); names are checked again, resolved, when a delivery connects.
- * @example validateWebhookFields({ url: 'ftp://x', types: ['nope.thing'] }, policy) // errors at /url and /types/0
+ * @example validateWebhookFields({ url: 'ftp://x', types: ['nope.thing'] }, policy, ['catalog.entity.updated']) // errors at /url and /types/0
  */
-export function validateWebhookFields(input: WebhookChanges, policy: AddressPolicy): FieldError[] {
+export function validateWebhookFields(input: WebhookChanges, policy: AddressPolicy, eventTypes: readonly string[]): FieldError[] {
   const errors: FieldError[] = [];
   const add = (pointer: string, detail: string, rule: string) => errors.push({ pointer, detail, rule });
   if (input.url !== undefined) {
@@ -77,7 +77,7 @@ export function validateWebhookFields(input: WebhookChanges, policy: AddressPoli
     if (!Array.isArray(input.types) || input.types.length === 0 || input.types.length > MAX_TYPES) add('/types', `must be a list of 1 to ${MAX_TYPES} event types`, 'minItems');
     else
       input.types.forEach((type, i) => {
-        if (typeof type !== 'string' || !isKnownEventType(type)) add(`/types/${i}`, `is not an event type Pave appends: name one such as 'catalog.entity.updated', or a prefix such as 'catalog.*'`, 'enum');
+        if (typeof type !== 'string' || !isKnownEventType(type, eventTypes)) add(`/types/${i}`, `is not an event type Pave appends: name one such as 'catalog.entity.updated', or a prefix such as 'catalog.*'`, 'enum');
       });
   }
   if (input.filter !== undefined && input.filter !== null) {

@@ -24,6 +24,16 @@ export const platformModule = defineModule({
     { action: 'platform.run.read', description: 'Read runs and their logs' },
     { action: 'platform.event.read', description: 'Follow the platform event stream' },
   ],
+  eventTypes: [
+    { type: 'platform.request.applied', description: 'A request was created' },
+    { type: 'platform.request.updated', description: 'A request got a new generation' },
+    { type: 'platform.request.phase-changed', description: 'A request moved to another phase (payload: phase, conditions)' },
+    { type: 'platform.request.deleted', description: 'A request and its files were removed' },
+    { type: 'platform.run.finished', description: 'A reconcile run finished (payload: run id, phase, commits)' },
+    { type: 'platform.delivery.committed', description: 'A request’s files were committed to a destination (payload: destination, commit)' },
+    { type: 'platform.capability.published', description: 'A capability revision was published' },
+    { type: 'platform.capability.deleted', description: 'A capability was deleted' },
+  ],
   migrations: [platformMigration, platformRequestOwnerMigration],
   create: ({ store, queue, config, dataDir, logger, app, options }): PlatformService =>
     new PlatformService({

@@ -5,7 +5,7 @@ import type { Clock } from '../../src/core/clock.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { JobQueue } from '../../src/store/job-queue.js';
 import { AuthService } from '../../src/auth/auth-service.js';
-import { contentHash } from '../../src/auth/secrets.js';
+import { contentHash } from '../../src/core/content-hash.js';
 import type { Identity } from '../../src/auth/identity.js';
 import { postgresFactory, sqliteFactory, type StoreFactory, type TestStore } from '../support/stores.js';
 import { authConfig, seedOrg } from './support.js';

@@ -4,7 +4,7 @@ import type { Entity } from '../../src/core/entity.js';
 import { entityRefOf } from '../../src/core/entity-ref.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { JobQueue } from '../../src/store/job-queue.js';
-import { AuditLog } from '../../src/auth/audit-log.js';
+import { AuditLog } from '../../src/store/audit-log.js';
 import { GroupMembership } from '../../src/auth/group-membership.js';
 import type { Identity } from '../../src/auth/identity.js';
 import { PermissionService } from '../../src/auth/permission-service.js';

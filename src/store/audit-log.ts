@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
-import type { Store, Db } from '../store/store.js';
-import type { AuditLogTable } from '../store/schema.js';
+import type { Store, Db } from './store.js';
+import type { AuditLogTable } from './schema.js';
 import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { badRequest } from '../core/problem.js';
-import type { Identity } from './identity.js';
-import { contentHash } from './secrets.js';
+import { contentHash } from '../core/content-hash.js';
 
 /** Where a write came from. The HTTP layer fills it from the request; the CLI names itself. */
 export interface AuditContext {
@@ -14,9 +13,27 @@ export interface AuditContext {
   requestId?: string;
 }
 
+/** Who acted: an identity (anything with a principal), or a principal such as `cli:alice`. */
+export type Actor = { readonly principal: string } | string;
+
+/**
+ * Who made a change and from where: what a service needs to write the change's audit entry (and stamp its
+ * events) in the change's own transaction. The HTTP layer makes it from the request; the CLI names itself.
+ * @example await catalog.saveEntity(entity, { actor: request.identity, context: auditContext(request) });
+ */
+export interface ChangeAuthor {
+  actor: Actor;
+  context?: AuditContext;
+}
+
+/** The principal of an actor. */
+export function principalOf(actor: Actor): string {
+  return typeof actor === 'string' ? actor : actor.principal;
+}
+
 export interface AuditRecordInput {
   /** Who: an identity, or a principal string such as `cli:alice`. */
-  actor: Identity | string;
+  actor: Actor;
   /** What, in the action vocabulary, e.g. `catalog.entity.write`. */
   action: string;
   /** Which entity (canonical ref); Pave's own objects use `token:<id>` and `rule:<id>`. */
@@ -81,7 +98,7 @@ export class AuditLog {
     const row: AuditLogTable = {
       id: newId(),
       at: this.#clock.now().toISOString(),
-      actor: (typeof input.actor === 'string' ? input.actor : input.actor.principal).toLocaleLowerCase('en-US'),
+      actor: principalOf(input.actor).toLocaleLowerCase('en-US'),
       action: input.action,
       entity_ref: input.entityRef?.toLocaleLowerCase('en-US') ?? null,
       ip: input.context?.ip ?? null,
