@@ -62,6 +62,24 @@ const InputFields = {
 
 const IdParams = Type.Object({ id: Type.String() });
 
+/** One event of the log, as the feed answers it. */
+export const EventSchema = Type.Object({
+  seq: Type.Integer({ description: 'Monotonic per database: ask for what comes after it' }),
+  id: Type.String({ description: 'Stable and unique: de-duplicate on it' }),
+  type: Type.String({ description: '<module>.<object>.<verb>, e.g. catalog.entity.updated' }),
+  subject: Type.Optional(Type.String()),
+  actor: Type.Optional(Type.String()),
+  payload: Type.Record(Type.String(), Type.Unknown()),
+  at: Type.String(),
+});
+
+const FeedQuerySchema = Type.Object({
+  after: Type.Optional(Type.String({ maxLength: 20, description: 'The seq of the last event seen (default: from the start)' })),
+  types: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated event types, exact or ending in .*' })),
+  subject: Type.Optional(Type.String({ maxLength: 1000 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+
 /**
  * Outgoing webhooks under /api/events/webhooks: subscriptions (list, get, create, update, delete), a
  * subscription's deliveries with their attempts, redelivery of a dead letter, and a test ping. Admins only
@@ -69,6 +87,24 @@ const IdParams = Type.Object({ id: Type.String() });
  */
 export const eventsRoutes: FastifyPluginAsyncTypebox<{ events: EventsService }> = async (api, { events }) => {
   const { webhooks } = events;
+
+  api.get(
+    '/',
+    {
+      config: { permission: { action: 'events.event.read' } },
+      schema: {
+        tags: ['events'],
+        summary: 'The event log, a page at a time: only events about what the caller may read',
+        description: 'Ask again with after=nextCursor for the next page; nextCursor moves past events the caller may not read too.',
+        querystring: FeedQuerySchema,
+        response: { 200: Type.Object({ items: Type.Array(EventSchema), nextCursor: Type.Integer() }), ...errorResponses(400) },
+      },
+    },
+    async request => {
+      const { types, ...rest } = request.query;
+      return events.feed.page(request.identity, { ...rest, ...(types ? { types: typesParam(types) } : {}) });
+    },
+  );
 
   api.get(
     '/webhooks',
@@ -183,3 +219,8 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{ events: EventsService }> 
     async request => webhooks.ping(request.identity, request.params.id, auditContext(request)),
   );
 };
+
+/** A comma-separated list of event types (or `prefix.*`). */
+function typesParam(types: string): string[] {
+  return types.split(',').map(type => type.trim()).filter(Boolean);
+}
