@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS, defaultEventsConfig, type RateLimits } from '../../src/core/config.js';
 import { DeliveryStore } from '../../src/events/delivery-store.js';
 import type { DeclaredRoute } from '../../src/api/authorize.js';
-import { ensureBareRepository } from '../../src/gitops/local-repository.js';
+import { ensureBareRepository } from '../../src/git/bare-repository.js';
 import { readDocuments } from '../../src/platform/document-files.js';
 import { ORG, bearer, startAuthPave, tokenFor } from './support.js';
 
