@@ -106,7 +106,7 @@ describe('tasks', () => {
     expect(error.problem.errors).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ pointer: '/values/name', rule: 'pattern', detail: expect.stringMatching(/^Name \(name\) must match pattern/) }),
-        expect.objectContaining({ pointer: '/values/tags', rule: 'type', detail: 'Tags (tags) must be array' }),
+        expect.objectContaining({ pointer: '/values/tags', rule: 'type', detail: 'Tags (tags) must be an array (found string)' }),
         expect.objectContaining({ pointer: '/values/extra', rule: 'type' }),
       ]),
     );
@@ -155,7 +155,7 @@ describe('tasks', () => {
     const bad = { ...TEMPLATE, metadata: { name: 'bad-input' }, spec: { ...TEMPLATE.spec, steps: [{ id: 'w', action: 'debug:wait', input: { seconds: 'soon' } }] } };
     const result = await pave.app.scaffolder.dryRun({ template: bad, values: { name: 'x' } });
     expect(result.status).toBe('failed');
-    expect(result.error?.errors).toContainEqual(expect.objectContaining({ pointer: '/spec/steps/0/input/seconds', detail: 'input.seconds must be number' }));
+    expect(result.error?.errors).toContainEqual(expect.objectContaining({ pointer: '/spec/steps/0/input/seconds', detail: 'input.seconds must be a number (found string)' }));
   });
 
   it('cancels a running task at once, even in a long action; the rest is marked cancelled', async () => {
