@@ -137,6 +137,7 @@ export function publishGitAction(options: GitPublishOptions) {
         const git = (args: string[]) => runGit(['--git-dir', gitDir, ...args], { env: tokenEnv(input.token), timeoutMs: 120_000 });
         await initBareRepository(gitDir, { branch });
         const message = input.gitCommitMessage ?? 'Initial commit';
+        // allowEmpty: there is always a commit, an empty workspace included.
         const made = (await commit(source, { gitDir, message, allowEmpty: true, author: identity, committer: identity, timeoutMs: 120_000 }))!;
         ctx.output('commitHash', made);
         if (remote.localPath) await initBareRepository(remote.localPath, { branch, ...(input.description ? { description: input.description } : {}) });
