@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import { isPaveError } from '../core/problem.js';
-import { ensureBareRepository } from '../gitops/local-repository.js';
+import { ensureBareRepository } from '../git/bare-repository.js';
 import { isObject } from './model/capability-validation.js';
 import type { PlatformService } from './platform-service.js';
 import { readDocuments } from './document-files.js';

@@ -7,7 +7,7 @@ import { DeliveryStore } from '../../src/events/delivery-store.js';
 import type { DeclaredRoute } from '../../src/api/authorize.js';
 import { SYSTEM_PERMISSIONS } from '../../src/api/routes/system-routes.js';
 import { moduleList } from '../../src/modules.js';
-import { ensureBareRepository } from '../../src/gitops/local-repository.js';
+import { ensureBareRepository } from '../../src/git/bare-repository.js';
 import { readDocuments } from '../../src/platform/document-files.js';
 import { ORG, bearer, startAuthPave, tokenFor } from './support.js';
 

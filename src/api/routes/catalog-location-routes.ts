@@ -1,10 +1,10 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isPaveError, type Problem } from '../../core/problem.js';
 import type { LocationRegistration } from '../../catalog/location-service.js';
 import { stringifyEntityRef } from '../../core/entity-ref.js';
 import type { CatalogService } from '../../catalog/catalog-service.js';
 import { EntitySchema, errorResponses } from '../schemas.js';
+import { SseStream } from '../sse-stream.js';
 import { changeAuthor, locationContentCheck, refFromNameParams } from '../authorize.js';
 
 const LocationSchema = Type.Object({ id: Type.String(), type: Type.String(), target: Type.String() });
@@ -134,18 +134,13 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
 
 /** Registers a location while streaming each file read, for clients that show progress (`pave catalog import`). */
 async function registerWithProgress(catalog: CatalogService, request: FastifyRequest, reply: FastifyReply, dryRun: boolean): Promise<void> {
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-  const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const stream = SseStream.open(request, reply);
   try {
-    const result = await catalog.locations.register(request.body as LocationRegistration, { dryRun, authorize: locationContentCheck(request), author: changeAuthor(request), onFile: (source, counts) => send('file', { source, ...counts }) });
-    send('result', result);
+    const result = await catalog.locations.register(request.body as LocationRegistration, { dryRun, authorize: locationContentCheck(request), author: changeAuthor(request), onFile: (source, counts) => stream.send('file', { source, ...counts }) });
+    stream.send('result', result);
   } catch (error) {
-    if (!isPaveError(error)) request.log.error({ err: error }, 'location registration failed');
-    const problem: Problem = isPaveError(error) ? error.problem : { type: 'https://pave.dev/problems/internal', title: 'Internal error', status: 500, detail: 'Something went wrong on the server; it has been logged.' };
-    send('problem', { ...problem, instance: request.url });
+    stream.fail(error);
   } finally {
-    raw.end();
+    stream.close();
   }
 }

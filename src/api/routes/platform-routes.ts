@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { PlatformService } from '../../platform/platform-service.js';
 import type { PlatformEvent } from '../../platform/platform-events.js';
 import { errorResponses } from '../schemas.js';
+import { SseStream } from '../sse-stream.js';
 
 /** Any JSON object (documents are validated by the platform service, which names every mistake). */
 const Document = Type.Object({}, { additionalProperties: true });
@@ -267,28 +268,19 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
     },
     async (request, reply) => {
       const { namespace, name } = request.query;
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      const send = (event: PlatformEvent) => {
+      const stream = SseStream.open(request, reply);
+      const unsubscribe = platform.events.subscribe((event: PlatformEvent) => {
         if (namespace && event.namespace !== namespace) return;
         if (name && event.name !== name) return;
-        raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-      };
-      const unsubscribe = platform.events.subscribe(send);
-      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
-      const close = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-      };
-      request.raw.on('close', close);
-      raw.on('close', close);
+        stream.send(event.type, event);
+      });
+      stream.signal.addEventListener('abort', unsubscribe, { once: true });
       // `connected` promises every later change, the other replicas' included; without them, this replica's still flow.
       const everywhere = await platform.events.ready().then(
         () => true,
         (error: unknown) => (request.log.warn({ err: error }, 'platform events from other replicas are not available now'), false),
       );
-      if (!raw.destroyed) raw.write(everywhere ? ': connected\n\n' : ': connected (this replica only)\n\n');
+      stream.comment(everywhere ? 'connected' : 'connected (this replica only)');
     },
   );
 };
