@@ -4,6 +4,8 @@ import type { ResourceFacts } from '../auth/policy.js';
 import { tryParseEntityRef } from '../core/entity-ref.js';
 import type { ModuleEventType } from '../pave-module.js';
 import { parseEventCursor, type EventLog, type PaveEvent } from '../store/event-log.js';
+import { followEvents } from '../store/follow-events.js';
+import type { Store } from '../store/store.js';
 
 /** One page of the feed: what the caller may read, and where the next page starts. */
 export interface EventPage {
@@ -28,11 +30,13 @@ export interface FeedQuery {
  * @example const page = await feed.page(identity, { after: '0', types: ['catalog.*'] });
  */
 export class EventFeed {
+  readonly #store: Store;
   readonly #log: EventLog;
   readonly #permissions: Pick<PermissionService, 'decide'>;
   readonly #types: ReadonlyMap<string, ModuleEventType>;
 
-  constructor(log: EventLog, permissions: Pick<PermissionService, 'decide'>, types: readonly ModuleEventType[]) {
+  constructor(store: Store, log: EventLog, permissions: Pick<PermissionService, 'decide'>, types: readonly ModuleEventType[]) {
+    this.#store = store;
     this.#log = log;
     this.#permissions = permissions;
     this.#types = new Map(types.map(type => [type.type, type]));
@@ -43,6 +47,27 @@ export class EventFeed {
     const after = parseEventCursor(query.after, await this.#log.latest(), '/after');
     const events = await this.#log.read({ after, limit: query.limit ?? 100, ...(query.types?.length ? { types: query.types } : {}), ...(query.subject ? { subject: query.subject } : {}) });
     return { items: await this.readable(identity, events), nextCursor: events.length ? events[events.length - 1]!.seq : after };
+  }
+
+  /**
+   * Where a live follower starts: after a cursor it names (a `Last-Event-ID`, an `after`), else after the
+   * newest event. A bad cursor is a 400 naming `/after`.
+   */
+  async start(cursor: string | string[] | undefined): Promise<number> {
+    const latest = await this.#log.latest();
+    const given = Array.isArray(cursor) ? cursor[0] : cursor;
+    return given === undefined || given === '' ? latest : parseEventCursor(given, latest, '/after');
+  }
+
+  /**
+   * Follows the log live from `after` (see `followEvents`), in batches of the events the identity may read.
+   * @example for await (const batch of feed.follow(identity, { after: await feed.start(undefined), signal })) …
+   */
+  async *follow(identity: Identity, options: Omit<FeedQuery, 'after' | 'limit'> & { after: number; signal: AbortSignal }): AsyncGenerator<PaveEvent[]> {
+    for await (const batch of followEvents(this.#store, this.#log, options)) {
+      const readable = await this.readable(identity, batch);
+      if (readable.length) yield readable;
+    }
   }
 
   /** The events of a batch the identity may read, in order. */

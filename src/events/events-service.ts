@@ -54,7 +54,7 @@ export class EventsService {
     const sender = new WebhookSender({ policy, timeoutMs: config.webhooks.timeoutSeconds * 1000 });
     const subscriptions = new SubscriptionStore(store);
     const deliveries = new DeliveryStore(store);
-    this.feed = new EventFeed(log, permissions, eventTypes);
+    this.feed = new EventFeed(store, log, permissions, eventTypes);
     this.webhooks = new WebhookService({ store, queue, log, subscriptions, deliveries, sender, policy, eventTypes: eventTypes.map(type => type.type), permissions, audit, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });
     this.#worker = new WebhookDeliveryWorker({ store, queue, subscriptions, deliveries, sender, config: config.webhooks, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });
     consumers.register(new WebhookFanOut({ store, queue, subscriptions, deliveries, ...(clock ? { clock } : {}) }));

@@ -5,6 +5,7 @@ import type { WebhookSubscription } from '../../events/webhook-subscription.js';
 import type { WebhookWithSecret } from '../../events/webhook-service.js';
 import { errorResponses } from '../schemas.js';
 import { auditContext } from '../authorize.js';
+import { SseStream } from '../sse-stream.js';
 
 const FilterSchema = Type.Object(
   {
@@ -103,6 +104,38 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{ events: EventsService }> 
     async request => {
       const { types, ...rest } = request.query;
       return events.feed.page(request.identity, { ...rest, ...(types ? { types: typesParam(types) } : {}) });
+    },
+  );
+
+  api.get(
+    '/stream',
+    {
+      config: { permission: { action: 'events.event.read' } },
+      schema: {
+        tags: ['events'],
+        summary: 'The event log as server-sent events, live: each event the caller may read, its seq as the event id',
+        description:
+          'Starts after Last-Event-ID (what an EventSource sends when it reconnects), else after `after`, else with what comes next. Each event: `id: <seq>`, `event: <type>`, `data: <the event as JSON>`.',
+        querystring: Type.Omit(FeedQuerySchema, ['limit']),
+        response: { 200: Type.String({ description: 'text/event-stream' }), ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const { types, ...rest } = request.query;
+      // Checked before the stream opens, so a bad cursor is an ordinary 400.
+      const start = await events.feed.start(request.headers['last-event-id'] ?? rest.after);
+      const stream = SseStream.open(request, reply);
+      // Everything appended after `start` will come: a client may make changes it wants to see from here on.
+      stream.comment('connected');
+      try {
+        for await (const batch of events.feed.follow(request.identity, { ...rest, after: start, ...(types ? { types: typesParam(types) } : {}), signal: stream.signal })) {
+          for (const event of batch) stream.send(event.type, event, event.seq);
+        }
+      } catch (error) {
+        stream.fail(error);
+      } finally {
+        stream.close();
+      }
     },
   );
 
