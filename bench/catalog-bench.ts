@@ -67,6 +67,9 @@ export interface IngestResult {
   status: number;
   responseBytes: number;
   entitiesPerSecond: number;
+  /** Events the ingest appended to the event log (one per entity created, one for the location), and per second. */
+  events?: number;
+  eventsPerSecond?: number;
   /** GET /api/health, polled every 200 ms while the ingest ran: how responsive the server stayed. */
   healthDuringIngest: { requests: number; failures: number; p50Ms: number; maxMs: number };
 }
@@ -189,6 +192,8 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
       entitiesPerSecond: catalog.totalEntities / (ingest.totalMs / 1000),
       healthDuringIngest: health,
     };
+    result.ingest.events = await countEvents(server.url);
+    result.ingest.eventsPerSecond = result.ingest.events / (ingest.totalMs / 1000);
     progress(`  ingest answered ${ingest.status} after ${(ingest.totalMs / 1000).toFixed(2)} s (${formatBytes(ingest.bytes)} response)`);
     if (ingest.status !== 201) throw new Error(`POST /api/catalog/locations answered ${ingest.status}: ${ingest.text.slice(0, 500)}`);
 
@@ -222,6 +227,17 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
     if (database && !options.keep) await postgresQuery(database.url, `DROP SCHEMA IF EXISTS ${database.schema} CASCADE`).catch(error => progress(`  could not drop ${database.schema}: ${(error as Error).message}`));
   }
   return result;
+}
+
+/** How many events the log holds, read through the feed a page at a time. */
+async function countEvents(url: string): Promise<number> {
+  let count = 0;
+  for (let after = 0; ; ) {
+    const page = (await getJson(`${url}/api/events?after=${after}&limit=1000`)) as { items: unknown[]; nextCursor: number };
+    count += page.items.length;
+    if (page.nextCursor === after) return count;
+    after = page.nextCursor;
+  }
 }
 
 async function verify(url: string, catalog: GeneratedCatalog): Promise<NonNullable<SizeResult['verify']>> {
@@ -516,6 +532,7 @@ export function renderReport(report: CatalogBenchReport): string {
       m?.phaseCpuMs.ingest !== undefined ? `${(m.phaseCpuMs.ingest / 1000).toFixed(2)} s` : '-',
       r.refresh ? `${(r.refresh.totalMs / 1000).toFixed(2)} s${r.refresh.status === 200 ? '' : ` (${r.refresh.status})`}` : '-',
       r.ingest ? formatCount(Math.round(r.ingest.entitiesPerSecond)) : '-',
+      r.ingest?.eventsPerSecond !== undefined ? `${formatCount(r.ingest.events ?? 0)} / ${formatCount(Math.round(r.ingest.eventsPerSecond))}` : '-',
       r.verify ? `${formatCount(r.verify.totalItems)}/${formatCount(r.verify.expected)} ${r.verify.matches ? 'ok' : 'MISMATCH'}` : '-',
       r.verify?.locationErrorCount !== undefined ? String(r.verify.locationErrorCount) : '-',
       m ? formatBytes(m.phases.ingest ?? Number.NaN) : '-',
@@ -529,9 +546,9 @@ export function renderReport(report: CatalogBenchReport): string {
   });
   lines.push(
     table(
-      ['size', 'files / bytes', 'ingest', 'ingest CPU', 'refresh', 'entities/s', 'count check', 'problems', 'RSS ingest', 'RSS queries', 'peak RSS', 'maxRSS', 'loop delay p99 / max', 'health max', 'db size'],
+      ['size', 'files / bytes', 'ingest', 'ingest CPU', 'refresh', 'entities/s', 'events / per s', 'count check', 'problems', 'RSS ingest', 'RSS queries', 'peak RSS', 'maxRSS', 'loop delay p99 / max', 'health max', 'db size'],
       summary,
-      { align: ['right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
+      { align: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
     ),
   );
   lines.push(
