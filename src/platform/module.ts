@@ -27,18 +27,23 @@ export const platformModule = defineModule({
   eventTypes: [
     { type: 'platform.request.applied', description: 'A request was created' },
     { type: 'platform.request.updated', description: 'A request got a new generation' },
-    { type: 'platform.request.phase-changed', description: 'A request moved to another phase (payload: phase, conditions)' },
+    { type: 'platform.request.phase-changed', description: 'A request moved to another phase as shown (payload: phase, reason, generation); Deleting when its deletion is asked for' },
     { type: 'platform.request.deleted', description: 'A request and its files were removed' },
     { type: 'platform.run.finished', description: 'A reconcile run finished (payload: run id, phase, commits)' },
-    { type: 'platform.delivery.committed', description: 'A request’s files were committed to a destination (payload: destination, commit)' },
+    { type: 'platform.delivery.committed', description: 'A request’s files were committed to a destination (payload: destination, path, commit)' },
     { type: 'platform.capability.published', description: 'A capability revision was published' },
     { type: 'platform.capability.deleted', description: 'A capability was deleted' },
+    { type: 'platform.destination.applied', description: 'A destination was created or changed (payload: outcome)' },
+    { type: 'platform.destination.deleted', description: 'A destination was deleted' },
   ],
   migrations: [platformMigration, platformRequestOwnerMigration],
-  create: ({ store, queue, config, dataDir, logger, app, options }): PlatformService =>
+  create: ({ store, queue, eventLog, audit, eventConsumers, config, dataDir, logger, app, options }): PlatformService =>
     new PlatformService({
       store,
       queue,
+      eventLog,
+      audit,
+      consumers: eventConsumers,
       catalog: app.catalog,
       config: config.platform,
       workspaceRoot: PlatformService.workspaceRootFor(dataDir),

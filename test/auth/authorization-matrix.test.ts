@@ -9,6 +9,7 @@ import { SYSTEM_PERMISSIONS } from '../../src/api/routes/system-routes.js';
 import { moduleList } from '../../src/modules.js';
 import { ensureBareRepository } from '../../src/gitops/local-repository.js';
 import { readDocuments } from '../../src/platform/document-files.js';
+import { OPERATOR } from '../platform/support/platform-harness.js';
 import { ORG, bearer, startAuthPave, tokenFor } from './support.js';
 
 /**
@@ -109,12 +110,12 @@ const capability = (name: string, kind: string) => ({
   },
 });
 const teamNamespace = (name: string) => ({ apiVersion: 'teams.pave.dev/v1alpha1', kind: 'TeamNamespace', metadata: { name, namespace: 'platform-team' }, spec: { environment: 'dev' } });
-await app.platform.applyDestination(destination('dev', 'dev'));
-await app.platform.applyDestination(destination('matrix-doomed', 'unused'));
-for (const document of await readDocuments(join(import.meta.dirname, '../../demo/platform/capabilities/team-namespace.yaml'))) await app.platform.publishCapability(document);
-await app.platform.publishCapability(capability('matrix-doomed', 'MatrixDoomed'));
-await app.platform.applyRequest(teamNamespace('matrix-kept'));
-await app.platform.applyRequest(teamNamespace('matrix-doomed'));
+await app.platform.applyDestination(destination('dev', 'dev'), OPERATOR);
+await app.platform.applyDestination(destination('matrix-doomed', 'unused'), OPERATOR);
+for (const document of await readDocuments(join(import.meta.dirname, '../../demo/platform/capabilities/team-namespace.yaml'))) await app.platform.publishCapability(document, OPERATOR);
+await app.platform.publishCapability(capability('matrix-doomed', 'MatrixDoomed'), OPERATOR);
+await app.platform.applyRequest(teamNamespace('matrix-kept'), OPERATOR);
+await app.platform.applyRequest(teamNamespace('matrix-doomed'), OPERATOR);
 await app.platform.reconciler.drain();
 const keptRun = (await app.platform.listRuns('platform-team', 'matrix-kept'))[0]!.id;
 

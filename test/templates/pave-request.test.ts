@@ -40,7 +40,7 @@ describe('pave:request (golden paths ask the platform API for infrastructure)', 
 
   beforeAll(async () => {
     test = await openTestApp();
-    await loadPlatformDemo(test.app.platform, { demoDir: join(packageRoot(), 'demo', 'platform'), dataDir: test.dataDir });
+    await loadPlatformDemo(test.app.platform, { demoDir: join(packageRoot(), 'demo', 'platform'), dataDir: test.dataDir, author: { actor: test.app.auth.localOperator() } });
     // The team whose namespace the golden path asks in: its Group is what makes it the namespace's owner.
     await test.app.catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'fleet-team' }, spec: { type: 'team', children: [] } });
     await writeTree(join(test.dataDir, 'templates'), { 'template.yaml': TEMPLATE });
