@@ -19,18 +19,20 @@ export const templatesModule = defineModule({
     { action: 'templates.template.publish', description: 'Create, change or delete a Template entity' },
   ],
   eventTypes: [
-    { type: 'templates.task.created', description: 'A golden path was run (payload: template, creator)' },
-    { type: 'templates.task.started', description: 'A task started (or resumed) running' },
+    { type: 'templates.task.created', description: 'A golden path was run (payload: task, template, creator)' },
+    { type: 'templates.task.started', description: 'A task started (or resumed) running (payload: resumed)' },
     { type: 'templates.task.step-finished', description: 'A task step finished (payload: step, status)' },
     { type: 'templates.task.completed', description: 'A task completed' },
     { type: 'templates.task.failed', description: 'A task failed (payload: the error title)' },
     { type: 'templates.task.cancelled', description: 'A task was cancelled' },
   ],
   migrations: [templatesMigration, taskDerivedSecretsMigration],
-  create: ({ store, queue, dataDir, logger, app, options }): ScaffolderService =>
+  create: ({ store, queue, eventLog, audit, dataDir, logger, app, options }): ScaffolderService =>
     new ScaffolderService({
       store,
       queue,
+      eventLog,
+      audit,
       catalog: app.catalog,
       dataDir,
       repositoryPageUrl: path => app.repositories.pageUrlOf(path),

@@ -10,6 +10,7 @@ import { moduleList } from '../../src/modules.js';
 import { ensureBareRepository } from '../../src/gitops/local-repository.js';
 import { readDocuments } from '../../src/platform/document-files.js';
 import { OPERATOR } from '../platform/support/platform-harness.js';
+import { TESTER } from '../templates/support.js';
 import { ORG, bearer, startAuthPave, tokenFor } from './support.js';
 
 /**
@@ -121,7 +122,7 @@ const keptRun = (await app.platform.listRuns('platform-team', 'matrix-kept'))[0]
 
 // ── scaffolder fixtures: a one-step template (debug:log) in the catalog and a task made from it.
 await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'template/template.yaml') });
-const matrixTask = (await app.templates.createTask({ templateRef: 'template:default/matrix-template', values: { greeting: 'matrix' } })).id;
+const matrixTask = (await app.templates.createTask({ templateRef: 'template:default/matrix-template', values: { greeting: 'matrix' } }, TESTER)).id;
 
 // ── a repository Pave hosts (one commit holding README.md), for the repository view.
 await ensureBareRepository(join(app.repositories.root, 'matrix', 'hosted.git'), 'main');
