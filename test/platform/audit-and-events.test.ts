@@ -17,6 +17,7 @@ import type { AuditEntry } from '../../src/store/audit-log.js';
 import type { PaveEvent } from '../../src/store/event-log.js';
 import { RECONCILE_QUEUE } from '../../src/platform/reconciler.js';
 import { bearer, startAuthPave, tokenFor, type AuthPave } from '../auth/support.js';
+import { recording as record } from '../support/recording.js';
 import { refuseInserts } from '../support/refuse-inserts.js';
 import { POSTGRES_URL, requireAll } from '../support/require-all.js';
 import { adminQuery, postgresFactory } from '../support/stores.js';
@@ -48,17 +49,7 @@ describe('platform changes over HTTP: one audit entry and their events each', { 
   const tokens = new Map<string, string>();
   let destination: Record<string, unknown>;
 
-  /** What `work` gives, and the audit entries and platform events added meanwhile. */
-  async function recording<T>(work: () => Promise<T>): Promise<{ result: T; audit: AuditEntry[]; events: PaveEvent[] }> {
-    const after = await pave.app.eventLog.latest();
-    const seen = new Set((await pave.app.audit.query({ limit: 1000 })).items.map(entry => entry.id));
-    const result = await work();
-    return {
-      result,
-      audit: (await pave.app.audit.query({ limit: 1000 })).items.filter(entry => !seen.has(entry.id)),
-      events: await pave.app.eventLog.read({ after, types: ['platform.*'], limit: 1000 }),
-    };
-  }
+  const recording = <T>(work: () => Promise<T>) => record(pave.app, ['platform.*'], work);
   /** A call as `who`, and what it recorded. */
   async function change(who: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; audit: AuditEntry[]; events: PaveEvent[] }> {
     const { result, audit, events } = await recording(async () => {
