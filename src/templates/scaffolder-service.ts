@@ -333,17 +333,18 @@ export class ScaffolderService {
    * @example await scaffolder.cancel(taskId, changeAuthor(request)) // { status: 'cancelled' }
    */
   async cancel(id: string, author: ChangeAuthor): Promise<{ status: TaskStatus }> {
-    const outcome = await this.#options.store.transaction(async trx => {
+    const outcome = await this.#options.store.transaction(async (trx): Promise<{ ended?: TaskStatus; wasQueued?: boolean }> => {
       const task = await this.tasks.get(id, trx);
-      if (FINAL_TASK_STATUSES.includes(task.status)) return { status: task.status };
+      if (FINAL_TASK_STATUSES.includes(task.status)) return { ended: task.status };
       await this.tasks.requestCancel(trx, id);
-      const ended = task.status === 'open' && (await this.tasks.cancelOpen(trx, id, principalOf(author.actor)));
-      if (!ended) await this.tasks.appendEvent(id, 'log', { message: 'Cancellation requested; the task stops at the next chance', level: 'warn' }, trx);
+      const wasQueued = task.status === 'open' && (await this.tasks.cancelOpen(trx, id, principalOf(author.actor)));
+      if (!wasQueued) await this.tasks.appendEvent(id, 'log', { message: 'Cancellation requested; the task stops at the next chance', level: 'warn' }, trx);
       await this.#options.audit.record({ actor: author.actor, action: 'templates.task.cancel', entityRef: taskResource(task).ref, ...contextOf(author), detail: { template: task.templateRef, status: task.status } }, trx);
-      return { status: ended ? ('cancelled' as const) : undefined };
+      return wasQueued ? { ended: 'cancelled', wasQueued } : {};
     });
-    if (outcome.status === 'cancelled') await this.#options.queue.remove(TASK_QUEUE, id);
-    if (outcome.status) return { status: outcome.status };
+    // A queued task that ended here needs its job no more; a running one stops at the worker's next chance.
+    if (outcome.wasQueued) await this.#options.queue.remove(TASK_QUEUE, id);
+    if (outcome.ended) return { status: outcome.ended };
     this.worker.abort(id);
     return { status: (await this.tasks.get(id)).status };
   }
