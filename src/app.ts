@@ -84,7 +84,7 @@ export async function createApp(config: PaveConfig, options: AppOptions = {}): P
     },
   } as CoreServices as PaveApp;
   const defaultRules = moduleList().flatMap(module => module.defaultRules?.(config.auth) ?? []);
-  const eventTypes = moduleList().flatMap(module => (module.eventTypes ?? []).map(type => type.type));
+  const eventTypes = moduleList().flatMap(module => module.eventTypes ?? []);
   const context: ModuleContext = { config, logger, store, queue, eventLog, audit, eventConsumers, dataDir, cwd, app, options, defaultRules, eventTypes };
   try {
     for (const module of moduleList()) {

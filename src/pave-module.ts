@@ -29,6 +29,11 @@ export interface ModulePermission {
 export interface ModuleEventType {
   readonly type: string;
   readonly description: string;
+  /**
+   * Who may read events of this type (`GET /api/events`, its stream): `action`, decided on the thing the
+   * event is about when `on: 'owner'` (its subject, owned by the payload's `owner`), else on no resource.
+   */
+  readonly read: { readonly action: string; readonly on?: 'owner' };
 }
 
 /**
@@ -65,7 +70,7 @@ export interface ModuleContext {
   /** Every module's default rules (`auth.defaultPolicy` decides whether the policy uses them). */
   readonly defaultRules: readonly AuthRule[];
   /** Every event type the modules declare. */
-  readonly eventTypes: readonly string[];
+  readonly eventTypes: readonly ModuleEventType[];
 }
 
 /** What a module's CLI commands are built with. */

@@ -4,7 +4,7 @@ import type { Entity } from '../core/entity.js';
 import { parseEntityRef, stringifyEntityRef } from '../core/entity-ref.js';
 import { PaveError, forbidden, unauthorized } from '../core/problem.js';
 import { ANONYMOUS, AUTH_DISABLED, isSignedIn, type Identity } from '../auth/identity.js';
-import type { AuditContext, AuditEntry, AuditRecordInput, ChangeAuthor } from '../store/audit-log.js';
+import type { AuditContext, ChangeAuthor } from '../store/audit-log.js';
 import type { Decision } from '../auth/policy.js';
 import type { ResourceInput } from '../auth/permission-service.js';
 import type { Session } from '../auth/session-service.js';
@@ -262,15 +262,6 @@ export async function readableOrNull<T>(request: FastifyRequest, items: Readonly
  */
 export function changeAuthor(request: FastifyRequest): ChangeAuthor {
   return { actor: request.identity, context: auditContext(request) };
-}
-
-/**
- * Records a write in the audit log as the caller, from where the request came (address, user agent,
- * request id). `before` and `after` are kept as SHA-256 hashes only.
- * @example await recordAudit(request, { action: 'catalog.entity.write', entityRef: ref, before, after: saved });
- */
-export async function recordAudit(request: FastifyRequest, entry: Omit<AuditRecordInput, 'actor' | 'context'>): Promise<AuditEntry> {
-  return request.server.authorization.app.auth.audit.record({ ...entry, actor: request.identity, context: auditContext(request) });
 }
 
 /**

@@ -13,28 +13,7 @@ export function registerProblemHandler(
   options: { spaFallback?: (request: FastifyRequest, reply: FastifyReply) => unknown } = {},
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    let problem: Problem;
-    if (isPaveError(error)) {
-      problem = error.problem;
-    } else if (error.validation) {
-      const errors: FieldError[] = error.validation.map(v => ({
-        pointer: `/${error.validationContext ?? 'body'}${v.instancePath}${v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : ''}`,
-        detail: v.message ?? 'is invalid',
-        rule: v.keyword,
-      }));
-      problem = {
-        type: TYPE_BASE + 'invalid-request',
-        title: 'Invalid request',
-        status: 400,
-        detail: errors.map(e => `${e.pointer} ${e.detail}`).join('; '),
-        errors,
-      };
-    } else if (error.statusCode && error.statusCode < 500) {
-      problem = frameworkProblem(error);
-    } else {
-      request.log.error({ err: error }, 'request failed');
-      problem = { type: TYPE_BASE + 'internal', title: 'Internal error', status: 500, detail: 'Something went wrong on the server; it has been logged.' };
-    }
+    const problem = problemOf(error, request);
     void reply.status(problem.status).type('application/problem+json').send({ ...problem, instance: request.url });
   });
 
@@ -46,6 +25,28 @@ export function registerProblemHandler(
       .type('application/problem+json')
       .send({ type: TYPE_BASE + 'not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.url.split('?')[0]}`, instance: request.url });
   });
+}
+
+/**
+ * The problem an error answers a request with: Pave's own errors as they are, request validation
+ * failures with one entry per field, Fastify's client errors in Pave's words, and anything unexpected
+ * logged and answered as a 500 without internals. Also what a stream sends when it fails (`sse-stream.ts`).
+ * @example const problem = problemOf(error, request); // { type: '…/not-found', title: 'Not found', status: 404, … }
+ */
+export function problemOf(error: unknown, request: FastifyRequest): Problem {
+  if (isPaveError(error)) return error.problem;
+  const fastifyError = error as Partial<FastifyError>;
+  if (fastifyError.validation) {
+    const errors: FieldError[] = fastifyError.validation.map(v => ({
+      pointer: `/${fastifyError.validationContext ?? 'body'}${v.instancePath}${v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : ''}`,
+      detail: v.message ?? 'is invalid',
+      rule: v.keyword,
+    }));
+    return { type: TYPE_BASE + 'invalid-request', title: 'Invalid request', status: 400, detail: errors.map(e => `${e.pointer} ${e.detail}`).join('; '), errors };
+  }
+  if (fastifyError.statusCode && fastifyError.statusCode < 500) return frameworkProblem(fastifyError as FastifyError);
+  request.log.error({ err: error }, 'request failed');
+  return { type: TYPE_BASE + 'internal', title: 'Internal error', status: 500, detail: 'Something went wrong on the server; it has been logged.' };
 }
 
 /** Fastify's own client errors (bad JSON, too large, wrong content type) in the same words as Pave's. */

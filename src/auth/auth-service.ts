@@ -7,11 +7,12 @@ import { badRequest, forbidden, unauthorized } from '../core/problem.js';
 import type { Store } from '../store/store.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import { AuditLog, type AuditContext } from '../store/audit-log.js';
+import { EventLog } from '../store/event-log.js';
 import { GroupMembership } from './group-membership.js';
 import { ANONYMOUS, AUTH_DISABLED, type Identity } from './identity.js';
 import { OidcSignIn } from './oidc-sign-in.js';
 import { PermissionService } from './permission-service.js';
-import { SessionService, type Session } from './session-service.js';
+import { SessionService, type Session, type SessionMethod } from './session-service.js';
 import { TokenService } from './token-service.js';
 import { newSecret, safeEqual } from './secrets.js';
 
@@ -36,6 +37,8 @@ export interface AuthServiceOptions {
   entities: EntityReader;
   /** The audit log every module records its changes in (one per app). */
   audit?: AuditLog;
+  /** The event log sign-ins, tokens and rules are appended to. */
+  eventLog?: EventLog;
   /** Pave's default policy: every module's default rules (used unless `auth.defaultPolicy` is false). */
   defaultRules?: readonly AuthRule[];
   clock?: Clock;
@@ -58,6 +61,8 @@ export class AuthService {
   readonly sessions: SessionService;
   readonly oidc: OidcSignIn;
   readonly #config: PaveConfig;
+  readonly #store: Store;
+  readonly #events: EventLog;
   readonly #entities: EntityReader;
   /** Never stored, logged or sent anywhere: it lives only in this process's memory. */
   readonly #localOperatorSecret = newSecret('pave_local_');
@@ -68,9 +73,11 @@ export class AuthService {
     this.#config = config;
     this.#entities = entities;
     this.audit = options.audit ?? new AuditLog(store, { clock });
+    this.#events = options.eventLog ?? new EventLog(store, { clock });
+    this.#store = store;
     this.membership = new GroupMembership(entities);
-    this.permissions = new PermissionService({ store, config: config.auth, entities, membership: this.membership, audit: this.audit, clock, ...(options.defaultRules ? { defaultRules: options.defaultRules } : {}) });
-    this.tokens = new TokenService({ store, config: config.auth, permissions: this.permissions, audit: this.audit, clock });
+    this.permissions = new PermissionService({ store, config: config.auth, entities, membership: this.membership, audit: this.audit, eventLog: this.#events, clock, ...(options.defaultRules ? { defaultRules: options.defaultRules } : {}) });
+    this.tokens = new TokenService({ store, config: config.auth, permissions: this.permissions, audit: this.audit, eventLog: this.#events, clock });
     this.sessions = new SessionService({ store, ttlHours: config.auth.sessionTtlHours, clock });
     this.oidc = new OidcSignIn({ config: () => ({ oidc: this.#config.auth.oidc, baseUrl: this.#config.baseUrl }), sessions: this.sessions, logger: options.logger });
   }
@@ -124,8 +131,7 @@ export class AuthService {
   /** Starts a guest session (demo only). Recorded in the audit log. */
   async signInAsGuest(context: AuditContext = {}): Promise<{ secret: string; session: Session; identity: Identity }> {
     const identity = await this.guestIdentity();
-    const { secret, session } = await this.sessions.create(identity.principal, 'guest', context);
-    await this.audit.record({ actor: identity, action: 'auth.session.create', entityRef: identity.userRef, context, detail: { method: 'guest' } });
+    const { secret, session } = await this.#startSession(identity, 'guest', context, { method: 'guest' });
     return { secret, session, identity };
   }
 
@@ -138,8 +144,7 @@ export class AuthService {
     const { claims, returnTo } = await this.oidc.finish(callbackUrl, loginSecret);
     const userRef = await this.userForClaims(claims);
     const identity = await this.permissions.identityForUser(userRef, 'session');
-    const { secret, session } = await this.sessions.create(userRef, 'oidc', context);
-    await this.audit.record({ actor: identity, action: 'auth.session.create', entityRef: userRef, context, detail: { method: 'oidc', issuer: this.#config.auth.oidc?.issuer, subject: claims.sub } });
+    const { secret, session } = await this.#startSession(identity, 'oidc', context, { method: 'oidc', issuer: this.#config.auth.oidc?.issuer, subject: claims.sub });
     return { secret, session, identity, returnTo };
   }
 
@@ -159,8 +164,25 @@ export class AuthService {
 
   /** Ends a portal session. Recorded in the audit log. */
   async signOut(sessionSecret: string, context: AuditContext = {}): Promise<void> {
-    const session = await this.sessions.destroy(sessionSecret);
-    if (session) await this.audit.record({ actor: session.userRef, action: 'auth.session.delete', entityRef: session.userRef, context, detail: { method: session.method } });
+    // Read before the transaction: on SQLite a read outside it would wait for it to end.
+    const session = await this.sessions.resolve(sessionSecret);
+    if (!session) return;
+    await this.#store.transaction(async trx => {
+      await this.sessions.destroy(sessionSecret, trx);
+      await this.audit.record({ actor: session.userRef, action: 'auth.session.delete', entityRef: session.userRef, context, detail: { method: session.method } }, trx);
+      await this.#events.append(trx, { type: 'auth.session.ended', subject: session.userRef, actor: session.userRef, payload: { method: session.method } });
+    });
+  }
+
+  /** A session, its audit entry and its event, in one transaction. */
+  async #startSession(identity: Identity, method: SessionMethod, context: AuditContext, detail: Record<string, unknown>): Promise<{ secret: string; session: Session }> {
+    const userRef = identity.userRef ?? identity.principal;
+    return this.#store.transaction(async trx => {
+      const started = await this.sessions.create(userRef, method, context, trx);
+      await this.audit.record({ actor: identity, action: 'auth.session.create', entityRef: userRef, context, detail }, trx);
+      await this.#events.append(trx, { type: 'auth.session.started', subject: userRef, actor: identity.principal, payload: { method } });
+      return started;
+    });
   }
 
   /**

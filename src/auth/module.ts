@@ -25,16 +25,16 @@ export const authModule = defineModule({
     { action: 'audit.log.export', description: 'Export the audit log as JSON lines' },
   ],
   eventTypes: [
-    { type: 'auth.token.created', description: 'An API token was created' },
-    { type: 'auth.token.revoked', description: 'An API token was revoked' },
-    { type: 'auth.rule.written', description: 'A stored permission rule was created or changed' },
-    { type: 'auth.rule.deleted', description: 'A stored permission rule was deleted' },
-    { type: 'auth.session.started', description: 'Someone signed in' },
-    { type: 'auth.session.ended', description: 'Someone signed out' },
+    { type: 'auth.token.created', description: 'An API token was created', read: { action: 'audit.log.query' } },
+    { type: 'auth.token.revoked', description: 'An API token was revoked', read: { action: 'audit.log.query' } },
+    { type: 'auth.rule.written', description: 'A stored permission rule was created or changed', read: { action: 'auth.rule.read' } },
+    { type: 'auth.rule.deleted', description: 'A stored permission rule was deleted', read: { action: 'auth.rule.read' } },
+    { type: 'auth.session.started', description: 'Someone signed in', read: { action: 'audit.log.query' } },
+    { type: 'auth.session.ended', description: 'Someone signed out', read: { action: 'audit.log.query' } },
   ],
   migrations: [authMigration],
   defaultRules,
-  create: ({ store, config, logger, app, audit, defaultRules: rules }): AuthService => new AuthService({ store, config, entities: app.catalog.entities, audit, logger, defaultRules: rules }),
+  create: ({ store, config, logger, app, audit, eventLog, defaultRules: rules }): AuthService => new AuthService({ store, config, entities: app.catalog.entities, audit, eventLog, logger, defaultRules: rules }),
   async routes(api, _auth, app) {
     await api.register(authRoutes, { app });
   },

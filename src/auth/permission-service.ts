@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import type { AuditContext, AuditLog } from '../store/audit-log.js';
+import type { EventLog } from '../store/event-log.js';
 import { defaultRules } from './default-policy.js';
 import type { GroupMembership } from './group-membership.js';
 import { isSignedIn, type Identity, type IdentityVia, type Role } from './identity.js';
@@ -39,6 +40,8 @@ export interface PermissionServiceOptions {
   entities: EntityReader;
   membership: GroupMembership;
   audit: AuditLog;
+  /** Where rule changes are appended as events, in their transactions. */
+  eventLog: EventLog;
   /** The default policy's rules (every module's); without them, the auth module's own (`default-policy.ts`). */
   defaultRules?: readonly AuthRule[];
   clock?: Clock;
@@ -58,6 +61,7 @@ export class PermissionService {
   readonly #entities: EntityReader;
   readonly #membership: GroupMembership;
   readonly #audit: AuditLog;
+  readonly #events: EventLog;
   readonly #clock: Clock;
   readonly #fixedRules: SourcedRule[];
   /** The rules in force as last read (a promise, so concurrent requests share one read), and when. */
@@ -70,6 +74,7 @@ export class PermissionService {
     this.#entities = options.entities;
     this.#membership = options.membership;
     this.#audit = options.audit;
+    this.#events = options.eventLog;
     this.#clock = options.clock ?? systemClock;
     this.#fixedRules = [
       ...(options.config.defaultPolicy ? (options.defaultRules ?? defaultRules(options.config)).map(rule => ({ ...rule, source: 'default' as const })) : []),
@@ -146,6 +151,7 @@ export class PermissionService {
       else await trx.insertInto('auth_rules').values({ id: rule.id, body: JSON.stringify(rule), created_by: principal, created_at: now, updated_at: now }).execute();
       const previous = existing ? (JSON.parse(existing.body) as AuthRule) : undefined;
       await this.#audit.record({ actor: caller, action: 'auth.rule.write', entityRef: `rule:${rule.id}`, before: previous, after: rule, context, detail: { effect: rule.effect } }, trx);
+      await this.#events.append(trx, { type: 'auth.rule.written', subject: `rule:${rule.id}`, actor: caller.principal, payload: { id: rule.id, effect: rule.effect, created: !existing } });
       return { before: previous };
     });
     this.#rulesChanged(rule.id);
@@ -161,6 +167,7 @@ export class PermissionService {
       if (!existing) throw notFound(`No stored rule ${id}`);
       await trx.deleteFrom('auth_rules').where('id', '=', id).execute();
       await this.#audit.record({ actor: caller, action: 'auth.rule.delete', entityRef: `rule:${id}`, before: JSON.parse(existing.body), context }, trx);
+      await this.#events.append(trx, { type: 'auth.rule.deleted', subject: `rule:${id}`, actor: caller.principal, payload: { id } });
     });
     this.#rulesChanged(id);
   }

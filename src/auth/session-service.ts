@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../core/clock.js';
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import type { AuditContext } from '../store/audit-log.js';
 import { newSecret } from './secrets.js';
 import { sha256Hex } from '../core/content-hash.js';
@@ -44,7 +44,7 @@ export class SessionService {
     this.#clock = options.clock ?? systemClock;
   }
 
-  async create(userRef: string, method: SessionMethod, context: AuditContext = {}): Promise<{ secret: string; session: Session }> {
+  async create(userRef: string, method: SessionMethod, context: AuditContext = {}, db: Db = this.#store.db): Promise<{ secret: string; session: Session }> {
     const now = this.#clock.now();
     const secret = newSecret();
     const session: Session = {
@@ -55,8 +55,8 @@ export class SessionService {
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.#ttlMs).toISOString(),
     };
-    await this.#store.db.deleteFrom('auth_sessions').where('expires_at', '<=', session.createdAt).execute();
-    await this.#store.db
+    await db.deleteFrom('auth_sessions').where('expires_at', '<=', session.createdAt).execute();
+    await db
       .insertInto('auth_sessions')
       .values({
         id_hash: session.idHash,
@@ -81,10 +81,8 @@ export class SessionService {
   }
 
   /** Ends a session (signing out). */
-  async destroy(secret: string): Promise<Session | undefined> {
-    const session = await this.resolve(secret);
-    await this.#store.db.deleteFrom('auth_sessions').where('id_hash', '=', sha256Hex(secret)).execute();
-    return session;
+  async destroy(secret: string, db: Db = this.#store.db): Promise<void> {
+    await db.deleteFrom('auth_sessions').where('id_hash', '=', sha256Hex(secret)).execute();
   }
 
   /** Remembers an OpenID Connect sign-in under way; the returned secret goes into a short-lived cookie. */

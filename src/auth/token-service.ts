@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import type { AuthTokensTable } from '../store/schema.js';
 import { anyGlobMatches } from './action-glob.js';
 import type { AuditContext, AuditLog } from '../store/audit-log.js';
+import type { EventLog } from '../store/event-log.js';
 import type { Identity } from './identity.js';
 import type { PermissionService } from './permission-service.js';
 import { newSecret } from './secrets.js';
@@ -70,13 +71,15 @@ export class TokenService {
   readonly #config: AuthConfig;
   readonly #permissions: PermissionService;
   readonly #audit: AuditLog;
+  readonly #events: EventLog;
   readonly #clock: Clock;
 
-  constructor(options: { store: Store; config: AuthConfig; permissions: PermissionService; audit: AuditLog; clock?: Clock }) {
+  constructor(options: { store: Store; config: AuthConfig; permissions: PermissionService; audit: AuditLog; eventLog: EventLog; clock?: Clock }) {
     this.#store = options.store;
     this.#config = options.config;
     this.#permissions = options.permissions;
     this.#audit = options.audit;
+    this.#events = options.eventLog;
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -148,6 +151,7 @@ export class TokenService {
     await this.#store.transaction(async trx => {
       await trx.insertInto('auth_tokens').values(row).execute();
       await this.#audit.record({ actor: caller, action: 'auth.token.create', entityRef: `token:${row.id}`, after: publicPart(record), context, detail: { principal, kind, scopes } }, trx);
+      await this.#events.append(trx, { type: 'auth.token.created', subject: `token:${row.id}`, actor: caller.principal, payload: { id: row.id, principal, kind } });
     });
     return { token: secret, record };
   }
@@ -177,6 +181,7 @@ export class TokenService {
     await this.#store.transaction(async trx => {
       await trx.updateTable('auth_tokens').set({ revoked_at: now, revoked_by: caller.principal }).where('id', '=', id).where('revoked_at', 'is', null).execute();
       await this.#audit.record({ actor: caller, action: 'auth.token.revoke', entityRef: `token:${id}`, before, after: publicPart(this.#toRecord(revoked)), context, detail: { principal: row.principal } }, trx);
+      await this.#events.append(trx, { type: 'auth.token.revoked', subject: `token:${id}`, actor: caller.principal, payload: { id, principal: row.principal } });
     });
     return this.#toRecord(revoked);
   }

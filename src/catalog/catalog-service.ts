@@ -16,10 +16,16 @@ import { RefreshScheduler } from './refresh-scheduler.js';
 import { DocsService } from './docs/docs-service.js';
 import { deleteEntities, upsertEntity } from './entity-writer.js';
 import { writeEntityEdit, type EditMode, type EditOutcome } from './edit/entity-editor.js';
+import { CatalogChanges } from './catalog-changes.js';
+import type { AuditLog, ChangeAuthor } from '../store/audit-log.js';
+import type { EventLog } from '../store/event-log.js';
 
 export interface CatalogServiceOptions {
   store: Store;
   queue: JobQueue;
+  /** Where the catalog appends its events and records its audit entries, in each change's transaction. */
+  eventLog: EventLog;
+  audit: AuditLog;
   config: CatalogConfig;
   clock?: Clock;
   logger?: Logger;
@@ -37,18 +43,21 @@ export class CatalogService {
   readonly docs: DocsService;
   readonly #store: Store;
   readonly #clock: Clock;
+  readonly #changes: CatalogChanges;
   /** What ingestion bounds a file and a document by; edits are checked against the same. */
   readonly #limits: ReadLimits;
 
   constructor(options: CatalogServiceOptions) {
     this.#store = options.store;
     this.#clock = options.clock ?? systemClock;
+    this.#changes = new CatalogChanges(options.eventLog, options.audit);
     this.#limits = { maxDocumentBytes: options.config.maxDocumentBytes, maxFileBytes: options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };
     this.entities = new EntityReader(options.store);
     this.locations = new LocationService(options.store, {
       config: options.config,
       clock: options.clock,
       cwd: options.cwd,
+      changes: this.#changes,
       onRegistered: location => this.scheduler.schedule(location),
       onRemoved: location => this.scheduler.unschedule(location),
     });
@@ -68,16 +77,19 @@ export class CatalogService {
   }
 
   /** Deletes one entity. If its location still holds it, the next refresh brings it back (as in Backstage). */
-  async deleteByUid(uid: string): Promise<void> {
-    const found = await this.#store.db.selectFrom('entities').select('id').where('id', '=', uid).executeTakeFirst();
+  async deleteByUid(uid: string, author?: ChangeAuthor): Promise<void> {
+    const found = await this.#store.db.selectFrom('entities').select(['id', 'ref', 'body']).where('id', '=', uid).executeTakeFirst();
     if (!found) throw notFound(`No entity with uid ${uid}`);
-    await this.#store.transaction(trx => deleteEntities(trx, this.#store.dialect, [uid]));
+    await this.#store.transaction(async trx => {
+      await this.#changes.entitiesDeleted(trx, await deleteEntities(trx, this.#store.dialect, [uid]), author);
+      await this.#changes.audit(trx, author, { action: 'catalog.entity.delete', entityRef: found.ref, before: JSON.parse(found.body) });
+    });
   }
 
   /** Refreshes the location that produced an entity. */
-  async refreshEntity(entityRef: string) {
+  async refreshEntity(entityRef: string, author?: ChangeAuthor) {
     const location = await this.locations.byEntityRef(entityRef);
-    return this.locations.refresh(location.id);
+    return this.locations.refresh(location.id, { ...(author ? { author } : {}), audit: { action: 'catalog.entity.refresh', entityRef, detail: { locationId: location.id } } });
   }
 
   /**
@@ -85,14 +97,14 @@ export class CatalogService {
    * refreshed, so the store shows the change when this returns), or in the store for entities saved through
    * the API. A `metadata.etag` in the edit must match the stored one, so concurrent edits are not lost.
    */
-  async saveEntity(raw: unknown, options: { author?: string } = {}): Promise<{ entity: Entity; outcome: EditOutcome }> {
+  async saveEntity(raw: unknown, author?: ChangeAuthor): Promise<{ entity: Entity; outcome: EditOutcome }> {
     const { entity, errors } = validateEntity(raw);
     if (!entity || errors.length) throw invalidInput('The entity is not valid', errors);
     const ref = entityRefOf(entity);
     const current = await this.#store.db
       .selectFrom('entities')
       .leftJoin('locations', 'locations.id', 'entities.location_id')
-      .select(['entities.location_id', 'entities.source', 'entities.etag', 'locations.edit_mode'])
+      .select(['entities.location_id', 'entities.source', 'entities.etag', 'entities.body', 'locations.edit_mode'])
       .where('entities.ref', '=', ref)
       .executeTakeFirst();
     if (current?.location_id) {
@@ -103,15 +115,29 @@ export class CatalogService {
         editMode: (current.edit_mode as EditMode | null) ?? 'direct',
         tree: file ? await this.locations.fileTreeOf(current.location_id, file) : undefined,
         limits: this.#limits,
-      }, { author: options.author });
-      if (!outcome.branch) await this.locations.refresh(current.location_id);
+      }, { author: authorName(author) });
+      const audit = { action: 'catalog.entity.write', entityRef: ref, before: JSON.parse(current.body) as unknown, after: entity, detail: { ...outcome } };
+      // Written to a review branch: the catalog is unchanged until it merges, so the edit is the whole change.
+      if (outcome.branch) await this.#changes.audit(this.#store.db, author, audit);
+      else await this.locations.refresh(current.location_id, { ...(author ? { author } : {}), audit });
       return { entity: (await this.entities.byRef(ref))!, outcome };
     }
     const given = (raw as Entity).metadata?.etag;
     if (current && given !== undefined && given !== current.etag) {
       throw conflict(`${ref} changed since it was loaded; reload it and edit again`, [{ pointer: '/metadata/etag', detail: 'does not match the stored entity' }]);
     }
-    await this.#store.transaction(trx => upsertEntity(trx, this.#store.dialect, { entity, locationId: null, source: null }, this.#clock.now().toISOString()));
+    await this.#store.transaction(async trx => {
+      const result = await upsertEntity(trx, this.#store.dialect, { entity, locationId: null, source: null }, this.#clock.now().toISOString());
+      await this.#changes.entitiesWritten(trx, [result.write], [result], author);
+      await this.#changes.audit(trx, author, { action: 'catalog.entity.write', entityRef: ref, ...(current ? { before: JSON.parse(current.body) as unknown } : {}), after: entity, detail: { savedTo: 'store' } });
+    });
     return { entity: (await this.entities.byRef(ref))!, outcome: { savedTo: 'store' } };
   }
+}
+
+/** The name a git commit of an edit is authored by: the person's display name, else their principal. */
+function authorName(author: ChangeAuthor | undefined): string | undefined {
+  if (!author) return undefined;
+  const actor = author.actor as { principal: string; displayName?: string } | string;
+  return typeof actor === 'string' ? actor : (actor.displayName ?? actor.principal);
 }

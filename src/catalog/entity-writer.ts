@@ -16,6 +16,24 @@ export interface EntityWrite {
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
 
+/** What one write did: the entity's id, the outcome, and the etag it replaced (for an update). */
+export interface WriteResult {
+  id: string;
+  outcome: WriteOutcome;
+  previousEtag?: string;
+}
+
+/** An entity as it was when deleted: what its deletion event says. */
+export interface DeletedEntity {
+  ref: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  etag: string;
+  /** Its `spec.owner`, when it had one. */
+  owner?: string;
+}
+
 /** A write with what comparing it to the store takes: the canonical ref, the stored JSON and its hash (the etag). */
 export interface PreparedWrite extends EntityWrite {
   ref: string;
@@ -60,11 +78,11 @@ export function prepareWrite(write: EntityWrite): PreparedWrite {
  * Writes one entity with everything derived from it (search rows, relations, full-text row) in the
  * caller's transaction. Writing the same content twice changes nothing, not even the etag.
  */
-export async function upsertEntity(db: Db, dialect: DialectName, write: EntityWrite, now: string): Promise<{ id: string; outcome: WriteOutcome }> {
+export async function upsertEntity(db: Db, dialect: DialectName, write: EntityWrite, now: string): Promise<WriteResult & { write: PreparedWrite }> {
   const prepared = prepareWrite(write);
   const stored = await db.selectFrom('entities').select(STORED_STATE_COLUMNS).where('ref', '=', prepared.ref).executeTakeFirst();
   const [result] = await writeEntities(db, dialect, [prepared], new Map(stored ? [[prepared.ref, stored]] : []), now);
-  return result!;
+  return { ...result!, write: prepared };
 }
 
 /**
@@ -81,7 +99,7 @@ export async function writeEntities(
   stored: ReadonlyMap<string, StoredState>,
   now: string,
   pause: () => Promise<void> = noPause,
-): Promise<Array<{ id: string; outcome: WriteOutcome }>> {
+): Promise<WriteResult[]> {
   const changes: EntityChange[] = [];
   const results = writes.map(write => {
     const previous = stored.get(write.ref);
@@ -90,7 +108,7 @@ export async function writeEntities(
     }
     const change = { write, id: previous?.id ?? newId(), previous };
     changes.push(change);
-    return { id: change.id, outcome: previous ? ('updated' as const) : ('created' as const) };
+    return previous ? { id: change.id, outcome: 'updated' as const, previousEtag: previous.etag } : { id: change.id, outcome: 'created' as const };
   });
   const ftsRows = await ftsRowsOf(db, dialect, changes.filter(change => change.previous).map(change => change.id));
   for (let i = 0; i < changes.length; i += ENTITIES_PER_CHUNK) {
@@ -99,15 +117,21 @@ export async function writeEntities(
   return results;
 }
 
-/** Removes entities and everything derived from them. */
-export async function deleteEntities(db: Db, dialect: DialectName, ids: string[], pause: () => Promise<void> = noPause): Promise<void> {
+/** Removes entities and everything derived from them; answers what was removed. */
+export async function deleteEntities(db: Db, dialect: DialectName, ids: string[], pause: () => Promise<void> = noPause): Promise<DeletedEntity[]> {
   const ftsRows = await ftsRowsOf(db, dialect, ids);
+  const deleted: DeletedEntity[] = [];
   for (let i = 0; i < ids.length; i += ENTITIES_PER_CHUNK) {
     const chunk = ids.slice(i, i + ENTITIES_PER_CHUNK);
+    for (const row of await db.selectFrom('entities').select(['ref', 'kind', 'namespace', 'name', 'etag', 'body']).where('id', 'in', chunk).execute()) {
+      const owner = (JSON.parse(row.body) as Entity).spec?.owner;
+      deleted.push({ ref: row.ref, kind: row.kind, namespace: row.namespace, name: row.name, etag: row.etag, ...(typeof owner === 'string' ? { owner } : {}) });
+    }
     await clearDerived(db, chunk, ftsRows);
     await db.deleteFrom('entities').where('id', 'in', chunk).execute();
     await pause();
   }
+  return deleted;
 }
 
 interface EntityChange {

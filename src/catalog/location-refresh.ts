@@ -3,6 +3,8 @@ import type { Db, Store } from '../store/store.js';
 import type { CatalogConfig } from '../core/config.js';
 import { deleteEntities, prepareWrite, STORED_STATE_COLUMNS, writeEntities, type PreparedWrite, type StoredState } from './entity-writer.js';
 import { loopYielder } from './event-loop-yield.js';
+import type { CatalogChanges } from './catalog-changes.js';
+import type { ChangeAuthor } from '../store/audit-log.js';
 import type { IngestionProblem, LocationContent } from './ingest/read-location.js';
 
 export const ANNOTATION_ORPHAN = 'backstage.io/orphan';
@@ -29,7 +31,18 @@ export async function applyLocationContent(
   store: Store,
   location: { id: string },
   content: LocationContent,
-  options: { orphanStrategy: CatalogConfig['orphanStrategy']; now: string; /** Work between two yields to the event loop (see `event-loop-yield.ts`). */ yieldEveryMs?: number },
+  options: {
+    orphanStrategy: CatalogConfig['orphanStrategy'];
+    now: string;
+    /** Where the entity events go (and the audit entry, with an author). */
+    changes: CatalogChanges;
+    /** Who asked for this read (none for a periodic refresh): the events' actor. */
+    author?: ChangeAuthor;
+    /** More of the same change, in its transaction once the entities are written: the location's event, the audit entry. */
+    then?: (trx: Db, summary: RefreshSummary) => Promise<void>;
+    /** Work between two yields to the event loop (see `event-loop-yield.ts`). */
+    yieldEveryMs?: number;
+  },
 ): Promise<RefreshSummary> {
   const summary: RefreshSummary = { created: 0, updated: 0, unchanged: 0, removed: 0, orphaned: 0, conflicts: 0, errors: [...content.errors] };
   const unreadable = content.files === 0 && content.errors.length > 0;
@@ -70,11 +83,13 @@ export async function applyLocationContent(
       const produced = new Set(writes.map(write => write.ref));
       const stale = existing.filter(row => !produced.has(row.ref));
       const orphans = options.orphanStrategy === 'keep' ? await orphanWrites(trx, location.id, stale, pause) : [];
-      const outcomes = await writeEntities(trx, store.dialect, [...writes, ...orphans], stored, options.now, pause);
+      const written = [...writes, ...orphans];
+      const outcomes = await writeEntities(trx, store.dialect, written, stored, options.now, pause);
       for (const { outcome } of outcomes.slice(0, writes.length)) summary[outcome]++;
       summary.orphaned = orphans.length;
+      await options.changes.entitiesWritten(trx, written, outcomes, options.author);
       if (options.orphanStrategy === 'delete') {
-        await deleteEntities(trx, store.dialect, stale.map(row => row.id), pause);
+        await options.changes.entitiesDeleted(trx, await deleteEntities(trx, store.dialect, stale.map(row => row.id), pause), options.author);
         summary.removed = stale.length;
       }
     }
@@ -107,6 +122,7 @@ export async function applyLocationContent(
       })
       .where('id', '=', location.id)
       .execute();
+    await options.then?.(trx, summary);
   });
   return summary;
 }

@@ -11,6 +11,8 @@ import { applyLocationContent, type RefreshSummary } from './location-refresh.js
 import { deleteEntities } from './entity-writer.js';
 import { loopYielder } from './event-loop-yield.js';
 import type { EditMode } from './edit/entity-editor.js';
+import type { CatalogAuditEntry, CatalogChanges } from './catalog-changes.js';
+import type { ChangeAuthor } from '../store/audit-log.js';
 
 export interface Location {
   id: string;
@@ -49,12 +51,24 @@ export interface RegisterOptions {
    * anything is stored (a dry run asks too, so its preview tells the truth); throws to refuse.
    */
   authorize?: (entities: Entity[]) => Promise<void>;
+  /** Who registers it: the audit entry's actor (none for Pave's own registrations, such as the demo). */
+  author?: ChangeAuthor;
+}
+
+/** Who asked for a refresh and why, when someone did (a periodic refresh has neither). */
+export interface RefreshRequest {
+  onFile?: Parameters<typeof readLocation>[1]['onFile'];
+  author?: ChangeAuthor;
+  /** The audit entry the refresh records for its author (default: `catalog.location.refresh` of the location). */
+  audit?: CatalogAuditEntry;
 }
 
 export interface LocationServiceOptions {
   config: CatalogConfig;
   clock?: Clock;
   cwd?: string;
+  /** Records the catalog's changes (events, audit entries) in their transactions. */
+  changes: CatalogChanges;
   /** Called when a location is added, so its periodic refresh gets scheduled. */
   onRegistered?: (location: Location) => Promise<void>;
   onRemoved?: (location: Location) => Promise<void>;
@@ -107,7 +121,16 @@ export class LocationService {
       // Another registration of the same target won the race while this one was reading.
       throw this.#alreadyRegistered((await this.#findByTarget(normalized)) ?? location);
     }
-    const summary = await applyLocationContent(this.#store, location, content, { orphanStrategy: this.#options.config.orphanStrategy, now: this.#now() });
+    const summary = await applyLocationContent(this.#store, location, content, {
+      orphanStrategy: this.#options.config.orphanStrategy,
+      now: this.#now(),
+      changes: this.#options.changes,
+      ...(options.author ? { author: options.author } : {}),
+      then: async (trx, applied) => {
+        await this.#options.changes.event(trx, { type: 'catalog.location.registered', subject: `location:${location.id}`, payload: { type: location.type, target: location.target, ...counts(applied) } }, options.author);
+        await this.#options.changes.audit(trx, options.author, { action: 'catalog.location.create', entityRef: `location:${location.id}`, after: { type: location.type, target: location.target }, detail: counts(applied) });
+      },
+    });
     await this.#options.onRegistered?.(location);
     return { location, entities, exists: false, errors: summary.errors, summary };
   }
@@ -160,22 +183,33 @@ export class LocationService {
   }
 
   /** Removes a location and every entity it produced, in one transaction. */
-  async remove(id: string): Promise<void> {
+  async remove(id: string, author?: ChangeAuthor): Promise<void> {
     const location = await this.#store.db.selectFrom('locations').select(['id', 'type', 'target']).where('id', '=', id).executeTakeFirst();
     if (!location) throw notFound(`No location with id ${id}`);
+    const { changes } = this.#options;
     await this.#store.transaction(async trx => {
       const ids = await trx.selectFrom('entities').select('id').where('location_id', '=', id).execute();
-      await deleteEntities(trx, this.#store.dialect, ids.map(r => r.id), loopYielder());
+      const deleted = await deleteEntities(trx, this.#store.dialect, ids.map(r => r.id), loopYielder());
+      await changes.entitiesDeleted(trx, deleted, author);
       await trx.deleteFrom('location_problems').where('location_id', '=', id).execute();
       await trx.deleteFrom('locations').where('id', '=', id).execute();
+      await changes.event(trx, { type: 'catalog.location.removed', subject: `location:${id}`, payload: { type: location.type, target: location.target, removed: deleted.length } }, author);
+      await changes.audit(trx, author, { action: 'catalog.location.delete', entityRef: `location:${id}`, before: { type: location.type, target: location.target }, detail: { removed: deleted.length } });
     });
     await this.#options.onRemoved?.(location);
   }
 
-  /** Re-reads a location and applies the result. Concurrent calls for one location share one run. */
-  async refresh(id: string, options: { onFile?: Parameters<typeof readLocation>[1]['onFile'] } = {}): Promise<RefreshSummary> {
+  /**
+   * Re-reads a location and applies the result. Concurrent calls for one location share one run; someone
+   * who joins a run already under way still gets their audit entry.
+   */
+  async refresh(id: string, options: RefreshRequest = {}): Promise<RefreshSummary> {
     const running = this.#running.get(id);
-    if (running) return running;
+    if (running) {
+      const summary = await running;
+      if (options.author) await this.#options.changes.audit(this.#store.db, options.author, options.audit ?? refreshAudit(id, summary));
+      return summary;
+    }
     const run = this.#refresh(id, options).finally(() => this.#running.delete(id));
     this.#running.set(id, run);
     return run;
@@ -205,12 +239,22 @@ export class LocationService {
     }));
   }
 
-  async #refresh(id: string, options: { onFile?: Parameters<typeof readLocation>[1]['onFile'] }): Promise<RefreshSummary> {
+  async #refresh(id: string, options: RefreshRequest): Promise<RefreshSummary> {
     const location = await this.#store.db.selectFrom('locations').select(['id', 'type', 'target']).where('id', '=', id).executeTakeFirst();
     if (!location) throw notFound(`No location with id ${id}`);
     await this.#store.db.updateTable('locations').set({ state: 'refreshing' }).where('id', '=', id).execute();
     const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile });
-    return applyLocationContent(this.#store, location, content, { orphanStrategy: this.#options.config.orphanStrategy, now: this.#now() });
+    const { changes } = this.#options;
+    return applyLocationContent(this.#store, location, content, {
+      orphanStrategy: this.#options.config.orphanStrategy,
+      now: this.#now(),
+      changes,
+      ...(options.author ? { author: options.author } : {}),
+      then: async (trx, summary) => {
+        await changes.event(trx, { type: 'catalog.location.refreshed', subject: `location:${id}`, payload: counts(summary) }, options.author);
+        await changes.audit(trx, options.author, options.audit ?? refreshAudit(id, summary));
+      },
+    });
   }
 
   #normalize(spec: LocationRegistration): LocationSpec {
@@ -246,4 +290,13 @@ export class LocationService {
   #now(): string {
     return this.#clock.now().toISOString();
   }
+}
+
+/** What a refresh did, in numbers (for events and audit details). */
+function counts(summary: RefreshSummary): Record<string, number> {
+  return { created: summary.created, updated: summary.updated, removed: summary.removed, orphaned: summary.orphaned, conflicts: summary.conflicts, problems: summary.errors.length };
+}
+
+function refreshAudit(id: string, summary: RefreshSummary): CatalogAuditEntry {
+  return { action: 'catalog.location.refresh', entityRef: `location:${id}`, detail: counts(summary) };
 }

@@ -26,15 +26,15 @@ export const catalogModule = defineModule({
     { action: 'catalog.ownership.transfer', description: 'Move an existing entity to another owner' },
   ],
   eventTypes: [
-    { type: 'catalog.entity.created', description: 'An entity appeared in the catalog (payload: kind, namespace, name, owner, etag)' },
-    { type: 'catalog.entity.updated', description: 'An entity changed (payload: kind, namespace, name, owner, etag before and after)' },
-    { type: 'catalog.entity.deleted', description: 'An entity left the catalog (payload: kind, namespace, name, owner)' },
-    { type: 'catalog.location.registered', description: 'A location was registered (payload: type, target, counts)' },
-    { type: 'catalog.location.refreshed', description: 'A location was read again (payload: counts of created, updated, removed entities and problems)' },
-    { type: 'catalog.location.removed', description: 'A location and its entities were removed' },
+    { type: 'catalog.entity.created', description: 'An entity appeared in the catalog (payload: kind, namespace, name, owner, etag)', read: { action: 'catalog.entity.read', on: 'owner' } },
+    { type: 'catalog.entity.updated', description: 'An entity changed (payload: kind, namespace, name, owner, etag before and after)', read: { action: 'catalog.entity.read', on: 'owner' } },
+    { type: 'catalog.entity.deleted', description: 'An entity left the catalog (payload: kind, namespace, name, owner)', read: { action: 'catalog.entity.read', on: 'owner' } },
+    { type: 'catalog.location.registered', description: 'A location was registered (payload: type, target, counts)', read: { action: 'catalog.location.read' } },
+    { type: 'catalog.location.refreshed', description: 'A location was read again (payload: counts of created, updated, removed entities and problems)', read: { action: 'catalog.location.read' } },
+    { type: 'catalog.location.removed', description: 'A location and its entities were removed', read: { action: 'catalog.location.read' } },
   ],
   migrations: [catalogMigration, coveringSearchIndexesMigration],
-  create: ({ store, queue, config, logger, cwd }): CatalogService => new CatalogService({ store, queue, config: config.catalog, logger, cwd }),
+  create: ({ store, queue, eventLog, audit, config, logger, cwd }): CatalogService => new CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd }),
   async routes(api, catalog) {
     await api.register(catalogEntityRoutes, { prefix: '/catalog', catalog });
     await api.register(catalogLocationRoutes, { prefix: '/catalog', catalog });

@@ -23,13 +23,17 @@ export class ApiConnection {
 
   /**
    * The events of a `text/event-stream` answer as they arrive. Ends when the server ends the stream or
-   * the request's signal aborts (then quietly).
+   * the request's signal aborts (then quietly); a `problem` event (the server's stream failed) is thrown
+   * as its PaveError.
    */
   async *events(request: ClientRequest): AsyncGenerator<ServerSentEvent> {
     const response = await this.#send({ accept: 'text/event-stream', ...request });
     if (!response.contentType.startsWith('text/event-stream')) throw await problemOf(response, this.transport.target);
     try {
-      yield* parseEventStream(response.chunks);
+      for await (const event of parseEventStream(response.chunks)) {
+        if (event.event === 'problem') throw new PaveError(JSON.parse(event.data) as Problem);
+        yield event;
+      }
     } catch (error) {
       if (!request.signal?.aborted) throw error;
     }

@@ -1,5 +1,4 @@
 import type { CompoundEntityRef, Entity } from '../core/entity.js';
-import { PaveError, type Problem } from '../core/problem.js';
 import type { LocationRegistration, RegisterResult } from '../catalog/location-service.js';
 import type { QueryEntitiesResponse } from '../catalog/query/entity-reader.js';
 import type { SearchHit, SearchRequest } from '../catalog/query/full-text-search.js';
@@ -41,7 +40,6 @@ export class CatalogApi {
         const { source, ...counts } = data as { source: string; entities: number; errors: number };
         options.onFile?.(source, counts);
       } else if (event.event === 'result') return data as RegisterResult;
-      else if (event.event === 'problem') throw new PaveError(data as Problem);
     }
     throw unexpectedResponse(`${this.api.transport.target} ended the import without a result`);
   }

@@ -14,6 +14,9 @@ import { SubscriptionStore } from './subscription-store.js';
 import { WebhookFanOut } from './webhook-fanout.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhookService, type Authorizer } from './webhook-service.js';
+import { EventFeed } from './event-feed.js';
+import type { PermissionService } from '../auth/permission-service.js';
+import type { ModuleEventType } from '../pave-module.js';
 
 export interface EventsServiceOptions {
   store: Store;
@@ -22,9 +25,9 @@ export interface EventsServiceOptions {
   /** The event consumers the fan-out (`events.webhooks`) and the NATS publisher (`events.nats`) join. */
   consumers: EventConsumers;
   config: EventsConfig;
-  /** Every event type the modules declare: what a subscription may name. */
-  eventTypes: readonly string[];
-  permissions: Authorizer;
+  /** Every event type the modules declare: what a subscription may name, and who reads each. */
+  eventTypes: readonly ModuleEventType[];
+  permissions: Authorizer & Pick<PermissionService, 'decide'>;
   audit: AuditLog;
   logger?: Logger;
   clock?: Clock;
@@ -40,6 +43,8 @@ export interface EventsServiceOptions {
  */
 export class EventsService {
   readonly webhooks: WebhookService;
+  /** The event log as callers may read it (`GET /api/events` and its stream). */
+  readonly feed: EventFeed;
   readonly #worker: WebhookDeliveryWorker;
   readonly #nats: NatsPublisher | undefined;
 
@@ -49,7 +54,8 @@ export class EventsService {
     const sender = new WebhookSender({ policy, timeoutMs: config.webhooks.timeoutSeconds * 1000 });
     const subscriptions = new SubscriptionStore(store);
     const deliveries = new DeliveryStore(store);
-    this.webhooks = new WebhookService({ store, queue, log, subscriptions, deliveries, sender, policy, eventTypes, permissions, audit, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });
+    this.feed = new EventFeed(store, log, permissions, eventTypes);
+    this.webhooks = new WebhookService({ store, queue, log, subscriptions, deliveries, sender, policy, eventTypes: eventTypes.map(type => type.type), permissions, audit, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });
     this.#worker = new WebhookDeliveryWorker({ store, queue, subscriptions, deliveries, sender, config: config.webhooks, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });
     consumers.register(new WebhookFanOut({ store, queue, subscriptions, deliveries, ...(clock ? { clock } : {}) }));
     if (config.nats) {

@@ -9,6 +9,7 @@ export const eventsModule = defineModule({
   name: 'events',
   description: 'Events out: signed webhooks with retries and dead letters, and the NATS publisher, reading the event log',
   permissions: [
+    { action: 'events.event.read', description: 'Follow the event log (each event only when one may read what it is about)' },
     { action: 'events.webhook.read', description: 'Read webhook subscriptions and their deliveries' },
     { action: 'events.webhook.write', description: 'Create or change a webhook subscription' },
     { action: 'events.webhook.delete', description: 'Delete a webhook subscription' },
@@ -16,11 +17,20 @@ export const eventsModule = defineModule({
     { action: 'events.webhook.test', description: 'Send a test ping to a webhook' },
   ],
   eventTypes: [
-    { type: 'events.webhook.created', description: 'A webhook subscription was created' },
-    { type: 'events.webhook.updated', description: 'A webhook subscription was changed' },
-    { type: 'events.webhook.deleted', description: 'A webhook subscription was deleted' },
+    { type: 'events.webhook.created', description: 'A webhook subscription was created', read: { action: 'events.webhook.read' } },
+    { type: 'events.webhook.updated', description: 'A webhook subscription was changed', read: { action: 'events.webhook.read' } },
+    { type: 'events.webhook.deleted', description: 'A webhook subscription was deleted', read: { action: 'events.webhook.read' } },
   ],
   migrations: [webhooksMigration],
+  defaultRules: () => [
+    {
+      id: 'default.events-read',
+      description: 'Everyone signed in follows the event log; each event only when they may read what it is about',
+      effect: 'allow',
+      actions: ['events.event.read'],
+      subjects: ['role:signed-in'],
+    },
+  ],
   create: ({ store, queue, eventLog, eventConsumers, audit, config, logger, app, eventTypes }): EventsService =>
     new EventsService({ store, queue, log: eventLog, consumers: eventConsumers, config: config.events, eventTypes, permissions: app.auth.permissions, audit, logger }),
   async routes(api, events) {

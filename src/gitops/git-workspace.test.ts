@@ -4,9 +4,9 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runGit } from '../core/run-git.js';
+import { runGit } from '../git/run-git.js';
 import { GitWorkspace, PushFailedError } from './git-workspace.js';
-import { ensureBareRepository } from './local-repository.js';
+import { ensureBareRepository, initBareRepository } from '../git/bare-repository.js';
 
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 
@@ -92,7 +92,7 @@ describe('GitWorkspace', { timeout: 90_000 }, () => {
     expect(await log(bare)).toEqual(['two', 'one', 'Initial commit']);
 
     const emptyBare = join(dir, 'empty.git');
-    await runGit(['init', '-q', '--bare', '-b', 'main', emptyBare]);
+    await initBareRepository(emptyBare);
     const fresh = new GitWorkspace({ root: join(dir, 'fresh'), url: pathToFileURL(emptyBare).href, branch: 'main' });
     workspaces.push(fresh);
     expect((await fresh.deliver({ folder: 'x', files: new Map([['f.yaml', cm('x')]]) }, 'root commit')).commit).toBeDefined();
@@ -100,6 +100,8 @@ describe('GitWorkspace', { timeout: 90_000 }, () => {
   });
 
   it('reports a refused push with what the remote said', async () => {
+    // The remote's own hooks are its business: a push to a repository on this machine runs them as a server would.
+    await mkdir(join(bare, 'hooks'), { recursive: true });
     await writeFile(join(bare, 'hooks', 'pre-receive'), '#!/bin/sh\necho "branch is frozen for the release" >&2\nexit 1\n');
     await chmod(join(bare, 'hooks', 'pre-receive'), 0o755);
     const ws = workspace();

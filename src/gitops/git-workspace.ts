@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { GitError, runGit } from '../core/run-git.js';
+import { commit } from '../git/commit.js';
+import { PushError, pushWithRebase } from '../git/push.js';
+import { GitError, runGit } from '../git/run-git.js';
 import type { PushTurn, PushTurns } from './push-turns.js';
 
 /** One file a delivery added, changed or removed, relative to the repository root. */
@@ -60,7 +62,6 @@ export interface GitWorkspaceOptions {
 const TURN_HOLD_MS = 1000;
 /** How long a push task in its turn waits for another commit before handing the turn on. */
 const TURN_LINGER_MS = 50;
-const CONFLICT = /\(fetch first\)|\(non-fast-forward\)|cannot lock ref|failed to update ref|incorrect old value|reference already exists|stale info/i;
 const MISSING_BRANCH = /couldn't find remote ref|could not find remote ref/i;
 
 /** A delivery waiting for the push that carries it. */
@@ -249,36 +250,40 @@ export class GitWorkspace {
   async #pushWaiting(lastHead: string | undefined): Promise<string | undefined> {
     let batch: Pending[] = [];
     try {
-      let head = await this.#exclusive(async () => {
+      const head = await this.#exclusive(async () => {
         batch = this.#pending;
         // (A repair here applies the waiting writes again.)
         const dir = await this.#prepare();
         if (lastHead !== undefined && lastHead !== this.#knownRemote) await this.#catchUp(dir, batch);
         return this.#takeWaiting(dir, batch);
       });
-      for (let attempt = 1; ; attempt++) {
-        if (!batch.some(entry => entry.commit)) {
-          // Every write was on the branch already (another writer committed exactly this content).
-          await this.#settle(batch, this.#knownRemote, attempt - 1);
-          return this.#knownRemote;
-        }
-        try {
-          await this.#git(this.#dir!, ['push', '-q', 'origin', `${head}:refs/heads/${this.branch}`]);
-          this.#knownRemote = head;
-          await this.#settle(batch, head, attempt);
-          return head;
-        } catch (error) {
-          const conflict = error instanceof GitError && CONFLICT.test(error.stderr);
-          if (!conflict || attempt >= this.#pushAttempts) throw new PushFailedError(`push to ${this.url} (${this.branch}) failed after ${attempt} attempt(s): ${describeGitError(error)}`, attempt);
-          // A short random pause first keeps two busy writers from colliding in step.
-          await new Promise(resolve => setTimeout(resolve, Math.random() * 80 * attempt));
-          head = await this.#exclusive(async () => {
-            batch = [...batch, ...this.#pending];
-            await this.#catchUp(this.#dir!, batch);
-            return this.#takeWaiting(this.#dir!, batch);
-          });
-        }
+      // Every write may be on the branch already (another writer committed exactly this content).
+      const hasCommits = () => batch.some(entry => entry.commit);
+      const { attempts, pushed } = hasCommits()
+        ? await pushWithRebase(this.#dir!, {
+            branch: this.branch,
+            revision: head,
+            attempts: this.#pushAttempts,
+            timeoutMs: this.#timeoutMs,
+            catchUp: () =>
+              this.#exclusive(async () => {
+                batch = [...batch, ...this.#pending];
+                await this.#catchUp(this.#dir!, batch);
+                const next = await this.#takeWaiting(this.#dir!, batch);
+                return hasCommits() ? next : undefined;
+              }),
+          }).catch(error => {
+            if (!(error instanceof PushError)) throw error;
+            throw new PushFailedError(`push to ${this.url} (${this.branch}) failed after ${error.attempts} attempt(s): ${describeGitError(error.cause)}`, error.attempts);
+          })
+        : { attempts: 0, pushed: undefined };
+      if (pushed === undefined) {
+        await this.#settle(batch, this.#knownRemote, attempts);
+        return this.#knownRemote;
       }
+      this.#knownRemote = pushed;
+      await this.#settle(batch, pushed, attempts);
+      return pushed;
     } catch (error) {
       this.#needsRepair = true;
       this.#pushing = [];
@@ -330,10 +335,8 @@ export class GitWorkspace {
     entry.diff = await applyWrite(dir, entry.write);
     delete entry.commit;
     if (!entry.diff.length) return;
-    // Literal pathspecs: a produced file may be named with characters git would read as a pattern.
-    await this.#git(dir, ['--literal-pathspecs', 'add', '-A', '--', ...entry.diff.map(change => change.path)]);
-    await this.#git(dir, ['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', entry.message]);
-    entry.commit = await this.#head(dir);
+    const made = await commit(dir, { message: entry.message, paths: entry.diff.map(change => change.path), timeoutMs: this.#timeoutMs });
+    if (made) entry.commit = made;
   }
 
   /** The commit HEAD points at. */
@@ -440,7 +443,7 @@ export class GitWorkspace {
 
   async #tryRebase(dir: string): Promise<boolean> {
     try {
-      await this.#git(dir, ['-c', 'commit.gpgsign=false', 'rebase', '-q', `origin/${this.branch}`]);
+      await this.#git(dir, ['rebase', '-q', `origin/${this.branch}`]);
       return true;
     } catch {
       await this.#git(dir, ['rebase', '--abort']).catch(() => undefined);

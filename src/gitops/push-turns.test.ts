@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGit } from '../core/run-git.js';
+import { runGit } from '../git/run-git.js';
 import { Store } from '../store/store.js';
 import { SqliteStoreDialect } from '../store/sqlite-dialect.js';
 import { JobQueue } from '../store/job-queue.js';
 import { GitWorkspace } from './git-workspace.js';
-import { ensureBareRepository } from './local-repository.js';
+import { ensureBareRepository } from '../git/bare-repository.js';
 import { QueuePushTurns } from './push-turns.js';
 
 const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;

@@ -11,7 +11,7 @@ import type { JobQueue } from '../store/job-queue.js';
 import { principalOf, type AuditLog, type AuditRecordInput, type ChangeAuthor } from '../store/audit-log.js';
 import { parseEventCursor, type EventLog, type NewEvent, type PaveEvent } from '../store/event-log.js';
 import type { EventConsumers } from '../store/event-consumers.js';
-import { followEvents } from '../store/event-follower.js';
+import { followEvents } from '../store/follow-events.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Identity } from '../auth/identity.js';
 import type { PermissionService } from '../auth/permission-service.js';
@@ -437,13 +437,15 @@ export class PlatformService {
   async watchEvents(options: { lastEventId?: string; namespace?: string; name?: string; signal: AbortSignal }): Promise<AsyncGenerator<PaveEvent>> {
     const latest = await this.#eventLog.latest();
     const after = options.lastEventId === undefined ? latest : parseEventCursor(options.lastEventId, latest, '/headers/last-event-id');
-    const events = followEvents(this.#store, this.#eventLog, { after, types: ['platform.*'] }, { signal: options.signal });
+    const batches = followEvents(this.#store, this.#eventLog, { after, types: ['platform.*'], signal: options.signal });
     const { namespace, name } = options;
     return (async function* () {
-      for await (const event of events) {
-        if (namespace !== undefined && event.payload.namespace !== namespace) continue;
-        if (name !== undefined && event.payload.name !== name) continue;
-        yield event;
+      for await (const batch of batches) {
+        for (const event of batch) {
+          if (namespace !== undefined && event.payload.namespace !== namespace) continue;
+          if (name !== undefined && event.payload.name !== name) continue;
+          yield event;
+        }
       }
     })();
   }

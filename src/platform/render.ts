@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type FieldError } from '../core/problem.js';
-import { validateAgainst } from './model/json-schema.js';
+import { jsonSchemaValidator, type SchemaErrorOptions } from '../core/json-schema.js';
 import { findReferences, resolveReferences, type OutputReference } from './model/references.js';
 import type { Capability, RequestEntity } from './model/types.js';
 import { templateContext } from './steps/template-step.js';
@@ -27,13 +27,21 @@ export function stableJson(value: unknown): string {
 }
 
 /**
+ * Validates a value against a capability's schema, defaults filled in (on the copy given); each detail
+ * starts with the field's pointer, since run messages join details without their pointers.
+ */
+function validateAgainst(schema: object, value: unknown, options: SchemaErrorOptions): FieldError[] {
+  return jsonSchemaValidator({ useDefaults: true }).validate(schema, value, { ...options, name: field => field.pointer || '(value)' });
+}
+
+/**
  * Validates a request's spec against its capability's schema (defaults filled in on a copy). A string
  * holding a `${requests.…}` reference is excused from type and format rules until it is resolved.
  */
 export function validateRequestSpec(capability: Capability, spec: Record<string, unknown>): { spec: Record<string, unknown>; errors: FieldError[] } {
   const copy = structuredClone(spec);
   const references = new Set(findReferences(copy).map(r => r.pointer));
-  const errors = validateAgainst(capability.spec.api.schema, copy, '/spec', error => references.has('/spec' + error.instancePath));
+  const errors = validateAgainst(capability.spec.api.schema, copy, { at: '/spec', skip: error => references.has('/spec' + error.instancePath) });
   return { spec: copy, errors };
 }
 
@@ -83,7 +91,7 @@ export function prepareRender(input: RenderRequestInput): PrepareResult {
   if (resolved.missing.length && !input.allowUnresolved) return { stage: 'waiting', missing: resolved.missing };
   const spec = resolved.value as Record<string, unknown>;
   const stillReferenced = new Set(findReferences(spec).map(r => r.pointer));
-  const afterResolution = validateAgainst(capability.spec.api.schema, structuredClone(spec), '/spec', error => stillReferenced.has('/spec' + error.instancePath));
+  const afterResolution = validateAgainst(capability.spec.api.schema, structuredClone(spec), { at: '/spec', skip: error => stillReferenced.has('/spec' + error.instancePath) });
   if (afterResolution.length) {
     return { stage: 'invalid', errors: afterResolution.map(e => ({ ...e, detail: `${e.detail} (after resolving references)` })) };
   }
@@ -117,7 +125,7 @@ export async function executeRender(prepared: PreparedRender, options: StepOptio
   const steps = prepared.action === 'configure' ? capability.spec.workflows.configure : (capability.spec.workflows.delete ?? []);
   const outcome = await runWorkflow(steps, stepInput, options);
   if (!outcome.failure && prepared.action === 'configure' && capability.spec.outputs) {
-    const outputErrors = validateAgainst(capability.spec.outputs, structuredClone(outcome.outputs), '/outputs');
+    const outputErrors = validateAgainst(capability.spec.outputs, structuredClone(outcome.outputs), { at: '/outputs' });
     if (outputErrors.length) {
       outcome.failure = { reason: 'InvalidOutput', message: `the outputs do not match the capability's outputs schema: ${outputErrors.map(e => e.detail).join('; ')}` };
       outcome.files = new Map();

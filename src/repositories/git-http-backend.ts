@@ -5,9 +5,9 @@
  * receive-pack (push) and the dumb protocol's file reads are switched off on git's command line, which
  * outranks any repository configuration. Knows nothing about the web framework: plain streams in and out.
  */
-import { spawn } from 'node:child_process';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { PaveError } from '../core/problem.js';
+import { spawnGit } from '../git/run-git.js';
 import type { HostedRepository } from './repository-service.js';
 
 export interface UploadPackRequest {
@@ -50,11 +50,8 @@ export function serveUploadPack(request: UploadPackRequest): Promise<UploadPackR
   const { owner, repo } = request.repository.name;
   const advertise = request.operation === 'advertise';
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
     GIT_PROJECT_ROOT: request.root,
     GIT_HTTP_EXPORT_ALL: '1',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
     REQUEST_METHOD: advertise ? 'GET' : 'POST',
     // Built from the located name, never from the request's own path.
     PATH_INFO: `/${owner}/${repo}.git/${advertise ? 'info/refs' : 'git-upload-pack'}`,
@@ -64,10 +61,11 @@ export function serveUploadPack(request: UploadPackRequest): Promise<UploadPackR
     ...(request.contentEncoding ? { HTTP_CONTENT_ENCODING: request.contentEncoding } : {}),
     ...(request.gitProtocol && PROTOCOL.test(request.gitProtocol) ? { GIT_PROTOCOL: request.gitProtocol } : {}),
   };
-  const child = spawn('git', ['-c', 'http.receivepack=false', '-c', 'http.getanyfile=false', '-c', 'http.uploadpack=true', 'http-backend'], {
+  // The CGI program sees only its own variables (and PATH), never the server's environment.
+  const child = spawnGit(['-c', 'http.receivepack=false', '-c', 'http.getanyfile=false', '-c', 'http.uploadpack=true', 'http-backend'], {
     env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    timeout: TIME_LIMIT_MS,
+    inheritEnv: false,
+    timeoutMs: TIME_LIMIT_MS,
   });
   let failure: Error | undefined;
   const stop = (error?: Error) => {

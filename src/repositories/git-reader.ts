@@ -1,14 +1,14 @@
 /**
  * Read-only git queries on one bare repository, through the git CLI (no shell). Callers pass refs
  * and paths already checked by `repository-input.ts`; here every revision is a full commit id from
- * `resolveCommit`, pathspecs are literal, and the user's git configuration is ignored, so nothing a
- * caller sends can become an option, a revision expression or a glob.
+ * `resolveCommit` and pathspecs are literal, so nothing a caller sends can become an option, a revision
+ * expression or a glob; the runner (`git/run-git.ts`) keeps user and system configuration out.
  */
-import { GitError, runGit } from '../core/run-git.js';
+import { GitError, runGit } from '../git/run-git.js';
 import type { CommitView, TreeEntry } from './repository-views.js';
 
-/** No user or system configuration (a pager, signature display, replace refs) changes what is read. */
-const READ_ENV = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_LITERAL_PATHSPECS: '1', GIT_NO_REPLACE_OBJECTS: '1' };
+/** Paths are never patterns, and replace refs never change what is read. */
+const READ_ENV = { GIT_LITERAL_PATHSPECS: '1', GIT_NO_REPLACE_OBJECTS: '1' };
 
 function git(dir: string, args: string[]): Promise<string> {
   return runGit(['--git-dir', dir, ...args], { env: READ_ENV, timeoutMs: 30_000 }).then(result => result.stdout);

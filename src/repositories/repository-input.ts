@@ -5,25 +5,22 @@
  * Pure: no I/O.
  */
 import { badRequest } from '../core/problem.js';
+import { refNameProblem } from '../git/refs.js';
 
 /** Branch and tag names as people write them, or a (possibly abbreviated) commit id. */
 const REF = /^[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}$/;
 const MAX_PATH = 4096;
 
 /**
- * Checks a ref: letters, digits, `.`, `_`, `-` and `/`, starting with a letter, digit or underscore;
- * no `..`, `//`, `@{`, trailing `/` or `.`, or `.lock` (git's own rules for names, narrowed).
+ * Checks a ref: letters, digits, `.`, `_`, `-` and `/`, starting with a letter, digit or underscore, and
+ * a name git's own rules accept (`git/refs.ts`: no `..`, `//`, trailing `/` or `.`, or `.lock`).
  * @example checkRef('release/1.2') // 'release/1.2'
  * @throws a 400 problem naming `/ref`
  */
 export function checkRef(ref: string): string {
   const reason = !REF.test(ref)
     ? 'must be a branch, tag or commit id: letters, digits, ".", "_", "-" and "/", starting with a letter, digit or "_"'
-    : ref.includes('..') || ref.includes('//')
-      ? 'must not contain ".." or "//"'
-      : /[/.]$/.test(ref) || ref.endsWith('.lock')
-        ? 'must not end with "/", "." or ".lock"'
-        : undefined;
+    : refNameProblem(ref);
   if (reason) throw badRequest(`ref "${ref}" ${reason}`, [{ pointer: '/ref', detail: reason, rule: 'pattern' }]);
   return ref;
 }

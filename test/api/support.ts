@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { hardenedCommand } from '../../src/git/hardening.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { defaultAuthConfig, type PaveConfig } from '../../src/core/config.js';
 import { CatalogMirror } from '../../src/platform/catalog-mirror.js';
@@ -179,21 +180,11 @@ export function writeFiles(root: string, files: Record<string, string>): void {
   }
 }
 
-/** Runs the git CLI in a folder with a fixed identity and no user or system configuration. */
+/** Runs the git CLI in a folder, hardened as Pave runs it, with a fixed identity (synchronously, for set-up code). */
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_AUTHOR_NAME: 'Pave Test',
-      GIT_AUTHOR_EMAIL: 'test@pave.invalid',
-      GIT_COMMITTER_NAME: 'Pave Test',
-      GIT_COMMITTER_EMAIL: 'test@pave.invalid',
-    },
-  });
+  const identity = { GIT_AUTHOR_NAME: 'Pave Test', GIT_AUTHOR_EMAIL: 'test@pave.invalid', GIT_COMMITTER_NAME: 'Pave Test', GIT_COMMITTER_EMAIL: 'test@pave.invalid' };
+  const command = hardenedCommand(args, { env: identity });
+  return execFileSync('git', command.args, { cwd, encoding: 'utf8', env: command.env });
 }
 
 /** Creates a git repository on branch `main` with the files committed; returns its folder. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { expectProblem, json } from '../api/support.js';
-import { CSRF_COOKIE, SESSION_COOKIE, filterReadable, readableOrNull, recordAudit, refFromNameParams } from '../../src/api/authorize.js';
+import { CSRF_COOKIE, SESSION_COOKIE, changeAuthor, filterReadable, readableOrNull, refFromNameParams } from '../../src/api/authorize.js';
 import { notFound } from '../../src/core/problem.js';
 import { CookieJar, bearer, startAuthPave, tokenFor, type AuthPave } from './support.js';
 
@@ -53,7 +53,7 @@ describe('auth over HTTP', () => {
           },
           async request => {
             const ref = refFromNameParams(request);
-            await recordAudit(request, { action: 'catalog.entity.write', entityRef: ref, before: { v: 1 }, after: { v: 2 } });
+            await request.server.authorization.app.audit.record({ ...changeAuthor(request), action: 'catalog.entity.write', entityRef: ref, before: { v: 1 }, after: { v: 2 } });
             return { written: ref, by: request.identity.principal, rule: request.decision?.rule?.id };
           },
         );

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { defaultConfig, type PaveConfig } from '../../src/core/config.js';
 import type { Clock } from '../../src/core/clock.js';
+import { EventLog } from '../../src/store/event-log.js';
+import { AuditLog } from '../../src/store/audit-log.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { JobQueue } from '../../src/store/job-queue.js';
 import { AuthService } from '../../src/auth/auth-service.js';
@@ -43,7 +45,7 @@ for (const factory of factories) describe.skipIf(Boolean(factory.unavailable))(`
 
   beforeAll(async () => {
     handle = await factory.open();
-    catalog = new CatalogService({ store: handle.store, queue: new JobQueue(handle.store, { owner: 'test' }), config: config.catalog });
+    catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: config.catalog });
     await seedOrg(catalog);
   });
   afterAll(async () => handle?.dispose());

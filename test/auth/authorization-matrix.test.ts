@@ -7,7 +7,7 @@ import { DeliveryStore } from '../../src/events/delivery-store.js';
 import type { DeclaredRoute } from '../../src/api/authorize.js';
 import { SYSTEM_PERMISSIONS } from '../../src/api/routes/system-routes.js';
 import { moduleList } from '../../src/modules.js';
-import { ensureBareRepository } from '../../src/gitops/local-repository.js';
+import { ensureBareRepository } from '../../src/git/bare-repository.js';
 import { readDocuments } from '../../src/platform/document-files.js';
 import { OPERATOR } from '../platform/support/platform-harness.js';
 import { TESTER } from '../templates/support.js';
@@ -234,6 +234,8 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/repositories/:owner/:repo': { path: '/api/repositories/matrix/hosted' },
   'GET /api/repositories/:owner/:repo/tree': { path: '/api/repositories/matrix/hosted/tree?ref=main' },
   'GET /api/repositories/:owner/:repo/blob': { path: '/api/repositories/matrix/hosted/blob?path=README.md' },
+  'GET /api/events': { path: '/api/events?limit=5' },
+  'GET /api/events/stream': { path: '/api/events/stream', stream: true },
   'GET /api/events/webhooks': { path: '/api/events/webhooks' },
   'POST /api/events/webhooks': { path: '/api/events/webhooks', body: matrixHook, status: 201 },
   'GET /api/events/webhooks/:id': { path: `/api/events/webhooks/${keptHook}` },

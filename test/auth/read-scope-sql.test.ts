@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config.js';
 import type { Entity } from '../../src/core/entity.js';
 import { entityRefOf } from '../../src/core/entity-ref.js';
+import { EventLog } from '../../src/store/event-log.js';
+import { AuditLog } from '../../src/store/audit-log.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { JobQueue } from '../../src/store/job-queue.js';
-import { AuditLog } from '../../src/store/audit-log.js';
 import { GroupMembership } from '../../src/auth/group-membership.js';
 import type { Identity } from '../../src/auth/identity.js';
 import { PermissionService } from '../../src/auth/permission-service.js';
@@ -80,7 +81,7 @@ describe.each([sqliteFactory, postgres] as StoreFactory[])('read scope in SQL on
   beforeAll(async () => {
     if (skip) return;
     handle = await factory.open();
-    catalog = new CatalogService({ store: handle.store, queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig.catalog });
+    catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig.catalog });
     for (const entity of gridEntities()) await catalog.saveEntity(entity);
     permissions = new PermissionService({
       store: handle.store,
@@ -88,6 +89,7 @@ describe.each([sqliteFactory, postgres] as StoreFactory[])('read scope in SQL on
       entities: catalog.entities,
       membership: new GroupMembership(catalog.entities),
       audit: new AuditLog(handle.store),
+      eventLog: new EventLog(handle.store),
     });
   });
   afterAll(async () => handle?.dispose());

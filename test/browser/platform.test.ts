@@ -7,8 +7,8 @@
  * a Request button) that the marketplace links to and search finds. Screenshots go to
  * test-output/screenshots/platform-*.png.
  */
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { runGit } from '../../src/git/run-git.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { defaultAuthConfig, defaultConfig } from '../../src/core/config.js';
@@ -130,7 +130,7 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     expect(sha).toMatch(/^[0-9a-f]{40}$/);
     // It is the commit in the dev destination's repository.
     const devRepo = join(pave.dataDir, 'destinations', 'dev.git');
-    expect(execFileSync('git', ['--git-dir', devRepo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim()).toBe(sha);
+    expect((await runGit(['--git-dir', devRepo, 'rev-parse', 'HEAD'])).stdout.trim()).toBe(sha);
     expect(await page.getByRole('region', { name: 'Outputs' }).textContent()).toContain('browser-db-rw.checkout-team.svc.cluster.local');
     const run = page.getByTestId('run').first();
     await expect.poll(() => run.locator('[data-testid="run-diff"]').textContent()).toMatch(/added[\s\S]*cluster\.yaml/);
@@ -145,7 +145,7 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     await page.getByTestId('request-deleted').waitFor({ timeout: 30_000 });
     expect((await page.request.get(`${base}/api/platform/requests/checkout-team/browser-db`)).status()).toBe(404);
     await expect.poll(() => page.getByTestId('run').first().textContent()).toMatch(/delete/);
-    const files = execFileSync('git', ['--git-dir', devRepo, 'ls-tree', '-r', '--name-only', 'HEAD'], { encoding: 'utf8' });
+    const files = (await runGit(['--git-dir', devRepo, 'ls-tree', '-r', '--name-only', 'HEAD'])).stdout;
     expect(files).not.toContain('browser-db');
     await screenshot(page, 'platform-request-deleted');
   });

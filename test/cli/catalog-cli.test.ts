@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
-import { runGit } from '../../src/core/run-git.js';
+import { runGit } from '../../src/git/run-git.js';
 
 const GOOD = `apiVersion: backstage.io/v1alpha1
 kind: Component

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config.js';
-import { ensureBareRepository } from '../../src/gitops/local-repository.js';
+import { ensureBareRepository } from '../../src/git/bare-repository.js';
 import { PaveClient } from '../../src/client/pave-client.js';
 import { httpTransport } from '../../src/client/http-transport.js';
 import { runCli } from '../support/run-cli.js';

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGit } from '../../src/core/run-git.js';
+import { initBareRepository } from '../../src/git/bare-repository.js';
+import { runGit } from '../../src/git/run-git.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 
 const component = (description: string) => `# owned by the ledger team
@@ -68,7 +69,7 @@ describe('editing entities where they are defined (PUT /api/catalog/entities/by-
   it('commits an edit to a git location, directly or on a review branch', async () => {
     const remote = join(dir, 'remote.git');
     const work = join(dir, 'work');
-    await runGit(['init', '-q', '--bare', '-b', 'main', remote]);
+    await initBareRepository(remote);
     await runGit(['clone', '-q', remote, work]);
     await writeFile(join(work, 'catalog-info.yaml'), component('Keeps the books').replace(/ledger/g, 'books'));
     await runGit(['add', '.'], { cwd: work });
@@ -92,7 +93,7 @@ describe('editing entities where they are defined (PUT /api/catalog/entities/by-
   it('pushes to a review branch when the location asks for it, leaving the branch and the catalog unchanged', async () => {
     const remote = join(dir, 'review.git');
     const work = join(dir, 'review-work');
-    await runGit(['init', '-q', '--bare', '-b', 'main', remote]);
+    await initBareRepository(remote);
     await runGit(['clone', '-q', remote, work]);
     await writeFile(join(work, 'catalog-info.yaml'), component('Reviewed').replace(/ledger/g, 'reviewed'));
     await runGit(['add', '.'], { cwd: work });

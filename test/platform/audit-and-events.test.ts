@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/core/config.js';
-import { ensureBareRepository } from '../../src/gitops/local-repository.js';
+import { ensureBareRepository } from '../../src/git/bare-repository.js';
 import { parseEventStream } from '../../src/client/event-stream.js';
 import type { AuditEntry } from '../../src/store/audit-log.js';
 import type { PaveEvent } from '../../src/store/event-log.js';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { runGit } from '../../src/core/run-git.js';
+import { runGit } from '../../src/git/run-git.js';
 import { RECONCILE_QUEUE } from '../../src/platform/reconciler.js';
 import { OPERATOR, isReady, refusePushesWhile, repoCommits, repoFiles, startHarness, waitForGone, waitForRequest, type Harness } from './support/platform-harness.js';
 import { kubernetesProblems } from './support/kubernetes-schemas.js';
@@ -199,7 +199,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     await writeFile(join(folder, 'service.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: hijacked\n');
     await writeFile(join(folder, 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n');
     await runGit(['add', '-A'], { cwd: work });
-    await runGit(['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'hand edit'], { cwd: work });
+    await runGit(['commit', '-q', '-m', 'hand edit'], { cwd: work });
     await runGit(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
 
     const repaired = await waitForRequest(h.app, 'storefront-team', 'sessions', v => v.status.message?.startsWith('repaired drift') === true);

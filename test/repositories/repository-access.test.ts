@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entity } from '../../src/core/entity.js';
-import { GitError, runGit } from '../../src/core/run-git.js';
+import { GitError, runGit } from '../../src/git/run-git.js';
 import type { BlobView, RepositoryListItem, RepositorySummary } from '../../src/repositories/repository-views.js';
 import { POSTGRES_URL } from '../support/require-all.js';
 import { adminQuery, postgresFactory } from '../support/stores.js';

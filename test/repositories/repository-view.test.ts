@@ -7,7 +7,7 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runGit } from '../../src/core/run-git.js';
+import { runGit } from '../../src/git/run-git.js';
 import { MAX_BLOB_BYTES } from '../../src/repositories/repository-service.js';
 import type { BlobView, RepositoryListItem, RepositorySummary, TreeView } from '../../src/repositories/repository-views.js';
 import { bearer, startAuthPave, tokenFor } from '../auth/support.js';

@@ -4,7 +4,8 @@
  */
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { runGit } from '../../src/core/run-git.js';
+import { initBareRepository } from '../../src/git/bare-repository.js';
+import { runGit } from '../../src/git/run-git.js';
 
 /** Files of one commit: text, or bytes for binary content. */
 export type Files = Record<string, string | Buffer | { link: string }>;
@@ -24,9 +25,7 @@ export interface MadeRepository {
  */
 export async function makeHostedRepository(root: string, owner: string, repo: string, history: Array<{ message: string; files: Files }>, description?: string): Promise<MadeRepository> {
   const dir = join(root, owner, `${repo}.git`);
-  await mkdir(dirname(dir), { recursive: true });
-  await runGit(['init', '--quiet', '--bare', '--initial-branch=main', dir]);
-  if (description) await writeFile(join(dir, 'description'), `${description}\n`);
+  await initBareRepository(dir, { branch: 'main', ...(description ? { description } : {}) });
   // The working copy sits beside the root (in the test's data folder), so it goes when the data folder does.
   const work = join(dirname(root), 'work', owner, repo);
   await runGit(['init', '--quiet', '--initial-branch=main', work]);
@@ -48,7 +47,7 @@ export async function makeHostedRepository(root: string, owner: string, repo: st
       when += 3600;
       const env = { GIT_AUTHOR_DATE: `${when} +0000`, GIT_COMMITTER_DATE: `${when} +0000`, GIT_AUTHOR_NAME: 'Ada Lovelace', GIT_AUTHOR_EMAIL: 'ada@example.test' };
       await runGit(['-C', work, 'add', '--all'], { env });
-      await runGit(['-C', work, '-c', 'commit.gpgSign=false', 'commit', '--quiet', '-m', message], { env });
+      await runGit(['-C', work, 'commit', '--quiet', '-m', message], { env });
       const id = (await runGit(['-C', work, 'rev-parse', 'HEAD'])).stdout.trim();
       await runGit(['-C', work, 'push', '--quiet', dir, `HEAD:refs/heads/${branch}`]);
       commits.push(id);

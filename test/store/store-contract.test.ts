@@ -1,3 +1,6 @@
+import { CatalogChanges } from '../../src/catalog/catalog-changes.js';
+import { EventLog } from '../../src/store/event-log.js';
+import { AuditLog } from '../../src/store/audit-log.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Entity } from '../../src/core/entity.js';
 import { upsertEntity, deleteEntities } from '../../src/catalog/entity-writer.js';
@@ -57,7 +60,8 @@ for (const factory of factories) describe.skipIf(Boolean(factory.unavailable))(`
     expect(first!.outcome).toBe('created');
     const before = await reader.byRef('component:default/payments');
     const [again] = await write(component('payments'));
-    expect(again).toEqual({ id: first!.id, outcome: 'unchanged' });
+    expect(again).toMatchObject({ id: first!.id, outcome: 'unchanged' });
+    expect(again!.previousEtag).toBeUndefined();
     expect((await reader.byRef('component:default/payments'))!.metadata.etag).toBe(before!.metadata.etag);
     await write(component('payments', { lifecycle: 'deprecated' }));
     const after = await reader.byRef('COMPONENT:default/Payments');
@@ -155,7 +159,7 @@ for (const factory of factories) describe.skipIf(Boolean(factory.unavailable))(`
     const bulk = (i: number, change: { description?: string; system?: string } = {}) =>
       component(`bulk-${i}`, { system: change.system ?? `sys-${i % 7}` }, { description: change.description ?? `alpha ${wordOf(i)}`, tags: ['bulk'] });
     const read = (entities: Entity[]): LocationContent => ({ entities: entities.map((entity, document) => ({ entity, source: 'file:/catalog/all.yaml', document })), errors: [], files: 1 });
-    const apply = (entities: Entity[], orphanStrategy: 'delete' | 'keep' = 'delete') => applyLocationContent(store, { id: LOCATION }, read(entities), { orphanStrategy, now: NOW });
+    const apply = (entities: Entity[], orphanStrategy: 'delete' | 'keep' = 'delete') => applyLocationContent(store, { id: LOCATION }, read(entities), { orphanStrategy, now: NOW, changes: new CatalogChanges(new EventLog(store), new AuditLog(store)) });
     const all = (change: (i: number) => Parameters<typeof bulk>[1] = () => ({})) => Array.from({ length: N }, (_, i) => bulk(i, change(i)));
     const stored = async () => new Map((await store.db.selectFrom('entities').select(['ref', 'id', 'etag', 'generation', 'updated_at']).execute()).map(row => [row.ref, row]));
     const derivedCounts = async (id: string) => ({
@@ -229,7 +233,7 @@ for (const factory of factories) describe.skipIf(Boolean(factory.unavailable))(`
       const timer = setInterval(() => ticks++, 1);
       try {
         // Yielding after every piece of work, so the outcome does not hang on how fast this machine is today.
-        const ticksWhenDone = await applyLocationContent(store, { id: LOCATION }, read(all()), { orphanStrategy: 'delete', now: NOW, yieldEveryMs: 0 }).then(() => ticks);
+        const ticksWhenDone = await applyLocationContent(store, { id: LOCATION }, read(all()), { orphanStrategy: 'delete', now: NOW, yieldEveryMs: 0, changes: new CatalogChanges(new EventLog(store), new AuditLog(store)) }).then(() => ticks);
         expect(ticksWhenDone).toBeGreaterThan(0);
       } finally {
         clearInterval(timer);

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 
 export interface SseListener {
   /** Every event received so far, in order. */
-  events: Array<{ event: string; data: Record<string, unknown> }>;
+  events: Array<{ event: string; data: Record<string, unknown>; id?: string }>;
   /** Resolves at the server's `: connected` comment, after which every change is heard. */
   connected: Promise<void>;
   stop(): Promise<void>;
@@ -12,13 +12,13 @@ export interface SseListener {
  * Collects a server-sent event stream (`event:` and JSON `data:` lines) until stopped.
  * @example const stream = listen(`${url}/api/platform/events`); await stream.connected; … await stream.stop();
  */
-export function listen(url: string): SseListener {
+export function listen(url: string, headers: Record<string, string> = {}): SseListener {
   const controller = new AbortController();
   const events: SseListener['events'] = [];
   let markConnected!: () => void;
   const connected = new Promise<void>(resolve => (markConnected = resolve));
   const done = (async () => {
-    const response = await fetch(url, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
+    const response = await fetch(url, { signal: controller.signal, headers: { accept: 'text/event-stream', ...headers } });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
@@ -34,7 +34,8 @@ export function listen(url: string): SseListener {
         if (block.startsWith(': connected')) markConnected();
         const event = /^event: (.*)$/m.exec(block)?.[1];
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+        const id = /^id: (.*)$/m.exec(block)?.[1];
+        if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown>, ...(id !== undefined ? { id } : {}) });
       }
     }
   })().catch(error => {

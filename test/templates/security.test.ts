@@ -297,7 +297,7 @@ describe('golden-path security', () => {
       const linksRef = await registerTemplate(pave.app, join(dir, 'template.yaml'));
       const task = await waitForTask(pave.app, (await pave.app.templates.createTask({ templateRef: linksRef, values: {} }, TESTER)).id);
       expect(task.status).toBe('completed');
-      const { runGit } = await import('../../src/core/run-git.js');
+      const { runGit } = await import('../../src/git/run-git.js');
       const tree = (await runGit(['--git-dir', join(pave.dataDir, 'git', 'security', 'links.git'), 'ls-tree', '-r', 'main'])).stdout;
       expect(tree).toMatch(/^100644 blob \S+\talias\.txt$/m);
       expect(tree).not.toMatch(/^120000/m);

@@ -3,7 +3,6 @@
  * a file map (links included), waiting for tasks, inspecting bare repositories, a real git HTTP server
  * (git http-backend behind node:http), and example form values computed from a template's parameters.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { defaultConfig, type PaveConfig } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
-import { runGit } from '../../src/core/run-git.js';
+import { runGit, spawnGit } from '../../src/git/run-git.js';
 import { createApp, type PaveApp } from '../../src/app.js';
 import type { TaskWorkerOptions } from '../../src/templates/tasks/task-worker.js';
 import type { TaskView } from '../../src/templates/tasks/task-types.js';
@@ -127,9 +126,9 @@ export async function startGitHttpServer(root: string, options: { token?: string
       const repo = url.pathname.slice(0, -'/git-receive-pack'.length);
       pushes.set(repo, (pushes.get(repo) ?? 0) + 1);
     }
-    const child = spawn('git', ['http-backend'], {
+    const child = spawnGit(['http-backend'], {
+      inheritEnv: false,
       env: {
-        PATH: process.env.PATH,
         GIT_PROJECT_ROOT: root,
         GIT_HTTP_EXPORT_ALL: '1',
         REMOTE_USER: 'pave-test',
@@ -176,10 +175,6 @@ export async function startGitHttpServer(root: string, options: { token?: string
   };
 }
 
-export async function createBareRepository(path: string, branch = 'main'): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await runGit(['init', '--quiet', '--bare', `--initial-branch=${branch}`, path]);
-}
 
 const PATTERN_CANDIDATES = ['my-service', 'team1', '1.0.0', 'example', 'a1'];
 

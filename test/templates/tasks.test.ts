@@ -14,7 +14,8 @@ import type { ActionContext } from '../../src/templates/actions/action.js';
 import { Workspace } from '../../src/templates/workspace/workspace.js';
 import { TemplateFiles } from '../../src/templates/workspace/template-files.js';
 import { UNRESTRICTED } from '../../src/auth/acting-authority.js';
-import { TESTER, commitsOf, createBareRepository, fileAt, filesOf, openTestApp, registerTemplate, startGitHttpServer, waitForTask, writeTree, type TestApp } from './support.js';
+import { initBareRepository } from '../../src/git/bare-repository.js';
+import { TESTER, commitsOf, fileAt, filesOf, openTestApp, registerTemplate, startGitHttpServer, waitForTask, writeTree, type TestApp } from './support.js';
 import { EvaluatorPool, ExpressionEvaluator } from '../../src/templates/expressions/index.js';
 
 const TEMPLATE = {
@@ -105,7 +106,7 @@ describe('tasks', () => {
     expect(error.problem.errors).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ pointer: '/values/name', rule: 'pattern', detail: expect.stringMatching(/^Name \(name\) must match pattern/) }),
-        expect.objectContaining({ pointer: '/values/tags', rule: 'type', detail: 'Tags (tags) must be array' }),
+        expect.objectContaining({ pointer: '/values/tags', rule: 'type', detail: 'Tags (tags) must be an array (found string)' }),
         expect.objectContaining({ pointer: '/values/extra', rule: 'type' }),
       ]),
     );
@@ -154,7 +155,7 @@ describe('tasks', () => {
     const bad = { ...TEMPLATE, metadata: { name: 'bad-input' }, spec: { ...TEMPLATE.spec, steps: [{ id: 'w', action: 'debug:wait', input: { seconds: 'soon' } }] } };
     const result = await pave.app.templates.dryRun({ template: bad, values: { name: 'x' } });
     expect(result.status).toBe('failed');
-    expect(result.error?.errors).toContainEqual(expect.objectContaining({ pointer: '/spec/steps/0/input/seconds', detail: 'input.seconds must be number' }));
+    expect(result.error?.errors).toContainEqual(expect.objectContaining({ pointer: '/spec/steps/0/input/seconds', detail: 'input.seconds must be a number (found string)' }));
   });
 
   it('cancels a running task at once, even in a long action; the rest is marked cancelled', async () => {
@@ -190,7 +191,7 @@ describe('tasks', () => {
   });
 
   it('reads the skeleton of a template registered from a git repository (a fresh clone per run)', async () => {
-    const { runGit } = await import('../../src/core/run-git.js');
+    const { runGit } = await import('../../src/git/run-git.js');
     const repo = join(dir, 'git-source');
     await writeTree(repo, {
       'templates/svc/template.yaml': stringify({ ...TEMPLATE, metadata: { name: 'from-git' }, spec: { ...TEMPLATE.spec, steps: [TEMPLATE.spec.steps[0]] } }),
@@ -275,7 +276,7 @@ describe('publish:git', () => {
 
   it('pushes to an HTTP(S) git server with a token, once, and never shows the token', async () => {
     const served = join(root, 'served');
-    await createBareRepository(join(served, 'team', 'svc.git'));
+    await initBareRepository(join(served, 'team', 'svc.git'));
     const token = 'http-t0ken-abc123';
     const server = await startGitHttpServer(served, { token });
     try {

@@ -7,7 +7,7 @@ import { parseOrderFields, parseOrderParams } from '../../catalog/query/order-fi
 import { parseFieldsParam, projectFields } from '../../catalog/query/project-fields.js';
 import { decodeAfterCursor, MAX_CURSOR_LENGTH, MAX_OFFSET } from '../../catalog/query/cursor.js';
 import { EntitySchema, PartialEntitySchema, StringList, asList, errorResponses } from '../schemas.js';
-import { authorizeEntityChange, filterReadable, readableOrNull, recordAudit, refFromNameParams, storedOrSubmitted } from '../authorize.js';
+import { authorizeEntityChange, changeAuthor, filterReadable, readableOrNull, refFromNameParams, storedOrSubmitted } from '../authorize.js';
 import { jsonArrayStream } from '../json-array-stream.js';
 import type { FastifyRequest } from 'fastify';
 
@@ -149,8 +149,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
     async (request, reply) => {
       const before = await entityByUid(catalog, request);
       await authorizeEntityChange(request, { before });
-      await catalog.deleteByUid(request.params.uid);
-      await recordAudit(request, { action: 'catalog.entity.delete', entityRef: stringifyEntityRef(before), before });
+      await catalog.deleteByUid(request.params.uid, changeAuthor(request));
       return reply.status(204).send(null);
     },
   );
@@ -181,7 +180,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
       },
     },
     async request => {
-      const summary = await catalog.refreshEntity(request.body.entityRef);
+      const summary = await catalog.refreshEntity(request.body.entityRef, changeAuthor(request));
       return { ...summary, errors: summary.errors.length };
     },
   );
@@ -242,8 +241,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
       if (bodyRef !== ref) throw badRequest(`The body describes ${bodyRef}, not ${ref}`, [{ pointer: '/metadata/name', detail: `must match the ${ref} in the URL` }]);
       const before = await catalog.entities.byRef(ref);
       await authorizeEntityChange(request, { ...(before ? { before } : {}), after: body });
-      const { entity, outcome } = await catalog.saveEntity(body, { author: request.identity.displayName ?? request.identity.principal });
-      await recordAudit(request, { action: 'catalog.entity.write', entityRef: ref, before, after: entity, detail: { ...outcome } });
+      const { entity, outcome } = await catalog.saveEntity(body, changeAuthor(request));
       void reply.header('pave-saved-to', outcome.savedTo);
       if (outcome.commit) void reply.header('pave-commit', outcome.commit);
       if (outcome.branch) void reply.header('pave-branch', outcome.branch);

@@ -1,11 +1,11 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isPaveError, type Problem } from '../../core/problem.js';
 import type { LocationRegistration } from '../../catalog/location-service.js';
 import { stringifyEntityRef } from '../../core/entity-ref.js';
 import type { CatalogService } from '../../catalog/catalog-service.js';
 import { EntitySchema, errorResponses } from '../schemas.js';
-import { locationContentCheck, recordAudit, refFromNameParams } from '../authorize.js';
+import { SseStream } from '../sse-stream.js';
+import { changeAuthor, locationContentCheck, refFromNameParams } from '../authorize.js';
 
 const LocationSchema = Type.Object({ id: Type.String(), type: Type.String(), target: Type.String() });
 const ProblemItem = Type.Object({ pointer: Type.String(), detail: Type.String() }, { additionalProperties: true });
@@ -56,7 +56,7 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
       const dryRun = request.query.dryRun === true;
       if (request.headers.accept?.includes('text/event-stream')) return registerWithProgress(catalog, request, reply, dryRun);
       // Backstage answers 201 for a dry run too, and its catalog client accepts nothing else.
-      const result = await catalog.locations.register(request.body, { dryRun, authorize: locationContentCheck(request) });
+      const result = await catalog.locations.register(request.body, { dryRun, authorize: locationContentCheck(request), author: changeAuthor(request) });
       const entities = dryRun ? result.entities : result.entities.slice(0, REGISTERED_ENTITIES_SHOWN);
       return reply.status(201).send({ location: result.location, entities, entityCount: result.entities.length, exists: result.exists, errors: result.errors });
     },
@@ -95,9 +95,7 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
       },
     },
     async (request, reply) => {
-      const before = await catalog.locations.get(request.params.id);
-      await catalog.locations.remove(request.params.id);
-      await recordAudit(request, { action: 'catalog.location.delete', before: { id: before.id, type: before.type, target: before.target } });
+      await catalog.locations.remove(request.params.id, changeAuthor(request));
       return reply.status(204).send(null);
     },
   );
@@ -128,7 +126,7 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
       },
     },
     async request => {
-      await catalog.locations.refresh(request.params.id);
+      await catalog.locations.refresh(request.params.id, { author: changeAuthor(request) });
       return catalog.locations.get(request.params.id);
     },
   );
@@ -136,18 +134,13 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
 
 /** Registers a location while streaming each file read, for clients that show progress (`pave catalog import`). */
 async function registerWithProgress(catalog: CatalogService, request: FastifyRequest, reply: FastifyReply, dryRun: boolean): Promise<void> {
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-  const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const stream = SseStream.open(request, reply);
   try {
-    const result = await catalog.locations.register(request.body as LocationRegistration, { dryRun, authorize: locationContentCheck(request), onFile: (source, counts) => send('file', { source, ...counts }) });
-    send('result', result);
+    const result = await catalog.locations.register(request.body as LocationRegistration, { dryRun, authorize: locationContentCheck(request), author: changeAuthor(request), onFile: (source, counts) => stream.send('file', { source, ...counts }) });
+    stream.send('result', result);
   } catch (error) {
-    if (!isPaveError(error)) request.log.error({ err: error }, 'location registration failed');
-    const problem: Problem = isPaveError(error) ? error.problem : { type: 'https://pave.dev/problems/internal', title: 'Internal error', status: 500, detail: 'Something went wrong on the server; it has been logged.' };
-    send('problem', { ...problem, instance: request.url });
+    stream.fail(error);
   } finally {
-    raw.end();
+    stream.close();
   }
 }

@@ -5,6 +5,7 @@ import type { WebhookSubscription } from '../../events/webhook-subscription.js';
 import type { WebhookWithSecret } from '../../events/webhook-service.js';
 import { errorResponses } from '../schemas.js';
 import { auditContext } from '../authorize.js';
+import { SseStream } from '../sse-stream.js';
 
 const FilterSchema = Type.Object(
   {
@@ -62,6 +63,24 @@ const InputFields = {
 
 const IdParams = Type.Object({ id: Type.String() });
 
+/** One event of the log, as the feed answers it. */
+export const EventSchema = Type.Object({
+  seq: Type.Integer({ description: 'Monotonic per database: ask for what comes after it' }),
+  id: Type.String({ description: 'Stable and unique: de-duplicate on it' }),
+  type: Type.String({ description: '<module>.<object>.<verb>, e.g. catalog.entity.updated' }),
+  subject: Type.Optional(Type.String()),
+  actor: Type.Optional(Type.String()),
+  payload: Type.Record(Type.String(), Type.Unknown()),
+  at: Type.String(),
+});
+
+const FeedQuerySchema = Type.Object({
+  after: Type.Optional(Type.String({ maxLength: 20, description: 'The seq of the last event seen (default: from the start)' })),
+  types: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated event types, exact or ending in .*' })),
+  subject: Type.Optional(Type.String({ maxLength: 1000 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
+
 /**
  * Outgoing webhooks under /api/events/webhooks: subscriptions (list, get, create, update, delete), a
  * subscription's deliveries with their attempts, redelivery of a dead letter, and a test ping. Admins only
@@ -69,6 +88,56 @@ const IdParams = Type.Object({ id: Type.String() });
  */
 export const eventsRoutes: FastifyPluginAsyncTypebox<{ events: EventsService }> = async (api, { events }) => {
   const { webhooks } = events;
+
+  api.get(
+    '/',
+    {
+      config: { permission: { action: 'events.event.read' } },
+      schema: {
+        tags: ['events'],
+        summary: 'The event log, a page at a time: only events about what the caller may read',
+        description: 'Ask again with after=nextCursor for the next page; nextCursor moves past events the caller may not read too.',
+        querystring: FeedQuerySchema,
+        response: { 200: Type.Object({ items: Type.Array(EventSchema), nextCursor: Type.Integer() }), ...errorResponses(400) },
+      },
+    },
+    async request => {
+      const { types, ...rest } = request.query;
+      return events.feed.page(request.identity, { ...rest, ...(types ? { types: typesParam(types) } : {}) });
+    },
+  );
+
+  api.get(
+    '/stream',
+    {
+      config: { permission: { action: 'events.event.read' } },
+      schema: {
+        tags: ['events'],
+        summary: 'The event log as server-sent events, live: each event the caller may read, its seq as the event id',
+        description:
+          'Starts after Last-Event-ID (what an EventSource sends when it reconnects), else after `after`, else with what comes next. Each event: `id: <seq>`, `event: <type>`, `data: <the event as JSON>`.',
+        querystring: Type.Omit(FeedQuerySchema, ['limit']),
+        response: { 200: Type.String({ description: 'text/event-stream' }), ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const { types, ...rest } = request.query;
+      // Checked before the stream opens, so a bad cursor is an ordinary 400.
+      const start = await events.feed.start(request.headers['last-event-id'] ?? rest.after);
+      const stream = SseStream.open(request, reply);
+      // Everything appended after `start` will come: a client may make changes it wants to see from here on.
+      stream.comment('connected');
+      try {
+        for await (const batch of events.feed.follow(request.identity, { ...rest, after: start, ...(types ? { types: typesParam(types) } : {}), signal: stream.signal })) {
+          for (const event of batch) stream.send(event.type, event, event.seq);
+        }
+      } catch (error) {
+        stream.fail(error);
+      } finally {
+        stream.close();
+      }
+    },
+  );
 
   api.get(
     '/webhooks',
@@ -183,3 +252,8 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{ events: EventsService }> 
     async request => webhooks.ping(request.identity, request.params.id, auditContext(request)),
   );
 };
+
+/** A comma-separated list of event types (or `prefix.*`). */
+function typesParam(types: string): string[] {
+  return types.split(',').map(type => type.trim()).filter(Boolean);
+}

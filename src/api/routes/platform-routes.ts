@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { PlatformService } from '../../platform/platform-service.js';
 import { errorResponses } from '../schemas.js';
 import { changeAuthor } from '../authorize.js';
+import { SseStream } from '../sse-stream.js';
 
 /** Any JSON object (documents are validated by the platform service, which names every mistake). */
 const Document = Type.Object({}, { additionalProperties: true });
@@ -272,25 +273,16 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       const controller = new AbortController();
       // Fails with a 400 problem before any bytes are sent when Last-Event-ID is not an event's seq.
       const events = await platform.watchEvents({ ...request.query, lastEventId: request.headers['last-event-id'], signal: controller.signal });
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
-      const close = () => {
-        clearInterval(heartbeat);
-        controller.abort();
-      };
-      request.raw.on('close', close);
-      raw.on('close', close);
+      const stream = SseStream.open(request, reply);
+      stream.signal.addEventListener('abort', () => controller.abort(), { once: true });
       // `connected`: every change appended from now on is sent, whichever replica makes it.
-      raw.write(': connected\n\n');
+      stream.comment('connected');
       try {
-        for await (const event of events) raw.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        for await (const event of events) stream.send(event.type, event, event.seq);
       } catch (error) {
-        request.log.warn({ err: error }, 'platform event stream failed');
+        stream.fail(error);
       } finally {
-        close();
-        raw.end();
+        stream.close();
       }
     },
   );

@@ -8,6 +8,7 @@ import { taskResource } from '../../templates/tasks/task-resource.js';
 import type { TaskFilter } from '../../templates/tasks/task-store.js';
 import type { TaskStatus } from '../../templates/tasks/task-types.js';
 import { errorResponses, StringList, asList } from '../schemas.js';
+import { SseStream } from '../sse-stream.js';
 import { changeAuthor, filterReadable, type RoutePermission } from '../authorize.js';
 
 const Loose = (description: string) => Type.Object({}, { additionalProperties: true, description });
@@ -282,21 +283,16 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
     async (request, reply) => {
       // Fails with a 404 problem before any bytes are sent when the task does not exist.
       await scaffolder.getTask(request.params.taskId);
-      const controller = new AbortController();
-      request.raw.on('close', () => controller.abort());
-      reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      reply.raw.write(': connected\n\n');
-      const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), 15_000);
+      const stream = SseStream.open(request, reply);
+      stream.comment('connected');
+      // A reconnecting EventSource says which event it saw last; `after` in the query wins.
+      const after = request.query.after ?? stream.lastEventNumber ?? 0;
       try {
-        for await (const event of scaffolder.streamEvents(request.params.taskId, { after: request.query.after ?? 0, signal: controller.signal })) {
-          reply.raw.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-        }
+        for await (const event of scaffolder.streamEvents(request.params.taskId, { after, signal: stream.signal })) stream.send(event.type, event, event.id);
       } catch (error) {
-        request.log.warn({ err: error }, 'task event stream failed');
+        stream.fail(error);
       } finally {
-        clearInterval(keepAlive);
-        reply.raw.end();
+        stream.close();
       }
     },
   );

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
 import { notFound } from '../../core/problem.js';
-import { runGit } from '../../core/run-git.js';
+import { shallowClone } from '../../git/clone.js';
 import type { Store } from '../../store/store.js';
 import type { EntityReader } from '../query/entity-reader.js';
 import type { LocationService } from '../location-service.js';
@@ -59,7 +59,7 @@ export class DocsService {
       const git = parseGitTarget(source.slice('url:'.length));
       const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-docs-')));
       try {
-        await runGit(['clone', '--quiet', '--depth', '1', ...(git.ref && git.ref !== 'HEAD' ? ['--branch', git.ref] : []), git.repository, dir]);
+        await shallowClone(git.repository, dir, { branch: git.ref });
         return await read(await this.#docsRoot(entity, join(dir, git.path), cloneTree(dir, git)));
       } finally {
         await rm(dir, { recursive: true, force: true });

@@ -4,7 +4,10 @@ import { join, relative } from 'node:path';
 import type { Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
 import { conflict, invalidInput, notFound } from '../../core/problem.js';
-import { runGit } from '../../core/run-git.js';
+import { clonedBranch, shallowClone } from '../../git/clone.js';
+import { commit } from '../../git/commit.js';
+import { PushError, pushWithRebase } from '../../git/push.js';
+import { runGit } from '../../git/run-git.js';
 import { validateEntity } from '../model/index.js';
 import { parseGitTarget } from '../ingest/location-target.js';
 import type { GitTarget } from '../ingest/location-target.js';
@@ -95,40 +98,29 @@ async function commitEdit(git: GitTarget, edited: Entity, target: EditTarget, op
   const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-edit-')));
   const ref = entityRefOf(edited);
   try {
-    await runGit(['clone', '--quiet', '--depth', '1', ...(git.ref && git.ref !== 'HEAD' ? ['--branch', git.ref] : []), git.repository, dir]);
+    await shallowClone(git.repository, dir, { branch: git.ref });
     const file = await editedFileText(cloneTree(dir, git), join(dir, git.path), edited, target.limits);
     await writeFile(file.path, file.text);
-    const status = await runGit(['status', '--porcelain'], { cwd: dir });
-    if (!status.stdout.trim()) return { savedTo: 'git' };
-    await runGit(['add', '--', relative(dir, file.path)], { cwd: dir });
-    const author = options.author ? ['-c', `user.name=${options.author}`] : [];
-    await runGit([...author, 'commit', '--quiet', '-m', options.message ?? `Update ${ref} from Pave`], { cwd: dir });
-    const branch = target.editMode === 'branch' ? `pave/edit-${edited.metadata.name}-${Date.now().toString(36)}` : (git.ref ?? (await currentBranch(dir)));
-    await pushWithRebase(dir, branch, target.editMode === 'direct');
-    const commit = (await runGit(['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
-    return { savedTo: 'git', commit, ...(target.editMode === 'branch' ? { branch } : {}) };
+    const message = options.message ?? `Update ${ref} from Pave`;
+    const made = await commit(dir, { message, paths: [relative(dir, file.path)], ...(options.author ? { author: { name: options.author } } : {}) });
+    if (!made) return { savedTo: 'git' };
+    const branch = target.editMode === 'branch' ? `pave/edit-${edited.metadata.name}-${Date.now().toString(36)}` : git.ref && git.ref !== 'HEAD' ? git.ref : await clonedBranch(dir);
+    await push(dir, branch, target.editMode === 'direct');
+    // A rebase onto someone else's newer commits gave ours a new id.
+    const pushed = (await runGit(['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
+    return { savedTo: 'git', commit: pushed, ...(target.editMode === 'branch' ? { branch } : {}) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Pushes; when someone pushed first, fetches, rebases our one commit on top and tries again. */
-async function pushWithRebase(dir: string, branch: string, rebaseOnConflict: boolean): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await runGit(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], { cwd: dir });
-      return;
-    } catch (error) {
-      if (!rebaseOnConflict || attempt >= PUSH_ATTEMPTS) throw conflict(`Could not push the edit: ${(error as Error).message}`);
-      await runGit(['fetch', '--quiet', '--depth', '20', 'origin', branch], { cwd: dir });
-      await runGit(['rebase', '--quiet', 'FETCH_HEAD'], { cwd: dir }).catch(async rebaseError => {
-        await runGit(['rebase', '--abort'], { cwd: dir }).catch(() => undefined);
-        throw conflict(`The edit conflicts with a newer change to the file: ${(rebaseError as Error).message}`);
-      });
-    }
+/** Pushes; on the location's own branch, someone else's newer commits are fetched and ours rebased on top. */
+async function push(dir: string, branch: string, rebaseOnConflict: boolean): Promise<void> {
+  try {
+    await pushWithRebase(dir, { branch, attempts: rebaseOnConflict ? PUSH_ATTEMPTS : 1 });
+  } catch (error) {
+    if (!(error instanceof PushError)) throw error;
+    const reason = (error.cause as Error).message;
+    throw conflict(error.conflicting ? `The edit conflicts with a newer change to the file: ${reason}` : `Could not push the edit: ${reason}`);
   }
-}
-
-async function currentBranch(dir: string): Promise<string> {
-  return (await runGit(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: dir })).stdout.trim();
 }

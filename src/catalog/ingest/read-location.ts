@@ -6,7 +6,7 @@ import fg from 'fast-glob';
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, type Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
 import { joinPointer, type FieldError } from '../../core/problem.js';
-import { runGit } from '../../core/run-git.js';
+import { shallowClone } from '../../git/clone.js';
 import { validateEntity } from '../model/index.js';
 import { parseGitTarget, type GitTarget } from './location-target.js';
 import { resolvePlaceholders } from './placeholders.js';
@@ -177,8 +177,7 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
     const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-clone-')));
     clones.push(dir);
     try {
-      const args = ['clone', '--quiet', '--depth', '1', '--no-tags', ...(git.ref ? ['--branch', git.ref] : []), url, dir];
-      await runGit(args, { timeoutMs: 120_000 });
+      await shallowClone(url, dir, { branch: git.ref });
     } catch (error) {
       if (from) return fail('the repository it names could not be cloned', 'git');
       return fail(`could not clone ${git.repository}${git.ref ? ` (branch ${git.ref})` : ''}: ${(error as Error).message}`, 'git');

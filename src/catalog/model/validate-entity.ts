@@ -19,7 +19,8 @@ import {
   checkTag,
 } from './field-formats.js';
 import { defaultKindRegistry, type KindRegistry } from './kind-registry.js';
-import { jsonTypeOf, validateSpec } from './spec-schema.js';
+import { jsonTypeOf } from '../../core/json-schema.js';
+import { validateSpec } from './spec-schema.js';
 
 /** The outcome of {@link validateEntity}: the normalized entity when there are no errors. */
 export interface EntityValidation {

@@ -3,11 +3,11 @@
  * Like the catalog's validation this never throws; it returns the capability (when usable) and its errors.
  */
 import semver from 'semver';
+import { jsonSchemaValidator } from '../../core/json-schema.js';
 import { joinPointer, type FieldError } from '../../core/problem.js';
 import { tryParseEntityRef } from '../../core/entity-ref.js';
 import { checkTemplate } from '../../templates/expressions/index.js';
 import { unsafePathReason } from '../../gitops/repo-path.js';
-import { checkSchema } from './json-schema.js';
 import { parseDurationSeconds } from './duration.js';
 import { PLATFORM_API_VERSION, type Capability, type StepSpec } from './types.js';
 
@@ -72,13 +72,13 @@ export function validateCapability(raw: unknown): CapabilityValidation {
     else if (RESERVED_KINDS.has(api.kind)) add('/spec/api/kind', `${api.kind} is a kind Pave already defines`, 'reserved');
     if (api.schema === undefined) add('/spec/api/schema', "is required: the JSON Schema of a request's spec", 'required');
     else {
-      const schemaErrors = checkSchema(api.schema, '/spec/api/schema');
+      const schemaErrors = jsonSchemaValidator({ useDefaults: true }).schemaProblems(api.schema, '/spec/api/schema');
       errors.push(...schemaErrors);
       if (!schemaErrors.length && (api.schema as Record<string, unknown>).type !== 'object') add('/spec/api/schema/type', 'must be object (a request spec is a mapping)', 'const');
     }
   }
 
-  if (spec.outputs !== undefined) errors.push(...checkSchema(spec.outputs, '/spec/outputs'));
+  if (spec.outputs !== undefined) errors.push(...jsonSchemaValidator({ useDefaults: true }).schemaProblems(spec.outputs, '/spec/outputs'));
 
   if (spec.requires !== undefined) {
     if (!Array.isArray(spec.requires)) add('/spec/requires', 'must be a list of { name, version }', 'type');

@@ -3,14 +3,16 @@
  * can be registered (a platform team's own, or stand-ins in tests). Inputs are validated against each
  * action's schema after rendering, with every mistake named by pointer.
  */
-import { createRequire } from 'node:module';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { conflict, invalidInput, type FieldError } from '../../core/problem.js';
+import type { ValidateFunction } from 'ajv';
+import { jsonSchemaValidator, schemaErrors } from '../../core/json-schema.js';
+import { conflict, invalidInput } from '../../core/problem.js';
 import type { TemplateAction } from './action.js';
 
-const require = createRequire(import.meta.url);
-const addFormats = require('ajv-formats') as (ajv: Ajv) => Ajv;
-const ajv = addFormats(new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, logger: false }));
+/**
+ * Action inputs: not strict, since actions registered besides the built-in ones may carry keywords of their
+ * own; no defaults filled in, so an action sees the input its template wrote.
+ */
+const inputs = () => jsonSchemaValidator({ strict: false });
 
 /** An action as the API describes it (`GET /api/scaffolder/v2/actions`). */
 export interface ActionDescription {
@@ -36,7 +38,7 @@ export class ActionRegistry {
     if (this.#actions.has(action.id)) throw conflict(`An action with id ${action.id} is already registered`);
     // JSON round trip drops TypeBox's symbol keys, leaving plain JSON Schema.
     const schema = JSON.parse(JSON.stringify(action.schema.input)) as object;
-    this.#actions.set(action.id, { action, validate: ajv.compile(schema) });
+    this.#actions.set(action.id, { action, validate: inputs().compile(schema) });
     this.#version++;
     return this;
   }
@@ -67,14 +69,7 @@ export class ActionRegistry {
     const entry = this.#actions.get(id);
     if (!entry) throw invalidInput(`unsupported action ${id}`);
     if (entry.validate(input)) return;
-    const errors: FieldError[] = (entry.validate.errors ?? []).map(error => {
-      const missing = error.keyword === 'required' ? `/${String((error.params as { missingProperty?: string }).missingProperty)}` : '';
-      const extra = error.keyword === 'additionalProperties' ? `/${String((error.params as { additionalProperty?: string }).additionalProperty)}` : '';
-      const at = error.instancePath + missing + extra;
-      const detail =
-        error.keyword === 'required' ? 'is required' : error.keyword === 'additionalProperties' ? `is not an input of ${id}` : (error.message ?? 'is invalid');
-      return { pointer: pointer + at, detail: `input${at.replace(/\//g, '.') || ''} ${detail}`, rule: error.keyword };
-    });
+    const errors = schemaErrors(entry.validate.errors ?? [], { at: pointer, name: field => ['input', ...field.path].join('.'), unknownProperty: `is not an input of ${id}` });
     throw invalidInput(`The input of ${id} is not valid: ${errors.map(e => e.detail).join('; ')}`, errors);
   }
 }

@@ -87,6 +87,7 @@ export function catalogRegisterAction(locations: Pick<LocationService, 'register
         const result = await locations.register(
           { type: 'url', target },
           {
+            author: { actor: ctx.task.createdBy ?? ctx.creator.principal },
             authorize: async read => {
               refuseUndeclared(read, target, ctx);
               await ctx.creator.authorizeEntityWrites(read, { requireWrite: !registersLocations });
@@ -102,7 +103,7 @@ export function catalogRegisterAction(locations: Pick<LocationService, 'register
         if (existingId) {
           // Run before (a resumed task) or registered by hand: bring it up to date instead.
           locationId = existingId;
-          await locations.refresh(existingId);
+          await locations.refresh(existingId, { author: { actor: ctx.task.createdBy ?? ctx.creator.principal } });
           entities = await entitiesOf(existingId);
           ctx.log.info(`${target} was already registered (location ${existingId}); refreshed it`);
         } else if (ctx.input.optional) {

@@ -1,11 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { conflict, invalidInput } from '../../core/problem.js';
 import type { ResourceFacts } from '../../auth/policy.js';
-import { runGit } from '../../core/run-git.js';
+import { initBareRepository } from '../../git/bare-repository.js';
+import { commit, type GitIdentity } from '../../git/commit.js';
+import { runGit } from '../../git/run-git.js';
 import { isRepositorySegment } from '../../repositories/repository-name.js';
 import { isInside } from '../workspace/safe-path.js';
 import { defineAction, type ActionContext } from './action.js';
@@ -129,27 +131,26 @@ export function publishGitAction(options: GitPublishOptions) {
         ctx.log.info(`Dry run: would push ${files.length} file(s) to ${remote.url} (branch ${branch})`);
         return;
       }
-      const env = gitEnv(input, ctx.task.createdAt);
+      const identity = committer(input, ctx.task.createdAt);
       const gitDir = await mkdtemp(join(tmpdir(), 'pave-publish-'));
       try {
-        const git = (args: string[], extra: { cwd?: string } = {}) => runGit([...SAFE_CONFIG, ...args], { env, timeoutMs: 120_000, ...extra });
-        await git(['init', '--quiet', '--bare', `--initial-branch=${branch}`, gitDir]);
-        const inTree = ['--git-dir', gitDir, '--work-tree', source];
-        await git([...inTree, 'add', '--all', '.'], { cwd: source });
-        await git([...inTree, 'commit', '--quiet', '--allow-empty', '--no-verify', '-m', input.gitCommitMessage ?? 'Initial commit'], { cwd: source });
-        const commit = (await git(['--git-dir', gitDir, 'rev-parse', 'HEAD'])).stdout.trim();
-        ctx.output('commitHash', commit);
-        if (remote.localPath) await ensureLocalRepository(remote.localPath, branch, input.description, env);
-        const existing = (await git(['--git-dir', gitDir, 'ls-remote', '--heads', remote.url, `refs/heads/${branch}`])).stdout.trim().split(/\s+/)[0] ?? '';
-        if (existing === commit) {
-          ctx.log.info(`${remote.url} already has commit ${commit.slice(0, 12)} on ${branch}; not pushing again`);
+        const git = (args: string[]) => runGit(['--git-dir', gitDir, ...args], { env: tokenEnv(input.token), timeoutMs: 120_000 });
+        await initBareRepository(gitDir, { branch });
+        const message = input.gitCommitMessage ?? 'Initial commit';
+        // allowEmpty: there is always a commit, an empty workspace included.
+        const made = (await commit(source, { gitDir, message, allowEmpty: true, author: identity, committer: identity, timeoutMs: 120_000 }))!;
+        ctx.output('commitHash', made);
+        if (remote.localPath) await initBareRepository(remote.localPath, { branch, ...(input.description ? { description: input.description } : {}) });
+        const existing = (await git(['ls-remote', '--heads', '--', remote.url, `refs/heads/${branch}`])).stdout.trim().split(/\s+/)[0] ?? '';
+        if (existing === made) {
+          ctx.log.info(`${remote.url} already has commit ${made.slice(0, 12)} on ${branch}; not pushing again`);
           return;
         }
         if (existing) {
           throw conflict(`${remote.url} already has a ${branch} branch (at ${existing.slice(0, 12)}) with other content; publish:git only creates new repositories`);
         }
-        await git(['--git-dir', gitDir, 'push', '--quiet', remote.url, `HEAD:refs/heads/${branch}`]);
-        ctx.log.info(`Pushed commit ${commit.slice(0, 12)} to ${remote.url} (branch ${branch})`);
+        await git(['push', '--quiet', '--', remote.url, `HEAD:refs/heads/${branch}`]);
+        ctx.log.info(`Pushed commit ${made.slice(0, 12)} to ${remote.url} (branch ${branch})`);
       } finally {
         await rm(gitDir, { recursive: true, force: true });
       }
@@ -182,40 +183,16 @@ async function annotateSourceLocation(ctx: ActionContext<unknown>, sourcePath: s
   ctx.log.info(`Set ${ANNOTATION_SOURCE_LOCATION} to url:${page}/ in ${file}`);
 }
 
-/** No hooks, signing, line-ending rewrites or transports beyond file, http(s) and ssh, whatever the user config says. */
-const SAFE_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgSign=false', '-c', 'core.autocrlf=false', '-c', 'core.symlinks=true', '-c', 'init.templateDir='];
-
 /**
  * A fixed author and date (the task's creation time) make the commit of one task's workspace the same
- * on every run, so a resumed task recognises its own earlier push. The token goes into an HTTP header
- * through GIT_CONFIG_* variables, never onto a command line or into a URL.
+ * on every run, so a resumed task recognises its own earlier push.
  */
-function gitEnv(input: { gitAuthorName?: string; gitAuthorEmail?: string; token?: string }, createdAt: string): NodeJS.ProcessEnv {
-  const name = input.gitAuthorName ?? 'Pave Scaffolder';
-  const email = input.gitAuthorEmail ?? 'scaffolder@pave.local';
-  const env: NodeJS.ProcessEnv = {
-    GIT_AUTHOR_NAME: name,
-    GIT_AUTHOR_EMAIL: email,
-    GIT_COMMITTER_NAME: name,
-    GIT_COMMITTER_EMAIL: email,
-    GIT_AUTHOR_DATE: createdAt,
-    GIT_COMMITTER_DATE: createdAt,
-    GIT_ALLOW_PROTOCOL: 'file:http:https:ssh',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-  };
-  if (input.token) {
-    env.GIT_CONFIG_COUNT = '1';
-    env.GIT_CONFIG_KEY_0 = 'http.extraHeader';
-    env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${Buffer.from(`x-access-token:${input.token}`).toString('base64')}`;
-  }
-  return env;
+function committer(input: { gitAuthorName?: string; gitAuthorEmail?: string }, createdAt: string): GitIdentity {
+  return { name: input.gitAuthorName ?? 'Pave Scaffolder', email: input.gitAuthorEmail ?? 'scaffolder@pave.local', date: createdAt };
 }
 
-async function ensureLocalRepository(path: string, branch: string, description: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {
-  if (await stat(join(path, 'HEAD')).catch(() => undefined)) return;
-  await mkdir(dirname(path), { recursive: true });
-  await runGit([...SAFE_CONFIG, 'init', '--quiet', '--bare', `--initial-branch=${branch}`, path], { env });
-  if (description) {
-    await writeFile(join(path, 'description'), description.replace(/\s+/g, ' ').slice(0, 500) + '\n');
-  }
+/** The token goes into an HTTP header through GIT_CONFIG_* variables, never onto a command line or into a URL. */
+function tokenEnv(token: string | undefined): NodeJS.ProcessEnv {
+  if (!token) return {};
+  return { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}` };
 }

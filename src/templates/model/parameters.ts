@@ -1,14 +1,12 @@
 /**
  * A template's parameters: one JSON Schema or a list of pages (each a JSON Schema with `ui:*` hints for
- * the form). Values are validated with ajv against every page, `ui:*` and `backstage:*` keys set aside,
- * defaults filled in, and each mistake reported as a field error naming the field and the rule.
+ * the form). Values are validated against every page (`core/json-schema.ts`, not strict: Backstage forms
+ * carry keywords of their own), `ui:*` and `backstage:*` keys set aside, defaults filled in, and each
+ * mistake reported as a field error naming the field (by its title) and the rule.
  */
-import { createRequire } from 'node:module';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { joinPointer, pointerSegment, type FieldError } from '../../core/problem.js';
-
-const require = createRequire(import.meta.url);
-const addFormats = require('ajv-formats') as (ajv: Ajv) => Ajv;
+import type { ValidateFunction } from 'ajv';
+import { jsonSchemaValidator, schemaErrors, type SchemaField } from '../../core/json-schema.js';
+import { joinPointer, type FieldError } from '../../core/problem.js';
 
 /** One page of the form: a JSON Schema object (with `title`, `properties`, `required`, `ui:*` hints…). */
 export type ParameterPage = Record<string, unknown>;
@@ -47,23 +45,13 @@ export function stripFormHints(schema: unknown, depth = 0): unknown {
   return out;
 }
 
-const ajv = addFormats(
-  new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, useDefaults: true, logger: false, validateFormats: true }),
-);
-const cache = new Map<string, ValidateFunction>();
+const forms = () => jsonSchemaValidator({ strict: false, useDefaults: true });
 
 function compile(schema: unknown): ValidateFunction {
   const stripped = stripFormHints(schema) as Record<string, unknown>;
   // Pages are validated against the whole set of values; `$id`s would clash between templates.
   delete stripped.$id;
-  const key = JSON.stringify(stripped);
-  let validate = cache.get(key);
-  if (!validate) {
-    validate = ajv.compile({ type: 'object', ...stripped });
-    if (cache.size > 500) cache.clear();
-    cache.set(key, validate);
-  }
-  return validate;
+  return forms().compile({ type: 'object', ...stripped });
 }
 
 /** Problems with the parameter pages themselves (schemas ajv cannot compile), located under /spec/parameters. */
@@ -76,7 +64,7 @@ export function checkParameterPages(parameters: unknown): FieldError[] {
     try {
       compile(page);
     } catch (error) {
-      problems.push({ pointer, detail: `is not a usable JSON Schema: ${(error as Error).message}`, rule: 'json-schema' });
+      problems.push({ pointer, detail: `is not a valid JSON Schema: ${(error as Error).message}`, rule: 'json-schema' });
     }
   });
   return problems;
@@ -85,7 +73,7 @@ export function checkParameterPages(parameters: unknown): FieldError[] {
 /**
  * Validates form values against every page. Returns the values with defaults filled in, and every
  * mistake with a pointer under `pointerBase` (e.g. `/values/owner`) and a detail naming the field.
- * @example validateParameters(pages, { name: 42 }) // { values, errors: [{ pointer: '/values/name', detail: 'Name (name) must be string', rule: 'type' }] }
+ * @example validateParameters(pages, { name: 42 }) // { values, errors: [{ pointer: '/values/name', detail: 'Name (name) must be a string (found number)', rule: 'type' }] }
  */
 export function validateParameters(pages: readonly ParameterPage[], values: unknown, pointerBase = '/values'): { values: Record<string, unknown>; errors: FieldError[] } {
   if (!isRecord(values)) return { values: {}, errors: [{ pointer: pointerBase, detail: 'must be a mapping of parameter names to values', rule: 'type' }] };
@@ -100,48 +88,25 @@ export function validateParameters(pages: readonly ParameterPage[], values: unkn
       continue; // reported as a template problem
     }
     if (validate(copy)) continue;
-    for (const error of validate.errors ?? []) {
-      const field = fieldError(error, page, pointerBase);
-      const key = `${field.pointer} ${field.detail}`;
-      if (!seen.has(key) && !isNoise(error)) {
-        seen.add(key);
-        errors.push(field);
-      }
+    const found = schemaErrors(validate.errors ?? [], { at: pointerBase, name: field => fieldName(field, page), unknownProperty: 'is not a parameter of this template' });
+    for (const error of found) {
+      // The same mistake can break a rule on two pages.
+      const key = `${error.pointer}\u0000${error.detail}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      errors.push(error);
     }
   }
   return { values: copy, errors };
 }
 
-/** ajv adds a summary error for a failed `if` that only repeats the real one from `then`/`else`. */
-function isNoise(error: ErrorObject): boolean {
-  return error.keyword === 'if';
-}
-
-function fieldError(error: ErrorObject, page: ParameterPage, base: string): FieldError {
-  const segments = error.instancePath.split('/').slice(1).map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (error.keyword === 'required') segments.push(String((error.params as { missingProperty?: string }).missingProperty));
-  if (error.keyword === 'additionalProperties') segments.push(String((error.params as { additionalProperty?: string }).additionalProperty));
-  const pointer = base + segments.map(s => '/' + pointerSegment(s)).join('');
-  const top = segments[0];
+/** A field as the form shows it: `Port (port)` when its page gives it a title, else its path. */
+function fieldName({ path }: SchemaField, page: ParameterPage): string {
+  const top = path[0];
   const properties = isRecord(page.properties) ? page.properties : {};
   const declared = top !== undefined && isRecord(properties[top]) ? properties[top] : undefined;
   const title = declared && typeof declared.title === 'string' ? declared.title : undefined;
-  const field = segments.length ? (title ? `${title} (${segments.join('.')})` : segments.join('.')) : 'the values';
-  let detail: string;
-  switch (error.keyword) {
-    case 'required':
-      detail = `${field} is required`;
-      break;
-    case 'additionalProperties':
-      detail = `${field} is not a parameter of this template`;
-      break;
-    case 'enum':
-      detail = `${field} must be one of ${((error.params as { allowedValues?: unknown[] }).allowedValues ?? []).map(v => JSON.stringify(v)).join(', ')}`;
-      break;
-    default:
-      detail = `${field} ${error.message ?? 'is invalid'}`;
-  }
-  return { pointer, detail, rule: error.keyword };
+  return path.length ? (title ? `${title} (${path.join('.')})` : path.join('.')) : 'the values';
 }
 
 /** Backstage's parameter-schema answer: the form pages, each with its title and schema (hints kept). */

@@ -72,7 +72,7 @@ describe('parameters', () => {
     const { errors } = validateParameters(pages, { name: 'x', kind: 'c', mode: 'y' });
     expect(errors).toEqual(
       expect.arrayContaining([
-        { pointer: '/values/name', detail: 'Name (name) must NOT have fewer than 2 characters', rule: 'minLength' },
+        { pointer: '/values/name', detail: 'Name (name) must be at least 2 characters', rule: 'min-length' },
         { pointer: '/values/kind', detail: 'kind must be one of "a", "b"', rule: 'enum' },
         expect.objectContaining({ pointer: '/values/extra', rule: 'required' }),
       ]),

@@ -9,7 +9,7 @@ import { lstat, mkdtemp, readFile, readdir, readlink, realpath, rm } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { invalidInput } from '../../core/problem.js';
-import { runGit } from '../../core/run-git.js';
+import { shallowClone } from '../../git/clone.js';
 import { parseGitTarget } from '../../catalog/ingest/location-target.js';
 import { confinePath, isInside, pathError } from './safe-path.js';
 
@@ -62,7 +62,7 @@ export class TemplateFiles {
       const dir = await mkdtemp(join(tmpdir(), 'pave-template-'));
       const dispose = () => rm(dir, { recursive: true, force: true });
       try {
-        await runGit(['clone', '--quiet', '--depth', '1', '--no-tags', ...(git.ref && git.ref !== 'HEAD' ? ['--branch', git.ref] : []), git.repository, dir], { timeoutMs: 120_000 });
+        await shallowClone(git.repository, dir, { branch: git.ref });
       } catch (error) {
         await dispose();
         throw invalidInput(`Could not fetch the template's repository ${git.repository}: ${(error as Error).message}`);

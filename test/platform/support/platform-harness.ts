@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig, type PaveConfig, type PlatformConfig } from '../../../src/core/config.js';
 import { createLogger } from '../../../src/core/logger.js';
-import { runGit } from '../../../src/core/run-git.js';
+import { runGit } from '../../../src/git/run-git.js';
 import { createApp, type PaveApp } from '../../../src/app.js';
-import { ensureBareRepository } from '../../../src/gitops/local-repository.js';
+import { ensureBareRepository } from '../../../src/git/bare-repository.js';
 import { readDocuments } from '../../../src/platform/document-files.js';
 import type { RequestView } from '../../../src/platform/platform-service.js';
 import type { ChangeAuthor } from '../../../src/store/audit-log.js';
@@ -115,7 +114,7 @@ export async function repoFiles(bare: string, folder: string, branch = 'main'): 
     .map(line => ({ blob: line.split('\t')[0]!.split(' ')[2]!, path: line.slice(line.indexOf('\t') + 1) }));
   const files = new Map<string, string>();
   if (!listed.length) return files;
-  const out = await gitWithInput(['--git-dir', bare, 'cat-file', '--batch'], listed.map(f => f.blob).join('\n') + '\n');
+  const out = (await runGit(['--git-dir', bare, 'cat-file', '--batch'], { input: listed.map(f => f.blob).join('\n') + '\n', encoding: 'buffer', maxOutputBytes: 256 * 1024 * 1024 })).stdout;
   let at = 0;
   for (const { path } of listed) {
     // Each answer: "<sha> blob <size>\n<content>\n".
@@ -125,13 +124,6 @@ export async function repoFiles(bare: string, folder: string, branch = 'main'): 
     at = header + 1 + size + 1;
   }
   return files;
-}
-
-function gitWithInput(args: string[], input: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('git', args, { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
-    child.stdin!.end(input);
-  });
 }
 
 export interface CommitInfo {
@@ -162,6 +154,8 @@ export async function repoCommits(bare: string, branch = 'main'): Promise<Commit
 /** Makes a bare repository refuse pushes while `flag` exists (a pre-receive hook). */
 export async function refusePushesWhile(bare: string, flag: string): Promise<void> {
   const hook = join(bare, 'hooks', 'pre-receive');
+  // Pave's bare repositories get no template folder, so no hooks folder either.
+  await mkdir(dirname(hook), { recursive: true });
   await writeFile(hook, `#!/bin/sh\nif [ -e "${flag}" ]; then echo "push refused: the remote is read-only for maintenance" >&2; exit 1; fi\nexit 0\n`);
   await chmod(hook, 0o755);
 }

@@ -1,0 +1,81 @@
+import { DEFAULT_NAMESPACE } from '../core/entity.js';
+import type { Db } from '../store/store.js';
+import type { EventLog, NewEvent } from '../store/event-log.js';
+import { principalOf, type AuditLog, type AuditRecordInput, type ChangeAuthor } from '../store/audit-log.js';
+import type { DeletedEntity, PreparedWrite, WriteResult } from './entity-writer.js';
+
+/** An audit entry a catalog change records, without who (the author gives that). */
+export type CatalogAuditEntry = Omit<AuditRecordInput, 'actor' | 'context'>;
+
+/**
+ * How the catalog records its changes as facts, in the transaction that makes them: one event per entity
+ * created, updated or deleted (`catalog.entity.*`: kind, namespace, name, owner and etags, never the
+ * entity), events for locations, and — when someone asked for the change — its one audit entry.
+ * @example
+ *   await store.transaction(async trx => {
+ *     const result = await upsertEntity(trx, dialect, write, now);
+ *     await changes.entitiesWritten(trx, [result.write], [result], author);
+ *     await changes.audit(trx, author, { action: 'catalog.entity.write', entityRef: result.write.ref });
+ *   });
+ */
+export class CatalogChanges {
+  readonly #events: EventLog;
+  readonly #audit: AuditLog;
+
+  constructor(events: EventLog, audit: AuditLog) {
+    this.#events = events;
+    this.#audit = audit;
+  }
+
+  /** Events for the writes that changed something (`results` in the order of `writes`). */
+  async entitiesWritten(db: Db, writes: readonly PreparedWrite[], results: readonly WriteResult[], author?: ChangeAuthor): Promise<void> {
+    const events: NewEvent[] = [];
+    writes.forEach((write, i) => {
+      const result = results[i];
+      if (!result || result.outcome === 'unchanged') return;
+      const { entity } = write;
+      const owner = entity.spec?.owner;
+      events.push({
+        type: result.outcome === 'created' ? 'catalog.entity.created' : 'catalog.entity.updated',
+        subject: write.ref,
+        ...actorOf(author),
+        payload: {
+          kind: entity.kind,
+          namespace: entity.metadata.namespace ?? DEFAULT_NAMESPACE,
+          name: entity.metadata.name,
+          ...(typeof owner === 'string' ? { owner } : {}),
+          etag: write.etag,
+          ...(result.previousEtag ? { previousEtag: result.previousEtag } : {}),
+        },
+      });
+    });
+    await this.#events.append(db, events);
+  }
+
+  /** Events for entities removed. */
+  async entitiesDeleted(db: Db, deleted: readonly DeletedEntity[], author?: ChangeAuthor): Promise<void> {
+    await this.#events.append(
+      db,
+      deleted.map(entity => ({
+        type: 'catalog.entity.deleted',
+        subject: entity.ref,
+        ...actorOf(author),
+        payload: { kind: entity.kind, namespace: entity.namespace, name: entity.name, ...(entity.owner ? { owner: entity.owner } : {}), etag: entity.etag },
+      })),
+    );
+  }
+
+  /** One more event (a location's), stamped with the author when there is one. */
+  async event(db: Db, event: NewEvent, author?: ChangeAuthor): Promise<void> {
+    await this.#events.append(db, { ...event, ...actorOf(author) });
+  }
+
+  /** The change's audit entry, when someone asked for it (work nobody asked for is not audited). */
+  async audit(db: Db, author: ChangeAuthor | undefined, entry: CatalogAuditEntry): Promise<void> {
+    if (author) await this.#audit.record({ ...entry, actor: author.actor, ...(author.context ? { context: author.context } : {}) }, db);
+  }
+}
+
+function actorOf(author: ChangeAuthor | undefined): { actor?: string } {
+  return author ? { actor: principalOf(author.actor) } : {};
+}

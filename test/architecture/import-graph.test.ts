@@ -1,0 +1,102 @@
+/**
+ * The layer rules of ARCHITECTURE.md ("Dependencies between modules"), held against the code: every import
+ * in src/ (read with the TypeScript compiler, so type-only imports are told apart) must go to a module the
+ * importing module may depend on. A broken rule fails naming the file, the import and the rule.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+
+/** The composition layer: it declares and wires modules, so it may import anything. */
+const COMPOSITION = 'composition';
+
+/**
+ * What each module may import at run time (`value`) and for types only (`types`, on top of `value`).
+ * `*` is anything.
+ */
+const RULES: Record<string, { value: readonly string[]; types?: readonly string[] }> = {
+  core: { value: [] },
+  store: { value: ['core'] },
+  git: { value: ['core'] },
+  expressions: { value: ['core'] },
+  catalog: { value: ['core', 'store', 'git'] },
+  auth: { value: ['core', 'store', 'catalog'] },
+  gitops: { value: ['core', 'store', 'git'] },
+  repositories: { value: ['core', 'git'], types: ['auth', 'catalog'] },
+  platform: { value: ['core', 'store', 'git', 'gitops', 'catalog', 'auth', 'expressions'] },
+  templates: { value: ['core', 'store', 'git', 'catalog', 'auth', 'expressions', 'repositories'] },
+  events: { value: ['core', 'store', 'auth'], types: [COMPOSITION] },
+  client: { value: ['core'], types: ['*'] },
+  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'expressions', COMPOSITION] },
+  cli: { value: ['*'] },
+  [COMPOSITION]: { value: ['*'] },
+};
+
+/** The module a file under src/ belongs to. */
+function moduleOf(file: string): string {
+  const path = relative(SRC, file).split('\\').join('/');
+  const [top, second] = path.split('/');
+  if (!path.includes('/') || path.endsWith('/module.ts')) return COMPOSITION;
+  if (top === 'templates' && second === 'expressions') return 'expressions';
+  return top!;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap(name => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+interface Import {
+  file: string;
+  target: string;
+  typeOnly: boolean;
+}
+
+/** Every relative import and re-export of a file, with whether it is for types only. */
+function importsOf(file: string): Import[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+  const found: Import[] = [];
+  const add = (specifier: ts.Expression | undefined, typeOnly: boolean) => {
+    if (!specifier || !ts.isStringLiteral(specifier) || !specifier.text.startsWith('.')) return;
+    found.push({ file, target: resolve(dirname(file), specifier.text.replace(/\.js$/, '.ts')), typeOnly });
+  };
+  for (const statement of source.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause;
+      const onlyTypes = clause?.isTypeOnly === true || (clause?.namedBindings !== undefined && ts.isNamedImports(clause.namedBindings) && !clause.name && clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every(e => e.isTypeOnly));
+      add(statement.moduleSpecifier, onlyTypes);
+    } else if (ts.isExportDeclaration(statement)) add(statement.moduleSpecifier, statement.isTypeOnly);
+  }
+  return found;
+}
+
+function allowed(from: string, to: string, typeOnly: boolean): boolean {
+  const rule = RULES[from];
+  if (!rule) return false;
+  const permitted = [...rule.value, ...(typeOnly ? (rule.types ?? []) : [])];
+  return from === to || permitted.includes('*') || permitted.includes(to);
+}
+
+describe('the import graph', () => {
+  const files = sourceFiles(SRC);
+
+  it('knows every module under src/', () => {
+    const unknown = [...new Set(files.map(moduleOf))].filter(module => !(module in RULES));
+    expect(unknown, 'a new module needs its line in RULES (and in ARCHITECTURE.md)').toEqual([]);
+  });
+
+  it('keeps every layer rule', () => {
+    const broken = files
+      .flatMap(importsOf)
+      .filter(i => !allowed(moduleOf(i.file), moduleOf(i.target), i.typeOnly))
+      .map(i => `${relative(SRC, i.file)} imports ${i.typeOnly ? 'types from ' : ''}${relative(SRC, i.target)}: ${moduleOf(i.file)} may not depend on ${moduleOf(i.target)}`);
+    expect(broken).toEqual([]);
+  });
+});
