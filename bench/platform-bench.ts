@@ -19,6 +19,7 @@ import { createLogger } from '../src/core/logger.js';
 import { runGit } from '../src/git/run-git.js';
 import { ensureBareRepository } from '../src/git/bare-repository.js';
 import { readDocuments } from '../src/platform/document-files.js';
+import type { ChangeAuthor } from '../src/store/audit-log.js';
 import { machineFacts, readOptions, wholeNumber, type MachineFacts } from './bench-args.js';
 import { formatBytes, formatCount, formatMs, percentile, table } from './report.js';
 
@@ -40,6 +41,8 @@ interface Options {
 
 const DESTINATIONS = ['dev', 'prod'] as const;
 const NAMESPACE = 'bench-team';
+/** Who the bench's changes are audited as. */
+const OPERATOR: ChangeAuthor = { actor: 'bench:platform' };
 const CAPABILITY = fileURLToPath(new URL('../demo/platform/capabilities/postgresql.yaml', import.meta.url));
 
 export interface PlatformBenchReport {
@@ -101,11 +104,16 @@ async function bench(options: Options): Promise<PlatformBenchReport> {
     const readyAt = new Map<string, number>();
     let allReady: () => void = () => undefined;
     const done = new Promise<void>(resolve => (allReady = resolve));
-    const off = app.platform.events.subscribe(event => {
-      if (event.type !== 'request.status' || event.phase !== 'Ready' || event.namespace !== NAMESPACE || !event.name || readyAt.has(event.name)) return;
-      readyAt.set(event.name, performance.now());
-      if (readyAt.size === options.count) allReady();
-    });
+    // Ready is read from the event log, as every watcher of the platform reads it.
+    const watching = new AbortController();
+    const events = await app.platform.watchEvents({ namespace: NAMESPACE, signal: watching.signal });
+    void (async () => {
+      for await (const { type, payload } of events) {
+        if (type !== 'platform.request.phase-changed' || payload.phase !== 'Ready' || typeof payload.name !== 'string' || readyAt.has(payload.name)) continue;
+        readyAt.set(payload.name, performance.now());
+        if (readyAt.size === options.count) allReady();
+      }
+    })();
     await app.workers.start(['platform.reconciler']);
     process.stderr.write(`applying ${formatCount(options.count)} requests (${options.workers} workers)…\n`);
     const applyMs: number[] = [];
@@ -117,12 +125,15 @@ async function bench(options: Options): Promise<PlatformBenchReport> {
       }
       const name = `db-${String(i).padStart(5, '0')}`;
       const start = performance.now();
-      await app.platform.applyRequest({
-        apiVersion: 'databases.pave.dev/v1alpha1',
-        kind: 'PostgreSQL',
-        metadata: { name, namespace: NAMESPACE },
-        spec: { environment: DESTINATIONS[i % 2], storage: `${1 + (i % 50)}Gi` },
-      });
+      await app.platform.applyRequest(
+        {
+          apiVersion: 'databases.pave.dev/v1alpha1',
+          kind: 'PostgreSQL',
+          metadata: { name, namespace: NAMESPACE },
+          spec: { environment: DESTINATIONS[i % 2], storage: `${1 + (i % 50)}Gi` },
+        },
+        OPERATOR,
+      );
       const end = performance.now();
       applied.set(name, end);
       applyMs.push(end - start);
@@ -130,7 +141,7 @@ async function bench(options: Options): Promise<PlatformBenchReport> {
     const applyTotal = performance.now() - first;
     process.stderr.write(`applied in ${(applyTotal / 1000).toFixed(1)} s; waiting for every commit…\n`);
     await done;
-    off();
+    watching.abort();
     const last = Math.max(...readyAt.values());
     const latencies = [...readyAt].map(([name, at]) => at - applied.get(name)!).sort((a, b) => a - b);
     const applySorted = [...applyMs].sort((a, b) => a - b);
@@ -161,14 +172,17 @@ async function setUp(app: PaveApp, dataDir: string): Promise<Record<(typeof DEST
   for (const name of DESTINATIONS) {
     const url = await ensureBareRepository(repos[name], 'main');
     await runGit(['--git-dir', repos[name], 'config', 'core.logAllRefUpdates', 'always']);
-    await app.platform.applyDestination({
-      apiVersion: 'pave.dev/v1alpha1',
-      kind: 'Destination',
-      metadata: { name, labels: { env: name } },
-      spec: { git: { url, branch: 'main', path: `clusters/${name}` } },
-    });
+    await app.platform.applyDestination(
+      {
+        apiVersion: 'pave.dev/v1alpha1',
+        kind: 'Destination',
+        metadata: { name, labels: { env: name } },
+        spec: { git: { url, branch: 'main', path: `clusters/${name}` } },
+      },
+      OPERATOR,
+    );
   }
-  for (const document of await readDocuments(CAPABILITY)) await app.platform.publishCapability(document);
+  for (const document of await readDocuments(CAPABILITY)) await app.platform.publishCapability(document, OPERATOR);
   return repos;
 }
 

@@ -43,7 +43,8 @@ function chooseTarget(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.e
  * Runs one command's work with a client of Pave's API. Against a server, the client speaks HTTP with
  * the stored token, so the server's rules apply. Locally, the configured store is opened in this
  * process with its API server, and the same client reaches it through `inject` (no socket) as the
- * local operator — whose secret exists only in this process's memory. Always closes what it opened.
+ * local operator — whose secret exists only in this process's memory — so its changes are audited as that
+ * operator's. Always closes what it opened.
  */
 export async function withClient<T>(globals: GlobalOptions, work: (client: PaveClient) => Promise<T>, needs: LocalWork = {}): Promise<T> {
   const target = chooseTarget(globals);
@@ -53,7 +54,11 @@ export async function withClient<T>(globals: GlobalOptions, work: (client: PaveC
   try {
     const server = await createServer(app);
     try {
-      return await work(new PaveClient(injectTransport(server, app.auth.localOperatorBearer())));
+      const result = await work(new PaveClient(injectTransport(server, app.auth.localOperatorBearer())));
+      // The event log's readers (the catalog mirror, webhooks) catch up with what the command changed before the
+      // process ends; one that fails keeps its place and is retried by the next process that runs them.
+      await app.eventConsumers.drain().catch((error: unknown) => process.stderr.write(`warning: ${(error as Error).message}; it is retried later\n`));
+      return result;
     } finally {
       await server.close();
     }

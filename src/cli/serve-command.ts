@@ -59,5 +59,5 @@ export async function loadDemo(app: PaveApp): Promise<void> {
     await app.catalog.locations.refresh(existingId);
   }
   // The demo platform: capabilities, and dev/prod destinations as local git repositories under the data folder.
-  await loadPlatformDemo(app.platform, { demoDir: join(packageRoot(), 'demo', 'platform'), dataDir: resolve(app.config.dataDir), logger: app.logger });
+  await loadPlatformDemo(app.platform, { demoDir: join(packageRoot(), 'demo', 'platform'), dataDir: resolve(app.config.dataDir), author: { actor: app.auth.localOperator() }, logger: app.logger });
 }

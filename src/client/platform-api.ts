@@ -1,7 +1,7 @@
 import { isPaveError } from '../core/problem.js';
 import type { CapabilitySummary, PublishResult } from '../platform/capability-registry.js';
 import type { CapabilityRevision, Destination, Run } from '../platform/model/types.js';
-import type { PlatformEvent } from '../platform/platform-events.js';
+import type { PaveEvent } from '../store/event-log.js';
 import type { ApplyResult, RequestView } from '../platform/platform-service.js';
 import type { ApiConnection } from './api-connection.js';
 
@@ -71,9 +71,9 @@ export class PlatformApi {
     return this.api.json({ method: 'GET', path: `/api/platform/runs/${segment(id)}` });
   }
 
-  /** Changes as they happen (optionally of one namespace or request), until `signal` aborts. */
-  async *events(options: { namespace?: string; name?: string; signal?: AbortSignal } = {}): AsyncGenerator<PlatformEvent> {
+  /** The platform's `platform.*` events as they are appended (optionally of one namespace or request), until `signal` aborts. */
+  async *events(options: { namespace?: string; name?: string; signal?: AbortSignal } = {}): AsyncGenerator<PaveEvent> {
     const events = this.api.events({ method: 'GET', path: '/api/platform/events', query: { namespace: options.namespace, name: options.name }, ...(options.signal ? { signal: options.signal } : {}) });
-    for await (const event of events) yield JSON.parse(event.data) as PlatformEvent;
+    for await (const event of events) yield JSON.parse(event.data) as PaveEvent;
   }
 }

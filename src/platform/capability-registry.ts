@@ -2,7 +2,7 @@ import semver from 'semver';
 import { systemClock, type Clock } from '../core/clock.js';
 import { newId } from '../core/ids.js';
 import { conflict, invalidInput, notFound, type FieldError } from '../core/problem.js';
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import { validateCapability } from './model/capability-validation.js';
 import type { Capability, CapabilityRevision } from './model/types.js';
 import { digestOf } from './render.js';
@@ -26,10 +26,21 @@ export interface PublishResult {
   latest: boolean;
 }
 
+/** A capability revision checked for publishing, and whether exactly it is published already. */
+export interface CheckedRevision {
+  capability: Capability;
+  digest: string;
+  published: boolean;
+}
+
 /**
  * Published capabilities: each `spec.version` an immutable revision. Publishing validates everything and
- * reports every mistake at once; republishing the same version with other content is refused.
- * @example const { revision } = await registry.publish(yaml.parse(text));
+ * reports every mistake at once; republishing the same version with other content is refused. Checking and
+ * storing are two steps, so that the platform service stores a revision in one transaction with its audit
+ * entry and its event.
+ * @example
+ *   const checked = await registry.check(yaml.parse(text));
+ *   if (!checked.published) await store.transaction(trx => registry.insert(trx, checked));
  */
 export class CapabilityRegistry {
   readonly #store: Store;
@@ -41,8 +52,8 @@ export class CapabilityRegistry {
     this.#clock = options.clock ?? systemClock;
   }
 
-  /** Validates and publishes a capability revision. Throws 422 with every mistake, or 409 for a changed version. */
-  async publish(raw: unknown): Promise<PublishResult> {
+  /** Validates a capability revision for publishing. Throws 422 with every mistake, or 409 for a changed version. */
+  async check(raw: unknown): Promise<CheckedRevision> {
     const { capability, errors } = validateCapability(raw);
     if (!capability) throw invalidInput(`The capability has ${errors.length} mistake(s)`, errors);
     const name = capability.metadata.name;
@@ -61,27 +72,36 @@ export class CapabilityRegistry {
         { pointer: '/spec/version', detail: `${capability.spec.version} is already published with other content`, rule: 'immutable' },
       ]);
     }
-    const now = this.#clock.now().toISOString();
-    if (!existing) {
-      await this.#store.db
-        .insertInto('platform_capability_revisions')
-        .values({
-          id: newId(),
-          name,
-          version: capability.spec.version,
-          api_group: capability.spec.api.group,
-          api_version: capability.spec.api.version,
-          api_kind: capability.spec.api.kind,
-          body: JSON.stringify(capability),
-          digest,
-          created_at: now,
-        })
-        .onConflict(oc => oc.columns(['name', 'version']).doNothing())
-        .execute();
-    }
+    return { capability, digest, published: Boolean(existing) };
+  }
+
+  /** Stores a checked revision in `db`'s transaction; false when that version was stored meanwhile (by someone else). */
+  async insert(db: Db, checked: CheckedRevision): Promise<boolean> {
+    const { capability, digest } = checked;
+    const result = await db
+      .insertInto('platform_capability_revisions')
+      .values({
+        id: newId(),
+        name: capability.metadata.name,
+        version: capability.spec.version,
+        api_group: capability.spec.api.group,
+        api_version: capability.spec.api.version,
+        api_kind: capability.spec.api.kind,
+        body: JSON.stringify(capability),
+        digest,
+        created_at: this.#clock.now().toISOString(),
+      })
+      .onConflict(oc => oc.columns(['name', 'version']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** What publishing a revision gave: the revision as stored and whether it is now the newest. */
+  async result(capability: Capability, outcome: PublishResult['outcome']): Promise<PublishResult> {
+    const { name } = capability.metadata;
     const revision = (await this.get(name, capability.spec.version))!;
     const latest = (await this.versions(name))[0] === capability.spec.version;
-    return { revision, outcome: existing ? 'unchanged' : 'created', latest };
+    return { revision, outcome, latest };
   }
 
   /** Every version of a capability, newest first (semver order). */
@@ -161,9 +181,9 @@ export class CapabilityRegistry {
     return summaries;
   }
 
-  /** Removes every revision of a capability (the caller checks that no request uses it). */
-  async remove(name: string): Promise<void> {
-    await this.#store.db.deleteFrom('platform_capability_revisions').where('name', '=', name).execute();
+  /** Removes every revision of a capability in `db`'s transaction (the caller checks that no request uses it). */
+  async remove(db: Db, name: string): Promise<void> {
+    await db.deleteFrom('platform_capability_revisions').where('name', '=', name).execute();
   }
 
   /** Mistakes only the registry can see: the API taken by another capability or changed, and unmet requirements. */

@@ -3,8 +3,13 @@ import { entityRefOf } from '../core/entity-ref.js';
 import type { Logger } from '../core/logger.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { isValidTag, PAVE_API_VERSION } from '../catalog/model/index.js';
+import type { EventConsumer } from '../store/event-consumers.js';
+import type { PaveEvent } from '../store/event-log.js';
+import type { CapabilityRegistry } from './capability-registry.js';
 import { dependencyNames } from './model/references.js';
+import { shownPhase } from './model/shown-phase.js';
 import type { Capability, StoredRequest } from './model/types.js';
+import type { RequestStore } from './request-store.js';
 
 /** Marks the catalog entities this mirror writes: the capability's name, or the request's `namespace/name`. */
 const ANNOTATION_MIRRORED_CAPABILITY = 'pave.dev/capability';
@@ -15,28 +20,45 @@ export function capabilityRef(name: string): string {
   return `capability:default/${name}`;
 }
 
+/** What the mirror reads (the platform's own stores) and writes (the catalog, through its service). */
+export interface CatalogMirrorOptions {
+  catalog: CatalogService;
+  requests: RequestStore;
+  capabilities: CapabilityRegistry;
+  logger?: Logger;
+}
+
 /**
  * Shows the platform API in the software catalog, through the catalog's public service API: each published
  * capability as a `Capability` (pave.dev/v1alpha1) owned by its platform team, and each request as a
  * `Resource` owned by the requesting team that depends on its capability and on the requests it references
- * (so a capability's page lists the Resources requested from it). Writing the same content twice changes
- * nothing, so it is safe to call on every status change.
+ * (so a capability's page lists the Resources requested from it).
+ *
+ * It is a durable consumer of the event log (`platform.catalog-mirror`): each `platform.request.*`,
+ * `platform.run.finished` or `platform.capability.*` event makes it write the entity as the platform's
+ * tables hold it now (or remove it once the request or capability is gone). Handling an event again writes
+ * the same entity, so at-least-once delivery is safe; a failure is thrown, and the consumer hands the events
+ * again later, never past them.
+ * @example consumers.register(new CatalogMirror({ catalog, requests, capabilities }));
  */
-export class CatalogMirror {
-  readonly #catalog: CatalogService;
-  readonly #logger: Logger | undefined;
+export class CatalogMirror implements EventConsumer {
+  readonly name = 'platform.catalog-mirror';
+  readonly types = ['platform.request.*', 'platform.run.finished', 'platform.capability.*'];
+  // Capabilities published before this consumer existed have their events in the log too.
+  readonly startAt = 'oldest';
+  readonly #o: CatalogMirrorOptions;
 
-  constructor(catalog: CatalogService, logger?: Logger) {
-    this.#catalog = catalog;
-    this.#logger = logger;
+  constructor(options: CatalogMirrorOptions) {
+    this.#o = options;
   }
 
   /**
    * The catalog entity for a request, owned by the owner Pave decided for it (never an annotation of the
    * submitted document); a row stored before owners were kept shows its namespace's Group until it is applied again.
    */
-  static entityOf(request: StoredRequest, phase: string, capabilityVersion?: string): Entity {
+  static entityOf(request: StoredRequest): Entity {
     const owner = request.owner ?? `group:default/${request.namespace}`;
+    const capabilityVersion = request.status.capabilityVersion;
     const description = typeof request.entity.metadata.description === 'string' ? request.entity.metadata.description : `${request.kind} requested through the ${request.capability} capability`;
     return {
       apiVersion: 'backstage.io/v1alpha1',
@@ -50,7 +72,7 @@ export class CatalogMirror {
         annotations: {
           [ANNOTATION_MIRRORED_REQUEST]: `${request.namespace}/${request.name}`,
           'pave.dev/capability': capabilityVersion ? `${request.capability}@${capabilityVersion}` : request.capability,
-          'pave.dev/phase': phase,
+          'pave.dev/phase': shownPhase(request),
         },
       },
       spec: {
@@ -87,54 +109,52 @@ export class CatalogMirror {
     };
   }
 
-  /** Creates or updates the request's Resource. Failures are logged, never thrown: the catalog view must not block a reconcile. */
-  async upsert(request: StoredRequest, phase: string, capabilityVersion?: string): Promise<void> {
-    try {
-      await this.#save(CatalogMirror.entityOf(request, phase, capabilityVersion));
-    } catch (error) {
-      this.#logger?.warn({ err: error, request: `${request.namespace}/${request.name}` }, 'could not show the request in the catalog');
+  /** Brings the catalog up to date with the requests and capabilities these events are about, each once. */
+  async handle(events: readonly PaveEvent[]): Promise<void> {
+    const capabilities = new Set<string>();
+    const requests = new Map<string, { namespace: string; name: string }>();
+    for (const { type, payload } of events) {
+      if (typeof payload.name !== 'string') continue;
+      if (type.startsWith('platform.capability.')) capabilities.add(payload.name);
+      else if (typeof payload.namespace === 'string') requests.set(`${payload.namespace}/${payload.name}`, { namespace: payload.namespace, name: payload.name });
     }
+    for (const name of capabilities) await this.#syncCapability(name);
+    for (const { namespace, name } of requests.values()) await this.#syncRequest(namespace, name);
   }
 
-  async remove(namespace: string, name: string): Promise<void> {
-    try {
-      await this.#removeMirrored(`resource:${namespace}/${name}`, ANNOTATION_MIRRORED_REQUEST, `${namespace}/${name}`);
-    } catch (error) {
-      this.#logger?.warn({ err: error, request: `${namespace}/${name}` }, 'could not remove the request from the catalog');
-    }
+  /** Shows every published capability now (at start: capabilities published before their events were kept). */
+  async showCapabilities(): Promise<void> {
+    for (const summary of await this.#o.capabilities.list()) await this.#save(CatalogMirror.capabilityEntityOf(summary.capability, summary.versions));
   }
 
-  /** Creates or updates a capability's entity. Failures are logged, never thrown: publishing must not depend on the catalog view. */
-  async upsertCapability(capability: Capability, versions: readonly string[]): Promise<void> {
-    try {
-      await this.#save(CatalogMirror.capabilityEntityOf(capability, versions));
-    } catch (error) {
-      this.#logger?.warn({ err: error, capability: capability.metadata.name }, 'could not show the capability in the catalog');
-    }
+  /** The request's Resource as the request is now; removed once the request is gone. */
+  async #syncRequest(namespace: string, name: string): Promise<void> {
+    const request = await this.#o.requests.byName(namespace, name);
+    if (request) await this.#save(CatalogMirror.entityOf(request));
+    else await this.#removeMirrored(`resource:${namespace}/${name}`, ANNOTATION_MIRRORED_REQUEST, `${namespace}/${name}`);
   }
 
-  async removeCapability(name: string): Promise<void> {
-    try {
-      await this.#removeMirrored(capabilityRef(name), ANNOTATION_MIRRORED_CAPABILITY, name);
-    } catch (error) {
-      this.#logger?.warn({ err: error, capability: name }, 'could not remove the capability from the catalog');
-    }
+  /** The capability's entity as its newest revision is now; removed once it is deleted. */
+  async #syncCapability(name: string): Promise<void> {
+    const latest = await this.#o.capabilities.get(name);
+    if (latest) await this.#save(CatalogMirror.capabilityEntityOf(latest.capability, await this.#o.capabilities.versions(name)));
+    else await this.#removeMirrored(capabilityRef(name), ANNOTATION_MIRRORED_CAPABILITY, name);
   }
 
   /** Saves to the store, unless a location defines an entity of that ref: its file is its truth, never rewritten from here. */
   async #save(entity: Entity): Promise<void> {
     const ref = entityRefOf(entity);
-    const existing = await this.#catalog.entities.byRef(ref);
+    const existing = await this.#o.catalog.entities.byRef(ref);
     if (existing?.metadata.annotations?.[ANNOTATION_LOCATION]) {
-      this.#logger?.info({ ref }, 'a catalog location defines this entity; the platform API leaves it as it is');
+      this.#o.logger?.info({ ref }, 'a catalog location defines this entity; the platform API leaves it as it is');
       return;
     }
-    await this.#catalog.saveEntity(entity);
+    await this.#o.catalog.saveEntity(entity);
   }
 
   /** Deletes an entity only if this mirror wrote it (the annotation says so), never one from a location. */
   async #removeMirrored(ref: string, annotation: string, value: string): Promise<void> {
-    const entity = await this.#catalog.entities.byRef(ref);
-    if (entity?.metadata.uid && entity.metadata.annotations?.[annotation] === value) await this.#catalog.deleteByUid(entity.metadata.uid);
+    const entity = await this.#o.catalog.entities.byRef(ref);
+    if (entity?.metadata.uid && entity.metadata.annotations?.[annotation] === value) await this.#o.catalog.deleteByUid(entity.metadata.uid);
   }
 }

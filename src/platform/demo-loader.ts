@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../core/logger.js';
+import type { ChangeAuthor } from '../store/audit-log.js';
 import { isPaveError } from '../core/problem.js';
 import { ensureBareRepository } from '../git/bare-repository.js';
 import { isObject } from './model/capability-validation.js';
@@ -11,17 +12,17 @@ import { readDocuments } from './document-files.js';
  * Loads the demo platform (`demo/platform/`): its destinations, whose `{dataDir}` URLs become local bare
  * repositories created under the data folder on first start, and its capabilities, published in the
  * order their `requires` need. Loading again changes nothing; a demo capability edited without a new
- * version is reported and skipped.
- * @example await loadPlatformDemo(app.platform, { demoDir: 'demo/platform', dataDir: '.pave' });
+ * version is reported and skipped. The changes are audited as `author`'s (whoever starts Pave with the demo).
+ * @example await loadPlatformDemo(app.platform, { demoDir: 'demo/platform', dataDir: '.pave', author: { actor: app.auth.localOperator() } });
  */
-export async function loadPlatformDemo(platform: PlatformService, options: { demoDir: string; dataDir: string; logger?: Logger }): Promise<{ capabilities: number; destinations: number }> {
+export async function loadPlatformDemo(platform: PlatformService, options: { demoDir: string; dataDir: string; author: ChangeAuthor; logger?: Logger }): Promise<{ capabilities: number; destinations: number }> {
   const dataDir = resolve(options.dataDir);
   let destinations = 0;
   for (const document of await readDocuments(join(options.demoDir, 'destinations.yaml'))) {
     if (!isObject(document) || !isObject(document.spec) || !isObject(document.spec.git) || typeof document.spec.git.url !== 'string') continue;
     const git = document.spec.git as { url: string; branch?: string };
     if (git.url.includes('{dataDir}')) git.url = await ensureBareRepository(git.url.replace('{dataDir}', dataDir), git.branch ?? 'main');
-    await platform.applyDestination(document);
+    await platform.applyDestination(document, options.author);
     destinations++;
   }
 
@@ -39,7 +40,7 @@ export async function loadPlatformDemo(platform: PlatformService, options: { dem
     for (const item of batch) {
       pending.splice(pending.indexOf(item), 1);
       try {
-        await platform.publishCapability(item.document);
+        await platform.publishCapability(item.document, options.author);
         capabilities++;
       } catch (error) {
         if (!isPaveError(error)) throw error;

@@ -1,12 +1,12 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { invalidInput, notFound } from '../core/problem.js';
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import { validateDestination } from './model/document-validation.js';
 import type { Destination } from './model/types.js';
 
 /**
  * Destinations: git repositories (with labels) that requests' manifests are placed in.
- * @example await destinations.apply({ apiVersion: 'pave.dev/v1alpha1', kind: 'Destination', metadata: { name: 'dev', labels: { env: 'dev' } }, spec: { git: { url } } });
+ * @example await store.transaction(trx => destinations.apply(trx, { apiVersion: 'pave.dev/v1alpha1', kind: 'Destination', metadata: { name: 'dev', labels: { env: 'dev' } }, spec: { git: { url } } }));
  */
 export class DestinationRegistry {
   readonly #store: Store;
@@ -17,20 +17,23 @@ export class DestinationRegistry {
     this.#clock = options.clock ?? systemClock;
   }
 
-  /** Creates or replaces a destination. Returns it with defaults filled in. */
-  async apply(raw: unknown): Promise<{ destination: Destination; outcome: 'created' | 'updated' | 'unchanged' }> {
+  /**
+   * Creates or replaces a destination in `db`'s transaction (where its audit entry and event go too).
+   * Returns it with defaults filled in, and the one it replaced.
+   */
+  async apply(db: Db, raw: unknown): Promise<{ destination: Destination; outcome: 'created' | 'updated' | 'unchanged'; before?: Destination }> {
     const { destination, errors } = validateDestination(raw);
     if (!destination) throw invalidInput(`The destination has ${errors.length} mistake(s)`, errors);
     const body = JSON.stringify(destination);
     const now = this.#clock.now().toISOString();
-    const existing = await this.#store.db.selectFrom('platform_destinations').select('body').where('name', '=', destination.metadata.name).executeTakeFirst();
+    const existing = await db.selectFrom('platform_destinations').select('body').where('name', '=', destination.metadata.name).executeTakeFirst();
     if (existing?.body === body) return { destination, outcome: 'unchanged' };
-    await this.#store.db
+    await db
       .insertInto('platform_destinations')
       .values({ name: destination.metadata.name, body, created_at: now, updated_at: now })
       .onConflict(oc => oc.column('name').doUpdateSet({ body, updated_at: now }))
       .execute();
-    return { destination, outcome: existing ? 'updated' : 'created' };
+    return existing ? { destination, outcome: 'updated', before: JSON.parse(existing.body) as Destination } : { destination, outcome: 'created' };
   }
 
   async get(name: string): Promise<Destination | undefined> {
@@ -50,9 +53,11 @@ export class DestinationRegistry {
     return rows.map(row => JSON.parse(row.body) as Destination);
   }
 
-  async remove(name: string): Promise<void> {
-    const result = await this.#store.db.deleteFrom('platform_destinations').where('name', '=', name).executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) throw notFound(`No destination named ${name}`);
+  /** Removes a destination in `db`'s transaction and answers it (404 when there is none). */
+  async remove(db: Db, name: string): Promise<Destination> {
+    const row = await db.deleteFrom('platform_destinations').where('name', '=', name).returning('body').executeTakeFirst();
+    if (!row) throw notFound(`No destination named ${name}`);
+    return JSON.parse(row.body) as Destination;
   }
 }
 

@@ -27,18 +27,27 @@ export const platformModule = defineModule({
   eventTypes: [
     { type: 'platform.request.applied', description: 'A request was created', read: { action: 'platform.request.read', on: 'owner' } },
     { type: 'platform.request.updated', description: 'A request got a new generation', read: { action: 'platform.request.read', on: 'owner' } },
-    { type: 'platform.request.phase-changed', description: 'A request moved to another phase (payload: phase, conditions)', read: { action: 'platform.request.read', on: 'owner' } },
+    {
+      type: 'platform.request.phase-changed',
+      description: 'A request moved to another phase as shown (payload: phase, reason, generation); Deleting when its deletion is asked for',
+      read: { action: 'platform.request.read', on: 'owner' },
+    },
     { type: 'platform.request.deleted', description: 'A request and its files were removed', read: { action: 'platform.request.read', on: 'owner' } },
     { type: 'platform.run.finished', description: 'A reconcile run finished (payload: run id, phase, commits)', read: { action: 'platform.request.read', on: 'owner' } },
-    { type: 'platform.delivery.committed', description: 'A request’s files were committed to a destination (payload: destination, commit)', read: { action: 'platform.request.read', on: 'owner' } },
+    { type: 'platform.delivery.committed', description: 'A request’s files were committed to a destination (payload: destination, path, commit)', read: { action: 'platform.request.read', on: 'owner' } },
     { type: 'platform.capability.published', description: 'A capability revision was published', read: { action: 'platform.capability.read' } },
     { type: 'platform.capability.deleted', description: 'A capability was deleted', read: { action: 'platform.capability.read' } },
+    { type: 'platform.destination.applied', description: 'A destination was created or changed (payload: outcome)', read: { action: 'platform.destination.read' } },
+    { type: 'platform.destination.deleted', description: 'A destination was deleted', read: { action: 'platform.destination.read' } },
   ],
   migrations: [platformMigration, platformRequestOwnerMigration],
-  create: ({ store, queue, config, dataDir, logger, app, options }): PlatformService =>
+  create: ({ store, queue, eventLog, audit, eventConsumers, config, dataDir, logger, app, options }): PlatformService =>
     new PlatformService({
       store,
       queue,
+      eventLog,
+      audit,
+      consumers: eventConsumers,
       catalog: app.catalog,
       config: config.platform,
       workspaceRoot: PlatformService.workspaceRootFor(dataDir),

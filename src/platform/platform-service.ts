@@ -6,8 +6,12 @@ import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { conflict, forbidden, invalidInput, isPaveError, notFound, joinPointer, type FieldError } from '../core/problem.js';
 import { stringifyEntityRef, tryParseEntityRef } from '../core/entity-ref.js';
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import type { JobQueue } from '../store/job-queue.js';
+import { principalOf, type AuditLog, type AuditRecordInput, type ChangeAuthor } from '../store/audit-log.js';
+import { parseEventCursor, type EventLog, type NewEvent, type PaveEvent } from '../store/event-log.js';
+import type { EventConsumers } from '../store/event-consumers.js';
+import { followEvents } from '../store/follow-events.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Identity } from '../auth/identity.js';
 import type { PermissionService } from '../auth/permission-service.js';
@@ -15,7 +19,8 @@ import type { ResourceFacts } from '../auth/policy.js';
 import { QueuePushTurns } from '../gitops/push-turns.js';
 import { WorkspacePool } from '../gitops/workspace-pool.js';
 import { CapabilityRegistry, type CapabilitySummary, type PublishResult } from './capability-registry.js';
-import { CatalogMirror } from './catalog-mirror.js';
+import { CatalogMirror, capabilityRef } from './catalog-mirror.js';
+import { capabilityEvent, destinationEvent, requestEvent, requestRef } from './change-events.js';
 import { DestinationRegistry } from './destination-registry.js';
 import { dryRun, type DryRunResult } from './dry-run.js';
 import { pendingConditions } from './model/conditions.js';
@@ -28,13 +33,12 @@ import {
   type CapabilityRevision,
   type Destination,
   type RequestEntity,
-  type RequestPhase,
   type Run,
   type StoredRequest,
 } from './model/types.js';
+import { shownPhase } from './model/shown-phase.js';
 import { NamespaceOwners } from './namespace-owners.js';
 import type { ExpressionEvaluator } from '../templates/expressions/index.js';
-import { PlatformEvents } from './platform-events.js';
 import { Reconciler } from './reconciler.js';
 import { stableJson, validateRequestSpec } from './render.js';
 import { RequestStore } from './request-store.js';
@@ -45,6 +49,12 @@ import { moduleSandboxFor } from './steps/sandbox/module-sandbox-for.js';
 export interface PlatformServiceOptions {
   store: Store;
   queue: JobQueue;
+  /** Where each change appends its events, in its own transaction. */
+  eventLog: EventLog;
+  /** Where each change made by someone records its one audit entry, in its own transaction. */
+  audit: AuditLog;
+  /** The durable consumers of the event log; the catalog mirror joins them. */
+  consumers: EventConsumers;
   catalog: CatalogService;
   config: PlatformConfig;
   /** Folder for this process's git working copies (usually `<dataDir>/gitops`). */
@@ -76,17 +86,19 @@ export interface ApplyResult {
 /**
  * The platform API's service: capabilities (published by platform teams), destinations, requests
  * (submitted by teams), runs, dry-run renders and the reconciler that makes destinations match requests.
- * The HTTP routes and the CLI are thin adapters over this class.
+ * The HTTP routes and the CLI are thin adapters over this class. Every method that changes something takes
+ * who changes it and, in the change's own transaction, records one audit entry (action: the permission
+ * action) and appends its `platform.*` events; a call that changes nothing records nothing. The catalog
+ * mirror and the event stream read those events.
  * @example
- *   await platform.publishCapability(capabilityDocument);
- *   const { request } = await platform.applyRequest({ apiVersion: 'databases.pave.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'orders-db', namespace: 'checkout-team' }, spec: {} });
+ *   await platform.publishCapability(capabilityDocument, changeAuthor(request));
+ *   const { request } = await platform.applyRequest({ apiVersion: 'databases.pave.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'orders-db', namespace: 'checkout-team' }, spec: {} }, { actor: 'cli:alice' });
  */
 export class PlatformService {
   readonly capabilities: CapabilityRegistry;
   readonly destinations: DestinationRegistry;
   readonly requests: RequestStore;
   readonly runs: RunStore;
-  readonly events: PlatformEvents;
   readonly reconciler: Reconciler;
   /** Which team owns a namespace's requests (configuration, then the catalog's Groups). */
   readonly owners: NamespaceOwners;
@@ -95,35 +107,41 @@ export class PlatformService {
   readonly #workspaces: WorkspacePool;
   readonly #permissions: Pick<PermissionService, 'authorize'> | undefined;
   readonly #mirror: CatalogMirror;
+  readonly #store: Store;
+  readonly #eventLog: EventLog;
+  readonly #audit: AuditLog;
   readonly #config: PlatformConfig;
   readonly #clock: Clock;
   readonly #expressions: ExpressionEvaluator;
 
   constructor(options: PlatformServiceOptions) {
     this.#config = options.config;
+    this.#store = options.store;
+    this.#eventLog = options.eventLog;
+    this.#audit = options.audit;
     this.#clock = options.clock ?? systemClock;
     this.#expressions = options.expressions;
     this.capabilities = new CapabilityRegistry(options.store, { clock: this.#clock });
     this.destinations = new DestinationRegistry(options.store, { clock: this.#clock });
     this.requests = new RequestStore(options.store);
     this.runs = new RunStore(options.store);
-    this.events = new PlatformEvents(options.store.events);
     this.owners = new NamespaceOwners(options.catalog.entities, options.config.namespaceOwners);
     this.moduleSandbox = options.moduleSandbox ?? moduleSandboxFor(options.config);
     this.#permissions = options.permissions;
     // Replicas take turns to push to a branch; a turn outlives a killed holder by at most 10 s.
     const turns = new QueuePushTurns(options.queue, { leaseMs: Math.min(options.config.leaseSeconds * 1000, 10_000) });
     this.#workspaces = new WorkspacePool({ root: options.workspaceRoot, pushAttempts: options.config.pushAttempts, turns });
-    this.#mirror = new CatalogMirror(options.catalog, options.logger);
+    this.#mirror = new CatalogMirror({ catalog: options.catalog, requests: this.requests, capabilities: this.capabilities, ...(options.logger ? { logger: options.logger } : {}) });
+    options.consumers.register(this.#mirror);
     this.reconciler = new Reconciler({
+      store: options.store,
+      eventLog: options.eventLog,
       queue: options.queue,
       capabilities: this.capabilities,
       destinations: this.destinations,
       requests: this.requests,
       runs: this.runs,
       workspaces: this.#workspaces,
-      mirror: this.#mirror,
-      events: this.events,
       moduleSandbox: this.moduleSandbox,
       config: options.config,
       expressions: options.expressions,
@@ -142,19 +160,26 @@ export class PlatformService {
   /**
    * Publishes a capability revision (422 with every mistake; 409 when the version exists with other
    * content). A new newest version re-renders the requests that float on latest; pinned ones are shown
-   * as upgradeable.
+   * as upgradeable. Republishing exactly a published revision changes nothing and records nothing.
    */
-  async publishCapability(raw: unknown): Promise<PublishResult> {
-    const result = await this.capabilities.publish(raw);
-    // Also when unchanged: republishing repairs a catalog entity that went missing.
-    await this.#mirrorCapability(result.revision.name);
-    if (result.outcome === 'created') {
-      for (const request of await this.requests.list({ capability: result.revision.name })) {
-        await this.reconciler.enqueue(request.id, 'capability');
-      }
-      this.events.emit({ type: 'capability.published', at: this.#now(), capability: result.revision.name, version: result.revision.version });
-    }
-    return result;
+  async publishCapability(raw: unknown, author: ChangeAuthor): Promise<PublishResult> {
+    const checked = await this.capabilities.check(raw);
+    const { capability } = checked;
+    const name = capability.metadata.name;
+    const created =
+      !checked.published &&
+      (await this.#store.transaction(async trx => {
+        if (!(await this.capabilities.insert(trx, checked))) return false;
+        for (const request of await this.requests.list({ capability: name }, trx)) await this.reconciler.enqueue(request.id, 'capability', { db: trx });
+        await this.#record(
+          trx,
+          author,
+          { action: 'platform.capability.publish', entityRef: capabilityRef(name), after: capability, detail: { version: capability.spec.version } },
+          capabilityEvent('platform.capability.published', name, capability.spec.owner, { version: capability.spec.version }, principalOf(author.actor)),
+        );
+        return true;
+      }));
+    return this.capabilities.result(capability, created ? 'created' : 'unchanged');
   }
 
   listCapabilities(): Promise<CapabilitySummary[]> {
@@ -166,31 +191,47 @@ export class PlatformService {
   }
 
   /** Removes a capability and all its revisions; refused while requests use it. */
-  async deleteCapability(name: string): Promise<void> {
-    await this.capabilities.require(name);
+  async deleteCapability(name: string, author: ChangeAuthor): Promise<void> {
+    const latest = await this.capabilities.require(name);
+    const versions = await this.capabilities.versions(name);
     const users = await this.requests.list({ capability: name });
     if (users.length) throw conflict(`Capability ${name} is used by ${users.length} request(s), e.g. ${users[0]!.namespace}/${users[0]!.name}; delete them first`);
-    await this.capabilities.remove(name);
-    await this.#mirror.removeCapability(name);
-    this.events.emit({ type: 'capability.deleted', at: this.#now(), capability: name });
+    await this.#store.transaction(async trx => {
+      await this.capabilities.remove(trx, name);
+      await this.#record(
+        trx,
+        author,
+        { action: 'platform.capability.delete', entityRef: capabilityRef(name), before: latest.capability, detail: { versions } },
+        capabilityEvent('platform.capability.deleted', name, latest.capability.spec.owner, { versions }, principalOf(author.actor)),
+      );
+    });
   }
 
-  /** Shows every published capability in the catalog (e.g. at start, for capabilities published before it did). */
+  /**
+   * Shows every published capability in the catalog now (at start, for capabilities published before their
+   * events were kept; the catalog mirror keeps them current from then on).
+   */
   async mirrorCapabilities(): Promise<void> {
-    for (const summary of await this.capabilities.list()) await this.#mirror.upsertCapability(summary.capability, summary.versions);
-  }
-
-  async #mirrorCapability(name: string): Promise<void> {
-    const latest = await this.capabilities.get(name);
-    if (latest) await this.#mirror.upsertCapability(latest.capability, await this.capabilities.versions(name));
+    await this.#mirror.showCapabilities();
   }
 
   // ── destinations ────────────────────────────────────────────────────────────
 
-  async applyDestination(raw: unknown): Promise<{ destination: Destination; outcome: 'created' | 'updated' | 'unchanged' }> {
-    const result = await this.destinations.apply(raw);
-    if (result.outcome !== 'unchanged') this.events.emit({ type: 'destination.applied', at: this.#now(), name: result.destination.metadata.name });
-    return result;
+  /** Creates or replaces a destination; one that is unchanged records nothing. */
+  async applyDestination(raw: unknown, author: ChangeAuthor): Promise<{ destination: Destination; outcome: 'created' | 'updated' | 'unchanged' }> {
+    return this.#store.transaction(async trx => {
+      const { destination, outcome, before } = await this.destinations.apply(trx, raw);
+      const name = destination.metadata.name;
+      if (outcome !== 'unchanged') {
+        await this.#record(
+          trx,
+          author,
+          { action: 'platform.destination.write', entityRef: `destination:${name}`, before, after: destination, detail: { outcome } },
+          destinationEvent('platform.destination.applied', name, { outcome }, principalOf(author.actor)),
+        );
+      }
+      return { destination, outcome };
+    });
   }
 
   listDestinations(): Promise<Destination[]> {
@@ -201,10 +242,14 @@ export class PlatformService {
     return this.destinations.require(name);
   }
 
-  async deleteDestination(name: string): Promise<void> {
+  /** Removes a destination; refused while it holds the files of a request. */
+  async deleteDestination(name: string, author: ChangeAuthor): Promise<void> {
     const users = (await this.requests.list()).filter(r => r.status.deliveries.some(d => d.destination === name));
     if (users.length) throw conflict(`Destination ${name} holds the files of ${users.length} request(s), e.g. ${users[0]!.namespace}/${users[0]!.name}; delete them first`);
-    await this.destinations.remove(name);
+    await this.#store.transaction(async trx => {
+      const before = await this.destinations.remove(trx, name);
+      await this.#record(trx, author, { action: 'platform.destination.delete', entityRef: `destination:${name}`, before }, destinationEvent('platform.destination.deleted', name, {}, principalOf(author.actor)));
+    });
   }
 
   // ── requests ────────────────────────────────────────────────────────────────
@@ -215,8 +260,9 @@ export class PlatformService {
    * outputs must not form a cycle, the namespace must have an owning team. The owner is Pave's to decide
    * (the request's stored owner, else the namespace's owning team): a `pave.dev/owner` annotation naming
    * anyone else is refused, and none is stored. A changed document gets a new generation and is reconciled.
+   * An apply that changes nothing is not a change: it is reconciled again, and records no audit entry and no event.
    */
-  async applyRequest(raw: unknown): Promise<ApplyResult> {
+  async applyRequest(raw: unknown, author: ChangeAuthor): Promise<ApplyResult> {
     const envelope = validateRequestEnvelope(raw);
     if (!envelope.request) throw invalidInput(`The request has ${envelope.errors.length} mistake(s)`, envelope.errors);
     const entity = envelope.request;
@@ -253,10 +299,18 @@ export class PlatformService {
     const existing = await this.requests.byName(namespace, name);
     const owner = existing?.owner ?? (await this.owners.requireOwner(namespace));
     const document = withoutOwnerClaim(entity, owner);
-    let stored: StoredRequest;
-    let outcome: ApplyResult['outcome'];
+    if (existing?.deletingSince) throw conflict(`${namespace}/${name} is being deleted; apply it again once it is gone`);
+    if (existing && (existing.kind !== entity.kind || existing.capability !== capabilityName)) {
+      throw conflict(`${namespace}/${name} is already a ${existing.kind} request; request names are unique in a namespace`, [{ pointer: '/metadata/name', detail: `is taken by a ${existing.kind}`, rule: 'unique' }]);
+    }
+    if (existing && stableJson(existing.entity) === stableJson(document)) {
+      await this.reconciler.enqueue(existing.id, 'apply');
+      return { request: viewOf(existing), outcome: 'unchanged' };
+    }
+    const actor = principalOf(author.actor);
+    const entityRef = requestRef(namespace, name);
     if (!existing) {
-      stored = {
+      const stored: StoredRequest = {
         id: newId(),
         namespace,
         name,
@@ -272,33 +326,36 @@ export class PlatformService {
         updatedAt: now,
       };
       try {
-        await this.requests.insert(stored);
+        await this.#store.transaction(async trx => {
+          await this.requests.insert(trx, stored);
+          await this.reconciler.enqueue(stored.id, 'apply', { db: trx });
+          await this.#record(
+            trx,
+            author,
+            { action: 'platform.request.create', entityRef, after: document, detail: { outcome: 'created', kind: entity.kind, capability: capabilityName, generation: 1 } },
+            requestEvent('platform.request.applied', stored, {}, actor),
+          );
+        });
       } catch (error) {
         if (await this.requests.byName(namespace, name)) throw conflict(`${namespace}/${name} was created at the same time by someone else; apply again`);
         throw error;
       }
-      outcome = 'created';
-    } else {
-      if (existing.deletingSince) throw conflict(`${namespace}/${name} is being deleted; apply it again once it is gone`);
-      if (existing.kind !== entity.kind || existing.capability !== capabilityName) {
-        throw conflict(`${namespace}/${name} is already a ${existing.kind} request; request names are unique in a namespace`, [{ pointer: '/metadata/name', detail: `is taken by a ${existing.kind}`, rule: 'unique' }]);
-      }
-      if (stableJson(existing.entity) === stableJson(document)) {
-        stored = existing;
-        outcome = 'unchanged';
-      } else {
-        const generation = await this.requests.updateDocument(existing.id, document, { apiVersion: entity.apiVersion, ...(pin ? { pinnedVersion: pin } : {}), owner, now });
-        stored = { ...existing, entity: document, apiVersion: entity.apiVersion, generation, owner, ...(pin ? { pinnedVersion: pin } : {}) };
-        if (!pin) delete stored.pinnedVersion;
-        outcome = 'updated';
-      }
+      return { request: viewOf(stored), outcome: 'created' };
     }
-    await this.reconciler.enqueue(stored.id, 'apply');
-    if (outcome !== 'unchanged') {
-      await this.#mirror.upsert(stored, stored.status.phase, stored.status.capabilityVersion);
-      this.events.emit({ type: 'request.applied', at: now, namespace, name, kind: entity.kind, generation: stored.generation });
-    }
-    return { request: await this.getRequest(namespace, name), outcome };
+    const updated = await this.#store.transaction(async trx => {
+      const generation = await this.requests.updateDocument(trx, existing.id, document, { apiVersion: entity.apiVersion, ...(pin ? { pinnedVersion: pin } : {}), owner, now });
+      const stored: StoredRequest = { ...existing, entity: document, apiVersion: entity.apiVersion, generation, owner, updatedAt: now, ...(pin ? { pinnedVersion: pin } : {}) };
+      if (!pin) delete stored.pinnedVersion;
+      await this.reconciler.enqueue(stored.id, 'apply', { db: trx });
+      await this.#record(
+        trx,
+        author,
+        { action: 'platform.request.create', entityRef, before: existing.entity, after: document, detail: { outcome: 'updated', kind: entity.kind, capability: capabilityName, generation } },
+        requestEvent('platform.request.updated', stored, {}, actor),
+      );
+      return stored;
+    });
+    return { request: viewOf(updated), outcome: 'updated' };
   }
 
   /**
@@ -321,7 +378,7 @@ export class PlatformService {
    */
   async requestResource(namespace: string, name: string, options: { required?: boolean } = {}): Promise<ResourceFacts> {
     const owner = await this.requestOwner(namespace, name, options);
-    return { ref: `resource:${namespace}/${name}`.toLowerCase(), kind: 'resource', namespace: namespace.toLowerCase(), owners: owner ? [owner.toLowerCase()] : [] };
+    return { ref: requestRef(namespace, name), kind: 'resource', namespace: namespace.toLowerCase(), owners: owner ? [owner.toLowerCase()] : [] };
   }
 
   async getRequest(namespace: string, name: string): Promise<RequestView> {
@@ -336,22 +393,61 @@ export class PlatformService {
 
   /**
    * Asks for a request to be deleted: its delete steps run, its files are pruned in a commit (unless the
-   * destination retains them), then it is removed. Requests that depend on it go first.
+   * destination retains them), then it is removed. Requests that depend on it go first. Asking again while it
+   * is being deleted changes nothing (it is only reconciled again).
    */
-  async deleteRequest(namespace: string, name: string): Promise<RequestView> {
+  async deleteRequest(namespace: string, name: string, author: ChangeAuthor): Promise<RequestView> {
     const stored = await this.requests.byName(namespace, name);
     if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
-    await this.requests.markDeleting(stored.id, this.#now());
-    await this.reconciler.enqueue(stored.id, 'delete');
-    this.events.emit({ type: 'request.deleting', at: this.#now(), namespace, name, kind: stored.kind, generation: stored.generation });
+    await this.#store.transaction(async trx => {
+      await this.reconciler.enqueue(stored.id, 'delete', { db: trx });
+      if (!(await this.requests.markDeleting(trx, stored.id, this.#now()))) return;
+      await this.#record(
+        trx,
+        author,
+        { action: 'platform.request.delete', entityRef: requestRef(namespace, name), before: stored.entity, detail: { kind: stored.kind, generation: stored.generation } },
+        requestEvent('platform.request.phase-changed', stored, { phase: 'Deleting', reason: 'DeleteRequested' }, principalOf(author.actor)),
+      );
+    });
     return this.getRequest(namespace, name);
   }
 
-  /** Asks for an immediate reconcile (e.g. after a failed push was fixed). */
-  async reconcileNow(namespace: string, name: string): Promise<void> {
+  /**
+   * Asks for an immediate reconcile (e.g. after a failed push was fixed). Audited; it changes no object, so
+   * it appends no event of its own (what the reconcile changes appends its events).
+   */
+  async reconcileNow(namespace: string, name: string, author: ChangeAuthor): Promise<void> {
     const stored = await this.requests.byName(namespace, name);
     if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
-    await this.reconciler.enqueue(stored.id, 'manual');
+    await this.#store.transaction(async trx => {
+      await this.reconciler.enqueue(stored.id, 'manual', { db: trx });
+      await this.#audit.record({ actor: author.actor, action: 'platform.request.reconcile', entityRef: requestRef(namespace, name), ...contextOf(author), detail: { kind: stored.kind, generation: stored.generation } }, trx);
+    });
+  }
+
+  // ── events ──────────────────────────────────────────────────────────────────
+
+  /**
+   * The platform's changes as they are appended to the event log (`platform.*`; with `namespace` and `name`,
+   * only those of that request): the ones after `lastEventId` (the seq of the last event a client saw),
+   * else the ones appended from now on, until `signal` aborts. A `lastEventId` that is not an event's seq is a
+   * 400 problem, thrown before anything is streamed.
+   * @example for await (const event of await platform.watchEvents({ namespace: 'checkout-team', signal })) send(event);
+   */
+  async watchEvents(options: { lastEventId?: string; namespace?: string; name?: string; signal: AbortSignal }): Promise<AsyncGenerator<PaveEvent>> {
+    const latest = await this.#eventLog.latest();
+    const after = options.lastEventId === undefined ? latest : parseEventCursor(options.lastEventId, latest, '/headers/last-event-id');
+    const batches = followEvents(this.#store, this.#eventLog, { after, types: ['platform.*'], signal: options.signal });
+    const { namespace, name } = options;
+    return (async function* () {
+      for await (const batch of batches) {
+        for (const event of batch) {
+          if (namespace !== undefined && event.payload.namespace !== namespace) continue;
+          if (name !== undefined && event.payload.name !== name) continue;
+          yield event;
+        }
+      }
+    })();
   }
 
   // ── runs ────────────────────────────────────────────────────────────────────
@@ -439,6 +535,12 @@ export class PlatformService {
     await this.#workspaces.close();
   }
 
+  /** Records a change's one audit entry and appends its events, in the change's transaction. */
+  async #record(db: Db, author: ChangeAuthor, entry: Omit<AuditRecordInput, 'actor' | 'context'>, events: NewEvent | NewEvent[]): Promise<void> {
+    await this.#audit.record({ ...entry, actor: author.actor, ...contextOf(author) }, db);
+    await this.#eventLog.append(db, events);
+  }
+
   /** Refuses a request whose references would close a dependency cycle in its namespace. */
   async #refuseCycle(entity: RequestEntity): Promise<void> {
     // A request that refers to no other cannot close a cycle: skip reading the namespace (bulk applies).
@@ -488,13 +590,14 @@ function withoutOwnerClaim(entity: RequestEntity, owner: string): RequestEntity 
   return { ...entity, metadata };
 }
 
+/** Where a change came from, for its audit entry (absent when its author did not say). */
+function contextOf(author: ChangeAuthor): Pick<AuditRecordInput, 'context'> {
+  return author.context ? { context: author.context } : {};
+}
+
 /** The API view: the document, uid and generation, and the status with its phase as seen now. */
 export function viewOf(stored: StoredRequest): RequestView {
-  const status = { ...stored.status };
-  let phase: RequestPhase = status.phase;
-  if (stored.deletingSince) phase = 'Deleting';
-  else if (status.observedGeneration !== stored.generation && (phase === 'Ready' || phase === 'Pending')) phase = status.observedGeneration === 0 ? 'Pending' : 'Progressing';
-  status.phase = phase;
+  const status = { ...stored.status, phase: shownPhase(stored) };
   const { inputHash: _hash, ...shown } = status;
   return {
     ...stored.entity,

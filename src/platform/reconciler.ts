@@ -4,13 +4,14 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { Job, JobQueue } from '../store/job-queue.js';
+import type { EventLog, NewEvent } from '../store/event-log.js';
+import type { Db, Store } from '../store/store.js';
 import { PushFailedError, type FileChange } from '../gitops/git-workspace.js';
 import { ownershipIndexText } from '../gitops/ownership-index.js';
 import { ownershipIndexPath, requestFolder } from '../gitops/repo-path.js';
 import type { WorkspacePool } from '../gitops/workspace-pool.js';
 import type { ExpressionEvaluator } from '../templates/expressions/index.js';
 import type { CapabilityRegistry } from './capability-registry.js';
-import type { CatalogMirror } from './catalog-mirror.js';
 import { matchDestinations, type DestinationRegistry } from './destination-registry.js';
 import { conditionOf, setConditions, type ConditionUpdate } from './model/conditions.js';
 import { parseDurationSeconds } from './model/duration.js';
@@ -26,7 +27,8 @@ import {
   type RunAction,
   type StoredRequest,
 } from './model/types.js';
-import type { PlatformEvents } from './platform-events.js';
+import { requestEvent } from './change-events.js';
+import { shownPhase } from './model/shown-phase.js';
 import { executeRender, prepareRender, stableJson } from './render.js';
 import type { RequestStore } from './request-store.js';
 import type { RunStore } from './run-store.js';
@@ -42,14 +44,15 @@ export interface ReconcilePayload {
 }
 
 export interface ReconcilerOptions {
+  store: Store;
+  /** Where reconciles append what they changed (phases, runs, deliveries, deletions), with those changes. */
+  eventLog: EventLog;
   queue: JobQueue;
   capabilities: CapabilityRegistry;
   destinations: DestinationRegistry;
   requests: RequestStore;
   runs: RunStore;
   workspaces: WorkspacePool;
-  mirror: CatalogMirror;
-  events: PlatformEvents;
   /** Where module steps run. */
   moduleSandbox: ModuleSandbox;
   config: PlatformConfig;
@@ -71,6 +74,10 @@ interface Outcome {
   status?: RequestStatus;
   /** Requests to reconcile next (dependents of a request that became Ready, dependencies of a deleted one). */
   follow?: Array<{ id: string; trigger: string }>;
+  /** The run this reconcile recorded, ended (`insert`: not stored yet, as a repair run is only kept when it repaired). */
+  run?: { run: Run; insert: boolean };
+  /** The deletion completed: the request is removed. */
+  removed?: boolean;
 }
 
 /**
@@ -79,7 +86,10 @@ interface Outcome {
  * makes each destination hold exactly that (one commit per run, only when content changed). Failures back
  * off exponentially with the next retry visible in the status; Ready requests are re-rendered every
  * reconcile interval, which repairs drift. A process killed at any point loses nothing: the job's lease
- * expires and the next reconcile starts again from the request and the repository.
+ * expires and the next reconcile starts again from the request and the repository. What a reconcile
+ * changes — the run it ends, the request's status or its removal — is written in one transaction with the
+ * events that say so (`platform.run.finished`, `platform.delivery.committed`, `platform.request.phase-changed`,
+ * `platform.request.deleted`); nobody asked for it at that moment, so it records no audit entry.
  * @example reconciler.start(); … await reconciler.stop();
  */
 export class Reconciler {
@@ -96,10 +106,14 @@ export class Reconciler {
     this.#leaseMs = options.config.leaseSeconds * 1000;
   }
 
-  /** Asks for a request to be reconciled (now, or at `runAt`). Idempotent per request. */
-  async enqueue(requestId: string, trigger: string, runAt?: Date): Promise<void> {
-    await this.#o.queue.enqueue(RECONCILE_QUEUE, `request:${requestId}`, { requestId, trigger } satisfies ReconcilePayload, runAt ? { runAt } : {});
-    this.#signal();
+  /**
+   * Asks for a request to be reconciled (now, or at `runAt`). Idempotent per request. With `db` (a
+   * transaction), asked together with the change that needs it; the loops wake once it commits.
+   */
+  async enqueue(requestId: string, trigger: string, options: { runAt?: Date; db?: Db } = {}): Promise<void> {
+    await this.#o.queue.enqueue(RECONCILE_QUEUE, `request:${requestId}`, { requestId, trigger } satisfies ReconcilePayload, options);
+    if (options.db) this.#o.store.afterCommit(options.db, () => this.#signal());
+    else this.#signal();
   }
 
   /** Starts `config.workers` loops that claim and run due reconciles. */
@@ -173,7 +187,7 @@ export class Reconciler {
         await this.#o.queue.finish(job);
         return;
       }
-      await this.#o.runs.abandonRunning(request.id, this.#now());
+      await this.#abandonRunning(request);
       let outcome: Outcome;
       try {
         outcome = request.deletingSince ? await this.#delete(request, job) : await this.#configure(request, job);
@@ -191,7 +205,11 @@ export class Reconciler {
     }
   }
 
-  /** Stores the status, then hands the job back: status first, so a crash in between only repeats work. */
+  /**
+   * Stores what the reconcile changed, then hands the job back: the state first, so a crash in between only
+   * repeats work. A reconcile that lost its lease writes nothing: its run is left Running, and the new holder
+   * marks it Abandoned.
+   */
   async #conclude(job: Job<ReconcilePayload>, request: StoredRequest, outcome: Outcome): Promise<void> {
     if (!(await this.#o.queue.extendLease(job, this.#leaseMs))) {
       this.#o.logger?.warn({ request: `${request.namespace}/${request.name}` }, 'lost the reconcile lease; leaving the result to the new holder');
@@ -204,29 +222,54 @@ export class Reconciler {
       // is stored, the job still retries at that time and the next reconcile writes the status.
       retryAt = await this.#o.queue.fail(job, decision.error, { baseMs: this.#o.config.retryBaseSeconds * 1000, maxMs: this.#o.config.retryMaxSeconds * 1000 });
     }
-    if (outcome.status) {
-      const status = { ...outcome.status };
-      if (retryAt) status.nextRetryAt = retryAt.toISOString();
-      else delete status.nextRetryAt;
-      await this.#o.requests.updateStatus(request.id, status);
-      this.#o.events.emit({
-        type: 'request.status',
-        at: this.#now(),
-        namespace: request.namespace,
-        name: request.name,
-        kind: request.kind,
-        generation: request.generation,
-        phase: status.phase,
-        ...(status.message ? { message: status.message } : {}),
-        ...(status.lastRun ? { runId: status.lastRun.id } : {}),
-      });
-    }
+    await this.#o.store.transaction(async trx => {
+      const events: NewEvent[] = [];
+      if (outcome.run) events.push(...(await this.#storeRun(trx, request, outcome.run)));
+      if (outcome.removed) {
+        await this.#o.requests.remove(trx, request.id);
+        events.push(requestEvent('platform.request.deleted', request, outcome.run ? { runId: outcome.run.run.id } : {}));
+      }
+      if (outcome.status) {
+        const status = { ...outcome.status };
+        if (retryAt) status.nextRetryAt = retryAt.toISOString();
+        else delete status.nextRetryAt;
+        // The phase as shown before and after, from the row as it is now (an apply may have come meanwhile).
+        const current = (await this.#o.requests.byId(request.id, trx)) ?? request;
+        await this.#o.requests.updateStatus(trx, request.id, status);
+        const phase = shownPhase({ ...current, status });
+        if (phase !== shownPhase(current)) {
+          const reason = conditionOf(status.conditions, 'Ready')?.reason;
+          events.push(requestEvent('platform.request.phase-changed', current, { phase, ...(reason ? { reason } : {}), ...(outcome.run ? { runId: outcome.run.run.id } : {}) }));
+        }
+      }
+      await this.#o.eventLog.append(trx, events);
+    });
     if (decision.type === 'reschedule') await this.#o.queue.finish(job, { rescheduleAt: decision.at });
     else if (decision.type === 'done') await this.#o.queue.finish(job);
     // A change made while this reconcile ran is picked up at once.
     const now = await this.#o.requests.byId(request.id);
     if (now && (now.generation !== request.generation || Boolean(now.deletingSince) !== Boolean(request.deletingSince))) await this.enqueue(request.id, 'apply');
     for (const next of outcome.follow ?? []) await this.enqueue(next.id, next.trigger);
+  }
+
+  /** Stores an ended run; returns its events: it finished, and each commit it delivered. */
+  async #storeRun(db: Db, request: StoredRequest, ended: NonNullable<Outcome['run']>): Promise<NewEvent[]> {
+    const { run } = ended;
+    if (ended.insert) await this.#o.runs.start({ ...run, phase: 'Running' }, db);
+    await this.#o.runs.finish(db, run);
+    const commits = run.commits.map(c => ({ destination: c.destination, commit: c.commit }));
+    return [
+      requestEvent('platform.run.finished', request, { runId: run.id, action: run.action, phase: run.phase, capabilityVersion: run.capabilityVersion, commits }),
+      ...run.commits.map(c => requestEvent('platform.delivery.committed', request, { runId: run.id, destination: c.destination, ...(c.path !== undefined ? { path: c.path } : {}), commit: c.commit })),
+    ];
+  }
+
+  /** Ends the runs of a request that a dead process left Running (each a `platform.run.finished`, Abandoned). */
+  async #abandonRunning(request: StoredRequest): Promise<void> {
+    await this.#o.store.transaction(async trx => {
+      const ids = await this.#o.runs.abandonRunning(trx, request.id, this.#now());
+      await this.#o.eventLog.append(trx, ids.map(runId => requestEvent('platform.run.finished', request, { runId, phase: 'Abandoned', commits: [] })));
+    });
   }
 
   async #configure(request: StoredRequest, job: Job<ReconcilePayload>): Promise<Outcome> {
@@ -310,9 +353,10 @@ export class Reconciler {
     if (outcome.failure || outcome.retryAfterSeconds !== undefined) {
       const retry = outcome.failure === undefined;
       const message = outcome.failure?.message ?? `asked to run again in ${outcome.retryAfterSeconds} s${outcome.message ? `: ${outcome.message}` : ''}`;
-      await this.#finishRun(run, retry ? 'Succeeded' : 'Failed', retry ? undefined : message);
+      const ended = this.#ended(run, retry ? 'Succeeded' : 'Failed', retry ? undefined : message);
       const reason = outcome.failure?.reason ?? 'RetryRequested';
       return {
+        run: ended,
         decision: retry ? { type: 'reschedule', at: this.#after(outcome.retryAfterSeconds!) } : { type: 'backoff', error: message },
         status: this.#status(request, { phase: retry ? 'Progressing' : 'Failed', message, ...versionInfo, lastRun: runSummary(run) }, [
           ...accepted,
@@ -328,8 +372,9 @@ export class Reconciler {
     const configured: ConditionUpdate = { type: 'Configured', status: 'True', reason: 'StepsSucceeded', message: outcome.message ?? `${outcome.steps.length} step(s) succeeded` };
     if (!placed.length) {
       const message = `no destination matches the placement selector ${JSON.stringify(rendered.selector)}`;
-      await this.#finishRun(run, 'Failed', message);
+      const ended = this.#ended(run, 'Failed', message);
       return {
+        run: ended,
         decision: { type: 'backoff', error: message },
         status: this.#status(request, { phase: 'Failed', message, ...versionInfo, lastRun: runSummary(run) }, [
           ...accepted,
@@ -352,8 +397,9 @@ export class Reconciler {
     } catch (error) {
       if (!(error instanceof PushFailedError)) throw error;
       const message = error.message;
-      await this.#finishRun(run, 'Failed', message, action === 'repair');
+      const ended = this.#ended(run, 'Failed', message, action === 'repair');
       return {
+        run: ended,
         decision: { type: 'backoff', error: message },
         status: this.#status(request, { phase: 'Failed', message, ...versionInfo, lastRun: action === 'configure' ? runSummary(run) : status.lastRun }, [
           ...accepted,
@@ -366,7 +412,7 @@ export class Reconciler {
 
     run.drift = action === 'repair' && run.diff.length > 0;
     const recordRun = action === 'configure' || run.drift;
-    if (recordRun) await this.#finishRun(run, 'Succeeded', undefined, action === 'repair');
+    const ended = recordRun ? this.#ended(run, 'Succeeded', undefined, action === 'repair') : undefined;
     const message = run.drift ? `repaired drift in ${run.diff.length} file(s)` : (outcome.message ?? 'ready');
     const wasReady = status.phase === 'Ready' && status.observedGeneration === request.generation;
     const outputsChanged = JSON.stringify(status.outputs ?? {}) !== JSON.stringify(outcome.outputs);
@@ -389,9 +435,8 @@ export class Reconciler {
         { type: 'Ready', status: 'True', reason: 'Ready', message },
       ],
     );
-    if (!wasReady || versionInfo.capabilityVersion !== status.capabilityVersion) await this.#o.mirror.upsert(request, 'Ready', revision.version);
     const follow = !wasReady || outputsChanged ? (await this.#o.requests.dependents(request.namespace, request.name)).map(d => ({ id: d.id, trigger: 'dependency' })) : [];
-    return { decision: { type: 'reschedule', at: this.#after(interval) }, status: next, follow };
+    return { decision: { type: 'reschedule', at: this.#after(interval) }, status: next, follow, ...(ended ? { run: ended } : {}) };
   }
 
   async #delete(request: StoredRequest, job: Job<ReconcilePayload>): Promise<Outcome> {
@@ -431,8 +476,9 @@ export class Reconciler {
         leftBehind = outcome.files;
         if (outcome.failure) {
           const message = outcome.failure.message;
-          await this.#finishRun(run, 'Failed', message);
+          const ended = this.#ended(run, 'Failed', message);
           return {
+            run: ended,
             decision: { type: 'backoff', error: message },
             status: this.#status(request, { phase: 'Deleting', message, lastRun: runSummary(run) }, [{ type: 'Ready', status: 'False', reason: 'DeleteStepFailed', message }]),
           };
@@ -467,22 +513,20 @@ export class Reconciler {
       }
     } catch (error) {
       if (!(error instanceof PushFailedError)) throw error;
-      await this.#finishRun(run, 'Failed', error.message);
+      const ended = this.#ended(run, 'Failed', error.message);
       return {
+        run: ended,
         decision: { type: 'backoff', error: error.message },
         status: this.#status(request, { phase: 'Deleting', message: error.message, lastRun: runSummary(run) }, [{ type: 'Ready', status: 'False', reason: 'PushFailed', message: error.message }]),
       };
     }
-    await this.#finishRun(run, 'Succeeded');
-    await this.#o.requests.remove(request.id);
-    await this.#o.mirror.remove(request.namespace, request.name);
-    this.#o.events.emit({ type: 'request.deleted', at: this.#now(), namespace: request.namespace, name: request.name, kind: request.kind, runId: run.id });
+    const ended = this.#ended(run, 'Succeeded');
     const dependencies: Array<{ id: string; trigger: string }> = [];
     for (const name of dependencyNames(request.entity.spec)) {
       const dependency = await this.#o.requests.byName(request.namespace, name);
       if (dependency?.deletingSince) dependencies.push({ id: dependency.id, trigger: 'dependent-deleted' });
     }
-    return { decision: { type: 'done' }, follow: dependencies };
+    return { decision: { type: 'done' }, follow: dependencies, run: ended, removed: true };
   }
 
   /** Writes (or, with null files, removes) a request's folder in one destination, in one commit. */
@@ -511,7 +555,7 @@ export class Reconciler {
     const workspace = this.#o.workspaces.get(destination.spec.git.url, destination.spec.git.branch ?? 'main');
     const result = await workspace.deliver({ folder, files, extra: new Map([[ownershipIndexPath(basePath, place), index]]) }, message);
     run.diff.push(...result.diff.map((change: FileChange) => ({ destination: destination.metadata.name, ...change })));
-    if (result.commit) run.commits.push({ destination: destination.metadata.name, commit: result.commit, url: destination.spec.git.url, branch: destination.spec.git.branch ?? 'main' });
+    if (result.commit) run.commits.push({ destination: destination.metadata.name, path: folder, commit: result.commit, url: destination.spec.git.url, branch: destination.spec.git.branch ?? 'main' });
     return { destination: destination.metadata.name, path: folder, ...(result.contentCommit ? { commit: result.contentCommit } : {}) };
   }
 
@@ -569,12 +613,12 @@ export class Reconciler {
     };
   }
 
-  async #finishRun(run: Run, phase: Run['phase'], error?: string, insertFirst = false): Promise<void> {
+  /** Ends a run (it is stored with the reconcile's outcome); `insert` for a run not stored when it started. */
+  #ended(run: Run, phase: Run['phase'], error?: string, insert = false): NonNullable<Outcome['run']> {
     run.phase = phase;
     run.finishedAt = this.#now();
     if (error) run.error = error;
-    if (insertFirst) await this.#o.runs.start({ ...run, phase: 'Running' });
-    await this.#o.runs.finish(run);
+    return { run, insert };
   }
 
   #after(seconds: number): Date {

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import type { PlatformRequestsTable } from '../store/schema.js';
 import { dependencyNames } from './model/references.js';
 import type { RequestEntity, RequestStatus, StoredRequest } from './model/types.js';
@@ -7,6 +7,7 @@ import type { RequestEntity, RequestStatus, StoredRequest } from './model/types.
 /**
  * The rows behind requests: the submitted document (changed only by apply, which bumps the generation)
  * and the status (changed only by the reconciler), kept in separate columns so neither overwrites the other.
+ * Writes take the transaction of the change they belong to (its audit entry and events go in the same one).
  */
 export class RequestStore {
   readonly #store: Store;
@@ -15,18 +16,18 @@ export class RequestStore {
     this.#store = store;
   }
 
-  async byName(namespace: string, name: string): Promise<StoredRequest | undefined> {
-    const row = await this.#store.db.selectFrom('platform_requests').selectAll().where('namespace', '=', namespace).where('name', '=', name).executeTakeFirst();
+  async byName(namespace: string, name: string, db: Db = this.#store.db): Promise<StoredRequest | undefined> {
+    const row = await db.selectFrom('platform_requests').selectAll().where('namespace', '=', namespace).where('name', '=', name).executeTakeFirst();
     return row ? toStored(row) : undefined;
   }
 
-  async byId(id: string): Promise<StoredRequest | undefined> {
-    const row = await this.#store.db.selectFrom('platform_requests').selectAll().where('id', '=', id).executeTakeFirst();
+  async byId(id: string, db: Db = this.#store.db): Promise<StoredRequest | undefined> {
+    const row = await db.selectFrom('platform_requests').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toStored(row) : undefined;
   }
 
-  async list(filter: { namespace?: string; kind?: string; capability?: string } = {}): Promise<StoredRequest[]> {
-    let query = this.#store.db.selectFrom('platform_requests').selectAll();
+  async list(filter: { namespace?: string; kind?: string; capability?: string } = {}, db: Db = this.#store.db): Promise<StoredRequest[]> {
+    let query = db.selectFrom('platform_requests').selectAll();
     if (filter.namespace) query = query.where('namespace', '=', filter.namespace);
     if (filter.kind) query = query.where('kind', '=', filter.kind);
     if (filter.capability) query = query.where('capability', '=', filter.capability);
@@ -34,8 +35,8 @@ export class RequestStore {
     return rows.map(toStored);
   }
 
-  async insert(request: StoredRequest): Promise<void> {
-    await this.#store.db
+  async insert(db: Db, request: StoredRequest): Promise<void> {
+    await db
       .insertInto('platform_requests')
       .values({
         id: request.id,
@@ -60,8 +61,8 @@ export class RequestStore {
    * Stores a new version of the submitted document; the generation goes up by one. `owner` is stored
    * only where the row has none yet (rows from before owners were kept): an owner never changes.
    */
-  async updateDocument(id: string, entity: RequestEntity, values: { apiVersion: string; pinnedVersion?: string; owner: string; now: string }): Promise<number> {
-    const row = await this.#store.db
+  async updateDocument(db: Db, id: string, entity: RequestEntity, values: { apiVersion: string; pinnedVersion?: string; owner: string; now: string }): Promise<number> {
+    const row = await db
       .updateTable('platform_requests')
       .set(eb => ({
         body: JSON.stringify(entity),
@@ -77,16 +78,18 @@ export class RequestStore {
     return row.generation;
   }
 
-  async updateStatus(id: string, status: RequestStatus): Promise<void> {
-    await this.#store.db.updateTable('platform_requests').set({ status: JSON.stringify(status) }).where('id', '=', id).execute();
+  async updateStatus(db: Db, id: string, status: RequestStatus): Promise<void> {
+    await db.updateTable('platform_requests').set({ status: JSON.stringify(status) }).where('id', '=', id).execute();
   }
 
-  async markDeleting(id: string, now: string): Promise<void> {
-    await this.#store.db.updateTable('platform_requests').set({ deleting_since: now, updated_at: now }).where('id', '=', id).where('deleting_since', 'is', null).execute();
+  /** Marks a request as being deleted; false when it already was. */
+  async markDeleting(db: Db, id: string, now: string): Promise<boolean> {
+    const result = await db.updateTable('platform_requests').set({ deleting_since: now, updated_at: now }).where('id', '=', id).where('deleting_since', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
-  async remove(id: string): Promise<void> {
-    await this.#store.db.deleteFrom('platform_requests').where('id', '=', id).execute();
+  async remove(db: Db, id: string): Promise<void> {
+    await db.deleteFrom('platform_requests').where('id', '=', id).execute();
   }
 
   /** Requests of a namespace that reference `name`'s outputs. */

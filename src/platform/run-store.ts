@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { notFound } from '../core/problem.js';
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import type { PlatformRunsTable } from '../store/schema.js';
 import type { Run } from './model/types.js';
 
@@ -15,14 +15,14 @@ export class RunStore {
     this.#store = store;
   }
 
-  async start(run: Run): Promise<void> {
-    await this.#store.db.insertInto('platform_runs').values(toRow(run)).execute();
+  async start(run: Run, db: Db = this.#store.db): Promise<void> {
+    await db.insertInto('platform_runs').values(toRow(run)).execute();
   }
 
-  /** Completes a run (only a Running one: a finished run is immutable). */
-  async finish(run: Run): Promise<void> {
+  /** Completes a run (only a Running one: a finished run is immutable), in the transaction that records its outcome. */
+  async finish(db: Db, run: Run): Promise<void> {
     const row = toRow(run);
-    await this.#store.db
+    await db
       .updateTable('platform_runs')
       .set({ phase: row.phase, steps: row.steps, outputs: row.outputs, diff: row.diff, commits: row.commits, drift: row.drift, error: row.error, finished_at: row.finished_at })
       .where('id', '=', run.id)
@@ -30,15 +30,16 @@ export class RunStore {
       .execute();
   }
 
-  /** Marks runs of a request left Running by a process that died. */
-  async abandonRunning(requestId: string, now: string): Promise<number> {
-    const result = await this.#store.db
+  /** Marks runs of a request left Running by a process that died; returns their ids. */
+  async abandonRunning(db: Db, requestId: string, now: string): Promise<string[]> {
+    const rows = await db
       .updateTable('platform_runs')
       .set({ phase: 'Abandoned', error: 'the process running it stopped before it finished; a later run took over', finished_at: now })
       .where('request_id', '=', requestId)
       .where('phase', '=', 'Running')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+      .returning('id')
+      .execute();
+    return rows.map(row => row.id);
   }
 
   async get(id: string): Promise<Run> {

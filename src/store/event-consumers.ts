@@ -96,7 +96,8 @@ export class EventConsumers {
 
   /**
    * Runs every consumer until it has caught up with the log as it is now (tests, and commands that must see
-   * the effects before they answer). Throws when a consumer fails instead of catching up.
+   * the effects before they answer), whether or not the set was started. Throws when a consumer fails instead
+   * of catching up.
    */
   async drain(): Promise<void> {
     const latest = await this.#options.log.latest();
@@ -104,7 +105,7 @@ export class EventConsumers {
       while ((await this.position(name)) < latest) {
         const failure = await this.#options.store.db.selectFrom('event_cursors').select(['failures', 'last_error']).where('consumer', '=', name).executeTakeFirst();
         if (failure && failure.failures > 0) throw new Error(`event consumer ${name} failed: ${failure.last_error}`);
-        this.#wake(name);
+        this.#wake(name, { evenStopped: true });
         await this.#running.get(name);
       }
     }
@@ -120,14 +121,14 @@ export class EventConsumers {
     for (const name of this.#consumers.keys()) this.#wake(name);
   }
 
-  /** Runs the consumer now, or once more right after the run in progress. */
-  #wake(name: string): void {
-    if (this.#stopped) return;
+  /** Runs the consumer now, or once more right after the run in progress; `evenStopped` for one run of a stopped set (drain). */
+  #wake(name: string, options: { evenStopped?: boolean } = {}): void {
+    if (this.#stopped && !options.evenStopped) return;
     if (this.#running.has(name)) {
       this.#again.add(name);
       return;
     }
-    const run = this.#run(name)
+    const run = this.#run(name, () => !this.#stopped || options.evenStopped === true)
       .catch(error => this.#options.logger?.error({ err: error, consumer: name }, 'event consumer run failed'))
       .finally(() => {
         this.#running.delete(name);
@@ -136,7 +137,7 @@ export class EventConsumers {
     this.#running.set(name, run);
   }
 
-  async #run(name: string): Promise<void> {
+  async #run(name: string, going: () => boolean): Promise<void> {
     const consumer = this.#consumers.get(name)!;
     const { queue, store, log } = this.#options;
     await this.#ensureRows(consumer);
@@ -144,7 +145,7 @@ export class EventConsumers {
     if (!job) return; // another replica holds it, or it is backing off after a failure
     let cursor = await this.position(name);
     try {
-      while (!this.#stopped) {
+      while (going()) {
         const batch = await log.read({ after: cursor, limit: this.#options.batchSize });
         if (!batch.length) break;
         const wanted = consumer.types?.length ? batch.filter(event => matchesTypes(event.type, consumer.types!)) : batch;

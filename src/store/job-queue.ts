@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
-import type { Store } from './store.js';
+import type { Db, Store } from './store.js';
 import type { Database, JobsTable } from './schema.js';
 import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -42,8 +42,11 @@ export class JobQueue {
     this.#clock = options.clock ?? systemClock;
   }
 
-  /** Adds a job, or, if one with the same key exists, brings its run time forward and marks it requested again. */
-  async enqueue(queue: string, key: string, payload: unknown, options: { runAt?: Date } = {}): Promise<void> {
+  /**
+   * Adds a job, or, if one with the same key exists, brings its run time forward and marks it requested again.
+   * With `db` (a transaction), the job is asked for together with the change that needs it, or not at all.
+   */
+  async enqueue(queue: string, key: string, payload: unknown, options: { runAt?: Date; db?: Db } = {}): Promise<void> {
     const now = this.#now();
     const runAt = (options.runAt ?? this.#clock.now()).toISOString();
     const row: JobsTable = {
@@ -61,7 +64,7 @@ export class JobQueue {
       created_at: now,
       updated_at: now,
     };
-    await this.#store.db
+    await (options.db ?? this.#store.db)
       .insertInto('jobs')
       .values(row)
       .onConflict(oc =>

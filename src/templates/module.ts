@@ -19,18 +19,20 @@ export const templatesModule = defineModule({
     { action: 'templates.template.publish', description: 'Create, change or delete a Template entity' },
   ],
   eventTypes: [
-    { type: 'templates.task.created', description: 'A golden path was run (payload: template, creator)', read: { action: 'templates.task.read', on: 'owner' } },
-    { type: 'templates.task.started', description: 'A task started (or resumed) running', read: { action: 'templates.task.read', on: 'owner' } },
+    { type: 'templates.task.created', description: 'A golden path was run (payload: task, template, creator)', read: { action: 'templates.task.read', on: 'owner' } },
+    { type: 'templates.task.started', description: 'A task started (or resumed) running (payload: resumed)', read: { action: 'templates.task.read', on: 'owner' } },
     { type: 'templates.task.step-finished', description: 'A task step finished (payload: step, status)', read: { action: 'templates.task.read', on: 'owner' } },
     { type: 'templates.task.completed', description: 'A task completed', read: { action: 'templates.task.read', on: 'owner' } },
     { type: 'templates.task.failed', description: 'A task failed (payload: the error title)', read: { action: 'templates.task.read', on: 'owner' } },
     { type: 'templates.task.cancelled', description: 'A task was cancelled', read: { action: 'templates.task.read', on: 'owner' } },
   ],
   migrations: [templatesMigration, taskDerivedSecretsMigration],
-  create: ({ store, queue, dataDir, logger, app, options }): ScaffolderService =>
+  create: ({ store, queue, eventLog, audit, dataDir, logger, app, options }): ScaffolderService =>
     new ScaffolderService({
       store,
       queue,
+      eventLog,
+      audit,
       catalog: app.catalog,
       dataDir,
       repositoryPageUrl: path => app.repositories.pageUrlOf(path),

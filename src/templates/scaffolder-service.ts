@@ -16,6 +16,8 @@ import type { Logger } from '../core/logger.js';
 import { invalidInput, isPaveError, notFound, type FieldError } from '../core/problem.js';
 import type { Store } from '../store/store.js';
 import type { JobQueue } from '../store/job-queue.js';
+import { principalOf, type AuditLog, type ChangeAuthor } from '../store/audit-log.js';
+import type { EventLog } from '../store/event-log.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import { UNRESTRICTED, actingAsNobody, type ActingAuthority } from '../auth/acting-authority.js';
@@ -30,7 +32,8 @@ import { Workspace } from './workspace/workspace.js';
 import { TemplateFiles } from './workspace/template-files.js';
 import { Redactor } from './workspace/redactor.js';
 import type { ExpressionEvaluator } from './expressions/index.js';
-import { TaskStore, type ListTasksRequest, type TaskFilter } from './tasks/task-store.js';
+import { TASK_EVENT_TOPIC, TaskStore, type ListTasksRequest, type TaskFilter } from './tasks/task-store.js';
+import { taskEvent } from './tasks/task-events.js';
 import { runTask, TaskInterrupted, type RunResult, type TaskSink } from './tasks/task-runner.js';
 import { taskResource } from './tasks/task-resource.js';
 import { TASK_QUEUE, TaskWorker, type TaskWorkerOptions } from './tasks/task-worker.js';
@@ -49,6 +52,10 @@ import {
 export interface ScaffolderServiceOptions {
   store: Store;
   queue: JobQueue;
+  /** Where task changes append their `templates.task.*` events, in their own transactions. */
+  eventLog: EventLog;
+  /** Where creating and cancelling a task record their audit entries, in their own transactions. */
+  audit: AuditLog;
   catalog: CatalogService;
   /** Pave's data folder: task workspaces go to `<dataDir>/scaffolder/tasks`, local repositories to `<dataDir>/git`. */
   dataDir: string;
@@ -109,8 +116,6 @@ export interface DryRunResult {
 }
 
 const DRY_RUN_TIME_LIMIT_MS = 60_000;
-/** The event-bus topic telling streams that a task has a new event ({ taskId }). */
-const TASK_EVENT_TOPIC = 'scaffolder.task';
 const DRY_RUN_MAX_BYTES = 20 * 1024 * 1024;
 
 export class ScaffolderService {
@@ -132,7 +137,7 @@ export class ScaffolderService {
     this.#tasksDir = join(resolve(options.dataDir), 'scaffolder', 'tasks');
     this.gitRoot = join(resolve(options.dataDir), 'git');
     this.localGitHost = options.localGitHost ?? DEFAULT_LOCAL_GIT_HOST;
-    this.tasks = new TaskStore(options.store, this.#clock);
+    this.tasks = new TaskStore(options.store, options.eventLog, this.#clock);
     this.#authorityOf = options.authorityOf ?? (() => UNRESTRICTED);
     this.actions = createActionRegistry({
       entities: options.catalog.entities,
@@ -151,7 +156,7 @@ export class ScaffolderService {
         heartbeat: taskId => this.tasks.heartbeat(taskId),
         giveUp: async (taskId, reason) => {
           await this.tasks.finish(taskId, 'failed', { error: { title: 'Task failed', detail: reason } });
-          await this.#event(taskId, 'completion', { message: `Task failed: ${reason}`, status: 'failed', level: 'error' });
+          await this.tasks.appendEvent(taskId, 'completion', { message: `Task failed: ${reason}`, status: 'failed', level: 'error' });
         },
       },
       { ...options.worker, ...(options.logger ? { logger: options.logger } : {}) },
@@ -206,10 +211,12 @@ export class ScaffolderService {
    * Creates a task: the template must have no problems and the values must satisfy its parameters
    * (422 naming each field otherwise), and `identity` (its creator, as `recordIdentity` records a
    * caller) must be able to read it (else 404, as for a missing one). The identity is kept in the task's
-   * spec: the task reads the catalog as it. The task is queued durably; the worker runs it.
-   * @example const { id } = await scaffolder.createTask({ templateRef: 'template:default/typescript-service', values: { name: 'orders' } });
+   * spec: the task reads the catalog as it. The task, its job, its audit entry (`templates.task.create`, with
+   * the template ref — never values or secrets) and its `templates.task.created` event are written in one
+   * transaction; the worker runs it.
+   * @example const { id } = await scaffolder.createTask({ templateRef: 'template:default/typescript-service', values: { name: 'orders' } }, changeAuthor(request));
    */
-  async createTask(request: { templateRef: string; values?: unknown; secrets?: Record<string, unknown>; identity?: RecordedIdentity }): Promise<{ id: string }> {
+  async createTask(request: { templateRef: string; values?: unknown; secrets?: Record<string, unknown>; identity?: RecordedIdentity }, author: ChangeAuthor): Promise<{ id: string }> {
     const ref = canonicalTemplateRef(request.templateRef);
     const createdBy = request.identity?.principal;
     const entity = await this.#templateEntity(ref, await this.#authorityOf(request.identity).readScope());
@@ -233,8 +240,14 @@ export class ScaffolderService {
         entity: { metadata: pickMetadata(entity) },
       },
     };
-    const id = await this.tasks.create({ templateRef: ref, spec, ...(request.secrets ? { secrets: request.secrets } : {}), ...(createdBy ? { createdBy } : {}) });
-    await this.#options.queue.enqueue(TASK_QUEUE, id, { taskId: id });
+    const id = await this.#options.store.transaction(async trx => {
+      const id = await this.tasks.create(trx, { templateRef: ref, spec, ...(request.secrets ? { secrets: request.secrets } : {}), ...(createdBy ? { createdBy } : {}) });
+      await this.#options.queue.enqueue(TASK_QUEUE, id, { taskId: id }, { db: trx });
+      const task = { id, templateRef: ref, ...(createdBy ? { createdBy } : {}) };
+      await this.#options.audit.record({ actor: author.actor, action: 'templates.task.create', entityRef: taskResource(task).ref, ...contextOf(author), detail: { template: ref } }, trx);
+      await this.#options.eventLog.append(trx, taskEvent('templates.task.created', task, {}, principalOf(author.actor)));
+      return id;
+    });
     void this.worker.poll();
     return { id };
   }
@@ -313,28 +326,26 @@ export class ScaffolderService {
 
   /**
    * Cancels a task: a queued one at once; a running one at its next step boundary (a wait or other
-   * long action stops at once). Completed side effects stay.
+   * long action stops at once). Completed side effects stay. The request is audited
+   * (`templates.task.cancel`) in one transaction with what it changes; a queued task ends cancelled there
+   * (`templates.task.cancelled`, naming who), a running one when the worker stops it. A task that has ended
+   * cannot be cancelled: nothing changes and nothing is recorded.
+   * @example await scaffolder.cancel(taskId, changeAuthor(request)) // { status: 'cancelled' }
    */
-  async cancel(id: string): Promise<{ status: TaskStatus }> {
-    const before = await this.tasks.requestCancel(id);
-    if (FINAL_TASK_STATUSES.includes(before)) return { status: before };
-    if (before === 'open') {
-      const updated = await this.#options.store.db
-        .updateTable('scaffolder_tasks')
-        .set({ status: 'cancelled', completed_at: this.#clock.now().toISOString(), updated_at: this.#clock.now().toISOString(), secrets: null, derived_secrets: null })
-        .where('id', '=', id)
-        .where('status', '=', 'open')
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) > 0) {
-        await this.#options.queue.remove(TASK_QUEUE, id);
-        await this.tasks.closeOpenSteps(id, 'cancelled');
-        await this.#event(id, 'cancelled', { message: 'Task cancelled before it started', status: 'cancelled' });
-        await this.#event(id, 'completion', { message: 'Task cancelled', status: 'cancelled' });
-        return { status: 'cancelled' };
-      }
-    }
+  async cancel(id: string, author: ChangeAuthor): Promise<{ status: TaskStatus }> {
+    const outcome = await this.#options.store.transaction(async (trx): Promise<{ ended?: TaskStatus; wasQueued?: boolean }> => {
+      const task = await this.tasks.get(id, trx);
+      if (FINAL_TASK_STATUSES.includes(task.status)) return { ended: task.status };
+      await this.tasks.requestCancel(trx, id);
+      const wasQueued = task.status === 'open' && (await this.tasks.cancelOpen(trx, id, principalOf(author.actor)));
+      if (!wasQueued) await this.tasks.appendEvent(id, 'log', { message: 'Cancellation requested; the task stops at the next chance', level: 'warn' }, trx);
+      await this.#options.audit.record({ actor: author.actor, action: 'templates.task.cancel', entityRef: taskResource(task).ref, ...contextOf(author), detail: { template: task.templateRef, status: task.status } }, trx);
+      return wasQueued ? { ended: 'cancelled', wasQueued } : {};
+    });
+    // A queued task that ended here needs its job no more; a running one stops at the worker's next chance.
+    if (outcome.wasQueued) await this.#options.queue.remove(TASK_QUEUE, id);
+    if (outcome.ended) return { status: outcome.ended };
     this.worker.abort(id);
-    await this.#event(id, 'log', { message: 'Cancellation requested; the task stops at the next chance', level: 'warn' });
     return { status: (await this.tasks.get(id)).status };
   }
 
@@ -457,11 +468,11 @@ export class ScaffolderService {
     }
     const resumed = task.status === 'processing' || attempt > 1;
     if (resumed && (await this.#diedTwice(taskId))) return;
-    await this.tasks.setStatus(taskId, 'processing');
+    await this.tasks.start(taskId, { resumed });
     const recorded = resumed ? await this.tasks.recorded(taskId) : undefined;
     if (resumed) {
       const skipped = [...(recorded?.values() ?? [])].length;
-      await this.#event(taskId, 'recovered', {
+      await this.tasks.appendEvent(taskId, 'recovered', {
         message: `Resuming after an interruption: ${skipped} completed step(s) are not run again${skipped ? ' (workspace steps are replayed to rebuild the files)' : ''}`,
       });
     }
@@ -473,7 +484,7 @@ export class ScaffolderService {
       const { baseUrl, root } = task.spec.templateInfo;
       files = baseUrl ? await TemplateFiles.open(baseUrl, root ? { root } : {}) : TemplateFiles.none(`${task.templateRef} was saved through the API and has no files beside it`);
       const sink: TaskSink = {
-        event: (type, body) => this.#event(taskId, type, body),
+        event: (type, body) => this.tasks.appendEvent(taskId, type, body),
         stepStarted: index => this.tasks.stepStarted(taskId, index),
         stepFinished: (index, status, stepResult) => this.tasks.stepFinished(taskId, index, status, stepResult),
         stepInterrupted: index => this.tasks.stepInterrupted(taskId, index),
@@ -518,7 +529,7 @@ export class ScaffolderService {
     const step = steps[index]!;
     const detail = `Step "${step.name}" (${step.action}) was running when the server process died, ${step.attempts} times; it is not run again, so that it cannot keep crashing the server`;
     await this.tasks.stepFinished(taskId, index, 'failed', { error: { detail } });
-    await this.#event(taskId, 'log', { message: detail, stepId: step.id, status: 'failed', level: 'error' });
+    await this.tasks.appendEvent(taskId, 'log', { message: detail, stepId: step.id, status: 'failed', level: 'error' });
     await this.#finish(taskId, { status: 'failed', error: { title: 'Task failed', detail } });
     return true;
   }
@@ -536,21 +547,16 @@ export class ScaffolderService {
     }
     if (result.status === 'completed') {
       await this.tasks.finish(taskId, 'completed', { output: result.output });
-      await this.#event(taskId, 'completion', { message: 'Task completed', status: 'completed', output: result.output });
+      await this.tasks.appendEvent(taskId, 'completion', { message: 'Task completed', status: 'completed', output: result.output });
     } else if (result.status === 'failed') {
       await this.tasks.finish(taskId, 'failed', { error: result.error });
-      await this.#event(taskId, 'completion', { message: result.error.detail ?? 'Task failed', status: 'failed', level: 'error', error: result.error });
+      await this.tasks.appendEvent(taskId, 'completion', { message: result.error.detail ?? 'Task failed', status: 'failed', level: 'error', error: result.error });
     } else {
       await this.tasks.closeOpenSteps(taskId, 'cancelled');
       await this.tasks.finish(taskId, 'cancelled');
-      await this.#event(taskId, 'cancelled', { message: 'Task cancelled', status: 'cancelled' });
-      await this.#event(taskId, 'completion', { message: 'Task cancelled', status: 'cancelled' });
+      await this.tasks.appendEvent(taskId, 'cancelled', { message: 'Task cancelled', status: 'cancelled' });
+      await this.tasks.appendEvent(taskId, 'completion', { message: 'Task cancelled', status: 'cancelled' });
     }
-  }
-
-  async #event(taskId: string, type: TaskEvent['type'], body: TaskEventBody): Promise<void> {
-    await this.tasks.appendEvent(taskId, type, body);
-    this.#options.store.events.publish(TASK_EVENT_TOPIC, { taskId });
   }
 
   #read(entity: Entity): TemplateReading {
@@ -594,6 +600,11 @@ export class ScaffolderService {
     const entity = await this.#options.catalog.entities.byRef(createdBy).catch(() => undefined);
     return { ref: createdBy, ...(entity ? { entity } : {}) };
   }
+}
+
+/** Where a change came from, for its audit entry (absent when its author did not say). */
+function contextOf(author: ChangeAuthor): { context?: NonNullable<ChangeAuthor['context']> } {
+  return author.context ? { context: author.context } : {};
 }
 
 function canonicalTemplateRef(ref: string): string {

@@ -9,6 +9,8 @@ import { SYSTEM_PERMISSIONS } from '../../src/api/routes/system-routes.js';
 import { moduleList } from '../../src/modules.js';
 import { ensureBareRepository } from '../../src/git/bare-repository.js';
 import { readDocuments } from '../../src/platform/document-files.js';
+import { OPERATOR } from '../platform/support/platform-harness.js';
+import { TESTER } from '../templates/support.js';
 import { ORG, bearer, startAuthPave, tokenFor } from './support.js';
 
 /**
@@ -109,18 +111,18 @@ const capability = (name: string, kind: string) => ({
   },
 });
 const teamNamespace = (name: string) => ({ apiVersion: 'teams.pave.dev/v1alpha1', kind: 'TeamNamespace', metadata: { name, namespace: 'platform-team' }, spec: { environment: 'dev' } });
-await app.platform.applyDestination(destination('dev', 'dev'));
-await app.platform.applyDestination(destination('matrix-doomed', 'unused'));
-for (const document of await readDocuments(join(import.meta.dirname, '../../demo/platform/capabilities/team-namespace.yaml'))) await app.platform.publishCapability(document);
-await app.platform.publishCapability(capability('matrix-doomed', 'MatrixDoomed'));
-await app.platform.applyRequest(teamNamespace('matrix-kept'));
-await app.platform.applyRequest(teamNamespace('matrix-doomed'));
+await app.platform.applyDestination(destination('dev', 'dev'), OPERATOR);
+await app.platform.applyDestination(destination('matrix-doomed', 'unused'), OPERATOR);
+for (const document of await readDocuments(join(import.meta.dirname, '../../demo/platform/capabilities/team-namespace.yaml'))) await app.platform.publishCapability(document, OPERATOR);
+await app.platform.publishCapability(capability('matrix-doomed', 'MatrixDoomed'), OPERATOR);
+await app.platform.applyRequest(teamNamespace('matrix-kept'), OPERATOR);
+await app.platform.applyRequest(teamNamespace('matrix-doomed'), OPERATOR);
 await app.platform.reconciler.drain();
 const keptRun = (await app.platform.listRuns('platform-team', 'matrix-kept'))[0]!.id;
 
 // ── scaffolder fixtures: a one-step template (debug:log) in the catalog and a task made from it.
 await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'template/template.yaml') });
-const matrixTask = (await app.templates.createTask({ templateRef: 'template:default/matrix-template', values: { greeting: 'matrix' } })).id;
+const matrixTask = (await app.templates.createTask({ templateRef: 'template:default/matrix-template', values: { greeting: 'matrix' } }, TESTER)).id;
 
 // ── a repository Pave hosts (one commit holding README.md), for the repository view.
 await ensureBareRepository(join(app.repositories.root, 'matrix', 'hosted.git'), 'main');

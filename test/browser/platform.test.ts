@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { defaultAuthConfig, defaultConfig } from '../../src/core/config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
+import { OPERATOR } from '../platform/support/platform-harness.js';
 import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
 
 describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_000 }, () => {
@@ -33,7 +34,7 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
       demo: true,
       config: { auth, platform: { ...defaultConfig.platform, pollIntervalMs: 50, retryBaseSeconds: 0.2, retryMaxSeconds: 1, dependencyRetrySeconds: 0.3 } },
     });
-    await pave.app.workers.start(['platform.reconciler']);
+    await pave.app.workers.start(['platform.reconciler', 'store.event-consumers']);
     base = pave.url.replace(/\/$/, '');
     session = await launchBrowser();
     page = await session.newPage();
@@ -151,7 +152,7 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
 
   it('capability catalog page: from the marketplace and search, with owner, versions, requests and Request', async () => {
     // A request made elsewhere (here through the service) is listed on the capability's page.
-    await pave.app.platform.applyRequest({ apiVersion: 'databases.pave.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'catalog-db', namespace: 'checkout-team' }, spec: {} });
+    await pave.app.platform.applyRequest({ apiVersion: 'databases.pave.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'catalog-db', namespace: 'checkout-team' }, spec: {} }, OPERATOR);
 
     await page.goto(`${base}/platform`);
     const postgres = page.getByTestId('capabilities').locator('li[data-capability="postgresql"]');
@@ -181,6 +182,6 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     await page.locator('.search-results').getByRole('link', { name: /PostgreSQL database/ }).first().click();
     await page.waitForURL(/\/catalog\/default\/capability\/postgresql$/);
 
-    await pave.app.platform.deleteRequest('checkout-team', 'catalog-db');
+    await pave.app.platform.deleteRequest('checkout-team', 'catalog-db', OPERATOR);
   });
 });

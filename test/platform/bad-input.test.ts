@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPaveError, type Problem } from '../../src/core/problem.js';
-import { isReady, repoCommits, startHarness, waitForRequest, type Harness } from './support/platform-harness.js';
+import { OPERATOR, isReady, repoCommits, startHarness, waitForRequest, type Harness } from './support/platform-harness.js';
 
 async function problemOf(work: Promise<unknown>): Promise<Problem> {
   try {
@@ -43,7 +43,7 @@ describe('bad input is refused with clear errors and nothing half-written', { ti
           reconcileInterval: 'often',
           colour: 'blue',
         },
-      }),
+      }, OPERATOR),
     );
     expect(problem.status).toBe(422);
     expect(pointers(problem)).toEqual(
@@ -73,9 +73,9 @@ describe('bad input is refused with clear errors and nothing half-written', { ti
 
   it('refuses a new version published under an existing number with other content (revisions are immutable)', async () => {
     const capability = structuredClone((await h.app.platform.getCapability('redis')).capability);
-    expect((await h.app.platform.publishCapability(capability)).outcome).toBe('unchanged');
+    expect((await h.app.platform.publishCapability(capability, OPERATOR)).outcome).toBe('unchanged');
     capability.metadata.description = 'changed';
-    const problem = await problemOf(h.app.platform.publishCapability(capability));
+    const problem = await problemOf(h.app.platform.publishCapability(capability, OPERATOR));
     expect(problem.status).toBe(409);
     expect(pointers(problem)).toEqual(['/spec/version']);
   });
@@ -87,24 +87,25 @@ describe('bad input is refused with clear errors and nothing half-written', { ti
         kind: 'PostgreSQL',
         metadata: { name: 'bad-db', namespace: 'checkout-team' },
         spec: { instances: 9, storage: 'lots', version: 12, colour: 'blue' },
-      }),
+      }, OPERATOR),
     );
     expect(problem.status).toBe(422);
     expect(pointers(problem).sort()).toEqual(['/spec/colour', '/spec/instances', '/spec/storage', '/spec/version']);
     expect(problem.errors!.find(e => e.pointer === '/spec/instances')!.detail).toBe('/spec/instances must be <= 5');
     expect(problem.detail).toContain("does not match PostgreSQL's schema (postgresql 1.0.0)");
     expect(await h.app.platform.listRequests({ namespace: 'checkout-team' })).toEqual([]);
+    await h.app.eventConsumers.drain();
     expect(await h.app.catalog.entities.byRef('resource:checkout-team/bad-db')).toBeUndefined();
   });
 
   it('refuses unknown kinds, API versions and envelopes with pointers', async () => {
-    const unknownKind = await problemOf(h.app.platform.applyRequest({ apiVersion: 'databases.pave.dev/v1alpha1', kind: 'MySQL', metadata: { name: 'x', namespace: 'team' }, spec: {} }));
+    const unknownKind = await problemOf(h.app.platform.applyRequest({ apiVersion: 'databases.pave.dev/v1alpha1', kind: 'MySQL', metadata: { name: 'x', namespace: 'team' }, spec: {} }, OPERATOR));
     expect(pointers(unknownKind)).toEqual(['/kind']);
-    const wrongVersion = await problemOf(h.app.platform.applyRequest({ apiVersion: 'databases.pave.dev/v2', kind: 'PostgreSQL', metadata: { name: 'x', namespace: 'team' }, spec: {} }));
+    const wrongVersion = await problemOf(h.app.platform.applyRequest({ apiVersion: 'databases.pave.dev/v2', kind: 'PostgreSQL', metadata: { name: 'x', namespace: 'team' }, spec: {} }, OPERATOR));
     expect(pointers(wrongVersion)).toEqual(['/apiVersion']);
-    const envelope = await problemOf(h.app.platform.applyRequest({ apiVersion: 'nogroup', kind: 'PostgreSQL', metadata: { name: 'Bad Name' }, spec: [] }));
+    const envelope = await problemOf(h.app.platform.applyRequest({ apiVersion: 'nogroup', kind: 'PostgreSQL', metadata: { name: 'Bad Name' }, spec: [] }, OPERATOR));
     expect(pointers(envelope).sort()).toEqual(['/apiVersion', '/metadata/name', '/metadata/namespace', '/spec']);
-    const pin = await problemOf(h.app.platform.applyRequest({ apiVersion: 'databases.pave.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'x', namespace: 'team', annotations: { 'pave.dev/capability-version': '9.x' } }, spec: {} }));
+    const pin = await problemOf(h.app.platform.applyRequest({ apiVersion: 'databases.pave.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'x', namespace: 'team', annotations: { 'pave.dev/capability-version': '9.x' } }, spec: {} }, OPERATOR));
     expect(pointers(pin)).toEqual(['/metadata/annotations/pave.dev~1capability-version']);
   });
 
@@ -115,13 +116,13 @@ describe('bad input is refused with clear errors and nothing half-written', { ti
       metadata: { name, namespace: 'loop-team' },
       spec: { namespace: 'loop', databaseHost: `\${requests.${dependsOn}.outputs.host}`, databaseSecret: 'secret' },
     });
-    await h.app.platform.applyRequest(environment('a', 'b'));
-    await h.app.platform.applyRequest(environment('b', 'c'));
-    const problem = await problemOf(h.app.platform.applyRequest(environment('c', 'a')));
+    await h.app.platform.applyRequest(environment('a', 'b'), OPERATOR);
+    await h.app.platform.applyRequest(environment('b', 'c'), OPERATOR);
+    const problem = await problemOf(h.app.platform.applyRequest(environment('c', 'a'), OPERATOR));
     expect(problem.status).toBe(422);
     expect(problem.detail).toContain('c → a → b → c');
     expect(pointers(problem)).toEqual(['/spec/databaseHost']);
-    const self = await problemOf(h.app.platform.applyRequest(environment('d', 'd')));
+    const self = await problemOf(h.app.platform.applyRequest(environment('d', 'd'), OPERATOR));
     expect(pointers(self)).toEqual(['/spec/databaseHost']);
     expect((await h.app.platform.listRequests({ namespace: 'loop-team' })).map(r => r.metadata.name)).toEqual(['a', 'b']);
   });
@@ -132,11 +133,11 @@ describe('bad input is refused with clear errors and nothing half-written', { ti
     capability.spec.workflows.configure = [
       { name: 'sneaky', type: 'template', files: [{ path: '${{ spec.memory | replace("256Mi", "../../../../etc") }}/passwd.yaml', content: 'x: 1\n' }] },
     ];
-    await h.app.platform.publishCapability(capability);
+    await h.app.platform.publishCapability(capability, OPERATOR);
     const commits = (await repoCommits(h.repos.dev)).length;
     await h.app.workers.start(['platform.reconciler']);
     try {
-      await h.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'sneaky', namespace: 'escape-team' }, spec: {} });
+      await h.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'sneaky', namespace: 'escape-team' }, spec: {} }, OPERATOR);
       const failed = await waitForRequest(h.app, 'escape-team', 'sneaky', v => v.status.phase === 'Failed');
       expect(failed.status.conditions.find(c => c.type === 'Configured')).toMatchObject({ status: 'False', reason: 'InvalidOutput' });
       expect(failed.status.message).toContain('file path "../../../../etc/passwd.yaml" must not leave its folder (..)');
@@ -144,7 +145,7 @@ describe('bad input is refused with clear errors and nothing half-written', { ti
       // Files that are not plain Kubernetes YAML are refused too.
       capability.spec.version = '3.1.0';
       capability.spec.workflows.configure = [{ name: 'not-k8s', type: 'template', files: [{ path: 'cm.yaml', content: 'just: data\n' }] }];
-      await h.app.platform.publishCapability(capability);
+      await h.app.platform.publishCapability(capability, OPERATOR);
       const refused = await waitForRequest(h.app, 'escape-team', 'sneaky', v => v.status.capabilityVersion === '3.1.0' && v.status.phase === 'Failed');
       expect(refused.status.message).toContain('cm.yaml is not a Kubernetes object');
       expect((await repoCommits(h.repos.dev)).length).toBe(commits);
@@ -153,7 +154,7 @@ describe('bad input is refused with clear errors and nothing half-written', { ti
       capability.spec.workflows.configure = [
         { name: 'ok', type: 'template', files: [{ path: 'cm.yaml', content: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sneaky\n' }], outputs: { host: 'sneaky', port: 6379 } },
       ];
-      await h.app.platform.publishCapability(capability);
+      await h.app.platform.publishCapability(capability, OPERATOR);
       await waitForRequest(h.app, 'escape-team', 'sneaky', v => isReady(v) && v.status.capabilityVersion === '3.2.0');
     } finally {
       await h.app.platform.reconciler.stop();

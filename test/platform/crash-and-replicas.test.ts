@@ -3,7 +3,7 @@ import { adminQuery, postgresFactory } from '../support/stores.js';
 import { POSTGRES_URL } from '../support/require-all.js';
 import { RECONCILE_QUEUE } from '../../src/platform/reconciler.js';
 import type { PaveApp } from '../../src/app.js';
-import { isReady, repoCommits, repoFiles, startHarness, type Harness } from './support/platform-harness.js';
+import { OPERATOR, isReady, repoCommits, repoFiles, startHarness, type Harness } from './support/platform-harness.js';
 import { startReconcilerProcess, type ReconcilerProcess } from './support/child-process.js';
 
 const request = (i: number, generationMark = '1Gi') => ({
@@ -80,7 +80,7 @@ describe('crash safety: a reconciler process killed at random points', () => {
     const KILLS = 5;
     const UPDATED = 40;
     h = await startHarness();
-    for (let i = 0; i < COUNT; i++) await h.app.platform.applyRequest(request(i));
+    for (let i = 0; i < COUNT; i++) await h.app.platform.applyRequest(request(i), OPERATOR);
     const env = { PAVE_DATA_DIR: h.dataDir, PAVE_LEASE_SECONDS: '2', PAVE_WORKERS: '8' };
     const readyCount = async () => (await h!.app.platform.listRequests({ namespace: 'load-team' })).filter(isReady).length;
     let kills = 0;
@@ -104,7 +104,7 @@ describe('crash safety: a reconciler process killed at random points', () => {
         const views = await h.app.platform.listRequests({ namespace: 'load-team' });
         for (let i = 0; i < UPDATED; i++) {
           if (views.find(v => v.metadata.name === request(i * 5).metadata.name && isReady(v))) committedBeforeUpdate++;
-          await h.app.platform.applyRequest(request(i * 5, '2Gi'));
+          await h.app.platform.applyRequest(request(i * 5, '2Gi'), OPERATOR);
         }
       }
     }
@@ -143,7 +143,7 @@ describe.skipIf(Boolean(pg.unavailable))('replicas: two reconciler processes on 
     schema = `pave_platform_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
     await adminQuery(`CREATE SCHEMA ${schema}`);
     h = await startHarness({ databaseUrl: POSTGRES_URL, databaseSchema: schema });
-    for (let i = 0; i < COUNT; i++) await h.app.platform.applyRequest(request(i));
+    for (let i = 0; i < COUNT; i++) await h.app.platform.applyRequest(request(i), OPERATOR);
     const common = { PAVE_DATABASE_URL: POSTGRES_URL, PAVE_DATABASE_SCHEMA: schema, PAVE_LEASE_SECONDS: '30', PAVE_WORKERS: '8' };
     // Each replica has its own data folder (its own git working copies), as separate machines would.
     const a = startReconcilerProcess({ ...common, PAVE_DATA_DIR: `${h.dataDir}/replica-a` });
@@ -152,7 +152,7 @@ describe.skipIf(Boolean(pg.unavailable))('replicas: two reconciler processes on 
     await Promise.all([a.ready, b.ready]);
     await allReady(h.app, COUNT, 240_000);
     // A second generation of a quarter of them, while both run.
-    for (let i = 0; i < COUNT / 4; i++) await h.app.platform.applyRequest(request(i, '3Gi'));
+    for (let i = 0; i < COUNT / 4; i++) await h.app.platform.applyRequest(request(i, '3Gi'), OPERATOR);
     await allReady(h.app, COUNT, 240_000);
     await expectExactlyOnceAndWhole(h, h.app, COUNT);
     // Rendered exactly once too: one configure run per request and generation, all succeeded.

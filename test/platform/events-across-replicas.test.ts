@@ -48,23 +48,26 @@ describe.skipIf(Boolean(postgres.unavailable) && !requireAll)('platform events a
 
     const request = { apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'sessions', namespace: 'checkout-team' }, spec: {} };
     expect((await send('POST', '/api/platform/requests', request)).status).toBe(201);
-    await heard(stream, 'the apply', e => e.event === 'request.applied' && e.data.name === 'sessions');
-    await heard(stream, 'the request becoming Ready', e => e.event === 'request.status' && e.data.name === 'sessions' && e.data.phase === 'Ready');
-    const ready = stream.events.find(e => e.data.phase === 'Ready')!;
-    expect(ready.data).toMatchObject({ namespace: 'checkout-team', kind: 'Redis', generation: 1, runId: expect.any(String) });
+    const payload = (e: SseListener['events'][number]) => e.data.payload as Record<string, unknown>;
+    await heard(stream, 'the apply', e => e.event === 'platform.request.applied' && payload(e).name === 'sessions');
+    await heard(stream, 'the request becoming Ready', e => e.event === 'platform.request.phase-changed' && payload(e).name === 'sessions' && payload(e).phase === 'Ready');
+    const ready = stream.events.find(e => payload(e).phase === 'Ready')!;
+    expect(payload(ready)).toMatchObject({ namespace: 'checkout-team', kind: 'Redis', owner: 'group:default/checkout-team', generation: 1, runId: expect.any(String) });
     // The run it names is the working replica's, read back through the watched one.
-    const run = (await (await fetch(`${watched.url}/api/platform/runs/${String(ready.data.runId)}`)).json()) as { phase: string; namespace: string; name: string };
+    const run = (await (await fetch(`${watched.url}/api/platform/runs/${String(payload(ready).runId)}`)).json()) as { phase: string; namespace: string; name: string };
     expect(run).toMatchObject({ phase: 'Succeeded', namespace: 'checkout-team', name: 'sessions' });
 
     expect((await send('DELETE', '/api/platform/requests/checkout-team/sessions')).status).toBe(202);
-    await heard(stream, 'the deletion', e => e.event === 'request.deleted' && e.data.name === 'sessions');
+    await heard(stream, 'the deletion', e => e.event === 'platform.request.deleted' && payload(e).name === 'sessions');
     await stream.stop();
-    const mine = stream.events.filter(e => e.data.name === 'sessions').map(e => e.event);
-    expect(mine[0]).toBe('request.applied');
-    expect(mine).toContain('request.deleting');
-    expect(mine.at(-1)).toBe('request.deleted');
-    // Each event once: the stream is not fed twice (locally and through NOTIFY).
-    expect(mine.filter(type => type === 'request.applied')).toHaveLength(1);
-    expect(mine.filter(type => type === 'request.deleted')).toHaveLength(1);
+    const mine = stream.events.filter(e => payload(e).name === 'sessions');
+    const types = mine.map(e => e.event);
+    expect(types[0]).toBe('platform.request.applied');
+    expect(mine.some(e => e.event === 'platform.request.phase-changed' && payload(e).phase === 'Deleting')).toBe(true);
+    expect(types.at(-1)).toBe('platform.request.deleted');
+    // Each event once: the stream reads the event log, whoever wakes it.
+    expect(new Set(mine.map(e => e.data.id)).size).toBe(mine.length);
+    expect(types.filter(type => type === 'platform.request.applied')).toHaveLength(1);
+    expect(types.filter(type => type === 'platform.request.deleted')).toHaveLength(1);
   });
 });

@@ -54,6 +54,16 @@ describe('pave request / capability / render (real CLI processes)', () => {
     expect(listed.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+KIND\s+PHASE/);
     expect(listed.stdout).toMatch(/checkout-team\s+checkout-db\s+PostgreSQL\s+Ready\s+1\/1\s+1\.0\.0/);
 
+    // The local operator's change is audited as it, and the catalog mirror caught up before the command ended.
+    const store = await startHarness({ dataDir, publish: false });
+    try {
+      const { items } = await store.app.audit.query({ action: 'platform.request.create', entityRef: 'resource:checkout-team/checkout-db' });
+      expect(items.map(entry => entry.actor)).toEqual([store.app.auth.localOperator().principal]);
+      expect((await store.app.catalog.entities.byRef('resource:checkout-team/checkout-db'))?.spec?.owner).toBe('group:default/checkout-team');
+    } finally {
+      await store.close({ keepData: true });
+    }
+
     const runs = await runCli(['request', 'runs', 'checkout-db', '-n', 'checkout-team', '--logs'], { cwd: empty, env });
     expect(runs.stdout).toContain('configure checkout-team/checkout-db generation 1 (postgresql@1.0.0) — Succeeded');
     expect(runs.stdout).toContain('[cluster] rendered cluster.yaml');

@@ -29,6 +29,8 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
 
   beforeAll(async () => {
     pave = await startPave({ demo: true, config: { platform: { ...defaultConfig.platform, ...FAST_PLATFORM } } });
+    // The catalog mirror reads the event log, as `pave serve` runs it.
+    await pave.app.workers.start(['store.event-consumers']);
     devRepo = join(pave.dataDir, 'destinations', 'dev.git');
   });
   afterAll(async () => pave?.close());
@@ -96,8 +98,8 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     expect(logs.body).toContain('committed');
 
     // The request is a Resource in the catalog, owned by the requesting team.
+    await expect.poll(async () => (await get('/api/catalog/entities/by-name/resource/checkout-team/orders-db')).status).toBe(200);
     const resource = await get('/api/catalog/entities/by-name/resource/checkout-team/orders-db');
-    expect(resource.status).toBe(200);
     expect(resource.body.spec).toMatchObject({ type: 'postgresql', owner: 'group:default/checkout-team' });
     expect(resource.body.relations).toContainEqual(expect.objectContaining({ type: 'ownedBy', targetRef: 'group:default/checkout-team' }));
 
@@ -107,15 +109,21 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     for (let i = 0; i < 400 && (await get('/api/platform/requests/checkout-team/orders-db')).status !== 404; i++) await new Promise(resolve => setTimeout(resolve, 50));
     expect((await get('/api/platform/requests/checkout-team/orders-db')).status).toBe(404);
     expect([...(await repoFiles(devRepo, 'clusters/dev')).keys()]).toEqual([]);
-    expect((await get('/api/catalog/entities/by-name/resource/checkout-team/orders-db')).status).toBe(404);
+    await expect.poll(async () => (await get('/api/catalog/entities/by-name/resource/checkout-team/orders-db')).status).toBe(404);
 
-    await new Promise(resolve => setTimeout(resolve, 100));
+    // The stream sent the event log's platform.* events of the namespace, each with its seq as id.
+    await expect.poll(() => stream.events.some(e => e.event === 'platform.request.deleted')).toBe(true);
     await stream.stop();
-    const types = stream.events.map(e => `${e.event}${e.data.phase ? ':' + String(e.data.phase) : ''}`);
-    expect(types[0]).toBe('request.applied');
-    expect(types).toContain('request.status:Ready');
-    expect(types).toContain('request.deleting');
-    expect(types.at(-1)).toBe('request.deleted');
+    const types = stream.events.map(e => (e.event === 'platform.request.phase-changed' ? `${e.event}:${String((e.data.payload as { phase: string }).phase)}` : e.event));
+    expect(types[0]).toBe('platform.request.applied');
+    expect(types).toContain('platform.request.phase-changed:Ready');
+    expect(types).toContain('platform.run.finished');
+    expect(types).toContain('platform.delivery.committed');
+    expect(types).toContain('platform.request.phase-changed:Deleting');
+    expect(types.at(-1)).toBe('platform.request.deleted');
+    expect(stream.events.every(e => (e.data.payload as { namespace?: string }).namespace === 'checkout-team')).toBe(true);
+    const seqs = stream.events.map(e => e.data.seq as number);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 
   it('shows each capability in the catalog: owner, versions, requirements, the Resources requested from it; deleting removes it', async () => {
@@ -123,6 +131,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     const related = (body: any, type: string) => (body.relations as Array<{ type: string; targetRef: string }>).filter(r => r.type === type).map(r => r.targetRef).sort();
 
     // The demo capabilities, owned by the platform team, in the explorer's kind facet and in search.
+    await pave.app.eventConsumers.drain();
     const postgres = await entity('capability:default/postgresql');
     expect(postgres.status).toBe(200);
     expect(postgres.body).toMatchObject({
@@ -157,6 +166,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     });
     expect((await send('POST', '/api/platform/capabilities', queue('1.0.0', 'A durable work queue.'))).status).toBe(201);
     expect((await send('POST', '/api/platform/capabilities', queue('1.1.0', 'A durable work queue with dead letters.'))).status).toBe(201);
+    await pave.app.eventConsumers.drain();
     const published = await entity('capability:default/queue');
     expect(published.body).toMatchObject({
       metadata: { title: 'Message queue', description: 'A durable work queue with dead letters.', tags: ['pave-capability', 'messaging'] },
@@ -168,6 +178,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     await pave.app.workers.start(['platform.reconciler']);
     const jobs = { apiVersion: 'queues.example.com/v1', kind: 'Queue', metadata: { name: 'jobs', namespace: 'checkout-team' }, spec: { size: 3 } };
     expect((await send('POST', '/api/platform/requests', jobs)).status).toBe(201);
+    await pave.app.eventConsumers.drain();
     expect((await entity('resource:checkout-team/jobs')).body.spec.dependsOn).toEqual(['capability:default/queue']);
     expect(related((await entity('capability:default/queue')).body, 'dependencyOf')).toEqual(['resource:checkout-team/jobs']);
     for (let i = 0; i < 400 && (await get('/api/platform/requests/checkout-team/jobs')).body.status.phase !== 'Ready'; i++) await new Promise(resolve => setTimeout(resolve, 50));
@@ -179,8 +190,10 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     expect((await send('DELETE', '/api/platform/requests/checkout-team/jobs')).status).toBe(202);
     for (let i = 0; i < 400 && (await get('/api/platform/requests/checkout-team/jobs')).status !== 404; i++) await new Promise(resolve => setTimeout(resolve, 50));
     expect((await get('/api/platform/requests/checkout-team/jobs')).status).toBe(404);
+    await pave.app.eventConsumers.drain();
     expect(related((await entity('capability:default/queue')).body, 'dependencyOf')).toEqual([]);
     expect((await send('DELETE', '/api/platform/capabilities/queue')).status).toBe(204);
+    await pave.app.eventConsumers.drain();
     expect((await entity('capability:default/queue')).status).toBe(404);
     expect((await get(`/api/search?q=${encodeURIComponent('dead letters')}`)).body.results).toEqual([]);
   });
@@ -196,10 +209,12 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
       spec: { version: '1.0.0', owner: 'platform-team', api: { group: 'located.example.com', version: 'v1', kind: 'Located', schema: { type: 'object' } }, workflows: { configure: [{ name: 'none', type: 'template', files: [] }] } },
     };
     expect((await send('POST', '/api/platform/capabilities', capability)).status).toBe(201);
+    await pave.app.eventConsumers.drain();
     const shown = await get('/api/catalog/entities/by-name/capability/default/located');
     expect(shown.body.metadata.description).toBe('Written by hand.');
     expect(shown.body.spec).toEqual({ owner: 'data-team' });
     expect((await send('DELETE', '/api/platform/capabilities/located')).status).toBe(204);
+    await pave.app.eventConsumers.drain();
     expect((await get('/api/catalog/entities/by-name/capability/default/located')).status).toBe(200);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { runGit } from '../../src/git/run-git.js';
 import { RECONCILE_QUEUE } from '../../src/platform/reconciler.js';
-import { isReady, refusePushesWhile, repoCommits, repoFiles, startHarness, waitForGone, waitForRequest, type Harness } from './support/platform-harness.js';
+import { OPERATOR, isReady, refusePushesWhile, repoCommits, repoFiles, startHarness, waitForGone, waitForRequest, type Harness } from './support/platform-harness.js';
 import { kubernetesProblems } from './support/kubernetes-schemas.js';
 
 const db = (name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) => ({
@@ -24,7 +24,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
   afterEach(async () => h?.close());
 
   it('takes a request to Ready with valid Kubernetes manifests committed once, with the run id in the message', async () => {
-    const { request, outcome } = await h.app.platform.applyRequest(db('orders-db', { instances: 2, storage: '5Gi' }));
+    const { request, outcome } = await h.app.platform.applyRequest(db('orders-db', { instances: 2, storage: '5Gi' }), OPERATOR);
     expect(outcome).toBe('created');
     expect(request.status.phase).toBe('Pending');
     const ready = await waitForRequest(h.app, 'checkout-team', 'orders-db', isReady);
@@ -54,19 +54,20 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     ]);
     expect(run!.steps).toEqual([expect.objectContaining({ name: 'cluster', phase: 'Succeeded', log: [expect.stringContaining('rendered cluster.yaml')] })]);
 
-    // The catalog shows it as a Resource owned by the team.
+    // The catalog shows it as a Resource owned by the team (the catalog mirror reads the event log).
+    await h.app.eventConsumers.drain();
     const resource = await h.app.catalog.entities.byRef('resource:checkout-team/orders-db');
     expect(resource?.spec).toMatchObject({ type: 'postgresql', owner: 'group:default/checkout-team' });
 
     // Applying the same document again changes nothing: no new generation, run or commit.
-    expect((await h.app.platform.applyRequest(db('orders-db', { instances: 2, storage: '5Gi' }))).outcome).toBe('unchanged');
+    expect((await h.app.platform.applyRequest(db('orders-db', { instances: 2, storage: '5Gi' }), OPERATOR)).outcome).toBe('unchanged');
     await h.app.platform.reconciler.drain();
     await new Promise(resolve => setTimeout(resolve, 200));
     expect(await repoCommits(h.repos.dev)).toHaveLength(2);
     expect(await h.app.platform.listRuns('checkout-team', 'orders-db')).toHaveLength(1);
 
     // A change is a new generation, rendered and committed once.
-    await h.app.platform.applyRequest(db('orders-db', { instances: 3, storage: '5Gi' }));
+    await h.app.platform.applyRequest(db('orders-db', { instances: 3, storage: '5Gi' }), OPERATOR);
     const updated = await waitForRequest(h.app, 'checkout-team', 'orders-db', v => isReady(v) && v.metadata.generation === 2);
     expect(updated.status.observedGeneration).toBe(2);
     const after = (await repoCommits(h.repos.dev)).slice(1);
@@ -80,7 +81,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
       { apiVersion: 'teams.pave.dev/v1alpha1', kind: 'TeamNamespace', metadata: { name: 'checkout-ns', namespace: 'checkout-team' }, spec: { namespace: 'checkout', admins: ['checkout-leads'] } },
       db('checkout-db', { namespace: 'checkout' }),
     ];
-    for (const doc of docs) await h.app.platform.applyRequest(doc);
+    for (const doc of docs) await h.app.platform.applyRequest(doc, OPERATOR);
     const env = await waitForRequest(h.app, 'checkout-team', 'checkout-dev', isReady);
     expect(env.status.outputs).toEqual({ configMap: 'checkout-dev-environment', serviceAccount: 'checkout-dev' });
     const files = await repoFiles(h.repos.dev, 'clusters/dev/checkout-team');
@@ -92,21 +93,23 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     const order = (await repoCommits(h.repos.dev)).slice(1).map(c => c.trailers['Pave-Request']);
     expect(order.indexOf('checkout-team/checkout-dev')).toBeGreaterThan(order.indexOf('checkout-team/checkout-db'));
     expect(order.indexOf('checkout-team/checkout-dev')).toBeGreaterThan(order.indexOf('checkout-team/checkout-ns'));
+    await h.app.eventConsumers.drain();
     const resource = await h.app.catalog.entities.byRef('resource:checkout-team/checkout-dev');
     expect(resource?.spec?.dependsOn).toEqual(['resource:checkout-team/checkout-db', 'resource:checkout-team/checkout-ns', 'capability:default/environment']);
 
     // Deleting the database first waits for the environment that depends on it.
-    await h.app.platform.deleteRequest('checkout-team', 'checkout-db');
+    await h.app.platform.deleteRequest('checkout-team', 'checkout-db', OPERATOR);
     const blocked = await waitForRequest(h.app, 'checkout-team', 'checkout-db', v => v.status.message?.startsWith('deleting after') === true);
     expect(blocked.status.phase).toBe('Deleting');
     expect(blocked.status.message).toContain('checkout-dev');
-    await h.app.platform.deleteRequest('checkout-team', 'checkout-dev');
-    await h.app.platform.deleteRequest('checkout-team', 'checkout-ns');
+    await h.app.platform.deleteRequest('checkout-team', 'checkout-dev', OPERATOR);
+    await h.app.platform.deleteRequest('checkout-team', 'checkout-ns', OPERATOR);
     for (const name of ['checkout-dev', 'checkout-db', 'checkout-ns']) await waitForGone(h.app, 'checkout-team', name);
 
     expect([...(await repoFiles(h.repos.dev, 'clusters/dev')).keys()]).toEqual([]);
     const deletions = (await repoCommits(h.repos.dev)).filter(c => c.trailers['Pave-Action'] === 'delete').map(c => c.trailers['Pave-Request']);
     expect(deletions.indexOf('checkout-team/checkout-dev')).toBeLessThan(deletions.indexOf('checkout-team/checkout-db'));
+    await h.app.eventConsumers.drain();
     expect(await h.app.catalog.entities.byRef('resource:checkout-team/checkout-db')).toBeUndefined();
     // Runs outlive the request.
     expect((await h.app.platform.listRuns('checkout-team', 'checkout-db')).map(r => r.action)).toContain('delete');
@@ -132,17 +135,17 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
       '',
     ].join('\n');
     capability.spec.workflows.delete = [{ name: 'final-backup', type: 'template', files: [{ path: 'final-backup.yaml', content: job }], message: 'final backup of ${{ metadata.name }}' }];
-    await h.app.platform.publishCapability(capability);
-    await h.app.platform.applyRequest(db('archive-db', { storage: '2Gi' }));
-    await h.app.platform.applyRequest(db('vault-db', { environment: 'prod' }));
+    await h.app.platform.publishCapability(capability, OPERATOR);
+    await h.app.platform.applyRequest(db('archive-db', { storage: '2Gi' }), OPERATOR);
+    await h.app.platform.applyRequest(db('vault-db', { environment: 'prod' }), OPERATOR);
     await waitForRequest(h.app, 'checkout-team', 'archive-db', v => isReady(v) && v.status.capabilityVersion === '1.1.0');
     await waitForRequest(h.app, 'checkout-team', 'vault-db', v => isReady(v) && v.status.capabilityVersion === '1.1.0');
     const folder = 'clusters/dev/checkout-team/postgresql/archive-db';
     const index = 'clusters/dev/.pave/owners/checkout-team/postgresql/archive-db.json';
     const before = (await repoCommits(h.repos.dev)).length;
 
-    await h.app.platform.deleteRequest('checkout-team', 'archive-db');
-    await h.app.platform.deleteRequest('checkout-team', 'vault-db');
+    await h.app.platform.deleteRequest('checkout-team', 'archive-db', OPERATOR);
+    await h.app.platform.deleteRequest('checkout-team', 'vault-db', OPERATOR);
     await waitForGone(h.app, 'checkout-team', 'archive-db');
     await waitForGone(h.app, 'checkout-team', 'vault-db');
 
@@ -172,7 +175,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     expect(retained.steps.find(s => s.name === 'prune')!.log.join(' ')).toContain("did not write the delete steps' 1 file(s)");
 
     // A request of the same name takes the folder over: the left-behind Job is pruned by its first commit.
-    await h.app.platform.applyRequest(db('archive-db'));
+    await h.app.platform.applyRequest(db('archive-db'), OPERATOR);
     await waitForRequest(h.app, 'checkout-team', 'archive-db', isReady);
     expect([...(await repoFiles(h.repos.dev, folder)).keys()]).toEqual([`${folder}/cluster.yaml`]);
   });
@@ -184,9 +187,9 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     const capability = structuredClone((await h.app.platform.getCapability('redis')).capability);
     delete capability.spec.reconcileInterval;
     capability.spec.version = '1.1.0';
-    await h.app.platform.publishCapability(capability);
+    await h.app.platform.publishCapability(capability, OPERATOR);
     await h.app.workers.start(['platform.reconciler']);
-    await h.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'sessions', namespace: 'storefront-team' }, spec: {} });
+    await h.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'sessions', namespace: 'storefront-team' }, spec: {} }, OPERATOR);
     await waitForRequest(h.app, 'storefront-team', 'sessions', isReady);
 
     // Someone edits the generated files by hand and adds one.
@@ -218,7 +221,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     const flag = join(h.dataDir, 'read-only');
     await writeFile(flag, '');
     await refusePushesWhile(h.repos.dev, flag);
-    await h.app.platform.applyRequest(db('ledger-db'));
+    await h.app.platform.applyRequest(db('ledger-db'), OPERATOR);
     const failed = await waitForRequest(h.app, 'checkout-team', 'ledger-db', v => v.status.conditions.some(c => c.type === 'Written' && c.reason === 'PushFailed'));
     expect(failed.status.phase).toBe('Failed');
     expect(failed.status.message).toContain('push refused');
@@ -248,8 +251,8 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     capability.spec.workflows.configure = [
       { name: 'quota-check', type: 'module', source: "export default () => { throw new Error('quota exceeded in region eu-west-1'); }" },
     ];
-    await h.app.platform.publishCapability(capability);
-    await h.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'cart-cache', namespace: 'checkout-team' }, spec: {} });
+    await h.app.platform.publishCapability(capability, OPERATOR);
+    await h.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'cart-cache', namespace: 'checkout-team' }, spec: {} }, OPERATOR);
     const failed = await waitForRequest(h.app, 'checkout-team', 'cart-cache', v => v.status.phase === 'Failed');
     const configured = failed.status.conditions.find(c => c.type === 'Configured')!;
     expect(configured).toMatchObject({ status: 'False', reason: 'StepFailed' });
@@ -266,15 +269,15 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     const capability = structuredClone((await h.app.platform.getCapability('redis')).capability);
     capability.spec.version = '2.0.0';
     capability.spec.workflows.configure = [{ name: 'spin', type: 'module', timeoutSeconds: 0.3, source: 'export default () => { for (;;) {} }' }];
-    await h.app.platform.publishCapability(capability);
-    await h.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'spin', namespace: 'checkout-team' }, spec: {} });
+    await h.app.platform.publishCapability(capability, OPERATOR);
+    await h.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'spin', namespace: 'checkout-team' }, spec: {} }, OPERATOR);
     const failed = await waitForRequest(h.app, 'checkout-team', 'spin', v => v.status.phase === 'Failed');
     expect(failed.status.message).toContain('did not finish within its time limit of 0.3 s');
   });
 
   it('floats requests on the newest version and shows pinned ones as upgradeable', async () => {
-    await h.app.platform.applyRequest(db('floating'));
-    await h.app.platform.applyRequest(db('pinned', {}, { annotations: { 'pave.dev/capability-version': '1.0.0' } }));
+    await h.app.platform.applyRequest(db('floating'), OPERATOR);
+    await h.app.platform.applyRequest(db('pinned', {}, { annotations: { 'pave.dev/capability-version': '1.0.0' } }), OPERATOR);
     await waitForRequest(h.app, 'checkout-team', 'floating', isReady);
     await waitForRequest(h.app, 'checkout-team', 'pinned', isReady);
     const capability = structuredClone((await h.app.platform.getCapability('postgresql')).capability);
@@ -282,7 +285,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     const step = capability.spec.workflows.configure[0]!;
     if (step.type !== 'template') throw new Error('expected a template step');
     step.files![0]!.content = step.files![0]!.content.replace('app.kubernetes.io/managed-by: pave', 'app.kubernetes.io/managed-by: pave\n    pave.dev/tier: standard');
-    await h.app.platform.publishCapability(capability);
+    await h.app.platform.publishCapability(capability, OPERATOR);
     const floating = await waitForRequest(h.app, 'checkout-team', 'floating', v => v.status.capabilityVersion === '1.1.0' && isReady(v));
     expect(floating.status.upgradeAvailable).toBeUndefined();
     const pinned = await waitForRequest(h.app, 'checkout-team', 'pinned', v => v.status.upgradeAvailable === '1.1.0');
@@ -293,10 +296,10 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
   });
 
   it('places requests by their rendered selector and keeps prod files on deletion (cleanup policy retain)', async () => {
-    await h.app.platform.applyRequest(db('billing-db', { environment: 'prod' }));
+    await h.app.platform.applyRequest(db('billing-db', { environment: 'prod' }), OPERATOR);
     const ready = await waitForRequest(h.app, 'checkout-team', 'billing-db', isReady);
     expect(ready.status.deliveries).toEqual([expect.objectContaining({ destination: 'prod', path: 'clusters/prod/checkout-team/postgresql/billing-db' })]);
-    await h.app.platform.deleteRequest('checkout-team', 'billing-db');
+    await h.app.platform.deleteRequest('checkout-team', 'billing-db', OPERATOR);
     await waitForGone(h.app, 'checkout-team', 'billing-db');
     expect([...(await repoFiles(h.repos.prod, 'clusters/prod')).keys()]).toContain('clusters/prod/checkout-team/postgresql/billing-db/cluster.yaml');
   });

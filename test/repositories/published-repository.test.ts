@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { repositoryOfLocation } from '../../src/repositories/repository-links.js';
-import { fileAt, openTestApp, registerTemplate, waitForTask, writeTree, type TestApp } from '../templates/support.js';
+import { TESTER, fileAt, openTestApp, registerTemplate, waitForTask, writeTree, type TestApp } from '../templates/support.js';
 
 const SOURCE = 'backstage.io/source-location';
 const TEMPLATE = {
@@ -70,7 +70,7 @@ describe('a repository published by a golden path', () => {
   afterAll(() => pave.close());
 
   it("links the task to the repository's page, keeps the file:// clone URL, and points the new entity at the page", async () => {
-    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'pricing' } });
+    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'pricing' } }, TESTER);
     const task = await waitForTask(pave.app, id);
     expect(task.status, JSON.stringify(task.error)).toBe('completed');
     const repo = join(pave.dataDir, 'git', 'acme', 'pricing.git');

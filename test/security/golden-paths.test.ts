@@ -117,7 +117,7 @@ describe('golden paths act as whoever runs them', () => {
     await demo.pave.app.catalog.locations.register({ type: 'file', target: join(computed, 'template.yaml') });
     await writeTree(join(demo.demoDir, 'team-space'), { 'template.yaml': TEAM_SPACE });
     await demo.pave.app.catalog.locations.register({ type: 'file', target: join(demo.demoDir, 'team-space', 'template.yaml') });
-    await loadPlatformDemo(demo.pave.app.platform, { demoDir: join(demo.demoDir, 'platform'), dataDir: demo.pave.dataDir });
+    await loadPlatformDemo(demo.pave.app.platform, { demoDir: join(demo.demoDir, 'platform'), dataDir: demo.pave.dataDir, author: { actor: demo.pave.app.auth.localOperator() } });
     // A repository on the server's disk that is not Pave's to show: its catalog file names a Group.
     outside = mkdtempSync(join(tmpdir(), 'pave-outside-'));
     makeRepo(outside, {

@@ -139,7 +139,7 @@ beforeAll(async () => {
       platform: { ...defaultConfig.platform, ...FAST_PLATFORM, moduleMemoryMb: 160 },
     },
   });
-  await pave.app.workers.start(['platform.reconciler']);
+  await pave.app.workers.start(['platform.reconciler', 'store.event-consumers']);
   attackers.developer = bearer(await tokenFor(pave.app, 'user:default/daniel.kowalczyk')); // checkout-team
   const jar = new CookieJar();
   const me = (await (await jar.fetch(`${pave.url}/api/auth/login?method=guest&returnTo=/api/auth/me`)).response.json()) as { principal: string; csrfToken: string };
@@ -275,6 +275,8 @@ describe('another team’s requests', { timeout: 90_000 }, () => {
       expect(stored.body.metadata.generation).toBe(1);
       expect(stored.body.status.phase).not.toBe('Deleting');
       expect((await send(storefront, 'GET', `/api/platform/requests/storefront-team/planted-by-${who}`)).status).toBe(404);
+      // The catalog mirror, a consumer of the event log, has caught up with every change made so far.
+      await pave.app.eventConsumers.drain();
       const resource = await send(storefront, 'GET', '/api/catalog/entities/by-name/resource/storefront-team/storefront-db');
       expect(resource.body.spec.owner).toBe('group:default/storefront-team');
     });
@@ -289,6 +291,7 @@ describe('another team’s requests', { timeout: 90_000 }, () => {
     const own = await send(attackers.developer, 'POST', '/api/platform/requests', database('own-db', 'checkout-team', { 'pave.dev/owner': 'group:default/checkout-team' }));
     expect(own.status, JSON.stringify(own.body)).toBe(201);
     expect(own.body.request.metadata.annotations).toBeUndefined();
+    await pave.app.eventConsumers.drain();
     const resource = await send(attackers.developer, 'GET', '/api/catalog/entities/by-name/resource/checkout-team/own-db');
     expect(resource.body.spec.owner).toBe('group:default/checkout-team');
     expect((await send(attackers.guest, 'DELETE', '/api/platform/requests/checkout-team/own-db')).status).toBe(202);

@@ -70,6 +70,28 @@ for (const factory of [sqliteFactory, pg]) {
       expect(parseEventCursor(String(latest), latest, '/after')).toBe(latest);
     });
 
+    it('drains consumers that were never started (tests and one-shot commands), and reports a failing one', async () => {
+      const seen: number[] = [];
+      let fail = false;
+      const consumers = new EventConsumers({ store: test.store, log, queue: new JobQueue(test.store, { owner: 'drainer' }) });
+      consumers.register({
+        name: `drained-${factory.name}`,
+        types: ['drained.*'],
+        startAt: 'oldest',
+        async handle(events) {
+          if (fail) throw new Error('receiver down');
+          seen.push(...events.map(e => (e.payload as { i: number }).i));
+        },
+      });
+      await log.append(test.store.db, [{ type: 'drained.thing', payload: { i: 1 } }, { type: 'drained.thing', payload: { i: 2 } }]);
+      await consumers.drain();
+      expect(seen).toEqual([1, 2]);
+      fail = true;
+      await log.append(test.store.db, { type: 'drained.thing', payload: { i: 3 } });
+      await expect(consumers.drain()).rejects.toThrow('receiver down');
+      expect(seen).toEqual([1, 2]);
+    });
+
     it('hands every event to a consumer once its handler succeeds, in order, and resumes from its cursor in another process', async () => {
       const seen: PaveEvent[] = [];
       let failNext = 2;

@@ -35,6 +35,9 @@ export async function startPave(options: { demo?: boolean; config?: Partial<Pave
   };
   const app = await createApp(config, { logger: createLogger('silent'), workers: ['templates.tasks'] });
   if (options.demo) await loadDemo(app);
+  // As `pave serve` starts: published capabilities are in the catalog at once (the catalog mirror, an event
+  // consumer, runs only where a test starts `store.event-consumers`).
+  await app.platform.mirrorCapabilities();
   const server = await createServer(app, { portalDir: options.portalDir });
   const address = await server.listen({ host: '127.0.0.1', port: 0 });
   return {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { commitsOf, filesOf, openTestApp, registerTemplate, writeTree, type TestApp } from './support.js';
+import { TESTER, commitsOf, filesOf, openTestApp, registerTemplate, writeTree, type TestApp } from './support.js';
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const WORKER = fileURLToPath(new URL('./fixtures/task-worker.ts', import.meta.url));
@@ -68,7 +68,7 @@ describe('a task survives its worker being killed', () => {
 
   it('SIGKILL mid-task, restart: finishes without repeating completed side effects', async () => {
     const ref = await registerTemplate(pave.app, join(dir, 'template.yaml'));
-    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'phoenix' } });
+    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'phoenix' } }, TESTER);
 
     const first = startWorker(pave.dataDir, id);
     // Kill it once the push is done and the wait has begun.
@@ -119,19 +119,19 @@ describe('a task survives its worker being killed', () => {
 
   it('a step handed back on shutdown is reopened, and its start does not count as an attempt', async () => {
     const ref = await registerTemplate(pave.app, await oneStepTemplate('patient', { id: 'wait', name: 'Wait', action: 'debug:wait', input: { seconds: 30 } }));
-    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: {} });
+    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: {} }, TESTER);
     await pave.app.templates.start();
     await waitForStep(id, step => step.status === 'processing');
     await pave.app.templates.stop();
     const steps = await pave.app.templates.tasks.steps(id);
     expect(steps.map(s => [s.status, s.attempts])).toEqual([['open', 0]]);
-    await pave.app.templates.cancel(id);
+    await pave.app.templates.cancel(id, TESTER);
   });
 
   it('a step that was running when its server process died twice is not run a third time; the worker goes on', async () => {
     const fragileRef = await registerTemplate(pave.app, await oneStepTemplate('fragile', { id: 'wait', name: 'Wait', action: 'debug:wait', input: { seconds: 30 } }));
     const quickRef = await registerTemplate(pave.app, await oneStepTemplate('quick', { id: 'log', name: 'Log', action: 'debug:log', input: { message: 'quick one' } }));
-    const { id } = await pave.app.templates.createTask({ templateRef: fragileRef, values: {} });
+    const { id } = await pave.app.templates.createTask({ templateRef: fragileRef, values: {} }, TESTER);
     // The step takes its process down twice (a SIGKILL stands in for an out-of-memory abort).
     for (const death of [1, 2]) {
       const worker = startWorker(pave.dataDir, id);
@@ -139,7 +139,7 @@ describe('a task survives its worker being killed', () => {
       worker.child.kill('SIGKILL');
       expect(await worker.exited).toBeNull();
     }
-    const { id: next } = await pave.app.templates.createTask({ templateRef: quickRef, values: {} });
+    const { id: next } = await pave.app.templates.createTask({ templateRef: quickRef, values: {} }, TESTER);
     const third = startWorker(pave.dataDir, id, next);
     expect(await third.exited).toBe(0);
 

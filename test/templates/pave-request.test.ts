@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/core/package-root.js';
 import { loadPlatformDemo } from '../../src/platform/demo-loader.js';
-import { openTestApp, registerTemplate, waitForTask, writeTree, type TestApp } from './support.js';
+import { TESTER, openTestApp, registerTemplate, waitForTask, writeTree, type TestApp } from './support.js';
 
 const TEMPLATE = `apiVersion: scaffolder.backstage.io/v1beta3
 kind: Template
@@ -40,7 +40,7 @@ describe('pave:request (golden paths ask the platform API for infrastructure)', 
 
   beforeAll(async () => {
     test = await openTestApp();
-    await loadPlatformDemo(test.app.platform, { demoDir: join(packageRoot(), 'demo', 'platform'), dataDir: test.dataDir });
+    await loadPlatformDemo(test.app.platform, { demoDir: join(packageRoot(), 'demo', 'platform'), dataDir: test.dataDir, author: { actor: test.app.auth.localOperator() } });
     // The team whose namespace the golden path asks in: its Group is what makes it the namespace's owner.
     await test.app.catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'fleet-team' }, spec: { type: 'team', children: [] } });
     await writeTree(join(test.dataDir, 'templates'), { 'template.yaml': TEMPLATE });
@@ -55,7 +55,7 @@ describe('pave:request (golden paths ask the platform API for infrastructure)', 
   });
 
   it('submits the request, which the reconciler then makes Ready', async () => {
-    const { id } = await test.app.templates.createTask({ templateRef, values: { team: 'fleet-team' } });
+    const { id } = await test.app.templates.createTask({ templateRef, values: { team: 'fleet-team' } }, TESTER);
     const task = await waitForTask(test.app, id);
     expect(task.status).toBe('completed');
     await test.app.platform.reconciler.drain();
@@ -68,7 +68,7 @@ describe('pave:request (golden paths ask the platform API for infrastructure)', 
     const bad = TEMPLATE.replace('environment: dev', 'environment: 42');
     await writeTree(join(test.dataDir, 'bad'), { 'template.yaml': bad.replace('name: team-space', 'name: bad-space') });
     const ref = await registerTemplate(test.app, join(test.dataDir, 'bad', 'template.yaml'));
-    const { id } = await test.app.templates.createTask({ templateRef: ref, values: { team: 'fleet-team' } });
+    const { id } = await test.app.templates.createTask({ templateRef: ref, values: { team: 'fleet-team' } }, TESTER);
     const task = await waitForTask(test.app, id);
     expect(task.status).toBe('failed');
     expect(JSON.stringify(task)).toMatch(/\/spec\/environment/);

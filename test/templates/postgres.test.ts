@@ -11,7 +11,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { createApp, type PaveApp } from '../../src/app.js';
 import { POSTGRES_URL, requireAll } from '../support/require-all.js';
 import { adminQuery, postgresFactory } from '../support/stores.js';
-import { commitsOf, registerTemplate, testConfig, waitForTask, writeTree } from './support.js';
+import { TESTER, commitsOf, registerTemplate, testConfig, waitForTask, writeTree } from './support.js';
 
 const factory = await postgresFactory();
 
@@ -55,7 +55,7 @@ describe.skipIf(Boolean(factory.unavailable) && !requireAll)('tasks on PostgreSQ
 
   it('runs a task end to end; a replica reads the same task and events', async () => {
     const ref = await registerTemplate(app, join(dir, 'template.yaml'));
-    const { id } = await replica.templates.createTask({ templateRef: ref, values: { name: 'elephant' } });
+    const { id } = await replica.templates.createTask({ templateRef: ref, values: { name: 'elephant' } }, TESTER);
     const task = await waitForTask(app, id);
     expect(task.status, JSON.stringify(task.error)).toBe('completed');
     expect(task.output).toEqual({ links: [{ title: 'Catalog', entityRef: 'component:default/elephant' }] });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { defineAction } from '../../src/templates/actions/action.js';
 import type { DryRunResult } from '../../src/templates/scaffolder-service.js';
-import { openTestApp, registerTemplate, waitForTask, writeTree, type TestApp, type TreeEntry } from './support.js';
+import { TESTER, openTestApp, registerTemplate, waitForTask, writeTree, type TestApp, type TreeEntry } from './support.js';
 
 interface StepSpec {
   id?: string;
@@ -184,7 +184,7 @@ describe('golden-path security', () => {
       const dir = await mkdtemp(join(tmpdir(), 'pave-traversal-'));
       await writeTree(dir, { 'template.yaml': stringify(template('real-traversal', [{ action: 'catalog:write', input: { filePath: '${{ parameters.p }}', entity: { kind: 'Component' } } }])) });
       const ref = await registerTemplate(pave.app, join(dir, 'template.yaml'));
-      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { p: '../../../pwned.yaml' } });
+      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { p: '../../../pwned.yaml' } }, TESTER);
       const task = await waitForTask(pave.app, id);
       expect(task.status).toBe('failed');
       expect(task.error?.detail).toMatch(/input\.filePath "\.\.\/\.\.\/\.\.\/pwned\.yaml" points outside the workspace/);
@@ -295,7 +295,7 @@ describe('golden-path security', () => {
         ])),
       });
       const linksRef = await registerTemplate(pave.app, join(dir, 'template.yaml'));
-      const task = await waitForTask(pave.app, (await pave.app.templates.createTask({ templateRef: linksRef, values: {} })).id);
+      const task = await waitForTask(pave.app, (await pave.app.templates.createTask({ templateRef: linksRef, values: {} }, TESTER)).id);
       expect(task.status).toBe('completed');
       const { runGit } = await import('../../src/git/run-git.js');
       const tree = (await runGit(['--git-dir', join(pave.dataDir, 'git', 'security', 'links.git'), 'ls-tree', '-r', 'main'])).stdout;
@@ -323,7 +323,7 @@ describe('golden-path security', () => {
       });
       const ref = await registerTemplate(pave.app, join(dir, 'template.yaml'));
       const secret = 'sup3r-s3cret-token';
-      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: {}, secrets: { token: secret } });
+      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: {}, secrets: { token: secret } }, TESTER);
       const task = await waitForTask(pave.app, id);
       expect(task.status).toBe('completed');
       const everything = JSON.stringify({ task, events: await pave.app.templates.events(id) });
@@ -354,7 +354,7 @@ describe('golden-path security', () => {
       const secret = 'quiet-s3cret-value';
       const shouted = secret.toUpperCase();
       const reversed = [...shouted].reverse().join('');
-      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: {}, secrets: { token: secret } });
+      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: {}, secrets: { token: secret } }, TESTER);
       for (;;) {
         if ((await pave.app.templates.tasks.steps(id))[2]?.status === 'processing') break;
         await new Promise(resolve => setTimeout(resolve, 20));
@@ -364,7 +364,7 @@ describe('golden-path security', () => {
       expect(running.steps.slice(0, 2).map(s => s.output)).toEqual([{ value: '***' }, { value: '***' }]);
       const row = await pave.app.store.db.selectFrom('scaffolder_tasks').select('derived_secrets').where('id', '=', id).executeTakeFirstOrThrow();
       expect(JSON.parse(row.derived_secrets ?? '[]')).toEqual(expect.arrayContaining([shouted, reversed]));
-      await pave.app.templates.cancel(id);
+      await pave.app.templates.cancel(id, TESTER);
       const ended = await waitForTask(pave.app, id);
       expect(ended.status).toBe('cancelled');
       const stored = await pave.app.store.db.selectFrom('scaffolder_task_steps').select('output').where('task_id', '=', id).execute();

@@ -15,6 +15,10 @@ import { createApp, type PaveApp } from '../../src/app.js';
 import type { TaskWorkerOptions } from '../../src/templates/tasks/task-worker.js';
 import type { TaskView } from '../../src/templates/tasks/task-types.js';
 import type { ParameterPage } from '../../src/templates/model/parameters.js';
+import type { ChangeAuthor } from '../../src/store/audit-log.js';
+
+/** Who the tests' direct service calls are audited as (routes pass the caller). */
+export const TESTER: ChangeAuthor = { actor: 'user:default/template-tester' };
 
 export interface TestApp {
   app: PaveApp;

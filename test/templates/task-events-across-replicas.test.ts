@@ -12,7 +12,7 @@ import { createApp, type PaveApp } from '../../src/app.js';
 import type { TaskEvent } from '../../src/templates/tasks/task-types.js';
 import { POSTGRES_URL, requireAll } from '../support/require-all.js';
 import { adminQuery, postgresFactory } from '../support/stores.js';
-import { registerTemplate, testConfig, writeTree } from './support.js';
+import { TESTER, registerTemplate, testConfig, writeTree } from './support.js';
 
 const factory = await postgresFactory();
 
@@ -55,7 +55,7 @@ describe.skipIf(Boolean(factory.unavailable) && !requireAll)('task events across
   it('follows a task the other replica runs, to its completion', async () => {
     const ref = await registerTemplate(watcher, join(dir, 'template.yaml'));
     await watcher.store.events.ready();
-    const { id } = await watcher.templates.createTask({ templateRef: ref, values: {} });
+    const { id } = await watcher.templates.createTask({ templateRef: ref, values: {} }, TESTER);
     const seen: TaskEvent[] = [];
     for await (const event of watcher.templates.streamEvents(id, { pollMs: 600_000 })) seen.push(event);
 

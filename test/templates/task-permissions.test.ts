@@ -139,7 +139,7 @@ describe('a filtered task list', () => {
     try {
       const spec: TaskSpec = { apiVersion: 'scaffolder.backstage.io/v1beta3', steps: [], output: {}, parameters: {}, user: {}, templateInfo: { entityRef: 'template:default/x', baseUrl: '', entity: { metadata: { name: 'x' } } } };
       // More than two batches of the filtered read (500), many created within the same millisecond.
-      for (let i = 0; i < 1234; i++) await test.app.templates.tasks.create({ templateRef: 'template:default/x', spec });
+      for (let i = 0; i < 1234; i++) await test.app.templates.tasks.create(test.app.store.db, { templateRef: 'template:default/x', spec });
       const every = (await test.app.templates.listTasks({ limit: 1000 })).tasks.concat((await test.app.templates.listTasks({ limit: 1000, offset: 1000 })).tasks);
       expect(new Set(every.map(t => t.id)).size).toBe(1234);
       const kept = new Set(every.filter((_, i) => i % 3 === 0).map(t => t.id));

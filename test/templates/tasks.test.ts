@@ -15,7 +15,7 @@ import { Workspace } from '../../src/templates/workspace/workspace.js';
 import { TemplateFiles } from '../../src/templates/workspace/template-files.js';
 import { UNRESTRICTED } from '../../src/auth/acting-authority.js';
 import { initBareRepository } from '../../src/git/bare-repository.js';
-import { commitsOf, fileAt, filesOf, openTestApp, registerTemplate, startGitHttpServer, waitForTask, writeTree, type TestApp } from './support.js';
+import { TESTER, commitsOf, fileAt, filesOf, openTestApp, registerTemplate, startGitHttpServer, waitForTask, writeTree, type TestApp } from './support.js';
 import { EvaluatorPool, ExpressionEvaluator } from '../../src/templates/expressions/index.js';
 
 const TEMPLATE = {
@@ -86,7 +86,7 @@ describe('tasks', () => {
       expect.objectContaining({ pointer: '/spec/steps/1/input/message', detail: expect.stringMatching(/unknown filter "nope"/) }),
     ]);
     expect(templates.find(t => t.name === 'lifecycle')).toMatchObject({ runnable: true, problems: [], title: 'Lifecycle' });
-    await expect(pave.app.templates.createTask({ templateRef: 'template:default/broken', values: { name: 'x' } })).rejects.toMatchObject({
+    await expect(pave.app.templates.createTask({ templateRef: 'template:default/broken', values: { name: 'x' } }, TESTER)).rejects.toMatchObject({
       status: 422,
       message: expect.stringMatching(/cannot run: unsupported action publish:github/),
     });
@@ -100,7 +100,7 @@ describe('tasks', () => {
   });
 
   it('refuses values that do not fit, naming each field and rule', async () => {
-    const error = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'Not Valid', tags: 'x', extra: 'yes' } }).catch(e => e);
+    const error = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'Not Valid', tags: 'x', extra: 'yes' } }, TESTER).catch(e => e);
     expect(error.status).toBe(422);
     expect(error.problem.type).toBe('https://pave.dev/problems/invalid-input');
     expect(error.problem.errors).toEqual(
@@ -110,13 +110,13 @@ describe('tasks', () => {
         expect.objectContaining({ pointer: '/values/extra', rule: 'type' }),
       ]),
     );
-    const missing = await pave.app.templates.createTask({ templateRef: ref, values: {} }).catch(e => e);
+    const missing = await pave.app.templates.createTask({ templateRef: ref, values: {} }, TESTER).catch(e => e);
     expect(missing.problem.errors).toEqual([{ pointer: '/values/name', detail: 'Name (name) is required', rule: 'required' }]);
-    await expect(pave.app.templates.createTask({ templateRef: 'template:default/nope', values: {} })).rejects.toMatchObject({ status: 404 });
+    await expect(pave.app.templates.createTask({ templateRef: 'template:default/nope', values: {} }, TESTER)).rejects.toMatchObject({ status: 404 });
   });
 
   it('runs steps with each and if, records outputs and statuses, renders the output', async () => {
-    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'orders', tags: ['red', 'blue'] } });
+    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'orders', tags: ['red', 'blue'] } }, TESTER);
     const task = await waitForTask(pave.app, id);
     expect(task.status, JSON.stringify(task.error)).toBe('completed');
     expect(task.steps.map(s => [s.id, s.status])).toEqual([
@@ -144,7 +144,7 @@ describe('tasks', () => {
     const failing = { ...TEMPLATE, metadata: { name: 'failing' }, spec: { ...TEMPLATE.spec, steps: [{ id: 'mv', name: 'Move', action: 'fs:rename', input: { files: [{ from: 'nope.txt', to: 'x' }] } }, { id: 'after', action: 'debug:log', input: { message: 'never' } }] } };
     await writeTree(dir, { 'failing.yaml': stringify(failing) });
     const failingRef = await registerTemplate(pave.app, join(dir, 'failing.yaml'));
-    const task = await waitForTask(pave.app, (await pave.app.templates.createTask({ templateRef: failingRef, values: { name: 'x' } })).id);
+    const task = await waitForTask(pave.app, (await pave.app.templates.createTask({ templateRef: failingRef, values: { name: 'x' } }, TESTER)).id);
     expect(task.status).toBe('failed');
     expect(task.error?.detail).toBe('Step "Move" (fs:rename) failed: input.files[0].from "nope.txt" does not exist in the workspace');
     expect(task.steps.map(s => s.status)).toEqual(['failed', 'open']);
@@ -159,29 +159,29 @@ describe('tasks', () => {
   });
 
   it('cancels a running task at once, even in a long action; the rest is marked cancelled', async () => {
-    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'slow', wait: 60_000 } });
+    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'slow', wait: 60_000 } }, TESTER);
     const until = Date.now() + 10_000;
     while ((await pave.app.templates.getTask(id)).steps[3]!.status !== 'processing') {
       if (Date.now() > until) throw new Error('the wait step never started');
       await new Promise(resolve => setTimeout(resolve, 20));
     }
     const started = Date.now();
-    await pave.app.templates.cancel(id);
+    await pave.app.templates.cancel(id, TESTER);
     const task = await waitForTask(pave.app, id, 5_000);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(task.status).toBe('cancelled');
     expect(task.steps.slice(3).map(s => s.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
     const types = (await pave.app.templates.events(id)).map(e => e.type);
     expect(types.slice(-2)).toEqual(['cancelled', 'completion']);
-    expect(await pave.app.templates.cancel(id)).toEqual({ status: 'cancelled' });
+    expect(await pave.app.templates.cancel(id, TESTER)).toEqual({ status: 'cancelled' });
   });
 
   it('cancels a queued task before any step runs', async () => {
     const idle = await openTestApp({ taskWorker: false });
     try {
       await registerTemplate(idle.app, join(dir, 'template.yaml'));
-      const { id } = await idle.app.templates.createTask({ templateRef: ref, values: { name: 'queued' } });
-      expect(await idle.app.templates.cancel(id)).toEqual({ status: 'cancelled' });
+      const { id } = await idle.app.templates.createTask({ templateRef: ref, values: { name: 'queued' } }, TESTER);
+      expect(await idle.app.templates.cancel(id, TESTER)).toEqual({ status: 'cancelled' });
       const task = await idle.app.templates.getTask(id);
       expect(task.steps.every(s => s.status === 'cancelled')).toBe(true);
       expect(await idle.app.queue.list('scaffolder.task')).toEqual([]);
@@ -205,13 +205,13 @@ describe('tasks', () => {
     const result = await pave.app.templates.dryRun({ templateRef: 'template:default/from-git', values: { name: 'gitty' } });
     expect(result.status, JSON.stringify(result.error)).toBe('completed');
     expect(result.directoryContents.map(f => [f.path, Buffer.from(f.base64Content, 'base64').toString()])).toEqual([['README.md', '# gitty from git']]);
-    const task = await waitForTask(pave.app, (await pave.app.templates.createTask({ templateRef: 'template:default/from-git', values: { name: 'gitty' } })).id);
+    const task = await waitForTask(pave.app, (await pave.app.templates.createTask({ templateRef: 'template:default/from-git', values: { name: 'gitty' } }, TESTER)).id);
     expect(task.status).toBe('completed');
     expect(task.spec.templateInfo.baseUrl).toBe(`url:file://${repo}#main:templates/svc/template.yaml`);
   });
 
   it('streams events live and ends after completion', async () => {
-    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'stream' } });
+    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'stream' } }, TESTER);
     const seen: string[] = [];
     for await (const event of pave.app.templates.streamEvents(id)) seen.push(event.type);
     expect(seen.at(-1)).toBe('completion');

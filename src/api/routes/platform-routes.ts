@@ -1,8 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { PlatformService } from '../../platform/platform-service.js';
-import type { PlatformEvent } from '../../platform/platform-events.js';
 import { errorResponses } from '../schemas.js';
+import { changeAuthor } from '../authorize.js';
 import { SseStream } from '../sse-stream.js';
 
 /** Any JSON object (documents are validated by the platform service, which names every mistake). */
@@ -59,7 +59,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       },
     },
     async (request, reply) => {
-      const result = await platform.publishCapability(request.body);
+      const result = await platform.publishCapability(request.body, changeAuthor(request));
       return reply.status(result.outcome === 'created' ? 201 : 200).send(result as unknown as Record<string, unknown>);
     },
   );
@@ -92,7 +92,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       schema: { tags: ['platform'], summary: 'Remove a capability (refused while requests use it)', params: Type.Object({ name: Type.String() }), response: { 204: Type.Null({ description: 'Removed' }), ...errorResponses(404, 409) } },
     },
     async (request, reply) => {
-      await platform.deleteCapability(request.params.name);
+      await platform.deleteCapability(request.params.name, changeAuthor(request));
       return reply.status(204).send(null);
     },
   );
@@ -111,7 +111,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       schema: { tags: ['platform'], summary: 'Create or replace a destination', body: Document, response: { 200: Document, 201: Document, ...errorResponses(400, 422) } },
     },
     async (request, reply) => {
-      const result = await platform.applyDestination(request.body);
+      const result = await platform.applyDestination(request.body, changeAuthor(request));
       return reply.status(result.outcome === 'created' ? 201 : 200).send(result as unknown as Record<string, unknown>);
     },
   );
@@ -132,7 +132,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       schema: { tags: ['platform'], summary: 'Remove a destination (refused while it holds requests)', params: Type.Object({ name: Type.String() }), response: { 204: Type.Null({ description: 'Removed' }), ...errorResponses(404, 409) } },
     },
     async (request, reply) => {
-      await platform.deleteDestination(request.params.name);
+      await platform.deleteDestination(request.params.name, changeAuthor(request));
       return reply.status(204).send(null);
     },
   );
@@ -164,7 +164,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       },
     },
     async (request, reply) => {
-      const result = await platform.applyRequest(request.body);
+      const result = await platform.applyRequest(request.body, changeAuthor(request));
       return reply.status(result.outcome === 'created' ? 201 : 200).send(result as unknown as Record<string, unknown>);
     },
   );
@@ -189,7 +189,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
         response: { 202: Document, ...errorResponses(404) },
       },
     },
-    async (request, reply) => reply.status(202).send((await platform.deleteRequest(request.params.namespace, request.params.name)) as unknown as Record<string, unknown>),
+    async (request, reply) => reply.status(202).send((await platform.deleteRequest(request.params.namespace, request.params.name, changeAuthor(request))) as unknown as Record<string, unknown>),
   );
 
   app.post(
@@ -199,7 +199,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       schema: { tags: ['platform'], summary: 'Reconcile a request now (e.g. after fixing what made it fail)', params: NamespacedParams, response: { 202: Type.Null({ description: 'Queued' }), ...errorResponses(404) } },
     },
     async (request, reply) => {
-      await platform.reconcileNow(request.params.namespace, request.params.name);
+      await platform.reconcileNow(request.params.namespace, request.params.name, changeAuthor(request));
       return reply.status(202).send(null);
     },
   );
@@ -262,25 +262,28 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       config: { permission: { action: 'platform.event.read' } },
       schema: {
         tags: ['platform'],
-        summary: 'Server-sent events: request status changes, applies, deletions and publications as they happen',
+        summary:
+          'Server-sent events: the platform.* events of the event log appended after the client connected (or, with Last-Event-ID, after that event), optionally of one namespace and name; each has its seq as id and its type as event name',
         querystring: Type.Object({ namespace: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }),
+        headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ description: 'The seq of the last event seen: the stream resumes after it' })) }),
+        response: { 200: Type.String({ description: 'text/event-stream' }), ...errorResponses(400) },
       },
     },
     async (request, reply) => {
-      const { namespace, name } = request.query;
+      const controller = new AbortController();
+      // Fails with a 400 problem before any bytes are sent when Last-Event-ID is not an event's seq.
+      const events = await platform.watchEvents({ ...request.query, lastEventId: request.headers['last-event-id'], signal: controller.signal });
       const stream = SseStream.open(request, reply);
-      const unsubscribe = platform.events.subscribe((event: PlatformEvent) => {
-        if (namespace && event.namespace !== namespace) return;
-        if (name && event.name !== name) return;
-        stream.send(event.type, event);
-      });
-      stream.signal.addEventListener('abort', unsubscribe, { once: true });
-      // `connected` promises every later change, the other replicas' included; without them, this replica's still flow.
-      const everywhere = await platform.events.ready().then(
-        () => true,
-        (error: unknown) => (request.log.warn({ err: error }, 'platform events from other replicas are not available now'), false),
-      );
-      stream.comment(everywhere ? 'connected' : 'connected (this replica only)');
+      stream.signal.addEventListener('abort', () => controller.abort(), { once: true });
+      // `connected`: every change appended from now on is sent, whichever replica makes it.
+      stream.comment('connected');
+      try {
+        for await (const event of events) stream.send(event.type, event, event.seq);
+      } catch (error) {
+        stream.fail(error);
+      } finally {
+        stream.close();
+      }
     },
   );
 };

@@ -9,7 +9,7 @@ import type { TaskFilter } from '../../templates/tasks/task-store.js';
 import type { TaskStatus } from '../../templates/tasks/task-types.js';
 import { errorResponses, StringList, asList } from '../schemas.js';
 import { SseStream } from '../sse-stream.js';
-import { filterReadable, type RoutePermission } from '../authorize.js';
+import { changeAuthor, filterReadable, type RoutePermission } from '../authorize.js';
 
 const Loose = (description: string) => Type.Object({}, { additionalProperties: true, description });
 const FieldErrorSchema = Type.Object({ pointer: Type.String(), detail: Type.String(), rule: Type.Optional(Type.String()) }, { additionalProperties: true });
@@ -203,12 +203,15 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
     },
     async (request, reply) => {
       const identity = recordIdentity(request.identity);
-      const created = await scaffolder.createTask({
-        templateRef: request.body.templateRef,
-        values: request.body.values ?? {},
-        ...(request.body.secrets ? { secrets: request.body.secrets } : {}),
-        ...(identity ? { identity } : {}),
-      });
+      const created = await scaffolder.createTask(
+        {
+          templateRef: request.body.templateRef,
+          values: request.body.values ?? {},
+          ...(request.body.secrets ? { secrets: request.body.secrets } : {}),
+          ...(identity ? { identity } : {}),
+        },
+        changeAuthor(request),
+      );
       return reply.status(201).send(created);
     },
   );
@@ -305,7 +308,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
         response: { 200: Type.Object({ status: TaskStatusSchema }), ...errorResponses(404) },
       },
     },
-    async request => scaffolder.cancel(request.params.taskId),
+    async request => scaffolder.cancel(request.params.taskId, changeAuthor(request)),
   );
 
   app.post(

@@ -175,6 +175,8 @@ export interface RunStep {
 
 export interface RunCommit {
   destination: string;
+  /** The request's folder there (absent in runs stored before it was kept). */
+  path?: string;
   commit: string;
   url: string;
   branch: string;

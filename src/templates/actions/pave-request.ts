@@ -1,13 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import type { ResourceFacts } from '../../auth/policy.js';
+import type { ChangeAuthor } from '../../store/audit-log.js';
 import { defineAction } from './action.js';
 
 /**
- * What `pave:request` needs of the platform API: apply a request, or render it without side effects.
- * The composition root passes the platform service; templates do not depend on the platform module.
+ * What `pave:request` needs of the platform API: apply a request (audited as its author), or render it
+ * without side effects. The composition root passes the platform service; templates do not depend on the
+ * platform module.
  */
 export interface PlatformRequests {
-  applyRequest(raw: unknown): Promise<{ request: { metadata: { name: string; namespace?: string } }; outcome: string }>;
+  applyRequest(raw: unknown, author: ChangeAuthor): Promise<{ request: { metadata: { name: string; namespace?: string } }; outcome: string }>;
   render(raw: unknown): Promise<{ files: Array<{ path: string }>; capability: { name: string; version: string } }>;
   requestResource(namespace: string, name: string, options?: { required?: boolean }): Promise<ResourceFacts>;
 }
@@ -51,7 +53,8 @@ export function paveRequestAction(platform: PlatformRequests) {
         ctx.log.info(`Dry run: would request ${kind} ${namespace}/${name} from ${preview.capability.name} ${preview.capability.version} (${preview.files.length} files)`);
         return;
       }
-      const { outcome } = await platform.applyRequest(raw);
+      // The task's creator makes the change, so it is audited as theirs.
+      const { outcome } = await platform.applyRequest(raw, { actor: ctx.task.createdBy ?? ctx.creator.principal });
       ctx.log.info(`Requested ${kind} ${namespace}/${name} (${outcome}); the platform reconciles it to Ready`);
     },
   });

@@ -1,11 +1,15 @@
 /**
  * Tasks in the database: the task row, its steps and its event log. Only this file writes the
  * scaffolder tables; everything is plain rows, so any process on the same store sees the same tasks.
+ * What the worker changes — a task starting, a step finishing, a task ending — is written in one transaction
+ * with its `templates.task.*` event in the platform's event log.
  */
 import { newId } from '../../core/ids.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { notFound } from '../../core/problem.js';
-import type { Store } from '../../store/store.js';
+import type { EventLog } from '../../store/event-log.js';
+import type { Db, Store } from '../../store/store.js';
+import { taskEvent } from './task-events.js';
 import type {
   StepStatus,
   TaskEvent,
@@ -42,62 +46,67 @@ const FILTER_BATCH = 500;
 
 const parse = <T>(text: string | null): T | undefined => (text === null ? undefined : (JSON.parse(text) as T));
 
+/** The event-bus topic telling streams that a task has a new event ({ taskId }). */
+export const TASK_EVENT_TOPIC = 'scaffolder.task';
+
 export class TaskStore {
   constructor(
     private readonly store: Store,
+    private readonly eventLog: EventLog,
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Inserts a task and its steps (all open) in one transaction. */
-  async create(input: { templateRef: string; spec: TaskSpec; secrets?: Record<string, unknown>; createdBy?: string }): Promise<string> {
+  /**
+   * Inserts a task and its steps (all open) in `db`'s transaction, where its creation is audited too.
+   * @example const id = await store.transaction(trx => tasks.create(trx, { templateRef, spec }));
+   */
+  async create(db: Db, input: { templateRef: string; spec: TaskSpec; secrets?: Record<string, unknown>; createdBy?: string }): Promise<string> {
     const id = newId();
     const now = this.#now();
-    await this.store.transaction(async trx => {
-      await trx
-        .insertInto('scaffolder_tasks')
-        .values({
-          id,
-          template_ref: input.templateRef,
-          spec: JSON.stringify(input.spec),
-          status: 'open',
-          created_by: input.createdBy ?? null,
-          secrets: input.secrets && Object.keys(input.secrets).length ? JSON.stringify(input.secrets) : null,
-          derived_secrets: null,
-          cancel_requested: 0,
-          output: null,
-          error: null,
-          created_at: now,
-          updated_at: now,
-          last_heartbeat_at: null,
-          completed_at: null,
-        })
+    await db
+      .insertInto('scaffolder_tasks')
+      .values({
+        id,
+        template_ref: input.templateRef,
+        spec: JSON.stringify(input.spec),
+        status: 'open',
+        created_by: input.createdBy ?? null,
+        secrets: input.secrets && Object.keys(input.secrets).length ? JSON.stringify(input.secrets) : null,
+        derived_secrets: null,
+        cancel_requested: 0,
+        output: null,
+        error: null,
+        created_at: now,
+        updated_at: now,
+        last_heartbeat_at: null,
+        completed_at: null,
+      })
+      .execute();
+    if (input.spec.steps.length) {
+      await db
+        .insertInto('scaffolder_task_steps')
+        .values(
+          input.spec.steps.map((step, index) => ({
+            task_id: id,
+            step_index: index,
+            step_id: step.id,
+            name: step.name,
+            action: step.action,
+            status: 'open',
+            attempts: 0,
+            output: null,
+            error: null,
+            started_at: null,
+            finished_at: null,
+          })),
+        )
         .execute();
-      if (input.spec.steps.length) {
-        await trx
-          .insertInto('scaffolder_task_steps')
-          .values(
-            input.spec.steps.map((step, index) => ({
-              task_id: id,
-              step_index: index,
-              step_id: step.id,
-              name: step.name,
-              action: step.action,
-              status: 'open',
-              attempts: 0,
-              output: null,
-              error: null,
-              started_at: null,
-              finished_at: null,
-            })),
-          )
-          .execute();
-      }
-    });
+    }
     return id;
   }
 
-  async find(id: string): Promise<TaskRecord | undefined> {
-    const row = await this.store.db.selectFrom('scaffolder_tasks').selectAll().where('id', '=', id).executeTakeFirst();
+  async find(id: string, db: Db = this.store.db): Promise<TaskRecord | undefined> {
+    const row = await db.selectFrom('scaffolder_tasks').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
     return {
       ...this.#summary(row),
@@ -108,8 +117,8 @@ export class TaskStore {
     };
   }
 
-  async get(id: string): Promise<TaskRecord> {
-    const task = await this.find(id);
+  async get(id: string, db: Db = this.store.db): Promise<TaskRecord> {
+    const task = await this.find(id, db);
     if (!task) throw notFound(`No task with id ${id}`);
     return task;
   }
@@ -195,8 +204,10 @@ export class TaskStore {
     return rows.map(r => r.id);
   }
 
-  async appendEvent(taskId: string, type: TaskEventType, body: TaskEventBody): Promise<void> {
-    await this.store.db.insertInto('scaffolder_task_events').values({ task_id: taskId, type, body: JSON.stringify(body), created_at: this.#now() }).execute();
+  /** Adds to a task's own log (what its page and stream show); its streams wake once it is committed. */
+  async appendEvent(taskId: string, type: TaskEventType, body: TaskEventBody, db: Db = this.store.db): Promise<void> {
+    await db.insertInto('scaffolder_task_events').values({ task_id: taskId, type, body: JSON.stringify(body), created_at: this.#now() }).execute();
+    this.store.afterCommit(db, () => this.store.events.publish(TASK_EVENT_TOPIC, { taskId }));
   }
 
   async events(taskId: string, after = 0, limit = 1000): Promise<TaskEvent[]> {
@@ -217,9 +228,13 @@ export class TaskStore {
     }));
   }
 
-  async setStatus(id: string, status: TaskStatus): Promise<void> {
+  /** A task starts running (or, `resumed`, runs again after an interruption): `templates.task.started`. */
+  async start(id: string, options: { resumed: boolean }): Promise<void> {
     const now = this.#now();
-    await this.store.db.updateTable('scaffolder_tasks').set({ status, updated_at: now, last_heartbeat_at: now }).where('id', '=', id).execute();
+    await this.store.transaction(async trx => {
+      await trx.updateTable('scaffolder_tasks').set({ status: 'processing', updated_at: now, last_heartbeat_at: now }).where('id', '=', id).execute();
+      await this.#append(trx, id, 'templates.task.started', { resumed: options.resumed });
+    });
   }
 
   async heartbeat(id: string): Promise<{ cancelRequested: boolean }> {
@@ -229,29 +244,53 @@ export class TaskStore {
     return { cancelRequested: row?.cancel_requested === 1 };
   }
 
-  /** Ends a task: its final status, output or error; the secrets are dropped. */
-  async finish(id: string, status: TaskStatus, result: { output?: TaskOutputView; error?: TaskView['error'] } = {}): Promise<void> {
+  /**
+   * Ends a task: its final status, output or error; the secrets are dropped. Appends `templates.task.completed`,
+   * `failed` (with the error's title only) or `cancelled`.
+   */
+  async finish(id: string, status: 'completed' | 'failed' | 'cancelled', result: { output?: TaskOutputView; error?: TaskView['error'] } = {}): Promise<void> {
     const now = this.#now();
-    await this.store.db
-      .updateTable('scaffolder_tasks')
-      .set({
-        status,
-        output: result.output === undefined ? null : JSON.stringify(result.output),
-        error: result.error === undefined ? null : JSON.stringify(result.error),
-        secrets: null,
-        derived_secrets: null,
-        updated_at: now,
-        completed_at: now,
-      })
-      .where('id', '=', id)
-      .execute();
+    await this.store.transaction(async trx => {
+      await trx
+        .updateTable('scaffolder_tasks')
+        .set({
+          status,
+          output: result.output === undefined ? null : JSON.stringify(result.output),
+          error: result.error === undefined ? null : JSON.stringify(result.error),
+          secrets: null,
+          derived_secrets: null,
+          updated_at: now,
+          completed_at: now,
+        })
+        .where('id', '=', id)
+        .execute();
+      await this.#append(trx, id, `templates.task.${status}`, status === 'failed' && result.error?.title ? { error: result.error.title } : {});
+    });
   }
 
-  /** Marks cancellation as asked for; returns the task's status at that moment. */
-  async requestCancel(id: string): Promise<TaskStatus> {
-    const task = await this.get(id);
-    await this.store.db.updateTable('scaffolder_tasks').set({ cancel_requested: 1, updated_at: this.#now() }).where('id', '=', id).execute();
-    return task.status;
+  /** Marks cancellation as asked for, in `db`'s transaction (where the cancellation is audited). */
+  async requestCancel(db: Db, id: string): Promise<void> {
+    await db.updateTable('scaffolder_tasks').set({ cancel_requested: 1, updated_at: this.#now() }).where('id', '=', id).execute();
+  }
+
+  /**
+   * Cancels a task that has not started, in `db`'s transaction: its steps and log say so, and
+   * `templates.task.cancelled` names `actor`. False (nothing written) when a worker started it meanwhile.
+   */
+  async cancelOpen(db: Db, id: string, actor: string): Promise<boolean> {
+    const now = this.#now();
+    const updated = await db
+      .updateTable('scaffolder_tasks')
+      .set({ status: 'cancelled', completed_at: now, updated_at: now, secrets: null, derived_secrets: null })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) return false;
+    await this.closeOpenSteps(id, 'cancelled', db);
+    await this.appendEvent(id, 'cancelled', { message: 'Task cancelled before it started', status: 'cancelled' }, db);
+    await this.appendEvent(id, 'completion', { message: 'Task cancelled', status: 'cancelled' }, db);
+    await this.#append(db, id, 'templates.task.cancelled', {}, actor);
+    return true;
   }
 
   async stepStarted(taskId: string, index: number): Promise<void> {
@@ -280,23 +319,28 @@ export class TaskStore {
       .execute();
   }
 
+  /** A step finished (completed, failed, skipped or cancelled): `templates.task.step-finished` with its id and status. */
   async stepFinished(taskId: string, index: number, status: StepStatus, result: { output?: Record<string, unknown>; error?: TaskStep['error'] } = {}): Promise<void> {
-    await this.store.db
-      .updateTable('scaffolder_task_steps')
-      .set({
-        status,
-        finished_at: this.#now(),
-        output: result.output === undefined ? null : JSON.stringify(result.output),
-        error: result.error === undefined ? null : JSON.stringify(result.error),
-      })
-      .where('task_id', '=', taskId)
-      .where('step_index', '=', index)
-      .execute();
+    await this.store.transaction(async trx => {
+      const step = await trx
+        .updateTable('scaffolder_task_steps')
+        .set({
+          status,
+          finished_at: this.#now(),
+          output: result.output === undefined ? null : JSON.stringify(result.output),
+          error: result.error === undefined ? null : JSON.stringify(result.error),
+        })
+        .where('task_id', '=', taskId)
+        .where('step_index', '=', index)
+        .returning('step_id')
+        .executeTakeFirst();
+      if (step) await this.#append(trx, taskId, 'templates.task.step-finished', { step: step.step_id, status });
+    });
   }
 
   /** Steps not yet run when a task ends (cancelled or failed) are marked so. */
-  async closeOpenSteps(taskId: string, status: StepStatus): Promise<void> {
-    await this.store.db
+  async closeOpenSteps(taskId: string, status: StepStatus, db: Db = this.store.db): Promise<void> {
+    await db
       .updateTable('scaffolder_task_steps')
       .set({ status, finished_at: this.#now() })
       .where('task_id', '=', taskId)
@@ -325,6 +369,13 @@ export class TaskStore {
       ...(row.last_heartbeat_at ? { lastHeartbeatAt: row.last_heartbeat_at } : {}),
       ...(row.completed_at ? { completedAt: row.completed_at } : {}),
     };
+  }
+
+  /** Appends a task's event in `db`'s transaction, with the facts of its row (template, creator). */
+  async #append(db: Db, id: string, type: string, payload: Record<string, unknown>, actor?: string): Promise<void> {
+    const row = await db.selectFrom('scaffolder_tasks').select(['template_ref', 'created_by']).where('id', '=', id).executeTakeFirst();
+    if (!row) return;
+    await this.eventLog.append(db, taskEvent(type, { id, templateRef: row.template_ref, ...(row.created_by ? { createdBy: row.created_by } : {}) }, payload, actor));
   }
 
   #now(): string {

@@ -9,8 +9,12 @@ import { createApp, type PaveApp } from '../../../src/app.js';
 import { ensureBareRepository } from '../../../src/git/bare-repository.js';
 import { readDocuments } from '../../../src/platform/document-files.js';
 import type { RequestView } from '../../../src/platform/platform-service.js';
+import type { ChangeAuthor } from '../../../src/store/audit-log.js';
 
 export const DEMO_PLATFORM = fileURLToPath(new URL('../../../demo/platform/', import.meta.url));
+
+/** Who the tests' direct service calls are audited as (routes pass the caller). */
+export const OPERATOR: ChangeAuthor = { actor: 'cli:platform-tests' };
 
 /** Platform settings that make tests quick: short polls, short backoff. */
 export const FAST_PLATFORM: Partial<PlatformConfig> = {
@@ -61,10 +65,10 @@ export async function startHarness(options: { databaseUrl?: string; databaseSche
         kind: 'Destination',
         metadata: { name, labels: { env: name } },
         spec: { git: { url, branch: 'main', path: `clusters/${name}` }, cleanupPolicy: name === 'prod' ? 'retain' : 'delete' },
-      });
+      }, OPERATOR);
     }
     for (const file of ['team-namespace', 'postgresql', 'redis', 'environment']) {
-      for (const document of await readDocuments(join(DEMO_PLATFORM, 'capabilities', `${file}.yaml`))) await app.platform.publishCapability(document);
+      for (const document of await readDocuments(join(DEMO_PLATFORM, 'capabilities', `${file}.yaml`))) await app.platform.publishCapability(document, OPERATOR);
     }
   }
   return {

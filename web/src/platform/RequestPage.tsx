@@ -63,7 +63,8 @@ export default function RequestPage() {
       es = new EventSource(requestEventsUrl(namespace, name));
       es.onopen = () => setLive('live');
       es.onerror = () => setLive('polling');
-      for (const type of ['request.applied', 'request.status', 'request.deleting', 'request.deleted']) es.addEventListener(type, () => void load());
+      // The event log's platform.* types: each event names what changed, the page reads it again.
+      for (const type of ['platform.request.applied', 'platform.request.updated', 'platform.request.phase-changed', 'platform.request.deleted', 'platform.run.finished']) es.addEventListener(type, () => void load());
     } else setLive('polling');
     // A slow poll as well: catches anything the stream missed while reconnecting.
     const timer = setInterval(() => void load(), 5000);
