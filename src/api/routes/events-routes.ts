@@ -90,7 +90,7 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{ events: EventsService }> 
   const { webhooks } = events;
 
   api.get(
-    '/',
+    '',
     {
       config: { permission: { action: 'events.event.read' } },
       schema: {

@@ -6,7 +6,7 @@ import { apiRequest } from '../lib/api';
 import type { AuthRule } from '../../../src/core/config.js';
 import type { SourcedRule } from '../../../src/auth/policy.js';
 import type { Explanation } from '../../../src/auth/permission-service.js';
-import type { AuditEntry, AuditQuery } from '../../../src/auth/audit-log.js';
+import type { AuditEntry, AuditQuery } from '../../../src/store/audit-log.js';
 export type { AuthRule, AuthRuleResource } from '../../../src/core/config.js';
 export type { SourcedRule, Explanation, AuditEntry, AuditQuery };
 
