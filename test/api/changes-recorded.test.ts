@@ -8,14 +8,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../src/store/audit-log.js';
-import type { PaveEvent } from '../../src/store/event-log.js';
 import { POSTGRES_URL } from '../support/require-all.js';
 import { adminQuery, postgresFactory } from '../support/stores.js';
 import { bearer, startAuthPave, tokenFor, type AuthPave } from '../auth/support.js';
 import { expectProblem, json } from './support.js';
+import { recording } from '../support/recording.js';
+import { refuseInserts } from '../support/refuse-inserts.js';
 
 const pg = await postgresFactory();
 
@@ -40,13 +39,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
       });
 
     /** What one step adds to the audit log and the event log. */
-    async function recorded<T>(step: () => Promise<T>): Promise<{ result: T; audit: AuditEntry[]; events: PaveEvent[] }> {
-      const lastAudit = (await pave.app.audit.query({ limit: 1 })).items[0]?.id ?? '';
-      const after = await pave.app.eventLog.latest();
-      const result = await step();
-      const audit = (await pave.app.audit.query({ limit: 1000 })).items.filter(entry => entry.id > lastAudit).reverse();
-      return { result, audit, events: await pave.app.eventLog.read({ after, limit: 1000 }) };
-    }
+    const recorded = <T>(step: () => Promise<T>) => recording(pave.app, [], step);
 
     beforeAll(async () => {
       if (database === 'postgres') await adminQuery(`CREATE SCHEMA ${schema}`);
@@ -144,13 +137,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
     });
 
     it('a change whose event cannot be written leaves nothing: not the entity, not its audit entry, not its events', async () => {
-      const guard = database === 'sqlite'
-        ? [sql`CREATE TRIGGER refuse_doomed BEFORE INSERT ON events WHEN NEW.subject = 'component:default/doomed' BEGIN SELECT RAISE(ABORT, 'injected after the change'); END`]
-        : [
-            sql`CREATE FUNCTION refuse_doomed() RETURNS trigger AS $$ BEGIN IF NEW.subject = 'component:default/doomed' THEN RAISE EXCEPTION 'injected after the change'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
-            sql`CREATE TRIGGER refuse_doomed BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_doomed()`,
-          ];
-      for (const statement of guard) await statement.execute(pave.app.store.db);
+      const restore = await refuseInserts(pave.app.store, 'events', 'subject', 'component:default/doomed');
       try {
         const attempt = await recorded(() => call('bob', '/api/catalog/entities/by-name/component/default/doomed', { method: 'PUT', body: component('doomed') }));
         expect(attempt.result.status).toBe(500);
@@ -158,7 +145,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
         expect(attempt.events).toEqual([]);
         await expectProblem(await call('bob', '/api/catalog/entities/by-name/component/default/doomed'), 404);
       } finally {
-        await sql`DROP TRIGGER refuse_doomed${database === 'postgres' ? sql` ON events` : sql``}`.execute(pave.app.store.db);
+        await restore();
       }
       const retried = await recorded(() => call('bob', '/api/catalog/entities/by-name/component/default/doomed', { method: 'PUT', body: component('doomed') }));
       expect(retried.result.status).toBe(200);

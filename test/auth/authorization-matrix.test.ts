@@ -12,6 +12,7 @@ import { readDocuments } from '../../src/platform/document-files.js';
 import { OPERATOR } from '../platform/support/platform-harness.js';
 import { TESTER } from '../templates/support.js';
 import { ORG, bearer, startAuthPave, tokenFor } from './support.js';
+import { recording } from '../support/recording.js';
 
 /**
  * The authorization matrix: every route the server registers (collected by the onRoute hook in
@@ -58,6 +59,11 @@ write(
     '        message: hello ${{ parameters.greeting }}',
     '',
   ].join('\n'),
+);
+
+write(
+  'waiting/template.yaml',
+  ['apiVersion: scaffolder.backstage.io/v1beta3', 'kind: Template', 'metadata:', '  name: matrix-waiting', 'spec:', '  owner: group:default/platform-team', '  type: service', '  steps:', '    - id: wait', '      name: Wait', '      action: debug:wait', '      input:', '        minutes: 5', ''].join('\n'),
 );
 
 const PERMITTED = 'user:default/matrix-permitted';
@@ -122,7 +128,10 @@ const keptRun = (await app.platform.listRuns('platform-team', 'matrix-kept'))[0]
 
 // ── scaffolder fixtures: a one-step template (debug:log) in the catalog and a task made from it.
 await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'template/template.yaml') });
+await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'waiting/template.yaml') });
 const matrixTask = (await app.templates.createTask({ templateRef: 'template:default/matrix-template', values: { greeting: 'matrix' } }, TESTER)).id;
+// A task still waiting when it is cancelled: cancelling it is a change (cancelling an ended one is not).
+const waitingTask = (await app.templates.createTask({ templateRef: 'template:default/matrix-waiting', values: {} }, TESTER)).id;
 
 // ── a repository Pave hosts (one commit holding README.md), for the repository view.
 await ensureBareRepository(join(app.repositories.root, 'matrix', 'hosted.git'), 'main');
@@ -155,6 +164,13 @@ interface Sample {
   anonymousStatus?: number;
   /** An event stream (SSE): read the status and headers, then hang up. */
   stream?: boolean;
+  /**
+   * For routes that are not GET: why a permitted call changes nothing and so records no audit entry (a
+   * preview, a check). Every other such route must record exactly one, as the caller, naming its action.
+   */
+  notAChange?: string;
+  /** The audit action when it is not the route's permission action. */
+  auditAction?: string;
 }
 
 const byName = (ref: string) => ref.replace(/^(\w+):(\w+)\//, '$1/$2/');
@@ -163,7 +179,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/openapi.json': { path: '/api/openapi.json' },
   'GET /api/catalog/entities': { path: '/api/catalog/entities?limit=1' },
   'GET /api/catalog/entities/by-query': { path: '/api/catalog/entities/by-query?limit=1' },
-  'POST /api/catalog/entities/by-refs': { path: '/api/catalog/entities/by-refs', body: { entityRefs: ['component:default/payments'] } },
+  'POST /api/catalog/entities/by-refs': { path: '/api/catalog/entities/by-refs', body: { entityRefs: ['component:default/payments'] }, notAChange: 'a read with its refs in the body' },
   'GET /api/catalog/entities/by-name/:kind/:namespace/:name': { path: `/api/catalog/entities/by-name/${byName('component:default/payments')}` },
   'PUT /api/catalog/entities/by-name/:kind/:namespace/:name': {
     path: '/api/catalog/entities/by-name/component/default/matrix-saved',
@@ -173,7 +189,7 @@ const SAMPLES: Record<string, Sample> = {
   'DELETE /api/catalog/entities/by-uid/:uid': { path: `/api/catalog/entities/by-uid/${doomedUid}` },
   'GET /api/catalog/entity-facets': { path: '/api/catalog/entity-facets?facet=kind' },
   'POST /api/catalog/refresh': { path: '/api/catalog/refresh', body: { entityRef: 'component:default/matrix-located' } },
-  'POST /api/catalog/validate-entity': { path: '/api/catalog/validate-entity', body: { entity: ORG.find(e => e.metadata.name === 'payments'), location: 'url:https://example.test/x.yaml' } },
+  'POST /api/catalog/validate-entity': { path: '/api/catalog/validate-entity', body: { entity: ORG.find(e => e.metadata.name === 'payments'), location: 'url:https://example.test/x.yaml' }, notAChange: 'a check; nothing is saved' },
   'GET /api/catalog/problems': { path: '/api/catalog/problems' },
   'POST /api/catalog/locations': { path: '/api/catalog/locations', body: { type: 'file', target: join(fixtures, 'added/catalog-info.yaml') } },
   'GET /api/catalog/locations': { path: '/api/catalog/locations' },
@@ -196,7 +212,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/permissions/rules': { path: '/api/permissions/rules' },
   'GET /api/permissions/rules/:id': { path: '/api/permissions/rules/matrix.permitted' },
   'PUT /api/permissions/rules/:id': { path: '/api/permissions/rules/matrix.extra', body: { description: 'added by the matrix', effect: 'allow', actions: ['x.y.z'], subjects: ['role:signed-in'] } },
-  'DELETE /api/permissions/rules/:id': { path: '/api/permissions/rules/matrix.doomed' },
+  'DELETE /api/permissions/rules/:id': { path: '/api/permissions/rules/matrix.doomed', auditAction: 'auth.rule.delete' },
   'GET /api/permissions/explain': { path: '/api/permissions/explain?action=catalog.entity.read&resourceRef=component:default/payments' },
   'GET /api/audit': { path: '/api/audit' },
   'GET /api/audit/export': { path: '/api/audit/export' },
@@ -217,7 +233,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/platform/requests/:namespace/:name/runs': { path: '/api/platform/requests/platform-team/matrix-kept/runs' },
   'GET /api/platform/runs/:id': { path: `/api/platform/runs/${keptRun}` },
   'GET /api/platform/runs/:id/logs': { path: `/api/platform/runs/${keptRun}/logs` },
-  'POST /api/platform/render': { path: '/api/platform/render', body: { request: teamNamespace('matrix-rendered') }, status: 200 },
+  'POST /api/platform/render': { path: '/api/platform/render', body: { request: teamNamespace('matrix-rendered') }, status: 200, notAChange: 'a preview' },
   'GET /api/platform/events': { path: '/api/platform/events', stream: true },
   'GET /api/scaffolder/v2/templates': { path: '/api/scaffolder/v2/templates' },
   'GET /api/scaffolder/v2/templates/:namespace/:kind/:name': { path: '/api/scaffolder/v2/templates/default/template/matrix-template' },
@@ -228,8 +244,8 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/scaffolder/v2/tasks/:taskId': { path: `/api/scaffolder/v2/tasks/${matrixTask}` },
   'GET /api/scaffolder/v2/tasks/:taskId/events': { path: `/api/scaffolder/v2/tasks/${matrixTask}/events` },
   'GET /api/scaffolder/v2/tasks/:taskId/eventstream': { path: `/api/scaffolder/v2/tasks/${matrixTask}/eventstream`, stream: true },
-  'POST /api/scaffolder/v2/tasks/:taskId/cancel': { path: `/api/scaffolder/v2/tasks/${matrixTask}/cancel`, body: {}, status: 200 },
-  'POST /api/scaffolder/v2/dry-run': { path: '/api/scaffolder/v2/dry-run', body: { templateRef: 'template:default/matrix-template', values: { greeting: 'dry' } }, status: 200 },
+  'POST /api/scaffolder/v2/tasks/:taskId/cancel': { path: `/api/scaffolder/v2/tasks/${waitingTask}/cancel`, body: {}, status: 200 },
+  'POST /api/scaffolder/v2/dry-run': { path: '/api/scaffolder/v2/dry-run', body: { templateRef: 'template:default/matrix-template', values: { greeting: 'dry' } }, status: 200, notAChange: 'a preview' },
   'GET /api/repositories': { path: '/api/repositories' },
   'GET /api/repositories/:owner/:repo': { path: '/api/repositories/matrix/hosted' },
   'GET /api/repositories/:owner/:repo/tree': { path: '/api/repositories/matrix/hosted/tree?ref=main' },
@@ -237,13 +253,13 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/events': { path: '/api/events?limit=5' },
   'GET /api/events/stream': { path: '/api/events/stream', stream: true },
   'GET /api/events/webhooks': { path: '/api/events/webhooks' },
-  'POST /api/events/webhooks': { path: '/api/events/webhooks', body: matrixHook, status: 201 },
+  'POST /api/events/webhooks': { path: '/api/events/webhooks', body: matrixHook, status: 201, auditAction: 'events.webhook.create' },
   'GET /api/events/webhooks/:id': { path: `/api/events/webhooks/${keptHook}` },
-  'PATCH /api/events/webhooks/:id': { path: `/api/events/webhooks/${keptHook}`, body: { enabled: false }, status: 200 },
+  'PATCH /api/events/webhooks/:id': { path: `/api/events/webhooks/${keptHook}`, body: { enabled: false }, status: 200, auditAction: 'events.webhook.update' },
   'DELETE /api/events/webhooks/:id': { path: `/api/events/webhooks/${doomedHook}`, status: 204 },
   'GET /api/events/webhooks/:id/deliveries': { path: `/api/events/webhooks/${keptHook}/deliveries` },
   'POST /api/events/webhooks/:id/deliveries/:deliveryId/redeliver': { path: `/api/events/webhooks/${keptHook}/deliveries/${deadDelivery}/redeliver`, body: {}, status: 202 },
-  'POST /api/events/webhooks/:id/test': { path: `/api/events/webhooks/${keptHook}/test`, body: {}, status: 200 },
+  'POST /api/events/webhooks/:id/test': { path: `/api/events/webhooks/${keptHook}/test`, body: {}, status: 200, auditAction: 'events.webhook.test' },
 };
 
 const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');
@@ -304,9 +320,13 @@ describe('authorization matrix', () => {
       const denied = await call(route, s, deniedToken);
       expect(denied.status, `a user without permission: ${denied.body}`).toBe(403);
       expect(JSON.parse(denied.body), denied.body).toMatchObject({ status: 403, action: route.action });
-      const permitted = await call(route, s, permittedToken);
+      const audited = await recording(app, [], () => call(route, s, permittedToken));
+      const permitted = audited.result;
       if (s.status !== undefined) expect(permitted.status, `permitted user: ${permitted.body}`).toBe(s.status);
       else expect(permitted.status >= 200 && permitted.status < 300, `permitted user got ${permitted.status}: ${permitted.body}`).toBe(true);
+      // The audit column: a permitted change is recorded once, as its caller, naming what it did.
+      if (route.method === 'GET' || s.notAChange) expect(audited.audit, `${key(route)} is not a change, yet recorded`).toEqual([]);
+      else expect(audited.audit.map(entry => [entry.actor, entry.action]), `${key(route)} must record one audit entry`).toEqual([[PERMITTED, s.auditAction ?? route.action]]);
     });
   }
 });
