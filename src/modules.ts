@@ -4,7 +4,7 @@
  */
 import { catalogModule } from './catalog/module.js';
 import { authModule } from './auth/module.js';
-import { expressionsModule } from './templates/expressions/module.js';
+import { expressionsModule } from './expressions/module.js';
 import { repositoriesModule } from './repositories/module.js';
 import { platformModule } from './platform/module.js';
 import { templatesModule } from './templates/module.js';

@@ -5,7 +5,7 @@ import { invalidInput, unavailable } from '../core/problem.js';
 import { readDocuments } from '../platform/document-files.js';
 import { dryRun, type DryRunResult } from '../platform/dry-run.js';
 import { moduleSandboxFor } from '../platform/steps/sandbox/module-sandbox-for.js';
-import { EvaluatorPool, ExpressionEvaluator } from '../templates/expressions/index.js';
+import { EvaluatorPool, ExpressionEvaluator } from '../expressions/index.js';
 import { validateCapability } from '../platform/model/capability-validation.js';
 import type { ApplyResult, RequestView } from '../platform/platform-service.js';
 import type { PublishResult } from '../platform/capability-registry.js';

@@ -2,7 +2,7 @@ import { invalidInput, type FieldError } from '../core/problem.js';
 import { requestFolder } from '../gitops/repo-path.js';
 import { matchDestinations } from './destination-registry.js';
 import { validateRequestEnvelope } from './model/document-validation.js';
-import type { ExpressionEvaluator } from '../templates/expressions/index.js';
+import type { ExpressionEvaluator } from '../expressions/index.js';
 import type { Capability, Destination, RunStep } from './model/types.js';
 import { executeRender, prepareRender } from './render.js';
 import type { ModuleSandbox } from './steps/sandbox/module-sandbox.js';

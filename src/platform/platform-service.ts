@@ -38,7 +38,7 @@ import {
 } from './model/types.js';
 import { shownPhase } from './model/shown-phase.js';
 import { NamespaceOwners } from './namespace-owners.js';
-import type { ExpressionEvaluator } from '../templates/expressions/index.js';
+import type { ExpressionEvaluator } from '../expressions/index.js';
 import { Reconciler } from './reconciler.js';
 import { stableJson, validateRequestSpec } from './render.js';
 import { RequestStore } from './request-store.js';

@@ -10,7 +10,7 @@ import { PushFailedError, type FileChange } from '../gitops/git-workspace.js';
 import { ownershipIndexText } from '../gitops/ownership-index.js';
 import { ownershipIndexPath, requestFolder } from '../gitops/repo-path.js';
 import type { WorkspacePool } from '../gitops/workspace-pool.js';
-import type { ExpressionEvaluator } from '../templates/expressions/index.js';
+import type { ExpressionEvaluator } from '../expressions/index.js';
 import type { CapabilityRegistry } from './capability-registry.js';
 import { matchDestinations, type DestinationRegistry } from './destination-registry.js';
 import { conditionOf, setConditions, type ConditionUpdate } from './model/conditions.js';

@@ -31,7 +31,7 @@ import { parameterSchemaOf, validateParameters, validateSecrets, type ParameterS
 import { Workspace } from './workspace/workspace.js';
 import { TemplateFiles } from './workspace/template-files.js';
 import { Redactor } from './workspace/redactor.js';
-import type { ExpressionEvaluator } from './expressions/index.js';
+import type { ExpressionEvaluator } from '../expressions/index.js';
 import { TASK_EVENT_TOPIC, TaskStore, type ListTasksRequest, type TaskFilter } from './tasks/task-store.js';
 import { taskEvent } from './tasks/task-events.js';
 import { runTask, TaskInterrupted, type RunResult, type TaskSink } from './tasks/task-runner.js';

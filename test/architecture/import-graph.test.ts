@@ -39,10 +39,8 @@ const RULES: Record<string, { value: readonly string[]; types?: readonly string[
 /** The module a file under src/ belongs to. */
 function moduleOf(file: string): string {
   const path = relative(SRC, file).split('\\').join('/');
-  const [top, second] = path.split('/');
   if (!path.includes('/') || path.endsWith('/module.ts')) return COMPOSITION;
-  if (top === 'templates' && second === 'expressions') return 'expressions';
-  return top!;
+  return path.split('/')[0]!;
 }
 
 function sourceFiles(dir: string): string[] {

@@ -14,7 +14,7 @@ import { parseAllDocuments } from 'yaml';
 import { defineAction } from '../../src/templates/actions/action.js';
 import { readTemplate } from '../../src/templates/model/template.js';
 import { validateParameters } from '../../src/templates/model/parameters.js';
-import { renderString } from '../../src/templates/expressions/index.js';
+import { renderString } from '../../src/expressions/index.js';
 import type { DirectoryEntry } from '../../src/templates/scaffolder-service.js';
 import { EXAMPLE_CATALOG, exampleValues, openTestApp, type TestApp } from './support.js';
 import { realWorldDir } from '../support/real-world.js';

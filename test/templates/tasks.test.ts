@@ -16,7 +16,7 @@ import { TemplateFiles } from '../../src/templates/workspace/template-files.js';
 import { UNRESTRICTED } from '../../src/auth/acting-authority.js';
 import { initBareRepository } from '../../src/git/bare-repository.js';
 import { TESTER, commitsOf, fileAt, filesOf, openTestApp, registerTemplate, startGitHttpServer, waitForTask, writeTree, type TestApp } from './support.js';
-import { EvaluatorPool, ExpressionEvaluator } from '../../src/templates/expressions/index.js';
+import { EvaluatorPool, ExpressionEvaluator } from '../../src/expressions/index.js';
 
 const TEMPLATE = {
   apiVersion: 'scaffolder.backstage.io/v1beta3',

@@ -6,7 +6,7 @@ import semver from 'semver';
 import { jsonSchemaValidator } from '../../core/json-schema.js';
 import { joinPointer, type FieldError } from '../../core/problem.js';
 import { tryParseEntityRef } from '../../core/entity-ref.js';
-import { checkTemplate } from '../../templates/expressions/index.js';
+import { checkTemplate } from '../../expressions/index.js';
 import { unsafePathReason } from '../../gitops/repo-path.js';
 import { parseDurationSeconds } from './duration.js';
 import { PLATFORM_API_VERSION, type Capability, type StepSpec } from './types.js';

@@ -3,7 +3,7 @@
  * `template-step.ts` (the expression engine, no code runs) and `module-step.ts` (a platform team's
  * ES module in a sandboxed process with time, memory and output limits; see `sandbox/`).
  */
-import type { ExpressionEvaluator } from '../../templates/expressions/index.js';
+import type { ExpressionEvaluator } from '../../expressions/index.js';
 import type { StepSpec } from '../model/types.js';
 import type { ModuleSandbox } from './sandbox/module-sandbox.js';
 

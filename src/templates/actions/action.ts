@@ -5,7 +5,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { ActingAuthority } from '../../auth/acting-authority.js';
-import type { ExpressionEvaluator } from '../expressions/index.js';
+import type { ExpressionEvaluator } from '../../expressions/index.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { TemplateFiles } from '../workspace/template-files.js';
 

@@ -2,7 +2,7 @@
  * What the fetch actions share: how skeleton files are rendered (the sandboxed engine, with limits
  * sized for files), how binary files are recognised, and where the fetched tree lands.
  */
-import type { EvaluateOptions, Limits } from '../expressions/index.js';
+import type { EvaluateOptions, Limits } from '../../expressions/index.js';
 
 /** Files may be larger than step inputs; the engine's other limits (time, loops, depth) still apply. */
 export const FILE_LIMITS: Partial<Limits> = { maxSourceSize: 8 * 1024 * 1024, maxOutputSize: 16 * 1024 * 1024, timeBudgetMs: 5_000 };

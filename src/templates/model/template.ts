@@ -7,7 +7,7 @@ import type { Entity } from '../../core/entity.js';
 import { DEFAULT_NAMESPACE } from '../../core/entity.js';
 import { stringifyEntityRef } from '../../core/entity-ref.js';
 import { joinPointer, type FieldError } from '../../core/problem.js';
-import { checkTemplate } from '../expressions/index.js';
+import { checkTemplate } from '../../expressions/index.js';
 import { checkParameterPages, parameterPages, type ParameterPage } from './parameters.js';
 
 export const TEMPLATE_API_VERSION = 'scaffolder.backstage.io/v1beta3';

@@ -11,7 +11,7 @@
  */
 import { isPaveError, PaveError, type FieldError, type Problem } from '../../core/problem.js';
 import type { ActingAuthority } from '../../auth/acting-authority.js';
-import type { ExpressionEvaluator } from '../expressions/index.js';
+import type { ExpressionEvaluator } from '../../expressions/index.js';
 import type { ActionRegistry } from '../actions/action-registry.js';
 import type { ActionContext, TemplateAction } from '../actions/action.js';
 import type { TemplateOutput, TemplateStep } from '../model/template.js';

@@ -9,7 +9,7 @@ import type { StepInput } from '../step-kind.js';
 import { BubblewrapSandbox } from './bubblewrap-sandbox.js';
 import type { ModuleSandbox } from './module-sandbox.js';
 import { NodePermissionSandbox } from './node-permission-sandbox.js';
-import { EvaluatorPool, ExpressionEvaluator } from '../../../templates/expressions/index.js';
+import { EvaluatorPool, ExpressionEvaluator } from '../../../expressions/index.js';
 
 /** As test/support/require-all.ts: in CI (PAVE_REQUIRE_ALL=1) the bubblewrap tests run, and fail without bwrap. */
 const requireAll = process.env.PAVE_REQUIRE_ALL === '1';

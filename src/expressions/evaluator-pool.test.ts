@@ -4,7 +4,7 @@
  * (not this one) with an error naming the limit, and the next request gets a fresh process.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { PaveError } from '../../core/problem.js';
+import { PaveError } from '../core/problem.js';
 import { EvaluatorPool } from './evaluator-pool.js';
 import { ExpressionEvaluator } from './expression-evaluator.js';
 

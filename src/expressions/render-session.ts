@@ -13,7 +13,7 @@ import type { TemplateOptions } from './options.js';
 import { isPlainObject, toPlainData } from './safe-access.js';
 import { SecretTaint } from './secret-taint.js';
 import { limitError, syntaxError, withPointer } from './template-error.js';
-import { joinPointer } from '../../core/problem.js';
+import { joinPointer } from '../core/problem.js';
 
 export class RenderSession {
   readonly limits: Readonly<Limits>;

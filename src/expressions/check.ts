@@ -3,7 +3,7 @@
  * error, unsupported tag, unknown filter or test, refused call, unsafe regex and
  * unbalanced delimiter is reported with its line and column.
  */
-import type { FieldError } from '../../core/problem.js';
+import type { FieldError } from '../core/problem.js';
 import { compileTemplate } from './compile.js';
 import { createFilterRegistry } from './filter-registry.js';
 import { resolveLimits } from './limits.js';

@@ -3,7 +3,7 @@
  * and `PaveError`s (422, invalid input) for syntax, evaluation and limit failures.
  * Every message names the line and column in the template source.
  */
-import { invalidInput, PaveError, type FieldError } from '../../core/problem.js';
+import { invalidInput, PaveError, type FieldError } from '../core/problem.js';
 import type { Limits } from './limits.js';
 
 /** One-based position in a template source. */

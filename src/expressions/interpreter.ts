@@ -16,7 +16,7 @@ import { runTest } from './is-tests.js';
 import { callMethod } from './methods.js';
 import { arrayItems, createObject, getProperty, isPlainObject, ownEntries, readOwn } from './safe-access.js';
 import { TemplateRegex } from './template-regex.js';
-import { PaveError } from '../../core/problem.js';
+import { PaveError } from '../core/problem.js';
 import { limitError, runtimeError, type SourceLocation } from './template-error.js';
 import {
   arithmetic,

@@ -2,7 +2,7 @@
  * The filters Backstage adds to Nunjucks for software templates: `parseRepoUrl`,
  * `parseEntityRef`, `pick` and `projectSlug`. Results are null-prototype objects.
  */
-import { parseEntityRef as parseRef } from '../../core/entity-ref.js';
+import { parseEntityRef as parseRef } from '../core/entity-ref.js';
 import type { FilterContext, FilterDefinition } from './filter-types.js';
 import { describeValue } from './methods.js';
 import { createObject, getProperty, isPlainObject } from './safe-access.js';

@@ -8,11 +8,11 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { FieldError } from '../../core/problem.js';
+import type { FieldError } from '../core/problem.js';
 import { checkTemplate, evaluateCondition, renderFile, renderValue } from './index.js';
 
 /** The shared data folder sits beside the repository (in CI: beside the fresh clone). */
-const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIR =
   [join(REPO_ROOT, '..', 'shared', 'data', 'real-world', 'templates'), '/work/shared/data/real-world/templates'].find(existsSync) ??
   '/nonexistent';

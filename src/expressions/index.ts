@@ -12,7 +12,7 @@
  * the language's own tests.
  *
  * @example
- * import { checkTemplate, EvaluatorPool, ExpressionEvaluator } from './templates/expressions/index.js';
+ * import { checkTemplate, EvaluatorPool, ExpressionEvaluator } from './expressions/index.js';
  * checkTemplate('${{ parameters.repoUrl | parseRepoUrl }}'); // []
  * const expressions = new ExpressionEvaluator(new EvaluatorPool());
  * await expressions.renderString('${{ parameters.repoUrl | projectSlug }}', { parameters: { repoUrl: 'github.com?owner=o&repo=r' } }); // 'o/r'

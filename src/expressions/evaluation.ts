@@ -4,7 +4,7 @@
  * against the same context, each with its own budget. `runEvaluation` carries one out
  * synchronously; the evaluator process calls it, and so can tests of the language.
  */
-import { invalidInput, isPaveError, type Problem } from '../../core/problem.js';
+import { invalidInput, isPaveError, type Problem } from '../core/problem.js';
 import type { Limits } from './limits.js';
 import { conditionTruthy } from './render.js';
 import { RenderSession } from './render-session.js';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PaveError } from '../../core/problem.js';
+import { PaveError } from '../core/problem.js';
 import { checkTemplate, renderFile, renderString, renderValue } from './index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -3,7 +3,7 @@
  * that renders templates (golden paths, platform template steps). It has no routes and no permissions of
  * its own; its processes start when first needed and end when the app closes.
  */
-import { defineModule } from '../../pave-module.js';
+import { defineModule } from '../pave-module.js';
 import { EvaluatorPool } from './evaluator-pool.js';
 import { ExpressionEvaluator } from './expression-evaluator.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PaveError } from '../../core/problem.js';
+import { PaveError } from '../core/problem.js';
 import { checkTemplate, conditionTruthy, evaluateCondition, renderFile, renderString, renderValue } from './index.js';
 
 const context = {

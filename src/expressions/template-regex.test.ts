@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PaveError } from '../../core/problem.js';
+import { PaveError } from '../core/problem.js';
 import { renderString } from './index.js';
 import { regexProblem } from './template-regex.js';
 

@@ -6,7 +6,7 @@
  * strings a call makes are reported (`onSecretStrings`) before the call settles, so they can
  * be masked in whatever the caller writes next, its error messages included.
  */
-import { PaveError } from '../../core/problem.js';
+import { PaveError } from '../core/problem.js';
 import type { EvaluationItem, EvaluationOptions, EvaluationRequest, ItemResult } from './evaluation.js';
 import type { EvaluatorPool } from './evaluator-pool.js';
 import { DEFAULT_LIMITS } from './limits.js';

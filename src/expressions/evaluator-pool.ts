@@ -10,9 +10,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import type { ExpressionsConfig } from '../../core/config.js';
-import { nodeEntry, type NodeEntry } from '../../core/node-entry.js';
-import { invalidInput, unavailable, type PaveError } from '../../core/problem.js';
+import type { ExpressionsConfig } from '../core/config.js';
+import { nodeEntry, type NodeEntry } from '../core/node-entry.js';
+import { invalidInput, unavailable, type PaveError } from '../core/problem.js';
 import type { EvaluationRequest, EvaluationResponse } from './evaluation.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { encodeFrame, FrameReader } from './message-frames.js';
