@@ -2,6 +2,7 @@
  * The events the platform appends to the event log (types declared in `module.ts`): what changed, never the
  * data, with the facts webhook filters match on — `kind`, `namespace`, `name` and `owner`. Pure: no I/O.
  */
+import type { ResourceFacts } from '../auth/policy.js';
 import type { NewEvent } from '../store/event-log.js';
 import { capabilityRef } from './catalog-mirror.js';
 import type { StoredRequest } from './model/types.js';
@@ -14,6 +15,15 @@ export type RequestFacts = Pick<StoredRequest, 'namespace' | 'name' | 'kind' | '
  * its events and the entity of its audit entries.
  * @example requestRef('checkout-team', 'orders-db') // 'resource:checkout-team/orders-db'
  */
+/**
+ * A request's place in the permission model: the catalog Resource it appears as, owned by the team Pave
+ * decided (none when its namespace has no owning team, which only admins get past). Pure: callers know the owner.
+ * @example requestFacts('checkout-team', 'orders-db', 'group:default/checkout-team')
+ */
+export function requestFacts(namespace: string, name: string, owner: string | undefined): ResourceFacts {
+  return { ref: requestRef(namespace, name), kind: 'resource', namespace: namespace.toLowerCase(), owners: owner ? [owner.toLowerCase()] : [] };
+}
+
 export function requestRef(namespace: string, name: string): string {
   return `resource:${namespace}/${name}`.toLowerCase();
 }

@@ -2,6 +2,15 @@ import { stringifyEntityRef, tryParseEntityRef } from '../core/entity-ref.js';
 import { invalidInput } from '../core/problem.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 
+/** A namespace requests can be made in, and the Group that owns them. */
+export interface NamespaceOwner {
+  namespace: string;
+  owner: string;
+}
+
+/** A namespace as the API shows it to a caller: whether they may make requests there. */
+export type RequestNamespace = NamespaceOwner & { mayRequest: boolean };
+
 /**
  * Which team owns a namespace's requests, from configuration and the catalog, never from what a caller
  * sends: `platform.namespaceOwners` when it names the namespace, else the Group entity named like the
@@ -11,10 +20,10 @@ import type { EntityReader } from '../catalog/query/entity-reader.js';
  *   await owners.ownerOf('checkout-team') // 'group:default/checkout-team' when that Group exists
  */
 export class NamespaceOwners {
-  readonly #entities: Pick<EntityReader, 'byRef'>;
+  readonly #entities: Pick<EntityReader, 'byRef' | 'list'>;
   readonly #configured: ReadonlyMap<string, string>;
 
-  constructor(entities: Pick<EntityReader, 'byRef'>, configured: Readonly<Record<string, string>> = {}) {
+  constructor(entities: Pick<EntityReader, 'byRef' | 'list'>, configured: Readonly<Record<string, string>> = {}) {
     this.#entities = entities;
     const owners = new Map<string, string>();
     for (const [namespace, owner] of Object.entries(configured)) {
@@ -31,6 +40,19 @@ export class NamespaceOwners {
     if (configured) return configured;
     const group = stringifyEntityRef({ kind: 'group', namespace: 'default', name: namespace });
     return (await this.#entities.byRef(group)) ? group : undefined;
+  }
+
+  /**
+   * Every namespace with an owning team: those the configuration names, then one per Group of the catalog
+   * (named like it), sorted by name.
+   */
+  async list(): Promise<NamespaceOwner[]> {
+    const found = new Map(this.#configured);
+    for (const group of await this.#entities.list({ filter: ['kind=group'], fields: ['kind', 'metadata.name', 'metadata.namespace'] })) {
+      const namespace = group.metadata.name.toLowerCase();
+      if (!found.has(namespace) && (group.metadata.namespace ?? 'default').toLowerCase() === 'default') found.set(namespace, stringifyEntityRef(group));
+    }
+    return [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([namespace, owner]) => ({ namespace, owner }));
   }
 
   /** The owning team's Group ref; a 422 problem naming the namespace and both sources when there is none. */

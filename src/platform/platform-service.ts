@@ -20,7 +20,7 @@ import { QueuePushTurns } from '../gitops/push-turns.js';
 import { WorkspacePool } from '../gitops/workspace-pool.js';
 import { CapabilityRegistry, type CapabilitySummary, type PublishResult } from './capability-registry.js';
 import { CatalogMirror, capabilityRef } from './catalog-mirror.js';
-import { capabilityEvent, destinationEvent, requestEvent, requestRef } from './change-events.js';
+import { capabilityEvent, destinationEvent, requestEvent, requestFacts, requestRef } from './change-events.js';
 import { DestinationRegistry } from './destination-registry.js';
 import { dryRun, type DryRunResult } from './dry-run.js';
 import { pendingConditions } from './model/conditions.js';
@@ -37,7 +37,7 @@ import {
   type StoredRequest,
 } from './model/types.js';
 import { shownPhase } from './model/shown-phase.js';
-import { NamespaceOwners } from './namespace-owners.js';
+import { NamespaceOwners, type NamespaceOwner } from './namespace-owners.js';
 import type { ExpressionEvaluator } from '../expressions/index.js';
 import { Reconciler } from './reconciler.js';
 import { stableJson, validateRequestSpec } from './render.js';
@@ -377,8 +377,15 @@ export class PlatformService {
    * @example await platform.requestResource('checkout-team', 'orders-db') // { ref: 'resource:checkout-team/orders-db', owners: ['group:default/checkout-team'], … }
    */
   async requestResource(namespace: string, name: string, options: { required?: boolean } = {}): Promise<ResourceFacts> {
-    const owner = await this.requestOwner(namespace, name, options);
-    return { ref: requestRef(namespace, name), kind: 'resource', namespace: namespace.toLowerCase(), owners: owner ? [owner.toLowerCase()] : [] };
+    return requestFacts(namespace, name, await this.requestOwner(namespace, name, options));
+  }
+
+  /**
+   * The namespaces requests can be made in, each with the team that owns it (configuration first, then the
+   * Groups of the catalog): what the portal offers a person to choose from.
+   */
+  namespaces(): Promise<NamespaceOwner[]> {
+    return this.owners.list();
   }
 
   async getRequest(namespace: string, name: string): Promise<RequestView> {
@@ -602,6 +609,7 @@ export function viewOf(stored: StoredRequest): RequestView {
   return {
     ...stored.entity,
     metadata: { ...stored.entity.metadata, uid: stored.id, generation: stored.generation, creationTimestamp: stored.createdAt },
-    status: shown as RequestView['status'],
+    // The team Pave decided owns it (never what a caller sent): what its permissions are decided on.
+    status: { ...(shown as RequestView['status']), ...(stored.owner ? { owner: stored.owner } : {}) },
   };
 }

@@ -226,6 +226,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/platform/destinations/:name': { path: '/api/platform/destinations/dev' },
   'DELETE /api/platform/destinations/:name': { path: '/api/platform/destinations/matrix-doomed', status: 204 },
   'GET /api/platform/requests': { path: '/api/platform/requests' },
+  'GET /api/platform/namespaces': { path: '/api/platform/namespaces' },
   'POST /api/platform/requests': { path: '/api/platform/requests', body: teamNamespace('matrix-created'), status: 201 },
   'GET /api/platform/requests/:namespace/:name': { path: '/api/platform/requests/platform-team/matrix-kept' },
   'DELETE /api/platform/requests/:namespace/:name': { path: '/api/platform/requests/platform-team/matrix-doomed', status: 202 },

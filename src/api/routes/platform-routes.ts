@@ -2,7 +2,8 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyRequest } from 'fastify';
 import type { PlatformService } from '../../platform/platform-service.js';
 import { errorResponses } from '../schemas.js';
-import { changeAuthor } from '../authorize.js';
+import { changeAuthor, filterReadable } from '../authorize.js';
+import { requestFacts } from '../../platform/change-events.js';
 import { SseStream } from '../sse-stream.js';
 
 /** Any JSON object (documents are validated by the platform service, which names every mistake). */
@@ -149,7 +150,31 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
         response: { 200: Items },
       },
     },
-    async request => ({ items: (await platform.listRequests(request.query)) as unknown as Array<Record<string, unknown>> }),
+    async request => {
+      // The same rule as one request's route: each request's read decided on its Resource, owned by its team.
+      const readable = await filterReadable(request, await platform.listRequests(request.query), {
+        action: 'platform.request.read',
+        toResource: view => requestFacts(view.metadata.namespace, view.metadata.name, view.status.owner),
+      });
+      return { items: readable as unknown as Array<Record<string, unknown>> };
+    },
+  );
+
+  app.get(
+    '/namespaces',
+    {
+      config: { permission: { action: 'platform.request.read' } },
+      schema: {
+        tags: ['platform'],
+        summary: 'The namespaces requests can be made in, each with its owning team and whether the caller may request there',
+        response: { 200: Type.Object({ items: Type.Array(Type.Object({ namespace: Type.String(), owner: Type.String(), mayRequest: Type.Boolean() })) }) },
+      },
+    },
+    async request => {
+      const namespaces = await platform.namespaces();
+      const allowed = new Set(await filterReadable(request, namespaces, { action: 'platform.request.create', toResource: ns => requestFacts(ns.namespace, '*', ns.owner) }));
+      return { items: namespaces.map(ns => ({ ...ns, mayRequest: allowed.has(ns) })) };
+    },
   );
 
   app.post(

@@ -124,6 +124,8 @@ export interface RequestStatus {
   inputHash?: string;
   /** When the request was last rendered and compared with its destinations. */
   lastReconciledAt?: string;
+  /** The team that owns it, as Pave decided when it was created (shown, never taken from a caller). */
+  owner?: string;
 }
 
 /** A request as submitted: any published kind, in its team's namespace. */

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError, queryEntities, type FieldError } from '../lib/api';
+import { ApiError, type FieldError } from '../lib/api';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { useAccount } from '../components/Account';
 import { FormField } from '../components/FormField';
@@ -8,13 +8,8 @@ import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
 import { SchemaForm } from '../components/schema-form/SchemaForm';
 import { defaultsOf, errorsByPointer, orderedProperties, schemaAt, type JsonSchema, type Values } from '../components/schema-form/schema';
 import { entityPath } from '../lib/refs';
-import { applyRequest, capabilityRef, getCapability, renderRequest, requestPath, type CapabilityWithVersions, type DryRunResult, type RequestDocument } from './platformApi';
+import { applyRequest, capabilityRef, getCapability, listNamespaces, renderRequest, requestPath, type CapabilityWithVersions, type DryRunResult, type RequestDocument } from './platformApi';
 import './platform.css';
-
-/** `group:default/checkout-team` → `checkout-team` (a team's requests live in the namespace named after it). */
-function teamName(ref: string): string {
-  return ref.replace(/^group:/i, '').split('/').pop() ?? ref;
-}
 
 /** The request form of one capability, generated from its schema, with a dry-run preview. */
 export default function RequestFormPage() {
@@ -50,14 +45,14 @@ function RequestForm({ revision }: { revision: CapabilityWithVersions }) {
   // The capability's schema as the form reads it (the server validates against the schema itself).
   const schema = api.schema as JsonSchema;
 
-  // Teams: the signed-in user's groups; without any (e.g. auth off), every Group in the catalog.
-  const myTeams = useMemo(() => (identity?.groups ?? []).map(teamName), [identity]);
-  const allGroups = useAsync(
-    (signal) =>
-      myTeams.length ? Promise.resolve([] as string[]) : queryEntities({ filters: { kind: 'group' }, fields: ['metadata.name'], limit: 200 }, signal).then((r) => r.items.map((e) => e.metadata.name)),
-    [myTeams.length],
-  );
-  const teams = myTeams.length ? myTeams : allGroups.data ?? [];
+  // Where the caller may request: the server decides (owning teams and rules); the caller's own teams first.
+  const namespaces = useAsync((signal) => listNamespaces(signal), []);
+  const teams = useMemo(() => {
+    const mine = new Set(identity?.groups ?? []);
+    const allowed = (namespaces.data?.items ?? []).filter((ns) => ns.mayRequest);
+    return [...allowed.filter((ns) => mine.has(ns.owner)), ...allowed.filter((ns) => !mine.has(ns.owner))].map((ns) => ns.namespace);
+  }, [namespaces.data, identity]);
+  const myTeams = teams.filter((t) => (namespaces.data?.items ?? []).some((ns) => ns.namespace === t && (identity?.groups ?? []).includes(ns.owner)));
 
   const [namespace, setNamespace] = useState('');
   const [reqName, setReqName] = useState('');

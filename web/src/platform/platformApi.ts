@@ -9,6 +9,7 @@ import type { CapabilityRevision, RequestEntity, Run } from '../../../src/platfo
 import type { CapabilitySummary } from '../../../src/platform/capability-registry.js';
 import type { ApplyResult, RequestView } from '../../../src/platform/platform-service.js';
 import type { DryRunResult } from '../../../src/platform/dry-run.js';
+import type { RequestNamespace } from '../../../src/platform/namespace-owners.js';
 export type { CapabilitySummary, DryRunResult, RequestView, Run };
 
 /** GET /capabilities/:name: the newest revision with every version published. */
@@ -26,6 +27,11 @@ export function listCapabilities(signal?: AbortSignal): Promise<{ items: Capabil
 
 export function getCapability(name: string, signal?: AbortSignal): Promise<CapabilityWithVersions> {
   return apiRequest(`${BASE}/capabilities/${enc(name)}`, { signal });
+}
+
+/** GET /namespaces: where requests can be made, each with its owning team and whether the caller may request there. */
+export function listNamespaces(signal?: AbortSignal): Promise<{ items: RequestNamespace[] }> {
+  return apiRequest(`${BASE}/namespaces`, { signal });
 }
 
 export function listRequests(params: { namespace?: string; capability?: string } = {}, signal?: AbortSignal): Promise<{ items: RequestView[] }> {
