@@ -82,6 +82,11 @@ export interface PlatformConfig {
 
 /** Events out: outgoing webhooks (subscriptions are data, managed by admins) and the NATS publisher. */
 export interface EventsConfig {
+  /**
+   * Days an event is kept in the event log (the audit log is kept for good). Events a durable consumer has
+   * not read yet are kept however old they are.
+   */
+  retentionDays: number;
   webhooks: WebhooksConfig;
   /** Publish every event to NATS; off while absent. */
   nats?: NatsConfig;
@@ -115,7 +120,7 @@ export interface NatsConfig {
 
 /** A fresh copy of the events defaults: webhooks to public addresses only, no message bus. */
 export function defaultEventsConfig(): EventsConfig {
-  return { webhooks: { allowedHosts: [], timeoutSeconds: 10, maxAttempts: 8, retryBaseSeconds: 5, retryMaxSeconds: 3600, concurrency: 32 } };
+  return { retentionDays: 30, webhooks: { allowedHosts: [], timeoutSeconds: 10, maxAttempts: 8, retryBaseSeconds: 5, retryMaxSeconds: 3600, concurrency: 32 } };
 }
 
 /**
@@ -301,7 +306,8 @@ export function loadConfig(options: { cwd?: string; env?: NodeJS.ProcessEnv; fil
   };
   config.auth.rateLimit = { ...DEFAULT_RATE_LIMITS, ...file.auth?.rateLimit, ...options.overrides?.auth?.rateLimit };
   const events = { ...(file as { events?: Partial<EventsConfig> }).events, ...options.overrides?.events };
-  config.events = { ...events, webhooks: { ...defaultEventsConfig().webhooks, ...events.webhooks } };
+  config.events = { ...defaultEventsConfig(), ...events, webhooks: { ...defaultEventsConfig().webhooks, ...events.webhooks } };
+  if (env.PAVE_EVENTS_RETENTION_DAYS) config.events.retentionDays = Number(env.PAVE_EVENTS_RETENTION_DAYS);
   if (env.PAVE_NATS_URL) config.events.nats = { ...config.events.nats, url: env.PAVE_NATS_URL } as NatsConfig;
   if (config.events.nats) config.events.nats = { ...config.events.nats, subjectPrefix: config.events.nats.subjectPrefix ?? 'pave' };
   if (env.PAVE_DATA_DIR) config.dataDir = env.PAVE_DATA_DIR;
@@ -514,6 +520,7 @@ const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 export function validateEventsConfig(events: EventsConfig): FieldError[] {
   const errors: FieldError[] = [];
   const check = (ok: boolean, pointer: string, detail: string) => ok || errors.push({ pointer, detail });
+  check(Number.isFinite(events.retentionDays) && events.retentionDays > 0, '/retentionDays', 'must be a positive number of days (PAVE_EVENTS_RETENTION_DAYS)');
   const hooks = events.webhooks;
   if (!Array.isArray(hooks.allowedHosts)) check(false, '/webhooks/allowedHosts', 'must be a list of host names, addresses or CIDRs');
   else hooks.allowedHosts.forEach((entry, i) => check(typeof entry === 'string' && isHostOrCidr(entry), `/webhooks/allowedHosts/${i}`, "must be a host name ('hooks.internal'), an address ('10.0.0.7') or a CIDR ('10.0.0.0/8')"));

@@ -1,8 +1,9 @@
 /** Events out as a Pave module: webhooks and the message-bus publisher, as consumers of the event log. */
-import { defineModule, worker } from '../pave-module.js';
+import { defineModule, worker, type BackgroundWorker } from '../pave-module.js';
 import { eventsRoutes } from '../api/routes/events-routes.js';
 import { webhookCommands } from '../cli/webhook-commands.js';
 import { EventsService } from './events-service.js';
+import { EventRetention } from './event-retention.js';
 import { webhooksMigration } from './migrations/0010-webhooks.js';
 
 export const eventsModule = defineModule({
@@ -38,6 +39,6 @@ export const eventsModule = defineModule({
   },
   cli: ({ output, globals }) => [webhookCommands(output, globals)],
   // Delivery only: the consumers that fill the outbox run with the app's event consumers.
-  workers: events => [worker('events.webhook-delivery', events)],
+  workers: (events, app): BackgroundWorker[] => [worker('events.webhook-delivery', events), worker('events.retention', new EventRetention(app.eventLog, app.eventConsumers, { days: app.config.events.retentionDays, logger: app.logger }))],
   close: events => events.stop(),
 });

@@ -111,6 +111,17 @@ export class EventConsumers {
     }
   }
 
+  /**
+   * How far every consumer registered here has read (replicas run the same ones): the events after this one
+   * are still to be handled; the newest seq when none has a cursor yet. A consumer no longer registered (a
+   * publisher switched off) holds nothing back.
+   */
+  async lowestPosition(): Promise<number> {
+    const names = this.names();
+    const row = names.length ? await this.#options.store.db.selectFrom('event_cursors').select(eb => eb.fn.min<number>('seq').as('lowest')).where('consumer', 'in', names).executeTakeFirst() : undefined;
+    return row?.lowest === null || row?.lowest === undefined ? this.#options.log.latest() : Number(row.lowest);
+  }
+
   /** How far a consumer has read (its cursor); 0 before its first run. */
   async position(name: string): Promise<number> {
     const row = await this.#options.store.db.selectFrom('event_cursors').select('seq').where('consumer', '=', name).executeTakeFirst();

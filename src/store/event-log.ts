@@ -115,9 +115,12 @@ export class EventLog {
     return Number(row?.last ?? 0);
   }
 
-  /** Removes events older than `before` (retention); returns how many. */
-  async prune(before: Date): Promise<number> {
-    const result = await this.#store.db.deleteFrom('events').where('created_at', '<', before.toISOString()).executeTakeFirst();
+  /**
+   * Removes events older than `before` (retention), but none after `upTo` (what every durable consumer has
+   * read: an event not yet delivered is kept however old). Returns how many went.
+   */
+  async prune(before: Date, upTo: number): Promise<number> {
+    const result = await this.#store.db.deleteFrom('events').where('created_at', '<', before.toISOString()).where('seq', '<=', upTo).executeTakeFirst();
     return Number(result.numDeletedRows ?? 0);
   }
 }

@@ -77,7 +77,7 @@ const pave = await startAuthPave({
   config: {
     catalog: { refreshIntervalSeconds: 3600, orphanStrategy: 'delete', allowedRoots: [], maxDocumentBytes: 1024 * 1024 },
     // Webhooks to a closed loopback port: test pings are refused at once.
-    events: { webhooks: { ...defaultEventsConfig().webhooks, allowedHosts: ['127.0.0.1'] } },
+    events: { ...defaultEventsConfig(), webhooks: { ...defaultEventsConfig().webhooks, allowedHosts: ['127.0.0.1'] } },
   },
 });
 const { app } = pave;

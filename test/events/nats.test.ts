@@ -33,7 +33,7 @@ describe.skipIf(Boolean(natsUp))('events on NATS', () => {
   });
 
   const start = async (nats: { url: string; stream?: string; subjectPrefix: string }) => {
-    const pave = await startEventsPave({ config: { events: { webhooks: { allowedHosts: [], timeoutSeconds: 5, maxAttempts: 8, retryBaseSeconds: 1, retryMaxSeconds: 60, concurrency: 4 }, nats } } });
+    const pave = await startEventsPave({ config: { events: { retentionDays: 30, webhooks: { allowedHosts: [], timeoutSeconds: 5, maxAttempts: 8, retryBaseSeconds: 1, retryMaxSeconds: 60, concurrency: 4 }, nats } } });
     opened.push(pave);
     // The publisher starts after the newest event: wait until it has its place before appending.
     await expect.poll(() => pave.app.eventConsumers.position('events.nats').then(async p => p === (await pave.app.eventLog.latest()) && (await cursor(pave)) !== undefined), { timeout: 20_000 }).toBe(true);
