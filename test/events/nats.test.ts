@@ -1,6 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from 'nats';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { PaveEvent } from '../../src/store/event-log.js';
+import { ensureBareRepository } from '../../src/git/bare-repository.js';
+import { readDocuments } from '../../src/platform/document-files.js';
+import { packageRoot } from '../../src/core/package-root.js';
 import { startEventsPave, TcpProxy, type EventsPave } from './support.js';
 
 /**
@@ -91,6 +96,56 @@ describe.skipIf(Boolean(natsUp))('events on NATS', () => {
     await expect.poll(() => pave.app.eventConsumers.position('events.nats'), { timeout: 30_000 }).toBe(last[0]!.seq);
     const deduplicated = await stored();
     expect(deduplicated.map(m => m.id)).toEqual([...all, ...last].map(e => e.id));
+  });
+
+  it("delivers every event of a catalog refresh and a platform request's life, in order per subject", async () => {
+    nc ??= await connect({ servers: `nats://${NATS.host}:${NATS.port}` });
+    const prefix = `pave_l${tag}`;
+    const heard: PaveEvent[] = [];
+    const subscription = nc.subscribe(`${prefix}.>`, { callback: (_error, message) => heard.push(JSON.parse(new TextDecoder().decode(message.data)) as PaveEvent) });
+    await nc.flush();
+    const pave = await start({ url: `nats://${NATS.host}:${NATS.port}`, subjectPrefix: prefix });
+    const { app } = pave;
+    const from = await app.eventLog.latest();
+
+    // The catalog: a location with three entities, registered, then changed and refreshed.
+    const dir = join(pave.dataDir, 'catalog');
+    await mkdir(dir, { recursive: true });
+    const file = (description: string) => ['team-a', 'team-b', 'team-c'].map(name => `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}\n  description: ${description}\nspec:\n  type: team\n  children: []\n`).join('---\n');
+    await writeFile(join(dir, 'catalog-info.yaml'), file('first'));
+    const { location } = await app.catalog.locations.register({ type: 'file', target: join(dir, 'catalog-info.yaml') });
+    await writeFile(join(dir, 'catalog-info.yaml'), file('second'));
+    await app.catalog.locations.refresh(location.id);
+
+    // The platform: a request for team-a, reconciled to Ready on a git destination, then deleted.
+    const author = { actor: 'cli:nats-test' };
+    const repository = await ensureBareRepository(join(pave.dataDir, 'repos', 'dev.git'), 'main');
+    await app.platform.applyDestination({ apiVersion: 'pave.dev/v1alpha1', kind: 'Destination', metadata: { name: 'dev', labels: { env: 'dev' } }, spec: { git: { url: repository, branch: 'main', path: 'clusters/dev' }, cleanupPolicy: 'delete' } }, author);
+    for (const document of await readDocuments(join(packageRoot(), 'demo/platform/capabilities/team-namespace.yaml'))) await app.platform.publishCapability(document, author);
+    await app.workers.start(['platform.reconciler']);
+    await app.platform.applyRequest({ apiVersion: 'teams.pave.dev/v1alpha1', kind: 'TeamNamespace', metadata: { name: 'space', namespace: 'team-a' }, spec: { environment: 'dev' } }, author);
+    await expect.poll(async () => (await app.platform.getRequest('team-a', 'space')).status.phase, { timeout: 60_000 }).toBe('Ready');
+    await app.platform.deleteRequest('team-a', 'space', author);
+    await expect.poll(() => app.platform.getRequest('team-a', 'space').then(() => 'there', () => 'gone'), { timeout: 60_000 }).toBe('gone');
+
+    const logged = [];
+    for (let after = from; ; ) {
+      const batch = await app.eventLog.read({ after, limit: 1000 });
+      if (!batch.length) break;
+      logged.push(...batch);
+      after = batch[batch.length - 1]!.seq;
+    }
+    await expect.poll(() => heard.length, { timeout: 30_000 }).toBe(logged.length);
+    expect(heard.map(e => e.id).sort()).toEqual(logged.map(e => e.id).sort());
+    for (const subject of new Set(heard.map(e => e.subject))) {
+      const seqs = heard.filter(e => e.subject === subject).map(e => e.seq);
+      expect(seqs, `order of ${subject}`).toEqual([...seqs].sort((x, y) => x - y));
+    }
+    const types = new Set(heard.map(e => e.type));
+    for (const type of ['catalog.entity.created', 'catalog.location.registered', 'catalog.entity.updated', 'catalog.location.refreshed', 'platform.request.applied', 'platform.request.phase-changed', 'platform.delivery.committed', 'platform.run.finished', 'platform.request.deleted']) {
+      expect(types, type).toContain(type);
+    }
+    subscription.unsubscribe();
   });
 
   it('publishes on core NATS without a stream', async () => {
