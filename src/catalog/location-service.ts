@@ -157,6 +157,22 @@ export class LocationService {
     };
   }
 
+  /**
+   * Where the catalog read an entity: its source (`file:<path>` or a git target) and the location that
+   * named it; nothing for an entity saved through the API.
+   * @example await locations.sourceOf('template:default/typescript-service') // { source: 'file:/srv/templates/ts/template.yaml', location: { type: 'file', … } }
+   */
+  async sourceOf(ref: string): Promise<{ source: string; location?: Location } | undefined> {
+    const row = await this.#store.db
+      .selectFrom('entities')
+      .leftJoin('locations', 'locations.id', 'entities.location_id')
+      .select(['entities.source', 'locations.id', 'locations.type', 'locations.target'])
+      .where('entities.ref', '=', ref.toLocaleLowerCase('en-US'))
+      .executeTakeFirst();
+    if (!row?.source) return undefined;
+    return { source: row.source, ...(row.id && row.type && row.target ? { location: { id: row.id, type: row.type, target: row.target } } : {}) };
+  }
+
   /** The location that produced an entity. */
   async byEntityRef(ref: string): Promise<Location> {
     const row = await this.#store.db

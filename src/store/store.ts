@@ -1,4 +1,4 @@
-import { Kysely, Migrator, type MigrationProvider, type Transaction } from 'kysely';
+import { Kysely, Migrator, sql, type MigrationProvider, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { DialectName, StoreDialect } from './dialect.js';
 import type { EventBus } from './event-bus.js';
@@ -75,6 +75,11 @@ export class Store {
     const pending = this.#afterCommit.get(db as Transaction<Database>);
     if (pending) pending.push(callback);
     else callback();
+  }
+
+  /** Answers once the database answers a query (health checks). */
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
   }
 
   async close(): Promise<void> {

@@ -142,10 +142,7 @@ export class ScaffolderService {
     this.actions = createActionRegistry({
       entities: options.catalog.entities,
       locations: options.catalog.locations,
-      entitiesOf: async locationId => {
-        const rows = await options.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('location_id', '=', locationId).execute();
-        return options.catalog.entities.hydrate(rows);
-      },
+      entitiesOf: locationId => options.catalog.entities.byLocation(locationId),
       git: { localRoot: this.gitRoot, localHost: this.localGitHost, ...(options.repositoryPageUrl ? { pageUrl: options.repositoryPageUrl } : {}) },
       ...(options.platform ? { platform: options.platform } : {}),
     });
@@ -580,19 +577,15 @@ export class ScaffolderService {
 
   /** Where the catalog read a template: its file (with the location's folder as the limit) or its git target. */
   async #sourceOf(ref: string): Promise<{ baseUrl?: string; root?: string }> {
-    const row = await this.#options.store.db
-      .selectFrom('entities')
-      .leftJoin('locations', 'locations.id', 'entities.location_id')
-      .select(['entities.source', 'locations.type', 'locations.target'])
-      .where('entities.ref', '=', ref)
-      .executeTakeFirst();
-    if (!row?.source) return {};
-    if (row.source.startsWith('file:') && row.type === 'file' && row.target) {
-      const target = row.target.replace(/^file:(\/\/)?/, '');
+    const read = await this.#options.catalog.locations.sourceOf(ref);
+    if (!read) return {};
+    const { source, location } = read;
+    if (source.startsWith('file:') && location?.type === 'file') {
+      const target = location.target.replace(/^file:(\/\/)?/, '');
       const base = fg.isDynamicPattern(target) ? fg.generateTasks([target])[0]?.base ?? dirname(target) : dirname(target);
-      return { baseUrl: row.source, root: resolve(base) };
+      return { baseUrl: source, root: resolve(base) };
     }
-    return { baseUrl: row.source };
+    return { baseUrl: source };
   }
 
   async #userOf(createdBy: string | undefined): Promise<TaskSpec['user']> {

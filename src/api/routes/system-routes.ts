@@ -19,7 +19,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (
       },
     },
     async () => {
-      await app.store.db.selectFrom('locations').select('id').limit(1).execute();
+      await app.store.ping();
       return { status: 'ok' as const, store: app.store.dialect };
     },
   );

@@ -68,6 +68,11 @@ export class EntityReader {
     return row ? (await this.hydrate([row]))[0] : undefined;
   }
 
+  /** Every entity a location produced. */
+  async byLocation(locationId: string): Promise<Entity[]> {
+    return this.hydrate(await this.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('location_id', '=', locationId).execute());
+  }
+
   async byUid(uid: string): Promise<Entity | undefined> {
     const row = await this.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('id', '=', uid).executeTakeFirst();
     return row ? (await this.hydrate([row]))[0] : undefined;
