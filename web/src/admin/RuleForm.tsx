@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
-import { ApiError, type FieldError } from '../lib/api';
+import type { FieldError } from '../lib/api';
 import { FormField } from '../components/FormField';
 import { FormProblem } from '../components/FormProblem';
-import { errorsAt, itemIndex, unplacedErrors } from './fieldErrors';
+import { itemIndex } from './fieldErrors';
+import { listItems, useServerForm } from './useServerForm';
 import { saveRule, type AuthRule, type AuthRuleResource, type SourcedRule } from './adminApi';
 
 interface Draft {
@@ -18,11 +19,6 @@ interface Draft {
 }
 
 const RESOURCE_KEYS = ['kinds', 'namespaces', 'refs', 'owners'] as const satisfies readonly (keyof AuthRuleResource)[];
-
-/** Lists are typed one item per line (or separated by commas); none of their items holds a space. */
-function items(text: string): string[] {
-  return text.split(/[\s,]+/).filter(Boolean);
-}
 
 function toDraft(rule?: SourcedRule): Draft {
   const lines = (list?: string[]) => (list ?? []).join('\n');
@@ -42,13 +38,13 @@ function toDraft(rule?: SourcedRule): Draft {
 /** The rule as the form says it; the server checks it and names every mistake. */
 function toRule(draft: Draft): AuthRule {
   const resource: AuthRuleResource = {};
-  for (const key of RESOURCE_KEYS) if (items(draft[key]).length) resource[key] = items(draft[key]);
+  for (const key of RESOURCE_KEYS) if (listItems(draft[key]).length) resource[key] = listItems(draft[key]);
   return {
     id: draft.id.trim(),
     description: draft.description.trim(),
     effect: draft.effect as AuthRule['effect'],
-    actions: items(draft.actions),
-    subjects: items(draft.subjects),
+    actions: listItems(draft.actions),
+    subjects: listItems(draft.subjects),
     ...(Object.keys(resource).length ? { resource } : {}),
   };
 }
@@ -62,13 +58,7 @@ function listOf(rule: AuthRule, name: keyof Draft): string[] {
 /** Creates a stored rule, or edits one (`rule` given: its id is fixed, since the id is its address). */
 export function RuleForm({ rule, onSaved, onCancel }: { rule?: SourcedRule; onSaved: (rule: SourcedRule) => void; onCancel: () => void }) {
   const [draft, setDraft] = useState<Draft>(() => toDraft(rule));
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [formError, setFormError] = useState<string>();
-  const [saving, setSaving] = useState(false);
-  const formId = useId();
-  const fieldId = (name: keyof Draft) => `${formId}-${name}`;
   const sent = toRule(draft);
-
   const pointers: Record<keyof Draft, string> = {
     id: '/id',
     description: '/description',
@@ -80,29 +70,10 @@ export function RuleForm({ rule, onSaved, onCancel }: { rule?: SourcedRule; onSa
     refs: '/resource/refs',
     owners: '/resource/owners',
   };
-  const unplaced = unplacedErrors(errors, Object.values(pointers));
-
-  async function submit(event: React.FormEvent) {
-    event.preventDefault();
-    setSaving(true);
-    setErrors([]);
-    setFormError(undefined);
-    try {
-      onSaved(await saveRule(sent));
-    } catch (error) {
-      if (!(error instanceof ApiError)) {
-        setFormError(String(error));
-        return;
-      }
-      const fieldErrors = error.problem.errors ?? [];
-      setErrors(fieldErrors);
-      setFormError(fieldErrors.length ? `${error.problem.detail ?? error.problem.title}: see the marked fields.` : (error.problem.detail ?? error.problem.title));
-      const first = (Object.keys(pointers) as (keyof Draft)[]).find((name) => errorsAt(fieldErrors, pointers[name]).length > 0);
-      if (first) document.getElementById(fieldId(first))?.focus();
-    } finally {
-      setSaving(false);
-    }
-  }
+  const form = useServerForm(pointers);
+  const { fieldId, errorsOf, formError, unplaced, saving } = form;
+  const titleId = useId();
+  const submit = form.onSubmit(async () => onSaved(await saveRule(sent)));
 
   const change = (name: keyof Draft) => (event: { target: { value: string } }) => setDraft({ ...draft, [name]: event.target.value });
   /** A list item's error names the item, since the server counts the items the form sent. */
@@ -112,7 +83,7 @@ export function RuleForm({ rule, onSaved, onCancel }: { rule?: SourcedRule; onSa
     return item !== undefined ? `“${item}” ${error.detail}` : error.detail;
   };
   const field = (name: keyof Draft, label: string, hint: string | undefined, input: 'text' | 'lines') => (
-    <FormField id={fieldId(name)} label={label} hint={hint} errors={errorsAt(errors, pointers[name])} describe={describeIn(name)}>
+    <FormField id={fieldId(name)} label={label} hint={hint} errors={errorsOf(name)} describe={describeIn(name)}>
       {(props) =>
         input === 'lines' ? (
           <textarea {...props} name={name} rows={3} value={draft[name]} onChange={change(name)} spellCheck={false} />
@@ -123,7 +94,6 @@ export function RuleForm({ rule, onSaved, onCancel }: { rule?: SourcedRule; onSa
     </FormField>
   );
 
-  const titleId = `${formId}-title`;
   return (
     <section className="card rule-form" aria-labelledby={titleId}>
       <h2 id={titleId}>{rule ? `Edit rule ${rule.id}` : 'New rule'}</h2>
@@ -131,7 +101,7 @@ export function RuleForm({ rule, onSaved, onCancel }: { rule?: SourcedRule; onSa
       <form onSubmit={submit} noValidate>
         <div className="field-row">
           {field('id', 'Id', rule ? 'The id is the rule’s address; to rename, create a new rule and delete this one.' : 'Lower-case letters, digits, dots, dashes, e.g. checkout.deploys.', 'text')}
-          <FormField id={fieldId('effect')} label="Effect" hint="Deny wins over allow." errors={errorsAt(errors, pointers.effect)}>
+          <FormField id={fieldId('effect')} label="Effect" hint="Deny wins over allow." errors={errorsOf('effect')}>
             {(props) => (
               <select {...props} name="effect" value={draft.effect} onChange={change('effect')}>
                 <option value="allow">allow</option>

@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
-import { ApiError, type FieldError } from '../lib/api';
+import type { FieldError } from '../lib/api';
 import { FormField } from '../components/FormField';
 import { FormProblem } from '../components/FormProblem';
-import { errorsAt, itemIndex, unplacedErrors } from './fieldErrors';
+import { itemIndex } from './fieldErrors';
+import { listItems, useServerForm } from './useServerForm';
 import { createWebhook, updateWebhook, type WebhookFilter, type WebhookSubscription, type WebhookWithSecret } from './webhooksApi';
 
 interface Draft {
@@ -18,11 +19,6 @@ interface Draft {
 const FILTER_KEYS = ['kinds', 'owners', 'namespaces'] as const satisfies readonly (keyof WebhookFilter)[];
 type ListField = 'types' | (typeof FILTER_KEYS)[number];
 
-/** Lists are typed one item per line (or separated by commas); none of their items holds a space. */
-function items(text: string): string[] {
-  return text.split(/[\s,]+/).filter(Boolean);
-}
-
 function toDraft(hook?: WebhookSubscription): Draft {
   const lines = (list?: string[]) => (list ?? []).join('\n');
   return { url: hook?.url ?? '', types: lines(hook?.types), kinds: lines(hook?.filter?.kinds), owners: lines(hook?.filter?.owners), namespaces: lines(hook?.filter?.namespaces), secret: '', enabled: hook?.enabled ?? true };
@@ -30,7 +26,7 @@ function toDraft(hook?: WebhookSubscription): Draft {
 
 function filterOf(draft: Draft): WebhookFilter | undefined {
   const filter: WebhookFilter = {};
-  for (const key of FILTER_KEYS) if (items(draft[key]).length) filter[key] = items(draft[key]);
+  for (const key of FILTER_KEYS) if (listItems(draft[key]).length) filter[key] = listItems(draft[key]);
   return Object.keys(filter).length ? filter : undefined;
 }
 
@@ -42,62 +38,40 @@ function filterOf(draft: Draft): WebhookFilter | undefined {
 export function WebhookForm({ hook, onSaved, onCancel }: { hook?: WebhookSubscription; onSaved: (saved: WebhookSubscription | WebhookWithSecret) => void; onCancel: () => void }) {
   const [draft, setDraft] = useState<Draft>(() => toDraft(hook));
   const [rotate, setRotate] = useState(false);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [formError, setFormError] = useState<string>();
-  const [saving, setSaving] = useState(false);
-  const formId = useId();
-  const fieldId = (name: keyof Draft) => `${formId}-${name}`;
   const pointers: Record<keyof Draft, string> = { url: '/url', types: '/types', kinds: '/filter/kinds', owners: '/filter/owners', namespaces: '/filter/namespaces', secret: '/secret', enabled: '/enabled' };
-  const unplaced = unplacedErrors(errors, Object.values(pointers));
+  const form = useServerForm(pointers);
+  const { fieldId, errorsOf, formError, unplaced, saving } = form;
+  const titleId = useId();
 
-  async function submit(event: React.FormEvent) {
-    event.preventDefault();
-    setSaving(true);
-    setErrors([]);
-    setFormError(undefined);
+  const submit = form.onSubmit(async () => {
     const filter = filterOf(draft);
     const secret = draft.secret.trim() ? { secret: draft.secret.trim() } : {};
-    try {
-      onSaved(
-        hook
-          ? await updateWebhook(hook.id, { url: draft.url.trim(), types: items(draft.types), filter: filter ?? null, enabled: draft.enabled, ...secret, ...(rotate && !draft.secret.trim() ? { rotateSecret: true } : {}) })
-          : await createWebhook({ url: draft.url.trim(), types: items(draft.types), ...(filter ? { filter } : {}), enabled: draft.enabled, ...secret }),
-      );
-    } catch (error) {
-      if (!(error instanceof ApiError)) {
-        setFormError(String(error));
-        return;
-      }
-      const fieldErrors = error.problem.errors ?? [];
-      setErrors(fieldErrors);
-      setFormError(fieldErrors.length ? `${error.problem.detail ?? error.problem.title}: see the marked fields.` : (error.problem.detail ?? error.problem.title));
-      const first = (Object.keys(pointers) as (keyof Draft)[]).find((name) => errorsAt(fieldErrors, pointers[name]).length > 0);
-      if (first) document.getElementById(fieldId(first))?.focus();
-    } finally {
-      setSaving(false);
-    }
-  }
+    onSaved(
+      hook
+        ? await updateWebhook(hook.id, { url: draft.url.trim(), types: listItems(draft.types), filter: filter ?? null, enabled: draft.enabled, ...secret, ...(rotate && !draft.secret.trim() ? { rotateSecret: true } : {}) })
+        : await createWebhook({ url: draft.url.trim(), types: listItems(draft.types), ...(filter ? { filter } : {}), enabled: draft.enabled, ...secret }),
+    );
+  });
 
   const change = (name: keyof Draft) => (event: { target: { value: string } }) => setDraft({ ...draft, [name]: event.target.value });
   /** A list item's error names the item, since the server counts the items the form sent. */
   const describeIn = (name: ListField) => (error: FieldError) => {
     const index = itemIndex(error, pointers[name]);
-    const item = index === undefined ? undefined : items(draft[name])[index];
+    const item = index === undefined ? undefined : listItems(draft[name])[index];
     return item !== undefined ? `“${item}” ${error.detail}` : error.detail;
   };
   const list = (name: ListField, label: string, hint: string) => (
-    <FormField id={fieldId(name)} label={label} hint={hint} errors={errorsAt(errors, pointers[name])} describe={describeIn(name)}>
+    <FormField id={fieldId(name)} label={label} hint={hint} errors={errorsOf(name)} describe={describeIn(name)}>
       {(props) => <textarea {...props} name={name} rows={3} value={draft[name]} onChange={change(name)} spellCheck={false} />}
     </FormField>
   );
 
-  const titleId = `${formId}-title`;
   return (
     <section className="card rule-form webhook-form" aria-labelledby={titleId}>
       <h2 id={titleId}>{hook ? 'Edit webhook' : 'New webhook'}</h2>
       {formError ? <FormProblem title={formError} unplaced={unplaced} whole="(webhook)" /> : null}
       <form onSubmit={submit} noValidate>
-        <FormField id={fieldId('url')} label="URL" hint="Where Pave POSTs each event (http:// or https://). Loopback, private and link-local addresses are refused unless events.webhooks.allowedHosts opens them." errors={errorsAt(errors, pointers.url)}>
+        <FormField id={fieldId('url')} label="URL" hint="Where Pave POSTs each event (http:// or https://). Loopback, private and link-local addresses are refused unless events.webhooks.allowedHosts opens them." errors={errorsOf('url')}>
           {(props) => <input {...props} type="url" name="url" value={draft.url} onChange={change('url')} spellCheck={false} />}
         </FormField>
         {list('types', 'Event types', 'One per line: exact, e.g. catalog.entity.updated, or a prefix, e.g. catalog.* or platform.request.*.')}
@@ -114,7 +88,7 @@ export function WebhookForm({ hook, onSaved, onCancel }: { hook?: WebhookSubscri
           id={fieldId('secret')}
           label={hook ? 'New secret' : 'Secret'}
           hint={hook ? 'Leave empty to keep the current one (it is never shown again).' : 'Signs every delivery (Pave-Signature). Leave empty to have one generated; it is shown once, after saving.'}
-          errors={errorsAt(errors, pointers.secret)}
+          errors={errorsOf('secret')}
         >
           {(props) => <input {...props} type="password" name="secret" autoComplete="new-password" value={draft.secret} onChange={change('secret')} />}
         </FormField>
