@@ -6,6 +6,7 @@ import { compoundRefOf, parseEntityRef, stringifyEntityRef, tryParseEntityRef } 
 import { systemClock, type Clock } from '../core/clock.js';
 import { badRequest, conflict, forbidden, invalidInput, notFound, unauthorized } from '../core/problem.js';
 import type { Store } from '../store/store.js';
+import type {} from './auth-tables.js'; // the tables it queries, for Kysely's types
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import type { AuditContext, AuditLog } from '../store/audit-log.js';

@@ -6,6 +6,7 @@ import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { conflict, invalidInput, notFound } from '../core/problem.js';
 import type { Store } from '../store/store.js';
+import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 import type { JobQueue } from '../store/job-queue.js';
 import { validateEntity, type EntityValidation } from './model/index.js';
 import { EntityReader } from './query/entity-reader.js';
