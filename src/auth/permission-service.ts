@@ -1,5 +1,5 @@
-import type { AuthConfig, AuthRule } from '../core/config.js';
-import { validateAuthRule } from '../core/config.js';
+import type { AuthConfig } from './auth-config.js';
+import { validateAuthRule, type AuthRule } from './auth-rule.js';
 import type { Entity } from '../core/entity.js';
 import { DEFAULT_NAMESPACE } from '../core/entity.js';
 import { compoundRefOf, parseEntityRef, stringifyEntityRef, tryParseEntityRef } from '../core/entity-ref.js';

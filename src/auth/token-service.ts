@@ -1,4 +1,4 @@
-import type { AuthConfig } from '../core/config.js';
+import type { AuthConfig } from './auth-config.js';
 import { parseEntityRef, stringifyEntityRef } from '../core/entity-ref.js';
 import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';

@@ -1,4 +1,4 @@
-import type { CatalogConfig } from '../core/config.js';
+import type { CatalogConfig } from './catalog-config.js';
 import type { Entity } from '../core/entity.js';
 import { entityRefOf } from '../core/entity-ref.js';
 import type { Clock } from '../core/clock.js';

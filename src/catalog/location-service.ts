@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { CatalogConfig } from '../core/config.js';
+import type { CatalogConfig } from './catalog-config.js';
 import type { Entity } from '../core/entity.js';
 import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
