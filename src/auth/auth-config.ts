@@ -2,6 +2,7 @@ import type { ConfigSection } from '../core/config-section.js';
 import { fieldChecks } from '../core/field-checks.js';
 import { validateAuthRule, type AuthRule } from './auth-rule.js';
 
+/** Sign-in through an OpenID Connect provider (`auth.oidc`; PAVE_OIDC_ISSUER, PAVE_OIDC_CLIENT_ID, PAVE_OIDC_CLIENT_SECRET). */
 export interface OidcConfig {
   /** The provider's issuer URL (its discovery document is at `/.well-known/openid-configuration`). */
   issuer: string;
