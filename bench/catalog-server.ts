@@ -10,7 +10,7 @@
  * Messages out: { type: 'ready', url }, { type: 'stats', memory }, { type: 'failed', message }
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { defaultConfig, type PaveConfig } from '../src/core/config.js';
+import { defaultConfig, type PaveConfig } from '../src/pave-config.js';
 import { createLogger } from '../src/core/logger.js';
 import { createApp } from '../src/app.js';
 import { createServer } from '../src/api/server.js';
@@ -73,14 +73,14 @@ async function main(): Promise<void> {
   sample();
 
   const config: PaveConfig = {
-    ...defaultConfig,
+    ...defaultConfig(),
     dataDir,
     ...(process.env.PAVE_BENCH_DATABASE_URL ? { databaseUrl: process.env.PAVE_BENCH_DATABASE_URL, databaseSchema: process.env.PAVE_BENCH_DATABASE_SCHEMA } : {}),
     port: 0,
     logLevel: 'silent',
-    catalog: { ...defaultConfig.catalog, refreshIntervalSeconds: 24 * 3600 },
+    catalog: { ...defaultConfig().catalog, refreshIntervalSeconds: 24 * 3600 },
     // The benchmark measures the catalog, not sign-in: with auth off every caller acts as an anonymous admin.
-    auth: { ...defaultConfig.auth, enabled: false },
+    auth: { ...defaultConfig().auth, enabled: false },
   };
   const app = await createApp(config, { logger: createLogger('silent') });
   // The catalog benchmark measures the API: a folder without index.html serves no portal.

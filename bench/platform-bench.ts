@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp, type PaveApp } from '../src/app.js';
-import { defaultConfig } from '../src/core/config.js';
+import { defaultConfig } from '../src/pave-config.js';
 import { createLogger } from '../src/core/logger.js';
 import { runGit } from '../src/git/run-git.js';
 import { ensureBareRepository } from '../src/git/bare-repository.js';
@@ -93,7 +93,7 @@ async function bench(options: Options): Promise<PlatformBenchReport> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pave-platform-bench-'));
   const app = await createApp(
     // The bench team owns its namespace through the configuration (there is no catalog here).
-    { ...defaultConfig, dataDir, logLevel: 'silent', platform: { ...defaultConfig.platform, workers: options.workers, namespaceOwners: { [NAMESPACE]: `group:default/${NAMESPACE}` } } },
+    { ...defaultConfig(), dataDir, logLevel: 'silent', platform: { ...defaultConfig().platform, workers: options.workers, namespaceOwners: { [NAMESPACE]: `group:default/${NAMESPACE}` } } },
     { logger: createLogger('silent') },
   );
   let peakRss = 0;

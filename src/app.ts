@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { PaveConfig } from './core/config.js';
+import type { PaveConfig } from './pave-config.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { Store, dialectFor } from './store/store.js';
 import { JobQueue } from './store/job-queue.js';

@@ -9,6 +9,7 @@ import { repositoriesModule } from './repositories/module.js';
 import { platformModule } from './platform/module.js';
 import { templatesModule } from './templates/module.js';
 import { eventsModule } from './events/module.js';
+import type { AnyConfigSection } from './core/config-section.js';
 import type { Migration } from './store/migrations/migration.js';
 import type { PaveModule } from './pave-module.js';
 
@@ -17,6 +18,11 @@ export const MODULES = [catalogModule, authModule, expressionsModule, repositori
 /** The service of each module, by the module's name: what `PaveApp` exposes. */
 export type ModuleServices = {
   [M in (typeof MODULES)[number] as M['name']]: M extends { create(...args: never[]): infer S } ? Awaited<S> : never;
+};
+
+/** The configuration section of each module that has settings, by the section's key: what `PaveConfig` holds beside Pave's own settings. */
+export type ModuleConfigs = {
+  [C in NonNullable<(typeof MODULES)[number]['config']> as C['key']]: ReturnType<C['defaults']>;
 };
 
 /**
@@ -33,4 +39,12 @@ export function moduleList(): ReadonlyArray<PaveModule<string, unknown>> {
  */
 export function moduleMigrations(): Migration[] {
   return moduleList().flatMap(module => [...(module.migrations ?? [])]);
+}
+
+/**
+ * Every module's configuration section, in list order (Pave's own settings come from `core/config.ts`).
+ * @example loadConfiguration<PaveConfig>(moduleConfigSections(), { env: process.env })
+ */
+export function moduleConfigSections(): AnyConfigSection[] {
+  return moduleList().flatMap(module => (module.config ? [module.config] : []));
 }

@@ -1,13 +1,14 @@
 /**
  * The module contract. Every module (catalog, auth, templates, platform, repositories, events, and each
- * later one) declares itself in one `src/<module>/module.ts`: its permission actions and default rules,
- * its event types, its migrations, how its service is built, its HTTP routes, its CLI commands and its
- * background workers. The app, the server, the store, the CLI, the policy and the authorization matrix
- * iterate over the list in `modules.ts`, so a new module is one folder and one line there.
+ * later one) declares itself in one `src/<module>/module.ts`: its configuration section, its permission
+ * actions and default rules, its event types, its migrations (its tables' types join the store's `Database`
+ * from its own `<module>-tables.ts`), how its service is built, its HTTP routes, its CLI commands and its
+ * background workers. The configuration, the app, the server, the store, the CLI, the policy and the
+ * authorization matrix iterate over the list in `modules.ts`, so a new module is one folder and one line there.
  */
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import type { AuthConfig, AuthRule, PaveConfig } from './core/config.js';
+import type { AnyConfigSection } from './core/config-section.js';
 import type { Logger } from './core/logger.js';
 import type { EventConsumers } from './store/event-consumers.js';
 import type { EventLog } from './store/event-log.js';
@@ -16,6 +17,9 @@ import type { JobQueue } from './store/job-queue.js';
 import type { Migration } from './store/migrations/migration.js';
 import type { Store } from './store/store.js';
 import type { AppOptions, PaveApp } from './app.js';
+import type { AuthConfig } from './auth/auth-config.js';
+import type { AuthRule } from './auth/auth-rule.js';
+import type { PaveConfig } from './pave-config.js';
 import type { GlobalOptions } from './cli/context.js';
 import type { Output } from './cli/output.js';
 
@@ -79,11 +83,19 @@ export interface CliContext {
   globals: () => GlobalOptions;
 }
 
-/** One module's declaration. `S` is its service, which the app exposes as `app[name]`. */
-export interface PaveModule<N extends string = string, S = unknown> {
+/**
+ * One module's declaration. `S` is its service, which the app exposes as `app[name]`; `C` its configuration
+ * section, which the configuration holds as `config[key]`.
+ */
+export interface PaveModule<N extends string = string, S = unknown, C extends AnyConfigSection = AnyConfigSection> {
   readonly name: N;
   /** One sentence: what the module owns. */
   readonly description: string;
+  /**
+   * Its settings, when it has any: the section's key, defaults, `PAVE_*` variables and validation (its types
+   * and rules live in its own `<module>-config.ts`).
+   */
+  readonly config?: C;
   readonly permissions: readonly ModulePermission[];
   readonly eventTypes?: readonly ModuleEventType[];
   /** Its tables' migrations (named `NNNN-…`: numbers are global, so the order across modules holds). */
@@ -110,13 +122,13 @@ export function worker(name: string, target: { start(): void | Promise<void>; st
 }
 
 /**
- * Declares a module with its service type inferred from `create`.
+ * Declares a module with its service type inferred from `create` and its section's from `config` (none: `never`).
  * @example
  *   export const repositoriesModule = defineModule({
  *     name: 'repositories', description: 'The git repositories Pave hosts', permissions: [...],
  *     create: ({ dataDir, config }) => new RepositoryService({ root: join(dataDir, 'git'), baseUrl: () => config.baseUrl }),
  *   });
  */
-export function defineModule<N extends string, S>(module: PaveModule<N, S>): PaveModule<N, S> {
+export function defineModule<N extends string, S, C extends AnyConfigSection = never>(module: PaveModule<N, S, C>): PaveModule<N, S, C> {
   return Object.freeze(module);
 }

@@ -5,7 +5,7 @@
  * same way. Counters live in the store (`shared-rate-limit.ts`), so replicas share each limit.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RateLimits } from '../core/config.js';
+import type { RateLimits } from '../auth/auth-config.js';
 import { isSignedIn } from '../auth/identity.js';
 
 /** The named limits; each is `<name>PerMinute` in `auth.rateLimit`. */

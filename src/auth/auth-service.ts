@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
-import type { AuthRule, PaveConfig } from '../core/config.js';
+import type { AuthConfig } from './auth-config.js';
+import type { AuthRule } from './auth-rule.js';
 import { stringifyEntityRef } from '../core/entity-ref.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -32,8 +33,8 @@ export interface Authentication {
 
 export interface AuthServiceOptions {
   store: Store;
-  /** The whole configuration: `auth`, and `baseUrl` for the sign-in redirect. Read on use, not copied. */
-  config: PaveConfig;
+  /** The configuration's `auth` section, and `baseUrl` for the sign-in redirect. Read on use, not copied. */
+  config: { readonly auth: AuthConfig; readonly baseUrl: string };
   entities: EntityReader;
   /** The audit log every module records its changes in (one per app). */
   audit?: AuditLog;
@@ -60,7 +61,7 @@ export class AuthService {
   readonly tokens: TokenService;
   readonly sessions: SessionService;
   readonly oidc: OidcSignIn;
-  readonly #config: PaveConfig;
+  readonly #config: AuthServiceOptions['config'];
   readonly #store: Store;
   readonly #events: EventLog;
   readonly #entities: EntityReader;

@@ -2,7 +2,8 @@
  * Pave's built-in policy, used unless `auth.defaultPolicy` is false. Every rule here can be read
  * through `GET /api/permissions/rules` and explained like any other.
  */
-import type { AuthConfig, AuthRule } from '../core/config.js';
+import type { AuthConfig } from './auth-config.js';
+import type { AuthRule } from './auth-rule.js';
 
 /** The default rules for a configuration (the admin and platform groups come from it). */
 export function defaultRules(config: Pick<AuthConfig, 'adminGroup' | 'platformGroup'>): AuthRule[] {

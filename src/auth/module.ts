@@ -1,5 +1,6 @@
 /** Identity, permissions and audit as a Pave module. */
 import { defineModule } from '../pave-module.js';
+import { authConfigSection } from './auth-config.js';
 import { authRoutes } from '../api/routes/auth-routes.js';
 import { authCommands, loginCommand, logoutCommand } from '../cli/auth-commands.js';
 import { AuthService } from './auth-service.js';
@@ -9,6 +10,7 @@ import { authMigration } from './migrations/0003-auth.js';
 export const authModule = defineModule({
   name: 'auth',
   description: 'Identity (OpenID Connect, guest, API tokens, sessions), permissions as data, and the audit log',
+  config: authConfigSection,
   permissions: [
     { action: 'auth.session.create', description: 'Sign in' },
     { action: 'auth.session.read', description: 'Read who one is' },

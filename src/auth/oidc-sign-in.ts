@@ -1,5 +1,5 @@
 import type * as OpenIdClient from 'openid-client';
-import type { OidcConfig } from '../core/config.js';
+import type { OidcConfig } from './auth-config.js';
 import { badRequest, unauthorized, unavailable } from '../core/problem.js';
 import type { Logger } from '../core/logger.js';
 import type { PendingLogin, SessionService } from './session-service.js';

@@ -1,11 +1,12 @@
-import type { AuthConfig, AuthRule } from '../core/config.js';
-import { validateAuthRule } from '../core/config.js';
+import type { AuthConfig } from './auth-config.js';
+import { validateAuthRule, type AuthRule } from './auth-rule.js';
 import type { Entity } from '../core/entity.js';
 import { DEFAULT_NAMESPACE } from '../core/entity.js';
 import { compoundRefOf, parseEntityRef, stringifyEntityRef, tryParseEntityRef } from '../core/entity-ref.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { badRequest, conflict, forbidden, invalidInput, notFound, unauthorized } from '../core/problem.js';
 import type { Store } from '../store/store.js';
+import type {} from './auth-tables.js'; // the tables it queries, for Kysely's types
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import type { AuditContext, AuditLog } from '../store/audit-log.js';

@@ -2,7 +2,7 @@
  * The policy engine: rules are data, decisions are a pure function of rules, identity, action and
  * resource. Deny wins over allow; with no matching rule the answer is deny. No I/O.
  */
-import type { AuthRule } from '../core/config.js';
+import type { AuthRule } from './auth-rule.js';
 import { anyGlobMatches, globMatches } from './action-glob.js';
 import type { Identity } from './identity.js';
 

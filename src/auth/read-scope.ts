@@ -8,7 +8,7 @@
  * action glob matches, one of its subjects names the identity (`role:owner`: the identity owns the
  * entity) and its resource conditions (kinds, namespaces, ref globs, owners) all hold.
  */
-import type { AuthRule } from '../core/config.js';
+import type { AuthRule } from './auth-rule.js';
 import { ALL_ENTITIES, NO_ENTITIES, type EntityCondition, type EntityScope, type EntityTest } from '../catalog/query/entity-scope.js';
 import { anyGlobMatches } from './action-glob.js';
 import type { Identity } from './identity.js';

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Db, Store } from '../store/store.js';
+import type {} from './auth-tables.js'; // the tables it queries, for Kysely's types
 import type { AuditContext } from '../store/audit-log.js';
 import { newSecret } from './secrets.js';
 import { sha256Hex } from '../core/content-hash.js';

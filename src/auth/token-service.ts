@@ -1,10 +1,10 @@
-import type { AuthConfig } from '../core/config.js';
+import type { AuthConfig } from './auth-config.js';
 import { parseEntityRef, stringifyEntityRef } from '../core/entity-ref.js';
 import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { forbidden, invalidInput, notFound, unauthorized } from '../core/problem.js';
 import type { Store } from '../store/store.js';
-import type { AuthTokensTable } from '../store/schema.js';
+import type { AuthTokensTable } from './auth-tables.js';
 import { anyGlobMatches } from './action-glob.js';
 import type { AuditContext, AuditLog } from '../store/audit-log.js';
 import type { EventLog } from '../store/event-log.js';

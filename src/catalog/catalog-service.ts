@@ -1,4 +1,4 @@
-import type { CatalogConfig } from '../core/config.js';
+import type { CatalogConfig } from './catalog-config.js';
 import type { Entity } from '../core/entity.js';
 import { entityRefOf } from '../core/entity-ref.js';
 import type { Clock } from '../core/clock.js';
@@ -6,6 +6,7 @@ import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { conflict, invalidInput, notFound } from '../core/problem.js';
 import type { Store } from '../store/store.js';
+import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 import type { JobQueue } from '../store/job-queue.js';
 import { validateEntity, type EntityValidation } from './model/index.js';
 import { EntityReader } from './query/entity-reader.js';

@@ -4,6 +4,7 @@ import type { Entity } from '../core/entity.js';
 import { entityRefOf } from '../core/entity-ref.js';
 import { newId } from '../core/ids.js';
 import type { Db } from '../store/store.js';
+import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 import type { DialectName } from '../store/dialect.js';
 import { deriveRelations } from './model/index.js';
 import { searchRowsOf, searchTextOf } from './search-rows.js';

@@ -1,6 +1,7 @@
 import type { Entity } from '../core/entity.js';
 import type { Db, Store } from '../store/store.js';
-import type { CatalogConfig } from '../core/config.js';
+import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
+import type { CatalogConfig } from './catalog-config.js';
 import { deleteEntities, prepareWrite, STORED_STATE_COLUMNS, writeEntities, type PreparedWrite, type StoredState } from './entity-writer.js';
 import { loopYielder } from './event-loop-yield.js';
 import type { CatalogChanges } from './catalog-changes.js';

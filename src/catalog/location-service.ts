@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import type { CatalogConfig } from '../core/config.js';
+import type { CatalogConfig } from './catalog-config.js';
 import type { Entity } from '../core/entity.js';
 import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { badRequest, conflict, notFound } from '../core/problem.js';
 import type { Store } from '../store/store.js';
+import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 import { DEFAULT_MAX_FILE_BYTES, readLocation, LOCATION_TYPES, type IngestionProblem, type LocationSpec } from './ingest/read-location.js';
 import { fileLocationTree, type SourceTree } from './ingest/source-tree.js';
 import { applyLocationContent, type RefreshSummary } from './location-refresh.js';

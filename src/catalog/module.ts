@@ -1,5 +1,6 @@
 /** The software catalog as a Pave module: entities, locations, search and docs. */
 import { defineModule, worker } from '../pave-module.js';
+import { catalogConfigSection } from './catalog-config.js';
 import { catalogEntityRoutes } from '../api/routes/catalog-entity-routes.js';
 import { catalogLocationRoutes } from '../api/routes/catalog-location-routes.js';
 import { searchRoutes } from '../api/routes/search-routes.js';
@@ -12,6 +13,7 @@ import { coveringSearchIndexesMigration } from './migrations/0006-covering-searc
 export const catalogModule = defineModule({
   name: 'catalog',
   description: 'The software catalog: entities in Backstage’s format, locations and their refresh, search, docs and edits',
+  config: catalogConfigSection,
   permissions: [
     { action: 'catalog.entity.read', description: 'Read entities, search them, read their docs' },
     { action: 'catalog.entity.write', description: 'Create or change an entity (in its file, repository or the store)' },

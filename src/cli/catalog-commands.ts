@@ -3,7 +3,7 @@ import { formatFieldError } from '../core/problem.js';
 import { stringifyEntityRef, parseEntityRef } from '../core/entity-ref.js';
 import type { Entity } from '../core/entity.js';
 import { DEFAULT_MAX_FILE_BYTES, readLocation, type IngestionProblem } from '../catalog/ingest/read-location.js';
-import { loadConfig } from '../core/config.js';
+import { loadConfig } from '../pave-config.js';
 import type { Output } from './output.js';
 import { table } from './output.js';
 import { withClient, type GlobalOptions } from './context.js';

@@ -1,4 +1,4 @@
-import { loadConfig } from '../core/config.js';
+import { loadConfig } from '../pave-config.js';
 import { createLogger } from '../core/logger.js';
 import { isPaveError, unauthorized } from '../core/problem.js';
 import { createApp } from '../app.js';

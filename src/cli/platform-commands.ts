@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
-import { loadConfig } from '../core/config.js';
+import { loadConfig } from '../pave-config.js';
 import { invalidInput, unavailable } from '../core/problem.js';
 import { readDocuments } from '../platform/document-files.js';
 import { dryRun, type DryRunResult } from '../platform/dry-run.js';

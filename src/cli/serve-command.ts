@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../core/config.js';
+import { loadConfig } from '../pave-config.js';
 import { packageRoot } from '../core/package-root.js';
 import { createApp, type PaveApp } from '../app.js';
 import { createServer } from '../api/server.js';

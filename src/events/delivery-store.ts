@@ -2,7 +2,7 @@ import { newId } from '../core/ids.js';
 import { badRequest } from '../core/problem.js';
 import type { PaveEvent } from '../store/event-log.js';
 import type { Db, Store } from '../store/store.js';
-import type { EventWebhookAttemptsTable, EventWebhookDeliveriesTable } from '../store/schema.js';
+import type { EventWebhookAttemptsTable, EventWebhookDeliveriesTable } from './events-tables.js';
 import type { SendOutcome } from './webhook-sender.js';
 
 /**

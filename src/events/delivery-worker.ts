@@ -1,4 +1,4 @@
-import type { WebhooksConfig } from '../core/config.js';
+import type { WebhooksConfig } from './events-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { backoffMs, type Job, type JobQueue } from '../store/job-queue.js';

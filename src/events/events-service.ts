@@ -1,4 +1,4 @@
-import type { EventsConfig } from '../core/config.js';
+import type { EventsConfig } from './events-config.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { AuditLog } from '../store/audit-log.js';

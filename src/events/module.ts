@@ -1,5 +1,6 @@
 /** Events out as a Pave module: webhooks and the message-bus publisher, as consumers of the event log. */
 import { defineModule, worker, type BackgroundWorker } from '../pave-module.js';
+import { eventsConfigSection } from './events-config.js';
 import { eventsRoutes } from '../api/routes/events-routes.js';
 import { webhookCommands } from '../cli/webhook-commands.js';
 import { EventsService } from './events-service.js';
@@ -9,6 +10,7 @@ import { webhooksMigration } from './migrations/0010-webhooks.js';
 export const eventsModule = defineModule({
   name: 'events',
   description: 'Events out: signed webhooks with retries and dead letters, and the NATS publisher, reading the event log',
+  config: eventsConfigSection,
   permissions: [
     { action: 'events.event.read', description: 'Follow the event log (each event only when one may read what it is about)' },
     { action: 'events.webhook.read', description: 'Read webhook subscriptions and their deliveries' },

@@ -1,5 +1,5 @@
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
-import type { NatsConfig } from '../core/config.js';
+import type { NatsConfig } from './events-config.js';
 import type { Logger } from '../core/logger.js';
 import type { EventConsumer } from '../store/event-consumers.js';
 import type { PaveEvent } from '../store/event-log.js';

@@ -1,5 +1,5 @@
 import type { Db, Store } from '../store/store.js';
-import type { EventWebhooksTable } from '../store/schema.js';
+import type { EventWebhooksTable } from './events-tables.js';
 import type { WebhookFilter, WebhookSubscription } from './webhook-subscription.js';
 
 /** A subscription as the delivery side needs it: with its secret and the event it starts after. */

@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import type { ExpressionsConfig } from '../core/config.js';
+import type { ExpressionsConfig } from './expressions-config.js';
 import { nodeEntry, type NodeEntry } from '../core/node-entry.js';
 import { invalidInput, unavailable, type PaveError } from '../core/problem.js';
 import type { EvaluationRequest, EvaluationResponse } from './evaluation.js';

@@ -4,12 +4,14 @@
  * its own; its processes start when first needed and end when the app closes.
  */
 import { defineModule } from '../pave-module.js';
+import { expressionsConfigSection } from './expressions-config.js';
 import { EvaluatorPool } from './evaluator-pool.js';
 import { ExpressionEvaluator } from './expression-evaluator.js';
 
 export const expressionsModule = defineModule({
   name: 'expressions',
   description: 'The sandboxed template expression engine, evaluated in processes with hard limits',
+  config: expressionsConfigSection,
   permissions: [],
   create: ({ config }): ExpressionEvaluator => new ExpressionEvaluator(EvaluatorPool.fromConfig(config.expressions)),
   close: expressions => expressions.close(),

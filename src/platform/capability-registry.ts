@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { newId } from '../core/ids.js';
 import { conflict, invalidInput, notFound, type FieldError } from '../core/problem.js';
 import type { Db, Store } from '../store/store.js';
+import type {} from './platform-tables.js'; // the tables it queries, for Kysely's types
 import { validateCapability } from './model/capability-validation.js';
 import type { Capability, CapabilityRevision } from './model/types.js';
 import { digestOf } from './render.js';

@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { invalidInput, notFound } from '../core/problem.js';
 import type { Db, Store } from '../store/store.js';
+import type {} from './platform-tables.js'; // the tables it queries, for Kysely's types
 import { validateDestination } from './model/document-validation.js';
 import type { Destination } from './model/types.js';
 

@@ -1,5 +1,6 @@
 /** The platform API as a Pave module: capabilities, destinations, requests and the reconciler. */
 import { defineModule, worker } from '../pave-module.js';
+import { platformConfigSection } from './platform-config.js';
 import { platformRoutes } from '../api/routes/platform-routes.js';
 import { platformCommands } from '../cli/platform-commands.js';
 import { PlatformService } from './platform-service.js';
@@ -9,6 +10,7 @@ import { platformRequestOwnerMigration } from './migrations/0008-platform-reques
 export const platformModule = defineModule({
   name: 'platform',
   description: 'The platform API: versioned capabilities, destinations, requests and a durable reconciler committing manifests to git',
+  config: platformConfigSection,
   permissions: [
     { action: 'platform.capability.read', description: 'Read published capabilities (the marketplace)' },
     { action: 'platform.capability.publish', description: 'Publish a capability revision, and render with a capability one brings (code of one’s choosing)' },

@@ -12,6 +12,16 @@ export interface NamespaceOwner {
 export type RequestNamespace = NamespaceOwner & { mayRequest: boolean };
 
 /**
+ * The canonical Group ref an owner names (`group:default/checkout-team`, or a bare group name), or undefined
+ * when it names no Group: the rule for `platform.namespaceOwners` entries.
+ * @example groupRefOf('Checkout-Team') // 'group:default/checkout-team'; groupRefOf('user:default/ana') // undefined
+ */
+export function groupRefOf(owner: unknown): string | undefined {
+  const ref = typeof owner === 'string' ? tryParseEntityRef(owner, { defaultKind: 'group' }) : undefined;
+  return ref && ref.kind.toLowerCase() === 'group' ? stringifyEntityRef(ref) : undefined;
+}
+
+/**
  * Which team owns a namespace's requests, from configuration and the catalog, never from what a caller
  * sends: `platform.namespaceOwners` when it names the namespace, else the Group entity named like the
  * namespace (`group:default/<namespace>`). A request keeps the owner decided when it was created.
@@ -27,9 +37,9 @@ export class NamespaceOwners {
     this.#entities = entities;
     const owners = new Map<string, string>();
     for (const [namespace, owner] of Object.entries(configured)) {
-      const ref = tryParseEntityRef(owner, { defaultKind: 'group' });
+      const ref = groupRefOf(owner);
       // The configuration was validated at start; an entry that is still not a Group ref names no owner.
-      if (ref && ref.kind.toLowerCase() === 'group') owners.set(namespace.toLowerCase(), stringifyEntityRef(ref));
+      if (ref) owners.set(namespace.toLowerCase(), ref);
     }
     this.#configured = owners;
   }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import semver from 'semver';
-import type { PlatformConfig } from '../core/config.js';
+import type { PlatformConfig } from './platform-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { PlatformConfig } from '../core/config.js';
+import type { PlatformConfig } from './platform-config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';

@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db, Store } from '../store/store.js';
-import type { PlatformRequestsTable } from '../store/schema.js';
+import type { PlatformRequestsTable } from './platform-tables.js';
 import { dependencyNames } from './model/references.js';
 import type { RequestEntity, RequestStatus, StoredRequest } from './model/types.js';
 

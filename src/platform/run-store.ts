@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { notFound } from '../core/problem.js';
 import type { Db, Store } from '../store/store.js';
-import type { PlatformRunsTable } from '../store/schema.js';
+import type { PlatformRunsTable } from './platform-tables.js';
 import type { Run } from './model/types.js';
 
 /**

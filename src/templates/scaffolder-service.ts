@@ -15,6 +15,7 @@ import type { PlatformRequests } from './actions/pave-request.js';
 import type { Logger } from '../core/logger.js';
 import { invalidInput, isPaveError, notFound, type FieldError } from '../core/problem.js';
 import type { Store } from '../store/store.js';
+import type {} from './templates-tables.js'; // the tables it queries, for Kysely's types
 import type { JobQueue } from '../store/job-queue.js';
 import { principalOf, type AuditLog, type ChangeAuthor } from '../store/audit-log.js';
 import type { EventLog } from '../store/event-log.js';

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultAuthConfig, defaultConfig } from '../../src/core/config.js';
+import { defaultAuthConfig } from '../../src/auth/auth-config.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createApp, type PaveApp } from '../../src/app.js';
 import { createServer } from '../../src/api/server.js';
@@ -42,7 +43,7 @@ let doc: OpenApiDocument;
 // Built here rather than with startPave, because the test needs the Fastify instance's route table.
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'pave-openapi-'));
-  app = await createApp({ ...defaultConfig, dataDir, port: 0, logLevel: 'silent', auth: { ...defaultAuthConfig(), enabled: false } }, { logger: createLogger('silent') });
+  app = await createApp({ ...defaultConfig(), dataDir, port: 0, logLevel: 'silent', auth: { ...defaultAuthConfig(), enabled: false } }, { logger: createLogger('silent') });
   server = await createServer(app, { portalDir: join(dataDir, 'no-portal') });
   url = await server.listen({ host: '127.0.0.1', port: 0 });
   const response = await fetch(`${url}/api/openapi.json`);

@@ -12,7 +12,8 @@ import { expect } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { hardenedCommand } from '../../src/git/hardening.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
-import { defaultAuthConfig, type PaveConfig } from '../../src/core/config.js';
+import { defaultAuthConfig } from '../../src/auth/auth-config.js';
+import type { PaveConfig } from '../../src/pave-config.js';
 import { CatalogMirror } from '../../src/platform/catalog-mirror.js';
 import type { Capability } from '../../src/platform/model/types.js';
 

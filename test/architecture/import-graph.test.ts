@@ -3,7 +3,7 @@
  * in src/ (read with the TypeScript compiler, so type-only imports are told apart) must go to a module the
  * importing module may depend on. A broken rule fails naming the file, the import and the rule.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -94,6 +94,23 @@ function tableOwners(files: readonly string[]): Map<string, string> {
   return owners;
 }
 
+/** The tables a file queries through Kysely (`selectFrom('entities as e')` and the like). */
+function tablesQueriedBy(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(/(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin)\('([a-z_]+)(?: as \w+)?'/g)].map(match => match[1]!);
+}
+
+/** Where a module's tables join Kysely's `Database`: the store's schema, or the module's own tables file. */
+function tablesFileOf(module: string): string {
+  return join(SRC, module === 'store' ? 'store/schema.ts' : `${module}/${module}-tables.ts`);
+}
+
+/** The tables the `Database` interface of a file declares (the store's own, or a module's merged in). */
+function declaredTables(file: string): string[] {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const body = /^\s*(?:export )?interface Database \{([^}]*)\}/m.exec(text)?.[1] ?? '';
+  return [...body.matchAll(/^\s+([a-z_]+):/gm)].map(match => match[1]!);
+}
+
 describe('the import graph', () => {
   const files = sourceFiles(SRC);
 
@@ -107,13 +124,25 @@ describe('the import graph', () => {
     const trespass = files.flatMap(file => {
       const module = moduleOf(file);
       if (module === COMPOSITION) return [];
-      return [...readFileSync(file, 'utf8').matchAll(/(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin)\('([a-z_]+)'/g)]
-        .map(match => match[1]!)
+      return tablesQueriedBy(file)
         .filter(table => owners.has(table) && owners.get(table) !== module)
         .map(table => `${relative(SRC, file)} uses ${table}, which belongs to ${owners.get(table)}`);
     });
     expect(owners.size).toBeGreaterThan(20);
     expect(trespass).toEqual([]);
+  });
+
+  it("declares each module's tables in its own folder, imported by every file that queries them", () => {
+    const owners = tableOwners(files);
+    const undeclared = [...owners].filter(([table, owner]) => !declaredTables(tablesFileOf(owner)).includes(table)).map(([table, owner]) => `${table} is not declared in ${relative(SRC, tablesFileOf(owner))}`);
+    expect(undeclared).toEqual([]);
+    // Declaration merging reaches only the compilations holding the declaring file (the portal's holds just what it imports).
+    const unseen = files.flatMap(file => {
+      const module = moduleOf(file);
+      if (module === COMPOSITION || module === 'store' || !tablesQueriedBy(file).some(table => owners.get(table) === module)) return [];
+      return importsOf(file).some(i => i.target === tablesFileOf(module)) ? [] : [`${relative(SRC, file)} queries ${module}'s tables without importing ${relative(SRC, tablesFileOf(module))}`];
+    });
+    expect(unseen).toEqual([]);
   });
 
   it('keeps every layer rule', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defaultConfig } from '../../src/core/config.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createApp } from '../../src/app.js';
 import { runCli, type CliResult } from '../support/run-cli.js';
@@ -50,7 +50,7 @@ describe('pave auth and pave login', { timeout: 120_000 }, () => {
     configFile = join(dir, 'pave.config.yaml');
     writeFileSync(configFile, `dataDir: ${JSON.stringify(join(dir, '.pave'))}\nlogLevel: silent\n`);
     // The CLI opens ./.pave/pave.db, like `pave serve` in the same folder would.
-    const app = await createApp({ ...defaultConfig, dataDir: join(dir, '.pave'), auth: authConfig() }, { logger: createLogger('silent'), cwd: dir });
+    const app = await createApp({ ...defaultConfig(), dataDir: join(dir, '.pave'), auth: authConfig() }, { logger: createLogger('silent'), cwd: dir });
     await seedOrg(app.catalog);
     await app.close();
     pave = await startAuthPave();
@@ -80,7 +80,7 @@ describe('pave auth and pave login', { timeout: 120_000 }, () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('error: Say who the token acts as: --user <ref> or --service <name>\n');
 
-    const app = await createApp({ ...defaultConfig, dataDir: join(dir, '.pave'), auth: authConfig() }, { logger: createLogger('silent'), cwd: dir });
+    const app = await createApp({ ...defaultConfig(), dataDir: join(dir, '.pave'), auth: authConfig() }, { logger: createLogger('silent'), cwd: dir });
     try {
       const { items } = await app.auth.audit.query({ entityRef: `token:${token.id}` });
       expect(items.map(i => i.action)).toEqual(['auth.token.revoke', 'auth.token.create']);

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS } from '../../src/core/config.js';
+import { DEFAULT_RATE_LIMITS } from '../../src/auth/auth-config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { expectProblem, json } from '../api/support.js';
 import { CSRF_COOKIE, SESSION_COOKIE, changeAuthor, filterReadable, readableOrNull, refFromNameParams } from '../../src/api/authorize.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { defaultConfig, type PaveConfig } from '../../src/core/config.js';
+import { defaultConfig, type PaveConfig } from '../../src/pave-config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { AuditLog } from '../../src/store/audit-log.js';
@@ -41,7 +41,7 @@ for (const factory of factories) describe.skipIf(Boolean(factory.unavailable))(`
   let auth: AuthService;
   let operator: Identity;
   let tests = 0;
-  const config: PaveConfig = { ...defaultConfig, auth: authConfig() };
+  const config: PaveConfig = { ...defaultConfig(), auth: authConfig() };
 
   beforeAll(async () => {
     handle = await factory.open();

@@ -1,5 +1,5 @@
 /** Rules and identities written briefly, for the tests of the policy's read scope (pure and in SQL). */
-import type { AuthRule } from '../../src/core/config.js';
+import type { AuthRule } from '../../src/auth/auth-rule.js';
 import type { Identity } from '../../src/auth/identity.js';
 import type { SourcedRule } from '../../src/auth/policy.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthRule } from '../../src/core/config.js';
+import type { AuthRule } from '../../src/auth/auth-rule.js';
 import type { Entity } from '../../src/core/entity.js';
 import { entityRefOf } from '../../src/core/entity-ref.js';
 import { searchRowsOf } from '../../src/catalog/search-rows.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/core/config.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import type { Entity } from '../../src/core/entity.js';
 import { entityRefOf } from '../../src/core/entity-ref.js';
 import { EventLog } from '../../src/store/event-log.js';
@@ -81,7 +81,7 @@ describe.each([sqliteFactory, postgres] as StoreFactory[])('read scope in SQL on
   beforeAll(async () => {
     if (skip) return;
     handle = await factory.open();
-    catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig.catalog });
+    catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig().catalog });
     for (const entity of gridEntities()) await catalog.saveEntity(entity);
     permissions = new PermissionService({
       store: handle.store,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig, type PaveConfig } from '../../src/core/config.js';
+import { defaultConfig, type PaveConfig } from '../../src/pave-config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { EntityReader } from '../../src/catalog/query/entity-reader.js';
 import { AuthService } from '../../src/auth/auth-service.js';
@@ -30,7 +30,7 @@ class StillClock implements Clock {
 const BOB: Identity = { principal: 'user:default/bob', userRef: 'user:default/bob', groups: ['group:default/checkout-team'], roles: ['signed-in'], via: 'token' };
 const AUDIT = 'audit.log.query';
 const BOB_AUDITS = { id: 'bob-audits', description: 'bob reads the audit log', effect: 'allow', actions: [AUDIT], subjects: ['user:default/bob'] };
-const config: PaveConfig = { ...defaultConfig, auth: authConfig() };
+const config: PaveConfig = { ...defaultConfig(), auth: authConfig() };
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

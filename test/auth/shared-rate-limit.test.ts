@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS } from '../../src/core/config.js';
+import { DEFAULT_RATE_LIMITS } from '../../src/auth/auth-config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { RateLimitCounters } from '../../src/store/rate-limit-counters.js';
 import { POSTGRES_URL } from '../support/require-all.js';

@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { defaultAuthConfig, defaultConfig, type AuthConfig, type PaveConfig } from '../../src/core/config.js';
+import { defaultAuthConfig, type AuthConfig } from '../../src/auth/auth-config.js';
+import { defaultConfig, type PaveConfig } from '../../src/pave-config.js';
 import type { Entity } from '../../src/core/entity.js';
 import { createLogger, type Logger } from '../../src/core/logger.js';
 import { createApp, type PaveApp } from '../../src/app.js';
@@ -83,7 +84,7 @@ export async function startAuthPave(
   options: { auth?: Partial<AuthConfig>; config?: Partial<PaveConfig>; logger?: Logger; seed?: boolean; routes?: (server: FastifyInstance) => void } = {},
 ): Promise<AuthPave> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pave-auth-'));
-  const config: PaveConfig = { ...defaultConfig, dataDir, port: 0, logLevel: 'silent', ...options.config, auth: authConfig(options.auth) };
+  const config: PaveConfig = { ...defaultConfig(), dataDir, port: 0, logLevel: 'silent', ...options.config, auth: authConfig(options.auth) };
   const app = await createApp(config, { logger: options.logger ?? createLogger('silent'), workers: ['templates.tasks'] });
   if (options.seed !== false) await seedOrg(app.catalog);
   const server = await createServer(app, { portalDir: join(tmpdir(), 'pave-no-portal') });

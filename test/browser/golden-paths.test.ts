@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { defaultAuthConfig } from '../../src/core/config.js';
+import { defaultAuthConfig } from '../../src/auth/auth-config.js';
 import { startPave } from '../support/pave-server.js';
 import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Request } from 'playwright-core';
-import { defaultAuthConfig } from '../../src/core/config.js';
+import { defaultAuthConfig } from '../../src/auth/auth-config.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../../src/api/authorize.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { ORG, seedOrg } from '../auth/support.js';

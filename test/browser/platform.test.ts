@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { runGit } from '../../src/git/run-git.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { defaultAuthConfig, defaultConfig } from '../../src/core/config.js';
+import { defaultAuthConfig } from '../../src/auth/auth-config.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { OPERATOR } from '../platform/support/platform-harness.js';
 import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
@@ -32,7 +33,7 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     auth.guest = true;
     pave = await startPave({
       demo: true,
-      config: { auth, platform: { ...defaultConfig.platform, pollIntervalMs: 50, retryBaseSeconds: 0.2, retryMaxSeconds: 1, dependencyRetrySeconds: 0.3 } },
+      config: { auth, platform: { ...defaultConfig().platform, pollIntervalMs: 50, retryBaseSeconds: 0.2, retryMaxSeconds: 1, dependencyRetrySeconds: 0.3 } },
     });
     await pave.app.workers.start(['platform.reconciler', 'store.event-consumers']);
     base = pave.url.replace(/\/$/, '');

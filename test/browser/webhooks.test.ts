@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { defaultAuthConfig } from '../../src/core/config.js';
+import { defaultAuthConfig } from '../../src/auth/auth-config.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../../src/api/authorize.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { seedOrg } from '../auth/support.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/core/config.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import { ensureBareRepository } from '../../src/git/bare-repository.js';
 import { PaveClient } from '../../src/client/pave-client.js';
 import { httpTransport } from '../../src/client/http-transport.js';
@@ -36,7 +36,7 @@ describe('pave against a server (real HTTP, auth on)', { timeout: 240_000 }, () 
   const cli = (args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) => runCli(args, { cwd: work, env: { ...env, ...options.env }, ...(options.input !== undefined ? { input: options.input } : {}) });
 
   beforeAll(async () => {
-    pave = await startAuthPave({ config: { platform: { ...defaultConfig.platform, ...FAST_PLATFORM } } });
+    pave = await startAuthPave({ config: { platform: { ...defaultConfig().platform, ...FAST_PLATFORM } } });
     await pave.app.workers.start(['platform.reconciler']);
     alice = await tokenFor(pave.app, 'user:default/alice'); // platform team
     bob = await tokenFor(pave.app, 'user:default/bob'); // a developer in checkout-team

@@ -6,14 +6,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig } from '../../src/core/config.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createApp } from '../../src/app.js';
 import { testWebhooks } from './support.js';
 
 // The process runs until it is killed: its workers are what the test watches.
 await createApp(
-  { ...defaultConfig, dataDir: mkdtempSync(join(tmpdir(), 'pave-events-child-')), databaseUrl: process.env.PAVE_DATABASE_URL!, databaseSchema: process.env.PAVE_DATABASE_SCHEMA!, logLevel: 'silent', events: testWebhooks({ timeoutSeconds: 1, maxAttempts: 10_000 }) },
+  { ...defaultConfig(), dataDir: mkdtempSync(join(tmpdir(), 'pave-events-child-')), databaseUrl: process.env.PAVE_DATABASE_URL!, databaseSchema: process.env.PAVE_DATABASE_SCHEMA!, logLevel: 'silent', events: testWebhooks({ timeoutSeconds: 1, maxAttempts: 10_000 }) },
   { logger: createLogger('silent'), workers: ['store.event-consumers', 'events.webhook-delivery'] },
 );
 process.stdout.write('ready\n');

@@ -9,7 +9,8 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig, defaultEventsConfig, type EventsConfig, type PaveConfig, type WebhooksConfig } from '../../src/core/config.js';
+import { defaultConfig, type PaveConfig } from '../../src/pave-config.js';
+import { defaultEventsConfig, type EventsConfig, type WebhooksConfig } from '../../src/events/events-config.js';
 import { createLogger, type Logger } from '../../src/core/logger.js';
 import { createApp, type PaveApp } from '../../src/app.js';
 import { createServer } from '../../src/api/server.js';
@@ -159,7 +160,7 @@ export async function run(app: PaveApp): Promise<void> {
  */
 export async function startEventsPave(options: { config?: Partial<PaveConfig>; dataDir?: string; logger?: Logger; idle?: boolean } = {}): Promise<EventsPave> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pave-events-')));
-  const config: PaveConfig = { ...defaultConfig, dataDir, port: 0, logLevel: 'silent', events: testWebhooks(), auth: { ...defaultConfig.auth, enabled: false }, ...options.config };
+  const config: PaveConfig = { ...defaultConfig(), dataDir, port: 0, logLevel: 'silent', events: testWebhooks(), auth: { ...defaultConfig().auth, enabled: false }, ...options.config };
   const app = await createApp(config, { logger: options.logger ?? createLogger('silent') });
   const server = await createServer(app, { portalDir: join(tmpdir(), 'pave-no-portal') });
   const url = await server.listen({ host: '127.0.0.1', port: 0 });

@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { defaultConfig } from '../../src/core/config.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import { ensureBareRepository } from '../../src/git/bare-repository.js';
 import { parseEventStream } from '../../src/client/event-stream.js';
 import type { AuditEntry } from '../../src/store/audit-log.js';
@@ -69,7 +69,7 @@ describe('platform changes over HTTP: one audit entry and their events each', { 
   const appended = (events: PaveEvent[]) => events.map(event => ({ type: event.type, actor: event.actor, subject: event.subject, payload: event.payload }));
 
   beforeAll(async () => {
-    pave = await startAuthPave({ config: { platform: { ...defaultConfig.platform, ...FAST_PLATFORM } } });
+    pave = await startAuthPave({ config: { platform: { ...defaultConfig().platform, ...FAST_PLATFORM } } });
     for (const user of [ALICE, BOB]) tokens.set(user, await tokenFor(pave.app, user));
     const url = await ensureBareRepository(join(pave.config.dataDir, 'repos', 'audit.git'), 'main');
     destination = { apiVersion: 'pave.dev/v1alpha1', kind: 'Destination', metadata: { name: 'audit-dev', labels: { env: 'audit' } }, spec: { git: { url, branch: 'main', path: 'clusters/audit' } } };

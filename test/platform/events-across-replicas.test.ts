@@ -3,7 +3,7 @@
  * hears the applies, the reconciles and the deletions the other performs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/core/config.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { POSTGRES_URL, requireAll } from '../support/require-all.js';
 import { adminQuery, postgresFactory } from '../support/stores.js';
@@ -27,7 +27,7 @@ describe.skipIf(Boolean(postgres.unavailable) && !requireAll)('platform events a
 
   beforeAll(async () => {
     await adminQuery(`CREATE SCHEMA ${schema}`);
-    const config = { databaseUrl: POSTGRES_URL, databaseSchema: schema, platform: { ...defaultConfig.platform, ...FAST_PLATFORM } };
+    const config = { databaseUrl: POSTGRES_URL, databaseSchema: schema, platform: { ...defaultConfig().platform, ...FAST_PLATFORM } };
     // The demo (capabilities, destinations as local repositories) is loaded once, through the watched replica.
     watched = await startPave({ demo: true, config });
     working = await startPave({ config });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDocuments } from '../../src/platform/document-files.js';
 import { packageRoot } from '../../src/core/package-root.js';
-import { defaultConfig } from '../../src/core/config.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import { bearer, startAuthPave, tokenFor, type AuthPave } from '../auth/support.js';
 import { json } from '../api/support.js';
 import { OPERATOR } from './support/platform-harness.js';
@@ -26,7 +26,7 @@ describe('namespaces and lists of requests', () => {
           { id: 'hide-platform-requests', description: 'bob does not see the platform team’s requests', effect: 'deny', actions: ['platform.request.read'], subjects: ['user:default/bob'], resource: { owners: ['group:default/platform-team'] } },
         ],
       },
-      config: { platform: { ...defaultConfig.platform, namespaceOwners: { ops: 'platform-team' } } },
+      config: { platform: { ...defaultConfig().platform, namespaceOwners: { ops: 'platform-team' } } },
     });
     for (const name of ['alice', 'bob']) tokens[name] = await tokenFor(pave.app, `user:default/${name}`);
     for (const document of await readDocuments(join(packageRoot(), 'demo/platform/capabilities/team-namespace.yaml'))) await pave.app.platform.publishCapability(document, OPERATOR);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultConfig } from '../../src/core/config.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { FAST_PLATFORM, repoCommits, repoFiles } from './support/platform-harness.js';
 import { kubernetesProblems } from './support/kubernetes-schemas.js';
@@ -28,7 +28,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
   };
 
   beforeAll(async () => {
-    pave = await startPave({ demo: true, config: { platform: { ...defaultConfig.platform, ...FAST_PLATFORM } } });
+    pave = await startPave({ demo: true, config: { platform: { ...defaultConfig().platform, ...FAST_PLATFORM } } });
     // The catalog mirror reads the event log, as `pave serve` runs it.
     await pave.app.workers.start(['store.event-consumers']);
     devRepo = join(pave.dataDir, 'destinations', 'dev.git');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogClient } from '@backstage/catalog-client';
 import type { RunningPave } from '../support/pave-server.js';
-import { defaultConfig } from '../../src/core/config.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import { TempDirs, apiRef, call, component, entityYaml, expectFieldError, expectProblem, git, json, makeRepo, registerLocation, removeLocation, startApiPave, writeFiles } from '../api/support.js';
 
 const SECRET = 'SECRET-41d9-file-text';
@@ -69,7 +69,7 @@ describe('a file larger than catalog.maxFileBytes', () => {
     const { location, entities, errors } = await register('file', join(dir, '*.yaml'));
 
     expect(names(entities)).toEqual(['huge-neighbour-a', 'huge-neighbour-c']);
-    expect(errors).toContainEqual(expect.objectContaining({ source: `file:${join(dir, 'b.yaml')}`, rule: 'size', pointer: '', detail: expect.stringContaining(`${defaultConfig.catalog.maxFileBytes} bytes`) }));
+    expect(errors).toContainEqual(expect.objectContaining({ source: `file:${join(dir, 'b.yaml')}`, rule: 'size', pointer: '', detail: expect.stringContaining(`${defaultConfig().catalog.maxFileBytes} bytes`) }));
     expect(errors).toContainEqual(expect.objectContaining({ entityRef: 'api:default/huge-placeholder', pointer: '/spec/definition', rule: 'placeholder' }));
     expect((await byName('huge-0')).status).toBe(404);
     // Parsing it used to take ~1.9 GB; refused unread, it costs next to nothing (a loose bound, not a timing).
@@ -304,7 +304,7 @@ describe('an entity edit is checked before it is written', () => {
   });
 
   it('an edit that would make the file larger than catalog.maxFileBytes answers 422 and changes nothing', async () => {
-    const small = await startApiPave({ config: { catalog: { ...defaultConfig.catalog, maxFileBytes: 2048 } } });
+    const small = await startApiPave({ config: { catalog: { ...defaultConfig().catalog, maxFileBytes: 2048 } } });
     try {
       const dir = temp.make('pave-edit-');
       writeFiles(dir, { 'catalog-info.yaml': component('edit-size') });

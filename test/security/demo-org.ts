@@ -8,7 +8,8 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultAuthConfig, type PaveConfig, type RateLimits } from '../../src/core/config.js';
+import { defaultAuthConfig, type RateLimits } from '../../src/auth/auth-config.js';
+import type { PaveConfig } from '../../src/pave-config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { CookieJar, bearer, tokenFor } from '../auth/support.js';
 

@@ -11,7 +11,8 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultAuthConfig, defaultConfig } from '../../src/core/config.js';
+import { defaultAuthConfig } from '../../src/auth/auth-config.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import { BubblewrapSandbox } from '../../src/platform/steps/sandbox/bubblewrap-sandbox.js';
 import { CookieJar, bearer, tokenFor } from '../auth/support.js';
 import { FAST_PLATFORM } from '../platform/support/platform-harness.js';
@@ -136,7 +137,7 @@ beforeAll(async () => {
     demo: true,
     config: {
       auth: { ...defaultAuthConfig(), guest: true },
-      platform: { ...defaultConfig.platform, ...FAST_PLATFORM, moduleMemoryMb: 160 },
+      platform: { ...defaultConfig().platform, ...FAST_PLATFORM, moduleMemoryMb: 160 },
     },
   });
   await pave.app.workers.start(['platform.reconciler', 'store.event-consumers']);

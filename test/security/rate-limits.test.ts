@@ -5,7 +5,7 @@
  * A search of hundreds of words is refused before it reaches the database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS } from '../../src/core/config.js';
+import { DEFAULT_RATE_LIMITS } from '../../src/auth/auth-config.js';
 import { expectProblem } from '../api/support.js';
 import { startDemoPave, type Caller, type DemoPave } from './demo-org.js';
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig, type PaveConfig } from '../../src/core/config.js';
+import { defaultConfig, type PaveConfig } from '../../src/pave-config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createApp, type PaveApp } from '../../src/app.js';
 import { createServer } from '../../src/api/server.js';
@@ -23,15 +23,15 @@ export interface RunningPave {
 export async function startPave(options: { demo?: boolean; config?: Partial<PaveConfig>; portalDir?: string } = {}): Promise<RunningPave> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pave-test-'));
   const config: PaveConfig = {
-    ...defaultConfig,
+    ...defaultConfig(),
     dataDir,
     port: 0,
     logLevel: 'silent',
     ...options.config,
-    catalog: { ...defaultConfig.catalog, ...options.config?.catalog },
+    catalog: { ...defaultConfig().catalog, ...options.config?.catalog },
     // Until every route declares its permission, suites that do not configure auth run with it off
     // (every request an anonymous admin); suites about auth pass their own `auth`.
-    auth: options.config?.auth ?? { ...defaultConfig.auth, enabled: false },
+    auth: options.config?.auth ?? { ...defaultConfig().auth, enabled: false },
   };
   const app = await createApp(config, { logger: createLogger('silent'), workers: ['templates.tasks'] });
   if (options.demo) await loadDemo(app);

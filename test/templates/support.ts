@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { defaultConfig, type PaveConfig } from '../../src/core/config.js';
+import { defaultConfig, type PaveConfig } from '../../src/pave-config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { runGit, spawnGit } from '../../src/git/run-git.js';
 import { createApp, type PaveApp } from '../../src/app.js';
@@ -27,7 +27,7 @@ export interface TestApp {
 }
 
 export function testConfig(dataDir: string): PaveConfig {
-  return { ...defaultConfig, dataDir, logLevel: 'silent', auth: { ...defaultConfig.auth, enabled: false } };
+  return { ...defaultConfig(), dataDir, logLevel: 'silent', auth: { ...defaultConfig().auth, enabled: false } };
 }
 
 /** A Pave app (no HTTP) on a fresh SQLite file; the task worker runs (quickly) unless `taskWorker: false`. */

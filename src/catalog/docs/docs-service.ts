@@ -6,6 +6,7 @@ import { entityRefOf } from '../../core/entity-ref.js';
 import { notFound } from '../../core/problem.js';
 import { shallowClone } from '../../git/clone.js';
 import type { Store } from '../../store/store.js';
+import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely's types
 import type { EntityReader } from '../query/entity-reader.js';
 import type { LocationService } from '../location-service.js';
 import { parseGitTarget } from '../ingest/location-target.js';

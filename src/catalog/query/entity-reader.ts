@@ -3,6 +3,7 @@ import type { Entity, EntityRelation } from '../../core/entity.js';
 import { parseEntityRef, stringifyEntityRef } from '../../core/entity-ref.js';
 import { badRequest } from '../../core/problem.js';
 import type { Store } from '../../store/store.js';
+import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely's types
 import { parseFilterParams, type EntityFilter } from './entity-filter.js';
 import { filterSql, fullTextFilterSql, sortValueSql } from './filter-sql.js';
 import { decodeCursor, encodeCursor, type CursorState } from './cursor.js';

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../../core/clock.js';
 import { notFound } from '../../core/problem.js';
 import type { EventLog } from '../../store/event-log.js';
 import type { Db, Store } from '../../store/store.js';
+import type {} from '../templates-tables.js'; // the tables it queries, for Kysely's types
 import { taskEvent } from './task-events.js';
 import type {
   StepStatus,

@@ -2,7 +2,8 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConfig, type PaveConfig, type PlatformConfig } from '../../../src/core/config.js';
+import { defaultConfig, type PaveConfig } from '../../../src/pave-config.js';
+import type { PlatformConfig } from '../../../src/platform/platform-config.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { runGit } from '../../../src/git/run-git.js';
 import { createApp, type PaveApp } from '../../../src/app.js';
@@ -48,11 +49,11 @@ export interface Harness {
 export async function startHarness(options: { databaseUrl?: string; databaseSchema?: string; platform?: Partial<PlatformConfig>; dataDir?: string; publish?: boolean } = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pave-platform-')));
   const config: PaveConfig = {
-    ...defaultConfig,
+    ...defaultConfig(),
     dataDir,
     logLevel: 'silent',
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl, databaseSchema: options.databaseSchema } : {}),
-    platform: { ...defaultConfig.platform, ...FAST_PLATFORM, ...options.platform },
+    platform: { ...defaultConfig().platform, ...FAST_PLATFORM, ...options.platform },
   };
   const app = await createApp(config, { logger: createLogger('silent') });
   for (const team of TEAMS) await app.catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: team }, spec: { type: 'team', children: [] } });

@@ -3,17 +3,17 @@
  * PAVE_DATA_DIR (SQLite) or PAVE_DATABASE_URL + PAVE_DATABASE_SCHEMA (PostgreSQL), runs the reconciler
  * and prints "ready" once it is running. It stops only when killed (or on SIGTERM).
  */
-import { defaultConfig, type PaveConfig } from '../../../src/core/config.js';
+import { defaultConfig, type PaveConfig } from '../../../src/pave-config.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { createApp } from '../../../src/app.js';
 import { FAST_PLATFORM } from './platform-harness.js';
 
 const config: PaveConfig = {
-  ...defaultConfig,
+  ...defaultConfig(),
   dataDir: process.env.PAVE_DATA_DIR!,
   logLevel: 'silent',
   ...(process.env.PAVE_DATABASE_URL ? { databaseUrl: process.env.PAVE_DATABASE_URL, databaseSchema: process.env.PAVE_DATABASE_SCHEMA } : {}),
-  platform: { ...defaultConfig.platform, ...FAST_PLATFORM, workers: Number(process.env.PAVE_WORKERS ?? 2), leaseSeconds: Number(process.env.PAVE_LEASE_SECONDS ?? 3) },
+  platform: { ...defaultConfig().platform, ...FAST_PLATFORM, workers: Number(process.env.PAVE_WORKERS ?? 2), leaseSeconds: Number(process.env.PAVE_LEASE_SECONDS ?? 3) },
 };
 const app = await createApp(config, { logger: createLogger(process.env.PAVE_CHILD_LOG ?? 'silent'), workers: ['platform.reconciler'] });
 process.stdout.write('ready\n');

@@ -3,11 +3,11 @@
  * server's own (type-only imports: nothing of src/ is bundled); errors are `ApiError` problems.
  */
 import { apiRequest } from '../lib/api';
-import type { AuthRule } from '../../../src/core/config.js';
+import type { AuthRule } from '../../../src/auth/auth-rule.js';
 import type { SourcedRule } from '../../../src/auth/policy.js';
 import type { Explanation } from '../../../src/auth/permission-service.js';
 import type { AuditEntry, AuditQuery } from '../../../src/store/audit-log.js';
-export type { AuthRule, AuthRuleResource } from '../../../src/core/config.js';
+export type { AuthRule, AuthRuleResource } from '../../../src/auth/auth-rule.js';
 export type { SourcedRule, Explanation, AuditEntry, AuditQuery };
 
 /** The audit filters the portal offers (the query without paging). */

@@ -1,4 +1,4 @@
-import type { PlatformConfig } from '../../../core/config.js';
+import type { PlatformConfig } from '../../platform-config.js';
 import type { Logger } from '../../../core/logger.js';
 import { BubblewrapSandbox } from './bubblewrap-sandbox.js';
 import type { ModuleSandbox } from './module-sandbox.js';

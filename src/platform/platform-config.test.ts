@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
-import { isPaveError, type FieldError } from './problem.js';
+import { loadConfig } from '../pave-config.js';
+import { isPaveError, type FieldError } from '../core/problem.js';
 
 /** The platform settings that decide how module steps are isolated and who owns a namespace's requests. */
 describe('platform configuration: module sandbox and namespace owners', () => {

@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+import type { ConfigSection } from '../core/config-section.js';
+import { fieldChecks } from '../core/field-checks.js';
+
+/** The catalog's settings (`catalog:` in `pave.config.yaml`). */
+export interface CatalogConfig {
+  /** Seconds between periodic refreshes of each location. */
+  refreshIntervalSeconds: number;
+  /** What happens to entities that left their location: deleted, or kept and marked orphaned. */
+  orphanStrategy: 'delete' | 'keep';
+  /** Folders that `file` locations may read; targets outside them are refused. Empty: any folder. */
+  allowedRoots: string[];
+  /** Largest YAML document accepted, in bytes. */
+  maxDocumentBytes: number;
+  /**
+   * Largest file read from a location (entity files, placeholders' files, docs pages), in bytes; a larger
+   * one is reported as a problem and skipped before any of it is parsed. Default 8 MiB.
+   */
+  maxFileBytes?: number;
+}
+
+/**
+ * The catalog's section: a refresh every five minutes, entities that left their location deleted, any folder
+ * readable; PAVE_REFRESH_INTERVAL_SECONDS sets the interval, and allowed roots are resolved against the
+ * working folder.
+ * @example loadConfig({ env: { PAVE_REFRESH_INTERVAL_SECONDS: '60' } }).catalog.refreshIntervalSeconds // 60
+ */
+export const catalogConfigSection: ConfigSection<'catalog', CatalogConfig> = {
+  key: 'catalog',
+  defaults: () => ({ refreshIntervalSeconds: 300, orphanStrategy: 'delete', allowedRoots: [], maxDocumentBytes: 1024 * 1024, maxFileBytes: 8 * 1024 * 1024 }),
+  fromEnvironment(catalog, { env }) {
+    return env.PAVE_REFRESH_INTERVAL_SECONDS ? { ...catalog, refreshIntervalSeconds: Number(env.PAVE_REFRESH_INTERVAL_SECONDS) } : catalog;
+  },
+  validate: catalog =>
+    fieldChecks(check => {
+      check(
+        Number.isFinite(catalog.refreshIntervalSeconds) && catalog.refreshIntervalSeconds >= 1,
+        '/refreshIntervalSeconds',
+        'must be a number of seconds, at least 1 (PAVE_REFRESH_INTERVAL_SECONDS)',
+      );
+      check(['delete', 'keep'].includes(catalog.orphanStrategy), '/orphanStrategy', 'must be delete or keep');
+      check(Array.isArray(catalog.allowedRoots), '/allowedRoots', 'must be a list of folders');
+      check(Number.isInteger(catalog.maxDocumentBytes) && catalog.maxDocumentBytes > 0, '/maxDocumentBytes', 'must be a positive whole number of bytes');
+      check(
+        catalog.maxFileBytes === undefined || (Number.isInteger(catalog.maxFileBytes) && catalog.maxFileBytes > 0),
+        '/maxFileBytes',
+        'must be a positive whole number of bytes',
+      );
+    }),
+  resolve: (catalog, { cwd }) => ({ ...catalog, allowedRoots: catalog.allowedRoots.map(root => resolve(cwd, root)) }),
+};

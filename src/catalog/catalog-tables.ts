@@ -1,0 +1,82 @@
+/**
+ * The catalog's tables: entities, what is derived from them (search rows, relations) and locations.
+ * They join the store's `Database` by declaration merging (the store declares only its own). Every file
+ * that queries them imports this file, for types only, so each compilation holding such a file sees them.
+ */
+import type { Generated } from 'kysely';
+
+declare module '../store/schema.js' {
+  interface Database {
+    entities: EntitiesTable;
+    entity_search: EntitySearchTable;
+    relations: RelationsTable;
+    locations: LocationsTable;
+    location_problems: LocationProblemsTable;
+  }
+}
+
+export interface EntitiesTable {
+  id: string;
+  /** Canonical lower-case `kind:namespace/name`. */
+  ref: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title: string | null;
+  description: string | null;
+  /** The entity as JSON text, without relations (those are joined on read). */
+  body: string;
+  etag: string;
+  generation: number;
+  /** The location whose refresh produced this entity; null for entities saved through the API. */
+  location_id: string | null;
+  /** File or URL the entity was read from. */
+  source: string | null;
+  /** Words for full-text search beyond name, title and description (tags, owner, type, spec text). */
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Flattened `key = value` pairs of every entity, lower-cased: the basis for filters and facets. */
+export interface EntitySearchTable {
+  entity_id: string;
+  key: string;
+  value: string | null;
+  /** The value as written, for facet labels. */
+  original_value: string | null;
+}
+
+export interface RelationsTable {
+  /** The entity whose spec gave rise to this relation; relations go when it goes. */
+  origin_id: string;
+  source_ref: string;
+  type: string;
+  target_ref: string;
+}
+
+export interface LocationsTable {
+  id: string;
+  type: string;
+  target: string;
+  /** How portal edits reach a git location: `direct` commits to its branch, `branch` pushes a review branch. */
+  edit_mode: string;
+  state: string;
+  entity_count: number;
+  error_count: number;
+  last_refresh_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+export interface LocationProblemsTable {
+  id: Generated<number>;
+  location_id: string;
+  source: string | null;
+  document: number | null;
+  line: number | null;
+  pointer: string;
+  detail: string;
+  rule: string | null;
+  entity_ref: string | null;
+}
