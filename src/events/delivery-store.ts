@@ -174,6 +174,19 @@ export class DeliveryStore {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /**
+   * Removes deliveries that ended (delivered, dead, failed) before `before`, with their attempts: the log of
+   * deliveries keeps the event log's retention. Pending ones stay, however old.
+   */
+  async prune(before: Date): Promise<number> {
+    return this.store.transaction(async trx => {
+      const ended = trx.selectFrom('event_webhook_deliveries').select('id').where('state', '!=', 'pending').where('updated_at', '<', before.toISOString());
+      await trx.deleteFrom('event_webhook_attempts').where('delivery_id', 'in', ended).execute();
+      const removed = await trx.deleteFrom('event_webhook_deliveries').where('state', '!=', 'pending').where('updated_at', '<', before.toISOString()).executeTakeFirst();
+      return Number(removed.numDeletedRows ?? 0);
+    });
+  }
+
   /** A subscription's deliveries, newest first, each with its attempts. */
   async list(webhookId: string, query: DeliveryQuery = {}): Promise<{ items: WebhookDelivery[]; nextCursor?: string }> {
     const limit = query.limit ?? 50;

@@ -45,6 +45,8 @@ export class EventsService {
   readonly webhooks: WebhookService;
   /** The event log as callers may read it (`GET /api/events` and its stream). */
   readonly feed: EventFeed;
+  /** The log of webhook deliveries (kept to the event log's retention). */
+  readonly deliveries: DeliveryStore;
   readonly #worker: WebhookDeliveryWorker;
   readonly #nats: NatsPublisher | undefined;
 
@@ -53,7 +55,7 @@ export class EventsService {
     const policy = new AddressPolicy(config.webhooks.allowedHosts);
     const sender = new WebhookSender({ policy, timeoutMs: config.webhooks.timeoutSeconds * 1000 });
     const subscriptions = new SubscriptionStore(store);
-    const deliveries = new DeliveryStore(store);
+    const deliveries = (this.deliveries = new DeliveryStore(store));
     this.feed = new EventFeed(store, log, permissions, eventTypes);
     this.webhooks = new WebhookService({ store, queue, log, subscriptions, deliveries, sender, policy, eventTypes: eventTypes.map(type => type.type), permissions, audit, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });
     this.#worker = new WebhookDeliveryWorker({ store, queue, subscriptions, deliveries, sender, config: config.webhooks, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });

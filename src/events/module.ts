@@ -41,6 +41,6 @@ export const eventsModule = defineModule({
   },
   cli: ({ output, globals }) => [webhookCommands(output, globals)],
   // Delivery only: the consumers that fill the outbox run with the app's event consumers.
-  workers: (events, app): BackgroundWorker[] => [worker('events.webhook-delivery', events), worker('events.retention', new EventRetention(app.eventLog, app.eventConsumers, { days: app.config.events.retentionDays, logger: app.logger }))],
+  workers: (events, app): BackgroundWorker[] => [worker('events.webhook-delivery', events), worker('events.retention', new EventRetention(app.eventLog, app.eventConsumers, { days: app.config.events.retentionDays, deliveries: events.deliveries, logger: app.logger }))],
   close: events => events.stop(),
 });

@@ -8,6 +8,19 @@ import type { PaveEvent } from '../../src/store/event-log.js';
 import { startEventsPave, type EventsPave } from './support.js';
 
 describe('event retention', () => {
+  it('removes the log of webhook deliveries that ended, never a pending one', async () => {
+    const { app } = pave;
+    const [event] = await app.eventLog.append(app.store.db, { type: 'test.delivery.kept', payload: {} });
+    const now = new Date().toISOString();
+    const ended = await app.store.transaction(trx => app.events.deliveries.addSent(trx, 'hook-a', event!, { ok: true, statusCode: 200, durationMs: 3 }, now));
+    await app.store.transaction(trx => app.events.deliveries.add(trx, [{ webhookId: 'hook-b', event: event! }], now));
+    const inAWeek = { now: () => new Date(Date.now() + 7 * 86_400_000) };
+    await new EventRetention(app.eventLog, app.eventConsumers, { days: 1, clock: inAWeek, deliveries: app.events.deliveries }).pruneNow();
+    const left = await app.store.db.selectFrom('event_webhook_deliveries').select(['id', 'state']).execute();
+    expect(left.map(row => row.state)).toEqual(['pending']);
+    expect(await app.store.db.selectFrom('event_webhook_attempts').select('id').where('delivery_id', '=', ended).execute()).toEqual([]);
+  });
+
   let pave: EventsPave;
   let blocked = true;
   const handled: PaveEvent[] = [];
