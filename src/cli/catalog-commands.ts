@@ -2,11 +2,13 @@ import { Command } from 'commander';
 import { formatFieldError } from '../core/problem.js';
 import { stringifyEntityRef, parseEntityRef } from '../core/entity-ref.js';
 import type { Entity } from '../core/entity.js';
+import { holdsNoEntity } from '../catalog/ingest/not-an-entity.js';
 import { DEFAULT_MAX_FILE_BYTES, readLocation, type IngestionProblem } from '../catalog/ingest/read-location.js';
 import { loadConfig } from '../pave-config.js';
 import type { Output } from './output.js';
 import { table } from './output.js';
 import { withClient, type GlobalOptions } from './context.js';
+import { wholeNumber } from './option-values.js';
 
 /** `pave catalog …`: validate files (here, no store), import locations, get, list and search entities (through the API). */
 export function catalogCommands(output: () => Output, globals: () => GlobalOptions): Command {
@@ -14,12 +16,13 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
 
   catalog
     .command('validate')
-    .description('check entity files (YAML, globs allowed) without storing anything; exit 1 on any mistake')
+    .description('check entity files (YAML, globs allowed) without storing anything; exit 1 on any mistake (API definitions and other YAML that is not an entity are passed over)')
     .argument('<files...>', 'files or globs')
     .action(async (files: string[]) => {
       const out = output();
       const config = loadConfig();
       const results: Array<{ target: string; entities: number; files: number; errors: IngestionProblem[] }> = [];
+      const skipped: string[] = [];
       for (const file of files) {
         const content = await readLocation(
           { type: 'file', target: file },
@@ -30,13 +33,18 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
             onFile: source => out.progress(`validating ${source}`),
           },
         );
-        results.push({ target: file, entities: content.entities.length, files: content.files, errors: content.errors });
+        const notEntities = await filesWithoutEntities(content.errors);
+        skipped.push(...notEntities);
+        const errors = content.errors.filter(error => !notEntities.includes(error.source ?? ''));
+        results.push({ target: file, entities: content.entities.length, files: content.files - notEntities.length, errors });
       }
       const errors = results.flatMap(r => r.errors);
-      out.result({ valid: errors.length === 0, results }, () =>
-        errors.length
-          ? errors.map(formatFieldError).join('\n') + `\n${errors.length} error(s) in ${results.reduce((n, r) => n + r.files, 0)} file(s)`
-          : `ok: ${results.reduce((n, r) => n + r.entities, 0)} valid entities in ${results.reduce((n, r) => n + r.files, 0)} file(s)`,
+      const fileCount = results.reduce((n, r) => n + r.files, 0);
+      const note = skipped.length ? `\n${skipped.length} file(s) passed over: not entity files (API definitions or other YAML)` : '';
+      out.result({ valid: errors.length === 0, results, skipped }, () =>
+        (errors.length
+          ? errors.map(formatFieldError).join('\n') + `\n${errors.length} error(s) in ${fileCount} file(s)`
+          : `ok: ${results.reduce((n, r) => n + r.entities, 0)} valid entities in ${fileCount} file(s)`) + note,
       );
       if (errors.length) process.exitCode = 1;
     });
@@ -92,7 +100,7 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
     .command('list')
     .description('list entities; --filter uses Backstage syntax (kind=component,spec.type=service); repeat for OR')
     .option('-f, --filter <filter>', 'filter (repeatable)', collect, [])
-    .option('-l, --limit <n>', 'how many', v => Number(v), 50)
+    .option('-l, --limit <n>', 'how many (1 to 1000)', wholeNumber(1, 1000), 50)
     .action(async (options: { filter: string[]; limit: number }) => {
       const out = output();
       await withClient(globals(), async client => {
@@ -110,7 +118,7 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
     .command('search')
     .description('full-text search, best matches first')
     .argument('<text...>', 'words to find')
-    .option('-l, --limit <n>', 'how many', v => Number(v), 20)
+    .option('-l, --limit <n>', 'how many (1 to 100)', wholeNumber(1, 100), 20)
     .action(async (words: string[], options: { limit: number }) => {
       const out = output();
       await withClient(globals(), async client => {
@@ -140,4 +148,11 @@ function describeEntity(entity: Entity): string {
     ...(entity.relations?.length ? ['  relations:', ...entity.relations.map(r => `    ${r.type} ${r.targetRef}`)] : []),
   ];
   return lines.join('\n');
+}
+
+/** The local files (`file:` sources) among these problems that hold no entity at all, by their source. */
+async function filesWithoutEntities(errors: IngestionProblem[]): Promise<string[]> {
+  const sources = [...new Set(errors.map(error => error.source ?? '').filter(source => source.startsWith('file:')))];
+  const verdicts = await Promise.all(sources.map(async source => ((await holdsNoEntity(source.slice('file:'.length))) ? source : undefined)));
+  return verdicts.filter((source): source is string => source !== undefined);
 }

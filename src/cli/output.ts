@@ -1,4 +1,5 @@
-import { formatFieldError, isPaveError } from '../core/problem.js';
+import { CommanderError } from 'commander';
+import { badRequest, formatFieldError, isPaveError, type Problem } from '../core/problem.js';
 
 /** How a command talks to the terminal: JSON for machines, short lines for people, progress on stderr. */
 export interface Output {
@@ -34,12 +35,20 @@ export function createOutput(json: boolean): Output {
 
 /** One line for any failure, as every command reports errors; details follow only for field errors. */
 export function describeError(error: unknown): string {
-  if (isPaveError(error)) {
-    const lines = [`error: ${error.problem.detail ?? error.problem.title}`];
-    for (const field of error.problem.errors ?? []) lines.push('  ' + formatFieldError(field));
-    return lines.join('\n');
-  }
-  return `error: ${(error as Error).message ?? String(error)}`;
+  const problem = problemOf(error);
+  const lines = [`error: ${problem.detail ?? problem.title}`];
+  for (const field of problem.errors ?? []) lines.push('  ' + formatFieldError(field));
+  return lines.join('\n');
+}
+
+/**
+ * Any failure as an RFC 9457 problem, what `--json` prints on stderr: Pave's own as they are, a mistake on the
+ * command line (an unknown flag, a flag value out of range) as a 400, anything else as a 500.
+ */
+export function problemOf(error: unknown): Problem {
+  if (isPaveError(error)) return error.problem;
+  if (error instanceof CommanderError) return badRequest(error.message.replace(/^error: /, '')).problem;
+  return { type: 'about:blank', title: 'Internal error', status: 500, detail: (error as Error)?.message ?? String(error) };
 }
 
 /** Formats rows as an aligned text table. */

@@ -4,6 +4,7 @@ import type { WebhookDelivery } from '../events/delivery-store.js';
 import type { WebhookFilter, WebhookSubscription } from '../events/webhook-subscription.js';
 import { table, type Output } from './output.js';
 import { withClient, type GlobalOptions } from './context.js';
+import { wholeNumber } from './option-values.js';
 
 interface SubscriptionOptions {
   url?: string;
@@ -87,11 +88,11 @@ export function webhookCommands(output: () => Output, globals: () => GlobalOptio
     .description("a subscription's deliveries, newest first, with their attempts")
     .argument('<id>', 'webhook id')
     .option('--state <state>', 'only pending, delivered, dead or failed ones')
-    .option('--limit <n>', 'at most this many (default 50)')
-    .action(async (id: string, options: { state?: WebhookDelivery['state']; limit?: string }) => {
+    .option('--limit <n>', 'at most this many, 1 to 500 (default 50)', wholeNumber(1, 500))
+    .action(async (id: string, options: { state?: WebhookDelivery['state']; limit?: number }) => {
       const out = output();
       await withClient(globals(), async client => {
-        const page = await client.events.deliveries(id, { ...(options.state ? { state: options.state } : {}), ...(options.limit ? { limit: Number(options.limit) } : {}) });
+        const page = await client.events.deliveries(id, { ...(options.state ? { state: options.state } : {}), ...(options.limit ? { limit: options.limit } : {}) });
         out.result(page, () =>
           page.items.length
             ? table(

@@ -108,5 +108,45 @@ describe('pave catalog (CLI)', () => {
     const badConfig = await runCli(['catalog', 'list'], { cwd: dir, env: { PAVE_PORT: 'seventy' } });
     expect(badConfig.code).toBe(1);
     expect(badConfig.stderr).toContain('/port: must be a whole number');
+
+    const badLimit = await runCli(['catalog', 'list', '--limit', 'abc'], { cwd: dir });
+    expect(badLimit.code).toBe(1);
+    expect(badLimit.stderr.trim()).toBe("error: option '-l, --limit <n>' argument 'abc' is invalid. Use a whole number from 1 to 1000.");
+  });
+
+  it('with --json, prints every failure as one RFC 9457 problem object on stderr', async () => {
+    const missing = await runCli(['--json', 'catalog', 'get', 'component:nope'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe('');
+    expect(JSON.parse(missing.stderr)).toMatchObject({ status: 404, title: 'Not found', detail: 'No entity component:default/nope' });
+
+    const badLimit = await runCli(['--json', 'catalog', 'search', 'ledger', '--limit', '0'], { cwd: dir });
+    expect(badLimit.code).toBe(1);
+    expect(JSON.parse(badLimit.stderr)).toMatchObject({ status: 400, detail: expect.stringContaining('Use a whole number from 1 to 100') });
+
+    const unknown = await runCli(['--json', 'catalog', 'frobnicate'], { cwd: dir });
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stderr)).toMatchObject({ status: 400, detail: "unknown command 'frobnicate'" });
+  });
+
+  it('validate passes over API definitions and other YAML that is not an entity, and says so', async () => {
+    await mkdir(join(dir, 'mixed'));
+    await writeFile(join(dir, 'mixed', 'entities.yaml'), GOOD);
+    await writeFile(join(dir, 'mixed', 'orders.openapi.yaml'), 'openapi: 3.0.3\ninfo:\n  title: Orders\n  version: 1.0.0\npaths: {}\n');
+    await writeFile(join(dir, 'mixed', 'events.asyncapi.yaml'), 'asyncapi: 2.6.0\ninfo:\n  title: Events\n  version: 1.0.0\nchannels: {}\n');
+    await writeFile(join(dir, 'mixed', 'values.yaml'), 'replicas: 3\nimage: ledger\n');
+    await writeFile(join(dir, 'mixed', 'half.yaml'), 'kind: Component\nmetadata:\n  name: half\n');
+
+    const result = await runCli(['--json', 'catalog', 'validate', 'mixed/*.yaml'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const parsed = JSON.parse(result.stdout) as { skipped: string[]; results: Array<{ errors: Array<{ source: string }> }> };
+    expect(parsed.skipped.map(source => source.split('/').pop()).sort()).toEqual(['events.asyncapi.yaml', 'orders.openapi.yaml', 'values.yaml']);
+    // A document with a kind but no apiVersion is an entity with a mistake, not something to pass over.
+    expect(new Set(parsed.results[0]!.errors.map(error => error.source.split('/').pop()))).toEqual(new Set(['half.yaml']));
+
+    const human = await runCli(['catalog', 'validate', 'mixed/entities.yaml', 'mixed/*api.yaml'], { cwd: dir });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('ok: 2 valid entities in 1 file(s)');
+    expect(human.stdout).toContain('2 file(s) passed over: not entity files (API definitions or other YAML)');
   });
 });
