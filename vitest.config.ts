@@ -6,6 +6,9 @@ export default defineConfig({
     // Tests start real servers, git repositories, CLI processes and Chromium: generous on a busy 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // expect.poll waits for a state (a row shown, a request Ready); its default second is a time bet a busy
+    // machine loses, so a poll may wait as long as a Playwright action would before it fails.
+    expect: { poll: { timeout: 30_000, interval: 50 } },
     // SQLite files, git repositories and servers are real: keep parallelism modest on 2 cores.
     maxWorkers: 2,
   },

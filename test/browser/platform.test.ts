@@ -120,7 +120,7 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     // Request: the page follows it until Ready and shows the commit.
     await page.getByRole('button', { name: 'Request', exact: true }).click();
     await page.waitForURL(/\/platform\/requests\/checkout-team\/browser-db$/);
-    await expect.poll(() => page.getByTestId('request-phase').textContent(), { timeout: 30_000 }).toBe('Ready');
+    await expect.poll(() => page.getByTestId('request-phase').textContent()).toBe('Ready');
     await expect.poll(() => page.getByTestId('live-state').textContent()).toBe('live updates');
     for (const type of ['Accepted', 'Configured', 'Written', 'Ready']) {
       await expect.poll(() => page.locator(`[data-condition="${type}"]`).getAttribute('data-status')).toBe('True');

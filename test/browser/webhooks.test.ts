@@ -122,7 +122,7 @@ describe.skipIf(!browserAvailable)('webhooks admin page in Chromium', { timeout:
     await receiver.setMode('accept');
     await dead.getByRole('button', { name: /^Redeliver catalog\.entity\.updated/ }).click();
     await page.getByRole('status').filter({ hasText: 'is pending again' }).waitFor();
-    await expect.poll(() => receiver.at('/portal').map(r => r.type), { timeout: 30_000 }).toEqual(['events.webhook.ping', 'catalog.entity.updated']);
+    await expect.poll(() => receiver.at('/portal').map(r => r.type)).toEqual(['events.webhook.ping', 'catalog.entity.updated']);
     expect(receiver.at('/portal')[1]!.signatureValid).toBe(true);
 
     // Edit: switch it off; then delete it after confirming.

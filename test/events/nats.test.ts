@@ -72,11 +72,11 @@ describe.skipIf(Boolean(natsUp))('events on NATS', () => {
     const prefix = `pave_t${tag}`;
     const pave = await start({ url: `nats://127.0.0.1:${proxy.port}`, stream, subjectPrefix: prefix });
     const before = await append(pave, 30, 0);
-    await expect.poll(async () => (await stored()).length, { timeout: 30_000 }).toBe(30);
+    await expect.poll(async () => (await stored()).length).toBe(30);
 
     await proxy.down();
     const during = await append(pave, 60, 30);
-    await expect.poll(async () => (await cursor(pave))?.failures ?? 0, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await cursor(pave))?.failures ?? 0).toBeGreaterThan(0);
     await proxy.up();
     const all = [...before, ...during];
     await expect.poll(async () => (await stored()).length, { timeout: 60_000 }).toBe(90);
@@ -93,7 +93,7 @@ describe.skipIf(Boolean(natsUp))('events on NATS', () => {
     const position = await pave.app.eventConsumers.position('events.nats');
     await pave.app.store.db.updateTable('event_cursors').set({ seq: position - 40 }).where('consumer', '=', 'events.nats').execute();
     const last = await append(pave, 1, 90);
-    await expect.poll(() => pave.app.eventConsumers.position('events.nats'), { timeout: 30_000 }).toBe(last[0]!.seq);
+    await expect.poll(() => pave.app.eventConsumers.position('events.nats')).toBe(last[0]!.seq);
     const deduplicated = await stored();
     expect(deduplicated.map(m => m.id)).toEqual([...all, ...last].map(e => e.id));
   });
@@ -135,7 +135,7 @@ describe.skipIf(Boolean(natsUp))('events on NATS', () => {
       logged.push(...batch);
       after = batch[batch.length - 1]!.seq;
     }
-    await expect.poll(() => heard.length, { timeout: 30_000 }).toBe(logged.length);
+    await expect.poll(() => heard.length).toBe(logged.length);
     expect(heard.map(e => e.id).sort()).toEqual(logged.map(e => e.id).sort());
     for (const subject of new Set(heard.map(e => e.subject))) {
       const seqs = heard.filter(e => e.subject === subject).map(e => e.seq);
@@ -156,7 +156,7 @@ describe.skipIf(Boolean(natsUp))('events on NATS', () => {
     await nc.flush();
     const pave = await start({ url: `nats://${NATS.host}:${NATS.port}`, subjectPrefix: prefix });
     const events = await append(pave, 20, 0);
-    await expect.poll(() => heard.length, { timeout: 30_000 }).toBe(20);
+    await expect.poll(() => heard.length).toBe(20);
     expect(heard).toEqual(events.map(e => ({ subject: `${prefix}.${e.type}`, id: e.id, seq: e.seq })));
     subscription.unsubscribe();
   });

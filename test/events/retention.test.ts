@@ -53,7 +53,7 @@ describe('event retention', () => {
 
     // Once it has read them, they go; and retention does not touch what is younger than its days.
     blocked = false;
-    await expect.poll(() => handled.filter(e => e.type === 'test.thing.changed').length, { timeout: 30_000 }).toBe(5);
+    await expect.poll(() => handled.filter(e => e.type === 'test.thing.changed').length).toBe(5);
     await app.eventConsumers.drain();
     expect(await new EventRetention(app.eventLog, app.eventConsumers, { days: 1 }).pruneNow()).toBe(0);
     expect(await retention.pruneNow()).toBeGreaterThanOrEqual(5);

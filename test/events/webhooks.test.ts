@@ -87,10 +87,10 @@ describe('webhook subscriptions', () => {
     const ignored = await subscribe(pave, '/durable-other-team', { filter: { owners: ['group:default/platform-team'] } });
     const first = await changes(pave, 100);
     // The receiver answers 500 for a while, then refuses connections altogether.
-    await expect.poll(async () => Math.max(0, ...(await deliveries(pave, hook.id, '&state=pending')).map(d => d.attempts)), { timeout: 30_000 }).toBeGreaterThan(2);
+    await expect.poll(async () => Math.max(0, ...(await deliveries(pave, hook.id, '&state=pending')).map(d => d.attempts))).toBeGreaterThan(2);
     await receiver.setMode('refuse');
     const second = await changes(pave, 100, 100);
-    await expect.poll(async () => (await deliveries(pave, other.id, '&state=pending')).find(d => d.log.some(a => a.error?.includes('ECONNREFUSED'))), { timeout: 30_000 }).toBeDefined();
+    await expect.poll(async () => (await deliveries(pave, other.id, '&state=pending')).find(d => d.log.some(a => a.error?.includes('ECONNREFUSED')))).toBeDefined();
     const appended = [...first, ...second];
     await receiver.setMode('accept');
     await expect.poll(() => receiver.at('/durable').length, { timeout: 60_000 }).toBe(200);
@@ -114,7 +114,7 @@ describe('webhook subscriptions', () => {
     // A restart: the process stops with deliveries pending; a new one on the same data folder sends them.
     await receiver.setMode('error');
     const third = await changes(pave, 50, 200);
-    await expect.poll(async () => (await deliveries(pave, hook.id, '&state=pending')).length, { timeout: 30_000 }).toBe(50);
+    await expect.poll(async () => (await deliveries(pave, hook.id, '&state=pending')).length).toBe(50);
     await pave.stop();
     await receiver.setMode('accept');
     const restarted = await start({ config: { events: testWebhooks({ maxAttempts: 10_000 }) }, dataDir: pave.dataDir });
@@ -132,7 +132,7 @@ describe('webhook subscriptions', () => {
     await receiver.setMode('error');
     const hook = await subscribe(pave, '/dead');
     const events = await changes(pave, 3);
-    await expect.poll(async () => (await deliveries(pave, hook.id, '&state=dead')).length, { timeout: 30_000 }).toBe(3);
+    await expect.poll(async () => (await deliveries(pave, hook.id, '&state=dead')).length).toBe(3);
     const dead = await deliveries(pave, hook.id);
     for (const delivery of dead) {
       expect(delivery.attempts).toBe(3);
@@ -141,12 +141,12 @@ describe('webhook subscriptions', () => {
     }
     await receiver.setMode('accept');
     const later = await changes(pave, 1, 3);
-    await expect.poll(() => receiver.at('/dead').map(r => r.id), { timeout: 30_000 }).toEqual([later[0]!.id]);
+    await expect.poll(() => receiver.at('/dead').map(r => r.id)).toEqual([later[0]!.id]);
     const target = dead.find(d => d.eventId === events[1]!.id)!;
     const redelivered = await api<{ state: string }>(pave, 'POST', `/api/events/webhooks/${hook.id}/deliveries/${target.id}/redeliver`, {});
     expect(redelivered.status).toBe(202);
     expect(redelivered.body.state).toBe('pending');
-    await expect.poll(() => receiver.at('/dead').map(r => r.id), { timeout: 30_000 }).toEqual([later[0]!.id, events[1]!.id]);
+    await expect.poll(() => receiver.at('/dead').map(r => r.id)).toEqual([later[0]!.id, events[1]!.id]);
     expect(receiver.at('/dead').every(r => r.signatureValid)).toBe(true);
     const again = await api<{ status: number; errors: Array<{ pointer: string }> }>(pave, 'POST', `/api/events/webhooks/${hook.id}/deliveries/${target.id}/redeliver`, {});
     expect(again.status).toBe(409);

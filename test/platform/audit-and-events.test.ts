@@ -259,17 +259,17 @@ describe('the catalog mirror, a durable consumer of the event log', { timeout: 1
     const ref = 'resource:checkout-team/flaky-db';
     const restore = await refuseInserts(h.app.store, 'entities', 'ref', ref);
     await h.app.platform.applyRequest({ apiVersion: 'databases.pave.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'flaky-db', namespace: 'checkout-team' }, spec: {} }, OPERATOR);
-    await expect.poll(async () => (await cursor())?.failures, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await cursor())?.failures).toBeGreaterThan(0);
     expect(await entity(ref)).toBeUndefined();
     await restore();
-    await expect.poll(async () => (await entity(ref))?.spec?.owner, { timeout: 30_000 }).toBe('group:default/checkout-team');
-    await expect.poll(async () => (await cursor())?.failures, { timeout: 30_000 }).toBe(0);
+    await expect.poll(async () => (await entity(ref))?.spec?.owner).toBe('group:default/checkout-team');
+    await expect.poll(async () => (await cursor())?.failures).toBe(0);
 
     // The phase follows the request, and the Resource goes once the deletion completes.
     await waitForRequest(h.app, 'checkout-team', 'flaky-db', isReady);
-    await expect.poll(async () => (await entity(ref))?.metadata.annotations?.['pave.dev/phase'], { timeout: 30_000 }).toBe('Ready');
+    await expect.poll(async () => (await entity(ref))?.metadata.annotations?.['pave.dev/phase']).toBe('Ready');
     await h.app.platform.deleteRequest('checkout-team', 'flaky-db', OPERATOR);
     await waitForGone(h.app, 'checkout-team', 'flaky-db');
-    await expect.poll(async () => entity(ref), { timeout: 30_000 }).toBeUndefined();
+    await expect.poll(async () => entity(ref)).toBeUndefined();
   });
 });

@@ -148,7 +148,7 @@ describe('webhooks with an allow-list, and their secrets', () => {
     receiver.secrets.set('/secrets', rotated.secret);
 
     await pave.app.eventLog.append(pave.app.store.db, { type: 'catalog.entity.updated', subject: 'component:default/x', payload: {} });
-    await expect.poll(() => receiver.at('/secrets').length, { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => receiver.at('/secrets').length).toBe(1);
     expect(receiver.at('/secrets')[0]!.signatureValid).toBe(true);
     await call('POST', `/api/events/webhooks/${generated.id}/test`, {});
 
