@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { Link } from 'react-router-dom';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Link, useLocation } from 'react-router-dom';
 import { SearchDialog } from './SearchDialog';
 import { AccountMenu, AccountProvider, SignInGate } from './Account';
 import { NAV_ENTRIES } from '../areas';
+import { useNavFolding } from './useNavFolding';
 
 type Theme = 'light' | 'dark';
 
@@ -42,9 +43,17 @@ const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigat
 export function Layout({ children }: { children: ReactNode }) {
   const [theme, toggleTheme] = useTheme();
   const [searchOpen, setSearchOpen] = useState(false);
+  // On narrow screens the main nav folds behind a menu button; any navigation folds it again.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const location = useLocation();
+  useEffect(() => setMenuOpen(false), [location.pathname]);
+  const bar = useRef<HTMLDivElement>(null);
+  const nav = useRef<HTMLElement>(null);
+  const folded = useNavFolding(bar, nav);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setMenuOpen(false);
       if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
         e.preventDefault();
         setSearchOpen(true);
@@ -67,8 +76,8 @@ export function Layout({ children }: { children: ReactNode }) {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="topbar">
-        <div className="topbar-inner">
+      <header className={folded ? 'topbar folded' : 'topbar'}>
+        <div className="topbar-inner" ref={bar}>
           <Link to="/" className="brand" aria-label="Pave home">
             <svg viewBox="0 0 32 32" width="26" height="26" aria-hidden="true">
               <rect width="32" height="32" rx="7" fill="var(--accent)" />
@@ -76,7 +85,19 @@ export function Layout({ children }: { children: ReactNode }) {
             </svg>
             <span>Pave</span>
           </Link>
-          <nav aria-label="Main" className="mainnav">
+          <button
+            type="button"
+            className="icon-btn menu-btn"
+            aria-expanded={folded && menuOpen}
+            aria-controls="mainnav"
+            aria-label="Menu"
+            onClick={() => setMenuOpen(open => !open)}
+          >
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+              <path d="M4 7h16M4 12h16M4 17h16" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+            </svg>
+          </button>
+          <nav aria-label="Main" id="mainnav" ref={nav} className={menuOpen ? 'mainnav open' : 'mainnav'}>
             {NAV_ENTRIES.map(({ entry: Entry }, i) => (
               <Entry key={i} />
             ))}

@@ -1,0 +1,151 @@
+/**
+ * The portal at a laptop's and a phone's width, for a guest, a developer and an admin: no page is wider than
+ * the screen (measured as the document's scrollWidth against its clientWidth, after the page's data has
+ * loaded), and at every width the main nav's entries are reachable — in the top bar when they fit, behind a
+ * menu button when they do not.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { defaultAuthConfig } from '../../src/auth/auth-config.js';
+import { CSRF_COOKIE, SESSION_COOKIE } from '../../src/api/authorize.js';
+import type { SessionMethod } from '../../src/auth/session-service.js';
+import { startPave, type RunningPave } from '../support/pave-server.js';
+import { browserAvailable, ensurePortalBuilt, launchBrowser, type BrowserSession } from '../support/browser.js';
+
+// The page's globals, for the callbacks page.evaluate runs in the browser (no DOM lib here).
+declare const document: {
+  documentElement: { scrollWidth: number; clientWidth: number };
+  querySelector(selector: string): unknown;
+  querySelectorAll(selector: string): ArrayLike<{ getBoundingClientRect(): { right: number; width: number }; outerHTML: string }>;
+};
+
+/** Pages with parameters, from the demo organisation; the nav's own entries are added as each role sees them. */
+const PAGES = [
+  '/',
+  '/catalog',
+  '/catalog/default/component/checkout-service',
+  '/catalog/default/component/checkout-service/docs',
+  '/catalog/default/component/checkout-service/yaml',
+  '/catalog/default/component/checkout-service/edit',
+  '/catalog/default/api/catalogue-api/api',
+  '/catalog/default/group/platform-team',
+  '/catalog/default/user/ruth.abernathy',
+  '/register',
+  '/search?q=checkout',
+  '/create',
+  '/create/templates/default/typescript-service',
+  '/repositories',
+  '/platform',
+  '/platform/capabilities/postgresql',
+  '/platform/requests/checkout-team/checkout-db',
+  '/admin',
+  '/admin/audit',
+  '/admin/webhooks',
+];
+
+const ROLES: Array<{ role: string; user: string; method: SessionMethod }> = [
+  { role: 'guest', user: 'user:default/priya.raman', method: 'guest' },
+  { role: 'developer', user: 'user:default/daniel.kowalczyk', method: 'oidc' },
+  { role: 'admin', user: 'user:default/ruth.abernathy', method: 'oidc' },
+];
+
+const WIDTHS = [
+  { name: 'laptop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+];
+
+describe.skipIf(!browserAvailable)('the portal at every width, for every role', { timeout: 300_000 }, () => {
+  let pave: RunningPave;
+  let session: BrowserSession;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensurePortalBuilt();
+    const auth = defaultAuthConfig();
+    auth.guest = true;
+    pave = await startPave({ demo: true, config: { auth } });
+    session = await launchBrowser();
+    page = await session.newPage();
+  }, 240_000);
+
+  afterAll(async () => {
+    await session?.close();
+    await pave?.close();
+  });
+
+  async function signInAs(user: string, method: SessionMethod): Promise<void> {
+    const { secret, session: created } = await pave.app.auth.sessions.create(user, method);
+    await session.context.clearCookies();
+    await session.context.addCookies([
+      { name: SESSION_COOKIE, value: secret, url: pave.url, httpOnly: true, sameSite: 'Lax' },
+      { name: CSRF_COOKIE, value: created.csrfToken, url: pave.url, sameSite: 'Lax' },
+    ]);
+  }
+
+  /** Opens a page and waits until it shows its data: a heading, and no loading placeholder left. */
+  async function open(path: string): Promise<void> {
+    await page.goto(pave.url + path);
+    await page.locator('main h1, main [role="alert"], main .empty-state').first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('main .loading, main .spinner, main .skeleton'));
+  }
+
+  /** What sticks out past the screen's right edge (the deepest such elements), described for the failure message. */
+  async function overflow(): Promise<string[]> {
+    return page.evaluate(() => {
+      const { scrollWidth, clientWidth } = document.documentElement;
+      if (scrollWidth <= clientWidth) return [];
+      const culprits = Array.from(document.querySelectorAll('body *'))
+        .filter(element => element.getBoundingClientRect().right > clientWidth + 1)
+        .slice(-3)
+        .map(element => element.outerHTML.slice(0, 120));
+      return [`scrollWidth ${scrollWidth} > clientWidth ${clientWidth}`, ...culprits];
+    });
+  }
+
+  /** Every entry of the main nav, clicked through the menu button when the nav is folded. */
+  async function navEntries(): Promise<Array<{ name: string; href: string }>> {
+    const menu = page.getByRole('button', { name: 'Menu' });
+    if (await menu.isVisible()) {
+      await menu.click();
+      await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('true');
+    }
+    const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+    const entries: Array<{ name: string; href: string }> = [];
+    for (const link of await links.all()) {
+      expect(await link.isVisible(), `nav entry ${await link.textContent()} is visible`).toBe(true);
+      entries.push({ name: (await link.textContent()) ?? '', href: (await link.getAttribute('href')) ?? '' });
+    }
+    return entries;
+  }
+
+  for (const { role, user, method } of ROLES) {
+    for (const { name, width, height } of WIDTHS) {
+      it(`${role} on a ${name} (${width} px): no page is wider than the screen, and every nav entry is reachable`, async () => {
+        await page.setViewportSize({ width, height });
+        await signInAs(user, method);
+        await open('/');
+        // The top bar keeps every control on screen: the account's Sign out is not pushed off the edge.
+        const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
+        expect(signOut && signOut.x + signOut.width).toBeLessThanOrEqual(width);
+        if (width < 500) expect(await page.getByRole('button', { name: 'Menu' }).isVisible()).toBe(true);
+        const entries = await navEntries();
+        expect(entries.map(entry => entry.href)).toContain('/catalog');
+        if (width < 500) {
+          // On a phone the menu leads to each section: its last entry opens the page and folds the menu again.
+          const last = entries.at(-1)!;
+          await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: last.name }).click();
+          await expect.poll(() => new URL(page.url()).pathname).toBe(last.href);
+          await expect.poll(() => page.getByRole('button', { name: 'Menu' }).getAttribute('aria-expanded')).toBe('false');
+        }
+        const pages = [...new Set([...PAGES, ...entries.map(entry => entry.href)])];
+        const wide: string[] = [];
+        for (const path of pages) {
+          await open(path);
+          const problems = await overflow();
+          if (problems.length) wide.push(`${path}: ${problems.join('\n    ')}`);
+        }
+        expect(wide, `pages wider than ${width} px for the ${role}`).toEqual([]);
+      });
+    }
+  }
+});
