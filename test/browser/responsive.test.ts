@@ -130,6 +130,11 @@ describe.skipIf(!browserAvailable)('the portal at every width, for every role', 
         if (width < 500) expect(await page.getByRole('button', { name: 'Menu' }).isVisible()).toBe(true);
         const entries = await navEntries();
         expect(entries.map(entry => entry.href)).toContain('/catalog');
+        // The nav offers only what the server's policy allows this caller (its explain answers).
+        for (const [href, action] of [['/register', 'catalog.location.create'], ['/admin', 'auth.rule.write']] as const) {
+          const decision = (await (await page.request.get(`${pave.url}/api/permissions/explain?action=${action}`)).json()) as { allowed: boolean };
+          expect(entries.some(entry => entry.href === href), `${role} is offered ${href}`).toBe(decision.allowed);
+        }
         if (width < 500) {
           // On a phone the menu leads to each section: its last entry opens the page and folds the menu again.
           const last = entries.at(-1)!;

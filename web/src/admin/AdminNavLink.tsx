@@ -1,5 +1,5 @@
 import { NavLink } from 'react-router-dom';
-import { useMayDo } from './useMayDo';
+import { useMayDo } from '../lib/useMayDo';
 
 /** The actions that make the admin page worth a place in the navigation. */
 const ADMIN_ACTIONS = ['auth.rule.write', 'audit.log.query', 'events.webhook.read'];

@@ -8,7 +8,7 @@ import { FormField } from '../components/FormField';
 import { SectionError } from './SectionError';
 import { errorsAt } from './fieldErrors';
 import { auditExportUrl, queryAudit, type AuditEntry, type AuditFilters } from './adminApi';
-import { useMayDo } from './useMayDo';
+import { useMayDo } from '../lib/useMayDo';
 
 const PAGE_SIZE = 50;
 const FILTERS = ['actor', 'action', 'entityRef', 'since', 'until'] as const satisfies readonly (keyof AuditFilters)[];

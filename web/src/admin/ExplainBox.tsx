@@ -3,7 +3,7 @@ import { ApiError, type FieldError } from '../lib/api';
 import { FormField } from '../components/FormField';
 import { FormProblem } from '../components/FormProblem';
 import { errorsAt, unplacedErrors } from './fieldErrors';
-import { explain, type Explanation } from './adminApi';
+import { explain, type Explanation } from '../lib/explain';
 
 const FIELDS = { user: '/user', action: '/action', resourceRef: '/resourceRef' } as const;
 

@@ -7,7 +7,7 @@ import { ExplainBox } from './ExplainBox';
 import { RuleForm } from './RuleForm';
 import { SectionError } from './SectionError';
 import { deleteRule, listRules, type SourcedRule } from './adminApi';
-import { useMayDo } from './useMayDo';
+import { useMayDo } from '../lib/useMayDo';
 
 const WRITE = ['auth.rule.write'];
 const RULE_COLUMNS = ['Rule', 'Source', 'Effect', 'Subjects', 'Actions', 'Resource', <span className="sr-only">Change</span>];

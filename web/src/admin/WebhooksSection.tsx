@@ -7,7 +7,7 @@ import { useAsync } from '../lib/hooks';
 import { SectionError } from './SectionError';
 import { WebhookDeliveries } from './WebhookDeliveries';
 import { WebhookForm } from './WebhookForm';
-import { useMayDo } from './useMayDo';
+import { useMayDo } from '../lib/useMayDo';
 import { deleteWebhook, listWebhooks, testWebhook, type WebhookSubscription, type WebhookWithSecret } from './webhooksApi';
 
 const ACTIONS = ['events.webhook.write', 'events.webhook.delete', 'events.webhook.redeliver'];

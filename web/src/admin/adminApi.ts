@@ -5,10 +5,9 @@
 import { apiRequest } from '../lib/api';
 import type { AuthRule } from '../../../src/auth/auth-rule.js';
 import type { SourcedRule } from '../../../src/auth/policy.js';
-import type { Explanation } from '../../../src/auth/permission-service.js';
 import type { AuditEntry, AuditQuery } from '../../../src/store/audit-log.js';
 export type { AuthRule, AuthRuleResource } from '../../../src/auth/auth-rule.js';
-export type { SourcedRule, Explanation, AuditEntry, AuditQuery };
+export type { SourcedRule, AuditEntry, AuditQuery };
 
 /** The audit filters the portal offers (the query without paging). */
 export type AuditFilters = Omit<AuditQuery, 'limit' | 'cursor'>;
@@ -33,11 +32,6 @@ export function saveRule(rule: AuthRule): Promise<SourcedRule> {
 
 export function deleteRule(id: string): Promise<void> {
   return apiRequest(`/api/permissions/rules/${enc(id)}`, { method: 'DELETE' });
-}
-
-/** Whether `user` (default: the caller) may do `action` (on `resourceRef`), and the rule that decides. */
-export function explain(input: { user?: string; action: string; resourceRef?: string }, signal?: AbortSignal): Promise<Explanation> {
-  return apiRequest(`/api/permissions/explain${query(input)}`, { signal });
 }
 
 export function queryAudit(filters: AuditFilters & { limit?: number; cursor?: string }, signal?: AbortSignal): Promise<{ items: AuditEntry[]; nextCursor?: string }> {

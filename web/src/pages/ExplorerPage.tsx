@@ -5,6 +5,7 @@ import { useAsync, useDebounced, useDocumentTitle } from '../lib/hooks';
 import { displayName, entityPathOf, humanRef } from '../lib/refs';
 import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
 import { KindBadge, Lifecycle, RefLink, Tag } from '../components/EntityBits';
+import { useMay } from '../lib/useMayDo';
 
 /** URL parameter ↔ catalog field for each filter. */
 const FILTERS = [
@@ -40,6 +41,7 @@ const PAGE_SIZES = [25, 50, 100];
 
 export default function ExplorerPage() {
   useDocumentTitle('Catalog');
+  const mayRegister = useMay('catalog.location.create');
   const [params, setParams] = useSearchParams();
 
   const selected = useMemo(() => {
@@ -141,9 +143,11 @@ export default function ExplorerPage() {
             {activeCount ? ` ${activeCount === 1 ? 'this filter' : 'these filters'}` : ''}
           </p>
         </div>
-        <Link className="btn primary" to="/register">
-          Register a location
-        </Link>
+        {mayRegister ? (
+          <Link className="btn primary" to="/register">
+            Register a location
+          </Link>
+        ) : null}
       </div>
       <div className="explorer-layout">
         <button type="button" className="btn filters-toggle" aria-expanded={filtersOpen} aria-controls="explorer-filters" onClick={() => setFiltersOpen(!filtersOpen)}>
@@ -199,10 +203,12 @@ export default function ExplorerPage() {
                   </button>
                   .
                 </p>
-              ) : (
+              ) : mayRegister ? (
                 <p>
                   <Link to="/register">Register a location</Link> to import your first catalog-info.yaml.
                 </p>
+              ) : (
+                <p>Your platform team registers the locations the catalog reads.</p>
               )}
             </EmptyState>
           ) : (

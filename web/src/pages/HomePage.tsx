@@ -7,6 +7,7 @@ import { EmptyState, ErrorState, Loading } from '../components/States';
 import { EntityList } from '../components/EntityList';
 import { SearchResultItem } from '../components/SearchResultItem';
 import { useAccount } from '../components/Account';
+import { useMay } from '../lib/useMayDo';
 
 const LIST_FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'metadata.description', 'spec.type', 'spec.owner', 'spec.lifecycle'];
 
@@ -160,6 +161,7 @@ function MyTeam() {
 }
 
 function RecentlyChanged() {
+  const mayRegister = useMay('catalog.location.create');
   const recent = useAsync(
     (signal) =>
       queryEntities({ orderField: 'metadata.updatedAt,desc', limit: 8, fields: LIST_FIELDS }, signal)
@@ -179,9 +181,13 @@ function RecentlyChanged() {
         <Loading />
       ) : recent.data.items.length === 0 ? (
         <EmptyState title="The catalog is empty.">
-          <p>
-            <Link to="/register">Register a location</Link> (a catalog-info.yaml file or a repository) to fill it.
-          </p>
+          {mayRegister ? (
+            <p>
+              <Link to="/register">Register a location</Link> (a catalog-info.yaml file or a repository) to fill it.
+            </p>
+          ) : (
+            <p>Your platform team registers the locations the catalog reads.</p>
+          )}
         </EmptyState>
       ) : (
         <>

@@ -1,6 +1,7 @@
 import { lazy } from 'react';
 import { NavLink } from 'react-router-dom';
 import type { PortalArea } from '../portal-area';
+import { RegisterNavLink } from './RegisterNavLink';
 
 const HomePage = lazy(() => import('./HomePage'));
 const ExplorerPage = lazy(() => import('./ExplorerPage'));
@@ -22,6 +23,6 @@ export const catalogArea: PortalArea = {
   nav: [
     { order: 0, entry: () => <NavLink to="/" end>Home</NavLink> },
     { order: 10, entry: () => <NavLink to="/catalog">Catalog</NavLink> },
-    { order: 40, entry: () => <NavLink to="/register">Register</NavLink> },
+    { order: 40, entry: RegisterNavLink },
   ],
 };

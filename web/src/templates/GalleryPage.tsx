@@ -28,7 +28,7 @@ export default function GalleryPage() {
       ) : templates.data.items.length === 0 ? (
         <EmptyState title="No templates in the catalog yet.">
           <p>
-            Register a location with <code>kind: Template</code> entities on the <Link to="/register">Register</Link> page.
+            Golden paths are <code>kind: Template</code> entities: register a location that holds them on the <Link to="/register">Register</Link> page, or ask your platform team to.
           </p>
         </EmptyState>
       ) : (

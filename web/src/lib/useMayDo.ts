@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useAccount } from '../components/Account';
-import { ApiError } from '../lib/api';
-import { explain } from './adminApi';
+import { ApiError } from './api';
+import { explain } from './explain';
 
 /**
  * Which of these actions the caller may do, as the server's policy decides (one `explain` per
@@ -37,4 +37,9 @@ export function useMayDo(actions: readonly string[]): Readonly<Record<string, bo
     return () => ctrl.abort();
   }, [loaded, methods, signedIn, identity?.principal, key]);
   return allowed;
+}
+
+/** Whether the caller may do this one action: false until the server has answered, so nothing is offered early. */
+export function useMay(action: string): boolean {
+  return useMayDo([action])?.[action] ?? false;
 }
