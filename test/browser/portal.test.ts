@@ -323,6 +323,8 @@ describe.skipIf(!browserAvailable)('portal in Chromium', { timeout: 60_000 }, ()
     await description.waitFor();
     const original = await description.inputValue();
     expect(original).toContain('Recieves');
+    // Every field is named by its own label (the heading once shared the Title input's id, leaving it unnamed).
+    expect(await page.getByLabel('Title', { exact: true }).evaluate(element => (element as { tagName: string }).tagName)).toBe('INPUT');
 
     // An invalid value comes back as a 422 problem whose errors sit next to their fields.
     const lifecycle = page.getByLabel('Lifecycle', { exact: true });

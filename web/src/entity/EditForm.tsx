@@ -135,8 +135,8 @@ export function EditForm({ entity, onSaved }: { entity: Entity; onSaved: (e: Ent
   const managedBy = entity.metadata.annotations?.['backstage.io/managed-by-location'];
 
   return (
-    <section className="card edit-card" aria-labelledby={`${formId}-title`}>
-      <h2 id={`${formId}-title`}>Edit {entity.metadata.title || entity.metadata.name}</h2>
+    <section className="card edit-card" aria-labelledby={`${formId}-heading`}>
+      <h2 id={`${formId}-heading`}>Edit {entity.metadata.title || entity.metadata.name}</h2>
       <p className="muted">
         {managedBy ? (
           <>
