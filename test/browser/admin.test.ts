@@ -9,10 +9,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { defaultAuthConfig } from '../../src/auth/auth-config.js';
-import { CSRF_COOKIE, SESSION_COOKIE } from '../../src/api/authorize.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { seedOrg } from '../auth/support.js';
-import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, signInBrowserAs, type BrowserSession } from '../support/browser.js';
 
 // The page's global object, for the callbacks page.evaluate runs in the browser (no DOM lib here).
 declare const window: Record<string, unknown>;
@@ -58,16 +57,7 @@ describe.skipIf(!browserAvailable)('admin page in Chromium', { timeout: 90_000 }
 
   const go = (path: string) => page.goto(pave.url + path);
 
-  /** The browser holds a session of this user, as a sign-in would leave it. */
-  async function signInAs(userRef: string): Promise<{ csrf: string }> {
-    const { secret, session: created } = await pave.app.auth.sessions.create(userRef, 'oidc');
-    await session.context.clearCookies();
-    await session.context.addCookies([
-      { name: SESSION_COOKIE, value: secret, url: pave.url, httpOnly: true, sameSite: 'Lax' },
-      { name: CSRF_COOKIE, value: created.csrfToken, url: pave.url, sameSite: 'Lax' },
-    ]);
-    return { csrf: created.csrfToken };
-  }
+  const signInAs = (userRef: string) => signInBrowserAs(session, pave, userRef);
 
   async function expectAccessible(name: string) {
     const violations = await seriousAxeViolations(page);

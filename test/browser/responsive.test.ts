@@ -7,10 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { defaultAuthConfig } from '../../src/auth/auth-config.js';
-import { CSRF_COOKIE, SESSION_COOKIE } from '../../src/api/authorize.js';
 import type { SessionMethod } from '../../src/auth/session-service.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
-import { browserAvailable, ensurePortalBuilt, launchBrowser, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, ensurePortalBuilt, launchBrowser, signInBrowserAs, type BrowserSession } from '../support/browser.js';
 
 // The page's globals, for the callbacks page.evaluate runs in the browser (no DOM lib here).
 declare const document: {
@@ -41,6 +40,7 @@ const PAGES = [
   '/admin',
   '/admin/audit',
   '/admin/webhooks',
+  '/settings/tokens',
 ];
 
 const ROLES: Array<{ role: string; user: string; method: SessionMethod }> = [
@@ -73,14 +73,6 @@ describe.skipIf(!browserAvailable)('the portal at every width, for every role', 
     await pave?.close();
   });
 
-  async function signInAs(user: string, method: SessionMethod): Promise<void> {
-    const { secret, session: created } = await pave.app.auth.sessions.create(user, method);
-    await session.context.clearCookies();
-    await session.context.addCookies([
-      { name: SESSION_COOKIE, value: secret, url: pave.url, httpOnly: true, sameSite: 'Lax' },
-      { name: CSRF_COOKIE, value: created.csrfToken, url: pave.url, sameSite: 'Lax' },
-    ]);
-  }
 
   /** Opens a page and waits until it shows its data: a heading, and no loading placeholder left. */
   async function open(path: string): Promise<void> {
@@ -122,7 +114,7 @@ describe.skipIf(!browserAvailable)('the portal at every width, for every role', 
     for (const { name, width, height } of WIDTHS) {
       it(`${role} on a ${name} (${width} px): no page is wider than the screen, and every nav entry is reachable`, async () => {
         await page.setViewportSize({ width, height });
-        await signInAs(user, method);
+        await signInBrowserAs(session, pave, user, method);
         await open('/');
         // The top bar keeps every control on screen: the account's Sign out is not pushed off the edge.
         const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();

@@ -7,11 +7,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { defaultAuthConfig } from '../../src/auth/auth-config.js';
-import { CSRF_COOKIE, SESSION_COOKIE } from '../../src/api/authorize.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { seedOrg } from '../auth/support.js';
 import { testWebhooks, verify, WebhookReceiver } from '../events/support.js';
-import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, signInBrowserAs, type BrowserSession } from '../support/browser.js';
 
 describe.skipIf(!browserAvailable)('webhooks admin page in Chromium', { timeout: 90_000 }, () => {
   let pave: RunningPave;
@@ -44,14 +43,7 @@ describe.skipIf(!browserAvailable)('webhooks admin page in Chromium', { timeout:
     expect(pageErrors, 'uncaught errors in the page').toEqual([]);
   });
 
-  async function signInAs(userRef: string): Promise<void> {
-    const { secret, session: created } = await pave.app.auth.sessions.create(userRef, 'oidc');
-    await session.context.clearCookies();
-    await session.context.addCookies([
-      { name: SESSION_COOKIE, value: secret, url: pave.url, httpOnly: true, sameSite: 'Lax' },
-      { name: CSRF_COOKIE, value: created.csrfToken, url: pave.url, sameSite: 'Lax' },
-    ]);
-  }
+  const signInAs = (userRef: string) => signInBrowserAs(session, pave, userRef);
 
   async function expectAccessible(name: string) {
     const violations = await seriousAxeViolations(page);

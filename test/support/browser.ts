@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CSRF_COOKIE, SESSION_COOKIE } from '../../src/api/authorize.js';
+import type { SessionMethod } from '../../src/auth/session-service.js';
+import type { PaveApp } from '../../src/app.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHROMIUM_PATH = process.env.PAVE_CHROMIUM ?? '/usr/bin/chromium';
@@ -144,4 +147,23 @@ export function formatViolations(violations: AxeViolation[]): string {
   return violations
     .map(v => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map(n => `  ${n.target.join(' ')} ${n.html}\n    ${n.failureSummary ?? ''}`).join('\n')}`)
     .join('\n');
+}
+
+/**
+ * The browser holds a session of this user, as a sign-in would leave it: Pave's session service makes it and the
+ * cookies carry it (the sign-in itself is tested end to end in oidc-sign-in.test.ts). Answers the CSRF token.
+ */
+export async function signInBrowserAs(
+  session: BrowserSession,
+  pave: { url: string; app: PaveApp },
+  userRef: string,
+  method: SessionMethod = 'oidc',
+): Promise<{ csrf: string }> {
+  const { secret, session: created } = await pave.app.auth.sessions.create(userRef, method);
+  await session.context.clearCookies();
+  await session.context.addCookies([
+    { name: SESSION_COOKIE, value: secret, url: pave.url, httpOnly: true, sameSite: 'Lax' },
+    { name: CSRF_COOKIE, value: created.csrfToken, url: pave.url, sameSite: 'Lax' },
+  ]);
+  return { csrf: created.csrfToken };
 }

@@ -6,7 +6,7 @@ import { ApiError, type FieldError } from '../lib/api';
 import { useAsync } from '../lib/hooks';
 import { FormField } from '../components/FormField';
 import { SectionError } from './SectionError';
-import { errorsAt } from './fieldErrors';
+import { errorsAt } from '../lib/fieldErrors';
 import { auditExportUrl, queryAudit, type AuditEntry, type AuditFilters } from './adminApi';
 import { useMayDo } from '../lib/useMayDo';
 

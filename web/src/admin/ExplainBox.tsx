@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import { ApiError, type FieldError } from '../lib/api';
 import { FormField } from '../components/FormField';
 import { FormProblem } from '../components/FormProblem';
-import { errorsAt, unplacedErrors } from './fieldErrors';
+import { errorsAt, unplacedErrors } from '../lib/fieldErrors';
 import { explain, type Explanation } from '../lib/explain';
 
 const FIELDS = { user: '/user', action: '/action', resourceRef: '/resourceRef' } as const;

@@ -2,8 +2,8 @@ import { useId, useState } from 'react';
 import type { FieldError } from '../lib/api';
 import { FormField } from '../components/FormField';
 import { FormProblem } from '../components/FormProblem';
-import { itemIndex } from './fieldErrors';
-import { listItems, useServerForm } from './useServerForm';
+import { itemIndex } from '../lib/fieldErrors';
+import { listItems, useServerForm } from '../lib/useServerForm';
 import { saveRule, type AuthRule, type AuthRuleResource, type SourcedRule } from './adminApi';
 
 interface Draft {

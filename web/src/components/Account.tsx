@@ -1,3 +1,4 @@
+import { Link } from 'react-router-dom';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { getAuthMethods, getMe, logout, signInUrl, type AuthMethods, type Identity } from '../lib/api';
 
@@ -48,12 +49,13 @@ export function AccountMenu() {
   const name = identity.displayName ?? identity.userRef?.replace(/^user:(default\/)?/, '') ?? identity.principal;
   return (
     <div className="account">
-      <span className="avatar" aria-hidden="true">
-        {name.slice(0, 1).toUpperCase()}
-      </span>
-      <span className="account-name" title={identity.email ?? identity.principal}>
-        {name}
-      </span>
+      <Link className="account-link" to="/settings/tokens" title={`${identity.email ?? identity.principal}: your API tokens`}>
+        <span className="avatar" aria-hidden="true">
+          {name.slice(0, 1).toUpperCase()}
+        </span>
+        <span className="account-name">{name}</span>
+        <span className="sr-only">: your API tokens</span>
+      </Link>
       <button
         type="button"
         className="btn small-btn"

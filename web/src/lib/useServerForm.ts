@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { ApiError, type FieldError } from '../lib/api';
+import { ApiError, type FieldError } from './api';
 import { errorsAt, unplacedErrors } from './fieldErrors';
 
 /** Lists are typed one item per line (or separated by commas); none of their items holds a space. */

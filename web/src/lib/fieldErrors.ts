@@ -1,4 +1,4 @@
-import type { FieldError } from '../lib/api';
+import type { FieldError } from './api';
 
 /**
  * The pointer of a field error without the part of the request it was in: the server's own checks
