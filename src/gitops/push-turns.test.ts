@@ -47,8 +47,10 @@ describe('QueuePushTurns', { timeout: 90_000 }, () => {
   it('lets two processes writing one branch push in turns, so neither refuses the other', async () => {
     const bare = join(dir, 'dest.git');
     const url = await ensureBareRepository(bare);
+    // Nobody dies here, so no turn may be taken over: the lease (the safety net for a killed holder) outlasts any
+    // push, however busy the machine.
     const workspaces = ['a', 'b'].map(
-      owner => new GitWorkspace({ root: join(dir, owner), url, branch: 'main', turns: new QueuePushTurns(new JobQueue(store, { owner }), { leaseMs: 10_000 }) }),
+      owner => new GitWorkspace({ root: join(dir, owner), url, branch: 'main', turns: new QueuePushTurns(new JobQueue(store, { owner }), { leaseMs: 600_000 }) }),
     );
     const results = await Promise.all(
       Array.from({ length: 24 }, (_, i) => workspaces[i % 2]!.deliver({ folder: `team/kind/r${i}`, files: new Map([['cm.yaml', cm(`r${i}`)]]) }, `r${i}`)),
