@@ -87,7 +87,7 @@ describe.skipIf(!browserAvailable)('OpenID Connect sign-in in Chromium', { timeo
     // Back where the visit started, signed in as the User entity the e-mail claim maps to.
     await page.waitForURL(`${pave.url}${editPath}`);
     await expect.poll(() => page.locator('.account-name').textContent()).toBe(DISPLAY_NAME);
-    expect(await page.locator('.account-name').getAttribute('title')).toBe('bob@example.test');
+    expect(await page.locator('.account-link').getAttribute('title')).toBe('bob@example.test: your API tokens');
     expect(await cookie(SESSION_COOKIE)).toBeTruthy();
     const me = (await (await page.request.get(`${pave.url}/api/auth/me`)).json()) as { principal: string; via: string; csrfToken: string };
     expect(me).toMatchObject({ principal: 'user:default/bob', via: 'session' });
