@@ -78,7 +78,8 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     await page.waitForURL(/\/platform\/capabilities\/postgresql$/);
     await page.getByRole('heading', { name: 'Request PostgreSQL database' }).waitFor();
     const team = page.getByLabel('Team', { exact: true });
-    expect(await team.evaluate(el => el.tagName)).toBe('SELECT');
+    // The field becomes a list of the caller's teams once their namespaces have loaded: wait for that state.
+    await expect.poll(() => team.evaluate(el => el.tagName)).toBe('SELECT');
     await team.selectOption('checkout-team');
     const instances = page.getByLabel('instances', { exact: true });
     expect(await instances.inputValue()).toBe('1');
