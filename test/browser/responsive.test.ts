@@ -29,6 +29,7 @@ const PAGES = [
   '/catalog/default/api/catalogue-api/api',
   '/catalog/default/group/platform-team',
   '/catalog/default/user/ruth.abernathy',
+  '/catalog/locations',
   '/register',
   '/search?q=checkout',
   '/create',

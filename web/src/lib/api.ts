@@ -193,6 +193,37 @@ export function listLocations(signal?: AbortSignal): Promise<{ data: { id: strin
   return request('/api/catalog/locations', { signal });
 }
 
+/** Reads an entity's location again now (and every entity the location produced). */
+export function refreshEntity(entityRef: string): Promise<void> {
+  return request('/api/catalog/refresh', { method: 'POST', json: { entityRef } });
+}
+
+/** Deletes an entity by uid: for entities no location produces (saved through the API). */
+export function deleteEntity(uid: string): Promise<void> {
+  return request(`/api/catalog/entities/by-uid/${enc(uid)}`, { method: 'DELETE' });
+}
+
+/** The registered location that produced an entity; a 404 when it was saved through the API. */
+export function locationOfEntity(kind: string, namespace: string, name: string, signal?: AbortSignal): Promise<{ id: string; type: string; target: string }> {
+  return request(`/api/catalog/locations/by-entity/${enc(kind)}/${enc(namespace)}/${enc(name)}`, { signal });
+}
+
+export type LocationSummary = Required<Pick<NonNullable<LocationStatus['status']>, 'state' | 'entityCount' | 'errorCount'>> & { lastRefreshAt?: string };
+
+/** Every registered location with its state and counts (its problems: `getLocation`). */
+export function listLocationsWithStatus(signal?: AbortSignal): Promise<{ data: { id: string; type: string; target: string }; status: LocationSummary }[]> {
+  return request('/api/catalog/locations?status=true', { signal });
+}
+
+export function refreshLocation(id: string): Promise<LocationStatus> {
+  return request(`/api/catalog/locations/${enc(id)}/refresh`, { method: 'POST' });
+}
+
+/** Removes a location and every entity it produced. */
+export function removeLocation(id: string): Promise<void> {
+  return request(`/api/catalog/locations/${enc(id)}`, { method: 'DELETE' });
+}
+
 export interface IngestionProblem {
   locationId?: string;
   target?: string;
@@ -204,8 +235,8 @@ export interface IngestionProblem {
   entityRef?: string;
 }
 
-export function getProblems(entityRef?: string, signal?: AbortSignal): Promise<{ items: IngestionProblem[] }> {
-  return request(`/api/catalog/problems${qs({ entityRef })}`, { signal });
+export function getProblems(entityRef?: string, signal?: AbortSignal, locationId?: string): Promise<{ items: IngestionProblem[] }> {
+  return request(`/api/catalog/problems${qs({ entityRef, locationId })}`, { signal });
 }
 
 export interface SearchResult {

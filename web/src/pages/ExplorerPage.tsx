@@ -15,6 +15,7 @@ const FILTERS = [
   { param: 'lifecycle', field: 'spec.lifecycle', label: 'Lifecycle' },
   { param: 'namespace', field: 'metadata.namespace', label: 'Namespace' },
   { param: 'tag', field: 'metadata.tags', label: 'Tags' },
+  { param: 'location', field: 'metadata.annotations.backstage.io/managed-by-origin-location', label: 'Location' },
 ] as const;
 
 const SORTS: Record<string, string> = {
@@ -42,6 +43,7 @@ const PAGE_SIZES = [25, 50, 100];
 export default function ExplorerPage() {
   useDocumentTitle('Catalog');
   const mayRegister = useMay('catalog.location.create');
+  const mayReadLocations = useMay('catalog.location.read');
   const [params, setParams] = useSearchParams();
 
   const selected = useMemo(() => {
@@ -143,11 +145,18 @@ export default function ExplorerPage() {
             {activeCount ? ` ${activeCount === 1 ? 'this filter' : 'these filters'}` : ''}
           </p>
         </div>
-        {mayRegister ? (
-          <Link className="btn primary" to="/register">
-            Register a location
-          </Link>
-        ) : null}
+        <div className="row">
+          {mayReadLocations ? (
+            <Link className="btn" to="/catalog/locations">
+              Locations
+            </Link>
+          ) : null}
+          {mayRegister ? (
+            <Link className="btn primary" to="/register">
+              Register a location
+            </Link>
+          ) : null}
+        </div>
       </div>
       <div className="explorer-layout">
         <button type="button" className="btn filters-toggle" aria-expanded={filtersOpen} aria-controls="explorer-filters" onClick={() => setFiltersOpen(!filtersOpen)}>

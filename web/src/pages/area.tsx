@@ -8,8 +8,9 @@ const ExplorerPage = lazy(() => import('./ExplorerPage'));
 const EntityPage = lazy(() => import('./EntityPage'));
 const RegisterPage = lazy(() => import('./RegisterPage'));
 const SearchPage = lazy(() => import('./SearchPage'));
+const LocationsPage = lazy(() => import('./LocationsPage'));
 
-/** The catalog: home, explorer, entity pages, search and registering locations. */
+/** The catalog: home, explorer, entity pages, search, and registering and managing locations. */
 export const catalogArea: PortalArea = {
   name: 'catalog',
   routes: [
@@ -17,6 +18,7 @@ export const catalogArea: PortalArea = {
     { path: '/catalog', element: <ExplorerPage /> },
     { path: '/catalog/:namespace/:kind/:name', element: <EntityPage /> },
     { path: '/catalog/:namespace/:kind/:name/:tab', element: <EntityPage /> },
+    { path: '/catalog/locations', element: <LocationsPage /> },
     { path: '/register', element: <RegisterPage /> },
     { path: '/search', element: <SearchPage /> },
   ],
