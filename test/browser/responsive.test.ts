@@ -30,6 +30,8 @@ const PAGES = [
   '/catalog/default/group/platform-team',
   '/catalog/default/user/ruth.abernathy',
   '/catalog/locations',
+  '/apis',
+  '/docs',
   '/register',
   '/search?q=checkout',
   '/create',

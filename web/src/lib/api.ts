@@ -87,8 +87,9 @@ export type FilterSet = Record<string, string | string[] | undefined>;
  * repeated `filter` params are OR'd, comma-separated pairs inside one are AND'd,
  * so the cross product of the chosen values is sent.
  */
-export function encodeFilters(filters: FilterSet): string[] {
-  let combos: string[][] = [[]];
+export function encodeFilters(filters: FilterSet, exists: readonly string[] = []): string[] {
+  // A bare key means "the field exists"; it joins every alternative.
+  let combos: string[][] = [[...exists]];
   for (const [key, raw] of Object.entries(filters)) {
     const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((v) => v !== '');
     if (values.length === 0) continue;
@@ -118,6 +119,8 @@ export interface QueryResult {
 
 export interface QueryOptions {
   filters?: FilterSet;
+  /** Fields every result must have, whatever their value. */
+  exists?: readonly string[];
   fullTextFilterTerm?: string;
   fullTextFilterFields?: string[];
   orderField?: string;
@@ -130,7 +133,7 @@ export function queryEntities(o: QueryOptions, signal?: AbortSignal): Promise<Qu
   const params = o.cursor
     ? { cursor: o.cursor, limit: o.limit, fields: o.fields?.join(',') }
     : {
-        filter: o.filters ? encodeFilters(o.filters) : undefined,
+        filter: o.filters || o.exists ? encodeFilters(o.filters ?? {}, o.exists) : undefined,
         fullTextFilterTerm: o.fullTextFilterTerm,
         fullTextFilterFields: o.fullTextFilterTerm ? o.fullTextFilterFields?.join(',') : undefined,
         orderField: o.orderField,
@@ -142,8 +145,8 @@ export function queryEntities(o: QueryOptions, signal?: AbortSignal): Promise<Qu
 
 export type Facets = Record<string, { value: string; count: number }[]>;
 
-export function getFacets(facets: string[], filters: FilterSet, signal?: AbortSignal): Promise<{ facets: Facets }> {
-  return request(`/api/catalog/entity-facets${qs({ facet: facets, filter: encodeFilters(filters) })}`, { signal });
+export function getFacets(facets: string[], filters: FilterSet, signal?: AbortSignal, exists?: readonly string[]): Promise<{ facets: Facets }> {
+  return request(`/api/catalog/entity-facets${qs({ facet: facets, filter: encodeFilters(filters, exists) })}`, { signal });
 }
 
 export function getEntity(kind: string, namespace: string, name: string, signal?: AbortSignal): Promise<Entity> {

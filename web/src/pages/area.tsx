@@ -2,6 +2,7 @@ import { lazy } from 'react';
 import { NavLink } from 'react-router-dom';
 import type { PortalArea } from '../portal-area';
 import { RegisterNavLink } from './RegisterNavLink';
+import { API_VIEW, DOCS_VIEW } from './explorer-views';
 
 const HomePage = lazy(() => import('./HomePage'));
 const ExplorerPage = lazy(() => import('./ExplorerPage'));
@@ -19,6 +20,8 @@ export const catalogArea: PortalArea = {
     { path: '/catalog/:namespace/:kind/:name', element: <EntityPage /> },
     { path: '/catalog/:namespace/:kind/:name/:tab', element: <EntityPage /> },
     { path: '/catalog/locations', element: <LocationsPage /> },
+    { path: '/apis', element: <ExplorerPage view={API_VIEW} /> },
+    { path: '/docs', element: <ExplorerPage view={DOCS_VIEW} /> },
     { path: '/register', element: <RegisterPage /> },
     { path: '/search', element: <SearchPage /> },
   ],

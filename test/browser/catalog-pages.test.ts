@@ -1,7 +1,7 @@
 /**
- * The catalog's day-one admin pages in Chromium: the Locations page (state, counts, problems, refresh, removal
- * after a confirmation, offered only to those allowed) and the entity page's actions menu (refresh, copy ref,
- * unregister saying what goes with the entity).
+ * The catalog's day-one pages in Chromium: the Locations page (state, counts, problems, refresh, removal after a
+ * confirmation, offered only to those allowed), the entity page's actions menu (refresh, copy ref, unregister
+ * saying what goes with the entity), the API explorer and the docs index.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, s
 
 const component = (name: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: checkout-team\n`;
 
-describe.skipIf(!browserAvailable)('locations page and entity actions in Chromium', { timeout: 120_000 }, () => {
+describe.skipIf(!browserAvailable)('catalog pages in Chromium', { timeout: 120_000 }, () => {
   let pave: RunningPave;
   let session: BrowserSession;
   let page: Page;
@@ -31,6 +31,18 @@ describe.skipIf(!browserAvailable)('locations page and entity actions in Chromiu
     await writeFile(target, `${component('ledger')}---\n${component('invoicer')}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: Not A Valid Name\nspec:\n  type: service\n  lifecycle: production\n  owner: checkout-team\n`);
     pave = await startPave({ config: { auth: defaultAuthConfig() } });
     await seedOrg(pave.app.catalog);
+    await pave.app.catalog.saveEntity({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'API',
+      metadata: { name: 'orders-api', description: 'Orders, placed and paid' },
+      spec: { type: 'openapi', lifecycle: 'production', owner: 'checkout-team', definition: 'openapi: 3.0.0\ninfo: { title: Orders, version: 1.0.0 }\npaths: {}\n' },
+    });
+    await pave.app.catalog.saveEntity({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'handbook', annotations: { 'backstage.io/techdocs-ref': 'dir:.' } },
+      spec: { type: 'website', lifecycle: 'production', owner: 'platform-team' },
+    });
     await pave.app.catalog.locations.register({ type: 'file', target });
     session = await launchBrowser();
     page = await session.newPage();
@@ -64,6 +76,26 @@ describe.skipIf(!browserAvailable)('locations page and entity actions in Chromiu
     await row().getByRole('link', { name: `2 entities from ${target}` }).click();
     await expect.poll(() => page.locator('.explorer tbody tr').count()).toBe(2);
     expect(await page.locator('.explorer tbody').textContent()).toMatch(/invoicer[\s\S]*ledger/);
+  });
+
+  it('lists every API in the API explorer and every documented entity in the docs index', async () => {
+    await page.goto(pave.url + '/');
+    await page.getByRole('navigation', { name: 'Browse' }).getByRole('link', { name: 'API explorer' }).click();
+    await page.getByRole('heading', { name: 'APIs' }).waitFor();
+    await expect.poll(() => page.locator('.explorer tbody tr').count()).toBe(1);
+    expect(await page.locator('[data-facet="type"]').textContent()).toContain('openapi');
+    expect(await page.locator('[data-facet="kind"]').count()).toBe(0);
+    await page.getByRole('link', { name: 'orders-api' }).click();
+    await page.waitForURL(`${pave.url}/catalog/default/api/orders-api/api`);
+
+    await page.goto(pave.url + '/docs');
+    await page.getByRole('heading', { name: 'Docs' }).waitFor();
+    await expect.poll(() => page.locator('.explorer tbody tr').count()).toBe(1);
+    expect(await page.locator('.explorer tbody').textContent()).toContain('handbook');
+    const violations = await seriousAxeViolations(page);
+    expect(violations, formatViolations(violations)).toEqual([]);
+    await page.getByRole('link', { name: 'handbook' }).click();
+    await page.waitForURL(`${pave.url}/catalog/default/component/handbook/docs`);
   });
 
   it('lets an owner refresh their entity from the actions menu, but not remove a location they do not manage', async () => {
