@@ -265,11 +265,11 @@ describe.skipIf(!browserAvailable)('portal in Chromium', { timeout: 60_000 }, ()
     await page.locator('.tab-body').getByRole('link', { name: 'Checkout API' }).click();
     await page.waitForURL(/\/catalog\/default\/api\/checkout-api\/api$/);
     const openapi = page.getByTestId('openapi-rendered');
-    await openapi.locator('.opblock').first().waitFor({ timeout: 20_000 });
-    await expect.poll(() => openapi.locator('.opblock-summary-path').allTextContents()).toContain('/sessions');
+    await openapi.locator('.oa-op').first().waitFor({ timeout: 20_000 });
+    await expect.poll(() => openapi.locator('.oa-path').allTextContents()).toContain('/sessions');
     // Operations open to their parameters and responses (under the server's strict Content-Security-Policy).
-    await openapi.locator('.opblock-summary').first().click();
-    await openapi.locator('.opblock-body .responses-wrapper').first().waitFor();
+    await openapi.locator('.oa-op-summary').first().click();
+    await openapi.locator('.oa-op[open] .oa-responses .oa-response').first().waitFor();
     await screenshot(page, 'api-openapi');
 
     await go('/catalog/default/api/order-events/api');
@@ -411,6 +411,21 @@ describe.skipIf(!browserAvailable)('portal in Chromium', { timeout: 60_000 }, ()
     await go('/catalog/default/component/checkout-service');
     await page.getByTestId('relations-graph').locator('.react-flow__node').first().waitFor();
     await screenshot(page, 'entity-dark');
+    // Every API renderer follows the theme: nothing inside a rendered definition has a light background.
+    for (const [path, testId] of [['/catalog/default/api/checkout-api/api', 'openapi-rendered'], ['/catalog/default/api/order-events/api', 'asyncapi-rendered'], ['/catalog/default/api/storefront-graphql/api', 'graphql-rendered']] as const) {
+      await go(path);
+      const rendered = page.getByTestId(testId);
+      await rendered.waitFor({ timeout: 20_000 });
+      if (testId === 'openapi-rendered') await rendered.locator('.oa-op-summary').first().click();
+      const light = await rendered.evaluate(root =>
+        [root, ...root.querySelectorAll('*')]
+          .map(el => ({ el, rgb: getComputedStyle(el).backgroundColor.match(/[\d.]+/g)?.map(Number) ?? [] }))
+          .filter(({ rgb }) => rgb.length >= 3 && (rgb[3] ?? 1) > 0.5 && (0.2126 * rgb[0]! + 0.7152 * rgb[1]! + 0.0722 * rgb[2]!) / 255 > 0.7)
+          .map(({ el }) => `${el.tagName.toLowerCase()}.${el.className}`),
+      );
+      expect(light, `light blocks in the dark theme on ${path}`).toEqual([]);
+    }
+    await screenshot(page, 'api-openapi-dark');
     await page.evaluate(() => localStorage.removeItem('pave.theme'));
     await page.emulateMedia({ colorScheme: 'light' });
 
