@@ -231,6 +231,22 @@ describe.skipIf(!browserAvailable)('portal in Chromium', { timeout: 60_000 }, ()
     const center = await x('Checkout service');
     expect(await x('Payments API')).toBeGreaterThan(center);
     expect(await x('Checkout API')).toBeLessThan(center);
+    // Each edge's label sits beside the node it names, level with it, on the stretch only that edge draws.
+    const placements = await graph.evaluate(root =>
+      [...root.querySelectorAll<HTMLElement>('.graph-edge-label')].map(label => {
+        const node = root.querySelector(`.react-flow__node[data-id="${CSS.escape(label.dataset.labelFor!)}"]`)!.getBoundingClientRect();
+        const box = label.getBoundingClientRect();
+        const middle = box.top + box.height / 2;
+        const gap = box.left >= node.right ? box.left - node.right : node.left - box.right;
+        return { label: `${label.textContent} → ${label.dataset.labelFor}`, level: middle > node.top && middle < node.bottom, gap };
+      }),
+    );
+    expect(placements.length).toBeGreaterThanOrEqual(8);
+    for (const p of placements) {
+      expect(p.level, `${p.label} is level with its node`).toBe(true);
+      expect(p.gap, `${p.label} sits just beside its node`).toBeGreaterThanOrEqual(0);
+      expect(p.gap, `${p.label} sits just beside its node`).toBeLessThan(40);
+    }
     await screenshot(page, 'entity');
     await expectAccessible('entity page');
 
