@@ -24,6 +24,18 @@ import {
 
 // Globals of the page, for the callbacks that page.evaluate runs in the browser (no DOM lib here).
 declare const document: { documentElement: { dataset: Record<string, string | undefined>; scrollWidth: number; clientWidth: number }; activeElement: unknown };
+/** The few DOM pieces the in-page layout and theme checks use. */
+interface PageElement {
+  tagName: string;
+  className: string;
+  textContent: string | null;
+  dataset: Record<string, string | undefined>;
+  getBoundingClientRect(): { top: number; bottom: number; left: number; right: number; height: number };
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+}
+declare const CSS: { escape(value: string): string };
+declare function getComputedStyle(element: PageElement): { backgroundColor: string };
 declare const localStorage: { removeItem(key: string): void };
 declare const window: unknown;
 
@@ -232,8 +244,8 @@ describe.skipIf(!browserAvailable)('portal in Chromium', { timeout: 60_000 }, ()
     expect(await x('Payments API')).toBeGreaterThan(center);
     expect(await x('Checkout API')).toBeLessThan(center);
     // Each edge's label sits beside the node it names, level with it, on the stretch only that edge draws.
-    const placements = await graph.evaluate(root =>
-      [...root.querySelectorAll<HTMLElement>('.graph-edge-label')].map(label => {
+    const placements = await graph.evaluate((root: PageElement) =>
+      [...root.querySelectorAll('.graph-edge-label')].map(label => {
         const node = root.querySelector(`.react-flow__node[data-id="${CSS.escape(label.dataset.labelFor!)}"]`)!.getBoundingClientRect();
         const box = label.getBoundingClientRect();
         const middle = box.top + box.height / 2;
@@ -433,7 +445,7 @@ describe.skipIf(!browserAvailable)('portal in Chromium', { timeout: 60_000 }, ()
       const rendered = page.getByTestId(testId);
       await rendered.waitFor({ timeout: 20_000 });
       if (testId === 'openapi-rendered') await rendered.locator('.oa-op-summary').first().click();
-      const light = await rendered.evaluate(root =>
+      const light = await rendered.evaluate((root: PageElement) =>
         [root, ...root.querySelectorAll('*')]
           .map(el => ({ el, rgb: getComputedStyle(el).backgroundColor.match(/[\d.]+/g)?.map(Number) ?? [] }))
           .filter(({ rgb }) => rgb.length >= 3 && (rgb[3] ?? 1) > 0.5 && (0.2126 * rgb[0]! + 0.7152 * rgb[1]! + 0.0722 * rgb[2]!) / 255 > 0.7)

@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import { ApiMarkdown as Markdown } from './ApiMarkdown';
 import { parseDefinition } from './parseDefinition';
 import { DefinitionError } from './DefinitionError';
-import { SchemaTree, makeResolver, refName, sampleOf, type Schema } from './SchemaTree';
+import { SchemaTree, sampleOf } from './SchemaTree';
+import { makeResolver, refName, type Schema } from './schema-refs';
 
 type Obj = Record<string, unknown>;
 

@@ -3,7 +3,8 @@ import { ApiMarkdown } from './ApiMarkdown';
 import { DefinitionError } from './DefinitionError';
 import { parseDefinition } from './parseDefinition';
 import { readOpenApi, type Content, type OpenApiModel, type Operation } from './openapi-model';
-import { SchemaTree, refName, sampleOf, type Schema } from './SchemaTree';
+import { SchemaTree, sampleOf } from './SchemaTree';
+import { refName, type Schema } from './schema-refs';
 
 type Resolve = OpenApiModel['resolve'];
 

@@ -3,7 +3,7 @@
  * parameters, request body and responses, servers and named schemas. Pure: the document is only read, local
  * `$ref`s are followed lazily by `resolve`, nothing from it is evaluated.
  */
-import { makeResolver, type Schema } from './SchemaTree';
+import { makeResolver, type Schema } from './schema-refs.js';
 
 type Obj = Record<string, unknown>;
 
