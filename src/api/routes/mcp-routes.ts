@@ -40,7 +40,7 @@ export const mcpRoutes: FastifyPluginAsyncTypebox<{ mcp: McpService }> = async (
       method,
       url: '/mcp',
       config: { permission: { action: 'mcp.server.connect' } },
-      schema: { tags: ['mcp'], summary: summary[method], ...(method === 'POST' ? { body: Type.Unknown() } : {}), response: errorResponses(400, 401, 403) },
+      schema: { tags: ['mcp'], summary: summary[method], ...(method === 'POST' ? { body: Type.Unknown() } : {}), response: { 200: Type.String({ description: 'JSON-RPC messages, as application/json or text/event-stream (see the MCP specification)' }), ...errorResponses(400, 401, 403, 404) } },
       handler: async (request, reply) => {
         const sessionId = request.headers['mcp-session-id'];
         const caller: McpCaller = { credentials: { headers: credentialHeaders(request.headers), remoteAddress: request.ip }, ...(request.identity.scopes ? { scopes: request.identity.scopes } : {}) };
