@@ -21,7 +21,7 @@ export function argumentPointer(pointer: string, tool: McpTool | undefined): str
   return body && body !== 'spread' ? `/${body.property}${inBody}` : inBody;
 }
 
-/** A problem as a tool error. */
+/** A problem as a tool error; with `tool`, its pointers are the routes' and become the tool's arguments'. */
 export function problemResult(problem: Problem, tool?: McpTool): ToolErrorResult {
   const errors: FieldError[] | undefined = problem.errors?.map(error => ({ ...error, pointer: argumentPointer(error.pointer, tool) }));
   const shown: Problem = { ...problem, ...(errors ? { errors } : {}) };

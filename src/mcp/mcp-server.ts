@@ -111,10 +111,10 @@ export function createMcpServer(options: McpServerOptions): Server {
     }
     const args = structuredClone(request.params.arguments ?? {}) as Record<string, unknown>;
     const errors = jsonSchemaValidator({ strict: false, useDefaults: true }).validate(inputSchemaOf(options.openapi(), tool), args);
-    if (errors.length) return problemResult({ type: 'https://pave.dev/problems/invalid-request', title: 'Invalid arguments', status: 400, detail: `${tool.name} was called with arguments its input schema refuses`, errors }, tool);
+    if (errors.length) return problemResult({ type: 'https://pave.dev/problems/invalid-request', title: 'Invalid arguments', status: 400, detail: `${tool.name} was called with arguments its input schema refuses`, errors });
     const { scopes } = options.caller(extra);
     if (scopes && !scopesAllowTool(scopes, tool, applies(args))) {
-      return problemResult({ type: 'https://pave.dev/problems/forbidden', title: 'Forbidden', status: 403, detail: scopeRefusal(scopes, tool, applies(args)), ...(applies(args) ? { errors: [{ pointer: '/apply', detail: 'is not allowed for this token' }] } : {}) }, tool);
+      return problemResult({ type: 'https://pave.dev/problems/forbidden', title: 'Forbidden', status: 403, detail: scopeRefusal(scopes, tool, applies(args)), ...(applies(args) ? { errors: [{ pointer: '/apply', detail: 'is not allowed for this token' }] } : {}) });
     }
     try {
       const result = await tool.run(args, apiFor(extra, tool.name, applies(args)));
