@@ -21,7 +21,9 @@ export async function relay(local: Transport, remote: Transport): Promise<void> 
     local.onclose = close;
     remote.onclose = close;
     // A failed remote request answers the client with an error for that message, not a dead session.
-    remote.onerror = error => process.stderr.write(`pave mcp: ${error.message}\n`);
+    remote.onerror = error => {
+      if (!closed) process.stderr.write(`pave mcp: ${error.message}\n`);
+    };
     Promise.all([remote.start(), local.start()]).catch(reject);
   });
 }

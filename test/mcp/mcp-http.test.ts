@@ -6,7 +6,9 @@
  * arguments and unknown tools come back as tool errors naming the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { relay, remoteTransport } from '../../src/mcp/mcp-relay.js';
 import { tokenFor, bearer } from '../auth/support.js';
 import type { RunningPave } from '../support/pave-server.js';
 import { callTool, connectMcp, startMcpPave } from './support.js';
@@ -108,5 +110,17 @@ describe('MCP over Streamable HTTP', { timeout: 90_000 }, () => {
     await expect.poll(async () => (await callTool(client, 'get_task', { taskId: run.data.taskId })).data.task.status).toBe('completed');
     const { items } = await pave.app.audit.query({ action: 'templates.task.create' });
     expect(items[0]?.detail).toMatchObject({ via: 'mcp', client: 'test-agent 1.0.0' });
+  });
+
+  it("relays a local client to the server's /api/mcp with a token, as `pave mcp` does when signed in to a server", async () => {
+    const [clientSide, relaySide] = InMemoryTransport.createLinkedPair();
+    const relayed = relay(relaySide, remoteTransport(pave.url, await tokenFor(pave.app, DEVELOPER)));
+    const local = new Client({ name: 'relayed-agent', version: '1.0.0' });
+    await local.connect(clientSide);
+    const me = await callTool(local, 'explain_permission', { action: 'platform.request.create' });
+    expect(me.isError, me.text).toBeFalsy();
+    expect(me.data.identity.principal).toBe(DEVELOPER);
+    await local.close();
+    await relayed;
   });
 });
