@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { CopyButton } from '../components/CopyButton';
 import { ScrollTable } from '../components/ScrollTable';
 import { EmptyState, ErrorState, Loading } from '../components/States';
@@ -38,7 +39,9 @@ export default function TokensPage() {
       <div className="page-head">
         <div>
           <h1>API tokens</h1>
-          <p className="muted">Tokens act as you, for the CLI, CI jobs and AI agents. Each is shown once, when it is created.</p>
+          <p className="muted">
+            Tokens act as you, for the CLI, CI jobs and AI agents (<Link to="/settings/agents">connect an agent</Link>). Each is shown once, when it is created.
+          </p>
         </div>
       </div>
       <TokenForm
