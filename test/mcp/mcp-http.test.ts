@@ -25,6 +25,8 @@ const ordersDb = {
 describe('MCP over Streamable HTTP', { timeout: 90_000 }, () => {
   let pave: RunningPave;
   let client: Client;
+  /** The golden path's task, run below. */
+  let taskId = '';
 
   beforeAll(async () => {
     pave = await startMcpPave();
@@ -107,9 +109,43 @@ describe('MCP over Streamable HTTP', { timeout: 90_000 }, () => {
     expect(dry.data.files.map((f: any) => f.path)).toContain('mkdocs.yml');
     const run = await callTool(client, 'run_golden_path', { templateRef: 'template:default/docs-site', values, apply: true });
     expect(run.isError, run.text).toBeFalsy();
-    await expect.poll(async () => (await callTool(client, 'get_task', { taskId: run.data.taskId })).data.task.status).toBe('completed');
+    taskId = run.data.taskId;
+    await expect.poll(async () => (await callTool(client, 'get_task', { taskId })).data.task.status).toBe('completed');
     const { items } = await pave.app.audit.query({ action: 'templates.task.create' });
     expect(items[0]?.detail).toMatchObject({ via: 'mcp', client: 'test-agent 1.0.0' });
+  });
+
+  it('holds every annotation to what the tool does: read-only tools and dry runs record nothing as the caller', async () => {
+    const calls: Record<string, Record<string, unknown>> = {
+      search_catalog: { q: 'checkout' },
+      list_entities: { filter: 'kind=component', limit: 2 },
+      get_entity: { kind: 'group', namespace: 'default', name: 'checkout-team' },
+      list_templates: {},
+      get_template: { namespace: 'default', kind: 'template', name: 'docs-site' },
+      get_task: { taskId },
+      list_capabilities: {},
+      get_capability: { name: 'postgresql' },
+      list_platform_requests: { namespace: 'checkout-team' },
+      get_platform_request: { namespace: 'checkout-team', name: 'orders-db' },
+      explain_permission: { action: 'catalog.entity.write', resourceRef: 'group:default/checkout-team' },
+      // Change tools without apply: dry runs.
+      run_golden_path: { templateRef: 'template:default/docs-site', values: { name: 'dry-handbook', owner: 'group:default/checkout-team' } },
+      create_platform_request: { request: { ...ordersDb, spec: { ...ordersDb.spec, instances: 3 } } },
+      delete_platform_request: { namespace: 'checkout-team', name: 'orders-db' },
+    };
+    const { tools } = await client.listTools();
+    expect(Object.keys(calls).sort()).toEqual(tools.map(tool => tool.name).sort());
+    const seq = await pave.app.eventLog.latest();
+    const audited = (await pave.app.audit.query({ actor: DEVELOPER })).items.length;
+    for (const [name, args] of Object.entries(calls)) {
+      const answer = await callTool(client, name, args);
+      expect(answer.isError, `${name}: ${answer.text}`).toBeFalsy();
+      if (!tools.find(tool => tool.name === name)!.annotations!.readOnlyHint) expect(answer.data.applied, name).toBe(false);
+    }
+    const events = await pave.app.eventLog.read({ after: seq });
+    expect(events.filter(event => event.actor === DEVELOPER)).toEqual([]);
+    expect((await pave.app.audit.query({ actor: DEVELOPER })).items.length).toBe(audited);
+    expect((await callTool(client, 'get_platform_request', { namespace: 'checkout-team', name: 'orders-db' })).data.spec.instances).toBe(1);
   });
 
   it("relays a local client to the server's /api/mcp with a token, as `pave mcp` does when signed in to a server", async () => {
