@@ -46,4 +46,20 @@ export const catalogTools: McpTool[] = [
     input: { route: { method: 'GET', path: '/api/catalog/entities/by-name/:kind/:namespace/:name' } },
     run: (args, api) => api.json({ method: 'GET', path: `/api/catalog/entities/by-name/${seg(args.kind)}/${seg(args.namespace)}/${seg(args.name)}` }),
   },
+  {
+    name: 'get_docs',
+    title: "Read an entity's docs",
+    description:
+      "An entity's documentation (TechDocs): without path, the site's name and navigation (the pages' paths); with path (e.g. index.md), that page's Markdown. Use it to learn how a service is run, called or deployed.",
+    annotations: READ_ONLY,
+    actions: { read: ['catalog.entity.read'] },
+    input: {
+      route: { method: 'GET', path: '/api/docs/by-name/:kind/:namespace/:name' },
+      extra: { path: { type: 'string', minLength: 1, description: 'A page of the navigation, e.g. index.md' } },
+    },
+    run: (args, api) => {
+      const site = `/api/docs/by-name/${seg(args.kind)}/${seg(args.namespace)}/${seg(args.name)}`;
+      return args.path === undefined ? api.json({ method: 'GET', path: site }) : api.json({ method: 'GET', path: `${site}/page`, query: { path: args.path as string } });
+    },
+  },
 ];

@@ -120,6 +120,7 @@ describe('MCP over Streamable HTTP', { timeout: 90_000 }, () => {
       search_catalog: { q: 'checkout' },
       list_entities: { filter: 'kind=component', limit: 2 },
       get_entity: { kind: 'group', namespace: 'default', name: 'checkout-team' },
+      get_docs: { kind: 'component', namespace: 'default', name: 'checkout-service', path: 'index.md' },
       list_templates: {},
       get_template: { namespace: 'default', kind: 'template', name: 'docs-site' },
       get_task: { taskId },
