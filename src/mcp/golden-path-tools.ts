@@ -11,6 +11,9 @@ interface DryRunAnswer {
   directoryContents: Array<{ path: string; base64Content: string; executable?: boolean }>;
 }
 
+/** Log events per get_task answer. */
+const MAX_EVENTS = 200;
+
 export const goldenPathTools: McpTool[] = [
   {
     name: 'list_templates',
@@ -63,15 +66,17 @@ export const goldenPathTools: McpTool[] = [
   {
     name: 'get_task',
     title: "Get a golden path's task",
-    description: "A task's status (open, processing, completed, failed, cancelled), its steps with outputs, and its log events after the event id `after` (default from the start): call again with the last event's id to follow it.",
+    description: "A task's status (open, processing, completed, failed, cancelled), its steps with outputs, and its log events after the event id `after` (default from the start), at most 200: call again with nextAfter (or the last event's id) to follow it.",
     annotations: READ_ONLY,
     actions: { read: ['templates.task.read'] },
     input: { route: { method: 'GET', path: '/api/scaffolder/v2/tasks/:taskId/events' } },
     run: async (args, api) => {
       const id = seg(args.taskId);
       const task = await api.json({ method: 'GET', path: `/api/scaffolder/v2/tasks/${id}` });
-      const events = await api.json<unknown[]>({ method: 'GET', path: `/api/scaffolder/v2/tasks/${id}/events`, query: { after: args.after as number | undefined } });
-      return { task, events };
+      const events = await api.json<Array<{ id: number }>>({ method: 'GET', path: `/api/scaffolder/v2/tasks/${id}/events`, query: { after: args.after as number | undefined } });
+      // A long log is paged: the next call passes nextAfter as after.
+      const shown = events.slice(0, MAX_EVENTS);
+      return { task, events: shown, ...(events.length > shown.length ? { nextAfter: shown[shown.length - 1]!.id } : {}) };
     },
   },
 ];

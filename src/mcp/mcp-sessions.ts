@@ -2,9 +2,9 @@
  * The Streamable HTTP sessions of `/api/mcp`: one SDK transport and one MCP server per session, kept in
  * this process's memory, each bound to the principal who opened it (another caller presenting its id is
  * told there is no such session). Idle sessions are dropped when a new one opens (no timer runs while
- * nobody uses MCP), and there are at most `max` at once (the oldest idle one goes first). Behind several
- * replicas, route each `mcp-session-id` to one replica; a client that reaches another is told to start a
- * new session (404), as the MCP specification says.
+ * nobody uses MCP); there are at most `max` at once and `maxPerPrincipal` of one caller (the least recently
+ * used goes first). Behind several replicas, route each `mcp-session-id` to one replica; a client that
+ * reaches another is told to start a new session (404), as the MCP specification says.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -28,6 +28,8 @@ export interface McpSessionsOptions {
   idleMs?: number;
   /** At most this many at once. Default 1000. */
   max?: number;
+  /** At most this many per principal (their oldest goes first), so no caller crowds out the others. Default 10. */
+  maxPerPrincipal?: number;
   now?: () => number;
 }
 
@@ -46,7 +48,7 @@ export class McpSessions {
   readonly #options: Required<Omit<McpSessionsOptions, 'createServer'>> & Pick<McpSessionsOptions, 'createServer'>;
 
   constructor(options: McpSessionsOptions) {
-    this.#options = { idleMs: 30 * 60_000, max: 1000, now: Date.now, ...options };
+    this.#options = { idleMs: 30 * 60_000, max: 1000, maxPerPrincipal: 10, now: Date.now, ...options };
   }
 
   get size(): number {
@@ -76,6 +78,8 @@ export class McpSessions {
 
   async #open(principal: string): Promise<Session> {
     this.#sweep();
+    const own = [...this.#sessions.entries()].filter(([, session]) => session.principal === principal).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    for (const [id, session] of own.slice(0, Math.max(0, own.length + 1 - this.#options.maxPerPrincipal))) this.#drop(id, session);
     const server = this.#options.createServer();
     const session: Session = {
       server,
@@ -100,10 +104,14 @@ export class McpSessions {
     let excess = byAge.length + 1 - this.#options.max;
     for (const [id, session] of byAge) {
       if (now - session.lastUsed <= this.#options.idleMs && excess <= 0) break;
-      this.#sessions.delete(id);
+      this.#drop(id, session);
       excess--;
-      void session.server.close().catch(() => undefined);
     }
+  }
+
+  #drop(id: string, session: Session): void {
+    this.#sessions.delete(id);
+    void session.server.close().catch(() => undefined);
   }
 
   #refuse(reply: ServerResponse, status: number, code: number, message: string): void {

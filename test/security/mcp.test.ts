@@ -3,7 +3,7 @@
  * change refused over HTTP is refused through MCP with the same status and action; a token limited to
  * `mcp.read-only` dry-runs but never applies, lists only what it may call, and does nothing over plain
  * HTTP (forged MCP headers included); a token limited to one tool calls only that tool; the guest sees
- * through MCP what the guest sees over HTTP; one caller cannot use another's session.
+ * through MCP what the guest sees over HTTP; one caller cannot use another's session, nor crowd out others'.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -115,5 +115,15 @@ describe('MCP attacks', { timeout: 90_000 }, () => {
       body: JSON.stringify(list),
     });
     expect(hijack.status).toBe(404);
+  });
+
+  it("keeps at most ten sessions per caller, so one caller cannot crowd out another's", async () => {
+    const other = await connect(bearer(await tokenFor(pave.app, 'user:default/ruth.abernathy')));
+    const token = await tokenFor(pave.app, DEVELOPER);
+    const first = await connect(bearer(token));
+    await first.listTools();
+    for (let i = 0; i < 10; i++) await connect(bearer(token));
+    await expect(first.listTools()).rejects.toThrow(/404|Session not found/);
+    expect((await other.listTools()).tools.length).toBeGreaterThan(0);
   });
 });
