@@ -101,7 +101,7 @@ describe('MCP over Streamable HTTP', { timeout: 90_000 }, () => {
     expect(items[0]).toMatchObject({ actor: DEVELOPER, detail: expect.objectContaining({ via: 'mcp', client: 'test-agent 1.0.0' }) });
   });
 
-  it('dry-runs a golden path, then runs it and follows its task to completion', async () => {
+  it('dry-runs a golden path, then runs it, follows its task to completion and finds what it made in the catalog', async () => {
     const values = { name: 'mcp-handbook', owner: 'group:default/checkout-team' };
     const dry = await callTool(client, 'run_golden_path', { templateRef: 'template:default/docs-site', values });
     expect(dry.isError, dry.text).toBeFalsy();
@@ -113,6 +113,9 @@ describe('MCP over Streamable HTTP', { timeout: 90_000 }, () => {
     await expect.poll(async () => (await callTool(client, 'get_task', { taskId })).data.task.status).toBe('completed');
     const { items } = await pave.app.audit.query({ action: 'templates.task.create' });
     expect(items[0]?.detail).toMatchObject({ via: 'mcp', client: 'test-agent 1.0.0' });
+    // What it made: a catalog entry, found through MCP.
+    const made = await callTool(client, 'get_entity', { kind: 'component', namespace: 'default', name: 'mcp-handbook' });
+    expect(made.isError, made.text).toBeFalsy();
   });
 
   it('holds every annotation to what the tool does: read-only tools and dry runs record nothing as the caller', async () => {
