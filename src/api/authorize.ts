@@ -12,6 +12,8 @@ import { ALL_ENTITIES, NO_ENTITIES, type EntityScope } from '../catalog/query/en
 import { bearerFrom } from '../auth/token-service.js';
 import { authorizeEntityChanges, authorizeEntityWrites, unsaved, type EntityChange } from '../auth/entity-changes.js';
 import { safeEqual } from '../auth/secrets.js';
+import { mcpCallOf } from '../mcp/mcp-call.js';
+import { mcpScopedIdentity } from '../mcp/mcp-scopes.js';
 
 /**
  * Enforcement on every route. Each route declares, in its options, either the permission it needs
@@ -176,7 +178,8 @@ export function registerAuthorization(server: FastifyInstance<any, any, any, any
       if (!isPublic) throw error;
       authentication = { identity: ANONYMOUS };
     }
-    request.identity = authentication.identity;
+    // A token limited to MCP tools acts, on a tool's requests, with that tool's actions (see mcp-scopes.ts).
+    request.identity = mcpScopedIdentity(authentication.identity, url, mcpCallOf(request.headers));
     if (authentication.session) {
       request.session = authentication.session;
       if (!SAFE_METHODS.has(request.method)) {
@@ -212,7 +215,9 @@ export function registerAuthorization(server: FastifyInstance<any, any, any, any
 /** Who and where, for `AuditLog.record` and the services that record: address, user agent, request id. */
 export function auditContext(request: FastifyRequest): AuditContext {
   const userAgent = request.headers['user-agent'];
-  return { ip: request.ip, ...(userAgent ? { userAgent } : {}), requestId: String(request.id) };
+  // A tool call of the MCP server in this process (its secret proves it): recorded as made through MCP, by which client.
+  const mcp = mcpCallOf(request.headers);
+  return { ip: request.ip, ...(userAgent ? { userAgent } : {}), requestId: String(request.id), ...(mcp ? { via: 'mcp', client: mcp.client } : {}) };
 }
 
 /**

@@ -25,7 +25,7 @@ export interface LocalWork {
 }
 
 /** `--local`, else `--server`, else PAVE_SERVER, else the server last signed in to (`pave login`), else local. */
-function chooseTarget(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Target {
+export function chooseTarget(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Target {
   if (globals.local) return { kind: 'local' };
   const credentials = readCredentials();
   const named = globals.server || env.PAVE_SERVER;

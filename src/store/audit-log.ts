@@ -11,6 +11,10 @@ export interface AuditContext {
   ip?: string;
   userAgent?: string;
   requestId?: string;
+  /** The interface the change came through when not plain HTTP, e.g. `mcp` (kept in the entry's detail). */
+  via?: string;
+  /** The client that made it through that interface, e.g. an MCP client's name and version (kept in the detail). */
+  client?: string;
 }
 
 /** Who acted: an identity (anything with a principal), or a principal such as `cli:alice`. */
@@ -95,6 +99,8 @@ export class AuditLog {
 
   /** Appends one entry. Pass `db` (a transaction) to make the entry part of the write it describes. */
   async record(input: AuditRecordInput, db: Db = this.#store.db): Promise<AuditEntry> {
+    const through = input.context?.via ? { via: input.context.via, ...(input.context.client ? { client: input.context.client.slice(0, 200) } : {}) } : {};
+    const detail = { ...input.detail, ...through };
     const row: AuditLogTable = {
       id: newId(),
       at: this.#clock.now().toISOString(),
@@ -106,7 +112,7 @@ export class AuditLog {
       request_id: input.context?.requestId ?? null,
       before_hash: contentHash(input.before),
       after_hash: contentHash(input.after),
-      detail: input.detail && Object.keys(input.detail).length ? JSON.stringify(input.detail) : null,
+      detail: Object.keys(detail).length ? JSON.stringify(detail) : null,
     };
     await db.insertInto('audit_log').values(row).execute();
     return toEntry(row);

@@ -172,6 +172,8 @@ interface Sample {
   notAChange?: string;
   /** The audit action when it is not the route's permission action. */
   auditAction?: string;
+  /** Headers the route's protocol needs (MCP's Accept). */
+  headers?: Record<string, string>;
 }
 
 const byName = (ref: string) => ref.replace(/^(\w+):(\w+)\//, '$1/$2/');
@@ -262,13 +264,24 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/events/webhooks/:id/deliveries': { path: `/api/events/webhooks/${keptHook}/deliveries` },
   'POST /api/events/webhooks/:id/deliveries/:deliveryId/redeliver': { path: `/api/events/webhooks/${keptHook}/deliveries/${deadDelivery}/redeliver`, body: {}, status: 202 },
   'POST /api/events/webhooks/:id/test': { path: `/api/events/webhooks/${keptHook}/test`, body: {}, status: 200, auditAction: 'events.webhook.test' },
+  'POST /api/mcp': {
+    path: '/api/mcp',
+    headers: { accept: 'application/json, text/event-stream' },
+    body: { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'matrix', version: '1' } } },
+    status: 200,
+    notAChange: 'opens an MCP session (in memory); each tool call is authorized and audited by the routes it calls',
+  },
+  // Without a session: the protocol's own answer, once past authorization.
+  'GET /api/mcp': { path: '/api/mcp', headers: { accept: 'text/event-stream' }, status: 400 },
+  'DELETE /api/mcp': { path: '/api/mcp', status: 400, notAChange: 'ends an MCP session (in memory)' },
+  'GET /api/mcp/tools': { path: '/api/mcp/tools' },
 };
 
 const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');
 const key = (route: DeclaredRoute) => `${route.method} ${route.url}`;
 
 async function call(route: DeclaredRoute, sample: Sample, token?: string): Promise<{ status: number; body: string }> {
-  const headers: Record<string, string> = token ? bearer(token) : {};
+  const headers: Record<string, string> = { ...sample.headers, ...(token ? bearer(token) : {}) };
   if (sample.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(pave.url + sample.path, {
     method: route.method,

@@ -44,6 +44,7 @@ const PAGES = [
   '/admin/audit',
   '/admin/webhooks',
   '/settings/tokens',
+  '/settings/agents',
 ];
 
 const ROLES: Array<{ role: string; user: string; method: SessionMethod }> = [

@@ -8,6 +8,7 @@ import { createToken, type TokenRecord } from './tokensApi';
 const SCOPES = {
   all: { label: 'Everything I may do', scopes: ['*'] },
   read: { label: 'Read only', scopes: ['*.read'] },
+  agent: { label: 'An AI agent, read only and dry runs (MCP)', scopes: ['mcp.read-only'] },
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { CopyButton } from '../components/CopyButton';
 import { ScrollTable } from '../components/ScrollTable';
@@ -37,7 +38,9 @@ export default function TokensPage() {
       <div className="page-head">
         <div>
           <h1>API tokens</h1>
-          <p className="muted">Tokens act as you, for the CLI, CI jobs and AI agents. Each is shown once, when it is created.</p>
+          <p className="muted">
+            Tokens act as you, for the CLI, CI jobs and AI agents (<Link to="/settings/agents">connect an agent</Link>). Each is shown once, when it is created.
+          </p>
         </div>
       </div>
       <TokenForm
