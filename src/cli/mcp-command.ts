@@ -1,12 +1,7 @@
 import { Command } from 'commander';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { loadConfig } from '../pave-config.js';
-import { createLogger } from '../core/logger.js';
 import { unauthorized } from '../core/problem.js';
-import { createApp } from '../app.js';
-import { createServer } from '../api/server.js';
 import { chooseTarget, type GlobalOptions } from './context.js';
-import { relay, remoteTransport } from '../mcp/mcp-relay.js';
 import type { OpenApiDocument } from '../mcp/route-input-schema.js';
 
 /** Work a local MCP server runs so that golden paths finish and requests become Ready while an agent waits. */
@@ -22,12 +17,16 @@ export function mcpCommand(globals: () => GlobalOptions): Command {
   return new Command('mcp')
     .description('Serve Pave to an AI agent over MCP on stdin/stdout (relayed to the signed-in server, or the local store)')
     .action(async () => {
+      // The MCP SDK, and the app for the local store, load when an agent connects, not at every command's start.
+      const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
       const target = chooseTarget(globals());
       if (target.kind === 'server') {
         if (!target.token) throw unauthorized(`Not signed in to ${target.server}: sign in with pave login ${target.server} (or set PAVE_TOKEN)`);
+        const { relay, remoteTransport } = await import('../mcp/mcp-relay.js');
         await relay(new StdioServerTransport(), remoteTransport(target.server, target.token));
         return;
       }
+      const [{ createApp }, { createServer }, { createLogger }] = await Promise.all([import('../app.js'), import('../api/server.js'), import('../core/logger.js')]);
       const config = loadConfig({ file: globals().config });
       const logger = createLogger(config.logLevel === 'silent' ? 'silent' : 'warn', process.stderr);
       const app = await createApp(config, { logger, workers: LOCAL_WORKERS });

@@ -1,8 +1,7 @@
 /** The MCP server as a Pave module: tools, resources and prompts for AI agents over Pave's own routes. */
 import { defineModule } from '../pave-module.js';
-import { mcpRoutes } from '../api/routes/mcp-routes.js';
 import { mcpCommand } from '../cli/mcp-command.js';
-import { McpService } from './mcp-service.js';
+import type { McpService } from './mcp-service.js';
 
 export const mcpModule = defineModule({
   name: 'mcp',
@@ -17,8 +16,9 @@ export const mcpModule = defineModule({
       subjects: ['role:signed-in'],
     },
   ],
-  create: ({ logger }): McpService => new McpService({ logger, version: '0.1.0' }),
+  create: async ({ logger }): Promise<McpService> => new (await import('./mcp-service.js')).McpService({ logger, version: '0.1.0' }),
   async routes(api, mcp) {
+    const { mcpRoutes } = await import('../api/routes/mcp-routes.js');
     await api.register(mcpRoutes, { mcp });
   },
   cli: ({ globals }) => [mcpCommand(globals)],
