@@ -67,6 +67,8 @@ export interface LocationsTable {
   last_refresh_at: string | null;
   last_error: string | null;
   created_at: string;
+  /** JSON of `LocationProvenance` when a golden path registered it (migration 0018). */
+  provenance: string | null;
 }
 
 export interface LocationProblemsTable {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { annotateProvenance, storedProvenance, type LocationProvenance } from './location-provenance.js';
 import type { CatalogConfig } from './catalog-config.js';
 import type { Entity } from '../core/entity.js';
 import { newId } from '../core/ids.js';
@@ -57,6 +58,8 @@ export interface RegisterOptions {
   authorize?: (entities: Entity[]) => Promise<void>;
   /** Who registers it: the audit entry's actor (none for Pave's own registrations, such as the demo). */
   author?: ChangeAuthor;
+  /** The golden path that registers it: kept with the location and written into its entities' annotations. */
+  provenance?: LocationProvenance;
 }
 
 /** Who asked for a refresh and why, when someone did (a periodic refresh has neither). */
@@ -105,6 +108,7 @@ export class LocationService {
     const existing = await this.#findByTarget(normalized);
     if (existing && !options.dryRun) throw this.#alreadyRegistered(existing);
     const content = await readLocation(normalized, { ...this.#readOptions(), onFile: options.onFile });
+    annotateProvenance(content, options.provenance);
     if (content.files === 0) {
       // The target itself is what could not be read, whatever document the problem was found in.
       const errors = content.errors.map(error => ({ ...error, pointer: '/target' }));
@@ -118,7 +122,17 @@ export class LocationService {
     const location: Location = { id: newId(), ...normalized };
     const inserted = await this.#store.db
       .insertInto('locations')
-      .values({ ...location, edit_mode: spec.editMode ?? 'direct', state: 'refreshing', entity_count: 0, error_count: 0, last_refresh_at: null, last_error: null, created_at: this.#now() })
+      .values({
+        ...location,
+        edit_mode: spec.editMode ?? 'direct',
+        state: 'refreshing',
+        entity_count: 0,
+        error_count: 0,
+        last_refresh_at: null,
+        last_error: null,
+        created_at: this.#now(),
+        provenance: options.provenance ? JSON.stringify(options.provenance) : null,
+      })
       .onConflict(oc => oc.columns(['type', 'target']).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
@@ -283,10 +297,12 @@ export class LocationService {
   }
 
   async #refresh(id: string, options: RefreshRequest): Promise<RefreshSummary> {
-    const location = await this.#store.db.selectFrom('locations').select(['id', 'type', 'target']).where('id', '=', id).executeTakeFirst();
-    if (!location) throw notFound(`No location with id ${id}`);
+    const row = await this.#store.db.selectFrom('locations').select(['id', 'type', 'target', 'provenance']).where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`No location with id ${id}`);
+    const { provenance, ...location } = row;
     await this.#store.db.updateTable('locations').set({ state: 'refreshing' }).where('id', '=', id).execute();
     const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile });
+    annotateProvenance(content, storedProvenance(provenance));
     const { changes } = this.#options;
     return applyLocationContent(this.#store, location, content, {
       orphanStrategy: this.#options.config.orphanStrategy,

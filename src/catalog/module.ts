@@ -5,6 +5,7 @@ import { catalogCommands } from '../cli/catalog-commands.js';
 import type { CatalogService } from './catalog-service.js';
 import { catalogMigration } from './migrations/0001-catalog.js';
 import { coveringSearchIndexesMigration } from './migrations/0006-covering-search-indexes.js';
+import { locationProvenanceMigration } from './migrations/0018-location-provenance.js';
 
 export const catalogModule = defineModule({
   name: 'catalog',
@@ -31,7 +32,7 @@ export const catalogModule = defineModule({
     { type: 'catalog.location.refreshed', description: 'A location was read again (payload: counts of created, updated, removed entities and problems)', read: { action: 'catalog.location.read' } },
     { type: 'catalog.location.removed', description: 'A location and its entities were removed', read: { action: 'catalog.location.read' } },
   ],
-  migrations: [catalogMigration, coveringSearchIndexesMigration],
+  migrations: [catalogMigration, coveringSearchIndexesMigration, locationProvenanceMigration],
   create: async ({ store, queue, eventLog, audit, config, logger, cwd }): Promise<CatalogService> =>
     new (await import('./catalog-service.js')).CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd }),
   async routes(api, catalog) {

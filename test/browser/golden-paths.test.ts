@@ -165,6 +165,10 @@ describe.skipIf(!browserAvailable)('golden paths in Chromium', { timeout: 90_000
     await page.waitForURL(new RegExp(`/catalog/default/component/${serviceName}$`));
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(serviceName);
     await screenshot(page, 'golden-paths-entity');
+    // It says which golden path made it, linking to it.
+    const createdFrom = page.locator('.facts div').filter({ hasText: /^Created from/ });
+    await expect.poll(() => createdFrom.textContent()).toMatch(/^Created from\s*typescript-service/);
+    expect(await createdFrom.getByRole('link', { name: 'typescript-service' }).getAttribute('href')).toBe('/create/templates/default/typescript-service');
     const source = page.getByRole('link', { name: `${repositoryUrl}/` });
     const [sourceTab] = await Promise.all([session.context.waitForEvent('page'), source.click()]);
     await sourceTab.waitForURL(`${repositoryUrl}/`);

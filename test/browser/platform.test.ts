@@ -170,8 +170,13 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     expect(await section.textContent()).toContain('databases.pave.dev/v1alpha1');
     const listed = section.getByTestId('capability-requests').getByRole('link', { name: 'checkout-team/catalog-db' });
     await listed.waitFor();
-    // The request's Resource depends on the capability, so the relations show it too.
+    // The request's Resource depends on the capability, so the relations show it too; its page leads to the request.
     await expect.poll(() => page.locator('[data-relation="dependencyOf"]').textContent()).toContain('catalog-db');
+    await page.goto(`${base}/catalog/checkout-team/resource/catalog-db`);
+    await page.locator('.facts div').filter({ hasText: /^Platform request/ }).getByRole('link', { name: 'checkout-team/catalog-db' }).click();
+    await page.waitForURL(/\/platform\/requests\/checkout-team\/catalog-db$/);
+    await page.goto(`${base}/catalog/default/capability/postgresql`);
+    await section.waitFor();
     await screenshot(page, 'platform-capability-entity');
     await expectAccessible('capability entity page');
 

@@ -117,9 +117,14 @@ describe('golden paths over HTTP', () => {
 
     const entity = await fetch(`${pave.url}/api/catalog/entities/by-name/component/default/basket-pricing`);
     expect(entity.status).toBe(200);
-    const component = (await entity.json()) as { spec: Record<string, string>; metadata: { description: string } };
+    const component = (await entity.json()) as { spec: Record<string, string>; metadata: { description: string; annotations: Record<string, string> } };
     expect(component.spec).toMatchObject({ type: 'service', owner: 'group:default/checkout-team', system: 'system:default/checkout' });
     expect(component.metadata.description).toBe('Prices baskets');
+    // Where it came from, kept by Pave with the location (the repository's files do not say): it survives a refresh.
+    const provenance = { 'backstage.io/source-template': 'template:default/typescript-service', 'pave.dev/created-by-task': id };
+    expect(component.metadata.annotations).toMatchObject(provenance);
+    await pave.app.catalog.locations.refresh((await pave.app.catalog.locations.byEntityRef('component:default/basket-pricing')).id);
+    expect((await pave.app.catalog.entities.byRef('component:default/basket-pricing'))?.metadata.annotations).toMatchObject(provenance);
 
     const list = (await (await fetch(`${api}/tasks?status=completed`)).json()) as { tasks: Array<{ id: string }>; totalTasks: number };
     expect(list.tasks.map(t => t.id)).toContain(id);

@@ -233,7 +233,7 @@ describe('publish:git', () => {
       output: (name, value) => void (outputs[name] = value),
       signal: new AbortController().signal,
       dryRun: false,
-      task: { id: 't', createdAt },
+      task: { id: 't', createdAt, templateRef: 'template:default/publisher' },
       creator: UNRESTRICTED,
       step: { id: 'publish', name: 'Publish' },
       secrets: {},

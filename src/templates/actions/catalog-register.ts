@@ -88,6 +88,7 @@ export function catalogRegisterAction(locations: Pick<LocationService, 'register
           { type: 'url', target },
           {
             author: { actor: ctx.task.createdBy ?? ctx.creator.principal },
+            provenance: { template: ctx.task.templateRef, task: ctx.task.id, ...(ctx.task.createdBy ? { createdBy: ctx.task.createdBy } : {}) },
             authorize: async read => {
               refuseUndeclared(read, target, ctx);
               await ctx.creator.authorizeEntityWrites(read, { requireWrite: !registersLocations });

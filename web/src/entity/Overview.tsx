@@ -7,6 +7,7 @@ import { Fact, KindBadge, Lifecycle } from '../components/EntityBits';
 import { EmptyState, Loading } from '../components/States';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { RELATION_ORDER, RELATION_TITLES } from './relationTypes';
+import { Provenance } from './Provenance';
 
 const RelationsGraph = lazy(() => import('./RelationsGraph'));
 
@@ -21,6 +22,9 @@ const KEY_ANNOTATIONS = [
   'gitlab.com/project-slug',
   'pagerduty.com/service-id',
   'backstage.io/kubernetes-id',
+  'backstage.io/source-template',
+  'pave.dev/created-by',
+  'pave.dev/request',
 ];
 
 export function Overview({ entity: e, related, problems }: { entity: Entity; related?: Map<string, Entity>; problems?: IngestionProblem[] }) {
@@ -71,6 +75,7 @@ export function Overview({ entity: e, related, problems }: { entity: Entity; rel
                 })()}
               </Fact>
             ) : null}
+            <Provenance entity={e} />
             {problems && problems.length > 0 ? (
               <Fact label="Problems">
                 <Link to={entityPath(refOf(e), 'problems')} className="warn-text">
