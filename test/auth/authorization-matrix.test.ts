@@ -262,6 +262,9 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/events/webhooks/:id/deliveries': { path: `/api/events/webhooks/${keptHook}/deliveries` },
   'POST /api/events/webhooks/:id/deliveries/:deliveryId/redeliver': { path: `/api/events/webhooks/${keptHook}/deliveries/${deadDelivery}/redeliver`, body: {}, status: 202 },
   'POST /api/events/webhooks/:id/test': { path: `/api/events/webhooks/${keptHook}/test`, body: {}, status: 200, auditAction: 'events.webhook.test' },
+  'GET /api/scorecards': { path: '/api/scorecards' },
+  'GET /api/scorecards/by-name/:namespace/:name': { path: '/api/scorecards/by-name/default/matrix-none', status: 404 },
+  'GET /api/scorecards/entities/:kind/:namespace/:name': { path: '/api/scorecards/entities/component/default/matrix-located' },
 };
 
 const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');
