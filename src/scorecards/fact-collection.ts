@@ -36,28 +36,28 @@ export class FactCollection implements EventConsumer {
       if (ref.startsWith('scorecard:')) await this.#scorecards.results.remove({ scorecard: ref });
     }
     if (deleted.length === latest.size || !(await this.#hasScorecards())) return;
-    const dependents = new Set<string>();
+    const changed: Array<{ entity: Entity; eventType?: string }> = [];
+    const scorecards: Entity[] = [];
     for (const [ref, event] of latest) {
       if (event.type === 'catalog.entity.deleted') continue;
       const entity = await this.#entities.byRef(ref);
       if (!entity) continue;
-      if (entity.kind.toLowerCase() === 'scorecard') {
-        await this.#scorecards.evaluateScorecard(scorecardOf(entity));
-        continue;
-      }
-      await this.#refresh(entity, event.type);
-      if (isRequestResource(entity)) for (const relation of entity.relations ?? []) if (relation.type === 'dependencyOf') dependents.add(relation.targetRef);
+      if (entity.kind.toLowerCase() === 'scorecard') scorecards.push(entity);
+      else changed.push({ entity, eventType: event.type });
     }
+    // A request's Resource changed: the entities that depend on it have new platform facts.
+    const dependents = new Set<string>();
+    for (const { entity } of changed) if (isRequestResource(entity)) for (const relation of entity.relations ?? []) if (relation.type === 'dependencyOf' && !latest.has(relation.targetRef)) dependents.add(relation.targetRef);
     for (const ref of dependents) {
-      if (latest.has(ref)) continue;
       const entity = await this.#entities.byRef(ref);
-      if (entity) await this.#refresh(entity);
+      if (entity) changed.push({ entity });
     }
-  }
-
-  async #refresh(entity: Entity, eventType?: string): Promise<void> {
-    await this.#scorecards.collect(entity, eventType);
-    await this.#scorecards.evaluateEntity(entity);
+    await this.#scorecards.collect(changed);
+    // A changed scorecard is evaluated over everything it selects; the others over the changed entities.
+    const changedCards = new Set(scorecards.map(entity => scorecardOf(entity).ref));
+    for (const entity of scorecards) await this.#scorecards.evaluateScorecard(scorecardOf(entity));
+    const others = (await this.#scorecards.scorecards()).filter(card => !changedCards.has(card.ref));
+    if (others.length) await this.#scorecards.evaluate(changed.map(item => item.entity), others);
   }
 
   async #hasScorecards(): Promise<boolean> {

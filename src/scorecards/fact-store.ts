@@ -3,6 +3,14 @@ import type { Db, Store } from '../store/store.js';
 import type {} from './scorecards-tables.js';
 import type { Fact, FactValue } from './fact-collector.js';
 
+/** What one collector yielded for one entity. */
+export interface CollectedFacts {
+  entity: string;
+  source: string;
+  /** Undefined: nothing can be known (every fact of this source is removed). */
+  facts: Record<string, FactValue> | undefined;
+}
+
 /**
  * Facts per entity: the current value of each (entity, source, name) and a history row each time a value
  * changes. Writing the same facts twice changes nothing; history older than the retention is pruned.
@@ -11,38 +19,56 @@ export class FactStore {
   constructor(private readonly store: Store) {}
 
   /**
-   * Replaces the facts of one source for one entity (facts it no longer yields are removed). Returns whether
-   * anything changed.
+   * Replaces the facts of each (entity, source) given, in one transaction (facts a source no longer yields are
+   * removed). Returns the entities whose facts changed.
    */
-  async put(entity: string, source: string, facts: Record<string, FactValue> | undefined, observedAt: string, db: Db = this.store.db): Promise<boolean> {
-    const current = await db.selectFrom('scorecard_facts').select(['name', 'value']).where('entity_ref', '=', entity).where('source', '=', source).execute();
-    const before = new Map(current.map(row => [row.name, row.value]));
-    const after = new Map(Object.entries(facts ?? {}).map(([name, value]) => [name, JSON.stringify(value)]));
-    const changed = [...after].filter(([name, value]) => before.get(name) !== value);
-    const gone = [...before.keys()].filter(name => !after.has(name));
-    if (!changed.length && !gone.length) return false;
-    if (gone.length) await db.deleteFrom('scorecard_facts').where('entity_ref', '=', entity).where('source', '=', source).where('name', 'in', gone).execute();
-    for (const [name, value] of changed) {
-      await db
-        .insertInto('scorecard_facts')
-        .values({ entity_ref: entity, source, name, value, observed_at: observedAt })
-        .onConflict(oc => oc.columns(['entity_ref', 'source', 'name']).doUpdateSet({ value, observed_at: observedAt }))
-        .execute();
+  async putMany(collected: readonly CollectedFacts[], observedAt: string): Promise<Set<string>> {
+    if (!collected.length) return new Set();
+    const current = await this.ofMany([...new Set(collected.map(c => c.entity))]);
+    const before = new Map(current.map(fact => [`${fact.entity}\u0000${fact.source}\u0000${fact.name}`, JSON.stringify(fact.value)]));
+    const upserts: Array<{ entity_ref: string; source: string; name: string; value: string; observed_at: string }> = [];
+    const removals: Array<{ entity: string; source: string; names: string[] }> = [];
+    for (const { entity, source, facts } of collected) {
+      const after = new Map(Object.entries(facts ?? {}).map(([name, value]) => [name, JSON.stringify(value)]));
+      for (const [name, value] of after) if (before.get(`${entity}\u0000${source}\u0000${name}`) !== value) upserts.push({ entity_ref: entity, source, name, value, observed_at: observedAt });
+      const gone = current.filter(fact => fact.entity === entity && fact.source === source && !after.has(fact.name)).map(fact => fact.name);
+      if (gone.length) removals.push({ entity, source, names: gone });
     }
-    if (changed.length) await db.insertInto('scorecard_fact_history').values(changed.map(([name, value]) => ({ id: newId(), entity_ref: entity, source, name, value, observed_at: observedAt }))).execute();
-    return true;
+    if (!upserts.length && !removals.length) return new Set();
+    await this.store.transaction(async trx => {
+      for (const { entity, source, names } of removals) await trx.deleteFrom('scorecard_facts').where('entity_ref', '=', entity).where('source', '=', source).where('name', 'in', names).execute();
+      for (let i = 0; i < upserts.length; i += 100) {
+        const chunk = upserts.slice(i, i + 100);
+        await trx
+          .insertInto('scorecard_facts')
+          .values(chunk)
+          .onConflict(oc => oc.columns(['entity_ref', 'source', 'name']).doUpdateSet(eb => ({ value: eb.ref('excluded.value'), observed_at: eb.ref('excluded.observed_at') })))
+          .execute();
+        await trx.insertInto('scorecard_fact_history').values(chunk.map(row => ({ id: newId(), ...row }))).execute();
+      }
+    });
+    return new Set([...upserts.map(row => row.entity_ref), ...removals.map(removal => removal.entity)]);
   }
 
   /** The current facts of an entity. */
   async of(entity: string): Promise<Fact[]> {
-    const rows = await this.store.db.selectFrom('scorecard_facts').selectAll().where('entity_ref', '=', entity).orderBy('source').orderBy('name').execute();
-    return rows.map(row => ({ entity: row.entity_ref, source: row.source, name: row.name, value: JSON.parse(row.value) as FactValue, observedAt: row.observed_at }));
+    return this.ofMany([entity]);
+  }
+
+  /** The current facts of several entities. */
+  async ofMany(entities: readonly string[]): Promise<Fact[]> {
+    const facts: Fact[] = [];
+    for (let i = 0; i < entities.length; i += 500) {
+      const rows = await this.store.db.selectFrom('scorecard_facts').selectAll().where('entity_ref', 'in', entities.slice(i, i + 500)).orderBy('entity_ref').orderBy('source').orderBy('name').execute();
+      facts.push(...rows.map(toFact));
+    }
+    return facts;
   }
 
   /** The history of an entity's facts, newest first. */
   async history(entity: string, limit = 200): Promise<Fact[]> {
     const rows = await this.store.db.selectFrom('scorecard_fact_history').selectAll().where('entity_ref', '=', entity).orderBy('observed_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-    return rows.map(row => ({ entity: row.entity_ref, source: row.source, name: row.name, value: JSON.parse(row.value) as FactValue, observedAt: row.observed_at }));
+    return rows.map(toFact);
   }
 
   /** Removes every fact of an entity that left the catalog (its history stays until retention prunes it). */
@@ -55,6 +81,10 @@ export class FactStore {
     const result = await this.store.db.deleteFrom('scorecard_fact_history').where('observed_at', '<', before).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+function toFact(row: { entity_ref: string; source: string; name: string; value: string; observed_at: string }): Fact {
+  return { entity: row.entity_ref, source: row.source, name: row.name, value: JSON.parse(row.value) as FactValue, observedAt: row.observed_at };
 }
 
 /** Facts as the rule context sees them: `{ <source>: { <name>: value } }`. */

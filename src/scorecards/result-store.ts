@@ -22,24 +22,38 @@ export class ResultStore {
   ) {}
 
   /**
-   * Saves a result; returns whether its level, score or rules changed. When the level moved, `levelChanged`
-   * names the event to append, in the same transaction.
+   * Saves results in one transaction (an unchanged result is not written again: `evaluatedAt` is when it last changed); a history row for each whose level, score or rules changed, and the event
+   * `levelChanged` names for each whose level moved. Returns how many changed.
    */
-  async save(result: ScorecardResult, levelChanged?: (previous: string | null) => NewEvent): Promise<boolean> {
-    const rules = JSON.stringify(result.rules);
-    return this.store.transaction(async trx => {
-      const before = await trx.selectFrom('scorecard_results').select(['level', 'score', 'rules']).where('scorecard_ref', '=', result.scorecard).where('entity_ref', '=', result.entity).executeTakeFirst();
-      const changed = !before || before.level !== (result.level ?? null) || Number(before.score) !== result.score || before.rules !== rules;
-      const row = { owner: result.owner ?? null, level: result.level ?? null, score: result.score, rules, evaluated_at: result.evaluatedAt };
-      await trx
-        .insertInto('scorecard_results')
-        .values({ scorecard_ref: result.scorecard, entity_ref: result.entity, ...row })
-        .onConflict(oc => oc.columns(['scorecard_ref', 'entity_ref']).doUpdateSet(row))
-        .execute();
-      if (levelChanged && (before?.level ?? null) !== (result.level ?? null)) await this.log.append(trx, levelChanged(before?.level ?? null));
-      if (changed) await trx.insertInto('scorecard_result_history').values({ id: newId(), scorecard_ref: result.scorecard, entity_ref: result.entity, level: result.level ?? null, score: result.score, evaluated_at: result.evaluatedAt }).execute();
-      return changed;
+  async saveMany(results: readonly ScorecardResult[], levelChanged: (result: ScorecardResult, previous: string | null) => NewEvent): Promise<number> {
+    if (!results.length) return 0;
+    const before = new Map<string, { level: string | null; score: number; rules: string }>();
+    const entities = [...new Set(results.map(result => result.entity))];
+    for (let i = 0; i < entities.length; i += 500) {
+      const rows = await this.store.db.selectFrom('scorecard_results').select(['scorecard_ref', 'entity_ref', 'level', 'score', 'rules']).where('entity_ref', 'in', entities.slice(i, i + 500)).execute();
+      for (const row of rows) before.set(`${row.scorecard_ref}\u0000${row.entity_ref}`, { level: row.level, score: Number(row.score), rules: row.rules });
+    }
+    let changedCount = 0;
+    await this.store.transaction(async trx => {
+      const events: NewEvent[] = [];
+      for (const result of results) {
+        const rules = JSON.stringify(result.rules);
+        const previous = before.get(`${result.scorecard}\u0000${result.entity}`);
+        const changed = !previous || previous.level !== (result.level ?? null) || previous.score !== result.score || previous.rules !== rules;
+        const row = { owner: result.owner ?? null, level: result.level ?? null, score: result.score, rules, evaluated_at: result.evaluatedAt };
+        if (!changed) continue;
+        changedCount++;
+        await trx
+          .insertInto('scorecard_results')
+          .values({ scorecard_ref: result.scorecard, entity_ref: result.entity, ...row })
+          .onConflict(oc => oc.columns(['scorecard_ref', 'entity_ref']).doUpdateSet(row))
+          .execute();
+        await trx.insertInto('scorecard_result_history').values({ id: newId(), scorecard_ref: result.scorecard, entity_ref: result.entity, level: result.level ?? null, score: result.score, evaluated_at: result.evaluatedAt }).execute();
+        if ((previous?.level ?? null) !== (result.level ?? null)) events.push(levelChanged(result, previous?.level ?? null));
+      }
+      if (events.length) await this.log.append(trx, events);
     });
+    return changedCount;
   }
 
   /** The latest results of an entity, one per scorecard. */

@@ -24,6 +24,8 @@ export interface ScorecardRule {
   condition: string;
   /** The facts the condition names (`source.name`): when one is missing for an entity, the rule is unknown. */
   facts: string[];
+  /** Where `facts` stands in the condition (see `bindCondition`). */
+  factsAt: number[];
   passMessage?: string;
   failMessage?: string;
   fixUrl?: string;
@@ -61,7 +63,7 @@ export function scorecardOf(entity: Entity): Scorecard {
     level: String(rule.level),
     weight: typeof rule.weight === 'number' ? rule.weight : 1,
     condition: String(rule.condition ?? ''),
-    facts: checkCondition(String(rule.condition ?? ''), '', known).facts,
+    ...pick(checkCondition(String(rule.condition ?? ''), '', known)),
     ...(typeof rule.passMessage === 'string' ? { passMessage: rule.passMessage } : {}),
     ...(typeof rule.failMessage === 'string' ? { failMessage: rule.failMessage } : {}),
     ...(typeof rule.fixUrl === 'string' ? { fixUrl: rule.fixUrl } : {}),
@@ -77,4 +79,8 @@ export function scorecardOf(entity: Entity): Scorecard {
     levels,
     rules,
   };
+}
+
+function pick(check: { facts: string[]; factsAt: number[] }): { facts: string[]; factsAt: number[] } {
+  return { facts: check.facts, factsAt: check.factsAt };
 }

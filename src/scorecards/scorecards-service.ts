@@ -12,7 +12,7 @@ import type { JobQueue } from '../store/job-queue.js';
 import type { Store } from '../store/store.js';
 import { COLLECTORS } from './collectors.js';
 import type { Fact, FactCollector } from './fact-collector.js';
-import { FactStore } from './fact-store.js';
+import { FactStore, type CollectedFacts } from './fact-store.js';
 import { ResultStore, type ResultHistoryPoint } from './result-store.js';
 import { scorecardOf, type Scorecard } from './scorecard.js';
 import { ScorecardEvaluator } from './scorecard-evaluator.js';
@@ -71,27 +71,31 @@ export class ScorecardsService {
   }
 
   /**
-   * Runs the collectors an event of `eventType` triggers for an entity (all event-driven ones when no type is
-   * given) and asks for its deferred collection when it has none yet. Returns whether any fact changed.
+   * Runs the event-driven collectors for entities (for each, those its event type triggers; all of them when
+   * none is given), writes their facts in one transaction, and asks for the deferred collection of entities
+   * that have no deferred facts yet (later changes leave that to its schedule). Returns the entities whose
+   * facts changed.
    */
-  async collect(entity: Entity, eventType?: string): Promise<boolean> {
-    const ref = entityRefOf(entity);
-    const kind = entity.kind.toLowerCase();
-    let changed = false;
-    const now = this.#now();
-    for (const collector of this.collectors) {
-      if (!collector.kinds.includes(kind)) continue;
-      if (ScorecardsService.deferred(collector)) continue;
-      if (eventType && !collector.triggers.events?.some(type => matchesType(type, eventType))) continue;
-      changed = (await this.facts.put(ref, collector.id, await collector.collect(entity, this.#context()), now)) || changed;
+  async collect(items: ReadonlyArray<{ entity: Entity; eventType?: string }>): Promise<Set<string>> {
+    const collected: CollectedFacts[] = [];
+    const wantsDeferred: string[] = [];
+    for (const { entity, eventType } of items) {
+      const ref = entityRefOf(entity);
+      const kind = entity.kind.toLowerCase();
+      for (const collector of this.collectors) {
+        if (!collector.kinds.includes(kind)) continue;
+        if (ScorecardsService.deferred(collector)) {
+          wantsDeferred.push(ref);
+          continue;
+        }
+        if (eventType && !collector.triggers.events?.some(type => matchesType(type, eventType))) continue;
+        collected.push({ entity: ref, source: collector.id, facts: await collector.collect(entity, this.#context()) });
+      }
     }
-    // Deferred facts are asked for once (then kept fresh by their schedule), not on every change.
-    const deferred = this.collectors.filter(c => ScorecardsService.deferred(c) && c.kinds.includes(kind)).map(c => c.id);
-    if (deferred.length) {
-      const sources = new Set((await this.facts.of(ref)).map(fact => fact.source));
-      if (deferred.some(source => !sources.has(source))) await this.#o.queue.enqueue(DEFERRED_QUEUE, ref, { entity: ref });
-    }
-    return changed;
+    const deferredSources = new Set(this.collectors.filter(ScorecardsService.deferred).map(c => c.id));
+    const haveDeferred = new Set((await this.facts.ofMany([...new Set(wantsDeferred)])).filter(fact => deferredSources.has(fact.source)).map(fact => fact.entity));
+    for (const ref of new Set(wantsDeferred)) if (!haveDeferred.has(ref)) await this.#o.queue.enqueue(DEFERRED_QUEUE, ref, { entity: ref });
+    return this.facts.putMany(collected, this.#now());
   }
 
   /** Runs the deferred collectors for an entity (what the collection worker does per job): whether any fact changed, and whether it has deferred facts at all. */
@@ -99,14 +103,14 @@ export class ScorecardsService {
     const entity = await this.#o.entities.byRef(ref);
     if (!entity) return { changed: false, found: false };
     const kind = entity.kind.toLowerCase();
-    let changed = false;
+    const collected: CollectedFacts[] = [];
     for (const collector of this.collectors) {
       if (!ScorecardsService.deferred(collector) || !collector.kinds.includes(kind)) continue;
-      changed = (await this.facts.put(ref, collector.id, await collector.collect(entity, this.#context()), this.#now())) || changed;
+      collected.push({ entity: ref, source: collector.id, facts: await collector.collect(entity, this.#context()) });
     }
-    if (changed) await this.evaluateEntity(entity);
-    const found = (await this.facts.of(ref)).some(fact => this.collectors.some(c => c.id === fact.source && ScorecardsService.deferred(c)));
-    return { changed, found };
+    const changed = (await this.facts.putMany(collected, this.#now())).size > 0;
+    if (changed) await this.evaluate([entity]);
+    return { changed, found: collected.some(c => c.facts !== undefined) };
   }
 
   /** The shortest interval of the deferred collectors, in seconds: when a deferred job runs again. */
@@ -122,32 +126,43 @@ export class ScorecardsService {
     await this.#o.queue.remove(DEFERRED_QUEUE, ref);
   }
 
-  /** Evaluates every scorecard for one entity: saves the results of those that select it, drops the others'. */
-  async evaluateEntity(entity: Entity): Promise<ScorecardResult[]> {
-    const ref = entityRefOf(entity);
-    const saved: ScorecardResult[] = [];
-    const facts = await this.facts.of(ref);
-    for (const scorecard of await this.scorecards()) {
-      if (!(await this.#selects(scorecard, entity))) {
-        await this.results.remove({ entity: ref, scorecard: scorecard.ref });
-        continue;
-      }
-      saved.push(await this.#save(scorecard, entity, facts));
+  /**
+   * Evaluates scorecards (every one when none are given) for entities: saves, in one transaction, the results of
+   * those each scorecard selects, and drops its results for the others. Returns the results.
+   */
+  async evaluate(entities: readonly Entity[], scorecards?: readonly Scorecard[]): Promise<ScorecardResult[]> {
+    if (!entities.length) return [];
+    const cards = scorecards ?? (await this.scorecards());
+    const refs = entities.map(entityRefOf);
+    const facts = new Map<string, Fact[]>();
+    for (const fact of await this.facts.ofMany(refs)) facts.set(fact.entity, [...(facts.get(fact.entity) ?? []), fact]);
+    const now = this.#now();
+    const results: ScorecardResult[] = [];
+    for (const scorecard of cards) {
+      const selected = await this.#selected(scorecard, entities);
+      for (const ref of refs) if (!selected.has(ref)) await this.results.remove({ entity: ref, scorecard: scorecard.ref });
+      const chosen = entities.filter((_, index) => selected.has(refs[index]!));
+      const evaluated = await this.#evaluator.evaluate(scorecard, chosen.map(entity => ({ entity, ref: entityRefOf(entity), facts: facts.get(entityRefOf(entity)) ?? [] })), now);
+      for (const result of evaluated) if (result.owner) result.owner = canonicalRef(result.owner, 'group', parseEntityRef(result.entity).namespace);
+      results.push(...evaluated);
     }
-    return saved;
+    await this.results.saveMany(results, (result, previous) => ({
+      type: 'scorecards.level.changed',
+      subject: result.entity,
+      payload: { scorecard: result.scorecard, level: result.level ?? null, previous, score: result.score, ...parts(result.entity), ...(result.owner ? { owner: result.owner } : {}) },
+    }));
+    return results;
   }
 
-  /** Evaluates one scorecard for every entity it selects (a scorecard was added or changed), dropping results of entities it no longer selects. */
+  /** Evaluates one scorecard for every entity it selects (it was added or changed), a page at a time, dropping results of entities it no longer selects. */
   async evaluateScorecard(scorecard: Scorecard): Promise<number> {
     const seen = new Set<string>();
-    for await (const page of this.#o.entities.listPages({ filter: filterOf(scorecard) })) {
-      for (const entity of page) {
-        const ref = entityRefOf(entity);
-        seen.add(ref);
-        // Facts are collected only while scorecards exist: a first scorecard collects what is missing.
-        if (!(await this.facts.of(ref)).length) await this.collect(entity);
-        await this.#save(scorecard, entity, await this.facts.of(ref));
-      }
+    for await (const page of this.#o.entities.listPages({ filter: filterOf(scorecard) }, 200)) {
+      for (const entity of page) seen.add(entityRefOf(entity));
+      // Facts are collected only while scorecards exist: a first scorecard collects what is missing.
+      const known = new Set((await this.facts.ofMany(page.map(entityRefOf))).map(fact => fact.entity));
+      await this.collect(page.filter(entity => !known.has(entityRefOf(entity))).map(entity => ({ entity })));
+      await this.evaluate(page, [scorecard]);
     }
     for (const result of await this.results.ofScorecard(scorecard.ref)) if (!seen.has(result.entity)) await this.results.remove({ scorecard: scorecard.ref, entity: result.entity });
     return seen.size;
@@ -183,7 +198,12 @@ export class ScorecardsService {
     const [entity] = await this.#o.entities.byRefs([canonical], ['kind'], undefined, scope);
     if (!entity) throw notFound(`No entity ${canonical}`, [{ pointer: '/ref', detail: 'no such entity', rule: 'exists' }]);
     const readableCards = new Map((await this.scorecards(scope)).map(card => [card.ref, card]));
-    const results = (await this.results.ofEntity(canonical)).filter(result => readableCards.has(result.scorecard));
+    const full = await this.#o.entities.byRef(canonical);
+    const results: ScorecardResult[] = [];
+    for (const result of await this.results.ofEntity(canonical)) {
+      const card = readableCards.get(result.scorecard);
+      if (card) results.push(full ? await this.#evaluator.fixes(card, result, full) : result);
+    }
     const scorecards = results.map(result => readableCards.get(result.scorecard)!);
     const history: Record<string, ResultHistoryPoint[]> = {};
     for (const result of results) history[result.scorecard] = await this.results.history(result.scorecard, canonical);
@@ -196,21 +216,19 @@ export class ScorecardsService {
     return (await this.facts.prune(before)) + (await this.results.prune(before));
   }
 
-  async #save(scorecard: Scorecard, entity: Entity, facts: readonly Fact[]): Promise<ScorecardResult> {
-    const result = await this.#evaluator.evaluate(scorecard, entity, entityRefOf(entity), facts, this.#now());
-    if (result.owner) result.owner = canonicalRef(result.owner, 'group', entity.metadata.namespace);
-    await this.results.save(result, previous => ({
-      type: 'scorecards.level.changed',
-      subject: result.entity,
-      payload: { scorecard: scorecard.ref, level: result.level ?? null, previous, score: result.score, kind: entity.kind.toLowerCase(), namespace: entity.metadata.namespace ?? 'default', name: entity.metadata.name, ...(result.owner ? { owner: result.owner } : {}) },
-    }));
-    return result;
-  }
-
-  async #selects(scorecard: Scorecard, entity: Entity): Promise<boolean> {
-    const self = `kind=${entity.kind},metadata.namespace=${entity.metadata.namespace ?? 'default'},metadata.name=${entity.metadata.name}`;
-    const found = await this.#o.entities.list({ filter: filterOf(scorecard).map(filter => `${filter},${self}`), fields: ['kind'], limit: 1 });
-    return found.length > 0;
+  /** Which of the entities a scorecard selects: one query per scorecard (its filter, narrowed to their names). */
+  async #selected(scorecard: Scorecard, entities: readonly Entity[]): Promise<Set<string>> {
+    const selected = new Set<string>();
+    const wanted = new Set(entities.map(entityRefOf));
+    for (let i = 0; i < entities.length; i += 100) {
+      const names = [...new Set(entities.slice(i, i + 100).map(entity => entity.metadata.name))].map(name => `metadata.name=${name}`).join(',');
+      // A filter that names entities itself is not narrowed (a repeated key would widen it).
+      const filter = filterOf(scorecard).map(f => (/metadata\.name/i.test(f) ? f : `${f},${names}`));
+      for await (const page of this.#o.entities.listPages({ filter, fields: ['kind', 'metadata.name', 'metadata.namespace'] })) {
+        for (const entity of page) if (wanted.has(entityRefOf(entity))) selected.add(entityRefOf(entity));
+      }
+    }
+    return selected;
   }
 
   /** The results whose entity the caller may read. */
@@ -246,6 +264,11 @@ export function canonicalRef(ref: string, defaultKind: string, defaultNamespace 
   } catch {
     return ref.toLowerCase();
   }
+}
+
+function parts(ref: string): { kind: string; namespace: string; name: string } {
+  const { kind, namespace, name } = parseEntityRef(ref);
+  return { kind, namespace, name };
 }
 
 function matchesType(pattern: string, type: string): boolean {
