@@ -90,5 +90,28 @@ export function scorecardCommands(output: () => Output, globals: () => GlobalOpt
       });
     });
 
+  scorecard
+    .command('campaign')
+    .description('show campaigns and what is left per team (one campaign when a ref is given)')
+    .argument('[ref]', 'campaign ref, e.g. silver-by-march')
+    .action(async (ref?: string) => {
+      const out = output();
+      await withClient(globals(), async client => {
+        const items = ref ? [await client.scorecards.campaign(ref)] : await client.scorecards.campaigns();
+        out.result(ref ? items[0] : { items }, () =>
+          items.length
+            ? items
+                .map(({ campaign, progress }) =>
+                  [
+                    `${campaign.title} (${campaign.ref}): ${campaign.level ? `reach ${campaign.level}` : `pass ${campaign.rules?.join(', ')}`} on ${campaign.scorecard} by ${campaign.target} — ${progress.done}/${progress.total - progress.exempt} done, ${progress.left} left, ${progress.exempt} exempt, ${progress.daysLeft} days left`,
+                    table(['TEAM', 'DONE', 'LEFT', 'EXEMPT', 'ENTITIES LEFT'], progress.teams.map(team => [team.owner, String(team.done), String(team.left), String(team.exempt), team.entitiesLeft.map(e => e.entity).join(', ')])),
+                  ].join('\n'),
+                )
+                .join('\n\n')
+            : 'no campaigns',
+        );
+      });
+    });
+
   return scorecard;
 }

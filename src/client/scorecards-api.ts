@@ -1,5 +1,5 @@
 import { parseEntityRef } from '../core/entity-ref.js';
-import type { EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView } from '../scorecards/scorecard-views.js';
+import type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView } from '../scorecards/scorecard-views.js';
 import type { ApiConnection } from './api-connection.js';
 
 const segment = encodeURIComponent;
@@ -22,5 +22,15 @@ export class ScorecardsApi {
   entity(ref: string): Promise<EntityScorecardsView> {
     const { kind, namespace, name } = parseEntityRef(ref, { defaultKind: 'component' });
     return this.api.json({ method: 'GET', path: `/api/scorecards/entities/${segment(kind)}/${segment(namespace)}/${segment(name)}` });
+  }
+
+  async campaigns(): Promise<CampaignViewData[]> {
+    return (await this.api.json<{ items: CampaignViewData[] }>({ method: 'GET', path: '/api/scorecards/campaigns' })).items;
+  }
+
+  /** A campaign by ref (`[campaign:][namespace/]name`). */
+  campaign(ref: string): Promise<CampaignViewData> {
+    const { namespace, name } = parseEntityRef(ref, { defaultKind: 'campaign' });
+    return this.api.json({ method: 'GET', path: `/api/scorecards/campaigns/${segment(namespace)}/${segment(name)}` });
   }
 }

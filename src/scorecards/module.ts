@@ -7,14 +7,15 @@ import { ScorecardsService } from './scorecards-service.js';
 import { FactCollection } from './fact-collection.js';
 import { DeferredCollection } from './deferred-collection.js';
 import { scorecardPolicy } from './scorecard-kind.js';
+import { campaignPolicy } from './campaign-kind.js';
 import { scorecardsMigration } from './migrations/0012-scorecards.js';
 
 export const scorecardsModule = defineModule({
   name: 'scorecards',
-  description: 'Facts per entity from collectors, Scorecards with levels and weighted rules, results with history',
+  description: 'Facts per entity from collectors, Scorecards with levels and weighted rules, results with history, Campaigns',
   config: scorecardsConfigSection,
-  kinds: [scorecardPolicy],
-  permissions: [{ action: 'scorecards.result.read', description: 'Read scorecards, their results and the facts of entities (only of entities one may read)' }],
+  kinds: [scorecardPolicy, campaignPolicy],
+  permissions: [{ action: 'scorecards.result.read', description: 'Read scorecards, campaigns, their results and the facts of entities (only of entities one may read)' }],
   eventTypes: [{ type: 'scorecards.level.changed', description: 'An entity reached another level of a scorecard (payload: scorecard, level, previous, score, kind, namespace, name, owner)', read: { action: 'catalog.entity.read', on: 'owner' } }],
   migrations: [scorecardsMigration],
   defaultRules: () => [

@@ -74,6 +74,14 @@ export class ResultStore {
     return rows.reverse().map(row => ({ ...(row.level ? { level: row.level } : {}), score: Number(row.score), evaluatedAt: row.evaluated_at }));
   }
 
+  /** Every entity's history on a scorecard since `since` (ISO), oldest first per entity. */
+  async historyOfScorecard(scorecard: string, since: string): Promise<Map<string, ResultHistoryPoint[]>> {
+    const rows = await this.store.db.selectFrom('scorecard_result_history').select(['entity_ref', 'level', 'score', 'evaluated_at']).where('scorecard_ref', '=', scorecard).where('evaluated_at', '>=', since).orderBy('evaluated_at').orderBy('id').execute();
+    const history = new Map<string, ResultHistoryPoint[]>();
+    for (const row of rows) history.set(row.entity_ref, [...(history.get(row.entity_ref) ?? []), { ...(row.level ? { level: row.level } : {}), score: Number(row.score), evaluatedAt: row.evaluated_at }]);
+    return history;
+  }
+
   /** Forgets the latest results of an entity (it left the catalog) or of a scorecard (it was removed), or one pair. */
   async remove(where: { entity?: string; scorecard?: string }): Promise<void> {
     let query = this.store.db.deleteFrom('scorecard_results');

@@ -79,6 +79,44 @@ export const EntityScorecardsSchema = Type.Object({
 
 export const ScorecardDetailSchema = Type.Object({ summary: ScorecardSummarySchema, results: Type.Array(ScorecardResultSchema) });
 
+export const CampaignSchema = Type.Object({
+  ref: Type.String(),
+  name: Type.String(),
+  title: Type.String(),
+  description: Type.Optional(Type.String()),
+  owner: Type.Optional(Type.String()),
+  scorecard: Type.String(),
+  level: Type.Optional(Type.String({ description: 'The level to reach…' })),
+  rules: Type.Optional(Type.Array(Type.String(), { description: '…or the rules to pass' })),
+  start: Type.String(),
+  target: Type.String(),
+  exemptions: Type.Array(Type.Object({ entity: Type.String(), reason: Type.String(), expires: Type.Optional(Type.String()), grantedBy: Type.Optional(Type.String()) })),
+});
+
+export const CampaignViewSchema = Type.Object({
+  campaign: CampaignSchema,
+  scorecardFound: Type.Boolean(),
+  progress: Type.Object({
+    total: Type.Integer(),
+    done: Type.Integer(),
+    exempt: Type.Integer(),
+    left: Type.Integer(),
+    daysLeft: Type.Integer({ description: 'Until the target date; negative once past' }),
+    teams: Type.Array(
+      Type.Object({
+        owner: Type.String(),
+        total: Type.Integer(),
+        done: Type.Integer(),
+        exempt: Type.Integer(),
+        left: Type.Integer(),
+        entitiesLeft: Type.Array(Type.Object({ entity: Type.String(), level: Type.Optional(Type.String()), failing: Type.Array(Type.String()) })),
+      }),
+    ),
+    burnup: Type.Array(Type.Object({ date: Type.String(), done: Type.Integer() }), { description: 'Entities done at the end of each day since the start' }),
+  }),
+});
+
+export type CampaignViewData = Static<typeof CampaignViewSchema>;
 export type ScorecardSummaryView = Static<typeof ScorecardSummarySchema>;
 export type ScorecardDetailView = Static<typeof ScorecardDetailSchema>;
 export type EntityScorecardsView = Static<typeof EntityScorecardsSchema>;

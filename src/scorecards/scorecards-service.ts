@@ -1,5 +1,5 @@
 import type { Entity } from '../core/entity.js';
-import { entityRefOf, parseEntityRef, stringifyEntityRef } from '../core/entity-ref.js';
+import { entityRefOf, parseEntityRef } from '../core/entity-ref.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { notFound } from '../core/problem.js';
@@ -16,6 +16,9 @@ import { FactStore, type CollectedFacts } from './fact-store.js';
 import { ResultStore, type ResultHistoryPoint } from './result-store.js';
 import { scorecardOf, type Scorecard } from './scorecard.js';
 import { ScorecardEvaluator } from './scorecard-evaluator.js';
+import { canonicalRef } from './canonical-ref.js';
+import { campaignOf, type Campaign } from './campaign.js';
+import { campaignProgress, type CampaignProgress } from './campaign-progress.js';
 import type { ScorecardResult } from './scorecard-result.js';
 
 /** The job queue of deferred (repository) collection, one job per entity. */
@@ -33,6 +36,14 @@ export interface ScorecardsServiceOptions {
   collectors?: readonly FactCollector[];
   clock?: Clock;
   logger?: Logger;
+}
+
+/** A campaign with where it stands. */
+export interface CampaignView {
+  campaign: Campaign;
+  progress: CampaignProgress;
+  /** Whether its scorecard exists (and the caller may read it). */
+  scorecardFound: boolean;
 }
 
 /** A scorecard with how many entities it scores, per level. */
@@ -210,6 +221,30 @@ export class ScorecardsService {
     return { entity: canonical, results, scorecards, facts: await this.facts.of(canonical), history };
   }
 
+  /** Every campaign the caller may read, with its progress over the entities they may read. */
+  async campaigns(scope: EntityScope): Promise<CampaignView[]> {
+    const views: CampaignView[] = [];
+    for await (const page of this.#o.entities.listPages({ filter: ['kind=campaign'], scope })) for (const entity of page) views.push(await this.#campaignView(campaignOf(entity), scope));
+    return views;
+  }
+
+  /** One campaign by ref with its progress; 404 when missing or hidden. */
+  async campaign(ref: string, scope: EntityScope): Promise<CampaignView> {
+    const canonical = canonicalRef(ref, 'campaign');
+    const [entity] = await this.#o.entities.byRefs([canonical], undefined, undefined, scope);
+    if (!entity || entity.kind.toLowerCase() !== 'campaign') throw notFound(`No campaign ${canonical}`, [{ pointer: '/ref', detail: 'no such campaign', rule: 'exists' }]);
+    return this.#campaignView(campaignOf(entity), scope);
+  }
+
+  async #campaignView(campaign: Campaign, scope: EntityScope): Promise<CampaignView> {
+    const [card] = await this.#o.entities.byRefs([campaign.scorecard], undefined, undefined, scope);
+    if (!card || card.kind.toLowerCase() !== 'scorecard') return { campaign, progress: campaignProgress(campaign, { ref: campaign.scorecard, name: '', title: '', filter: [], levels: [], rules: [] }, [], new Map(), this.#clock.now()), scorecardFound: false };
+    const scorecard = scorecardOf(card);
+    const results = await this.#readable(await this.results.ofScorecard(scorecard.ref), scope);
+    const history = campaign.rules ? new Map() : await this.results.historyOfScorecard(scorecard.ref, '0000');
+    return { campaign, progress: campaignProgress(campaign, scorecard, results, history, this.#clock.now()), scorecardFound: true };
+  }
+
   /** Deletes fact and result history older than `days`. */
   async prune(days: number): Promise<number> {
     const before = new Date(this.#clock.now().getTime() - days * 86_400_000).toISOString();
@@ -255,15 +290,6 @@ function summarise(scorecard: Scorecard, results: readonly ScorecardResult[]): S
   const levels: Record<string, number> = Object.fromEntries([...scorecard.levels.map(level => [level.name, 0] as const), ['unranked', 0] as const]);
   for (const result of results) levels[result.level ?? 'unranked'] = (levels[result.level ?? 'unranked'] ?? 0) + 1;
   return { scorecard, entities: results.length, levels };
-}
-
-/** A ref in canonical form, with a default kind (and namespace); the ref itself when unreadable. */
-export function canonicalRef(ref: string, defaultKind: string, defaultNamespace = 'default'): string {
-  try {
-    return stringifyEntityRef(parseEntityRef(ref, { defaultKind, defaultNamespace }));
-  } catch {
-    return ref.toLowerCase();
-  }
 }
 
 function parts(ref: string): { kind: string; namespace: string; name: string } {

@@ -263,6 +263,8 @@ const SAMPLES: Record<string, Sample> = {
   'POST /api/events/webhooks/:id/deliveries/:deliveryId/redeliver': { path: `/api/events/webhooks/${keptHook}/deliveries/${deadDelivery}/redeliver`, body: {}, status: 202 },
   'POST /api/events/webhooks/:id/test': { path: `/api/events/webhooks/${keptHook}/test`, body: {}, status: 200, auditAction: 'events.webhook.test' },
   'GET /api/scorecards': { path: '/api/scorecards' },
+  'GET /api/scorecards/campaigns': { path: '/api/scorecards/campaigns' },
+  'GET /api/scorecards/campaigns/:namespace/:name': { path: '/api/scorecards/campaigns/default/matrix-none', status: 404 },
   'GET /api/scorecards/by-name/:namespace/:name': { path: '/api/scorecards/by-name/default/matrix-none', status: 404 },
   'GET /api/scorecards/entities/:kind/:namespace/:name': { path: '/api/scorecards/entities/component/default/matrix-located' },
 };

@@ -4,7 +4,7 @@ import type { PaveApp } from '../../app.js';
 import { ALL_ENTITIES, type EntityScope } from '../../catalog/query/entity-scope.js';
 import type { ScorecardsService } from '../../scorecards/scorecards-service.js';
 import { bothScopes } from '../../scorecards/scope-intersection.js';
-import { EntityScorecardsSchema, ScorecardDetailSchema, ScorecardSummarySchema } from '../../scorecards/scorecard-views.js';
+import { CampaignViewSchema, EntityScorecardsSchema, ScorecardDetailSchema, ScorecardSummarySchema } from '../../scorecards/scorecard-views.js';
 import { errorResponses } from '../schemas.js';
 
 const NAME = Type.String({ minLength: 1, maxLength: 253 });
@@ -29,6 +29,24 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ scorecards: Scorecard
       schema: { tags: ['scorecards'], summary: 'Every scorecard, with how many entities are at each level', response: { 200: Type.Object({ items: Type.Array(ScorecardSummarySchema) }), ...errorResponses(401, 403) } },
     },
     async request => ({ items: await scorecards.summaries(await scopeOf(request)) }),
+  );
+
+  api.get(
+    '/campaigns',
+    {
+      config: { permission },
+      schema: { tags: ['scorecards'], summary: 'Every campaign with its progress: done, exempt and left, per team', response: { 200: Type.Object({ items: Type.Array(CampaignViewSchema) }), ...errorResponses(401, 403) } },
+    },
+    async request => ({ items: await scorecards.campaigns(await scopeOf(request)) }),
+  );
+
+  api.get(
+    '/campaigns/:namespace/:name',
+    {
+      config: { permission },
+      schema: { tags: ['scorecards'], summary: 'One campaign: progress per team, the entities left and the burn-up since its start', params: ScorecardParams, response: { 200: CampaignViewSchema, ...errorResponses(400, 401, 403, 404) } },
+    },
+    async request => scorecards.campaign(`campaign:${request.params.namespace}/${request.params.name}`, await scopeOf(request)),
   );
 
   api.get(
