@@ -9,7 +9,7 @@ import type { Campaign } from '../../src/scorecards/campaign.js';
 import type { Scorecard } from '../../src/scorecards/scorecard.js';
 import type { ScorecardResult } from '../../src/scorecards/scorecard-result.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
-import { component, readinessScorecard, team } from './support.js';
+import { component, getJson, readinessScorecard, team } from './support.js';
 
 const scorecard: Scorecard = {
   ref: 'scorecard:default/readiness',
@@ -88,10 +88,7 @@ describe('campaign progress over a timeline', () => {
 
 describe('campaigns on a real Pave', () => {
   let pave: RunningPave;
-  const get = async (path: string) => {
-    const response = await fetch(pave.url + path);
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const get = (path: string) => getJson(pave.url + path);
 
   beforeAll(async () => {
     pave = await startPave();

@@ -8,14 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPave, type RunningPave } from '../support/pave-server.js';
-import { component, hostRepository, readinessScorecard, runDeferred, team } from './support.js';
+import { component, hostRepository, getJson, readinessScorecard, runDeferred, team } from './support.js';
 
 describe('scorecards', () => {
   let pave: RunningPave;
-  const get = async (path: string) => {
-    const response = await fetch(pave.url + path);
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const get = (path: string) => getJson(pave.url + path);
 
   beforeAll(async () => {
     pave = await startPave();

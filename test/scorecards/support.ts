@@ -67,3 +67,9 @@ export function readinessScorecard(extraRules: object[] = []): Entity {
 export function runDeferred(app: PaveApp): Promise<number> {
   return new DeferredCollection(app.scorecards, app.queue, { pollMs: 1000, historyDays: 30 }).runDue();
 }
+
+/** GET a JSON answer: its status and body. */
+export async function getJson(url: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.json() };
+}
