@@ -1,7 +1,8 @@
 /**
  * Scorecards in Debian's Chromium over the demo organisation: the Scorecards list, the production-readiness
  * overview with entities per level, and an entity's Scorecards tab with each rule's status and a "Fix it"
- * link that opens the golden path prefilled with values from the entity. Pages are opened by URL.
+ * link that opens the golden path prefilled with values from the entity, and a campaign's page. Pages are
+ * opened by URL.
  * Screenshots go to test-output/screenshots/scorecards-*.png.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,21 @@ describe.skipIf(!browserAvailable)('scorecards pages in Chromium', { timeout: 90
 
   afterEach(() => {
     expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  });
+
+  it('shows a campaign: progress, what is left per team and the exemptions', async () => {
+    await page.goto(`${base}/scorecards`);
+    await page.getByRole('region', { name: 'Campaigns' }).getByRole('link', { name: 'Every production service silver by March' }).waitFor();
+    await page.goto(`${base}/scorecards/campaigns/default/silver-by-march`);
+    await page.getByRole('heading', { name: 'Every production service silver by March', level: 1 }).waitFor();
+    const teams = page.getByRole('region', { name: 'Per team' });
+    await teams.locator('tbody tr').first().waitFor();
+    expect(await teams.locator('tbody tr').count()).toBeGreaterThan(3);
+    expect(await page.getByRole('region', { name: 'Exemptions' }).textContent()).toContain('component:default/van-telematics-ingest');
+    expect(await page.getByRole('region', { name: 'Progress' }).textContent()).toMatch(/\d+ of \d+ done/);
+    await screenshot(page, 'scorecards-campaign');
+    const violations = await seriousAxeViolations(page);
+    expect(violations, formatViolations(violations)).toEqual([]);
   });
 
   it('lists scorecards, shows the demo scorecard’s entities per level, and an entity’s rules with a Fix it link', async () => {

@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { listScorecards, scorecardPath } from './scorecardsApi';
+import { CampaignsSection } from './CampaignsSection';
 import './scorecards.css';
 
 /** Every scorecard with how many entities are at each of its levels. */
@@ -49,6 +50,7 @@ export default function ScorecardsPage() {
           </table>
         </div>
       )}
+      <CampaignsSection />
     </div>
   );
 }

@@ -3,8 +3,8 @@
  * bundled), the same TypeBox schemas the routes answer with.
  */
 import { apiRequest } from '../lib/api';
-import type { EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardResultView, ScorecardView } from '../../../src/scorecards/scorecard-views.js';
-export type { EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardResultView, ScorecardView };
+import type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardResultView, ScorecardView } from '../../../src/scorecards/scorecard-views.js';
+export type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardResultView, ScorecardView };
 
 const enc = encodeURIComponent;
 
@@ -18,6 +18,19 @@ export function getScorecard(namespace: string, name: string, signal?: AbortSign
 
 export function getEntityScorecards(kind: string, namespace: string, name: string, signal?: AbortSignal): Promise<EntityScorecardsView> {
   return apiRequest(`/api/scorecards/entities/${enc(kind)}/${enc(namespace)}/${enc(name)}`, { signal });
+}
+
+export function listCampaigns(signal?: AbortSignal): Promise<{ items: CampaignViewData[] }> {
+  return apiRequest('/api/scorecards/campaigns', { signal });
+}
+
+export function getCampaign(namespace: string, name: string, signal?: AbortSignal): Promise<CampaignViewData> {
+  return apiRequest(`/api/scorecards/campaigns/${enc(namespace)}/${enc(name)}`, { signal });
+}
+
+/** The portal page of a campaign. */
+export function campaignPath(ref: string): string {
+  return `/scorecards/campaigns${scorecardPath(ref).slice('/scorecards'.length)}`;
 }
 
 /** The portal page of a scorecard. */
