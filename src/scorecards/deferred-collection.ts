@@ -9,7 +9,8 @@ const PRUNE_EVERY_MS = 3_600_000;
  * The worker `scorecards.collector`: runs the deferred collection jobs (repository facts), one entity per
  * job — many changes of an entity before its job runs make one collection — then schedules the entity's next
  * collection after the collectors' interval (entities with no such facts, e.g. not hosted here, are not
- * scheduled: their next change asks again). Prunes fact and result history past the retention hourly.
+ * scheduled: their next change asks again). Hourly, prunes fact and result history past the retention and
+ * reminds campaigns near their target (`scorecards.campaign.reminder`, once a day each).
  */
 export class DeferredCollection {
   #timer: NodeJS.Timeout | undefined;
@@ -60,6 +61,7 @@ export class DeferredCollection {
     if (Date.now() - this.#prunedAt > PRUNE_EVERY_MS) {
       this.#prunedAt = Date.now();
       await this.scorecards.prune(this.options.historyDays).catch(error => this.options.logger?.warn({ err: error }, 'scorecards: pruning history failed'));
+      await this.scorecards.remindCampaigns().catch(error => this.options.logger?.warn({ err: error }, 'scorecards: campaign reminders failed'));
     }
     return ran;
   }

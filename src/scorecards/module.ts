@@ -16,7 +16,10 @@ export const scorecardsModule = defineModule({
   config: scorecardsConfigSection,
   kinds: [scorecardPolicy, campaignPolicy],
   permissions: [{ action: 'scorecards.result.read', description: 'Read scorecards, campaigns, their results and the facts of entities (only of entities one may read)' }],
-  eventTypes: [{ type: 'scorecards.level.changed', description: 'An entity reached another level of a scorecard (payload: scorecard, level, previous, score, kind, namespace, name, owner)', read: { action: 'catalog.entity.read', on: 'owner' } }],
+  eventTypes: [
+    { type: 'scorecards.level.changed', description: 'An entity reached another level of a scorecard (payload: scorecard, level, previous, score, kind, namespace, name, owner)', read: { action: 'catalog.entity.read', on: 'owner' } },
+    { type: 'scorecards.campaign.reminder', description: 'A campaign nears (or passed) its target with entities left, once a day (payload: campaign, target, daysLeft, left, teams with what each has left, owner)', read: { action: 'catalog.entity.read', on: 'owner' } },
+  ],
   migrations: [scorecardsMigration],
   defaultRules: () => [
     {

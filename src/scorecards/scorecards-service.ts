@@ -245,6 +245,37 @@ export class ScorecardsService {
     return { campaign, progress: campaignProgress(campaign, scorecard, results, history, this.#clock.now()), scorecardFound: true };
   }
 
+  /**
+   * Appends `scorecards.campaign.reminder` for each campaign whose target is at most `withinDays` away (or past)
+   * with entities left, at most once a day per campaign: webhooks and the message bus carry it to the teams.
+   * Returns how many reminders were appended.
+   */
+  async remindCampaigns(withinDays = 14): Promise<number> {
+    const today = this.#clock.now().toISOString().slice(0, 10);
+    let sent = 0;
+    for (const view of await this.campaigns(ALL_ENTITIES)) {
+      const { campaign, progress } = view;
+      if (!view.scorecardFound || progress.left === 0 || progress.daysLeft > withinDays) continue;
+      const earlier = await this.#o.log.read({ types: ['scorecards.campaign.reminder'], subject: campaign.ref, limit: 1000 });
+      if (earlier.some(event => event.at.slice(0, 10) === today)) continue;
+      await this.#o.log.append(this.#o.store.db, {
+        type: 'scorecards.campaign.reminder',
+        subject: campaign.ref,
+        payload: {
+          campaign: campaign.ref,
+          ...parts(campaign.ref),
+          ...(campaign.owner ? { owner: campaign.owner } : {}),
+          target: campaign.target,
+          daysLeft: progress.daysLeft,
+          left: progress.left,
+          teams: progress.teams.filter(team => team.left > 0).slice(0, 50).map(team => ({ owner: team.owner, left: team.left })),
+        },
+      });
+      sent++;
+    }
+    return sent;
+  }
+
   /** Deletes fact and result history older than `days`. */
   async prune(days: number): Promise<number> {
     const before = new Date(this.#clock.now().getTime() - days * 86_400_000).toISOString();

@@ -118,6 +118,21 @@ describe('campaigns on a real Pave', () => {
     expect((await get('/api/scorecards/campaigns')).body.items).toHaveLength(1);
   });
 
+  it('reminds a campaign near its target once a day, as an event', async () => {
+    const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    await pave.app.catalog.saveEntity({
+      apiVersion: 'pave.dev/v1alpha1',
+      kind: 'Campaign',
+      metadata: { name: 'silver-soon' },
+      spec: { owner: 'group:default/team-a', scorecard: 'readiness', level: 'silver', start: '2026-01-01', target: soon },
+    });
+    expect(await pave.app.scorecards.remindCampaigns()).toBe(1);
+    expect(await pave.app.scorecards.remindCampaigns()).toBe(0);
+    const [reminder] = await pave.app.eventLog.read({ types: ['scorecards.campaign.reminder'] });
+    expect(reminder).toMatchObject({ subject: 'campaign:default/silver-soon', payload: { target: soon, left: 2, teams: [{ owner: 'group:default/team-a', left: 2 }], owner: 'group:default/team-a' } });
+    expect(reminder!.payload.daysLeft).toBeGreaterThanOrEqual(2);
+  });
+
   it('refuses a campaign whose target is before its start, naming the field', async () => {
     const { errors } = pave.app.catalog.validate({
       apiVersion: 'pave.dev/v1alpha1',
