@@ -19,6 +19,7 @@ import type { Store } from './store/store.js';
 import type { AppOptions, PaveApp } from './app.js';
 import type { AuthConfig } from './auth/auth-config.js';
 import type { AuthRule } from './auth/auth-rule.js';
+import type { KindPolicy } from './catalog/model/kind-policy.js';
 import type { PaveConfig } from './pave-config.js';
 import type { GlobalOptions } from './cli/context.js';
 import type { Output } from './cli/output.js';
@@ -98,6 +99,8 @@ export interface PaveModule<N extends string = string, S = unknown, C extends An
   readonly config?: C;
   readonly permissions: readonly ModulePermission[];
   readonly eventTypes?: readonly ModuleEventType[];
+  /** Entity kinds it declares (e.g. `Scorecard`), validated at ingest like the built-in ones (which win on a clash). */
+  readonly kinds?: readonly KindPolicy[];
   /** Its tables' migrations (named `NNNN-…`: numbers are global, so the order across modules holds). */
   readonly migrations?: readonly Migration[];
   /** Rules of Pave's default policy that concern this module. */

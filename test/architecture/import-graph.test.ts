@@ -31,8 +31,9 @@ const RULES: Record<string, { value: readonly string[]; types?: readonly string[
   templates: { value: ['core', 'store', 'git', 'catalog', 'auth', 'expressions', 'repositories'] },
   events: { value: ['core', 'store', 'auth'], types: [COMPOSITION] },
   mcp: { value: ['core', 'auth', 'client'], types: ['*'] },
+  scorecards: { value: ['core', 'store', 'catalog', 'expressions', 'repositories'] },
   client: { value: ['core'], types: ['*'] },
-  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'expressions', 'mcp', COMPOSITION] },
+  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'expressions', 'scorecards', 'mcp', COMPOSITION] },
   cli: { value: ['*'] },
   [COMPOSITION]: { value: ['*'] },
 };

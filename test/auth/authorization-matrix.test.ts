@@ -275,6 +275,11 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/mcp': { path: '/api/mcp', headers: { accept: 'text/event-stream' }, status: 400 },
   'DELETE /api/mcp': { path: '/api/mcp', status: 400, notAChange: 'ends an MCP session (in memory)' },
   'GET /api/mcp/tools': { path: '/api/mcp/tools' },
+  'GET /api/scorecards': { path: '/api/scorecards' },
+  'GET /api/scorecards/campaigns': { path: '/api/scorecards/campaigns' },
+  'GET /api/scorecards/campaigns/:namespace/:name': { path: '/api/scorecards/campaigns/default/matrix-none', status: 404 },
+  'GET /api/scorecards/by-name/:namespace/:name': { path: '/api/scorecards/by-name/default/matrix-none', status: 404 },
+  'GET /api/scorecards/entities/:kind/:namespace/:name': { path: '/api/scorecards/entities/component/default/matrix-located' },
 };
 
 const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');

@@ -9,6 +9,7 @@ export { relationsFromFields, type RelationField } from './relation-fields.js';
 export {
   builtinKindPolicies,
   createKindRegistry,
+  registerModuleKinds,
   defaultKindRegistry,
   findKindPolicy,
   type KindRegistry,

@@ -4,6 +4,7 @@
  * Kinds without a policy (custom kinds) are valid when their envelope is. Pure: no I/O.
  */
 import type { Entity } from '../../core/entity.js';
+import type { FieldError } from '../../core/problem.js';
 import { relationsFromFields, type RelationField } from './relation-fields.js';
 import type { RelationDerivation } from './relations.js';
 import type { SpecSchema } from './spec-schema.js';
@@ -22,6 +23,11 @@ export interface KindPolicy {
    * set for kinds that act for others (a Template runs for whoever picks it). See `guarded-changes.ts`.
    */
   readonly publishedBy?: string;
+  /**
+   * Checks beyond the JSON Schema (a kind a module declares: references between fields, expressions), run
+   * once `spec` satisfies the schema; pure, never throws, pointers under `/spec`.
+   */
+  readonly check?: (spec: Record<string, unknown>) => FieldError[];
   /** Derives the relations implied by an entity of this kind (both directions), with unreadable refs reported. */
   relations(entity: Entity): RelationDerivation;
 }
@@ -33,6 +39,7 @@ export interface KindPolicyDefinition {
   specSchema: SpecSchema;
   relationFields?: readonly RelationField[];
   publishedBy?: string;
+  check?: (spec: Record<string, unknown>) => FieldError[];
 }
 
 /** The apiVersions of Backstage's built-in catalog kinds. */
@@ -56,6 +63,7 @@ export function defineKindPolicy(definition: KindPolicyDefinition): KindPolicy {
     specSchema: definition.specSchema,
     relationFields,
     ...(definition.publishedBy ? { publishedBy: definition.publishedBy } : {}),
+    ...(definition.check ? { check: definition.check } : {}),
     relations: (entity: Entity) => relationsFromFields(entity, relationFields),
   });
 }

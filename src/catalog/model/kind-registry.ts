@@ -59,8 +59,24 @@ export function createKindRegistry(policies: readonly KindPolicy[]): KindRegistr
   });
 }
 
-/** The registry of built-in kinds, used when no registry is given. */
-export const defaultKindRegistry: KindRegistry = createKindRegistry(builtinKindPolicies);
+/** Kinds the modules declare (`kinds` in their `module.ts`), added once as the module list loads. */
+let moduleKinds: KindRegistry = createKindRegistry([]);
+
+/**
+ * Adds the kinds modules declare to the default registry (after the built-in ones, which win).
+ * @example registerModuleKinds([scorecardPolicy])
+ */
+export function registerModuleKinds(policies: readonly KindPolicy[]): void {
+  moduleKinds = createKindRegistry([...moduleKinds.list(), ...policies.filter(policy => !moduleKinds.list().includes(policy))]);
+}
+
+const builtinKinds = createKindRegistry(builtinKindPolicies);
+
+/** The registry of built-in kinds and the kinds modules declared, used when no registry is given. */
+export const defaultKindRegistry: KindRegistry = Object.freeze({
+  find: (kind: unknown, apiVersion: unknown) => builtinKinds.find(kind, apiVersion) ?? moduleKinds.find(kind, apiVersion),
+  list: () => [...builtinKinds.list(), ...moduleKinds.list()],
+});
 
 /**
  * The built-in policy for a kind and apiVersion, or undefined.

@@ -318,7 +318,9 @@ function checkSpec(root: Json, registry: KindRegistry, errors: ErrorList): void 
     return;
   }
   if (!isRecord(root.spec)) return; // null, arrays, …: already reported by the envelope check
-  errors.addAll(validateSpec(policy.specSchema, root.spec));
+  const schemaErrors = validateSpec(policy.specSchema, root.spec);
+  errors.addAll(schemaErrors);
+  if (!schemaErrors.length && policy.check) errors.addAll(policy.check(root.spec));
 }
 
 function normalize(root: Json, errors: ErrorList): EntityValidation {

@@ -17,6 +17,7 @@ import { EntityActions } from '../entity/EntityActions';
 
 const DocsView = lazy(() => import('../entity/DocsView'));
 const CapabilitySection = lazy(() => import('../platform/CapabilitySection'));
+const ScorecardsTab = lazy(() => import('../scorecards/ScorecardsTab'));
 
 const TECHDOCS = 'backstage.io/techdocs-ref';
 
@@ -63,6 +64,7 @@ export default function EntityPage() {
     { id: 'overview', label: 'Overview', show: true },
     { id: 'api', label: k === 'api' ? 'Definition' : 'APIs', show: hasApis },
     { id: 'docs', label: 'Docs', show: hasDocs },
+    { id: 'scorecards', label: 'Scorecards', show: !['user', 'group', 'location', 'scorecard', 'template'].includes(k) },
     { id: 'problems', label: 'Problems', show: true, badge: problemCount },
     { id: 'yaml', label: 'YAML', show: true },
     { id: 'edit', label: 'Edit', show: true },
@@ -126,6 +128,13 @@ export default function EntityPage() {
               <ProblemTable items={problems.data.items} />
             </section>
           ))}
+        {tab === 'scorecards' && (
+          <ErrorBoundary what="scorecards" resetKey={e}>
+            <Suspense fallback={<Loading label="Loading scorecards…" />}>
+              <ScorecardsTab entity={e} />
+            </Suspense>
+          </ErrorBoundary>
+        )}
         {tab === 'yaml' && <YamlView entity={e} />}
         {tab === 'edit' && <EditForm entity={e} onSaved={() => entity.reload()} />}
       </div>

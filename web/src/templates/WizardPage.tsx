@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError, createTask, getParameterSchema, getTemplate } from '../lib/api';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { ErrorState, Loading, Spinner } from '../components/States';
@@ -16,7 +16,9 @@ export default function WizardPage() {
   }, [namespace, name]);
   useDocumentTitle(data.data ? `Create: ${data.data.schema.title}` : 'Create');
   const pages = useMemo(() => (data.data?.schema.steps ?? []).map((s) => s.schema as JsonSchema), [data.data]);
-  const [values, setValues] = useState<Values>({});
+  const [search] = useSearchParams();
+  // `?values={…}` opens the form prefilled (a scorecard's "Fix it" link computes them from the entity).
+  const [values, setValues] = useState<Values>(() => prefilled(search.get('values')));
   const [step, setStep] = useState(0);
   const [errors, setErrors] = useState<Errors>({});
   const [submitError, setSubmitError] = useState<Error>();
@@ -202,4 +204,16 @@ function Review({ pages, titles, values, onEdit }: { pages: JsonSchema[]; titles
       ))}
     </div>
   );
+}
+
+/** Values given in the address (`?values=` a JSON object of plain values); anything else is ignored. */
+function prefilled(raw: string | null): Values {
+  if (!raw) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    return Object.fromEntries(Object.entries(parsed).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))) as Values;
+  } catch {
+    return {};
+  }
 }

@@ -1,0 +1,43 @@
+/** Scorecards as a Pave module: facts per entity from collectors, the Scorecard kind, results with history. */
+import { defineModule, worker, type BackgroundWorker } from '../pave-module.js';
+import { scorecardsRoutes } from '../api/routes/scorecards-routes.js';
+import { scorecardCommands } from '../cli/scorecard-commands.js';
+import { scorecardsConfigSection } from './scorecards-config.js';
+import { ScorecardsService } from './scorecards-service.js';
+import { FactCollection } from './fact-collection.js';
+import { DeferredCollection } from './deferred-collection.js';
+import { scorecardPolicy } from './scorecard-kind.js';
+import { campaignPolicy } from './campaign-kind.js';
+import { scorecardsMigration } from './migrations/0012-scorecards.js';
+
+export const scorecardsModule = defineModule({
+  name: 'scorecards',
+  description: 'Facts per entity from collectors, Scorecards with levels and weighted rules, results with history, Campaigns',
+  config: scorecardsConfigSection,
+  kinds: [scorecardPolicy, campaignPolicy],
+  permissions: [{ action: 'scorecards.result.read', description: 'Read scorecards, campaigns, their results and the facts of entities (only of entities one may read)' }],
+  eventTypes: [
+    { type: 'scorecards.level.changed', description: 'An entity reached another level of a scorecard (payload: scorecard, level, previous, score, kind, namespace, name, owner)', read: { action: 'catalog.entity.read', on: 'owner' } },
+    { type: 'scorecards.campaign.reminder', description: 'A campaign nears (or passed) its target with entities left, once a day (payload: campaign, target, daysLeft, left, teams with what each has left, owner)', read: { action: 'catalog.entity.read', on: 'owner' } },
+  ],
+  migrations: [scorecardsMigration],
+  defaultRules: () => [
+    {
+      id: 'default.scorecards-read',
+      description: 'Everyone signed in reads scorecards and results of the entities they may read',
+      effect: 'allow',
+      actions: ['scorecards.result.read'],
+      subjects: ['role:signed-in'],
+    },
+  ],
+  create: ({ store, queue, eventLog, eventConsumers, app, logger }): ScorecardsService => {
+    const scorecards = new ScorecardsService({ store, queue, log: eventLog, entities: app.catalog.entities, repositories: app.repositories, expressions: app.expressions, logger });
+    eventConsumers.register(new FactCollection(scorecards, app.catalog.entities));
+    return scorecards;
+  },
+  async routes(api, scorecards, app) {
+    await api.register(scorecardsRoutes, { prefix: '/scorecards', scorecards, app });
+  },
+  cli: ({ output, globals }) => [scorecardCommands(output, globals)],
+  workers: (scorecards, app): BackgroundWorker[] => [worker('scorecards.collector', new DeferredCollection(scorecards, app.queue, { pollMs: app.config.scorecards.pollMs, historyDays: app.config.scorecards.historyDays, logger: app.logger }))],
+});
