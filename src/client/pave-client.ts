@@ -2,6 +2,7 @@ import { ApiConnection } from './api-connection.js';
 import { AuthApi } from './auth-api.js';
 import { CatalogApi } from './catalog-api.js';
 import { EventsApi } from './events-api.js';
+import { DeliveryApi } from './delivery-api.js';
 import { PlatformApi } from './platform-api.js';
 import { TemplatesApi } from './templates-api.js';
 import type { Transport } from './transport.js';
@@ -20,6 +21,7 @@ export class PaveClient {
   readonly templates: TemplatesApi;
   readonly platform: PlatformApi;
   readonly events: EventsApi;
+  readonly delivery: DeliveryApi;
 
   constructor(readonly transport: Transport) {
     const api = new ApiConnection(transport);
@@ -28,5 +30,6 @@ export class PaveClient {
     this.templates = new TemplatesApi(api);
     this.platform = new PlatformApi(api);
     this.events = new EventsApi(api);
+    this.delivery = new DeliveryApi(api);
   }
 }
