@@ -262,6 +262,13 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/events/webhooks/:id/deliveries': { path: `/api/events/webhooks/${keptHook}/deliveries` },
   'POST /api/events/webhooks/:id/deliveries/:deliveryId/redeliver': { path: `/api/events/webhooks/${keptHook}/deliveries/${deadDelivery}/redeliver`, body: {}, status: 202 },
   'POST /api/events/webhooks/:id/test': { path: `/api/events/webhooks/${keptHook}/test`, body: {}, status: 200, auditAction: 'events.webhook.test' },
+  'POST /api/delivery/events': { path: '/api/delivery/events', body: { events: [{ id: 'matrix-1', type: 'change', at: '2026-01-01T00:00:00Z', entity: 'component:default/payments', sha: 'abcdef12' }] } },
+  'POST /api/delivery/webhooks/:provider': { path: '/api/delivery/webhooks/github', body: {}, anonymousStatus: 404 }, // no receiver configured here
+  'GET /api/delivery/unmapped': { path: '/api/delivery/unmapped' },
+  'POST /api/delivery/mappings': { path: '/api/delivery/mappings', body: { key: 'github.com/project-slug', value: 'acme/matrix', entity: 'component:default/payments' } },
+  'GET /api/delivery/dora': { path: '/api/delivery/dora?window=30d' },
+  'GET /api/delivery/adoption': { path: '/api/delivery/adoption' },
+  'GET /api/delivery/deployments': { path: '/api/delivery/deployments?entity=component:default/payments' },
 };
 
 const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');
