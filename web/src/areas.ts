@@ -5,9 +5,10 @@ import { templatesArea } from './templates/area';
 import { repositoriesArea } from './repositories/area';
 import { platformArea } from './platform/area';
 import { adminArea } from './admin/area';
+import { deliveryArea } from './delivery/area';
 import { settingsArea } from './settings/area';
 
-export const AREAS: readonly PortalArea[] = [catalogArea, templatesArea, repositoriesArea, platformArea, adminArea, settingsArea];
+export const AREAS: readonly PortalArea[] = [catalogArea, templatesArea, repositoriesArea, platformArea, deliveryArea, adminArea, settingsArea];
 
 /** The main navigation's entries of every area, in their order. */
 export const NAV_ENTRIES = AREAS.flatMap(area => area.nav ?? []).sort((a, b) => a.order - b.order);

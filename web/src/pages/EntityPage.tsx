@@ -16,6 +16,7 @@ import { ErrorBoundary } from '../components/ErrorBoundary';
 
 const DocsView = lazy(() => import('../entity/DocsView'));
 const CapabilitySection = lazy(() => import('../platform/CapabilitySection'));
+const DeliveryTab = lazy(() => import('../delivery/DeliveryTab'));
 
 const TECHDOCS = 'backstage.io/techdocs-ref';
 
@@ -62,6 +63,7 @@ export default function EntityPage() {
     { id: 'overview', label: 'Overview', show: true },
     { id: 'api', label: k === 'api' ? 'Definition' : 'APIs', show: hasApis },
     { id: 'docs', label: 'Docs', show: hasDocs },
+    { id: 'delivery', label: 'Delivery', show: k === 'component' || k === 'system' || k === 'group' },
     { id: 'problems', label: 'Problems', show: true, badge: problemCount },
     { id: 'yaml', label: 'YAML', show: true },
     { id: 'edit', label: 'Edit', show: true },
@@ -125,6 +127,13 @@ export default function EntityPage() {
               <ProblemTable items={problems.data.items} />
             </section>
           ))}
+        {tab === 'delivery' && (
+          <ErrorBoundary what="delivery" resetKey={e}>
+            <Suspense fallback={<Loading label="Loading delivery…" />}>
+              <DeliveryTab entity={e} />
+            </Suspense>
+          </ErrorBoundary>
+        )}
         {tab === 'yaml' && <YamlView entity={e} />}
         {tab === 'edit' && <EditForm entity={e} onSaved={() => entity.reload()} />}
       </div>
