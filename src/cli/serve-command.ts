@@ -7,6 +7,7 @@ import { createServer } from '../api/server.js';
 import { conflict } from '../core/problem.js';
 import type { GlobalOptions } from './context.js';
 import { loadPlatformDemo } from '../platform/demo-loader.js';
+import { loadDeliveryDemo } from '../delivery/demo-loader.js';
 import { reportModuleSandbox } from '../platform/steps/sandbox/module-sandbox-for.js';
 
 /** The demo organisation and its golden paths, as one catalog location. */
@@ -60,4 +61,6 @@ export async function loadDemo(app: PaveApp): Promise<void> {
   }
   // The demo platform: capabilities, and dev/prod destinations as local git repositories under the data folder.
   await loadPlatformDemo(app.platform, { demoDir: join(packageRoot(), 'demo', 'platform'), dataDir: resolve(app.config.dataDir), author: { actor: app.auth.localOperator() }, logger: app.logger });
+  // A few months of delivery history for the demo components (deterministic; a restart adds only new days).
+  await loadDeliveryDemo(app.delivery, app.catalog.entities, { operator: app.auth.localOperator(), logger: app.logger });
 }

@@ -149,7 +149,7 @@ describe('provider webhooks', () => {
       ['resolved', 'pagerduty:PINC01', 'component:default/cart'],
     ]);
     // The GitHub deployment of Mar 2 12:00 is blamed; recovery 2 h.
-    const dora = await fetch(`${pave.url}/api/delivery/dora?entity=component:default/cart&end=2026-03-31T00:00:00Z`).then(r => r.json());
+    const dora = (await fetch(`${pave.url}/api/delivery/dora?entity=component:default/cart&end=2026-03-31T00:00:00Z`).then(r => r.json())) as { metrics: Record<string, unknown> };
     expect(dora.metrics.changeFailureRate).toMatchObject({ deployments: 1, failed: 1 });
     expect(dora.metrics.recoveryTime).toMatchObject({ medianHours: 2, band: 'high' });
   });
