@@ -32,7 +32,12 @@ export function serveCommand(globals: () => GlobalOptions): Command {
       const app = await createApp(config);
       // Said at start: how module steps are isolated here, or that they are refused.
       await reportModuleSandbox(app.platform.moduleSandbox, app.logger);
-      if (config.demo) await loadDemo(app);
+      if (config.demo) {
+        await loadDemo(app);
+        // A few months of delivery history for the demo components (deterministic; a restart adds only new days).
+        // Here rather than in loadDemo: the suites that start the demo organisation have no use for 15,000 events.
+        await loadDeliveryDemo(app.delivery, app.catalog.entities, { operator: app.auth.localOperator(), logger: app.logger });
+      }
       await app.platform.mirrorCapabilities();
       await app.workers.start();
       const server = await createServer(app);
@@ -61,6 +66,4 @@ export async function loadDemo(app: PaveApp): Promise<void> {
   }
   // The demo platform: capabilities, and dev/prod destinations as local git repositories under the data folder.
   await loadPlatformDemo(app.platform, { demoDir: join(packageRoot(), 'demo', 'platform'), dataDir: resolve(app.config.dataDir), author: { actor: app.auth.localOperator() }, logger: app.logger });
-  // A few months of delivery history for the demo components (deterministic; a restart adds only new days).
-  await loadDeliveryDemo(app.delivery, app.catalog.entities, { operator: app.auth.localOperator(), logger: app.logger });
 }
