@@ -1,50 +1,74 @@
 import type { Entity } from '../core/entity.js';
 import { entityRefOf } from '../core/entity-ref.js';
-import type { Db } from '../store/store.js';
 import { ENTITY_TARGET } from './delivery-event.js';
 import type { DeliveryEventStore } from './event-store.js';
 
 /** The part of the catalog the resolver reads. */
 export interface CatalogLookup {
-  byRef(ref: string): Promise<Entity | undefined>;
   list(request: { filter?: string[]; limit?: number }): Promise<Entity[]>;
+  byRefs(refs: string[]): Promise<Array<Entity | null>>;
 }
 
-/** Annotations an event's target may name (besides an entity ref): what providers identify a component by. */
-export const MAPPING_ANNOTATIONS = ['github.com/project-slug', 'gitlab.com/project-slug', 'argocd/app-name', 'backstage.io/kubernetes-id', 'pagerduty.com/service-id', 'backstage.io/source-location'] as const;
+/** Values asked for in one catalog query. */
+const CHUNK = 200;
 
 /**
- * Works out which catalog entity an event is about: a hand-made mapping first, else the entity the
- * target names (when it exists), else the component (or, failing that, any entity) carrying the
- * annotation with that value. Answers undefined when none does: the event is kept as unmapped.
- * One resolver per batch: each key is looked up once.
+ * Works out which catalog entity each (key, value) target is about: a hand-made mapping first, else the
+ * entity an `entity` target names (when it exists), else the component — failing that, any entity —
+ * whose annotation `key` holds the value (case-insensitively). Undefined when none does: such events are
+ * kept as unmapped. A batch's targets are looked up together: one query per key and chunk of values, not one per event.
+ * @example const entities = await new ComponentResolver(catalog, events).resolveAll([['github.com/project-slug', 'acme/cart']]);
  */
 export class ComponentResolver {
-  readonly #cache = new Map<string, Promise<string | undefined>>();
-
   constructor(
     private readonly catalog: CatalogLookup,
     private readonly events: DeliveryEventStore,
-    private readonly db?: Db,
   ) {}
 
-  resolve(key: string, value: string): Promise<string | undefined> {
-    const id = `${key}\u0000${value}`;
-    let found = this.#cache.get(id);
-    if (!found) this.#cache.set(id, (found = this.#lookup(key, value)));
+  /** The entity of each target, keyed by `targetId(key, value)`. */
+  async resolveAll(targets: ReadonlyArray<readonly [string, string]>): Promise<Map<string, string | undefined>> {
+    const found = new Map<string, string | undefined>();
+    const byKey = new Map<string, Set<string>>();
+    for (const [key, value] of targets) (byKey.get(key) ?? byKey.set(key, new Set()).get(key)!).add(value);
+    for (const [key, valueSet] of byKey) {
+      const values = [...valueSet];
+      const mapped = await this.events.mappingsOf(key, values);
+      const rest = values.filter(v => !mapped.has(v));
+      for (const [value, ref] of mapped) found.set(targetId(key, value), ref);
+      if (key === ENTITY_TARGET) {
+        for (let i = 0; i < rest.length; i += CHUNK) {
+          const chunk = rest.slice(i, i + CHUNK);
+          const entities = await this.catalog.byRefs(chunk);
+          chunk.forEach((ref, j) => found.set(targetId(key, ref), entities[j] ? ref : undefined));
+        }
+        continue;
+      }
+      // A filter statement cannot hold a comma; such a value is left for a hand-made mapping.
+      const askable = rest.filter(v => !v.includes(','));
+      for (const [value, ref] of await this.#annotated(key, askable, 'kind=component,')) found.set(targetId(key, value), ref);
+      const left = askable.filter(v => !found.has(targetId(key, v)));
+      for (const [value, ref] of await this.#annotated(key, left, '')) found.set(targetId(key, value), ref);
+    }
     return found;
   }
 
-  async #lookup(key: string, value: string): Promise<string | undefined> {
-    const mapped = await this.events.mappingOf(key, value, this.db);
-    if (mapped) return mapped;
-    if (key === ENTITY_TARGET) return (await this.catalog.byRef(value)) ? value : undefined;
-    // A filter statement cannot hold a comma; such a value is left for a hand-made mapping.
-    if (value.includes(',')) return undefined;
-    const filter = `metadata.annotations.${key}=${value}`;
-    const [component] = await this.catalog.list({ filter: [`kind=component,${filter}`], limit: 1 });
-    if (component) return entityRefOf(component);
-    const [other] = await this.catalog.list({ filter: [filter], limit: 1 });
-    return other ? entityRefOf(other) : undefined;
+  /** The first entity (by ref) carrying each value of annotation `key`, among those the prefix filters. */
+  async #annotated(key: string, values: string[], prefix: string): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let i = 0; i < values.length; i += CHUNK) {
+      const chunk = values.slice(i, i + CHUNK);
+      const entities = await this.catalog.list({ filter: [prefix + chunk.map(v => `metadata.annotations.${key}=${v}`).join(',')] });
+      for (const entity of entities) {
+        const annotations = Object.entries(entity.metadata.annotations ?? {});
+        const value = annotations.find(([k]) => k.toLowerCase() === key)?.[1]?.toLowerCase();
+        if (value !== undefined && !found.has(value)) found.set(value, entityRefOf(entity));
+      }
+    }
+    return found;
   }
+}
+
+/** How a target is told apart from others. */
+export function targetId(key: string, value: string): string {
+  return `${key}\u0000${value}`;
 }

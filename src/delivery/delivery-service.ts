@@ -11,7 +11,7 @@ import type { EntityScope } from '../catalog/query/entity-scope.js';
 import type { DeliveryConfig } from './delivery-config.js';
 import { normalizeEvent, ENTITY_TARGET, type DeliveryEvent } from './delivery-event.js';
 import { DeliveryEventStore, type DeploymentRecord, type UnmappedTarget } from './event-store.js';
-import { ComponentResolver } from './component-resolver.js';
+import { ComponentResolver, targetId } from './component-resolver.js';
 import { computeDora, type DoraFigures } from './dora.js';
 
 /** Checks a permission (the auth service's); throws a 401/403 problem when refused. */
@@ -138,9 +138,8 @@ export class DeliveryService {
 
   async #store(actor: string, source: string, action: string, events: DeliveryEvent[], context?: AuditContext): Promise<IngestResult> {
     const now = this.#clock.now().toISOString();
-    const resolver = new ComponentResolver(this.#o.catalog, this.events);
-    const entityOf = new Map<string, string | undefined>();
-    for (const event of events) entityOf.set(event.id, await resolver.resolve(event.targetKey, event.targetValue));
+    const resolved = await new ComponentResolver(this.#o.catalog, this.events).resolveAll(events.map(e => [e.targetKey, e.targetValue] as const));
+    const entityOf = new Map(events.map(e => [e.id, resolved.get(targetId(e.targetKey, e.targetValue))]));
     const result = await this.#o.store.transaction(async trx => {
       const inserted = await this.events.insert(trx, events, e => entityOf.get(e.id), now);
       const stored = inserted.length;

@@ -62,9 +62,14 @@ export class DeliveryEventStore {
     return stored;
   }
 
-  async mappingOf(key: string, value: string, db: Db = this.store.db): Promise<string | undefined> {
-    const row = await db.selectFrom('delivery_mappings').select('entity_ref').where('target_key', '=', key).where('target_value', '=', value).executeTakeFirst();
-    return row?.entity_ref;
+  /** The hand-made mappings of these values of one key: value → entity ref. */
+  async mappingsOf(key: string, values: readonly string[], db: Db = this.store.db): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let i = 0; i < values.length; i += CHUNK) {
+      const rows = await db.selectFrom('delivery_mappings').select(['target_value', 'entity_ref']).where('target_key', '=', key).where('target_value', 'in', values.slice(i, i + CHUNK)).execute();
+      for (const row of rows) found.set(row.target_value, row.entity_ref);
+    }
+    return found;
   }
 
   /** Records a mapping (replacing one for the same key) and attributes every event of that key to it; answers how many events moved. */
