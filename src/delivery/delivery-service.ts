@@ -83,6 +83,8 @@ export interface AdoptionReport {
 
 const DAY = 86_400_000;
 const MAX_WINDOW_DAYS = 730;
+/** Resolved targets remembered at most (then forgotten at once and looked up again). */
+const MAX_REMEMBERED = 100_000;
 
 /**
  * Delivery events in and the metrics over them. Every change (ingestion, mapping) is authorized here or
@@ -94,6 +96,8 @@ export class DeliveryService {
   readonly #o: DeliveryServiceOptions;
   readonly #clock: Clock;
   readonly #production: string[];
+  /** Targets already resolved, and the event log's seq up to which no catalog change or mapping has made them stale. */
+  #resolved: { seq: number; entities: Map<string, string | undefined> } = { seq: 0, entities: new Map() };
 
   constructor(options: DeliveryServiceOptions) {
     this.#o = options;
@@ -138,7 +142,7 @@ export class DeliveryService {
 
   async #store(actor: string, source: string, action: string, events: DeliveryEvent[], context?: AuditContext): Promise<IngestResult> {
     const now = this.#clock.now().toISOString();
-    const resolved = await new ComponentResolver(this.#o.catalog, this.events).resolveAll(events.map(e => [e.targetKey, e.targetValue] as const));
+    const resolved = await this.#resolve(events);
     const entityOf = new Map(events.map(e => [e.id, resolved.get(targetId(e.targetKey, e.targetValue))]));
     const result = await this.#o.store.transaction(async trx => {
       const inserted = await this.events.insert(trx, events, e => entityOf.get(e.id), now);
@@ -151,6 +155,25 @@ export class DeliveryService {
     });
     this.#o.logger?.debug({ source, ...result }, 'delivery events received');
     return result;
+  }
+
+  /**
+   * The entity of each event's target. Answers are remembered until the event log shows a catalog change
+   * or a mapping (on any replica: the log is shared), so a steady stream of events costs one small read
+   * of the log per batch instead of catalog queries.
+   */
+  async #resolve(events: readonly DeliveryEvent[]): Promise<Map<string, string | undefined>> {
+    const latest = await this.#o.log.latest();
+    const changed = await this.#o.log.read({ after: this.#resolved.seq, types: ['catalog.*', 'delivery.mapping.*'], limit: 1 });
+    if (changed.length || this.#resolved.entities.size > MAX_REMEMBERED) this.#resolved = { seq: latest, entities: new Map() };
+    else this.#resolved.seq = latest;
+    const known = this.#resolved.entities;
+    const missing = [...new Set(events.map(e => targetId(e.targetKey, e.targetValue)))].filter(id => !known.has(id));
+    if (missing.length) {
+      const found = await new ComponentResolver(this.#o.catalog, this.events).resolveAll(events.filter(e => !known.has(targetId(e.targetKey, e.targetValue))).map(e => [e.targetKey, e.targetValue] as const));
+      for (const id of missing) known.set(id, found.get(id));
+    }
+    return known;
   }
 
   /** The keys whose events no entity could be found for, with how many events each. */

@@ -49,15 +49,15 @@ export class DeliveryEventStore {
     const stored: DeliveryEvent[] = [];
     for (let i = 0; i < unique.length; i += CHUNK) {
       const chunk = unique.slice(i, i + CHUNK);
-      const existing = new Set((await db.selectFrom('delivery_events').select('id').where('id', 'in', chunk.map(e => e.id)).execute()).map(r => r.id));
-      const fresh = chunk.filter(e => !existing.has(e.id));
-      if (!fresh.length) continue;
-      await db
+      // Only the rows actually inserted come back: an id already stored is skipped by the database itself.
+      const inserted = await db
         .insertInto('delivery_events')
-        .values(fresh.map(e => toRow(e, entityOf(e) ?? null, receivedAt)))
+        .values(chunk.map(e => toRow(e, entityOf(e) ?? null, receivedAt)))
         .onConflict(oc => oc.column('id').doNothing())
+        .returning('id')
         .execute();
-      stored.push(...fresh);
+      const ids = new Set(inserted.map(row => row.id));
+      stored.push(...chunk.filter(e => ids.has(e.id)));
     }
     return stored;
   }

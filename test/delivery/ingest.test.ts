@@ -105,14 +105,22 @@ describe('POST /api/delivery/events', () => {
     expect(later.body.unmapped).toBe(0);
   });
 
+  it('attributes events to a component as soon as the catalog gives it the annotation', async () => {
+    const target = { annotation: 'gitlab.com/project-slug', value: 'acme/newcomer' };
+    const deployment = (id: string) => ({ id, type: 'deployment', at: '2026-03-25T10:00:00Z', target, environment: 'production', status: 'success' });
+    expect((await post(`${pave.url}/api/delivery/events`, { events: [deployment('new-1')] })).body.unmapped).toBe(1);
+    await pave.app.catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'newcomer', annotations: { 'gitlab.com/project-slug': 'acme/newcomer' } }, spec: { type: 'service', lifecycle: 'production', owner: 'ops-team' } });
+    expect((await post(`${pave.url}/api/delivery/events`, { events: [deployment('new-2')] })).body.unmapped).toBe(0);
+  });
+
   it('answers a system, a team and the organisation, each with its components', async () => {
     const system = await get(`${pave.url}/api/delivery/dora?entity=system:default/shop&window=30d&end=${END}`);
     expect(system.body.components).toBe(2);
     expect(system.body.byComponent.map((c: { entityRef: string }) => c.entityRef).sort()).toEqual(['component:default/cart', 'component:default/checkout']);
     const team = await get(`${pave.url}/api/delivery/dora?entity=group:default/ops-team&window=30d&end=${END}`);
-    expect(team.body.byComponent.map((c: { entityRef: string }) => c.entityRef)).toEqual(['component:default/ledger']);
+    expect(team.body.byComponent.map((c: { entityRef: string }) => c.entityRef)).toEqual(['component:default/ledger', 'component:default/newcomer']);
     const org = await get(`${pave.url}/api/delivery/dora?window=4w&end=${END}`);
-    expect(org.body.components).toBe(3);
+    expect(org.body.components).toBe(4);
     expect(org.body.window).toEqual({ start: '2026-03-03T00:00:00.000Z', end: END.replace('Z', '.000Z'), days: 28 });
     const badWindow = await get(`${pave.url}/api/delivery/dora?window=forever`);
     expect(badWindow.status).toBe(422);
@@ -122,7 +130,7 @@ describe('POST /api/delivery/events', () => {
 
   it('reports adoption: deploying components and the golden-path share', async () => {
     const { body } = await get(`${pave.url}/api/delivery/adoption?window=30d&end=${END}`);
-    expect(body).toMatchObject({ components: 3, deploying: 2, deployingShare: 0.6667, fromTemplates: 1, goldenPathShare: 0.3333 });
+    expect(body).toMatchObject({ components: 4, deploying: 3, deployingShare: 0.75, fromTemplates: 1, goldenPathShare: 0.25 });
   });
 
   it("lists a component's deployments, newest first", async () => {
