@@ -154,6 +154,34 @@ describe('provider webhooks', () => {
     expect(dora.metrics.recoveryTime).toMatchObject({ medianHours: 2, band: 'high' });
   });
 
+  it('GitHub issues labelled incident and GitLab incident issues: opened at creation, resolved when closed', async () => {
+    const issue = (action: string, state: string, labels: string[]) =>
+      JSON.stringify({
+        action,
+        issue: { id: 9001, number: 42, title: 'Checkout errors', state, html_url: 'https://github.com/acme/cart/issues/42', created_at: '2026-03-08T10:00:00Z', closed_at: state === 'closed' ? '2026-03-08T11:30:00Z' : null, labels: labels.map(name => ({ id: 1, name })) },
+        repository: { full_name: 'acme/cart' },
+      });
+    const send = (body: string) => post(hook('github'), body, { 'x-github-event': 'issues', 'x-hub-signature-256': `sha256=${hmac(SECRETS.github, body)}` });
+    expect((await send(issue('opened', 'open', ['bug']))).body.received).toBe(0);
+    expect((await send(issue('labeled', 'open', ['bug', 'Incident']))).body.stored).toBe(1);
+    expect((await send(issue('closed', 'closed', ['bug', 'Incident']))).body).toMatchObject({ received: 2, stored: 1, duplicates: 1 });
+
+    const gitlab = JSON.stringify({
+      object_kind: 'issue',
+      event_type: 'incident',
+      project: { id: 30, path_with_namespace: 'acme/checkout' },
+      object_attributes: { id: 301, iid: 7, title: 'Payments slow', issue_type: 'incident', state: 'closed', action: 'close', created_at: '2026-03-09 08:00:00 UTC', closed_at: '2026-03-09 09:00:00 UTC' },
+    });
+    expect((await post(hook('gitlab'), gitlab, { 'x-gitlab-event': 'Issue Hook', 'x-gitlab-token': SECRETS.gitlab })).body.stored).toBe(2);
+    const rows = await pave.app.store.db.selectFrom('delivery_events').select(['source', 'status', 'at', 'incident', 'entity_ref']).where('type', '=', 'incident').where('source', 'in', ['github', 'gitlab']).orderBy('at').execute();
+    expect(rows).toEqual([
+      { source: 'github', status: 'opened', at: '2026-03-08T10:00:00.000Z', incident: 'github:acme/cart#42', entity_ref: 'component:default/cart' },
+      { source: 'github', status: 'resolved', at: '2026-03-08T11:30:00.000Z', incident: 'github:acme/cart#42', entity_ref: 'component:default/cart' },
+      { source: 'gitlab', status: 'opened', at: '2026-03-09T08:00:00.000Z', incident: 'gitlab:acme/checkout#7', entity_ref: 'component:default/checkout' },
+      { source: 'gitlab', status: 'resolved', at: '2026-03-09T09:00:00.000Z', incident: 'gitlab:acme/checkout#7', entity_ref: 'component:default/checkout' },
+    ]);
+  });
+
   it('answers 422 naming the field a payload lacks, storing nothing', async () => {
     const body = JSON.stringify({ action: 'created', deployment_status: { id: 9, state: 'success' }, repository: { full_name: 'acme/cart' } });
     const answer = await post(hook('github'), body, { 'x-github-event': 'deployment_status', 'x-hub-signature-256': `sha256=${hmac(SECRETS.github, body)}` });

@@ -9,7 +9,8 @@ const TERMINAL: Record<string, 'success' | 'failure'> = { success: 'success', fa
  * sha256=<HMAC-SHA256 of the body>`; the event name in `X-GitHub-Event`. `push` to the default branch: each
  * commit is a change; `deployment_status` in a final state (success, failure, error): a deployment of
  * `deployment.sha` to `deployment.environment`. Both name the repository (`github.com/project-slug`). Other
- * events (ping, pending or in-progress statuses) carry no delivery event.
+ * events (ping, pending or in-progress statuses) carry no delivery event. `issues` labelled `incident`: an incident,
+ * opened at the issue's creation and resolved at its closing.
  */
 export const githubReceiver: ProviderReceiver = {
   provider: 'github',
@@ -48,6 +49,25 @@ export const githubReceiver: ProviderReceiver = {
           ...(optional(payload, 'deployment_status', 'target_url') ? { url: optional(payload, 'deployment_status', 'target_url')!.slice(0, 2000) } : {}),
         },
       ];
+    }
+    if (event === 'issues') {
+      // An issue labelled `incident` is an incident: opened when the issue was, resolved when it is closed.
+      const labels = list(payload, 'issue', 'labels').map(label => optional(label, 'name')?.toLowerCase());
+      if (!labels.includes('incident')) return [];
+      const repo = required(payload, 'repository', 'full_name');
+      const issue = required(payload, 'issue', 'id');
+      const target = { annotation: 'github.com/project-slug', value: repo };
+      const incident = `github:${repo}#${required(payload, 'issue', 'number')}`.toLowerCase();
+      const title = optional(payload, 'issue', 'title')?.slice(0, 500);
+      const events: DeliveryEventInput[] = [
+        { id: `github:issue:${issue}:opened`, type: 'incident', at: isoTime(required(payload, 'issue', 'created_at'), '/issue/created_at'), target, status: 'opened', incident, ...(title ? { title } : {}) },
+      ];
+      const closedAt = optional(payload, 'issue', 'closed_at');
+      if (optional(payload, 'issue', 'state') === 'closed' && closedAt) {
+        const at = isoTime(closedAt, '/issue/closed_at');
+        events.push({ id: `github:issue:${issue}:resolved:${at}`, type: 'incident', at, target, status: 'resolved', incident });
+      }
+      return events;
     }
     return [];
   },

@@ -9,7 +9,8 @@ const TERMINAL: Record<string, 'success' | 'failure'> = { success: 'success', fa
  * GitLab webhooks (docs.gitlab.com, "Webhook events"): GitLab sends the secret token as is in
  * `X-Gitlab-Token` (no signature). `Push Hook` to the default branch: each commit is a change; `Deployment
  * Hook` with status success or failed: a deployment (its commit is the last segment of `commit_url`). Both
- * name the project (`gitlab.com/project-slug` = `project.path_with_namespace`).
+ * name the project (`gitlab.com/project-slug` = `project.path_with_namespace`). `Issue Hook` of an issue whose
+ * type is `incident`: an incident, opened at its creation and resolved when it is closed.
  */
 export const gitlabReceiver: ProviderReceiver = {
   provider: 'gitlab',
@@ -47,6 +48,23 @@ export const gitlabReceiver: ProviderReceiver = {
           ...(optional(payload, 'deployable_url') ? { url: optional(payload, 'deployable_url')!.slice(0, 2000) } : {}),
         },
       ];
+    }
+    if (kind === 'issue' && optional(payload, 'object_attributes', 'issue_type') === 'incident') {
+      // An incident issue: opened at its creation, resolved when it is closed.
+      const target = { annotation: 'gitlab.com/project-slug', value: project };
+      const iid = required(payload, 'object_attributes', 'iid');
+      const issue = required(payload, 'object_attributes', 'id');
+      const incident = `gitlab:${project}#${iid}`.toLowerCase();
+      const title = optional(payload, 'object_attributes', 'title')?.slice(0, 500);
+      const events: DeliveryEventInput[] = [
+        { id: `gitlab:issue:${issue}:opened`, type: 'incident', at: isoTime(required(payload, 'object_attributes', 'created_at'), '/object_attributes/created_at'), target, status: 'opened', incident, ...(title ? { title } : {}) },
+      ];
+      const closedAt = optional(payload, 'object_attributes', 'closed_at');
+      if (optional(payload, 'object_attributes', 'state') === 'closed' && closedAt) {
+        const at = isoTime(closedAt, '/object_attributes/closed_at');
+        events.push({ id: `gitlab:issue:${issue}:resolved:${at}`, type: 'incident', at, target, status: 'resolved', incident });
+      }
+      return events;
     }
     return [];
   },
