@@ -95,7 +95,10 @@ export function metricsCommands(output: () => Output, globals: () => GlobalOptio
               ['components', String(a.components)],
               ['deploying to production', `${a.deploying} (${percent(a.deployingShare)})`],
               ['made from a golden path', `${a.fromTemplates} (${percent(a.goldenPathShare)})`],
+              ['teams deploying', String(a.teamsDeploying)],
               ['template runs', `${a.templateRuns.started} started, ${a.templateRuns.completed} completed, ${a.templateRuns.failed} failed (${percent(a.templateRuns.successRate)} success)`],
+              ['new components', `${a.newComponents.created} (${a.newComponents.deployed} deployed; median ${a.newComponents.medianHoursToFirstDeployment ?? '—'} h to the first deployment)`],
+              ['active people per week', a.activeUsersByWeek.map(w => `${w.week}: ${w.users}`).join(', ') || '—'],
             ],
           ),
         );

@@ -12,7 +12,7 @@ import type { DeliveryConfig } from './delivery-config.js';
 import { normalizeEvent, ENTITY_TARGET, type DeliveryEvent } from './delivery-event.js';
 import { DeliveryEventStore, type DeploymentRecord, type UnmappedTarget } from './event-store.js';
 import { ComponentResolver, targetId } from './component-resolver.js';
-import { computeDora, type DoraFigures } from './dora.js';
+import { computeDora, median, type DoraFigures } from './dora.js';
 
 /** Checks a permission (the auth service's); throws a 401/403 problem when refused. */
 export interface DeliveryAuthorizer {
@@ -78,7 +78,13 @@ export interface AdoptionReport {
   /** Components made from a golden path (annotation backstage.io/source-template). */
   fromTemplates: number;
   goldenPathShare: number | null;
+  /** Teams (owners) with a component deploying to production in the window. */
+  teamsDeploying: number;
   templateRuns: { started: number; completed: number; failed: number; successRate: number | null };
+  /** People who did anything recorded in the event log, per week (Monday, UTC) of the window. */
+  activeUsersByWeek: Array<{ week: string; users: number }>;
+  /** Components that appeared in the window, and the median hours from their creation to their first production deployment. */
+  newComponents: { created: number; deployed: number; medianHoursToFirstDeployment: number | null };
 }
 
 const DAY = 86_400_000;
@@ -243,28 +249,49 @@ export class DeliveryService {
     const deploying = await this.events.deployedBetween(refs, this.#production, start, end);
     const fromTemplates = components.filter(c => typeof c.metadata.annotations?.['backstage.io/source-template'] === 'string').length;
     const runs = { started: 0, completed: 0, failed: 0 };
+    const usersByWeek = new Map<string, Set<string>>();
+    const createdAt = new Map<string, string>();
+    const readable = new Set(refs);
+    // One pass over the event log: golden-path runs, who did anything each week, when components appeared.
     let after = 0;
     for (;;) {
-      const page: PaveEvent[] = await this.#o.log.read({ after, types: ['templates.task.created', 'templates.task.completed', 'templates.task.failed'], limit: 1000 });
+      const page: PaveEvent[] = await this.#o.log.read({ after, limit: 1000 });
       for (const event of page) {
+        if (event.type === 'catalog.entity.created' && event.subject && readable.has(event.subject)) createdAt.set(event.subject, event.at);
         if (event.at < start || event.at >= end) continue;
         if (event.type === 'templates.task.created') runs.started++;
         else if (event.type === 'templates.task.completed') runs.completed++;
-        else runs.failed++;
+        else if (event.type === 'templates.task.failed') runs.failed++;
+        if (event.actor?.startsWith('user:')) {
+          const week = weekOf(event.at);
+          (usersByWeek.get(week) ?? usersByWeek.set(week, new Set()).get(week)!).add(event.actor);
+        }
       }
       if (page.length < 1000) break;
       after = page[page.length - 1]!.seq;
     }
     const share = (n: number) => (refs.length ? Math.round((n / refs.length) * 10_000) / 10_000 : null);
     const finished = runs.completed + runs.failed;
+    // Components that appeared in the window: hours from their creation to their first production deployment.
+    const newcomers = [...createdAt].filter(([, at]) => at >= start && at < end);
+    const hoursToFirst: number[] = [];
+    for (const [ref, at] of newcomers) {
+      const first = await this.events.firstDeploymentSince(ref, this.#production, at);
+      if (first !== undefined && first < end) hoursToFirst.push((Date.parse(first) - Date.parse(at)) / 3_600_000);
+    }
+    const middle = median(hoursToFirst);
+    const owners = new Set(components.filter(c => deploying.has(entityRefOf(c))).map(c => String(c.spec?.owner ?? '')).filter(Boolean));
     return {
       window: { start, end, days: (window.end - window.start) / DAY },
       components: refs.length,
       deploying: deploying.size,
       deployingShare: share(deploying.size),
+      teamsDeploying: owners.size,
       fromTemplates,
       goldenPathShare: share(fromTemplates),
       templateRuns: { ...runs, successRate: finished ? Math.round((runs.completed / finished) * 10_000) / 10_000 : null },
+      activeUsersByWeek: [...usersByWeek].sort(([a], [b]) => (a < b ? -1 : 1)).map(([week, users]) => ({ week, users: users.size })),
+      newComponents: { created: newcomers.length, deployed: hoursToFirst.length, medianHoursToFirstDeployment: middle === null ? null : Math.round(middle * 100) / 100 },
     };
   }
 
@@ -305,4 +332,10 @@ export class DeliveryService {
         throw invalidInput(`Delivery figures are about a component, system or group, not a ${found.kind}`, [{ pointer: '/entity', detail: 'must be a component, system or group', rule: 'kind' }]);
     }
   }
+}
+
+/** The Monday (UTC) of an instant's week, as a date. */
+function weekOf(at: string): string {
+  const day = new Date(at.slice(0, 10) + 'T00:00:00Z');
+  return new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * DAY).toISOString().slice(0, 10);
 }

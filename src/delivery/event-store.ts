@@ -147,6 +147,20 @@ export class DeliveryEventStore {
     return found;
   }
 
+  /** When an entity first deployed successfully to one of the environments at or after `since` (ISO), if it did. */
+  async firstDeploymentSince(entityRef: string, environments: readonly string[], since: string): Promise<string | undefined> {
+    const row = await this.store.db
+      .selectFrom('delivery_events')
+      .select(eb => eb.fn.min('at').as('first'))
+      .where('entity_ref', '=', entityRef)
+      .where('type', '=', 'deployment')
+      .where('status', '=', 'success')
+      .where('environment', 'in', environments)
+      .where('at', '>=', since)
+      .executeTakeFirst();
+    return row?.first ? String(row.first) : undefined;
+  }
+
   /** An entity's latest deployments (any environment), newest first. */
   async deployments(entityRef: string, limit: number): Promise<DeploymentRecord[]> {
     const rows = await this.store.db.selectFrom('delivery_events').selectAll().where('entity_ref', '=', entityRef).where('type', '=', 'deployment').orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();

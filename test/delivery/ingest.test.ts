@@ -130,7 +130,14 @@ describe('POST /api/delivery/events', () => {
 
   it('reports adoption: deploying components and the golden-path share', async () => {
     const { body } = await get(`${pave.url}/api/delivery/adoption?window=30d&end=${END}`);
-    expect(body).toMatchObject({ components: 4, deploying: 3, deployingShare: 0.75, fromTemplates: 1, goldenPathShare: 0.25 });
+    expect(body).toMatchObject({ components: 4, deploying: 3, deployingShare: 0.75, teamsDeploying: 2, fromTemplates: 1, goldenPathShare: 0.25 });
+    // The components appeared in the catalog today, long after those March deployments: none counts as a first one.
+    const today = await get(`${pave.url}/api/delivery/adoption?window=7d`);
+    expect(today.body.newComponents).toEqual({ created: 4, deployed: 0, medianHoursToFirstDeployment: null });
+    await post(`${pave.url}/api/delivery/events`, { events: [{ id: 'first-ever', type: 'deployment', at: new Date().toISOString(), entity: 'component:default/newcomer', environment: 'production', status: 'success' }] });
+    const after = await get(`${pave.url}/api/delivery/adoption?window=7d&end=${new Date(Date.now() + 1000).toISOString()}`);
+    expect(after.body.newComponents).toMatchObject({ created: 4, deployed: 1 });
+    expect(after.body.newComponents.medianHoursToFirstDeployment).toBeLessThan(1);
   });
 
   it("lists a component's deployments, newest first", async () => {

@@ -110,5 +110,9 @@ describe('delivery reads and writes: permissions and read scope', () => {
     expect(all.body.metrics.deploymentFrequency.deployments).toBe(2);
     const adoption = await get(`${pave.url}/api/delivery/adoption?end=2026-03-31T00:00:00Z`, bearer(bob));
     expect(adoption.body).toMatchObject({ components: 2, deploying: 1 });
+    // Alice sent events this week: she is an active user (counted, never named).
+    const thisWeek = await get(`${pave.url}/api/delivery/adoption?window=7d`, bearer(bob));
+    expect(thisWeek.body.activeUsersByWeek.at(-1).users).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(thisWeek.body)).not.toContain('alice');
   });
 });

@@ -62,7 +62,13 @@ export const AdoptionReportSchema = Type.Object({
   deployingShare: NullableNumber,
   fromTemplates: Type.Integer({ description: 'Components made from a golden path (annotation backstage.io/source-template)' }),
   goldenPathShare: NullableNumber,
+  teamsDeploying: Type.Integer({ description: 'Teams (owners) with a component deploying to production in the window' }),
   templateRuns: Type.Object({ started: Type.Integer(), completed: Type.Integer(), failed: Type.Integer(), successRate: NullableNumber }),
+  activeUsersByWeek: Type.Array(Type.Object({ week: Type.String({ description: 'The Monday (UTC)' }), users: Type.Integer() }), { description: 'People who did anything recorded in the event log, per week' }),
+  newComponents: Type.Object(
+    { created: Type.Integer(), deployed: Type.Integer(), medianHoursToFirstDeployment: NullableNumber },
+    { description: 'Components that appeared in the window (catalog.entity.created) and the median hours to their first production deployment' },
+  ),
 });
 export const UnmappedTargetSchema = Type.Object({ key: Type.String(), value: Type.String(), events: Type.Integer(), sources: Type.Array(Type.String()), firstAt: Type.String(), lastAt: Type.String() });
 export const MappingInputSchema = Type.Object({

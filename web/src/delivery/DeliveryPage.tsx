@@ -4,7 +4,7 @@ import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { entityPath, humanRef, refOf } from '../lib/refs';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { BarChart } from './BarChart';
-import { DoraCards, percent } from './DoraCards';
+import { DoraCards, hours, percent } from './DoraCards';
 import { getAdoption, getDora, getUnmapped } from './deliveryApi';
 import './delivery.css';
 
@@ -130,6 +130,15 @@ export default function DeliveryPage() {
               <dd>
                 {adoption.data.fromTemplates} of {adoption.data.components} ({percent(adoption.data.goldenPathShare)})
               </dd>
+              <dt>Teams deploying</dt>
+              <dd>{adoption.data.teamsDeploying}</dd>
+              <dt>New components</dt>
+              <dd>
+                {adoption.data.newComponents.created} ({adoption.data.newComponents.deployed} deployed
+                {adoption.data.newComponents.medianHoursToFirstDeployment !== null ? `, median ${hours(adoption.data.newComponents.medianHoursToFirstDeployment)} to the first` : ''})
+              </dd>
+              <dt>Active people, latest week</dt>
+              <dd>{adoption.data.activeUsersByWeek.at(-1)?.users ?? 0}</dd>
               <dt>Golden-path runs</dt>
               <dd>
                 {adoption.data.templateRuns.started} started, {adoption.data.templateRuns.completed} completed, {adoption.data.templateRuns.failed} failed
