@@ -84,4 +84,23 @@ describe.skipIf(!browserAvailable)('delivery pages in Chromium', { timeout: 90_0
     const violations = await seriousAxeViolations(page);
     expect(violations, formatViolations(violations)).toEqual([]);
   });
+
+  it('lets the platform team map an unmapped key to a component (the server names a wrong one); others get no form', async () => {
+    await page.goto(`${pave.url}/delivery`);
+    await expect.poll(() => page.getByTestId('unmapped').textContent()).toContain('acme/orphan');
+    expect(await page.getByLabel('Component for acme/orphan').count()).toBe(0);
+
+    await signInBrowserAs(session, pave, 'user:default/alice');
+    await page.goto(`${pave.url}/delivery`);
+    const input = page.getByLabel('Component for acme/orphan');
+    await input.fill('component:default/nowhere');
+    await page.getByRole('button', { name: 'Map' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('names no entity in the catalog');
+    await input.fill('component:default/infra');
+    await page.getByRole('button', { name: 'Map' }).click();
+    await expect.poll(() => page.locator('#unmapped-title + p').textContent()).toContain('acme/orphan: 1 event(s) attributed.');
+    await expect.poll(() => card('deployment-frequency').textContent()).toContain('12 production deployments');
+    const violations = await seriousAxeViolations(page);
+    expect(violations, formatViolations(violations)).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { queryEntities } from '../lib/api';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
@@ -6,6 +7,8 @@ import { EmptyState, ErrorState, Loading } from '../components/States';
 import { BarChart } from './BarChart';
 import { DoraCards, hours, percent } from './DoraCards';
 import { getAdoption, getDora, getUnmapped } from './deliveryApi';
+import { MapForm } from './MapForm';
+import { useMayDo } from '../lib/useMayDo';
 import './delivery.css';
 
 const WINDOWS = ['7d', '30d', '90d', '180d'];
@@ -30,6 +33,8 @@ export default function DeliveryPage() {
   const dora = useAsync((signal) => getDora({ ...(team ? { entity: team } : {}), window }, signal), [team, window]);
   const adoption = useAsync((signal) => getAdoption({ window }, signal), [window]);
   const unmapped = useAsync((signal) => getUnmapped(signal), []);
+  const may = useMayDo(['delivery.mapping.write']);
+  const [mappedNote, setMappedNote] = useState<string>();
 
   return (
     <div className="page delivery-page">
@@ -153,7 +158,9 @@ export default function DeliveryPage() {
           ) : !unmapped.data ? (
             <Loading />
           ) : unmapped.data.length === 0 ? (
-            <p className="muted">Every event is attributed to a component.</p>
+            <p className="muted">
+              {mappedNote ? `${mappedNote} ` : ''}Every event is attributed to a component.
+            </p>
           ) : (
             <>
               <p className="small muted">
@@ -167,6 +174,7 @@ export default function DeliveryPage() {
                       <th>Value</th>
                       <th>Events</th>
                       <th>Last</th>
+                      {may?.['delivery.mapping.write'] ? <th>Map to</th> : null}
                     </tr>
                   </thead>
                   <tbody>
@@ -176,6 +184,19 @@ export default function DeliveryPage() {
                         <td className="mono small">{u.value}</td>
                         <td>{u.events}</td>
                         <td className="small">{u.lastAt.slice(0, 10)}</td>
+                        {may?.['delivery.mapping.write'] ? (
+                          <td>
+                            <MapForm
+                              target={u}
+                              onMapped={(events) => {
+                                setMappedNote(`${u.value}: ${events} event(s) attributed.`);
+                                unmapped.reload();
+                                dora.reload();
+                                adoption.reload();
+                              }}
+                            />
+                          </td>
+                        ) : null}
                       </tr>
                     ))}
                   </tbody>

@@ -33,3 +33,8 @@ export async function getDeployments(entity: string, signal?: AbortSignal): Prom
 export async function getUnmapped(signal?: AbortSignal): Promise<UnmappedTarget[]> {
   return (await apiRequest<{ items: UnmappedTarget[] }>(`${BASE}/unmapped`, { signal })).items;
 }
+
+/** Attributes every event of a key (received and to come) to an entity. */
+export function mapUnmapped(key: string, value: string, entity: string): Promise<{ key: string; value: string; entity: string; events: number }> {
+  return apiRequest(`${BASE}/mappings`, { method: 'POST', json: { key, value, entity } });
+}
