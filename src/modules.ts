@@ -9,6 +9,7 @@ import { repositoriesModule } from './repositories/module.js';
 import { platformModule } from './platform/module.js';
 import { templatesModule } from './templates/module.js';
 import { eventsModule } from './events/module.js';
+import { deliveryModule } from './delivery/module.js';
 import { scorecardsModule } from './scorecards/module.js';
 import { mcpModule } from './mcp/module.js';
 import { registerModuleKinds } from './catalog/model/kind-registry.js';
@@ -16,7 +17,7 @@ import type { AnyConfigSection } from './core/config-section.js';
 import type { Migration } from './store/migrations/migration.js';
 import type { PaveModule } from './pave-module.js';
 
-export const MODULES = [catalogModule, authModule, expressionsModule, repositoriesModule, platformModule, templatesModule, eventsModule, scorecardsModule, mcpModule] as const;
+export const MODULES = [catalogModule, authModule, expressionsModule, repositoriesModule, platformModule, templatesModule, eventsModule, deliveryModule, scorecardsModule, mcpModule] as const;
 
 // The kinds modules declare are validated at ingest like the built-in ones.
 registerModuleKinds(moduleList().flatMap(module => [...(module.kinds ?? [])]));

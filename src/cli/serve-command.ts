@@ -34,7 +34,13 @@ export function serveCommand(globals: () => GlobalOptions): Command {
       const app = await createApp(config);
       // Said at start: how module steps are isolated here, or that they are refused.
       await reportModuleSandbox(app.platform.moduleSandbox, app.logger);
-      if (config.demo) await loadDemo(app);
+      if (config.demo) {
+        await loadDemo(app);
+        // A few months of delivery history for the demo components (deterministic; a restart adds only new days).
+        // Here rather than in loadDemo: the suites that start the demo organisation have no use for 15,000 events.
+        const { loadDeliveryDemo } = await import('../delivery/demo-loader.js');
+        await loadDeliveryDemo(app.delivery, app.catalog.entities, { operator: app.auth.localOperator(), logger: app.logger });
+      }
       await app.platform.mirrorCapabilities();
       await app.workers.start();
       const server = await createServer(app);

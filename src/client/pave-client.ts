@@ -2,6 +2,7 @@ import { ApiConnection } from './api-connection.js';
 import { AuthApi } from './auth-api.js';
 import { CatalogApi } from './catalog-api.js';
 import { EventsApi } from './events-api.js';
+import { DeliveryApi } from './delivery-api.js';
 import { PlatformApi } from './platform-api.js';
 import { ScorecardsApi } from './scorecards-api.js';
 import { TemplatesApi } from './templates-api.js';
@@ -22,6 +23,7 @@ export class PaveClient {
   readonly platform: PlatformApi;
   readonly events: EventsApi;
   readonly scorecards: ScorecardsApi;
+  readonly delivery: DeliveryApi;
 
   constructor(readonly transport: Transport) {
     const api = new ApiConnection(transport);
@@ -31,5 +33,6 @@ export class PaveClient {
     this.platform = new PlatformApi(api);
     this.events = new EventsApi(api);
     this.scorecards = new ScorecardsApi(api);
+    this.delivery = new DeliveryApi(api);
   }
 }

@@ -30,10 +30,11 @@ const RULES: Record<string, { value: readonly string[]; types?: readonly string[
   platform: { value: ['core', 'store', 'git', 'gitops', 'catalog', 'auth', 'expressions'] },
   templates: { value: ['core', 'store', 'git', 'catalog', 'auth', 'expressions', 'repositories'] },
   events: { value: ['core', 'store', 'auth'], types: [COMPOSITION] },
+  delivery: { value: ['core', 'store', 'auth'], types: ['catalog'] },
   mcp: { value: ['core', 'auth', 'client'], types: ['*'] },
   scorecards: { value: ['core', 'store', 'catalog', 'expressions', 'repositories'] },
   client: { value: ['core'], types: ['*'] },
-  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'expressions', 'scorecards', 'mcp', COMPOSITION] },
+  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'delivery', 'expressions', 'scorecards', 'mcp', COMPOSITION] },
   cli: { value: ['*'] },
   [COMPOSITION]: { value: ['*'] },
 };

@@ -280,6 +280,13 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/scorecards/campaigns/:namespace/:name': { path: '/api/scorecards/campaigns/default/matrix-none', status: 404 },
   'GET /api/scorecards/by-name/:namespace/:name': { path: '/api/scorecards/by-name/default/matrix-none', status: 404 },
   'GET /api/scorecards/entities/:kind/:namespace/:name': { path: '/api/scorecards/entities/component/default/matrix-located' },
+  'POST /api/delivery/events': { path: '/api/delivery/events', body: { events: [{ id: 'matrix-1', type: 'change', at: '2026-01-01T00:00:00Z', entity: 'component:default/payments', sha: 'abcdef12' }] } },
+  'POST /api/delivery/webhooks/:provider': { path: '/api/delivery/webhooks/github', body: {}, anonymousStatus: 404 }, // no receiver configured here
+  'GET /api/delivery/unmapped': { path: '/api/delivery/unmapped' },
+  'POST /api/delivery/mappings': { path: '/api/delivery/mappings', body: { key: 'github.com/project-slug', value: 'acme/matrix', entity: 'component:default/payments' } },
+  'GET /api/delivery/dora': { path: '/api/delivery/dora?window=30d' },
+  'GET /api/delivery/adoption': { path: '/api/delivery/adoption' },
+  'GET /api/delivery/deployments': { path: '/api/delivery/deployments?entity=component:default/payments' },
 };
 
 const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');

@@ -5,11 +5,12 @@ import { templatesArea } from './templates/area';
 import { repositoriesArea } from './repositories/area';
 import { platformArea } from './platform/area';
 import { adminArea } from './admin/area';
+import { deliveryArea } from './delivery/area';
 import { settingsArea } from './settings/area';
 import { scorecardsArea } from './scorecards/area';
 import { mcpArea } from './mcp/area';
 
-export const AREAS: readonly PortalArea[] = [catalogArea, templatesArea, repositoriesArea, platformArea, scorecardsArea, adminArea, settingsArea, mcpArea];
+export const AREAS: readonly PortalArea[] = [catalogArea, templatesArea, repositoriesArea, platformArea, scorecardsArea, deliveryArea, adminArea, settingsArea, mcpArea];
 
 /** The main navigation's entries of every area, in their order. */
 export const NAV_ENTRIES = AREAS.flatMap(area => area.nav ?? []).sort((a, b) => a.order - b.order);

@@ -18,6 +18,7 @@ import { EntityActions } from '../entity/EntityActions';
 const DocsView = lazy(() => import('../entity/DocsView'));
 const CapabilitySection = lazy(() => import('../platform/CapabilitySection'));
 const ScorecardsTab = lazy(() => import('../scorecards/ScorecardsTab'));
+const DeliveryTab = lazy(() => import('../delivery/DeliveryTab'));
 
 const TECHDOCS = 'backstage.io/techdocs-ref';
 
@@ -65,6 +66,7 @@ export default function EntityPage() {
     { id: 'api', label: k === 'api' ? 'Definition' : 'APIs', show: hasApis },
     { id: 'docs', label: 'Docs', show: hasDocs },
     { id: 'scorecards', label: 'Scorecards', show: !['user', 'group', 'location', 'scorecard', 'template'].includes(k) },
+    { id: 'delivery', label: 'Delivery', show: k === 'component' || k === 'system' || k === 'group' },
     { id: 'problems', label: 'Problems', show: true, badge: problemCount },
     { id: 'yaml', label: 'YAML', show: true },
     { id: 'edit', label: 'Edit', show: true },
@@ -132,6 +134,13 @@ export default function EntityPage() {
           <ErrorBoundary what="scorecards" resetKey={e}>
             <Suspense fallback={<Loading label="Loading scorecards…" />}>
               <ScorecardsTab entity={e} />
+            </Suspense>
+          </ErrorBoundary>
+        )}
+        {tab === 'delivery' && (
+          <ErrorBoundary what="delivery" resetKey={e}>
+            <Suspense fallback={<Loading label="Loading delivery…" />}>
+              <DeliveryTab entity={e} />
             </Suspense>
           </ErrorBoundary>
         )}

@@ -1,0 +1,139 @@
+/**
+ * Delivery benchmark: a real Pave (createApp over a fresh SQLite file, or a fresh PostgreSQL schema with
+ * --database-url) with `--components` components in the catalog. It ingests `--events` delivery events
+ * (commits, staging and production deployments, some failures and incidents, spread over 90 days) through
+ * the service the generic API calls, in batches of `delivery.maxBatch`, and prints the ingest rate; then it
+ * computes all five DORA metrics for every component (the organisation's figures, which hold each
+ * component's) over 90 days and prints the time. It asserts nothing.
+ *
+ * @example npm run bench -- delivery --events 1000000 --components 1000
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApp } from '../src/app.js';
+import { defaultConfig } from '../src/pave-config.js';
+import { createLogger } from '../src/core/logger.js';
+import { ALL_ENTITIES } from '../src/catalog/query/entity-scope.js';
+import { machineFacts, readOptions, wholeNumber, type MachineFacts } from './bench-args.js';
+import { formatCount, formatMs, table } from './report.js';
+import { Random } from './random.js';
+
+export const usage = `npm run bench -- delivery [options]
+
+  --events <n>          delivery events to ingest (default 1000000)
+  --components <n>      components in the catalog (default 1000)
+  --database-url <url>  run on PostgreSQL (a fresh schema, dropped afterwards) instead of SQLite
+  --json                print JSON instead of a table`;
+
+interface Options {
+  events: number;
+  components: number;
+  databaseUrl?: string;
+  json: boolean;
+}
+
+export interface DeliveryBenchReport {
+  benchmark: 'delivery';
+  environment: MachineFacts;
+  options: Omit<Options, 'json'>;
+  ingest: { events: number; stored: number; ms: number; perSecond: number };
+  dora: { components: number; windowDays: number; ms: number; deployments: number };
+}
+
+const DAY = 86_400_000;
+
+export async function run(argv: string[]): Promise<number> {
+  const options = readOptions(argv, usage, parseOptions);
+  if (typeof options === 'number') return options;
+  const report = await measure(options);
+  console.log(options.json ? JSON.stringify(report, null, 2) : render(report));
+  return 0;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({ args: argv, options: { events: { type: 'string' }, components: { type: 'string' }, 'database-url': { type: 'string' }, json: { type: 'boolean' } } });
+  return {
+    events: wholeNumber('events', values.events, 1_000_000, 1),
+    components: wholeNumber('components', values.components, 1000, 1),
+    ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
+    json: values.json ?? false,
+  };
+}
+
+async function measure(options: Options): Promise<DeliveryBenchReport> {
+  const environment = machineFacts();
+  const dataDir = await mkdtemp(join(tmpdir(), 'pave-bench-delivery-'));
+  const schema = `bench_delivery_${Date.now()}`;
+  const app = await createApp(
+    { ...defaultConfig(), dataDir, logLevel: 'silent', auth: { ...defaultConfig().auth, enabled: false }, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl, databaseSchema: schema } : {}) },
+    { logger: createLogger('silent') },
+  );
+  try {
+    process.stderr.write(`catalog: ${options.components} components…\n`);
+    const refs: string[] = [];
+    for (let i = 0; i < options.components; i++) {
+      const name = `svc-${String(i).padStart(5, '0')}`;
+      await app.catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name, annotations: { 'github.com/project-slug': `bench/${name}` } }, spec: { type: 'service', lifecycle: 'production', owner: `team-${i % 50}` } });
+      refs.push(`component:default/${name}`);
+    }
+    const operator = app.auth.localOperator();
+    const random = new Random(42);
+    const end = Date.now();
+    const start = end - 90 * DAY;
+    const batchSize = app.config.delivery.maxBatch;
+    let sent = 0;
+    let stored = 0;
+    let ingestMs = 0;
+    process.stderr.write(`ingest: ${formatCount(options.events)} events…\n`);
+    while (sent < options.events) {
+      const batch: unknown[] = [];
+      while (batch.length < batchSize && sent + batch.length < options.events) {
+        const component = random.int(0, options.components - 1);
+        const target = { annotation: 'github.com/project-slug', value: `bench/svc-${String(component).padStart(5, '0')}` };
+        const at = new Date(start + random.next() * (end - start - DAY)).toISOString();
+        const id = `bench-${sent + batch.length}`;
+        const sha = (sent + batch.length).toString(16).padStart(8, '0');
+        const kind = random.int(0, 9);
+        if (kind < 6) batch.push({ id, type: 'change', at, target, sha });
+        else if (kind < 9) batch.push({ id, type: 'deployment', at, target, environment: kind === 6 ? 'staging' : 'production', status: random.chance(0.1) ? 'failure' : 'success', sha });
+        else batch.push({ id, type: 'incident', at, target, status: random.chance(0.5) ? 'opened' : 'resolved', incident: `inc-${component}-${random.int(0, 20)}` });
+      }
+      const began = performance.now();
+      stored += (await app.delivery.ingest(operator, batch)).stored;
+      ingestMs += performance.now() - began;
+      sent += batch.length;
+      if (sent % 100_000 < batchSize) process.stderr.write(`  ${formatCount(sent)}\n`);
+    }
+    process.stderr.write('dora: every component over 90 days…\n');
+    const began = performance.now();
+    const dora = await app.delivery.dora({ windowDays: 90, end: new Date(end).toISOString(), scope: ALL_ENTITIES });
+    const doraMs = performance.now() - began;
+    environment.loadAverageAtEnd = loadavg();
+    return {
+      benchmark: 'delivery',
+      environment,
+      options: { events: options.events, components: options.components, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) },
+      ingest: { events: sent, stored, ms: Math.round(ingestMs), perSecond: Math.round(sent / (ingestMs / 1000)) },
+      dora: { components: dora.components, windowDays: 90, ms: Math.round(doraMs), deployments: dora.metrics.deploymentFrequency.deployments },
+    };
+  } finally {
+    if (options.databaseUrl) await app.store.db.schema.dropSchema(schema).ifExists().cascade().execute().catch(() => undefined);
+    await app.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+function render(report: DeliveryBenchReport): string {
+  return [
+    `${report.options.databaseUrl ? 'PostgreSQL' : 'SQLite'}, ${report.environment.cpus} CPUs, load ${report.environment.loadAverageAtStart.map(l => l.toFixed(1)).join(' ')}`,
+    table(
+      ['phase', 'amount', 'time', 'rate'],
+      [
+        ['ingest', `${formatCount(report.ingest.events)} events (${formatCount(report.ingest.stored)} new)`, formatMs(report.ingest.ms), `${formatCount(report.ingest.perSecond)} events/s`],
+        ['DORA, all five', `${formatCount(report.dora.components)} components, ${report.dora.windowDays} days`, formatMs(report.dora.ms), `${formatCount(report.dora.deployments)} deployments counted`],
+      ],
+    ),
+  ].join('\n');
+}

@@ -1,0 +1,33 @@
+import type { AdoptionReport, DoraReport, IngestResult } from '../delivery/delivery-service.js';
+import type { DeliveryEventInput } from '../delivery/delivery-event.js';
+import type { DeploymentRecord, UnmappedTarget } from '../delivery/event-store.js';
+import type { ApiConnection } from './api-connection.js';
+
+/** Delivery under /api/delivery: events in, unmapped events and mappings, DORA, adoption, deployments. */
+export class DeliveryApi {
+  constructor(private readonly api: ApiConnection) {}
+
+  send(events: DeliveryEventInput[] | unknown[]): Promise<IngestResult> {
+    return this.api.json({ method: 'POST', path: '/api/delivery/events', body: { events } });
+  }
+
+  async unmapped(): Promise<UnmappedTarget[]> {
+    return (await this.api.json<{ items: UnmappedTarget[] }>({ method: 'GET', path: '/api/delivery/unmapped' })).items;
+  }
+
+  map(key: string, value: string, entity: string): Promise<{ key: string; value: string; entity: string; events: number }> {
+    return this.api.json({ method: 'POST', path: '/api/delivery/mappings', body: { key, value, entity } });
+  }
+
+  dora(query: { entity?: string; window?: string; end?: string } = {}): Promise<DoraReport> {
+    return this.api.json({ method: 'GET', path: '/api/delivery/dora', query: { ...query } });
+  }
+
+  adoption(query: { window?: string; end?: string } = {}): Promise<AdoptionReport> {
+    return this.api.json({ method: 'GET', path: '/api/delivery/adoption', query: { ...query } });
+  }
+
+  async deployments(entity: string, limit?: number): Promise<DeploymentRecord[]> {
+    return (await this.api.json<{ items: DeploymentRecord[] }>({ method: 'GET', path: '/api/delivery/deployments', query: { entity, ...(limit ? { limit: String(limit) } : {}) } })).items;
+  }
+}

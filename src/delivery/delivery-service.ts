@@ -1,0 +1,341 @@
+import { systemClock, type Clock } from '../core/clock.js';
+import { invalidInput, notFound, type FieldError } from '../core/problem.js';
+import type { Entity } from '../core/entity.js';
+import { entityRefOf, stringifyEntityRef, tryParseEntityRef } from '../core/entity-ref.js';
+import type { Logger } from '../core/logger.js';
+import type { AuditContext, AuditLog } from '../store/audit-log.js';
+import type { EventLog, PaveEvent } from '../store/event-log.js';
+import type { Store } from '../store/store.js';
+import type { Identity } from '../auth/identity.js';
+import type { EntityScope } from '../catalog/query/entity-scope.js';
+import type { DeliveryConfig } from './delivery-config.js';
+import { normalizeEvent, ENTITY_TARGET, type DeliveryEvent } from './delivery-event.js';
+import { DeliveryEventStore, type DeploymentRecord, type UnmappedTarget } from './event-store.js';
+import { ComponentResolver, targetId } from './component-resolver.js';
+import { computeDora, median, type DoraFigures } from './dora.js';
+
+/** Checks a permission (the auth service's); throws a 401/403 problem when refused. */
+export interface DeliveryAuthorizer {
+  authorize(identity: Identity, action: string, resource?: string): Promise<unknown>;
+}
+
+/** The catalog reads the service needs (the catalog's entity reader). */
+export interface DeliveryCatalog {
+  byRef(ref: string): Promise<Entity | undefined>;
+  list(request: { filter?: string[]; limit?: number; scope?: EntityScope }): Promise<Entity[]>;
+  byRefs(refs: string[], fields?: string[], filterParams?: string[], scope?: EntityScope): Promise<Array<Entity | null>>;
+}
+
+export interface DeliveryServiceOptions {
+  store: Store;
+  log: EventLog;
+  audit: AuditLog;
+  config: DeliveryConfig;
+  catalog: DeliveryCatalog;
+  permissions: DeliveryAuthorizer;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+/** What one ingestion did. */
+export interface IngestResult {
+  received: number;
+  stored: number;
+  duplicates: number;
+  /** Of those stored, how many no catalog entity could be found for (see `unmapped`). */
+  unmapped: number;
+}
+
+/** Which components a figure is about and over which window. */
+export interface DoraQuery {
+  /** A component, system (its components), group (the components it owns) or none (the organisation). */
+  entity?: string;
+  /** Days the window spans, ending at `end`. */
+  windowDays?: number;
+  /** The window's end (ISO); now by default. */
+  end?: string;
+  /** What the caller may read; figures leave out every component outside it. */
+  scope: EntityScope;
+}
+
+export interface DoraReport {
+  entity?: string;
+  window: { start: string; end: string; days: number };
+  components: number;
+  metrics: DoraFigures;
+  /** The same figures over the window just before: the trend. */
+  previous: DoraFigures;
+  /** Each component's own figures (for a system, group or the organisation). */
+  byComponent?: Array<{ entityRef: string; metrics: DoraFigures }>;
+}
+
+export interface AdoptionReport {
+  window: { start: string; end: string; days: number };
+  components: number;
+  /** Components with a successful production deployment in the window. */
+  deploying: number;
+  deployingShare: number | null;
+  /** Components made from a golden path (annotation backstage.io/source-template). */
+  fromTemplates: number;
+  goldenPathShare: number | null;
+  /** Teams (owners) with a component deploying to production in the window. */
+  teamsDeploying: number;
+  templateRuns: { started: number; completed: number; failed: number; successRate: number | null };
+  /** People who did anything recorded in the event log, per week (Monday, UTC) of the window. */
+  activeUsersByWeek: Array<{ week: string; users: number }>;
+  /** Components that appeared in the window, and the median hours from their creation to their first production deployment. */
+  newComponents: { created: number; deployed: number; medianHoursToFirstDeployment: number | null };
+}
+
+const DAY = 86_400_000;
+const MAX_WINDOW_DAYS = 730;
+/** Resolved targets remembered at most (then forgotten at once and looked up again). */
+const MAX_REMEMBERED = 100_000;
+
+/**
+ * Delivery events in and the metrics over them. Every change (ingestion, mapping) is authorized here or
+ * by the receiver's signature, and written with its audit entry and its event in one transaction.
+ * @example await delivery.ingest(caller, [{ id: 'd1', type: 'deployment', entity: 'component:default/cart', at, environment: 'production', status: 'success' }]);
+ */
+export class DeliveryService {
+  readonly events: DeliveryEventStore;
+  readonly #o: DeliveryServiceOptions;
+  readonly #clock: Clock;
+  readonly #production: string[];
+  /** Targets already resolved, and the event log's seq up to which no catalog change or mapping has made them stale. */
+  #resolved: { seq: number; entities: Map<string, string | undefined> } = { seq: 0, entities: new Map() };
+
+  constructor(options: DeliveryServiceOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.events = new DeliveryEventStore(options.store);
+    this.#production = options.config.productionEnvironments.map(e => e.toLowerCase());
+  }
+
+  get config(): DeliveryConfig {
+    return this.#o.config;
+  }
+
+  /** The generic API: a batch of events from someone allowed `delivery.event.write`. */
+  async ingest(caller: Identity, inputs: unknown, context?: AuditContext): Promise<IngestResult> {
+    await this.#o.permissions.authorize(caller, 'delivery.event.write');
+    if (!Array.isArray(inputs)) throw invalidInput('The body needs a list of events', [{ pointer: '/events', detail: 'is required: a list of events', rule: 'required' }]);
+    if (inputs.length > this.#o.config.maxBatch) throw invalidInput(`At most ${this.#o.config.maxBatch} events at once`, [{ pointer: '/events', detail: `must hold at most ${this.#o.config.maxBatch} events`, rule: 'maxItems' }]);
+    return this.#store(caller.principal, 'api', 'delivery.event.write', this.check(inputs, 'api', '/events'), context);
+  }
+
+  /**
+   * Events a provider's receiver made from a webhook whose signature checked out: recorded as
+   * `webhook:<provider>`. The receiver has already checked them (`check`).
+   */
+  async receive(provider: string, events: DeliveryEvent[], context?: AuditContext): Promise<IngestResult> {
+    return this.#store(`webhook:${provider}`, provider, 'delivery.webhook.receive', events, context);
+  }
+
+  /** Checks events and makes them canonical; throws one 422 naming every mistake, so nothing of a bad batch is stored. */
+  check(inputs: readonly unknown[], source: string, pointer: string): DeliveryEvent[] {
+    const now = this.#clock.now();
+    const events: DeliveryEvent[] = [];
+    const errors: FieldError[] = [];
+    inputs.forEach((input, i) => {
+      const result = normalizeEvent(input, source, `${pointer}/${i}`, { now, clockSkewSeconds: this.#o.config.clockSkewSeconds });
+      if (result.event) events.push(result.event);
+      errors.push(...result.errors);
+    });
+    if (errors.length) throw invalidInput(`The events have ${errors.length} mistake(s); none was stored`, errors.slice(0, 100));
+    return events;
+  }
+
+  async #store(actor: string, source: string, action: string, events: DeliveryEvent[], context?: AuditContext): Promise<IngestResult> {
+    const now = this.#clock.now().toISOString();
+    const resolved = await this.#resolve(events);
+    const entityOf = new Map(events.map(e => [e.id, resolved.get(targetId(e.targetKey, e.targetValue))]));
+    const result = await this.#o.store.transaction(async trx => {
+      const inserted = await this.events.insert(trx, events, e => entityOf.get(e.id), now);
+      const stored = inserted.length;
+      const result: IngestResult = { received: events.length, stored, duplicates: events.length - stored, unmapped: inserted.filter(e => !entityOf.get(e.id)).length };
+      const count = (type: string) => inserted.filter(e => e.type === type).length;
+      if (stored) await this.#o.log.append(trx, { type: 'delivery.events.received', actor, payload: { source, stored, deployments: count('deployment'), changes: count('change'), incidents: count('incident'), unmapped: result.unmapped } });
+      await this.#o.audit.record({ actor, action, context, detail: { source, received: result.received, stored, duplicates: result.duplicates } }, trx);
+      return result;
+    });
+    this.#o.logger?.debug({ source, ...result }, 'delivery events received');
+    return result;
+  }
+
+  /**
+   * The entity of each event's target. Answers are remembered until the event log shows a catalog change
+   * or a mapping (on any replica: the log is shared), so a steady stream of events costs one small read
+   * of the log per batch instead of catalog queries.
+   */
+  async #resolve(events: readonly DeliveryEvent[]): Promise<Map<string, string | undefined>> {
+    const latest = await this.#o.log.latest();
+    const changed = await this.#o.log.read({ after: this.#resolved.seq, types: ['catalog.*', 'delivery.mapping.*'], limit: 1 });
+    if (changed.length || this.#resolved.entities.size > MAX_REMEMBERED) this.#resolved = { seq: latest, entities: new Map() };
+    else this.#resolved.seq = latest;
+    const known = this.#resolved.entities;
+    const missing = [...new Set(events.map(e => targetId(e.targetKey, e.targetValue)))].filter(id => !known.has(id));
+    if (missing.length) {
+      const found = await new ComponentResolver(this.#o.catalog, this.events).resolveAll(events.filter(e => !known.has(targetId(e.targetKey, e.targetValue))).map(e => [e.targetKey, e.targetValue] as const));
+      for (const id of missing) known.set(id, found.get(id));
+    }
+    return known;
+  }
+
+  /** The keys whose events no entity could be found for, with how many events each. */
+  async unmapped(caller: Identity): Promise<UnmappedTarget[]> {
+    await this.#o.permissions.authorize(caller, 'delivery.event.read');
+    return this.events.unmapped();
+  }
+
+  /**
+   * Attributes every event naming (`key`, `value`) to `entity`, now and from now on.
+   * @example await delivery.map(admin, { key: 'github.com/project-slug', value: 'acme/legacy-cart', entity: 'component:default/cart' })
+   */
+  async map(caller: Identity, input: { key?: unknown; value?: unknown; entity?: unknown }, context?: AuditContext): Promise<{ key: string; value: string; entity: string; events: number }> {
+    await this.#o.permissions.authorize(caller, 'delivery.mapping.write');
+    const errors: FieldError[] = [];
+    if (typeof input.key !== 'string' || !input.key || input.key.length > 253) errors.push({ pointer: '/key', detail: "is required: the target's key as the unmapped list shows it, e.g. 'github.com/project-slug'", rule: 'required' });
+    if (typeof input.value !== 'string' || !input.value || input.value.length > 300) errors.push({ pointer: '/value', detail: 'is required: the value as the unmapped list shows it', rule: 'required' });
+    const ref = typeof input.entity === 'string' ? tryParseEntityRef(input.entity, { defaultKind: 'component' }) : undefined;
+    if (!ref) errors.push({ pointer: '/entity', detail: "must be an entity ref, e.g. 'component:default/cart'", rule: 'format' });
+    if (errors.length) throw invalidInput(`The mapping has ${errors.length} mistake(s)`, errors);
+    const entity = stringifyEntityRef(ref!);
+    if (!(await this.#o.catalog.byRef(entity))) throw invalidInput(`No entity ${entity} in the catalog`, [{ pointer: '/entity', detail: `names no entity in the catalog: ${entity}`, rule: 'exists' }]);
+    const key = (input.key as string).toLowerCase();
+    const value = key === ENTITY_TARGET ? stringifyEntityRef(tryParseEntityRef(input.value as string, { defaultKind: 'component' }) ?? { kind: 'component', namespace: 'default', name: input.value as string }) : (input.value as string).toLowerCase();
+    const events = await this.#o.store.transaction(async trx => {
+      const moved = await this.events.map(trx, key, value, entity, caller.principal, this.#clock.now().toISOString());
+      await this.#o.log.append(trx, { type: 'delivery.mapping.created', subject: entity, actor: caller.principal, payload: { key, value, entity, events: moved } });
+      await this.#o.audit.record({ actor: caller, action: 'delivery.mapping.write', entityRef: entity, context, after: { key, value, entity }, detail: { key, value, events: moved } }, trx);
+      return moved;
+    });
+    return { key, value, entity, events };
+  }
+
+  /** An entity's latest deployments, newest first (404 when the caller may not read it). */
+  async deployments(caller: Identity, entity: string, scope: EntityScope, limit = 50): Promise<DeploymentRecord[]> {
+    const [ref] = await this.#components(entity, scope);
+    if (!ref) return [];
+    return this.events.deployments(ref, Math.min(Math.max(limit, 1), 500));
+  }
+
+  /** DORA's five metrics for an entity (or the organisation) over a window, with the previous window's as the trend. */
+  async dora(query: DoraQuery): Promise<DoraReport> {
+    const window = this.#window(query.windowDays, query.end);
+    const components = await this.#components(query.entity, query.scope);
+    const facts = await this.events.facts(components, new Date(window.end).toISOString());
+    const production = new Set(this.#production);
+    const current = computeDora(components, { ...facts, production, window });
+    const span = window.end - window.start;
+    const previous = computeDora(components, { ...facts, production, window: { start: window.start - span, end: window.start } });
+    const single = query.entity !== undefined && components.length === 1 && components[0] === this.#canonical(query.entity);
+    return {
+      ...(query.entity ? { entity: this.#canonical(query.entity) } : {}),
+      window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString(), days: span / DAY },
+      components: components.length,
+      metrics: current.total,
+      previous: previous.total,
+      ...(single ? {} : { byComponent: current.components.map(c => ({ entityRef: c.entityRef, metrics: c.figures })) }),
+    };
+  }
+
+  /** How much the platform is used: deploying components, golden-path share, template runs. */
+  async adoption(query: Omit<DoraQuery, 'entity'>): Promise<AdoptionReport> {
+    const window = this.#window(query.windowDays, query.end);
+    const [start, end] = [new Date(window.start).toISOString(), new Date(window.end).toISOString()];
+    const components = await this.#o.catalog.list({ filter: ['kind=component'], scope: query.scope });
+    const refs = components.map(entityRefOf);
+    const deploying = await this.events.deployedBetween(refs, this.#production, start, end);
+    const fromTemplates = components.filter(c => typeof c.metadata.annotations?.['backstage.io/source-template'] === 'string').length;
+    const runs = { started: 0, completed: 0, failed: 0 };
+    const usersByWeek = new Map<string, Set<string>>();
+    const createdAt = new Map<string, string>();
+    const readable = new Set(refs);
+    // One pass over the event log: golden-path runs, who did anything each week, when components appeared.
+    let after = 0;
+    for (;;) {
+      const page: PaveEvent[] = await this.#o.log.read({ after, limit: 1000 });
+      for (const event of page) {
+        if (event.type === 'catalog.entity.created' && event.subject && readable.has(event.subject)) createdAt.set(event.subject, event.at);
+        if (event.at < start || event.at >= end) continue;
+        if (event.type === 'templates.task.created') runs.started++;
+        else if (event.type === 'templates.task.completed') runs.completed++;
+        else if (event.type === 'templates.task.failed') runs.failed++;
+        if (event.actor?.startsWith('user:')) {
+          const week = weekOf(event.at);
+          (usersByWeek.get(week) ?? usersByWeek.set(week, new Set()).get(week)!).add(event.actor);
+        }
+      }
+      if (page.length < 1000) break;
+      after = page[page.length - 1]!.seq;
+    }
+    const share = (n: number) => (refs.length ? Math.round((n / refs.length) * 10_000) / 10_000 : null);
+    const finished = runs.completed + runs.failed;
+    // Components that appeared in the window: hours from their creation to their first production deployment.
+    const newcomers = [...createdAt].filter(([, at]) => at >= start && at < end);
+    const hoursToFirst: number[] = [];
+    for (const [ref, at] of newcomers) {
+      const first = await this.events.firstDeploymentSince(ref, this.#production, at);
+      if (first !== undefined && first < end) hoursToFirst.push((Date.parse(first) - Date.parse(at)) / 3_600_000);
+    }
+    const middle = median(hoursToFirst);
+    const owners = new Set(components.filter(c => deploying.has(entityRefOf(c))).map(c => String(c.spec?.owner ?? '')).filter(Boolean));
+    return {
+      window: { start, end, days: (window.end - window.start) / DAY },
+      components: refs.length,
+      deploying: deploying.size,
+      deployingShare: share(deploying.size),
+      teamsDeploying: owners.size,
+      fromTemplates,
+      goldenPathShare: share(fromTemplates),
+      templateRuns: { ...runs, successRate: finished ? Math.round((runs.completed / finished) * 10_000) / 10_000 : null },
+      activeUsersByWeek: [...usersByWeek].sort(([a], [b]) => (a < b ? -1 : 1)).map(([week, users]) => ({ week, users: users.size })),
+      newComponents: { created: newcomers.length, deployed: hoursToFirst.length, medianHoursToFirstDeployment: middle === null ? null : Math.round(middle * 100) / 100 },
+    };
+  }
+
+  #window(windowDays = 30, end?: string): { start: number; end: number } {
+    if (!Number.isFinite(windowDays) || windowDays <= 0 || windowDays > MAX_WINDOW_DAYS) throw invalidInput(`The window must be 1 to ${MAX_WINDOW_DAYS} days`, [{ pointer: '/window', detail: `must be 1 to ${MAX_WINDOW_DAYS} days, e.g. 30d`, rule: 'range' }]);
+    const until = end === undefined ? this.#clock.now().getTime() : Date.parse(end);
+    if (Number.isNaN(until)) throw invalidInput('The window end is not a date', [{ pointer: '/end', detail: "must be an ISO-8601 date-time, e.g. '2026-01-31T00:00:00Z'", rule: 'format' }]);
+    return { start: until - windowDays * DAY, end: until };
+  }
+
+  #canonical(entity: string): string {
+    const ref = tryParseEntityRef(entity, { defaultKind: 'component' });
+    if (!ref) throw invalidInput(`"${entity}" is not an entity ref`, [{ pointer: '/entity', detail: "must be an entity ref, e.g. 'component:default/cart'", rule: 'format' }]);
+    return stringifyEntityRef(ref);
+  }
+
+  /**
+   * The components a figure is about, among those the caller may read: the component itself, a system's
+   * components, the components a group owns, or (no entity) every component. 404 for an entity the caller
+   * may not read or that does not exist.
+   */
+  async #components(entity: string | undefined, scope: EntityScope): Promise<string[]> {
+    const list = async (filter: string) => (await this.#o.catalog.list({ filter: [filter], scope })).map(entityRefOf);
+    if (entity === undefined) return list('kind=component');
+    const ref = this.#canonical(entity);
+    const [found] = await this.#o.catalog.byRefs([ref], undefined, undefined, scope);
+    if (!found) throw notFound(`No entity ${ref} that you may read`);
+    switch (found.kind.toLowerCase()) {
+      case 'component':
+        return [ref];
+      case 'system':
+        return list(`kind=component,relations.partof=${ref}`);
+      case 'group':
+        return list(`kind=component,relations.ownedby=${ref}`);
+      case 'user':
+        return list(`kind=component,relations.ownedby=${ref}`);
+      default:
+        throw invalidInput(`Delivery figures are about a component, system or group, not a ${found.kind}`, [{ pointer: '/entity', detail: 'must be a component, system or group', rule: 'kind' }]);
+    }
+  }
+}
+
+/** The Monday (UTC) of an instant's week, as a date. */
+function weekOf(at: string): string {
+  const day = new Date(at.slice(0, 10) + 'T00:00:00Z');
+  return new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * DAY).toISOString().slice(0, 10);
+}

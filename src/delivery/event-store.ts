@@ -1,0 +1,204 @@
+import type { Db, Store } from '../store/store.js';
+import type { DeliveryEventsTable } from './delivery-tables.js';
+import type { DeliveryEvent } from './delivery-event.js';
+import type { DoraChange, DoraDeployment, DoraIncident } from './dora.js';
+
+/** Events about one key nobody could attribute yet. */
+export interface UnmappedTarget {
+  key: string;
+  value: string;
+  events: number;
+  sources: string[];
+  firstAt: string;
+  lastAt: string;
+}
+
+/** A deployment as the Delivery tab lists it. */
+export interface DeploymentRecord {
+  id: string;
+  source: string;
+  environment: string;
+  status: string;
+  at: string;
+  sha?: string;
+  commits?: string[];
+  rework: boolean;
+  title?: string;
+  url?: string;
+}
+
+/** The facts of some components, as the metrics read them. */
+export interface DeliveryFacts {
+  deployments: DoraDeployment[];
+  changes: DoraChange[];
+  incidents: DoraIncident[];
+}
+
+const CHUNK = 400;
+
+/**
+ * The `delivery_events` and `delivery_mappings` tables. Knows nothing of validation, permissions or the
+ * audit log: the service does.
+ */
+export class DeliveryEventStore {
+  constructor(private readonly store: Store) {}
+
+  /** Stores the events whose id is new; answers those. Duplicates (within the batch too) change nothing. */
+  async insert(db: Db, events: readonly DeliveryEvent[], entityOf: (event: DeliveryEvent) => string | undefined, receivedAt: string): Promise<DeliveryEvent[]> {
+    const unique = [...new Map(events.map(e => [e.id, e])).values()];
+    const stored: DeliveryEvent[] = [];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const chunk = unique.slice(i, i + CHUNK);
+      // Only the rows actually inserted come back: an id already stored is skipped by the database itself.
+      const inserted = await db
+        .insertInto('delivery_events')
+        .values(chunk.map(e => toRow(e, entityOf(e) ?? null, receivedAt)))
+        .onConflict(oc => oc.column('id').doNothing())
+        .returning('id')
+        .execute();
+      const ids = new Set(inserted.map(row => row.id));
+      stored.push(...chunk.filter(e => ids.has(e.id)));
+    }
+    return stored;
+  }
+
+  /** The hand-made mappings of these values of one key: value → entity ref. */
+  async mappingsOf(key: string, values: readonly string[], db: Db = this.store.db): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let i = 0; i < values.length; i += CHUNK) {
+      const rows = await db.selectFrom('delivery_mappings').select(['target_value', 'entity_ref']).where('target_key', '=', key).where('target_value', 'in', values.slice(i, i + CHUNK)).execute();
+      for (const row of rows) found.set(row.target_value, row.entity_ref);
+    }
+    return found;
+  }
+
+  /** Records a mapping (replacing one for the same key) and attributes every event of that key to it; answers how many events moved. */
+  async map(db: Db, key: string, value: string, entityRef: string, by: string, at: string): Promise<number> {
+    await db.deleteFrom('delivery_mappings').where('target_key', '=', key).where('target_value', '=', value).execute();
+    await db.insertInto('delivery_mappings').values({ target_key: key, target_value: value, entity_ref: entityRef, created_at: at, created_by: by }).execute();
+    const result = await db.updateTable('delivery_events').set({ entity_ref: entityRef }).where('target_key', '=', key).where('target_value', '=', value).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async unmapped(limit = 200): Promise<UnmappedTarget[]> {
+    const rows = await this.store.db
+      .selectFrom('delivery_events')
+      .select(eb => ['target_key', 'target_value', eb.fn.countAll<number>().as('events'), eb.fn.min('at').as('first_at'), eb.fn.max('at').as('last_at')])
+      .where('entity_ref', 'is', null)
+      .groupBy(['target_key', 'target_value'])
+      .orderBy('target_key')
+      .orderBy('target_value')
+      .limit(limit)
+      .execute();
+    const result: UnmappedTarget[] = [];
+    for (const row of rows) {
+      const sources = await this.store.db.selectFrom('delivery_events').select('source').distinct().where('entity_ref', 'is', null).where('target_key', '=', row.target_key).where('target_value', '=', row.target_value).execute();
+      result.push({ key: row.target_key, value: row.target_value, events: Number(row.events), sources: sources.map(s => s.source).sort(), firstAt: String(row.first_at), lastAt: String(row.last_at) });
+    }
+    return result;
+  }
+
+  /** Every deployment, change and incident event of these entities that happened before `end` (ISO). */
+  async facts(entityRefs: readonly string[], end: string): Promise<DeliveryFacts> {
+    const facts: DeliveryFacts = { deployments: [], changes: [], incidents: [] };
+    const incidents = new Map<string, DoraIncident>();
+    for (let i = 0; i < entityRefs.length; i += CHUNK) {
+      const rows = await this.store.db
+        .selectFrom('delivery_events')
+        .select(['id', 'type', 'status', 'at', 'environment', 'sha', 'incident', 'rework', 'entity_ref', 'commits'])
+        .where('entity_ref', 'in', entityRefs.slice(i, i + CHUNK))
+        .where('at', '<', end)
+        .execute();
+      for (const row of rows) {
+        const at = Date.parse(row.at);
+        const entityRef = row.entity_ref!;
+        if (row.type === 'deployment') facts.deployments.push({ id: row.id, entityRef, environment: row.environment ?? '', status: row.status === 'success' ? 'success' : 'failure', at, ...(row.sha ? { sha: row.sha } : {}), ...(row.commits ? { commits: JSON.parse(row.commits) as string[] } : {}), rework: row.rework === 1 });
+        else if (row.type === 'change' && row.sha) facts.changes.push({ entityRef, sha: row.sha, at });
+        else if (row.type === 'incident' && row.incident) {
+          const id = `${entityRef}\u0000${row.incident}`;
+          const incident = incidents.get(id) ?? incidents.set(id, { key: row.incident, entityRef }).get(id)!;
+          // Out of order or sent twice: the earliest opening and the latest resolution count.
+          if (row.status === 'opened') incident.openedAt = Math.min(incident.openedAt ?? at, at);
+          else incident.resolvedAt = Math.max(incident.resolvedAt ?? at, at);
+        }
+      }
+    }
+    facts.incidents = [...incidents.values()];
+    return facts;
+  }
+
+  /** Which of these entities deployed to one of the environments in [start, end). */
+  async deployedBetween(entityRefs: readonly string[], environments: readonly string[], start: string, end: string): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < entityRefs.length; i += CHUNK) {
+      const rows = await this.store.db
+        .selectFrom('delivery_events')
+        .select('entity_ref')
+        .distinct()
+        .where('entity_ref', 'in', entityRefs.slice(i, i + CHUNK))
+        .where('type', '=', 'deployment')
+        .where('status', '=', 'success')
+        .where('environment', 'in', environments)
+        .where('at', '>=', start)
+        .where('at', '<', end)
+        .execute();
+      for (const row of rows) found.add(row.entity_ref!);
+    }
+    return found;
+  }
+
+  /** When an entity first deployed successfully to one of the environments at or after `since` (ISO), if it did. */
+  async firstDeploymentSince(entityRef: string, environments: readonly string[], since: string): Promise<string | undefined> {
+    const row = await this.store.db
+      .selectFrom('delivery_events')
+      .select(eb => eb.fn.min('at').as('first'))
+      .where('entity_ref', '=', entityRef)
+      .where('type', '=', 'deployment')
+      .where('status', '=', 'success')
+      .where('environment', 'in', environments)
+      .where('at', '>=', since)
+      .executeTakeFirst();
+    return row?.first ? String(row.first) : undefined;
+  }
+
+  /** An entity's latest deployments (any environment), newest first. */
+  async deployments(entityRef: string, limit: number): Promise<DeploymentRecord[]> {
+    const rows = await this.store.db.selectFrom('delivery_events').selectAll().where('entity_ref', '=', entityRef).where('type', '=', 'deployment').orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(row => {
+      const detail = row.detail ? (JSON.parse(row.detail) as { title?: string; url?: string }) : {};
+      return {
+        id: row.id,
+        source: row.source,
+        environment: row.environment ?? '',
+        status: row.status ?? '',
+        at: row.at,
+        ...(row.sha ? { sha: row.sha } : {}),
+        ...(row.commits ? { commits: JSON.parse(row.commits) as string[] } : {}),
+        rework: row.rework === 1,
+        ...(detail.title ? { title: detail.title } : {}),
+        ...(detail.url ? { url: detail.url } : {}),
+      };
+    });
+  }
+}
+
+function toRow(e: DeliveryEvent, entityRef: string | null, receivedAt: string): DeliveryEventsTable {
+  const detail = { ...(e.title ? { title: e.title } : {}), ...(e.url ? { url: e.url } : {}) };
+  return {
+    id: e.id,
+    type: e.type,
+    source: e.source,
+    status: e.status ?? null,
+    at: e.at,
+    environment: e.environment ?? null,
+    sha: e.sha ?? null,
+    incident: e.incident ?? null,
+    rework: e.rework ? 1 : 0,
+    target_key: e.targetKey,
+    target_value: e.targetValue,
+    entity_ref: entityRef,
+    commits: e.commits ? JSON.stringify(e.commits) : null,
+    detail: Object.keys(detail).length ? JSON.stringify(detail) : null,
+    received_at: receivedAt,
+  };
+}

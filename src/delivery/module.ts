@@ -1,0 +1,46 @@
+/** Delivery as a Pave module: delivery events in (generic API, provider webhooks), DORA and adoption. */
+import { defineModule } from '../pave-module.js';
+import { deliveryConfigSection } from './delivery-config.js';
+import { deliveryRoutes } from '../api/routes/delivery-routes.js';
+import { deliveryCommands, metricsCommands } from '../cli/delivery-commands.js';
+import { DeliveryService } from './delivery-service.js';
+import { deliveryMigration } from './migrations/0013-delivery.js';
+
+export const deliveryModule = defineModule({
+  name: 'delivery',
+  description: "Delivery events in (a generic API and GitHub, GitLab, Argo CD, Flux and PagerDuty webhooks), mapped to the catalog's components, and DORA's metrics and adoption over them",
+  config: deliveryConfigSection,
+  permissions: [
+    { action: 'delivery.event.write', description: 'Send delivery events through the generic API' },
+    { action: 'delivery.event.read', description: "Read a component's deployments and the unmapped events" },
+    { action: 'delivery.mapping.write', description: "Attribute a key's events to a catalog entity" },
+    { action: 'delivery.metrics.read', description: 'Read DORA figures and adoption (over the components one may read)' },
+  ],
+  eventTypes: [
+    { type: 'delivery.events.received', description: 'Delivery events were stored (payload: source and counts)', read: { action: 'delivery.event.read' } },
+    { type: 'delivery.mapping.created', description: "A key's events were attributed to an entity (payload: key, value, entity, events)", read: { action: 'delivery.event.read' } },
+  ],
+  migrations: [deliveryMigration],
+  defaultRules: auth => [
+    {
+      id: 'default.delivery-read',
+      description: 'Everyone signed in reads delivery figures, deployments and unmapped events (figures cover only the components they may read)',
+      effect: 'allow',
+      actions: ['delivery.event.read', 'delivery.metrics.read'],
+      subjects: ['role:signed-in'],
+    },
+    {
+      id: 'default.delivery-write',
+      description: `Members of ${auth.platformGroup} send delivery events through the API (with a token for CI) and map unmapped events`,
+      effect: 'allow',
+      actions: ['delivery.event.write', 'delivery.mapping.write'],
+      subjects: [auth.platformGroup],
+    },
+  ],
+  create: ({ store, eventLog, audit, config, logger, app }): DeliveryService =>
+    new DeliveryService({ store, log: eventLog, audit, config: config.delivery, catalog: app.catalog.entities, permissions: app.auth.permissions, logger }),
+  async routes(api, delivery) {
+    await api.register(deliveryRoutes, { prefix: '/delivery', delivery });
+  },
+  cli: ({ output, globals }) => [deliveryCommands(output, globals), metricsCommands(output, globals)],
+});

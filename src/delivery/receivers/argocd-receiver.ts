@@ -1,0 +1,37 @@
+import { safeEqual } from '../../auth/secrets.js';
+import { header, type ProviderReceiver } from './provider-receiver.js';
+import { isoTime, optional, required } from './payload-fields.js';
+
+const PHASES: Record<string, 'success' | 'failure'> = { Succeeded: 'success', Failed: 'failure', Error: 'failure' };
+
+/**
+ * Argo CD notifications through its generic webhook service (argo-cd.readthedocs.io, "Webhook"): the
+ * service sends `Authorization: Bearer <token>` (a header the service declares, its value a secret), and
+ * the body is the template's; docs/delivery-metrics.md gives the template Pave reads: `app`, `revision`,
+ * `phase` (the sync operation's), `finishedAt`, optionally `environment` (else `?environment=`, else
+ * production). A finished sync is a deployment of the application (`argocd/app-name`); one sync operation
+ * is one deployment however often it is reported.
+ */
+export const argocdReceiver: ProviderReceiver = {
+  provider: 'argocd',
+  verify: (request, secret) => safeEqual(header(request, 'authorization') ?? '', `Bearer ${secret}`),
+  events(payload, request) {
+    const app = required(payload, 'app');
+    const status = PHASES[required(payload, 'phase')];
+    if (!status) return [];
+    const finishedAt = isoTime(required(payload, 'finishedAt'), '/finishedAt');
+    const revision = optional(payload, 'revision');
+    return [
+      {
+        id: `argocd:${app}:${finishedAt}:${status}`,
+        type: 'deployment',
+        at: finishedAt,
+        target: { annotation: 'argocd/app-name', value: app },
+        environment: optional(payload, 'environment') ?? request.query.environment ?? 'production',
+        status,
+        ...(revision && /^[0-9a-f]{7,64}$/i.test(revision) ? { sha: revision } : {}),
+        ...(optional(payload, 'message') ? { title: optional(payload, 'message')!.slice(0, 500) } : {}),
+      },
+    ];
+  },
+};

@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import type { Entity } from '../lib/api';
+import { useAsync } from '../lib/hooks';
+import { refOf } from '../lib/refs';
+import { EmptyState, ErrorState, Loading } from '../components/States';
+import { DoraCards } from './DoraCards';
+import { getDeployments, getDora } from './deliveryApi';
+import './delivery.css';
+
+/** An entity's Delivery tab: its DORA figures (a component, a system's or a team's components) and, for a component, its latest deployments. */
+export default function DeliveryTab({ entity }: { entity: Entity }) {
+  const ref = refOf(entity);
+  const [window, setWindow] = useState('30d');
+  const dora = useAsync((signal) => getDora({ entity: ref, window }, signal), [ref, window]);
+  const isComponent = entity.kind.toLowerCase() === 'component';
+  const deployments = useAsync((signal) => (isComponent ? getDeployments(ref, signal) : Promise.resolve([])), [ref, isComponent]);
+  return (
+    <div className="delivery-tab">
+      <div className="delivery-controls">
+        <div className="field">
+          <label htmlFor="delivery-tab-window">Window</label>
+          <select id="delivery-tab-window" value={window} onChange={(e) => setWindow(e.target.value)}>
+            {['7d', '30d', '90d'].map((w) => (
+              <option key={w} value={w}>
+                last {w.replace('d', ' days')}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {dora.error ? <ErrorState error={dora.error} onRetry={dora.reload} what="delivery metrics" /> : !dora.data ? <Loading /> : <DoraCards metrics={dora.data.metrics} previous={dora.data.previous} />}
+      {isComponent ? (
+        <section className="card">
+          <h2>Recent deployments</h2>
+          {deployments.error ? (
+            <ErrorState error={deployments.error} onRetry={deployments.reload} what="deployments" />
+          ) : !deployments.data ? (
+            <Loading />
+          ) : deployments.data.length === 0 ? (
+            <EmptyState title="No deployments reported yet.">
+              <p>
+                Annotate the component (<code>github.com/project-slug</code>, <code>argocd/app-name</code>, …) and switch on the provider’s webhook, or send events with <code>pave delivery send</code>.
+              </p>
+            </EmptyState>
+          ) : (
+            <div className="table-wrap">
+              <table className="table" data-testid="deployments">
+                <thead>
+                  <tr>
+                    <th>When</th>
+                    <th>Environment</th>
+                    <th>Outcome</th>
+                    <th>Commit</th>
+                    <th>Source</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {deployments.data.map((d) => (
+                    <tr key={d.id}>
+                      <td className="small">{d.at.replace('T', ' ').slice(0, 16)}</td>
+                      <td>{d.environment}</td>
+                      <td className={d.status === 'failure' ? 'error-text' : ''}>
+                        {d.status}
+                        {d.rework ? ' (rework)' : ''}
+                      </td>
+                      <td className="mono small">{d.sha?.slice(0, 8) ?? '—'}</td>
+                      <td className="small">{d.url ? <a href={d.url}>{d.source}</a> : d.source}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      ) : null}
+    </div>
+  );
+}
