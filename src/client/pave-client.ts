@@ -3,6 +3,7 @@ import { AuthApi } from './auth-api.js';
 import { CatalogApi } from './catalog-api.js';
 import { EventsApi } from './events-api.js';
 import { PlatformApi } from './platform-api.js';
+import { SurveysApi } from './surveys-api.js';
 import { TemplatesApi } from './templates-api.js';
 import type { Transport } from './transport.js';
 
@@ -20,6 +21,7 @@ export class PaveClient {
   readonly templates: TemplatesApi;
   readonly platform: PlatformApi;
   readonly events: EventsApi;
+  readonly surveys: SurveysApi;
 
   constructor(readonly transport: Transport) {
     const api = new ApiConnection(transport);
@@ -28,5 +30,6 @@ export class PaveClient {
     this.templates = new TemplatesApi(api);
     this.platform = new PlatformApi(api);
     this.events = new EventsApi(api);
+    this.surveys = new SurveysApi(api);
   }
 }

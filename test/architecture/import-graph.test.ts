@@ -30,8 +30,9 @@ const RULES: Record<string, { value: readonly string[]; types?: readonly string[
   platform: { value: ['core', 'store', 'git', 'gitops', 'catalog', 'auth', 'expressions'] },
   templates: { value: ['core', 'store', 'git', 'catalog', 'auth', 'expressions', 'repositories'] },
   events: { value: ['core', 'store', 'auth'], types: [COMPOSITION] },
+  surveys: { value: ['core', 'store'], types: ['auth', 'catalog'] },
   client: { value: ['core'], types: ['*'] },
-  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'expressions', COMPOSITION] },
+  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'expressions', 'surveys', COMPOSITION] },
   cli: { value: ['*'] },
   [COMPOSITION]: { value: ['*'] },
 };
