@@ -147,6 +147,12 @@ const deadDelivery = await app.store.transaction(async trx => {
 });
 await app.store.db.updateTable('event_webhook_deliveries').set({ state: 'dead' }).where('id', '=', deadDelivery).execute();
 
+// ── surveys: a questionnaire with one run to answer and one to close.
+const matrixSurvey = (await app.surveys.createSurvey(operator, { title: 'Matrix survey' })).id;
+const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
+const answerRun = (await app.surveys.openRun(operator, matrixSurvey, { closesAt: inAWeek })).id;
+const closingRun = (await app.surveys.openRun(operator, matrixSurvey, { closesAt: inAWeek })).id;
+
 afterAll(async () => {
   await pave.close();
   rmSync(fixtures, { recursive: true, force: true });
@@ -262,6 +268,17 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/events/webhooks/:id/deliveries': { path: `/api/events/webhooks/${keptHook}/deliveries` },
   'POST /api/events/webhooks/:id/deliveries/:deliveryId/redeliver': { path: `/api/events/webhooks/${keptHook}/deliveries/${deadDelivery}/redeliver`, body: {}, status: 202 },
   'POST /api/events/webhooks/:id/test': { path: `/api/events/webhooks/${keptHook}/test`, body: {}, status: 200, auditAction: 'events.webhook.test' },
+  'GET /api/surveys': { path: '/api/surveys' },
+  'POST /api/surveys': { path: '/api/surveys', body: { title: 'Matrix' }, status: 201, auditAction: 'surveys.survey.create' },
+  'GET /api/surveys/runs': { path: '/api/surveys/runs' },
+  'GET /api/surveys/runs/:runId': { path: `/api/surveys/runs/${answerRun}` },
+  'POST /api/surveys/runs/:runId/close': { path: `/api/surveys/runs/${closingRun}/close`, body: {}, status: 200, auditAction: 'surveys.run.close' },
+  'POST /api/surveys/runs/:runId/responses': { path: `/api/surveys/runs/${answerRun}/responses`, body: { answers: { 'recommend-platform': 9 } }, status: 201 },
+  'GET /api/surveys/runs/:runId/results': { path: `/api/surveys/runs/${answerRun}/results` },
+  'GET /api/surveys/:id': { path: `/api/surveys/${matrixSurvey}` },
+  'PATCH /api/surveys/:id': { path: `/api/surveys/${matrixSurvey}`, body: { title: 'Matrix survey, edited' }, status: 200, auditAction: 'surveys.survey.update' },
+  'POST /api/surveys/:id/runs': { path: `/api/surveys/${matrixSurvey}/runs`, body: { closesAt: inAWeek }, status: 201, auditAction: 'surveys.run.open' },
+  'GET /api/surveys/:id/trend': { path: `/api/surveys/${matrixSurvey}/trend` },
 };
 
 const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');

@@ -43,7 +43,7 @@ export async function startSurveyPave(options: { logger?: Logger } = {}): Promis
     async as(name, method, path, body) {
       const response = await fetch(pave.url + path, { method, headers: { ...bearer(await token(name)), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
       const text = await response.text();
-      return { status: response.status, text, body: text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined };
+      return { status: response.status, text, body: text && /^application\/(problem\+)?json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined };
     },
   };
 }
