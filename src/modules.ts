@@ -10,11 +10,12 @@ import { platformModule } from './platform/module.js';
 import { templatesModule } from './templates/module.js';
 import { eventsModule } from './events/module.js';
 import { surveysModule } from './surveys/module.js';
+import { maturityModule } from './maturity/module.js';
 import type { AnyConfigSection } from './core/config-section.js';
 import type { Migration } from './store/migrations/migration.js';
 import type { PaveModule } from './pave-module.js';
 
-export const MODULES = [catalogModule, authModule, expressionsModule, repositoriesModule, platformModule, templatesModule, eventsModule, surveysModule] as const;
+export const MODULES = [catalogModule, authModule, expressionsModule, repositoriesModule, platformModule, templatesModule, eventsModule, surveysModule, maturityModule] as const;
 
 /** The service of each module, by the module's name: what `PaveApp` exposes. */
 export type ModuleServices = {

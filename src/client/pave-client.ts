@@ -4,6 +4,7 @@ import { CatalogApi } from './catalog-api.js';
 import { EventsApi } from './events-api.js';
 import { PlatformApi } from './platform-api.js';
 import { SurveysApi } from './surveys-api.js';
+import { MaturityApi } from './maturity-api.js';
 import { TemplatesApi } from './templates-api.js';
 import type { Transport } from './transport.js';
 
@@ -22,6 +23,7 @@ export class PaveClient {
   readonly platform: PlatformApi;
   readonly events: EventsApi;
   readonly surveys: SurveysApi;
+  readonly maturity: MaturityApi;
 
   constructor(readonly transport: Transport) {
     const api = new ApiConnection(transport);
@@ -31,5 +33,6 @@ export class PaveClient {
     this.platform = new PlatformApi(api);
     this.events = new EventsApi(api);
     this.surveys = new SurveysApi(api);
+    this.maturity = new MaturityApi(api);
   }
 }

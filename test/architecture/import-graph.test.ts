@@ -31,8 +31,9 @@ const RULES: Record<string, { value: readonly string[]; types?: readonly string[
   templates: { value: ['core', 'store', 'git', 'catalog', 'auth', 'expressions', 'repositories'] },
   events: { value: ['core', 'store', 'auth'], types: [COMPOSITION] },
   surveys: { value: ['core', 'store'], types: ['auth', 'catalog'] },
+  maturity: { value: ['core', 'store'], types: ['auth', COMPOSITION] },
   client: { value: ['core'], types: ['*'] },
-  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'expressions', 'surveys', COMPOSITION] },
+  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'expressions', 'surveys', 'maturity', COMPOSITION] },
   cli: { value: ['*'] },
   [COMPOSITION]: { value: ['*'] },
 };

@@ -152,6 +152,9 @@ const matrixSurvey = (await app.surveys.createSurvey(operator, { title: 'Matrix 
 const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
 const answerRun = (await app.surveys.openRun(operator, matrixSurvey, { closesAt: inAWeek })).id;
 const closingRun = (await app.surveys.openRun(operator, matrixSurvey, { closesAt: inAWeek })).id;
+// ── maturity: one assessment, for the report.
+const matrixLevels = { aspects: Object.fromEntries(['investment', 'adoption', 'interfaces', 'operations', 'measurement'].map(a => [a, { level: 'operational' }])) } as never;
+const matrixAssessment = (await app.maturity.assess(operator, matrixLevels)).id;
 
 afterAll(async () => {
   await pave.close();
@@ -279,6 +282,12 @@ const SAMPLES: Record<string, Sample> = {
   'PATCH /api/surveys/:id': { path: `/api/surveys/${matrixSurvey}`, body: { title: 'Matrix survey, edited' }, status: 200, auditAction: 'surveys.survey.update' },
   'POST /api/surveys/:id/runs': { path: `/api/surveys/${matrixSurvey}/runs`, body: { closesAt: inAWeek }, status: 201, auditAction: 'surveys.run.open' },
   'GET /api/surveys/:id/trend': { path: `/api/surveys/${matrixSurvey}/trend` },
+  'GET /api/maturity/model': { path: '/api/maturity/model' },
+  'GET /api/maturity/evidence': { path: '/api/maturity/evidence' },
+  'GET /api/maturity/assessments': { path: '/api/maturity/assessments' },
+  'POST /api/maturity/assessments': { path: '/api/maturity/assessments', body: matrixLevels, status: 201 },
+  'GET /api/maturity/assessments/:id': { path: `/api/maturity/assessments/${matrixAssessment}` },
+  'GET /api/maturity/report': { path: '/api/maturity/report?format=md' },
 };
 
 const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');
