@@ -1,5 +1,5 @@
 import type { FieldError } from '../core/problem.js';
-import type { Evidence, WantedEvidence } from './evidence-provider.js';
+import type { Evidence, WantedEvidence } from './evidence.js';
 import { ASPECT_IDS, LEVEL_IDS, type AspectId, type LevelId } from './maturity-model.js';
 
 /** What an assessor says about one aspect: the level, and why (a note is expected when overriding the suggestion). */

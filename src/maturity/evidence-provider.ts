@@ -1,21 +1,7 @@
 import type { PaveApp } from '../app.js';
 import type { AspectId } from './maturity-model.js';
-
-/** One piece of evidence, computed from Pave's own data, with where it came from. */
-export interface Evidence {
-  /** Stable id, e.g. `adoption.golden-path-share`. */
-  id: string;
-  aspect: AspectId;
-  title: string;
-  /** The figure in words, e.g. `12 of 40 components (30%)`. */
-  value: string;
-  /** The figure as a number (a share 0–1, or a count), for comparison over time. */
-  measure: number;
-  /** Where it was computed from, e.g. `catalog: Components with annotation backstage.io/source-template`. */
-  source: string;
-  /** The level (1–4) this evidence points to on its own, when it points anywhere. */
-  suggests?: number;
-}
+import type { Evidence } from './evidence.js';
+export type { Evidence, WantedEvidence } from './evidence.js';
 
 /**
  * Computes one piece of evidence. Each provider is one file under `evidence/`; scorecards and delivery
@@ -26,15 +12,6 @@ export interface EvidenceProvider {
   readonly aspect: AspectId;
   /** Undefined when the data it needs is not there (the evidence is then reported missing). */
   collect(app: PaveApp, now: Date): Promise<Evidence | undefined>;
-}
-
-/** Evidence the model would want but that no provider supplies yet: reported as missing, by aspect. */
-export interface WantedEvidence {
-  id: string;
-  aspect: AspectId;
-  title: string;
-  /** What would supply it. */
-  from: string;
 }
 
 /** The share as a percentage in words. */

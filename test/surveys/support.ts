@@ -6,6 +6,7 @@
 import type { Entity } from '../../src/core/entity.js';
 import type { Identity } from '../../src/auth/identity.js';
 import type { Logger } from '../../src/core/logger.js';
+import type { CatalogService } from '../../src/catalog/catalog-service.js';
 import { bearer, startAuthPave, tokenFor, type AuthPave } from '../auth/support.js';
 
 export const TEAMS = { checkout: 'group:default/checkout-team', platform: 'group:default/platform-team', search: 'group:default/search-team' } as const;
@@ -19,6 +20,14 @@ export const PEOPLE = {
   search: ['se-1', 'se-2'],
 };
 
+/** Adds search-team and the people of PEOPLE beyond the auth suites' organisation (which must be there). */
+export async function seedSurveyTeams(catalog: CatalogService): Promise<void> {
+  await catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'search-team' }, spec: { type: 'team', children: [] } });
+  for (const name of PEOPLE.checkout.slice(1)) await catalog.saveEntity(user(name, 'checkout-team'));
+  for (const name of PEOPLE.platform.slice(1)) await catalog.saveEntity(user(name, 'platform-team'));
+  for (const name of PEOPLE.search) await catalog.saveEntity(user(name, 'search-team'));
+}
+
 export interface SurveyPave extends AuthPave {
   /** The identity of a user by name, as a request with their token would have. */
   who(name: string): Promise<Identity>;
@@ -28,10 +37,7 @@ export interface SurveyPave extends AuthPave {
 
 export async function startSurveyPave(options: { logger?: Logger } = {}): Promise<SurveyPave> {
   const pave = await startAuthPave({ ...(options.logger ? { logger: options.logger } : {}) });
-  await pave.app.catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'search-team' }, spec: { type: 'team', children: [] } });
-  for (const name of PEOPLE.checkout.slice(1)) await pave.app.catalog.saveEntity(user(name, 'checkout-team'));
-  for (const name of PEOPLE.platform.slice(1)) await pave.app.catalog.saveEntity(user(name, 'platform-team'));
-  for (const name of PEOPLE.search) await pave.app.catalog.saveEntity(user(name, 'search-team'));
+  await seedSurveyTeams(pave.app.catalog);
   const tokens = new Map<string, string>();
   const token = async (name: string) => {
     if (!tokens.has(name)) tokens.set(name, await tokenFor(pave.app, `user:default/${name}`));

@@ -6,8 +6,9 @@ import { repositoriesArea } from './repositories/area';
 import { platformArea } from './platform/area';
 import { adminArea } from './admin/area';
 import { settingsArea } from './settings/area';
+import { insightsArea } from './insights/area';
 
-export const AREAS: readonly PortalArea[] = [catalogArea, templatesArea, repositoriesArea, platformArea, adminArea, settingsArea];
+export const AREAS: readonly PortalArea[] = [catalogArea, templatesArea, repositoriesArea, platformArea, insightsArea, adminArea, settingsArea];
 
 /** The main navigation's entries of every area, in their order. */
 export const NAV_ENTRIES = AREAS.flatMap(area => area.nav ?? []).sort((a, b) => a.order - b.order);
