@@ -7,6 +7,8 @@ import { createServer } from '../api/server.js';
 import { conflict } from '../core/problem.js';
 import type { GlobalOptions } from './context.js';
 import { loadPlatformDemo } from '../platform/demo-loader.js';
+import { loadSurveysDemo } from '../surveys/demo-loader.js';
+import { loadMaturityDemo } from '../maturity/demo-loader.js';
 import { reportModuleSandbox } from '../platform/steps/sandbox/module-sandbox-for.js';
 
 /** The demo organisation and its golden paths, as one catalog location. */
@@ -31,7 +33,10 @@ export function serveCommand(globals: () => GlobalOptions): Command {
       const app = await createApp(config);
       // Said at start: how module steps are isolated here, or that they are refused.
       await reportModuleSandbox(app.platform.moduleSandbox, app.logger);
-      if (config.demo) await loadDemo(app);
+      if (config.demo) {
+        await loadDemo(app);
+        await loadInsightsDemo(app);
+      }
       await app.platform.mirrorCapabilities();
       await app.workers.start();
       const server = await createServer(app);
@@ -60,4 +65,15 @@ export async function loadDemo(app: PaveApp): Promise<void> {
   }
   // The demo platform: capabilities, and dev/prod destinations as local git repositories under the data folder.
   await loadPlatformDemo(app.platform, { demoDir: join(packageRoot(), 'demo', 'platform'), dataDir: resolve(app.config.dataDir), author: { actor: app.auth.localOperator() }, logger: app.logger });
+}
+
+/**
+ * The demo's completed developer-experience survey, then two maturity assessments three months apart (the
+ * evidence of the day kept with each), once. Apart from `loadDemo` so that suites starting the demo
+ * organisation do not pay for 33 answers they do not read.
+ */
+export async function loadInsightsDemo(app: PaveApp): Promise<void> {
+  const operator = app.auth.localOperator();
+  await loadSurveysDemo(app.surveys, app.catalog.entities, { file: join(packageRoot(), 'demo', 'surveys', 'dx-survey.yaml'), operator, identityOf: ref => app.auth.permissions.identityForUser(ref, 'local'), logger: app.logger });
+  await loadMaturityDemo(app.maturity, { file: join(packageRoot(), 'demo', 'maturity', 'assessments.yaml'), assessor: operator, logger: app.logger });
 }
