@@ -10,6 +10,8 @@ export type { Evidence, WantedEvidence } from './evidence.js';
 export interface EvidenceProvider {
   readonly id: string;
   readonly aspect: AspectId;
+  /** What it shows, in words (also when it is missing). */
+  readonly title: string;
   /** Undefined when the data it needs is not there (the evidence is then reported missing). */
   collect(app: PaveApp, now: Date): Promise<Evidence | undefined>;
 }

@@ -67,7 +67,7 @@ export class MaturityService {
     const present = new Set(collected.map(e => e.id));
     const absent = [
       ...this.#o.wanted.filter(w => !present.has(w.id)),
-      ...this.#o.providers.filter(p => !present.has(p.id)).map(p => ({ id: p.id, aspect: p.aspect, title: p.id, from: 'no data yet' })),
+      ...this.#o.providers.filter(p => !present.has(p.id)).map(p => ({ id: p.id, aspect: p.aspect, title: p.title, from: 'no data yet in Pave' })),
     ];
     return {
       at: now.toISOString(),

@@ -16,7 +16,7 @@ const f = (n: number) => n.toFixed(1);
  */
 export function radarSvg(series: readonly RadarSeries[], size = 320): string {
   const c = size / 2;
-  const r = size / 2 - 48;
+  const r = size / 2 - 64;
   const angle = (i: number) => -Math.PI / 2 + (i * 2 * Math.PI) / ASPECTS.length;
   const point = (i: number, rank: number) => [c + Math.cos(angle(i)) * (r * rank) / 4, c + Math.sin(angle(i)) * (r * rank) / 4] as const;
   const rings = [1, 2, 3, 4].map(rank => `<polygon points="${ASPECTS.map((_, i) => point(i, rank).map(f).join(',')).join(' ')}" fill="none" stroke="#c8ccd4" stroke-width="1"/>`);

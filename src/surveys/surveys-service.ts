@@ -252,12 +252,26 @@ export class SurveysService {
   async responseRates(): Promise<ResponseRate[]> {
     const now = this.#now();
     const rows = await this.#o.store.db.selectFrom('survey_runs').selectAll().orderBy('opens_at', 'asc').execute();
-    const users = await this.#o.entities.list({ filter: ['kind=user'], fields: ['metadata.name', 'metadata.namespace', 'spec.memberOf', 'relations'] });
+    const users = await this.#o.entities.list({ filter: ['kind=user'], fields: ['relations'] });
+    const groups = await this.#o.entities.list({ filter: ['kind=group'], fields: ['metadata.name', 'metadata.namespace', 'relations'] });
+    const parents = new Map(groups.map(g => [`group:${g.metadata?.namespace ?? 'default'}/${g.metadata?.name}`.toLowerCase(), (g.relations ?? []).filter(r => r.type === 'childOf').map(r => r.targetRef)]));
+    // A user's groups with all their ancestors (a cycle stops where it repeats), as audiences count sub-teams.
+    const groupsOf = (user: (typeof users)[number]) => {
+      const seen = new Set<string>();
+      const queue = (user.relations ?? []).filter(r => r.type === 'memberOf').map(r => r.targetRef);
+      while (queue.length) {
+        const group = queue.pop()!;
+        if (seen.has(group)) continue;
+        seen.add(group);
+        queue.push(...(parents.get(group) ?? []));
+      }
+      return seen;
+    };
     const rates: ResponseRate[] = [];
     for (const row of rows) {
       if (runState(runOf(row), now) !== 'closed') continue;
       const audience: Audience = JSON.parse(row.audience);
-      const asked = audience.type === 'everyone' ? users.length : users.filter(u => (u.relations ?? []).some(r => r.type === 'memberOf' && audience.teams.includes(r.targetRef))).length;
+      const asked = audience.type === 'everyone' ? users.length : users.filter(u => audience.teams.some(team => groupsOf(u).has(team))).length;
       const respondents = await this.#count(row.id);
       rates.push({ runId: row.id, title: row.title, closesAt: row.closed_at ?? row.closes_at, respondents, audience: asked, rate: asked ? Math.min(1, Math.round((respondents / asked) * 1000) / 1000) : 0 });
     }

@@ -42,3 +42,13 @@ describe('the demo', () => {
     expect(await pave.app.maturity.list(pave.app.auth.localOperator())).toHaveLength(2);
   });
 });
+
+describe('the demo response rate', () => {
+  it('counts the people of the departments asked, sub-teams included', async () => {
+    const [rate] = await pave.app.surveys.responseRates();
+    // Everyone but the organisation-level people (the CTO, the VP, …) sits in one of the four departments.
+    expect(rate).toMatchObject({ respondents: 33 });
+    expect(rate!.audience).toBeGreaterThan(33);
+    expect(rate!.rate).toBeLessThan(1);
+  });
+});

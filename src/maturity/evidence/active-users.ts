@@ -9,6 +9,7 @@ const MAX_PAGES = 50;
 export const activeUsers: EvidenceProvider = {
   id: 'adoption.active-users',
   aspect: 'adoption',
+  title: 'Active users (last 90 days)',
   async collect(app, now) {
     const users = await app.catalog.entities.list({ filter: ['kind=user'], fields: ['metadata.name'] });
     if (!users.length) return undefined;

@@ -8,6 +8,7 @@ const MAX_PAGES = 50;
 export const goldenPathRuns: EvidenceProvider = {
   id: 'adoption.golden-path-runs',
   aspect: 'adoption',
+  title: 'Golden-path tasks run',
   async collect(app) {
     const counts = { created: 0, completed: 0, failed: 0 };
     const creators = new Set<string>();

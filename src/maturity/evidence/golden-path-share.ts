@@ -8,6 +8,7 @@ export const SOURCE_TEMPLATE_ANNOTATIONS = ['backstage.io/source-template', 'pav
 export const goldenPathShare: EvidenceProvider = {
   id: 'adoption.golden-path-share',
   aspect: 'adoption',
+  title: 'Components created from a golden path',
   async collect(app) {
     const components = await app.catalog.entities.list({ filter: ['kind=component'], fields: ['metadata.annotations'] });
     if (!components.length) return undefined;

@@ -5,6 +5,7 @@ import { percent } from '../evidence-provider.js';
 export const requestsReady: EvidenceProvider = {
   id: 'operations.requests-ready',
   aspect: 'operations',
+  title: 'Platform requests Ready',
   async collect(app) {
     const requests = await app.platform.listRequests();
     if (!requests.length) return undefined;

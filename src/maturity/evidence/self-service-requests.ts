@@ -4,6 +4,7 @@ import type { EvidenceProvider } from '../evidence-provider.js';
 export const selfServiceRequests: EvidenceProvider = {
   id: 'interfaces.self-service-requests',
   aspect: 'interfaces',
+  title: 'Self-service platform requests',
   async collect(app) {
     const capabilities = await app.platform.listCapabilities();
     const requests = await app.platform.listRequests();

@@ -5,6 +5,7 @@ import { percent } from '../evidence-provider.js';
 export const surveyResponseRate: EvidenceProvider = {
   id: 'measurement.survey-response-rate',
   aspect: 'measurement',
+  title: 'Developer-experience surveys',
   async collect(app) {
     const rates = await app.surveys.responseRates();
     const latest = rates[rates.length - 1];

@@ -5,6 +5,7 @@ import { levelByShare, percent } from '../evidence-provider.js';
 export const teamsWithComponents: EvidenceProvider = {
   id: 'adoption.teams-with-components',
   aspect: 'adoption',
+  title: 'Teams with components in the catalog',
   async collect(app) {
     const teams = await app.catalog.entities.list({ filter: ['kind=group,spec.type=team'], fields: ['metadata.name', 'metadata.namespace'] });
     if (!teams.length) return undefined;

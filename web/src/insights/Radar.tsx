@@ -5,14 +5,14 @@ const ASPECTS = ['investment', 'adoption', 'interfaces', 'operations', 'measurem
 /** A radar chart of the five aspects: rings for levels 1–4, one polygon per series. */
 export function Radar({ series, size = 300 }: { series: Array<{ label: string; levels: Record<string, string>; colour: string }>; size?: number }) {
   const c = size / 2;
-  const r = size / 2 - 50;
+  const r = size / 2 - 64;
   const at = (i: number, rank: number): [number, number] => {
     const angle = -Math.PI / 2 + (i * 2 * Math.PI) / ASPECTS.length;
     return [c + (Math.cos(angle) * r * rank) / 4, c + (Math.sin(angle) * r * rank) / 4];
   };
   const polygon = (rank: (i: number) => number) => ASPECTS.map((_, i) => at(i, rank(i)).map((n) => n.toFixed(1)).join(',')).join(' ');
   return (
-    <svg viewBox={`0 0 ${size} ${size}`} width={size} height={size} role="img" aria-label="Maturity radar chart" className="radar">
+    <svg viewBox={`0 0 ${size} ${size}`} width={size} height={size} role="img" aria-label="Maturity radar chart" className="radar" overflow="visible">
       {[1, 2, 3, 4].map((rank) => (
         <polygon key={rank} points={polygon(() => rank)} fill="none" stroke="var(--border)" />
       ))}
