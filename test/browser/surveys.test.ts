@@ -112,4 +112,22 @@ describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chrom
     await page.getByTestId('tile-surveys').click();
     await expect.poll(() => page.url()).toContain(`/surveys/runs/${runId}`);
   });
+
+  it('the platform team opens a run from the portal (a missing close date named at its field) and closes it', async () => {
+    await signInBrowserAs(session, pave, 'user:default/alice');
+    await page.goto(`${pave.url}/surveys`);
+    const form = page.getByRole('form', { name: 'Open a survey run' });
+    await form.getByLabel('Title', { exact: true }).fill('Spring pulse');
+    await form.getByRole('button', { name: 'Open the run' }).click();
+    await expect.poll(() => form.locator('.field', { has: page.getByLabel('Closes') }).textContent()).toContain('ISO-8601');
+    await form.getByLabel('Closes').fill('2099-03-16T17:00');
+    await form.getByLabel('Teams', { exact: true }).fill('checkout-team');
+    await form.getByRole('button', { name: 'Open the run' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Spring pulse');
+    expect(await page.textContent('body')).toContain('Open ·');
+    await page.getByRole('button', { name: 'Close now' }).click();
+    await expect.poll(() => page.locator('.page-head').textContent()).toContain('Closed ·');
+    const [newest] = await pave.app.surveys.listRuns(pave.app.auth.localOperator());
+    expect(newest).toMatchObject({ title: 'Spring pulse', state: 'closed', audience: { type: 'teams', teams: ['group:default/checkout-team'] } });
+  });
 });

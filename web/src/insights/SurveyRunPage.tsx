@@ -4,7 +4,8 @@ import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { ApiError, type FieldError } from '../lib/api';
 import { ErrorState, Loading } from '../components/States';
 import { errorsAt } from '../lib/fieldErrors';
-import { answerRun, getRun, runResults, type GroupResult, type Question, type QuestionResult, type SurveyRun } from './insightsApi';
+import { useMayDo } from '../lib/useMayDo';
+import { answerRun, closeRun, getRun, runResults, type GroupResult, type Question, type QuestionResult, type SurveyRun } from './insightsApi';
 import { Bar } from './Bar';
 import './insights.css';
 
@@ -12,6 +13,7 @@ import './insights.css';
 export default function SurveyRunPage() {
   const { runId = '' } = useParams();
   const run = useAsync((signal) => getRun(runId, signal), [runId]);
+  const may = useMayDo(['surveys.survey.manage']);
   useDocumentTitle(run.data?.title ?? 'Survey');
   if (run.error) return <div className="page"><ErrorState error={run.error} onRetry={run.reload} what="the survey run" /></div>;
   if (!run.data) return <div className="page"><Loading /></div>;
@@ -25,7 +27,14 @@ export default function SurveyRunPage() {
             {r.state === 'closed' ? 'Closed' : r.state === 'open' ? 'Open' : 'Opens'} · {r.respondents} respondent(s) · closes {new Date(r.closedAt ?? r.closesAt).toLocaleString()}
           </p>
         </div>
-        <Link to="/surveys">All surveys</Link>
+        <div>
+          {may?.['surveys.survey.manage'] && r.state !== 'closed' ? (
+            <button type="button" className="btn" onClick={() => void closeRun(r.id).then(run.reload, run.reload)}>
+              Close now
+            </button>
+          ) : null}{' '}
+          <Link to="/surveys">All surveys</Link>
+        </div>
       </div>
       {r.state === 'open' && r.eligible && !r.answered ? <AnswerForm run={r} onDone={run.reload} /> : null}
       {r.answered && r.state !== 'closed' ? <p className="card" role="status">Thank you: your answers are in. Results appear once the run closes.</p> : null}

@@ -2,12 +2,15 @@ import { Link } from 'react-router-dom';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { listRuns } from './insightsApi';
+import { useMayDo } from '../lib/useMayDo';
+import { OpenRunForm } from './OpenRunForm';
 import './insights.css';
 
 /** Developer-experience survey runs: answer those open to you, read the anonymous results of closed ones. */
 export default function SurveysPage() {
   useDocumentTitle('Surveys');
   const runs = useAsync((signal) => listRuns(signal), []);
+  const may = useMayDo(['surveys.survey.manage']);
   return (
     <div className="page">
       <div className="page-head">
@@ -17,6 +20,7 @@ export default function SurveysPage() {
         </div>
         <Link to="/insights">Platform dashboard</Link>
       </div>
+      {may?.['surveys.survey.manage'] ? <OpenRunForm /> : null}
       {runs.error ? (
         <ErrorState error={runs.error} onRetry={runs.reload} what="survey runs" />
       ) : !runs.data ? (

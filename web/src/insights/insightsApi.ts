@@ -48,3 +48,15 @@ export const LEVEL_TITLES: Record<string, string> = { provisional: 'Provisional'
 export const LEVEL_RANKS: Record<string, number> = { provisional: 1, operational: 2, scalable: 3, optimizing: 4 };
 export const ASPECT_TITLES: Record<string, string> = { investment: 'Investment', adoption: 'Adoption', interfaces: 'Interfaces', operations: 'Operations', measurement: 'Measurement' };
 export const MODEL_CREDIT_SHORT = 'CNCF Platform Engineering Maturity Model (CNCF TAG App Delivery, Platforms Working Group, v1, 2023; CC BY 4.0)';
+
+export function createSurvey(title: string): Promise<Survey> {
+  return apiRequest('/api/surveys', { method: 'POST', json: { title } });
+}
+
+export function openRun(surveyId: string, input: { title?: string; closesAt: string; audience?: { type: 'everyone' } | { type: 'teams'; teams: string[] } }): Promise<SurveyRun> {
+  return apiRequest(`/api/surveys/${enc(surveyId)}/runs`, { method: 'POST', json: input });
+}
+
+export function closeRun(runId: string): Promise<SurveyRun> {
+  return apiRequest(`/api/surveys/runs/${enc(runId)}/close`, { method: 'POST', json: {} });
+}
