@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
-import { ApiError, type FieldError } from '../lib/api';
+import type { FieldError } from '../lib/api';
+import { useServerForm } from '../lib/useServerForm';
 import { ErrorState, Loading } from '../components/States';
-import { errorsAt } from '../lib/fieldErrors';
 import { useMayDo } from '../lib/useMayDo';
 import { answerRun, closeRun, getRun, runResults, type GroupResult, type Question, type QuestionResult, type SurveyRun } from './insightsApi';
 import { Bar } from './Bar';
@@ -45,33 +45,27 @@ export default function SurveyRunPage() {
 
 function AnswerForm({ run, onDone }: { run: SurveyRun; onDone: () => void }) {
   const [answers, setAnswers] = useState<Record<string, number | string>>({});
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [problem, setProblem] = useState<string>();
-  const [saving, setSaving] = useState(false);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSaving(true);
-    try {
-      await answerRun(run.id, answers);
-      onDone();
-    } catch (error) {
-      if (error instanceof ApiError) {
-        setErrors(error.problem.errors ?? []);
-        setProblem(error.problem.detail ?? error.problem.title);
-      } else setProblem(String(error));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const form = useServerForm(Object.fromEntries(run.questions.map((q) => [q.id, `/answers/${q.id}`])));
   return (
-    <form className="card" onSubmit={submit} aria-label="Answer the survey">
+    <form
+      className="card"
+      onSubmit={form.onSubmit(async () => {
+        await answerRun(run.id, answers);
+        onDone();
+      })}
+      aria-label="Answer the survey"
+    >
       <p className="muted">Your answers are stored without your name. You can answer once; skip any question that is not marked required.</p>
-      {problem ? <p role="alert" className="error-title">{problem}</p> : null}
+      {form.formError ? (
+        <p role="alert" className="error-title">
+          {form.formError}
+        </p>
+      ) : null}
       {run.questions.map((q) => (
-        <QuestionField key={q.id} question={q} value={answers[q.id]} errors={errorsAt(errors, `/answers/${q.id}`)} onChange={(v) => setAnswers((a) => ({ ...a, [q.id]: v }))} />
+        <QuestionField key={q.id} question={q} value={answers[q.id]} errors={form.errorsOf(q.id)} onChange={(v) => setAnswers((a) => ({ ...a, [q.id]: v }))} />
       ))}
       <div className="form-actions">
-        <button type="submit" className="btn primary" disabled={saving}>
+        <button type="submit" className="btn primary" disabled={form.saving}>
           Send my answers
         </button>
       </div>
