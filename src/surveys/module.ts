@@ -1,5 +1,6 @@
 /** Developer-experience surveys as a Pave module: questionnaires, runs, anonymous answers, results under a threshold. */
-import { defineModule } from '../pave-module.js';
+import { defineModule, worker, type BackgroundWorker } from '../pave-module.js';
+import { SurveyReminders } from './survey-reminders.js';
 import { surveysConfigSection } from './surveys-config.js';
 import { surveysMigration } from './migrations/0016-surveys.js';
 import { SurveysService } from './surveys-service.js';
@@ -21,6 +22,7 @@ export const surveysModule = defineModule({
     { type: 'surveys.survey.updated', description: 'A questionnaire was edited', read: { action: 'surveys.survey.read' } },
     { type: 'surveys.run.opened', description: 'A survey run was opened (or scheduled)', read: { action: 'surveys.survey.read' } },
     { type: 'surveys.run.closed', description: 'A survey run was closed by hand', read: { action: 'surveys.survey.read' } },
+    { type: 'surveys.run.closing-soon', description: 'An open run closes within a day: a reminder for its audience (payload: closesAt, audience, respondents)', read: { action: 'surveys.survey.read' } },
     { type: 'surveys.response.recorded', description: 'Someone answered a run (the event names nobody)', read: { action: 'surveys.survey.read' } },
   ],
   migrations: [surveysMigration],
@@ -46,4 +48,5 @@ export const surveysModule = defineModule({
     await api.register(surveysRoutes, { prefix: '/surveys', surveys });
   },
   cli: ({ output, globals }) => [surveyCommands(output, globals)],
+  workers: (surveys, app): BackgroundWorker[] => [worker('surveys.reminders', new SurveyReminders(surveys, app.logger))],
 });

@@ -169,6 +169,7 @@ export class SurveysService {
         opens_at: new Date(opensAt).toISOString(),
         closes_at: new Date(input.closesAt).toISOString(),
         closed_at: null,
+        reminded_at: null,
         created_at: now,
       };
       await trx.insertInto('survey_runs').values(row).execute();
@@ -276,6 +277,26 @@ export class SurveysService {
       rates.push({ runId: row.id, title: row.title, closesAt: row.closed_at ?? row.closes_at, respondents, audience: asked, rate: asked ? Math.min(1, Math.round((respondents / asked) * 1000) / 1000) : 0 });
     }
     return rates;
+  }
+
+  /**
+   * Appends `surveys.run.closing-soon` once for each open run that closes within `withinHours`, so that
+   * webhooks, the message bus or a chat integration can remind its audience; answers the runs reminded.
+   */
+  async remindClosingSoon(withinHours = 24): Promise<string[]> {
+    const now = this.#now();
+    const until = new Date(Date.parse(now) + withinHours * 3_600_000).toISOString();
+    const due = await this.#o.store.db.selectFrom('survey_runs').select(['id', 'closes_at', 'audience']).where('closed_at', 'is', null).where('reminded_at', 'is', null).where('opens_at', '<=', now).where('closes_at', '>', now).where('closes_at', '<=', until).execute();
+    const reminded: string[] = [];
+    for (const run of due) {
+      await this.#o.store.transaction(async trx => {
+        const claimed = await trx.updateTable('survey_runs').set({ reminded_at: now }).where('id', '=', run.id).where('reminded_at', 'is', null).executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) return;
+        await this.#o.log.append(trx, { type: 'surveys.run.closing-soon', subject: `survey-run:${run.id}`, payload: { id: run.id, closesAt: run.closes_at, audience: JSON.parse(run.audience), respondents: await this.#count(run.id, trx) } });
+        reminded.push(run.id);
+      });
+    }
+    return reminded;
   }
 
   async #teamOf(caller: Identity, audience: Audience): Promise<string | null> {

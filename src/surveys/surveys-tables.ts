@@ -38,6 +38,8 @@ export interface SurveyRunsTable {
   closes_at: string;
   /** Set when it was closed by hand before `closes_at`. */
   closed_at: string | null;
+  /** When the closing-soon reminder event was appended (once per run). */
+  reminded_at: string | null;
   created_at: string;
 }
 

@@ -106,4 +106,15 @@ describe('surveys over HTTP', () => {
     const trend = await pave.as('alice', 'GET', `/api/surveys/${surveyId}/trend`);
     expect(trend.body.items.find((t: { id: string }) => t.id === 'build-feedback').points).toEqual([expect.objectContaining({ runId, value: 4.08, answered: 13 })]);
   });
+
+  it('reminds once, by an event naming nobody, when an open run closes within a day', async () => {
+    const soon = (await pave.as('alice', 'POST', `/api/surveys/${surveyId}/runs`, { title: 'Closing soon', closesAt: new Date(Date.now() + 3_600_000).toISOString() })).body.id;
+    await pave.as('alice', 'POST', `/api/surveys/${surveyId}/runs`, { title: 'Later', closesAt: nextWeek() });
+    expect(await pave.app.surveys.remindClosingSoon()).toEqual([soon]);
+    expect(await pave.app.surveys.remindClosingSoon()).toEqual([]);
+    const [event] = await pave.app.eventLog.read({ types: ['surveys.run.closing-soon'] });
+    expect(event).toMatchObject({ subject: `survey-run:${soon}`, payload: { id: soon, audience: { type: 'everyone' }, respondents: 0 } });
+    expect(event!.actor).toBeUndefined();
+  });
 });
+

@@ -26,6 +26,7 @@ export const surveysMigration: Migration = {
       .addColumn('opens_at', 'text', c => c.notNull())
       .addColumn('closes_at', 'text', c => c.notNull())
       .addColumn('closed_at', 'text')
+      .addColumn('reminded_at', 'text')
       .addColumn('created_at', 'text', c => c.notNull())
       .execute();
     await db.schema.createIndex('survey_runs_survey_idx').on('survey_runs').columns(['survey_id', 'opens_at']).execute();
