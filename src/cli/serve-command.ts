@@ -40,6 +40,7 @@ export function serveCommand(globals: () => GlobalOptions): Command {
         // Here rather than in loadDemo: the suites that start the demo organisation have no use for 15,000 events.
         const { loadDeliveryDemo } = await import('../delivery/demo-loader.js');
         await loadDeliveryDemo(app.delivery, app.catalog.entities, { operator: app.auth.localOperator(), logger: app.logger });
+        await loadInsightsDemo(app);
       }
       await app.platform.mirrorCapabilities();
       await app.workers.start();
@@ -70,4 +71,16 @@ export async function loadDemo(app: PaveApp): Promise<void> {
   // The demo platform: capabilities, and dev/prod destinations as local git repositories under the data folder.
   const { loadPlatformDemo } = await import('../platform/demo-loader.js');
   await loadPlatformDemo(app.platform, { demoDir: join(packageRoot(), 'demo', 'platform'), dataDir: resolve(app.config.dataDir), author: { actor: app.auth.localOperator() }, logger: app.logger });
+}
+
+/**
+ * The demo's completed developer-experience survey, then two maturity assessments three months apart (the
+ * evidence of the day kept with each), once. Apart from `loadDemo` so that suites starting the demo
+ * organisation do not pay for 33 answers they do not read.
+ */
+export async function loadInsightsDemo(app: PaveApp): Promise<void> {
+  const operator = app.auth.localOperator();
+  const [{ loadSurveysDemo }, { loadMaturityDemo }] = await Promise.all([import('../surveys/demo-loader.js'), import('../maturity/demo-loader.js')]);
+  await loadSurveysDemo(app.surveys, app.catalog.entities, { file: join(packageRoot(), 'demo', 'surveys', 'dx-survey.yaml'), operator, identityOf: ref => app.auth.permissions.identityForUser(ref, 'local'), logger: app.logger });
+  await loadMaturityDemo(app.maturity, { file: join(packageRoot(), 'demo', 'maturity', 'assessments.yaml'), assessor: operator, logger: app.logger });
 }

@@ -21,6 +21,14 @@ export class ApiConnection {
     return (await this.#send({ accept: 'text/plain', ...request })).text();
   }
 
+  /** A binary answer (a PDF), whole. */
+  async bytes(request: ClientRequest): Promise<Uint8Array> {
+    const response = await this.#send({ accept: '*/*', ...request });
+    const parts: Uint8Array[] = [];
+    for await (const chunk of response.chunks) parts.push(chunk);
+    return Buffer.concat(parts);
+  }
+
   /**
    * The events of a `text/event-stream` answer as they arrive. Ends when the server ends the stream or
    * the request's signal aborts (then quietly); a `problem` event (the server's stream failed) is thrown

@@ -5,6 +5,8 @@ import { EventsApi } from './events-api.js';
 import { DeliveryApi } from './delivery-api.js';
 import { PlatformApi } from './platform-api.js';
 import { ScorecardsApi } from './scorecards-api.js';
+import { SurveysApi } from './surveys-api.js';
+import { MaturityApi } from './maturity-api.js';
 import { TemplatesApi } from './templates-api.js';
 import type { Transport } from './transport.js';
 
@@ -24,6 +26,8 @@ export class PaveClient {
   readonly events: EventsApi;
   readonly scorecards: ScorecardsApi;
   readonly delivery: DeliveryApi;
+  readonly surveys: SurveysApi;
+  readonly maturity: MaturityApi;
 
   constructor(readonly transport: Transport) {
     const api = new ApiConnection(transport);
@@ -34,5 +38,7 @@ export class PaveClient {
     this.events = new EventsApi(api);
     this.scorecards = new ScorecardsApi(api);
     this.delivery = new DeliveryApi(api);
+    this.surveys = new SurveysApi(api);
+    this.maturity = new MaturityApi(api);
   }
 }

@@ -33,8 +33,10 @@ const RULES: Record<string, { value: readonly string[]; types?: readonly string[
   delivery: { value: ['core', 'store', 'auth'], types: ['catalog'] },
   mcp: { value: ['core', 'auth', 'client'], types: ['*'] },
   scorecards: { value: ['core', 'store', 'catalog', 'expressions', 'repositories'] },
+  surveys: { value: ['core', 'store'], types: ['auth', 'catalog'] },
+  maturity: { value: ['core', 'store'], types: ['auth', COMPOSITION] },
   client: { value: ['core'], types: ['*'] },
-  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'delivery', 'expressions', 'scorecards', 'mcp', COMPOSITION] },
+  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'delivery', 'expressions', 'scorecards', 'surveys', 'maturity', 'mcp', COMPOSITION] },
   cli: { value: ['*'] },
   [COMPOSITION]: { value: ['*'] },
 };

@@ -147,6 +147,15 @@ const deadDelivery = await app.store.transaction(async trx => {
 });
 await app.store.db.updateTable('event_webhook_deliveries').set({ state: 'dead' }).where('id', '=', deadDelivery).execute();
 
+// ── surveys: a questionnaire with one run to answer and one to close.
+const matrixSurvey = (await app.surveys.createSurvey(operator, { title: 'Matrix survey' })).id;
+const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
+const answerRun = (await app.surveys.openRun(operator, matrixSurvey, { closesAt: inAWeek })).id;
+const closingRun = (await app.surveys.openRun(operator, matrixSurvey, { closesAt: inAWeek })).id;
+// ── maturity: one assessment, for the report.
+const matrixLevels = { aspects: Object.fromEntries(['investment', 'adoption', 'interfaces', 'operations', 'measurement'].map(a => [a, { level: 'operational' }])) } as never;
+const matrixAssessment = (await app.maturity.assess(operator, matrixLevels)).id;
+
 afterAll(async () => {
   await pave.close();
   rmSync(fixtures, { recursive: true, force: true });
@@ -287,6 +296,23 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/delivery/dora': { path: '/api/delivery/dora?window=30d' },
   'GET /api/delivery/adoption': { path: '/api/delivery/adoption' },
   'GET /api/delivery/deployments': { path: '/api/delivery/deployments?entity=component:default/payments' },
+  'GET /api/surveys': { path: '/api/surveys' },
+  'POST /api/surveys': { path: '/api/surveys', body: { title: 'Matrix' }, status: 201, auditAction: 'surveys.survey.create' },
+  'GET /api/surveys/runs': { path: '/api/surveys/runs' },
+  'GET /api/surveys/runs/:runId': { path: `/api/surveys/runs/${answerRun}` },
+  'POST /api/surveys/runs/:runId/close': { path: `/api/surveys/runs/${closingRun}/close`, body: {}, status: 200, auditAction: 'surveys.run.close' },
+  'POST /api/surveys/runs/:runId/responses': { path: `/api/surveys/runs/${answerRun}/responses`, body: { answers: { 'recommend-platform': 9 } }, status: 201 },
+  'GET /api/surveys/runs/:runId/results': { path: `/api/surveys/runs/${answerRun}/results` },
+  'GET /api/surveys/:id': { path: `/api/surveys/${matrixSurvey}` },
+  'PATCH /api/surveys/:id': { path: `/api/surveys/${matrixSurvey}`, body: { title: 'Matrix survey, edited' }, status: 200, auditAction: 'surveys.survey.update' },
+  'POST /api/surveys/:id/runs': { path: `/api/surveys/${matrixSurvey}/runs`, body: { closesAt: inAWeek }, status: 201, auditAction: 'surveys.run.open' },
+  'GET /api/surveys/:id/trend': { path: `/api/surveys/${matrixSurvey}/trend` },
+  'GET /api/maturity/model': { path: '/api/maturity/model' },
+  'GET /api/maturity/evidence': { path: '/api/maturity/evidence' },
+  'GET /api/maturity/assessments': { path: '/api/maturity/assessments' },
+  'POST /api/maturity/assessments': { path: '/api/maturity/assessments', body: matrixLevels, status: 201 },
+  'GET /api/maturity/assessments/:id': { path: `/api/maturity/assessments/${matrixAssessment}` },
+  'GET /api/maturity/report': { path: '/api/maturity/report?format=md' },
 };
 
 const routes: DeclaredRoute[] = pave.server.authorization.routes.filter(r => r.api && r.method !== 'HEAD');

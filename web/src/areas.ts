@@ -8,9 +8,10 @@ import { adminArea } from './admin/area';
 import { deliveryArea } from './delivery/area';
 import { settingsArea } from './settings/area';
 import { scorecardsArea } from './scorecards/area';
+import { insightsArea } from './insights/area';
 import { mcpArea } from './mcp/area';
 
-export const AREAS: readonly PortalArea[] = [catalogArea, templatesArea, repositoriesArea, platformArea, scorecardsArea, deliveryArea, adminArea, settingsArea, mcpArea];
+export const AREAS: readonly PortalArea[] = [catalogArea, templatesArea, repositoriesArea, platformArea, scorecardsArea, deliveryArea, insightsArea, adminArea, settingsArea, mcpArea];
 
 /** The main navigation's entries of every area, in their order. */
 export const NAV_ENTRIES = AREAS.flatMap(area => area.nav ?? []).sort((a, b) => a.order - b.order);

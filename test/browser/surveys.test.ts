@@ -1,0 +1,133 @@
+/**
+ * Surveys, maturity and the platform dashboard in Debian's Chromium, reached by URL: a developer answers an
+ * open run from the portal (a required question left out is named next to it); once closed, the results show
+ * everyone and the teams big enough, with the explanation for the hidden ones; the maturity page shows the
+ * radar, the levels against the previous assessment and the evidence with sources; the dashboard joins them
+ * with tiles linking to each.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { defaultAuthConfig } from '../../src/auth/auth-config.js';
+import { startPave, type RunningPave } from '../support/pave-server.js';
+import { seedOrg } from '../auth/support.js';
+import { PEOPLE, nextWeek, seedSurveyTeams } from '../surveys/support.js';
+import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, seriousAxeViolations, signInBrowserAs, type BrowserSession } from '../support/browser.js';
+
+describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chromium', { timeout: 90_000 }, () => {
+  let pave: RunningPave;
+  let session: BrowserSession;
+  let page: Page;
+  let runId: string;
+  let pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensurePortalBuilt();
+    pave = await startPave({ config: { auth: defaultAuthConfig() } });
+    await seedOrg(pave.app.catalog);
+    await seedSurveyTeams(pave.app.catalog);
+    const operator = pave.app.auth.localOperator();
+    const survey = await pave.app.surveys.createSurvey(operator, { title: 'Developer experience' });
+    runId = (await pave.app.surveys.openRun(operator, survey.id, { title: 'Winter pulse', closesAt: nextWeek() })).id;
+    // Everyone but pl-4 answers through the service; pl-4 answers in the browser.
+    for (const name of Object.values(PEOPLE).flat().filter(n => n !== 'pl-4')) {
+      const who = await pave.app.auth.permissions.identityForUser(`user:default/${name}`, 'session');
+      await pave.app.surveys.answer(who, runId, { answers: { 'recommend-platform': name.startsWith('se') ? 4 : 9, 'platform-satisfaction': 4 } });
+    }
+    session = await launchBrowser();
+    page = await session.newPage();
+    page.on('pageerror', e => pageErrors.push(e.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await session?.close();
+    await pave?.close();
+  });
+  beforeEach(() => {
+    pageErrors = [];
+  });
+  afterEach(() => {
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  });
+
+  async function expectAccessible(name: string) {
+    const violations = await seriousAxeViolations(page);
+    expect(violations, `axe found serious or critical violations on ${name}:\n${formatViolations(violations)}`).toEqual([]);
+  }
+
+  it('a developer answers an open run; a missing required answer is named next to its question', async () => {
+    await signInBrowserAs(session, pave, 'user:default/pl-4');
+    await page.goto(`${pave.url}/surveys`);
+    await page.getByTestId('survey-runs').getByRole('link', { name: 'Answer' }).click();
+    await expect.poll(() => page.url()).toContain(`/surveys/runs/${runId}`);
+    const form = page.getByRole('form', { name: 'Answer the survey' });
+    await form.getByRole('group', { name: 'Overall, I am satisfied with the platform.' }).getByLabel('4').check();
+    await form.getByRole('button', { name: 'Send my answers' }).click();
+    await expect.poll(() => form.getByRole('group', { name: /recommend the platform/ }).textContent()).toContain('is required');
+    await expectAccessible('the answer form');
+    await form.getByRole('group', { name: /recommend the platform/ }).getByLabel('10', { exact: true }).check();
+    await form.getByRole('button', { name: 'Send my answers' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('your answers are in');
+    await expect.poll(() => page.getByText('still open').count()).toBeGreaterThan(0);
+  });
+
+  it('after close, results show everyone and the teams big enough, and explain the hidden ones', async () => {
+    await pave.app.surveys.closeRun(pave.app.auth.localOperator(), runId);
+    await signInBrowserAs(session, pave, 'user:default/bob');
+    await page.goto(`${pave.url}/surveys/runs/${runId}`);
+    const everyone = page.getByTestId('group-Everyone');
+    await expect.poll(() => everyone.textContent()).toContain('13 respondents');
+    // 11 promoters (9, 10), 2 detractors (search-team's 4s): (11 − 2) / 13 → 69
+    expect(await everyone.textContent()).toContain('NPS 69');
+    await expect.poll(() => page.getByTestId('group-checkout-team').textContent()).toContain('6 respondents');
+    expect(await page.getByTestId('group-search-team').textContent()).toContain('Fewer than 5 people of this team answered');
+    expect(await page.getByTestId('group-platform-team').textContent()).toContain('Hidden too');
+    expect(await page.getByTestId('threshold-explanation').textContent()).toContain('at least 5');
+    await expectAccessible('the results');
+  });
+
+  it('the maturity page shows the radar, the change since the previous assessment and the evidence with sources', async () => {
+    const operator = pave.app.auth.localOperator();
+    const levels = (adoption: string) => ({ investment: { level: 'operational' }, adoption: { level: adoption }, interfaces: { level: 'operational' }, operations: { level: 'provisional' }, measurement: { level: 'operational' } }) as never;
+    await pave.app.maturity.assess(operator, { assessedAt: '2026-03-02', aspects: levels('operational') });
+    await pave.app.maturity.assess(operator, { assessedAt: '2026-06-01', aspects: levels('scalable') });
+    await page.goto(`${pave.url}/maturity`);
+    await expect.poll(() => page.getByRole('img', { name: 'Maturity radar chart' }).count()).toBe(1);
+    const adoption = page.getByTestId('maturity-levels').getByRole('row', { name: /Adoption/ });
+    await expect.poll(() => adoption.textContent()).toContain('Scalable');
+    expect(await adoption.textContent()).toContain('from Operational');
+    const evidence = page.getByRole('region', { name: 'Evidence' });
+    await expect.poll(() => evidence.textContent()).toContain('Developer-experience surveys');
+    expect(await evidence.textContent()).toContain('source: surveys');
+    expect(await evidence.textContent()).toContain('Missing: DORA coverage');
+    expect(await page.textContent('body')).toContain('CNCF Platform Engineering Maturity Model');
+  });
+
+  it('the dashboard joins adoption, surveys and the latest assessment, each tile linking to its page', async () => {
+    await page.goto(`${pave.url}/insights`);
+    await expect.poll(() => page.getByTestId('tile-surveys').textContent()).toContain('NPS 69');
+    await expect.poll(() => page.getByTestId('tile-adoption').textContent()).toContain('Teams with components');
+    await expect.poll(() => page.getByTestId('tile-maturity').textContent()).toContain('Adoption Scalable');
+    expect(await page.getByTestId('tile-missing').textContent()).toContain('from delivery metrics');
+    await expectAccessible('the dashboard');
+    await page.getByTestId('tile-surveys').click();
+    await expect.poll(() => page.url()).toContain(`/surveys/runs/${runId}`);
+  });
+
+  it('the platform team opens a run from the portal (a missing close date named at its field) and closes it', async () => {
+    await signInBrowserAs(session, pave, 'user:default/alice');
+    await page.goto(`${pave.url}/surveys`);
+    const form = page.getByRole('form', { name: 'Open a survey run' });
+    await form.getByLabel('Title', { exact: true }).fill('Spring pulse');
+    await form.getByRole('button', { name: 'Open the run' }).click();
+    await expect.poll(() => form.locator('.field', { has: page.getByLabel('Closes') }).textContent()).toContain('ISO-8601');
+    await form.getByLabel('Closes').fill('2099-03-16T17:00');
+    await form.getByLabel('Teams', { exact: true }).fill('checkout-team');
+    await form.getByRole('button', { name: 'Open the run' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Spring pulse');
+    expect(await page.textContent('body')).toContain('Open ·');
+    await page.getByRole('button', { name: 'Close now' }).click();
+    await expect.poll(() => page.locator('.page-head').textContent()).toContain('Closed ·');
+    const [newest] = await pave.app.surveys.listRuns(pave.app.auth.localOperator());
+    expect(newest).toMatchObject({ title: 'Spring pulse', state: 'closed', audience: { type: 'teams', teams: ['group:default/checkout-team'] } });
+  });
+});
