@@ -9,11 +9,12 @@ import { repositoriesModule } from './repositories/module.js';
 import { platformModule } from './platform/module.js';
 import { templatesModule } from './templates/module.js';
 import { eventsModule } from './events/module.js';
+import { operationsModule } from './operations/module.js';
 import type { AnyConfigSection } from './core/config-section.js';
 import type { Migration } from './store/migrations/migration.js';
 import type { PaveModule } from './pave-module.js';
 
-export const MODULES = [catalogModule, authModule, expressionsModule, repositoriesModule, platformModule, templatesModule, eventsModule] as const;
+export const MODULES = [catalogModule, authModule, expressionsModule, repositoriesModule, platformModule, templatesModule, eventsModule, operationsModule] as const;
 
 /** The service of each module, by the module's name: what `PaveApp` exposes. */
 export type ModuleServices = {

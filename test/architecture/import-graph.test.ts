@@ -30,8 +30,9 @@ const RULES: Record<string, { value: readonly string[]; types?: readonly string[
   platform: { value: ['core', 'store', 'git', 'gitops', 'catalog', 'auth', 'expressions'] },
   templates: { value: ['core', 'store', 'git', 'catalog', 'auth', 'expressions', 'repositories'] },
   events: { value: ['core', 'store', 'auth'], types: [COMPOSITION] },
+  operations: { value: ['core', 'store'], types: [COMPOSITION] },
   client: { value: ['core'], types: ['*'] },
-  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'expressions', COMPOSITION] },
+  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'operations', 'expressions', COMPOSITION] },
   cli: { value: ['*'] },
   [COMPOSITION]: { value: ['*'] },
 };
