@@ -87,7 +87,8 @@ export async function restoreSqlite(file: string, dataDir: string, options: { kn
       previous = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       await rename(target, previous);
     }
-    await rename(existsSync(join(staging, 'data')) ? join(staging, 'data') : await mkdir(join(staging, 'data')).then(() => join(staging, 'data')), target);
+    await mkdir(join(staging, 'data'), { recursive: true }); // an archive of a folder that held the database alone has none
+    await rename(join(staging, 'data'), target);
     await rename(join(staging, DATABASE), join(target, DATABASE));
     if (previous && !present.length) {
       await rm(previous, { recursive: true, force: true });
