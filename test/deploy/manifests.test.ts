@@ -1,7 +1,7 @@
 /**
  * The deployment files a platform team applies, checked without a cluster: the kustomize base and the
  * PostgreSQL overlay built (test/deploy/kustomize-build.ts), every object validated against the Kubernetes
- * schemas (`kubernetes-models`, the Prometheus Operator's for the ServiceMonitor), the pieces wired to each
+ * schemas (`kubernetes-models`, the Prometheus Operator's for the ServiceMonitor, through test/platform/support), the pieces wired to each
  * other (selectors, named ports, probes on Pave's probe paths, secrets), the ConfigMap read by Pave's own
  * configuration loader, the Dockerfile's shape, and the Grafana dashboard's queries against the metrics a
  * real app exposes.
@@ -12,11 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigMap, PersistentVolumeClaim, Service } from 'kubernetes-models/v1';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { stringify } from 'yaml';
+import { kubernetesProblems } from '../platform/support/kubernetes-schemas.js';
 import { kustomizeBuild, type Manifest } from './kustomize-build.js';
 import { defaultConfig, loadConfig } from '../../src/pave-config.js';
 import { createApp } from '../../src/app.js';
@@ -24,17 +21,6 @@ import { createLogger } from '../../src/core/logger.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const KUBERNETES = join(ROOT, 'deploy/kubernetes');
-
-type Model = new (data: never) => { validate(): void };
-const MODELS: Record<string, Model> = {
-  'v1/ConfigMap': ConfigMap as unknown as Model,
-  'v1/PersistentVolumeClaim': PersistentVolumeClaim as unknown as Model,
-  'v1/Service': Service as unknown as Model,
-  'apps/v1/Deployment': Deployment as unknown as Model,
-  'policy/v1/PodDisruptionBudget': PodDisruptionBudget as unknown as Model,
-  'networking.k8s.io/v1/Ingress': Ingress as unknown as Model,
-  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor as unknown as Model,
-};
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are checked field by field below */
 const one = (manifests: Manifest[], kind: string): any => {
@@ -46,11 +32,7 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 
 /** What every build must hold, base or overlay. */
 function checkWiring(manifests: Manifest[]): { deployment: any; env: Record<string, string> } {
-  for (const manifest of manifests) {
-    const model = MODELS[`${manifest.apiVersion}/${manifest.kind}`];
-    expect(model, `a schema for ${manifest.apiVersion} ${manifest.kind}`).toBeDefined();
-    expect(() => new model!(manifest as never).validate(), `${manifest.kind} ${manifest.metadata.name}`).not.toThrow();
-  }
+  expect(kubernetesProblems(manifests.map(manifest => stringify(manifest)).join('---\n'))).toEqual([]);
   const deployment = one(manifests, 'Deployment');
   const pod = deployment.spec.template;
   expect(matches(deployment.spec.selector.matchLabels, pod.metadata.labels)).toBe(true);
@@ -96,7 +78,7 @@ describe('deploy/kubernetes/base (SQLite, one replica)', () => {
   const manifests = kustomizeBuild(join(KUBERNETES, 'base'));
 
   it('is valid Kubernetes, wired together, and runs Pave locked down with its probes', () => {
-    const { deployment } = checkWiring(manifests);
+    checkWiring(manifests);
     expect(manifests.map(m => m.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PersistentVolumeClaim', 'PodDisruptionBudget', 'Service']);
     for (const manifest of manifests) expect(manifest.metadata.labels?.['app.kubernetes.io/part-of']).toBe('pave');
   });
