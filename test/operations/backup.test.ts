@@ -4,7 +4,8 @@
  * Pave and a non-empty data folder without --force are refused.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { create as createTar, extract as extractTar, list as listTar } from 'tar';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,23 @@ describe('backup and restore of the embedded store', () => {
     await expect(restoreSqlite(archive, target, { knownMigrations })).rejects.toMatchObject({ status: 409, message: expect.stringContaining('newer Pave (migrations 9999-from-the-future are unknown to this build)') });
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(root).filter(name => name.includes('.restore-'))).toEqual([]);
+  });
+
+  it('restores no link from a crafted archive (a link could point the data folder anywhere)', async () => {
+    const crafted = join(root, 'crafted');
+    mkdirSync(join(crafted, 'data'), { recursive: true });
+    await extractTar({ file: join(root, 'backups', 'pave.tar.gz'), cwd: crafted });
+    symlinkSync('/etc', join(crafted, 'data', 'etc-link'));
+    writeFileSync(join(crafted, 'data', 'plain.txt'), 'kept\n');
+    const archive = join(root, 'crafted.tar.gz');
+    await createTar({ gzip: true, file: archive, cwd: crafted }, readdirSync(crafted));
+    const types: string[] = [];
+    await listTar({ file: archive, onReadEntry: entry => void types.push(`${entry.type} ${entry.path}`) });
+    expect(types).toContain('SymbolicLink data/etc-link');
+    const target = join(root, 'crafted-restore');
+    await restoreSqlite(archive, target, { knownMigrations });
+    expect(readdirSync(target).sort()).toEqual(['git', 'pave.db', 'plain.txt']);
+    expect(lstatSync(join(target, 'plain.txt')).isFile()).toBe(true);
   });
 
   it('pave backup and pave restore are commands over the configured data folder (run in this process)', async () => {
