@@ -1,5 +1,5 @@
 /** Operating Pave as a Pave module: Prometheus metrics, liveness and readiness probes, shutdown state, backups. */
-import { defineModule } from '../pave-module.js';
+import { defineModule, worker } from '../pave-module.js';
 import { operationsConfigSection } from './operations-config.js';
 import { OperationsService } from './operations-service.js';
 import { installRequestMetrics, operationsRoutes, METRICS_READ } from '../api/routes/operations-routes.js';
@@ -10,7 +10,7 @@ export const operationsModule = defineModule({
   description: 'What a platform team operates Pave with: /metrics for Prometheus, /healthz and /readyz, graceful shutdown, backups',
   config: operationsConfigSection,
   permissions: [{ action: METRICS_READ, description: 'Read the Prometheus metrics at /metrics (Prometheus itself sends the scrape token instead)' }],
-  create: ({ config, store, queue, eventLog, eventConsumers, app }): OperationsService =>
+  create: ({ config, store, queue, eventLog, eventConsumers, app, logger }): OperationsService =>
     new OperationsService({
       config: config.operations,
       eventLog,
@@ -28,7 +28,10 @@ export const operationsModule = defineModule({
         unknownMigrations: () => store.unknownMigrations(store.migrationNames),
         stoppedWorkers: () => app.workers.names().filter(name => !app.workers.running(name)),
       },
+      stopWorkers: () => app.workers.stop(),
+      logger,
     }),
+  workers: operations => [worker('operations.schema-guard', operations.schemaGuard)],
   serverHooks: (server, operations) => installRequestMetrics(server, operations),
   async rootRoutes(root, operations, app) {
     await root.register(operationsRoutes, { app, operations });

@@ -4,12 +4,17 @@ import type { MetricSources } from './metric-sources.js';
 import { readiness, type ReadinessCheck, type ReadinessSources } from './readiness.js';
 import { onOperationTiming } from '../core/operation-timings.js';
 import type { EventLog } from '../store/event-log.js';
+import type { Logger } from '../core/logger.js';
+import { SchemaGuard } from './schema-guard.js';
 
 export interface OperationsServiceOptions {
   config: OperationsConfig;
   eventLog: EventLog;
   metricSources: MetricSources;
   readiness: Omit<ReadinessSources, 'shuttingDown'>;
+  /** Stops every background worker of this process (the schema guard's answer to a newer schema). */
+  stopWorkers: () => Promise<void>;
+  logger?: Logger;
 }
 
 /**
@@ -20,6 +25,8 @@ export interface OperationsServiceOptions {
 export class OperationsService {
   readonly config: OperationsConfig;
   readonly metrics: PaveMetrics;
+  /** The worker that stops this replica's background work once a newer Pave migrated the database. */
+  readonly schemaGuard: SchemaGuard;
   readonly #readiness: ReadinessSources;
   readonly #unsubscribe: Array<() => void>;
   #shuttingDown = false;
@@ -28,6 +35,7 @@ export class OperationsService {
     this.config = options.config;
     this.metrics = new PaveMetrics(options.metricSources);
     this.#readiness = { ...options.readiness, shuttingDown: () => this.#shuttingDown };
+    this.schemaGuard = new SchemaGuard({ unknownMigrations: () => options.readiness.unknownMigrations(), stopWorkers: options.stopWorkers, ...(options.logger ? { logger: options.logger } : {}) });
     this.#unsubscribe = [options.eventLog.onAppended(events => this.metrics.observeEvents(events)), onOperationTiming(timing => this.metrics.observeTiming(timing))];
   }
 

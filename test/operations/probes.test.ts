@@ -41,12 +41,17 @@ describe('/healthz and /readyz', () => {
     expect(await get('/readyz')).toMatchObject({ status: 200, body: { status: 'ready', checks: [{ name: 'database', ok: true }, { name: 'migrations', ok: true }, { name: 'workers', ok: true }, { name: 'shutdown', ok: true }] } });
   });
 
-  it('/readyz says when the database was migrated by a newer Pave', async () => {
+  it('when a newer Pave migrated the database, /readyz says so and the schema guard stops this replica’s background work', async () => {
     await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(pave.app.store.db);
     try {
       const answer = await get('/readyz');
       expect(answer.status).toBe(503);
       expect(answer.body.detail).toContain('migrations: the database was migrated by a newer Pave (9999-from-the-future)');
+      expect(pave.app.workers.running('platform.reconciler')).toBe(true);
+      // What the guard does every 30 s, once:
+      expect(await pave.app.operations.schemaGuard.check()).toEqual(['9999-from-the-future']);
+      expect(pave.app.workers.names().filter(name => pave.app.workers.running(name))).toEqual([]);
+      expect((await get('/readyz')).body.detail).toMatch(/migrations: .*; workers: not running: /);
     } finally {
       await sql`DELETE FROM kysely_migration WHERE name = '9999-from-the-future'`.execute(pave.app.store.db);
     }
