@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startAuthPave, tokenFor, type AuthPave } from '../auth/support.js';
 import { defaultOperationsConfig } from '../../src/operations/operations-config.js';
+import { createMetricsServer } from '../../src/api/routes/operations-routes.js';
 
 const SCRAPE_TOKEN = 'scrape-token-0123456789abcdef';
 let pave: AuthPave;
@@ -64,5 +65,26 @@ describe('/metrics content', () => {
     expect(text).toContain('pave_http_requests_total{method="GET",route="unmatched",status="404"} 1');
     expect(text).toContain('pave_catalog_entities{kind="component"}');
     for (const secret of ['classified-merger-tool', 'secret-deals', 'no-such-page', 'alice', 'dave', SCRAPE_TOKEN, adminToken, daveToken]) expect(text).not.toContain(secret);
+  });
+});
+
+describe('/metrics on its own port (operations.metrics.port)', () => {
+  it('is not served on the main port, and the metrics port still wants the token when one is set', async () => {
+    const apart = await startAuthPave({ seed: false, config: { operations: { ...defaultOperationsConfig(), metrics: { enabled: true, token: SCRAPE_TOKEN, port: 0 } } } });
+    const metricsServer = await createMetricsServer(apart.app.operations);
+    try {
+      const url = await metricsServer.listen({ host: '127.0.0.1', port: 0 });
+      expect((await fetch(`${apart.url}/metrics`, { headers: bearer(SCRAPE_TOKEN) })).status).toBe(404);
+      const refused = await fetch(`${url}/metrics`, { headers: bearer('scrape-token-wrong-wrong-wrong') });
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ status: 401 });
+      const answered = await fetch(`${url}/metrics`, { headers: bearer(SCRAPE_TOKEN) });
+      expect(answered.status).toBe(200);
+      expect(await answered.text()).toContain('# TYPE pave_http_requests_total counter');
+      expect((await fetch(`${url}/api/catalog/entities`)).status).toBe(404);
+    } finally {
+      await metricsServer.close();
+      await apart.close();
+    }
   });
 });
