@@ -13,6 +13,7 @@ const benchmarks: Record<string, { description: string; load: () => Promise<Benc
   portal: { description: 'portal in headless Chromium over a 100k catalog: FCP, explorer time-to-interactive, JS per page', load: () => import('./portal-bench.js') },
   load: { description: '200 concurrent clients for 60 s on the catalog read routes of 2 replicas on PostgreSQL with a 10k catalog: throughput, p50/p99, errors', load: () => import('./load-bench.js') },
   platform: { description: 'platform API: 1,000 requests over 2 git destinations, apply→committed p50/p99, throughput, memory', load: () => import('./platform-bench.js') },
+  cli: { description: 'the built CLI: --help, a local catalog get, validating the demo files (wall-clock per run)', load: () => import('./cli-bench.js') },
 };
 
 function list(): string {

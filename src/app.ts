@@ -96,7 +96,7 @@ export async function createApp(config: PaveConfig, options: AppOptions = {}): P
     for (const module of moduleList()) {
       const service = await module.create(context);
       (app as unknown as Record<string, unknown>)[module.name] = service;
-      for (const background of module.workers?.(service, app) ?? []) workers.add(background);
+      for (const background of (await module.workers?.(service, app)) ?? []) workers.add(background);
       if (module.close) built.push({ close: () => module.close!(service) });
     }
     if (options.workers) await workers.start(options.workers === 'all' ? undefined : options.workers);

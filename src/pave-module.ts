@@ -102,6 +102,10 @@ export interface PaveModule<N extends string = string, S = unknown, C extends An
   readonly migrations?: readonly Migration[];
   /** Rules of Pave's default policy that concern this module. */
   readonly defaultRules?: (auth: AuthConfig) => AuthRule[];
+  /**
+   * Builds its service. Import the service's code here (`await import(…)`), as `routes` and `workers` do theirs:
+   * the CLI loads every module to list its commands, and a client command must not load the server.
+   */
   create(context: ModuleContext): S | Promise<S>;
   /** Registers its routes on `api`, which is mounted at `/api`. */
   routes?(api: FastifyInstance, service: S, app: PaveApp): Promise<void>;
@@ -110,7 +114,7 @@ export interface PaveModule<N extends string = string, S = unknown, C extends An
   /** Routes outside `/api`, for clients that expect their own paths (git clones `/git/…`). */
   rootRoutes?(root: FastifyInstance, service: S, app: PaveApp): Promise<void>;
   cli?(context: CliContext): Command[];
-  workers?(service: S, app: PaveApp): BackgroundWorker[];
+  workers?(service: S, app: PaveApp): BackgroundWorker[] | Promise<BackgroundWorker[]>;
   /** Releases what the service holds (connections, processes), after its workers have stopped. */
   close?(service: S): Promise<void>;
 }

@@ -1,9 +1,8 @@
 /** Identity, permissions and audit as a Pave module. */
 import { defineModule } from '../pave-module.js';
 import { authConfigSection } from './auth-config.js';
-import { authRoutes } from '../api/routes/auth-routes.js';
 import { authCommands, loginCommand, logoutCommand } from '../cli/auth-commands.js';
-import { AuthService } from './auth-service.js';
+import type { AuthService } from './auth-service.js';
 import { defaultRules } from './default-policy.js';
 import { authMigration } from './migrations/0003-auth.js';
 
@@ -36,8 +35,10 @@ export const authModule = defineModule({
   ],
   migrations: [authMigration],
   defaultRules,
-  create: ({ store, config, logger, app, audit, eventLog, defaultRules: rules }): AuthService => new AuthService({ store, config, entities: app.catalog.entities, audit, eventLog, logger, defaultRules: rules }),
+  create: async ({ store, config, logger, app, audit, eventLog, defaultRules: rules }): Promise<AuthService> =>
+    new (await import('./auth-service.js')).AuthService({ store, config, entities: app.catalog.entities, audit, eventLog, logger, defaultRules: rules }),
   async routes(api, _auth, app) {
+    const { authRoutes } = await import('../api/routes/auth-routes.js');
     await api.register(authRoutes, { app });
   },
   cli: ({ output, globals }) => [authCommands(output, globals), loginCommand(output), logoutCommand(output)],

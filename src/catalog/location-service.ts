@@ -37,6 +37,9 @@ export interface LocationStatus {
   errors: IngestionProblem[];
 }
 
+/** A location's status as a list shows it: counts, without the problems themselves. */
+export type LocationSummary = Omit<LocationStatus, 'errors'>;
+
 export interface RegisterResult {
   location: Location;
   entities: Entity[];
@@ -139,6 +142,29 @@ export class LocationService {
 
   async list(): Promise<Location[]> {
     return this.#store.db.selectFrom('locations').select(['id', 'type', 'target']).orderBy('created_at').orderBy('id').execute();
+  }
+
+  /**
+   * Every location with its status in one query: what a page listing locations shows. `errorCount` counts the
+   * problems recorded against the location itself (`get` also names conflicts its entities lost elsewhere).
+   */
+  async listWithStatus(): Promise<Array<Location & { status: LocationSummary }>> {
+    const rows = await this.#store.db
+      .selectFrom('locations')
+      .leftJoin(
+        eb => eb.selectFrom('location_problems').select(['location_id', eb.fn.countAll<number | string>().as('problems')]).groupBy('location_id').as('p'),
+        join => join.onRef('p.location_id', '=', 'locations.id'),
+      )
+      .select(['locations.id', 'locations.type', 'locations.target', 'locations.state', 'locations.last_refresh_at', 'locations.entity_count', 'p.problems'])
+      .orderBy('locations.created_at')
+      .orderBy('locations.id')
+      .execute();
+    return rows.map(row => ({
+      id: row.id,
+      type: row.type,
+      target: row.target,
+      status: { state: row.state as LocationState, ...(row.last_refresh_at ? { lastRefreshAt: row.last_refresh_at } : {}), entityCount: row.entity_count, errorCount: Number(row.problems ?? 0) },
+    }));
   }
 
   async get(id: string): Promise<Location & { status: LocationStatus }> {

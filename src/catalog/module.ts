@@ -1,12 +1,8 @@
 /** The software catalog as a Pave module: entities, locations, search and docs. */
 import { defineModule, worker } from '../pave-module.js';
 import { catalogConfigSection } from './catalog-config.js';
-import { catalogEntityRoutes } from '../api/routes/catalog-entity-routes.js';
-import { catalogLocationRoutes } from '../api/routes/catalog-location-routes.js';
-import { searchRoutes } from '../api/routes/search-routes.js';
-import { docsRoutes } from '../api/routes/docs-routes.js';
 import { catalogCommands } from '../cli/catalog-commands.js';
-import { CatalogService } from './catalog-service.js';
+import type { CatalogService } from './catalog-service.js';
 import { catalogMigration } from './migrations/0001-catalog.js';
 import { coveringSearchIndexesMigration } from './migrations/0006-covering-search-indexes.js';
 
@@ -36,8 +32,15 @@ export const catalogModule = defineModule({
     { type: 'catalog.location.removed', description: 'A location and its entities were removed', read: { action: 'catalog.location.read' } },
   ],
   migrations: [catalogMigration, coveringSearchIndexesMigration],
-  create: ({ store, queue, eventLog, audit, config, logger, cwd }): CatalogService => new CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd }),
+  create: async ({ store, queue, eventLog, audit, config, logger, cwd }): Promise<CatalogService> =>
+    new (await import('./catalog-service.js')).CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd }),
   async routes(api, catalog) {
+    const [{ catalogEntityRoutes }, { catalogLocationRoutes }, { searchRoutes }, { docsRoutes }] = await Promise.all([
+      import('../api/routes/catalog-entity-routes.js'),
+      import('../api/routes/catalog-location-routes.js'),
+      import('../api/routes/search-routes.js'),
+      import('../api/routes/docs-routes.js'),
+    ]);
     await api.register(catalogEntityRoutes, { prefix: '/catalog', catalog });
     await api.register(catalogLocationRoutes, { prefix: '/catalog', catalog });
     await api.register(searchRoutes, { catalog });

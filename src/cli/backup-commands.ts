@@ -4,7 +4,6 @@ import { loadConfig } from '../pave-config.js';
 import { moduleMigrations } from '../modules.js';
 import { storeMigrations } from '../store/migrations/index.js';
 import { badRequest } from '../core/problem.js';
-import { backupSqlite, restoreSqlite } from '../operations/sqlite-backup.js';
 import type { Output } from './output.js';
 import type { GlobalOptions } from './context.js';
 
@@ -12,7 +11,8 @@ const ON_POSTGRES = 'Pave stores its data in PostgreSQL here: back it up with pg
 
 /**
  * `pave backup <file>` and `pave restore <file>`: the embedded store (SQLite and the data folder's git
- * repositories) as one archive. With PostgreSQL they refuse and point at pg_dump.
+ * repositories) as one archive. With PostgreSQL they refuse and point at pg_dump. The archive code loads
+ * only when one of them runs, not at every command's start.
  */
 export function backupCommands(output: () => Output, globals: () => GlobalOptions): Command[] {
   const backup = new Command('backup')
@@ -21,6 +21,7 @@ export function backupCommands(output: () => Output, globals: () => GlobalOption
     .action(async (file: string) => {
       const config = loadConfig({ file: globals().config });
       if (config.databaseUrl) throw badRequest(ON_POSTGRES);
+      const { backupSqlite } = await import('../operations/sqlite-backup.js');
       const written = await backupSqlite(resolve(config.dataDir), file);
       output().result(written, () => `backed up ${resolve(config.dataDir)} (${written.migrations.length} migrations, ${written.files.join(', ') || 'no other files'}) to ${written.file}, ${written.bytes} bytes`);
     });
@@ -32,6 +33,7 @@ export function backupCommands(output: () => Output, globals: () => GlobalOption
       const config = loadConfig({ file: globals().config });
       if (config.databaseUrl) throw badRequest(ON_POSTGRES);
       const knownMigrations = [...storeMigrations, ...moduleMigrations()].map(migration => migration.name);
+      const { restoreSqlite } = await import('../operations/sqlite-backup.js');
       const restored = await restoreSqlite(resolve(file), resolve(config.dataDir), { knownMigrations, force: options.force === true });
       output().result(restored, () => [`restored the backup of ${restored.createdAt} into ${resolve(config.dataDir)}`, ...(restored.previous ? [`the data it replaced is kept in ${restored.previous}`] : [])].join('\n'));
     });

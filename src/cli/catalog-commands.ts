@@ -2,8 +2,7 @@ import { Command } from 'commander';
 import { formatFieldError } from '../core/problem.js';
 import { stringifyEntityRef, parseEntityRef } from '../core/entity-ref.js';
 import type { Entity } from '../core/entity.js';
-import { holdsNoEntity } from '../catalog/ingest/not-an-entity.js';
-import { DEFAULT_MAX_FILE_BYTES, readLocation, type IngestionProblem } from '../catalog/ingest/read-location.js';
+import type { IngestionProblem } from '../catalog/ingest/read-location.js';
 import { loadConfig } from '../pave-config.js';
 import type { Output } from './output.js';
 import { table } from './output.js';
@@ -23,6 +22,8 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
       const config = loadConfig();
       const results: Array<{ target: string; entities: number; files: number; errors: IngestionProblem[] }> = [];
       const skipped: string[] = [];
+      // The catalog's reader and validators load for validation only, not for every command's start.
+      const { DEFAULT_MAX_FILE_BYTES, readLocation } = await import('../catalog/ingest/read-location.js');
       for (const file of files) {
         const content = await readLocation(
           { type: 'file', target: file },
@@ -153,6 +154,7 @@ function describeEntity(entity: Entity): string {
 /** The local files (`file:` sources) among these problems that hold no entity at all, by their source. */
 async function filesWithoutEntities(errors: IngestionProblem[]): Promise<string[]> {
   const sources = [...new Set(errors.map(error => error.source ?? '').filter(source => source.startsWith('file:')))];
+  const { holdsNoEntity } = await import('../catalog/ingest/not-an-entity.js');
   const verdicts = await Promise.all(sources.map(async source => ((await holdsNoEntity(source.slice('file:'.length))) ? source : undefined)));
   return verdicts.filter((source): source is string => source !== undefined);
 }

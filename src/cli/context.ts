@@ -1,11 +1,7 @@
 import { loadConfig } from '../pave-config.js';
-import { createLogger } from '../core/logger.js';
 import { isPaveError, unauthorized } from '../core/problem.js';
-import { createApp } from '../app.js';
-import { createServer } from '../api/server.js';
 import { PaveClient } from '../client/pave-client.js';
 import { httpTransport } from '../client/http-transport.js';
-import { injectTransport } from '../client/inject-transport.js';
 import { readCredentials, serverUrl } from './credentials.js';
 
 export interface GlobalOptions {
@@ -50,6 +46,8 @@ export async function withClient<T>(globals: GlobalOptions, work: (client: PaveC
   const target = chooseTarget(globals);
   if (target.kind === 'server') return withServer(target.server, target.token, work);
   const config = loadConfig({ file: globals.config });
+  // The app and its server load only for the local store: a command against a server starts without them.
+  const [{ createApp }, { createServer }, { injectTransport }, { createLogger }] = await Promise.all([import('../app.js'), import('../api/server.js'), import('../client/inject-transport.js'), import('../core/logger.js')]);
   const app = await createApp(config, { logger: createLogger('silent'), workers: [...(needs.tasks ? ['templates.tasks'] : []), ...(needs.reconciler ? ['platform.reconciler'] : [])] });
   try {
     const server = await createServer(app);

@@ -3,10 +3,7 @@ import { stringify as toYaml } from 'yaml';
 import { loadConfig } from '../pave-config.js';
 import { invalidInput, unavailable } from '../core/problem.js';
 import { readDocuments } from '../platform/document-files.js';
-import { dryRun, type DryRunResult } from '../platform/dry-run.js';
-import { moduleSandboxFor } from '../platform/steps/sandbox/module-sandbox-for.js';
-import { EvaluatorPool, ExpressionEvaluator } from '../expressions/index.js';
-import { validateCapability } from '../platform/model/capability-validation.js';
+import type { DryRunResult } from '../platform/dry-run.js';
 import type { ApplyResult, RequestView } from '../platform/platform-service.js';
 import type { PublishResult } from '../platform/capability-registry.js';
 import { runLogText } from '../platform/run-store.js';
@@ -256,6 +253,13 @@ function renderCommand(output: () => Output): Command {
       const out = output();
       const [capabilityDocument] = await readDocuments(capabilityFile);
       const [requestDocument] = await readDocuments(requestFile);
+      // What a dry run needs (the step runners, the expression evaluator) loads only for a dry run.
+      const [{ validateCapability }, { dryRun }, { moduleSandboxFor }, { EvaluatorPool, ExpressionEvaluator }] = await Promise.all([
+        import('../platform/model/capability-validation.js'),
+        import('../platform/dry-run.js'),
+        import('../platform/steps/sandbox/module-sandbox-for.js'),
+        import('../expressions/index.js'),
+      ]);
       const checked = validateCapability(capabilityDocument);
       if (!checked.capability) throw invalidInput(`${capabilityFile}: the capability has ${checked.errors.length} mistake(s)`, checked.errors.map(e => ({ ...e, source: capabilityFile })));
       const config = loadConfig();

@@ -2,13 +2,9 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../pave-config.js';
 import { packageRoot } from '../core/package-root.js';
-import { createApp, type PaveApp } from '../app.js';
-import { createServer } from '../api/server.js';
-import { createMetricsServer } from '../api/routes/operations-routes.js';
+import type { PaveApp } from '../app.js';
 import { conflict } from '../core/problem.js';
 import type { GlobalOptions } from './context.js';
-import { loadPlatformDemo } from '../platform/demo-loader.js';
-import { reportModuleSandbox } from '../platform/steps/sandbox/module-sandbox-for.js';
 
 /** The demo organisation and its golden paths, as one catalog location. */
 export const DEMO_LOCATION = () => join(packageRoot(), 'demo', 'all.yaml');
@@ -29,6 +25,13 @@ export function serveCommand(globals: () => GlobalOptions): Command {
           ...(options.host ? { host: options.host } : {}),
         },
       });
+      // The server's code loads when it is asked for, not for every command's start.
+      const [{ createApp }, { createServer }, { reportModuleSandbox }, { createMetricsServer }] = await Promise.all([
+        import('../app.js'),
+        import('../api/server.js'),
+        import('../platform/steps/sandbox/module-sandbox-for.js'),
+        import('../api/routes/operations-routes.js'),
+      ]);
       const app = await createApp(config);
       // Said at start: how module steps are isolated here, or that they are refused.
       await reportModuleSandbox(app.platform.moduleSandbox, app.logger);
@@ -87,5 +90,6 @@ export async function loadDemo(app: PaveApp): Promise<void> {
     await app.catalog.locations.refresh(existingId);
   }
   // The demo platform: capabilities, and dev/prod destinations as local git repositories under the data folder.
+  const { loadPlatformDemo } = await import('../platform/demo-loader.js');
   await loadPlatformDemo(app.platform, { demoDir: join(packageRoot(), 'demo', 'platform'), dataDir: resolve(app.config.dataDir), author: { actor: app.auth.localOperator() }, logger: app.logger });
 }

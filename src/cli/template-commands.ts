@@ -3,7 +3,6 @@ import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { formatFieldError, invalidInput, type FieldError } from '../core/problem.js';
-import { readTemplate } from '../templates/model/template.js';
 import type { DryRunResult } from '../templates/scaffolder-service.js';
 import type { TaskEvent, TaskView } from '../templates/tasks/task-types.js';
 import type { Output } from './output.js';
@@ -90,6 +89,7 @@ export function templateCommands(output: () => Output, globals: () => GlobalOpti
       const out = output();
       const actions = new Set((await withClient(globals(), client => client.templates.actions())).map(a => a.id));
       const results: Array<{ file: string; document: number; ref?: string; problems: FieldError[] }> = [];
+      const { readTemplate } = await import('../templates/model/template.js');
       for (const file of files) {
         const docs = parseAllDocuments(await readFile(resolve(file), 'utf8'));
         for (const [index, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {

@@ -1,10 +1,8 @@
 /** Events out as a Pave module: webhooks and the message-bus publisher, as consumers of the event log. */
 import { defineModule, worker, type BackgroundWorker } from '../pave-module.js';
 import { eventsConfigSection } from './events-config.js';
-import { eventsRoutes } from '../api/routes/events-routes.js';
 import { webhookCommands } from '../cli/webhook-commands.js';
-import { EventsService } from './events-service.js';
-import { EventRetention } from './event-retention.js';
+import type { EventsService } from './events-service.js';
 import { webhooksMigration } from './migrations/0010-webhooks.js';
 
 export const eventsModule = defineModule({
@@ -34,13 +32,14 @@ export const eventsModule = defineModule({
       subjects: ['role:signed-in'],
     },
   ],
-  create: ({ store, queue, eventLog, eventConsumers, audit, config, logger, app, eventTypes }): EventsService =>
-    new EventsService({ store, queue, log: eventLog, consumers: eventConsumers, config: config.events, eventTypes, permissions: app.auth.permissions, audit, logger }),
+  create: async ({ store, queue, eventLog, eventConsumers, audit, config, logger, app, eventTypes }): Promise<EventsService> =>
+    new (await import('./events-service.js')).EventsService({ store, queue, log: eventLog, consumers: eventConsumers, config: config.events, eventTypes, permissions: app.auth.permissions, audit, logger }),
   async routes(api, events) {
+    const { eventsRoutes } = await import('../api/routes/events-routes.js');
     await api.register(eventsRoutes, { prefix: '/events', events });
   },
   cli: ({ output, globals }) => [webhookCommands(output, globals)],
   // Delivery only: the consumers that fill the outbox run with the app's event consumers.
-  workers: (events, app): BackgroundWorker[] => [worker('events.webhook-delivery', events), worker('events.retention', new EventRetention(app.eventLog, app.eventConsumers, { days: app.config.events.retentionDays, deliveries: events.deliveries, logger: app.logger }))],
+  workers: async (events, app): Promise<BackgroundWorker[]> => [worker('events.webhook-delivery', events), worker('events.retention', new (await import('./event-retention.js')).EventRetention(app.eventLog, app.eventConsumers, { days: app.config.events.retentionDays, deliveries: events.deliveries, logger: app.logger }))],
   close: events => events.stop(),
 });

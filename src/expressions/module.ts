@@ -5,14 +5,16 @@
  */
 import { defineModule } from '../pave-module.js';
 import { expressionsConfigSection } from './expressions-config.js';
-import { EvaluatorPool } from './evaluator-pool.js';
-import { ExpressionEvaluator } from './expression-evaluator.js';
+import type { ExpressionEvaluator } from './expression-evaluator.js';
 
 export const expressionsModule = defineModule({
   name: 'expressions',
   description: 'The sandboxed template expression engine, evaluated in processes with hard limits',
   config: expressionsConfigSection,
   permissions: [],
-  create: ({ config }): ExpressionEvaluator => new ExpressionEvaluator(EvaluatorPool.fromConfig(config.expressions)),
+  create: async ({ config }): Promise<ExpressionEvaluator> => {
+    const [{ ExpressionEvaluator }, { EvaluatorPool }] = await Promise.all([import('./expression-evaluator.js'), import('./evaluator-pool.js')]);
+    return new ExpressionEvaluator(EvaluatorPool.fromConfig(config.expressions));
+  },
   close: expressions => expressions.close(),
 });

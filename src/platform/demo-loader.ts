@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { ChangeAuthor } from '../store/audit-log.js';
 import { isPaveError } from '../core/problem.js';
 import { ensureBareRepository } from '../git/bare-repository.js';
-import { isObject } from './model/capability-validation.js';
+import { isObject } from '../core/is-object.js';
 import type { PlatformService } from './platform-service.js';
 import { readDocuments } from './document-files.js';
 

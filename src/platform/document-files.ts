@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { invalidInput, type FieldError } from '../core/problem.js';
-import { isObject } from './model/capability-validation.js';
+import { isObject } from '../core/is-object.js';
 
 /**
  * Reads the documents of a YAML file (capabilities, destinations, requests). A capability's `module`

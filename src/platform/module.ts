@@ -1,9 +1,8 @@
 /** The platform API as a Pave module: capabilities, destinations, requests and the reconciler. */
 import { defineModule, worker } from '../pave-module.js';
 import { platformConfigSection } from './platform-config.js';
-import { platformRoutes } from '../api/routes/platform-routes.js';
 import { platformCommands } from '../cli/platform-commands.js';
-import { PlatformService } from './platform-service.js';
+import type { PlatformService } from './platform-service.js';
 import { platformMigration } from './migrations/0004-platform.js';
 import { platformRequestOwnerMigration } from './migrations/0008-platform-request-owner.js';
 
@@ -43,8 +42,9 @@ export const platformModule = defineModule({
     { type: 'platform.destination.deleted', description: 'A destination was deleted', read: { action: 'platform.destination.read' } },
   ],
   migrations: [platformMigration, platformRequestOwnerMigration],
-  create: ({ store, queue, eventLog, audit, eventConsumers, config, dataDir, logger, app, options }): PlatformService =>
-    new PlatformService({
+  create: async ({ store, queue, eventLog, audit, eventConsumers, config, dataDir, logger, app, options }): Promise<PlatformService> => {
+    const { PlatformService } = await import('./platform-service.js');
+    return new PlatformService({
       store,
       queue,
       eventLog,
@@ -57,8 +57,10 @@ export const platformModule = defineModule({
       ...(options.moduleSandbox ? { moduleSandbox: options.moduleSandbox } : {}),
       expressions: app.expressions,
       logger,
-    }),
+    });
+  },
   async routes(api, platform) {
+    const { platformRoutes } = await import('../api/routes/platform-routes.js');
     await api.register(platformRoutes, { prefix: '/platform', platform });
   },
   cli: ({ output, globals }) => platformCommands(output, globals),

@@ -1,9 +1,7 @@
 /** Golden paths as a Pave module: Backstage v1beta3 templates, actions and durable tasks. */
 import { defineModule, worker } from '../pave-module.js';
-import { actingAsRecorded } from '../auth/acting-authority.js';
-import { scaffolderRoutes } from '../api/routes/scaffolder-routes.js';
 import { templateCommands } from '../cli/template-commands.js';
-import { ScaffolderService } from './scaffolder-service.js';
+import type { ScaffolderService } from './scaffolder-service.js';
 import { templatesMigration } from './migrations/0005-templates.js';
 import { taskDerivedSecretsMigration } from './migrations/0011-task-derived-secrets.js';
 
@@ -27,8 +25,9 @@ export const templatesModule = defineModule({
     { type: 'templates.task.cancelled', description: 'A task was cancelled', read: { action: 'templates.task.read', on: 'owner' } },
   ],
   migrations: [templatesMigration, taskDerivedSecretsMigration],
-  create: ({ store, queue, eventLog, audit, dataDir, logger, app, options }): ScaffolderService =>
-    new ScaffolderService({
+  create: async ({ store, queue, eventLog, audit, dataDir, logger, app, options }): Promise<ScaffolderService> => {
+    const [{ ScaffolderService }, { actingAsRecorded }] = await Promise.all([import('./scaffolder-service.js'), import('../auth/acting-authority.js')]);
+    return new ScaffolderService({
       store,
       queue,
       eventLog,
@@ -41,8 +40,10 @@ export const templatesModule = defineModule({
       platform: app.platform,
       authorityOf: recorded => actingAsRecorded(app.auth, app.catalog.entities, recorded),
       ...(options.taskWorker ? { worker: options.taskWorker } : {}),
-    }),
+    });
+  },
   async routes(api, templates) {
+    const { scaffolderRoutes } = await import('../api/routes/scaffolder-routes.js');
     await api.register(scaffolderRoutes, { prefix: '/scaffolder', scaffolder: templates });
   },
   cli: ({ output, globals }) => [templateCommands(output, globals)],

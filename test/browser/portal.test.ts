@@ -24,6 +24,18 @@ import {
 
 // Globals of the page, for the callbacks that page.evaluate runs in the browser (no DOM lib here).
 declare const document: { documentElement: { dataset: Record<string, string | undefined>; scrollWidth: number; clientWidth: number }; activeElement: unknown };
+/** The few DOM pieces the in-page layout and theme checks use. */
+interface PageElement {
+  tagName: string;
+  className: string;
+  textContent: string | null;
+  dataset: Record<string, string | undefined>;
+  getBoundingClientRect(): { top: number; bottom: number; left: number; right: number; height: number };
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+}
+declare const CSS: { escape(value: string): string };
+declare function getComputedStyle(element: PageElement): { backgroundColor: string };
 declare const localStorage: { removeItem(key: string): void };
 declare const window: unknown;
 
@@ -231,6 +243,22 @@ describe.skipIf(!browserAvailable)('portal in Chromium', { timeout: 60_000 }, ()
     const center = await x('Checkout service');
     expect(await x('Payments API')).toBeGreaterThan(center);
     expect(await x('Checkout API')).toBeLessThan(center);
+    // Each edge's label sits beside the node it names, level with it, on the stretch only that edge draws.
+    const placements = await graph.evaluate((root: PageElement) =>
+      [...root.querySelectorAll('.graph-edge-label')].map(label => {
+        const node = root.querySelector(`.react-flow__node[data-id="${CSS.escape(label.dataset.labelFor!)}"]`)!.getBoundingClientRect();
+        const box = label.getBoundingClientRect();
+        const middle = box.top + box.height / 2;
+        const gap = box.left >= node.right ? box.left - node.right : node.left - box.right;
+        return { label: `${label.textContent} → ${label.dataset.labelFor}`, level: middle > node.top && middle < node.bottom, gap };
+      }),
+    );
+    expect(placements.length).toBeGreaterThanOrEqual(8);
+    for (const p of placements) {
+      expect(p.level, `${p.label} is level with its node`).toBe(true);
+      expect(p.gap, `${p.label} sits just beside its node`).toBeGreaterThanOrEqual(0);
+      expect(p.gap, `${p.label} sits just beside its node`).toBeLessThan(40);
+    }
     await screenshot(page, 'entity');
     await expectAccessible('entity page');
 
@@ -265,11 +293,11 @@ describe.skipIf(!browserAvailable)('portal in Chromium', { timeout: 60_000 }, ()
     await page.locator('.tab-body').getByRole('link', { name: 'Checkout API' }).click();
     await page.waitForURL(/\/catalog\/default\/api\/checkout-api\/api$/);
     const openapi = page.getByTestId('openapi-rendered');
-    await openapi.locator('.opblock').first().waitFor({ timeout: 20_000 });
-    await expect.poll(() => openapi.locator('.opblock-summary-path').allTextContents()).toContain('/sessions');
+    await openapi.locator('.oa-op').first().waitFor({ timeout: 20_000 });
+    await expect.poll(() => openapi.locator('.oa-path').allTextContents()).toContain('/sessions');
     // Operations open to their parameters and responses (under the server's strict Content-Security-Policy).
-    await openapi.locator('.opblock-summary').first().click();
-    await openapi.locator('.opblock-body .responses-wrapper').first().waitFor();
+    await openapi.locator('.oa-op-summary').first().click();
+    await openapi.locator('.oa-op[open] .oa-responses .oa-response').first().waitFor();
     await screenshot(page, 'api-openapi');
 
     await go('/catalog/default/api/order-events/api');
@@ -411,6 +439,21 @@ describe.skipIf(!browserAvailable)('portal in Chromium', { timeout: 60_000 }, ()
     await go('/catalog/default/component/checkout-service');
     await page.getByTestId('relations-graph').locator('.react-flow__node').first().waitFor();
     await screenshot(page, 'entity-dark');
+    // Every API renderer follows the theme: nothing inside a rendered definition has a light background.
+    for (const [path, testId] of [['/catalog/default/api/checkout-api/api', 'openapi-rendered'], ['/catalog/default/api/order-events/api', 'asyncapi-rendered'], ['/catalog/default/api/storefront-graphql/api', 'graphql-rendered']] as const) {
+      await go(path);
+      const rendered = page.getByTestId(testId);
+      await rendered.waitFor({ timeout: 20_000 });
+      if (testId === 'openapi-rendered') await rendered.locator('.oa-op-summary').first().click();
+      const light = await rendered.evaluate((root: PageElement) =>
+        [root, ...root.querySelectorAll('*')]
+          .map(el => ({ el, rgb: getComputedStyle(el).backgroundColor.match(/[\d.]+/g)?.map(Number) ?? [] }))
+          .filter(({ rgb }) => rgb.length >= 3 && (rgb[3] ?? 1) > 0.5 && (0.2126 * rgb[0]! + 0.7152 * rgb[1]! + 0.0722 * rgb[2]!) / 255 > 0.7)
+          .map(({ el }) => `${el.tagName.toLowerCase()}.${el.className}`),
+      );
+      expect(light, `light blocks in the dark theme on ${path}`).toEqual([]);
+    }
+    await screenshot(page, 'api-openapi-dark');
     await page.evaluate(() => localStorage.removeItem('pave.theme'));
     await page.emulateMedia({ colorScheme: 'light' });
 

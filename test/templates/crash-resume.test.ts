@@ -79,6 +79,7 @@ describe('a task survives its worker being killed', () => {
       if (Date.now() > until) throw new Error(`the wait step never started: ${JSON.stringify(steps)}`);
       await new Promise(resolve => setTimeout(resolve, 20));
     }
+    await expect.poll(async () => (await pave.app.templates.events(id)).some(e => e.body.message === 'Beginning step Wait')).toBe(true);
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull();
 
@@ -136,6 +137,8 @@ describe('a task survives its worker being killed', () => {
     for (const death of [1, 2]) {
       const worker = startWorker(pave.dataDir, id);
       await waitForStep(id, step => step.status === 'processing' && step.attempts === death);
+      // The step is marked started just before its "Beginning" line is logged: kill only once both are there.
+      await expect.poll(async () => (await pave.app.templates.events(id)).filter(e => e.body.message === 'Beginning step Wait').length).toBe(death);
       worker.child.kill('SIGKILL');
       expect(await worker.exited).toBeNull();
     }

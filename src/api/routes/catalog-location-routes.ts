@@ -14,13 +14,13 @@ const ProblemItem = Type.Object({ pointer: Type.String(), detail: Type.String() 
  * `entities: []` once a location is added; a short list helps a person, 100k entities would be 100 MB.
  */
 const REGISTERED_ENTITIES_SHOWN = 1000;
-const LocationStatusSchema = Type.Object({
+const LocationSummarySchema = Type.Object({
   state: Type.Union([Type.Literal('pending'), Type.Literal('refreshing'), Type.Literal('done'), Type.Literal('failed')]),
   lastRefreshAt: Type.Optional(Type.String()),
   entityCount: Type.Integer(),
   errorCount: Type.Integer(),
-  errors: Type.Array(ProblemItem),
 });
+const LocationStatusSchema = Type.Composite([LocationSummarySchema, Type.Object({ errors: Type.Array(ProblemItem) })]);
 
 /** Backstage-compatible location routes under /api/catalog, plus each location's ingestion status. */
 export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService }> = async (app, { catalog }) => {
@@ -65,8 +65,19 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
   app.get(
     '/locations',
     {
-      config: { permission: { action: 'catalog.location.read' } }, schema: { tags: ['catalog'], summary: 'List registered locations', response: { 200: Type.Array(Type.Object({ data: LocationSchema })) } } },
-    async () => (await catalog.locations.list()).map(data => ({ data })),
+      config: { permission: { action: 'catalog.location.read' } },
+      schema: {
+        tags: ['catalog'],
+        summary: 'List registered locations',
+        description: 'Each item is `{ data }` as in Backstage; with `status=true` it also carries `status`: the location’s state, last refresh and counts (its problems: GET /locations/{id}).',
+        querystring: Type.Object({ status: Type.Optional(Type.Boolean()) }),
+        response: { 200: Type.Array(Type.Object({ data: LocationSchema, status: Type.Optional(LocationSummarySchema) })) },
+      },
+    },
+    async request =>
+      request.query.status
+        ? (await catalog.locations.listWithStatus()).map(({ status, ...data }) => ({ data, status }))
+        : (await catalog.locations.list()).map(data => ({ data })),
   );
 
   app.get(

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Migration } from '../../store/migrations/migration.js';
 
 /**
@@ -8,6 +8,8 @@ import type { Migration } from '../../store/migrations/migration.js';
 export const authMigration: Migration = {
   name: '0003-auth',
   async up(db: Kysely<any>, dialect) {
+    // Loaded here, not with the module list the CLI reads at start.
+    const { sql } = await import('kysely');
     await db.schema
       .createTable('auth_rules')
       .addColumn('id', 'text', c => c.primaryKey())

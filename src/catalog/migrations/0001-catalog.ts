@@ -1,10 +1,12 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Migration } from '../../store/migrations/migration.js';
 
 /** Entities, their search rows and relations, locations and their problems. */
 export const catalogMigration: Migration = {
   name: '0001-catalog',
   async up(db: Kysely<any>, dialect) {
+    // Loaded here, not with the module list the CLI reads at start.
+    const { sql } = await import('kysely');
     await db.schema
       .createTable('entities')
       .addColumn('id', 'text', c => c.primaryKey())

@@ -2,6 +2,7 @@
  * Checking a capability before it is published: every mistake at once, each located by a JSON pointer.
  * Like the catalog's validation this never throws; it returns the capability (when usable) and its errors.
  */
+import { isObject } from '../../core/is-object.js';
 import semver from 'semver';
 import { jsonSchemaValidator } from '../../core/json-schema.js';
 import { joinPointer, type FieldError } from '../../core/problem.js';
@@ -212,10 +213,6 @@ function unknownKeys(value: Record<string, unknown>, at: string, known: string[]
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) add(at + joinPointer(key), `is not a known field here (expected one of ${known.join(', ')})`, 'additionalProperties');
   }
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** The steps of one workflow of a (validated) capability. */

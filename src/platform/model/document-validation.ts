@@ -3,7 +3,8 @@
  */
 import { joinPointer, type FieldError } from '../../core/problem.js';
 import { normaliseBasePath, unsafePathReason } from '../../gitops/repo-path.js';
-import { DNS_LABEL, isObject } from './capability-validation.js';
+import { DNS_LABEL } from './capability-validation.js';
+import { isObject } from '../../core/is-object.js';
 import { PLATFORM_API_VERSION, type Destination, type RequestEntity } from './types.js';
 
 const GIT_URL = /^(?:file|https?|ssh|git):\/\/\S+$|^[\w.-]+@[\w.-]+:\S+$|^\/\S*$/;

@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
-import { marked } from 'marked';
-import DOMPurify from 'dompurify';
+import { ApiMarkdown as Markdown } from './ApiMarkdown';
 import { parseDefinition } from './parseDefinition';
-import { DefinitionError } from './OpenApiView';
-import { SchemaTree, makeResolver, refName, sampleOf, type Schema } from './SchemaTree';
+import { DefinitionError } from './DefinitionError';
+import { SchemaTree, sampleOf } from './SchemaTree';
+import { makeResolver, refName, type Schema } from './schema-refs';
 
 type Obj = Record<string, unknown>;
 
@@ -30,11 +30,6 @@ interface Operation {
 
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-function Markdown({ text }: { text?: string }) {
-  const html = useMemo(() => (text ? DOMPurify.sanitize(marked.parse(text, { async: false }) as string) : ''), [text]);
-  return text ? <div className="markdown api-md" dangerouslySetInnerHTML={{ __html: html }} /> : null;
-}
 
 /**
  * AsyncAPI 2.x and 3.x, rendered from the document itself: info, servers, every operation with its

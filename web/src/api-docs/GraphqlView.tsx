@@ -15,7 +15,7 @@ import {
   type GraphQLSchema,
   type GraphQLType,
 } from 'graphql';
-import { DefinitionError } from './OpenApiView';
+import { DefinitionError } from './DefinitionError';
 
 /**
  * A GraphQL schema explorer: the SDL is parsed and validated by graphql-js, then root

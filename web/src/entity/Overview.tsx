@@ -1,4 +1,5 @@
 import { lazy, Suspense } from 'react';
+import { sourceLink } from '../lib/sourceLink';
 import { Link } from 'react-router-dom';
 import type { Entity, IngestionProblem } from '../lib/api';
 import { displayName, entityPath, humanRef, parseRef, relationTargets, refOf } from '../lib/refs';
@@ -21,13 +22,6 @@ const KEY_ANNOTATIONS = [
   'pagerduty.com/service-id',
   'backstage.io/kubernetes-id',
 ];
-
-function locationLabel(value: string): { href?: string; text: string } {
-  const m = /^(url|file|dir):(.*)$/.exec(value);
-  const target = m ? m[2]! : value;
-  if (/^https?:\/\//.test(target)) return { href: target, text: target };
-  return { text: target };
-}
 
 export function Overview({ entity: e, related, problems }: { entity: Entity; related?: Map<string, Entity>; problems?: IngestionProblem[] }) {
   const annotations = e.metadata.annotations ?? {};
@@ -66,7 +60,7 @@ export function Overview({ entity: e, related, problems }: { entity: Entity; rel
             {source ? (
               <Fact label="Source" className="mono small break">
                 {(() => {
-                  const l = locationLabel(source);
+                  const l = sourceLink(source);
                   return l.href ? (
                     <a href={l.href} target="_blank" rel="noreferrer noopener">
                       {l.text}

@@ -6,6 +6,7 @@ import dagre from '@dagrejs/dagre';
 import type { Entity } from '../lib/api';
 import { displayName, entityPath, humanRef, parseRef, refOf } from '../lib/refs';
 import { orient } from './relationTypes';
+import { EndLabelEdge, type EndLabelEdgeData } from './EndLabelEdge';
 
 /**
  * Relations (seen from the entity) whose target is laid out left of it: what it belongs to and
@@ -40,6 +41,21 @@ function EntityNode({ data }: NodeProps<Node<EntityNodeData>>) {
 }
 
 const nodeTypes = { entity: EntityNode };
+const edgeTypes = { endLabel: EndLabelEdge };
+
+/** An edge from the centre to a neighbour (either way), labelled at the neighbour's end. */
+function relationEdge(id: string, source: string, target: string, label: string, center: string, className: string): Edge<EndLabelEdgeData> {
+  const neighbour = source === center ? target : source;
+  return {
+    id,
+    source,
+    target,
+    type: 'endLabel',
+    data: { label, labelAt: neighbour === target ? 'target' : 'source', names: neighbour },
+    markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
+    className,
+  };
+}
 
 /**
  * The entity and its direct neighbours, laid out in layers (dagre's Sugiyama layout):
@@ -70,7 +86,7 @@ export default function RelationsGraph({ entity, related }: { entity: Entity; re
       });
     };
     addNode(center, entity, true);
-    const edgeMap = new Map<string, Edge>();
+    const edgeMap = new Map<string, Edge<EndLabelEdgeData>>();
     const left = new Set<string>();
     for (const rel of entity.relations ?? []) {
       if (LEFT.has(rel.type)) left.add(rel.targetRef.toLowerCase());
@@ -93,15 +109,7 @@ export default function RelationsGraph({ entity, related }: { entity: Entity; re
       const [source, dest] = o.forward ? [center, target] : [target, center];
       const id = `${source}|${o.label}|${dest}`;
       if (edgeMap.has(id)) continue;
-      edgeMap.set(id, {
-        id,
-        source,
-        target: dest,
-        label: o.label,
-        type: 'smoothstep',
-        markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
-        className: `edge-${o.label}`,
-      });
+      edgeMap.set(id, relationEdge(id, source, dest, o.label, center, `edge-${o.label}`));
     }
     for (const [type, count] of hidden) {
       const id = `more:${type}`;
@@ -109,10 +117,11 @@ export default function RelationsGraph({ entity, related }: { entity: Entity; re
       nodeMap.set(id, { id, type: 'entity', position: { x: 0, y: 0 }, data: { ref: id, kind: 'more', label: `+${count} more`, sub: type, center: true, missing: false } });
       if (LEFT.has(type)) left.add(id);
       const [source, dest] = o.forward ? [center, id] : [id, center];
-      edgeMap.set(id, { id, source, target: dest, label: o.label, type: 'smoothstep', markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 }, className: 'edge-more' });
+      edgeMap.set(id, relationEdge(id, source, dest, o.label, center, 'edge-more'));
     }
     const g = new dagre.graphlib.Graph();
-    g.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: 110, marginx: 16, marginy: 16 });
+    // Layers far enough apart that a label fits between a node and the trunk edges share mid-way.
+    g.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: 180, marginx: 16, marginy: 16 });
     g.setDefaultEdgeLabel(() => ({}));
     for (const n of nodeMap.values()) g.setNode(n.id, { width: NODE_W, height: NODE_H });
     for (const n of nodeMap.keys()) {
@@ -141,6 +150,7 @@ export default function RelationsGraph({ entity, related }: { entity: Entity; re
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         fitView
         fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
         minZoom={0.2}

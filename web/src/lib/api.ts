@@ -87,8 +87,9 @@ export type FilterSet = Record<string, string | string[] | undefined>;
  * repeated `filter` params are OR'd, comma-separated pairs inside one are AND'd,
  * so the cross product of the chosen values is sent.
  */
-export function encodeFilters(filters: FilterSet): string[] {
-  let combos: string[][] = [[]];
+export function encodeFilters(filters: FilterSet, exists: readonly string[] = []): string[] {
+  // A bare key means "the field exists"; it joins every alternative.
+  let combos: string[][] = [[...exists]];
   for (const [key, raw] of Object.entries(filters)) {
     const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((v) => v !== '');
     if (values.length === 0) continue;
@@ -118,6 +119,8 @@ export interface QueryResult {
 
 export interface QueryOptions {
   filters?: FilterSet;
+  /** Fields every result must have, whatever their value. */
+  exists?: readonly string[];
   fullTextFilterTerm?: string;
   fullTextFilterFields?: string[];
   orderField?: string;
@@ -130,7 +133,7 @@ export function queryEntities(o: QueryOptions, signal?: AbortSignal): Promise<Qu
   const params = o.cursor
     ? { cursor: o.cursor, limit: o.limit, fields: o.fields?.join(',') }
     : {
-        filter: o.filters ? encodeFilters(o.filters) : undefined,
+        filter: o.filters || o.exists ? encodeFilters(o.filters ?? {}, o.exists) : undefined,
         fullTextFilterTerm: o.fullTextFilterTerm,
         fullTextFilterFields: o.fullTextFilterTerm ? o.fullTextFilterFields?.join(',') : undefined,
         orderField: o.orderField,
@@ -142,8 +145,8 @@ export function queryEntities(o: QueryOptions, signal?: AbortSignal): Promise<Qu
 
 export type Facets = Record<string, { value: string; count: number }[]>;
 
-export function getFacets(facets: string[], filters: FilterSet, signal?: AbortSignal): Promise<{ facets: Facets }> {
-  return request(`/api/catalog/entity-facets${qs({ facet: facets, filter: encodeFilters(filters) })}`, { signal });
+export function getFacets(facets: string[], filters: FilterSet, signal?: AbortSignal, exists?: readonly string[]): Promise<{ facets: Facets }> {
+  return request(`/api/catalog/entity-facets${qs({ facet: facets, filter: encodeFilters(filters, exists) })}`, { signal });
 }
 
 export function getEntity(kind: string, namespace: string, name: string, signal?: AbortSignal): Promise<Entity> {
@@ -193,6 +196,37 @@ export function listLocations(signal?: AbortSignal): Promise<{ data: { id: strin
   return request('/api/catalog/locations', { signal });
 }
 
+/** Reads an entity's location again now (and every entity the location produced). */
+export function refreshEntity(entityRef: string): Promise<void> {
+  return request('/api/catalog/refresh', { method: 'POST', json: { entityRef } });
+}
+
+/** Deletes an entity by uid: for entities no location produces (saved through the API). */
+export function deleteEntity(uid: string): Promise<void> {
+  return request(`/api/catalog/entities/by-uid/${enc(uid)}`, { method: 'DELETE' });
+}
+
+/** The registered location that produced an entity; a 404 when it was saved through the API. */
+export function locationOfEntity(kind: string, namespace: string, name: string, signal?: AbortSignal): Promise<{ id: string; type: string; target: string }> {
+  return request(`/api/catalog/locations/by-entity/${enc(kind)}/${enc(namespace)}/${enc(name)}`, { signal });
+}
+
+export type LocationSummary = Required<Pick<NonNullable<LocationStatus['status']>, 'state' | 'entityCount' | 'errorCount'>> & { lastRefreshAt?: string };
+
+/** Every registered location with its state and counts (its problems: `getLocation`). */
+export function listLocationsWithStatus(signal?: AbortSignal): Promise<{ data: { id: string; type: string; target: string }; status: LocationSummary }[]> {
+  return request('/api/catalog/locations?status=true', { signal });
+}
+
+export function refreshLocation(id: string): Promise<LocationStatus> {
+  return request(`/api/catalog/locations/${enc(id)}/refresh`, { method: 'POST' });
+}
+
+/** Removes a location and every entity it produced. */
+export function removeLocation(id: string): Promise<void> {
+  return request(`/api/catalog/locations/${enc(id)}`, { method: 'DELETE' });
+}
+
 export interface IngestionProblem {
   locationId?: string;
   target?: string;
@@ -204,8 +238,8 @@ export interface IngestionProblem {
   entityRef?: string;
 }
 
-export function getProblems(entityRef?: string, signal?: AbortSignal): Promise<{ items: IngestionProblem[] }> {
-  return request(`/api/catalog/problems${qs({ entityRef })}`, { signal });
+export function getProblems(entityRef?: string, signal?: AbortSignal, locationId?: string): Promise<{ items: IngestionProblem[] }> {
+  return request(`/api/catalog/problems${qs({ entityRef, locationId })}`, { signal });
 }
 
 export interface SearchResult {

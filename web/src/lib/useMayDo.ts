@@ -4,10 +4,11 @@ import { ApiError } from './api';
 import { explain } from './explain';
 
 /**
- * Which of these actions the caller may do, as the server's policy decides (one `explain` per
- * action); undefined while asking. Nobody signed in, or not even allowed to ask: nothing is allowed.
+ * Which of these actions the caller may do (on `resourceRef`, for rules about owners), as the server's policy
+ * decides (one `explain` per action); undefined while asking. Nobody signed in, or not even allowed to ask:
+ * nothing is allowed.
  */
-export function useMayDo(actions: readonly string[]): Readonly<Record<string, boolean>> | undefined {
+export function useMayDo(actions: readonly string[], resourceRef?: string): Readonly<Record<string, boolean>> | undefined {
   const { methods, identity, loaded } = useAccount();
   const [allowed, setAllowed] = useState<Record<string, boolean>>();
   const signedIn = methods?.enabled === false || (identity !== undefined && identity.principal !== 'anonymous');
@@ -21,7 +22,7 @@ export function useMayDo(actions: readonly string[]): Readonly<Record<string, bo
     }
     const ctrl = new AbortController();
     const ask = (action: string) =>
-      explain({ action }, ctrl.signal).then(
+      explain({ action, resourceRef }, ctrl.signal).then(
         (decision) => decision.allowed,
         (error: unknown) => {
           if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return false;
@@ -35,7 +36,7 @@ export function useMayDo(actions: readonly string[]): Readonly<Record<string, bo
       // The server could not answer: offer nothing rather than guess (pages still show its 403s).
       .catch(() => !ctrl.signal.aborted && setAllowed(Object.fromEntries(names.map((action) => [action, false]))));
     return () => ctrl.abort();
-  }, [loaded, methods, signedIn, identity?.principal, key]);
+  }, [loaded, methods, signedIn, identity?.principal, key, resourceRef]);
   return allowed;
 }
 

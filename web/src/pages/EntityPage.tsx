@@ -13,6 +13,7 @@ import { YamlView } from '../entity/YamlView';
 import { EditForm } from '../entity/EditForm';
 import { GroupSections, UserSections } from '../entity/PeopleSections';
 import { ErrorBoundary } from '../components/ErrorBoundary';
+import { EntityActions } from '../entity/EntityActions';
 
 const DocsView = lazy(() => import('../entity/DocsView'));
 const CapabilitySection = lazy(() => import('../platform/CapabilitySection'));
@@ -69,7 +70,7 @@ export default function EntityPage() {
 
   return (
     <div className="page entity-page">
-      <EntityHeader entity={e} />
+      <EntityHeader entity={e} onRefreshed={entity.reload} />
       <nav className="tabs" aria-label="Entity sections">
         {tabs
           .filter((t) => t.show)
@@ -132,7 +133,7 @@ export default function EntityPage() {
   );
 }
 
-function EntityHeader({ entity: e }: { entity: Entity }) {
+function EntityHeader({ entity: e, onRefreshed }: { entity: Entity; onRefreshed: () => void }) {
   const owner = ownerRef(e);
   const type = typeof e.spec?.type === 'string' ? e.spec.type : undefined;
   const system = relationTargets(e, 'partOf')[0];
@@ -140,6 +141,7 @@ function EntityHeader({ entity: e }: { entity: Entity }) {
   const profile = (e.spec?.profile ?? {}) as { displayName?: string; email?: string; picture?: string };
   return (
     <header className="entity-header">
+      <EntityActions entity={e} onRefreshed={onRefreshed} />
       <div className="entity-title-row">
         <KindBadge kind={e.kind} />
         {type ? <span className="type-pill">{type}</span> : null}

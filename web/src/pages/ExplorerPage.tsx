@@ -8,14 +8,16 @@ import { KindBadge, Lifecycle, RefLink, Tag } from '../components/EntityBits';
 import { useMay } from '../lib/useMayDo';
 
 /** URL parameter ↔ catalog field for each filter. */
-const FILTERS = [
+type Filter = { param: 'kind' | 'type' | 'owner' | 'lifecycle' | 'namespace' | 'tag' | 'location'; field: string; label: string };
+const ALL_FILTERS: readonly Filter[] = [
   { param: 'kind', field: 'kind', label: 'Kind' },
   { param: 'type', field: 'spec.type', label: 'Type' },
   { param: 'owner', field: 'spec.owner', label: 'Owner' },
   { param: 'lifecycle', field: 'spec.lifecycle', label: 'Lifecycle' },
   { param: 'namespace', field: 'metadata.namespace', label: 'Namespace' },
   { param: 'tag', field: 'metadata.tags', label: 'Tags' },
-] as const;
+  { param: 'location', field: 'metadata.annotations.backstage.io/managed-by-origin-location', label: 'Location' },
+];
 
 const SORTS: Record<string, string> = {
   name: 'metadata.name',
@@ -39,16 +41,34 @@ const FIELDS = [
 
 const PAGE_SIZES = [25, 50, 100];
 
-export default function ExplorerPage() {
-  useDocumentTitle('Catalog');
+/**
+ * What one explorer shows: the whole catalog, or a slice of it with its own title (the API explorer, the docs
+ * index). `fixed` filters and `exists` fields always apply; `filters` names the facets offered.
+ */
+export interface ExplorerView {
+  title: string;
+  intro?: string;
+  fixed?: FilterSet;
+  exists?: readonly string[];
+  filters?: ReadonlyArray<Filter['param']>;
+  /** The entity page tab each result opens. */
+  tab?: string;
+}
+
+const CATALOG: ExplorerView = { title: 'Catalog' };
+
+export default function ExplorerPage({ view = CATALOG }: { view?: ExplorerView }) {
+  useDocumentTitle(view.title);
+  const FILTERS = view.filters ? ALL_FILTERS.filter((f) => view.filters!.includes(f.param)) : ALL_FILTERS;
   const mayRegister = useMay('catalog.location.create');
+  const mayReadLocations = useMay('catalog.location.read');
   const [params, setParams] = useSearchParams();
 
   const selected = useMemo(() => {
     const s: Record<string, string[]> = {};
     for (const f of FILTERS) s[f.param] = params.getAll(f.param);
     return s;
-  }, [params]);
+  }, [params, view]);
   const q = params.get('q') ?? '';
   const sort = params.get('sort') ?? 'name';
   const dir = params.get('dir') === 'desc' ? 'desc' : 'asc';
@@ -81,7 +101,7 @@ export default function ExplorerPage() {
   }
 
   const filterSet = (exclude?: string): FilterSet => {
-    const fs: FilterSet = {};
+    const fs: FilterSet = { ...view.fixed };
     for (const f of FILTERS) if (f.param !== exclude && selected[f.param]!.length) fs[f.field] = selected[f.param];
     return fs;
   };
@@ -93,6 +113,7 @@ export default function ExplorerPage() {
       ...(await queryEntities(
         {
           filters: filterSet(),
+          exists: view.exists,
           fullTextFilterTerm: q || undefined,
           fullTextFilterFields: ['metadata.name', 'metadata.title', 'metadata.description'],
           orderField: `${SORTS[sort] ?? 'metadata.name'},${dir}`,
@@ -103,7 +124,7 @@ export default function ExplorerPage() {
         signal,
       )),
     }),
-    [filterKey, q, sort, dir, cursor, limit, at],
+    [view, filterKey, q, sort, dir, cursor, limit, at],
   );
 
   // Facet counts: each active filter's own facet is counted without itself (so other values stay
@@ -113,12 +134,12 @@ export default function ExplorerPage() {
       const active = FILTERS.filter((f) => selected[f.param]!.length);
       const passive = FILTERS.filter((f) => !selected[f.param]!.length);
       const calls: Promise<Facets>[] = [];
-      if (passive.length) calls.push(getFacets(passive.map((f) => f.field), filterSet(), signal).then((r) => r.facets));
-      for (const f of active) calls.push(getFacets([f.field], filterSet(f.param), signal).then((r) => r.facets));
+      if (passive.length) calls.push(getFacets(passive.map((f) => f.field), filterSet(), signal, view.exists).then((r) => r.facets));
+      for (const f of active) calls.push(getFacets([f.field], filterSet(f.param), signal, view.exists).then((r) => r.facets));
       const all = await Promise.all(calls);
       return Object.assign({}, ...all) as Facets;
     },
-    [filterKey],
+    [view, filterKey],
   );
 
   const activeCount = FILTERS.reduce((n, f) => n + selected[f.param]!.length, 0) + (q ? 1 : 0);
@@ -137,17 +158,25 @@ export default function ExplorerPage() {
     <div className="page explorer">
       <div className="page-head">
         <div>
-          <h1>Catalog</h1>
+          <h1>{view.title}</h1>
+          {view.intro ? <p>{view.intro}</p> : null}
           <p className="muted" aria-live="polite">
             {total === undefined ? 'Counting…' : `${total.toLocaleString()} ${total === 1 ? 'entity matches' : 'entities match'}`}
             {activeCount ? ` ${activeCount === 1 ? 'this filter' : 'these filters'}` : ''}
           </p>
         </div>
-        {mayRegister ? (
-          <Link className="btn primary" to="/register">
-            Register a location
-          </Link>
-        ) : null}
+        <div className="row">
+          {mayReadLocations ? (
+            <Link className="btn" to="/catalog/locations">
+              Locations
+            </Link>
+          ) : null}
+          {mayRegister ? (
+            <Link className="btn primary" to="/register">
+              Register a location
+            </Link>
+          ) : null}
+        </div>
       </div>
       <div className="explorer-layout">
         <button type="button" className="btn filters-toggle" aria-expanded={filtersOpen} aria-controls="explorer-filters" onClick={() => setFiltersOpen(!filtersOpen)}>
@@ -183,7 +212,7 @@ export default function ExplorerPage() {
           ) : null}
         </aside>
         <section className="results" aria-label="Entities">
-          <ActiveFilters selected={selected} q={q} onRemove={(param, value) => update((p) => {
+          <ActiveFilters filters={FILTERS} selected={selected} q={q} onRemove={(param, value) => update((p) => {
             if (param === 'q') { p.delete('q'); setText(''); return; }
             const cur = p.getAll(param).filter((v) => v !== value);
             p.delete(param);
@@ -230,7 +259,7 @@ export default function ExplorerPage() {
                     {result.data.items.map((e) => (
                       <tr key={`${e.kind}:${e.metadata.namespace}/${e.metadata.name}`}>
                         <td className="name-cell">
-                          <Link to={entityPathOf(e)}>{displayName(e)}</Link>
+                          <Link to={entityPathOf(e, view.tab)}>{displayName(e)}</Link>
                           {e.metadata.namespace && e.metadata.namespace !== 'default' ? <span className="muted small"> · {e.metadata.namespace}</span> : null}
                           {e.metadata.description ? <div className="cell-desc">{e.metadata.description}</div> : null}
                         </td>
@@ -392,10 +421,10 @@ function FacetGroup({
   );
 }
 
-function ActiveFilters({ selected, q, onRemove }: { selected: Record<string, string[]>; q: string; onRemove: (param: string, value: string) => void }) {
+function ActiveFilters({ filters, selected, q, onRemove }: { filters: readonly Filter[]; selected: Record<string, string[]>; q: string; onRemove: (param: string, value: string) => void }) {
   const chips: { param: string; label: string; value: string }[] = [];
   if (q) chips.push({ param: 'q', label: 'text', value: q });
-  for (const f of FILTERS) for (const v of selected[f.param]!) chips.push({ param: f.param, label: f.label.toLowerCase(), value: v });
+  for (const f of filters) for (const v of selected[f.param]!) chips.push({ param: f.param, label: f.label.toLowerCase(), value: v });
   if (!chips.length) return null;
   return (
     <ul className="chips" aria-label="Active filters">

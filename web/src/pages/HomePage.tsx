@@ -20,6 +20,11 @@ export default function HomePage() {
         <p className="muted">Services, APIs, teams, people and docs, searched as you type. Press <kbd>Ctrl</kbd> <kbd>K</kbd> from anywhere.</p>
         <HomeSearch />
         <KindStats />
+        <nav className="home-browse" aria-label="Browse">
+          <Link to="/apis">API explorer</Link>
+          <Link to="/docs">Docs</Link>
+          <Link to="/catalog/locations">Locations</Link>
+        </nav>
       </section>
       <div className="grid-2">
         <MyTeam />

@@ -147,6 +147,9 @@ export default function RegisterPage() {
 
       <section className="card" aria-labelledby="locations-title">
         <h2 id="locations-title">Registered locations</h2>
+        <p className="muted">
+          Their state, problems, refresh and removal: <Link to="/catalog/locations">the Locations page</Link>.
+        </p>
         {locations.error ? (
           <ErrorState error={locations.error} onRetry={locations.reload} what="locations" />
         ) : !locations.data ? (

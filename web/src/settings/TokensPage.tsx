@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ConfirmButton } from '../components/ConfirmButton';
 import { CopyButton } from '../components/CopyButton';
 import { ScrollTable } from '../components/ScrollTable';
 import { EmptyState, ErrorState, Loading } from '../components/States';
@@ -18,14 +19,12 @@ export default function TokensPage() {
   useDocumentTitle('API tokens');
   const tokens = useAsync((signal) => listTokens(signal), []);
   const [created, setCreated] = useState<TokenRecord & { token: string }>();
-  const [confirming, setConfirming] = useState<string>();
   const [failure, setFailure] = useState<string>();
 
   async function revoke(token: TokenRecord) {
     setFailure(undefined);
     try {
       await revokeToken(token.id);
-      setConfirming(undefined);
       if (created?.id === token.id) setCreated(undefined);
       tokens.reload();
     } catch (error) {
@@ -80,19 +79,8 @@ export default function TokensPage() {
               <td>{token.lastUsedAt ? day(token.lastUsedAt) : 'never'}</td>
               <td>{token.state}</td>
               <td className="rule-buttons">
-                {token.state !== 'active' ? null : confirming === token.id ? (
-                  <span className="row">
-                    <button type="button" className="btn small-btn confirm-delete" onClick={() => void revoke(token)}>
-                      Revoke “{token.name}”
-                    </button>
-                    <button type="button" className="btn small-btn" onClick={() => setConfirming(undefined)}>
-                      Keep
-                    </button>
-                  </span>
-                ) : (
-                  <button type="button" className="btn small-btn" aria-label={`Revoke the token ${token.name}`} onClick={() => setConfirming(token.id)}>
-                    Revoke
-                  </button>
+                {token.state !== 'active' ? null : (
+                  <ConfirmButton label="Revoke" ariaLabel={`Revoke the token ${token.name}`} confirmLabel={`Revoke “${token.name}”`} onConfirm={() => revoke(token)} />
                 )}
               </td>
             </tr>
