@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../pave-config.js';
-import { moduleMigrations } from '../modules.js';
-import { storeMigrations } from '../store/migrations/index.js';
 import { badRequest } from '../core/problem.js';
 import type { Output } from './output.js';
 import type { GlobalOptions } from './context.js';
@@ -32,6 +30,7 @@ export function backupCommands(output: () => Output, globals: () => GlobalOption
     .action(async (file: string, options: { force?: boolean }) => {
       const config = loadConfig({ file: globals().config });
       if (config.databaseUrl) throw badRequest(ON_POSTGRES);
+      const [{ moduleMigrations }, { storeMigrations }] = await Promise.all([import('../modules.js'), import('../store/migrations/index.js')]);
       const knownMigrations = [...storeMigrations, ...moduleMigrations()].map(migration => migration.name);
       const { restoreSqlite } = await import('../operations/sqlite-backup.js');
       const restored = await restoreSqlite(resolve(file), resolve(config.dataDir), { knownMigrations, force: options.force === true });

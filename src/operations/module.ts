@@ -1,17 +1,16 @@
 /** Operating Pave as a Pave module: Prometheus metrics, liveness and readiness probes, shutdown state, backups. */
 import { defineModule, worker } from '../pave-module.js';
 import { operationsConfigSection } from './operations-config.js';
-import { OperationsService } from './operations-service.js';
-import { installRequestMetrics, operationsRoutes, METRICS_READ } from '../api/routes/operations-routes.js';
+import type { OperationsService } from './operations-service.js';
 import { backupCommands } from '../cli/backup-commands.js';
 
 export const operationsModule = defineModule({
   name: 'operations',
   description: 'What a platform team operates Pave with: /metrics for Prometheus, /healthz and /readyz, graceful shutdown, backups',
   config: operationsConfigSection,
-  permissions: [{ action: METRICS_READ, description: 'Read the Prometheus metrics at /metrics (Prometheus itself sends the scrape token instead)' }],
-  create: ({ config, store, queue, eventLog, eventConsumers, app, logger }): OperationsService =>
-    new OperationsService({
+  permissions: [{ action: 'operations.metrics.read', description: 'Read the Prometheus metrics at /metrics (Prometheus itself sends the scrape token instead)' }],
+  create: async ({ config, store, queue, eventLog, eventConsumers, app, logger }): Promise<OperationsService> =>
+    new (await import('./operations-service.js')).OperationsService({
       config: config.operations,
       eventLog,
       metricSources: {
@@ -31,11 +30,14 @@ export const operationsModule = defineModule({
       stopWorkers: () => app.workers.stop(),
       logger,
     }),
-  workers: operations => [worker('operations.schema-guard', operations.schemaGuard)],
-  serverHooks: (server, operations) => installRequestMetrics(server, operations),
+  async serverHooks(server, operations) {
+    (await import('../api/routes/operations-routes.js')).installRequestMetrics(server, operations);
+  },
   async rootRoutes(root, operations, app) {
+    const { operationsRoutes } = await import('../api/routes/operations-routes.js');
     await root.register(operationsRoutes, { app, operations });
   },
-  cli: ({ output, globals }) => [...backupCommands(output, globals)],
+  cli: ({ output, globals }) => backupCommands(output, globals),
+  workers: operations => [worker('operations.schema-guard', operations.schemaGuard)],
   close: operations => operations.close(),
 });

@@ -57,17 +57,23 @@ it('on SIGTERM stops accepting, answers the request in flight, hands back its ru
     await expect.poll(async () => ((await (await fetch(`${url}api/scaffolder/v2/tasks/${task.id}`)).json()) as { status: string }).status, { timeout: 30_000, interval: 100 }).toBe('processing');
 
     // A request in flight: its body comes after the SIGTERM.
+    // With `Expect: 100-continue` the server answers "continue" once it has taken the request in, so the
+    // request is surely in flight (routed, waiting for its body) before the SIGTERM.
     let inFlight: http.ClientRequest | undefined;
+    const taken = new Promise<void>(resolve => {
+      inFlight = http.request({ host: url.hostname, port: url.port, method: 'POST', path: '/api/auth/logout', agent: false, headers: { 'content-type': 'application/json', 'content-length': '2', expect: '100-continue' } });
+      inFlight.once('continue', () => resolve());
+    });
     const answered = new Promise<number>((resolve, reject) => {
-      const request = http.request({ host: url.hostname, port: url.port, method: 'POST', path: '/api/auth/logout', agent: false, headers: { 'content-type': 'application/json', 'content-length': '2' } }, response => {
+      inFlight!.on('response', response => {
         response.resume();
         resolve(response.statusCode ?? 0);
       });
-      request.on('error', reject);
-      request.write('{');
-      inFlight = request;
+      inFlight!.on('error', reject);
     });
-    await new Promise(resolve => inFlight!.once('socket', socket => (socket.connecting ? socket.once('connect', resolve) : resolve(undefined))));
+    inFlight!.flushHeaders();
+    await taken;
+    inFlight!.write('{');
 
     child.kill('SIGTERM');
     await expect.poll(() => log, { timeout: 10_000, interval: 50 }).toContain('shutting down');
