@@ -395,7 +395,7 @@ function timedPost(url: string, body: unknown): Promise<{ status: number; header
   });
 }
 
-async function postgresQuery(url: string, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+export async function postgresQuery(url: string, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

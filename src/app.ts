@@ -13,6 +13,9 @@ import { worker, type ModuleContext } from './pave-module.js';
 import { moduleList, moduleMigrations, type ModuleServices } from './modules.js';
 import { Workers } from './workers.js';
 
+/** Apps created in this process so far: part of each one's job-queue owner. */
+let appsStarted = 0;
+
 /** Options of `createApp` beyond the configuration. */
 export interface AppOptions {
   logger?: Logger;
@@ -61,7 +64,8 @@ export async function createApp(config: PaveConfig, options: AppOptions = {}): P
     logger,
     migrations: moduleMigrations(),
   });
-  const queue = new JobQueue(store, { owner: `${hostname()}:${process.pid}` });
+  // One owner per app (tests run several in one process), so handing back on close touches only this app's claims.
+  const queue = new JobQueue(store, { owner: `${hostname()}:${process.pid}:${++appsStarted}` });
   const eventLog = new EventLog(store);
   const audit = new AuditLog(store);
   const eventConsumers = new EventConsumers({ store, log: eventLog, queue, logger });
@@ -79,6 +83,8 @@ export async function createApp(config: PaveConfig, options: AppOptions = {}): P
     workers,
     async close() {
       await workers.stop();
+      // What the stopped workers still hold (leases on consumers, interrupted work) is ready at once for another replica.
+      await queue.handBack().catch(() => 0);
       for (const module of built.reverse()) await module.close();
       await store.close();
     },

@@ -112,6 +112,8 @@ export interface PaveModule<N extends string = string, S = unknown, C extends An
   create(context: ModuleContext): S | Promise<S>;
   /** Registers its routes on `api`, which is mounted at `/api`. */
   routes?(api: FastifyInstance, service: S, app: PaveApp): Promise<void>;
+  /** Hooks on the whole server (every route, `/api` and outside), installed before any route is registered. */
+  serverHooks?(server: FastifyInstance, service: S, app: PaveApp): void | Promise<void>;
   /** Routes outside `/api`, for clients that expect their own paths (git clones `/git/…`). */
   rootRoutes?(root: FastifyInstance, service: S, app: PaveApp): Promise<void>;
   cli?(context: CliContext): Command[];

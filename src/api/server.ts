@@ -57,6 +57,7 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
   await server.register(rateLimit, { global: false, store: sharedRateLimitStore(new RateLimitCounters(app.store)) });
   await registerSecurityHeaders(server, { baseUrl: app.config.baseUrl, portalDir: hasPortal ? portalDir : undefined });
   registerAuthorization(server, app);
+  for (const module of moduleList()) await module.serverHooks?.(server, serviceOf(app, module), app);
   registerProblemHandler(server, hasPortal ? { spaFallback: (_request, reply) => reply.type('text/html').sendFile('index.html') } : {});
   await server.register(swagger, {
     openapi: {

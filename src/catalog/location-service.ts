@@ -3,6 +3,7 @@ import { annotateProvenance, storedProvenance, type LocationProvenance } from '.
 import type { CatalogConfig } from './catalog-config.js';
 import type { Entity } from '../core/entity.js';
 import { newId } from '../core/ids.js';
+import { timed } from '../core/operation-timings.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { badRequest, conflict, notFound } from '../core/problem.js';
 import type { Store } from '../store/store.js';
@@ -267,7 +268,7 @@ export class LocationService {
       if (options.author) await this.#options.changes.audit(this.#store.db, options.author, options.audit ?? refreshAudit(id, summary));
       return summary;
     }
-    const run = this.#refresh(id, options).finally(() => this.#running.delete(id));
+    const run = timed('catalog.refresh', () => this.#refresh(id, options)).finally(() => this.#running.delete(id));
     this.#running.set(id, run);
     return run;
   }

@@ -26,10 +26,11 @@ export function serveCommand(globals: () => GlobalOptions): Command {
         },
       });
       // The server's code loads when it is asked for, not for every command's start.
-      const [{ createApp }, { createServer }, { reportModuleSandbox }] = await Promise.all([
+      const [{ createApp }, { createServer }, { reportModuleSandbox }, { createMetricsServer }] = await Promise.all([
         import('../app.js'),
         import('../api/server.js'),
         import('../platform/steps/sandbox/module-sandbox-for.js'),
+        import('../api/routes/operations-routes.js'),
       ]);
       const app = await createApp(config);
       // Said at start: how module steps are isolated here, or that they are refused.
@@ -46,14 +47,41 @@ export function serveCommand(globals: () => GlobalOptions): Command {
       await app.workers.start();
       const server = await createServer(app);
       const address = await server.listen({ host: config.host, port: config.port });
+      const metrics = config.operations.metrics;
+      const metricsServer = metrics.enabled && metrics.port !== undefined ? await createMetricsServer(app.operations) : undefined;
+      if (metricsServer) app.logger.info(`metrics on ${await metricsServer.listen({ host: metrics.host ?? config.host, port: metrics.port! })}/metrics`);
       app.logger.info({ store: app.store.description }, `Pave is serving on ${address}`);
-      const stop = async () => {
-        await server.close();
-        await app.close();
-        process.exit(0);
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        // Not ready from now on (the load balancer stops sending), then: no new connections, the requests in
+        // flight answered, the workers stopped and their leases handed back, the store closed; exit 0. Past the
+        // grace period the process exits 1 and whatever it still held expires like a killed replica's.
+        const grace = setTimeout(() => {
+          app.logger.error(`shutdown took longer than ${config.operations.shutdownGraceSeconds} s; exiting`);
+          process.exit(1);
+        }, config.operations.shutdownGraceSeconds * 1000).unref();
+        app.logger.info({ signal }, 'shutting down: finishing requests in flight and handing back work');
+        app.operations.beginShutdown();
+        // Streams (the event feed) never end by themselves: halfway through the grace period the connections
+        // still open are closed, and their clients reconnect to another replica.
+        const cutoff = setTimeout(() => server.server.closeAllConnections(), (config.operations.shutdownGraceSeconds * 1000) / 2).unref();
+        try {
+          await server.close();
+          clearTimeout(cutoff);
+          await metricsServer?.close();
+          await app.close();
+          clearTimeout(grace);
+          app.logger.info('shut down');
+          process.exit(0);
+        } catch (error) {
+          app.logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        }
       };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
     });
 }
 

@@ -110,6 +110,16 @@ export class DeliveryStore {
     return row && { id: row.id, eventId: row.event_id, eventType: row.event_type, body: row.body, attempts: row.attempts, nextAttemptAt: row.next_attempt_at };
   }
 
+  /** How many deliveries are in each state (metrics), over every subscription. */
+  async countByState(): Promise<Partial<Record<DeliveryState, number>>> {
+    const rows = await this.store.db
+      .selectFrom('event_webhook_deliveries')
+      .select(eb => ['state', eb.fn.countAll<number | string>().as('count')])
+      .groupBy('state')
+      .execute();
+    return Object.fromEntries(rows.map(row => [row.state, Number(row.count)]));
+  }
+
   /** Enabled subscriptions that have a pending delivery. */
   async withPending(): Promise<string[]> {
     const rows = await this.store.db

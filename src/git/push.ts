@@ -4,6 +4,7 @@
  */
 import { GitError, runGit } from './run-git.js';
 import { checkRefName } from './refs.js';
+import { timed } from '../core/operation-timings.js';
 
 export interface PushOptions {
   /** A remote's name or URL. Default `origin`. */
@@ -60,7 +61,11 @@ export function isPushRefused(error: unknown): boolean {
  * all. Other failures are not retried.
  * @example await pushWithRebase(dir, { branch: 'main' }); // { attempts: 1, pushed: 'HEAD' }
  */
-export async function pushWithRebase(dir: string, options: PushOptions): Promise<PushResult> {
+export function pushWithRebase(dir: string, options: PushOptions): Promise<PushResult> {
+  return timed('git.push', () => pushWithRebaseUntimed(dir, options));
+}
+
+async function pushWithRebaseUntimed(dir: string, options: PushOptions): Promise<PushResult> {
   const remote = options.remote ?? 'origin';
   const branch = checkRefName(options.branch);
   const attempts = options.attempts ?? 3;

@@ -259,7 +259,7 @@ export class Reconciler {
     await this.#o.runs.finish(db, run);
     const commits = run.commits.map(c => ({ destination: c.destination, commit: c.commit }));
     return [
-      requestEvent('platform.run.finished', request, { runId: run.id, action: run.action, phase: run.phase, capabilityVersion: run.capabilityVersion, commits }),
+      requestEvent('platform.run.finished', request, { runId: run.id, action: run.action, phase: run.phase, capabilityVersion: run.capabilityVersion, commits, ...runSeconds(run) }),
       ...run.commits.map(c => requestEvent('platform.delivery.committed', request, { runId: run.id, destination: c.destination, ...(c.path !== undefined ? { path: c.path } : {}), commit: c.commit })),
     ];
   }
@@ -654,3 +654,9 @@ function stableEqual(a: unknown, b: unknown): boolean {
 
 export const RECONCILER_OWNER = () => `${hostname()}:${process.pid}`;
 export { conditionOf };
+
+/** How long a run took, in seconds (metrics read it from `platform.run.finished`); nothing while unknown. */
+function runSeconds(run: { startedAt: string; finishedAt?: string }): { seconds?: number } {
+  const took = run.finishedAt ? (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000 : NaN;
+  return Number.isFinite(took) && took >= 0 ? { seconds: took } : {};
+}

@@ -62,6 +62,7 @@ const MAX_PAYLOAD_BYTES = 16 * 1024;
 export class EventLog {
   readonly #store: Store;
   readonly #clock: Clock;
+  readonly #listeners = new Set<(events: readonly PaveEvent[]) => void>();
 
   constructor(store: Store, options: { clock?: Clock } = {}) {
     this.#store = store;
@@ -91,8 +92,22 @@ export class EventLog {
     const stored = rows.map((row, i) => ({ ...row, seq: first + i }));
     for (let i = 0; i < stored.length; i += 500) await db.insertInto('events').values(stored.slice(i, i + 500)).execute();
     const last = first + rows.length - 1;
-    this.#store.afterCommit(db, () => this.#store.events.publish(EVENTS_TOPIC, { seq: last }));
-    return stored.map(toEvent);
+    const appended = stored.map(toEvent);
+    this.#store.afterCommit(db, () => {
+      this.#store.events.publish(EVENTS_TOPIC, { seq: last });
+      for (const listener of this.#listeners) listener(appended);
+    });
+    return appended;
+  }
+
+  /**
+   * Calls `listener` with the events this process appended, once they have committed (metrics count the work
+   * done here; other replicas' events are theirs to count). Returns the unsubscribe function.
+   * @example const stop = eventLog.onAppended(events => count(events));
+   */
+  onAppended(listener: (events: readonly PaveEvent[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Events in sequence order, filtered. */

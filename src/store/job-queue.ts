@@ -175,6 +175,34 @@ export class JobQueue {
     return true;
   }
 
+  /**
+   * Hands back every claim this queue's owner holds (a process shutting down after its workers stopped): the
+   * jobs are ready again at once, so another replica takes them over without waiting for the leases to expire.
+   * Returns how many were handed back.
+   */
+  async handBack(): Promise<number> {
+    const result = await this.#store.db
+      .updateTable('jobs')
+      .set({ state: 'ready', lease_owner: null, lease_expires_at: null, updated_at: this.#now() })
+      .where('state', '=', 'running')
+      .where(sql<string>`substr(lease_owner, 1, ${this.#owner.length + 1})`, '=', `${this.#owner}/`)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /**
+   * How many jobs each queue holds by state, and when the oldest one became due (metrics): a ready job due
+   * long ago is work nobody takes.
+   */
+  async stats(): Promise<Array<{ queue: string; state: string; count: number; oldestRunAt: string | null }>> {
+    const rows = await this.#store.db
+      .selectFrom('jobs')
+      .select(eb => ['queue', 'state', eb.fn.countAll<number | string>().as('count'), eb.fn.min<string>('run_at').as('oldest')])
+      .groupBy(['queue', 'state'])
+      .execute();
+    return rows.map(row => ({ queue: row.queue, state: row.state, count: Number(row.count), oldestRunAt: row.oldest ?? null }));
+  }
+
   async remove(queue: string, key: string): Promise<void> {
     await this.#store.db.deleteFrom('jobs').where('queue', '=', queue).where('key', '=', key).execute();
   }

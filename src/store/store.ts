@@ -23,6 +23,7 @@ export class Store {
   readonly events: EventBus;
   readonly #schema: string | undefined;
   readonly #afterCommit = new WeakMap<Transaction<Database>, Array<() => void>>();
+  #migrationNames: readonly string[] = [];
 
   private constructor(db: Kysely<Database>, dialect: StoreDialect, options: { logger?: Logger }) {
     this.db = db;
@@ -87,7 +88,34 @@ export class Store {
     await this.db.destroy();
   }
 
+  /**
+   * Migrations applied to the database that this build does not know: a newer Pave migrated it. Empty
+   * when the schema is this build's (readiness checks it, so an older replica stops taking traffic).
+   */
+  async unknownMigrations(known: readonly string[]): Promise<string[]> {
+    const table = this.#schema ? sql.table(`${this.#schema}.kysely_migration`) : sql.table('kysely_migration');
+    try {
+      const { rows } = await sql<{ name: string }>`SELECT name FROM ${table}`.execute(this.db);
+      const names = new Set(known);
+      return rows.map(row => row.name).filter(name => !names.has(name)).sort();
+    } catch {
+      return []; // no migration table yet: a new database
+    }
+  }
+
+  /** The names of the migrations this store was opened with (readiness compares them with the database's). */
+  get migrationNames(): readonly string[] {
+    return this.#migrationNames;
+  }
+
   private async migrate(migrations: readonly Migration[]): Promise<void> {
+    this.#migrationNames = migrations.map(m => m.name);
+    const newer = await this.unknownMigrations(this.#migrationNames);
+    if (newer.length) {
+      throw new Error(
+        `the database was migrated by a newer Pave (migration${newer.length > 1 ? 's' : ''} ${newer.join(', ')} unknown to this build); refusing to run against it. Run that Pave version or newer, or restore a backup taken before the upgrade`,
+      );
+    }
     const dialect = this.dialect;
     const provider: MigrationProvider = {
       async getMigrations() {

@@ -128,7 +128,7 @@ describe('platform changes over HTTP: one audit entry and their events each', { 
     expect(events.every(event => event.actor === undefined && event.subject === WIDGET_REF)).toBe(true);
     const [run, delivery, phase] = events.map(event => event.payload);
     const commit = (await pave.app.platform.getRequest('checkout-team', 'widget-a')).status.deliveries[0]!.commit;
-    expect(run).toEqual({ ...WIDGET_FACTS, generation: 2, runId: expect.any(String), action: 'configure', phase: 'Succeeded', capabilityVersion: '1.0.0', commits: [{ destination: 'audit-dev', commit }] });
+    expect(run).toEqual({ ...WIDGET_FACTS, generation: 2, runId: expect.any(String), action: 'configure', phase: 'Succeeded', capabilityVersion: '1.0.0', commits: [{ destination: 'audit-dev', commit }], seconds: expect.any(Number) });
     expect(delivery).toEqual({ ...WIDGET_FACTS, generation: 2, runId: run!.runId, destination: 'audit-dev', path: 'clusters/audit/checkout-team/widget/widget-a', commit });
     expect(phase).toEqual({ ...WIDGET_FACTS, generation: 2, phase: 'Ready', reason: 'Ready', runId: run!.runId });
   });

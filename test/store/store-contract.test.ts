@@ -2,6 +2,7 @@ import { CatalogChanges } from '../../src/catalog/catalog-changes.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { AuditLog } from '../../src/store/audit-log.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import type { Entity } from '../../src/core/entity.js';
 import { upsertEntity, deleteEntities } from '../../src/catalog/entity-writer.js';
 import { ANNOTATION_ORPHAN, applyLocationContent } from '../../src/catalog/location-refresh.js';
@@ -288,6 +289,28 @@ for (const factory of factories) describe.skipIf(Boolean(factory.unavailable))(`
       expect(await q.finish(again, { rescheduleAt: new Date(now.getTime() + 3_600_000) })).toBe(true);
       expect(await q.claim('q', 60_000)).toBeDefined();
     });
+
+    it('hands back only its own claims (an owner that is a prefix of another’s is not confused with it), and counts jobs by queue and state', async () => {
+      const a = new JobQueue(store, { owner: 'host:1', clock });
+      const other = new JobQueue(store, { owner: 'host:10', clock });
+      for (const key of ['k1', 'k2', 'k3']) await a.enqueue('q', key, {});
+      const mine = (await a.claim('q', 600_000))!;
+      const theirs = (await other.claim('q', 600_000))!;
+      const byState = async () => (await a.stats()).sort((x, y) => x.state.localeCompare(y.state));
+      expect(await byState()).toEqual([{ queue: 'q', state: 'ready', count: 1, oldestRunAt: NOW }, { queue: 'q', state: 'running', count: 2, oldestRunAt: NOW }]);
+      expect(await a.handBack()).toBe(1);
+      const rows = await a.list('q');
+      expect(rows.find(job => job.key === mine.key)).toMatchObject({ state: 'ready', lease_owner: null, lease_expires_at: null });
+      expect(rows.find(job => job.key === theirs.key)).toMatchObject({ state: 'running', lease_owner: theirs.claimToken });
+      expect(await byState()).toEqual([{ queue: 'q', state: 'ready', count: 2, oldestRunAt: NOW }, { queue: 'q', state: 'running', count: 1, oldestRunAt: NOW }]);
+      expect(await other.finish(theirs)).toBe(true);
+    });
+  });
+
+  it('refuses to open a database that a newer Pave migrated, naming the migration', async () => {
+    await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(store.db);
+    expect(await store.unknownMigrations(store.migrationNames)).toEqual(['9999-from-the-future']);
+    await expect(handle.reopen()).rejects.toThrow(/migrated by a newer Pave \(migration 9999-from-the-future unknown to this build\)/);
   });
 
   it('migrates an already migrated database without change', async () => {

@@ -6,7 +6,10 @@
  */
 import { Ajv } from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { ConfigMap, Namespace, ResourceQuota, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, PersistentVolumeClaim, ResourceQuota, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
@@ -25,6 +28,11 @@ const MODELS: Record<string, Model> = {
   'batch/v1/Job': Job as unknown as Model,
   'rbac.authorization.k8s.io/v1/Role': Role as unknown as Model,
   'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding as unknown as Model,
+  // Pave's own deployment (deploy/kubernetes).
+  'v1/PersistentVolumeClaim': PersistentVolumeClaim as unknown as Model,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget as unknown as Model,
+  'networking.k8s.io/v1/Ingress': Ingress as unknown as Model,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor as unknown as Model,
 };
 
 /** Minimal schema of CloudNativePG's Cluster (postgresql.cnpg.io/v1), from its CRD: only what the demo sets. */

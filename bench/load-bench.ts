@@ -1,0 +1,127 @@
+/**
+ * `npm run bench -- load`: two Pave replicas on one PostgreSQL schema (each a child process, see
+ * catalog-server.ts) over a generated catalog, and N concurrent clients on 127.0.0.1 for a while, each in a loop
+ * over the catalog's read routes (by-query, by-name, facets, search), spread over both replicas. Prints
+ * throughput, p50/p99 per route and overall, and errors. Asserts nothing; the issue's goal is zero errors and
+ * p99 under 100 ms with 200 clients on a 10k catalog.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readOptions, wholeNumber, machineFacts } from './bench-args.js';
+import { generateCatalog } from './generate-catalog.js';
+import { postgresQuery, startPaveProcess, type PaveProcess } from './catalog-bench.js';
+import { percentile, formatMs, table } from './report.js';
+import { Random } from './random.js';
+
+export const usage = `npm run bench -- load [options]
+
+  --clients <n>         concurrent clients (default 200)
+  --seconds <n>         how long they run (default 60)
+  --size <n>            catalog entities (default 10000)
+  --replicas <n>        Pave processes sharing the database (default 2)
+  --database-url <url>  PostgreSQL (default PAVE_BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test)
+  --json                print the report as JSON`;
+
+interface Options {
+  clients: number;
+  seconds: number;
+  size: number;
+  replicas: number;
+  databaseUrl: string;
+  json: boolean;
+}
+
+function parse(argv: string[]): Options {
+  const value = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    clients: wholeNumber('clients', value('clients'), 200, 1),
+    seconds: wholeNumber('seconds', value('seconds'), 60, 1),
+    size: wholeNumber('size', value('size'), 10_000, 50),
+    replicas: wholeNumber('replicas', value('replicas'), 2, 1),
+    databaseUrl: value('database-url') ?? process.env.PAVE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    json: argv.includes('--json'),
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const options = readOptions(argv, usage, parse);
+  if (typeof options === 'number') return options;
+  const progress = (message: string) => process.stderr.write(`${message}\n`);
+  const dir = await mkdtemp(join(tmpdir(), 'pave-load-'));
+  const schema = `pave_load_${Date.now()}`;
+  const replicas: PaveProcess[] = [];
+  try {
+    await postgresQuery(options.databaseUrl, `CREATE SCHEMA ${schema}`);
+    const catalog = await generateCatalog({ size: options.size, dir: join(dir, 'catalog') });
+    for (let i = 0; i < options.replicas; i++) replicas.push(await startPaveProcess(join(dir, `replica-${i}`), { database: { url: options.databaseUrl, schema } }));
+    progress(`${options.replicas} replicas on PostgreSQL schema ${schema}; ingesting ${options.size} entities…`);
+    const ingest = await fetch(`${replicas[0]!.url}/api/catalog/locations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'file', target: catalog.locationFile }) });
+    if (ingest.status !== 201) throw new Error(`POST /api/catalog/locations answered ${ingest.status}: ${(await ingest.text()).slice(0, 300)}`);
+
+    const random = new Random(7);
+    const names = catalog.componentNames;
+    const words = catalog.searchWords;
+    const routes: Record<string, () => string> = {
+      'by-query': () => `/api/catalog/entities/by-query?filter=kind=component&limit=20&orderField=metadata.name,asc`,
+      'by-name': () => `/api/catalog/entities/by-name/component/default/${random.pick(names)}`,
+      facets: () => `/api/catalog/entity-facets?facet=kind&facet=spec.lifecycle`,
+      search: () => `/api/search?q=${encodeURIComponent(random.pick(words))}&limit=10`,
+    };
+    const routeNames = Object.keys(routes);
+    const latencies: Record<string, number[]> = Object.fromEntries(routeNames.map(name => [name, []]));
+    const errors: Record<string, number> = {};
+    const deadline = Date.now() + options.seconds * 1000;
+    progress(`${options.clients} clients for ${options.seconds} s…`);
+    const client = async (id: number) => {
+      for (let n = 0; Date.now() < deadline; n++) {
+        const route = routeNames[(id + n) % routeNames.length]!;
+        const base = replicas[(id + n) % replicas.length]!.url;
+        const started = performance.now();
+        try {
+          const response = await fetch(`${base}${routes[route]!()}`);
+          await response.arrayBuffer();
+          if (response.status !== 200) errors[`${route} ${response.status}`] = (errors[`${route} ${response.status}`] ?? 0) + 1;
+          else latencies[route]!.push(performance.now() - started);
+        } catch (error) {
+          const key = `${route} ${(error as Error).message}`;
+          errors[key] = (errors[key] ?? 0) + 1;
+        }
+      }
+    };
+    const started = performance.now();
+    await Promise.all(Array.from({ length: options.clients }, (_, id) => client(id)));
+    const elapsed = (performance.now() - started) / 1000;
+
+    const all = Object.values(latencies).flat().sort((a, b) => a - b);
+    const rows = routeNames.map(name => {
+      const sorted = latencies[name]!.sort((a, b) => a - b);
+      return { route: name, requests: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+    });
+    const report = {
+      environment: machineFacts(),
+      options: { ...options, databaseUrl: undefined },
+      seconds: elapsed,
+      requests: all.length,
+      throughput: all.length / elapsed,
+      p50: percentile(all, 0.5),
+      p99: percentile(all, 0.99),
+      errors,
+      routes: rows,
+    };
+    if (options.json) console.log(JSON.stringify(report, null, 2));
+    else {
+      console.log(`Load: ${options.clients} clients, ${options.replicas} replicas on PostgreSQL, ${options.size} entities, ${elapsed.toFixed(1)} s`);
+      console.log(table(['route', 'requests', 'p50 ms', 'p99 ms'], [...rows.map(r => [r.route, String(r.requests), formatMs(r.p50), formatMs(r.p99)]), ['all', String(all.length), formatMs(report.p50), formatMs(report.p99)]], { align: ['left', 'right', 'right', 'right'] }));
+      console.log(`throughput ${report.throughput.toFixed(0)} requests/s; errors: ${Object.keys(errors).length ? JSON.stringify(errors) : 'none'}`);
+    }
+    return 0;
+  } finally {
+    for (const replica of replicas) await replica.stop().catch(() => undefined);
+    await postgresQuery(options.databaseUrl, `DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
