@@ -1,9 +1,8 @@
 /** Delivery as a Pave module: delivery events in (generic API, provider webhooks), DORA and adoption. */
 import { defineModule } from '../pave-module.js';
 import { deliveryConfigSection } from './delivery-config.js';
-import { deliveryRoutes } from '../api/routes/delivery-routes.js';
 import { deliveryCommands, metricsCommands } from '../cli/delivery-commands.js';
-import { DeliveryService } from './delivery-service.js';
+import type { DeliveryService } from './delivery-service.js';
 import { deliveryMigration } from './migrations/0013-delivery.js';
 
 export const deliveryModule = defineModule({
@@ -37,9 +36,10 @@ export const deliveryModule = defineModule({
       subjects: [auth.platformGroup],
     },
   ],
-  create: ({ store, eventLog, audit, config, logger, app }): DeliveryService =>
-    new DeliveryService({ store, log: eventLog, audit, config: config.delivery, catalog: app.catalog.entities, permissions: app.auth.permissions, logger }),
+  create: async ({ store, eventLog, audit, config, logger, app }): Promise<DeliveryService> =>
+    new (await import('./delivery-service.js')).DeliveryService({ store, log: eventLog, audit, config: config.delivery, catalog: app.catalog.entities, permissions: app.auth.permissions, logger }),
   async routes(api, delivery) {
+    const { deliveryRoutes } = await import('../api/routes/delivery-routes.js');
     await api.register(deliveryRoutes, { prefix: '/delivery', delivery });
   },
   cli: ({ output, globals }) => [deliveryCommands(output, globals), metricsCommands(output, globals)],

@@ -2,9 +2,7 @@
 import { defineModule } from '../pave-module.js';
 import { maturityConfigSection } from './maturity-config.js';
 import { maturityMigration } from './migrations/0017-maturity.js';
-import { MaturityService } from './maturity-service.js';
-import { EVIDENCE_PROVIDERS, WANTED_EVIDENCE } from './evidence-providers.js';
-import { maturityRoutes } from '../api/routes/maturity-routes.js';
+import type { MaturityService } from './maturity-service.js';
 import { maturityCommands } from '../cli/maturity-commands.js';
 
 export const maturityModule = defineModule({
@@ -21,9 +19,12 @@ export const maturityModule = defineModule({
     { id: 'default.maturity-read', description: 'Everyone signed in sees the maturity assessments and their evidence', effect: 'allow', actions: ['maturity.assessment.read'], subjects: ['role:signed-in'] },
     { id: 'default.maturity-assess', description: `Members of ${auth.platformGroup} record maturity assessments`, effect: 'allow', actions: ['maturity.assessment.write'], subjects: [auth.platformGroup] },
   ],
-  create: ({ store, eventLog, audit, config, app }): MaturityService =>
-    new MaturityService({ store, log: eventLog, audit, permissions: app.auth.permissions, app, providers: EVIDENCE_PROVIDERS, wanted: WANTED_EVIDENCE, chromiumPath: config.maturity.chromiumPath }),
+  create: async ({ store, eventLog, audit, config, app }): Promise<MaturityService> => {
+    const [{ MaturityService }, { EVIDENCE_PROVIDERS, WANTED_EVIDENCE }] = await Promise.all([import('./maturity-service.js'), import('./evidence-providers.js')]);
+    return new MaturityService({ store, log: eventLog, audit, permissions: app.auth.permissions, app, providers: EVIDENCE_PROVIDERS, wanted: WANTED_EVIDENCE, chromiumPath: config.maturity.chromiumPath });
+  },
   async routes(api, maturity) {
+    const { maturityRoutes } = await import('../api/routes/maturity-routes.js');
     await api.register(maturityRoutes, { prefix: '/maturity', maturity });
   },
   cli: ({ output, globals }) => [maturityCommands(output, globals)],

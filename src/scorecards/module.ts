@@ -1,11 +1,8 @@
 /** Scorecards as a Pave module: facts per entity from collectors, the Scorecard kind, results with history. */
 import { defineModule, worker, type BackgroundWorker } from '../pave-module.js';
-import { scorecardsRoutes } from '../api/routes/scorecards-routes.js';
 import { scorecardCommands } from '../cli/scorecard-commands.js';
 import { scorecardsConfigSection } from './scorecards-config.js';
-import { ScorecardsService } from './scorecards-service.js';
-import { FactCollection } from './fact-collection.js';
-import { DeferredCollection } from './deferred-collection.js';
+import type { ScorecardsService } from './scorecards-service.js';
 import { scorecardPolicy } from './scorecard-kind.js';
 import { campaignPolicy } from './campaign-kind.js';
 import { scorecardsMigration } from './migrations/0012-scorecards.js';
@@ -30,14 +27,16 @@ export const scorecardsModule = defineModule({
       subjects: ['role:signed-in'],
     },
   ],
-  create: ({ store, queue, eventLog, eventConsumers, app, logger }): ScorecardsService => {
+  create: async ({ store, queue, eventLog, eventConsumers, app, logger }): Promise<ScorecardsService> => {
+    const [{ ScorecardsService }, { FactCollection }] = await Promise.all([import('./scorecards-service.js'), import('./fact-collection.js')]);
     const scorecards = new ScorecardsService({ store, queue, log: eventLog, entities: app.catalog.entities, repositories: app.repositories, expressions: app.expressions, logger });
     eventConsumers.register(new FactCollection(scorecards, app.catalog.entities));
     return scorecards;
   },
   async routes(api, scorecards, app) {
+    const { scorecardsRoutes } = await import('../api/routes/scorecards-routes.js');
     await api.register(scorecardsRoutes, { prefix: '/scorecards', scorecards, app });
   },
   cli: ({ output, globals }) => [scorecardCommands(output, globals)],
-  workers: (scorecards, app): BackgroundWorker[] => [worker('scorecards.collector', new DeferredCollection(scorecards, app.queue, { pollMs: app.config.scorecards.pollMs, historyDays: app.config.scorecards.historyDays, logger: app.logger }))],
+  workers: async (scorecards, app): Promise<BackgroundWorker[]> => [worker('scorecards.collector', new (await import('./deferred-collection.js')).DeferredCollection(scorecards, app.queue, { pollMs: app.config.scorecards.pollMs, historyDays: app.config.scorecards.historyDays, logger: app.logger }))],
 });

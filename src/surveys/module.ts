@@ -1,10 +1,8 @@
 /** Developer-experience surveys as a Pave module: questionnaires, runs, anonymous answers, results under a threshold. */
 import { defineModule, worker, type BackgroundWorker } from '../pave-module.js';
-import { SurveyReminders } from './survey-reminders.js';
 import { surveysConfigSection } from './surveys-config.js';
 import { surveysMigration } from './migrations/0016-surveys.js';
-import { SurveysService } from './surveys-service.js';
-import { surveysRoutes } from '../api/routes/surveys-routes.js';
+import type { SurveysService } from './surveys-service.js';
 import { surveyCommands } from '../cli/survey-commands.js';
 
 export const surveysModule = defineModule({
@@ -42,11 +40,12 @@ export const surveysModule = defineModule({
       subjects: [auth.platformGroup],
     },
   ],
-  create: ({ store, eventLog, audit, config, app }): SurveysService =>
-    new SurveysService({ store, log: eventLog, audit, permissions: app.auth.permissions, entities: app.catalog.entities, config: config.surveys }),
+  create: async ({ store, eventLog, audit, config, app }): Promise<SurveysService> =>
+    new (await import('./surveys-service.js')).SurveysService({ store, log: eventLog, audit, permissions: app.auth.permissions, entities: app.catalog.entities, config: config.surveys }),
   async routes(api, surveys) {
+    const { surveysRoutes } = await import('../api/routes/surveys-routes.js');
     await api.register(surveysRoutes, { prefix: '/surveys', surveys });
   },
   cli: ({ output, globals }) => [surveyCommands(output, globals)],
-  workers: (surveys, app): BackgroundWorker[] => [worker('surveys.reminders', new SurveyReminders(surveys, app.logger))],
+  workers: async (surveys, app): Promise<BackgroundWorker[]> => [worker('surveys.reminders', new (await import('./survey-reminders.js')).SurveyReminders(surveys, app.logger))],
 });
