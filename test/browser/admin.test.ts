@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { defaultAuthConfig } from '../../src/auth/auth-config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { seedOrg } from '../auth/support.js';
-import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, signInBrowserAs, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, signInBrowserAs, type BrowserSession, followNav } from '../support/browser.js';
 
 // The page's global object, for the callbacks page.evaluate runs in the browser (no DOM lib here).
 declare const window: Record<string, unknown>;
@@ -76,7 +76,7 @@ describe.skipIf(!browserAvailable)('admin page in Chromium', { timeout: 90_000 }
   it('an admin sees every rule with its source, creates and edits a stored rule, and explains a decision', async () => {
     await signInAs('user:default/alice');
     await go('/');
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await followNav(page, 'Admin');
     await page.getByRole('heading', { name: 'Rules in force' }).waitFor();
     await ruleRow('default.admins').waitFor();
 

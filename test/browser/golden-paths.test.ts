@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Page } from 'playwright-core';
 import { defaultAuthConfig } from '../../src/auth/auth-config.js';
 import { startPave } from '../support/pave-server.js';
-import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, type BrowserSession, followNav } from '../support/browser.js';
 
 describe.skipIf(!browserAvailable)('golden paths in Chromium', { timeout: 90_000 }, () => {
   let server: { url: string; close(): Promise<void> } | undefined;
@@ -176,7 +176,7 @@ describe.skipIf(!browserAvailable)('golden paths in Chromium', { timeout: 90_000
     await sourceTab.close();
 
     // The new repository is in the list of repositories Pave hosts.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Repositories' }).click();
+    await followNav(page, 'Repositories');
     await page.getByTestId('repo-list').getByRole('link', { name: `larkspur/${serviceName}` }).waitFor();
     await expect.poll(() => page.getByTestId('repo-list').textContent()).toContain('Created by the golden-path browser test.');
     await expectAccessible('repository list');

@@ -15,7 +15,7 @@ import { defaultAuthConfig } from '../../src/auth/auth-config.js';
 import { defaultConfig } from '../../src/pave-config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { OPERATOR } from '../platform/support/platform-harness.js';
-import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, screenshot, seriousAxeViolations, type BrowserSession, followNav } from '../support/browser.js';
 
 describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_000 }, () => {
   let pave: RunningPave;
@@ -62,7 +62,7 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
 
   it('marketplace → form → preview → request → Ready with a commit → delete', async () => {
     // The marketplace lists every demo capability with its kind, version and requirements.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Platform' }).click();
+    await followNav(page, 'Platform');
     await page.waitForURL(/\/platform$/);
     const caps = page.getByTestId('capabilities');
     await caps.locator('li').first().waitFor();

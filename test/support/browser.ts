@@ -167,3 +167,14 @@ export async function signInBrowserAs(
   ]);
   return { csrf: created.csrfToken };
 }
+
+/**
+ * Follows a main-navigation entry as a person would: when the entries do not fit the window they are folded
+ * behind the Menu button, which is opened first.
+ */
+export async function followNav(page: Page, name: string): Promise<void> {
+  const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+  const menu = page.getByRole('button', { name: 'Menu' });
+  if (!(await link.isVisible()) && (await menu.isVisible())) await menu.click();
+  await link.click();
+}
