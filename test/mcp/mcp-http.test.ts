@@ -71,6 +71,21 @@ describe('MCP over Streamable HTTP', { timeout: 90_000 }, () => {
     expect(await pave.app.eventLog.latest()).toBe(before);
   });
 
+  it("answers scorecards, campaigns and DORA metrics exactly as the routes answer the caller", async () => {
+    const headers = bearer(await tokenFor(pave.app, DEVELOPER));
+    const route = async (path: string) => (await fetch(pave.url + path, { headers })).json();
+    expect((await callTool(client, 'get_entity_scorecards', { kind: 'component', namespace: 'default', name: 'checkout-service' })).data).toEqual(
+      await route('/api/scorecards/entities/component/default/checkout-service'),
+    );
+    expect((await callTool(client, 'list_campaigns', {})).data).toEqual(await route('/api/scorecards/campaigns'));
+    // A fixed end: by default the window ends at the moment of asking.
+    const dora = await callTool(client, 'get_dora_metrics', { entity: 'group:default/checkout-team', window: '12w', end: '2026-12-01T00:00:00Z' });
+    expect(dora.data).toEqual(await route('/api/delivery/dora?entity=group%3Adefault%2Fcheckout-team&window=12w&end=2026-12-01T00%3A00%3A00Z'));
+    const bad = await callTool(client, 'get_dora_metrics', { window: 'forever' });
+    expect(bad.isError).toBe(true);
+    expect(bad.text).toMatch(/window/);
+  });
+
   it('answers bad arguments and unknown tools with tool errors naming the field', async () => {
     const bad = await callTool(client, 'search_catalog', { limit: 1000 });
     expect(bad.isError).toBe(true);
@@ -132,6 +147,9 @@ describe('MCP over Streamable HTTP', { timeout: 90_000 }, () => {
       list_platform_requests: { namespace: 'checkout-team' },
       get_platform_request: { namespace: 'checkout-team', name: 'orders-db' },
       explain_permission: { action: 'catalog.entity.write', resourceRef: 'group:default/checkout-team' },
+      get_entity_scorecards: { kind: 'component', namespace: 'default', name: 'checkout-service' },
+      list_campaigns: {},
+      get_dora_metrics: { window: '30d' },
       // Change tools without apply: dry runs.
       run_golden_path: { templateRef: 'template:default/docs-site', values: { name: 'dry-handbook', owner: 'group:default/checkout-team' } },
       create_platform_request: { request: { ...ordersDb, spec: { ...ordersDb.spec, instances: 3 } } },
