@@ -98,6 +98,28 @@ describe.skipIf(!browserAvailable)('catalog pages in Chromium', { timeout: 120_0
     await page.waitForURL(`${pave.url}/catalog/default/component/handbook/docs`);
   });
 
+  it('keeps starred and recently visited entities on the home page, in this browser', async () => {
+    await page.goto(pave.url + '/catalog/default/component/payments');
+    const star = page.getByRole('button', { name: /Star/ });
+    await star.click();
+    await expect.poll(() => star.getAttribute('aria-pressed')).toBe('true');
+    await page.goto(pave.url + '/catalog/default/component/infra');
+    await page.getByRole('heading', { level: 1, name: 'infra' }).waitFor();
+    await page.goto(pave.url + '/');
+    const starred = page.locator('section[data-list="starred"]');
+    await starred.getByRole('link', { name: 'payments' }).waitFor();
+    const recent = page.locator('section[data-list="recent"]');
+    // Newest first (pages the tests before this one opened may follow).
+    await expect.poll(async () => (await recent.locator('.entity-list-name').allTextContents()).slice(0, 2)).toEqual(['infra', 'payments']);
+    const violations = await seriousAxeViolations(page);
+    expect(violations, formatViolations(violations)).toEqual([]);
+
+    await page.goto(pave.url + '/catalog/default/component/payments');
+    await page.getByRole('button', { name: /Starred/ }).click();
+    await page.goto(pave.url + '/');
+    await starred.getByText('Star an entity from its page').waitFor();
+  });
+
   it('lets an owner refresh their entity from the actions menu, but not remove a location they do not manage', async () => {
     await page.goto(pave.url + '/catalog/default/component/ledger');
     await page.getByText('Actions', { exact: true }).click();

@@ -6,6 +6,7 @@ import { ApiError, deleteEntity, getLocation, locationOfEntity, refreshEntity, r
 import { entityPathOf, refOf } from '../lib/refs';
 import { sourceLink } from '../lib/sourceLink';
 import { useMayDo } from '../lib/useMayDo';
+import { StarButton } from './StarButton';
 
 const ACTIONS = ['catalog.entity.refresh', 'catalog.location.delete', 'catalog.entity.delete'] as const;
 
@@ -53,6 +54,7 @@ export function EntityActions({ entity, onRefreshed }: { entity: Entity; onRefre
   const mayRemove = removal?.kind === 'entity' ? may?.['catalog.entity.delete'] : may?.['catalog.location.delete'];
   return (
     <div className="entity-actions">
+      <StarButton entityRef={ref} />
       <details className="actions-menu" ref={menu}>
         <summary className="btn small-btn">Actions</summary>
         <div className="actions-menu-items" role="group" aria-label={`Actions on ${ref}`}>

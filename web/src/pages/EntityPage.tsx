@@ -1,7 +1,8 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Link, NavLink, useParams } from 'react-router-dom';
 import { getEntity, getProblems, type Entity } from '../lib/api';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
+import { noteVisit } from '../lib/entityLists';
 import { displayName, entityPath, ownerRef, refOf, relationTargets } from '../lib/refs';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { Fact, KindBadge, Lifecycle, RefLink, Tag } from '../components/EntityBits';
@@ -30,6 +31,9 @@ export default function EntityPage() {
   const ref = e ? refOf(e) : `${kind}:${namespace}/${name}`.toLowerCase();
   const problems = useAsync((signal) => getProblems(ref, signal), [ref]);
   useDocumentTitle(e ? displayName(e) : name);
+  useEffect(() => {
+    if (e) noteVisit(refOf(e));
+  }, [e]);
 
   if (entity.error) {
     const notFound = 'status' in entity.error && (entity.error as { status: number }).status === 404;

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { getFacets, getProblems, queryEntities, search, type Entity } from '../lib/api';
+import { getEntitiesByRefs, getFacets, getProblems, queryEntities, search, type Entity } from '../lib/api';
+import { useEntityList } from '../lib/entityLists';
 import { useAsync, useDebounced, useDocumentTitle, useLocalStorage } from '../lib/hooks';
 import { displayName, entityPath, humanRef, parseRef } from '../lib/refs';
 import { EmptyState, ErrorState, Loading } from '../components/States';
@@ -29,6 +30,10 @@ export default function HomePage() {
       <div className="grid-2">
         <MyTeam />
         <RecentlyChanged />
+      </div>
+      <div className="grid-2">
+        <RefListCard list="starred" title="Starred" empty="Star an entity from its page (★ Star) to keep it here." />
+        <RefListCard list="recent" title="Recently visited" empty="The entities you open appear here." />
       </div>
       <Problems />
     </div>
@@ -199,6 +204,30 @@ function RecentlyChanged() {
           {recent.data.byName ? <p className="muted small">This server cannot sort by change time; showing entities by name.</p> : null}
           <EntityList entities={recent.data.items} showOwner />
         </>
+      )}
+    </section>
+  );
+}
+
+/** A card of the entities in one of this browser's lists (starred, recently visited) that still exist and may be read. */
+function RefListCard({ list, title, empty }: { list: 'starred' | 'recent'; title: string; empty: string }) {
+  const refs = useEntityList(list);
+  const key = refs.join(' ');
+  const entities = useAsync((signal) => getEntitiesByRefs([...refs], LIST_FIELDS, signal), [key]);
+  const id = `${list}-title`;
+  return (
+    <section className="card" aria-labelledby={id} data-list={list}>
+      <div className="card-head">
+        <h2 id={id}>{title}</h2>
+      </div>
+      {refs.length === 0 ? (
+        <p className="muted">{empty}</p>
+      ) : entities.error ? (
+        <ErrorState error={entities.error} onRetry={entities.reload} what={title.toLowerCase()} />
+      ) : !entities.data ? (
+        <Loading rows={2} />
+      ) : (
+        <EntityList entities={entities.data.items.filter((e): e is Entity => e !== null)} showOwner />
       )}
     </section>
   );
