@@ -48,6 +48,8 @@ export interface RoutePermission {
    * left out in SQL (totals and counts included). Not with `resource`.
    */
   scoped?: boolean;
+  /** What the action asks for, from the validated request, for rules with `input` conditions (a task's template and values, a request's document). */
+  input?: (request: FastifyRequest) => unknown | Promise<unknown>;
 }
 
 /** One registered route and what it declared. */
@@ -206,7 +208,7 @@ export function registerAuthorization(server: FastifyInstance<any, any, any, any
       return;
     }
     const resource = permission.resource ? await permission.resource(request) : undefined;
-    request.decision = await app.auth.permissions.authorize(request.identity, permission.action, resource);
+    request.decision = await app.auth.permissions.authorize(request.identity, permission.action, resource, await permission.input?.(request));
   });
 
   return authorization;

@@ -1,4 +1,5 @@
 import type { FieldError } from '../core/problem.js';
+import { validateInputConditions, type InputCondition } from './input-condition.js';
 
 /**
  * One permission rule, as written in `auth.rules` or stored through the API. Policy is data: a rule
@@ -18,6 +19,11 @@ export interface AuthRule {
   subjects: string[];
   /** Only resources with all of these (each list: any of its values). Absent: any resource, or none. */
   resource?: AuthRuleResource;
+  /**
+   * Only when the action's input (a golden path's template and values, a platform request's document) meets
+   * all of these; such a rule never decides an action without input (reads). See `input-condition.ts`.
+   */
+  input?: InputCondition[];
 }
 
 export interface AuthRuleResource {
@@ -45,7 +51,7 @@ export function validateAuthRule(raw: unknown): FieldError[] {
   const add = (pointer: string, detail: string, rule?: string) => errors.push({ pointer, detail, ...(rule ? { rule } : {}) });
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [{ pointer: '', detail: 'must be a mapping with id, effect, actions and subjects', rule: 'type' }];
   const rule = raw as Record<string, unknown>;
-  const known = new Set(['id', 'description', 'effect', 'actions', 'subjects', 'resource']);
+  const known = new Set(['id', 'description', 'effect', 'actions', 'subjects', 'resource', 'input']);
   for (const key of Object.keys(rule)) if (!known.has(key)) add(`/${key}`, `is not a rule field (expected ${[...known].join(', ')})`, 'additionalProperties');
   if (typeof rule.id !== 'string' || !RULE_ID.test(rule.id)) add('/id', 'must be lower-case letters, digits, dots, dashes or underscores (at most 100)', 'pattern');
   if (rule.description !== undefined && typeof rule.description !== 'string') add('/description', 'must be text', 'type');
@@ -70,5 +76,6 @@ export function validateAuthRule(raw: unknown): FieldError[] {
       }
     }
   }
+  if (rule.input !== undefined) errors.push(...validateInputConditions(rule.input, '/input'));
   return errors;
 }

@@ -185,19 +185,20 @@ export class PermissionService {
   }
 
   /** Decides one action for one identity (optionally on one resource). Never throws for a denial. */
-  async decide(identity: Identity, action: string, resource?: ResourceInput): Promise<Decision> {
+  /** `input`: what the action asks for (a task's template and values, a request's document), for rules that judge it. */
+  async decide(identity: Identity, action: string, resource?: ResourceInput, input?: unknown): Promise<Decision> {
     const facts = resource === undefined ? undefined : await this.resourceFacts(resource);
     const bypass = bypassReason(identity);
     if (bypass) return { allowed: true, action, principal: identity.principal, ...(facts ? { resourceRef: facts.ref } : {}), reason: bypass, matched: [] };
-    return decide(await this.rules(), identity, action, facts);
+    return decide(await this.rules(), identity, action, facts, input);
   }
 
   /**
    * Throws unless the action is allowed: a 401 problem when nobody is signed in, else a 403 problem
    * naming the action (and the resource). Returns the decision when allowed.
    */
-  async authorize(identity: Identity, action: string, resource?: ResourceInput): Promise<Decision> {
-    const decision = await this.decide(identity, action, resource);
+  async authorize(identity: Identity, action: string, resource?: ResourceInput, input?: unknown): Promise<Decision> {
+    const decision = await this.decide(identity, action, resource, input);
     if (decision.allowed) return decision;
     if (!isSignedIn(identity)) throw unauthorized(`Sign in to ${action}`, undefined, { action });
     throw forbidden(`${identity.principal} may not ${action}${decision.resourceRef ? ` on ${decision.resourceRef}` : ''}: ${decision.reason}`, undefined, {
@@ -280,11 +281,11 @@ export class PermissionService {
    * limits `auth.permission.explain` itself.
    * @example await permissions.explain('user:default/jane', 'catalog.entity.write', 'component:default/payments', caller)
    */
-  async explain(subject: string | Identity, action: string, resourceRef?: string, asker?: Identity): Promise<Explanation> {
+  async explain(subject: string | Identity, action: string, resourceRef?: string, asker?: Identity, input?: unknown): Promise<Explanation> {
     const ref = resourceRef === undefined ? undefined : refArgument('resourceRef', resourceRef, 'kind:[namespace/]name');
     const identity = typeof subject === 'string' ? await this.#userToExplain(subject, asker) : subject;
     const resource = ref === undefined ? undefined : await this.#resourceToExplain(ref, asker);
-    const decision = await this.decide(identity, action, resource);
+    const decision = await this.decide(identity, action, resource, input);
     const ownGroups = !asker || asker.principal === identity.principal;
     const groups = ownGroups ? identity.groups : await this.filter(asker, READ, identity.groups, group => group);
     return { ...decision, identity: { principal: identity.principal, groups, roles: identity.roles } };

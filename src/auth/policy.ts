@@ -5,6 +5,7 @@
 import type { AuthRule } from './auth-rule.js';
 import { anyGlobMatches, globMatches } from './action-glob.js';
 import type { Identity } from './identity.js';
+import { describeInputConditions, inputConditionsHold } from './input-condition.js';
 
 /** Where a rule comes from: Pave's built-in default policy, the configuration file, or the store (API). */
 export type RuleSource = 'default' | 'config' | 'store';
@@ -80,8 +81,19 @@ export function resourceMatches(rule: AuthRule, resource: ResourceFacts | undefi
   return true;
 }
 
-export function ruleMatches(rule: AuthRule, identity: Identity, action: string, resource: ResourceFacts | undefined): boolean {
-  return anyGlobMatches(rule.actions, action) && rule.subjects.some(s => subjectMatches(s, identity, resource)) && resourceMatches(rule, resource);
+/** Whether the rule's input conditions hold; a rule with conditions never matches an action whose input is unknown. */
+export function inputMatches(rule: AuthRule, input: unknown): boolean {
+  if (!rule.input?.length) return true;
+  return input !== undefined && inputConditionsHold(rule.input, input);
+}
+
+export function ruleMatches(rule: AuthRule, identity: Identity, action: string, resource: ResourceFacts | undefined, input?: unknown): boolean {
+  return anyGlobMatches(rule.actions, action) && rule.subjects.some(s => subjectMatches(s, identity, resource)) && resourceMatches(rule, resource) && inputMatches(rule, input);
+}
+
+/** ` when /spec/environment is "prod"`: the input conditions of the rule that decided, for its reason. */
+function when(rule: AuthRule): string {
+  return rule.input?.length ? ` when ${describeInputConditions(rule.input)}` : '';
 }
 
 /**
@@ -89,22 +101,22 @@ export function ruleMatches(rule: AuthRule, identity: Identity, action: string, 
  * then every rule: any matching deny rule denies, else any matching allow rule allows, else deny.
  * @example decide(rules, identity, 'catalog.entity.write', { ref: 'component:default/x', kind: 'component', namespace: 'default', owners: ['group:default/a'] })
  */
-export function decide(rules: readonly SourcedRule[], identity: Identity, action: string, resource?: ResourceFacts): Decision {
+export function decide(rules: readonly SourcedRule[], identity: Identity, action: string, resource?: ResourceFacts, input?: unknown): Decision {
   const base = { action, principal: identity.principal, ...(resource ? { resourceRef: resource.ref } : {}) };
   const on = resource ? ` on ${resource.ref}` : '';
   if (identity.scopes && !anyGlobMatches(identity.scopes, action)) {
     return { ...base, allowed: false, matched: [], reason: `the token's scopes (${identity.scopes.join(', ')}) do not include ${action}` };
   }
-  const matching = rules.filter(rule => ruleMatches(rule, identity, action, resource));
+  const matching = rules.filter(rule => ruleMatches(rule, identity, action, resource, input));
   const denies = matching.filter(rule => rule.effect === 'deny');
   const allows = matching.filter(rule => rule.effect === 'allow');
   const matched = [...denies, ...allows].map(({ id, effect, source }) => ({ id, effect, source }));
   const deny = denies[0];
-  if (deny) return { ...base, allowed: false, rule: deny, matched, reason: `${action}${on} is denied to ${identity.principal} by rule "${deny.id}" (${deny.source}): ${deny.description}` };
+  if (deny) return { ...base, allowed: false, rule: deny, matched, reason: `${action}${on} is denied to ${identity.principal} by rule "${deny.id}" (${deny.source})${when(deny)}: ${deny.description}` };
   const allow = allows[0];
-  if (allow) return { ...base, allowed: true, rule: allow, matched, reason: `${action}${on} is allowed to ${identity.principal} by rule "${allow.id}" (${allow.source}): ${allow.description}` };
+  if (allow) return { ...base, allowed: true, rule: allow, matched, reason: `${action}${on} is allowed to ${identity.principal} by rule "${allow.id}" (${allow.source})${when(allow)}: ${allow.description}` };
   // Name the rules that would allow it here to someone else, so a refusal says whom to ask (admins' catch-all left out).
-  const wouldAllow = rules.filter(rule => rule.effect === 'allow' && anyGlobMatches(rule.actions, action) && resourceMatches(rule, resource) && !rule.actions.includes('*')).map(rule => `"${rule.id}" (${rule.subjects.join(', ')})`);
+  const wouldAllow = rules.filter(rule => rule.effect === 'allow' && anyGlobMatches(rule.actions, action) && resourceMatches(rule, resource) && inputMatches(rule, input) && !rule.actions.includes('*')).map(rule => `"${rule.id}" (${rule.subjects.join(', ')})`);
   const hint = wouldAllow.length ? `; it is allowed by ${wouldAllow.slice(0, 3).join(', ')}` : '';
   return { ...base, allowed: false, matched, reason: `no rule allows ${action}${on} to ${identity.principal}${hint}` };
 }

@@ -23,7 +23,8 @@ export function readScope(rules: readonly AuthRule[], identity: Identity, action
   const allow: EntityCondition[] = [];
   const deny: EntityCondition[] = [];
   for (const rule of rules) {
-    if (!anyGlobMatches(rule.actions, action)) continue;
+    // A rule about an action's input decides nothing about reads, which have none.
+    if (!anyGlobMatches(rule.actions, action) || rule.input?.length) continue;
     (rule.effect === 'deny' ? deny : allow).push(...ruleConditions(rule, identity));
   }
   const unconditional = (condition: EntityCondition) => condition.length === 0;

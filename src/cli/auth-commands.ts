@@ -76,10 +76,12 @@ export function authCommands(output: () => Output, globals: () => GlobalOptions)
     .argument('<user>', 'user ref, e.g. user:default/jane or jane')
     .argument('<action>', 'action, e.g. catalog.entity.write')
     .argument('[ref]', 'entity ref, e.g. component:default/payments-api')
-    .action(async (user: string, action: string, ref: string | undefined) => {
+    .option('--input <json>', 'what the action asks for, for rules with input conditions, e.g. \'{"templateRef":"template:default/docs-site"}\'')
+    .action(async (user: string, action: string, ref: string | undefined, options: { input?: string }) => {
       const out = output();
+      const input = options.input === undefined ? undefined : parseJsonOption('--input', options.input);
       await withClient(globals(), async client => {
-        const explanation = await client.auth.explain({ user, action, ...(ref ? { resourceRef: ref } : {}) });
+        const explanation = await client.auth.explain({ user, action, ...(ref ? { resourceRef: ref } : {}), ...(input !== undefined ? { input } : {}) });
         out.result(explanation, () =>
           [
             `${explanation.allowed ? 'ALLOWED' : 'DENIED'}: ${explanation.reason}`,
@@ -172,4 +174,13 @@ function tokenTable(items: TokenRecord[]): string {
     ['ID', 'NAME', 'PRINCIPAL', 'STATE', 'SCOPES', 'EXPIRES', 'LAST USED'],
     items.map(t => [t.id, t.name, t.principal, t.state, t.scopes.join(' '), t.expiresAt.slice(0, 10), t.lastUsedAt?.slice(0, 16) ?? '-']),
   );
+}
+
+/** A flag holding JSON; a bad request naming the flag when it does not parse. */
+function parseJsonOption(flag: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw badRequest(`${flag} must be JSON: ${(error as Error).message}`);
+  }
 }

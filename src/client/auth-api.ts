@@ -30,8 +30,9 @@ export class AuthApi {
   }
 
   /** Whether a user (default: the caller) may do an action (on an entity), and which rule decides. */
-  explain(request: { user?: string; action: string; resourceRef?: string }): Promise<Explanation> {
-    return this.api.json({ method: 'GET', path: '/api/permissions/explain', query: request });
+  explain(request: { user?: string; action: string; resourceRef?: string; input?: unknown }): Promise<Explanation> {
+    const { input, ...rest } = request;
+    return this.api.json({ method: 'GET', path: '/api/permissions/explain', query: { ...rest, ...(input !== undefined ? { input: JSON.stringify(input) } : {}) } });
   }
 
   async rules(): Promise<SourcedRule[]> {

@@ -328,13 +328,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (ap
           user: Type.Optional(Type.String({ description: 'A User ref; default the caller' })),
           action: Type.String({ minLength: 1 }),
           resourceRef: Type.Optional(Type.String()),
+          input: Type.Optional(Type.String({ maxLength: 64 * 1024, description: 'The action\'s input as JSON (a task\'s {"templateRef", "values"}, a request document), for rules with input conditions' })),
         }),
         response: { 200: DecisionSchema, ...errorResponses(400, 401, 403, 422) },
       },
     },
     async request => {
       const { user, action, resourceRef } = request.query;
-      const explanation = await asQueryFieldErrors(auth.permissions.explain(user ?? request.identity, action, resourceRef, request.identity));
+      const input = jsonQueryValue(request.query.input, 'input');
+      const explanation = await asQueryFieldErrors(auth.permissions.explain(user ?? request.identity, action, resourceRef, request.identity, input));
       return { ...explanation, identity: { ...explanation.identity, groups: [...explanation.identity.groups], roles: [...explanation.identity.roles] } };
     },
   );
@@ -409,5 +411,15 @@ async function asQueryFieldErrors<T>(work: Promise<T>): Promise<T> {
   } catch (error) {
     if (!isPaveError(error) || !error.problem.errors) throw error;
     throw new PaveError({ ...error.problem, errors: error.problem.errors.map(field => ({ ...field, pointer: `/querystring${field.pointer}` })) });
+  }
+}
+
+/** A query parameter holding JSON; a 400 naming it when it does not parse. */
+function jsonQueryValue(text: string | undefined, name: string): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw badRequest(`${name} must be JSON: ${(error as Error).message}`, [{ pointer: `/querystring/${name}`, detail: 'must be JSON', rule: 'format' }]);
   }
 }

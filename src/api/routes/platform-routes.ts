@@ -26,15 +26,26 @@ function namesInBody(request: FastifyRequest): { namespace: string; name: string
 export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformService }> = async (app, { platform }) => {
   // The owner always comes from the platform service (stored with the request, or the namespace's team
   // from configuration and catalog), never from the body: an annotation there cannot move a request.
-  const ownedRequest = (action: string) => ({
+  const ownedRequest = (action: string, judgesInput = false) => ({
     permission: {
       action,
       resource: async (request: FastifyRequest) => {
         const { namespace, name } = request.params as { namespace: string; name: string };
         return platform.requestResource(namespace, name);
       },
+      // Rules may judge the request's stored document (e.g. never delete one whose spec says prod).
+      ...(judgesInput
+        ? {
+            input: (request: FastifyRequest) => {
+              const { namespace, name } = request.params as { namespace: string; name: string };
+              return platform.getRequest(namespace, name);
+            },
+          }
+        : {}),
     },
   });
+  /** The request document in the body, for rules that judge what is asked for. */
+  const bodyInput = (request: FastifyRequest) => request.body;
   /** The body's request; `required`: a namespace with no owning team is refused (422) before anything else. */
   const requestInBody = (required: boolean) => async (request: FastifyRequest) => {
     const names = namesInBody(request);
@@ -180,7 +191,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
   app.post(
     '/requests',
     {
-      config: { permission: { action: 'platform.request.create', resource: requestInBody(true) } },
+      config: { permission: { action: 'platform.request.create', resource: requestInBody(true), input: bodyInput } },
       schema: {
         tags: ['platform'],
         summary: 'Apply a request (create or update); it is validated against its capability schema, then reconciled',
@@ -206,7 +217,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
   app.delete(
     '/requests/:namespace/:name',
     {
-      config: ownedRequest('platform.request.delete'),
+      config: ownedRequest('platform.request.delete', true),
       schema: {
         tags: ['platform'],
         summary: 'Delete a request: its delete steps run, its files are pruned in a commit, then it is removed (202)',
@@ -267,7 +278,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
   app.post(
     '/render',
     {
-      config: { permission: { action: 'platform.request.render', resource: requestInBody(false) }, limit: 'renders' },
+      config: { permission: { action: 'platform.request.render', resource: requestInBody(false), input: bodyInput }, limit: 'renders' },
       schema: {
         tags: ['platform'],
         summary:

@@ -98,6 +98,12 @@ const READ_TASK = 'templates.task.read';
  * a resource owned by its creator (`task-resource.ts`): reading and cancelling one are decided on it,
  * and the list leaves out the tasks the caller may not read.
  */
+/** What running a golden path asks for, as rules with input conditions see it: the template and the values given. */
+function taskInput(request: FastifyRequest): { templateRef?: string; values: Record<string, unknown> } {
+  const body = request.body as { templateRef?: string; values?: Record<string, unknown> };
+  return { ...(body.templateRef ? { templateRef: body.templateRef } : {}), values: body.values ?? {} };
+}
+
 export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: ScaffolderService }> = async (app, { scaffolder }) => {
   const onTask = (action: string): { permission: RoutePermission } => ({
     permission: { action, resource: request => scaffolder.taskResource((request.params as { taskId: string }).taskId) },
@@ -188,7 +194,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
   app.post(
     '/v2/tasks',
     {
-      config: { permission: { action: 'templates.task.create' }, limit: 'tasks' },
+      config: { permission: { action: 'templates.task.create', input: taskInput }, limit: 'tasks' },
       schema: {
         tags: ['scaffolder'],
         summary:
@@ -314,7 +320,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
   app.post(
     '/v2/dry-run',
     {
-      config: { permission: { action: 'templates.task.dry-run' }, limit: 'dryRuns' },
+      config: { permission: { action: 'templates.task.dry-run', input: taskInput }, limit: 'dryRuns' },
       schema: {
         tags: ['scaffolder'],
         summary: 'Run a template with every side effect withheld: the step log, rendered files (base64) and output; it reads the catalog as the caller',
