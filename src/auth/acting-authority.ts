@@ -23,8 +23,8 @@ export interface ActingAuthority {
   readonly principal: string;
   /** The entities it may act on with `action` (default `catalog.entity.read`), for queries. */
   readScope(action?: string): Promise<EntityScope>;
-  /** Throws a 403 problem naming the rule unless `action` is allowed (on `resource`). */
-  authorize(action: string, resource?: ResourceInput): Promise<void>;
+  /** Throws a 403 problem naming the rule unless `action` is allowed (on `resource`, asking for `input`). */
+  authorize(action: string, resource?: ResourceInput, input?: unknown): Promise<void>;
   /** Whether `action` is allowed (on `resource`); never throws for a refusal. */
   allows(action: string, resource?: ResourceInput): Promise<boolean>;
   /** Throws unless it may write these entities as they are (see `entity-changes.ts`). */
@@ -89,8 +89,8 @@ function authority(auth: AuthService, catalog: Pick<EntityReader, 'byRefs'>, pri
       const found = await identity();
       return found ? auth.permissions.readScope(found, action) : NO_ENTITIES;
     },
-    async authorize(action, resource) {
-      await auth.permissions.authorize(await current(), action, resource);
+    async authorize(action, resource, input) {
+      await auth.permissions.authorize(await current(), action, resource, input);
     },
     async allows(action, resource) {
       const found = await identity();

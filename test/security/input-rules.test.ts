@@ -14,6 +14,8 @@ import { startPave, type RunningPave } from '../support/pave-server.js';
 import { callTool, connectMcp } from '../mcp/support.js';
 
 const DEVELOPER = 'user:default/jonah.pereira';
+/** Another developer of the checkout team: golden paths open to them, production databases not. */
+const TEAMMATE = 'user:default/daniel.kowalczyk';
 const ADMIN = 'user:default/ruth.abernathy';
 
 const RULES: AuthRule[] = [
@@ -25,7 +27,7 @@ const RULES: AuthRule[] = [
     subjects: [DEVELOPER],
     input: [{ pointer: '/templateRef', matches: 'template:default/typescript-service', not: true }],
   },
-  { id: 'no-prod-by-hand', description: 'Production databases go through the platform team', effect: 'deny', actions: ['platform.request.create'], subjects: [DEVELOPER], input: [{ pointer: '/spec/environment', equals: 'prod' }] },
+  { id: 'no-prod-by-hand', description: 'Production databases go through the platform team', effect: 'deny', actions: ['platform.request.create'], subjects: [DEVELOPER, TEAMMATE], input: [{ pointer: '/spec/environment', equals: 'prod' }] },
   { id: 'no-prod-delete', description: 'Nobody deletes a production database through Pave', effect: 'deny', actions: ['platform.request.delete'], subjects: ['role:signed-in'], input: [{ pointer: '/spec/environment', oneOf: ['prod', 'production'] }] },
 ];
 
@@ -88,6 +90,27 @@ describe('rules that judge an action’s input', { timeout: 90_000 }, () => {
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { detail: string }).detail).toMatch(/rule "no-prod-delete"/);
     expect((await fetch(`${pave.url}/api/platform/requests/checkout-team/ledger-dev-db`, { method: 'DELETE', headers: developer })).status).toBe(202);
+  });
+
+  it('holds inside a golden path: a pave:request step asking for a production database fails naming the rule', async () => {
+    await pave.app.catalog.saveEntity({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'prod-database' },
+      spec: {
+        owner: 'platform-team',
+        type: 'infrastructure',
+        steps: [{ id: 'db', name: 'Request the database', action: 'pave:request', input: { apiVersion: 'databases.pave.dev/v1alpha1', kind: 'PostgreSQL', name: 'sneaky-db', namespace: 'checkout-team', spec: database('sneaky-db', 'prod').spec } }],
+      },
+    });
+    const teammate = { ...bearer(await tokenFor(pave.app, TEAMMATE)), 'content-type': 'application/json' };
+    const created = await post('/api/scaffolder/v2/tasks', teammate, { templateRef: 'template:default/prod-database', values: {} });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const task = async () => (await (await fetch(`${pave.url}/api/scaffolder/v2/tasks/${id}`, { headers: teammate })).json()) as { status: string; error?: { detail?: string } };
+    await expect.poll(async () => (await task()).status).toBe('failed');
+    expect((await task()).error?.detail).toMatch(/no-prod-by-hand/);
+    await expect(pave.app.platform.getRequest('checkout-team', 'sneaky-db')).rejects.toThrow(/No request/);
   });
 
   it('holds through MCP: the agent gets a tool error naming the rule, and nothing is created', async () => {

@@ -47,7 +47,8 @@ export function paveRequestAction(platform: PlatformRequests) {
       ctx.output('namespace', namespace);
       ctx.output('ref', `${namespace}/${kind}/${name}`);
       // As the task's creator, with the owner Pave decides for the namespace (never the template's word).
-      await ctx.creator.authorize(ctx.dryRun ? 'platform.request.render' : 'platform.request.create', await platform.requestResource(namespace, name, { required: !ctx.dryRun }));
+      // The request document is the input rules judge, as when the same request is applied over HTTP.
+      await ctx.creator.authorize(ctx.dryRun ? 'platform.request.render' : 'platform.request.create', await platform.requestResource(namespace, name, { required: !ctx.dryRun }), raw);
       if (ctx.dryRun) {
         const preview = await platform.render(raw);
         ctx.log.info(`Dry run: would request ${kind} ${namespace}/${name} from ${preview.capability.name} ${preview.capability.version} (${preview.files.length} files)`);
