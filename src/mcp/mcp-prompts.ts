@@ -51,6 +51,22 @@ export const MCP_PROMPTS: readonly Prompt[] = [
         '4. Call create_platform_request again with apply: true, then get_platform_request until its Ready condition is True; report its outputs.',
       ].join('\n'),
   },
+  {
+    name: 'fix_before_campaign',
+    title: 'What must my team fix before a campaign deadline',
+    description: "A team's entities a campaign still counts as left, and for each the failing rule and its fix",
+    arguments: [
+      { name: 'team', description: 'The team, e.g. group:default/checkout-team', required: true },
+      { name: 'campaign', description: 'The campaign (list_campaigns shows them); all of them when absent', required: false },
+    ],
+    text: args =>
+      [
+        `Find what ${args.team} must fix before ${args.campaign ? `the deadline of campaign ${args.campaign}` : 'the deadlines of the running campaigns'}.`,
+        `1. Call list_campaigns; for ${args.campaign ?? 'each campaign'}, note its deadline, its scorecard rule and ${args.team}'s progress (done, exempt, left).`,
+        `2. For each entity of ${args.team} still left, call get_entity_scorecards and read the failing rule: its status, and the golden path or link that fixes it.`,
+        '3. Report the list ordered by deadline: entity, rule, how to fix it (run the fixing golden path with run_golden_path, dry run first, when there is one).',
+      ].join('\n'),
+  },
 ];
 
 /** A prompt's messages, its required arguments checked. */

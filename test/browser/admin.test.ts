@@ -35,7 +35,10 @@ describe.skipIf(!browserAvailable)('admin page in Chromium', { timeout: 90_000 }
   beforeAll(async () => {
     await ensurePortalBuilt();
     const auth = defaultAuthConfig();
-    auth.rules = [{ id: 'config.ci-reads', description: 'The CI service reads the catalog', effect: 'allow', actions: ['catalog.entity.read'], subjects: ['service:ci'] }];
+    auth.rules = [
+      { id: 'config.ci-reads', description: 'The CI service reads the catalog', effect: 'allow', actions: ['catalog.entity.read'], subjects: ['service:ci'] },
+      { id: 'config.no-docs-sites', description: 'Docs sites come from the platform team', effect: 'deny', actions: ['templates.task.create'], subjects: ['user:default/bob'], input: [{ pointer: '/templateRef', equals: 'template:default/docs-site' }] },
+    ];
     pave = await startPave({ config: { auth } });
     await seedOrg(pave.app.catalog);
     session = await launchBrowser();
@@ -144,6 +147,18 @@ describe.skipIf(!browserAvailable)('admin page in Chromium', { timeout: 90_000 }
     await explain.getByRole('button', { name: 'Explain' }).click();
     await expect.poll(() => decision.textContent()).toContain('default.owners-edit');
     expect(await decision.textContent()).toContain('Allowed');
+    // A rule that judges input shows its condition, and decides when the question gives the input.
+    expect(await ruleRow('config.no-docs-sites').textContent()).toContain('/templateRef is "template:default/docs-site"');
+    await explain.getByLabel('Action', { exact: true }).fill('templates.task.create');
+    await explain.getByLabel('Entity ref', { exact: true }).fill('');
+    await explain.getByLabel('Input (JSON)').fill('{"templateRef": "template:default/docs-site"}');
+    await explain.getByRole('button', { name: 'Explain' }).click();
+    await expect.poll(() => decision.textContent()).toContain('config.no-docs-sites');
+    expect(await decision.textContent()).toContain('when /templateRef is "template:default/docs-site"');
+    await explain.getByLabel('Input (JSON)').fill('{not json');
+    await explain.getByRole('button', { name: 'Explain' }).click();
+    await expect.poll(() => explain.getByLabel('Input (JSON)').getAttribute('aria-invalid')).toBe('true');
+    await explain.getByLabel('Input (JSON)').fill('');
     // A request the server refuses names its field.
     await explain.getByLabel('Action', { exact: true }).fill('');
     await explain.getByRole('button', { name: 'Explain' }).click();
@@ -161,6 +176,9 @@ describe.skipIf(!browserAvailable)('admin page in Chromium', { timeout: 90_000 }
 
     await go('/admin');
     await page.getByRole('link', { name: 'Audit log' }).click();
+    // The rules page has an "Entity ref" field too (in the explain box): fill the audit log's, once it is shown.
+    await page.waitForURL(/\/admin\/audit/);
+    await page.getByRole('button', { name: 'Apply filters' }).waitFor();
     await page.getByLabel('Entity ref', { exact: true }).fill(`rule:${RULE}`);
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('entityRef')).toBe(`rule:${RULE}`);

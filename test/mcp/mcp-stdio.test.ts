@@ -55,7 +55,7 @@ describe('pave mcp (stdio, local store)', { timeout: 90_000 }, () => {
     expect(applied.isError, applied.text).toBeFalsy();
     expect(applied.data).toMatchObject({ applied: true, outcome: 'created' });
     const { prompts } = await client.listPrompts();
-    expect(prompts.map(prompt => prompt.name)).toEqual(['create_service', 'request_infrastructure']);
+    expect(prompts.map(prompt => prompt.name)).toEqual(['create_service', 'request_infrastructure', 'fix_before_campaign']);
 
     await client.close();
     const app = await createApp(config(), { logger: createLogger('silent') });

@@ -3,6 +3,7 @@
  * download), builds the portal when its bundle is missing or stale, runs axe-core and
  * writes screenshots to test-output/screenshots/.
  */
+import { expect } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -175,6 +176,14 @@ export async function signInBrowserAs(
 export async function followNav(page: Page, name: string): Promise<void> {
   const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
   const menu = page.getByRole('button', { name: 'Menu' });
-  if (!(await link.isVisible()) && (await menu.isVisible())) await menu.click();
+  // Entries the server's policy allows appear after its answers, and may fold the nav as they do: wait until
+  // the entry shows, opening the menu whenever the nav is folded and the menu closed.
+  await expect
+    .poll(async () => {
+      if (await link.isVisible()) return true;
+      if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+      return link.isVisible();
+    })
+    .toBe(true);
   await link.click();
 }

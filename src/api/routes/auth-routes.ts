@@ -52,11 +52,23 @@ const RuleSchema = Type.Object({
   actions: Type.Array(Type.String()),
   subjects: Type.Array(Type.String()),
   resource: Type.Optional(RuleResourceSchema),
+  input: Type.Optional(
+    Type.Array(
+      Type.Object({
+        pointer: Type.String(),
+        equals: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+        oneOf: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
+        matches: Type.Optional(Type.String()),
+        not: Type.Optional(Type.Boolean()),
+      }),
+      { description: "Conditions on the action's input (JSON pointers compared to values), see auth/input-condition.ts" },
+    ),
+  ),
   source: Type.Union([Type.Literal('default'), Type.Literal('config'), Type.Literal('store')]),
 });
 
 /** A rule as sent: validated by the permission service, which names each mistake. */
-const RuleInputSchema = Type.Object({}, { additionalProperties: true, description: 'A rule: id, description, effect, actions, subjects, resource' });
+const RuleInputSchema = Type.Object({}, { additionalProperties: true, description: 'A rule: id, description, effect, actions, subjects, resource, input' });
 
 const DecisionSchema = Type.Object({
   allowed: Type.Boolean(),

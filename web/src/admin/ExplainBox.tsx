@@ -5,11 +5,11 @@ import { FormProblem } from '../components/FormProblem';
 import { errorsAt, unplacedErrors } from '../lib/fieldErrors';
 import { explain, type Explanation } from '../lib/explain';
 
-const FIELDS = { user: '/user', action: '/action', resourceRef: '/resourceRef' } as const;
+const FIELDS = { user: '/user', action: '/action', resourceRef: '/resourceRef', input: '/input' } as const;
 
 /** "May this person do this action on this entity?": the server's decision and the rule that made it. */
 export function ExplainBox() {
-  const [input, setInput] = useState({ user: '', action: '', resourceRef: '' });
+  const [input, setInput] = useState({ user: '', action: '', resourceRef: '', input: '' });
   const [result, setResult] = useState<Explanation>();
   const [problem, setProblem] = useState<{ detail: string; errors: FieldError[] }>();
   const [asking, setAsking] = useState(false);
@@ -21,7 +21,7 @@ export function ExplainBox() {
     setAsking(true);
     setProblem(undefined);
     try {
-      setResult(await explain({ user: input.user.trim() || undefined, action: input.action.trim(), resourceRef: input.resourceRef.trim() || undefined }));
+      setResult(await explain({ user: input.user.trim() || undefined, action: input.action.trim(), resourceRef: input.resourceRef.trim() || undefined, input: input.input.trim() || undefined }));
     } catch (error) {
       setResult(undefined);
       // Shown here rather than as a page error: a 401 names an unknown user, not a signed-out caller.
@@ -49,6 +49,9 @@ export function ExplainBox() {
           {field('action', 'Action', 'e.g. catalog.entity.write')}
           {field('resourceRef', 'Entity ref', 'Optional, e.g. component:default/payments')}
         </div>
+        <FormField id={`${formId}-input`} label="Input (JSON)" hint={'Optional: what the action asks for, for rules with input conditions, e.g. {"templateRef": "template:default/docs-site"} or a request document.'} errors={errorsAt(errors, FIELDS.input)}>
+          {(props) => <textarea {...props} name="input" rows={3} className="mono" value={input.input} onChange={(e) => setInput({ ...input, input: e.target.value })} spellCheck={false} />}
+        </FormField>
         <div className="form-actions">
           <button type="submit" className="btn primary" disabled={asking}>
             {asking ? 'Asking…' : 'Explain'}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { describeInputConditions } from '../../../src/auth/input-condition.js';
 import { ScrollTable } from '../components/ScrollTable';
 import { EmptyState, Loading } from '../components/States';
 import { ApiError } from '../lib/api';
@@ -151,7 +152,7 @@ function CodeList({ items }: { items: readonly string[] }) {
 
 function ResourceConditions({ rule }: { rule: SourcedRule }) {
   const entries = Object.entries(rule.resource ?? {}).filter((entry): entry is [string, string[]] => Array.isArray(entry[1]));
-  if (!entries.length) return <span className="muted">any</span>;
+  if (!entries.length && !rule.input?.length) return <span className="muted">any</span>;
   return (
     <dl className="conditions">
       {entries.map(([key, values]) => (
@@ -162,6 +163,14 @@ function ResourceConditions({ rule }: { rule: SourcedRule }) {
           </dd>
         </div>
       ))}
+      {rule.input?.length ? (
+        <div>
+          <dt>input</dt>
+          <dd>
+            <CodeList items={rule.input.map((condition) => describeInputConditions([condition]))} />
+          </dd>
+        </div>
+      ) : null}
     </dl>
   );
 }
