@@ -214,7 +214,8 @@ function RefListCard({ list, title, empty }: { list: 'starred' | 'recent'; title
   const refs = useEntityList(list);
   const key = refs.join(' ');
   const entities = useAsync((signal) => getEntitiesByRefs([...refs], LIST_FIELDS, signal), [key]);
-  const id = `${list}-title`;
+  // Distinct from the other cards' heading ids ("Recently changed" is recent-title).
+  const id = `home-${list}-list-title`;
   return (
     <section className="card" aria-labelledby={id} data-list={list}>
       <div className="card-head">
