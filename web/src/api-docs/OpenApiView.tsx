@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { ScrollTable } from '../components/ScrollTable';
 import { ApiMarkdown } from './ApiMarkdown';
 import { DefinitionError } from './DefinitionError';
 import { parseDefinition } from './parseDefinition';
@@ -7,6 +8,8 @@ import { SchemaTree, sampleOf } from './SchemaTree';
 import { refName, type Schema } from './schema-refs';
 
 type Resolve = OpenApiModel['resolve'];
+
+const PARAMETER_COLUMNS = ['Name', 'In', 'Type', 'Description'];
 
 /**
  * OpenAPI 3.x and Swagger 2.0, rendered from the document itself in the portal's own styles (so both themes
@@ -91,33 +94,21 @@ function OperationView({ op, resolve }: { op: Operation; resolve: Resolve }) {
         {op.parameters.length ? (
           <>
             <h5>Parameters</h5>
-            <div className="table-wrap">
-              <table className="table oa-params">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">In</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Description</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {op.parameters.map((p) => (
-                    <tr key={`${p.in}:${p.name}`}>
-                      <td>
-                        <code>{p.name}</code>
-                        {p.required ? <span className="schema-required"> required</span> : null}
-                      </td>
-                      <td>{p.in}</td>
-                      <td>
-                        <SchemaTree schema={p.schema} resolve={resolve} depth={1} />
-                      </td>
-                      <td>{p.description ?? <span className="muted">—</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ScrollTable label={`Parameters of ${op.method.toUpperCase()} ${op.path}`} caption={`Parameters of ${op.method.toUpperCase()} ${op.path}`} className="oa-params" columns={PARAMETER_COLUMNS}>
+              {op.parameters.map((p) => (
+                <tr key={`${p.in}:${p.name}`}>
+                  <td>
+                    <code>{p.name}</code>
+                    {p.required ? <span className="schema-required"> required</span> : null}
+                  </td>
+                  <td>{p.in}</td>
+                  <td>
+                    <SchemaTree schema={p.schema} resolve={resolve} depth={1} />
+                  </td>
+                  <td>{p.description ?? <span className="muted">—</span>}</td>
+                </tr>
+              ))}
+            </ScrollTable>
           </>
         ) : null}
         {op.body ? (
