@@ -79,7 +79,10 @@ export class CatalogService {
     const entity = await this.entities.byRef(ref);
     if (!entity) throw notFound(`No entity ${ref}`);
     const source = await this.locations.sourceOf(ref);
-    return entityAncestry(entity, source?.location);
+    if (!source?.location) return entityAncestry({ entity, source: source?.source ?? '' }, undefined, []);
+    const rows = await this.locations.locationEntitiesOf(source.location.id);
+    const locations = (await this.entities.hydrate(rows)).map((located, i) => ({ entity: located, source: rows[i]!.source ?? '' }));
+    return entityAncestry({ entity, source: source.source }, source.location, locations);
   }
 
   validate(raw: unknown): EntityValidation {

@@ -248,6 +248,16 @@ export class LocationService {
     return { source: row.source, ...(row.id && row.type && row.target ? { location: { id: row.id, type: row.type, target: row.target } } : {}) };
   }
 
+  /** The stored rows of the Location entities a location produced, each with the file it was read from (for ancestry). */
+  async locationEntitiesOf(locationId: string): Promise<Array<{ id: string; ref: string; body: string; etag: string; source: string | null }>> {
+    return this.#store.db
+      .selectFrom('entities')
+      .select(['id', 'ref', 'body', 'etag', 'source'])
+      .where('location_id', '=', locationId)
+      .where(eb => eb(eb.fn('lower', ['kind']), '=', 'location'))
+      .execute();
+  }
+
   /** The location that produced an entity. */
   async byEntityRef(ref: string): Promise<Location> {
     const row = await this.#store.db

@@ -3,13 +3,14 @@
  * it must get the answers a Backstage catalog would give. Expected answers come from the demo files
  * or from other API answers, never from hard-coded counts.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG_FILTER_EXISTS, CatalogClient, type QueryEntitiesInitialRequest } from '@backstage/catalog-client';
 import type { Entity } from '@backstage/catalog-model';
 import type { RunningPave } from '../support/pave-server.js';
-import { TempDirs, apiRef, component, demoEntities, entityYaml, normalizeRef, refOf, startApiPave, writeFiles, type RawEntity } from './support.js';
+import { DEMO_ROOT, TempDirs, apiRef, component, demoEntities, entityYaml, normalizeRef, refOf, startApiPave, writeFiles, type RawEntity } from './support.js';
 
 let pave: RunningPave;
 let client: CatalogClient;
@@ -530,7 +531,50 @@ describe('predicate queries (the newer client’s query)', () => {
   });
 });
 
+/** For each demo file, the refs of the Location entities whose targets name it (read as the demo's files say). */
+function demoFileParents(): Map<string, string[]> {
+  const parents = new Map<string, string[]>();
+  const read = (file: string) => {
+    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
+      const entity = doc.toJS() as RawEntity | null;
+      if (entity?.kind !== 'Location') continue;
+      const spec = entity.spec ?? {};
+      for (const target of [spec.target, ...((spec.targets as unknown[] | undefined) ?? [])].filter((t): t is string => typeof t === 'string')) {
+        const named = resolve(dirname(file), target);
+        parents.set(named, [...(parents.get(named) ?? []), refOf(entity)]);
+        read(named);
+      }
+    }
+  };
+  read(DEMO_ROOT);
+  return parents;
+}
+
 describe('getEntityAncestors', () => {
+  it('follows the demo’s nested Location entities up to the registered location', async () => {
+    const parents = demoFileParents();
+    const fileOf = (name: string) => [...parents.keys()].find(file => readFileSync(file, 'utf8').includes(`name: ${name}\n`))!;
+    const locationFiles = new Map(demo.filter(e => e.kind === 'Location').map(e => [refOf(e), fileOf(e.metadata.name)]));
+    const answer = await client.getEntityAncestors({ entityRef: 'component:default/checkout-service' });
+    expect(answer.rootEntityRef).toBe('component:default/checkout-service');
+    const byRef = new Map(answer.items.map(item => [apiRef(item.entity), item.parentEntityRefs]));
+    // Walk the demo's own files from the component up: each step's parents are the Locations naming its file.
+    let ref = 'component:default/checkout-service';
+    let file = fileOf('checkout-service');
+    for (let depth = 0; parents.has(file); depth++) {
+      expect(byRef.get(ref), ref).toEqual(parents.get(file));
+      ref = parents.get(file)![0]!;
+      file = locationFiles.get(ref)!;
+      expect(depth).toBeLessThan(10);
+    }
+    // The top Location's file is the registered target: its parent is the location Backstage keeps as an entity.
+    const [root] = byRef.get(ref)!;
+    expect(root).toMatch(/^location:default\/generated-[0-9a-f]{40}$/);
+    expect(answer.items.find(item => apiRef(item.entity) === root)).toMatchObject({ entity: { spec: { type: 'file', target: DEMO_ROOT } }, parentEntityRefs: [] });
+    expect(answer.items).toHaveLength(byRef.size);
+  });
+
+
   it('answers the entity as root and the registered location that produced it as its parent', async () => {
     const { file, location } = await addTempLocation(component('compat-ancestor'));
     try {
