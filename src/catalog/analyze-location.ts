@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { ANNOTATION_LOCATION, type Entity } from '../core/entity.js';
+import { badRequest } from '../core/problem.js';
 import type { LocationSpec } from './ingest/read-location.js';
 import { parseGitTarget } from './ingest/location-target.js';
 import type { LocationService } from './location-service.js';
@@ -45,6 +46,9 @@ export async function analyzeLocation(locations: LocationService, request: Analy
       generateEntities: [],
     };
   }
+  // Only a target with no entity file gets one generated; one that could not be read at all is refused.
+  const unreadable = content.files === 0 ? content.errors.filter(e => e.rule !== 'not-found') : [];
+  if (unreadable.length) throw badRequest(`Location ${analysed} could not be read: ${unreadable.map(e => e.detail).join('; ')}`, unreadable.map(e => ({ ...e, pointer: '/location/target' })));
   return {
     existingEntityFiles: [],
     generateEntities: [

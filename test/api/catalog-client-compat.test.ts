@@ -706,6 +706,7 @@ describe('bad input on the predicate and location routes', () => {
     ['/locations/by-query', { limit: 5, colour: 'red' }, '/body/colour'],
     ['/analyze-location', { location: { type: 'file' } }, '/body/location/target'],
     ['/analyze-location', { location: { type: 'ftp', target: 'ftp://example.com/x.yaml' } }, '/type'],
+    ['/analyze-location', { location: { type: 'url', target: 'file:///nonexistent/repository.git' } }, '/location/target'],
   ])('POST %s (case %#) → 400 naming %s', async (path, body, pointer) => {
     const { status, problem } = await post(path, body);
     expect(status).toBe(400);
