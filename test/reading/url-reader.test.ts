@@ -1,46 +1,33 @@
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+/**
+ * The URL reader against a real HTTP server on 127.0.0.1 (listed explicitly, as every private address must
+ * be): reads, path prefixes, redirects on and off the list, size and time limits, names that resolve to
+ * loopback.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReadingError } from './reading-error.js';
-import { UrlReader } from './url-reader.js';
-import type { ReadingConfig } from './reading-config.js';
+import { startFileServer, type FileServer } from '../support/file-server.js';
+import { ReadingError } from '../../src/reading/reading-error.js';
+import { UrlReader } from '../../src/reading/url-reader.js';
+import type { ReadingConfig } from '../../src/reading/reading-config.js';
 
 const BODY = 'openapi: 3.0.0\ninfo: { title: Payments, version: 1.0.0 }\n';
-/** Responses held open on purpose (the slow route), ended when the server closes. */
-const held = new Set<ServerResponse>();
-const server = createServer((req, res) => {
-  const path = req.url ?? '/';
-  if (path === '/files/api.yaml') return void res.end(BODY);
-  if (path === '/hop') return void res.writeHead(302, { location: '/files/api.yaml' }).end();
-  if (path === '/loop') return void res.writeHead(302, { location: '/loop' }).end();
-  if (path === '/off-list') return void res.writeHead(301, { location: `http://localhost:${port}/files/api.yaml` }).end();
-  if (path === '/big') return void res.writeHead(200, { 'content-length': String(2048) }).end('x'.repeat(2048));
-  if (path === '/big-stream') {
-    res.writeHead(200);
-    for (let i = 0; i < 8; i++) res.write('y'.repeat(512));
-    return void res.end();
-  }
-  if (path === '/slow') {
-    held.add(res);
-    return void res.writeHead(200).write('first bytes, and then nothing');
-  }
-  if (path === '/teapot') return void res.writeHead(418).end();
-  res.writeHead(404).end();
-});
-let port = 0;
+let files: FileServer;
 
 beforeAll(async () => {
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  files = await startFileServer({
+    '/files/api.yaml': BODY,
+    '/hop': { redirect: '/files/api.yaml' },
+    '/loop': { redirect: '/loop' },
+    '/big': 'x'.repeat(2048),
+    '/big-stream': { chunks: Array.from({ length: 8 }, () => 'y'.repeat(512)) },
+    '/slow': { hang: true },
+    '/teapot': { status: 418 },
+  });
+  files.route('/off-list', { redirect: `http://localhost:${files.port}/files/api.yaml`, status: 301 });
 });
-afterAll(async () => {
-  for (const res of held) res.destroy();
-  await new Promise(resolve => server.close(resolve));
-});
+afterAll(() => files?.close());
 
-const reader = (config: Partial<ReadingConfig> = {}) =>
-  new UrlReader({ allow: [{ host: `127.0.0.1:${port}` }], maxBytes: 1024, timeoutSeconds: 0.5, maxRedirects: 3, ...config });
-const url = (path: string, host = `127.0.0.1:${port}`) => `http://${host}${path}`;
+const reader = (config: Partial<ReadingConfig> = {}) => new UrlReader({ allow: [{ host: files.host }], maxBytes: 1024, timeoutSeconds: 0.5, maxRedirects: 3, ...config });
+const url = (path: string, host = files.host) => `http://${host}${path}`;
 async function failure(read: Promise<unknown>): Promise<ReadingError> {
   const error = await read.then(
     () => undefined,
@@ -57,15 +44,17 @@ describe('the URL reader', () => {
     expect((await reader().read(url('/hop'))).url).toBe(url('/files/api.yaml'));
   });
 
-  it('refuses every URL when the list is empty, naming the setting', async () => {
+  it('refuses every URL when the list is empty, naming the setting, without asking the server', async () => {
+    const before = files.requests.length;
     const error = await failure(reader({ allow: [] }).read(url('/files/api.yaml')));
     expect(error.failure).toBe('not-allowed');
     expect(error.message).toContain('reading.allow');
     expect(error.status).toBe(403);
+    expect(files.requests.length).toBe(before);
   });
 
   it('reads only below the path prefixes of an entry', async () => {
-    const prefixed = reader({ allow: [{ host: `127.0.0.1:${port}`, paths: ['/files/'] }] });
+    const prefixed = reader({ allow: [{ host: files.host, paths: ['/files/'] }] });
     expect((await prefixed.read(url('/files/api.yaml'))).content.toString()).toBe(BODY);
     expect((await failure(prefixed.read(url('/hop')))).failure).toBe('not-allowed');
   });
@@ -98,11 +87,11 @@ describe('the URL reader', () => {
   });
 
   it('refuses a name that resolves to a loopback address unless its entry allows private addresses', async () => {
-    const byName = await failure(reader({ allow: [{ host: `localhost:${port}` }] }).read(url('/files/api.yaml', `localhost:${port}`)));
+    const byName = await failure(reader({ allow: [{ host: `localhost:${files.port}` }] }).read(url('/files/api.yaml', `localhost:${files.port}`)));
     expect(byName.failure).toBe('private-address');
     expect(byName.message).toContain('allowPrivateAddresses');
     expect(byName.message).not.toContain('127.0.0.1');
-    const allowed = reader({ allow: [{ host: `localhost:${port}`, allowPrivateAddresses: true }] });
-    expect((await allowed.read(url('/files/api.yaml', `localhost:${port}`))).content.toString()).toBe(BODY);
+    const allowed = reader({ allow: [{ host: `localhost:${files.port}`, allowPrivateAddresses: true }] });
+    expect((await allowed.read(url('/files/api.yaml', `localhost:${files.port}`))).content.toString()).toBe(BODY);
   });
 });
