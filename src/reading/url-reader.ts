@@ -49,6 +49,11 @@ export class UrlReader {
     this.#allow = new AllowList(config.allow);
   }
 
+  /** The longest one read may take (a clone through `admit` is held to it too). */
+  get timeoutSeconds(): number {
+    return this.#config.timeoutSeconds;
+  }
+
   /** Whether a text is a URL this reader would try (http or https), as opposed to a path. */
   static isUrl(text: string): boolean {
     return /^https?:\/\//i.test(text);
