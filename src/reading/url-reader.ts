@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { AllowList } from './allow-list.js';
-import { isPrivateAddress } from './private-address.js';
+import { isNonPublicAddress } from '../core/non-public-address.js';
 import type { ReadingConfig } from './reading-config.js';
 import { ReadingError, shownUrl } from './reading-error.js';
 
@@ -82,7 +82,7 @@ export class UrlReader {
     if (!addresses.length) throw new ReadingError('unreachable', `${url.host} could not be resolved`);
     // An address written in the entry itself is listed explicitly; a name needs the entry's consent.
     const listed = literal !== 0 || entry.allowPrivateAddresses === true;
-    if (!listed && addresses.some(a => isPrivateAddress(a.address))) {
+    if (!listed && addresses.some(a => isNonPublicAddress(a.address))) {
       throw new ReadingError(
         'private-address',
         `${url.host} resolves to a private, loopback or link-local address; list that address in ${SETTING}, or set allowPrivateAddresses on the entry for ${url.host}, to read from it`,
