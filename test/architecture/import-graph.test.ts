@@ -22,7 +22,7 @@ const RULES: Record<string, { value: readonly string[]; types?: readonly string[
   core: { value: [] },
   store: { value: ['core'] },
   git: { value: ['core'] },
-  reading: { value: ['core'] },
+  reading: { value: ['core', 'git'] },
   expressions: { value: ['core'] },
   catalog: { value: ['core', 'store', 'git', 'reading'] },
   auth: { value: ['core', 'store', 'catalog'] },

@@ -88,8 +88,8 @@ describe('reading URLs cannot be turned against the inside', () => {
 
   it('clones only from listed hosts, and git follows no redirect off the list', async () => {
     const only = reader([{ host: listed.host }]);
-    await refused(fetchRemote(only, `${inside.url.replace('127.0.0.1', 'localhost')}/acme/repo/tree/main/x`, join(scratch, 'a'), 'input.url'), 'not-allowed');
-    await expect(fetchRemote(only, `${listed.url}/acme/repo/tree/main/x`, join(scratch, 'b'), 'input.url')).rejects.toThrow(/could not clone/);
+    await refused(fetchRemote(only, `${inside.url.replace('127.0.0.1', 'localhost')}/acme/repo/tree/main/x`, join(scratch, 'a')), 'not-allowed');
+    await expect(fetchRemote(only, `${listed.url}/acme/repo/tree/main/x`, join(scratch, 'b'))).rejects.toThrow(/could not clone/);
     expect(listed.requests.some(path => path.startsWith('/acme/repo.git/info/refs'))).toBe(true);
     expect(inside.requests).toEqual([]);
   });

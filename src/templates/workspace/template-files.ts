@@ -113,7 +113,7 @@ export class TemplateFiles {
     this.#fetched.push(dir);
     let source: string;
     try {
-      source = await fetchRemote(this.#reader, url, join(dir, 'tree'), what);
+      source = await fetchRemote(this.#reader, url, join(dir, 'tree'));
     } catch (error) {
       if (isPaveError(error) && !error.problem.errors) throw refused(error.problem.detail ?? error.message);
       throw error;
