@@ -66,7 +66,7 @@ export class CatalogService {
       onRegistered: location => this.scheduler.schedule(location),
       onRemoved: location => this.scheduler.unschedule(location),
     });
-    this.docs = new DocsService(options.store, this.entities, this.locations, this.#limits.maxFileBytes);
+    this.docs = new DocsService(options.store, this.entities, this.locations, this.#limits.maxFileBytes, options.reader);
     this.scheduler = new RefreshScheduler(this.locations, options.queue, {
       intervalSeconds: options.config.refreshIntervalSeconds,
       logger: options.logger,

@@ -1,21 +1,32 @@
 /**
- * Catalog placeholders that name http(s) URLs, read through the reading allow-list from a stand-in host on
- * 127.0.0.1 (listed explicitly, with a path prefix): what is listed is read; what is not, or what redirects
- * off the list, leaves the entity loaded with one problem that names the placeholder and the allow-list.
+ * Catalog references to http(s) URLs, read through the reading allow-list from stand-in hosts on 127.0.0.1
+ * (listed explicitly): placeholders from a file host with a path prefix — what is listed is read; what is
+ * not, or what redirects off the list, leaves the entity loaded with one problem that names the placeholder
+ * and the allow-list — and `techdocs-ref: url:` docs from a git host's tree URL over real git smart HTTP.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPave } from '../support/pave-server.js';
 import { startFileServer, type FileServer } from '../support/file-server.js';
 import { defaultConfig } from '../../src/pave-config.js';
-import { TempDirs, entityYaml, json, registerLocation, removeLocation, startApiPave, writeFiles } from './support.js';
+import { TempDirs, entityYaml, json, makeRepo, registerLocation, removeLocation, startApiPave, writeFiles } from './support.js';
+import { startGitHttpServer, type GitHttpServer } from '../templates/support.js';
+import { runGit } from '../../src/git/run-git.js';
 
 const DEFINITION = 'openapi: 3.0.0\ninfo: { title: Payments, version: 1.0.0 }\npaths: {}\n';
 const temp = new TempDirs();
 let pave: RunningPave;
 let files: FileServer;
+let git: GitHttpServer;
+let served: string;
 
 beforeAll(async () => {
+  served = await mkdtemp(join(tmpdir(), 'pave-remote-docs-'));
+  const work = makeRepo(temp.make(), { 'handbook/mkdocs.yml': 'site_name: Payments handbook\n', 'handbook/docs/index.md': '# Paying out\n' });
+  await runGit(['clone', '--quiet', '--bare', work, join(served, 'acme/payments.git')]);
+  git = await startGitHttpServer(served);
   files = await startFileServer({
     '/defs/payments.yaml': DEFINITION,
     '/defs/limits.json': JSON.stringify({ perDay: 100 }),
@@ -24,11 +35,14 @@ beforeAll(async () => {
     '/defs/moved.yaml': { redirect: '/defs/payments.yaml' },
     '/defs/away.yaml': { redirect: 'http://localhost:1/defs/payments.yaml' },
   });
-  pave = await startApiPave({ config: { reading: { ...defaultConfig().reading, allow: [{ host: files.host, paths: ['/defs/'] }] } } });
+  const allow = [{ host: files.host, paths: ['/defs/'] }, { host: new URL(git.url).host, paths: ['/acme/payments'] }];
+  pave = await startApiPave({ config: { reading: { ...defaultConfig().reading, allow } } });
 });
 afterAll(async () => {
   await pave?.close();
   await files?.close();
+  await git?.close();
+  await rm(served, { recursive: true, force: true });
   temp.cleanup();
 });
 
@@ -80,6 +94,22 @@ describe('remote placeholders', () => {
     expect(loaded?.spec?.definition).toMatch(/^\(not read: \$text: .* is not on the reading allow-list/);
     expect(JSON.stringify(loaded)).not.toContain('SECRET-not-listed');
     expect(await entity('redirected-away')).toBeDefined();
+    await removeLocation(pave.url, location.id);
+  });
+
+  it('serves techdocs-ref url: docs from a listed git host tree URL, and refuses an unlisted one naming the allow-list', async () => {
+    const dir = temp.make();
+    const docs = (name: string, url: string) => entityYaml('Component', name, { type: 'service', lifecycle: 'production', owner: 'team-a' }, { annotations: { 'backstage.io/techdocs-ref': `url:${url}` } });
+    writeFiles(dir, {
+      'catalog-info.yaml': [docs('remote-docs', `${git.url}/acme/payments/tree/main/handbook`), docs('unlisted-docs', `${git.url}/acme/other/tree/main/handbook`)].join('---\n'),
+    });
+    const { location } = await registerLocation(pave.url, 'file', join(dir, 'catalog-info.yaml'));
+    const base = `${pave.url}/api/docs/by-name/component/default`;
+    expect(await json<{ siteName: string }>(await fetch(`${base}/remote-docs`))).toMatchObject({ siteName: 'Payments handbook' });
+    expect(await json<{ markdown: string }>(await fetch(`${base}/remote-docs/page?path=index.md`))).toMatchObject({ markdown: '# Paying out\n' });
+    const refused = await fetch(`${base}/unlisted-docs`);
+    expect(refused.status).toBe(403);
+    expect((await json<{ detail: string }>(refused, 403)).detail).toMatch(/acme\/other\.git is not on the reading allow-list \(reading\.allow/);
     await removeLocation(pave.url, location.id);
   });
 });
