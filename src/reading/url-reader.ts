@@ -49,6 +49,11 @@ export class UrlReader {
     this.#allow = new AllowList(config.allow);
   }
 
+  /** The largest response read, in bytes. */
+  get maxBytes(): number {
+    return this.#config.maxBytes;
+  }
+
   /** The longest one read may take (a clone through `admit` is held to it too). */
   get timeoutSeconds(): number {
     return this.#config.timeoutSeconds;

@@ -97,13 +97,20 @@ describe('remote placeholders', () => {
     await removeLocation(pave.url, location.id);
   });
 
-  it('serves techdocs-ref url: docs from a listed git host tree URL, and refuses an unlisted one naming the allow-list', async () => {
+  it('serves techdocs-ref url: docs from a listed git host tree URL (and placeholders from its blob URLs), and refuses an unlisted one naming the allow-list', async () => {
     const dir = temp.make();
     const docs = (name: string, url: string) => entityYaml('Component', name, { type: 'service', lifecycle: 'production', owner: 'team-a' }, { annotations: { 'backstage.io/techdocs-ref': `url:${url}` } });
     writeFiles(dir, {
-      'catalog-info.yaml': [docs('remote-docs', `${git.url}/acme/payments/tree/main/handbook`), docs('unlisted-docs', `${git.url}/acme/other/tree/main/handbook`)].join('---\n'),
+      'catalog-info.yaml': [
+        docs('remote-docs', `${git.url}/acme/payments/tree/main/handbook`),
+        docs('unlisted-docs', `${git.url}/acme/other/tree/main/handbook`),
+        api('from-blob', { $text: `${git.url}/acme/payments/blob/main/handbook/docs/index.md` }),
+      ].join('---\n'),
     });
-    const { location } = await registerLocation(pave.url, 'file', join(dir, 'catalog-info.yaml'));
+    const { location, errors } = await registerLocation(pave.url, 'file', join(dir, 'catalog-info.yaml'));
+    expect(errors).toEqual([]);
+    // A blob URL's page is HTML: its file is read from a clone instead.
+    expect((await entity('from-blob'))?.spec?.definition).toBe('# Paying out\n');
     const base = `${pave.url}/api/docs/by-name/component/default`;
     expect(await json<{ siteName: string }>(await fetch(`${base}/remote-docs`))).toMatchObject({ siteName: 'Payments handbook' });
     expect(await json<{ markdown: string }>(await fetch(`${base}/remote-docs/page?path=index.md`))).toMatchObject({ markdown: '# Paying out\n' });

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { jsonTextDepth, MAX_NESTING_DEPTH } from '../../core/nesting-depth.js';
 import { isPaveError, joinPointer, type FieldError } from '../../core/problem.js';
+import { readRemoteFile } from '../../reading/remote-file.js';
 import type { UrlReader } from '../../reading/url-reader.js';
 import type { SourceTree } from './source-tree.js';
 import { parseYamlDocuments } from './yaml-documents.js';
@@ -15,7 +16,8 @@ type Kind = (typeof KINDS)[number];
  * field, in words that never quote the file it names or the path written; the rest of the entity is still
  * resolved.
  *
- * An http(s) URL is read through `reader` (the reading allow-list and its limits). A URL that is not read
+ * An http(s) URL is read through `reader` (the reading allow-list and its limits; a git host's blob URL
+ * from a clone of its repository). A URL that is not read
  * (not listed, unreachable, too large) is not the entity's fault: its field holds a short text saying so,
  * the reason goes to `unread` (naming the placeholder and the allow-list), and the entity still loads.
  * @example const { value, errors, unread } = await resolvePlaceholders(doc, { file, tree, maxBytes: 1 << 20, reader });
@@ -76,7 +78,7 @@ export async function resolvePlaceholders(
   /** A URL's text, or (when it is not read) the words that stand in for it, the reason recorded in `unread`. */
   const readUrl = async (kind: Kind, url: string, pointer: string): Promise<{ text: string } | { standIn: string }> => {
     try {
-      return { text: (await context.reader!.read(url, { maxBytes: context.maxBytes })).content.toString('utf8') };
+      return { text: (await readRemoteFile(context.reader!, url, { maxBytes: context.maxBytes })).toString('utf8') };
     } catch (error) {
       if (!isPaveError(error)) throw error;
       const detail = `${kind}: ${error.problem.detail ?? error.message}`;
