@@ -11,7 +11,8 @@ import { runGit } from '../../src/git/run-git.js';
 import { defaultConfig } from '../../src/pave-config.js';
 import type { DryRunResult } from '../../src/templates/scaffolder-service.js';
 import { startFileServer, type FileServer } from '../support/file-server.js';
-import { openTestApp, startGitHttpServer, writeTree, type GitHttpServer, type TestApp } from './support.js';
+import { stringify } from 'yaml';
+import { TESTER, openTestApp, registerTemplate, startGitHttpServer, waitForTask, writeTree, type GitHttpServer, type TestApp } from './support.js';
 
 let pave: TestApp;
 let files: FileServer;
@@ -29,7 +30,7 @@ beforeAll(async () => {
   git = await startGitHttpServer(join(root, 'served'));
   files = await startFileServer({ '/files/LICENSE': 'MIT, ${{ values.name }}\n', '/files/away': { redirect: 'http://localhost:1/files/LICENSE' } });
   const allow = [{ host: files.host, paths: ['/files/'] }, { host: new URL(git.url).host }];
-  pave = await openTestApp({ taskWorker: false, config: { reading: { ...defaultConfig().reading, allow } } });
+  pave = await openTestApp({ config: { reading: { ...defaultConfig().reading, allow } } });
 });
 afterAll(async () => {
   await pave?.close();
@@ -38,16 +39,14 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const dryRun = (steps: Array<{ action: string; input: Record<string, unknown> }>) =>
-  pave.app.templates.dryRun({
-    template: {
-      apiVersion: 'scaffolder.backstage.io/v1beta3',
-      kind: 'Template',
-      metadata: { name: 'remote' },
-      spec: { type: 'service', parameters: { properties: { name: { type: 'string' } } }, steps: steps.map((step, i) => ({ id: `s${i}`, name: `step ${i}`, ...step })) },
-    },
-    values: { name: 'payments' },
-  });
+type Step = { action: string; input: Record<string, unknown> };
+const template = (steps: Step[]) => ({
+  apiVersion: 'scaffolder.backstage.io/v1beta3',
+  kind: 'Template',
+  metadata: { name: 'remote' },
+  spec: { type: 'service', parameters: { properties: { name: { type: 'string' } } }, steps: steps.map((step, i) => ({ id: `s${i}`, name: `step ${i}`, ...step })) },
+});
+const dryRun = (steps: Step[]) => pave.app.templates.dryRun({ template: template(steps), values: { name: 'payments' } });
 const written = (result: DryRunResult) => Object.fromEntries(result.directoryContents.map(entry => [entry.path, Buffer.from(entry.base64Content, 'base64').toString()]));
 
 describe('remote fetches', () => {
@@ -88,5 +87,16 @@ describe('remote fetches', () => {
     const result = await dryRun([{ action: 'fetch:template', input: { url: `${unlisted}/acme/skeletons/tree/main/node` } }]);
     expect(result.status).toBe('failed');
     expect(result.error?.detail).toMatch(/is not on the reading allow-list/);
+  });
+
+  it('fetches the same way in a task run by the worker', async () => {
+    const dir = join(root, 'registered');
+    await writeTree(dir, { 'template.yaml': stringify(template([{ action: 'fetch:template', input: { url: `${git.url}/acme/skeletons/tree/main/node`, values: { name: '${{ parameters.name }}' } } }])) });
+    const ref = await registerTemplate(pave.app, join(dir, 'template.yaml'));
+    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'payments' } }, TESTER);
+    const task = await waitForTask(pave.app, id);
+    expect(task.status, JSON.stringify(task.error)).toBe('completed');
+    const messages = (await pave.app.templates.events(id)).map(event => event.body.message ?? '');
+    expect(messages.some(message => message.startsWith(`Rendered 2 file(s) from ${git.url}/acme/skeletons/tree/main/node`))).toBe(true);
   });
 });
