@@ -1,4 +1,5 @@
 import { newId } from '../core/ids.js';
+import type { Authorizer } from '../auth/authorizer.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { invalidInput, notFound } from '../core/problem.js';
 import type { AuditContext, AuditLog } from '../store/audit-log.js';
@@ -12,11 +13,6 @@ import { ASPECTS, MODEL_CREDIT, type AspectId } from './maturity-model.js';
 import { suggestLevel } from './suggest-level.js';
 import { reportHtml, reportMarkdown } from './maturity-report.js';
 import type {} from './maturity-tables.js';
-
-/** Checks a permission (the auth service's); throws a 401/403 problem when refused. */
-export interface Authorizer {
-  authorize(identity: Identity, action: string): Promise<unknown>;
-}
 
 export interface MaturityServiceOptions {
   store: Store;
