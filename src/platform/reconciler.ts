@@ -91,7 +91,8 @@ interface Outcome {
 /**
  * The reconciler: level-triggered and idempotent. Each request has one durable job (`request:<id>`) in the
  * job queue; a reconcile reads the request as it is now, renders it with its capability revision, and
- * makes each destination hold exactly that (one commit per run, only when content changed). Failures back
+ * makes each destination hold exactly that (only when content changed, in the commit of the next push there,
+ * shared by the reconciles staged meanwhile; the run names it). Failures back
  * off exponentially with the next retry visible in the status; Ready requests are re-rendered every
  * reconcile interval, which repairs drift. A process killed at any point loses nothing: the job's lease
  * expires and the next reconcile starts again from the request and the repository. What a reconcile
