@@ -298,6 +298,7 @@ export class Reconciler {
 
   /** Ends the runs of a request that a dead process left Running (each a `platform.run.finished`, Abandoned). */
   async #abandonRunning(request: StoredRequest): Promise<void> {
+    if (!(await this.#o.runs.hasRunning(request.id))) return;
     await this.#o.store.transaction(async trx => {
       const ids = await this.#o.runs.abandonRunning(trx, request.id, this.#now());
       await this.#o.eventLog.append(trx, ids.map(runId => requestEvent('platform.run.finished', request, { runId, phase: 'Abandoned', commits: [] })));
