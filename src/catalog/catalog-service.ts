@@ -13,6 +13,7 @@ import { validateEntity, type EntityValidation } from './model/index.js';
 import { EntityReader } from './query/entity-reader.js';
 import { searchEntities, type SearchHit, type SearchRequest } from './query/full-text-search.js';
 import { LocationService } from './location-service.js';
+import { entityAncestry, type EntityAncestry } from './entity-ancestry.js';
 import { DEFAULT_MAX_FILE_BYTES, type ReadLimits } from './ingest/read-location.js';
 import { RefreshScheduler } from './refresh-scheduler.js';
 import { DocsService } from './docs/docs-service.js';
@@ -75,6 +76,14 @@ export class CatalogService {
 
   search(request: SearchRequest): Promise<SearchHit[]> {
     return searchEntities(this.#store, request);
+  }
+
+  /** An entity's ancestry (Backstage's getEntityAncestors); 404 when there is no such entity. */
+  async ancestry(ref: string): Promise<EntityAncestry> {
+    const entity = await this.entities.byRef(ref);
+    if (!entity) throw notFound(`No entity ${ref}`);
+    const source = await this.locations.sourceOf(ref);
+    return entityAncestry(entity, source?.location);
   }
 
   validate(raw: unknown): EntityValidation {

@@ -36,9 +36,10 @@ const RULES: Record<string, { value: readonly string[]; types?: readonly string[
   scorecards: { value: ['core', 'store', 'catalog', 'expressions', 'repositories'] },
   surveys: { value: ['core', 'store'], types: ['auth', 'catalog'] },
   maturity: { value: ['core', 'store'], types: ['auth', COMPOSITION] },
+  announcements: { value: ['core', 'store'], types: ['auth'] },
   operations: { value: ['core', 'store'], types: [COMPOSITION] },
   client: { value: ['core'], types: ['*'] },
-  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'delivery', 'expressions', 'scorecards', 'surveys', 'maturity', 'operations', 'mcp', COMPOSITION] },
+  api: { value: ['core', 'store', 'catalog', 'auth', 'repositories', 'templates', 'platform', 'events', 'delivery', 'expressions', 'scorecards', 'surveys', 'maturity', 'announcements', 'operations', 'mcp', COMPOSITION] },
   cli: { value: ['*'] },
   [COMPOSITION]: { value: ['*'] },
 };

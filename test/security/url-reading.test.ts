@@ -1,5 +1,5 @@
 /**
- * Attacks on reading URLs (boundary 18 of SECURITY.md): every way a catalog file or a golden path could
+ * Attacks on reading URLs (boundary 19 of SECURITY.md): every way a catalog file or a golden path could
  * make the server read from where it should not — the cloud metadata address, loopback written in other
  * forms, a listed name that resolves inside, a redirect that hops off the list or inside, credentials,
  * path prefixes climbed out of, and a git clone redirected elsewhere. Played against real servers on

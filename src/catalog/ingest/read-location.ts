@@ -9,6 +9,7 @@ import { joinPointer, type FieldError } from '../../core/problem.js';
 import { shallowClone } from '../../git/clone.js';
 import { validateEntity } from '../model/index.js';
 import { parseGitTarget, type GitTarget } from './location-target.js';
+import { locationAnnotations } from './location-annotations.js';
 import { resolvePlaceholders } from './placeholders.js';
 import type { UrlReader } from '../../reading/url-reader.js';
 import { cloneTree, fileLocationTree, isInside, SourceTree } from './source-tree.js';
@@ -282,11 +283,9 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
       }
       seenRefs.set(ref, `${source} document ${doc.document}`);
       content.errors.push(...doc.unread);
-      entity.metadata.annotations = {
-        ...entity.metadata.annotations,
-        [ANNOTATION_LOCATION]: source,
-        [ANNOTATION_ORIGIN_LOCATION]: origin,
-      };
+      // Where it was read always wins; the web links derived from it yield to the file's own.
+      const { [ANNOTATION_LOCATION]: managedBy, [ANNOTATION_ORIGIN_LOCATION]: managedByOrigin, ...links } = locationAnnotations(source, origin);
+      entity.metadata.annotations = { ...links, ...entity.metadata.annotations, [ANNOTATION_LOCATION]: managedBy!, [ANNOTATION_ORIGIN_LOCATION]: managedByOrigin! };
       content.entities.push({ entity, source, document: doc.document! });
       if (entity.kind.toLowerCase() === 'location') queueNestedTargets(entity, { file, tree, document: doc.document!, entityRef: ref, lineOf: doc.lineOf });
     }
