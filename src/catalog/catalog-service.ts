@@ -1,3 +1,4 @@
+import type { UrlReader } from '../reading/url-reader.js';
 import type { CatalogConfig } from './catalog-config.js';
 import type { Entity } from '../core/entity.js';
 import { entityRefOf } from '../core/entity-ref.js';
@@ -32,6 +33,8 @@ export interface CatalogServiceOptions {
   clock?: Clock;
   logger?: Logger;
   cwd?: string;
+  /** Reads placeholders' http(s) URLs under the reading allow-list (the `reading` module's reader). */
+  reader?: UrlReader;
 }
 
 /**
@@ -53,17 +56,18 @@ export class CatalogService {
     this.#store = options.store;
     this.#clock = options.clock ?? systemClock;
     this.#changes = new CatalogChanges(options.eventLog, options.audit);
-    this.#limits = { maxDocumentBytes: options.config.maxDocumentBytes, maxFileBytes: options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };
+    this.#limits = { maxDocumentBytes: options.config.maxDocumentBytes, maxFileBytes: options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, reader: options.reader };
     this.entities = new EntityReader(options.store);
     this.locations = new LocationService(options.store, {
       config: options.config,
       clock: options.clock,
       cwd: options.cwd,
+      reader: options.reader,
       changes: this.#changes,
       onRegistered: location => this.scheduler.schedule(location),
       onRemoved: location => this.scheduler.unschedule(location),
     });
-    this.docs = new DocsService(options.store, this.entities, this.locations, this.#limits.maxFileBytes);
+    this.docs = new DocsService(options.store, this.entities, this.locations, this.#limits.maxFileBytes, options.reader);
     this.scheduler = new RefreshScheduler(this.locations, options.queue, {
       intervalSeconds: options.config.refreshIntervalSeconds,
       logger: options.logger,

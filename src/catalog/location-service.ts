@@ -1,3 +1,4 @@
+import type { UrlReader } from '../reading/url-reader.js';
 import { resolve } from 'node:path';
 import { annotateProvenance, storedProvenance, type LocationProvenance } from './location-provenance.js';
 import type { CatalogConfig } from './catalog-config.js';
@@ -77,6 +78,8 @@ export interface LocationServiceOptions {
   config: CatalogConfig;
   clock?: Clock;
   cwd?: string;
+  /** Reads placeholders' http(s) URLs under the reading allow-list. */
+  reader?: UrlReader | undefined;
   /** Records the catalog's changes (events, audit entries) in their transactions. */
   changes: CatalogChanges;
   /** Called when a location is added, so its periodic refresh gets scheduled. */
@@ -408,6 +411,7 @@ export class LocationService {
       maxDocumentBytes: this.#options.config.maxDocumentBytes,
       maxFileBytes: this.#options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       cwd: this.#options.cwd,
+      reader: this.#options.reader,
     };
   }
 

@@ -33,8 +33,8 @@ export const catalogModule = defineModule({
     { type: 'catalog.location.removed', description: 'A location and its entities were removed', read: { action: 'catalog.location.read' } },
   ],
   migrations: [catalogMigration, coveringSearchIndexesMigration, locationProvenanceMigration],
-  create: async ({ store, queue, eventLog, audit, config, logger, cwd }): Promise<CatalogService> =>
-    new (await import('./catalog-service.js')).CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd }),
+  create: async ({ store, queue, eventLog, audit, config, logger, cwd, app }): Promise<CatalogService> =>
+    new (await import('./catalog-service.js')).CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd, reader: app.reading }),
   async routes(api, catalog) {
     const [{ catalogEntityRoutes }, { catalogLocationRoutes }, { searchRoutes }, { docsRoutes }] = await Promise.all([
       import('../api/routes/catalog-entity-routes.js'),

@@ -158,6 +158,8 @@ const closingRun = (await app.surveys.openRun(operator, matrixSurvey, { closesAt
 // ── maturity: one assessment, for the report.
 const matrixLevels = { aspects: Object.fromEntries(['investment', 'adoption', 'interfaces', 'operations', 'measurement'].map(a => [a, { level: 'operational' }])) } as never;
 const matrixAssessment = (await app.maturity.assess(operator, matrixLevels)).id;
+// ── announcements: one to withdraw.
+const doomedAnnouncement = (await app.announcements.publish(operator, { title: 'Matrix', text: 'withdrawn by the matrix' })).id;
 
 afterAll(async () => {
   await pave.close();
@@ -306,6 +308,9 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/delivery/adoption': { path: '/api/delivery/adoption' },
   'GET /api/delivery/deployments': { path: '/api/delivery/deployments?entity=component:default/payments' },
   'GET /api/surveys': { path: '/api/surveys' },
+  'GET /api/announcements': { path: '/api/announcements' },
+  'POST /api/announcements': { path: '/api/announcements', body: { title: 'Matrix', text: 'published by the matrix' }, status: 201, auditAction: 'announcements.announcement.publish' },
+  'DELETE /api/announcements/:id': { path: `/api/announcements/${doomedAnnouncement}`, status: 200, auditAction: 'announcements.announcement.withdraw' },
   'POST /api/surveys': { path: '/api/surveys', body: { title: 'Matrix' }, status: 201, auditAction: 'surveys.survey.create' },
   'GET /api/surveys/runs': { path: '/api/surveys/runs' },
   'GET /api/surveys/runs/:runId': { path: `/api/surveys/runs/${answerRun}` },
