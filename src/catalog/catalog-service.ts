@@ -70,6 +70,7 @@ export class CatalogService {
     this.docs = new DocsService(options.store, this.entities, this.locations, this.#limits.maxFileBytes, options.reader);
     this.scheduler = new RefreshScheduler(this.locations, options.queue, {
       intervalSeconds: options.config.refreshIntervalSeconds,
+      leaseSeconds: options.config.refreshLeaseSeconds,
       logger: options.logger,
     });
   }
