@@ -12,6 +12,7 @@ declare module '../store/schema.js' {
     relations: RelationsTable;
     locations: LocationsTable;
     location_problems: LocationProblemsTable;
+    search_documents: SearchDocumentsTable;
   }
 }
 
@@ -32,8 +33,6 @@ export interface EntitiesTable {
   location_id: string | null;
   /** File or URL the entity was read from. */
   source: string | null;
-  /** Words for full-text search beyond name, title and description (tags, owner, type, spec text). */
-  search_text: string;
   created_at: string;
   updated_at: string;
 }
@@ -45,6 +44,22 @@ export interface EntitySearchTable {
   value: string | null;
   /** The value as written, for facet labels. */
   original_value: string | null;
+}
+
+/**
+ * What search reads (`search/search-document.ts`): each entity's own text (`section` empty) and each section
+ * of its docs, indexed by trigrams (`search_fts` on SQLite; on PostgreSQL the `search_text` column, all of a
+ * row's text lower-cased, with a pg_trgm index where the server has the extension).
+ */
+export interface SearchDocumentsTable {
+  id: Generated<number>;
+  entity_id: string;
+  section: string;
+  title: string;
+  name: string;
+  description: string;
+  owner: string;
+  body: string;
 }
 
 export interface RelationsTable {
