@@ -13,7 +13,6 @@ export const trigramSearchMigration: Migration = {
     // Loaded here, not with the module list the CLI reads at start.
     const { sql } = await import('kysely');
     const { searchDocumentOf } = await import('../search/search-document.js');
-    const { ensurePgTrigram } = await import('../search/trigram-support.js');
     await db.schema
       .createTable('search_documents')
       .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', c => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
@@ -48,10 +47,7 @@ export const trigramSearchMigration: Migration = {
       await sql`ALTER TABLE search_documents ADD COLUMN search_text text GENERATED ALWAYS AS (
         lower(title || ' ' || name || ' ' || description || ' ' || owner || ' ' || body)
       ) STORED`.execute(db);
-      const trigram = await ensurePgTrigram(db);
-      if ('schema' in trigram) {
-        await sql`CREATE INDEX search_documents_trgm_idx ON search_documents USING gin (search_text ${sql.id(trigram.schema, 'gin_trgm_ops')})`.execute(db);
-      }
+      // Its trigram index needs pg_trgm, which not every server has: search makes it at start (trigram-support.ts).
     }
     await db.schema.alterTable('entities').dropColumn('search_text').execute();
     // Entities already stored get their document now; later writes keep it (entity-writer.ts).

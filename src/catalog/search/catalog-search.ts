@@ -9,7 +9,7 @@ import { searchCandidates, type CandidateIndex } from './search-candidates.js';
 import type { SearchDocument } from './search-document.js';
 import { parseSearchQuery } from './search-query.js';
 import type { FacetCount, SearchFacets, SearchHit, SearchResponse } from './search-views.js';
-import { pgTrigramSchema } from './trigram-support.js';
+import { ensureTrigramIndex } from './trigram-support.js';
 
 export interface SearchRequest {
   query: string;
@@ -26,6 +26,8 @@ export interface SearchRequest {
 
 /** How many of the best results an owner question takes the owners of. */
 const OWNER_QUESTION_RESULTS = 10;
+/** How far below the best result a result still counts as what an owner question is about. */
+const ABOUT_MARGIN = 4;
 const FACETS = ['kind', 'type', 'owner', 'lifecycle'] as const;
 
 /**
@@ -87,7 +89,10 @@ export class CatalogSearch {
   async #withOwners(hits: SearchHit[], scope: EntityScope): Promise<SearchHit[]> {
     const owned = new Map<string, string[]>();
     const top = hits[0]?.matchedWords ?? 0;
-    for (const hit of hits.filter(h => h.matchedWords === top).slice(0, OWNER_QUESTION_RESULTS)) {
+    // What the words are about: results matching as well as the best one, give or take where (a mention
+    // in a description of something else does not make its owner an owner of the subject).
+    const about = hits.filter(h => h.score >= hits[0]!.score - ABOUT_MARGIN).slice(0, OWNER_QUESTION_RESULTS);
+    for (const hit of about) {
       if (hit.owner) owned.set(hit.owner, [...(owned.get(hit.owner) ?? []), hit.entityRef]);
     }
     if (!owned.size) return hits;
@@ -111,12 +116,14 @@ export class CatalogSearch {
 
   async #detect(): Promise<CandidateIndex> {
     if (this.store.dialect === 'sqlite') return { type: 'fts5-trigram' };
-    const schema = await pgTrigramSchema(this.store.db);
-    if (schema) return { type: 'pg-trigram', schema };
+    // Search works without the index, so no failure here stops Pave from starting.
+    const trigram = await this.store.transaction(trx => ensureTrigramIndex(trx)).catch((error: Error) => ({ missing: error.message }));
+    if ('indexed' in trigram) return { type: 'pg-trigram' };
     this.logger?.warn(
-      "search: PostgreSQL's pg_trgm extension is not installed in this database, so search matches whole words and parts of words by scanning, and forgives typos only after a word's fourth letter; run CREATE EXTENSION pg_trgm (PostgreSQL contrib) and restart Pave for full typo tolerance",
+      { reason: trigram.missing },
+      "search: PostgreSQL's pg_trgm extension is not available, so search reads every search document instead of a trigram index (same results, slower on a large catalog); to index them, install PostgreSQL's contrib package, run CREATE EXTENSION pg_trgm in Pave's database and restart Pave",
     );
-    return { type: 'pg-substring' };
+    return { type: 'pg-scan' };
   }
 }
 

@@ -2,12 +2,15 @@ import { ENTITY_SECTION, type SearchDocument } from './search-document.js';
 import { snippetOf } from './search-snippet.js';
 import type { SearchSnippet, SnippetField } from './search-views.js';
 import { textMatches, type WordHit } from './text-matches.js';
+import { wordsOf } from './search-query.js';
 
 /** How much a match counts by where it is: title > name > description > owner > other fields > docs. */
 const WEIGHTS = { title: 8, name: 7, description: 4, owner: 3, fields: 2, docsHeading: 1.5, docs: 1 } as const;
 
 /** Each word matched counts more than any placement of the others: words first, then where. */
 const PER_WORD = 100;
+/** At most this much for a title or name made of the words alone (`payments` above `payments-api` for "payments"). */
+const WHOLE_NAME = 3;
 
 export interface EntityRank {
   score: number;
@@ -52,8 +55,9 @@ export function rankEntity(documents: readonly SearchDocument[], words: readonly
     if (best > 0) matchedWords++;
     score += best;
   });
+  const coverage = Math.max(0, ...fields.filter(f => f.field === 'title' || f.field === 'name').map(f => Math.min(1, f.hits.filter(Boolean).length / (wordsOf(f.text).length || 1))));
   const snippet = bestSnippet(fields);
-  return { score: matchedWords * PER_WORD + score, matchedWords, ...(snippet ? { snippet } : {}) };
+  return { score: matchedWords * PER_WORD + score + WHOLE_NAME * coverage, matchedWords, ...(snippet ? { snippet } : {}) };
 }
 
 function bestSnippet(fields: readonly FieldMatch[]): SearchSnippet | undefined {
