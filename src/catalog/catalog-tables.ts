@@ -4,6 +4,7 @@
  * that queries them imports this file, for types only, so each compilation holding such a file sees them.
  */
 import type { Generated } from 'kysely';
+import type { SearchDocument } from './search/search-document.js';
 
 declare module '../store/schema.js' {
   interface Database {
@@ -51,15 +52,9 @@ export interface EntitySearchTable {
  * of its docs, indexed by trigrams (`search_fts` on SQLite; on PostgreSQL the `search_text` column, all of a
  * row's text lower-cased, with a pg_trgm index where the server has the extension).
  */
-export interface SearchDocumentsTable {
+export interface SearchDocumentsTable extends SearchDocument {
   id: Generated<number>;
   entity_id: string;
-  section: string;
-  title: string;
-  name: string;
-  description: string;
-  owner: string;
-  body: string;
 }
 
 export interface RelationsTable {

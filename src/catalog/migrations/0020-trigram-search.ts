@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from '../../store/migrations/migration.js';
+import type {} from '../catalog-tables.js'; // the tables it queries, for the import-graph rule
 
 /**
  * Search documents: one row per searchable text of an entity (the entity itself, each section of its
