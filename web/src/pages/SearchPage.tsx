@@ -21,6 +21,8 @@ export default function SearchPage() {
   const page = Math.max(1, Number(params.get('page')) || 1);
   const selected = Object.fromEntries(FACETS.map((f) => [f.param, params.getAll(f.param)])) as Record<(typeof FACETS)[number]['param'], string[]>;
   const [text, setText] = useState(q);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const activeCount = FACETS.reduce((n, f) => n + selected[f.param].length, 0);
   const debounced = useDebounced(text.trim(), 200);
   useDocumentTitle(q ? `Search: ${q}` : 'Search');
   const update = (change: (p: URLSearchParams) => void, keepPage = false) => {
@@ -54,7 +56,11 @@ export default function SearchPage() {
         <Loading rows={5} />
       ) : (
         <div className="explorer-layout">
-          <aside className="filters" aria-label="Filter results">
+          {/* On a narrow screen the filters fold away behind this button, as in the catalog explorer. */}
+          <button type="button" className="btn filters-toggle" aria-expanded={filtersOpen} aria-controls="search-filters" onClick={() => setFiltersOpen(!filtersOpen)}>
+            {filtersOpen ? 'Hide filters' : `Show filters${activeCount ? ` (${activeCount} active)` : ''}`}
+          </button>
+          <aside id="search-filters" className={`filters${filtersOpen ? ' open' : ''}`} aria-label="Filter results">
             {FACETS.map((f) => (
               <FacetGroup
                 key={f.param}
