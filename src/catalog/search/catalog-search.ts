@@ -5,7 +5,7 @@ import type { Store } from '../../store/store.js';
 import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely's types
 import { ALL_ENTITIES, entityScopeSql, type EntityScope } from '../query/entity-scope.js';
 import { rankEntity } from './rank-entity.js';
-import { searchCandidates, type CandidateIndex } from './search-candidates.js';
+import { MAX_CANDIDATES, searchCandidates, type CandidateIndex } from './search-candidates.js';
 import type { SearchDocument } from './search-document.js';
 import { parseSearchQuery } from './search-query.js';
 import type { FacetCount, SearchFacets, SearchHit, SearchResponse } from './search-views.js';
@@ -55,7 +55,7 @@ export class CatalogSearch {
   async search(request: SearchRequest): Promise<SearchResponse> {
     const { words, asksOwner } = parseSearchQuery(request.query);
     const offset = Math.max(request.offset ?? 0, 0);
-    const empty: SearchResponse = { query: request.query, words, total: 0, offset, results: [], facets: { kind: [], type: [], owner: [], lifecycle: [] } };
+    const empty: SearchResponse = { query: request.query, words, total: 0, capped: false, offset, results: [], facets: { kind: [], type: [], owner: [], lifecycle: [] } };
     if (!words.length) return empty;
     const scope = request.scope ?? ALL_ENTITIES;
     const ids = await searchCandidates(this.store, await this.prepare(), words, scope);
@@ -67,7 +67,7 @@ export class CatalogSearch {
     const facets = Object.fromEntries(FACETS.map(facet => [facet, countValues(hits.filter(hit => passes(hit, facet)), facet)])) as unknown as SearchFacets;
     const matching = hits.filter(hit => passes(hit));
     const limit = Math.min(Math.max(request.limit ?? 20, 1), 100);
-    return { ...empty, total: matching.length, results: matching.slice(offset, offset + limit), facets };
+    return { ...empty, total: matching.length, capped: ids.length >= MAX_CANDIDATES, results: matching.slice(offset, offset + limit), facets };
   }
 
   async #rank(ids: readonly string[], words: readonly string[]): Promise<SearchHit[]> {

@@ -61,6 +61,8 @@ export const SearchResponseSchema = Type.Object({
   words: Type.Array(Type.String()),
   /** Results that match under the filters, over all pages. */
   total: Type.Integer(),
+  /** True when more entities matched than one search ranks (500): the total counts the ranked ones. */
+  capped: Type.Boolean(),
   offset: Type.Integer(),
   results: Type.Array(SearchHitSchema),
   facets: SearchFacetsSchema,

@@ -81,7 +81,8 @@ export default function SearchPage() {
           </aside>
           <section aria-label="Search results">
             <p className="muted" role="status">
-              {res.loading ? <Spinner /> : null} {data.total.toLocaleString()} {data.total === 1 ? 'result' : 'results'} for “{q}”
+              {res.loading ? <Spinner /> : null} {data.total.toLocaleString()}
+              {data.capped ? '+' : ''} {data.total === 1 ? 'result' : 'results'} for “{q}”{data.capped ? ' (the best ones; add a word or a filter to narrow)' : ''}
             </p>
             {data.results.length === 0 ? (
               <EmptyState title={`Nothing matches “${q}”${data.total === 0 && page === 1 ? '' : ' on this page'}.`}>
