@@ -1,3 +1,4 @@
+import type { UrlReader } from '../reading/url-reader.js';
 import type { CatalogConfig } from './catalog-config.js';
 import type { Entity } from '../core/entity.js';
 import { entityRefOf } from '../core/entity-ref.js';
@@ -13,6 +14,7 @@ import { EntityReader } from './query/entity-reader.js';
 import { CatalogSearch, type SearchRequest } from './search/catalog-search.js';
 import type { SearchResponse } from './search/search-views.js';
 import { LocationService } from './location-service.js';
+import { entityAncestry, type EntityAncestry } from './entity-ancestry.js';
 import { DEFAULT_MAX_FILE_BYTES, type ReadLimits } from './ingest/read-location.js';
 import { RefreshScheduler } from './refresh-scheduler.js';
 import { DocsService } from './docs/docs-service.js';
@@ -32,6 +34,8 @@ export interface CatalogServiceOptions {
   clock?: Clock;
   logger?: Logger;
   cwd?: string;
+  /** Reads placeholders' http(s) URLs under the reading allow-list (the `reading` module's reader). */
+  reader?: UrlReader;
 }
 
 /**
@@ -55,17 +59,18 @@ export class CatalogService {
     this.#search = new CatalogSearch(options.store, options.logger);
     this.#clock = options.clock ?? systemClock;
     this.#changes = new CatalogChanges(options.eventLog, options.audit);
-    this.#limits = { maxDocumentBytes: options.config.maxDocumentBytes, maxFileBytes: options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };
+    this.#limits = { maxDocumentBytes: options.config.maxDocumentBytes, maxFileBytes: options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, reader: options.reader };
     this.entities = new EntityReader(options.store);
     this.locations = new LocationService(options.store, {
       config: options.config,
       clock: options.clock,
       cwd: options.cwd,
+      reader: options.reader,
       changes: this.#changes,
       onRegistered: location => this.scheduler.schedule(location),
       onRemoved: location => this.scheduler.unschedule(location),
     });
-    this.docs = new DocsService(options.store, this.entities, this.locations, this.#limits.maxFileBytes);
+    this.docs = new DocsService(options.store, this.entities, this.locations, this.#limits.maxFileBytes, options.reader);
     this.scheduler = new RefreshScheduler(this.locations, options.queue, {
       intervalSeconds: options.config.refreshIntervalSeconds,
       logger: options.logger,
@@ -80,6 +85,14 @@ export class CatalogService {
   /** Finds out how search looks up candidates, logging once when the database lacks typo tolerance. */
   async prepareSearch(): Promise<void> {
     await this.#search.prepare();
+  }
+
+  /** An entity's ancestry (Backstage's getEntityAncestors); 404 when there is no such entity. */
+  async ancestry(ref: string): Promise<EntityAncestry> {
+    const entity = await this.entities.byRef(ref);
+    if (!entity) throw notFound(`No entity ${ref}`);
+    const source = await this.locations.sourceOf(ref);
+    return entityAncestry(entity, source?.location);
   }
 
   validate(raw: unknown): EntityValidation {

@@ -34,9 +34,9 @@ export const catalogModule = defineModule({
     { type: 'catalog.location.removed', description: 'A location and its entities were removed', read: { action: 'catalog.location.read' } },
   ],
   migrations: [catalogMigration, coveringSearchIndexesMigration, locationProvenanceMigration, trigramSearchMigration],
-  create: async ({ store, queue, eventLog, audit, eventConsumers, config, logger, cwd }): Promise<CatalogService> => {
+  create: async ({ store, queue, eventLog, audit, eventConsumers, config, logger, cwd, app }): Promise<CatalogService> => {
     const [{ CatalogService }, { DocsSearchIndexer }] = await Promise.all([import('./catalog-service.js'), import('./search/docs-search-indexer.js')]);
-    const catalog = new CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd });
+    const catalog = new CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd, reader: app.reading });
     await catalog.prepareSearch();
     eventConsumers.register(new DocsSearchIndexer(store, catalog.docs, logger));
     return catalog;

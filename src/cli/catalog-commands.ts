@@ -23,7 +23,8 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
       const results: Array<{ target: string; entities: number; files: number; errors: IngestionProblem[] }> = [];
       const skipped: string[] = [];
       // The catalog's reader and validators load for validation only, not for every command's start.
-      const { DEFAULT_MAX_FILE_BYTES, readLocation } = await import('../catalog/ingest/read-location.js');
+      const [{ DEFAULT_MAX_FILE_BYTES, readLocation }, { UrlReader }] = await Promise.all([import('../catalog/ingest/read-location.js'), import('../reading/url-reader.js')]);
+      const reader = new UrlReader(config.reading);
       for (const file of files) {
         const content = await readLocation(
           { type: 'file', target: file },
@@ -31,6 +32,7 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
             allowedRoots: [],
             maxDocumentBytes: config.catalog.maxDocumentBytes,
             maxFileBytes: config.catalog.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+            reader,
             onFile: source => out.progress(`validating ${source}`),
           },
         );

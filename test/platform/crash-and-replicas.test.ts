@@ -30,22 +30,28 @@ async function allReady(app: PaveApp, count: number, timeoutMs: number): Promise
 
 /**
  * What must hold in both destinations after any history of crashes and races: every (request, generation)
- * was committed exactly once; every commit is whole (the request's files together with its ownership
- * index, and nothing of another request); the final tree holds exactly the newest render.
+ * was committed exactly once; every commit is whole (for each request it names, that request's files
+ * together with its ownership index, and nothing of a request it does not name); the final tree holds
+ * exactly the newest render.
  */
 async function expectExactlyOnceAndWhole(h: Harness, app: PaveApp, count: number): Promise<number> {
   let total = 0;
   const seen = new Map<string, number>();
   for (const destination of ['dev', 'prod'] as const) {
     const commits = (await repoCommits(h.repos[destination])).slice(1);
-    total += commits.length;
     for (const commit of commits) {
-      const key = `${commit.trailers['Pave-Request']}#${commit.trailers['Pave-Generation']}`;
-      seen.set(key, (seen.get(key) ?? 0) + 1);
-      const name = commit.trailers['Pave-Request']!.split('/')[1]!;
-      const mine = commit.files.filter(f => f.includes(`/postgresql/${name}/`) || f.endsWith(`/postgresql/${name}.json`));
-      expect(mine, `commit ${commit.sha} touches other requests' files`).toEqual(commit.files);
-      expect(commit.files.some(f => f.endsWith(`/.pave/owners/load-team/postgresql/${name}.json`)), `commit ${commit.sha} lacks the ownership index`).toBe(true);
+      total += commit.deliveries.length;
+      const names = commit.deliveries.map(delivery => delivery['Pave-Request']!.split('/')[1]!);
+      for (const delivery of commit.deliveries) {
+        const key = `${delivery['Pave-Request']}#${delivery['Pave-Generation']}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      const named = commit.files.filter(f => names.some(name => f.includes(`/postgresql/${name}/`) || f.endsWith(`/postgresql/${name}.json`)));
+      expect(named, `commit ${commit.sha} touches files of requests it does not name`).toEqual(commit.files);
+      for (const name of names) {
+        expect(commit.files.some(f => f.endsWith(`/.pave/owners/load-team/postgresql/${name}.json`)), `commit ${commit.sha} lacks ${name}'s ownership index`).toBe(true);
+        expect(commit.files.some(f => f.includes(`/postgresql/${name}/`)), `commit ${commit.sha} lacks ${name}'s files`).toBe(true);
+      }
     }
   }
   const duplicates = [...seen].filter(([, n]) => n > 1);
@@ -165,7 +171,9 @@ describe.skipIf(Boolean(pg.unavailable))('replicas: two reconciler processes on 
     expect(runs.every(r => r.phase === 'Succeeded')).toBe(true);
     // Both replicas did part of the work.
     const reconcilers = new Set<string>();
-    for (const destination of ['dev', 'prod'] as const) for (const commit of (await repoCommits(h.repos[destination])).slice(1)) reconcilers.add(commit.trailers['Pave-Reconciler']!.split(':')[1]!);
+    for (const destination of ['dev', 'prod'] as const) {
+      for (const commit of (await repoCommits(h.repos[destination])).slice(1)) for (const delivery of commit.deliveries) reconcilers.add(delivery['Pave-Reconciler']!.split(':')[1]!);
+    }
     expect([...reconcilers].sort()).toEqual([String(a.child.pid), String(b.child.pid)].sort());
     expect(await h.app.queue.list(RECONCILE_QUEUE)).toHaveLength(COUNT);
   }, 600_000);

@@ -42,7 +42,7 @@ export class DocsSearchIndexer implements EventConsumer {
     if (!row) return;
     const annotation = (JSON.parse(row.body) as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.[ANNOTATION_TECHDOCS_REF];
     let sections: ReturnType<typeof docsSections> = [];
-    if (annotation?.startsWith('dir:')) {
+    if (annotation?.startsWith('dir:') || annotation?.startsWith('url:')) {
       try {
         sections = (await this.docs.pages(ref)).flatMap(page => docsSections(page.path, page.markdown));
       } catch (error) {
