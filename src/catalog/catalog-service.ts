@@ -11,7 +11,8 @@ import type {} from './catalog-tables.js'; // the tables it queries, for Kysely'
 import type { JobQueue } from '../store/job-queue.js';
 import { validateEntity, type EntityValidation } from './model/index.js';
 import { EntityReader } from './query/entity-reader.js';
-import { searchEntities, type SearchHit, type SearchRequest } from './query/full-text-search.js';
+import { CatalogSearch, type SearchRequest } from './search/catalog-search.js';
+import type { SearchResponse } from './search/search-views.js';
 import { LocationService } from './location-service.js';
 import { entityAncestry, type EntityAncestry } from './entity-ancestry.js';
 import { DEFAULT_MAX_FILE_BYTES, type ReadLimits } from './ingest/read-location.js';
@@ -47,6 +48,7 @@ export class CatalogService {
   readonly scheduler: RefreshScheduler;
   readonly docs: DocsService;
   readonly #store: Store;
+  readonly #search: CatalogSearch;
   readonly #clock: Clock;
   readonly #changes: CatalogChanges;
   /** What ingestion bounds a file and a document by; edits are checked against the same. */
@@ -54,6 +56,7 @@ export class CatalogService {
 
   constructor(options: CatalogServiceOptions) {
     this.#store = options.store;
+    this.#search = new CatalogSearch(options.store, options.logger);
     this.#clock = options.clock ?? systemClock;
     this.#changes = new CatalogChanges(options.eventLog, options.audit);
     this.#limits = { maxDocumentBytes: options.config.maxDocumentBytes, maxFileBytes: options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, reader: options.reader };
@@ -75,8 +78,14 @@ export class CatalogService {
     });
   }
 
-  search(request: SearchRequest): Promise<SearchHit[]> {
-    return searchEntities(this.#store, request);
+  /** Ranked, typo-forgiving search with snippets, facets and pages (search/catalog-search.ts). */
+  search(request: SearchRequest): Promise<SearchResponse> {
+    return this.#search.search(request);
+  }
+
+  /** Finds out how search looks up candidates, logging once when the database lacks typo tolerance. */
+  async prepareSearch(): Promise<void> {
+    await this.#search.prepare();
   }
 
   /** An entity's ancestry (Backstage's getEntityAncestors); 404 when there is no such entity. */

@@ -11,10 +11,13 @@ import type { EntityReader } from '../query/entity-reader.js';
 import type { LocationService } from '../location-service.js';
 import { parseGitTarget } from '../ingest/location-target.js';
 import { cloneTree, isInside, type SourceTree } from '../ingest/source-tree.js';
-import { ANNOTATION_TECHDOCS_REF, docsRootOf, readDocsAsset, readDocsPage, readDocsSite, type DocsSite } from './techdocs-site.js';
+import { ANNOTATION_TECHDOCS_REF, docsRootOf, readDocsAsset, readDocsPage, readDocsSite, type DocsNavItem, type DocsSite } from './techdocs-site.js';
 import { gitWebUrl } from '../../reading/git-web-url.js';
 import type { UrlReader } from '../../reading/url-reader.js';
 import { cloneWebUrl } from '../../reading/web-url-clone.js';
+
+/** Most pages of one entity's docs read for search. */
+const MAX_INDEXED_PAGES = 200;
 
 /**
  * An entity's Markdown docs, read from beside its catalog file (a folder, or a shallow clone of its
@@ -43,6 +46,23 @@ export class DocsService {
     return this.#withDocs(ref, async root => {
       const { docsDir } = await readDocsSite(root);
       return { path, markdown: await readDocsPage(docsDir, path, this.maxFileBytes) };
+    });
+  }
+
+  /**
+   * Every page the docs' navigation names (at most 200), read in one pass over the entity's tree (one
+   * clone for a git location), for the search index. A page that cannot be read is left out.
+   */
+  async pages(ref: string): Promise<Array<{ path: string; markdown: string }>> {
+    return this.#withDocs(ref, async root => {
+      const { docsDir, nav } = await readDocsSite(root);
+      const paths = [...new Set(navPaths(nav))].slice(0, MAX_INDEXED_PAGES);
+      const pages = [];
+      for (const path of paths) {
+        const markdown = await readDocsPage(docsDir, path, this.maxFileBytes).catch(() => undefined);
+        if (markdown !== undefined) pages.push({ path, markdown });
+      }
+      return pages;
     });
   }
 
@@ -100,3 +120,5 @@ export class DocsService {
     return docsRootOf(entity, real, tree);
   }
 }
+
+const navPaths = (items: readonly DocsNavItem[]): string[] => items.flatMap(item => [...(item.path ? [item.path] : []), ...navPaths(item.children ?? [])]);

@@ -48,7 +48,7 @@ export default function HomePage() {
 function HomeSearch() {
   const [q, setQ] = useState('');
   const debounced = useDebounced(q.trim(), 120);
-  const res = useAsync((signal) => (debounced ? search(debounced, 8, signal) : Promise.resolve(undefined)), [debounced]);
+  const res = useAsync((signal) => (debounced ? search({ q: debounced, limit: 8 }, signal) : Promise.resolve(undefined)), [debounced]);
   return (
     <div className="home-search">
       <label htmlFor="home-search-input" className="sr-only">
