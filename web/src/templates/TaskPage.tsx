@@ -4,6 +4,7 @@ import { cancelTask, getTask, getTaskEvents, taskEventStreamUrl, type Task, type
 import { useDocumentTitle } from '../lib/hooks';
 import { entityPath, humanRef } from '../lib/refs';
 import { ErrorState, Loading, Spinner } from '../components/States';
+import { SanitizedMarkdown } from '../components/SanitizedMarkdown';
 import { wizardPath } from './GalleryPage';
 import './templates.css';
 
@@ -169,7 +170,7 @@ export default function TaskPage() {
           {texts.map((t, i) => (
             <div key={i}>
               {t.title ? <h3>{t.title}</h3> : null}
-              <p className="tpl-text">{t.content}</p>
+              <SanitizedMarkdown text={t.content} className="tpl-text" />
             </div>
           ))}
         </section>
