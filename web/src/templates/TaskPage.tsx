@@ -111,7 +111,7 @@ export default function TaskPage() {
   return (
     <div className="page tpl-task" data-task-status={task.status}>
       <p className="muted small">
-        <Link to="/create">Create</Link> / <Link to={wizardPath(task.templateRef)}>{templateTitle ?? humanRef(task.templateRef, 'template')}</Link> / task
+        <Link to="/create">Create</Link> / <Link to="/create/tasks">Tasks</Link> / <Link to={wizardPath(task.templateRef)}>{templateTitle ?? humanRef(task.templateRef, 'template')}</Link> / task
       </p>
       <div className="page-head">
         <div>
