@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { locationPrefixes, repositoryAddresses, repositoryOfLocation, repositoryUrls } from './repository-links.js';
+import { browsableUrl, locationPrefixes, repositoryAddresses, repositoryOfLocation, repositoryUrls, withHttpCloneUrls } from './repository-links.js';
 
 const addresses = repositoryAddresses('http://pave.test:7007/', '/srv/pave data/git');
 const shop = { owner: 'acme', repo: 'shop' };
 
 describe('repository links', () => {
+  it('puts HTTP clone URLs where text names a server address, and portal pages where a link does', () => {
+    expect(withHttpCloneUrls('git clone file:///srv/pave%20data/git/acme/shop.git shop; or /srv/pave data/git/acme/shop.git', addresses)).toBe(
+      'git clone http://pave.test:7007/git/acme/shop.git shop; or http://pave.test:7007/git/acme/shop.git',
+    );
+    expect(withHttpCloneUrls('https://example.test/acme/shop.git', addresses)).toBe('https://example.test/acme/shop.git');
+    expect(browsableUrl('file:///srv/pave%20data/git/acme/shop.git#main', addresses)).toBe('http://pave.test:7007/repositories/acme/shop');
+    expect(browsableUrl('/srv/pave data/git/acme/shop.git', addresses)).toBe('http://pave.test:7007/repositories/acme/shop');
+    expect(browsableUrl('http://pave.test:7007/repositories/acme/shop', addresses)).toBe('http://pave.test:7007/repositories/acme/shop');
+    expect(browsableUrl('https://example.test/acme/shop', addresses)).toBe('https://example.test/acme/shop');
+  });
+
   it('builds the page, HTTP clone and (only when asked) file:// URLs', () => {
     expect(repositoryUrls(addresses, shop, false)).toEqual({ page: 'http://pave.test:7007/repositories/acme/shop', httpClone: 'http://pave.test:7007/git/acme/shop.git' });
     expect(repositoryUrls(addresses, shop, true).fileClone).toBe('file:///srv/pave%20data/git/acme/shop.git');

@@ -62,3 +62,24 @@ export function repositoryOfLocation(value: string, addresses: RepositoryAddress
   }
   return undefined;
 }
+
+/**
+ * Text a person reads with every server address of a hosted repository (its file:// URL or its folder)
+ * replaced by its HTTP clone URL: what Pave shows never names where the server keeps its files.
+ * @example withHttpCloneUrls('git clone file:///data/git/acme/shop.git', addresses) // 'git clone http://pave:7007/git/acme/shop.git'
+ */
+export function withHttpCloneUrls(text: string, addresses: RepositoryAddresses): string {
+  // The file:// URL first: it holds the folder.
+  return text.replaceAll(addresses.file, addresses.http).replaceAll(addresses.folder, addresses.http);
+}
+
+/**
+ * A link a person follows: a hosted repository's server address (file:// URL or folder) becomes its portal
+ * page, which a browser can open; other server addresses in it become HTTP clone URLs.
+ * @example browsableUrl('file:///data/git/acme/shop.git#main', addresses) // 'http://pave:7007/repositories/acme/shop'
+ */
+export function browsableUrl(url: string, addresses: RepositoryAddresses): string {
+  const serverAddress = [addresses.file, addresses.folder].some(prefix => url.toLowerCase().startsWith(prefix.toLowerCase()));
+  const name = serverAddress ? repositoryOfLocation(`url:${url}`, addresses) : undefined;
+  return name ? repositoryUrls(addresses, name, false).page : withHttpCloneUrls(url, addresses);
+}

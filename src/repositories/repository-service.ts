@@ -4,7 +4,7 @@ import { join, resolve, sep } from 'node:path';
 import { badRequest, notFound } from '../core/problem.js';
 import { branchTip, entryAt, listTree, readBlob, recentCommits, refNames, resolveCommit, type GitTreeEntry } from './git-reader.js';
 import { checkRef, checkTreePath } from './repository-input.js';
-import { repositoryAddresses, repositoryUrls, type RepositoryAddresses } from './repository-links.js';
+import { browsableUrl, repositoryAddresses, repositoryUrls, withHttpCloneUrls, type RepositoryAddresses } from './repository-links.js';
 import { formatRepositoryName, isRepositorySegment, repositoryName, type RepositoryName } from './repository-name.js';
 import type { BlobView, ReadmeView, RepositoryListItem, RepositorySummary, RepositoryUrls, TreeView } from './repository-views.js';
 
@@ -75,6 +75,16 @@ export class RepositoryService {
     const [owner = '', folder = '', ...rest] = path.slice(this.root.length + 1).split(sep);
     const name = folder.endsWith('.git') && !rest.length ? repositoryName(owner, folder) : undefined;
     return name ? this.urls(name).page : undefined;
+  }
+
+  /** A link with a hosted repository's server address made its portal page; see `browsableUrl`. */
+  browsableUrl(url: string): string {
+    return browsableUrl(url, this.addresses());
+  }
+
+  /** Text with hosted repositories' server addresses made HTTP clone URLs; see `withHttpCloneUrls`. */
+  withHttpCloneUrls(text: string): string {
+    return withHttpCloneUrls(text, this.addresses());
   }
 
   /** The repository a caller names (`repo.git` is `repo`); a 400 problem naming `/owner` or `/repo` when it is not a name. */

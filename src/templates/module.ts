@@ -35,6 +35,7 @@ export const templatesModule = defineModule({
       catalog: app.catalog,
       dataDir,
       repositoryPageUrl: path => app.repositories.pageUrlOf(path),
+      publicAddresses: { link: url => app.repositories.browsableUrl(url), text: value => app.repositories.withHttpCloneUrls(value) },
       expressions: app.expressions,
       reader: app.reading,
       logger,

@@ -36,6 +36,7 @@ import { Redactor } from './workspace/redactor.js';
 import type { ExpressionEvaluator } from '../expressions/index.js';
 import { TASK_EVENT_TOPIC, TaskStore, type ListTasksRequest, type TaskFilter } from './tasks/task-store.js';
 import { taskEvent } from './tasks/task-events.js';
+import { publicOutput, type PublicAddresses } from './tasks/public-output.js';
 import { runTask, TaskInterrupted, type RunResult, type TaskSink } from './tasks/task-runner.js';
 import { taskResource } from './tasks/task-resource.js';
 import { TASK_QUEUE, TaskWorker, type TaskWorkerOptions } from './tasks/task-worker.js';
@@ -65,6 +66,8 @@ export interface ScaffolderServiceOptions {
   localGitHost?: string;
   /** The portal page of a local repository at a folder (publish:git links to it); see `RepositoryService.pageUrlOf`. */
   repositoryPageUrl?: (localPath: string) => string | undefined;
+  /** How a task's output names hosted repositories: never by a server path (see `public-output.ts`). */
+  publicAddresses?: PublicAddresses;
   worker?: TaskWorkerOptions;
   logger?: Logger;
   clock?: Clock;
@@ -447,7 +450,7 @@ export class ScaffolderService {
         status: result.status,
         log,
         steps: steps.map(step => redactor.value(step)),
-        output: result.status === 'completed' ? result.output : {},
+        output: result.status === 'completed' ? this.#public(result.output) : {},
         ...(result.status === 'failed' ? { error: result.error } : {}),
         directoryContents,
       };
@@ -547,8 +550,9 @@ export class ScaffolderService {
       if (step.output) await this.#options.store.db.updateTable('scaffolder_task_steps').set({ output: JSON.stringify(redactor.value(step.output)) }).where('task_id', '=', taskId).where('step_index', '=', index).execute();
     }
     if (result.status === 'completed') {
-      await this.tasks.finish(taskId, 'completed', { output: result.output });
-      await this.tasks.appendEvent(taskId, 'completion', { message: 'Task completed', status: 'completed', output: result.output });
+      const output = this.#public(result.output);
+      await this.tasks.finish(taskId, 'completed', { output });
+      await this.tasks.appendEvent(taskId, 'completion', { message: 'Task completed', status: 'completed', output });
     } else if (result.status === 'failed') {
       await this.tasks.finish(taskId, 'failed', { error: result.error });
       await this.tasks.appendEvent(taskId, 'completion', { message: result.error.detail ?? 'Task failed', status: 'failed', level: 'error', error: result.error });
@@ -558,6 +562,10 @@ export class ScaffolderService {
       await this.tasks.appendEvent(taskId, 'cancelled', { message: 'Task cancelled', status: 'cancelled' });
       await this.tasks.appendEvent(taskId, 'completion', { message: 'Task cancelled', status: 'cancelled' });
     }
+  }
+
+  #public(output: TaskOutputView): TaskOutputView {
+    return this.#options.publicAddresses ? publicOutput(output, this.#options.publicAddresses) : output;
   }
 
   #read(entity: Entity): TemplateReading {

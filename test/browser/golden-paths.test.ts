@@ -1,7 +1,8 @@
 /**
  * Golden paths in Chromium: the template gallery (with a broken template's problems shown), the
- * wizard generated from the TypeScript service template's parameter schema (pickers, review step,
- * API problems next to their fields), the task page following the run live over SSE, the new
+ * wizard generated from the TypeScript service template's parameter schema (pickers, a warning when the
+ * name is taken in the catalog, review step, API problems next to their fields), the task page following the run live over SSE (its Next steps as
+ * Markdown, cloning over HTTP), the new
  * repository's page (files, README, a file, clone commands) and the new component in the catalog,
  * whose source links back to the repository. Screenshots go to test-output/screenshots/.
  */
@@ -114,7 +115,13 @@ describe.skipIf(!browserAvailable)('golden paths in Chromium', { timeout: 90_000
     await page.getByRole('button', { name: 'Next' }).click();
     await page.locator('.field.invalid[data-field="name"] .field-errors').getByText(/must match/).waitFor();
 
+    // EntityNamePicker warns as soon as a name the catalog has is typed, without blocking; another name clears it.
+    const clash = page.locator('.field[data-field="name"] .tpl-name-clash');
+    await page.getByRole('textbox', { name: /^Name\b/ }).fill('checkout-service');
+    await expect.poll(() => clash.textContent()).toContain('The catalog already has component:checkout-service');
+    await expectAccessible('template form with a name clash');
     await page.getByRole('textbox', { name: /^Name\b/ }).fill(serviceName);
+    await expect.poll(() => clash.textContent()).toBe('');
     await page.getByLabel('Description').fill('Created by the golden-path browser test.');
     // OwnerPicker: a select of the catalog's groups (catalogFilter kind: Group).
     const owner = page.getByRole('combobox', { name: /^Owner\b/ });
@@ -149,6 +156,9 @@ describe.skipIf(!browserAvailable)('golden paths in Chromium', { timeout: 90_000
       await expect.poll(() => page.locator(`.tpl-task-step[data-step="${step}"]`).getAttribute('data-status')).toBe('completed');
       await expect.poll(() => page.locator(`.tpl-task-step[data-step="${step}"] pre`).textContent()).toContain('Finished step');
     }
+    // Next steps, as Markdown: the clone command names the HTTP clone URL, never the server's folder.
+    await expect.poll(() => page.locator('.tpl-text code').first().textContent()).toBe(`git clone ${base}/git/larkspur/${serviceName}.git ${serviceName}`);
+    expect(await page.getByRole('region', { name: 'Done' }).textContent()).not.toContain('file://');
     await screenshot(page, 'golden-paths-task');
     await expectAccessible('task page');
 

@@ -37,6 +37,7 @@ const PAGES = [
   '/search?q=checkout',
   '/create',
   '/create/templates/default/typescript-service',
+  '/create/tasks?who=all',
   '/repositories',
   '/platform',
   '/platform/capabilities/postgresql',

@@ -1,7 +1,7 @@
 /**
  * What a golden path's publish:git leaves behind when it creates one of Pave's own repositories: the
  * task links to the repository's page in the portal (remoteUrl), git can still clone the file:// URL
- * (cloneUrl), the repository view shows it, and the new catalog entity points at that page through
+ * (cloneUrl) in later steps while the task's output shows only the page and the HTTP clone URL, the repository view shows it, and the new catalog entity points at that page through
  * `backstage.io/source-location` (an entity that already names its source keeps it); its source and
  * catalog locations tie it to the repository, whose reads follow its rules. A dry run shows
  * the annotated catalog file and creates nothing.
@@ -26,7 +26,15 @@ const TEMPLATE = {
       { id: 'publish', name: 'Publish', action: 'publish:git', input: { repoUrl: 'local?owner=acme&repo=${{ parameters.name }}', description: 'Prices baskets' } },
       { id: 'register', name: 'Register', action: 'catalog:register', input: { repoContentsUrl: '${{ steps.publish.output.repoContentsUrl }}', catalogInfoPath: '/catalog-info.yaml' } },
     ],
-    output: { links: [{ title: 'Repository', url: '${{ steps.publish.output.remoteUrl }}' }, { title: 'Catalog', entityRef: '${{ steps.register.output.entityRef }}' }] },
+    output: {
+      links: [
+        { title: 'Repository', url: '${{ steps.publish.output.remoteUrl }}' },
+        { title: 'Contents', url: '${{ steps.publish.output.repoContentsUrl }}' },
+        { title: 'Catalog', entityRef: '${{ steps.register.output.entityRef }}' },
+      ],
+      text: [{ title: 'Next steps', content: 'Run `git clone ${{ steps.publish.output.cloneUrl }}`' }],
+      cloneUrl: '${{ steps.publish.output.cloneUrl }}',
+    },
   },
 };
 const SKELETON = {
@@ -69,17 +77,23 @@ describe('a repository published by a golden path', () => {
   });
   afterAll(() => pave.close());
 
-  it("links the task to the repository's page, keeps the file:// clone URL, and points the new entity at the page", async () => {
+  it("links the task to the repository's page, keeps the file:// clone URL in the step's output only, and points the new entity at the page", async () => {
     const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'pricing' } }, TESTER);
     const task = await waitForTask(pave.app, id);
     expect(task.status, JSON.stringify(task.error)).toBe('completed');
     const repo = join(pave.dataDir, 'git', 'acme', 'pricing.git');
     const page = `${pave.app.config.baseUrl}/repositories/acme/pricing`;
     expect(task.steps.find(s => s.id === 'publish')?.output).toMatchObject({ remoteUrl: page, cloneUrl: `file://${repo}`, repoContentsUrl: `file://${repo}#main` });
+    // The output never names the server's folder: links go to the page, text and values clone over HTTP.
+    const httpClone = `${pave.app.config.baseUrl}/git/acme/pricing.git`;
     expect(task.output?.links).toEqual([
       { title: 'Repository', url: page },
+      { title: 'Contents', url: page },
       { title: 'Catalog', entityRef: 'component:default/pricing' },
     ]);
+    expect(task.output?.text).toEqual([{ title: 'Next steps', content: `Run \`git clone ${httpClone}\`` }]);
+    expect(task.output?.['cloneUrl']).toBe(httpClone);
+    expect(JSON.stringify(task.output)).not.toContain(pave.dataDir);
 
     const pushed = await fileAt(repo, 'catalog-info.yaml');
     expect(pushed).toContain('# Written by the hosted-service golden path');

@@ -105,6 +105,10 @@ describe('template tasks are their creators’', { timeout: 120_000 }, () => {
     const admins = await list('alice');
     expect(admins.tasks.map(t => t.id)).toEqual(everyTask);
     expect(admins.totalTasks).toBe(everyTask.length);
+    // Filtered by template (what /create/tasks offers): all of them are fetch-owner's, none another's.
+    expect((await list('alice', '?templateRef=template:default/fetch-owner')).totalTasks).toBe(everyTask.length);
+    expect(await list('bob', '?templateRef=template:default/fetch-owner&status=completed')).toMatchObject({ totalTasks: 2 });
+    expect(await list('alice', '?templateRef=template:default/no-such-template')).toEqual({ tasks: [], totalTasks: 0 });
     expect((await json<TaskView>(await call('alice', `${TASKS}/${bobsTask()}`))).createdBy).toBe('user:default/bob');
   });
 

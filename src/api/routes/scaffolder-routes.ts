@@ -232,6 +232,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
         querystring: Type.Object({
           createdBy: Type.Optional(Type.String()),
           status: StringList,
+          templateRef: Type.Optional(Type.String({ description: 'Only the tasks of this template, e.g. template:default/typescript-service' })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
           offset: Type.Optional(Type.Integer({ minimum: 0 })),
         }),
@@ -243,6 +244,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
         {
           ...(request.query.createdBy ? { createdBy: request.query.createdBy } : {}),
           ...(request.query.status ? { status: asList(request.query.status) as TaskStatus[] } : {}),
+          ...(request.query.templateRef ? { templateRef: request.query.templateRef } : {}),
           ...(request.query.limit ? { limit: request.query.limit } : {}),
           ...(request.query.offset ? { offset: request.query.offset } : {}),
         },

@@ -34,6 +34,8 @@ export interface TaskRecord extends TaskSummary {
 export interface ListTasksRequest {
   createdBy?: string;
   status?: TaskStatus[];
+  /** Tasks of this template only (its canonical ref). */
+  templateRef?: string;
   limit?: number;
   offset?: number;
 }
@@ -158,6 +160,7 @@ export class TaskStore {
     let query = this.store.db.selectFrom('scaffolder_tasks');
     if (request.createdBy) query = query.where('created_by', '=', request.createdBy);
     if (request.status?.length) query = query.where('status', 'in', request.status);
+    if (request.templateRef) query = query.where('template_ref', '=', request.templateRef);
     const limit = Math.min(Math.max(request.limit ?? 100, 1), 1000);
     const offset = Math.max(request.offset ?? 0, 0);
     const newestFirst = query.select(SUMMARY_COLUMNS).orderBy('created_at', 'desc').orderBy('id', 'desc');

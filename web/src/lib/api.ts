@@ -322,8 +322,9 @@ function enc(s: string): string {
 
 import type { TemplateSummary } from '../../../src/templates/scaffolder-service.js';
 import type { ParameterSchema } from '../../../src/templates/model/parameters.js';
-import type { TaskView as Task, TaskEvent } from '../../../src/templates/tasks/task-types.js';
-export type { TemplateSummary, ParameterSchema, Task, TaskEvent };
+import type { TaskView as Task, TaskEvent, TaskSummary } from '../../../src/templates/tasks/task-types.js';
+import type { ListTasksRequest } from '../../../src/templates/tasks/task-store.js';
+export type { TemplateSummary, ParameterSchema, Task, TaskEvent, TaskSummary, ListTasksRequest };
 
 const SCAFFOLDER = '/api/scaffolder/v2';
 
@@ -341,6 +342,11 @@ export function getParameterSchema(namespace: string, kind: string, name: string
 
 export function createTask(templateRef: string, values: Record<string, unknown>): Promise<{ id: string }> {
   return request(`${SCAFFOLDER}/tasks`, { method: 'POST', json: { templateRef, values } });
+}
+
+/** The tasks the caller may read (its own; everyone's for those a rule lets read them), newest first. */
+export function listTasks(filter: ListTasksRequest, signal?: AbortSignal): Promise<{ tasks: TaskSummary[]; totalTasks: number }> {
+  return request(`${SCAFFOLDER}/tasks${qs({ createdBy: filter.createdBy, status: filter.status, templateRef: filter.templateRef, limit: filter.limit, offset: filter.offset })}`, { signal });
 }
 
 export function getTask(id: string, signal?: AbortSignal): Promise<Task> {

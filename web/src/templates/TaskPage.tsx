@@ -4,6 +4,7 @@ import { cancelTask, getTask, getTaskEvents, taskEventStreamUrl, type Task, type
 import { useDocumentTitle } from '../lib/hooks';
 import { entityPath, humanRef } from '../lib/refs';
 import { ErrorState, Loading, Spinner } from '../components/States';
+import { SanitizedMarkdown } from '../components/SanitizedMarkdown';
 import { wizardPath } from './GalleryPage';
 import './templates.css';
 
@@ -110,7 +111,7 @@ export default function TaskPage() {
   return (
     <div className="page tpl-task" data-task-status={task.status}>
       <p className="muted small">
-        <Link to="/create">Create</Link> / <Link to={wizardPath(task.templateRef)}>{templateTitle ?? humanRef(task.templateRef, 'template')}</Link> / task
+        <Link to="/create">Create</Link> / <Link to="/create/tasks">Tasks</Link> / <Link to={wizardPath(task.templateRef)}>{templateTitle ?? humanRef(task.templateRef, 'template')}</Link> / task
       </p>
       <div className="page-head">
         <div>
@@ -169,7 +170,7 @@ export default function TaskPage() {
           {texts.map((t, i) => (
             <div key={i}>
               {t.title ? <h3>{t.title}</h3> : null}
-              <p className="tpl-text">{t.content}</p>
+              <SanitizedMarkdown text={t.content} className="tpl-text" />
             </div>
           ))}
         </section>

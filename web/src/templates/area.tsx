@@ -5,13 +5,15 @@ import type { PortalArea } from '../portal-area';
 const TemplateGalleryPage = lazy(() => import('./GalleryPage'));
 const TemplateWizardPage = lazy(() => import('./WizardPage'));
 const TemplateTaskPage = lazy(() => import('./TaskPage'));
+const TemplateTaskListPage = lazy(() => import('./TaskListPage'));
 
-/** Golden paths: the gallery, the wizard and a task's live page. */
+/** Golden paths: the gallery, the wizard, the list of tasks and a task's live page. */
 export const templatesArea: PortalArea = {
   name: 'templates',
   routes: [
     { path: '/create', element: <TemplateGalleryPage /> },
     { path: '/create/templates/:namespace/:name', element: <TemplateWizardPage /> },
+    { path: '/create/tasks', element: <TemplateTaskListPage /> },
     { path: '/create/tasks/:taskId', element: <TemplateTaskPage /> },
   ],
   nav: [{ order: 20, entry: () => <NavLink to="/create">Create</NavLink> }],

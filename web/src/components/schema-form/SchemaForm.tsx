@@ -5,7 +5,7 @@
  * Errors sit next to their field by JSON pointer. No schema compiler: nothing is evaluated, so the
  * portal's CSP holds.
  */
-import { EntityPicker, RepoUrlPicker } from './pickers';
+import { EntityNameClash, EntityPicker, RepoUrlPicker } from './pickers';
 import { ListInput, NumberInput } from './inputs';
 import { isEmpty, orderedProperties, pointerTo, typeOf, type Errors, type JsonSchema, type Values } from './schema';
 import './schema-form.css';
@@ -83,7 +83,7 @@ function Field(props: FieldProps) {
   const range = t === 'number' || t === 'integer' ? rangeOf(schema) : undefined;
   const pattern = uiField === 'EntityNamePicker' ? schema.pattern : undefined;
   const hasHint = Boolean(help || range || pattern);
-  const describedBy = [hasHint ? `${id}-hint` : '', own.length ? `${id}-errors` : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy = [hasHint ? `${id}-hint` : '', uiField === 'EntityNamePicker' ? `${id}-clash` : '', own.length ? `${id}-errors` : ''].filter(Boolean).join(' ') || undefined;
   const common = { id, 'aria-describedby': describedBy, 'aria-invalid': own.length ? true : undefined, 'aria-required': required || undefined };
   const errorList = <FieldErrors id={`${id}-errors`} pointer={pointer} errors={own} />;
 
@@ -184,6 +184,7 @@ function Field(props: FieldProps) {
         </label>
       )}
       {control}
+      {uiField === 'EntityNamePicker' ? <EntityNameClash id={`${id}-clash`} name={props.value} /> : null}
       {hasHint ? (
         <p className="hint" id={`${id}-hint`}>
           {help}

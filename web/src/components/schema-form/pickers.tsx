@@ -1,10 +1,11 @@
 /**
  * The Backstage pickers of the schema form: entities from the catalog (OwnerPicker, EntityPicker,
- * MultiEntityPicker) and a repository location (RepoUrlPicker).
+ * MultiEntityPicker), a repository location (RepoUrlPicker), and EntityNamePicker's warning about a name
+ * the catalog already has.
  */
 import { useState } from 'react';
 import { queryEntities, type Entity, type FilterSet } from '../../lib/api';
-import { useAsync } from '../../lib/hooks';
+import { useAsync, useDebounced } from '../../lib/hooks';
 import { displayName, humanRef, refOf } from '../../lib/refs';
 import type { ControlProps } from './inputs';
 import { formatRepoUrl, parseRepoUrl, type JsonSchema } from './schema';
@@ -119,5 +120,36 @@ export function RepoUrlPicker({ id, describedBy, invalid, schema, value, onChang
         {formatRepoUrl(state) ?? <span className="muted">Leave owner and repository empty for the template&apos;s default</span>}
       </output>
     </div>
+  );
+}
+
+/** What an entity name may be (Backstage's rule); only such names are looked up. */
+const ENTITY_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * EntityNamePicker's clash warning: as soon as a name is typed (debounced), the entities the catalog already
+ * has under that name, in any kind. It only warns: the kind the golden path creates is not known here, and
+ * the run itself refuses to register an entity that exists (its catalog:register step fails).
+ */
+export function EntityNameClash({ id, name }: { id: string; name: unknown }) {
+  const typed = useDebounced(typeof name === 'string' ? name.trim() : '', 300);
+  const existing = useAsync(
+    async (signal) => ({
+      name: typed,
+      refs: ENTITY_NAME.test(typed) ? (await queryEntities({ filters: { 'metadata.name': typed }, limit: 5, fields: ['kind', 'metadata.name', 'metadata.namespace'] }, signal)).items.map(refOf) : [],
+    }),
+    [typed],
+  );
+  // Only the answer for the name now in the field: an answer for an earlier name says nothing.
+  const current = typeof name === 'string' && existing.data?.name === name.trim() ? existing.data.refs : [];
+  return (
+    <p className="hint warn-text tpl-name-clash" id={id} role="status">
+      {current.length ? (
+        <>
+          The catalog already has {current.map((ref) => humanRef(ref)).join(', ')}. A new entity of the same kind and namespace would clash: the run would
+          fail when it registers it.
+        </>
+      ) : null}
+    </p>
   );
 }
