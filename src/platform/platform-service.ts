@@ -18,6 +18,7 @@ import type { PermissionService } from '../auth/permission-service.js';
 import type { ResourceFacts } from '../auth/policy.js';
 import { QueuePushTurns } from '../gitops/push-turns.js';
 import { WorkspacePool } from '../gitops/workspace-pool.js';
+import { BindingService } from './binding-service.js';
 import { CapabilityRegistry, type CapabilitySummary, type PublishResult } from './capability-registry.js';
 import { CatalogMirror, capabilityRef } from './catalog-mirror.js';
 import { capabilityEvent, destinationEvent, requestEvent, requestFacts, requestRef } from './change-events.js';
@@ -102,6 +103,8 @@ export class PlatformService {
   readonly reconciler: Reconciler;
   /** Which team owns a namespace's requests (configuration, then the catalog's Groups). */
   readonly owners: NamespaceOwners;
+  /** Teams' bindings of capabilities: which teams may request what, following which version channel. */
+  readonly bindings: BindingService;
   /** Where module steps run. */
   readonly moduleSandbox: ModuleSandbox;
   readonly #workspaces: WorkspacePool;
@@ -131,7 +134,16 @@ export class PlatformService {
     // Replicas take turns to push to a branch; a turn outlives a killed holder by at most 10 s.
     const turns = new QueuePushTurns(options.queue, { leaseMs: Math.min(options.config.leaseSeconds * 1000, 10_000) });
     this.#workspaces = new WorkspacePool({ root: options.workspaceRoot, pushAttempts: options.config.pushAttempts, turns });
-    this.#mirror = new CatalogMirror({ catalog: options.catalog, requests: this.requests, capabilities: this.capabilities, ...(options.logger ? { logger: options.logger } : {}) });
+    this.bindings = new BindingService({
+      store: options.store,
+      capabilities: this.capabilities,
+      requests: this.requests,
+      entities: options.catalog.entities,
+      record: (db, author, entry, events) => this.#record(db, author, entry, events),
+      enqueue: (id, db) => this.reconciler.enqueue(id, 'binding', { db }),
+      clock: this.#clock,
+    });
+    this.#mirror = new CatalogMirror({ catalog: options.catalog, requests: this.requests, capabilities: this.capabilities, bindings: this.bindings.store, ...(options.logger ? { logger: options.logger } : {}) });
     options.consumers.register(this.#mirror);
     this.reconciler = new Reconciler({
       store: options.store,
@@ -279,14 +291,16 @@ export class PlatformService {
         { pointer: '/apiVersion', detail: `must be one of ${apiVersions.map(v => `${envelope.group}/${v}`).join(', ')}`, rule: 'api-version' },
       ]);
     }
-    const pin = entity.metadata.annotations?.[ANNOTATION_CAPABILITY_VERSION];
+    const ownPin = entity.metadata.annotations?.[ANNOTATION_CAPABILITY_VERSION];
     const pinPointer = `/metadata/annotations${joinPointer(ANNOTATION_CAPABILITY_VERSION)}`;
-    if (pin !== undefined && semver.validRange(pin) === null) throw invalidInput('The version pin is not a semver version or range', [{ pointer: pinPointer, detail: 'must be a version such as 1.2.0 or a range such as ^1.2', rule: 'semver-range' }]);
-    const revision = await this.capabilities.resolve(capabilityName, pin);
-    if (!revision) {
-      const versions = await this.capabilities.versions(capabilityName);
-      throw invalidInput(`No version of ${capabilityName} satisfies ${pin}`, [{ pointer: pinPointer, detail: `matches none of the published versions ${versions.join(', ')}`, rule: 'semver-range' }]);
-    }
+    if (ownPin !== undefined && semver.validRange(ownPin) === null) throw invalidInput('The version pin is not a semver version or range', [{ pointer: pinPointer, detail: 'must be a version such as 1.2.0 or a range such as ^1.2', rule: 'semver-range' }]);
+    if (ownPin !== undefined) await this.#resolvePin(capabilityName, ownPin, pinPointer);
+    const existing = await this.requests.byName(namespace, name);
+    const owner = existing?.owner ?? (await this.owners.requireOwner(namespace));
+    // A request without a pin of its own follows its team's binding's version channel.
+    const binding = await this.bindings.requireBound(owner, capabilityName);
+    const pin = ownPin ?? binding?.spec.version;
+    const revision = await this.#resolvePin(capabilityName, pin, ownPin !== undefined ? pinPointer : '/kind');
     const errors: FieldError[] = validateRequestSpec(revision.capability, entity.spec).errors;
     const ownName = findReferences(entity.spec).filter(r => r.request === name);
     for (const reference of ownName) errors.push({ pointer: reference.pointer, detail: `refers to the request's own outputs (${name})`, rule: 'cycle' });
@@ -296,8 +310,6 @@ export class PlatformService {
     await this.#refuseCycle(entity);
 
     const now = this.#now();
-    const existing = await this.requests.byName(namespace, name);
-    const owner = existing?.owner ?? (await this.owners.requireOwner(namespace));
     const document = withoutOwnerClaim(entity, owner);
     if (existing?.deletingSince) throw conflict(`${namespace}/${name} is being deleted; apply it again once it is gone`);
     if (existing && (existing.kind !== entity.kind || existing.capability !== capabilityName)) {
@@ -546,6 +558,14 @@ export class PlatformService {
   async #record(db: Db, author: ChangeAuthor, entry: Omit<AuditRecordInput, 'actor' | 'context'>, events: NewEvent | NewEvent[]): Promise<void> {
     await this.#audit.record({ ...entry, actor: author.actor, ...contextOf(author) }, db);
     await this.#eventLog.append(db, events);
+  }
+
+  /** The revision a pin (or a binding's channel) resolves to; a 422 naming `pointer` when none satisfies it. */
+  async #resolvePin(capability: string, pin: string | undefined, pointer: string): Promise<CapabilityRevision> {
+    const revision = await this.capabilities.resolve(capability, pin);
+    if (revision) return revision;
+    const versions = await this.capabilities.versions(capability);
+    throw invalidInput(`No version of ${capability} satisfies ${pin}`, [{ pointer, detail: `${pin} matches none of the published versions ${versions.join(', ')}`, rule: 'semver-range' }]);
   }
 
   /** Refuses a request whose references would close a dependency cycle in its namespace. */

@@ -2,7 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Db, Store } from '../store/store.js';
 import type { PlatformRequestsTable } from './platform-tables.js';
 import { dependencyNames } from './model/references.js';
-import type { RequestEntity, RequestStatus, StoredRequest } from './model/types.js';
+import { ANNOTATION_CAPABILITY_VERSION, type RequestEntity, type RequestStatus, type StoredRequest } from './model/types.js';
 
 /**
  * The rows behind requests: the submitted document (changed only by apply, which bumps the generation)
@@ -76,6 +76,20 @@ export class RequestStore {
       .returning('generation')
       .executeTakeFirstOrThrow();
     return row.generation;
+  }
+
+  /**
+   * Points the requests of a team's capability that carry no version pin of their own at the version channel
+   * of the team's binding (undefined: the newest); the ids of those that changed, to reconcile.
+   */
+  async followChannel(db: Db, target: { owner: string; capability: string; channel: string | undefined }): Promise<string[]> {
+    const rows = await db.selectFrom('platform_requests').select(['id', 'body', 'pinned_version']).where('owner', '=', target.owner).where('capability', '=', target.capability).execute();
+    const moved = rows
+      .filter(row => (JSON.parse(row.body) as RequestEntity).metadata.annotations?.[ANNOTATION_CAPABILITY_VERSION] === undefined)
+      .filter(row => (row.pinned_version ?? undefined) !== target.channel)
+      .map(row => row.id);
+    if (moved.length) await db.updateTable('platform_requests').set({ pinned_version: target.channel ?? null }).where('id', 'in', moved).execute();
+    return moved;
   }
 
   async updateStatus(db: Db, id: string, status: RequestStatus): Promise<void> {

@@ -3,6 +3,7 @@
  * Pure data; nothing here does I/O.
  */
 import type { EntityMetadata } from '../../core/entity.js';
+import type { CapabilityOffer } from './capability-offer.js';
 
 export const PLATFORM_API_VERSION = 'pave.dev/v1alpha1';
 
@@ -51,6 +52,8 @@ export interface CapabilitySpec {
   placement?: { selector?: Record<string, string>; mode?: 'one' | 'all' };
   /** Seconds, or a duration such as `10m`. */
   reconcileInterval?: string | number;
+  /** Which teams may bind it, and how; absent: open to every team without a binding. */
+  offer?: CapabilityOffer;
 }
 
 export interface Capability {

@@ -1,0 +1,15 @@
+/**
+ * An approver's decision on what waits for them (a team's binding, a request), as a JSON Schema (TypeBox): the
+ * routes validate with it, and the service, client and portal use the type derived from it.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+export const ApprovalDecisionSchema = Type.Object(
+  {
+    decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+    reason: Type.String({ minLength: 1, maxLength: 2000, description: 'Why: kept in the audit log and shown to the team' }),
+  },
+  { additionalProperties: false },
+);
+
+export type ApprovalDecision = Static<typeof ApprovalDecisionSchema>;
