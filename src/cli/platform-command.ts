@@ -6,7 +6,7 @@ import { withClient, type GlobalOptions } from './context.js';
 
 /**
  * `pave platform …`: what teams and capability owners do about who may request what — bind a capability for a
- * team (`bind`, `unbind`, `bindings`) and decide on what waits for approval (`approve`, `reject`).
+ * team (`bind`, `unbind`, `bindings`) and decide on what waits for approval (`approve|reject binding|request`).
  */
 export function platformCommand(output: () => Output, globals: () => GlobalOptions): Command {
   const platform = new Command('platform').description("teams' bindings of capabilities, and approvals");
@@ -32,7 +32,7 @@ export function platformCommand(output: () => Output, globals: () => GlobalOptio
     .argument('<binding>', 'team/capability')
     .action(async (ref: string) => {
       const out = output();
-      const { team, capability } = bindingTarget(ref);
+      const [team, capability] = pair(ref, 'team/capability');
       await withClient(globals(), async client => {
         await client.platform.deleteBinding(team, capability);
         out.result({ deleted: `${team}/${capability}` }, () => `removed the binding of ${capability} by ${team}`);
@@ -59,25 +59,34 @@ export function platformCommand(output: () => Output, globals: () => GlobalOptio
   for (const decision of ['approve', 'reject'] as const) {
     platform
       .command(decision)
-      .description(`${decision} a team's binding waiting for approval, with a reason (kept in the audit log)`)
-      .argument('<binding>', 'team/capability')
+      .description(`${decision} what waits for your approval — a team's binding or a request — with a reason (kept in the audit log)`)
+      .argument('<what>', 'binding or request')
+      .argument('<ref>', 'team/capability for a binding, namespace/name for a request')
       .requiredOption('--reason <reason>', 'why')
-      .action(async (ref: string, options: { reason: string }) => {
+      .action(async (what: string, ref: string, options: { reason: string }) => {
         const out = output();
-        const { team, capability } = bindingTarget(ref);
+        if (what !== 'binding' && what !== 'request') throw invalidInput(`Say what to ${decision}: binding or request (got ${what})`);
+        const [first, second] = pair(ref, what === 'binding' ? 'team/capability' : 'namespace/name');
         await withClient(globals(), async client => {
-          const binding = await client.platform.decideBinding(team, capability, { decision, reason: options.reason });
-          out.result(binding, () => describe(binding));
+          if (what === 'binding') {
+            const binding = await client.platform.decideBinding(first, second, { decision, reason: options.reason });
+            out.result(binding, () => describe(binding));
+          } else {
+            const view = await client.platform.decideRequest(first, second, { decision, reason: options.reason });
+            const decided = view.status.approval?.decision;
+            out.result(view, () => `${first}/${second} generation ${view.metadata.generation}: ${view.status.phase}${decided ? ` — ${decision}d by ${decided.by}: ${decided.reason}` : ''}`);
+          }
         });
       });
   }
   return platform;
 }
 
-function bindingTarget(ref: string): { team: string; capability: string } {
-  const [team, capability, ...rest] = ref.split('/');
-  if (!team || !capability || rest.length) throw invalidInput(`Name the binding as team/capability, e.g. checkout-team/postgresql (got ${ref})`);
-  return { team, capability };
+/** The two halves of `a/b`; a 422 saying the expected form otherwise. */
+function pair(ref: string, form: string): [string, string] {
+  const [first, second, ...rest] = ref.split('/');
+  if (!first || !second || rest.length) throw invalidInput(`Name it as ${form}, e.g. checkout-team/postgresql (got ${ref})`);
+  return [first, second];
 }
 
 function describe(binding: CapabilityBinding): string {

@@ -89,6 +89,11 @@ export class PlatformApi {
     return this.api.json({ method: 'DELETE', path: `/api/platform/requests/${segment(namespace)}/${segment(name)}` });
   }
 
+  /** An approver's decision on a request's newest generation waiting for approval. */
+  decideRequest(namespace: string, name: string, decision: ApprovalDecision): Promise<RequestView> {
+    return this.api.json({ method: 'POST', path: `/api/platform/requests/${segment(namespace)}/${segment(name)}/approval`, body: decision });
+  }
+
   async runs(namespace: string, name: string): Promise<Run[]> {
     return (await this.api.json<{ items: Run[] }>({ method: 'GET', path: `/api/platform/requests/${segment(namespace)}/${segment(name)}/runs` })).items;
   }

@@ -12,7 +12,7 @@ import type { CapabilityRegistry } from './capability-registry.js';
 import { describeOfferees, isOfferedTo } from './model/capability-offer.js';
 import { BINDING_KIND, validateBindingInput, type CapabilityBinding } from './model/capability-binding.js';
 import { PLATFORM_API_VERSION, type CapabilityRevision } from './model/types.js';
-import type { ApprovalDecision } from './model/approval-decision.js';
+import { requireReason, type ApprovalDecision } from './model/approval-decision.js';
 import type { RequestStore } from './request-store.js';
 import { stableJson } from './render.js';
 
@@ -93,7 +93,7 @@ export class BindingService {
       apiVersion: PLATFORM_API_VERSION,
       kind: BINDING_KIND,
       metadata: { name: input.capability, namespace: input.namespace },
-      spec: { capability: input.capability, ...(input.version !== undefined ? { version: input.version } : {}) },
+      spec: { capability: input.capability, ...(input.version !== undefined ? { version: input.version } : {}), ...(input.approval ? { approval: input.approval } : {}) },
       status: waits ? { phase: 'PendingApproval', team, approvers } : { ...(existing?.binding.status ?? { team }), phase: 'Bound', team },
     };
     if (existing && stableJson(existing.binding) === stableJson(binding)) return { binding, outcome: 'unchanged' };
@@ -127,7 +127,7 @@ export class BindingService {
    * without one; 409 when the binding does not wait). Approved, it is `Bound`; rejected, `Rejected`.
    */
   async decide(namespace: string, capability: string, decision: ApprovalDecision, author: ChangeAuthor): Promise<CapabilityBinding> {
-    if (!decision.reason.trim()) throw invalidInput('A decision needs a reason', [{ pointer: '/reason', detail: 'is required: say why, for the audit log and the team', rule: 'required' }]);
+    requireReason(decision);
     const stored = await this.#require(namespace, capability);
     const { status } = stored.binding;
     if (status.phase !== 'PendingApproval') throw conflict(`The binding of ${capability} by ${status.team} is ${status.phase}, not waiting for approval`);

@@ -27,6 +27,7 @@ export const platformModule = defineModule({
     { action: 'platform.binding.create', description: 'Bind a capability for a team, or change the version channel of its binding (checked against the team)' },
     { action: 'platform.binding.delete', description: 'Remove a team’s binding of a capability that it has no requests of (checked against the team)' },
     { action: 'platform.binding.approve', description: 'Approve or reject a team’s binding that waits for approval (checked against the capability’s owner)' },
+    { action: 'platform.approval.decide', description: 'Approve or reject a request waiting for approval (checked against its approving groups)' },
     { action: 'platform.run.read', description: 'Read runs and their logs' },
     { action: 'platform.event.read', description: 'Follow the platform event stream' },
   ],

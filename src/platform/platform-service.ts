@@ -38,6 +38,8 @@ import {
   type StoredRequest,
 } from './model/types.js';
 import { shownPhase } from './model/shown-phase.js';
+import { approvalNeeded, type RequestApproval } from './model/request-approval.js';
+import { requireReason, type ApprovalDecision } from './model/approval-decision.js';
 import { NamespaceOwners, type NamespaceOwner } from './namespace-owners.js';
 import type { ExpressionEvaluator } from '../expressions/index.js';
 import { Reconciler } from './reconciler.js';
@@ -308,6 +310,10 @@ export class PlatformService {
       throw invalidInput(`The request does not match ${entity.kind}'s schema (${capabilityName} ${revision.version}): ${errors.map(e => e.detail).join('; ')}`, errors);
     }
     await this.#refuseCycle(entity);
+    const approvalRules = [
+      ...(revision.capability.spec.approval ? [{ rule: revision.capability.spec.approval, source: `capability ${capabilityName}` }] : []),
+      ...(binding?.spec.approval ? [{ rule: binding.spec.approval, source: `the binding of ${capabilityName} by ${owner}` }] : []),
+    ];
 
     const now = this.#now();
     const document = withoutOwnerClaim(entity, owner);
@@ -334,6 +340,7 @@ export class PlatformService {
         entity: document,
         status: { phase: 'Pending', conditions: pendingConditions(1, now), observedGeneration: 0, deliveries: [] },
         owner,
+        ...optional('approval', approvalNeeded(approvalRules, document, 1)),
         createdAt: now,
         updatedAt: now,
       };
@@ -345,7 +352,7 @@ export class PlatformService {
             trx,
             author,
             { action: 'platform.request.create', entityRef, after: document, detail: { outcome: 'created', kind: entity.kind, capability: capabilityName, generation: 1 } },
-            requestEvent('platform.request.applied', stored, {}, actor),
+            [requestEvent('platform.request.applied', stored, {}, actor), ...approvalEvents(stored, actor)],
           );
         });
       } catch (error) {
@@ -355,15 +362,17 @@ export class PlatformService {
       return { request: viewOf(stored), outcome: 'created' };
     }
     const updated = await this.#store.transaction(async trx => {
-      const generation = await this.requests.updateDocument(trx, existing.id, document, { apiVersion: entity.apiVersion, ...(pin ? { pinnedVersion: pin } : {}), owner, now });
-      const stored: StoredRequest = { ...existing, entity: document, apiVersion: entity.apiVersion, generation, owner, updatedAt: now, ...(pin ? { pinnedVersion: pin } : {}) };
+      const approval = approvalNeeded(approvalRules, document, existing.generation + 1);
+      const generation = await this.requests.updateDocument(trx, existing.id, document, { apiVersion: entity.apiVersion, ...(pin ? { pinnedVersion: pin } : {}), owner, ...optional('approval', approval), now });
+      const stored: StoredRequest = { ...existing, entity: document, apiVersion: entity.apiVersion, generation, owner, updatedAt: now, ...(pin ? { pinnedVersion: pin } : {}), ...optional('approval', approval) };
       if (!pin) delete stored.pinnedVersion;
+      if (!approval) delete stored.approval;
       await this.reconciler.enqueue(stored.id, 'apply', { db: trx });
       await this.#record(
         trx,
         author,
         { action: 'platform.request.create', entityRef, before: existing.entity, after: document, detail: { outcome: 'updated', kind: entity.kind, capability: capabilityName, generation } },
-        requestEvent('platform.request.updated', stored, {}, actor),
+        [requestEvent('platform.request.updated', stored, {}, actor), ...approvalEvents(stored, actor)],
       );
       return stored;
     });
@@ -429,6 +438,45 @@ export class PlatformService {
       );
     });
     return this.getRequest(namespace, name);
+  }
+
+  /**
+   * An approver's decision on a request's newest generation waiting for approval, with a reason (422 naming
+   * `/reason` without one; 409 when nothing waits). Approved, it is reconciled; rejected, it stays as it is
+   * (its earlier generation's files, if any, stay too) until it is applied again or deleted. Who may decide is
+   * the route's permission (`platform.approval.decide` on {@link PlatformService.approvalResource}).
+   */
+  async decideRequest(namespace: string, name: string, decision: ApprovalDecision, author: ChangeAuthor): Promise<RequestView> {
+    requireReason(decision);
+    const stored = await this.requests.byName(namespace, name);
+    if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
+    if (!stored.approval || stored.approval.generation !== stored.generation || stored.approval.state !== 'Pending') {
+      throw conflict(`${namespace}/${name} (generation ${stored.generation}) is not waiting for approval`);
+    }
+    const approve = decision.decision === 'approve';
+    const by = principalOf(author.actor);
+    const approval: RequestApproval = { ...stored.approval, state: approve ? 'Approved' : 'Rejected', decision: { by, reason: decision.reason, at: this.#now() } };
+    const decided = { ...stored, approval };
+    await this.#store.transaction(async trx => {
+      if (!(await this.requests.decideApproval(trx, stored.id, approval))) throw conflict(`${namespace}/${name} changed meanwhile; decide on its new generation`);
+      if (approve) await this.reconciler.enqueue(stored.id, 'approved', { db: trx });
+      await this.#record(
+        trx,
+        author,
+        { action: 'platform.approval.decide', entityRef: requestRef(namespace, name), detail: { decision: approve ? 'approved' : 'rejected', reason: decision.reason, generation: stored.generation } },
+        requestEvent('platform.request.phase-changed', decided, { phase: shownPhase(decided), reason: approve ? 'Approved' : 'Rejected', by }, by),
+      );
+    });
+    return viewOf(decided);
+  }
+
+  /**
+   * Who decides on a request's approval, for the permission model: the request's Resource with the approvers
+   * (of its newest approval) as its owners, so that `role:owner` means a member of an approving group.
+   */
+  async approvalResource(namespace: string, name: string): Promise<ResourceFacts> {
+    const stored = await this.requests.byName(namespace, name);
+    return { ...requestFacts(namespace, name, undefined), owners: (stored?.approval?.approvers ?? []).map(group => group.toLowerCase()) };
   }
 
   /**
@@ -617,6 +665,17 @@ function withoutOwnerClaim(entity: RequestEntity, owner: string): RequestEntity 
   return { ...entity, metadata };
 }
 
+/** `{ [key]: value }`, or nothing when the value is undefined (for optional fields under exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+/** The phase change a request waiting for approval makes known, naming its approvers (none when it does not wait). */
+function approvalEvents(request: StoredRequest, actor: string): NewEvent[] {
+  if (!request.approval || request.approval.state !== 'Pending') return [];
+  return [requestEvent('platform.request.phase-changed', request, { phase: 'PendingApproval', reason: 'ApprovalRequired', approvers: request.approval.approvers }, actor)];
+}
+
 /** Where a change came from, for its audit entry (absent when its author did not say). */
 function contextOf(author: ChangeAuthor): Pick<AuditRecordInput, 'context'> {
   return author.context ? { context: author.context } : {};
@@ -630,6 +689,6 @@ export function viewOf(stored: StoredRequest): RequestView {
     ...stored.entity,
     metadata: { ...stored.entity.metadata, uid: stored.id, generation: stored.generation, creationTimestamp: stored.createdAt },
     // The team Pave decided owns it (never what a caller sent): what its permissions are decided on.
-    status: { ...(shown as RequestView['status']), ...(stored.owner ? { owner: stored.owner } : {}) },
+    status: { ...(shown as RequestView['status']), ...(stored.owner ? { owner: stored.owner } : {}), ...optional('approval', stored.approval) },
   };
 }

@@ -3,6 +3,7 @@ import type { Db, Store } from '../store/store.js';
 import type { PlatformRequestsTable } from './platform-tables.js';
 import { dependencyNames } from './model/references.js';
 import { ANNOTATION_CAPABILITY_VERSION, type RequestEntity, type RequestStatus, type StoredRequest } from './model/types.js';
+import type { RequestApproval } from './model/request-approval.js';
 
 /**
  * The rows behind requests: the submitted document (changed only by apply, which bumps the generation)
@@ -51,6 +52,7 @@ export class RequestStore {
         status: JSON.stringify(request.status),
         deleting_since: null,
         owner: request.owner ?? null,
+        approval: request.approval ? JSON.stringify(request.approval) : null,
         created_at: request.createdAt,
         updated_at: request.updatedAt,
       })
@@ -61,7 +63,7 @@ export class RequestStore {
    * Stores a new version of the submitted document; the generation goes up by one. `owner` is stored
    * only where the row has none yet (rows from before owners were kept): an owner never changes.
    */
-  async updateDocument(db: Db, id: string, entity: RequestEntity, values: { apiVersion: string; pinnedVersion?: string; owner: string; now: string }): Promise<number> {
+  async updateDocument(db: Db, id: string, entity: RequestEntity, values: { apiVersion: string; pinnedVersion?: string; owner: string; approval?: RequestApproval; now: string }): Promise<number> {
     const row = await db
       .updateTable('platform_requests')
       .set(eb => ({
@@ -70,6 +72,7 @@ export class RequestStore {
         pinned_version: values.pinnedVersion ?? null,
         generation: eb('generation', '+', 1),
         owner: eb.fn.coalesce('owner', eb.val(values.owner)),
+        approval: values.approval ? JSON.stringify(values.approval) : null,
         updated_at: values.now,
       }))
       .where('id', '=', id)
@@ -94,6 +97,12 @@ export class RequestStore {
 
   async updateStatus(db: Db, id: string, status: RequestStatus): Promise<void> {
     await db.updateTable('platform_requests').set({ status: JSON.stringify(status) }).where('id', '=', id).execute();
+  }
+
+  /** Records the decision on the approval of a request's generation; false when that generation no longer waits for one. */
+  async decideApproval(db: Db, id: string, approval: RequestApproval): Promise<boolean> {
+    const result = await db.updateTable('platform_requests').set({ approval: JSON.stringify(approval) }).where('id', '=', id).where('generation', '=', approval.generation).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /** Marks a request as being deleted; false when it already was. */
@@ -136,6 +145,7 @@ function toStored(row: Selectable<PlatformRequestsTable>): StoredRequest {
     status: JSON.parse(row.status) as RequestStatus,
     ...(row.deleting_since ? { deletingSince: row.deleting_since } : {}),
     ...(row.owner ? { owner: row.owner } : {}),
+    ...(row.approval ? { approval: JSON.parse(row.approval) as RequestApproval } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -130,6 +130,9 @@ await app.platform.publishCapability({ ...capability('matrix-bound', 'MatrixBoun
 await app.platform.bindings.apply(matrixBinding('platform-team', 'team-namespace'), OPERATOR);
 await app.platform.bindings.apply(matrixBinding('checkout-team', 'team-namespace'), OPERATOR);
 await app.platform.bindings.apply(matrixBinding('platform-team', 'matrix-bound'), OPERATOR);
+// A request waiting for approval (its capability asks the platform team to approve every request).
+await app.platform.publishCapability({ ...capability('matrix-approved', 'MatrixApproved'), spec: { ...capability('matrix-approved', 'MatrixApproved').spec, approval: { group: 'platform-team' } } }, OPERATOR);
+await app.platform.applyRequest({ apiVersion: 'matrix.pave.dev/v1alpha1', kind: 'MatrixApproved', metadata: { name: 'matrix-waiting', namespace: 'platform-team' }, spec: {} }, OPERATOR);
 await app.platform.reconciler.drain();
 const keptRun = (await app.platform.listRuns('platform-team', 'matrix-kept'))[0]!.id;
 
@@ -249,6 +252,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/platform/requests/:namespace/:name': { path: '/api/platform/requests/platform-team/matrix-kept' },
   'DELETE /api/platform/requests/:namespace/:name': { path: '/api/platform/requests/platform-team/matrix-doomed', status: 202 },
   'POST /api/platform/requests/:namespace/:name/reconcile': { path: '/api/platform/requests/platform-team/matrix-kept/reconcile', body: {}, status: 202 },
+  'POST /api/platform/requests/:namespace/:name/approval': { path: '/api/platform/requests/platform-team/matrix-waiting/approval', body: { decision: 'approve', reason: 'matrix' }, status: 200 },
   'GET /api/platform/requests/:namespace/:name/runs': { path: '/api/platform/requests/platform-team/matrix-kept/runs' },
   'GET /api/platform/bindings': { path: '/api/platform/bindings' },
   'POST /api/platform/bindings': { path: '/api/platform/bindings', body: matrixBinding('engineering', 'team-namespace'), status: 201 },

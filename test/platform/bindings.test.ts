@@ -135,7 +135,7 @@ describe('bindings per team', { timeout: 60_000 }, () => {
     const as = (who: string) => ({ cwd, env: { PAVE_SERVER: pave.url, PAVE_TOKEN: tokens[who]! } });
     const bind = await runCli(['platform', 'bind', 'vault', '--team', 'storefront-team'], as('sam'));
     expect(bind.stdout.trim()).toBe('created binding storefront-team/vault on the newest version: PendingApproval — waiting for group:default/platform-team');
-    const rejected = await runCli(['--json', 'platform', 'reject', 'storefront-team/vault', '--reason', 'use the shared vault'], as('alice'));
+    const rejected = await runCli(['--json', 'platform', 'reject', 'binding', 'storefront-team/vault', '--reason', 'use the shared vault'], as('alice'));
     expect(JSON.parse(rejected.stdout).status).toMatchObject({ phase: 'Rejected', decision: { by: 'user:default/alice', reason: 'use the shared vault' } });
     const listed = await runCli(['platform', 'bindings', '--team', 'storefront-team'], as('sam'));
     expect(listed.stdout).toMatch(/storefront-team\s+vault\s+newest\s+Rejected\s+user:default\/alice/);

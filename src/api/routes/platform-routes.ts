@@ -242,6 +242,30 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
     },
   );
 
+  app.post(
+    '/requests/:namespace/:name/approval',
+    {
+      config: {
+        permission: {
+          action: 'platform.approval.decide',
+          // Checked against the request's approving groups, never its owning team: a team does not approve itself.
+          resource: async (request: FastifyRequest) => {
+            const { namespace, name } = request.params as { namespace: string; name: string };
+            return platform.approvalResource(namespace, name);
+          },
+        },
+      },
+      schema: {
+        tags: ['platform'],
+        summary: "Approve or reject a request's newest generation waiting for approval, with a reason",
+        params: NamespacedParams,
+        body: ApprovalDecisionSchema,
+        response: { 200: Document, ...errorResponses(404, 409, 422) },
+      },
+    },
+    async request => (await platform.decideRequest(request.params.namespace, request.params.name, request.body, changeAuthor(request))) as unknown as Record<string, unknown>,
+  );
+
   app.get(
     '/requests/:namespace/:name/runs',
     {

@@ -3,6 +3,7 @@
  * routes validate with it, and the service, client and portal use the type derived from it.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { invalidInput } from '../../core/problem.js';
 
 export const ApprovalDecisionSchema = Type.Object(
   {
@@ -13,3 +14,8 @@ export const ApprovalDecisionSchema = Type.Object(
 );
 
 export type ApprovalDecision = Static<typeof ApprovalDecisionSchema>;
+
+/** Refuses a decision whose reason is blank (422 naming `/reason`): the audit log and the team are told why. */
+export function requireReason(decision: ApprovalDecision): void {
+  if (!decision.reason.trim()) throw invalidInput('A decision needs a reason', [{ pointer: '/reason', detail: 'is required: say why, for the audit log and the team', rule: 'required' }]);
+}

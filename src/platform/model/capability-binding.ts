@@ -8,6 +8,7 @@ import { isObject } from '../../core/is-object.js';
 import type { FieldError } from '../../core/problem.js';
 import { DNS_LABEL } from './capability-validation.js';
 import { PLATFORM_API_VERSION } from './types.js';
+import { normalizeApprovalRule, validateApprovalRule, type ApprovalRule } from './request-approval.js';
 
 export const BINDING_KIND = 'CapabilityBinding';
 
@@ -23,6 +24,8 @@ export interface CapabilityBinding {
     capability: string;
     /** The version channel: a version (pinned) or a semver range (floating); absent follows the newest. */
     version?: string;
+    /** The team's own approval rule for its requests of the capability (besides the capability's). */
+    approval?: ApprovalRule;
   };
   status: {
     phase: BindingPhase;
@@ -39,6 +42,7 @@ export interface BindingInput {
   namespace: string;
   capability: string;
   version?: string;
+  approval?: ApprovalRule;
 }
 
 /**
@@ -59,7 +63,16 @@ export function validateBindingInput(raw: unknown): { input?: BindingInput; erro
   if (spec.version !== undefined && (typeof spec.version !== 'string' || semver.validRange(spec.version) === null)) {
     errors.push({ pointer: '/spec/version', detail: 'must be a version such as 1.2.0 (pinned) or a range such as ^1.2 (floating)', rule: 'semver-range' });
   }
-  for (const key of Object.keys(spec)) if (key !== 'capability' && key !== 'version') errors.push({ pointer: `/spec/${key}`, detail: 'is not a known field here (expected capability, version)', rule: 'additionalProperties' });
+  if (spec.approval !== undefined) errors.push(...validateApprovalRule(spec.approval, '/spec/approval'));
+  for (const key of Object.keys(spec)) if (!['capability', 'version', 'approval'].includes(key)) errors.push({ pointer: `/spec/${key}`, detail: 'is not a known field here (expected capability, version, approval)', rule: 'additionalProperties' });
   if (errors.length) return { errors };
-  return { input: { namespace: metadata.namespace as string, capability: spec.capability as string, ...(spec.version !== undefined ? { version: spec.version as string } : {}) }, errors };
+  return {
+    input: {
+      namespace: metadata.namespace as string,
+      capability: spec.capability as string,
+      ...(spec.version !== undefined ? { version: spec.version as string } : {}),
+      ...(spec.approval !== undefined ? { approval: normalizeApprovalRule(spec.approval as ApprovalRule) } : {}),
+    },
+    errors,
+  };
 }

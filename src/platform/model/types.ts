@@ -4,6 +4,7 @@
  */
 import type { EntityMetadata } from '../../core/entity.js';
 import type { CapabilityOffer } from './capability-offer.js';
+import type { ApprovalRule, RequestApproval } from './request-approval.js';
 
 export const PLATFORM_API_VERSION = 'pave.dev/v1alpha1';
 
@@ -54,6 +55,8 @@ export interface CapabilitySpec {
   reconcileInterval?: string | number;
   /** Which teams may bind it, and how; absent: open to every team without a binding. */
   offer?: CapabilityOffer;
+  /** Who must approve a request (optionally only some, by input conditions) before it is reconciled. */
+  approval?: ApprovalRule;
 }
 
 export interface Capability {
@@ -99,7 +102,7 @@ export interface Condition {
   observedGeneration: number;
 }
 
-export type RequestPhase = 'Pending' | 'Progressing' | 'Ready' | 'Failed' | 'Waiting' | 'Deleting';
+export type RequestPhase = 'Pending' | 'Progressing' | 'Ready' | 'Failed' | 'Waiting' | 'Deleting' | 'PendingApproval' | 'Rejected';
 
 export interface Delivery {
   destination: string;
@@ -129,6 +132,8 @@ export interface RequestStatus {
   lastReconciledAt?: string;
   /** The team that owns it, as Pave decided when it was created (shown, never taken from a caller). */
   owner?: string;
+  /** The approval its newest generation needed: who may decide, why, and the decision once made. */
+  approval?: RequestApproval;
 }
 
 /** A request as submitted: any published kind, in its team's namespace. */
@@ -159,6 +164,8 @@ export interface StoredRequest {
    * `namespace-owners.ts`), never read from the document. Undefined only for rows stored before owners were kept.
    */
   owner?: string;
+  /** The approval the newest generation needs or got; undefined when none was needed. */
+  approval?: RequestApproval;
   createdAt: string;
   updatedAt: string;
 }
