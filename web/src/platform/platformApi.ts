@@ -10,6 +10,7 @@ import type { CapabilitySummary } from '../../../src/platform/capability-registr
 import type { ApplyResult, RequestView } from '../../../src/platform/platform-service.js';
 import type { DryRunResult } from '../../../src/platform/dry-run.js';
 import type { RequestNamespace } from '../../../src/platform/namespace-owners.js';
+import type { ApprovalDecision } from '../../../src/platform/model/approval-decision.js';
 export type { CapabilitySummary, DryRunResult, RequestView, Run };
 
 /** GET /capabilities/:name: the newest revision with every version published. */
@@ -56,6 +57,11 @@ export function getRequest(namespace: string, name: string, signal?: AbortSignal
 
 export function deleteRequest(namespace: string, name: string): Promise<RequestView> {
   return apiRequest(`${BASE}/requests/${enc(namespace)}/${enc(name)}`, { method: 'DELETE' });
+}
+
+/** POST /requests/:ns/:name/approval: an approver's decision on the newest generation waiting for approval. */
+export function decideRequest(namespace: string, name: string, decision: ApprovalDecision): Promise<RequestView> {
+  return apiRequest(`${BASE}/requests/${enc(namespace)}/${enc(name)}/approval`, { method: 'POST', json: decision });
 }
 
 export function listRuns(namespace: string, name: string, signal?: AbortSignal): Promise<{ items: Run[] }> {
