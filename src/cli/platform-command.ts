@@ -6,7 +6,7 @@ import { withClient, type GlobalOptions } from './context.js';
 
 /**
  * `pave platform …`: what teams and capability owners do about who may request what — bind a capability for a
- * team (`bind`, `unbind`, `bindings`) and decide on what waits for approval (`approve|reject binding|request`).
+ * team (`bind`, `unbind`, `bindings`) decide on what waits for approval (`approve|reject binding|request`) and extend a request's life (`extend`).
  */
 export function platformCommand(output: () => Output, globals: () => GlobalOptions): Command {
   const platform = new Command('platform').description("teams' bindings of capabilities, and approvals");
@@ -53,6 +53,20 @@ export function platformCommand(output: () => Output, globals: () => GlobalOptio
             ? table(['TEAM', 'CAPABILITY', 'CHANNEL', 'PHASE', 'DECIDED BY'], items.map(b => [b.metadata.namespace, b.spec.capability, b.spec.version ?? 'newest', b.status.phase, b.status.decision?.by ?? '']))
             : 'no bindings',
         );
+      });
+    });
+
+  platform
+    .command('extend')
+    .description("move a request's expiry to a time to live from now (never past its capability's maximum)")
+    .argument('<request>', 'namespace/name')
+    .requiredOption('--ttl <duration>', 'how long from now, e.g. 12h or 3d')
+    .action(async (ref: string, options: { ttl: string }) => {
+      const out = output();
+      const [namespace, name] = pair(ref, 'namespace/name');
+      await withClient(globals(), async client => {
+        const view = await client.platform.extendRequest(namespace, name, options.ttl);
+        out.result(view, () => `${namespace}/${name} expires at ${view.status.expiresAt}`);
       });
     });
 

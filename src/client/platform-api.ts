@@ -89,6 +89,11 @@ export class PlatformApi {
     return this.api.json({ method: 'DELETE', path: `/api/platform/requests/${segment(namespace)}/${segment(name)}` });
   }
 
+  /** Moves a request's expiry to `ttl` (a duration such as 12h) from now, within its capability's maximum. */
+  extendRequest(namespace: string, name: string, ttl: string): Promise<RequestView> {
+    return this.api.json({ method: 'POST', path: `/api/platform/requests/${segment(namespace)}/${segment(name)}/extend`, body: { ttl } });
+  }
+
   /** An approver's decision on a request's newest generation waiting for approval. */
   decideRequest(namespace: string, name: string, decision: ApprovalDecision): Promise<RequestView> {
     return this.api.json({ method: 'POST', path: `/api/platform/requests/${segment(namespace)}/${segment(name)}/approval`, body: decision });

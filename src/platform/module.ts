@@ -21,6 +21,7 @@ export const platformModule = defineModule({
     { action: 'platform.request.read', description: 'Read requests and their status' },
     { action: 'platform.request.create', description: 'Apply a request in a namespace (create or update)' },
     { action: 'platform.request.delete', description: 'Delete a request' },
+    { action: 'platform.request.extend', description: 'Move when a request expires (within its capability’s maximum)' },
     { action: 'platform.request.reconcile', description: 'Ask for a request to be reconciled now' },
     { action: 'platform.request.render', description: 'Preview a request (a dry-run render) with a published capability' },
     { action: 'platform.binding.read', description: 'Read teams’ bindings of capabilities' },
@@ -40,6 +41,8 @@ export const platformModule = defineModule({
       read: { action: 'platform.request.read', on: 'owner' },
     },
     { type: 'platform.request.deleted', description: 'A request and its files were removed', read: { action: 'platform.request.read', on: 'owner' } },
+    { type: 'platform.request.expiring', description: 'A request expires soon (payload: expiresAt); its owners may extend it', read: { action: 'platform.request.read', on: 'owner' } },
+    { type: 'platform.request.extended', description: 'A request’s expiry was moved (payload: expiresAt)', read: { action: 'platform.request.read', on: 'owner' } },
     { type: 'platform.run.finished', description: 'A reconcile run finished (payload: run id, phase, commits)', read: { action: 'platform.request.read', on: 'owner' } },
     { type: 'platform.delivery.committed', description: 'A request’s files were committed to a destination (payload: destination, path, commit)', read: { action: 'platform.request.read', on: 'owner' } },
     { type: 'platform.capability.published', description: 'A capability revision was published', read: { action: 'platform.capability.read' } },
@@ -73,6 +76,6 @@ export const platformModule = defineModule({
     await api.register(platformRoutes, { prefix: '/platform', platform });
   },
   cli: ({ output, globals }) => platformCommands(output, globals),
-  workers: platform => [worker('platform.reconciler', platform.reconciler)],
+  workers: platform => [worker('platform.reconciler', platform.reconciler), worker('platform.expiry', platform.expiry)],
   close: platform => platform.close(),
 });

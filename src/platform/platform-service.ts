@@ -39,12 +39,14 @@ import {
 } from './model/types.js';
 import { shownPhase } from './model/shown-phase.js';
 import { approvalNeeded, type RequestApproval } from './model/request-approval.js';
+import { ANNOTATION_TTL, expiryAt } from './model/request-ttl.js';
 import { requireReason, type ApprovalDecision } from './model/approval-decision.js';
 import { NamespaceOwners, type NamespaceOwner } from './namespace-owners.js';
 import type { ExpressionEvaluator } from '../expressions/index.js';
 import { Reconciler } from './reconciler.js';
 import { stableJson, validateRequestSpec } from './render.js';
 import { RequestStore } from './request-store.js';
+import { RequestExpiry } from './request-expiry.js';
 import { RunStore, runLogText } from './run-store.js';
 import type { ModuleSandbox } from './steps/sandbox/module-sandbox.js';
 import { moduleSandboxFor } from './steps/sandbox/module-sandbox-for.js';
@@ -107,6 +109,8 @@ export class PlatformService {
   readonly owners: NamespaceOwners;
   /** Teams' bindings of capabilities: which teams may request what, following which version channel. */
   readonly bindings: BindingService;
+  /** Warns before requests expire and deletes them once they have (the `platform.expiry` worker). */
+  readonly expiry: RequestExpiry;
   /** Where module steps run. */
   readonly moduleSandbox: ModuleSandbox;
   readonly #workspaces: WorkspacePool;
@@ -144,6 +148,16 @@ export class PlatformService {
       record: (db, author, entry, events) => this.#record(db, author, entry, events),
       enqueue: (id, db) => this.reconciler.enqueue(id, 'binding', { db }),
       clock: this.#clock,
+    });
+    this.expiry = new RequestExpiry({
+      store: options.store,
+      requests: this.requests,
+      eventLog: options.eventLog,
+      deleteRequest: (namespace, name, author, deletion) => this.deleteRequest(namespace, name, author, deletion),
+      warningSeconds: options.config.expiryWarningSeconds,
+      intervalSeconds: options.config.expiryCheckSeconds,
+      clock: this.#clock,
+      ...(options.logger ? { logger: options.logger } : {}),
     });
     this.#mirror = new CatalogMirror({ catalog: options.catalog, requests: this.requests, capabilities: this.capabilities, bindings: this.bindings.store, ...(options.logger ? { logger: options.logger } : {}) });
     options.consumers.register(this.#mirror);
@@ -310,6 +324,7 @@ export class PlatformService {
       throw invalidInput(`The request does not match ${entity.kind}'s schema (${capabilityName} ${revision.version}): ${errors.map(e => e.detail).join('; ')}`, errors);
     }
     await this.#refuseCycle(entity);
+    const expiresAt = this.#expiryOnApply(entity, existing, revision);
     const approvalRules = [
       ...(revision.capability.spec.approval ? [{ rule: revision.capability.spec.approval, source: `capability ${capabilityName}` }] : []),
       ...(binding?.spec.approval ? [{ rule: binding.spec.approval, source: `the binding of ${capabilityName} by ${owner}` }] : []),
@@ -341,6 +356,7 @@ export class PlatformService {
         status: { phase: 'Pending', conditions: pendingConditions(1, now), observedGeneration: 0, deliveries: [] },
         owner,
         ...optional('approval', approvalNeeded(approvalRules, document, 1)),
+        ...optional('expiresAt', expiresAt),
         createdAt: now,
         updatedAt: now,
       };
@@ -367,6 +383,10 @@ export class PlatformService {
       const stored: StoredRequest = { ...existing, entity: document, apiVersion: entity.apiVersion, generation, owner, updatedAt: now, ...(pin ? { pinnedVersion: pin } : {}), ...optional('approval', approval) };
       if (!pin) delete stored.pinnedVersion;
       if (!approval) delete stored.approval;
+      if (expiresAt !== undefined && expiresAt !== existing.expiresAt) {
+        await this.requests.setExpiry(trx, existing.id, expiresAt);
+        stored.expiresAt = expiresAt;
+      }
       await this.reconciler.enqueue(stored.id, 'apply', { db: trx });
       await this.#record(
         trx,
@@ -424,7 +444,7 @@ export class PlatformService {
    * destination retains them), then it is removed. Requests that depend on it go first. Asking again while it
    * is being deleted changes nothing (it is only reconciled again).
    */
-  async deleteRequest(namespace: string, name: string, author: ChangeAuthor): Promise<RequestView> {
+  async deleteRequest(namespace: string, name: string, author: ChangeAuthor, options: { reason?: 'DeleteRequested' | 'Expired' } = {}): Promise<RequestView> {
     const stored = await this.requests.byName(namespace, name);
     if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
     await this.#store.transaction(async trx => {
@@ -434,10 +454,36 @@ export class PlatformService {
         trx,
         author,
         { action: 'platform.request.delete', entityRef: requestRef(namespace, name), before: stored.entity, detail: { kind: stored.kind, generation: stored.generation } },
-        requestEvent('platform.request.phase-changed', stored, { phase: 'Deleting', reason: 'DeleteRequested' }, principalOf(author.actor)),
+        requestEvent('platform.request.phase-changed', stored, { phase: 'Deleting', reason: options.reason ?? 'DeleteRequested' }, principalOf(author.actor)),
       );
     });
     return this.getRequest(namespace, name);
+  }
+
+  /**
+   * Moves a request's expiry to `ttl` from now (its owners extend it, or shorten it), never past its capability's
+   * `ttl.maximum` after its creation: a 422 naming `/ttl` says until when it may live. Audited; appends
+   * `platform.request.extended` (payload: expiresAt), and its warning is given again before the new time.
+   */
+  async extendRequest(namespace: string, name: string, ttl: string, author: ChangeAuthor): Promise<RequestView> {
+    const stored = await this.requests.byName(namespace, name);
+    if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
+    if (stored.deletingSince) throw conflict(`${namespace}/${name} is being deleted`);
+    const revision = (await this.capabilities.get(stored.capability, stored.status.capabilityVersion)) ?? (await this.capabilities.require(stored.capability));
+    const { at, error } = expiryAt({ ttl, policy: revision.capability.spec.ttl, from: this.#clock.now(), createdAt: new Date(stored.createdAt), pointer: '/ttl' });
+    if (error || !at) throw invalidInput(`${namespace}/${name} cannot live ${ttl} from now`, error ? [error] : []);
+    const expiresAt = at.toISOString();
+    const extended = { ...stored, expiresAt };
+    await this.#store.transaction(async trx => {
+      await this.requests.setExpiry(trx, stored.id, expiresAt);
+      await this.#record(
+        trx,
+        author,
+        { action: 'platform.request.extend', entityRef: requestRef(namespace, name), detail: { ttl, expiresAt, ...optional('before', stored.expiresAt) } },
+        requestEvent('platform.request.extended', extended, { expiresAt }, principalOf(author.actor)),
+      );
+    });
+    return viewOf(extended);
   }
 
   /**
@@ -598,6 +644,7 @@ export class PlatformService {
 
   /** Stops the reconciler and releases the git working copies. */
   async close(): Promise<void> {
+    await this.expiry.stop();
     await this.reconciler.stop();
     await this.#workspaces.close();
   }
@@ -606,6 +653,20 @@ export class PlatformService {
   async #record(db: Db, author: ChangeAuthor, entry: Omit<AuditRecordInput, 'actor' | 'context'>, events: NewEvent | NewEvent[]): Promise<void> {
     await this.#audit.record({ ...entry, actor: author.actor, ...contextOf(author) }, db);
     await this.#eventLog.append(db, events);
+  }
+
+  /**
+   * When a request being applied expires: set when it is created (its `pave.dev/ttl`, else its capability's
+   * default or maximum), moved to its new ttl from now when the annotation changes; a 422 naming the annotation
+   * for a ttl that is not a duration or lasts past the capability's maximum.
+   */
+  #expiryOnApply(entity: RequestEntity, existing: StoredRequest | undefined, revision: CapabilityRevision): string | undefined {
+    const ttl = entity.metadata.annotations?.[ANNOTATION_TTL];
+    if (existing && (ttl === undefined || ttl === existing.entity.metadata.annotations?.[ANNOTATION_TTL])) return existing.expiresAt;
+    const now = this.#clock.now();
+    const { at, error } = expiryAt({ ttl, policy: revision.capability.spec.ttl, from: now, createdAt: existing ? new Date(existing.createdAt) : now });
+    if (error) throw invalidInput(`The request's time to live is refused: ${error.detail}`, [error]);
+    return at?.toISOString() ?? existing?.expiresAt;
   }
 
   /** The revision a pin (or a binding's channel) resolves to; a 422 naming `pointer` when none satisfies it. */
@@ -689,6 +750,6 @@ export function viewOf(stored: StoredRequest): RequestView {
     ...stored.entity,
     metadata: { ...stored.entity.metadata, uid: stored.id, generation: stored.generation, creationTimestamp: stored.createdAt },
     // The team Pave decided owns it (never what a caller sent): what its permissions are decided on.
-    status: { ...(shown as RequestView['status']), ...(stored.owner ? { owner: stored.owner } : {}), ...optional('approval', stored.approval) },
+    status: { ...(shown as RequestView['status']), ...(stored.owner ? { owner: stored.owner } : {}), ...optional('approval', stored.approval), ...optional('expiresAt', stored.expiresAt) },
   };
 }

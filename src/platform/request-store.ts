@@ -53,6 +53,7 @@ export class RequestStore {
         deleting_since: null,
         owner: request.owner ?? null,
         approval: request.approval ? JSON.stringify(request.approval) : null,
+        expires_at: request.expiresAt ?? null,
         created_at: request.createdAt,
         updated_at: request.updatedAt,
       })
@@ -105,6 +106,24 @@ export class RequestStore {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** Moves a request's expiry (its warning is due again before the new time). */
+  async setExpiry(db: Db, id: string, expiresAt: string): Promise<void> {
+    await db.updateTable('platform_requests').set({ expires_at: expiresAt, expiry_warned_at: null }).where('id', '=', id).execute();
+  }
+
+  /** Requests not being deleted that expire at or before `before`: with `unwarned`, only those not warned about yet. */
+  async expiringBy(before: string, options: { unwarned?: boolean } = {}): Promise<StoredRequest[]> {
+    let query = this.#store.db.selectFrom('platform_requests').selectAll().where('expires_at', 'is not', null).where('expires_at', '<=', before).where('deleting_since', 'is', null);
+    if (options.unwarned) query = query.where('expiry_warned_at', 'is', null);
+    return (await query.orderBy('expires_at').execute()).map(toStored);
+  }
+
+  /** Notes that the warning for this expiry was given; false when someone else gave it (or the expiry moved). */
+  async markWarned(db: Db, id: string, expiresAt: string, now: string): Promise<boolean> {
+    const result = await db.updateTable('platform_requests').set({ expiry_warned_at: now }).where('id', '=', id).where('expires_at', '=', expiresAt).where('expiry_warned_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Marks a request as being deleted; false when it already was. */
   async markDeleting(db: Db, id: string, now: string): Promise<boolean> {
     const result = await db.updateTable('platform_requests').set({ deleting_since: now, updated_at: now }).where('id', '=', id).where('deleting_since', 'is', null).executeTakeFirst();
@@ -146,6 +165,7 @@ function toStored(row: Selectable<PlatformRequestsTable>): StoredRequest {
     ...(row.deleting_since ? { deletingSince: row.deleting_since } : {}),
     ...(row.owner ? { owner: row.owner } : {}),
     ...(row.approval ? { approval: JSON.parse(row.approval) as RequestApproval } : {}),
+    ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

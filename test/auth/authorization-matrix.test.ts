@@ -252,6 +252,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/platform/requests/:namespace/:name': { path: '/api/platform/requests/platform-team/matrix-kept' },
   'DELETE /api/platform/requests/:namespace/:name': { path: '/api/platform/requests/platform-team/matrix-doomed', status: 202 },
   'POST /api/platform/requests/:namespace/:name/reconcile': { path: '/api/platform/requests/platform-team/matrix-kept/reconcile', body: {}, status: 202 },
+  'POST /api/platform/requests/:namespace/:name/extend': { path: '/api/platform/requests/platform-team/matrix-kept/extend', body: { ttl: '1h' }, status: 200 },
   'POST /api/platform/requests/:namespace/:name/approval': { path: '/api/platform/requests/platform-team/matrix-waiting/approval', body: { decision: 'approve', reason: 'matrix' }, status: 200 },
   'GET /api/platform/requests/:namespace/:name/runs': { path: '/api/platform/requests/platform-team/matrix-kept/runs' },
   'GET /api/platform/bindings': { path: '/api/platform/bindings' },

@@ -103,11 +103,13 @@ describe('approvals of requests', { timeout: 60_000 }, () => {
     expect(after.status).toMatchObject({ phase: 'Rejected', observedGeneration: 1 });
   });
 
-  it('decides from the CLI', async () => {
+  it('decides and extends from the CLI', async () => {
     await json(await send('bob', 'POST', '/api/platform/requests', request('billing-prod', { environment: 'prod' })), 201);
     const cwd = await mkdtemp(join(tmpdir(), 'pave-approve-cli-'));
     const approved = await runCli(['platform', 'approve', 'request', 'checkout-team/billing-prod', '--reason', 'billing goes live'], { cwd, env: { PAVE_SERVER: pave.url, PAVE_TOKEN: tokens.alice! } });
     expect(approved.stdout.trim()).toBe('checkout-team/billing-prod generation 1: Pending — approved by user:default/alice: billing goes live');
+    const extended = await runCli(['platform', 'extend', 'checkout-team/billing-prod', '--ttl', '3d'], { cwd, env: { PAVE_SERVER: pave.url, PAVE_TOKEN: tokens.bob! } });
+    expect(extended.stdout.trim()).toBe(`checkout-team/billing-prod expires at ${(await view('billing-prod')).status.expiresAt}`);
     const wrong = await runCli(['platform', 'approve', 'nothing', 'checkout-team/billing-prod', '--reason', 'x'], { cwd, env: { PAVE_SERVER: pave.url, PAVE_TOKEN: tokens.alice! } });
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toMatch(/^error: Say what to approve: binding or request \(got nothing\)/);

@@ -243,6 +243,21 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
   );
 
   app.post(
+    '/requests/:namespace/:name/extend',
+    {
+      config: ownedRequest('platform.request.extend'),
+      schema: {
+        tags: ['platform'],
+        summary: "Move a request's expiry to `ttl` from now (never past its capability's maximum after its creation)",
+        params: NamespacedParams,
+        body: Type.Object({ ttl: Type.String({ minLength: 1, maxLength: 32, description: 'A duration such as 90m, 12h or 7d' }) }, { additionalProperties: false }),
+        response: { 200: Document, ...errorResponses(404, 409, 422) },
+      },
+    },
+    async request => (await platform.extendRequest(request.params.namespace, request.params.name, request.body.ttl, changeAuthor(request))) as unknown as Record<string, unknown>,
+  );
+
+  app.post(
     '/requests/:namespace/:name/approval',
     {
       config: {

@@ -11,6 +11,7 @@ import { checkTemplate } from '../../expressions/index.js';
 import { unsafePathReason } from '../../gitops/repo-path.js';
 import { parseDurationSeconds } from './duration.js';
 import { normalizeOffer, validateOffer } from './capability-offer.js';
+import { validateTtlPolicy } from './request-ttl.js';
 import { normalizeApprovalRule, validateApprovalRule } from './request-approval.js';
 import { PLATFORM_API_VERSION, type Capability, type StepSpec } from './types.js';
 
@@ -55,7 +56,7 @@ export function validateCapability(raw: unknown): CapabilityValidation {
     add('/spec', 'is required and must be a mapping', 'required');
     return { errors };
   }
-  unknownKeys(spec, '/spec', ['version', 'description', 'owner', 'api', 'outputs', 'requires', 'workflows', 'placement', 'reconcileInterval', 'offer', 'approval'], add);
+  unknownKeys(spec, '/spec', ['version', 'description', 'owner', 'api', 'outputs', 'requires', 'workflows', 'placement', 'reconcileInterval', 'offer', 'approval', 'ttl'], add);
   if (spec.owner !== undefined && (typeof spec.owner !== 'string' || !tryParseEntityRef(spec.owner, { defaultKind: 'group', defaultNamespace: 'default' }))) {
     add('/spec/owner', 'must be an entity ref of the owning team, e.g. platform-team or group:default/platform-team', 'entity-ref');
   }
@@ -132,6 +133,7 @@ export function validateCapability(raw: unknown): CapabilityValidation {
 
   if (spec.offer !== undefined) errors.push(...validateOffer(spec.offer, '/spec/offer'));
   if (spec.approval !== undefined) errors.push(...validateApprovalRule(spec.approval, '/spec/approval'));
+  if (spec.ttl !== undefined) errors.push(...validateTtlPolicy(spec.ttl, '/spec/ttl'));
 
   if (errors.length) return { errors };
   const capability = structuredClone(raw) as unknown as Capability;

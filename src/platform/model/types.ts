@@ -5,6 +5,7 @@
 import type { EntityMetadata } from '../../core/entity.js';
 import type { CapabilityOffer } from './capability-offer.js';
 import type { ApprovalRule, RequestApproval } from './request-approval.js';
+import type { TtlPolicy } from './request-ttl.js';
 
 export const PLATFORM_API_VERSION = 'pave.dev/v1alpha1';
 
@@ -57,6 +58,8 @@ export interface CapabilitySpec {
   offer?: CapabilityOffer;
   /** Who must approve a request (optionally only some, by input conditions) before it is reconciled. */
   approval?: ApprovalRule;
+  /** How long its requests live: `default` when a request names none, never longer than `maximum`. */
+  ttl?: TtlPolicy;
 }
 
 export interface Capability {
@@ -134,6 +137,8 @@ export interface RequestStatus {
   owner?: string;
   /** The approval its newest generation needed: who may decide, why, and the decision once made. */
   approval?: RequestApproval;
+  /** When it is deleted for having lived its time (its capability's ttl, or its own). */
+  expiresAt?: string;
 }
 
 /** A request as submitted: any published kind, in its team's namespace. */
@@ -166,6 +171,8 @@ export interface StoredRequest {
   owner?: string;
   /** The approval the newest generation needs or got; undefined when none was needed. */
   approval?: RequestApproval;
+  /** When it expires (is deleted through its delete workflow); undefined lives until deleted. */
+  expiresAt?: string;
   createdAt: string;
   updatedAt: string;
 }
