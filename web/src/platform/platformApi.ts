@@ -59,6 +59,11 @@ export function deleteRequest(namespace: string, name: string): Promise<RequestV
   return apiRequest(`${BASE}/requests/${enc(namespace)}/${enc(name)}`, { method: 'DELETE' });
 }
 
+/** POST /requests/:ns/:name/extend: moves the expiry to `ttl` from now, within the capability's maximum. */
+export function extendRequest(namespace: string, name: string, ttl: string): Promise<RequestView> {
+  return apiRequest(`${BASE}/requests/${enc(namespace)}/${enc(name)}/extend`, { method: 'POST', json: { ttl } });
+}
+
 /** POST /requests/:ns/:name/approval: an approver's decision on the newest generation waiting for approval. */
 export function decideRequest(namespace: string, name: string, decision: ApprovalDecision): Promise<RequestView> {
   return apiRequest(`${BASE}/requests/${enc(namespace)}/${enc(name)}/approval`, { method: 'POST', json: decision });
