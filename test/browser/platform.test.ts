@@ -191,7 +191,7 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
 
     await pave.app.platform.deleteRequest('checkout-team', 'catalog-db', OPERATOR);
   });
-  it('request page: an approver approves with a reason, sees who approved, and the owners extend its expiry', async () => {
+  it('marketplace shows the team’s binding; request page: an approver approves with a reason, sees who approved, and the owners extend its expiry', async () => {
     // A preview capability whose production requests the guest's team approves, living 2 h by default (1 d at most).
     await pave.app.platform.publishCapability(
       {
@@ -205,10 +205,18 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
           placement: { selector: { env: 'dev' } },
           approval: { group: 'checkout-team', when: [{ pointer: '/spec/environment', equals: 'prod' }] },
           ttl: { default: '2h', maximum: '1d' },
+          offer: { to: 'all', binding: 'self-service' },
         },
       },
       OPERATOR,
     );
+    await pave.app.platform.bindings.apply({ apiVersion: 'pave.dev/v1alpha1', kind: 'CapabilityBinding', metadata: { namespace: 'checkout-team' }, spec: { capability: 'browser-preview', version: '^1' } }, OPERATOR);
+    // The marketplace says what the guest's team may do with each capability.
+    await page.goto(`${base}/platform`);
+    const access = page.locator('li[data-capability="browser-preview"]').getByTestId('capability-access');
+    await expect.poll(() => access.locator('li').first().textContent()).toBe('checkout-team: bound, follows ^1');
+    expect(await access.locator('li').nth(1).textContent()).toMatch(/: may bind it \(self-service\)$/);
+    expect(await page.locator('li[data-capability="postgresql"]').getByTestId('capability-access').textContent()).toBe('Open to every team, no binding needed.');
     await pave.app.platform.applyRequest({ apiVersion: 'previews.pave.dev/v1', kind: 'BrowserPreview', metadata: { name: 'pr-42', namespace: 'checkout-team' }, spec: { environment: 'prod' } }, OPERATOR);
     await page.goto(`${base}/platform/requests/checkout-team/pr-42`);
     await expect.poll(() => page.getByTestId('request-phase').textContent()).toBe('PendingApproval');

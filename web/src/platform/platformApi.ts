@@ -11,6 +11,7 @@ import type { ApplyResult, RequestView } from '../../../src/platform/platform-se
 import type { DryRunResult } from '../../../src/platform/dry-run.js';
 import type { RequestNamespace } from '../../../src/platform/namespace-owners.js';
 import type { ApprovalDecision } from '../../../src/platform/model/approval-decision.js';
+import type { CapabilityBinding } from '../../../src/platform/model/capability-binding.js';
 export type { CapabilitySummary, DryRunResult, RequestView, Run };
 
 /** GET /capabilities/:name: the newest revision with every version published. */
@@ -33,6 +34,11 @@ export function getCapability(name: string, signal?: AbortSignal): Promise<Capab
 /** GET /namespaces: where requests can be made, each with its owning team and whether the caller may request there. */
 export function listNamespaces(signal?: AbortSignal): Promise<{ items: RequestNamespace[] }> {
   return apiRequest(`${BASE}/namespaces`, { signal });
+}
+
+/** GET /bindings: teams' bindings of capabilities. */
+export function listBindings(signal?: AbortSignal): Promise<{ items: CapabilityBinding[] }> {
+  return apiRequest(`${BASE}/bindings`, { signal });
 }
 
 export function listRequests(params: { namespace?: string; capability?: string } = {}, signal?: AbortSignal): Promise<{ items: RequestView[] }> {
