@@ -4,7 +4,7 @@ import { newId } from '../core/ids.js';
 import { conflict, invalidInput, notFound } from '../core/problem.js';
 import type { Db, Store } from '../store/store.js';
 import { principalOf, type AuditRecordInput, type ChangeAuthor } from '../store/audit-log.js';
-import type { NewEvent } from '../store/event-log.js';
+import type { EventLog, NewEvent } from '../store/event-log.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import type { ResourceFacts } from '../auth/policy.js';
 import { BindingStore, type StoredBinding } from './binding-store.js';
@@ -26,6 +26,8 @@ export interface BindingServiceOptions {
   /** Where teams are found (a binding's team is a Group of the catalog). */
   entities: Pick<EntityReader, 'byRef'>;
   record: RecordChange;
+  /** Where the events of changes that are part of another's (a capability's deletion) are appended. */
+  eventLog: EventLog;
   /** Asks for a request to be reconciled, in the change's transaction (a new channel re-renders the requests that follow it). */
   enqueue: (requestId: string, db: Db) => Promise<void>;
   clock: Clock;
@@ -165,6 +167,14 @@ export class BindingService {
     });
   }
 
+  /** Removes every team's binding of a capability that is being deleted, in its transaction (one event each). */
+  async removeAll(db: Db, capability: string): Promise<void> {
+    for (const stored of await this.store.list({ capability }, db)) {
+      await this.store.remove(db, stored.id);
+      await this.#o.eventLog.append(db, bindingEvent('platform.binding.deleted', stored.binding, { reason: 'CapabilityDeleted' }));
+    }
+  }
+
   /**
    * The binding a team's request of a capability goes by: undefined for an open capability the team has not
    * bound (no offer: every team requests it). A capability with an offer the team has not bound (or whose
@@ -213,11 +223,11 @@ export class BindingService {
 }
 
 /** An event about a binding: its subject is its catalog entity, its owner the team. */
-function bindingEvent(type: string, binding: CapabilityBinding, payload: Record<string, unknown>, actor: string): NewEvent {
+function bindingEvent(type: string, binding: CapabilityBinding, payload: Record<string, unknown>, actor?: string): NewEvent {
   return {
     type,
     subject: bindingRef(binding.metadata.namespace, binding.spec.capability),
-    actor,
+    ...(actor ? { actor } : {}),
     payload: { kind: 'capabilitybinding', namespace: binding.metadata.namespace, name: binding.spec.capability, owner: binding.status.team, capability: binding.spec.capability, ...payload },
   };
 }

@@ -146,6 +146,7 @@ export class PlatformService {
       requests: this.requests,
       entities: options.catalog.entities,
       record: (db, author, entry, events) => this.#record(db, author, entry, events),
+      eventLog: options.eventLog,
       enqueue: (id, db) => this.reconciler.enqueue(id, 'binding', { db }),
       clock: this.#clock,
     });
@@ -218,7 +219,7 @@ export class PlatformService {
     return this.capabilities.require(name, version);
   }
 
-  /** Removes a capability and all its revisions; refused while requests use it. */
+  /** Removes a capability, all its revisions and the teams' bindings of it; refused while requests use it. */
   async deleteCapability(name: string, author: ChangeAuthor): Promise<void> {
     const latest = await this.capabilities.require(name);
     const versions = await this.capabilities.versions(name);
@@ -226,6 +227,8 @@ export class PlatformService {
     if (users.length) throw conflict(`Capability ${name} is used by ${users.length} request(s), e.g. ${users[0]!.namespace}/${users[0]!.name}; delete them first`);
     await this.#store.transaction(async trx => {
       await this.capabilities.remove(trx, name);
+      // Its bindings go with it (their catalog entities too, through their events).
+      await this.bindings.removeAll(trx, name);
       await this.#record(
         trx,
         author,

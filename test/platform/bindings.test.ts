@@ -130,6 +130,17 @@ describe('bindings per team', { timeout: 60_000 }, () => {
     expectFieldError(await expectProblem(await send('bob', 'POST', '/api/platform/bindings', binding('checkout-team', 'cache', '^7')), 422), '/spec/version');
   });
 
+  it('removes the bindings of a deleted capability, in the catalog too', async () => {
+    await pave.app.platform.publishCapability(capability('scratch', 'Scratch', '1.0.0', { to: 'all', binding: 'self-service' }), OPERATOR);
+    await json(await send('bob', 'POST', '/api/platform/bindings', binding('checkout-team', 'scratch')), 201);
+    await pave.app.eventConsumers.drain();
+    expect(await pave.app.catalog.entities.byRef('capabilitybinding:checkout-team/scratch')).toBeDefined();
+    await pave.app.platform.deleteCapability('scratch', OPERATOR);
+    expect(await pave.app.platform.bindings.list({ capability: 'scratch' })).toEqual([]);
+    await pave.app.eventConsumers.drain();
+    expect(await pave.app.catalog.entities.byRef('capabilitybinding:checkout-team/scratch')).toBeUndefined();
+  });
+
   it('binds, lists and decides from the CLI; bad input names the field and exits non-zero', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'pave-bind-cli-'));
     const as = (who: string) => ({ cwd, env: { PAVE_SERVER: pave.url, PAVE_TOKEN: tokens[who]! } });
