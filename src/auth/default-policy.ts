@@ -49,9 +49,9 @@ export function defaultRules(config: Pick<AuthConfig, 'adminGroup' | 'platformGr
     {
       id: 'default.owners-edit',
       description:
-        "Owners of an entity (its spec.owner group, with members of child groups, or the user itself) edit it, request capabilities for it, and publish golden-path repositories in their team's folder; changing group membership, moving an entity to another team and publishing templates need more (see default.governance and default.platform-publishes)",
+        "Owners of an entity (its spec.owner group, with members of child groups, or the user itself) edit it, request capabilities for it, bind capabilities for their team (and, owning a capability, approve teams' bindings of it; in a request's approving group, approve the request), and publish golden-path repositories in their team's folder; changing group membership, moving an entity to another team and publishing templates need more (see default.governance and default.platform-publishes)",
       effect: 'allow',
-      actions: ['catalog.entity.write', 'catalog.entity.delete', 'catalog.entity.refresh', 'platform.request.*', 'repositories.repository.create'],
+      actions: ['catalog.entity.write', 'catalog.entity.delete', 'catalog.entity.refresh', 'platform.request.*', 'platform.binding.*', 'platform.approval.decide', 'repositories.repository.create'],
       subjects: ['role:owner'],
     },
     {

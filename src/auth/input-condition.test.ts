@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateAuthRule } from './auth-rule.js';
-import { describeInputConditions, inputConditionsHold } from './input-condition.js';
+import { describeInputConditions, inputConditionsHold, validateInputConditions } from './input-condition.js';
 import { decide } from './policy.js';
 import type { Identity } from './identity.js';
 
@@ -17,6 +17,12 @@ describe('input conditions', () => {
     // A prototype's property is never an input's value; an absent value fails a comparison (and passes its `not`).
     expect(inputConditionsHold([{ pointer: '/spec/constructor', matches: '*' }], input)).toBe(false);
     expect(inputConditionsHold([{ pointer: '/spec/missing', equals: 'x', not: true }], input)).toBe(true);
+    // Numbers compare as numbers; text is never greater or less than one.
+    expect(inputConditionsHold([{ pointer: '/spec/instances', greaterThan: 2 }], { spec: { instances: 3 } })).toBe(true);
+    expect(inputConditionsHold([{ pointer: '/spec/instances', greaterThan: 2 }], { spec: { instances: 2 } })).toBe(false);
+    expect(inputConditionsHold([{ pointer: '/spec/instances', lessThan: 2 }], { spec: { instances: '1' } })).toBe(false);
+    expect(validateInputConditions([{ pointer: '/spec/instances', greaterThan: '2' }], '/input').map(e => `${e.pointer} ${e.rule}`)).toEqual(['/input/0/greaterThan type']);
+    expect(describeInputConditions([{ pointer: '/spec/instances', greaterThan: 2 }, { pointer: '/spec/cpu', lessThan: 4, not: true }])).toBe('/spec/instances is greater than 2 and /spec/cpu is not less than 4');
     expect(describeInputConditions([{ pointer: '/spec/environment', oneOf: ['prod', 'live'] }, { pointer: '/x', matches: 'a*', not: true }])).toBe('/spec/environment is one of "prod", "live" and /x does not match "a*"');
   });
 

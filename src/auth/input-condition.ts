@@ -19,13 +19,17 @@ export interface InputCondition {
   oneOf?: Scalar[];
   /** The value is text matching this glob (`*` any run of characters), e.g. `template:default/*`. */
   matches?: string;
+  /** The value is a number greater than this, e.g. `instances` more than 2. */
+  greaterThan?: number;
+  /** The value is a number less than this. */
+  lessThan?: number;
   /** The opposite: the condition holds when the comparison fails (or the value is absent). */
   not?: boolean;
 }
 
 const MAX_CONDITIONS = 20;
 const POINTER = /^(\/[^/]*){1,20}$/;
-const COMPARISONS = ['equals', 'oneOf', 'matches'] as const;
+const COMPARISONS = ['equals', 'oneOf', 'matches', 'greaterThan', 'lessThan'] as const;
 
 /** Checks a rule's `input` list, naming every mistake by pointer (under `at`, e.g. `/input`). */
 export function validateInputConditions(raw: unknown, at: string): FieldError[] {
@@ -33,17 +37,20 @@ export function validateInputConditions(raw: unknown, at: string): FieldError[] 
   const errors: FieldError[] = [];
   raw.forEach((item, i) => {
     const here = `${at}/${i}`;
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) return errors.push({ pointer: here, detail: 'must be a mapping with pointer and one of equals, oneOf, matches', rule: 'type' });
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return errors.push({ pointer: here, detail: `must be a mapping with pointer and one of ${COMPARISONS.join(', ')}`, rule: 'type' });
     const condition = item as Record<string, unknown>;
-    for (const key of Object.keys(condition)) if (!['pointer', 'not', ...COMPARISONS].includes(key)) errors.push({ pointer: `${here}/${key}`, detail: 'is not a condition field (expected pointer, equals, oneOf, matches, not)', rule: 'additionalProperties' });
+    for (const key of Object.keys(condition)) if (!['pointer', 'not', ...COMPARISONS].includes(key)) errors.push({ pointer: `${here}/${key}`, detail: `is not a condition field (expected pointer, ${COMPARISONS.join(', ')}, not)`, rule: 'additionalProperties' });
     if (typeof condition.pointer !== 'string' || !POINTER.test(condition.pointer)) errors.push({ pointer: `${here}/pointer`, detail: "must be a JSON pointer such as '/spec/environment'", rule: 'pattern' });
     const given = COMPARISONS.filter(key => condition[key] !== undefined);
-    if (given.length !== 1) errors.push({ pointer: here, detail: 'must have exactly one of equals, oneOf, matches', rule: 'oneOf' });
+    if (given.length !== 1) errors.push({ pointer: here, detail: `must have exactly one of ${COMPARISONS.join(', ')}`, rule: 'oneOf' });
     if (condition.equals !== undefined && !isScalar(condition.equals)) errors.push({ pointer: `${here}/equals`, detail: 'must be text, a number or true/false', rule: 'type' });
     if (condition.oneOf !== undefined && (!Array.isArray(condition.oneOf) || condition.oneOf.length === 0 || condition.oneOf.length > 100 || !condition.oneOf.every(isScalar))) {
       errors.push({ pointer: `${here}/oneOf`, detail: 'must be a list of 1 to 100 texts, numbers or true/false', rule: 'type' });
     }
     if (condition.matches !== undefined && (typeof condition.matches !== 'string' || condition.matches.length === 0 || condition.matches.length > 500)) errors.push({ pointer: `${here}/matches`, detail: 'must be a glob of 1 to 500 characters', rule: 'type' });
+    for (const key of ['greaterThan', 'lessThan'] as const) {
+      if (condition[key] !== undefined && (typeof condition[key] !== 'number' || !Number.isFinite(condition[key]))) errors.push({ pointer: `${here}/${key}`, detail: 'must be a number', rule: 'type' });
+    }
     if (condition.not !== undefined && typeof condition.not !== 'boolean') errors.push({ pointer: `${here}/not`, detail: 'must be true or false', rule: 'type' });
   });
   return errors;
@@ -64,6 +71,8 @@ function holds(condition: InputCondition, input: unknown): boolean {
   const compared =
     condition.equals !== undefined ? value === condition.equals
     : condition.oneOf !== undefined ? condition.oneOf.some(option => option === value)
+    : condition.greaterThan !== undefined ? typeof value === 'number' && value > condition.greaterThan
+    : condition.lessThan !== undefined ? typeof value === 'number' && value < condition.lessThan
     : typeof value === 'string' && globMatches(condition.matches!, value);
   return condition.not ? !compared : compared;
 }
@@ -72,6 +81,8 @@ function describe(condition: InputCondition): string {
   const is = condition.not ? 'is not' : 'is';
   if (condition.equals !== undefined) return `${condition.pointer} ${is} ${JSON.stringify(condition.equals)}`;
   if (condition.oneOf !== undefined) return `${condition.pointer} ${is} one of ${condition.oneOf.map(v => JSON.stringify(v)).join(', ')}`;
+  if (condition.greaterThan !== undefined) return `${condition.pointer} ${is} greater than ${condition.greaterThan}`;
+  if (condition.lessThan !== undefined) return `${condition.pointer} ${is} less than ${condition.lessThan}`;
   return `${condition.pointer} ${condition.not ? 'does not match' : 'matches'} ${JSON.stringify(condition.matches)}`;
 }
 

@@ -10,14 +10,15 @@ import { runLogText } from '../platform/run-store.js';
 import type { PaveClient } from '../client/pave-client.js';
 import { table, type Output } from './output.js';
 import { withClient, type GlobalOptions } from './context.js';
+import { platformCommand } from './platform-command.js';
 
 /**
  * The platform commands: `pave request …` (apply, get, list, delete, runs, logs), `pave capability …`
- * (publish, list, get), `pave destination …` (apply, list) and `pave render` (a dry run that needs no
- * store and no cluster).
+ * (publish, list, get), `pave destination …` (apply, list), `pave render` (a dry run that needs no
+ * store and no cluster) and `pave platform …` (bindings and approvals).
  */
 export function platformCommands(output: () => Output, globals: () => GlobalOptions): Command[] {
-  return [requestCommand(output, globals), capabilityCommand(output, globals), destinationCommand(output, globals), renderCommand(output)];
+  return [requestCommand(output, globals), capabilityCommand(output, globals), destinationCommand(output, globals), renderCommand(output), platformCommand(output, globals)];
 }
 
 /** `name`, or `namespace/name`, with `-n` as the namespace otherwise. */

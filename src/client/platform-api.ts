@@ -2,6 +2,8 @@ import { isPaveError } from '../core/problem.js';
 import type { CapabilitySummary, PublishResult } from '../platform/capability-registry.js';
 import type { CapabilityRevision, Destination, Run } from '../platform/model/types.js';
 import type { PaveEvent } from '../store/event-log.js';
+import type { CapabilityBinding } from '../platform/model/capability-binding.js';
+import type { ApprovalDecision } from '../platform/model/approval-decision.js';
 import type { ApplyResult, RequestView } from '../platform/platform-service.js';
 import type { ApiConnection } from './api-connection.js';
 
@@ -35,6 +37,30 @@ export class PlatformApi {
     return (await this.api.json<{ items: Destination[] }>({ method: 'GET', path: '/api/platform/destinations' })).items;
   }
 
+  // ── bindings ──
+  /** Binds a capability for a team (a CapabilityBinding document), or changes its version channel. */
+  applyBinding(document: unknown): Promise<{ binding: CapabilityBinding; outcome: 'created' | 'updated' | 'unchanged' }> {
+    return this.api.json({ method: 'POST', path: '/api/platform/bindings', body: document });
+  }
+
+  /** Bindings, optionally of one team (its namespace) or capability. */
+  async bindings(filter: { team?: string; capability?: string } = {}): Promise<CapabilityBinding[]> {
+    return (await this.api.json<{ items: CapabilityBinding[] }>({ method: 'GET', path: '/api/platform/bindings', query: filter })).items;
+  }
+
+  binding(team: string, capability: string): Promise<CapabilityBinding> {
+    return this.api.json({ method: 'GET', path: `/api/platform/bindings/${segment(team)}/${segment(capability)}` });
+  }
+
+  async deleteBinding(team: string, capability: string): Promise<void> {
+    await this.api.json({ method: 'DELETE', path: `/api/platform/bindings/${segment(team)}/${segment(capability)}` });
+  }
+
+  /** The capability owner's decision on a binding waiting for approval. */
+  decideBinding(team: string, capability: string, decision: ApprovalDecision): Promise<CapabilityBinding> {
+    return this.api.json({ method: 'POST', path: `/api/platform/bindings/${segment(team)}/${segment(capability)}/decision`, body: decision });
+  }
+
   // ── requests ──
   applyRequest(document: unknown): Promise<ApplyResult> {
     return this.api.json({ method: 'POST', path: '/api/platform/requests', body: document });
@@ -61,6 +87,16 @@ export class PlatformApi {
   /** Starts the deletion (delete steps, then files pruned in a commit); answers the request as it is now. */
   deleteRequest(namespace: string, name: string): Promise<RequestView> {
     return this.api.json({ method: 'DELETE', path: `/api/platform/requests/${segment(namespace)}/${segment(name)}` });
+  }
+
+  /** Moves a request's expiry to `ttl` (a duration such as 12h) from now, within its capability's maximum. */
+  extendRequest(namespace: string, name: string, ttl: string): Promise<RequestView> {
+    return this.api.json({ method: 'POST', path: `/api/platform/requests/${segment(namespace)}/${segment(name)}/extend`, body: { ttl } });
+  }
+
+  /** An approver's decision on a request's newest generation waiting for approval. */
+  decideRequest(namespace: string, name: string, decision: ApprovalDecision): Promise<RequestView> {
+    return this.api.json({ method: 'POST', path: `/api/platform/requests/${segment(namespace)}/${segment(name)}/approval`, body: decision });
   }
 
   async runs(namespace: string, name: string): Promise<Run[]> {

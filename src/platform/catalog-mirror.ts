@@ -10,10 +10,13 @@ import { dependencyNames } from './model/references.js';
 import { shownPhase } from './model/shown-phase.js';
 import type { Capability, StoredRequest } from './model/types.js';
 import type { RequestStore } from './request-store.js';
+import type { BindingStore } from './binding-store.js';
+import type { CapabilityBinding } from './model/capability-binding.js';
 
 /** Marks the catalog entities this mirror writes: the capability's name, or the request's `namespace/name`. */
 const ANNOTATION_MIRRORED_CAPABILITY = 'pave.dev/capability';
 const ANNOTATION_MIRRORED_REQUEST = 'pave.dev/request';
+const ANNOTATION_MIRRORED_BINDING = 'pave.dev/binding';
 
 /** The catalog ref of a published capability. */
 export function capabilityRef(name: string): string {
@@ -25,6 +28,7 @@ export interface CatalogMirrorOptions {
   catalog: CatalogService;
   requests: RequestStore;
   capabilities: CapabilityRegistry;
+  bindings: BindingStore;
   logger?: Logger;
 }
 
@@ -43,7 +47,7 @@ export interface CatalogMirrorOptions {
  */
 export class CatalogMirror implements EventConsumer {
   readonly name = 'platform.catalog-mirror';
-  readonly types = ['platform.request.*', 'platform.run.finished', 'platform.capability.*'];
+  readonly types = ['platform.request.*', 'platform.run.finished', 'platform.capability.*', 'platform.binding.*'];
   // Capabilities published before this consumer existed have their events in the log too.
   readonly startAt = 'oldest';
   readonly #o: CatalogMirrorOptions;
@@ -109,17 +113,46 @@ export class CatalogMirror implements EventConsumer {
     };
   }
 
+  /** The catalog entity for a team's binding: owned by the team (listed on its page), depending on the capability. */
+  static bindingEntityOf(binding: CapabilityBinding): Entity {
+    const { metadata, spec, status } = binding;
+    return {
+      apiVersion: PAVE_API_VERSION,
+      kind: 'CapabilityBinding',
+      metadata: {
+        name: metadata.name,
+        namespace: metadata.namespace,
+        description: `${status.team} binds ${spec.capability}${spec.version ? ` on ${spec.version}` : ' (newest version)'}: ${status.phase}`,
+        tags: ['pave-binding'],
+        annotations: { [ANNOTATION_MIRRORED_BINDING]: `${metadata.namespace}/${metadata.name}` },
+      },
+      spec: { owner: status.team, capability: capabilityRef(spec.capability), ...(spec.version ? { version: spec.version } : {}), phase: status.phase },
+    };
+  }
+
   /** Brings the catalog up to date with the requests and capabilities these events are about, each once. */
   async handle(events: readonly PaveEvent[]): Promise<void> {
     const capabilities = new Set<string>();
     const requests = new Map<string, { namespace: string; name: string }>();
+    const bindings = new Map<string, { team: string; namespace: string; name: string }>();
     for (const { type, payload } of events) {
       if (typeof payload.name !== 'string') continue;
       if (type.startsWith('platform.capability.')) capabilities.add(payload.name);
+      else if (type.startsWith('platform.binding.')) {
+        if (typeof payload.namespace === 'string' && typeof payload.owner === 'string') bindings.set(`${payload.owner}/${payload.name}`, { team: payload.owner, namespace: payload.namespace, name: payload.name });
+      }
       else if (typeof payload.namespace === 'string') requests.set(`${payload.namespace}/${payload.name}`, { namespace: payload.namespace, name: payload.name });
     }
     for (const name of capabilities) await this.#syncCapability(name);
     for (const { namespace, name } of requests.values()) await this.#syncRequest(namespace, name);
+    for (const binding of bindings.values()) await this.#syncBinding(binding);
+  }
+
+  /** The binding's entity as it is stored now; removed once it is gone. */
+  async #syncBinding({ team, namespace, name }: { team: string; namespace: string; name: string }): Promise<void> {
+    const stored = await this.#o.bindings.get(team, name);
+    if (stored) await this.#save(CatalogMirror.bindingEntityOf(stored.binding));
+    else await this.#removeMirrored(`capabilitybinding:${namespace}/${name}`, ANNOTATION_MIRRORED_BINDING, `${namespace}/${name}`);
   }
 
   /** Shows every published capability now (at start: capabilities published before their events were kept). */

@@ -5,6 +5,7 @@ import { platformCommands } from '../cli/platform-commands.js';
 import type { PlatformService } from './platform-service.js';
 import { platformMigration } from './migrations/0004-platform.js';
 import { platformRequestOwnerMigration } from './migrations/0008-platform-request-owner.js';
+import { platformBindingsMigration } from './migrations/0024-platform-bindings.js';
 
 export const platformModule = defineModule({
   name: 'platform',
@@ -20,8 +21,14 @@ export const platformModule = defineModule({
     { action: 'platform.request.read', description: 'Read requests and their status' },
     { action: 'platform.request.create', description: 'Apply a request in a namespace (create or update)' },
     { action: 'platform.request.delete', description: 'Delete a request' },
+    { action: 'platform.request.extend', description: 'Move when a request expires (within its capability’s maximum)' },
     { action: 'platform.request.reconcile', description: 'Ask for a request to be reconciled now' },
     { action: 'platform.request.render', description: 'Preview a request (a dry-run render) with a published capability' },
+    { action: 'platform.binding.read', description: 'Read teams’ bindings of capabilities' },
+    { action: 'platform.binding.create', description: 'Bind a capability for a team, or change the version channel of its binding (checked against the team)' },
+    { action: 'platform.binding.delete', description: 'Remove a team’s binding of a capability that it has no requests of (checked against the team)' },
+    { action: 'platform.binding.approve', description: 'Approve or reject a team’s binding that waits for approval (checked against the capability’s owner)' },
+    { action: 'platform.approval.decide', description: 'Approve or reject a request waiting for approval (checked against its approving groups)' },
     { action: 'platform.run.read', description: 'Read runs and their logs' },
     { action: 'platform.event.read', description: 'Follow the platform event stream' },
   ],
@@ -34,14 +41,19 @@ export const platformModule = defineModule({
       read: { action: 'platform.request.read', on: 'owner' },
     },
     { type: 'platform.request.deleted', description: 'A request and its files were removed', read: { action: 'platform.request.read', on: 'owner' } },
+    { type: 'platform.request.expiring', description: 'A request expires soon (payload: expiresAt); its owners may extend it', read: { action: 'platform.request.read', on: 'owner' } },
+    { type: 'platform.request.extended', description: 'A request’s expiry was moved (payload: expiresAt)', read: { action: 'platform.request.read', on: 'owner' } },
     { type: 'platform.run.finished', description: 'A reconcile run finished (payload: run id, phase, commits)', read: { action: 'platform.request.read', on: 'owner' } },
     { type: 'platform.delivery.committed', description: 'A request’s files were committed to a destination (payload: destination, path, commit)', read: { action: 'platform.request.read', on: 'owner' } },
     { type: 'platform.capability.published', description: 'A capability revision was published', read: { action: 'platform.capability.read' } },
     { type: 'platform.capability.deleted', description: 'A capability was deleted', read: { action: 'platform.capability.read' } },
+    { type: 'platform.binding.applied', description: 'A team bound a capability or changed its binding (payload: outcome, phase)', read: { action: 'platform.binding.read' } },
+    { type: 'platform.binding.decided', description: 'A binding waiting for approval was approved or rejected (payload: decision, reason)', read: { action: 'platform.binding.read' } },
+    { type: 'platform.binding.deleted', description: 'A team’s binding was removed', read: { action: 'platform.binding.read' } },
     { type: 'platform.destination.applied', description: 'A destination was created or changed (payload: outcome)', read: { action: 'platform.destination.read' } },
     { type: 'platform.destination.deleted', description: 'A destination was deleted', read: { action: 'platform.destination.read' } },
   ],
-  migrations: [platformMigration, platformRequestOwnerMigration],
+  migrations: [platformMigration, platformRequestOwnerMigration, platformBindingsMigration],
   create: async ({ store, queue, eventLog, audit, eventConsumers, config, dataDir, logger, app, options }): Promise<PlatformService> => {
     const { PlatformService } = await import('./platform-service.js');
     return new PlatformService({
@@ -64,6 +76,6 @@ export const platformModule = defineModule({
     await api.register(platformRoutes, { prefix: '/platform', platform });
   },
   cli: ({ output, globals }) => platformCommands(output, globals),
-  workers: platform => [worker('platform.reconciler', platform.reconciler)],
+  workers: platform => [worker('platform.reconciler', platform.reconciler), worker('platform.expiry', platform.expiry)],
   close: platform => platform.close(),
 });

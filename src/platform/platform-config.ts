@@ -20,6 +20,10 @@ export interface PlatformConfig {
   retryMaxSeconds: number;
   /** Seconds between checks while a request waits for its dependencies (or its dependents, when deleting). */
   dependencyRetrySeconds: number;
+  /** How long before a request expires its owners are warned (a `platform.request.expiring` event), in seconds. */
+  expiryWarningSeconds: number;
+  /** Seconds between looks for requests to warn about or to delete for having expired. */
+  expiryCheckSeconds: number;
   /** Push attempts (fetch + rebase between them) before a delivery counts as failed. */
   pushAttempts: number;
   /**
@@ -55,6 +59,8 @@ export const platformConfigSection: ConfigSection<'platform', PlatformConfig> = 
     retryBaseSeconds: 2,
     retryMaxSeconds: 300,
     dependencyRetrySeconds: 10,
+    expiryWarningSeconds: 3600,
+    expiryCheckSeconds: 30,
     pushAttempts: 10,
     moduleSandbox: 'bubblewrap',
     moduleMemoryMb: 256,

@@ -18,6 +18,7 @@ import type { PermissionService } from '../auth/permission-service.js';
 import type { ResourceFacts } from '../auth/policy.js';
 import { QueuePushTurns } from '../gitops/push-turns.js';
 import { WorkspacePool } from '../gitops/workspace-pool.js';
+import { BindingService } from './binding-service.js';
 import { CapabilityRegistry, type CapabilitySummary, type PublishResult } from './capability-registry.js';
 import { CatalogMirror, capabilityRef } from './catalog-mirror.js';
 import { capabilityEvent, destinationEvent, requestEvent, requestFacts, requestRef } from './change-events.js';
@@ -37,11 +38,15 @@ import {
   type StoredRequest,
 } from './model/types.js';
 import { shownPhase } from './model/shown-phase.js';
+import { approvalNeeded, type RequestApproval } from './model/request-approval.js';
+import { ANNOTATION_TTL, expiryAt } from './model/request-ttl.js';
+import { requireReason, type ApprovalDecision } from './model/approval-decision.js';
 import { NamespaceOwners, type NamespaceOwner } from './namespace-owners.js';
 import type { ExpressionEvaluator } from '../expressions/index.js';
 import { Reconciler } from './reconciler.js';
 import { stableJson, validateRequestSpec } from './render.js';
 import { RequestStore } from './request-store.js';
+import { RequestExpiry } from './request-expiry.js';
 import { RunStore, runLogText } from './run-store.js';
 import type { ModuleSandbox } from './steps/sandbox/module-sandbox.js';
 import { moduleSandboxFor } from './steps/sandbox/module-sandbox-for.js';
@@ -102,6 +107,10 @@ export class PlatformService {
   readonly reconciler: Reconciler;
   /** Which team owns a namespace's requests (configuration, then the catalog's Groups). */
   readonly owners: NamespaceOwners;
+  /** Teams' bindings of capabilities: which teams may request what, following which version channel. */
+  readonly bindings: BindingService;
+  /** Warns before requests expire and deletes them once they have (the `platform.expiry` worker). */
+  readonly expiry: RequestExpiry;
   /** Where module steps run. */
   readonly moduleSandbox: ModuleSandbox;
   readonly #workspaces: WorkspacePool;
@@ -131,7 +140,27 @@ export class PlatformService {
     // Replicas take turns to push to a branch; a turn outlives a killed holder by at most 10 s.
     const turns = new QueuePushTurns(options.queue, { leaseMs: Math.min(options.config.leaseSeconds * 1000, 10_000) });
     this.#workspaces = new WorkspacePool({ root: options.workspaceRoot, pushAttempts: options.config.pushAttempts, turns });
-    this.#mirror = new CatalogMirror({ catalog: options.catalog, requests: this.requests, capabilities: this.capabilities, ...(options.logger ? { logger: options.logger } : {}) });
+    this.bindings = new BindingService({
+      store: options.store,
+      capabilities: this.capabilities,
+      requests: this.requests,
+      entities: options.catalog.entities,
+      record: (db, author, entry, events) => this.#record(db, author, entry, events),
+      eventLog: options.eventLog,
+      enqueue: (id, db) => this.reconciler.enqueue(id, 'binding', { db }),
+      clock: this.#clock,
+    });
+    this.expiry = new RequestExpiry({
+      store: options.store,
+      requests: this.requests,
+      eventLog: options.eventLog,
+      deleteRequest: (namespace, name, author, deletion) => this.deleteRequest(namespace, name, author, deletion),
+      warningSeconds: options.config.expiryWarningSeconds,
+      intervalSeconds: options.config.expiryCheckSeconds,
+      clock: this.#clock,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    this.#mirror = new CatalogMirror({ catalog: options.catalog, requests: this.requests, capabilities: this.capabilities, bindings: this.bindings.store, ...(options.logger ? { logger: options.logger } : {}) });
     options.consumers.register(this.#mirror);
     this.reconciler = new Reconciler({
       store: options.store,
@@ -190,7 +219,7 @@ export class PlatformService {
     return this.capabilities.require(name, version);
   }
 
-  /** Removes a capability and all its revisions; refused while requests use it. */
+  /** Removes a capability, all its revisions and the teams' bindings of it; refused while requests use it. */
   async deleteCapability(name: string, author: ChangeAuthor): Promise<void> {
     const latest = await this.capabilities.require(name);
     const versions = await this.capabilities.versions(name);
@@ -198,6 +227,8 @@ export class PlatformService {
     if (users.length) throw conflict(`Capability ${name} is used by ${users.length} request(s), e.g. ${users[0]!.namespace}/${users[0]!.name}; delete them first`);
     await this.#store.transaction(async trx => {
       await this.capabilities.remove(trx, name);
+      // Its bindings go with it (their catalog entities too, through their events).
+      await this.bindings.removeAll(trx, name);
       await this.#record(
         trx,
         author,
@@ -279,14 +310,16 @@ export class PlatformService {
         { pointer: '/apiVersion', detail: `must be one of ${apiVersions.map(v => `${envelope.group}/${v}`).join(', ')}`, rule: 'api-version' },
       ]);
     }
-    const pin = entity.metadata.annotations?.[ANNOTATION_CAPABILITY_VERSION];
+    const ownPin = entity.metadata.annotations?.[ANNOTATION_CAPABILITY_VERSION];
     const pinPointer = `/metadata/annotations${joinPointer(ANNOTATION_CAPABILITY_VERSION)}`;
-    if (pin !== undefined && semver.validRange(pin) === null) throw invalidInput('The version pin is not a semver version or range', [{ pointer: pinPointer, detail: 'must be a version such as 1.2.0 or a range such as ^1.2', rule: 'semver-range' }]);
-    const revision = await this.capabilities.resolve(capabilityName, pin);
-    if (!revision) {
-      const versions = await this.capabilities.versions(capabilityName);
-      throw invalidInput(`No version of ${capabilityName} satisfies ${pin}`, [{ pointer: pinPointer, detail: `matches none of the published versions ${versions.join(', ')}`, rule: 'semver-range' }]);
-    }
+    if (ownPin !== undefined && semver.validRange(ownPin) === null) throw invalidInput('The version pin is not a semver version or range', [{ pointer: pinPointer, detail: 'must be a version such as 1.2.0 or a range such as ^1.2', rule: 'semver-range' }]);
+    if (ownPin !== undefined) await this.#resolvePin(capabilityName, ownPin, pinPointer);
+    const existing = await this.requests.byName(namespace, name);
+    const owner = existing?.owner ?? (await this.owners.requireOwner(namespace));
+    // A request without a pin of its own follows its team's binding's version channel.
+    const binding = await this.bindings.requireBound(owner, capabilityName);
+    const pin = ownPin ?? binding?.spec.version;
+    const revision = await this.#resolvePin(capabilityName, pin, ownPin !== undefined ? pinPointer : '/kind');
     const errors: FieldError[] = validateRequestSpec(revision.capability, entity.spec).errors;
     const ownName = findReferences(entity.spec).filter(r => r.request === name);
     for (const reference of ownName) errors.push({ pointer: reference.pointer, detail: `refers to the request's own outputs (${name})`, rule: 'cycle' });
@@ -294,10 +327,13 @@ export class PlatformService {
       throw invalidInput(`The request does not match ${entity.kind}'s schema (${capabilityName} ${revision.version}): ${errors.map(e => e.detail).join('; ')}`, errors);
     }
     await this.#refuseCycle(entity);
+    const expiresAt = this.#expiryOnApply(entity, existing, revision);
+    const approvalRules = [
+      ...(revision.capability.spec.approval ? [{ rule: revision.capability.spec.approval, source: `capability ${capabilityName}` }] : []),
+      ...(binding?.spec.approval ? [{ rule: binding.spec.approval, source: `the binding of ${capabilityName} by ${owner}` }] : []),
+    ];
 
     const now = this.#now();
-    const existing = await this.requests.byName(namespace, name);
-    const owner = existing?.owner ?? (await this.owners.requireOwner(namespace));
     const document = withoutOwnerClaim(entity, owner);
     if (existing?.deletingSince) throw conflict(`${namespace}/${name} is being deleted; apply it again once it is gone`);
     if (existing && (existing.kind !== entity.kind || existing.capability !== capabilityName)) {
@@ -322,6 +358,8 @@ export class PlatformService {
         entity: document,
         status: { phase: 'Pending', conditions: pendingConditions(1, now), observedGeneration: 0, deliveries: [] },
         owner,
+        ...optional('approval', approvalNeeded(approvalRules, document, 1)),
+        ...optional('expiresAt', expiresAt),
         createdAt: now,
         updatedAt: now,
       };
@@ -333,7 +371,7 @@ export class PlatformService {
             trx,
             author,
             { action: 'platform.request.create', entityRef, after: document, detail: { outcome: 'created', kind: entity.kind, capability: capabilityName, generation: 1 } },
-            requestEvent('platform.request.applied', stored, {}, actor),
+            [requestEvent('platform.request.applied', stored, {}, actor), ...approvalEvents(stored, actor)],
           );
         });
       } catch (error) {
@@ -343,15 +381,21 @@ export class PlatformService {
       return { request: viewOf(stored), outcome: 'created' };
     }
     const updated = await this.#store.transaction(async trx => {
-      const generation = await this.requests.updateDocument(trx, existing.id, document, { apiVersion: entity.apiVersion, ...(pin ? { pinnedVersion: pin } : {}), owner, now });
-      const stored: StoredRequest = { ...existing, entity: document, apiVersion: entity.apiVersion, generation, owner, updatedAt: now, ...(pin ? { pinnedVersion: pin } : {}) };
+      const approval = approvalNeeded(approvalRules, document, existing.generation + 1);
+      const generation = await this.requests.updateDocument(trx, existing.id, document, { apiVersion: entity.apiVersion, ...(pin ? { pinnedVersion: pin } : {}), owner, ...optional('approval', approval), now });
+      const stored: StoredRequest = { ...existing, entity: document, apiVersion: entity.apiVersion, generation, owner, updatedAt: now, ...(pin ? { pinnedVersion: pin } : {}), ...optional('approval', approval) };
       if (!pin) delete stored.pinnedVersion;
+      if (!approval) delete stored.approval;
+      if (expiresAt !== undefined && expiresAt !== existing.expiresAt) {
+        await this.requests.setExpiry(trx, existing.id, expiresAt);
+        stored.expiresAt = expiresAt;
+      }
       await this.reconciler.enqueue(stored.id, 'apply', { db: trx });
       await this.#record(
         trx,
         author,
         { action: 'platform.request.create', entityRef, before: existing.entity, after: document, detail: { outcome: 'updated', kind: entity.kind, capability: capabilityName, generation } },
-        requestEvent('platform.request.updated', stored, {}, actor),
+        [requestEvent('platform.request.updated', stored, {}, actor), ...approvalEvents(stored, actor)],
       );
       return stored;
     });
@@ -403,7 +447,7 @@ export class PlatformService {
    * destination retains them), then it is removed. Requests that depend on it go first. Asking again while it
    * is being deleted changes nothing (it is only reconciled again).
    */
-  async deleteRequest(namespace: string, name: string, author: ChangeAuthor): Promise<RequestView> {
+  async deleteRequest(namespace: string, name: string, author: ChangeAuthor, options: { reason?: 'DeleteRequested' | 'Expired' } = {}): Promise<RequestView> {
     const stored = await this.requests.byName(namespace, name);
     if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
     await this.#store.transaction(async trx => {
@@ -413,10 +457,75 @@ export class PlatformService {
         trx,
         author,
         { action: 'platform.request.delete', entityRef: requestRef(namespace, name), before: stored.entity, detail: { kind: stored.kind, generation: stored.generation } },
-        requestEvent('platform.request.phase-changed', stored, { phase: 'Deleting', reason: 'DeleteRequested' }, principalOf(author.actor)),
+        requestEvent('platform.request.phase-changed', stored, { phase: 'Deleting', reason: options.reason ?? 'DeleteRequested' }, principalOf(author.actor)),
       );
     });
     return this.getRequest(namespace, name);
+  }
+
+  /**
+   * Moves a request's expiry to `ttl` from now (its owners extend it, or shorten it), never past its capability's
+   * `ttl.maximum` after its creation: a 422 naming `/ttl` says until when it may live. Audited; appends
+   * `platform.request.extended` (payload: expiresAt), and its warning is given again before the new time.
+   */
+  async extendRequest(namespace: string, name: string, ttl: string, author: ChangeAuthor): Promise<RequestView> {
+    const stored = await this.requests.byName(namespace, name);
+    if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
+    if (stored.deletingSince) throw conflict(`${namespace}/${name} is being deleted`);
+    const revision = (await this.capabilities.get(stored.capability, stored.status.capabilityVersion)) ?? (await this.capabilities.require(stored.capability));
+    const { at, error } = expiryAt({ ttl, policy: revision.capability.spec.ttl, from: this.#clock.now(), createdAt: new Date(stored.createdAt), pointer: '/ttl' });
+    if (error || !at) throw invalidInput(`${namespace}/${name} cannot live ${ttl} from now`, error ? [error] : []);
+    const expiresAt = at.toISOString();
+    const extended = { ...stored, expiresAt };
+    await this.#store.transaction(async trx => {
+      await this.requests.setExpiry(trx, stored.id, expiresAt);
+      await this.#record(
+        trx,
+        author,
+        { action: 'platform.request.extend', entityRef: requestRef(namespace, name), detail: { ttl, expiresAt, ...optional('before', stored.expiresAt) } },
+        requestEvent('platform.request.extended', extended, { expiresAt }, principalOf(author.actor)),
+      );
+    });
+    return viewOf(extended);
+  }
+
+  /**
+   * An approver's decision on a request's newest generation waiting for approval, with a reason (422 naming
+   * `/reason` without one; 409 when nothing waits). Approved, it is reconciled; rejected, it stays as it is
+   * (its earlier generation's files, if any, stay too) until it is applied again or deleted. Who may decide is
+   * the route's permission (`platform.approval.decide` on {@link PlatformService.approvalResource}).
+   */
+  async decideRequest(namespace: string, name: string, decision: ApprovalDecision, author: ChangeAuthor): Promise<RequestView> {
+    requireReason(decision);
+    const stored = await this.requests.byName(namespace, name);
+    if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
+    if (!stored.approval || stored.approval.generation !== stored.generation || stored.approval.state !== 'Pending') {
+      throw conflict(`${namespace}/${name} (generation ${stored.generation}) is not waiting for approval`);
+    }
+    const approve = decision.decision === 'approve';
+    const by = principalOf(author.actor);
+    const approval: RequestApproval = { ...stored.approval, state: approve ? 'Approved' : 'Rejected', decision: { by, reason: decision.reason, at: this.#now() } };
+    const decided = { ...stored, approval };
+    await this.#store.transaction(async trx => {
+      if (!(await this.requests.decideApproval(trx, stored.id, approval))) throw conflict(`${namespace}/${name} changed meanwhile; decide on its new generation`);
+      if (approve) await this.reconciler.enqueue(stored.id, 'approved', { db: trx });
+      await this.#record(
+        trx,
+        author,
+        { action: 'platform.approval.decide', entityRef: requestRef(namespace, name), detail: { decision: approve ? 'approved' : 'rejected', reason: decision.reason, generation: stored.generation } },
+        requestEvent('platform.request.phase-changed', decided, { phase: shownPhase(decided), reason: approve ? 'Approved' : 'Rejected', by }, by),
+      );
+    });
+    return viewOf(decided);
+  }
+
+  /**
+   * Who decides on a request's approval, for the permission model: the request's Resource with the approvers
+   * (of its newest approval) as its owners, so that `role:owner` means a member of an approving group.
+   */
+  async approvalResource(namespace: string, name: string): Promise<ResourceFacts> {
+    const stored = await this.requests.byName(namespace, name);
+    return { ...requestFacts(namespace, name, undefined), owners: (stored?.approval?.approvers ?? []).map(group => group.toLowerCase()) };
   }
 
   /**
@@ -538,6 +647,7 @@ export class PlatformService {
 
   /** Stops the reconciler and releases the git working copies. */
   async close(): Promise<void> {
+    await this.expiry.stop();
     await this.reconciler.stop();
     await this.#workspaces.close();
   }
@@ -546,6 +656,28 @@ export class PlatformService {
   async #record(db: Db, author: ChangeAuthor, entry: Omit<AuditRecordInput, 'actor' | 'context'>, events: NewEvent | NewEvent[]): Promise<void> {
     await this.#audit.record({ ...entry, actor: author.actor, ...contextOf(author) }, db);
     await this.#eventLog.append(db, events);
+  }
+
+  /**
+   * When a request being applied expires: set when it is created (its `pave.dev/ttl`, else its capability's
+   * default or maximum), moved to its new ttl from now when the annotation changes; a 422 naming the annotation
+   * for a ttl that is not a duration or lasts past the capability's maximum.
+   */
+  #expiryOnApply(entity: RequestEntity, existing: StoredRequest | undefined, revision: CapabilityRevision): string | undefined {
+    const ttl = entity.metadata.annotations?.[ANNOTATION_TTL];
+    if (existing && (ttl === undefined || ttl === existing.entity.metadata.annotations?.[ANNOTATION_TTL])) return existing.expiresAt;
+    const now = this.#clock.now();
+    const { at, error } = expiryAt({ ttl, policy: revision.capability.spec.ttl, from: now, createdAt: existing ? new Date(existing.createdAt) : now });
+    if (error) throw invalidInput(`The request's time to live is refused: ${error.detail}`, [error]);
+    return at?.toISOString() ?? existing?.expiresAt;
+  }
+
+  /** The revision a pin (or a binding's channel) resolves to; a 422 naming `pointer` when none satisfies it. */
+  async #resolvePin(capability: string, pin: string | undefined, pointer: string): Promise<CapabilityRevision> {
+    const revision = await this.capabilities.resolve(capability, pin);
+    if (revision) return revision;
+    const versions = await this.capabilities.versions(capability);
+    throw invalidInput(`No version of ${capability} satisfies ${pin}`, [{ pointer, detail: `${pin} matches none of the published versions ${versions.join(', ')}`, rule: 'semver-range' }]);
   }
 
   /** Refuses a request whose references would close a dependency cycle in its namespace. */
@@ -597,6 +729,17 @@ function withoutOwnerClaim(entity: RequestEntity, owner: string): RequestEntity 
   return { ...entity, metadata };
 }
 
+/** `{ [key]: value }`, or nothing when the value is undefined (for optional fields under exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+/** The phase change a request waiting for approval makes known, naming its approvers (none when it does not wait). */
+function approvalEvents(request: StoredRequest, actor: string): NewEvent[] {
+  if (!request.approval || request.approval.state !== 'Pending') return [];
+  return [requestEvent('platform.request.phase-changed', request, { phase: 'PendingApproval', reason: 'ApprovalRequired', approvers: request.approval.approvers }, actor)];
+}
+
 /** Where a change came from, for its audit entry (absent when its author did not say). */
 function contextOf(author: ChangeAuthor): Pick<AuditRecordInput, 'context'> {
   return author.context ? { context: author.context } : {};
@@ -610,6 +753,6 @@ export function viewOf(stored: StoredRequest): RequestView {
     ...stored.entity,
     metadata: { ...stored.entity.metadata, uid: stored.id, generation: stored.generation, creationTimestamp: stored.createdAt },
     // The team Pave decided owns it (never what a caller sent): what its permissions are decided on.
-    status: { ...(shown as RequestView['status']), ...(stored.owner ? { owner: stored.owner } : {}) },
+    status: { ...(shown as RequestView['status']), ...(stored.owner ? { owner: stored.owner } : {}), ...optional('approval', stored.approval), ...optional('expiresAt', stored.expiresAt) },
   };
 }

@@ -10,6 +10,7 @@ declare module '../store/schema.js' {
     platform_destinations: PlatformDestinationsTable;
     platform_requests: PlatformRequestsTable;
     platform_runs: PlatformRunsTable;
+    platform_bindings: PlatformBindingsTable;
   }
 }
 
@@ -52,6 +53,12 @@ export interface PlatformRequestsTable {
   deleting_since: string | null;
   /** The owning team's Group ref, decided when the request was created; null for rows older than that. */
   owner: string | null;
+  /** The approval the current generation needs or got (JSON `RequestApproval`); null when none is needed. */
+  approval: string | null;
+  /** When the request is deleted for having lived its time; null lives until deleted. */
+  expires_at: string | null;
+  /** When the warning that it will expire was given (for the current expiry). */
+  expiry_warned_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -78,4 +85,18 @@ export interface PlatformRunsTable {
   error: string | null;
   started_at: string;
   finished_at: string | null;
+}
+
+/** A team's binding of a capability; `body` is the CapabilityBinding document with its status. */
+export interface PlatformBindingsTable {
+  id: string;
+  /** The team's Group ref. */
+  team: string;
+  /** The team's namespace as the binding names it. */
+  namespace: string;
+  capability: string;
+  phase: string;
+  body: string;
+  created_at: string;
+  updated_at: string;
 }

@@ -30,6 +30,7 @@ import {
 } from './model/types.js';
 import { requestEvent } from './change-events.js';
 import { shownPhase } from './model/shown-phase.js';
+import { awaitsDecision } from './model/request-approval.js';
 import { executeRender, prepareRender, stableJson } from './render.js';
 import type { RequestStore } from './request-store.js';
 import type { RunStore } from './run-store.js';
@@ -215,7 +216,8 @@ export class Reconciler {
     const renew = setInterval(() => void this.#o.queue.extendLease(job, this.#leaseMs).catch(() => undefined), Math.max(1000, this.#leaseMs / 3));
     try {
       const request = await this.#o.requests.byId(job.payload.requestId);
-      if (!request) {
+      // A generation waiting for approval (or rejected) is not rendered; its deletion is.
+      if (!request || (!request.deletingSince && awaitsDecision(request))) {
         await this.#o.queue.finish(job);
         return;
       }

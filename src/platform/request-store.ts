@@ -2,7 +2,8 @@ import { sql, type Selectable } from 'kysely';
 import type { Db, Store } from '../store/store.js';
 import type { PlatformRequestsTable } from './platform-tables.js';
 import { dependencyNames } from './model/references.js';
-import type { RequestEntity, RequestStatus, StoredRequest } from './model/types.js';
+import { ANNOTATION_CAPABILITY_VERSION, type RequestEntity, type RequestStatus, type StoredRequest } from './model/types.js';
+import type { RequestApproval } from './model/request-approval.js';
 
 /**
  * The rows behind requests: the submitted document (changed only by apply, which bumps the generation)
@@ -51,6 +52,8 @@ export class RequestStore {
         status: JSON.stringify(request.status),
         deleting_since: null,
         owner: request.owner ?? null,
+        approval: request.approval ? JSON.stringify(request.approval) : null,
+        expires_at: request.expiresAt ?? null,
         created_at: request.createdAt,
         updated_at: request.updatedAt,
       })
@@ -61,7 +64,7 @@ export class RequestStore {
    * Stores a new version of the submitted document; the generation goes up by one. `owner` is stored
    * only where the row has none yet (rows from before owners were kept): an owner never changes.
    */
-  async updateDocument(db: Db, id: string, entity: RequestEntity, values: { apiVersion: string; pinnedVersion?: string; owner: string; now: string }): Promise<number> {
+  async updateDocument(db: Db, id: string, entity: RequestEntity, values: { apiVersion: string; pinnedVersion?: string; owner: string; approval?: RequestApproval; now: string }): Promise<number> {
     const row = await db
       .updateTable('platform_requests')
       .set(eb => ({
@@ -70,6 +73,7 @@ export class RequestStore {
         pinned_version: values.pinnedVersion ?? null,
         generation: eb('generation', '+', 1),
         owner: eb.fn.coalesce('owner', eb.val(values.owner)),
+        approval: values.approval ? JSON.stringify(values.approval) : null,
         updated_at: values.now,
       }))
       .where('id', '=', id)
@@ -78,8 +82,46 @@ export class RequestStore {
     return row.generation;
   }
 
+  /**
+   * Points the requests of a team's capability that carry no version pin of their own at the version channel
+   * of the team's binding (undefined: the newest); the ids of those that changed, to reconcile.
+   */
+  async followChannel(db: Db, target: { owner: string; capability: string; channel: string | undefined }): Promise<string[]> {
+    const rows = await db.selectFrom('platform_requests').select(['id', 'body', 'pinned_version']).where('owner', '=', target.owner).where('capability', '=', target.capability).execute();
+    const moved = rows
+      .filter(row => (JSON.parse(row.body) as RequestEntity).metadata.annotations?.[ANNOTATION_CAPABILITY_VERSION] === undefined)
+      .filter(row => (row.pinned_version ?? undefined) !== target.channel)
+      .map(row => row.id);
+    if (moved.length) await db.updateTable('platform_requests').set({ pinned_version: target.channel ?? null }).where('id', 'in', moved).execute();
+    return moved;
+  }
+
   async updateStatus(db: Db, id: string, status: RequestStatus): Promise<void> {
     await db.updateTable('platform_requests').set({ status: JSON.stringify(status) }).where('id', '=', id).execute();
+  }
+
+  /** Records the decision on the approval of a request's generation; false when that generation no longer waits for one. */
+  async decideApproval(db: Db, id: string, approval: RequestApproval): Promise<boolean> {
+    const result = await db.updateTable('platform_requests').set({ approval: JSON.stringify(approval) }).where('id', '=', id).where('generation', '=', approval.generation).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Moves a request's expiry (its warning is due again before the new time). */
+  async setExpiry(db: Db, id: string, expiresAt: string): Promise<void> {
+    await db.updateTable('platform_requests').set({ expires_at: expiresAt, expiry_warned_at: null }).where('id', '=', id).execute();
+  }
+
+  /** Requests not being deleted that expire at or before `before`: with `unwarned`, only those not warned about yet. */
+  async expiringBy(before: string, options: { unwarned?: boolean } = {}): Promise<StoredRequest[]> {
+    let query = this.#store.db.selectFrom('platform_requests').selectAll().where('expires_at', 'is not', null).where('expires_at', '<=', before).where('deleting_since', 'is', null);
+    if (options.unwarned) query = query.where('expiry_warned_at', 'is', null);
+    return (await query.orderBy('expires_at').execute()).map(toStored);
+  }
+
+  /** Notes that the warning for this expiry was given; false when someone else gave it (or the expiry moved). */
+  async markWarned(db: Db, id: string, expiresAt: string, now: string): Promise<boolean> {
+    const result = await db.updateTable('platform_requests').set({ expiry_warned_at: now }).where('id', '=', id).where('expires_at', '=', expiresAt).where('expiry_warned_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /** Marks a request as being deleted; false when it already was. */
@@ -122,6 +164,8 @@ function toStored(row: Selectable<PlatformRequestsTable>): StoredRequest {
     status: JSON.parse(row.status) as RequestStatus,
     ...(row.deleting_since ? { deletingSince: row.deleting_since } : {}),
     ...(row.owner ? { owner: row.owner } : {}),
+    ...(row.approval ? { approval: JSON.parse(row.approval) as RequestApproval } : {}),
+    ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -127,6 +127,15 @@ for (const document of await readDocuments(join(import.meta.dirname, '../../demo
 await app.platform.publishCapability(capability('matrix-doomed', 'MatrixDoomed'), OPERATOR);
 await app.platform.applyRequest(teamNamespace('matrix-kept'), OPERATOR);
 await app.platform.applyRequest(teamNamespace('matrix-doomed'), OPERATOR);
+// Bindings: one to read, one to remove, and one waiting for approval (on a capability offered with approval).
+const matrixBinding = (namespace: string, capabilityName: string) => ({ apiVersion: 'pave.dev/v1alpha1', kind: 'CapabilityBinding', metadata: { namespace }, spec: { capability: capabilityName } });
+await app.platform.publishCapability({ ...capability('matrix-bound', 'MatrixBound'), spec: { ...capability('matrix-bound', 'MatrixBound').spec, offer: { to: 'all', binding: 'approval' } } }, OPERATOR);
+await app.platform.bindings.apply(matrixBinding('platform-team', 'team-namespace'), OPERATOR);
+await app.platform.bindings.apply(matrixBinding('checkout-team', 'team-namespace'), OPERATOR);
+await app.platform.bindings.apply(matrixBinding('platform-team', 'matrix-bound'), OPERATOR);
+// A request waiting for approval (its capability asks the platform team to approve every request).
+await app.platform.publishCapability({ ...capability('matrix-approved', 'MatrixApproved'), spec: { ...capability('matrix-approved', 'MatrixApproved').spec, approval: { group: 'platform-team' } } }, OPERATOR);
+await app.platform.applyRequest({ apiVersion: 'matrix.pave.dev/v1alpha1', kind: 'MatrixApproved', metadata: { name: 'matrix-waiting', namespace: 'platform-team' }, spec: {} }, OPERATOR);
 await app.platform.reconciler.drain();
 const keptRun = (await app.platform.listRuns('platform-team', 'matrix-kept'))[0]!.id;
 
@@ -254,7 +263,14 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/platform/requests/:namespace/:name': { path: '/api/platform/requests/platform-team/matrix-kept' },
   'DELETE /api/platform/requests/:namespace/:name': { path: '/api/platform/requests/platform-team/matrix-doomed', status: 202 },
   'POST /api/platform/requests/:namespace/:name/reconcile': { path: '/api/platform/requests/platform-team/matrix-kept/reconcile', body: {}, status: 202 },
+  'POST /api/platform/requests/:namespace/:name/extend': { path: '/api/platform/requests/platform-team/matrix-kept/extend', body: { ttl: '1h' }, status: 200 },
+  'POST /api/platform/requests/:namespace/:name/approval': { path: '/api/platform/requests/platform-team/matrix-waiting/approval', body: { decision: 'approve', reason: 'matrix' }, status: 200 },
   'GET /api/platform/requests/:namespace/:name/runs': { path: '/api/platform/requests/platform-team/matrix-kept/runs' },
+  'GET /api/platform/bindings': { path: '/api/platform/bindings' },
+  'POST /api/platform/bindings': { path: '/api/platform/bindings', body: matrixBinding('engineering', 'team-namespace'), status: 201 },
+  'GET /api/platform/bindings/:team/:capability': { path: '/api/platform/bindings/platform-team/team-namespace' },
+  'DELETE /api/platform/bindings/:team/:capability': { path: '/api/platform/bindings/checkout-team/team-namespace', status: 204 },
+  'POST /api/platform/bindings/:team/:capability/decision': { path: '/api/platform/bindings/platform-team/matrix-bound/decision', body: { decision: 'approve', reason: 'matrix' }, status: 200 },
   'GET /api/platform/runs/:id': { path: `/api/platform/runs/${keptRun}` },
   'GET /api/platform/runs/:id/logs': { path: `/api/platform/runs/${keptRun}/logs` },
   'POST /api/platform/render': { path: '/api/platform/render', body: { request: teamNamespace('matrix-rendered') }, status: 200, notAChange: 'a preview' },

@@ -191,4 +191,50 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
 
     await pave.app.platform.deleteRequest('checkout-team', 'catalog-db', OPERATOR);
   });
+  it('marketplace shows the team’s binding; request page: an approver approves with a reason, sees who approved, and the owners extend its expiry', async () => {
+    // A preview capability whose production requests the guest's team approves, living 2 h by default (1 d at most).
+    await pave.app.platform.publishCapability(
+      {
+        apiVersion: 'pave.dev/v1alpha1',
+        kind: 'Capability',
+        metadata: { name: 'browser-preview' },
+        spec: {
+          version: '1.0.0',
+          api: { group: 'previews.pave.dev', version: 'v1', kind: 'BrowserPreview', schema: { type: 'object', properties: { environment: { type: 'string' } } } },
+          workflows: { configure: [{ name: 'manifest', type: 'template', files: [{ path: 'preview.yaml', content: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${{ metadata.name }}\n' }] }] },
+          placement: { selector: { env: 'dev' } },
+          approval: { group: 'checkout-team', when: [{ pointer: '/spec/environment', equals: 'prod' }] },
+          ttl: { default: '2h', maximum: '1d' },
+          offer: { to: 'all', binding: 'self-service' },
+        },
+      },
+      OPERATOR,
+    );
+    await pave.app.platform.bindings.apply({ apiVersion: 'pave.dev/v1alpha1', kind: 'CapabilityBinding', metadata: { namespace: 'checkout-team' }, spec: { capability: 'browser-preview', version: '^1' } }, OPERATOR);
+    // The marketplace says what the guest's team may do with each capability.
+    await page.goto(`${base}/platform`);
+    const access = page.locator('li[data-capability="browser-preview"]').getByTestId('capability-access');
+    await expect.poll(() => access.locator('li').first().textContent()).toBe('checkout-team: bound, follows ^1');
+    expect(await access.locator('li').nth(1).textContent()).toMatch(/: may bind it \(self-service\)$/);
+    expect(await page.locator('li[data-capability="postgresql"]').getByTestId('capability-access').textContent()).toBe('Open to every team, no binding needed.');
+    await pave.app.platform.applyRequest({ apiVersion: 'previews.pave.dev/v1', kind: 'BrowserPreview', metadata: { name: 'pr-42', namespace: 'checkout-team' }, spec: { environment: 'prod' } }, OPERATOR);
+    await page.goto(`${base}/platform/requests/checkout-team/pr-42`);
+    await expect.poll(() => page.getByTestId('request-phase').textContent()).toBe('PendingApproval');
+    const approval = page.getByTestId('approval');
+    expect(await approval.textContent()).toContain('group:default/checkout-team');
+    expect(await approval.textContent()).toContain('/spec/environment is "prod"');
+    await expectAccessible('request waiting for approval');
+    await page.getByLabel('Reason (kept in the audit log)').fill('preview of the release');
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.getByTestId('approval-decision').textContent()).toMatch(/^Approved by user:default\/priya\.raman.*preview of the release$/);
+    await expect.poll(() => page.getByTestId('request-phase').textContent()).toBe('Ready');
+
+    const before = await page.getByTestId('expires-at').getAttribute('datetime');
+    await page.getByLabel('Live for (from now, e.g. 12h or 3d)').fill('12h');
+    await page.getByRole('button', { name: 'Extend' }).click();
+    await expect.poll(() => page.getByTestId('expires-at').getAttribute('datetime')).not.toBe(before);
+    const extended = await page.getByTestId('expires-at').getAttribute('datetime');
+    expect(new Date(extended!).getTime() - new Date(before!).getTime()).toBeGreaterThan(9 * 3_600_000);
+    await screenshot(page, 'platform-request-approved');
+  });
 });

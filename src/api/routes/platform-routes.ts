@@ -4,6 +4,8 @@ import type { PlatformService } from '../../platform/platform-service.js';
 import { errorResponses } from '../schemas.js';
 import { changeAuthor, filterReadable } from '../authorize.js';
 import { requestFacts } from '../../platform/change-events.js';
+import { teamRef } from '../../platform/binding-service.js';
+import { ApprovalDecisionSchema } from '../../platform/model/approval-decision.js';
 import { SseStream } from '../sse-stream.js';
 
 /** Any JSON object (documents are validated by the platform service, which names every mistake). */
@@ -240,6 +242,45 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
     },
   );
 
+  app.post(
+    '/requests/:namespace/:name/extend',
+    {
+      config: ownedRequest('platform.request.extend'),
+      schema: {
+        tags: ['platform'],
+        summary: "Move a request's expiry to `ttl` from now (never past its capability's maximum after its creation)",
+        params: NamespacedParams,
+        body: Type.Object({ ttl: Type.String({ minLength: 1, maxLength: 32, description: 'A duration such as 90m, 12h or 7d' }) }, { additionalProperties: false }),
+        response: { 200: Document, ...errorResponses(404, 409, 422) },
+      },
+    },
+    async request => (await platform.extendRequest(request.params.namespace, request.params.name, request.body.ttl, changeAuthor(request))) as unknown as Record<string, unknown>,
+  );
+
+  app.post(
+    '/requests/:namespace/:name/approval',
+    {
+      config: {
+        permission: {
+          action: 'platform.approval.decide',
+          // Checked against the request's approving groups, never its owning team: a team does not approve itself.
+          resource: async (request: FastifyRequest) => {
+            const { namespace, name } = request.params as { namespace: string; name: string };
+            return platform.approvalResource(namespace, name);
+          },
+        },
+      },
+      schema: {
+        tags: ['platform'],
+        summary: "Approve or reject a request's newest generation waiting for approval, with a reason",
+        params: NamespacedParams,
+        body: ApprovalDecisionSchema,
+        response: { 200: Document, ...errorResponses(404, 409, 422) },
+      },
+    },
+    async request => (await platform.decideRequest(request.params.namespace, request.params.name, request.body, changeAuthor(request))) as unknown as Record<string, unknown>,
+  );
+
   app.get(
     '/requests/:namespace/:name/runs',
     {
@@ -253,6 +294,103 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       },
     },
     async request => ({ items: (await platform.listRuns(request.params.namespace, request.params.name, request.query.limit)) as unknown as Array<Record<string, unknown>> }),
+  );
+
+  // ── bindings ──
+  const BindingParams = Type.Object({ team: Type.String({ description: "The team's namespace (its Group's name)" }), capability: Type.String() });
+  const ownedBinding = (action: string) => ({
+    permission: { action, resource: async (request: FastifyRequest) => platform.bindings.facts((request.params as { team: string }).team, (request.params as { capability: string }).capability) },
+  });
+
+  app.get(
+    '/bindings',
+    {
+      config: { permission: { action: 'platform.binding.read' } },
+      schema: {
+        tags: ['platform'],
+        summary: "Teams' bindings of capabilities, optionally of one team (its namespace) or capability",
+        querystring: Type.Object({ team: Type.Optional(Type.String()), capability: Type.Optional(Type.String()) }),
+        response: { 200: Items },
+      },
+    },
+    async request => {
+      const { team, capability } = request.query;
+      const items = await platform.bindings.list({ ...(team ? { team: teamRef(team) } : {}), ...(capability ? { capability } : {}) });
+      return { items: items as unknown as Array<Record<string, unknown>> };
+    },
+  );
+
+  app.post(
+    '/bindings',
+    {
+      config: {
+        permission: {
+          action: 'platform.binding.create',
+          // Checked against the team the body names: only its owners bind for it.
+          resource: async (request: FastifyRequest) => {
+            const body = (request.body ?? {}) as { metadata?: { namespace?: unknown }; spec?: { capability?: unknown } };
+            const team = typeof body.metadata?.namespace === 'string' ? body.metadata.namespace : undefined;
+            return team ? platform.bindings.facts(team, typeof body.spec?.capability === 'string' ? body.spec.capability : '*') : undefined;
+          },
+        },
+      },
+      schema: {
+        tags: ['platform'],
+        summary: 'Bind a capability for a team (self-service, or waiting for the capability owner when its offer says approval), choosing a version channel',
+        body: Document,
+        response: { 200: Document, 201: Document, ...errorResponses(400, 422) },
+      },
+    },
+    async (request, reply) => {
+      const result = await platform.bindings.apply(request.body, changeAuthor(request));
+      return reply.status(result.outcome === 'created' ? 201 : 200).send(result as unknown as Record<string, unknown>);
+    },
+  );
+
+  app.get(
+    '/bindings/:team/:capability',
+    { config: { permission: { action: 'platform.binding.read' } }, schema: { tags: ['platform'], summary: "A team's binding of a capability", params: BindingParams, response: { 200: Document, ...errorResponses(404) } } },
+    async request => (await platform.bindings.get(request.params.team, request.params.capability)) as unknown as Record<string, unknown>,
+  );
+
+  app.delete(
+    '/bindings/:team/:capability',
+    {
+      config: ownedBinding('platform.binding.delete'),
+      schema: { tags: ['platform'], summary: "Remove a team's binding (refused while the team has requests of the capability)", params: BindingParams, response: { 204: Type.Null({ description: 'Removed' }), ...errorResponses(404, 409) } },
+    },
+    async (request, reply) => {
+      await platform.bindings.remove(request.params.team, request.params.capability, changeAuthor(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/bindings/:team/:capability/decision',
+    {
+      config: {
+        permission: {
+          action: 'platform.binding.approve',
+          // Checked against the capability's owner: its team decides who binds it.
+          resource: async (request: FastifyRequest) => {
+            const { team, capability } = request.params as { team: string; capability: string };
+            return platform.bindings.approverFacts(team, capability);
+          },
+        },
+      },
+      schema: {
+        tags: ['platform'],
+        summary: "Approve or reject a team's binding waiting for approval, with a reason",
+        params: BindingParams,
+        body: ApprovalDecisionSchema,
+        response: { 200: Document, ...errorResponses(404, 409, 422) },
+      },
+    },
+    async request =>
+      (await platform.bindings.decide(request.params.team, request.params.capability, request.body, changeAuthor(request))) as unknown as Record<
+        string,
+        unknown
+      >,
   );
 
   // ── runs ──

@@ -32,4 +32,5 @@ export { userPolicy } from './kinds/user.js';
 export { locationPolicy } from './kinds/location.js';
 export { templatePolicy, TEMPLATE_API_VERSION } from './kinds/template.js';
 export { capabilityPolicy, PAVE_API_VERSION } from './kinds/capability.js';
+export { capabilityBindingPolicy } from './kinds/capability-binding.js';
 export { guardedChanges, MEMBERSHIP_WRITE, OWNERSHIP_TRANSFER, type GuardedChange } from './guarded-changes.js';

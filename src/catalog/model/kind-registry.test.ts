@@ -4,9 +4,9 @@ import { builtinKindPolicies, createKindRegistry, defaultKindRegistry, findKindP
 import { validateSpec } from './spec-schema.js';
 
 describe('kind registry', () => {
-  it('holds the ten built-in kinds', () => {
+  it('holds the eleven built-in kinds', () => {
     expect(builtinKindPolicies.map(p => p.kind)).toEqual([
-      'Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template', 'Capability',
+      'Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template', 'Capability', 'CapabilityBinding',
     ]);
     expect(defaultKindRegistry.list()).toEqual(builtinKindPolicies);
   });
@@ -42,6 +42,6 @@ describe('kind registry', () => {
     expect(registry.find('Scorecard', 'pave.dev/v1alpha1')).toBe(a);
     expect(registry.find('Scorecard', 'pave.dev/v1')).toBe(b);
     expect(registry.find('Component', 'backstage.io/v1alpha1')?.kind).toBe('Component');
-    expect(registry.list()).toHaveLength(12);
+    expect(registry.list()).toHaveLength(13);
   });
 });

@@ -6,6 +6,7 @@
 import type { KindPolicy } from './kind-policy.js';
 import { apiPolicy } from './kinds/api.js';
 import { capabilityPolicy } from './kinds/capability.js';
+import { capabilityBindingPolicy } from './kinds/capability-binding.js';
 import { componentPolicy } from './kinds/component.js';
 import { domainPolicy } from './kinds/domain.js';
 import { groupPolicy } from './kinds/group.js';
@@ -23,7 +24,7 @@ export interface KindRegistry {
   list(): readonly KindPolicy[];
 }
 
-/** The built-in kinds: Backstage's catalog kinds, the scaffolder's Template and Pave's Capability. */
+/** The built-in kinds: Backstage's catalog kinds, the scaffolder's Template and Pave's Capability and CapabilityBinding. */
 export const builtinKindPolicies: readonly KindPolicy[] = Object.freeze([
   componentPolicy,
   apiPolicy,
@@ -35,6 +36,7 @@ export const builtinKindPolicies: readonly KindPolicy[] = Object.freeze([
   locationPolicy,
   templatePolicy,
   capabilityPolicy,
+  capabilityBindingPolicy,
 ]);
 
 /**

@@ -10,6 +10,9 @@ import { tryParseEntityRef } from '../../core/entity-ref.js';
 import { checkTemplate } from '../../expressions/index.js';
 import { unsafePathReason } from '../../gitops/repo-path.js';
 import { parseDurationSeconds } from './duration.js';
+import { normalizeOffer, validateOffer } from './capability-offer.js';
+import { validateTtlPolicy } from './request-ttl.js';
+import { normalizeApprovalRule, validateApprovalRule } from './request-approval.js';
 import { PLATFORM_API_VERSION, type Capability, type StepSpec } from './types.js';
 
 export const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -18,7 +21,7 @@ const API_VERSION = /^v[1-9][0-9]*(?:(?:alpha|beta)[1-9][0-9]*)?$/;
 const KIND = /^[A-Z][A-Za-z0-9]{0,62}$/;
 const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const RESERVED_GROUPS = new Set(['pave.dev', 'backstage.io']);
-const RESERVED_KINDS = new Set(['Capability', 'Destination', 'Run', 'Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template']);
+const RESERVED_KINDS = new Set(['Capability', 'Destination', 'Run', 'Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template', 'CapabilityBinding']);
 const MAX_MODULE_TIMEOUT = 300;
 
 export interface CapabilityValidation {
@@ -53,7 +56,7 @@ export function validateCapability(raw: unknown): CapabilityValidation {
     add('/spec', 'is required and must be a mapping', 'required');
     return { errors };
   }
-  unknownKeys(spec, '/spec', ['version', 'description', 'owner', 'api', 'outputs', 'requires', 'workflows', 'placement', 'reconcileInterval'], add);
+  unknownKeys(spec, '/spec', ['version', 'description', 'owner', 'api', 'outputs', 'requires', 'workflows', 'placement', 'reconcileInterval', 'offer', 'approval', 'ttl'], add);
   if (spec.owner !== undefined && (typeof spec.owner !== 'string' || !tryParseEntityRef(spec.owner, { defaultKind: 'group', defaultNamespace: 'default' }))) {
     add('/spec/owner', 'must be an entity ref of the owning team, e.g. platform-team or group:default/platform-team', 'entity-ref');
   }
@@ -128,8 +131,14 @@ export function validateCapability(raw: unknown): CapabilityValidation {
     add('/spec/reconcileInterval', 'must be a positive number of seconds or a duration such as 90s, 10m or 1h', 'duration');
   }
 
+  if (spec.offer !== undefined) errors.push(...validateOffer(spec.offer, '/spec/offer'));
+  if (spec.approval !== undefined) errors.push(...validateApprovalRule(spec.approval, '/spec/approval'));
+  if (spec.ttl !== undefined) errors.push(...validateTtlPolicy(spec.ttl, '/spec/ttl'));
+
   if (errors.length) return { errors };
   const capability = structuredClone(raw) as unknown as Capability;
+  if (capability.spec.offer) capability.spec.offer = normalizeOffer(capability.spec.offer);
+  if (capability.spec.approval) capability.spec.approval = normalizeApprovalRule(capability.spec.approval);
   capability.spec.placement = { selector: {}, mode: 'one', ...capability.spec.placement };
   capability.spec.workflows.delete ??= [];
   capability.spec.requires ??= [];

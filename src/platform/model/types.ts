@@ -3,6 +3,9 @@
  * Pure data; nothing here does I/O.
  */
 import type { EntityMetadata } from '../../core/entity.js';
+import type { CapabilityOffer } from './capability-offer.js';
+import type { ApprovalRule, RequestApproval } from './request-approval.js';
+import type { TtlPolicy } from './request-ttl.js';
 
 export const PLATFORM_API_VERSION = 'pave.dev/v1alpha1';
 
@@ -51,6 +54,12 @@ export interface CapabilitySpec {
   placement?: { selector?: Record<string, string>; mode?: 'one' | 'all' };
   /** Seconds, or a duration such as `10m`. */
   reconcileInterval?: string | number;
+  /** Which teams may bind it, and how; absent: open to every team without a binding. */
+  offer?: CapabilityOffer;
+  /** Who must approve a request (optionally only some, by input conditions) before it is reconciled. */
+  approval?: ApprovalRule;
+  /** How long its requests live: `default` when a request names none, never longer than `maximum`. */
+  ttl?: TtlPolicy;
 }
 
 export interface Capability {
@@ -96,7 +105,7 @@ export interface Condition {
   observedGeneration: number;
 }
 
-export type RequestPhase = 'Pending' | 'Progressing' | 'Ready' | 'Failed' | 'Waiting' | 'Deleting';
+export type RequestPhase = 'Pending' | 'Progressing' | 'Ready' | 'Failed' | 'Waiting' | 'Deleting' | 'PendingApproval' | 'Rejected';
 
 export interface Delivery {
   destination: string;
@@ -126,6 +135,10 @@ export interface RequestStatus {
   lastReconciledAt?: string;
   /** The team that owns it, as Pave decided when it was created (shown, never taken from a caller). */
   owner?: string;
+  /** The approval its newest generation needed: who may decide, why, and the decision once made. */
+  approval?: RequestApproval;
+  /** When it is deleted for having lived its time (its capability's ttl, or its own). */
+  expiresAt?: string;
 }
 
 /** A request as submitted: any published kind, in its team's namespace. */
@@ -156,6 +169,10 @@ export interface StoredRequest {
    * `namespace-owners.ts`), never read from the document. Undefined only for rows stored before owners were kept.
    */
   owner?: string;
+  /** The approval the newest generation needs or got; undefined when none was needed. */
+  approval?: RequestApproval;
+  /** When it expires (is deleted through its delete workflow); undefined lives until deleted. */
+  expiresAt?: string;
   createdAt: string;
   updatedAt: string;
 }

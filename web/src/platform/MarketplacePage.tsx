@@ -3,13 +3,20 @@ import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { RefLink } from '../components/EntityBits';
 import { entityPath } from '../lib/refs';
-import { capabilityRef, listCapabilities, requestFormPath, type CapabilitySummary } from './platformApi';
+import { capabilityRef, listBindings, listCapabilities, listNamespaces, requestFormPath, type CapabilitySummary } from './platformApi';
+import { CapabilityAccess } from './CapabilityAccess';
+import type { CapabilityBinding } from '../../../src/platform/model/capability-binding.js';
 import './platform.css';
 
 /** The capability marketplace: what the platform team offers, each linking to its catalog page and with a "Request" button. */
 export default function MarketplacePage() {
   useDocumentTitle('Platform capabilities');
   const caps = useAsync((signal) => listCapabilities(signal), []);
+  // The caller's teams (where they may request) and the bindings, for what each team may do with each capability.
+  const access = useAsync(async (signal) => {
+    const [namespaces, bindings] = await Promise.all([listNamespaces(signal), listBindings(signal)]);
+    return { teams: namespaces.items.filter((ns) => ns.mayRequest && ns.owner === `group:default/${ns.namespace}`).map((ns) => ns.namespace), bindings: bindings.items };
+  }, []);
   return (
     <div className="page platform-marketplace">
       <div className="page-head">
@@ -31,7 +38,7 @@ export default function MarketplacePage() {
       ) : (
         <ul className="cap-grid" data-testid="capabilities">
           {caps.data.items.map((c) => (
-            <CapabilityCard key={c.name} cap={c} />
+            <CapabilityCard key={c.name} cap={c} access={access.data} />
           ))}
         </ul>
       )}
@@ -39,7 +46,7 @@ export default function MarketplacePage() {
   );
 }
 
-function CapabilityCard({ cap }: { cap: CapabilitySummary }) {
+function CapabilityCard({ cap, access }: { cap: CapabilitySummary; access: { teams: string[]; bindings: CapabilityBinding[] } | undefined }) {
   const spec = cap.capability.spec;
   const description = cap.description ?? cap.capability.metadata.description ?? spec.description;
   const titleId = `cap-${cap.name}-title`;
@@ -80,6 +87,7 @@ function CapabilityCard({ cap }: { cap: CapabilitySummary }) {
       ) : (
         <p className="small muted">No requirements.</p>
       )}
+      {access ? <CapabilityAccess cap={cap} teams={access.teams} bindings={access.bindings} /> : null}
       <div className="cap-actions">
         <Link className="btn primary" to={requestFormPath(cap.name)} aria-label={`Request ${cap.title ?? cap.name}`}>
           Request

@@ -6,6 +6,8 @@ import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
 import { entityPath } from '../lib/refs';
 import { capabilityRef, deleteRequest, getRequest, listRuns, requestEventsUrl, type Run, type RequestView } from './platformApi';
 import { Outputs } from './RequestFormPage';
+import { ApprovalSection } from './ApprovalSection';
+import { ExpirySection } from './ExpirySection';
 import './platform.css';
 
 const CONDITION_ORDER = ['Accepted', 'DependenciesReady', 'Configured', 'Written', 'Ready'];
@@ -145,6 +147,8 @@ export default function RequestPage() {
         </p>
       ) : null}
 
+      {req ? <ApprovalSection request={req} onDecided={setReq} /> : null}
+      {req && phase !== 'Deleting' ? <ExpirySection request={req} onExtended={setReq} /> : null}
       {req ? (
         <section className="card conditions-card" aria-labelledby="cond-title">
           <h2 id="cond-title">Conditions</h2>

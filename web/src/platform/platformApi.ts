@@ -10,6 +10,8 @@ import type { CapabilitySummary } from '../../../src/platform/capability-registr
 import type { ApplyResult, RequestView } from '../../../src/platform/platform-service.js';
 import type { DryRunResult } from '../../../src/platform/dry-run.js';
 import type { RequestNamespace } from '../../../src/platform/namespace-owners.js';
+import type { ApprovalDecision } from '../../../src/platform/model/approval-decision.js';
+import type { CapabilityBinding } from '../../../src/platform/model/capability-binding.js';
 export type { CapabilitySummary, DryRunResult, RequestView, Run };
 
 /** GET /capabilities/:name: the newest revision with every version published. */
@@ -34,6 +36,11 @@ export function listNamespaces(signal?: AbortSignal): Promise<{ items: RequestNa
   return apiRequest(`${BASE}/namespaces`, { signal });
 }
 
+/** GET /bindings: teams' bindings of capabilities. */
+export function listBindings(signal?: AbortSignal): Promise<{ items: CapabilityBinding[] }> {
+  return apiRequest(`${BASE}/bindings`, { signal });
+}
+
 export function listRequests(params: { namespace?: string; capability?: string } = {}, signal?: AbortSignal): Promise<{ items: RequestView[] }> {
   const sp = new URLSearchParams();
   if (params.namespace) sp.set('namespace', params.namespace);
@@ -56,6 +63,16 @@ export function getRequest(namespace: string, name: string, signal?: AbortSignal
 
 export function deleteRequest(namespace: string, name: string): Promise<RequestView> {
   return apiRequest(`${BASE}/requests/${enc(namespace)}/${enc(name)}`, { method: 'DELETE' });
+}
+
+/** POST /requests/:ns/:name/extend: moves the expiry to `ttl` from now, within the capability's maximum. */
+export function extendRequest(namespace: string, name: string, ttl: string): Promise<RequestView> {
+  return apiRequest(`${BASE}/requests/${enc(namespace)}/${enc(name)}/extend`, { method: 'POST', json: { ttl } });
+}
+
+/** POST /requests/:ns/:name/approval: an approver's decision on the newest generation waiting for approval. */
+export function decideRequest(namespace: string, name: string, decision: ApprovalDecision): Promise<RequestView> {
+  return apiRequest(`${BASE}/requests/${enc(namespace)}/${enc(name)}/approval`, { method: 'POST', json: decision });
 }
 
 export function listRuns(namespace: string, name: string, signal?: AbortSignal): Promise<{ items: Run[] }> {

@@ -1,0 +1,56 @@
+import type { Selectable } from 'kysely';
+import type { Db, Store } from '../store/store.js';
+import type { PlatformBindingsTable } from './platform-tables.js';
+import type { CapabilityBinding } from './model/capability-binding.js';
+
+/** A stored binding with its bookkeeping. */
+export interface StoredBinding {
+  id: string;
+  binding: CapabilityBinding;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The rows behind bindings: one per team and capability. Writes take the transaction of the change they
+ * belong to (its audit entry and events go in the same one).
+ */
+export class BindingStore {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  async get(team: string, capability: string, db: Db = this.#store.db): Promise<StoredBinding | undefined> {
+    const row = await db.selectFrom('platform_bindings').selectAll().where('team', '=', team).where('capability', '=', capability).executeTakeFirst();
+    return row ? toStored(row) : undefined;
+  }
+
+  async list(filter: { team?: string; capability?: string } = {}, db: Db = this.#store.db): Promise<StoredBinding[]> {
+    let query = db.selectFrom('platform_bindings').selectAll();
+    if (filter.team) query = query.where('team', '=', filter.team);
+    if (filter.capability) query = query.where('capability', '=', filter.capability);
+    return (await query.orderBy('team').orderBy('capability').execute()).map(toStored);
+  }
+
+  /** Inserts or replaces the team's binding of the capability. */
+  async save(db: Db, stored: StoredBinding): Promise<void> {
+    const { binding } = stored;
+    const values = { phase: binding.status.phase, namespace: binding.metadata.namespace, body: JSON.stringify(binding), updated_at: stored.updatedAt };
+    const updated = await db.updateTable('platform_bindings').set(values).where('id', '=', stored.id).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) > 0) return;
+    await db
+      .insertInto('platform_bindings')
+      .values({ id: stored.id, team: binding.status.team, capability: binding.spec.capability, created_at: stored.createdAt, ...values })
+      .execute();
+  }
+
+  async remove(db: Db, id: string): Promise<void> {
+    await db.deleteFrom('platform_bindings').where('id', '=', id).execute();
+  }
+}
+
+function toStored(row: Selectable<PlatformBindingsTable>): StoredBinding {
+  return { id: row.id, binding: JSON.parse(row.body) as CapabilityBinding, createdAt: row.created_at, updatedAt: row.updated_at };
+}
