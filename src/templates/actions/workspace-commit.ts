@@ -6,7 +6,8 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { conflict, invalidInput } from '../../core/problem.js';
+import { Type } from '@sinclair/typebox';
+import { conflict, invalidInput, isPaveError, PaveError, unavailable } from '../../core/problem.js';
 import { initBareRepository } from '../../git/bare-repository.js';
 import { commit, type GitIdentity } from '../../git/commit.js';
 import { runGit } from '../../git/run-git.js';
@@ -20,6 +21,14 @@ export interface CommitInput {
   gitAuthorName?: string;
   gitAuthorEmail?: string;
 }
+
+/** The same inputs as TypeBox properties, for the publishers' schemas. */
+export const COMMIT_INPUTS = {
+  sourcePath: Type.Optional(Type.String({ title: 'Source path', description: 'Folder inside the workspace to publish; default the whole workspace' })),
+  gitCommitMessage: Type.Optional(Type.String({ title: 'Commit message', description: 'Default "Initial commit"' })),
+  gitAuthorName: Type.Optional(Type.String({ description: 'Default Pave Scaffolder' })),
+  gitAuthorEmail: Type.Optional(Type.String({ description: 'Default scaffolder@pave.local' })),
+};
 
 /** A commit in a scratch repository, removed by `dispose`. */
 export interface WorkspaceCommit {
@@ -73,4 +82,31 @@ export async function pushFirstCommit(made: WorkspaceCommit, url: string, creden
   if (existing) throw conflict(`${url} already has a ${made.branch} branch (at ${existing.slice(0, 12)}) with other content; publishing only creates new repositories`);
   await git(['push', '--quiet', '--', url, `${made.commit}:refs/heads/${made.branch}`]);
   return 'pushed';
+}
+
+/**
+ * Pushes the first commit to a repository the step has just created. A failed push leaves an empty
+ * repository behind: the error says so and names it, so it can be removed or pushed to again.
+ */
+async function pushToCreated(ctx: ActionContext<unknown>, made: WorkspaceCommit, repository: { cloneUrl: string; webUrl: string }, credentials: GitCredentials): Promise<void> {
+  try {
+    const pushed = await pushFirstCommit(made, repository.cloneUrl, credentials);
+    ctx.log.info(pushed === 'already' ? `${repository.webUrl} already has commit ${made.commit.slice(0, 12)}; not pushing again` : `Pushed commit ${made.commit.slice(0, 12)} to ${repository.webUrl} (branch ${made.branch})`);
+  } catch (error) {
+    const cause = isPaveError(error) ? error.problem : unavailable((error as Error).message).problem;
+    const detail = `Created ${repository.webUrl}, but pushing to it failed: ${cause.detail ?? cause.title}. The repository is left as it is (remove it, or push to it again)`;
+    ctx.log.warn(detail);
+    throw new PaveError({ ...cause, detail, repositoryUrl: repository.webUrl });
+  }
+}
+
+/** Commits the workspace on `branch` and pushes it to a repository the step has just created; outputs `commitHash`. */
+export async function publishToCreated(ctx: ActionContext<CommitInput>, branch: string, repository: { cloneUrl: string; webUrl: string }, credentials: GitCredentials): Promise<void> {
+  const made = await commitWorkspace(ctx, branch);
+  try {
+    ctx.output('commitHash', made.commit);
+    await pushToCreated(ctx, made, repository, credentials);
+  } finally {
+    await made.dispose();
+  }
 }
