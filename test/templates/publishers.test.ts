@@ -202,6 +202,23 @@ describe('hosted publishers against provider stand-ins', () => {
     expect(again.steps[1]!.error?.detail).toMatch(/The repository search in project PLAT on bitbucket\.test already exists/);
   });
 
+  it('no silent clash: registering an entity the catalog has already fails the step and the task, registering nothing', async () => {
+    const task = await run(github, { name: 'payments', repoUrl: 'github.com?owner=acme&repo=payments-again' });
+    expect(task.status).toBe('failed');
+    const register = task.steps.find(s => s.id === 'register')!;
+    expect(register.status).toBe('failed');
+    expect(register.error).toMatchObject({
+      detail: expect.stringMatching(/defines component:default\/payments, which the catalog already has from elsewhere/),
+      errors: [expect.objectContaining({ rule: 'entity-exists' })],
+    });
+    const locations = await pave.app.catalog.locations.list();
+    expect(locations.filter(l => l.target.includes('payments-again'))).toEqual([]);
+    // The dry run says so too, before anything is created.
+    const preview = await pave.app.templates.dryRun({ templateRef: github, values: { name: 'payments', repoUrl: 'github.com?owner=acme&repo=payments-3' } });
+    expect(preview.status).toBe('failed');
+    expect(preview.error?.detail ?? JSON.stringify(preview.steps)).toMatch(/already has from elsewhere/);
+  });
+
   it('a dry run calls no provider and shows where it would publish', async () => {
     const before = standIn.repositories.length;
     const result = await pave.app.templates.dryRun({ templateRef: github, values: { name: 'preview', repoUrl: 'github.com?owner=acme&repo=preview' } });

@@ -50,7 +50,7 @@ export function builtInActions(deps: BuiltInActionDeps): TemplateAction[] {
     fetchTemplateFileAction,
     fsRenameAction,
     fsDeleteAction,
-    catalogRegisterAction(deps.locations, deps.entitiesOf, deps.git.localRoot),
+    catalogRegisterAction(deps.locations, deps.entitiesOf, deps.git.localRoot, deps.entities),
     catalogWriteAction,
     catalogFetchAction(deps.entities),
     debugLogAction,
