@@ -4,15 +4,10 @@
  * Server's `project`; `organization` and `workspace` for others). No I/O.
  */
 import { invalidInput } from '../core/problem.js';
+import type { RepoSpec } from '../expressions/backstage-filters.js';
 
-export interface RepoLocation {
-  host: string;
-  repo: string;
-  owner?: string;
-  organization?: string;
-  workspace?: string;
-  project?: string;
-}
+/** The same parts as the templates' `parseRepoUrl` filter gives. */
+export type RepoLocation = RepoSpec;
 
 const SEGMENT = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
 

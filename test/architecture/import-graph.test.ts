@@ -23,7 +23,7 @@ const RULES: Record<string, { value: readonly string[]; types?: readonly string[
   store: { value: ['core'] },
   git: { value: ['core'] },
   expressions: { value: ['core'] },
-  integrations: { value: ['core'] },
+  integrations: { value: ['core'], types: ['expressions'] },
   catalog: { value: ['core', 'store', 'git'] },
   auth: { value: ['core', 'store', 'catalog'] },
   gitops: { value: ['core', 'store', 'git'] },

@@ -24,6 +24,16 @@ export const TOKEN_INPUT = Type.Optional(Type.String({ title: 'Token', descripti
 export const ALLOWED_HOSTS_INPUT = Type.Optional(Type.Array(Type.String(), { description: 'Refuse repositories on other hosts' }));
 export const VISIBILITY_INPUT = Type.Optional(Type.Union([Type.Literal('private'), Type.Literal('internal'), Type.Literal('public')], { description: 'Default private' }));
 
+/** What every publisher that creates a repository takes besides its own settings (Backstage's names). */
+export const NEW_REPOSITORY_INPUTS = {
+  repoUrl: REPO_URL_INPUT,
+  description: Type.Optional(Type.String()),
+  repoVisibility: VISIBILITY_INPUT,
+  defaultBranch: Type.Optional(Type.String({ description: 'Default main', pattern: '^[A-Za-z0-9._/-]+$' })),
+  token: TOKEN_INPUT,
+  allowedHosts: ALLOWED_HOSTS_INPUT,
+};
+
 /** The target a step's `repoUrl` names on a provider of `kind`. */
 export async function providerTarget(
   ctx: ActionContext<unknown>,

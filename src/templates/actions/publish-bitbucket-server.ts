@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
 import { defineAction } from './action.js';
-import { ALLOWED_HOSTS_INPUT, createNamed, providerTarget, REPO_URL_INPUT, targetApi, TOKEN_INPUT, VISIBILITY_INPUT } from './provider-target.js';
+import { createNamed, NEW_REPOSITORY_INPUTS, providerTarget, targetApi } from './provider-target.js';
 import { COMMIT_INPUTS, publishToCreated } from './workspace-commit.js';
 
 /** A repository as Bitbucket Server's REST API 1.0 describes it (the fields Pave reads). */
@@ -21,12 +21,7 @@ export function publishBitbucketServerAction(integrations: ScmIntegrations) {
       'Creates a repository in the Bitbucket Server project repoUrl names (host?project=KEY&repo=r) and pushes the workspace (or sourcePath) as its first commit. A name already taken fails the step; a repository created but not pushed is named in the error.',
     effect: 'external',
     input: Type.Object({
-      repoUrl: REPO_URL_INPUT,
-      description: Type.Optional(Type.String()),
-      repoVisibility: VISIBILITY_INPUT,
-      defaultBranch: Type.Optional(Type.String({ description: 'Default main', pattern: '^[A-Za-z0-9._/-]+$' })),
-      token: TOKEN_INPUT,
-      allowedHosts: ALLOWED_HOSTS_INPUT,
+      ...NEW_REPOSITORY_INPUTS,
       ...COMMIT_INPUTS,
     }),
     output: Type.Object({

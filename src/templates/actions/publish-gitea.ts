@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
 import { defineAction } from './action.js';
-import { ALLOWED_HOSTS_INPUT, createNamed, guessedWebUrl, providerTarget, REPO_URL_INPUT, targetApi, TOKEN_INPUT, unlessMissing, VISIBILITY_INPUT } from './provider-target.js';
+import { createNamed, guessedWebUrl, NEW_REPOSITORY_INPUTS, providerTarget, targetApi, unlessMissing } from './provider-target.js';
 import { COMMIT_INPUTS, publishToCreated } from './workspace-commit.js';
 
 /**
@@ -15,12 +15,7 @@ export function publishGiteaAction(integrations: ScmIntegrations) {
       'Creates a Gitea repository (in an organisation, or for the signed-in user) and pushes the workspace (or sourcePath) as its first commit. A name already taken fails the step; a repository created but not pushed is named in the error.',
     effect: 'external',
     input: Type.Object({
-      repoUrl: REPO_URL_INPUT,
-      description: Type.Optional(Type.String()),
-      repoVisibility: VISIBILITY_INPUT,
-      defaultBranch: Type.Optional(Type.String({ description: 'Default main', pattern: '^[A-Za-z0-9._/-]+$' })),
-      token: TOKEN_INPUT,
-      allowedHosts: ALLOWED_HOSTS_INPUT,
+      ...NEW_REPOSITORY_INPUTS,
       ...COMMIT_INPUTS,
     }),
     output: Type.Object({

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
 import { defineAction } from './action.js';
-import { ALLOWED_HOSTS_INPUT, createNamed, guessedWebUrl, providerTarget, REPO_URL_INPUT, targetApi, TOKEN_INPUT, unlessMissing, VISIBILITY_INPUT } from './provider-target.js';
+import { createNamed, guessedWebUrl, NEW_REPOSITORY_INPUTS, providerTarget, targetApi, unlessMissing } from './provider-target.js';
 import { COMMIT_INPUTS, publishToCreated } from './workspace-commit.js';
 
 /** A project as GitLab describes it (the fields Pave reads). */
@@ -29,14 +29,9 @@ export function publishGitlabAction(integrations: ScmIntegrations) {
       'Creates a GitLab project in the group (or user namespace) repoUrl names and pushes the workspace (or sourcePath) as its first commit. A path already taken fails the step, unless skipExisting is set (then nothing is pushed); a project created but not pushed is named in the error.',
     effect: 'external',
     input: Type.Object({
-      repoUrl: REPO_URL_INPUT,
-      repoVisibility: VISIBILITY_INPUT,
-      defaultBranch: Type.Optional(Type.String({ description: 'Default main', pattern: '^[A-Za-z0-9._/-]+$' })),
-      description: Type.Optional(Type.String()),
+      ...NEW_REPOSITORY_INPUTS,
       topics: Type.Optional(Type.Array(Type.String())),
       skipExisting: Type.Optional(Type.Boolean({ description: 'An existing project is used as it is (nothing pushed) instead of failing the step' })),
-      token: TOKEN_INPUT,
-      allowedHosts: ALLOWED_HOSTS_INPUT,
       ...COMMIT_INPUTS,
     }),
     output: Type.Object({
