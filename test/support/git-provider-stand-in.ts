@@ -38,6 +38,8 @@ export interface ProviderStandIn {
   repositories: StoredRepository[];
   /** Pull and merge requests opened, as their bodies. */
   reviews: Array<{ provider: string; repository: string; body: Record<string, unknown> }>;
+  /** Every request received (`METHOD /path`), API and git alike. */
+  requests: string[];
   /** Branch protections set, by `owner/repo/branch`. */
   protections: Map<string, Record<string, unknown>>;
   /** Adds a repository as if made by hand (with one commit on main). */
@@ -206,8 +208,10 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     return reply(404, { message: 'Not Found' });
   };
 
+  const requests: string[] = [];
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    requests.push(`${request.method} ${url.pathname}`);
     const reply: Reply = (status, body) => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(body === undefined ? '' : JSON.stringify(body));
@@ -249,6 +253,7 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     url: base,
     repositories,
     reviews,
+    requests,
     protections,
     async seed(provider, owner, name) {
       const repository = await create(provider, owner, name, {});
