@@ -138,7 +138,6 @@ export async function startGitHttpServer(root: string, options: { token?: string
   };
 }
 
-
 /** Answers one git smart-HTTP request with `git http-backend` over the bare repositories under `root` (pushes included). */
 export function serveGitHttp(root: string, request: IncomingMessage, response: ServerResponse): void {
   const url = new URL(request.url ?? '/', 'http://localhost');
