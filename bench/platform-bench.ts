@@ -8,6 +8,7 @@
  *
  * @example npm run bench -- platform --count 1000 --workers 8
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ export const usage = `npm run bench -- platform [options]
   --count <n>      requests to apply (default 1000), half on each of the two destinations
   --workers <n>    reconciles at once (the platform.workers setting; default 8)
   --rate <n>       apply at most n requests per second (default 0: as fast as applies return)
+  --singles <n>    then, on the idle server, apply n more one at a time, each once the last is committed (default 20)
   --keep           keep the data folder (the path is printed)
   --json           print JSON instead of tables (use \`npm run -s bench\` so npm's banner stays out of stdout)`;
 
@@ -35,6 +37,7 @@ interface Options {
   count: number;
   workers: number;
   rate: number;
+  singles: number;
   keep: boolean;
   json: boolean;
 }
@@ -57,6 +60,10 @@ export interface PlatformBenchReport {
   /** Requests committed per second, from the first apply to the last Ready. */
   throughputPerSecond: number;
   totalMs: number;
+  /** CPU time of the process (applies, reconciles and the git processes it waited for) from the first apply to the last Ready. */
+  cpuMs: { process: number; children: number };
+  /** Single requests on the idle server, one after the other: from the apply returning to Ready. */
+  single: { n: number; p50Ms: number; p99Ms: number; maxMs: number };
   destinations: Array<{ name: string; commits: number; pushes: number }>;
   memory: { peakRssBytes: number; maxRssBytes: number; heapUsedBytes: number };
   dataDir?: string;
@@ -75,13 +82,14 @@ function parseOptions(argv: string[]): Options {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { count: { type: 'string' }, workers: { type: 'string' }, rate: { type: 'string' }, keep: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: { count: { type: 'string' }, workers: { type: 'string' }, rate: { type: 'string' }, singles: { type: 'string' }, keep: { type: 'boolean' }, json: { type: 'boolean' } },
   });
   if (positionals.length) throw new Error(`Unexpected argument(s): ${positionals.join(' ')}`);
   return {
     count: wholeNumber('count', values.count, 1000, 1),
     workers: wholeNumber('workers', values.workers, 8, 1),
     rate: wholeNumber('rate', values.rate, 0, 0),
+    singles: wholeNumber('singles', values.singles, 20, 0),
     keep: values.keep ?? false,
     json: values.json ?? false,
   };
@@ -104,28 +112,25 @@ async function bench(options: Options): Promise<PlatformBenchReport> {
     const readyAt = new Map<string, number>();
     let allReady: () => void = () => undefined;
     const done = new Promise<void>(resolve => (allReady = resolve));
+    // The single requests after the run wait for their own Ready.
+    const readyWaiters = new Map<string, () => void>();
     // Ready is read from the event log, as every watcher of the platform reads it.
     const watching = new AbortController();
     const events = await app.platform.watchEvents({ namespace: NAMESPACE, signal: watching.signal });
     void (async () => {
       for await (const { type, payload } of events) {
         if (type !== 'platform.request.phase-changed' || payload.phase !== 'Ready' || typeof payload.name !== 'string' || readyAt.has(payload.name)) continue;
+        const single = readyWaiters.get(payload.name);
+        if (single) {
+          single();
+          continue;
+        }
         readyAt.set(payload.name, performance.now());
         if (readyAt.size === options.count) allReady();
       }
     })();
-    await app.workers.start(['platform.reconciler']);
-    process.stderr.write(`applying ${formatCount(options.count)} requests (${options.workers} workers)…\n`);
-    const applyMs: number[] = [];
-    const first = performance.now();
-    for (let i = 0; i < options.count; i++) {
-      if (options.rate) {
-        const due = first + (i * 1000) / options.rate;
-        if (due > performance.now()) await new Promise(resolve => setTimeout(resolve, due - performance.now()));
-      }
-      const name = `db-${String(i).padStart(5, '0')}`;
-      const start = performance.now();
-      await app.platform.applyRequest(
+    const apply = (name: string, i: number) =>
+      app.platform.applyRequest(
         {
           apiVersion: 'databases.pave.dev/v1alpha1',
           kind: 'PostgreSQL',
@@ -134,6 +139,19 @@ async function bench(options: Options): Promise<PlatformBenchReport> {
         },
         OPERATOR,
       );
+    await app.workers.start(['platform.reconciler']);
+    process.stderr.write(`applying ${formatCount(options.count)} requests (${options.workers} workers)…\n`);
+    const applyMs: number[] = [];
+    const cpuBefore = cpuTimes();
+    const first = performance.now();
+    for (let i = 0; i < options.count; i++) {
+      if (options.rate) {
+        const due = first + (i * 1000) / options.rate;
+        if (due > performance.now()) await new Promise(resolve => setTimeout(resolve, due - performance.now()));
+      }
+      const name = `db-${String(i).padStart(5, '0')}`;
+      const start = performance.now();
+      await apply(name, i);
       const end = performance.now();
       applied.set(name, end);
       applyMs.push(end - start);
@@ -141,8 +159,19 @@ async function bench(options: Options): Promise<PlatformBenchReport> {
     const applyTotal = performance.now() - first;
     process.stderr.write(`applied in ${(applyTotal / 1000).toFixed(1)} s; waiting for every commit…\n`);
     await done;
-    watching.abort();
+    const cpuAfter = cpuTimes();
     const last = Math.max(...readyAt.values());
+    const singleMs: number[] = [];
+    for (let i = 0; i < options.singles; i++) {
+      const name = `single-${String(i).padStart(4, '0')}`;
+      const ready = new Promise<void>(resolve => readyWaiters.set(name, resolve));
+      await apply(name, i);
+      const start = performance.now();
+      await ready;
+      singleMs.push(performance.now() - start);
+    }
+    watching.abort();
+    const singleSorted = [...singleMs].sort((a, b) => a - b);
     const latencies = [...readyAt].map(([name, at]) => at - applied.get(name)!).sort((a, b) => a - b);
     const applySorted = [...applyMs].sort((a, b) => a - b);
     await app.platform.reconciler.stop();
@@ -150,11 +179,13 @@ async function bench(options: Options): Promise<PlatformBenchReport> {
       benchmark: 'platform',
       startedAt,
       environment: { ...machine, loadAverageAtEnd: loadavg() },
-      options: { count: options.count, workers: options.workers, rate: options.rate },
+      options: { count: options.count, workers: options.workers, rate: options.rate, singles: options.singles },
       apply: { totalMs: applyTotal, p50Ms: percentile(applySorted, 0.5), p99Ms: percentile(applySorted, 0.99), perSecond: (options.count / applyTotal) * 1000 },
       committed: { ready: readyAt.size, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), maxMs: latencies.at(-1) ?? Number.NaN },
       throughputPerSecond: (readyAt.size / (last - first)) * 1000,
       totalMs: last - first,
+      cpuMs: { process: cpuAfter.process - cpuBefore.process, children: cpuAfter.children - cpuBefore.children },
+      single: { n: singleMs.length, p50Ms: percentile(singleSorted, 0.5), p99Ms: percentile(singleSorted, 0.99), maxMs: singleSorted.at(-1) ?? Number.NaN },
       destinations: await Promise.all(DESTINATIONS.map(async name => ({ name, ...(await history(repos[name])) }))),
       memory: { peakRssBytes: peakRss, maxRssBytes: process.resourceUsage().maxRSS * 1024, heapUsedBytes: process.memoryUsage().heapUsed },
       ...(options.keep ? { dataDir } : {}),
@@ -203,6 +234,7 @@ function renderReport(report: PlatformBenchReport): string {
       [
         ['apply', formatCount(report.options.count), formatMs(apply.p50Ms), formatMs(apply.p99Ms), '-', apply.perSecond.toFixed(1)],
         ['apply → committed', formatCount(committed.ready), formatMs(committed.p50Ms), formatMs(committed.p99Ms), formatMs(committed.maxMs), report.throughputPerSecond.toFixed(1)],
+        ...(report.single.n ? [['single, idle: apply → committed', formatCount(report.single.n), formatMs(report.single.p50Ms), formatMs(report.single.p99Ms), formatMs(report.single.maxMs), '-']] : []),
       ],
       { align: ['left', 'right', 'right', 'right', 'right', 'right'] },
     ),
@@ -213,9 +245,26 @@ function renderReport(report: PlatformBenchReport): string {
       { align: ['left', 'right', 'right', 'right'] },
     ),
     '',
-    `all committed ${(report.totalMs / 1000).toFixed(1)} s after the first apply; memory: peak RSS ${formatBytes(report.memory.peakRssBytes)} (maxRSS ${formatBytes(report.memory.maxRssBytes)}), heap used at the end ${formatBytes(report.memory.heapUsedBytes)}`,
+    `all committed ${(report.totalMs / 1000).toFixed(1)} s after the first apply, using ${(report.cpuMs.process / 1000).toFixed(1)} s of CPU (+ ${(report.cpuMs.children / 1000).toFixed(1)} s in git processes); memory: peak RSS ${formatBytes(report.memory.peakRssBytes)} (maxRSS ${formatBytes(report.memory.maxRssBytes)}), heap used at the end ${formatBytes(report.memory.heapUsedBytes)}`,
     `load average ${report.environment.loadAverageAtStart.map(n => n.toFixed(2)).join(' ')} at start, ${report.environment.loadAverageAtEnd?.map(n => n.toFixed(2)).join(' ')} at end; ${report.environment.cpus} × ${report.environment.cpuModel}`,
   ];
   if (report.dataDir) lines.push(`data kept in ${report.dataDir}`);
   return lines.join('\n');
+}
+
+/** CPU time so far of this process, and of the child processes it has waited for (git), in ms. */
+function cpuTimes(): { process: number; children: number } {
+  const own = process.cpuUsage();
+  return { process: (own.user + own.system) / 1000, children: childrenCpuMs() };
+}
+
+/** Children's CPU from /proc (Linux: fields cutime and cstime of /proc/self/stat, in clock ticks); 0 elsewhere. */
+function childrenCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
 }

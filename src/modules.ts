@@ -3,6 +3,7 @@
  * before it). Adding a module is one folder with its `module.ts` and one line here.
  */
 import { integrationsModule } from './integrations/module.js';
+import { readingModule } from './reading/module.js';
 import { catalogModule } from './catalog/module.js';
 import { authModule } from './auth/module.js';
 import { expressionsModule } from './expressions/module.js';
@@ -17,11 +18,12 @@ import { registerModuleKinds } from './catalog/model/kind-registry.js';
 import { surveysModule } from './surveys/module.js';
 import { maturityModule } from './maturity/module.js';
 import { operationsModule } from './operations/module.js';
+import { announcementsModule } from './announcements/module.js';
 import type { AnyConfigSection } from './core/config-section.js';
 import type { Migration } from './store/migrations/migration.js';
 import type { PaveModule } from './pave-module.js';
 
-export const MODULES = [integrationsModule, catalogModule, authModule, expressionsModule, repositoriesModule, platformModule, templatesModule, eventsModule, deliveryModule, scorecardsModule, surveysModule, maturityModule, operationsModule, mcpModule] as const;
+export const MODULES = [integrationsModule, readingModule, catalogModule, authModule, expressionsModule, repositoriesModule, platformModule, templatesModule, eventsModule, deliveryModule, scorecardsModule, surveysModule, maturityModule, announcementsModule, operationsModule, mcpModule] as const;
 
 // The kinds modules declare are validated at ingest like the built-in ones.
 registerModuleKinds(moduleList().flatMap(module => [...(module.kinds ?? [])]));

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isPaveError, type FieldError, type Problem } from '../core/problem.js';
+import { isPaveError, pointerSegment, type FieldError, type Problem } from '../core/problem.js';
 
 const TYPE_BASE = 'https://pave.dev/problems/';
 
@@ -38,7 +38,7 @@ export function problemOf(error: unknown, request: FastifyRequest): Problem {
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation) {
     const errors: FieldError[] = fastifyError.validation.map(v => ({
-      pointer: `/${fastifyError.validationContext ?? 'body'}${v.instancePath}${v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : ''}`,
+      pointer: `/${fastifyError.validationContext ?? 'body'}${v.instancePath}${namedProperty(v.keyword, v.params)}`,
       detail: v.message ?? 'is invalid',
       rule: v.keyword,
     }));
@@ -47,6 +47,14 @@ export function problemOf(error: unknown, request: FastifyRequest): Problem {
   if (fastifyError.statusCode && fastifyError.statusCode < 500) return frameworkProblem(fastifyError as FastifyError);
   request.log.error({ err: error }, 'request failed');
   return { type: TYPE_BASE + 'internal', title: 'Internal error', status: 500, detail: 'Something went wrong on the server; it has been logged.' };
+}
+
+/** The property a missing-field or unknown-field error is about, as a pointer segment (empty for other errors). */
+function namedProperty(keyword: string, params: unknown): string {
+  const { missingProperty, additionalProperty } = (params ?? {}) as { missingProperty?: string; additionalProperty?: string };
+  if (keyword === 'required' && missingProperty !== undefined) return `/${pointerSegment(missingProperty)}`;
+  if (keyword === 'additionalProperties' && additionalProperty !== undefined) return `/${pointerSegment(additionalProperty)}`;
+  return '';
 }
 
 /** Fastify's own client errors (bad JSON, too large, wrong content type) in the same words as Pave's. */

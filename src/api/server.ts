@@ -19,6 +19,7 @@ import { registerAuthorization } from './authorize.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { sharedRateLimitStore } from './shared-rate-limit.js';
 import { installRouteLimits } from './route-limits.js';
+import { lazySchemaCompilers } from './lazy-schema-compilers.js';
 import { RateLimitCounters } from '../store/rate-limit-counters.js';
 
 const BODY_LIMIT = 5 * 1024 * 1024;
@@ -32,6 +33,7 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
     loggerInstance: app.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    schemaController: { compilersFactory: lazySchemaCompilers },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Backstage's client sends `Content-Type: application/json` with bodiless DELETEs: an empty body is no body.

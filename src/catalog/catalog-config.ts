@@ -6,6 +6,11 @@ import { fieldChecks } from '../core/field-checks.js';
 export interface CatalogConfig {
   /** Seconds between periodic refreshes of each location. */
   refreshIntervalSeconds: number;
+  /**
+   * Seconds a replica holds a location's refresh before another may take it over (a replica that died
+   * mid-refresh is replaced after this long). Longer than the slowest refresh. Default 300.
+   */
+  refreshLeaseSeconds?: number;
   /** What happens to entities that left their location: deleted, or kept and marked orphaned. */
   orphanStrategy: 'delete' | 'keep';
   /** Folders that `file` locations may read; targets outside them are refused. Empty: any folder. */
@@ -21,7 +26,7 @@ export interface CatalogConfig {
 
 /**
  * The catalog's section: a refresh every five minutes, entities that left their location deleted, any folder
- * readable; PAVE_REFRESH_INTERVAL_SECONDS sets the interval, and allowed roots are resolved against the
+ * readable; PAVE_REFRESH_INTERVAL_SECONDS sets the interval, PAVE_REFRESH_LEASE_SECONDS how long a refresh is held, and allowed roots are resolved against the
  * working folder.
  * @example loadConfig({ env: { PAVE_REFRESH_INTERVAL_SECONDS: '60' } }).catalog.refreshIntervalSeconds // 60
  */
@@ -29,7 +34,11 @@ export const catalogConfigSection: ConfigSection<'catalog', CatalogConfig> = {
   key: 'catalog',
   defaults: () => ({ refreshIntervalSeconds: 300, orphanStrategy: 'delete', allowedRoots: [], maxDocumentBytes: 1024 * 1024, maxFileBytes: 8 * 1024 * 1024 }),
   fromEnvironment(catalog, { env }) {
-    return env.PAVE_REFRESH_INTERVAL_SECONDS ? { ...catalog, refreshIntervalSeconds: Number(env.PAVE_REFRESH_INTERVAL_SECONDS) } : catalog;
+    return {
+      ...catalog,
+      ...(env.PAVE_REFRESH_INTERVAL_SECONDS ? { refreshIntervalSeconds: Number(env.PAVE_REFRESH_INTERVAL_SECONDS) } : {}),
+      ...(env.PAVE_REFRESH_LEASE_SECONDS ? { refreshLeaseSeconds: Number(env.PAVE_REFRESH_LEASE_SECONDS) } : {}),
+    };
   },
   validate: catalog =>
     fieldChecks(check => {
@@ -37,6 +46,11 @@ export const catalogConfigSection: ConfigSection<'catalog', CatalogConfig> = {
         Number.isFinite(catalog.refreshIntervalSeconds) && catalog.refreshIntervalSeconds >= 1,
         '/refreshIntervalSeconds',
         'must be a number of seconds, at least 1 (PAVE_REFRESH_INTERVAL_SECONDS)',
+      );
+      check(
+        catalog.refreshLeaseSeconds === undefined || (Number.isFinite(catalog.refreshLeaseSeconds) && catalog.refreshLeaseSeconds >= 1),
+        '/refreshLeaseSeconds',
+        'must be a number of seconds, at least 1 (PAVE_REFRESH_LEASE_SECONDS)',
       );
       check(['delete', 'keep'].includes(catalog.orphanStrategy), '/orphanStrategy', 'must be delete or keep');
       check(Array.isArray(catalog.allowedRoots), '/allowedRoots', 'must be a list of folders');

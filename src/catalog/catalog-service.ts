@@ -1,3 +1,4 @@
+import type { UrlReader } from '../reading/url-reader.js';
 import type { CatalogConfig } from './catalog-config.js';
 import type { Entity } from '../core/entity.js';
 import { entityRefOf } from '../core/entity-ref.js';
@@ -10,8 +11,10 @@ import type {} from './catalog-tables.js'; // the tables it queries, for Kysely'
 import type { JobQueue } from '../store/job-queue.js';
 import { validateEntity, type EntityValidation } from './model/index.js';
 import { EntityReader } from './query/entity-reader.js';
-import { searchEntities, type SearchHit, type SearchRequest } from './query/full-text-search.js';
+import { CatalogSearch, type SearchRequest } from './search/catalog-search.js';
+import type { SearchResponse } from './search/search-views.js';
 import { LocationService } from './location-service.js';
+import { entityAncestry, type EntityAncestry } from './entity-ancestry.js';
 import { DEFAULT_MAX_FILE_BYTES, type ReadLimits } from './ingest/read-location.js';
 import { RefreshScheduler } from './refresh-scheduler.js';
 import { DocsService } from './docs/docs-service.js';
@@ -31,6 +34,8 @@ export interface CatalogServiceOptions {
   clock?: Clock;
   logger?: Logger;
   cwd?: string;
+  /** Reads placeholders' http(s) URLs under the reading allow-list (the `reading` module's reader). */
+  reader?: UrlReader;
 }
 
 /**
@@ -43,6 +48,7 @@ export class CatalogService {
   readonly scheduler: RefreshScheduler;
   readonly docs: DocsService;
   readonly #store: Store;
+  readonly #search: CatalogSearch;
   readonly #clock: Clock;
   readonly #changes: CatalogChanges;
   /** What ingestion bounds a file and a document by; edits are checked against the same. */
@@ -50,27 +56,47 @@ export class CatalogService {
 
   constructor(options: CatalogServiceOptions) {
     this.#store = options.store;
+    this.#search = new CatalogSearch(options.store, options.logger);
     this.#clock = options.clock ?? systemClock;
     this.#changes = new CatalogChanges(options.eventLog, options.audit);
-    this.#limits = { maxDocumentBytes: options.config.maxDocumentBytes, maxFileBytes: options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES };
+    this.#limits = { maxDocumentBytes: options.config.maxDocumentBytes, maxFileBytes: options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, reader: options.reader };
     this.entities = new EntityReader(options.store);
     this.locations = new LocationService(options.store, {
       config: options.config,
       clock: options.clock,
       cwd: options.cwd,
+      reader: options.reader,
       changes: this.#changes,
       onRegistered: location => this.scheduler.schedule(location),
       onRemoved: location => this.scheduler.unschedule(location),
     });
-    this.docs = new DocsService(options.store, this.entities, this.locations, this.#limits.maxFileBytes);
+    this.docs = new DocsService(options.store, this.entities, this.locations, this.#limits.maxFileBytes, options.reader);
     this.scheduler = new RefreshScheduler(this.locations, options.queue, {
       intervalSeconds: options.config.refreshIntervalSeconds,
+      leaseSeconds: options.config.refreshLeaseSeconds,
       logger: options.logger,
     });
   }
 
-  search(request: SearchRequest): Promise<SearchHit[]> {
-    return searchEntities(this.#store, request);
+  /** Ranked, typo-forgiving search with snippets, facets and pages (search/catalog-search.ts). */
+  search(request: SearchRequest): Promise<SearchResponse> {
+    return this.#search.search(request);
+  }
+
+  /** Finds out how search looks up candidates, logging once when the database lacks typo tolerance. */
+  async prepareSearch(): Promise<void> {
+    await this.#search.prepare();
+  }
+
+  /** An entity's ancestry (Backstage's getEntityAncestors); 404 when there is no such entity. */
+  async ancestry(ref: string): Promise<EntityAncestry> {
+    const entity = await this.entities.byRef(ref);
+    if (!entity) throw notFound(`No entity ${ref}`);
+    const source = await this.locations.sourceOf(ref);
+    if (!source?.location) return entityAncestry({ entity, source: source?.source ?? '' }, undefined, []);
+    const rows = await this.locations.locationEntitiesOf(source.location.id);
+    const locations = (await this.entities.hydrate(rows)).map((located, i) => ({ entity: located, source: rows[i]!.source ?? '' }));
+    return entityAncestry({ entity, source: source.source }, source.location, locations);
   }
 
   validate(raw: unknown): EntityValidation {

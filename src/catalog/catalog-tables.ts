@@ -4,6 +4,7 @@
  * that queries them imports this file, for types only, so each compilation holding such a file sees them.
  */
 import type { Generated } from 'kysely';
+import type { SearchDocument } from './search/search-document.js';
 
 declare module '../store/schema.js' {
   interface Database {
@@ -12,6 +13,7 @@ declare module '../store/schema.js' {
     relations: RelationsTable;
     locations: LocationsTable;
     location_problems: LocationProblemsTable;
+    search_documents: SearchDocumentsTable;
   }
 }
 
@@ -32,8 +34,6 @@ export interface EntitiesTable {
   location_id: string | null;
   /** File or URL the entity was read from. */
   source: string | null;
-  /** Words for full-text search beyond name, title and description (tags, owner, type, spec text). */
-  search_text: string;
   created_at: string;
   updated_at: string;
 }
@@ -45,6 +45,16 @@ export interface EntitySearchTable {
   value: string | null;
   /** The value as written, for facet labels. */
   original_value: string | null;
+}
+
+/**
+ * What search reads (`search/search-document.ts`): each entity's own text (`section` empty) and each section
+ * of its docs, indexed by trigrams (`search_fts` on SQLite; on PostgreSQL the `search_text` column, all of a
+ * row's text lower-cased, with a pg_trgm index where the server has the extension).
+ */
+export interface SearchDocumentsTable extends SearchDocument {
+  id: Generated<number>;
+  entity_id: string;
 }
 
 export interface RelationsTable {

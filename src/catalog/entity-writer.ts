@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Entity } from '../core/entity.js';
 import { entityRefOf } from '../core/entity-ref.js';
 import { newId } from '../core/ids.js';
@@ -7,7 +6,8 @@ import type { Db } from '../store/store.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 import type { DialectName } from '../store/dialect.js';
 import { deriveRelations } from './model/index.js';
-import { searchRowsOf, searchTextOf } from './search-rows.js';
+import { searchRowsOf } from './search-rows.js';
+import { ENTITY_SECTION, searchDocumentOf } from './search/search-document.js';
 
 export interface EntityWrite {
   entity: Entity;
@@ -76,7 +76,7 @@ export function prepareWrite(write: EntityWrite): PreparedWrite {
 }
 
 /**
- * Writes one entity with everything derived from it (search rows, relations, full-text row) in the
+ * Writes one entity with everything derived from it (search rows, relations, search document) in the
  * caller's transaction. Writing the same content twice changes nothing, not even the etag.
  */
 export async function upsertEntity(db: Db, dialect: DialectName, write: EntityWrite, now: string): Promise<WriteResult & { write: PreparedWrite }> {
@@ -111,16 +111,14 @@ export async function writeEntities(
     changes.push(change);
     return previous ? { id: change.id, outcome: 'updated' as const, previousEtag: previous.etag } : { id: change.id, outcome: 'created' as const };
   });
-  const ftsRows = await ftsRowsOf(db, dialect, changes.filter(change => change.previous).map(change => change.id));
   for (let i = 0; i < changes.length; i += ENTITIES_PER_CHUNK) {
-    await writeChanges(db, dialect, changes.slice(i, i + ENTITIES_PER_CHUNK), ftsRows, now, pause);
+    await writeChanges(db, changes.slice(i, i + ENTITIES_PER_CHUNK), now, pause);
   }
   return results;
 }
 
 /** Removes entities and everything derived from them; answers what was removed. */
 export async function deleteEntities(db: Db, dialect: DialectName, ids: string[], pause: () => Promise<void> = noPause): Promise<DeletedEntity[]> {
-  const ftsRows = await ftsRowsOf(db, dialect, ids);
   const deleted: DeletedEntity[] = [];
   for (let i = 0; i < ids.length; i += ENTITIES_PER_CHUNK) {
     const chunk = ids.slice(i, i + ENTITIES_PER_CHUNK);
@@ -128,7 +126,7 @@ export async function deleteEntities(db: Db, dialect: DialectName, ids: string[]
       const owner = (JSON.parse(row.body) as Entity).spec?.owner;
       deleted.push({ ref: row.ref, kind: row.kind, namespace: row.namespace, name: row.name, etag: row.etag, ...(typeof owner === 'string' ? { owner } : {}) });
     }
-    await clearDerived(db, chunk, ftsRows);
+    await clearDerived(db, chunk);
     await db.deleteFrom('entities').where('id', 'in', chunk).execute();
     await pause();
   }
@@ -150,32 +148,18 @@ function storedForm(entity: Entity): Entity {
 
 const specJson = (entity: Entity): string => JSON.stringify(entity.spec ?? null);
 
-/**
- * The full-text rows of entities (SQLite only). `id` is not indexed in the FTS table, so finding rows
- * by it scans the table: done once for a whole write, after which rows are deleted by rowid.
- */
-async function ftsRowsOf(db: Db, dialect: DialectName, ids: string[]): Promise<Map<string, number[]>> {
-  const rowsById = new Map<string, number[]>();
-  if (dialect !== 'sqlite' || !ids.length) return rowsById;
-  const { rows } = await sql<{ rowid: number; id: string }>`SELECT rowid, id FROM entities_fts WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`.execute(db);
-  for (const row of rows) rowsById.set(row.id, [...(rowsById.get(row.id) ?? []), row.rowid]);
-  return rowsById;
-}
-
-async function clearDerived(db: Db, ids: string[], ftsRows: ReadonlyMap<string, number[]>): Promise<void> {
+async function clearDerived(db: Db, ids: string[]): Promise<void> {
   if (!ids.length) return;
   await db.deleteFrom('entity_search').where('entity_id', 'in', ids).execute();
   await db.deleteFrom('relations').where('origin_id', 'in', ids).execute();
-  const rowids = ids.flatMap(id => ftsRows.get(id) ?? []);
-  if (rowids.length) await sql`DELETE FROM entities_fts WHERE rowid IN (${sql.join(rowids)})`.execute(db);
+  // Only the entity's own document: its docs sections are the docs indexer's (docs-search-indexer.ts).
+  await db.deleteFrom('search_documents').where('entity_id', 'in', ids).where('section', '=', ENTITY_SECTION).execute();
 }
 
 /** Writes one chunk of changes: replaced entities lose their derived rows first; then rows go in as multi-row statements. */
 async function writeChanges(
   db: Db,
-  dialect: DialectName,
   changes: EntityChange[],
-  ftsRows: ReadonlyMap<string, number[]>,
   now: string,
   pause: () => Promise<void>,
 ): Promise<void> {
@@ -186,11 +170,12 @@ async function writeChanges(
       previousSpecs.set(row.id, specJson(JSON.parse(row.body) as Entity));
     }
   }
-  await clearDerived(db, replaced, ftsRows);
+  await clearDerived(db, replaced);
   await pause();
   const entityRows = [];
   const searchRows = [];
   const relationRows = [];
+  const documentRows = [];
   for (const { write, id, previous } of changes) {
     const { entity } = write;
     const spec = specJson(entity);
@@ -207,12 +192,12 @@ async function writeChanges(
       generation: previous ? previous.generation + (previousSpecs.get(id) === spec ? 0 : 1) : 1,
       location_id: write.locationId,
       source: write.source,
-      search_text: searchTextOf(entity),
       created_at: now,
       updated_at: now,
     });
     for (const row of searchRowsOf(entity)) searchRows.push({ entity_id: id, key: row.key, value: row.value, original_value: row.originalValue });
     for (const r of deriveRelations(entity)) relationRows.push({ origin_id: id, source_ref: r.source, type: r.type, target_ref: r.target });
+    documentRows.push({ entity_id: id, ...searchDocumentOf(entity) });
   }
   for (const batch of batches(entityRows, 15)) {
     // Replaced entities keep their id and created_at; everything else is the new content.
@@ -232,7 +217,6 @@ async function writeChanges(
           generation: eb.ref('excluded.generation'),
           location_id: eb.ref('excluded.location_id'),
           source: eb.ref('excluded.source'),
-          search_text: eb.ref('excluded.search_text'),
           updated_at: eb.ref('excluded.updated_at'),
         })),
       )
@@ -249,12 +233,9 @@ async function writeChanges(
     await db.insertInto('relations').values(batch).execute();
     await pause();
   }
-  if (dialect === 'sqlite') {
-    for (const batch of batches(entityRows, 5)) {
-      const values = batch.map(row => sql`(${row.id}, ${row.name}, ${row.title ?? ''}, ${row.description ?? ''}, ${row.search_text})`);
-      await sql`INSERT INTO entities_fts (id, name, title, description, search_text) VALUES ${sql.join(values)}`.execute(db);
-      await pause();
-    }
+  for (const batch of batches(documentRows, 7)) {
+    await db.insertInto('search_documents').values(batch).execute();
+    await pause();
   }
 }
 

@@ -1,3 +1,4 @@
+import type { UrlReader } from '../reading/url-reader.js';
 import { resolve } from 'node:path';
 import { annotateProvenance, storedProvenance, type LocationProvenance } from './location-provenance.js';
 import type { CatalogConfig } from './catalog-config.js';
@@ -8,7 +9,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { badRequest, conflict, notFound } from '../core/problem.js';
 import type { Store } from '../store/store.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
-import { DEFAULT_MAX_FILE_BYTES, readLocation, LOCATION_TYPES, type IngestionProblem, type LocationSpec } from './ingest/read-location.js';
+import { DEFAULT_MAX_FILE_BYTES, readLocation, LOCATION_TYPES, type IngestionProblem, type LocationContent, type LocationSpec } from './ingest/read-location.js';
 import { fileLocationTree, type SourceTree } from './ingest/source-tree.js';
 import { applyLocationContent, type RefreshSummary } from './location-refresh.js';
 import { deleteEntities } from './entity-writer.js';
@@ -51,6 +52,8 @@ export interface RegisterResult {
 
 export interface RegisterOptions {
   dryRun?: boolean;
+  /** What to do when the target is registered already: refuse (409, the default) or refresh it (Backstage's onConflict). */
+  onConflict?: 'reject' | 'refresh';
   onFile?: Parameters<typeof readLocation>[1]['onFile'];
   /**
    * Decides whether whoever registers may load what the location holds, after it is read and before
@@ -75,6 +78,8 @@ export interface LocationServiceOptions {
   config: CatalogConfig;
   clock?: Clock;
   cwd?: string;
+  /** Reads placeholders' http(s) URLs under the reading allow-list. */
+  reader?: UrlReader | undefined;
   /** Records the catalog's changes (events, audit entries) in their transactions. */
   changes: CatalogChanges;
   /** Called when a location is added, so its periodic refresh gets scheduled. */
@@ -107,16 +112,13 @@ export class LocationService {
   async register(spec: LocationRegistration, options: RegisterOptions = {}): Promise<RegisterResult> {
     const normalized = this.#normalize(spec);
     const existing = await this.#findByTarget(normalized);
-    if (existing && !options.dryRun) throw this.#alreadyRegistered(existing);
-    const content = await readLocation(normalized, { ...this.#readOptions(), onFile: options.onFile });
-    annotateProvenance(content, options.provenance);
-    if (content.files === 0) {
-      // The target itself is what could not be read, whatever document the problem was found in.
-      const errors = content.errors.map(error => ({ ...error, pointer: '/target' }));
-      throw badRequest(`Location ${normalized.type}:${normalized.target} could not be read: ${content.errors.map(e => e.detail).join('; ')}`, errors);
+    if (existing && !options.dryRun) {
+      if (options.onConflict !== 'refresh') throw this.#alreadyRegistered(existing);
+      const summary = await this.refresh(existing.id, { onFile: options.onFile, ...(options.author ? { author: options.author } : {}) });
+      return { location: existing, entities: await this.#entitiesOf(existing.id), exists: true, errors: summary.errors, summary };
     }
+    const content = await this.#readAuthorized(normalized, options);
     const entities = content.entities.map(e => e.entity);
-    await options.authorize?.(entities);
     if (options.dryRun) {
       return { location: existing ?? { id: 'dry-run', ...normalized }, entities, exists: Boolean(existing), errors: content.errors };
     }
@@ -152,6 +154,40 @@ export class LocationService {
     });
     await this.#options.onRegistered?.(location);
     return { location, entities, exists: false, errors: summary.errors, summary };
+  }
+
+  /**
+   * Reads a target without registering it or refusing it when nothing could be read: what an analysis of a
+   * location (POST /analyze-location) looks at. The spec is checked as a registration's is.
+   */
+  async read(spec: LocationSpec): Promise<{ location: LocationSpec; content: LocationContent }> {
+    const location = this.#normalize(spec);
+    return { location, content: await readLocation(location, this.#readOptions()) };
+  }
+
+  /**
+   * Points a location at another target (Backstage's updateLocation): the new target is read, authorized and
+   * applied at once, so entities only the old one held leave the catalog. Another location's target is a conflict.
+   */
+  async update(id: string, spec: LocationSpec, options: Pick<RegisterOptions, 'authorize' | 'author'> = {}): Promise<Location> {
+    const before = await this.#store.db.selectFrom('locations').select(['id', 'type', 'target']).where('id', '=', id).executeTakeFirst();
+    if (!before) throw notFound(`No location with id ${id}`);
+    const normalized = this.#normalize(spec);
+    const existing = await this.#findByTarget(normalized);
+    if (existing && existing.id !== id) throw this.#alreadyRegistered(existing);
+    const content = await this.#readAuthorized(normalized, options);
+    const location: Location = { id, ...normalized };
+    await this.#store.db.updateTable('locations').set({ type: location.type, target: location.target, state: 'refreshing' }).where('id', '=', id).execute();
+    await applyLocationContent(this.#store, location, content, {
+      orphanStrategy: this.#options.config.orphanStrategy,
+      now: this.#now(),
+      changes: this.#options.changes,
+      ...(options.author ? { author: options.author } : {}),
+      then: async (trx, applied) => {
+        await this.#options.changes.audit(trx, options.author, { action: 'catalog.location.update', entityRef: `location:${id}`, before: { type: before.type, target: before.target }, after: { type: location.type, target: location.target }, detail: counts(applied) });
+      },
+    });
+    return location;
   }
 
   async list(): Promise<Location[]> {
@@ -213,6 +249,16 @@ export class LocationService {
       .executeTakeFirst();
     if (!row?.source) return undefined;
     return { source: row.source, ...(row.id && row.type && row.target ? { location: { id: row.id, type: row.type, target: row.target } } : {}) };
+  }
+
+  /** The stored rows of the Location entities a location produced, each with the file it was read from (for ancestry). */
+  async locationEntitiesOf(locationId: string): Promise<Array<{ id: string; ref: string; body: string; etag: string; source: string | null }>> {
+    return this.#store.db
+      .selectFrom('entities')
+      .select(['id', 'ref', 'body', 'etag', 'source'])
+      .where('location_id', '=', locationId)
+      .where(eb => eb(eb.fn('lower', ['kind']), '=', 'location'))
+      .execute();
   }
 
   /** The location that produced an entity. */
@@ -330,6 +376,27 @@ export class LocationService {
     return { type, target: type === 'file' ? resolve(this.#options.cwd ?? process.cwd(), target.replace(/^file:(\/\/)?/, '')) : target };
   }
 
+  /**
+   * Reads a target for a registration or an update. A location that cannot be read at all is refused, so
+   * nothing half-made is kept; `authorize` then decides whether its content may be loaded.
+   */
+  async #readAuthorized(location: LocationSpec, options: Pick<RegisterOptions, 'authorize' | 'onFile' | 'provenance'>) {
+    const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile });
+    annotateProvenance(content, options.provenance);
+    if (content.files === 0) {
+      // The target itself is what could not be read, whatever document the problem was found in.
+      const errors = content.errors.map(error => ({ ...error, pointer: '/target' }));
+      throw badRequest(`Location ${location.type}:${location.target} could not be read: ${content.errors.map(e => e.detail).join('; ')}`, errors);
+    }
+    await options.authorize?.(content.entities.map(e => e.entity));
+    return content;
+  }
+
+  async #entitiesOf(locationId: string): Promise<Entity[]> {
+    const rows = await this.#store.db.selectFrom('entities').select('body').where('location_id', '=', locationId).orderBy('ref').limit(1000).execute();
+    return rows.map(row => JSON.parse(row.body) as Entity);
+  }
+
   #alreadyRegistered(existing: Location) {
     return conflict(`Location ${existing.type}:${existing.target} is already registered (id ${existing.id})`, [{ pointer: '/target', detail: 'is already registered' }], { existingId: existing.id });
   }
@@ -344,6 +411,7 @@ export class LocationService {
       maxDocumentBytes: this.#options.config.maxDocumentBytes,
       maxFileBytes: this.#options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       cwd: this.#options.cwd,
+      reader: this.#options.reader,
     };
   }
 

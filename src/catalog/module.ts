@@ -6,6 +6,7 @@ import type { CatalogService } from './catalog-service.js';
 import { catalogMigration } from './migrations/0001-catalog.js';
 import { coveringSearchIndexesMigration } from './migrations/0006-covering-search-indexes.js';
 import { locationProvenanceMigration } from './migrations/0018-location-provenance.js';
+import { trigramSearchMigration } from './migrations/0020-trigram-search.js';
 
 export const catalogModule = defineModule({
   name: 'catalog',
@@ -32,9 +33,14 @@ export const catalogModule = defineModule({
     { type: 'catalog.location.refreshed', description: 'A location was read again (payload: counts of created, updated, removed entities and problems)', read: { action: 'catalog.location.read' } },
     { type: 'catalog.location.removed', description: 'A location and its entities were removed', read: { action: 'catalog.location.read' } },
   ],
-  migrations: [catalogMigration, coveringSearchIndexesMigration, locationProvenanceMigration],
-  create: async ({ store, queue, eventLog, audit, config, logger, cwd }): Promise<CatalogService> =>
-    new (await import('./catalog-service.js')).CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd }),
+  migrations: [catalogMigration, coveringSearchIndexesMigration, locationProvenanceMigration, trigramSearchMigration],
+  create: async ({ store, queue, eventLog, audit, eventConsumers, config, logger, cwd, app }): Promise<CatalogService> => {
+    const [{ CatalogService }, { DocsSearchIndexer }] = await Promise.all([import('./catalog-service.js'), import('./search/docs-search-indexer.js')]);
+    const catalog = new CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd, reader: app.reading });
+    await catalog.prepareSearch();
+    eventConsumers.register(new DocsSearchIndexer(store, catalog.docs, logger));
+    return catalog;
+  },
   async routes(api, catalog) {
     const [{ catalogEntityRoutes }, { catalogLocationRoutes }, { searchRoutes }, { docsRoutes }] = await Promise.all([
       import('../api/routes/catalog-entity-routes.js'),

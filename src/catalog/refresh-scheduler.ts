@@ -3,7 +3,8 @@ import type { JobQueue } from '../store/job-queue.js';
 import type { LocationService, Location } from './location-service.js';
 
 export const REFRESH_QUEUE = 'catalog.refresh';
-const LEASE_MS = 5 * 60_000;
+/** How long a refresh is held by default: longer than the slowest refresh of a large location. */
+const DEFAULT_LEASE_SECONDS = 300;
 
 /**
  * Periodic location refresh as durable jobs: one job per location, rescheduled after each run and
@@ -17,7 +18,7 @@ export class RefreshScheduler {
   constructor(
     private readonly locations: LocationService,
     private readonly queue: JobQueue,
-    private readonly options: { intervalSeconds: number; pollMs?: number; logger?: Logger },
+    private readonly options: { intervalSeconds: number; leaseSeconds?: number; pollMs?: number; logger?: Logger },
   ) {}
 
   /** Schedules a location's next periodic refresh. */
@@ -51,8 +52,9 @@ export class RefreshScheduler {
     if (this.#busy || this.#stopped) return 0;
     this.#busy = true;
     let ran = 0;
+    const leaseMs = (this.options.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
     try {
-      for (let job = await this.queue.claim<{ locationId: string }>(REFRESH_QUEUE, LEASE_MS); job && !this.#stopped; job = await this.queue.claim(REFRESH_QUEUE, LEASE_MS)) {
+      for (let job = await this.queue.claim<{ locationId: string }>(REFRESH_QUEUE, leaseMs); job && !this.#stopped; job = await this.queue.claim(REFRESH_QUEUE, leaseMs)) {
         ran++;
         try {
           const summary = await this.locations.refresh(job.payload.locationId);

@@ -53,17 +53,3 @@ function dedupe(rows: SearchRow[]): SearchRow[] {
     return true;
   });
 }
-
-/** Words for full-text search beyond name, title and description. */
-export function searchTextOf(entity: Entity): string {
-  const spec = entity.spec ?? {};
-  const words = [
-    entity.kind,
-    ...(entity.metadata.tags ?? []),
-    ...Object.values(entity.metadata.labels ?? {}),
-    ...['type', 'lifecycle', 'owner', 'system', 'domain'].map(field => spec[field]).filter(v => typeof v === 'string'),
-    typeof (spec.profile as { displayName?: unknown } | undefined)?.displayName === 'string' ? (spec.profile as { displayName: string }).displayName : undefined,
-    typeof (spec.profile as { email?: unknown } | undefined)?.email === 'string' ? (spec.profile as { email: string }).email : undefined,
-  ];
-  return words.filter(Boolean).join(' ');
-}

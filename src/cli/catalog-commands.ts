@@ -23,7 +23,8 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
       const results: Array<{ target: string; entities: number; files: number; errors: IngestionProblem[] }> = [];
       const skipped: string[] = [];
       // The catalog's reader and validators load for validation only, not for every command's start.
-      const { DEFAULT_MAX_FILE_BYTES, readLocation } = await import('../catalog/ingest/read-location.js');
+      const [{ DEFAULT_MAX_FILE_BYTES, readLocation }, { UrlReader }] = await Promise.all([import('../catalog/ingest/read-location.js'), import('../reading/url-reader.js')]);
+      const reader = new UrlReader(config.reading);
       for (const file of files) {
         const content = await readLocation(
           { type: 'file', target: file },
@@ -31,6 +32,7 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
             allowedRoots: [],
             maxDocumentBytes: config.catalog.maxDocumentBytes,
             maxFileBytes: config.catalog.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+            reader,
             onFile: source => out.progress(`validating ${source}`),
           },
         );
@@ -117,15 +119,19 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
 
   catalog
     .command('search')
-    .description('full-text search, best matches first')
-    .argument('<text...>', 'words to find')
+    .description('search the catalog (typos and parts of words are fine), best matches first')
+    .argument('<text...>', 'words to find, or a question such as "who owns payments"')
     .option('-l, --limit <n>', 'how many (1 to 100)', wholeNumber(1, 100), 20)
     .action(async (words: string[], options: { limit: number }) => {
       const out = output();
       await withClient(globals(), async client => {
-        const { query, results } = await client.catalog.search({ query: words.join(' '), limit: options.limit });
-        out.result({ query, results }, () =>
-          results.length ? table(['REF', 'DESCRIPTION'], results.map(r => [r.entityRef, (r.description ?? r.title ?? '').slice(0, 80)])) : 'no matches',
+        const answer = await client.catalog.search({ query: words.join(' '), limit: options.limit });
+        const { results, total } = answer;
+        out.result(answer, () =>
+          results.length
+            ? table(['REF', 'MATCH'], results.map(r => [r.entityRef, (r.snippet?.parts.map(part => part.text).join('') ?? r.description ?? r.title ?? '').slice(0, 80)])) +
+              `\n${results.length} of ${total}`
+            : 'no matches',
         );
       });
     });

@@ -34,7 +34,7 @@ export function mcpCommand(globals: () => GlobalOptions): Command {
         const server = await createServer(app);
         await server.ready();
         const bearer = app.auth.localOperatorBearer();
-        const mcp = app.mcp.createServer({ injector: server, openapi: () => server.swagger() as unknown as OpenApiDocument, caller: () => ({ credentials: { headers: { authorization: `Bearer ${bearer}` } } }) });
+        const mcp = await app.mcp.createServer({ injector: server, openapi: () => server.swagger() as unknown as OpenApiDocument, caller: () => ({ credentials: { headers: { authorization: `Bearer ${bearer}` } } }) });
         const transport = new StdioServerTransport();
         const closed = new Promise<void>(resolve => (mcp.onclose = resolve));
         process.stdin.once('end', () => void transport.close());

@@ -1,7 +1,8 @@
 import type { CompoundEntityRef, Entity } from '../core/entity.js';
 import type { LocationRegistration, RegisterResult } from '../catalog/location-service.js';
 import type { QueryEntitiesResponse } from '../catalog/query/entity-reader.js';
-import type { SearchHit, SearchRequest } from '../catalog/query/full-text-search.js';
+import type { SearchRequest } from '../catalog/search/catalog-search.js';
+import type { SearchResponse } from '../catalog/search/search-views.js';
 import { unexpectedResponse, type ApiConnection } from './api-connection.js';
 
 const segment = encodeURIComponent;
@@ -20,9 +21,10 @@ export class CatalogApi {
     return this.api.json({ method: 'GET', path: '/api/catalog/entities/by-query', query: { filter: request.filter, limit: request.limit, cursor: request.cursor } });
   }
 
-  /** Ranked full-text search. */
-  search(request: SearchRequest): Promise<{ query: string; results: SearchHit[] }> {
-    return this.api.json({ method: 'GET', path: '/api/search', query: { q: request.query, kind: request.kinds, limit: request.limit } });
+  /** Ranked catalog search with snippets, facets and pages (the reader's scope is the server's to apply). */
+  search(request: Omit<SearchRequest, 'scope'>): Promise<SearchResponse> {
+    const { query: q, kinds: kind, types: type, owners: owner, lifecycles: lifecycle, limit, offset } = request;
+    return this.api.json({ method: 'GET', path: '/api/search', query: { q, kind, type, owner, lifecycle, limit, offset } });
   }
 
   /**

@@ -8,6 +8,7 @@ import { ScorecardsApi } from './scorecards-api.js';
 import { SurveysApi } from './surveys-api.js';
 import { MaturityApi } from './maturity-api.js';
 import { TemplatesApi } from './templates-api.js';
+import { AnnouncementsApi } from './announcements-api.js';
 import type { Transport } from './transport.js';
 
 /**
@@ -28,6 +29,7 @@ export class PaveClient {
   readonly delivery: DeliveryApi;
   readonly surveys: SurveysApi;
   readonly maturity: MaturityApi;
+  readonly announcements: AnnouncementsApi;
 
   constructor(readonly transport: Transport) {
     const api = new ApiConnection(transport);
@@ -40,5 +42,6 @@ export class PaveClient {
     this.delivery = new DeliveryApi(api);
     this.surveys = new SurveysApi(api);
     this.maturity = new MaturityApi(api);
+    this.announcements = new AnnouncementsApi(api);
   }
 }

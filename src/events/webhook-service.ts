@@ -1,4 +1,5 @@
 import { newId } from '../core/ids.js';
+import type { Authorizer } from '../auth/authorizer.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { invalidInput, notFound, conflict } from '../core/problem.js';
 import type { Logger } from '../core/logger.js';
@@ -19,11 +20,6 @@ import { normalizeFilter, validateWebhookFields, type WebhookChanges, type Webho
 
 /** What `create` and a secret-changing `update` answer: the subscription and, this once, its secret. */
 export type WebhookWithSecret = WebhookSubscription & { secret: string };
-
-/** Checks a permission (the auth service's); throws a 401/403 problem when refused. */
-export interface Authorizer {
-  authorize(identity: Identity, action: string): Promise<unknown>;
-}
 
 export interface WebhookServiceOptions {
   store: Store;

@@ -53,15 +53,19 @@ describe('QueuePushTurns', { timeout: 90_000 }, () => {
       owner => new GitWorkspace({ root: join(dir, owner), url, branch: 'main', turns: new QueuePushTurns(new JobQueue(store, { owner }), { leaseMs: 600_000 }) }),
     );
     const results = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => workspaces[i % 2]!.deliver({ folder: `team/kind/r${i}`, files: new Map([['cm.yaml', cm(`r${i}`)]]) }, `r${i}`)),
+      Array.from({ length: 24 }, (_, i) => workspaces[i % 2]!.deliver({ folder: `team/kind/r${i}`, files: new Map([['cm.yaml', cm(`r${i}`)]]) }, `r${i}\n\nPave-Run: r${i}`)),
     );
     await Promise.all(workspaces.map(ws => ws.close()));
     // The writer whose turn comes after the other's fetches first: no push is ever refused.
     expect(results.map(r => r.pushAttempts)).toEqual(results.map(() => 1));
-    const log = (await runGit(['--git-dir', bare, 'log', '--format=%H %s', 'main'])).stdout.trim().split('\n');
-    expect(log.map(line => line.split(' ')[1]).sort()).toEqual([...Array.from({ length: 24 }, (_, i) => `r${i}`), 'Initial'].sort());
-    // Each delivery's commit is the one on the branch (rebased ones report their new id).
-    const onBranch = new Set(log.map(line => line.split(' ')[0]));
-    for (const result of results) expect(onBranch.has(result.commit!)).toBe(true);
+    // Every delivery is carried by exactly one commit, which names it.
+    const runs = (await runGit(['--git-dir', bare, 'log', '--format=%(trailers:key=Pave-Run,valueonly)', 'main'])).stdout.split('\n').filter(Boolean);
+    expect(runs.sort()).toEqual(Array.from({ length: 24 }, (_, i) => `r${i}`).sort());
+    // Each delivery's commit is the one on the branch that carried it.
+    const onBranch = new Set((await runGit(['--git-dir', bare, 'log', '--format=%H', 'main'])).stdout.trim().split('\n'));
+    for (const [i, result] of results.entries()) {
+      expect(onBranch.has(result.commit!)).toBe(true);
+      expect((await runGit(['--git-dir', bare, 'show', '--format=', '--name-only', result.commit!])).stdout).toContain(`team/kind/r${i}/cm.yaml`);
+    }
   });
 });

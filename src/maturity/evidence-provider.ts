@@ -23,3 +23,9 @@ export const percent = (share: number) => `${Math.round(share * 100)}%`;
 export function levelByShare(share: number, thresholds: [number, number, number]): number {
   return share < thresholds[0] ? 1 : share < thresholds[1] ? 2 : share < thresholds[2] ? 3 : 4;
 }
+
+/**
+ * Every entity, as the scope the scorecards and delivery services take: evidence is about the whole
+ * organisation. Written by its shape, as maturity reads the catalog only through the services on `PaveApp`.
+ */
+export const WHOLE_CATALOG: Parameters<PaveApp['scorecards']['summaries']>[0] = Object.freeze({ type: 'all' });

@@ -1,4 +1,5 @@
 import { newId } from '../core/ids.js';
+import type { Authorizer } from '../auth/authorizer.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { invalidInput, notFound } from '../core/problem.js';
 import type { AuditContext, AuditLog } from '../store/audit-log.js';
@@ -11,13 +12,7 @@ import { assessmentErrors, type Assessment, type AssessmentInput, type EvidenceR
 import { ASPECTS, MODEL_CREDIT, type AspectId } from './maturity-model.js';
 import { suggestLevel } from './suggest-level.js';
 import { reportHtml, reportMarkdown } from './maturity-report.js';
-import { renderPdf } from './report-pdf.js';
 import type {} from './maturity-tables.js';
-
-/** Checks a permission (the auth service's); throws a 401/403 problem when refused. */
-export interface Authorizer {
-  authorize(identity: Identity, action: string): Promise<unknown>;
-}
 
 export interface MaturityServiceOptions {
   store: Store;
@@ -135,7 +130,7 @@ export class MaturityService {
     if (query.format === 'md') return { contentType: 'text/markdown; charset=utf-8', body: reportMarkdown(current, previous), fileName: `${fileName}.md` };
     const html = reportHtml(current, previous);
     if (query.format === 'html') return { contentType: 'text/html; charset=utf-8', body: html, fileName: `${fileName}.html` };
-    return { contentType: 'application/pdf', body: await renderPdf(html, this.#o.chromiumPath), fileName: `${fileName}.pdf` };
+    return { contentType: 'application/pdf', body: await (await import('./report-pdf.js')).renderPdf(html, this.#o.chromiumPath), fileName: `${fileName}.pdf` };
   }
 
   /** The newest assessment, for the dashboard. Internal. */

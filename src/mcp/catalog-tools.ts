@@ -7,11 +7,14 @@ export const catalogTools: McpTool[] = [
     name: 'search_catalog',
     title: 'Search the catalog',
     description:
-      'Full-text search over the software catalog (components, APIs, systems, groups, users, resources, templates): every word must match, the last as a prefix; best first. Answers only what the caller may read. Use it to find a service, team or template by name or description.',
+      'Search the software catalog (components, APIs, systems, groups, users, resources, templates) by name, description, owner, tags, API operations and channels, and docs; typos and partial words are fine, results matching more words come first, each with a snippet of where it matched. Ask "who owns X" to get the owning teams first. Filter by kind, type, owner or lifecycle; page with offset. Answers only what the caller may read.',
     annotations: READ_ONLY,
     actions: { read: ['catalog.entity.read'] },
     input: { route: { method: 'GET', path: '/api/search' } },
-    run: (args, api) => api.json({ method: 'GET', path: '/api/search', query: { q: args.q as string, kind: args.kind as string[] | string | undefined, limit: args.limit as number | undefined } }),
+    run: (args, api) => {
+      const list = (name: string) => args[name] as string[] | string | undefined;
+      return api.json({ method: 'GET', path: '/api/search', query: { q: args.q as string, kind: list('kind'), type: list('type'), owner: list('owner'), lifecycle: list('lifecycle'), limit: args.limit as number | undefined, offset: args.offset as number | undefined } });
+    },
   },
   {
     name: 'list_entities',

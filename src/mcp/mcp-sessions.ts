@@ -23,7 +23,7 @@ interface Session {
 
 export interface McpSessionsOptions {
   /** A new MCP server (its caller read from each request's `auth.extra.caller`). */
-  createServer: () => Server;
+  createServer: () => Promise<Server>;
   /** Sessions idle longer than this are dropped. Default 30 minutes. */
   idleMs?: number;
   /** At most this many at once. Default 1000. */
@@ -80,7 +80,7 @@ export class McpSessions {
     this.#sweep();
     const own = [...this.#sessions.entries()].filter(([, session]) => session.principal === principal).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
     for (const [id, session] of own.slice(0, Math.max(0, own.length + 1 - this.#options.maxPerPrincipal))) this.#drop(id, session);
-    const server = this.#options.createServer();
+    const server = await this.#options.createServer();
     const session: Session = {
       server,
       principal,

@@ -6,7 +6,8 @@ import type { Logger } from '../core/logger.js';
 import type { Job, JobQueue } from '../store/job-queue.js';
 import type { EventLog, NewEvent } from '../store/event-log.js';
 import type { Db, Store } from '../store/store.js';
-import { PushFailedError, type FileChange } from '../gitops/git-workspace.js';
+import type { FileChange } from '../gitops/delivery-batch.js';
+import { PushFailedError } from '../gitops/git-workspace.js';
 import { ownershipIndexText } from '../gitops/ownership-index.js';
 import { ownershipIndexPath, requestFolder } from '../gitops/repo-path.js';
 import type { WorkspacePool } from '../gitops/workspace-pool.js';
@@ -35,6 +36,13 @@ import type { RunStore } from './run-store.js';
 import type { ModuleSandbox } from './steps/sandbox/module-sandbox.js';
 
 export const RECONCILE_QUEUE = 'platform.reconcile';
+
+/**
+ * Reconciles of one process under way at once. A reconcile waiting for its push frees its worker to claim the
+ * next (the push carries every delivery staged meanwhile in one commit, so the more wait together, the fewer
+ * commits and pushes); this bounds how many rendered requests are held in memory meanwhile.
+ */
+const MAX_IN_FLIGHT = 256;
 
 /** What a reconcile job carries. The job key is `request:<id>`, so a request has at most one job. */
 export interface ReconcilePayload {
@@ -83,7 +91,8 @@ interface Outcome {
 /**
  * The reconciler: level-triggered and idempotent. Each request has one durable job (`request:<id>`) in the
  * job queue; a reconcile reads the request as it is now, renders it with its capability revision, and
- * makes each destination hold exactly that (one commit per run, only when content changed). Failures back
+ * makes each destination hold exactly that (only when content changed, in the commit of the next push there,
+ * shared by the reconciles staged meanwhile; the run names it). Failures back
  * off exponentially with the next retry visible in the status; Ready requests are re-rendered every
  * reconcile interval, which repairs drift. A process killed at any point loses nothing: the job's lease
  * expires and the next reconcile starts again from the request and the repository. What a reconcile
@@ -99,6 +108,10 @@ export class Reconciler {
   #running = false;
   #loops: Array<Promise<void>> = [];
   #wake: Array<() => void> = [];
+  /** Reconciles claimed by the workers and not done (most of them waiting for their push). */
+  readonly #inFlight = new Set<Promise<void>>();
+  /** Frees the worker running a job: called once its deliveries are staged. */
+  readonly #freeWorker = new WeakMap<Job<ReconcilePayload>, () => void>();
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
@@ -128,6 +141,7 @@ export class Reconciler {
     this.#running = false;
     this.#signal();
     await Promise.all(this.#loops);
+    while (this.#inFlight.size) await Promise.all(this.#inFlight);
     this.#loops = [];
   }
 
@@ -150,11 +164,29 @@ export class Reconciler {
     return done;
   }
 
+  /**
+   * One worker: claims a due reconcile and runs it until it is done or waits for its push (then the reconcile
+   * ends on its own and the worker claims the next).
+   */
   async #loop(): Promise<void> {
     while (this.#running) {
       let worked = false;
       try {
-        worked = await this.reconcileOnce();
+        if (this.#inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.#inFlight);
+        const job = await this.#o.queue.claim<ReconcilePayload>(RECONCILE_QUEUE, this.#leaseMs);
+        if (job) {
+          worked = true;
+          await new Promise<void>(free => {
+            this.#freeWorker.set(job, free);
+            const running: Promise<void> = this.#process(job)
+              .catch(error => this.#o.logger?.error({ err: error }, 'reconcile failed'))
+              .finally(() => {
+                this.#inFlight.delete(running);
+                free();
+              });
+            this.#inFlight.add(running);
+          });
+        }
       } catch (error) {
         this.#o.logger?.error({ err: error }, 'reconcile loop failed');
       }
@@ -266,6 +298,7 @@ export class Reconciler {
 
   /** Ends the runs of a request that a dead process left Running (each a `platform.run.finished`, Abandoned). */
   async #abandonRunning(request: StoredRequest): Promise<void> {
+    if (!(await this.#o.runs.hasRunning(request.id))) return;
     await this.#o.store.transaction(async trx => {
       const ids = await this.#o.runs.abandonRunning(trx, request.id, this.#now());
       await this.#o.eventLog.append(trx, ids.map(runId => requestEvent('platform.run.finished', request, { runId, phase: 'Abandoned', commits: [] })));
@@ -388,11 +421,11 @@ export class Reconciler {
     const deliveries: Delivery[] = [];
     try {
       for (const destination of placed) {
-        deliveries.push(await this.#write(destination, request, revision, run, outcome.files));
+        deliveries.push(await this.#write(job, destination, request, revision, run, outcome.files));
       }
       for (const old of stale) {
         const destination = all.find(d => d.metadata.name === old.destination);
-        if (destination && destination.spec.cleanupPolicy !== 'retain') await this.#write(destination, request, revision, run, null);
+        if (destination && destination.spec.cleanupPolicy !== 'retain') await this.#write(job, destination, request, revision, run, null);
       }
     } catch (error) {
       if (!(error instanceof PushFailedError)) throw error;
@@ -504,7 +537,7 @@ export class Reconciler {
         }
         const delivered = request.status.deliveries.some(d => d.destination === destination.metadata.name);
         try {
-          await this.#write(destination, request, revision, run, delivered && leftBehind.size ? leftBehind : null);
+          await this.#write(job, destination, request, revision, run, delivered && leftBehind.size ? leftBehind : null);
         } catch (error) {
           // Only a destination known to hold the files may hold up the deletion; elsewhere it is a precaution.
           if (delivered || !(error instanceof PushFailedError)) throw error;
@@ -529,8 +562,11 @@ export class Reconciler {
     return { decision: { type: 'done' }, follow: dependencies, run: ended, removed: true };
   }
 
-  /** Writes (or, with null files, removes) a request's folder in one destination, in one commit. */
-  async #write(destination: Destination, request: StoredRequest, revision: CapabilityRevision | undefined, run: Run, files: ReadonlyMap<string, string> | null): Promise<Delivery> {
+  /**
+   * Writes (or, with null files, removes) a request's folder in one destination, in the commit of the next
+   * push there; the job's worker is freed meanwhile.
+   */
+  async #write(job: Job<ReconcilePayload>, destination: Destination, request: StoredRequest, revision: CapabilityRevision | undefined, run: Run, files: ReadonlyMap<string, string> | null): Promise<Delivery> {
     const place = { namespace: request.namespace, kind: request.kind, name: request.name };
     const basePath = destination.spec.git.path ?? '';
     const folder = requestFolder(basePath, place);
@@ -553,7 +589,9 @@ export class Reconciler {
       `Pave-Reconciler: ${RECONCILER_OWNER()}`,
     ].join('\n');
     const workspace = this.#o.workspaces.get(destination.spec.git.url, destination.spec.git.branch ?? 'main');
-    const result = await workspace.deliver({ folder, files, extra: new Map([[ownershipIndexPath(basePath, place), index]]) }, message);
+    const delivered = workspace.deliver({ folder, files, extra: new Map([[ownershipIndexPath(basePath, place), index]]) }, message);
+    this.#freeWorker.get(job)?.();
+    const result = await delivered;
     run.diff.push(...result.diff.map((change: FileChange) => ({ destination: destination.metadata.name, ...change })));
     if (result.commit) run.commits.push({ destination: destination.metadata.name, path: folder, commit: result.commit, url: destination.spec.git.url, branch: destination.spec.git.branch ?? 'main' });
     return { destination: destination.metadata.name, path: folder, ...(result.contentCommit ? { commit: result.contentCommit } : {}) };

@@ -30,6 +30,12 @@ export class RunStore {
       .execute();
   }
 
+  /** True when a run of the request is Running (one cheap read spares most reconciles a transaction). */
+  async hasRunning(requestId: string): Promise<boolean> {
+    const row = await this.#store.db.selectFrom('platform_runs').select('id').where('request_id', '=', requestId).where('phase', '=', 'Running').limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Marks runs of a request left Running by a process that died; returns their ids. */
   async abandonRunning(db: Db, requestId: string, now: string): Promise<string[]> {
     const rows = await db

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Authorizer } from '../auth/authorizer.js';
 import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { conflict, forbidden, invalidInput, notFound, type FieldError } from '../core/problem.js';
@@ -14,11 +15,6 @@ import { runState, type Audience, type Survey, type SurveyRun } from './survey-r
 import { runResults, type RunResults } from './survey-results.js';
 import { surveyTrend, type QuestionTrend } from './survey-trend.js';
 import type {} from './surveys-tables.js';
-
-/** Checks a permission (the auth service's); throws a 401/403 problem when refused. */
-export interface Authorizer {
-  authorize(identity: Identity, action: string): Promise<unknown>;
-}
 
 export interface SurveysServiceOptions {
   store: Store;

@@ -37,6 +37,7 @@ export const templatesModule = defineModule({
       dataDir,
       repositoryPageUrl: path => app.repositories.pageUrlOf(path),
       expressions: app.expressions,
+      reader: app.reading,
       logger,
       platform: app.platform,
       authorityOf: recorded => actingAsRecorded(app.auth, app.catalog.entities, recorded),

@@ -3,6 +3,7 @@
  * templates with their problems, serves parameter schemas, creates tasks (validated, durable, run by
  * the task worker), streams their events, cancels them, and dry-runs templates with no side effects.
  */
+import type { UrlReader } from '../reading/url-reader.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -74,6 +75,8 @@ export interface ScaffolderServiceOptions {
   platform?: PlatformRequests;
   /** The sandboxed expression engine (evaluator processes; the caller closes them). */
   expressions: ExpressionEvaluator;
+  /** Reads `fetch:*` http(s) urls under the reading allow-list; none: they are refused. */
+  reader?: UrlReader;
   /**
    * Whom a task acts as, from the identity it recorded: a task reads its template, runs `catalog:fetch`,
    * registers entities and requests infrastructure as whoever created it. Default: no rules apply
@@ -386,7 +389,7 @@ export class ScaffolderService {
       const { values, errors } = validateParameters(template.parameters, request.values ?? {});
       const secretErrors = validateSecrets(template.secretsSchema, request.secrets ?? {});
       if (errors.length || secretErrors.length) throw invalidInput(`The values do not fit the template: ${[...errors, ...secretErrors].map(e => e.detail).join('; ')}`, [...errors, ...secretErrors]);
-      files = baseUrl ? await TemplateFiles.open(baseUrl, root ? { root } : {}) : TemplateFiles.none(`${template.ref} was saved through the API and has no files beside it`);
+      files = baseUrl ? await TemplateFiles.open(baseUrl, { ...(root ? { root } : {}), reader: this.#options.reader }) : TemplateFiles.none(`${template.ref} was saved through the API and has no files beside it`, this.#options.reader);
       const workspace = new Workspace(join(scratch, 'workspace'));
       await workspace.ensureRoot();
       const log: Array<{ body: TaskEventBody }> = [];
@@ -484,7 +487,7 @@ export class ScaffolderService {
     let result: RunResult;
     try {
       const { baseUrl, root } = task.spec.templateInfo;
-      files = baseUrl ? await TemplateFiles.open(baseUrl, root ? { root } : {}) : TemplateFiles.none(`${task.templateRef} was saved through the API and has no files beside it`);
+      files = baseUrl ? await TemplateFiles.open(baseUrl, { ...(root ? { root } : {}), reader: this.#options.reader }) : TemplateFiles.none(`${task.templateRef} was saved through the API and has no files beside it`, this.#options.reader);
       const sink: TaskSink = {
         event: (type, body) => this.tasks.appendEvent(taskId, type, body),
         stepStarted: index => this.tasks.stepStarted(taskId, index),

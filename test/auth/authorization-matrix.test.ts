@@ -37,6 +37,8 @@ write('kept/docs/index.md', '# Matrix docs\n');
 write('kept/docs/diagram.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>');
 write('doomed/catalog-info.yaml', componentYaml('matrix-doomed-location'));
 write('added/catalog-info.yaml', componentYaml('matrix-added'));
+write('moved/catalog-info.yaml', componentYaml('matrix-moved'));
+write('moved-here/catalog-info.yaml', componentYaml('matrix-moved'));
 write(
   'template/template.yaml',
   [
@@ -88,6 +90,7 @@ for (const name of ['matrix-permitted', 'matrix-denied']) {
 await app.catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'matrix-doomed' }, spec: { type: 'service', lifecycle: 'production', owner: 'checkout-team' } });
 const kept = await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'kept/catalog-info.yaml') });
 const doomed = await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'doomed/catalog-info.yaml') });
+const moved = await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'moved/catalog-info.yaml') });
 const operator = app.auth.localOperator();
 await app.auth.permissions.saveRule(operator, { id: 'matrix.doomed', description: 'removed by the matrix', effect: 'allow', actions: ['x.y.z'], subjects: ['role:signed-in'] });
 const permittedToken = await tokenFor(app, PERMITTED);
@@ -155,6 +158,8 @@ const closingRun = (await app.surveys.openRun(operator, matrixSurvey, { closesAt
 // ── maturity: one assessment, for the report.
 const matrixLevels = { aspects: Object.fromEntries(['investment', 'adoption', 'interfaces', 'operations', 'measurement'].map(a => [a, { level: 'operational' }])) } as never;
 const matrixAssessment = (await app.maturity.assess(operator, matrixLevels)).id;
+// ── announcements: one to withdraw.
+const doomedAnnouncement = (await app.announcements.publish(operator, { title: 'Matrix', text: 'withdrawn by the matrix' })).id;
 
 afterAll(async () => {
   await pave.close();
@@ -200,12 +205,18 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/catalog/entities/by-uid/:uid': { path: `/api/catalog/entities/by-uid/${paymentsUid}` },
   'DELETE /api/catalog/entities/by-uid/:uid': { path: `/api/catalog/entities/by-uid/${doomedUid}` },
   'GET /api/catalog/entity-facets': { path: '/api/catalog/entity-facets?facet=kind' },
+  'POST /api/catalog/entity-facets': { path: '/api/catalog/entity-facets', body: { facets: ['kind'], query: { kind: 'component' } }, status: 200, notAChange: 'a read with its query in the body' },
+  'POST /api/catalog/entities/by-query': { path: '/api/catalog/entities/by-query', body: { query: { kind: 'component' }, limit: 1 }, status: 200, notAChange: 'a read with its query in the body' },
+  'GET /api/catalog/entities/by-name/:kind/:namespace/:name/ancestry': { path: `/api/catalog/entities/by-name/component/default/matrix-located/ancestry` },
   'POST /api/catalog/refresh': { path: '/api/catalog/refresh', body: { entityRef: 'component:default/matrix-located' } },
   'POST /api/catalog/validate-entity': { path: '/api/catalog/validate-entity', body: { entity: ORG.find(e => e.metadata.name === 'payments'), location: 'url:https://example.test/x.yaml' }, notAChange: 'a check; nothing is saved' },
   'GET /api/catalog/problems': { path: '/api/catalog/problems' },
   'POST /api/catalog/locations': { path: '/api/catalog/locations', body: { type: 'file', target: join(fixtures, 'added/catalog-info.yaml') } },
   'GET /api/catalog/locations': { path: '/api/catalog/locations' },
   'GET /api/catalog/locations/:id': { path: `/api/catalog/locations/${kept.location.id}` },
+  'PUT /api/catalog/locations/:id': { path: `/api/catalog/locations/${moved.location.id}`, body: { type: 'file', target: join(fixtures, 'moved-here/catalog-info.yaml') }, status: 200, auditAction: 'catalog.location.update' },
+  'POST /api/catalog/locations/by-query': { path: '/api/catalog/locations/by-query', body: { query: { type: 'file' } }, status: 200, notAChange: 'a read with its query in the body' },
+  'POST /api/catalog/analyze-location': { path: '/api/catalog/analyze-location', body: { location: { type: 'file', target: join(fixtures, 'kept/catalog-info.yaml') } }, status: 200, notAChange: 'an analysis; nothing is registered' },
   'DELETE /api/catalog/locations/:id': { path: `/api/catalog/locations/${doomed.location.id}` },
   'GET /api/catalog/locations/by-entity/:kind/:namespace/:name': { path: `/api/catalog/locations/by-entity/component/default/matrix-located` },
   'POST /api/catalog/locations/:id/refresh': { path: `/api/catalog/locations/${kept.location.id}/refresh`, body: {} },
@@ -297,6 +308,9 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/delivery/adoption': { path: '/api/delivery/adoption' },
   'GET /api/delivery/deployments': { path: '/api/delivery/deployments?entity=component:default/payments' },
   'GET /api/surveys': { path: '/api/surveys' },
+  'GET /api/announcements': { path: '/api/announcements' },
+  'POST /api/announcements': { path: '/api/announcements', body: { title: 'Matrix', text: 'published by the matrix' }, status: 201, auditAction: 'announcements.announcement.publish' },
+  'DELETE /api/announcements/:id': { path: `/api/announcements/${doomedAnnouncement}`, status: 200, auditAction: 'announcements.announcement.withdraw' },
   'POST /api/surveys': { path: '/api/surveys', body: { title: 'Matrix' }, status: 201, auditAction: 'surveys.survey.create' },
   'GET /api/surveys/runs': { path: '/api/surveys/runs' },
   'GET /api/surveys/runs/:runId': { path: `/api/surveys/runs/${answerRun}` },

@@ -2,14 +2,15 @@
  * The portal at a laptop's and a phone's width, for a guest, a developer and an admin: no page is wider than
  * the screen (measured as the document's scrollWidth against its clientWidth, after the page's data has
  * loaded), and at every width the main nav's entries are reachable — in the top bar when they fit, behind a
- * menu button when they do not.
+ * menu button when they do not. For the admin, who is offered every page, each page is also axe-clean: in the
+ * light theme on the laptop and in the dark theme on the phone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { defaultAuthConfig } from '../../src/auth/auth-config.js';
 import type { SessionMethod } from '../../src/auth/session-service.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
-import { browserAvailable, ensurePortalBuilt, launchBrowser, signInBrowserAs, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, seriousAxeViolations, signInBrowserAs, type BrowserSession } from '../support/browser.js';
 
 // The page's globals, for the callbacks page.evaluate runs in the browser (no DOM lib here).
 declare const document: {
@@ -45,6 +46,8 @@ const PAGES = [
   '/admin/webhooks',
   '/settings/tokens',
   '/settings/agents',
+  '/surveys',
+  '/maturity',
 ];
 
 const ROLES: Array<{ role: string; user: string; method: SessionMethod }> = [
@@ -119,7 +122,10 @@ describe.skipIf(!browserAvailable)('the portal at every width, for every role', 
       it(`${role} on a ${name} (${width} px): no page is wider than the screen, and every nav entry is reachable`, async () => {
         await page.setViewportSize({ width, height });
         await signInBrowserAs(session, pave, user, method);
+        const theme = width < 500 ? 'dark' : 'light';
+        await page.emulateMedia({ colorScheme: theme });
         await open('/');
+        await page.evaluate("localStorage.removeItem('pave.theme')");
         // The top bar keeps every control on screen: the account's Sign out is not pushed off the edge.
         const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
         expect(signOut && signOut.x + signOut.width).toBeLessThanOrEqual(width);
@@ -140,12 +146,18 @@ describe.skipIf(!browserAvailable)('the portal at every width, for every role', 
         }
         const pages = [...new Set([...PAGES, ...entries.map(entry => entry.href)])];
         const wide: string[] = [];
+        const inaccessible: string[] = [];
         for (const path of pages) {
           await open(path);
           const problems = await overflow();
           if (problems.length) wide.push(`${path}: ${problems.join('\n    ')}`);
+          if (role === 'admin') {
+            const violations = await seriousAxeViolations(page);
+            if (violations.length) inaccessible.push(`${path} (${theme}): ${formatViolations(violations)}`);
+          }
         }
         expect(wide, `pages wider than ${width} px for the ${role}`).toEqual([]);
+        expect(inaccessible, `pages with serious accessibility violations for the ${role}`).toEqual([]);
       });
     }
   }

@@ -3,7 +3,7 @@
  * open run from the portal (a required question left out is named next to it); once closed, the results show
  * everyone and the teams big enough, with the explanation for the hidden ones; the maturity page shows the
  * radar, the levels against the previous assessment and the evidence with sources; the dashboard joins them
- * with tiles linking to each.
+ * with tiles linking to each, delivery and scorecards tiles only for those who may read them.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -11,6 +11,7 @@ import { defaultAuthConfig } from '../../src/auth/auth-config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { seedOrg } from '../auth/support.js';
 import { PEOPLE, nextWeek, seedSurveyTeams } from '../surveys/support.js';
+import { basicsScorecard } from '../scorecards/support.js';
 import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, seriousAxeViolations, signInBrowserAs, type BrowserSession } from '../support/browser.js';
 
 describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chromium', { timeout: 90_000 }, () => {
@@ -22,7 +23,9 @@ describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chrom
 
   beforeAll(async () => {
     await ensurePortalBuilt();
-    pave = await startPave({ config: { auth: defaultAuthConfig() } });
+    // dave may not read delivery figures nor scorecards: the dashboard does not offer him their tiles.
+    const hidden = { id: 'dave-no-figures', description: 'dave reads neither delivery figures nor scorecards', effect: 'deny' as const, actions: ['delivery.metrics.read', 'scorecards.result.read'], subjects: ['user:default/dave'] };
+    pave = await startPave({ config: { auth: { ...defaultAuthConfig(), rules: [hidden] } } });
     await seedOrg(pave.app.catalog);
     await seedSurveyTeams(pave.app.catalog);
     const operator = pave.app.auth.localOperator();
@@ -98,7 +101,9 @@ describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chrom
     const evidence = page.getByRole('region', { name: 'Evidence' });
     await expect.poll(() => evidence.textContent()).toContain('Developer-experience surveys');
     expect(await evidence.textContent()).toContain('source: surveys');
-    expect(await evidence.textContent()).toContain('Missing: DORA coverage');
+    // Delivery has no events yet: its evidence says so in place.
+    expect(await evidence.textContent()).toContain('DORA coverage and figures (last 30 days)');
+    expect(await evidence.textContent()).toContain('No data yet: none of');
     expect(await page.textContent('body')).toContain('CNCF Platform Engineering Maturity Model');
   });
 
@@ -107,10 +112,56 @@ describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chrom
     await expect.poll(() => page.getByTestId('tile-surveys').textContent()).toContain('NPS 69');
     await expect.poll(() => page.getByTestId('tile-adoption').textContent()).toContain('Teams with components');
     await expect.poll(() => page.getByTestId('tile-maturity').textContent()).toContain('Adoption Scalable');
-    expect(await page.getByTestId('tile-missing').textContent()).toContain('from delivery metrics');
+    await expect.poll(() => page.getByTestId('tile-delivery').textContent()).toContain('No delivery data yet');
+    await expect.poll(() => page.getByTestId('tile-scorecards').textContent()).toContain('No data yet');
     await expectAccessible('the dashboard');
     await page.getByTestId('tile-surveys').click();
     await expect.poll(() => page.url()).toContain(`/surveys/runs/${runId}`);
+  });
+
+  it('the dashboard shows DORA and scorecard tiles with the figures of their pages, to those who may read them', async () => {
+    const operator = pave.app.auth.localOperator();
+    // Bronze: owned by a team (dave-tool is owned by a person); silver: described (none is).
+    for (const entity of basicsScorecard()) await pave.app.catalog.saveEntity(entity);
+    await pave.app.eventConsumers.drain();
+    const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
+    await pave.app.delivery.ingest(operator, [
+      { id: 'c1', type: 'change', at: at(60), entity: 'component:default/payments', sha: 'aaaa1111' },
+      { id: 'd1', type: 'deployment', at: at(54), entity: 'component:default/payments', environment: 'production', status: 'success', sha: 'aaaa1111' },
+      { id: 'd2', type: 'deployment', at: at(30), entity: 'component:default/infra', environment: 'production', status: 'failure' },
+      { id: 'd3', type: 'deployment', at: at(29), entity: 'component:default/infra', environment: 'production', status: 'success' },
+    ]);
+    const [summary] = await pave.app.scorecards.summaries({ type: 'all' });
+    expect(summary).toMatchObject({ entities: 3, levels: { bronze: 2, unranked: 1 } });
+    const dora = await pave.app.delivery.dora({ windowDays: 30, scope: { type: 'all' } });
+
+    await page.goto(`${pave.url}/insights`);
+    const delivery = page.getByTestId('tile-delivery');
+    await expect.poll(() => delivery.textContent()).toContain(`${dora.metrics.deploymentFrequency.perWeek} deployments a week`);
+    expect(await delivery.textContent()).toContain(`Lead time: 6 h (${dora.metrics.leadTime.band})`);
+    expect(await delivery.textContent()).toContain(`Change failure rate: 33.3% (${dora.metrics.changeFailureRate.band})`);
+    const scorecards = page.getByTestId('tile-scorecards');
+    await expect.poll(() => scorecards.textContent()).toContain('Basics: 67% of 3 at bronze or above');
+    expect(await scorecards.textContent()).toContain('1 open campaign(s): All bronze (1 left)');
+    await expectAccessible('the dashboard with delivery and scorecards');
+    await delivery.click();
+    await expect.poll(() => page.url()).toMatch(/\/delivery$/);
+    await page.goBack();
+    await page.getByTestId('tile-scorecards').click();
+    await expect.poll(() => page.url()).toMatch(/\/scorecards$/);
+
+    // Once the policy has answered both questions, dave is offered neither tile.
+    await signInBrowserAs(session, pave, 'user:default/dave');
+    const decided = new Set<string>();
+    page.on('response', response => {
+      const action = new URL(response.url()).searchParams.get('action');
+      if (response.url().includes('/api/permissions/explain') && action) decided.add(action);
+    });
+    await page.goto(`${pave.url}/insights`);
+    await expect.poll(() => [...decided].sort()).toEqual(expect.arrayContaining(['delivery.metrics.read', 'scorecards.result.read']));
+    await expect.poll(() => page.getByTestId('tile-maturity').count()).toBe(1);
+    expect(await page.getByTestId('tile-delivery').count()).toBe(0);
+    expect(await page.getByTestId('tile-scorecards').count()).toBe(0);
   });
 
   it('the platform team opens a run from the portal (a missing close date named at its field) and closes it', async () => {

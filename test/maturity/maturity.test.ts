@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PEOPLE, nextWeek, startSurveyPave, type SurveyPave } from '../surveys/support.js';
+import { basicsScorecard } from '../scorecards/support.js';
 import { readAssessment } from '../../src/cli/maturity-commands.js';
 import { suggestLevel } from '../../src/maturity/suggest-level.js';
 
@@ -40,8 +41,14 @@ describe('maturity evidence from seeded data', () => {
     expect(evidence['measurement.survey-response-rate']).toMatchObject({ value: expect.stringContaining('10 of 16 answered (63%)'), measure: 0.625, source: expect.stringContaining('surveys') });
     expect(evidence['adoption.active-users'].source).toContain('audit log');
     expect(evidence['interfaces.self-service-requests']).toMatchObject({ value: '0 capabilities offered; 0 requests by 0 teams', suggests: 1 });
+    // Scorecards and delivery are there but have nothing yet: their evidence says so rather than going missing.
+    expect(evidence['operations.scorecard-coverage']).toMatchObject({ value: 'No data yet: no scorecard has scored an entity', measure: 0, suggests: 1 });
+    expect(evidence['operations.campaign-progress']).toMatchObject({ value: 'No data yet: no campaign has been run', measure: 0 });
+    expect(evidence['operations.campaign-progress'].suggests).toBeUndefined();
+    expect(evidence['measurement.dora-coverage']).toMatchObject({ value: 'No data yet: none of 5 components has a production deployment in the last 30 days', measure: 0, suggests: 1 });
     const missing = body.aspects.flatMap((a: { missing: Array<{ id: string }> }) => a.missing.map(m => m.id));
-    expect(missing).toEqual(expect.arrayContaining(['measurement.dora-coverage', 'operations.scorecard-coverage', 'investment.funding', 'operations.requests-ready']));
+    expect(missing).toEqual(expect.arrayContaining(['investment.funding', 'operations.requests-ready']));
+    expect(missing).not.toContain('measurement.dora-coverage');
     expect(body.aspects.find((a: { aspect: string }) => a.aspect === 'investment').suggested).toBeUndefined();
     expect(body.credit).toContain('CNCF Platform Engineering Maturity Model');
   });
@@ -50,6 +57,50 @@ describe('maturity evidence from seeded data', () => {
     expect(suggestLevel([{ suggests: 3 }, { suggests: 2 }])).toBe('operational');
     expect(suggestLevel([{ suggests: 3 }, { suggests: 3 }, { suggests: 4 }])).toBe('scalable');
     expect(suggestLevel([{}])).toBeUndefined();
+  });
+});
+
+describe('maturity evidence from scorecards and delivery', () => {
+  const day = (daysAgo: number, hour: number) => new Date(Date.now() - daysAgo * 86_400_000 + hour * 3_600_000).toISOString();
+
+  beforeAll(async () => {
+    // Bronze: owned by a team (dave-tool is owned by a person); silver: described (none is).
+    for (const entity of basicsScorecard()) await pave.app.catalog.saveEntity(entity);
+    await pave.app.eventConsumers.drain();
+    const sent = await pave.as('alice', 'POST', '/api/delivery/events', {
+      events: [
+        { id: 'c1', type: 'change', at: day(3, 0), entity: 'component:default/cart', sha: 'aaaa1111' },
+        { id: 'd1', type: 'deployment', at: day(3, 6), entity: 'component:default/cart', environment: 'production', status: 'success', sha: 'aaaa1111' },
+        { id: 'd2', type: 'deployment', at: day(2, 0), entity: 'component:default/payments', environment: 'production', status: 'failure' },
+        { id: 'd3', type: 'deployment', at: day(2, 1), entity: 'component:default/payments', environment: 'production', status: 'success' },
+      ],
+    });
+    expect(sent.status, sent.text).toBe(200);
+  });
+
+  it('shows the numbers the scorecards and delivery routes show, with their source, and suggests levels from them', async () => {
+    const { body } = await pave.as('bob', 'GET', '/api/maturity/evidence');
+    const evidence = Object.fromEntries(body.aspects.flatMap((a: { evidence: Array<{ id: string }> }) => a.evidence.map(e => [e.id, e])));
+
+    const [summary] = (await pave.as('alice', 'GET', '/api/scorecards')).body.items;
+    expect(summary).toMatchObject({ entities: 5, levels: { bronze: 4, unranked: 1 } });
+    const bronze = (summary.levels.bronze + (summary.levels.silver ?? 0)) / summary.entities;
+    expect(evidence['operations.scorecard-coverage']).toMatchObject({ value: `Basics: 5 entities, bronze ${Math.round(bronze * 100)}%, silver 0%`, measure: bronze, source: expect.stringContaining('/api/scorecards'), suggests: 3 });
+
+    const [campaign] = (await pave.as('alice', 'GET', '/api/scorecards/campaigns')).body.items;
+    expect(campaign.progress).toMatchObject({ total: 5, done: 4, left: 1 });
+    expect(evidence['operations.campaign-progress']).toMatchObject({ value: '1 campaign(s), 1 open; 4 of 5 entities done or exempt (80%)', measure: 0.8, suggests: 3 });
+
+    const dora = (await pave.as('alice', 'GET', '/api/delivery/dora?window=30d')).body;
+    const { deploymentFrequency: df, leadTime, changeFailureRate: cfr } = dora.metrics;
+    expect([df.deployments, leadTime.medianHours, cfr.rate]).toEqual([2, 6, 0.3333]);
+    expect(evidence['measurement.dora-coverage']).toMatchObject({ measure: 2 / dora.components, suggests: 2, source: expect.stringContaining('/api/delivery/dora?window=30d') });
+    expect(evidence['measurement.dora-coverage'].value).toBe(
+      `2 of ${dora.components} components with delivery data (40%); ${df.deployments} deployments (${df.perWeek} a week (${df.band})), lead time 6 h (${leadTime.band}), change failure rate 33% (${cfr.band}), time to restore ${dora.metrics.recoveryTime.medianHours} h (${dora.metrics.recoveryTime.band})`,
+    );
+
+    // Operations: requests Ready gives nothing here; scorecards 3 and campaigns 3 → scalable.
+    expect(body.aspects.find((a: { aspect: string }) => a.aspect === 'operations').suggested).toBe('scalable');
   });
 });
 
@@ -78,7 +129,7 @@ describe('assessments', () => {
       expect(adoption).toMatchObject({ level: 'operational', evidence: expect.arrayContaining([expect.objectContaining({ id: 'adoption.golden-path-share' })]) });
       const second = await pave.as('alice', 'POST', '/api/maturity/assessments', { assessedAt: '2026-06-01', aspects: { ...full, adoption: { level: 'scalable', note: 'Golden paths took off.' }, interfaces: { level: 'operational' } } });
       expect(second.status).toBe(201);
-      expect(second.body.aspects.find((a: { aspect: string }) => a.aspect === 'measurement').missing.map((m: { id: string }) => m.id)).toContain('measurement.dora-coverage');
+      expect(second.body.aspects.find((a: { aspect: string }) => a.aspect === 'measurement').evidence.map((e: { id: string }) => e.id)).toContain('measurement.dora-coverage');
 
       const history = await pave.as('bob', 'GET', '/api/maturity/assessments');
       expect(history.body.items.map((a: { assessedAt: string }) => a.assessedAt.slice(0, 10))).toEqual(['2026-06-01', '2026-03-02']);

@@ -14,6 +14,8 @@ import { FAST_PLATFORM } from '../platform/support/platform-harness.js';
 export async function startMcpPave(): Promise<RunningPave> {
   const pave = await startPave({ demo: true, config: { auth: { ...defaultAuthConfig(), guest: true }, platform: { ...defaultConfig().platform, ...FAST_PLATFORM } } });
   await pave.app.workers.start(['store.event-consumers']);
+  // Settled before the tests start: what the demo's events cause (scorecard levels, docs in search) is done.
+  await pave.app.eventConsumers.drain();
   return pave;
 }
 

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminQuery, postgresFactory } from '../support/stores.js';
 import { POSTGRES_URL } from '../support/require-all.js';
@@ -13,6 +15,13 @@ const request = (i: number, generationMark = '1Gi') => ({
   // Half go to dev, half to prod, so both destinations' pushes run side by side.
   spec: { environment: i % 2 ? 'prod' : 'dev', storage: generationMark },
 });
+
+/** A catalog file of `count` components, each marked with `mark` (what a refresh must have loaded). */
+function components(count: number, mark: string): string {
+  return Array.from({ length: count }, (_, i) =>
+    ['apiVersion: backstage.io/v1alpha1', 'kind: Component', 'metadata:', `  name: storm-${i}`, 'spec:', '  type: service', `  lifecycle: storm-${mark}`, '  owner: load-team'].join('\n'),
+  ).join('\n---\n');
+}
 
 async function allReady(app: PaveApp, count: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -30,22 +39,28 @@ async function allReady(app: PaveApp, count: number, timeoutMs: number): Promise
 
 /**
  * What must hold in both destinations after any history of crashes and races: every (request, generation)
- * was committed exactly once; every commit is whole (the request's files together with its ownership
- * index, and nothing of another request); the final tree holds exactly the newest render.
+ * was committed exactly once; every commit is whole (for each request it names, that request's files
+ * together with its ownership index, and nothing of a request it does not name); the final tree holds
+ * exactly the newest render.
  */
 async function expectExactlyOnceAndWhole(h: Harness, app: PaveApp, count: number): Promise<number> {
   let total = 0;
   const seen = new Map<string, number>();
   for (const destination of ['dev', 'prod'] as const) {
     const commits = (await repoCommits(h.repos[destination])).slice(1);
-    total += commits.length;
     for (const commit of commits) {
-      const key = `${commit.trailers['Pave-Request']}#${commit.trailers['Pave-Generation']}`;
-      seen.set(key, (seen.get(key) ?? 0) + 1);
-      const name = commit.trailers['Pave-Request']!.split('/')[1]!;
-      const mine = commit.files.filter(f => f.includes(`/postgresql/${name}/`) || f.endsWith(`/postgresql/${name}.json`));
-      expect(mine, `commit ${commit.sha} touches other requests' files`).toEqual(commit.files);
-      expect(commit.files.some(f => f.endsWith(`/.pave/owners/load-team/postgresql/${name}.json`)), `commit ${commit.sha} lacks the ownership index`).toBe(true);
+      total += commit.deliveries.length;
+      const names = commit.deliveries.map(delivery => delivery['Pave-Request']!.split('/')[1]!);
+      for (const delivery of commit.deliveries) {
+        const key = `${delivery['Pave-Request']}#${delivery['Pave-Generation']}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      const named = commit.files.filter(f => names.some(name => f.includes(`/postgresql/${name}/`) || f.endsWith(`/postgresql/${name}.json`)));
+      expect(named, `commit ${commit.sha} touches files of requests it does not name`).toEqual(commit.files);
+      for (const name of names) {
+        expect(commit.files.some(f => f.endsWith(`/.pave/owners/load-team/postgresql/${name}.json`)), `commit ${commit.sha} lacks ${name}'s ownership index`).toBe(true);
+        expect(commit.files.some(f => f.includes(`/postgresql/${name}/`)), `commit ${commit.sha} lacks ${name}'s files`).toBe(true);
+      }
     }
   }
   const duplicates = [...seen].filter(([, n]) => n > 1);
@@ -138,35 +153,57 @@ describe.skipIf(Boolean(pg.unavailable))('replicas: two reconciler processes on 
     if (schema) await adminQuery(`DROP SCHEMA ${schema} CASCADE`);
   });
 
-  it('renders and commits each of 625 generations exactly once (500 requests, a quarter updated)', async () => {
+  it('commits each of 625 generations exactly once while one replica is killed mid-storm and a catalog refresh runs (500 requests, a quarter updated)', async () => {
     const COUNT = 500;
     schema = `pave_platform_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
     await adminQuery(`CREATE SCHEMA ${schema}`);
     h = await startHarness({ databaseUrl: POSTGRES_URL, databaseSchema: schema });
     for (let i = 0; i < COUNT; i++) await h.app.platform.applyRequest(request(i), OPERATOR);
-    const common = { PAVE_DATABASE_URL: POSTGRES_URL, PAVE_DATABASE_SCHEMA: schema, PAVE_LEASE_SECONDS: '30', PAVE_WORKERS: '8' };
+    // A location both replicas refresh every second; it changes after the kill, so only the survivor can load the change.
+    const catalogFile = join(h.dataDir, 'storm-catalog.yaml');
+    await writeFile(catalogFile, components(300, 'before'));
+    const location = await h.app.catalog.locations.register({ type: 'file', target: catalogFile });
+    // Due now, for the replicas (the harness itself refreshes nothing).
+    await h.app.catalog.scheduler.schedule(location.location, 0);
+    const common = {
+      PAVE_DATABASE_URL: POSTGRES_URL,
+      PAVE_DATABASE_SCHEMA: schema,
+      PAVE_LEASE_SECONDS: '5',
+      PAVE_WORKERS: '8',
+      PAVE_CHILD_WORKERS: 'catalog.refresh',
+      PAVE_REFRESH_INTERVAL_SECONDS: '1',
+      PAVE_REFRESH_LEASE_SECONDS: '5',
+    };
     // Each replica has its own data folder (its own git working copies), as separate machines would.
     const a = startReconcilerProcess({ ...common, PAVE_DATA_DIR: `${h.dataDir}/replica-a` });
     const b = startReconcilerProcess({ ...common, PAVE_DATA_DIR: `${h.dataDir}/replica-b` });
     children.push(a, b);
     await Promise.all([a.ready, b.ready]);
+    const readyCount = async () => (await h!.app.platform.listRequests({ namespace: 'load-team' })).filter(isReady).length;
+    // Both at work (each has committed something), then b dies mid-storm.
+    const committers = async () => new Set((await Promise.all((['dev', 'prod'] as const).map(d => repoCommits(h!.repos[d])))).flat().flatMap(c => c.deliveries.map(d => d['Pave-Reconciler']!.split(':')[1]!)));
+    await expect.poll(async () => (await committers()).size, { timeout: 240_000, interval: 250 }).toBe(2);
+    expect(await readyCount(), 'the kill came after all the work was done').toBeLessThan(COUNT);
+    b.child.kill('SIGKILL');
+    await b.exited;
+    await writeFile(catalogFile, components(350, 'after'));
     await allReady(h.app, COUNT, 240_000);
-    // A second generation of a quarter of them, while both run.
+    // A second generation of a quarter of them, for the survivor alone.
     for (let i = 0; i < COUNT / 4; i++) await h.app.platform.applyRequest(request(i, '3Gi'), OPERATOR);
     await allReady(h.app, COUNT, 240_000);
     await expectExactlyOnceAndWhole(h, h.app, COUNT);
-    // Rendered exactly once too: one configure run per request and generation, all succeeded.
+    // Every generation succeeded exactly once; a run the kill cut short is Abandoned, none stays Running.
     const runs = (await Promise.all((await h.app.platform.listRequests({ namespace: 'load-team' })).map(v => h!.app.platform.listRuns('load-team', v.metadata.name)))).flat();
-    const perGeneration = new Map<string, number>();
-    for (const run of runs) perGeneration.set(`${run.name}#${run.generation}`, (perGeneration.get(`${run.name}#${run.generation}`) ?? 0) + 1);
-    const twice = runs.filter(run => perGeneration.get(`${run.name}#${run.generation}`)! > 1).map(r => [r.name, r.generation, r.phase, r.trigger, r.error]);
-    expect(twice).toEqual([]);
-    expect(runs).toHaveLength(COUNT + COUNT / 4);
-    expect(runs.every(r => r.phase === 'Succeeded')).toBe(true);
-    // Both replicas did part of the work.
-    const reconcilers = new Set<string>();
-    for (const destination of ['dev', 'prod'] as const) for (const commit of (await repoCommits(h.repos[destination])).slice(1)) reconcilers.add(commit.trailers['Pave-Reconciler']!.split(':')[1]!);
-    expect([...reconcilers].sort()).toEqual([String(a.child.pid), String(b.child.pid)].sort());
+    const succeeded = new Map<string, number>();
+    for (const run of runs.filter(r => r.phase === 'Succeeded')) succeeded.set(`${run.name}#${run.generation}`, (succeeded.get(`${run.name}#${run.generation}`) ?? 0) + 1);
+    expect([...succeeded.values()].filter(n => n !== 1)).toEqual([]);
+    expect(succeeded.size).toBe(COUNT + COUNT / 4);
+    expect(runs.filter(r => r.phase !== 'Succeeded' && r.phase !== 'Abandoned').map(r => [r.name, r.generation, r.phase, r.error])).toEqual([]);
+    expect([...(await committers())].sort()).toEqual([String(a.child.pid), String(b.child.pid)].sort());
     expect(await h.app.queue.list(RECONCILE_QUEUE)).toHaveLength(COUNT);
+    // The survivor also refreshed the catalog after the kill: every component of the changed file, as changed.
+    await expect
+      .poll(async () => (await h!.app.catalog.entities.query({ filter: ['spec.lifecycle=storm-after'], limit: 1 })).totalItems, { timeout: 60_000, interval: 250 })
+      .toBe(350);
   }, 600_000);
 });

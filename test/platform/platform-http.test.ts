@@ -195,7 +195,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     expect((await send('DELETE', '/api/platform/capabilities/queue')).status).toBe(204);
     await pave.app.eventConsumers.drain();
     expect((await entity('capability:default/queue')).status).toBe(404);
-    expect((await get(`/api/search?q=${encodeURIComponent('dead letters')}`)).body.results).toEqual([]);
+    expect((await get(`/api/search?q=${encodeURIComponent('dead letters')}`)).body.results.map((r: any) => r.entityRef)).not.toContain('capability:default/queue');
   });
 
   it('leaves a Capability entity that a catalog location defines as its file says', async () => {

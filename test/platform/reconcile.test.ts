@@ -75,6 +75,33 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     expect(parseYaml((await repoFiles(h.repos.dev, 'clusters/dev')).get('clusters/dev/checkout-team/postgresql/orders-db/cluster.yaml')!)).toMatchObject({ spec: { instances: 3 } });
   });
 
+  it('gives every run of requests reconciled together a commit (shared or not) that changed exactly its files', async () => {
+    const names = Array.from({ length: 24 }, (_, i) => `batch-${String(i).padStart(2, '0')}`);
+    await Promise.all(names.map((name, i) => h.app.platform.applyRequest(db(name, { environment: i % 2 ? 'prod' : 'dev', storage: `${i + 1}Gi` }), OPERATOR)));
+    for (const name of names) await waitForRequest(h.app, 'checkout-team', name, isReady);
+    // Which runs each commit says it carries, and the files it changed.
+    const carried = new Map<string, { runs: string[]; files: string[] }>();
+    for (const destination of ['dev', 'prod'] as const) {
+      for (const commit of (await repoCommits(h.repos[destination])).slice(1)) carried.set(commit.sha, { runs: commit.deliveries.map(d => d['Pave-Run']!), files: commit.files });
+    }
+    const diffsByCommit = new Map<string, string[]>();
+    for (const name of names) {
+      const [run] = await h.app.platform.listRuns('checkout-team', name);
+      const destination = run!.diff[0]!.destination as 'dev' | 'prod';
+      expect(run!.commits).toEqual([expect.objectContaining({ destination, path: `clusters/${destination}/checkout-team/postgresql/${name}` })]);
+      const { commit } = run!.commits[0]!;
+      expect(carried.get(commit)?.runs, `commit ${commit} does not name run ${run!.id}`).toContain(run!.id);
+      // The commit changed exactly the run's files, and its tree holds the request's files as they are now.
+      const mine = carried.get(commit)!.files.filter(f => f.includes(`/postgresql/${name}/`) || f.endsWith(`/postgresql/${name}.json`));
+      expect(mine).toEqual(run!.diff.map(d => d.path).sort());
+      const atCommit = (await runGit(['--git-dir', h.repos[destination], 'ls-tree', '-r', '--name-only', commit, '--', `clusters/${destination}/checkout-team/postgresql/${name}`])).stdout.trim().split('\n');
+      expect(atCommit).toEqual([...(await repoFiles(h.repos[destination], `clusters/${destination}/checkout-team/postgresql/${name}`)).keys()]);
+      diffsByCommit.set(commit, [...(diffsByCommit.get(commit) ?? []), ...run!.diff.map(d => d.path)]);
+    }
+    // And nothing else: each commit's files are its runs' diffs together.
+    for (const [commit, files] of diffsByCommit) expect(files.sort()).toEqual([...carried.get(commit)!.files].sort());
+  });
+
   it('orders requests by their output references, and deletes them in reverse order, pruning their files', async () => {
     const docs = [
       { apiVersion: 'environments.pave.dev/v1alpha1', kind: 'Environment', metadata: { name: 'checkout-dev', namespace: 'checkout-team' }, spec: { namespace: '${requests.checkout-ns.outputs.namespace}', databaseHost: '${requests.checkout-db.outputs.host}', databasePort: '${requests.checkout-db.outputs.port}', databaseSecret: '${requests.checkout-db.outputs.secretName}' } },

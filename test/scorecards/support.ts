@@ -73,3 +73,27 @@ export async function getJson(url: string): Promise<{ status: number; body: any 
   const response = await fetch(url);
   return { status: response.status, body: await response.json() };
 }
+
+/**
+ * A scorecard over every component from catalog facts alone: bronze when owned by a team, silver when also
+ * described; with a campaign to bring everything to bronze (the maturity evidence and dashboard suites).
+ */
+export const basicsScorecard = (): Entity[] => [
+  {
+    apiVersion: 'pave.dev/v1alpha1',
+    kind: 'Scorecard',
+    metadata: { name: 'basics', title: 'Basics' },
+    spec: {
+      filter: 'kind=component',
+      levels: [
+        { name: 'bronze', rank: 1 },
+        { name: 'silver', rank: 2 },
+      ],
+      rules: [
+        { id: 'owned', title: 'Owned by a team', level: 'bronze', condition: 'facts.catalog.ownerIsGroup' },
+        { id: 'described', title: 'Has a description', level: 'silver', condition: 'facts.catalog.hasDescription' },
+      ],
+    },
+  },
+  { apiVersion: 'pave.dev/v1alpha1', kind: 'Campaign', metadata: { name: 'all-bronze', title: 'All bronze' }, spec: { scorecard: 'basics', level: 'bronze', start: '2026-01-01', target: '2099-01-01' } },
+];

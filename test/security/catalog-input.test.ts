@@ -185,6 +185,48 @@ describe('cursors and offsets made up by a client', () => {
   });
 });
 
+describe('filter predicates made up by a client', () => {
+  const post = (path: string, body: unknown) => fetch(`${pave.url}/api/catalog${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const cursor = { filter: [], orderFields: [], boundary: ['a', 'b'], direction: 'next', totalItems: 1 };
+
+  it('quotes, wildcards and SQL in keys and values are values, never SQL', async () => {
+    const dir = temp.make('pave-predicate-');
+    writeFiles(dir, { 'catalog-info.yaml': [component('predicate-a'), component('predicate-b')].join('---\n') });
+    const { location } = await register('file', join(dir, 'catalog-info.yaml'));
+    try {
+      for (const query of [
+        { 'metadata.name': "predicate-a' OR '1'='1" },
+        { "metadata.name') OR 1=1 --": 'predicate-a' },
+        { 'metadata.name': { $hasPrefix: '%' } },
+        { 'metadata.name': { $hasPrefix: '_redicate' } },
+        { 'relations.ownedBy': { $hasPrefix: "%' OR 1=1 --" } },
+      ]) {
+        const answer = await json<{ items: ApiEntity[]; totalItems: number }>(await post('/entities/by-query', { query }));
+        expect(answer, JSON.stringify(query)).toEqual({ items: [], totalItems: 0, pageInfo: {} });
+      }
+      const exact = await json<{ items: ApiEntity[] }>(await post('/entities/by-query', { query: { 'metadata.name': { $hasPrefix: 'predicate-' } } }));
+      expect(names(exact.items)).toEqual(['predicate-a', 'predicate-b']);
+    } finally {
+      await remove(location.id);
+    }
+  });
+
+  it.each([
+    ['a predicate cursor whose query is 300 levels deep', { ...cursor, query: JSON.parse('{"$not":'.repeat(300) + '{"kind":"x"}' + '}'.repeat(300)) }],
+    ['a predicate cursor whose query is not a predicate', { ...cursor, query: { kind: { $where: 'sleep(10)' } } }],
+    ['a predicate cursor whose excludeTotal is not a boolean', { ...cursor, query: null, excludeTotal: 'yes' }],
+  ])('POST /entities/by-query with %s answers 400 naming the cursor', async (_label, state) => {
+    expectFieldError(await expectProblem(await post('/entities/by-query', { cursor: Buffer.from(JSON.stringify(state)).toString('base64') }), 400), '/cursor');
+  });
+
+  it('a predicate of 10,000 alternatives is refused before any SQL is built', async () => {
+    const query = { $any: Array.from({ length: 10_000 }, (_, i) => ({ 'metadata.name': `n${i}` })) };
+    for (const path of ['/entities/by-query', '/entity-facets', '/locations/by-query']) {
+      expectFieldError(await expectProblem(await post(path, path === '/entity-facets' ? { facets: ['kind'], query } : { query }), 400), '/query');
+    }
+  });
+});
+
 describe('GET /api/catalog/entities without a limit streams', () => {
   let locationId: string;
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * Attacks on the hosted publishers (SECURITY.md, boundary 18): a template cannot make Pave send a
+ * Attacks on the hosted publishers (SECURITY.md, boundary 20): a template cannot make Pave send a
  * provider's credentials anywhere but the configured API, nor write through a link planted in a target
  * repository; configured secrets are only references; tokens never appear in a task's log or error.
  */
@@ -25,7 +25,7 @@ describe('hosted publishers: credentials and repositories', () => {
     dir = await mkdtemp(join(tmpdir(), 'pave-publishers-attack-'));
     standIn = await startProviderStandIn({ root: join(dir, 'git'), tokens: { [TOKEN]: ['repo', 'push'] } });
     await writeFile(join(dir, 'token'), TOKEN);
-    pave = await openTestApp({ integrations: { github: [{ host: 'github.com', apiBaseUrl: `${standIn.url}/api/v3`, token: { $file: join(dir, 'token') } }], gitlab: [], bitbucketServer: [], gitea: [] } });
+    pave = await openTestApp({ config: { integrations: { github: [{ host: 'github.com', apiBaseUrl: `${standIn.url}/api/v3`, token: { $file: join(dir, 'token') } }], gitlab: [], bitbucketServer: [], gitea: [] } } });
     const template = {
       apiVersion: 'scaffolder.backstage.io/v1beta3',
       kind: 'Template',

@@ -3,7 +3,7 @@
  * download), builds the portal when its bundle is missing or stale, runs axe-core and
  * writes screenshots to test-output/screenshots/.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../../src/api/authorize.js';
 import type { SessionMethod } from '../../src/auth/session-service.js';
 import type { PaveApp } from '../../src/app.js';
+import type { RunningPave } from './pave-server.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHROMIUM_PATH = process.env.PAVE_CHROMIUM ?? '/usr/bin/chromium';
@@ -39,6 +40,37 @@ export interface BrowserSession {
   context: BrowserContext;
   newPage(): Promise<Page>;
   close(): Promise<void>;
+}
+
+/** What a portal suite works with: its Pave, a browser, one page and the page's uncaught errors. */
+export interface PortalSuite {
+  pave: RunningPave;
+  session: BrowserSession;
+  page: Page;
+  /** Uncaught errors of the page so far (suites expect none). */
+  pageErrors: string[];
+}
+
+/**
+ * A browser suite's set-up and tear-down: builds the portal when needed, starts Pave with `start`, opens Chromium
+ * with one page that collects uncaught errors, and closes both after the suite. Its fields are set before the
+ * suite's first test.
+ * @example const suite = portalSuite(() => startPave({ demo: true })); it('…', async () => { await suite.page.goto(suite.pave.url); });
+ */
+export function portalSuite(start: () => Promise<RunningPave>): PortalSuite {
+  const suite = { pageErrors: [] as string[] } as PortalSuite;
+  beforeAll(async () => {
+    await ensurePortalBuilt();
+    suite.pave = await start();
+    suite.session = await launchBrowser();
+    suite.page = await suite.session.newPage();
+    suite.page.on('pageerror', error => suite.pageErrors.push(error.message));
+  }, 180_000);
+  afterAll(async () => {
+    await suite.session?.close();
+    await suite.pave?.close();
+  });
+  return suite;
 }
 
 /** Launches Chromium with a fresh, throw-away profile directory. */

@@ -62,7 +62,7 @@ describe('hosted publishers against provider stand-ins', () => {
     process.env.PAVE_TEST_GITLAB_TOKEN = 'good';
     const token = { $file: join(dir, 'token') };
     pave = await openTestApp({
-      integrations: {
+      config: { integrations: {
         github: [
           { host: 'github.com', apiBaseUrl: `${standIn.url}/api/v3`, token },
           { host: 'apps.github.test', apiBaseUrl: `${standIn.url}/api/v3`, apps: [{ appId: 42, privateKey: { $file: join(dir, 'app.pem') } }] },
@@ -71,7 +71,7 @@ describe('hosted publishers against provider stand-ins', () => {
         gitlab: [{ host: 'gitlab.com', apiBaseUrl: `${standIn.url}/api/v4`, token: { $env: 'PAVE_TEST_GITLAB_TOKEN' } }],
         bitbucketServer: [{ host: 'bitbucket.test', apiBaseUrl: `${standIn.url}/rest/api/1.0`, token }],
         gitea: [{ host: 'gitea.test', baseUrl: standIn.url, token }],
-      },
+      } },
     });
     github = await template('to-github', [{ id: 'publish', action: 'publish:github', input: { repoUrl: '${{ parameters.repoUrl }}', description: 'The ${{ parameters.name }} service', token: '${{ secrets.token }}' } }], {
       register: '${{ steps.publish.output.repoContentsUrl }}',

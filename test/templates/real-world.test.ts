@@ -111,12 +111,12 @@ describe.skipIf(!DIR)('real-world templates', () => {
     await writeFile(join(catalogDir, 'token'), 'good');
     const token = { $file: join(catalogDir, 'token') };
     pave = await openTestApp({
-      integrations: {
+      config: { integrations: {
         github: [{ host: 'github.com', apiBaseUrl: `${standIn.url}/api/v3`, token }],
         gitlab: [{ host: 'gitlab.com', apiBaseUrl: `${standIn.url}/api/v4`, token }],
         bitbucketServer: [],
         gitea: [],
-      },
+      } },
     });
     await writeFile(join(catalogDir, 'catalog.yaml'), EXAMPLE_CATALOG);
     await pave.app.catalog.locations.register({ type: 'file', target: join(catalogDir, 'catalog.yaml') });

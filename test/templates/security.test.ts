@@ -149,7 +149,8 @@ describe('golden-path security', () => {
     const cases: Array<[string, StepSpec, string, RegExp]> = [
       ['fetch:template url (climbing out)', { action: 'fetch:template', input: { url: '${{ parameters.p }}' } }, '../../../../../etc', /input\.url .* points outside the template's folder/],
       ['fetch:template url (absolute)', { action: 'fetch:template', input: { url: '${{ parameters.p }}' } }, '/etc', /input\.url .* is absolute/],
-      ['fetch:template url (remote)', { action: 'fetch:template', input: { url: '${{ parameters.p }}' } }, 'https://evil.example/skeleton', /input\.url .* is a remote URL/],
+      ['fetch:template url (remote, not on the reading allow-list)', { action: 'fetch:template', input: { url: '${{ parameters.p }}' } }, 'https://evil.example/skeleton', /input\.url .* is not on the reading allow-list/],
+      ['fetch:template url (other scheme)', { action: 'fetch:template', input: { url: '${{ parameters.p }}' } }, 'file:///etc', /input\.url .* is a URL of a scheme Pave does not fetch/],
       ['fetch:template targetPath', { action: 'fetch:template', input: { url: './skeleton', targetPath: '${{ parameters.p }}' } }, '../../pwned', /input\.targetPath .* points outside the workspace/],
       ['fetch:template targetPath (absolute)', { action: 'fetch:template', input: { url: './skeleton', targetPath: '${{ parameters.p }}' } }, '/tmp/pwned', /input\.targetPath .* is absolute/],
       ['fetch:template rendered file name', { action: 'fetch:template', input: { url: './named', values: { name: '${{ parameters.p }}' } } }, '../../pwned', /\$\{\{ values\.name \}\}.* points outside the workspace/],

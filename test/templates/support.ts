@@ -30,11 +30,11 @@ export function testConfig(dataDir: string): PaveConfig {
   return { ...defaultConfig(), dataDir, logLevel: 'silent', auth: { ...defaultConfig().auth, enabled: false } };
 }
 
-/** A Pave app (no HTTP) on a fresh SQLite file; the task worker runs (quickly) unless `taskWorker: false`; git providers as `integrations` says. */
-export async function openTestApp(options: { taskWorker?: boolean | TaskWorkerOptions; dataDir?: string; integrations?: PaveConfig['integrations'] } = {}): Promise<TestApp> {
+/** A Pave app (no HTTP) on a fresh SQLite file, `config` over the test configuration; the task worker runs (quickly) unless `taskWorker: false`. */
+export async function openTestApp(options: { taskWorker?: boolean | TaskWorkerOptions; dataDir?: string; config?: Partial<PaveConfig> } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pave-tpl-')));
   const worker = options.taskWorker ?? { pollMs: 50, watchMs: 100 };
-  const app = await createApp({ ...testConfig(dataDir), ...(options.integrations ? { integrations: options.integrations } : {}) }, { logger: createLogger('silent'), ...(worker ? { taskWorker: worker === true ? {} : worker, workers: ['templates.tasks'] } : {}) });
+  const app = await createApp({ ...testConfig(dataDir), ...options.config }, { logger: createLogger('silent'), ...(worker ? { taskWorker: worker === true ? {} : worker, workers: ['templates.tasks'] } : {}) });
   return {
     app,
     dataDir,

@@ -6,12 +6,21 @@ import type { CatalogService } from '../../catalog/catalog-service.js';
 import { parseOrderFields, parseOrderParams } from '../../catalog/query/order-fields.js';
 import { parseFieldsParam, projectFields } from '../../catalog/query/project-fields.js';
 import { decodeAfterCursor, MAX_CURSOR_LENGTH, MAX_OFFSET } from '../../catalog/query/cursor.js';
+import { MAX_PREDICATE_NODES } from '../../catalog/query/filter-predicate.js';
+import { locationRefErrors } from '../../catalog/location-ref.js';
 import { EntitySchema, PartialEntitySchema, StringList, asList, errorResponses } from '../schemas.js';
 import { authorizeEntityChange, changeAuthor, filterReadable, readableOrNull, refFromNameParams, storedOrSubmitted } from '../authorize.js';
 import { jsonArrayStream } from '../json-array-stream.js';
 import type { FastifyRequest } from 'fastify';
 
 const NameParams = Type.Object({ kind: Type.String(), namespace: Type.String(), name: Type.String() });
+const TotalItemsSchema = Type.Union([Type.Literal('include'), Type.Literal('exclude')], { description: 'exclude: totalItems is 0, not counted' });
+const QueryResponseSchema = Type.Object({
+  items: Type.Array(PartialEntitySchema),
+  totalItems: Type.Integer(),
+  pageInfo: Type.Object({ nextCursor: Type.Optional(Type.String()), prevCursor: Type.Optional(Type.String()) }),
+});
+const FacetsResponseSchema = Type.Object({ facets: Type.Record(Type.String(), Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }))) });
 
 /** Backstage-compatible entity routes under /api/catalog. Handlers only translate HTTP to the catalog service. */
 export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService }> = async (app, { catalog }) => {
@@ -63,16 +72,9 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
           offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET })),
           fullTextFilterTerm: Type.Optional(Type.String()),
           fullTextFilterFields: StringList,
-          totalItems: Type.Optional(Type.String()),
+          totalItems: Type.Optional(TotalItemsSchema),
         }),
-        response: {
-          200: Type.Object({
-            items: Type.Array(PartialEntitySchema),
-            totalItems: Type.Integer(),
-            pageInfo: Type.Object({ nextCursor: Type.Optional(Type.String()), prevCursor: Type.Optional(Type.String()) }),
-          }),
-          ...errorResponses(400),
-        },
+        response: { 200: QueryResponseSchema, ...errorResponses(400) },
       },
     },
     async request => {
@@ -85,9 +87,51 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
         limit: q.limit,
         offset: q.offset,
         fullText: term ? { term, fields: parseFieldsParam(q.fullTextFilterFields) } : undefined,
+        totalItems: q.totalItems,
         scope: request.readScope,
       });
       return { ...page, items: projectAll(await filterReadable(request, page.items), parseFieldsParam(q.fields)) };
+    },
+  );
+
+  app.post(
+    '/entities/by-query',
+    {
+      config: { permission: { action: 'catalog.entity.read', scoped: true } },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Query entities with a filter predicate (Backstage’s queryEntities({ query })), cursor pages, ordering and a full-text filter',
+        description: `query: { "kind": "Component", "spec.type": { "$in": ["service"] } }, with $all, $any, $not, $exists, $in, $hasPrefix and $contains (at most ${MAX_PREDICATE_NODES} nodes). A cursor carries the whole query: send it alone (with limit and fields).`,
+        body: Type.Object(
+          {
+            query: Type.Optional(Type.Unknown()),
+            cursor: Type.Optional(Type.String({ maxLength: MAX_CURSOR_LENGTH })),
+            limit: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET })),
+            orderBy: Type.Optional(Type.Array(Type.Object({ field: Type.String({ minLength: 1 }), order: Type.Union([Type.Literal('asc'), Type.Literal('desc')]) }, { additionalProperties: false }), { maxItems: 10 })),
+            fullTextFilter: Type.Optional(Type.Object({ term: Type.String(), fields: Type.Optional(Type.Array(Type.String())) }, { additionalProperties: false })),
+            fields: Type.Optional(Type.Array(Type.String())),
+            totalItems: Type.Optional(TotalItemsSchema),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: QueryResponseSchema, ...errorResponses(400) },
+      },
+    },
+    async request => {
+      const b = request.body;
+      const term = b.fullTextFilter?.term.trim();
+      const page = await catalog.entities.query({
+        query: b.query ?? null,
+        orderFields: b.orderBy?.map(o => ({ field: o.field.toLocaleLowerCase('en-US'), order: o.order })),
+        cursor: b.cursor,
+        limit: b.limit,
+        offset: b.offset,
+        fullText: term ? { term, fields: b.fullTextFilter?.fields } : undefined,
+        totalItems: b.totalItems,
+        scope: request.readScope,
+      });
+      return { ...page, items: projectAll(await filterReadable(request, page.items), b.fields) };
     },
   );
 
@@ -98,13 +142,17 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
       schema: {
         tags: ['catalog'],
         summary: 'Get entities by their refs, in the order asked (null for missing, filtered out or not readable)',
+        description: 'Narrow with the filter parameter, or with a filter predicate in the body’s query (as POST /entities/by-query takes it).',
         querystring: Type.Object({ fields: StringList, filter: StringList }),
-        body: Type.Object({ entityRefs: Type.Array(Type.String(), { maxItems: 10_000 }), fields: Type.Optional(Type.Array(Type.String())) }),
+        body: Type.Object(
+          { entityRefs: Type.Array(Type.String(), { maxItems: 10_000 }), fields: Type.Optional(Type.Array(Type.String())), query: Type.Optional(Type.Unknown()) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ items: Type.Array(Type.Union([PartialEntitySchema, Type.Null()])) }), ...errorResponses(400) },
       },
     },
     async request => {
-      const found = await catalog.entities.byRefs(request.body.entityRefs, undefined, asList(request.query.filter), request.readScope);
+      const found = await catalog.entities.byRefs(request.body.entityRefs, undefined, asList(request.query.filter), request.readScope, request.body.query);
       const fields = request.body.fields ?? parseFieldsParam(request.query.fields);
       return { items: (await readableOrNull(request, found)).map(entity => entity && projectFields(entity, fields)) };
     },
@@ -122,6 +170,23 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
       if (!entity) throw notFound(`No entity ${ref}`);
       return entity;
     },
+  );
+
+  app.get(
+    '/entities/by-name/:kind/:namespace/:name/ancestry',
+    {
+      config: { permission: { action: 'catalog.entity.read', resource: refFromNameParams } },
+      schema: {
+        tags: ['catalog'],
+        summary: 'The entity and what produced it: its registered location, as the Location entity Backstage keeps for it',
+        params: NameParams,
+        response: {
+          200: Type.Object({ rootEntityRef: Type.String(), items: Type.Array(Type.Object({ entity: EntitySchema, parentEntityRefs: Type.Array(Type.String()) })) }),
+          ...errorResponses(404),
+        },
+      },
+    },
+    async request => catalog.ancestry(stringifyEntityRef(request.params)),
   );
 
   app.get(
@@ -162,10 +227,24 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
         tags: ['catalog'],
         summary: 'Counts of each value of the given fields over the filtered entities the caller may read',
         querystring: Type.Object({ facet: Type.Union([Type.Array(Type.String()), Type.String()]), filter: StringList }),
-        response: { 200: Type.Object({ facets: Type.Record(Type.String(), Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }))) }), ...errorResponses(400) },
+        response: { 200: FacetsResponseSchema, ...errorResponses(400) },
       },
     },
     async request => ({ facets: await catalog.entities.facets(asList(request.query.facet) ?? [], asList(request.query.filter), request.readScope) }),
+  );
+
+  app.post(
+    '/entity-facets',
+    {
+      config: { permission: { action: 'catalog.entity.read', scoped: true } },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Facet counts over the entities a filter predicate selects (Backstage’s getEntityFacets({ query }))',
+        body: Type.Object({ facets: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 50 }), query: Type.Optional(Type.Unknown()) }, { additionalProperties: false }),
+        response: { 200: FacetsResponseSchema, ...errorResponses(400) },
+      },
+    },
+    async request => ({ facets: await catalog.entities.facets(request.body.facets, undefined, request.readScope, request.body.query) }),
   );
 
   app.post(
@@ -191,13 +270,14 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
       config: { permission: { action: 'catalog.entity.validate' } },
       schema: {
         tags: ['catalog'],
-        summary: 'Validate an entity without storing it',
+        summary: 'Validate an entity without storing it, and the location ref it would come from (`<type>:<target>`)',
         body: Type.Object({ entity: Type.Unknown(), location: Type.Optional(Type.String()) }),
         response: { 200: Type.Object({}), ...errorResponses(400) },
       },
     },
     async request => {
-      const { errors } = catalog.validate(request.body.entity);
+      const location = request.body.location;
+      const errors = [...(location === undefined ? [] : locationRefErrors(location)), ...catalog.validate(request.body.entity).errors];
       if (errors.length) {
         // `name` and `message` make the body readable by Backstage's catalog client as well.
         throw badRequest(`The entity has ${errors.length} error(s)`, errors.map(e => ({ ...e, name: 'InputError', message: `${e.pointer}: ${e.detail}` })));

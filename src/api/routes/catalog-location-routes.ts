@@ -3,11 +3,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LocationRegistration } from '../../catalog/location-service.js';
 import { stringifyEntityRef } from '../../core/entity-ref.js';
 import type { CatalogService } from '../../catalog/catalog-service.js';
-import { EntitySchema, errorResponses } from '../schemas.js';
+import { EntitySchema, PartialEntitySchema, errorResponses } from '../schemas.js';
+import { queryLocations } from '../../catalog/location-query.js';
+import { analyzeLocation } from '../../catalog/analyze-location.js';
 import { SseStream } from '../sse-stream.js';
 import { changeAuthor, locationContentCheck, refFromNameParams } from '../authorize.js';
 
 const LocationSchema = Type.Object({ id: Type.String(), type: Type.String(), target: Type.String() });
+const LocationInputSchema = Type.Object({ type: Type.String(), target: Type.String() }, { additionalProperties: false });
 const ProblemItem = Type.Object({ pointer: Type.String(), detail: Type.String() }, { additionalProperties: true });
 /**
  * A registration answers with at most this many entities (a dry run with all of them). Backstage answers
@@ -34,7 +37,10 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
         description:
           `entities lists what the location produced: all of it for a dry run, the first ${REGISTERED_ENTITIES_SHOWN} otherwise (entityCount says how many there are; all are queryable when the answer comes). ` +
           'With Accept: text/event-stream the answer is server-sent events instead: one `file` event per file read ({ source, entities, errors }), then `result` (the registration with its refresh summary) or `problem` (RFC 9457).',
-        querystring: Type.Object({ dryRun: Type.Optional(Type.Boolean()) }),
+        querystring: Type.Object({
+          dryRun: Type.Optional(Type.Boolean()),
+          onConflict: Type.Optional(Type.Union([Type.Literal('reject'), Type.Literal('refresh')], { description: 'refresh: a target registered already is refreshed (201, exists: true) instead of refused with 409' })),
+        }),
         body: Type.Object({
           type: Type.String(),
           target: Type.String(),
@@ -56,7 +62,7 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
       const dryRun = request.query.dryRun === true;
       if (request.headers.accept?.includes('text/event-stream')) return registerWithProgress(catalog, request, reply, dryRun);
       // Backstage answers 201 for a dry run too, and its catalog client accepts nothing else.
-      const result = await catalog.locations.register(request.body, { dryRun, authorize: locationContentCheck(request), author: changeAuthor(request) });
+      const result = await catalog.locations.register(request.body, { dryRun, onConflict: request.query.onConflict, authorize: locationContentCheck(request), author: changeAuthor(request) });
       const entities = dryRun ? result.entities : result.entities.slice(0, REGISTERED_ENTITIES_SHOWN);
       return reply.status(201).send({ location: result.location, entities, entityCount: result.entities.length, exists: result.exists, errors: result.errors });
     },
@@ -109,6 +115,64 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
       await catalog.locations.remove(request.params.id, changeAuthor(request));
       return reply.status(204).send(null);
     },
+  );
+
+  app.put(
+    '/locations/:id',
+    {
+      // Pointing a location at a new target loads what that target holds, as registering it would.
+      config: { permission: { action: 'catalog.location.create' }, limit: 'locations' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Point a location at another target (Backstage’s updateLocation); read and applied at once',
+        params: Type.Object({ id: Type.String() }),
+        body: LocationInputSchema,
+        response: { 200: LocationSchema, ...errorResponses(400, 404, 409) },
+      },
+    },
+    async request => catalog.locations.update(request.params.id, request.body, { authorize: locationContentCheck(request), author: changeAuthor(request) }),
+  );
+
+  app.post(
+    '/locations/by-query',
+    {
+      config: { permission: { action: 'catalog.location.read' } },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Locations a filter predicate selects over id, type and target, in pages (Backstage’s queryLocations)',
+        body: Type.Union([
+          Type.Object({ query: Type.Optional(Type.Unknown()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }, { additionalProperties: false }),
+          Type.Object({ cursor: Type.String({ minLength: 1 }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }, { additionalProperties: false }),
+        ]),
+        response: { 200: Type.Object({ items: Type.Array(LocationSchema), totalItems: Type.Integer(), pageInfo: Type.Object({ nextCursor: Type.Optional(Type.String()) }) }), ...errorResponses(400) },
+      },
+    },
+    async request => queryLocations(await catalog.locations.list(), request.body),
+  );
+
+  app.post(
+    '/analyze-location',
+    {
+      config: { permission: { action: 'catalog.location.create' }, limit: 'locations' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'What registering a location would bring (Backstage’s catalog-import page): its entity files, or a Component to generate',
+        body: Type.Object({ location: LocationInputSchema, catalogFilename: Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[^/#:]+$' })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            existingEntityFiles: Type.Array(Type.Object({ location: LocationInputSchema, isRegistered: Type.Boolean(), entity: EntitySchema })),
+            generateEntities: Type.Array(
+              Type.Object({
+                entity: PartialEntitySchema,
+                fields: Type.Array(Type.Object({ field: Type.String(), state: Type.String(), value: Type.Union([Type.String(), Type.Null()]), description: Type.String() })),
+              }),
+            ),
+          }),
+          ...errorResponses(400),
+        },
+      },
+    },
+    async request => analyzeLocation(catalog.locations, request.body, locationContentCheck(request)),
   );
 
   app.get(

@@ -1,9 +1,10 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CatalogService } from '../../catalog/catalog-service.js';
+import { SearchResponseSchema } from '../../catalog/search/search-views.js';
 import { StringList, asList, errorResponses } from '../schemas.js';
 import { filterReadable } from '../authorize.js';
 
-/** Ranked full-text search over the catalog, over what the caller may read. */
+/** Ranked catalog search over what the caller may read: typo-forgiving, with snippets, facets and pages. */
 export const searchRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService }> = async (app, { catalog }) => {
   app.get(
     '/search',
@@ -11,34 +12,24 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService }
       config: { permission: { action: 'catalog.entity.read', scoped: true }, limit: 'search' },
       schema: {
         tags: ['search'],
-        summary: 'Full-text search: every word must match, the last one as a prefix; best first',
+        summary: 'Catalog search: forgives typos and partial words; results matching more words first, then by where (title, name, description, docs)',
+        description: 'Asked as "who owns X", the owners of what X finds come first. Facets count kind, type, owner and lifecycle among the results.',
         querystring: Type.Object({
           q: Type.String({ maxLength: 500 }),
           kind: StringList,
+          type: StringList,
+          owner: StringList,
+          lifecycle: StringList,
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
         }),
-        response: {
-          200: Type.Object({
-            query: Type.String(),
-            results: Type.Array(
-              Type.Object({
-                entityRef: Type.String(),
-                kind: Type.String(),
-                namespace: Type.String(),
-                name: Type.String(),
-                title: Type.Optional(Type.String()),
-                description: Type.Optional(Type.String()),
-                score: Type.Number(),
-              }),
-            ),
-          }),
-          ...errorResponses(400),
-        },
+        response: { 200: SearchResponseSchema, ...errorResponses(400) },
       },
     },
     async request => {
-      const hits = await catalog.search({ query: request.query.q, kinds: asList(request.query.kind), limit: request.query.limit, scope: request.readScope });
-      return { query: request.query.q, results: await filterReadable(request, hits, { toResource: hit => hit.entityRef }) };
+      const { q, kind, type, owner, lifecycle, limit, offset } = request.query;
+      const answer = await catalog.search({ query: q, kinds: asList(kind), types: asList(type), owners: asList(owner), lifecycles: asList(lifecycle), limit, offset, scope: request.readScope });
+      return { ...answer, results: await filterReadable(request, answer.results, { toResource: hit => hit.entityRef }) };
     },
   );
 };

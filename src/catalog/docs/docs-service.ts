@@ -1,21 +1,28 @@
-import { mkdtemp, realpath, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
-import { notFound } from '../../core/problem.js';
+import { joinPointer, notFound } from '../../core/problem.js';
 import { shallowClone } from '../../git/clone.js';
 import type { Store } from '../../store/store.js';
 import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely's types
 import type { EntityReader } from '../query/entity-reader.js';
 import type { LocationService } from '../location-service.js';
 import { parseGitTarget } from '../ingest/location-target.js';
-import { cloneTree, type SourceTree } from '../ingest/source-tree.js';
-import { docsRootOf, readDocsAsset, readDocsPage, readDocsSite, type DocsSite } from './techdocs-site.js';
+import { cloneTree, isInside, type SourceTree } from '../ingest/source-tree.js';
+import { ANNOTATION_TECHDOCS_REF, docsRootOf, readDocsAsset, readDocsPage, readDocsSite, type DocsNavItem, type DocsSite } from './techdocs-site.js';
+import { gitWebUrl } from '../../reading/git-web-url.js';
+import type { UrlReader } from '../../reading/url-reader.js';
+import { cloneWebUrl } from '../../reading/web-url-clone.js';
+
+/** Most pages of one entity's docs read for search. */
+const MAX_INDEXED_PAGES = 200;
 
 /**
  * An entity's Markdown docs, read from beside its catalog file (a folder, or a shallow clone of its
- * repository). Every file is confined to the entity's own source tree, as ingestion confines it.
+ * repository) for `techdocs-ref: dir:…`, or from a git host's tree URL for `techdocs-ref: url:…` (cloned
+ * through the reading allow-list). Every file is confined to the docs' own tree, as ingestion confines it.
  */
 export class DocsService {
   constructor(
@@ -24,6 +31,8 @@ export class DocsService {
     private readonly locations: LocationService,
     /** Largest page or image served, in bytes. */
     private readonly maxFileBytes: number,
+    /** Reads `url:` docs under the reading allow-list; none: they are not served. */
+    private readonly reader?: UrlReader,
   ) {}
 
   async site(ref: string): Promise<DocsSite> {
@@ -40,6 +49,23 @@ export class DocsService {
     });
   }
 
+  /**
+   * Every page the docs' navigation names (at most 200), read in one pass over the entity's tree (one
+   * clone for a git location), for the search index. A page that cannot be read is left out.
+   */
+  async pages(ref: string): Promise<Array<{ path: string; markdown: string }>> {
+    return this.#withDocs(ref, async root => {
+      const { docsDir, nav } = await readDocsSite(root);
+      const paths = [...new Set(navPaths(nav))].slice(0, MAX_INDEXED_PAGES);
+      const pages = [];
+      for (const path of paths) {
+        const markdown = await readDocsPage(docsDir, path, this.maxFileBytes).catch(() => undefined);
+        if (markdown !== undefined) pages.push({ path, markdown });
+      }
+      return pages;
+    });
+  }
+
   async asset(ref: string, path: string): Promise<{ content: Buffer; contentType: string }> {
     return this.#withDocs(ref, async root => readDocsAsset((await readDocsSite(root)).docsDir, path, this.maxFileBytes));
   }
@@ -47,6 +73,8 @@ export class DocsService {
   async #withDocs<T>(ref: string, read: (root: string) => Promise<T>): Promise<T> {
     const entity = await this.entities.byRef(ref);
     if (!entity) throw notFound(`No entity ${ref}`);
+    const docsRef = entity.metadata.annotations?.[ANNOTATION_TECHDOCS_REF];
+    if (docsRef?.startsWith('url:')) return this.#withRemoteDocs(entity, docsRef.slice('url:'.length), read);
     const row = await this.store.db.selectFrom('entities').select(['source', 'location_id']).where('ref', '=', ref.toLocaleLowerCase('en-US')).executeTakeFirst();
     const source = row?.source;
     const noSource = () => notFound(`${ref} has no source files, so it has no docs`);
@@ -69,6 +97,22 @@ export class DocsService {
     throw noSource();
   }
 
+  /** Docs at a git host's tree URL: a clone of that folder, made for this one read, through the reading allow-list. */
+  async #withRemoteDocs<T>(entity: Entity, url: string, read: (root: string) => Promise<T>): Promise<T> {
+    const field = [{ pointer: joinPointer('metadata', 'annotations', ANNOTATION_TECHDOCS_REF), detail: "must be url: and a git host's tree URL (https://host/owner/repo/tree/main/docs-folder)" }];
+    const web = URL.canParse(url) ? gitWebUrl(new URL(url)) : undefined;
+    if (!web || web.kind !== 'tree' || !this.reader) throw notFound(`${entityRefOf(entity)} has docs at ${ANNOTATION_TECHDOCS_REF} url:, which Pave reads only from a git host's tree URL`, field);
+    const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-docs-')));
+    try {
+      const root = await cloneWebUrl(this.reader, web, join(dir, 'tree'));
+      const real = await realpath(root).catch(() => undefined);
+      if (!real || !(await stat(real)).isDirectory() || !isInside(join(dir, 'tree'), real)) throw notFound(`${entityRefOf(entity)}'s docs folder was not found in its repository`, field);
+      return await read(real);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   /** The docs folder, resolved from the entity's own file as the tree sees it (that file may itself be a link). */
   async #docsRoot(entity: Entity, file: string, tree: SourceTree): Promise<string> {
     const real = await tree.confine(file);
@@ -76,3 +120,5 @@ export class DocsService {
     return docsRootOf(entity, real, tree);
   }
 }
+
+const navPaths = (items: readonly DocsNavItem[]): string[] => items.flatMap(item => [...(item.path ? [item.path] : []), ...navPaths(item.children ?? [])]);

@@ -32,7 +32,7 @@ const MAX_CONFIG_BYTES = 256 * 1024;
 export async function docsRootOf(entity: Entity, sourceFile: string, tree: SourceTree): Promise<string> {
   const ref = entity.metadata.annotations?.[ANNOTATION_TECHDOCS_REF];
   if (!ref) throw notFound(`${entityRefOf(entity)} has no docs (no ${ANNOTATION_TECHDOCS_REF} annotation)`);
-  if (!ref.startsWith('dir:')) throw notFound(`${entityRefOf(entity)} has docs at ${ref}; Pave renders dir: docs only`);
+  if (!ref.startsWith('dir:')) throw notFound(`${entityRefOf(entity)} has docs at ${ref}; Pave renders dir: and url: docs only`);
   const field = [{ pointer: joinPointer('metadata', 'annotations', ANNOTATION_TECHDOCS_REF), detail: "must name a folder inside the entity's own repository or location folder" }];
   const located = await tree.locate(ref.slice('dir:'.length), dirname(sourceFile));
   if (!('path' in located)) {

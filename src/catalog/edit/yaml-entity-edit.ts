@@ -2,6 +2,7 @@ import { parseAllDocuments, isScalar, isCollection, Scalar, type Document } from
 import type { Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
 import { notFound } from '../../core/problem.js';
+import { SCM_ANNOTATIONS } from '../ingest/location-annotations.js';
 
 /** Fields Pave adds or derives; they are never written back into a file. */
 const DERIVED_ANNOTATIONS = ['backstage.io/managed-by-location', 'backstage.io/managed-by-origin-location', 'backstage.io/orphan'];
@@ -29,6 +30,7 @@ export function applyEntityEdit(fileText: string, edited: Entity): string {
   // The default namespace is implied; do not write it into a file that left it out.
   const metadata = wanted.metadata as Record<string, unknown>;
   if (current.metadata?.namespace === undefined && metadata.namespace === 'default') delete metadata.namespace;
+  dropDerivedLinks(metadata, current.metadata?.annotations);
   const changes: Change[] = [];
   diff([], current, wanted, changes);
   const spliced = spliceChanges(fileText, doc, changes);
@@ -38,6 +40,14 @@ export function applyEntityEdit(fileText: string, edited: Entity): string {
     else doc.setIn(change.path, change.value);
   }
   return documentsToString(Array.isArray(documents) ? documents : [documents], fileText);
+}
+
+/** The web links ingestion derives from a git location (location-annotations.ts) stay out of a file that lacks them. */
+function dropDerivedLinks(metadata: Record<string, unknown>, own: Record<string, string> | undefined): void {
+  const annotations = metadata.annotations as Record<string, string> | undefined;
+  if (!annotations) return;
+  for (const key of SCM_ANNOTATIONS) if (own?.[key] === undefined) delete annotations[key];
+  if (!Object.keys(annotations).length && own === undefined) delete metadata.annotations;
 }
 
 /** Replaces values in the original text when each change is a one-line value standing in place of another. */

@@ -1,6 +1,8 @@
 import { dirname } from 'node:path';
 import { jsonTextDepth, MAX_NESTING_DEPTH } from '../../core/nesting-depth.js';
-import { joinPointer, type FieldError } from '../../core/problem.js';
+import { isPaveError, joinPointer, type FieldError } from '../../core/problem.js';
+import { readRemoteFile } from '../../reading/remote-file.js';
+import type { UrlReader } from '../../reading/url-reader.js';
 import type { SourceTree } from './source-tree.js';
 import { parseYamlDocuments } from './yaml-documents.js';
 
@@ -13,13 +15,19 @@ type Kind = (typeof KINDS)[number];
  * the file's real path must be inside the tree. A placeholder that cannot be resolved is an error at its
  * field, in words that never quote the file it names or the path written; the rest of the entity is still
  * resolved.
- * @example const { value, errors } = await resolvePlaceholders(doc, { file, tree, maxBytes: 1 << 20 });
+ *
+ * An http(s) URL is read through `reader` (the reading allow-list and its limits; a git host's blob URL
+ * from a clone of its repository). A URL that is not read
+ * (not listed, unreachable, too large) is not the entity's fault: its field holds a short text saying so,
+ * the reason goes to `unread` (naming the placeholder and the allow-list), and the entity still loads.
+ * @example const { value, errors, unread } = await resolvePlaceholders(doc, { file, tree, maxBytes: 1 << 20, reader });
  */
 export async function resolvePlaceholders(
   value: unknown,
-  context: { file: string; tree: SourceTree; maxBytes: number },
-): Promise<{ value: unknown; errors: FieldError[] }> {
+  context: { file: string; tree: SourceTree; maxBytes: number; reader?: UrlReader | undefined },
+): Promise<{ value: unknown; errors: FieldError[]; unread: FieldError[] }> {
   const errors: FieldError[] = [];
+  const unread: FieldError[] = [];
   const walk = async (node: unknown, path: Array<string | number>): Promise<unknown> => {
     if (Array.isArray(node)) {
       // One at a time: a list of many placeholders must not open every file at once.
@@ -45,7 +53,12 @@ export async function resolvePlaceholders(
       return undefined;
     };
     if (typeof target !== 'string' || target === '') return fail('needs a file path');
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return fail('only paths inside the location are read, not URLs');
+    if (/^https?:\/\//i.test(target)) {
+      if (!context.reader) return fail('URLs are read by the catalog itself, under its reading allow-list, not here');
+      const read = await readUrl(kind, target, pointer);
+      return 'text' in read ? parse(read.text, kind, fail) : read.standIn;
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return fail('only paths inside the location and http(s) URLs are read');
     const read = await context.tree.read(target, { from: dirname(context.file), maxBytes: context.maxBytes });
     if (!('content' in read)) {
       switch (read.refused) {
@@ -59,7 +72,23 @@ export async function resolvePlaceholders(
           return fail('the file it names was not found');
       }
     }
-    const text = read.content.toString('utf8');
+    return parse(read.content.toString('utf8'), kind, fail);
+  };
+
+  /** A URL's text, or (when it is not read) the words that stand in for it, the reason recorded in `unread`. */
+  const readUrl = async (kind: Kind, url: string, pointer: string): Promise<{ text: string } | { standIn: string }> => {
+    try {
+      return { text: (await readRemoteFile(context.reader!, url, { maxBytes: context.maxBytes })).toString('utf8') };
+    } catch (error) {
+      if (!isPaveError(error)) throw error;
+      const detail = `${kind}: ${error.problem.detail ?? error.message}`;
+      unread.push({ pointer, detail, rule: 'placeholder-url' });
+      return { standIn: `(not read: ${detail})` };
+    }
+  };
+
+  /** A placeholder's text as its kind reads it. */
+  const parse = (text: string, kind: Kind, fail: (detail: string) => undefined): unknown => {
     if (kind === '$text') return text;
     if (kind === '$json') {
       if (jsonTextDepth(text, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH) return fail(`the JSON nests deeper than ${MAX_NESTING_DEPTH} levels`);
@@ -81,5 +110,5 @@ export async function resolvePlaceholders(
   };
 
   const resolved = await walk(value, []);
-  return { value: resolved, errors };
+  return { value: resolved, errors, unread };
 }

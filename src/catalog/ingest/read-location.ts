@@ -9,7 +9,9 @@ import { joinPointer, type FieldError } from '../../core/problem.js';
 import { shallowClone } from '../../git/clone.js';
 import { validateEntity } from '../model/index.js';
 import { parseGitTarget, type GitTarget } from './location-target.js';
+import { locationAnnotations } from './location-annotations.js';
 import { resolvePlaceholders } from './placeholders.js';
+import type { UrlReader } from '../../reading/url-reader.js';
 import { cloneTree, fileLocationTree, isInside, SourceTree } from './source-tree.js';
 import { parseYamlDocuments } from './yaml-documents.js';
 import { loopYielder } from '../event-loop-yield.js';
@@ -48,6 +50,8 @@ export interface ReadLimits {
   maxDocumentBytes: number;
   /** Largest file read, in bytes; a larger one is reported and skipped before any of it is parsed. */
   maxFileBytes: number;
+  /** What reads placeholders' http(s) URLs (under the reading allow-list); without it they are errors. */
+  reader?: UrlReader | undefined;
 }
 
 export interface ReadLocationOptions extends ReadLimits {
@@ -68,6 +72,8 @@ export interface EntityDocument {
   /** Set when the document is a valid entity (then `errors` is empty). */
   entity?: Entity;
   errors: IngestionProblem[];
+  /** Placeholders' URLs that were not read: problems of a document whose entity still loads. */
+  unread: IngestionProblem[];
   lineOf(pointer: string): number | undefined;
 }
 
@@ -276,11 +282,10 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
         continue;
       }
       seenRefs.set(ref, `${source} document ${doc.document}`);
-      entity.metadata.annotations = {
-        ...entity.metadata.annotations,
-        [ANNOTATION_LOCATION]: source,
-        [ANNOTATION_ORIGIN_LOCATION]: origin,
-      };
+      content.errors.push(...doc.unread);
+      // Where it was read always wins; the web links derived from it yield to the file's own.
+      const { [ANNOTATION_LOCATION]: managedBy, [ANNOTATION_ORIGIN_LOCATION]: managedByOrigin, ...links } = locationAnnotations(source, origin);
+      entity.metadata.annotations = { ...links, ...entity.metadata.annotations, [ANNOTATION_LOCATION]: managedBy!, [ANNOTATION_ORIGIN_LOCATION]: managedByOrigin! };
       content.entities.push({ entity, source, document: doc.document! });
       if (entity.kind.toLowerCase() === 'location') queueNestedTargets(entity, { file, tree, document: doc.document!, entityRef: ref, lineOf: doc.lineOf });
     }
@@ -322,7 +327,7 @@ export async function* readEntityDocuments(text: string, file: string, tree: Sou
   const source = tree.describe(file);
   for (const parsed of parseYamlDocuments(text, source, { maxDocumentBytes: limits.maxDocumentBytes })) {
     if ('errors' in parsed) {
-      yield { document: parsed.errors[0]?.document, errors: parsed.errors, lineOf: () => parsed.errors[0]?.line };
+      yield { document: parsed.errors[0]?.document, errors: parsed.errors, unread: [], lineOf: () => parsed.errors[0]?.line };
       continue;
     }
     const doc = parsed.document;
@@ -334,10 +339,15 @@ export async function* readEntityDocuments(text: string, file: string, tree: Sou
       line: error.line ?? doc.lineOf(error.pointer),
       ...(entityRef ? { entityRef } : {}),
     });
-    const placeholders = await resolvePlaceholders(doc.value, { file, tree, maxBytes: limits.maxDocumentBytes });
+    const placeholders = await resolvePlaceholders(doc.value, { file, tree, maxBytes: limits.maxDocumentBytes, reader: limits.reader });
     const { entity, errors } = validateEntity(placeholders.value);
-    const all = [...placeholders.errors, ...errors].map(locate);
-    yield { document: doc.index, ...(entityRef ? { entityRef } : {}), ...(entity && !all.length ? { entity } : {}), errors: all, lineOf: doc.lineOf };
+    // What an unread URL's stand-in breaks (a definition that must be YAML, say) follows from that one problem.
+    const unreadAt = placeholders.unread.map(problem => problem.pointer);
+    const own = errors.filter(error => !unreadAt.some(pointer => error.pointer === pointer || error.pointer.startsWith(`${pointer}/`)));
+    const all = [...placeholders.errors, ...own].map(locate);
+    const unread = placeholders.unread.map(locate);
+    if (entity && !all.length) yield { document: doc.index, ...(entityRef ? { entityRef } : {}), entity, errors: [], unread, lineOf: doc.lineOf };
+    else yield { document: doc.index, ...(entityRef ? { entityRef } : {}), errors: [...all, ...unread], unread: [], lineOf: doc.lineOf };
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The kind registry: finds the policy for an entity's kind and apiVersion. Kinds are matched
  * case-sensitively and apiVersions exactly, as Backstage's kind validators do (`kind: component`
- * is not a Component; it is an unknown kind whose envelope alone is checked). Pure: no I/O.
+ * is not a Component; validation refuses it as a typo, see kind-typos.ts). Pure: no I/O.
  */
 import type { KindPolicy } from './kind-policy.js';
 import { apiPolicy } from './kinds/api.js';

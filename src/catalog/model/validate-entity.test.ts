@@ -55,9 +55,20 @@ describe('validateEntity: success', () => {
     expect(validateEntity({ apiVersion: 'v1', kind: 'Thing', metadata: { name: 'x' } }).errors).toEqual([]);
   });
 
-  it('treats a lower-case built-in kind or an unknown apiVersion as an unknown kind, as Backstage does', () => {
-    expect(validateEntity({ ...valid(), kind: 'component', spec: {} }).errors).toEqual([]);
-    expect(validateEntity({ ...valid(), apiVersion: 'backstage.io/v2', spec: {} }).errors).toEqual([]);
+  it('refuses a built-in kind in another case, or an apiVersion of Backstage’s it does not have, naming the spelling meant', () => {
+    expect(validateEntity({ ...valid(), kind: 'component', spec: {} }).errors).toEqual([expect.objectContaining({ pointer: '/kind', rule: 'kind-typo', detail: expect.stringMatching(/did you mean Component\?$/) })]);
+    expect(validateEntity({ ...valid(), kind: 'Api' }).errors).toEqual([expect.objectContaining({ pointer: '/kind', detail: expect.stringMatching(/did you mean API\?$/) })]);
+    for (const apiVersion of ['backstage.io/v2', 'v1alpha1', 'v1', 'scaffolder.backstage.io/v1beta3']) {
+      expect(validateEntity({ ...valid(), apiVersion }).errors, apiVersion).toEqual([expect.objectContaining({ pointer: '/apiVersion', rule: 'api-version-typo', detail: expect.stringMatching(/did you mean backstage\.io\/v1alpha1\?$/) })]);
+    }
+    expect(validateEntity({ ...valid(), apiVersion: 'v1beta1' }).errors[0]?.detail).toMatch(/did you mean backstage\.io\/v1beta1\?$/);
+    expect(validateEntity({ ...valid(), kind: 'Widget', apiVersion: 'backstage.io/v3' }).errors).toEqual([expect.objectContaining({ pointer: '/apiVersion', detail: expect.stringMatching(/did you mean backstage\.io\/v1alpha1\?$/) })]);
+  });
+
+  it('keeps custom kinds welcome, under the organisation’s own apiVersion or Backstage’s', () => {
+    expect(validateEntity({ apiVersion: 'acme.com/v1', kind: 'Widget', metadata: { name: 'w' } }).errors).toEqual([]);
+    expect(validateEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Widget', metadata: { name: 'w' } }).errors).toEqual([]);
+    expect(validateEntity({ apiVersion: 'acme.com/v1', kind: 'component', metadata: { name: 'w' } }).errors).toEqual([]);
   });
 
   it('accepts well-formed relations and status at the root', () => {

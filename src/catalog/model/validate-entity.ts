@@ -19,6 +19,7 @@ import {
   checkTag,
 } from './field-formats.js';
 import { defaultKindRegistry, type KindRegistry } from './kind-registry.js';
+import { kindTypoErrors } from './kind-typos.js';
 import { jsonTypeOf } from '../../core/json-schema.js';
 import { validateSpec } from './spec-schema.js';
 
@@ -94,7 +95,8 @@ class ErrorList {
 /**
  * Validates one entity document (e.g. one YAML document of a `catalog-info.yaml`) the way
  * Backstage's catalog does, and returns every error at once. A valid envelope of a kind without a
- * policy (a custom kind, or a known kind at another apiVersion) is valid. On success `entity` is a
+ * policy (a custom kind, or a known kind at an organisation's own apiVersion) is valid; a built-in kind or
+ * apiVersion misspelt is not (kind-typos.ts). On success `entity` is a
  * deep copy with `metadata.namespace` defaulted to `default`; nothing else is changed.
  * Never throws, whatever the input.
  *
@@ -111,8 +113,12 @@ export function validateEntity(raw: unknown, options: ValidateEntityOptions = {}
       errors.type('', 'an object with apiVersion, kind and metadata', raw);
       return { errors: errors.result() };
     }
+    const registry = options.registry ?? defaultKindRegistry;
     checkEnvelope(raw, errors);
-    checkSpec(raw, options.registry ?? defaultKindRegistry, errors);
+    // A kind or apiVersion already refused for its form is not also a typo of a known one.
+    const formed = !errors.items.some(e => e.pointer === '/kind' || e.pointer === '/apiVersion');
+    if (formed && typeof raw.kind === 'string' && typeof raw.apiVersion === 'string') errors.addAll(kindTypoErrors(raw.kind, raw.apiVersion, registry));
+    checkSpec(raw, registry, errors);
     if (errors.items.length > 0) return { errors: errors.result() };
     return normalize(raw, errors);
   } catch (error) {

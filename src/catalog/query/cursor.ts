@@ -1,5 +1,6 @@
 import { badRequest } from '../../core/problem.js';
 import { parseFilterParams } from './entity-filter.js';
+import { parsePredicate } from './filter-predicate.js';
 import type { OrderField } from './order-fields.js';
 
 /** What a cursor remembers: the whole query, plus where the page boundary is. Opaque to clients. */
@@ -13,6 +14,10 @@ export interface CursorState {
   totalItems: number;
   /** Fingerprint of the reader's scope the total was counted in (absent: every entity). */
   scope?: string;
+  /** The filter predicate of a `POST /entities/by-query` (null: none); present only for those. */
+  query?: unknown;
+  /** The total was not counted (totalItems: exclude). */
+  excludeTotal?: boolean;
 }
 
 /**
@@ -23,9 +28,13 @@ export const MAX_CURSOR_LENGTH = 8192;
 /** Largest offset (and `after`) accepted: beyond it a database could not even bind the number. */
 export const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 
-/** @example const cursor = encodeCursor(state); // base64url JSON */
+/**
+ * A cursor of a predicate query is plain base64: Backstage's client reads it with `atob` to see that it
+ * carries `query`, and then sends it back to `POST /entities/by-query`. Others are base64url (URL-safe).
+ * @example const cursor = encodeCursor(state); // base64url JSON
+ */
 export function encodeCursor(state: CursorState): string {
-  return Buffer.from(JSON.stringify(state)).toString('base64url');
+  return Buffer.from(JSON.stringify(state)).toString('query' in state ? 'base64' : 'base64url');
 }
 
 /**
@@ -46,6 +55,7 @@ export function decodeCursor(cursor: string): CursorState {
   if (!isCursorState(state)) throw invalid();
   try {
     parseFilterParams(state.filter);
+    if (state.query !== undefined && state.query !== null) parsePredicate(state.query);
   } catch {
     throw invalid();
   }
@@ -85,6 +95,7 @@ function isCursorState(value: unknown): value is CursorState {
     (state.direction === 'next' || state.direction === 'prev') &&
     Number.isSafeInteger(state.totalItems) &&
     state.totalItems! >= 0 &&
-    (state.scope === undefined || isString(state.scope))
+    (state.scope === undefined || isString(state.scope)) &&
+    (state.excludeTotal === undefined || typeof state.excludeTotal === 'boolean')
   );
 }

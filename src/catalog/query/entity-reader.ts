@@ -4,8 +4,9 @@ import { parseEntityRef, stringifyEntityRef } from '../../core/entity-ref.js';
 import { badRequest } from '../../core/problem.js';
 import type { Store } from '../../store/store.js';
 import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely's types
-import { parseFilterParams, type EntityFilter } from './entity-filter.js';
-import { filterSql, fullTextFilterSql, sortValueSql } from './filter-sql.js';
+import { parseFilterParams } from './entity-filter.js';
+import { filterSql, fullTextFilterSql, predicateSql, sortValueSql } from './filter-sql.js';
+import { MATCH_ALL, parsePredicate } from './filter-predicate.js';
 import { decodeCursor, encodeCursor, type CursorState } from './cursor.js';
 import { ALL_ENTITIES, entityScopeKey, entityScopeSql, type EntityScope } from './entity-scope.js';
 import type { OrderField } from './order-fields.js';
@@ -30,6 +31,13 @@ export interface QueryEntitiesRequest {
   /** Skips items on the first page (Backstage allows offset with by-query). */
   offset?: number;
   cursor?: string;
+  /**
+   * A filter predicate (filter-predicate.ts) in place of `filter`: what `POST /entities/by-query` sends; null
+   * selects everything. Its cursors say so (they carry `query`), as Backstage's client expects.
+   */
+  query?: unknown;
+  /** `exclude` skips counting: totalItems is then 0 (Backstage's client asks so when it streams). */
+  totalItems?: 'include' | 'exclude';
   /** What the reader may see; every entity when absent. */
   scope?: EntityScope;
 }
@@ -83,8 +91,9 @@ export class EntityReader {
    * Entities in the order asked, null where a ref matches nothing or the filter (Backstage syntax)
    * or the reader's scope excludes it. Unparseable refs answer null too.
    */
-  async byRefs(refs: string[], fields?: string[], filterParams?: string[], scope: EntityScope = ALL_ENTITIES): Promise<Array<Entity | null>> {
-    const filter = sql<boolean>`${filterSql(parseFilterParams(filterParams))} AND ${entityScopeSql(scope)}`;
+  async byRefs(refs: string[], fields?: string[], filterParams?: string[], scope: EntityScope = ALL_ENTITIES, query?: unknown): Promise<Array<Entity | null>> {
+    const selected = query === undefined ? filterSql(parseFilterParams(filterParams)) : predicateSql(parsePredicate(query));
+    const filter = sql<boolean>`${selected} AND ${entityScopeSql(scope)}`;
     const canonical = refs.map(ref => {
       try {
         return stringifyEntityRef(parseEntityRef(ref));
@@ -163,19 +172,23 @@ export class EntityReader {
   async query(request: QueryEntitiesRequest): Promise<QueryEntitiesResponse> {
     const state = request.cursor ? decodeCursor(request.cursor) : undefined;
     const filterParams = state?.filter ?? request.filter ?? [];
+    const query = state ? state.query : request.query;
+    const excludeTotal = state ? state.excludeTotal === true : request.totalItems === 'exclude';
     const orderFields = state?.orderFields ?? request.orderFields ?? [];
     const fullText = state ? state.fullText : request.fullText?.term ? request.fullText : undefined;
     const limit = clampLimit(request.limit ?? DEFAULT_PAGE);
-    const filter = parseFilterParams(filterParams);
+    const selected = query === undefined ? filterSql(parseFilterParams(filterParams)) : predicateSql(query === null ? MATCH_ALL : parsePredicate(query));
     const primary = orderFields[0] ?? { field: 'metadata.name', order: 'asc' as const };
     const sortValue = sortValueSql(primary.field);
     const scope = request.scope ?? ALL_ENTITIES;
     const scopeKey = entityScopeKey(scope);
-    const where = sql<boolean>`${this.whereSql(filter, fullText)} AND ${entityScopeSql(scope)}`;
+    const textual = fullText ? fullTextFilterSql(fullText.term, fullText.fields) : sql<boolean>`1 = 1`;
+    const where = sql<boolean>`${selected} AND ${textual} AND ${entityScopeSql(scope)}`;
 
     // A cursor's total is reused only by the reader it was made for (another may see other entities).
-    const totalItems =
-      (state && state.scope === scopeKey ? state.totalItems : undefined) ??
+    const totalItems = excludeTotal
+      ? 0
+      : (state && state.scope === scopeKey ? state.totalItems : undefined) ??
       Number((await sql<{ n: number | string }>`SELECT count(*) AS n FROM entities e WHERE ${where}`.execute(this.store.db)).rows[0]?.n ?? 0);
 
     const backwards = state?.direction === 'prev';
@@ -196,7 +209,15 @@ export class EntityReader {
     const page = result.rows.slice(0, limit);
     if (backwards) page.reverse();
 
-    const base: Omit<CursorState, 'boundary' | 'direction'> = { filter: filterParams, orderFields, fullText, totalItems, ...(scopeKey ? { scope: scopeKey } : {}) };
+    const base: Omit<CursorState, 'boundary' | 'direction'> = {
+      filter: filterParams,
+      orderFields,
+      fullText,
+      totalItems,
+      ...(query !== undefined ? { query } : {}),
+      ...(excludeTotal ? { excludeTotal } : {}),
+      ...(scopeKey ? { scope: scopeKey } : {}),
+    };
     const first = page[0];
     const last = page[page.length - 1];
     const hasNext = backwards ? true : more;
@@ -209,17 +230,29 @@ export class EntityReader {
   }
 
   /** Counts per distinct value of each facet, over the entities the filter selects and the reader may see. */
-  async facets(facets: string[], filterParams: string[] | undefined, scope: EntityScope = ALL_ENTITIES): Promise<Record<string, FacetCount[]>> {
+  async facets(facets: string[], filterParams: string[] | undefined, scope: EntityScope = ALL_ENTITIES, query?: unknown): Promise<Record<string, FacetCount[]>> {
     const filter = parseFilterParams(filterParams);
-    const narrowed = filter.anyOf.length > 0 || scope.type !== 'all';
+    const predicate = query === undefined ? undefined : parsePredicate(query);
+    const narrowed = filter.anyOf.length > 0 || predicate !== undefined || scope.type !== 'all';
+    const selected = sql`SELECT e.id FROM entities e WHERE ${predicate ? predicateSql(predicate) : filterSql(filter)} AND ${entityScopeSql(scope)}`;
     const out: Record<string, FacetCount[]> = {};
     for (const facet of facets) {
       const key = facet.toLocaleLowerCase('en-US');
-      const rows = await sql<{ value: string; count: number | string }>`
+      // `relations.<type>` counts each target over the relations table, as Backstage indexes relations.
+      const rows = key.startsWith('relations.')
+        ? await sql<{ value: string; count: number | string }>`
+        SELECT r.target_ref AS value, count(DISTINCT e.id) AS count
+        FROM relations r JOIN entities e ON e.ref = r.source_ref
+        WHERE lower(r.type) = ${key.slice('relations.'.length)}
+        ${narrowed ? sql`AND e.id IN (${selected})` : sql``}
+        GROUP BY r.target_ref
+        ORDER BY count DESC, r.target_ref ASC
+      `.execute(this.store.db)
+        : await sql<{ value: string; count: number | string }>`
         SELECT s.original_value AS value, count(DISTINCT s.entity_id) AS count
         FROM entity_search s
         WHERE s.key = ${key} AND s.original_value IS NOT NULL
-        ${narrowed ? sql`AND s.entity_id IN (SELECT e.id FROM entities e WHERE ${filterSql(filter)} AND ${entityScopeSql(scope)})` : sql``}
+        ${narrowed ? sql`AND s.entity_id IN (${selected})` : sql``}
         GROUP BY s.original_value
         ORDER BY count DESC, s.original_value ASC
       `.execute(this.store.db);
@@ -257,9 +290,6 @@ export class EntityReader {
     });
   }
 
-  private whereSql(filter: EntityFilter, fullText: { term: string; fields?: string[] } | undefined) {
-    return fullText ? sql<boolean>`${filterSql(filter)} AND ${fullTextFilterSql(fullText.term, fullText.fields)}` : filterSql(filter);
-  }
 }
 
 /**

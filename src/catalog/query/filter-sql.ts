@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { EntityFilter, FilterCondition } from './entity-filter.js';
+import type { FieldMatch, Predicate } from './filter-predicate.js';
 
 /**
  * Turns an entity filter into a SQL condition on `entities e`. Plain keys read the search rows;
@@ -22,6 +23,24 @@ function conditionSql(condition: FilterCondition): RawBuilder<unknown> {
   return values
     ? sql`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key = ${condition.key} AND s.value IN (${sql.join(values)}))`
     : sql`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key = ${condition.key})`;
+}
+
+/** Turns a filter predicate (filter-predicate.ts) into a SQL condition on `entities e`, keys read as filterSql reads them. */
+export function predicateSql(predicate: Predicate): RawBuilder<boolean> {
+  if ('all' in predicate) return predicate.all.length ? sql<boolean>`(${sql.join(predicate.all.map(predicateSql), sql` AND `)})` : sql<boolean>`1 = 1`;
+  if ('any' in predicate) return predicate.any.length ? sql<boolean>`(${sql.join(predicate.any.map(predicateSql), sql` OR `)})` : sql<boolean>`1 = 0`;
+  if ('not' in predicate) return sql<boolean>`NOT ${predicateSql(predicate.not)}`;
+  return fieldMatchSql(predicate.field, predicate.match);
+}
+
+function fieldMatchSql(field: string, match: FieldMatch): RawBuilder<boolean> {
+  if ('in' in match) return sql<boolean>`${conditionSql({ key: field, values: match.in })}`;
+  if ('exists' in match) return match.exists ? sql<boolean>`${conditionSql({ key: field })}` : sql<boolean>`NOT ${conditionSql({ key: field })}`;
+  const pattern = `${match.prefix.replace(/[\\%_]/g, m => '\\' + m)}%`;
+  if (field.startsWith('relations.')) {
+    return sql<boolean>`e.ref IN (SELECT r.source_ref FROM relations r WHERE lower(r.type) = ${field.slice('relations.'.length)} AND r.target_ref LIKE ${pattern} ESCAPE '\\')`;
+  }
+  return sql<boolean>`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key = ${field} AND s.value LIKE ${pattern} ESCAPE '\\')`;
 }
 
 /**

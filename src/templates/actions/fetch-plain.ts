@@ -6,18 +6,17 @@ import { defineAction } from './action.js';
 /** `fetch:plain`: copies a folder of the template's own files into the workspace, as they are. */
 export const fetchPlainAction = defineAction({
   id: 'fetch:plain',
-  description: "Copies a folder of the template's own files (url relative to the template file) into the workspace, or into targetPath inside it, without templating.",
+  description: "Copies a folder (a path relative to the template file, or a git host's tree URL on the reading allow-list) into the workspace, or into targetPath inside it, without templating.",
   effect: 'workspace',
   input: Type.Object(
     {
-      url: Type.String({ title: 'Fetch URL', description: 'Path of a folder relative to the template file, e.g. ./static' }),
+      url: Type.String({ title: 'Fetch URL', description: 'Path of a folder relative to the template file (e.g. ./static), or a git host tree URL (https://host/owner/repo/tree/main/static)' }),
       targetPath: Type.Optional(Type.String({ title: 'Target path', description: 'Folder inside the workspace; default the workspace root' })),
     },
   ),
   examples: [{ description: 'Copy static files', example: 'action: fetch:plain\ninput:\n  url: ./static\n  targetPath: public' }],
   async handler(ctx) {
-    const source = await ctx.templateFiles.resolveUrl(ctx.input.url, 'input.url');
-    const entries = await ctx.templateFiles.walk(source, 'input.url');
+    const { entries } = await ctx.templateFiles.fetch(ctx.input.url, 'input.url');
     if (entries.length === 1 && entries[0]!.path === '') throw invalidInput(`input.url "${ctx.input.url}" is a file; use fetch:plain:file for single files`);
     const target = ctx.input.targetPath ?? '.';
     ctx.workspace.resolve(target, 'input.targetPath');

@@ -7,11 +7,11 @@ import { fileContext, fileOptions, isBinary } from './fetch-support.js';
 /** `fetch:template:file`: renders one of the template's own files into the workspace. */
 export const fetchTemplateFileAction = defineAction({
   id: 'fetch:template:file',
-  description: "Renders one file of the template's own files (url relative to the template file) with the sandboxed expression engine over values, and writes it to targetPath.",
+  description: "Renders one file (a path relative to the template file, or an http(s) URL on the reading allow-list) with the sandboxed expression engine over values, and writes it to targetPath.",
   effect: 'workspace',
   input: Type.Object(
     {
-      url: Type.String({ title: 'Fetch URL', description: 'Path of a file relative to the template file' }),
+      url: Type.String({ title: 'Fetch URL', description: 'Path of a file relative to the template file, or an http(s) URL (a git host blob URL is cloned)' }),
       targetPath: Type.String({ title: 'Target path', description: 'File path inside the workspace' }),
       values: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { title: 'Template values' })),
       cookiecutterCompat: Type.Optional(Type.Boolean({ title: 'Cookiecutter compatibility' })),
@@ -22,8 +22,7 @@ export const fetchTemplateFileAction = defineAction({
     },
   ),
   async handler(ctx) {
-    const source = await ctx.templateFiles.resolveUrl(ctx.input.url, 'input.url');
-    const entries = await ctx.templateFiles.walk(source, 'input.url');
+    const { entries } = await ctx.templateFiles.fetch(ctx.input.url, 'input.url');
     const file = entries.length === 1 && entries[0]!.path === '' ? entries[0]! : undefined;
     if (!file) throw invalidInput(`input.url "${ctx.input.url}" is a folder; use fetch:template for folders`);
     const content = await ctx.templateFiles.readFile(file.absolute);

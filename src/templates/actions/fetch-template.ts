@@ -8,18 +8,18 @@ import { declaredKinds, isYamlPath } from '../workspace/declared-documents.js';
 import { BATCH_BYTES, fileContext, fileOptions, FILES_PER_BATCH, isBinary, isSkippedPath } from './fetch-support.js';
 
 /**
- * `fetch:template`: Backstage's skeleton action. Copies a folder of the template's own files into the
- * workspace, rendering file and folder names and file contents with the sandboxed engine over `values`.
+ * `fetch:template`: Backstage's skeleton action. Copies a folder of the template's own files (or of a
+ * git repository, from a host's tree URL on the reading allow-list) into the workspace, rendering file and folder names and file contents with the sandboxed engine over `values`.
  * The engine runs in its own processes: all names go in one request, contents in batches of files.
  */
 export const fetchTemplateAction = defineAction({
   id: 'fetch:template',
   description:
-    "Copies a skeleton folder of the template's own files into the workspace (or targetPath inside it), rendering ${{ values.x }} in file and folder names and in contents with the sandboxed expression engine.",
+    "Copies a skeleton folder (the template's own, or a git host's tree URL on the reading allow-list) into the workspace (or targetPath inside it), rendering ${{ values.x }} in file and folder names and in contents with the sandboxed expression engine.",
   effect: 'workspace',
   input: Type.Object(
     {
-      url: Type.String({ title: 'Fetch URL', description: 'Path of the skeleton folder relative to the template file, e.g. ./skeleton' }),
+      url: Type.String({ title: 'Fetch URL', description: 'Path of the skeleton folder relative to the template file (e.g. ./skeleton), or a git host tree URL (https://host/owner/repo/tree/main/skeleton)' }),
       targetPath: Type.Optional(Type.String({ title: 'Target path', description: 'Folder inside the workspace; default the workspace root' })),
       values: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { title: 'Template values', description: 'What skeleton files see as values.*' })),
       copyWithoutRender: Type.Optional(Type.Array(Type.String(), { title: '[Deprecated] Copy without render', description: 'Globs: matching entries are copied with neither name nor contents rendered' })),
@@ -31,7 +31,7 @@ export const fetchTemplateAction = defineAction({
       replace: Type.Optional(Type.Boolean({ title: 'Replace files', description: 'Overwrite files already in the workspace (default: keep them)' })),
       trimBlocks: Type.Optional(Type.Boolean({ description: 'Accepted for compatibility; whitespace control (-%}) is the supported way' })),
       lstripBlocks: Type.Optional(Type.Boolean({ description: 'Accepted for compatibility; whitespace control ({%-) is the supported way' })),
-      token: Type.Optional(Type.String({ description: 'Accepted for compatibility; Pave reads only the template’s own files' })),
+      token: Type.Optional(Type.String({ description: 'Accepted for compatibility; remote skeletons are read without credentials' })),
     },
   ),
   examples: [
@@ -55,8 +55,7 @@ export const fetchTemplateAction = defineAction({
       extension = input.templateFileExtension === true ? '.njk' : String(input.templateFileExtension);
       if (!extension.startsWith('.')) extension = '.' + extension;
     }
-    const source = await ctx.templateFiles.resolveUrl(input.url, 'input.url');
-    const entries = await ctx.templateFiles.walk(source, 'input.url');
+    const { source, entries } = await ctx.templateFiles.fetch(input.url, 'input.url');
     if (entries.length === 1 && entries[0]!.path === '') throw invalidInput(`input.url "${input.url}" is a file; use fetch:template:file for single files`);
     const verbatim = new Set(
       copyOnly?.length

@@ -1,15 +1,18 @@
 /**
- * The files beside a template (its skeletons), read-only. `fetch:*` actions read only from here: a
+ * The files beside a template (its skeletons), read-only. `fetch:*` actions read from here: a
  * template's own folder (a file location), a shallow clone of its git repository, or the files sent
- * with a dry run. Paths are confined to the tree; symbolic links are followed only while they stay
- * inside the fetched folder and end at a file (chains too); dangling links, links to folders and links
- * that leave are refused with an error naming them.
+ * with a dry run; and, through the reading allow-list, http(s) URLs (`remote-source.ts`). Paths are
+ * confined to the tree; symbolic links are followed only while they stay inside the fetched folder and
+ * end at a file (chains too); dangling links, links to folders and links that leave are refused with an
+ * error naming them.
  */
 import { lstat, mkdtemp, readFile, readdir, readlink, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { invalidInput } from '../../core/problem.js';
+import { invalidInput, isPaveError } from '../../core/problem.js';
 import { shallowClone } from '../../git/clone.js';
+import { UrlReader } from '../../reading/url-reader.js';
+import { fetchRemote } from './remote-source.js';
 import { parseGitTarget } from '../../catalog/ingest/location-target.js';
 import { confinePath, isInside, pathError } from './safe-path.js';
 
@@ -32,17 +35,24 @@ const MAX_TOTAL_BYTES = 200 * 1024 * 1024;
 
 export class TemplateFiles {
   readonly #dispose: () => Promise<void>;
+  /** Reads http(s) urls under the reading allow-list; without it they are refused. */
+  readonly #reader: UrlReader | undefined;
+  /** Folders that remote fetches were brought into, removed by `dispose`. */
+  readonly #fetched: string[] = [];
 
   /**
    * @param root the folder nothing may be read outside of (a repository clone, a location's folder)
    * @param baseDir the template file's folder, which relative URLs start from
+   * @param reader what reads http(s) urls (the reading module's); none: they are refused
    */
   constructor(
     readonly root: string,
     readonly baseDir: string,
     dispose: () => Promise<void> = async () => undefined,
+    reader?: UrlReader,
   ) {
     this.#dispose = dispose;
+    this.#reader = reader;
   }
 
   /**
@@ -50,12 +60,12 @@ export class TemplateFiles {
    * template's folder) or `url:<repository>#<ref>:<path>` (a shallow clone, removed by `dispose`).
    * @example const files = await TemplateFiles.open('file:/srv/templates/ts/template.yaml'); … await files.dispose();
    */
-  static async open(baseUrl: string, options: { root?: string } = {}): Promise<TemplateFiles> {
+  static async open(baseUrl: string, options: { root?: string; reader?: UrlReader | undefined } = {}): Promise<TemplateFiles> {
     if (baseUrl.startsWith('file:')) {
       const file = baseUrl.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
       const baseDir = dirname(file);
       const root = options.root && isInside(options.root, baseDir) ? options.root : baseDir;
-      return new TemplateFiles(root, baseDir);
+      return new TemplateFiles(root, baseDir, undefined, options.reader);
     }
     if (baseUrl.startsWith('url:')) {
       const git = parseGitTarget(baseUrl.slice('url:'.length));
@@ -67,14 +77,14 @@ export class TemplateFiles {
         await dispose();
         throw invalidInput(`Could not fetch the template's repository ${git.repository}: ${(error as Error).message}`);
       }
-      return new TemplateFiles(dir, dirname(resolve(dir, git.path)), dispose);
+      return new TemplateFiles(dir, dirname(resolve(dir, git.path)), dispose, options.reader);
     }
     throw invalidInput(`The template's files cannot be read from ${baseUrl}: Pave reads templates from file and git locations`);
   }
 
-  /** For a template that has no files beside it (saved through the API): every fetch explains why it fails. */
-  static none(reason: string): TemplateFiles {
-    const files = new TemplateFiles('/nonexistent', '/nonexistent');
+  /** For a template that has no files beside it (saved through the API): every fetch of a path explains why it fails. */
+  static none(reason: string, reader?: UrlReader): TemplateFiles {
+    const files = new TemplateFiles('/nonexistent', '/nonexistent', undefined, reader);
     files.#missing = reason;
     return files;
   }
@@ -82,17 +92,44 @@ export class TemplateFiles {
   #missing: string | undefined;
 
   async dispose(): Promise<void> {
+    await Promise.all(this.#fetched.splice(0).map(dir => rm(dir, { recursive: true, force: true })));
     await this.#dispose();
   }
 
   /**
+   * What a `fetch:*` url names, listed: a path of the template's own files (`resolveUrl`), or an http(s)
+   * URL brought in through the reading allow-list (a git host's tree or blob URL cloned, any other URL
+   * read as one file). `source` is the fetched folder or file.
+   * @example const { source, entries } = await files.fetch('./skeleton', 'input.url');
+   */
+  async fetch(url: unknown, what = 'url'): Promise<{ source: string; entries: SourceEntry[] }> {
+    if (typeof url !== 'string' || !UrlReader.isUrl(url)) {
+      const source = await this.resolveUrl(url, what);
+      return { source, entries: await this.walk(source, what) };
+    }
+    const refused = (detail: string) => invalidInput(`${what} "${url}": ${detail}`, [{ pointer: '', detail, rule: 'remote-url' }]);
+    if (!this.#reader) throw refused('remote URLs are not read here');
+    const dir = await mkdtemp(join(tmpdir(), 'pave-fetch-'));
+    this.#fetched.push(dir);
+    let source: string;
+    try {
+      source = await fetchRemote(this.#reader, url, join(dir, 'tree'));
+    } catch (error) {
+      if (isPaveError(error) && !error.problem.errors) throw refused(error.problem.detail ?? error.message);
+      throw error;
+    }
+    if (!(await lstat(source).catch(() => undefined))) throw refused('names nothing in its repository');
+    return { source, entries: await this.walk(source, what) };
+  }
+
+  /**
    * The absolute path of a `fetch:*` url: relative to the template's folder, inside the tree, links
-   * resolved inside the tree. Remote URLs are refused: templates fetch only their own files.
+   * resolved inside the tree. Other schemes than http(s) (which `fetch` reads) are refused.
    */
   async resolveUrl(url: unknown, what = 'url'): Promise<string> {
     if (this.#missing) throw invalidInput(`${what} "${String(url)}" cannot be fetched: ${this.#missing}`);
     if (typeof url === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(url)) {
-      throw invalidInput(`${what} "${url}" is a remote URL; fetch actions read only from the template's own folder (use a relative path such as ./skeleton)`, [
+      throw invalidInput(`${what} "${url}" is a URL of a scheme Pave does not fetch; use an http(s) URL or a path relative to the template file such as ./skeleton`, [
         { pointer: '', detail: 'must be a path relative to the template file', rule: 'remote-url' },
       ]);
     }

@@ -130,7 +130,10 @@ export async function repoFiles(bare: string, folder: string, branch = 'main'): 
 export interface CommitInfo {
   sha: string;
   subject: string;
+  /** The Pave trailers (of a commit carrying several deliveries, the last one's, with Pave-Reconciler). */
   trailers: Record<string, string>;
+  /** The trailers of each delivery the commit carries (each group starts at its Pave-Run). */
+  deliveries: Array<Record<string, string>>;
   files: string[];
 }
 
@@ -144,11 +147,15 @@ export async function repoCommits(bare: string, branch = 'main'): Promise<Commit
       const [sha, body, names] = chunk.split('\x1f');
       const lines = (body ?? '').trim().split('\n');
       const trailers: Record<string, string> = {};
+      const deliveries: Array<Record<string, string>> = [];
       for (const line of lines) {
         const match = /^(Pave-[A-Za-z]+): (.*)$/.exec(line);
-        if (match) trailers[match[1]!] = match[2]!;
+        if (!match) continue;
+        trailers[match[1]!] = match[2]!;
+        if (match[1] === 'Pave-Run') deliveries.push({});
+        if (deliveries.length) deliveries.at(-1)![match[1]!] = match[2]!;
       }
-      return { sha: sha!.trim(), subject: lines[0] ?? '', trailers, files: (names ?? '').split('\n').map(s => s.trim()).filter(Boolean) };
+      return { sha: sha!.trim(), subject: lines[0] ?? '', trailers, deliveries, files: (names ?? '').split('\n').map(s => s.trim()).filter(Boolean) };
     });
 }
 

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { ApiMarkdown as Markdown } from './ApiMarkdown';
+import { SanitizedMarkdown as Markdown } from '../components/SanitizedMarkdown';
 import { parseDefinition } from './parseDefinition';
 import { DefinitionError } from './DefinitionError';
 import { SchemaTree, sampleOf } from './SchemaTree';

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { ScrollTable } from '../components/ScrollTable';
-import { ApiMarkdown } from './ApiMarkdown';
+import { SanitizedMarkdown as ApiMarkdown } from '../components/SanitizedMarkdown';
 import { DefinitionError } from './DefinitionError';
 import { parseDefinition } from './parseDefinition';
 import { readOpenApi, type Content, type OpenApiModel, type Operation } from './openapi-model';

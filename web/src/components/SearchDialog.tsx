@@ -1,16 +1,32 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { search, type SearchResult } from '../lib/api';
+import { searchResultPath } from './SearchResultItem';
 import { useDebounced } from '../lib/hooks';
-import { entityPath } from '../lib/refs';
 import { KindBadge } from './EntityBits';
 import { Snippet } from './Snippet';
 
-/** The Ctrl/Cmd-K palette: ranked full-text search over the whole catalog. */
+/** Results shown per kind, and in all. */
+const PER_KIND = 4;
+const FETCHED = 24;
+
+/** The best results grouped by kind, kinds in the order of their best result. */
+function byKind(results: readonly SearchResult[]): Array<{ kind: string; results: SearchResult[] }> {
+  const groups = new Map<string, SearchResult[]>();
+  for (const r of results) {
+    const group = groups.get(r.kind) ?? [];
+    if (group.length < PER_KIND) groups.set(r.kind, [...group, r]);
+  }
+  return [...groups].map(([kind, list]) => ({ kind, results: list }));
+}
+
+/** The Ctrl/Cmd-K palette: the best results over the whole catalog, grouped by kind. */
 export function SearchDialog({ onClose }: { onClose: () => void }) {
   const [q, setQ] = useState('');
   const debounced = useDebounced(q.trim(), 120);
-  const [results, setResults] = useState<SearchResult[]>([]);
+  const [groups, setGroups] = useState<Array<{ kind: string; results: SearchResult[] }>>([]);
+  const [total, setTotal] = useState(0);
+  const results = groups.flatMap((g) => g.results);
   const [state, setState] = useState<'idle' | 'loading' | 'done' | 'error'>('idle');
   const [error, setError] = useState<string>();
   const [active, setActive] = useState(0);
@@ -30,15 +46,16 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
 
   useEffect(() => {
     if (!debounced) {
-      setResults([]);
+      setGroups([]);
       setState('idle');
       return;
     }
     const ctrl = new AbortController();
     setState('loading');
-    search(debounced, 10, ctrl.signal)
+    search({ q: debounced, limit: FETCHED }, ctrl.signal)
       .then((r) => {
-        setResults(r.results);
+        setGroups(byKind(r.results));
+        setTotal(r.total);
         setActive(0);
         setState('done');
       })
@@ -52,7 +69,7 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
 
   const open = (r: SearchResult) => {
     onClose();
-    navigate(entityPath({ kind: r.kind, namespace: r.namespace, name: r.name }));
+    navigate(searchResultPath(r));
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
@@ -106,32 +123,42 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
           />
           <kbd>Esc</kbd>
         </div>
-        <ul id={listId} role="listbox" aria-label="Search results" className="search-results">
-          {results.map((r, i) => (
-            <li
-              key={r.entityRef}
-              id={`${listId}-${i}`}
-              role="option"
-              aria-selected={i === active}
-              className={i === active ? 'active' : undefined}
-              onMouseEnter={() => setActive(i)}
-              onClick={() => open(r)}
-            >
-              <div className="result-head">
-                <KindBadge kind={r.kind} />
-                <span className="result-title">{r.title || r.name}</span>
-                {r.namespace !== 'default' ? <span className="muted small">{r.namespace}</span> : null}
+        <div id={listId} role="listbox" aria-label="Search results" className="search-results">
+          {groups.map((g) => (
+            <div key={g.kind} role="group" aria-labelledby={`${listId}-kind-${g.kind}`} className="search-group">
+              <div id={`${listId}-kind-${g.kind}`} className="search-group-label">
+                {g.kind}
               </div>
-              {r.snippet ? (
-                <Snippet className="result-snippet" text={r.snippet} />
-              ) : r.description ? (
-                <div className="result-snippet">{r.description}</div>
-              ) : null}
-            </li>
+              {g.results.map((r) => {
+                const i = results.indexOf(r);
+                return (
+                  <div
+                    key={r.entityRef}
+                    id={`${listId}-${i}`}
+                    role="option"
+                    aria-selected={i === active}
+                    className={i === active ? 'active' : undefined}
+                    onMouseEnter={() => setActive(i)}
+                    onClick={() => open(r)}
+                  >
+                    <div className="result-head">
+                      <KindBadge kind={r.kind} />
+                      <span className="result-title">{r.title || r.name}</span>
+                      {r.namespace !== 'default' ? <span className="muted small">{r.namespace}</span> : null}
+                    </div>
+                    {r.snippet ? (
+                      <Snippet className="result-snippet" snippet={r.snippet} />
+                    ) : r.description ? (
+                      <div className="result-snippet">{r.description}</div>
+                    ) : null}
+                  </div>
+                );
+              })}
+            </div>
           ))}
-        </ul>
+        </div>
         <div className="search-footer" aria-live="polite">
-          {state === 'idle' && <span>Type to search every entity’s name, title, description and tags.</span>}
+          {state === 'idle' && <span>Type to search names, descriptions, owners, tags, API operations and docs. Typos are fine.</span>}
           {state === 'loading' && <span>Searching…</span>}
           {state === 'done' && results.length === 0 && (
             <span>
@@ -142,7 +169,7 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
             <span>
               <kbd>↑</kbd> <kbd>↓</kbd> to move, <kbd>Enter</kbd> to open ·{' '}
               <button type="button" className="linklike" onClick={() => { onClose(); navigate(`/search?q=${encodeURIComponent(debounced)}`); }}>
-                all results
+                all {total} results
               </button>
             </span>
           )}

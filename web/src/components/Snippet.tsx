@@ -1,21 +1,14 @@
+import type { SearchSnippet } from '../lib/api';
+
 /**
- * Renders a search snippet. The server may mark matches with <b>/<mark>/<em> or with
- * the FTS5-style markers; only those are kept, everything else is shown as text.
+ * A search snippet as the server cut it: plain runs and matching runs, each shown as text (never as
+ * markup), the matches marked.
  */
-export function Snippet({ text, className }: { text: string; className?: string }) {
-  const parts: { t: string; hit: boolean }[] = [];
-  const re = /<(b|mark|em|strong)>(.*?)<\/\1>|\[\[(.*?)\]\]/g;
-  let last = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    if (m.index > last) parts.push({ t: text.slice(last, m.index), hit: false });
-    parts.push({ t: m[2] ?? m[3] ?? '', hit: true });
-    last = m.index + m[0].length;
-  }
-  if (last < text.length) parts.push({ t: text.slice(last), hit: false });
+export function Snippet({ snippet, className }: { snippet: SearchSnippet; className?: string }) {
   return (
     <div className={className}>
-      {parts.map((p, i) => (p.hit ? <mark key={i}>{p.t}</mark> : <span key={i}>{p.t.replace(/<[^>]+>/g, '')}</span>))}
+      {snippet.docs ? <span className="snippet-where">Docs · {snippet.docs.heading}: </span> : null}
+      {snippet.parts.map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
     </div>
   );
 }

@@ -3,6 +3,8 @@ import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { ErrorState, Loading } from '../components/States';
 import { ASPECT_TITLES, LEVEL_TITLES, listAssessments, listRuns, maturityEvidence, runResults, type EvidenceReport } from './insightsApi';
 import { Radar } from './Radar';
+import { DeliveryTile } from './DeliveryTile';
+import { ScorecardsTile } from './ScorecardsTile';
 import './insights.css';
 
 /** The newest closed run and its everyone-results (NPS and respondents), if any. */
@@ -14,7 +16,10 @@ async function latestSurvey(signal: AbortSignal) {
 
 const evidenceOf = (report: EvidenceReport | undefined, aspect: string) => report?.aspects.find((a) => a.aspect === aspect);
 
-/** Is the platform working: adoption, self-service, developer experience and maturity on one page, each tile linking to its detail. */
+/**
+ * Is the platform working: adoption, self-service, delivery, scorecards, developer experience and maturity on
+ * one page, each tile linking to its detail (delivery and scorecards only for those who may read them).
+ */
 export default function DashboardPage() {
   useDocumentTitle('Platform dashboard');
   const evidence = useAsync((signal) => maturityEvidence(signal), []);
@@ -22,13 +27,12 @@ export default function DashboardPage() {
   const assessments = useAsync((signal) => listAssessments(signal), []);
   const latest = assessments.data?.items[0];
   const nps = survey.data?.results?.overall.questions?.find((q) => q.aggregate?.type === 'nps' && q.shown)?.aggregate;
-  const missing = evidence.data?.aspects.flatMap((a) => a.missing).filter((m) => /scorecards|delivery/.test(m.from)) ?? [];
   return (
     <div className="page">
       <div className="page-head">
         <div>
           <h1>Is the platform working?</h1>
-          <p className="muted">Adoption, self-service, developer experience and maturity in one view. Each tile links to its details.</p>
+          <p className="muted">Adoption, self-service, delivery, scorecards, developer experience and maturity in one view. Each tile links to its details.</p>
         </div>
       </div>
       {evidence.error ? <ErrorState error={evidence.error} onRetry={evidence.reload} what="the platform's figures" /> : null}
@@ -39,8 +43,10 @@ export default function DashboardPage() {
         </Link>
         <Link className="card tile" to="/platform" data-testid="tile-self-service">
           <h2>Self-service</h2>
-          {!evidence.data ? <Loading rows={1} /> : [...(evidenceOf(evidence.data, 'interfaces')?.evidence ?? []), ...(evidenceOf(evidence.data, 'operations')?.evidence ?? [])].map((e) => <p key={e.id}>{e.title}: <strong>{e.value}</strong></p>)}
+          {!evidence.data ? <Loading rows={1} /> : [...(evidenceOf(evidence.data, 'interfaces')?.evidence ?? []), ...(evidenceOf(evidence.data, 'operations')?.evidence.filter((e) => e.id === 'operations.requests-ready') ?? [])].map((e) => <p key={e.id}>{e.title}: <strong>{e.value}</strong></p>)}
         </Link>
+        <DeliveryTile />
+        <ScorecardsTile />
         <Link className="card tile" to={survey.data?.closed ? `/surveys/runs/${encodeURIComponent(survey.data.closed.id)}` : '/surveys'} data-testid="tile-surveys">
           <h2>Developer experience</h2>
           {survey.error ? <p>{survey.error.message}</p> : !survey.data ? <Loading rows={1} /> : !survey.data.closed ? <p className="muted">No survey has closed yet.</p> : (
@@ -64,18 +70,6 @@ export default function DashboardPage() {
           )}
         </Link>
       </div>
-      {missing.length ? (
-        <div className="card" data-testid="tile-missing">
-          <h2>Not measured yet</h2>
-          <ul>
-            {missing.map((m) => (
-              <li key={m.id}>
-                {m.title} — from {m.from}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
     </div>
   );
 }

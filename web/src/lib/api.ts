@@ -6,6 +6,7 @@
 // The envelope and problem shapes are the server's own (type-only: nothing of src/ is bundled).
 import type { Entity } from '../../../src/core/entity.js';
 import type { FieldError } from '../../../src/core/problem.js';
+import type { SearchResponse } from '../../../src/catalog/search/search-views.js';
 export type { Entity, EntityLink } from '../../../src/core/entity.js';
 export type { FieldError } from '../../../src/core/problem.js';
 
@@ -242,19 +243,21 @@ export function getProblems(entityRef?: string, signal?: AbortSignal, locationId
   return request(`/api/catalog/problems${qs({ entityRef, locationId })}`, { signal });
 }
 
-export interface SearchResult {
-  entityRef: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  title?: string;
-  description?: string;
-  score: number;
-  snippet?: string;
+/** One search result and the whole answer: the server's own schema (src/catalog/search/search-views.ts). */
+export type { SearchHit as SearchResult, SearchResponse, SearchSnippet, FacetCount } from '../../../src/catalog/search/search-views.js';
+
+export interface SearchParams {
+  q: string;
+  kind?: string[];
+  type?: string[];
+  owner?: string[];
+  lifecycle?: string[];
+  limit?: number;
+  offset?: number;
 }
 
-export function search(q: string, limit = 20, signal?: AbortSignal): Promise<{ query: string; results: SearchResult[] }> {
-  return request(`/api/search${qs({ q, limit })}`, { signal });
+export function search(params: SearchParams, signal?: AbortSignal): Promise<SearchResponse> {
+  return request(`/api/search${qs({ ...params })}`, { signal });
 }
 
 export interface DocsNavItem {

@@ -39,7 +39,7 @@ export default function McpPage() {
           <CopyButton text={endpoint} label="Copy the MCP endpoint" className="btn small-btn" />
         </p>
         <p>Claude Desktop, through the <code>pave</code> CLI (stdio):</p>
-        <pre className="mcp-config">{desktop}</pre>
+        <pre className="mcp-config" tabIndex={0} aria-label="Claude Desktop configuration">{desktop}</pre>
         <CopyButton text={desktop} label="Copy the Claude Desktop configuration" className="btn small-btn" />
       </section>
       <section aria-labelledby="mcp-tools">

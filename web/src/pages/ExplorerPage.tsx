@@ -5,6 +5,7 @@ import { useAsync, useDebounced, useDocumentTitle } from '../lib/hooks';
 import { displayName, entityPathOf, humanRef } from '../lib/refs';
 import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
 import { KindBadge, Lifecycle, RefLink, Tag } from '../components/EntityBits';
+import { FacetGroup } from '../components/FacetGroup';
 import { useMay } from '../lib/useMayDo';
 
 /** URL parameter ↔ catalog field for each filter. */
@@ -347,79 +348,6 @@ function SortHeader({ label, k, sort, dir, onSort }: { label: string; k: string;
   );
 }
 
-function FacetGroup({
-  label,
-  param,
-  values,
-  selected,
-  loading,
-  onToggle,
-}: {
-  label: string;
-  param: string;
-  values?: { value: string; count: number }[];
-  selected: string[];
-  loading: boolean;
-  onToggle: (value: string, on: boolean) => void;
-}) {
-  const [expanded, setExpanded] = useState(false);
-  const [needle, setNeedle] = useState('');
-  const list = useMemo(() => {
-    const v = [...(values ?? [])];
-    // Selected values stay listed even when they count zero under the other filters.
-    for (const s of selected) if (!v.some((x) => x.value.toLowerCase() === s.toLowerCase())) v.push({ value: s, count: 0 });
-    return v.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  }, [values, selected]);
-  const filtered = needle ? list.filter((v) => v.value.toLowerCase().includes(needle.toLowerCase())) : list;
-  // A catalog of 100k entities can have thousands of owners or tags: list at most 200, find the rest by typing.
-  const shown = expanded ? filtered.slice(0, 200) : filtered.slice(0, 7);
-  const isSelected = (v: string) => selected.some((s) => s.toLowerCase() === v.toLowerCase());
-  return (
-    <fieldset className="facet" data-facet={param}>
-      <legend>{label}</legend>
-      {loading ? (
-        <Loading rows={2} />
-      ) : list.length === 0 ? (
-        <p className="muted small">No values</p>
-      ) : (
-        <>
-          {list.length > 10 ? (
-            <input
-              type="search"
-              className="facet-search"
-              placeholder={`Find ${label.toLowerCase()}…`}
-              aria-label={`Find a ${label.toLowerCase()} value`}
-              value={needle}
-              onChange={(e) => setNeedle(e.target.value)}
-            />
-          ) : null}
-          <ul>
-            {shown.map((v) => {
-              const id = `facet-${param}-${v.value}`.replace(/[^a-zA-Z0-9_-]/g, '_');
-              return (
-                <li key={v.value}>
-                  <input id={id} type="checkbox" checked={isSelected(v.value)} onChange={(e) => onToggle(v.value, e.target.checked)} />
-                  <label htmlFor={id}>
-                    <span className="facet-value">{v.value}</span>
-                    <span className="facet-count" aria-label={`${v.count} entities`}>
-                      {v.count.toLocaleString()}
-                    </span>
-                  </label>
-                </li>
-              );
-            })}
-          </ul>
-          {expanded && filtered.length > 200 ? <p className="muted small">{filtered.length - 200} more: type above to find one.</p> : null}
-          {filtered.length > 7 ? (
-            <button type="button" className="linklike small" onClick={() => setExpanded(!expanded)} aria-expanded={expanded}>
-              {expanded ? 'Show fewer' : `Show all ${filtered.length}`}
-            </button>
-          ) : null}
-        </>
-      )}
-    </fieldset>
-  );
-}
 
 function ActiveFilters({ filters, selected, q, onRemove }: { filters: readonly Filter[]; selected: Record<string, string[]>; q: string; onRemove: (param: string, value: string) => void }) {
   const chips: { param: string; label: string; value: string }[] = [];

@@ -2,18 +2,22 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { getEntitiesByRefs, getFacets, getProblems, queryEntities, search, type Entity } from '../lib/api';
 import { useEntityList } from '../lib/entityLists';
-import { useAsync, useDebounced, useDocumentTitle, useLocalStorage } from '../lib/hooks';
+import { useAsync, useDebounced, useDocumentTitle } from '../lib/hooks';
 import { displayName, entityPath, humanRef, parseRef } from '../lib/refs';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { EntityList } from '../components/EntityList';
 import { SearchResultItem } from '../components/SearchResultItem';
-import { useAccount } from '../components/Account';
 import { useMay } from '../lib/useMayDo';
+import { AnnouncementsCard } from '../home/AnnouncementsCard';
+import { GoldenPathsCard } from '../home/GoldenPathsCard';
+import { CustomiseHome } from '../home/CustomiseHome';
+import { useHomeLayout } from '../home/useHomeLayout';
 
 const LIST_FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title', 'metadata.description', 'spec.type', 'spec.owner', 'spec.lifecycle'];
 
 export default function HomePage() {
   useDocumentTitle(undefined);
+  const layout = useHomeLayout();
   return (
     <div className="page home">
       <section className="hero" aria-labelledby="hero-title">
@@ -27,15 +31,16 @@ export default function HomePage() {
           <Link to="/catalog/locations">Locations</Link>
         </nav>
       </section>
-      <div className="grid-2">
-        <MyTeam />
-        <RecentlyChanged />
+      <AnnouncementsCard />
+      <CustomiseHome layout={layout} />
+      <div className="home-cards">
+        {layout.shows('my-team') ? <MyTeam team={layout.team} setTeam={layout.setTeam} /> : null}
+        {layout.shows('golden-paths') ? <GoldenPathsCard team={layout.team} /> : null}
+        {layout.shows('recently-changed') ? <RecentlyChanged /> : null}
+        {layout.shows('starred') ? <RefListCard list="starred" title="Starred" empty="Star an entity from its page (★ Star) to keep it here." /> : null}
+        {layout.shows('recent') ? <RefListCard list="recent" title="Recently visited" empty="The entities you open appear here." /> : null}
       </div>
-      <div className="grid-2">
-        <RefListCard list="starred" title="Starred" empty="Star an entity from its page (★ Star) to keep it here." />
-        <RefListCard list="recent" title="Recently visited" empty="The entities you open appear here." />
-      </div>
-      <Problems />
+      {layout.shows('problems') ? <Problems /> : null}
     </div>
   );
 }
@@ -43,7 +48,7 @@ export default function HomePage() {
 function HomeSearch() {
   const [q, setQ] = useState('');
   const debounced = useDebounced(q.trim(), 120);
-  const res = useAsync((signal) => (debounced ? search(debounced, 8, signal) : Promise.resolve(undefined)), [debounced]);
+  const res = useAsync((signal) => (debounced ? search({ q: debounced, limit: 8 }, signal) : Promise.resolve(undefined)), [debounced]);
   return (
     <div className="home-search">
       <label htmlFor="home-search-input" className="sr-only">
@@ -100,11 +105,7 @@ function KindStats() {
   );
 }
 
-function MyTeam() {
-  const [saved, setTeam] = useLocalStorage('pave.team', null);
-  // Until a team is chosen here, a signed-in user's first group is their team.
-  const { identity } = useAccount();
-  const team = saved ?? identity?.groups[0] ?? null;
+function MyTeam({ team, setTeam }: { team: string | null; setTeam: (team: string | null) => void }) {
   const groups = useAsync(
     (signal) => queryEntities({ filters: { kind: 'group' }, orderField: 'metadata.name,asc', limit: 500, fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'] }, signal),
     [],

@@ -36,7 +36,7 @@ export function ReadmeView({ readme, owner, repo, refName }: { readme: Readme; o
       ) : markdown ? (
         <div className="markdown" onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />
       ) : (
-        <pre className="code">{readme.markdown}</pre>
+        <pre className="code" tabIndex={0} aria-label="README source">{readme.markdown}</pre>
       )}
     </section>
   );

@@ -33,7 +33,8 @@ describe('Template policy', () => {
 
   it('applies to scaffolder.backstage.io/v1beta3 only', () => {
     expect(templatePolicy.apiVersions).toEqual(['scaffolder.backstage.io/v1beta3']);
-    expect(validateEntity({ ...entity({}), apiVersion: 'backstage.io/v1beta2' }).errors).toEqual([]);
+    expect(validateEntity({ ...entity({}), apiVersion: 'backstage.io/v1beta2' }).errors).toEqual([expect.objectContaining({ pointer: '/apiVersion', detail: expect.stringMatching(/did you mean scaffolder\.backstage\.io\/v1beta3\?$/) })]);
+    expect(validateEntity({ ...entity({}), apiVersion: 'v1beta3' }).errors[0]?.detail).toMatch(/did you mean scaffolder\.backstage\.io\/v1beta3\?$/);
   });
 
   it('accepts minimal and full specs', () => {

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, type Entity } from '../core/entity.js';
+import { entityRefOf } from '../core/entity-ref.js';
+import { formatGitTarget, parseGitTarget } from './ingest/location-target.js';
+import type { Location } from './location-service.js';
+
+/** Backstage's `getEntityAncestors` answer: the entity first, then each entity that produced it. */
+export interface EntityAncestry {
+  rootEntityRef: string;
+  items: Array<{ entity: Entity; parentEntityRefs: string[] }>;
+}
+
+/** An entity with the file it was read from (`file:<path>` or `url:<repository>#<ref>:<path>`). */
+export interface SourcedEntity {
+  entity: Entity;
+  source: string;
+}
+
+/**
+ * The Location entity Backstage keeps for a registered location (`location:default/generated-<sha1 of
+ * type:target>`). Pave keeps registrations as locations, not entities; this is the entity they stand for.
+ * @example registeredLocationEntity({ id: 'l1', type: 'url', target: 'https://github.com/acme/shop/blob/main/catalog-info.yaml' }).metadata.name // 'generated-…'
+ */
+export function registeredLocationEntity(location: Location): Entity {
+  const ref = `${location.type}:${location.target}`;
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Location',
+    metadata: {
+      name: `generated-${createHash('sha1').update(ref).digest('hex')}`,
+      namespace: 'default',
+      annotations: { [ANNOTATION_LOCATION]: ref, [ANNOTATION_ORIGIN_LOCATION]: ref },
+    },
+    spec: { type: location.type, target: location.target },
+  };
+}
+
+/**
+ * The ancestry graph of an entity: the Location entities of its location whose targets name the file it was
+ * read from, and theirs in turn, up to the registered location (a root with no parents). An entity saved
+ * through the API has no parents.
+ * @example entityAncestry(component, location, locationEntitiesOfTheSameLocation)
+ */
+export function entityAncestry(entity: SourcedEntity, location: Location | undefined, locationEntities: SourcedEntity[]): EntityAncestry {
+  const rootEntityRef = entityRefOf(entity.entity);
+  if (!location) return { rootEntityRef, items: [{ entity: entity.entity, parentEntityRefs: [] }] };
+  const root = registeredLocationEntity(location);
+  const named = locationEntities.map(l => ({ ...l, targets: targetPatterns(l) }));
+  const items: EntityAncestry['items'] = [];
+  const seen = new Set<string>();
+  const queue: SourcedEntity[] = [entity];
+  while (queue.length) {
+    const next = queue.shift()!;
+    const ref = entityRefOf(next.entity);
+    if (seen.has(ref)) continue;
+    seen.add(ref);
+    const parents = named.filter(l => l.targets.some(pattern => pattern.test(next.source)) && entityRefOf(l.entity) !== ref);
+    items.push({ entity: next.entity, parentEntityRefs: parents.length ? parents.map(p => entityRefOf(p.entity)) : [entityRefOf(root)] });
+    queue.push(...parents);
+  }
+  return { rootEntityRef, items: [...items, { entity: root, parentEntityRefs: [] }] };
+}
+
+/** What a Location entity's targets match: sources of files, as read-location.ts names them. */
+function targetPatterns({ entity, source }: SourcedEntity): RegExp[] {
+  const spec = entity.spec ?? {};
+  const targets = [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])].filter((t): t is string => typeof t === 'string');
+  const hash = source.indexOf('#');
+  const colon = source.startsWith('url:') && hash !== -1 ? source.indexOf(':', hash) : source.indexOf(':');
+  const [prefix, path] = [source.slice(0, colon + 1), source.slice(colon + 1)];
+  return targets.flatMap(target => {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('file:')) {
+      try {
+        const git = parseGitTarget(target);
+        return [globPattern(`url:${formatGitTarget({ ...git, path: '' })}`, posix.normalize(git.path))];
+      } catch {
+        return [];
+      }
+    }
+    const plain = target.replace(/^file:(\/\/)?/, '');
+    return [globPattern(prefix, posix.isAbsolute(plain) && prefix === 'file:' ? posix.normalize(plain) : posix.join(posix.dirname(path), plain))];
+  });
+}
+
+/** A source prefix and a path glob (`*`, `**`, `?`) as one anchored pattern. */
+function globPattern(prefix: string, glob: string): RegExp {
+  const escape = (text: string) => text.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
+  const body = glob
+    .split(/(\*\*\/|\*\*|\*|\?)/)
+    .map(part => (part === '**/' ? '(?:.*/)?' : part === '**' ? '.*' : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : escape(part)))
+    .join('');
+  return new RegExp(`^${escape(prefix)}${body}$`);
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { apiDefinitionTerms } from './api-definition-terms.js';
+
+describe('apiDefinitionTerms', () => {
+  it('reads OpenAPI paths, operation ids and schema names', () => {
+    const openapi = 'openapi: 3.0.0\npaths:\n  /payments/{id}/capture:\n    post: { operationId: capturePayment }\ncomponents:\n  schemas:\n    Payment: { type: object }\n';
+    expect(apiDefinitionTerms('openapi', openapi).sort()).toEqual(['/payments/{id}/capture', 'Payment', 'capturePayment']);
+  });
+
+  it('reads AsyncAPI 2 and 3 channels, operations and messages', () => {
+    const v2 = 'asyncapi: 2.6.0\nchannels:\n  orders/placed:\n    publish: { operationId: publishOrderPlaced }\n';
+    expect(apiDefinitionTerms('asyncapi', v2).sort()).toEqual(['orders/placed', 'publishOrderPlaced']);
+    const v3 = 'asyncapi: 3.0.0\nchannels:\n  orderPlaced:\n    address: orders.placed\n    messages: { OrderPlaced: {} }\noperations:\n  sendOrderPlaced: { action: send }\n';
+    expect(apiDefinitionTerms('asyncapi', v3).sort()).toEqual(['OrderPlaced', 'orderPlaced', 'orders.placed', 'sendOrderPlaced']);
+  });
+
+  it('reads GraphQL and gRPC names from the text, and nothing from what does not parse', () => {
+    expect(apiDefinitionTerms('graphql', 'type Query {\n  recipe(id: ID!): Recipe\n}\nenum Diet { VEGAN }')).toEqual(['Query', 'recipe', 'Diet']);
+    expect(apiDefinitionTerms('grpc', 'service Ledger { rpc PostEntry (Entry) returns (Ack); }\nmessage Entry {}')).toEqual(['Ledger', 'PostEntry', 'Entry']);
+    expect(apiDefinitionTerms('openapi', 'paths: [unclosed')).toEqual([]);
+  });
+});

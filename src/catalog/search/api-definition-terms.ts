@@ -1,0 +1,57 @@
+import { parse } from 'yaml';
+
+/** Largest definition whose structure is read for search; a bigger one is searched by its words only. */
+const MAX_PARSED_BYTES = 512 * 1024;
+const MAX_TERMS = 2000;
+
+/**
+ * The names a person searches an API by: OpenAPI operation ids, paths and schema names; AsyncAPI
+ * channels, operations and messages; GraphQL and gRPC type, field and service names. Never throws: a
+ * definition that does not parse gives the names its text shows.
+ * @example apiDefinitionTerms('openapi', 'paths:\n  /payments:\n    post: {operationId: createPayment}') // ['/payments', 'createPayment']
+ */
+export function apiDefinitionTerms(type: string, definition: string): string[] {
+  const terms = new Set<string>();
+  const add = (value: unknown) => {
+    if (typeof value === 'string' && value && terms.size < MAX_TERMS) terms.add(value);
+  };
+  const kind = type.toLowerCase();
+  if (kind === 'graphql' || kind === 'grpc') {
+    const pattern = kind === 'graphql'
+      ? /\b(?:type|input|enum|interface|union|scalar)\s+([A-Za-z_]\w*)|^\s+([A-Za-z_]\w*)\s*(?:\(|:)/gm
+      : /\b(?:service|rpc|message|enum)\s+([A-Za-z_]\w*)/g;
+    for (const match of definition.matchAll(pattern)) add(match[1] ?? match[2]);
+    return [...terms];
+  }
+  if (kind !== 'openapi' && kind !== 'asyncapi') return [];
+  if (definition.length > MAX_PARSED_BYTES) return [];
+  let doc: unknown;
+  try {
+    doc = parse(definition, { maxAliasCount: 100 });
+  } catch {
+    return [];
+  }
+  if (!isRecord(doc)) return [];
+  const keysOf = (value: unknown) => (isRecord(value) ? Object.keys(value) : []);
+  const components = isRecord(doc.components) ? doc.components : {};
+  for (const name of [...keysOf(components.schemas), ...keysOf(components.messages)]) add(name);
+  if (kind === 'openapi') {
+    for (const [path, item] of Object.entries(isRecord(doc.paths) ? doc.paths : {})) {
+      add(path);
+      for (const operation of Object.values(isRecord(item) ? item : {})) if (isRecord(operation)) add(operation.operationId);
+    }
+    return [...terms];
+  }
+  // AsyncAPI 2 keys channels by address and nests operations; AsyncAPI 3 names both at the top.
+  for (const [name, channel] of Object.entries(isRecord(doc.channels) ? doc.channels : {})) {
+    add(name);
+    if (!isRecord(channel)) continue;
+    add(channel.address);
+    for (const operation of [channel.publish, channel.subscribe]) if (isRecord(operation)) add(operation.operationId);
+    for (const message of keysOf(channel.messages)) add(message);
+  }
+  for (const name of keysOf(doc.operations)) add(name);
+  return [...terms];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,0 +1,159 @@
+import type { Entity } from '../../core/entity.js';
+import { stringifyEntityRef, tryParseEntityRef } from '../../core/entity-ref.js';
+import type { Logger } from '../../core/logger.js';
+import type { Store } from '../../store/store.js';
+import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely's types
+import { ALL_ENTITIES, entityScopeSql, type EntityScope } from '../query/entity-scope.js';
+import { rankEntity } from './rank-entity.js';
+import { MAX_CANDIDATES, searchCandidates, type CandidateIndex } from './search-candidates.js';
+import type { SearchDocument } from './search-document.js';
+import { parseSearchQuery } from './search-query.js';
+import type { FacetCount, SearchFacets, SearchHit, SearchResponse } from './search-views.js';
+import { ensureTrigramIndex } from './trigram-support.js';
+
+export interface SearchRequest {
+  query: string;
+  kinds?: string[];
+  types?: string[];
+  owners?: string[];
+  lifecycles?: string[];
+  /** Results per page (1–100, default 20). */
+  limit?: number;
+  offset?: number;
+  /** What the reader may see; every entity when absent. Applied in the database, before ranking. */
+  scope?: EntityScope;
+}
+
+/** How many of the best results an owner question takes the owners of. */
+const OWNER_QUESTION_RESULTS = 10;
+/** How far below the best result a result still counts as what an owner question is about. */
+const ABOUT_MARGIN = 4;
+const FACETS = ['kind', 'type', 'owner', 'lifecycle'] as const;
+
+/**
+ * Ranked catalog search that forgives typos and partial words. The database finds candidates by
+ * trigrams (see search-candidates.ts); ranking, snippets, facets and pages are computed here, the same
+ * on SQLite and PostgreSQL, so both answer alike. Words need not all match: results matching more words
+ * come first, then by where they match (title > name > description > docs). "who owns X" also answers
+ * the owners of what X finds, first.
+ * @example const { total, results } = await new CatalogSearch(store).search({ query: 'paymnts gatway' });
+ */
+export class CatalogSearch {
+  #index: Promise<CandidateIndex> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Finds out how candidates are looked up, and says so in the log when typo tolerance is reduced. */
+  prepare(): Promise<CandidateIndex> {
+    this.#index ??= this.#detect();
+    return this.#index;
+  }
+
+  async search(request: SearchRequest): Promise<SearchResponse> {
+    const { words, asksOwner } = parseSearchQuery(request.query);
+    const offset = Math.max(request.offset ?? 0, 0);
+    const empty: SearchResponse = { query: request.query, words, total: 0, capped: false, offset, results: [], facets: { kind: [], type: [], owner: [], lifecycle: [] } };
+    if (!words.length) return empty;
+    const scope = request.scope ?? ALL_ENTITIES;
+    const ids = await searchCandidates(this.store, await this.prepare(), words, scope);
+    let hits = await this.#rank(ids, words);
+    if (asksOwner) hits = await this.#withOwners(hits, scope);
+    const filters = { kind: request.kinds, type: request.types, owner: request.owners, lifecycle: request.lifecycles };
+    const passes = (hit: SearchHit, skip?: (typeof FACETS)[number]) =>
+      FACETS.every(facet => facet === skip || !filters[facet]?.length || filters[facet]!.some(value => value.toLowerCase() === hit[facet]?.toLowerCase()));
+    const facets = Object.fromEntries(FACETS.map(facet => [facet, countValues(hits.filter(hit => passes(hit, facet)), facet)])) as unknown as SearchFacets;
+    const matching = hits.filter(hit => passes(hit));
+    const limit = Math.min(Math.max(request.limit ?? 20, 1), 100);
+    return { ...empty, total: matching.length, capped: ids.length >= MAX_CANDIDATES, results: matching.slice(offset, offset + limit), facets };
+  }
+
+  async #rank(ids: readonly string[], words: readonly string[]): Promise<SearchHit[]> {
+    if (!ids.length) return [];
+    const [entities, documents] = await Promise.all([
+      this.store.db.selectFrom('entities').select(['id', 'ref', 'body']).where('id', 'in', ids).execute(),
+      this.store.db.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).where('entity_id', 'in', ids).execute(),
+    ]);
+    const byEntity = new Map<string, SearchDocument[]>();
+    for (const { entity_id, ...doc } of documents) byEntity.set(entity_id, [...(byEntity.get(entity_id) ?? []), doc]);
+    const hits = entities.map(row => {
+      const rank = rankEntity(byEntity.get(row.id) ?? [], words);
+      return { ...hitOf(JSON.parse(row.body) as Entity), score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) };
+    });
+    return hits.filter(hit => hit.matchedWords > 0).sort(bestFirst);
+  }
+
+  /** The owners of the best results, first, each saying what it owns; owners the reader may not see are left out. */
+  async #withOwners(hits: SearchHit[], scope: EntityScope): Promise<SearchHit[]> {
+    const owned = new Map<string, string[]>();
+    const top = hits[0]?.matchedWords ?? 0;
+    // What the words are about: results matching as well as the best one, give or take where (a mention
+    // in a description of something else does not make its owner an owner of the subject).
+    const about = hits.filter(h => h.score >= hits[0]!.score - ABOUT_MARGIN).slice(0, OWNER_QUESTION_RESULTS);
+    for (const hit of about) {
+      if (hit.owner) owned.set(hit.owner, [...(owned.get(hit.owner) ?? []), hit.entityRef]);
+    }
+    if (!owned.size) return hits;
+    const rows = await this.store.db
+      .selectFrom('entities as e')
+      .select(['e.ref', 'e.body'])
+      .where('e.ref', 'in', [...owned.keys()].map(ref => ref.toLowerCase()))
+      .where(entityScopeSql(scope))
+      .execute();
+    const best = hits[0]!.score;
+    const owners = rows.map(row => {
+      const hit = hitOf(JSON.parse(row.body) as Entity);
+      const refs = owned.get(hit.entityRef) ?? owned.get(row.ref) ?? [];
+      const names = refs.map(ref => tryParseEntityRef(ref)?.name ?? ref);
+      const parts = names.flatMap((name, i) => [...(i ? [{ text: ', ', match: false }] : []), { text: name, match: true }]);
+      return { ...hit, score: best + refs.length, matchedWords: top, owns: refs, snippet: { field: 'owner' as const, parts: [{ text: 'Owns ', match: false }, ...parts] } };
+    });
+    const ownerRefs = new Set(owners.map(owner => owner.entityRef));
+    return [...owners.sort(bestFirst), ...hits.filter(hit => !ownerRefs.has(hit.entityRef))];
+  }
+
+  async #detect(): Promise<CandidateIndex> {
+    if (this.store.dialect === 'sqlite') return { type: 'fts5-trigram' };
+    // Search works without the index, so no failure here stops Pave from starting.
+    const trigram = await this.store.transaction(trx => ensureTrigramIndex(trx)).catch((error: Error) => ({ missing: error.message }));
+    if ('indexed' in trigram) return { type: 'pg-trigram' };
+    this.logger?.warn(
+      { reason: trigram.missing },
+      "search: PostgreSQL's pg_trgm extension is not available, so search reads every search document instead of a trigram index (same results, slower on a large catalog); to index them, install PostgreSQL's contrib package, run CREATE EXTENSION pg_trgm in Pave's database and restart Pave",
+    );
+    return { type: 'pg-scan' };
+  }
+}
+
+function hitOf(entity: Entity): Omit<SearchHit, 'score' | 'matchedWords'> {
+  const spec = (entity.spec ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  const owner = tryParseEntityRef(spec.owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace });
+  const fields = {
+    title: text(entity.metadata.title),
+    description: text(entity.metadata.description),
+    type: text(spec.type),
+    owner: owner ? stringifyEntityRef(owner) : undefined,
+    lifecycle: text(spec.lifecycle),
+  };
+  return {
+    entityRef: stringifyEntityRef(entity),
+    kind: entity.kind,
+    namespace: entity.metadata.namespace ?? 'default',
+    name: entity.metadata.name,
+    ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
+  };
+}
+
+const bestFirst = (a: SearchHit, b: SearchHit) => b.score - a.score || (a.entityRef < b.entityRef ? -1 : a.entityRef > b.entityRef ? 1 : 0);
+
+function countValues(hits: readonly SearchHit[], facet: (typeof FACETS)[number]): FacetCount[] {
+  const counts = new Map<string, number>();
+  for (const hit of hits) {
+    const value = hit[facet];
+    if (value) counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+}

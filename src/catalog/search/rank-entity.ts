@@ -1,0 +1,73 @@
+import { ENTITY_SECTION, type SearchDocument } from './search-document.js';
+import { snippetOf } from './search-snippet.js';
+import type { SearchSnippet, SnippetField } from './search-views.js';
+import { textMatches, type WordHit } from './text-matches.js';
+import { wordsOf } from './search-query.js';
+
+/** How much a match counts by where it is: title > name > description > owner > other fields > docs. */
+const WEIGHTS = { title: 8, name: 7, description: 4, owner: 3, fields: 2, docsHeading: 1.5, docs: 1 } as const;
+
+/** Each word matched counts more than any placement of the others: words first, then where. */
+const PER_WORD = 100;
+/** At most this much for a title or name made of the words alone (`payments` above `payments-api` for "payments"). */
+const WHOLE_NAME = 3;
+
+export interface EntityRank {
+  score: number;
+  matchedWords: number;
+  snippet?: SearchSnippet;
+}
+
+interface FieldMatch {
+  field: SnippetField;
+  weight: number;
+  text: string;
+  hits: Array<WordHit | undefined>;
+  docs?: SearchSnippet['docs'];
+}
+
+/**
+ * Ranks one entity for the typed words from its search documents (its own and its docs sections): for
+ * each word, its best match anywhere, weighted by field; the score counts matched words first. The
+ * snippet comes from the field (other than title and name, which a result shows anyway) holding the most
+ * of the words, with the title or name only when nothing else matched.
+ * @example rankEntity(docs, ['paymnts']).matchedWords // 1
+ */
+export function rankEntity(documents: readonly SearchDocument[], words: readonly string[]): EntityRank {
+  const fields = documents.flatMap((doc): FieldMatch[] => {
+    if (doc.section !== ENTITY_SECTION) {
+      const [path = '', anchor = ''] = doc.section.slice('docs:'.length).split('#');
+      const docs = { path, heading: doc.title, anchor };
+      return [
+        { field: 'docs' as const, weight: WEIGHTS.docsHeading, text: doc.title, hits: textMatches(doc.title, words), docs },
+        { field: 'docs' as const, weight: WEIGHTS.docs, text: doc.body, hits: textMatches(doc.body, words), docs },
+      ];
+    }
+    return [
+      ...(['title', 'name', 'description', 'owner'] as const).map(field => ({ field, weight: WEIGHTS[field], text: doc[field], hits: textMatches(doc[field], words) })),
+      { field: 'fields', weight: WEIGHTS.fields, text: doc.body, hits: textMatches(doc.body, words) },
+    ];
+  });
+  let score = 0;
+  let matchedWords = 0;
+  words.forEach((_, i) => {
+    const best = Math.max(0, ...fields.map(f => (f.hits[i]?.quality ?? 0) * f.weight));
+    if (best > 0) matchedWords++;
+    score += best;
+  });
+  const coverage = Math.max(0, ...fields.filter(f => f.field === 'title' || f.field === 'name').map(f => Math.min(1, f.hits.filter(Boolean).length / (wordsOf(f.text).length || 1))));
+  const snippet = bestSnippet(fields);
+  return { score: matchedWords * PER_WORD + score + WHOLE_NAME * coverage, matchedWords, ...(snippet ? { snippet } : {}) };
+}
+
+function bestSnippet(fields: readonly FieldMatch[]): SearchSnippet | undefined {
+  const count = (f: FieldMatch) => f.hits.filter(Boolean).length;
+  const quality = (f: FieldMatch) => f.hits.reduce((sum, hit) => sum + (hit?.quality ?? 0), 0) * f.weight;
+  const candidates = fields.filter(f => count(f) > 0);
+  const shown = candidates.filter(f => f.field !== 'title' && f.field !== 'name');
+  const pool = shown.length ? shown : candidates;
+  const best = pool.sort((a, b) => count(b) - count(a) || quality(b) - quality(a))[0];
+  if (!best) return undefined;
+  const spans = best.hits.flatMap(hit => hit?.spans ?? []);
+  return snippetOf(best.field, best.text, spans, best.docs);
+}

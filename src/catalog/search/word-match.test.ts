@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { wordMatch } from './word-match.js';
+import { textMatches } from './text-matches.js';
+import { parseSearchQuery } from './search-query.js';
+
+describe('wordMatch', () => {
+  it('ranks the same word over its start, a part of it, and a typo', () => {
+    const qualities = ['payments', 'paym', 'ayment', 'paymnts'].map(typed => wordMatch(typed, 'payments'));
+    expect(qualities).toEqual([...qualities].sort((a, b) => b - a));
+    expect(new Set(qualities).size).toBe(4);
+    expect(Math.min(...qualities)).toBeGreaterThan(0);
+  });
+
+  it('forgives one edit from four letters, two from seven, a swap as one, and nothing in shorter words', () => {
+    expect(wordMatch('refnd', 'refund')).toBeGreaterThan(0);
+    expect(wordMatch('chekcout', 'checkout')).toBeGreaterThan(0);
+    expect(wordMatch('kubernets', 'kubernetes')).toBeGreaterThan(0);
+    expect(wordMatch('api', 'apt')).toBe(0);
+    expect(wordMatch('ledger', 'leader')).toBe(0);
+    expect(wordMatch('paymnets', 'payments')).toBe(0.5);
+    expect(wordMatch('zzzzzz', 'payments')).toBe(0);
+  });
+});
+
+describe('textMatches', () => {
+  it('finds words inside camelCase names and says where each match is', () => {
+    const text = 'capturePayment refundPayment';
+    const [payment, capture] = textMatches(text, ['payment', 'capture']);
+    expect(payment!.spans.map(([start, end]) => text.slice(start, end))).toEqual(['Payment', 'Payment']);
+    expect(capture!.spans.map(([start, end]) => text.slice(start, end))).toEqual(['capture']);
+  });
+});
+
+describe('parseSearchQuery', () => {
+  it('drops the words of a question and notices "who owns"', () => {
+    expect(parseSearchQuery('Who owns the payments gateway?')).toEqual({ words: ['payments', 'gateway'], asksOwner: true });
+    expect(parseSearchQuery('owner of cold-chain')).toEqual({ words: ['cold', 'chain'], asksOwner: true });
+    expect(parseSearchQuery('the')).toEqual({ words: ['the'], asksOwner: false });
+  });
+});

@@ -1,0 +1,29 @@
+import { lstat, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gitWebUrl } from './git-web-url.js';
+import { ReadingError, shownUrl } from './reading-error.js';
+import type { UrlReader } from './url-reader.js';
+import { cloneWebUrl } from './web-url-clone.js';
+
+/**
+ * The content of one remote file: a git host's blob URL (`…/blob/<ref>/<path>`, whose page is HTML, not the
+ * file) from a shallow clone of its repository, any other URL read as it is — both under the reading policy.
+ * @example const text = (await readRemoteFile(reader, 'https://github.com/acme/api/blob/main/openapi.yaml', { maxBytes })).toString('utf8');
+ * @throws ReadingError naming what refused or failed
+ */
+export async function readRemoteFile(reader: UrlReader, url: string, options: { maxBytes?: number } = {}): Promise<Buffer> {
+  const web = gitWebUrl(new URL(url));
+  if (web?.kind !== 'blob') return (await reader.read(url, options)).content;
+  const dir = await mkdtemp(join(tmpdir(), 'pave-blob-'));
+  try {
+    const file = await cloneWebUrl(reader, web, join(dir, 'tree'));
+    const info = await lstat(file).catch(() => undefined);
+    if (!info?.isFile()) throw new ReadingError('not-found', `${shownUrl(web.repository)} has no file ${web.path} at ${web.ref}`);
+    const limit = Math.min(options.maxBytes ?? Infinity, reader.maxBytes);
+    if (info.size > limit) throw new ReadingError('too-large', `${shownUrl(new URL(url))} is larger than the limit of ${limit} bytes`);
+    return await readFile(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
