@@ -2,6 +2,7 @@
  * Every module of Pave, in the order their services are built (a module may use the services of those
  * before it). Adding a module is one folder with its `module.ts` and one line here.
  */
+import { integrationsModule } from './integrations/module.js';
 import { readingModule } from './reading/module.js';
 import { catalogModule } from './catalog/module.js';
 import { authModule } from './auth/module.js';
@@ -22,7 +23,7 @@ import type { AnyConfigSection } from './core/config-section.js';
 import type { Migration } from './store/migrations/migration.js';
 import type { PaveModule } from './pave-module.js';
 
-export const MODULES = [readingModule, catalogModule, authModule, expressionsModule, repositoriesModule, platformModule, templatesModule, eventsModule, deliveryModule, scorecardsModule, surveysModule, maturityModule, announcementsModule, operationsModule, mcpModule] as const;
+export const MODULES = [integrationsModule, readingModule, catalogModule, authModule, expressionsModule, repositoriesModule, platformModule, templatesModule, eventsModule, deliveryModule, scorecardsModule, surveysModule, maturityModule, announcementsModule, operationsModule, mcpModule] as const;
 
 // The kinds modules declare are validated at ingest like the built-in ones.
 registerModuleKinds(moduleList().flatMap(module => [...(module.kinds ?? [])]));

@@ -12,6 +12,8 @@ export interface CloneOptions {
   timeoutMs?: number;
   /** Transport settings for this clone only, as `name=value` given with `-c` (a URL's pinned address, no redirects). */
   config?: readonly string[];
+  /** Variables for git (e.g. an HTTP header with a token, never a URL with credentials). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface CloneOptions {
  */
 export async function shallowClone(url: string, dir: string, options: CloneOptions = {}): Promise<void> {
   const branch = options.branch && options.branch !== 'HEAD' ? checkRefName(options.branch) : undefined;
-  await runGit([...(options.config ?? []).flatMap(setting => ['-c', setting]), 'clone', '--quiet', '--depth', '1', '--no-tags', ...(branch ? ['--branch', branch] : []), '--', url, dir], { timeoutMs: options.timeoutMs ?? 120_000 });
+  await runGit([...(options.config ?? []).flatMap(setting => ['-c', setting]), 'clone', '--quiet', '--depth', '1', '--no-tags', ...(branch ? ['--branch', branch] : []), '--', url, dir], { timeoutMs: options.timeoutMs ?? 120_000, ...(options.env ? { env: options.env } : {}) });
 }
 
 /**

@@ -33,6 +33,7 @@ export const templatesModule = defineModule({
       eventLog,
       audit,
       catalog: app.catalog,
+      integrations: app.integrations,
       dataDir,
       repositoryPageUrl: path => app.repositories.pageUrlOf(path),
       publicAddresses: { link: url => app.repositories.browsableUrl(url), text: value => app.repositories.withHttpCloneUrls(value) },

@@ -21,6 +21,7 @@ import type { JobQueue } from '../store/job-queue.js';
 import { principalOf, type AuditLog, type ChangeAuthor } from '../store/audit-log.js';
 import type { EventLog } from '../store/event-log.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
+import type { ScmIntegrations } from '../integrations/scm-integrations.js';
 import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import { UNRESTRICTED, actingAsNobody, type ActingAuthority } from '../auth/acting-authority.js';
 import type { RecordedIdentity } from '../auth/recorded-identity.js';
@@ -60,6 +61,8 @@ export interface ScaffolderServiceOptions {
   /** Where creating and cancelling a task record their audit entries, in their own transactions. */
   audit: AuditLog;
   catalog: CatalogService;
+  /** The configured git providers (the hosted publishers sign in through them). */
+  integrations: ScmIntegrations;
   /** Pave's data folder: task workspaces go to `<dataDir>/scaffolder/tasks`, local repositories to `<dataDir>/git`. */
   dataDir: string;
   /** Host name meaning Pave's local repositories in `repoUrl` values (default `local`). */
@@ -150,6 +153,7 @@ export class ScaffolderService {
       entities: options.catalog.entities,
       locations: options.catalog.locations,
       entitiesOf: locationId => options.catalog.entities.byLocation(locationId),
+      integrations: options.integrations,
       git: { localRoot: this.gitRoot, localHost: this.localGitHost, ...(options.repositoryPageUrl ? { pageUrl: options.repositoryPageUrl } : {}) },
       ...(options.platform ? { platform: options.platform } : {}),
     });

@@ -26,7 +26,7 @@ describe('pave template (CLI)', { timeout: 90_000 }, () => {
     await writeFile(join(dir, 'bad-values.yaml'), 'name: Not A Name\n');
     await writeFile(
       join(dir, 'broken.yaml'),
-      'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: broken\nspec:\n  type: x\n  steps:\n    - id: p\n      action: publish:github\n      input:\n        repoUrl: ${{ parameters.repoUrl | nope }}\n',
+      'apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n  name: broken\nspec:\n  type: x\n  steps:\n    - id: p\n      action: publish:azure\n      input:\n        repoUrl: ${{ parameters.repoUrl | nope }}\n',
     );
     // The store is prepared in-process (faster than another CLI start); the commands under test run as the real CLI.
     const pave = await openTestApp({ dataDir: join(dir, '.pave'), taskWorker: false });
@@ -43,7 +43,7 @@ describe('pave template (CLI)', { timeout: 90_000 }, () => {
 
     const check = await cli('template', 'check', 'broken.yaml');
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain('broken.yaml, document 0: /spec/steps/0/action: unsupported action publish:github');
+    expect(check.stdout).toContain('broken.yaml, document 0: /spec/steps/0/action: unsupported action publish:azure');
     expect(check.stdout).toMatch(/\/spec\/steps\/0\/input\/repoUrl: line 1, column \d+: unknown filter "nope"/);
   });
 

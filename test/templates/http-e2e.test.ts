@@ -56,7 +56,10 @@ describe('golden paths over HTTP', () => {
     expect(demo.every(t => t.runnable && t.problems.length === 0)).toBe(true);
     const actions = (await (await fetch(`${api}/actions`)).json()) as Array<{ id: string; schema: { input: { properties?: object } } }>;
     expect(actions.map(a => a.id).sort()).toEqual(
-      ['catalog:fetch', 'catalog:register', 'catalog:write', 'debug:log', 'debug:wait', 'fetch:plain', 'fetch:plain:file', 'fetch:template', 'fetch:template:file', 'fs:delete', 'fs:rename', 'pave:request', 'publish:git'],
+      [
+        'catalog:fetch', 'catalog:register', 'catalog:write', 'debug:log', 'debug:wait', 'fetch:plain', 'fetch:plain:file', 'fetch:template', 'fetch:template:file', 'fs:delete', 'fs:rename',
+        'github:repo:create', 'github:repo:push', 'pave:request', 'publish:bitbucketServer', 'publish:git', 'publish:gitea', 'publish:github', 'publish:github:pull-request', 'publish:gitlab', 'publish:gitlab:merge-request',
+      ],
     );
     expect(actions.find(a => a.id === 'fetch:template')!.schema.input.properties).toHaveProperty('copyWithoutTemplating');
     const schema = (await (await fetch(`${api}/templates/default/template/typescript-service/parameter-schema`)).json()) as { title: string; steps: Array<{ title: string; schema: { properties: Record<string, { 'ui:field'?: string }> } }> };

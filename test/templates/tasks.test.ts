@@ -67,7 +67,7 @@ describe('tasks', () => {
       'template.yaml': stringify(TEMPLATE),
       'skeleton/README.md': '# ${{ values.name }}',
       'tag.txt': 'tag ${{ values.tag }} at ${{ values.index }}',
-      'broken.yaml': stringify({ ...TEMPLATE, metadata: { name: 'broken' }, spec: { ...TEMPLATE.spec, steps: [{ id: 'x', action: 'publish:github', input: {} }, { id: 'y', action: 'debug:log', input: { message: '${{ parameters.name | nope }}' } }] } }),
+      'broken.yaml': stringify({ ...TEMPLATE, metadata: { name: 'broken' }, spec: { ...TEMPLATE.spec, steps: [{ id: 'x', action: 'publish:azure', input: {} }, { id: 'y', action: 'debug:log', input: { message: '${{ parameters.name | nope }}' } }] } }),
     });
     ref = await registerTemplate(pave.app, join(dir, 'template.yaml'));
     await registerTemplate(pave.app, join(dir, 'broken.yaml'));
@@ -82,13 +82,13 @@ describe('tasks', () => {
     const broken = templates.find(t => t.name === 'broken')!;
     expect(broken.runnable).toBe(false);
     expect(broken.problems).toEqual([
-      { pointer: '/spec/steps/0/action', detail: 'unsupported action publish:github', rule: 'unsupported-action' },
+      { pointer: '/spec/steps/0/action', detail: 'unsupported action publish:azure', rule: 'unsupported-action' },
       expect.objectContaining({ pointer: '/spec/steps/1/input/message', detail: expect.stringMatching(/unknown filter "nope"/) }),
     ]);
     expect(templates.find(t => t.name === 'lifecycle')).toMatchObject({ runnable: true, problems: [], title: 'Lifecycle' });
     await expect(pave.app.templates.createTask({ templateRef: 'template:default/broken', values: { name: 'x' } }, TESTER)).rejects.toMatchObject({
       status: 422,
-      message: expect.stringMatching(/cannot run: unsupported action publish:github/),
+      message: expect.stringMatching(/cannot run: unsupported action publish:azure/),
     });
   });
 

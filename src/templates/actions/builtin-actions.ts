@@ -19,6 +19,15 @@ import { fetchTemplateFileAction } from './fetch-template-file.js';
 import { fsDeleteAction } from './fs-delete.js';
 import { fsRenameAction } from './fs-rename.js';
 import { publishGitAction, type GitPublishOptions } from './publish-git.js';
+import { publishGithubAction } from './publish-github.js';
+import { githubRepoCreateAction } from './github-repo-create.js';
+import { githubRepoPushAction } from './github-repo-push.js';
+import { publishGithubPullRequestAction } from './publish-github-pull-request.js';
+import { publishGitlabAction } from './publish-gitlab.js';
+import { publishGitlabMergeRequestAction } from './publish-gitlab-merge-request.js';
+import { publishBitbucketServerAction } from './publish-bitbucket-server.js';
+import { publishGiteaAction } from './publish-gitea.js';
+import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
 import { paveRequestAction, type PlatformRequests } from './pave-request.js';
 
 export interface BuiltInActionDeps {
@@ -27,6 +36,8 @@ export interface BuiltInActionDeps {
   /** The entities a location produced (for catalog:register on an already registered location). */
   entitiesOf: (locationId: string) => Promise<Entity[]>;
   git: GitPublishOptions;
+  /** The configured git providers, for the hosted publishers (publish:github, publish:gitlab, …). */
+  integrations: ScmIntegrations;
   /** The platform API, for `pave:request`; without it the action is not offered. */
   platform?: PlatformRequests;
 }
@@ -39,12 +50,20 @@ export function builtInActions(deps: BuiltInActionDeps): TemplateAction[] {
     fetchTemplateFileAction,
     fsRenameAction,
     fsDeleteAction,
-    catalogRegisterAction(deps.locations, deps.entitiesOf, deps.git.localRoot),
+    catalogRegisterAction(deps.locations, deps.entitiesOf, deps.git.localRoot, deps.entities),
     catalogWriteAction,
     catalogFetchAction(deps.entities),
     debugLogAction,
     debugWaitAction,
     publishGitAction(deps.git),
+    publishGithubAction(deps.integrations),
+    githubRepoCreateAction(deps.integrations),
+    githubRepoPushAction(deps.integrations),
+    publishGithubPullRequestAction(deps.integrations),
+    publishGitlabAction(deps.integrations),
+    publishGitlabMergeRequestAction(deps.integrations),
+    publishBitbucketServerAction(deps.integrations),
+    publishGiteaAction(deps.integrations),
     ...(deps.platform ? [paveRequestAction(deps.platform)] : []),
   ] as TemplateAction[];
 }

@@ -5,7 +5,8 @@ import { Type } from '@sinclair/typebox';
 import { parseAllDocuments } from 'yaml';
 import type { Entity } from '../../core/entity.js';
 import { stringifyEntityRef } from '../../core/entity-ref.js';
-import { forbidden, invalidInput, isPaveError } from '../../core/problem.js';
+import { conflict, forbidden, invalidInput, isPaveError } from '../../core/problem.js';
+import type { EntityReader } from '../../catalog/query/entity-reader.js';
 import { parseGitTarget } from '../../catalog/ingest/location-target.js';
 import type { LocationService } from '../../catalog/location-service.js';
 import { isInside } from '../workspace/safe-path.js';
@@ -42,7 +43,12 @@ export function mainEntityRef(entities: Entity[]): string | undefined {
  * only entities they may write themselves (their team's), with no guarded change (group membership, a
  * Template, a Location). `localRoot` is where Pave's own repositories live.
  */
-export function catalogRegisterAction(locations: Pick<LocationService, 'register' | 'refresh' | 'get'>, entitiesOf: (locationId: string) => Promise<Entity[]>, localRoot: string) {
+export function catalogRegisterAction(
+  locations: Pick<LocationService, 'register' | 'refresh' | 'get'>,
+  entitiesOf: (locationId: string) => Promise<Entity[]>,
+  localRoot: string,
+  catalog: Pick<EntityReader, 'byRefs'>,
+) {
   return defineAction({
     id: 'catalog:register',
     description:
@@ -70,6 +76,7 @@ export function catalogRegisterAction(locations: Pick<LocationService, 'register
         const text = (await ctx.workspace.exists(path).catch(() => false)) ? (await ctx.workspace.readFile(path)).toString('utf8') : undefined;
         const entities = text ? parseAllDocuments(text).map(d => d.toJS() as Entity).filter(e => e?.metadata?.name && e.kind) : [];
         refuseUndeclared(entities, target, ctx);
+        await refuseClashes(entities, target, catalog);
         if (!(await ctx.creator.allows('catalog.location.create'))) {
           await requireHostedRepository(target, localRoot, ctx);
           await ctx.creator.authorizeEntityWrites(entities, { requireWrite: true });
@@ -91,6 +98,7 @@ export function catalogRegisterAction(locations: Pick<LocationService, 'register
             provenance: { template: ctx.task.templateRef, task: ctx.task.id, ...(ctx.task.createdBy ? { createdBy: ctx.task.createdBy } : {}) },
             authorize: async read => {
               refuseUndeclared(read, target, ctx);
+              await refuseClashes(read, target, catalog);
               await ctx.creator.authorizeEntityWrites(read, { requireWrite: !registersLocations });
             },
           },
@@ -135,6 +143,23 @@ async function requireHostedRepository(target: string, localRoot: string, ctx: A
     `catalog:register: ${ctx.creator.principal} may register only repositories Pave hosts (what publish:git creates), not ${repository}; registering other locations needs catalog.location.create`,
     [{ pointer: '/catalogInfoUrl', detail: 'names a repository Pave does not host', rule: 'permission' }],
     { action: 'catalog.location.create' },
+  );
+}
+
+/**
+ * Refuses entities the catalog has already (defined by another location, or saved through the API): the
+ * catalog would keep the existing one and record the new file's copy as a conflict, so a task that went on
+ * would report "completed" for a component that is not its own. Checked before the location is saved, so
+ * nothing is left registered; the step fails and so does the task. A location registered before (a resumed
+ * task) is refreshed instead and never gets here.
+ */
+async function refuseClashes(entities: readonly Entity[], target: string, catalog: Pick<EntityReader, 'byRefs'>): Promise<void> {
+  const refs = entities.map(entity => stringifyEntityRef(entity));
+  const existing = (await catalog.byRefs(refs)).flatMap((found, i) => (found ? [refs[i]!] : []));
+  if (!existing.length) return;
+  throw conflict(
+    `catalog:register: ${target} defines ${existing.join(', ')}, which the catalog already has from elsewhere; registering it would not make it this repository's. Choose another name`,
+    existing.map(ref => ({ pointer: '/catalogInfoPath', detail: `${ref} exists in the catalog already`, rule: 'entity-exists' })),
   );
 }
 

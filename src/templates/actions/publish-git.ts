@@ -1,16 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { conflict, invalidInput } from '../../core/problem.js';
+import { invalidInput } from '../../core/problem.js';
 import type { ResourceFacts } from '../../auth/policy.js';
 import { initBareRepository } from '../../git/bare-repository.js';
-import { commit, type GitIdentity } from '../../git/commit.js';
-import { runGit } from '../../git/run-git.js';
 import { isRepositorySegment } from '../../repositories/repository-name.js';
 import { isInside } from '../workspace/safe-path.js';
 import { defineAction, type ActionContext } from './action.js';
+import { commitWorkspace, pushFirstCommit, sourceFolder } from './workspace-commit.js';
 import { ANNOTATION_SOURCE_LOCATION, withSourceLocation } from './source-location.js';
 
 /** Where `publish:git` may write and how Pave's own repositories are named. */
@@ -118,8 +115,7 @@ export function publishGitAction(options: GitPublishOptions) {
         throw invalidInput(`input.repoUrl: host ${remote.host} is not in allowedHosts (${input.allowedHosts.join(', ')})`);
       }
       if (remote.localPath) await ctx.creator.authorize('repositories.repository.create', hostedRepositoryResource(options.localRoot, remote.localPath));
-      const source = await ctx.workspace.resolveSafe(input.sourcePath ?? '.', 'input.sourcePath');
-      if (!(await stat(source).catch(() => undefined))?.isDirectory()) throw invalidInput(`input.sourcePath "${input.sourcePath}" is not a folder in the workspace`);
+      await sourceFolder(ctx);
       const page = remote.localPath ? options.pageUrl?.(remote.localPath) : undefined;
       ctx.output('remoteUrl', page ?? remote.url);
       ctx.output('cloneUrl', remote.url);
@@ -131,28 +127,18 @@ export function publishGitAction(options: GitPublishOptions) {
         ctx.log.info(`Dry run: would push ${files.length} file(s) to ${remote.url} (branch ${branch})`);
         return;
       }
-      const identity = committer(input, ctx.task.createdAt);
-      const gitDir = await mkdtemp(join(tmpdir(), 'pave-publish-'));
+      const made = await commitWorkspace(ctx, branch);
       try {
-        const git = (args: string[]) => runGit(['--git-dir', gitDir, ...args], { env: tokenEnv(input.token), timeoutMs: 120_000 });
-        await initBareRepository(gitDir, { branch });
-        const message = input.gitCommitMessage ?? 'Initial commit';
-        // allowEmpty: there is always a commit, an empty workspace included.
-        const made = (await commit(source, { gitDir, message, allowEmpty: true, author: identity, committer: identity, timeoutMs: 120_000 }))!;
-        ctx.output('commitHash', made);
+        ctx.output('commitHash', made.commit);
         if (remote.localPath) await initBareRepository(remote.localPath, { branch, ...(input.description ? { description: input.description } : {}) });
-        const existing = (await git(['ls-remote', '--heads', '--', remote.url, `refs/heads/${branch}`])).stdout.trim().split(/\s+/)[0] ?? '';
-        if (existing === made) {
-          ctx.log.info(`${remote.url} already has commit ${made.slice(0, 12)} on ${branch}; not pushing again`);
+        const token = input.token;
+        if ((await pushFirstCommit(made, remote.url, token ? { username: 'x-access-token', password: token } : undefined)) === 'already') {
+          ctx.log.info(`${remote.url} already has commit ${made.commit.slice(0, 12)} on ${branch}; not pushing again`);
           return;
         }
-        if (existing) {
-          throw conflict(`${remote.url} already has a ${branch} branch (at ${existing.slice(0, 12)}) with other content; publish:git only creates new repositories`);
-        }
-        await git(['push', '--quiet', '--', remote.url, `HEAD:refs/heads/${branch}`]);
-        ctx.log.info(`Pushed commit ${made.slice(0, 12)} to ${remote.url} (branch ${branch})`);
+        ctx.log.info(`Pushed commit ${made.commit.slice(0, 12)} to ${remote.url} (branch ${branch})`);
       } finally {
-        await rm(gitDir, { recursive: true, force: true });
+        await made.dispose();
       }
     },
   });
@@ -181,18 +167,4 @@ async function annotateSourceLocation(ctx: ActionContext<unknown>, sourcePath: s
   if (annotated === undefined) return;
   await ctx.workspace.writeFile(file, annotated, { overwrite: true, what: 'input.sourcePath' });
   ctx.log.info(`Set ${ANNOTATION_SOURCE_LOCATION} to url:${page}/ in ${file}`);
-}
-
-/**
- * A fixed author and date (the task's creation time) make the commit of one task's workspace the same
- * on every run, so a resumed task recognises its own earlier push.
- */
-function committer(input: { gitAuthorName?: string; gitAuthorEmail?: string }, createdAt: string): GitIdentity {
-  return { name: input.gitAuthorName ?? 'Pave Scaffolder', email: input.gitAuthorEmail ?? 'scaffolder@pave.local', date: createdAt };
-}
-
-/** The token goes into an HTTP header through GIT_CONFIG_* variables, never onto a command line or into a URL. */
-function tokenEnv(token: string | undefined): NodeJS.ProcessEnv {
-  if (!token) return {};
-  return { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}` };
 }

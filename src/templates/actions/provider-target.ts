@@ -1,0 +1,87 @@
+/**
+ * Where a hosted-provider step acts: the RepoUrlPicker value read (`host?owner=o&repo=r`), the host
+ * checked against `allowedHosts` and the configured integrations, and how to sign in there. A dry run
+ * resolves everything but the credentials, so it never reads a secret or calls the provider.
+ */
+import { Type } from '@sinclair/typebox';
+import { conflict, invalidInput, isPaveError } from '../../core/problem.js';
+import type { ProviderKind } from '../../integrations/integrations-config.js';
+import { providerRequest } from '../../integrations/provider-api.js';
+import { parseRepoUrl, requireOwner } from '../../integrations/repo-url.js';
+import { providerName, type ProviderCredentials, type ProviderHost, type ScmIntegrations } from '../../integrations/scm-integrations.js';
+import type { ActionContext } from './action.js';
+
+export interface ProviderTarget {
+  host: ProviderHost;
+  /** The owner (GitHub, Gitea), group path (GitLab) or project key (Bitbucket Server). */
+  owner: string;
+  repo: string;
+  credentials: ProviderCredentials;
+}
+
+export const REPO_URL_INPUT = Type.String({ title: 'Repository location', description: 'host?owner=o&repo=r, as RepoUrlPicker writes it' });
+export const TOKEN_INPUT = Type.Optional(Type.String({ title: 'Token', description: "A token to act with instead of the integration's (take it from secrets; it is never logged)" }));
+export const ALLOWED_HOSTS_INPUT = Type.Optional(Type.Array(Type.String(), { description: 'Refuse repositories on other hosts' }));
+export const VISIBILITY_INPUT = Type.Optional(Type.Union([Type.Literal('private'), Type.Literal('internal'), Type.Literal('public')], { description: 'Default private' }));
+
+/** What every publisher that creates a repository takes besides its own settings (Backstage's names). */
+export const NEW_REPOSITORY_INPUTS = {
+  repoUrl: REPO_URL_INPUT,
+  description: Type.Optional(Type.String()),
+  repoVisibility: VISIBILITY_INPUT,
+  defaultBranch: Type.Optional(Type.String({ description: 'Default main', pattern: '^[A-Za-z0-9._/-]+$' })),
+  token: TOKEN_INPUT,
+  allowedHosts: ALLOWED_HOSTS_INPUT,
+};
+
+/** The target a step's `repoUrl` names on a provider of `kind`. */
+export async function providerTarget(
+  ctx: ActionContext<unknown>,
+  integrations: ScmIntegrations,
+  kind: ProviderKind,
+  input: { repoUrl: string; token?: string; allowedHosts?: string[] },
+  ownerKey: 'owner' | 'project' = 'owner',
+): Promise<ProviderTarget> {
+  const location = parseRepoUrl(input.repoUrl);
+  if (input.allowedHosts && !input.allowedHosts.includes(location.host)) {
+    throw invalidInput(`input.repoUrl: host ${location.host} is not in allowedHosts (${input.allowedHosts.join(', ')})`, [{ pointer: '/repoUrl', detail: 'host is not allowed', rule: 'allowed-hosts' }]);
+  }
+  const host = integrations.require(kind, location.host);
+  const owner = requireOwner(location, ownerKey);
+  const credentials = ctx.dryRun ? { apiHeaders: {}, git: { username: '', password: '' } } : await integrations.credentials(host, { owner, ...(input.token ? { token: input.token } : {}), signal: ctx.signal });
+  return { host, owner, repo: location.repo, credentials };
+}
+
+/** `https://<host>/<owner>/<repo>`: what a dry run shows for a repository it does not touch. */
+export function guessedWebUrl(target: ProviderTarget): string {
+  return `https://${target.host.host}/${target.owner}/${target.repo}`;
+}
+
+/** One call to the target's REST API, signed in. `path` follows the API's base URL. */
+export function targetApi<T>(ctx: ActionContext<unknown>, target: ProviderTarget, method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown): Promise<T> {
+  return providerRequest<T>(providerName(target.host.kind), { method, url: `${target.host.apiBaseUrl}${path}`, headers: target.credentials.apiHeaders, ...(body !== undefined ? { body } : {}), signal: ctx.signal });
+}
+
+/**
+ * Creates something whose name may be taken: the provider's refusal (409, or its "already exists") becomes
+ * a 409 on `input.repoUrl` that names what exists and what to do.
+ * @example await createNamed(targetApi(ctx, target, 'POST', '/user/repos', body), 'The repository acme/api on github.com')
+ */
+export async function createNamed<T>(create: Promise<T>, what: string, hint = 'choose another name'): Promise<T> {
+  try {
+    return await create;
+  } catch (error) {
+    if (isPaveError(error) && error.status === 409) throw conflict(`${what} already exists; ${hint}`, [{ pointer: '/repoUrl', detail: 'names a repository that exists', rule: 'exists' }]);
+    throw error;
+  }
+}
+
+/** The answer, or undefined when the provider says there is no such thing (404). */
+export async function unlessMissing<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (isPaveError(error) && error.status === 404) return undefined;
+    throw error;
+  }
+}

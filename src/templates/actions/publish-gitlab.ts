@@ -1,0 +1,88 @@
+import { Type } from '@sinclair/typebox';
+import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
+import { defineAction } from './action.js';
+import { createNamed, guessedWebUrl, NEW_REPOSITORY_INPUTS, providerTarget, targetApi, unlessMissing } from './provider-target.js';
+import { COMMIT_INPUTS, publishToCreated } from './workspace-commit.js';
+
+/** A project as GitLab describes it (the fields Pave reads). */
+export interface GitlabProject {
+  id: number;
+  web_url: string;
+  http_url_to_repo: string;
+  path_with_namespace: string;
+  default_branch?: string | null;
+}
+
+/** `/projects/<group%2Fproject>`: a project addressed by its path (GitLab's documented form). */
+export function projectPath(target: { owner: string; repo: string }): string {
+  return `/projects/${encodeURIComponent(`${target.owner}/${target.repo}`)}`;
+}
+
+/**
+ * `publish:gitlab`: creates a GitLab project in a group or a user's namespace (`POST /projects`) and
+ * pushes the workspace as its first commit.
+ */
+export function publishGitlabAction(integrations: ScmIntegrations) {
+  return defineAction({
+    id: 'publish:gitlab',
+    description:
+      'Creates a GitLab project in the group (or user namespace) repoUrl names and pushes the workspace (or sourcePath) as its first commit. A path already taken fails the step, unless skipExisting is set (then nothing is pushed); a project created but not pushed is named in the error.',
+    effect: 'external',
+    input: Type.Object({
+      ...NEW_REPOSITORY_INPUTS,
+      topics: Type.Optional(Type.Array(Type.String())),
+      skipExisting: Type.Optional(Type.Boolean({ description: 'An existing project is used as it is (nothing pushed) instead of failing the step' })),
+      ...COMMIT_INPUTS,
+    }),
+    output: Type.Object({
+      remoteUrl: Type.String({ description: "The project's page" }),
+      repoContentsUrl: Type.String({ description: '<project page>/-/blob/<branch>: what catalog:register takes' }),
+      projectId: Type.Integer(),
+      commitHash: Type.String(),
+      created: Type.Boolean(),
+    }),
+    examples: [{ description: 'Publish to GitLab', example: 'action: publish:gitlab\ninput:\n  repoUrl: ${{ parameters.repoUrl }}\n  repoVisibility: internal' }],
+    async handler(ctx) {
+      const input = ctx.input;
+      const branch = input.defaultBranch ?? 'main';
+      const target = await providerTarget(ctx, integrations, 'gitlab', input);
+      const outputs = (project: { web_url: string; id: number }, created: boolean) => {
+        ctx.output('remoteUrl', project.web_url);
+        ctx.output('repoContentsUrl', `${project.web_url}/-/blob/${branch}`);
+        ctx.output('projectId', project.id);
+        ctx.output('created', created);
+      };
+      if (ctx.dryRun) {
+        outputs({ web_url: guessedWebUrl(target), id: 0 }, true);
+        ctx.output('commitHash', '');
+        ctx.log.info(`Dry run: would create ${guessedWebUrl(target)} and push the workspace (branch ${branch})`);
+        return;
+      }
+      if (input.skipExisting) {
+        const existing = await unlessMissing(targetApi<GitlabProject>(ctx, target, 'GET', projectPath(target)));
+        if (existing) {
+          outputs(existing, false);
+          ctx.output('commitHash', '');
+          ctx.log.info(`${existing.web_url} exists already; skipExisting, so nothing is pushed`);
+          return;
+        }
+      }
+      const namespace = await targetApi<{ id: number }>(ctx, target, 'GET', `/namespaces/${encodeURIComponent(target.owner)}`);
+      const project = await createNamed(
+        targetApi<GitlabProject>(ctx, target, 'POST', '/projects', {
+          name: target.repo,
+          path: target.repo,
+          namespace_id: namespace.id,
+          visibility: input.repoVisibility ?? 'private',
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          ...(input.topics?.length ? { topics: input.topics } : {}),
+        }),
+        `The project ${target.owner}/${target.repo} on ${target.host.host}`,
+        'choose another name, or set skipExisting',
+      );
+      ctx.log.info(`Created ${project.web_url}`);
+      outputs(project, true);
+      await publishToCreated(ctx, branch, { cloneUrl: project.http_url_to_repo, webUrl: project.web_url }, target.credentials.git);
+    },
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * What every publisher does with the workspace: commit a folder of it as one reproducible commit (the
+ * task's creation time as its date, so a resumed task makes the same commit again) and push that commit
+ * as the first one of a branch, recognising its own earlier push.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { conflict, invalidInput, isPaveError, PaveError, unavailable } from '../../core/problem.js';
+import { initBareRepository } from '../../git/bare-repository.js';
+import { commit, type GitIdentity } from '../../git/commit.js';
+import { runGit } from '../../git/run-git.js';
+import type { ActionContext } from './action.js';
+import { gitCredentialsEnv, type GitCredentials } from './git-credentials.js';
+
+/** The commit inputs publishers share with Backstage's. */
+export interface CommitInput {
+  sourcePath?: string;
+  gitCommitMessage?: string;
+  gitAuthorName?: string;
+  gitAuthorEmail?: string;
+}
+
+/** The same inputs as TypeBox properties, for the publishers' schemas. */
+export const COMMIT_INPUTS = {
+  sourcePath: Type.Optional(Type.String({ title: 'Source path', description: 'Folder inside the workspace to publish; default the whole workspace' })),
+  gitCommitMessage: Type.Optional(Type.String({ title: 'Commit message', description: 'Default "Initial commit"' })),
+  gitAuthorName: Type.Optional(Type.String({ description: 'Default Pave Scaffolder' })),
+  gitAuthorEmail: Type.Optional(Type.String({ description: 'Default scaffolder@pave.local' })),
+};
+
+/** A commit in a scratch repository, removed by `dispose`. */
+export interface WorkspaceCommit {
+  gitDir: string;
+  commit: string;
+  branch: string;
+  dispose(): Promise<void>;
+}
+
+const GIT_TIMEOUT_MS = 120_000;
+
+/**
+ * A fixed author and date (the task's creation time) make the commit of one task's workspace the same
+ * on every run, so a resumed task recognises its own earlier push.
+ */
+export function committer(input: { gitAuthorName?: string; gitAuthorEmail?: string }, createdAt: string): GitIdentity {
+  return { name: input.gitAuthorName ?? 'Pave Scaffolder', email: input.gitAuthorEmail ?? 'scaffolder@pave.local', date: createdAt };
+}
+
+/** The workspace folder `sourcePath` names (default the whole workspace), or a 422 when it is not a folder. */
+export async function sourceFolder(ctx: ActionContext<CommitInput>): Promise<string> {
+  const source = await ctx.workspace.resolveSafe(ctx.input.sourcePath ?? '.', 'input.sourcePath');
+  if (!(await stat(source).catch(() => undefined))?.isDirectory()) throw invalidInput(`input.sourcePath "${ctx.input.sourcePath}" is not a folder in the workspace`);
+  return source;
+}
+
+/** Commits the source folder on `branch` of a scratch repository (an empty workspace still gives a commit). */
+export async function commitWorkspace(ctx: ActionContext<CommitInput>, branch: string): Promise<WorkspaceCommit> {
+  const source = await sourceFolder(ctx);
+  const gitDir = await mkdtemp(join(tmpdir(), 'pave-publish-'));
+  const dispose = () => rm(gitDir, { recursive: true, force: true });
+  try {
+    await initBareRepository(gitDir, { branch });
+    const identity = committer(ctx.input, ctx.task.createdAt);
+    const made = await commit(source, { gitDir, message: ctx.input.gitCommitMessage ?? 'Initial commit', allowEmpty: true, author: identity, committer: identity, timeoutMs: GIT_TIMEOUT_MS });
+    return { gitDir, commit: made!, branch, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+/**
+ * Pushes the commit as the first one of `branch` at `url`. A remote that already holds the same commit
+ * is left alone (`already`); a branch with other content is a conflict (publishers create, never overwrite).
+ */
+export async function pushFirstCommit(made: WorkspaceCommit, url: string, credentials: GitCredentials | undefined): Promise<'pushed' | 'already'> {
+  const git = (args: string[]) => runGit(['--git-dir', made.gitDir, ...args], { env: gitCredentialsEnv(credentials), timeoutMs: GIT_TIMEOUT_MS });
+  const existing = (await git(['ls-remote', '--heads', '--', url, `refs/heads/${made.branch}`])).stdout.trim().split(/\s+/)[0] ?? '';
+  if (existing === made.commit) return 'already';
+  if (existing) throw conflict(`${url} already has a ${made.branch} branch (at ${existing.slice(0, 12)}) with other content; publishing only creates new repositories`);
+  await git(['push', '--quiet', '--', url, `${made.commit}:refs/heads/${made.branch}`]);
+  return 'pushed';
+}
+
+/**
+ * Pushes the first commit to a repository the step has just created. A failed push leaves an empty
+ * repository behind: the error says so and names it, so it can be removed or pushed to again.
+ */
+async function pushToCreated(ctx: ActionContext<unknown>, made: WorkspaceCommit, repository: { cloneUrl: string; webUrl: string }, credentials: GitCredentials): Promise<void> {
+  try {
+    const pushed = await pushFirstCommit(made, repository.cloneUrl, credentials);
+    ctx.log.info(pushed === 'already' ? `${repository.webUrl} already has commit ${made.commit.slice(0, 12)}; not pushing again` : `Pushed commit ${made.commit.slice(0, 12)} to ${repository.webUrl} (branch ${made.branch})`);
+  } catch (error) {
+    const cause = isPaveError(error) ? error.problem : unavailable((error as Error).message).problem;
+    const detail = `Created ${repository.webUrl}, but pushing to it failed: ${cause.detail ?? cause.title}. The repository is left as it is (remove it, or push to it again)`;
+    ctx.log.warn(detail);
+    throw new PaveError({ ...cause, detail, repositoryUrl: repository.webUrl });
+  }
+}
+
+/** Commits the workspace on `branch` and pushes it to a repository the step has just created; outputs `commitHash`. */
+export async function publishToCreated(ctx: ActionContext<CommitInput>, branch: string, repository: { cloneUrl: string; webUrl: string }, credentials: GitCredentials): Promise<void> {
+  const made = await commitWorkspace(ctx, branch);
+  try {
+    ctx.output('commitHash', made.commit);
+    await pushToCreated(ctx, made, repository, credentials);
+  } finally {
+    await made.dispose();
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * Stand-ins for hosted git providers' REST APIs, as their public documentation describes them (only what
+ * Pave's publishers call), on one 127.0.0.1 server that also receives pushes with real git over HTTP
+ * (git http-backend): GitHub (`/api/v3`, GitHub Enterprise Server's layout, GitHub Apps included),
+ * GitLab (`/api/v4`), Bitbucket Server (`/rest/api/1.0`) and Gitea (`/api/v1`). Errors follow each
+ * provider's documented answers: a name taken, a token without the scope (403), a wrong token (401).
+ */
+import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { runGit } from '../../src/git/run-git.js';
+import { serveGitHttp } from '../templates/support.js';
+
+export interface StandInOptions {
+  /** Folder of the bare repositories (`<root>/<owner>/<repo>.git`). */
+  root: string;
+  /** Accepted tokens and their scopes: `repo` may create repositories, `push` push to them. */
+  tokens: Record<string, string[]>;
+  /** GitHub/Gitea owners that are organisations (others are users). */
+  organisations?: string[];
+  /** A GitHub App's public key (PEM) and the owner it is installed on, with the token an installation gets. */
+  app?: { id: number; publicKeyPem: string; installedOn: string; token: string };
+}
+
+interface StoredRepository {
+  id: number;
+  provider: 'github' | 'gitlab' | 'bitbucketServer' | 'gitea';
+  owner: string;
+  name: string;
+  gitPath: string;
+  body: Record<string, unknown>;
+}
+
+export interface ProviderStandIn {
+  url: string;
+  repositories: StoredRepository[];
+  /** Pull and merge requests opened, as their bodies. */
+  reviews: Array<{ provider: string; repository: string; body: Record<string, unknown> }>;
+  /** Every request received (`METHOD /path`), API and git alike. */
+  requests: string[];
+  /** Branch protections set, by `owner/repo/branch`. */
+  protections: Map<string, Record<string, unknown>>;
+  /** Adds a repository as if made by hand (with one commit on main). */
+  seed(provider: StoredRepository['provider'], owner: string, name: string): Promise<StoredRepository>;
+  gitDir(repository: StoredRepository): string;
+  close(): Promise<void>;
+}
+
+type Reply = (status: number, body?: unknown) => void;
+
+export async function startProviderStandIn(options: StandInOptions): Promise<ProviderStandIn> {
+  const repositories: StoredRepository[] = [];
+  const reviews: ProviderStandIn['reviews'] = [];
+  const protections = new Map<string, Record<string, unknown>>();
+  const organisations = new Set(options.organisations ?? ['acme']);
+  const appKey: KeyObject | undefined = options.app ? createPublicKey(options.app.publicKeyPem) : undefined;
+  let base = '';
+  let nextId = 1;
+  /** GitLab namespaces by the id GET /namespaces/:path gave them (POST /projects names one by id). */
+  const namespaces = new Map<number, string>();
+
+  const find = (provider: StoredRepository['provider'], owner: string, name: string) =>
+    repositories.find(r => r.provider === provider && r.owner.toLowerCase() === owner.toLowerCase() && r.name.toLowerCase() === name.toLowerCase());
+
+  const describe = (r: StoredRepository): Record<string, unknown> => {
+    const web = r.provider === 'bitbucketServer' ? `${base}/projects/${r.owner}/repos/${r.name}/browse` : `${base}/${r.owner}/${r.name}`;
+    const clone = `${base}/${r.gitPath}`;
+    if (r.provider === 'gitlab') return { id: r.id, web_url: web, http_url_to_repo: clone, path_with_namespace: `${r.owner}/${r.name}`, default_branch: 'main', ...r.body };
+    if (r.provider === 'bitbucketServer') return { slug: r.name, links: { self: [{ href: web }], clone: [{ href: clone, name: 'http' }, { href: `ssh://git@127.0.0.1/${r.gitPath}`, name: 'ssh' }] }, ...r.body };
+    return { id: r.id, name: r.name, full_name: `${r.owner}/${r.name}`, html_url: web, clone_url: clone, default_branch: 'main', ...r.body };
+  };
+
+  const create = async (provider: StoredRepository['provider'], owner: string, name: string, body: Record<string, unknown>): Promise<StoredRepository> => {
+    const gitPath = provider === 'bitbucketServer' ? `scm/${owner.toLowerCase()}/${name}.git` : `${owner}/${name}.git`;
+    const repository: StoredRepository = { id: nextId++, provider, owner, name, gitPath, body };
+    await mkdir(join(options.root, gitPath), { recursive: true });
+    await runGit(['init', '--quiet', '--bare', '--initial-branch=main', join(options.root, gitPath)]);
+    repositories.push(repository);
+    return repository;
+  };
+
+  /** The token a request carries in any of the providers' documented forms. */
+  const tokenOf = (request: IncomingMessage): string | undefined => {
+    const auth = request.headers.authorization ?? '';
+    const privateToken = request.headers['private-token'];
+    if (typeof privateToken === 'string') return privateToken;
+    const match = /^(?:token|Bearer)\s+(.+)$/i.exec(auth);
+    if (match) return match[1];
+    if (auth.startsWith('Basic ')) return Buffer.from(auth.slice(6), 'base64').toString().split(':').slice(1).join(':');
+    return undefined;
+  };
+
+  const github = async (method: string, path: string, url: URL, body: Record<string, unknown>, reply: Reply, scopes: string[]) => {
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && (m = /^\/users\/([^/]+)$/.exec(path))) return reply(200, { login: m[1], type: organisations.has(m[1]!) ? 'Organization' : 'User' });
+    if (method === 'POST' && (m = /^\/(?:orgs\/([^/]+)|user)\/repos$/.exec(path))) {
+      if (!scopes.includes('repo')) return reply(403, { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest/repos/repos#create-an-organization-repository' });
+      const owner = m[1] ?? 'pave-bot';
+      const name = String(body.name);
+      if (find('github', owner, name)) return reply(422, { message: 'Repository creation failed.', errors: [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }] });
+      return reply(201, describe(await create('github', owner, name, { private: body.private, visibility: body.visibility, description: body.description, delete_branch_on_merge: body.delete_branch_on_merge })));
+    }
+    if (!(m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path))) return reply(404, { message: 'Not Found' });
+    const repository = find('github', m[1]!, m[2]!);
+    if (!repository) return reply(404, { message: 'Not Found' });
+    const rest = m[3] ?? '';
+    if (method === 'GET' && rest === '') return reply(200, describe(repository));
+    if (method === 'PUT' && rest === '/topics') return reply(200, { names: body.names });
+    if (method === 'PUT' && (m = /^\/branches\/([^/]+)\/protection$/.exec(rest))) {
+      protections.set(`${repository.owner}/${repository.name}/${decodeURIComponent(m[1]!)}`, body);
+      return reply(200, { url: `${base}${url.pathname}` });
+    }
+    const pulls = reviews.filter(r => r.provider === 'github' && r.repository === `${repository.owner}/${repository.name}`);
+    if (method === 'GET' && rest === '/pulls') {
+      const head = url.searchParams.get('head')?.split(':')[1];
+      return reply(200, pulls.filter(p => !head || p.body.head === head).map(p => p.body));
+    }
+    if (method === 'POST' && rest === '/pulls') {
+      const refs = await runGit(['--git-dir', join(options.root, repository.gitPath), 'branch', '--list', String(body.head)]);
+      if (!refs.stdout.trim()) return reply(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }] });
+      const number = pulls.length + 1;
+      const pull = { ...body, number, html_url: `${base}/${repository.owner}/${repository.name}/pull/${number}` };
+      reviews.push({ provider: 'github', repository: `${repository.owner}/${repository.name}`, body: pull });
+      return reply(201, pull);
+    }
+    if ((m = /^\/(?:pulls|issues)\/(\d+)(\/requested_reviewers|\/assignees)?$/.exec(rest))) {
+      const pull = pulls.find(p => p.body.number === Number(m![1]));
+      if (!pull) return reply(404, { message: 'Not Found' });
+      Object.assign(pull.body, m[2] ? { [m[2].slice(1)]: body } : body);
+      return reply(m[2] ? 201 : 200, pull.body);
+    }
+    return reply(404, { message: 'Not Found' });
+  };
+
+  const githubApp = (method: string, path: string, request: IncomingMessage, reply: Reply): boolean => {
+    const installation = /^\/(?:orgs|users)\/([^/]+)\/installation$/.exec(path);
+    const exchange = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
+    if (!installation && !exchange) return false;
+    const jwt = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    const [header, payload, signature] = jwt.split('.');
+    const valid = appKey && header && payload && signature && createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(appKey, Buffer.from(signature, 'base64url'));
+    const claims = valid ? (JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { iss?: string; exp?: number }) : {};
+    if (!valid || claims.iss !== String(options.app!.id) || (claims.exp ?? 0) * 1000 < Date.now()) {
+      reply(401, { message: 'A JSON web token could not be decoded' });
+      return true;
+    }
+    if (installation && method === 'GET') {
+      if (installation[1] === options.app!.installedOn) reply(200, { id: 77, account: { login: installation[1] } });
+      else reply(404, { message: 'Not Found' });
+    } else if (exchange && method === 'POST' && exchange[1] === '77') reply(201, { token: options.app!.token, expires_at: new Date(Date.now() + 3_600_000).toISOString() });
+    else reply(404, { message: 'Not Found' });
+    return true;
+  };
+
+  const gitlab = async (method: string, path: string, url: URL, body: Record<string, unknown>, reply: Reply, scopes: string[]) => {
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && (m = /^\/namespaces\/([^/]+)$/.exec(path))) {
+      const full = decodeURIComponent(m[1]!);
+      const id = [...namespaces].find(([, p]) => p === full)?.[0] ?? 1000 + namespaces.size;
+      namespaces.set(id, full);
+      return reply(200, { id, full_path: full, kind: organisations.has(full.split('/')[0]!) ? 'group' : 'user' });
+    }
+    if (method === 'POST' && path === '/projects') {
+      if (!scopes.includes('repo')) return reply(403, { message: '403 Forbidden', error: 'insufficient_scope' });
+      const namespace = namespaces.get(Number(body.namespace_id));
+      if (!namespace) return reply(400, { message: { namespace: ['is not valid'] } });
+      const name = String(body.path ?? body.name);
+      if (find('gitlab', namespace, name)) return reply(400, { message: { name: ['has already been taken'], path: ['has already been taken'] } });
+      return reply(201, describe(await create('gitlab', namespace, name, { visibility: body.visibility, description: body.description })));
+    }
+    if (method === 'GET' && path === '/users') return reply(200, url.searchParams.get('username') === 'ghost' ? [] : [{ id: 501, username: url.searchParams.get('username') }]);
+    if ((m = /^\/projects\/([^/]+)(\/merge_requests)?$/.exec(path))) {
+      const key = decodeURIComponent(m[1]!);
+      const repository = /^\d+$/.test(key) ? repositories.find(r => r.provider === 'gitlab' && r.id === Number(key)) : find('gitlab', key.split('/').slice(0, -1).join('/'), key.split('/').at(-1)!);
+      if (!repository) return reply(404, { message: '404 Project Not Found' });
+      if (!m[2] && method === 'GET') return reply(200, describe(repository));
+      if (m[2] && method === 'POST') {
+        const iid = reviews.filter(r => r.provider === 'gitlab' && r.repository === `${repository.owner}/${repository.name}`).length + 1;
+        const request = { ...body, iid, web_url: `${base}/${repository.owner}/${repository.name}/-/merge_requests/${iid}` };
+        reviews.push({ provider: 'gitlab', repository: `${repository.owner}/${repository.name}`, body: request });
+        return reply(201, request);
+      }
+    }
+    return reply(404, { message: '404 Not Found' });
+  };
+
+  const bitbucket = async (method: string, path: string, body: Record<string, unknown>, reply: Reply, scopes: string[]) => {
+    const m = /^\/projects\/([^/]+)\/repos$/.exec(path);
+    if (!m || method !== 'POST') return reply(404, { errors: [{ message: 'Not found' }] });
+    if (!scopes.includes('repo')) return reply(401, { errors: [{ message: 'You are not permitted to access this resource', exceptionName: 'com.atlassian.bitbucket.AuthorisationException' }] });
+    const name = String(body.name);
+    if (find('bitbucketServer', m[1]!, name)) return reply(409, { errors: [{ context: 'name', message: 'This repository URL is already taken by another repository.' }] });
+    return reply(201, describe(await create('bitbucketServer', m[1]!, name, { public: body.public })));
+  };
+
+  const gitea = async (method: string, path: string, body: Record<string, unknown>, reply: Reply, scopes: string[]) => {
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && (m = /^\/orgs\/([^/]+)$/.exec(path))) return organisations.has(m[1]!) ? reply(200, { username: m[1] }) : reply(404, { message: 'GetOrgByName' });
+    if (method === 'POST' && (m = /^\/(?:orgs\/([^/]+)|user)\/repos$/.exec(path))) {
+      if (!scopes.includes('repo')) return reply(403, { message: 'token does not have at least one of required scope(s): [write:repository]' });
+      const owner = m[1] ?? 'pave-bot';
+      const name = String(body.name);
+      if (find('gitea', owner, name)) return reply(409, { message: 'The repository with the same name already exists.' });
+      return reply(201, describe(await create('gitea', owner, name, { private: body.private })));
+    }
+    return reply(404, { message: 'Not Found' });
+  };
+
+  const requests: string[] = [];
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    requests.push(`${request.method} ${url.pathname}`);
+    const reply: Reply = (status, body) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(body === undefined ? '' : JSON.stringify(body));
+    };
+    const prefix = /^\/(api\/v3|api\/v4|rest\/api\/1\.0|api\/v1)(\/.*)$/.exec(url.pathname);
+    const token = tokenOf(request);
+    const scopes = token !== undefined ? options.tokens[token] : undefined;
+    if (!prefix) {
+      // git over HTTP: anyone reads (the catalog clones without a token); pushing needs a token with the push scope.
+      const pushing = url.pathname.endsWith('/git-receive-pack') || url.searchParams.get('service') === 'git-receive-pack';
+      if (pushing && !scopes?.includes('push')) {
+        response.writeHead(401, { 'www-authenticate': 'Basic realm="git"' });
+        return void response.end();
+      }
+      return serveGitHttp(options.root, request, response);
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {};
+    const [, api, path] = prefix as unknown as [string, string, string];
+    if (api === 'api/v3' && githubApp(request.method ?? 'GET', path, request, reply)) return;
+    if (scopes === undefined) return reply(401, api === 'rest/api/1.0' ? { errors: [{ message: 'Authentication failed' }] } : { message: 'Bad credentials' });
+    const method = request.method ?? 'GET';
+    if (api === 'api/v3') return github(method, path, url, body, reply, scopes);
+    if (api === 'api/v4') return gitlab(method, path, url, body, reply, scopes);
+    if (api === 'rest/api/1.0') return bitbucket(method, path, body, reply, scopes);
+    return gitea(method, path, body, reply, scopes);
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(error => {
+      response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ message: (error as Error).message }));
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    repositories,
+    reviews,
+    requests,
+    protections,
+    async seed(provider, owner, name) {
+      const repository = await create(provider, owner, name, {});
+      const work = join(options.root, '.seed', `${repository.id}`);
+      await mkdir(work, { recursive: true });
+      await runGit(['init', '--quiet', '--initial-branch=main', work]);
+      await writeFile(join(work, 'README.md'), `# ${name}\n`);
+      await runGit(['-C', work, 'add', '.']);
+      await runGit(['-C', work, '-c', 'user.name=Seed', '-c', 'user.email=seed@example.com', 'commit', '--quiet', '-m', 'Seed']);
+      await runGit(['-C', work, 'push', '--quiet', join(options.root, repository.gitPath), 'main']);
+      return repository;
+    },
+    gitDir: repository => join(options.root, repository.gitPath),
+    close: () => new Promise(resolve => server.close(() => resolve())),
+  };
+}
