@@ -177,13 +177,15 @@ export class LocationService {
     if (existing && existing.id !== id) throw this.#alreadyRegistered(existing);
     const content = await this.#readAuthorized(normalized, options);
     const location: Location = { id, ...normalized };
-    await this.#store.db.updateTable('locations').set({ type: location.type, target: location.target, state: 'refreshing' }).where('id', '=', id).execute();
     await applyLocationContent(this.#store, location, content, {
       orphanStrategy: this.#options.config.orphanStrategy,
       now: this.#now(),
       changes: this.#options.changes,
       ...(options.author ? { author: options.author } : {}),
       then: async (trx, applied) => {
+        // The new target, its audit entry and its event commit with the entities it brought, or none of them does.
+        await trx.updateTable('locations').set({ type: location.type, target: location.target }).where('id', '=', id).execute();
+        await this.#options.changes.event(trx, { type: 'catalog.location.updated', subject: `location:${id}`, payload: { type: location.type, target: location.target, ...counts(applied) } }, options.author);
         await this.#options.changes.audit(trx, options.author, { action: 'catalog.location.update', entityRef: `location:${id}`, before: { type: before.type, target: before.target }, after: { type: location.type, target: location.target }, detail: counts(applied) });
       },
     });

@@ -31,6 +31,7 @@ export const catalogModule = defineModule({
     { type: 'catalog.entity.deleted', description: 'An entity left the catalog (payload: kind, namespace, name, owner)', read: { action: 'catalog.entity.read', on: 'owner' } },
     { type: 'catalog.location.registered', description: 'A location was registered (payload: type, target, counts)', read: { action: 'catalog.location.read' } },
     { type: 'catalog.location.refreshed', description: 'A location was read again (payload: counts of created, updated, removed entities and problems)', read: { action: 'catalog.location.read' } },
+    { type: 'catalog.location.updated', description: 'A location was pointed at another target (payload: type, target, counts)', read: { action: 'catalog.location.read' } },
     { type: 'catalog.location.removed', description: 'A location and its entities were removed', read: { action: 'catalog.location.read' } },
   ],
   migrations: [catalogMigration, coveringSearchIndexesMigration, locationProvenanceMigration, trigramSearchMigration],

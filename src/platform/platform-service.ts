@@ -327,13 +327,14 @@ export class PlatformService {
       throw invalidInput(`The request does not match ${entity.kind}'s schema (${capabilityName} ${revision.version}): ${errors.map(e => e.detail).join('; ')}`, errors);
     }
     await this.#refuseCycle(entity);
-    const expiresAt = this.#expiryOnApply(entity, existing, revision);
+    // One reading of the clock: a new request expires exactly its time to live after its creation.
+    const now = this.#now();
+    const expiresAt = this.#expiryOnApply(entity, existing, revision, new Date(now));
     const approvalRules = [
       ...(revision.capability.spec.approval ? [{ rule: revision.capability.spec.approval, source: `capability ${capabilityName}` }] : []),
       ...(binding?.spec.approval ? [{ rule: binding.spec.approval, source: `the binding of ${capabilityName} by ${owner}` }] : []),
     ];
 
-    const now = this.#now();
     const document = withoutOwnerClaim(entity, owner);
     if (existing?.deletingSince) throw conflict(`${namespace}/${name} is being deleted; apply it again once it is gone`);
     if (existing && (existing.kind !== entity.kind || existing.capability !== capabilityName)) {
@@ -663,10 +664,9 @@ export class PlatformService {
    * default or maximum), moved to its new ttl from now when the annotation changes; a 422 naming the annotation
    * for a ttl that is not a duration or lasts past the capability's maximum.
    */
-  #expiryOnApply(entity: RequestEntity, existing: StoredRequest | undefined, revision: CapabilityRevision): string | undefined {
+  #expiryOnApply(entity: RequestEntity, existing: StoredRequest | undefined, revision: CapabilityRevision, now: Date): string | undefined {
     const ttl = entity.metadata.annotations?.[ANNOTATION_TTL];
     if (existing && (ttl === undefined || ttl === existing.entity.metadata.annotations?.[ANNOTATION_TTL])) return existing.expiresAt;
-    const now = this.#clock.now();
     const { at, error } = expiryAt({ ttl, policy: revision.capability.spec.ttl, from: now, createdAt: existing ? new Date(existing.createdAt) : now });
     if (error) throw invalidInput(`The request's time to live is refused: ${error.detail}`, [error]);
     return at?.toISOString() ?? existing?.expiresAt;

@@ -5,7 +5,7 @@
  * path prefixes climbed out of, and a git clone redirected elsewhere. Played against real servers on
  * 127.0.0.1 that count what they hear: a refused read must reach none of them.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,9 @@ import { ReadingError } from '../../src/reading/reading-error.js';
 import { UrlReader } from '../../src/reading/url-reader.js';
 import type { ReadingAllowEntry } from '../../src/reading/reading-config.js';
 import { fetchRemote } from '../../src/templates/workspace/remote-source.js';
+import { readRemoteFile } from '../../src/reading/remote-file.js';
+import { runGit } from '../../src/git/run-git.js';
+import { startGitHttpServer } from '../templates/support.js';
 
 const SECRET = 'SECRET-inside-only-3f9a';
 /** The host an attacker wants to reach (listed in no test below unless said). */
@@ -92,5 +95,33 @@ describe('reading URLs cannot be turned against the inside', () => {
     await expect(fetchRemote(only, `${listed.url}/acme/repo/tree/main/x`, join(scratch, 'b'))).rejects.toThrow(/could not clone/);
     expect(listed.requests.some(path => path.startsWith('/acme/repo.git/info/refs'))).toBe(true);
     expect(inside.requests).toEqual([]);
+  });
+
+  it('reads nothing through a symbolic link committed to a cloned repository', async () => {
+    // A repository whose links point at the server's own files, served over real git smart HTTP.
+    const work = join(scratch, 'links-work');
+    await mkdir(join(work, 'docs'), { recursive: true });
+    await writeFile(join(work, 'docs', 'index.md'), '# Hello\n');
+    await symlink('/etc', join(work, 'etc'));
+    await symlink('/etc/hostname', join(work, 'docs', 'hostname.md'));
+    await runGit(['init', '--quiet', '--initial-branch', 'main'], { cwd: work });
+    await runGit(['add', '-A'], { cwd: work });
+    await runGit(['-c', 'user.name=attacker', '-c', 'user.email=a@example.test', 'commit', '--quiet', '-m', 'links'], { cwd: work });
+    const served = join(scratch, 'links-served');
+    await runGit(['clone', '--quiet', '--bare', work, join(served, 'acme', 'links.git')]);
+    const git = await startGitHttpServer(served);
+    try {
+      const linked = reader([{ host: new URL(git.url).host }]);
+      // Through a linked folder: the clone holds no link, so there is no such file.
+      await refused(readRemoteFile(linked, `${git.url}/acme/links/blob/main/etc/hostname`), 'not-found');
+      // A linked file reads as the link's own text, never as what it names.
+      expect((await readRemoteFile(linked, `${git.url}/acme/links/blob/main/docs/hostname.md`)).toString()).toBe('/etc/hostname');
+      // A folder fetched for a golden path holds the link as that text too.
+      const fetched = join(scratch, 'links-fetched');
+      const folder = await fetchRemote(linked, `${git.url}/acme/links/tree/main/docs`, fetched);
+      expect(await readFile(join(folder, 'hostname.md'), 'utf8')).toBe('/etc/hostname');
+    } finally {
+      await git.close();
+    }
   });
 });

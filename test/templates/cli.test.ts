@@ -53,9 +53,10 @@ describe('pave template (CLI)', { timeout: 90_000 }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^task \S+ completed$/m);
     const repo = join(dir, '.pave', 'git', 'larkspur', 'cli-service.git');
-    // The link opens the repository's page in the portal; the next steps clone its file:// URL.
+    // The link opens the repository's page in the portal; the next steps clone it over HTTP, never a server path.
     expect(run.stdout).toMatch(/^\s*Repository: http:\/\/\S+\/repositories\/larkspur\/cli-service$/m);
-    expect(run.stdout).toContain(`git clone file://${repo} cli-service`);
+    expect(run.stdout).toMatch(/git clone http:\/\/\S+\/git\/larkspur\/cli-service\.git cli-service/);
+    expect(run.stdout).not.toContain('file://');
     expect(run.stdout).toContain('Open in catalog: component:default/cli-service');
     expect(run.stdout).toContain('port 9090');
     expect(await commitsOf(repo)).toHaveLength(1);

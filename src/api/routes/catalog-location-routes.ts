@@ -120,8 +120,9 @@ export const catalogLocationRoutes: FastifyPluginAsyncTypebox<{ catalog: Catalog
   app.put(
     '/locations/:id',
     {
-      // Pointing a location at a new target loads what that target holds, as registering it would.
-      config: { permission: { action: 'catalog.location.create' }, limit: 'locations' },
+      // Pointing a location elsewhere removes what only the old target held (as removing it would), and loads what
+      // the new one holds under the same content check as registering it.
+      config: { permission: { action: 'catalog.location.delete' }, limit: 'locations' },
       schema: {
         tags: ['catalog'],
         summary: 'Point a location at another target (Backstage’s updateLocation); read and applied at once',

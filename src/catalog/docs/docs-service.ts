@@ -10,7 +10,8 @@ import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely
 import type { EntityReader } from '../query/entity-reader.js';
 import type { LocationService } from '../location-service.js';
 import { parseGitTarget } from '../ingest/location-target.js';
-import { cloneTree, isInside, type SourceTree } from '../ingest/source-tree.js';
+import { cloneTree, type SourceTree } from '../ingest/source-tree.js';
+import { isInside } from '../../core/is-inside.js';
 import { ANNOTATION_TECHDOCS_REF, docsRootOf, readDocsAsset, readDocsPage, readDocsSite, type DocsNavItem, type DocsSite } from './techdocs-site.js';
 import { gitWebUrl } from '../../reading/git-web-url.js';
 import type { UrlReader } from '../../reading/url-reader.js';

@@ -3,7 +3,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
 import { badRequest, joinPointer, notFound } from '../../core/problem.js';
-import { isInside, SourceTree } from '../ingest/source-tree.js';
+import { SourceTree } from '../ingest/source-tree.js';
+import { isInside } from '../../core/is-inside.js';
 import { parseYamlDocuments } from '../ingest/yaml-documents.js';
 
 export const ANNOTATION_TECHDOCS_REF = 'backstage.io/techdocs-ref';

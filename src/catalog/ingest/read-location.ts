@@ -12,7 +12,8 @@ import { parseGitTarget, type GitTarget } from './location-target.js';
 import { locationAnnotations } from './location-annotations.js';
 import { resolvePlaceholders } from './placeholders.js';
 import type { UrlReader } from '../../reading/url-reader.js';
-import { cloneTree, fileLocationTree, isInside, SourceTree } from './source-tree.js';
+import { cloneTree, fileLocationTree, SourceTree } from './source-tree.js';
+import { isInside } from '../../core/is-inside.js';
 import { parseYamlDocuments } from './yaml-documents.js';
 import { loopYielder } from '../event-loop-yield.js';
 

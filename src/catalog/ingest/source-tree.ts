@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { isInside } from '../../core/is-inside.js';
 import fg from 'fast-glob';
 import { formatGitTarget, type GitTarget } from './location-target.js';
 
@@ -96,12 +97,6 @@ async function readBounded(path: string, maxBytes: number): Promise<TreeRead> {
   } finally {
     await handle.close();
   }
-}
-
-/** Whether `path` is `root` or below it, compared as text (callers compare real paths). */
-export function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 /**

@@ -16,15 +16,17 @@ export function apiDefinitionTerms(type: string, definition: string): string[] {
     if (typeof value === 'string' && value && terms.size < MAX_TERMS) terms.add(value);
   };
   const kind = type.toLowerCase();
+  // Bigger definitions are searched by their words only: their structure is not worth its time on every write.
+  if (definition.length > MAX_PARSED_BYTES) return [];
   if (kind === 'graphql' || kind === 'grpc') {
+    // `[ \t]+`, not `\s+`: a run of blank lines must not be rescanned from every line it spans (quadratic time).
     const pattern = kind === 'graphql'
-      ? /\b(?:type|input|enum|interface|union|scalar)\s+([A-Za-z_]\w*)|^\s+([A-Za-z_]\w*)\s*(?:\(|:)/gm
+      ? /\b(?:type|input|enum|interface|union|scalar)\s+([A-Za-z_]\w*)|^[ \t]+([A-Za-z_]\w*)[ \t]*(?:\(|:)/gm
       : /\b(?:service|rpc|message|enum)\s+([A-Za-z_]\w*)/g;
     for (const match of definition.matchAll(pattern)) add(match[1] ?? match[2]);
     return [...terms];
   }
   if (kind !== 'openapi' && kind !== 'asyncapi') return [];
-  if (definition.length > MAX_PARSED_BYTES) return [];
   let doc: unknown;
   try {
     doc = parse(definition, { maxAliasCount: 100 });

@@ -9,7 +9,7 @@ import { conflict, forbidden, invalidInput, isPaveError } from '../../core/probl
 import type { EntityReader } from '../../catalog/query/entity-reader.js';
 import { parseGitTarget } from '../../catalog/ingest/location-target.js';
 import type { LocationService } from '../../catalog/location-service.js';
-import { isInside } from '../workspace/safe-path.js';
+import { isInside } from '../../core/is-inside.js';
 import { defineAction, type ActionContext } from './action.js';
 
 /**

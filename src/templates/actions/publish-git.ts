@@ -5,7 +5,7 @@ import { invalidInput } from '../../core/problem.js';
 import type { ResourceFacts } from '../../auth/policy.js';
 import { initBareRepository } from '../../git/bare-repository.js';
 import { isRepositorySegment } from '../../repositories/repository-name.js';
-import { isInside } from '../workspace/safe-path.js';
+import { isInside } from '../../core/is-inside.js';
 import { defineAction, type ActionContext } from './action.js';
 import { commitWorkspace, pushFirstCommit, sourceFolder } from './workspace-commit.js';
 import { ANNOTATION_SOURCE_LOCATION, withSourceLocation } from './source-location.js';

@@ -2,7 +2,8 @@ import { mkdtemp, rm, symlink, mkdir, writeFile, lstat } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confinePath, isInside } from './safe-path.js';
+import { confinePath } from './safe-path.js';
+import { isInside } from '../../core/is-inside.js';
 import { Workspace } from './workspace.js';
 import { Redactor } from './redactor.js';
 

@@ -6,12 +6,8 @@
 import { lstat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { invalidInput } from '../../core/problem.js';
+import { isInside } from '../../core/is-inside.js';
 
-/** True when `path` is `root` or lies below it (lexically). */
-export function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
-}
 
 /**
  * Resolves a relative path below `root`, refusing absolute paths, NUL bytes and `..` that climbs out.

@@ -14,7 +14,8 @@ import { shallowClone } from '../../git/clone.js';
 import { UrlReader } from '../../reading/url-reader.js';
 import { fetchRemote } from './remote-source.js';
 import { parseGitTarget } from '../../catalog/ingest/location-target.js';
-import { confinePath, isInside, pathError } from './safe-path.js';
+import { confinePath, pathError } from './safe-path.js';
+import { isInside } from '../../core/is-inside.js';
 
 /** One file or folder of a fetched tree. */
 export interface SourceEntry {
