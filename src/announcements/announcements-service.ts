@@ -38,10 +38,13 @@ export class AnnouncementsService {
   /** The announcements shown to the caller now, newest first; with `all`, every one (managers only). */
   async list(caller: Identity, query: AnnouncementQuery = {}): Promise<Announcement[]> {
     await this.#o.permissions.authorize(caller, query.all ? 'announcements.announcement.manage' : 'announcements.announcement.read');
-    const rows = await this.#o.store.db.selectFrom('announcements').selectAll().orderBy('published_at', 'desc').orderBy('id').limit(MAX_LISTED).execute();
-    const all = rows.map(fromRow);
     const now = this.#clock.now();
-    return query.all ? all : all.filter(announcement => isShownTo(announcement, caller.groups, now));
+    let select = this.#o.store.db.selectFrom('announcements').selectAll();
+    // Expired ones are left out by the database, so they never take the places of current ones under the cap.
+    if (!query.all) select = select.where(eb => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now.toISOString())]));
+    const rows = await select.orderBy('published_at', 'desc').orderBy('id').limit(MAX_LISTED).execute();
+    const announcements = rows.map(fromRow);
+    return query.all ? announcements : announcements.filter(announcement => isShownTo(announcement, caller.groups, now));
   }
 
   async publish(caller: Identity, input: AnnouncementInput, context?: AuditContext): Promise<Announcement> {

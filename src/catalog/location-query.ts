@@ -1,7 +1,6 @@
-import { badRequest } from '../core/problem.js';
 import type { Location } from './location-service.js';
 import { matchesPredicate, MATCH_ALL, parsePredicate } from './query/filter-predicate.js';
-import { MAX_CURSOR_LENGTH } from './query/cursor.js';
+import { decodeOpaqueCursor, encodeOpaqueCursor } from './query/cursor.js';
 
 /** Backstage's `queryLocations` request: a first page (`query`, `limit`) or a cursor from an answer. */
 export type LocationQuery = { query?: unknown; limit?: number } | { cursor: string; limit?: number };
@@ -27,29 +26,18 @@ const DEFAULT_LIMIT = 500;
  * @example queryLocations(await locations.list(), { query: { type: 'url' }, limit: 20 })
  */
 export function queryLocations(all: Location[], request: LocationQuery): LocationPage {
-  const state: LocationCursor = 'cursor' in request ? decodeLocationCursor(request.cursor) : { query: request.query ?? null, offset: 0, limit: request.limit ?? DEFAULT_LIMIT };
+  const state: LocationCursor = 'cursor' in request ? decodeOpaqueCursor(request.cursor, isLocationCursor) : { query: request.query ?? null, offset: 0, limit: request.limit ?? DEFAULT_LIMIT };
   const limit = request.limit ?? state.limit;
   const predicate = state.query === null ? MATCH_ALL : parsePredicate(state.query);
   const selected = all.filter(location => matchesPredicate(predicate, { ...location }));
   const items = selected.slice(state.offset, state.offset + limit);
   const next = state.offset + items.length;
-  return { items, totalItems: selected.length, pageInfo: next < selected.length && items.length ? { nextCursor: encode({ ...state, offset: next, limit }) } : {} };
+  return { items, totalItems: selected.length, pageInfo: next < selected.length && items.length ? { nextCursor: encodeOpaqueCursor({ ...state, offset: next, limit }) } : {} };
 }
 
-function encode(cursor: LocationCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decodeLocationCursor(cursor: string): LocationCursor {
-  const invalid = () => badRequest('Invalid cursor: it is not one this server issued', [{ pointer: '/cursor', detail: 'must be a cursor from a previous response' }]);
-  if (cursor.length > MAX_CURSOR_LENGTH) throw invalid();
-  let state: LocationCursor;
-  try {
-    state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as LocationCursor;
-    if (!state || typeof state !== 'object' || !Number.isSafeInteger(state.offset) || state.offset < 0 || !Number.isSafeInteger(state.limit) || state.limit < 0) throw invalid();
-    if (state.query !== null) parsePredicate(state.query);
-  } catch {
-    throw invalid();
-  }
-  return state;
+function isLocationCursor(value: unknown): value is LocationCursor {
+  const state = value as Partial<LocationCursor> | null;
+  if (!state || typeof state !== 'object' || !Number.isSafeInteger(state.offset) || state.offset! < 0 || !Number.isSafeInteger(state.limit) || state.limit! < 0) return false;
+  if (state.query !== null) parsePredicate(state.query);
+  return true;
 }

@@ -34,32 +34,45 @@ export const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
  * @example const cursor = encodeCursor(state); // base64url JSON
  */
 export function encodeCursor(state: CursorState): string {
-  return Buffer.from(JSON.stringify(state)).toString('query' in state ? 'base64' : 'base64url');
+  return encodeOpaqueCursor(state, 'query' in state);
+}
+
+/** JSON state as an opaque cursor: base64url (URL-safe), or plain base64 where a client must read it (`plain`). */
+export function encodeOpaqueCursor(state: object, plain = false): string {
+  return Buffer.from(JSON.stringify(state)).toString(plain ? 'base64' : 'base64url');
+}
+
+/**
+ * Reads an opaque cursor back as the state `isValid` accepts (a validator may also throw), refusing with a 400
+ * naming `/cursor` anything this server could not have issued: too long, not base64 JSON, or of another shape.
+ * @example const state = decodeOpaqueCursor(request.cursor, isLocationCursor);
+ */
+export function decodeOpaqueCursor<T>(cursor: string, isValid: (value: unknown) => value is T): T {
+  const invalid = (detail = 'must be a cursor from a previous response') =>
+    badRequest(`Invalid cursor: ${detail.replace(/^must be /, 'it is not ')}`, [{ pointer: '/cursor', detail }]);
+  if (cursor.length > MAX_CURSOR_LENGTH) throw invalid(`must be at most ${MAX_CURSOR_LENGTH} characters (a cursor from a previous response)`);
+  let state: unknown;
+  try {
+    state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (isValid(state)) return state;
+  } catch {
+    throw invalid();
+  }
+  throw invalid();
 }
 
 /**
  * Reads a by-query cursor back, refusing (400 naming `/cursor`) anything that is not one this server
- * could have issued: too long, not base64url JSON, or of another shape.
+ * could have issued: too long, not base64url JSON, or of another shape, filters or predicate.
  * @example const state = decodeCursor(request.query.cursor);
  */
 export function decodeCursor(cursor: string): CursorState {
-  const invalid = (detail = 'must be a cursor from a previous response') =>
-    badRequest(`Invalid cursor: ${detail.replace(/^must be /, 'it is not ')}`, [{ pointer: '/cursor', detail }]);
-  if (cursor.length > MAX_CURSOR_LENGTH) throw invalid(`must be at most ${MAX_CURSOR_LENGTH} characters (a cursor from a previous response)`);
-  let state: CursorState;
-  try {
-    state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorState;
-  } catch {
-    throw invalid();
-  }
-  if (!isCursorState(state)) throw invalid();
-  try {
-    parseFilterParams(state.filter);
-    if (state.query !== undefined && state.query !== null) parsePredicate(state.query);
-  } catch {
-    throw invalid();
-  }
-  return state;
+  return decodeOpaqueCursor(cursor, (value): value is CursorState => {
+    if (!isCursorState(value)) return false;
+    parseFilterParams(value.filter);
+    if (value.query !== undefined && value.query !== null) parsePredicate(value.query);
+    return true;
+  });
 }
 
 /**
