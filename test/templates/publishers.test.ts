@@ -163,8 +163,12 @@ describe('hosted publishers against provider stand-ins', () => {
     expect(task.steps[1]!.output).toMatchObject({ remoteUrl: pull.html_url, pullRequestUrl: pull.html_url, pullRequestNumber: 1, targetBranchName: 'main' });
     expect(await filesOf(standIn.gitDir(target), 'add-ledger')).toEqual(['README.md', 'services/ledger/catalog-info.yaml']);
     expect(await commitsOf(standIn.gitDir(target), 'main')).toHaveLength(1);
-    // The same branch again, without update: the step says the branch exists.
-    const again = await run(ref, { name: 'ledger' });
+    // Other changes for the same branch, without update: the step says the branch exists. (The very same commit
+    // again — same files, made in the same second — would be the branch as it is, which a resumed task relies on.)
+    const elsewhere = await template('pr-to-github-elsewhere', [
+      { id: 'pr', action: 'publish:github:pull-request', input: { repoUrl: 'github.com?owner=acme&repo=catalog', branchName: 'add-${{ parameters.name }}', title: 'Add ${{ parameters.name }}', description: 'Registers it elsewhere', targetPath: 'apps/${{ parameters.name }}' } },
+    ]);
+    const again = await run(elsewhere, { name: 'ledger' });
     expect(again.steps[1]!.error?.detail).toMatch(/already has a branch add-ledger .*set update: true/);
   });
 
