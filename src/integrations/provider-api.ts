@@ -16,18 +16,9 @@ export interface ProviderRequest {
   timeoutMs?: number;
 }
 
-/** A provider's answer that was not 2xx, with its parsed body for callers that read its details. */
-export class ProviderError extends PaveError {
-  constructor(
-    error: PaveError,
-    readonly httpStatus: number,
-    readonly body: unknown,
-  ) {
-    super(error.problem);
-  }
-}
-
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Largest answer read from a provider: its JSON answers are small; anything larger is not one of them. */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /**
  * Sends the request and returns the parsed JSON body (undefined for an empty one).
@@ -48,7 +39,7 @@ export async function providerRequest<T>(provider: string, request: ProviderRequ
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw unavailable(`${provider} at ${origin(request.url)} could not be reached: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
   }
-  const text = await response.text();
+  const text = await answerText(provider, request, response);
   let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
@@ -56,7 +47,22 @@ export async function providerRequest<T>(provider: string, request: ProviderRequ
     body = text;
   }
   if (response.ok) return body as T;
-  throw new ProviderError(problemFor(provider, request, response.status, messageOf(body)), response.status, body);
+  throw problemFor(provider, request, response.status, messageOf(body));
+}
+
+/** The answer's text, read no further than MAX_ANSWER_BYTES. */
+async function answerText(provider: string, request: ProviderRequest, response: Response): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await response.body?.cancel().catch(() => undefined);
+      throw unavailable(`${provider} at ${origin(request.url)} answered more than ${MAX_ANSWER_BYTES} bytes to ${request.method ?? 'GET'} ${new URL(request.url).pathname}`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function origin(url: string): string {

@@ -154,9 +154,10 @@ export class BindingService {
   async remove(namespace: string, capability: string, author: ChangeAuthor): Promise<void> {
     const stored = await this.#require(namespace, capability);
     const team = stored.binding.status.team;
-    const users = (await this.#o.requests.list({ capability })).filter(request => request.owner === team);
-    if (users.length) throw conflict(`${team} has ${users.length} request(s) of ${capability}, e.g. ${users[0]!.namespace}/${users[0]!.name}; delete them before unbinding`);
     await this.#o.store.transaction(async trx => {
+      // Checked in the transaction that removes it, so a request made meanwhile is not left without its binding.
+      const users = await this.#o.requests.list({ capability, owner: team }, trx);
+      if (users.length) throw conflict(`${team} has ${users.length} request(s) of ${capability}, e.g. ${users[0]!.namespace}/${users[0]!.name}; delete them before unbinding`);
       await this.store.remove(trx, stored.id);
       await this.#o.record(
         trx,

@@ -27,9 +27,10 @@ export class RequestStore {
     return row ? toStored(row) : undefined;
   }
 
-  async list(filter: { namespace?: string; kind?: string; capability?: string } = {}, db: Db = this.#store.db): Promise<StoredRequest[]> {
+  async list(filter: { namespace?: string; kind?: string; capability?: string; owner?: string } = {}, db: Db = this.#store.db): Promise<StoredRequest[]> {
     let query = db.selectFrom('platform_requests').selectAll();
     if (filter.namespace) query = query.where('namespace', '=', filter.namespace);
+    if (filter.owner) query = query.where('owner', '=', filter.owner);
     if (filter.kind) query = query.where('kind', '=', filter.kind);
     if (filter.capability) query = query.where('capability', '=', filter.capability);
     const rows = await query.orderBy('namespace').orderBy('name').execute();
