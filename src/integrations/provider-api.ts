@@ -54,13 +54,15 @@ export async function providerRequest<T>(provider: string, request: ProviderRequ
 async function answerText(provider: string, request: ProviderRequest, response: Response): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.byteLength;
+  // A reader, not `for await`: the portal's type check sees this file with the DOM's stream types.
+  const reader = response.body?.getReader();
+  for (let part = await reader?.read(); reader && part && !part.done; part = await reader.read()) {
+    size += part.value.byteLength;
     if (size > MAX_ANSWER_BYTES) {
-      await response.body?.cancel().catch(() => undefined);
+      await reader.cancel().catch(() => undefined);
       throw unavailable(`${provider} at ${origin(request.url)} answered more than ${MAX_ANSWER_BYTES} bytes to ${request.method ?? 'GET'} ${new URL(request.url).pathname}`);
     }
-    chunks.push(chunk);
+    chunks.push(part.value);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
