@@ -5,180 +5,163 @@
  * radar, the levels against the previous assessment and the evidence with sources; the dashboard joins them
  * with tiles linking to each, delivery and scorecards tiles only for those who may read them.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { defaultAuthConfig } from '../../src/auth/auth-config.js';
-import { startPave, type RunningPave } from '../support/pave-server.js';
+import { startPave } from '../support/pave-server.js';
 import { seedOrg } from '../auth/support.js';
 import { PEOPLE, nextWeek, seedSurveyTeams } from '../surveys/support.js';
 import { basicsScorecard } from '../scorecards/support.js';
-import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, seriousAxeViolations, signInBrowserAs, type BrowserSession } from '../support/browser.js';
+import { browserAvailable, formatViolations, portalSuite, seriousAxeViolations, signInBrowserAs } from '../support/browser.js';
 
 describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chromium', { timeout: 90_000 }, () => {
-  let pave: RunningPave;
-  let session: BrowserSession;
-  let page: Page;
   let runId: string;
-  let pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    await ensurePortalBuilt();
-    // dave may not read delivery figures nor scorecards: the dashboard does not offer him their tiles.
-    const hidden = { id: 'dave-no-figures', description: 'dave reads neither delivery figures nor scorecards', effect: 'deny' as const, actions: ['delivery.metrics.read', 'scorecards.result.read'], subjects: ['user:default/dave'] };
-    pave = await startPave({ config: { auth: { ...defaultAuthConfig(), rules: [hidden] } } });
-    await seedOrg(pave.app.catalog);
-    await seedSurveyTeams(pave.app.catalog);
-    const operator = pave.app.auth.localOperator();
-    const survey = await pave.app.surveys.createSurvey(operator, { title: 'Developer experience' });
-    runId = (await pave.app.surveys.openRun(operator, survey.id, { title: 'Winter pulse', closesAt: nextWeek() })).id;
-    // Everyone but pl-4 answers through the service; pl-4 answers in the browser.
-    for (const name of Object.values(PEOPLE).flat().filter(n => n !== 'pl-4')) {
-      const who = await pave.app.auth.permissions.identityForUser(`user:default/${name}`, 'session');
-      await pave.app.surveys.answer(who, runId, { answers: { 'recommend-platform': name.startsWith('se') ? 4 : 9, 'platform-satisfaction': 4 } });
-    }
-    session = await launchBrowser();
-    page = await session.newPage();
-    page.on('pageerror', e => pageErrors.push(e.message));
-  }, 180_000);
-
-  afterAll(async () => {
-    await session?.close();
-    await pave?.close();
-  });
-  beforeEach(() => {
-    pageErrors = [];
-  });
-  afterEach(() => {
-    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-  });
+  // dave may not read delivery figures nor scorecards: the dashboard does not offer him their tiles.
+  const hidden = { id: 'dave-no-figures', description: 'dave reads neither delivery figures nor scorecards', effect: 'deny' as const, actions: ['delivery.metrics.read', 'scorecards.result.read'], subjects: ['user:default/dave'] };
+  const suite = portalSuite(
+    async () => {
+      const pave = await startPave({ config: { auth: { ...defaultAuthConfig(), rules: [hidden] } } });
+      await seedOrg(pave.app.catalog);
+      await seedSurveyTeams(pave.app.catalog);
+      const operator = pave.app.auth.localOperator();
+      const survey = await pave.app.surveys.createSurvey(operator, { title: 'Developer experience' });
+      runId = (await pave.app.surveys.openRun(operator, survey.id, { title: 'Winter pulse', closesAt: nextWeek() })).id;
+      // Everyone but pl-4 answers through the service; pl-4 answers in the browser.
+      for (const name of Object.values(PEOPLE).flat().filter(n => n !== 'pl-4')) {
+        const who = await pave.app.auth.permissions.identityForUser(`user:default/${name}`, 'session');
+        await pave.app.surveys.answer(who, runId, { answers: { 'recommend-platform': name.startsWith('se') ? 4 : 9, 'platform-satisfaction': 4 } });
+      }
+      return pave;
+    },
+    { noPageErrorsInEachTest: true },
+  );
 
   async function expectAccessible(name: string) {
-    const violations = await seriousAxeViolations(page);
+    const violations = await seriousAxeViolations(suite.page);
     expect(violations, `axe found serious or critical violations on ${name}:\n${formatViolations(violations)}`).toEqual([]);
   }
 
   it('a developer answers an open run; a missing required answer is named next to its question', async () => {
-    await signInBrowserAs(session, pave, 'user:default/pl-4');
-    await page.goto(`${pave.url}/surveys`);
-    await page.getByTestId('survey-runs').getByRole('link', { name: 'Answer' }).click();
-    await expect.poll(() => page.url()).toContain(`/surveys/runs/${runId}`);
-    const form = page.getByRole('form', { name: 'Answer the survey' });
+    await signInBrowserAs(suite.session, suite.pave, 'user:default/pl-4');
+    await suite.page.goto(`${suite.pave.url}/surveys`);
+    await suite.page.getByTestId('survey-runs').getByRole('link', { name: 'Answer' }).click();
+    await expect.poll(() => suite.page.url()).toContain(`/surveys/runs/${runId}`);
+    const form = suite.page.getByRole('form', { name: 'Answer the survey' });
     await form.getByRole('group', { name: 'Overall, I am satisfied with the platform.' }).getByLabel('4').check();
     await form.getByRole('button', { name: 'Send my answers' }).click();
     await expect.poll(() => form.getByRole('group', { name: /recommend the platform/ }).textContent()).toContain('is required');
     await expectAccessible('the answer form');
     await form.getByRole('group', { name: /recommend the platform/ }).getByLabel('10', { exact: true }).check();
     await form.getByRole('button', { name: 'Send my answers' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('your answers are in');
-    await expect.poll(() => page.getByText('still open').count()).toBeGreaterThan(0);
+    await expect.poll(() => suite.page.getByRole('status').textContent()).toContain('your answers are in');
+    await expect.poll(() => suite.page.getByText('still open').count()).toBeGreaterThan(0);
   });
 
   it('after close, results show everyone and the teams big enough, and explain the hidden ones', async () => {
-    await pave.app.surveys.closeRun(pave.app.auth.localOperator(), runId);
-    await signInBrowserAs(session, pave, 'user:default/bob');
-    await page.goto(`${pave.url}/surveys/runs/${runId}`);
-    const everyone = page.getByTestId('group-Everyone');
+    await suite.pave.app.surveys.closeRun(suite.pave.app.auth.localOperator(), runId);
+    await signInBrowserAs(suite.session, suite.pave, 'user:default/bob');
+    await suite.page.goto(`${suite.pave.url}/surveys/runs/${runId}`);
+    const everyone = suite.page.getByTestId('group-Everyone');
     await expect.poll(() => everyone.textContent()).toContain('13 respondents');
     // 11 promoters (9, 10), 2 detractors (search-team's 4s): (11 − 2) / 13 → 69
     expect(await everyone.textContent()).toContain('NPS 69');
-    await expect.poll(() => page.getByTestId('group-checkout-team').textContent()).toContain('6 respondents');
-    expect(await page.getByTestId('group-search-team').textContent()).toContain('Fewer than 5 people of this team answered');
-    expect(await page.getByTestId('group-platform-team').textContent()).toContain('Hidden too');
-    expect(await page.getByTestId('threshold-explanation').textContent()).toContain('at least 5');
+    await expect.poll(() => suite.page.getByTestId('group-checkout-team').textContent()).toContain('6 respondents');
+    expect(await suite.page.getByTestId('group-search-team').textContent()).toContain('Fewer than 5 people of this team answered');
+    expect(await suite.page.getByTestId('group-platform-team').textContent()).toContain('Hidden too');
+    expect(await suite.page.getByTestId('threshold-explanation').textContent()).toContain('at least 5');
     await expectAccessible('the results');
   });
 
   it('the maturity page shows the radar, the change since the previous assessment and the evidence with sources', async () => {
-    const operator = pave.app.auth.localOperator();
+    const operator = suite.pave.app.auth.localOperator();
     const levels = (adoption: string) => ({ investment: { level: 'operational' }, adoption: { level: adoption }, interfaces: { level: 'operational' }, operations: { level: 'provisional' }, measurement: { level: 'operational' } }) as never;
-    await pave.app.maturity.assess(operator, { assessedAt: '2026-03-02', aspects: levels('operational') });
-    await pave.app.maturity.assess(operator, { assessedAt: '2026-06-01', aspects: levels('scalable') });
-    await page.goto(`${pave.url}/maturity`);
-    await expect.poll(() => page.getByRole('img', { name: 'Maturity radar chart' }).count()).toBe(1);
-    const adoption = page.getByTestId('maturity-levels').getByRole('row', { name: /Adoption/ });
+    await suite.pave.app.maturity.assess(operator, { assessedAt: '2026-03-02', aspects: levels('operational') });
+    await suite.pave.app.maturity.assess(operator, { assessedAt: '2026-06-01', aspects: levels('scalable') });
+    await suite.page.goto(`${suite.pave.url}/maturity`);
+    await expect.poll(() => suite.page.getByRole('img', { name: 'Maturity radar chart' }).count()).toBe(1);
+    const adoption = suite.page.getByTestId('maturity-levels').getByRole('row', { name: /Adoption/ });
     await expect.poll(() => adoption.textContent()).toContain('Scalable');
     expect(await adoption.textContent()).toContain('from Operational');
-    const evidence = page.getByRole('region', { name: 'Evidence' });
+    const evidence = suite.page.getByRole('region', { name: 'Evidence' });
     await expect.poll(() => evidence.textContent()).toContain('Developer-experience surveys');
     expect(await evidence.textContent()).toContain('source: surveys');
     // Delivery has no events yet: its evidence says so in place.
     expect(await evidence.textContent()).toContain('DORA coverage and figures (last 30 days)');
     expect(await evidence.textContent()).toContain('No data yet: none of');
-    expect(await page.textContent('body')).toContain('CNCF Platform Engineering Maturity Model');
+    expect(await suite.page.textContent('body')).toContain('CNCF Platform Engineering Maturity Model');
   });
 
   it('the dashboard joins adoption, surveys and the latest assessment, each tile linking to its page', async () => {
-    await page.goto(`${pave.url}/insights`);
-    await expect.poll(() => page.getByTestId('tile-surveys').textContent()).toContain('NPS 69');
-    await expect.poll(() => page.getByTestId('tile-adoption').textContent()).toContain('Teams with components');
-    await expect.poll(() => page.getByTestId('tile-maturity').textContent()).toContain('Adoption Scalable');
-    await expect.poll(() => page.getByTestId('tile-delivery').textContent()).toContain('No delivery data yet');
-    await expect.poll(() => page.getByTestId('tile-scorecards').textContent()).toContain('No data yet');
+    await suite.page.goto(`${suite.pave.url}/insights`);
+    await expect.poll(() => suite.page.getByTestId('tile-surveys').textContent()).toContain('NPS 69');
+    await expect.poll(() => suite.page.getByTestId('tile-adoption').textContent()).toContain('Teams with components');
+    await expect.poll(() => suite.page.getByTestId('tile-maturity').textContent()).toContain('Adoption Scalable');
+    await expect.poll(() => suite.page.getByTestId('tile-delivery').textContent()).toContain('No delivery data yet');
+    await expect.poll(() => suite.page.getByTestId('tile-scorecards').textContent()).toContain('No data yet');
     await expectAccessible('the dashboard');
-    await page.getByTestId('tile-surveys').click();
-    await expect.poll(() => page.url()).toContain(`/surveys/runs/${runId}`);
+    await suite.page.getByTestId('tile-surveys').click();
+    await expect.poll(() => suite.page.url()).toContain(`/surveys/runs/${runId}`);
   });
 
   it('the dashboard shows DORA and scorecard tiles with the figures of their pages, to those who may read them', async () => {
-    const operator = pave.app.auth.localOperator();
+    const operator = suite.pave.app.auth.localOperator();
     // Bronze: owned by a team (dave-tool is owned by a person); silver: described (none is).
-    for (const entity of basicsScorecard()) await pave.app.catalog.saveEntity(entity);
-    await pave.app.eventConsumers.drain();
+    for (const entity of basicsScorecard()) await suite.pave.app.catalog.saveEntity(entity);
+    await suite.pave.app.eventConsumers.drain();
     const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
-    await pave.app.delivery.ingest(operator, [
+    await suite.pave.app.delivery.ingest(operator, [
       { id: 'c1', type: 'change', at: at(60), entity: 'component:default/payments', sha: 'aaaa1111' },
       { id: 'd1', type: 'deployment', at: at(54), entity: 'component:default/payments', environment: 'production', status: 'success', sha: 'aaaa1111' },
       { id: 'd2', type: 'deployment', at: at(30), entity: 'component:default/infra', environment: 'production', status: 'failure' },
       { id: 'd3', type: 'deployment', at: at(29), entity: 'component:default/infra', environment: 'production', status: 'success' },
     ]);
-    const [summary] = await pave.app.scorecards.summaries({ type: 'all' });
+    const [summary] = await suite.pave.app.scorecards.summaries({ type: 'all' });
     expect(summary).toMatchObject({ entities: 3, levels: { bronze: 2, unranked: 1 } });
-    const dora = await pave.app.delivery.dora({ windowDays: 30, scope: { type: 'all' } });
+    const dora = await suite.pave.app.delivery.dora({ windowDays: 30, scope: { type: 'all' } });
 
-    await page.goto(`${pave.url}/insights`);
-    const delivery = page.getByTestId('tile-delivery');
+    await suite.page.goto(`${suite.pave.url}/insights`);
+    const delivery = suite.page.getByTestId('tile-delivery');
     await expect.poll(() => delivery.textContent()).toContain(`${dora.metrics.deploymentFrequency.perWeek} deployments a week`);
     expect(await delivery.textContent()).toContain(`Lead time: 6 h (${dora.metrics.leadTime.band})`);
     expect(await delivery.textContent()).toContain(`Change failure rate: 33.3% (${dora.metrics.changeFailureRate.band})`);
-    const scorecards = page.getByTestId('tile-scorecards');
+    const scorecards = suite.page.getByTestId('tile-scorecards');
     await expect.poll(() => scorecards.textContent()).toContain('Basics: 67% of 3 at bronze or above');
     expect(await scorecards.textContent()).toContain('1 open campaign(s): All bronze (1 left)');
     await expectAccessible('the dashboard with delivery and scorecards');
     await delivery.click();
-    await expect.poll(() => page.url()).toMatch(/\/delivery$/);
-    await page.goBack();
-    await page.getByTestId('tile-scorecards').click();
-    await expect.poll(() => page.url()).toMatch(/\/scorecards$/);
+    await expect.poll(() => suite.page.url()).toMatch(/\/delivery$/);
+    await suite.page.goBack();
+    await suite.page.getByTestId('tile-scorecards').click();
+    await expect.poll(() => suite.page.url()).toMatch(/\/scorecards$/);
 
     // Once the policy has answered both questions, dave is offered neither tile.
-    await signInBrowserAs(session, pave, 'user:default/dave');
+    await signInBrowserAs(suite.session, suite.pave, 'user:default/dave');
     const decided = new Set<string>();
-    page.on('response', response => {
+    suite.page.on('response', response => {
       const action = new URL(response.url()).searchParams.get('action');
       if (response.url().includes('/api/permissions/explain') && action) decided.add(action);
     });
-    await page.goto(`${pave.url}/insights`);
+    await suite.page.goto(`${suite.pave.url}/insights`);
     await expect.poll(() => [...decided].sort()).toEqual(expect.arrayContaining(['delivery.metrics.read', 'scorecards.result.read']));
-    await expect.poll(() => page.getByTestId('tile-maturity').count()).toBe(1);
-    expect(await page.getByTestId('tile-delivery').count()).toBe(0);
-    expect(await page.getByTestId('tile-scorecards').count()).toBe(0);
+    await expect.poll(() => suite.page.getByTestId('tile-maturity').count()).toBe(1);
+    expect(await suite.page.getByTestId('tile-delivery').count()).toBe(0);
+    expect(await suite.page.getByTestId('tile-scorecards').count()).toBe(0);
   });
 
   it('the platform team opens a run from the portal (a missing close date named at its field) and closes it', async () => {
-    await signInBrowserAs(session, pave, 'user:default/alice');
-    await page.goto(`${pave.url}/surveys`);
-    const form = page.getByRole('form', { name: 'Open a survey run' });
+    await signInBrowserAs(suite.session, suite.pave, 'user:default/alice');
+    await suite.page.goto(`${suite.pave.url}/surveys`);
+    const form = suite.page.getByRole('form', { name: 'Open a survey run' });
     await form.getByLabel('Title', { exact: true }).fill('Spring pulse');
     await form.getByRole('button', { name: 'Open the run' }).click();
-    await expect.poll(() => form.locator('.field', { has: page.getByLabel('Closes') }).textContent()).toContain('ISO-8601');
+    await expect.poll(() => form.locator('.field', { has: suite.page.getByLabel('Closes') }).textContent()).toContain('ISO-8601');
     await form.getByLabel('Closes').fill('2099-03-16T17:00');
     await form.getByLabel('Teams', { exact: true }).fill('checkout-team');
     await form.getByRole('button', { name: 'Open the run' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Spring pulse');
-    expect(await page.textContent('body')).toContain('Open ·');
-    await page.getByRole('button', { name: 'Close now' }).click();
-    await expect.poll(() => page.locator('.page-head').textContent()).toContain('Closed ·');
-    const [newest] = await pave.app.surveys.listRuns(pave.app.auth.localOperator());
+    await expect.poll(() => suite.page.getByRole('heading', { level: 1 }).textContent()).toBe('Spring pulse');
+    expect(await suite.page.textContent('body')).toContain('Open ·');
+    await suite.page.getByRole('button', { name: 'Close now' }).click();
+    await expect.poll(() => suite.page.locator('.page-head').textContent()).toContain('Closed ·');
+    const [newest] = await suite.pave.app.surveys.listRuns(suite.pave.app.auth.localOperator());
     expect(newest).toMatchObject({ title: 'Spring pulse', state: 'closed', audience: { type: 'teams', teams: ['group:default/checkout-team'] } });
   });
 });

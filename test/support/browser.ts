@@ -3,7 +3,7 @@
  * download), builds the portal when its bundle is missing or stale, runs axe-core and
  * writes screenshots to test-output/screenshots/.
  */
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -54,11 +54,16 @@ export interface PortalSuite {
 /**
  * A browser suite's set-up and tear-down: builds the portal when needed, starts Pave with `start`, opens Chromium
  * with one page that collects uncaught errors, and closes both after the suite. Its fields are set before the
- * suite's first test.
+ * suite's first test. With `noPageErrorsInEachTest`, every test fails on an uncaught error of its page.
  * @example const suite = portalSuite(() => startPave({ demo: true })); it('…', async () => { await suite.page.goto(suite.pave.url); });
  */
-export function portalSuite(start: () => Promise<RunningPave>): PortalSuite {
+export function portalSuite(start: () => Promise<RunningPave>, options: { noPageErrorsInEachTest?: boolean } = {}): PortalSuite {
   const suite = { pageErrors: [] as string[] } as PortalSuite;
+  if (options.noPageErrorsInEachTest) {
+    // Each test starts with no errors and fails on any its page threw.
+    beforeEach(() => void (suite.pageErrors.length = 0));
+    afterEach(() => expect(suite.pageErrors, 'uncaught errors in the page').toEqual([]));
+  }
   beforeAll(async () => {
     await ensurePortalBuilt();
     suite.pave = await start();
