@@ -9,8 +9,8 @@ import { EventConsumers } from './store/event-consumers.js';
 import { AuditLog } from './store/audit-log.js';
 import type { ModuleSandbox } from './platform/steps/sandbox/module-sandbox.js';
 import type { TaskWorkerOptions } from './templates/tasks/task-worker.js';
-import { worker, type ModuleContext } from './pave-module.js';
-import { moduleList, moduleMigrations, type ModuleServices } from './modules.js';
+import { worker, type ModuleContext, type PaveModule } from './pave-module.js';
+import { moduleList, moduleMigrations, modulesFor, type ModuleServices } from './modules.js';
 import { Workers } from './workers.js';
 
 /** Apps created in this process so far: part of each one's job-queue owner. */
@@ -27,6 +27,11 @@ export interface AppOptions {
   taskWorker?: TaskWorkerOptions;
   /** Where capability module steps run, instead of the one `platform.moduleSandbox` names. */
   moduleSandbox?: ModuleSandbox;
+  /**
+   * Build only these modules and those they require (`modulesFor`), for a command that needs one module's routes
+   * and must start quickly; the others' services are absent (`app.modules` names what is there). Default: every module.
+   */
+  modules?: readonly string[];
 }
 
 /** The infrastructure every module shares. */
@@ -43,6 +48,8 @@ interface CoreServices {
   eventConsumers: EventConsumers;
   /** Every module's background work, with one lifecycle. */
   workers: Workers;
+  /** The modules built, in list order: all of them unless `AppOptions.modules` chose some. */
+  modules: ReadonlyArray<PaveModule<string, unknown>>;
   /** Stops the workers, then closes every module and the store. */
   close(): Promise<void>;
 }
@@ -72,6 +79,7 @@ export async function createApp(config: PaveConfig, options: AppOptions = {}): P
   const workers = new Workers(logger);
   workers.add(worker('store.event-consumers', eventConsumers));
   const built: Array<{ close: () => Promise<void> }> = [];
+  const modules = options.modules ? modulesFor(options.modules) : moduleList();
   const app = {
     config,
     logger,
@@ -81,6 +89,7 @@ export async function createApp(config: PaveConfig, options: AppOptions = {}): P
     audit,
     eventConsumers,
     workers,
+    modules,
     async close() {
       await workers.stop();
       // What the stopped workers still hold (leases on consumers, interrupted work) is ready at once for another replica.
@@ -93,7 +102,7 @@ export async function createApp(config: PaveConfig, options: AppOptions = {}): P
   const eventTypes = moduleList().flatMap(module => module.eventTypes ?? []);
   const context: ModuleContext = { config, logger, store, queue, eventLog, audit, eventConsumers, dataDir, cwd, app, options, defaultRules, eventTypes };
   try {
-    for (const module of moduleList()) {
+    for (const module of modules) {
       const service = await module.create(context);
       (app as unknown as Record<string, unknown>)[module.name] = service;
       for (const background of (await module.workers?.(service, app)) ?? []) workers.add(background);

@@ -47,6 +47,25 @@ export function moduleList(): ReadonlyArray<PaveModule<string, unknown>> {
 }
 
 /**
+ * The modules named and every module they require, transitively, in list order: what an app built for some
+ * modules only holds (the server's authorization needs `auth`, so it is always there).
+ * @example modulesFor(['scorecards']) // reading, catalog, auth, expressions, repositories, scorecards
+ */
+export function modulesFor(names: readonly string[]): ReadonlyArray<PaveModule<string, unknown>> {
+  const byName = new Map(moduleList().map(module => [module.name, module]));
+  const chosen = new Set<string>();
+  const choose = (name: string): void => {
+    if (chosen.has(name)) return;
+    const module = byName.get(name);
+    if (!module) throw new Error(`No module is named ${name} (modules: ${[...byName.keys()].join(', ')})`);
+    chosen.add(name);
+    module.requires.forEach(choose);
+  };
+  ['auth', ...names].forEach(choose);
+  return moduleList().filter(module => chosen.has(module.name));
+}
+
+/**
  * Every module's migrations (the store adds its own): what a store for Pave is opened with.
  * @example await Store.open(dialect, { migrations: moduleMigrations() })
  */

@@ -93,6 +93,11 @@ export interface PaveModule<N extends string = string, S = unknown, C extends An
   /** One sentence: what the module owns. */
   readonly description: string;
   /**
+   * The modules whose services it uses (`app.catalog`, in its service, routes or workers), listed before or after
+   * it: an app built for some modules only (a CLI command on the local store) builds these with it.
+   */
+  readonly requires: readonly string[];
+  /**
    * Its settings, when it has any: the section's key, defaults, `PAVE_*` variables and validation (its types
    * and rules live in its own `<module>-config.ts`).
    */

@@ -7,6 +7,7 @@ import { announcementCommands } from '../cli/announcement-commands.js';
 export const announcementsModule = defineModule({
   name: 'announcements',
   description: "Announcements from the platform team, shown on the home page to everyone or to some teams until they expire or are withdrawn",
+  requires: ['auth'],
   permissions: [
     { action: 'announcements.announcement.read', description: 'See the announcements meant for you' },
     { action: 'announcements.announcement.manage', description: 'Publish and withdraw announcements, and see every one' },

@@ -7,7 +7,6 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { PaveApp } from '../app.js';
-import { moduleList } from '../modules.js';
 import type { PaveModule } from '../pave-module.js';
 import { packageRoot } from '../core/package-root.js';
 import { jsonTextDepth, MAX_NESTING_DEPTH } from '../core/nesting-depth.js';
@@ -59,7 +58,7 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
   await server.register(rateLimit, { global: false, store: sharedRateLimitStore(new RateLimitCounters(app.store)) });
   await registerSecurityHeaders(server, { baseUrl: app.config.baseUrl, portalDir: hasPortal ? portalDir : undefined });
   registerAuthorization(server, app);
-  for (const module of moduleList()) await module.serverHooks?.(server, serviceOf(app, module), app);
+  for (const module of app.modules) await module.serverHooks?.(server, serviceOf(app, module), app);
   registerProblemHandler(server, hasPortal ? { spaFallback: (_request, reply) => reply.type('text/html').sendFile('index.html') } : {});
   await server.register(swagger, {
     openapi: {
@@ -73,11 +72,11 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
   await server.register(
     async api => {
       await api.register(systemRoutes, { app });
-      for (const module of moduleList()) await module.routes?.(api, serviceOf(app, module), app);
+      for (const module of app.modules) await module.routes?.(api, serviceOf(app, module), app);
     },
     { prefix: '/api' },
   );
-  for (const module of moduleList()) await module.rootRoutes?.(server, serviceOf(app, module), app);
+  for (const module of app.modules) await module.rootRoutes?.(server, serviceOf(app, module), app);
 
   return server;
 }

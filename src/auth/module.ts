@@ -9,6 +9,7 @@ import { authMigration } from './migrations/0003-auth.js';
 export const authModule = defineModule({
   name: 'auth',
   description: 'Identity (OpenID Connect, guest, API tokens, sessions), permissions as data, and the audit log',
+  requires: ['catalog'],
   config: authConfigSection,
   permissions: [
     { action: 'auth.session.create', description: 'Sign in' },

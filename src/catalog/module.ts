@@ -11,6 +11,7 @@ import { trigramSearchMigration } from './migrations/0020-trigram-search.js';
 export const catalogModule = defineModule({
   name: 'catalog',
   description: 'The software catalog: entities in Backstage’s format, locations and their refresh, search, docs and edits',
+  requires: ['reading', 'auth'],
   config: catalogConfigSection,
   permissions: [
     { action: 'catalog.entity.read', description: 'Read entities, search them, read their docs' },

@@ -11,6 +11,8 @@ export interface GlobalOptions {
   server?: string;
   /** Work on the configured store in this process even when signed in to a server. */
   local?: boolean;
+  /** The module whose command runs: on the local store only it (and what it requires) is built. Default: every module. */
+  module?: string;
 }
 
 /** Where a command's requests go: a Pave server (with the token to present), or the configured store in this process. */
@@ -48,7 +50,11 @@ export async function withClient<T>(globals: GlobalOptions, work: (client: PaveC
   const config = loadConfig({ file: globals.config });
   // The app and its server load only for the local store: a command against a server starts without them.
   const [{ createApp }, { createServer }, { injectTransport }, { createLogger }] = await Promise.all([import('../app.js'), import('../api/server.js'), import('../client/inject-transport.js'), import('../core/logger.js')]);
-  const app = await createApp(config, { logger: createLogger('silent'), workers: [...(needs.tasks ? ['templates.tasks'] : []), ...(needs.reconciler ? ['platform.reconciler'] : [])] });
+  const app = await createApp(config, {
+    logger: createLogger('silent'),
+    ...(globals.module ? { modules: [globals.module] } : {}),
+    workers: [...(needs.tasks ? ['templates.tasks'] : []), ...(needs.reconciler ? ['platform.reconciler'] : [])],
+  });
   try {
     const server = await createServer(app);
     try {

@@ -19,7 +19,11 @@ export function buildProgram(): Command {
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   const output = () => createOutput(Boolean(globals().json));
   program.addCommand(serveCommand(globals));
-  for (const module of moduleList()) for (const command of module.cli?.({ output, globals }) ?? []) program.addCommand(command);
+  // A module's commands on the local store build that module and what it requires, not all of Pave (a quick start).
+  for (const module of moduleList()) {
+    const moduleGlobals = (): GlobalOptions => ({ ...globals(), module: module.name });
+    for (const command of module.cli?.({ output, globals: moduleGlobals }) ?? []) program.addCommand(command);
+  }
   // Commander's own mistakes (an unknown flag, a bad flag value) are thrown, not printed, so `main` reports them
   // like every other failure; help and --version still print as commander writes them.
   for (const command of everyCommand(program)) command.exitOverride().configureOutput({ outputError: () => undefined });

@@ -8,6 +8,7 @@ import { webhooksMigration } from './migrations/0010-webhooks.js';
 export const eventsModule = defineModule({
   name: 'events',
   description: 'Events out: signed webhooks with retries and dead letters, and the NATS publisher, reading the event log',
+  requires: ['auth'],
   config: eventsConfigSection,
   permissions: [
     { action: 'events.event.read', description: 'Follow the event log (each event only when one may read what it is about)' },

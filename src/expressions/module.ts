@@ -10,6 +10,7 @@ import type { ExpressionEvaluator } from './expression-evaluator.js';
 export const expressionsModule = defineModule({
   name: 'expressions',
   description: 'The sandboxed template expression engine, evaluated in processes with hard limits',
+  requires: [],
   config: expressionsConfigSection,
   permissions: [],
   create: async ({ config }): Promise<ExpressionEvaluator> => {

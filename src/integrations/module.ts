@@ -6,6 +6,7 @@ import type { ScmIntegrations } from './scm-integrations.js';
 export const integrationsModule = defineModule({
   name: 'integrations',
   description: 'Hosted git providers (GitHub, GitLab, Bitbucket Server, Gitea): where their APIs are and how Pave signs in, secrets from the environment or files',
+  requires: [],
   config: integrationsConfigSection,
   permissions: [],
   create: async ({ config }): Promise<ScmIntegrations> => {

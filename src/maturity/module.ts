@@ -8,6 +8,7 @@ import { maturityCommands } from '../cli/maturity-commands.js';
 export const maturityModule = defineModule({
   name: 'maturity',
   description: "Self-assessment over the CNCF Platform Engineering Maturity Model with evidence computed from Pave's data, history and reports",
+  requires: ['auth', 'catalog', 'delivery', 'platform', 'scorecards', 'surveys'],
   config: maturityConfigSection,
   permissions: [
     { action: 'maturity.assessment.read', description: 'See the maturity model, the evidence, assessments and reports' },

@@ -6,6 +6,7 @@ import type { McpService } from './mcp-service.js';
 export const mcpModule = defineModule({
   name: 'mcp',
   description: 'The MCP server: catalog, golden-path, platform and permission tools for AI agents, each call made of Pave\'s routes as the caller',
+  requires: ['auth'],
   permissions: [{ action: 'mcp.server.connect', description: 'Connect to the MCP server and list its tools (each tool call is judged by the actions of the routes it calls)' }],
   defaultRules: () => [
     {

@@ -7,6 +7,7 @@ import { backupCommands } from '../cli/backup-commands.js';
 export const operationsModule = defineModule({
   name: 'operations',
   description: 'What a platform team operates Pave with: /metrics for Prometheus, /healthz and /readyz, graceful shutdown, backups',
+  requires: ['auth', 'catalog', 'events'],
   config: operationsConfigSection,
   permissions: [{ action: 'operations.metrics.read', description: 'Read the Prometheus metrics at /metrics (Prometheus itself sends the scrape token instead)' }],
   create: async ({ config, store, queue, eventLog, eventConsumers, app, logger }): Promise<OperationsService> =>

@@ -10,6 +10,7 @@ import { platformBindingsMigration } from './migrations/0024-platform-bindings.j
 export const platformModule = defineModule({
   name: 'platform',
   description: 'The platform API: versioned capabilities, destinations, requests and a durable reconciler committing manifests to git',
+  requires: ['auth', 'catalog', 'expressions'],
   config: platformConfigSection,
   permissions: [
     { action: 'platform.capability.read', description: 'Read published capabilities (the marketplace)' },

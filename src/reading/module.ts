@@ -9,6 +9,7 @@ import type { UrlReader } from './url-reader.js';
 export const readingModule = defineModule({
   name: 'reading',
   description: 'Reads http(s) URLs under the reading allow-list, with size, time, redirect and address limits',
+  requires: [],
   config: readingConfigSection,
   permissions: [],
   create: async ({ config }): Promise<UrlReader> => new (await import('./url-reader.js')).UrlReader(config.reading),

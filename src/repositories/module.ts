@@ -6,6 +6,7 @@ import type { RepositoryService } from './repository-service.js';
 export const repositoriesModule = defineModule({
   name: 'repositories',
   description: 'The git repositories Pave hosts (what golden paths create), read-only: views and git clone over HTTP',
+  requires: ['auth'],
   permissions: [
     { action: 'repositories.repository.read', description: 'Read a hosted repository (view or git clone), when one of its entities is readable' },
     { action: 'repositories.repository.create', description: 'Create a hosted repository (what publish:git does) in a folder' },

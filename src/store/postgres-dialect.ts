@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { PostgresDialect as KyselyPostgresDialect, type DatabaseIntrospector, type Dialect, type Kysely } from 'kysely';
 import type { Logger } from '../core/logger.js';
 import type { StoreDialect } from './dialect.js';
@@ -27,12 +26,9 @@ export class PostgresStoreDialect implements StoreDialect {
   }
 
   createKyselyDialect(): Dialect {
-    const pool = new pg.Pool({
-      connectionString: this.#url,
-      max: 10,
-      ...(this.schema ? { options: `-c search_path=${this.schema}` } : {}),
-    });
-    return new SchemaScopedPostgresDialect({ pool });
+    const options = { connectionString: this.#url, max: 10, ...(this.schema ? { options: `-c search_path=${this.schema}` } : {}) };
+    // The driver loads on first connection: a process on SQLite (every local CLI command) never reads it.
+    return new SchemaScopedPostgresDialect({ pool: async () => new (await import('pg')).default.Pool(options) });
   }
 
   /** LISTEN/NOTIFY, so a watcher connected to one replica hears what the others do. */

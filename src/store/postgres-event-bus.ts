@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../core/logger.js';
 import { encodeMessage, LocalSubscribers, type EventBus } from './event-bus.js';
 
@@ -143,7 +143,8 @@ export class PostgresEventBus extends LocalSubscribers implements EventBus {
 
   async #open(): Promise<pg.Client> {
     const { connectTimeoutMs } = this.#timings;
-    const client = new pg.Client({
+    const { default: driver } = await import('pg');
+    const client = new driver.Client({
       connectionString: this.#url,
       application_name: `pave-events:${this.id}`,
       connectionTimeoutMillis: connectTimeoutMs,

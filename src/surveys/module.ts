@@ -8,6 +8,7 @@ import { surveyCommands } from '../cli/survey-commands.js';
 export const surveysModule = defineModule({
   name: 'surveys',
   description: 'Developer-experience surveys: questionnaires with stable question ids, runs for an audience, anonymous answers, results by team under an anonymity threshold',
+  requires: ['auth', 'catalog'],
   config: surveysConfigSection,
   permissions: [
     { action: 'surveys.survey.read', description: 'See questionnaires and their runs' },

@@ -8,6 +8,7 @@ import { taskDerivedSecretsMigration } from './migrations/0011-task-derived-secr
 export const templatesModule = defineModule({
   name: 'templates',
   description: 'Golden paths: Backstage v1beta3 templates run as durable tasks that act as the person who runs them',
+  requires: ['auth', 'catalog', 'expressions', 'integrations', 'platform', 'reading', 'repositories'],
   permissions: [
     { action: 'templates.action.read', description: 'Read the actions templates may use' },
     { action: 'templates.task.create', description: 'Run a golden path (create a task)' },
