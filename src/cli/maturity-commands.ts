@@ -6,6 +6,7 @@ import { invalidInput } from '../core/problem.js';
 import type { AssessmentInput } from '../maturity/assessment.js';
 import { table, type Output } from './output.js';
 import { withClient, type GlobalOptions } from './context.js';
+import { interviewAssessment } from './maturity-interview.js';
 
 /**
  * `pave maturity …`: the CNCF Platform Engineering Maturity Model self-assessment: the evidence Pave computes,
@@ -33,12 +34,14 @@ export function maturityCommands(output: () => Output, globals: () => GlobalOpti
 
   maturity
     .command('assess')
-    .description('record an assessment from a YAML file: aspects: { investment: { level: operational, note: … }, … }, note, assessedAt')
-    .requiredOption('--file <assessment.yaml>', 'the assessment (each aspect: a level name, or { level, note })')
-    .action(async (options: { file: string }) => {
+    .description('record an assessment: asked aspect by aspect with the evidence and suggested levels, or from a YAML file (aspects: { investment: { level: operational, note: … }, … }, note, assessedAt)')
+    .option('--file <assessment.yaml>', 'the assessment (each aspect: a level name, or { level, note }); without it, you are asked')
+    .action(async (options: { file?: string }) => {
       const out = output();
-      const input = await readAssessment(options.file);
+      const fromFile = options.file ? await readAssessment(options.file) : undefined;
       await withClient(globals(), async client => {
+        // Questions go to stderr, so stdout stays the result alone (a script's --json reads just the assessment).
+        const input = fromFile ?? (await interviewAssessment(await client.maturity.evidence(), { input: process.stdin, output: process.stderr }));
         const assessment = await client.maturity.assess(input);
         out.result(assessment, () =>
           [`assessment ${assessment.id} (${assessment.assessedAt.slice(0, 10)})`, table(['ASPECT', 'LEVEL', 'SUGGESTED', 'OVERRIDDEN'], assessment.aspects.map(a => [a.aspect, a.level, a.suggested ?? '-', a.overridden ? 'yes' : 'no']))].join('\n'),

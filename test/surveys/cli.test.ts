@@ -9,6 +9,7 @@ import { maturityCommands } from '../../src/cli/maturity-commands.js';
 import type { Output } from '../../src/cli/output.js';
 import { nextWeek, startSurveyPave, type SurveyPave } from './support.js';
 import { tokenFor } from '../auth/support.js';
+import { runCli } from '../support/run-cli.js';
 
 /**
  * `pave survey …` and `pave maturity …` run in this process (the commands as the CLI builds them, a
@@ -70,5 +71,28 @@ describe('pave survey and pave maturity', () => {
     expect(text).toContain('CNCF Platform Engineering Maturity Model');
     await writeFile(join(dir, 'bad.yaml'), 'aspects:\n  adoption: elite\n');
     await expect(pave_(alice, 'maturity', 'assess', '--file', join(dir, 'bad.yaml'))).rejects.toMatchObject({ problem: { status: 422, errors: expect.arrayContaining([expect.objectContaining({ pointer: '/aspects/adoption/level' }), expect.objectContaining({ pointer: '/aspects/investment' })]) } });
+  });
+
+  it('asks aspect by aspect in a terminal, showing the evidence, with Enter keeping the suggested level', async () => {
+    const alice = await tokenFor(pave.app, 'user:default/alice');
+    const evidence = await pave_(alice, 'maturity', 'evidence');
+    const suggested: Record<string, string | undefined> = Object.fromEntries(evidence.aspects.map((a: { aspect: string; suggested?: string }) => [a.aspect, a.suggested]));
+    // One line per prompt: investment by number with a note, adoption by name (with a mistyped level first, asked
+    // again), the rest by Enter (the suggestion where there is one, else a level), then the whole note.
+    const answers = ['2', 'A dedicated team since spring.', 'elite', 'scalable', 'Golden paths pull people in.', ...['interfaces', 'operations', 'measurement'].flatMap(a => [suggested[a] ? '' : 'operational', '']), 'Second look.'];
+    const run = await runCli(['--json', 'maturity', 'assess'], { cwd: dir, env: { PAVE_SERVER: pave.url, PAVE_TOKEN: alice, HOME: dir }, input: answers.join('\n') + '\n' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('Investment: How are people and money put into platform capabilities?');
+    expect(run.stderr).toContain('4. Optimizing');
+    const assessment = JSON.parse(run.stdout);
+    const level = (aspect: string) => assessment.aspects.find((a: { aspect: string }) => a.aspect === aspect);
+    expect(level('investment')).toMatchObject({ level: 'operational', note: 'A dedicated team since spring.' });
+    expect(level('adoption')).toMatchObject({ level: 'scalable', note: 'Golden paths pull people in.' });
+    for (const aspect of ['interfaces', 'operations', 'measurement']) expect(level(aspect).level).toBe(suggested[aspect] ?? 'operational');
+    expect(assessment.note).toBe('Second look.');
+
+    const cut = await runCli(['--json', 'maturity', 'assess'], { cwd: dir, env: { PAVE_SERVER: pave.url, PAVE_TOKEN: alice, HOME: dir }, input: '1\n' });
+    expect(cut.code).toBe(1);
+    expect(JSON.parse(cut.stderr.trim().split('\n').at(-1)!)).toMatchObject({ status: 422, detail: expect.stringContaining('nothing was recorded') });
   });
 });
