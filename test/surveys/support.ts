@@ -6,6 +6,7 @@
 import type { Entity } from '../../src/core/entity.js';
 import type { Identity } from '../../src/auth/identity.js';
 import type { Logger } from '../../src/core/logger.js';
+import type { PaveConfig } from '../../src/pave-config.js';
 import type { CatalogService } from '../../src/catalog/catalog-service.js';
 import { bearer, startAuthPave, tokenFor, type AuthPave } from '../auth/support.js';
 
@@ -35,8 +36,8 @@ export interface SurveyPave extends AuthPave {
   as(name: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; text: string }>;
 }
 
-export async function startSurveyPave(options: { logger?: Logger } = {}): Promise<SurveyPave> {
-  const pave = await startAuthPave({ ...(options.logger ? { logger: options.logger } : {}) });
+export async function startSurveyPave(options: { logger?: Logger; config?: Partial<PaveConfig> } = {}): Promise<SurveyPave> {
+  const pave = await startAuthPave({ ...(options.logger ? { logger: options.logger } : {}), ...(options.config ? { config: options.config } : {}) });
   await seedSurveyTeams(pave.app.catalog);
   const tokens = new Map<string, string>();
   const token = async (name: string) => {
