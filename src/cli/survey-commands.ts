@@ -87,6 +87,21 @@ export function surveyCommands(output: () => Output, globals: () => GlobalOption
       });
     });
 
+  survey
+    .command('pulse')
+    .description('the one-question pulse after golden paths and platform requests: ratings per template and capability, worst first')
+    .action(async () => {
+      const out = output();
+      await withClient(globals(), async client => {
+        const pulse = await client.surveys.pulseResults();
+        out.result(pulse, () =>
+          pulse.items.length
+            ? table(['KIND', 'ABOUT', 'RATED', 'MEAN', 'FAVOURABLE'], pulse.items.map(p => [p.kind, p.subject, String(p.answered), p.shown ? p.mean!.toFixed(2) : '-', p.shown ? `${Math.round(p.favourable! * 100)}%` : (p.reason ?? '-')]))
+            : 'No pulse ratings yet.',
+        );
+      });
+    });
+
   return survey;
 }
 

@@ -2,6 +2,7 @@ import type { AnswerInput, RunInput, SurveyInput } from '../surveys/surveys-serv
 import type { Survey, SurveyRun } from '../surveys/survey-run.js';
 import type { RunResults } from '../surveys/survey-results.js';
 import type { QuestionTrend } from '../surveys/survey-trend.js';
+import type { PulseSubjectResult } from '../surveys/pulse.js';
 import type { ApiConnection } from './api-connection.js';
 
 const segment = encodeURIComponent;
@@ -52,5 +53,9 @@ export class SurveysApi {
 
   async trend(surveyId: string): Promise<QuestionTrend[]> {
     return (await this.api.json<{ items: QuestionTrend[] }>({ method: 'GET', path: `/api/surveys/${segment(surveyId)}/trend` })).items;
+  }
+
+  pulseResults(): Promise<{ minRespondents: number; items: PulseSubjectResult[] }> {
+    return this.api.json({ method: 'GET', path: '/api/surveys/pulse' });
   }
 }

@@ -2,6 +2,7 @@
 import { defineModule, worker, type BackgroundWorker } from '../pave-module.js';
 import { surveysConfigSection } from './surveys-config.js';
 import { surveysMigration } from './migrations/0016-surveys.js';
+import { surveyPulsesMigration } from './migrations/0032-survey-pulses.js';
 import type { SurveysService } from './surveys-service.js';
 import { surveyCommands } from '../cli/survey-commands.js';
 
@@ -23,8 +24,9 @@ export const surveysModule = defineModule({
     { type: 'surveys.run.closed', description: 'A survey run was closed by hand', read: { action: 'surveys.survey.read' } },
     { type: 'surveys.run.closing-soon', description: 'An open run closes within a day: a reminder for its audience (payload: closesAt, audience, respondents)', read: { action: 'surveys.survey.read' } },
     { type: 'surveys.response.recorded', description: 'Someone answered a run (the event names nobody)', read: { action: 'surveys.survey.read' } },
+    { type: 'surveys.pulse.recorded', description: 'Someone rated a golden path run or a platform request (payload: kind, about; the event names nobody)', read: { action: 'surveys.survey.read' } },
   ],
-  migrations: [surveysMigration],
+  migrations: [surveysMigration, surveyPulsesMigration],
   defaultRules: auth => [
     {
       id: 'default.surveys-take',

@@ -14,6 +14,7 @@ import { defaultQuestionnaire } from './default-questionnaire.js';
 import { runState, type Audience, type Survey, type SurveyRun } from './survey-run.js';
 import { runResults, type RunResults } from './survey-results.js';
 import { surveyTrend, type QuestionTrend } from './survey-trend.js';
+import { PulseService } from './pulse-service.js';
 import type {} from './surveys-tables.js';
 
 export interface SurveysServiceOptions {
@@ -72,10 +73,13 @@ const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})
 export class SurveysService {
   readonly #o: SurveysServiceOptions;
   readonly #clock: Clock;
+  /** The one-question pulse after a golden path or a platform request, in the same anonymous store. */
+  readonly pulse: PulseService;
 
   constructor(options: SurveysServiceOptions) {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
+    this.pulse = new PulseService({ ...options, minRespondents: () => this.minRespondents });
   }
 
   get minRespondents(): number {

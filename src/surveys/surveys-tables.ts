@@ -13,6 +13,8 @@ declare module '../store/schema.js' {
     survey_runs: SurveyRunsTable;
     survey_responses: SurveyResponsesTable;
     survey_respondents: SurveyRespondentsTable;
+    survey_pulses: SurveyPulsesTable;
+    survey_pulse_respondents: SurveyPulseRespondentsTable;
   }
 }
 
@@ -57,5 +59,25 @@ export interface SurveyResponsesTable {
 /** The marker "this person has answered this run": no time, no response id. */
 export interface SurveyRespondentsTable {
   run_id: string;
+  principal: string;
+}
+
+/** One pulse rating, without the person: what it was about and the month it was given, nothing finer. */
+export interface SurveyPulsesTable {
+  /** Random (UUIDv4), like a response's. */
+  id: string;
+  /** `golden-path` or `platform-request`. */
+  occasion_kind: string;
+  /** The template ref or the capability name the rating is about. */
+  subject: string;
+  /** `YYYY-MM`. */
+  month: string;
+  score: number;
+  comment: string | null;
+}
+
+/** The marker "this person rated this occasion" (a task or request ref): no time, no link to the rating. */
+export interface SurveyPulseRespondentsTable {
+  occasion: string;
   principal: string;
 }

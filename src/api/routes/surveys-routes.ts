@@ -82,6 +82,39 @@ const AnswerBody = Type.Object(
   { additionalProperties: false },
 );
 
+const PulseKindSchema = Type.Union([Type.Literal('golden-path'), Type.Literal('platform-request')]);
+const PulseQuestionSchema = Type.Object({
+  occasion: Type.String({ description: 'The task or request rated' }),
+  kind: PulseKindSchema,
+  subject: Type.String({ description: 'The template ref or capability name' }),
+  question: Type.String(),
+  answered: Type.Boolean({ description: 'Whether the caller has rated it' }),
+});
+const PulseBody = Type.Object(
+  {
+    occasion: Type.String({ description: 'A completed task (task:default/…) or a Ready request (resource:…)' }),
+    score: Type.Integer({ description: '1 (strongly disagree) to 5 (strongly agree)' }),
+    comment: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+const PulseResultsSchema = Type.Object({
+  minRespondents: Type.Integer(),
+  items: Type.Array(
+    Type.Object({
+      kind: PulseKindSchema,
+      subject: Type.String(),
+      question: Type.String(),
+      answered: Type.Integer(),
+      shown: Type.Boolean(),
+      mean: Type.Optional(Type.Number()),
+      favourable: Type.Optional(Type.Number({ description: 'Share rating 4 or 5' })),
+      comments: Type.Optional(Type.Array(Type.String(), { description: 'Alphabetical, never in the order given' })),
+      reason: Type.Optional(Type.String()),
+    }),
+  ),
+});
+
 const IdParams = Type.Object({ id: Type.String() });
 const RunParams = Type.Object({ runId: Type.String() });
 
@@ -155,6 +188,44 @@ export const surveysRoutes: FastifyPluginAsyncTypebox<{ surveys: SurveysService 
       },
     },
     async request => surveys.results(request.identity, request.params.runId, request.query),
+  );
+
+  api.get(
+    '/pulse',
+    {
+      config: { permission: { action: 'surveys.results.read' } },
+      schema: { tags: ['surveys'], summary: 'Pulse ratings per golden path and capability, worst first; numbers only from the anonymity threshold on', response: { 200: PulseResultsSchema, ...errorResponses(401, 403) } },
+    },
+    async request => surveys.pulse.results(request.identity),
+  );
+
+  api.get(
+    '/pulse/question',
+    {
+      config: { permission: { action: 'surveys.response.submit' } },
+      schema: {
+        tags: ['surveys'],
+        summary: 'The pulse question a finished task or request asks the caller, and whether they answered it',
+        querystring: Type.Object({ occasion: Type.String() }, { additionalProperties: false }),
+        response: { 200: PulseQuestionSchema, ...errorResponses(400, 401, 403, 422) },
+      },
+    },
+    async request => surveys.pulse.question(request.identity, request.query.occasion),
+  );
+
+  api.post(
+    '/pulse',
+    {
+      config: { permission: { action: 'surveys.response.submit' } },
+      schema: {
+        tags: ['surveys'],
+        summary: 'Rate a golden path run or a platform request, once: stored without who gave it',
+        description: 'Refused when the occasion has not finished (422, /occasion), is not the caller’s (403), or was rated already (409).',
+        body: PulseBody,
+        response: { 201: Type.Object({ occasion: Type.String(), recorded: Type.Boolean() }), ...errorResponses(400, 401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await surveys.pulse.answer(request.identity, request.body, auditContext(request))),
   );
 
   api.get(
