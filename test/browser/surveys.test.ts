@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAuthConfig } from '../../src/auth/auth-config.js';
 import { startPave } from '../support/pave-server.js';
-import { seedOrg } from '../auth/support.js';
+import { bearer, seedOrg, tokenFor } from '../auth/support.js';
 import { PEOPLE, nextWeek, seedSurveyTeams } from '../surveys/support.js';
 import { basicsScorecard } from '../scorecards/support.js';
 import { browserAvailable, formatViolations, portalSuite, seriousAxeViolations, signInBrowserAs } from '../support/browser.js';
@@ -163,5 +163,49 @@ describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chrom
     await expect.poll(() => suite.page.locator('.page-head').textContent()).toContain('Closed ·');
     const [newest] = await suite.pave.app.surveys.listRuns(suite.pave.app.auth.localOperator());
     expect(newest).toMatchObject({ title: 'Spring pulse', state: 'closed', audience: { type: 'teams', teams: ['group:default/checkout-team'] } });
+  });
+
+  it('asks one question when a golden path run completes; the answer or "Not now" ends it, and ratings show on the surveys page', async () => {
+    await suite.pave.app.catalog.saveEntity({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'look-up' },
+      spec: { owner: 'group:default/platform-team', type: 'service', steps: [{ id: 'fetch', name: 'Fetch', action: 'catalog:fetch', input: { entityRef: 'group:default/checkout-team' } }] },
+    });
+    const token = await tokenFor(suite.pave.app, 'user:default/co-1');
+    const run = async () => {
+      const response = await fetch(`${suite.pave.url}/api/scaffolder/v2/tasks`, { method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify({ templateRef: 'template:default/look-up', values: {} }) });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { id: string }).id;
+    };
+    const [rated, dismissed] = [await run(), await run()];
+    await signInBrowserAs(suite.session, suite.pave, 'user:default/co-1');
+    await suite.page.goto(`${suite.pave.url}/create/tasks/${rated}`);
+    const card = suite.page.getByTestId('pulse-card');
+    await card.getByRole('group', { name: 'Creating this with the golden path was easy.' }).getByLabel('Agree', { exact: true }).check();
+    await card.getByLabel(/Anything to add/).fill('Found it at once.');
+    await expectAccessible('the pulse card');
+    await card.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => card.textContent()).toContain('kept without your name');
+    // After a reload the page asks the server again, which answers "answered": the card stays away.
+    const askedAgain = suite.page.waitForResponse(response => response.url().includes('/api/surveys/pulse/question'));
+    await suite.page.reload();
+    expect(await (await askedAgain).json()).toMatchObject({ answered: true });
+    await expect.poll(() => suite.page.locator('.tpl-status').first().textContent()).toBe('completed');
+    expect(await suite.page.getByTestId('pulse-card').count()).toBe(0);
+
+    await suite.page.goto(`${suite.pave.url}/create/tasks/${dismissed}`);
+    await suite.page.getByTestId('pulse-card').getByRole('button', { name: 'Not now' }).click();
+    await expect.poll(() => suite.page.getByTestId('pulse-card').count()).toBe(0);
+    // Dismissed in this browser: the page does not even ask.
+    await suite.page.reload();
+    await expect.poll(() => suite.page.locator('.tpl-status').first().textContent()).toBe('completed');
+    expect(await suite.page.evaluate(id => localStorage.getItem(`pave.pulse.dismissed.task:default/${id}`), dismissed)).toBe('1');
+    expect(await suite.page.getByTestId('pulse-card').count()).toBe(0);
+
+    await suite.page.goto(`${suite.pave.url}/surveys`);
+    const row = suite.page.getByTestId('pulse-results').getByRole('row', { name: /look-up/ });
+    await expect.poll(() => row.textContent()).toContain('Fewer than 5 people rated it');
+    expect(await row.textContent()).not.toContain('Found it at once.');
   });
 });

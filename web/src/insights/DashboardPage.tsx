@@ -5,6 +5,7 @@ import { ASPECT_TITLES, LEVEL_TITLES, listAssessments, listRuns, maturityEvidenc
 import { Radar } from './Radar';
 import { DeliveryTile } from './DeliveryTile';
 import { ScorecardsTile } from './ScorecardsTile';
+import { PulseTile } from './PulseResults';
 import './insights.css';
 
 /** The newest closed run and its everyone-results (NPS and respondents), if any. */
@@ -58,6 +59,7 @@ export default function DashboardPage() {
             </>
           )}
         </Link>
+        <PulseTile />
         <Link className="card tile" to="/maturity" data-testid="tile-maturity">
           <h2>Maturity</h2>
           {!assessments.data ? <Loading rows={1} /> : !latest ? <p className="muted">No assessment yet.</p> : (

@@ -4,6 +4,7 @@ import { EmptyState, ErrorState, Loading } from '../components/States';
 import { listRuns } from './insightsApi';
 import { useMayDo } from '../lib/useMayDo';
 import { OpenRunForm } from './OpenRunForm';
+import { PulseSection } from './PulseResults';
 import './insights.css';
 
 /** Developer-experience survey runs: answer those open to you, read the anonymous results of closed ones. */
@@ -61,6 +62,7 @@ export default function SurveysPage() {
           </table>
         </div>
       )}
+      <PulseSection />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import type { GroupResult, QuestionResult, RunResults } from '../../../src/surve
 import type { QuestionTrend } from '../../../src/surveys/survey-trend.js';
 import type { Assessment, EvidenceReport } from '../../../src/maturity/assessment.js';
 import type { Question } from '../../../src/surveys/question.js';
+import type { PulseQuestion, PulseSubjectResult } from '../../../src/surveys/pulse.js';
 export type { Survey, SurveyRun, GroupResult, QuestionResult, RunResults, QuestionTrend, Assessment, EvidenceReport, Question };
 
 const enc = encodeURIComponent;
@@ -59,4 +60,19 @@ export function openRun(surveyId: string, input: { title?: string; closesAt: str
 
 export function closeRun(runId: string): Promise<SurveyRun> {
   return apiRequest(`/api/surveys/runs/${enc(runId)}/close`, { method: 'POST', json: {} });
+}
+
+export type { PulseQuestion, PulseSubjectResult };
+
+/** The pulse a finished task or request asks the caller (403/422 when it asks them nothing). */
+export function pulseQuestion(occasion: string, signal?: AbortSignal): Promise<PulseQuestion> {
+  return apiRequest(`/api/surveys/pulse/question?occasion=${enc(occasion)}`, { signal });
+}
+
+export function ratePulse(occasion: string, score: number, comment?: string): Promise<{ occasion: string; recorded: boolean }> {
+  return apiRequest('/api/surveys/pulse', { method: 'POST', json: { occasion, score, ...(comment ? { comment } : {}) } });
+}
+
+export function pulseResults(signal?: AbortSignal): Promise<{ minRespondents: number; items: PulseSubjectResult[] }> {
+  return apiRequest('/api/surveys/pulse', { signal });
 }

@@ -4,6 +4,7 @@ import { ApiError } from '../lib/api';
 import { useDocumentTitle } from '../lib/hooks';
 import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
 import { entityPath } from '../lib/refs';
+import { PulseCard } from '../insights/PulseCard';
 import { capabilityRef, deleteRequest, getRequest, listRuns, requestEventsUrl, type Run, type RequestView } from './platformApi';
 import { Outputs } from './RequestFormPage';
 import { ApprovalSection } from './ApprovalSection';
@@ -147,6 +148,7 @@ export default function RequestPage() {
         </p>
       ) : null}
 
+      {phase === 'Ready' ? <PulseCard occasion={`resource:${namespace}/${name}`.toLowerCase()} /> : null}
       {req ? <ApprovalSection request={req} onDecided={setReq} /> : null}
       {req && phase !== 'Deleting' ? <ExpirySection request={req} onExtended={setReq} /> : null}
       {req ? (

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { cancelTask, getTask, getTaskEvents, taskEventStreamUrl, type Task, type TaskEvent } from '../lib/api';
 import { useDocumentTitle } from '../lib/hooks';
-import { entityPath, humanRef } from '../lib/refs';
+import { entityPath, humanRef, parseRef } from '../lib/refs';
+import { PulseCard } from '../insights/PulseCard';
 import { ErrorState, Loading, Spinner } from '../components/States';
 import { SanitizedMarkdown } from '../components/SanitizedMarkdown';
 import { wizardPath } from './GalleryPage';
@@ -143,6 +144,7 @@ export default function TaskPage() {
         ) : null}
       </div>
 
+      {task.status === 'completed' ? <PulseCard occasion={`task:${parseRef(task.templateRef).namespace.toLowerCase()}/${task.id.toLowerCase()}`} /> : null}
       {task.status === 'completed' && (links.length || texts.length) ? (
         <section className="card success" aria-labelledby="task-output-title">
           <h2 id="task-output-title">Done</h2>
