@@ -200,7 +200,7 @@ describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chrom
     // Dismissed in this browser: the page does not even ask.
     await suite.page.reload();
     await expect.poll(() => suite.page.locator('.tpl-status').first().textContent()).toBe('completed');
-    expect(await suite.page.evaluate(id => localStorage.getItem(`pave.pulse.dismissed.task:default/${id}`), dismissed)).toBe('1');
+    expect(await suite.page.evaluate(id => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(`pave.pulse.dismissed.task:default/${id}`), dismissed)).toBe('1');
     expect(await suite.page.getByTestId('pulse-card').count()).toBe(0);
 
     await suite.page.goto(`${suite.pave.url}/surveys`);
