@@ -208,4 +208,31 @@ describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chrom
     await expect.poll(() => row.textContent()).toContain('Fewer than 5 people rated it');
     expect(await row.textContent()).not.toContain('Found it at once.');
   });
+
+  it('the platform team edits the questions between runs: a bad id is named at its field, ids of existing questions stay', async () => {
+    await signInBrowserAs(suite.session, suite.pave, 'user:default/alice');
+    await suite.page.goto(`${suite.pave.url}/surveys`);
+    await suite.page.getByRole('link', { name: 'Edit the questions of Developer experience' }).click();
+    const form = suite.page.getByRole('form', { name: 'Edit the questionnaire' });
+    const first = form.getByRole('listitem', { name: 'Question 1', exact: true });
+    await expect.poll(() => first.getByLabel('Id', { exact: true }).getAttribute('readonly')).not.toBeNull();
+    const before = (await suite.pave.app.surveys.listSurveys(suite.pave.app.auth.localOperator()))[0]!;
+    await first.getByLabel('Question', { exact: true }).fill('My builds give me feedback quickly enough.');
+    await form.getByRole('button', { name: 'Add a question' }).click();
+    const added = form.getByRole('listitem', { name: `Question ${before.questions.length + 1}`, exact: true });
+    await added.getByLabel('Id', { exact: true }).fill('Release Confidence');
+    await added.getByLabel('Question', { exact: true }).fill('I deploy without fear.');
+    await form.getByRole('button', { name: 'Save the questionnaire' }).click();
+    await expect.poll(() => added.textContent()).toContain('must be lower-case letters');
+    await expectAccessible('the questionnaire editor with an error');
+    await added.getByLabel('Id', { exact: true }).fill('release-confidence');
+    await form.getByRole('button', { name: 'Save the questionnaire' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toContain('Saved');
+    const after = await suite.pave.app.surveys.getSurvey(suite.pave.app.auth.localOperator(), before.id);
+    expect(after.questions.map(q => q.id)).toEqual([...before.questions.map(q => q.id), 'release-confidence']);
+    expect(after.questions[0]!.text).toBe('My builds give me feedback quickly enough.');
+    // The run made before keeps the questions it was asked with.
+    const run = await suite.pave.app.surveys.getRun(suite.pave.app.auth.localOperator(), runId);
+    expect(run.questions.map(q => q.id)).not.toContain('release-confidence');
+  });
 });

@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { EmptyState, ErrorState, Loading } from '../components/States';
-import { listRuns } from './insightsApi';
+import { listRuns, listSurveys } from './insightsApi';
 import { useMayDo } from '../lib/useMayDo';
 import { OpenRunForm } from './OpenRunForm';
 import { PulseSection } from './PulseResults';
@@ -12,6 +12,7 @@ export default function SurveysPage() {
   useDocumentTitle('Surveys');
   const runs = useAsync((signal) => listRuns(signal), []);
   const may = useMayDo(['surveys.survey.manage']);
+  const questionnaires = useAsync((signal) => (may?.['surveys.survey.manage'] ? listSurveys(signal) : Promise.resolve(undefined)), [may?.['surveys.survey.manage']]);
   return (
     <div className="page">
       <div className="page-head">
@@ -22,6 +23,18 @@ export default function SurveysPage() {
         <Link to="/insights">Platform dashboard</Link>
       </div>
       {may?.['surveys.survey.manage'] ? <OpenRunForm /> : null}
+      {questionnaires.data?.items.length ? (
+        <section className="card" aria-labelledby="questionnaires-title">
+          <h2 id="questionnaires-title">Questionnaires</h2>
+          <ul className="plain-list">
+            {questionnaires.data.items.map((survey) => (
+              <li key={survey.id}>
+                <Link to={`/surveys/questionnaires/${encodeURIComponent(survey.id)}`}>Edit the questions of {survey.title}</Link> <span className="muted small">({survey.questions.length} questions)</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {runs.error ? (
         <ErrorState error={runs.error} onRetry={runs.reload} what="survey runs" />
       ) : !runs.data ? (

@@ -50,6 +50,15 @@ export const LEVEL_RANKS: Record<string, number> = { provisional: 1, operational
 export const ASPECT_TITLES: Record<string, string> = { investment: 'Investment', adoption: 'Adoption', interfaces: 'Interfaces', operations: 'Operations', measurement: 'Measurement' };
 export const MODEL_CREDIT_SHORT = 'CNCF Platform Engineering Maturity Model (CNCF TAG App Delivery, Platforms Working Group, v1, 2023; CC BY 4.0)';
 
+export function getSurvey(surveyId: string, signal?: AbortSignal): Promise<Survey> {
+  return apiRequest(`/api/surveys/${enc(surveyId)}`, { signal });
+}
+
+/** Edits a questionnaire between runs (runs made keep their questions). */
+export function updateSurvey(surveyId: string, changes: { title?: string; questions?: Question[] }): Promise<Survey> {
+  return apiRequest(`/api/surveys/${enc(surveyId)}`, { method: 'PATCH', json: changes });
+}
+
 export function createSurvey(title: string): Promise<Survey> {
   return apiRequest('/api/surveys', { method: 'POST', json: { title } });
 }

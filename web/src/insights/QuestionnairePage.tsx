@@ -1,0 +1,128 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { useAsync, useDocumentTitle } from '../lib/hooks';
+import { ErrorState, Loading } from '../components/States';
+import { FormField } from '../components/FormField';
+import { useServerForm } from '../lib/useServerForm';
+import { QUESTION_TOPICS, QUESTION_TYPES, type QuestionTopic, type QuestionType } from '../../../src/surveys/question.js';
+import { getSurvey, updateSurvey, type Question, type Survey } from './insightsApi';
+import './insights.css';
+
+const TYPE_WORDS: Record<QuestionType, string> = { likert: 'Agree–disagree (1–5)', nps: 'How likely to recommend (0–10)', text: 'Words' };
+
+/** A question being edited; `saved` marks those the questionnaire held, whose ids stay (trends follow them). */
+type Draft = Question & { saved: boolean };
+
+/**
+ * The platform team edits a questionnaire between runs: titles, wording, order, new questions and removed ones.
+ * Existing questions keep their ids, so results stay comparable; runs already made keep their own questions.
+ * The server checks everything and its problems land next to their fields.
+ */
+export default function QuestionnairePage() {
+  const { surveyId = '' } = useParams();
+  const survey = useAsync((signal) => getSurvey(surveyId, signal), [surveyId]);
+  useDocumentTitle(survey.data ? `Questions of ${survey.data.title}` : 'Questionnaire');
+  if (survey.error) return <div className="page"><ErrorState error={survey.error} onRetry={survey.reload} what="the questionnaire" /></div>;
+  if (!survey.data) return <div className="page"><Loading label="Loading the questionnaire…" /></div>;
+  return <QuestionnaireForm survey={survey.data} />;
+}
+
+function QuestionnaireForm({ survey }: { survey: Survey }) {
+  const [title, setTitle] = useState(survey.title);
+  const [drafts, setDrafts] = useState<Draft[]>(() => survey.questions.map((q) => ({ ...q, saved: true })));
+  const [savedAt, setSavedAt] = useState<string>();
+  const pointers: Record<string, string> = { title: '/title' };
+  drafts.forEach((_, i) => {
+    for (const field of ['id', 'type', 'topic', 'text']) pointers[`${i}.${field}`] = `/questions/${i}/${field}`;
+  });
+  const form = useServerForm(pointers);
+  const change = (i: number, patch: Partial<Draft>) => setDrafts((list) => list.map((d, j) => (j === i ? { ...d, ...patch } : d)));
+  const move = (i: number, by: number) =>
+    setDrafts((list) => {
+      const next = [...list];
+      const [item] = next.splice(i, 1);
+      next.splice(i + by, 0, item!);
+      return next;
+    });
+  const save = async () => {
+    const saved = await updateSurvey(survey.id, { title: title.trim(), questions: drafts.map(({ saved: _saved, ...q }) => ({ ...q, text: q.text.trim(), ...(q.required ? { required: true } : { required: false }) })) });
+    setDrafts(saved.questions.map((q) => ({ ...q, saved: true })));
+    setTitle(saved.title);
+    setSavedAt(saved.updatedAt);
+  };
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <p className="small muted">
+            <Link to="/surveys">Surveys</Link> / questionnaire
+          </p>
+          <h1>Questions of {survey.title}</h1>
+          <p className="muted">Runs already made keep their questions. A question keeps its id when reworded, so its results stay comparable; a new meaning deserves a new question.</p>
+        </div>
+      </div>
+      <form className="card" aria-label="Edit the questionnaire" onSubmit={form.onSubmit(save)} onChange={() => setSavedAt(undefined)}>
+        {form.formError ? (
+          <p role="alert" className="error-title">
+            {form.formError}
+            {form.unplaced.map((e) => ` ${e.pointer}: ${e.detail}`).join(';')}
+          </p>
+        ) : null}
+        <FormField id={form.fieldId('title')} label="Questionnaire title" errors={form.errorsOf('title')}>
+          {(props) => <input {...props} value={title} onChange={(e) => setTitle(e.target.value)} />}
+        </FormField>
+        <ol className="question-editor">
+          {drafts.map((q, i) => (
+            <li key={i} className="question-draft" aria-label={`Question ${i + 1}`}>
+              <div className="field-row three">
+                <FormField id={form.fieldId(`${i}.id`)} label="Id" hint={q.saved ? 'Kept: trends follow it' : 'Lower-case words and dashes'} errors={form.errorsOf(`${i}.id`)}>
+                  {(props) => <input {...props} value={q.id} readOnly={q.saved} onChange={(e) => change(i, { id: e.target.value })} />}
+                </FormField>
+                <FormField id={form.fieldId(`${i}.type`)} label="Answered as" errors={form.errorsOf(`${i}.type`)}>
+                  {(props) => (
+                    <select {...props} value={q.type} onChange={(e) => change(i, { type: e.target.value as QuestionType })}>
+                      {QUESTION_TYPES.map((t) => <option key={t} value={t}>{TYPE_WORDS[t]}</option>)}
+                    </select>
+                  )}
+                </FormField>
+                <FormField id={form.fieldId(`${i}.topic`)} label="Topic" errors={form.errorsOf(`${i}.topic`)}>
+                  {(props) => (
+                    <select {...props} value={q.topic} onChange={(e) => change(i, { topic: e.target.value as QuestionTopic })}>
+                      {QUESTION_TOPICS.map((t) => <option key={t} value={t}>{t.replace(/-/g, ' ')}</option>)}
+                    </select>
+                  )}
+                </FormField>
+              </div>
+              <FormField id={form.fieldId(`${i}.text`)} label="Question" errors={form.errorsOf(`${i}.text`)}>
+                {(props) => <input {...props} value={q.text} onChange={(e) => change(i, { text: e.target.value })} />}
+              </FormField>
+              <div className="question-draft-actions">
+                <label>
+                  <input type="checkbox" checked={Boolean(q.required)} onChange={(e) => change(i, { required: e.target.checked })} /> Must be answered
+                </label>
+                <button type="button" className="btn small" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move question ${i + 1} up`}>
+                  Up
+                </button>
+                <button type="button" className="btn small" disabled={i === drafts.length - 1} onClick={() => move(i, 1)} aria-label={`Move question ${i + 1} down`}>
+                  Down
+                </button>
+                <button type="button" className="btn small danger" onClick={() => setDrafts((list) => list.filter((_, j) => j !== i))} aria-label={`Remove question ${i + 1}`}>
+                  Remove
+                </button>
+              </div>
+            </li>
+          ))}
+        </ol>
+        <div className="form-actions">
+          <button type="button" className="btn" onClick={() => setDrafts((list) => [...list, { id: '', type: 'likert', topic: 'other', text: '', saved: false }])}>
+            Add a question
+          </button>
+          <button type="submit" className="btn primary" disabled={form.saving}>
+            Save the questionnaire
+          </button>
+          {savedAt ? <span role="status">Saved.</span> : null}
+        </div>
+      </form>
+    </div>
+  );
+}
