@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { FormField } from '../components/FormField';
+import { FormProblem } from '../components/FormProblem';
 import { listItems, useServerForm } from '../lib/useServerForm';
 import { createSurvey, listSurveys, openRun } from './insightsApi';
 
@@ -28,12 +29,7 @@ export function OpenRunForm() {
   return (
     <form className="card" onSubmit={form.onSubmit(open)} aria-label="Open a survey run">
       <h2>Open a run</h2>
-      {form.formError ? (
-        <p role="alert" className="error-title">
-          {form.formError}
-          {form.unplaced.map((e) => ` ${e.pointer}: ${e.detail}`).join(';')}
-        </p>
-      ) : null}
+      {form.formError ? <FormProblem title={form.formError} unplaced={form.unplaced} whole="the run" /> : null}
       <div className="field-row three">
         <FormField id={form.fieldId('title')} label="Title" hint="Default: the questionnaire's title" errors={form.errorsOf('title')}>
           {(props) => <input {...props} value={title} onChange={(e) => setTitle(e.target.value)} />}

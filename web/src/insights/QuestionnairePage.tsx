@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { ErrorState, Loading } from '../components/States';
 import { FormField } from '../components/FormField';
+import { FormProblem } from '../components/FormProblem';
 import { useServerForm } from '../lib/useServerForm';
 import { QUESTION_TOPICS, QUESTION_TYPES, type QuestionTopic, type QuestionType } from '../../../src/surveys/question.js';
 import { getSurvey, updateSurvey, type Question, type Survey } from './insightsApi';
@@ -62,12 +63,7 @@ function QuestionnaireForm({ survey }: { survey: Survey }) {
         </div>
       </div>
       <form className="card" aria-label="Edit the questionnaire" onSubmit={form.onSubmit(save)} onChange={() => setSavedAt(undefined)}>
-        {form.formError ? (
-          <p role="alert" className="error-title">
-            {form.formError}
-            {form.unplaced.map((e) => ` ${e.pointer}: ${e.detail}`).join(';')}
-          </p>
-        ) : null}
+        {form.formError ? <FormProblem title={form.formError} unplaced={form.unplaced} whole="the questionnaire" /> : null}
         <FormField id={form.fieldId('title')} label="Questionnaire title" errors={form.errorsOf('title')}>
           {(props) => <input {...props} value={title} onChange={(e) => setTitle(e.target.value)} />}
         </FormField>
