@@ -4,11 +4,18 @@
  * readonly fields, ui:order, ui:help, ui:placeholder, ui:autofocus, arrays of strings and of objects with add
  * and remove, a Secret field) is filled to completion and its task runs; the review hides what
  * `ui:backstage.review.show: false` hides and masks the secret, which never reaches the task's parameters.
+ * Then a real-world template (the corpus's only one with dependencies: an API page whose oneOf makes fields
+ * required when a box is ticked) is filled in and runs unchanged against a GitLab stand-in.
  */
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPave } from '../support/pave-server.js';
-import { waitForTask } from '../templates/support.js';
+import { realWorldDir } from '../support/real-world.js';
+import { startProviderStandIn, type ProviderStandIn } from '../support/git-provider-stand-in.js';
+import { filesOf, waitForTask } from '../templates/support.js';
 import { browserAvailable, formatViolations, portalSuite, screenshot, seriousAxeViolations } from '../support/browser.js';
 
 const CONDITIONAL = fileURLToPath(new URL('../templates/fixtures/conditional-form/template.yaml', import.meta.url));
@@ -158,4 +165,85 @@ describe.skipIf(!browserAvailable)('template forms in Chromium', { timeout: 120_
     const task = await waitForTask(suite.pave.app, decodeURIComponent(page.url().split('/').pop()!));
     expect(task.spec.parameters).toEqual({ name: 'parser', kind: 'library', language: 'go', trackingId: 'golden-path', createdBy: 'the portal' });
   });
+});
+
+const CORPUS = realWorldDir('templates');
+
+describe.skipIf(!browserAvailable || !CORPUS)('a real-world conditional template in Chromium', { timeout: 120_000 }, () => {
+  let dir: string;
+  let standIn: ProviderStandIn;
+  const suite = portalSuite(
+    async () => {
+      dir = await mkdtemp(join(tmpdir(), 'pave-forms-real-world-'));
+      standIn = await startProviderStandIn({ root: join(dir, 'git'), tokens: { good: ['repo', 'push'] } });
+      await standIn.seed('gitlab', 'acme', 'payment-service');
+      process.env.PAVE_TEST_FORMS_GITLAB_TOKEN = 'good';
+      const pave = await startPave({ config: { integrations: { github: [], gitlab: [{ host: 'gitlab.com', apiBaseUrl: `${standIn.url}/api/v4`, token: { $env: 'PAVE_TEST_FORMS_GITLAB_TOKEN' } }], bitbucketServer: [], gitea: [] } } });
+      // templates/009 (onboard-existing-service) with its skeleton beside it, as its repository holds them, and a team to own the service.
+      await mkdir(join(dir, 'template'), { recursive: true });
+      await cp(join(CORPUS!, '009.yaml'), join(dir, 'template', 'template.yaml'));
+      await cp(join(CORPUS!, '009.skeleton'), join(dir, 'template', 'skeleton'), { recursive: true });
+      await writeFile(join(dir, 'team.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: payments-team\nspec:\n  type: team\n  children: []\n');
+      await pave.app.catalog.locations.register({ type: 'file', target: join(dir, 'team.yaml') });
+      await pave.app.catalog.locations.register({ type: 'file', target: join(dir, 'template', 'template.yaml') });
+      return pave;
+    },
+    { noPageErrorsInEachTest: true },
+  );
+  afterAll(async () => {
+    await standIn?.close();
+    delete process.env.PAVE_TEST_FORMS_GITLAB_TOKEN;
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('templates/009: ticking "Register API?" makes its fields required (dependencies with oneOf); the merge request is opened', async () => {
+    const { page } = suite;
+    await page.goto(`${suite.pave.url}/create/templates/default/onboard-existing-service`);
+    await page.getByRole('heading', { name: 'Service Details' }).waitFor();
+    await page.getByRole('textbox', { name: /^Component Name/ }).fill('payment-service');
+    const owner = page.getByRole('combobox', { name: /^Owner/ });
+    await expect.poll(() => owner.locator('option').count()).toBeGreaterThan(1);
+    await owner.selectOption('group:default/payments-team');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('heading', { name: 'Repository Location' }).waitFor();
+    await page.getByRole('textbox', { name: 'Host', exact: true }).fill('gitlab.com');
+    await page.getByRole('textbox', { name: 'Owner', exact: true }).fill('acme');
+    await page.getByRole('textbox', { name: 'Repository name', exact: true }).fill('payment-service');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('heading', { name: 'API Configuration (Optional)' }).waitFor();
+    // Unticked, nothing more is needed; ticked, the oneOf branch requires the API's type and path.
+    await page.getByRole('checkbox', { name: 'Register API?' }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('.field.invalid[data-field="apiPath"]').getByText('API Definition Path is required').waitFor();
+    await expect.poll(() => page.locator('.field[data-field="apiPath"] label .tpl-req').count()).toBe(1);
+    await page.getByRole('checkbox', { name: 'Register API?' }).uncheck();
+    await expect.poll(() => page.locator('.field[data-field="apiPath"] label .tpl-req').count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'Register API?' }).check();
+    await page.getByRole('textbox', { name: /^API Definition Path/ }).fill('openapi/spec.yaml');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('heading', { name: 'Integrations (Optional)' }).waitFor();
+    await page.getByRole('textbox', { name: /^Jira Project Key/ }).fill('PAY');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByTestId('wizard-review').waitFor();
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    await page.waitForURL(/\/create\/tasks\/[^/]+$/);
+    await page.locator('.tpl-task[data-task-status="completed"]').waitFor({ timeout: 60_000 });
+    const task = await waitForTask(suite.pave.app, decodeURIComponent(page.url().split('/').pop()!));
+    expect(task.spec.parameters).toMatchObject({ componentName: 'payment-service', registerApi: true, apiType: 'openapi', apiPath: 'openapi/spec.yaml', jiraProjectKey: 'PAY' });
+    const review = standIn.reviews.find(r => r.provider === 'gitlab')!;
+    expect(review.body).toMatchObject({ source_branch: 'rhdh-onboarding-payment-service', title: 'RHDH Onboarding: Add catalog-info.yaml' });
+    expect(String(review.body.description)).toContain('- Type: openapi');
+    const repository = standIn.repositories.find(r => r.provider === 'gitlab' && r.name === 'payment-service')!;
+    expect(await filesOf(standIn.gitDir(repository), 'rhdh-onboarding-payment-service')).toContain('catalog-info.yaml');
+  });
+
+  async function expectAccessible(page: typeof suite.page) {
+    const violations = await seriousAxeViolations(page);
+    expect(violations, formatViolations(violations)).toEqual([]);
+  }
 });
