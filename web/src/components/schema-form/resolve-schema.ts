@@ -5,8 +5,8 @@
  * field holds), and of an object's own `oneOf`/`anyOf` the first branch its values match. Fields a branch adds
  * come after the others (`ui:order` may place them); a field already there keeps its own schema.
  */
-import { isCondition, matchesSchema } from './schema-match';
-import { isRecord, type JsonSchema, type Values } from './schema';
+import { isCondition, matchesSchema } from './schema-match.js';
+import { isRecord, type JsonSchema, type Values } from './schema.js';
 
 function mergeInto(base: JsonSchema, part: JsonSchema): JsonSchema {
   const properties = { ...base.properties };

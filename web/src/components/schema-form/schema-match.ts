@@ -5,7 +5,7 @@
  * schema with nothing compiled (the portal's CSP forbids eval, so ajv cannot run here); a keyword it does not
  * know holds. It only decides what the form shows: the server validates the values for real.
  */
-import { isRecord, type JsonSchema } from './schema';
+import { isRecord, type JsonSchema } from './schema.js';
 
 /** Deep equality of plain JSON values (for const and enum). */
 function sameValue(a: unknown, b: unknown): boolean {

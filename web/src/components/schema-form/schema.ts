@@ -4,8 +4,8 @@
  * portal's CSP forbids eval): the server validates the values for real and its RFC 9457 problems are
  * shown next to each field.
  */
-import type { FieldError } from '../../lib/api';
-import { resolveSchema } from './resolve-schema';
+import type { FieldError } from '../../../../src/core/problem.js';
+import { resolveSchema } from './resolve-schema.js';
 
 export interface JsonSchema {
   type?: string | string[];
