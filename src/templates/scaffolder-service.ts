@@ -30,7 +30,7 @@ import type { ActionRegistry, ActionDescription } from './actions/action-registr
 import { createActionRegistry } from './actions/builtin-actions.js';
 import { DEFAULT_LOCAL_GIT_HOST } from './actions/publish-git.js';
 import { readTemplate, type TemplateDefinition, type TemplateReading } from './model/template.js';
-import { parameterSchemaOf, validateParameters, validateSecrets, type ParameterSchema } from './model/parameters.js';
+import { pageCondition, parameterSchemaOf, validateForm, validateSecrets, type ParameterPage, type ParameterSchema } from './model/parameters.js';
 import { Workspace } from './workspace/workspace.js';
 import { TemplateFiles } from './workspace/template-files.js';
 import { Redactor } from './workspace/redactor.js';
@@ -213,6 +213,38 @@ export class ScaffolderService {
     return parameterSchemaOf(template);
   }
 
+  /**
+   * Which form pages are asked for these values: a page's own `if:` expression is evaluated by the sandboxed
+   * engine with the values as `parameters` (a page without one is always asked). The portal asks again as
+   * values change; tasks and dry runs validate only the pages asked.
+   * @example await scaffolder.shownPages('template:default/onboard', { registerApi: true }) // [true, true, false]
+   */
+  async shownPages(ref: string, values: Record<string, unknown>, scope: EntityScope = ALL_ENTITIES): Promise<boolean[]> {
+    const { template, summary } = await this.getTemplate(ref, scope);
+    if (!template) throw invalidInput(`${ref} cannot be read as a template`, summary.problems);
+    return this.#shown(template.parameters, values);
+  }
+
+  async #shown(pages: readonly ParameterPage[], values: unknown): Promise<boolean[]> {
+    const results = await this.#options.expressions.evaluateConditions(pages.map(pageCondition), { parameters: values });
+    const errors = results.flatMap((result, i) => (result.ok ? [] : [{ pointer: `/spec/parameters/${i}/if`, detail: `cannot be evaluated: ${result.error.message}`, rule: 'expression' }]));
+    if (errors.length) throw invalidInput(`A page's condition cannot be evaluated: ${errors.map(e => e.detail).join('; ')}`, errors);
+    return results.map(result => result.ok && result.value);
+  }
+
+  /**
+   * The parameters a task keeps: the values checked against the pages asked for them (with the Secret fields'
+   * values taken from `secrets` and left out) and `secrets` against the template's secrets schema; a 422 naming
+   * each field otherwise.
+   */
+  async #checkForm(template: TemplateDefinition, rawValues: unknown, secrets: Record<string, unknown>, what: string): Promise<Record<string, unknown>> {
+    const shown = await this.#shown(template.parameters, rawValues);
+    const { values, errors } = validateForm(template.parameters.filter((_, i) => shown[i]), rawValues, secrets);
+    const secretErrors = validateSecrets(template.secretsSchema, secrets);
+    if (errors.length || secretErrors.length) throw invalidInput(`The values do not fit ${what}: ${[...errors, ...secretErrors].map(e => e.detail).join('; ')}`, [...errors, ...secretErrors]);
+    return values;
+  }
+
   // ── tasks ──────────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -230,9 +262,7 @@ export class ScaffolderService {
     const entity = await this.#templateEntity(ref, await this.#authorityOf(request.identity).readScope());
     const reading = this.#read(entity);
     const template = runnable(ref, reading);
-    const { values, errors } = validateParameters(template.parameters, request.values ?? {});
-    const secretErrors = validateSecrets(template.secretsSchema, request.secrets ?? {});
-    if (errors.length || secretErrors.length) throw invalidInput(`The values do not fit ${ref}: ${[...errors, ...secretErrors].map(e => e.detail).join('; ')}`, [...errors, ...secretErrors]);
+    const values = await this.#checkForm(template, request.values ?? {}, request.secrets ?? {}, ref);
     const source = await this.#sourceOf(ref);
     const spec: TaskSpec = {
       apiVersion: String(entity.apiVersion),
@@ -389,9 +419,7 @@ export class ScaffolderService {
 
       const reading = readTemplate(entity, { hasAction: id => this.actions.has(id) });
       const template = runnable(reading.template?.ref ?? 'the template', reading);
-      const { values, errors } = validateParameters(template.parameters, request.values ?? {});
-      const secretErrors = validateSecrets(template.secretsSchema, request.secrets ?? {});
-      if (errors.length || secretErrors.length) throw invalidInput(`The values do not fit the template: ${[...errors, ...secretErrors].map(e => e.detail).join('; ')}`, [...errors, ...secretErrors]);
+      const values = await this.#checkForm(template, request.values ?? {}, request.secrets ?? {}, 'the template');
       files = baseUrl ? await TemplateFiles.open(baseUrl, { ...(root ? { root } : {}), reader: this.#options.reader }) : TemplateFiles.none(`${template.ref} was saved through the API and has no files beside it`, this.#options.reader);
       const workspace = new Workspace(join(scratch, 'workspace'));
       await workspace.ensureRoot();

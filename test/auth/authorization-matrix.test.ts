@@ -279,6 +279,12 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/scaffolder/v2/templates/:namespace/:kind/:name': { path: '/api/scaffolder/v2/templates/default/template/matrix-template' },
   'GET /api/scaffolder/v2/templates/:namespace/:kind/:name/parameter-schema': { path: '/api/scaffolder/v2/templates/default/template/matrix-template/parameter-schema' },
   'GET /api/scaffolder/v2/actions': { path: '/api/scaffolder/v2/actions' },
+  'POST /api/scaffolder/v2/templates/:namespace/:kind/:name/parameter-schema/shown': {
+    path: '/api/scaffolder/v2/templates/default/template/matrix-template/parameter-schema/shown',
+    body: { values: { greeting: 'shown?' } },
+    status: 200,
+    notAChange: 'an answer about the form',
+  },
   'POST /api/scaffolder/v2/tasks': { path: '/api/scaffolder/v2/tasks', body: { templateRef: 'template:default/matrix-template', values: { greeting: 'created' } }, status: 201 },
   'GET /api/scaffolder/v2/tasks': { path: '/api/scaffolder/v2/tasks' },
   'GET /api/scaffolder/v2/tasks/:taskId': { path: `/api/scaffolder/v2/tasks/${matrixTask}` },

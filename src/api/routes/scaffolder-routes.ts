@@ -167,6 +167,21 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
     async request => scaffolder.parameterSchema(stringifyEntityRef(request.params), request.readScope),
   );
 
+  app.post(
+    '/v2/templates/:namespace/:kind/:name/parameter-schema/shown',
+    {
+      config: { permission: { action: 'catalog.entity.read', scoped: true }, limit: 'renders' },
+      schema: {
+        tags: ['scaffolder'],
+        summary: "Which of a template's form pages are asked for these values: each page's own `if:` expression evaluated by the sandboxed engine with the values as `parameters` (changes nothing)",
+        params: NameParams,
+        body: Type.Object({ values: Type.Record(Type.String(), Type.Unknown()) }),
+        response: { 200: Type.Object({ shown: Type.Array(Type.Boolean(), { description: 'One per page, in order' }) }), ...errorResponses(404, 422) },
+      },
+    },
+    async request => ({ shown: await scaffolder.shownPages(stringifyEntityRef(request.params), request.body.values, request.readScope) }),
+  );
+
   app.get(
     '/v2/actions',
     {

@@ -47,10 +47,21 @@ export function stripFormHints(schema: unknown, depth = 0): unknown {
 
 const forms = () => jsonSchemaValidator({ strict: false, useDefaults: true });
 
+/**
+ * A page's own condition: an `if:` expression (`${{ parameters.kind === 'api' }}`) says whether the page is
+ * asked at all, and only asked pages are validated. A JSON Schema `if` (a schema: an object or a boolean) keeps
+ * its meaning; text can only be a condition.
+ * @example pageCondition({ title: 'API', if: '${{ parameters.registerApi }}' }) // '${{ parameters.registerApi }}'
+ */
+export function pageCondition(page: ParameterPage): string | undefined {
+  return typeof page.if === 'string' ? page.if : undefined;
+}
+
 function compile(schema: unknown): ValidateFunction {
   const stripped = stripFormHints(schema) as Record<string, unknown>;
   // Pages are validated against the whole set of values; `$id`s would clash between templates.
   delete stripped.$id;
+  if (typeof stripped.if === 'string') delete stripped.if;
   return forms().compile({ type: 'object', ...stripped });
 }
 
@@ -128,6 +139,36 @@ export function parameterSchemaOf(template: { title: string; description?: strin
       schema: page,
     })),
   };
+}
+
+/**
+ * The fields of the pages drawn with `ui:field: Secret` (top-level properties): their values travel as the
+ * task's secrets under the field's name (`${{ secrets.<name> }}`), never as parameters, as Backstage's
+ * Secret field sends them.
+ */
+export function secretFields(pages: readonly ParameterPage[]): Set<string> {
+  const names = new Set<string>();
+  for (const page of pages) {
+    const properties = isRecord(page.properties) ? page.properties : {};
+    for (const [name, property] of Object.entries(properties)) if (isRecord(property) && property['ui:field'] === 'Secret') names.add(name);
+  }
+  return names;
+}
+
+/**
+ * Validates form values and secrets together: a Secret field is checked with its value from `secrets` (what
+ * Backstage's form leaves in its place among the values, a row of asterisks, is dropped), and the values
+ * returned hold no Secret field, so none is stored with the task's parameters.
+ * @example validateForm(pages, { name: 'orders', token: '****' }, { token: 's3cret' }) // { values: { name: 'orders' }, errors: [] }
+ */
+export function validateForm(pages: readonly ParameterPage[], values: unknown, secrets: Record<string, unknown>): { values: Record<string, unknown>; errors: FieldError[] } {
+  const fields = secretFields(pages);
+  if (!fields.size || !isRecord(values)) return validateParameters(pages, values);
+  const checked: Record<string, unknown> = Object.fromEntries(Object.entries(values).filter(([name]) => !fields.has(name)));
+  for (const name of fields) if (secrets[name] !== undefined) checked[name] = secrets[name];
+  const result = validateParameters(pages, checked);
+  for (const name of fields) delete result.values[name];
+  return result;
 }
 
 /** Validates `secrets` against the template's `spec.secrets.schema`, when it has one. */

@@ -8,7 +8,7 @@ import { DEFAULT_NAMESPACE } from '../../core/entity.js';
 import { stringifyEntityRef } from '../../core/entity-ref.js';
 import { joinPointer, type FieldError } from '../../core/problem.js';
 import { checkTemplate } from '../../expressions/index.js';
-import { checkParameterPages, parameterPages, type ParameterPage } from './parameters.js';
+import { checkParameterPages, pageCondition, parameterPages, type ParameterPage } from './parameters.js';
 
 export const TEMPLATE_API_VERSION = 'scaffolder.backstage.io/v1beta3';
 
@@ -104,6 +104,7 @@ export function readTemplate(raw: unknown, options: ReadTemplateOptions): Templa
     add('/spec/parameters', 'must be a JSON Schema object or a list of them (form pages)', 'type');
   }
   problems.push(...checkParameterPages(spec?.parameters));
+  pages.forEach((page, i) => checkExpressions(pageCondition(page), Array.isArray(spec?.parameters) ? `/spec/parameters/${i}/if` : '/spec/parameters/if', problems));
 
   const steps: TemplateStep[] = [];
   const rawSteps = spec?.steps;

@@ -340,8 +340,14 @@ export function getParameterSchema(namespace: string, kind: string, name: string
   return request(`${SCAFFOLDER}/templates/${enc(namespace)}/${enc(kind)}/${enc(name)}/parameter-schema`, { signal });
 }
 
-export function createTask(templateRef: string, values: Record<string, unknown>): Promise<{ id: string }> {
-  return request(`${SCAFFOLDER}/tasks`, { method: 'POST', json: { templateRef, values } });
+/** Which form pages are asked for these values (each page's own `if:`, evaluated by the server). */
+export function getShownPages(namespace: string, kind: string, name: string, values: Record<string, unknown>, signal?: AbortSignal): Promise<{ shown: boolean[] }> {
+  return request(`${SCAFFOLDER}/templates/${enc(namespace)}/${enc(kind)}/${enc(name)}/parameter-schema/shown`, { method: 'POST', json: { values }, signal });
+}
+
+/** Starts a task; `secrets` (Secret fields' values) travel apart from the values and are never stored with them. */
+export function createTask(templateRef: string, values: Record<string, unknown>, secrets: Record<string, string> = {}): Promise<{ id: string }> {
+  return request(`${SCAFFOLDER}/tasks`, { method: 'POST', json: { templateRef, values, ...(Object.keys(secrets).length ? { secrets } : {}) } });
 }
 
 /** The tasks the caller may read (its own; everyone's for those a rule lets read them), newest first. */

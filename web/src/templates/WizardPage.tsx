@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { ApiError, createTask, getParameterSchema, getTemplate } from '../lib/api';
+import { ApiError, createTask, getParameterSchema, getShownPages, getTemplate } from '../lib/api';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { ErrorState, Loading, Spinner } from '../components/States';
-import { SchemaForm, fieldId } from '../components/schema-form/SchemaForm';
-import { checkPage, defaultsOf, errorsByPointer, isEmpty, orderedProperties, schemaAt, typeOf, type Errors, type JsonSchema, type Values } from '../components/schema-form/schema';
+import { SchemaForm, fieldId, isSecretField } from '../components/schema-form/SchemaForm';
+import { resolveSchema } from '../components/schema-form/resolve-schema';
+import { checkPage, defaultsOf, errorsByPointer, followBranches, isEmpty, isRecord, orderedProperties, schemaAt, typeOf, type Errors, type JsonSchema, type Values } from '../components/schema-form/schema';
 import './templates.css';
 
 export default function WizardPage() {
@@ -19,18 +20,31 @@ export default function WizardPage() {
   const [search] = useSearchParams();
   // `?values={…}` opens the form prefilled (a scorecard's "Fix it" link computes them from the entity).
   const [values, setValues] = useState<Values>(() => prefilled(search.get('values')));
+  // Secret fields' values, by field name: sent as the task's secrets, never among the values.
+  const [secrets, setSecrets] = useState<Record<string, string>>({});
+  // Which pages are asked: a page with its own `if:` only when the server says its condition holds.
+  const [shown, setShown] = useState<boolean[]>([]);
   const [step, setStep] = useState(0);
   const [errors, setErrors] = useState<Errors>({});
   const [submitError, setSubmitError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
+  const conditional = pages.some((p) => typeof p.if === 'string');
+  const askShown = async (v: Values): Promise<boolean[]> => (conditional ? (await getShownPages(namespace, 'template', name, v)).shown : pages.map(() => true));
+
   useEffect(() => {
     if (!pages.length) return;
-    setValues((v) => pages.reduce((acc, p) => defaultsOf(p, acc), { ...v }));
+    const start = pages.reduce((acc, p) => defaultsOf(p, acc), { ...values });
+    setValues(start);
+    setShown(pages.map((p) => typeof p.if !== 'string'));
+    if (conditional) askShown(start).then(setShown, (e: unknown) => setSubmitError(e instanceof Error ? e : new Error(String(e))));
+    // Only when the template's pages arrive: later values are the person's.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [pages]);
 
   const reviewIndex = pages.length;
+  const asked = pages.map((_, i) => shown[i] ?? true);
   const goTo = (i: number) => {
     setStep(i);
     requestAnimationFrame(() => headingRef.current?.focus());
@@ -48,19 +62,36 @@ export default function WizardPage() {
   if (!data.data) return <div className="page"><Loading label="Loading template…" /></div>;
   const { summary, schema } = data.data;
 
-  function next() {
+  async function next() {
     const page = pages[step]!;
-    const errs = checkPage(page, values);
+    const errs = checkPage(page, { ...values, ...secrets });
     setErrors(errs);
     if (Object.keys(errs).length) return focusFirstError(errs);
-    goTo(step + 1);
+    setBusy(true);
+    setSubmitError(undefined);
+    try {
+      // The answers so far may ask for a page, or skip one.
+      const now = await askShown(values);
+      setShown(now);
+      const following = now.findIndex((yes, i) => yes && i > step);
+      goTo(following < 0 ? reviewIndex : following);
+    } catch (e) {
+      setSubmitError(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function back() {
+    const earlier = asked.slice(0, step).lastIndexOf(true);
+    goTo(earlier < 0 ? 0 : earlier);
   }
 
   async function submit() {
     setBusy(true);
     setSubmitError(undefined);
     try {
-      const { id } = await createTask(summary.ref, values);
+      const { id } = await createTask(summary.ref, ...answers(pages.filter((_, i) => asked[i]), values, secrets));
       navigate(`/create/tasks/${encodeURIComponent(id)}`);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
@@ -80,13 +111,14 @@ export default function WizardPage() {
   }
 
   // An edited field's errors go away (the next check or the server will say if it is still wrong).
-  function change(next: Values) {
+  function change(edited: Values) {
+    const next = followBranches(pages[step]!, values, edited);
     const changed = new Set([...Object.keys(next), ...Object.keys(values)].filter((k) => JSON.stringify(next[k]) !== JSON.stringify(values[k])));
     setValues(next);
     if (changed.size) setErrors((errs) => Object.fromEntries(Object.entries(errs).filter(([p]) => !changed.has(p.split('/')[1] ?? ''))));
   }
 
-  const pageTitles = [...(schema.steps.map((s) => s.title)), 'Review'];
+  const steps = [...schema.steps.map((s, i) => ({ title: s.title, index: i })).filter((s) => asked[s.index]), { title: 'Review', index: reviewIndex }];
   const onPage = step < reviewIndex;
   const current = schema.steps[step];
   const unplaced = Object.entries(errors).filter(([p]) => pageOfPointer(pages, p) < 0);
@@ -113,9 +145,9 @@ export default function WizardPage() {
       ) : null}
       <nav aria-label="Wizard steps">
         <ol className="tpl-steps">
-          {pageTitles.map((t, i) => (
-            <li key={i} aria-current={i === step ? 'step' : undefined} className={i < step ? 'done' : undefined}>
-              {i + 1}. {t}
+          {steps.map((s, n) => (
+            <li key={s.index} aria-current={s.index === step ? 'step' : undefined} className={s.index < step ? 'done' : undefined}>
+              {n + 1}. {s.title}
             </li>
           ))}
         </ol>
@@ -129,28 +161,28 @@ export default function WizardPage() {
           noValidate
           onSubmit={(e) => {
             e.preventDefault();
-            if (onPage) next();
+            if (onPage) void next();
             else void submit();
           }}
         >
           {onPage ? (
-            <SchemaForm schema={pages[step]!} values={values} onChange={change} errors={errors} />
+            <SchemaForm schema={pages[step]!} values={values} onChange={change} errors={errors} secrets={{ values: secrets, onChange: setSecrets }} />
           ) : (
-            <Review pages={pages} titles={schema.steps.map((s) => s.title)} values={values} onEdit={goTo} />
+            <Review pages={pages} asked={asked} titles={schema.steps.map((s) => s.title)} values={values} secrets={secrets} onEdit={goTo} />
           )}
-          {!onPage && submitError ? <ErrorState error={submitError} /> : null}
+          {submitError ? <ErrorState error={submitError} /> : null}
           {unplaced.length ? (
             <ul className="field-errors block">
               {unplaced.map(([p, msgs]) => msgs.map((m, i) => <li key={`${p}${i}`}>{p !== '/' ? <span className="mono small">{p}: </span> : null}{m}</li>))}
             </ul>
           ) : null}
           <div className="tpl-actions">
-            <button type="button" className="btn" disabled={step === 0 || busy} onClick={() => goTo(step - 1)}>
+            <button type="button" className="btn" disabled={step === 0 || busy} onClick={back}>
               Back
             </button>
             {onPage ? (
-              <button type="submit" className="btn primary">
-                {step + 1 === reviewIndex ? 'Review' : 'Next'}
+              <button type="submit" className="btn primary" disabled={busy}>
+                {asked.findIndex((yes, i) => yes && i > step) < 0 ? 'Review' : 'Next'}
               </button>
             ) : (
               <button type="submit" className="btn primary" disabled={busy || !summary.runnable}>
@@ -169,9 +201,12 @@ function pageOfPointer(pages: JsonSchema[], pointer: string): number {
   return pages.findIndex((p) => schemaAt(p, pointer) !== undefined);
 }
 
+/** How the review shows a value: masked for secrets and passwords (or as `ui:backstage.review.mask` says), option names for enums. */
 function show(v: unknown, s: JsonSchema): string {
+  const mask = s['ui:backstage']?.review?.mask;
+  if (!isEmpty(v) && (mask || isSecretField(s) || s['ui:widget'] === 'password')) return mask ?? '••••••••';
   if (isEmpty(v)) return '—';
-  if (Array.isArray(v)) return v.map(String).join(', ');
+  if (Array.isArray(v)) return v.map((item) => (isRecord(item) ? JSON.stringify(item) : show(item, s.items ?? {}))).join(', ');
   if (typeOf(s) === 'boolean') return v ? 'Yes' : 'No';
   if (s.enum && s.enumNames) {
     const i = s.enum.indexOf(v);
@@ -181,29 +216,56 @@ function show(v: unknown, s: JsonSchema): string {
   return String(v);
 }
 
-function Review({ pages, titles, values, onEdit }: { pages: JsonSchema[]; titles: string[]; values: Values; onEdit: (i: number) => void }) {
+/** What the review lists of a page: the fields its values show, less hidden ones and those with `ui:backstage.review.show: false`. */
+function reviewed(page: JsonSchema, values: Values): [string, JsonSchema][] {
+  return orderedProperties(resolveSchema(page, values)).filter(([, s]) => s['ui:widget'] !== 'hidden' && s['ui:backstage']?.review?.show !== false);
+}
+
+function Review({ pages, asked, titles, values, secrets, onEdit }: { pages: JsonSchema[]; asked: boolean[]; titles: string[]; values: Values; secrets: Record<string, string>; onEdit: (i: number) => void }) {
   return (
     <div data-testid="wizard-review">
-      {pages.map((p, i) => (
-        <div key={i}>
-          <h3>
-            {titles[i]}{' '}
-            <button type="button" className="btn small" onClick={() => onEdit(i)} aria-label={`Edit ${titles[i]}`}>
-              Edit
-            </button>
-          </h3>
-          <dl className="tpl-review">
-            {orderedProperties(p).map(([k, s]) => (
-              <div key={k} style={{ display: 'contents' }}>
-                <dt>{s.title ?? k}</dt>
-                <dd className={isEmpty(values[k]) ? 'muted' : undefined}>{show(values[k], s)}</dd>
-              </div>
-            ))}
-          </dl>
-        </div>
-      ))}
+      {pages.map((p, i) =>
+        asked[i] ? (
+          <div key={i}>
+            <h3>
+              {titles[i]}{' '}
+              <button type="button" className="btn small" onClick={() => onEdit(i)} aria-label={`Edit ${titles[i]}`}>
+                Edit
+              </button>
+            </h3>
+            <dl className="tpl-review">
+              {reviewed(p, values).map(([k, s]) => {
+                const v = isSecretField(s) ? secrets[k] : values[k];
+                return (
+                  <div key={k} style={{ display: 'contents' }}>
+                    <dt>{s.title ?? k}</dt>
+                    <dd className={isEmpty(v) ? 'muted' : undefined} data-field={k}>{show(v, s)}</dd>
+                  </div>
+                );
+              })}
+            </dl>
+          </div>
+        ) : null,
+      )}
     </div>
   );
+}
+
+/**
+ * What a task is sent: the values of the fields the asked pages show (a skipped page's or a hidden branch's are
+ * left out) and, apart, the Secret fields' values.
+ */
+function answers(asked: JsonSchema[], values: Values, secrets: Record<string, string>): [Values, Record<string, string>] {
+  const sent: Values = {};
+  const secret: Record<string, string> = {};
+  for (const page of asked) {
+    for (const [key, s] of Object.entries(resolveSchema(page, values).properties ?? {})) {
+      if (isSecretField(s)) {
+        if (secrets[key] !== undefined) secret[key] = secrets[key];
+      } else if (values[key] !== undefined) sent[key] = values[key];
+    }
+  }
+  return [sent, secret];
 }
 
 /** Values given in the address (`?values=` a JSON object of plain values); anything else is ignored. */

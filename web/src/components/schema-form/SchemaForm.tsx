@@ -1,17 +1,32 @@
 /**
- * A form generated from a JSON Schema, shared by the golden-path wizard and the platform request form:
- * text, number, boolean, enums, arrays of strings, nested objects, and the Backstage pickers
- * (OwnerPicker, EntityPicker, MultiEntityPicker, EntityNamePicker, RepoUrlPicker, EntityTagsPicker).
- * Errors sit next to their field by JSON pointer. No schema compiler: nothing is evaluated, so the
- * portal's CSP holds.
+ * A form generated from a JSON Schema, shared by the golden-path wizard and the platform request form, drawn
+ * as Backstage's form (react-jsonschema-form) draws templates: text, numbers, booleans, enums (select, radio
+ * buttons, checkboxes), arrays of anything with add and remove, nested objects, fields that come and go with
+ * `dependencies`, `allOf` and `if`/`then`/`else` (`resolve-schema.ts`), the `ui:*` hints (widget, field,
+ * order, help, placeholder, autofocus, readonly, options.rows), Secret fields, and the Backstage pickers
+ * (OwnerPicker, EntityPicker, MultiEntityPicker, EntityNamePicker, RepoUrlPicker, EntityTagsPicker). Errors
+ * sit next to their field by JSON pointer. No schema compiler: nothing is evaluated, so the portal's CSP holds.
  */
 import { EntityNameClash, EntityPicker, RepoUrlPicker } from './pickers';
-import { ListInput, NumberInput } from './inputs';
-import { isEmpty, orderedProperties, pointerTo, typeOf, type Errors, type JsonSchema, type Values } from './schema';
+import { ChoiceCheckboxes, ChoiceRadios, ChoiceSelect, choicesOf } from './choices';
+import { NumberInput, TagsInput } from './inputs';
+import { resolveSchema } from './resolve-schema';
+import { defaultsOf, isEmpty, isRecord, orderedProperties, pointerTo, typeOf, type Errors, type JsonSchema, type Values } from './schema';
 import './schema-form.css';
 
 export function fieldId(pointer: string): string {
   return `field${pointer.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+}
+
+/** A Secret field's value (`ui:field: Secret`): kept apart from the values, sent as the task's secrets. */
+export function isSecretField(schema: JsonSchema): boolean {
+  return schema['ui:field'] === 'Secret';
+}
+
+/** Where a form's top-level Secret fields keep their values, by field name. */
+export interface SecretValues {
+  values: Record<string, string>;
+  onChange: (next: Record<string, string>) => void;
 }
 
 interface FormProps {
@@ -22,6 +37,8 @@ interface FormProps {
   errors: Errors;
   /** The pointer of the values (`/spec` when they are a request's spec); field pointers continue it. */
   base?: string;
+  /** Where Secret fields keep their values; without it (nested objects, the request form) they are password fields among the values. */
+  secrets?: SecretValues;
 }
 
 export function SchemaForm(props: FormProps) {
@@ -32,26 +49,32 @@ export function SchemaForm(props: FormProps) {
   );
 }
 
-function Fields({ schema, values, onChange, errors, base = '' }: FormProps) {
+function Fields({ schema, values, onChange, errors, base = '', secrets }: FormProps) {
+  const shown = resolveSchema(schema, values);
   return (
     <>
-      {orderedProperties(schema).map(([key, prop]) => (
-        <Field
-          key={key}
-          name={key}
-          pointer={pointerTo(base, key)}
-          schema={prop}
-          required={schema.required?.includes(key) ?? false}
-          value={values[key]}
-          onChange={(v) => {
-            const next = { ...values };
-            if (isEmpty(v)) delete next[key];
-            else next[key] = v;
-            onChange(next);
-          }}
-          errors={errors}
-        />
-      ))}
+      {orderedProperties(shown).map(([key, prop]) => {
+        if (prop['ui:widget'] === 'hidden') return null;
+        const secret = secrets && isSecretField(prop);
+        return (
+          <Field
+            key={key}
+            name={key}
+            pointer={pointerTo(base, key)}
+            schema={prop}
+            required={shown.required?.includes(key) ?? false}
+            value={secret ? secrets.values[key] : values[key]}
+            onChange={(v) => {
+              const next: Record<string, unknown> = { ...(secret ? secrets.values : values) };
+              if (isEmpty(v)) delete next[key];
+              else next[key] = v;
+              if (secret) secrets.onChange(next as Record<string, string>);
+              else onChange(next);
+            }}
+            errors={errors}
+          />
+        );
+      })}
     </>
   );
 }
@@ -77,27 +100,43 @@ function Field(props: FieldProps) {
   const id = fieldId(pointer);
   const own = errors[pointer] ?? [];
   const title = schema.title ?? name;
-  const help = schema.description ?? schema['ui:help'];
+  const description = schema.description;
+  const uiHelp = schema['ui:help'];
   const t = typeOf(schema);
   const uiField = schema['ui:field'];
+  const widget = schema['ui:widget'];
+  const readOnly = schema['ui:readonly'] === true;
+  const autoFocus = schema['ui:autofocus'] === true;
+  const placeholder = schema['ui:placeholder'];
   const range = t === 'number' || t === 'integer' ? rangeOf(schema) : undefined;
   const pattern = uiField === 'EntityNamePicker' ? schema.pattern : undefined;
-  const hasHint = Boolean(help || range || pattern);
-  const describedBy = [hasHint ? `${id}-hint` : '', uiField === 'EntityNamePicker' ? `${id}-clash` : '', own.length ? `${id}-errors` : ''].filter(Boolean).join(' ') || undefined;
+  const hasHint = Boolean(description || range || pattern);
+  const describedBy = [hasHint ? `${id}-hint` : '', uiHelp ? `${id}-help` : '', uiField === 'EntityNamePicker' ? `${id}-clash` : '', own.length ? `${id}-errors` : ''].filter(Boolean).join(' ') || undefined;
   const common = { id, 'aria-describedby': describedBy, 'aria-invalid': own.length ? true : undefined, 'aria-required': required || undefined };
   const errorList = <FieldErrors id={`${id}-errors`} pointer={pointer} errors={own} />;
+  const helpText = uiHelp ? (
+    <p className="hint" id={`${id}-help`}>
+      {uiHelp}
+    </p>
+  ) : null;
 
   if (t === 'object' && schema.properties && !uiField) {
     return (
-      <fieldset className="tpl-fieldset" aria-describedby={describedBy}>
+      <fieldset className="tpl-fieldset" aria-describedby={describedBy} data-field={name}>
         <legend>{title}</legend>
-        {help ? <p className="hint" id={`${id}-hint`}>{help}</p> : null}
-        <Fields schema={schema} values={(props.value as Values) ?? {}} onChange={props.onChange} errors={errors} base={pointer} />
+        {description ? <p className="hint" id={`${id}-hint`}>{description}</p> : null}
+        <Fields schema={schema} values={isRecord(props.value) ? props.value : {}} onChange={props.onChange} errors={errors} base={pointer} />
+        {helpText}
         {errorList}
       </fieldset>
     );
   }
+  if (t === 'array' && schema.items && !choicesOf(schema.items) && !uiField) {
+    return <ArrayField {...props} title={title} description={description} help={helpText} errorList={errorList} id={id} describedBy={describedBy} readOnly={readOnly} />;
+  }
 
+  const choices = choicesOf(schema);
+  const itemChoices = t === 'array' && schema.items ? choicesOf(schema.items) : undefined;
   let control: React.ReactNode;
   let isGroup = false;
   if (uiField === 'OwnerPicker' || uiField === 'EntityPicker') {
@@ -107,66 +146,69 @@ function Field(props: FieldProps) {
   } else if (uiField === 'RepoUrlPicker') {
     isGroup = true;
     control = <RepoUrlPicker id={id} describedBy={describedBy} invalid={own.length > 0} schema={schema} value={props.value} onChange={props.onChange} />;
-  } else if (uiField === 'EntityTagsPicker' || (t === 'array' && (!schema.items || typeOf(schema.items) === 'string') && !schema.items?.enum)) {
-    const list = Array.isArray(props.value) ? (props.value as string[]) : [];
-    control = <ListInput {...common} value={list} onChange={props.onChange} tags={uiField === 'EntityTagsPicker'} />;
-  } else if (t === 'array' && schema.items?.enum) {
+  } else if (uiField === 'EntityTagsPicker') {
+    control = <TagsInput {...common} value={Array.isArray(props.value) ? (props.value as string[]) : []} onChange={props.onChange} />;
+  } else if (itemChoices) {
     isGroup = true;
-    const list = Array.isArray(props.value) ? (props.value as unknown[]) : [];
-    control = (
-      <div className="tpl-checks" role="group" aria-labelledby={`${id}-label`} aria-describedby={describedBy}>
-        {schema.items.enum.map((opt, i) => (
-          <label key={String(opt)} className="tpl-check">
-            <input type="checkbox" checked={list.includes(opt)} onChange={(e) => props.onChange(e.target.checked ? [...list, opt] : list.filter((x) => x !== opt))} />{' '}
-            {schema.items?.enumNames?.[i] ?? String(opt)}
-          </label>
-        ))}
-      </div>
-    );
-  } else if (schema.enum || schema.oneOf?.every((o) => 'const' in o)) {
-    const options = schema.enum ? schema.enum.map((v, i) => ({ value: v, label: schema.enumNames?.[i] ?? String(v) })) : schema.oneOf!.map((o) => ({ value: o.const, label: o.title ?? String(o.const) }));
-    // Options carry their value as text (what the select shows and scripts read); the typed value is looked up again.
-    const selected = options.find((o) => o.value === props.value);
-    control = (
-      <select {...common} value={selected ? String(selected.value) : ''} onChange={(e) => props.onChange(options.find((o) => String(o.value) === e.target.value)?.value)}>
-        <option value="">{required ? 'Choose…' : '(none)'}</option>
-        {options.map((o, i) => (
-          <option key={i} value={String(o.value)}>
-            {o.label}
-          </option>
-        ))}
-      </select>
+    control = <ChoiceCheckboxes id={id} describedBy={describedBy} choices={itemChoices} value={Array.isArray(props.value) ? props.value : []} onChange={props.onChange} readOnly={readOnly} />;
+  } else if (choices && widget === 'radio') {
+    isGroup = true;
+    control = <ChoiceRadios id={id} describedBy={describedBy} choices={choices} value={props.value} onChange={props.onChange} readOnly={readOnly} />;
+  } else if (choices) {
+    control = <ChoiceSelect {...common} choices={choices} value={props.value} onChange={props.onChange} required={required} placeholder={placeholder} readOnly={readOnly} autoFocus={autoFocus} />;
+  } else if (t === 'boolean' && (widget === 'radio' || widget === 'select')) {
+    const yesNo = [
+      { value: true, label: 'Yes' },
+      { value: false, label: 'No' },
+    ];
+    isGroup = widget === 'radio';
+    control = isGroup ? (
+      <ChoiceRadios id={id} describedBy={describedBy} choices={yesNo} value={props.value} onChange={props.onChange} readOnly={readOnly} />
+    ) : (
+      <ChoiceSelect {...common} choices={yesNo} value={props.value} onChange={props.onChange} required={required} readOnly={readOnly} autoFocus={autoFocus} />
     );
   } else if (t === 'boolean') {
     return (
       <div className={`field tpl-bool${own.length ? ' invalid' : ''}`} data-field={name}>
         <label className="tpl-check">
-          <input type="checkbox" {...common} checked={props.value === true} onChange={(e) => props.onChange(e.target.checked)} /> {title}
+          <input type="checkbox" {...common} checked={props.value === true} disabled={readOnly} autoFocus={autoFocus} onChange={(e) => props.onChange(e.target.checked)} /> {title}
         </label>
-        {help ? <p className="hint" id={`${id}-hint`}>{help}</p> : null}
+        {description ? <p className="hint" id={`${id}-hint`}>{description}</p> : null}
+        {helpText}
         {errorList}
       </div>
     );
   } else if (t === 'number' || t === 'integer') {
     control = (
-      <NumberInput {...common} value={typeof props.value === 'number' ? props.value : undefined} min={schema.minimum} max={schema.maximum} step={t === 'integer' ? 1 : 'any'} onChange={props.onChange} />
+      <NumberInput
+        {...common}
+        value={typeof props.value === 'number' ? props.value : undefined}
+        min={schema.minimum}
+        max={schema.maximum}
+        step={t === 'integer' ? 1 : 'any'}
+        onChange={props.onChange}
+        placeholder={placeholder}
+        readOnly={readOnly}
+        autoFocus={autoFocus}
+      />
     );
-  } else if (schema['ui:widget'] === 'textarea') {
-    control = <textarea {...common} rows={4} value={typeof props.value === 'string' ? props.value : ''} onChange={(e) => props.onChange(e.target.value)} placeholder={schema['ui:placeholder']} />;
+  } else if (widget === 'textarea') {
+    const rows = Number(schema['ui:options']?.rows) || 4;
+    control = <textarea {...common} rows={rows} value={typeof props.value === 'string' ? props.value : ''} onChange={(e) => props.onChange(e.target.value)} placeholder={placeholder} readOnly={readOnly} autoFocus={autoFocus} maxLength={schema.maxLength} />;
   } else {
-    // Strings, EntityNamePicker included (its pattern is shown as a hint and checked before leaving the page).
+    // Strings, EntityNamePicker included (its pattern is shown as a hint and checked before leaving the page); a Secret is a password field.
     control = (
       <input
         {...common}
-        type={schema['ui:widget'] === 'password' ? 'password' : 'text'}
+        type={widget === 'password' || uiField === 'Secret' ? 'password' : 'text'}
         value={typeof props.value === 'string' ? props.value : ''}
         onChange={(e) => props.onChange(e.target.value)}
-        placeholder={schema['ui:placeholder']}
+        placeholder={placeholder}
         maxLength={schema.maxLength}
-        autoFocus={schema['ui:autofocus'] === true}
-        readOnly={schema['ui:readonly'] === true}
+        autoFocus={autoFocus}
+        readOnly={readOnly}
         spellCheck={uiField === 'EntityNamePicker' ? false : undefined}
-        autoComplete="off"
+        autoComplete={uiField === 'Secret' ? 'new-password' : 'off'}
       />
     );
   }
@@ -187,8 +229,8 @@ function Field(props: FieldProps) {
       {uiField === 'EntityNamePicker' ? <EntityNameClash id={`${id}-clash`} name={props.value} /> : null}
       {hasHint ? (
         <p className="hint" id={`${id}-hint`}>
-          {help}
-          {range ? `${help ? ' ' : ''}(${range})` : null}
+          {description}
+          {range ? `${description ? ' ' : ''}(${range})` : null}
           {pattern ? (
             <>
               {' '}
@@ -197,8 +239,56 @@ function Field(props: FieldProps) {
           ) : null}
         </p>
       ) : null}
+      {helpText}
       {errorList}
     </div>
+  );
+}
+
+/** A list of items of any schema (strings, numbers, objects), each drawn as its own field, with Add and Remove buttons. */
+function ArrayField(
+  props: FieldProps & { title: string; description?: string; help: React.ReactNode; errorList: React.ReactNode; id: string; describedBy?: string; readOnly: boolean },
+) {
+  const { name, pointer, schema, errors, title, id, readOnly } = props;
+  const items = Array.isArray(props.value) ? props.value : [];
+  const itemSchema = schema.items!;
+  const itemTitle = itemSchema.title ?? title;
+  const set = (next: unknown[]) => props.onChange(next);
+  const fresh = () => (typeOf(itemSchema) === 'object' ? defaultsOf(itemSchema, isRecord(itemSchema.default) ? { ...itemSchema.default } : {}) : itemSchema.default);
+  const canAdd = !readOnly && (schema.maxItems === undefined || items.length < schema.maxItems);
+  return (
+    <fieldset className="tpl-fieldset tpl-array" aria-describedby={props.describedBy} data-field={name}>
+      <legend id={`${id}-label`}>
+        {title}
+        {props.required ? <Req /> : null}
+      </legend>
+      {props.description ? <p className="hint" id={`${id}-hint`}>{props.description}</p> : null}
+      {items.map((item, i) => (
+        <div key={i} className="tpl-array-item">
+          <Field
+            name={`${itemTitle} ${i + 1}`}
+            pointer={pointerTo(pointer, String(i))}
+            schema={{ ...itemSchema, title: `${itemTitle} ${i + 1}` }}
+            required={false}
+            value={item}
+            onChange={(v) => set(items.map((x, j) => (j === i ? v : x)))}
+            errors={errors}
+          />
+          {readOnly ? null : (
+            <button type="button" className="btn small" onClick={() => set(items.filter((_, j) => j !== i))} aria-label={`Remove ${itemTitle} ${i + 1}`}>
+              Remove
+            </button>
+          )}
+        </div>
+      ))}
+      {canAdd ? (
+        <button type="button" className="btn small" onClick={() => set([...items, fresh() ?? (typeOf(itemSchema) === 'string' ? '' : undefined)])} aria-label={`Add ${itemTitle}`}>
+          Add
+        </button>
+      ) : null}
+      {props.help}
+      {props.errorList}
+    </fieldset>
   );
 }
 

@@ -1,15 +1,22 @@
-/** The schema form's own text controls: numbers that tolerate half-typed input, and lists of strings. */
+/** The schema form's own text controls: numbers that tolerate half-typed input, and tags. */
 import { useState } from 'react';
 
 /** What every control of the schema form gets from its field: id and the ARIA wiring to its hint and errors. */
 export type ControlProps = { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean; 'aria-required'?: boolean };
 
-export function NumberInput({ value, onChange, min, max, step, ...common }: ControlProps & { value?: number; onChange: (v: unknown) => void; min?: number; max?: number; step: number | 'any' }) {
+export function NumberInput({
+  value,
+  onChange,
+  min,
+  max,
+  step,
+  ...rest
+}: ControlProps & { value?: number; onChange: (v: unknown) => void; min?: number; max?: number; step: number | 'any'; placeholder?: string; readOnly?: boolean; autoFocus?: boolean }) {
   const [text, setText] = useState(value === undefined ? '' : String(value));
   const shown = Number(text) === value || (text === '' && value === undefined) ? text : value === undefined ? '' : String(value);
   return (
     <input
-      {...common}
+      {...rest}
       type="number"
       inputMode="numeric"
       value={shown}
@@ -25,27 +32,29 @@ export function NumberInput({ value, onChange, min, max, step, ...common }: Cont
   );
 }
 
-/** Arrays of strings (and EntityTagsPicker): one value per line, or comma-separated for tags. */
-export function ListInput({ value, onChange, tags, ...common }: ControlProps & { value: string[]; onChange: (v: unknown) => void; tags: boolean }) {
+/** EntityTagsPicker: tags typed comma-separated, kept lower-case, shown as chips. */
+export function TagsInput({ value, onChange, ...common }: ControlProps & { value: string[]; onChange: (v: unknown) => void }) {
   const parse = (s: string) =>
     s
-      .split(tags ? /[,\s]+/ : /\n/)
-      .map((x) => (tags ? x.trim().toLowerCase() : x.trim()))
+      .split(/[,\s]+/)
+      .map((x) => x.trim().toLowerCase())
       .filter(Boolean);
-  const [text, setText] = useState(value.join(tags ? ', ' : '\n'));
+  const [text, setText] = useState(value.join(', '));
   // A value set from outside (a default filled in after mounting) replaces what was typed.
-  const shown = JSON.stringify(parse(text)) === JSON.stringify(value) ? text : value.join(tags ? ', ' : '\n');
-  const change = (s: string) => {
-    setText(s);
-    onChange(parse(s));
-  };
+  const shown = JSON.stringify(parse(text)) === JSON.stringify(value) ? text : value.join(', ');
   return (
     <>
-      {tags ? (
-        <input {...common} type="text" value={shown} autoComplete="off" onChange={(e) => change(e.target.value)} placeholder="tag-one, tag-two" />
-      ) : (
-        <textarea {...common} rows={3} value={shown} onChange={(e) => change(e.target.value)} placeholder="One value per line" />
-      )}
+      <input
+        {...common}
+        type="text"
+        value={shown}
+        autoComplete="off"
+        onChange={(e) => {
+          setText(e.target.value);
+          onChange(parse(e.target.value));
+        }}
+        placeholder="tag-one, tag-two"
+      />
       {value.length ? (
         <div className="tpl-chips" aria-hidden="true">
           {value.map((v) => (

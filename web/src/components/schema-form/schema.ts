@@ -1,10 +1,11 @@
 /**
- * The small slice of JSON Schema the portal's schema forms understand (the golden-path wizard and the
- * platform request form), and light client-side checks. Nothing here compiles schemas to code (the
+ * The JSON Schema the portal's schema forms understand (the golden-path wizard and the platform request
+ * form; branches are resolved in `resolve-schema.ts`), and light client-side checks. Nothing here compiles schemas to code (the
  * portal's CSP forbids eval): the server validates the values for real and its RFC 9457 problems are
  * shown next to each field.
  */
-import type { FieldError } from '../../lib/api';
+import type { FieldError } from '../../../../src/core/problem.js';
+import { resolveSchema } from './resolve-schema.js';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -13,7 +14,20 @@ export interface JsonSchema {
   default?: unknown;
   enum?: unknown[];
   enumNames?: string[];
-  oneOf?: { const?: unknown; title?: string }[];
+  const?: unknown;
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  not?: JsonSchema | boolean;
+  /** A JSON Schema condition; text is a page's own `if:` expression, which the server evaluates. */
+  if?: JsonSchema | boolean | string;
+  then?: JsonSchema;
+  else?: JsonSchema;
+  /** Property dependencies (a list of fields it makes required) or schema dependencies. */
+  dependencies?: Record<string, string[] | JsonSchema>;
+  minItems?: number;
+  maxItems?: number;
+  contains?: JsonSchema | boolean;
   pattern?: string;
   minLength?: number;
   maxLength?: number;
@@ -32,6 +46,7 @@ export interface JsonSchema {
   'ui:autofocus'?: boolean;
   'ui:readonly'?: boolean;
   'ui:order'?: string[];
+  'ui:backstage'?: { review?: { show?: boolean; mask?: string } };
   [key: string]: unknown;
 }
 
@@ -61,13 +76,13 @@ export function orderedProperties(s: JsonSchema): [string, JsonSchema][] {
   return props.map((p, i) => [p, i] as const).sort((a, b) => rank(a[0][0]) - rank(b[0][0]) || a[1] - b[1]).map(([p]) => p);
 }
 
-function isRecord(v: unknown): v is Values {
+export function isRecord(v: unknown): v is Values {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Values a form starts with: the schema's defaults, nested objects' included (merged into an object's own default). */
+/** Values a form starts with: the schema's defaults (for the fields its values show), nested objects' included (merged into an object's own default). */
 export function defaultsOf(s: JsonSchema, into: Values = {}): Values {
-  for (const [key, prop] of Object.entries(s.properties ?? {})) {
+  for (const [key, prop] of Object.entries(resolveSchema(s, into).properties ?? {})) {
     if (into[key] !== undefined) continue;
     if (typeOf(prop) === 'object' && prop.properties) {
       const nested = defaultsOf(prop, isRecord(prop.default) ? { ...prop.default } : {});
@@ -77,17 +92,43 @@ export function defaultsOf(s: JsonSchema, into: Values = {}): Values {
   return into;
 }
 
+/**
+ * Values after an edit, as the form's branches follow it: fields a branch brings in get their defaults, and
+ * fields it takes away lose their values (they would otherwise be sent unseen).
+ * @example followBranches(page, { kind: 'service', port: 8080 }, { kind: 'library', port: 8080 }) // { kind: 'library' }
+ */
+export function followBranches(s: JsonSchema, before: Values, after: Values): Values {
+  const was = resolveSchema(s, before).properties ?? {};
+  const is = resolveSchema(s, after).properties ?? {};
+  const out = { ...after };
+  for (const key of Object.keys(was)) if (!Object.hasOwn(is, key)) delete out[key];
+  const added = Object.fromEntries(Object.entries(is).filter(([key]) => !Object.hasOwn(was, key)));
+  return defaultsOf({ properties: added }, out);
+}
+
 export function isEmpty(v: unknown): boolean {
   return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 }
 
-/** The schema of the field a pointer names (`/repo/owner`), or undefined where the form shows no field. */
+/** The schemas a property may have under `s`: its own, or one a branch (allOf, if/then/else, dependencies, oneOf, anyOf) brings. */
+function propertyAnywhere(s: JsonSchema, key: string, depth = 0): JsonSchema | undefined {
+  if (s.properties && Object.hasOwn(s.properties, key)) return s.properties[key];
+  if (depth > 16) return undefined;
+  const branches = [...(s.allOf ?? []), ...(s.oneOf ?? []), ...(s.anyOf ?? []), s.then, s.else, ...Object.values(s.dependencies ?? {}).filter(isRecord)];
+  for (const branch of branches) {
+    const found = isRecord(branch) ? propertyAnywhere(branch as JsonSchema, key, depth + 1) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The schema of the field a pointer names (`/repo/owner`, `/endpoints/0/path`), whatever branch shows it; undefined where the form shows no field. */
 export function schemaAt(s: JsonSchema, pointer: string): JsonSchema | undefined {
   if (!pointer.startsWith('/')) return undefined;
   let at: JsonSchema | undefined = s;
   for (const segment of pointer.slice(1).split('/')) {
     const key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
-    at = at?.properties && Object.hasOwn(at.properties, key) ? at.properties[key] : undefined;
+    at = at && typeOf(at) === 'array' && /^\d+$/.test(key) ? at.items : at ? propertyAnywhere(at, key) : undefined;
   }
   return at;
 }
@@ -106,15 +147,16 @@ function label(key: string, s: JsonSchema): string {
   return s.title ?? key;
 }
 
-/** Quick checks before leaving a page (required, pattern, lengths, bounds). The server has the last word. */
+/** Quick checks before leaving a page (required, pattern, lengths, bounds), on the fields its values show. The server has the last word. */
 export function checkPage(s: JsonSchema, values: Values, base = ''): Errors {
   const errors: Errors = {};
   const add = (p: string, m: string) => (errors[p] ??= []).push(m);
-  for (const [key, prop] of Object.entries(s.properties ?? {})) {
+  const shown = resolveSchema(s, values);
+  for (const [key, prop] of Object.entries(shown.properties ?? {})) {
     const pointer = pointerTo(base, key);
     const v = values[key];
     if (isEmpty(v)) {
-      if (s.required?.includes(key)) add(pointer, `${label(key, prop)} is required`);
+      if (shown.required?.includes(key)) add(pointer, `${label(key, prop)} is required`);
       continue;
     }
     const t = typeOf(prop);
@@ -137,6 +179,9 @@ export function checkPage(s: JsonSchema, values: Values, base = ''): Errors {
       if (prop.maximum !== undefined && v > prop.maximum) add(pointer, `${label(key, prop)} must be at most ${prop.maximum}`);
     }
     if (t === 'object' && prop.properties && isRecord(v)) Object.assign(errors, checkPage(prop, v, pointer));
+    if (t === 'array' && Array.isArray(v) && prop.items && typeOf(prop.items) === 'object') {
+      v.forEach((item, i) => Object.assign(errors, checkPage(prop.items!, isRecord(item) ? item : {}, pointerTo(pointer, String(i)))));
+    }
   }
   return errors;
 }
