@@ -13,16 +13,22 @@ export function filterSql(filter: EntityFilter): RawBuilder<boolean> {
 }
 
 function conditionSql(condition: FilterCondition): RawBuilder<unknown> {
-  const values = condition.values;
-  if (condition.key.startsWith('relations.')) {
-    const type = condition.key.slice('relations.'.length);
-    return values
-      ? sql`e.ref IN (SELECT r.source_ref FROM relations r WHERE lower(r.type) = ${type} AND r.target_ref IN (${sql.join(values)}))`
-      : sql`e.ref IN (SELECT r.source_ref FROM relations r WHERE lower(r.type) = ${type})`;
-  }
-  return values
-    ? sql`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key = ${condition.key} AND s.value IN (${sql.join(values)}))`
-    : sql`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key = ${condition.key})`;
+  const { key, values } = condition;
+  const column = sql.raw(key.startsWith('relations.') ? 'e.ref' : 'e.id');
+  if (values) return sql`${column} IN (${matchingRowsSql(key, values)})`;
+  return key.startsWith('relations.')
+    ? sql`e.ref IN (SELECT r.source_ref FROM relations r WHERE lower(r.type) = ${key.slice('relations.'.length)})`
+    : sql`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key = ${key})`;
+}
+
+/**
+ * What a key with values matches, one row per match: entity ids from the search rows, or (for
+ * `relations.<type>`) source refs from the relations, each read from an index.
+ */
+export function matchingRowsSql(key: string, values: readonly string[]): RawBuilder<unknown> {
+  return key.startsWith('relations.')
+    ? sql`SELECT r.source_ref FROM relations r WHERE lower(r.type) = ${key.slice('relations.'.length)} AND r.target_ref IN (${sql.join([...values])})`
+    : sql`SELECT s.entity_id FROM entity_search s WHERE s.key = ${key} AND s.value IN (${sql.join([...values])})`;
 }
 
 /** Turns a filter predicate (filter-predicate.ts) into a SQL condition on `entities e`, keys read as filterSql reads them. */
