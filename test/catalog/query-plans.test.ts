@@ -84,6 +84,15 @@ describe('catalog query plans (SQLite)', () => {
     expect(await scansOf(async () => expect((await reader.query({ cursor, limit: 5 })).items).toHaveLength(5))).toEqual([]);
   });
 
+  it('walks the narrowest condition of a filter and tests the others entity by entity', async () => {
+    statements.length = 0;
+    // Written broad first: 45 components, 20 of team-a's entities.
+    expect((await reader.query({ filter: ['kind=component,spec.owner=team-a'], limit: 5 })).totalItems).toBe(15);
+    const counted = statements.find(statement => statement.sql.startsWith('SELECT count(*) AS n FROM entities e'))!;
+    expect(counted.parameters.indexOf('spec.owner')).toBeLessThan(counted.parameters.indexOf('kind'));
+    expect(counted.sql).toMatch(/^SELECT count\(\*\) AS n FROM entities e WHERE \(\(e\.id IN \(SELECT s\.entity_id FROM entity_search s .*\) AND EXISTS \(/);
+  });
+
   it('by-query with a relations filter reads relations by target', async () => {
     expect(
       await scansOf(async () => {
