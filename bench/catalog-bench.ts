@@ -274,6 +274,8 @@ async function measureReads(url: string, catalog: GeneratedCatalog, options: Opt
     { name: 'GET by-name (random component)', path: () => `/api/catalog/entities/by-name/component/default/${rng.pick(catalog.componentNames)}` },
     { name: 'GET by-query production components, page 1', path: () => query },
     ...(cursor ? [{ name: 'GET by-query … page 2 (nextCursor)', path: () => `/api/catalog/entities/by-query?cursor=${encodeURIComponent(cursor)}&limit=50` }] : []),
+    { name: 'GET by-query kind=component,spec.owner=<team>', path: () => `/api/catalog/entities/by-query?filter=kind=component,spec.owner=group:${rng.pick(catalog.ownerNames)}&limit=50` },
+    { name: 'GET by-query relations.ownedBy=<team>', path: () => `/api/catalog/entities/by-query?filter=relations.ownedBy=group:default/${rng.pick(catalog.ownerNames)}&limit=50` },
     { name: 'GET entity-facets kind, spec.type, spec.owner', path: () => '/api/catalog/entity-facets?facet=kind&facet=spec.type&facet=spec.owner' },
     { name: 'GET search ?q=<random description word>', path: () => `/api/search?q=${encodeURIComponent(rng.pick(catalog.searchWords))}` },
   ];

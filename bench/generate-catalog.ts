@@ -41,6 +41,8 @@ export interface GeneratedCatalog {
   bytes: number;
   /** Names of the generated components (for by-name lookups). */
   componentNames: string[];
+  /** Names of the teams and squads that own software (for owner filters). */
+  ownerNames: string[];
   /** Components with lifecycle production. */
   productionComponents: number;
   /** Words that occur in descriptions (for full-text search). */
@@ -116,6 +118,7 @@ export async function generateCatalog(options: GenerateCatalogOptions): Promise<
     counts,
     bytes,
     componentNames: docs.componentNames,
+    ownerNames: docs.ownerNames,
     productionComponents: docs.productionComponents,
     searchWords: [...NOUNS, ...VERBS, ...QUALIFIERS, ...OBJECTS],
   };
@@ -135,7 +138,7 @@ export function kindCounts(size: number): Record<'Domain' | 'System' | 'Group' |
 }
 
 /** Builds every entity in memory, in the order they are written: people first, then software. */
-export function buildCatalog(size: number, seed: number): { entities: Doc[]; componentNames: string[]; productionComponents: number } {
+export function buildCatalog(size: number, seed: number): { entities: Doc[]; componentNames: string[]; ownerNames: string[]; productionComponents: number } {
   const rng = new Random(seed);
   const count = kindCounts(size);
   const serial = (prefix: string, i: number) => `${prefix}-${i.toString(36).padStart(3, '0')}`;
@@ -306,7 +309,7 @@ export function buildCatalog(size: number, seed: number): { entities: Doc[]; com
     });
   }
 
-  return { entities, componentNames: components.map(c => c.name), productionComponents };
+  return { entities, componentNames: components.map(c => c.name), ownerNames: teams, productionComponents };
 }
 
 /** A small OpenAPI 3 document (as YAML text, the way API entities usually carry it). */

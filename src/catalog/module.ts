@@ -7,6 +7,7 @@ import { catalogMigration } from './migrations/0001-catalog.js';
 import { coveringSearchIndexesMigration } from './migrations/0006-covering-search-indexes.js';
 import { locationProvenanceMigration } from './migrations/0018-location-provenance.js';
 import { trigramSearchMigration } from './migrations/0020-trigram-search.js';
+import { relationIndexesMigration } from './migrations/0026-relation-indexes.js';
 
 export const catalogModule = defineModule({
   name: 'catalog',
@@ -35,7 +36,7 @@ export const catalogModule = defineModule({
     { type: 'catalog.location.updated', description: 'A location was pointed at another target (payload: type, target, counts)', read: { action: 'catalog.location.read' } },
     { type: 'catalog.location.removed', description: 'A location and its entities were removed', read: { action: 'catalog.location.read' } },
   ],
-  migrations: [catalogMigration, coveringSearchIndexesMigration, locationProvenanceMigration, trigramSearchMigration],
+  migrations: [catalogMigration, coveringSearchIndexesMigration, locationProvenanceMigration, trigramSearchMigration, relationIndexesMigration],
   create: async ({ store, queue, eventLog, audit, eventConsumers, config, logger, cwd, app }): Promise<CatalogService> => {
     const [{ CatalogService }, { DocsSearchIndexer }] = await Promise.all([import('./catalog-service.js'), import('./search/docs-search-indexer.js')]);
     const catalog = new CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd, reader: app.reading });

@@ -5,6 +5,7 @@ import { SqliteDialect as KyselySqliteDialect, type Dialect } from 'kysely';
 import type { Logger } from '../core/logger.js';
 import type { StoreDialect } from './dialect.js';
 import { InProcessEventBus, type EventBus } from './event-bus.js';
+import { withStatementCache } from './statement-cache.js';
 
 /**
  * The embedded default: one SQLite file (WAL mode, so readers never wait for the writer).
@@ -31,7 +32,7 @@ export class SqliteStoreDialect implements StoreDialect {
     database.pragma('busy_timeout = 5000');
     // 64 MiB of page cache (the default is 2 MiB): index upkeep was half of a 100k-entity ingest.
     database.pragma('cache_size = -65536');
-    return new KyselySqliteDialect({ database });
+    return new KyselySqliteDialect({ database: withStatementCache(database) });
   }
 
   /** One process owns the file's events: other processes on the same file read what they need from it. */

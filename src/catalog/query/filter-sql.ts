@@ -8,26 +8,38 @@ import type { FieldMatch, Predicate } from './filter-predicate.js';
  */
 export function filterSql(filter: EntityFilter): RawBuilder<boolean> {
   if (!filter.anyOf.length) return sql<boolean>`1 = 1`;
-  const alternatives = filter.anyOf.map(({ allOf }) => sql`(${sql.join(allOf.map(conditionSql), sql` AND `)})`);
+  const alternatives = filter.anyOf.map(({ allOf }) => sql`(${sql.join(allOf.map((condition, i) => conditionSql(condition, i > 0)), sql` AND `)})`);
   return sql<boolean>`(${sql.join(alternatives, sql` OR `)})`;
 }
 
-function conditionSql(condition: FilterCondition): RawBuilder<unknown> {
-  const values = condition.values;
-  if (condition.key.startsWith('relations.')) {
-    const type = condition.key.slice('relations.'.length);
-    return values
-      ? sql`e.ref IN (SELECT r.source_ref FROM relations r WHERE lower(r.type) = ${type} AND r.target_ref IN (${sql.join(values)}))`
-      : sql`e.ref IN (SELECT r.source_ref FROM relations r WHERE lower(r.type) = ${type})`;
+/**
+ * One condition. The first of a conjunction reads its matches as a list (SQLite walks it: narrowest-first.ts
+ * puts the narrowest there); the others, `tested`, look each candidate up in the same index instead of
+ * building a list of every entity they match (`kind=component` lists half the catalog: 1.4 → 0.04 ms).
+ */
+function conditionSql(condition: FilterCondition, tested = false): RawBuilder<unknown> {
+  const { key, values } = condition;
+  if (values) return tested ? sql`EXISTS (${matchingRowsSql(key, values, true)})` : sql`${sql.raw(key.startsWith('relations.') ? 'e.ref' : 'e.id')} IN (${matchingRowsSql(key, values)})`;
+  return key.startsWith('relations.')
+    ? sql`e.ref IN (SELECT r.source_ref FROM relations r WHERE lower(r.type) = ${key.slice('relations.'.length)})`
+    : sql`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key = ${key})`;
+}
+
+/**
+ * What a key with values matches, one row per match: entity ids from the search rows, or (for
+ * `relations.<type>`) source refs from the relations, each read from an index; `ofEntity` keeps only
+ * the rows of the entity `e` at hand.
+ */
+export function matchingRowsSql(key: string, values: readonly string[], ofEntity = false): RawBuilder<unknown> {
+  if (key.startsWith('relations.')) {
+    return sql`SELECT r.source_ref FROM relations r WHERE lower(r.type) = ${key.slice('relations.'.length)} AND r.target_ref IN (${sql.join([...values])})${ofEntity ? sql` AND r.source_ref = e.ref` : sql``}`;
   }
-  return values
-    ? sql`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key = ${condition.key} AND s.value IN (${sql.join(values)}))`
-    : sql`e.id IN (SELECT s.entity_id FROM entity_search s WHERE s.key = ${condition.key})`;
+  return sql`SELECT s.entity_id FROM entity_search s WHERE s.key = ${key} AND s.value IN (${sql.join([...values])})${ofEntity ? sql` AND s.entity_id = e.id` : sql``}`;
 }
 
 /** Turns a filter predicate (filter-predicate.ts) into a SQL condition on `entities e`, keys read as filterSql reads them. */
 export function predicateSql(predicate: Predicate): RawBuilder<boolean> {
-  if ('all' in predicate) return predicate.all.length ? sql<boolean>`(${sql.join(predicate.all.map(predicateSql), sql` AND `)})` : sql<boolean>`1 = 1`;
+  if ('all' in predicate) return predicate.all.length ? sql<boolean>`(${sql.join(predicate.all.map((p, i) => (i > 0 && 'field' in p && 'in' in p.match ? conditionSql({ key: p.field, values: p.match.in }, true) : predicateSql(p))), sql` AND `)})` : sql<boolean>`1 = 1`;
   if ('any' in predicate) return predicate.any.length ? sql<boolean>`(${sql.join(predicate.any.map(predicateSql), sql` OR `)})` : sql<boolean>`1 = 0`;
   if ('not' in predicate) return sql<boolean>`NOT ${predicateSql(predicate.not)}`;
   return fieldMatchSql(predicate.field, predicate.match);
