@@ -30,7 +30,7 @@ export const scorecardsModule = defineModule({
   ],
   create: async ({ store, queue, eventLog, eventConsumers, app, logger }): Promise<ScorecardsService> => {
     const [{ ScorecardsService }, { FactCollection }] = await Promise.all([import('./scorecards-service.js'), import('./fact-collection.js')]);
-    const scorecards = new ScorecardsService({ store, queue, log: eventLog, entities: app.catalog.entities, repositories: app.repositories, expressions: app.expressions, logger });
+    const scorecards = new ScorecardsService({ store, queue, log: eventLog, entities: app.catalog.entities, repositories: app.repositories, reader: app.reading, delivery: app.delivery, expressions: app.expressions, logger });
     eventConsumers.register(new FactCollection(scorecards, app.catalog.entities));
     return scorecards;
   },

@@ -11,7 +11,8 @@ import type { EventLog } from '../store/event-log.js';
 import type { JobQueue } from '../store/job-queue.js';
 import type { Store } from '../store/store.js';
 import { COLLECTORS } from './collectors.js';
-import type { Fact, FactCollector } from './fact-collector.js';
+import type { CollectorContext, DeliveryFigures, Fact, FactCollector } from './fact-collector.js';
+import type { UrlReader } from '../reading/url-reader.js';
 import { FactStore, type CollectedFacts } from './fact-store.js';
 import { ResultStore, type ResultHistoryPoint } from './result-store.js';
 import { scorecardOf, type Scorecard } from './scorecard.js';
@@ -32,6 +33,10 @@ export interface ScorecardsServiceOptions {
   log: EventLog;
   entities: EntityReader;
   repositories: RepositoryService;
+  /** Reads repositories Pave does not host (under the reading allow-list). */
+  reader?: UrlReader;
+  /** Delivery's figures, for the delivery collector. */
+  delivery?: DeliveryFigures;
   expressions: ExpressionEvaluator;
   collectors?: readonly FactCollector[];
   clock?: Clock;
@@ -304,8 +309,9 @@ export class ScorecardsService {
     return results.filter((_, index) => readable[index] !== null);
   }
 
-  #context() {
-    return { entities: this.#o.entities, repositories: this.#o.repositories };
+  #context(): CollectorContext {
+    const { entities, repositories, reader, delivery } = this.#o;
+    return { entities, repositories, ...(reader ? { reader } : {}), ...(delivery ? { delivery } : {}) };
   }
 
   #now(): string {
