@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Entity } from '../../src/core/entity.js';
 import { defaultConfig } from '../../src/pave-config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { startGitHttpServer, type GitHttpServer } from '../templates/support.js';
@@ -95,6 +96,30 @@ describe('repository and delivery collectors', () => {
     expect(Object.keys(found).some(name => name.startsWith('repository.'))).toBe(false);
     const { body } = await getJson(`${pave.url}/api/scorecards/entities/component/default/elsewhere`);
     expect(body.results[0].rules.find((rule: any) => rule.id === 'readme').status).toBe('unknown');
+  });
+
+  it('counts platform requests on an older version than their capability’s newest, again as soon as the capability publishes one', async () => {
+    const { app } = pave;
+    const capability = (version: string): Entity => ({
+      apiVersion: 'pave.dev/v1alpha1',
+      kind: 'Capability',
+      metadata: { name: 'postgres', namespace: 'default', annotations: { 'pave.dev/capability': 'postgres' } },
+      spec: { type: 'database', owner: 'group:default/team-a', version, versions: [version, '1.0.0'], api: { group: 'db.example.com', version: 'v1', kind: 'Database' }, dependsOn: [] },
+    });
+    await app.catalog.saveEntity(capability('1.0.0'));
+    await app.catalog.saveEntity({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: { name: 'cart-db', namespace: 'default', annotations: { 'pave.dev/request': 'default/cart-db', 'pave.dev/capability': 'postgres@1.0.0', 'pave.dev/phase': 'Ready' } },
+      spec: { type: 'database', owner: 'group:default/team-a', dependsOn: ['capability:default/postgres'] },
+    });
+    const cart = component('cart', { owner: 'team-a', annotations: { 'backstage.io/source-location': `url:${app.repositories.addresses().page}acme/cart/` } });
+    await app.catalog.saveEntity({ ...cart, spec: { ...cart.spec, dependsOn: ['resource:default/cart-db'] } });
+    await app.eventConsumers.drain();
+    expect(await facts('cart')).toMatchObject({ 'platform.requests': 1, 'platform.ready': 1, 'platform.outOfDate': 0, 'platform.allCurrent': true });
+    await app.catalog.saveEntity(capability('2.0.0'));
+    await app.eventConsumers.drain();
+    expect(await facts('cart')).toMatchObject({ 'platform.requests': 1, 'platform.outOfDate': 1, 'platform.allCurrent': false });
   });
 
   it('asks the delivery module for the component’s DORA figures of the last 30 days', async () => {
