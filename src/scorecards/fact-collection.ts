@@ -4,6 +4,7 @@ import type { EventConsumer } from '../store/event-consumers.js';
 import type { PaveEvent } from '../store/event-log.js';
 import { isCapability, isRequestResource } from './collectors/platform-collector.js';
 import { entityRefOf } from '../core/entity-ref.js';
+import { ANNOTATION_SOURCE_TEMPLATE } from '../catalog/location-provenance.js';
 import { scorecardOf } from './scorecard.js';
 import type { ScorecardsService } from './scorecards-service.js';
 
@@ -49,6 +50,7 @@ export class FactCollection implements EventConsumer {
     // A capability published a version: its requests' Resources (and so, below, what depends on them) have
     // new platform facts. A request's Resource changed: the entities that depend on it have.
     await this.#addDependents(changed, latest, isCapability);
+    await this.#addMadeFrom(changed, latest);
     await this.#addDependents(changed, latest, isRequestResource);
     await this.#scorecards.collect(changed);
     // A changed scorecard is evaluated over everything it selects; the others over the changed entities.
@@ -66,6 +68,16 @@ export class FactCollection implements EventConsumer {
     for (const ref of dependents) {
       const entity = await this.#entities.byRef(ref);
       if (entity) changed.push({ entity });
+    }
+  }
+
+  /** A template changed (perhaps its version): what was made from it has new provenance facts. */
+  async #addMadeFrom(changed: Array<{ entity: Entity; eventType?: string }>, latest: ReadonlyMap<string, PaveEvent>): Promise<void> {
+    const have = new Set([...latest.keys(), ...changed.map(item => entityRefOf(item.entity))]);
+    for (const { entity } of changed.filter(item => item.entity.kind.toLowerCase() === 'template')) {
+      for await (const page of this.#entities.listPages({ filter: [`metadata.annotations.${ANNOTATION_SOURCE_TEMPLATE}=${entityRefOf(entity)}`] })) {
+        for (const made of page) if (!have.has(entityRefOf(made))) changed.push({ entity: made });
+      }
     }
   }
 

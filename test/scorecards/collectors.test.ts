@@ -122,6 +122,24 @@ describe('repository and delivery collectors', () => {
     expect(await facts('cart')).toMatchObject({ 'platform.requests': 1, 'platform.outOfDate': 1, 'platform.allCurrent': false });
   });
 
+  it('tells an entity made from an older version of its golden path, again as soon as the template declares a new one', async () => {
+    const { app } = pave;
+    const template = (version: string): Entity => ({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'go-service', annotations: { 'pave.dev/template-version': version } },
+      spec: { owner: 'group:default/team-a', type: 'service', parameters: [], steps: [{ id: 'log', action: 'debug:log', input: { message: 'hi' } }] },
+    });
+    await app.catalog.saveEntity(template('1.0.0'));
+    await app.catalog.saveEntity(component('payments', { owner: 'team-a', annotations: { 'backstage.io/source-template': 'template:default/go-service', 'pave.dev/source-template-version': '1.0.0' } }));
+    await app.eventConsumers.drain();
+    expect(await facts('payments')).toMatchObject({ 'provenance.template': 'template:default/go-service', 'provenance.templateVersion': '1.0.0', 'provenance.templateLatestVersion': '1.0.0', 'provenance.templateCurrent': true });
+    await app.catalog.saveEntity(template('1.1.0'));
+    await app.eventConsumers.drain();
+    expect(await facts('payments')).toMatchObject({ 'provenance.templateVersion': '1.0.0', 'provenance.templateLatestVersion': '1.1.0', 'provenance.templateCurrent': false });
+    expect(await facts('cart')).toMatchObject({ 'provenance.fromGoldenPath': false, 'provenance.templateCurrent': null });
+  });
+
   it('asks the delivery module for the component’s DORA figures of the last 30 days', async () => {
     expect(await facts('cart')).toMatchObject({
       'delivery.deployments': 2,
