@@ -10,7 +10,7 @@ import { scorecardsMigration } from './migrations/0012-scorecards.js';
 export const scorecardsModule = defineModule({
   name: 'scorecards',
   description: 'Facts per entity from collectors, Scorecards with levels and weighted rules, results with history, Campaigns',
-  requires: ['auth', 'catalog', 'expressions', 'repositories'],
+  requires: ['auth', 'catalog', 'expressions', 'repositories', 'reading', 'delivery'],
   config: scorecardsConfigSection,
   kinds: [scorecardPolicy, campaignPolicy],
   permissions: [{ action: 'scorecards.result.read', description: 'Read scorecards, campaigns, their results and the facts of entities (only of entities one may read)' }],
