@@ -2,7 +2,7 @@ import type { Entity } from '../core/entity.js';
 import { entityRefOf, parseEntityRef } from '../core/entity-ref.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { notFound } from '../core/problem.js';
+import { invalidInput, notFound } from '../core/problem.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import type { ExpressionEvaluator } from '../expressions/expression-evaluator.js';
@@ -21,6 +21,7 @@ import { canonicalRef } from './canonical-ref.js';
 import { campaignOf, type Campaign } from './campaign.js';
 import { campaignProgress, type CampaignProgress } from './campaign-progress.js';
 import type { ScorecardResult } from './scorecard-result.js';
+import { MAX_TREND_DAYS, scorecardTrend, type TrendPoint } from './scorecard-trend.js';
 
 /** The job queue of deferred (repository) collection, one job per entity. */
 export const DEFERRED_QUEUE = 'scorecards.collect';
@@ -224,6 +225,21 @@ export class ScorecardsService {
     const history: Record<string, ResultHistoryPoint[]> = {};
     for (const result of results) history[result.scorecard] = await this.results.history(result.scorecard, canonical);
     return { entity: canonical, results, scorecards, facts: await this.facts.of(canonical), history };
+  }
+
+  /**
+   * A scorecard's levels and mean score per day over the last `days` days, over the entities the caller may
+   * read, or only those `owner` (a Group) owns; 404 when the scorecard is missing or hidden.
+   */
+  async trend(ref: string, query: { owner?: string; days?: number }, scope: EntityScope): Promise<{ scorecard: string; owner?: string; days: number; points: TrendPoint[] }> {
+    const days = query.days ?? 90;
+    if (!Number.isInteger(days) || days < 1 || days > MAX_TREND_DAYS) throw invalidInput(`days must be 1 to ${MAX_TREND_DAYS}`, [{ pointer: '/days', detail: `must be a whole number of days from 1 to ${MAX_TREND_DAYS}`, rule: 'range' }]);
+    const { summary, results } = await this.scorecard(ref, scope);
+    const owner = query.owner ? canonicalRef(query.owner, 'group') : undefined;
+    const chosen = owner ? results.filter(result => result.owner === owner) : results;
+    // Every point since the beginning: an entity's level on the window's first day may have been set long before.
+    const history = chosen.length ? await this.results.historyOfScorecard(summary.scorecard.ref, '0000') : new Map<string, ResultHistoryPoint[]>();
+    return { scorecard: summary.scorecard.ref, ...(owner ? { owner } : {}), days, points: scorecardTrend(summary.scorecard, chosen, history, days, this.#clock.now()) };
   }
 
   /** Every campaign the caller may read, with its progress over the entities they may read. */
