@@ -1,5 +1,5 @@
 import { parseEntityRef } from '../core/entity-ref.js';
-import type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardTrendView } from '../scorecards/scorecard-views.js';
+import type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardTrendView, TeamScorecardsView } from '../scorecards/scorecard-views.js';
 import type { ApiConnection } from './api-connection.js';
 
 const segment = encodeURIComponent;
@@ -29,6 +29,12 @@ export class ScorecardsApi {
     const { namespace, name } = parseEntityRef(ref, { defaultKind: 'scorecard' });
     const search = new URLSearchParams({ ...(query.owner ? { owner: query.owner } : {}), ...(query.days ? { days: String(query.days) } : {}) }).toString();
     return this.api.json({ method: 'GET', path: `/api/scorecards/by-name/${segment(namespace)}/${segment(name)}/trend${search ? `?${search}` : ''}` });
+  }
+
+  /** A team's entities per level on each scorecard and what it has left in each campaign. */
+  team(ref: string): Promise<TeamScorecardsView> {
+    const { namespace, name } = parseEntityRef(ref, { defaultKind: 'group' });
+    return this.api.json({ method: 'GET', path: `/api/scorecards/teams/${segment(namespace)}/${segment(name)}` });
   }
 
   async campaigns(): Promise<CampaignViewData[]> {

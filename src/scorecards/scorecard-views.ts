@@ -135,7 +135,23 @@ export const TrendQuerySchema = Type.Object({
   days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: 'Days back from today (default 90)' })),
 });
 
+export const TeamScorecardsSchema = Type.Object({
+  team: Type.String(),
+  scorecards: Type.Array(ScorecardSummarySchema, { description: 'Each scorecard that scores some of the team’s entities, counting only those' }),
+  campaigns: Type.Array(
+    Type.Object({
+      campaign: CampaignSchema,
+      total: Type.Integer(),
+      done: Type.Integer(),
+      left: Type.Integer(),
+      rulesToFix: Type.Integer({ description: 'Failing or unknown rules in the way, summed over the entities left' }),
+    }),
+    { description: 'Each campaign with entities of the team' },
+  ),
+});
+
 export type ScorecardTrendView = Static<typeof ScorecardTrendSchema>;
+export type TeamScorecardsView = Static<typeof TeamScorecardsSchema>;
 export type CampaignViewData = Static<typeof CampaignViewSchema>;
 export type ScorecardSummaryView = Static<typeof ScorecardSummarySchema>;
 export type ScorecardDetailView = Static<typeof ScorecardDetailSchema>;

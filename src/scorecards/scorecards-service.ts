@@ -242,6 +242,28 @@ export class ScorecardsService {
     return { scorecard: summary.scorecard.ref, ...(owner ? { owner } : {}), days, points: scorecardTrend(summary.scorecard, chosen, history, days, this.#clock.now()) };
   }
 
+  /**
+   * A team's standing: per scorecard, its entities per level; per campaign with entities of the team, what it
+   * has left and the rules in the way (the team page's section). 404 when the group is missing or hidden.
+   */
+  async team(ref: string, scope: EntityScope): Promise<{ team: string; scorecards: ScorecardSummary[]; campaigns: Array<{ campaign: Campaign; total: number; done: number; left: number; rulesToFix: number }> }> {
+    const team = canonicalRef(ref, 'group');
+    const [group] = await this.#o.entities.byRefs([team], ['kind'], undefined, scope);
+    if (!group || group.kind.toLowerCase() !== 'group') throw notFound(`No group ${team}`, [{ pointer: '/ref', detail: 'no such group', rule: 'exists' }]);
+    const scorecards: ScorecardSummary[] = [];
+    for (const scorecard of await this.scorecards(scope)) {
+      const owned = (await this.#readable(await this.results.ofScorecard(scorecard.ref), scope)).filter(result => result.owner === team);
+      if (owned.length) scorecards.push(summarise(scorecard, owned));
+    }
+    const campaigns = [];
+    for (const view of await this.campaigns(scope)) {
+      const progress = view.progress.teams.find(entry => entry.owner === team);
+      if (!progress) continue;
+      campaigns.push({ campaign: view.campaign, total: progress.total, done: progress.done, left: progress.left, rulesToFix: progress.entitiesLeft.reduce((sum, entity) => sum + entity.failing.length, 0) });
+    }
+    return { team, scorecards, campaigns };
+  }
+
   /** Every campaign the caller may read, with its progress over the entities they may read. */
   async campaigns(scope: EntityScope): Promise<CampaignView[]> {
     const views: CampaignView[] = [];

@@ -1,7 +1,7 @@
 /**
  * Trends: a scorecard's entities per level and mean score day by day, over a simulated timeline (pure, from
  * results and their history), and over HTTP on a real Pave — for everyone, for one team, and a bad window
- * refused naming the field.
+ * refused naming the field; and a team's standing on each scorecard and campaign.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scorecard } from '../../src/scorecards/scorecard.js';
@@ -52,6 +52,16 @@ describe('scorecard trends', () => {
       const teamA = await getJson(`${pave.url}/api/scorecards/by-name/default/basics/trend?owner=team-a&days=1`);
       expect(teamA.body).toMatchObject({ scorecard: 'scorecard:default/basics', owner: 'group:default/team-a', days: 1 });
       expect(teamA.body.points).toEqual([{ date: new Date().toISOString().slice(0, 10), entities: 2, levels: { bronze: 1, silver: 1, unranked: 0 }, averageScore: 75 }]);
+    });
+
+    it('answers a team’s entities per level and what it has left in each campaign', async () => {
+      const teamA = await getJson(`${pave.url}/api/scorecards/teams/default/team-a`);
+      expect(teamA.status).toBe(200);
+      expect(teamA.body.scorecards).toHaveLength(1);
+      expect(teamA.body.scorecards[0]).toMatchObject({ entities: 2, levels: { bronze: 1, silver: 1, unranked: 0 } });
+      expect(teamA.body.campaigns).toEqual([expect.objectContaining({ total: 2, done: 2, left: 0, rulesToFix: 0 })]);
+      const loose = await getJson(`${pave.url}/api/scorecards/teams/default/nobody`);
+      expect(loose.status).toBe(404);
     });
 
     it('refuses a window out of range naming the field, and a missing scorecard with 404', async () => {

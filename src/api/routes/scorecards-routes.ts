@@ -4,7 +4,7 @@ import type { PaveApp } from '../../app.js';
 import { ALL_ENTITIES, type EntityScope } from '../../catalog/query/entity-scope.js';
 import type { ScorecardsService } from '../../scorecards/scorecards-service.js';
 import { bothScopes } from '../../scorecards/scope-intersection.js';
-import { CampaignViewSchema, EntityScorecardsSchema, ScorecardDetailSchema, ScorecardSummarySchema, ScorecardTrendSchema, TrendQuerySchema } from '../../scorecards/scorecard-views.js';
+import { CampaignViewSchema, EntityScorecardsSchema, ScorecardDetailSchema, ScorecardSummarySchema, ScorecardTrendSchema, TeamScorecardsSchema, TrendQuerySchema } from '../../scorecards/scorecard-views.js';
 import { errorResponses } from '../schemas.js';
 
 const NAME = Type.String({ minLength: 1, maxLength: 253 });
@@ -71,6 +71,15 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ scorecards: Scorecard
       },
     },
     async request => scorecards.trend(`scorecard:${request.params.namespace}/${request.params.name}`, request.query, await scopeOf(request)),
+  );
+
+  api.get(
+    '/teams/:namespace/:name',
+    {
+      config: { permission },
+      schema: { tags: ['scorecards'], summary: 'A team’s entities per level on each scorecard, and what it has left in each campaign', params: ScorecardParams, response: { 200: TeamScorecardsSchema, ...errorResponses(400, 401, 403, 404) } },
+    },
+    async request => scorecards.team(`group:${request.params.namespace}/${request.params.name}`, await scopeOf(request)),
   );
 
   api.get(
