@@ -9,12 +9,12 @@ const content = (annotations: Record<string, string>): LocationContent =>
 describe('annotateProvenance', () => {
   it('writes the template, the task and who ran it into every entity a golden path registered', () => {
     const read = content({ 'backstage.io/source-template': 'template:default/old' });
-    annotateProvenance(read, { template: 'template:default/service', task: 't-1', createdBy: 'user:default/jane' });
-    expect(read.entities[0]!.entity.metadata.annotations).toEqual({ 'backstage.io/source-template': 'template:default/service', 'pave.dev/created-by-task': 't-1', 'pave.dev/created-by': 'user:default/jane' });
+    annotateProvenance(read, { template: 'template:default/service', templateVersion: '2.0.0', task: 't-1', createdBy: 'user:default/jane' });
+    expect(read.entities[0]!.entity.metadata.annotations).toEqual({ 'backstage.io/source-template': 'template:default/service', 'pave.dev/source-template-version': '2.0.0', 'pave.dev/created-by-task': 't-1', 'pave.dev/created-by': 'user:default/jane' });
   });
 
   it('drops who-ran-it claims a file makes for itself, keeping what Backstage templates write', () => {
-    const read = content({ 'pave.dev/created-by': 'user:default/ceo', 'pave.dev/created-by-task': 'forged', 'backstage.io/source-template': 'template:default/service' });
+    const read = content({ 'pave.dev/created-by': 'user:default/ceo', 'pave.dev/created-by-task': 'forged', 'pave.dev/source-template-version': '9.9.9', 'backstage.io/source-template': 'template:default/service' });
     annotateProvenance(read, undefined);
     expect(read.entities[0]!.entity.metadata.annotations).toEqual({ 'backstage.io/source-template': 'template:default/service' });
   });

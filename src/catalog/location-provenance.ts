@@ -8,6 +8,8 @@ import type { LocationContent } from './ingest/read-location.js';
 export interface LocationProvenance {
   /** The template's entity ref, e.g. `template:default/typescript-service`. */
   template: string;
+  /** The template's version when it ran (its `pave.dev/template-version` annotation), when it declares one. */
+  templateVersion?: string;
   /** The template task that registered the location. */
   task: string;
   /** Who ran the golden path (a user ref), when known. */
@@ -16,12 +18,16 @@ export interface LocationProvenance {
 
 /** Backstage's annotation for the template an entity was created from (scorecards and the portal read it). */
 export const ANNOTATION_SOURCE_TEMPLATE = 'backstage.io/source-template';
+/** The version a template declares (on the Template), and the one an entity was made from (on the entity). */
+export const ANNOTATION_TEMPLATE_VERSION = 'pave.dev/template-version';
+export const ANNOTATION_SOURCE_TEMPLATE_VERSION = 'pave.dev/source-template-version';
 export const ANNOTATION_CREATED_BY = 'pave.dev/created-by';
 export const ANNOTATION_CREATED_BY_TASK = 'pave.dev/created-by-task';
 
 /**
  * Adds the provenance annotations to every entity read from a location a golden path registered. Only Pave
- * says who ran a golden path: a file's own `pave.dev/created-by*` annotations are dropped.
+ * says who ran a golden path from which version: a file's own `pave.dev/created-by*` and
+ * `pave.dev/source-template-version` annotations are dropped.
  */
 export function annotateProvenance(content: LocationContent, provenance: LocationProvenance | undefined): void {
   for (const { entity } of content.entities) {
@@ -29,12 +35,14 @@ export function annotateProvenance(content: LocationContent, provenance: Locatio
     if (annotations) {
       delete annotations[ANNOTATION_CREATED_BY];
       delete annotations[ANNOTATION_CREATED_BY_TASK];
+      delete annotations[ANNOTATION_SOURCE_TEMPLATE_VERSION];
     }
     if (!provenance) continue;
     entity.metadata.annotations = {
       ...entity.metadata.annotations,
       [ANNOTATION_SOURCE_TEMPLATE]: provenance.template,
       [ANNOTATION_CREATED_BY_TASK]: provenance.task,
+      ...(provenance.templateVersion ? { [ANNOTATION_SOURCE_TEMPLATE_VERSION]: provenance.templateVersion } : {}),
       ...(provenance.createdBy ? { [ANNOTATION_CREATED_BY]: provenance.createdBy } : {}),
     };
   }

@@ -1,5 +1,5 @@
 import { parseEntityRef } from '../core/entity-ref.js';
-import type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView } from '../scorecards/scorecard-views.js';
+import type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardTrendView, TeamScorecardsView } from '../scorecards/scorecard-views.js';
 import type { ApiConnection } from './api-connection.js';
 
 const segment = encodeURIComponent;
@@ -22,6 +22,19 @@ export class ScorecardsApi {
   entity(ref: string): Promise<EntityScorecardsView> {
     const { kind, namespace, name } = parseEntityRef(ref, { defaultKind: 'component' });
     return this.api.json({ method: 'GET', path: `/api/scorecards/entities/${segment(kind)}/${segment(namespace)}/${segment(name)}` });
+  }
+
+  /** A scorecard's levels day by day, over every entity or one team's (`owner`). */
+  trend(ref: string, query: { owner?: string; days?: number } = {}): Promise<ScorecardTrendView> {
+    const { namespace, name } = parseEntityRef(ref, { defaultKind: 'scorecard' });
+    const search = new URLSearchParams({ ...(query.owner ? { owner: query.owner } : {}), ...(query.days ? { days: String(query.days) } : {}) }).toString();
+    return this.api.json({ method: 'GET', path: `/api/scorecards/by-name/${segment(namespace)}/${segment(name)}/trend${search ? `?${search}` : ''}` });
+  }
+
+  /** A team's entities per level on each scorecard and what it has left in each campaign. */
+  team(ref: string): Promise<TeamScorecardsView> {
+    const { namespace, name } = parseEntityRef(ref, { defaultKind: 'group' });
+    return this.api.json({ method: 'GET', path: `/api/scorecards/teams/${segment(namespace)}/${segment(name)}` });
   }
 
   async campaigns(): Promise<CampaignViewData[]> {

@@ -47,7 +47,9 @@ export class DeferredCollection {
   /** Runs every due job now (tests and commands); returns how many ran. */
   async runDue(): Promise<number> {
     let ran = 0;
-    for (let job = await this.queue.claim<{ entity: string }>(DEFERRED_QUEUE, LEASE_MS); job; job = this.#stopped && ran > 0 ? undefined : await this.queue.claim(DEFERRED_QUEUE, LEASE_MS)) {
+    // A pass of the running worker ends early when it is stopped; a pass asked for by hand runs every due job.
+    const running = !this.#stopped;
+    for (let job = await this.queue.claim<{ entity: string }>(DEFERRED_QUEUE, LEASE_MS); job; job = running && this.#stopped ? undefined : await this.queue.claim(DEFERRED_QUEUE, LEASE_MS)) {
       ran++;
       try {
         const { found } = await this.scorecards.collectDeferred(job.payload.entity);

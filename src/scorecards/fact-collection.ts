@@ -2,7 +2,9 @@ import type { Entity } from '../core/entity.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import type { EventConsumer } from '../store/event-consumers.js';
 import type { PaveEvent } from '../store/event-log.js';
-import { isRequestResource } from './collectors/platform-collector.js';
+import { isCapability, isRequestResource } from './collectors/platform-collector.js';
+import { entityRefOf } from '../core/entity-ref.js';
+import { ANNOTATION_SOURCE_TEMPLATE } from '../catalog/location-provenance.js';
 import { scorecardOf } from './scorecard.js';
 import type { ScorecardsService } from './scorecards-service.js';
 
@@ -45,19 +47,38 @@ export class FactCollection implements EventConsumer {
       if (entity.kind.toLowerCase() === 'scorecard') scorecards.push(entity);
       else changed.push({ entity, eventType: event.type });
     }
-    // A request's Resource changed: the entities that depend on it have new platform facts.
-    const dependents = new Set<string>();
-    for (const { entity } of changed) if (isRequestResource(entity)) for (const relation of entity.relations ?? []) if (relation.type === 'dependencyOf' && !latest.has(relation.targetRef)) dependents.add(relation.targetRef);
-    for (const ref of dependents) {
-      const entity = await this.#entities.byRef(ref);
-      if (entity) changed.push({ entity });
-    }
+    // A capability published a version: its requests' Resources (and so, below, what depends on them) have
+    // new platform facts. A request's Resource changed: the entities that depend on it have.
+    await this.#addDependents(changed, latest, isCapability);
+    await this.#addMadeFrom(changed, latest);
+    await this.#addDependents(changed, latest, isRequestResource);
     await this.#scorecards.collect(changed);
     // A changed scorecard is evaluated over everything it selects; the others over the changed entities.
     const changedCards = new Set(scorecards.map(entity => scorecardOf(entity).ref));
     for (const entity of scorecards) await this.#scorecards.evaluateScorecard(scorecardOf(entity));
     const others = (await this.#scorecards.scorecards()).filter(card => !changedCards.has(card.ref));
     if (others.length) await this.#scorecards.evaluate(changed.map(item => item.entity), others);
+  }
+
+  /** Adds to `changed` what depends on its entities that `which` picks (their `dependencyOf` relations), once each. */
+  async #addDependents(changed: Array<{ entity: Entity; eventType?: string }>, latest: ReadonlyMap<string, PaveEvent>, which: (entity: Entity) => boolean): Promise<void> {
+    const have = new Set([...latest.keys(), ...changed.map(item => entityRefOf(item.entity))]);
+    const dependents = new Set<string>();
+    for (const { entity } of changed) if (which(entity)) for (const relation of entity.relations ?? []) if (relation.type === 'dependencyOf' && !have.has(relation.targetRef)) dependents.add(relation.targetRef);
+    for (const ref of dependents) {
+      const entity = await this.#entities.byRef(ref);
+      if (entity) changed.push({ entity });
+    }
+  }
+
+  /** A template changed (perhaps its version): what was made from it has new provenance facts. */
+  async #addMadeFrom(changed: Array<{ entity: Entity; eventType?: string }>, latest: ReadonlyMap<string, PaveEvent>): Promise<void> {
+    const have = new Set([...latest.keys(), ...changed.map(item => entityRefOf(item.entity))]);
+    for (const { entity } of changed.filter(item => item.entity.kind.toLowerCase() === 'template')) {
+      for await (const page of this.#entities.listPages({ filter: [`metadata.annotations.${ANNOTATION_SOURCE_TEMPLATE}=${entityRefOf(entity)}`] })) {
+        for (const made of page) if (!have.has(entityRefOf(made))) changed.push({ entity: made });
+      }
+    }
   }
 
   async #hasScorecards(): Promise<boolean> {

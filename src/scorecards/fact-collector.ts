@@ -1,6 +1,8 @@
 import type { Entity } from '../core/entity.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import type { RepositoryService } from '../repositories/repository-service.js';
+import type { UrlReader } from '../reading/url-reader.js';
+import type { DoraQuery, DoraReport } from '../delivery/delivery-service.js';
 
 /** One fact of one entity, as stored and answered. */
 export interface Fact {
@@ -14,10 +16,21 @@ export interface Fact {
 
 export type FactValue = boolean | number | string | null;
 
-/** What a collector reads with: the catalog (its public reader) and the hosted repositories. */
+/** The delivery module's public figures, as the delivery collector reads them. */
+export interface DeliveryFigures {
+  dora(query: DoraQuery): Promise<DoraReport>;
+}
+
+/**
+ * What a collector reads with: other modules' public services, never their tables — the catalog's reader,
+ * the hosted repositories, the reading policy's URL reader (remote repositories) and delivery's figures
+ * (each optional where a Pave may run without it).
+ */
 export interface CollectorContext {
   entities: EntityReader;
   repositories: RepositoryService;
+  reader?: UrlReader;
+  delivery?: DeliveryFigures;
 }
 
 /** When a collector runs. */

@@ -10,7 +10,7 @@ import { scorecardsMigration } from './migrations/0012-scorecards.js';
 export const scorecardsModule = defineModule({
   name: 'scorecards',
   description: 'Facts per entity from collectors, Scorecards with levels and weighted rules, results with history, Campaigns',
-  requires: ['auth', 'catalog', 'expressions', 'repositories'],
+  requires: ['auth', 'catalog', 'expressions', 'repositories', 'reading', 'delivery'],
   config: scorecardsConfigSection,
   kinds: [scorecardPolicy, campaignPolicy],
   permissions: [{ action: 'scorecards.result.read', description: 'Read scorecards, campaigns, their results and the facts of entities (only of entities one may read)' }],
@@ -30,7 +30,7 @@ export const scorecardsModule = defineModule({
   ],
   create: async ({ store, queue, eventLog, eventConsumers, app, logger }): Promise<ScorecardsService> => {
     const [{ ScorecardsService }, { FactCollection }] = await Promise.all([import('./scorecards-service.js'), import('./fact-collection.js')]);
-    const scorecards = new ScorecardsService({ store, queue, log: eventLog, entities: app.catalog.entities, repositories: app.repositories, expressions: app.expressions, logger });
+    const scorecards = new ScorecardsService({ store, queue, log: eventLog, entities: app.catalog.entities, repositories: app.repositories, reader: app.reading, delivery: app.delivery, expressions: app.expressions, logger });
     eventConsumers.register(new FactCollection(scorecards, app.catalog.entities));
     return scorecards;
   },

@@ -116,6 +116,42 @@ export const CampaignViewSchema = Type.Object({
   }),
 });
 
+export const TrendPointSchema = Type.Object({
+  date: Type.String({ description: 'The day (UTC), YYYY-MM-DD' }),
+  entities: Type.Integer({ description: 'Entities scored by the end of the day' }),
+  levels: Type.Record(Type.String(), Type.Integer(), { description: 'Level name (or unranked) → entities at it at the end of the day' }),
+  averageScore: Type.Union([Type.Integer(), Type.Null()], { description: 'Their mean score (0–100), or null while none was scored' }),
+});
+
+export const ScorecardTrendSchema = Type.Object({
+  scorecard: Type.String(),
+  owner: Type.Optional(Type.String({ description: 'The team whose entities it covers, when asked for one' })),
+  days: Type.Integer(),
+  points: Type.Array(TrendPointSchema, { description: 'One per day, oldest first, today last' }),
+});
+
+export const TrendQuerySchema = Type.Object({
+  owner: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'Only the entities this Group owns, e.g. group:default/team-a' })),
+  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: 'Days back from today (default 90)' })),
+});
+
+export const TeamScorecardsSchema = Type.Object({
+  team: Type.String(),
+  scorecards: Type.Array(ScorecardSummarySchema, { description: 'Each scorecard that scores some of the team’s entities, counting only those' }),
+  campaigns: Type.Array(
+    Type.Object({
+      campaign: CampaignSchema,
+      total: Type.Integer(),
+      done: Type.Integer(),
+      left: Type.Integer(),
+      rulesToFix: Type.Integer({ description: 'Failing or unknown rules in the way, summed over the entities left' }),
+    }),
+    { description: 'Each campaign with entities of the team' },
+  ),
+});
+
+export type ScorecardTrendView = Static<typeof ScorecardTrendSchema>;
+export type TeamScorecardsView = Static<typeof TeamScorecardsSchema>;
 export type CampaignViewData = Static<typeof CampaignViewSchema>;
 export type ScorecardSummaryView = Static<typeof ScorecardSummarySchema>;
 export type ScorecardDetailView = Static<typeof ScorecardDetailSchema>;

@@ -2,7 +2,7 @@ import type { Entity } from '../core/entity.js';
 import { entityRefOf, parseEntityRef } from '../core/entity-ref.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { notFound } from '../core/problem.js';
+import { invalidInput, notFound } from '../core/problem.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import type { ExpressionEvaluator } from '../expressions/expression-evaluator.js';
@@ -11,7 +11,8 @@ import type { EventLog } from '../store/event-log.js';
 import type { JobQueue } from '../store/job-queue.js';
 import type { Store } from '../store/store.js';
 import { COLLECTORS } from './collectors.js';
-import type { Fact, FactCollector } from './fact-collector.js';
+import type { CollectorContext, DeliveryFigures, Fact, FactCollector } from './fact-collector.js';
+import type { UrlReader } from '../reading/url-reader.js';
 import { FactStore, type CollectedFacts } from './fact-store.js';
 import { ResultStore, type ResultHistoryPoint } from './result-store.js';
 import { scorecardOf, type Scorecard } from './scorecard.js';
@@ -20,6 +21,7 @@ import { canonicalRef } from './canonical-ref.js';
 import { campaignOf, type Campaign } from './campaign.js';
 import { campaignProgress, type CampaignProgress } from './campaign-progress.js';
 import type { ScorecardResult } from './scorecard-result.js';
+import { MAX_TREND_DAYS, scorecardTrend, type TrendPoint } from './scorecard-trend.js';
 
 /** The job queue of deferred (repository) collection, one job per entity. */
 export const DEFERRED_QUEUE = 'scorecards.collect';
@@ -32,6 +34,10 @@ export interface ScorecardsServiceOptions {
   log: EventLog;
   entities: EntityReader;
   repositories: RepositoryService;
+  /** Reads repositories Pave does not host (under the reading allow-list). */
+  reader?: UrlReader;
+  /** Delivery's figures, for the delivery collector. */
+  delivery?: DeliveryFigures;
   expressions: ExpressionEvaluator;
   collectors?: readonly FactCollector[];
   clock?: Clock;
@@ -221,6 +227,43 @@ export class ScorecardsService {
     return { entity: canonical, results, scorecards, facts: await this.facts.of(canonical), history };
   }
 
+  /**
+   * A scorecard's levels and mean score per day over the last `days` days, over the entities the caller may
+   * read, or only those `owner` (a Group) owns; 404 when the scorecard is missing or hidden.
+   */
+  async trend(ref: string, query: { owner?: string; days?: number }, scope: EntityScope): Promise<{ scorecard: string; owner?: string; days: number; points: TrendPoint[] }> {
+    const days = query.days ?? 90;
+    if (!Number.isInteger(days) || days < 1 || days > MAX_TREND_DAYS) throw invalidInput(`days must be 1 to ${MAX_TREND_DAYS}`, [{ pointer: '/days', detail: `must be a whole number of days from 1 to ${MAX_TREND_DAYS}`, rule: 'range' }]);
+    const { summary, results } = await this.scorecard(ref, scope);
+    const owner = query.owner ? canonicalRef(query.owner, 'group') : undefined;
+    const chosen = owner ? results.filter(result => result.owner === owner) : results;
+    // Every point since the beginning: an entity's level on the window's first day may have been set long before.
+    const history = chosen.length ? await this.results.historyOfScorecard(summary.scorecard.ref, '0000') : new Map<string, ResultHistoryPoint[]>();
+    return { scorecard: summary.scorecard.ref, ...(owner ? { owner } : {}), days, points: scorecardTrend(summary.scorecard, chosen, history, days, this.#clock.now()) };
+  }
+
+  /**
+   * A team's standing: per scorecard, its entities per level; per campaign with entities of the team, what it
+   * has left and the rules in the way (the team page's section). 404 when the group is missing or hidden.
+   */
+  async team(ref: string, scope: EntityScope): Promise<{ team: string; scorecards: ScorecardSummary[]; campaigns: Array<{ campaign: Campaign; total: number; done: number; left: number; rulesToFix: number }> }> {
+    const team = canonicalRef(ref, 'group');
+    const [group] = await this.#o.entities.byRefs([team], ['kind'], undefined, scope);
+    if (!group || group.kind.toLowerCase() !== 'group') throw notFound(`No group ${team}`, [{ pointer: '/ref', detail: 'no such group', rule: 'exists' }]);
+    const scorecards: ScorecardSummary[] = [];
+    for (const scorecard of await this.scorecards(scope)) {
+      const owned = (await this.#readable(await this.results.ofScorecard(scorecard.ref), scope)).filter(result => result.owner === team);
+      if (owned.length) scorecards.push(summarise(scorecard, owned));
+    }
+    const campaigns = [];
+    for (const view of await this.campaigns(scope)) {
+      const progress = view.progress.teams.find(entry => entry.owner === team);
+      if (!progress) continue;
+      campaigns.push({ campaign: view.campaign, total: progress.total, done: progress.done, left: progress.left, rulesToFix: progress.entitiesLeft.reduce((sum, entity) => sum + entity.failing.length, 0) });
+    }
+    return { team, scorecards, campaigns };
+  }
+
   /** Every campaign the caller may read, with its progress over the entities they may read. */
   async campaigns(scope: EntityScope): Promise<CampaignView[]> {
     const views: CampaignView[] = [];
@@ -304,8 +347,9 @@ export class ScorecardsService {
     return results.filter((_, index) => readable[index] !== null);
   }
 
-  #context() {
-    return { entities: this.#o.entities, repositories: this.#o.repositories };
+  #context(): CollectorContext {
+    const { entities, repositories, reader, delivery } = this.#o;
+    return { entities, repositories, ...(reader ? { reader } : {}), ...(delivery ? { delivery } : {}) };
   }
 
   #now(): string {

@@ -21,6 +21,7 @@ import type { JobQueue } from '../store/job-queue.js';
 import { principalOf, type AuditLog, type ChangeAuthor } from '../store/audit-log.js';
 import type { EventLog } from '../store/event-log.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
+import { ANNOTATION_TEMPLATE_VERSION } from '../catalog/location-provenance.js';
 import type { ScmIntegrations } from '../integrations/scm-integrations.js';
 import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import { UNRESTRICTED, actingAsNobody, type ActingAuthority } from '../auth/acting-authority.js';
@@ -273,6 +274,7 @@ export class ScaffolderService {
       ...(request.identity ? { identity: request.identity } : {}),
       templateInfo: {
         entityRef: ref,
+        ...(typeof entity.metadata.annotations?.[ANNOTATION_TEMPLATE_VERSION] === 'string' ? { version: entity.metadata.annotations[ANNOTATION_TEMPLATE_VERSION] } : {}),
         baseUrl: source.baseUrl ?? '',
         ...(source.root ? { root: source.root } : {}),
         entity: { metadata: pickMetadata(entity) },

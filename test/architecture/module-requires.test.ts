@@ -45,7 +45,7 @@ describe('module requirements', () => {
 
   it('names only modules that exist, and a partial app holds what the named modules require, in list order', () => {
     for (const module of moduleList()) for (const required of module.requires) expect(NAMES, `${module.name} requires ${required}`).toContain(required);
-    expect(modulesFor(['scorecards']).map(m => m.name)).toEqual(['reading', 'catalog', 'auth', 'expressions', 'repositories', 'scorecards']);
+    expect(modulesFor(['scorecards']).map(m => m.name)).toEqual(['reading', 'catalog', 'auth', 'expressions', 'repositories', 'delivery', 'scorecards']);
     expect(() => modulesFor(['nonsense'])).toThrow(/No module is named nonsense/);
   });
 

@@ -321,6 +321,8 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/scorecards/campaigns': { path: '/api/scorecards/campaigns' },
   'GET /api/scorecards/campaigns/:namespace/:name': { path: '/api/scorecards/campaigns/default/matrix-none', status: 404 },
   'GET /api/scorecards/by-name/:namespace/:name': { path: '/api/scorecards/by-name/default/matrix-none', status: 404 },
+  'GET /api/scorecards/by-name/:namespace/:name/trend': { path: '/api/scorecards/by-name/default/matrix-none/trend', status: 404 },
+  'GET /api/scorecards/teams/:namespace/:name': { path: '/api/scorecards/teams/default/matrix-none', status: 404 },
   'GET /api/scorecards/entities/:kind/:namespace/:name': { path: '/api/scorecards/entities/component/default/matrix-located' },
   'POST /api/delivery/events': { path: '/api/delivery/events', body: { events: [{ id: 'matrix-1', type: 'change', at: '2026-01-01T00:00:00Z', entity: 'component:default/payments', sha: 'abcdef12' }] } },
   'POST /api/delivery/webhooks/:provider': { path: '/api/delivery/webhooks/github', body: {}, anonymousStatus: 404 }, // no receiver configured here

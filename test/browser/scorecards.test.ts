@@ -31,7 +31,26 @@ describe.skipIf(!browserAvailable)('scorecards pages in Chromium', { timeout: 90
     expect(await teams.locator('tbody tr').count()).toBeGreaterThan(3);
     expect(await suite.page.getByRole('region', { name: 'Exemptions' }).textContent()).toContain('component:default/van-telematics-ingest');
     expect(await suite.page.getByRole('region', { name: 'Progress' }).textContent()).toMatch(/\d+ of \d+ done/);
+    // The burn-up, drawn by ECharts as SVG: the done line, the target line and their legend.
+    const chart = suite.page.getByTestId('burnup-chart');
+    await chart.locator('svg path').first().waitFor({ state: 'attached' });
+    expect(await chart.locator('svg').textContent()).toMatch(/Done[\s\S]*Target/);
     await screenshot(suite.page, 'scorecards-campaign');
+    const violations = await seriousAxeViolations(suite.page);
+    expect(violations, formatViolations(violations)).toEqual([]);
+  });
+
+  it('shows on a team’s page its services per level and what it has left in each campaign', async () => {
+    const campaign = (await (await fetch(`${base}/api/scorecards/campaigns/default/silver-by-march`)).json()) as { progress: { teams: Array<{ owner: string; left: number }> } };
+    const team = campaign.progress.teams.find(entry => entry.left > 0 && entry.owner.startsWith('group:'))!;
+    const [namespace, name] = team.owner.slice('group:'.length).split('/') as [string, string];
+    await suite.page.goto(`${base}/catalog/${namespace}/group/${name}`);
+    const section = suite.page.getByRole('region', { name: 'Scorecards' });
+    await section.getByRole('link', { name: 'Production readiness' }).waitFor();
+    const text = await section.textContent();
+    expect(text).toMatch(/Production readiness: \d+ entit(y|ies) —/);
+    expect(text).toMatch(new RegExp(`Every production service silver by March: ${team.left} of \\d+ left, \\d+ rules? to fix before \\d{4}-\\d{2}-\\d{2}`));
+    await screenshot(suite.page, 'scorecards-team');
     const violations = await seriousAxeViolations(suite.page);
     expect(violations, formatViolations(violations)).toEqual([]);
   });

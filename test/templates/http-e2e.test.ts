@@ -124,7 +124,7 @@ describe('golden paths over HTTP', () => {
     expect(component.spec).toMatchObject({ type: 'service', owner: 'group:default/checkout-team', system: 'system:default/checkout' });
     expect(component.metadata.description).toBe('Prices baskets');
     // Where it came from, kept by Pave with the location (the repository's files do not say): it survives a refresh.
-    const provenance = { 'backstage.io/source-template': 'template:default/typescript-service', 'pave.dev/created-by-task': id };
+    const provenance = { 'backstage.io/source-template': 'template:default/typescript-service', 'pave.dev/source-template-version': '2.1.0', 'pave.dev/created-by-task': id };
     expect(component.metadata.annotations).toMatchObject(provenance);
     await pave.app.catalog.locations.refresh((await pave.app.catalog.locations.byEntityRef('component:default/basket-pricing')).id);
     expect((await pave.app.catalog.entities.byRef('component:default/basket-pricing'))?.metadata.annotations).toMatchObject(provenance);

@@ -4,7 +4,7 @@ import type { PaveApp } from '../../app.js';
 import { ALL_ENTITIES, type EntityScope } from '../../catalog/query/entity-scope.js';
 import type { ScorecardsService } from '../../scorecards/scorecards-service.js';
 import { bothScopes } from '../../scorecards/scope-intersection.js';
-import { CampaignViewSchema, EntityScorecardsSchema, ScorecardDetailSchema, ScorecardSummarySchema } from '../../scorecards/scorecard-views.js';
+import { CampaignViewSchema, EntityScorecardsSchema, ScorecardDetailSchema, ScorecardSummarySchema, ScorecardTrendSchema, TeamScorecardsSchema, TrendQuerySchema } from '../../scorecards/scorecard-views.js';
 import { errorResponses } from '../schemas.js';
 
 const NAME = Type.String({ minLength: 1, maxLength: 253 });
@@ -56,6 +56,30 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ scorecards: Scorecard
       schema: { tags: ['scorecards'], summary: 'One scorecard: its levels and rules, and each entity’s level, score and rules', params: ScorecardParams, response: { 200: ScorecardDetailSchema, ...errorResponses(400, 401, 403, 404) } },
     },
     async request => scorecards.scorecard(`scorecard:${request.params.namespace}/${request.params.name}`, await scopeOf(request)),
+  );
+
+  api.get(
+    '/by-name/:namespace/:name/trend',
+    {
+      config: { permission },
+      schema: {
+        tags: ['scorecards'],
+        summary: 'A scorecard’s entities per level and mean score, day by day (all readable entities, or one team’s)',
+        params: ScorecardParams,
+        querystring: TrendQuerySchema,
+        response: { 200: ScorecardTrendSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async request => scorecards.trend(`scorecard:${request.params.namespace}/${request.params.name}`, request.query, await scopeOf(request)),
+  );
+
+  api.get(
+    '/teams/:namespace/:name',
+    {
+      config: { permission },
+      schema: { tags: ['scorecards'], summary: 'A team’s entities per level on each scorecard, and what it has left in each campaign', params: ScorecardParams, response: { 200: TeamScorecardsSchema, ...errorResponses(400, 401, 403, 404) } },
+    },
+    async request => scorecards.team(`group:${request.params.namespace}/${request.params.name}`, await scopeOf(request)),
   );
 
   api.get(

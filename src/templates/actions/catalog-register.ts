@@ -95,7 +95,7 @@ export function catalogRegisterAction(
           { type: 'url', target },
           {
             author: { actor: ctx.task.createdBy ?? ctx.creator.principal },
-            provenance: { template: ctx.task.templateRef, task: ctx.task.id, ...(ctx.task.createdBy ? { createdBy: ctx.task.createdBy } : {}) },
+            provenance: { template: ctx.task.templateRef, ...(ctx.task.templateVersion ? { templateVersion: ctx.task.templateVersion } : {}), task: ctx.task.id, ...(ctx.task.createdBy ? { createdBy: ctx.task.createdBy } : {}) },
             authorize: async read => {
               refuseUndeclared(read, target, ctx);
               await refuseClashes(read, target, catalog);

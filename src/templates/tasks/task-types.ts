@@ -26,6 +26,8 @@ export interface TaskSpec {
   identity?: RecordedIdentity;
   templateInfo: {
     entityRef: string;
+    /** The template's `pave.dev/template-version` when the task was made, when it declares one. */
+    version?: string;
     /** Where the template was read from: `file:<path>` or `url:<repository>#<ref>:<path>` (fetch:* reads beside it). */
     baseUrl: string;
     /** For file templates: the folder nothing may be read outside of. */

@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import type { Entity } from '../lib/api';
 import { displayName, entityPath, humanRef, parseRef, relationTargets } from '../lib/refs';
 import { KindBadge, Lifecycle } from '../components/EntityBits';
+import { TeamScorecardsSection } from '../scorecards/TeamScorecardsSection';
 
 function RefCards({ refs, related, empty, withKind }: { refs: string[]; related?: Map<string, Entity>; empty: string; withKind?: boolean }) {
   if (refs.length === 0) return <p className="muted">{empty}</p>;
@@ -62,6 +63,7 @@ export function GroupSections({ entity, related }: { entity: Entity; related?: M
         </h2>
         <RefCards refs={owned} related={related} withKind empty="This group owns nothing yet. Set spec.owner on an entity to this group." />
       </section>
+      <TeamScorecardsSection namespace={entity.metadata.namespace ?? 'default'} name={entity.metadata.name} />
     </div>
   );
 }

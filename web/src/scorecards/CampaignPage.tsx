@@ -3,6 +3,7 @@ import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { entityPath } from '../lib/refs';
 import { ErrorState, Loading } from '../components/States';
 import { getCampaign, scorecardPath } from './scorecardsApi';
+import BurnupChart from './BurnupChart';
 import './scorecards.css';
 
 /** One campaign: where it stands, what is left per team, exemptions, and done entities over time. */
@@ -74,6 +75,7 @@ export default function CampaignPage() {
       ) : null}
       <section className="card" aria-label="Done over time">
         <h2>Done over time</h2>
+        <BurnupChart points={progress.burnup} goal={goal} start={campaign.start} target={campaign.target} />
         <div className="table-wrap">
           <table className="table">
             <thead><tr><th>Day</th><th>Done</th><th>Target</th></tr></thead>

@@ -3,8 +3,8 @@
  * bundled), the same TypeBox schemas the routes answer with.
  */
 import { apiRequest } from '../lib/api';
-import type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardResultView, ScorecardView } from '../../../src/scorecards/scorecard-views.js';
-export type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardResultView, ScorecardView };
+import type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardResultView, ScorecardView, TeamScorecardsView } from '../../../src/scorecards/scorecard-views.js';
+export type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardResultView, ScorecardView, TeamScorecardsView };
 
 const enc = encodeURIComponent;
 
@@ -18,6 +18,10 @@ export function getScorecard(namespace: string, name: string, signal?: AbortSign
 
 export function getEntityScorecards(kind: string, namespace: string, name: string, signal?: AbortSignal): Promise<EntityScorecardsView> {
   return apiRequest(`/api/scorecards/entities/${enc(kind)}/${enc(namespace)}/${enc(name)}`, { signal });
+}
+
+export function getTeamScorecards(namespace: string, name: string, signal?: AbortSignal): Promise<TeamScorecardsView> {
+  return apiRequest(`/api/scorecards/teams/${enc(namespace)}/${enc(name)}`, { signal });
 }
 
 export function listCampaigns(signal?: AbortSignal): Promise<{ items: CampaignViewData[] }> {

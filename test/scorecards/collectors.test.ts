@@ -1,0 +1,152 @@
+/**
+ * The repository and delivery collectors on a real Pave: runtime and database versions read with git from
+ * hosted repositories, repository facts of a git URL Pave does not host (a real git smart-HTTP server on
+ * 127.0.0.1, cloned under the reading allow-list) and of one the allow-list refuses (unknown, never false),
+ * and DORA figures asked of the delivery module after real deliveries were ingested.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Entity } from '../../src/core/entity.js';
+import { defaultConfig } from '../../src/pave-config.js';
+import { startPave, type RunningPave } from '../support/pave-server.js';
+import { startGitHttpServer, type GitHttpServer } from '../templates/support.js';
+import { component, getJson, hostRepository, readinessScorecard, runDeferred, team } from './support.js';
+
+describe('repository and delivery collectors', () => {
+  let pave: RunningPave;
+  let remote: GitHttpServer;
+  let remoteRoot: string;
+  const facts = async (name: string): Promise<Record<string, unknown>> => {
+    const { body } = await getJson(`${pave.url}/api/scorecards/entities/component/default/${name}`);
+    return Object.fromEntries(body.facts.map((fact: any) => [`${fact.source}.${fact.name}`, fact.value]));
+  };
+
+  beforeAll(async () => {
+    remoteRoot = await mkdtemp(join(tmpdir(), 'pave-scorecards-remote-'));
+    hostRepository(remoteRoot, 'acme', 'billing', { 'README.md': '# Billing\n', 'CODEOWNERS': '* @acme/payments\n', 'go.mod': 'module acme/billing\n\ngo 1.22\n\ntoolchain go1.22.4\n', 'go.sum': '' });
+    remote = await startGitHttpServer(join(remoteRoot, 'git'));
+    const host = new URL(remote.url).host;
+    pave = await startPave({ config: { reading: { ...defaultConfig().reading, allow: [{ host }] } } });
+    const { app } = pave;
+    hostRepository(pave.dataDir, 'acme', 'cart', {
+      'package.json': JSON.stringify({ name: 'cart', engines: { node: '>=20.11' } }),
+      'docker-compose.yml': 'services:\n  db:\n    image: docker.io/library/postgres:14-alpine\n  app:\n    build: .\n',
+      '.github/workflows/ci.yml': 'on: push\n',
+    });
+    hostRepository(pave.dataDir, 'acme', 'ledger', { 'pom.xml': '<project><properties><maven.compiler.release>17</maven.compiler.release></properties></project>', '.tool-versions': 'python 3.12.1\npostgres 16.2\n', 'Dockerfile': 'FROM eclipse-temurin:17\n' });
+    hostRepository(pave.dataDir, 'acme', 'reports', { 'pyproject.toml': '[project]\nname = "reports"\nrequires-python = ">=3.11"\n', '.nvmrc': 'lts/*\n' });
+    const hosted = (name: string) => ({ 'backstage.io/source-location': `url:${app.repositories.addresses().page}acme/${name}/` });
+    await app.catalog.saveEntity(team('team-a'));
+    for (const name of ['cart', 'ledger', 'reports']) await app.catalog.saveEntity(component(name, { owner: 'team-a', annotations: hosted(name) }));
+    await app.catalog.saveEntity(component('billing', { owner: 'team-a', annotations: { 'backstage.io/source-location': `url:${remote.url}/acme/billing/tree/main/` } }));
+    await app.catalog.saveEntity(component('elsewhere', { owner: 'team-a', annotations: { 'backstage.io/source-location': 'url:https://git.invalid/acme/elsewhere.git' } }));
+    const recent = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
+    await app.delivery.ingest(app.auth.localOperator(), [
+      { id: 'c1', type: 'change', at: recent(50), entity: 'component:default/cart', sha: 'aaaa1111' },
+      { id: 'd1', type: 'deployment', at: recent(48), entity: 'component:default/cart', environment: 'production', status: 'success', sha: 'aaaa1111', commits: ['aaaa1111'] },
+      { id: 'd2', type: 'deployment', at: recent(24), entity: 'component:default/cart', environment: 'production', status: 'failure' },
+      { id: 'd3', type: 'deployment', at: recent(2), entity: 'component:default/cart', environment: 'production', status: 'success' },
+    ]);
+    await app.catalog.saveEntity(readinessScorecard());
+    await app.eventConsumers.drain();
+    await runDeferred(app);
+  });
+
+  afterAll(async () => {
+    await pave?.close();
+    await remote?.close();
+    if (remoteRoot) await rm(remoteRoot, { recursive: true, force: true });
+  });
+
+  it('reads the Node.js and PostgreSQL versions a hosted repository declares', async () => {
+    expect(await facts('cart')).toMatchObject({
+      'repository.name': 'acme/cart',
+      'repository.ci': true,
+      'repository.nodeVersion': '>=20.11',
+      'repository.nodeMajor': 20,
+      'repository.postgresVersion': '14-alpine',
+      'repository.postgresMajor': 14,
+      'repository.javaVersion': null,
+      'repository.goVersion': null,
+    });
+  });
+
+  it('reads Java from pom.xml, Python and PostgreSQL from .tool-versions, and keeps a version that is no number as written', async () => {
+    expect(await facts('ledger')).toMatchObject({ 'repository.javaVersion': '17', 'repository.javaMajor': 17, 'repository.pythonVersion': '3.12.1', 'repository.pythonMinor': 12, 'repository.postgresMajor': 16, 'repository.dockerfile': true });
+    expect(await facts('reports')).toMatchObject({ 'repository.pythonVersion': '>=3.11', 'repository.pythonMinor': 11, 'repository.nodeVersion': 'lts/*', 'repository.nodeMajor': null });
+  });
+
+  it('clones a repository Pave does not host from its git URL under the reading allow-list', async () => {
+    expect(await facts('billing')).toMatchObject({
+      'repository.name': `${remote.url}/acme/billing.git`,
+      'repository.readme': true,
+      'repository.codeowners': true,
+      'repository.lockfile': true,
+      'repository.goVersion': '1.22',
+      'repository.goMinor': 22,
+    });
+    const { body } = await getJson(`${pave.url}/api/scorecards/entities/component/default/billing`);
+    expect(body.results[0].rules.find((rule: any) => rule.id === 'codeowners').status).toBe('pass');
+  });
+
+  it('a repository the reading allow-list refuses has unknown repository facts, never false ones', async () => {
+    const found = await facts('elsewhere');
+    expect(Object.keys(found).some(name => name.startsWith('repository.'))).toBe(false);
+    const { body } = await getJson(`${pave.url}/api/scorecards/entities/component/default/elsewhere`);
+    expect(body.results[0].rules.find((rule: any) => rule.id === 'readme').status).toBe('unknown');
+  });
+
+  it('counts platform requests on an older version than their capability’s newest, again as soon as the capability publishes one', async () => {
+    const { app } = pave;
+    const capability = (version: string): Entity => ({
+      apiVersion: 'pave.dev/v1alpha1',
+      kind: 'Capability',
+      metadata: { name: 'postgres', namespace: 'default', annotations: { 'pave.dev/capability': 'postgres' } },
+      spec: { type: 'database', owner: 'group:default/team-a', version, versions: [version, '1.0.0'], api: { group: 'db.example.com', version: 'v1', kind: 'Database' }, dependsOn: [] },
+    });
+    await app.catalog.saveEntity(capability('1.0.0'));
+    await app.catalog.saveEntity({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: { name: 'cart-db', namespace: 'default', annotations: { 'pave.dev/request': 'default/cart-db', 'pave.dev/capability': 'postgres@1.0.0', 'pave.dev/phase': 'Ready' } },
+      spec: { type: 'database', owner: 'group:default/team-a', dependsOn: ['capability:default/postgres'] },
+    });
+    const cart = component('cart', { owner: 'team-a', annotations: { 'backstage.io/source-location': `url:${app.repositories.addresses().page}acme/cart/` } });
+    await app.catalog.saveEntity({ ...cart, spec: { ...cart.spec, dependsOn: ['resource:default/cart-db'] } });
+    await app.eventConsumers.drain();
+    expect(await facts('cart')).toMatchObject({ 'platform.requests': 1, 'platform.ready': 1, 'platform.outOfDate': 0, 'platform.allCurrent': true });
+    await app.catalog.saveEntity(capability('2.0.0'));
+    await app.eventConsumers.drain();
+    expect(await facts('cart')).toMatchObject({ 'platform.requests': 1, 'platform.outOfDate': 1, 'platform.allCurrent': false });
+  });
+
+  it('tells an entity made from an older version of its golden path, again as soon as the template declares a new one', async () => {
+    const { app } = pave;
+    const template = (version: string): Entity => ({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'go-service', annotations: { 'pave.dev/template-version': version } },
+      spec: { owner: 'group:default/team-a', type: 'service', parameters: [], steps: [{ id: 'log', action: 'debug:log', input: { message: 'hi' } }] },
+    });
+    await app.catalog.saveEntity(template('1.0.0'));
+    await app.catalog.saveEntity(component('payments', { owner: 'team-a', annotations: { 'backstage.io/source-template': 'template:default/go-service', 'pave.dev/source-template-version': '1.0.0' } }));
+    await app.eventConsumers.drain();
+    expect(await facts('payments')).toMatchObject({ 'provenance.template': 'template:default/go-service', 'provenance.templateVersion': '1.0.0', 'provenance.templateLatestVersion': '1.0.0', 'provenance.templateCurrent': true });
+    await app.catalog.saveEntity(template('1.1.0'));
+    await app.eventConsumers.drain();
+    expect(await facts('payments')).toMatchObject({ 'provenance.templateVersion': '1.0.0', 'provenance.templateLatestVersion': '1.1.0', 'provenance.templateCurrent': false });
+    expect(await facts('cart')).toMatchObject({ 'provenance.fromGoldenPath': false, 'provenance.templateCurrent': null });
+  });
+
+  it('asks the delivery module for the component’s DORA figures of the last 30 days', async () => {
+    expect(await facts('cart')).toMatchObject({
+      'delivery.deployments': 2,
+      'delivery.changeFailureRate': 0.3333,
+      'delivery.leadTimeHours': 2,
+      'delivery.deploymentFrequencyBand': 'medium',
+    });
+    expect(await facts('ledger')).toMatchObject({ 'delivery.deployments': 0, 'delivery.changeFailureRate': null });
+  });
+});
