@@ -11,5 +11,6 @@ export const readingModule = defineModule({
   description: 'Reads http(s) URLs under the reading allow-list, with size, time, redirect and address limits',
   config: readingConfigSection,
   permissions: [],
-  create: async ({ config }): Promise<UrlReader> => new (await import('./url-reader.js')).UrlReader(config.reading),
+  // File pages of configured git hosts are read through the host's API with its credentials (integrations module).
+  create: async ({ config, app }): Promise<UrlReader> => new (await import('./url-reader.js')).UrlReader(config.reading, { hostedBlobs: app.integrations }),
 });
