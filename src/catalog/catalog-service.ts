@@ -21,6 +21,9 @@ import { DocsService } from './docs/docs-service.js';
 import { deleteEntities, upsertEntity } from './entity-writer.js';
 import { writeEntityEdit, type EditMode, type EditOutcome } from './edit/entity-editor.js';
 import { CatalogChanges } from './catalog-changes.js';
+import type { GitIdentity } from '../git/commit.js';
+import { editReferenceErrors } from './edit/edit-references.js';
+import type { EntityScope } from './query/entity-scope.js';
 import type { AuditLog, ChangeAuthor } from '../store/audit-log.js';
 import type { EventLog } from '../store/event-log.js';
 
@@ -123,8 +126,10 @@ export class CatalogService {
    * Saves an edited entity where it is defined: in its location's file or repository (then the location is
    * refreshed, so the store shows the change when this returns), or in the store for entities saved through
    * the API. A `metadata.etag` in the edit must match the stored one, so concurrent edits are not lost.
+   * With `checkReferences` (a person's edit of an existing entity), the owner, system, lifecycle and type it
+   * changes must name what the catalog holds, as far as that scope sees it (edit/edit-references.ts).
    */
-  async saveEntity(raw: unknown, author?: ChangeAuthor): Promise<{ entity: Entity; outcome: EditOutcome }> {
+  async saveEntity(raw: unknown, author?: ChangeAuthor, options: { checkReferences?: EntityScope } = {}): Promise<{ entity: Entity; outcome: EditOutcome }> {
     const { entity, errors } = validateEntity(raw);
     if (!entity || errors.length) throw invalidInput('The entity is not valid', errors);
     const ref = entityRefOf(entity);
@@ -134,6 +139,11 @@ export class CatalogService {
       .select(['entities.location_id', 'entities.source', 'entities.etag', 'entities.body', 'locations.edit_mode'])
       .where('entities.ref', '=', ref)
       .executeTakeFirst();
+    // Only edits are checked: an entity first saved through the API may name what arrives later (as ingestion allows).
+    if (options.checkReferences && current) {
+      const problems = await editReferenceErrors(this.entities, options.checkReferences, JSON.parse(current.body) as Entity, entity);
+      if (problems.length) throw invalidInput(`${ref} names what the catalog does not hold`, problems);
+    }
     if (current?.location_id) {
       const file = current.source?.startsWith('file:') ? current.source.slice('file:'.length) : undefined;
       const outcome = await writeEntityEdit({ ...entity, metadata: { ...entity.metadata, etag: (raw as Entity).metadata?.etag } }, {
@@ -142,7 +152,7 @@ export class CatalogService {
         editMode: (current.edit_mode as EditMode | null) ?? 'direct',
         tree: file ? await this.locations.fileTreeOf(current.location_id, file) : undefined,
         limits: this.#limits,
-      }, { author: authorName(author) });
+      }, { author: editAuthor(author) });
       const audit = { action: 'catalog.entity.write', entityRef: ref, before: JSON.parse(current.body) as unknown, after: entity, detail: { ...outcome } };
       // Written to a review branch: the catalog is unchanged until it merges, so the edit is the whole change.
       if (outcome.branch) await this.#changes.audit(this.#store.db, author, audit);
@@ -162,9 +172,13 @@ export class CatalogService {
   }
 }
 
-/** The name a git commit of an edit is authored by: the person's display name, else their principal. */
-function authorName(author: ChangeAuthor | undefined): string | undefined {
+/**
+ * Who a git commit of an edit is authored by: the person's name and e-mail from their User entity's profile
+ * (which OIDC sign-in matches to the e-mail claim), else their principal; Pave stays the committer.
+ */
+function editAuthor(author: ChangeAuthor | undefined): GitIdentity | undefined {
   if (!author) return undefined;
-  const actor = author.actor as { principal: string; displayName?: string } | string;
-  return typeof actor === 'string' ? actor : (actor.displayName ?? actor.principal);
+  const actor = author.actor as { principal: string; displayName?: string; email?: string } | string;
+  if (typeof actor === 'string') return { name: actor };
+  return { name: actor.displayName ?? actor.principal, ...(actor.email ? { email: actor.email } : {}) };
 }

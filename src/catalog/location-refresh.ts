@@ -43,6 +43,11 @@ export async function applyLocationContent(
     then?: (trx: Db, summary: RefreshSummary) => Promise<void>;
     /** Work between two yields to the event loop (see `event-loop-yield.ts`). */
     yieldEveryMs?: number;
+    /**
+     * Refuses the whole change (nothing written) when the content defines entities the catalog has from elsewhere:
+     * the error to throw, for their refs. Checked inside the transaction, so no registration in between slips past.
+     */
+    refuseOwnedElsewhere?: (refs: string[]) => Error;
   },
 ): Promise<RefreshSummary> {
   const summary: RefreshSummary = { created: 0, updated: 0, unchanged: 0, removed: 0, orphaned: 0, conflicts: 0, errors: [...content.errors] };
@@ -63,6 +68,7 @@ export async function applyLocationContent(
       const existing = await trx.selectFrom('entities').select(STORED_STATE_COLUMNS).where('location_id', '=', location.id).execute();
       const stored = new Map(existing.map(row => [row.ref, row]));
       const owners = await ownersElsewhere(trx, prepared.filter(write => !stored.has(write.ref)).map(write => write.ref), pause);
+      if (owners.size && options.refuseOwnedElsewhere) throw options.refuseOwnedElsewhere([...owners.keys()]);
       const writes: PreparedWrite[] = [];
       for (const [i, write] of prepared.entries()) {
         const owner = owners.get(write.ref);

@@ -60,6 +60,12 @@ export interface RegisterOptions {
    * anything is stored (a dry run asks too, so its preview tells the truth); throws to refuse.
    */
   authorize?: (entities: Entity[]) => Promise<void>;
+  /**
+   * Refuses the registration (nothing kept, not even the location) when its content defines entities the
+   * catalog already has from elsewhere: the error to throw, for their refs. Checked inside the transaction
+   * that applies the content, so a registration in between cannot slip past it.
+   */
+  refuseOwnedElsewhere?: (refs: string[]) => Error;
   /** Who registers it: the audit entry's actor (none for Pave's own registrations, such as the demo). */
   author?: ChangeAuthor;
   /** The golden path that registers it: kept with the location and written into its entities' annotations. */
@@ -147,10 +153,15 @@ export class LocationService {
       now: this.#now(),
       changes: this.#options.changes,
       ...(options.author ? { author: options.author } : {}),
+      ...(options.refuseOwnedElsewhere ? { refuseOwnedElsewhere: options.refuseOwnedElsewhere } : {}),
       then: async (trx, applied) => {
         await this.#options.changes.event(trx, { type: 'catalog.location.registered', subject: `location:${location.id}`, payload: { type: location.type, target: location.target, ...counts(applied) } }, options.author);
         await this.#options.changes.audit(trx, options.author, { action: 'catalog.location.create', entityRef: `location:${location.id}`, after: { type: location.type, target: location.target }, detail: counts(applied) });
       },
+    }).catch(async (error: unknown) => {
+      // The content was refused as a whole: the location row (saved to claim its target) goes too.
+      await this.#store.db.deleteFrom('locations').where('id', '=', location.id).execute();
+      throw error;
     });
     await this.#options.onRegistered?.(location);
     return { location, entities, exists: false, errors: summary.errors, summary };

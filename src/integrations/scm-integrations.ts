@@ -6,6 +6,7 @@
  */
 import { invalidInput, unauthorized } from '../core/problem.js';
 import { installationToken } from './github-app-token.js';
+import { hostedBlobApiUrl } from './hosted-blob.js';
 import type { IntegrationsConfig, ProviderKind } from './integrations-config.js';
 import { readSecret, type SecretRef } from './secret-ref.js';
 
@@ -100,6 +101,27 @@ export class ScmIntegrations {
         return { apiHeaders: { authorization: basic(entry.username, password) }, git: { username: entry.username, password } };
       }
     }
+  }
+
+  /**
+   * How to read a hosted file's web URL (a GitHub, GitLab, Bitbucket Server or Gitea file page) on a configured
+   * host: its provider's raw-file API URL and the headers that sign in with the host's credentials. Undefined
+   * when the URL is not a file page of a configured host, or the host has no credentials to read with (the
+   * caller then clones it as anyone may).
+   * @example const request = await integrations.hostedBlob(new URL('https://github.com/acme/api/blob/main/openapi.yaml'));
+   */
+  async hostedBlob(url: URL, signal?: AbortSignal): Promise<{ url: string; headers: Record<string, string> } | undefined> {
+    for (const kind of Object.keys(this.#config) as ProviderKind[]) {
+      const target = this.find(kind, url.host);
+      const api = target && hostedBlobApiUrl(kind, target.apiBaseUrl, url);
+      if (!target || !api) continue;
+      const owner = url.pathname.split('/').filter(Boolean)[0];
+      const credentials = await this.credentials(target, { ...(owner ? { owner } : {}), ...(signal ? { signal } : {}) }).catch(() => undefined);
+      if (!credentials) return undefined;
+      // GitHub answers the file itself, not its JSON description, for the raw media type.
+      return { url: api, headers: { ...credentials.apiHeaders, ...(kind === 'github' ? { accept: 'application/vnd.github.raw' } : {}) } };
+    }
+    return undefined;
   }
 
   async #appToken(target: ProviderHost, apps: NonNullable<IntegrationsConfig['github'][number]['apps']>, owner: string | undefined, index: number, signal?: AbortSignal): Promise<string | undefined> {

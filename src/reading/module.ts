@@ -12,5 +12,6 @@ export const readingModule = defineModule({
   requires: [],
   config: readingConfigSection,
   permissions: [],
-  create: async ({ config }): Promise<UrlReader> => new (await import('./url-reader.js')).UrlReader(config.reading),
+  // File pages of configured git hosts are read through the host's API with its credentials (integrations module).
+  create: async ({ config, app }): Promise<UrlReader> => new (await import('./url-reader.js')).UrlReader(config.reading, { hostedBlobs: app.integrations }),
 });

@@ -26,6 +26,16 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** A lower size limit than the configured one. */
   maxBytes?: number;
+  /** Request headers (e.g. a provider's credentials): sent to the URL's origin only, never after a redirect to another. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Where hosted files' web URLs are read with credentials (the `integrations` module): the provider API URL and
+ * headers for a file page of a configured git host, else undefined.
+ */
+export interface HostedBlobs {
+  hostedBlob(url: URL, signal?: AbortSignal): Promise<{ url: string; headers: Record<string, string> } | undefined>;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -43,10 +53,17 @@ const SETTING = 'reading.allow in pave.config.yaml, or PAVE_READING_ALLOW';
 export class UrlReader {
   readonly #allow: AllowList;
   readonly #config: Readonly<ReadingConfig>;
+  readonly #hostedBlobs: HostedBlobs | undefined;
 
-  constructor(config: ReadingConfig) {
+  constructor(config: ReadingConfig, options: { hostedBlobs?: HostedBlobs } = {}) {
     this.#config = Object.freeze({ ...config, allow: [...config.allow] });
     this.#allow = new AllowList(config.allow);
+    this.#hostedBlobs = options.hostedBlobs;
+  }
+
+  /** How a configured git host's file page is read through its API with the host's credentials; undefined otherwise. */
+  hostedBlob(url: URL, signal?: AbortSignal): Promise<{ url: string; headers: Record<string, string> } | undefined> {
+    return this.#hostedBlobs?.hostedBlob(url, signal) ?? Promise.resolve(undefined);
   }
 
   /** The largest response read, in bytes. */
@@ -106,9 +123,10 @@ export class UrlReader {
     const timeout = AbortSignal.timeout(this.#config.timeoutSeconds * 1000);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let admitted = await this.admit(target);
+    const origin = admitted.url.origin;
     try {
       for (let hop = 0; ; hop++) {
-        const response = await get(admitted, signal);
+        const response = await get(admitted, signal, admitted.url.origin === origin ? options.headers : undefined);
         const location = response.headers.location;
         if (REDIRECTS.has(response.statusCode ?? 0) && location) {
           response.destroy();
@@ -136,14 +154,14 @@ export class UrlReader {
 }
 
 /** One GET to the admitted address (the name still sent as Host and, over TLS, as the server name checked). */
-function get(admitted: AdmittedUrl, signal: AbortSignal): Promise<IncomingMessage> {
+function get(admitted: AdmittedUrl, signal: AbortSignal, headers: Record<string, string> = {}): Promise<IncomingMessage> {
   const pinned: LookupFunction = (_hostname, options, callback) => {
     if ((options as { all?: boolean }).all) (callback as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: admitted.address, family: admitted.family }]);
     else callback(null, admitted.address, admitted.family);
   };
   const request = admitted.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(admitted.url, { method: 'GET', lookup: pinned, signal, headers: { accept: '*/*', 'user-agent': 'Pave' } }, resolve);
+    const req = request(admitted.url, { method: 'GET', lookup: pinned, signal, headers: { accept: '*/*', 'user-agent': 'Pave', ...headers } }, resolve);
     req.on('error', reject);
     req.end();
   });

@@ -83,7 +83,7 @@ describe('editing entities where they are defined (PUT /api/catalog/entities/by-
     expect(direct.headers.get('pave-saved-to')).toBe('git');
     const commit = direct.headers.get('pave-commit')!;
     const log = await runGit(['log', '--format=%H %s', '-1', 'main'], { cwd: remote });
-    expect(log.stdout.trim()).toBe(`${commit} Update component:default/books from Pave`);
+    expect(log.stdout.trim()).toBe(`${commit} Edit component:default/books: metadata.title`);
     const shown = await runGit(['show', 'main:catalog-info.yaml'], { cwd: remote });
     expect(shown.stdout).toContain('title: The Books');
     expect(shown.stdout).toContain('# keep this comment');

@@ -8,6 +8,8 @@
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFileServer, type FileServer } from '../support/file-server.js';
 import { ReadingError } from '../../src/reading/reading-error.js';
@@ -122,6 +124,32 @@ describe('reading URLs cannot be turned against the inside', () => {
       expect(await readFile(join(folder, 'hostname.md'), 'utf8')).toBe('/etc/hostname');
     } finally {
       await git.close();
+    }
+  });
+});
+
+describe('a provider token given to a read never leaves its origin', () => {
+  it('sends the headers to the URL asked for, and not to the origin a redirect leads to', async () => {
+    const heard: Array<{ server: string; authorization?: string }> = [];
+    const serve = (name: string, answer: (response: ServerResponse) => void) => {
+      const server = createServer((request, response) => {
+        heard.push({ server: name, ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) });
+        answer(response);
+      });
+      return new Promise<Server>(resolve => server.listen(0, '127.0.0.1', () => resolve(server)));
+    };
+    const elsewhere = await serve('elsewhere', response => response.end('moved content'));
+    const api = await serve('api', response => {
+      response.writeHead(302, { location: `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/file` });
+      response.end();
+    });
+    try {
+      const hosts = [api, elsewhere].map(server => ({ host: `127.0.0.1:${(server.address() as AddressInfo).port}` }));
+      const read = await reader(hosts).read(`http://${hosts[0]!.host}/raw/openapi.yaml`, { headers: { authorization: 'token provider-secret' } });
+      expect(read.content.toString()).toBe('moved content');
+      expect(heard).toEqual([{ server: 'api', authorization: 'token provider-secret' }, { server: 'elsewhere' }]);
+    } finally {
+      await Promise.all([api, elsewhere].map(server => new Promise(resolve => server.close(resolve))));
     }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Stand-ins for hosted git providers' REST APIs, as their public documentation describes them (only what
  * Pave's publishers call), on one 127.0.0.1 server that also receives pushes with real git over HTTP
- * (git http-backend): GitHub (`/api/v3`, GitHub Enterprise Server's layout, GitHub Apps included),
+ * (git http-backend), and answers raw-file reads with a token (what the reading module asks for a file page):
+ * GitHub (`/api/v3`, GitHub Enterprise Server's layout, GitHub Apps included),
  * GitLab (`/api/v4`), Bitbucket Server (`/rest/api/1.0`) and Gitea (`/api/v1`). Errors follow each
  * provider's documented answers: a name taken, a token without the scope (403), a wrong token (401).
  */
@@ -208,6 +209,32 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     return reply(404, { message: 'Not Found' });
   };
 
+  /**
+   * A raw-file read in each provider's documented form: GitHub's contents with the raw media type, GitLab's
+   * repository files `/raw`, Bitbucket Server's `/raw/<path>?at=`, Gitea's `/raw/<path>?ref=`.
+   */
+  const rawFileOf = (api: string, path: string, url: URL) => {
+    const decoded = (text: string) => decodeURIComponent(text);
+    let m: RegExpExecArray | null;
+    if (api === 'api/v3' && (m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path))) return { repository: find('github', m[1]!, m[2]!), ref: url.searchParams.get('ref') ?? 'main', file: decoded(m[3]!), github: true };
+    if (api === 'api/v4' && (m = /^\/projects\/([^/]+)\/repository\/files\/([^/]+)\/raw$/.exec(path))) {
+      const [owner = '', name = ''] = decoded(m[1]!).split('/');
+      return { repository: find('gitlab', owner, name), ref: url.searchParams.get('ref') ?? 'main', file: decoded(m[2]!) };
+    }
+    if (api === 'rest/api/1.0' && (m = /^\/projects\/([^/]+)\/repos\/([^/]+)\/raw\/(.+)$/.exec(path))) return { repository: find('bitbucketServer', m[1]!, m[2]!), ref: url.searchParams.get('at') ?? 'main', file: decoded(m[3]!) };
+    if (api === 'api/v1' && (m = /^\/repos\/([^/]+)\/([^/]+)\/raw\/(.+)$/.exec(path))) return { repository: find('gitea', m[1]!, m[2]!), ref: url.searchParams.get('ref') ?? 'main', file: decoded(m[3]!) };
+    return undefined;
+  };
+  const sendRawFile = async (raw: NonNullable<ReturnType<typeof rawFileOf>>, request: IncomingMessage, response: ServerResponse, reply: Reply) => {
+    if (!raw.repository) return reply(404, { message: 'Not Found' });
+    // GitHub answers a JSON description unless the raw media type is asked for.
+    if (raw.github && request.headers.accept !== 'application/vnd.github.raw') return reply(415, { message: 'the stand-in answers the raw media type only' });
+    const shown = await runGit(['--git-dir', join(options.root, raw.repository.gitPath), 'show', `${raw.ref}:${raw.file}`]).catch(() => undefined);
+    if (!shown) return reply(404, { message: 'Not Found' });
+    response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end(shown.stdout);
+  };
+
   const requests: string[] = [];
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -235,6 +262,8 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     if (api === 'api/v3' && githubApp(request.method ?? 'GET', path, request, reply)) return;
     if (scopes === undefined) return reply(401, api === 'rest/api/1.0' ? { errors: [{ message: 'Authentication failed' }] } : { message: 'Bad credentials' });
     const method = request.method ?? 'GET';
+    const raw = method === 'GET' ? rawFileOf(api, path, url) : undefined;
+    if (raw) return sendRawFile(raw, request, response, reply);
     if (api === 'api/v3') return github(method, path, url, body, reply, scopes);
     if (api === 'api/v4') return gitlab(method, path, url, body, reply, scopes);
     if (api === 'rest/api/1.0') return bitbucket(method, path, body, reply, scopes);

@@ -321,7 +321,10 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
       if (bodyRef !== ref) throw badRequest(`The body describes ${bodyRef}, not ${ref}`, [{ pointer: '/metadata/name', detail: `must match the ${ref} in the URL` }]);
       const before = await catalog.entities.byRef(ref);
       await authorizeEntityChange(request, { ...(before ? { before } : {}), after: body });
-      const { entity, outcome } = await catalog.saveEntity(body, changeAuthor(request));
+      const { entity, outcome } = await catalog.saveEntity(body, changeAuthor(request), {
+        // An owner or system the editor cannot read is not one they may name (nor be told of).
+        checkReferences: await request.server.authorization.app.auth.permissions.readScope(request.identity, 'catalog.entity.read'),
+      });
       void reply.header('pave-saved-to', outcome.savedTo);
       if (outcome.commit) void reply.header('pave-commit', outcome.commit);
       if (outcome.branch) void reply.header('pave-branch', outcome.branch);

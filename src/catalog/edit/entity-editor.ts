@@ -5,7 +5,7 @@ import type { Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
 import { conflict, invalidInput, notFound } from '../../core/problem.js';
 import { clonedBranch, shallowClone } from '../../git/clone.js';
-import { commit } from '../../git/commit.js';
+import { commit, type GitIdentity } from '../../git/commit.js';
 import { PushError, pushWithRebase } from '../../git/push.js';
 import { runGit } from '../../git/run-git.js';
 import { validateEntity } from '../model/index.js';
@@ -36,6 +36,11 @@ export interface EditTarget {
   limits: ReadLimits;
 }
 
+/** Who the edit is by: the commit's author (Pave stays its committer). */
+export interface EditOptions {
+  author?: GitIdentity;
+}
+
 const PUSH_ATTEMPTS = 3;
 
 /**
@@ -46,7 +51,7 @@ const PUSH_ATTEMPTS = 3;
  * The caller refreshes the location afterwards so the store shows the change.
  * @example await writeEntityEdit(edited, { source: 'file:/srv/catalog/shop.yaml', etag, editMode: 'direct', tree, limits });
  */
-export async function writeEntityEdit(edited: Entity, target: EditTarget, options: { message?: string; author?: string } = {}): Promise<EditOutcome> {
+export async function writeEntityEdit(edited: Entity, target: EditTarget, options: EditOptions = {}): Promise<EditOutcome> {
   const { errors } = validateEntity(edited);
   if (errors.length) throw invalidInput(`${entityRefOf(edited)} is not valid`, errors);
   const given = edited.metadata.etag;
@@ -72,13 +77,13 @@ export async function writeEntityEdit(edited: Entity, target: EditTarget, option
  * The entity's file with the edit applied, after checking it as ingestion would read it: the file must
  * still be inside its tree (real path), and the edited document must still be read as a valid entity.
  */
-async function editedFileText(tree: SourceTree, path: string, edited: Entity, limits: ReadLimits): Promise<{ path: string; text: string }> {
+async function editedFileText(tree: SourceTree, path: string, edited: Entity, limits: ReadLimits): Promise<{ path: string; text: string; fields: string[] }> {
   const ref = entityRefOf(edited);
   const read = await tree.read(path, { maxBytes: limits.maxFileBytes });
   if (!('content' in read)) {
     throw conflict(`${ref}'s file can no longer be read where its location reads it; refresh the location and try again`);
   }
-  const text = applyEntityEdit(read.content.toString('utf8'), edited);
+  const { text, fields } = applyEntityEdit(read.content.toString('utf8'), edited);
   const size = Buffer.byteLength(text);
   if (size > limits.maxFileBytes) {
     throw invalidInput(`The edited file would be ${size} bytes, larger than the limit of ${limits.maxFileBytes} bytes`, [
@@ -89,20 +94,20 @@ async function editedFileText(tree: SourceTree, path: string, edited: Entity, li
   for await (const doc of readEntityDocuments(text, read.path, tree, limits)) {
     if (doc.entityRef !== wanted) continue;
     if (doc.errors.length) throw invalidInput(`${ref} would not be read from its file after this edit: ${doc.errors.map(e => `${e.pointer || '(document)'} ${e.detail}`).join('; ')}`, doc.errors);
-    return { path: read.path, text };
+    return { path: read.path, text, fields };
   }
   throw invalidInput(`${ref} would no longer be read from its file after this edit`, [{ pointer: '', detail: 'the edited document could not be read as an entity', rule: 'yaml' }]);
 }
 
-async function commitEdit(git: GitTarget, edited: Entity, target: EditTarget, options: { message?: string; author?: string }): Promise<EditOutcome> {
+async function commitEdit(git: GitTarget, edited: Entity, target: EditTarget, options: EditOptions): Promise<EditOutcome> {
   const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-edit-')));
   const ref = entityRefOf(edited);
   try {
     await shallowClone(git.repository, dir, { branch: git.ref });
     const file = await editedFileText(cloneTree(dir, git), join(dir, git.path), edited, target.limits);
     await writeFile(file.path, file.text);
-    const message = options.message ?? `Update ${ref} from Pave`;
-    const made = await commit(dir, { message, paths: [relative(dir, file.path)], ...(options.author ? { author: { name: options.author } } : {}) });
+    const message = `Edit ${ref}: ${file.fields.join(', ')}\n\nMade in Pave${options.author ? ` by ${options.author.name}` : ''}.`;
+    const made = await commit(dir, { message, paths: [relative(dir, file.path)], ...(options.author ? { author: options.author } : {}) });
     if (!made) return { savedTo: 'git' };
     const branch = target.editMode === 'branch' ? `pave/edit-${edited.metadata.name}-${Date.now().toString(36)}` : git.ref && git.ref !== 'HEAD' ? git.ref : await clonedBranch(dir);
     await push(dir, branch, target.editMode === 'direct');

@@ -18,7 +18,7 @@ export function wordMatch(typed: string, word: string): number {
 }
 
 /** Optimal-string-alignment distance, giving up (answering max + 1) once it must exceed `max`. */
-function editDistance(a: string, b: string, max: number): number {
+export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -98,9 +98,9 @@ export function catalogRegisterAction(
             provenance: { template: ctx.task.templateRef, ...(ctx.task.templateVersion ? { templateVersion: ctx.task.templateVersion } : {}), task: ctx.task.id, ...(ctx.task.createdBy ? { createdBy: ctx.task.createdBy } : {}) },
             authorize: async read => {
               refuseUndeclared(read, target, ctx);
-              await refuseClashes(read, target, catalog);
               await ctx.creator.authorizeEntityWrites(read, { requireWrite: !registersLocations });
             },
+            refuseOwnedElsewhere: refs => clashError(refs, target),
           },
         );
         locationId = result.location.id;
@@ -149,15 +149,19 @@ async function requireHostedRepository(target: string, localRoot: string, ctx: A
 /**
  * Refuses entities the catalog has already (defined by another location, or saved through the API): the
  * catalog would keep the existing one and record the new file's copy as a conflict, so a task that went on
- * would report "completed" for a component that is not its own. Checked before the location is saved, so
- * nothing is left registered; the step fails and so does the task. A location registered before (a resumed
- * task) is refreshed instead and never gets here.
+ * would report "completed" for a component that is not its own. A dry run checks here; a run has
+ * `LocationService.register` check inside the transaction that applies the content (`refuseOwnedElsewhere`),
+ * so nothing is left registered; the step fails and so does the task. A location registered before (a
+ * resumed task) is refreshed instead and never gets here.
  */
 async function refuseClashes(entities: readonly Entity[], target: string, catalog: Pick<EntityReader, 'byRefs'>): Promise<void> {
   const refs = entities.map(entity => stringifyEntityRef(entity));
   const existing = (await catalog.byRefs(refs)).flatMap((found, i) => (found ? [refs[i]!] : []));
-  if (!existing.length) return;
-  throw conflict(
+  if (existing.length) throw clashError(existing, target);
+}
+
+function clashError(existing: string[], target: string): Error {
+  return conflict(
     `catalog:register: ${target} defines ${existing.join(', ')}, which the catalog already has from elsewhere; registering it would not make it this repository's. Choose another name`,
     existing.map(ref => ({ pointer: '/catalogInfoPath', detail: `${ref} exists in the catalog already`, rule: 'entity-exists' })),
   );

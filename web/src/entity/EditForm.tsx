@@ -1,10 +1,21 @@
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { ApiError, queryEntities, saveEntity, type Entity, type FieldError } from '../lib/api';
+import { ApiError, getFacets, queryEntities, saveEntity, type Entity, type FieldError } from '../lib/api';
 import { useAsync } from '../lib/hooks';
 import { entityPath, refOf } from '../lib/refs';
 import { FormField, type FieldInputProps } from '../components/FormField';
 import { FormProblem } from '../components/FormProblem';
+import { CatalogPicker } from './CatalogPicker';
+
+/** Lifecycles Backstage documents, offered even before any entity uses them. */
+const WELL_KNOWN_LIFECYCLES = ['experimental', 'production', 'deprecated'];
+
+/** How a form writes a ref: bare name for the field's own kind in the default namespace, else `kind:[namespace/]name`. */
+function shortRef(e: Entity, ownKind: string): string {
+  const namespace = e.metadata.namespace && e.metadata.namespace !== 'default' ? `${e.metadata.namespace}/` : '';
+  const kind = e.kind.toLowerCase();
+  return kind === ownKind ? `${namespace}${e.metadata.name}` : `${kind}:${namespace}${e.metadata.name}`;
+}
 
 interface Draft {
   title: string;
@@ -93,8 +104,24 @@ export function EditForm({ entity, onSaved }: { entity: Entity; onSaved: (e: Ent
         : Promise.resolve(undefined),
     [k],
   );
+  const systems = useAsync(
+    (signal) =>
+      shown.has('system')
+        ? queryEntities({ filters: { kind: ['system'] }, orderField: 'metadata.name,asc', limit: 500, fields: ['kind', 'metadata.name', 'metadata.namespace'] }, signal)
+        : Promise.resolve(undefined),
+    [k],
+  );
+  // Lifecycles in use anywhere, types in use by this kind: what the server takes a near miss of for a typo.
+  const lifecycles = useAsync((signal) => getFacets(['spec.lifecycle'], {}, signal), []);
+  const types = useAsync((signal) => getFacets(['spec.type'], { kind: k }, signal), [k]);
+  const ownerOptions = owners.data?.items.map((o) => shortRef(o, 'group'));
+  const systemOptions = systems.data?.items.map((o) => shortRef(o, 'system'));
+  const lifecycleOptions = lifecycles.data ? [...new Set([...WELL_KNOWN_LIFECYCLES, ...(lifecycles.data.facets['spec.lifecycle'] ?? []).map((f) => f.value)])] : undefined;
+  const typeOptions = types.data ? (types.data.facets['spec.type'] ?? []).map((f) => f.value) : undefined;
 
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
+  // Only a value the edit changes is checked on save, so only such a value is warned about.
+  const changed = (f: keyof Draft, warning: string) => (draft[f].trim() !== initial[f] ? warning : undefined);
   const errs = (f: keyof Draft) => errors.filter((e) => fieldOf(e.pointer) === f);
   const unplaced = errors.filter((e) => !fieldOf(e.pointer) || !shown.has(fieldOf(e.pointer)!));
   const change = (f: keyof Draft) => (ev: { target: { value: string } }) => {
@@ -157,29 +184,19 @@ export function EditForm({ entity, onSaved }: { entity: Entity; onSaved: (e: Ent
         {field('description', 'Description', (p) => <textarea rows={4} {...p} />, 'What it does, in a sentence or two. Search matches these words.')}
         <div className="field-row">
           {field('owner', 'Owner', (p) => (
-            <>
-              <input type="text" list={`${formId}-owners`} {...p} />
-              <datalist id={`${formId}-owners`}>
-                {(owners.data?.items ?? []).map((o) => (
-                  <option key={`${o.kind}:${o.metadata.name}`} value={o.kind.toLowerCase() === 'group' ? o.metadata.name : `user:${o.metadata.name}`} />
-                ))}
-              </datalist>
-            </>
+            <CatalogPicker input={p} name={p.name} value={p.value} onChange={p.onChange} options={ownerOptions} unknown={changed('owner', "No Group or User of this name in the catalog: saving will be refused.")} />
           ), 'A group or user reference, e.g. platform-team or user:jane.')}
           {field('lifecycle', 'Lifecycle', (p) => (
-            <>
-              <input type="text" list={`${formId}-lifecycles`} {...p} />
-              <datalist id={`${formId}-lifecycles`}>
-                <option value="experimental" />
-                <option value="production" />
-                <option value="deprecated" />
-              </datalist>
-            </>
+            <CatalogPicker input={p} name={p.name} value={p.value} onChange={p.onChange} options={lifecycleOptions} unknown={changed('lifecycle', "No entity in the catalog has this lifecycle; check the spelling.")} />
           ))}
         </div>
         <div className="field-row">
-          {field('type', 'Type', (p) => <input type="text" {...p} />)}
-          {field('system', 'System', (p) => <input type="text" {...p} />)}
+          {field('type', 'Type', (p) => (
+            <CatalogPicker input={p} name={p.name} value={p.value} onChange={p.onChange} options={typeOptions} unknown={changed('type', `No ${entity.kind} in the catalog has this type; check the spelling.`)} />
+          ))}
+          {field('system', 'System', (p) => (
+            <CatalogPicker input={p} name={p.name} value={p.value} onChange={p.onChange} options={systemOptions} unknown={changed('system', "No System of this name in the catalog: saving will be refused.")} />
+          ))}
         </div>
         {field('tags', 'Tags', (p) => <input type="text" {...p} />, 'Comma-separated, lower-case words, e.g. payments, java.')}
         <div className="form-actions">
