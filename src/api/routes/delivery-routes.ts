@@ -34,6 +34,7 @@ export const IngestResultSchema = Type.Object({
   stored: Type.Integer({ description: 'New events (the others were duplicates)' }),
   duplicates: Type.Integer(),
   unmapped: Type.Integer({ description: 'Stored events no catalog entity was found for (see GET /api/delivery/unmapped)' }),
+  requests: Type.Optional(Type.Integer({ description: 'argocd, flux: platform requests whose Synced and Healthy conditions the report updated' })),
 });
 
 const Band = Type.Union([Type.Literal('elite'), Type.Literal('high'), Type.Literal('medium'), Type.Literal('low'), Type.Null()]);
@@ -149,7 +150,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ delivery: DeliveryServi
           throw badRequest('The webhook body is not JSON', [{ pointer: '/body', detail: 'must be JSON', rule: 'json' }]);
         }
         const events = delivery.check(receiver.events(payload, webhook), provider, '/events');
-        return delivery.receive(provider, events, auditContext(request));
+        return delivery.receive(provider, events, auditContext(request), receiver.report?.(payload, webhook));
       },
     );
   });
