@@ -125,14 +125,18 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ delivery: DeliveryServi
     hooks.post(
       '/webhooks/:provider',
       {
-        config: { public: true },
+        config: {
+          public: true,
+          // Counted per provider and client address, in the store shared by replicas (a flood stops before the signature is checked).
+          rateLimit: { max: delivery.config.webhookRequestsPerMinute, timeWindow: 60_000, keyGenerator: request => `webhook:${(request.params as { provider?: string }).provider}:${request.ip}` },
+        },
         schema: {
           tags: ['delivery'],
           summary: "A provider's webhook (github, gitlab, argocd, flux, pagerduty), checked by the provider's own signature",
-          description: 'Wrong or missing signature: 401 and nothing stored. A receiver whose secret is not configured: 404. A payload missing a field: 422 naming it.',
+          description: 'Wrong or missing signature: 401 and nothing stored. A receiver whose secret is not configured: 404. A payload missing a field: 422 naming it. More than delivery.webhookRequestsPerMinute calls a minute from one address to one provider: 429.',
           params: Type.Object({ provider: Type.String({ description: DELIVERY_PROVIDERS.join(', ') }) }),
           querystring: Type.Object({ environment: Type.Optional(Type.String({ maxLength: 100, description: 'argocd, flux: the environment deployed to (default production)' })) }),
-          response: { 200: IngestResultSchema, ...errorResponses(401, 404, 413, 422) },
+          response: { 200: IngestResultSchema, ...errorResponses(401, 404, 413, 422, 429) },
         },
       },
       async request => {
