@@ -5,6 +5,7 @@ import { defaultDeliveryConfig } from '../../src/delivery/delivery-config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { FAST_PLATFORM, waitForRequest, isReady } from '../platform/support/platform-harness.js';
 import { SECRETS, get, hmac, post } from './support.js';
+import { DemoArgoCd } from '../../src/delivery/demo-argocd.js';
 
 const orders = {
   apiVersion: 'databases.pave.dev/v1alpha1',
@@ -148,5 +149,17 @@ describe('GitOps health read back onto platform requests', { timeout: 120_000 },
     const forged = await post(hook('argocd'), { app: 'dev-cluster', syncStatus: 'OutOfSync', healthStatus: 'Missing', repoURL: repoUrl, path: 'clusters/dev' }, { authorization: 'Bearer wrong-token-0123456789' });
     expect(forged.status).toBe(401);
     expect((await request()).status.conditions).toEqual(before.status.conditions);
+  });
+
+  it("the demo's stand-in Argo CD reports Pave's commits to the demo destinations Synced and Healthy", async () => {
+    pave.app.eventConsumers.register(new DemoArgoCd(pave.app.platform, pave.app.delivery));
+    expect((await post(`${pave.url}/api/platform/requests`, { ...orders, metadata: { name: 'billing-db', namespace: 'checkout-team' } })).status).toBe(201);
+    const ready = await waitForRequest(pave.app, 'checkout-team', 'billing-db', isReady);
+    await pave.app.eventConsumers.drain();
+    const view = (await get(`${pave.url}/api/platform/requests/checkout-team/billing-db`)).body;
+    expect(condition(view, 'Synced')).toMatchObject({ status: 'True', revision: ready.status.deliveries[0]!.commit, message: expect.stringContaining('Argo CD application demo-dev is Synced') });
+    expect(condition(view, 'Healthy')).toMatchObject({ status: 'True' });
+    const deployments = (await get(`${pave.url}/api/delivery/deployments?entity=${encodeURIComponent('resource:checkout-team/billing-db')}`)).body.items;
+    expect(deployments).toEqual([expect.objectContaining({ source: 'pave', environment: 'dev', sha: ready.status.deliveries[0]!.commit })]);
   });
 });
