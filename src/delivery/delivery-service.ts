@@ -93,6 +93,13 @@ export interface AdoptionReport {
   activeUsersByWeek: Array<{ week: string; users: number }>;
   /** Components that appeared in the window, and the median hours from their creation to their first production deployment. */
   newComponents: { created: number; deployed: number; medianHoursToFirstDeployment: number | null };
+  /** Platform requests applied in the window, how many became Ready (by the window's end) and the median hours from apply to Ready. */
+  platformRequests: { applied: number; ready: number; medianHoursToReady: number | null };
+  /**
+   * Each week (Monday, UTC) of the window: teams onboarded that week (their first component appeared in the
+   * catalog, or their first platform request was applied) and the teams onboarded by its end.
+   */
+  teamsOnboardedByWeek: Array<{ week: string; onboarded: number; total: number }>;
 }
 
 const DAY = 86_400_000;
@@ -285,12 +292,28 @@ export class DeliveryService {
     const usersByWeek = new Map<string, Set<string>>();
     const createdAt = new Map<string, string>();
     const readable = new Set(refs);
-    // One pass over the event log: golden-path runs, who did anything each week, when components appeared.
+    const ownerOf = new Map(components.map(c => [entityRefOf(c), typeof c.spec?.owner === 'string' ? stringifyEntityRef(tryParseEntityRef(c.spec.owner, { defaultKind: 'group' }) ?? { kind: 'group', namespace: 'default', name: c.spec.owner }) : undefined]));
+    const teamSince = new Map<string, string>();
+    const onboard = (team: unknown, at: string) => {
+      if (typeof team === 'string' && !teamSince.has(team) && at < end) teamSince.set(team, at);
+    };
+    const appliedAt = new Map<string, string>();
+    const readyAt = new Map<string, string>();
+    // One pass over the event log: golden-path runs, who did anything each week, when components appeared,
+    // platform requests from apply to Ready, and when each team came on board.
     let after = 0;
     for (;;) {
       const page: PaveEvent[] = await this.#o.log.read({ after, limit: 1000 });
       for (const event of page) {
-        if (event.type === 'catalog.entity.created' && event.subject && readable.has(event.subject)) createdAt.set(event.subject, event.at);
+        if (event.type === 'catalog.entity.created' && event.subject && readable.has(event.subject)) {
+          createdAt.set(event.subject, event.at);
+          onboard(ownerOf.get(event.subject), event.at);
+        } else if (event.type === 'platform.request.applied' && event.subject) {
+          appliedAt.set(event.subject, event.at);
+          onboard((event.payload as { owner?: unknown }).owner, event.at);
+        } else if (event.type === 'platform.request.phase-changed' && event.subject && (event.payload as { phase?: unknown }).phase === 'Ready' && appliedAt.has(event.subject) && !readyAt.has(event.subject) && event.at < end) {
+          readyAt.set(event.subject, event.at);
+        }
         if (event.at < start || event.at >= end) continue;
         if (event.type === 'templates.task.created') runs.started++;
         else if (event.type === 'templates.task.completed') runs.completed++;
@@ -314,6 +337,14 @@ export class DeliveryService {
     }
     const middle = median(hoursToFirst);
     const owners = new Set(components.filter(c => deploying.has(entityRefOf(c))).map(c => String(c.spec?.owner ?? '')).filter(Boolean));
+    const appliedInWindow = [...appliedAt].filter(([, at]) => at >= start && at < end);
+    const hoursToReady = appliedInWindow.flatMap(([ref, at]) => (readyAt.has(ref) ? [(Date.parse(readyAt.get(ref)!) - Date.parse(at)) / 3_600_000] : []));
+    const middleReady = median(hoursToReady);
+    const onboardedWeeks = [...teamSince.values()].map(weekOf);
+    const teamsOnboardedByWeek: AdoptionReport['teamsOnboardedByWeek'] = [];
+    for (let week = weekOf(start); Date.parse(week) < window.end; week = new Date(Date.parse(week) + 7 * DAY).toISOString().slice(0, 10)) {
+      teamsOnboardedByWeek.push({ week, onboarded: onboardedWeeks.filter(w => w === week).length, total: onboardedWeeks.filter(w => w <= week).length });
+    }
     return {
       window: { start, end, days: (window.end - window.start) / DAY },
       components: refs.length,
@@ -325,6 +356,8 @@ export class DeliveryService {
       templateRuns: { ...runs, successRate: finished ? Math.round((runs.completed / finished) * 10_000) / 10_000 : null },
       activeUsersByWeek: [...usersByWeek].sort(([a], [b]) => (a < b ? -1 : 1)).map(([week, users]) => ({ week, users: users.size })),
       newComponents: { created: newcomers.length, deployed: hoursToFirst.length, medianHoursToFirstDeployment: middle === null ? null : Math.round(middle * 100) / 100 },
+      platformRequests: { applied: appliedInWindow.length, ready: hoursToReady.length, medianHoursToReady: middleReady === null ? null : Math.round(middleReady * 100) / 100 },
+      teamsOnboardedByWeek,
     };
   }
 

@@ -162,4 +162,17 @@ describe('GitOps health read back onto platform requests', { timeout: 120_000 },
     const deployments = (await get(`${pave.url}/api/delivery/deployments?entity=${encodeURIComponent('resource:checkout-team/billing-db')}`)).body.items;
     expect(deployments).toEqual([expect.objectContaining({ source: 'pave', environment: 'dev', sha: ready.status.deliveries[0]!.commit })]);
   });
+
+  it('adoption: platform requests from apply to Ready, and the teams onboarded each week', async () => {
+    const { body } = await get(`${pave.url}/api/delivery/adoption?window=14d`);
+    // orders-db and billing-db were applied and became Ready within this suite's minutes.
+    expect(body.platformRequests).toMatchObject({ applied: 2, ready: 2 });
+    expect(body.platformRequests.medianHoursToReady).toBeGreaterThanOrEqual(0);
+    expect(body.platformRequests.medianHoursToReady).toBeLessThan(0.5);
+    expect(body.teamsOnboardedByWeek.map((w: { week: string }) => new Date(w.week + 'T00:00:00Z').getUTCDay())).toEqual(body.teamsOnboardedByWeek.map(() => 1));
+    const last = body.teamsOnboardedByWeek.at(-1);
+    // The demo organisation's teams came on board this week (their components appeared), checkout-team among them.
+    expect(last.total).toBeGreaterThan(1);
+    expect(last.total).toBe(body.teamsOnboardedByWeek.reduce((sum: number, w: { onboarded: number }) => sum + w.onboarded, 0));
+  });
 });

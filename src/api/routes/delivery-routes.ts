@@ -70,6 +70,13 @@ export const AdoptionReportSchema = Type.Object({
     { created: Type.Integer(), deployed: Type.Integer(), medianHoursToFirstDeployment: NullableNumber },
     { description: 'Components that appeared in the window (catalog.entity.created) and the median hours to their first production deployment' },
   ),
+  platformRequests: Type.Object(
+    { applied: Type.Integer(), ready: Type.Integer(), medianHoursToReady: NullableNumber },
+    { description: 'Platform requests applied in the window, how many became Ready by its end, and the median hours from apply to Ready' },
+  ),
+  teamsOnboardedByWeek: Type.Array(Type.Object({ week: Type.String({ description: 'The Monday (UTC)' }), onboarded: Type.Integer(), total: Type.Integer({ description: 'Teams onboarded by the end of that week' }) }), {
+    description: "Teams onboarded each week of the window: their first component appeared in the catalog, or their first platform request was applied",
+  }),
 });
 export const UnmappedTargetSchema = Type.Object({ key: Type.String(), value: Type.String(), events: Type.Integer(), sources: Type.Array(Type.String()), firstAt: Type.String(), lastAt: Type.String() });
 export const MappingInputSchema = Type.Object({
