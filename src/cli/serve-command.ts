@@ -41,6 +41,9 @@ export function serveCommand(globals: () => GlobalOptions): Command {
         // Here rather than in loadDemo: the suites that start the demo organisation have no use for 15,000 events.
         const { loadDeliveryDemo } = await import('../delivery/demo-loader.js');
         await loadDeliveryDemo(app.delivery, app.catalog.entities, { operator: app.auth.localOperator(), logger: app.logger });
+        // No cluster syncs the demo destinations: a stand-in for Argo CD reports Pave's commits synced and healthy.
+        const { DemoArgoCd } = await import('../delivery/demo-argocd.js');
+        app.eventConsumers.register(new DemoArgoCd(app.platform, app.delivery));
         await loadInsightsDemo(app);
       }
       await app.platform.mirrorCapabilities();

@@ -11,6 +11,11 @@ export interface DeliveryConfig {
   maxBatch: number;
   /** Bytes one provider webhook body may have (each receiver refuses a larger one with 413). */
   maxWebhookBytes: number;
+  /**
+   * Webhook calls one client address may make to one provider's receiver per minute (PAVE_DELIVERY_WEBHOOK_RATE);
+   * past it, 429 before the signature is checked or anything is read. Per provider, so a flood of one never stops another.
+   */
+  webhookRequestsPerMinute: number;
   /** The secret each provider's receiver checks; a receiver whose secret is absent is switched off (404). */
   webhooks: DeliveryWebhookSecrets;
 }
@@ -40,9 +45,9 @@ const ENV: Record<DeliveryProvider, string> = {
   pagerduty: 'PAVE_DELIVERY_PAGERDUTY_SECRET',
 };
 
-/** A fresh copy of the defaults: production is `production` or `prod`, five minutes of clock skew, no receiver on. */
+/** A fresh copy of the defaults: production is `production` or `prod`, five minutes of clock skew, 600 webhook calls a minute per provider and address, no receiver on. */
 export function defaultDeliveryConfig(): DeliveryConfig {
-  return { productionEnvironments: ['production', 'prod'], clockSkewSeconds: 300, maxBatch: 1000, maxWebhookBytes: 1024 * 1024, webhooks: {} };
+  return { productionEnvironments: ['production', 'prod'], clockSkewSeconds: 300, maxBatch: 1000, maxWebhookBytes: 1024 * 1024, webhookRequestsPerMinute: 600, webhooks: {} };
 }
 
 /**
@@ -56,13 +61,14 @@ export const deliveryConfigSection: ConfigSection<'delivery', DeliveryConfig> = 
   fromEnvironment(section, { env }) {
     const webhooks = { ...section.webhooks };
     for (const provider of DELIVERY_PROVIDERS) if (env[ENV[provider]]) webhooks[provider] = env[ENV[provider]];
-    return { ...section, webhooks, ...(env.PAVE_DELIVERY_CLOCK_SKEW_SECONDS ? { clockSkewSeconds: Number(env.PAVE_DELIVERY_CLOCK_SKEW_SECONDS) } : {}) };
+    return { ...section, webhooks, ...(env.PAVE_DELIVERY_CLOCK_SKEW_SECONDS ? { clockSkewSeconds: Number(env.PAVE_DELIVERY_CLOCK_SKEW_SECONDS) } : {}), ...(env.PAVE_DELIVERY_WEBHOOK_RATE ? { webhookRequestsPerMinute: Number(env.PAVE_DELIVERY_WEBHOOK_RATE) } : {}) };
   },
   validate: section =>
     fieldChecks(check => {
       check(Array.isArray(section.productionEnvironments) && section.productionEnvironments.length > 0 && section.productionEnvironments.every(e => typeof e === 'string' && e.length > 0), '/productionEnvironments', 'must be a non-empty list of environment names');
       check(Number.isFinite(section.clockSkewSeconds) && section.clockSkewSeconds >= 0, '/clockSkewSeconds', 'must be a number of seconds, 0 or more (PAVE_DELIVERY_CLOCK_SKEW_SECONDS)');
       check(Number.isInteger(section.maxBatch) && section.maxBatch > 0 && section.maxBatch <= 10_000, '/maxBatch', 'must be a whole number from 1 to 10000');
+      check(Number.isInteger(section.webhookRequestsPerMinute) && section.webhookRequestsPerMinute > 0, '/webhookRequestsPerMinute', 'must be a whole number of calls per minute, 1 or more (PAVE_DELIVERY_WEBHOOK_RATE)');
       check(Number.isInteger(section.maxWebhookBytes) && section.maxWebhookBytes >= 1024, '/maxWebhookBytes', 'must be a whole number of bytes, at least 1024');
       for (const provider of DELIVERY_PROVIDERS) {
         const secret = section.webhooks?.[provider];

@@ -9,7 +9,11 @@ import type { Store } from '../store/store.js';
 import type { Identity } from '../auth/identity.js';
 import type { EntityScope } from '../catalog/query/entity-scope.js';
 import type { DeliveryConfig } from './delivery-config.js';
-import { normalizeEvent, ENTITY_TARGET, type DeliveryEvent } from './delivery-event.js';
+import { createHash } from 'node:crypto';
+import { normalizeEvent, ENTITY_TARGET, type DeliveryEvent, type DeliveryEventInput } from './delivery-event.js';
+import type { GitOpsReport } from './receivers/provider-receiver.js';
+import type { GitOpsObservation } from '../platform/model/gitops-health.js';
+import type { ReadBackResult, SyncedCommit } from '../platform/gitops-readback.js';
 import { DeliveryEventStore, type DeploymentRecord, type UnmappedTarget } from './event-store.js';
 import { ComponentResolver, targetId } from './component-resolver.js';
 import { computeDora, median, type DoraFigures } from './dora.js';
@@ -33,6 +37,8 @@ export interface DeliveryServiceOptions {
   config: DeliveryConfig;
   catalog: DeliveryCatalog;
   permissions: DeliveryAuthorizer;
+  /** Reads GitOps tools' reports back onto platform requests (the platform's); absent, reports are ignored. */
+  gitops?: { observe(observation: GitOpsObservation): Promise<ReadBackResult> };
   logger?: Logger;
   clock?: Clock;
 }
@@ -44,6 +50,8 @@ export interface IngestResult {
   duplicates: number;
   /** Of those stored, how many no catalog entity could be found for (see `unmapped`). */
   unmapped: number;
+  /** argocd, flux: the platform requests whose GitOps health the report updated. */
+  requests?: number;
 }
 
 /** Which components a figure is about and over which window. */
@@ -85,6 +93,13 @@ export interface AdoptionReport {
   activeUsersByWeek: Array<{ week: string; users: number }>;
   /** Components that appeared in the window, and the median hours from their creation to their first production deployment. */
   newComponents: { created: number; deployed: number; medianHoursToFirstDeployment: number | null };
+  /** Platform requests applied in the window, how many became Ready (by the window's end) and the median hours from apply to Ready. */
+  platformRequests: { applied: number; ready: number; medianHoursToReady: number | null };
+  /**
+   * Each week (Monday, UTC) of the window: teams onboarded that week (their first component appeared in the
+   * catalog, or their first platform request was applied) and the teams onboarded by its end.
+   */
+  teamsOnboardedByWeek: Array<{ week: string; onboarded: number; total: number }>;
 }
 
 const DAY = 86_400_000;
@@ -126,10 +141,35 @@ export class DeliveryService {
 
   /**
    * Events a provider's receiver made from a webhook whose signature checked out: recorded as
-   * `webhook:<provider>`. The receiver has already checked them (`check`).
+   * `webhook:<provider>`. The receiver has already checked them (`check`). A GitOps tool's `report` is read
+   * back onto the platform requests it covers, and Pave's commits it reports synced for the first time are
+   * stored with the events (`gitOpsDeliveries`).
    */
-  async receive(provider: string, events: DeliveryEvent[], context?: AuditContext): Promise<IngestResult> {
-    return this.#store(`webhook:${provider}`, provider, 'delivery.webhook.receive', events, context);
+  async receive(provider: string, events: DeliveryEvent[], context?: AuditContext, report?: GitOpsReport): Promise<IngestResult> {
+    const readBack = report && this.#o.gitops ? await this.#o.gitops.observe({ ...report, at: report.at ?? this.#clock.now().toISOString() }) : undefined;
+    const delivered = readBack ? await this.#gitOpsDeliveries(readBack.synced) : [];
+    const result = await this.#store(`webhook:${provider}`, provider, 'delivery.webhook.receive', [...events, ...delivered], context);
+    return readBack ? { ...result, requests: readBack.requests } : result;
+  }
+
+  /**
+   * Pave's commits of requests' files that a GitOps tool reported synced, as delivery events (source `pave`):
+   * the commit as a change made when its run ended, and its deployment to the destination's environment, for
+   * the request's Resource and for each component of the requesting team that depends on it.
+   */
+  async #gitOpsDeliveries(synced: readonly SyncedCommit[]): Promise<DeliveryEvent[]> {
+    const inputs: DeliveryEventInput[] = [];
+    for (const delivery of synced) {
+      const filter = `kind=component,relations.dependson=${delivery.request}${delivery.owner ? `,relations.ownedby=${delivery.owner}` : ''}`;
+      const dependents = (await this.#o.catalog.list({ filter: [filter] })).map(entityRefOf);
+      for (const entity of [delivery.request, ...dependents]) {
+        const key = createHash('sha256').update(`${delivery.destination}\n${delivery.path}\n${delivery.commit}\n${entity}`).digest('hex').slice(0, 40);
+        const title = `Pave's commit of ${delivery.request} to ${delivery.destination}:${delivery.path}`;
+        inputs.push({ id: `pave:change:${key}`, type: 'change', at: delivery.committedAt ?? delivery.at, entity, sha: delivery.commit, title });
+        inputs.push({ id: `pave:deployment:${key}`, type: 'deployment', at: delivery.at, entity, environment: delivery.environment, status: 'success', sha: delivery.commit, commits: [delivery.commit], title });
+      }
+    }
+    return this.check(inputs, 'pave', '/gitops');
   }
 
   /** Checks events and makes them canonical; throws one 422 naming every mistake, so nothing of a bad batch is stored. */
@@ -252,12 +292,28 @@ export class DeliveryService {
     const usersByWeek = new Map<string, Set<string>>();
     const createdAt = new Map<string, string>();
     const readable = new Set(refs);
-    // One pass over the event log: golden-path runs, who did anything each week, when components appeared.
+    const ownerOf = new Map(components.map(c => [entityRefOf(c), typeof c.spec?.owner === 'string' ? stringifyEntityRef(tryParseEntityRef(c.spec.owner, { defaultKind: 'group' }) ?? { kind: 'group', namespace: 'default', name: c.spec.owner }) : undefined]));
+    const teamSince = new Map<string, string>();
+    const onboard = (team: unknown, at: string) => {
+      if (typeof team === 'string' && !teamSince.has(team) && at < end) teamSince.set(team, at);
+    };
+    const appliedAt = new Map<string, string>();
+    const readyAt = new Map<string, string>();
+    // One pass over the event log: golden-path runs, who did anything each week, when components appeared,
+    // platform requests from apply to Ready, and when each team came on board.
     let after = 0;
     for (;;) {
       const page: PaveEvent[] = await this.#o.log.read({ after, limit: 1000 });
       for (const event of page) {
-        if (event.type === 'catalog.entity.created' && event.subject && readable.has(event.subject)) createdAt.set(event.subject, event.at);
+        if (event.type === 'catalog.entity.created' && event.subject && readable.has(event.subject)) {
+          createdAt.set(event.subject, event.at);
+          onboard(ownerOf.get(event.subject), event.at);
+        } else if (event.type === 'platform.request.applied' && event.subject) {
+          appliedAt.set(event.subject, event.at);
+          onboard((event.payload as { owner?: unknown }).owner, event.at);
+        } else if (event.type === 'platform.request.phase-changed' && event.subject && (event.payload as { phase?: unknown }).phase === 'Ready' && appliedAt.has(event.subject) && !readyAt.has(event.subject) && event.at < end) {
+          readyAt.set(event.subject, event.at);
+        }
         if (event.at < start || event.at >= end) continue;
         if (event.type === 'templates.task.created') runs.started++;
         else if (event.type === 'templates.task.completed') runs.completed++;
@@ -281,6 +337,14 @@ export class DeliveryService {
     }
     const middle = median(hoursToFirst);
     const owners = new Set(components.filter(c => deploying.has(entityRefOf(c))).map(c => String(c.spec?.owner ?? '')).filter(Boolean));
+    const appliedInWindow = [...appliedAt].filter(([, at]) => at >= start && at < end);
+    const hoursToReady = appliedInWindow.flatMap(([ref, at]) => (readyAt.has(ref) ? [(Date.parse(readyAt.get(ref)!) - Date.parse(at)) / 3_600_000] : []));
+    const middleReady = median(hoursToReady);
+    const onboardedWeeks = [...teamSince.values()].map(weekOf);
+    const teamsOnboardedByWeek: AdoptionReport['teamsOnboardedByWeek'] = [];
+    for (let week = weekOf(start); Date.parse(week) < window.end; week = new Date(Date.parse(week) + 7 * DAY).toISOString().slice(0, 10)) {
+      teamsOnboardedByWeek.push({ week, onboarded: onboardedWeeks.filter(w => w === week).length, total: onboardedWeeks.filter(w => w <= week).length });
+    }
     return {
       window: { start, end, days: (window.end - window.start) / DAY },
       components: refs.length,
@@ -292,6 +356,8 @@ export class DeliveryService {
       templateRuns: { ...runs, successRate: finished ? Math.round((runs.completed / finished) * 10_000) / 10_000 : null },
       activeUsersByWeek: [...usersByWeek].sort(([a], [b]) => (a < b ? -1 : 1)).map(([week, users]) => ({ week, users: users.size })),
       newComponents: { created: newcomers.length, deployed: hoursToFirst.length, medianHoursToFirstDeployment: middle === null ? null : Math.round(middle * 100) / 100 },
+      platformRequests: { applied: appliedInWindow.length, ready: hoursToReady.length, medianHoursToReady: middleReady === null ? null : Math.round(middleReady * 100) / 100 },
+      teamsOnboardedByWeek,
     };
   }
 
@@ -309,7 +375,8 @@ export class DeliveryService {
   }
 
   /**
-   * The components a figure is about, among those the caller may read: the component itself, a system's
+   * The components a figure is about, among those the caller may read: the component (or resource: a platform
+   * request, deployed when its GitOps tool reports Pave's commit synced) itself, a system's
    * components, the components a group owns, or (no entity) every component. 404 for an entity the caller
    * may not read or that does not exist.
    */
@@ -321,6 +388,7 @@ export class DeliveryService {
     if (!found) throw notFound(`No entity ${ref} that you may read`);
     switch (found.kind.toLowerCase()) {
       case 'component':
+      case 'resource':
         return [ref];
       case 'system':
         return list(`kind=component,relations.partof=${ref}`);
@@ -329,7 +397,7 @@ export class DeliveryService {
       case 'user':
         return list(`kind=component,relations.ownedby=${ref}`);
       default:
-        throw invalidInput(`Delivery figures are about a component, system or group, not a ${found.kind}`, [{ pointer: '/entity', detail: 'must be a component, system or group', rule: 'kind' }]);
+        throw invalidInput(`Delivery figures are about a component, resource, system or group, not a ${found.kind}`, [{ pointer: '/entity', detail: 'must be a component, resource, system or group', rule: 'kind' }]);
     }
   }
 }

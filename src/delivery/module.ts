@@ -38,7 +38,7 @@ export const deliveryModule = defineModule({
     },
   ],
   create: async ({ store, eventLog, audit, config, logger, app }): Promise<DeliveryService> =>
-    new (await import('./delivery-service.js')).DeliveryService({ store, log: eventLog, audit, config: config.delivery, catalog: app.catalog.entities, permissions: app.auth.permissions, logger }),
+    new (await import('./delivery-service.js')).DeliveryService({ store, log: eventLog, audit, config: config.delivery, catalog: app.catalog.entities, permissions: app.auth.permissions, gitops: app.platform.gitops, logger }),
   async routes(api, delivery) {
     const { deliveryRoutes } = await import('../api/routes/delivery-routes.js');
     await api.register(deliveryRoutes, { prefix: '/delivery', delivery });

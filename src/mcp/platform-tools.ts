@@ -36,7 +36,7 @@ export const platformTools: McpTool[] = [
   {
     name: 'get_platform_request',
     title: 'Get a platform request',
-    description: "One request with its status: phase, conditions (Accepted, DependenciesReady, Configured, Written, Ready), outputs once ready (host, port, secretRef…) and where its files were delivered. Poll it until Ready after applying.",
+    description: "One request with its status: phase, conditions (Accepted, DependenciesReady, Configured, Written, Ready; Synced and Healthy once Argo CD or Flux reports on its folder), outputs once ready (host, port, secretRef…) and where its files were delivered. Poll it until Ready after applying.",
     annotations: READ_ONLY,
     actions: { read: ['platform.request.read'] },
     input: { route: { method: 'GET', path: '/api/platform/requests/:namespace/:name' } },

@@ -6,6 +6,7 @@ import type { PlatformService } from './platform-service.js';
 import { platformMigration } from './migrations/0004-platform.js';
 import { platformRequestOwnerMigration } from './migrations/0008-platform-request-owner.js';
 import { platformBindingsMigration } from './migrations/0024-platform-bindings.js';
+import { platformRequestGitOpsMigration } from './migrations/0031-platform-request-gitops.js';
 
 export const platformModule = defineModule({
   name: 'platform',
@@ -41,6 +42,11 @@ export const platformModule = defineModule({
       description: 'A request moved to another phase as shown (payload: phase, reason, generation); Deleting when its deletion is asked for',
       read: { action: 'platform.request.read', on: 'owner' },
     },
+    {
+      type: 'platform.request.gitops-changed',
+      description: 'The GitOps tool syncing a request’s files reported another sync or health status (payload: tool, app, sync, health, revision)',
+      read: { action: 'platform.request.read', on: 'owner' },
+    },
     { type: 'platform.request.deleted', description: 'A request and its files were removed', read: { action: 'platform.request.read', on: 'owner' } },
     { type: 'platform.request.expiring', description: 'A request expires soon (payload: expiresAt); its owners may extend it', read: { action: 'platform.request.read', on: 'owner' } },
     { type: 'platform.request.extended', description: 'A request’s expiry was moved (payload: expiresAt)', read: { action: 'platform.request.read', on: 'owner' } },
@@ -54,7 +60,7 @@ export const platformModule = defineModule({
     { type: 'platform.destination.applied', description: 'A destination was created or changed (payload: outcome)', read: { action: 'platform.destination.read' } },
     { type: 'platform.destination.deleted', description: 'A destination was deleted', read: { action: 'platform.destination.read' } },
   ],
-  migrations: [platformMigration, platformRequestOwnerMigration, platformBindingsMigration],
+  migrations: [platformMigration, platformRequestOwnerMigration, platformBindingsMigration, platformRequestGitOpsMigration],
   create: async ({ store, queue, eventLog, audit, eventConsumers, config, dataDir, logger, app, options }): Promise<PlatformService> => {
     const { PlatformService } = await import('./platform-service.js');
     return new PlatformService({

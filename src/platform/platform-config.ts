@@ -32,6 +32,8 @@ export interface PlatformConfig {
    * the network is not cut), chosen knowingly where bubblewrap is missing.
    */
   moduleSandbox: 'bubblewrap' | 'process';
+  /** Seconds a request's delivery may be reported unhealthy (by Argo CD or Flux) before the request is flagged. */
+  unhealthyAfterSeconds: number;
   /** Memory limit of a module step's process, in MB. */
   moduleMemoryMb: number;
   /**
@@ -64,6 +66,7 @@ export const platformConfigSection: ConfigSection<'platform', PlatformConfig> = 
     pushAttempts: 10,
     moduleSandbox: 'bubblewrap',
     moduleMemoryMb: 256,
+    unhealthyAfterSeconds: 900,
     namespaceOwners: {},
   }),
   fromEnvironment(platform, { env }) {

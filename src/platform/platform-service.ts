@@ -44,6 +44,9 @@ import { requireReason, type ApprovalDecision } from './model/approval-decision.
 import { NamespaceOwners, type NamespaceOwner } from './namespace-owners.js';
 import type { ExpressionEvaluator } from '../expressions/index.js';
 import { Reconciler } from './reconciler.js';
+import { GitOpsReadBack } from './gitops-readback.js';
+import { gitOpsConditions, isFlaggedUnhealthy } from './model/gitops-health.js';
+import { CONDITION_ORDER } from './model/conditions.js';
 import { stableJson, validateRequestSpec } from './render.js';
 import { RequestStore } from './request-store.js';
 import { RequestExpiry } from './request-expiry.js';
@@ -80,7 +83,8 @@ const PUBLISH = 'platform.capability.publish';
 /** A request as the API shows it: the submitted document, its status, uid and generation. */
 export type RequestView = RequestEntity & {
   metadata: RequestEntity['metadata'] & { uid: string; generation: number; creationTimestamp: string };
-  status: NonNullable<RequestEntity['status']>;
+  /** `unhealthy`: its delivery has been unhealthy (Healthy not True) since `unhealthySince`, longer than platform.unhealthyAfterSeconds. */
+  status: NonNullable<RequestEntity['status']> & { unhealthy?: true; unhealthySince?: string };
 };
 
 export interface ApplyResult {
@@ -113,6 +117,8 @@ export class PlatformService {
   readonly expiry: RequestExpiry;
   /** Where module steps run. */
   readonly moduleSandbox: ModuleSandbox;
+  /** GitOps health read back onto requests (Argo CD and Flux reports, through the delivery module's receivers). */
+  readonly gitops: GitOpsReadBack;
   readonly #workspaces: WorkspacePool;
   readonly #permissions: Pick<PermissionService, 'authorize'> | undefined;
   readonly #mirror: CatalogMirror;
@@ -160,6 +166,7 @@ export class PlatformService {
       clock: this.#clock,
       ...(options.logger ? { logger: options.logger } : {}),
     });
+    this.gitops = new GitOpsReadBack({ store: options.store, requests: this.requests, runs: this.runs, destinations: this.destinations, eventLog: options.eventLog });
     this.#mirror = new CatalogMirror({ catalog: options.catalog, requests: this.requests, capabilities: this.capabilities, bindings: this.bindings.store, ...(options.logger ? { logger: options.logger } : {}) });
     options.consumers.register(this.#mirror);
     this.reconciler = new Reconciler({
@@ -342,7 +349,7 @@ export class PlatformService {
     }
     if (existing && stableJson(existing.entity) === stableJson(document)) {
       await this.reconciler.enqueue(existing.id, 'apply');
-      return { request: viewOf(existing), outcome: 'unchanged' };
+      return { request: this.#view(existing), outcome: 'unchanged' };
     }
     const actor = principalOf(author.actor);
     const entityRef = requestRef(namespace, name);
@@ -379,7 +386,7 @@ export class PlatformService {
         if (await this.requests.byName(namespace, name)) throw conflict(`${namespace}/${name} was created at the same time by someone else; apply again`);
         throw error;
       }
-      return { request: viewOf(stored), outcome: 'created' };
+      return { request: this.#view(stored), outcome: 'created' };
     }
     const updated = await this.#store.transaction(async trx => {
       const approval = approvalNeeded(approvalRules, document, existing.generation + 1);
@@ -400,7 +407,7 @@ export class PlatformService {
       );
       return stored;
     });
-    return { request: viewOf(updated), outcome: 'updated' };
+    return { request: this.#view(updated), outcome: 'updated' };
   }
 
   /**
@@ -436,11 +443,11 @@ export class PlatformService {
   async getRequest(namespace: string, name: string): Promise<RequestView> {
     const stored = await this.requests.byName(namespace, name);
     if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
-    return viewOf(stored);
+    return this.#view(stored);
   }
 
   async listRequests(filter: { namespace?: string; kind?: string; capability?: string } = {}): Promise<RequestView[]> {
-    return (await this.requests.list(filter)).map(viewOf);
+    return (await this.requests.list(filter)).map(stored => this.#view(stored));
   }
 
   /**
@@ -487,7 +494,7 @@ export class PlatformService {
         requestEvent('platform.request.extended', extended, { expiresAt }, principalOf(author.actor)),
       );
     });
-    return viewOf(extended);
+    return this.#view(extended);
   }
 
   /**
@@ -517,7 +524,7 @@ export class PlatformService {
         requestEvent('platform.request.phase-changed', decided, { phase: shownPhase(decided), reason: approve ? 'Approved' : 'Rejected', by }, by),
       );
     });
-    return viewOf(decided);
+    return this.#view(decided);
   }
 
   /**
@@ -701,6 +708,11 @@ export class PlatformService {
     ]);
   }
 
+  /** A request as the API shows it, flagged when its delivery has been unhealthy longer than `unhealthyAfterSeconds`. */
+  #view(stored: StoredRequest): RequestView {
+    return viewOf(stored, { now: this.#clock.now(), unhealthyAfterSeconds: this.#config.unhealthyAfterSeconds });
+  }
+
   #now(): string {
     return this.#clock.now().toISOString();
   }
@@ -745,14 +757,19 @@ function contextOf(author: ChangeAuthor): Pick<AuditRecordInput, 'context'> {
   return author.context ? { context: author.context } : {};
 }
 
-/** The API view: the document, uid and generation, and the status with its phase as seen now. */
-export function viewOf(stored: StoredRequest): RequestView {
-  const status = { ...stored.status, phase: shownPhase(stored) };
+/**
+ * The API view: the document, uid and generation, and the status with its phase as seen now, its GitOps
+ * conditions (Synced, Healthy) beside the reconciler's, and the unhealthy flag.
+ */
+export function viewOf(stored: StoredRequest, health: { now: Date; unhealthyAfterSeconds: number }): RequestView {
+  const conditions = stored.gitops ? [...stored.status.conditions, ...gitOpsConditions(stored.gitops, stored.generation)].sort((a, b) => CONDITION_ORDER.indexOf(a.type) - CONDITION_ORDER.indexOf(b.type)) : stored.status.conditions;
+  const status = { ...stored.status, conditions, phase: shownPhase(stored) };
   const { inputHash: _hash, ...shown } = status;
+  const flagged = isFlaggedUnhealthy(stored.gitops, health.now, health.unhealthyAfterSeconds);
   return {
     ...stored.entity,
     metadata: { ...stored.entity.metadata, uid: stored.id, generation: stored.generation, creationTimestamp: stored.createdAt },
     // The team Pave decided owns it (never what a caller sent): what its permissions are decided on.
-    status: { ...(shown as RequestView['status']), ...(stored.owner ? { owner: stored.owner } : {}), ...optional('approval', stored.approval), ...optional('expiresAt', stored.expiresAt) },
+    status: { ...(shown as RequestView['status']), ...(stored.owner ? { owner: stored.owner } : {}), ...optional('approval', stored.approval), ...optional('expiresAt', stored.expiresAt), ...(flagged ? { unhealthy: true as const, unhealthySince: stored.gitops!.unhealthySince! } : {}) },
   };
 }

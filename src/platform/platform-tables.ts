@@ -59,6 +59,8 @@ export interface PlatformRequestsTable {
   expires_at: string | null;
   /** When the warning that it will expire was given (for the current expiry). */
   expiry_warned_at: string | null;
+  /** What the GitOps tool syncing its files last reported (JSON `RequestGitOps`); null before any report. */
+  gitops: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -4,6 +4,7 @@ import type { PlatformRequestsTable } from './platform-tables.js';
 import { dependencyNames } from './model/references.js';
 import { ANNOTATION_CAPABILITY_VERSION, type RequestEntity, type RequestStatus, type StoredRequest } from './model/types.js';
 import type { RequestApproval } from './model/request-approval.js';
+import type { RequestGitOps } from './model/gitops-health.js';
 
 /**
  * The rows behind requests: the submitted document (changed only by apply, which bumps the generation)
@@ -119,6 +120,11 @@ export class RequestStore {
     return (await query.orderBy('expires_at').execute()).map(toStored);
   }
 
+  /** Keeps what the GitOps tool syncing a request's files reported (its own column: the reconciler never writes it). */
+  async setGitOps(db: Db, id: string, gitops: RequestGitOps): Promise<void> {
+    await db.updateTable('platform_requests').set({ gitops: JSON.stringify(gitops) }).where('id', '=', id).execute();
+  }
+
   /** Notes that the warning for this expiry was given; false when someone else gave it (or the expiry moved). */
   async markWarned(db: Db, id: string, expiresAt: string, now: string): Promise<boolean> {
     const result = await db.updateTable('platform_requests').set({ expiry_warned_at: now }).where('id', '=', id).where('expires_at', '=', expiresAt).where('expiry_warned_at', 'is', null).executeTakeFirst();
@@ -167,6 +173,7 @@ function toStored(row: Selectable<PlatformRequestsTable>): StoredRequest {
     ...(row.owner ? { owner: row.owner } : {}),
     ...(row.approval ? { approval: JSON.parse(row.approval) as RequestApproval } : {}),
     ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
+    ...(row.gitops ? { gitops: JSON.parse(row.gitops) as RequestGitOps } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -61,6 +61,7 @@ describe.skipIf(!browserAvailable)('delivery pages in Chromium', { timeout: 90_0
     expect(await card('rework-rate').locator('.band').textContent()).toBe('no band');
     expect(await page.locator('.bar-row').first().textContent()).toContain('payments');
     await expect.poll(() => page.getByTestId('adoption').textContent()).toContain('2 of');
+    expect(await page.getByTestId('adoption').textContent()).toMatch(/Platform requests0 applied, 0 Ready.*Teams onboarded\d+/);
     await expect.poll(() => page.getByTestId('unmapped').textContent()).toContain('acme/orphan');
     await screenshot(page, 'delivery-dashboard');
     const violations = await seriousAxeViolations(page);

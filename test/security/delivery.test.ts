@@ -116,3 +116,29 @@ describe('delivery reads and writes: permissions and read scope', () => {
     expect(JSON.stringify(thisWeek.body)).not.toContain('alice');
   });
 });
+
+describe('delivery webhooks: a flood from one address', () => {
+  let flooded: DeliveryPave;
+  const LIMIT = 5;
+  beforeAll(async () => {
+    flooded = await startDeliveryPave({ config: { delivery: { ...defaultDeliveryConfig(), webhookRequestsPerMinute: LIMIT, webhooks: { ...SECRETS } } } });
+  });
+  afterAll(async () => flooded?.close());
+
+  it('is answered 429 past delivery.webhookRequestsPerMinute, signed or not, stores nothing more, and never stops another provider', async () => {
+    const argocd = `${flooded.url}/api/delivery/webhooks/argocd`;
+    const forged = { authorization: 'Bearer forged-token-0123456789' };
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT; i++) statuses.push((await post(argocd, ARGO, forged)).status);
+    expect(statuses).toEqual(Array(LIMIT).fill(401));
+    // Past the limit even a correctly signed call is refused before it is read: the flood cannot be paid for in checks.
+    const limited = await post(argocd, ARGO, { authorization: `Bearer ${SECRETS.argocd}` });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ status: 429 });
+    expect(await storedEvents(flooded.app)).toBe(0);
+    // Another provider's receiver counts apart: GitHub's deliveries go on.
+    const github = await post(`${flooded.url}/api/delivery/webhooks/github`, GITHUB_PUSH, { 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${hmac(SECRETS.github, GITHUB_PUSH)}` });
+    expect(github.status).toBe(200);
+    expect(await storedEvents(flooded.app)).toBe(1);
+  });
+});

@@ -34,6 +34,7 @@ export const IngestResultSchema = Type.Object({
   stored: Type.Integer({ description: 'New events (the others were duplicates)' }),
   duplicates: Type.Integer(),
   unmapped: Type.Integer({ description: 'Stored events no catalog entity was found for (see GET /api/delivery/unmapped)' }),
+  requests: Type.Optional(Type.Integer({ description: 'argocd, flux: platform requests whose Synced and Healthy conditions the report updated' })),
 });
 
 const Band = Type.Union([Type.Literal('elite'), Type.Literal('high'), Type.Literal('medium'), Type.Literal('low'), Type.Null()]);
@@ -69,6 +70,13 @@ export const AdoptionReportSchema = Type.Object({
     { created: Type.Integer(), deployed: Type.Integer(), medianHoursToFirstDeployment: NullableNumber },
     { description: 'Components that appeared in the window (catalog.entity.created) and the median hours to their first production deployment' },
   ),
+  platformRequests: Type.Object(
+    { applied: Type.Integer(), ready: Type.Integer(), medianHoursToReady: NullableNumber },
+    { description: 'Platform requests applied in the window, how many became Ready by its end, and the median hours from apply to Ready' },
+  ),
+  teamsOnboardedByWeek: Type.Array(Type.Object({ week: Type.String({ description: 'The Monday (UTC)' }), onboarded: Type.Integer(), total: Type.Integer({ description: 'Teams onboarded by the end of that week' }) }), {
+    description: "Teams onboarded each week of the window: their first component appeared in the catalog, or their first platform request was applied",
+  }),
 });
 export const UnmappedTargetSchema = Type.Object({ key: Type.String(), value: Type.String(), events: Type.Integer(), sources: Type.Array(Type.String()), firstAt: Type.String(), lastAt: Type.String() });
 export const MappingInputSchema = Type.Object({
@@ -124,14 +132,18 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ delivery: DeliveryServi
     hooks.post(
       '/webhooks/:provider',
       {
-        config: { public: true },
+        config: {
+          public: true,
+          // Counted per provider and client address, in the store shared by replicas (a flood stops before the signature is checked).
+          rateLimit: { max: delivery.config.webhookRequestsPerMinute, timeWindow: 60_000, keyGenerator: request => `webhook:${(request.params as { provider?: string }).provider}:${request.ip}` },
+        },
         schema: {
           tags: ['delivery'],
           summary: "A provider's webhook (github, gitlab, argocd, flux, pagerduty), checked by the provider's own signature",
-          description: 'Wrong or missing signature: 401 and nothing stored. A receiver whose secret is not configured: 404. A payload missing a field: 422 naming it.',
+          description: 'Wrong or missing signature: 401 and nothing stored. A receiver whose secret is not configured: 404. A payload missing a field: 422 naming it. More than delivery.webhookRequestsPerMinute calls a minute from one address to one provider: 429.',
           params: Type.Object({ provider: Type.String({ description: DELIVERY_PROVIDERS.join(', ') }) }),
           querystring: Type.Object({ environment: Type.Optional(Type.String({ maxLength: 100, description: 'argocd, flux: the environment deployed to (default production)' })) }),
-          response: { 200: IngestResultSchema, ...errorResponses(401, 404, 413, 422) },
+          response: { 200: IngestResultSchema, ...errorResponses(401, 404, 413, 422, 429) },
         },
       },
       async request => {
@@ -149,7 +161,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ delivery: DeliveryServi
           throw badRequest('The webhook body is not JSON', [{ pointer: '/body', detail: 'must be JSON', rule: 'json' }]);
         }
         const events = delivery.check(receiver.events(payload, webhook), provider, '/events');
-        return delivery.receive(provider, events, auditContext(request));
+        return delivery.receive(provider, events, auditContext(request), receiver.report?.(payload, webhook));
       },
     );
   });

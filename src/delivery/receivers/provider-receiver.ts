@@ -1,6 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../auth/secrets.js';
 import type { DeliveryEventInput } from '../delivery-event.js';
+import type { GitOpsObservation } from '../../platform/model/gitops-health.js';
+
+/** What a GitOps tool's webhook says about the folder it syncs; `at` absent: when Pave received it. */
+export type GitOpsReport = Omit<GitOpsObservation, 'at'> & { at?: string };
 
 /** What a receiver sees of a webhook request: lower-case header names, the raw body, the query. */
 export interface WebhookRequest {
@@ -18,6 +22,11 @@ export interface ProviderReceiver {
   readonly provider: string;
   verify(request: WebhookRequest, secret: string): boolean;
   events(payload: unknown, request: WebhookRequest): DeliveryEventInput[];
+  /**
+   * Argo CD, Flux: the sync status and health the payload reports about a repository's folder, read back onto
+   * the platform requests whose files live there; undefined when it does not say which repository and folder.
+   */
+  report?(payload: unknown, request: WebhookRequest): GitOpsReport | undefined;
 }
 
 /** One header's value (the first, when sent more than once). */

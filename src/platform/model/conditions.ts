@@ -4,7 +4,10 @@
  */
 import type { Condition, ConditionType } from './types.js';
 
-export const CONDITION_ORDER: ConditionType[] = ['Accepted', 'DependenciesReady', 'Configured', 'Written', 'Ready'];
+/** The conditions the reconciler sets. */
+export const RECONCILER_CONDITIONS: ConditionType[] = ['Accepted', 'DependenciesReady', 'Configured', 'Written', 'Ready'];
+/** Every condition in the order shown: the reconciler's, then GitOps health read back (Synced, Healthy). */
+export const CONDITION_ORDER: ConditionType[] = [...RECONCILER_CONDITIONS, 'Synced', 'Healthy'];
 
 export interface ConditionUpdate {
   type: ConditionType;
@@ -34,7 +37,7 @@ export function setConditions(current: readonly Condition[], updates: readonly C
 export function pendingConditions(generation: number, now: string): Condition[] {
   return setConditions(
     [],
-    CONDITION_ORDER.map(type => ({ type, status: 'Unknown' as const, reason: 'Pending', message: 'waiting for the reconciler' })),
+    RECONCILER_CONDITIONS.map(type => ({ type, status: 'Unknown' as const, reason: 'Pending', message: 'waiting for the reconciler' })),
     generation,
     now,
   );

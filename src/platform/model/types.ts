@@ -6,6 +6,7 @@ import type { EntityMetadata } from '../../core/entity.js';
 import type { CapabilityOffer } from './capability-offer.js';
 import type { ApprovalRule, RequestApproval } from './request-approval.js';
 import type { TtlPolicy } from './request-ttl.js';
+import type { RequestGitOps } from './gitops-health.js';
 
 export const PLATFORM_API_VERSION = 'pave.dev/v1alpha1';
 
@@ -94,7 +95,8 @@ export interface Destination {
   spec: DestinationSpec;
 }
 
-export type ConditionType = 'Accepted' | 'DependenciesReady' | 'Configured' | 'Written' | 'Ready';
+/** The reconciler's conditions, then those GitOps health read back adds (`Synced`, `Healthy`; see gitops-health.ts). */
+export type ConditionType = 'Accepted' | 'DependenciesReady' | 'Configured' | 'Written' | 'Ready' | 'Synced' | 'Healthy';
 
 export interface Condition {
   type: ConditionType;
@@ -103,6 +105,8 @@ export interface Condition {
   message: string;
   lastTransitionTime: string;
   observedGeneration: number;
+  /** Synced, Healthy: the commit the GitOps tool reported. */
+  revision?: string;
 }
 
 export type RequestPhase = 'Pending' | 'Progressing' | 'Ready' | 'Failed' | 'Waiting' | 'Deleting' | 'PendingApproval' | 'Rejected';
@@ -173,6 +177,8 @@ export interface StoredRequest {
   approval?: RequestApproval;
   /** When it expires (is deleted through its delete workflow); undefined lives until deleted. */
   expiresAt?: string;
+  /** What the GitOps tool syncing its files last reported (written by GitOps health read back, never by the reconciler). */
+  gitops?: RequestGitOps;
   createdAt: string;
   updatedAt: string;
 }

@@ -148,6 +148,15 @@ export default function DeliveryPage() {
               <dd>
                 {adoption.data.templateRuns.started} started, {adoption.data.templateRuns.completed} completed, {adoption.data.templateRuns.failed} failed
               </dd>
+              <dt>Platform requests</dt>
+              <dd>
+                {adoption.data.platformRequests.applied} applied, {adoption.data.platformRequests.ready} Ready
+                {adoption.data.platformRequests.medianHoursToReady !== null ? ` (median ${hours(adoption.data.platformRequests.medianHoursToReady)} to Ready)` : ''}
+              </dd>
+              <dt>Teams onboarded</dt>
+              <dd>
+                {adoption.data.teamsOnboardedByWeek.at(-1)?.total ?? 0} ({adoption.data.teamsOnboardedByWeek.reduce((sum, w) => sum + w.onboarded, 0)} in the window)
+              </dd>
             </dl>
           )}
         </section>

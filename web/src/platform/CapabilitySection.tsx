@@ -63,6 +63,11 @@ export default function CapabilitySection({ entity }: { entity: Entity }) {
                     {r.status?.phase ?? 'Pending'}
                   </span>{' '}
                   {r.status?.capabilityVersion ? <span className="mono small muted">v{r.status.capabilityVersion}</span> : null}
+                  {r.status?.unhealthy ? (
+                    <span className="status-pill" data-status="False" title={`Unhealthy in its cluster since ${r.status.unhealthySince}`}>
+                      Unhealthy
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>

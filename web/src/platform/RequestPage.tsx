@@ -9,9 +9,8 @@ import { capabilityRef, deleteRequest, getRequest, listRuns, requestEventsUrl, t
 import { Outputs } from './RequestFormPage';
 import { ApprovalSection } from './ApprovalSection';
 import { ExpirySection } from './ExpirySection';
+import { CONDITION_ORDER } from '../../../src/platform/model/conditions.js';
 import './platform.css';
-
-const CONDITION_ORDER = ['Accepted', 'DependenciesReady', 'Configured', 'Written', 'Ready'];
 
 function when(iso?: string): string {
   if (!iso) return '';
@@ -142,6 +141,11 @@ export default function RequestPage() {
         </section>
       ) : null}
       {status?.message ? <p className={phase === 'Failed' ? 'error-text' : 'muted'}>{status.message}</p> : null}
+      {status?.unhealthy ? (
+        <p className="error-text" role="alert" data-testid="request-unhealthy">
+          Unhealthy in its cluster since {when(status.unhealthySince)} (see the Healthy condition).
+        </p>
+      ) : null}
       {status?.nextRetryAt ? (
         <p className="warn-text" data-testid="next-retry">
           Next retry at {when(status.nextRetryAt)}.
@@ -167,6 +171,12 @@ export default function RequestPage() {
                   <span className="small">
                     <span className="mono">{c.reason}</span>
                     {c.message ? ` — ${c.message}` : ''} <span className="muted">({when(c.lastTransitionTime)})</span>
+                    {c.revision ? (
+                      <>
+                        {' '}
+                        revision <code className="small-code" title={c.revision}>{c.revision.slice(0, 12)}</code>
+                      </>
+                    ) : null}
                   </span>
                 </li>
               ))}
