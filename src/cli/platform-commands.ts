@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import { loadConfig } from '../pave-config.js';
-import { invalidInput, unavailable } from '../core/problem.js';
+import { invalidInput } from '../core/problem.js';
 import { readDocuments } from '../platform/document-files.js';
 import type { DryRunResult } from '../platform/dry-run.js';
 import type { ApplyResult, RequestView } from '../platform/platform-service.js';
@@ -11,14 +11,16 @@ import type { PaveClient } from '../client/pave-client.js';
 import { table, type Output } from './output.js';
 import { withClient, type GlobalOptions } from './context.js';
 import { platformCommand } from './platform-command.js';
+import { scoreCommand } from './score-command.js';
+import { describe, waitFor } from './wait-for-requests.js';
 
 /**
  * The platform commands: `pave request …` (apply, get, list, delete, runs, logs), `pave capability …`
  * (publish, list, get), `pave destination …` (apply, list), `pave render` (a dry run that needs no
- * store and no cluster) and `pave platform …` (bindings and approvals).
+ * store and no cluster), `pave platform …` (bindings and approvals) and `pave score …` (Score workloads).
  */
 export function platformCommands(output: () => Output, globals: () => GlobalOptions): Command[] {
-  return [requestCommand(output, globals), capabilityCommand(output, globals), destinationCommand(output, globals), renderCommand(output), platformCommand(output, globals)];
+  return [requestCommand(output, globals), capabilityCommand(output, globals), destinationCommand(output, globals), renderCommand(output), platformCommand(output, globals), scoreCommand(output, globals)];
 }
 
 /** `name`, or `namespace/name`, with `-n` as the namespace otherwise. */
@@ -277,73 +279,6 @@ function renderCommand(output: () => Output): Command {
     });
 }
 
-/** How often requests are read again while no event says they changed (covers changes made before the stream connected, or a stream refused). */
-const RECHECK_MS = 2000;
-
-/**
- * Follows requests until every one is settled (`ready`) or removed (`gone`): reads them again whenever
- * the platform's event stream reports a change in their namespace, and every couple of seconds besides.
- * On the local store the reconciler runs in this process (see `withClient`); on a server, there.
- */
-async function waitFor(client: PaveClient, out: Output, views: RequestView[], timeoutSeconds: number, until: 'ready' | 'gone'): Promise<RequestView[]> {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  const namespaces = [...new Set(views.map(v => v.metadata.namespace))];
-  const controller = new AbortController();
-  const changed = listen(client.platform.events({ ...(namespaces.length === 1 ? { namespace: namespaces[0] } : {}), signal: controller.signal }));
-  try {
-    for (;;) {
-      const found = await Promise.all(views.map(view => client.platform.findRequest(view.metadata.namespace, view.metadata.name)));
-      const current = found.filter((view): view is RequestView => view !== undefined);
-      const settled =
-        until === 'gone'
-          ? current.length === 0
-          : current.every(v => v.status.observedGeneration === v.metadata.generation && (v.status.phase === 'Ready' || (v.status.phase === 'Failed' && !v.status.nextRetryAt)));
-      out.progress(current.map(v => `${v.metadata.name}: ${v.status.phase}`).join(', ') || 'deleted');
-      if (settled) return current;
-      if (Date.now() > deadline) {
-        if (until === 'ready') return current;
-        throw unavailable(`Timed out after ${timeoutSeconds} s waiting for ${views.map(v => v.metadata.name).join(', ')} to be deleted`);
-      }
-      await changed(Math.min(RECHECK_MS, Math.max(0, deadline - Date.now())));
-    }
-  } finally {
-    controller.abort();
-  }
-}
-
-/**
- * Starts reading an event stream at once; the function it returns resolves when an event has arrived
- * since the last call, or after `ms`. A stream that fails (or is refused) only leaves the timer.
- */
-function listen(events: AsyncIterable<unknown>): (ms: number) => Promise<void> {
-  let arrived = false;
-  let wake: (() => void) | undefined;
-  void (async () => {
-    try {
-      for await (const _event of events) {
-        arrived = true;
-        wake?.();
-      }
-    } catch {
-      // Reading again every RECHECK_MS still finds every change.
-    }
-  })();
-  return ms =>
-    new Promise(resolve => {
-      const done = () => {
-        clearTimeout(timer);
-        wake = undefined;
-        arrived = false;
-        resolve();
-      };
-      const timer = setTimeout(done, arrived ? 0 : ms);
-      wake = done;
-    });
-}
-
-function describe(view: RequestView): string {
-  return `${view.metadata.namespace}/${view.metadata.name} (${view.kind}) ${view.status.phase}`;
-}
 
 function describeInDetail(view: RequestView): string {
   const status = view.status;

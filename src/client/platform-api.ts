@@ -5,6 +5,8 @@ import type { PaveEvent } from '../store/event-log.js';
 import type { CapabilityBinding } from '../platform/model/capability-binding.js';
 import type { ApprovalDecision } from '../platform/model/approval-decision.js';
 import type { ApplyResult, RequestView } from '../platform/platform-service.js';
+import type { ScoreInput } from '../platform/score/score-input.js';
+import type { ScoreApplied, ScoreRendered } from '../platform/score/score-service.js';
 import type { ApiConnection } from './api-connection.js';
 
 const segment = encodeURIComponent;
@@ -35,6 +37,17 @@ export class PlatformApi {
 
   async destinations(): Promise<Destination[]> {
     return (await this.api.json<{ items: Destination[] }>({ method: 'GET', path: '/api/platform/destinations' })).items;
+  }
+
+  // ── Score workloads ──
+  /** Applies a Score file: its resources' requests and its workload's, in one change. */
+  applyScore(input: ScoreInput): Promise<ScoreApplied> {
+    return this.api.json({ method: 'POST', path: '/api/platform/score/apply', body: input });
+  }
+
+  /** What a Score file would make and commit; nothing is written. */
+  renderScore(input: ScoreInput): Promise<ScoreRendered> {
+    return this.api.json({ method: 'POST', path: '/api/platform/score/render', body: input });
   }
 
   // ── bindings ──

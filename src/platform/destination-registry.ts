@@ -64,5 +64,6 @@ export class DestinationRegistry {
 
 /** Destinations whose labels include every selector pair, by name. */
 export function matchDestinations(destinations: readonly Destination[], selector: Readonly<Record<string, string>>): Destination[] {
-  return destinations.filter(d => Object.entries(selector).every(([key, value]) => (d.metadata.labels ?? {})[key] === value));
+  // A label whose value rendered empty (say, an optional environment left out) does not narrow the choice.
+  return destinations.filter(d => Object.entries(selector).every(([key, value]) => value === '' || (d.metadata.labels ?? {})[key] === value));
 }

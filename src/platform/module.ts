@@ -81,6 +81,8 @@ export const platformModule = defineModule({
   async routes(api, platform) {
     const { platformRoutes } = await import('../api/routes/platform-routes.js');
     await api.register(platformRoutes, { prefix: '/platform', platform });
+    const { scoreRoutes } = await import('../api/routes/score-routes.js');
+    await api.register(scoreRoutes, { prefix: '/platform/score', platform });
   },
   cli: ({ output, globals }) => platformCommands(output, globals),
   workers: platform => [worker('platform.reconciler', platform.reconciler), worker('platform.expiry', platform.expiry)],

@@ -31,6 +31,7 @@ import { dependencyNames, findCycle, findReferences } from './model/references.j
 import {
   ANNOTATION_CAPABILITY_VERSION,
   ANNOTATION_OWNER,
+  type Capability,
   type CapabilityRevision,
   type Destination,
   type RequestEntity,
@@ -47,6 +48,7 @@ import { Reconciler } from './reconciler.js';
 import { GitOpsReadBack } from './gitops-readback.js';
 import { gitOpsConditions, isFlaggedUnhealthy } from './model/gitops-health.js';
 import { CONDITION_ORDER } from './model/conditions.js';
+import { ScoreService } from './score/score-service.js';
 import { stableJson, validateRequestSpec } from './render.js';
 import { RequestStore } from './request-store.js';
 import { RequestExpiry } from './request-expiry.js';
@@ -87,6 +89,23 @@ export type RequestView = RequestEntity & {
   status: NonNullable<RequestEntity['status']> & { unhealthy?: true; unhealthySince?: string };
 };
 
+/** What applying a request would write, once everything is checked. */
+type PlannedApply =
+  | { step: 'unchanged'; document: RequestEntity; existing: StoredRequest }
+  | ({ step: 'create' } & PlannedWrite)
+  | ({ step: 'update'; existing: StoredRequest } & PlannedWrite);
+
+interface PlannedWrite {
+  document: RequestEntity;
+  apiVersion: string;
+  capability: string;
+  owner: string;
+  now: string;
+  approvalRules: Parameters<typeof approvalNeeded>[0];
+  pin?: string;
+  expiresAt?: string;
+}
+
 export interface ApplyResult {
   request: RequestView;
   outcome: 'created' | 'updated' | 'unchanged';
@@ -115,6 +134,8 @@ export class PlatformService {
   readonly bindings: BindingService;
   /** Warns before requests expire and deletes them once they have (the `platform.expiry` worker). */
   readonly expiry: RequestExpiry;
+  /** Score workloads: a score.yaml's requests and its workload's manifests (`pave score apply|render`). */
+  readonly score: ScoreService;
   /** Where module steps run. */
   readonly moduleSandbox: ModuleSandbox;
   /** GitOps health read back onto requests (Argo CD and Flux reports, through the delivery module's receivers). */
@@ -143,6 +164,7 @@ export class PlatformService {
     this.owners = new NamespaceOwners(options.catalog.entities, options.config.namespaceOwners);
     this.moduleSandbox = options.moduleSandbox ?? moduleSandboxFor(options.config);
     this.#permissions = options.permissions;
+    this.score = new ScoreService({ platform: this, ...(options.permissions ? { permissions: options.permissions } : {}) });
     // Replicas take turns to push to a branch; a turn outlives a killed holder by at most 10 s.
     const turns = new QueuePushTurns(options.queue, { leaseMs: Math.min(options.config.leaseSeconds * 1000, 10_000) });
     this.#workspaces = new WorkspacePool({ root: options.workspaceRoot, pushAttempts: options.config.pushAttempts, turns });
@@ -301,6 +323,42 @@ export class PlatformService {
    * An apply that changes nothing is not a change: it is reconciled again, and records no audit entry and no event.
    */
   async applyRequest(raw: unknown, author: ChangeAuthor): Promise<ApplyResult> {
+    return (await this.applyRequests([raw], author))[0]!;
+  }
+
+  /**
+   * Applies several requests as one change: every one is checked (as {@link PlatformService.applyRequest}
+   * does) before any is stored, then all are written in one transaction, so a mistake in any leaves nothing
+   * half-written. `onInvalid` may rethrow a request's problem in its caller's words (say, located in a Score file).
+   * @example await platform.applyRequests([database, workload], author)
+   */
+  async applyRequests(raws: readonly unknown[], author: ChangeAuthor, options: { onInvalid?: (index: number, error: unknown) => never } = {}): Promise<ApplyResult[]> {
+    const planned: PlannedApply[] = [];
+    for (const [i, raw] of raws.entries()) {
+      try {
+        planned.push(await this.#planApply(raw));
+      } catch (error) {
+        if (options.onInvalid) options.onInvalid(i, error);
+        throw error;
+      }
+    }
+    try {
+      return await this.#store.transaction(async trx => {
+        const results: ApplyResult[] = [];
+        for (const plan of planned) results.push(await this.#writeApply(trx, plan, author));
+        return results;
+      });
+    } catch (error) {
+      for (const plan of planned) {
+        const { namespace, name } = plan.document.metadata;
+        if (plan.step === 'create' && (await this.requests.byName(namespace, name))) throw conflict(`${namespace}/${name} was created at the same time by someone else; apply again`);
+      }
+      throw error;
+    }
+  }
+
+  /** Everything an apply checks, and what it would write; nothing is stored. */
+  async #planApply(raw: unknown): Promise<PlannedApply> {
     const envelope = validateRequestEnvelope(raw);
     if (!envelope.request) throw invalidInput(`The request has ${envelope.errors.length} mistake(s)`, envelope.errors);
     const entity = envelope.request;
@@ -347,67 +405,67 @@ export class PlatformService {
     if (existing && (existing.kind !== entity.kind || existing.capability !== capabilityName)) {
       throw conflict(`${namespace}/${name} is already a ${existing.kind} request; request names are unique in a namespace`, [{ pointer: '/metadata/name', detail: `is taken by a ${existing.kind}`, rule: 'unique' }]);
     }
-    if (existing && stableJson(existing.entity) === stableJson(document)) {
-      await this.reconciler.enqueue(existing.id, 'apply');
-      return { request: this.#view(existing), outcome: 'unchanged' };
+    if (existing && stableJson(existing.entity) === stableJson(document)) return { step: 'unchanged', document, existing };
+    const common = { document, apiVersion: entity.apiVersion, capability: capabilityName, owner, now, approvalRules, ...optional('pin', pin), ...optional('expiresAt', expiresAt) };
+    return existing ? { step: 'update', existing, ...common } : { step: 'create', ...common };
+  }
+
+  /** Writes a planned apply in `trx`: the request, its reconcile, its audit entry and events. */
+  async #writeApply(trx: Db, plan: PlannedApply, author: ChangeAuthor): Promise<ApplyResult> {
+    if (plan.step === 'unchanged') {
+      await this.reconciler.enqueue(plan.existing.id, 'apply', { db: trx });
+      return { request: this.#view(plan.existing), outcome: 'unchanged' };
     }
+    const { document, pin, owner, now, expiresAt } = plan;
+    const { namespace, name } = document.metadata;
     const actor = principalOf(author.actor);
     const entityRef = requestRef(namespace, name);
-    if (!existing) {
+    if (plan.step === 'create') {
       const stored: StoredRequest = {
         id: newId(),
         namespace,
         name,
-        apiVersion: entity.apiVersion,
-        kind: entity.kind,
-        capability: capabilityName,
+        apiVersion: plan.apiVersion,
+        kind: document.kind,
+        capability: plan.capability,
         ...(pin ? { pinnedVersion: pin } : {}),
         generation: 1,
         entity: document,
         status: { phase: 'Pending', conditions: pendingConditions(1, now), observedGeneration: 0, deliveries: [] },
         owner,
-        ...optional('approval', approvalNeeded(approvalRules, document, 1)),
+        ...optional('approval', approvalNeeded(plan.approvalRules, document, 1)),
         ...optional('expiresAt', expiresAt),
         createdAt: now,
         updatedAt: now,
       };
-      try {
-        await this.#store.transaction(async trx => {
-          await this.requests.insert(trx, stored);
-          await this.reconciler.enqueue(stored.id, 'apply', { db: trx });
-          await this.#record(
-            trx,
-            author,
-            { action: 'platform.request.create', entityRef, after: document, detail: { outcome: 'created', kind: entity.kind, capability: capabilityName, generation: 1 } },
-            [requestEvent('platform.request.applied', stored, {}, actor), ...approvalEvents(stored, actor)],
-          );
-        });
-      } catch (error) {
-        if (await this.requests.byName(namespace, name)) throw conflict(`${namespace}/${name} was created at the same time by someone else; apply again`);
-        throw error;
-      }
-      return { request: this.#view(stored), outcome: 'created' };
-    }
-    const updated = await this.#store.transaction(async trx => {
-      const approval = approvalNeeded(approvalRules, document, existing.generation + 1);
-      const generation = await this.requests.updateDocument(trx, existing.id, document, { apiVersion: entity.apiVersion, ...(pin ? { pinnedVersion: pin } : {}), owner, ...optional('approval', approval), now });
-      const stored: StoredRequest = { ...existing, entity: document, apiVersion: entity.apiVersion, generation, owner, updatedAt: now, ...(pin ? { pinnedVersion: pin } : {}), ...optional('approval', approval) };
-      if (!pin) delete stored.pinnedVersion;
-      if (!approval) delete stored.approval;
-      if (expiresAt !== undefined && expiresAt !== existing.expiresAt) {
-        await this.requests.setExpiry(trx, existing.id, expiresAt);
-        stored.expiresAt = expiresAt;
-      }
+      await this.requests.insert(trx, stored);
       await this.reconciler.enqueue(stored.id, 'apply', { db: trx });
       await this.#record(
         trx,
         author,
-        { action: 'platform.request.create', entityRef, before: existing.entity, after: document, detail: { outcome: 'updated', kind: entity.kind, capability: capabilityName, generation } },
-        [requestEvent('platform.request.updated', stored, {}, actor), ...approvalEvents(stored, actor)],
+        { action: 'platform.request.create', entityRef, after: document, detail: { outcome: 'created', kind: document.kind, capability: plan.capability, generation: 1 } },
+        [requestEvent('platform.request.applied', stored, {}, actor), ...approvalEvents(stored, actor)],
       );
-      return stored;
-    });
-    return { request: this.#view(updated), outcome: 'updated' };
+      return { request: this.#view(stored), outcome: 'created' };
+    }
+    const { existing } = plan;
+    const approval = approvalNeeded(plan.approvalRules, document, existing.generation + 1);
+    const generation = await this.requests.updateDocument(trx, existing.id, document, { apiVersion: plan.apiVersion, ...(pin ? { pinnedVersion: pin } : {}), owner, ...optional('approval', approval), now });
+    const stored: StoredRequest = { ...existing, entity: document, apiVersion: plan.apiVersion, generation, owner, updatedAt: now, ...(pin ? { pinnedVersion: pin } : {}), ...optional('approval', approval) };
+    if (!pin) delete stored.pinnedVersion;
+    if (!approval) delete stored.approval;
+    if (expiresAt !== undefined && expiresAt !== existing.expiresAt) {
+      await this.requests.setExpiry(trx, existing.id, expiresAt);
+      stored.expiresAt = expiresAt;
+    }
+    await this.reconciler.enqueue(stored.id, 'apply', { db: trx });
+    await this.#record(
+      trx,
+      author,
+      { action: 'platform.request.create', entityRef, before: existing.entity, after: document, detail: { outcome: 'updated', kind: document.kind, capability: plan.capability, generation } },
+      [requestEvent('platform.request.updated', stored, {}, actor), ...approvalEvents(stored, actor)],
+    );
+    return { request: this.#view(stored), outcome: 'updated' };
   }
 
   /**
@@ -614,6 +672,15 @@ export class PlatformService {
       if (!revision) throw invalidInput(`No version of ${name} satisfies ${pin}`);
       capability = revision.capability;
     }
+    return this.renderWith(capability, requestRaw);
+  }
+
+  /**
+   * Renders a request with a capability the caller vouches for — Pave's own (the Score workload's) or one
+   * {@link PlatformService.render} checked — with the store's outputs of the requests it references and its
+   * destinations; writes nothing. Never pass a capability a client sent: that is `render`'s to check.
+   */
+  async renderWith(capability: Capability, requestRaw: unknown): Promise<DryRunResult> {
     const envelope = validateRequestEnvelope(requestRaw);
     const dependencies: Record<string, Record<string, unknown> | undefined> = {};
     let existing: StoredRequest | undefined;

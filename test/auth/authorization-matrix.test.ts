@@ -10,6 +10,7 @@ import { SYSTEM_PERMISSIONS } from '../../src/api/routes/system-routes.js';
 import { moduleList } from '../../src/modules.js';
 import { ensureBareRepository } from '../../src/git/bare-repository.js';
 import { readDocuments } from '../../src/platform/document-files.js';
+import { workloadCapability } from '../../src/platform/score/workload-capability.js';
 import { OPERATOR } from '../platform/support/platform-harness.js';
 import { TESTER } from '../templates/support.js';
 import { ORG, bearer, startAuthPave, tokenFor } from './support.js';
@@ -125,6 +126,8 @@ await app.platform.applyDestination(destination('dev', 'dev'), OPERATOR);
 await app.platform.applyDestination(destination('matrix-doomed', 'unused'), OPERATOR);
 for (const document of await readDocuments(join(import.meta.dirname, '../../demo/platform/capabilities/team-namespace.yaml'))) await app.platform.publishCapability(document, OPERATOR);
 await app.platform.publishCapability(capability('matrix-doomed', 'MatrixDoomed'), OPERATOR);
+// Pave's own Score workload capability, which the first score apply would otherwise publish (its own audit entry).
+await app.platform.publishCapability(workloadCapability(), OPERATOR);
 await app.platform.applyRequest(teamNamespace('matrix-kept'), OPERATOR);
 await app.platform.applyRequest(teamNamespace('matrix-doomed'), OPERATOR);
 // Bindings: one to read, one to remove, and one waiting for approval (on a capability offered with approval).
@@ -274,6 +277,8 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/platform/runs/:id': { path: `/api/platform/runs/${keptRun}` },
   'GET /api/platform/runs/:id/logs': { path: `/api/platform/runs/${keptRun}/logs` },
   'POST /api/platform/render': { path: '/api/platform/render', body: { request: teamNamespace('matrix-rendered') }, status: 200, notAChange: 'a preview' },
+  'POST /api/platform/score/apply': { path: '/api/platform/score/apply', body: { score: { apiVersion: 'score.dev/v1b1', metadata: { name: 'matrix-workload' }, containers: { web: { image: 'nginx' } } }, namespace: 'platform-team' }, status: 200 },
+  'POST /api/platform/score/render': { path: '/api/platform/score/render', body: { score: { apiVersion: 'score.dev/v1b1', metadata: { name: 'matrix-preview' }, containers: { web: { image: 'nginx' } } }, namespace: 'platform-team' }, status: 200, notAChange: 'a preview' },
   'GET /api/platform/events': { path: '/api/platform/events', stream: true },
   'GET /api/scaffolder/v2/templates': { path: '/api/scaffolder/v2/templates' },
   'GET /api/scaffolder/v2/templates/:namespace/:kind/:name': { path: '/api/scaffolder/v2/templates/default/template/matrix-template' },

@@ -13,6 +13,7 @@ import { parseDurationSeconds } from './duration.js';
 import { normalizeOffer, validateOffer } from './capability-offer.js';
 import { validateTtlPolicy } from './request-ttl.js';
 import { normalizeApprovalRule, validateApprovalRule } from './request-approval.js';
+import { validateProvides } from './provided-resources.js';
 import { PLATFORM_API_VERSION, type Capability, type StepSpec } from './types.js';
 
 export const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -56,7 +57,7 @@ export function validateCapability(raw: unknown): CapabilityValidation {
     add('/spec', 'is required and must be a mapping', 'required');
     return { errors };
   }
-  unknownKeys(spec, '/spec', ['version', 'description', 'owner', 'api', 'outputs', 'requires', 'workflows', 'placement', 'reconcileInterval', 'offer', 'approval', 'ttl'], add);
+  unknownKeys(spec, '/spec', ['version', 'description', 'owner', 'api', 'outputs', 'requires', 'workflows', 'placement', 'reconcileInterval', 'offer', 'approval', 'ttl', 'provides'], add);
   if (spec.owner !== undefined && (typeof spec.owner !== 'string' || !tryParseEntityRef(spec.owner, { defaultKind: 'group', defaultNamespace: 'default' }))) {
     add('/spec/owner', 'must be an entity ref of the owning team, e.g. platform-team or group:default/platform-team', 'entity-ref');
   }
@@ -134,6 +135,7 @@ export function validateCapability(raw: unknown): CapabilityValidation {
   if (spec.offer !== undefined) errors.push(...validateOffer(spec.offer, '/spec/offer'));
   if (spec.approval !== undefined) errors.push(...validateApprovalRule(spec.approval, '/spec/approval'));
   if (spec.ttl !== undefined) errors.push(...validateTtlPolicy(spec.ttl, '/spec/ttl'));
+  if (spec.provides !== undefined) errors.push(...validateProvides(spec.provides, '/spec/provides'));
 
   if (errors.length) return { errors };
   const capability = structuredClone(raw) as unknown as Capability;
@@ -150,7 +152,7 @@ function checkSteps(steps: unknown[], base: string, errors: FieldError[]): void 
   const names = new Set<string>();
   steps.forEach((step, i) => {
     const at = `${base}/${i}`;
-    if (!isObject(step)) return add(at, 'must be a step: { name, type: template | module, … }', 'type');
+    if (!isObject(step)) return add(at, 'must be a step: { name, type: template | module | workload, … }', 'type');
     if (typeof step.name !== 'string' || !DNS_LABEL.test(step.name)) add(`${at}/name`, 'must be a DNS label naming the step', 'format');
     else if (names.has(step.name)) add(`${at}/name`, `repeats the step name ${step.name}`, 'unique');
     else names.add(step.name);
@@ -171,7 +173,8 @@ function checkSteps(steps: unknown[], base: string, errors: FieldError[]): void 
       if (step.timeoutSeconds !== undefined && (typeof step.timeoutSeconds !== 'number' || step.timeoutSeconds <= 0 || step.timeoutSeconds > MAX_MODULE_TIMEOUT)) {
         add(`${at}/timeoutSeconds`, `must be a number of seconds from 0 to ${MAX_MODULE_TIMEOUT}`, 'range');
       }
-    } else add(`${at}/type`, 'must be template or module', 'enum');
+    } else if (step.type === 'workload') unknownKeys(step, at, ['name', 'type'], add);
+    else add(`${at}/type`, 'must be template, module or workload', 'enum');
   });
 }
 

@@ -41,7 +41,23 @@ export interface ModuleStepSpec {
   timeoutSeconds?: number;
 }
 
-export type StepSpec = TemplateStepSpec | ModuleStepSpec;
+/**
+ * Pave's built-in renderer of a Score workload's Kubernetes manifests (a Deployment, and a Service when it
+ * publishes ports) from the request's spec: no expression and no code of anyone's choosing runs.
+ */
+export interface WorkloadStepSpec {
+  name: string;
+  type: 'workload';
+}
+
+export type StepSpec = TemplateStepSpec | ModuleStepSpec | WorkloadStepSpec;
+
+/** A Score resource type (and optionally class) a capability provides: how Score resources find their capability. */
+export interface ProvidedResource {
+  type: string;
+  /** Absent: every class of the type (a resource with a class of its own prefers a capability naming it). */
+  class?: string;
+}
 
 export interface CapabilitySpec {
   version: string;
@@ -61,6 +77,8 @@ export interface CapabilitySpec {
   approval?: ApprovalRule;
   /** How long its requests live: `default` when a request names none, never longer than `maximum`. */
   ttl?: TtlPolicy;
+  /** The Score resource types (and classes) its requests provide to workloads (`pave score apply`). */
+  provides?: ProvidedResource[];
 }
 
 export interface Capability {
@@ -188,7 +206,7 @@ export type RunPhase = 'Running' | 'Succeeded' | 'Failed' | 'Abandoned';
 
 export interface RunStep {
   name: string;
-  type: 'template' | 'module';
+  type: StepSpec['type'];
   phase: 'Succeeded' | 'Failed' | 'Skipped';
   attempts: number;
   startedAt: string;

@@ -1,7 +1,8 @@
 /**
- * What a workflow step is: a pure function of its input. Two kinds implement it, one file each:
- * `template-step.ts` (the expression engine, no code runs) and `module-step.ts` (a platform team's
- * ES module in a sandboxed process with time, memory and output limits; see `sandbox/`).
+ * What a workflow step is: a pure function of its input. Three kinds implement it, one file each:
+ * `template-step.ts` (the expression engine, no code runs), `module-step.ts` (a platform team's
+ * ES module in a sandboxed process with time, memory and output limits; see `sandbox/`) and
+ * `workload-step.ts` (Pave's own renderer of a Score workload's Deployment and Service).
  */
 import type { ExpressionEvaluator } from '../../expressions/index.js';
 import type { StepSpec } from '../model/types.js';

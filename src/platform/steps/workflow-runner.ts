@@ -4,10 +4,12 @@ import { moduleStep } from './module-step.js';
 import { checkOutputFiles, type ProducedFile } from './output-files.js';
 import { StepError, type StepInput, type StepKind, type StepOptions } from './step-kind.js';
 import { templateStep } from './template-step.js';
+import { workloadStep } from './workload-step.js';
 
 const KINDS: Record<StepSpec['type'], StepKind> = {
   template: templateStep as StepKind,
   module: moduleStep as StepKind,
+  workload: workloadStep as StepKind,
 };
 
 export interface WorkflowOutcome {

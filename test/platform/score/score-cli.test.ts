@@ -1,0 +1,69 @@
+/**
+ * `pave score render|apply` as real CLI processes on a local store with real git destinations: render writes
+ * nothing; apply makes the demo workload's requests and commits its manifests, its files' sources read in.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { runCli } from '../../support/run-cli.js';
+import { DEMO_PLATFORM, isReady, repoCommits, repoFiles, startHarness, waitForRequest } from '../support/platform-harness.js';
+import { kubernetesProblems } from '../support/kubernetes-schemas.js';
+
+const SCORE = join(DEMO_PLATFORM, 'workloads/orders.score.yaml');
+
+describe('pave score (real CLI processes)', { timeout: 180_000 }, () => {
+  let dataDir: string;
+  let devRepo: string;
+  let cwd: string;
+  beforeAll(async () => {
+    const h = await startHarness();
+    dataDir = h.dataDir;
+    devRepo = h.repos.dev;
+    await h.close({ keepData: true });
+    cwd = await mkdtemp(join(tmpdir(), 'pave-score-'));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('renders, then applies; reconciled, the workload is Ready in git', async () => {
+    const env = { PAVE_DATA_DIR: dataDir };
+    const commitsBefore = (await repoCommits(devRepo)).length;
+    const rendered = await runCli(['score', 'render', SCORE, '-n', 'checkout-team'], { cwd, env });
+    expect(rendered.code, rendered.stderr).toBe(0);
+    expect(rendered.stdout).toContain('# clusters/dev/checkout-team/workload/orders/deployment.yaml\napiVersion: apps/v1\nkind: Deployment');
+    expect(rendered.stdout).toContain('# clusters/dev/checkout-team/postgresql/orders-db/cluster.yaml');
+    expect(rendered.stderr).toContain('note: filled in once those requests are Ready: ${requests.orders-db.outputs.host}');
+    expect((await repoCommits(devRepo)).length).toBe(commitsBefore);
+
+    const applied = await runCli(['--json', 'score', 'apply', SCORE, '-n', 'checkout-team'], { cwd, env });
+    expect(applied.code, applied.stderr).toBe(0);
+    const result = JSON.parse(applied.stdout) as { items: Array<{ kind: string; metadata: { name: string }; status: { phase: string } }> };
+    expect(result.items.map(v => [v.kind, v.metadata.name, v.status.phase])).toEqual([
+      ['Redis', 'checkout-cache', 'Pending'],
+      ['PostgreSQL', 'orders-db', 'Pending'],
+      ['Workload', 'orders', 'Pending'],
+    ]);
+    // A server reconciles them: here, one on the same store.
+    const server = await startHarness({ dataDir, publish: false });
+    try {
+      await server.app.platform.reconciler.start();
+      for (const name of ['checkout-cache', 'orders-db', 'orders']) await waitForRequest(server.app, 'checkout-team', name, isReady);
+    } finally {
+      await server.close({ keepData: true });
+    }
+    const files = await repoFiles(devRepo, 'clusters/dev/checkout-team/workload/orders');
+    for (const [path, content] of files) expect(kubernetesProblems(content, path)).toEqual([]);
+    const deployment = parseYaml(files.get('clusters/dev/checkout-team/workload/orders/deployment.yaml')!);
+    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'DATABASE_HOST', value: 'orders-db-rw.checkout-team.svc.cluster.local' });
+    const configMap = parseYaml(files.get('clusters/dev/checkout-team/workload/orders/files.yaml')!);
+    expect(Object.values(configMap.data)[0]).toContain('database = orders-db-rw.checkout-team.svc.cluster.local');
+
+    const bad = await runCli(['score', 'apply', SCORE, '-n', 'nobody-owns-this'], { cwd, env });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('nobody-owns-this');
+  });
+});
