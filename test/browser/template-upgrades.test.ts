@@ -3,30 +3,14 @@
  * path whose template changed, by template, with the version they came from and the template's now;
  * "Open upgrade" merges the change into one and shows its review branch. The page is axe-clean.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { startPave } from '../support/pave-server.js';
 import { fileAt, registerTemplate, TESTER, waitForTask, writeTree } from '../templates/support.js';
+import { refreshTemplate, writeUpgradableTemplate } from '../templates/upgradable-template.js';
 import { browserAvailable, formatViolations, portalSuite, seriousAxeViolations } from '../support/browser.js';
-
-const template = (version: string) => ({
-  apiVersion: 'scaffolder.backstage.io/v1beta3',
-  kind: 'Template',
-  metadata: { name: 'upgradable', title: 'Upgradable service' },
-  spec: {
-    owner: 'group:default/platform-team',
-    type: 'service',
-    version,
-    parameters: [{ properties: { name: { type: 'string' } } }],
-    steps: [
-      { id: 'fetch', action: 'fetch:template', input: { url: './skeleton', values: { name: '${{ parameters.name }}' } } },
-      { id: 'publish', action: 'publish:git', input: { repoUrl: 'local?owner=platform-team&repo=${{ parameters.name }}' } },
-    ],
-  },
-});
 
 describe.skipIf(!browserAvailable)('template upgrades in Chromium', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'pave-upgrades-browser-'));
@@ -34,13 +18,13 @@ describe.skipIf(!browserAvailable)('template upgrades in Chromium', { timeout: 1
 
   beforeAll(async () => {
     await writeTree(join(dir, 'skeleton'), { 'README.md': '# ${{ values.name }}\n' });
-    writeFileSync(join(dir, 'template.yaml'), stringify(template('1.0')));
+    await writeUpgradableTemplate(dir, { name: 'upgradable', version: '1.0', owner: 'platform-team' });
     const ref = await registerTemplate(suite.pave.app, join(dir, 'template.yaml'));
     const { id } = await suite.pave.app.templates.createTask({ templateRef: ref, values: { name: 'orders' } }, TESTER);
     expect((await waitForTask(suite.pave.app, id)).status).toBe('completed');
-    writeFileSync(join(dir, 'template.yaml'), stringify(template('1.1')));
+    await writeUpgradableTemplate(dir, { name: 'upgradable', version: '1.1', owner: 'platform-team' });
     await writeTree(join(dir, 'skeleton'), { 'README.md': '# ${{ values.name }}\n\nRun it with npm start.\n' });
-    await suite.pave.app.catalog.locations.refresh((await suite.pave.app.catalog.locations.byEntityRef(ref)).id);
+    await refreshTemplate(suite.pave.app, ref);
   });
 
   it('lists the repository behind its template and opens its upgrade', async () => {

@@ -5,14 +5,14 @@
  * refused and nothing reaches the repository; what the list shows names no server path; bad input is a
  * problem naming the field; an unknown repository is a 404.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { runGit } from '../../src/git/run-git.js';
 import { expectProblem } from '../api/support.js';
 import { writeTree } from '../templates/support.js';
+import { refreshTemplate, writeUpgradableTemplate } from '../templates/upgradable-template.js';
 import { ADMIN, startDemoPave, type DemoPave } from './demo-org.js';
 
 const LIST = '/api/scaffolder/v2/generated-repositories';
@@ -27,31 +27,16 @@ describe('template upgrades: who may push a review branch', () => {
   beforeAll(async () => {
     demo = await startDemoPave();
     dir = mkdtempSync(join(tmpdir(), 'pave-upgrade-attacks-'));
-    const template = (version: string) => ({
-      apiVersion: 'scaffolder.backstage.io/v1beta3',
-      kind: 'Template',
-      metadata: { name: 'upgraded-service' },
-      spec: {
-        owner: 'group:default/platform-team',
-        type: 'service',
-        version,
-        parameters: [{ properties: { name: { type: 'string' } } }],
-        steps: [
-          { id: 'fetch', action: 'fetch:template', input: { url: './skeleton', values: { name: '${{ parameters.name }}' } } },
-          { id: 'publish', action: 'publish:git', input: { repoUrl: 'local?owner=platform-team&repo=${{ parameters.name }}' } },
-        ],
-      },
-    });
     await writeTree(join(dir, 'skeleton'), { 'README.md': '# ${{ values.name }}\n' });
-    writeFileSync(join(dir, 'template.yaml'), stringify(template('1')));
+    await writeUpgradableTemplate(dir, { name: 'upgraded-service', version: '1', owner: 'platform-team' });
     await demo.pave.app.catalog.locations.register({ type: 'file', target: join(dir, 'template.yaml') });
     const created = await demo.admin('/api/scaffolder/v2/tasks', { method: 'POST', body: { templateRef: 'template:default/upgraded-service', values: { name: 'upgrade-target' } } });
     expect(created.status, await created.clone().text()).toBe(201);
     const task = ((await created.json()) as { id: string }).id;
     for (let status = ''; !['completed', 'failed', 'cancelled'].includes(status); ) status = ((await (await demo.admin(`/api/scaffolder/v2/tasks/${task}`)).json()) as { status: string }).status;
-    writeFileSync(join(dir, 'template.yaml'), stringify(template('2')));
+    await writeUpgradableTemplate(dir, { name: 'upgraded-service', version: '2', owner: 'platform-team' });
     await writeTree(join(dir, 'skeleton'), { 'README.md': '# ${{ values.name }}\n\nNow with a second paragraph.\n' });
-    await demo.pave.app.catalog.locations.refresh((await demo.pave.app.catalog.locations.byEntityRef('template:default/upgraded-service')).id);
+    await refreshTemplate(demo.pave.app, 'template:default/upgraded-service');
     const { items } = (await (await demo.admin(`${LIST}?behind=true`)).json()) as { items: Array<{ id: string; createdBy?: string }> };
     expect(items).toHaveLength(1);
     expect(items[0]!.createdBy).toBe(ADMIN);

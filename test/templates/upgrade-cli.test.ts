@@ -3,35 +3,19 @@
  * repository made from a template that changed since is listed as behind; --all --dry-run merges and pushes
  * nothing; naming the entity the golden path registered opens the upgrade's branch; naming nothing is refused.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { runGit } from '../../src/git/run-git.js';
 import { runCli } from '../support/run-cli.js';
 import { fileAt, openTestApp, registerTemplate, TESTER, waitForTask, writeTree } from './support.js';
+import { refreshTemplate, writeUpgradableTemplate } from './upgradable-template.js';
 
-const template = (version: string) => ({
-  apiVersion: 'scaffolder.backstage.io/v1beta3',
-  kind: 'Template',
-  metadata: { name: 'cli-upgraded' },
-  spec: {
-    owner: 'group:default/example',
-    type: 'service',
-    version,
-    parameters: [{ properties: { name: { type: 'string' } } }],
-    steps: [
-      { id: 'fetch', action: 'fetch:template', input: { url: './skeleton', values: { name: '${{ parameters.name }}' } } },
-      { id: 'publish', action: 'publish:git', input: { repoUrl: 'local?owner=example&repo=${{ parameters.name }}' } },
-      { id: 'register', action: 'catalog:register', input: { repoContentsUrl: '${{ steps.publish.output.repoContentsUrl }}', catalogInfoPath: '/catalog-info.yaml' } },
-    ],
-  },
-});
 const CATALOG = 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec:\n  type: service\n  lifecycle: experimental\n  owner: group:default/example\n';
 
 // Each command starts a real process (tsx): slow on a busy machine.
-describe('pave template upgrade (CLI)', { timeout: 90_000 }, () => {
+describe('pave template upgrade (CLI)', { timeout: 180_000 }, () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
   const cli = (...args: string[]) => runCli(args, { cwd: dir, env });
@@ -43,27 +27,33 @@ describe('pave template upgrade (CLI)', { timeout: 90_000 }, () => {
     // The store is prepared in-process; the commands under test run as the real CLI.
     const pave = await openTestApp({ dataDir: join(dir, '.pave') });
     await writeTree(join(dir, 'tpl', 'skeleton'), { 'README.md': '# ${{ values.name }}\n', 'catalog-info.yaml': CATALOG });
-    await writeFile(join(dir, 'tpl', 'template.yaml'), stringify(template('1')));
+    await writeUpgradableTemplate(join(dir, 'tpl'), { name: 'cli-upgraded', version: '1', register: true });
     const ref = await registerTemplate(pave.app, join(dir, 'tpl', 'template.yaml'));
     const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'ledger' } }, TESTER);
     expect((await waitForTask(pave.app, id)).status).toBe('completed');
-    await writeFile(join(dir, 'tpl', 'template.yaml'), stringify(template('2')));
+    await writeUpgradableTemplate(join(dir, 'tpl'), { name: 'cli-upgraded', version: '2', register: true });
     await writeTree(join(dir, 'tpl', 'skeleton'), { 'README.md': '# ${{ values.name }}\n\nThe ledger service.\n' });
-    await pave.app.catalog.locations.refresh((await pave.app.catalog.locations.byEntityRef(ref)).id);
+    await refreshTemplate(pave.app, ref);
     await pave.close();
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-  it('lists the repository as behind, previews every upgrade, then opens one named by its entity', async () => {
+  it('lists the repository as behind its template', async () => {
     const listed = await cli('template', 'repositories', '--behind');
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(/example\/ledger\s+template:default\/cli-upgraded\s+1 → 2\s+yes/);
+  });
+
+  it('previews every upgrade and pushes nothing', async () => {
 
     const preview = await cli('template', 'upgrade', '--all', '--dry-run');
     expect(preview.code, preview.stderr).toBe(0);
     expect(preview.stdout).toMatch(/1 → 2\s+clean\s+2\s+pave\/upgrade-cli-upgraded-2/);
     expect(preview.stdout).toContain('dry run: nothing was pushed');
     expect((await runGit(['--git-dir', bare(), 'branch', '--format=%(refname:short)'])).stdout.trim()).toBe('main');
+  });
+
+  it('opens the upgrade of the repository an entity was made with', async () => {
 
     const opened = await cli('--json', 'template', 'upgrade', 'component:default/ledger');
     expect(opened.code, opened.stderr).toBe(0);

@@ -9,38 +9,21 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { runGit } from '../../src/git/run-git.js';
 import type { GeneratedRepository } from '../../src/templates/upgrades/upgrade-views.js';
 import { startProviderStandIn, type ProviderStandIn } from '../support/git-provider-stand-in.js';
 import { fileAt, filesOf, openTestApp, registerTemplate, TESTER, waitForTask, writeTree, type TestApp } from './support.js';
+import { refreshTemplate, writeUpgradableTemplate } from './upgradable-template.js';
 
 const README = (run: string) => `# \${{ values.name }}\n\nOwned by the example team.\n\n## Running\n\n${run}\n`;
 const CATALOG = 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec:\n  type: service\n  lifecycle: experimental\n  owner: group:default/example\n';
 
-/** A template publishing its skeleton to `repoUrl` and registering it; `version` and the skeleton's files are what changes. */
-async function writeTemplate(dir: string, version: string, files: Record<string, string>, repoUrl = 'local?owner=example&repo=${{ parameters.name }}', publisher = 'publish:git'): Promise<string> {
+/** The template with its skeleton's files; `publisher` and `repoUrl` say where it publishes. */
+async function writeTemplate(dir: string, version: string, files: Record<string, string>, repoUrl?: string, publisher = 'publish:git'): Promise<string> {
   await rm(join(dir, 'skeleton'), { recursive: true, force: true });
   await writeTree(join(dir, 'skeleton'), { 'catalog-info.yaml': CATALOG, ...files });
-  const template = {
-    apiVersion: 'scaffolder.backstage.io/v1beta3',
-    kind: 'Template',
-    metadata: { name: `service-${publisher.replace(/\W/g, '-')}` },
-    spec: {
-      owner: 'group:default/example',
-      type: 'service',
-      version,
-      parameters: [{ required: ['name'], properties: { name: { type: 'string' } } }],
-      steps: [
-        { id: 'fetch', action: 'fetch:template', input: { url: './skeleton', values: { name: '${{ parameters.name }}' } } },
-        { id: 'publish', action: publisher, input: { repoUrl, description: 'The ${{ parameters.name }} service' } },
-        { id: 'register', action: 'catalog:register', input: { repoContentsUrl: '${{ steps.publish.output.repoContentsUrl }}', catalogInfoPath: '/catalog-info.yaml' } },
-      ],
-    },
-  };
-  const file = join(dir, 'template.yaml');
-  await writeFile(file, stringify(template));
-  return file;
+  return writeUpgradableTemplate(dir, { name: `service-${publisher.replace(/\W/g, '-')}`, version, publisher, register: true, ...(repoUrl ? { repoUrl } : {}) });
 }
 
 /** Commits a change to a bare repository's branch through a clone, as a person would. */
@@ -99,7 +82,7 @@ describe('template upgrades of the repositories a golden path created', () => {
     await changeByHand(repo('gamma'), 'README.md', text => text.replace('npm start', 'npm run dev'));
     await changeByHand(repo('beta'), 'NOTES.md', () => 'Kept by hand.\n');
     await writeTemplate(dir, '1.1.0', { 'README.md': README('npm run serve'), 'config.txt': 'port=8080\nlog=warn\n' });
-    await pave.app.catalog.locations.refresh((await pave.app.catalog.locations.byEntityRef(ref)).id);
+    await refreshTemplate(pave.app, ref);
 
     const behind = await pave.app.templates.upgrades.list({ templateRef: ref, behind: true });
     expect(behind.map(item => [item.values.name, item.templateVersion, item.currentVersion])).toEqual([
@@ -150,7 +133,7 @@ describe('template upgrades of the repositories a golden path created', () => {
     // The review branch is merged (fast-forward: the merge commit is on top of main).
     await runGit(['--git-dir', repo('alpha'), 'update-ref', 'refs/heads/main', `refs/heads/${alpha.lastUpgrade!.branch}`]);
     await writeTemplate(dir, '1.2.0', { 'README.md': README('npm run serve'), 'config.txt': 'port=9090\nlog=warn\n' });
-    await pave.app.catalog.locations.refresh((await pave.app.catalog.locations.byEntityRef(ref)).id);
+    await refreshTemplate(pave.app, ref);
     const { UNRESTRICTED } = await import('../../src/auth/acting-authority.js');
     const result = await pave.app.templates.upgrades.upgrade(alpha.id, { author: TESTER, authority: UNRESTRICTED });
     expect(result).toMatchObject({ outcome: 'clean', fromVersion: '1.1.0', toVersion: '1.2.0', conflicts: [] });
@@ -162,7 +145,7 @@ describe('template upgrades of the repositories a golden path created', () => {
     const beta = byName(await pave.app.templates.upgrades.list({ templateRef: ref }), 'beta');
     await runGit(['--git-dir', repo('beta'), 'update-ref', 'refs/heads/main', `refs/heads/${beta.lastUpgrade!.branch}`]);
     await writeTemplate(dir, '1.2.1', { 'README.md': README('npm run serve'), 'config.txt': 'port=9090\nlog=warn\n' });
-    await pave.app.catalog.locations.refresh((await pave.app.catalog.locations.byEntityRef(ref)).id);
+    await refreshTemplate(pave.app, ref);
     // beta took 1.1.0 in; 1.2.1 renders what 1.2.0 did (the port) with a new recorded version.
     const { UNRESTRICTED } = await import('../../src/auth/acting-authority.js');
     const first = await pave.app.templates.upgrades.upgrade(beta.id, { author: TESTER, authority: UNRESTRICTED });
@@ -200,7 +183,7 @@ describe('template upgrades on a hosted provider', () => {
     expect(recorded).toMatchObject({ publisher: 'publish:github', repoUrl: 'github.com?owner=acme&repo=shop', templateVersion: '1', behind: false });
 
     await writeTemplate(join(dir, 'tpl'), '2', { 'README.md': README('npm run serve') }, 'github.com?owner=acme&repo=${{ parameters.name }}', 'publish:github');
-    await pave.app.catalog.locations.refresh((await pave.app.catalog.locations.byEntityRef(ref)).id);
+    await refreshTemplate(pave.app, ref);
     const { UNRESTRICTED } = await import('../../src/auth/acting-authority.js');
     const result = await pave.app.templates.upgrades.upgrade(recorded!.id, { author: TESTER, authority: UNRESTRICTED });
     expect(result).toMatchObject({ outcome: 'clean', branch: 'pave/upgrade-service-publish-github-2', reviewUrl: `${standIn.url}/acme/shop/pull/1` });
