@@ -11,11 +11,11 @@ export function defaultRules(config: Pick<AuthConfig, 'adminGroup' | 'platformGr
     {
       id: 'default.signed-in-read',
       description:
-        "Everyone who is signed in reads the catalog (search and docs too), hosted git repositories, the platform API, template actions, rules and their own tokens, and may ask for explanations; other people's template tasks are not included",
+        "Everyone who is signed in reads the catalog (search and docs too), hosted git repositories, the platform API, template actions, the repositories golden paths created, rules and their own tokens, and may ask for explanations; other people's template tasks are not included",
       effect: 'allow',
       // Not `*.read`: that would let everyone read every template task (templates.task.read), whose step
       // outputs hold what its creator could read. Tasks are read by their owners (below) and admins.
-      actions: ['catalog.*.read', 'repositories.*.read', 'platform.*.read', 'auth.*.read', 'system.*.read', 'templates.action.read', 'catalog.entity.validate', 'auth.permission.explain'],
+      actions: ['catalog.*.read', 'repositories.*.read', 'platform.*.read', 'auth.*.read', 'system.*.read', 'templates.action.read', 'templates.repository.read', 'catalog.entity.validate', 'auth.permission.explain'],
       subjects: ['role:signed-in'],
     },
     {
@@ -34,9 +34,9 @@ export function defaultRules(config: Pick<AuthConfig, 'adminGroup' | 'platformGr
     },
     {
       id: 'default.own-tasks',
-      description: 'Whoever created a template task (a person, or a service through its token) follows and cancels it',
+      description: 'Whoever created a template task (a person, or a service through its token) follows and cancels it, and opens template upgrades on the repositories it created (so does the team whose folder holds one of Pave\'s repositories)',
       effect: 'allow',
-      actions: ['templates.task.read', 'templates.task.cancel'],
+      actions: ['templates.task.read', 'templates.task.cancel', 'templates.repository.upgrade'],
       subjects: ['role:owner'],
     },
     {

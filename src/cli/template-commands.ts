@@ -8,6 +8,7 @@ import type { TaskEvent, TaskView } from '../templates/tasks/task-types.js';
 import type { Output } from './output.js';
 import { table } from './output.js';
 import { withClient, type GlobalOptions } from './context.js';
+import { templateUpgradeCommands } from './template-upgrade-commands.js';
 
 /** `--set name=value` (repeatable): the value is read as YAML, so numbers and booleans keep their type. */
 function collectSet(value: string, previous: Record<string, unknown>): Record<string, unknown> {
@@ -61,7 +62,7 @@ function describeOutput(output: TaskView['output'] | DryRunResult['output'] | un
   return lines;
 }
 
-/** `pave template …`: list templates, check a template file, run a template (or dry-run it) with live progress. */
+/** `pave template …`: list templates, check a template file, run a template (or dry-run it) with live progress, upgrade the repositories templates made. */
 export function templateCommands(output: () => Output, globals: () => GlobalOptions): Command {
   const template = new Command('template').description('golden paths: software templates');
 
@@ -207,5 +208,6 @@ export function templateCommands(output: () => Output, globals: () => GlobalOpti
       });
     });
 
+  for (const command of templateUpgradeCommands(output, globals)) template.addCommand(command);
   return template;
 }

@@ -1,6 +1,7 @@
 import type { ActionDescription } from '../templates/actions/action-registry.js';
 import type { DryRunRequest, DryRunResult, TemplateSummary } from '../templates/scaffolder-service.js';
 import type { TaskEvent, TaskView } from '../templates/tasks/task-types.js';
+import type { GeneratedRepository, ListGeneratedRepositoriesQuery, UpgradeRequest, UpgradeResult } from '../templates/upgrades/upgrade-views.js';
 import type { ApiConnection } from './api-connection.js';
 
 /** Golden paths: /api/scaffolder (templates, actions, tasks and their live events, dry runs). */
@@ -29,6 +30,16 @@ export class TemplatesApi {
   async *taskEvents(id: string, options: { after?: number; signal?: AbortSignal } = {}): AsyncGenerator<TaskEvent> {
     const events = this.api.events({ method: 'GET', path: `/api/scaffolder/v2/tasks/${encodeURIComponent(id)}/eventstream`, query: { after: options.after }, ...(options.signal ? { signal: options.signal } : {}) });
     for await (const event of events) yield JSON.parse(event.data) as TaskEvent;
+  }
+
+  /** The repositories golden paths created (of one template, behind it, or made with an entity), with whether each is behind. */
+  async generatedRepositories(query: ListGeneratedRepositoriesQuery & { entityRef?: string } = {}): Promise<GeneratedRepository[]> {
+    return (await this.api.json<{ items: GeneratedRepository[] }>({ method: 'GET', path: '/api/scaffolder/v2/generated-repositories', query: { ...query } })).items;
+  }
+
+  /** Merges the template's render into a generated repository and opens a review branch (`dryRun`: push nothing). */
+  upgrade(id: string, request: UpgradeRequest = {}): Promise<UpgradeResult> {
+    return this.api.json({ method: 'POST', path: `/api/scaffolder/v2/generated-repositories/${encodeURIComponent(id)}/upgrade`, body: request });
   }
 
   /** Runs a template with every side effect withheld. */

@@ -4,6 +4,7 @@ import { templateCommands } from '../cli/template-commands.js';
 import type { ScaffolderService } from './scaffolder-service.js';
 import { templatesMigration } from './migrations/0005-templates.js';
 import { taskDerivedSecretsMigration } from './migrations/0011-task-derived-secrets.js';
+import { generatedRepositoriesMigration } from './migrations/0028-generated-repositories.js';
 
 export const templatesModule = defineModule({
   name: 'templates',
@@ -16,6 +17,8 @@ export const templatesModule = defineModule({
     { action: 'templates.task.read', description: 'Read a task, its events and its stream (by default: its creator)' },
     { action: 'templates.task.cancel', description: 'Cancel a task (by default: its creator)' },
     { action: 'templates.template.publish', description: 'Create, change or delete a Template entity' },
+    { action: 'templates.repository.read', description: 'List the repositories golden paths created and whether they are behind their template' },
+    { action: 'templates.repository.upgrade', description: 'Open a template upgrade on a repository a golden path created (by default: whoever ran it, and the team whose folder holds it)' },
   ],
   eventTypes: [
     { type: 'templates.task.created', description: 'A golden path was run (payload: task, template, creator)', read: { action: 'templates.task.read', on: 'owner' } },
@@ -24,8 +27,13 @@ export const templatesModule = defineModule({
     { type: 'templates.task.completed', description: 'A task completed', read: { action: 'templates.task.read', on: 'owner' } },
     { type: 'templates.task.failed', description: 'A task failed (payload: the error title)', read: { action: 'templates.task.read', on: 'owner' } },
     { type: 'templates.task.cancelled', description: 'A task was cancelled', read: { action: 'templates.task.read', on: 'owner' } },
+    {
+      type: 'templates.repository.upgraded',
+      description: 'A template upgrade was opened on a generated repository (payload: repository, template, fromVersion, toVersion, outcome, branch, conflicts)',
+      read: { action: 'templates.repository.read' },
+    },
   ],
-  migrations: [templatesMigration, taskDerivedSecretsMigration],
+  migrations: [templatesMigration, taskDerivedSecretsMigration, generatedRepositoriesMigration],
   create: async ({ store, queue, eventLog, audit, dataDir, logger, app, options }): Promise<ScaffolderService> => {
     const [{ ScaffolderService }, { actingAsRecorded }] = await Promise.all([import('./scaffolder-service.js'), import('../auth/acting-authority.js')]);
     return new ScaffolderService({
@@ -48,7 +56,9 @@ export const templatesModule = defineModule({
   },
   async routes(api, templates) {
     const { scaffolderRoutes } = await import('../api/routes/scaffolder-routes.js');
+    const { templateUpgradeRoutes } = await import('../api/routes/template-upgrade-routes.js');
     await api.register(scaffolderRoutes, { prefix: '/scaffolder', scaffolder: templates });
+    await api.register(templateUpgradeRoutes, { prefix: '/scaffolder', upgrades: templates.upgrades });
   },
   cli: ({ output, globals }) => [templateCommands(output, globals)],
   workers: templates => [worker('templates.tasks', templates)],

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import fg from 'fast-glob';
 import type { Entity } from '../core/entity.js';
-import { parseEntityRef, stringifyEntityRef } from '../core/entity-ref.js';
+import { stringifyEntityRef } from '../core/entity-ref.js';
 import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { PlatformRequests } from './actions/pave-request.js';
@@ -21,7 +21,6 @@ import type { JobQueue } from '../store/job-queue.js';
 import { principalOf, type AuditLog, type ChangeAuthor } from '../store/audit-log.js';
 import type { EventLog } from '../store/event-log.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import { ANNOTATION_TEMPLATE_VERSION } from '../catalog/location-provenance.js';
 import type { ScmIntegrations } from '../integrations/scm-integrations.js';
 import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
 import { UNRESTRICTED, actingAsNobody, type ActingAuthority } from '../auth/acting-authority.js';
@@ -30,7 +29,8 @@ import type { ResourceFacts } from '../auth/policy.js';
 import type { ActionRegistry, ActionDescription } from './actions/action-registry.js';
 import { createActionRegistry } from './actions/builtin-actions.js';
 import { DEFAULT_LOCAL_GIT_HOST } from './actions/publish-git.js';
-import { readTemplate, type TemplateDefinition, type TemplateReading } from './model/template.js';
+import { canonicalTemplateRef, readTemplate, type TemplateDefinition, type TemplateReading } from './model/template.js';
+import { TemplateUpgrades, templateVersion } from './upgrades/template-upgrades.js';
 import { pageCondition, parameterSchemaOf, validateForm, validateSecrets, type ParameterPage, type ParameterSchema } from './model/parameters.js';
 import { Workspace } from './workspace/workspace.js';
 import { TemplateFiles } from './workspace/template-files.js';
@@ -115,6 +115,8 @@ export interface DryRunRequest {
   createdBy?: string | undefined;
   /** The caller: the template and `catalog:fetch` read as it, and checks other actions make are its. Default: no rules apply. */
   authority?: ActingAuthority;
+  /** Run the steps up to and including this one only (a template upgrade renders what its publishing step published). */
+  untilStep?: string;
 }
 
 export interface DryRunResult {
@@ -133,6 +135,8 @@ export class ScaffolderService {
   readonly actions: ActionRegistry;
   readonly tasks: TaskStore;
   readonly worker: TaskWorker;
+  /** The repositories golden paths created, and their template upgrades. */
+  readonly upgrades: TemplateUpgrades;
   /** Where Pave's own repositories live (`local?owner=o&repo=r` → `<gitRoot>/o/r.git`). */
   readonly gitRoot: string;
   readonly localGitHost: string;
@@ -157,6 +161,19 @@ export class ScaffolderService {
       integrations: options.integrations,
       git: { localRoot: this.gitRoot, localHost: this.localGitHost, ...(options.repositoryPageUrl ? { pageUrl: options.repositoryPageUrl } : {}) },
       ...(options.platform ? { platform: options.platform } : {}),
+    });
+    this.upgrades = new TemplateUpgrades({
+      store: options.store,
+      eventLog: options.eventLog,
+      audit: options.audit,
+      integrations: options.integrations,
+      expressions: options.expressions,
+      entity: async (ref, scope) => (await options.catalog.entities.byRefs([ref], undefined, undefined, scope))[0] ?? undefined,
+      render: request => this.dryRun(request),
+      dataDir: resolve(options.dataDir),
+      gitRoot: this.gitRoot,
+      ...(options.repositoryPageUrl ? { repositoryPageUrl: options.repositoryPageUrl } : {}),
+      clock: this.#clock,
     });
     this.worker = new TaskWorker(
       options.queue,
@@ -274,9 +291,9 @@ export class ScaffolderService {
       ...(request.identity ? { identity: request.identity } : {}),
       templateInfo: {
         entityRef: ref,
-        ...(typeof entity.metadata.annotations?.[ANNOTATION_TEMPLATE_VERSION] === 'string' ? { version: entity.metadata.annotations[ANNOTATION_TEMPLATE_VERSION] } : {}),
         baseUrl: source.baseUrl ?? '',
         ...(source.root ? { root: source.root } : {}),
+        version: templateVersion(entity),
         entity: { metadata: pickMetadata(entity) },
       },
     };
@@ -420,7 +437,7 @@ export class ScaffolderService {
       } else throw invalidInput('A dry run needs a template (with its directoryContents) or a templateRef', [{ pointer: '/template', detail: 'is required', rule: 'required' }]);
 
       const reading = readTemplate(entity, { hasAction: id => this.actions.has(id) });
-      const template = runnable(reading.template?.ref ?? 'the template', reading);
+      const template = untilStep(runnable(reading.template?.ref ?? 'the template', reading), request.untilStep);
       const values = await this.#checkForm(template, request.values ?? {}, request.secrets ?? {}, 'the template');
       files = baseUrl ? await TemplateFiles.open(baseUrl, { ...(root ? { root } : {}), reader: this.#options.reader }) : TemplateFiles.none(`${template.ref} was saved through the API and has no files beside it`, this.#options.reader);
       const workspace = new Workspace(join(scratch, 'workspace'));
@@ -584,6 +601,7 @@ export class ScaffolderService {
       if (step.output) await this.#options.store.db.updateTable('scaffolder_task_steps').set({ output: JSON.stringify(redactor.value(step.output)) }).where('task_id', '=', taskId).where('step_index', '=', index).execute();
     }
     if (result.status === 'completed') {
+      await this.#recordRepositories(taskId);
       const output = this.#public(result.output);
       await this.tasks.finish(taskId, 'completed', { output });
       await this.tasks.appendEvent(taskId, 'completion', { message: 'Task completed', status: 'completed', output });
@@ -596,6 +614,12 @@ export class ScaffolderService {
       await this.tasks.appendEvent(taskId, 'cancelled', { message: 'Task cancelled', status: 'cancelled' });
       await this.tasks.appendEvent(taskId, 'completion', { message: 'Task cancelled', status: 'cancelled' });
     }
+  }
+
+  /** Keeps what a template upgrade needs of each repository the task created; a repository left out is said in the task's log. */
+  async #recordRepositories(taskId: string): Promise<void> {
+    const task = await this.tasks.get(taskId);
+    for (const message of await this.upgrades.recordTask(task, await this.tasks.steps(taskId))) await this.tasks.appendEvent(taskId, 'log', { message, level: 'warn' });
   }
 
   #public(output: TaskOutputView): TaskOutputView {
@@ -646,15 +670,19 @@ function contextOf(author: ChangeAuthor): { context?: NonNullable<ChangeAuthor['
   return author.context ? { context: author.context } : {};
 }
 
-function canonicalTemplateRef(ref: string): string {
-  return stringifyEntityRef(parseEntityRef(ref, { defaultKind: 'template' }));
-}
-
 function runnable(ref: string, reading: TemplateReading): TemplateDefinition {
   if (!reading.template || reading.problems.length) {
     throw invalidInput(`${ref} cannot run: ${reading.problems.map(p => p.detail).slice(0, 5).join('; ')}`, reading.problems);
   }
   return reading.template;
+}
+
+/** The template with its steps after `stepId` left out; a 422 when it has no such step. */
+function untilStep(template: TemplateDefinition, stepId: string | undefined): TemplateDefinition {
+  if (stepId === undefined) return template;
+  const index = template.steps.findIndex(step => step.id === stepId);
+  if (index === -1) throw invalidInput(`${template.ref} has no step ${stepId} any more`, [{ pointer: '/untilStep', detail: `no step ${stepId} in ${template.ref}`, rule: 'step' }]);
+  return { ...template, steps: template.steps.slice(0, index + 1) };
 }
 
 function summaryOf(entity: Entity, reading: TemplateReading): TemplateSummary {

@@ -10,6 +10,7 @@ declare module '../store/schema.js' {
     scaffolder_tasks: ScaffolderTasksTable;
     scaffolder_task_steps: ScaffolderTaskStepsTable;
     scaffolder_task_events: ScaffolderTaskEventsTable;
+    scaffolder_generated_repositories: ScaffolderGeneratedRepositoriesTable;
   }
 }
 
@@ -60,4 +61,32 @@ export interface ScaffolderTaskEventsTable {
   type: string;
   body: string;
   created_at: string;
+}
+
+/** A repository a golden path created (one per publishing step), and what a template upgrade needs to merge into it. */
+export interface ScaffolderGeneratedRepositoriesTable {
+  id: string;
+  task_id: string;
+  /** The publishing step that created it. */
+  step_id: string;
+  template_ref: string;
+  /** The template's `spec.version`, else its catalog etag, when the content was rendered. */
+  template_version: string;
+  /** JSON of the form values the task ran with (never its secrets). */
+  parameters: string;
+  /** The action that created it (publish:git, publish:github, …). */
+  publisher: string;
+  /** The step's repoUrl (`host?owner=o&repo=r`, or a URL). */
+  repo_url: string;
+  /** What git clones and pushes to. */
+  clone_url: string;
+  branch: string;
+  /** The workspace folder the step published ('.' for all of it). */
+  source_path: string;
+  /** The commit of the render the repository's content last came from (the base of the next merge). */
+  render_commit: string;
+  created_by: string | null;
+  created_at: string;
+  /** JSON of the last upgrade opened (an `UpgradeResult`). */
+  last_upgrade: string | null;
 }

@@ -9,6 +9,7 @@ import type { DeclaredRoute } from '../../src/api/authorize.js';
 import { SYSTEM_PERMISSIONS } from '../../src/api/routes/system-routes.js';
 import { moduleList } from '../../src/modules.js';
 import { ensureBareRepository } from '../../src/git/bare-repository.js';
+import { runGit } from '../../src/git/run-git.js';
 import { readDocuments } from '../../src/platform/document-files.js';
 import { workloadCapability } from '../../src/platform/score/workload-capability.js';
 import { OPERATOR } from '../platform/support/platform-harness.js';
@@ -151,6 +152,13 @@ const waitingTask = (await app.templates.createTask({ templateRef: 'template:def
 
 // ── a repository Pave hosts (one commit holding README.md), for the repository view.
 await ensureBareRepository(join(app.repositories.root, 'matrix', 'hosted.git'), 'main');
+// ── a repository a golden path made (recorded as the matrix template's; its first commit is the render), to upgrade.
+const generatedUrl = await ensureBareRepository(join(app.repositories.root, 'matrix', 'generated.git'), 'main');
+const matrixGenerated = await app.templates.upgrades.repositories.record({
+  taskId: matrixTask, stepId: 'log', templateRef: 'template:default/matrix-template', templateVersion: 'before', values: { greeting: 'matrix' }, publisher: 'publish:git',
+  repoUrl: 'local?owner=matrix&repo=generated', cloneUrl: generatedUrl, branch: 'main', sourcePath: '.', createdAt: new Date().toISOString(),
+  renderCommit: (await runGit(['--git-dir', join(app.repositories.root, 'matrix', 'generated.git'), 'rev-parse', 'main'])).stdout.trim(),
+});
 
 // ── webhooks: one kept, one deleted, and a dead-lettered delivery of the kept one to redeliver.
 const matrixHook = { url: 'http://127.0.0.1:9/matrix', types: ['catalog.entity.*'] };
@@ -290,6 +298,9 @@ const SAMPLES: Record<string, Sample> = {
     status: 200,
     notAChange: 'an answer about the form',
   },
+  'GET /api/scaffolder/v2/generated-repositories': { path: '/api/scaffolder/v2/generated-repositories' },
+  'GET /api/scaffolder/v2/generated-repositories/:id': { path: `/api/scaffolder/v2/generated-repositories/${matrixGenerated}` },
+  'POST /api/scaffolder/v2/generated-repositories/:id/upgrade': { path: `/api/scaffolder/v2/generated-repositories/${matrixGenerated}/upgrade`, body: {}, status: 200 },
   'POST /api/scaffolder/v2/tasks': { path: '/api/scaffolder/v2/tasks', body: { templateRef: 'template:default/matrix-template', values: { greeting: 'created' } }, status: 201 },
   'GET /api/scaffolder/v2/tasks': { path: '/api/scaffolder/v2/tasks' },
   'GET /api/scaffolder/v2/tasks/:taskId': { path: `/api/scaffolder/v2/tasks/${matrixTask}` },

@@ -5,12 +5,17 @@
  */
 import type { Entity } from '../../core/entity.js';
 import { DEFAULT_NAMESPACE } from '../../core/entity.js';
-import { stringifyEntityRef } from '../../core/entity-ref.js';
+import { parseEntityRef, stringifyEntityRef } from '../../core/entity-ref.js';
 import { joinPointer, type FieldError } from '../../core/problem.js';
 import { checkTemplate } from '../../expressions/index.js';
 import { checkParameterPages, pageCondition, parameterPages, type ParameterPage } from './parameters.js';
 
 export const TEMPLATE_API_VERSION = 'scaffolder.backstage.io/v1beta3';
+
+/** A template's ref in its canonical form (kind `template` unless it says another). */
+export function canonicalTemplateRef(ref: string): string {
+  return stringifyEntityRef(parseEntityRef(ref, { defaultKind: 'template' }));
+}
 
 export interface TemplateStep {
   /** The id written in the template, or `step-<n>` (one-based) when it has none. */

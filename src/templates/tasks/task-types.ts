@@ -32,6 +32,8 @@ export interface TaskSpec {
     baseUrl: string;
     /** For file templates: the folder nothing may be read outside of. */
     root?: string;
+    /** The template's version when the task was made (`spec.version`, else its catalog etag): what its repositories are recorded at. */
+    version?: string;
     entity: { metadata: { name: string; title?: string; description?: string; tags?: string[] } };
   };
 }

@@ -324,7 +324,8 @@ import type { TemplateSummary } from '../../../src/templates/scaffolder-service.
 import type { ParameterSchema } from '../../../src/templates/model/parameters.js';
 import type { TaskView as Task, TaskEvent, TaskSummary } from '../../../src/templates/tasks/task-types.js';
 import type { ListTasksRequest } from '../../../src/templates/tasks/task-store.js';
-export type { TemplateSummary, ParameterSchema, Task, TaskEvent, TaskSummary, ListTasksRequest };
+import type { GeneratedRepository, ListGeneratedRepositoriesQuery, UpgradeResult } from '../../../src/templates/upgrades/upgrade-views.js';
+export type { TemplateSummary, ParameterSchema, Task, TaskEvent, TaskSummary, ListTasksRequest, GeneratedRepository, UpgradeResult };
 
 const SCAFFOLDER = '/api/scaffolder/v2';
 
@@ -365,6 +366,16 @@ export function getTaskEvents(id: string, after = 0, signal?: AbortSignal): Prom
 
 export function cancelTask(id: string): Promise<{ status: Task['status'] }> {
   return request(`${SCAFFOLDER}/tasks/${enc(id)}/cancel`, { method: 'POST' });
+}
+
+/** The repositories golden paths created, with whether each is behind its template. */
+export function listGeneratedRepositories(query: ListGeneratedRepositoriesQuery, signal?: AbortSignal): Promise<{ items: GeneratedRepository[] }> {
+  return request(`${SCAFFOLDER}/generated-repositories${qs({ templateRef: query.templateRef, behind: query.behind ? 'true' : undefined })}`, { signal });
+}
+
+/** Merges the template's change into a generated repository and opens its review branch (pull or merge request). */
+export function upgradeGeneratedRepository(id: string): Promise<UpgradeResult> {
+  return request(`${SCAFFOLDER}/generated-repositories/${enc(id)}/upgrade`, { method: 'POST', json: {} });
 }
 
 /** The URL of a task's live event stream (server-sent events), for EventSource. */

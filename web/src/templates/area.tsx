@@ -6,8 +6,9 @@ const TemplateGalleryPage = lazy(() => import('./GalleryPage'));
 const TemplateWizardPage = lazy(() => import('./WizardPage'));
 const TemplateTaskPage = lazy(() => import('./TaskPage'));
 const TemplateTaskListPage = lazy(() => import('./TaskListPage'));
+const TemplateUpgradesPage = lazy(() => import('./UpgradesPage'));
 
-/** Golden paths: the gallery, the wizard, the list of tasks and a task's live page. */
+/** Golden paths: the gallery, the wizard, the list of tasks, a task's live page and the repositories behind their template. */
 export const templatesArea: PortalArea = {
   name: 'templates',
   routes: [
@@ -15,6 +16,7 @@ export const templatesArea: PortalArea = {
     { path: '/create/templates/:namespace/:name', element: <TemplateWizardPage /> },
     { path: '/create/tasks', element: <TemplateTaskListPage /> },
     { path: '/create/tasks/:taskId', element: <TemplateTaskPage /> },
+    { path: '/create/upgrades', element: <TemplateUpgradesPage /> },
   ],
   nav: [{ order: 20, entry: () => <NavLink to="/create">Create</NavLink> }],
 };

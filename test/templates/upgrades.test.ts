@@ -1,0 +1,200 @@
+/**
+ * Template upgrades end to end with real git: three repositories created from a template in Pave's own
+ * repositories, one changed by hand where the template changes too, another changed elsewhere; the
+ * template changes; the upgrade gives two clean review branches and one with the conflict marked and
+ * listed. The render history is a chain: after a merged upgrade the next one proposes only what changed
+ * since. A repository on GitHub (the provider stand-in) gets a pull request.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runGit } from '../../src/git/run-git.js';
+import type { GeneratedRepository } from '../../src/templates/upgrades/upgrade-views.js';
+import { startProviderStandIn, type ProviderStandIn } from '../support/git-provider-stand-in.js';
+import { fileAt, filesOf, openTestApp, registerTemplate, TESTER, waitForTask, writeTree, type TestApp } from './support.js';
+import { refreshTemplate, writeUpgradableTemplate } from './upgradable-template.js';
+
+const README = (run: string) => `# \${{ values.name }}\n\nOwned by the example team.\n\n## Running\n\n${run}\n`;
+const CATALOG = 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec:\n  type: service\n  lifecycle: experimental\n  owner: group:default/example\n';
+
+/** The template with its skeleton's files; `publisher` and `repoUrl` say where it publishes. */
+async function writeTemplate(dir: string, version: string, files: Record<string, string>, repoUrl?: string, publisher = 'publish:git'): Promise<string> {
+  await rm(join(dir, 'skeleton'), { recursive: true, force: true });
+  await writeTree(join(dir, 'skeleton'), { 'catalog-info.yaml': CATALOG, ...files });
+  return writeUpgradableTemplate(dir, { name: `service-${publisher.replace(/\W/g, '-')}`, version, publisher, register: true, ...(repoUrl ? { repoUrl } : {}) });
+}
+
+/** Commits a change to a bare repository's branch through a clone, as a person would. */
+async function changeByHand(bare: string, path: string, edit: (text: string) => string, branch = 'main'): Promise<void> {
+  const clone = await mkdtemp(join(tmpdir(), 'pave-hand-'));
+  try {
+    await runGit(['clone', '--quiet', '--branch', branch, '--', bare, clone]);
+    const file = join(clone, path);
+    await writeFile(file, edit(await readFile(file, 'utf8').catch(() => '')));
+    await runGit(['add', '--all'], { cwd: clone });
+    await runGit(['commit', '--quiet', '-m', `Change ${path} by hand`], { cwd: clone, env: { GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' } });
+    await runGit(['push', '--quiet', 'origin', branch], { cwd: clone });
+  } finally {
+    await rm(clone, { recursive: true, force: true });
+  }
+}
+
+const branchesOf = async (bare: string) => (await runGit(['--git-dir', bare, 'branch', '--format=%(refname:short)'])).stdout.trim().split('\n').filter(Boolean).sort();
+
+describe('template upgrades of the repositories a golden path created', () => {
+  let pave: TestApp;
+  let dir: string;
+  let templateFile: string;
+  let ref: string;
+  const repo = (name: string) => join(pave.dataDir, 'git', 'example', `${name}.git`);
+  const byName = (items: GeneratedRepository[], name: string) => items.find(item => item.values.name === name)!;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pave-upgrades-'));
+    pave = await openTestApp();
+    templateFile = await writeTemplate(dir, '1.0.0', { 'README.md': README('npm start'), 'config.txt': 'port=8080\nlog=info\n' });
+    ref = await registerTemplate(pave.app, templateFile);
+    for (const name of ['alpha', 'beta', 'gamma']) {
+      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name } }, TESTER);
+      expect((await waitForTask(pave.app, id)).status).toBe('completed');
+    }
+  });
+  afterAll(async () => {
+    await pave?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('records each repository with its template, version and values, up to date', async () => {
+    const items = await pave.app.templates.upgrades.list({ templateRef: ref });
+    expect(items.map(item => item.values.name)).toEqual(['alpha', 'beta', 'gamma']);
+    for (const item of items) {
+      expect(item).toMatchObject({ templateRef: ref, templateVersion: '1.0.0', currentVersion: '1.0.0', behind: false, publisher: 'publish:git', branch: 'main' });
+      expect(item.webUrl).not.toContain(pave.dataDir);
+    }
+    // The entity the golden path registered leads to its repository (by its task).
+    const [fromEntity] = await pave.app.templates.upgrades.list({ entityRef: 'component:default/beta' });
+    expect(fromEntity?.values.name).toBe('beta');
+  });
+
+  it('after a template change: two clean review branches and one with the conflict marked and listed', async () => {
+    await changeByHand(repo('gamma'), 'README.md', text => text.replace('npm start', 'npm run dev'));
+    await changeByHand(repo('beta'), 'NOTES.md', () => 'Kept by hand.\n');
+    await writeTemplate(dir, '1.1.0', { 'README.md': README('npm run serve'), 'config.txt': 'port=8080\nlog=warn\n' });
+    await refreshTemplate(pave.app, ref);
+
+    const behind = await pave.app.templates.upgrades.list({ templateRef: ref, behind: true });
+    expect(behind.map(item => [item.values.name, item.templateVersion, item.currentVersion])).toEqual([
+      ['alpha', '1.0.0', '1.1.0'],
+      ['beta', '1.0.0', '1.1.0'],
+      ['gamma', '1.0.0', '1.1.0'],
+    ]);
+
+    const caller = { author: TESTER, authority: (await import('../../src/auth/acting-authority.js')).UNRESTRICTED };
+    const preview = await pave.app.templates.upgrades.upgrade(byName(behind, 'alpha').id, caller, { dryRun: true });
+    expect(preview).toMatchObject({ outcome: 'clean', dryRun: true, fromVersion: '1.0.0', toVersion: '1.1.0', conflicts: [] });
+    expect(await branchesOf(repo('alpha'))).toEqual(['main']);
+
+    const results = Object.fromEntries(await Promise.all(behind.map(async item => [item.values.name, await pave.app.templates.upgrades.upgrade(item.id, caller)] as const)));
+    const branch = 'pave/upgrade-service-publish-git-1.1.0';
+    expect(results.alpha).toMatchObject({ outcome: 'clean', branch, conflicts: [] });
+    expect(results.beta).toMatchObject({ outcome: 'clean', branch, conflicts: [] });
+    expect(results.gamma).toMatchObject({ outcome: 'conflicts', branch, conflicts: ['README.md'] });
+    expect(results.alpha!.changed.sort()).toEqual(['.pave/template.yaml', 'README.md', 'config.txt']);
+    expect(results.alpha!.reviewUrl).toMatch(/\/repositories\/example\/alpha\?ref=pave%2Fupgrade-service-publish-git-1\.1\.0$/);
+
+    // The clean ones carry the template's change and keep what people changed; main is untouched.
+    expect(await fileAt(repo('alpha'), 'README.md', branch)).toContain('npm run serve');
+    expect(await fileAt(repo('alpha'), 'config.txt', branch)).toBe('port=8080\nlog=warn\n');
+    expect(parse(await fileAt(repo('alpha'), '.pave/template.yaml', branch))).toEqual({ template: ref, version: '1.1.0', values: { name: 'alpha' } });
+    expect(await fileAt(repo('alpha'), 'README.md')).toContain('npm start');
+    expect(await fileAt(repo('beta'), 'NOTES.md', branch)).toBe('Kept by hand.\n');
+    expect(await filesOf(repo('beta'), branch)).toEqual(['.pave/template.yaml', 'NOTES.md', 'README.md', 'catalog-info.yaml', 'config.txt']);
+    // The conflict is shown, never forced: both sides are in the file, between git's markers; the rest merged.
+    const conflicted = await fileAt(repo('gamma'), 'README.md', branch);
+    expect(conflicted).toMatch(/<<<<<<< [^\n]*\nnpm run dev\n=======\nnpm run serve\n>>>>>>> /);
+    expect(await fileAt(repo('gamma'), 'config.txt', branch)).toBe('port=8080\nlog=warn\n');
+    expect(await fileAt(repo('gamma'), 'README.md')).toContain('npm run dev');
+
+    // Each is recorded, audited and announced; none is behind any more.
+    const after = await pave.app.templates.upgrades.list({ templateRef: ref });
+    expect(after.every(item => !item.behind && item.templateVersion === '1.1.0' && item.lastUpgrade?.branch === branch)).toBe(true);
+    expect(byName(after, 'gamma').lastUpgrade).toMatchObject({ outcome: 'conflicts', conflicts: ['README.md'] });
+    const events = await pave.app.eventLog.read({ types: ['templates.repository.upgraded'] });
+    expect(events.map(event => [event.payload.outcome, event.payload.conflicts]).sort()).toEqual([['clean', 0], ['clean', 0], ['conflicts', 1]]);
+    const audit = await pave.app.audit.query({ action: 'templates.repository.upgrade' });
+    expect(audit.items).toHaveLength(3);
+    expect(audit.items.every(entry => entry.actor === TESTER.actor && entry.detail?.to === '1.1.0')).toBe(true);
+  });
+
+  it('the next upgrade of a repository that took the last one in proposes only what changed since', async () => {
+    const alpha = byName(await pave.app.templates.upgrades.list({ templateRef: ref }), 'alpha');
+    // The review branch is merged (fast-forward: the merge commit is on top of main).
+    await runGit(['--git-dir', repo('alpha'), 'update-ref', 'refs/heads/main', `refs/heads/${alpha.lastUpgrade!.branch}`]);
+    await writeTemplate(dir, '1.2.0', { 'README.md': README('npm run serve'), 'config.txt': 'port=9090\nlog=warn\n' });
+    await refreshTemplate(pave.app, ref);
+    const { UNRESTRICTED } = await import('../../src/auth/acting-authority.js');
+    const result = await pave.app.templates.upgrades.upgrade(alpha.id, { author: TESTER, authority: UNRESTRICTED });
+    expect(result).toMatchObject({ outcome: 'clean', fromVersion: '1.1.0', toVersion: '1.2.0', conflicts: [] });
+    expect(result.changed.sort()).toEqual(['.pave/template.yaml', 'config.txt']);
+    expect(await fileAt(repo('alpha'), 'config.txt', result.branch)).toBe('port=9090\nlog=warn\n');
+  });
+
+  it('an upgrade with nothing new is up to date and pushes nothing', async () => {
+    const beta = byName(await pave.app.templates.upgrades.list({ templateRef: ref }), 'beta');
+    await runGit(['--git-dir', repo('beta'), 'update-ref', 'refs/heads/main', `refs/heads/${beta.lastUpgrade!.branch}`]);
+    await writeTemplate(dir, '1.2.1', { 'README.md': README('npm run serve'), 'config.txt': 'port=9090\nlog=warn\n' });
+    await refreshTemplate(pave.app, ref);
+    // beta took 1.1.0 in; 1.2.1 renders what 1.2.0 did (the port) with a new recorded version.
+    const { UNRESTRICTED } = await import('../../src/auth/acting-authority.js');
+    const first = await pave.app.templates.upgrades.upgrade(beta.id, { author: TESTER, authority: UNRESTRICTED });
+    expect(first.outcome).toBe('clean');
+    await runGit(['--git-dir', repo('beta'), 'update-ref', 'refs/heads/main', `refs/heads/${first.branch}`]);
+    const again = await pave.app.templates.upgrades.upgrade(beta.id, { author: TESTER, authority: UNRESTRICTED });
+    expect(again).toMatchObject({ outcome: 'up-to-date', changed: [], conflicts: [] });
+    expect(again.branch).toBeUndefined();
+  });
+});
+
+describe('template upgrades on a hosted provider', () => {
+  let pave: TestApp;
+  let standIn: ProviderStandIn;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pave-upgrades-github-'));
+    standIn = await startProviderStandIn({ root: join(dir, 'git'), tokens: { good: ['repo', 'push'] } });
+    await writeFile(join(dir, 'token'), 'good\n');
+    pave = await openTestApp({ config: { integrations: { github: [{ host: 'github.com', apiBaseUrl: `${standIn.url}/api/v3`, token: { $file: join(dir, 'token') } }], gitlab: [], bitbucketServer: [], gitea: [] } } });
+  });
+  afterAll(async () => {
+    await pave?.close();
+    await standIn?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('opens a pull request with the merged render, through the configured integration', async () => {
+    const file = await writeTemplate(join(dir, 'tpl'), '1', { 'README.md': README('npm start') }, 'github.com?owner=acme&repo=${{ parameters.name }}', 'publish:github');
+    const ref = await registerTemplate(pave.app, file);
+    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'shop' } }, TESTER);
+    expect((await waitForTask(pave.app, id)).status).toBe('completed');
+    const [recorded] = await pave.app.templates.upgrades.list({ templateRef: ref });
+    expect(recorded).toMatchObject({ publisher: 'publish:github', repoUrl: 'github.com?owner=acme&repo=shop', templateVersion: '1', behind: false });
+
+    await writeTemplate(join(dir, 'tpl'), '2', { 'README.md': README('npm run serve') }, 'github.com?owner=acme&repo=${{ parameters.name }}', 'publish:github');
+    await refreshTemplate(pave.app, ref);
+    const { UNRESTRICTED } = await import('../../src/auth/acting-authority.js');
+    const result = await pave.app.templates.upgrades.upgrade(recorded!.id, { author: TESTER, authority: UNRESTRICTED });
+    expect(result).toMatchObject({ outcome: 'clean', branch: 'pave/upgrade-service-publish-github-2', reviewUrl: `${standIn.url}/acme/shop/pull/1` });
+    const [pull] = standIn.reviews;
+    expect(pull).toMatchObject({ provider: 'github', repository: 'acme/shop', body: { head: 'pave/upgrade-service-publish-github-2', base: 'main' } });
+    expect(String(pull!.body.body)).toContain('1 → 2');
+    const bare = standIn.gitDir(standIn.repositories.find(r => r.name === 'shop')!);
+    expect(await fileAt(bare, 'README.md', 'pave/upgrade-service-publish-github-2')).toContain('npm run serve');
+
+    // Asked again: its render is the template's now, so there is nothing to propose and no second pull request.
+    expect((await pave.app.templates.upgrades.upgrade(recorded!.id, { author: TESTER, authority: UNRESTRICTED })).outcome).toBe('up-to-date');
+    expect(standIn.reviews).toHaveLength(1);
+  });
+});
