@@ -26,7 +26,8 @@ import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js
 import { UNRESTRICTED, actingAsNobody, type ActingAuthority } from '../auth/acting-authority.js';
 import type { RecordedIdentity } from '../auth/recorded-identity.js';
 import type { ResourceFacts } from '../auth/policy.js';
-import type { ActionRegistry, ActionDescription } from './actions/action-registry.js';
+import type { ActionRegistry } from './actions/action-registry.js';
+import type { ActionDescription } from './actions/action-description.js';
 import { createActionRegistry } from './actions/builtin-actions.js';
 import { DEFAULT_LOCAL_GIT_HOST } from './actions/publish-git.js';
 import { readTemplate, type TemplateDefinition, type TemplateReading } from './model/template.js';
