@@ -13,6 +13,8 @@ import { defaultConfig } from '../../src/pave-config.js';
 import { ActionRegistry } from '../../src/templates/actions/action-registry.js';
 import { installActions } from '../../src/templates/installed/load-installed-actions.js';
 import { BubblewrapSandbox } from '../../src/platform/steps/sandbox/bubblewrap-sandbox.js';
+import { runCli } from '../support/run-cli.js';
+import { startPave } from '../support/pave-server.js';
 import { TESTER, fileAt, filesOf, openTestApp, registerTemplate, waitForTask, writeTree, type TestApp } from './support.js';
 
 /** A folder of actions as an organisation writes them (Backstage's shape: id, description, schema, handler). */
@@ -181,5 +183,27 @@ describe('installed actions', () => {
     expect(link.status).toBe('failed');
     // Node's permission model refuses the link itself (the host module would refuse one left behind).
     expect(link.error?.detail).toMatch(/the sandbox refused .*may only use its own folder/);
+  });
+
+  it('lists them over HTTP (GET /v2/actions) and from the CLI (pave template actions, configured by environment)', { timeout: 120_000 }, async () => {
+    const server = await startPave({ config: { templates: { actions: { ...defaultConfig().templates.actions, folders: [actionsDir] } } } });
+    try {
+      const response = await fetch(`${server.url}/api/scaffolder/v2/actions`);
+      expect(response.status).toBe(200);
+      const actions = (await response.json()) as Array<{ id: string; installed?: { kind: string; name: string }; schema: { input: object } }>;
+      expect(actions.find(a => a.id === 'acme:readme')).toMatchObject({ installed: { kind: 'folder', name: 'acme-actions/readme.mjs' }, schema: { input: { required: ['title'] } } });
+    } finally {
+      await server.close();
+    }
+    const env = { PAVE_DATA_DIR: join(dir, 'cli-data'), PAVE_TEMPLATE_ACTION_FOLDERS: actionsDir, PAVE_TEMPLATE_ACTION_PACKAGES: '@acme/pave-actions' };
+    const list = await runCli(['template', 'actions'], { cwd: project, env });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^acme:stamp\s+package @acme\/pave-actions@1\.2\.3\s+workspace\s+Writes STAMP$/m);
+    expect(list.stdout).toMatch(/^debug:log\s+built in\s+none\s+/m);
+    const one = await runCli(['template', 'actions', 'acme:readme'], { cwd: project, env });
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('acme:readme (folder acme-actions/readme.mjs, effect workspace)');
+    expect(one.stdout).toMatch(/input: \{[\s\S]*"required": \[\s*"title"\s*\]/);
+    expect(one.stdout).toMatch(/output: \{[\s\S]*"lines"/);
   });
 });

@@ -20,9 +20,14 @@ export default function GalleryPage() {
           <h1>Create something new</h1>
           <p className="muted">Golden paths: pick a template, answer a few questions, and Pave creates the repository and registers it in the catalog.</p>
         </div>
-        <Link className="btn" to="/create/tasks">
-          Tasks
-        </Link>
+        <div className="tpl-head-links">
+          <Link className="btn" to="/create/tasks">
+            Tasks
+          </Link>
+          <Link className="btn" to="/create/actions">
+            Installed actions
+          </Link>
+        </div>
       </div>
       {templates.error ? (
         <ErrorState error={templates.error} onRetry={templates.reload} what="templates" />

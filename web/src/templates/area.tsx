@@ -6,14 +6,16 @@ const TemplateGalleryPage = lazy(() => import('./GalleryPage'));
 const TemplateWizardPage = lazy(() => import('./WizardPage'));
 const TemplateTaskPage = lazy(() => import('./TaskPage'));
 const TemplateTaskListPage = lazy(() => import('./TaskListPage'));
+const InstalledActionsPage = lazy(() => import('./InstalledActionsPage'));
 
-/** Golden paths: the gallery, the wizard, the list of tasks and a task's live page. */
+/** Golden paths: the gallery, the wizard, the list of tasks, a task's live page and the installed actions. */
 export const templatesArea: PortalArea = {
   name: 'templates',
   routes: [
     { path: '/create', element: <TemplateGalleryPage /> },
     { path: '/create/templates/:namespace/:name', element: <TemplateWizardPage /> },
     { path: '/create/tasks', element: <TemplateTaskListPage /> },
+    { path: '/create/actions', element: <InstalledActionsPage /> },
     { path: '/create/tasks/:taskId', element: <TemplateTaskPage /> },
   ],
   nav: [{ order: 20, entry: () => <NavLink to="/create">Create</NavLink> }],
