@@ -9,7 +9,7 @@
  * workspace, secrets, dryRun, templateInfo, user }` → `{ outputs, files: [{ path, content (base64),
  * executable }], deleted: [path] }`. A symbolic link left in the workspace fails the run.
  */
-export const ACTION_HOST_SOURCE = String.raw`import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+export const ACTION_HOST_SOURCE = String.raw`import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +35,19 @@ function schemaOf(action, which) {
   if (schema === undefined) return undefined;
   if (typeof schema === 'function') throw new Error('action ' + action.id + ': its ' + which + ' schema is a function (zod); Pave needs JSON Schema objects');
   return JSON.parse(JSON.stringify(schema));
+}
+
+/** Copies the workspace's files and folders (it holds nothing else); fs.cpSync would look at the folders above, outside what the sandbox may read. */
+function copy(from, to) {
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) {
+    const info = lstatSync(join(from, name));
+    if (info.isDirectory()) copy(join(from, name), join(to, name));
+    else if (info.isFile()) {
+      writeFileSync(join(to, name), readFileSync(join(from, name)));
+      chmodSync(join(to, name), info.mode & 0o777);
+    }
+  }
 }
 
 /** Every regular file below root with its content hash; a link or anything else but files and folders is refused. */
@@ -67,8 +80,8 @@ export default async function host(request, { log }) {
   const action = actions.find(candidate => candidate.id === request.id);
   if (!action) throw new Error(request.entry + ' no longer exports the action ' + request.id);
   const workspace = join(process.cwd(), 'workspace');
-  if (existsSync(request.workspace)) cpSync(request.workspace, workspace, { recursive: true, verbatimSymlinks: true });
-  mkdirSync(workspace, { recursive: true });
+  if (existsSync(request.workspace)) copy(request.workspace, workspace);
+  else mkdirSync(workspace, { recursive: true });
   const before = files(workspace);
   const outputs = {};
   const say = level => (message, meta) => log((level === 'info' ? '' : level + ': ') + String(message) + (meta === undefined ? '' : ' ' + JSON.stringify(meta)));
