@@ -42,8 +42,8 @@ export interface ProviderStandIn {
   requests: string[];
   /** Branch protections set, by `owner/repo/branch`. */
   protections: Map<string, Record<string, unknown>>;
-  /** Adds a repository as if made by hand (with one commit on main). */
-  seed(provider: StoredRepository['provider'], owner: string, name: string): Promise<StoredRepository>;
+  /** Adds a repository as if made by hand: with one commit on main, or `empty` (as an API call makes it). */
+  seed(provider: StoredRepository['provider'], owner: string, name: string, options?: { empty?: boolean }): Promise<StoredRepository>;
   gitDir(repository: StoredRepository): string;
   close(): Promise<void>;
 }
@@ -187,6 +187,11 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
   };
 
   const bitbucket = async (method: string, path: string, body: Record<string, unknown>, reply: Reply, scopes: string[]) => {
+    const one = /^\/projects\/([^/]+)\/repos\/([^/]+)$/.exec(path);
+    if (one && method === 'GET') {
+      const repository = repositories.find(r => r.provider === 'bitbucketServer' && r.owner.toLowerCase() === one[1]!.toLowerCase() && r.name.toLowerCase() === one[2]!);
+      return repository ? reply(200, describe(repository)) : reply(404, { errors: [{ message: `Repository ${one[1]}/${one[2]} does not exist.`, exceptionName: 'com.atlassian.bitbucket.repository.NoSuchRepositoryException' }] });
+    }
     const m = /^\/projects\/([^/]+)\/repos$/.exec(path);
     if (!m || method !== 'POST') return reply(404, { errors: [{ message: 'Not found' }] });
     if (!scopes.includes('repo')) return reply(401, { errors: [{ message: 'You are not permitted to access this resource', exceptionName: 'com.atlassian.bitbucket.AuthorisationException' }] });
@@ -204,6 +209,10 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
       const name = String(body.name);
       if (find('gitea', owner, name)) return reply(409, { message: 'The repository with the same name already exists.' });
       return reply(201, describe(await create('gitea', owner, name, { private: body.private })));
+    }
+    if (method === 'GET' && (m = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path))) {
+      const repository = find('gitea', m[1]!, m[2]!);
+      return repository ? reply(200, describe(repository)) : reply(404, { message: 'The target couldn\'t be found.' });
     }
     return reply(404, { message: 'Not Found' });
   };
@@ -255,8 +264,9 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     reviews,
     requests,
     protections,
-    async seed(provider, owner, name) {
+    async seed(provider, owner, name, seedOptions = {}) {
       const repository = await create(provider, owner, name, {});
+      if (seedOptions.empty) return repository;
       const work = join(options.root, '.seed', `${repository.id}`);
       await mkdir(work, { recursive: true });
       await runGit(['init', '--quiet', '--initial-branch=main', work]);

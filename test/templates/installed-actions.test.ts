@@ -185,7 +185,7 @@ describe('installed actions', () => {
     expect(link.error?.detail).toMatch(/the sandbox refused .*may only use its own folder/);
   });
 
-  it('lists them over HTTP (GET /v2/actions) and from the CLI (pave template actions, configured by environment)', { timeout: 120_000 }, async () => {
+  it('lists them over HTTP (GET /v2/actions) and from the CLI (pave template actions, configured by environment)', { timeout: 240_000 }, async () => {
     const server = await startPave({ config: { templates: { actions: { ...defaultConfig().templates.actions, folders: [actionsDir] } } } });
     try {
       const response = await fetch(`${server.url}/api/scaffolder/v2/actions`);
@@ -195,14 +195,17 @@ describe('installed actions', () => {
     } finally {
       await server.close();
     }
-    const env = { PAVE_DATA_DIR: join(dir, 'cli-data'), PAVE_TEMPLATE_ACTION_FOLDERS: actionsDir, PAVE_TEMPLATE_ACTION_PACKAGES: '@acme/pave-actions' };
+    // One file of the folder is enough here: every CLI start describes each file in the sandbox again.
+    const cliFolder = join(dir, 'acme-actions-cli');
+    await writeTree(cliFolder, { 'readme.mjs': FOLDER['readme.mjs'], 'lib/shout.mjs': FOLDER['lib/shout.mjs'] });
+    const env = { PAVE_DATA_DIR: join(dir, 'cli-data'), PAVE_TEMPLATE_ACTION_FOLDERS: cliFolder, PAVE_TEMPLATE_ACTION_PACKAGES: '@acme/pave-actions' };
     const list = await runCli(['template', 'actions'], { cwd: project, env });
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^acme:stamp\s+package @acme\/pave-actions@1\.2\.3\s+workspace\s+Writes STAMP$/m);
     expect(list.stdout).toMatch(/^debug:log\s+built in\s+none\s+/m);
     const one = await runCli(['template', 'actions', 'acme:readme'], { cwd: project, env });
     expect(one.code).toBe(0);
-    expect(one.stdout).toContain('acme:readme (folder acme-actions/readme.mjs, effect workspace)');
+    expect(one.stdout).toContain('acme:readme (folder acme-actions-cli/readme.mjs, effect workspace)');
     expect(one.stdout).toMatch(/input: \{[\s\S]*"required": \[\s*"title"\s*\]/);
     expect(one.stdout).toMatch(/output: \{[\s\S]*"lines"/);
   });

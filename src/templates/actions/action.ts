@@ -54,6 +54,11 @@ export interface ActionContext<I> {
   expressions: ExpressionEvaluator;
   /** True while a resumed task replays a completed `workspace` step to rebuild its workspace. */
   replay: boolean;
+  /**
+   * True when this task started this step before and it did not finish (the task was interrupted and
+   * resumed): an external action may find what its earlier attempt made (a repository created, not pushed).
+   */
+  rerun: boolean;
 }
 
 export interface ActionExample {

@@ -85,8 +85,12 @@ export async function createGithubRepository(ctx: ActionContext<unknown>, target
     has_wiki: input.hasWiki ?? true,
     has_issues: input.hasIssues ?? true,
   };
-  const created = await createNamed(githubApi<GithubRepository>(ctx, target, 'POST', account.type === 'Organization' ? `/orgs/${encodeURIComponent(target.owner)}/repos` : '/user/repos', body), `The repository ${target.owner}/${target.repo} on ${target.host.host} (${guessedWebUrl(target)})`);
-  ctx.log.info(`Created ${created.html_url}`);
+  const created = await createNamed(ctx, {
+    create: () => githubApi<GithubRepository>(ctx, target, 'POST', account.type === 'Organization' ? `/orgs/${encodeURIComponent(target.owner)}/repos` : '/user/repos', body),
+    existing: () => githubApi<GithubRepository>(ctx, target, 'GET', repoPath(target)),
+    what: `The repository ${target.owner}/${target.repo} on ${target.host.host} (${guessedWebUrl(target)})`,
+    url: repository => repository.html_url,
+  });
   if (input.topics?.length) await githubApi(ctx, target, 'PUT', `${repoPath(target)}/topics`, { names: input.topics.map(t => t.toLowerCase()) });
   return created;
 }
