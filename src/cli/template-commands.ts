@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { formatFieldError, invalidInput, type FieldError } from '../core/problem.js';
+import type { ActionDescription } from '../templates/actions/action-description.js';
 import type { DryRunResult } from '../templates/scaffolder-service.js';
 import type { TaskEvent, TaskView } from '../templates/tasks/task-types.js';
 import type { Output } from './output.js';
@@ -110,12 +111,20 @@ export function templateCommands(output: () => Output, globals: () => GlobalOpti
 
   template
     .command('actions')
-    .description('the actions templates can use')
-    .action(async () => {
+    .description('the actions templates can use, built in and installed (--json: with their input and output JSON Schemas); with an id: that action and its schemas')
+    .argument('[id]', 'one action, e.g. acme:notify')
+    .action(async (id: string | undefined) => {
       const out = output();
       await withClient(globals(), async client => {
-        const actions = await client.templates.actions();
-        out.result(actions, () => table(['ACTION', 'EFFECT', 'DESCRIPTION'], actions.map(a => [a.id, a.effect, a.description.length > 90 ? a.description.slice(0, 89) + '…' : a.description])));
+        const all = await client.templates.actions();
+        const source = (a: ActionDescription) => (a.installed ? `${a.installed.kind} ${a.installed.name}` : 'built in');
+        if (id !== undefined) {
+          const action = all.find(a => a.id === id);
+          if (!action) throw new Error(`no action ${id} (pave template actions lists them)`);
+          const schemas = Object.entries(action.schema).map(([which, schema]) => `${which}: ${JSON.stringify(schema, null, 2)}`);
+          return out.result(action, () => [`${action.id} (${source(action)}, effect ${action.effect})`, action.description, '', ...schemas].join('\n'));
+        }
+        out.result(all, () => table(['ACTION', 'SOURCE', 'EFFECT', 'DESCRIPTION'], all.map(a => [a.id, source(a), a.effect, a.description.length > 90 ? a.description.slice(0, 89) + '…' : a.description])));
       });
     });
 

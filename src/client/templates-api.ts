@@ -1,4 +1,4 @@
-import type { ActionDescription } from '../templates/actions/action-registry.js';
+import type { ActionDescription } from '../templates/actions/action-description.js';
 import type { DryRunRequest, DryRunResult, TemplateSummary } from '../templates/scaffolder-service.js';
 import type { TaskEvent, TaskView } from '../templates/tasks/task-types.js';
 import type { GeneratedRepository, ListGeneratedRepositoriesQuery, UpgradeRequest, UpgradeResult } from '../templates/upgrades/upgrade-views.js';

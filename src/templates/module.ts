@@ -5,11 +5,13 @@ import type { ScaffolderService } from './scaffolder-service.js';
 import { templatesMigration } from './migrations/0005-templates.js';
 import { taskDerivedSecretsMigration } from './migrations/0011-task-derived-secrets.js';
 import { generatedRepositoriesMigration } from './migrations/0028-generated-repositories.js';
+import { templatesConfigSection } from './templates-config.js';
 
 export const templatesModule = defineModule({
   name: 'templates',
   description: 'Golden paths: Backstage v1beta3 templates run as durable tasks that act as the person who runs them',
   requires: ['auth', 'catalog', 'expressions', 'integrations', 'platform', 'reading', 'repositories'],
+  config: templatesConfigSection,
   permissions: [
     { action: 'templates.action.read', description: 'Read the actions templates may use' },
     { action: 'templates.task.create', description: 'Run a golden path (create a task)' },
@@ -34,9 +36,9 @@ export const templatesModule = defineModule({
     },
   ],
   migrations: [templatesMigration, taskDerivedSecretsMigration, generatedRepositoriesMigration],
-  create: async ({ store, queue, eventLog, audit, dataDir, logger, app, options }): Promise<ScaffolderService> => {
+  create: async ({ store, queue, eventLog, audit, dataDir, cwd, config, logger, app, options }): Promise<ScaffolderService> => {
     const [{ ScaffolderService }, { actingAsRecorded }] = await Promise.all([import('./scaffolder-service.js'), import('../auth/acting-authority.js')]);
-    return new ScaffolderService({
+    const service = new ScaffolderService({
       store,
       queue,
       eventLog,
@@ -53,6 +55,13 @@ export const templatesModule = defineModule({
       authorityOf: recorded => actingAsRecorded(app.auth, app.catalog.entities, recorded),
       ...(options.taskWorker ? { worker: options.taskWorker } : {}),
     });
+    const { folders, packages, timeoutSeconds, ...limits } = config.templates.actions;
+    if (folders.length || packages.length) {
+      const [{ installActions }, { moduleSandboxFor }] = await Promise.all([import('./installed/load-installed-actions.js'), import('../platform/steps/sandbox/module-sandbox-for.js')]);
+      const sandbox = options.moduleSandbox ?? moduleSandboxFor(config.platform, limits);
+      for (const problem of await installActions(service.actions, { folders, packages }, { sandbox, timeoutSeconds }, cwd)) logger.error({ problem }, `Installed action refused: ${problem}`);
+    }
+    return service;
   },
   async routes(api, templates) {
     const { scaffolderRoutes } = await import('../api/routes/scaffolder-routes.js');

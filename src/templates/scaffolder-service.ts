@@ -26,7 +26,8 @@ import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js
 import { UNRESTRICTED, actingAsNobody, type ActingAuthority } from '../auth/acting-authority.js';
 import type { RecordedIdentity } from '../auth/recorded-identity.js';
 import type { ResourceFacts } from '../auth/policy.js';
-import type { ActionRegistry, ActionDescription } from './actions/action-registry.js';
+import type { ActionRegistry } from './actions/action-registry.js';
+import type { ActionDescription } from './actions/action-description.js';
 import { createActionRegistry } from './actions/builtin-actions.js';
 import { DEFAULT_LOCAL_GIT_HOST } from './actions/publish-git.js';
 import { canonicalTemplateRef, readTemplate, type TemplateDefinition, type TemplateReading } from './model/template.js';
@@ -38,7 +39,7 @@ import { Redactor } from './workspace/redactor.js';
 import type { ExpressionEvaluator } from '../expressions/index.js';
 import { TASK_EVENT_TOPIC, TaskStore, type ListTasksRequest, type TaskFilter } from './tasks/task-store.js';
 import { taskEvent } from './tasks/task-events.js';
-import { publicOutput, type PublicAddresses } from './tasks/public-output.js';
+import { inPublicText, publicOutput, type PublicAddresses } from './tasks/public-output.js';
 import { runTask, TaskInterrupted, type RunResult, type TaskSink } from './tasks/task-runner.js';
 import { taskResource } from './tasks/task-resource.js';
 import { TASK_QUEUE, TaskWorker, type TaskWorkerOptions } from './tasks/task-worker.js';
@@ -445,7 +446,7 @@ export class ScaffolderService {
       const log: Array<{ body: TaskEventBody }> = [];
       const steps: DryRunResult['steps'] = template.steps.map(step => ({ id: step.id, name: step.name, action: step.action, status: 'open' as StepStatus }));
       const sink: TaskSink = {
-        event: async (_type, body) => void log.push({ body }),
+        event: async (_type, body) => void log.push({ body: this.#publicText(body) }),
         stepStarted: async index => void (steps[index]!.status = 'processing'),
         stepFinished: async (index, status, result) => {
           steps[index]!.status = status;
@@ -502,7 +503,7 @@ export class ScaffolderService {
         log,
         steps: steps.map(step => redactor.value(step)),
         output: result.status === 'completed' ? this.#public(result.output) : {},
-        ...(result.status === 'failed' ? { error: result.error } : {}),
+        ...(result.status === 'failed' ? { error: this.#publicText(result.error) } : {}),
         directoryContents,
       };
     } finally {
@@ -539,9 +540,10 @@ export class ScaffolderService {
       const { baseUrl, root } = task.spec.templateInfo;
       files = baseUrl ? await TemplateFiles.open(baseUrl, { ...(root ? { root } : {}), reader: this.#options.reader }) : TemplateFiles.none(`${task.templateRef} was saved through the API and has no files beside it`, this.#options.reader);
       const sink: TaskSink = {
-        event: (type, body) => this.tasks.appendEvent(taskId, type, body),
+        event: (type, body) => this.tasks.appendEvent(taskId, type, this.#publicText(body)),
         stepStarted: index => this.tasks.stepStarted(taskId, index),
-        stepFinished: (index, status, stepResult) => this.tasks.stepFinished(taskId, index, status, stepResult),
+        // The step's output keeps file:// URLs (later steps and upgrades take them); its error is read by people.
+        stepFinished: (index, status, stepResult) => this.tasks.stepFinished(taskId, index, status, stepResult?.error ? { ...stepResult, error: this.#publicText(stepResult.error) } : stepResult),
         stepInterrupted: index => this.tasks.stepInterrupted(taskId, index),
         secretsDerived: strings => this.tasks.addDerivedSecrets(taskId, strings),
       };
@@ -606,8 +608,9 @@ export class ScaffolderService {
       await this.tasks.finish(taskId, 'completed', { output });
       await this.tasks.appendEvent(taskId, 'completion', { message: 'Task completed', status: 'completed', output });
     } else if (result.status === 'failed') {
-      await this.tasks.finish(taskId, 'failed', { error: result.error });
-      await this.tasks.appendEvent(taskId, 'completion', { message: result.error.detail ?? 'Task failed', status: 'failed', level: 'error', error: result.error });
+      const error = this.#publicText(result.error);
+      await this.tasks.finish(taskId, 'failed', { error });
+      await this.tasks.appendEvent(taskId, 'completion', { message: error.detail ?? 'Task failed', status: 'failed', level: 'error', error });
     } else {
       await this.tasks.closeOpenSteps(taskId, 'cancelled');
       await this.tasks.finish(taskId, 'cancelled');
@@ -624,6 +627,11 @@ export class ScaffolderService {
 
   #public(output: TaskOutputView): TaskOutputView {
     return this.#options.publicAddresses ? publicOutput(output, this.#options.publicAddresses) : output;
+  }
+
+  /** Log lines and errors as people read them: no server path of a hosted repository (see `inPublicText`). */
+  #publicText<T>(value: T): T {
+    return this.#options.publicAddresses ? inPublicText(value, this.#options.publicAddresses) : value;
   }
 
   #read(entity: Entity): TemplateReading {

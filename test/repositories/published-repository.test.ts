@@ -94,6 +94,10 @@ describe('a repository published by a golden path', () => {
     expect(task.output?.text).toEqual([{ title: 'Next steps', content: `Run \`git clone ${httpClone}\`` }]);
     expect(task.output?.['cloneUrl']).toBe(httpClone);
     expect(JSON.stringify(task.output)).not.toContain(pave.dataDir);
+    // Nor do the step log lines: the push and the registration name the HTTP clone URL.
+    const messages = (await pave.app.templates.events(id)).map(event => event.body.message);
+    expect(messages.join('\n')).not.toContain(pave.dataDir);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^Pushed commit [0-9a-f]{12} to ${httpClone} \\(branch main\\)$`)), expect.stringMatching(new RegExp(`^Registered ${httpClone}#main:catalog-info.yaml \\(location `))]));
 
     const pushed = await fileAt(repo, 'catalog-info.yaml');
     expect(pushed).toContain('# Written by the hosted-service golden path');
@@ -121,5 +125,7 @@ describe('a repository published by a golden path', () => {
     const file = result.directoryContents.find(entry => entry.path === 'catalog-info.yaml');
     expect(Buffer.from(file!.base64Content, 'base64').toString('utf8')).toContain(`${SOURCE}: url:${pave.app.config.baseUrl}/repositories/acme/dry/`);
     expect(existsSync(join(pave.dataDir, 'git', 'acme', 'dry.git'))).toBe(false);
+    expect(result.log.map(entry => entry.body.message)).toEqual(expect.arrayContaining([`Dry run: would push 2 file(s) to ${pave.app.config.baseUrl}/git/acme/dry.git (branch main)`]));
+    expect(JSON.stringify(result.log)).not.toContain(pave.dataDir);
   });
 });

@@ -43,8 +43,12 @@ export interface ProviderStandIn {
   requests: string[];
   /** Branch protections set, by `owner/repo/branch`. */
   protections: Map<string, Record<string, unknown>>;
-  /** Adds a repository as if made by hand (with one commit on main). */
-  seed(provider: StoredRepository['provider'], owner: string, name: string): Promise<StoredRepository>;
+  /** GitHub collaborators and teams given access, by `owner/repo`. */
+  access: Map<string, Array<{ user?: string; team?: string; permission: string }>>;
+  /** GitHub Actions variables, by `owner/repo`. */
+  variables: Map<string, Record<string, string>>;
+  /** Adds a repository as if made by hand: with one commit on main, or `empty` (as an API call makes it). */
+  seed(provider: StoredRepository['provider'], owner: string, name: string, options?: { empty?: boolean }): Promise<StoredRepository>;
   gitDir(repository: StoredRepository): string;
   close(): Promise<void>;
 }
@@ -55,6 +59,12 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
   const repositories: StoredRepository[] = [];
   const reviews: ProviderStandIn['reviews'] = [];
   const protections = new Map<string, Record<string, unknown>>();
+  const access = new Map<string, Array<{ user?: string; team?: string; permission: string }>>();
+  const variables = new Map<string, Record<string, string>>();
+  const grant = (repository: string, who: { user?: string; team?: string }, permission: string) => {
+    const list = access.get(repository) ?? [];
+    access.set(repository, [...list.filter(g => g.user !== who.user || g.team !== who.team), { ...who, permission }]);
+  };
   const organisations = new Set(options.organisations ?? ['acme']);
   const appKey: KeyObject | undefined = options.app ? createPublicKey(options.app.publicKeyPem) : undefined;
   let base = '';
@@ -96,6 +106,12 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
   const github = async (method: string, path: string, url: URL, body: Record<string, unknown>, reply: Reply, scopes: string[]) => {
     let m: RegExpExecArray | null;
     if (method === 'GET' && (m = /^\/users\/([^/]+)$/.exec(path))) return reply(200, { login: m[1], type: organisations.has(m[1]!) ? 'Organization' : 'User' });
+    // PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}: 204 No Content.
+    if (method === 'PUT' && (m = /^\/orgs\/([^/]+)\/teams\/([^/]+)\/repos\/([^/]+)\/([^/]+)$/.exec(path))) {
+      if (!find('github', m[3]!, m[4]!)) return reply(404, { message: 'Not Found' });
+      grant(`${m[3]}/${m[4]}`, { team: decodeURIComponent(m[2]!) }, String(body.permission ?? 'push'));
+      return reply(204);
+    }
     if (method === 'POST' && (m = /^\/(?:orgs\/([^/]+)|user)\/repos$/.exec(path))) {
       if (!scopes.includes('repo')) return reply(403, { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest/repos/repos#create-an-organization-repository' });
       const owner = m[1] ?? 'pave-bot';
@@ -109,6 +125,23 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     const rest = m[3] ?? '';
     if (method === 'GET' && rest === '') return reply(200, describe(repository));
     if (method === 'PUT' && rest === '/topics') return reply(200, { names: body.names });
+    // PUT /repos/{owner}/{repo}/collaborators/{username}: 201 with the invitation.
+    if (method === 'PUT' && (m = /^\/collaborators\/([^/]+)$/.exec(rest))) {
+      grant(`${repository.owner}/${repository.name}`, { user: decodeURIComponent(m[1]!) }, String(body.permission ?? 'push'));
+      return reply(201, { id: nextId++, permissions: body.permission ?? 'push' });
+    }
+    // POST /repos/{owner}/{repo}/actions/variables: 201; 409 when the name exists. PATCH …/{name}: 204.
+    const repoVariables = variables.get(`${repository.owner}/${repository.name}`) ?? {};
+    variables.set(`${repository.owner}/${repository.name}`, repoVariables);
+    if (method === 'POST' && rest === '/actions/variables') {
+      if (String(body.name) in repoVariables) return reply(409, { message: 'Already exists - Variable already exists' });
+      repoVariables[String(body.name)] = String(body.value);
+      return reply(201, {});
+    }
+    if (method === 'PATCH' && (m = /^\/actions\/variables\/([^/]+)$/.exec(rest))) {
+      repoVariables[decodeURIComponent(m[1]!)] = String(body.value);
+      return reply(204);
+    }
     if (method === 'PUT' && (m = /^\/branches\/([^/]+)\/protection$/.exec(rest))) {
       protections.set(`${repository.owner}/${repository.name}/${decodeURIComponent(m[1]!)}`, body);
       return reply(200, { url: `${base}${url.pathname}` });
@@ -188,6 +221,11 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
   };
 
   const bitbucket = async (method: string, path: string, body: Record<string, unknown>, reply: Reply, scopes: string[]) => {
+    const one = /^\/projects\/([^/]+)\/repos\/([^/]+)$/.exec(path);
+    if (one && method === 'GET') {
+      const repository = repositories.find(r => r.provider === 'bitbucketServer' && r.owner.toLowerCase() === one[1]!.toLowerCase() && r.name.toLowerCase() === one[2]!);
+      return repository ? reply(200, describe(repository)) : reply(404, { errors: [{ message: `Repository ${one[1]}/${one[2]} does not exist.`, exceptionName: 'com.atlassian.bitbucket.repository.NoSuchRepositoryException' }] });
+    }
     const m = /^\/projects\/([^/]+)\/repos$/.exec(path);
     if (!m || method !== 'POST') return reply(404, { errors: [{ message: 'Not found' }] });
     if (!scopes.includes('repo')) return reply(401, { errors: [{ message: 'You are not permitted to access this resource', exceptionName: 'com.atlassian.bitbucket.AuthorisationException' }] });
@@ -205,6 +243,10 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
       const name = String(body.name);
       if (find('gitea', owner, name)) return reply(409, { message: 'The repository with the same name already exists.' });
       return reply(201, describe(await create('gitea', owner, name, { private: body.private })));
+    }
+    if (method === 'GET' && (m = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path))) {
+      const repository = find('gitea', m[1]!, m[2]!);
+      return repository ? reply(200, describe(repository)) : reply(404, { message: 'The target couldn\'t be found.' });
     }
     return reply(404, { message: 'Not Found' });
   };
@@ -284,8 +326,11 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     reviews,
     requests,
     protections,
-    async seed(provider, owner, name) {
+    access,
+    variables,
+    async seed(provider, owner, name, seedOptions = {}) {
       const repository = await create(provider, owner, name, {});
+      if (seedOptions.empty) return repository;
       const work = join(options.root, '.seed', `${repository.id}`);
       await mkdir(work, { recursive: true });
       await runGit(['init', '--quiet', '--initial-branch=main', work]);

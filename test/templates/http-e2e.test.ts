@@ -142,7 +142,9 @@ describe('golden paths over HTTP', () => {
     const result = (await response.json()) as { status: string; directoryContents: Array<{ path: string }>; log: Array<{ body: { message: string } }> };
     expect(result.status).toBe('completed');
     expect(result.directoryContents.map(f => f.path)).toContain('src/demand_forecaster/app.py');
-    expect(result.log.map(l => l.body.message)).toContainEqual(expect.stringMatching(/^Dry run: would push \d+ file\(s\) to file:/));
+    // The log names the repository's HTTP clone URL, never the server's folder.
+    expect(result.log.map(l => l.body.message)).toContainEqual(expect.stringMatching(/^Dry run: would push \d+ file\(s\) to http:\/\/\S+\/git\/larkspur\/demand-forecaster\.git /));
+    expect(JSON.stringify(result.log)).not.toContain(pave.dataDir);
     expect(await commitsOf(join(pave.dataDir, 'git', 'larkspur', 'demand-forecaster.git'))).toEqual([]);
     expect((await fetch(`${pave.url}/api/catalog/entities/by-name/component/default/demand-forecaster`)).status).toBe(404);
 

@@ -102,6 +102,33 @@ describe('hosted publishers against provider stand-ins', () => {
     expect((await pave.app.catalog.entities.byRefs(['component:default/payments']))[0]?.metadata.name).toBe('payments');
   });
 
+  it('publish:github gives collaborators and teams their access and sets Actions variables, as the GitHub REST API documents', async () => {
+    const ref = await template('to-github-access', [
+      {
+        id: 'publish',
+        action: 'publish:github',
+        input: {
+          repoUrl: '${{ parameters.repoUrl }}',
+          protectDefaultBranch: false,
+          collaborators: [{ user: 'octocat', access: 'admin' }, { team: 'platform', access: 'push' }, { username: 'hubot', access: 'pull' }],
+          repoVariables: { DEPLOY_ENV: 'staging' },
+        },
+      },
+    ]);
+    const task = await run(ref, { name: 'with-access', repoUrl: 'github.com?owner=acme&repo=with-access' });
+    expect(task.error, JSON.stringify(task.error)).toBeUndefined();
+    expect(standIn.access.get('acme/with-access')).toEqual([
+      { user: 'octocat', permission: 'admin' },
+      { team: 'platform', permission: 'push' },
+      { user: 'hubot', permission: 'pull' },
+    ]);
+    expect(standIn.variables.get('acme/with-access')).toEqual({ DEPLOY_ENV: 'staging' });
+    const bad = await template('to-github-bad-access', [{ id: 'publish', action: 'publish:github', input: { repoUrl: '${{ parameters.repoUrl }}', collaborators: [{ access: 'push' }] } }]);
+    const refused = await run(bad, { name: 'bad-access', repoUrl: 'github.com?owner=acme&repo=bad-access' });
+    expect(refused.steps.find(s => s.id === 'publish')!.error?.detail).toMatch(/input\.collaborators\[0\] must name either a user or a team/);
+    expect(standIn.repositories.some(r => r.name === 'bad-access')).toBe(false);
+  });
+
   it('a name already taken fails the step with a 409 naming the repository, and nothing is pushed', async () => {
     const existing = await standIn.seed('github', 'acme', 'taken');
     const task = await run(github, { name: 'taken-one', repoUrl: 'github.com?owner=acme&repo=taken' });

@@ -31,10 +31,10 @@ export function testConfig(dataDir: string): PaveConfig {
 }
 
 /** A Pave app (no HTTP) on a fresh SQLite file, `config` over the test configuration; the task worker runs (quickly) unless `taskWorker: false`. */
-export async function openTestApp(options: { taskWorker?: boolean | TaskWorkerOptions; dataDir?: string; config?: Partial<PaveConfig> } = {}): Promise<TestApp> {
+export async function openTestApp(options: { taskWorker?: boolean | TaskWorkerOptions; dataDir?: string; config?: Partial<PaveConfig>; cwd?: string } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'pave-tpl-')));
   const worker = options.taskWorker ?? { pollMs: 50, watchMs: 100 };
-  const app = await createApp({ ...testConfig(dataDir), ...options.config }, { logger: createLogger('silent'), ...(worker ? { taskWorker: worker === true ? {} : worker, workers: ['templates.tasks'] } : {}) });
+  const app = await createApp({ ...testConfig(dataDir), ...options.config }, { logger: createLogger('silent'), ...(options.cwd ? { cwd: options.cwd } : {}), ...(worker ? { taskWorker: worker === true ? {} : worker, workers: ['templates.tasks'] } : {}) });
   return {
     app,
     dataDir,

@@ -240,6 +240,7 @@ describe('publish:git', () => {
       // publish:git renders nothing: an evaluator whose processes never start.
       expressions: new ExpressionEvaluator(new EvaluatorPool()),
       replay: false,
+      rerun: false,
     };
     return { ctx, outputs };
   };

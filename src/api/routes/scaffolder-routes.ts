@@ -5,6 +5,7 @@ import { recordIdentity } from '../../auth/recorded-identity.js';
 import { actingAs } from '../../auth/acting-authority.js';
 import type { ScaffolderService } from '../../templates/scaffolder-service.js';
 import { taskResource } from '../../templates/tasks/task-resource.js';
+import { ActionDescriptionSchema } from '../../templates/actions/action-description.js';
 import type { TaskFilter } from '../../templates/tasks/task-store.js';
 import type { TaskStatus } from '../../templates/tasks/task-types.js';
 import { errorResponses, StringList, asList } from '../schemas.js';
@@ -188,18 +189,9 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
       config: { permission: { action: 'templates.action.read' } },
       schema: {
         tags: ['scaffolder'],
-        summary: 'The actions templates can use, with their input and output JSON Schemas',
+        summary: 'The actions templates can use (built in and installed), with their input and output JSON Schemas',
         response: {
-          200: Type.Array(
-            Type.Object({
-              id: Type.String(),
-              description: Type.String(),
-              schema: Type.Object({ input: Loose('JSON Schema of the input'), output: Type.Optional(Loose('JSON Schema of the output')) }),
-              effect: Type.String({ description: 'workspace, external or none: what a resumed task does with it' }),
-              supportsDryRun: Type.Boolean(),
-              examples: Type.Optional(Type.Array(Type.Object({ description: Type.String(), example: Type.String() }))),
-            }),
-          ),
+          200: Type.Array(ActionDescriptionSchema),
         },
       },
     },

@@ -7,6 +7,7 @@ import type { ValidateFunction } from 'ajv';
 import { jsonSchemaValidator, schemaErrors } from '../../core/json-schema.js';
 import { conflict, invalidInput } from '../../core/problem.js';
 import type { TemplateAction } from './action.js';
+import type { ActionDescription } from './action-description.js';
 
 /**
  * Action inputs: not strict, since actions registered besides the built-in ones may carry keywords of their
@@ -14,15 +15,6 @@ import type { TemplateAction } from './action.js';
  */
 const inputs = () => jsonSchemaValidator({ strict: false });
 
-/** An action as the API describes it (`GET /api/scaffolder/v2/actions`). */
-export interface ActionDescription {
-  id: string;
-  description: string;
-  schema: { input: Record<string, unknown>; output?: Record<string, unknown> };
-  effect: string;
-  supportsDryRun: boolean;
-  examples?: Array<{ description: string; example: string }>;
-}
 
 export class ActionRegistry {
   readonly #actions = new Map<string, { action: TemplateAction; validate: ValidateFunction }>();
@@ -60,6 +52,7 @@ export class ActionRegistry {
         effect: action.effect,
         supportsDryRun: action.supportsDryRun,
         ...(action.examples ? { examples: action.examples } : {}),
+        ...(action.installed ? { installed: action.installed } : {}),
       }))
       .sort((a, b) => a.id.localeCompare(b.id));
   }

@@ -8,6 +8,7 @@ import type { ActingAuthority } from '../../auth/acting-authority.js';
 import type { ExpressionEvaluator } from '../../expressions/index.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { TemplateFiles } from '../workspace/template-files.js';
+import type { InstalledFrom } from './action-description.js';
 
 /**
  * What running an action changes, which decides what a resumed task does with a completed step:
@@ -53,6 +54,11 @@ export interface ActionContext<I> {
   expressions: ExpressionEvaluator;
   /** True while a resumed task replays a completed `workspace` step to rebuild its workspace. */
   replay: boolean;
+  /**
+   * True when this task started this step before and it did not finish (the task was interrupted and
+   * resumed): an external action may find what its earlier attempt made (a repository created, not pushed).
+   */
+  rerun: boolean;
 }
 
 export interface ActionExample {
@@ -68,6 +74,8 @@ export interface TemplateAction<I = unknown> {
   /** Whether the handler knows dry runs (every built-in does); others are skipped in a dry run. */
   supportsDryRun: boolean;
   examples?: ActionExample[];
+  /** An organisation's own action (`templates.actions`): where it came from and its sandbox; absent: built in. */
+  installed?: InstalledFrom & { sandbox: string };
   handler(ctx: ActionContext<I>): Promise<void>;
 }
 

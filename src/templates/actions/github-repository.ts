@@ -4,7 +4,7 @@
  * (`POST /user/repos`), its topics, reading it, and protecting its default branch.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { isPaveError } from '../../core/problem.js';
+import { invalidInput, isPaveError } from '../../core/problem.js';
 import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
 import type { ActionContext } from './action.js';
 import { ALLOWED_HOSTS_INPUT, guessedWebUrl, createNamed, providerTarget, REPO_URL_INPUT, targetApi, TOKEN_INPUT, VISIBILITY_INPUT, type ProviderTarget } from './provider-target.js';
@@ -31,6 +31,18 @@ export const GITHUB_REPOSITORY_INPUTS = {
   hasWiki: Type.Optional(Type.Boolean()),
   hasIssues: Type.Optional(Type.Boolean()),
   topics: Type.Optional(Type.Array(Type.String())),
+  collaborators: Type.Optional(
+    Type.Array(
+      Type.Object({
+        access: Type.Union(['pull', 'triage', 'push', 'maintain', 'admin'].map(a => Type.Literal(a)), { description: 'The permission given' }),
+        user: Type.Optional(Type.String({ description: 'A GitHub user' })),
+        team: Type.Optional(Type.String({ description: "A team (its slug) of the repository's organisation" })),
+        username: Type.Optional(Type.String({ description: 'Older name of user' })),
+      }),
+      { description: 'Users and teams given access to the new repository' },
+    ),
+  ),
+  repoVariables: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), { description: 'GitHub Actions variables of the new repository' })),
   token: TOKEN_INPUT,
   allowedHosts: ALLOWED_HOSTS_INPUT,
 };
@@ -68,6 +80,8 @@ export function repoPath(target: ProviderTarget): string {
  * must be the owner). A name already taken is a 409 naming the existing repository.
  */
 export async function createGithubRepository(ctx: ActionContext<unknown>, target: ProviderTarget, input: Static<typeof repositorySettings>): Promise<GithubRepository> {
+  // Checked before anything is created: a bad entry must not leave a repository behind.
+  const collaborators = collaboratorsOf(input.collaborators ?? []);
   const account = await githubApi<{ type?: string }>(ctx, target, 'GET', `/users/${encodeURIComponent(target.owner)}`);
   const visibility = input.repoVisibility ?? 'private';
   const body = {
@@ -85,10 +99,54 @@ export async function createGithubRepository(ctx: ActionContext<unknown>, target
     has_wiki: input.hasWiki ?? true,
     has_issues: input.hasIssues ?? true,
   };
-  const created = await createNamed(githubApi<GithubRepository>(ctx, target, 'POST', account.type === 'Organization' ? `/orgs/${encodeURIComponent(target.owner)}/repos` : '/user/repos', body), `The repository ${target.owner}/${target.repo} on ${target.host.host} (${guessedWebUrl(target)})`);
-  ctx.log.info(`Created ${created.html_url}`);
+  const created = await createNamed(ctx, {
+    create: () => githubApi<GithubRepository>(ctx, target, 'POST', account.type === 'Organization' ? `/orgs/${encodeURIComponent(target.owner)}/repos` : '/user/repos', body),
+    existing: () => githubApi<GithubRepository>(ctx, target, 'GET', repoPath(target)),
+    what: `The repository ${target.owner}/${target.repo} on ${target.host.host} (${guessedWebUrl(target)})`,
+    url: repository => repository.html_url,
+  });
   if (input.topics?.length) await githubApi(ctx, target, 'PUT', `${repoPath(target)}/topics`, { names: input.topics.map(t => t.toLowerCase()) });
+  await grantAccess(ctx, target, collaborators);
+  await setVariables(ctx, target, input.repoVariables ?? {});
   return created;
+}
+
+type Collaborator = { access: string } & ({ user: string } | { team: string });
+
+/** Each collaborator as a user or a team (`username` is Backstage's older name of `user`); a 422 naming one that is neither or both. */
+function collaboratorsOf(collaborators: NonNullable<Static<typeof repositorySettings>['collaborators']>): Collaborator[] {
+  return collaborators.map(({ access, team, ...rest }, index) => {
+    const user = rest.user ?? rest.username;
+    if (user === undefined === (team === undefined)) {
+      throw invalidInput(`input.collaborators[${index}] must name either a user or a team`, [{ pointer: `/collaborators/${index}`, detail: 'must name either a user or a team', rule: 'one-of' }]);
+    }
+    return user !== undefined ? { access, user } : { access, team: team! };
+  });
+}
+
+/**
+ * Gives each collaborator its access (`PUT /repos/{owner}/{repo}/collaborators/{username}`, a team through
+ * `PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}`); both are idempotent, so a rerun repeats them.
+ */
+async function grantAccess(ctx: ActionContext<unknown>, target: ProviderTarget, collaborators: Collaborator[]): Promise<void> {
+  for (const collaborator of collaborators) {
+    if ('user' in collaborator) await githubApi(ctx, target, 'PUT', `${repoPath(target)}/collaborators/${encodeURIComponent(collaborator.user)}`, { permission: collaborator.access });
+    else await githubApi(ctx, target, 'PUT', `/orgs/${encodeURIComponent(target.owner)}/teams/${encodeURIComponent(collaborator.team)}${repoPath(target)}`, { permission: collaborator.access });
+    ctx.log.info(`Gave ${'user' in collaborator ? collaborator.user : `team ${collaborator.team}`} ${collaborator.access} access`);
+  }
+}
+
+/** Creates each Actions variable (`POST …/actions/variables`), or updates it when it exists (a rerun: `PATCH …/actions/variables/{name}`). */
+async function setVariables(ctx: ActionContext<unknown>, target: ProviderTarget, variables: Record<string, string>): Promise<void> {
+  for (const [name, value] of Object.entries(variables)) {
+    try {
+      await githubApi(ctx, target, 'POST', `${repoPath(target)}/actions/variables`, { name, value });
+    } catch (error) {
+      if (!isPaveError(error) || error.status !== 409) throw error;
+      await githubApi(ctx, target, 'PATCH', `${repoPath(target)}/actions/variables/${encodeURIComponent(name)}`, { name, value });
+    }
+  }
+  if (Object.keys(variables).length) ctx.log.info(`Set Actions variables ${Object.keys(variables).join(', ')}`);
 }
 
 /**

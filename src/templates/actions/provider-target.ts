@@ -62,17 +62,38 @@ export function targetApi<T>(ctx: ActionContext<unknown>, target: ProviderTarget
   return providerRequest<T>(providerName(target.host.kind), { method, url: `${target.host.apiBaseUrl}${path}`, headers: target.credentials.apiHeaders, ...(body !== undefined ? { body } : {}), signal: ctx.signal });
 }
 
+/** What `createNamed` makes, how to read it back and how to name it. */
+export interface NamedCreation<T> {
+  create: () => Promise<T>;
+  /** Reads what exists under the name (for a step its task started before). */
+  existing: () => Promise<T>;
+  /** For messages: "The repository acme/api on github.com". */
+  what: string;
+  /** Its web address, for the step's log. */
+  url: (made: T) => string;
+  /** What to do when the name is taken. Default "choose another name". */
+  hint?: string;
+}
+
 /**
  * Creates something whose name may be taken: the provider's refusal (409, or its "already exists") becomes
- * a 409 on `input.repoUrl` that names what exists and what to do.
- * @example await createNamed(targetApi(ctx, target, 'POST', '/user/repos', body), 'The repository acme/api on github.com')
+ * a 409 on `input.repoUrl` that names what exists and what to do. When the task had started this step
+ * before (`ctx.rerun`: it was interrupted and resumed), the name is taken as its own earlier attempt's
+ * doing, as publish:git takes a local repository: what exists is read back and the step goes on (the
+ * push then refuses a branch holding anything but this task's own commit, so nobody's work is overwritten).
+ * @example await createNamed(ctx, { create: () => targetApi(ctx, target, 'POST', '/user/repos', body), existing: () => targetApi(ctx, target, 'GET', '/repos/acme/api'), what: 'The repository acme/api on github.com', url: r => r.html_url })
  */
-export async function createNamed<T>(create: Promise<T>, what: string, hint = 'choose another name'): Promise<T> {
+export async function createNamed<T>(ctx: ActionContext<unknown>, creation: NamedCreation<T>): Promise<T> {
   try {
-    return await create;
+    const made = await creation.create();
+    ctx.log.info(`Created ${creation.url(made)}`);
+    return made;
   } catch (error) {
-    if (isPaveError(error) && error.status === 409) throw conflict(`${what} already exists; ${hint}`, [{ pointer: '/repoUrl', detail: 'names a repository that exists', rule: 'exists' }]);
-    throw error;
+    if (!isPaveError(error) || error.status !== 409) throw error;
+    if (!ctx.rerun) throw conflict(`${creation.what} already exists; ${creation.hint ?? 'choose another name'}`, [{ pointer: '/repoUrl', detail: 'names a repository that exists', rule: 'exists' }]);
+    const made = await creation.existing();
+    ctx.log.info(`${creation.url(made)} exists already: this task started this step before, so it is taken as made then; going on with it`);
+    return made;
   }
 }
 

@@ -41,18 +41,22 @@ export function publishBitbucketServerAction(integrations: ScmIntegrations) {
         ctx.log.info(`Dry run: would create ${browse} and push the workspace (branch ${branch})`);
         return;
       }
-      const repository = await createNamed(
-        targetApi<BitbucketRepository>(ctx, target, 'POST', `/projects/${encodeURIComponent(target.owner)}/repos`, {
-          name: target.repo,
-          public: input.repoVisibility === 'public',
-          defaultBranch: branch,
-          ...(input.description !== undefined ? { description: input.description } : {}),
-        }),
-        `The repository ${target.repo} in project ${target.owner} on ${target.host.host}`,
-      );
+      const webUrlOf = (made: BitbucketRepository) => made.links.self?.[0]?.href ?? browse;
+      const repository = await createNamed(ctx, {
+        create: () =>
+          targetApi<BitbucketRepository>(ctx, target, 'POST', `/projects/${encodeURIComponent(target.owner)}/repos`, {
+            name: target.repo,
+            public: input.repoVisibility === 'public',
+            defaultBranch: branch,
+            ...(input.description !== undefined ? { description: input.description } : {}),
+          }),
+        // Bitbucket Server makes the slug from the name (lower case, spaces as dashes); Pave's names have no spaces.
+        existing: () => targetApi<BitbucketRepository>(ctx, target, 'GET', `/projects/${encodeURIComponent(target.owner)}/repos/${encodeURIComponent(target.repo.toLowerCase())}`),
+        what: `The repository ${target.repo} in project ${target.owner} on ${target.host.host}`,
+        url: webUrlOf,
+      });
       const cloneUrl = repository.links.clone?.find(link => link.name === 'http')?.href ?? '';
-      const webUrl = repository.links.self?.[0]?.href ?? browse;
-      ctx.log.info(`Created ${webUrl}`);
+      const webUrl = webUrlOf(repository);
       ctx.output('remoteUrl', cloneUrl);
       ctx.output('repoContentsUrl', webUrl);
       await publishToCreated(ctx, branch, { cloneUrl, webUrl }, target.credentials.git);

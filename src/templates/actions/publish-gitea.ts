@@ -4,6 +4,12 @@ import { defineAction } from './action.js';
 import { createNamed, guessedWebUrl, NEW_REPOSITORY_INPUTS, providerTarget, targetApi, unlessMissing } from './provider-target.js';
 import { COMMIT_INPUTS, publishToCreated } from './workspace-commit.js';
 
+/** A repository as Gitea describes it (the fields Pave reads). */
+interface GiteaRepository {
+  clone_url: string;
+  html_url: string;
+}
+
 /**
  * `publish:gitea`: creates a Gitea repository for an organisation (`POST /api/v1/orgs/{org}/repos`) or
  * the signed-in user (`POST /api/v1/user/repos`) and pushes the workspace as its first commit.
@@ -35,16 +41,18 @@ export function publishGiteaAction(integrations: ScmIntegrations) {
         return;
       }
       const organisation = (await unlessMissing(targetApi(ctx, target, 'GET', `/orgs/${encodeURIComponent(target.owner)}`))) !== undefined;
-      const repository = await createNamed(
-        targetApi<{ clone_url: string; html_url: string }>(ctx, target, 'POST', organisation ? `/orgs/${encodeURIComponent(target.owner)}/repos` : '/user/repos', {
-          name: target.repo,
-          private: input.repoVisibility !== 'public',
-          default_branch: branch,
-          ...(input.description !== undefined ? { description: input.description } : {}),
-        }),
-        `The repository ${target.owner}/${target.repo} on ${target.host.host}`,
-      );
-      ctx.log.info(`Created ${repository.html_url}`);
+      const repository = await createNamed(ctx, {
+        create: () =>
+          targetApi<GiteaRepository>(ctx, target, 'POST', organisation ? `/orgs/${encodeURIComponent(target.owner)}/repos` : '/user/repos', {
+            name: target.repo,
+            private: input.repoVisibility !== 'public',
+            default_branch: branch,
+            ...(input.description !== undefined ? { description: input.description } : {}),
+          }),
+        existing: () => targetApi<GiteaRepository>(ctx, target, 'GET', `/repos/${encodeURIComponent(target.owner)}/${encodeURIComponent(target.repo)}`),
+        what: `The repository ${target.owner}/${target.repo} on ${target.host.host}`,
+        url: made => made.html_url,
+      });
       ctx.output('remoteUrl', repository.clone_url);
       ctx.output('repoContentsUrl', `${repository.html_url}/src/branch/${branch}/`);
       await publishToCreated(ctx, branch, { cloneUrl: repository.clone_url, webUrl: repository.html_url }, target.credentials.git);

@@ -68,19 +68,21 @@ export function publishGitlabAction(integrations: ScmIntegrations) {
         }
       }
       const namespace = await targetApi<{ id: number }>(ctx, target, 'GET', `/namespaces/${encodeURIComponent(target.owner)}`);
-      const project = await createNamed(
-        targetApi<GitlabProject>(ctx, target, 'POST', '/projects', {
-          name: target.repo,
-          path: target.repo,
-          namespace_id: namespace.id,
-          visibility: input.repoVisibility ?? 'private',
-          ...(input.description !== undefined ? { description: input.description } : {}),
-          ...(input.topics?.length ? { topics: input.topics } : {}),
-        }),
-        `The project ${target.owner}/${target.repo} on ${target.host.host}`,
-        'choose another name, or set skipExisting',
-      );
-      ctx.log.info(`Created ${project.web_url}`);
+      const project = await createNamed(ctx, {
+        create: () =>
+          targetApi<GitlabProject>(ctx, target, 'POST', '/projects', {
+            name: target.repo,
+            path: target.repo,
+            namespace_id: namespace.id,
+            visibility: input.repoVisibility ?? 'private',
+            ...(input.description !== undefined ? { description: input.description } : {}),
+            ...(input.topics?.length ? { topics: input.topics } : {}),
+          }),
+        existing: () => targetApi<GitlabProject>(ctx, target, 'GET', projectPath(target)),
+        what: `The project ${target.owner}/${target.repo} on ${target.host.host}`,
+        url: made => made.web_url,
+        hint: 'choose another name, or set skipExisting',
+      });
       outputs(project, true);
       await publishToCreated(ctx, branch, { cloneUrl: project.http_url_to_repo, webUrl: project.web_url }, target.credentials.git);
     },

@@ -14,14 +14,24 @@ export interface PublicAddresses {
   text(value: string): string;
 }
 
+/**
+ * Every string in a value given public addresses: what a task's log lines and errors say (publish:git logs
+ * the URL it pushed to; a failed push names it) reads as an HTTP clone URL, never a server path.
+ * @example inPublicText({ message: 'Pushed to file:///data/git/acme/shop.git' }, addresses) // { message: 'Pushed to http://pave:7007/git/acme/shop.git' }
+ */
+export function inPublicText<T>(value: T, addresses: PublicAddresses): T {
+  const inText = (item: unknown): unknown => {
+    if (typeof item === 'string') return addresses.text(item);
+    if (Array.isArray(item)) return item.map(inText);
+    if (item && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, inText(inner)]));
+    return item;
+  };
+  return inText(value) as T;
+}
+
 /** The output with its links, text and named string values given public addresses. */
 export function publicOutput(output: TaskOutputView, addresses: PublicAddresses): TaskOutputView {
-  const inText = (value: unknown): unknown => {
-    if (typeof value === 'string') return addresses.text(value);
-    if (Array.isArray(value)) return value.map(inText);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, inText(item)]));
-    return value;
-  };
+  const inText = (value: unknown): unknown => inPublicText(value, addresses);
   const { links, text, ...named } = output;
   return {
     ...(inText(named) as Record<string, unknown>),

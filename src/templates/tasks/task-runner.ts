@@ -31,7 +31,8 @@ export class TaskInterrupted extends Error {
 /** Where a run reports: the database for tasks, memory for dry runs. */
 export interface TaskSink {
   event(type: TaskEventType, body: TaskEventBody): Promise<void>;
-  stepStarted(index: number): Promise<void>;
+  /** Marks a step running; true when this task had started it before (a resumed task runs it again). */
+  stepStarted(index: number): Promise<boolean | void>;
   stepFinished(index: number, status: StepStatus, result?: { output?: Record<string, unknown>; error?: TaskStep['error'] }): Promise<void>;
   /** A running step handed back unfinished because the worker shuts down (it is run again on resume). */
   stepInterrupted?(index: number): Promise<void>;
@@ -141,14 +142,14 @@ export async function runTask(actions: ActionRegistry, input: RunTaskInput): Pro
       await log({ message: `Skipping because ${action.id} does not support dry run`, stepId: step.id, status: 'skipped' });
       continue;
     }
-    await sink.stepStarted(index);
+    const rerun = (await sink.stepStarted(index)) === true;
     await log({ message: `Beginning step ${step.name}`, stepId: step.id, status: 'processing' });
     let pending = Promise.resolve();
     const stepLog = (level: 'info' | 'warn', message: string) => {
       pending = pending.then(() => log({ message, stepId: step.id, level }));
     };
     try {
-      const output = await runAction(actions, action, step, index, { ...base, steps }, input, expressions, redactor, stepLog, false);
+      const output = await runAction(actions, action, step, index, { ...base, steps }, input, expressions, redactor, stepLog, false, rerun);
       await pending;
       steps[step.id] = { output };
       await sink.stepFinished(index, 'completed', { output });
@@ -196,6 +197,7 @@ async function runAction(
   redactor: Redactor,
   log: (level: 'info' | 'warn', message: string) => void,
   replay: boolean,
+  rerun = false,
 ): Promise<Record<string, unknown>> {
   const pointer = `/spec/steps/${index}`;
   const iterations = await iterationsOf(step, index, context, expressions);
@@ -234,6 +236,7 @@ async function runAction(
       secrets: input.secrets,
       expressions,
       replay,
+      rerun,
     };
     try {
       await action.handler(ctx);

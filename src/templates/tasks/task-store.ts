@@ -297,14 +297,16 @@ export class TaskStore {
     return true;
   }
 
-  async stepStarted(taskId: string, index: number): Promise<void> {
-    const step = await this.store.db.selectFrom('scaffolder_task_steps').select('attempts').where('task_id', '=', taskId).where('step_index', '=', index).executeTakeFirst();
+  /** Marks a step running; answers whether it had been started before (then a resumed task runs it again). */
+  async stepStarted(taskId: string, index: number): Promise<boolean> {
+    const step = await this.store.db.selectFrom('scaffolder_task_steps').select(['attempts', 'started_at']).where('task_id', '=', taskId).where('step_index', '=', index).executeTakeFirst();
     await this.store.db
       .updateTable('scaffolder_task_steps')
       .set({ status: 'processing', attempts: (step?.attempts ?? 0) + 1, started_at: this.#now(), finished_at: null, error: null })
       .where('task_id', '=', taskId)
       .where('step_index', '=', index)
       .execute();
+    return Boolean(step?.started_at);
   }
 
   /**

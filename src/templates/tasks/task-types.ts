@@ -26,13 +26,11 @@ export interface TaskSpec {
   identity?: RecordedIdentity;
   templateInfo: {
     entityRef: string;
-    /** The template's `pave.dev/template-version` when the task was made, when it declares one. */
-    version?: string;
     /** Where the template was read from: `file:<path>` or `url:<repository>#<ref>:<path>` (fetch:* reads beside it). */
     baseUrl: string;
     /** For file templates: the folder nothing may be read outside of. */
     root?: string;
-    /** The template's version when the task was made (`spec.version`, else its catalog etag): what its repositories are recorded at. */
+    /** The template's version when the task was made (`templateVersion`: declared, else its catalog etag): what its repositories and entities are recorded at. */
     version?: string;
     entity: { metadata: { name: string; title?: string; description?: string; tags?: string[] } };
   };

@@ -325,12 +325,18 @@ import type { ParameterSchema } from '../../../src/templates/model/parameters.js
 import type { TaskView as Task, TaskEvent, TaskSummary } from '../../../src/templates/tasks/task-types.js';
 import type { ListTasksRequest } from '../../../src/templates/tasks/task-store.js';
 import type { GeneratedRepository, ListGeneratedRepositoriesQuery, UpgradeResult } from '../../../src/templates/upgrades/upgrade-views.js';
-export type { TemplateSummary, ParameterSchema, Task, TaskEvent, TaskSummary, ListTasksRequest, GeneratedRepository, UpgradeResult };
+import type { ActionDescription } from '../../../src/templates/actions/action-description.js';
+export type { TemplateSummary, ParameterSchema, Task, TaskEvent, TaskSummary, ListTasksRequest, GeneratedRepository, UpgradeResult, ActionDescription };
 
 const SCAFFOLDER = '/api/scaffolder/v2';
 
 export function listTemplates(signal?: AbortSignal): Promise<{ items: TemplateSummary[] }> {
   return request(`${SCAFFOLDER}/templates`, { signal });
+}
+
+/** Every action templates can use, built in and installed, with its schemas. */
+export function listActions(signal?: AbortSignal): Promise<ActionDescription[]> {
+  return request(`${SCAFFOLDER}/actions`, { signal });
 }
 
 export function getTemplate(namespace: string, kind: string, name: string, signal?: AbortSignal): Promise<{ summary: TemplateSummary; entity: Entity }> {

@@ -20,12 +20,15 @@ export default function GalleryPage() {
           <h1>Create something new</h1>
           <p className="muted">Golden paths: pick a template, answer a few questions, and Pave creates the repository and registers it in the catalog.</p>
         </div>
-        <div className="row">
+        <div className="tpl-head-links">
           <Link className="btn" to="/create/tasks">
             Tasks
           </Link>
           <Link className="btn" to="/create/upgrades">
             Upgrades
+          </Link>
+          <Link className="btn" to="/create/actions">
+            Installed actions
           </Link>
         </div>
       </div>

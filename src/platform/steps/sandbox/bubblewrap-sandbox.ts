@@ -17,7 +17,8 @@ const working = new Map<string, Promise<SandboxCheck>>();
 /**
  * Module steps in bubblewrap (`bwrap`): a new user, mount, pid, network, ipc, uts and cgroup namespace
  * whose root is an empty tmpfs holding only the node binary and system libraries (read-only), a new
- * /proc and /dev, and the step folder (a size-limited tmpfs with the runner and module bound read-only).
+ * /proc and /dev, the step folder (a size-limited tmpfs with the runner and module bound read-only) and
+ * the job's `readable` folders, read-only.
  * No capabilities, no environment, its own session, killed with its parent. Inside, node runs under its
  * permission model as a second layer. A machine without bwrap, or where it cannot make namespaces, runs
  * no module step: each is refused with the reason.
@@ -98,12 +99,13 @@ export class BubblewrapSandbox implements ModuleSandbox {
         '--tmpfs', STEP,
         '--ro-bind', join(folder.path, RUNNER_FILE), `${STEP}/${RUNNER_FILE}`,
         '--ro-bind', join(folder.path, MODULE_FILE), `${STEP}/${MODULE_FILE}`,
+        ...(job.readable ?? []).flatMap(path => ['--ro-bind', path, path]),
         '--chdir', STEP,
         '--setenv', 'HOME', STEP,
         '--setenv', 'TMPDIR', STEP,
         '--',
         node,
-        ...nodeArguments(STEP, this.#limits, { noNetwork: true }),
+        ...nodeArguments(STEP, this.#limits, { noNetwork: true, ...(job.readable ? { readable: job.readable } : {}) }),
       ];
       return await superviseProcess({ label: job.label, command: bwrap, args, env: {}, cwd: folder.path, input: JSON.stringify(job.input), timeoutSeconds: job.timeoutSeconds, limits: this.#limits });
     } finally {

@@ -61,14 +61,15 @@ const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') 
 
 /**
  * The arguments that start the runner in `folder` (as the process sees it) under Node's permission
- * model: reads and writes only there, no child processes, worker threads, addons or WASI (none of
+ * model: reads and writes only there (and reads the `readable` folders), no child processes, worker threads, addons or WASI (none of
  * `--allow-child-process`, `--allow-worker`, `--allow-addons`, `--allow-wasi` is given).
  * @example spawn(process.execPath, nodeArguments('/step', limits, { noNetwork: true }))
  */
-export function nodeArguments(folder: string, limits: SandboxLimits, options: { noNetwork: boolean }): string[] {
+export function nodeArguments(folder: string, limits: SandboxLimits, options: { noNetwork: boolean; readable?: string[] }): string[] {
   return [
     PERMISSION_FLAG,
     `--allow-fs-read=${folder}`,
+    ...(options.readable ?? []).map(path => `--allow-fs-read=${path}`),
     `--allow-fs-write=${folder}`,
     `--max-old-space-size=${Math.max(16, Math.floor(limits.memoryMb / 2))}`,
     '--disable-warning=ExperimentalWarning',

@@ -1,16 +1,17 @@
 import type { PlatformConfig } from '../../platform-config.js';
 import type { Logger } from '../../../core/logger.js';
 import { BubblewrapSandbox } from './bubblewrap-sandbox.js';
-import type { ModuleSandbox } from './module-sandbox.js';
+import type { ModuleSandbox, SandboxLimits } from './module-sandbox.js';
 import { NodePermissionSandbox } from './node-permission-sandbox.js';
 
 /**
  * The sandbox the configuration asks for: `bubblewrap` (the default; module steps are refused where it
- * cannot run) or `process` (Node's permission model only, accepted knowingly).
+ * cannot run) or `process` (Node's permission model only, accepted knowingly), with the configured memory
+ * limit unless `overrides` (installed scaffolder actions' own limits) say otherwise.
  * @example const sandbox = moduleSandboxFor(config.platform);
  */
-export function moduleSandboxFor(config: Pick<PlatformConfig, 'moduleSandbox' | 'moduleMemoryMb'>): ModuleSandbox {
-  const limits = { memoryMb: config.moduleMemoryMb };
+export function moduleSandboxFor(config: Pick<PlatformConfig, 'moduleSandbox' | 'moduleMemoryMb'>, overrides: Partial<SandboxLimits> = {}): ModuleSandbox {
+  const limits = { memoryMb: config.moduleMemoryMb, ...overrides };
   return config.moduleSandbox === 'process' ? new NodePermissionSandbox({ limits }) : new BubblewrapSandbox({ limits });
 }
 

@@ -13,6 +13,11 @@ export interface ModuleJob {
   /** The step input, passed to the module's default export as JSON. */
   input: unknown;
   timeoutSeconds: number;
+  /**
+   * Folders (real paths) the module may also read, seen at the same paths inside the sandbox (bubblewrap
+   * binds them read-only): an installed scaffolder action's code and the task's workspace.
+   */
+  readable?: string[];
 }
 
 /** What a module returned (not yet checked) and what it printed. */

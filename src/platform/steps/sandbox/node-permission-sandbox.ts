@@ -35,7 +35,7 @@ export class NodePermissionSandbox implements ModuleSandbox {
       const outcome = await superviseProcess({
         label: job.label,
         command: process.execPath,
-        args: nodeArguments(path, this.#limits, { noNetwork: false }),
+        args: nodeArguments(path, this.#limits, { noNetwork: false, ...(job.readable ? { readable: job.readable } : {}) }),
         env: {},
         cwd: path,
         input: JSON.stringify(job.input),
