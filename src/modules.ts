@@ -49,7 +49,7 @@ export function moduleList(): ReadonlyArray<PaveModule<string, unknown>> {
 /**
  * The modules named and every module they require, transitively, in list order: what an app built for some
  * modules only holds (the server's authorization needs `auth`, so it is always there).
- * @example modulesFor(['scorecards']) // reading, catalog, auth, expressions, repositories, scorecards
+ * @example modulesFor(['surveys']) // integrations, reading, catalog, auth, surveys
  */
 export function modulesFor(names: readonly string[]): ReadonlyArray<PaveModule<string, unknown>> {
   const byName = new Map(moduleList().map(module => [module.name, module]));

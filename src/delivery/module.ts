@@ -8,7 +8,7 @@ import { deliveryMigration } from './migrations/0013-delivery.js';
 export const deliveryModule = defineModule({
   name: 'delivery',
   description: "Delivery events in (a generic API and GitHub, GitLab, Argo CD, Flux and PagerDuty webhooks), mapped to the catalog's components, and DORA's metrics and adoption over them",
-  requires: ['auth', 'catalog'],
+  requires: ['auth', 'catalog', 'platform'],
   config: deliveryConfigSection,
   permissions: [
     { action: 'delivery.event.write', description: 'Send delivery events through the generic API' },

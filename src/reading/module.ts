@@ -9,7 +9,7 @@ import type { UrlReader } from './url-reader.js';
 export const readingModule = defineModule({
   name: 'reading',
   description: 'Reads http(s) URLs under the reading allow-list, with size, time, redirect and address limits',
-  requires: [],
+  requires: ['integrations'],
   config: readingConfigSection,
   permissions: [],
   // File pages of configured git hosts are read through the host's API with its credentials (integrations module).

@@ -45,7 +45,7 @@ describe('module requirements', () => {
 
   it('names only modules that exist, and a partial app holds what the named modules require, in list order', () => {
     for (const module of moduleList()) for (const required of module.requires) expect(NAMES, `${module.name} requires ${required}`).toContain(required);
-    expect(modulesFor(['scorecards']).map(m => m.name)).toEqual(['reading', 'catalog', 'auth', 'expressions', 'repositories', 'delivery', 'scorecards']);
+    expect(modulesFor(['surveys']).map(m => m.name)).toEqual(['integrations', 'reading', 'catalog', 'auth', 'surveys']);
     expect(() => modulesFor(['nonsense'])).toThrow(/No module is named nonsense/);
   });
 
@@ -53,7 +53,7 @@ describe('module requirements', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'pave-partial-'));
     const app = await createApp(loadConfig({ env: { PAVE_DATA_DIR: dataDir } }), { logger: createLogger('silent'), modules: ['catalog'] });
     try {
-      expect(app.modules.map(m => m.name)).toEqual(['reading', 'catalog', 'auth']);
+      expect(app.modules.map(m => m.name)).toEqual(['integrations', 'reading', 'catalog', 'auth']);
       const server = await createServer(app);
       try {
         const bearer = `Bearer ${app.auth.localOperatorBearer()}`;

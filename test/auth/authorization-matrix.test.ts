@@ -13,7 +13,7 @@ import { runGit } from '../../src/git/run-git.js';
 import { readDocuments } from '../../src/platform/document-files.js';
 import { workloadCapability } from '../../src/platform/score/workload-capability.js';
 import { OPERATOR } from '../platform/support/platform-harness.js';
-import { TESTER } from '../templates/support.js';
+import { TESTER, waitForTask } from '../templates/support.js';
 import { ORG, bearer, startAuthPave, tokenFor } from './support.js';
 import { recording } from '../support/recording.js';
 
@@ -149,6 +149,11 @@ await app.catalog.locations.register({ type: 'file', target: join(fixtures, 'wai
 const matrixTask = (await app.templates.createTask({ templateRef: 'template:default/matrix-template', values: { greeting: 'matrix' } }, TESTER)).id;
 // A task still waiting when it is cancelled: cancelling it is a change (cancelling an ended one is not).
 const waitingTask = (await app.templates.createTask({ templateRef: 'template:default/matrix-waiting', values: {} }, TESTER)).id;
+
+// ── the pulse: a golden path the permitted user ran to completion, to rate.
+const ratedTask = ((await (await fetch(`${pave.url}/api/scaffolder/v2/tasks`, { method: 'POST', headers: { authorization: `Bearer ${permittedToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ templateRef: 'template:default/matrix-template', values: { greeting: 'pulse' } }) })).json()) as { id: string }).id;
+await waitForTask(app, ratedTask);
+const ratedOccasion = `task:default/${ratedTask.toLowerCase()}`;
 
 // ── a repository Pave hosts (one commit holding README.md), for the repository view.
 await ensureBareRepository(join(app.repositories.root, 'matrix', 'hosted.git'), 'main');
@@ -361,6 +366,9 @@ const SAMPLES: Record<string, Sample> = {
   'PATCH /api/surveys/:id': { path: `/api/surveys/${matrixSurvey}`, body: { title: 'Matrix survey, edited' }, status: 200, auditAction: 'surveys.survey.update' },
   'POST /api/surveys/:id/runs': { path: `/api/surveys/${matrixSurvey}/runs`, body: { closesAt: inAWeek }, status: 201, auditAction: 'surveys.run.open' },
   'GET /api/surveys/:id/trend': { path: `/api/surveys/${matrixSurvey}/trend` },
+  'GET /api/surveys/pulse': { path: '/api/surveys/pulse' },
+  'GET /api/surveys/pulse/question': { path: `/api/surveys/pulse/question?occasion=${encodeURIComponent(ratedOccasion)}` },
+  'POST /api/surveys/pulse': { path: '/api/surveys/pulse', body: { occasion: ratedOccasion, score: 4 }, status: 201 },
   'GET /api/maturity/model': { path: '/api/maturity/model' },
   'GET /api/maturity/evidence': { path: '/api/maturity/evidence' },
   'GET /api/maturity/assessments': { path: '/api/maturity/assessments' },
