@@ -1,4 +1,5 @@
 import { ANNOTATION_LOCATION, type Entity } from '../core/entity.js';
+import { capabilityRef } from './model/capability-ref.js';
 import { entityRefOf } from '../core/entity-ref.js';
 import type { Logger } from '../core/logger.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
@@ -17,11 +18,6 @@ import type { CapabilityBinding } from './model/capability-binding.js';
 const ANNOTATION_MIRRORED_CAPABILITY = 'pave.dev/capability';
 const ANNOTATION_MIRRORED_REQUEST = 'pave.dev/request';
 const ANNOTATION_MIRRORED_BINDING = 'pave.dev/binding';
-
-/** The catalog ref of a published capability. */
-export function capabilityRef(name: string): string {
-  return `capability:default/${name}`;
-}
 
 /** What the mirror reads (the platform's own stores) and writes (the catalog, through its service). */
 export interface CatalogMirrorOptions {

@@ -4,7 +4,7 @@
  */
 import type { ResourceFacts } from '../auth/policy.js';
 import type { NewEvent } from '../store/event-log.js';
-import { capabilityRef } from './catalog-mirror.js';
+import { capabilityRef } from './model/capability-ref.js';
 import type { StoredRequest } from './model/types.js';
 
 /** The request facts every request event carries. */

@@ -1,5 +1,4 @@
 import { entityRefOf } from '../../core/entity-ref.js';
-import { ALL_ENTITIES } from '../../catalog/query/entity-scope.js';
 import { defineCollector } from '../fact-collector.js';
 
 /** The window the figures cover, in days (DORA's usual month). */
@@ -33,6 +32,8 @@ export const deliveryCollector = defineCollector({
   },
   async collect(entity, { delivery }) {
     if (!delivery) return undefined;
+    // Loaded here: the query layer (and its SQL builder) is not needed to declare the collector.
+    const { ALL_ENTITIES } = await import('../../catalog/query/entity-scope.js');
     const { metrics } = await delivery.dora({ entity: entityRefOf(entity), windowDays: DELIVERY_WINDOW_DAYS, scope: ALL_ENTITIES });
     return {
       deployments: metrics.deploymentFrequency.deployments,

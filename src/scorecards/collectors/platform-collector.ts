@@ -1,6 +1,8 @@
-import semver from 'semver';
+// Only the functions used: the collectors load with the scorecard kind, which every command (even --help) reads.
+import lt from 'semver/functions/lt.js';
+import valid from 'semver/functions/valid.js';
 import type { Entity } from '../../core/entity.js';
-import { capabilityRef } from '../../platform/catalog-mirror.js';
+import { capabilityRef } from '../../platform/model/capability-ref.js';
 import { defineCollector } from '../fact-collector.js';
 
 /** What the platform's catalog mirror puts on the Resource of each request. */
@@ -67,7 +69,7 @@ export const platformCollector = defineCollector({
     });
     const outOfDate = used.filter(match => {
       const latest = match ? newest.get(capabilityRef(match[1]!)) : undefined;
-      return match && latest && semver.valid(match[2]) && semver.valid(latest) && semver.lt(match[2]!, latest);
+      return match && latest && valid(match[2]) && valid(latest) && lt(match[2]!, latest);
     }).length;
     const ready = phases.filter(phase => phase === 'Ready').length;
     return { requests: phases.length, ready, failing: phases.filter(phase => FAILING_PHASES.has(phase)).length, allReady: ready === phases.length, outOfDate, allCurrent: outOfDate === 0 };

@@ -1,4 +1,7 @@
-import semver from 'semver';
+// Only the functions used: the collectors load with the scorecard kind, which every command (even --help) reads.
+import coerce from 'semver/functions/coerce.js';
+import minVersion from 'semver/ranges/min-version.js';
+import validRange from 'semver/ranges/valid.js';
 import { parse as parseYaml } from 'yaml';
 import type { FileEntry, RepositoryFiles } from './repository-files.js';
 
@@ -88,7 +91,7 @@ export async function dependencyVersions(files: RepositoryFiles, root: readonly 
 /** The lowest version a declaration (a version or a range) allows, one of its parts; null when it is no version. */
 function part(declared: string | null, which: 'major' | 'minor'): number | null {
   if (!declared) return null;
-  const lowest = semver.validRange(declared) ? semver.minVersion(declared) : semver.coerce(declared);
+  const lowest = validRange(declared) ? minVersion(declared) : coerce(declared);
   return lowest ? lowest[which] : null;
 }
 
