@@ -59,18 +59,24 @@ export class PulseService {
         .insertInto('survey_pulses')
         .values({ id: randomUUID(), occasion_kind: found.kind, subject: found.subject, month: this.#clock.now().toISOString().slice(0, 7), score: input.score, comment: comment || null })
         .execute();
-      // As with survey answers: the event names nobody, the audit entry names the person and the occasion only.
-      await this.#o.log.append(trx, { type: 'surveys.pulse.recorded', subject: found.occasion, payload: { kind: found.kind, about: found.subject } });
+      // As with survey answers: the event names nobody (nor the occasion, whose events name who ran it); the audit
+      // entry names the person and the occasion only.
+      await this.#o.log.append(trx, { type: 'surveys.pulse.recorded', subject: found.subject, payload: { kind: found.kind } });
       await this.#o.audit.record({ actor: caller, action: 'surveys.response.submit', entityRef: found.occasion, context }, trx);
     });
     return { occasion: found.occasion, recorded: true };
   }
 
-  /** Each template's and capability's ratings, numbers only from the threshold on; worst-rated first. */
+  /**
+   * Each template's and capability's ratings of the months that have ended, numbers only from the threshold on;
+   * worst-rated first. A month's ratings show from the next month on, as a survey run's results show at its close:
+   * results that moved with each rating would tell whose it was to anyone who saw when a person's run completed.
+   */
   async results(caller: Identity): Promise<{ minRespondents: number; items: PulseSubjectResult[] }> {
     await this.#o.permissions.authorize(caller, 'surveys.results.read');
     const min = this.#o.minRespondents();
-    const rows = await this.#o.store.db.selectFrom('survey_pulses').select(['occasion_kind', 'subject', 'score', 'comment']).execute();
+    const thisMonth = this.#clock.now().toISOString().slice(0, 7);
+    const rows = await this.#o.store.db.selectFrom('survey_pulses').select(['occasion_kind', 'subject', 'score', 'comment']).where('month', '<', thisMonth).execute();
     const groups = new Map<string, { kind: PulseOccasionKind; subject: string; scores: number[]; comments: string[] }>();
     for (const row of rows) {
       const key = `${row.occasion_kind}\u0000${row.subject}`;

@@ -203,7 +203,11 @@ describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chrom
     expect(await suite.page.evaluate(id => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(`pave.pulse.dismissed.task:default/${id}`), dismissed)).toBe('1');
     expect(await suite.page.getByTestId('pulse-card').count()).toBe(0);
 
+    // This month's ratings show from next month on; once it has ended, one rating shows as too few.
     await suite.page.goto(`${suite.pave.url}/surveys`);
+    await expect.poll(() => suite.page.locator('#pulse').textContent()).toContain('No ratings of past months yet.');
+    await suite.pave.app.store.db.updateTable('survey_pulses').set({ month: '2000-01' }).execute(); // the month ends
+    await suite.page.reload();
     const row = suite.page.getByTestId('pulse-results').getByRole('row', { name: /look-up/ });
     await expect.poll(() => row.textContent()).toContain('Fewer than 5 people rated it');
     expect(await row.textContent()).not.toContain('Found it at once.');

@@ -194,7 +194,7 @@ export const surveysRoutes: FastifyPluginAsyncTypebox<{ surveys: SurveysService 
     '/pulse',
     {
       config: { permission: { action: 'surveys.results.read' } },
-      schema: { tags: ['surveys'], summary: 'Pulse ratings per golden path and capability, worst first; numbers only from the anonymity threshold on', response: { 200: PulseResultsSchema, ...errorResponses(401, 403) } },
+      schema: { tags: ['surveys'], summary: 'Pulse ratings of past months per golden path and capability, worst first; numbers only from the anonymity threshold on', response: { 200: PulseResultsSchema, ...errorResponses(401, 403) } },
     },
     async request => surveys.pulse.results(request.identity),
   );

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useAsync } from '../lib/hooks';
+import { ApiError } from '../lib/api';
 import { LIKERT_LABELS } from '../../../src/surveys/question.js';
 import { pulseQuestion, ratePulse } from './insightsApi';
 import './insights.css';
@@ -35,8 +36,9 @@ export function PulseCard({ occasion }: { occasion: string }) {
           try {
             await ratePulse(occasion, score, comment.trim() || undefined);
             setState('thanks');
-          } catch {
-            setState('failed');
+          } catch (error) {
+            // Rated already (in another tab): as good as sent.
+            setState(error instanceof ApiError && error.problem.status === 409 ? 'thanks' : 'failed');
           }
         }}
       >

@@ -30,8 +30,8 @@ export function PulseSection() {
   return (
     <section className="card" id="pulse" aria-labelledby="pulse-results-title">
       <h2 id="pulse-results-title">Pulse after golden paths and requests</h2>
-      <p className="muted small">One question asked when a golden path run completes or a request becomes Ready. Numbers appear from {pulse.data?.minRespondents ?? 'enough'} ratings on.</p>
-      {pulse.error ? <p className="error-text">{pulse.error.message}</p> : !pulse.data ? <Loading rows={2} /> : !pulse.data.items.length ? <p className="muted">No ratings yet.</p> : (
+      <p className="muted small">One question asked when a golden path run completes or a request becomes Ready. A month's ratings show from the next month on, with numbers from {pulse.data?.minRespondents ?? 'enough'} ratings.</p>
+      {pulse.error ? <p className="error-text">{pulse.error.message}</p> : !pulse.data ? <Loading rows={2} /> : !pulse.data.items.length ? <p className="muted">No ratings of past months yet.</p> : (
         <div className="table-wrap">
           <table className="table" data-testid="pulse-results">
             <caption className="sr-only">Pulse ratings</caption>
