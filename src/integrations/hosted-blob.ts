@@ -11,7 +11,12 @@ import type { ProviderKind } from './integrations-config.js';
  * @example hostedBlobApiUrl('github', 'https://api.github.com', new URL('https://github.com/acme/api/blob/main/openapi.yaml')) // https://api.github.com/repos/acme/api/contents/openapi.yaml?ref=main
  */
 export function hostedBlobApiUrl(kind: ProviderKind, apiBaseUrl: string, url: URL): string | undefined {
-  const segments = url.pathname.split('/').filter(Boolean).map(segment => decodeURIComponent(segment));
+  let segments: string[];
+  try {
+    segments = url.pathname.split('/').filter(Boolean).map(segment => decodeURIComponent(segment));
+  } catch {
+    return undefined; // a malformed escape (`%zz`): no file page of any provider
+  }
   const path = (parts: string[]) => parts.map(encodeURIComponent).join('/');
   switch (kind) {
     case 'github': {

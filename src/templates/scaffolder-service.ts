@@ -603,7 +603,8 @@ export class ScaffolderService {
       if (step.output) await this.#options.store.db.updateTable('scaffolder_task_steps').set({ output: JSON.stringify(redactor.value(step.output)) }).where('task_id', '=', taskId).where('step_index', '=', index).execute();
     }
     if (result.status === 'completed') {
-      await this.#recordRepositories(taskId);
+      // Bookkeeping for upgrades: a failure to record is logged, never a reason to leave a completed task unfinished.
+      await this.#recordRepositories(taskId).catch((error: unknown) => this.#options.logger?.warn({ taskId, err: error }, 'the repositories this task made could not be recorded for upgrades'));
       const output = this.#public(result.output);
       await this.tasks.finish(taskId, 'completed', { output });
       await this.tasks.appendEvent(taskId, 'completion', { message: 'Task completed', status: 'completed', output });
