@@ -24,7 +24,7 @@ export interface PulseServiceOptions {
  * answered at most once per person and occasion, stored as anonymously as survey answers (no person, the
  * month only, a random id; the "has answered" marker has no time and no link). Occasions are read from the
  * event log, so surveys depends on no other module's tables: the task's creator, or a member of the team
- * owning the request (or whoever applied it), may rate it.
+ * owning the request may rate it (the reconciler's Ready event names no actor).
  */
 export class PulseService {
   readonly #o: PulseServiceOptions;
@@ -101,8 +101,8 @@ export class PulseService {
     const events = await this.#o.log.read({ subject: occasion, types: PULSE_EVENT_TYPES, limit: 1000 });
     const found = events.map(occasionOf).findLast(o => o !== undefined);
     if (!found) throw invalidInput(`${ref} has not finished: a pulse follows a golden path run that completed or a platform request that became Ready`, [{ pointer: '/occasion', detail: 'is no completed task or Ready request', rule: 'finished' }]);
-    const { principal, team, actor } = found.askedOf;
-    const mayRate = caller.principal === principal || caller.principal === actor || (team !== undefined && caller.groups.includes(team));
+    const { principal, team } = found.askedOf;
+    const mayRate = caller.principal === principal || (team !== undefined && caller.groups.includes(team));
     if (!mayRate) throw forbidden(`Only the person who ran it or its team rates ${found.occasion}`, [{ pointer: '/occasion', detail: 'is not yours to rate', rule: 'owner' }]);
     return found;
   }

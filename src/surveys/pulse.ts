@@ -19,7 +19,7 @@ export interface PulseOccasion {
   subject: string;
   question: string;
   /** The person who ran the golden path, or the team owning the request (members may rate it). */
-  askedOf: { principal?: string; team?: string; actor?: string };
+  askedOf: { principal?: string; team?: string };
 }
 
 /** The occasion's "ask" for the caller: the question and whether they have answered already. */
@@ -71,7 +71,7 @@ export function occasionOf(event: PaveEvent): PulseOccasion | undefined {
       kind: 'platform-request',
       subject: payload.capability,
       question: PULSE_QUESTIONS['platform-request'],
-      askedOf: { ...(typeof payload.owner === 'string' ? { team: payload.owner } : {}), ...(event.actor ? { actor: event.actor } : {}) },
+      askedOf: { ...(typeof payload.owner === 'string' ? { team: payload.owner } : {}) },
     };
   }
   return undefined;
