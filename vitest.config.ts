@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The CLI is bundled once per run, as npm run build does; tests that start `pave` run that bundle.
+    globalSetup: ['test/support/cli-bundle-setup.ts'],
     // Tests start real servers, git repositories, CLI processes and Chromium: generous on a busy 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,

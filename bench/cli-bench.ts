@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/core/package-root.js';
+import { CLI_BUNDLE_DIR } from '../scripts/bundle-cli.js';
 import { machineFacts, readOptions, wholeNumber } from './bench-args.js';
 import { formatMs, percentile, table } from './report.js';
 
@@ -35,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   const options = readOptions(argv, usage, parseOptions);
   if (typeof options === 'number') return options;
   const bin = join(packageRoot(), 'bin', 'pave.js');
-  if (!existsSync(join(packageRoot(), 'dist', 'src', 'cli', 'main.js'))) {
+  if (!existsSync(join(CLI_BUNDLE_DIR, 'main.js'))) {
     console.error('The CLI is not built: run `npm run build` first.');
     return 1;
   }

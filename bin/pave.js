@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Runs the built CLI (npm run build); during development use `npx tsx src/cli/main.ts`.
-await import('../dist/src/cli/main.js');
+// Runs the bundled CLI (npm run build: scripts/bundle-cli.ts); during development use `npx tsx src/cli/main.ts`.
+await import('../dist/cli/main.js');

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import swagger from '@fastify/swagger';
-import fastifyStatic from '@fastify/static';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -23,15 +21,28 @@ import { RateLimitCounters } from '../store/rate-limit-counters.js';
 
 const BODY_LIMIT = 5 * 1024 * 1024;
 
+export interface ServerOptions {
+  /** Where the built portal is (default web/dist in Pave's package). */
+  portalDir?: string;
+  /**
+   * The CLI's server inside its own process, reached through `inject` by the local operator only: the same API
+   * with the same authorization, without the portal and without the OpenAPI document (neither has a reader there,
+   * and loading them is most of a short command's start).
+   */
+  inProcess?: boolean;
+}
+
 /**
  * Builds the HTTP server: the API under /api (one plugin per module, each route typed by its JSON
  * schema, which also yields /api/openapi.json) and the portal at /.
  */
-export async function createServer(app: PaveApp, options: { portalDir?: string } = {}): Promise<FastifyInstance> {
+export async function createServer(app: PaveApp, options: ServerOptions = {}): Promise<FastifyInstance> {
   const server = Fastify({
     loggerInstance: app.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true } },
+    // Route schemas are built in code with TypeBox (typed, and the OpenAPI test validates the document they make): checking
+    // each against JSON Schema's meta-schema on every start would compile that meta-schema first, for nothing.
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true, validateSchema: false } },
     schemaController: { compilersFactory: lazySchemaCompilers },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -49,7 +60,7 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
     return parseJson(request, text, done);
   });
   const portalDir = options.portalDir ?? join(packageRoot(), 'web', 'dist');
-  const hasPortal = existsSync(join(portalDir, 'index.html'));
+  const hasPortal = !options.inProcess && existsSync(join(portalDir, 'index.html'));
   server.addSchema(ProblemSchema);
   // Identity and permissions first, so every route after this is seen and enforced (see authorize.ts).
   await server.register(cookie);
@@ -60,7 +71,7 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
   registerAuthorization(server, app);
   for (const module of app.modules) await module.serverHooks?.(server, serviceOf(app, module), app);
   registerProblemHandler(server, hasPortal ? { spaFallback: (_request, reply) => reply.type('text/html').sendFile('index.html') } : {});
-  await server.register(swagger, {
+  if (!options.inProcess) await server.register((await import('@fastify/swagger')).default, {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Pave API', version: '0.1.0', description: 'Software catalog (Backstage-compatible routes), search, golden paths and the platform API.' },
@@ -68,7 +79,7 @@ export async function createServer(app: PaveApp, options: { portalDir?: string }
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
 
-  if (hasPortal) await server.register(fastifyStatic, { root: portalDir, wildcard: false, index: ['index.html'] });
+  if (hasPortal) await server.register((await import('@fastify/static')).default, { root: portalDir, wildcard: false, index: ['index.html'] });
   await server.register(
     async api => {
       await api.register(systemRoutes, { app });

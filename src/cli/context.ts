@@ -56,7 +56,7 @@ export async function withClient<T>(globals: GlobalOptions, work: (client: PaveC
     workers: [...(needs.tasks ? ['templates.tasks'] : []), ...(needs.reconciler ? ['platform.reconciler'] : [])],
   });
   try {
-    const server = await createServer(app);
+    const server = await createServer(app, { inProcess: true });
     try {
       const result = await work(new PaveClient(injectTransport(server, app.auth.localOperatorBearer())));
       // The event log's readers (the catalog mirror, webhooks) catch up with what the command changed before the

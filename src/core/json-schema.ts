@@ -3,12 +3,13 @@
  * errors: a JSON pointer to the field and a detail naming the rule, worded the same for entity specs,
  * platform requests, golden-path forms and action inputs. Pure: no I/O.
  */
-import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import ajvFormats from 'ajv-formats';
 import { pointerSegment, type FieldError } from './problem.js';
 
-const require = createRequire(import.meta.url);
-const addFormats = require('ajv-formats') as (ajv: Ajv) => Ajv;
+// ajv-formats is CommonJS: Node (and the CLI bundle) hand over its module.exports, the plugin itself, as the default
+// export, while its typings describe that plugin as `exports.default`.
+const addFormats = ajvFormats as unknown as typeof ajvFormats.default;
 
 export interface JsonSchemaOptions {
   /**

@@ -3,10 +3,8 @@
  * acting as the local operator; a change made through it is audited with `via: mcp` and the client's name.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -15,9 +13,7 @@ import { createApp } from '../../src/app.js';
 import { createLogger } from '../../src/core/logger.js';
 import { loadDemo } from '../../src/cli/serve-command.js';
 import { callTool } from './support.js';
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+import { paveCli } from '../support/pave-cli.js';
 
 describe('pave mcp (stdio, local store)', { timeout: 90_000 }, () => {
   let dataDir: string;
@@ -33,7 +29,7 @@ describe('pave mcp (stdio, local store)', { timeout: 90_000 }, () => {
     await client.connect(
       new StdioClientTransport({
         command: process.execPath,
-        args: ['--import', TSX, MAIN, 'mcp', '--local'],
+        args: [paveCli(), 'mcp', '--local'],
         cwd: dataDir,
         env: { ...(process.env as Record<string, string>), PAVE_DATA_DIR: dataDir, PAVE_LOG_LEVEL: 'silent' },
         stderr: 'pipe',

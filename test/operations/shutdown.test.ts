@@ -5,16 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import SqliteDatabase from 'better-sqlite3';
+import { paveCli } from '../support/pave-cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const dataDir = mkdtempSync(join(tmpdir(), 'pave-sigterm-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -36,7 +33,7 @@ spec:
 it('on SIGTERM stops accepting, answers the request in flight, hands back its running task, and exits 0', async () => {
   mkdirSync(join(dataDir, 'templates'));
   writeFileSync(join(dataDir, 'templates', 'template.yaml'), TEMPLATE);
-  const child = spawn(process.execPath, ['--import', TSX, `${ROOT}src/cli/main.ts`, 'serve', '--port', '0', '--host', '127.0.0.1'], {
+  const child = spawn(process.execPath, [paveCli(), 'serve', '--port', '0', '--host', '127.0.0.1'], {
     cwd: dataDir,
     env: { ...process.env, PAVE_DATA_DIR: dataDir, PAVE_LOG_LEVEL: 'info', PAVE_SHUTDOWN_GRACE_SECONDS: '20', PAVE_AUTH_ENABLED: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],

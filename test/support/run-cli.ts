@@ -1,10 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** tsx is resolved from Pave's own node_modules, since the CLI runs in other folders. */
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+import { paveCli } from './pave-cli.js';
 
 export interface CliResult {
   code: number | null;
@@ -12,10 +7,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `pave` CLI from source (through tsx) in a working directory; `input` is its standard input. */
+/** Runs the real `pave` CLI (bundled for this test run) in a working directory; `input` is its standard input. */
 export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, `${ROOT}src/cli/main.ts`, ...args], {
+    const child = spawn(process.execPath, [paveCli(), ...args], {
       cwd: options.cwd,
       env: { ...process.env, PAVE_LOG_LEVEL: 'silent', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

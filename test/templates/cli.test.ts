@@ -13,7 +13,7 @@ import { commitsOf, openTestApp } from './support.js';
 
 const DEMO_TEMPLATES = fileURLToPath(new URL('../../demo/templates/all.yaml', import.meta.url));
 
-// Each command starts a real process (tsx): slow on a busy machine.
+// Each command starts a real `pave` process: slow on a busy machine.
 describe('pave template (CLI)', { timeout: 90_000 }, () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;

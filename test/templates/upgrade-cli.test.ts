@@ -14,7 +14,7 @@ import { refreshTemplate, writeUpgradableTemplate } from './upgradable-template.
 
 const CATALOG = 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${{ values.name }}\nspec:\n  type: service\n  lifecycle: experimental\n  owner: group:default/example\n';
 
-// Each command starts a real process (tsx): slow on a busy machine.
+// Each command starts a real `pave` process: slow on a busy machine.
 describe('pave template upgrade (CLI)', { timeout: 180_000 }, () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;

@@ -7,7 +7,8 @@ export const SYSTEM_PERMISSIONS: readonly ModulePermission[] = [{ action: 'syste
 
 /** Liveness, and the API's own description. */
 export const systemRoutes: FastifyPluginAsyncTypebox<{ app: PaveApp }> = async (api, { app }) => {
-  api.get('/openapi.json', { schema: { hide: true }, config: { permission: { action: 'system.openapi.read' } } }, async () => api.swagger());
+  // The CLI's in-process server builds no OpenAPI document (see ServerOptions.inProcess).
+  if (api.hasDecorator('swagger')) api.get('/openapi.json', { schema: { hide: true }, config: { permission: { action: 'system.openapi.read' } } }, async () => api.swagger());
   api.get(
     '/health',
     {

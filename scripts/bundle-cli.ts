@@ -1,0 +1,51 @@
+/**
+ * Bundles the `pave` command (server included) with esbuild into one folder of ES modules: Node's module
+ * loader then reads a few dozen files instead of Pave's several hundred and its dependencies' thousand, which
+ * was most of a short command's start. Modules loaded with `import()` stay separate chunks, so a command loads
+ * only what it runs.
+ *
+ * The folder is flat on purpose: the expression evaluator's child process is started by path, relative to the
+ * chunk that starts it (`nodeEntry('./evaluator-process.js', import.meta.url)`), so it is its own entry point
+ * beside every chunk. `packageRoot()` walks up from the bundle to package.json, so the portal and the demo are
+ * found from any output folder inside the package.
+ *
+ * @example npx tsx scripts/bundle-cli.ts            # dist/cli/main.js, what bin/pave.js runs
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { packageRoot } from '../src/core/package-root.js';
+
+/** Where `npm run build` puts the bundle, and what bin/pave.js loads. */
+export const CLI_BUNDLE_DIR = join(packageRoot(), 'dist', 'cli');
+
+/**
+ * Left to Node at run time: a native addon (better-sqlite3), packages that start their own workers or
+ * browsers by file path (pino's transports, playwright-core), and pg's optional native binding.
+ */
+const EXTERNAL = ['better-sqlite3', 'pino', 'playwright-core', 'pg-native'];
+
+/** Builds the bundle into `outdir` (emptied first); resolves when it is written. */
+export async function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<void> {
+  const root = packageRoot();
+  await rm(outdir, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'src/cli/main.ts', 'evaluator-process': 'src/expressions/evaluator-process.ts' },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: EXTERNAL,
+    chunkNames: '[name]-[hash]',
+    // Dependencies written as CommonJS call require() for Node's own modules; an ES module has no require, so
+    // each chunk makes one from its own location.
+    banner: { js: "import { createRequire as paveCreateRequire } from 'node:module'; const require = paveCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await bundleCli(process.argv[2] ?? CLI_BUNDLE_DIR);
