@@ -60,12 +60,12 @@ export async function run(argv: string[]): Promise<number> {
     ];
     const results = commands.map(([name, args]) => {
       const times = Array.from({ length: options.runs }, () => pave(args)).sort((a, b) => a - b);
-      return { command: name, runs: times.length, p50Ms: percentile(times, 50), maxMs: times.at(-1)! };
+      return { command: name, runs: times.length, minMs: times[0]!, p50Ms: percentile(times, 0.5), maxMs: times.at(-1)! };
     });
     const report = { benchmark: 'cli', environment: machineFacts(), results };
     if (options.json) console.log(JSON.stringify(report, null, 2));
     else {
-      console.log(table(['command', 'runs', 'p50', 'max'], results.map(r => [r.command, String(r.runs), formatMs(r.p50Ms), formatMs(r.maxMs)]), { align: ['left', 'right', 'right', 'right'] }));
+      console.log(table(['command', 'runs', 'min', 'p50', 'max'], results.map(r => [r.command, String(r.runs), formatMs(r.minMs), formatMs(r.p50Ms), formatMs(r.maxMs)]), { align: ['left', 'right', 'right', 'right', 'right'] }));
       console.log(`load average at start: ${report.environment.loadAverageAtStart.map(n => n.toFixed(2)).join(' ')}`);
     }
     return 0;
