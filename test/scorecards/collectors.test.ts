@@ -140,6 +140,23 @@ describe('repository and delivery collectors', () => {
     expect(await facts('cart')).toMatchObject({ 'provenance.fromGoldenPath': false, 'provenance.templateCurrent': null });
   });
 
+  it('compares with the version tasks record for a template that declares only spec.version', async () => {
+    const { app } = pave;
+    const template = (version: string): Entity => ({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'py-service' },
+      spec: { owner: 'group:default/team-a', type: 'service', version, parameters: [], steps: [{ id: 'log', action: 'debug:log', input: { message: 'hi' } }] },
+    });
+    await app.catalog.saveEntity(template('2.0.0'));
+    await app.catalog.saveEntity(component('recipes', { owner: 'team-a', annotations: { 'backstage.io/source-template': 'template:default/py-service', 'pave.dev/source-template-version': '2.0.0' } }));
+    await app.eventConsumers.drain();
+    expect(await facts('recipes')).toMatchObject({ 'provenance.templateLatestVersion': '2.0.0', 'provenance.templateCurrent': true });
+    await app.catalog.saveEntity(template('2.1.0'));
+    await app.eventConsumers.drain();
+    expect(await facts('recipes')).toMatchObject({ 'provenance.templateVersion': '2.0.0', 'provenance.templateLatestVersion': '2.1.0', 'provenance.templateCurrent': false });
+  });
+
   it('asks the delivery module for the component’s DORA figures of the last 30 days', async () => {
     expect(await facts('cart')).toMatchObject({
       'delivery.deployments': 2,
