@@ -14,6 +14,8 @@ import { COLLECTORS } from './collectors.js';
 import type { CollectorContext, DeliveryFigures, Fact, FactCollector } from './fact-collector.js';
 import type { UrlReader } from '../reading/url-reader.js';
 import { FactStore, type CollectedFacts } from './fact-store.js';
+import { checkFacts } from './fact-validation.js';
+import { RemoteCheckouts } from './repository/remote-checkouts.js';
 import { ResultStore, type ResultHistoryPoint } from './result-store.js';
 import { scorecardOf, type Scorecard } from './scorecard.js';
 import { ScorecardEvaluator } from './scorecard-evaluator.js';
@@ -82,16 +84,16 @@ export class ScorecardsService {
     this.#evaluator = new ScorecardEvaluator(options.expressions);
   }
 
-  /** Whether a collector runs as a deferred job rather than on the entity's events. */
+  /** Whether a collector runs on a schedule, as a deferred job per entity (it may run on events as well). */
   static deferred(collector: FactCollector): boolean {
-    return collector.triggers.everySeconds !== undefined && !collector.triggers.events?.length;
+    return collector.triggers.everySeconds !== undefined;
   }
 
   /**
-   * Runs the event-driven collectors for entities (for each, those its event type triggers; all of them when
-   * none is given), writes their facts in one transaction, and asks for the deferred collection of entities
-   * that have no deferred facts yet (later changes leave that to its schedule). Returns the entities whose
-   * facts changed.
+   * Runs the event-driven collectors for entities (for each, those its event type triggers; when none is
+   * given, all of them but the scheduled ones), writes their facts in one transaction, and asks for the
+   * deferred collection of entities that have no deferred facts yet (later changes leave that to its
+   * schedule). Returns the entities whose facts changed.
    */
   async collect(items: ReadonlyArray<{ entity: Entity; eventType?: string }>): Promise<Set<string>> {
     const collected: CollectedFacts[] = [];
@@ -101,12 +103,10 @@ export class ScorecardsService {
       const kind = entity.kind.toLowerCase();
       for (const collector of this.collectors) {
         if (!collector.kinds.includes(kind)) continue;
-        if (ScorecardsService.deferred(collector)) {
-          wantsDeferred.push(ref);
-          continue;
-        }
-        if (eventType && !collector.triggers.events?.some(type => matchesType(type, eventType))) continue;
-        collected.push({ entity: ref, source: collector.id, facts: await collector.collect(entity, this.#context()) });
+        const scheduled = ScorecardsService.deferred(collector);
+        if (scheduled) wantsDeferred.push(ref);
+        if (eventType ? !collector.triggers.events?.some(type => matchesType(type, eventType)) : scheduled) continue;
+        collected.push(await this.#run(collector, entity, ref));
       }
     }
     const deferredSources = new Set(this.collectors.filter(ScorecardsService.deferred).map(c => c.id));
@@ -115,19 +115,48 @@ export class ScorecardsService {
     return this.facts.putMany(collected, this.#now());
   }
 
-  /** Runs the deferred collectors for an entity (what the collection worker does per job): whether any fact changed, and whether it has deferred facts at all. */
-  async collectDeferred(ref: string): Promise<{ changed: boolean; found: boolean }> {
+  /** Clones of remote repositories for one collection pass (close them after it); undefined when Pave reads no remote repository. */
+  openCheckouts(): RemoteCheckouts | undefined {
+    return this.#o.reader ? new RemoteCheckouts(this.#o.reader) : undefined;
+  }
+
+  /**
+   * Runs the deferred collectors for an entity (what the collection worker does per job), reading remote
+   * repositories from the pass's `checkouts` (or clones of its own, removed after): whether any fact changed,
+   * and whether it has deferred facts at all.
+   */
+  async collectDeferred(ref: string, checkouts?: RemoteCheckouts): Promise<{ changed: boolean; found: boolean }> {
     const entity = await this.#o.entities.byRef(ref);
     if (!entity) return { changed: false, found: false };
     const kind = entity.kind.toLowerCase();
     const collected: CollectedFacts[] = [];
-    for (const collector of this.collectors) {
-      if (!ScorecardsService.deferred(collector) || !collector.kinds.includes(kind)) continue;
-      collected.push({ entity: ref, source: collector.id, facts: await collector.collect(entity, this.#context()) });
+    const own = checkouts ? undefined : this.openCheckouts();
+    try {
+      for (const collector of this.collectors) {
+        if (!ScorecardsService.deferred(collector) || !collector.kinds.includes(kind)) continue;
+        collected.push(await this.#run(collector, entity, ref, checkouts ?? own));
+      }
+    } finally {
+      await own?.close();
     }
     const changed = (await this.facts.putMany(collected, this.#now())).size > 0;
     if (changed) await this.evaluate([entity]);
     return { changed, found: collected.some(c => c.facts !== undefined) };
+  }
+
+  /**
+   * Collects again, for the entities named, the facts of the collectors `eventType` triggers (another module's
+   * event: new deliveries), and evaluates those whose facts changed. Returns how many changed.
+   */
+  async recollect(refs: readonly string[], eventType: string): Promise<number> {
+    let changed = 0;
+    for (let i = 0; i < refs.length; i += 200) {
+      const entities = (await this.#o.entities.byRefs(refs.slice(i, i + 200))).filter((entity): entity is Entity => entity !== null);
+      const moved = await this.collect(entities.map(entity => ({ entity, eventType })));
+      await this.evaluate(entities.filter(entity => moved.has(entityRefOf(entity))));
+      changed += moved.size;
+    }
+    return changed;
   }
 
   /** The shortest interval of the deferred collectors, in seconds: when a deferred job runs again. */
@@ -347,9 +376,18 @@ export class ScorecardsService {
     return results.filter((_, index) => readable[index] !== null);
   }
 
-  #context(): CollectorContext {
-    const { entities, repositories, reader, delivery } = this.#o;
-    return { entities, repositories, ...(reader ? { reader } : {}), ...(delivery ? { delivery } : {}) };
+  /** Runs one collector for an entity; facts that do not hold to its schema are reported in the log and not stored. */
+  async #run(collector: FactCollector, entity: Entity, ref: string, checkouts?: RemoteCheckouts): Promise<CollectedFacts> {
+    const yielded = await collector.collect(entity, this.#context(checkouts));
+    if (!yielded) return { entity: ref, source: collector.id, facts: undefined };
+    const { facts, errors } = checkFacts(collector, yielded);
+    if (errors.length) this.#o.logger?.warn({ collector: collector.id, entity: ref, errors }, `scorecards: collector ${collector.id} yielded ${errors.length} fact(s) its schema does not allow for ${ref}; not stored`);
+    return { entity: ref, source: collector.id, facts };
+  }
+
+  #context(checkouts?: RemoteCheckouts): CollectorContext {
+    const { entities, repositories, delivery } = this.#o;
+    return { entities, repositories, ...(checkouts ? { checkouts } : {}), ...(delivery ? { delivery } : {}) };
   }
 
   #now(): string {
