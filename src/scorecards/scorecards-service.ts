@@ -180,23 +180,14 @@ export class ScorecardsService {
     if (!entities.length) return [];
     const cards = scorecards ?? (await this.scorecards());
     const refs = entities.map(entityRefOf);
-    const facts = new Map<string, Fact[]>();
-    for (const fact of await this.facts.ofMany(refs)) facts.set(fact.entity, [...(facts.get(fact.entity) ?? []), fact]);
-    const now = this.#now();
+    const facts = await this.#factsOf(refs);
     const results: ScorecardResult[] = [];
     for (const scorecard of cards) {
       const selected = await this.#selected(scorecard, entities);
       for (const ref of refs) if (!selected.has(ref)) await this.results.remove({ entity: ref, scorecard: scorecard.ref });
-      const chosen = entities.filter((_, index) => selected.has(refs[index]!));
-      const evaluated = await this.#evaluator.evaluate(scorecard, chosen.map(entity => ({ entity, ref: entityRefOf(entity), facts: facts.get(entityRefOf(entity)) ?? [] })), now);
-      for (const result of evaluated) if (result.owner) result.owner = canonicalRef(result.owner, 'group', parseEntityRef(result.entity).namespace);
-      results.push(...evaluated);
+      results.push(...(await this.#score(scorecard, entities.filter((_, index) => selected.has(refs[index]!)), facts)));
     }
-    await this.results.saveMany(results, (result, previous) => ({
-      type: 'scorecards.level.changed',
-      subject: result.entity,
-      payload: { scorecard: result.scorecard, level: result.level ?? null, previous, score: result.score, ...parts(result.entity), ...(result.owner ? { owner: result.owner } : {}) },
-    }));
+    await this.#save(results);
     return results;
   }
 
@@ -204,14 +195,44 @@ export class ScorecardsService {
   async evaluateScorecard(scorecard: Scorecard): Promise<number> {
     const seen = new Set<string>();
     for await (const page of this.#o.entities.listPages({ filter: filterOf(scorecard) }, 200)) {
-      for (const entity of page) seen.add(entityRefOf(entity));
+      const refs = page.map(entityRefOf);
+      for (const ref of refs) seen.add(ref);
+      let facts = await this.#factsOf(refs);
       // Facts are collected only while scorecards exist: a first scorecard collects what is missing.
-      const known = new Set((await this.facts.ofMany(page.map(entityRefOf))).map(fact => fact.entity));
-      await this.collect(page.filter(entity => !known.has(entityRefOf(entity))).map(entity => ({ entity })));
-      await this.evaluate(page, [scorecard]);
+      const missing = page.filter((_, index) => !facts.has(refs[index]!));
+      if (missing.length && (await this.collect(missing.map(entity => ({ entity })))).size) facts = await this.#factsOf(refs);
+      // Listed by the scorecard's own filter: every entity of the page is selected.
+      await this.#save(await this.#score(scorecard, page, facts));
     }
     for (const result of await this.results.ofScorecard(scorecard.ref)) if (!seen.has(result.entity)) await this.results.remove({ scorecard: scorecard.ref, entity: result.entity });
     return seen.size;
+  }
+
+  /** The current facts of entities, by entity. */
+  async #factsOf(refs: readonly string[]): Promise<Map<string, Fact[]>> {
+    const facts = new Map<string, Fact[]>();
+    for (const fact of await this.facts.ofMany(refs)) {
+      let list = facts.get(fact.entity);
+      if (!list) facts.set(fact.entity, (list = []));
+      list.push(fact);
+    }
+    return facts;
+  }
+
+  /** One scorecard's results for entities it selects, owners made canonical. */
+  async #score(scorecard: Scorecard, entities: readonly Entity[], facts: ReadonlyMap<string, Fact[]>): Promise<ScorecardResult[]> {
+    const evaluated = await this.#evaluator.evaluate(scorecard, entities.map(entity => ({ entity, ref: entityRefOf(entity), facts: facts.get(entityRefOf(entity)) ?? [] })), this.#now());
+    for (const result of evaluated) if (result.owner) result.owner = canonicalRef(result.owner, 'group', parseEntityRef(result.entity).namespace);
+    return evaluated;
+  }
+
+  /** Saves results, with `scorecards.level.changed` for each whose level moved. */
+  async #save(results: readonly ScorecardResult[]): Promise<void> {
+    await this.results.saveMany(results, (result, previous) => ({
+      type: 'scorecards.level.changed',
+      subject: result.entity,
+      payload: { scorecard: result.scorecard, level: result.level ?? null, previous, score: result.score, ...parts(result.entity), ...(result.owner ? { owner: result.owner } : {}) },
+    }));
   }
 
   /** Every Scorecard in the catalog (those `scope` lets the caller read). */
