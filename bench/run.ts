@@ -14,6 +14,7 @@ const benchmarks: Record<string, { description: string; load: () => Promise<Benc
   delivery: { description: 'delivery events: ingest 1M events, then all five DORA metrics for 1,000 components over 90 days', load: () => import('./delivery-bench.js') },
   load: { description: '200 concurrent clients for 60 s on the catalog read routes of 2 replicas on PostgreSQL with a 10k catalog: throughput, p50/p99, errors', load: () => import('./load-bench.js') },
   platform: { description: 'platform API: 1,000 requests over 2 git destinations, apply→committed p50/p99, throughput, memory', load: () => import('./platform-bench.js') },
+  scorecards: { description: 'scorecards: 10k entities and a scorecard of 20 rules: first pass, evaluating all, change to new level, memory', load: () => import('./scorecards-bench.js') },
   cli: { description: 'the built CLI: --help, a local catalog get, validating the demo files (wall-clock per run)', load: () => import('./cli-bench.js') },
 };
 

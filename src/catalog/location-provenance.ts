@@ -3,6 +3,7 @@
  * keeps it with the location and writes it into the annotations of every entity the location yields, at each
  * read, so it survives refreshes without the repository's files having to carry it.
  */
+import type { Entity } from '../core/entity.js';
 import type { LocationContent } from './ingest/read-location.js';
 
 export interface LocationProvenance {
@@ -21,6 +22,18 @@ export const ANNOTATION_SOURCE_TEMPLATE = 'backstage.io/source-template';
 /** The version a template declares (on the Template), and the one an entity was made from (on the entity). */
 export const ANNOTATION_TEMPLATE_VERSION = 'pave.dev/template-version';
 export const ANNOTATION_SOURCE_TEMPLATE_VERSION = 'pave.dev/source-template-version';
+
+/**
+ * A Template's version as tasks record it and scorecards compare it: its declared one (the
+ * `pave.dev/template-version` annotation, else `spec.version`), else its catalog etag.
+ */
+export function templateVersion(entity: Entity): string {
+  const declared = entity.metadata.annotations?.[ANNOTATION_TEMPLATE_VERSION];
+  if (typeof declared === 'string' && declared) return declared;
+  const version = (entity.spec as { version?: unknown } | undefined)?.version;
+  return typeof version === 'string' || typeof version === 'number' ? String(version) : (entity.metadata.etag ?? '');
+}
+
 export const ANNOTATION_CREATED_BY = 'pave.dev/created-by';
 export const ANNOTATION_CREATED_BY_TASK = 'pave.dev/created-by-task';
 

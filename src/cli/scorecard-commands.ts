@@ -6,7 +6,7 @@ import { withClient, type GlobalOptions } from './context.js';
 
 /**
  * `pave scorecard …`: scorecards through the API: list them with their entities per level, show one, show an
- * entity's results, and `check` an entity against a level (exit code 1 naming the failing rules on stderr,
+ * entity's results, a scorecard's trend, a team's standing, campaigns, and `check` an entity against a level (exit code 1 naming the failing rules on stderr,
  * for CI jobs).
  */
 export function scorecardCommands(output: () => Output, globals: () => GlobalOptions): Command {
@@ -87,6 +87,48 @@ export function scorecardCommands(output: () => Output, globals: () => GlobalOpt
           for (const check of checks) for (const rule of check.failing) process.stderr.write(`${check.scorecard} ${rule.level} rule ${rule.id} ${rule.status}: ${rule.title}${rule.message ? ` — ${rule.message}` : ''}\n`);
           process.exitCode = 1;
         }
+      });
+    });
+
+  scorecard
+    .command('trend')
+    .description('show a scorecard’s entities per level and mean score day by day (everyone’s, or one team’s)')
+    .argument('<ref>', 'scorecard ref, e.g. production-readiness')
+    .option('--team <ref>', 'only the entities this group owns, e.g. checkout-team')
+    .option('--days <n>', 'how many days, today included (1 to 365; default 90)')
+    .action(async (ref: string, options: { team?: string; days?: string }) => {
+      const out = output();
+      await withClient(globals(), async client => {
+        if (options.days !== undefined && !/^\d{1,3}$/.test(options.days)) throw invalidInput('--days must be a whole number of days from 1 to 365');
+        const trend = await client.scorecards.trend(ref, { ...(options.team ? { owner: options.team } : {}), ...(options.days ? { days: Number(options.days) } : {}) });
+        const levels = Object.keys(trend.points[0]?.levels ?? {});
+        out.result(trend, () =>
+          [
+            `${trend.scorecard}${trend.owner ? ` for ${trend.owner}` : ''}, last ${trend.days} day(s)`,
+            table(['DATE', 'ENTITIES', ...levels.map(level => level.toUpperCase()), 'MEAN SCORE'], trend.points.map(point => [point.date, String(point.entities), ...levels.map(level => String(point.levels[level] ?? 0)), point.averageScore === null ? '-' : String(point.averageScore)])),
+          ].join('\n'),
+        );
+      });
+    });
+
+  scorecard
+    .command('team')
+    .description('show a team’s standing: its entities per level on each scorecard, and what it has left in each campaign')
+    .argument('<ref>', 'group ref, e.g. checkout-team or group:default/checkout-team')
+    .action(async (ref: string) => {
+      const out = output();
+      await withClient(globals(), async client => {
+        const view = await client.scorecards.team(ref);
+        out.result(view, () =>
+          [
+            view.scorecards.length
+              ? table(['SCORECARD', 'ENTITIES', 'LEVELS'], view.scorecards.map(item => [item.scorecard.ref, String(item.entities), Object.entries(item.levels).map(([level, count]) => `${level}: ${count}`).join(', ')]))
+              : `no scorecard scores an entity of ${view.team}`,
+            ...(view.campaigns.length
+              ? ['', table(['CAMPAIGN', 'TARGET', 'DONE', 'LEFT', 'RULES TO FIX'], view.campaigns.map(item => [item.campaign.ref, item.campaign.target, `${item.done}/${item.total}`, String(item.left), String(item.rulesToFix)]))]
+              : []),
+          ].join('\n'),
+        );
       });
     });
 

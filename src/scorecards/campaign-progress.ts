@@ -69,17 +69,20 @@ export function campaignProgress(campaign: Campaign, scorecard: Scorecard, resul
     for (let day = 0; day < days; day += step) sampled.push(day);
     // The last point is always today (or the target day).
     if (sampled.at(-1) !== days - 1) sampled.push(days - 1);
-    for (const day of sampled) {
-      const endOfDay = start + (day + 1) * DAY;
-      let done = 0;
-      for (const result of results) {
-        if (exempt.has(result.entity)) continue;
-        const points = history.get(result.entity) ?? [];
-        const latest = [...points].reverse().find(point => Date.parse(point.evaluatedAt) < endOfDay);
-        if (latest && reached(latest.level)) done++;
-      }
-      burnup.push({ date: new Date(start + day * DAY).toISOString().slice(0, 10), done });
+    // Each entity's history (oldest first) is walked once alongside the days.
+    const done = new Array<number>(sampled.length).fill(0);
+    for (const result of results) {
+      if (exempt.has(result.entity)) continue;
+      const points = history.get(result.entity) ?? [];
+      let next = 0;
+      let latest: ResultHistoryPoint | undefined;
+      sampled.forEach((day, index) => {
+        const endOfDay = start + (day + 1) * DAY;
+        while (next < points.length && Date.parse(points[next]!.evaluatedAt) < endOfDay) latest = points[next++];
+        if (latest && reached(latest.level)) done[index]!++;
+      });
     }
+    sampled.forEach((day, index) => burnup.push({ date: new Date(start + day * DAY).toISOString().slice(0, 10), done: done[index]! }));
   }
   return { total: sum('total'), done: sum('done'), exempt: sum('exempt'), left: sum('left'), daysLeft: Math.ceil((target - now.getTime()) / DAY), teams: list, burnup };
 }

@@ -7,7 +7,8 @@ const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * The worker `scorecards.collector`: runs the deferred collection jobs (repository facts), one entity per
- * job — many changes of an entity before its job runs make one collection — then schedules the entity's next
+ * job — many changes of an entity before its job runs make one collection, and the entities of one remote
+ * repository due in one pass share one clone of it — then schedules the entity's next
  * collection after the collectors' interval (entities with no such facts, e.g. not hosted here, are not
  * scheduled: their next change asks again). Hourly, prunes fact and result history past the retention and
  * reminds campaigns near their target (`scorecards.campaign.reminder`, once a day each).
@@ -49,16 +50,22 @@ export class DeferredCollection {
     let ran = 0;
     // A pass of the running worker ends early when it is stopped; a pass asked for by hand runs every due job.
     const running = !this.#stopped;
-    for (let job = await this.queue.claim<{ entity: string }>(DEFERRED_QUEUE, LEASE_MS); job; job = running && this.#stopped ? undefined : await this.queue.claim(DEFERRED_QUEUE, LEASE_MS)) {
-      ran++;
-      try {
-        const { found } = await this.scorecards.collectDeferred(job.payload.entity);
-        const every = this.scorecards.deferredIntervalSeconds();
-        await this.queue.finish(job, found && every ? { rescheduleAt: new Date(Date.now() + every * 1000) } : {});
-      } catch (error) {
-        this.options.logger?.warn({ err: error, entity: job.payload.entity }, 'scorecards: deferred collection failed');
-        await this.queue.fail(job, error instanceof Error ? error.message : String(error));
+    // One clone per remote repository and ref for the whole pass, however many of its entities are due.
+    const checkouts = this.scorecards.openCheckouts();
+    try {
+      for (let job = await this.queue.claim<{ entity: string }>(DEFERRED_QUEUE, LEASE_MS); job; job = running && this.#stopped ? undefined : await this.queue.claim(DEFERRED_QUEUE, LEASE_MS)) {
+        ran++;
+        try {
+          const { found } = await this.scorecards.collectDeferred(job.payload.entity, checkouts);
+          const every = this.scorecards.deferredIntervalSeconds();
+          await this.queue.finish(job, found && every ? { rescheduleAt: new Date(Date.now() + every * 1000) } : {});
+        } catch (error) {
+          this.options.logger?.warn({ err: error, entity: job.payload.entity }, 'scorecards: deferred collection failed');
+          await this.queue.fail(job, error instanceof Error ? error.message : String(error));
+        }
       }
+    } finally {
+      await checkouts?.close();
     }
     if (Date.now() - this.#prunedAt > PRUNE_EVERY_MS) {
       this.#prunedAt = Date.now();

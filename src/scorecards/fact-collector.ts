@@ -1,8 +1,8 @@
 import type { Entity } from '../core/entity.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import type { RepositoryService } from '../repositories/repository-service.js';
-import type { UrlReader } from '../reading/url-reader.js';
 import type { DoraQuery, DoraReport } from '../delivery/delivery-service.js';
+import type { RemoteCheckouts } from './repository/remote-checkouts.js';
 
 /** One fact of one entity, as stored and answered. */
 export interface Fact {
@@ -23,13 +23,13 @@ export interface DeliveryFigures {
 
 /**
  * What a collector reads with: other modules' public services, never their tables — the catalog's reader,
- * the hosted repositories, the reading policy's URL reader (remote repositories) and delivery's figures
- * (each optional where a Pave may run without it).
+ * the hosted repositories, the collection pass's clones of remote repositories (made under the reading
+ * policy) and delivery's figures (each optional where a Pave may run without it).
  */
 export interface CollectorContext {
   entities: EntityReader;
   repositories: RepositoryService;
-  reader?: UrlReader;
+  checkouts?: RemoteCheckouts;
   delivery?: DeliveryFigures;
 }
 

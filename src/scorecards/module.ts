@@ -29,9 +29,10 @@ export const scorecardsModule = defineModule({
     },
   ],
   create: async ({ store, queue, eventLog, eventConsumers, app, logger }): Promise<ScorecardsService> => {
-    const [{ ScorecardsService }, { FactCollection }] = await Promise.all([import('./scorecards-service.js'), import('./fact-collection.js')]);
+    const [{ ScorecardsService }, { FactCollection }, { DeliveryFactRefresh }] = await Promise.all([import('./scorecards-service.js'), import('./fact-collection.js'), import('./delivery-fact-refresh.js')]);
     const scorecards = new ScorecardsService({ store, queue, log: eventLog, entities: app.catalog.entities, repositories: app.repositories, reader: app.reading, delivery: app.delivery, expressions: app.expressions, logger });
     eventConsumers.register(new FactCollection(scorecards, app.catalog.entities));
+    eventConsumers.register(new DeliveryFactRefresh(scorecards));
     return scorecards;
   },
   async routes(api, scorecards, app) {

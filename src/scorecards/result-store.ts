@@ -78,7 +78,11 @@ export class ResultStore {
   async historyOfScorecard(scorecard: string, since: string): Promise<Map<string, ResultHistoryPoint[]>> {
     const rows = await this.store.db.selectFrom('scorecard_result_history').select(['entity_ref', 'level', 'score', 'evaluated_at']).where('scorecard_ref', '=', scorecard).where('evaluated_at', '>=', since).orderBy('evaluated_at').orderBy('id').execute();
     const history = new Map<string, ResultHistoryPoint[]>();
-    for (const row of rows) history.set(row.entity_ref, [...(history.get(row.entity_ref) ?? []), { ...(row.level ? { level: row.level } : {}), score: Number(row.score), evaluatedAt: row.evaluated_at }]);
+    for (const row of rows) {
+      let points = history.get(row.entity_ref);
+      if (!points) history.set(row.entity_ref, (points = []));
+      points.push({ ...(row.level ? { level: row.level } : {}), score: Number(row.score), evaluatedAt: row.evaluated_at });
+    }
     return history;
   }
 

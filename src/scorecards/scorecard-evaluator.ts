@@ -16,6 +16,8 @@ export interface EvaluationItem {
 
 /** Entities whose conditions go to the evaluator processes in one call (each condition has its own budget). */
 const ENTITIES_PER_CALL = 50;
+/** Calls in flight at once. */
+const CALLS_IN_FLIGHT = 4;
 
 /**
  * Evaluates a scorecard for entities: a rule whose facts are all present is evaluated in the evaluator
@@ -26,9 +28,16 @@ export class ScorecardEvaluator {
   constructor(private readonly expressions: ExpressionEvaluator) {}
 
   async evaluate(scorecard: Scorecard, items: readonly EvaluationItem[], evaluatedAt: string): Promise<ScorecardResult[]> {
-    const results: ScorecardResult[] = [];
-    for (let i = 0; i < items.length; i += ENTITIES_PER_CALL) results.push(...(await this.#chunk(scorecard, items.slice(i, i + ENTITIES_PER_CALL), evaluatedAt)));
-    return results;
+    const chunks: Array<readonly EvaluationItem[]> = [];
+    for (let i = 0; i < items.length; i += ENTITIES_PER_CALL) chunks.push(items.slice(i, i + ENTITIES_PER_CALL));
+    const results: ScorecardResult[][] = new Array(chunks.length);
+    // A few calls in flight keep every evaluator process busy without filling the pool's queue for others.
+    let next = 0;
+    const lane = async () => {
+      for (let index = next++; index < chunks.length; index = next++) results[index] = await this.#chunk(scorecard, chunks[index]!, evaluatedAt);
+    };
+    await Promise.all(Array.from({ length: Math.min(CALLS_IN_FLIGHT, chunks.length) }, lane));
+    return results.flat();
   }
 
   async #chunk(scorecard: Scorecard, items: readonly EvaluationItem[], evaluatedAt: string): Promise<ScorecardResult[]> {

@@ -14,6 +14,8 @@ import { COLLECTORS } from './collectors.js';
 import type { CollectorContext, DeliveryFigures, Fact, FactCollector } from './fact-collector.js';
 import type { UrlReader } from '../reading/url-reader.js';
 import { FactStore, type CollectedFacts } from './fact-store.js';
+import { checkFacts } from './fact-validation.js';
+import { RemoteCheckouts } from './repository/remote-checkouts.js';
 import { ResultStore, type ResultHistoryPoint } from './result-store.js';
 import { scorecardOf, type Scorecard } from './scorecard.js';
 import { ScorecardEvaluator } from './scorecard-evaluator.js';
@@ -82,16 +84,16 @@ export class ScorecardsService {
     this.#evaluator = new ScorecardEvaluator(options.expressions);
   }
 
-  /** Whether a collector runs as a deferred job rather than on the entity's events. */
+  /** Whether a collector runs on a schedule, as a deferred job per entity (it may run on events as well). */
   static deferred(collector: FactCollector): boolean {
-    return collector.triggers.everySeconds !== undefined && !collector.triggers.events?.length;
+    return collector.triggers.everySeconds !== undefined;
   }
 
   /**
-   * Runs the event-driven collectors for entities (for each, those its event type triggers; all of them when
-   * none is given), writes their facts in one transaction, and asks for the deferred collection of entities
-   * that have no deferred facts yet (later changes leave that to its schedule). Returns the entities whose
-   * facts changed.
+   * Runs the event-driven collectors for entities (for each, those its event type triggers; when none is
+   * given, all of them but the scheduled ones), writes their facts in one transaction, and asks for the
+   * deferred collection of entities that have no deferred facts yet (later changes leave that to its
+   * schedule). Returns the entities whose facts changed.
    */
   async collect(items: ReadonlyArray<{ entity: Entity; eventType?: string }>): Promise<Set<string>> {
     const collected: CollectedFacts[] = [];
@@ -101,12 +103,10 @@ export class ScorecardsService {
       const kind = entity.kind.toLowerCase();
       for (const collector of this.collectors) {
         if (!collector.kinds.includes(kind)) continue;
-        if (ScorecardsService.deferred(collector)) {
-          wantsDeferred.push(ref);
-          continue;
-        }
-        if (eventType && !collector.triggers.events?.some(type => matchesType(type, eventType))) continue;
-        collected.push({ entity: ref, source: collector.id, facts: await collector.collect(entity, this.#context()) });
+        const scheduled = ScorecardsService.deferred(collector);
+        if (scheduled) wantsDeferred.push(ref);
+        if (eventType ? !collector.triggers.events?.some(type => matchesType(type, eventType)) : scheduled) continue;
+        collected.push(await this.#run(collector, entity, ref));
       }
     }
     const deferredSources = new Set(this.collectors.filter(ScorecardsService.deferred).map(c => c.id));
@@ -115,19 +115,48 @@ export class ScorecardsService {
     return this.facts.putMany(collected, this.#now());
   }
 
-  /** Runs the deferred collectors for an entity (what the collection worker does per job): whether any fact changed, and whether it has deferred facts at all. */
-  async collectDeferred(ref: string): Promise<{ changed: boolean; found: boolean }> {
+  /** Clones of remote repositories for one collection pass (close them after it); undefined when Pave reads no remote repository. */
+  openCheckouts(): RemoteCheckouts | undefined {
+    return this.#o.reader ? new RemoteCheckouts(this.#o.reader) : undefined;
+  }
+
+  /**
+   * Runs the deferred collectors for an entity (what the collection worker does per job), reading remote
+   * repositories from the pass's `checkouts` (or clones of its own, removed after): whether any fact changed,
+   * and whether it has deferred facts at all.
+   */
+  async collectDeferred(ref: string, checkouts?: RemoteCheckouts): Promise<{ changed: boolean; found: boolean }> {
     const entity = await this.#o.entities.byRef(ref);
     if (!entity) return { changed: false, found: false };
     const kind = entity.kind.toLowerCase();
     const collected: CollectedFacts[] = [];
-    for (const collector of this.collectors) {
-      if (!ScorecardsService.deferred(collector) || !collector.kinds.includes(kind)) continue;
-      collected.push({ entity: ref, source: collector.id, facts: await collector.collect(entity, this.#context()) });
+    const own = checkouts ? undefined : this.openCheckouts();
+    try {
+      for (const collector of this.collectors) {
+        if (!ScorecardsService.deferred(collector) || !collector.kinds.includes(kind)) continue;
+        collected.push(await this.#run(collector, entity, ref, checkouts ?? own));
+      }
+    } finally {
+      await own?.close();
     }
     const changed = (await this.facts.putMany(collected, this.#now())).size > 0;
     if (changed) await this.evaluate([entity]);
     return { changed, found: collected.some(c => c.facts !== undefined) };
+  }
+
+  /**
+   * Collects again, for the entities named, the facts of the collectors `eventType` triggers (another module's
+   * event: new deliveries), and evaluates those whose facts changed. Returns how many changed.
+   */
+  async recollect(refs: readonly string[], eventType: string): Promise<number> {
+    let changed = 0;
+    for (let i = 0; i < refs.length; i += 200) {
+      const entities = (await this.#o.entities.byRefs(refs.slice(i, i + 200))).filter((entity): entity is Entity => entity !== null);
+      const moved = await this.collect(entities.map(entity => ({ entity, eventType })));
+      await this.evaluate(entities.filter(entity => moved.has(entityRefOf(entity))));
+      changed += moved.size;
+    }
+    return changed;
   }
 
   /** The shortest interval of the deferred collectors, in seconds: when a deferred job runs again. */
@@ -151,23 +180,14 @@ export class ScorecardsService {
     if (!entities.length) return [];
     const cards = scorecards ?? (await this.scorecards());
     const refs = entities.map(entityRefOf);
-    const facts = new Map<string, Fact[]>();
-    for (const fact of await this.facts.ofMany(refs)) facts.set(fact.entity, [...(facts.get(fact.entity) ?? []), fact]);
-    const now = this.#now();
+    const facts = await this.#factsOf(refs);
     const results: ScorecardResult[] = [];
     for (const scorecard of cards) {
       const selected = await this.#selected(scorecard, entities);
       for (const ref of refs) if (!selected.has(ref)) await this.results.remove({ entity: ref, scorecard: scorecard.ref });
-      const chosen = entities.filter((_, index) => selected.has(refs[index]!));
-      const evaluated = await this.#evaluator.evaluate(scorecard, chosen.map(entity => ({ entity, ref: entityRefOf(entity), facts: facts.get(entityRefOf(entity)) ?? [] })), now);
-      for (const result of evaluated) if (result.owner) result.owner = canonicalRef(result.owner, 'group', parseEntityRef(result.entity).namespace);
-      results.push(...evaluated);
+      results.push(...(await this.#score(scorecard, entities.filter((_, index) => selected.has(refs[index]!)), facts)));
     }
-    await this.results.saveMany(results, (result, previous) => ({
-      type: 'scorecards.level.changed',
-      subject: result.entity,
-      payload: { scorecard: result.scorecard, level: result.level ?? null, previous, score: result.score, ...parts(result.entity), ...(result.owner ? { owner: result.owner } : {}) },
-    }));
+    await this.#save(results);
     return results;
   }
 
@@ -175,14 +195,44 @@ export class ScorecardsService {
   async evaluateScorecard(scorecard: Scorecard): Promise<number> {
     const seen = new Set<string>();
     for await (const page of this.#o.entities.listPages({ filter: filterOf(scorecard) }, 200)) {
-      for (const entity of page) seen.add(entityRefOf(entity));
+      const refs = page.map(entityRefOf);
+      for (const ref of refs) seen.add(ref);
+      let facts = await this.#factsOf(refs);
       // Facts are collected only while scorecards exist: a first scorecard collects what is missing.
-      const known = new Set((await this.facts.ofMany(page.map(entityRefOf))).map(fact => fact.entity));
-      await this.collect(page.filter(entity => !known.has(entityRefOf(entity))).map(entity => ({ entity })));
-      await this.evaluate(page, [scorecard]);
+      const missing = page.filter((_, index) => !facts.has(refs[index]!));
+      if (missing.length && (await this.collect(missing.map(entity => ({ entity })))).size) facts = await this.#factsOf(refs);
+      // Listed by the scorecard's own filter: every entity of the page is selected.
+      await this.#save(await this.#score(scorecard, page, facts));
     }
     for (const result of await this.results.ofScorecard(scorecard.ref)) if (!seen.has(result.entity)) await this.results.remove({ scorecard: scorecard.ref, entity: result.entity });
     return seen.size;
+  }
+
+  /** The current facts of entities, by entity. */
+  async #factsOf(refs: readonly string[]): Promise<Map<string, Fact[]>> {
+    const facts = new Map<string, Fact[]>();
+    for (const fact of await this.facts.ofMany(refs)) {
+      let list = facts.get(fact.entity);
+      if (!list) facts.set(fact.entity, (list = []));
+      list.push(fact);
+    }
+    return facts;
+  }
+
+  /** One scorecard's results for entities it selects, owners made canonical. */
+  async #score(scorecard: Scorecard, entities: readonly Entity[], facts: ReadonlyMap<string, Fact[]>): Promise<ScorecardResult[]> {
+    const evaluated = await this.#evaluator.evaluate(scorecard, entities.map(entity => ({ entity, ref: entityRefOf(entity), facts: facts.get(entityRefOf(entity)) ?? [] })), this.#now());
+    for (const result of evaluated) if (result.owner) result.owner = canonicalRef(result.owner, 'group', parseEntityRef(result.entity).namespace);
+    return evaluated;
+  }
+
+  /** Saves results, with `scorecards.level.changed` for each whose level moved. */
+  async #save(results: readonly ScorecardResult[]): Promise<void> {
+    await this.results.saveMany(results, (result, previous) => ({
+      type: 'scorecards.level.changed',
+      subject: result.entity,
+      payload: { scorecard: result.scorecard, level: result.level ?? null, previous, score: result.score, ...parts(result.entity), ...(result.owner ? { owner: result.owner } : {}) },
+    }));
   }
 
   /** Every Scorecard in the catalog (those `scope` lets the caller read). */
@@ -347,9 +397,18 @@ export class ScorecardsService {
     return results.filter((_, index) => readable[index] !== null);
   }
 
-  #context(): CollectorContext {
-    const { entities, repositories, reader, delivery } = this.#o;
-    return { entities, repositories, ...(reader ? { reader } : {}), ...(delivery ? { delivery } : {}) };
+  /** Runs one collector for an entity; facts that do not hold to its schema are reported in the log and not stored. */
+  async #run(collector: FactCollector, entity: Entity, ref: string, checkouts?: RemoteCheckouts): Promise<CollectedFacts> {
+    const yielded = await collector.collect(entity, this.#context(checkouts));
+    if (!yielded) return { entity: ref, source: collector.id, facts: undefined };
+    const { facts, errors } = checkFacts(collector, yielded);
+    if (errors.length) this.#o.logger?.warn({ collector: collector.id, entity: ref, errors }, `scorecards: collector ${collector.id} yielded ${errors.length} fact(s) its schema does not allow for ${ref}; not stored`);
+    return { entity: ref, source: collector.id, facts };
+  }
+
+  #context(checkouts?: RemoteCheckouts): CollectorContext {
+    const { entities, repositories, delivery } = this.#o;
+    return { entities, repositories, ...(checkouts ? { checkouts } : {}), ...(delivery ? { delivery } : {}) };
   }
 
   #now(): string {

@@ -1,6 +1,6 @@
 /**
  * Scorecards in Debian's Chromium over the demo organisation: the Scorecards list, the production-readiness
- * overview with entities per level, and an entity's Scorecards tab with each rule's status and a "Fix it"
+ * overview with its trend chart (everyone's and one team's) and entities per level, and an entity's Scorecards tab with each rule's status and a "Fix it"
  * link that opens the golden path prefilled with values from the entity, and a campaign's page. Pages are
  * opened by URL.
  * Screenshots go to test-output/screenshots/scorecards-*.png.
@@ -76,9 +76,20 @@ describe.skipIf(!browserAvailable)('scorecards pages in Chromium', { timeout: 90
     const first = [...levels][0]!;
     await suite.page.getByRole('region', { name: `Level ${first}` }).waitFor();
     expect(await suite.page.getByRole('region', { name: /^Level / }).count()).toBe(levels.size);
+    // The trend, drawn by ECharts as SVG: a stacked series per level and the mean score, said in words too.
+    const trend = suite.page.getByRole('region', { name: 'Trend' });
+    const chart = trend.getByTestId('trend-chart');
+    await chart.locator('svg path').first().waitFor({ state: 'attached' });
+    expect(await chart.locator('svg').textContent()).toMatch(/unranked[\s\S]*bronze[\s\S]*gold[\s\S]*Mean score/);
+    expect(await trend.getByTestId('trend-summary').textContent()).toMatch(/^Today: \d+ (bronze|silver|gold|unranked)/);
     await screenshot(suite.page, 'scorecards-overview');
     const violationsOverview = await seriousAxeViolations(suite.page);
     expect(violationsOverview, formatViolations(violationsOverview)).toEqual([]);
+    // One team's trend when the page is narrowed to the team.
+    const select = suite.page.getByRole('combobox', { name: 'Team' });
+    const owner = (await select.locator('option').nth(1).getAttribute('value'))!;
+    await select.selectOption(owner);
+    await trend.getByRole('heading', { name: `Last 90 days for ${owner}` }).waitFor();
 
     const [kind, rest] = undocumented.entity.split(':') as [string, string];
     const [namespace, name] = rest.split('/') as [string, string];

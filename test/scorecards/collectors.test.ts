@@ -2,7 +2,7 @@
  * The repository and delivery collectors on a real Pave: runtime and database versions read with git from
  * hosted repositories, repository facts of a git URL Pave does not host (a real git smart-HTTP server on
  * 127.0.0.1, cloned under the reading allow-list) and of one the allow-list refuses (unknown, never false),
- * and DORA figures asked of the delivery module after real deliveries were ingested.
+ * and DORA figures asked of the delivery module after real deliveries were ingested, again as soon as more arrive.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,11 @@ describe('repository and delivery collectors', () => {
     await app.catalog.saveEntity(team('team-a'));
     for (const name of ['cart', 'ledger', 'reports']) await app.catalog.saveEntity(component(name, { owner: 'team-a', annotations: hosted(name) }));
     await app.catalog.saveEntity(component('billing', { owner: 'team-a', annotations: { 'backstage.io/source-location': `url:${remote.url}/acme/billing/tree/main/` } }));
+    // Another service of the same repository and branch (another folder): the pass clones the repository once.
+    await app.catalog.saveEntity(component('billing-worker', { owner: 'team-a', annotations: { 'backstage.io/source-location': `url:${remote.url}/acme/billing/tree/main/worker/` } }));
+    // Only its catalog file lives there (a central catalog repository): that repository's files are not its own.
+    await app.catalog.saveEntity(component('catalogued', { owner: 'team-a', annotations: { 'backstage.io/managed-by-location': `url:${remote.url}/acme/billing/blob/main/catalog-info.yaml` } }));
+    await app.catalog.saveEntity(component('catalogued-here', { owner: 'team-a', annotations: { 'backstage.io/managed-by-location': `url:${app.repositories.addresses().page}acme/cart/catalog-info.yaml` } }));
     await app.catalog.saveEntity(component('elsewhere', { owner: 'team-a', annotations: { 'backstage.io/source-location': 'url:https://git.invalid/acme/elsewhere.git' } }));
     const recent = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
     await app.delivery.ingest(app.auth.localOperator(), [
@@ -89,6 +94,12 @@ describe('repository and delivery collectors', () => {
     });
     const { body } = await getJson(`${pave.url}/api/scorecards/entities/component/default/billing`);
     expect(body.results[0].rules.find((rule: any) => rule.id === 'codeowners').status).toBe('pass');
+  });
+
+  it('clones a remote repository once per pass for all its entities, and credits a repository only to entities whose source it is', async () => {
+    expect(remote.fetches.get('/acme/billing.git')).toBe(1);
+    expect(await facts('billing-worker')).toMatchObject({ 'repository.name': `${remote.url}/acme/billing.git`, 'repository.codeowners': true });
+    for (const name of ['catalogued', 'catalogued-here']) expect(Object.keys(await facts(name)).filter(fact => fact.startsWith('repository.'))).toEqual([]);
   });
 
   it('a repository the reading allow-list refuses has unknown repository facts, never false ones', async () => {
@@ -140,6 +151,23 @@ describe('repository and delivery collectors', () => {
     expect(await facts('cart')).toMatchObject({ 'provenance.fromGoldenPath': false, 'provenance.templateCurrent': null });
   });
 
+  it('compares with the version tasks record for a template that declares only spec.version', async () => {
+    const { app } = pave;
+    const template = (version: string): Entity => ({
+      apiVersion: 'scaffolder.backstage.io/v1beta3',
+      kind: 'Template',
+      metadata: { name: 'py-service' },
+      spec: { owner: 'group:default/team-a', type: 'service', version, parameters: [], steps: [{ id: 'log', action: 'debug:log', input: { message: 'hi' } }] },
+    });
+    await app.catalog.saveEntity(template('2.0.0'));
+    await app.catalog.saveEntity(component('recipes', { owner: 'team-a', annotations: { 'backstage.io/source-template': 'template:default/py-service', 'pave.dev/source-template-version': '2.0.0' } }));
+    await app.eventConsumers.drain();
+    expect(await facts('recipes')).toMatchObject({ 'provenance.templateLatestVersion': '2.0.0', 'provenance.templateCurrent': true });
+    await app.catalog.saveEntity(template('2.1.0'));
+    await app.eventConsumers.drain();
+    expect(await facts('recipes')).toMatchObject({ 'provenance.templateVersion': '2.0.0', 'provenance.templateLatestVersion': '2.1.0', 'provenance.templateCurrent': false });
+  });
+
   it('asks the delivery module for the component’s DORA figures of the last 30 days', async () => {
     expect(await facts('cart')).toMatchObject({
       'delivery.deployments': 2,
@@ -148,5 +176,22 @@ describe('repository and delivery collectors', () => {
       'delivery.deploymentFrequencyBand': 'medium',
     });
     expect(await facts('ledger')).toMatchObject({ 'delivery.deployments': 0, 'delivery.changeFailureRate': null });
+  });
+
+  it('collects delivery facts again as soon as deliveries arrive, while a scorecard names one', async () => {
+    const { app } = pave;
+    await app.catalog.saveEntity({
+      apiVersion: 'pave.dev/v1alpha1',
+      kind: 'Scorecard',
+      metadata: { name: 'delivery' },
+      spec: { filter: 'kind=component,metadata.name=cart', levels: [{ name: 'shipping', rank: 1 }], rules: [{ id: 'ships', title: 'Ships often', level: 'shipping', condition: 'facts.delivery.deployments >= 3' }] },
+    });
+    await app.eventConsumers.drain();
+    const level = async () => (await getJson(`${pave.url}/api/scorecards/entities/component/default/cart`)).body.results.find((result: any) => result.scorecard === 'scorecard:default/delivery');
+    expect(await level()).toMatchObject({ rules: [{ id: 'ships', status: 'fail' }] });
+    await app.delivery.ingest(app.auth.localOperator(), [{ id: 'd4', type: 'deployment', at: new Date(Date.now() - 60_000).toISOString(), entity: 'component:default/cart', environment: 'production', status: 'success' }]);
+    await app.eventConsumers.drain();
+    expect(await facts('cart')).toMatchObject({ 'delivery.deployments': 3 });
+    expect(await level()).toMatchObject({ level: 'shipping', rules: [{ id: 'ships', status: 'pass' }] });
   });
 });

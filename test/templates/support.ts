@@ -98,6 +98,8 @@ export interface GitHttpServer {
   url: string;
   /** Pushes received (POST …/git-receive-pack), by repository path. */
   pushes: Map<string, number>;
+  /** Fetches and clones begun (GET …/info/refs?service=git-upload-pack), by repository path. */
+  fetches: Map<string, number>;
   /** Authorization headers seen, to check tokens arrive. */
   authorizations: string[];
   close(): Promise<void>;
@@ -109,6 +111,7 @@ export interface GitHttpServer {
  */
 export async function startGitHttpServer(root: string, options: { token?: string } = {}): Promise<GitHttpServer> {
   const pushes = new Map<string, number>();
+  const fetches = new Map<string, number>();
   const authorizations: string[] = [];
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -126,6 +129,10 @@ export async function startGitHttpServer(root: string, options: { token?: string
       const repo = url.pathname.slice(0, -'/git-receive-pack'.length);
       pushes.set(repo, (pushes.get(repo) ?? 0) + 1);
     }
+    if (request.method === 'GET' && url.pathname.endsWith('/info/refs') && url.searchParams.get('service') === 'git-upload-pack') {
+      const repo = url.pathname.slice(0, -'/info/refs'.length);
+      fetches.set(repo, (fetches.get(repo) ?? 0) + 1);
+    }
     serveGitHttp(root, request, response);
   };
   const server = createServer(handle);
@@ -133,6 +140,7 @@ export async function startGitHttpServer(root: string, options: { token?: string
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     pushes,
+    fetches,
     authorizations,
     close: () => new Promise(resolve => server.close(() => resolve())),
   };

@@ -6,16 +6,19 @@ export const DELIVERY_WINDOW_DAYS = 30;
 const BAND = { type: ['string', 'null'], description: '' };
 const band = (metric: string) => ({ ...BAND, description: `DORA's band for ${metric}: elite, high, medium, low, or null without enough data` });
 
+/** The delivery module's events after which delivery facts are collected again at once. */
+export const DELIVERY_EVENTS: readonly string[] = ['delivery.events.received', 'delivery.mapping.created'];
+
 /**
  * Delivery facts: the component's DORA figures over the last 30 days, asked of the delivery module's service
- * (its public figures, never its tables). Deployments arrive all the time, so collected as a deferred job
- * and again every hour rather than on each event.
+ * (its public figures, never its tables). Collected again when deliveries arrive or are mapped
+ * (`delivery-fact-refresh.ts`), and every hour as a deferred job, as the window moves on.
  */
 export const deliveryCollector = defineCollector({
   id: 'delivery',
   description: `DORA figures of the last ${DELIVERY_WINDOW_DAYS} days from the delivery module`,
   kinds: ['component'],
-  triggers: { everySeconds: 3600 },
+  triggers: { events: DELIVERY_EVENTS, everySeconds: 3600 },
   schema: {
     type: 'object',
     properties: {

@@ -27,17 +27,24 @@ export interface RepositoryFiles {
 
 /**
  * The files of a repository Pave hosts, read with git through the repositories service at the commit its
- * default branch pointed at when the first folder was read (so one collection sees one commit).
+ * default branch pointed at when the first folder was read (so one collection sees one commit). Each folder
+ * is listed once, however often it is asked for.
  */
 export function hostedFiles(repositories: RepositoryService, owner: string, repo: string): RepositoryFiles {
   let commit: string | undefined;
+  const listed = new Map<string, Promise<FileEntry[]>>();
+  const list = async (folder: string): Promise<FileEntry[]> => {
+    const tree = await repositories.tree(owner, repo, folder, commit).catch(() => undefined);
+    if (!tree) return [];
+    commit ??= tree.commit;
+    return tree.entries.filter(entry => entry.type !== 'submodule').map(entry => ({ name: entry.name, type: entry.type === 'tree' ? 'folder' : 'file' }));
+  };
   return {
     name: `${owner}/${repo}`,
-    async entries(folder) {
-      const tree = await repositories.tree(owner, repo, folder, commit).catch(() => undefined);
-      if (!tree) return [];
-      commit ??= tree.commit;
-      return tree.entries.filter(entry => entry.type !== 'submodule').map(entry => ({ name: entry.name, type: entry.type === 'tree' ? 'folder' : 'file' }));
+    entries(folder) {
+      let entries = listed.get(folder);
+      if (!entries) listed.set(folder, (entries = list(folder)));
+      return entries;
     },
     async read(path) {
       const blob = await repositories.blob(owner, repo, path, commit).catch(() => undefined);

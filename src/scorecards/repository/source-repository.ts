@@ -1,26 +1,24 @@
-import { mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Entity } from '../../core/entity.js';
 import { gitWebUrl, type GitWebUrl } from '../../reading/git-web-url.js';
 import { shownUrl } from '../../reading/reading-error.js';
-import type { UrlReader } from '../../reading/url-reader.js';
-import { cloneWebUrl } from '../../reading/web-url-clone.js';
 import { repositoryOfLocation } from '../../repositories/repository-links.js';
 import { formatRepositoryName } from '../../repositories/repository-name.js';
 import type { RepositoryService } from '../../repositories/repository-service.js';
+import type { RemoteCheckouts } from './remote-checkouts.js';
 import { checkedOutFiles, hostedFiles, type RepositoryFiles } from './repository-files.js';
 
-const LOCATION_ANNOTATIONS = ['backstage.io/source-location', 'backstage.io/managed-by-location'];
+/**
+ * Where an entity's source is: only `backstage.io/source-location`. `managed-by-location` names where its
+ * catalog file is, which may be a central catalog repository holding many entities' files: crediting that
+ * repository's README or CODEOWNERS to each of them would be wrong.
+ */
+const SOURCE_LOCATION = 'backstage.io/source-location';
 
-/** The hosted repository (`owner/repo`) an entity's source-location or managed-by-location annotation names. */
+/** The hosted repository (`owner/repo`) an entity's source-location names. */
 export function hostedRepositoryOf(entity: Entity, repositories: RepositoryService): string | undefined {
-  const addresses = repositories.addresses();
-  for (const value of locationsOf(entity)) {
-    const name = repositoryOfLocation(value, addresses);
-    if (name) return formatRepositoryName(name);
-  }
-  return undefined;
+  const value = sourceLocationOf(entity);
+  const name = value ? repositoryOfLocation(value, repositories.addresses()) : undefined;
+  return name ? formatRepositoryName(name) : undefined;
 }
 
 /**
@@ -40,29 +38,24 @@ export function remoteRepositoryOf(value: string): GitWebUrl | undefined {
 
 /**
  * Reads the files of an entity's source repository with `use`: a repository Pave hosts through the
- * repositories service, any other git URL through a shallow clone made under the reading policy (allow-list,
- * checked addresses, time limit) into a temporary folder removed afterwards. Undefined when the entity names
- * no repository Pave can read (no location, not allowed, unreachable): its repository facts are then unknown.
+ * repositories service, any other git URL through the pass's clones (`checkouts`: one shallow clone per
+ * repository and ref under the reading policy). Undefined when the entity names no repository Pave can read
+ * (no source location, not allowed, unreachable, empty): its repository facts are then unknown.
  */
-export async function withSourceRepository<T>(entity: Entity, context: { repositories: RepositoryService; reader?: UrlReader }, use: (files: RepositoryFiles) => Promise<T>): Promise<T | undefined> {
+export async function withSourceRepository<T>(entity: Entity, context: { repositories: RepositoryService; checkouts?: RemoteCheckouts }, use: (files: RepositoryFiles) => Promise<T>): Promise<T | undefined> {
   const hosted = hostedRepositoryOf(entity, context.repositories);
   if (hosted) {
     const [owner, repo] = hosted.split('/') as [string, string];
     const files = hostedFiles(context.repositories, owner, repo);
     return (await files.entries('')).length ? use(files) : undefined;
   }
-  const remote = locationsOf(entity).map(remoteRepositoryOf).find(found => found !== undefined);
-  if (!remote || !context.reader) return undefined;
-  const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-scorecards-')));
-  try {
-    const root = await cloneWebUrl(context.reader, remote, join(dir, 'clone')).catch(() => undefined);
-    return root ? await use(checkedOutFiles(shownUrl(remote.repository), root)) : undefined;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const location = sourceLocationOf(entity);
+  const remote = location ? remoteRepositoryOf(location) : undefined;
+  const root = remote && context.checkouts ? await context.checkouts.checkout(remote) : undefined;
+  return root && remote ? use(checkedOutFiles(shownUrl(remote.repository), root)) : undefined;
 }
 
-function locationsOf(entity: Entity): string[] {
-  const annotations = entity.metadata.annotations ?? {};
-  return LOCATION_ANNOTATIONS.map(key => annotations[key]).filter((value): value is string => typeof value === 'string');
+function sourceLocationOf(entity: Entity): string | undefined {
+  const value = entity.metadata.annotations?.[SOURCE_LOCATION];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { ANNOTATION_TEMPLATE_VERSION } from '../../catalog/location-provenance.js';
+import { templateVersion } from '../../catalog/location-provenance.js';
 import type { Entity } from '../../core/entity.js';
 import { parseEntityRef } from '../../core/entity-ref.js';
 import { canonicalTemplateRef } from '../model/template.js';
@@ -64,14 +64,6 @@ export interface UpgradeCaller {
 }
 
 const IDENTITY = { name: 'Pave Scaffolder', email: 'scaffolder@pave.local' };
-
-/** The template's version as a repository records it: its declared one (the `pave.dev/template-version` annotation, else `spec.version`), else its catalog etag. */
-export function templateVersion(entity: Entity): string {
-  const declared = entity.metadata.annotations?.[ANNOTATION_TEMPLATE_VERSION];
-  if (typeof declared === 'string' && declared) return declared;
-  const version = (entity.spec as { version?: unknown } | undefined)?.version;
-  return typeof version === 'string' || typeof version === 'number' ? String(version) : (entity.metadata.etag ?? '');
-}
 
 export class TemplateUpgrades {
   readonly repositories: GeneratedRepositoryStore;

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useMemo, useRef } from 'react';
+import { useEChart } from '../lib/useEChart';
 
 export interface BurnupChartProps {
   /** Entities done at the end of each day, oldest first. */
@@ -16,36 +17,22 @@ export interface BurnupChartProps {
  */
 export default function BurnupChart({ points, goal, start, target }: BurnupChartProps) {
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    let disposed = false;
-    let dispose: (() => void) | undefined;
-    void import('../lib/echarts').then(({ echarts }) => {
-      if (disposed || !box.current) return;
-      const chart = echarts.init(box.current, undefined, { renderer: 'svg' });
-      chart.setOption({
-        animation: false,
-        grid: { left: 40, right: 64, top: 36, bottom: 32 },
-        legend: { top: 0 },
-        tooltip: { trigger: 'axis' },
-        xAxis: { type: 'time', min: start, max: target },
-        yAxis: { type: 'value', min: 0, max: Math.max(goal, 1), minInterval: 1 },
-        series: [
-          { name: 'Done', type: 'line', step: 'end', showSymbol: points.length < 40, data: points.map((point) => [point.date, point.done]), markLine: { silent: true, symbol: 'none', label: { formatter: `Total ${goal}` }, data: [{ yAxis: goal }] } },
-          { name: 'Target', type: 'line', showSymbol: false, lineStyle: { type: 'dashed' }, data: [[start, 0], [target, goal]] },
-        ],
-      });
-      const resize = () => chart.resize();
-      window.addEventListener('resize', resize);
-      dispose = () => {
-        window.removeEventListener('resize', resize);
-        chart.dispose();
-      };
-    });
-    return () => {
-      disposed = true;
-      dispose?.();
-    };
-  }, [points, goal, start, target]);
+  const option = useMemo(
+    () => ({
+      animation: false,
+      grid: { left: 40, right: 64, top: 36, bottom: 32 },
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'time', min: start, max: target },
+      yAxis: { type: 'value', min: 0, max: Math.max(goal, 1), minInterval: 1 },
+      series: [
+        { name: 'Done', type: 'line', step: 'end', showSymbol: points.length < 40, data: points.map((point) => [point.date, point.done]), markLine: { silent: true, symbol: 'none', label: { formatter: `Total ${goal}` }, data: [{ yAxis: goal }] } },
+        { name: 'Target', type: 'line', showSymbol: false, lineStyle: { type: 'dashed' }, data: [[start, 0], [target, goal]] },
+      ],
+    }),
+    [points, goal, start, target],
+  );
+  useEChart(box, option);
   const last = points.at(-1);
   return <div ref={box} className="burnup-chart" data-testid="burnup-chart" aria-hidden="true" title={`${last?.done ?? 0} of ${goal} done`} />;
 }

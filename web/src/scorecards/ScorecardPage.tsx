@@ -1,17 +1,21 @@
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { entityPath } from '../lib/refs';
 import { EmptyState, ErrorState, Loading } from '../components/States';
-import { getScorecard } from './scorecardsApi';
+import { getScorecard, getScorecardTrend } from './scorecardsApi';
 import { LevelBadge } from './LevelBadge';
 import './scorecards.css';
 
-/** One scorecard: its entities grouped by level (highest first), filterable by team, and its rules. */
+const TrendChart = lazy(() => import('./TrendChart'));
+const TREND_DAYS = 90;
+
+/** One scorecard: its trend, its entities grouped by level (highest first), filterable by team, and its rules. */
 export default function ScorecardPage() {
   const { namespace = 'default', name = '' } = useParams();
   const data = useAsync((signal) => getScorecard(namespace, name, signal), [namespace, name]);
   const [team, setTeam] = useState('');
+  const trend = useAsync((signal) => getScorecardTrend(namespace, name, { days: TREND_DAYS, ...(team ? { owner: team } : {}) }, signal), [namespace, name, team]);
   const card = data.data?.summary.scorecard;
   useDocumentTitle(card ? card.title : name);
   const teams = useMemo(() => [...new Set((data.data?.results ?? []).map((r) => r.owner ?? ''))].filter(Boolean).sort(), [data.data]);
@@ -41,6 +45,15 @@ export default function ScorecardPage() {
             ))}
           </select>
         </label>
+      ) : null}
+      {trend.data && trend.data.points.length ? (
+        <section className="card" aria-label="Trend">
+          <h2>Last {trend.data.days} days{team ? ` for ${team}` : ''}</h2>
+          <p className="muted" data-testid="trend-summary">{trendSummary(trend.data.points)}</p>
+          <Suspense fallback={null}>
+            <TrendChart scorecard={card} trend={trend.data} />
+          </Suspense>
+        </section>
       ) : null}
       {!results.length ? (
         <EmptyState title="No entities scored yet." />
@@ -87,4 +100,13 @@ export default function ScorecardPage() {
       </section>
     </div>
   );
+}
+
+/** The trend in words: entities per level today, and how the mean score moved since the first scored day. */
+function trendSummary(points: ReadonlyArray<{ date: string; entities: number; levels: Record<string, number>; averageScore: number | null }>): string {
+  const last = points.at(-1)!;
+  const first = points.find((point) => point.averageScore !== null);
+  const today = Object.entries(last.levels).filter(([, count]) => count > 0).map(([level, count]) => `${count} ${level}`).join(', ') || 'no entities scored';
+  const moved = first && last.averageScore !== null ? `; mean score ${first.averageScore} on ${first.date}, ${last.averageScore} today` : '';
+  return `Today: ${today}${moved}.`;
 }

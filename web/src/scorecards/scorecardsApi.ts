@@ -3,8 +3,8 @@
  * bundled), the same TypeBox schemas the routes answer with.
  */
 import { apiRequest } from '../lib/api';
-import type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardResultView, ScorecardView, TeamScorecardsView } from '../../../src/scorecards/scorecard-views.js';
-export type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardResultView, ScorecardView, TeamScorecardsView };
+import type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardResultView, ScorecardTrendView, ScorecardView, TeamScorecardsView } from '../../../src/scorecards/scorecard-views.js';
+export type { CampaignViewData, EntityScorecardsView, ScorecardDetailView, ScorecardSummaryView, ScorecardResultView, ScorecardTrendView, ScorecardView, TeamScorecardsView };
 
 const enc = encodeURIComponent;
 
@@ -14,6 +14,12 @@ export function listScorecards(signal?: AbortSignal): Promise<{ items: Scorecard
 
 export function getScorecard(namespace: string, name: string, signal?: AbortSignal): Promise<ScorecardDetailView> {
   return apiRequest(`/api/scorecards/by-name/${enc(namespace)}/${enc(name)}`, { signal });
+}
+
+/** A scorecard's entities per level and mean score day by day, everyone's or one team's (`owner`). */
+export function getScorecardTrend(namespace: string, name: string, query: { owner?: string; days?: number }, signal?: AbortSignal): Promise<ScorecardTrendView> {
+  const search = new URLSearchParams({ ...(query.owner ? { owner: query.owner } : {}), ...(query.days ? { days: String(query.days) } : {}) }).toString();
+  return apiRequest(`/api/scorecards/by-name/${enc(namespace)}/${enc(name)}/trend${search ? `?${search}` : ''}`, { signal });
 }
 
 export function getEntityScorecards(kind: string, namespace: string, name: string, signal?: AbortSignal): Promise<EntityScorecardsView> {
