@@ -49,7 +49,7 @@ describe('template upgrades of the repositories a golden path created', () => {
   let templateFile: string;
   let ref: string;
   const repo = (name: string) => join(pave.dataDir, 'git', 'example', `${name}.git`);
-  const byName = (items: GeneratedRepository[], name: string) => items.find(item => item.values.name === name)!;
+  const byName = (items: GeneratedRepository[], name: string) => items.find(item => item.values?.name === name)!;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pave-upgrades-'));
@@ -68,14 +68,14 @@ describe('template upgrades of the repositories a golden path created', () => {
 
   it('records each repository with its template, version and values, up to date', async () => {
     const items = await pave.app.templates.upgrades.list({ templateRef: ref });
-    expect(items.map(item => item.values.name)).toEqual(['alpha', 'beta', 'gamma']);
+    expect(items.map(item => item.values?.name)).toEqual(['alpha', 'beta', 'gamma']);
     for (const item of items) {
       expect(item).toMatchObject({ templateRef: ref, templateVersion: '1.0.0', currentVersion: '1.0.0', behind: false, publisher: 'publish:git', branch: 'main' });
       expect(item.webUrl).not.toContain(pave.dataDir);
     }
     // The entity the golden path registered leads to its repository (by its task).
     const [fromEntity] = await pave.app.templates.upgrades.list({ entityRef: 'component:default/beta' });
-    expect(fromEntity?.values.name).toBe('beta');
+    expect(fromEntity?.values?.name).toBe('beta');
   });
 
   it('after a template change: two clean review branches and one with the conflict marked and listed', async () => {
@@ -85,7 +85,7 @@ describe('template upgrades of the repositories a golden path created', () => {
     await refreshTemplate(pave.app, ref);
 
     const behind = await pave.app.templates.upgrades.list({ templateRef: ref, behind: true });
-    expect(behind.map(item => [item.values.name, item.templateVersion, item.currentVersion])).toEqual([
+    expect(behind.map(item => [item.values?.name, item.templateVersion, item.currentVersion])).toEqual([
       ['alpha', '1.0.0', '1.1.0'],
       ['beta', '1.0.0', '1.1.0'],
       ['gamma', '1.0.0', '1.1.0'],
@@ -96,7 +96,7 @@ describe('template upgrades of the repositories a golden path created', () => {
     expect(preview).toMatchObject({ outcome: 'clean', dryRun: true, fromVersion: '1.0.0', toVersion: '1.1.0', conflicts: [] });
     expect(await branchesOf(repo('alpha'))).toEqual(['main']);
 
-    const results = Object.fromEntries(await Promise.all(behind.map(async item => [item.values.name, await pave.app.templates.upgrades.upgrade(item.id, caller)] as const)));
+    const results = Object.fromEntries(await Promise.all(behind.map(async item => [item.values?.name, await pave.app.templates.upgrades.upgrade(item.id, caller)] as const)));
     const branch = 'pave/upgrade-service-publish-git-1.1.0';
     expect(results.alpha).toMatchObject({ outcome: 'clean', branch, conflicts: [] });
     expect(results.beta).toMatchObject({ outcome: 'clean', branch, conflicts: [] });
