@@ -64,6 +64,21 @@ describe('template upgrades: who may push a review branch', () => {
     expect(text).not.toContain('file:');
   });
 
+  it("the form values a task ran with are shown only to those who may read that task", async () => {
+    type Listed = { id: string; values?: Record<string, unknown> };
+    for (const caller of [demo.developer, demo.guest]) {
+      const { items } = (await (await caller(LIST)).json()) as { items: Listed[] };
+      expect(items.map(item => item.id)).toEqual([id]);
+      expect(items[0]).not.toHaveProperty('values');
+      const one = (await (await caller(`${LIST}/${id}`)).json()) as Listed;
+      expect(one.id).toBe(id);
+      expect(one).not.toHaveProperty('values');
+    }
+    const { items } = (await (await demo.admin(LIST)).json()) as { items: Listed[] };
+    expect(items[0]!.values).toEqual({ name: 'upgrade-target' });
+    expect(((await (await demo.admin(`${LIST}/${id}`)).json()) as Listed).values).toEqual({ name: 'upgrade-target' });
+  });
+
   it('bad input is a problem naming the field; an unknown repository is a 404', async () => {
     const bad = await expectProblem(await demo.admin(`${LIST}/${id}/upgrade`, { method: 'POST', body: { dryRun: 'yes please' } }), 400);
     expect(JSON.stringify(bad)).toContain('dryRun');

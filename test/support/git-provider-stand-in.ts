@@ -31,6 +31,8 @@ interface StoredRepository {
   owner: string;
   name: string;
   gitPath: string;
+  /** When it was made, to the second as GitHub, GitLab and Gitea give `created_at` (Bitbucket Server gives none). */
+  createdAt: string;
   body: Record<string, unknown>;
 }
 
@@ -47,8 +49,8 @@ export interface ProviderStandIn {
   access: Map<string, Array<{ user?: string; team?: string; permission: string }>>;
   /** GitHub Actions variables, by `owner/repo`. */
   variables: Map<string, Record<string, string>>;
-  /** Adds a repository as if made by hand: with one commit on main, or `empty` (as an API call makes it). */
-  seed(provider: StoredRepository['provider'], owner: string, name: string, options?: { empty?: boolean }): Promise<StoredRepository>;
+  /** Adds a repository as if made by hand: with one commit on main, or `empty` (as an API call makes it); made now, or at `createdAt`. */
+  seed(provider: StoredRepository['provider'], owner: string, name: string, options?: { empty?: boolean; createdAt?: Date }): Promise<StoredRepository>;
   gitDir(repository: StoredRepository): string;
   close(): Promise<void>;
 }
@@ -78,14 +80,15 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
   const describe = (r: StoredRepository): Record<string, unknown> => {
     const web = r.provider === 'bitbucketServer' ? `${base}/projects/${r.owner}/repos/${r.name}/browse` : `${base}/${r.owner}/${r.name}`;
     const clone = `${base}/${r.gitPath}`;
-    if (r.provider === 'gitlab') return { id: r.id, web_url: web, http_url_to_repo: clone, path_with_namespace: `${r.owner}/${r.name}`, default_branch: 'main', ...r.body };
+    if (r.provider === 'gitlab') return { id: r.id, web_url: web, http_url_to_repo: clone, path_with_namespace: `${r.owner}/${r.name}`, default_branch: 'main', created_at: r.createdAt, ...r.body };
     if (r.provider === 'bitbucketServer') return { slug: r.name, links: { self: [{ href: web }], clone: [{ href: clone, name: 'http' }, { href: `ssh://git@127.0.0.1/${r.gitPath}`, name: 'ssh' }] }, ...r.body };
-    return { id: r.id, name: r.name, full_name: `${r.owner}/${r.name}`, html_url: web, clone_url: clone, default_branch: 'main', ...r.body };
+    return { id: r.id, name: r.name, full_name: `${r.owner}/${r.name}`, html_url: web, clone_url: clone, default_branch: 'main', created_at: r.createdAt, ...r.body };
   };
 
-  const create = async (provider: StoredRepository['provider'], owner: string, name: string, body: Record<string, unknown>): Promise<StoredRepository> => {
+  const create = async (provider: StoredRepository['provider'], owner: string, name: string, body: Record<string, unknown>, at = new Date()): Promise<StoredRepository> => {
     const gitPath = provider === 'bitbucketServer' ? `scm/${owner.toLowerCase()}/${name}.git` : `${owner}/${name}.git`;
-    const repository: StoredRepository = { id: nextId++, provider, owner, name, gitPath, body };
+    const createdAt = at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const repository: StoredRepository = { id: nextId++, provider, owner, name, gitPath, createdAt, body };
     await mkdir(join(options.root, gitPath), { recursive: true });
     await runGit(['init', '--quiet', '--bare', '--initial-branch=main', join(options.root, gitPath)]);
     repositories.push(repository);
@@ -329,7 +332,7 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     access,
     variables,
     async seed(provider, owner, name, seedOptions = {}) {
-      const repository = await create(provider, owner, name, {});
+      const repository = await create(provider, owner, name, {}, seedOptions.createdAt);
       if (seedOptions.empty) return repository;
       const work = join(options.root, '.seed', `${repository.id}`);
       await mkdir(work, { recursive: true });

@@ -4,14 +4,9 @@
  * "name taken" is its own repository, read back, and the push goes on — on GitHub, GitLab, Bitbucket
  * Server and Gitea stand-ins. A repository that holds someone else's commits is still never overwritten.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import type { PaveConfig } from '../../src/pave-config.js';
-import { commitsOf, fileAt, openTestApp, registerTemplate, TESTER, waitForTask, type TestApp } from './support.js';
-import { startProviderStandIn, type ProviderStandIn } from '../support/git-provider-stand-in.js';
+import { commitsOf, fileAt, waitForTask } from './support.js';
+import { interruptInPublishStep, resumeAfterInterruption, type ResumedPublishers } from './interrupted-publish.js';
 
 const CASES = [
   { provider: 'github', action: 'publish:github', repoUrl: 'github.com?owner=acme&repo=resumed-gh', owner: 'acme', name: 'resumed-gh' },
@@ -21,81 +16,41 @@ const CASES = [
 ] as const;
 
 describe('hosted publishers resume their own earlier attempt', { timeout: 120_000 }, () => {
-  let standIn: ProviderStandIn;
-  let dir: string;
-  let pave: TestApp | undefined;
+  let resumed: ResumedPublishers;
   const tasks = new Map<string, string>();
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pave-publish-resume-'));
-    standIn = await startProviderStandIn({ root: join(dir, 'git'), tokens: { good: ['repo', 'push'] } });
-    await writeFile(join(dir, 'token'), 'good');
-    const token = { $file: join(dir, 'token') };
-    const config: Partial<PaveConfig> = {
-      integrations: {
-        github: [{ host: 'github.com', apiBaseUrl: `${standIn.url}/api/v3`, token }],
-        gitlab: [{ host: 'gitlab.com', apiBaseUrl: `${standIn.url}/api/v4`, token }],
-        bitbucketServer: [{ host: 'bitbucket.test', apiBaseUrl: `${standIn.url}/rest/api/1.0`, token }],
-        gitea: [{ host: 'gitea.test', baseUrl: standIn.url, token }],
-      } as PaveConfig['integrations'],
-    };
-    const dataDir = join(dir, 'data');
-    // The first process: it creates the tasks and dies in their publish steps, after the provider made the repository.
-    const first = await openTestApp({ dataDir, taskWorker: false, config });
-    const run = async (key: string, action: string, repoUrl: string) => {
-      const file = join(dir, `${key}.yaml`);
-      await writeFile(file, stringify({
-        apiVersion: 'scaffolder.backstage.io/v1beta3',
-        kind: 'Template',
-        metadata: { name: key },
-        spec: { type: 'service', steps: [
-          { id: 'write', action: 'catalog:write', input: { entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: key }, spec: { type: 'service', lifecycle: 'experimental', owner: 'group:default/example' } } } },
-          { id: 'publish', action, input: { repoUrl } },
-        ] },
-      }));
-      const { id } = await first.app.templates.createTask({ templateRef: await registerTemplate(first.app, file), values: {} }, TESTER);
-      const store = first.app.templates.tasks;
-      await store.start(id, { resumed: false });
-      await store.stepStarted(id, 0);
-      await store.stepFinished(id, 0, 'completed', { output: {} });
-      await store.stepStarted(id, 1);
-      tasks.set(key, id);
-    };
-    for (const c of CASES) {
-      await run(c.provider, c.action, c.repoUrl);
-      await standIn.seed(c.provider, c.owner, c.name, { empty: true });
-    }
-    // Someone else's repository under the name (with a commit): never overwritten, even on a rerun.
-    await run('taken', 'publish:github', 'github.com?owner=acme&repo=resumed-taken');
-    await standIn.seed('github', 'acme', 'resumed-taken');
-    await first.close();
-    // The restarted server resumes them.
-    pave = await openTestApp({ dataDir, config });
+    // The first process creates the tasks and dies in their publish steps, after the provider made the repository.
+    resumed = await resumeAfterInterruption(async (first, standIn, dir) => {
+      for (const c of CASES) {
+        tasks.set(c.provider, await interruptInPublishStep(first, dir, c.provider, c.action, { repoUrl: c.repoUrl }));
+        await standIn.seed(c.provider, c.owner, c.name, { empty: true });
+      }
+      // Someone else's repository under the name (with a commit): never overwritten, even on a rerun.
+      tasks.set('taken', await interruptInPublishStep(first, dir, 'taken', 'publish:github', { repoUrl: 'github.com?owner=acme&repo=resumed-taken' }));
+      await standIn.seed('github', 'acme', 'resumed-taken');
+    });
   });
-  afterAll(async () => {
-    await pave?.close();
-    await standIn?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => resumed?.close());
 
   for (const c of CASES) {
     it(`${c.action}: the repository the earlier attempt created is read back and pushed to`, async () => {
-      const task = await waitForTask(pave!.app, tasks.get(c.provider)!);
+      const task = await waitForTask(resumed.pave.app, tasks.get(c.provider)!);
       expect(task.error, JSON.stringify(task.error)).toBeUndefined();
       expect(task.status).toBe('completed');
-      const mine = standIn.repositories.filter(r => r.provider === c.provider && r.name === c.name);
+      const mine = resumed.standIn.repositories.filter(r => r.provider === c.provider && r.name === c.name);
       expect(mine).toHaveLength(1);
-      expect(await fileAt(standIn.gitDir(mine[0]!), 'catalog-info.yaml')).toContain(`name: ${c.provider}`);
-      expect(task.steps[1]!.output).toMatchObject({ commitHash: (await commitsOf(standIn.gitDir(mine[0]!)))[0] });
-      const events = await pave!.app.templates.events(task.id);
-      expect(events.map(e => e.body.message)).toEqual(expect.arrayContaining([expect.stringMatching(/exists already: this task started this step before, so it is taken as made then; going on with it/)]));
+      expect(await fileAt(resumed.standIn.gitDir(mine[0]!), 'catalog-info.yaml')).toContain(`name: ${c.provider}`);
+      expect(task.steps[1]!.output).toMatchObject({ commitHash: (await commitsOf(resumed.standIn.gitDir(mine[0]!)))[0] });
+      const events = await resumed.pave.app.templates.events(task.id);
+      expect(events.map(e => e.body.message)).toEqual(expect.arrayContaining([expect.stringMatching(/exists already: this task started this step before and it was made since, so it is taken as made then; going on with it/)]));
     });
   }
 
   it('a repository holding other commits is not overwritten on a rerun: the step fails saying so', async () => {
-    const task = await waitForTask(pave!.app, tasks.get('taken')!);
+    const task = await waitForTask(resumed.pave.app, tasks.get('taken')!);
     expect(task.status).toBe('failed');
-    expect(task.steps[1]!.error?.detail).toMatch(/already has a main branch .* with other content/);
-    expect(await commitsOf(standIn.gitDir(standIn.repositories.find(r => r.name === 'resumed-taken')!))).toHaveLength(1);
+    expect(task.steps[1]!.error?.detail).toMatch(/already exists and is not this task's earlier attempt \(it holds commits this task did not push, on main\)/);
+    expect(await commitsOf(resumed.standIn.gitDir(resumed.standIn.repositories.find(r => r.name === 'resumed-taken')!))).toHaveLength(1);
   });
 });

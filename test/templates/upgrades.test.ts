@@ -49,7 +49,7 @@ describe('template upgrades of the repositories a golden path created', () => {
   let templateFile: string;
   let ref: string;
   const repo = (name: string) => join(pave.dataDir, 'git', 'example', `${name}.git`);
-  const byName = (items: GeneratedRepository[], name: string) => items.find(item => item.values.name === name)!;
+  const byName = (items: GeneratedRepository[], name: string) => items.find(item => item.values?.name === name)!;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pave-upgrades-'));
@@ -68,14 +68,14 @@ describe('template upgrades of the repositories a golden path created', () => {
 
   it('records each repository with its template, version and values, up to date', async () => {
     const items = await pave.app.templates.upgrades.list({ templateRef: ref });
-    expect(items.map(item => item.values.name)).toEqual(['alpha', 'beta', 'gamma']);
+    expect(items.map(item => item.values?.name)).toEqual(['alpha', 'beta', 'gamma']);
     for (const item of items) {
       expect(item).toMatchObject({ templateRef: ref, templateVersion: '1.0.0', currentVersion: '1.0.0', behind: false, publisher: 'publish:git', branch: 'main' });
       expect(item.webUrl).not.toContain(pave.dataDir);
     }
     // The entity the golden path registered leads to its repository (by its task).
     const [fromEntity] = await pave.app.templates.upgrades.list({ entityRef: 'component:default/beta' });
-    expect(fromEntity?.values.name).toBe('beta');
+    expect(fromEntity?.values?.name).toBe('beta');
   });
 
   it('after a template change: two clean review branches and one with the conflict marked and listed', async () => {
@@ -85,7 +85,7 @@ describe('template upgrades of the repositories a golden path created', () => {
     await refreshTemplate(pave.app, ref);
 
     const behind = await pave.app.templates.upgrades.list({ templateRef: ref, behind: true });
-    expect(behind.map(item => [item.values.name, item.templateVersion, item.currentVersion])).toEqual([
+    expect(behind.map(item => [item.values?.name, item.templateVersion, item.currentVersion])).toEqual([
       ['alpha', '1.0.0', '1.1.0'],
       ['beta', '1.0.0', '1.1.0'],
       ['gamma', '1.0.0', '1.1.0'],
@@ -96,7 +96,7 @@ describe('template upgrades of the repositories a golden path created', () => {
     expect(preview).toMatchObject({ outcome: 'clean', dryRun: true, fromVersion: '1.0.0', toVersion: '1.1.0', conflicts: [] });
     expect(await branchesOf(repo('alpha'))).toEqual(['main']);
 
-    const results = Object.fromEntries(await Promise.all(behind.map(async item => [item.values.name, await pave.app.templates.upgrades.upgrade(item.id, caller)] as const)));
+    const results = Object.fromEntries(await Promise.all(behind.map(async item => [item.values?.name, await pave.app.templates.upgrades.upgrade(item.id, caller)] as const)));
     const branch = 'pave/upgrade-service-publish-git-1.1.0';
     expect(results.alpha).toMatchObject({ outcome: 'clean', branch, conflicts: [] });
     expect(results.beta).toMatchObject({ outcome: 'clean', branch, conflicts: [] });
@@ -163,10 +163,11 @@ describe('template upgrades on a hosted provider', () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pave-upgrades-github-'));
+    dir = await mkdtemp(join(tmpdir(), 'pave-upgrades-hosted-'));
     standIn = await startProviderStandIn({ root: join(dir, 'git'), tokens: { good: ['repo', 'push'] } });
     await writeFile(join(dir, 'token'), 'good\n');
-    pave = await openTestApp({ config: { integrations: { github: [{ host: 'github.com', apiBaseUrl: `${standIn.url}/api/v3`, token: { $file: join(dir, 'token') } }], gitlab: [], bitbucketServer: [], gitea: [] } } });
+    const token = { $file: join(dir, 'token') };
+    pave = await openTestApp({ config: { integrations: { github: [{ host: 'github.com', apiBaseUrl: `${standIn.url}/api/v3`, token }], gitlab: [{ host: 'gitlab.com', apiBaseUrl: `${standIn.url}/api/v4`, token }], bitbucketServer: [], gitea: [] } } });
   });
   afterAll(async () => {
     await pave?.close();
@@ -174,27 +175,38 @@ describe('template upgrades on a hosted provider', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('opens a pull request with the merged render, through the configured integration', async () => {
-    const file = await writeTemplate(join(dir, 'tpl'), '1', { 'README.md': README('npm start') }, 'github.com?owner=acme&repo=${{ parameters.name }}', 'publish:github');
-    const ref = await registerTemplate(pave.app, file);
-    const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'shop' } }, TESTER);
-    expect((await waitForTask(pave.app, id)).status).toBe('completed');
-    const [recorded] = await pave.app.templates.upgrades.list({ templateRef: ref });
-    expect(recorded).toMatchObject({ publisher: 'publish:github', repoUrl: 'github.com?owner=acme&repo=shop', templateVersion: '1', behind: false });
+  const CASES = [
+    { provider: 'github', publisher: 'publish:github', name: 'shop', review: (n: number) => `${standIn.url}/acme/shop/pull/${n}`, opened: (branch: string) => ({ head: branch, base: 'main' }) },
+    { provider: 'gitlab', publisher: 'publish:gitlab', name: 'till', review: (n: number) => `${standIn.url}/acme/till/-/merge_requests/${n}`, opened: (branch: string) => ({ source_branch: branch, target_branch: 'main' }) },
+  ] as const;
 
-    await writeTemplate(join(dir, 'tpl'), '2', { 'README.md': README('npm run serve') }, 'github.com?owner=acme&repo=${{ parameters.name }}', 'publish:github');
-    await refreshTemplate(pave.app, ref);
-    const { UNRESTRICTED } = await import('../../src/auth/acting-authority.js');
-    const result = await pave.app.templates.upgrades.upgrade(recorded!.id, { author: TESTER, authority: UNRESTRICTED });
-    expect(result).toMatchObject({ outcome: 'clean', branch: 'pave/upgrade-service-publish-github-2', reviewUrl: `${standIn.url}/acme/shop/pull/1` });
-    const [pull] = standIn.reviews;
-    expect(pull).toMatchObject({ provider: 'github', repository: 'acme/shop', body: { head: 'pave/upgrade-service-publish-github-2', base: 'main' } });
-    expect(String(pull!.body.body)).toContain('1 → 2');
-    const bare = standIn.gitDir(standIn.repositories.find(r => r.name === 'shop')!);
-    expect(await fileAt(bare, 'README.md', 'pave/upgrade-service-publish-github-2')).toContain('npm run serve');
+  for (const c of CASES) {
+    it(`opens a ${c.provider === 'github' ? 'pull' : 'merge'} request with the merged render, through the configured integration (${c.provider})`, async () => {
+      const repoUrl = `${c.provider}.com?owner=acme&repo=\${{ parameters.name }}`;
+      const file = await writeTemplate(join(dir, c.provider), '1', { 'README.md': README('npm start') }, repoUrl, c.publisher);
+      const ref = await registerTemplate(pave.app, file);
+      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: c.name } }, TESTER);
+      expect((await waitForTask(pave.app, id)).status).toBe('completed');
+      const [recorded] = await pave.app.templates.upgrades.list({ templateRef: ref });
+      expect(recorded).toMatchObject({ publisher: c.publisher, repoUrl: `${c.provider}.com?owner=acme&repo=${c.name}`, templateVersion: '1', behind: false });
 
-    // Asked again: its render is the template's now, so there is nothing to propose and no second pull request.
-    expect((await pave.app.templates.upgrades.upgrade(recorded!.id, { author: TESTER, authority: UNRESTRICTED })).outcome).toBe('up-to-date');
-    expect(standIn.reviews).toHaveLength(1);
-  });
+      await writeTemplate(join(dir, c.provider), '2', { 'README.md': README('npm run serve') }, repoUrl, c.publisher);
+      await refreshTemplate(pave.app, ref);
+      const { UNRESTRICTED } = await import('../../src/auth/acting-authority.js');
+      const branch = `pave/upgrade-service-${c.publisher.replace(/\W/g, '-')}-2`;
+      const result = await pave.app.templates.upgrades.upgrade(recorded!.id, { author: TESTER, authority: UNRESTRICTED });
+      expect(result).toMatchObject({ outcome: 'clean', branch, reviewUrl: c.review(1) });
+      const reviews = standIn.reviews.filter(r => r.provider === c.provider);
+      expect(reviews).toHaveLength(1);
+      expect(reviews[0]).toMatchObject({ repository: `acme/${c.name}`, body: c.opened(branch) });
+      expect(String(reviews[0]!.body.body ?? reviews[0]!.body.description)).toContain('1 → 2');
+      const bare = standIn.gitDir(standIn.repositories.find(r => r.name === c.name)!);
+      expect(await fileAt(bare, 'README.md', branch)).toContain('npm run serve');
+      expect(await fileAt(bare, 'README.md', 'main')).toContain('npm start');
+
+      // Asked again: its render is the template's now, so there is nothing to propose and no second review request.
+      expect((await pave.app.templates.upgrades.upgrade(recorded!.id, { author: TESTER, authority: UNRESTRICTED })).outcome).toBe('up-to-date');
+      expect(standIn.reviews.filter(r => r.provider === c.provider)).toHaveLength(1);
+    });
+  }
 });

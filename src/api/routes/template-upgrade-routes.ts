@@ -12,8 +12,9 @@ const RepositoryParams = Type.Object({ id: Type.String() });
 /**
  * Template upgrades under /api/scaffolder: the repositories golden paths created (with whether each is
  * behind its template) and opening an upgrade on one. Templates and entities are read within the
- * caller's catalog read scope; an upgrade renders the template as the caller and is decided on the
- * repository as a resource (owned by whoever ran the golden path).
+ * caller's catalog read scope, and a record's form values show only where the caller may read its task;
+ * an upgrade renders the template as the caller and is decided on the repository as a resource (owned
+ * by whoever ran the golden path).
  */
 export const templateUpgradeRoutes: FastifyPluginAsyncTypebox<{ upgrades: TemplateUpgrades }> = async (app, { upgrades }) => {
   const authorityOf = (request: FastifyRequest): ActingAuthority => actingAs(request.server.authorization.app.auth, request.server.authorization.app.catalog.entities, request.identity);
@@ -24,12 +25,12 @@ export const templateUpgradeRoutes: FastifyPluginAsyncTypebox<{ upgrades: Templa
       config: { permission: { action: 'templates.repository.read' } },
       schema: {
         tags: ['scaffolder'],
-        summary: 'The repositories golden paths created: template, version, values, whether each is behind its template, and its last upgrade',
+        summary: "The repositories golden paths created: template, version, whether each is behind its template, its last upgrade, and the values used where the caller may read the task",
         querystring: Type.Composite([ListGeneratedRepositoriesQuerySchema, Type.Object({ entityRef: Type.Optional(Type.String({ description: 'Only those the task that created this entity made' })) })]),
         response: { 200: Type.Object({ items: Type.Array(GeneratedRepositorySchema) }), ...errorResponses(404) },
       },
     },
-    async request => ({ items: await upgrades.list(request.query, await authorityOf(request).readScope()) }),
+    async request => ({ items: await upgrades.list(request.query, authorityOf(request)) }),
   );
 
   app.get(
@@ -38,7 +39,7 @@ export const templateUpgradeRoutes: FastifyPluginAsyncTypebox<{ upgrades: Templa
       config: { permission: { action: 'templates.repository.read' } },
       schema: { tags: ['scaffolder'], summary: 'One generated repository', params: RepositoryParams, response: { 200: GeneratedRepositorySchema, ...errorResponses(404) } },
     },
-    async request => upgrades.get(request.params.id, await authorityOf(request).readScope()),
+    async request => upgrades.get(request.params.id, authorityOf(request)),
   );
 
   app.post(

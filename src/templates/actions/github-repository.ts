@@ -14,6 +14,7 @@ export interface GithubRepository {
   html_url: string;
   clone_url: string;
   default_branch?: string;
+  created_at?: string;
 }
 
 /** Backstage's inputs for a new repository's settings. */
@@ -77,9 +78,15 @@ export function repoPath(target: ProviderTarget): string {
 
 /**
  * Creates the repository: in the organisation when the owner is one, else for the signed-in user (who
- * must be the owner). A name already taken is a 409 naming the existing repository.
+ * must be the owner). A name already taken is a 409 naming the existing repository, unless it is a resumed
+ * step's own earlier attempt (`createNamed`; `ownCommit`: what the step goes on to push, if it does).
  */
-export async function createGithubRepository(ctx: ActionContext<unknown>, target: ProviderTarget, input: Static<typeof repositorySettings>): Promise<GithubRepository> {
+export async function createGithubRepository(
+  ctx: ActionContext<unknown>,
+  target: ProviderTarget,
+  input: Static<typeof repositorySettings>,
+  ownCommit?: () => Promise<{ branch: string; commit: string }>,
+): Promise<GithubRepository> {
   // Checked before anything is created: a bad entry must not leave a repository behind.
   const collaborators = collaboratorsOf(input.collaborators ?? []);
   const account = await githubApi<{ type?: string }>(ctx, target, 'GET', `/users/${encodeURIComponent(target.owner)}`);
@@ -102,6 +109,7 @@ export async function createGithubRepository(ctx: ActionContext<unknown>, target
   const created = await createNamed(ctx, {
     create: () => githubApi<GithubRepository>(ctx, target, 'POST', account.type === 'Organization' ? `/orgs/${encodeURIComponent(target.owner)}/repos` : '/user/repos', body),
     existing: () => githubApi<GithubRepository>(ctx, target, 'GET', repoPath(target)),
+    earlier: { createdAt: made => made.created_at, cloneUrl: made => made.clone_url, credentials: target.credentials.git, ...(ownCommit ? { ownCommit } : {}) },
     what: `The repository ${target.owner}/${target.repo} on ${target.host.host} (${guessedWebUrl(target)})`,
     url: repository => repository.html_url,
   });

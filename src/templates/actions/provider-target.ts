@@ -10,6 +10,8 @@ import { providerRequest } from '../../integrations/provider-api.js';
 import { parseRepoUrl, requireOwner } from '../../integrations/repo-url.js';
 import { providerName, type ProviderCredentials, type ProviderHost, type ScmIntegrations } from '../../integrations/scm-integrations.js';
 import type { ActionContext } from './action.js';
+import type { GitCredentials } from './git-credentials.js';
+import { remoteBranches } from './workspace-commit.js';
 
 export interface ProviderTarget {
   host: ProviderHost;
@@ -67,6 +69,8 @@ export interface NamedCreation<T> {
   create: () => Promise<T>;
   /** Reads what exists under the name (for a step its task started before). */
   existing: () => Promise<T>;
+  /** How to tell the task's own earlier attempt from someone else's repository of that name. */
+  earlier: EarlierAttempt<T>;
   /** For messages: "The repository acme/api on github.com". */
   what: string;
   /** Its web address, for the step's log. */
@@ -75,13 +79,23 @@ export interface NamedCreation<T> {
   hint?: string;
 }
 
+/** What tells a repository the task's earlier attempt made from one someone else made under the name. */
+export interface EarlierAttempt<T> {
+  /** When the provider says it was created (GitHub, GitLab and Gitea's `created_at`); undefined where it says nothing (Bitbucket Server). */
+  createdAt: (made: T) => string | undefined;
+  cloneUrl: (made: T) => string;
+  credentials: GitCredentials;
+  /** The branch and commit this step pushes, for a step that pushes one: its earlier attempt may have pushed it. */
+  ownCommit?: () => Promise<{ branch: string; commit: string }>;
+}
+
 /**
  * Creates something whose name may be taken: the provider's refusal (409, or its "already exists") becomes
  * a 409 on `input.repoUrl` that names what exists and what to do. When the task had started this step
- * before (`ctx.rerun`: it was interrupted and resumed), the name is taken as its own earlier attempt's
- * doing, as publish:git takes a local repository: what exists is read back and the step goes on (the
- * push then refuses a branch holding anything but this task's own commit, so nobody's work is overwritten).
- * @example await createNamed(ctx, { create: () => targetApi(ctx, target, 'POST', '/user/repos', body), existing: () => targetApi(ctx, target, 'GET', '/repos/acme/api'), what: 'The repository acme/api on github.com', url: r => r.html_url })
+ * before (`ctx.rerun`: it was interrupted and resumed), the name may be its own earlier attempt's doing:
+ * what exists is read back and taken as made then only when it is (`whyNotOurs`), before any setting is
+ * applied to it or anything pushed; otherwise the 409 stands.
+ * @example await createNamed(ctx, { create: () => targetApi(ctx, target, 'POST', '/user/repos', body), existing: () => targetApi(ctx, target, 'GET', '/repos/acme/api'), earlier: { createdAt: r => r.created_at, cloneUrl: r => r.clone_url, credentials: target.credentials.git }, what: 'The repository acme/api on github.com', url: r => r.html_url })
  */
 export async function createNamed<T>(ctx: ActionContext<unknown>, creation: NamedCreation<T>): Promise<T> {
   try {
@@ -90,11 +104,34 @@ export async function createNamed<T>(ctx: ActionContext<unknown>, creation: Name
     return made;
   } catch (error) {
     if (!isPaveError(error) || error.status !== 409) throw error;
-    if (!ctx.rerun) throw conflict(`${creation.what} already exists; ${creation.hint ?? 'choose another name'}`, [{ pointer: '/repoUrl', detail: 'names a repository that exists', rule: 'exists' }]);
+    const taken = (why: string) => conflict(`${creation.what} already exists${why}; ${creation.hint ?? 'choose another name'}`, [{ pointer: '/repoUrl', detail: 'names a repository that exists', rule: 'exists' }]);
+    if (!ctx.rerun) throw taken('');
     const made = await creation.existing();
-    ctx.log.info(`${creation.url(made)} exists already: this task started this step before, so it is taken as made then; going on with it`);
+    const foreign = await whyNotOurs(ctx, creation.earlier, made);
+    if (foreign) throw taken(` and is not this task's earlier attempt (${foreign})`);
+    ctx.log.info(`${creation.url(made)} exists already: this task started this step before and it was made since, so it is taken as made then; going on with it`);
     return made;
   }
+}
+
+/**
+ * Why a repository under the name is not the task's earlier attempt, or undefined when it may be: it must
+ * have been created after the task was (to the second: providers give `created_at` in whole seconds) and
+ * hold no branch, or only the commit this step pushes. A name is in the form for anyone to foresee, so
+ * without this a resumed step would give its collaborators and variables to, or push into, a repository
+ * someone else made first or pushed to meanwhile.
+ */
+async function whyNotOurs<T>(ctx: ActionContext<unknown>, earlier: EarlierAttempt<T>, made: T): Promise<string | undefined> {
+  const created = earlier.createdAt(made);
+  if (created !== undefined) {
+    const started = Math.floor(Date.parse(ctx.task.createdAt) / 1000) * 1000;
+    if (!(Date.parse(created) >= started)) return `it was created at ${created}, before this task was, at ${ctx.task.createdAt}`;
+  }
+  const branches = await remoteBranches(earlier.cloneUrl(made), earlier.credentials);
+  if (branches.size === 0) return undefined;
+  const own = earlier.ownCommit ? await earlier.ownCommit() : undefined;
+  if (own && branches.size === 1 && branches.get(own.branch) === own.commit) return undefined;
+  return `it holds commits this task did not push, on ${[...branches.keys()].join(', ')}`;
 }
 
 /** The answer, or undefined when the provider says there is no such thing (404). */

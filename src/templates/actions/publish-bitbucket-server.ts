@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
 import { defineAction } from './action.js';
 import { createNamed, NEW_REPOSITORY_INPUTS, providerTarget, targetApi } from './provider-target.js';
-import { COMMIT_INPUTS, publishToCreated } from './workspace-commit.js';
+import { COMMIT_INPUTS, publishToCreated, workspaceCommitOf } from './workspace-commit.js';
 
 /** A repository as Bitbucket Server's REST API 1.0 describes it (the fields Pave reads). */
 interface BitbucketRepository {
@@ -42,6 +42,7 @@ export function publishBitbucketServerAction(integrations: ScmIntegrations) {
         return;
       }
       const webUrlOf = (made: BitbucketRepository) => made.links.self?.[0]?.href ?? browse;
+      const cloneUrlOf = (made: BitbucketRepository) => made.links.clone?.find(link => link.name === 'http')?.href ?? '';
       const repository = await createNamed(ctx, {
         create: () =>
           targetApi<BitbucketRepository>(ctx, target, 'POST', `/projects/${encodeURIComponent(target.owner)}/repos`, {
@@ -52,10 +53,12 @@ export function publishBitbucketServerAction(integrations: ScmIntegrations) {
           }),
         // Bitbucket Server makes the slug from the name (lower case, spaces as dashes); Pave's names have no spaces.
         existing: () => targetApi<BitbucketRepository>(ctx, target, 'GET', `/projects/${encodeURIComponent(target.owner)}/repos/${encodeURIComponent(target.repo.toLowerCase())}`),
+        // Bitbucket Server's repository says nothing of when it was made: only what it holds tells.
+        earlier: { createdAt: () => undefined, cloneUrl: cloneUrlOf, credentials: target.credentials.git, ownCommit: () => workspaceCommitOf(ctx, branch) },
         what: `The repository ${target.repo} in project ${target.owner} on ${target.host.host}`,
         url: webUrlOf,
       });
-      const cloneUrl = repository.links.clone?.find(link => link.name === 'http')?.href ?? '';
+      const cloneUrl = cloneUrlOf(repository);
       const webUrl = webUrlOf(repository);
       ctx.output('remoteUrl', cloneUrl);
       ctx.output('repoContentsUrl', webUrl);

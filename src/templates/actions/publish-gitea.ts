@@ -2,12 +2,13 @@ import { Type } from '@sinclair/typebox';
 import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
 import { defineAction } from './action.js';
 import { createNamed, guessedWebUrl, NEW_REPOSITORY_INPUTS, providerTarget, targetApi, unlessMissing } from './provider-target.js';
-import { COMMIT_INPUTS, publishToCreated } from './workspace-commit.js';
+import { COMMIT_INPUTS, publishToCreated, workspaceCommitOf } from './workspace-commit.js';
 
 /** A repository as Gitea describes it (the fields Pave reads). */
 interface GiteaRepository {
   clone_url: string;
   html_url: string;
+  created_at?: string;
 }
 
 /**
@@ -50,6 +51,7 @@ export function publishGiteaAction(integrations: ScmIntegrations) {
             ...(input.description !== undefined ? { description: input.description } : {}),
           }),
         existing: () => targetApi<GiteaRepository>(ctx, target, 'GET', `/repos/${encodeURIComponent(target.owner)}/${encodeURIComponent(target.repo)}`),
+        earlier: { createdAt: made => made.created_at, cloneUrl: made => made.clone_url, credentials: target.credentials.git, ownCommit: () => workspaceCommitOf(ctx, branch) },
         what: `The repository ${target.owner}/${target.repo} on ${target.host.host}`,
         url: made => made.html_url,
       });

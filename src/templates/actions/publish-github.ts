@@ -10,7 +10,7 @@ import {
   protectDefaultBranch,
   type GithubRepository,
 } from './github-repository.js';
-import { COMMIT_INPUTS, publishToCreated } from './workspace-commit.js';
+import { COMMIT_INPUTS, publishToCreated, workspaceCommitOf } from './workspace-commit.js';
 
 const pushInputs = Type.Object({ ...GITHUB_PROTECTION_INPUTS, ...COMMIT_INPUTS });
 
@@ -50,7 +50,7 @@ export function publishGithubAction(integrations: ScmIntegrations) {
     examples: [{ description: 'Publish to GitHub', example: 'action: publish:github\ninput:\n  repoUrl: ${{ parameters.repoUrl }}\n  description: ${{ parameters.description }}\n  repoVisibility: private' }],
     async handler(ctx) {
       const target = await githubTarget(ctx, integrations, ctx.input);
-      const repository = ctx.dryRun ? undefined : await createGithubRepository(ctx, target, ctx.input);
+      const repository = ctx.dryRun ? undefined : await createGithubRepository(ctx, target, ctx.input, () => workspaceCommitOf(ctx, ctx.input.defaultBranch ?? 'main'));
       await pushGithubRepository(ctx, target, repository);
     },
   });

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
 import { defineAction } from './action.js';
 import { createNamed, guessedWebUrl, NEW_REPOSITORY_INPUTS, providerTarget, targetApi, unlessMissing } from './provider-target.js';
-import { COMMIT_INPUTS, publishToCreated } from './workspace-commit.js';
+import { COMMIT_INPUTS, publishToCreated, workspaceCommitOf } from './workspace-commit.js';
 
 /** A project as GitLab describes it (the fields Pave reads). */
 export interface GitlabProject {
@@ -11,6 +11,7 @@ export interface GitlabProject {
   http_url_to_repo: string;
   path_with_namespace: string;
   default_branch?: string | null;
+  created_at?: string;
 }
 
 /** `/projects/<group%2Fproject>`: a project addressed by its path (GitLab's documented form). */
@@ -79,6 +80,7 @@ export function publishGitlabAction(integrations: ScmIntegrations) {
             ...(input.topics?.length ? { topics: input.topics } : {}),
           }),
         existing: () => targetApi<GitlabProject>(ctx, target, 'GET', projectPath(target)),
+        earlier: { createdAt: made => made.created_at, cloneUrl: made => made.http_url_to_repo, credentials: target.credentials.git, ownCommit: () => workspaceCommitOf(ctx, branch) },
         what: `The project ${target.owner}/${target.repo} on ${target.host.host}`,
         url: made => made.web_url,
         hint: 'choose another name, or set skipExisting',

@@ -76,12 +76,32 @@ export async function commitWorkspace(ctx: ActionContext<CommitInput>, branch: s
  * is left alone (`already`); a branch with other content is a conflict (publishers create, never overwrite).
  */
 export async function pushFirstCommit(made: WorkspaceCommit, url: string, credentials: GitCredentials | undefined): Promise<'pushed' | 'already'> {
-  const git = (args: string[]) => runGit(['--git-dir', made.gitDir, ...args], { env: gitCredentialsEnv(credentials), timeoutMs: GIT_TIMEOUT_MS });
-  const existing = (await git(['ls-remote', '--heads', '--', url, `refs/heads/${made.branch}`])).stdout.trim().split(/\s+/)[0] ?? '';
+  const existing = (await remoteBranches(url, credentials)).get(made.branch) ?? '';
   if (existing === made.commit) return 'already';
   if (existing) throw conflict(`${url} already has a ${made.branch} branch (at ${existing.slice(0, 12)}) with other content; publishing only creates new repositories`);
-  await git(['push', '--quiet', '--', url, `${made.commit}:refs/heads/${made.branch}`]);
+  await runGit(['--git-dir', made.gitDir, 'push', '--quiet', '--', url, `${made.commit}:refs/heads/${made.branch}`], { env: gitCredentialsEnv(credentials), timeoutMs: GIT_TIMEOUT_MS });
   return 'pushed';
+}
+
+/** The branches a remote repository holds, by name, with their commits: none for an empty repository. */
+export async function remoteBranches(url: string, credentials: GitCredentials | undefined): Promise<Map<string, string>> {
+  const listed = await runGit(['ls-remote', '--heads', '--', url], { env: gitCredentialsEnv(credentials), timeoutMs: GIT_TIMEOUT_MS });
+  const branches = new Map<string, string>();
+  for (const line of listed.stdout.split('\n')) {
+    const [commit, ref] = line.trim().split(/\s+/);
+    if (commit && ref?.startsWith('refs/heads/')) branches.set(ref.slice('refs/heads/'.length), commit);
+  }
+  return branches;
+}
+
+/** The commit `publishToCreated` would push on `branch`, without pushing it (what a resumed step may find pushed already). */
+export async function workspaceCommitOf(ctx: ActionContext<CommitInput>, branch: string): Promise<{ branch: string; commit: string }> {
+  const made = await commitWorkspace(ctx, branch);
+  try {
+    return { branch, commit: made.commit };
+  } finally {
+    await made.dispose();
+  }
 }
 
 /**

@@ -17,8 +17,8 @@ import { canonicalTemplateRef } from '../model/template.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { invalidInput, notFound } from '../../core/problem.js';
 import type { ResourceFacts } from '../../auth/policy.js';
-import type { ActingAuthority } from '../../auth/acting-authority.js';
-import { ALL_ENTITIES, type EntityScope } from '../../catalog/query/entity-scope.js';
+import { UNRESTRICTED, type ActingAuthority } from '../../auth/acting-authority.js';
+import type { EntityScope } from '../../catalog/query/entity-scope.js';
 import type { ExpressionEvaluator } from '../../expressions/index.js';
 import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
 import { initBareRepository } from '../../git/bare-repository.js';
@@ -26,6 +26,7 @@ import { principalOf, type AuditLog, type ChangeAuthor } from '../../store/audit
 import type { EventLog } from '../../store/event-log.js';
 import type { Store } from '../../store/store.js';
 import { hostedRepositoryResource } from '../actions/publish-git.js';
+import { taskResource } from '../tasks/task-resource.js';
 import type { TaskSpec, TaskStep } from '../tasks/task-types.js';
 import type { DirectoryEntry, DryRunResult } from '../scaffolder-service.js';
 import { GeneratedRepositoryStore, type GeneratedRepositoryRecord } from './generated-repository-store.js';
@@ -129,9 +130,11 @@ export class TemplateUpgrades {
 
   /**
    * The generated repositories, oldest first, each with its template's version now and whether it is
-   * behind; `entityRef` keeps those the named entity's task created.
+   * behind; `entityRef` keeps those the named entity's task created. Templates and entities are read
+   * as `reader`; each record's form values only where `reader` may read the task that used them.
    */
-  async list(query: ListGeneratedRepositoriesQuery & { entityRef?: string }, scope: EntityScope = ALL_ENTITIES): Promise<GeneratedRepository[]> {
+  async list(query: ListGeneratedRepositoriesQuery & { entityRef?: string }, reader: ActingAuthority = UNRESTRICTED): Promise<GeneratedRepository[]> {
+    const scope = await reader.readScope();
     const taskIds = query.entityRef ? [await this.#taskOf(query.entityRef, scope)] : undefined;
     const records = await this.repositories.list({ ...(query.templateRef ? { templateRef: canonicalTemplateRef(query.templateRef) } : {}), ...(taskIds ? { taskIds } : {}) });
     const versions = new Map<string, string | undefined>();
@@ -139,14 +142,14 @@ export class TemplateUpgrades {
       const entity = await this.#options.entity(ref, scope);
       versions.set(ref, entity ? templateVersion(entity) : undefined);
     }
-    const views = records.map(record => this.#view(record, versions.get(record.templateRef)));
-    return query.behind ? views.filter(view => view.behind) : views;
+    const shown = query.behind ? records.filter(record => isBehind(record, versions.get(record.templateRef))) : records;
+    return Promise.all(shown.map(async record => this.#view(record, versions.get(record.templateRef), reader)));
   }
 
-  async get(id: string, scope: EntityScope = ALL_ENTITIES): Promise<GeneratedRepository> {
+  async get(id: string, reader: ActingAuthority = UNRESTRICTED): Promise<GeneratedRepository> {
     const record = await this.repositories.get(id);
-    const entity = await this.#options.entity(record.templateRef, scope);
-    return this.#view(record, entity ? templateVersion(entity) : undefined);
+    const entity = await this.#options.entity(record.templateRef, await reader.readScope());
+    return this.#view(record, entity ? templateVersion(entity) : undefined, reader);
   }
 
   /**
@@ -237,15 +240,21 @@ export class TemplateUpgrades {
     }
   }
 
-  #view(record: GeneratedRepositoryRecord, currentVersion: string | undefined): GeneratedRepository {
+  /**
+   * A record as `reader` sees it. Its values are the task's form input, and a task is its creator's
+   * (`task-resource.ts`): everyone signed in may list the repositories, but the values only show to
+   * whoever may read the task.
+   */
+  async #view(record: GeneratedRepositoryRecord, currentVersion: string | undefined, reader: ActingAuthority): Promise<GeneratedRepository> {
+    const mayReadTask = await reader.allows('templates.task.read', taskResource({ id: record.taskId, templateRef: record.templateRef, ...(record.createdBy ? { createdBy: record.createdBy } : {}) }));
     return {
       id: record.id,
       taskId: record.taskId,
       templateRef: record.templateRef,
       templateVersion: record.templateVersion,
       ...(currentVersion !== undefined ? { currentVersion } : {}),
-      behind: currentVersion !== undefined && currentVersion !== record.templateVersion,
-      values: record.values,
+      behind: isBehind(record, currentVersion),
+      ...(mayReadTask ? { values: record.values } : {}),
       publisher: record.publisher,
       repoUrl: record.repoUrl,
       webUrl: this.#webUrl(record),
@@ -280,6 +289,10 @@ export class TemplateUpgrades {
     if (!task) throw notFound(`${entityRef} was not created by a golden path (it has no ${CREATED_BY_TASK} annotation)`);
     return task;
   }
+}
+
+function isBehind(record: GeneratedRepositoryRecord, currentVersion: string | undefined): boolean {
+  return currentVersion !== undefined && currentVersion !== record.templateVersion;
 }
 
 /** The render's files inside the folder the step published, relative to it. */

@@ -35,7 +35,7 @@ export const GeneratedRepositorySchema = Type.Object(
     templateVersion: Type.String({ description: "The template's spec.version (else its catalog etag) its content came from" }),
     currentVersion: Type.Optional(Type.String({ description: "The template's version now; absent when the template is gone or unreadable" })),
     behind: Type.Boolean({ description: 'The template changed since the content was rendered' }),
-    values: Type.Record(Type.String(), Type.Unknown(), { description: 'The form values the task ran with (never secrets)' }),
+    values: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'The form values the task ran with (never secrets); only for those who may read that task' })),
     publisher: Type.String({ description: 'The action that created it, e.g. publish:github' }),
     repoUrl: Type.String({ description: 'Where it is, as the step named it (host?owner=o&repo=r or a URL)' }),
     webUrl: Type.String({ description: 'Where people open it' }),
