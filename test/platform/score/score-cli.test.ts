@@ -1,6 +1,7 @@
 /**
  * `pave score render|apply` as real CLI processes on a local store with real git destinations: render writes
- * nothing; apply makes the demo workload's requests and commits its manifests, its files' sources read in.
+ * nothing; apply --wait makes the demo workload's requests, reconciles them, commits its manifests (its files'
+ * sources read in) and exits 0.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { runCli } from '../../support/run-cli.js';
-import { DEMO_PLATFORM, isReady, repoCommits, repoFiles, startHarness, waitForRequest } from '../support/platform-harness.js';
+import { DEMO_PLATFORM, repoCommits, repoFiles, startHarness } from '../support/platform-harness.js';
 import { kubernetesProblems } from '../support/kubernetes-schemas.js';
 
 const SCORE = join(DEMO_PLATFORM, 'workloads/orders.score.yaml');
@@ -29,7 +30,7 @@ describe('pave score (real CLI processes)', { timeout: 180_000 }, () => {
     await rm(cwd, { recursive: true, force: true });
   });
 
-  it('renders, then applies; reconciled, the workload is Ready in git', async () => {
+  it('renders, then applies and waits; the workload is Ready in git and the process exits 0', async () => {
     const env = { PAVE_DATA_DIR: dataDir };
     const commitsBefore = (await repoCommits(devRepo)).length;
     const rendered = await runCli(['score', 'render', SCORE, '-n', 'checkout-team'], { cwd, env });
@@ -39,22 +40,15 @@ describe('pave score (real CLI processes)', { timeout: 180_000 }, () => {
     expect(rendered.stderr).toContain('note: filled in once those requests are Ready: ${requests.orders-db.outputs.host}');
     expect((await repoCommits(devRepo)).length).toBe(commitsBefore);
 
-    const applied = await runCli(['--json', 'score', 'apply', SCORE, '-n', 'checkout-team'], { cwd, env });
+    // --wait reconciles them in this process, which then ends on its own with 0 (its evaluator processes closed).
+    const applied = await runCli(['--json', 'score', 'apply', SCORE, '-n', 'checkout-team', '--wait', '--timeout', '120'], { cwd, env });
     expect(applied.code, applied.stderr).toBe(0);
     const result = JSON.parse(applied.stdout) as { items: Array<{ kind: string; metadata: { name: string }; status: { phase: string } }> };
     expect(result.items.map(v => [v.kind, v.metadata.name, v.status.phase])).toEqual([
-      ['Redis', 'checkout-cache', 'Pending'],
-      ['PostgreSQL', 'orders-db', 'Pending'],
-      ['Workload', 'orders', 'Pending'],
+      ['Redis', 'checkout-cache', 'Ready'],
+      ['PostgreSQL', 'orders-db', 'Ready'],
+      ['Workload', 'orders', 'Ready'],
     ]);
-    // A server reconciles them: here, one on the same store.
-    const server = await startHarness({ dataDir, publish: false });
-    try {
-      await server.app.platform.reconciler.start();
-      for (const name of ['checkout-cache', 'orders-db', 'orders']) await waitForRequest(server.app, 'checkout-team', name, isReady);
-    } finally {
-      await server.close({ keepData: true });
-    }
     const files = await repoFiles(devRepo, 'clusters/dev/checkout-team/workload/orders');
     for (const [path, content] of files) expect(kubernetesProblems(content, path)).toEqual([]);
     const deployment = parseYaml(files.get('clusters/dev/checkout-team/workload/orders/deployment.yaml')!);
