@@ -3,11 +3,11 @@
  * nothing; apply --wait makes the demo workload's requests, reconciles them, commits its manifests (its files'
  * sources read in) and exits 0.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { runCli } from '../../support/run-cli.js';
 import { DEMO_PLATFORM, repoCommits, repoFiles, startHarness } from '../support/platform-harness.js';
 import { kubernetesProblems } from '../support/kubernetes-schemas.js';
@@ -59,5 +59,25 @@ describe('pave score (real CLI processes)', { timeout: 180_000 }, () => {
     const bad = await runCli(['score', 'apply', SCORE, '-n', 'nobody-owns-this'], { cwd, env });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('nobody-owns-this');
+  });
+
+  it('applied again without its database, the database request is deleted and its files pruned', async () => {
+    const env = { PAVE_DATA_DIR: dataDir };
+    const score = parseYaml(await readFile(SCORE, 'utf8'));
+    delete score.resources.db;
+    score.containers.api = { image: score.containers.api.image, variables: { REDIS_ADDRESS: score.containers.api.variables.REDIS_ADDRESS } };
+    const file = join(cwd, 'orders-without-db.score.yaml');
+    await writeFile(file, stringifyYaml(score));
+    const applied = await runCli(['--json', 'score', 'apply', file, '-n', 'checkout-team', '--wait', '--timeout', '120'], { cwd, env });
+    expect(applied.code, applied.stderr).toBe(0);
+    const result = JSON.parse(applied.stdout) as { removed: Array<{ metadata: { name: string } }>; items: Array<{ metadata: { name: string }; status: { phase: string } }> };
+    expect(result.removed.map(view => view.metadata.name)).toEqual(['orders-db']);
+    expect(result.items.map(view => [view.metadata.name, view.status.phase])).toEqual([
+      ['checkout-cache', 'Ready'],
+      ['orders', 'Ready'],
+    ]);
+    expect([...(await repoFiles(devRepo, 'clusters/dev/checkout-team/postgresql/orders-db')).keys()]).toEqual([]);
+    const listed = await runCli(['request', 'list', '-n', 'checkout-team'], { cwd, env });
+    expect(listed.stdout).not.toContain('orders-db');
   });
 });
