@@ -24,6 +24,9 @@ export default function MarketplacePage() {
           <h1>Platform capabilities</h1>
           <p className="muted">What the platform team offers. Request one for your team: Pave renders it, commits the files to the right git repository and reports when it is ready.</p>
         </div>
+        <Link className="btn" to="/platform/requests">
+          Requests
+        </Link>
       </div>
       {caps.error ? (
         <ErrorState error={caps.error} onRetry={caps.reload} what="capabilities" />

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../lib/api';
 import { useDocumentTitle } from '../lib/hooks';
-import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
+import { EmptyState, ErrorState, Loading } from '../components/States';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { entityPath } from '../lib/refs';
 import { PulseCard } from '../insights/PulseCard';
 import { capabilityRef, deleteRequest, getRequest, listRuns, requestEventsUrl, type Run, type RequestView } from './platformApi';
@@ -31,6 +32,7 @@ export default function RequestPage() {
   const [error, setError] = useState<Error>();
   const [gone, setGone] = useState(false);
   const [live, setLive] = useState<'connecting' | 'live' | 'polling'>('connecting');
+  const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<Error>();
   const seq = useRef(0);
@@ -47,7 +49,8 @@ export default function RequestPage() {
       ]);
       if (mine !== seq.current) return;
       setError(undefined);
-      if (r) setReq(r);
+      // A deleted request shows only its final state (and its runs), nothing of what it was before.
+      setReq(r);
       setGone(!r);
       if (rs) setRuns(rs.items);
     } catch (e) {
@@ -77,7 +80,6 @@ export default function RequestPage() {
   }, [namespace, name, load]);
 
   async function onDelete() {
-    if (!window.confirm(`Delete ${namespace}/${name}? Its delete steps run and its files are removed from git.`)) return;
     setDeleting(true);
     setDeleteError(undefined);
     try {
@@ -86,6 +88,7 @@ export default function RequestPage() {
       setDeleteError(e instanceof Error ? e : new Error(String(e)));
     } finally {
       setDeleting(false);
+      setConfirming(false);
     }
   }
 
@@ -100,7 +103,7 @@ export default function RequestPage() {
       <div className="page-head">
         <div>
           <p className="small muted">
-            <Link to="/platform">Platform capabilities</Link> / {namespace}
+            <Link to="/platform">Platform capabilities</Link> / <Link to={`/platform/requests?team=${encodeURIComponent(namespace)}`}>{namespace}</Link>
           </p>
           <h1>
             {req?.metadata.title ?? name}{' '}
@@ -125,17 +128,37 @@ export default function RequestPage() {
           </p>
         </div>
         {req && phase !== 'Deleting' ? (
-          <button type="button" className="btn danger" onClick={() => void onDelete()} disabled={deleting}>
-            {deleting ? <Spinner label="Deleting" /> : null} Delete
+          <button type="button" className="btn danger" onClick={() => setConfirming(true)}>
+            Delete
           </button>
         ) : null}
       </div>
+      {req ? (
+        <ConfirmDialog open={confirming} title={`Delete ${namespace}/${name}?`} confirmLabel={deleting ? 'Deleting…' : `Delete ${namespace}/${name}`} busy={deleting} onConfirm={() => void onDelete()} onCancel={() => setConfirming(false)}>
+          <p>
+            Its capability's delete steps run, then these folders are removed from git in a commit (unless their destination keeps them), and the request is gone:
+          </p>
+          {req.status.deliveries.length ? (
+            <ul className="location-list" data-testid="delete-removes">
+              {req.status.deliveries.map((d) => (
+                <li key={`${d.destination}:${d.path}`}>
+                  <span className="type-pill">{d.destination}</span> <span className="mono small">{d.path}</span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">Nothing was committed for it yet.</p>
+          )}
+          <p className="small muted">If other requests use its outputs, it waits until they are deleted.</p>
+        </ConfirmDialog>
+      ) : null}
       {deleteError ? <ErrorState error={deleteError} /> : null}
       {gone ? (
         <section className="card success" data-testid="request-deleted">
           <EmptyState title={`${namespace}/${name} is deleted (or was never requested).`}>
             <p>
-              Its runs are kept below. Request something new from the <Link to="/platform">marketplace</Link>.
+              Its files are removed from git; its runs are kept below. Request something new from the <Link to="/platform">marketplace</Link>, or see the{' '}
+              <Link to="/platform/requests">other requests</Link>.
             </p>
           </EmptyState>
         </section>
