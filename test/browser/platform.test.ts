@@ -4,7 +4,8 @@
  * sees validation errors next to their fields, previews the exact files a dry run would commit,
  * requests the database, watches it become Ready (live, through the /events stream), finds the commit
  * on the request page and deletes it (a dialog names the folders that leave git; the deleted request shows only
- * its final state). The request list filters by team, capability and phase. Each capability also has a catalog page (owner, versions, its requests,
+ * its final state). The request list filters by team, capability and phase. Bind, Delete, Extend and Approve
+ * appear only where the guest may use them. Each capability also has a catalog page (owner, versions, its requests,
  * a Request button) that the marketplace links to and search finds. Screenshots go to
  * test-output/screenshots/platform-*.png.
  */
@@ -234,7 +235,12 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     await page.goto(`${base}/platform`);
     const access = page.locator('li[data-capability="browser-preview"]').getByTestId('capability-access');
     await expect.poll(() => access.locator('li').first().textContent()).toBe('checkout-team: bound, follows ^1');
-    expect(await access.locator('li').nth(1).textContent()).toMatch(/: may bind it \(self-service\)$/);
+    // Another of the guest's teams may bind it, self-service: its Bind button binds it, following the newest version.
+    const other = access.locator('li').nth(1);
+    expect(await other.textContent()).toMatch(/: may bind it \(self-service\)\s*Bind$/);
+    await other.getByRole('button', { name: /^Bind browser-preview for / }).click();
+    await expect.poll(() => other.textContent()).toMatch(/: bound, follows the newest version$/);
+    expect(await other.getByRole('button').count()).toBe(0);
     expect(await page.locator('li[data-capability="postgresql"]').getByTestId('capability-access').textContent()).toBe('Open to every team, no binding needed.');
     await pave.app.platform.applyRequest({ apiVersion: 'previews.pave.dev/v1', kind: 'BrowserPreview', metadata: { name: 'pr-42', namespace: 'checkout-team' }, spec: { environment: 'prod' } }, OPERATOR);
     await page.goto(`${base}/platform/requests/checkout-team/pr-42`);
@@ -287,5 +293,27 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     await page.waitForURL(/\/platform\/requests\?team=checkout-team$/);
     await expect.poll(() => rows.evaluateAll(trs => trs.map(tr => tr.getAttribute('data-request')))).toEqual(expect.arrayContaining(['checkout-team/listed-db']));
     await pave.app.platform.deleteRequest('checkout-team', 'listed-db', OPERATOR);
+  });
+
+  it('request page offers only what the guest may do: no Approve for another group, nothing to change on another team', async () => {
+    // A production preview waits for the platform team, whose member the guest is not: told who decides, no buttons.
+    await pave.app.platform.applyRequest({ apiVersion: 'previews.pave.dev/v1alpha1', kind: 'PreviewEnvironment', metadata: { name: 'pr-9', namespace: 'checkout-team' }, spec: { branch: 'release/2', environment: 'prod' } }, OPERATOR);
+    await page.goto(`${base}/platform/requests/checkout-team/pr-9`);
+    await expect.poll(() => page.getByTestId('request-phase').textContent()).toBe('PendingApproval');
+    await expect.poll(() => page.getByTestId('approval-waiting').textContent()).toBe('Waiting for a decision by a member of group:default/platform-team.');
+    expect(await page.getByTestId('approval').getByRole('button').count()).toBe(0);
+    // Its own team's request: the guest may still delete it and extend its life.
+    await page.getByRole('button', { name: 'Delete', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Extend' }).waitFor();
+    await expectAccessible('request waiting for another group');
+
+    // Another team's request: readable, nothing offered to change it.
+    await pave.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'their-cache', namespace: 'storefront-team' }, spec: {} }, OPERATOR);
+    await page.goto(`${base}/platform/requests/storefront-team/their-cache`);
+    await page.getByTestId('read-only').waitFor();
+    expect(await page.getByRole('button', { name: 'Delete', exact: true }).count()).toBe(0);
+    await screenshot(page, 'platform-request-read-only');
+    await pave.app.platform.deleteRequest('storefront-team', 'their-cache', OPERATOR);
+    await pave.app.platform.deleteRequest('checkout-team', 'pr-9', OPERATOR);
   });
 });

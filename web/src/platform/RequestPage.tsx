@@ -6,7 +6,7 @@ import { EmptyState, ErrorState, Loading } from '../components/States';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { entityPath } from '../lib/refs';
 import { PulseCard } from '../insights/PulseCard';
-import { capabilityRef, deleteRequest, getRequest, listRuns, requestEventsUrl, type Run, type RequestView } from './platformApi';
+import { capabilityRef, deleteRequest, getRequest, listRuns, requestActions, requestEventsUrl, type RequestActions, type Run, type RequestView } from './platformApi';
 import { Outputs } from './RequestFormPage';
 import { ApprovalSection } from './ApprovalSection';
 import { ExpirySection } from './ExpirySection';
@@ -29,6 +29,8 @@ export default function RequestPage() {
   useDocumentTitle(`${namespace}/${name}`);
   const [req, setReq] = useState<RequestView>();
   const [runs, setRuns] = useState<Run[]>();
+  // What the caller may do with it (read with the request: a decision or a deletion can change it).
+  const [actions, setActions] = useState<RequestActions>();
   const [error, setError] = useState<Error>();
   const [gone, setGone] = useState(false);
   const [live, setLive] = useState<'connecting' | 'live' | 'polling'>('connecting');
@@ -47,8 +49,10 @@ export default function RequestPage() {
         }),
         listRuns(namespace, name).catch(() => undefined),
       ]);
+      const may = r ? await requestActions(namespace, name).catch(() => undefined) : undefined;
       if (mine !== seq.current) return;
       setError(undefined);
+      setActions(may);
       // A deleted request shows only its final state (and its runs), nothing of what it was before.
       setReq(r);
       setGone(!r);
@@ -127,7 +131,7 @@ export default function RequestPage() {
             · <span data-testid="live-state">{live === 'live' ? 'live updates' : live === 'polling' ? 'updating every 5 s' : 'connecting…'}</span>
           </p>
         </div>
-        {req && phase !== 'Deleting' ? (
+        {req && phase !== 'Deleting' && actions?.delete ? (
           <button type="button" className="btn danger" onClick={() => setConfirming(true)}>
             Delete
           </button>
@@ -163,6 +167,11 @@ export default function RequestPage() {
           </EmptyState>
         </section>
       ) : null}
+      {req && actions && !actions.delete && !actions.extend && !actions.decide ? (
+        <p className="small muted" data-testid="read-only">
+          You may read this request; its team (and admins) change it.
+        </p>
+      ) : null}
       {status?.message ? <p className={phase === 'Failed' ? 'error-text' : 'muted'}>{status.message}</p> : null}
       {status?.unhealthy ? (
         <p className="error-text" role="alert" data-testid="request-unhealthy">
@@ -176,8 +185,8 @@ export default function RequestPage() {
       ) : null}
 
       {phase === 'Ready' ? <PulseCard occasion={`resource:${namespace}/${name}`.toLowerCase()} /> : null}
-      {req ? <ApprovalSection request={req} onDecided={setReq} /> : null}
-      {req && phase !== 'Deleting' ? <ExpirySection request={req} onExtended={setReq} /> : null}
+      {req ? <ApprovalSection request={req} mayDecide={actions?.decide ?? false} onDecided={setReq} /> : null}
+      {req && phase !== 'Deleting' ? <ExpirySection request={req} mayExtend={actions?.extend ?? false} onExtended={setReq} /> : null}
       {req ? (
         <section className="card conditions-card" aria-labelledby="cond-title">
           <h2 id="cond-title">Conditions</h2>
