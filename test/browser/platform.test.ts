@@ -102,7 +102,9 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     await invalid.first().waitFor();
     await expect.poll(() => page.locator('.field.invalid .field-errors').count()).toBeGreaterThanOrEqual(2);
     expect(await instances.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('[data-pointer="/spec/storage"]').textContent()).toBeTruthy();
+    // In words, all at once, each under its field.
+    expect(await page.locator('[data-pointer="/spec/storage"]').textContent()).toContain('Storage must look like 1Gi');
+    expect(await page.locator('[data-pointer="/spec/instances"]').textContent()).toContain('Instances must be at most 5');
     await screenshot(page, 'platform-request-invalid');
 
     // Preview: exactly the files a dry run would commit, nothing saved.

@@ -74,7 +74,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
 
     const invalid = await send('POST', '/api/platform/requests', { ...orders, spec: { instances: 'two' } });
     expect(invalid.status).toBe(422);
-    expect(invalid.body.errors).toEqual([expect.objectContaining({ pointer: '/spec/instances', detail: '/spec/instances must be an integer (found string)' })]);
+    expect(invalid.body.errors).toEqual([expect.objectContaining({ pointer: '/spec/instances', detail: 'Instances must be an integer (found string)' })]);
 
     await pave.app.workers.start(['platform.reconciler']);
     const stream = listen(`${pave.url}/api/platform/events?namespace=checkout-team`);
