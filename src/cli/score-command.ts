@@ -24,8 +24,8 @@ export function scoreCommand(output: () => Output, globals: () => GlobalOptions)
       .option('-e, --environment <environment>', "labels the requests and fills capabilities' environment field, e.g. dev or prod");
 
   common(score.command('apply'))
-    .description("make the workload's requests (one per resource, shared ids once) and its Deployment and Service; with --wait, follow them until Ready")
-    .option('--wait', 'wait until every request is Ready (or failed); on the local store this process reconciles them')
+    .description("make the workload's requests (one per resource, shared ids once) and its Deployment and Service, and delete those of its resources no longer in the file; with --wait, follow them until Ready (or gone)")
+    .option('--wait', 'wait until every request is Ready (or failed) and the removed ones are gone; on the local store this process reconciles them')
     .option('--timeout <seconds>', 'how long --wait waits', '120')
     .action(async (file: string, options: ScoreOptions & { wait?: boolean; timeout: string }) => {
       const out = output();
@@ -37,8 +37,12 @@ export function scoreCommand(output: () => Output, globals: () => GlobalOptions)
           const all = [...applied.resources, applied.workload];
           for (const result of applied.resources) out.progress(`${result.outcome} ${describe(result.request)} for resource ${result.resources.join(', ')} (capability ${result.capability})`);
           out.progress(`${applied.workload.outcome} ${describe(applied.workload.request)}`);
+          for (const view of applied.removed) out.progress(`deleting ${describe(view)}: its resource is no longer in ${file}`);
           let final = all.map(a => a.request);
-          if (options.wait) final = await waitFor(client, out, final, Number(options.timeout), 'ready');
+          if (options.wait) {
+            final = await waitFor(client, out, final, Number(options.timeout), 'ready');
+            if (applied.removed.length) await waitFor(client, out, applied.removed, Number(options.timeout), 'gone');
+          }
           out.result({ ...applied, items: final }, () => final.map((view, i) => `${describe(view)} — ${all[i]!.outcome}`).join('\n'));
           if (options.wait && final.some(view => view.status.phase !== 'Ready')) process.exitCode = 1;
         },

@@ -120,6 +120,8 @@ export interface SchemaErrorOptions {
   unknownProperty?: string;
   /** Errors to leave out (e.g. a reference, resolved later, standing where a number belongs). */
   skip?: (error: ErrorObject) => boolean;
+  /** A caller's own words for an error (its schema is `error.parentSchema`); undefined keeps the default words. */
+  words?: (error: ErrorObject) => string | undefined;
 }
 
 /**
@@ -148,7 +150,9 @@ function translate(error: ErrorObject, options: SchemaErrorOptions): FieldError 
   const params = error.params as Record<string, unknown>;
   const property = error.keyword === 'required' ? params.missingProperty : error.keyword === 'additionalProperties' ? params.additionalProperty : undefined;
   const pointer = (options.at ?? '') + error.instancePath + (property === undefined ? '' : '/' + pointerSegment(String(property)));
-  const { detail, rule } = ruleOf(error, params, options);
+  const ruled = ruleOf(error, params, options);
+  const { rule } = ruled;
+  const detail = options.words?.(error) ?? ruled.detail;
   const path = pointer
     .slice((options.at ?? '').length)
     .split('/')

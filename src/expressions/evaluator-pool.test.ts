@@ -3,6 +3,10 @@
  * back; running out of memory, missing the deadline and oversized messages end the process
  * (not this one) with an error naming the limit, and the next request gets a fresh process.
  */
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PaveError } from '../core/problem.js';
 import { EvaluatorPool } from './evaluator-pool.js';
@@ -93,5 +97,22 @@ describe('the evaluator pool', () => {
     expect((await failed).status).toBe(503);
     expect(other.processCount).toBe(0);
     expect((await problemOf(new ExpressionEvaluator(other).renderString('${{ 1 }}', {}))).status).toBe(503);
+  });
+
+  it('close() keeps its caller running until every process has exited (a process awaiting only close() ends with 0, not 13)', { timeout: 60_000 }, async () => {
+    // Only a process with nothing else to do shows it: one process exiting first must not unreference the other.
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const script = `
+      const { EvaluatorPool } = await import(${JSON.stringify(new URL('./evaluator-pool.ts', import.meta.url).href)});
+      const pool = new EvaluatorPool({ size: 2 });
+      const request = { context: {}, options: {}, items: [{ kind: 'string', source: '\${{ 1 + 1 }}' }] };
+      await Promise.all([pool.run(request), pool.run(request)]);
+      const started = pool.processCount;
+      await pool.close();
+      process.stdout.write(started + ' closed ' + pool.processCount);`;
+    for (let run = 0; run < 3; run++) {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', tsx, '--input-type=module', '-e', script]);
+      expect(stdout).toBe('2 closed 0');
+    }
   });
 });

@@ -121,10 +121,9 @@ export class EvaluatorPool {
   async close(): Promise<void> {
     this.#closed = true;
     for (const job of this.#queue.splice(0)) job.reject(closedError());
+    this.#reference();
     const exits = [...this.#slots].map(slot => {
       const exited = new Promise<void>(resolve => (slot.child.exitCode !== null || slot.child.signalCode !== null ? resolve() : slot.child.once('exit', () => resolve())));
-      // Referenced again, so whoever awaits close() is still running when the exit arrives.
-      slot.child.ref();
       this.#kill(slot, closedError());
       return exited;
     });
@@ -156,11 +155,12 @@ export class EvaluatorPool {
 
   /**
    * A process keeps the server, a CLI command or a test run alive only while work depends on
-   * it: running a request, or starting while requests wait.
+   * it: running a request, starting while requests wait, or being ended by `close()` (whose
+   * caller waits for its exit: one process exiting first must not unreference the others).
    */
   #reference(): void {
     for (const slot of this.#slots) {
-      const needed = slot.job !== undefined || (!slot.ready && this.#queue.length > 0);
+      const needed = this.#closed || slot.job !== undefined || (!slot.ready && this.#queue.length > 0);
       if (needed) {
         slot.child.ref();
         slot.channel.ref();

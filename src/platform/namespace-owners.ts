@@ -8,8 +8,8 @@ export interface NamespaceOwner {
   owner: string;
 }
 
-/** A namespace as the API shows it to a caller: whether they may make requests there. */
-export type RequestNamespace = NamespaceOwner & { mayRequest: boolean };
+/** A namespace as the API shows it to a caller: whether they may make requests there, and bind capabilities for its team. */
+export type RequestNamespace = NamespaceOwner & { mayRequest: boolean; mayBind: boolean };
 
 /**
  * The canonical Group ref an owner names (`group:default/checkout-team`, or a bare group name), or undefined

@@ -331,9 +331,15 @@ export class PlatformService {
    * Applies several requests as one change: every one is checked (as {@link PlatformService.applyRequest}
    * does) before any is stored, then all are written in one transaction, so a mistake in any leaves nothing
    * half-written. `onInvalid` may rethrow a request's problem in its caller's words (say, located in a Score file).
-   * @example await platform.applyRequests([database, workload], author)
+   * `remove` names requests to delete in the same change (as {@link PlatformService.deleteRequest} does): what
+   * the applied documents no longer need.
+   * @example await platform.applyRequests([database, workload], author, { remove: [{ namespace: 'checkout-team', name: 'orders-cache' }] })
    */
-  async applyRequests(raws: readonly unknown[], author: ChangeAuthor, options: { onInvalid?: (index: number, error: unknown) => never } = {}): Promise<ApplyResult[]> {
+  async applyRequests(
+    raws: readonly unknown[],
+    author: ChangeAuthor,
+    options: { onInvalid?: (index: number, error: unknown) => never; remove?: ReadonlyArray<{ namespace: string; name: string }> } = {},
+  ): Promise<ApplyResult[]> {
     const planned: PlannedApply[] = [];
     for (const [i, raw] of raws.entries()) {
       try {
@@ -347,6 +353,10 @@ export class PlatformService {
       return await this.#store.transaction(async trx => {
         const results: ApplyResult[] = [];
         for (const plan of planned) results.push(await this.#writeApply(trx, plan, author));
+        for (const { namespace, name } of options.remove ?? []) {
+          const stored = await this.requests.byName(namespace, name, trx);
+          if (stored) await this.#writeDelete(trx, stored, author, 'DeleteRequested');
+        }
         return results;
       });
     } catch (error) {
@@ -517,17 +527,20 @@ export class PlatformService {
   async deleteRequest(namespace: string, name: string, author: ChangeAuthor, options: { reason?: 'DeleteRequested' | 'Expired' } = {}): Promise<RequestView> {
     const stored = await this.requests.byName(namespace, name);
     if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
-    await this.#store.transaction(async trx => {
-      await this.reconciler.enqueue(stored.id, 'delete', { db: trx });
-      if (!(await this.requests.markDeleting(trx, stored.id, this.#now()))) return;
-      await this.#record(
-        trx,
-        author,
-        { action: 'platform.request.delete', entityRef: requestRef(namespace, name), before: stored.entity, detail: { kind: stored.kind, generation: stored.generation } },
-        requestEvent('platform.request.phase-changed', stored, { phase: 'Deleting', reason: options.reason ?? 'DeleteRequested' }, principalOf(author.actor)),
-      );
-    });
+    await this.#store.transaction(trx => this.#writeDelete(trx, stored, author, options.reason ?? 'DeleteRequested'));
     return this.getRequest(namespace, name);
+  }
+
+  /** Marks a request deleting (once: asking again only reconciles it again), audited, in the change's transaction. */
+  async #writeDelete(trx: Db, stored: StoredRequest, author: ChangeAuthor, reason: 'DeleteRequested' | 'Expired'): Promise<void> {
+    await this.reconciler.enqueue(stored.id, 'delete', { db: trx });
+    if (!(await this.requests.markDeleting(trx, stored.id, this.#now()))) return;
+    await this.#record(
+      trx,
+      author,
+      { action: 'platform.request.delete', entityRef: requestRef(stored.namespace, stored.name), before: stored.entity, detail: { kind: stored.kind, generation: stored.generation } },
+      requestEvent('platform.request.phase-changed', stored, { phase: 'Deleting', reason }, principalOf(author.actor)),
+    );
   }
 
   /**

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { type FieldError } from '../core/problem.js';
 import { jsonSchemaValidator, type SchemaErrorOptions } from '../core/json-schema.js';
+import { isObject } from '../core/is-object.js';
 import { findReferences, resolveReferences, type OutputReference } from './model/references.js';
 import type { Capability, RequestEntity } from './model/types.js';
 import { templateContext } from './steps/template-step.js';
@@ -27,11 +28,11 @@ export function stableJson(value: unknown): string {
 }
 
 /**
- * Validates a value against a capability's schema, defaults filled in (on the copy given); each detail
- * starts with the field's pointer, since run messages join details without their pointers.
+ * Validates a value against a capability's schema, defaults filled in (on the copy given). Each detail names
+ * its field as people read it (run messages join details without their pointers) and says what is wanted.
  */
 function validateAgainst(schema: object, value: unknown, options: SchemaErrorOptions): FieldError[] {
-  return jsonSchemaValidator({ useDefaults: true }).validate(schema, value, { ...options, name: field => field.pointer || '(value)' });
+  return jsonSchemaValidator({ useDefaults: true }).validate(schema, value, { ...options, name: field => fieldName(schema, field.path, field.pointer), words: wantedWords });
 }
 
 /**
@@ -148,4 +149,38 @@ export async function executeRender(prepared: PreparedRender, options: StepOptio
     if (!outcome.failure) outcome.failure = { reason: 'InvalidOutput', message: `placement selector: ${(error as Error).message}` };
   }
   return { outcome, selector };
+}
+
+/** A field's name in messages: its schema `title`, else its property name capitalised, else its pointer. */
+function fieldName(schema: object, path: readonly string[], pointer: string): string {
+  let at: unknown = schema;
+  for (const segment of path) {
+    if (!isObject(at)) break;
+    at = /^\d+$/.test(segment) && isObject(at.items) ? at.items : isObject(at.properties) ? at.properties[segment] : undefined;
+  }
+  if (isObject(at) && typeof at.title === 'string' && at.title.trim()) return at.title;
+  const key = path.at(-1);
+  return key && !/^\d+$/.test(key) ? key.charAt(0).toUpperCase() + key.slice(1) : pointer || '(value)';
+}
+
+/** Limits and patterns in words: "must be at most 5", and "must look like 10Gi" from the field's example (or default). */
+function wantedWords(error: Parameters<NonNullable<SchemaErrorOptions['words']>>[0]): string | undefined {
+  const limit = (error.params as { limit?: unknown }).limit;
+  switch (error.keyword) {
+    case 'maximum':
+      return `must be at most ${String(limit)}`;
+    case 'minimum':
+      return `must be at least ${String(limit)}`;
+    case 'exclusiveMaximum':
+      return `must be less than ${String(limit)}`;
+    case 'exclusiveMinimum':
+      return `must be more than ${String(limit)}`;
+    case 'pattern': {
+      const field = isObject(error.parentSchema) ? error.parentSchema : {};
+      const example = Array.isArray(field.examples) ? field.examples[0] : field.default;
+      return typeof example === 'string' ? `must look like ${example}` : undefined;
+    }
+    default:
+      return undefined;
+  }
 }

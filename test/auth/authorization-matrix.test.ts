@@ -277,6 +277,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/platform/namespaces': { path: '/api/platform/namespaces' },
   'POST /api/platform/requests': { path: '/api/platform/requests', body: teamNamespace('matrix-created'), status: 201 },
   'GET /api/platform/requests/:namespace/:name': { path: '/api/platform/requests/platform-team/matrix-kept' },
+  'GET /api/platform/requests/:namespace/:name/actions': { path: '/api/platform/requests/platform-team/matrix-kept/actions' },
   'DELETE /api/platform/requests/:namespace/:name': { path: '/api/platform/requests/platform-team/matrix-doomed', status: 202 },
   'POST /api/platform/requests/:namespace/:name/reconcile': { path: '/api/platform/requests/platform-team/matrix-kept/reconcile', body: {}, status: 202 },
   'POST /api/platform/requests/:namespace/:name/extend': { path: '/api/platform/requests/platform-team/matrix-kept/extend', body: { ttl: '1h' }, status: 200 },

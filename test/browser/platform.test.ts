@@ -3,7 +3,9 @@
  * capability marketplace, fills the PostgreSQL request form generated from the capability's schema,
  * sees validation errors next to their fields, previews the exact files a dry run would commit,
  * requests the database, watches it become Ready (live, through the /events stream), finds the commit
- * on the request page and deletes it. Each capability also has a catalog page (owner, versions, its requests,
+ * on the request page and deletes it (a dialog names the folders that leave git; the deleted request shows only
+ * its final state). The request list filters by team, capability and phase. Bind, Delete, Extend and Approve
+ * appear only where the guest may use them. Each capability also has a catalog page (owner, versions, its requests,
  * a Request button) that the marketplace links to and search finds. Screenshots go to
  * test-output/screenshots/platform-*.png.
  */
@@ -66,7 +68,10 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     await page.waitForURL(/\/platform$/);
     const caps = page.getByTestId('capabilities');
     await caps.locator('li').first().waitFor();
-    expect(await caps.locator('li').count()).toBe(4);
+    expect(await caps.locator(':scope > li').count()).toBe(5);
+    // The demo offers preview environments to two teams: the guest's team has bound them.
+    const previews = caps.locator('li[data-capability="preview-environment"]').getByTestId('capability-access');
+    await expect.poll(() => previews.locator('li').first().textContent()).toBe('checkout-team: bound, follows ^1');
     const postgres = caps.locator('li[data-capability="postgresql"]');
     expect(await postgres.textContent()).toMatch(/PostgreSQL database[\s\S]*PostgreSQL[\s\S]*v1\.0\.0/);
     expect(await caps.locator('li[data-capability="environment"]').textContent()).toMatch(/Requires:.*team-namespace.*postgresql/);
@@ -97,7 +102,9 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     await invalid.first().waitFor();
     await expect.poll(() => page.locator('.field.invalid .field-errors').count()).toBeGreaterThanOrEqual(2);
     expect(await instances.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('[data-pointer="/spec/storage"]').textContent()).toBeTruthy();
+    // In words, all at once, each under its field.
+    expect(await page.locator('[data-pointer="/spec/storage"]').textContent()).toContain('Storage must look like 1Gi');
+    expect(await page.locator('[data-pointer="/spec/instances"]').textContent()).toContain('Instances must be at most 5');
     await screenshot(page, 'platform-request-invalid');
 
     // Preview: exactly the files a dry run would commit, nothing saved.
@@ -141,10 +148,25 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     await screenshot(page, 'platform-request-ready');
     await expectAccessible('request page');
 
-    // Delete: confirmed, then the files are removed in a commit and the request is gone.
-    page.once('dialog', d => void d.accept());
-    await page.getByRole('button', { name: 'Delete' }).click();
+    // Delete: a dialog names the folders that will leave git; Cancel keeps the request, confirming deletes it.
+    const deleteButton = page.getByRole('button', { name: 'Delete', exact: true });
+    await deleteButton.click();
+    const dialog = page.getByRole('dialog', { name: 'Delete checkout-team/browser-db?' });
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('delete-removes').textContent()).toMatch(/dev\s*clusters\/dev\/checkout-team\/postgresql\/browser-db/);
+    await expectAccessible('delete dialog');
+    await screenshot(page, 'platform-request-delete-dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.getByTestId('request-phase').textContent()).toBe('Ready');
+    await deleteButton.click();
+    await dialog.getByRole('button', { name: 'Delete checkout-team/browser-db' }).click();
     await page.getByTestId('request-deleted').waitFor({ timeout: 30_000 });
+    // Its final state only: no stale conditions, outputs or Delete button.
+    expect(await page.getByTestId('request-phase').textContent()).toBe('Deleted');
+    expect(await page.getByTestId('conditions').count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Outputs' }).count()).toBe(0);
+    expect(await deleteButton.count()).toBe(0);
     expect((await page.request.get(`${base}/api/platform/requests/checkout-team/browser-db`)).status()).toBe(404);
     await expect.poll(() => page.getByTestId('run').first().textContent()).toMatch(/delete/);
     const files = (await runGit(['--git-dir', devRepo, 'ls-tree', '-r', '--name-only', 'HEAD'])).stdout;
@@ -215,7 +237,12 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     await page.goto(`${base}/platform`);
     const access = page.locator('li[data-capability="browser-preview"]').getByTestId('capability-access');
     await expect.poll(() => access.locator('li').first().textContent()).toBe('checkout-team: bound, follows ^1');
-    expect(await access.locator('li').nth(1).textContent()).toMatch(/: may bind it \(self-service\)$/);
+    // Another of the guest's teams may bind it, self-service: its Bind button binds it, following the newest version.
+    const other = access.locator('li').nth(1);
+    expect(await other.textContent()).toMatch(/: may bind it \(self-service\)\s*Bind$/);
+    await other.getByRole('button', { name: /^Bind browser-preview for / }).click();
+    await expect.poll(() => other.textContent()).toMatch(/: bound, follows the newest version$/);
+    expect(await other.getByRole('button').count()).toBe(0);
     expect(await page.locator('li[data-capability="postgresql"]').getByTestId('capability-access').textContent()).toBe('Open to every team, no binding needed.');
     await pave.app.platform.applyRequest({ apiVersion: 'previews.pave.dev/v1', kind: 'BrowserPreview', metadata: { name: 'pr-42', namespace: 'checkout-team' }, spec: { environment: 'prod' } }, OPERATOR);
     await page.goto(`${base}/platform/requests/checkout-team/pr-42`);
@@ -236,5 +263,59 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     const extended = await page.getByTestId('expires-at').getAttribute('datetime');
     expect(new Date(extended!).getTime() - new Date(before!).getTime()).toBeGreaterThan(9 * 3_600_000);
     await screenshot(page, 'platform-request-approved');
+  });
+
+  it('request list: filtered by team, capability and phase in the URL, each row leading to its request', async () => {
+    await pave.app.platform.applyRequest({ apiVersion: 'databases.pave.dev/v1alpha1', kind: 'PostgreSQL', metadata: { name: 'listed-db', namespace: 'checkout-team' }, spec: {} }, OPERATOR);
+    await page.goto(`${base}/platform`);
+    await page.getByRole('link', { name: 'Requests', exact: true }).click();
+    await page.waitForURL(/\/platform\/requests$/);
+    const table = page.getByRole('region', { name: 'Requests' });
+    const rows = table.locator('tbody tr');
+    await expect.poll(() => rows.evaluateAll(trs => trs.map(tr => tr.getAttribute('data-request')))).toEqual(expect.arrayContaining(['checkout-team/listed-db', 'checkout-team/pr-42']));
+
+    await page.getByLabel('Capability').selectOption('postgresql');
+    await page.waitForURL(/capability=postgresql/);
+    await expect.poll(() => rows.evaluateAll(trs => trs.map(tr => tr.getAttribute('data-request')))).toEqual(['checkout-team/listed-db']);
+    await page.getByLabel('Team').selectOption('mine');
+    await page.getByLabel('Phase').selectOption('Ready');
+    await expect.poll(() => rows.locator('.status-pill').allTextContents()).toEqual(['Ready']);
+    expect(page.url()).toMatch(/team=mine/);
+    await expectAccessible('request list');
+    await screenshot(page, 'platform-request-list');
+
+    // A phase no request is in: said so.
+    await page.getByLabel('Phase').selectOption('Rejected');
+    await page.getByText('No requests match.').waitFor();
+    // The filters come back with the URL; a row opens its request, whose breadcrumb leads back to its team's requests.
+    await page.goto(`${base}/platform/requests?capability=postgresql&phase=Ready`);
+    await rows.getByRole('link', { name: 'checkout-team/listed-db' }).click();
+    await page.waitForURL(/\/platform\/requests\/checkout-team\/listed-db$/);
+    await page.getByRole('link', { name: 'checkout-team', exact: true }).click();
+    await page.waitForURL(/\/platform\/requests\?team=checkout-team$/);
+    await expect.poll(() => rows.evaluateAll(trs => trs.map(tr => tr.getAttribute('data-request')))).toEqual(expect.arrayContaining(['checkout-team/listed-db']));
+    await pave.app.platform.deleteRequest('checkout-team', 'listed-db', OPERATOR);
+  });
+
+  it('request page offers only what the guest may do: no Approve for another group, nothing to change on another team', async () => {
+    // A production preview waits for the platform team, whose member the guest is not: told who decides, no buttons.
+    await pave.app.platform.applyRequest({ apiVersion: 'previews.pave.dev/v1alpha1', kind: 'PreviewEnvironment', metadata: { name: 'pr-9', namespace: 'checkout-team' }, spec: { branch: 'release/2', environment: 'prod' } }, OPERATOR);
+    await page.goto(`${base}/platform/requests/checkout-team/pr-9`);
+    await expect.poll(() => page.getByTestId('request-phase').textContent()).toBe('PendingApproval');
+    await expect.poll(() => page.getByTestId('approval-waiting').textContent()).toBe('Waiting for a decision by a member of group:default/platform-team.');
+    expect(await page.getByTestId('approval').getByRole('button').count()).toBe(0);
+    // Its own team's request: the guest may still delete it and extend its life.
+    await page.getByRole('button', { name: 'Delete', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Extend' }).waitFor();
+    await expectAccessible('request waiting for another group');
+
+    // Another team's request: readable, nothing offered to change it.
+    await pave.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'their-cache', namespace: 'storefront-team' }, spec: {} }, OPERATOR);
+    await page.goto(`${base}/platform/requests/storefront-team/their-cache`);
+    await page.getByTestId('read-only').waitFor();
+    expect(await page.getByRole('button', { name: 'Delete', exact: true }).count()).toBe(0);
+    await screenshot(page, 'platform-request-read-only');
+    await pave.app.platform.deleteRequest('storefront-team', 'their-cache', OPERATOR);
+    await pave.app.platform.deleteRequest('checkout-team', 'pr-9', OPERATOR);
   });
 });

@@ -36,13 +36,21 @@ describe('namespaces and lists of requests', () => {
   afterAll(async () => pave?.close());
 
   it('lists each namespace with its owning team, and where the caller may request', async () => {
-    const { items } = await get<{ items: Array<{ namespace: string; owner: string; mayRequest: boolean }> }>('bob', '/api/platform/namespaces');
-    expect(items).toContainEqual({ namespace: 'ops', owner: 'group:default/platform-team', mayRequest: false });
-    expect(items).toContainEqual({ namespace: 'checkout-team', owner: 'group:default/checkout-team', mayRequest: true });
-    expect(items).toContainEqual({ namespace: 'platform-team', owner: 'group:default/platform-team', mayRequest: false });
-    // An admin may request anywhere.
-    const admin = await get<{ items: Array<{ mayRequest: boolean }> }>('alice', '/api/platform/namespaces');
-    expect(admin.items.every(ns => ns.mayRequest)).toBe(true);
+    const { items } = await get<{ items: Array<{ namespace: string; owner: string; mayRequest: boolean; mayBind: boolean }> }>('bob', '/api/platform/namespaces');
+    expect(items).toContainEqual({ namespace: 'ops', owner: 'group:default/platform-team', mayRequest: false, mayBind: false });
+    expect(items).toContainEqual({ namespace: 'checkout-team', owner: 'group:default/checkout-team', mayRequest: true, mayBind: true });
+    expect(items).toContainEqual({ namespace: 'platform-team', owner: 'group:default/platform-team', mayRequest: false, mayBind: false });
+    // An admin may request anywhere, and bind for every team.
+    const admin = await get<{ items: Array<{ mayRequest: boolean; mayBind: boolean }> }>('alice', '/api/platform/namespaces');
+    expect(admin.items.every(ns => ns.mayRequest && ns.mayBind)).toBe(true);
+  });
+
+  it("says what the caller may do with a request (the portal's buttons), as the acting routes decide", async () => {
+    const actions = (who: string, path: string) => get<{ delete: boolean; extend: boolean; decide: boolean }>(who, `/api/platform/requests/${path}/actions`);
+    // bob's team owns it: he may delete and extend it; nothing waits for his approval.
+    expect(await actions('bob', 'checkout-team/cart-space')).toEqual({ delete: true, extend: true, decide: false });
+    expect(await actions('alice', 'ops/ops-space')).toEqual({ delete: true, extend: true, decide: true });
+    expect((await fetch(`${pave.url}/api/platform/requests/checkout-team/nothing-here/actions`, { headers: bearer(tokens.bob!) })).status).toBe(404);
   });
 
   it('leaves out of the list what the caller may not read, as the single request route refuses it', async () => {

@@ -41,6 +41,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     expect(capabilities.body.items.map((c: any) => `${c.name}@${c.latestVersion} ${c.api.kind}`)).toEqual([
       'environment@1.0.0 Environment',
       'postgresql@1.0.0 PostgreSQL',
+      'preview-environment@1.0.0 PreviewEnvironment',
       'redis@1.0.0 Redis',
       'team-namespace@1.0.0 TeamNamespace',
     ]);
@@ -52,6 +53,10 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     expect(destinations.body.items[0].spec.git.url).toBe(`file://${devRepo}`);
     const one = await get('/api/platform/capabilities/postgresql');
     expect(one.body).toMatchObject({ name: 'postgresql', version: '1.0.0', versions: ['1.0.0'], capability: { spec: { api: { kind: 'PostgreSQL' } } } });
+    // The demo's preview environments render for the team that bound them, in its namespace, expiring by default.
+    const preview = await send('POST', '/api/platform/render', { request: { apiVersion: 'previews.pave.dev/v1alpha1', kind: 'PreviewEnvironment', metadata: { name: 'pr-7', namespace: 'checkout-team' }, spec: { branch: 'feature/"quoted"' } } });
+    expect(preview.status).toBe(200);
+    expect(preview.body.files.map((f: any) => [f.path, f.content.includes('branch: "feature/\\"quoted\\""')])).toEqual([['clusters/dev/checkout-team/previewenvironment/pr-7/preview.yaml', true]]);
     const openapi = await get('/api/openapi.json');
     expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/api/platform/requests', '/api/platform/render', '/api/platform/events', '/api/platform/runs/{id}/logs']));
   });
@@ -69,7 +74,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
 
     const invalid = await send('POST', '/api/platform/requests', { ...orders, spec: { instances: 'two' } });
     expect(invalid.status).toBe(422);
-    expect(invalid.body.errors).toEqual([expect.objectContaining({ pointer: '/spec/instances', detail: '/spec/instances must be an integer (found string)' })]);
+    expect(invalid.body.errors).toEqual([expect.objectContaining({ pointer: '/spec/instances', detail: 'Instances must be an integer (found string)' })]);
 
     await pave.app.workers.start(['platform.reconciler']);
     const stream = listen(`${pave.url}/api/platform/events?namespace=checkout-team`);
@@ -144,9 +149,13 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     expect(related(postgres.body, 'ownedBy')).toEqual(['group:default/platform-team']);
     expect(related((await entity('capability:default/environment')).body, 'dependsOn')).toEqual(['capability:default/postgresql', 'capability:default/team-namespace']);
     const listed = await get('/api/catalog/entities/by-query?filter=kind=capability&fields=metadata.name');
-    expect(listed.body.items.map((e: any) => e.metadata.name).sort()).toEqual(['environment', 'postgresql', 'redis', 'team-namespace']);
+    expect(listed.body.items.map((e: any) => e.metadata.name).sort()).toEqual(['environment', 'postgresql', 'preview-environment', 'redis', 'team-namespace']);
     const owned = await get('/api/catalog/entities/by-query?filter=kind=capability,relations.ownedBy=group:default/platform-team&fields=metadata.name');
-    expect(owned.body.totalItems).toBe(4);
+    expect(owned.body.totalItems).toBe(5);
+    // The demo's offer: checkout-team has bound the preview environments, and the binding is in the catalog.
+    const binding = await entity('capabilitybinding:checkout-team/preview-environment');
+    expect(binding.status).toBe(200);
+    expect(binding.body).toMatchObject({ kind: 'CapabilityBinding', spec: { owner: 'group:default/checkout-team', capability: 'capability:default/preview-environment', phase: 'Bound' } });
     const found = await get(`/api/search?q=${encodeURIComponent('CloudNativePG cluster')}`);
     expect(found.body.results.map((r: any) => r.entityRef)).toContain('capability:default/postgresql');
 

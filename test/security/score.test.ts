@@ -1,7 +1,8 @@
 /**
  * Attacks on Score workloads (SECURITY.md, Score workloads): a Score file is no way around the request rules —
  * not into another team's namespace, not past a rule that judges a request's document, not to a capability the
- * team has not bound — and a refused file writes nothing.
+ * team has not bound, not to delete a request the caller may not delete by leaving its resource out — and a
+ * refused file writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -27,7 +28,10 @@ describe('Score workloads cannot get around the request rules', { timeout: 90_00
   beforeAll(async () => {
     pave = await startAuthPave({
       auth: {
-        rules: [{ id: 'no-prod-by-hand', description: 'Production databases go through the platform team', effect: 'deny', actions: ['platform.request.create'], subjects: ['group:default/checkout-team'], input: [{ pointer: '/spec/environment', equals: 'prod' }] }],
+        rules: [
+          { id: 'ledger-keep-stays', description: 'The ledger archive is kept', effect: 'deny', actions: ['platform.request.delete'], subjects: ['group:default/checkout-team'], input: [{ pointer: '/metadata/name', equals: 'ledger-keep' }] },
+          { id: 'no-prod-by-hand', description: 'Production databases go through the platform team', effect: 'deny', actions: ['platform.request.create'], subjects: ['group:default/checkout-team'], input: [{ pointer: '/spec/environment', equals: 'prod' }] },
+        ],
       },
     });
     bob = await tokenFor(pave.app, 'user:default/bob');
@@ -63,5 +67,19 @@ describe('Score workloads cannot get around the request rules', { timeout: 90_00
     expect((await created()).sort()).toEqual(['checkout-team/ledger', 'checkout-team/ledger-db']);
     const { items } = await pave.app.audit.query({ action: 'platform.request.create', entityRef: 'resource:checkout-team/ledger-db' });
     expect(items[0]!.actor).toBe('user:default/bob');
+  });
+
+  it('removing a resource from the file deletes its request only where the caller may delete it; refused, nothing changes', async () => {
+    const apply = (resources: Record<string, unknown>) => post('/api/platform/score/apply', { score: score(resources), namespace: 'checkout-team', environment: 'dev' });
+    await json(await apply({ db: { type: 'postgres' }, keep: { type: 'postgres' }, spare: { type: 'postgres' } }), 200);
+    const denied = await expectProblem(await apply({ db: { type: 'postgres' }, spare: { type: 'postgres' } }), 403);
+    expect(denied.detail).toMatch(/ledger-keep-stays/);
+    expect((await pave.app.platform.getRequest('checkout-team', 'ledger-keep')).status.phase).not.toBe('Deleting');
+    expect((await pave.app.audit.query({ action: 'platform.request.delete' })).items).toEqual([]);
+    // Removing a request the caller may delete goes through, audited as bob.
+    await json(await apply({ db: { type: 'postgres' }, keep: { type: 'postgres' } }), 200);
+    expect((await pave.app.platform.getRequest('checkout-team', 'ledger-spare')).status.phase).toBe('Deleting');
+    const { items } = await pave.app.audit.query({ action: 'platform.request.delete' });
+    expect(items.map(item => [item.entityRef, item.actor])).toEqual([['resource:checkout-team/ledger-spare', 'user:default/bob']]);
   });
 });

@@ -6,6 +6,7 @@ import { changeAuthor, filterReadable } from '../authorize.js';
 import { requestFacts } from '../../platform/change-events.js';
 import { teamRef } from '../../platform/binding-service.js';
 import { ApprovalDecisionSchema } from '../../platform/model/approval-decision.js';
+import { RequestActionsSchema, type RequestActions } from '../../platform/model/request-actions.js';
 import { SseStream } from '../sse-stream.js';
 
 /** Any JSON object (documents are validated by the platform service, which names every mistake). */
@@ -179,14 +180,16 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       config: { permission: { action: 'platform.request.read' } },
       schema: {
         tags: ['platform'],
-        summary: 'The namespaces requests can be made in, each with its owning team and whether the caller may request there',
-        response: { 200: Type.Object({ items: Type.Array(Type.Object({ namespace: Type.String(), owner: Type.String(), mayRequest: Type.Boolean() })) }) },
+        summary: 'The namespaces requests can be made in, each with its owning team and whether the caller may request there and bind capabilities for it',
+        response: { 200: Type.Object({ items: Type.Array(Type.Object({ namespace: Type.String(), owner: Type.String(), mayRequest: Type.Boolean(), mayBind: Type.Boolean() })) }) },
       },
     },
     async request => {
       const namespaces = await platform.namespaces();
       const allowed = new Set(await filterReadable(request, namespaces, { action: 'platform.request.create', toResource: ns => requestFacts(ns.namespace, '*', ns.owner) }));
-      return { items: namespaces.map(ns => ({ ...ns, mayRequest: allowed.has(ns) })) };
+      // Binding is checked against the team (as POST /bindings does), for any capability.
+      const binders = new Set(await filterReadable(request, namespaces, { action: 'platform.binding.create', toResource: ns => platform.bindings.facts(ns.namespace, '*') }));
+      return { items: namespaces.map(ns => ({ ...ns, mayRequest: allowed.has(ns), mayBind: binders.has(ns) })) };
     },
   );
 
@@ -214,6 +217,32 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       schema: { tags: ['platform'], summary: 'One request with its status (phase, conditions, outputs, deliveries)', params: NamespacedParams, response: { 200: Document, ...errorResponses(404) } },
     },
     async request => (await platform.getRequest(request.params.namespace, request.params.name)) as unknown as Record<string, unknown>,
+  );
+
+  app.get(
+    '/requests/:namespace/:name/actions',
+    {
+      config: ownedRequest('platform.request.read'),
+      schema: {
+        tags: ['platform'],
+        summary: 'What the caller may do with a request now (delete, extend, decide its approval), as the rules decide: for offering only those buttons',
+        params: NamespacedParams,
+        response: { 200: RequestActionsSchema, ...errorResponses(404) },
+      },
+    },
+    async (request): Promise<RequestActions> => {
+      const { namespace, name } = request.params;
+      const view = await platform.getRequest(namespace, name);
+      const resource = await platform.requestResource(namespace, name);
+      const permissions = request.server.authorization.app.auth.permissions;
+      const may = async (action: string, on: Parameters<typeof permissions.decide>[2], input?: unknown) => (await permissions.decide(request.identity, action, on, input)).allowed;
+      // The same resources (and input) as the routes that act.
+      return {
+        delete: await may('platform.request.delete', resource, view),
+        extend: await may('platform.request.extend', resource),
+        decide: await may('platform.approval.decide', await platform.approvalResource(namespace, name)),
+      };
+    },
   );
 
   app.delete(

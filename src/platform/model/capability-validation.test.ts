@@ -9,7 +9,7 @@ const DEMO = fileURLToPath(new URL('../../../demo/platform/capabilities/', impor
 
 describe('capability validation', () => {
   it('accepts every demo capability, with module files read in and defaults filled', async () => {
-    for (const file of ['team-namespace', 'postgresql', 'redis', 'environment']) {
+    for (const file of ['team-namespace', 'postgresql', 'redis', 'environment', 'preview-environment']) {
       const [raw] = await readDocuments(join(DEMO, `${file}.yaml`));
       const { capability, errors } = validateCapability(raw);
       expect(errors, file).toEqual([]);

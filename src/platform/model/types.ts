@@ -127,7 +127,9 @@ export interface Condition {
   revision?: string;
 }
 
-export type RequestPhase = 'Pending' | 'Progressing' | 'Ready' | 'Failed' | 'Waiting' | 'Deleting' | 'PendingApproval' | 'Rejected';
+/** Every phase a request is shown in (the portal's request list filters on them). */
+export const REQUEST_PHASES = ['Pending', 'Progressing', 'Ready', 'Failed', 'Waiting', 'Deleting', 'PendingApproval', 'Rejected'] as const;
+export type RequestPhase = (typeof REQUEST_PHASES)[number];
 
 export interface Delivery {
   destination: string;

@@ -10,8 +10,8 @@ import type { PermissionService } from '../../auth/permission-service.js';
 import type { ChangeAuthor } from '../../store/audit-log.js';
 import type { DryRunResult } from '../dry-run.js';
 import type { RequestEntity } from '../model/types.js';
-import type { ApplyResult, PlatformService } from '../platform-service.js';
-import { planScore, type ScorePlan } from './score-plan.js';
+import type { ApplyResult, PlatformService, RequestView } from '../platform-service.js';
+import { LABEL_WORKLOAD, planScore, type ScorePlan } from './score-plan.js';
 import type { ScoreInput } from './score-input.js';
 import { workloadCapability } from './workload-capability.js';
 
@@ -23,6 +23,8 @@ const AT = '/score';
 export interface ScoreApplied {
   workload: ApplyResult;
   resources: Array<ApplyResult & { resources: string[]; capability: string }>;
+  /** The workload's requests for resources its Score file no longer has: being deleted. */
+  removed: RequestView[];
 }
 
 export interface ScoreRendered {
@@ -56,23 +58,43 @@ export class ScoreService {
   /**
    * Applies a Score file: every request it makes is checked (schema, binding, namespace owner) and, with a
    * `caller`, authorized as `platform.request.create` on its own request with its document as input, before any
-   * is stored; then all are stored in one transaction and reconciled. A mistake anywhere leaves nothing written.
+   * is stored; then all are stored in one transaction and reconciled. The requests an earlier apply made for
+   * this workload's own resources (labelled with it) that the file no longer has are deleted in the same change,
+   * each authorized as `platform.request.delete`; shared resources (an `id`) are never removed this way, as
+   * other workloads may use them. A mistake anywhere leaves nothing written.
    */
   async apply(input: ScoreInput, author: ChangeAuthor, caller?: Identity): Promise<ScoreApplied> {
     const plan = await this.plan(input);
     const documents = [...plan.resources.map(r => r.request), plan.workload];
+    const removed = await this.#removedResources(plan);
     if (caller && this.#permissions) {
       for (const document of documents) {
         const resource = await this.#platform.requestResource(document.metadata.namespace, document.metadata.name, { required: true });
         await this.#permissions.authorize(caller, 'platform.request.create', resource, document);
       }
+      for (const view of removed) {
+        const resource = await this.#platform.requestResource(view.metadata.namespace, view.metadata.name);
+        await this.#permissions.authorize(caller, 'platform.request.delete', resource, view);
+      }
     }
     await this.#platform.publishCapability(workloadCapability(), SCORE_AUTHOR);
-    const results = await this.#platform.applyRequests(documents, author, { onInvalid: (i, error) => this.#inScoreFile(plan, i, error) });
+    const results = await this.#platform.applyRequests(documents, author, {
+      onInvalid: (i, error) => this.#inScoreFile(plan, i, error),
+      remove: removed.map(view => ({ namespace: view.metadata.namespace, name: view.metadata.name })),
+    });
     return {
       workload: results.at(-1)!,
       resources: plan.resources.map((planned, i) => ({ ...results[i]!, resources: planned.resources, capability: planned.capability })),
+      removed: await Promise.all(removed.map(view => this.#platform.getRequest(view.metadata.namespace, view.metadata.name))),
     };
+  }
+
+  /** The workload's own requests in the namespace (labelled with it, not already being deleted) that the plan no longer makes. */
+  async #removedResources(plan: ScorePlan): Promise<RequestView[]> {
+    const { name: workload, namespace } = plan.workload.metadata;
+    const planned = new Set([workload, ...plan.resources.map(r => r.request.metadata.name)]);
+    const requests = await this.#platform.listRequests({ namespace });
+    return requests.filter(view => view.metadata.labels?.[LABEL_WORKLOAD] === workload && !planned.has(view.metadata.name) && view.status.phase !== 'Deleting');
   }
 
   /**

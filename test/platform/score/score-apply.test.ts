@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { isPaveError, type PaveError } from '../../../src/core/problem.js';
-import { isReady, OPERATOR, repoCommits, repoFiles, startHarness, waitForRequest, type Harness } from '../support/platform-harness.js';
+import { isReady, OPERATOR, repoCommits, repoFiles, startHarness, waitForGone, waitForRequest, type Harness } from '../support/platform-harness.js';
 import { kubernetesProblems } from '../support/kubernetes-schemas.js';
 
 /** A Score file as the score.dev examples write them: a web container talking to a database and a shared cache. */
@@ -133,6 +133,31 @@ describe('Score workloads', { timeout: 120_000 }, () => {
     // No ports published: no Service.
     expect([...files.keys()]).toEqual(['clusters/dev/checkout-team/workload/carts/deployment.yaml']);
     expect(files.get('clusters/dev/checkout-team/workload/carts/deployment.yaml')).toMatch(/value: shared-cache\..*:6379/);
+  });
+
+  it("deletes the requests of resources removed from the Score file, in the same change; shared ones stay", async () => {
+    // orders drops its database (and the variables that named it) and the shared cache: only its own database goes.
+    const withoutDb = ordersScore({
+      containers: { web: { image: 'ghcr.io/acme/orders:1.5.0', variables: { MODE: 'stateless' } } },
+      resources: {},
+    });
+    const applied = await h.app.platform.score.apply({ score: withoutDb, namespace: 'checkout-team', environment: 'dev' }, OPERATOR);
+    expect(applied.workload.outcome).toBe('updated');
+    expect(applied.resources).toEqual([]);
+    expect(applied.removed.map(view => [view.metadata.name, view.status.phase])).toEqual([['orders-db', 'Deleting']]);
+    const { items } = await h.app.audit.query({ action: 'platform.request.delete', entityRef: 'resource:checkout-team/orders-db' });
+    expect(items.map(item => item.actor)).toEqual([OPERATOR.actor]);
+
+    // The workload no longer refers to it, so nothing waits: its files are pruned and it is removed.
+    await waitForGone(h.app, 'checkout-team', 'orders-db');
+    await waitForRequest(h.app, 'checkout-team', 'orders', isReady);
+    expect([...(await repoFiles(h.repos.dev, 'clusters/dev/checkout-team/postgresql/orders-db')).keys()]).toEqual([]);
+    expect(await repoFiles(h.repos.dev, 'clusters/dev/checkout-team/workload/orders')).not.toEqual(new Map());
+    // The shared cache (no one workload's) is still there for carts.
+    expect((await h.app.platform.getRequest('checkout-team', 'shared-cache')).status.phase).toBe('Ready');
+
+    const again = await h.app.platform.score.apply({ score: withoutDb, namespace: 'checkout-team', environment: 'dev' }, OPERATOR);
+    expect([again.workload.outcome, again.removed]).toEqual(['unchanged', []]);
   });
 
   it('refuses bad Score files naming the field, and writes nothing', async () => {

@@ -1,14 +1,15 @@
 /**
  * `pave score render|apply` as real CLI processes on a local store with real git destinations: render writes
- * nothing; apply makes the demo workload's requests and commits its manifests, its files' sources read in.
+ * nothing; apply --wait makes the demo workload's requests, reconciles them, commits its manifests (its files'
+ * sources read in) and exits 0.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { runCli } from '../../support/run-cli.js';
-import { DEMO_PLATFORM, isReady, repoCommits, repoFiles, startHarness, waitForRequest } from '../support/platform-harness.js';
+import { DEMO_PLATFORM, repoCommits, repoFiles, startHarness } from '../support/platform-harness.js';
 import { kubernetesProblems } from '../support/kubernetes-schemas.js';
 
 const SCORE = join(DEMO_PLATFORM, 'workloads/orders.score.yaml');
@@ -29,7 +30,7 @@ describe('pave score (real CLI processes)', { timeout: 180_000 }, () => {
     await rm(cwd, { recursive: true, force: true });
   });
 
-  it('renders, then applies; reconciled, the workload is Ready in git', async () => {
+  it('renders, then applies and waits; the workload is Ready in git and the process exits 0', async () => {
     const env = { PAVE_DATA_DIR: dataDir };
     const commitsBefore = (await repoCommits(devRepo)).length;
     const rendered = await runCli(['score', 'render', SCORE, '-n', 'checkout-team'], { cwd, env });
@@ -39,22 +40,15 @@ describe('pave score (real CLI processes)', { timeout: 180_000 }, () => {
     expect(rendered.stderr).toContain('note: filled in once those requests are Ready: ${requests.orders-db.outputs.host}');
     expect((await repoCommits(devRepo)).length).toBe(commitsBefore);
 
-    const applied = await runCli(['--json', 'score', 'apply', SCORE, '-n', 'checkout-team'], { cwd, env });
+    // --wait reconciles them in this process, which then ends on its own with 0 (its evaluator processes closed).
+    const applied = await runCli(['--json', 'score', 'apply', SCORE, '-n', 'checkout-team', '--wait', '--timeout', '120'], { cwd, env });
     expect(applied.code, applied.stderr).toBe(0);
     const result = JSON.parse(applied.stdout) as { items: Array<{ kind: string; metadata: { name: string }; status: { phase: string } }> };
     expect(result.items.map(v => [v.kind, v.metadata.name, v.status.phase])).toEqual([
-      ['Redis', 'checkout-cache', 'Pending'],
-      ['PostgreSQL', 'orders-db', 'Pending'],
-      ['Workload', 'orders', 'Pending'],
+      ['Redis', 'checkout-cache', 'Ready'],
+      ['PostgreSQL', 'orders-db', 'Ready'],
+      ['Workload', 'orders', 'Ready'],
     ]);
-    // A server reconciles them: here, one on the same store.
-    const server = await startHarness({ dataDir, publish: false });
-    try {
-      await server.app.platform.reconciler.start();
-      for (const name of ['checkout-cache', 'orders-db', 'orders']) await waitForRequest(server.app, 'checkout-team', name, isReady);
-    } finally {
-      await server.close({ keepData: true });
-    }
     const files = await repoFiles(devRepo, 'clusters/dev/checkout-team/workload/orders');
     for (const [path, content] of files) expect(kubernetesProblems(content, path)).toEqual([]);
     const deployment = parseYaml(files.get('clusters/dev/checkout-team/workload/orders/deployment.yaml')!);
@@ -65,5 +59,25 @@ describe('pave score (real CLI processes)', { timeout: 180_000 }, () => {
     const bad = await runCli(['score', 'apply', SCORE, '-n', 'nobody-owns-this'], { cwd, env });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('nobody-owns-this');
+  });
+
+  it('applied again without its database, the database request is deleted and its files pruned', async () => {
+    const env = { PAVE_DATA_DIR: dataDir };
+    const score = parseYaml(await readFile(SCORE, 'utf8'));
+    delete score.resources.db;
+    score.containers.api = { image: score.containers.api.image, variables: { REDIS_ADDRESS: score.containers.api.variables.REDIS_ADDRESS } };
+    const file = join(cwd, 'orders-without-db.score.yaml');
+    await writeFile(file, stringifyYaml(score));
+    const applied = await runCli(['--json', 'score', 'apply', file, '-n', 'checkout-team', '--wait', '--timeout', '120'], { cwd, env });
+    expect(applied.code, applied.stderr).toBe(0);
+    const result = JSON.parse(applied.stdout) as { removed: Array<{ metadata: { name: string } }>; items: Array<{ metadata: { name: string }; status: { phase: string } }> };
+    expect(result.removed.map(view => view.metadata.name)).toEqual(['orders-db']);
+    expect(result.items.map(view => [view.metadata.name, view.status.phase])).toEqual([
+      ['checkout-cache', 'Ready'],
+      ['orders', 'Ready'],
+    ]);
+    expect([...(await repoFiles(devRepo, 'clusters/dev/checkout-team/postgresql/orders-db')).keys()]).toEqual([]);
+    const listed = await runCli(['request', 'list', '-n', 'checkout-team'], { cwd, env });
+    expect(listed.stdout).not.toContain('orders-db');
   });
 });

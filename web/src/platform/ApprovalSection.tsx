@@ -4,9 +4,10 @@ import { decideRequest, type RequestView } from './platformApi';
 
 /**
  * A request's approval: who must approve its newest generation and why, and the decision once made (who,
- * why, when). While it waits, an approver decides here with a reason; the server checks who may.
+ * why, when). While it waits, an approver (`mayDecide`, as the server's rules say) decides here with a reason;
+ * anyone else is told who decides.
  */
-export function ApprovalSection({ request, onDecided }: { request: RequestView; onDecided: (view: RequestView) => void }) {
+export function ApprovalSection({ request, mayDecide, onDecided }: { request: RequestView; mayDecide: boolean; onDecided: (view: RequestView) => void }) {
   const approval = request.status.approval;
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -44,7 +45,12 @@ export function ApprovalSection({ request, onDecided }: { request: RequestView; 
           {approval.state === 'Approved' ? 'Approved' : 'Rejected'} by <strong>{approval.decision.by}</strong> on {new Date(approval.decision.at).toLocaleString()}: {approval.decision.reason}
         </p>
       ) : null}
-      {waiting ? (
+      {waiting && !mayDecide ? (
+        <p className="muted" data-testid="approval-waiting">
+          Waiting for a decision by a member of {approval.approvers.join(' or ')}.
+        </p>
+      ) : null}
+      {waiting && mayDecide ? (
         <div className="approval-form">
           <label htmlFor="approval-reason">Reason (kept in the audit log)</label>
           <textarea id="approval-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} required />

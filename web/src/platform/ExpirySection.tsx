@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { ErrorState, Spinner } from '../components/States';
 import { extendRequest, type RequestView } from './platformApi';
 
-/** When a request expires (it is then deleted through its delete workflow), and a way for its owners to extend it. */
-export function ExpirySection({ request, onExtended }: { request: RequestView; onExtended: (view: RequestView) => void }) {
+/** When a request expires (it is then deleted through its delete workflow), and a way for its owners (`mayExtend`) to extend it. */
+export function ExpirySection({ request, mayExtend, onExtended }: { request: RequestView; mayExtend: boolean; onExtended: (view: RequestView) => void }) {
   const [ttl, setTtl] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
@@ -29,13 +29,15 @@ export function ExpirySection({ request, onExtended }: { request: RequestView; o
       <p>
         Expires <time dateTime={expiresAt} data-testid="expires-at">{new Date(expiresAt).toLocaleString()}</time>; it is then deleted through its delete workflow.
       </p>
-      <div className="expiry-form">
-        <label htmlFor="expiry-ttl">Live for (from now, e.g. 12h or 3d)</label>
-        <input id="expiry-ttl" value={ttl} onChange={(e) => setTtl(e.target.value)} />
-        <button type="button" className="btn" disabled={busy || !ttl.trim()} onClick={() => void extend()}>
-          {busy ? <Spinner label="Extending" /> : null} Extend
-        </button>
-      </div>
+      {mayExtend ? (
+        <div className="expiry-form">
+          <label htmlFor="expiry-ttl">Live for (from now, e.g. 12h or 3d)</label>
+          <input id="expiry-ttl" value={ttl} onChange={(e) => setTtl(e.target.value)} />
+          <button type="button" className="btn" disabled={busy || !ttl.trim()} onClick={() => void extend()}>
+            {busy ? <Spinner label="Extending" /> : null} Extend
+          </button>
+        </div>
+      ) : null}
       {error ? <ErrorState error={error} /> : null}
     </section>
   );

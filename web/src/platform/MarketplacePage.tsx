@@ -15,7 +15,8 @@ export default function MarketplacePage() {
   // The caller's teams (where they may request) and the bindings, for what each team may do with each capability.
   const access = useAsync(async (signal) => {
     const [namespaces, bindings] = await Promise.all([listNamespaces(signal), listBindings(signal)]);
-    return { teams: namespaces.items.filter((ns) => ns.mayRequest && ns.owner === `group:default/${ns.namespace}`).map((ns) => ns.namespace), bindings: bindings.items };
+    const teams = namespaces.items.filter((ns) => ns.mayRequest && ns.owner === `group:default/${ns.namespace}`);
+    return { teams: teams.map((ns) => ns.namespace), binders: new Set(teams.filter((ns) => ns.mayBind).map((ns) => ns.namespace)), bindings: bindings.items };
   }, []);
   return (
     <div className="page platform-marketplace">
@@ -24,6 +25,9 @@ export default function MarketplacePage() {
           <h1>Platform capabilities</h1>
           <p className="muted">What the platform team offers. Request one for your team: Pave renders it, commits the files to the right git repository and reports when it is ready.</p>
         </div>
+        <Link className="btn" to="/platform/requests">
+          Requests
+        </Link>
       </div>
       {caps.error ? (
         <ErrorState error={caps.error} onRetry={caps.reload} what="capabilities" />
@@ -38,7 +42,7 @@ export default function MarketplacePage() {
       ) : (
         <ul className="cap-grid" data-testid="capabilities">
           {caps.data.items.map((c) => (
-            <CapabilityCard key={c.name} cap={c} access={access.data} />
+            <CapabilityCard key={c.name} cap={c} access={access.data} onBound={access.reload} />
           ))}
         </ul>
       )}
@@ -46,7 +50,7 @@ export default function MarketplacePage() {
   );
 }
 
-function CapabilityCard({ cap, access }: { cap: CapabilitySummary; access: { teams: string[]; bindings: CapabilityBinding[] } | undefined }) {
+function CapabilityCard({ cap, access, onBound }: { cap: CapabilitySummary; access: { teams: string[]; binders: ReadonlySet<string>; bindings: CapabilityBinding[] } | undefined; onBound: () => void }) {
   const spec = cap.capability.spec;
   const description = cap.description ?? cap.capability.metadata.description ?? spec.description;
   const titleId = `cap-${cap.name}-title`;
@@ -87,7 +91,7 @@ function CapabilityCard({ cap, access }: { cap: CapabilitySummary; access: { tea
       ) : (
         <p className="small muted">No requirements.</p>
       )}
-      {access ? <CapabilityAccess cap={cap} teams={access.teams} bindings={access.bindings} /> : null}
+      {access ? <CapabilityAccess cap={cap} teams={access.teams} binders={access.binders} bindings={access.bindings} onBound={onBound} /> : null}
       <div className="cap-actions">
         <Link className="btn primary" to={requestFormPath(cap.name)} aria-label={`Request ${cap.title ?? cap.name}`}>
           Request

@@ -2,10 +2,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../lib/api';
 import { useDocumentTitle } from '../lib/hooks';
-import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
+import { EmptyState, ErrorState, Loading } from '../components/States';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { entityPath } from '../lib/refs';
 import { PulseCard } from '../insights/PulseCard';
-import { capabilityRef, deleteRequest, getRequest, listRuns, requestEventsUrl, type Run, type RequestView } from './platformApi';
+import { capabilityRef, deleteRequest, getRequest, listRuns, requestActions, requestEventsUrl, type RequestActions, type Run, type RequestView } from './platformApi';
 import { Outputs } from './RequestFormPage';
 import { ApprovalSection } from './ApprovalSection';
 import { ExpirySection } from './ExpirySection';
@@ -28,9 +29,12 @@ export default function RequestPage() {
   useDocumentTitle(`${namespace}/${name}`);
   const [req, setReq] = useState<RequestView>();
   const [runs, setRuns] = useState<Run[]>();
+  // What the caller may do with it (read with the request: a decision or a deletion can change it).
+  const [actions, setActions] = useState<RequestActions>();
   const [error, setError] = useState<Error>();
   const [gone, setGone] = useState(false);
   const [live, setLive] = useState<'connecting' | 'live' | 'polling'>('connecting');
+  const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<Error>();
   const seq = useRef(0);
@@ -45,9 +49,12 @@ export default function RequestPage() {
         }),
         listRuns(namespace, name).catch(() => undefined),
       ]);
+      const may = r ? await requestActions(namespace, name).catch(() => undefined) : undefined;
       if (mine !== seq.current) return;
       setError(undefined);
-      if (r) setReq(r);
+      setActions(may);
+      // A deleted request shows only its final state (and its runs), nothing of what it was before.
+      setReq(r);
       setGone(!r);
       if (rs) setRuns(rs.items);
     } catch (e) {
@@ -77,7 +84,6 @@ export default function RequestPage() {
   }, [namespace, name, load]);
 
   async function onDelete() {
-    if (!window.confirm(`Delete ${namespace}/${name}? Its delete steps run and its files are removed from git.`)) return;
     setDeleting(true);
     setDeleteError(undefined);
     try {
@@ -86,6 +92,7 @@ export default function RequestPage() {
       setDeleteError(e instanceof Error ? e : new Error(String(e)));
     } finally {
       setDeleting(false);
+      setConfirming(false);
     }
   }
 
@@ -100,7 +107,7 @@ export default function RequestPage() {
       <div className="page-head">
         <div>
           <p className="small muted">
-            <Link to="/platform">Platform capabilities</Link> / {namespace}
+            <Link to="/platform">Platform capabilities</Link> / <Link to={`/platform/requests?team=${encodeURIComponent(namespace)}`}>{namespace}</Link>
           </p>
           <h1>
             {req?.metadata.title ?? name}{' '}
@@ -124,21 +131,46 @@ export default function RequestPage() {
             · <span data-testid="live-state">{live === 'live' ? 'live updates' : live === 'polling' ? 'updating every 5 s' : 'connecting…'}</span>
           </p>
         </div>
-        {req && phase !== 'Deleting' ? (
-          <button type="button" className="btn danger" onClick={() => void onDelete()} disabled={deleting}>
-            {deleting ? <Spinner label="Deleting" /> : null} Delete
+        {req && phase !== 'Deleting' && actions?.delete ? (
+          <button type="button" className="btn danger" onClick={() => setConfirming(true)}>
+            Delete
           </button>
         ) : null}
       </div>
+      {req ? (
+        <ConfirmDialog open={confirming} title={`Delete ${namespace}/${name}?`} confirmLabel={deleting ? 'Deleting…' : `Delete ${namespace}/${name}`} busy={deleting} onConfirm={() => void onDelete()} onCancel={() => setConfirming(false)}>
+          <p>
+            Its capability's delete steps run, then these folders are removed from git in a commit (unless their destination keeps them), and the request is gone:
+          </p>
+          {req.status.deliveries.length ? (
+            <ul className="location-list" data-testid="delete-removes">
+              {req.status.deliveries.map((d) => (
+                <li key={`${d.destination}:${d.path}`}>
+                  <span className="type-pill">{d.destination}</span> <span className="mono small">{d.path}</span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">Nothing was committed for it yet.</p>
+          )}
+          <p className="small muted">If other requests use its outputs, it waits until they are deleted.</p>
+        </ConfirmDialog>
+      ) : null}
       {deleteError ? <ErrorState error={deleteError} /> : null}
       {gone ? (
         <section className="card success" data-testid="request-deleted">
           <EmptyState title={`${namespace}/${name} is deleted (or was never requested).`}>
             <p>
-              Its runs are kept below. Request something new from the <Link to="/platform">marketplace</Link>.
+              Its files are removed from git; its runs are kept below. Request something new from the <Link to="/platform">marketplace</Link>, or see the{' '}
+              <Link to="/platform/requests">other requests</Link>.
             </p>
           </EmptyState>
         </section>
+      ) : null}
+      {req && actions && !actions.delete && !actions.extend && !actions.decide ? (
+        <p className="small muted" data-testid="read-only">
+          You may read this request; its team (and admins) change it.
+        </p>
       ) : null}
       {status?.message ? <p className={phase === 'Failed' ? 'error-text' : 'muted'}>{status.message}</p> : null}
       {status?.unhealthy ? (
@@ -153,8 +185,8 @@ export default function RequestPage() {
       ) : null}
 
       {phase === 'Ready' ? <PulseCard occasion={`resource:${namespace}/${name}`.toLowerCase()} /> : null}
-      {req ? <ApprovalSection request={req} onDecided={setReq} /> : null}
-      {req && phase !== 'Deleting' ? <ExpirySection request={req} onExtended={setReq} /> : null}
+      {req ? <ApprovalSection request={req} mayDecide={actions?.decide ?? false} onDecided={setReq} /> : null}
+      {req && phase !== 'Deleting' ? <ExpirySection request={req} mayExtend={actions?.extend ?? false} onExtended={setReq} /> : null}
       {req ? (
         <section className="card conditions-card" aria-labelledby="cond-title">
           <h2 id="cond-title">Conditions</h2>

@@ -12,7 +12,8 @@ import type { DryRunResult } from '../../../src/platform/dry-run.js';
 import type { RequestNamespace } from '../../../src/platform/namespace-owners.js';
 import type { ApprovalDecision } from '../../../src/platform/model/approval-decision.js';
 import type { CapabilityBinding } from '../../../src/platform/model/capability-binding.js';
-export type { CapabilitySummary, DryRunResult, RequestView, Run };
+import type { RequestActions } from '../../../src/platform/model/request-actions.js';
+export type { CapabilitySummary, DryRunResult, RequestActions, RequestView, Run };
 
 /** GET /capabilities/:name: the newest revision with every version published. */
 export type CapabilityWithVersions = CapabilityRevision & { versions: string[] };
@@ -59,6 +60,16 @@ export function renderRequest(doc: RequestDocument): Promise<DryRunResult> {
 
 export function getRequest(namespace: string, name: string, signal?: AbortSignal): Promise<RequestView> {
   return apiRequest(`${BASE}/requests/${enc(namespace)}/${enc(name)}`, { signal });
+}
+
+/** GET /requests/:ns/:name/actions: what the caller may do with it now (the buttons to offer). */
+export function requestActions(namespace: string, name: string, signal?: AbortSignal): Promise<RequestActions> {
+  return apiRequest(`${BASE}/requests/${enc(namespace)}/${enc(name)}/actions`, { signal });
+}
+
+/** POST /bindings: binds a capability for a team, following `version` (a pin or a range; none follows the newest). */
+export function bindCapability(team: string, capability: string, version?: string): Promise<{ binding: CapabilityBinding; outcome: string }> {
+  return apiRequest(`${BASE}/bindings`, { method: 'POST', json: { apiVersion: 'pave.dev/v1alpha1', kind: 'CapabilityBinding', metadata: { namespace: team }, spec: { capability, ...(version ? { version } : {}) } } });
 }
 
 export function deleteRequest(namespace: string, name: string): Promise<RequestView> {
