@@ -126,8 +126,10 @@ export class CatalogService {
    * Saves an edited entity where it is defined: in its location's file or repository (then the location is
    * refreshed, so the store shows the change when this returns), or in the store for entities saved through
    * the API. A `metadata.etag` in the edit must match the stored one, so concurrent edits are not lost.
-   * With `checkReferences` (a person's edit of an existing entity), the owner, system, lifecycle and type it
-   * changes must name what the catalog holds, as far as that scope sees it (edit/edit-references.ts).
+   * With `checkReferences` (a person's edit, or creation through the API), the owner, system, lifecycle and
+   * type it sets or changes must name what the catalog holds, as far as that scope sees it
+   * (edit/edit-references.ts). Without it (Pave's own writers, such as the platform's mirror of requests and
+   * capabilities, whose owners the platform decided) references are as free as ingestion leaves them.
    */
   async saveEntity(raw: unknown, author?: ChangeAuthor, options: { checkReferences?: EntityScope } = {}): Promise<{ entity: Entity; outcome: EditOutcome }> {
     const { entity, errors } = validateEntity(raw);
@@ -139,9 +141,10 @@ export class CatalogService {
       .select(['entities.location_id', 'entities.source', 'entities.etag', 'entities.body', 'locations.edit_mode'])
       .where('entities.ref', '=', ref)
       .executeTakeFirst();
-    // Only edits are checked: an entity first saved through the API may name what arrives later (as ingestion allows).
-    if (options.checkReferences && current) {
-      const problems = await editReferenceErrors(this.entities, options.checkReferences, JSON.parse(current.body) as Entity, entity);
+    // A new entity is checked as an edit of nothing: every reference it sets is one it changes.
+    if (options.checkReferences) {
+      const before = current ? (JSON.parse(current.body) as Entity) : { ...entity, spec: {} };
+      const problems = await editReferenceErrors(this.entities, options.checkReferences, before, entity);
       if (problems.length) throw invalidInput(`${ref} names what the catalog does not hold`, problems);
     }
     if (current?.location_id) {

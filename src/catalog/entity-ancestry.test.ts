@@ -32,4 +32,14 @@ describe('entityAncestry', () => {
   it('gives an entity saved through the API no parents', () => {
     expect(entityAncestry({ entity: entity('Component', 'saved'), source: '' }, undefined, [])).toEqual({ rootEntityRef: 'component:default/saved', items: [{ entity: entity('Component', 'saved'), parentEntityRefs: [] }] });
   });
+
+  it('follows brace and character-class globs as locations are read with them', () => {
+    const top = { entity: entity('Location', 'top', { targets: ['./{services,libs}/*/catalog-info.{yaml,yml}', './team-[ab].yaml'] }), source: 'url:https://github.com/acme/shop.git#main:catalog-info.yaml' };
+    const at = (path: string) => ({ entity: entity('Component', path.replace(/[^a-z]/g, '-')), source: `url:https://github.com/acme/shop.git#main:${path}` });
+    const parentsOf = (path: string) => entityAncestry(at(path), location, [top]).items[0]!.parentEntityRefs;
+    for (const path of ['services/web/catalog-info.yaml', 'libs/ui/catalog-info.yml', 'team-b.yaml']) expect(parentsOf(path), path).toEqual(['location:default/top']);
+    for (const path of ['tools/x/catalog-info.yaml', 'services/web/catalog-info.json', 'team-c.yaml', 'services/.hidden/catalog-info.yaml']) {
+      expect(parentsOf(path), path).toEqual([expect.stringMatching(/^location:default\/generated-/)]);
+    }
+  });
 });

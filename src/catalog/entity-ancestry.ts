@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
+import { Minimatch } from 'minimatch';
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, type Entity } from '../core/entity.js';
 import { entityRefOf } from '../core/entity-ref.js';
 import { formatGitTarget, parseGitTarget } from './ingest/location-target.js';
@@ -55,7 +56,7 @@ export function entityAncestry(entity: SourcedEntity, location: Location | undef
     const ref = entityRefOf(next.entity);
     if (seen.has(ref)) continue;
     seen.add(ref);
-    const parents = named.filter(l => l.targets.some(pattern => pattern.test(next.source)) && entityRefOf(l.entity) !== ref);
+    const parents = named.filter(l => l.targets.some(matches => matches(next.source)) && entityRefOf(l.entity) !== ref);
     items.push({ entity: next.entity, parentEntityRefs: parents.length ? parents.map(p => entityRefOf(p.entity)) : [entityRefOf(root)] });
     queue.push(...parents);
   }
@@ -63,7 +64,7 @@ export function entityAncestry(entity: SourcedEntity, location: Location | undef
 }
 
 /** What a Location entity's targets match: sources of files, as read-location.ts names them. */
-function targetPatterns({ entity, source }: SourcedEntity): RegExp[] {
+function targetPatterns({ entity, source }: SourcedEntity): Array<(source: string) => boolean> {
   const spec = entity.spec ?? {};
   const targets = [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])].filter((t): t is string => typeof t === 'string');
   const hash = source.indexOf('#');
@@ -73,22 +74,21 @@ function targetPatterns({ entity, source }: SourcedEntity): RegExp[] {
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('file:')) {
       try {
         const git = parseGitTarget(target);
-        return [globPattern(`url:${formatGitTarget({ ...git, path: '' })}`, posix.normalize(git.path))];
+        return [globMatcher(`url:${formatGitTarget({ ...git, path: '' })}`, posix.normalize(git.path))];
       } catch {
         return [];
       }
     }
     const plain = target.replace(/^file:(\/\/)?/, '');
-    return [globPattern(prefix, posix.isAbsolute(plain) && prefix === 'file:' ? posix.normalize(plain) : posix.join(posix.dirname(path), plain))];
+    return [globMatcher(prefix, posix.isAbsolute(plain) && prefix === 'file:' ? posix.normalize(plain) : posix.join(posix.dirname(path), plain))];
   });
 }
 
-/** A source prefix and a path glob (`*`, `**`, `?`) as one anchored pattern. */
-function globPattern(prefix: string, glob: string): RegExp {
-  const escape = (text: string) => text.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
-  const body = glob
-    .split(/(\*\*\/|\*\*|\*|\?)/)
-    .map(part => (part === '**/' ? '(?:.*/)?' : part === '**' ? '.*' : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : escape(part)))
-    .join('');
-  return new RegExp(`^${escape(prefix)}${body}$`);
+/**
+ * Whether a source is `prefix` followed by a path the glob matches, with the glob syntax locations are read
+ * with (fast-glob's: `*`, `**`, `?`, `[…]`, braces `{a,b}`, no dot files unless named).
+ */
+function globMatcher(prefix: string, glob: string): (source: string) => boolean {
+  const pattern = new Minimatch(glob, { dot: false });
+  return source => source.startsWith(prefix) && pattern.match(source.slice(prefix.length));
 }

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clonedBranch, shallowClone } from './clone.js';
+import { randomBytes } from 'node:crypto';
+import { CloneTooLargeError, clonedBranch, shallowClone } from './clone.js';
 import { commit } from './commit.js';
 import { runGit } from './run-git.js';
 
@@ -50,5 +51,17 @@ describe('shallowClone', () => {
     await expect(shallowClone(`--upload-pack=touch ${marker}`, join(root, 'y'))).rejects.toThrow(/git clone failed/);
     expect(existsSync(marker)).toBe(false);
     expect(existsSync(join(root, 'x'))).toBe(false);
+  });
+
+  it('stops at its size limit with a CloneTooLargeError, and clones what fits', async () => {
+    const big = join(root, 'big-source');
+    await mkdir(big);
+    await runGit(['init', '--quiet', '--initial-branch=main'], { cwd: big });
+    // Incompressible, so the clone is as large as the file.
+    await writeFile(join(big, 'blob.bin'), randomBytes(512 * 1024));
+    await commit(big, { message: 'big' });
+    await expect(shallowClone(`file://${big}`, join(root, 'big-refused'), { maxBytes: 256 * 1024 })).rejects.toBeInstanceOf(CloneTooLargeError);
+    await shallowClone(`file://${big}`, join(root, 'big-taken'), { maxBytes: 4 * 1024 * 1024 });
+    expect((await readFile(join(root, 'big-taken', 'blob.bin'))).length).toBe(512 * 1024);
   });
 });

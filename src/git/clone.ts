@@ -2,6 +2,9 @@
  * Shallow clones: what Pave reads from a repository it does not keep (a catalog location, docs, a
  * template's files, an edit to commit) is the tip of one branch, nothing more.
  */
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { checkRefName } from './refs.js';
 import { runGit } from './run-git.js';
 
@@ -14,7 +17,20 @@ export interface CloneOptions {
   config?: readonly string[];
   /** Variables for git (e.g. an HTTP header with a token, never a URL with credentials). */
   env?: NodeJS.ProcessEnv;
+  /** Most bytes the clone may take on disk (objects and checkout); over it, git is stopped and a CloneTooLargeError thrown. */
+  maxBytes?: number;
 }
+
+/** A clone stopped because it took more room than it was allowed; the folder is left for the caller to remove. */
+export class CloneTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the clone is larger than the limit of ${maxBytes} bytes`);
+    this.name = 'CloneTooLargeError';
+  }
+}
+
+/** How often a size-limited clone's folder is measured while git runs. */
+const SIZE_CHECK_MS = 200;
 
 /**
  * Clones the tip of one branch of `url` into `dir` (which must be missing or empty): one commit deep, no
@@ -23,7 +39,42 @@ export interface CloneOptions {
  */
 export async function shallowClone(url: string, dir: string, options: CloneOptions = {}): Promise<void> {
   const branch = options.branch && options.branch !== 'HEAD' ? checkRefName(options.branch) : undefined;
-  await runGit([...(options.config ?? []).flatMap(setting => ['-c', setting]), 'clone', '--quiet', '--depth', '1', '--no-tags', ...(branch ? ['--branch', branch] : []), '--', url, dir], { timeoutMs: options.timeoutMs ?? 120_000, ...(options.env ? { env: options.env } : {}) });
+  const args = [...(options.config ?? []).flatMap(setting => ['-c', setting]), 'clone', '--quiet', '--depth', '1', '--no-tags', ...(branch ? ['--branch', branch] : []), '--', url, dir];
+  const run = { timeoutMs: options.timeoutMs ?? 120_000, ...(options.env ? { env: options.env } : {}) };
+  const { maxBytes } = options;
+  if (maxBytes === undefined) return void (await runGit(args, run));
+  // git has no setting that caps what a clone downloads: its folder is measured while it runs (git is
+  // stopped once it is over), and once more at the end for a clone quicker than one measurement.
+  const tooLarge = new AbortController();
+  const done = new AbortController();
+  const watch = (async () => {
+    while (!done.signal.aborted) {
+      await sleep(SIZE_CHECK_MS, undefined, { signal: done.signal }).catch(() => undefined);
+      if (!done.signal.aborted && (await folderBytes(dir)) > maxBytes) return tooLarge.abort();
+    }
+  })();
+  try {
+    await runGit(args, { ...run, signal: tooLarge.signal });
+  } catch (error) {
+    if (tooLarge.signal.aborted) throw new CloneTooLargeError(maxBytes);
+    throw error;
+  } finally {
+    done.abort();
+    await watch;
+  }
+  if ((await folderBytes(dir)) > maxBytes) throw new CloneTooLargeError(maxBytes);
+}
+
+/** The bytes of the files under a folder, links not followed; 0 for a folder that is not there (yet). */
+async function folderBytes(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  let total = 0;
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += await folderBytes(path);
+    else total += (await lstat(path).catch(() => undefined))?.size ?? 0;
+  }
+  return total;
 }
 
 /**

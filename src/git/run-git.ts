@@ -18,6 +18,8 @@ export interface RunGitOptions extends GitCommandOptions {
   maxOutputBytes?: number;
   /** Written to git's stdin (e.g. for `hash-object --stdin` or `cat-file --batch`). */
   input?: string | Buffer;
+  /** Kills it when aborted (a clone that grew past its size limit). */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -63,7 +65,7 @@ export function runGit(args: string[], options: RunGitOptions & { encoding?: 'ut
     const child = execFile(
       'git',
       command.args,
-      { cwd: options.cwd, env: command.env, timeout: timeoutMs, maxBuffer: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, encoding: 'buffer' },
+      { cwd: options.cwd, env: command.env, timeout: timeoutMs, maxBuffer: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT, encoding: 'buffer', ...(options.signal ? { signal: options.signal } : {}) },
       (error, stdout, stderr) => {
         const said = stderr.toString('utf8');
         if (error) {

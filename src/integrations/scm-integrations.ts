@@ -124,6 +124,24 @@ export class ScmIntegrations {
     return undefined;
   }
 
+  /**
+   * Whether a repository's clone URL is on a configured host, and the git credentials to clone it with (none
+   * when the host has none: then it is cloned as anyone may). Undefined for a host no integration names.
+   * @example const hosted = await integrations.hostedClone(new URL('https://github.com/acme/shop.git'));
+   */
+  async hostedClone(repository: URL, signal?: AbortSignal): Promise<{ credentials?: { username: string; password: string } } | undefined> {
+    for (const kind of Object.keys(this.#config) as ProviderKind[]) {
+      const target = this.find(kind, repository.host);
+      if (!target) continue;
+      const segments = repository.pathname.split('/').filter(Boolean);
+      // Bitbucket Server serves clones under /scm/<key>/; the owner is the segment after it.
+      const owner = segments[0] === 'scm' ? segments[1] : segments[0];
+      const credentials = await this.credentials(target, { ...(owner ? { owner } : {}), ...(signal ? { signal } : {}) }).catch(() => undefined);
+      return credentials ? { credentials: credentials.git } : {};
+    }
+    return undefined;
+  }
+
   async #appToken(target: ProviderHost, apps: NonNullable<IntegrationsConfig['github'][number]['apps']>, owner: string | undefined, index: number, signal?: AbortSignal): Promise<string | undefined> {
     if (!owner) return undefined;
     for (const [j, app] of apps.entries()) {

@@ -1,31 +1,42 @@
-/** A git host's web URL of a folder (`tree`) or file (`blob`), taken apart. */
+/** A git host's web URL of a folder (`tree`), a file (`blob`) or either (`page`: the host's URL does not say which), taken apart. */
 export interface GitWebUrl {
-  /** The repository to clone, `https://host/<project>.git`. */
+  /** The repository to clone, `https://host/<project>.git` (Bitbucket Server: `https://host/scm/<key>/<repo>.git`). */
   repository: URL;
+  /** The branch, tag or commit; `HEAD` (the default branch) when the URL names none. */
   ref: string;
   /** Inside the repository, with `/`; empty for its top. */
   path: string;
-  kind: 'tree' | 'blob';
+  kind: 'tree' | 'blob' | 'page';
 }
 
 /**
- * Takes apart a git host's web URL of a folder or file — GitHub's `/owner/repo/tree|blob/<ref>/<path>`,
- * GitLab's `/group/…/project/-/tree|blob/<ref>/<path>` — or answers undefined. The ref is one path segment
- * (a branch with a slash in its name cannot be told from a folder in such a URL).
+ * Takes apart a git host's web URL of a folder or file, or answers undefined:
+ * - GitHub's `/owner/repo/tree|blob/<ref>/<path>`, GitLab's `/group/…/project/-/tree|blob/<ref>/<path>`;
+ * - Gitea's `/owner/repo/src/branch|tag|commit/<ref>/<path>` and Bitbucket Server's
+ *   `/projects/<key>/repos/<repo>/browse/<path>[?at=<ref>]` (a `page`: file or folder alike).
+ * The ref is one path segment (a branch with a slash in its name cannot be told from a folder in such a URL).
  * @example gitWebUrl(new URL('https://github.com/acme/skeletons/tree/main/node')) // { repository: https://github.com/acme/skeletons.git, ref: 'main', path: 'node', kind: 'tree' }
  */
 export function gitWebUrl(url: URL): GitWebUrl | undefined {
-  const segments = url.pathname.split('/').filter(Boolean);
+  let segments: string[];
+  try {
+    segments = url.pathname.split('/').filter(Boolean).map(segment => decodeURIComponent(segment));
+  } catch {
+    return undefined; // a malformed escape (`%zz`): no page of any host
+  }
+  const repository = (project: string) => new URL(`${url.origin}/${project.split('/').map(encodeURIComponent).join('/')}${project.endsWith('.git') ? '' : '.git'}`);
+  const [first, second, third, fourth, fifth] = segments;
+  if (first === 'projects' && second && third === 'repos' && fourth && fifth === 'browse') {
+    const at = url.searchParams.get('at')?.replace(/^refs\/(heads|tags)\//, '');
+    return { repository: repository(`scm/${second.toLowerCase()}/${fourth}`), ref: at || 'HEAD', path: segments.slice(5).join('/'), kind: 'page' };
+  }
+  if (first && second && third === 'src' && ['branch', 'tag', 'commit'].includes(fourth ?? '') && fifth) {
+    return { repository: repository(`${first}/${second}`), ref: fifth, path: segments.slice(5).join('/'), kind: 'page' };
+  }
   const dash = segments.indexOf('-');
   const split = dash >= 2 ? dash : segments.length >= 4 ? 2 : -1;
   if (split < 0) return undefined;
   const [kind, ref, ...path] = segments.slice(dash >= 2 ? split + 1 : split);
   if ((kind !== 'tree' && kind !== 'blob') || !ref) return undefined;
-  const project = segments.slice(0, split).join('/');
-  return {
-    repository: new URL(`${url.origin}/${project.endsWith('.git') ? project : `${project}.git`}`),
-    ref: decodeURIComponent(ref),
-    path: path.map(segment => decodeURIComponent(segment)).join('/'),
-    kind,
-  };
+  return { repository: repository(segments.slice(0, split).join('/')), ref, path: path.join('/'), kind };
 }

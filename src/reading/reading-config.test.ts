@@ -24,7 +24,7 @@ function mistakes(file: string, env: NodeJS.ProcessEnv = {}): Array<{ pointer: s
 
 describe('the reading section', () => {
   it('allows nothing by default and takes entries from the file and PAVE_READING_ALLOW', () => {
-    expect(loadConfig({ cwd, env: {} }).reading).toEqual({ allow: [], maxBytes: 10 * 1024 * 1024, timeoutSeconds: 30, maxRedirects: 5 });
+    expect(loadConfig({ cwd, env: {} }).reading).toEqual({ allow: [], maxBytes: 10 * 1024 * 1024, timeoutSeconds: 30, maxRedirects: 5, maxCloneBytes: 256 * 1024 * 1024 });
     writeFileSync(join(cwd, 'pave.config.yaml'), 'reading:\n  allow:\n    - host: docs.example.com\n      paths: [/files/]\n');
     const { allow } = loadConfig({ cwd, env: { PAVE_READING_ALLOW: '*.example.org, 127.0.0.1:8080' } }).reading;
     rmSync(join(cwd, 'pave.config.yaml'));

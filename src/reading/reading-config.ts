@@ -26,16 +26,18 @@ export interface ReadingConfig {
   timeoutSeconds: number;
   /** Redirects followed at most, each one checked against the allow-list again. */
   maxRedirects: number;
+  /** Most bytes a repository cloned under this policy may take on disk (git objects and checkout). */
+  maxCloneBytes: number;
 }
 
 /**
- * The reading section: nothing allowed until listed, 10 MiB and 30 s per read, 5 redirects.
+ * The reading section: nothing allowed until listed, 10 MiB and 30 s per read, 5 redirects, 256 MiB per clone.
  * `PAVE_READING_ALLOW` adds entries as a comma-separated list of host patterns.
  * @example loadConfig({ env: { PAVE_READING_ALLOW: 'raw.example.com,*.docs.example.com' } }).reading.allow.length // 2
  */
 export const readingConfigSection: ConfigSection<'reading', ReadingConfig> = {
   key: 'reading',
-  defaults: () => ({ allow: [], maxBytes: 10 * 1024 * 1024, timeoutSeconds: 30, maxRedirects: 5 }),
+  defaults: () => ({ allow: [], maxBytes: 10 * 1024 * 1024, timeoutSeconds: 30, maxRedirects: 5, maxCloneBytes: 256 * 1024 * 1024 }),
   fromEnvironment(reading, { env }) {
     const hosts = (env.PAVE_READING_ALLOW ?? '').split(',').map(host => host.trim()).filter(Boolean);
     return hosts.length ? { ...reading, allow: [...(Array.isArray(reading.allow) ? reading.allow : []), ...hosts.map(host => ({ host }))] } : reading;
@@ -57,6 +59,7 @@ export const readingConfigSection: ConfigSection<'reading', ReadingConfig> = {
       }
       check(Number.isInteger(reading.maxBytes) && reading.maxBytes > 0, '/maxBytes', 'must be a positive whole number of bytes');
       check(Number.isFinite(reading.timeoutSeconds) && reading.timeoutSeconds > 0, '/timeoutSeconds', 'must be a positive number of seconds');
+      check(Number.isInteger(reading.maxCloneBytes) && reading.maxCloneBytes > 0, '/maxCloneBytes', 'must be a positive whole number of bytes');
       check(Number.isInteger(reading.maxRedirects) && reading.maxRedirects >= 0 && reading.maxRedirects <= 20, '/maxRedirects', 'must be a whole number from 0 to 20');
     }),
 };

@@ -8,8 +8,8 @@ import { cloneWebUrl } from './web-url-clone.js';
 
 /**
  * The content of one remote file: a file page on a git host with a configured integration through its
- * provider's API, signed in with the host's credentials (private repositories too); another git host's blob
- * URL (`…/blob/<ref>/<path>`, whose page is HTML, not the file) from a shallow clone of its repository; any
+ * provider's API, signed in with the host's credentials (private repositories too); another git host's file
+ * page (`…/blob/<ref>/<path>`, whose page is HTML, not the file) from a shallow clone of its repository; any
  * other URL read as it is — all under the reading policy (the API's URL must be on the allow-list too).
  * @example const text = (await readRemoteFile(reader, 'https://github.com/acme/api/blob/main/openapi.yaml', { maxBytes })).toString('utf8');
  * @throws ReadingError naming what refused or failed
@@ -18,7 +18,7 @@ export async function readRemoteFile(reader: UrlReader, url: string, options: { 
   const hosted = await reader.hostedBlob(new URL(url));
   if (hosted) return (await reader.read(hosted.url, { ...options, headers: hosted.headers })).content;
   const web = gitWebUrl(new URL(url));
-  if (web?.kind !== 'blob') return (await reader.read(url, options)).content;
+  if (!web || web.kind === 'tree') return (await reader.read(url, options)).content;
   const dir = await mkdtemp(join(tmpdir(), 'pave-blob-'));
   try {
     const file = await cloneWebUrl(reader, web, join(dir, 'tree'));

@@ -6,6 +6,7 @@ import { AllowList } from './allow-list.js';
 import { isNonPublicAddress } from '../core/non-public-address.js';
 import type { ReadingConfig } from './reading-config.js';
 import { ReadingError, shownUrl } from './reading-error.js';
+import type { GitCredentials } from '../git/git-credentials.js';
 
 /** What a read brought back. */
 export interface ReadResult {
@@ -32,10 +33,12 @@ export interface ReadOptions {
 
 /**
  * Where hosted files' web URLs are read with credentials (the `integrations` module): the provider API URL and
- * headers for a file page of a configured git host, else undefined.
+ * headers for a file page of a configured git host, and the git credentials for a clone from one; undefined
+ * for a host no integration names.
  */
 export interface HostedBlobs {
   hostedBlob(url: URL, signal?: AbortSignal): Promise<{ url: string; headers: Record<string, string> } | undefined>;
+  hostedClone(repository: URL, signal?: AbortSignal): Promise<{ credentials?: GitCredentials } | undefined>;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -64,6 +67,19 @@ export class UrlReader {
   /** How a configured git host's file page is read through its API with the host's credentials; undefined otherwise. */
   hostedBlob(url: URL, signal?: AbortSignal): Promise<{ url: string; headers: Record<string, string> } | undefined> {
     return this.#hostedBlobs?.hostedBlob(url, signal) ?? Promise.resolve(undefined);
+  }
+
+  /**
+   * Whether a repository is on a git host with a configured integration (then it is cloned only under this
+   * reader's policy), and the credentials to clone it with; undefined for any other host.
+   */
+  hostedClone(repository: URL, signal?: AbortSignal): Promise<{ credentials?: GitCredentials } | undefined> {
+    return this.#hostedBlobs?.hostedClone(repository, signal) ?? Promise.resolve(undefined);
+  }
+
+  /** The most a clone made under this policy may take on disk, in bytes. */
+  get maxCloneBytes(): number {
+    return this.#config.maxCloneBytes;
   }
 
   /** The largest response read, in bytes. */

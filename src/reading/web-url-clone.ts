@@ -1,29 +1,49 @@
 import { realpath, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isInside } from '../core/is-inside.js';
-import { shallowClone } from '../git/clone.js';
+import { CloneTooLargeError, shallowClone } from '../git/clone.js';
+import { gitCredentialsEnv } from '../git/git-credentials.js';
 import type { GitWebUrl } from './git-web-url.js';
 import { pinnedGitTransport } from './pinned-git-transport.js';
 import { ReadingError, shownUrl } from './reading-error.js';
 import type { UrlReader } from './url-reader.js';
 
 /**
- * Clones the repository of a git host's web URL into `dir` (missing or empty) under the reading policy:
- * its repository URL admitted by `reader` (allow-list, resolved addresses), curl pinned to the admitted
- * address with no redirects, within the reader's time limit. Symbolic links are checked out as plain files
- * holding their target's text, so nothing read from the clone can follow one out of it. The clone's `.git` is
- * dropped (its history is not what was asked for); the answer is the URL's path inside `dir`, never outside it.
+ * Clones a repository over http(s) into `dir` (missing or empty) under the reading policy: its URL admitted by
+ * `reader` (allow-list, resolved addresses), curl pinned to the admitted address with no redirects, within
+ * the reader's time and clone size limits, signed in with the integration's git credentials when the host
+ * has a configured one (as a header, to that address only). Symbolic links are checked out as plain files
+ * holding their target's text, so nothing read from the clone can follow one out of it; the clone's `.git`
+ * is dropped (its history is not what was asked for).
+ * @example await cloneRepository(reader, new URL('https://github.com/acme/shop.git'), 'main', dir);
+ * @throws ReadingError when the policy refuses the repository or the clone fails
+ */
+export async function cloneRepository(reader: UrlReader, repository: URL, ref: string, dir: string): Promise<void> {
+  const admitted = await reader.admit(repository);
+  const hosted = await reader.hostedClone(repository);
+  try {
+    await shallowClone(repository.href, dir, {
+      branch: ref,
+      timeoutMs: reader.timeoutSeconds * 1000,
+      maxBytes: reader.maxCloneBytes,
+      config: [...pinnedGitTransport(admitted), 'core.symlinks=false'],
+      env: gitCredentialsEnv(hosted?.credentials),
+    });
+  } catch (error) {
+    if (error instanceof CloneTooLargeError) throw new ReadingError('too-large', `${shownUrl(repository)} is larger than the clone limit of ${error.maxBytes} bytes (reading.maxCloneBytes)`);
+    throw new ReadingError('unreachable', `could not clone ${shownUrl(repository)} at ${ref}: ${(error as Error).message}`);
+  }
+  await rm(join(dir, '.git'), { recursive: true, force: true });
+}
+
+/**
+ * Clones the repository of a git host's web URL into `dir` (see `cloneRepository`) and answers the URL's
+ * path inside `dir`, never outside it.
  * @example const docs = await cloneWebUrl(reader, gitWebUrl(new URL(ref))!, dir);
  * @throws ReadingError when the policy refuses the repository or the clone fails
  */
 export async function cloneWebUrl(reader: UrlReader, web: GitWebUrl, dir: string): Promise<string> {
-  const admitted = await reader.admit(web.repository);
-  try {
-    await shallowClone(web.repository.href, dir, { branch: web.ref, timeoutMs: reader.timeoutSeconds * 1000, config: [...pinnedGitTransport(admitted), 'core.symlinks=false'] });
-  } catch (error) {
-    throw new ReadingError('unreachable', `could not clone ${shownUrl(web.repository)} at ${web.ref}: ${(error as Error).message}`);
-  }
-  await rm(join(dir, '.git'), { recursive: true, force: true });
+  await cloneRepository(reader, web.repository, web.ref, dir);
   const target = resolve(dir, web.path);
   // Real paths too (the clone holds no link, but its folder might sit under one).
   const [root, real] = await Promise.all([realpath(dir), realpath(target).catch(() => target)]);

@@ -113,6 +113,16 @@ describe('editing entities where they are defined (PUT /api/catalog/entities/by-
 
   it('saves an entity registered through the API in the store, and refuses a body for another ref', async () => {
     const body = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'api-made' }, spec: { type: 'service', lifecycle: 'experimental', owner: 'finance' } };
+    // A new entity's references are checked as an edit's: its owner must be in the catalog first.
+    const early = await put('api-made', body);
+    expect(early.status).toBe(422);
+    expect(((await early.json()) as { errors: Array<{ pointer: string; detail: string }> }).errors).toEqual([expect.objectContaining({ pointer: '/spec/owner', detail: 'is not a Group or User in the catalog' })]);
+    const group = { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'finance' }, spec: { type: 'team', children: [] } };
+    const groupUrl = `${pave.url}/api/catalog/entities/by-name/group/default/finance`;
+    expect((await fetch(groupUrl, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(group) })).status).toBe(200);
+    const typo = await fetch(url('api-typo'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, metadata: { name: 'api-typo' }, spec: { ...body.spec, lifecycle: 'experimentl' } }) });
+    expect(typo.status).toBe(422);
+    expect(((await typo.json()) as { errors: Array<{ pointer: string; detail: string }> }).errors).toEqual([expect.objectContaining({ pointer: '/spec/lifecycle', detail: expect.stringMatching(/did you mean experimental\?$/) })]);
     const created = await put('api-made', body);
     expect(created.status).toBe(200);
     expect(created.headers.get('pave-saved-to')).toBe('store');

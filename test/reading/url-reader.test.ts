@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => files?.close());
 
-const reader = (config: Partial<ReadingConfig> = {}) => new UrlReader({ allow: [{ host: files.host }], maxBytes: 1024, timeoutSeconds: 0.5, maxRedirects: 3, ...config });
+const reader = (config: Partial<ReadingConfig> = {}) => new UrlReader({ allow: [{ host: files.host }], maxBytes: 1024, timeoutSeconds: 0.5, maxRedirects: 3, maxCloneBytes: 1 << 20, ...config });
 const url = (path: string, host = files.host) => `http://${host}${path}`;
 async function failure(read: Promise<unknown>): Promise<ReadingError> {
   const error = await read.then(

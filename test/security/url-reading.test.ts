@@ -43,7 +43,7 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-const reader = (allow: ReadingAllowEntry[]) => new UrlReader({ allow, maxBytes: 1 << 20, timeoutSeconds: 10, maxRedirects: 5 });
+const reader = (allow: ReadingAllowEntry[]) => new UrlReader({ allow, maxBytes: 1 << 20, timeoutSeconds: 10, maxRedirects: 5, maxCloneBytes: 1 << 24 });
 async function refused(read: Promise<unknown>, failure: ReadingError['failure']): Promise<string> {
   const error = await read.then(
     () => undefined,

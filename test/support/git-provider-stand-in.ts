@@ -21,6 +21,8 @@ export interface StandInOptions {
   tokens: Record<string, string[]>;
   /** GitHub/Gitea owners that are organisations (others are users). */
   organisations?: string[];
+  /** Repositories are private: git reads (clones) need a token with the `read` scope, as pushes need `push`. */
+  privateGit?: boolean;
   /** A GitHub App's public key (PEM) and the owner it is installed on, with the token an installation gets. */
   app?: { id: number; publicKeyPem: string; installedOn: string; token: string };
 }
@@ -292,9 +294,9 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     const token = tokenOf(request);
     const scopes = token !== undefined ? options.tokens[token] : undefined;
     if (!prefix) {
-      // git over HTTP: anyone reads (the catalog clones without a token); pushing needs a token with the push scope.
+      // git over HTTP: anyone reads (unless the repositories are private); pushing needs a token with the push scope.
       const pushing = url.pathname.endsWith('/git-receive-pack') || url.searchParams.get('service') === 'git-receive-pack';
-      if (pushing && !scopes?.includes('push')) {
+      if ((pushing && !scopes?.includes('push')) || (!pushing && options.privateGit && !scopes?.includes('read'))) {
         response.writeHead(401, { 'www-authenticate': 'Basic realm="git"' });
         return void response.end();
       }

@@ -1,15 +1,15 @@
 import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
 import { joinPointer, notFound } from '../../core/problem.js';
-import { shallowClone } from '../../git/clone.js';
 import type { Store } from '../../store/store.js';
 import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely's types
 import type { EntityReader } from '../query/entity-reader.js';
 import type { LocationService } from '../location-service.js';
 import { parseGitTarget } from '../ingest/location-target.js';
+import { cloneLocationRepository } from '../ingest/location-clone.js';
 import { cloneTree, type SourceTree } from '../ingest/source-tree.js';
 import { isInside } from '../../core/is-inside.js';
 import { ANNOTATION_TECHDOCS_REF, docsRootOf, readDocsAsset, readDocsPage, readDocsSite, type DocsNavItem, type DocsSite } from './techdocs-site.js';
@@ -22,8 +22,8 @@ const MAX_INDEXED_PAGES = 200;
 
 /**
  * An entity's Markdown docs, read from beside its catalog file (a folder, or a shallow clone of its
- * repository) for `techdocs-ref: dir:…`, or from a git host's tree URL for `techdocs-ref: url:…` (cloned
- * through the reading allow-list). Every file is confined to the docs' own tree, as ingestion confines it.
+ * repository) for `techdocs-ref: dir:…`, or from a git host's folder or file page for `techdocs-ref: url:…`
+ * (cloned through the reading allow-list). Every file is confined to the docs' own tree, as ingestion confines it.
  */
 export class DocsService {
   constructor(
@@ -89,7 +89,7 @@ export class DocsService {
       const git = parseGitTarget(source.slice('url:'.length));
       const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-docs-')));
       try {
-        await shallowClone(git.repository, dir, { branch: git.ref });
+        await cloneLocationRepository(git.repository, git.ref, dir, this.reader);
         return await read(await this.#docsRoot(entity, join(dir, git.path), cloneTree(dir, git)));
       } finally {
         await rm(dir, { recursive: true, force: true });
@@ -98,17 +98,22 @@ export class DocsService {
     throw noSource();
   }
 
-  /** Docs at a git host's tree URL: a clone of that folder, made for this one read, through the reading allow-list. */
+  /**
+   * Docs at a git host's folder or file page (a file's folder: `mkdocs.yml`'s, say): a clone of its repository,
+   * made for this one read, through the reading allow-list with the host's credentials when it has an integration.
+   */
   async #withRemoteDocs<T>(entity: Entity, url: string, read: (root: string) => Promise<T>): Promise<T> {
-    const field = [{ pointer: joinPointer('metadata', 'annotations', ANNOTATION_TECHDOCS_REF), detail: "must be url: and a git host's tree URL (https://host/owner/repo/tree/main/docs-folder)" }];
+    const field = [{ pointer: joinPointer('metadata', 'annotations', ANNOTATION_TECHDOCS_REF), detail: "must be url: and a git host's folder or file page (https://host/owner/repo/tree/main/docs-folder)" }];
     const web = URL.canParse(url) ? gitWebUrl(new URL(url)) : undefined;
-    if (!web || web.kind !== 'tree' || !this.reader) throw notFound(`${entityRefOf(entity)} has docs at ${ANNOTATION_TECHDOCS_REF} url:, which Pave reads only from a git host's tree URL`, field);
+    if (!web || !this.reader) throw notFound(`${entityRefOf(entity)} has docs at ${ANNOTATION_TECHDOCS_REF} url:, which Pave reads only from a git host's folder or file page`, field);
     const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-docs-')));
     try {
-      const root = await cloneWebUrl(this.reader, web, join(dir, 'tree'));
-      const real = await realpath(root).catch(() => undefined);
-      if (!real || !(await stat(real)).isDirectory() || !isInside(join(dir, 'tree'), real)) throw notFound(`${entityRefOf(entity)}'s docs folder was not found in its repository`, field);
-      return await read(real);
+      const target = await cloneWebUrl(this.reader, web, join(dir, 'tree'));
+      const real = await realpath(target).catch(() => undefined);
+      const info = real ? await stat(real) : undefined;
+      const root = info?.isFile() ? dirname(real!) : real;
+      if (!root || !(info?.isFile() || info?.isDirectory()) || !isInside(join(dir, 'tree'), root)) throw notFound(`${entityRefOf(entity)}'s docs folder was not found in its repository`, field);
+      return await read(root);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -20,7 +20,7 @@ const TYPO_DISTANCE = 2;
  * What is wrong with the catalog references an edit changes: `spec.owner` must name a Group or User in the
  * catalog, `spec.system` a System, and a `spec.lifecycle` or `spec.type` that is a near miss of one the
  * catalog knows (`prodution`) is taken for a typo. Only fields the edit changes are checked, so an edit of a
- * description never fails on an owner that was already missing. The portal's pickers offer the same values.
+ * description never fails on an owner that was already missing; a new entity is an edit of one with no spec. The portal's pickers offer the same values.
  * Suggestions come only from entities the editor may read.
  * @example await editReferenceErrors(catalog.entities, scope, before, after) // [{ pointer: '/spec/owner', detail: '…; did you mean payments-team?' }]
  */

@@ -1,4 +1,5 @@
 import { badRequest } from '../../core/problem.js';
+import { gitWebUrl } from '../../reading/git-web-url.js';
 
 /** Where a `url` location points: a git repository, a branch (or HEAD) and a file or glob inside it. */
 export interface GitTarget {
@@ -13,19 +14,16 @@ const DEFAULT_CATALOG_FILE = 'catalog-info.yaml';
  * Reads a `url` location target. Two forms:
  * - Pave's own: `<repository>[#<branch>[:<path or glob>]]`, e.g. `file:///srv/git/shop.git#main:catalog/*.yaml`
  *   or a local repository folder `/srv/git/shop`;
- * - hosted blob URLs as Backstage writes them: `https://<host>/<org>/<repo>/blob/<branch>/<path>`
- *   (GitLab's `/-/blob/` too).
+ * - hosted file and folder pages as Backstage writes them: `https://<host>/<org>/<repo>/blob/<branch>/<path>`
+ *   (GitLab's `/-/blob/`, Gitea's `/src/branch/`, Bitbucket Server's `/projects/<key>/repos/<repo>/browse/` too).
  * @example parseGitTarget('https://github.com/acme/shop/blob/main/catalog-info.yaml')
  *   // { repository: 'https://github.com/acme/shop.git', ref: 'main', path: 'catalog-info.yaml' }
  */
 export function parseGitTarget(target: string): GitTarget {
   const trimmed = target.trim();
   if (!trimmed) throw badRequest('A url location needs a target');
-  const blob = /^(https?:\/\/[^/]+\/.+?)(?:\/-)?\/(?:blob|tree)\/([^/]+)\/(.*)$/.exec(trimmed);
-  if (blob) {
-    const [, repo, ref, path] = blob as unknown as [string, string, string, string];
-    return { repository: repo.endsWith('.git') ? repo : `${repo}.git`, ref, path: path || DEFAULT_CATALOG_FILE };
-  }
+  const web = /^https?:\/\//i.test(trimmed) && URL.canParse(trimmed) ? gitWebUrl(new URL(trimmed)) : undefined;
+  if (web) return { repository: web.repository.href, ref: web.ref, path: web.path || DEFAULT_CATALOG_FILE };
   const hash = trimmed.indexOf('#');
   const repository = hash === -1 ? trimmed : trimmed.slice(0, hash);
   const fragment = hash === -1 ? '' : trimmed.slice(hash + 1);

@@ -6,7 +6,9 @@ import fg from 'fast-glob';
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, type Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
 import { joinPointer, type FieldError } from '../../core/problem.js';
-import { shallowClone } from '../../git/clone.js';
+import { CloneTooLargeError } from '../../git/clone.js';
+import { ReadingError } from '../../reading/reading-error.js';
+import { cloneLocationRepository } from './location-clone.js';
 import { validateEntity } from '../model/index.js';
 import { parseGitTarget, type GitTarget } from './location-target.js';
 import { locationAnnotations } from './location-annotations.js';
@@ -51,7 +53,10 @@ export interface ReadLimits {
   maxDocumentBytes: number;
   /** Largest file read, in bytes; a larger one is reported and skipped before any of it is parsed. */
   maxFileBytes: number;
-  /** What reads placeholders' http(s) URLs (under the reading allow-list); without it they are errors. */
+  /**
+   * What reads placeholders' http(s) URLs and clones repositories on integration hosts (under the reading
+   * allow-list and its limits); without it such URLs are errors.
+   */
   reader?: UrlReader | undefined;
 }
 
@@ -184,10 +189,12 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
     const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-clone-')));
     clones.push(dir);
     try {
-      await shallowClone(url, dir, { branch: git.ref });
+      await cloneLocationRepository(url, git.ref, dir, options.reader);
     } catch (error) {
-      if (from) return fail('the repository it names could not be cloned', 'git');
-      return fail(`could not clone ${git.repository}${git.ref ? ` (branch ${git.ref})` : ''}: ${(error as Error).message}`, 'git');
+      // The reading policy's and the size limit's words name the setting (and never the target's value).
+      const policy = error instanceof ReadingError ? error.problem.detail : error instanceof CloneTooLargeError ? `${error.message} (reading.maxCloneBytes)` : undefined;
+      if (from) return fail(`the repository it names could not be cloned${policy && !(error instanceof ReadingError) ? `: ${policy}` : ''}`, 'git');
+      return fail(policy ?? `could not clone ${git.repository}${git.ref ? ` (branch ${git.ref})` : ''}: ${(error as Error).message}`, 'git');
     }
     const tree = cloneTree(dir, git);
     cloneTrees.add(tree);

@@ -48,7 +48,7 @@ export const trigramSearchMigration: Migration = {
       await sql`ALTER TABLE search_documents ADD COLUMN search_text text GENERATED ALWAYS AS (
         lower(title || ' ' || name || ' ' || description || ' ' || owner || ' ' || body)
       ) STORED`.execute(db);
-      // Its trigram index needs pg_trgm, which not every server has: search makes it at start (trigram-support.ts).
+      // Its trigram index needs pg_trgm, which not every server has: migration 0036 makes it where it can.
     }
     await db.schema.alterTable('entities').dropColumn('search_text').execute();
     // Entities already stored get their document now; later writes keep it (entity-writer.ts).

@@ -9,7 +9,7 @@ import { MAX_CANDIDATES, searchCandidates, type CandidateIndex } from './search-
 import type { SearchDocument } from './search-document.js';
 import { parseSearchQuery } from './search-query.js';
 import type { FacetCount, SearchFacets, SearchHit, SearchResponse } from './search-views.js';
-import { ensureTrigramIndex } from './trigram-support.js';
+import { trigramIndexState } from './trigram-support.js';
 
 export interface SearchRequest {
   query: string;
@@ -116,12 +116,13 @@ export class CatalogSearch {
 
   async #detect(): Promise<CandidateIndex> {
     if (this.store.dialect === 'sqlite') return { type: 'fts5-trigram' };
-    // Search works without the index, so no failure here stops Pave from starting.
-    const trigram = await this.store.transaction(trx => ensureTrigramIndex(trx)).catch((error: Error) => ({ missing: error.message }));
+    // The index is migration 0036's to make; here it is only looked for. Search works without it, so no
+    // failure here stops Pave from starting.
+    const trigram = await trigramIndexState(this.store.db).catch((error: Error) => ({ missing: error.message }));
     if ('indexed' in trigram) return { type: 'pg-trigram' };
     this.logger?.warn(
       { reason: trigram.missing },
-      "search: PostgreSQL's pg_trgm extension is not available, so search reads every search document instead of a trigram index (same results, slower on a large catalog); to index them, install PostgreSQL's contrib package, run CREATE EXTENSION pg_trgm in Pave's database and restart Pave",
+      "search: PostgreSQL's trigram index over search documents is missing, so search reads every search document instead (same results, slower on a large catalog); to index them, install PostgreSQL's contrib package, then in Pave's database and schema run CREATE EXTENSION IF NOT EXISTS pg_trgm and CREATE INDEX search_documents_trgm_idx ON search_documents USING gin (search_text gin_trgm_ops), and restart Pave",
     );
     return { type: 'pg-scan' };
   }

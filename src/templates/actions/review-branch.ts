@@ -13,7 +13,7 @@ import { checkRefName } from '../../git/refs.js';
 import { runGit } from '../../git/run-git.js';
 import { assertNoSymlinks, confinePath } from '../workspace/safe-path.js';
 import type { ActionContext } from './action.js';
-import { gitCredentialsEnv, type GitCredentials } from './git-credentials.js';
+import { gitCredentialsEnv, type GitCredentials } from '../../git/git-credentials.js';
 import { committer, sourceFolder, type CommitInput } from './workspace-commit.js';
 
 export interface ReviewBranchRequest {

@@ -12,7 +12,7 @@ import { initBareRepository } from '../../git/bare-repository.js';
 import { commit, type GitIdentity } from '../../git/commit.js';
 import { runGit } from '../../git/run-git.js';
 import type { ActionContext } from './action.js';
-import { gitCredentialsEnv, type GitCredentials } from './git-credentials.js';
+import { gitCredentialsEnv, type GitCredentials } from '../../git/git-credentials.js';
 
 /** The commit inputs publishers share with Backstage's. */
 export interface CommitInput {

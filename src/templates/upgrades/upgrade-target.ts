@@ -9,7 +9,7 @@ import type { ProviderKind } from '../../integrations/integrations-config.js';
 import { providerRequest } from '../../integrations/provider-api.js';
 import { parseRepoUrl } from '../../integrations/repo-url.js';
 import { providerName, type ScmIntegrations } from '../../integrations/scm-integrations.js';
-import { gitCredentialsEnv } from '../actions/git-credentials.js';
+import { gitCredentialsEnv } from '../../git/git-credentials.js';
 import type { GeneratedRepositoryRecord } from './generated-repository-store.js';
 
 /** The actions that create a repository, and the provider each publishes to (`git`: any git remote). */

@@ -1,0 +1,79 @@
+/**
+ * Attacks on locations at hosted git pages (boundary 19 of SECURITY.md): a location on a host with a
+ * configured integration is cloned only under the reading policy and the integration's token goes only to
+ * that host. Played against provider stand-ins on 127.0.0.1 whose repositories are private and that record
+ * every request: a refused clone must reach none of them, and a host no integration names never hears a token.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/pave-config.js';
+import { runGit } from '../../src/git/run-git.js';
+import { startProviderStandIn, type ProviderStandIn } from '../support/git-provider-stand-in.js';
+import type { RunningPave } from '../support/pave-server.js';
+import { call, entityYaml, expectProblem, startApiPave } from '../api/support.js';
+
+const TOKEN = 'reader-token-7c1e';
+let dir: string;
+/** Configured under integrations.github and listed on reading.allow. */
+let configured: ProviderStandIn;
+/** Configured under integrations.github, but not on reading.allow. */
+let unlisted: ProviderStandIn;
+/** On reading.allow, but named by no integration: it must never hear the token. */
+let stranger: ProviderStandIn;
+let pave: RunningPave;
+
+async function seedShop(standIn: ProviderStandIn): Promise<void> {
+  const repository = await standIn.seed('github', 'acme', 'shop');
+  const work = join(dir, `work-${new URL(standIn.url).port}`);
+  await runGit(['clone', '-q', '-b', 'main', standIn.gitDir(repository), work]);
+  await writeFile(join(work, 'catalog-info.yaml'), entityYaml('Component', `shop-${new URL(standIn.url).port}`));
+  await runGit(['add', '.'], { cwd: work });
+  await runGit(['-c', 'user.name=Seed', '-c', 'user.email=seed@example.com', 'commit', '-q', '-m', 'catalog'], { cwd: work });
+  await runGit(['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pave-hosted-location-attacks-'));
+  const start = async (name: string) => startProviderStandIn({ root: join(dir, name), tokens: { [TOKEN]: ['read'] }, privateGit: true });
+  [configured, unlisted, stranger] = [await start('configured'), await start('unlisted'), await start('stranger')];
+  for (const standIn of [configured, unlisted, stranger]) await seedShop(standIn);
+  await writeFile(join(dir, 'token'), `${TOKEN}\n`);
+  const token = { $file: join(dir, 'token') };
+  const github = (standIn: ProviderStandIn) => ({ host: new URL(standIn.url).host, apiBaseUrl: `${standIn.url}/api/v3`, token });
+  pave = await startApiPave({
+    config: {
+      reading: { ...defaultConfig().reading, allow: [{ host: new URL(configured.url).host }, { host: new URL(stranger.url).host }] },
+      integrations: { ...defaultConfig().integrations, github: [github(configured), github(unlisted)] },
+    },
+  });
+});
+afterAll(async () => {
+  await pave?.close();
+  for (const standIn of [configured, unlisted, stranger]) await standIn?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const register = (standIn: ProviderStandIn) => call(pave.url, '/api/catalog/locations', { body: { type: 'url', target: `${standIn.url}/acme/shop/blob/main/catalog-info.yaml` } });
+
+describe('a location on an integration host', () => {
+  it('is cloned with the token when the host is listed (the control)', async () => {
+    expect((await register(configured)).status).toBe(201);
+    expect(configured.requests).toContain('GET /acme/shop.git/info/refs');
+  });
+
+  it('is not cloned at all when the host is not on reading.allow: the problem names the setting, the host hears nothing', async () => {
+    const before = unlisted.requests.length;
+    const problem = await expectProblem(await register(unlisted), 400);
+    expect(problem.errors?.map(e => e.detail)).toEqual([expect.stringMatching(/acme\/shop\.git is not on the reading allow-list \(reading\.allow/)]);
+    expect(unlisted.requests.length).toBe(before);
+  });
+
+  it('sends the token to no host an integration does not name: a private repository elsewhere stays unread', async () => {
+    const problem = await expectProblem(await register(stranger), 400);
+    expect(stranger.requests).toContain('GET /acme/shop.git/info/refs');
+    expect(JSON.stringify(problem)).not.toContain(TOKEN);
+    expect(JSON.stringify(problem)).not.toContain(Buffer.from(`x-access-token:${TOKEN}`).toString('base64'));
+  });
+});
