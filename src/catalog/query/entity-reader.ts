@@ -4,9 +4,9 @@ import { parseEntityRef, stringifyEntityRef } from '../../core/entity-ref.js';
 import { badRequest } from '../../core/problem.js';
 import type { Store } from '../../store/store.js';
 import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely's types
-import { parseFilterParams } from './entity-filter.js';
+import { formatFilterParams, parseFilterParams } from './entity-filter.js';
 import { filterSql, fullTextFilterSql, predicateSql, sortValueSql } from './filter-sql.js';
-import { MATCH_ALL, parsePredicate, type Predicate } from './filter-predicate.js';
+import { formatPredicate, MATCH_ALL, parsePredicate, type Predicate } from './filter-predicate.js';
 import { decodeCursor, encodeCursor, type CursorState } from './cursor.js';
 import { ALL_ENTITIES, entityScopeKey, entityScopeSql, type EntityScope } from './entity-scope.js';
 import type { OrderField } from './order-fields.js';
@@ -183,7 +183,14 @@ export class EntityReader {
     const orderFields = state?.orderFields ?? request.orderFields ?? [];
     const fullText = state ? state.fullText : request.fullText?.term ? request.fullText : undefined;
     const limit = clampLimit(request.limit ?? DEFAULT_PAGE);
-    const selected = query === undefined ? await this.#filterSql(parseFilterParams(filterParams)) : await this.#predicateSql(query === null ? MATCH_ALL : parsePredicate(query));
+    let filter = query === undefined ? parseFilterParams(filterParams) : undefined;
+    let predicate = query === undefined || query === null ? undefined : parsePredicate(query);
+    // A cursor carries the conditions in the order its first page chose: the probes run once per query.
+    if (!state) {
+      if (filter) filter = await this.#narrowest.filter(filter);
+      if (predicate) predicate = await this.#narrowest.predicate(predicate);
+    }
+    const selected = filter ? filterSql(filter) : predicateSql(predicate ?? MATCH_ALL);
     const primary = orderFields[0] ?? { field: 'metadata.name', order: 'asc' as const };
     const sortValue = sortValueSql(primary.field);
     const scope = request.scope ?? ALL_ENTITIES;
@@ -216,11 +223,11 @@ export class EntityReader {
     if (backwards) page.reverse();
 
     const base: Omit<CursorState, 'boundary' | 'direction'> = {
-      filter: filterParams,
+      filter: filter ? formatFilterParams(filter) : filterParams,
       orderFields,
       fullText,
       totalItems,
-      ...(query !== undefined ? { query } : {}),
+      ...(query === undefined ? {} : { query: predicate ? formatPredicate(predicate) : null }),
       ...(excludeTotal ? { excludeTotal } : {}),
       ...(scopeKey ? { scope: scopeKey } : {}),
     };
