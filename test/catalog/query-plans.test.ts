@@ -51,7 +51,7 @@ describe('catalog query plans (SQLite)', () => {
         return result;
       },
     };
-    reader = new EntityReader(Object.create(store, { db: { value: store.db.withPlugin(recorder) } }) as Store);
+    reader = new EntityReader(Object.create(store, { db: { value: store.db.withPlugin(recorder) }, reads: { value: store.reads.withPlugin(recorder) } }) as Store);
   });
   afterAll(async () => handle?.dispose());
 
