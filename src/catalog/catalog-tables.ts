@@ -13,6 +13,7 @@ declare module '../store/schema.js' {
     relations: RelationsTable;
     locations: LocationsTable;
     location_problems: LocationProblemsTable;
+    location_files: LocationFilesTable;
     search_documents: SearchDocumentsTable;
   }
 }
@@ -79,6 +80,17 @@ export interface LocationsTable {
   created_at: string;
   /** JSON of `LocationProvenance` when a golden path registered it (migration 0018). */
   provenance: string | null;
+}
+
+/** A file of a location that a refresh skips while its hash is the same (`location-files.ts`). */
+export interface LocationFilesTable {
+  location_id: string;
+  /** The file as its entities' `source` names it. */
+  source: string;
+  /** SHA-256 of the file's bytes, hex. */
+  hash: string;
+  /** JSON `[ref, document][]`: what the file defined, in order. */
+  refs: string;
 }
 
 export interface LocationProblemsTable {

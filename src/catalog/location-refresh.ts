@@ -7,6 +7,7 @@ import { loopYielder } from './event-loop-yield.js';
 import type { CatalogChanges } from './catalog-changes.js';
 import type { ChangeAuthor } from '../store/audit-log.js';
 import type { IngestionProblem, LocationContent } from './ingest/read-location.js';
+import { saveSkippableFiles } from './location-files.js';
 
 export const ANNOTATION_ORPHAN = 'backstage.io/orphan';
 /** Refs or ids per lookup statement (one bound parameter each). */
@@ -87,12 +88,17 @@ export async function applyLocationContent(
           document,
         });
       }
-      const produced = new Set(writes.map(write => write.ref));
+      // A kept file's entities are stored as they were: not written, not stale.
+      const kept = content.kept.flatMap(file => file.refs.map(([ref]) => ref));
+      const produced = new Set([...writes.map(write => write.ref), ...kept]);
       const stale = existing.filter(row => !produced.has(row.ref));
       const orphans = options.orphanStrategy === 'keep' ? await orphanWrites(trx, location.id, stale, pause) : [];
       const written = [...writes, ...orphans];
       const outcomes = await writeEntities(trx, store.dialect, written, stored, options.now, pause);
       for (const { outcome } of outcomes.slice(0, writes.length)) summary[outcome]++;
+      summary.unchanged += kept.filter(ref => stored.has(ref)).length;
+      // A file one of whose entities another location holds is read again next time, to report it again.
+      await saveSkippableFiles(trx, location.id, content.skippable.filter(file => !file.refs.some(([ref]) => owners.has(ref))));
       summary.orphaned = orphans.length;
       await options.changes.entitiesWritten(trx, written, outcomes, options.author);
       if (options.orphanStrategy === 'delete') {

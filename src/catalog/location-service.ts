@@ -12,6 +12,7 @@ import type {} from './catalog-tables.js'; // the tables it queries, for Kysely'
 import { DEFAULT_MAX_FILE_BYTES, readLocation, LOCATION_TYPES, type IngestionProblem, type LocationContent, type LocationSpec } from './ingest/read-location.js';
 import { fileLocationTree, type SourceTree } from './ingest/source-tree.js';
 import { applyLocationContent, type RefreshSummary } from './location-refresh.js';
+import { skippableFiles } from './location-files.js';
 import { deleteEntities } from './entity-writer.js';
 import { loopYielder } from './event-loop-yield.js';
 import type { EditMode } from './edit/entity-editor.js';
@@ -361,7 +362,7 @@ export class LocationService {
     if (!row) throw notFound(`No location with id ${id}`);
     const { provenance, ...location } = row;
     await this.#store.db.updateTable('locations').set({ state: 'refreshing' }).where('id', '=', id).execute();
-    const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile });
+    const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile, skip: await skippableFiles(this.#store.db, id) });
     annotateProvenance(content, storedProvenance(provenance));
     const { changes } = this.#options;
     return applyLocationContent(this.#store, location, content, {

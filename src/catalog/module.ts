@@ -9,6 +9,7 @@ import { locationProvenanceMigration } from './migrations/0018-location-provenan
 import { trigramSearchMigration } from './migrations/0020-trigram-search.js';
 import { relationIndexesMigration } from './migrations/0026-relation-indexes.js';
 import { trigramIndexMigration } from './migrations/0036-trigram-index.js';
+import { locationFilesMigration } from './migrations/0038-location-files.js';
 
 export const catalogModule = defineModule({
   name: 'catalog',
@@ -37,7 +38,7 @@ export const catalogModule = defineModule({
     { type: 'catalog.location.updated', description: 'A location was pointed at another target (payload: type, target, counts)', read: { action: 'catalog.location.read' } },
     { type: 'catalog.location.removed', description: 'A location and its entities were removed', read: { action: 'catalog.location.read' } },
   ],
-  migrations: [catalogMigration, coveringSearchIndexesMigration, locationProvenanceMigration, trigramSearchMigration, relationIndexesMigration, trigramIndexMigration],
+  migrations: [catalogMigration, coveringSearchIndexesMigration, locationProvenanceMigration, trigramSearchMigration, relationIndexesMigration, trigramIndexMigration, locationFilesMigration],
   create: async ({ store, queue, eventLog, audit, eventConsumers, config, logger, cwd, app }): Promise<CatalogService> => {
     const [{ CatalogService }, { DocsSearchIndexer }] = await Promise.all([import('./catalog-service.js'), import('./search/docs-search-indexer.js')]);
     const catalog = new CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd, reader: app.reading });

@@ -16,6 +16,11 @@ export interface StoreDialect {
   /** The schema Pave's tables live in, when not the database's default. */
   readonly schema?: string;
   createKyselyDialect(): Dialect;
+  /**
+   * A second, read-only connection for reads that need not wait for a write transaction (`Store.reads`),
+   * when the database would otherwise make them wait; undefined to read through the first.
+   */
+  createReadDialect?(): Dialect | undefined;
   /** The bus that carries events between the processes sharing this database (see event-bus.ts). */
   createEventBus(options?: { logger?: Logger }): EventBus;
 }

@@ -35,6 +35,20 @@ export class SqliteStoreDialect implements StoreDialect {
     return new KyselySqliteDialect({ database: withStatementCache(database) });
   }
 
+  /**
+   * Kysely's SQLite driver has one connection, which a transaction holds until it commits: a 100k-entity
+   * refresh kept by-name and even the health check waiting for it. A read-only connection of its own (WAL:
+   * it reads the last committed state while the writer works) answers reads meanwhile. None for `:memory:`
+   * (a second connection would open another, empty database).
+   */
+  createReadDialect(): Dialect | undefined {
+    if (this.#file === ':memory:') return undefined;
+    const database = new SqliteDatabase(this.#file, { readonly: true });
+    database.pragma('busy_timeout = 5000');
+    database.pragma('cache_size = -16384');
+    return new KyselySqliteDialect({ database: withStatementCache(database) });
+  }
+
   /** One process owns the file's events: other processes on the same file read what they need from it. */
   createEventBus(options: { logger?: Logger } = {}): EventBus {
     return new InProcessEventBus(options);

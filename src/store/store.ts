@@ -24,9 +24,11 @@ export class Store {
   readonly #schema: string | undefined;
   readonly #afterCommit = new WeakMap<Transaction<Database>, Array<() => void>>();
   #migrationNames: readonly string[] = [];
+  #reads: Kysely<Database>;
 
   private constructor(db: Kysely<Database>, dialect: StoreDialect, options: { logger?: Logger }) {
     this.db = db;
+    this.#reads = db;
     this.dialect = dialect.name;
     this.description = dialect.description;
     this.#schema = dialect.schema;
@@ -43,11 +45,22 @@ export class Store {
     const store = new Store(db, dialect, options);
     try {
       await store.migrate([...storeMigrations, ...(options.migrations ?? [])]);
+      // Opened once the schema is in place.
+      const reads = dialect.createReadDialect?.();
+      if (reads) store.#reads = new Kysely<Database>({ dialect: reads });
     } catch (error) {
       await db.destroy().catch(() => undefined);
       throw unavailable(`Could not open the store at ${dialect.description}: ${(error as Error).message}`);
     }
     return store;
+  }
+
+  /**
+   * For reads outside any transaction that may run while a write transaction is open: on SQLite a
+   * read-only connection of its own (they see what is committed); elsewhere `db` itself.
+   */
+  get reads(): Kysely<Database> {
+    return this.#reads;
   }
 
   /** Runs `work` in one transaction; what `afterCommit` registered in it runs once it has committed. */
@@ -80,11 +93,13 @@ export class Store {
 
   /** Answers once the database answers a query (health checks). */
   async ping(): Promise<void> {
-    await sql`SELECT 1`.execute(this.db);
+    await sql`SELECT 1`.execute(this.reads);
   }
 
   async close(): Promise<void> {
     await this.events.close();
+    // The writer last: the last connection to close checkpoints the WAL.
+    if (this.reads !== this.db) await this.reads.destroy();
     await this.db.destroy();
   }
 

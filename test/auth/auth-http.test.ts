@@ -256,6 +256,10 @@ describe('auth over HTTP', () => {
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(response.headers.get('strict-transport-security')).toBeNull();
+    // Computed once, sent on every answer: an unknown route's too.
+    const missing = await get('/api/no-such-route');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-security-policy')).toBe(csp);
   });
 
   it('rate-limits the sign-in routes', async () => {

@@ -51,7 +51,7 @@ describe('catalog query plans (SQLite)', () => {
         return result;
       },
     };
-    reader = new EntityReader(Object.create(store, { db: { value: store.db.withPlugin(recorder) } }) as Store);
+    reader = new EntityReader(Object.create(store, { db: { value: store.db.withPlugin(recorder) }, reads: { value: store.reads.withPlugin(recorder) } }) as Store);
   });
   afterAll(async () => handle?.dispose());
 
@@ -91,6 +91,29 @@ describe('catalog query plans (SQLite)', () => {
     const counted = statements.find(statement => statement.sql.startsWith('SELECT count(*) AS n FROM entities e'))!;
     expect(counted.parameters.indexOf('spec.owner')).toBeLessThan(counted.parameters.indexOf('kind'));
     expect(counted.sql).toMatch(/^SELECT count\(\*\) AS n FROM entities e WHERE \(\(e\.id IN \(SELECT s\.entity_id FROM entity_search s .*\) AND EXISTS \(/);
+  });
+
+  it('a cursor carries the order its first page chose: its next pages count no conditions again', async () => {
+    for (const request of [{ filter: ['kind=component,spec.owner=team-a'] }, { query: { kind: 'Component', 'spec.owner': 'team-a' } }]) {
+      statements.length = 0;
+      const first = await reader.query({ ...request, limit: 5 });
+      const probes = () => statements.filter(statement => statement.sql.includes(' AS probe')).length;
+      expect(probes()).toBe(2);
+      const seen = first.items.map(e => e.metadata.name);
+      let cursor = first.pageInfo.nextCursor;
+      while (cursor) {
+        statements.length = 0;
+        const page = await reader.query({ cursor, limit: 5 });
+        expect(probes()).toBe(0);
+        // Still the narrowest first: the owner's index is walked, the kind tested.
+        const counted = statements.find(statement => statement.sql.includes('ORDER BY sort_value'))!;
+        expect(counted.parameters.indexOf('spec.owner')).toBeLessThan(counted.parameters.indexOf('kind'));
+        seen.push(...page.items.map(e => e.metadata.name));
+        cursor = page.pageInfo.nextCursor;
+      }
+      expect(seen).toHaveLength(15);
+      expect(new Set(seen).size).toBe(15);
+    }
   });
 
   it('by-query with a relations filter reads relations by target', async () => {

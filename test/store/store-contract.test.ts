@@ -161,7 +161,7 @@ describe('location refresh', () => {
     const wordOf = (i: number) => `w${String(i).replace(/\d/g, d => 'abcdefghij'[Number(d)]!)}z`;
     const bulk = (i: number, change: { description?: string; system?: string } = {}) =>
       component(`bulk-${i}`, { system: change.system ?? `sys-${i % 7}` }, { description: change.description ?? `alpha ${wordOf(i)}`, tags: ['bulk'] });
-    const read = (entities: Entity[]): LocationContent => ({ entities: entities.map((entity, document) => ({ entity, source: 'file:/catalog/all.yaml', document })), errors: [], files: 1 });
+    const read = (entities: Entity[]): LocationContent => ({ entities: entities.map((entity, document) => ({ entity, source: 'file:/catalog/all.yaml', document })), errors: [], files: 1, kept: [], skippable: [] });
     const apply = (entities: Entity[], orphanStrategy: 'delete' | 'keep' = 'delete') => applyLocationContent(store, { id: LOCATION }, read(entities), { orphanStrategy, now: NOW, changes: new CatalogChanges(new EventLog(store), new AuditLog(store)) });
     const all = (change: (i: number) => Parameters<typeof bulk>[1] = () => ({})) => Array.from({ length: N }, (_, i) => bulk(i, change(i)));
     const stored = async () => new Map((await store.db.selectFrom('entities').select(['ref', 'id', 'etag', 'generation', 'updated_at']).execute()).map(row => [row.ref, row]));

@@ -18,6 +18,7 @@ import { cloneTree, fileLocationTree, SourceTree } from './source-tree.js';
 import { isInside } from '../../core/is-inside.js';
 import { parseYamlDocuments } from './yaml-documents.js';
 import { loopYielder } from '../event-loop-yield.js';
+import { fileHash, mayHavePlaceholders, type FileDigest } from '../location-files.js';
 
 export interface LocationSpec {
   type: string;
@@ -46,6 +47,10 @@ export interface LocationContent {
   entities: IngestedEntity[];
   errors: IngestionProblem[];
   files: number;
+  /** Files skipped because they are as `skip` recorded them: their entities are stored already. */
+  kept: FileDigest[];
+  /** Files (kept ones too) that the next read may skip while they stay the same. */
+  skippable: FileDigest[];
 }
 
 /** How much one file and one document of a location may hold. */
@@ -67,6 +72,8 @@ export interface ReadLocationOptions extends ReadLimits {
   cwd?: string;
   /** Called after each file, for progress output. */
   onFile?: (source: string, counts: { entities: number; errors: number }) => void;
+  /** Files not parsed again while their bytes hash the same (a refresh's; location-files.ts), by source. */
+  skip?: Map<string, FileDigest>;
 }
 
 /** One document of an entity file after placeholders and validation: its entity, or what is wrong with it. */
@@ -114,7 +121,7 @@ interface PendingRead {
  * @example const { entities, errors } = await readLocation({ type: 'file', target: 'catalog/*.yaml' }, options);
  */
 export async function readLocation(location: LocationSpec, options: ReadLocationOptions): Promise<LocationContent> {
-  const content: LocationContent = { entities: [], errors: [], files: 0 };
+  const content: LocationContent = { entities: [], errors: [], files: 0, kept: [], skippable: [] };
   const origin = `${location.type}:${location.target}`;
   const clones: string[] = [];
   const cloneTrees = new WeakSet<SourceTree>();
@@ -274,7 +281,20 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
       options.onFile?.(source, { entities: 0, errors: content.errors.length - before.errors });
       return;
     }
-    for await (const doc of readEntityDocuments(read.content.toString('utf8'), file, tree, options)) {
+    const hash = fileHash(read.content);
+    const known = options.skip?.get(source);
+    // Skipped only when it defines nothing an earlier file did (then it is read for that problem).
+    if (known?.hash === hash && !known.refs.some(([ref]) => seenRefs.has(ref))) {
+      for (const [ref, document] of known.refs) seenRefs.set(ref, `${source} document ${document}`);
+      content.kept.push(known);
+      content.skippable.push(known);
+      options.onFile?.(source, { entities: known.refs.length, errors: 0 });
+      return;
+    }
+    const text = read.content.toString('utf8');
+    const refs: FileDigest['refs'] = [];
+    let skippable = !mayHavePlaceholders(text);
+    for await (const doc of readEntityDocuments(text, file, tree, options)) {
       // A big file is thousands of documents: let other requests in between them.
       await pause();
       const { entity } = doc;
@@ -295,8 +315,13 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
       const { [ANNOTATION_LOCATION]: managedBy, [ANNOTATION_ORIGIN_LOCATION]: managedByOrigin, ...links } = locationAnnotations(source, origin);
       entity.metadata.annotations = { ...links, ...entity.metadata.annotations, [ANNOTATION_LOCATION]: managedBy!, [ANNOTATION_ORIGIN_LOCATION]: managedByOrigin! };
       content.entities.push({ entity, source, document: doc.document! });
-      if (entity.kind.toLowerCase() === 'location') queueNestedTargets(entity, { file, tree, document: doc.document!, entityRef: ref, lineOf: doc.lineOf });
+      refs.push([ref, doc.document!]);
+      if (entity.kind.toLowerCase() === 'location') {
+        skippable = false;
+        queueNestedTargets(entity, { file, tree, document: doc.document!, entityRef: ref, lineOf: doc.lineOf });
+      }
     }
+    if (skippable && content.errors.length === before.errors) content.skippable.push({ source, hash, refs });
     options.onFile?.(source, {
       entities: content.entities.length - before.entities,
       errors: content.errors.length - before.errors,

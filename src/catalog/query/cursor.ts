@@ -3,7 +3,10 @@ import { parseFilterParams } from './entity-filter.js';
 import { parsePredicate } from './filter-predicate.js';
 import type { OrderField } from './order-fields.js';
 
-/** What a cursor remembers: the whole query, plus where the page boundary is. Opaque to clients. */
+/**
+ * What a cursor remembers: the whole query, plus where the page boundary is. Opaque to clients. Its
+ * filter and predicate hold their conditions narrowest first, as the first page ordered them.
+ */
 export interface CursorState {
   filter: string[];
   orderFields: OrderField[];

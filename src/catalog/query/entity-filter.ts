@@ -37,3 +37,12 @@ export function parseFilterParams(params: string | string[] | undefined): Entity
   });
   return { anyOf: anyOf.filter(alternative => alternative.allOf.length > 0) };
 }
+
+/**
+ * A parsed filter as filter parameters again, its conditions in their present order (parsing the
+ * result gives the same filter): cursors carry the order the first page chose (narrowest-first.ts).
+ * @example formatFilterParams(parseFilterParams(['kind=component,spec.type=service'])) // ['kind=component,spec.type=service']
+ */
+export function formatFilterParams(filter: EntityFilter): string[] {
+  return filter.anyOf.map(({ allOf }) => allOf.flatMap(({ key, values }) => (values ? values.map(value => `${key}=${value}`) : [key])).join(','));
+}

@@ -4,9 +4,9 @@ import { parseEntityRef, stringifyEntityRef } from '../../core/entity-ref.js';
 import { badRequest } from '../../core/problem.js';
 import type { Store } from '../../store/store.js';
 import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely's types
-import { parseFilterParams } from './entity-filter.js';
+import { formatFilterParams, parseFilterParams } from './entity-filter.js';
 import { filterSql, fullTextFilterSql, predicateSql, sortValueSql } from './filter-sql.js';
-import { MATCH_ALL, parsePredicate, type Predicate } from './filter-predicate.js';
+import { formatPredicate, MATCH_ALL, parsePredicate, type Predicate } from './filter-predicate.js';
 import { decodeCursor, encodeCursor, type CursorState } from './cursor.js';
 import { ALL_ENTITIES, entityScopeKey, entityScopeSql, type EntityScope } from './entity-scope.js';
 import type { OrderField } from './order-fields.js';
@@ -79,17 +79,17 @@ export class EntityReader {
   }
 
   async byRef(ref: string): Promise<Entity | undefined> {
-    const row = await this.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('ref', '=', ref.toLocaleLowerCase('en-US')).executeTakeFirst();
+    const row = await this.store.reads.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('ref', '=', ref.toLocaleLowerCase('en-US')).executeTakeFirst();
     return row ? (await this.hydrate([row]))[0] : undefined;
   }
 
   /** Every entity a location produced. */
   async byLocation(locationId: string): Promise<Entity[]> {
-    return this.hydrate(await this.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('location_id', '=', locationId).execute());
+    return this.hydrate(await this.store.reads.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('location_id', '=', locationId).execute());
   }
 
   async byUid(uid: string): Promise<Entity | undefined> {
-    const row = await this.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('id', '=', uid).executeTakeFirst();
+    const row = await this.store.reads.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('id', '=', uid).executeTakeFirst();
     return row ? (await this.hydrate([row]))[0] : undefined;
   }
 
@@ -110,7 +110,7 @@ export class EntityReader {
     const wanted = [...new Set(canonical.filter((r): r is string => r !== undefined))];
     const found = new Map<string, Entity>();
     for (let i = 0; i < wanted.length; i += 500) {
-      const rows = await this.store.db
+      const rows = await this.store.reads
         .selectFrom('entities as e')
         .select(['e.id', 'e.ref', 'e.body', 'e.etag'])
         .where('e.ref', 'in', wanted.slice(i, i + 500))
@@ -133,7 +133,7 @@ export class EntityReader {
       WHERE ${await this.#filterSql(filter)} AND ${entityScopeSql(request.scope ?? ALL_ENTITIES)}
       ORDER BY ${orderBy}
       LIMIT ${limit ?? 2_147_483_647} OFFSET ${request.offset ?? 0}
-    `.execute(this.store.db);
+    `.execute(this.store.reads);
     return (await this.hydrate(rows.rows)).map(e => projectFields(e, request.fields));
   }
 
@@ -158,17 +158,17 @@ export class EntityReader {
           WHERE ${where} ${last === undefined ? sql`` : sql`AND e.ref > ${last}`}
           ORDER BY e.ref asc
           LIMIT ${pageSize} ${first ? offset : sql``}
-        `.execute(this.store.db);
+        `.execute(this.store.reads);
         if (rows.rows.length || first) yield await project(rows.rows);
         if (rows.rows.length < pageSize) return;
         last = rows.rows[rows.rows.length - 1]!.ref;
       }
     }
     const orderBy = sql.join([...request.order.map(o => sql`${sortValueSql(o.field)} ${sql.raw(o.order)} NULLS LAST`), sql`e.id asc`]);
-    const ids = (await sql<{ id: string }>`SELECT e.id FROM entities e WHERE ${where} ORDER BY ${orderBy} LIMIT ${2_147_483_647} ${offset}`.execute(this.store.db)).rows.map(r => r.id);
+    const ids = (await sql<{ id: string }>`SELECT e.id FROM entities e WHERE ${where} ORDER BY ${orderBy} LIMIT ${2_147_483_647} ${offset}`.execute(this.store.reads)).rows.map(r => r.id);
     for (let i = 0; i === 0 || i < ids.length; i += pageSize) {
       const wanted = ids.slice(i, i + pageSize);
-      const rows = wanted.length ? await this.store.db.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('id', 'in', wanted).execute() : [];
+      const rows = wanted.length ? await this.store.reads.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('id', 'in', wanted).execute() : [];
       const byId = new Map(rows.map(row => [row.id, row]));
       yield await project(wanted.flatMap(id => byId.get(id) ?? []));
     }
@@ -183,7 +183,14 @@ export class EntityReader {
     const orderFields = state?.orderFields ?? request.orderFields ?? [];
     const fullText = state ? state.fullText : request.fullText?.term ? request.fullText : undefined;
     const limit = clampLimit(request.limit ?? DEFAULT_PAGE);
-    const selected = query === undefined ? await this.#filterSql(parseFilterParams(filterParams)) : await this.#predicateSql(query === null ? MATCH_ALL : parsePredicate(query));
+    let filter = query === undefined ? parseFilterParams(filterParams) : undefined;
+    let predicate = query === undefined || query === null ? undefined : parsePredicate(query);
+    // A cursor carries the conditions in the order its first page chose: the probes run once per query.
+    if (!state) {
+      if (filter) filter = await this.#narrowest.filter(filter);
+      if (predicate) predicate = await this.#narrowest.predicate(predicate);
+    }
+    const selected = filter ? filterSql(filter) : predicateSql(predicate ?? MATCH_ALL);
     const primary = orderFields[0] ?? { field: 'metadata.name', order: 'asc' as const };
     const sortValue = sortValueSql(primary.field);
     const scope = request.scope ?? ALL_ENTITIES;
@@ -195,7 +202,7 @@ export class EntityReader {
     const totalItems = excludeTotal
       ? 0
       : (state && state.scope === scopeKey ? state.totalItems : undefined) ??
-      Number((await sql<{ n: number | string }>`SELECT count(*) AS n FROM entities e WHERE ${where}`.execute(this.store.db)).rows[0]?.n ?? 0);
+      Number((await sql<{ n: number | string }>`SELECT count(*) AS n FROM entities e WHERE ${where}`.execute(this.store.reads)).rows[0]?.n ?? 0);
 
     const backwards = state?.direction === 'prev';
     // Reading backwards flips the sort (entities without a sort value, last going forward, come first),
@@ -210,17 +217,17 @@ export class EntityReader {
       WHERE ${where} ${boundary}
       ORDER BY sort_value ${direction} ${nulls}, e.id ${direction}
       LIMIT ${limit + 1} ${offset}
-    `.execute(this.store.db);
+    `.execute(this.store.reads);
     const more = result.rows.length > limit;
     const page = result.rows.slice(0, limit);
     if (backwards) page.reverse();
 
     const base: Omit<CursorState, 'boundary' | 'direction'> = {
-      filter: filterParams,
+      filter: filter ? formatFilterParams(filter) : filterParams,
       orderFields,
       fullText,
       totalItems,
-      ...(query !== undefined ? { query } : {}),
+      ...(query === undefined ? {} : { query: predicate ? formatPredicate(predicate) : null }),
       ...(excludeTotal ? { excludeTotal } : {}),
       ...(scopeKey ? { scope: scopeKey } : {}),
     };
@@ -253,7 +260,7 @@ export class EntityReader {
         ${narrowed ? sql`AND e.id IN (${selected})` : sql``}
         GROUP BY r.target_ref
         ORDER BY count DESC, r.target_ref ASC
-      `.execute(this.store.db)
+      `.execute(this.store.reads)
         : await sql<{ value: string; count: number | string }>`
         SELECT s.original_value AS value, count(DISTINCT s.entity_id) AS count
         FROM entity_search s
@@ -261,7 +268,7 @@ export class EntityReader {
         ${narrowed ? sql`AND s.entity_id IN (${selected})` : sql``}
         GROUP BY s.original_value
         ORDER BY count DESC, s.original_value ASC
-      `.execute(this.store.db);
+      `.execute(this.store.reads);
       out[facet] = rows.rows.map(r => ({ value: r.value, count: Number(r.count) }));
     }
     return out;
@@ -282,7 +289,7 @@ export class EntityReader {
     const relations = new Map<string, EntityRelation[]>();
     const refs = rows.map(r => r.ref);
     for (let i = 0; i < refs.length; i += 500) {
-      const found = await this.store.db
+      const found = await this.store.reads
         .selectFrom('relations')
         .select(['source_ref', 'type', 'target_ref'])
         .where('source_ref', 'in', refs.slice(i, i + 500))

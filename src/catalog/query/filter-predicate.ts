@@ -113,3 +113,26 @@ export function matchesPredicate(predicate: Predicate, record: Record<string, st
   if ('prefix' in match) return values.some(v => v.startsWith(match.prefix));
   return values.some(v => match.in.includes(v));
 }
+
+/**
+ * A parsed predicate as a `query` again, in its present order (parsing the result gives the same
+ * predicate, with no more nodes or depth than the original had): cursors carry the order the first page chose.
+ * @example formatPredicate(parsePredicate({ kind: 'Component' })) // { kind: 'component' }
+ */
+export function formatPredicate(predicate: Predicate): unknown {
+  if ('any' in predicate) return { $any: predicate.any.map(formatPredicate) };
+  if ('not' in predicate) return { $not: formatPredicate(predicate.not) };
+  if ('field' in predicate) return { [predicate.field]: formatMatch(predicate.match) };
+  // One object of fields, as `{ kind, 'spec.owner' }` is written, when its items allow it.
+  const fields = predicate.all.flatMap(p => ('field' in p ? [p] : []));
+  if (fields.length === predicate.all.length && new Set(fields.map(f => f.field)).size === fields.length) {
+    return Object.fromEntries(fields.map(f => [f.field, formatMatch(f.match)]));
+  }
+  return { $all: predicate.all.map(formatPredicate) };
+}
+
+function formatMatch(match: FieldMatch): unknown {
+  if ('exists' in match) return { $exists: match.exists };
+  if ('prefix' in match) return { $hasPrefix: match.prefix };
+  return match.in.length === 1 ? match.in[0] : { $in: match.in };
+}

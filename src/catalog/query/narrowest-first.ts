@@ -53,7 +53,7 @@ export class NarrowestFirst {
   }
 
   async #count(key: string, values: readonly string[]): Promise<number> {
-    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (${matchingRowsSql(key, values)} LIMIT ${PROBE_LIMIT}) AS probe`.execute(this.store.db);
+    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM (${matchingRowsSql(key, values)} LIMIT ${PROBE_LIMIT}) AS probe`.execute(this.store.reads);
     return Number(rows[0]?.n ?? 0);
   }
 }

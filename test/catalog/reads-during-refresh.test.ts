@@ -1,0 +1,79 @@
+/**
+ * Reads never wait for a refresh (#18): while a refresh's transaction is open, by-name, by-query and the
+ * health check's ping answer with what is committed, and see the refresh once it commits. On SQLite the
+ * reads have a read-only connection of their own (the writer's is held by the transaction); PostgreSQL's
+ * pool gives them another connection. Were they waiting, the open transaction (released only after they
+ * answer) would never end and the test would time out.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Entity } from '../../src/core/entity.js';
+import { defaultConfig } from '../../src/pave-config.js';
+import { CatalogService } from '../../src/catalog/catalog-service.js';
+import { CatalogChanges } from '../../src/catalog/catalog-changes.js';
+import { applyLocationContent } from '../../src/catalog/location-refresh.js';
+import { AuditLog } from '../../src/store/audit-log.js';
+import { EventLog } from '../../src/store/event-log.js';
+import { JobQueue } from '../../src/store/job-queue.js';
+import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+
+const pg = await postgresFactory();
+
+const component = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+});
+
+for (const factory of [sqliteFactory, pg]) {
+  describe.skipIf(Boolean(pg.unavailable) && factory === pg)(`reads during a refresh: ${factory.name}`, () => {
+    let handle: TestStore;
+    let catalog: CatalogService;
+    let dir: string;
+
+    beforeAll(async () => {
+      handle = await factory.open();
+      const { store } = handle;
+      catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+      dir = mkdtempSync(join(tmpdir(), 'pave-reads-'));
+      writeFileSync(join(dir, 'catalog-info.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: before\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n');
+    });
+    afterAll(async () => {
+      await handle?.dispose();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('answers by-name, by-query and the ping from what is committed while the refresh writes, then the refresh', async () => {
+      const { store } = handle;
+      const { location } = await catalog.locations.register({ type: 'file', target: join(dir, 'catalog-info.yaml') });
+      const source = `file:${join(dir, 'catalog-info.yaml')}`;
+      const entities = ['before', 'during-1', 'during-2'].map((name, document) => ({ entity: component(name), source, document }));
+
+      let release!: () => void;
+      const released = new Promise<void>(resolve => (release = resolve));
+      let inside!: () => void;
+      const writing = new Promise<void>(resolve => (inside = resolve));
+      const refresh = applyLocationContent(store, location, { entities, errors: [], files: 1, kept: [], skippable: [] }, {
+        orphanStrategy: 'delete',
+        now: new Date().toISOString(),
+        changes: new CatalogChanges(new EventLog(store), new AuditLog(store)),
+        // The entities are written; the transaction stays open until the reads below have answered.
+        then: async () => {
+          inside();
+          await released;
+        },
+      });
+      await writing;
+      expect((await catalog.entities.byRef('component:default/before'))?.metadata.name).toBe('before');
+      expect(await catalog.entities.byRef('component:default/during-1')).toBeUndefined();
+      expect((await catalog.entities.query({ filter: ['kind=component'] })).totalItems).toBe(1);
+      await store.ping();
+      release();
+      expect(await refresh).toMatchObject({ created: 2 });
+      expect((await catalog.entities.query({ filter: ['kind=component'] })).items.map(e => e.metadata.name)).toEqual(['before', 'during-1', 'during-2']);
+    });
+  });
+}
