@@ -7,6 +7,7 @@ import type { AuditContext, AuditLog } from '../store/audit-log.js';
 import type { EventLog } from '../store/event-log.js';
 import type { Store } from '../store/store.js';
 import { occasionOf, pulseErrors, PULSE_EVENT_TYPES, PULSE_QUESTIONS, type PulseInput, type PulseOccasion, type PulseOccasionKind, type PulseQuestion, type PulseSubjectResult } from './pulse.js';
+import { likertAggregate, textAggregate } from './survey-aggregates.js';
 import type {} from './surveys-tables.js';
 
 export interface PulseServiceOptions {
@@ -88,8 +89,8 @@ export class PulseService {
     const items = [...groups.values()].map((group): PulseSubjectResult => {
       const base = { kind: group.kind, subject: group.subject, question: PULSE_QUESTIONS[group.kind], answered: group.scores.length };
       if (group.scores.length < min) return { ...base, shown: false, reason: `Fewer than ${min} people rated it: no numbers, to keep them anonymous.` };
-      const mean = group.scores.reduce((a, b) => a + b, 0) / group.scores.length;
-      return { ...base, shown: true, mean: Math.round(mean * 100) / 100, favourable: Math.round((group.scores.filter(s => s >= 4).length / group.scores.length) * 100) / 100, comments: group.comments.sort() };
+      const { mean, favourable } = likertAggregate(group.scores);
+      return { ...base, shown: true, mean, favourable, comments: textAggregate(group.comments).answers };
     });
     items.sort((a, b) => (a.mean ?? Infinity) - (b.mean ?? Infinity) || a.subject.localeCompare(b.subject));
     return { minRespondents: min, items };

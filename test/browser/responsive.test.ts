@@ -2,8 +2,12 @@
  * The portal at a laptop's and a phone's width, for a guest, a developer and an admin: no page is wider than
  * the screen (measured as the document's scrollWidth against its clientWidth, after the page's data has
  * loaded), and at every width the main nav's entries are reachable — in the top bar when they fit, behind a
- * menu button when they do not. For the admin, who is offered every page, each page is also axe-clean: in the
- * light theme on the laptop and in the dark theme on the phone.
+ * menu button when they do not. For the admin, who is offered every page, each page is also axe-clean in both
+ * themes: light on the laptop, dark on the phone.
+ *
+ * Each page is loaded once per role and measured at both widths: loaded at one, then resized to the other
+ * (as a phone turned sideways or a window narrowed would). The width a page is loaded at alternates from one
+ * page to the next, so each width sees pages freshly laid out as well as re-laid out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -13,8 +17,9 @@ import { startPave, type RunningPave } from '../support/pave-server.js';
 import { browserAvailable, ensurePortalBuilt, formatViolations, launchBrowser, seriousAxeViolations, signInBrowserAs, type BrowserSession } from '../support/browser.js';
 
 // The page's globals, for the callbacks page.evaluate runs in the browser (no DOM lib here).
+declare const requestAnimationFrame: (callback: () => void) => void;
 declare const document: {
-  documentElement: { scrollWidth: number; clientWidth: number };
+  documentElement: { scrollWidth: number; clientWidth: number; dataset: Record<string, string | undefined> };
   querySelector(selector: string): unknown;
   querySelectorAll(selector: string): ArrayLike<{ getBoundingClientRect(): { right: number; width: number }; outerHTML: string }>;
 };
@@ -57,12 +62,16 @@ const ROLES: Array<{ role: string; user: string; method: SessionMethod }> = [
   { role: 'admin', user: 'user:default/ruth.abernathy', method: 'oidc' },
 ];
 
-const WIDTHS = [
-  { name: 'laptop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 844 },
-];
+interface View {
+  name: string;
+  width: number;
+  height: number;
+  theme: 'light' | 'dark';
+}
+const LAPTOP: View = { name: 'laptop', width: 1280, height: 800, theme: 'light' };
+const PHONE: View = { name: 'phone', width: 390, height: 844, theme: 'dark' };
 
-describe.skipIf(!browserAvailable)('the portal at every width, for every role', { timeout: 300_000 }, () => {
+describe.skipIf(!browserAvailable)('the portal at every width, for every role', { timeout: 600_000 }, () => {
   let pave: RunningPave;
   let session: BrowserSession;
   let page: Page;
@@ -118,48 +127,72 @@ describe.skipIf(!browserAvailable)('the portal at every width, for every role', 
     return entries;
   }
 
+  /** Sizes the page to the view and switches to its theme, then waits until the page has drawn itself so. */
+  async function show(view: View): Promise<void> {
+    await page.setViewportSize({ width: view.width, height: view.height });
+    await page.emulateMedia({ colorScheme: view.theme });
+    await page.waitForFunction(theme => document.documentElement.dataset.theme === theme, view.theme);
+    // Two frames: whatever follows a resize (resize events, resize observers, the renders they cause) has run.
+    await page.evaluate(() => new Promise<void>(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  }
+
+  /** The top bar at this view: every control on screen, and the nav offering what the caller may do. */
+  async function checkTopBar(view: View, allowed: Record<string, boolean>): Promise<Array<{ name: string; href: string }>> {
+    // The top bar keeps every control on screen: the account's Sign out is not pushed off the edge.
+    const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
+    expect(signOut && signOut.x + signOut.width, `Sign out on a ${view.name}`).toBeLessThanOrEqual(view.width);
+    if (view === PHONE) expect(await page.getByRole('button', { name: 'Menu' }).isVisible()).toBe(true);
+    const entries = await navEntries();
+    expect(entries.map(entry => entry.href)).toContain('/catalog');
+    for (const [href, decision] of Object.entries(allowed)) expect(entries.some(entry => entry.href === href), `offered ${href} on a ${view.name}`).toBe(decision);
+    return entries;
+  }
+
   for (const { role, user, method } of ROLES) {
-    for (const { name, width, height } of WIDTHS) {
-      it(`${role} on a ${name} (${width} px): no page is wider than the screen, and every nav entry is reachable`, async () => {
-        await page.setViewportSize({ width, height });
-        await signInBrowserAs(session, pave, user, method);
-        const theme = width < 500 ? 'dark' : 'light';
-        await page.emulateMedia({ colorScheme: theme });
-        await open('/');
-        await page.evaluate("localStorage.removeItem('pave.theme')");
-        // The top bar keeps every control on screen: the account's Sign out is not pushed off the edge.
-        const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
-        expect(signOut && signOut.x + signOut.width).toBeLessThanOrEqual(width);
-        if (width < 500) expect(await page.getByRole('button', { name: 'Menu' }).isVisible()).toBe(true);
-        const entries = await navEntries();
-        expect(entries.map(entry => entry.href)).toContain('/catalog');
-        // The nav offers only what the server's policy allows this caller (its explain answers).
-        for (const [href, action] of [['/register', 'catalog.location.create'], ['/admin', 'auth.rule.write']] as const) {
-          const decision = (await (await page.request.get(`${pave.url}/api/permissions/explain?action=${action}`)).json()) as { allowed: boolean };
-          expect(entries.some(entry => entry.href === href), `${role} is offered ${href}`).toBe(decision.allowed);
+    it(`${role} at ${LAPTOP.width} px and ${PHONE.width} px: no page is wider than the screen, every nav entry is reachable${role === 'admin' ? ', every page axe-clean in both themes' : ''}`, async () => {
+      await signInBrowserAs(session, pave, user, method);
+      await page.setViewportSize({ width: PHONE.width, height: PHONE.height });
+      await page.emulateMedia({ colorScheme: PHONE.theme });
+      await open('/');
+      await page.evaluate("localStorage.removeItem('pave.theme')");
+      await show(PHONE);
+      // The nav offers only what the server's policy allows this caller (its explain answers).
+      const allowed: Record<string, boolean> = {};
+      for (const [href, action] of [['/register', 'catalog.location.create'], ['/admin', 'auth.rule.write']] as const) {
+        allowed[href] = ((await (await page.request.get(`${pave.url}/api/permissions/explain?action=${action}`)).json()) as { allowed: boolean }).allowed;
+      }
+      const entries = await checkTopBar(PHONE, allowed);
+      // On a phone the menu leads to each section: its last entry opens the page and folds the menu again.
+      const last = entries.at(-1)!;
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: last.name }).click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe(last.href);
+      await expect.poll(() => page.getByRole('button', { name: 'Menu' }).getAttribute('aria-expanded')).toBe('false');
+      await show(LAPTOP);
+      expect((await checkTopBar(LAPTOP, allowed)).map(entry => entry.href)).toEqual(entries.map(entry => entry.href));
+
+      const pages = [...new Set([...PAGES, ...entries.map(entry => entry.href)])];
+      const wide: string[] = [];
+      const inaccessible: string[] = [];
+      const check = async (path: string, view: View) => {
+        const problems = await overflow();
+        if (problems.length) wide.push(`${path} on a ${view.name} (${view.width} px): ${problems.join('\n    ')}`);
+        if (role === 'admin') {
+          const violations = await seriousAxeViolations(page);
+          if (violations.length) inaccessible.push(`${path} (${view.theme}): ${formatViolations(violations)}`);
         }
-        if (width < 500) {
-          // On a phone the menu leads to each section: its last entry opens the page and folds the menu again.
-          const last = entries.at(-1)!;
-          await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: last.name }).click();
-          await expect.poll(() => new URL(page.url()).pathname).toBe(last.href);
-          await expect.poll(() => page.getByRole('button', { name: 'Menu' }).getAttribute('aria-expanded')).toBe('false');
-        }
-        const pages = [...new Set([...PAGES, ...entries.map(entry => entry.href)])];
-        const wide: string[] = [];
-        const inaccessible: string[] = [];
-        for (const path of pages) {
-          await open(path);
-          const problems = await overflow();
-          if (problems.length) wide.push(`${path}: ${problems.join('\n    ')}`);
-          if (role === 'admin') {
-            const violations = await seriousAxeViolations(page);
-            if (violations.length) inaccessible.push(`${path} (${theme}): ${formatViolations(violations)}`);
-          }
-        }
-        expect(wide, `pages wider than ${width} px for the ${role}`).toEqual([]);
-        expect(inaccessible, `pages with serious accessibility violations for the ${role}`).toEqual([]);
-      });
-    }
+      };
+      // The page is at the laptop's size now; each page is loaded at the size the one before ended at.
+      let [loadedAt, resizedTo] = [LAPTOP, PHONE];
+      for (const path of pages) {
+        await open(path);
+        await show(loadedAt);
+        await check(path, loadedAt);
+        await show(resizedTo);
+        await check(path, resizedTo);
+        [loadedAt, resizedTo] = [resizedTo, loadedAt];
+      }
+      expect(wide, `pages wider than the screen for the ${role}`).toEqual([]);
+      expect(inaccessible, `pages with serious accessibility violations for the ${role}`).toEqual([]);
+    });
   }
 });

@@ -213,7 +213,7 @@ describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chrom
     expect(await row.textContent()).not.toContain('Found it at once.');
   });
 
-  it('the platform team edits the questions between runs: a bad id is named at its field, ids of existing questions stay', async () => {
+  it('the platform team edits the questions between runs: a bad id is named at its field and follows its question as others move, ids of existing questions stay', async () => {
     await signInBrowserAs(suite.session, suite.pave, 'user:default/alice');
     await suite.page.goto(`${suite.pave.url}/surveys`);
     await suite.page.getByRole('link', { name: 'Edit the questions of Developer experience' }).click();
@@ -229,11 +229,29 @@ describe.skipIf(!browserAvailable)('surveys, maturity and the dashboard in Chrom
     await form.getByRole('button', { name: 'Save the questionnaire' }).click();
     await expect.poll(() => added.textContent()).toContain('must be lower-case letters');
     await expectAccessible('the questionnaire editor with an error');
-    await added.getByLabel('Id', { exact: true }).fill('release-confidence');
+    // The error belongs to the question, not to its place: moved up, then with a question above it removed,
+    // the new question carries its error along and the questions it passed show none.
+    const count = before.questions.length + 1;
+    const question = (n: number) => form.getByRole('listitem', { name: `Question ${n}`, exact: true });
+    const movedPast = await question(count - 1).getByLabel('Id', { exact: true }).inputValue();
+    await form.getByRole('button', { name: `Move question ${count} up` }).click();
+    await expect.poll(() => question(count - 1).getByLabel('Id', { exact: true }).inputValue()).toBe('Release Confidence');
+    expect(await question(count - 1).textContent()).toContain('must be lower-case letters');
+    expect(await question(count).getByLabel('Id', { exact: true }).inputValue()).toBe(movedPast);
+    expect(await question(count).textContent()).not.toContain('must be lower-case letters');
+    const removed = await question(2).getByLabel('Id', { exact: true }).inputValue();
+    await form.getByRole('button', { name: 'Remove question 2' }).click();
+    const moved = question(count - 2);
+    await expect.poll(() => moved.getByLabel('Id', { exact: true }).inputValue()).toBe('Release Confidence');
+    expect(await moved.textContent()).toContain('must be lower-case letters');
+    expect(await form.textContent()).not.toContain(`/questions/`); // the removed question's place is no stray error
+    for (let n = 1; n <= count - 1; n++) if (n !== count - 2) expect(await question(n).textContent(), `question ${n}`).not.toContain('must be lower-case letters');
+    await moved.getByLabel('Id', { exact: true }).fill('release-confidence');
     await form.getByRole('button', { name: 'Save the questionnaire' }).click();
     await expect.poll(() => form.getByRole('status').textContent()).toContain('Saved');
     const after = await suite.pave.app.surveys.getSurvey(suite.pave.app.auth.localOperator(), before.id);
-    expect(after.questions.map(q => q.id)).toEqual([...before.questions.map(q => q.id), 'release-confidence']);
+    const kept = before.questions.map(q => q.id).filter(id => id !== removed);
+    expect(after.questions.map(q => q.id)).toEqual([...kept.slice(0, -1), 'release-confidence', kept.at(-1)]);
     expect(after.questions[0]!.text).toBe('My builds give me feedback quickly enough.');
     // The run made before keeps the questions it was asked with.
     const run = await suite.pave.app.surveys.getRun(suite.pave.app.auth.localOperator(), runId);

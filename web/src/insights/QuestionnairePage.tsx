@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { ErrorState, Loading } from '../components/States';
@@ -11,8 +11,13 @@ import './insights.css';
 
 const TYPE_WORDS: Record<QuestionType, string> = { likert: 'Agree–disagree (1–5)', nps: 'How likely to recommend (0–10)', text: 'Words' };
 
-/** A question being edited; `saved` marks those the questionnaire held, whose ids stay (trends follow them). */
-type Draft = Question & { saved: boolean };
+/**
+ * A question being edited; `saved` marks those the questionnaire held, whose ids stay (trends follow them).
+ * `key` stays with the question as it moves, so its row and the server's errors about it move with it.
+ */
+type Draft = Question & { saved: boolean; key: number };
+
+const FIELDS = ['id', 'type', 'topic', 'text'] as const;
 
 /**
  * The platform team edits a questionnaire between runs: titles, wording, order, new questions and removed ones.
@@ -29,14 +34,20 @@ export default function QuestionnairePage() {
 }
 
 function QuestionnaireForm({ survey }: { survey: Survey }) {
+  const lastKey = useRef(0);
+  const draftOf = (q: Question, saved: boolean): Draft => ({ ...q, saved, key: ++lastKey.current });
   const [title, setTitle] = useState(survey.title);
-  const [drafts, setDrafts] = useState<Draft[]>(() => survey.questions.map((q) => ({ ...q, saved: true })));
+  const [drafts, setDrafts] = useState<Draft[]>(() => survey.questions.map((q) => draftOf(q, true)));
+  // The questions in the order the last save sent them: the server's errors name those positions.
+  const [sent, setSent] = useState<number[]>([]);
   const [savedAt, setSavedAt] = useState<string>();
   const pointers: Record<string, string> = { title: '/title' };
-  drafts.forEach((_, i) => {
-    for (const field of ['id', 'type', 'topic', 'text']) pointers[`${i}.${field}`] = `/questions/${i}/${field}`;
+  sent.forEach((key, i) => {
+    for (const field of FIELDS) pointers[`${key}.${field}`] = `/questions/${i}/${field}`;
   });
   const form = useServerForm(pointers);
+  // A question added since the last save has no errors yet.
+  const errorsOf = (q: Draft, field: (typeof FIELDS)[number]) => (sent.includes(q.key) ? form.errorsOf(`${q.key}.${field}`) : []);
   const change = (i: number, patch: Partial<Draft>) => setDrafts((list) => list.map((d, j) => (j === i ? { ...d, ...patch } : d)));
   const move = (i: number, by: number) =>
     setDrafts((list) => {
@@ -46,8 +57,9 @@ function QuestionnaireForm({ survey }: { survey: Survey }) {
       return next;
     });
   const save = async () => {
-    const saved = await updateSurvey(survey.id, { title: title.trim(), questions: drafts.map(({ saved: _saved, ...q }) => ({ ...q, text: q.text.trim(), ...(q.required ? { required: true } : { required: false }) })) });
-    setDrafts(saved.questions.map((q) => ({ ...q, saved: true })));
+    setSent(drafts.map((d) => d.key));
+    const saved = await updateSurvey(survey.id, { title: title.trim(), questions: drafts.map(({ saved: _saved, key: _key, ...q }) => ({ ...q, text: q.text.trim(), ...(q.required ? { required: true } : { required: false }) })) });
+    setDrafts(saved.questions.map((q) => draftOf(q, true)));
     setTitle(saved.title);
     setSavedAt(saved.updatedAt);
   };
@@ -69,19 +81,19 @@ function QuestionnaireForm({ survey }: { survey: Survey }) {
         </FormField>
         <ol className="question-editor">
           {drafts.map((q, i) => (
-            <li key={i} className="question-draft" aria-label={`Question ${i + 1}`}>
+            <li key={q.key} className="question-draft" aria-label={`Question ${i + 1}`}>
               <div className="field-row three">
-                <FormField id={form.fieldId(`${i}.id`)} label="Id" hint={q.saved ? 'Kept: trends follow it' : 'Lower-case words and dashes'} errors={form.errorsOf(`${i}.id`)}>
+                <FormField id={form.fieldId(`${q.key}.id`)} label="Id" hint={q.saved ? 'Kept: trends follow it' : 'Lower-case words and dashes'} errors={errorsOf(q, 'id')}>
                   {(props) => <input {...props} value={q.id} readOnly={q.saved} onChange={(e) => change(i, { id: e.target.value })} />}
                 </FormField>
-                <FormField id={form.fieldId(`${i}.type`)} label="Answered as" errors={form.errorsOf(`${i}.type`)}>
+                <FormField id={form.fieldId(`${q.key}.type`)} label="Answered as" errors={errorsOf(q, 'type')}>
                   {(props) => (
                     <select {...props} value={q.type} onChange={(e) => change(i, { type: e.target.value as QuestionType })}>
                       {QUESTION_TYPES.map((t) => <option key={t} value={t}>{TYPE_WORDS[t]}</option>)}
                     </select>
                   )}
                 </FormField>
-                <FormField id={form.fieldId(`${i}.topic`)} label="Topic" errors={form.errorsOf(`${i}.topic`)}>
+                <FormField id={form.fieldId(`${q.key}.topic`)} label="Topic" errors={errorsOf(q, 'topic')}>
                   {(props) => (
                     <select {...props} value={q.topic} onChange={(e) => change(i, { topic: e.target.value as QuestionTopic })}>
                       {QUESTION_TOPICS.map((t) => <option key={t} value={t}>{t.replace(/-/g, ' ')}</option>)}
@@ -89,7 +101,7 @@ function QuestionnaireForm({ survey }: { survey: Survey }) {
                   )}
                 </FormField>
               </div>
-              <FormField id={form.fieldId(`${i}.text`)} label="Question" errors={form.errorsOf(`${i}.text`)}>
+              <FormField id={form.fieldId(`${q.key}.text`)} label="Question" errors={errorsOf(q, 'text')}>
                 {(props) => <input {...props} value={q.text} onChange={(e) => change(i, { text: e.target.value })} />}
               </FormField>
               <div className="question-draft-actions">
@@ -110,7 +122,7 @@ function QuestionnaireForm({ survey }: { survey: Survey }) {
           ))}
         </ol>
         <div className="form-actions">
-          <button type="button" className="btn" onClick={() => setDrafts((list) => [...list, { id: '', type: 'likert', topic: 'other', text: '', saved: false }])}>
+          <button type="button" className="btn" onClick={() => setDrafts((list) => [...list, draftOf({ id: '', type: 'likert', topic: 'other', text: '' }, false)])}>
             Add a question
           </button>
           <button type="submit" className="btn primary" disabled={form.saving}>

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { ApiError, type FieldError } from './api';
 import { errorsAt, unplacedErrors } from './fieldErrors';
 
@@ -21,6 +21,11 @@ export function useServerForm<K extends string>(pointers: Readonly<Record<K, str
   const [saving, setSaving] = useState(false);
   const formId = useId();
   const fieldId = (name: K) => `${formId}-${name}`;
+  // The fields as rendered when the answer arrives (a form may re-place its fields while the save is under way).
+  const latest = useRef(pointers);
+  useLayoutEffect(() => {
+    latest.current = pointers;
+  });
 
   async function save(work: () => Promise<void>): Promise<void> {
     setSaving(true);
@@ -36,7 +41,8 @@ export function useServerForm<K extends string>(pointers: Readonly<Record<K, str
       const fieldErrors = error.problem.errors ?? [];
       setErrors(fieldErrors);
       setFormError(fieldErrors.length ? `${error.problem.detail ?? error.problem.title}: see the marked fields.` : (error.problem.detail ?? error.problem.title));
-      const first = (Object.keys(pointers) as K[]).find((name) => errorsAt(fieldErrors, pointers[name]).length > 0);
+      const placed = latest.current;
+      const first = (Object.keys(placed) as K[]).find((name) => errorsAt(fieldErrors, placed[name]).length > 0);
       if (first) document.getElementById(fieldId(first))?.focus();
     } finally {
       setSaving(false);
