@@ -5,15 +5,15 @@ import { entityRefOf, stringifyEntityRef, tryParseEntityRef } from '../core/enti
 import type { Logger } from '../core/logger.js';
 import type { AuditContext, AuditLog } from '../store/audit-log.js';
 import type { EventLog, PaveEvent } from '../store/event-log.js';
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import type { Identity } from '../auth/identity.js';
 import type { EntityScope } from '../catalog/query/entity-scope.js';
 import type { DeliveryConfig } from './delivery-config.js';
 import { createHash } from 'node:crypto';
-import { normalizeEvent, ENTITY_TARGET, type DeliveryEvent, type DeliveryEventInput } from './delivery-event.js';
+import { normalizeEvent, tooFarAhead, ENTITY_TARGET, type DeliveryEvent, type DeliveryEventInput } from './delivery-event.js';
 import type { GitOpsReport } from './receivers/provider-receiver.js';
 import type { GitOpsObservation } from '../platform/model/gitops-health.js';
-import type { ReadBackResult, SyncedCommit } from '../platform/gitops-readback.js';
+import type { ReadBackResult, SyncedCommit, SyncedCommitRecorder } from '../platform/gitops-readback.js';
 import { DeliveryEventStore, type DeploymentRecord, type UnmappedTarget } from './event-store.js';
 import { ComponentResolver, targetId } from './component-resolver.js';
 import { computeDora, median, type DoraFigures } from './dora.js';
@@ -38,7 +38,7 @@ export interface DeliveryServiceOptions {
   catalog: DeliveryCatalog;
   permissions: DeliveryAuthorizer;
   /** Reads GitOps tools' reports back onto platform requests (the platform's); absent, reports are ignored. */
-  gitops?: { observe(observation: GitOpsObservation): Promise<ReadBackResult> };
+  gitops?: { observe(observation: GitOpsObservation, recorder?: SyncedCommitRecorder): Promise<ReadBackResult> };
   logger?: Logger;
   clock?: Clock;
 }
@@ -142,34 +142,53 @@ export class DeliveryService {
   /**
    * Events a provider's receiver made from a webhook whose signature checked out: recorded as
    * `webhook:<provider>`. The receiver has already checked them (`check`). A GitOps tool's `report` is read
-   * back onto the platform requests it covers, and Pave's commits it reports synced for the first time are
-   * stored with the events (`gitOpsDeliveries`).
+   * back onto the platform requests it covers once the events are stored; Pave's commits it reports synced for
+   * the first time are stored as deployments in the transaction that records the report (`#syncedWriter`).
+   * A report made further ahead of Pave's clock than the skew allowed is refused (422 naming its field) and
+   * nothing is stored; one within it counts as made now, so a later report is never taken for an older one.
    */
   async receive(provider: string, events: DeliveryEvent[], context?: AuditContext, report?: GitOpsReport): Promise<IngestResult> {
-    const readBack = report && this.#o.gitops ? await this.#o.gitops.observe({ ...report, at: report.at ?? this.#clock.now().toISOString() }) : undefined;
-    const delivered = readBack ? await this.#gitOpsDeliveries(readBack.synced) : [];
-    const result = await this.#store(`webhook:${provider}`, provider, 'delivery.webhook.receive', [...events, ...delivered], context);
-    return readBack ? { ...result, requests: readBack.requests } : result;
+    const observation = report && this.#o.gitops ? this.#observation(report) : undefined;
+    const result = await this.#store(`webhook:${provider}`, provider, 'delivery.webhook.receive', events, context);
+    if (!observation) return result;
+    const written = { received: 0, stored: 0 };
+    const readBack = await this.#o.gitops!.observe(observation, { prepare: request => this.#syncedWriter(request, `webhook:${provider}`, written) });
+    return { ...result, received: result.received + written.received, stored: result.stored + written.stored, requests: readBack.requests };
+  }
+
+  /** A report's observation at a time no later than Pave's clock; 422 when it lies beyond the skew allowed. */
+  #observation({ atPointer, ...report }: GitOpsReport): GitOpsObservation {
+    const now = this.#clock.now();
+    const at = report.at === undefined ? now.getTime() : Date.parse(report.at);
+    const ahead = tooFarAhead(at, { now, clockSkewSeconds: this.#o.config.clockSkewSeconds });
+    if (ahead) throw invalidInput(`The report ${ahead}; nothing was stored`, [{ pointer: atPointer ?? '/at', detail: ahead, rule: 'future' }]);
+    return { ...report, at: new Date(Math.min(at, now.getTime())).toISOString() };
   }
 
   /**
-   * Pave's commits of requests' files that a GitOps tool reported synced, as delivery events (source `pave`):
-   * the commit as a change made when its run ended, and its deployment to the destination's environment, for
-   * the request's Resource and for each component of the requesting team that depends on it.
+   * What stores a platform request's commit reported synced, as delivery events (source `pave`): the commit
+   * as a change made when its run ended, and its deployment to the destination's environment, for the
+   * request's Resource and for each component of the requesting team that depends on it. The dependents are
+   * read now, before the read-back's transaction; the writer runs inside it and adds what it wrote to `written`.
    */
-  async #gitOpsDeliveries(synced: readonly SyncedCommit[]): Promise<DeliveryEvent[]> {
-    const inputs: DeliveryEventInput[] = [];
-    for (const delivery of synced) {
-      const filter = `kind=component,relations.dependson=${delivery.request}${delivery.owner ? `,relations.ownedby=${delivery.owner}` : ''}`;
-      const dependents = (await this.#o.catalog.list({ filter: [filter] })).map(entityRefOf);
-      for (const entity of [delivery.request, ...dependents]) {
+  async #syncedWriter(request: { ref: string; owner?: string }, actor: string, written: { received: number; stored: number }): Promise<(trx: Db, synced: SyncedCommit) => Promise<void>> {
+    const filter = `kind=component,relations.dependson=${request.ref}${request.owner ? `,relations.ownedby=${request.owner}` : ''}`;
+    const entities = [request.ref, ...(await this.#o.catalog.list({ filter: [filter] })).map(entityRefOf)];
+    return async (trx, delivery) => {
+      const inputs: DeliveryEventInput[] = entities.flatMap(entity => {
         const key = createHash('sha256').update(`${delivery.destination}\n${delivery.path}\n${delivery.commit}\n${entity}`).digest('hex').slice(0, 40);
         const title = `Pave's commit of ${delivery.request} to ${delivery.destination}:${delivery.path}`;
-        inputs.push({ id: `pave:change:${key}`, type: 'change', at: delivery.committedAt ?? delivery.at, entity, sha: delivery.commit, title });
-        inputs.push({ id: `pave:deployment:${key}`, type: 'deployment', at: delivery.at, entity, environment: delivery.environment, status: 'success', sha: delivery.commit, commits: [delivery.commit], title });
-      }
-    }
-    return this.check(inputs, 'pave', '/gitops');
+        return [
+          { id: `pave:change:${key}`, type: 'change', at: delivery.committedAt ?? delivery.at, entity, sha: delivery.commit, title },
+          { id: `pave:deployment:${key}`, type: 'deployment', at: delivery.at, entity, environment: delivery.environment, status: 'success', sha: delivery.commit, commits: [delivery.commit], title },
+        ];
+      });
+      const events = this.check(inputs, 'pave', '/gitops');
+      // Each names its entity by ref, read from the catalog (or the request's own Resource): attributed as named.
+      const stored = await this.#write(trx, actor, 'pave', events, e => e.targetValue);
+      written.received += events.length;
+      written.stored += stored.length;
+    };
   }
 
   /** Checks events and makes them canonical; throws one 422 naming every mistake, so nothing of a bad batch is stored. */
@@ -187,20 +206,25 @@ export class DeliveryService {
   }
 
   async #store(actor: string, source: string, action: string, events: DeliveryEvent[], context?: AuditContext): Promise<IngestResult> {
-    const now = this.#clock.now().toISOString();
     const resolved = await this.#resolve(events);
     const entityOf = new Map(events.map(e => [e.id, resolved.get(targetId(e.targetKey, e.targetValue))]));
     const result = await this.#o.store.transaction(async trx => {
-      const inserted = await this.events.insert(trx, events, e => entityOf.get(e.id), now);
+      const inserted = await this.#write(trx, actor, source, events, e => entityOf.get(e.id));
       const stored = inserted.length;
       const result: IngestResult = { received: events.length, stored, duplicates: events.length - stored, unmapped: inserted.filter(e => !entityOf.get(e.id)).length };
-      const count = (type: string) => inserted.filter(e => e.type === type).length;
-      if (stored) await this.#o.log.append(trx, { type: 'delivery.events.received', actor, payload: { source, stored, deployments: count('deployment'), changes: count('change'), incidents: count('incident'), unmapped: result.unmapped } });
       await this.#o.audit.record({ actor, action, context, detail: { source, received: result.received, stored, duplicates: result.duplicates } }, trx);
       return result;
     });
     this.#o.logger?.debug({ source, ...result }, 'delivery events received');
     return result;
+  }
+
+  /** Inserts the events whose id is new in `trx`, with the event saying so; answers those inserted. */
+  async #write(trx: Db, actor: string, source: string, events: readonly DeliveryEvent[], entityOf: (event: DeliveryEvent) => string | undefined): Promise<DeliveryEvent[]> {
+    const inserted = await this.events.insert(trx, events, entityOf, this.#clock.now().toISOString());
+    const count = (type: string) => inserted.filter(e => e.type === type).length;
+    if (inserted.length) await this.#o.log.append(trx, { type: 'delivery.events.received', actor, payload: { source, stored: inserted.length, deployments: count('deployment'), changes: count('change'), incidents: count('incident'), unmapped: inserted.filter(e => !entityOf(e)).length } });
+    return inserted;
   }
 
   /**
