@@ -100,6 +100,12 @@ export interface AdoptionReport {
    * catalog, or their first platform request was applied) and the teams onboarded by its end.
    */
   teamsOnboardedByWeek: Array<{ week: string; onboarded: number; total: number }>;
+  /** Each week (Monday, UTC) of the window: golden-path runs started, completed and failed. */
+  templateRunsByWeek: Array<{ week: string; started: number; completed: number; failed: number }>;
+  /** Each week of the window: components that appeared in the catalog, and how many of them from a golden path. */
+  newComponentsByWeek: Array<{ week: string; created: number; fromTemplates: number }>;
+  /** Each week of the window: platform requests applied, and requests that became Ready for the first time. */
+  platformRequestsByWeek: Array<{ week: string; applied: number; ready: number }>;
 }
 
 const DAY = 86_400_000;
@@ -311,7 +317,7 @@ export class DeliveryService {
     const components = await this.#o.catalog.list({ filter: ['kind=component'], scope: query.scope });
     const refs = components.map(entityRefOf);
     const deploying = await this.events.deployedBetween(refs, this.#production, start, end);
-    const fromTemplates = components.filter(c => typeof c.metadata.annotations?.['backstage.io/source-template'] === 'string').length;
+    const fromTemplate = new Set(components.filter(c => typeof c.metadata.annotations?.['backstage.io/source-template'] === 'string').map(entityRefOf));
     const runs = { started: 0, completed: 0, failed: 0 };
     const usersByWeek = new Map<string, Set<string>>();
     const createdAt = new Map<string, string>();
@@ -322,6 +328,7 @@ export class DeliveryService {
       if (typeof team === 'string' && !teamSince.has(team) && at < end) teamSince.set(team, at);
     };
     const appliedAt = new Map<string, string>();
+    const runEvents: Array<[keyof typeof runs, string]> = [];
     const readyAt = new Map<string, string>();
     // One pass over the event log: golden-path runs, who did anything each week, when components appeared,
     // platform requests from apply to Ready, and when each team came on board.
@@ -339,9 +346,11 @@ export class DeliveryService {
           readyAt.set(event.subject, event.at);
         }
         if (event.at < start || event.at >= end) continue;
-        if (event.type === 'templates.task.created') runs.started++;
-        else if (event.type === 'templates.task.completed') runs.completed++;
-        else if (event.type === 'templates.task.failed') runs.failed++;
+        const run = RUN_EVENTS[event.type];
+        if (run) {
+          runs[run]++;
+          runEvents.push([run, event.at]);
+        }
         if (event.actor?.startsWith('user:')) {
           const week = weekOf(event.at);
           (usersByWeek.get(week) ?? usersByWeek.set(week, new Set()).get(week)!).add(event.actor);
@@ -350,6 +359,10 @@ export class DeliveryService {
       if (page.length < 1000) break;
       after = page[page.length - 1]!.seq;
     }
+    const weeks = weeksOf(start, window.end);
+    const templateRunsByWeek = weeks.map(week => ({ week, started: 0, completed: 0, failed: 0 }));
+    const runWeek = new Map(templateRunsByWeek.map(w => [w.week, w]));
+    for (const [type, at] of runEvents) runWeek.get(weekOf(at))![type]++;
     const share = (n: number) => (refs.length ? Math.round((n / refs.length) * 10_000) / 10_000 : null);
     const finished = runs.completed + runs.failed;
     // Components that appeared in the window: hours from their creation to their first production deployment.
@@ -365,23 +378,29 @@ export class DeliveryService {
     const hoursToReady = appliedInWindow.flatMap(([ref, at]) => (readyAt.has(ref) ? [(Date.parse(readyAt.get(ref)!) - Date.parse(at)) / 3_600_000] : []));
     const middleReady = median(hoursToReady);
     const onboardedWeeks = [...teamSince.values()].map(weekOf);
-    const teamsOnboardedByWeek: AdoptionReport['teamsOnboardedByWeek'] = [];
-    for (let week = weekOf(start); Date.parse(week) < window.end; week = new Date(Date.parse(week) + 7 * DAY).toISOString().slice(0, 10)) {
-      teamsOnboardedByWeek.push({ week, onboarded: onboardedWeeks.filter(w => w === week).length, total: onboardedWeeks.filter(w => w <= week).length });
-    }
+    const teamsOnboardedByWeek = weeks.map(week => ({ week, onboarded: onboardedWeeks.filter(w => w === week).length, total: onboardedWeeks.filter(w => w <= week).length }));
+    const newComponentsByWeek = weeks.map(week => {
+      const created = newcomers.filter(([, at]) => weekOf(at) === week);
+      return { week, created: created.length, fromTemplates: created.filter(([ref]) => fromTemplate.has(ref)).length };
+    });
+    const readyInWindow = [...readyAt.values()].filter(at => at >= start);
+    const platformRequestsByWeek = weeks.map(week => ({ week, applied: appliedInWindow.filter(([, at]) => weekOf(at) === week).length, ready: readyInWindow.filter(at => weekOf(at) === week).length }));
     return {
       window: { start, end, days: (window.end - window.start) / DAY },
       components: refs.length,
       deploying: deploying.size,
       deployingShare: share(deploying.size),
       teamsDeploying: owners.size,
-      fromTemplates,
-      goldenPathShare: share(fromTemplates),
+      fromTemplates: fromTemplate.size,
+      goldenPathShare: share(fromTemplate.size),
       templateRuns: { ...runs, successRate: finished ? Math.round((runs.completed / finished) * 10_000) / 10_000 : null },
       activeUsersByWeek: [...usersByWeek].sort(([a], [b]) => (a < b ? -1 : 1)).map(([week, users]) => ({ week, users: users.size })),
       newComponents: { created: newcomers.length, deployed: hoursToFirst.length, medianHoursToFirstDeployment: middle === null ? null : Math.round(middle * 100) / 100 },
       platformRequests: { applied: appliedInWindow.length, ready: hoursToReady.length, medianHoursToReady: middleReady === null ? null : Math.round(middleReady * 100) / 100 },
       teamsOnboardedByWeek,
+      templateRunsByWeek,
+      newComponentsByWeek,
+      platformRequestsByWeek,
     };
   }
 
@@ -425,6 +444,16 @@ export class DeliveryService {
     }
   }
 }
+
+/** The weeks (their Mondays, UTC) a window from `start` (ISO) to `end` (ms) touches, oldest first. */
+function weeksOf(start: string, end: number): string[] {
+  const weeks: string[] = [];
+  for (let week = weekOf(start); Date.parse(week) < end; week = new Date(Date.parse(week) + 7 * DAY).toISOString().slice(0, 10)) weeks.push(week);
+  return weeks;
+}
+
+/** The template task events that count a golden-path run, and which count. */
+const RUN_EVENTS: Record<string, 'started' | 'completed' | 'failed'> = { 'templates.task.created': 'started', 'templates.task.completed': 'completed', 'templates.task.failed': 'failed' };
 
 /** The Monday (UTC) of an instant's week, as a date. */
 function weekOf(at: string): string {
