@@ -67,6 +67,12 @@ export interface EventChecks {
   clockSkewSeconds: number;
 }
 
+/** Why a time (ms) lies too far in the future to be believed, or undefined when it does not. */
+export function tooFarAhead(time: number, checks: EventChecks): string | undefined {
+  if (time <= checks.now.getTime() + checks.clockSkewSeconds * 1000) return undefined;
+  return `lies in the future (more than ${checks.clockSkewSeconds} s ahead of Pave's clock, ${checks.now.toISOString()})`;
+}
+
 /**
  * Checks one event and makes it canonical (timestamps in UTC, shas lower-case, the target as key and
  * value). Never throws: answers the event or the mistakes, each at `pointer` + the field.
@@ -83,7 +89,8 @@ export function normalizeEvent(input: unknown, source: string, pointer: string, 
   if (typeof e.at !== 'string' || !TIMESTAMP.test(e.at) || Number.isNaN(Date.parse(e.at))) fail('at', "must be an ISO-8601 date-time with a zone, e.g. '2026-01-05T10:00:00Z'", 'format');
   else {
     const time = Date.parse(e.at);
-    if (time > checks.now.getTime() + checks.clockSkewSeconds * 1000) fail('at', `lies in the future (more than ${checks.clockSkewSeconds} s ahead of Pave's clock, ${checks.now.toISOString()})`, 'future');
+    const ahead = tooFarAhead(time, checks);
+    if (ahead) fail('at', ahead, 'future');
     else at = new Date(time).toISOString();
   }
   let targetKey: string | undefined;

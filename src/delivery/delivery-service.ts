@@ -5,15 +5,15 @@ import { entityRefOf, stringifyEntityRef, tryParseEntityRef } from '../core/enti
 import type { Logger } from '../core/logger.js';
 import type { AuditContext, AuditLog } from '../store/audit-log.js';
 import type { EventLog, PaveEvent } from '../store/event-log.js';
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import type { Identity } from '../auth/identity.js';
 import type { EntityScope } from '../catalog/query/entity-scope.js';
 import type { DeliveryConfig } from './delivery-config.js';
 import { createHash } from 'node:crypto';
-import { normalizeEvent, ENTITY_TARGET, type DeliveryEvent, type DeliveryEventInput } from './delivery-event.js';
+import { normalizeEvent, tooFarAhead, ENTITY_TARGET, type DeliveryEvent, type DeliveryEventInput } from './delivery-event.js';
 import type { GitOpsReport } from './receivers/provider-receiver.js';
 import type { GitOpsObservation } from '../platform/model/gitops-health.js';
-import type { ReadBackResult, SyncedCommit } from '../platform/gitops-readback.js';
+import type { ReadBackResult, SyncedCommit, SyncedCommitRecorder } from '../platform/gitops-readback.js';
 import { DeliveryEventStore, type DeploymentRecord, type UnmappedTarget } from './event-store.js';
 import { ComponentResolver, targetId } from './component-resolver.js';
 import { computeDora, median, type DoraFigures } from './dora.js';
@@ -38,7 +38,7 @@ export interface DeliveryServiceOptions {
   catalog: DeliveryCatalog;
   permissions: DeliveryAuthorizer;
   /** Reads GitOps tools' reports back onto platform requests (the platform's); absent, reports are ignored. */
-  gitops?: { observe(observation: GitOpsObservation): Promise<ReadBackResult> };
+  gitops?: { observe(observation: GitOpsObservation, recorder?: SyncedCommitRecorder): Promise<ReadBackResult> };
   logger?: Logger;
   clock?: Clock;
 }
@@ -100,6 +100,12 @@ export interface AdoptionReport {
    * catalog, or their first platform request was applied) and the teams onboarded by its end.
    */
   teamsOnboardedByWeek: Array<{ week: string; onboarded: number; total: number }>;
+  /** Each week (Monday, UTC) of the window: golden-path runs started, completed and failed. */
+  templateRunsByWeek: Array<{ week: string; started: number; completed: number; failed: number }>;
+  /** Each week of the window: components that appeared in the catalog, and how many of them from a golden path. */
+  newComponentsByWeek: Array<{ week: string; created: number; fromTemplates: number }>;
+  /** Each week of the window: platform requests applied, and requests that became Ready for the first time. */
+  platformRequestsByWeek: Array<{ week: string; applied: number; ready: number }>;
 }
 
 const DAY = 86_400_000;
@@ -142,34 +148,53 @@ export class DeliveryService {
   /**
    * Events a provider's receiver made from a webhook whose signature checked out: recorded as
    * `webhook:<provider>`. The receiver has already checked them (`check`). A GitOps tool's `report` is read
-   * back onto the platform requests it covers, and Pave's commits it reports synced for the first time are
-   * stored with the events (`gitOpsDeliveries`).
+   * back onto the platform requests it covers once the events are stored; Pave's commits it reports synced for
+   * the first time are stored as deployments in the transaction that records the report (`#syncedWriter`).
+   * A report made further ahead of Pave's clock than the skew allowed is refused (422 naming its field) and
+   * nothing is stored; one within it counts as made now, so a later report is never taken for an older one.
    */
   async receive(provider: string, events: DeliveryEvent[], context?: AuditContext, report?: GitOpsReport): Promise<IngestResult> {
-    const readBack = report && this.#o.gitops ? await this.#o.gitops.observe({ ...report, at: report.at ?? this.#clock.now().toISOString() }) : undefined;
-    const delivered = readBack ? await this.#gitOpsDeliveries(readBack.synced) : [];
-    const result = await this.#store(`webhook:${provider}`, provider, 'delivery.webhook.receive', [...events, ...delivered], context);
-    return readBack ? { ...result, requests: readBack.requests } : result;
+    const observation = report && this.#o.gitops ? this.#observation(report) : undefined;
+    const result = await this.#store(`webhook:${provider}`, provider, 'delivery.webhook.receive', events, context);
+    if (!observation) return result;
+    const written = { received: 0, stored: 0 };
+    const readBack = await this.#o.gitops!.observe(observation, { prepare: request => this.#syncedWriter(request, `webhook:${provider}`, written) });
+    return { ...result, received: result.received + written.received, stored: result.stored + written.stored, requests: readBack.requests };
+  }
+
+  /** A report's observation at a time no later than Pave's clock; 422 when it lies beyond the skew allowed. */
+  #observation({ atPointer, ...report }: GitOpsReport): GitOpsObservation {
+    const now = this.#clock.now();
+    const at = report.at === undefined ? now.getTime() : Date.parse(report.at);
+    const ahead = tooFarAhead(at, { now, clockSkewSeconds: this.#o.config.clockSkewSeconds });
+    if (ahead) throw invalidInput(`The report ${ahead}; nothing was stored`, [{ pointer: atPointer ?? '/at', detail: ahead, rule: 'future' }]);
+    return { ...report, at: new Date(Math.min(at, now.getTime())).toISOString() };
   }
 
   /**
-   * Pave's commits of requests' files that a GitOps tool reported synced, as delivery events (source `pave`):
-   * the commit as a change made when its run ended, and its deployment to the destination's environment, for
-   * the request's Resource and for each component of the requesting team that depends on it.
+   * What stores a platform request's commit reported synced, as delivery events (source `pave`): the commit
+   * as a change made when its run ended, and its deployment to the destination's environment, for the
+   * request's Resource and for each component of the requesting team that depends on it. The dependents are
+   * read now, before the read-back's transaction; the writer runs inside it and adds what it wrote to `written`.
    */
-  async #gitOpsDeliveries(synced: readonly SyncedCommit[]): Promise<DeliveryEvent[]> {
-    const inputs: DeliveryEventInput[] = [];
-    for (const delivery of synced) {
-      const filter = `kind=component,relations.dependson=${delivery.request}${delivery.owner ? `,relations.ownedby=${delivery.owner}` : ''}`;
-      const dependents = (await this.#o.catalog.list({ filter: [filter] })).map(entityRefOf);
-      for (const entity of [delivery.request, ...dependents]) {
+  async #syncedWriter(request: { ref: string; owner?: string }, actor: string, written: { received: number; stored: number }): Promise<(trx: Db, synced: SyncedCommit) => Promise<void>> {
+    const filter = `kind=component,relations.dependson=${request.ref}${request.owner ? `,relations.ownedby=${request.owner}` : ''}`;
+    const entities = [request.ref, ...(await this.#o.catalog.list({ filter: [filter] })).map(entityRefOf)];
+    return async (trx, delivery) => {
+      const inputs: DeliveryEventInput[] = entities.flatMap(entity => {
         const key = createHash('sha256').update(`${delivery.destination}\n${delivery.path}\n${delivery.commit}\n${entity}`).digest('hex').slice(0, 40);
         const title = `Pave's commit of ${delivery.request} to ${delivery.destination}:${delivery.path}`;
-        inputs.push({ id: `pave:change:${key}`, type: 'change', at: delivery.committedAt ?? delivery.at, entity, sha: delivery.commit, title });
-        inputs.push({ id: `pave:deployment:${key}`, type: 'deployment', at: delivery.at, entity, environment: delivery.environment, status: 'success', sha: delivery.commit, commits: [delivery.commit], title });
-      }
-    }
-    return this.check(inputs, 'pave', '/gitops');
+        return [
+          { id: `pave:change:${key}`, type: 'change', at: delivery.committedAt ?? delivery.at, entity, sha: delivery.commit, title },
+          { id: `pave:deployment:${key}`, type: 'deployment', at: delivery.at, entity, environment: delivery.environment, status: 'success', sha: delivery.commit, commits: [delivery.commit], title },
+        ];
+      });
+      const events = this.check(inputs, 'pave', '/gitops');
+      // Each names its entity by ref, read from the catalog (or the request's own Resource): attributed as named.
+      const stored = await this.#write(trx, actor, 'pave', events, e => e.targetValue);
+      written.received += events.length;
+      written.stored += stored.length;
+    };
   }
 
   /** Checks events and makes them canonical; throws one 422 naming every mistake, so nothing of a bad batch is stored. */
@@ -187,20 +212,25 @@ export class DeliveryService {
   }
 
   async #store(actor: string, source: string, action: string, events: DeliveryEvent[], context?: AuditContext): Promise<IngestResult> {
-    const now = this.#clock.now().toISOString();
     const resolved = await this.#resolve(events);
     const entityOf = new Map(events.map(e => [e.id, resolved.get(targetId(e.targetKey, e.targetValue))]));
     const result = await this.#o.store.transaction(async trx => {
-      const inserted = await this.events.insert(trx, events, e => entityOf.get(e.id), now);
+      const inserted = await this.#write(trx, actor, source, events, e => entityOf.get(e.id));
       const stored = inserted.length;
       const result: IngestResult = { received: events.length, stored, duplicates: events.length - stored, unmapped: inserted.filter(e => !entityOf.get(e.id)).length };
-      const count = (type: string) => inserted.filter(e => e.type === type).length;
-      if (stored) await this.#o.log.append(trx, { type: 'delivery.events.received', actor, payload: { source, stored, deployments: count('deployment'), changes: count('change'), incidents: count('incident'), unmapped: result.unmapped } });
       await this.#o.audit.record({ actor, action, context, detail: { source, received: result.received, stored, duplicates: result.duplicates } }, trx);
       return result;
     });
     this.#o.logger?.debug({ source, ...result }, 'delivery events received');
     return result;
+  }
+
+  /** Inserts the events whose id is new in `trx`, with the event saying so; answers those inserted. */
+  async #write(trx: Db, actor: string, source: string, events: readonly DeliveryEvent[], entityOf: (event: DeliveryEvent) => string | undefined): Promise<DeliveryEvent[]> {
+    const inserted = await this.events.insert(trx, events, entityOf, this.#clock.now().toISOString());
+    const count = (type: string) => inserted.filter(e => e.type === type).length;
+    if (inserted.length) await this.#o.log.append(trx, { type: 'delivery.events.received', actor, payload: { source, stored: inserted.length, deployments: count('deployment'), changes: count('change'), incidents: count('incident'), unmapped: inserted.filter(e => !entityOf(e)).length } });
+    return inserted;
   }
 
   /**
@@ -287,7 +317,7 @@ export class DeliveryService {
     const components = await this.#o.catalog.list({ filter: ['kind=component'], scope: query.scope });
     const refs = components.map(entityRefOf);
     const deploying = await this.events.deployedBetween(refs, this.#production, start, end);
-    const fromTemplates = components.filter(c => typeof c.metadata.annotations?.['backstage.io/source-template'] === 'string').length;
+    const fromTemplate = new Set(components.filter(c => typeof c.metadata.annotations?.['backstage.io/source-template'] === 'string').map(entityRefOf));
     const runs = { started: 0, completed: 0, failed: 0 };
     const usersByWeek = new Map<string, Set<string>>();
     const createdAt = new Map<string, string>();
@@ -298,6 +328,7 @@ export class DeliveryService {
       if (typeof team === 'string' && !teamSince.has(team) && at < end) teamSince.set(team, at);
     };
     const appliedAt = new Map<string, string>();
+    const runEvents: Array<[keyof typeof runs, string]> = [];
     const readyAt = new Map<string, string>();
     // One pass over the event log: golden-path runs, who did anything each week, when components appeared,
     // platform requests from apply to Ready, and when each team came on board.
@@ -315,9 +346,11 @@ export class DeliveryService {
           readyAt.set(event.subject, event.at);
         }
         if (event.at < start || event.at >= end) continue;
-        if (event.type === 'templates.task.created') runs.started++;
-        else if (event.type === 'templates.task.completed') runs.completed++;
-        else if (event.type === 'templates.task.failed') runs.failed++;
+        const run = RUN_EVENTS[event.type];
+        if (run) {
+          runs[run]++;
+          runEvents.push([run, event.at]);
+        }
         if (event.actor?.startsWith('user:')) {
           const week = weekOf(event.at);
           (usersByWeek.get(week) ?? usersByWeek.set(week, new Set()).get(week)!).add(event.actor);
@@ -326,6 +359,10 @@ export class DeliveryService {
       if (page.length < 1000) break;
       after = page[page.length - 1]!.seq;
     }
+    const weeks = weeksOf(start, window.end);
+    const templateRunsByWeek = weeks.map(week => ({ week, started: 0, completed: 0, failed: 0 }));
+    const runWeek = new Map(templateRunsByWeek.map(w => [w.week, w]));
+    for (const [type, at] of runEvents) runWeek.get(weekOf(at))![type]++;
     const share = (n: number) => (refs.length ? Math.round((n / refs.length) * 10_000) / 10_000 : null);
     const finished = runs.completed + runs.failed;
     // Components that appeared in the window: hours from their creation to their first production deployment.
@@ -341,23 +378,29 @@ export class DeliveryService {
     const hoursToReady = appliedInWindow.flatMap(([ref, at]) => (readyAt.has(ref) ? [(Date.parse(readyAt.get(ref)!) - Date.parse(at)) / 3_600_000] : []));
     const middleReady = median(hoursToReady);
     const onboardedWeeks = [...teamSince.values()].map(weekOf);
-    const teamsOnboardedByWeek: AdoptionReport['teamsOnboardedByWeek'] = [];
-    for (let week = weekOf(start); Date.parse(week) < window.end; week = new Date(Date.parse(week) + 7 * DAY).toISOString().slice(0, 10)) {
-      teamsOnboardedByWeek.push({ week, onboarded: onboardedWeeks.filter(w => w === week).length, total: onboardedWeeks.filter(w => w <= week).length });
-    }
+    const teamsOnboardedByWeek = weeks.map(week => ({ week, onboarded: onboardedWeeks.filter(w => w === week).length, total: onboardedWeeks.filter(w => w <= week).length }));
+    const newComponentsByWeek = weeks.map(week => {
+      const created = newcomers.filter(([, at]) => weekOf(at) === week);
+      return { week, created: created.length, fromTemplates: created.filter(([ref]) => fromTemplate.has(ref)).length };
+    });
+    const readyInWindow = [...readyAt.values()].filter(at => at >= start);
+    const platformRequestsByWeek = weeks.map(week => ({ week, applied: appliedInWindow.filter(([, at]) => weekOf(at) === week).length, ready: readyInWindow.filter(at => weekOf(at) === week).length }));
     return {
       window: { start, end, days: (window.end - window.start) / DAY },
       components: refs.length,
       deploying: deploying.size,
       deployingShare: share(deploying.size),
       teamsDeploying: owners.size,
-      fromTemplates,
-      goldenPathShare: share(fromTemplates),
+      fromTemplates: fromTemplate.size,
+      goldenPathShare: share(fromTemplate.size),
       templateRuns: { ...runs, successRate: finished ? Math.round((runs.completed / finished) * 10_000) / 10_000 : null },
       activeUsersByWeek: [...usersByWeek].sort(([a], [b]) => (a < b ? -1 : 1)).map(([week, users]) => ({ week, users: users.size })),
       newComponents: { created: newcomers.length, deployed: hoursToFirst.length, medianHoursToFirstDeployment: middle === null ? null : Math.round(middle * 100) / 100 },
       platformRequests: { applied: appliedInWindow.length, ready: hoursToReady.length, medianHoursToReady: middleReady === null ? null : Math.round(middleReady * 100) / 100 },
       teamsOnboardedByWeek,
+      templateRunsByWeek,
+      newComponentsByWeek,
+      platformRequestsByWeek,
     };
   }
 
@@ -401,6 +444,16 @@ export class DeliveryService {
     }
   }
 }
+
+/** The weeks (their Mondays, UTC) a window from `start` (ISO) to `end` (ms) touches, oldest first. */
+function weeksOf(start: string, end: number): string[] {
+  const weeks: string[] = [];
+  for (let week = weekOf(start); Date.parse(week) < end; week = new Date(Date.parse(week) + 7 * DAY).toISOString().slice(0, 10)) weeks.push(week);
+  return weeks;
+}
+
+/** The template task events that count a golden-path run, and which count. */
+const RUN_EVENTS: Record<string, 'started' | 'completed' | 'failed'> = { 'templates.task.created': 'started', 'templates.task.completed': 'completed', 'templates.task.failed': 'failed' };
 
 /** The Monday (UTC) of an instant's week, as a date. */
 function weekOf(at: string): string {

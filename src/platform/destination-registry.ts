@@ -3,6 +3,7 @@ import { invalidInput, notFound } from '../core/problem.js';
 import type { Db, Store } from '../store/store.js';
 import type {} from './platform-tables.js'; // the tables it queries, for Kysely's types
 import { validateDestination } from './model/document-validation.js';
+import { repositoryKey } from './model/gitops-health.js';
 import type { Destination } from './model/types.js';
 
 /**
@@ -27,12 +28,13 @@ export class DestinationRegistry {
     if (!destination) throw invalidInput(`The destination has ${errors.length} mistake(s)`, errors);
     const body = JSON.stringify(destination);
     const now = this.#clock.now().toISOString();
+    const repository = repositoryKey(destination.spec.git.url);
     const existing = await db.selectFrom('platform_destinations').select('body').where('name', '=', destination.metadata.name).executeTakeFirst();
     if (existing?.body === body) return { destination, outcome: 'unchanged' };
     await db
       .insertInto('platform_destinations')
-      .values({ name: destination.metadata.name, body, created_at: now, updated_at: now })
-      .onConflict(oc => oc.column('name').doUpdateSet({ body, updated_at: now }))
+      .values({ name: destination.metadata.name, body, repository, created_at: now, updated_at: now })
+      .onConflict(oc => oc.column('name').doUpdateSet({ body, repository, updated_at: now }))
       .execute();
     return existing ? { destination, outcome: 'updated', before: JSON.parse(existing.body) as Destination } : { destination, outcome: 'created' };
   }
@@ -51,6 +53,12 @@ export class DestinationRegistry {
   /** Every destination, by name. */
   async list(): Promise<Destination[]> {
     const rows = await this.#store.db.selectFrom('platform_destinations').select('body').orderBy('name').execute();
+    return rows.map(row => JSON.parse(row.body) as Destination);
+  }
+
+  /** The destinations whose repository is this one (any URL form of it: `repositoryKey`). */
+  async byRepository(url: string): Promise<Destination[]> {
+    const rows = await this.#store.db.selectFrom('platform_destinations').select('body').where('repository', '=', repositoryKey(url)).orderBy('name').execute();
     return rows.map(row => JSON.parse(row.body) as Destination);
   }
 

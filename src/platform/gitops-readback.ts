@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import type { EventLog } from '../store/event-log.js';
 import type { DestinationRegistry } from './destination-registry.js';
 import type { RequestStore } from './request-store.js';
@@ -23,6 +23,18 @@ export interface SyncedCommit {
   at: string;
 }
 
+/**
+ * Records Pave's commits reported synced (the delivery module's deployments) in the transaction that records
+ * the report, so neither is kept without the other: a failure undoes both, and the tool's next report records both.
+ */
+export interface SyncedCommitRecorder {
+  /**
+   * Called before the transaction with the request whose commit the report may deploy, for the reads recording
+   * needs (nothing else may use the database while a SQLite transaction is open); answers the writer.
+   */
+  prepare(request: { ref: string; owner?: string }): Promise<(trx: Db, synced: SyncedCommit) => Promise<void>>;
+}
+
 /** The platform's stores it reads and writes, and the log its events go to. */
 export interface GitOpsReadBackOptions {
   store: Store;
@@ -42,11 +54,12 @@ export interface ReadBackResult {
 /**
  * Reads GitOps health back onto requests: an Argo CD Application or Flux Kustomization reporting on a folder
  * of a repository updates every request whose files live under it (same repository, or the destination it
- * names; folder inside). Each request keeps the newest report in its own column, with when its sync status and
- * health last changed and since when it has been unhealthy; a changed status appends
- * `platform.request.gitops-changed`. Pave's commit of a request's files counts as deployed once the tool
- * reports the folder Synced at that commit, or at a report made after the run that committed it ended (Pave
- * pushes to the destination's branch, which the tool follows).
+ * names; folder inside). Only the destinations of that repository and the requests delivered to them are read.
+ * Each request keeps the newest report in its own column, with when its sync status and health last changed
+ * and since when it has been unhealthy; a changed status appends `platform.request.gitops-changed`. Pave's
+ * commit of a request's files counts as deployed once the tool reports the folder Synced at that commit, or,
+ * when the report names no revision, at a report made after the run that committed it ended (Pave pushes to
+ * the destination's branch, which the tool follows).
  * @example await readBack.observe({ tool: 'argocd', app: 'dev', repository: 'https://git.example.com/gitops', path: 'clusters/dev', sync: 'Synced', health: 'Healthy', revision: 'ab12…', at })
  */
 export class GitOpsReadBack {
@@ -56,25 +69,30 @@ export class GitOpsReadBack {
     this.#o = options;
   }
 
-  async observe(observation: GitOpsObservation): Promise<ReadBackResult> {
-    const destinations = await this.#o.destinations.list();
+  async observe(observation: GitOpsObservation, recorder?: SyncedCommitRecorder): Promise<ReadBackResult> {
+    const named = observation.destination !== undefined ? [await this.#o.destinations.get(observation.destination)] : observation.repository !== undefined ? await this.#o.destinations.byRepository(observation.repository) : [];
+    const destinations = named.filter(d => d !== undefined);
     const urls = new Map(destinations.map(d => [d.metadata.name, d.spec.git.url]));
     const environments = new Map(destinations.map(d => [d.metadata.name, d.metadata.labels?.env ?? 'production']));
-    const covered = (await this.#o.requests.list()).filter(request => coveredDelivery(request.status.deliveries, observation, urls));
+    const covered = (await this.#o.requests.deliveredTo([...urls.keys()])).filter(request => coveredDelivery(request.status.deliveries, observation, urls));
     const result: ReadBackResult = { requests: 0, synced: [] };
     for (const found of covered) {
-      // Read before the transaction (the run store reads outside it): which run made which commit.
+      // Read before the transaction (the run store and the recorder read outside it): which run made which commit.
       const runs = await this.#o.runs.list(found.namespace, found.name, 50);
+      const mayDeploy = newlySynced(found, coveredDelivery(found.status.deliveries, observation, urls)?.commit, observation, runs) !== undefined;
+      const record = mayDeploy && recorder ? await recorder.prepare({ ref: requestRef(found.namespace, found.name), ...(found.owner ? { owner: found.owner } : {}) }) : undefined;
       await this.#o.store.transaction(async trx => {
-        // Read again inside the transaction: two reports about one request never lose each other's state.
-        const request = await this.#o.requests.byId(found.id, trx);
+        // Read again inside the transaction, holding the row: two reports about one request never lose each other's state.
+        const request = await this.#o.requests.lockedById(trx, found.id);
         const delivery = request && coveredDelivery(request.status.deliveries, observation, urls);
         const next = request && delivery ? observe(request.gitops, observation) : undefined;
         if (!request || !delivery || !next) return;
         const synced = newlySynced(request, delivery.commit, observation, runs);
         if (synced) {
           next.deployedCommit = synced.commit;
-          result.synced.push({ request: requestRef(request.namespace, request.name), ...(request.owner ? { owner: request.owner } : {}), destination: delivery.destination, path: delivery.path, commit: synced.commit, ...(synced.committedAt ? { committedAt: synced.committedAt } : {}), environment: environments.get(delivery.destination) ?? 'production', at: observation.at });
+          const commit: SyncedCommit = { request: requestRef(request.namespace, request.name), ...(request.owner ? { owner: request.owner } : {}), destination: delivery.destination, path: delivery.path, commit: synced.commit, ...(synced.committedAt ? { committedAt: synced.committedAt } : {}), environment: environments.get(delivery.destination) ?? 'production', at: observation.at };
+          await record?.(trx, commit);
+          result.synced.push(commit);
         }
         await this.#o.requests.setGitOps(trx, request.id, next);
         if (changed(request.gitops, next)) {
@@ -87,14 +105,17 @@ export class GitOpsReadBack {
   }
 }
 
-/** The request's current commit, if this observation is the first to report it synced. */
+/**
+ * The request's current commit, if this observation is the first to report it synced: the report names that
+ * commit, or names none and was made after the run that committed it ended. A report naming another revision
+ * never deploys it (the tool synced something else: an older commit, or a newer one Pave has not seen).
+ */
 function newlySynced(request: StoredRequest, commit: string | undefined, observation: GitOpsObservation, runs: readonly Run[]): { commit: string; committedAt?: string } | undefined {
   if (observation.sync !== 'Synced' || !commit || request.gitops?.deployedCommit === commit) return undefined;
   const run = runs.find(r => r.commits.some(c => c.commit === commit));
   const revision = observation.revision?.toLowerCase();
-  const atCommit = revision !== undefined && revision.length >= 7 && (commit.startsWith(revision) || revision.startsWith(commit));
-  const after = run?.finishedAt !== undefined && run.finishedAt <= observation.at;
-  if (!atCommit && !after) return undefined;
+  const deployed = revision !== undefined ? revision.length >= 7 && (commit.startsWith(revision) || revision.startsWith(commit)) : run?.finishedAt !== undefined && run.finishedAt <= observation.at;
+  if (!deployed) return undefined;
   return { commit, ...(run?.finishedAt ? { committedAt: run.finishedAt } : {}) };
 }
 

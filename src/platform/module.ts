@@ -7,6 +7,7 @@ import { platformMigration } from './migrations/0004-platform.js';
 import { platformRequestOwnerMigration } from './migrations/0008-platform-request-owner.js';
 import { platformBindingsMigration } from './migrations/0024-platform-bindings.js';
 import { platformRequestGitOpsMigration } from './migrations/0031-platform-request-gitops.js';
+import { platformGitOpsLookupMigration } from './migrations/0034-platform-gitops-lookup.js';
 
 export const platformModule = defineModule({
   name: 'platform',
@@ -60,7 +61,7 @@ export const platformModule = defineModule({
     { type: 'platform.destination.applied', description: 'A destination was created or changed (payload: outcome)', read: { action: 'platform.destination.read' } },
     { type: 'platform.destination.deleted', description: 'A destination was deleted', read: { action: 'platform.destination.read' } },
   ],
-  migrations: [platformMigration, platformRequestOwnerMigration, platformBindingsMigration, platformRequestGitOpsMigration],
+  migrations: [platformMigration, platformRequestOwnerMigration, platformBindingsMigration, platformRequestGitOpsMigration, platformGitOpsLookupMigration],
   create: async ({ store, queue, eventLog, audit, eventConsumers, config, dataDir, logger, app, options }): Promise<PlatformService> => {
     const { PlatformService } = await import('./platform-service.js');
     return new PlatformService({

@@ -9,6 +9,7 @@ declare module '../store/schema.js' {
     platform_capability_revisions: PlatformCapabilityRevisionsTable;
     platform_destinations: PlatformDestinationsTable;
     platform_requests: PlatformRequestsTable;
+    platform_request_deliveries: PlatformRequestDeliveriesTable;
     platform_runs: PlatformRunsTable;
     platform_bindings: PlatformBindingsTable;
   }
@@ -31,6 +32,8 @@ export interface PlatformCapabilityRevisionsTable {
 export interface PlatformDestinationsTable {
   name: string;
   body: string;
+  /** The repository of `spec.git.url` as `repositoryKey` names it: what a GitOps tool's report is matched by. */
+  repository: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -63,6 +66,13 @@ export interface PlatformRequestsTable {
   gitops: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** One folder of a destination a request's files were placed in (its status's `deliveries`, as rows to look up by destination). */
+export interface PlatformRequestDeliveriesTable {
+  request_id: string;
+  destination: string;
+  path: string;
 }
 
 /** One workflow execution. JSON columns: steps, outputs, diff, commits. */

@@ -28,6 +28,24 @@ export class RequestStore {
     return row ? toStored(row) : undefined;
   }
 
+  /**
+   * Reads a request in `trx` and, on PostgreSQL, holds its row until `trx` ends: another replica's read-modify-write
+   * of the same row waits and then reads what this one wrote (SQLite runs one writing transaction at a time).
+   */
+  async lockedById(trx: Db, id: string): Promise<StoredRequest | undefined> {
+    const query = trx.selectFrom('platform_requests').selectAll().where('id', '=', id);
+    const row = await (this.#store.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+    return row ? toStored(row) : undefined;
+  }
+
+  /** The requests with files placed in one of these destinations (by the deliveries of their status). */
+  async deliveredTo(destinations: readonly string[], db: Db = this.#store.db): Promise<StoredRequest[]> {
+    if (!destinations.length) return [];
+    const ids = db.selectFrom('platform_request_deliveries').select('request_id').where('destination', 'in', destinations);
+    const rows = await db.selectFrom('platform_requests').selectAll().where('id', 'in', ids).orderBy('namespace').orderBy('name').execute();
+    return rows.map(toStored);
+  }
+
   async list(filter: { namespace?: string; kind?: string; capability?: string; owner?: string } = {}, db: Db = this.#store.db): Promise<StoredRequest[]> {
     let query = db.selectFrom('platform_requests').selectAll();
     if (filter.namespace) query = query.where('namespace', '=', filter.namespace);
@@ -60,6 +78,7 @@ export class RequestStore {
         updated_at: request.updatedAt,
       })
       .execute();
+    await this.#setDeliveries(db, request.id, request.status);
   }
 
   /**
@@ -100,6 +119,14 @@ export class RequestStore {
 
   async updateStatus(db: Db, id: string, status: RequestStatus): Promise<void> {
     await db.updateTable('platform_requests').set({ status: JSON.stringify(status) }).where('id', '=', id).execute();
+    await this.#setDeliveries(db, id, status);
+  }
+
+  /** Keeps the status's deliveries as rows of their own (what GitOps reports are looked up by). */
+  async #setDeliveries(db: Db, id: string, status: RequestStatus): Promise<void> {
+    await db.deleteFrom('platform_request_deliveries').where('request_id', '=', id).execute();
+    const unique = [...new Map(status.deliveries.map(d => [`${d.destination}\n${d.path}`, d])).values()];
+    if (unique.length) await db.insertInto('platform_request_deliveries').values(unique.map(d => ({ request_id: id, destination: d.destination, path: d.path }))).execute();
   }
 
   /** Records the decision on the approval of a request's generation; false when that generation no longer waits for one. */
@@ -138,6 +165,7 @@ export class RequestStore {
   }
 
   async remove(db: Db, id: string): Promise<void> {
+    await db.deleteFrom('platform_request_deliveries').where('request_id', '=', id).execute();
     await db.deleteFrom('platform_requests').where('id', '=', id).execute();
   }
 

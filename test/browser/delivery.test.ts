@@ -1,6 +1,6 @@
 /**
  * The delivery pages in Debian's Chromium, reached by URL: the dashboard for the organisation and for one
- * team (bands, charts, adoption, unmapped events), and a component's Delivery tab with its deployments.
+ * team (bands, charts, adoption, unmapped events), adoption week by week, and a component's Delivery tab with its deployments.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -66,6 +66,30 @@ describe.skipIf(!browserAvailable)('delivery pages in Chromium', { timeout: 90_0
     await screenshot(page, 'delivery-dashboard');
     const violations = await seriousAxeViolations(page);
     expect(violations, formatViolations(violations)).toEqual([]);
+  });
+
+  it('shows adoption week by week: a line chart per trend and a table of the same figures, for the window chosen', async () => {
+    await page.goto(`${pave.url}/delivery?window=30d`);
+    await page.getByRole('link', { name: 'Adoption week by week' }).click();
+    await expect.poll(() => page.url()).toBe(`${pave.url}/delivery/adoption?window=30d`);
+    await expect.poll(() => page.locator('[data-testid="trend-chart"][data-ready="true"]').count()).toBe(4);
+    for (const trend of ['people', 'golden-paths', 'components', 'requests']) expect(await page.locator(`[data-trend="${trend}"] svg path`).count(), trend).toBeGreaterThan(0);
+    const expected = await page.evaluate(async () => (await (await fetch('/api/delivery/adoption?window=30d')).json()) as { newComponentsByWeek: Array<{ week: string; created: number }> });
+    const thisWeek = expected.newComponentsByWeek.at(-1)!;
+    expect(thisWeek.created).toBeGreaterThan(0);
+    const rows = page.getByRole('region', { name: 'Adoption week by week' }).locator('tbody tr');
+    expect(await rows.count()).toBe(expected.newComponentsByWeek.length);
+    const column = (await page.getByRole('region', { name: 'Adoption week by week' }).locator('thead th').allTextContents()).indexOf('New components: created');
+    expect(await rows.last().locator('th, td').nth(column).textContent()).toBe(String(thisWeek.created));
+    expect(await rows.last().locator('th').textContent()).toBe(thisWeek.week);
+    await screenshot(page, 'delivery-adoption');
+    const violations = await seriousAxeViolations(page);
+    expect(violations, formatViolations(violations)).toEqual([]);
+
+    await page.getByLabel('Window', { exact: true }).selectOption('7d');
+    await expect.poll(() => page.url()).toBe(`${pave.url}/delivery/adoption?window=7d`);
+    await expect.poll(() => rows.count()).toBeLessThanOrEqual(2);
+    await expect.poll(() => page.locator('[data-testid="trend-chart"][data-ready="true"]').count()).toBe(4);
   });
 
   it('narrows to one team and window from the URL', async () => {

@@ -77,6 +77,9 @@ export const AdoptionReportSchema = Type.Object({
   teamsOnboardedByWeek: Type.Array(Type.Object({ week: Type.String({ description: 'The Monday (UTC)' }), onboarded: Type.Integer(), total: Type.Integer({ description: 'Teams onboarded by the end of that week' }) }), {
     description: "Teams onboarded each week of the window: their first component appeared in the catalog, or their first platform request was applied",
   }),
+  templateRunsByWeek: Type.Array(Type.Object({ week: Type.String({ description: 'The Monday (UTC)' }), started: Type.Integer(), completed: Type.Integer(), failed: Type.Integer() }), { description: 'Golden-path runs started, completed and failed each week of the window' }),
+  newComponentsByWeek: Type.Array(Type.Object({ week: Type.String({ description: 'The Monday (UTC)' }), created: Type.Integer(), fromTemplates: Type.Integer() }), { description: 'Components that appeared in the catalog each week of the window, and how many of them from a golden path' }),
+  platformRequestsByWeek: Type.Array(Type.Object({ week: Type.String({ description: 'The Monday (UTC)' }), applied: Type.Integer(), ready: Type.Integer() }), { description: 'Platform requests applied each week of the window, and requests that became Ready for the first time' }),
 });
 export const UnmappedTargetSchema = Type.Object({ key: Type.String(), value: Type.String(), events: Type.Integer(), sources: Type.Array(Type.String()), firstAt: Type.String(), lastAt: Type.String() });
 export const MappingInputSchema = Type.Object({

@@ -54,7 +54,7 @@ export const argocdReceiver: ProviderReceiver = {
       health: healthStatus && (HEALTH_STATUSES as readonly string[]).includes(healthStatus) ? (healthStatus as HealthStatus) : 'Unknown',
       ...(revision && /^[0-9a-f]{7,64}$/i.test(revision) ? { revision: revision.toLowerCase() } : {}),
       ...(optional(payload, 'message') ? { message: optional(payload, 'message')!.slice(0, 500) } : {}),
-      ...(reportedAt ? { at: isoTime(reportedAt, '/reportedAt') } : {}),
+      ...(reportedAt ? { at: isoTime(reportedAt, '/reportedAt'), atPointer: '/reportedAt' } : {}),
     };
   },
 };

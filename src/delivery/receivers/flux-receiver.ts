@@ -74,6 +74,7 @@ export const fluxReceiver: ProviderReceiver = {
       ...(sha && /^[0-9a-f]{7,64}$/i.test(sha) ? { revision: sha.toLowerCase() } : {}),
       ...(optional(payload, 'message') ? { message: optional(payload, 'message')!.slice(0, 500) } : {}),
       at: isoTime(required(payload, 'timestamp'), '/timestamp'),
+      atPointer: '/timestamp',
     };
   },
 };

@@ -3,8 +3,11 @@ import { safeEqual } from '../../auth/secrets.js';
 import type { DeliveryEventInput } from '../delivery-event.js';
 import type { GitOpsObservation } from '../../platform/model/gitops-health.js';
 
-/** What a GitOps tool's webhook says about the folder it syncs; `at` absent: when Pave received it. */
-export type GitOpsReport = Omit<GitOpsObservation, 'at'> & { at?: string };
+/**
+ * What a GitOps tool's webhook says about the folder it syncs; `at` absent: when Pave received it. `atPointer`
+ * names the payload's field `at` came from (what a refusal of a time too far ahead points at).
+ */
+export type GitOpsReport = Omit<GitOpsObservation, 'at'> & { at?: string; atPointer?: string };
 
 /** What a receiver sees of a webhook request: lower-case header names, the raw body, the query. */
 export interface WebhookRequest {

@@ -1,17 +1,17 @@
 import { useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { queryEntities } from '../lib/api';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { entityPath, humanRef, refOf } from '../lib/refs';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { BarChart } from './BarChart';
-import { DoraCards, hours, percent } from './DoraCards';
+import { DoraCards } from './DoraCards';
 import { getAdoption, getDora, getUnmapped } from './deliveryApi';
 import { MapForm } from './MapForm';
+import { AdoptionFacts } from './AdoptionFacts';
+import { WindowSelect, chosenWindow } from './WindowSelect';
 import { useMayDo } from '../lib/useMayDo';
 import './delivery.css';
-
-const WINDOWS = ['7d', '30d', '90d', '180d'];
 
 /**
  * The delivery dashboard: DORA's five metrics with bands and trends for the organisation or one team,
@@ -22,7 +22,7 @@ export default function DeliveryPage() {
   useDocumentTitle('Delivery');
   const [params, setParams] = useSearchParams();
   const team = params.get('team') ?? '';
-  const window = WINDOWS.includes(params.get('window') ?? '') ? params.get('window')! : '30d';
+  const window = chosenWindow(params);
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
@@ -55,16 +55,7 @@ export default function DeliveryPage() {
               ))}
             </select>
           </div>
-          <div className="field">
-            <label htmlFor="delivery-window">Window</label>
-            <select id="delivery-window" value={window} onChange={(e) => set('window', e.target.value)}>
-              {WINDOWS.map((w) => (
-                <option key={w} value={w}>
-                  last {w.replace('d', ' days')}
-                </option>
-              ))}
-            </select>
-          </div>
+          <WindowSelect id="delivery-window" value={window} onChange={(w) => set('window', w)} />
         </div>
       </div>
 
@@ -126,38 +117,12 @@ export default function DeliveryPage() {
           ) : !adoption.data ? (
             <Loading />
           ) : (
-            <dl className="delivery-facts" data-testid="adoption">
-              <dt>Components deploying to production</dt>
-              <dd>
-                {adoption.data.deploying} of {adoption.data.components} ({percent(adoption.data.deployingShare)})
-              </dd>
-              <dt>Made from a golden path</dt>
-              <dd>
-                {adoption.data.fromTemplates} of {adoption.data.components} ({percent(adoption.data.goldenPathShare)})
-              </dd>
-              <dt>Teams deploying</dt>
-              <dd>{adoption.data.teamsDeploying}</dd>
-              <dt>New components</dt>
-              <dd>
-                {adoption.data.newComponents.created} ({adoption.data.newComponents.deployed} deployed
-                {adoption.data.newComponents.medianHoursToFirstDeployment !== null ? `, median ${hours(adoption.data.newComponents.medianHoursToFirstDeployment)} to the first` : ''})
-              </dd>
-              <dt>Active people, latest week</dt>
-              <dd>{adoption.data.activeUsersByWeek.at(-1)?.users ?? 0}</dd>
-              <dt>Golden-path runs</dt>
-              <dd>
-                {adoption.data.templateRuns.started} started, {adoption.data.templateRuns.completed} completed, {adoption.data.templateRuns.failed} failed
-              </dd>
-              <dt>Platform requests</dt>
-              <dd>
-                {adoption.data.platformRequests.applied} applied, {adoption.data.platformRequests.ready} Ready
-                {adoption.data.platformRequests.medianHoursToReady !== null ? ` (median ${hours(adoption.data.platformRequests.medianHoursToReady)} to Ready)` : ''}
-              </dd>
-              <dt>Teams onboarded</dt>
-              <dd>
-                {adoption.data.teamsOnboardedByWeek.at(-1)?.total ?? 0} ({adoption.data.teamsOnboardedByWeek.reduce((sum, w) => sum + w.onboarded, 0)} in the window)
-              </dd>
-            </dl>
+            <>
+              <AdoptionFacts adoption={adoption.data} />
+              <p>
+                <Link to={`/delivery/adoption?window=${window}`}>Adoption week by week</Link>
+              </p>
+            </>
           )}
         </section>
         <section className="card" aria-labelledby="unmapped-title">

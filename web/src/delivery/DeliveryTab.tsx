@@ -6,6 +6,7 @@ import { EmptyState, ErrorState, Loading } from '../components/States';
 import { DoraCards } from './DoraCards';
 import { getDeployments, getDora } from './deliveryApi';
 import './delivery.css';
+import { WindowSelect } from './WindowSelect';
 
 /** An entity's Delivery tab: its DORA figures (a component, a system's or a team's components) and, for a component, its latest deployments. */
 export default function DeliveryTab({ entity }: { entity: Entity }) {
@@ -17,16 +18,7 @@ export default function DeliveryTab({ entity }: { entity: Entity }) {
   return (
     <div className="delivery-tab">
       <div className="delivery-controls">
-        <div className="field">
-          <label htmlFor="delivery-tab-window">Window</label>
-          <select id="delivery-tab-window" value={window} onChange={(e) => setWindow(e.target.value)}>
-            {['7d', '30d', '90d'].map((w) => (
-              <option key={w} value={w}>
-                last {w.replace('d', ' days')}
-              </option>
-            ))}
-          </select>
-        </div>
+        <WindowSelect id="delivery-tab-window" value={window} onChange={setWindow} windows={['7d', '30d', '90d']} />
       </div>
       {dora.error ? <ErrorState error={dora.error} onRetry={dora.reload} what="delivery metrics" /> : !dora.data ? <Loading /> : <DoraCards metrics={dora.data.metrics} previous={dora.data.previous} />}
       {isComponent ? (

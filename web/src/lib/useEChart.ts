@@ -1,12 +1,14 @@
-import { useEffect, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 
 /**
- * Draws an ECharts option into `box` (SVG renderer), loading ECharts on first use, following window resizes
- * and disposing of the chart when the option changes or the component goes. Pass a memoised option: a new
- * object draws the chart anew.
- * @example const box = useRef<HTMLDivElement>(null); useEChart(box, option); return <div ref={box} />;
+ * Draws an ECharts option into a box (SVG renderer; ECharts loaded lazily with the first chart), follows the
+ * window's size, and disposes of the chart when the option changes or the component goes. Answers the box to
+ * render and whether the chart has been drawn.
+ * @example const [box, drawn] = useEChart(option); return <div ref={box} data-ready={drawn} />;
  */
-export function useEChart(box: RefObject<HTMLDivElement | null>, option: Record<string, unknown>): void {
+export function useEChart(option: Record<string, unknown>): [RefObject<HTMLDivElement | null>, boolean] {
+  const box = useRef<HTMLDivElement>(null);
+  const [drawn, setDrawn] = useState(false);
   useEffect(() => {
     let disposed = false;
     let dispose: (() => void) | undefined;
@@ -14,6 +16,7 @@ export function useEChart(box: RefObject<HTMLDivElement | null>, option: Record<
       if (disposed || !box.current) return;
       const chart = echarts.init(box.current, undefined, { renderer: 'svg' });
       chart.setOption(option);
+      setDrawn(true);
       const resize = () => chart.resize();
       window.addEventListener('resize', resize);
       dispose = () => {
@@ -23,7 +26,9 @@ export function useEChart(box: RefObject<HTMLDivElement | null>, option: Record<
     });
     return () => {
       disposed = true;
+      setDrawn(false);
       dispose?.();
     };
-  }, [box, option]);
+  }, [option]);
+  return [box, drawn];
 }

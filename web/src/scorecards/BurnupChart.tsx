@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { useEChart } from '../lib/useEChart';
 
 export interface BurnupChartProps {
@@ -16,7 +16,6 @@ export interface BurnupChartProps {
  * same figures for screen readers.
  */
 export default function BurnupChart({ points, goal, start, target }: BurnupChartProps) {
-  const box = useRef<HTMLDivElement>(null);
   const option = useMemo(
     () => ({
       animation: false,
@@ -32,7 +31,7 @@ export default function BurnupChart({ points, goal, start, target }: BurnupChart
     }),
     [points, goal, start, target],
   );
-  useEChart(box, option);
+  const [box, drawn] = useEChart(option);
   const last = points.at(-1);
-  return <div ref={box} className="burnup-chart" data-testid="burnup-chart" aria-hidden="true" title={`${last?.done ?? 0} of ${goal} done`} />;
+  return <div ref={box} data-ready={drawn} className="burnup-chart" data-testid="burnup-chart" aria-hidden="true" title={`${last?.done ?? 0} of ${goal} done`} />;
 }

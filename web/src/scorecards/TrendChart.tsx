@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { useEChart } from '../lib/useEChart';
 import type { ScorecardTrendView, ScorecardView } from './scorecardsApi';
 
@@ -13,7 +13,6 @@ export interface TrendChartProps {
  * says the same in words (today's counts per level and the change over the window).
  */
 export default function TrendChart({ scorecard, trend }: TrendChartProps) {
-  const box = useRef<HTMLDivElement>(null);
   const option = useMemo(() => {
     const levels = [{ name: 'unranked', colour: '#9ca3af' }, ...[...scorecard.levels].sort((a, b) => a.rank - b.rank)];
     return {
@@ -41,6 +40,6 @@ export default function TrendChart({ scorecard, trend }: TrendChartProps) {
       ],
     };
   }, [scorecard, trend]);
-  useEChart(box, option);
-  return <div ref={box} className="trend-chart" data-testid="trend-chart" aria-hidden="true" />;
+  const [box, drawn] = useEChart(option);
+  return <div ref={box} data-ready={drawn} className="trend-chart" data-testid="trend-chart" aria-hidden="true" />;
 }
