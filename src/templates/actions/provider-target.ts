@@ -10,7 +10,7 @@ import { providerRequest } from '../../integrations/provider-api.js';
 import { parseRepoUrl, requireOwner } from '../../integrations/repo-url.js';
 import { providerName, type ProviderCredentials, type ProviderHost, type ScmIntegrations } from '../../integrations/scm-integrations.js';
 import type { ActionContext } from './action.js';
-import type { GitCredentials } from './git-credentials.js';
+import type { GitCredentials } from '../../git/git-credentials.js';
 import { remoteBranches } from './workspace-commit.js';
 
 export interface ProviderTarget {
