@@ -18,6 +18,19 @@ export function readOptions<T>(argv: string[], usage: string, parse: (argv: stri
   }
 }
 
+/**
+ * A benchmark's run: its options read (see {@link readOptions}), its figures measured and printed — as JSON with
+ * `--json`, else as `render` lays them out. Resolves to the exit code.
+ * @example export const run = (argv: string[]) => measureAndPrint(argv, usage, parseOptions, measure, render);
+ */
+export async function measureAndPrint<O extends { json: boolean }, R>(argv: string[], usage: string, parse: (argv: string[]) => O, measure: (options: O) => Promise<R>, render: (report: R) => string): Promise<number> {
+  const options = readOptions(argv, usage, parse);
+  if (typeof options === 'number') return options;
+  const report = await measure(options);
+  console.log(options.json ? JSON.stringify(report, null, 2) : render(report));
+  return 0;
+}
+
 /** A whole-number option (underscores allowed: 100_000), or its default when absent. */
 export function wholeNumber(name: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;

@@ -8,15 +8,11 @@
  *
  * @example npm run bench -- delivery --events 1000000 --components 1000
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createApp } from '../src/app.js';
-import { defaultConfig } from '../src/pave-config.js';
-import { createLogger } from '../src/core/logger.js';
 import { ALL_ENTITIES } from '../src/catalog/query/entity-scope.js';
-import { machineFacts, readOptions, wholeNumber, type MachineFacts } from './bench-args.js';
+import { withBenchApp } from './bench-app.js';
+import { machineFacts, measureAndPrint, wholeNumber, type MachineFacts } from './bench-args.js';
 import { formatCount, formatMs, table } from './report.js';
 import { Random } from './random.js';
 
@@ -44,13 +40,7 @@ export interface DeliveryBenchReport {
 
 const DAY = 86_400_000;
 
-export async function run(argv: string[]): Promise<number> {
-  const options = readOptions(argv, usage, parseOptions);
-  if (typeof options === 'number') return options;
-  const report = await measure(options);
-  console.log(options.json ? JSON.stringify(report, null, 2) : render(report));
-  return 0;
-}
+export const run = (argv: string[]): Promise<number> => measureAndPrint(argv, usage, parseOptions, measure, render);
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({ args: argv, options: { events: { type: 'string' }, components: { type: 'string' }, 'database-url': { type: 'string' }, json: { type: 'boolean' } } });
@@ -64,13 +54,7 @@ function parseOptions(argv: string[]): Options {
 
 async function measure(options: Options): Promise<DeliveryBenchReport> {
   const environment = machineFacts();
-  const dataDir = await mkdtemp(join(tmpdir(), 'pave-bench-delivery-'));
-  const schema = `bench_delivery_${Date.now()}`;
-  const app = await createApp(
-    { ...defaultConfig(), dataDir, logLevel: 'silent', auth: { ...defaultConfig().auth, enabled: false }, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl, databaseSchema: schema } : {}) },
-    { logger: createLogger('silent') },
-  );
-  try {
+  return withBenchApp('delivery', options.databaseUrl, async app => {
     process.stderr.write(`catalog: ${options.components} components…\n`);
     const refs: string[] = [];
     for (let i = 0; i < options.components; i++) {
@@ -118,11 +102,7 @@ async function measure(options: Options): Promise<DeliveryBenchReport> {
       ingest: { events: sent, stored, ms: Math.round(ingestMs), perSecond: Math.round(sent / (ingestMs / 1000)) },
       dora: { components: dora.components, windowDays: 90, ms: Math.round(doraMs), deployments: dora.metrics.deploymentFrequency.deployments },
     };
-  } finally {
-    if (options.databaseUrl) await app.store.db.schema.dropSchema(schema).ifExists().cascade().execute().catch(() => undefined);
-    await app.close();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 function render(report: DeliveryBenchReport): string {

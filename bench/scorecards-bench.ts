@@ -8,16 +8,12 @@
  *
  * @example npm run bench -- scorecards --entities 10000
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createApp } from '../src/app.js';
-import { createLogger } from '../src/core/logger.js';
 import type { Entity } from '../src/core/entity.js';
-import { defaultConfig } from '../src/pave-config.js';
 import { scorecardOf } from '../src/scorecards/scorecard.js';
-import { machineFacts, readOptions, wholeNumber, type MachineFacts } from './bench-args.js';
+import { withBenchApp } from './bench-app.js';
+import { machineFacts, measureAndPrint, wholeNumber, type MachineFacts } from './bench-args.js';
 import { Random } from './random.js';
 import { formatBytes, formatCount, formatMs, percentile, table } from './report.js';
 
@@ -51,13 +47,7 @@ export interface ScorecardsBenchReport {
 
 const TEAMS = 50;
 
-export async function run(argv: string[]): Promise<number> {
-  const options = readOptions(argv, usage, parseOptions);
-  if (typeof options === 'number') return options;
-  const report = await measure(options);
-  console.log(options.json ? JSON.stringify(report, null, 2) : render(report));
-  return 0;
-}
+export const run = (argv: string[]): Promise<number> => measureAndPrint(argv, usage, parseOptions, measure, render);
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({ args: argv, options: { entities: { type: 'string' }, changes: { type: 'string' }, 'database-url': { type: 'string' }, json: { type: 'boolean' } } });
@@ -127,13 +117,7 @@ function component(index: number, random: Random): Entity {
 
 async function measure(options: Options): Promise<ScorecardsBenchReport> {
   const environment = machineFacts();
-  const dataDir = await mkdtemp(join(tmpdir(), 'pave-bench-scorecards-'));
-  const schema = `bench_scorecards_${Date.now()}`;
-  const app = await createApp(
-    { ...defaultConfig(), dataDir, logLevel: 'silent', auth: { ...defaultConfig().auth, enabled: false }, ...(options.databaseUrl ? { databaseUrl: options.databaseUrl, databaseSchema: schema } : {}) },
-    { logger: createLogger('silent') },
-  );
-  try {
+  return withBenchApp('scorecards', options.databaseUrl, async app => {
     process.stderr.write(`catalog: ${formatCount(options.entities)} components…\n`);
     const random = new Random(12);
     for (let i = 0; i < TEAMS; i++) await app.catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: `team-${i}` }, spec: { type: 'team', children: [] } });
@@ -190,11 +174,7 @@ async function measure(options: Options): Promise<ScorecardsBenchReport> {
       changeToLevel: { changes: times.length, p50Ms: Math.round(percentile(times, 0.5)), maxMs: Math.round(times.at(-1) ?? Number.NaN) },
       memory: { rss: memory.rss, heapUsed: memory.heapUsed },
     };
-  } finally {
-    if (options.databaseUrl) await app.store.db.schema.dropSchema(schema).ifExists().cascade().execute().catch(() => undefined);
-    await app.close();
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 function render(report: ScorecardsBenchReport): string {

@@ -60,7 +60,7 @@ const Probe = Type.Object({ httpGet: HttpProbe }, { additionalProperties: false 
  * A container, its texts of the given schema: strings in a Score file; in a workload request, where a whole
  * placeholder resolves to its output's JSON value (a port is a number), any scalar, written out as text.
  */
-function containerSchema<T extends TSchema>(text: T) {
+function containerSchema<T extends TSchema, V extends TSchema>(text: T, volumeSource: V) {
   const file = Type.Object(
     {
       target: Type.String({ minLength: 1, description: 'The path in the container' }),
@@ -80,7 +80,10 @@ function containerSchema<T extends TSchema>(text: T) {
       files: Type.Optional(Type.Array(file)),
       volumes: Type.Optional(
         Type.Array(
-          Type.Object({ source: Type.String(), path: Type.Optional(Type.String()), target: Type.String(), readOnly: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+          Type.Object(
+            { source: volumeSource, path: Type.Optional(Type.String({ minLength: 1 })), target: Type.String({ pattern: '^/' }), readOnly: Type.Optional(Type.Boolean()) },
+            { additionalProperties: false },
+          ),
         ),
       ),
       resources: Type.Optional(Type.Object({ limits: Type.Optional(ResourceLimits), requests: Type.Optional(ResourceLimits) }, { additionalProperties: false })),
@@ -91,10 +94,12 @@ function containerSchema<T extends TSchema>(text: T) {
   );
 }
 
-export const ContainerSchema = containerSchema(Type.String());
+export const ContainerSchema = containerSchema(Type.String(), Type.String({ description: 'The resource mounted: ${resources.<name>}' }));
 export const ContainersSchema = named(ContainerSchema, 'The named containers of the workload', { minProperties: 1 });
 /** A workload request's containers: placeholders resolved, so a text may be any scalar. */
-export const ResolvedContainersSchema = named(containerSchema(Type.Union([Type.String(), Type.Number(), Type.Boolean()])), 'The named containers of the workload', { minProperties: 1 });
+/** A volume's source once resolved: the resource's `source` output, a Kubernetes volume source such as `{ persistentVolumeClaim: { claimName } }`. */
+const ResolvedVolumeSource = Type.Union([Type.String(), Type.Object({}, { additionalProperties: true, minProperties: 1 })]);
+export const ResolvedContainersSchema = named(containerSchema(Type.Union([Type.String(), Type.Number(), Type.Boolean()]), ResolvedVolumeSource), 'The named containers of the workload', { minProperties: 1 });
 
 export const ScoreResourceSchema = Type.Object(
   {

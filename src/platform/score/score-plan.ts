@@ -123,7 +123,6 @@ function workloadRequest(score: ScoreFile, target: ScoreTarget, context: Placeho
   for (const [name, container] of Object.entries(score.containers)) {
     const at = `/containers${joinPointer(name)}`;
     const { files, volumes, ...rest } = container;
-    if (volumes?.length) errors.push({ pointer: `${at}/volumes`, detail: "volumes are not rendered by Pave's workload renderer yet: provide the storage as a resource and its outputs as variables", rule: 'unsupported' });
     const expanded = expandPlaceholders({ command: rest.command, args: rest.args, variables: rest.variables }, at, context);
     errors.push(...expanded.errors);
     const expandedFiles = (files ?? []).map((file, i) => {
@@ -136,7 +135,13 @@ function workloadRequest(score: ScoreFile, target: ScoreTarget, context: Placeho
       errors.push(...content.errors);
       return { ...file, content: content.value };
     });
-    containers[name] = stripUndefined({ ...rest, ...expanded.value, ...(files ? { files: expandedFiles.map(({ source: _source, ...file }) => file) } : {}) });
+    const expandedVolumes = (volumes ?? []).map((volume, i) => ({ ...volume, source: volumeSource(volume.source, `${at}/volumes/${i}/source`, context, errors) }));
+    containers[name] = stripUndefined({
+      ...rest,
+      ...expanded.value,
+      ...(files ? { files: expandedFiles.map(({ source: _source, ...file }) => file) } : {}),
+      ...(volumes ? { volumes: expandedVolumes } : {}),
+    });
   }
   const spec: WorkloadSpec = {
     containers,
@@ -150,6 +155,21 @@ function workloadRequest(score: ScoreFile, target: ScoreTarget, context: Placeho
     metadata: { name: score.metadata.name, namespace: target.namespace, labels: { [LABEL_WORKLOAD]: score.metadata.name, ...(target.environment ? { [LABEL_ENVIRONMENT]: target.environment } : {}) } },
     spec: spec as unknown as Record<string, unknown>,
   };
+}
+
+/**
+ * A volume's source, `${resources.<name>}`: the resource's `source` output (a Kubernetes volume source, as
+ * score-k8s's volume resources give), referenced until its request is Ready.
+ */
+function volumeSource(source: string, at: string, context: PlaceholderContext, errors: FieldError[]): string {
+  const whole = /^\$\{resources\.([^.}]+)\}$/.exec(source);
+  if (!whole) {
+    errors.push({ pointer: at, detail: `${source}: a volume's source is a whole \${resources.<name>} placeholder`, rule: 'placeholder' });
+    return source;
+  }
+  const expanded = expandPlaceholders(`\${resources.${whole[1]}.source}`, at, context);
+  errors.push(...expanded.errors.map(e => ({ ...e, detail: `${source}: ${e.detail.replace(/^\$\{[^}]*\}: /, '')} (a volume's resource gives its Kubernetes volume source as output source)` })));
+  return expanded.value;
 }
 
 /** The output names a capability's outputs schema declares (none declared: any name may be asked for). */

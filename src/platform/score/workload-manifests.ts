@@ -1,6 +1,7 @@
 /**
  * A Score workload's Kubernetes manifests: one Deployment running its containers (variables as environment,
- * files from a ConfigMap, limits, probes) and, when it publishes ports, a Service. Plain `apps/v1` and `v1`
+ * files from a ConfigMap, volumes from their resources' volume sources, limits, probes) and, when it publishes
+ * ports, a Service. Plain `apps/v1` and `v1`
  * objects any Argo CD or Flux applies as they are. Pure: no I/O.
  */
 import type { WorkloadSpec } from './workload-capability.js';
@@ -26,11 +27,17 @@ export function workloadManifests(name: string, namespace: string, spec: Workloa
   const containers = Object.entries(spec.containers)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([containerName, container]) => {
-      const mounts = (container.files ?? []).map((file, i) => {
+      const mounts: Array<Record<string, unknown>> = (container.files ?? []).map((file, i) => {
         const key = `${containerName}-${i}`;
         fileData[key] = text(file.content ?? '');
         volumes.push({ name: key, configMap: { name: filesName, items: [{ key, path: 'content', ...(file.mode ? { mode: parseInt(file.mode, 8) } : {}) }] } });
         return { name: key, mountPath: file.target, subPath: 'content', readOnly: true };
+      });
+      // Each volume's source is its resource's Kubernetes volume source (say, a persistentVolumeClaim).
+      (container.volumes ?? []).forEach((volume, i) => {
+        const key = `${containerName}-volume-${i}`;
+        volumes.push({ name: key, ...(typeof volume.source === 'object' ? volume.source : {}) });
+        mounts.push({ name: key, mountPath: volume.target, ...(volume.path ? { subPath: volume.path } : {}), ...(volume.readOnly ? { readOnly: true } : {}) });
       });
       return containerOf(containerName, container, mounts);
     });

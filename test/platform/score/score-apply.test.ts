@@ -160,6 +160,56 @@ describe('Score workloads', { timeout: 120_000 }, () => {
     expect([again.workload.outcome, again.removed]).toEqual(['unchanged', []]);
   });
 
+  it("mounts a volume resource: its request's volume source becomes the Deployment's volume", async () => {
+    // A volume capability as score-k8s's: its output `source` is a Kubernetes volume source.
+    await h.app.platform.publishCapability(
+      {
+        apiVersion: 'pave.dev/v1alpha1',
+        kind: 'Capability',
+        metadata: { name: 'scratch-volume' },
+        spec: {
+          version: '1.0.0',
+          api: { group: 'volumes.pave.dev', version: 'v1', kind: 'ScratchVolume', schema: { type: 'object', properties: { environment: { type: 'string', default: 'dev' } } } },
+          outputs: { type: 'object', properties: { source: { type: 'object' } } },
+          workflows: {
+            configure: [
+              {
+                name: 'claim',
+                type: 'template',
+                files: [{ path: 'claim.yaml', content: 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: ${{ metadata.name }}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n' }],
+                outputs: { source: '${{ { "persistentVolumeClaim": { "claimName": metadata.name } } }}' },
+              },
+            ],
+          },
+          provides: [{ type: 'volume' }],
+          placement: { selector: { env: '${{ spec.environment }}' }, mode: 'one' },
+        },
+      },
+      OPERATOR,
+    );
+    const score = {
+      apiVersion: 'score.dev/v1b1',
+      metadata: { name: 'indexer' },
+      containers: { worker: { image: 'ghcr.io/acme/indexer:1.0.0', volumes: [{ source: '${resources.data}', target: '/var/lib/index', path: 'shards', readOnly: false }] } },
+      resources: { data: { type: 'volume' } },
+    };
+    const notWhole = await refused(h.app.platform.score.apply({ score: { ...score, containers: { worker: { ...score.containers.worker, volumes: [{ source: 'data', target: '/x' }] } } }, namespace: 'checkout-team' }, OPERATOR));
+    expect(notWhole.problem.errors!.map(e => e.pointer)).toEqual(['/score/containers/worker/volumes/0/source']);
+    // A resource whose capability gives no volume source (a database) cannot be mounted.
+    const notVolume = await refused(
+      h.app.platform.score.apply({ score: { ...score, resources: { data: { type: 'postgres' } } }, namespace: 'checkout-team' }, OPERATOR),
+    );
+    expect(notVolume.problem.errors).toEqual([expect.objectContaining({ pointer: '/score/containers/worker/volumes/0/source', detail: expect.stringContaining('data has no output source') })]);
+
+    await h.app.platform.score.apply({ score, namespace: 'checkout-team' }, OPERATOR);
+    await waitForRequest(h.app, 'checkout-team', 'indexer', isReady);
+    const files = await repoFiles(h.repos.dev, 'clusters/dev/checkout-team/workload/indexer');
+    for (const [path, content] of files) expect(kubernetesProblems(content, path)).toEqual([]);
+    const pod = parseYaml(files.get('clusters/dev/checkout-team/workload/indexer/deployment.yaml')!).spec.template.spec;
+    expect(pod.volumes).toEqual([{ name: 'worker-volume-0', persistentVolumeClaim: { claimName: 'indexer-data' } }]);
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'worker-volume-0', mountPath: '/var/lib/index', subPath: 'shards' }]);
+  });
+
   it('refuses bad Score files naming the field, and writes nothing', async () => {
     const before = (await h.app.platform.listRequests({ namespace: 'storefront-team' })).length;
     const apply = (score: object) => refused(h.app.platform.score.apply({ score, namespace: 'storefront-team' }, OPERATOR));
