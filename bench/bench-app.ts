@@ -20,15 +20,8 @@ export async function withBenchApp<T>(name: string, databaseUrl: string | undefi
   try {
     return await use(app);
   } finally {
-    // Held open while closing: the evaluator pool's close awaits its processes' exit with nothing else keeping
-    // Node's loop alive, and the bench process would end (code 13) before printing its figures.
-    const alive = setInterval(() => undefined, 1000);
-    try {
-      if (databaseUrl) await app.store.db.schema.dropSchema(schema).ifExists().cascade().execute().catch(() => undefined);
-      await app.close();
-      await rm(dataDir, { recursive: true, force: true });
-    } finally {
-      clearInterval(alive);
-    }
+    if (databaseUrl) await app.store.db.schema.dropSchema(schema).ifExists().cascade().execute().catch(() => undefined);
+    await app.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
