@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { expect } from 'vitest';
 
 export interface SseListener {
@@ -10,36 +11,42 @@ export interface SseListener {
 
 /**
  * Collects a server-sent event stream (`event:` and JSON `data:` lines) until stopped.
+ * Read over node:http rather than fetch: on stop the connection is destroyed and nothing else is left open
+ * (Node's fetch, aborted mid-stream, can leave a connection the server keeps serving, holding up its close).
  * @example const stream = listen(`${url}/api/platform/events`); await stream.connected; … await stream.stop();
  */
 export function listen(url: string, headers: Record<string, string> = {}): SseListener {
-  const controller = new AbortController();
   const events: SseListener['events'] = [];
   let markConnected!: () => void;
   const connected = new Promise<void>(resolve => (markConnected = resolve));
-  const done = (async () => {
-    const response = await fetch(url, { signal: controller.signal, headers: { accept: 'text/event-stream', ...headers } });
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for (;;) {
-      const { value, done: finished } = await reader.read();
-      if (finished) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) !== -1) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (block.startsWith(': connected')) markConnected();
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        const id = /^id: (.*)$/m.exec(block)?.[1];
-        if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown>, ...(id !== undefined ? { id } : {}) });
-      }
-    }
-  })().catch(error => {
-    if ((error as Error).name !== 'AbortError') throw error;
+  let stopped = false;
+  const request = get(url, { headers: { accept: 'text/event-stream', ...headers } });
+  const done = new Promise<void>((resolve, reject) => {
+    request.on('error', error => (stopped ? resolve() : reject(error)));
+    request.on('close', () => resolve());
+    request.on('response', response => {
+      expect(response.headers['content-type']).toContain('text/event-stream');
+      response.setEncoding('utf8');
+      let buffer = '';
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.startsWith(': connected')) markConnected();
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          const id = /^id: (.*)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) as Record<string, unknown>, ...(id !== undefined ? { id } : {}) });
+        }
+      });
+    });
   });
-  return { events, connected, stop: async () => (controller.abort(), await done) };
+  const stop = async () => {
+    stopped = true;
+    request.destroy();
+    await done;
+  };
+  return { events, connected, stop };
 }
