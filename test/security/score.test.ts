@@ -11,6 +11,7 @@ import { readDocuments } from '../../src/platform/document-files.js';
 import { bearer, startAuthPave, tokenFor, type AuthPave } from '../auth/support.js';
 import { expectFieldError, expectProblem, json } from '../api/support.js';
 import { OPERATOR } from '../platform/support/platform-harness.js';
+import { WORKLOAD_API } from '../../src/platform/score/workload-capability.js';
 
 const score = (resources: Record<string, unknown>) => ({
   apiVersion: 'score.dev/v1b1',
@@ -81,5 +82,24 @@ describe('Score workloads cannot get around the request rules', { timeout: 90_00
     expect((await pave.app.platform.getRequest('checkout-team', 'ledger-spare')).status.phase).toBe('Deleting');
     const { items } = await pave.app.audit.query({ action: 'platform.request.delete' });
     expect(items.map(item => [item.entityRef, item.actor])).toEqual([['resource:checkout-team/ledger-spare', 'user:default/bob']]);
+  });
+
+  it("a workload request written by hand cannot mount the node: a volume's source is another request's output or the namespace's own storage", async () => {
+    await json(await post('/api/platform/score/apply', { score: { ...score({ db: { type: 'postgres' } }), metadata: { name: 'reader' } }, namespace: 'checkout-team', environment: 'dev' }), 200);
+    const volume = (name: string, source: unknown) => ({
+      apiVersion: `${WORKLOAD_API.group}/${WORKLOAD_API.version}`,
+      kind: WORKLOAD_API.kind,
+      metadata: { name, namespace: 'checkout-team' },
+      spec: { containers: { api: { image: 'ghcr.io/acme/reader:1.0.0', volumes: [{ source, target: '/host' }] } } },
+    });
+    const attacks = [{ hostPath: { path: '/' } }, { nfs: { server: 'attacker.example', path: '/' } }, { persistentVolumeClaim: { claimName: 'data' }, hostPath: { path: '/' } }, '/'];
+    for (const source of attacks) {
+      const refused = await expectProblem(await post('/api/platform/requests', volume('node-reader', source)), 422);
+      expectFieldError(refused, '/spec/containers/api/volumes/0/source');
+    }
+    expect(await created()).not.toContain('checkout-team/node-reader');
+    // A reference is checked once resolved (src/platform/model/references.ts): the same schema then holds the output.
+    // The namespace's own storage is what a pod of the team could mount anyway.
+    expect((await post('/api/platform/requests', volume('claim-reader', { persistentVolumeClaim: { claimName: 'data' } }))).status).toBe(201);
   });
 });

@@ -97,9 +97,22 @@ function containerSchema<T extends TSchema, V extends TSchema>(text: T, volumeSo
 export const ContainerSchema = containerSchema(Type.String(), Type.String({ description: 'The resource mounted: ${resources.<name>}' }));
 export const ContainersSchema = named(ContainerSchema, 'The named containers of the workload', { minProperties: 1 });
 /** A workload request's containers: placeholders resolved, so a text may be any scalar. */
-/** A volume's source once resolved: the resource's `source` output, a Kubernetes volume source such as `{ persistentVolumeClaim: { claimName } }`. */
-const ResolvedVolumeSource = Type.Union([Type.String(), Type.Object({}, { additionalProperties: true, minProperties: 1 })]);
-export const ResolvedContainersSchema = named(containerSchema(Type.Union([Type.String(), Type.Number(), Type.Boolean()]), ResolvedVolumeSource), 'The named containers of the workload', { minProperties: 1 });
+/**
+ * The kinds of volume source a workload may mount: storage of its own namespace. A source reaching the node
+ * (`hostPath`) or another server (`nfs`, `iscsi`, …) is refused, whoever wrote it.
+ */
+export const MOUNTABLE_VOLUME_KINDS = ['persistentVolumeClaim', 'configMap', 'secret', 'emptyDir', 'ephemeral'] as const;
+
+/**
+ * A volume's source in a workload request: a whole reference to another request's `source` output, which the
+ * reconciler replaces with that output (say `{ persistentVolumeClaim: { claimName } }`) and checks again, or one
+ * of the mountable kinds. Anyone who may request could otherwise mount the node's own filesystem into their pod.
+ */
+const WorkloadVolumeSource = Type.Union([
+  Type.String({ pattern: '^\\$\\{requests\\.[^.}]+\\.outputs\\.source\\}$', description: "The volume resource's request output: ${requests.<request>.outputs.source}" }),
+  ...MOUNTABLE_VOLUME_KINDS.map(kind => Type.Object({ [kind]: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: false, description: `A ${kind} volume source` })),
+]);
+export const ResolvedContainersSchema = named(containerSchema(Type.Union([Type.String(), Type.Number(), Type.Boolean()]), WorkloadVolumeSource), 'The named containers of the workload', { minProperties: 1 });
 
 export const ScoreResourceSchema = Type.Object(
   {

@@ -33,7 +33,7 @@ export function workloadCapability(): Capability {
     kind: 'Capability',
     metadata: { name: WORKLOAD_CAPABILITY, title: 'Score workload', description: "A Score workload's Deployment and Service, rendered by Pave from its score.yaml (pave score apply)" },
     spec: {
-      version: '1.1.0',
+      version: '1.2.0',
       description: 'Made by pave score apply: the containers and service of a Score file, with its resources’ outputs filled in once their requests are Ready.',
       // A plain JSON Schema (TypeBox's markers dropped): what the registry stores and hashes.
       api: { ...WORKLOAD_API, schema: JSON.parse(JSON.stringify(WorkloadSpecSchema)) as Record<string, unknown> },

@@ -106,3 +106,4 @@ function containerOf(name: string, container: WorkloadContainer, mounts: Array<R
 function text(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
+
