@@ -168,7 +168,7 @@ describe('installed actions', () => {
     // Authorization is off here: the task has no creator for ctx.user.
     expect(task.output).toMatchObject({ lines: 3, by: 'nobody' });
     const repo = join(pave.dataDir, 'git', 'acme', 'orders.git');
-    expect(await filesOf(repo)).toEqual(['README.md', 'STAMP', 'first.sh']);
+    expect(await filesOf(repo)).toEqual(['.pave/template.yaml', 'README.md', 'STAMP', 'first.sh']);
     expect(await fileAt(repo, 'README.md')).toBe('# ORDERS\nService orders\n');
     expect(await fileAt(repo, 'STAMP')).toBe('....x');
   });
