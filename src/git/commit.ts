@@ -26,6 +26,8 @@ export interface CommitOptions {
   gitDir?: string;
   /** Variables for every git command (e.g. an HTTP header for a later push). */
   env?: NodeJS.ProcessEnv;
+  /** Files committed besides the working tree's (replacing one at the same path), never written to it. */
+  extraFiles?: ReadonlyArray<{ path: string; content: string }>;
   timeoutMs?: number;
 }
 
@@ -39,6 +41,10 @@ export async function commit(dir: string, options: CommitOptions): Promise<strin
   const env = { ...options.env, ...identityEnv('AUTHOR', options.author), ...identityEnv('COMMITTER', options.committer) };
   const git = (args: string[]) => runGit([...where, ...args], { cwd: dir, env, timeoutMs: options.timeoutMs });
   await git(['--literal-pathspecs', 'add', '--all', '--', ...(options.paths ?? ['.'])]);
+  for (const file of options.extraFiles ?? []) {
+    const blob = (await runGit([...where, 'hash-object', '-w', '--stdin'], { cwd: dir, env, input: file.content, timeoutMs: options.timeoutMs })).stdout.trim();
+    await git(['update-index', '--add', '--cacheinfo', `100644,${blob},${file.path}`]);
+  }
   try {
     await git(['commit', '--quiet', '--no-verify', ...(options.allowEmpty ? ['--allow-empty'] : []), '-m', options.message]);
   } catch (error) {

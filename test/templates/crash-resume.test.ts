@@ -104,7 +104,7 @@ describe('a task survives its worker being killed', () => {
       ['register', 'completed', 1],
     ]);
     expect(await commitsOf(repo)).toEqual(pushed);
-    expect(await filesOf(repo)).toEqual(['catalog-info.yaml', 'docs/NOTES.md']);
+    expect(await filesOf(repo)).toEqual(['.pave/template.yaml', 'catalog-info.yaml', 'docs/NOTES.md']);
     const events = await pave.app.templates.events(id);
     expect(events.filter(e => e.type === 'recovered')).toHaveLength(1);
     expect(events.filter(e => /^Pushed commit/.test(e.body.message))).toHaveLength(1);

@@ -4,9 +4,11 @@
  * end (dry run and real run, the repository published with the files the actions wrote), with bad input,
  * bad outputs and bad files refused on the step.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/pave-config.js';
@@ -166,7 +168,7 @@ describe('installed actions', () => {
     // Authorization is off here: the task has no creator for ctx.user.
     expect(task.output).toMatchObject({ lines: 3, by: 'nobody' });
     const repo = join(pave.dataDir, 'git', 'acme', 'orders.git');
-    expect(await filesOf(repo)).toEqual(['README.md', 'STAMP', 'first.sh']);
+    expect(await filesOf(repo)).toEqual(['.pave/template.yaml', 'README.md', 'STAMP', 'first.sh']);
     expect(await fileAt(repo, 'README.md')).toBe('# ORDERS\nService orders\n');
     expect(await fileAt(repo, 'STAMP')).toBe('....x');
   });
@@ -208,5 +210,38 @@ describe('installed actions', () => {
     expect(one.stdout).toContain('acme:readme (folder acme-actions-cli/readme.mjs, effect workspace)');
     expect(one.stdout).toMatch(/input: \{[\s\S]*"required": \[\s*"title"\s*\]/);
     expect(one.stdout).toMatch(/output: \{[\s\S]*"lines"/);
+  });
+});
+
+describe('an installed action in a cancelled task', () => {
+  let pave: TestApp;
+  let dir: string;
+  /** The sandboxes this process has started that are still running (bubblewrap, or node under its permission model). */
+  const sandboxes = async (): Promise<string[]> => {
+    const listed = await promisify(execFile)('ps', ['-o', 'args=', '--ppid', String(process.pid)]).catch(() => ({ stdout: '' }));
+    return listed.stdout.split('\n').filter(line => /bwrap|--permission/.test(line));
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pave-own-actions-cancel-'));
+    await writeTree(join(dir, 'actions'), { 'spin.mjs': `export default { id: 'acme:spin', description: 'Never ends', schema: { input: { type: 'object' } }, async handler() { for (;;) {} } };` });
+    await writeTree(join(dir, 'templates'), { 'spin.yaml': stringify(oneStep('spin', 'acme:spin', {})), 'skeleton/README.md': 'Service ${{ values.name }}\n' });
+    // A time limit no test waits for: only the cancellation can stop it.
+    pave = await openTestApp({ config: { templates: { actions: { ...defaultConfig().templates.actions, folders: [join(dir, 'actions')], timeoutSeconds: 3600 } } } });
+    await registerTemplate(pave.app, join(dir, 'templates', 'spin.yaml'));
+  });
+  afterAll(async () => {
+    await pave?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is stopped when its task is cancelled: its sandbox is killed and the task ends cancelled', { timeout: 60_000 }, async () => {
+    const { id } = await pave.app.templates.createTask({ templateRef: 'template:default/spin', values: { name: 'spin' } }, TESTER);
+    while ((await sandboxes()).length === 0) await new Promise(resolve => setTimeout(resolve, 20));
+    await pave.app.templates.cancel(id, TESTER);
+    const task = await waitForTask(pave.app, id);
+    expect(task.status).toBe('cancelled');
+    expect(task.steps.map(step => step.status)).toEqual(['completed', 'cancelled']);
+    expect(await sandboxes()).toEqual([]);
   });
 });

@@ -20,17 +20,20 @@ export interface ResumedPublishers {
 }
 
 /**
- * Starts a provider stand-in, a first server (no task worker) on which `interrupt` leaves tasks in their
- * publish steps and arranges the provider's repositories, closes it as if it had died, and opens a second
- * server on the same data folder that resumes them.
+ * Starts a provider stand-in, a first server on which `interrupt` leaves tasks in their publish steps and
+ * arranges the provider's repositories, closes it as if it had died, and opens a second server on the same
+ * data folder that resumes them. The first server runs no task unless `firstRunsTasks`.
  */
-export async function resumeAfterInterruption(interrupt: (first: TestApp['app'], standIn: ProviderStandIn, dir: string) => Promise<void>): Promise<ResumedPublishers> {
+export async function resumeAfterInterruption(
+  interrupt: (first: TestApp['app'], standIn: ProviderStandIn, dir: string) => Promise<void>,
+  options: { firstRunsTasks?: boolean } = {},
+): Promise<ResumedPublishers> {
   const dir = await mkdtemp(join(tmpdir(), 'pave-publish-resume-'));
   const standIn = await startProviderStandIn({ root: join(dir, 'git'), tokens: { good: ['repo', 'push'] } });
   await writeFile(join(dir, 'token'), 'good');
   const config: Partial<PaveConfig> = { integrations: standInIntegrations(standIn, join(dir, 'token')) };
   const dataDir = join(dir, 'data');
-  const first = await openTestApp({ dataDir, taskWorker: false, config });
+  const first = await openTestApp({ dataDir, taskWorker: options.firstRunsTasks ?? false, config });
   await interrupt(first.app, standIn, dir);
   await first.close();
   const pave = await openTestApp({ dataDir, config });
@@ -62,6 +65,27 @@ function standInIntegrations(standIn: ProviderStandIn, tokenFile: string): PaveC
  * on an app without a task worker, and leaves it started in its publish step; returns the task's id.
  */
 export async function interruptInPublishStep(app: TestApp['app'], dir: string, key: string, action: string, input: Record<string, unknown>): Promise<string> {
+  const { id } = await app.templates.createTask({ templateRef: await publishTemplate(app, dir, key, action, input), values: {} }, TESTER);
+  const store = app.templates.tasks;
+  await store.start(id, { resumed: false });
+  await store.stepStarted(id, 0);
+  await store.stepFinished(id, 0, 'completed', { output: {} });
+  await store.stepStarted(id, 1);
+  return id;
+}
+
+/**
+ * Sends a task that ran to its end back into its publish step, as if its server had stopped after the
+ * push and before the step was recorded: running, its publish step started once and handed back.
+ */
+export async function reopenPublishStep(app: TestApp['app'], id: string): Promise<void> {
+  await app.templates.tasks.start(id, { resumed: false });
+  await app.templates.tasks.stepStarted(id, 1);
+  await app.templates.tasks.stepInterrupted(id, 1);
+}
+
+/** Registers a template named `key` that writes a catalog file, then publishes with `action` and `input`; its ref. */
+export async function publishTemplate(app: TestApp['app'], dir: string, key: string, action: string, input: Record<string, unknown>): Promise<string> {
   const file = join(dir, `${key}.yaml`);
   await writeFile(file, stringify({
     apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -72,11 +96,5 @@ export async function interruptInPublishStep(app: TestApp['app'], dir: string, k
       { id: 'publish', action, input },
     ] },
   }));
-  const { id } = await app.templates.createTask({ templateRef: await registerTemplate(app, file), values: {} }, TESTER);
-  const store = app.templates.tasks;
-  await store.start(id, { resumed: false });
-  await store.stepStarted(id, 0);
-  await store.stepFinished(id, 0, 'completed', { output: {} });
-  await store.stepStarted(id, 1);
-  return id;
+  return registerTemplate(app, file);
 }

@@ -5,8 +5,8 @@
  * Server and Gitea stand-ins. A repository that holds someone else's commits is still never overwritten.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitsOf, fileAt, waitForTask } from './support.js';
-import { interruptInPublishStep, resumeAfterInterruption, type ResumedPublishers } from './interrupted-publish.js';
+import { commitsOf, fileAt, TESTER, waitForTask } from './support.js';
+import { interruptInPublishStep, publishTemplate, reopenPublishStep, resumeAfterInterruption, type ResumedPublishers } from './interrupted-publish.js';
 
 const CASES = [
   { provider: 'github', action: 'publish:github', repoUrl: 'github.com?owner=acme&repo=resumed-gh', owner: 'acme', name: 'resumed-gh' },
@@ -52,5 +52,37 @@ describe('hosted publishers resume their own earlier attempt', { timeout: 120_00
     expect(task.status).toBe('failed');
     expect(task.steps[1]!.error?.detail).toMatch(/already exists and is not this task's earlier attempt \(it holds commits this task did not push, on main\)/);
     expect(await commitsOf(resumed.standIn.gitDir(resumed.standIn.repositories.find(r => r.name === 'resumed-taken')!))).toHaveLength(1);
+  });
+});
+
+describe('a hosted publisher resumed after its push', { timeout: 120_000 }, () => {
+  let resumed: ResumedPublishers;
+  let task = '';
+  let pushed: string | undefined;
+
+  beforeAll(async () => {
+    // The first process runs the task to its end; then, as if it had died after the push and before the
+    // step was recorded, the task is sent back into its publish step.
+    resumed = await resumeAfterInterruption(
+      async (first, standIn, dir) => {
+        const templateRef = await publishTemplate(first, dir, 'pushed', 'publish:github', { repoUrl: 'github.com?owner=acme&repo=resumed-pushed', protectDefaultBranch: false, topics: ['resumed'] });
+        task = (await first.templates.createTask({ templateRef, values: {} }, TESTER)).id;
+        expect((await waitForTask(first, task)).status).toBe('completed');
+        [pushed] = await commitsOf(standIn.gitDir(standIn.repositories.find(r => r.name === 'resumed-pushed')!));
+        await reopenPublishStep(first, task);
+      },
+      { firstRunsTasks: true },
+    );
+  });
+  afterAll(() => resumed?.close());
+
+  it('takes the repository holding only its own commit as its own and finishes, pushing nothing new', async () => {
+    const done = await waitForTask(resumed.pave.app, task);
+    expect(done.error, JSON.stringify(done.error)).toBeUndefined();
+    expect(done.status).toBe('completed');
+    expect(done.steps[1]!.output).toMatchObject({ commitHash: pushed });
+    expect(await commitsOf(resumed.standIn.gitDir(resumed.standIn.repositories.find(r => r.name === 'resumed-pushed')!))).toEqual([pushed]);
+    const messages = (await resumed.pave.app.templates.events(task)).map(e => e.body.message);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/exists already: this task started this step before/), expect.stringMatching(/already has commit .*; not pushing again/)]));
   });
 });

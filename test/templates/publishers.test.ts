@@ -96,7 +96,7 @@ describe('hosted publishers against provider stand-ins', () => {
       repoContentsUrl: `${standIn.url}/acme/payments/blob/main`,
       commitHash: (await commitsOf(standIn.gitDir(repository)))[0],
     });
-    expect(await filesOf(standIn.gitDir(repository))).toEqual(['catalog-info.yaml']);
+    expect(await filesOf(standIn.gitDir(repository))).toEqual(['.pave/template.yaml', 'catalog-info.yaml']);
     expect(standIn.protections.get('acme/payments/main')).toMatchObject({ enforce_admins: true, required_pull_request_reviews: { required_approving_review_count: 1 } });
     expect(task.steps.find(s => s.id === 'register')!.output).toMatchObject({ entityRef: 'component:default/payments' });
     expect((await pave.app.catalog.entities.byRefs(['component:default/payments']))[0]?.metadata.name).toBe('payments');
@@ -174,7 +174,7 @@ describe('hosted publishers against provider stand-ins', () => {
     const task = await run(ref, { name: 'via-app', repoUrl: 'apps.github.test?owner=acme&repo=via-app' });
     expect(task.error, JSON.stringify(task.error)).toBeUndefined();
     expect(task.steps.find(s => s.id === 'create')!.output).toEqual({ remoteUrl: `${standIn.url}/acme/via-app.git` });
-    expect(await filesOf(standIn.gitDir(standIn.repositories.find(r => r.name === 'via-app')!))).toEqual(['catalog-info.yaml']);
+    expect(await filesOf(standIn.gitDir(standIn.repositories.find(r => r.name === 'via-app')!))).toEqual(['.pave/template.yaml', 'catalog-info.yaml']);
     expect(standIn.protections.has('acme/via-app/main')).toBe(false);
   });
 
@@ -211,7 +211,7 @@ describe('hosted publishers against provider stand-ins', () => {
     expect(task.steps[1]!.output).toMatchObject({ remoteUrl: `${standIn.url}/acme/finance/billing`, repoContentsUrl: `${standIn.url}/acme/finance/billing/-/blob/main`, created: true, projectId: project.id });
     expect(task.steps[2]!.output).toMatchObject({ projectid: 'acme/finance/billing', targetBranchName: 'main', mergeRequestUrl: `${standIn.url}/acme/finance/billing/-/merge_requests/1` });
     expect(standIn.reviews.find(r => r.provider === 'gitlab')!.body).toMatchObject({ source_branch: 'docs', target_branch: 'main', assignee_ids: [501], remove_source_branch: true });
-    expect(await filesOf(standIn.gitDir(project), 'docs')).toEqual(['catalog-info.yaml', 'docs/catalog-info.yaml']);
+    expect(await filesOf(standIn.gitDir(project), 'docs')).toEqual(['.pave/template.yaml', 'catalog-info.yaml', 'docs/catalog-info.yaml']);
     // The path taken: a clear 409, unless skipExisting.
     const again = await run(ref, { name: 'billing', repoUrl: 'gitlab.com?owner=acme/finance&repo=billing' });
     expect(again.steps[1]!.error?.detail).toMatch(/The project acme\/finance\/billing on gitlab\.com already exists; choose another name, or set skipExisting/);

@@ -233,7 +233,7 @@ describe('publish:git', () => {
       output: (name, value) => void (outputs[name] = value),
       signal: new AbortController().signal,
       dryRun: false,
-      task: { id: 't', createdAt, templateRef: 'template:default/publisher' },
+      task: { id: 't', createdAt, templateRef: 'template:default/publisher', values: {} },
       creator: UNRESTRICTED,
       step: { id: 'publish', name: 'Publish' },
       secrets: {},
@@ -261,7 +261,7 @@ describe('publish:git', () => {
     const repo = join(root, 'git', 'acme', 'api.git');
     expect(first.outputs).toEqual({ remoteUrl: `file://${repo}`, cloneUrl: `file://${repo}`, repoContentsUrl: `file://${repo}#main`, commitHash: expect.stringMatching(/^[0-9a-f]{40}$/) });
     expect(await commitsOf(repo)).toEqual([first.outputs.commitHash]);
-    expect(await filesOf(repo)).toEqual(['README.md', 'bin/run.sh']);
+    expect(await filesOf(repo)).toEqual(['.pave/template.yaml', 'README.md', 'bin/run.sh']);
 
     const again = context({ repoUrl: 'local?owner=acme&repo=api', description: 'The API' });
     await action.handler(again.ctx);

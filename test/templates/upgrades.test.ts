@@ -72,6 +72,8 @@ describe('template upgrades of the repositories a golden path created', () => {
     for (const item of items) {
       expect(item).toMatchObject({ templateRef: ref, templateVersion: '1.0.0', currentVersion: '1.0.0', behind: false, publisher: 'publish:git', branch: 'main' });
       expect(item.webUrl).not.toContain(pave.dataDir);
+      // The repository says so itself, from its first commit.
+      expect(parse(await fileAt(repo(String(item.values?.name)), '.pave/template.yaml'))).toEqual({ template: ref, version: '1.0.0', values: { name: item.values?.name } });
     }
     // The entity the golden path registered leads to its repository (by its task).
     const [fromEntity] = await pave.app.templates.upgrades.list({ entityRef: 'component:default/beta' });

@@ -36,8 +36,8 @@ export interface ActionContext<I> {
   signal: AbortSignal;
   /** A dry run: the handler must not change anything outside the workspace. */
   dryRun: boolean;
-  /** The task: its id, when and by whom it was created, and the template it runs. */
-  task: { id: string; createdAt: string; createdBy?: string; templateRef: string; templateVersion?: string };
+  /** The task: its id, when and by whom it was created, the template it runs and its form values (never secrets). */
+  task: { id: string; createdAt: string; createdBy?: string; templateRef: string; templateVersion?: string; values: Record<string, unknown> };
   /**
    * The task's creator (the caller, for a dry run): what the task reads, registers and requests as. An
    * action that changes the catalog or the platform asks it first.

@@ -1,7 +1,8 @@
 /**
  * What every publisher does with the workspace: commit a folder of it as one reproducible commit (the
- * task's creation time as its date, so a resumed task makes the same commit again) and push that commit
- * as the first one of a branch, recognising its own earlier push.
+ * task's creation time as its date, so a resumed task makes the same commit again), with the golden path's
+ * record (`.pave/template.yaml`) beside it, and push that commit as the first one of a branch, recognising
+ * its own earlier push.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { conflict, invalidInput, isPaveError, PaveError, unavailable } from '../
 import { initBareRepository } from '../../git/bare-repository.js';
 import { commit, type GitIdentity } from '../../git/commit.js';
 import { runGit } from '../../git/run-git.js';
+import { TEMPLATE_RECORD_PATH, templateRecordText } from '../upgrades/template-record.js';
 import type { ActionContext } from './action.js';
 import { gitCredentialsEnv, type GitCredentials } from '../../git/git-credentials.js';
 
@@ -55,7 +57,11 @@ export async function sourceFolder(ctx: ActionContext<CommitInput>): Promise<str
   return source;
 }
 
-/** Commits the source folder on `branch` of a scratch repository (an empty workspace still gives a commit). */
+/**
+ * Commits the source folder on `branch` of a scratch repository (an empty workspace still gives a commit),
+ * with `.pave/template.yaml` saying which template, version and values made it: the repository tells
+ * where it came from, and its first upgrade changes the version there like any other rendered file.
+ */
 export async function commitWorkspace(ctx: ActionContext<CommitInput>, branch: string): Promise<WorkspaceCommit> {
   const source = await sourceFolder(ctx);
   const gitDir = await mkdtemp(join(tmpdir(), 'pave-publish-'));
@@ -63,7 +69,8 @@ export async function commitWorkspace(ctx: ActionContext<CommitInput>, branch: s
   try {
     await initBareRepository(gitDir, { branch });
     const identity = committer(ctx.input, ctx.task.createdAt);
-    const made = await commit(source, { gitDir, message: ctx.input.gitCommitMessage ?? 'Initial commit', allowEmpty: true, author: identity, committer: identity, timeoutMs: GIT_TIMEOUT_MS });
+    const record = { path: TEMPLATE_RECORD_PATH, content: templateRecordText(ctx.task.templateRef, ctx.task.templateVersion ?? '', ctx.task.values) };
+    const made = await commit(source, { gitDir, message: ctx.input.gitCommitMessage ?? 'Initial commit', allowEmpty: true, author: identity, committer: identity, extraFiles: [record], timeoutMs: GIT_TIMEOUT_MS });
     return { gitDir, commit: made!, branch, dispose };
   } catch (error) {
     await dispose();

@@ -41,11 +41,20 @@ export interface ActionSandbox {
 
 /**
  * Runs the host module for one entry in the sandbox: `{ mode: 'describe' }` or a run. What it printed is
- * handed to `log` (also when it failed), and the answer is returned as is (the caller checks it).
+ * handed to `log` (also when it failed), and the answer is returned as is (the caller checks it). It also
+ * reads the `readable` folders, and is stopped when `signal` aborts (a run: the task's signal).
  */
-export async function runInSandbox(runner: ActionSandbox, entry: ActionEntry, request: Record<string, unknown>, label: string, log: (line: string) => void, readable: string[] = []): Promise<unknown> {
+export async function runInSandbox(
+  runner: ActionSandbox,
+  entry: ActionEntry,
+  request: Record<string, unknown>,
+  label: string,
+  log: (line: string) => void,
+  options: { readable?: string[]; signal?: AbortSignal } = {},
+): Promise<unknown> {
   try {
-    const { result, log: lines } = await runner.sandbox.run({ label, source: ACTION_HOST_SOURCE, input: { ...request, entry: entry.file }, timeoutSeconds: runner.timeoutSeconds, readable: [...entry.readable, ...readable] });
+    const job = { label, source: ACTION_HOST_SOURCE, input: { ...request, entry: entry.file }, timeoutSeconds: runner.timeoutSeconds, readable: [...entry.readable, ...(options.readable ?? [])] };
+    const { result, log: lines } = await runner.sandbox.run({ ...job, ...(options.signal ? { signal: options.signal } : {}) });
     lines.forEach(line => log(line));
     return result;
   } catch (error) {
@@ -81,7 +90,7 @@ export function installedAction(described: DescribedAction, entry: ActionEntry, 
         templateInfo: { entityRef: ctx.task.templateRef },
         ...(ctx.task.createdBy ? { user: { ref: ctx.task.createdBy } } : {}),
       };
-      const answer = await runInSandbox(runner, entry, request, `action ${described.id} (${entry.from.name})`, line => ctx.log.info(line), [workspace]);
+      const answer = await runInSandbox(runner, entry, request, `action ${described.id} (${entry.from.name})`, line => ctx.log.info(line), { readable: [workspace], signal: ctx.signal });
       const problems = jsonSchemaValidator().validate(RunAnswerSchema, answer);
       if (problems.length) throw new StepError(`action ${described.id} answered something Pave cannot use: ${problems.map(p => `${p.pointer} ${p.detail}`).join('; ')}`);
       const { outputs, files, deleted } = answer as RunAnswer;

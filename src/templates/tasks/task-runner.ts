@@ -230,7 +230,7 @@ async function runAction(
       },
       signal: input.signal,
       dryRun: input.dryRun,
-      task: { id: input.taskId, createdAt: input.createdAt, templateRef: input.spec.templateInfo.entityRef, ...(input.spec.templateInfo.version ? { templateVersion: input.spec.templateInfo.version } : {}), ...(input.createdBy ? { createdBy: input.createdBy } : {}) },
+      task: { id: input.taskId, createdAt: input.createdAt, templateRef: input.spec.templateInfo.entityRef, values: input.spec.parameters, ...(input.spec.templateInfo.version ? { templateVersion: input.spec.templateInfo.version } : {}), ...(input.createdBy ? { createdBy: input.createdBy } : {}) },
       creator: input.creator,
       step: { id: step.id, name: step.name },
       secrets: input.secrets,

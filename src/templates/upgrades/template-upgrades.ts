@@ -9,7 +9,6 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
 import { templateVersion } from '../../catalog/location-provenance.js';
 import type { Entity } from '../../core/entity.js';
 import { parseEntityRef } from '../../core/entity-ref.js';
@@ -31,13 +30,12 @@ import type { TaskSpec, TaskStep } from '../tasks/task-types.js';
 import type { DirectoryEntry, DryRunResult } from '../scaffolder-service.js';
 import { GeneratedRepositoryStore, type GeneratedRepositoryRecord } from './generated-repository-store.js';
 import { TemplateMerge, type RenderedFile } from './template-merge.js';
+import { TEMPLATE_RECORD_PATH, templateRecordText } from './template-record.js';
 import { cloneUrlOf, createsRepository, upgradeTarget } from './upgrade-target.js';
 import type { GeneratedRepository, ListGeneratedRepositoriesQuery, UpgradeResult } from './upgrade-views.js';
 
 /** The annotation a golden path's entities carry naming the task that created them (`catalog/location-provenance.ts`). */
 const CREATED_BY_TASK = 'pave.dev/created-by-task';
-/** Where an upgrade writes what the repository was made from, so the repository itself says so. */
-export const TEMPLATE_RECORD_PATH = '.pave/template.yaml';
 
 export interface TemplateUpgradesOptions {
   store: Store;
@@ -304,10 +302,9 @@ function filesUnder(entries: readonly DirectoryEntry[], sourcePath: string): Ren
   });
 }
 
-/** `.pave/template.yaml`: the template, its version and the values the repository is rendered from. */
+/** `.pave/template.yaml` at the new version: the template, its version and the values the repository is rendered from. */
 function templateRecord(record: GeneratedRepositoryRecord, version: string): RenderedFile {
-  const text = `# Written by Pave: the golden path this repository was made from. Template upgrades render it again with these values.\n${stringify({ template: record.templateRef, version, values: record.values })}`;
-  return { path: TEMPLATE_RECORD_PATH, content: Buffer.from(text) };
+  return { path: TEMPLATE_RECORD_PATH, content: Buffer.from(templateRecordText(record.templateRef, version, record.values)) };
 }
 
 /** `pave/upgrade-<template>-<version>`: one branch per template version, so asking again updates it. */

@@ -107,7 +107,7 @@ export class BubblewrapSandbox implements ModuleSandbox {
         node,
         ...nodeArguments(STEP, this.#limits, { noNetwork: true, ...(job.readable ? { readable: job.readable } : {}) }),
       ];
-      return await superviseProcess({ label: job.label, command: bwrap, args, env: {}, cwd: folder.path, input: JSON.stringify(job.input), timeoutSeconds: job.timeoutSeconds, limits: this.#limits });
+      return await superviseProcess({ label: job.label, command: bwrap, args, env: {}, cwd: folder.path, input: JSON.stringify(job.input), timeoutSeconds: job.timeoutSeconds, limits: this.#limits, ...(job.signal ? { signal: job.signal } : {}) });
     } finally {
       await folder.remove();
     }

@@ -18,6 +18,8 @@ export interface ModuleJob {
    * binds them read-only): an installed scaffolder action's code and the task's workspace.
    */
   readable?: string[];
+  /** Stops the module when aborted (its task cancelled, or the server stopping): the step fails saying so. */
+  signal?: AbortSignal;
 }
 
 /** What a module returned (not yet checked) and what it printed. */

@@ -41,6 +41,7 @@ export class NodePermissionSandbox implements ModuleSandbox {
         input: JSON.stringify(job.input),
         timeoutSeconds: job.timeoutSeconds,
         limits: this.#limits,
+        ...(job.signal ? { signal: job.signal } : {}),
       });
       return outcome;
     } finally {

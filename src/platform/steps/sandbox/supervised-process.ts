@@ -28,9 +28,11 @@ export interface SupervisedCommand {
   input: string;
   timeoutSeconds: number;
   limits: SandboxLimits;
+  /** Kills the process group when aborted, as at a limit. */
+  signal?: AbortSignal;
 }
 
-type Stop = 'time' | 'output' | 'result';
+type Stop = 'time' | 'output' | 'result' | 'aborted';
 
 /**
  * Starts a module's process detached, as the leader of its own process group, with its data segment and
@@ -75,6 +77,9 @@ export function superviseProcess(run: SupervisedCommand): Promise<ModuleOutcome>
     killGroup();
   };
   const timer = setTimeout(() => stop('time'), run.timeoutSeconds * 1000);
+  const abort = () => stop('aborted');
+  if (run.signal?.aborted) abort();
+  else run.signal?.addEventListener('abort', abort, { once: true });
 
   const lines = (stream: Readable, tail?: string[]) => {
     let partial = '';
@@ -116,6 +121,7 @@ export function superviseProcess(run: SupervisedCommand): Promise<ModuleOutcome>
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      run.signal?.removeEventListener('abort', abort);
       clearTimeout(drain);
       try {
         resolve({ result: interpret(run, exit, stopped, Buffer.concat(answer), { stderrTail, outOfMemory }), log });
@@ -128,6 +134,7 @@ export function superviseProcess(run: SupervisedCommand): Promise<ModuleOutcome>
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      run.signal?.removeEventListener('abort', abort);
       killGroup();
       reject(new StepError(`module ${run.label} could not be started: ${error.message}`));
     });
@@ -158,6 +165,7 @@ function interpret(
   const { label, limits } = run;
   if (stopped === 'time') throw new StepError(`module ${label} did not finish within its time limit of ${run.timeoutSeconds} s; it was stopped`);
   if (stopped === 'output') throw new StepError(`module ${label} printed more than ${formatBytes(limits.maxOutputBytes)} (its output limit); it was stopped`);
+  if (stopped === 'aborted') throw new StepError(`module ${label} was stopped: its task was cancelled or the server is stopping`);
   if (stopped === 'result') throw new StepError(`module ${label} returned more than ${formatBytes(limits.maxResultBytes)} (its result limit); it was stopped`);
   const memory = `module ${label} ran out of memory (its limit is ${limits.memoryMb} MB)`;
   if (answer.length) {
