@@ -23,8 +23,13 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
       const results: Array<{ target: string; entities: number; files: number; errors: IngestionProblem[] }> = [];
       const skipped: string[] = [];
       // The catalog's reader and validators load for validation only, not for every command's start.
-      const [{ DEFAULT_MAX_FILE_BYTES, readLocation }, { UrlReader }] = await Promise.all([import('../catalog/ingest/read-location.js'), import('../reading/url-reader.js')]);
-      const reader = new UrlReader(config.reading);
+      const [{ DEFAULT_MAX_FILE_BYTES, readLocation }, { UrlReader }, { ScmIntegrations }] = await Promise.all([
+        import('../catalog/ingest/read-location.js'),
+        import('../reading/url-reader.js'),
+        import('../integrations/scm-integrations.js'),
+      ]);
+      // File pages on integration hosts are read as the server reads them: through the host's API, signed in.
+      const reader = new UrlReader(config.reading, { hostedBlobs: new ScmIntegrations(config.integrations) });
       for (const file of files) {
         const content = await readLocation(
           { type: 'file', target: file },
