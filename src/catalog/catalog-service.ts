@@ -116,6 +116,11 @@ export class CatalogService {
     });
   }
 
+  /** Releases what the service keeps on disk (clones of `url:` docs). */
+  async close(): Promise<void> {
+    await this.docs.close();
+  }
+
   /** Refreshes the location that produced an entity. */
   async refreshEntity(entityRef: string, author?: ChangeAuthor) {
     const location = await this.locations.byEntityRef(entityRef);

@@ -60,4 +60,5 @@ export const catalogModule = defineModule({
   },
   cli: ({ output, globals }) => [catalogCommands(output, globals)],
   workers: catalog => [worker('catalog.refresh', catalog.scheduler)],
+  close: catalog => catalog.close(),
 });

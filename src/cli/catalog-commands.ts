@@ -7,9 +7,9 @@ import { loadConfig } from '../pave-config.js';
 import type { Output } from './output.js';
 import { table } from './output.js';
 import { withClient, type GlobalOptions } from './context.js';
-import { wholeNumber } from './option-values.js';
+import { jsonObject, wholeNumber } from './option-values.js';
 
-/** `pave catalog …`: validate files (here, no store), import locations, get, list and search entities (through the API). */
+/** `pave catalog …`: validate files (here, no store), import locations, get, list, count (facets), trace (ancestry) and search entities (through the API). */
 export function catalogCommands(output: () => Output, globals: () => GlobalOptions): Command {
   const catalog = new Command('catalog').description('the software catalog');
 
@@ -23,8 +23,13 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
       const results: Array<{ target: string; entities: number; files: number; errors: IngestionProblem[] }> = [];
       const skipped: string[] = [];
       // The catalog's reader and validators load for validation only, not for every command's start.
-      const [{ DEFAULT_MAX_FILE_BYTES, readLocation }, { UrlReader }] = await Promise.all([import('../catalog/ingest/read-location.js'), import('../reading/url-reader.js')]);
-      const reader = new UrlReader(config.reading);
+      const [{ DEFAULT_MAX_FILE_BYTES, readLocation }, { UrlReader }, { ScmIntegrations }] = await Promise.all([
+        import('../catalog/ingest/read-location.js'),
+        import('../reading/url-reader.js'),
+        import('../integrations/scm-integrations.js'),
+      ]);
+      // File pages on integration hosts are read as the server reads them: through the host's API, signed in.
+      const reader = new UrlReader(config.reading, { hostedBlobs: new ScmIntegrations(config.integrations) });
       for (const file of files) {
         const content = await readLocation(
           { type: 'file', target: file },
@@ -101,19 +106,48 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
 
   catalog
     .command('list')
-    .description('list entities; --filter uses Backstage syntax (kind=component,spec.type=service); repeat for OR')
+    .description('list entities; --filter uses Backstage syntax (kind=component,spec.type=service), repeat for OR; or --query, a filter predicate')
     .option('-f, --filter <filter>', 'filter (repeatable)', collect, [])
+    .option('-q, --query <json>', 'filter predicate as JSON, as Backstage\'s queryEntities({ query }) takes it: {"kind":"Component","spec.type":{"$in":["service"]}}', jsonObject)
     .option('-l, --limit <n>', 'how many (1 to 1000)', wholeNumber(1, 1000), 50)
-    .action(async (options: { filter: string[]; limit: number }) => {
+    .action(async (options: { filter: string[]; query?: Record<string, unknown>; limit: number }) => {
       const out = output();
       await withClient(globals(), async client => {
-        const page = await client.catalog.query({ filter: options.filter, limit: options.limit });
+        const page = options.query
+          ? await client.catalog.queryByPredicate({ query: options.query, limit: options.limit })
+          : await client.catalog.query({ filter: options.filter, limit: options.limit });
         out.result(page, () =>
           table(
             ['REF', 'TYPE', 'OWNER', 'LIFECYCLE'],
             page.items.map(e => [stringifyEntityRef(e), str(e.spec?.type), str(e.spec?.owner), str(e.spec?.lifecycle)]),
           ) + `\n${page.items.length} of ${page.totalItems}`,
         );
+      });
+    });
+
+  catalog
+    .command('facets')
+    .description('count entities by the values of fields (kind, spec.type, relations.ownedBy, …), among those --filter or --query select')
+    .argument('<fields...>', 'fields to count, e.g. kind spec.lifecycle relations.ownedBy')
+    .option('-f, --filter <filter>', 'filter in Backstage syntax (repeatable, OR)', collect, [])
+    .option('-q, --query <json>', 'filter predicate as JSON', jsonObject)
+    .action(async (fields: string[], options: { filter: string[]; query?: Record<string, unknown> }) => {
+      const out = output();
+      await withClient(globals(), async client => {
+        const facets = await client.catalog.facets({ facets: fields, ...(options.query ? { query: options.query } : { filter: options.filter }) });
+        out.result({ facets }, () => table(['FIELD', 'VALUE', 'COUNT'], Object.entries(facets).flatMap(([field, counts]) => counts.map(c => [field, c.value, String(c.count)]))));
+      });
+    });
+
+  catalog
+    .command('ancestry')
+    .description('show where an entity came from: the Location entities that named its file, up to its registered location')
+    .argument('<ref>', 'entity ref: [kind:][namespace/]name (kind defaults to component)')
+    .action(async (ref: string) => {
+      const out = output();
+      await withClient(globals(), async client => {
+        const ancestry = await client.catalog.ancestry(parseEntityRef(ref, { defaultKind: 'component' }));
+        out.result(ancestry, () => ancestry.items.map(item => `${stringifyEntityRef(item.entity)}${item.parentEntityRefs.length ? ` <- ${item.parentEntityRefs.join(', ')}` : ' (root)'}`).join('\n'));
       });
     });
 

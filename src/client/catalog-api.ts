@@ -1,6 +1,7 @@
 import type { CompoundEntityRef, Entity } from '../core/entity.js';
 import type { LocationRegistration, RegisterResult } from '../catalog/location-service.js';
-import type { QueryEntitiesResponse } from '../catalog/query/entity-reader.js';
+import type { EntityAncestry } from '../catalog/entity-ancestry.js';
+import type { FacetCount, QueryEntitiesResponse } from '../catalog/query/entity-reader.js';
 import type { SearchRequest } from '../catalog/search/catalog-search.js';
 import type { SearchResponse } from '../catalog/search/search-views.js';
 import { unexpectedResponse, type ApiConnection } from './api-connection.js';
@@ -19,6 +20,34 @@ export class CatalogApi {
   /** A page of entities matching Backstage filters (each filter an OR branch). */
   query(request: { filter?: string[]; limit?: number; cursor?: string }): Promise<QueryEntitiesResponse> {
     return this.api.json({ method: 'GET', path: '/api/catalog/entities/by-query', query: { filter: request.filter, limit: request.limit, cursor: request.cursor } });
+  }
+
+  /**
+   * A page of entities matching a filter predicate (`{ kind: 'Component', 'spec.type': { $in: ['service'] } }`),
+   * as Backstage's `queryEntities({ query })` asks: `POST /entities/by-query`. A page's cursor carries the
+   * whole query: pass it alone for the next page.
+   */
+  queryByPredicate(request: { query?: unknown; cursor?: string; limit?: number; orderBy?: Array<{ field: string; order: 'asc' | 'desc' }>; fields?: string[] }): Promise<QueryEntitiesResponse> {
+    const { query, cursor, limit, orderBy, fields } = request;
+    return this.api.json({ method: 'POST', path: '/api/catalog/entities/by-query', body: cursor ? { cursor, limit, fields } : { query, limit, orderBy, fields } });
+  }
+
+  /**
+   * How many entities have each value of each field, among those Backstage filters or a filter predicate
+   * select (the predicate through `POST /entity-facets`, as Backstage's `getEntityFacets({ query })`).
+   */
+  async facets(request: { facets: string[]; filter?: string[]; query?: unknown }): Promise<Record<string, FacetCount[]>> {
+    const { facets, filter, query } = request;
+    const answer: { facets: Record<string, FacetCount[]> } =
+      query === undefined
+        ? await this.api.json({ method: 'GET', path: '/api/catalog/entity-facets', query: { facet: facets, filter } })
+        : await this.api.json({ method: 'POST', path: '/api/catalog/entity-facets', body: { facets, query } });
+    return answer.facets;
+  }
+
+  /** The entity, then each Location entity that produced it, up to its registered location (Backstage's `getEntityAncestors`). */
+  ancestry(ref: CompoundEntityRef): Promise<EntityAncestry> {
+    return this.api.json({ method: 'GET', path: `/api/catalog/entities/by-name/${segment(ref.kind)}/${segment(ref.namespace)}/${segment(ref.name)}/ancestry` });
   }
 
   /** Ranked catalog search with snippets, facets and pages (the reader's scope is the server's to apply). */

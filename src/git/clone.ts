@@ -78,6 +78,24 @@ async function folderBytes(dir: string): Promise<number> {
 }
 
 /**
+ * The commit a branch, tag or `HEAD` of a remote names now (a tag's commit, not the tag object), asked
+ * without fetching anything (`git ls-remote`); undefined when the remote has no such ref. A full commit id
+ * is its own answer. Branches are checked as for a clone before git runs.
+ * @example await remoteCommit('https://github.com/acme/shop.git', 'main') // '3f2a…'
+ */
+export async function remoteCommit(url: string, ref: string, options: Omit<CloneOptions, 'branch' | 'maxBytes'> = {}): Promise<string | undefined> {
+  if (/^[0-9a-f]{40}$/.test(ref)) return ref;
+  const name = ref === 'HEAD' ? 'HEAD' : checkRefName(ref);
+  const patterns = name === 'HEAD' ? ['HEAD'] : [`refs/heads/${name}`, `refs/tags/${name}`, `refs/tags/${name}^{}`];
+  const { stdout } = await runGit([...(options.config ?? []).flatMap(setting => ['-c', setting]), 'ls-remote', '--', url, ...patterns], {
+    timeoutMs: options.timeoutMs ?? 60_000,
+    ...(options.env ? { env: options.env } : {}),
+  });
+  const ids = new Map(stdout.split('\n').filter(Boolean).map(line => [line.slice(line.indexOf('\t') + 1), line.slice(0, line.indexOf('\t'))]));
+  return ids.get(`refs/tags/${name}^{}`) ?? ids.get(`refs/heads/${name}`) ?? ids.get(`refs/tags/${name}`) ?? ids.get('HEAD');
+}
+
+/**
  * The branch a clone has checked out (the remote's default branch when none was asked for).
  * @example await clonedBranch(dir) // 'main'
  */

@@ -1,7 +1,8 @@
 import { realpath, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isInside } from '../core/is-inside.js';
-import { CloneTooLargeError, shallowClone } from '../git/clone.js';
+import { CloneTooLargeError, remoteCommit, shallowClone } from '../git/clone.js';
+import { runGit } from '../git/run-git.js';
 import { gitCredentialsEnv } from '../git/git-credentials.js';
 import type { GitWebUrl } from './git-web-url.js';
 import { pinnedGitTransport } from './pinned-git-transport.js';
@@ -14,26 +15,42 @@ import type { UrlReader } from './url-reader.js';
  * the reader's time and clone size limits, signed in with the integration's git credentials when the host
  * has a configured one (as a header, to that address only). Symbolic links are checked out as plain files
  * holding their target's text, so nothing read from the clone can follow one out of it; the clone's `.git`
- * is dropped (its history is not what was asked for).
- * @example await cloneRepository(reader, new URL('https://github.com/acme/shop.git'), 'main', dir);
+ * is dropped (its history is not what was asked for). Answers the commit cloned.
+ * @example const { commit } = await cloneRepository(reader, new URL('https://github.com/acme/shop.git'), 'main', dir);
  * @throws ReadingError when the policy refuses the repository or the clone fails
  */
-export async function cloneRepository(reader: UrlReader, repository: URL, ref: string, dir: string): Promise<void> {
-  const admitted = await reader.admit(repository);
-  const hosted = await reader.hostedClone(repository);
+export async function cloneRepository(reader: UrlReader, repository: URL, ref: string, dir: string): Promise<{ commit: string }> {
+  const transport = await policyTransport(reader, repository);
   try {
-    await shallowClone(repository.href, dir, {
-      branch: ref,
-      timeoutMs: reader.timeoutSeconds * 1000,
-      maxBytes: reader.maxCloneBytes,
-      config: [...pinnedGitTransport(admitted), 'core.symlinks=false'],
-      env: gitCredentialsEnv(hosted?.credentials),
-    });
+    await shallowClone(repository.href, dir, { branch: ref, maxBytes: reader.maxCloneBytes, ...transport, config: [...transport.config, 'core.symlinks=false'] });
   } catch (error) {
     if (error instanceof CloneTooLargeError) throw new ReadingError('too-large', `${shownUrl(repository)} is larger than the clone limit of ${error.maxBytes} bytes (reading.maxCloneBytes)`);
     throw new ReadingError('unreachable', `could not clone ${shownUrl(repository)} at ${ref}: ${(error as Error).message}`);
   }
+  const commit = (await runGit(['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
   await rm(join(dir, '.git'), { recursive: true, force: true });
+  return { commit };
+}
+
+/**
+ * The commit a branch or tag of a repository names now, asked under the same policy as a clone (nothing is
+ * downloaded); undefined when there is no such ref.
+ * @throws ReadingError when the policy refuses the repository or it cannot be reached
+ */
+export async function remoteCommitOf(reader: UrlReader, repository: URL, ref: string): Promise<string | undefined> {
+  const transport = await policyTransport(reader, repository);
+  try {
+    return await remoteCommit(repository.href, ref, transport);
+  } catch (error) {
+    throw new ReadingError('unreachable', `could not ask ${shownUrl(repository)} for ${ref}: ${(error as Error).message}`);
+  }
+}
+
+/** How git reaches a repository under the policy: the admitted address pinned, no redirects, the time limit, the integration's credentials. */
+async function policyTransport(reader: UrlReader, repository: URL): Promise<{ config: string[]; timeoutMs: number; env: NodeJS.ProcessEnv }> {
+  const admitted = await reader.admit(repository);
+  const hosted = await reader.hostedClone(repository);
+  return { config: pinnedGitTransport(admitted), timeoutMs: reader.timeoutSeconds * 1000, env: gitCredentialsEnv(hosted?.credentials) };
 }
 
 /**
@@ -44,6 +61,14 @@ export async function cloneRepository(reader: UrlReader, repository: URL, ref: s
  */
 export async function cloneWebUrl(reader: UrlReader, web: GitWebUrl, dir: string): Promise<string> {
   await cloneRepository(reader, web.repository, web.ref, dir);
+  return pathInClone(dir, web);
+}
+
+/**
+ * The path a web URL names inside a clone of its repository in `dir`, never outside it.
+ * @throws ReadingError when it would lie outside
+ */
+export async function pathInClone(dir: string, web: GitWebUrl): Promise<string> {
   const target = resolve(dir, web.path);
   // Real paths too (the clone holds no link, but its folder might sit under one).
   const [root, real] = await Promise.all([realpath(dir), realpath(target).catch(() => target)]);

@@ -80,6 +80,27 @@ describe('pave catalog (CLI)', () => {
     expect((JSON.parse(found.stdout) as { results: Array<{ entityRef: string }> }).results[0]!.entityRef).toBe('component:default/ledger');
   });
 
+  it('lists by filter predicate, counts facets and traces ancestry through the routes Backstage\'s client calls, one-line error for a bad --query', async () => {
+    const listed = await runCli(['--json', 'catalog', 'list', '--query', '{"kind":"Component","spec.lifecycle":{"$in":["production"]}}'], { cwd: dir });
+    expect((JSON.parse(listed.stdout) as { items: Array<{ metadata: { name: string } }> }).items.map(e => e.metadata.name)).toEqual(['ledger']);
+
+    const facets = await runCli(['catalog', 'facets', 'kind', 'relations.ownedBy', '--query', '{"kind":"Component"}'], { cwd: dir });
+    expect(facets.code).toBe(0);
+    expect(facets.stdout).toMatch(/kind\s+Component\s+1/);
+    expect(facets.stdout).toMatch(/relations\.ownedBy\s+group:default\/finance\s+1/);
+
+    const ancestry = await runCli(['--json', 'catalog', 'ancestry', 'ledger'], { cwd: dir });
+    const { rootEntityRef, items } = JSON.parse(ancestry.stdout) as { rootEntityRef: string; items: Array<{ entity: { kind: string; spec?: { target?: string } }; parentEntityRefs: string[] }> };
+    expect(rootEntityRef).toBe('component:default/ledger');
+    expect(items.map(item => item.entity.kind)).toEqual(['Component', 'Location']);
+    expect(items[1]!.entity.spec?.target).toMatch(/catalog\/\*\.yaml$/);
+
+    const bad = await runCli(['catalog', 'list', '--query', '[1,2]'], { cwd: dir });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/--query.*JSON object/);
+  });
+
   it('imports from a git repository by URL, branch and path', async () => {
     const repo = join(dir, 'repo');
     await mkdir(repo);

@@ -15,7 +15,8 @@ import { isInside } from '../../core/is-inside.js';
 import { ANNOTATION_TECHDOCS_REF, docsRootOf, readDocsAsset, readDocsPage, readDocsSite, type DocsNavItem, type DocsSite } from './techdocs-site.js';
 import { gitWebUrl } from '../../reading/git-web-url.js';
 import type { UrlReader } from '../../reading/url-reader.js';
-import { cloneWebUrl } from '../../reading/web-url-clone.js';
+import { pathInClone } from '../../reading/web-url-clone.js';
+import { RemoteDocsCache } from './remote-docs-cache.js';
 
 /** Most pages of one entity's docs read for search. */
 const MAX_INDEXED_PAGES = 200;
@@ -23,9 +24,12 @@ const MAX_INDEXED_PAGES = 200;
 /**
  * An entity's Markdown docs, read from beside its catalog file (a folder, or a shallow clone of its
  * repository) for `techdocs-ref: dir:…`, or from a git host's folder or file page for `techdocs-ref: url:…`
- * (cloned through the reading allow-list). Every file is confined to the docs' own tree, as ingestion confines it.
+ * (cloned through the reading allow-list, the clone kept per commit). Every file is confined to the docs' own tree, as ingestion confines it.
  */
 export class DocsService {
+  /** Clones `url:` docs are read from, by (repository, commit); none without a reader. */
+  readonly #remote: RemoteDocsCache | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly entities: EntityReader,
@@ -34,7 +38,9 @@ export class DocsService {
     private readonly maxFileBytes: number,
     /** Reads `url:` docs under the reading allow-list; none: they are not served. */
     private readonly reader?: UrlReader,
-  ) {}
+  ) {
+    this.#remote = reader && new RemoteDocsCache(reader);
+  }
 
   async site(ref: string): Promise<DocsSite> {
     return this.#withDocs(ref, async root => {
@@ -99,24 +105,26 @@ export class DocsService {
   }
 
   /**
-   * Docs at a git host's folder or file page (a file's folder: `mkdocs.yml`'s, say): a clone of its repository,
-   * made for this one read, through the reading allow-list with the host's credentials when it has an integration.
+   * Docs at a git host's folder or file page (a file's folder: `mkdocs.yml`'s, say): a clone of its repository
+   * at the commit its ref names now, kept by (repository, commit) (`RemoteDocsCache`), made through the reading
+   * allow-list with the host's credentials when it has an integration.
    */
   async #withRemoteDocs<T>(entity: Entity, url: string, read: (root: string) => Promise<T>): Promise<T> {
     const field = [{ pointer: joinPointer('metadata', 'annotations', ANNOTATION_TECHDOCS_REF), detail: "must be url: and a git host's folder or file page (https://host/owner/repo/tree/main/docs-folder)" }];
     const web = URL.canParse(url) ? gitWebUrl(new URL(url)) : undefined;
-    if (!web || !this.reader) throw notFound(`${entityRefOf(entity)} has docs at ${ANNOTATION_TECHDOCS_REF} url:, which Pave reads only from a git host's folder or file page`, field);
-    const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-docs-')));
-    try {
-      const target = await cloneWebUrl(this.reader, web, join(dir, 'tree'));
-      const real = await realpath(target).catch(() => undefined);
+    if (!web || !this.#remote) throw notFound(`${entityRefOf(entity)} has docs at ${ANNOTATION_TECHDOCS_REF} url:, which Pave reads only from a git host's folder or file page`, field);
+    return this.#remote.withClone(web, async clone => {
+      const real = await realpath(await pathInClone(clone, web)).catch(() => undefined);
       const info = real ? await stat(real) : undefined;
       const root = info?.isFile() ? dirname(real!) : real;
-      if (!root || !(info?.isFile() || info?.isDirectory()) || !isInside(join(dir, 'tree'), root)) throw notFound(`${entityRefOf(entity)}'s docs folder was not found in its repository`, field);
-      return await read(root);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+      if (!root || !(info?.isFile() || info?.isDirectory()) || !isInside(clone, root)) throw notFound(`${entityRefOf(entity)}'s docs folder was not found in its repository`, field);
+      return read(root);
+    });
+  }
+
+  /** Removes the clones kept for `url:` docs. */
+  async close(): Promise<void> {
+    await this.#remote?.close();
   }
 
   /** The docs folder, resolved from the entity's own file as the tree sees it (that file may itself be a link). */
