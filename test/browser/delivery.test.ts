@@ -64,7 +64,7 @@ describe.skipIf(!browserAvailable)('delivery pages in Chromium', { timeout: 90_0
     expect(await page.getByTestId('adoption').textContent()).toMatch(/Platform requests0 applied, 0 Ready.*Teams onboarded\d+/);
     await expect.poll(() => page.getByTestId('unmapped').textContent()).toContain('acme/orphan');
     // DORA week by week: a line chart per metric, and the weekly deployments adding up to the window's 11.
-    for (const trend of ['deployments', 'lead-time', 'failures', 'recovery']) await expect.poll(() => page.locator(`[data-trend="${trend}"] [data-ready="true"]`).count(), trend).toBe(1);
+    for (const trend of ['deployments', 'lead-time', 'failures', 'recovery']) await expect.poll(() => page.locator(`[data-trend="${trend}"] [data-ready="true"]`).count(), { message: trend }).toBe(1);
     const weekly = page.getByRole('region', { name: 'Delivery week by week' });
     const deploymentsColumn = (await weekly.locator('thead th').allTextContents()).indexOf('Production deployments');
     const perWeek = await weekly.locator('tbody tr').evaluateAll((rows, column) => rows.map(row => Number(row.children[column]!.textContent)), deploymentsColumn);
@@ -79,7 +79,7 @@ describe.skipIf(!browserAvailable)('delivery pages in Chromium', { timeout: 90_0
     await page.getByRole('link', { name: 'Adoption week by week' }).click();
     await expect.poll(() => page.url()).toBe(`${pave.url}/delivery/adoption?window=30d`);
     for (const trend of ['people', 'golden-paths', 'components', 'requests']) {
-      await expect.poll(() => page.locator(`[data-trend="${trend}"] [data-ready="true"]`).count(), trend).toBe(1);
+      await expect.poll(() => page.locator(`[data-trend="${trend}"] [data-ready="true"]`).count(), { message: trend }).toBe(1);
       expect(await page.locator(`[data-trend="${trend}"] svg path`).count(), trend).toBeGreaterThan(0);
     }
     const expected = await page.evaluate(async () => (await (await fetch('/api/delivery/adoption?window=30d')).json()) as { newComponentsByWeek: Array<{ week: string; created: number }> });
