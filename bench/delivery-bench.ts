@@ -111,9 +111,14 @@ function render(report: DeliveryBenchReport): string {
     table(
       ['phase', 'amount', 'time', 'rate'],
       [
-        ['ingest', `${formatCount(report.ingest.events)} events (${formatCount(report.ingest.stored)} new)`, formatMs(report.ingest.ms), `${formatCount(report.ingest.perSecond)} events/s`],
-        ['DORA, all five', `${formatCount(report.dora.components)} components, ${report.dora.windowDays} days`, formatMs(report.dora.ms), `${formatCount(report.dora.deployments)} deployments counted`],
+        ['ingest', `${formatCount(report.ingest.events)} events (${formatCount(report.ingest.stored)} new)`, duration(report.ingest.ms), `${formatCount(report.ingest.perSecond)} events/s`],
+        ['DORA, all five', `${formatCount(report.dora.components)} components, ${report.dora.windowDays} days`, duration(report.dora.ms), `${formatCount(report.dora.deployments)} deployments counted`],
       ],
     ),
   ].join('\n');
+}
+
+/** A wall time with its unit (the shared formatter writes seconds from 10 s on, else bare milliseconds). */
+function duration(ms: number): string {
+  return ms >= 10_000 ? formatMs(ms) : `${formatMs(ms)} ms`;
 }

@@ -70,12 +70,15 @@ export function metricsCommands(output: () => Output, globals: () => GlobalOptio
     .option('--entity <ref>', 'a component, system or group ref')
     .option('--window <window>', "days or weeks, e.g. '30d' or '12w'", '30d')
     .option('--end <date>', 'the window ends here (ISO-8601); now by default')
-    .action(async (options: { entity?: string; window: string; end?: string }) => {
+    .option('--weekly', "also each week's figures (trend lines)")
+    .action(async (options: { entity?: string; window: string; end?: string; weekly?: boolean }) => {
       const out = output();
       windowDays(options.window, '/window');
       await withClient(globals(), async client => {
-        const report = await client.delivery.dora({ ...(options.entity ? { entity: options.entity } : {}), window: options.window, ...(options.end ? { end: options.end } : {}) });
-        out.result(report, () => [`${report.entity ?? 'organisation'}: ${report.components} component(s), ${report.window.days} days to ${report.window.end}`, doraTable(report.metrics, report.previous)].join('\n'));
+        const report = await client.delivery.dora({ ...(options.entity ? { entity: options.entity } : {}), window: options.window, ...(options.end ? { end: options.end } : {}), ...(options.weekly ? { weekly: true } : {}) });
+        const figure = (value: number | null, unit = '') => (value === null ? '—' : `${value}${unit}`);
+        const weeks = report.byWeek ? table(['WEEK', 'DEPLOYMENTS', 'LEAD TIME', 'FAILURE RATE', 'RECOVERY', 'REWORK'], report.byWeek.map(w => [w.week, String(w.deployments), figure(w.leadTimeMedianHours, ' h'), figure(w.changeFailureRate), figure(w.recoveryMedianHours, ' h'), figure(w.reworkRate)])) : undefined;
+        out.result(report, () => [`${report.entity ?? 'organisation'}: ${report.components} component(s), ${report.window.days} days to ${report.window.end}`, doraTable(report.metrics, report.previous), ...(weeks ? [weeks] : [])].join('\n'));
       });
     });
 

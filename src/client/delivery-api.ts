@@ -19,8 +19,9 @@ export class DeliveryApi {
     return this.api.json({ method: 'POST', path: '/api/delivery/mappings', body: { key, value, entity } });
   }
 
-  dora(query: { entity?: string; window?: string; end?: string } = {}): Promise<DoraReport> {
-    return this.api.json({ method: 'GET', path: '/api/delivery/dora', query: { ...query } });
+  dora(query: { entity?: string; window?: string; end?: string; weekly?: boolean } = {}): Promise<DoraReport> {
+    const { weekly, ...rest } = query;
+    return this.api.json({ method: 'GET', path: '/api/delivery/dora', query: { ...rest, ...(weekly ? { weekly: 'true' } : {}) } });
   }
 
   adoption(query: { window?: string; end?: string } = {}): Promise<AdoptionReport> {

@@ -64,6 +64,18 @@ export interface DoraQuery {
   end?: string;
   /** What the caller may read; figures leave out every component outside it. */
   scope: EntityScope;
+  /** Also the headline figure of each metric for each week of the window (`byWeek`). */
+  weekly?: boolean;
+}
+
+/** One week (Monday, UTC; the window's first and last may be cut short) of a DORA report's trend lines. */
+export interface DoraWeek {
+  week: string;
+  deployments: number;
+  leadTimeMedianHours: number | null;
+  changeFailureRate: number | null;
+  recoveryMedianHours: number | null;
+  reworkRate: number | null;
 }
 
 export interface DoraReport {
@@ -75,6 +87,8 @@ export interface DoraReport {
   previous: DoraFigures;
   /** Each component's own figures (for a system, group or the organisation). */
   byComponent?: Array<{ entityRef: string; metrics: DoraFigures }>;
+  /** With `weekly`: each week of the window, its figures computed as the window's are, over that week alone. */
+  byWeek?: DoraWeek[];
 }
 
 export interface AdoptionReport {
@@ -300,6 +314,13 @@ export class DeliveryService {
     const span = window.end - window.start;
     const previous = computeDora(components, { ...facts, production, window: { start: window.start - span, end: window.start } });
     const single = query.entity !== undefined && components.length === 1 && components[0] === this.#canonical(query.entity);
+    const byWeek = query.weekly
+      ? weeksOf(new Date(window.start).toISOString(), window.end).map((week): DoraWeek => {
+          const from = Math.max(Date.parse(week), window.start);
+          const { total } = computeDora(components, { ...facts, production, window: { start: from, end: Math.min(Date.parse(week) + 7 * DAY, window.end) } });
+          return { week, deployments: total.deploymentFrequency.deployments, leadTimeMedianHours: total.leadTime.medianHours, changeFailureRate: total.changeFailureRate.rate, recoveryMedianHours: total.recoveryTime.medianHours, reworkRate: total.reworkRate.rate };
+        })
+      : undefined;
     return {
       ...(query.entity ? { entity: this.#canonical(query.entity) } : {}),
       window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString(), days: span / DAY },
@@ -307,6 +328,7 @@ export class DeliveryService {
       metrics: current.total,
       previous: previous.total,
       ...(single ? {} : { byComponent: current.components.map(c => ({ entityRef: c.entityRef, metrics: c.figures })) }),
+      ...(byWeek ? { byWeek } : {}),
     };
   }
 

@@ -63,6 +63,12 @@ describe.skipIf(!browserAvailable)('delivery pages in Chromium', { timeout: 90_0
     await expect.poll(() => page.getByTestId('adoption').textContent()).toContain('2 of');
     expect(await page.getByTestId('adoption').textContent()).toMatch(/Platform requests0 applied, 0 Ready.*Teams onboarded\d+/);
     await expect.poll(() => page.getByTestId('unmapped').textContent()).toContain('acme/orphan');
+    // DORA week by week: a line chart per metric, and the weekly deployments adding up to the window's 11.
+    for (const trend of ['deployments', 'lead-time', 'failures', 'recovery']) await expect.poll(() => page.locator(`[data-trend="${trend}"] [data-ready="true"]`).count(), { message: trend }).toBe(1);
+    const weekly = page.getByRole('region', { name: 'Delivery week by week' });
+    const deploymentsColumn = (await weekly.locator('thead th').allTextContents()).indexOf('Production deployments');
+    const perWeek = await weekly.locator('tbody tr').evaluateAll((rows, column) => rows.map(row => Number(row.children[column]!.textContent)), deploymentsColumn);
+    expect(perWeek.reduce((sum, n) => sum + n, 0)).toBe(11);
     await screenshot(page, 'delivery-dashboard');
     const violations = await seriousAxeViolations(page);
     expect(violations, formatViolations(violations)).toEqual([]);
@@ -72,8 +78,10 @@ describe.skipIf(!browserAvailable)('delivery pages in Chromium', { timeout: 90_0
     await page.goto(`${pave.url}/delivery?window=30d`);
     await page.getByRole('link', { name: 'Adoption week by week' }).click();
     await expect.poll(() => page.url()).toBe(`${pave.url}/delivery/adoption?window=30d`);
-    await expect.poll(() => page.locator('[data-testid="trend-chart"][data-ready="true"]').count()).toBe(4);
-    for (const trend of ['people', 'golden-paths', 'components', 'requests']) expect(await page.locator(`[data-trend="${trend}"] svg path`).count(), trend).toBeGreaterThan(0);
+    for (const trend of ['people', 'golden-paths', 'components', 'requests']) {
+      await expect.poll(() => page.locator(`[data-trend="${trend}"] [data-ready="true"]`).count(), { message: trend }).toBe(1);
+      expect(await page.locator(`[data-trend="${trend}"] svg path`).count(), trend).toBeGreaterThan(0);
+    }
     const expected = await page.evaluate(async () => (await (await fetch('/api/delivery/adoption?window=30d')).json()) as { newComponentsByWeek: Array<{ week: string; created: number }> });
     const thisWeek = expected.newComponentsByWeek.at(-1)!;
     expect(thisWeek.created).toBeGreaterThan(0);
@@ -89,7 +97,7 @@ describe.skipIf(!browserAvailable)('delivery pages in Chromium', { timeout: 90_0
     await page.getByLabel('Window', { exact: true }).selectOption('7d');
     await expect.poll(() => page.url()).toBe(`${pave.url}/delivery/adoption?window=7d`);
     await expect.poll(() => rows.count()).toBeLessThanOrEqual(2);
-    await expect.poll(() => page.locator('[data-testid="trend-chart"][data-ready="true"]').count()).toBe(4);
+    await expect.poll(() => page.locator('[data-trend="requests"] [data-ready="true"]').count()).toBe(1);
   });
 
   it('narrows to one team and window from the URL', async () => {

@@ -39,5 +39,10 @@ describe('pave delivery and pave metrics', () => {
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/deployment frequency\s+0\.467\/week \(2\)\s+medium/);
     expect(table.stdout).toMatch(/change lead time\s+6 h\s+elite/);
+    expect(table.stdout).not.toContain('WEEK');
+    const weekly = await cli('metrics', 'dora', '--entity', cart, '--window', '30d', '--end', '2026-03-31T00:00:00Z', '--weekly');
+    expect(weekly.code, weekly.stderr).toBe(0);
+    expect(weekly.stdout).toMatch(/WEEK\s+DEPLOYMENTS\s+LEAD TIME\s+FAILURE RATE\s+RECOVERY\s+REWORK/);
+    expect(weekly.stdout.match(/^2026-0[23]-\d\d\s/gm)).toEqual(['2026-02-23 ', '2026-03-02 ', '2026-03-09 ', '2026-03-16 ', '2026-03-23 ', '2026-03-30 ']);
   });
 });

@@ -140,6 +140,20 @@ describe('POST /api/delivery/events', () => {
     expect(after.body.newComponents.medianHoursToFirstDeployment).toBeLessThan(1);
   });
 
+  it('gives trend lines on asking: each week of the window computed over that week alone', async () => {
+    const { status, body } = await get(`${pave.url}/api/delivery/dora?entity=component:default/cart&window=30d&end=${END}&weekly=true`);
+    expect(status).toBe(200);
+    // 1 March 2026 is a Sunday: the window's first week is cut to that one day.
+    expect(body.byWeek.map((w: { week: string }) => w.week)).toEqual(['2026-02-23', '2026-03-02', '2026-03-09', '2026-03-16', '2026-03-23', '2026-03-30']);
+    // The first full week: d1, d2 and d5 (c1, c2, c3 shipped after 22, 24 and 24 hours); incident i1 (4 h) is d2's,
+    // and d5, made while it was open, rework. The next: d3 failed and d4 (the one deployment) fixed it.
+    expect(body.byWeek[1]).toEqual({ week: '2026-03-02', deployments: 3, leadTimeMedianHours: 24, changeFailureRate: 0.3333, recoveryMedianHours: 4, reworkRate: 0.3333 });
+    expect(body.byWeek[2]).toMatchObject({ week: '2026-03-09', deployments: 1, leadTimeMedianHours: 26, changeFailureRate: 0.5 });
+    expect(body.byWeek.reduce((sum: number, w: { deployments: number }) => sum + w.deployments, 0)).toBe(body.metrics.deploymentFrequency.deployments);
+    expect(body.byWeek[4]).toEqual({ week: '2026-03-23', deployments: 0, leadTimeMedianHours: null, changeFailureRate: null, recoveryMedianHours: null, reworkRate: null });
+    expect((await get(`${pave.url}/api/delivery/dora?entity=component:default/cart&window=30d&end=${END}`)).body.byWeek).toBeUndefined();
+  });
+
   it("lists a component's deployments, newest first", async () => {
     const { body } = await get(`${pave.url}/api/delivery/deployments?entity=component:default/cart&limit=2`);
     expect(body.items.map((d: { id: string }) => d.id)).toEqual(['d4', 'd3']);

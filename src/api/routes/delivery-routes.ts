@@ -55,6 +55,19 @@ export const DoraReportSchema = Type.Object({
   metrics: DoraFiguresSchema,
   previous: Type.Object(DoraFiguresSchema.properties, { description: 'The same over the window before: the trend' }),
   byComponent: Type.Optional(Type.Array(Type.Object({ entityRef: Type.String(), metrics: Type.Object(DoraFiguresSchema.properties) }))),
+  byWeek: Type.Optional(
+    Type.Array(
+      Type.Object({
+        week: Type.String({ description: "The Monday (UTC); the window's first and last week may be cut short" }),
+        deployments: Type.Integer({ description: 'Production deployments that week' }),
+        leadTimeMedianHours: NullableNumber,
+        changeFailureRate: NullableNumber,
+        recoveryMedianHours: NullableNumber,
+        reworkRate: NullableNumber,
+      }),
+      { description: 'With weekly=true: the headline figure of each metric, computed over each week of the window alone (trend lines)' },
+    ),
+  ),
 });
 export const AdoptionReportSchema = Type.Object({
   window: WindowSchema,
@@ -102,6 +115,7 @@ export const DeploymentSchema = Type.Object({
 
 const MetricsQuery = Type.Object({
   entity: Type.Optional(Type.String({ maxLength: 300, description: 'A component, system or group ref; none: the organisation' })),
+  weekly: Type.Optional(Type.Boolean({ description: 'DORA only: also each week of the window (byWeek)' })),
   window: Type.Optional(Type.String({ maxLength: 10, description: "Days or weeks, e.g. '30d' (default) or '12w'" })),
   end: Type.Optional(Type.String({ maxLength: 40, description: 'The window ends here (ISO-8601); now by default' })),
 });
@@ -204,7 +218,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ delivery: DeliveryServi
         response: { 200: DoraReportSchema, ...errorResponses(400, 401, 403, 404, 422) },
       },
     },
-    async request => delivery.dora({ ...(request.query.entity ? { entity: request.query.entity } : {}), windowDays: windowDays(request.query.window), ...(request.query.end ? { end: request.query.end } : {}), scope: request.readScope }),
+    async request => delivery.dora({ ...(request.query.entity ? { entity: request.query.entity } : {}), windowDays: windowDays(request.query.window), ...(request.query.end ? { end: request.query.end } : {}), ...(request.query.weekly ? { weekly: true } : {}), scope: request.readScope }),
   );
 
   api.get(
@@ -214,7 +228,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ delivery: DeliveryServi
       schema: {
         tags: ['delivery'],
         summary: 'How much the platform is used over a window: deploying components, golden-path share, template runs',
-        querystring: Type.Omit(MetricsQuery, ['entity']),
+        querystring: Type.Omit(MetricsQuery, ['entity', 'weekly']),
         response: { 200: AdoptionReportSchema, ...errorResponses(400, 401, 403, 422) },
       },
     },

@@ -1,18 +1,15 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { ErrorState, Loading } from '../components/States';
-import { ScrollTable } from '../components/ScrollTable';
 import { AdoptionFacts } from './AdoptionFacts';
 import { getAdoption, type AdoptionReport } from './deliveryApi';
-import type { TrendSeries } from './TrendChart';
+import { WeeklyTrends, type WeeklyTrend } from './WeeklyTrends';
 import { WindowSelect, chosenWindow } from './WindowSelect';
 import './delivery.css';
 
-const TrendChart = lazy(() => import('./TrendChart'));
-
 /** The weekly lines the page draws, each chart a few series over the window's weeks. */
-function trends(adoption: AdoptionReport): Array<{ id: string; title: string; series: TrendSeries[] }> {
+function trends(adoption: AdoptionReport): WeeklyTrend[] {
   const users = new Map(adoption.activeUsersByWeek.map((w) => [w.week, w.users]));
   return [
     {
@@ -86,27 +83,7 @@ export default function AdoptionPage() {
             <h2 id="adoption-figures-title">Over the window</h2>
             <AdoptionFacts adoption={adoption.data} />
           </section>
-          <div className="grid-2">
-            {charts.map((chart) => (
-              <section key={chart.id} className="card" aria-labelledby={`trend-${chart.id}`} data-trend={chart.id}>
-                <h2 id={`trend-${chart.id}`}>{chart.title}</h2>
-                <Suspense fallback={<Loading rows={1} />}>
-                  <TrendChart weeks={weeks} series={chart.series} label={`${chart.title} by week`} />
-                </Suspense>
-              </section>
-            ))}
-          </div>
-          <section className="card" aria-labelledby="adoption-weeks-title">
-            <h2 id="adoption-weeks-title">Week by week</h2>
-            <ScrollTable label="Adoption week by week" caption="Adoption figures for each week of the window" columns={['Week of', ...charts.flatMap((chart) => chart.series.map((s) => (chart.id === 'people' ? s.name : `${chart.title}: ${s.name.toLowerCase()}`)))]}>
-              {weeks.map((week, i) => (
-                <tr key={week}>
-                  <th scope="row">{week}</th>
-                  {charts.flatMap((chart) => chart.series.map((s) => <td key={`${chart.id}-${s.name}`}>{s.values[i]}</td>))}
-                </tr>
-              ))}
-            </ScrollTable>
-          </section>
+          <WeeklyTrends weeks={weeks} trends={charts} label="Adoption week by week" />
         </>
       )}
     </div>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { queryEntities } from '../lib/api';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
@@ -10,8 +10,28 @@ import { getAdoption, getDora, getUnmapped } from './deliveryApi';
 import { MapForm } from './MapForm';
 import { AdoptionFacts } from './AdoptionFacts';
 import { WindowSelect, chosenWindow } from './WindowSelect';
+import { WeeklyTrends, type WeeklyTrend } from './WeeklyTrends';
+import type { DoraReport } from './deliveryApi';
 import { useMayDo } from '../lib/useMayDo';
 import './delivery.css';
+
+/** DORA's headline figures week by week, as trend lines (the change failure and rework rates in percent). */
+function doraTrends(weeks: NonNullable<DoraReport['byWeek']>): WeeklyTrend[] {
+  const percent = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10);
+  return [
+    { id: 'deployments', title: 'Production deployments', series: [{ name: 'Deployments', values: weeks.map((w) => w.deployments) }] },
+    { id: 'lead-time', title: 'Change lead time (median hours)', series: [{ name: 'Lead time', values: weeks.map((w) => w.leadTimeMedianHours) }] },
+    {
+      id: 'failures',
+      title: 'Change failure and rework (%)',
+      series: [
+        { name: 'Change failure rate', values: weeks.map((w) => percent(w.changeFailureRate)) },
+        { name: 'Rework rate', values: weeks.map((w) => percent(w.reworkRate)) },
+      ],
+    },
+    { id: 'recovery', title: 'Failed deployment recovery (median hours)', series: [{ name: 'Recovery time', values: weeks.map((w) => w.recoveryMedianHours) }] },
+  ];
+}
 
 /**
  * The delivery dashboard: DORA's five metrics with bands and trends for the organisation or one team,
@@ -30,7 +50,9 @@ export default function DeliveryPage() {
     setParams(next, { replace: true });
   };
   const teams = useAsync((signal) => queryEntities({ filters: { kind: 'group' }, limit: 200, fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'] }, signal), []);
-  const dora = useAsync((signal) => getDora({ ...(team ? { entity: team } : {}), window }, signal), [team, window]);
+  const dora = useAsync((signal) => getDora({ ...(team ? { entity: team } : {}), window, weekly: 'true' }, signal), [team, window]);
+  const weeks = useMemo(() => dora.data?.byWeek?.map((w) => w.week) ?? [], [dora.data]);
+  const trends = useMemo(() => (dora.data?.byWeek ? doraTrends(dora.data.byWeek) : []), [dora.data]);
   const adoption = useAsync((signal) => getAdoption({ window }, signal), [window]);
   const unmapped = useAsync((signal) => getUnmapped(signal), []);
   const may = useMayDo(['delivery.mapping.write']);
@@ -70,6 +92,7 @@ export default function DeliveryPage() {
             {team ? humanRef(team, 'group') : 'Organisation'}: {dora.data.components} component(s), {dora.data.window.days} days to {dora.data.window.end.slice(0, 10)}
           </p>
           <DoraCards metrics={dora.data.metrics} previous={dora.data.previous} />
+          <WeeklyTrends weeks={weeks} trends={trends} label="Delivery week by week" />
           <section className="card">
             <h2>Deployments per component</h2>
             {(dora.data.byComponent ?? []).some((c) => c.metrics.deploymentFrequency.deployments > 0) ? (

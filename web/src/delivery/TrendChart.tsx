@@ -4,7 +4,8 @@ import { useEChart } from '../lib/useEChart';
 /** One line: its name in the legend and a value for each week. */
 export interface TrendSeries {
   name: string;
-  values: readonly number[];
+  /** null: no figure that week (a gap in the line). */
+  values: ReadonlyArray<number | null>;
 }
 
 /**

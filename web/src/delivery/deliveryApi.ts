@@ -18,7 +18,7 @@ function qs(params: Record<string, string | undefined>): string {
   return s ? `?${s}` : '';
 }
 
-export function getDora(params: { entity?: string; window?: string }, signal?: AbortSignal): Promise<DoraReport> {
+export function getDora(params: { entity?: string; window?: string; weekly?: string }, signal?: AbortSignal): Promise<DoraReport> {
   return apiRequest(`${BASE}/dora${qs(params)}`, { signal });
 }
 
