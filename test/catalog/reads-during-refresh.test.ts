@@ -1,6 +1,6 @@
 /**
- * Reads never wait for a refresh (#18): while a refresh's transaction is open, by-name, by-query and the
- * health check's ping answer with what is committed, and see the refresh once it commits. On SQLite the
+ * Reads never wait for a refresh (#18): while a refresh's transaction is open, by-name, by-query, search and
+ * the health check's ping answer with what is committed, and see the refresh once it commits. On SQLite the
  * reads have a read-only connection of their own (the writer's is held by the transaction); PostgreSQL's
  * pool gives them another connection. Were they waiting, the open transaction (released only after they
  * answer) would never end and the test would time out.
@@ -38,6 +38,7 @@ for (const factory of [sqliteFactory, pg]) {
       handle = await factory.open();
       const { store } = handle;
       catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+      await catalog.prepareSearch();
       dir = mkdtempSync(join(tmpdir(), 'pave-reads-'));
       writeFileSync(join(dir, 'catalog-info.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: before\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n');
     });
@@ -70,6 +71,7 @@ for (const factory of [sqliteFactory, pg]) {
       expect((await catalog.entities.byRef('component:default/before'))?.metadata.name).toBe('before');
       expect(await catalog.entities.byRef('component:default/during-1')).toBeUndefined();
       expect((await catalog.entities.query({ filter: ['kind=component'] })).totalItems).toBe(1);
+      expect((await catalog.search({ query: 'before' })).results.map(hit => hit.entityRef)).toEqual(['component:default/before']);
       await store.ping();
       release();
       expect(await refresh).toMatchObject({ created: 2 });

@@ -73,8 +73,8 @@ export class CatalogSearch {
   async #rank(ids: readonly string[], words: readonly string[]): Promise<SearchHit[]> {
     if (!ids.length) return [];
     const [entities, documents] = await Promise.all([
-      this.store.db.selectFrom('entities').select(['id', 'ref', 'body']).where('id', 'in', ids).execute(),
-      this.store.db.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).where('entity_id', 'in', ids).execute(),
+      this.store.reads.selectFrom('entities').select(['id', 'ref', 'body']).where('id', 'in', ids).execute(),
+      this.store.reads.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).where('entity_id', 'in', ids).execute(),
     ]);
     const byEntity = new Map<string, SearchDocument[]>();
     for (const { entity_id, ...doc } of documents) byEntity.set(entity_id, [...(byEntity.get(entity_id) ?? []), doc]);
@@ -96,7 +96,7 @@ export class CatalogSearch {
       if (hit.owner) owned.set(hit.owner, [...(owned.get(hit.owner) ?? []), hit.entityRef]);
     }
     if (!owned.size) return hits;
-    const rows = await this.store.db
+    const rows = await this.store.reads
       .selectFrom('entities as e')
       .select(['e.ref', 'e.body'])
       .where('e.ref', 'in', [...owned.keys()].map(ref => ref.toLowerCase()))

@@ -29,7 +29,7 @@ export async function searchCandidates(store: Store, index: CandidateIndex, word
       SELECT d.entity_id FROM search_fts f
       JOIN search_documents d ON d.id = f.rowid JOIN entities e ON e.id = d.entity_id
       WHERE search_fts MATCH ${match} AND ${scoped}
-      GROUP BY d.entity_id ORDER BY min(f.rank), d.entity_id LIMIT ${MAX_CANDIDATES}`.execute(store.db);
+      GROUP BY d.entity_id ORDER BY min(f.rank), d.entity_id LIMIT ${MAX_CANDIDATES}`.execute(store.reads);
     return rows.map(row => row.entity_id);
   }
   // pg_trgm's GIN index answers each LIKE '%abc%' (one trigram); without it PostgreSQL scans.
@@ -39,7 +39,7 @@ export async function searchCandidates(store: Store, index: CandidateIndex, word
   const { rows } = await sql<{ entity_id: string }>`
     SELECT d.entity_id FROM search_documents d JOIN entities e ON e.id = d.entity_id
     WHERE (${matches}) AND ${scoped}
-    GROUP BY d.entity_id ORDER BY max(${shared}) DESC, d.entity_id LIMIT ${MAX_CANDIDATES}`.execute(store.db);
+    GROUP BY d.entity_id ORDER BY max(${shared}) DESC, d.entity_id LIMIT ${MAX_CANDIDATES}`.execute(store.reads);
   return rows.map(row => row.entity_id);
 }
 
