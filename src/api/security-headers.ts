@@ -38,8 +38,12 @@ export async function registerSecurityHeaders(server: FastifyInstance<any, any, 
     // Same-origin by default, but the portal may link out and be linked to.
     crossOriginEmbedderPolicy: false,
   });
+  // Set on the raw response, not Fastify's header bag: a reply that hijacks the response and writes its own head
+  // (event streams, MCP) sends only what the raw response holds. A route's own header still wins: Node lets the
+  // headers given to writeHead, which Fastify passes its bag as, override these.
+  const entries = Object.entries(headers);
   server.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+    for (const [name, value] of entries) reply.raw.setHeader(name, value);
     done();
   });
 }

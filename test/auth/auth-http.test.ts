@@ -260,6 +260,14 @@ describe('auth over HTTP', () => {
     const missing = await get('/api/no-such-route');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-security-policy')).toBe(csp);
+    // A stream writes its own head (the reply is hijacked): the headers are on it too.
+    const controller = new AbortController();
+    const stream = await fetch(`${pave.url}/api/events/stream`, { headers: bearer(aliceToken), signal: controller.signal });
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(stream.headers.get('content-security-policy')).toBe(csp);
+    expect(stream.headers.get('x-content-type-options')).toBe('nosniff');
+    controller.abort();
+    await stream.body?.cancel().catch(() => undefined);
   });
 
   it('rate-limits the sign-in routes', async () => {
