@@ -91,6 +91,8 @@ export interface LocationFilesTable {
   hash: string;
   /** JSON `[ref, document][]`: what the file defined, in order. */
   refs: string;
+  /** The ingestion fingerprint it was read under (`ingestion-fingerprint.ts`); '' for rows older than it. */
+  fingerprint: string;
 }
 
 export interface LocationProblemsTable {

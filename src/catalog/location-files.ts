@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../store/store.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 
-/** Rows per insert statement (four bound parameters each). */
+/** Rows per insert statement (five bound parameters each). */
 const INSERT_CHUNK = 500;
 
 /**
  * A file of a location that a refresh may skip while its bytes are the same: it held only valid entities,
- * all stored from it, no placeholders (their files may change on their own) and no Location (whose targets
- * are read on). Parsing was about a quarter of an ingest's CPU, and all of a refresh that changed nothing.
+ * all stored from it, no placeholder (after parsing: its file may change on its own) and no Location (whose
+ * targets are read on), read under the same ingestion fingerprint. Parsing was about a quarter of an
+ * ingest's CPU, and all of a refresh that changed nothing.
  */
 export interface FileDigest {
   /** The file as its entities' `source` names it. */
@@ -24,32 +25,37 @@ export function fileHash(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Whether a file's text may name other files: a placeholder key anywhere (cheap and conservative). */
-export function mayHavePlaceholders(text: string): boolean {
-  return text.includes('$text') || text.includes('$json') || text.includes('$yaml');
-}
-
 /**
- * The files of a location the next read may skip, by source: those recorded at its last refresh whose
- * every ref is still stored from that file by this location (an entity deleted or claimed since brings its
- * file back to a full read).
+ * The files of a location the next read may skip, by source: those recorded at its last refresh under this
+ * ingestion `fingerprint` (`ingestion-fingerprint.ts`) whose every ref is still stored from that file by this
+ * location (an entity deleted or claimed since brings its file back to a full read).
  */
-export async function skippableFiles(db: Db, locationId: string): Promise<Map<string, FileDigest>> {
-  const rows = await db.selectFrom('location_files').select(['source', 'hash', 'refs']).where('location_id', '=', locationId).execute();
+export async function skippableFiles(db: Db, locationId: string, fingerprint: string): Promise<Map<string, FileDigest>> {
+  const rows = await db
+    .selectFrom('location_files')
+    .select(['source', 'hash', 'refs'])
+    .where('location_id', '=', locationId)
+    .where('fingerprint', '=', fingerprint)
+    .execute();
   if (!rows.length) return new Map();
   const stored = await db.selectFrom('entities').select(['ref', 'source']).where('location_id', '=', locationId).execute();
   const sourceOf = new Map(stored.map(row => [row.ref, row.source]));
   const files = new Map<string, FileDigest>();
   for (const row of rows) {
     const refs = JSON.parse(row.refs) as FileDigest['refs'];
-    if (refs.every(([ref]) => sourceOf.get(ref) === row.source)) files.set(row.source, { source: row.source, hash: row.hash, refs });
+    if (storedFrom(refs, row.source, sourceOf)) files.set(row.source, { source: row.source, hash: row.hash, refs });
   }
   return files;
 }
 
-/** Replaces the location's recorded files with these (in the refresh's transaction). */
-export async function saveSkippableFiles(db: Db, locationId: string, files: FileDigest[]): Promise<void> {
+/** Whether every ref of a file is stored (by its location) from that file: `sourceOf` maps the location's refs to their source. */
+export function storedFrom(refs: FileDigest['refs'], source: string, sourceOf: ReadonlyMap<string, string | null>): boolean {
+  return refs.every(([ref]) => sourceOf.get(ref) === source);
+}
+
+/** Replaces the location's recorded files with these, read under `fingerprint` (in the refresh's transaction). */
+export async function saveSkippableFiles(db: Db, locationId: string, files: FileDigest[], fingerprint: string): Promise<void> {
   await db.deleteFrom('location_files').where('location_id', '=', locationId).execute();
-  const rows = files.map(file => ({ location_id: locationId, source: file.source, hash: file.hash, refs: JSON.stringify(file.refs) }));
+  const rows = files.map(file => ({ location_id: locationId, source: file.source, hash: file.hash, refs: JSON.stringify(file.refs), fingerprint }));
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) await db.insertInto('location_files').values(rows.slice(i, i + INSERT_CHUNK)).execute();
 }

@@ -7,7 +7,7 @@ import { loopYielder } from './event-loop-yield.js';
 import type { CatalogChanges } from './catalog-changes.js';
 import type { ChangeAuthor } from '../store/audit-log.js';
 import type { IngestionProblem, LocationContent } from './ingest/read-location.js';
-import { saveSkippableFiles } from './location-files.js';
+import { saveSkippableFiles, storedFrom } from './location-files.js';
 
 export const ANNOTATION_ORPHAN = 'backstage.io/orphan';
 /** Refs or ids per lookup statement (one bound parameter each). */
@@ -42,6 +42,8 @@ export async function applyLocationContent(
     author?: ChangeAuthor;
     /** More of the same change, in its transaction once the entities are written: the location's event, the audit entry. */
     then?: (trx: Db, summary: RefreshSummary) => Promise<void>;
+    /** The ingestion fingerprint the content was read under (`ingestion-fingerprint.ts`), saved with its skippable files. */
+    fingerprint: string;
     /** Work between two yields to the event loop (see `event-loop-yield.ts`). */
     yieldEveryMs?: number;
     /**
@@ -68,6 +70,10 @@ export async function applyLocationContent(
     if (!unreadable) {
       const existing = await trx.selectFrom('entities').select(STORED_STATE_COLUMNS).where('location_id', '=', location.id).execute();
       const stored = new Map(existing.map(row => [row.ref, row]));
+      // A kept file stands for entities stored from it: one deleted or claimed while the read ran means reading it again.
+      const sourceOf = new Map(existing.map(row => [row.ref, row.source]));
+      const untrusted = content.kept.filter(file => !storedFrom(file.refs, file.source, sourceOf)).map(file => file.source);
+      if (untrusted.length) throw new KeptFilesChanged(untrusted);
       const owners = await ownersElsewhere(trx, prepared.filter(write => !stored.has(write.ref)).map(write => write.ref), pause);
       if (owners.size && options.refuseOwnedElsewhere) throw options.refuseOwnedElsewhere([...owners.keys()]);
       const writes: PreparedWrite[] = [];
@@ -98,7 +104,7 @@ export async function applyLocationContent(
       for (const { outcome } of outcomes.slice(0, writes.length)) summary[outcome]++;
       summary.unchanged += kept.filter(ref => stored.has(ref)).length;
       // A file one of whose entities another location holds is read again next time, to report it again.
-      await saveSkippableFiles(trx, location.id, content.skippable.filter(file => !file.refs.some(([ref]) => owners.has(ref))));
+      await saveSkippableFiles(trx, location.id, content.skippable.filter(file => !file.refs.some(([ref]) => owners.has(ref))), options.fingerprint);
       summary.orphaned = orphans.length;
       await options.changes.entitiesWritten(trx, written, outcomes, options.author);
       if (options.orphanStrategy === 'delete') {
@@ -138,6 +144,16 @@ export async function applyLocationContent(
     await options.then?.(trx, summary);
   });
   return summary;
+}
+
+/**
+ * Thrown (nothing written) when a file the read kept no longer has all its entities stored from it: the caller
+ * reads the location again, and that read parses these files.
+ */
+export class KeptFilesChanged extends Error {
+  constructor(readonly sources: string[]) {
+    super(`kept files changed in the store during the read: ${sources.length}`);
+  }
 }
 
 /** Refs in this list stored by another location or saved through the API: conflicts, never overwritten. */

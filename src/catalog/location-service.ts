@@ -11,7 +11,8 @@ import type { Store } from '../store/store.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 import { DEFAULT_MAX_FILE_BYTES, readLocation, LOCATION_TYPES, type IngestionProblem, type LocationContent, type LocationSpec } from './ingest/read-location.js';
 import { fileLocationTree, type SourceTree } from './ingest/source-tree.js';
-import { applyLocationContent, type RefreshSummary } from './location-refresh.js';
+import { applyLocationContent, KeptFilesChanged, type RefreshSummary } from './location-refresh.js';
+import { ingestionFingerprint } from './ingestion-fingerprint.js';
 import { skippableFiles } from './location-files.js';
 import { deleteEntities } from './entity-writer.js';
 import { loopYielder } from './event-loop-yield.js';
@@ -101,6 +102,8 @@ export interface LocationServiceOptions {
 export class LocationService {
   readonly #store: Store;
   readonly #options: LocationServiceOptions;
+  /** What a skippable file's reading depended on (`ingestion-fingerprint.ts`). */
+  readonly #fingerprint: string;
   readonly #clock: Clock;
   /** Refreshes of one location never overlap within a process; replicas coordinate through job leases. */
   readonly #running = new Map<string, Promise<RefreshSummary>>();
@@ -108,6 +111,7 @@ export class LocationService {
   constructor(store: Store, options: LocationServiceOptions) {
     this.#store = store;
     this.#options = options;
+    this.#fingerprint = ingestionFingerprint(options.config);
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -151,6 +155,7 @@ export class LocationService {
     }
     const summary = await applyLocationContent(this.#store, location, content, {
       orphanStrategy: this.#options.config.orphanStrategy,
+      fingerprint: this.#fingerprint,
       now: this.#now(),
       changes: this.#options.changes,
       ...(options.author ? { author: options.author } : {}),
@@ -191,6 +196,7 @@ export class LocationService {
     const location: Location = { id, ...normalized };
     await applyLocationContent(this.#store, location, content, {
       orphanStrategy: this.#options.config.orphanStrategy,
+      fingerprint: this.#fingerprint,
       now: this.#now(),
       changes: this.#options.changes,
       ...(options.author ? { author: options.author } : {}),
@@ -362,11 +368,26 @@ export class LocationService {
     if (!row) throw notFound(`No location with id ${id}`);
     const { provenance, ...location } = row;
     await this.#store.db.updateTable('locations').set({ state: 'refreshing' }).where('id', '=', id).execute();
-    const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile, skip: await skippableFiles(this.#store.db, id) });
-    annotateProvenance(content, storedProvenance(provenance));
+    // A kept file whose entities changed in the store while the read ran is read again (the store no longer
+    // lists it as skippable); a third read skips nothing, so it always ends.
+    for (let attempt = 1; ; attempt++) {
+      const skip = attempt < 3 ? await skippableFiles(this.#store.db, id, this.#fingerprint) : undefined;
+      const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile, skip });
+      annotateProvenance(content, storedProvenance(provenance));
+      try {
+        return await this.#applyRefresh(location, content, options);
+      } catch (error) {
+        if (!(error instanceof KeptFilesChanged)) throw error;
+      }
+    }
+  }
+
+  #applyRefresh(location: LocationSpec & { id: string }, content: LocationContent, options: RefreshRequest): Promise<RefreshSummary> {
+    const { id } = location;
     const { changes } = this.#options;
     return applyLocationContent(this.#store, location, content, {
       orphanStrategy: this.#options.config.orphanStrategy,
+      fingerprint: this.#fingerprint,
       now: this.#now(),
       changes,
       ...(options.author ? { author: options.author } : {}),

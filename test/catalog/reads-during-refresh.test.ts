@@ -14,6 +14,7 @@ import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { CatalogChanges } from '../../src/catalog/catalog-changes.js';
 import { applyLocationContent } from '../../src/catalog/location-refresh.js';
+import { ingestionFingerprint } from '../../src/catalog/ingestion-fingerprint.js';
 import { AuditLog } from '../../src/store/audit-log.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { JobQueue } from '../../src/store/job-queue.js';
@@ -59,6 +60,7 @@ for (const factory of [sqliteFactory, pg]) {
       const writing = new Promise<void>(resolve => (inside = resolve));
       const refresh = applyLocationContent(store, location, { entities, errors: [], files: 1, kept: [], skippable: [] }, {
         orphanStrategy: 'delete',
+        fingerprint: ingestionFingerprint(defaultConfig().catalog),
         now: new Date().toISOString(),
         changes: new CatalogChanges(new EventLog(store), new AuditLog(store)),
         // The entities are written; the transaction stays open until the reads below have answered.

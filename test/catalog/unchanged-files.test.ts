@@ -2,9 +2,10 @@
  * A refresh does not parse again the files whose bytes are as it recorded them (#18: YAML parsing was a
  * quarter of an ingest and all of a refresh that changed nothing): their entities stay as stored. What a
  * full read would notice is still noticed: a changed file, a changed file named by a placeholder, an entity
- * deleted since, a ref another file now defines first. On SQLite and PostgreSQL.
+ * deleted since (or while the refresh read), a ref another file now defines first, a placeholder however its key
+ * is written, a change of Pave's catalog settings. On SQLite and PostgreSQL.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { readLocation } from '../../src/catalog/ingest/read-location.js';
 import { skippableFiles } from '../../src/catalog/location-files.js';
+import { ingestionFingerprint } from '../../src/catalog/ingestion-fingerprint.js';
+import { builtinKindPolicies, createKindRegistry } from '../../src/catalog/model/index.js';
 import { AuditLog } from '../../src/store/audit-log.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { JobQueue } from '../../src/store/job-queue.js';
@@ -32,14 +35,22 @@ for (const factory of [sqliteFactory, pg]) {
     const description = async (name: string) => (await catalog.entities.byRef(`component:default/${name}`))?.metadata.description;
     /** The files a read with the recorded digests skips, and the refs it parsed. */
     const nextRead = async () => {
-      const content = await readLocation({ type: 'file', target: join(dir, '*.yaml') }, { allowedRoots: [], maxDocumentBytes: 1 << 20, maxFileBytes: 1 << 20, skip: await skippableFiles(handle.store.db, locationId) });
+      const content = await readLocation({ type: 'file', target: join(dir, '*.yaml') }, { allowedRoots: [], maxDocumentBytes: 1 << 20, maxFileBytes: 1 << 20, skip: await skippableFiles(handle.store.db, locationId, ingestionFingerprint(defaultConfig().catalog)) });
       return { kept: content.kept.map(file => file.source.replace(/.*\//, '')).sort(), parsed: content.entities.map(e => e.entity.metadata.name).sort() };
+    };
+
+    const catalogWith = (config = defaultConfig().catalog) =>
+      new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config });
+    /** A location of its own in a sub-folder of `dir` (which the reads above do not glob). */
+    const register = async (folder: string, files: Record<string, string>) => {
+      mkdirSync(join(dir, folder));
+      for (const [file, text] of Object.entries(files)) write(join(folder, file), text);
+      return (await catalog.locations.register({ type: 'file', target: join(dir, folder, '*.yaml') })).location.id;
     };
 
     beforeAll(async () => {
       handle = await factory.open();
-      const { store } = handle;
-      catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+      catalog = catalogWith();
       dir = mkdtempSync(join(tmpdir(), 'pave-unchanged-'));
       write('a.yaml', `${component('a1', 'first')}---\n${component('a2', 'second')}`);
       write('b.yaml', component('b1', 'plain'));
@@ -87,6 +98,48 @@ for (const factory of [sqliteFactory, pg]) {
       // a.yaml has a problem: it is read (and reported) every time until it is fixed.
       expect(await nextRead()).toEqual({ kept: ['0.yaml', 'b.yaml'], parsed: ['a1', 'p1'] });
       expect((await catalog.locations.refresh(locationId)).errors).toHaveLength(1);
+    });
+
+    it('reads again an unchanged file whose entity was deleted while the refresh read it', async () => {
+      const b1 = await catalog.entities.byRef('component:default/b1');
+      expect((await nextRead()).kept).toContain('b.yaml');
+      let deleted = false;
+      const summary = await catalog.locations.refresh(locationId, {
+        // Awaited by the read: the entity goes once b.yaml was kept and before the refresh writes.
+        onFile: async source => {
+          if (deleted || !source.endsWith('/b.yaml')) return;
+          deleted = true;
+          await catalog.deleteByUid(b1!.metadata.uid!);
+        },
+      });
+      expect(deleted).toBe(true);
+      expect(summary).toMatchObject({ created: 1 });
+      expect(await description('b1')).toBe('changed');
+    });
+
+    it('reads a placeholder written with a YAML escape again, so a change of the file it names is seen', async () => {
+      const id = await register('escaped', { 'e.yaml': component('e1', '{ "\\u0024text": ./e.txt }'), 'e.txt': 'one' });
+      expect(await description('e1')).toBe('one');
+      write('escaped/e.txt', 'two');
+      await catalog.locations.refresh(id);
+      expect(await description('e1')).toBe('two');
+    });
+
+    it('reads unchanged files again when the catalog settings they were read under changed', async () => {
+      const id = await register('limits', { 'l.yaml': component('l1', 'x'.repeat(2000)) });
+      expect(await catalog.locations.refresh(id)).toMatchObject({ unchanged: 1, errors: [] });
+      const stricter = catalogWith({ ...defaultConfig().catalog, maxDocumentBytes: 1000 });
+      const summary = await stricter.locations.refresh(id);
+      expect(summary.errors).toMatchObject([{ source: expect.stringMatching(/l\.yaml$/) }]);
+      expect(await description('l1')).toBeUndefined();
+    });
+
+    it('fingerprints ingestion by the catalog settings and the kinds Pave validates', () => {
+      const config = defaultConfig().catalog;
+      const all = ingestionFingerprint(config, createKindRegistry(builtinKindPolicies));
+      expect(ingestionFingerprint({ ...config }, createKindRegistry(builtinKindPolicies))).toBe(all);
+      expect(ingestionFingerprint({ ...config, maxFileBytes: 1 }, createKindRegistry(builtinKindPolicies))).not.toBe(all);
+      expect(ingestionFingerprint(config, createKindRegistry(builtinKindPolicies.slice(1)))).not.toBe(all);
     });
   });
 }

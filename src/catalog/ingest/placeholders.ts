@@ -20,14 +20,16 @@ type Kind = (typeof KINDS)[number];
  * from a clone of its repository). A URL that is not read
  * (not listed, unreachable, too large) is not the entity's fault: its field holds a short text saying so,
  * the reason goes to `unread` (naming the placeholder and the allow-list), and the entity still loads.
+ * `found` counts the placeholders met, as parsed (however their keys were written), resolved or not.
  * @example const { value, errors, unread } = await resolvePlaceholders(doc, { file, tree, maxBytes: 1 << 20, reader });
  */
 export async function resolvePlaceholders(
   value: unknown,
   context: { file: string; tree: SourceTree; maxBytes: number; reader?: UrlReader | undefined },
-): Promise<{ value: unknown; errors: FieldError[]; unread: FieldError[] }> {
+): Promise<{ value: unknown; errors: FieldError[]; unread: FieldError[]; found: number }> {
   const errors: FieldError[] = [];
   const unread: FieldError[] = [];
+  let found = 0;
   const walk = async (node: unknown, path: Array<string | number>): Promise<unknown> => {
     if (Array.isArray(node)) {
       // One at a time: a list of many placeholders must not open every file at once.
@@ -47,6 +49,7 @@ export async function resolvePlaceholders(
   };
 
   const resolveOne = async (kind: Kind, target: unknown, path: Array<string | number>) => {
+    found++;
     const pointer = joinPointer(...path);
     const fail = (detail: string) => {
       errors.push({ pointer, detail: `${kind}: ${detail}`, rule: 'placeholder' });
@@ -110,5 +113,5 @@ export async function resolvePlaceholders(
   };
 
   const resolved = await walk(value, []);
-  return { value: resolved, errors, unread };
+  return { value: resolved, errors, unread, found };
 }

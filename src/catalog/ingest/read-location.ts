@@ -18,7 +18,7 @@ import { cloneTree, fileLocationTree, SourceTree } from './source-tree.js';
 import { isInside } from '../../core/is-inside.js';
 import { parseYamlDocuments } from './yaml-documents.js';
 import { loopYielder } from '../event-loop-yield.js';
-import { fileHash, mayHavePlaceholders, type FileDigest } from '../location-files.js';
+import { fileHash, type FileDigest } from '../location-files.js';
 
 export interface LocationSpec {
   type: string;
@@ -70,8 +70,8 @@ export interface ReadLocationOptions extends ReadLimits {
   allowedRoots: string[];
   /** Base for relative file targets. */
   cwd?: string;
-  /** Called after each file, for progress output. */
-  onFile?: (source: string, counts: { entities: number; errors: number }) => void;
+  /** Called after each file, for progress output; a promise it returns is awaited (it may hold the read back). */
+  onFile?: (source: string, counts: { entities: number; errors: number }) => unknown;
   /** Files not parsed again while their bytes hash the same (a refresh's; location-files.ts), by source. */
   skip?: Map<string, FileDigest>;
 }
@@ -87,6 +87,8 @@ export interface EntityDocument {
   errors: IngestionProblem[];
   /** Placeholders' URLs that were not read: problems of a document whose entity still loads. */
   unread: IngestionProblem[];
+  /** Placeholders the document held after parsing (however their keys were written): it depends on other files. */
+  placeholders: number;
   lineOf(pointer: string): number | undefined;
 }
 
@@ -278,7 +280,7 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
           ? { pointer: '', detail: `the file is larger than the limit of ${options.maxFileBytes} bytes (catalog.maxFileBytes); it was not read`, rule: 'size', source }
           : { pointer: '', detail: 'the file could not be read', rule: 'read', source },
       );
-      options.onFile?.(source, { entities: 0, errors: content.errors.length - before.errors });
+      await options.onFile?.(source, { entities: 0, errors: content.errors.length - before.errors });
       return;
     }
     const hash = fileHash(read.content);
@@ -288,15 +290,17 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
       for (const [ref, document] of known.refs) seenRefs.set(ref, `${source} document ${document}`);
       content.kept.push(known);
       content.skippable.push(known);
-      options.onFile?.(source, { entities: known.refs.length, errors: 0 });
+      await options.onFile?.(source, { entities: known.refs.length, errors: 0 });
       return;
     }
     const text = read.content.toString('utf8');
     const refs: FileDigest['refs'] = [];
-    let skippable = !mayHavePlaceholders(text);
+    // Decided from the parsed documents: a placeholder key is matched after YAML's escapes are undone.
+    let skippable = true;
     for await (const doc of readEntityDocuments(text, file, tree, options)) {
       // A big file is thousands of documents: let other requests in between them.
       await pause();
+      if (doc.placeholders) skippable = false;
       const { entity } = doc;
       if (!entity) {
         content.errors.push(...doc.errors);
@@ -322,7 +326,7 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
       }
     }
     if (skippable && content.errors.length === before.errors) content.skippable.push({ source, hash, refs });
-    options.onFile?.(source, {
+    await options.onFile?.(source, {
       entities: content.entities.length - before.entities,
       errors: content.errors.length - before.errors,
     });
@@ -360,7 +364,7 @@ export async function* readEntityDocuments(text: string, file: string, tree: Sou
   const source = tree.describe(file);
   for (const parsed of parseYamlDocuments(text, source, { maxDocumentBytes: limits.maxDocumentBytes })) {
     if ('errors' in parsed) {
-      yield { document: parsed.errors[0]?.document, errors: parsed.errors, unread: [], lineOf: () => parsed.errors[0]?.line };
+      yield { document: parsed.errors[0]?.document, errors: parsed.errors, unread: [], placeholders: 0, lineOf: () => parsed.errors[0]?.line };
       continue;
     }
     const doc = parsed.document;
@@ -379,8 +383,8 @@ export async function* readEntityDocuments(text: string, file: string, tree: Sou
     const own = errors.filter(error => !unreadAt.some(pointer => error.pointer === pointer || error.pointer.startsWith(`${pointer}/`)));
     const all = [...placeholders.errors, ...own].map(locate);
     const unread = placeholders.unread.map(locate);
-    if (entity && !all.length) yield { document: doc.index, ...(entityRef ? { entityRef } : {}), entity, errors: [], unread, lineOf: doc.lineOf };
-    else yield { document: doc.index, ...(entityRef ? { entityRef } : {}), errors: [...all, ...unread], unread: [], lineOf: doc.lineOf };
+    if (entity && !all.length) yield { document: doc.index, ...(entityRef ? { entityRef } : {}), entity, errors: [], unread, placeholders: placeholders.found, lineOf: doc.lineOf };
+    else yield { document: doc.index, ...(entityRef ? { entityRef } : {}), errors: [...all, ...unread], unread: [], placeholders: placeholders.found, lineOf: doc.lineOf };
   }
 }
 
