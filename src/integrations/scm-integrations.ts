@@ -48,7 +48,7 @@ export class ScmIntegrations {
 
   /** The configured host of a provider, or undefined. */
   find(kind: ProviderKind, host: string): ProviderHost | undefined {
-    const entry = (this.#config[kind] as Array<{ host: string; apiBaseUrl?: string; baseUrl?: string }>).find(e => e.host.toLowerCase() === host.toLowerCase());
+    const entry = this.#entry(kind, host);
     if (!entry) return undefined;
     return { kind, host: entry.host, apiBaseUrl: trim(entry.apiBaseUrl ?? (entry.baseUrl ? `${entry.baseUrl}/api/v1` : defaultApiBaseUrl(kind, entry.host))) };
   }
@@ -125,14 +125,17 @@ export class ScmIntegrations {
   }
 
   /**
-   * Whether a repository's clone URL is on a configured host, and the git credentials to clone it with (none
-   * when the host has none: then it is cloned as anyone may). Undefined for a host no integration names.
+   * Whether a repository's clone URL is on a configured host, and the git credentials to clone it with. None
+   * when the host has none, or when the URL's origin is not the integration's own (`http:` where it serves
+   * https, say: the token would cross the network in the clear): then it is cloned as anyone may. Undefined
+   * for a host no integration names.
    * @example const hosted = await integrations.hostedClone(new URL('https://github.com/acme/shop.git'));
    */
   async hostedClone(repository: URL, signal?: AbortSignal): Promise<{ credentials?: { username: string; password: string } } | undefined> {
     for (const kind of Object.keys(this.#config) as ProviderKind[]) {
       const target = this.find(kind, repository.host);
       if (!target) continue;
+      if (repository.origin !== this.#webOrigin(kind, target.host)) return {};
       const segments = repository.pathname.split('/').filter(Boolean);
       // Bitbucket Server serves clones under /scm/<key>/; the owner is the segment after it.
       const owner = segments[0] === 'scm' ? segments[1] : segments[0];
@@ -140,6 +143,18 @@ export class ScmIntegrations {
       return credentials ? { credentials: credentials.git } : {};
     }
     return undefined;
+  }
+
+  /** The origin a host's web pages and clones are served from: https, unless its configured base URL (or API URL) says http. */
+  #webOrigin(kind: ProviderKind, host: string): string {
+    const entry = this.#entry(kind, host);
+    const configured = entry?.baseUrl ?? entry?.apiBaseUrl;
+    const scheme = configured && URL.canParse(configured) && new URL(configured).protocol === 'http:' ? 'http:' : 'https:';
+    return new URL(`${scheme}//${host}`).origin;
+  }
+
+  #entry(kind: ProviderKind, host: string): { host: string; apiBaseUrl?: string; baseUrl?: string } | undefined {
+    return (this.#config[kind] as Array<{ host: string; apiBaseUrl?: string; baseUrl?: string }>).find(e => e.host.toLowerCase() === host.toLowerCase());
   }
 
   async #appToken(target: ProviderHost, apps: NonNullable<IntegrationsConfig['github'][number]['apps']>, owner: string | undefined, index: number, signal?: AbortSignal): Promise<string | undefined> {

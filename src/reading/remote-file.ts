@@ -21,7 +21,7 @@ export async function readRemoteFile(reader: UrlReader, url: string, options: { 
   if (!web || web.kind === 'tree') return (await reader.read(url, options)).content;
   const dir = await mkdtemp(join(tmpdir(), 'pave-blob-'));
   try {
-    const file = await cloneWebUrl(reader, web, join(dir, 'tree'));
+    const file = await cloneWebUrl(reader, web, join(dir, 'tree'), 'integration');
     const info = await lstat(file).catch(() => undefined);
     if (!info?.isFile()) throw new ReadingError('not-found', `${shownUrl(web.repository)} has no file ${web.path} at ${web.ref}`);
     const limit = Math.min(options.maxBytes ?? Infinity, reader.maxBytes);

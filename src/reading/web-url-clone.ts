@@ -12,20 +12,21 @@ import type { UrlReader } from './url-reader.js';
 /**
  * Clones a repository over http(s) into `dir` (missing or empty) under the reading policy: its URL admitted by
  * `reader` (allow-list, resolved addresses), curl pinned to the admitted address with no redirects, within
- * the reader's time and clone size limits, signed in with the integration's git credentials when the host
- * has a configured one (as a header, to that address only). Symbolic links are checked out as plain files
+ * the reader's time and clone size limits. Signed in with the integration's git credentials (as a header, to
+ * that address only) only when the caller asks (`signIn: 'integration'`) and the host has them; `'anonymous'`
+ * clones as anyone may. Symbolic links are checked out as plain files
  * holding their target's text, so nothing read from the clone can follow one out of it; the clone's `.git`
  * is dropped (its history is not what was asked for). Answers the commit cloned.
- * @example const { commit } = await cloneRepository(reader, new URL('https://github.com/acme/shop.git'), 'main', dir);
+ * @example const { commit } = await cloneRepository(reader, new URL('https://github.com/acme/shop.git'), 'main', dir, 'integration');
  * @throws ReadingError when the policy refuses the repository or the clone fails
  */
-export async function cloneRepository(reader: UrlReader, repository: URL, ref: string, dir: string): Promise<{ commit: string }> {
-  const transport = await policyTransport(reader, repository);
+export async function cloneRepository(reader: UrlReader, repository: URL, ref: string, dir: string, signIn: SignIn): Promise<{ commit: string }> {
+  const transport = await policyTransport(reader, repository, signIn);
   try {
     await shallowClone(repository.href, dir, { branch: ref, maxBytes: reader.maxCloneBytes, ...transport, config: [...transport.config, 'core.symlinks=false'] });
   } catch (error) {
     if (error instanceof CloneTooLargeError) throw new ReadingError('too-large', `${shownUrl(repository)} is larger than the clone limit of ${error.maxBytes} bytes (reading.maxCloneBytes)`);
-    throw new ReadingError('unreachable', `could not clone ${shownUrl(repository)} at ${ref}: ${(error as Error).message}`);
+    throw new ReadingError('unreachable', `could not clone ${shownUrl(repository)} at ${ref}${asAnyone(signIn)}: ${(error as Error).message}`);
   }
   const commit = (await runGit(['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
   await rm(join(dir, '.git'), { recursive: true, force: true });
@@ -37,30 +38,42 @@ export async function cloneRepository(reader: UrlReader, repository: URL, ref: s
  * downloaded); undefined when there is no such ref.
  * @throws ReadingError when the policy refuses the repository or it cannot be reached
  */
-export async function remoteCommitOf(reader: UrlReader, repository: URL, ref: string): Promise<string | undefined> {
-  const transport = await policyTransport(reader, repository);
+export async function remoteCommitOf(reader: UrlReader, repository: URL, ref: string, signIn: SignIn): Promise<string | undefined> {
+  const transport = await policyTransport(reader, repository, signIn);
   try {
     return await remoteCommit(repository.href, ref, transport);
   } catch (error) {
-    throw new ReadingError('unreachable', `could not ask ${shownUrl(repository)} for ${ref}: ${(error as Error).message}`);
+    throw new ReadingError('unreachable', `could not ask ${shownUrl(repository)} for ${ref}${asAnyone(signIn)}: ${(error as Error).message}`);
   }
 }
 
-/** How git reaches a repository under the policy: the admitted address pinned, no redirects, the time limit, the integration's credentials. */
-async function policyTransport(reader: UrlReader, repository: URL): Promise<{ config: string[]; timeoutMs: number; env: NodeJS.ProcessEnv }> {
+/**
+ * Whose credentials a clone signs in with: the integration's, for sources the platform team chose (a registered
+ * `url` location, a published golden path); none, for a repository anyone who edits an entity may name (docs at
+ * `url:`, `backstage.io/source-location`), so the integration's token never reads for them what they cannot.
+ */
+export type SignIn = 'integration' | 'anonymous';
+
+/** The words a failure adds when the clone was made without credentials, so a private repository's refusal is understood. */
+function asAnyone(signIn: SignIn): string {
+  return signIn === 'anonymous' ? ' (read without credentials, as anyone may: an entity annotation never uses the integration token)' : '';
+}
+
+/** How git reaches a repository under the policy: the admitted address pinned, no redirects, the time limit, the integration's credentials when asked for. */
+async function policyTransport(reader: UrlReader, repository: URL, signIn: SignIn): Promise<{ config: string[]; timeoutMs: number; env: NodeJS.ProcessEnv }> {
   const admitted = await reader.admit(repository);
-  const hosted = await reader.hostedClone(repository);
+  const hosted = signIn === 'integration' ? await reader.hostedClone(repository) : undefined;
   return { config: pinnedGitTransport(admitted), timeoutMs: reader.timeoutSeconds * 1000, env: gitCredentialsEnv(hosted?.credentials) };
 }
 
 /**
  * Clones the repository of a git host's web URL into `dir` (see `cloneRepository`) and answers the URL's
  * path inside `dir`, never outside it.
- * @example const docs = await cloneWebUrl(reader, gitWebUrl(new URL(ref))!, dir);
+ * @example const docs = await cloneWebUrl(reader, gitWebUrl(new URL(ref))!, dir, 'anonymous');
  * @throws ReadingError when the policy refuses the repository or the clone fails
  */
-export async function cloneWebUrl(reader: UrlReader, web: GitWebUrl, dir: string): Promise<string> {
-  await cloneRepository(reader, web.repository, web.ref, dir);
+export async function cloneWebUrl(reader: UrlReader, web: GitWebUrl, dir: string, signIn: SignIn): Promise<string> {
+  await cloneRepository(reader, web.repository, web.ref, dir, signIn);
   return pathInClone(dir, web);
 }
 

@@ -3,7 +3,8 @@
  * integration (GitHub, GitLab, Bitbucket Server, Gitea), against one provider stand-in each on 127.0.0.1
  * whose repositories are private (a clone needs the integration's token), with real git over HTTP: the
  * repository is cloned through the reading allow-list with the host's credentials, nested targets,
- * placeholders and `dir:` docs are read from that clone, and a clone over `reading.maxCloneBytes` is refused.
+ * placeholders and `dir:` docs are read from that clone, and a clone over `reading.maxCloneBytes` is refused;
+ * `techdocs-ref: url:` docs (an entity's annotation) are cloned without the token, so private ones are refused.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -122,7 +123,9 @@ describe('a location at a hosted file page', () => {
 });
 
 describe('techdocs-ref url: at a hosted folder or file page', () => {
-  it('serves docs from a Gitea and a Bitbucket Server folder page and a GitHub file page (mkdocs.yml: its folder), cloned with the host token', async () => {
+  // An entity's annotation is anyone's to write, so its docs are cloned without the host token (SECURITY §19):
+  // these private repositories are asked for at the right clone URL, and refused.
+  it('asks a Gitea and a Bitbucket Server folder page and a GitHub file page for their repository without the host token, and says so when refused', async () => {
     const folder = temp.make();
     const docs = (name: string, url: string) => entityYaml('Component', name, { type: 'service', lifecycle: 'production', owner: 'team-a' }, { annotations: { 'backstage.io/techdocs-ref': `url:${url}` } });
     writeFiles(folder, {
@@ -134,10 +137,15 @@ describe('techdocs-ref url: at a hosted folder or file page', () => {
     });
     const { location, errors } = await registerLocation(pave.url, 'file', join(folder, 'catalog-info.yaml'));
     expect(errors).toEqual([]);
-    const site = async (name: string) => json<{ siteName: string }>(await fetch(`${pave.url}/api/docs/by-name/component/default/${name}`));
-    expect((await site('gitea-folder-docs')).siteName).toBe('Shop on gitea');
-    expect((await site('bitbucket-folder-docs')).siteName).toBe('Shop on bitbucketServer');
-    expect((await site('github-file-docs')).siteName).toBe('Shop on github');
+    const refused = async (name: string, provider: Provider, repository: string) => {
+      const heard = standIns.get(provider)!.tokensHeard.length;
+      const problem = await expectProblem(await fetch(`${pave.url}/api/docs/by-name/component/default/${name}`), 502);
+      expect(problem.detail).toContain(`${standIns.get(provider)!.url}/${repository}.git for main (read without credentials`);
+      expect(standIns.get(provider)!.tokensHeard.slice(heard)).not.toContain('reader');
+    };
+    await refused('gitea-folder-docs', 'gitea', 'acme/shop');
+    await refused('bitbucket-folder-docs', 'bitbucketServer', 'scm/acme/shop');
+    await refused('github-file-docs', 'github', 'acme/shop');
     await removeLocation(pave.url, location.id);
   });
 });

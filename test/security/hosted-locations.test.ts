@@ -1,13 +1,16 @@
 /**
  * Attacks on locations at hosted git pages (boundary 19 of SECURITY.md): a location on a host with a
  * configured integration is cloned only under the reading policy and the integration's token goes only to
- * that host. Played against provider stand-ins on 127.0.0.1 whose repositories are private and that record
- * every request: a refused clone must reach none of them, and a host no integration names never hears a token.
+ * that host, at the integration's own scheme and port. Played against provider stand-ins on 127.0.0.1 whose
+ * repositories are private and that record every request and token: a refused clone must reach none of them,
+ * a host no integration names or a downgraded (http) URL never hears a token, and an entity's own annotations
+ * (docs at `url:`) never borrow it to read a private repository.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScmIntegrations } from '../../src/integrations/scm-integrations.js';
 import { defaultConfig } from '../../src/pave-config.js';
 import { runGit } from '../../src/git/run-git.js';
 import { startProviderStandIn, type ProviderStandIn } from '../support/git-provider-stand-in.js';
@@ -22,6 +25,8 @@ let configured: ProviderStandIn;
 let unlisted: ProviderStandIn;
 /** On reading.allow, but named by no integration: it must never hear the token. */
 let stranger: ProviderStandIn;
+/** Configured under integrations.github at https (its apiBaseUrl says so) and listed, but it serves http: a downgraded URL reaches it. */
+let downgraded: ProviderStandIn;
 let pave: RunningPave;
 
 async function seedShop(standIn: ProviderStandIn): Promise<void> {
@@ -37,21 +42,24 @@ async function seedShop(standIn: ProviderStandIn): Promise<void> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pave-hosted-location-attacks-'));
   const start = async (name: string) => startProviderStandIn({ root: join(dir, name), tokens: { [TOKEN]: ['read'] }, privateGit: true });
-  [configured, unlisted, stranger] = [await start('configured'), await start('unlisted'), await start('stranger')];
-  for (const standIn of [configured, unlisted, stranger]) await seedShop(standIn);
+  [configured, unlisted, stranger, downgraded] = [await start('configured'), await start('unlisted'), await start('stranger'), await start('downgraded')];
+  for (const standIn of [configured, unlisted, stranger, downgraded]) await seedShop(standIn);
   await writeFile(join(dir, 'token'), `${TOKEN}\n`);
   const token = { $file: join(dir, 'token') };
   const github = (standIn: ProviderStandIn) => ({ host: new URL(standIn.url).host, apiBaseUrl: `${standIn.url}/api/v3`, token });
   pave = await startApiPave({
     config: {
-      reading: { ...defaultConfig().reading, allow: [{ host: new URL(configured.url).host }, { host: new URL(stranger.url).host }] },
-      integrations: { ...defaultConfig().integrations, github: [github(configured), github(unlisted)] },
+      reading: { ...defaultConfig().reading, allow: [configured, stranger, downgraded].map(standIn => ({ host: new URL(standIn.url).host })) },
+      integrations: {
+        ...defaultConfig().integrations,
+        github: [github(configured), github(unlisted), { ...github(downgraded), apiBaseUrl: `${downgraded.url.replace(/^http:/, 'https:')}/api/v3` }],
+      },
     },
   });
 });
 afterAll(async () => {
   await pave?.close();
-  for (const standIn of [configured, unlisted, stranger]) await standIn?.close();
+  for (const standIn of [configured, unlisted, stranger, downgraded]) await standIn?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -75,5 +83,42 @@ describe('a location on an integration host', () => {
     expect(stranger.requests).toContain('GET /acme/shop.git/info/refs');
     expect(JSON.stringify(problem)).not.toContain(TOKEN);
     expect(JSON.stringify(problem)).not.toContain(Buffer.from(`x-access-token:${TOKEN}`).toString('base64'));
+  });
+});
+
+describe('the integration token and the URL scheme', () => {
+  it('is not given for an http:// URL of an https integration host, nor for another port (the control: https is)', async () => {
+    const integrations = new ScmIntegrations({ ...defaultConfig().integrations, github: [{ host: 'github.com', token: { $env: 'F1_TOKEN' } }] }, { F1_TOKEN: TOKEN });
+    expect((await integrations.hostedClone(new URL('https://github.com/acme/private.git')))?.credentials?.password).toBe(TOKEN);
+    expect(await integrations.hostedClone(new URL('http://github.com/acme/private.git'))).toEqual({});
+    expect(await integrations.hostedClone(new URL('https://github.com:8443/acme/private.git'))).toBeUndefined();
+  });
+
+  it('a location registered at http:// on an https integration host is cloned as anyone may: the host hears no token', async () => {
+    const problem = await expectProblem(await register(downgraded), 400);
+    expect(downgraded.requests).toContain('GET /acme/shop.git/info/refs');
+    // git's hardened GIT_ASKPASS=echo answers its own prompt, so the host may hear that text, never the token.
+    expect(downgraded.tokensHeard).not.toContain(TOKEN);
+    expect(JSON.stringify(problem)).not.toContain(TOKEN);
+  });
+});
+
+describe("an entity's own annotations", () => {
+  it('docs at techdocs-ref url: on an integration host are cloned without its token: a private repository stays unread, the problem says why', async () => {
+    const folder = join(dir, 'developer');
+    await mkdir(folder, { recursive: true });
+    const docs = `url:${configured.url}/acme/shop/tree/main`;
+    await writeFile(join(folder, 'catalog-info.yaml'), entityYaml('Component', 'nosy', { type: 'service', lifecycle: 'production', owner: 'team-a' }, { annotations: { 'backstage.io/techdocs-ref': docs } }));
+    expect((await call(pave.url, '/api/catalog/locations', { body: { type: 'file', target: join(folder, 'catalog-info.yaml') } })).status).toBe(201);
+    const heard = configured.tokensHeard.length;
+    const cloned = configured.requests.filter(r => r.endsWith('/info/refs')).length;
+    const response = await fetch(`${pave.url}/api/docs/by-name/component/default/nosy`);
+    // The provider refused the anonymous clone: a gateway problem naming the repository and why no token was sent.
+    expect(response.status).toBe(502);
+    const problem = (await response.json()) as { detail: string };
+    expect(problem.detail).toMatch(/acme\/shop\.git.*without credentials/);
+    expect(configured.requests.filter(r => r.endsWith('/info/refs')).length).toBeGreaterThan(cloned);
+    expect(configured.tokensHeard.slice(heard)).not.toContain(TOKEN);
+    expect(JSON.stringify(problem)).not.toContain(TOKEN);
   });
 });

@@ -45,6 +45,8 @@ export interface ProviderStandIn {
   reviews: Array<{ provider: string; repository: string; body: Record<string, unknown> }>;
   /** Every request received (`METHOD /path`), API and git alike. */
   requests: string[];
+  /** Every token a request carried (in any documented form), so a test can tell what was never sent. */
+  tokensHeard: string[];
   /** Branch protections set, by `owner/repo/branch`. */
   protections: Map<string, Record<string, unknown>>;
   /** GitHub collaborators and teams given access, by `owner/repo`. */
@@ -283,6 +285,7 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
   };
 
   const requests: string[] = [];
+  const tokensHeard: string[] = [];
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     requests.push(`${request.method} ${url.pathname}`);
@@ -292,6 +295,7 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     };
     const prefix = /^\/(api\/v3|api\/v4|rest\/api\/1\.0|api\/v1)(\/.*)$/.exec(url.pathname);
     const token = tokenOf(request);
+    if (token !== undefined) tokensHeard.push(token);
     const scopes = token !== undefined ? options.tokens[token] : undefined;
     if (!prefix) {
       // git over HTTP: anyone reads (unless the repositories are private); pushing needs a token with the push scope.
@@ -330,6 +334,7 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     repositories,
     reviews,
     requests,
+    tokensHeard,
     protections,
     access,
     variables,

@@ -107,7 +107,7 @@ export class DocsService {
   /**
    * Docs at a git host's folder or file page (a file's folder: `mkdocs.yml`'s, say): a clone of its repository
    * at the commit its ref names now, kept by (repository, commit) (`RemoteDocsCache`), made through the reading
-   * allow-list with the host's credentials when it has an integration.
+   * allow-list without credentials: the annotation is anyone's to write, so it never borrows the integration's token.
    */
   async #withRemoteDocs<T>(entity: Entity, url: string, read: (root: string) => Promise<T>): Promise<T> {
     const field = [{ pointer: joinPointer('metadata', 'annotations', ANNOTATION_TECHDOCS_REF), detail: "must be url: and a git host's folder or file page (https://host/owner/repo/tree/main/docs-folder)" }];

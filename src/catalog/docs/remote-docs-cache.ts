@@ -18,8 +18,8 @@ interface Entry {
 
 /**
  * Clones of the repositories `techdocs-ref: url:` docs are read from, kept by (repository, commit): each
- * read asks the host which commit the ref names now (`git ls-remote` under the reading policy: nothing is
- * downloaded) and is served from the clone of that commit when one is kept, so a person browsing a site
+ * read asks the host which commit the ref names now (`git ls-remote` under the reading policy, like the clone without credentials, since an
+ * annotation names the repository: nothing is downloaded) and is served from the clone of that commit when one is kept, so a person browsing a site
  * costs one clone per commit, not one per page, and a new commit is seen at once. At most `maxEntries`
  * clones are kept, the least recently used going first (never one being read); `close` removes them all.
  * @example await cache.withClone(gitWebUrl(new URL(ref))!, async root => readDocsSite(join(root, 'docs')));
@@ -39,7 +39,7 @@ export class RemoteDocsCache {
    * @throws ReadingError when the policy refuses the repository, the ref is not there or the clone fails
    */
   async withClone<T>(web: GitWebUrl, use: (root: string) => Promise<T>): Promise<T> {
-    const commit = await remoteCommitOf(this.reader, web.repository, web.ref);
+    const commit = await remoteCommitOf(this.reader, web.repository, web.ref, 'anonymous');
     if (!commit) throw new ReadingError('not-found', `${shownUrl(web.repository)} has no branch or tag ${web.ref}`);
     const key = `${web.repository.href}@${commit}`;
     let entry = this.#entries.get(key);
@@ -78,7 +78,7 @@ export class RemoteDocsCache {
     const root = await (this.#root ??= mkdtemp(join(tmpdir(), 'pave-docs-cache-')).then(dir => realpath(dir)));
     const dir = join(root, createHash('sha256').update(key).digest('hex').slice(0, 32));
     try {
-      await cloneRepository(this.reader, web.repository, web.ref, dir);
+      await cloneRepository(this.reader, web.repository, web.ref, dir, 'anonymous');
       return dir;
     } catch (error) {
       await rm(dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import { cloneRepository } from '../../reading/web-url-clone.js';
  */
 export async function cloneLocationRepository(url: string, ref: string | undefined, dir: string, reader: UrlReader | undefined): Promise<void> {
   const web = /^https?:\/\//i.test(url) && URL.canParse(url) ? new URL(url) : undefined;
-  if (web && reader && (await reader.hostedClone(web))) return void (await cloneRepository(reader, web, ref ?? 'HEAD', dir));
+  if (web && reader && (await reader.hostedClone(web))) return void (await cloneRepository(reader, web, ref ?? 'HEAD', dir, 'integration'));
   const remote = !url.startsWith('file:') && !url.startsWith('/');
   await shallowClone(url, dir, { ...(ref ? { branch: ref } : {}), ...(remote && reader ? { maxBytes: reader.maxCloneBytes } : {}) });
 }

@@ -7,7 +7,7 @@ import { cloneWebUrl } from '../../reading/web-url-clone.js';
 
 /**
  * The clones of remote repositories made during one collection pass: one shallow clone per (repository, ref),
- * made under the reading policy on first ask and shared by every entity of that repository in the pass, all
+ * made under the reading policy on first ask (without credentials: `source-location` is anyone's to write) and shared by every entity of that repository in the pass, all
  * removed by {@link close}. Many entities of one repository cost one clone, not one each.
  * @example const checkouts = new RemoteCheckouts(reader); try { await checkouts.checkout(remote) } finally { await checkouts.close() }
  */
@@ -42,6 +42,6 @@ export class RemoteCheckouts {
 
   async #clone(remote: GitWebUrl, name: string): Promise<string | undefined> {
     this.#dir ??= mkdtemp(join(tmpdir(), 'pave-scorecards-')).then(dir => realpath(dir));
-    return cloneWebUrl(this.#reader, remote, join(await this.#dir, name)).catch(() => undefined);
+    return cloneWebUrl(this.#reader, remote, join(await this.#dir, name), 'anonymous').catch(() => undefined);
   }
 }

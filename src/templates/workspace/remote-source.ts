@@ -17,7 +17,7 @@ import { cloneWebUrl } from '../../reading/web-url-clone.js';
  */
 export async function fetchRemote(reader: UrlReader, url: string, dir: string): Promise<string> {
   const web = gitWebUrl(new URL(url));
-  if (web) return cloneWebUrl(reader, web, dir);
+  if (web) return cloneWebUrl(reader, web, dir, 'integration');
   const { content } = await reader.read(url);
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'fetched');
