@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entity } from '../../src/core/entity.js';
+import type { EventsReceivedPayload } from '../../src/delivery/events-received.js';
 import { defaultConfig } from '../../src/pave-config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { startGitHttpServer, type GitHttpServer } from '../templates/support.js';
@@ -217,5 +218,14 @@ describe('repository and delivery collectors', () => {
     await app.delivery.ingest(app.auth.localOperator(), [{ id: 'd6', type: 'deployment', at: new Date(Date.now() - 60_000).toISOString(), entity: 'component:default/ledger', environment: 'production', status: 'success' }]);
     await app.eventConsumers.drain();
     expect(await facts('ledger')).toMatchObject({ 'delivery.deployments': before.ledger + 2 });
+    // A batch whose list of entities was cut short (too many to name) collects every scored entity again.
+    const [another] = app.delivery.check([{ id: 'quiet-ledger-2', type: 'deployment', at: new Date(Date.now() - 60_000).toISOString(), entity: 'component:default/ledger', environment: 'production', status: 'success' }], 'api', '/events');
+    await app.store.transaction(async trx => {
+      await app.delivery.events.insert(trx, [another!], () => 'component:default/ledger', new Date().toISOString());
+      const payload: EventsReceivedPayload = { source: 'api', stored: 1, deployments: 1, changes: 0, incidents: 0, unmapped: 0, entities: ['component:default/cart'], entitiesTruncated: true };
+      await app.eventLog.append(trx, { type: 'delivery.events.received', actor: 'user:default/test', payload });
+    });
+    await app.eventConsumers.drain();
+    expect(await facts('ledger')).toMatchObject({ 'delivery.deployments': before.ledger + 3 });
   });
 });
