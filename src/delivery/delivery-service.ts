@@ -14,6 +14,7 @@ import { normalizeEvent, tooFarAhead, ENTITY_TARGET, type DeliveryEvent, type De
 import type { GitOpsReport } from './receivers/provider-receiver.js';
 import type { GitOpsObservation } from '../platform/model/gitops-health.js';
 import type { ReadBackResult, SyncedCommit, SyncedCommitRecorder } from '../platform/gitops-readback.js';
+import { eventsReceivedPayload } from './events-received.js';
 import { DeliveryEventStore, type DeploymentRecord, type UnmappedTarget } from './event-store.js';
 import { ComponentResolver, targetId } from './component-resolver.js';
 import { computeDora, median, type DoraFigures } from './dora.js';
@@ -242,8 +243,7 @@ export class DeliveryService {
   /** Inserts the events whose id is new in `trx`, with the event saying so; answers those inserted. */
   async #write(trx: Db, actor: string, source: string, events: readonly DeliveryEvent[], entityOf: (event: DeliveryEvent) => string | undefined): Promise<DeliveryEvent[]> {
     const inserted = await this.events.insert(trx, events, entityOf, this.#clock.now().toISOString());
-    const count = (type: string) => inserted.filter(e => e.type === type).length;
-    if (inserted.length) await this.#o.log.append(trx, { type: 'delivery.events.received', actor, payload: { source, stored: inserted.length, deployments: count('deployment'), changes: count('change'), incidents: count('incident'), unmapped: inserted.filter(e => !entityOf(e)).length } });
+    if (inserted.length) await this.#o.log.append(trx, { type: 'delivery.events.received', actor, payload: eventsReceivedPayload(source, inserted, entityOf) });
     return inserted;
   }
 

@@ -8,7 +8,7 @@ const PRUNE_EVERY_MS = 3_600_000;
 /**
  * The worker `scorecards.collector`: runs the deferred collection jobs (repository facts), one entity per
  * job — many changes of an entity before its job runs make one collection, and the entities of one remote
- * repository due in one pass share one clone of it — then schedules the entity's next
+ * repository due in one pass share one clone of it, a few kept at once — then schedules the entity's next
  * collection after the collectors' interval (entities with no such facts, e.g. not hosted here, are not
  * scheduled: their next change asks again). Hourly, prunes fact and result history past the retention and
  * reminds campaigns near their target (`scorecards.campaign.reminder`, once a day each).
@@ -50,7 +50,7 @@ export class DeferredCollection {
     let ran = 0;
     // A pass of the running worker ends early when it is stopped; a pass asked for by hand runs every due job.
     const running = !this.#stopped;
-    // One clone per remote repository and ref for the whole pass, however many of its entities are due.
+    // One clone per remote repository and ref for the pass, however many of its entities are due (a few kept at once).
     const checkouts = this.scorecards.openCheckouts();
     try {
       for (let job = await this.queue.claim<{ entity: string }>(DEFERRED_QUEUE, LEASE_MS); job; job = running && this.#stopped ? undefined : await this.queue.claim(DEFERRED_QUEUE, LEASE_MS)) {

@@ -2,13 +2,15 @@
  * The repository and delivery collectors on a real Pave: runtime and database versions read with git from
  * hosted repositories, repository facts of a git URL Pave does not host (a real git smart-HTTP server on
  * 127.0.0.1, cloned under the reading allow-list) and of one the allow-list refuses (unknown, never false),
- * and DORA figures asked of the delivery module after real deliveries were ingested, again as soon as more arrive.
+ * and DORA figures asked of the delivery module after real deliveries were ingested, again as soon as more arrive
+ * (for the entities they name only).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entity } from '../../src/core/entity.js';
+import type { EventsReceivedPayload } from '../../src/delivery/events-received.js';
 import { defaultConfig } from '../../src/pave-config.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { startGitHttpServer, type GitHttpServer } from '../templates/support.js';
@@ -193,5 +195,37 @@ describe('repository and delivery collectors', () => {
     await app.eventConsumers.drain();
     expect(await facts('cart')).toMatchObject({ 'delivery.deployments': 3 });
     expect(await level()).toMatchObject({ level: 'shipping', rules: [{ id: 'ships', status: 'pass' }] });
+  });
+
+  it('collects delivery facts again only for the entities whose deliveries arrived', async () => {
+    const { app } = pave;
+    await app.catalog.saveEntity({
+      apiVersion: 'pave.dev/v1alpha1',
+      kind: 'Scorecard',
+      metadata: { name: 'delivery' },
+      spec: { filter: ['kind=component,metadata.name=cart', 'kind=component,metadata.name=ledger'], levels: [{ name: 'shipping', rank: 1 }], rules: [{ id: 'ships', title: 'Ships often', level: 'shipping', condition: 'facts.delivery.deployments >= 3' }] },
+    });
+    await app.eventConsumers.drain();
+    const before = { cart: (await facts('cart'))['delivery.deployments'] as number, ledger: (await facts('ledger'))['delivery.deployments'] as number };
+    // A deployment of ledger stored without its event: only a pass that collects ledger again would count it.
+    const [quiet] = app.delivery.check([{ id: 'quiet-ledger', type: 'deployment', at: new Date(Date.now() - 60_000).toISOString(), entity: 'component:default/ledger', environment: 'production', status: 'success' }], 'api', '/events');
+    await app.delivery.events.insert(app.store.db, [quiet!], () => 'component:default/ledger', new Date().toISOString());
+    await app.delivery.ingest(app.auth.localOperator(), [{ id: 'd5', type: 'deployment', at: new Date(Date.now() - 60_000).toISOString(), entity: 'component:default/cart', environment: 'production', status: 'success' }]);
+    await app.eventConsumers.drain();
+    expect(await facts('cart')).toMatchObject({ 'delivery.deployments': before.cart + 1 });
+    expect(await facts('ledger')).toMatchObject({ 'delivery.deployments': before.ledger });
+    // A delivery of ledger collects ledger again, and then counts both.
+    await app.delivery.ingest(app.auth.localOperator(), [{ id: 'd6', type: 'deployment', at: new Date(Date.now() - 60_000).toISOString(), entity: 'component:default/ledger', environment: 'production', status: 'success' }]);
+    await app.eventConsumers.drain();
+    expect(await facts('ledger')).toMatchObject({ 'delivery.deployments': before.ledger + 2 });
+    // A batch whose list of entities was cut short (too many to name) collects every scored entity again.
+    const [another] = app.delivery.check([{ id: 'quiet-ledger-2', type: 'deployment', at: new Date(Date.now() - 60_000).toISOString(), entity: 'component:default/ledger', environment: 'production', status: 'success' }], 'api', '/events');
+    await app.store.transaction(async trx => {
+      await app.delivery.events.insert(trx, [another!], () => 'component:default/ledger', new Date().toISOString());
+      const payload: EventsReceivedPayload = { source: 'api', stored: 1, deployments: 1, changes: 0, incidents: 0, unmapped: 0, entities: ['component:default/cart'], entitiesTruncated: true };
+      await app.eventLog.append(trx, { type: 'delivery.events.received', actor: 'user:default/test', payload });
+    });
+    await app.eventConsumers.drain();
+    expect(await facts('ledger')).toMatchObject({ 'delivery.deployments': before.ledger + 3 });
   });
 });

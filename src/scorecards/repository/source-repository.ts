@@ -39,7 +39,7 @@ export function remoteRepositoryOf(value: string): GitWebUrl | undefined {
 /**
  * Reads the files of an entity's source repository with `use`: a repository Pave hosts through the
  * repositories service, any other git URL through the pass's clones (`checkouts`: one shallow clone per
- * repository and ref under the reading policy). Undefined when the entity names no repository Pave can read
+ * repository and ref under the reading policy, kept while `use` reads it). Undefined when the entity names no repository Pave can read
  * (no source location, not allowed, unreachable, empty): its repository facts are then unknown.
  */
 export async function withSourceRepository<T>(entity: Entity, context: { repositories: RepositoryService; checkouts?: RemoteCheckouts }, use: (files: RepositoryFiles) => Promise<T>): Promise<T | undefined> {
@@ -51,8 +51,7 @@ export async function withSourceRepository<T>(entity: Entity, context: { reposit
   }
   const location = sourceLocationOf(entity);
   const remote = location ? remoteRepositoryOf(location) : undefined;
-  const root = remote && context.checkouts ? await context.checkouts.checkout(remote) : undefined;
-  return root && remote ? use(checkedOutFiles(shownUrl(remote.repository), root)) : undefined;
+  return remote && context.checkouts ? context.checkouts.read(remote, root => use(checkedOutFiles(shownUrl(remote.repository), root))) : undefined;
 }
 
 function sourceLocationOf(entity: Entity): string | undefined {
