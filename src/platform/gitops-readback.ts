@@ -29,8 +29,9 @@ export interface SyncedCommit {
  */
 export interface SyncedCommitRecorder {
   /**
-   * Called before the transaction with the request whose commit the report may deploy, for the reads recording
-   * needs (nothing else may use the database while a SQLite transaction is open); answers the writer.
+   * Called before the transaction, for each request a Synced report covers, with the reads recording needs;
+   * answers the writer, which takes whichever commit the transaction finds deployed (the reconciler may have
+   * committed a newer one since the request was first read).
    */
   prepare(request: { ref: string; owner?: string }): Promise<(trx: Db, synced: SyncedCommit) => Promise<void>>;
 }
@@ -47,8 +48,6 @@ export interface GitOpsReadBackOptions {
 export interface ReadBackResult {
   /** Requests whose GitOps state this observation updated. */
   requests: number;
-  /** Pave's commits reported synced for the first time. */
-  synced: SyncedCommit[];
 }
 
 /**
@@ -75,12 +74,12 @@ export class GitOpsReadBack {
     const urls = new Map(destinations.map(d => [d.metadata.name, d.spec.git.url]));
     const environments = new Map(destinations.map(d => [d.metadata.name, d.metadata.labels?.env ?? 'production']));
     const covered = (await this.#o.requests.deliveredTo([...urls.keys()])).filter(request => coveredDelivery(request.status.deliveries, observation, urls));
-    const result: ReadBackResult = { requests: 0, synced: [] };
+    const result: ReadBackResult = { requests: 0 };
     for (const found of covered) {
-      // Read before the transaction (the run store and the recorder read outside it): which run made which commit.
+      // Read before the transaction (the run store reads outside it): which run made which commit.
       const runs = await this.#o.runs.list(found.namespace, found.name, 50);
-      const mayDeploy = newlySynced(found, coveredDelivery(found.status.deliveries, observation, urls)?.commit, observation, runs) !== undefined;
-      const record = mayDeploy && recorder ? await recorder.prepare({ ref: requestRef(found.namespace, found.name), ...(found.owner ? { owner: found.owner } : {}) }) : undefined;
+      // For any Synced report, not only one this read says deploys: the row read inside may hold a newer commit.
+      const record = observation.sync === 'Synced' && recorder ? await recorder.prepare({ ref: requestRef(found.namespace, found.name), ...(found.owner ? { owner: found.owner } : {}) }) : undefined;
       await this.#o.store.transaction(async trx => {
         // Read again inside the transaction, holding the row: two reports about one request never lose each other's state.
         const request = await this.#o.requests.lockedById(trx, found.id);
@@ -92,7 +91,6 @@ export class GitOpsReadBack {
           next.deployedCommit = synced.commit;
           const commit: SyncedCommit = { request: requestRef(request.namespace, request.name), ...(request.owner ? { owner: request.owner } : {}), destination: delivery.destination, path: delivery.path, commit: synced.commit, ...(synced.committedAt ? { committedAt: synced.committedAt } : {}), environment: environments.get(delivery.destination) ?? 'production', at: observation.at };
           await record?.(trx, commit);
-          result.synced.push(commit);
         }
         await this.#o.requests.setGitOps(trx, request.id, next);
         if (changed(request.gitops, next)) {

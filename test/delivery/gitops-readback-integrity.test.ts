@@ -23,6 +23,7 @@ const OTHER_COMMIT = 'f'.repeat(40);
  * What the read-back must never lose or get wrong, on each database: a deployment it records is written in the
  * transaction that records the report (a failure leaves both undone, so the tool's next report records it); a
  * report from the future is refused or held to Pave's clock; a report naming another revision deploys nothing;
+ * a commit the reconciler made between the report's two reads of the request is recorded, not only marked;
  * and on PostgreSQL, a report that waited for another replica's write does not overwrite a newer state.
  */
 for (const database of ['sqlite', 'postgres'] as const) {
@@ -99,6 +100,35 @@ for (const database of ['sqlite', 'postgres'] as const) {
       expect(Date.parse(degraded.lastTransitionTime)).toBeLessThanOrEqual(Date.now());
       expect((await argocd(report(new Date()))).status).toBe(200);
       expect(condition(await request(), 'Healthy')).toMatchObject({ status: 'True', reason: 'Healthy' });
+    });
+
+    it('a commit Pave made while a report was being read is recorded as deployed when the report names it', async () => {
+      expect((await post(`${pave.url}/api/platform/requests`, { ...orders, spec: { ...orders.spec, instances: 3 } })).status).toBe(200);
+      const newer = (await waitForRequest(pave.app, 'checkout-team', 'orders-db', view => isReady(view) && view.status.deliveries[0]!.commit !== commit)).status.deliveries[0]!.commit!;
+      await pave.app.workers.stop();
+      const { db } = pave.app.store;
+      const row = await db.selectFrom('platform_requests').select(['id', 'status']).where('namespace', '=', 'checkout-team').where('name', '=', 'orders-db').executeTakeFirstOrThrow();
+      const status = JSON.parse(row.status) as { deliveries: Array<{ commit: string }> };
+      // The state before the reconciler's write: its commit already deployed (the earlier report recorded it).
+      await db.updateTable('platform_requests').set({ status: JSON.stringify({ ...status, deliveries: status.deliveries.map(d => ({ ...d, commit })) }) }).where('id', '=', row.id).execute();
+      // The seam between the read-back's first read of the request and its transaction (it reads the runs in
+      // between): the reconciler's write of the new commit lands there, so only the transaction sees it.
+      const { runs } = pave.app.platform;
+      const list = runs.list;
+      let interleaved = false;
+      runs.list = async (...args) => {
+        runs.list = list;
+        interleaved = true;
+        await db.updateTable('platform_requests').set({ status: row.status }).where('id', '=', row.id).execute();
+        return list.apply(runs, args);
+      };
+      try {
+        expect((await argocd(report(new Date(), { revision: newer }))).status).toBe(200);
+      } finally {
+        runs.list = list;
+      }
+      expect(interleaved).toBe(true);
+      expect(await deployments()).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'pave', sha: newer })]));
     });
 
     it.skipIf(database !== 'postgres')('a report that waited for another replica\'s newer state does not overwrite it', async () => {

@@ -5,8 +5,8 @@ import type {} from '../catalog-tables.js'; // the tables it queries, for the im
 /**
  * PostgreSQL's trigram index over search documents (`pg_trgm`), made with the schema instead of at each start:
  * the extension where the server has it and the role may install it, then the index in Pave's schema. A
- * server without it still migrates (search then reads every document; the start-up warning says how to add
- * the index by hand). Nothing on SQLite, whose FTS5 trigram table came with 0020.
+ * server without it, or refusing it to the role, still migrates (search then reads every document; the
+ * start-up warning says how to add the index by hand). Nothing on SQLite, whose FTS5 trigram table came with 0020.
  */
 export const trigramIndexMigration: Migration = {
   name: '0036-trigram-index',

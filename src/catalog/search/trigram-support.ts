@@ -13,15 +13,24 @@ const INDEX = 'search_documents_trgm_idx';
 export async function ensureTrigramIndex(db: Kysely<any>): Promise<{ indexed: true } | { missing: string }> {
   await sql`SELECT pg_advisory_xact_lock(hashtext('pave.pg_trgm'))`.execute(db);
   let schema = await trigramSchema(db);
-  if (!schema) {
-    const facts = await extensionFacts(db);
-    const missing = whyNoExtension(facts);
-    if (missing) return { missing };
-    await sql`CREATE EXTENSION pg_trgm SCHEMA ${sql.id(facts.public ? 'public' : (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0]!.schema)}`.execute(db);
-    schema = (await trigramSchema(db))!;
+  const facts = schema ? undefined : await extensionFacts(db);
+  const missing = facts && whyNoExtension(facts);
+  if (missing) return { missing };
+  // The checks above cannot see every refusal (a PostgreSQL before 13 wants a superuser, a schema may be
+  // closed to the role): a failure is undone to here, so it costs the index and not the other migrations.
+  await sql`SAVEPOINT pave_trgm`.execute(db);
+  try {
+    if (!schema) {
+      await sql`CREATE EXTENSION pg_trgm SCHEMA ${sql.id(facts!.public ? 'public' : (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0]!.schema)}`.execute(db);
+      schema = (await trigramSchema(db))!;
+    }
+    // Pave's schema may be one of many in the database, so the operator class is named with its schema.
+    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(INDEX)} ON search_documents USING gin (search_text ${sql.id(schema, 'gin_trgm_ops')})`.execute(db);
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT pave_trgm`.execute(db);
+    return { missing: `the server refused it: ${(error as Error).message}` };
   }
-  // Pave's schema may be one of many in the database, so the operator class is named with its schema.
-  await sql`CREATE INDEX IF NOT EXISTS ${sql.id(INDEX)} ON search_documents USING gin (search_text ${sql.id(schema, 'gin_trgm_ops')})`.execute(db);
+  await sql`RELEASE SAVEPOINT pave_trgm`.execute(db);
   return { indexed: true };
 }
 
@@ -34,7 +43,7 @@ export async function trigramIndexState(db: Kysely<any>): Promise<{ indexed: tru
   const { rows } = await sql<{ found: boolean }>`SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ${INDEX}) AS found`.execute(db);
   if (rows[0]!.found) return { indexed: true };
   if (await trigramSchema(db)) return { missing: 'pg_trgm was installed after Pave migrated its database, so the index was not made' };
-  return { missing: whyNoExtension(await extensionFacts(db)) ?? 'pg_trgm was not installed when Pave migrated its database' };
+  return { missing: whyNoExtension(await extensionFacts(db)) ?? "pg_trgm was not installed when Pave migrated its database, or the server refused it to Pave's role" };
 }
 
 interface ExtensionFacts {
