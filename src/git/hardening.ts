@@ -27,14 +27,15 @@ export const ALLOWED_PROTOCOLS = 'file:http:https:ssh';
  * Variables set for every git process, after everything else so no caller can undo them: no system or
  * user configuration file is read (a user's aliases, `core.sshCommand`, `protocol.*.allow`, credential
  * helpers), GIT_ALLOW_PROTOCOL outranks any `protocol.*` setting, and a missing credential fails at once
- * instead of waiting for a prompt.
+ * instead of waiting for a prompt: the askpass program fails, so after a 401 git gives up rather than sending
+ * whatever an askpass printed (`echo` sent its prompt back as a user name and password).
  */
 const HARDENED_ENV: Readonly<NodeJS.ProcessEnv> = {
   GIT_CONFIG_NOSYSTEM: '1',
   GIT_CONFIG_GLOBAL: '/dev/null',
   GIT_ALLOW_PROTOCOL: ALLOWED_PROTOCOLS,
   GIT_TERMINAL_PROMPT: '0',
-  GIT_ASKPASS: 'echo',
+  GIT_ASKPASS: 'false',
 };
 
 /**
