@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { invalidInput } from '../core/problem.js';
 import type { DoraFigures } from '../delivery/dora.js';
+import type { AdoptionReport } from '../delivery/delivery-service.js';
 import { windowDays } from '../delivery/window-param.js';
 import { table, type Output } from './output.js';
 import { withClient, type GlobalOptions } from './context.js';
@@ -86,12 +87,14 @@ export function metricsCommands(output: () => Output, globals: () => GlobalOptio
     .command('adoption')
     .description('how much the platform is used: deploying components, golden-path share, template runs')
     .option('--window <window>', "days or weeks, e.g. '30d' or '12w'", '30d')
-    .action(async (options: { window: string }) => {
+    .option('--end <date>', 'the window ends here (ISO-8601); now by default')
+    .option('--weekly', "also each week's figures (trend lines)")
+    .action(async (options: { window: string; end?: string; weekly?: boolean }) => {
       const out = output();
       windowDays(options.window, '/window');
       await withClient(globals(), async client => {
-        const a = await client.delivery.adoption({ window: options.window });
-        out.result(a, () =>
+        const a = await client.delivery.adoption({ window: options.window, ...(options.end ? { end: options.end } : {}) });
+        out.result(a, () => [
           table(
             ['FIGURE', 'VALUE'],
             [
@@ -104,10 +107,35 @@ export function metricsCommands(output: () => Output, globals: () => GlobalOptio
               ['active people per week', a.activeUsersByWeek.map(w => `${w.week}: ${w.users}`).join(', ') || '—'],
             ],
           ),
-        );
+          ...(options.weekly ? [adoptionWeeks(a)] : []),
+        ].join('\n'));
       });
     });
   return metrics;
+}
+
+/** The adoption report's weekly series side by side, one row per week of the window. */
+function adoptionWeeks(a: AdoptionReport): string {
+  const of = <T extends { week: string }>(series: T[]) => new Map(series.map(w => [w.week, w]));
+  const [runs, components, requests, teams] = [of(a.templateRunsByWeek), of(a.newComponentsByWeek), of(a.platformRequestsByWeek), of(a.teamsOnboardedByWeek)];
+  const people = new Map(a.activeUsersByWeek.map(w => [w.week, w.users]));
+  const weeks = [...new Set([...runs.keys(), ...components.keys(), ...requests.keys(), ...teams.keys()])].sort();
+  return table(
+    ['WEEK', 'TEMPLATE RUNS', 'NEW COMPONENTS', 'REQUESTS', 'TEAMS ONBOARDED', 'ACTIVE PEOPLE'],
+    weeks.map(week => {
+      const run = runs.get(week);
+      const made = components.get(week);
+      const request = requests.get(week);
+      return [
+        week,
+        run ? `${run.started} (${run.completed} ok, ${run.failed} failed)` : '—',
+        made ? `${made.created} (${made.fromTemplates} from golden paths)` : '—',
+        request ? `${request.applied} applied, ${request.ready} ready` : '—',
+        String(teams.get(week)?.total ?? '—'),
+        String(people.get(week) ?? 0),
+      ];
+    }),
+  );
 }
 
 function doraTable(now: DoraFigures, before: DoraFigures): string {

@@ -45,4 +45,20 @@ describe('pave delivery and pave metrics', () => {
     expect(weekly.stdout).toMatch(/WEEK\s+DEPLOYMENTS\s+LEAD TIME\s+FAILURE RATE\s+RECOVERY\s+REWORK/);
     expect(weekly.stdout.match(/^2026-0[23]-\d\d\s/gm)).toEqual(['2026-02-23 ', '2026-03-02 ', '2026-03-09 ', '2026-03-16 ', '2026-03-23 ', '2026-03-30 ']);
   });
+
+  it('prints adoption with its weekly series beside the headline figures', async () => {
+    const args = ['metrics', 'adoption', '--window', '21d', '--end', '2026-03-31T00:00:00Z'];
+    const plain = await cli(...args);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toMatch(/template runs\s+\d+ started/);
+    expect(plain.stdout).not.toContain('WEEK');
+    const json = await cli('--json', ...args);
+    const report = JSON.parse(json.stdout) as { templateRunsByWeek: Array<{ week: string }> };
+    const weekly = await cli(...args, '--weekly');
+    expect(weekly.code, weekly.stderr).toBe(0);
+    expect(weekly.stdout).toMatch(/WEEK\s+TEMPLATE RUNS\s+NEW COMPONENTS\s+REQUESTS\s+TEAMS ONBOARDED\s+ACTIVE PEOPLE/);
+    // One row per week of the report, in order.
+    expect(report.templateRunsByWeek.length).toBeGreaterThan(0);
+    expect(weekly.stdout.match(/^\d{4}-\d\d-\d\d\s/gm)?.map(w => w.trim())).toEqual(report.templateRunsByWeek.map(w => w.week));
+  });
 });
