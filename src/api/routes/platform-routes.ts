@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyRequest } from 'fastify';
 import type { PlatformService } from '../../platform/platform-service.js';
 import { errorResponses } from '../schemas.js';
-import { changeAuthor, filterReadable } from '../authorize.js';
+import { changeAuthor, filterReadable, type RoutePermission } from '../authorize.js';
 import { requestFacts } from '../../platform/change-events.js';
 import { teamRef } from '../../platform/binding-service.js';
 import { ApprovalDecisionSchema } from '../../platform/model/approval-decision.js';
@@ -47,6 +47,20 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
         : {}),
     },
   });
+  // What acting on a request needs, declared once: the routes that act and `/actions`, which tells the portal
+  // which buttons to offer, decide on these same resources and inputs.
+  const deleting = ownedRequest('platform.request.delete', true);
+  const extending = ownedRequest('platform.request.extend');
+  const deciding = {
+    permission: {
+      action: 'platform.approval.decide',
+      // Checked against the request's approving groups, never its owning team: a team does not approve itself.
+      resource: async (request: FastifyRequest) => {
+        const { namespace, name } = request.params as { namespace: string; name: string };
+        return platform.approvalResource(namespace, name);
+      },
+    },
+  } satisfies { permission: RoutePermission };
   /** The request document in the body, for rules that judge what is asked for. */
   const bodyInput = (request: FastifyRequest) => request.body;
   /** The body's request; `required`: a namespace with no owning team is refused (422) before anything else. */
@@ -231,24 +245,18 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       },
     },
     async (request): Promise<RequestActions> => {
-      const { namespace, name } = request.params;
-      const view = await platform.getRequest(namespace, name);
-      const resource = await platform.requestResource(namespace, name);
       const permissions = request.server.authorization.app.auth.permissions;
-      const may = async (action: string, on: Parameters<typeof permissions.decide>[2], input?: unknown) => (await permissions.decide(request.identity, action, on, input)).allowed;
-      // The same resources (and input) as the routes that act.
-      return {
-        delete: await may('platform.request.delete', resource, view),
-        extend: await may('platform.request.extend', resource),
-        decide: await may('platform.approval.decide', await platform.approvalResource(namespace, name)),
-      };
+      // The acting routes' own permissions, applied to this request's params (the same :namespace/:name).
+      const may = async ({ permission }: { permission: RoutePermission }) =>
+        (await permissions.decide(request.identity, permission.action, await permission.resource?.(request), await permission.input?.(request))).allowed;
+      return { delete: await may(deleting), extend: await may(extending), decide: await may(deciding) };
     },
   );
 
   app.delete(
     '/requests/:namespace/:name',
     {
-      config: ownedRequest('platform.request.delete', true),
+      config: deleting,
       schema: {
         tags: ['platform'],
         summary: 'Delete a request: its delete steps run, its files are pruned in a commit, then it is removed (202)',
@@ -274,7 +282,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
   app.post(
     '/requests/:namespace/:name/extend',
     {
-      config: ownedRequest('platform.request.extend'),
+      config: extending,
       schema: {
         tags: ['platform'],
         summary: "Move a request's expiry to `ttl` from now (never past its capability's maximum after its creation)",
@@ -289,16 +297,7 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
   app.post(
     '/requests/:namespace/:name/approval',
     {
-      config: {
-        permission: {
-          action: 'platform.approval.decide',
-          // Checked against the request's approving groups, never its owning team: a team does not approve itself.
-          resource: async (request: FastifyRequest) => {
-            const { namespace, name } = request.params as { namespace: string; name: string };
-            return platform.approvalResource(namespace, name);
-          },
-        },
-      },
+      config: deciding,
       schema: {
         tags: ['platform'],
         summary: "Approve or reject a request's newest generation waiting for approval, with a reason",
