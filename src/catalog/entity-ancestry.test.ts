@@ -42,4 +42,16 @@ describe('entityAncestry', () => {
       expect(parentsOf(path), path).toEqual([expect.stringMatching(/^location:default\/generated-/)]);
     }
   });
+
+  it('skips a target whose braces would expand to too many patterns, and still follows a normal brace target', () => {
+    // 2^17 patterns; brace expansion alone stops at 100,000, so the first of them used to match.
+    const explosive = `./${'{a,b}'.repeat(17)}.yaml`;
+    const top = { entity: entity('Location', 'top', { targets: [explosive, './{x,y}.yaml'] }), source: 'url:https://github.com/acme/shop.git#main:catalog-info.yaml' };
+    const at = (path: string) => ({ entity: entity('Component', path.replace(/[^a-z]/g, '-')), source: `url:https://github.com/acme/shop.git#main:${path}` });
+    const parentsOf = (path: string) => entityAncestry(at(path), location, [top]).items[0]!.parentEntityRefs;
+    for (let asked = 0; asked < 3; asked++) {
+      expect(parentsOf(`${'a'.repeat(17)}.yaml`)).toEqual([expect.stringMatching(/^location:default\/generated-/)]);
+      expect(parentsOf('y.yaml')).toEqual(['location:default/top']);
+    }
+  });
 });

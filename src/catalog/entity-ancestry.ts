@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { Minimatch } from 'minimatch';
+import { braceExpand, Minimatch } from 'minimatch';
 import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, type Entity } from '../core/entity.js';
 import { entityRefOf } from '../core/entity-ref.js';
 import { formatGitTarget, parseGitTarget } from './ingest/location-target.js';
@@ -85,10 +85,35 @@ function targetPatterns({ entity, source }: SourcedEntity): Array<(source: strin
 }
 
 /**
+ * Most patterns a target's braces may expand to. Minimatch expands `{a,b}` sets eagerly, compiling each
+ * pattern (up to 100,000 for a chain of 17), which ingestion never does (fast-glob compiles braces unexpanded).
+ */
+const MAX_BRACE_PATTERNS = 256;
+/** Compiled globs kept (`null`: refused), least recently used first. */
+const MAX_CACHED_GLOBS = 1_000;
+const compiled = new Map<string, Minimatch | null>();
+
+/**
  * Whether a source is `prefix` followed by a path the glob matches, with the glob syntax locations are read
- * with (fast-glob's: `*`, `**`, `?`, `[…]`, braces `{a,b}`, no dot files unless named).
+ * with (fast-glob's: `*`, `**`, `?`, `[…]`, braces `{a,b}`, no dot files unless named). A glob whose braces
+ * make more than `MAX_BRACE_PATTERNS` patterns matches nothing.
  */
 function globMatcher(prefix: string, glob: string): (source: string) => boolean {
-  const pattern = new Minimatch(glob, { dot: false });
-  return source => source.startsWith(prefix) && pattern.match(source.slice(prefix.length));
+  const pattern = compiledGlob(glob);
+  return source => pattern !== null && source.startsWith(prefix) && pattern.match(source.slice(prefix.length));
+}
+
+/** The glob compiled, or null when its braces expand too far; each ancestry request asks for the same few again. */
+function compiledGlob(glob: string): Minimatch | null {
+  let pattern = compiled.get(glob);
+  if (pattern === undefined) {
+    // Expanding one past the limit is enough to know it is over, and costs no more than a glob within it.
+    const tooMany = braceExpand(glob, { braceExpandMax: MAX_BRACE_PATTERNS + 1 }).length > MAX_BRACE_PATTERNS;
+    pattern = tooMany ? null : new Minimatch(glob, { dot: false });
+  }
+  // Re-inserted, so the Map's order is least recently used first.
+  compiled.delete(glob);
+  compiled.set(glob, pattern);
+  if (compiled.size > MAX_CACHED_GLOBS) compiled.delete(compiled.keys().next().value!);
+  return pattern;
 }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../store/store.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 
-/** Rows per insert statement (five bound parameters each). */
-const INSERT_CHUNK = 500;
+/** Rows per insert statement (five bound parameters each), or sources per delete. */
+const WRITE_CHUNK = 500;
 
 /**
  * A file of a location that a refresh may skip while its bytes are the same: it held only valid entities,
@@ -53,9 +53,31 @@ export function storedFrom(refs: FileDigest['refs'], source: string, sourceOf: R
   return refs.every(([ref]) => sourceOf.get(ref) === source);
 }
 
-/** Replaces the location's recorded files with these, read under `fingerprint` (in the refresh's transaction). */
+/**
+ * Makes the location's recorded files these, read under `fingerprint` (in the refresh's transaction), writing
+ * only the rows that differ: a refresh that changed one file of 100,000 writes one row, not 100,000.
+ */
 export async function saveSkippableFiles(db: Db, locationId: string, files: FileDigest[], fingerprint: string): Promise<void> {
-  await db.deleteFrom('location_files').where('location_id', '=', locationId).execute();
-  const rows = files.map(file => ({ location_id: locationId, source: file.source, hash: file.hash, refs: JSON.stringify(file.refs), fingerprint }));
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await db.insertInto('location_files').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  const recorded = await db.selectFrom('location_files').select(['source', 'hash', 'refs', 'fingerprint']).where('location_id', '=', locationId).execute();
+  const before = new Map(recorded.map(row => [row.source, row]));
+  const changed = files
+    .map(file => ({ location_id: locationId, source: file.source, hash: file.hash, refs: JSON.stringify(file.refs), fingerprint }))
+    .filter(row => {
+      const old = before.get(row.source);
+      return !old || old.hash !== row.hash || old.refs !== row.refs || old.fingerprint !== row.fingerprint;
+    });
+  const kept = new Set(files.map(file => file.source));
+  const gone = recorded.filter(row => !kept.has(row.source)).map(row => row.source);
+  for (let i = 0; i < gone.length; i += WRITE_CHUNK) {
+    await db.deleteFrom('location_files').where('location_id', '=', locationId).where('source', 'in', gone.slice(i, i + WRITE_CHUNK)).execute();
+  }
+  for (let i = 0; i < changed.length; i += WRITE_CHUNK) {
+    await db
+      .insertInto('location_files')
+      .values(changed.slice(i, i + WRITE_CHUNK))
+      .onConflict(oc =>
+        oc.columns(['location_id', 'source']).doUpdateSet(eb => ({ hash: eb.ref('excluded.hash'), refs: eb.ref('excluded.refs'), fingerprint: eb.ref('excluded.fingerprint') })),
+      )
+      .execute();
+  }
 }

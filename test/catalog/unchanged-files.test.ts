@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
@@ -46,6 +47,28 @@ for (const factory of [sqliteFactory, pg]) {
       mkdirSync(join(dir, folder));
       for (const [file, text] of Object.entries(files)) write(join(folder, file), text);
       return (await catalog.locations.register({ type: 'file', target: join(dir, folder, '*.yaml') })).location.id;
+    };
+
+    /** Starts recording the rows written to location_files, by a trigger of the database itself: what was written since, by operation. */
+    const recordFileWrites = async () => {
+      const db = handle.store.db;
+      await sql`CREATE TABLE test_file_writes (op TEXT NOT NULL, source TEXT NOT NULL)`.execute(db);
+      if (handle.store.dialect === 'sqlite') {
+        for (const [op, row] of [['INSERT', 'NEW'], ['UPDATE', 'NEW'], ['DELETE', 'OLD']] as const) {
+          await sql`CREATE TRIGGER ${sql.raw(`test_file_${op.toLowerCase()}`)} AFTER ${sql.raw(op)} ON location_files BEGIN INSERT INTO test_file_writes VALUES (${sql.lit(op)}, ${sql.raw(row)}.source); END`.execute(db);
+        }
+      } else {
+        await sql`CREATE FUNCTION test_file_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+          INSERT INTO test_file_writes VALUES (TG_OP, CASE WHEN TG_OP = 'DELETE' THEN OLD.source ELSE NEW.source END); RETURN NULL; END $$`.execute(db);
+        await sql`CREATE TRIGGER test_file_write AFTER INSERT OR UPDATE OR DELETE ON location_files FOR EACH ROW EXECUTE FUNCTION test_file_write()`.execute(db);
+      }
+      return {
+        async since() {
+          const { rows } = await sql<{ op: string; source: string }>`SELECT op, source FROM test_file_writes`.execute(db);
+          await sql`DELETE FROM test_file_writes`.execute(db);
+          return rows.map(row => `${row.op} ${row.source.replace(/.*\//, '')}`).sort();
+        },
+      };
     };
 
     beforeAll(async () => {
@@ -132,6 +155,24 @@ for (const factory of [sqliteFactory, pg]) {
       const summary = await stricter.locations.refresh(id);
       expect(summary.errors).toMatchObject([{ source: expect.stringMatching(/l\.yaml$/) }]);
       expect(await description('l1')).toBeUndefined();
+    });
+
+    it('writes only the recorded files that changed: one row for one changed file of several', async () => {
+      const id = await register('several', { 'f1.yaml': component('f1', 'one'), 'f2.yaml': component('f2', 'two'), 'f3.yaml': component('f3', 'three'), 'f4.yaml': component('f4', 'four') });
+      const writes = await recordFileWrites();
+      write('several/f2.yaml', component('f2', 'two, changed'));
+      expect(await catalog.locations.refresh(id)).toMatchObject({ updated: 1, unchanged: 3, errors: [] });
+      expect(await writes.since()).toEqual(['UPDATE f2.yaml']);
+      expect(await catalog.locations.refresh(id)).toMatchObject({ unchanged: 4 });
+      expect(await writes.since()).toEqual([]);
+      // A file gone loses its row, a new one gains one, and a file with a problem is no longer recorded.
+      rmSync(join(dir, 'several/f1.yaml'));
+      write('several/f5.yaml', component('f5', 'five'));
+      write('several/f3.yaml', 'kind: [');
+      await catalog.locations.refresh(id);
+      expect(await writes.since()).toEqual(['DELETE f1.yaml', 'DELETE f3.yaml', 'INSERT f5.yaml']);
+      const recorded = await skippableFiles(handle.store.db, id, ingestionFingerprint(defaultConfig().catalog));
+      expect([...recorded.keys()].map(source => source.replace(/.*\//, '')).sort()).toEqual(['f2.yaml', 'f4.yaml', 'f5.yaml']);
     });
 
     it('fingerprints ingestion by the catalog settings and the kinds Pave validates', () => {
