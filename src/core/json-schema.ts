@@ -6,6 +6,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { pointerSegment, type FieldError } from './problem.js';
+import { ruleWords } from './schema-words.js';
 
 // ajv-formats is CommonJS: Node (and the CLI bundle) hand over its module.exports, the plugin itself, as the default
 // export, while its typings describe that plugin as `exports.default`.
@@ -166,13 +167,13 @@ function translate(error: ErrorObject, options: SchemaErrorOptions): FieldError 
 function ruleOf(error: ErrorObject, params: Record<string, unknown>, options: SchemaErrorOptions): { detail: string; rule: string } {
   switch (error.keyword) {
     case 'required':
-      return { detail: 'is required', rule: 'required' };
+      return { detail: ruleWords('required', undefined, undefined)!, rule: 'required' };
     case 'additionalProperties':
       return { detail: options.unknownProperty ?? 'is not allowed (no such field)', rule: 'additionalProperties' };
     case 'type':
       return { detail: `must be ${typeList(params.type)} (found ${jsonTypeOf(error.data)})`, rule: 'type' };
     case 'minLength':
-      return params.limit === 1 ? { detail: 'must not be empty', rule: 'non-empty' } : { detail: `must be at least ${String(params.limit)} characters`, rule: 'min-length' };
+      return { detail: ruleWords('minLength', params.limit, error.parentSchema)!, rule: params.limit === 1 ? 'non-empty' : 'min-length' };
     case 'minItems':
       return { detail: `must have at least ${String(params.limit)} items`, rule: 'min-items' };
     case 'enum':

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { type FieldError } from '../core/problem.js';
 import { jsonSchemaValidator, type SchemaErrorOptions } from '../core/json-schema.js';
 import { isObject } from '../core/is-object.js';
+import { fieldLabel, ruleWords } from '../core/schema-words.js';
 import { findReferences, resolveReferences, type OutputReference } from './model/references.js';
 import type { Capability, RequestEntity } from './model/types.js';
 import { templateContext } from './steps/template-step.js';
@@ -151,36 +152,20 @@ export async function executeRender(prepared: PreparedRender, options: StepOptio
   return { outcome, selector };
 }
 
-/** A field's name in messages: its schema `title`, else its property name capitalised, else its pointer. */
+/** A field's name in messages (`fieldLabel`: its schema `title`, else its property name capitalised), else its pointer. */
 function fieldName(schema: object, path: readonly string[], pointer: string): string {
   let at: unknown = schema;
   for (const segment of path) {
     if (!isObject(at)) break;
     at = /^\d+$/.test(segment) && isObject(at.items) ? at.items : isObject(at.properties) ? at.properties[segment] : undefined;
   }
-  if (isObject(at) && typeof at.title === 'string' && at.title.trim()) return at.title;
   const key = path.at(-1);
-  return key && !/^\d+$/.test(key) ? key.charAt(0).toUpperCase() + key.slice(1) : pointer || '(value)';
+  if (key && !/^\d+$/.test(key)) return fieldLabel(key, at);
+  return isObject(at) && typeof at.title === 'string' && at.title.trim() ? at.title : pointer || '(value)';
 }
 
-/** Limits and patterns in words: "must be at most 5", and "must look like 10Gi" from the field's example (or default). */
+/** Limits, lengths and patterns in words, as the portal's form says them before sending ("must look like 10Gi"). */
 function wantedWords(error: Parameters<NonNullable<SchemaErrorOptions['words']>>[0]): string | undefined {
-  const limit = (error.params as { limit?: unknown }).limit;
-  switch (error.keyword) {
-    case 'maximum':
-      return `must be at most ${String(limit)}`;
-    case 'minimum':
-      return `must be at least ${String(limit)}`;
-    case 'exclusiveMaximum':
-      return `must be less than ${String(limit)}`;
-    case 'exclusiveMinimum':
-      return `must be more than ${String(limit)}`;
-    case 'pattern': {
-      const field = isObject(error.parentSchema) ? error.parentSchema : {};
-      const example = Array.isArray(field.examples) ? field.examples[0] : field.default;
-      return typeof example === 'string' ? `must look like ${example}` : undefined;
-    }
-    default:
-      return undefined;
-  }
+  const params = error.params as { limit?: unknown; pattern?: unknown };
+  return ruleWords(error.keyword, params.pattern ?? params.limit, error.parentSchema);
 }

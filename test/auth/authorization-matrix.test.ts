@@ -267,7 +267,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/platform/capabilities': { path: '/api/platform/capabilities' },
   'POST /api/platform/capabilities': { path: '/api/platform/capabilities', body: capability('matrix-published', 'MatrixPublished'), status: 201 },
   'GET /api/platform/capabilities/:name': { path: '/api/platform/capabilities/team-namespace' },
-  'GET /api/platform/capabilities/:name/versions/:version': { path: '/api/platform/capabilities/team-namespace/versions/1.0.0' },
+  'GET /api/platform/capabilities/:name/versions/:version': { path: '/api/platform/capabilities/team-namespace/versions/1.1.0' },
   'DELETE /api/platform/capabilities/:name': { path: '/api/platform/capabilities/matrix-doomed', status: 204 },
   'GET /api/platform/destinations': { path: '/api/platform/destinations' },
   'POST /api/platform/destinations': { path: '/api/platform/destinations', body: destination('matrix-added', 'unused'), status: 201 },

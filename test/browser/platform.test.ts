@@ -1,7 +1,8 @@
 /**
  * The platform pages end to end in Debian's Chromium: the guest (a checkout-team member) opens the
  * capability marketplace, fills the PostgreSQL request form generated from the capability's schema,
- * sees validation errors next to their fields, previews the exact files a dry run would commit,
+ * sees mistakes the schema shows said in words under their fields before anything is sent (and the server's under
+ * theirs), previews the exact files a dry run would commit,
  * requests the database, watches it become Ready (live, through the /events stream), finds the commit
  * on the request page and deletes it (a dialog names the folders that leave git; the deleted request shows only
  * its final state). The request list filters by team, capability and phase. Bind, Delete, Extend and Approve
@@ -73,7 +74,7 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     const previews = caps.locator('li[data-capability="preview-environment"]').getByTestId('capability-access');
     await expect.poll(() => previews.locator('li').first().textContent()).toBe('checkout-team: bound, follows ^1');
     const postgres = caps.locator('li[data-capability="postgresql"]');
-    expect(await postgres.textContent()).toMatch(/PostgreSQL database[\s\S]*PostgreSQL[\s\S]*v1\.0\.0/);
+    expect(await postgres.textContent()).toMatch(/PostgreSQL database[\s\S]*PostgreSQL[\s\S]*v1\.1\.0/);
     expect(await caps.locator('li[data-capability="environment"]').textContent()).toMatch(/Requires:.*team-namespace.*postgresql/);
     await screenshot(page, 'platform-marketplace');
     await expectAccessible('marketplace');
@@ -86,31 +87,46 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     // The field becomes a list of the caller's teams once their namespaces have loaded: wait for that state.
     await expect.poll(() => team.evaluate(el => el.tagName)).toBe('SELECT');
     await team.selectOption('checkout-team');
-    const instances = page.getByLabel('instances', { exact: true });
+    const instances = page.getByLabel('Instances', { exact: true });
     expect(await instances.inputValue()).toBe('1');
     expect(await instances.getAttribute('max')).toBe('5');
-    expect(await page.getByLabel('environment', { exact: true }).inputValue()).toBe('dev');
-    expect(await page.getByLabel('version', { exact: true }).evaluate(el => el.tagName)).toBe('SELECT');
-    expect(await page.getByLabel('storage', { exact: true }).inputValue()).toBe('1Gi');
+    expect(await page.getByLabel('Environment', { exact: true }).inputValue()).toBe('dev');
+    expect(await page.getByLabel('PostgreSQL version', { exact: true }).evaluate(el => el.tagName)).toBe('SELECT');
+    expect(await page.getByLabel('Storage', { exact: true }).inputValue()).toBe('1Gi');
 
-    // Mistakes come back as a 422 problem; each error sits next to its field.
+    // Mistakes the schema shows are said before sending: in the server's words, all at once, each under its field.
+    const posted: string[] = [];
+    page.on('request', r => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname.startsWith('/api/platform/')) posted.push(new URL(r.url()).pathname);
+    });
     await page.getByLabel('Request name', { exact: true }).fill('browser-db');
     await instances.fill('9');
-    await page.getByLabel('storage', { exact: true }).fill('lots');
+    await page.getByLabel('Storage', { exact: true }).fill('lots');
     await page.getByRole('button', { name: 'Request', exact: true }).click();
     const invalid = page.locator('.field.invalid');
     await invalid.first().waitFor();
-    await expect.poll(() => page.locator('.field.invalid .field-errors').count()).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => page.locator('.field.invalid .field-errors').count()).toBe(2);
     expect(await instances.getAttribute('aria-invalid')).toBe('true');
-    // In words, all at once, each under its field.
-    expect(await page.locator('[data-pointer="/spec/storage"]').textContent()).toContain('Storage must look like 1Gi');
-    expect(await page.locator('[data-pointer="/spec/instances"]').textContent()).toContain('Instances must be at most 5');
+    expect(await page.locator('[data-pointer="/spec/storage"]').textContent()).toBe('Storage must look like 10Gi');
+    expect(await page.locator('[data-pointer="/spec/instances"]').textContent()).toBe('Instances must be at most 5');
     await screenshot(page, 'platform-request-invalid');
+    // A fixed value loses its message at once.
+    await instances.fill('5');
+    await expect.poll(() => page.locator('[data-pointer="/spec/instances"]').count()).toBe(0);
+
+    // What only the server knows comes back as a 422 problem, under its field.
+    await instances.fill('2');
+    await page.getByLabel('Storage', { exact: true }).fill('5Gi');
+    await page.getByLabel('Request name', { exact: true }).fill('Browser DB');
+    await page.getByRole('button', { name: 'Request', exact: true }).click();
+    await page.locator('[data-pointer="/metadata/name"]').waitFor();
+    expect(await page.getByLabel('Request name', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    // Requests leave in order: the first the page sent is this one, so the mistaken tries above sent nothing.
+    expect(posted).toEqual(['/api/platform/requests']);
+    await page.getByLabel('Request name', { exact: true }).fill('browser-db');
 
     // Preview: exactly the files a dry run would commit, nothing saved.
-    await instances.fill('2');
-    await page.getByLabel('storage', { exact: true }).fill('5Gi');
-    await page.getByLabel('database', { exact: true }).fill('browser');
+    await page.getByLabel('Database name', { exact: true }).fill('browser');
     await page.getByRole('button', { name: 'Preview' }).click();
     const preview = page.getByTestId('render-preview');
     await preview.waitFor();
@@ -188,7 +204,7 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     expect(await page.locator('.entity-header').textContent()).toMatch(/capability[\s\S]*Owner[\s\S]*platform-team/);
 
     const section = page.getByTestId('capability-section');
-    expect(await section.getByTestId('capability-versions').textContent()).toMatch(/v1\.0\.0\s*latest/);
+    expect(await section.getByTestId('capability-versions').textContent()).toMatch(/v1\.1\.0\s*latest/);
     expect(await section.textContent()).toContain('databases.pave.dev/v1alpha1');
     const listed = section.getByTestId('capability-requests').getByRole('link', { name: 'checkout-team/catalog-db' });
     await listed.waitFor();

@@ -88,7 +88,7 @@ describe('pave against a server (real HTTP, auth on)', { timeout: 240_000 }, () 
     expect((JSON.parse(found.stdout) as { results: Array<{ entityRef: string }> }).results.map(r => r.entityRef)).toEqual(['component:default/ledger']);
 
     const published = await cli(['capability', 'publish', '-f', join(DEMO_PLATFORM, 'capabilities', 'postgresql.yaml')]);
-    expect(published.stdout).toMatch(/^published postgresql 1\.0\.0 \(latest\)$/m);
+    expect(published.stdout).toMatch(/^published postgresql 1\.1\.0 \(latest\)$/m);
     const destination = await cli(['destination', 'apply', '-f', join(work, 'dev.yaml')]);
     expect(destination.stdout.trim()).toMatch(/^created destination dev \(file:/);
     // The server records who asked: alice, from the CLI.
@@ -126,9 +126,9 @@ describe('pave against a server (real HTTP, auth on)', { timeout: 240_000 }, () 
     expect(view!.status).toMatchObject({ phase: 'Ready', outputs: { database: 'checkout' } });
     expect([...(await repoFiles(devRepo, 'clusters/dev')).keys()]).toContain('clusters/dev/checkout-team/postgresql/checkout-db/cluster.yaml');
     const listed = await cli(['request', 'list', '-n', 'checkout-team']);
-    expect(listed.stdout).toMatch(/checkout-team\s+checkout-db\s+PostgreSQL\s+Ready\s+1\/1\s+1\.0\.0/);
+    expect(listed.stdout).toMatch(/checkout-team\s+checkout-db\s+PostgreSQL\s+Ready\s+1\/1\s+1\.1\.0/);
     const runs = await cli(['request', 'runs', 'checkout-team/checkout-db', '--logs']);
-    expect(runs.stdout).toContain('configure checkout-team/checkout-db generation 1 (postgresql@1.0.0) — Succeeded');
+    expect(runs.stdout).toContain('configure checkout-team/checkout-db generation 1 (postgresql@1.1.0) — Succeeded');
   });
 
   it('the client streams an import file by file, and a problem in the stream becomes a PaveError', async () => {

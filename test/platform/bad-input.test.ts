@@ -93,9 +93,9 @@ describe('bad input is refused with clear errors and nothing half-written', { ti
     expect(pointers(problem).sort()).toEqual(['/spec/colour', '/spec/instances', '/spec/storage', '/spec/version']);
     expect(problem.errors!.find(e => e.pointer === '/spec/instances')!.detail).toBe('Instances must be at most 5');
     // In words, each field by its name: the pattern by the field's default, a field the schema lacks as such.
-    expect(problem.errors!.find(e => e.pointer === '/spec/storage')!.detail).toBe('Storage must look like 1Gi');
+    expect(problem.errors!.find(e => e.pointer === '/spec/storage')!.detail).toBe('Storage must look like 10Gi');
     expect(problem.errors!.find(e => e.pointer === '/spec/colour')!.detail).toBe('Colour is not allowed (no such field)');
-    expect(problem.detail).toContain("does not match PostgreSQL's schema (postgresql 1.0.0)");
+    expect(problem.detail).toContain("does not match PostgreSQL's schema (postgresql 1.1.0)");
     expect(await h.app.platform.listRequests({ namespace: 'checkout-team' })).toEqual([]);
     await h.app.eventConsumers.drain();
     expect(await h.app.catalog.entities.byRef('resource:checkout-team/bad-db')).toBeUndefined();

@@ -52,7 +52,7 @@ describe('pave request / capability / render (real CLI processes)', () => {
 
     const listed = await runCli(['request', 'list', '-n', 'checkout-team'], { cwd: empty, env });
     expect(listed.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+KIND\s+PHASE/);
-    expect(listed.stdout).toMatch(/checkout-team\s+checkout-db\s+PostgreSQL\s+Ready\s+1\/1\s+1\.0\.0/);
+    expect(listed.stdout).toMatch(/checkout-team\s+checkout-db\s+PostgreSQL\s+Ready\s+1\/1\s+1\.1\.0/);
 
     // The local operator's change is audited as it, and the catalog mirror caught up before the command ended.
     const store = await startHarness({ dataDir, publish: false });
@@ -65,7 +65,7 @@ describe('pave request / capability / render (real CLI processes)', () => {
     }
 
     const runs = await runCli(['request', 'runs', 'checkout-db', '-n', 'checkout-team', '--logs'], { cwd: empty, env });
-    expect(runs.stdout).toContain('configure checkout-team/checkout-db generation 1 (postgresql@1.0.0) — Succeeded');
+    expect(runs.stdout).toContain('configure checkout-team/checkout-db generation 1 (postgresql@1.1.0) — Succeeded');
     expect(runs.stdout).toContain('[cluster] rendered cluster.yaml');
 
     const deleted = await runCli(['request', 'delete', 'checkout-team/checkout-db', '--wait', '--timeout', '60'], { cwd: empty, env });

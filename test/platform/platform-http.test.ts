@@ -39,11 +39,11 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     const capabilities = await get('/api/platform/capabilities');
     expect(capabilities.status).toBe(200);
     expect(capabilities.body.items.map((c: any) => `${c.name}@${c.latestVersion} ${c.api.kind}`)).toEqual([
-      'environment@1.0.0 Environment',
-      'postgresql@1.0.0 PostgreSQL',
-      'preview-environment@1.0.0 PreviewEnvironment',
-      'redis@1.0.0 Redis',
-      'team-namespace@1.0.0 TeamNamespace',
+      'environment@1.1.0 Environment',
+      'postgresql@1.1.0 PostgreSQL',
+      'preview-environment@1.1.0 PreviewEnvironment',
+      'redis@1.1.0 Redis',
+      'team-namespace@1.1.0 TeamNamespace',
     ]);
     const destinations = await get('/api/platform/destinations');
     expect(destinations.body.items.map((d: any) => [d.metadata.name, d.metadata.labels.env, d.spec.cleanupPolicy])).toEqual([
@@ -52,7 +52,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
     ]);
     expect(destinations.body.items[0].spec.git.url).toBe(`file://${devRepo}`);
     const one = await get('/api/platform/capabilities/postgresql');
-    expect(one.body).toMatchObject({ name: 'postgresql', version: '1.0.0', versions: ['1.0.0'], capability: { spec: { api: { kind: 'PostgreSQL' } } } });
+    expect(one.body).toMatchObject({ name: 'postgresql', version: '1.1.0', versions: ['1.1.0'], capability: { spec: { api: { kind: 'PostgreSQL' } } } });
     // The demo's preview environments render for the team that bound them, in its namespace, expiring by default.
     const preview = await send('POST', '/api/platform/render', { request: { apiVersion: 'previews.pave.dev/v1alpha1', kind: 'PreviewEnvironment', metadata: { name: 'pr-7', namespace: 'checkout-team' }, spec: { branch: 'feature/"quoted"' } } });
     expect(preview.status).toBe(200);
@@ -90,7 +90,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
       if (view.status.phase === 'Ready') break;
       await new Promise(resolve => setTimeout(resolve, 50));
     }
-    expect(view.status).toMatchObject({ phase: 'Ready', observedGeneration: 1, capabilityVersion: '1.0.0', outputs: { database: 'orders', secretName: 'orders-db-app' } });
+    expect(view.status).toMatchObject({ phase: 'Ready', observedGeneration: 1, capabilityVersion: '1.1.0', outputs: { database: 'orders', secretName: 'orders-db-app' } });
     const files = await repoFiles(devRepo, 'clusters/dev/checkout-team');
     expect(files.get('clusters/dev/checkout-team/postgresql/orders-db/cluster.yaml')).toBe(rendered.body.files[0].content);
 
@@ -143,7 +143,7 @@ describe('platform API over HTTP (demo capabilities and destinations)', { timeou
       apiVersion: 'pave.dev/v1alpha1',
       kind: 'Capability',
       metadata: { name: 'postgresql', title: 'PostgreSQL database', tags: ['pave-capability'] },
-      spec: { type: 'postgresql', owner: 'platform-team', version: '1.0.0', versions: ['1.0.0'], api: { group: 'databases.pave.dev', version: 'v1alpha1', kind: 'PostgreSQL' } },
+      spec: { type: 'postgresql', owner: 'platform-team', version: '1.1.0', versions: ['1.1.0'], api: { group: 'databases.pave.dev', version: 'v1alpha1', kind: 'PostgreSQL' } },
     });
     expect(postgres.body.metadata.description).toContain('CloudNativePG');
     expect(related(postgres.body, 'ownedBy')).toEqual(['group:default/platform-team']);

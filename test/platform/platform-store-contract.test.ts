@@ -34,7 +34,7 @@ for (const store of stores) describe.skipIf(Boolean(store.skip))(`platform store
     await platform.publishCapability(redis, OPERATOR);
     redis.spec.version = '1.9.0';
     await platform.publishCapability(redis, OPERATOR);
-    expect(await platform.capabilities.versions('redis')).toEqual(['1.10.0', '1.9.0', '1.0.0']);
+    expect(await platform.capabilities.versions('redis')).toEqual(['1.10.0', '1.9.0', '1.1.0']);
     expect((await platform.capabilities.resolve('redis', '~1.9'))!.version).toBe('1.9.0');
 
     const { request } = await platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'cache', namespace: 'team-a' }, spec: { memory: '1Gi' } }, OPERATOR);

@@ -31,7 +31,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
 
     expect(ready.status.conditions.map(c => `${c.type}=${c.status}`)).toEqual(['Accepted=True', 'DependenciesReady=True', 'Configured=True', 'Written=True', 'Ready=True']);
     expect(ready.status.observedGeneration).toBe(1);
-    expect(ready.status.capabilityVersion).toBe('1.0.0');
+    expect(ready.status.capabilityVersion).toBe('1.1.0');
     expect(ready.status.outputs).toEqual({ host: 'orders-db-rw.checkout-team.svc.cluster.local', port: 5432, secretName: 'orders-db-app', database: 'app' });
     expect(ready.status.deliveries).toEqual([{ destination: 'dev', path: 'clusters/dev/checkout-team/postgresql/orders-db', commit: expect.stringMatching(/^[0-9a-f]{40}$/) }]);
 
@@ -44,7 +44,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     const commits = (await repoCommits(h.repos.dev)).slice(1);
     expect(commits).toHaveLength(1);
     const [run] = await h.app.platform.listRuns('checkout-team', 'orders-db');
-    expect(run).toMatchObject({ action: 'configure', phase: 'Succeeded', generation: 1, trigger: 'apply', capabilityVersion: '1.0.0' });
+    expect(run).toMatchObject({ action: 'configure', phase: 'Succeeded', generation: 1, trigger: 'apply', capabilityVersion: '1.1.0' });
     expect(commits[0]!.trailers['Pave-Run']).toBe(run!.id);
     expect(commits[0]!.trailers['Pave-Generation']).toBe('1');
     expect(run!.commits).toEqual([expect.objectContaining({ destination: 'dev', commit: commits[0]!.sha })]);
@@ -144,7 +144,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
 
   it('commits the delete steps\u2019 files in the deletion commit, in place of the configure files, and leaves them behind', async () => {
     const capability = structuredClone((await h.app.platform.getCapability('postgresql')).capability);
-    capability.spec.version = '1.1.0';
+    capability.spec.version = '1.2.0';
     const job = [
       'apiVersion: batch/v1',
       'kind: Job',
@@ -165,8 +165,8 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     await h.app.platform.publishCapability(capability, OPERATOR);
     await h.app.platform.applyRequest(db('archive-db', { storage: '2Gi' }), OPERATOR);
     await h.app.platform.applyRequest(db('vault-db', { environment: 'prod' }), OPERATOR);
-    await waitForRequest(h.app, 'checkout-team', 'archive-db', v => isReady(v) && v.status.capabilityVersion === '1.1.0');
-    await waitForRequest(h.app, 'checkout-team', 'vault-db', v => isReady(v) && v.status.capabilityVersion === '1.1.0');
+    await waitForRequest(h.app, 'checkout-team', 'archive-db', v => isReady(v) && v.status.capabilityVersion === '1.2.0');
+    await waitForRequest(h.app, 'checkout-team', 'vault-db', v => isReady(v) && v.status.capabilityVersion === '1.2.0');
     const folder = 'clusters/dev/checkout-team/postgresql/archive-db';
     const index = 'clusters/dev/.pave/owners/checkout-team/postgresql/archive-db.json';
     const before = (await repoCommits(h.repos.dev)).length;
@@ -213,7 +213,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     // A capability without its own interval, so the configured one (1 s) applies.
     const capability = structuredClone((await h.app.platform.getCapability('redis')).capability);
     delete capability.spec.reconcileInterval;
-    capability.spec.version = '1.1.0';
+    capability.spec.version = '1.2.0';
     await h.app.platform.publishCapability(capability, OPERATOR);
     await h.app.workers.start(['platform.reconciler']);
     await h.app.platform.applyRequest({ apiVersion: 'caches.pave.dev/v1alpha1', kind: 'Redis', metadata: { name: 'sessions', namespace: 'storefront-team' }, spec: {} }, OPERATOR);
@@ -304,19 +304,19 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
 
   it('floats requests on the newest version and shows pinned ones as upgradeable', async () => {
     await h.app.platform.applyRequest(db('floating'), OPERATOR);
-    await h.app.platform.applyRequest(db('pinned', {}, { annotations: { 'pave.dev/capability-version': '1.0.0' } }), OPERATOR);
+    await h.app.platform.applyRequest(db('pinned', {}, { annotations: { 'pave.dev/capability-version': '1.1.0' } }), OPERATOR);
     await waitForRequest(h.app, 'checkout-team', 'floating', isReady);
     await waitForRequest(h.app, 'checkout-team', 'pinned', isReady);
     const capability = structuredClone((await h.app.platform.getCapability('postgresql')).capability);
-    capability.spec.version = '1.1.0';
+    capability.spec.version = '1.2.0';
     const step = capability.spec.workflows.configure[0]!;
     if (step.type !== 'template') throw new Error('expected a template step');
     step.files![0]!.content = step.files![0]!.content.replace('app.kubernetes.io/managed-by: pave', 'app.kubernetes.io/managed-by: pave\n    pave.dev/tier: standard');
     await h.app.platform.publishCapability(capability, OPERATOR);
-    const floating = await waitForRequest(h.app, 'checkout-team', 'floating', v => v.status.capabilityVersion === '1.1.0' && isReady(v));
+    const floating = await waitForRequest(h.app, 'checkout-team', 'floating', v => v.status.capabilityVersion === '1.2.0' && isReady(v));
     expect(floating.status.upgradeAvailable).toBeUndefined();
-    const pinned = await waitForRequest(h.app, 'checkout-team', 'pinned', v => v.status.upgradeAvailable === '1.1.0');
-    expect(pinned.status.capabilityVersion).toBe('1.0.0');
+    const pinned = await waitForRequest(h.app, 'checkout-team', 'pinned', v => v.status.upgradeAvailable === '1.2.0');
+    expect(pinned.status.capabilityVersion).toBe('1.1.0');
     const files = await repoFiles(h.repos.dev, 'clusters/dev/checkout-team/postgresql');
     expect(files.get('clusters/dev/checkout-team/postgresql/floating/cluster.yaml')).toContain('pave.dev/tier: standard');
     expect(files.get('clusters/dev/checkout-team/postgresql/pinned/cluster.yaml')).not.toContain('pave.dev/tier');

@@ -6,7 +6,8 @@ import { useAccount } from '../components/Account';
 import { FormField } from '../components/FormField';
 import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
 import { SchemaForm } from '../components/schema-form/SchemaForm';
-import { defaultsOf, errorsByPointer, orderedProperties, schemaAt, type JsonSchema, type Values } from '../components/schema-form/schema';
+import { checkPage, defaultsOf, errorsByPointer, orderedProperties, schemaAt, type Errors, type JsonSchema, type Values } from '../components/schema-form/schema';
+import { findReferences } from '../../../src/platform/model/references.js';
 import { entityPath } from '../lib/refs';
 import { applyRequest, capabilityRef, getCapability, listNamespaces, renderRequest, requestPath, type CapabilityWithVersions, type DryRunResult, type RequestDocument } from './platformApi';
 import './platform.css';
@@ -60,6 +61,8 @@ function RequestForm({ revision }: { revision: CapabilityWithVersions }) {
   const [busy, setBusy] = useState<'preview' | 'request'>();
   const [error, setError] = useState<Error>();
   const [preview, setPreview] = useState<{ key: string; result: DryRunResult }>();
+  // After a try the form found mistakes in, it checks again as values change, so each message goes once fixed.
+  const [checked, setChecked] = useState(false);
 
   useEffect(() => {
     if (!namespace && teams.length) setNamespace(teams[0]!);
@@ -77,10 +80,16 @@ function RequestForm({ revision }: { revision: CapabilityWithVersions }) {
   // Errors no field shows (the spec as a whole, an array item, metadata the form does not ask for) go under the form.
   const shown = (pointer: string) => pointer === '/metadata/name' || pointer === '/metadata/namespace' || (pointer.startsWith('/spec/') && schemaAt(schema, pointer.slice('/spec'.length)) !== undefined);
   const otherErrors = fieldErrors.filter((e) => !shown(e.pointer));
+  const ownErrors = checked ? mistakes(schema, values) : {};
 
   async function run(kind: 'preview' | 'request') {
-    setBusy(kind);
     setError(undefined);
+    // Mistakes the schema shows (limits, lengths, patterns, required fields) are said before anything is sent.
+    if (Object.keys(mistakes(schema, values)).length) {
+      setChecked(true);
+      return;
+    }
+    setBusy(kind);
     try {
       if (kind === 'preview') setPreview({ key, result: await renderRequest(doc) });
       else {
@@ -138,7 +147,7 @@ function RequestForm({ revision }: { revision: CapabilityWithVersions }) {
             </FormField>
           </div>
           {orderedProperties(schema).length ? (
-            <SchemaForm schema={schema} values={values} onChange={setValues} errors={errorsByPointer(fieldErrors)} base="/spec" />
+            <SchemaForm schema={schema} values={values} onChange={setValues} errors={Object.keys(ownErrors).length ? ownErrors : errorsByPointer(fieldErrors)} base="/spec" />
           ) : (
             <p className="muted">This capability takes no settings.</p>
           )}
@@ -166,6 +175,12 @@ function RequestForm({ revision }: { revision: CapabilityWithVersions }) {
       {current ? <Preview result={current} /> : null}
     </div>
   );
+}
+
+/** What the schema finds wrong in the values before sending; a `${requests.…}` reference is checked once resolved, as the server does. */
+function mistakes(schema: JsonSchema, values: Values): Errors {
+  const references = new Set(findReferences(values).map((r) => r.pointer));
+  return Object.fromEntries(Object.entries(checkPage(schema, values, '/spec')).filter(([pointer]) => !references.has(pointer)));
 }
 
 function Preview({ result }: { result: DryRunResult }) {

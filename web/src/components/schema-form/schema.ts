@@ -5,6 +5,7 @@
  * shown next to each field.
  */
 import type { FieldError } from '../../../../src/core/problem.js';
+import { fieldLabel, ruleWords } from '../../../../src/core/schema-words.js';
 import { resolveSchema } from './resolve-schema.js';
 
 export interface JsonSchema {
@@ -143,20 +144,20 @@ export function errorsByPointer(errors: readonly FieldError[], strip = ''): Erro
   return out;
 }
 
-function label(key: string, s: JsonSchema): string {
-  return s.title ?? key;
-}
-
-/** Quick checks before leaving a page (required, pattern, lengths, bounds), on the fields its values show. The server has the last word. */
+/**
+ * Quick checks before leaving a page or sending a form (required, pattern, lengths, bounds), on the fields its values
+ * show, worded as the server words them (`core/schema-words.ts`). The server has the last word.
+ */
 export function checkPage(s: JsonSchema, values: Values, base = ''): Errors {
   const errors: Errors = {};
   const add = (p: string, m: string) => (errors[p] ??= []).push(m);
+  const broken = (pointer: string, key: string, prop: JsonSchema, keyword: string, limit?: unknown) => add(pointer, `${fieldLabel(key, prop)} ${ruleWords(keyword, limit, prop)!}`);
   const shown = resolveSchema(s, values);
   for (const [key, prop] of Object.entries(shown.properties ?? {})) {
     const pointer = pointerTo(base, key);
     const v = values[key];
     if (isEmpty(v)) {
-      if (shown.required?.includes(key)) add(pointer, `${label(key, prop)} is required`);
+      if (shown.required?.includes(key)) broken(pointer, key, prop, 'required');
       continue;
     }
     const t = typeOf(prop);
@@ -168,15 +169,15 @@ export function checkPage(s: JsonSchema, values: Values, base = ''): Errors {
         } catch {
           re = undefined;
         }
-        if (re && !re.test(v)) add(pointer, `${label(key, prop)} must match ${prop.pattern}`);
+        if (re && !re.test(v)) broken(pointer, key, prop, 'pattern', prop.pattern);
       }
-      if (prop.maxLength !== undefined && v.length > prop.maxLength) add(pointer, `${label(key, prop)} must be at most ${prop.maxLength} characters`);
-      if (prop.minLength !== undefined && v.length < prop.minLength) add(pointer, `${label(key, prop)} must be at least ${prop.minLength} characters`);
+      if (prop.maxLength !== undefined && v.length > prop.maxLength) broken(pointer, key, prop, 'maxLength', prop.maxLength);
+      if (prop.minLength !== undefined && v.length < prop.minLength) broken(pointer, key, prop, 'minLength', prop.minLength);
     }
     if (typeof v === 'number') {
-      if (t === 'integer' && !Number.isInteger(v)) add(pointer, `${label(key, prop)} must be a whole number`);
-      if (prop.minimum !== undefined && v < prop.minimum) add(pointer, `${label(key, prop)} must be at least ${prop.minimum}`);
-      if (prop.maximum !== undefined && v > prop.maximum) add(pointer, `${label(key, prop)} must be at most ${prop.maximum}`);
+      if (t === 'integer' && !Number.isInteger(v)) add(pointer, `${fieldLabel(key, prop)} must be a whole number`);
+      if (prop.minimum !== undefined && v < prop.minimum) broken(pointer, key, prop, 'minimum', prop.minimum);
+      if (prop.maximum !== undefined && v > prop.maximum) broken(pointer, key, prop, 'maximum', prop.maximum);
     }
     if (t === 'object' && prop.properties && isRecord(v)) Object.assign(errors, checkPage(prop, v, pointer));
     if (t === 'array' && Array.isArray(v) && prop.items && typeOf(prop.items) === 'object') {
