@@ -1,6 +1,6 @@
-import { shallowClone } from '../../git/clone.js';
+import { remoteCommit, shallowClone } from '../../git/clone.js';
 import type { UrlReader } from '../../reading/url-reader.js';
-import { cloneRepository, policyGitTransport, type PolicyGitTransport } from '../../reading/web-url-clone.js';
+import { cloneRepository, policyGitTransport, remoteCommitOf, type PolicyGitTransport } from '../../reading/web-url-clone.js';
 
 /**
  * Clones the repository of a `url` location (or of an entity read from one, for its docs) into `dir`. One on
@@ -16,6 +16,19 @@ export async function cloneLocationRepository(url: string, ref: string | undefin
   if (web && reader && (await reader.hostedClone(web))) return void (await cloneRepository(reader, web, ref ?? 'HEAD', dir, 'integration'));
   const remote = !url.startsWith('file:') && !url.startsWith('/');
   await shallowClone(url, dir, { ...(ref ? { branch: ref } : {}), ...(remote && reader ? { maxBytes: reader.maxCloneBytes } : {}) });
+}
+
+/**
+ * The commit a location's ref (none: the default branch) names now in its repository, asked as
+ * `cloneLocationRepository` would clone it (nothing is downloaded); undefined when there is no such ref. What
+ * clones kept by (repository, commit) are looked up by.
+ * @example await locationCommit('https://git.example.com/acme/shop.git', 'main', reader) // '3f2a…'
+ * @throws ReadingError when the policy refuses an integration host's repository, GitError otherwise
+ */
+export async function locationCommit(url: string, ref: string | undefined, reader: UrlReader | undefined): Promise<string | undefined> {
+  const web = httpUrl(url);
+  if (web && reader && (await reader.hostedClone(web))) return remoteCommitOf(reader, web, ref ?? 'HEAD', 'integration');
+  return remoteCommit(url, ref ?? 'HEAD');
 }
 
 /** How git commands that keep working in a location's clone (an edit's clone, fetch and push) reach its repository. */
