@@ -24,6 +24,8 @@ let dir: string;
 let configured: ProviderStandIn;
 /** Named by no integration. */
 let unconfigured: ProviderStandIn;
+/** Named under integrations.github, but its token may only read there. */
+let readOnly: ProviderStandIn;
 let app: PaveApp;
 let url: string;
 let close: () => Promise<void>;
@@ -43,16 +45,21 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pave-hosted-edit-'));
   configured = await startProviderStandIn({ root: join(dir, 'configured'), tokens: { [TOKEN]: ['read', 'push'] } });
   unconfigured = await startProviderStandIn({ root: join(dir, 'unconfigured'), tokens: { [TOKEN]: ['read', 'push'] } });
+  readOnly = await startProviderStandIn({ root: join(dir, 'read-only'), tokens: { [TOKEN]: ['read'] } });
   await seedShop(configured, 'shop-hosted');
   await seedShop(unconfigured, 'shop-elsewhere');
+  await seedShop(readOnly, 'shop-read-only');
   await writeFile(join(dir, 'token'), `${TOKEN}\n`);
   const config: PaveConfig = {
     ...defaultConfig(),
     dataDir: await mkdtemp(join(tmpdir(), 'pave-test-')),
     port: 0,
     auth: { ...defaultConfig().auth, enabled: false },
-    reading: { ...defaultConfig().reading, allow: [configured, unconfigured].map(standIn => ({ host: new URL(standIn.url).host })) },
-    integrations: { ...defaultConfig().integrations, github: [{ host: new URL(configured.url).host, apiBaseUrl: `${configured.url}/api/v3`, token: { $file: join(dir, 'token') } }] },
+    reading: { ...defaultConfig().reading, allow: [configured, unconfigured, readOnly].map(standIn => ({ host: new URL(standIn.url).host })) },
+    integrations: {
+      ...defaultConfig().integrations,
+      github: [configured, readOnly].map(standIn => ({ host: new URL(standIn.url).host, apiBaseUrl: `${standIn.url}/api/v3`, token: { $file: join(dir, 'token') } })),
+    },
   };
   const sink = new Writable({ write: (chunk, _encoding, done) => ((log += String(chunk)), done()) });
   app = await createApp(config, { logger: createLogger('trace', sink) });
@@ -63,13 +70,13 @@ beforeAll(async () => {
     await app.close();
     await rm(config.dataDir, { recursive: true, force: true });
   };
-  for (const standIn of [configured, unconfigured]) {
+  for (const standIn of [configured, unconfigured, readOnly]) {
     expect((await call(url, '/api/catalog/locations', { body: { type: 'url', target: `${standIn.url}/acme/shop/blob/main/catalog-info.yaml` } })).status).toBe(201);
   }
 });
 afterAll(async () => {
   await close?.();
-  for (const standIn of [configured, unconfigured]) await standIn?.close();
+  for (const standIn of [configured, unconfigured, readOnly]) await standIn?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -104,6 +111,14 @@ describe('an edit to a location on an integration host', () => {
     expect(problem.detail).toMatch(/acme\/shop\.git refused the push \(no integration names 127\.0\.0\.1:\d+: add the host under integrations .* reading\.allow\)/);
     expect(await fileOn(unconfigured)).toBe(before);
     expect(unconfigured.tokensHeard).toEqual([]);
+  });
+
+  it("is refused with a problem naming the integration's token when that token may not push", async () => {
+    const before = await fileOn(readOnly);
+    const response = await editDescription('shop-read-only', 'Sells things online');
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { detail: string }).detail).toMatch(/refused the push \(it refused the integration's credentials: the token configured under integrations for 127\.0\.0\.1:\d+ may not push to this repository\)/);
+    expect(await fileOn(readOnly)).toBe(before);
   });
 
   it('never writes the token, or its Basic form, in an answer or a log line', async () => {
