@@ -7,7 +7,6 @@
  *
  * @example npm run bench -- catalog --sizes 1000,10000 --json
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,7 +18,8 @@ import { catalogSizes, machineFacts, readOptions, wholeNumber, type MachineFacts
 import { generateCatalog, DEFAULT_SEED, type GeneratedCatalog } from './generate-catalog.js';
 import { Random } from './random.js';
 import { formatBytes, formatCount, formatMs, percentile, table } from './report.js';
-import type { ClientMessage, ServerMemory, ServerMessage } from './catalog-server.js';
+import type { ServerMemory } from './bench-server.js';
+import { forkBenchServer, type BenchProcess } from './bench-process.js';
 
 export const usage = `npm run bench -- catalog [options]
 
@@ -423,78 +423,25 @@ async function databaseSize(dataDir: string): Promise<number> {
   return total;
 }
 
-export interface PaveProcess {
-  url: string;
-  pid: number | undefined;
-  phase(name: string): void;
-  stats(): Promise<ServerMemory>;
-  stop(): Promise<void>;
-}
+export type PaveProcess = BenchProcess;
 
 /**
- * Forks catalog-server.ts (with the same TypeScript loader this process runs under) and waits until it listens.
+ * Forks catalog-server.ts and waits until it listens.
  * With `portal`, the server also serves the built portal (for the portal benchmark).
  */
-export async function startPaveProcess(dataDir: string, options: { cpuProfDir?: string; portal?: boolean; database?: { url: string; schema: string } } = {}): Promise<PaveProcess> {
+export function startPaveProcess(dataDir: string, options: { cpuProfDir?: string; portal?: boolean; database?: { url: string; schema: string } } = {}): Promise<PaveProcess> {
   const { cpuProfDir } = options;
-  const script = fileURLToPath(new URL('./catalog-server.ts', import.meta.url));
-  // Node names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; the module loader's thread writes one too.
-  const execArgv = [...process.execArgv, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])];
-  const child: ChildProcess = fork(script, [], { execArgv, env: {
-      ...process.env,
+  return forkBenchServer(fileURLToPath(new URL('./catalog-server.ts', import.meta.url)), {
+    // Node names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; the module loader's thread writes one too.
+    execArgv: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+    env: {
       PAVE_BENCH_DATA_DIR: dataDir,
       ...(options.portal ? { PAVE_BENCH_PORTAL: '1' } : {}),
       ...(options.database ? { PAVE_BENCH_DATABASE_URL: options.database.url, PAVE_BENCH_DATABASE_SCHEMA: options.database.schema } : {}),
-    }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = new Promise<number | null>(done => child.once('exit', code => done(code)));
-  const next = <T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> =>
-    new Promise((done, fail) => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        fail(new Error(`the Pave process has exited (${child.exitCode ?? child.signalCode})`));
-        return;
-      }
-      const onMessage = (message: ServerMessage) => {
-        if (message.type === type) {
-          cleanup();
-          done(message as Extract<ServerMessage, { type: T }>);
-        } else if (message.type === 'failed') {
-          cleanup();
-          fail(new Error(`the Pave process failed: ${message.message}`));
-        }
-      };
-      const onExit = (code: number | null) => {
-        cleanup();
-        fail(new Error(`the Pave process exited (code ${code}) before answering`));
-      };
-      const cleanup = () => {
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-      };
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
-  const send = (message: ClientMessage) => {
-    if (child.connected) child.send(message);
-  };
-  const ready = await next('ready');
-  return {
-    url: ready.url,
-    pid: child.pid,
-    phase: name => send({ type: 'phase', name }),
-    async stats() {
-      const answer = next('stats');
-      send({ type: 'stats' });
-      return (await answer).memory;
     },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      send({ type: 'stop' });
-      // Writing a CPU profile of a long run takes a while.
-      const timer = setTimeout(() => child.kill('SIGKILL'), cpuProfDir ? 600_000 : 30_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+    // Writing a CPU profile of a long run takes a while.
+    stopTimeoutMs: cpuProfDir ? 600_000 : 30_000,
+  });
 }
 
 /** The human-readable report: one row per size × operation, then one row per size for ingest and memory. */
