@@ -22,8 +22,8 @@ export interface ForkOptions {
   args?: string[];
   /** Extra Node flags (`--cpu-prof`…), after this process's own. */
   execArgv?: string[];
-  /** Lets the child's stdout through (default: inherited). */
-  stdout?: 'inherit' | 'ignore';
+  /** Where the child's stdout goes: this process's stdout (default), or its stderr, so a chatty server stays out of a `--json` report. */
+  stdout?: 'inherit' | 'stderr';
   /** How long `stop` waits before killing the process (default 30 s). */
   stopTimeoutMs?: number;
 }
@@ -33,7 +33,7 @@ export async function forkBenchServer(script: string, options: ForkOptions = {})
   const child: ChildProcess = fork(script, options.args ?? [], {
     execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', options.stdout ?? 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', options.stdout === 'stderr' ? 2 : 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<number | null>(done => child.once('exit', code => done(code)));
   const next = <T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> =>

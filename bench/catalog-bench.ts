@@ -260,7 +260,7 @@ async function verify(url: string, catalog: GeneratedCatalog): Promise<NonNullab
 /** Warm-up stops after this long even if fewer than --warmup requests were made. */
 const WARMUP_MAX_MS = 5_000;
 
-interface ReadOperation {
+export interface ReadOperation {
   name: string;
   path: () => string;
 }
@@ -304,7 +304,8 @@ function emptyResult(operation: string): OperationResult {
   return { operation, requests: 0, failures: 0, p50Ms: Number.NaN, p99Ms: Number.NaN, meanMs: Number.NaN, maxMs: Number.NaN, meanResponseBytes: Number.NaN };
 }
 
-async function measure(url: string, operation: ReadOperation, options: Options): Promise<OperationResult> {
+/** Sequential GETs of one operation after a warm-up: latency percentiles, failures and mean body size. */
+export async function measure(url: string, operation: ReadOperation, options: Pick<Options, 'requests' | 'warmup' | 'maxSeconds'>): Promise<OperationResult> {
   const warmupUntil = performance.now() + WARMUP_MAX_MS;
   for (let i = 0; i < options.warmup && performance.now() < warmupUntil; i++) await timedGet(url + operation.path());
   const durations: number[] = [];
@@ -366,7 +367,7 @@ async function timedGet(url: string): Promise<{ ms: number; status: number; byte
   return { ms: performance.now() - start, status: response.status, bytes: body.byteLength };
 }
 
-async function getJson(url: string): Promise<unknown> {
+export async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url);
   const text = await response.text();
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 500)}`);
@@ -377,7 +378,7 @@ async function getJson(url: string): Promise<unknown> {
  * POSTs JSON with node:http rather than fetch: fetch gives up waiting for headers after 300 s, and a
  * slow ingest is a figure to report, not a failure. The body is counted, not kept (it can be large).
  */
-function timedPost(url: string, body: unknown): Promise<{ status: number; headersMs: number; totalMs: number; bytes: number; text: string }> {
+export function timedPost(url: string, body: unknown): Promise<{ status: number; headersMs: number; totalMs: number; bytes: number; text: string }> {
   const payload = JSON.stringify(body);
   return new Promise((done, fail) => {
     const start = performance.now();
