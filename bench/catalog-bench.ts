@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { catalogSizes, machineFacts, readOptions, wholeNumber, type MachineFacts } from './bench-args.js';
+import { CATALOG_READ_OPTIONS, catalogReadOptions, machineFacts, readOptions, type CatalogReadOptions, type MachineFacts } from './bench-args.js';
 import { generateCatalog, DEFAULT_SEED, type GeneratedCatalog } from './generate-catalog.js';
 import { Random } from './random.js';
 import { formatBytes, formatCount, formatMs, percentile, table } from './report.js';
@@ -33,16 +33,9 @@ export const usage = `npm run bench -- catalog [options]
   --keep                keep the generated catalog and database (paths are printed)
   --json                print JSON instead of tables (use \`npm run -s bench\` so npm's banner stays out of stdout)`;
 
-interface Options {
-  sizes: number[];
-  requests: number;
-  warmup: number;
-  maxSeconds: number;
-  seed: number;
+interface Options extends CatalogReadOptions {
   cpuProfDir?: string;
   databaseUrl?: string;
-  keep: boolean;
-  json: boolean;
 }
 
 export interface OperationResult {
@@ -123,31 +116,13 @@ function parseOptions(argv: string[]): Options {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      sizes: { type: 'string' },
-      requests: { type: 'string' },
-      warmup: { type: 'string' },
-      'max-seconds': { type: 'string' },
-      seed: { type: 'string' },
-      'cpu-prof': { type: 'string' },
-      'database-url': { type: 'string' },
-      keep: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
+    options: { ...CATALOG_READ_OPTIONS, 'cpu-prof': { type: 'string' }, 'database-url': { type: 'string' } },
   });
   if (positionals.length) throw new Error(`Unexpected argument(s): ${positionals.join(' ')}`);
-  const whole = wholeNumber;
-  const sizes = catalogSizes(values.sizes ?? '1000,10000,100000');
   return {
-    sizes,
-    requests: whole('requests', values.requests, 300, 1),
-    warmup: whole('warmup', values.warmup, 20, 0),
-    maxSeconds: whole('max-seconds', values['max-seconds'], 30, 1),
-    seed: whole('seed', values.seed, DEFAULT_SEED, 0),
+    ...catalogReadOptions(values, '1000,10000,100000'),
     cpuProfDir: values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined,
     databaseUrl: values['database-url'],
-    keep: values.keep ?? false,
-    json: values.json ?? false,
   };
 }
 

@@ -17,7 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { catalogSizes, machineFacts, readOptions, wholeNumber, type MachineFacts } from './bench-args.js';
+import { CATALOG_READ_OPTIONS, catalogReadOptions, machineFacts, measureAndPrint, wholeNumber, type CatalogReadOptions, type MachineFacts } from './bench-args.js';
 import { forkBenchServer, type BenchProcess } from './bench-process.js';
 import type { ServerMemory } from './bench-server.js';
 import { getJson, measure, startPaveProcess, timedPost, type OperationResult, type ReadOperation } from './catalog-bench.js';
@@ -40,15 +40,8 @@ export const usage = `npm run bench -- peer [options]
 
 The first run installs Backstage into bench/peer/node_modules (npm install --prefix bench/peer, a few minutes).`;
 
-interface Options {
-  sizes: number[];
-  requests: number;
-  warmup: number;
-  maxSeconds: number;
+interface Options extends CatalogReadOptions {
   timeoutMinutes: number;
-  seed: number;
-  keep: boolean;
-  json: boolean;
 }
 
 type System = 'backstage' | 'pave';
@@ -93,9 +86,9 @@ const BACKSTAGE_PACKAGES = ['@backstage/backend-defaults', '@backstage/plugin-ca
 /** The kinds the generator writes: Backstage's default catalog rules allow only Component, API and Location. */
 const KINDS = ['Component', 'System', 'API', 'Resource', 'Location', 'Group', 'User', 'Domain'];
 
-export async function run(argv: string[]): Promise<number> {
-  const options = readOptions(argv, usage, parseOptions);
-  if (typeof options === 'number') return options;
+export const run = (argv: string[]): Promise<number> => measureAndPrint(argv, usage, parseOptions, measurePeers, renderPeerReport);
+
+async function measurePeers(options: Options): Promise<PeerBenchReport> {
   const started = performance.now();
   await installBackstage();
   const report: PeerBenchReport = {
@@ -110,36 +103,13 @@ export async function run(argv: string[]): Promise<number> {
   for (const components of options.sizes) report.results.push(await benchSize(components, options));
   report.totalMs = performance.now() - started;
   report.environment.loadAverageAtEnd = loadavg();
-  console.log(options.json ? JSON.stringify(report, null, 2) : renderPeerReport(report));
-  return 0;
+  return report;
 }
 
 function parseOptions(argv: string[]): Options {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      sizes: { type: 'string' },
-      requests: { type: 'string' },
-      warmup: { type: 'string' },
-      'max-seconds': { type: 'string' },
-      timeout: { type: 'string' },
-      seed: { type: 'string' },
-      keep: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...CATALOG_READ_OPTIONS, timeout: { type: 'string' } } });
   if (positionals.length) throw new Error(`Unexpected argument(s): ${positionals.join(' ')}`);
-  return {
-    sizes: catalogSizes(values.sizes ?? '1000,10000'),
-    requests: wholeNumber('requests', values.requests, 300, 1),
-    warmup: wholeNumber('warmup', values.warmup, 20, 0),
-    maxSeconds: wholeNumber('max-seconds', values['max-seconds'], 30, 1),
-    timeoutMinutes: wholeNumber('timeout', values.timeout, 60, 1),
-    seed: wholeNumber('seed', values.seed, DEFAULT_SEED, 0),
-    keep: values.keep ?? false,
-    json: values.json ?? false,
-  };
+  return { ...catalogReadOptions(values, '1000,10000'), timeoutMinutes: wholeNumber('timeout', values.timeout, 60, 1) };
 }
 
 function progress(message: string): void {
