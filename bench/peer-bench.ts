@@ -241,6 +241,8 @@ function freePort(): Promise<number> {
 }
 
 const POLL_MS = 500;
+/** How often a long wait says how far the catalog has got. */
+const PROGRESS_MS = 30_000;
 
 /**
  * Polls the entity count until it reaches `expected.entities`, then counts every entity's relations through
@@ -249,6 +251,7 @@ const POLL_MS = 500;
 async function waitUntilComplete(url: string, expected: { entities: number; relations: number }, since: number, deadline: number): Promise<{ ms: number; entities: number; relations: number }> {
   let entities = 0;
   let relations = 0;
+  let told = performance.now();
   for (;;) {
     try {
       entities = ((await getJson(`${url}/api/catalog/entities/by-query?limit=1&fields=kind`)) as { totalItems: number }).totalItems;
@@ -259,6 +262,10 @@ async function waitUntilComplete(url: string, expected: { entities: number; rela
     } catch (error) {
       // A server still starting its catalog may refuse a query; the deadline decides.
       if (performance.now() > deadline) throw error;
+    }
+    if (performance.now() - told > PROGRESS_MS) {
+      told = performance.now();
+      progress(`    ${((told - since) / 1000).toFixed(0)} s: ${formatCount(entities)} entities${entities >= expected.entities ? `, ${formatCount(relations)} relations` : ''}`);
     }
     if (performance.now() > deadline) return { ms: Number.NaN, entities, relations };
     await new Promise(done => setTimeout(done, POLL_MS));
