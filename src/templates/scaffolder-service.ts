@@ -33,7 +33,7 @@ import { DEFAULT_LOCAL_GIT_HOST } from './actions/publish-git.js';
 import { canonicalTemplateRef, readTemplate, type TemplateDefinition, type TemplateReading } from './model/template.js';
 import { TemplateUpgrades } from './upgrades/template-upgrades.js';
 import { templateVersion } from '../catalog/location-provenance.js';
-import { gateByFeatureFlags } from './model/feature-flags.js';
+import { declaredFeatureFlags, gateByFeatureFlags } from './model/feature-flags.js';
 import { pageCondition, parameterSchemaOf, validateForm, validateSecrets, type ParameterPage, type ParameterSchema } from './model/parameters.js';
 import { Workspace } from './workspace/workspace.js';
 import { TemplateFiles } from './workspace/template-files.js';
@@ -97,6 +97,8 @@ export type TemplateSummary = Pick<TemplateDefinition, 'ref' | 'name' | 'namespa
   /** Every reason it cannot run; empty when it can. */
   problems: FieldError[];
   runnable: boolean;
+  /** The `backstage:featureFlag`s its pages name (what the portal's settings offer to turn on). */
+  featureFlags: string[];
 };
 
 /** Files sent with a dry run of a template that is not in the catalog (Backstage's directoryContents). */
@@ -713,6 +715,7 @@ function summaryOf(entity: Entity, reading: TemplateReading): TemplateSummary {
     ...(typeof spec.owner === 'string' ? { owner: spec.owner } : {}),
     problems: reading.problems,
     runnable: reading.problems.length === 0 && reading.template !== undefined,
+    featureFlags: declaredFeatureFlags(reading.template?.parameters ?? []),
   };
 }
 

@@ -30,6 +30,7 @@ const TemplateSummarySchema = Type.Object(
     owner: Type.Optional(Type.String()),
     problems: Type.Array(FieldErrorSchema, { description: 'Why the template cannot run (unsupported actions, expression errors…); empty when it can' }),
     runnable: Type.Boolean(),
+    featureFlags: Type.Array(Type.String(), { description: 'The backstage:featureFlag names its pages use: a page or field behind one is asked only of people who turned it on' }),
   },
   { $id: 'TemplateSummary' },
 );
