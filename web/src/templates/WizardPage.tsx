@@ -6,7 +6,7 @@ import { ErrorState, Loading, Spinner } from '../components/States';
 import { SchemaForm, fieldId } from '../components/schema-form/SchemaForm';
 import type { Choices } from '../components/schema-form/alternatives';
 import { resolveSchema } from '../components/schema-form/resolve-schema';
-import { isSecretField, shownSecretKeys } from '../components/schema-form/secrets';
+import { isSecretField, secretKeyOf, shownSecretKeys } from '../components/schema-form/secrets';
 import { useFeatureFlags } from '../lib/featureFlags';
 import { declaredFeatureFlags, gateByFeatureFlags } from '../../../src/templates/model/feature-flags.js';
 import { checkPage, defaultsOf, errorsByPointer, followBranches, isEmpty, isRecord, orderedProperties, schemaAt, typeOf, type Errors, type JsonSchema, type Values } from '../components/schema-form/schema';
@@ -130,6 +130,13 @@ export default function WizardPage() {
     if (changed.size) setErrors((errs) => Object.fromEntries(Object.entries(errs).filter(([p]) => !changed.has(p.split('/')[1] ?? ''))));
   }
 
+  // An edited Secret field's errors go away too.
+  function changeSecrets(edited: Record<string, string>) {
+    const changed = new Set([...Object.keys(edited), ...Object.keys(secrets)].filter((k) => edited[k] !== secrets[k]));
+    setSecrets(edited);
+    if (changed.size) setErrors((errs) => Object.fromEntries(Object.entries(errs).filter(([p]) => !changed.has(secretKeyOf(p)))));
+  }
+
   const steps = [...schema.steps.map((s, i) => ({ title: s.title, index: i })).filter((s) => asked[s.index]), { title: 'Review', index: reviewIndex }];
   const onPage = step < reviewIndex;
   const current = schema.steps[step];
@@ -183,7 +190,7 @@ export default function WizardPage() {
           }}
         >
           {onPage ? (
-            <SchemaForm schema={pages[step]!} values={values} onChange={change} errors={errors} secrets={{ values: secrets, onChange: setSecrets }} choices={{ values: choices, onChange: setChoices }} />
+            <SchemaForm schema={pages[step]!} values={values} onChange={change} errors={errors} secrets={{ values: secrets, onChange: changeSecrets }} choices={{ values: choices, onChange: setChoices }} />
           ) : (
             <Review pages={pages} asked={asked} titles={schema.steps.map((s) => s.title)} values={values} secrets={secrets} choices={choices} onEdit={goTo} />
           )}
