@@ -55,12 +55,12 @@ export function fieldSchema(schema: JsonSchema, value: unknown, chosen?: number)
 /**
  * The value after switching from one alternative to another: an object loses the fields only the old one
  * had (react-jsonschema-form drops them too; they would otherwise be sent unseen); any other value is kept
- * only if the new alternative takes it.
+ * only if the new alternative takes it, else it becomes the new one's default.
  * @example switchedValue(alternatives, { bucket: 'b', name: 'x' }, 0, 1) // { name: 'x' } (when only the first alternative has bucket)
  */
 export function switchedValue(alternatives: readonly JsonSchema[], value: unknown, from: number, to: number): unknown {
   const next = alternatives[to];
-  if (!isRecord(value)) return next && value !== undefined && matchesSchema(next, value) ? value : undefined;
+  if (!isRecord(value)) return next && value !== undefined && matchesSchema(next, value) ? value : next?.default;
   const keeps = new Set(Object.keys(next?.properties ?? {}));
   const drops = Object.keys(alternatives[from]?.properties ?? {}).filter((key) => !keeps.has(key));
   return Object.fromEntries(Object.entries(value).filter(([key]) => !drops.includes(key)));

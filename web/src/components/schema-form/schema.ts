@@ -90,12 +90,9 @@ export function isObjectField(s: JsonSchema): boolean {
   return Boolean(s.properties) || Boolean(alternativesOf(s)?.some((alternative) => alternative.properties));
 }
 
-/**
- * Values a form starts with: the schema's defaults (for the fields its values show, of the alternative `chosen`),
- * nested objects' included (merged into an object's own default).
- */
-export function defaultsOf(s: JsonSchema, into: Values = {}, chosen?: number): Values {
-  for (const [key, prop] of Object.entries(resolveSchema(s, into, chosen).properties ?? {})) {
+/** Values a form starts with: the schema's defaults (for the fields its values show), nested objects' included (merged into an object's own default). */
+export function defaultsOf(s: JsonSchema, into: Values = {}): Values {
+  for (const [key, prop] of Object.entries(resolveSchema(s, into).properties ?? {})) {
     if (into[key] !== undefined) continue;
     if (isObjectField(prop)) {
       const nested = defaultsOf(prop, isRecord(prop.default) ? { ...prop.default } : {});
