@@ -1,4 +1,5 @@
 import type { ProviderKind } from './integrations-config.js';
+import { urlPathSegments } from '../core/url-path-segments.js';
 
 /**
  * The provider REST API URL that answers a hosted file's raw content, for the web URL a person copies from
@@ -11,12 +12,8 @@ import type { ProviderKind } from './integrations-config.js';
  * @example hostedBlobApiUrl('github', 'https://api.github.com', new URL('https://github.com/acme/api/blob/main/openapi.yaml')) // https://api.github.com/repos/acme/api/contents/openapi.yaml?ref=main
  */
 export function hostedBlobApiUrl(kind: ProviderKind, apiBaseUrl: string, url: URL): string | undefined {
-  let segments: string[];
-  try {
-    segments = url.pathname.split('/').filter(Boolean).map(segment => decodeURIComponent(segment));
-  } catch {
-    return undefined; // a malformed escape (`%zz`): no file page of any provider
-  }
+  const segments = urlPathSegments(url);
+  if (!segments) return undefined; // an escape no host's page holds, or a smuggled `/` or dot-segment
   const path = (parts: string[]) => parts.map(encodeURIComponent).join('/');
   switch (kind) {
     case 'github': {

@@ -1,3 +1,5 @@
+import { urlPathSegments } from '../core/url-path-segments.js';
+
 /** A git host's web URL of a folder (`tree`), a file (`blob`) or either (`page`: the host's URL does not say which), taken apart. */
 export interface GitWebUrl {
   /** The repository to clone, `https://host/<project>.git` (Bitbucket Server: `https://host/scm/<key>/<repo>.git`). */
@@ -18,12 +20,8 @@ export interface GitWebUrl {
  * @example gitWebUrl(new URL('https://github.com/acme/skeletons/tree/main/node')) // { repository: https://github.com/acme/skeletons.git, ref: 'main', path: 'node', kind: 'tree' }
  */
 export function gitWebUrl(url: URL): GitWebUrl | undefined {
-  let segments: string[];
-  try {
-    segments = url.pathname.split('/').filter(Boolean).map(segment => decodeURIComponent(segment));
-  } catch {
-    return undefined; // a malformed escape (`%zz`): no page of any host
-  }
+  const segments = urlPathSegments(url);
+  if (!segments) return undefined; // an escape no host's page holds, or a smuggled `/` or dot-segment
   const repository = (project: string) => new URL(`${url.origin}/${project.split('/').map(encodeURIComponent).join('/')}${project.endsWith('.git') ? '' : '.git'}`);
   const [first, second, third, fourth, fifth] = segments;
   if (first === 'projects' && second && third === 'repos' && fourth && fifth === 'browse') {

@@ -46,6 +46,8 @@ beforeAll(async () => {
     'catalog-info.yaml': [
       api('own-file', page('a', 'openapi.yaml')),
       api('steals-b', page('b', 'secrets.yaml')),
+      // Escaped slashes and dot-segments: resolved, the path names repository a; taken segment by segment, b.
+      api('smuggles-b', `${host.url}/acme/b/blob/main/..%2F..%2F..%2F..%2Facme%2Fa/-/blob/main/secrets.yaml`),
       api('listed-shared', page('schemas', 'openapi.yaml')),
     ].join('---\n'),
   });
@@ -73,6 +75,11 @@ describe('a placeholder in repository A naming a private file of repository B', 
     expect(await definitionOf('steals-b')).not.toContain('hunter2');
     expect(errors.filter(e => e.entityRef === 'api:default/steals-b').map(e => [e.pointer, e.rule])).toEqual([['/spec/definition', 'placeholder-url']]);
     expect(JSON.stringify(errors)).not.toContain('hunter2');
+    expect(tokenReadsOfB()).toEqual([]);
+  });
+
+  it('does not get it either through escaped slashes and dot-segments that make the URL look like A\'s own', async () => {
+    expect(await definitionOf('smuggles-b')).not.toContain('hunter2');
     expect(tokenReadsOfB()).toEqual([]);
   });
 
