@@ -33,6 +33,7 @@ import { DEFAULT_LOCAL_GIT_HOST } from './actions/publish-git.js';
 import { canonicalTemplateRef, readTemplate, type TemplateDefinition, type TemplateReading } from './model/template.js';
 import { TemplateUpgrades } from './upgrades/template-upgrades.js';
 import { templateVersion } from '../catalog/location-provenance.js';
+import { withoutUnaskedValues } from './model/unasked-values.js';
 import { declaredFeatureFlags, gateByFeatureFlags } from './model/feature-flags.js';
 import { pageCondition, parameterSchemaOf, validateForm, validateSecrets, type ParameterPage, type ParameterSchema } from './model/parameters.js';
 import { Workspace } from './workspace/workspace.js';
@@ -266,10 +267,11 @@ export class ScaffolderService {
   async #checkForm(template: TemplateDefinition, rawValues: unknown, secrets: Record<string, unknown>, what: string, featureFlags: readonly string[] = []): Promise<Record<string, unknown>> {
     const gated = gateByFeatureFlags(template.parameters, featureFlags);
     const shown = await this.#shown(gated.pages, rawValues);
-    const { values, errors } = validateForm(gated.pages.filter((_, i) => shown[i] && gated.asked[i]), rawValues, secrets, template.parameters);
+    const asked = gated.pages.filter((_, i) => shown[i] && gated.asked[i]);
+    const { values, errors } = validateForm(asked, rawValues, secrets, template.parameters);
     const secretErrors = validateSecrets(template.secretsSchema, secrets);
     if (errors.length || secretErrors.length) throw invalidInput(`The values do not fit ${what}: ${[...errors, ...secretErrors].map(e => e.detail).join('; ')}`, [...errors, ...secretErrors]);
-    return values;
+    return withoutUnaskedValues(values, template.parameters, asked);
   }
 
   // ── tasks ──────────────────────────────────────────────────────────────────────────────────────

@@ -3,7 +3,7 @@
  * caller's values, and Secret fields carry credentials. Over real HTTP with authorization on, an ordinary
  * developer tries to get a value evaluated as an expression, to stall or exhaust the server through a page
  * condition, to flood the evaluation route, and to see a Secret field's value again once sent (a top-level
- * one, and one in a nested object or in an item of a list).
+ * one, and one in a nested object or in an item of a list), and to hand steps a value the form never asked.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,7 @@ spec:
     - title: First
       properties:
         kind: { type: string }
+        beta: { type: string, pattern: '^[a-z]+$', 'backstage:featureFlag': beta }
         token: { title: Token, type: string, 'ui:field': Secret }
         auth:
           type: object
@@ -111,6 +112,16 @@ describe('form conditions and Secret fields under attack', { timeout: 120_000 },
     const row = await demo.pave.app.store.db.selectFrom('scaffolder_tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(SECRET);
     expect(await (await demo.developer(`/api/scaffolder/v2/tasks/${id}/events`)).text()).not.toContain(SECRET);
+  });
+
+  it('a value for a field the form did not ask (behind a feature flag that is off, on a page whose if: is false) is dropped, never validated nor handed to steps', async () => {
+    const { id } = await json<{ id: string }>(
+      await demo.developer('/api/scaffolder/v2/tasks', { method: 'POST', body: { templateRef: 'template:default/api-form', values: { kind: 'lib', beta: '../../x', spec: '../../y' }, secrets: { token: 'tok' } } }),
+      201,
+    );
+    expect((await json<TaskView>(await demo.developer(`/api/scaffolder/v2/tasks/${id}`))).spec.parameters).toEqual({ kind: 'lib' });
+    const flagged = await demo.developer('/api/scaffolder/v2/tasks', { method: 'POST', body: { templateRef: 'template:default/api-form', values: { kind: 'lib', beta: '../../x' }, secrets: { token: 'tok' }, featureFlags: ['beta'] } });
+    expect(JSON.stringify(await expectProblem(flagged, 422))).toMatch(/\/values\/beta/);
   });
 
   it('the evaluation route counts against the caller’s render limit', async () => {

@@ -7,9 +7,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secretPatterns, withSecrets, withoutSecrets } from '../../src/templates/model/secret-fields.js';
+import { misplacedSecrets, secretPatterns, withSecrets, withoutSecrets } from '../../src/templates/model/secret-fields.js';
 import { declaredFeatureFlags, gateByFeatureFlags } from '../../src/templates/model/feature-flags.js';
-import { parameterPages } from '../../src/templates/model/parameters.js';
+import { checkParameterPages, parameterPages } from '../../src/templates/model/parameters.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { registerTemplate, waitForTask } from './support.js';
 import { parse } from 'yaml';
@@ -38,6 +38,16 @@ describe('Secret fields at any depth, and feature flags', () => {
 
   it('finds every Secret field, whichever object, list or branch holds it', () => {
     expect(secretPatterns(pages)).toEqual([['storage', 'password'], ['deploy', 'token'], ['services', '*', 'apiKey']]);
+  });
+
+  it('refuses a Secret field where its value could not be kept out of the parameters, and finds none in the fixture', () => {
+    expect(pages.flatMap(page => misplacedSecrets(page))).toEqual([]);
+    const page = { properties: { auth: { type: 'object', additionalProperties: { type: 'string', 'ui:field': 'Secret' } }, keys: { type: 'array', items: [{ type: 'string', 'ui:field': 'Secret' }] } } };
+    expect(misplacedSecrets(page)).toEqual(['/properties/auth/additionalProperties', '/properties/keys/items/0']);
+    expect(checkParameterPages([page]).map(e => [e.pointer, e.rule])).toEqual([
+      ['/spec/parameters/0/properties/auth/additionalProperties', 'secret-field'],
+      ['/spec/parameters/0/properties/keys/items/0', 'secret-field'],
+    ]);
   });
 
   it('puts secrets where their fields stand to be checked, and takes anything there out of the values kept', () => {

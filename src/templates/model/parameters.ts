@@ -7,7 +7,7 @@
 import type { ValidateFunction } from 'ajv';
 import { jsonSchemaValidator, schemaErrors, type SchemaField } from '../../core/json-schema.js';
 import { joinPointer, type FieldError } from '../../core/problem.js';
-import { secretPatterns, withSecrets, withoutSecrets } from './secret-fields.js';
+import { misplacedSecrets, secretPatterns, withSecrets, withoutSecrets } from './secret-fields.js';
 
 /** One page of the form: a JSON Schema object (with `title`, `properties`, `required`, `ui:*` hints…). */
 export type ParameterPage = Record<string, unknown>;
@@ -77,6 +77,9 @@ export function checkParameterPages(parameters: unknown): FieldError[] {
       compile(page);
     } catch (error) {
       problems.push({ pointer, detail: `is not a valid JSON Schema: ${(error as Error).message}`, rule: 'json-schema' });
+    }
+    for (const at of misplacedSecrets(page)) {
+      problems.push({ pointer: `${pointer}${at}`, detail: 'holds a Secret field where its value could not be kept out of the task\'s parameters: a Secret may stand in properties, in a list\'s items, or in allOf/oneOf/anyOf, then/else and dependencies', rule: 'secret-field' });
     }
   });
   return problems;

@@ -39,6 +39,30 @@ export function secretPatterns(pages: readonly Record<string, unknown>[]): Secre
   return [...found.values()];
 }
 
+/**
+ * Where a page holds a `ui:field: Secret` that `secretPatterns` cannot follow (under `additionalProperties`,
+ * `patternProperties`, `definitions`/`$ref`, a tuple's `items`, `not`, `if`…): its value could not be kept out of
+ * the task's parameters, so such a template is refused instead (pointers relative to the page).
+ * @example misplacedSecrets({ properties: { auth: { additionalProperties: { 'ui:field': 'Secret' } } } }) // ['/properties/auth/additionalProperties']
+ */
+export function misplacedSecrets(page: unknown): string[] {
+  const found: string[] = [];
+  const walk = (node: unknown, at: readonly (string | number)[], followed: boolean, depth: number): void => {
+    if (depth > 32) return;
+    if (Array.isArray(node)) return node.forEach((item, i) => walk(item, [...at, i], false, depth + 1));
+    if (!isRecord(node)) return;
+    if (!followed && node['ui:field'] === 'Secret') found.push(at.map(part => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`).join(''));
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === 'properties' || key === 'dependencies') && isRecord(value)) for (const [name, sub] of Object.entries(value)) walk(sub, [...at, key, name], followed, depth + 1);
+      else if ((SAME_VALUE_BRANCHES as readonly string[]).includes(key) && Array.isArray(value)) value.forEach((sub, i) => walk(sub, [...at, key, i], followed, depth + 1));
+      else if (key === 'items' || key === 'then' || key === 'else') walk(value, [...at, key], followed && isRecord(value), depth + 1);
+      else walk(value, [...at, key], false, depth + 1);
+    }
+  };
+  walk(page, [], true, 0);
+  return found;
+}
+
 /** The places among `values` a pattern names now (each a list of keys and indexes). */
 function placesOf(values: unknown, pattern: SecretPattern): Array<Array<string | number>> {
   if (!pattern.length) return [[]];
