@@ -271,8 +271,11 @@ export class EntityReader {
         GROUP BY r.target_ref
         ORDER BY count DESC, r.target_ref ASC
       `.execute(this.store.reads)
-        : await sql<{ value: string; count: number | string }>`
-        SELECT s.original_value AS value, count(DISTINCT s.entity_id) AS count
+        : // count(*), not count(DISTINCT s.entity_id): an entity's search rows are unique by key and value
+          // (search-rows.ts), so it has at most one row per value here, and counting distinct ids cost a
+          // sort per value (~25% of a facet over 280 owners).
+          await sql<{ value: string; count: number | string }>`
+        SELECT s.original_value AS value, count(*) AS count
         FROM entity_search s
         WHERE s.key = ${key} AND s.original_value IS NOT NULL
         ${narrowed ? sql`AND s.entity_id IN (${selected})` : sql``}
