@@ -1,5 +1,6 @@
 /** Command-line and machine helpers shared by the benchmarks. */
 import { cpus, loadavg, totalmem } from 'node:os';
+import { DEFAULT_SEED } from './generate-catalog.js';
 
 /**
  * Parses a benchmark's arguments, answering `--help` and bad arguments itself.
@@ -67,4 +68,38 @@ export interface MachineFacts {
 
 export function machineFacts(): MachineFacts {
   return { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemory: totalmem(), loadAverageAtStart: loadavg() };
+}
+
+/** The options of the benchmarks that read a generated catalog over HTTP (catalog, peer), for `parseArgs`. */
+export const CATALOG_READ_OPTIONS = {
+  sizes: { type: 'string' },
+  requests: { type: 'string' },
+  warmup: { type: 'string' },
+  'max-seconds': { type: 'string' },
+  seed: { type: 'string' },
+  keep: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+export interface CatalogReadOptions {
+  sizes: number[];
+  requests: number;
+  warmup: number;
+  maxSeconds: number;
+  seed: number;
+  keep: boolean;
+  json: boolean;
+}
+
+/** {@link CATALOG_READ_OPTIONS} as parsed by `parseArgs`, read with their defaults. */
+export function catalogReadOptions(values: Partial<Record<'sizes' | 'requests' | 'warmup' | 'max-seconds' | 'seed', string>> & { keep?: boolean; json?: boolean }, defaultSizes: string): CatalogReadOptions {
+  return {
+    sizes: catalogSizes(values.sizes ?? defaultSizes),
+    requests: wholeNumber('requests', values.requests, 300, 1),
+    warmup: wholeNumber('warmup', values.warmup, 20, 0),
+    maxSeconds: wholeNumber('max-seconds', values['max-seconds'], 30, 1),
+    seed: wholeNumber('seed', values.seed, DEFAULT_SEED, 0),
+    keep: values.keep ?? false,
+    json: values.json ?? false,
+  };
 }

@@ -7,7 +7,6 @@
  *
  * @example npm run bench -- catalog --sizes 1000,10000 --json
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,11 +14,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { catalogSizes, machineFacts, readOptions, wholeNumber, type MachineFacts } from './bench-args.js';
+import { CATALOG_READ_OPTIONS, catalogReadOptions, machineFacts, readOptions, type CatalogReadOptions, type MachineFacts } from './bench-args.js';
 import { generateCatalog, DEFAULT_SEED, type GeneratedCatalog } from './generate-catalog.js';
 import { Random } from './random.js';
 import { formatBytes, formatCount, formatMs, percentile, table } from './report.js';
-import type { ClientMessage, ServerMemory, ServerMessage } from './catalog-server.js';
+import type { ServerMemory } from './bench-server.js';
+import { forkBenchServer, type BenchProcess } from './bench-process.js';
 
 export const usage = `npm run bench -- catalog [options]
 
@@ -33,16 +33,9 @@ export const usage = `npm run bench -- catalog [options]
   --keep                keep the generated catalog and database (paths are printed)
   --json                print JSON instead of tables (use \`npm run -s bench\` so npm's banner stays out of stdout)`;
 
-interface Options {
-  sizes: number[];
-  requests: number;
-  warmup: number;
-  maxSeconds: number;
-  seed: number;
+interface Options extends CatalogReadOptions {
   cpuProfDir?: string;
   databaseUrl?: string;
-  keep: boolean;
-  json: boolean;
 }
 
 export interface OperationResult {
@@ -123,31 +116,13 @@ function parseOptions(argv: string[]): Options {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      sizes: { type: 'string' },
-      requests: { type: 'string' },
-      warmup: { type: 'string' },
-      'max-seconds': { type: 'string' },
-      seed: { type: 'string' },
-      'cpu-prof': { type: 'string' },
-      'database-url': { type: 'string' },
-      keep: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
+    options: { ...CATALOG_READ_OPTIONS, 'cpu-prof': { type: 'string' }, 'database-url': { type: 'string' } },
   });
   if (positionals.length) throw new Error(`Unexpected argument(s): ${positionals.join(' ')}`);
-  const whole = wholeNumber;
-  const sizes = catalogSizes(values.sizes ?? '1000,10000,100000');
   return {
-    sizes,
-    requests: whole('requests', values.requests, 300, 1),
-    warmup: whole('warmup', values.warmup, 20, 0),
-    maxSeconds: whole('max-seconds', values['max-seconds'], 30, 1),
-    seed: whole('seed', values.seed, DEFAULT_SEED, 0),
+    ...catalogReadOptions(values, '1000,10000,100000'),
     cpuProfDir: values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined,
     databaseUrl: values['database-url'],
-    keep: values.keep ?? false,
-    json: values.json ?? false,
   };
 }
 
@@ -260,7 +235,7 @@ async function verify(url: string, catalog: GeneratedCatalog): Promise<NonNullab
 /** Warm-up stops after this long even if fewer than --warmup requests were made. */
 const WARMUP_MAX_MS = 5_000;
 
-interface ReadOperation {
+export interface ReadOperation {
   name: string;
   path: () => string;
 }
@@ -304,7 +279,8 @@ function emptyResult(operation: string): OperationResult {
   return { operation, requests: 0, failures: 0, p50Ms: Number.NaN, p99Ms: Number.NaN, meanMs: Number.NaN, maxMs: Number.NaN, meanResponseBytes: Number.NaN };
 }
 
-async function measure(url: string, operation: ReadOperation, options: Options): Promise<OperationResult> {
+/** Sequential GETs of one operation after a warm-up: latency percentiles, failures and mean body size. */
+export async function measure(url: string, operation: ReadOperation, options: Pick<Options, 'requests' | 'warmup' | 'maxSeconds'>): Promise<OperationResult> {
   const warmupUntil = performance.now() + WARMUP_MAX_MS;
   for (let i = 0; i < options.warmup && performance.now() < warmupUntil; i++) await timedGet(url + operation.path());
   const durations: number[] = [];
@@ -366,7 +342,7 @@ async function timedGet(url: string): Promise<{ ms: number; status: number; byte
   return { ms: performance.now() - start, status: response.status, bytes: body.byteLength };
 }
 
-async function getJson(url: string): Promise<unknown> {
+export async function getJson(url: string): Promise<unknown> {
   const response = await fetch(url);
   const text = await response.text();
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 500)}`);
@@ -377,7 +353,7 @@ async function getJson(url: string): Promise<unknown> {
  * POSTs JSON with node:http rather than fetch: fetch gives up waiting for headers after 300 s, and a
  * slow ingest is a figure to report, not a failure. The body is counted, not kept (it can be large).
  */
-function timedPost(url: string, body: unknown): Promise<{ status: number; headersMs: number; totalMs: number; bytes: number; text: string }> {
+export function timedPost(url: string, body: unknown): Promise<{ status: number; headersMs: number; totalMs: number; bytes: number; text: string }> {
   const payload = JSON.stringify(body);
   return new Promise((done, fail) => {
     const start = performance.now();
@@ -423,78 +399,25 @@ async function databaseSize(dataDir: string): Promise<number> {
   return total;
 }
 
-export interface PaveProcess {
-  url: string;
-  pid: number | undefined;
-  phase(name: string): void;
-  stats(): Promise<ServerMemory>;
-  stop(): Promise<void>;
-}
+export type PaveProcess = BenchProcess;
 
 /**
- * Forks catalog-server.ts (with the same TypeScript loader this process runs under) and waits until it listens.
+ * Forks catalog-server.ts and waits until it listens.
  * With `portal`, the server also serves the built portal (for the portal benchmark).
  */
-export async function startPaveProcess(dataDir: string, options: { cpuProfDir?: string; portal?: boolean; database?: { url: string; schema: string } } = {}): Promise<PaveProcess> {
+export function startPaveProcess(dataDir: string, options: { cpuProfDir?: string; portal?: boolean; database?: { url: string; schema: string } } = {}): Promise<PaveProcess> {
   const { cpuProfDir } = options;
-  const script = fileURLToPath(new URL('./catalog-server.ts', import.meta.url));
-  // Node names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; the module loader's thread writes one too.
-  const execArgv = [...process.execArgv, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])];
-  const child: ChildProcess = fork(script, [], { execArgv, env: {
-      ...process.env,
+  return forkBenchServer(fileURLToPath(new URL('./catalog-server.ts', import.meta.url)), {
+    // Node names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; the module loader's thread writes one too.
+    execArgv: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+    env: {
       PAVE_BENCH_DATA_DIR: dataDir,
       ...(options.portal ? { PAVE_BENCH_PORTAL: '1' } : {}),
       ...(options.database ? { PAVE_BENCH_DATABASE_URL: options.database.url, PAVE_BENCH_DATABASE_SCHEMA: options.database.schema } : {}),
-    }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = new Promise<number | null>(done => child.once('exit', code => done(code)));
-  const next = <T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> =>
-    new Promise((done, fail) => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        fail(new Error(`the Pave process has exited (${child.exitCode ?? child.signalCode})`));
-        return;
-      }
-      const onMessage = (message: ServerMessage) => {
-        if (message.type === type) {
-          cleanup();
-          done(message as Extract<ServerMessage, { type: T }>);
-        } else if (message.type === 'failed') {
-          cleanup();
-          fail(new Error(`the Pave process failed: ${message.message}`));
-        }
-      };
-      const onExit = (code: number | null) => {
-        cleanup();
-        fail(new Error(`the Pave process exited (code ${code}) before answering`));
-      };
-      const cleanup = () => {
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-      };
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
-  const send = (message: ClientMessage) => {
-    if (child.connected) child.send(message);
-  };
-  const ready = await next('ready');
-  return {
-    url: ready.url,
-    pid: child.pid,
-    phase: name => send({ type: 'phase', name }),
-    async stats() {
-      const answer = next('stats');
-      send({ type: 'stats' });
-      return (await answer).memory;
     },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      send({ type: 'stop' });
-      // Writing a CPU profile of a long run takes a while.
-      const timer = setTimeout(() => child.kill('SIGKILL'), cpuProfDir ? 600_000 : 30_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+    // Writing a CPU profile of a long run takes a while.
+    stopTimeoutMs: cpuProfDir ? 600_000 : 30_000,
+  });
 }
 
 /** The human-readable report: one row per size × operation, then one row per size for ingest and memory. */

@@ -10,6 +10,7 @@ interface Benchmark {
 
 const benchmarks: Record<string, { description: string; load: () => Promise<Benchmark> }> = {
   catalog: { description: 'catalog ingest of 1k/10k/100k entities, read latency over HTTP, server memory', load: () => import('./catalog-bench.js') },
+  peer: { description: "Backstage's catalog backend (from npm, into bench/peer/) and Pave on the same catalog: time to every relation, query p50/p99, peak RSS, ratio", load: () => import('./peer-bench.js') },
   portal: { description: 'portal in headless Chromium over a 100k catalog: FCP, explorer time-to-interactive, JS per page', load: () => import('./portal-bench.js') },
   delivery: { description: 'delivery events: ingest 1M events, then all five DORA metrics for 1,000 components over 90 days', load: () => import('./delivery-bench.js') },
   load: { description: '200 concurrent clients for 60 s on the catalog read routes of 2 replicas on PostgreSQL with a 10k catalog: throughput, p50/p99, errors', load: () => import('./load-bench.js') },

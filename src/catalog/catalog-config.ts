@@ -22,6 +22,12 @@ export interface CatalogConfig {
    * one is reported as a problem and skipped before any of it is parsed. Default 8 MiB.
    */
   maxFileBytes?: number;
+  /**
+   * Repositories (their http(s) clone URLs, as `git clone` takes them) whose file pages any location's
+   * `$text`/`$json`/`$yaml` placeholders may read signed in with the host integration's credentials. Without
+   * an entry, a placeholder reads signed in only files of its own location's repository; others as anyone may.
+   */
+  placeholderRepositories?: string[];
 }
 
 /**
@@ -60,6 +66,17 @@ export const catalogConfigSection: ConfigSection<'catalog', CatalogConfig> = {
         '/maxFileBytes',
         'must be a positive whole number of bytes',
       );
+      check(catalog.placeholderRepositories === undefined || Array.isArray(catalog.placeholderRepositories), '/placeholderRepositories', 'must be a list of repository URLs');
+      for (const [i, repository] of (Array.isArray(catalog.placeholderRepositories) ? catalog.placeholderRepositories : []).entries()) {
+        check(isRepositoryUrl(repository), `/placeholderRepositories/${i}`, 'must be an http(s) URL of a repository (https://github.com/acme/schemas.git), with no credentials, query or fragment');
+      }
     }),
   resolve: (catalog, { cwd }) => ({ ...catalog, allowedRoots: catalog.allowedRoots.map(root => resolve(cwd, root)) }),
 };
+
+/** An http(s) URL naming a repository: a host and a path, nothing that could carry a secret or a second meaning. */
+function isRepositoryUrl(value: unknown): boolean {
+  if (typeof value !== 'string' || !/^https?:\/\//i.test(value) || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  return !url.username && !url.password && !url.search && !url.hash && url.pathname.split('/').filter(Boolean).length >= 2;
+}

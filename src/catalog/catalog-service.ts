@@ -62,7 +62,12 @@ export class CatalogService {
     this.#search = new CatalogSearch(options.store, options.logger);
     this.#clock = options.clock ?? systemClock;
     this.#changes = new CatalogChanges(options.eventLog, options.audit);
-    this.#limits = { maxDocumentBytes: options.config.maxDocumentBytes, maxFileBytes: options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, reader: options.reader };
+    this.#limits = {
+      maxDocumentBytes: options.config.maxDocumentBytes,
+      maxFileBytes: options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      reader: options.reader,
+      placeholderRepositories: options.config.placeholderRepositories,
+    };
     this.entities = new EntityReader(options.store);
     this.locations = new LocationService(options.store, {
       config: options.config,

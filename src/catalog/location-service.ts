@@ -447,6 +447,7 @@ export class LocationService {
       maxFileBytes: this.#options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       cwd: this.#options.cwd,
       reader: this.#options.reader,
+      placeholderRepositories: this.#options.config.placeholderRepositories,
     };
   }
 

@@ -28,7 +28,8 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
         import('../reading/url-reader.js'),
         import('../integrations/scm-integrations.js'),
       ]);
-      // File pages on integration hosts are read as the server reads them: through the host's API, signed in.
+      // File pages on integration hosts are read as the server reads a file location's: through the host's API,
+      // signed in, only for the repositories listed in catalog.placeholderRepositories (a local file has no repository of its own).
       const reader = new UrlReader(config.reading, { hostedBlobs: new ScmIntegrations(config.integrations) });
       for (const file of files) {
         const content = await readLocation(
@@ -38,6 +39,7 @@ export function catalogCommands(output: () => Output, globals: () => GlobalOptio
             maxDocumentBytes: config.catalog.maxDocumentBytes,
             maxFileBytes: config.catalog.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
             reader,
+            placeholderRepositories: config.catalog.placeholderRepositories,
             onFile: source => out.progress(`validating ${source}`),
           },
         );

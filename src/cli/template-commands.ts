@@ -134,19 +134,21 @@ export function templateCommands(output: () => Output, globals: () => GlobalOpti
     .argument('<ref>', 'template ref: [template:][namespace/]name')
     .option('-f, --values <file>', 'YAML or JSON file of parameter values')
     .option('--set <name=value>', 'a parameter value (repeatable; read as YAML)', collectSet, {})
-    .option('--secret <NAME=value>', 'a secret for ${{ secrets.NAME }} (repeatable; never shown)', collectSecret, {})
+    .option('--secret <NAME=value>', "a secret for ${{ secrets.NAME }} (repeatable; never shown; a nested Secret field's by its path, deploy.token)", collectSecret, {})
+    .option('--feature-flag <name>', 'a backstage:featureFlag to have on: the pages and fields behind it are asked (repeatable; all off otherwise)', (flag: string, previous: string[]) => [...previous, flag], [])
     .option('--dry-run', 'render the files and log the steps with no side effects')
     .option('-o, --output-dir <dir>', 'with --dry-run: write the rendered files here')
-    .action(async (ref: string, options: { values?: string; set: Record<string, unknown>; secret: Record<string, string>; dryRun?: boolean; outputDir?: string }) => {
+    .action(async (ref: string, options: { values?: string; set: Record<string, unknown>; secret: Record<string, string>; featureFlag: string[]; dryRun?: boolean; outputDir?: string }) => {
       const out = output();
       const values = await readValues(options.values, options.set);
       const secrets = options.secret;
+      const featureFlags = options.featureFlag;
       const progress = (line: string | undefined) => {
         if (line !== undefined && !out.json) process.stderr.write(line + '\n');
       };
       if (options.dryRun) {
         await withClient(globals(), async client => {
-          const result = await client.templates.dryRun({ templateRef: ref, values, secrets });
+          const result = await client.templates.dryRun({ templateRef: ref, values, secrets, featureFlags });
           for (const entry of result.log) progress(describeEvent({ id: 0, taskId: 'dry-run', type: 'log', body: entry.body, createdAt: '' }));
           if (options.outputDir) {
             for (const file of result.directoryContents) {
@@ -172,7 +174,7 @@ export function templateCommands(output: () => Output, globals: () => GlobalOpti
       await withClient(
         globals(),
         async client => {
-          const { id } = await client.templates.createTask({ templateRef: ref, values, secrets });
+          const { id } = await client.templates.createTask({ templateRef: ref, values, secrets, featureFlags });
           progress(`task ${id}`);
           const controller = new AbortController();
           const interrupt = () => controller.abort();

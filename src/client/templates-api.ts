@@ -18,7 +18,7 @@ export class TemplatesApi {
   }
 
   /** Checks the values and queues the task (a 422 problem naming each field otherwise). */
-  createTask(request: { templateRef: string; values?: Record<string, unknown>; secrets?: Record<string, string> }): Promise<{ id: string }> {
+  createTask(request: { templateRef: string; values?: Record<string, unknown>; secrets?: Record<string, string>; featureFlags?: string[] }): Promise<{ id: string }> {
     return this.api.json({ method: 'POST', path: '/api/scaffolder/v2/tasks', body: request });
   }
 

@@ -34,7 +34,7 @@ describe('jsonSchemaValidator', () => {
       { pointer: '/spec/extra', detail: 'is not allowed (no such field)', rule: 'additionalProperties' },
       { pointer: '/spec/name', detail: 'must not be empty', rule: 'non-empty' },
       { pointer: '/spec/port', detail: 'must be an integer (found string)', rule: 'type' },
-      { pointer: '/spec/tags', detail: 'must have at least 1 items', rule: 'min-items' },
+      { pointer: '/spec/tags', detail: 'must have at least 1 item', rule: 'min-items' },
       { pointer: '/spec/mode', detail: 'must be one of "a", "b"', rule: 'enum' },
       { pointer: '/spec/kind', detail: 'must be "x"', rule: 'const' },
       { pointer: '/spec/email', detail: 'must match format "email"', rule: 'format' },

@@ -175,7 +175,9 @@ function ruleOf(error: ErrorObject, params: Record<string, unknown>, options: Sc
     case 'minLength':
       return { detail: ruleWords('minLength', params.limit, error.parentSchema)!, rule: params.limit === 1 ? 'non-empty' : 'min-length' };
     case 'minItems':
-      return { detail: `must have at least ${String(params.limit)} items`, rule: 'min-items' };
+      return { detail: ruleWords('minItems', params.limit, error.parentSchema)!, rule: 'min-items' };
+    case 'maxItems':
+      return { detail: ruleWords('maxItems', params.limit, error.parentSchema)!, rule: 'max-items' };
     case 'enum':
       return { detail: `must be one of ${(params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')}`, rule: 'enum' };
     case 'const':

@@ -36,6 +36,10 @@ export function ruleWords(keyword: string, limit: unknown, field: unknown): stri
       return limit === 1 ? 'must not be empty' : `must be at least ${String(limit)} characters`;
     case 'maxLength':
       return `must be at most ${String(limit)} characters`;
+    case 'minItems':
+      return `must have at least ${String(limit)} ${limit === 1 ? 'item' : 'items'}`;
+    case 'maxItems':
+      return `must have at most ${String(limit)} ${limit === 1 ? 'item' : 'items'}`;
     case 'pattern': {
       const schema = isObject(field) ? field : {};
       const example = Array.isArray(schema.examples) ? schema.examples[0] : schema.default;

@@ -16,6 +16,10 @@ export interface PushOptions {
   attempts?: number;
   /** Time limit of each git command. Default the runner's. */
   timeoutMs?: number;
+  /** Transport settings for the push and its catch-up fetch, as `name=value` given with `-c` (a pinned address, no redirects). */
+  config?: readonly string[];
+  /** Variables for git (credentials as an HTTP header, `git-credentials.ts`: never in the remote's URL). */
+  env?: NodeJS.ProcessEnv;
   /**
    * After a refusal, puts the local commits on top of the remote's branch and returns the revision to
    * push next, or undefined when nothing is left to push. Default: fetch the branch and rebase onto it,
@@ -69,7 +73,8 @@ async function pushWithRebaseUntimed(dir: string, options: PushOptions): Promise
   const remote = options.remote ?? 'origin';
   const branch = checkRefName(options.branch);
   const attempts = options.attempts ?? 3;
-  const git = (args: string[]) => runGit(args, { cwd: dir, timeoutMs: options.timeoutMs });
+  const transport = (options.config ?? []).flatMap(setting => ['-c', setting]);
+  const git = (args: string[]) => runGit([...transport, ...args], { cwd: dir, timeoutMs: options.timeoutMs, ...(options.env ? { env: options.env } : {}) });
   const catchUp =
     options.catchUp ??
     (async (attempt: number) => {

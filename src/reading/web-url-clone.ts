@@ -21,7 +21,7 @@ import type { UrlReader } from './url-reader.js';
  * @throws ReadingError when the policy refuses the repository or the clone fails
  */
 export async function cloneRepository(reader: UrlReader, repository: URL, ref: string, dir: string, signIn: SignIn): Promise<{ commit: string }> {
-  const transport = await policyTransport(reader, repository, signIn);
+  const transport = await policyGitTransport(reader, repository, signIn);
   try {
     await shallowClone(repository.href, dir, { branch: ref, maxBytes: reader.maxCloneBytes, ...transport, config: [...transport.config, 'core.symlinks=false'] });
   } catch (error) {
@@ -39,7 +39,7 @@ export async function cloneRepository(reader: UrlReader, repository: URL, ref: s
  * @throws ReadingError when the policy refuses the repository or it cannot be reached
  */
 export async function remoteCommitOf(reader: UrlReader, repository: URL, ref: string, signIn: SignIn): Promise<string | undefined> {
-  const transport = await policyTransport(reader, repository, signIn);
+  const transport = await policyGitTransport(reader, repository, signIn);
   try {
     return await remoteCommit(repository.href, ref, transport);
   } catch (error) {
@@ -59,8 +59,22 @@ function asAnyone(signIn: SignIn): string {
   return signIn === 'anonymous' ? ' (read without credentials, as anyone may: an entity annotation never uses the integration token)' : '';
 }
 
-/** How git reaches a repository under the policy: the admitted address pinned, no redirects, the time limit, the integration's credentials when asked for. */
-async function policyTransport(reader: UrlReader, repository: URL, signIn: SignIn): Promise<{ config: string[]; timeoutMs: number; env: NodeJS.ProcessEnv }> {
+/** What every git command reaching a repository under the reading policy is given (a clone, and an edit's fetch and push). */
+export interface PolicyGitTransport {
+  /** `-c` settings: curl pinned to the admitted address, no redirects. */
+  config: string[];
+  timeoutMs: number;
+  /** The integration's credentials, as an HTTP header in GIT_CONFIG_* variables; none for `'anonymous'` or a host without them. */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * How git reaches a repository under the policy: the admitted address pinned, no redirects, the time limit,
+ * the integration's credentials when asked for (and the host has them, at the integration's own origin).
+ * @example await pushWithRebase(dir, { branch: 'main', ...(await policyGitTransport(reader, repository, 'integration')) });
+ * @throws ReadingError when the policy refuses the repository
+ */
+export async function policyGitTransport(reader: UrlReader, repository: URL, signIn: SignIn): Promise<PolicyGitTransport> {
   const admitted = await reader.admit(repository);
   const hosted = signIn === 'integration' ? await reader.hostedClone(repository) : undefined;
   return { config: pinnedGitTransport(admitted), timeoutMs: reader.timeoutSeconds * 1000, env: gitCredentialsEnv(hosted?.credentials) };

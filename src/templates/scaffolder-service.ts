@@ -33,6 +33,7 @@ import { DEFAULT_LOCAL_GIT_HOST } from './actions/publish-git.js';
 import { canonicalTemplateRef, readTemplate, type TemplateDefinition, type TemplateReading } from './model/template.js';
 import { TemplateUpgrades } from './upgrades/template-upgrades.js';
 import { templateVersion } from '../catalog/location-provenance.js';
+import { declaredFeatureFlags, gateByFeatureFlags } from './model/feature-flags.js';
 import { pageCondition, parameterSchemaOf, validateForm, validateSecrets, type ParameterPage, type ParameterSchema } from './model/parameters.js';
 import { Workspace } from './workspace/workspace.js';
 import { TemplateFiles } from './workspace/template-files.js';
@@ -96,6 +97,8 @@ export type TemplateSummary = Pick<TemplateDefinition, 'ref' | 'name' | 'namespa
   /** Every reason it cannot run; empty when it can. */
   problems: FieldError[];
   runnable: boolean;
+  /** The `backstage:featureFlag`s its pages name (what the portal's settings offer to turn on). */
+  featureFlags: string[];
 };
 
 /** Files sent with a dry run of a template that is not in the catalog (Backstage's directoryContents). */
@@ -112,6 +115,8 @@ export interface DryRunRequest {
   templateRef?: string;
   values?: unknown;
   secrets?: Record<string, unknown>;
+  /** The feature flags the person has on: pages and fields behind others are not asked (`model/feature-flags.ts`). */
+  featureFlags?: readonly string[];
   directoryContents?: DirectoryEntry[];
   /** Who runs it (a principal; none with authorization off): what actions see as `ctx.task.createdBy`. */
   createdBy?: string | undefined;
@@ -253,13 +258,15 @@ export class ScaffolderService {
   }
 
   /**
-   * The parameters a task keeps: the values checked against the pages asked for them (with the Secret fields'
-   * values taken from `secrets` and left out) and `secrets` against the template's secrets schema; a 422 naming
-   * each field otherwise.
+   * The parameters a task keeps: the values checked against the pages asked for them (a page's `if:` holds and
+   * its `backstage:featureFlag`, if any, is among `featureFlags`; a property behind a flag that is off is not
+   * asked either), with the Secret fields' values taken from `secrets` and left out (wherever a page of the
+   * template has one), and `secrets` against the template's secrets schema; a 422 naming each field otherwise.
    */
-  async #checkForm(template: TemplateDefinition, rawValues: unknown, secrets: Record<string, unknown>, what: string): Promise<Record<string, unknown>> {
-    const shown = await this.#shown(template.parameters, rawValues);
-    const { values, errors } = validateForm(template.parameters.filter((_, i) => shown[i]), rawValues, secrets);
+  async #checkForm(template: TemplateDefinition, rawValues: unknown, secrets: Record<string, unknown>, what: string, featureFlags: readonly string[] = []): Promise<Record<string, unknown>> {
+    const gated = gateByFeatureFlags(template.parameters, featureFlags);
+    const shown = await this.#shown(gated.pages, rawValues);
+    const { values, errors } = validateForm(gated.pages.filter((_, i) => shown[i] && gated.asked[i]), rawValues, secrets, template.parameters);
     const secretErrors = validateSecrets(template.secretsSchema, secrets);
     if (errors.length || secretErrors.length) throw invalidInput(`The values do not fit ${what}: ${[...errors, ...secretErrors].map(e => e.detail).join('; ')}`, [...errors, ...secretErrors]);
     return values;
@@ -276,13 +283,13 @@ export class ScaffolderService {
    * transaction; the worker runs it.
    * @example const { id } = await scaffolder.createTask({ templateRef: 'template:default/typescript-service', values: { name: 'orders' } }, changeAuthor(request));
    */
-  async createTask(request: { templateRef: string; values?: unknown; secrets?: Record<string, unknown>; identity?: RecordedIdentity }, author: ChangeAuthor): Promise<{ id: string }> {
+  async createTask(request: { templateRef: string; values?: unknown; secrets?: Record<string, unknown>; featureFlags?: readonly string[]; identity?: RecordedIdentity }, author: ChangeAuthor): Promise<{ id: string }> {
     const ref = canonicalTemplateRef(request.templateRef);
     const createdBy = request.identity?.principal;
     const entity = await this.#templateEntity(ref, await this.#authorityOf(request.identity).readScope());
     const reading = this.#read(entity);
     const template = runnable(ref, reading);
-    const values = await this.#checkForm(template, request.values ?? {}, request.secrets ?? {}, ref);
+    const values = await this.#checkForm(template, request.values ?? {}, request.secrets ?? {}, ref, request.featureFlags);
     const source = await this.#sourceOf(ref);
     const spec: TaskSpec = {
       apiVersion: String(entity.apiVersion),
@@ -440,7 +447,7 @@ export class ScaffolderService {
 
       const reading = readTemplate(entity, { hasAction: id => this.actions.has(id) });
       const template = untilStep(runnable(reading.template?.ref ?? 'the template', reading), request.untilStep);
-      const values = await this.#checkForm(template, request.values ?? {}, request.secrets ?? {}, 'the template');
+      const values = await this.#checkForm(template, request.values ?? {}, request.secrets ?? {}, 'the template', request.featureFlags);
       files = baseUrl ? await TemplateFiles.open(baseUrl, { ...(root ? { root } : {}), reader: this.#options.reader }) : TemplateFiles.none(`${template.ref} was saved through the API and has no files beside it`, this.#options.reader);
       const workspace = new Workspace(join(scratch, 'workspace'));
       await workspace.ensureRoot();
@@ -708,6 +715,7 @@ function summaryOf(entity: Entity, reading: TemplateReading): TemplateSummary {
     ...(typeof spec.owner === 'string' ? { owner: spec.owner } : {}),
     problems: reading.problems,
     runnable: reading.problems.length === 0 && reading.template !== undefined,
+    featureFlags: declaredFeatureFlags(reading.template?.parameters ?? []),
   };
 }
 

@@ -2,6 +2,8 @@
  * `$text` placeholders that point at a file page on a hosted git provider (GitHub, GitLab, Bitbucket Server,
  * Gitea) with a configured integration are read through that provider's raw-file API with the host's token,
  * under the reading allow-list: against the provider stand-in on 127.0.0.1, whose raw-file API wants a token.
+ * The placeholders sit in a file location, which has no repository of its own, so the spec repositories are
+ * listed in `catalog.placeholderRepositories` (SECURITY.md §28).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +38,15 @@ beforeAll(async () => {
   const token = { $file: join(dir, 'token') };
   pave = await startApiPave({
     config: {
+      catalog: {
+        ...defaultConfig().catalog,
+        placeholderRepositories: [
+          'https://github.example.test/acme/github-specs.git',
+          'https://gitlab.example.test/acme/gitlab-specs',
+          'https://bitbucket.example.test/scm/acme/bitbucketserver-specs.git',
+          'https://gitea.example.test/acme/gitea-specs.git',
+        ],
+      },
       reading: { ...defaultConfig().reading, allow: [{ host: new URL(standIn.url).host }] },
       integrations: {
         github: [{ host: 'github.example.test', apiBaseUrl: `${standIn.url}/api/v3`, token }],

@@ -1,7 +1,8 @@
 /**
  * `pave catalog validate` reads placeholders at file pages of integration hosts as the server does: through
  * the provider's raw-file API with the host's token (the configured `integrations` and `reading` sections),
- * against a provider stand-in on 127.0.0.1 whose repository is private (no anonymous clone).
+ * against a provider stand-in on 127.0.0.1 whose repository is private (no anonymous clone). A local file has
+ * no repository of its own, so the repository is listed in `catalog.placeholderRepositories` (SECURITY.md §28).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ beforeAll(async () => {
   const host = new URL(standIn.url).host;
   await writeFile(
     join(dir, 'pave.config.yaml'),
-    `reading:\n  allow:\n    - host: "${host}"\nintegrations:\n  github:\n    - host: "${host}"\n      apiBaseUrl: ${standIn.url}/api/v3\n      token: { $file: ${join(dir, 'token')} }\n`,
+    `catalog:\n  placeholderRepositories: ["${standIn.url}/acme/specs.git"]\nreading:\n  allow:\n    - host: "${host}"\nintegrations:\n  github:\n    - host: "${host}"\n      apiBaseUrl: ${standIn.url}/api/v3\n      token: { $file: ${join(dir, 'token')} }\n`,
   );
   await writeFile(join(dir, 'api.yaml'), entityYaml('API', 'specs', { type: 'openapi', lifecycle: 'production', owner: 'team-a', definition: { $text: `${standIn.url}/acme/specs/blob/main/openapi.yaml` } }));
 });

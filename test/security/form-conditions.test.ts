@@ -2,7 +2,8 @@
  * Attacks through a template's form (boundary 21): a page's own `if:` is evaluated by the server with the
  * caller's values, and Secret fields carry credentials. Over real HTTP with authorization on, an ordinary
  * developer tries to get a value evaluated as an expression, to stall or exhaust the server through a page
- * condition, to flood the evaluation route, and to see a Secret field's value again once sent.
+ * condition, to flood the evaluation route, and to see a Secret field's value again once sent (a top-level
+ * one, and one in a nested object or in an item of a list).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,17 @@ spec:
       properties:
         kind: { type: string }
         token: { title: Token, type: string, 'ui:field': Secret }
+        auth:
+          type: object
+          properties:
+            key: { type: string, 'ui:field': Secret }
+        hooks:
+          type: array
+          items:
+            type: object
+            properties:
+              url: { type: string }
+              signingKey: { type: string, 'ui:field': Secret }
       required: [token]
     - title: Only for APIs
       if: ${JSON.stringify(pageIf)}
@@ -83,6 +95,22 @@ describe('form conditions and Secret fields under attack', { timeout: 120_000 },
     expect(events).not.toContain(SECRET);
     const row = await demo.pave.app.store.db.selectFrom('scaffolder_tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(SECRET);
+  });
+
+  it("a nested Secret field's value sent among the values (in an object, in an item of a list) is dropped, never stored or answered", async () => {
+    const { id } = await json<{ id: string }>(
+      await demo.developer('/api/scaffolder/v2/tasks', {
+        method: 'POST',
+        body: { templateRef: 'template:default/api-form', values: { kind: 'lib', auth: { key: SECRET }, hooks: [{ url: 'https://hooks.example', signingKey: SECRET }] }, secrets: { token: 'tok', 'hooks.0.signingKey': SECRET } },
+      }),
+      201,
+    );
+    expect((await waitForTask(demo.pave.app, id)).status).toBe('completed');
+    const task = await json<TaskView>(await demo.developer(`/api/scaffolder/v2/tasks/${id}`));
+    expect(task.spec.parameters).toEqual({ kind: 'lib', auth: {}, hooks: [{ url: 'https://hooks.example' }] });
+    const row = await demo.pave.app.store.db.selectFrom('scaffolder_tasks').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(SECRET);
+    expect(await (await demo.developer(`/api/scaffolder/v2/tasks/${id}/events`)).text()).not.toContain(SECRET);
   });
 
   it('the evaluation route counts against the caller’s render limit', async () => {

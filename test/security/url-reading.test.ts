@@ -115,9 +115,9 @@ describe('reading URLs cannot be turned against the inside', () => {
     try {
       const linked = reader([{ host: new URL(git.url).host }]);
       // Through a linked folder: the clone holds no link, so there is no such file.
-      await refused(readRemoteFile(linked, `${git.url}/acme/links/blob/main/etc/hostname`), 'not-found');
+      await refused(readRemoteFile(linked, `${git.url}/acme/links/blob/main/etc/hostname`, { signIn: 'anonymous' }), 'not-found');
       // A linked file reads as the link's own text, never as what it names.
-      expect((await readRemoteFile(linked, `${git.url}/acme/links/blob/main/docs/hostname.md`)).toString()).toBe('/etc/hostname');
+      expect((await readRemoteFile(linked, `${git.url}/acme/links/blob/main/docs/hostname.md`, { signIn: 'anonymous' })).toString()).toBe('/etc/hostname');
       // A folder fetched for a golden path holds the link as that text too.
       const fetched = join(scratch, 'links-fetched');
       const folder = await fetchRemote(linked, `${git.url}/acme/links/tree/main/docs`, fetched);

@@ -12,6 +12,7 @@ import { runCli } from '../support/run-cli.js';
 import { commitsOf, openTestApp } from './support.js';
 
 const DEMO_TEMPLATES = fileURLToPath(new URL('../../demo/templates/all.yaml', import.meta.url));
+const FORM_CHOICES = fileURLToPath(new URL('./fixtures/form-choices/template.yaml', import.meta.url));
 
 // Each command starts a real `pave` process: slow on a busy machine.
 describe('pave template (CLI)', { timeout: 90_000 }, () => {
@@ -31,6 +32,7 @@ describe('pave template (CLI)', { timeout: 90_000 }, () => {
     // The store is prepared in-process (faster than another CLI start); the commands under test run as the real CLI.
     const pave = await openTestApp({ dataDir: join(dir, '.pave'), taskWorker: false });
     await pave.app.catalog.locations.register({ type: 'file', target: DEMO_TEMPLATES });
+    await pave.app.catalog.locations.register({ type: 'file', target: FORM_CHOICES });
     await pave.close();
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
@@ -75,6 +77,17 @@ describe('pave template (CLI)', { timeout: 90_000 }, () => {
     expect(bad.stderr).toMatch(/^error: The values do not fit template:default\/typescript-service/);
     expect(bad.stderr).toContain('  /values/name: Name (name) must match pattern');
     expect(bad.stderr).toContain('  /values/owner: Owner (owner) is required');
+  });
+
+  it('--feature-flag asks the pages and fields behind the flag; nested secrets go by path', async () => {
+    const args = ['template', 'run', 'form-choices', '--dry-run', '--set', 'name=flags', '--set', 'storage={bucket: b}', '--secret', 'deploy.token=dep-cli-secret'];
+    const flagged = await cli(...args, '--feature-flag', 'experimental-pages');
+    expect(flagged.code).toBe(1);
+    expect(flagged.stderr).toContain('  /values/experiment: Experiment (experiment) is required');
+    const off = await cli('--json', ...args);
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stdout).not.toContain('dep-cli-secret');
+    expect((JSON.parse(off.stdout) as { log: Array<{ body: { message: string } }> }).log.map(l => l.body.message)).toContain('Deploying flags with *** and  and ');
   });
 
   it('--dry-run --json renders into a folder without creating anything', async () => {

@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { defaultConfig, type PaveConfig } from '../../src/pave-config.js';
@@ -98,8 +99,10 @@ export interface GitHttpServer {
   url: string;
   /** Pushes received (POST …/git-receive-pack), by repository path. */
   pushes: Map<string, number>;
-  /** Fetches and clones begun (GET …/info/refs?service=git-upload-pack), by repository path. */
+  /** Fetches and clones begun (GET …/info/refs?service=git-upload-pack, `ls-remote` too), by repository path. */
   fetches: Map<string, number>;
+  /** Objects served: upload-pack requests that asked for commits (a clone or fetch, not `ls-remote`), by repository path. */
+  packs: Map<string, number>;
   /** Authorization headers seen, to check tokens arrive. */
   authorizations: string[];
   close(): Promise<void>;
@@ -112,6 +115,7 @@ export interface GitHttpServer {
 export async function startGitHttpServer(root: string, options: { token?: string } = {}): Promise<GitHttpServer> {
   const pushes = new Map<string, number>();
   const fetches = new Map<string, number>();
+  const packs = new Map<string, number>();
   const authorizations: string[] = [];
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -133,6 +137,17 @@ export async function startGitHttpServer(root: string, options: { token?: string
       const repo = url.pathname.slice(0, -'/info/refs'.length);
       fetches.set(repo, (fetches.get(repo) ?? 0) + 1);
     }
+    if (request.method === 'POST' && url.pathname.endsWith('/git-upload-pack')) {
+      // Read beside the pipe to git: protocol v2 says `command=fetch`, v0 starts with `want` lines.
+      const repo = url.pathname.slice(0, -'/git-upload-pack'.length);
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const text = (request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('latin1');
+        if (/command=fetch|^[0-9a-f]{4}want /m.test(text)) packs.set(repo, (packs.get(repo) ?? 0) + 1);
+      });
+    }
     serveGitHttp(root, request, response);
   };
   const server = createServer(handle);
@@ -141,6 +156,7 @@ export async function startGitHttpServer(root: string, options: { token?: string
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     pushes,
     fetches,
+    packs,
     authorizations,
     close: () => new Promise(resolve => server.close(() => resolve())),
   };

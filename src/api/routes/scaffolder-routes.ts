@@ -30,6 +30,7 @@ const TemplateSummarySchema = Type.Object(
     owner: Type.Optional(Type.String()),
     problems: Type.Array(FieldErrorSchema, { description: 'Why the template cannot run (unsupported actions, expression errors…); empty when it can' }),
     runnable: Type.Boolean(),
+    featureFlags: Type.Array(Type.String(), { description: 'The backstage:featureFlag names its pages use: a page or field behind one is asked only of people who turned it on' }),
   },
   { $id: 'TemplateSummary' },
 );
@@ -86,6 +87,9 @@ const TaskEventSchema = Type.Object(
   { $id: 'TaskEvent' },
 );
 
+const FeatureFlagsSchema = Type.Optional(
+  Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100, description: "The person's feature flags that are on: template pages and fields behind a backstage:featureFlag not listed are not asked" }),
+);
 const DirectoryEntrySchema = Type.Object({ path: Type.String(), base64Content: Type.String(), executable: Type.Optional(Type.Boolean()) });
 
 const READ_TASK = 'templates.task.read';
@@ -209,7 +213,8 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
         body: Type.Object({
           templateRef: Type.String({ description: 'e.g. template:default/typescript-service' }),
           values: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-          secrets: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Reachable as ${{ secrets.x }}; redacted everywhere and dropped when the task ends' })),
+          secrets: Type.Optional(Type.Record(Type.String(), Type.String(), { description: "Reachable as ${{ secrets.x }} (a nested Secret field's as ${{ secrets['deploy.token'] }}); redacted everywhere and dropped when the task ends" })),
+          featureFlags: FeatureFlagsSchema,
         }),
         response: { 201: Type.Object({ id: Type.String() }), ...errorResponses(400, 404, 422) },
       },
@@ -221,6 +226,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
           templateRef: request.body.templateRef,
           values: request.body.values ?? {},
           ...(request.body.secrets ? { secrets: request.body.secrets } : {}),
+          ...(request.body.featureFlags ? { featureFlags: request.body.featureFlags } : {}),
           ...(identity ? { identity } : {}),
         },
         changeAuthor(request),
@@ -338,6 +344,7 @@ export const scaffolderRoutes: FastifyPluginAsyncTypebox<{ scaffolder: Scaffolde
           templateRef: Type.Optional(Type.String({ description: 'Or a template in the catalog' })),
           values: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
           secrets: Type.Optional(Type.Record(Type.String(), Type.String())),
+          featureFlags: FeatureFlagsSchema,
           directoryContents: Type.Optional(Type.Array(DirectoryEntrySchema, { maxItems: 20_000 })),
         }),
         response: {

@@ -1,5 +1,4 @@
-import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
@@ -9,7 +8,6 @@ import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely
 import type { EntityReader } from '../query/entity-reader.js';
 import type { LocationService } from '../location-service.js';
 import { parseGitTarget } from '../ingest/location-target.js';
-import { cloneLocationRepository } from '../ingest/location-clone.js';
 import { cloneTree, type SourceTree } from '../ingest/source-tree.js';
 import { isInside } from '../../core/is-inside.js';
 import { ANNOTATION_TECHDOCS_REF, docsRootOf, readDocsAsset, readDocsPage, readDocsSite, type DocsNavItem, type DocsSite } from './techdocs-site.js';
@@ -23,12 +21,12 @@ const MAX_INDEXED_PAGES = 200;
 
 /**
  * An entity's Markdown docs, read from beside its catalog file (a folder, or a shallow clone of its
- * repository) for `techdocs-ref: dir:…`, or from a git host's folder or file page for `techdocs-ref: url:…`
- * (cloned through the reading allow-list, the clone kept per commit). Every file is confined to the docs' own tree, as ingestion confines it.
+ * location's repository, kept per commit) for `techdocs-ref: dir:…`, or from a git host's folder or file page
+ * for `techdocs-ref: url:…` (cloned through the reading allow-list, the clone kept per commit). Every file is confined to the docs' own tree, as ingestion confines it.
  */
 export class DocsService {
-  /** Clones `url:` docs are read from, by (repository, commit); none without a reader. */
-  readonly #remote: RemoteDocsCache | undefined;
+  /** Clones docs are read from (`url:` docs', `url` locations'), by (repository, commit). */
+  readonly #remote: RemoteDocsCache;
 
   constructor(
     private readonly store: Store,
@@ -39,7 +37,7 @@ export class DocsService {
     /** Reads `url:` docs under the reading allow-list; none: they are not served. */
     private readonly reader?: UrlReader,
   ) {
-    this.#remote = reader && new RemoteDocsCache(reader);
+    this.#remote = new RemoteDocsCache(reader);
   }
 
   async site(ref: string): Promise<DocsSite> {
@@ -93,13 +91,7 @@ export class DocsService {
     }
     if (source?.startsWith('url:')) {
       const git = parseGitTarget(source.slice('url:'.length));
-      const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-docs-')));
-      try {
-        await cloneLocationRepository(git.repository, git.ref, dir, this.reader);
-        return await read(await this.#docsRoot(entity, join(dir, git.path), cloneTree(dir, git)));
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      return this.#remote.withLocationClone(git, async dir => read(await this.#docsRoot(entity, join(dir, git.path), cloneTree(dir, git))));
     }
     throw noSource();
   }
@@ -112,7 +104,7 @@ export class DocsService {
   async #withRemoteDocs<T>(entity: Entity, url: string, read: (root: string) => Promise<T>): Promise<T> {
     const field = [{ pointer: joinPointer('metadata', 'annotations', ANNOTATION_TECHDOCS_REF), detail: "must be url: and a git host's folder or file page (https://host/owner/repo/tree/main/docs-folder)" }];
     const web = URL.canParse(url) ? gitWebUrl(new URL(url)) : undefined;
-    if (!web || !this.#remote) throw notFound(`${entityRefOf(entity)} has docs at ${ANNOTATION_TECHDOCS_REF} url:, which Pave reads only from a git host's folder or file page`, field);
+    if (!web || !this.reader) throw notFound(`${entityRefOf(entity)} has docs at ${ANNOTATION_TECHDOCS_REF} url:, which Pave reads only from a git host's folder or file page`, field);
     return this.#remote.withClone(web, async clone => {
       const real = await realpath(await pathInClone(clone, web)).catch(() => undefined);
       const info = real ? await stat(real) : undefined;
@@ -122,9 +114,9 @@ export class DocsService {
     });
   }
 
-  /** Removes the clones kept for `url:` docs. */
+  /** Removes the clones kept for docs. */
   async close(): Promise<void> {
-    await this.#remote?.close();
+    await this.#remote.close();
   }
 
   /** The docs folder, resolved from the entity's own file as the tree sees it (that file may itself be a link). */

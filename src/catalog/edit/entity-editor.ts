@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Entity } from '../../core/entity.js';
 import { entityRefOf } from '../../core/entity-ref.js';
-import { conflict, invalidInput, notFound } from '../../core/problem.js';
+import { conflict, invalidInput, notFound, PaveError } from '../../core/problem.js';
 import { clonedBranch, shallowClone } from '../../git/clone.js';
 import { commit, type GitIdentity } from '../../git/commit.js';
 import { PushError, pushWithRebase } from '../../git/push.js';
-import { runGit } from '../../git/run-git.js';
+import { GitError, runGit } from '../../git/run-git.js';
+import { shownUrl } from '../../reading/reading-error.js';
 import { validateEntity } from '../model/index.js';
+import { locationGitTransport, type LocationGitTransport } from '../ingest/location-clone.js';
 import { parseGitTarget } from '../ingest/location-target.js';
 import type { GitTarget } from '../ingest/location-target.js';
 import { readEntityDocuments, type ReadLimits } from '../ingest/read-location.js';
@@ -103,14 +105,19 @@ async function commitEdit(git: GitTarget, edited: Entity, target: EditTarget, op
   const dir = await realpath(await mkdtemp(join(tmpdir(), 'pave-edit-')));
   const ref = entityRefOf(edited);
   try {
-    await shallowClone(git.repository, dir, { branch: git.ref });
+    // On an integration host: the reading policy's transport, signed in with the host's credentials, for the
+    // clone and for the push (and its catch-up fetch) alike.
+    const remote = await locationGitTransport(git.repository, target.limits.reader);
+    await shallowClone(git.repository, dir, { branch: git.ref, ...remote.transport }).catch(error => {
+      throw refusedOrSame(error, git.repository, remote, 'clone');
+    });
     const file = await editedFileText(cloneTree(dir, git), join(dir, git.path), edited, target.limits);
     await writeFile(file.path, file.text);
     const message = `Edit ${ref}: ${file.fields.join(', ')}\n\nMade in Pave${options.author ? ` by ${options.author.name}` : ''}.`;
     const made = await commit(dir, { message, paths: [relative(dir, file.path)], ...(options.author ? { author: options.author } : {}) });
     if (!made) return { savedTo: 'git' };
     const branch = target.editMode === 'branch' ? `pave/edit-${edited.metadata.name}-${Date.now().toString(36)}` : git.ref && git.ref !== 'HEAD' ? git.ref : await clonedBranch(dir);
-    await push(dir, branch, target.editMode === 'direct');
+    await push(dir, branch, target.editMode === 'direct', git.repository, remote);
     // A rebase onto someone else's newer commits gave ours a new id.
     const pushed = (await runGit(['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
     return { savedTo: 'git', commit: pushed, ...(target.editMode === 'branch' ? { branch } : {}) };
@@ -120,12 +127,38 @@ async function commitEdit(git: GitTarget, edited: Entity, target: EditTarget, op
 }
 
 /** Pushes; on the location's own branch, someone else's newer commits are fetched and ours rebased on top. */
-async function push(dir: string, branch: string, rebaseOnConflict: boolean): Promise<void> {
+async function push(dir: string, branch: string, rebaseOnConflict: boolean, repository: string, remote: LocationGitTransport): Promise<void> {
   try {
-    await pushWithRebase(dir, { branch, attempts: rebaseOnConflict ? PUSH_ATTEMPTS : 1 });
+    await pushWithRebase(dir, { branch, attempts: rebaseOnConflict ? PUSH_ATTEMPTS : 1, ...remote.transport });
   } catch (error) {
     if (!(error instanceof PushError)) throw error;
+    const refused = refusedOrSame(error.cause, repository, remote, 'push');
+    if (refused !== error.cause) throw refused;
     const reason = (error.cause as Error).message;
     throw conflict(error.conflicting ? `The edit conflicts with a newer change to the file: ${reason}` : `Could not push the edit: ${reason}`);
   }
+}
+
+/** What git says when a host refused to let it in (HTTP 401 or 403, or the credential it then asked for). */
+const AUTHENTICATION_REFUSED = /could not read (Username|Password)|Authentication failed|returned error: 40[13]|askpass/i;
+
+/**
+ * A clone or push the repository's host refused for want of credentials, as a problem saying what to
+ * configure (never repeating a credential: git's words are not quoted); any other error as it is.
+ */
+function refusedOrSame(error: unknown, repository: string, remote: LocationGitTransport, what: 'clone' | 'push'): unknown {
+  if (!(error instanceof GitError) || !AUTHENTICATION_REFUSED.test(error.stderr)) return error;
+  const url = URL.canParse(repository) ? new URL(repository) : undefined;
+  const shown = url ? shownUrl(url) : repository;
+  const why = {
+    'no-integration': `no integration names ${url?.host ?? 'its host'}: add the host under integrations (github, gitlab, bitbucketServer or gitea) with a token that may ${what === 'push' ? 'push' : 'read'}, and list it on reading.allow`,
+    'no-credentials': `the integration for ${url?.host ?? 'its host'} gave no credentials for this URL: configure its token, and register the location at the integration's own origin (https unless its baseUrl says http)`,
+    integration: `it refused the integration's credentials: the token configured under integrations for ${url?.host ?? 'its host'} may not ${what === 'push' ? 'push to' : 'read'} this repository`,
+  }[remote.signIn];
+  return new PaveError({
+    type: 'https://pave.dev/problems/edit-not-pushed',
+    title: 'Edit not pushed',
+    status: 502,
+    detail: `The edit was not saved: ${shown} refused the ${what} (${why})`,
+  });
 }

@@ -3,6 +3,7 @@ import { jsonTextDepth, MAX_NESTING_DEPTH } from '../../core/nesting-depth.js';
 import { isPaveError, joinPointer, type FieldError } from '../../core/problem.js';
 import { readRemoteFile } from '../../reading/remote-file.js';
 import type { UrlReader } from '../../reading/url-reader.js';
+import { placeholderSignIn } from './placeholder-sign-in.js';
 import type { SourceTree } from './source-tree.js';
 import { parseYamlDocuments } from './yaml-documents.js';
 
@@ -17,7 +18,8 @@ type Kind = (typeof KINDS)[number];
  * resolved.
  *
  * An http(s) URL is read through `reader` (the reading allow-list and its limits; a git host's blob URL
- * from a clone of its repository). A URL that is not read
+ * from a clone of its repository), signed in with the integration's credentials only for a file of the tree's
+ * own repository or of one in `repositories` (`placeholder-sign-in.ts`), as anyone may otherwise. A URL that is not read
  * (not listed, unreachable, too large) is not the entity's fault: its field holds a short text saying so,
  * the reason goes to `unread` (naming the placeholder and the allow-list), and the entity still loads.
  * `found` counts the placeholders met, as parsed (however their keys were written), resolved or not.
@@ -25,7 +27,7 @@ type Kind = (typeof KINDS)[number];
  */
 export async function resolvePlaceholders(
   value: unknown,
-  context: { file: string; tree: SourceTree; maxBytes: number; reader?: UrlReader | undefined },
+  context: { file: string; tree: SourceTree; maxBytes: number; reader?: UrlReader | undefined; repositories?: readonly string[] },
 ): Promise<{ value: unknown; errors: FieldError[]; unread: FieldError[]; found: number }> {
   const errors: FieldError[] = [];
   const unread: FieldError[] = [];
@@ -81,7 +83,8 @@ export async function resolvePlaceholders(
   /** A URL's text, or (when it is not read) the words that stand in for it, the reason recorded in `unread`. */
   const readUrl = async (kind: Kind, url: string, pointer: string): Promise<{ text: string } | { standIn: string }> => {
     try {
-      return { text: (await readRemoteFile(context.reader!, url, { maxBytes: context.maxBytes })).toString('utf8') };
+      const signIn = placeholderSignIn(url, context.tree.repository, context.repositories ?? []);
+      return { text: (await readRemoteFile(context.reader!, url, { maxBytes: context.maxBytes, signIn })).toString('utf8') };
     } catch (error) {
       if (!isPaveError(error)) throw error;
       const detail = `${kind}: ${error.problem.detail ?? error.message}`;

@@ -63,6 +63,11 @@ export interface ReadLimits {
    * allow-list and its limits); without it such URLs are errors.
    */
   reader?: UrlReader | undefined;
+  /**
+   * Repositories besides a file's own whose file pages its placeholders may read signed in with the
+   * integration's credentials (`catalog.placeholderRepositories`); any other is read as anyone may.
+   */
+  placeholderRepositories?: readonly string[] | undefined;
 }
 
 export interface ReadLocationOptions extends ReadLimits {
@@ -376,7 +381,7 @@ export async function* readEntityDocuments(text: string, file: string, tree: Sou
       line: error.line ?? doc.lineOf(error.pointer),
       ...(entityRef ? { entityRef } : {}),
     });
-    const placeholders = await resolvePlaceholders(doc.value, { file, tree, maxBytes: limits.maxDocumentBytes, reader: limits.reader });
+    const placeholders = await resolvePlaceholders(doc.value, { file, tree, maxBytes: limits.maxDocumentBytes, reader: limits.reader, repositories: limits.placeholderRepositories ?? [] });
     const { entity, errors } = validateEntity(placeholders.value);
     // What an unread URL's stand-in breaks (a definition that must be YAML, say) follows from that one problem.
     const unreadAt = placeholders.unread.map(problem => problem.pointer);

@@ -28,6 +28,8 @@ export class SourceTree {
     readonly root: string,
     /** How paths in this tree are named in annotations and errors (`file:` or a git target prefix). */
     readonly describe: (absolutePath: string) => string,
+    /** The repository the tree is a clone of (none for a folder on this machine): what its placeholders may read signed in. */
+    readonly repository?: string,
   ) {}
 
   /** The root with its symbolic links resolved (undefined when it does not exist). */
@@ -116,7 +118,7 @@ export function fileLocationTree(target: string, allowedRoots: string[]): Source
  * @example cloneTree('/tmp/pave-clone-1', parseGitTarget('file:///srv/git/shop.git#main'))
  */
 export function cloneTree(dir: string, git: GitTarget): SourceTree {
-  return new SourceTree(dir, path => `url:${formatGitTarget({ ...git, path: relative(dir, path) })}`);
+  return new SourceTree(dir, path => `url:${formatGitTarget({ ...git, path: relative(dir, path) })}`, git.repository);
 }
 
 /** The folder part of a path before its first glob character. */

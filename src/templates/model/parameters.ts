@@ -7,6 +7,7 @@
 import type { ValidateFunction } from 'ajv';
 import { jsonSchemaValidator, schemaErrors, type SchemaField } from '../../core/json-schema.js';
 import { joinPointer, type FieldError } from '../../core/problem.js';
+import { secretPatterns, withSecrets, withoutSecrets } from './secret-fields.js';
 
 /** One page of the form: a JSON Schema object (with `title`, `properties`, `required`, `ui:*` hints…). */
 export type ParameterPage = Record<string, unknown>;
@@ -142,33 +143,22 @@ export function parameterSchemaOf(template: { title: string; description?: strin
 }
 
 /**
- * The fields of the pages drawn with `ui:field: Secret` (top-level properties): their values travel as the
- * task's secrets under the field's name (`${{ secrets.<name> }}`), never as parameters, as Backstage's
- * Secret field sends them.
- */
-export function secretFields(pages: readonly ParameterPage[]): Set<string> {
-  const names = new Set<string>();
-  for (const page of pages) {
-    const properties = isRecord(page.properties) ? page.properties : {};
-    for (const [name, property] of Object.entries(properties)) if (isRecord(property) && property['ui:field'] === 'Secret') names.add(name);
-  }
-  return names;
-}
-
-/**
- * Validates form values and secrets together: a Secret field is checked with its value from `secrets` (what
- * Backstage's form leaves in its place among the values, a row of asterisks, is dropped), and the values
- * returned hold no Secret field, so none is stored with the task's parameters.
+ * Validates form values and secrets together: each Secret field, at any depth (`secret-fields.ts`), is checked
+ * with its value from `secrets` (what Backstage's form leaves in its place among the values, a row of
+ * asterisks, is dropped), and the values returned hold no Secret field, so none is stored with the task's
+ * parameters; nor are the values of Secret fields on the template's pages not asked (`allPages`).
  * @example validateForm(pages, { name: 'orders', token: '****' }, { token: 's3cret' }) // { values: { name: 'orders' }, errors: [] }
  */
-export function validateForm(pages: readonly ParameterPage[], values: unknown, secrets: Record<string, unknown>): { values: Record<string, unknown>; errors: FieldError[] } {
-  const fields = secretFields(pages);
-  if (!fields.size || !isRecord(values)) return validateParameters(pages, values);
-  const checked: Record<string, unknown> = Object.fromEntries(Object.entries(values).filter(([name]) => !fields.has(name)));
-  for (const name of fields) if (secrets[name] !== undefined) checked[name] = secrets[name];
-  const result = validateParameters(pages, checked);
-  for (const name of fields) delete result.values[name];
-  return result;
+export function validateForm(
+  pages: readonly ParameterPage[],
+  values: unknown,
+  secrets: Readonly<Record<string, unknown>>,
+  allPages: readonly ParameterPage[] = pages,
+): { values: Record<string, unknown>; errors: FieldError[] } {
+  const everywhere = secretPatterns(allPages);
+  if (!everywhere.length || !isRecord(values)) return validateParameters(pages, values);
+  const result = validateParameters(pages, withSecrets(values, secrets, secretPatterns(pages)));
+  return { values: withoutSecrets(result.values, everywhere), errors: result.errors };
 }
 
 /** Validates `secrets` against the template's `spec.secrets.schema`, when it has one. */

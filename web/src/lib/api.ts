@@ -353,8 +353,9 @@ export function getShownPages(namespace: string, kind: string, name: string, val
 }
 
 /** Starts a task; `secrets` (Secret fields' values) travel apart from the values and are never stored with them. */
-export function createTask(templateRef: string, values: Record<string, unknown>, secrets: Record<string, string> = {}): Promise<{ id: string }> {
-  return request(`${SCAFFOLDER}/tasks`, { method: 'POST', json: { templateRef, values, ...(Object.keys(secrets).length ? { secrets } : {}) } });
+/** Runs a template; `featureFlags` are the person's flags that are on (pages and fields behind others were not asked). */
+export function createTask(templateRef: string, values: Record<string, unknown>, secrets: Record<string, string> = {}, featureFlags: readonly string[] = []): Promise<{ id: string }> {
+  return request(`${SCAFFOLDER}/tasks`, { method: 'POST', json: { templateRef, values, ...(Object.keys(secrets).length ? { secrets } : {}), ...(featureFlags.length ? { featureFlags } : {}) } });
 }
 
 /** The tasks the caller may read (its own; everyone's for those a rule lets read them), newest first. */

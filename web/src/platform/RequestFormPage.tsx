@@ -6,6 +6,7 @@ import { useAccount } from '../components/Account';
 import { FormField } from '../components/FormField';
 import { EmptyState, ErrorState, Loading, Spinner } from '../components/States';
 import { SchemaForm } from '../components/schema-form/SchemaForm';
+import type { Choices } from '../components/schema-form/alternatives';
 import { checkPage, defaultsOf, errorsByPointer, orderedProperties, schemaAt, type Errors, type JsonSchema, type Values } from '../components/schema-form/schema';
 import { findReferences } from '../../../src/platform/model/references.js';
 import { entityPath } from '../lib/refs';
@@ -58,6 +59,7 @@ function RequestForm({ revision }: { revision: CapabilityWithVersions }) {
   const [namespace, setNamespace] = useState('');
   const [reqName, setReqName] = useState('');
   const [values, setValues] = useState<Values>(() => defaultsOf(schema));
+  const [choices, setChoices] = useState<Choices>({});
   const [busy, setBusy] = useState<'preview' | 'request'>();
   const [error, setError] = useState<Error>();
   const [preview, setPreview] = useState<{ key: string; result: DryRunResult }>();
@@ -80,12 +82,12 @@ function RequestForm({ revision }: { revision: CapabilityWithVersions }) {
   // Errors no field shows (the spec as a whole, an array item, metadata the form does not ask for) go under the form.
   const shown = (pointer: string) => pointer === '/metadata/name' || pointer === '/metadata/namespace' || (pointer.startsWith('/spec/') && schemaAt(schema, pointer.slice('/spec'.length)) !== undefined);
   const otherErrors = fieldErrors.filter((e) => !shown(e.pointer));
-  const ownErrors = checked ? mistakes(schema, values) : {};
+  const ownErrors = checked ? mistakes(schema, values, choices) : {};
 
   async function run(kind: 'preview' | 'request') {
     setError(undefined);
     // Mistakes the schema shows (limits, lengths, patterns, required fields) are said before anything is sent.
-    if (Object.keys(mistakes(schema, values)).length) {
+    if (Object.keys(mistakes(schema, values, choices)).length) {
       setChecked(true);
       return;
     }
@@ -147,7 +149,7 @@ function RequestForm({ revision }: { revision: CapabilityWithVersions }) {
             </FormField>
           </div>
           {orderedProperties(schema).length ? (
-            <SchemaForm schema={schema} values={values} onChange={setValues} errors={Object.keys(ownErrors).length ? ownErrors : errorsByPointer(fieldErrors)} base="/spec" />
+            <SchemaForm schema={schema} values={values} onChange={setValues} errors={Object.keys(ownErrors).length ? ownErrors : errorsByPointer(fieldErrors)} base="/spec" choices={{ values: choices, onChange: setChoices }} />
           ) : (
             <p className="muted">This capability takes no settings.</p>
           )}
@@ -178,9 +180,9 @@ function RequestForm({ revision }: { revision: CapabilityWithVersions }) {
 }
 
 /** What the schema finds wrong in the values before sending; a `${requests.…}` reference is checked once resolved, as the server does. */
-function mistakes(schema: JsonSchema, values: Values): Errors {
+function mistakes(schema: JsonSchema, values: Values, choices: Choices): Errors {
   const references = new Set(findReferences(values).map((r) => r.pointer));
-  return Object.fromEntries(Object.entries(checkPage(schema, values, '/spec')).filter(([pointer]) => !references.has(pointer)));
+  return Object.fromEntries(Object.entries(checkPage(schema, values, { base: '/spec', choices })).filter(([pointer]) => !references.has(pointer)));
 }
 
 function Preview({ result }: { result: DryRunResult }) {

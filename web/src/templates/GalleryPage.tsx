@@ -30,6 +30,11 @@ export default function GalleryPage() {
           <Link className="btn" to="/create/actions">
             Installed actions
           </Link>
+          {templates.data?.items.some((t) => t.featureFlags.length) ? (
+            <Link className="btn" to="/settings/feature-flags">
+              Feature flags
+            </Link>
+          ) : null}
         </div>
       </div>
       {templates.error ? (

@@ -3,8 +3,12 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 import { ApiError, createTask, getParameterSchema, getShownPages, getTemplate } from '../lib/api';
 import { useAsync, useDocumentTitle } from '../lib/hooks';
 import { ErrorState, Loading, Spinner } from '../components/States';
-import { SchemaForm, fieldId, isSecretField } from '../components/schema-form/SchemaForm';
+import { SchemaForm, fieldId } from '../components/schema-form/SchemaForm';
+import type { Choices } from '../components/schema-form/alternatives';
 import { resolveSchema } from '../components/schema-form/resolve-schema';
+import { isSecretField, secretKeyOf, shownSecretKeys } from '../components/schema-form/secrets';
+import { useFeatureFlags } from '../lib/featureFlags';
+import { declaredFeatureFlags, gateByFeatureFlags } from '../../../src/templates/model/feature-flags.js';
 import { checkPage, defaultsOf, errorsByPointer, followBranches, isEmpty, isRecord, orderedProperties, schemaAt, typeOf, type Errors, type JsonSchema, type Values } from '../components/schema-form/schema';
 import './templates.css';
 
@@ -16,12 +20,20 @@ export default function WizardPage() {
     return { summary: t.summary, schema: s };
   }, [namespace, name]);
   useDocumentTitle(data.data ? `Create: ${data.data.schema.title}` : 'Create');
-  const pages = useMemo(() => (data.data?.schema.steps ?? []).map((s) => s.schema as JsonSchema), [data.data]);
+  const allPages = useMemo(() => (data.data?.schema.steps ?? []).map((s) => s.schema as JsonSchema), [data.data]);
+  // Pages and fields behind a `backstage:featureFlag` the person has not turned on are not asked (nor checked by the server).
+  const flagsOn = useFeatureFlags();
+  const declared = useMemo(() => declaredFeatureFlags(allPages), [allPages]);
+  const flags = useMemo(() => declared.filter((f) => flagsOn.includes(f)), [declared, flagsOn]);
+  const gated = useMemo(() => gateByFeatureFlags(allPages, flags), [allPages, flags]);
+  const pages = gated.pages;
   const [search] = useSearchParams();
   // `?values={…}` opens the form prefilled (a scorecard's "Fix it" link computes them from the entity).
   const [values, setValues] = useState<Values>(() => prefilled(search.get('values')));
   // Secret fields' values, by field name: sent as the task's secrets, never among the values.
   const [secrets, setSecrets] = useState<Record<string, string>>({});
+  // The oneOf/anyOf alternatives chosen, by pointer (the same pointer on every page: the values are one object).
+  const [choices, setChoices] = useState<Choices>({});
   // Which pages are asked: a page with its own `if:` only when the server says its condition holds.
   const [shown, setShown] = useState<boolean[]>([]);
   const [step, setStep] = useState(0);
@@ -44,7 +56,7 @@ export default function WizardPage() {
   }, [pages]);
 
   const reviewIndex = pages.length;
-  const asked = pages.map((_, i) => shown[i] ?? true);
+  const asked = pages.map((_, i) => (shown[i] ?? true) && gated.asked[i]!);
   const goTo = (i: number) => {
     setStep(i);
     requestAnimationFrame(() => headingRef.current?.focus());
@@ -64,7 +76,7 @@ export default function WizardPage() {
 
   async function next() {
     const page = pages[step]!;
-    const errs = checkPage(page, { ...values, ...secrets });
+    const errs = checkPage(page, values, { choices, secrets });
     setErrors(errs);
     if (Object.keys(errs).length) return focusFirstError(errs);
     setBusy(true);
@@ -73,7 +85,7 @@ export default function WizardPage() {
       // The answers so far may ask for a page, or skip one.
       const now = await askShown(values);
       setShown(now);
-      const following = now.findIndex((yes, i) => yes && i > step);
+      const following = now.findIndex((yes, i) => yes && gated.asked[i] && i > step);
       goTo(following < 0 ? reviewIndex : following);
     } catch (e) {
       setSubmitError(e instanceof Error ? e : new Error(String(e)));
@@ -91,7 +103,7 @@ export default function WizardPage() {
     setBusy(true);
     setSubmitError(undefined);
     try {
-      const { id } = await createTask(summary.ref, ...answers(pages.filter((_, i) => asked[i]), values, secrets));
+      const { id } = await createTask(summary.ref, ...answers(pages.filter((_, i) => asked[i]), values, secrets, choices), flags);
       navigate(`/create/tasks/${encodeURIComponent(id)}`);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
@@ -112,10 +124,17 @@ export default function WizardPage() {
 
   // An edited field's errors go away (the next check or the server will say if it is still wrong).
   function change(edited: Values) {
-    const next = followBranches(pages[step]!, values, edited);
+    const next = followBranches(pages[step]!, values, edited, choices['']);
     const changed = new Set([...Object.keys(next), ...Object.keys(values)].filter((k) => JSON.stringify(next[k]) !== JSON.stringify(values[k])));
     setValues(next);
     if (changed.size) setErrors((errs) => Object.fromEntries(Object.entries(errs).filter(([p]) => !changed.has(p.split('/')[1] ?? ''))));
+  }
+
+  // An edited Secret field's errors go away too.
+  function changeSecrets(edited: Record<string, string>) {
+    const changed = new Set([...Object.keys(edited), ...Object.keys(secrets)].filter((k) => edited[k] !== secrets[k]));
+    setSecrets(edited);
+    if (changed.size) setErrors((errs) => Object.fromEntries(Object.entries(errs).filter(([p]) => !changed.has(secretKeyOf(p)))));
   }
 
   const steps = [...schema.steps.map((s, i) => ({ title: s.title, index: i })).filter((s) => asked[s.index]), { title: 'Review', index: reviewIndex }];
@@ -133,6 +152,11 @@ export default function WizardPage() {
           {schema.description ? <p className="muted">{schema.description}</p> : null}
         </div>
       </div>
+      {declared.some((f) => !flags.includes(f)) ? (
+        <p className="muted small tpl-flags">
+          Parts of this form are kept for people who turn on a feature flag ({declared.filter((f) => !flags.includes(f)).join(', ')}): see <Link to="/settings/feature-flags">Feature flags</Link>.
+        </p>
+      ) : null}
       {!summary.runnable ? (
         <div className="card tpl-problems" role="alert">
           <p className="warn-text">This template cannot run yet:</p>
@@ -166,9 +190,9 @@ export default function WizardPage() {
           }}
         >
           {onPage ? (
-            <SchemaForm schema={pages[step]!} values={values} onChange={change} errors={errors} secrets={{ values: secrets, onChange: setSecrets }} />
+            <SchemaForm schema={pages[step]!} values={values} onChange={change} errors={errors} secrets={{ values: secrets, onChange: changeSecrets }} choices={{ values: choices, onChange: setChoices }} />
           ) : (
-            <Review pages={pages} asked={asked} titles={schema.steps.map((s) => s.title)} values={values} secrets={secrets} onEdit={goTo} />
+            <Review pages={pages} asked={asked} titles={schema.steps.map((s) => s.title)} values={values} secrets={secrets} choices={choices} onEdit={goTo} />
           )}
           {submitError ? <ErrorState error={submitError} /> : null}
           {unplaced.length ? (
@@ -217,11 +241,11 @@ function show(v: unknown, s: JsonSchema): string {
 }
 
 /** What the review lists of a page: the fields its values show, less hidden ones and those with `ui:backstage.review.show: false`. */
-function reviewed(page: JsonSchema, values: Values): [string, JsonSchema][] {
-  return orderedProperties(resolveSchema(page, values)).filter(([, s]) => s['ui:widget'] !== 'hidden' && s['ui:backstage']?.review?.show !== false);
+function reviewed(page: JsonSchema, values: Values, choices: Choices): [string, JsonSchema][] {
+  return orderedProperties(resolveSchema(page, values, choices[''])).filter(([, s]) => s['ui:widget'] !== 'hidden' && s['ui:backstage']?.review?.show !== false);
 }
 
-function Review({ pages, asked, titles, values, secrets, onEdit }: { pages: JsonSchema[]; asked: boolean[]; titles: string[]; values: Values; secrets: Record<string, string>; onEdit: (i: number) => void }) {
+function Review({ pages, asked, titles, values, secrets, choices, onEdit }: { pages: JsonSchema[]; asked: boolean[]; titles: string[]; values: Values; secrets: Record<string, string>; choices: Choices; onEdit: (i: number) => void }) {
   return (
     <div data-testid="wizard-review">
       {pages.map((p, i) =>
@@ -234,7 +258,7 @@ function Review({ pages, asked, titles, values, secrets, onEdit }: { pages: Json
               </button>
             </h3>
             <dl className="tpl-review">
-              {reviewed(p, values).map(([k, s]) => {
+              {reviewed(p, values, choices).map(([k, s]) => {
                 const v = isSecretField(s) ? secrets[k] : values[k];
                 return (
                   <div key={k} style={{ display: 'contents' }}>
@@ -253,17 +277,14 @@ function Review({ pages, asked, titles, values, secrets, onEdit }: { pages: Json
 
 /**
  * What a task is sent: the values of the fields the asked pages show (a skipped page's or a hidden branch's are
- * left out) and, apart, the Secret fields' values.
+ * left out) and, apart, the values of the Secret fields they show, at any depth.
  */
-function answers(asked: JsonSchema[], values: Values, secrets: Record<string, string>): [Values, Record<string, string>] {
+function answers(asked: JsonSchema[], values: Values, secrets: Record<string, string>, choices: Choices): [Values, Record<string, string>] {
   const sent: Values = {};
   const secret: Record<string, string> = {};
   for (const page of asked) {
-    for (const [key, s] of Object.entries(resolveSchema(page, values).properties ?? {})) {
-      if (isSecretField(s)) {
-        if (secrets[key] !== undefined) secret[key] = secrets[key];
-      } else if (values[key] !== undefined) sent[key] = values[key];
-    }
+    for (const [key, s] of Object.entries(resolveSchema(page, values, choices['']).properties ?? {})) if (!isSecretField(s) && values[key] !== undefined) sent[key] = values[key];
+    for (const key of shownSecretKeys(page, values, choices)) if (secrets[key] !== undefined) secret[key] = secrets[key];
   }
   return [sent, secret];
 }

@@ -1,32 +1,28 @@
 /**
  * A form generated from a JSON Schema, shared by the golden-path wizard and the platform request form, drawn
  * as Backstage's form (react-jsonschema-form) draws templates: text, numbers, booleans, enums (select, radio
- * buttons, checkboxes), arrays of anything with add and remove, nested objects, fields that come and go with
- * `dependencies`, `allOf` and `if`/`then`/`else` (`resolve-schema.ts`), the `ui:*` hints (widget, field,
- * order, help, placeholder, autofocus, readonly, options.rows), Secret fields, and the Backstage pickers
- * (OwnerPicker, EntityPicker, MultiEntityPicker, EntityNamePicker, RepoUrlPicker, EntityTagsPicker). Errors
- * sit next to their field by JSON pointer. No schema compiler: nothing is evaluated, so the portal's CSP holds.
+ * buttons), arrays of an enum (a multi-select, or checkboxes), arrays of anything with add and remove
+ * (`ArrayField.tsx`), nested objects, `oneOf`/`anyOf` alternatives chosen by their titles (`alternatives.ts`),
+ * fields that come and go with `dependencies`, `allOf` and `if`/`then`/`else` (`resolve-schema.ts`), the `ui:*`
+ * hints (widget, field, order, help, placeholder, autofocus, readonly, options.rows), Secret fields at any depth
+ * (`secrets.ts`), and the Backstage pickers (OwnerPicker, EntityPicker, MultiEntityPicker, EntityNamePicker,
+ * RepoUrlPicker, EntityTagsPicker). Errors sit next to their field by JSON pointer. No schema compiler: nothing
+ * is evaluated, so the portal's CSP holds.
  */
+import { useState } from 'react';
 import { EntityNameClash, EntityPicker, RepoUrlPicker } from './pickers';
-import { ChoiceCheckboxes, ChoiceRadios, ChoiceSelect, choicesOf } from './choices';
+import { AlternativeChooser, ChoiceCheckboxes, ChoiceMultiSelect, ChoiceRadios, ChoiceSelect, choicesOf } from './choices';
+import { alternativesOf, chosenAlternative, fieldSchema, switchedValue, type Choices } from './alternatives';
+import { ArrayField } from './ArrayField';
+import { FormContext, useFormContext } from './form-context';
 import { NumberInput, TagsInput } from './inputs';
 import { resolveSchema } from './resolve-schema';
-import { defaultsOf, isEmpty, isRecord, orderedProperties, pointerTo, typeOf, type Errors, type JsonSchema, type Values } from './schema';
+import { defaultsOf, isEmpty, isObjectField, isRecord, orderedProperties, pointerTo, typeOf, type Errors, type JsonSchema, type Values } from './schema';
+import { isSecretField, secretKeyOf, type SecretValues } from './secrets';
 import './schema-form.css';
 
 export function fieldId(pointer: string): string {
   return `field${pointer.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
-}
-
-/** A Secret field's value (`ui:field: Secret`): kept apart from the values, sent as the task's secrets. */
-export function isSecretField(schema: JsonSchema): boolean {
-  return schema['ui:field'] === 'Secret';
-}
-
-/** Where a form's top-level Secret fields keep their values, by field name. */
-export interface SecretValues {
-  values: Record<string, string>;
-  onChange: (next: Record<string, string>) => void;
 }
 
 interface FormProps {
@@ -37,49 +33,79 @@ interface FormProps {
   errors: Errors;
   /** The pointer of the values (`/spec` when they are a request's spec); field pointers continue it. */
   base?: string;
-  /** Where Secret fields keep their values; without it (nested objects, the request form) they are password fields among the values. */
+  /** Where Secret fields keep their values; without it (the request form) they are password fields among the values. */
   secrets?: SecretValues;
+  /** The alternatives chosen, when the page keeps them (its checks need them); else the form keeps its own. */
+  choices?: { values: Choices; onChange: (next: Choices) => void };
 }
 
-export function SchemaForm(props: FormProps) {
+export function SchemaForm({ secrets, choices, ...props }: FormProps) {
+  const [own, setOwn] = useState<Choices>({});
+  const current = choices?.values ?? own;
+  const setChoices = choices?.onChange ?? setOwn;
   return (
-    <div className="schema-form">
-      <Fields {...props} />
-    </div>
+    <FormContext.Provider value={{ choices: current, choose: (pointer, index) => setChoices({ ...current, [pointer]: index }), setChoices, ...(secrets ? { secrets } : {}) }}>
+      <div className="schema-form">
+        <Fields {...props} />
+      </div>
+    </FormContext.Provider>
   );
 }
 
-function Fields({ schema, values, onChange, errors, base = '', secrets }: FormProps) {
-  const shown = resolveSchema(schema, values);
-  return (
-    <>
-      {orderedProperties(shown).map(([key, prop]) => {
-        if (prop['ui:widget'] === 'hidden') return null;
-        const secret = secrets && isSecretField(prop);
-        return (
-          <Field
-            key={key}
-            name={key}
-            pointer={pointerTo(base, key)}
-            schema={prop}
-            required={shown.required?.includes(key) ?? false}
-            value={secret ? secrets.values[key] : values[key]}
-            onChange={(v) => {
-              const next: Record<string, unknown> = { ...(secret ? secrets.values : values) };
-              if (isEmpty(v)) delete next[key];
-              else next[key] = v;
-              if (secret) secrets.onChange(next as Record<string, string>);
-              else onChange(next);
-            }}
-            errors={errors}
-          />
-        );
-      })}
-    </>
-  );
+/** An object's fields: those its values show, with the chooser of its own alternatives before the fields they bring. */
+function Fields({ schema, values, onChange, errors, base = '' }: Omit<FormProps, 'secrets' | 'choices'>) {
+  const form = useFormContext();
+  const alternatives = alternativesOf(schema);
+  const chosen = alternatives ? chosenAlternative(alternatives, values, form.choices[base]) : 0;
+  const shown = resolveSchema(schema, values, form.choices[base]);
+  const brought = new Set(alternatives ? Object.keys(alternatives[chosen]!.properties ?? {}).filter((key) => !schema.properties?.[key]) : []);
+  const fields = orderedProperties(shown).filter(([, prop]) => prop['ui:widget'] !== 'hidden');
+  const chooserAt = fields.findIndex(([key]) => brought.has(key));
+
+  function choose(to: number) {
+    if (!alternatives || to === chosen) return;
+    form.choose(base, to);
+    const kept = switchedValue(alternatives, values, chosen, to) as Values;
+    onChange(defaultsOf({ properties: alternatives[to]!.properties ?? {} }, { ...kept }));
+    // The old alternative's secrets go with its fields.
+    const gone = Object.keys(values).concat(Object.keys(alternatives[chosen]!.properties ?? {})).filter((key) => !Object.hasOwn(kept, key) && !alternatives[to]!.properties?.[key]);
+    if (form.secrets && gone.length) {
+      const prefixes = gone.map((key) => secretKeyOf(pointerTo(base, key)));
+      form.secrets.onChange(Object.fromEntries(Object.entries(form.secrets.values).filter(([k]) => !prefixes.some((p) => k === p || k.startsWith(`${p}.`)))));
+    }
+  }
+  const chooser = alternatives ? (
+    <AlternativeChooser key="(alternatives)" id={`${fieldId(base)}-choice`} label={schema.title ? `${schema.title}: which one` : 'Which one'} alternatives={alternatives} chosen={chosen} onChoose={choose} radio={schema['ui:widget'] === 'radio'} />
+  ) : null;
+  const drawn = fields.map(([key, prop]) => {
+    const pointer = pointerTo(base, key);
+    const secret = form.secrets && isSecretField(prop) ? form.secrets : undefined;
+    const secretKey = secretKeyOf(pointer);
+    return (
+      <Field
+        key={key}
+        name={key}
+        pointer={pointer}
+        schema={prop}
+        required={shown.required?.includes(key) ?? false}
+        value={secret ? secret.values[secretKey] : values[key]}
+        onChange={(v) => {
+          const next: Record<string, unknown> = { ...(secret ? secret.values : values) };
+          const at = secret ? secretKey : key;
+          if (isEmpty(v)) delete next[at];
+          else next[at] = v;
+          if (secret) secret.onChange(next as Record<string, string>);
+          else onChange(next);
+        }}
+        errors={errors}
+      />
+    );
+  });
+  if (chooser) drawn.splice(chooserAt < 0 ? drawn.length : chooserAt, 0, chooser);
+  return <>{drawn}</>;
 }
 
-interface FieldProps {
+export interface FieldProps {
   name: string;
   pointer: string;
   schema: JsonSchema;
@@ -90,12 +116,45 @@ interface FieldProps {
 }
 
 /** `min 1, max 5` for a number with bounds. */
+/** `at least 1, at most 2 items` for a list with bounds. */
+function itemsRangeOf(schema: JsonSchema): string | undefined {
+  const parts = [schema.minItems ? `at least ${schema.minItems}` : '', schema.maxItems !== undefined ? `at most ${schema.maxItems}` : ''].filter(Boolean);
+  return parts.length ? `${parts.join(', ')} ${schema.maxItems === 1 || (!schema.maxItems && schema.minItems === 1) ? 'item' : 'items'}` : undefined;
+}
+
 function rangeOf(schema: JsonSchema): string | undefined {
   const parts = [schema.minimum !== undefined ? `min ${schema.minimum}` : '', schema.maximum !== undefined ? `max ${schema.maximum}` : ''].filter(Boolean);
   return parts.length ? parts.join(', ') : undefined;
 }
 
-function Field(props: FieldProps) {
+export function Field(props: FieldProps) {
+  const form = useFormContext();
+  const alternatives = alternativesOf(props.schema);
+  if (alternatives && !isObjectField(props.schema)) {
+    // A field whose alternatives are schemas of their own: the chooser, then the field as the chosen one has it.
+    const chosen = chosenAlternative(alternatives, props.value, form.choices[props.pointer]);
+    const id = fieldId(props.pointer);
+    return (
+      <div className="tpl-alternative-field" data-field={props.name}>
+        <AlternativeChooser
+          id={`${id}-choice`}
+          label={props.schema.title ?? props.name}
+          alternatives={alternatives}
+          chosen={chosen}
+          radio={props.schema['ui:widget'] === 'radio'}
+          onChoose={(to) => {
+            form.choose(props.pointer, to);
+            props.onChange(switchedValue(alternatives, props.value, chosen, to));
+          }}
+        />
+        <OneField {...props} schema={fieldSchema(props.schema, props.value, chosen)} />
+      </div>
+    );
+  }
+  return <OneField {...props} />;
+}
+
+function OneField(props: FieldProps) {
   const { name, pointer, schema, required, errors } = props;
   const id = fieldId(pointer);
   const own = errors[pointer] ?? [];
@@ -108,7 +167,7 @@ function Field(props: FieldProps) {
   const readOnly = schema['ui:readonly'] === true;
   const autoFocus = schema['ui:autofocus'] === true;
   const placeholder = schema['ui:placeholder'];
-  const range = t === 'number' || t === 'integer' ? rangeOf(schema) : undefined;
+  const range = t === 'number' || t === 'integer' ? rangeOf(schema) : t === 'array' ? itemsRangeOf(schema) : undefined;
   const pattern = uiField === 'EntityNamePicker' ? schema.pattern : undefined;
   const hasHint = Boolean(description || range || pattern);
   const describedBy = [hasHint ? `${id}-hint` : '', uiHelp ? `${id}-help` : '', uiField === 'EntityNamePicker' ? `${id}-clash` : '', own.length ? `${id}-errors` : ''].filter(Boolean).join(' ') || undefined;
@@ -120,7 +179,7 @@ function Field(props: FieldProps) {
     </p>
   ) : null;
 
-  if (t === 'object' && schema.properties && !uiField) {
+  if (isObjectField(schema) && !uiField) {
     return (
       <fieldset className="tpl-fieldset" aria-describedby={describedBy} data-field={name}>
         <legend>{title}</legend>
@@ -131,12 +190,13 @@ function Field(props: FieldProps) {
       </fieldset>
     );
   }
-  if (t === 'array' && schema.items && !choicesOf(schema.items) && !uiField) {
+  const itemChoices = t === 'array' && schema.items ? choicesOf(schema.items) : undefined;
+  // An array of an enum is a multi-select when its items are unique, checkboxes when asked; else a list of selects.
+  if (t === 'array' && schema.items && !(itemChoices && (schema.uniqueItems || widget === 'checkboxes')) && !uiField) {
     return <ArrayField {...props} title={title} description={description} help={helpText} errorList={errorList} id={id} describedBy={describedBy} readOnly={readOnly} />;
   }
 
   const choices = choicesOf(schema);
-  const itemChoices = t === 'array' && schema.items ? choicesOf(schema.items) : undefined;
   let control: React.ReactNode;
   let isGroup = false;
   if (uiField === 'OwnerPicker' || uiField === 'EntityPicker') {
@@ -148,9 +208,11 @@ function Field(props: FieldProps) {
     control = <RepoUrlPicker id={id} describedBy={describedBy} invalid={own.length > 0} schema={schema} value={props.value} onChange={props.onChange} />;
   } else if (uiField === 'EntityTagsPicker') {
     control = <TagsInput {...common} value={Array.isArray(props.value) ? (props.value as string[]) : []} onChange={props.onChange} />;
-  } else if (itemChoices) {
+  } else if (itemChoices && widget === 'checkboxes') {
     isGroup = true;
-    control = <ChoiceCheckboxes id={id} describedBy={describedBy} choices={itemChoices} value={Array.isArray(props.value) ? props.value : []} onChange={props.onChange} readOnly={readOnly} />;
+    control = <ChoiceCheckboxes id={id} describedBy={describedBy} choices={itemChoices} value={Array.isArray(props.value) ? props.value : []} onChange={props.onChange} readOnly={readOnly} max={schema.maxItems} />;
+  } else if (itemChoices) {
+    control = <ChoiceMultiSelect {...common} choices={itemChoices} value={Array.isArray(props.value) ? props.value : []} onChange={props.onChange} readOnly={readOnly} />;
   } else if (choices && widget === 'radio') {
     isGroup = true;
     control = <ChoiceRadios id={id} describedBy={describedBy} choices={choices} value={props.value} onChange={props.onChange} readOnly={readOnly} />;
@@ -245,54 +307,7 @@ function Field(props: FieldProps) {
   );
 }
 
-/** A list of items of any schema (strings, numbers, objects), each drawn as its own field, with Add and Remove buttons. */
-function ArrayField(
-  props: FieldProps & { title: string; description?: string; help: React.ReactNode; errorList: React.ReactNode; id: string; describedBy?: string; readOnly: boolean },
-) {
-  const { name, pointer, schema, errors, title, id, readOnly } = props;
-  const items = Array.isArray(props.value) ? props.value : [];
-  const itemSchema = schema.items!;
-  const itemTitle = itemSchema.title ?? title;
-  const set = (next: unknown[]) => props.onChange(next);
-  const fresh = () => (typeOf(itemSchema) === 'object' ? defaultsOf(itemSchema, isRecord(itemSchema.default) ? { ...itemSchema.default } : {}) : itemSchema.default);
-  const canAdd = !readOnly && (schema.maxItems === undefined || items.length < schema.maxItems);
-  return (
-    <fieldset className="tpl-fieldset tpl-array" aria-describedby={props.describedBy} data-field={name}>
-      <legend id={`${id}-label`}>
-        {title}
-        {props.required ? <Req /> : null}
-      </legend>
-      {props.description ? <p className="hint" id={`${id}-hint`}>{props.description}</p> : null}
-      {items.map((item, i) => (
-        <div key={i} className="tpl-array-item">
-          <Field
-            name={`${itemTitle} ${i + 1}`}
-            pointer={pointerTo(pointer, String(i))}
-            schema={{ ...itemSchema, title: `${itemTitle} ${i + 1}` }}
-            required={false}
-            value={item}
-            onChange={(v) => set(items.map((x, j) => (j === i ? v : x)))}
-            errors={errors}
-          />
-          {readOnly ? null : (
-            <button type="button" className="btn small" onClick={() => set(items.filter((_, j) => j !== i))} aria-label={`Remove ${itemTitle} ${i + 1}`}>
-              Remove
-            </button>
-          )}
-        </div>
-      ))}
-      {canAdd ? (
-        <button type="button" className="btn small" onClick={() => set([...items, fresh() ?? (typeOf(itemSchema) === 'string' ? '' : undefined)])} aria-label={`Add ${itemTitle}`}>
-          Add
-        </button>
-      ) : null}
-      {props.help}
-      {props.errorList}
-    </fieldset>
-  );
-}
-
-function Req() {
+export function Req() {
   return (
     <span className="tpl-req" aria-hidden="true">
       {' '}
@@ -302,7 +317,7 @@ function Req() {
 }
 
 /** A field's errors; `data-pointer` names the JSON pointer they are about. */
-function FieldErrors({ id, pointer, errors }: { id: string; pointer: string; errors: string[] }) {
+export function FieldErrors({ id, pointer, errors }: { id: string; pointer: string; errors: string[] }) {
   if (!errors.length) return null;
   return (
     <ul className="field-errors" id={id} data-pointer={pointer}>

@@ -1,4 +1,8 @@
-/** The schema form's choice controls: one of a few options (select or radio buttons) and several of them (checkboxes). */
+/**
+ * The schema form's choice controls: one of a few options (select or radio buttons), several of them (a
+ * multi-select or checkboxes), and the chooser between a field's `oneOf`/`anyOf` alternatives.
+ */
+import { alternativeLabel } from './alternatives';
 import type { ControlProps } from './inputs';
 import type { JsonSchema } from './schema';
 
@@ -42,8 +46,32 @@ export function ChoiceRadios({ id, choices, value, onChange, readOnly, described
   );
 }
 
-/** Several of the options as checkboxes (an array of an enum; `ui:widget: checkboxes`), in the options' order. */
-export function ChoiceCheckboxes({ id, choices, value, onChange, readOnly, describedBy }: { id: string; choices: Choice[]; value: unknown[]; onChange: (v: unknown) => void; readOnly?: boolean; describedBy?: string }) {
+/** Several of the options in a list box (an array of an enum with `uniqueItems`, as react-jsonschema-form draws it), in the options' order. */
+export function ChoiceMultiSelect({ choices, value, onChange, readOnly, ...common }: ControlProps & { choices: Choice[]; value: unknown[]; onChange: (v: unknown) => void; readOnly?: boolean }) {
+  return (
+    <select
+      {...common}
+      multiple
+      size={Math.min(8, Math.max(3, choices.length))}
+      value={choices.flatMap((o, i) => (value.includes(o.value) ? [String(i)] : []))}
+      disabled={readOnly}
+      onChange={(e) => onChange([...e.target.selectedOptions].map((o) => choices[Number(o.value)]!.value))}
+    >
+      {choices.map((o, i) => (
+        <option key={i} value={String(i)}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/**
+ * Several of the options as checkboxes (an array of an enum; `ui:widget: checkboxes`), in the options' order;
+ * once `max` are ticked (the field's `maxItems`), the others wait until one is unticked.
+ */
+export function ChoiceCheckboxes({ id, choices, value, onChange, readOnly, describedBy, max }: { id: string; choices: Choice[]; value: unknown[]; onChange: (v: unknown) => void; readOnly?: boolean; describedBy?: string; max?: number }) {
+  const full = max !== undefined && value.length >= max;
   return (
     <div className="tpl-checks" role="group" aria-labelledby={`${id}-label`} aria-describedby={describedBy}>
       {choices.map((o, i) => (
@@ -52,12 +80,45 @@ export function ChoiceCheckboxes({ id, choices, value, onChange, readOnly, descr
             type="checkbox"
             id={i === 0 ? id : undefined}
             checked={value.includes(o.value)}
-            disabled={readOnly}
+            disabled={readOnly || (full && !value.includes(o.value))}
             onChange={(e) => onChange(choices.map((c) => c.value).filter((v) => (v === o.value ? e.target.checked : value.includes(v))))}
           />{' '}
           {o.label}
         </label>
       ))}
+    </div>
+  );
+}
+
+/**
+ * The choice between a field's alternatives (`oneOf`/`anyOf`), by their titles: a select, or radio buttons with
+ * `ui:widget: radio` on the field. Choosing one shows its fields at once (`alternatives.ts`).
+ */
+export function AlternativeChooser({ id, label, alternatives, chosen, onChoose, radio }: { id: string; label: string; alternatives: JsonSchema[]; chosen: number; onChoose: (index: number) => void; radio?: boolean }) {
+  const options = alternatives.map((alternative, i) => ({ value: i, label: alternativeLabel(alternative, i) }));
+  return (
+    <div className="field tpl-alternatives">
+      {radio ? (
+        <>
+          <span className="tpl-label" id={`${id}-label`}>
+            {label}
+          </span>
+          <ChoiceRadios id={id} choices={options} value={chosen} onChange={(v) => onChoose(v as number)} />
+        </>
+      ) : (
+        <>
+          <label htmlFor={id} id={`${id}-label`}>
+            {label}
+          </label>
+          <select id={id} value={String(chosen)} onChange={(e) => onChoose(Number(e.target.value))}>
+            {options.map((o) => (
+              <option key={o.value} value={String(o.value)}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
     </div>
   );
 }

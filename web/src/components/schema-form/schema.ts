@@ -6,7 +6,9 @@
  */
 import type { FieldError } from '../../../../src/core/problem.js';
 import { fieldLabel, ruleWords } from '../../../../src/core/schema-words.js';
+import { alternativesOf, fieldSchema, type Choices } from './alternatives.js';
 import { resolveSchema } from './resolve-schema.js';
+import { isSecretField, secretKeyOf } from './secrets.js';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -81,11 +83,18 @@ export function isRecord(v: unknown): v is Values {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Whether a field is an object of fields: its own properties, or alternatives that bring some (`alternatives.ts`). */
+export function isObjectField(s: JsonSchema): boolean {
+  const t = typeOf(s) ?? 'object';
+  if (t !== 'object') return false;
+  return Boolean(s.properties) || Boolean(alternativesOf(s)?.some((alternative) => alternative.properties));
+}
+
 /** Values a form starts with: the schema's defaults (for the fields its values show), nested objects' included (merged into an object's own default). */
 export function defaultsOf(s: JsonSchema, into: Values = {}): Values {
   for (const [key, prop] of Object.entries(resolveSchema(s, into).properties ?? {})) {
     if (into[key] !== undefined) continue;
-    if (typeOf(prop) === 'object' && prop.properties) {
+    if (isObjectField(prop)) {
       const nested = defaultsOf(prop, isRecord(prop.default) ? { ...prop.default } : {});
       if (Object.keys(nested).length || prop.default !== undefined) into[key] = nested;
     } else if (prop.default !== undefined) into[key] = prop.default;
@@ -98,13 +107,30 @@ export function defaultsOf(s: JsonSchema, into: Values = {}): Values {
  * fields it takes away lose their values (they would otherwise be sent unseen).
  * @example followBranches(page, { kind: 'service', port: 8080 }, { kind: 'library', port: 8080 }) // { kind: 'library' }
  */
-export function followBranches(s: JsonSchema, before: Values, after: Values): Values {
-  const was = resolveSchema(s, before).properties ?? {};
-  const is = resolveSchema(s, after).properties ?? {};
+export function followBranches(s: JsonSchema, before: Values, after: Values, chosen?: number): Values {
+  const was = resolveSchema(s, before, chosen).properties ?? {};
+  const is = resolveSchema(s, after, chosen).properties ?? {};
   const out = { ...after };
   for (const key of Object.keys(was)) if (!Object.hasOwn(is, key)) delete out[key];
   const added = Object.fromEntries(Object.entries(is).filter(([key]) => !Object.hasOwn(was, key)));
   return defaultsOf({ properties: added }, out);
+}
+
+/**
+ * A map keyed by place (pointers, secret keys) once item `index` of the list at `list` is removed: the item's
+ * own entries go, and those of the items after it move down one, as the items do.
+ * @example withoutItem({ 'services.0.apiKey': 'a', 'services.1.apiKey': 'b' }, 'services', 0, '.') // { 'services.0.apiKey': 'b' }
+ */
+export function withoutItem<T>(map: Record<string, T>, list: string, index: number, separator: string): Record<string, T> {
+  const prefix = `${list}${separator}`;
+  const out: Record<string, T> = {};
+  for (const [key, value] of Object.entries(map)) {
+    const match = key.startsWith(prefix) ? new RegExp(`^(\\d+)($|\\${separator}.*)`).exec(key.slice(prefix.length)) : null;
+    if (!match) out[key] = value;
+    else if (Number(match[1]) > index) out[`${prefix}${Number(match[1]) - 1}${match[2]}`] = value;
+    else if (Number(match[1]) < index) out[key] = value;
+  }
+  return out;
 }
 
 export function isEmpty(v: unknown): boolean {
@@ -144,20 +170,31 @@ export function errorsByPointer(errors: readonly FieldError[], strip = ''): Erro
   return out;
 }
 
+/** What the form's checks and walks know besides the values: where they stand, the alternatives chosen, and the Secret fields' values. */
+export interface FormState {
+  /** The pointer of the values (`/spec` for a request's spec). */
+  base?: string;
+  choices?: Choices;
+  /** Secret fields' values by `secretKeyOf` their pointer (the wizard's; the request form has none). */
+  secrets?: Record<string, string>;
+}
+
 /**
- * Quick checks before leaving a page or sending a form (required, pattern, lengths, bounds), on the fields its values
- * show, worded as the server words them (`core/schema-words.ts`). The server has the last word.
+ * Quick checks before leaving a page or sending a form (required, pattern, lengths, bounds, the number of items),
+ * on the fields its values show, worded as the server words them (`core/schema-words.ts`). The server has the last word.
  */
-export function checkPage(s: JsonSchema, values: Values, base = ''): Errors {
+export function checkPage(s: JsonSchema, values: Values, state: FormState = {}): Errors {
+  const { base = '', choices = {}, secrets } = state;
   const errors: Errors = {};
   const add = (p: string, m: string) => (errors[p] ??= []).push(m);
   const broken = (pointer: string, key: string, prop: JsonSchema, keyword: string, limit?: unknown) => add(pointer, `${fieldLabel(key, prop)} ${ruleWords(keyword, limit, prop)!}`);
-  const shown = resolveSchema(s, values);
-  for (const [key, prop] of Object.entries(shown.properties ?? {})) {
+  const shown = resolveSchema(s, values, choices[base]);
+  for (const [key, declared] of Object.entries(shown.properties ?? {})) {
     const pointer = pointerTo(base, key);
-    const v = values[key];
+    const prop = fieldSchema(declared, values[key], choices[pointer]);
+    const v = secrets && isSecretField(prop) ? secrets[secretKeyOf(pointer)] : values[key];
     if (isEmpty(v)) {
-      if (shown.required?.includes(key)) broken(pointer, key, prop, 'required');
+      if (shown.required?.includes(key)) broken(pointer, key, { ...prop, title: declared.title ?? prop.title }, 'required');
       continue;
     }
     const t = typeOf(prop);
@@ -179,9 +216,11 @@ export function checkPage(s: JsonSchema, values: Values, base = ''): Errors {
       if (prop.minimum !== undefined && v < prop.minimum) broken(pointer, key, prop, 'minimum', prop.minimum);
       if (prop.maximum !== undefined && v > prop.maximum) broken(pointer, key, prop, 'maximum', prop.maximum);
     }
-    if (t === 'object' && prop.properties && isRecord(v)) Object.assign(errors, checkPage(prop, v, pointer));
-    if (t === 'array' && Array.isArray(v) && prop.items && typeOf(prop.items) === 'object') {
-      v.forEach((item, i) => Object.assign(errors, checkPage(prop.items!, isRecord(item) ? item : {}, pointerTo(pointer, String(i)))));
+    if (isObjectField(prop) && isRecord(v)) Object.assign(errors, checkPage(prop, v, { ...state, base: pointer }));
+    if (t === 'array' && Array.isArray(v)) {
+      if (prop.minItems !== undefined && v.length < prop.minItems) broken(pointer, key, prop, 'minItems', prop.minItems);
+      if (prop.maxItems !== undefined && v.length > prop.maxItems) broken(pointer, key, prop, 'maxItems', prop.maxItems);
+      if (prop.items && isObjectField(prop.items)) v.forEach((item, i) => Object.assign(errors, checkPage(prop.items!, isRecord(item) ? item : {}, { ...state, base: pointerTo(pointer, String(i)) })));
     }
   }
   return errors;
