@@ -29,6 +29,17 @@ describe('textMatches', () => {
     expect(payment!.spans.map(([start, end]) => text.slice(start, end))).toEqual(['Payment', 'Payment']);
     expect(capture!.spans.map(([start, end]) => text.slice(start, end))).toEqual(['capture']);
   });
+
+  it('answers the same for every text of one search, words seen before or not, whatever their letters', () => {
+    const typed = ['server', 'paymnts', 'v2'];
+    const texts = ['HTTPServer Payments v2', 'payments server', 'ab日Server Paymnts', 'SERVER v2api'];
+    const once = texts.map(text => textMatches(text, typed));
+    // A fresh array of the same words starts without what the first one saw.
+    expect(texts.map(text => textMatches(text, [...typed]))).toEqual(once);
+    expect(once[0]![0]!.spans).toEqual([[4, 10]]);
+    expect(once[2]![0]!.spans).toEqual([[3, 9]]);
+    expect(once[3]![0]).toEqual({ quality: 1, spans: [[0, 6]] });
+  });
 });
 
 describe('parseSearchQuery', () => {

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/pave-config.js';
+import { CatalogService } from '../../src/catalog/catalog-service.js';
+import { AuditLog } from '../../src/store/audit-log.js';
+import { EventLog } from '../../src/store/event-log.js';
+import { JobQueue } from '../../src/store/job-queue.js';
+import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+
+/**
+ * Facets count entities, not search rows: an entity whose list repeats a value (in any case) counts once
+ * for it. The facet query counts rows (cheaper than distinct ids), which holds because an entity's
+ * search rows are unique by key and value.
+ */
+const pg = await postgresFactory();
+
+for (const factory of [sqliteFactory, pg]) {
+  describe.skipIf(Boolean(pg.unavailable) && factory === pg)(`facet counts: ${factory.name}`, () => {
+    let handle: TestStore;
+    let catalog: CatalogService;
+
+    beforeAll(async () => {
+      handle = await factory.open();
+      const { store } = handle;
+      catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+      const component = (name: string, runtimes: string[]) => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a', runtimes } });
+      await catalog.saveEntity(component('one', ['java', 'java', 'go']));
+      await catalog.saveEntity(component('two', ['java', 'Java']));
+      await catalog.saveEntity(component('three', ['go']));
+    });
+    afterAll(async () => handle?.dispose());
+
+    it('counts an entity once per value, however often its list repeats it', async () => {
+      const facets = await catalog.entities.facets(['spec.runtimes', 'spec.owner'], undefined);
+      expect(facets['spec.runtimes']).toEqual([
+        { value: 'go', count: 2 },
+        { value: 'java', count: 2 },
+      ]);
+      expect(facets['spec.owner']).toEqual([{ value: 'team-a', count: 3 }]);
+      const filtered = await catalog.entities.facets(['spec.runtimes'], ['metadata.name=one,metadata.name=two']);
+      expect(filtered['spec.runtimes']).toEqual([
+        { value: 'java', count: 2 },
+        { value: 'go', count: 1 },
+      ]);
+    });
+  });
+}
