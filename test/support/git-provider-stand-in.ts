@@ -4,7 +4,9 @@
  * (git http-backend), and answers raw-file reads with a token (what the reading module asks for a file page):
  * GitHub (`/api/v3`, GitHub Enterprise Server's layout, GitHub Apps included),
  * GitLab (`/api/v4`), Bitbucket Server (`/rest/api/1.0`) and Gitea (`/api/v1`). Errors follow each
- * provider's documented answers: a name taken, a token without the scope (403), a wrong token (401).
+ * provider's documented answers: a name taken, a token without the scope (403), a wrong token (401), a pull
+ * or merge request already open from the branch (GitHub's 422, GitLab's 409). Reviews have states that a test
+ * decides (`decide`: merged through git, or closed), read back as each provider documents them.
  */
 import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -56,6 +58,12 @@ export interface ProviderStandIn {
   /** Adds a repository as if made by hand: with one commit on main, or `empty` (as an API call makes it); made now, or at `createdAt`. */
   seed(provider: StoredRepository['provider'], owner: string, name: string, options?: { empty?: boolean; createdAt?: Date }): Promise<StoredRepository>;
   gitDir(repository: StoredRepository): string;
+  /**
+   * A person deciding a pull or merge request, as the provider's merge button does: `merged` merges its branch
+   * into its base with a merge commit (GitHub then says `state: closed, merged: true`, GitLab `state: merged`);
+   * `closed` closes it unmerged.
+   */
+  decide(provider: 'github' | 'gitlab', repository: string, number: number, decision: 'merged' | 'closed'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -154,15 +162,20 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
       return reply(200, { url: `${base}${url.pathname}` });
     }
     const pulls = reviews.filter(r => r.provider === 'github' && r.repository === `${repository.owner}/${repository.name}`);
+    // GET …/pulls lists open ones unless `state` says otherwise (open, closed, all); `head` is `owner:branch`.
     if (method === 'GET' && rest === '/pulls') {
       const head = url.searchParams.get('head')?.split(':')[1];
-      return reply(200, pulls.filter(p => !head || p.body.head === head).map(p => p.body));
+      const state = url.searchParams.get('state') ?? 'open';
+      return reply(200, pulls.filter(p => (!head || p.body.head === head) && (state === 'all' || p.body.state === state)).map(p => p.body));
     }
     if (method === 'POST' && rest === '/pulls') {
       const refs = await runGit(['--git-dir', join(options.root, repository.gitPath), 'branch', '--list', String(body.head)]);
       if (!refs.stdout.trim()) return reply(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }] });
+      if (pulls.some(p => p.body.head === body.head && p.body.state === 'open')) {
+        return reply(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repository.owner}:${String(body.head)}.` }] });
+      }
       const number = pulls.length + 1;
-      const pull = { ...body, number, html_url: `${base}/${repository.owner}/${repository.name}/pull/${number}` };
+      const pull = { ...body, number, state: 'open', merged: false, merged_at: null, html_url: `${base}/${repository.owner}/${repository.name}/pull/${number}` };
       reviews.push({ provider: 'github', repository: `${repository.owner}/${repository.name}`, body: pull });
       return reply(201, pull);
     }
@@ -212,16 +225,32 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
       return reply(201, describe(await create('gitlab', namespace, name, { visibility: body.visibility, description: body.description })));
     }
     if (method === 'GET' && path === '/users') return reply(200, url.searchParams.get('username') === 'ghost' ? [] : [{ id: 501, username: url.searchParams.get('username') }]);
-    if ((m = /^\/projects\/([^/]+)(\/merge_requests)?$/.exec(path))) {
+    if ((m = /^\/projects\/([^/]+)(\/merge_requests(?:\/(\d+))?)?$/.exec(path))) {
       const key = decodeURIComponent(m[1]!);
       const repository = /^\d+$/.test(key) ? repositories.find(r => r.provider === 'gitlab' && r.id === Number(key)) : find('gitlab', key.split('/').slice(0, -1).join('/'), key.split('/').at(-1)!);
       if (!repository) return reply(404, { message: '404 Project Not Found' });
       if (!m[2] && method === 'GET') return reply(200, describe(repository));
-      if (m[2] && method === 'POST') {
-        const iid = reviews.filter(r => r.provider === 'gitlab' && r.repository === `${repository.owner}/${repository.name}`).length + 1;
-        const request = { ...body, iid, web_url: `${base}/${repository.owner}/${repository.name}/-/merge_requests/${iid}` };
+      const requests = reviews.filter(r => r.provider === 'gitlab' && r.repository === `${repository.owner}/${repository.name}`);
+      // GET …/merge_requests?state=opened&source_branch=: the list, filtered as GitLab documents.
+      if (m[2] && !m[3] && method === 'GET') {
+        const state = url.searchParams.get('state');
+        const source = url.searchParams.get('source_branch');
+        return reply(200, requests.filter(r => (!state || state === 'all' || r.body.state === state) && (!source || r.body.source_branch === source)).map(r => r.body));
+      }
+      if (m[2] && !m[3] && method === 'POST') {
+        const open = requests.find(r => r.body.source_branch === body.source_branch && r.body.state === 'opened');
+        if (open) return reply(409, { message: [`Another open merge request already exists for this source branch: !${String(open.body.iid)}`] });
+        const iid = requests.length + 1;
+        const request = { ...body, iid, state: 'opened', web_url: `${base}/${repository.owner}/${repository.name}/-/merge_requests/${iid}` };
         reviews.push({ provider: 'gitlab', repository: `${repository.owner}/${repository.name}`, body: request });
         return reply(201, request);
+      }
+      // GET and PUT …/merge_requests/:iid.
+      if (m[3]) {
+        const request = requests.find(r => r.body.iid === Number(m![3]));
+        if (!request) return reply(404, { message: '404 Not found' });
+        if (method === 'PUT') Object.assign(request.body, body);
+        return reply(200, request.body);
       }
     }
     return reply(404, { message: '404 Not Found' });
@@ -351,6 +380,23 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
       return repository;
     },
     gitDir: repository => join(options.root, repository.gitPath),
+    async decide(provider, name, number, decision) {
+      const review = reviews.find(r => r.provider === provider && r.repository === name && r.body[provider === 'github' ? 'number' : 'iid'] === number);
+      if (!review) throw new Error(`no review ${number} on ${name}`);
+      if (decision === 'merged') {
+        const [owner = '', repo = ''] = [name.split('/').slice(0, -1).join('/'), name.split('/').at(-1)];
+        const bare = join(options.root, find(provider, owner, repo)!.gitPath);
+        const [head, target] = provider === 'github' ? [review.body.head, review.body.base] : [review.body.source_branch, review.body.target_branch];
+        const work = join(options.root, '.merge', `${provider}-${number}-${nextId++}`);
+        await runGit(['clone', '--quiet', '--branch', String(target), '--', bare, work]);
+        await runGit(['-C', work, '-c', 'user.name=Reviewer', '-c', 'user.email=reviewer@example.com', 'merge', '--quiet', '--no-ff', '--no-edit', `origin/${String(head)}`]);
+        await runGit(['-C', work, 'push', '--quiet', 'origin', String(target)]);
+      }
+      Object.assign(
+        review.body,
+        provider === 'github' ? { state: 'closed', merged: decision === 'merged', merged_at: decision === 'merged' ? new Date().toISOString() : null } : { state: decision },
+      );
+    },
     close: () => new Promise(resolve => server.close(() => resolve())),
   };
 }
