@@ -217,6 +217,48 @@ describe('hosted publishers against provider stand-ins', () => {
     expect(again.steps[1]!.error?.detail).toMatch(/The project acme\/finance\/billing on gitlab\.com already exists; choose another name, or set skipExisting/);
   });
 
+  it('a pull or merge request already open from the branch is updated and reused, not a failure', async () => {
+    // GitHub: the second run replaces the branch (update: true); GitHub answers its POST with 422 "A pull request already exists".
+    const catalog = await standIn.seed('github', 'acme', 'reused-pr');
+    const pr = (text: string) =>
+      template(`pr-reused-${text}`, [
+        { id: 'write-more', action: 'catalog:write', input: { filePath: 'NOTES.md', entity: { note: text } } },
+        { id: 'pr', action: 'publish:github:pull-request', input: { repoUrl: 'github.com?owner=acme&repo=reused-pr', branchName: 'add-notes', title: `Notes (${text})`, description: text, update: true } },
+      ]);
+    const first = await run(await pr('first'), { name: 'notes-one' });
+    expect(first.error, JSON.stringify(first.error)).toBeUndefined();
+    const second = await run(await pr('second'), { name: 'notes-two' });
+    expect(second.error, JSON.stringify(second.error)).toBeUndefined();
+    const pulls = standIn.reviews.filter(r => r.repository === 'acme/reused-pr');
+    expect(pulls).toHaveLength(1);
+    expect(second.steps.find(s => s.id === 'pr')!.output).toMatchObject({ pullRequestUrl: pulls[0]!.body.html_url, pullRequestNumber: 1 });
+    expect(pulls[0]!.body).toMatchObject({ title: 'Notes (second)', body: 'second', state: 'open' });
+    expect(await fileAt(standIn.gitDir(catalog), 'NOTES.md', 'add-notes')).toContain('second');
+    expect(standIn.requests).toContain('PATCH /api/v3/repos/acme/reused-pr/pulls/1');
+
+    // GitLab: a merge request is open from the branch, so the branch is replaced and GitLab's 409 leads to that merge request.
+    const project = await standIn.seed('gitlab', 'acme', 'reused-mr');
+    const mr = (text: string) =>
+      template(`mr-reused-${text}`, [
+        { id: 'write-more', action: 'catalog:write', input: { filePath: 'NOTES.md', entity: { note: text } } },
+        { id: 'mr', action: 'publish:gitlab:merge-request', input: { repoUrl: 'gitlab.com?owner=acme&repo=reused-mr', branchName: 'add-notes', title: `Notes (${text})`, description: text } },
+      ]);
+    expect((await run(await mr('first'), { name: 'mr-one' })).error).toBeUndefined();
+    const again = await run(await mr('second'), { name: 'mr-two' });
+    expect(again.error, JSON.stringify(again.error)).toBeUndefined();
+    const requests = standIn.reviews.filter(r => r.repository === 'acme/reused-mr');
+    expect(requests).toHaveLength(1);
+    expect(again.steps.find(s => s.id === 'mr')!.output).toMatchObject({ mergeRequestUrl: `${standIn.url}/acme/reused-mr/-/merge_requests/1` });
+    expect(requests[0]!.body).toMatchObject({ title: 'Notes (second)', description: 'second', state: 'opened' });
+    expect(await fileAt(standIn.gitDir(project), 'NOTES.md', 'add-notes')).toContain('second');
+    expect(standIn.requests).toContain(`PUT /api/v4/projects/${project.id}/merge_requests/1`);
+
+    // Closed, it is not reused: the branch exists and no merge request is open, so the step says the branch exists.
+    await standIn.decide('gitlab', 'acme/reused-mr', 1, 'closed');
+    const closed = await run(await mr('third'), { name: 'mr-three' });
+    expect(closed.steps.find(s => s.id === 'mr')!.error?.detail).toMatch(/already has a branch add-notes/);
+  });
+
   it('publish:bitbucketServer and publish:gitea create and push', async () => {
     const ref = await template('to-others', [
       { id: 'bitbucket', action: 'publish:bitbucketServer', input: { repoUrl: 'bitbucket.test?project=PLAT&repo=${{ parameters.name }}', description: 'Bitbucket copy' } },
