@@ -5,7 +5,8 @@
  * GitHub (`/api/v3`, GitHub Enterprise Server's layout, GitHub Apps included),
  * GitLab (`/api/v4`), Bitbucket Server (`/rest/api/1.0`) and Gitea (`/api/v1`). Errors follow each
  * provider's documented answers: a name taken, a token without the scope (403), a wrong token (401), a pull
- * or merge request already open from the branch (GitHub's 422, GitLab's 409). Reviews have states that a test
+ * or merge request already open from the branch (GitHub's 422, GitLab's 409). Actions secrets arrive sealed
+ * for the stand-in's own key (`GET …/actions/secrets/public-key`), which only it can open (`openSecret`). Reviews have states that a test
  * decides (`decide`: merged through git, or closed), read back as each provider documents them.
  */
 import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
@@ -13,6 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import sodium from 'libsodium-wrappers';
 import { runGit } from '../../src/git/run-git.js';
 import { serveGitHttp } from '../templates/support.js';
 
@@ -55,6 +57,10 @@ export interface ProviderStandIn {
   access: Map<string, Array<{ user?: string; team?: string; permission: string }>>;
   /** GitHub Actions variables, by `owner/repo`. */
   variables: Map<string, Record<string, string>>;
+  /** GitHub Actions secrets as received (sealed, with the key id), by `owner/repo`. */
+  actionsSecrets: Map<string, Record<string, { encrypted_value: string; key_id: string }>>;
+  /** Opens a sealed secret with the stand-in's private key, as GitHub does: the value a step sent, or an error when it was not sealed for this key. */
+  openSecret(sealed: string): string;
   /** Adds a repository as if made by hand: with one commit on main, or `empty` (as an API call makes it); made now, or at `createdAt`. */
   seed(provider: StoredRepository['provider'], owner: string, name: string, options?: { empty?: boolean; createdAt?: Date }): Promise<StoredRepository>;
   gitDir(repository: StoredRepository): string;
@@ -75,6 +81,10 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
   const protections = new Map<string, Record<string, unknown>>();
   const access = new Map<string, Array<{ user?: string; team?: string; permission: string }>>();
   const variables = new Map<string, Record<string, string>>();
+  const actionsSecrets = new Map<string, Record<string, { encrypted_value: string; key_id: string }>>();
+  // The repositories' Actions secrets key pair (one for all, as an organisation-wide stand-in may): X25519, libsodium's crypto_box.
+  await sodium.ready;
+  const secretsKey = { ...sodium.crypto_box_keypair(), id: '568250167242549743' };
   const grant = (repository: string, who: { user?: string; team?: string }, permission: string) => {
     const list = access.get(repository) ?? [];
     access.set(repository, [...list.filter(g => g.user !== who.user || g.team !== who.team), { ...who, permission }]);
@@ -156,6 +166,17 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     if (method === 'PATCH' && (m = /^\/actions\/variables\/([^/]+)$/.exec(rest))) {
       repoVariables[decodeURIComponent(m[1]!)] = String(body.value);
       return reply(204);
+    }
+    // GET …/actions/secrets/public-key: { key_id, key (base64) }. PUT …/actions/secrets/{name}: 201 created, 204 updated; 422 for another key.
+    if (method === 'GET' && rest === '/actions/secrets/public-key') return reply(200, { key_id: secretsKey.id, key: sodium.to_base64(secretsKey.publicKey, sodium.base64_variants.ORIGINAL) });
+    if (method === 'PUT' && (m = /^\/actions\/secrets\/([^/]+)$/.exec(rest))) {
+      if (body.key_id !== secretsKey.id || typeof body.encrypted_value !== 'string') return reply(422, { message: 'Bad request - invalid key_id or encrypted_value' });
+      const repoSecrets = actionsSecrets.get(`${repository.owner}/${repository.name}`) ?? {};
+      actionsSecrets.set(`${repository.owner}/${repository.name}`, repoSecrets);
+      const name = decodeURIComponent(m[1]!);
+      const existed = name in repoSecrets;
+      repoSecrets[name] = { encrypted_value: body.encrypted_value, key_id: body.key_id };
+      return reply(existed ? 204 : 201, existed ? undefined : {});
     }
     if (method === 'PUT' && (m = /^\/branches\/([^/]+)\/protection$/.exec(rest))) {
       protections.set(`${repository.owner}/${repository.name}/${decodeURIComponent(m[1]!)}`, body);
@@ -367,6 +388,8 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     protections,
     access,
     variables,
+    actionsSecrets,
+    openSecret: sealed => sodium.to_string(sodium.crypto_box_seal_open(sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL), secretsKey.publicKey, secretsKey.privateKey)),
     async seed(provider, owner, name, seedOptions = {}) {
       const repository = await create(provider, owner, name, {}, seedOptions.createdAt);
       if (seedOptions.empty) return repository;

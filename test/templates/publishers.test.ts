@@ -129,6 +129,33 @@ describe('hosted publishers against provider stand-ins', () => {
     expect(standIn.repositories.some(r => r.name === 'bad-access')).toBe(false);
   });
 
+  it('publish:github sets Actions secrets sealed for the repository’s public key; their values are never logged or shown', async () => {
+    const values = { npmToken: 'npm-s3cret-value-1', deployKey: 'deploy-s3cret-value-2' };
+    const ref = await template('to-github-secrets', [
+      { id: 'publish', action: 'publish:github', input: { repoUrl: '${{ parameters.repoUrl }}', protectDefaultBranch: false, secrets: { NPM_TOKEN: '${{ secrets.npmToken }}', DEPLOY_KEY: '${{ secrets.deployKey }}' } } },
+    ]);
+    const task = await run(ref, { name: 'with-secrets', repoUrl: 'github.com?owner=acme&repo=with-secrets' }, values);
+    expect(task.error, JSON.stringify(task.error)).toBeUndefined();
+    const sealed = standIn.actionsSecrets.get('acme/with-secrets')!;
+    expect(Object.keys(sealed).sort()).toEqual(['DEPLOY_KEY', 'NPM_TOKEN']);
+    // Only the stand-in's private key opens them: they were sealed for the key GitHub handed out.
+    expect(standIn.openSecret(sealed.NPM_TOKEN!.encrypted_value)).toBe(values.npmToken);
+    expect(standIn.openSecret(sealed.DEPLOY_KEY!.encrypted_value)).toBe(values.deployKey);
+    expect(standIn.requests).toContain('GET /api/v3/repos/acme/with-secrets/actions/secrets/public-key');
+    const shown = JSON.stringify([task, await pave.app.templates.events(task.id)]);
+    expect(shown).toContain('Set Actions secrets NPM_TOKEN, DEPLOY_KEY');
+    for (const value of Object.values(values)) expect(shown).not.toContain(value);
+
+    // A name GitHub refuses fails the step before anything is created, naming the entry.
+    const bad = await template('to-github-bad-secret', [{ id: 'publish', action: 'publish:github', input: { repoUrl: '${{ parameters.repoUrl }}', secrets: { GITHUB_TOKEN: '${{ secrets.npmToken }}' } } }]);
+    const refused = await run(bad, { name: 'bad-secret', repoUrl: 'github.com?owner=acme&repo=bad-secret' }, values);
+    expect(refused.steps.find(s => s.id === 'publish')!.error).toMatchObject({
+      detail: expect.stringMatching(/input\.secrets: "GITHUB_TOKEN" is not a name GitHub takes for a secret/),
+      errors: [expect.objectContaining({ pointer: expect.stringContaining('/secrets/GITHUB_TOKEN') })],
+    });
+    expect(standIn.repositories.some(r => r.name === 'bad-secret')).toBe(false);
+  });
+
   it('a name already taken fails the step with a 409 naming the repository, and nothing is pushed', async () => {
     const existing = await standIn.seed('github', 'acme', 'taken');
     const task = await run(github, { name: 'taken-one', repoUrl: 'github.com?owner=acme&repo=taken' });
