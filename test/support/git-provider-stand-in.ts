@@ -51,12 +51,14 @@ export interface ProviderStandIn {
   requests: string[];
   /** Every token a request carried (in any documented form), so a test can tell what was never sent. */
   tokensHeard: string[];
-  /** Branch protections set, by `owner/repo/branch`. */
+  /** Branch protections set (GitHub's bodies, GitLab's parameters), by `owner/repo/branch`. */
   protections: Map<string, Record<string, unknown>>;
   /** GitHub collaborators and teams given access, by `owner/repo`. */
   access: Map<string, Array<{ user?: string; team?: string; permission: string }>>;
   /** GitHub Actions variables, by `owner/repo`. */
   variables: Map<string, Record<string, string>>;
+  /** GitLab project CI/CD variables as received, by `group/project`. */
+  projectVariables: Map<string, Array<Record<string, unknown>>>;
   /** GitHub Actions secrets as received (sealed, with the key id), by `owner/repo`. */
   actionsSecrets: Map<string, Record<string, { encrypted_value: string; key_id: string }>>;
   /** Opens a sealed secret with the stand-in's private key, as GitHub does: the value a step sent, or an error when it was not sealed for this key. */
@@ -81,6 +83,7 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
   const protections = new Map<string, Record<string, unknown>>();
   const access = new Map<string, Array<{ user?: string; team?: string; permission: string }>>();
   const variables = new Map<string, Record<string, string>>();
+  const projectVariables = new Map<string, Array<Record<string, unknown>>>();
   const actionsSecrets = new Map<string, Record<string, { encrypted_value: string; key_id: string }>>();
   // The repositories' Actions secrets key pair (one for all, as an organisation-wide stand-in may): X25519, libsodium's crypto_box.
   await sodium.ready;
@@ -243,7 +246,49 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
       if (!namespace) return reply(400, { message: { namespace: ['is not valid'] } });
       const name = String(body.path ?? body.name);
       if (find('gitlab', namespace, name)) return reply(400, { message: { name: ['has already been taken'], path: ['has already been taken'] } });
-      return reply(201, describe(await create('gitlab', namespace, name, { visibility: body.visibility, description: body.description })));
+      const { name: _name, path: _path, namespace_id: _namespace, ...attributes } = body;
+      return reply(201, describe(await create('gitlab', namespace, name, { visibility: body.visibility, description: body.description, ...attributes })));
+    }
+    // A project's branches, protected branches and CI/CD variables (GitLab's Branches, Protected branches and Project-level variables APIs).
+    if ((m = /^\/projects\/(\d+)\/(repository\/branches|protected_branches|variables)(?:\/([^/]+))?$/.exec(path))) {
+      const repository = repositories.find(r => r.provider === 'gitlab' && r.id === Number(m![1]));
+      if (!repository) return reply(404, { message: '404 Project Not Found' });
+      const name = `${repository.owner}/${repository.name}`;
+      const git = (args: string[]) => runGit(['--git-dir', join(options.root, repository.gitPath), ...args]);
+      const params = { ...Object.fromEntries(url.searchParams), ...body } as Record<string, unknown>;
+      if (m[2] === 'repository/branches' && method === 'POST') {
+        const branch = String(params.branch);
+        if ((await git(['branch', '--list', branch])).stdout.trim()) return reply(400, { message: 'Branch already exists' });
+        const commit = await git(['rev-parse', '--verify', '--quiet', `${String(params.ref)}^{commit}`]).catch(() => undefined);
+        if (!commit) return reply(400, { message: 'Invalid reference name' });
+        await git(['update-ref', `refs/heads/${branch}`, commit.stdout.trim()]);
+        return reply(201, { name: branch, commit: { id: commit.stdout.trim() } });
+      }
+      if (m[2] === 'protected_branches' && method === 'POST') {
+        const key = `${name}/${String(params.name)}`;
+        if (protections.has(key)) return reply(409, { message: `Protected branch '${String(params.name)}' already exists` });
+        protections.set(key, params);
+        return reply(201, { name: params.name });
+      }
+      if (m[2] === 'variables') {
+        const list = projectVariables.get(name) ?? [];
+        projectVariables.set(name, list);
+        // GitLab's masking rule: one line, 8 or more characters from the Base64 alphabets or @ : . ~
+        if (params.masked === true && !/^[A-Za-z0-9+/=_@:.~-]{8,}$/.test(String(params.value))) return reply(400, { message: { value: ['is invalid'] } });
+        const scope = String(params.environment_scope ?? '*');
+        const existing = list.findIndex(v => v.key === (m![3] ? decodeURIComponent(m![3]) : params.key) && v.environment_scope === scope);
+        if (method === 'POST' && !m[3]) {
+          if (existing >= 0) return reply(400, { message: { key: [`(${String(params.key)}) has already been taken`] } });
+          list.push({ ...params, environment_scope: scope });
+          return reply(201, { ...params, environment_scope: scope });
+        }
+        if (method === 'PUT' && m[3]) {
+          if (existing < 0) return reply(404, { message: '404 Variable Not Found' });
+          list[existing] = { ...params, environment_scope: scope };
+          return reply(200, list[existing]);
+        }
+      }
+      return reply(404, { message: '404 Not Found' });
     }
     if (method === 'GET' && path === '/users') return reply(200, url.searchParams.get('username') === 'ghost' ? [] : [{ id: 501, username: url.searchParams.get('username') }]);
     if ((m = /^\/projects\/([^/]+)(\/merge_requests(?:\/(\d+))?)?$/.exec(path))) {
@@ -388,6 +433,7 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     protections,
     access,
     variables,
+    projectVariables,
     actionsSecrets,
     openSecret: sealed => sodium.to_string(sodium.crypto_box_seal_open(sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL), secretsKey.publicKey, secretsKey.privateKey)),
     async seed(provider, owner, name, seedOptions = {}) {

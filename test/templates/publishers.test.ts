@@ -286,6 +286,50 @@ describe('hosted publishers against provider stand-ins', () => {
     expect(closed.steps.find(s => s.id === 'mr')!.error?.detail).toMatch(/already has a branch add-notes/);
   });
 
+  it('publish:gitlab applies settings, creates and protects branches and sets masked and protected project variables, as GitLab documents', async () => {
+    const apiToken = 'glpat-Secret_Value.12345';
+    const ref = await template('to-gitlab-settings', [
+      {
+        id: 'publish',
+        action: 'publish:gitlab',
+        input: {
+          repoUrl: '${{ parameters.repoUrl }}',
+          settings: { visibility: 'internal', merge_method: 'ff', squash_option: 'always', topics: ['payments'], only_allow_merge_if_pipeline_succeeds: true, ci_config_path: 'ci/.gitlab-ci.yml' },
+          branches: [{ name: 'develop', create: true, protect: true }, { name: 'main', protect: true }],
+          projectVariables: [{ key: 'DEPLOY_ENV', value: 'staging' }, { key: 'API_TOKEN', value: '${{ secrets.apiToken }}', masked: true, protected: true, environment_scope: 'production' }],
+        },
+      },
+    ]);
+    const task = await run(ref, { name: 'ledger-gl', repoUrl: 'gitlab.com?owner=acme&repo=ledger-gl' }, { apiToken });
+    expect(task.error, JSON.stringify(task.error)).toBeUndefined();
+    const project = standIn.repositories.find(r => r.provider === 'gitlab' && r.name === 'ledger-gl')!;
+    expect(project.body).toMatchObject({ visibility: 'internal', merge_method: 'ff', squash_option: 'always', topics: ['payments'], only_allow_merge_if_pipeline_succeeds: true, ci_config_path: 'ci/.gitlab-ci.yml' });
+    const [main] = await commitsOf(standIn.gitDir(project), 'main');
+    expect(await commitsOf(standIn.gitDir(project), 'develop')).toEqual([main]);
+    expect([...standIn.protections.keys()].filter(key => key.startsWith('acme/ledger-gl/')).sort()).toEqual(['acme/ledger-gl/develop', 'acme/ledger-gl/main']);
+    expect(standIn.projectVariables.get('acme/ledger-gl')).toEqual([
+      expect.objectContaining({ key: 'DEPLOY_ENV', value: 'staging', masked: false, protected: false, variable_type: 'env_var', environment_scope: '*' }),
+      expect.objectContaining({ key: 'API_TOKEN', value: apiToken, masked: true, protected: true, environment_scope: 'production' }),
+    ]);
+    const shown = JSON.stringify([task, await pave.app.templates.events(task.id)]);
+    expect(shown).toContain('Set project variables DEPLOY_ENV, API_TOKEN');
+    expect(shown).not.toContain(apiToken);
+
+    // A masked value GitLab cannot mask fails the step before anything is created, naming the entry.
+    const masked = await template('to-gitlab-bad-mask', [{ id: 'publish', action: 'publish:gitlab', input: { repoUrl: '${{ parameters.repoUrl }}', projectVariables: [{ key: 'PIN', value: 'short', masked: true }] } }]);
+    const refused = await run(masked, { name: 'bad-mask', repoUrl: 'gitlab.com?owner=acme&repo=bad-mask' });
+    expect(refused.steps.find(s => s.id === 'publish')!.error).toMatchObject({ detail: expect.stringMatching(/PIN\) is masked, so its value must be one line of at least 8 characters/), errors: [expect.objectContaining({ pointer: expect.stringContaining('/projectVariables/0/value') })] });
+    expect(standIn.repositories.some(r => r.name === 'bad-mask')).toBe(false);
+    // A setting outside Backstage's list is refused by the input schema, before anything is created.
+    const unknown = await template('to-gitlab-bad-setting', [{ id: 'publish', action: 'publish:gitlab', input: { repoUrl: '${{ parameters.repoUrl }}', settings: { merge_method: 'squash' } } }]);
+    expect((await run(unknown, { name: 'bad-setting', repoUrl: 'gitlab.com?owner=acme&repo=bad-setting' })).steps.find(s => s.id === 'publish')!.error?.errors?.[0]?.pointer).toContain('/settings/merge_method');
+    expect(standIn.repositories.some(r => r.name === 'bad-setting')).toBe(false);
+    // A branch GitLab cannot create (its ref does not exist) happens after creation: the error names the project made.
+    const badRef = await template('to-gitlab-bad-ref', [{ id: 'publish', action: 'publish:gitlab', input: { repoUrl: '${{ parameters.repoUrl }}', branches: [{ name: 'develop', create: true, ref: 'no-such-branch' }] } }]);
+    const half = await run(badRef, { name: 'bad-ref', repoUrl: 'gitlab.com?owner=acme&repo=bad-ref' });
+    expect(half.steps.find(s => s.id === 'publish')!.error?.detail).toMatch(new RegExp(`Created ${standIn.url}/acme/bad-ref, but setting up its branches and variables failed: .*Invalid reference name.*remove it, or set them up by hand`));
+  });
+
   it('publish:bitbucketServer and publish:gitea create and push', async () => {
     const ref = await template('to-others', [
       { id: 'bitbucket', action: 'publish:bitbucketServer', input: { repoUrl: 'bitbucket.test?project=PLAT&repo=${{ parameters.name }}', description: 'Bitbucket copy' } },
