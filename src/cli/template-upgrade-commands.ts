@@ -1,6 +1,7 @@
 /**
  * `pave template repositories` and `pave template upgrade`: the repositories golden paths created, and
- * template upgrades proposed to them as review branches (one repository, or every one behind).
+ * template upgrades proposed to them as review branches (one repository, or every one behind), with what
+ * became of each review (open, merged, declined).
  */
 import { Command } from 'commander';
 import { invalidInput } from '../core/problem.js';
@@ -10,6 +11,15 @@ import { table } from './output.js';
 import { withClient, type GlobalOptions } from './context.js';
 
 const versions = (repository: GeneratedRepository) => `${repository.templateVersion || '—'} → ${repository.currentVersion ?? 'gone'}`;
+
+/** The last upgrade's review: open (with conflicts to resolve), merged, or closed unmerged (declined). */
+function reviewOf(repository: GeneratedRepository): string {
+  const review = repository.review;
+  if (!review) return '—';
+  const state = review.state === 'closed' ? 'declined' : review.state;
+  const conflicts = review.state === 'open' && repository.lastUpgrade?.conflicts.length ? ` with ${repository.lastUpgrade.conflicts.length} conflict(s)` : '';
+  return `${state} ${review.toVersion}${conflicts} ${review.url ?? review.branch}`;
+}
 
 export function templateUpgradeCommands(output: () => Output, globals: () => GlobalOptions): Command[] {
   const repositories = new Command('repositories')
@@ -22,7 +32,7 @@ export function templateUpgradeCommands(output: () => Output, globals: () => Glo
         const items = await client.templates.generatedRepositories({ ...(options.template ? { templateRef: options.template } : {}), ...(options.behind ? { behind: true } : {}) });
         out.result({ items }, () =>
           items.length
-            ? table(['ID', 'REPOSITORY', 'TEMPLATE', 'VERSION', 'BEHIND', 'LAST UPGRADE'], items.map(r => [r.id, r.webUrl, r.templateRef, versions(r), r.behind ? 'yes' : 'no', r.lastUpgrade ? `${r.lastUpgrade.outcome} ${r.lastUpgrade.reviewUrl ?? r.lastUpgrade.branch ?? ''}` : '—']))
+            ? table(['ID', 'REPOSITORY', 'TEMPLATE', 'VERSION', 'BEHIND', 'UPGRADE REVIEW'], items.map(r => [r.id, r.webUrl, r.templateRef, versions(r), r.behind ? 'yes' : 'no', reviewOf(r)]))
             : 'no generated repositories match',
         );
       });
@@ -48,7 +58,7 @@ export function templateUpgradeCommands(output: () => Output, globals: () => Glo
         out.result({ items: results }, () =>
           results.length
             ? [
-                table(['REPOSITORY', 'VERSION', 'OUTCOME', 'CHANGED', 'REVIEW'], results.map(r => [r.repository, `${r.fromVersion || '—'} → ${r.toVersion}`, r.outcome, String(r.changed.length), r.reviewUrl ?? r.branch ?? '—'])),
+                table(['REPOSITORY', 'VERSION', 'OUTCOME', 'CHANGED', 'REVIEW'], results.map(r => [r.repository, `${r.fromVersion || '—'} → ${r.toVersion}`, r.outcome, String(r.changed.length), `${r.alreadyOpen ? 'already open: ' : ''}${r.reviewUrl ?? r.branch ?? '—'}`])),
                 ...results.filter(r => r.conflicts.length).map(r => `${r.repository}: conflicts to resolve on ${r.branch}: ${r.conflicts.join(', ')}`),
                 ...(options.dryRun ? ['dry run: nothing was pushed'] : []),
               ].join('\n')

@@ -1,10 +1,11 @@
 /** Golden paths as a Pave module: Backstage v1beta3 templates, actions and durable tasks. */
-import { defineModule, worker } from '../pave-module.js';
+import { defineModule, worker, type BackgroundWorker } from '../pave-module.js';
 import { templateCommands } from '../cli/template-commands.js';
 import type { ScaffolderService } from './scaffolder-service.js';
 import { templatesMigration } from './migrations/0005-templates.js';
 import { taskDerivedSecretsMigration } from './migrations/0011-task-derived-secrets.js';
 import { generatedRepositoriesMigration } from './migrations/0028-generated-repositories.js';
+import { upgradeReviewsMigration } from './migrations/0041-upgrade-reviews.js';
 import { templatesConfigSection } from './templates-config.js';
 
 export const templatesModule = defineModule({
@@ -34,13 +35,24 @@ export const templatesModule = defineModule({
       description: 'A template upgrade was opened on a generated repository (payload: repository, template, fromVersion, toVersion, outcome, branch, conflicts)',
       read: { action: 'templates.repository.read' },
     },
+    {
+      type: 'templates.repository.upgrade-merged',
+      description: "A template upgrade's review was merged: the repository is at its version (payload: repository, template, fromVersion, toVersion, branch)",
+      read: { action: 'templates.repository.read' },
+    },
+    {
+      type: 'templates.repository.upgrade-declined',
+      description: "A template upgrade's review was closed without merging: the repository stays behind (payload: repository, template, fromVersion, toVersion, branch)",
+      read: { action: 'templates.repository.read' },
+    },
   ],
-  migrations: [templatesMigration, taskDerivedSecretsMigration, generatedRepositoriesMigration],
+  migrations: [templatesMigration, taskDerivedSecretsMigration, generatedRepositoriesMigration, upgradeReviewsMigration],
   create: async ({ store, queue, eventLog, audit, dataDir, cwd, config, logger, app, options }): Promise<ScaffolderService> => {
     const [{ ScaffolderService }, { actingAsRecorded }] = await Promise.all([import('./scaffolder-service.js'), import('../auth/acting-authority.js')]);
     const service = new ScaffolderService({
       store,
       queue,
+      reviewCheckSeconds: config.templates.upgrades.reviewCheckSeconds,
       eventLog,
       audit,
       catalog: app.catalog,
@@ -70,5 +82,8 @@ export const templatesModule = defineModule({
     await api.register(templateUpgradeRoutes, { prefix: '/scaffolder', upgrades: templates.upgrades });
   },
   cli: ({ output, globals }) => [templateCommands(output, globals)],
-  workers: templates => [worker('templates.tasks', templates)],
+  workers: async (templates, app): Promise<BackgroundWorker[]> => [
+    worker('templates.tasks', templates),
+    worker('templates.upgrade-reviews', new (await import('./upgrades/review-watcher.js')).ReviewWatcher(templates.upgrades, app.queue, { checkSeconds: app.config.templates.upgrades.reviewCheckSeconds, logger: app.logger })),
+  ],
 });

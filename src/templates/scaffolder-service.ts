@@ -61,6 +61,8 @@ import {
 export interface ScaffolderServiceOptions {
   store: Store;
   queue: JobQueue;
+  /** How often an open upgrade review is looked at; default 300 (the config's). */
+  reviewCheckSeconds?: number;
   /** Where task changes append their `templates.task.*` events, in their own transactions. */
   eventLog: EventLog;
   /** Where creating and cancelling a task record their audit entries, in their own transactions. */
@@ -172,6 +174,8 @@ export class ScaffolderService {
     });
     this.upgrades = new TemplateUpgrades({
       store: options.store,
+      queue: options.queue,
+      reviewCheckSeconds: options.reviewCheckSeconds ?? 300,
       eventLog: options.eventLog,
       audit: options.audit,
       integrations: options.integrations,

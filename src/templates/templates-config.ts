@@ -23,30 +23,39 @@ export interface InstalledActionsConfig {
   maxResultBytes: number;
 }
 
+/** Template upgrades: how often the review an upgrade opened is looked at until it is merged or closed. */
+export interface UpgradesConfig {
+  /** Seconds between two looks at an open review (PAVE_TEMPLATE_REVIEW_CHECK_SECONDS). */
+  reviewCheckSeconds: number;
+}
+
 export interface TemplatesConfig {
   actions: InstalledActionsConfig;
+  upgrades: UpgradesConfig;
 }
 
 const list = (text: string, separator: string) => text.split(separator).map(part => part.trim()).filter(Boolean);
 
 /**
- * The templates module's section: installed actions and their limits. Folders become absolute (against
+ * The templates module's section: installed actions and their limits, and how often upgrade reviews are looked at. Folders become absolute (against
  * the working folder); every limit is a positive number.
  * @example loadConfig({ env: { PAVE_TEMPLATE_ACTION_FOLDERS: '/srv/pave-actions' } }).templates.actions.folders // ['/srv/pave-actions']
  */
 export const templatesConfigSection: ConfigSection<'templates', TemplatesConfig> = {
   key: 'templates',
-  nested: ['actions'],
+  nested: ['actions', 'upgrades'],
   defaults: () => ({
     actions: { folders: [], packages: [], timeoutSeconds: 60, memoryMb: 256, folderMb: 256, maxOutputBytes: 1024 * 1024, maxResultBytes: 64 * 1024 * 1024 },
+    upgrades: { reviewCheckSeconds: 300 },
   }),
   fromEnvironment(section, { env }) {
     const actions = { ...section.actions };
     if (env.PAVE_TEMPLATE_ACTION_FOLDERS) actions.folders = list(env.PAVE_TEMPLATE_ACTION_FOLDERS, delimiter);
     if (env.PAVE_TEMPLATE_ACTION_PACKAGES) actions.packages = list(env.PAVE_TEMPLATE_ACTION_PACKAGES, ',');
-    return { ...section, actions };
+    const upgrades = { ...section.upgrades, ...(env.PAVE_TEMPLATE_REVIEW_CHECK_SECONDS ? { reviewCheckSeconds: Number(env.PAVE_TEMPLATE_REVIEW_CHECK_SECONDS) } : {}) };
+    return { ...section, actions, upgrades };
   },
-  validate: ({ actions }) =>
+  validate: ({ actions, upgrades }) =>
     fieldChecks(check => {
       const { folders, packages, ...limits } = actions;
       check(Array.isArray(folders) && folders.every(f => typeof f === 'string' && f.length > 0), '/actions/folders', 'must be a list of folder paths (PAVE_TEMPLATE_ACTION_FOLDERS)');
@@ -56,6 +65,7 @@ export const templatesConfigSection: ConfigSection<'templates', TemplatesConfig>
         'must be a list of npm package names (PAVE_TEMPLATE_ACTION_PACKAGES)',
       );
       for (const [key, value] of Object.entries(limits)) check(typeof value === 'number' && Number.isFinite(value) && value > 0, `/actions/${key}`, 'must be a positive number');
+      check(typeof upgrades.reviewCheckSeconds === 'number' && Number.isFinite(upgrades.reviewCheckSeconds) && upgrades.reviewCheckSeconds > 0, '/upgrades/reviewCheckSeconds', 'must be a positive number of seconds (PAVE_TEMPLATE_REVIEW_CHECK_SECONDS)');
     }),
   resolve: (section, { cwd }) => ({ ...section, actions: { ...section.actions, folders: section.actions.folders.map(folder => resolve(cwd, folder)) } }),
 };

@@ -89,4 +89,8 @@ export interface ScaffolderGeneratedRepositoriesTable {
   created_at: string;
   /** JSON of the last upgrade opened (an `UpgradeResult`). */
   last_upgrade: string | null;
+  /** open, merged or closed: the state of the review the last upgrade opened; null when none was opened. */
+  review_state: string | null;
+  /** JSON of that review (`UpgradeReviewRecord`): where it is, and the render and version it brings in. */
+  review: string | null;
 }

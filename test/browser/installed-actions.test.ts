@@ -23,7 +23,7 @@ describe.skipIf(!browserAvailable)('installed actions in Chromium', { timeout: 1
   const suite = portalSuite(async () => {
     folder = await mkdtemp(join(tmpdir(), 'pave-actions-page-'));
     await writeFile(join(folder, 'notify.mjs'), ACTION);
-    return startPave({ config: { templates: { actions: { ...defaultConfig().templates.actions, folders: [folder] } } } });
+    return startPave({ config: { templates: { ...defaultConfig().templates, actions: { ...defaultConfig().templates.actions, folders: [folder] } } } });
   }, { noPageErrorsInEachTest: true });
   afterAll(async () => rm(folder, { recursive: true, force: true }));
 

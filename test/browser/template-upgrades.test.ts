@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startPave } from '../support/pave-server.js';
+import { runGit } from '../../src/git/run-git.js';
 import { fileAt, registerTemplate, TESTER, waitForTask, writeTree } from '../templates/support.js';
 import { refreshTemplate, writeUpgradableTemplate } from '../templates/upgradable-template.js';
 import { browserAvailable, formatViolations, portalSuite, seriousAxeViolations } from '../support/browser.js';
@@ -44,5 +45,19 @@ describe.skipIf(!browserAvailable)('template upgrades in Chromium', { timeout: 1
     await outcome.waitFor();
     expect(await outcome.getByRole('link', { name: 'pave/upgrade-upgradable-1.1' }).getAttribute('href')).toMatch(/\/repositories\/platform-team\/orders\?ref=pave%2Fupgrade-upgradable-1\.1$/);
     expect(await fileAt(join(suite.pave.dataDir, 'git', 'platform-team', 'orders.git'), 'README.md', 'pave/upgrade-upgradable-1.1')).toContain('npm start');
+
+    // Still behind while the review is open; the list shows it open, with no second button.
+    await page.reload();
+    await row.locator('[data-review="open"]').waitFor();
+    expect(await row.getByRole('button', { name: 'Open upgrade' }).count()).toBe(0);
+    // The branch merged into main: once Pave has looked, the repository is at 1.1 and shown as merged.
+    const bare = join(suite.pave.dataDir, 'git', 'platform-team', 'orders.git');
+    await runGit(['--git-dir', bare, 'update-ref', 'refs/heads/main', 'refs/heads/pave/upgrade-upgradable-1.1']);
+    const [record] = await suite.pave.app.templates.upgrades.list({});
+    expect(await suite.pave.app.templates.upgrades.checkReview(record!.id)).toBe('merged');
+    await page.getByRole('checkbox', { name: /Show up-to-date/ }).check();
+    const merged = page.locator('tr[data-behind="false"]');
+    await merged.locator('[data-review="merged"]').waitFor();
+    expect(await merged.locator('[data-review="merged"]').textContent()).toMatch(/Merged\s*1\.1/);
   });
 });

@@ -81,7 +81,7 @@ for (const { kind, skip } of sandboxes) {
       pave = await openTestApp({
         config: {
           platform: { ...defaultConfig().platform, moduleSandbox: kind },
-          templates: { actions: { ...defaultConfig().templates.actions, folders: [folder], timeoutSeconds: 4, memoryMb: 128, maxOutputBytes: 64 * 1024 } },
+          templates: { ...defaultConfig().templates, actions: { ...defaultConfig().templates.actions, folders: [folder], timeoutSeconds: 4, memoryMb: 128, maxOutputBytes: 64 * 1024 } },
         },
       });
     });

@@ -4,13 +4,17 @@
  * (git http-backend), and answers raw-file reads with a token (what the reading module asks for a file page):
  * GitHub (`/api/v3`, GitHub Enterprise Server's layout, GitHub Apps included),
  * GitLab (`/api/v4`), Bitbucket Server (`/rest/api/1.0`) and Gitea (`/api/v1`). Errors follow each
- * provider's documented answers: a name taken, a token without the scope (403), a wrong token (401).
+ * provider's documented answers: a name taken, a token without the scope (403), a wrong token (401), a pull
+ * or merge request already open from the branch (GitHub's 422, GitLab's 409). Actions secrets arrive sealed
+ * for the stand-in's own key (`GET …/actions/secrets/public-key`), which only it can open (`openSecret`). Reviews have states that a test
+ * decides (`decide`: merged through git, or closed), read back as each provider documents them.
  */
 import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import sodium from 'libsodium-wrappers';
 import { runGit } from '../../src/git/run-git.js';
 import { serveGitHttp } from '../templates/support.js';
 
@@ -47,15 +51,27 @@ export interface ProviderStandIn {
   requests: string[];
   /** Every token a request carried (in any documented form), so a test can tell what was never sent. */
   tokensHeard: string[];
-  /** Branch protections set, by `owner/repo/branch`. */
+  /** Branch protections set (GitHub's bodies, GitLab's parameters), by `owner/repo/branch`. */
   protections: Map<string, Record<string, unknown>>;
   /** GitHub collaborators and teams given access, by `owner/repo`. */
   access: Map<string, Array<{ user?: string; team?: string; permission: string }>>;
   /** GitHub Actions variables, by `owner/repo`. */
   variables: Map<string, Record<string, string>>;
+  /** GitLab project CI/CD variables as received, by `group/project`. */
+  projectVariables: Map<string, Array<Record<string, unknown>>>;
+  /** GitHub Actions secrets as received (sealed, with the key id), by `owner/repo`. */
+  actionsSecrets: Map<string, Record<string, { encrypted_value: string; key_id: string }>>;
+  /** Opens a sealed secret with the stand-in's private key, as GitHub does: the value a step sent, or an error when it was not sealed for this key. */
+  openSecret(sealed: string): string;
   /** Adds a repository as if made by hand: with one commit on main, or `empty` (as an API call makes it); made now, or at `createdAt`. */
   seed(provider: StoredRepository['provider'], owner: string, name: string, options?: { empty?: boolean; createdAt?: Date }): Promise<StoredRepository>;
   gitDir(repository: StoredRepository): string;
+  /**
+   * A person deciding a pull or merge request, as the provider's merge button does: `merged` merges its branch
+   * into its base with a merge commit (GitHub then says `state: closed, merged: true`, GitLab `state: merged`);
+   * `closed` closes it unmerged.
+   */
+  decide(provider: 'github' | 'gitlab', repository: string, number: number, decision: 'merged' | 'closed'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +83,11 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
   const protections = new Map<string, Record<string, unknown>>();
   const access = new Map<string, Array<{ user?: string; team?: string; permission: string }>>();
   const variables = new Map<string, Record<string, string>>();
+  const projectVariables = new Map<string, Array<Record<string, unknown>>>();
+  const actionsSecrets = new Map<string, Record<string, { encrypted_value: string; key_id: string }>>();
+  // The repositories' Actions secrets key pair (one for all, as an organisation-wide stand-in may): X25519, libsodium's crypto_box.
+  await sodium.ready;
+  const secretsKey = { ...sodium.crypto_box_keypair(), id: '568250167242549743' };
   const grant = (repository: string, who: { user?: string; team?: string }, permission: string) => {
     const list = access.get(repository) ?? [];
     access.set(repository, [...list.filter(g => g.user !== who.user || g.team !== who.team), { ...who, permission }]);
@@ -149,20 +170,36 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
       repoVariables[decodeURIComponent(m[1]!)] = String(body.value);
       return reply(204);
     }
+    // GET …/actions/secrets/public-key: { key_id, key (base64) }. PUT …/actions/secrets/{name}: 201 created, 204 updated; 422 for another key.
+    if (method === 'GET' && rest === '/actions/secrets/public-key') return reply(200, { key_id: secretsKey.id, key: sodium.to_base64(secretsKey.publicKey, sodium.base64_variants.ORIGINAL) });
+    if (method === 'PUT' && (m = /^\/actions\/secrets\/([^/]+)$/.exec(rest))) {
+      if (body.key_id !== secretsKey.id || typeof body.encrypted_value !== 'string') return reply(422, { message: 'Bad request - invalid key_id or encrypted_value' });
+      const repoSecrets = actionsSecrets.get(`${repository.owner}/${repository.name}`) ?? {};
+      actionsSecrets.set(`${repository.owner}/${repository.name}`, repoSecrets);
+      const name = decodeURIComponent(m[1]!);
+      const existed = name in repoSecrets;
+      repoSecrets[name] = { encrypted_value: body.encrypted_value, key_id: body.key_id };
+      return reply(existed ? 204 : 201, existed ? undefined : {});
+    }
     if (method === 'PUT' && (m = /^\/branches\/([^/]+)\/protection$/.exec(rest))) {
       protections.set(`${repository.owner}/${repository.name}/${decodeURIComponent(m[1]!)}`, body);
       return reply(200, { url: `${base}${url.pathname}` });
     }
     const pulls = reviews.filter(r => r.provider === 'github' && r.repository === `${repository.owner}/${repository.name}`);
+    // GET …/pulls lists open ones unless `state` says otherwise (open, closed, all); `head` is `owner:branch`.
     if (method === 'GET' && rest === '/pulls') {
       const head = url.searchParams.get('head')?.split(':')[1];
-      return reply(200, pulls.filter(p => !head || p.body.head === head).map(p => p.body));
+      const state = url.searchParams.get('state') ?? 'open';
+      return reply(200, pulls.filter(p => (!head || p.body.head === head) && (state === 'all' || p.body.state === state)).map(p => p.body));
     }
     if (method === 'POST' && rest === '/pulls') {
       const refs = await runGit(['--git-dir', join(options.root, repository.gitPath), 'branch', '--list', String(body.head)]);
       if (!refs.stdout.trim()) return reply(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }] });
+      if (pulls.some(p => p.body.head === body.head && p.body.state === 'open')) {
+        return reply(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repository.owner}:${String(body.head)}.` }] });
+      }
       const number = pulls.length + 1;
-      const pull = { ...body, number, html_url: `${base}/${repository.owner}/${repository.name}/pull/${number}` };
+      const pull = { ...body, number, state: 'open', merged: false, merged_at: null, html_url: `${base}/${repository.owner}/${repository.name}/pull/${number}` };
       reviews.push({ provider: 'github', repository: `${repository.owner}/${repository.name}`, body: pull });
       return reply(201, pull);
     }
@@ -209,19 +246,77 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
       if (!namespace) return reply(400, { message: { namespace: ['is not valid'] } });
       const name = String(body.path ?? body.name);
       if (find('gitlab', namespace, name)) return reply(400, { message: { name: ['has already been taken'], path: ['has already been taken'] } });
-      return reply(201, describe(await create('gitlab', namespace, name, { visibility: body.visibility, description: body.description })));
+      const { name: _name, path: _path, namespace_id: _namespace, ...attributes } = body;
+      return reply(201, describe(await create('gitlab', namespace, name, { visibility: body.visibility, description: body.description, ...attributes })));
+    }
+    // A project's branches, protected branches and CI/CD variables (GitLab's Branches, Protected branches and Project-level variables APIs).
+    if ((m = /^\/projects\/(\d+)\/(repository\/branches|protected_branches|variables)(?:\/([^/]+))?$/.exec(path))) {
+      const repository = repositories.find(r => r.provider === 'gitlab' && r.id === Number(m![1]));
+      if (!repository) return reply(404, { message: '404 Project Not Found' });
+      const name = `${repository.owner}/${repository.name}`;
+      const git = (args: string[]) => runGit(['--git-dir', join(options.root, repository.gitPath), ...args]);
+      const params = { ...Object.fromEntries(url.searchParams), ...body } as Record<string, unknown>;
+      if (m[2] === 'repository/branches' && method === 'POST') {
+        const branch = String(params.branch);
+        if ((await git(['branch', '--list', branch])).stdout.trim()) return reply(400, { message: 'Branch already exists' });
+        const commit = await git(['rev-parse', '--verify', '--quiet', `${String(params.ref)}^{commit}`]).catch(() => undefined);
+        if (!commit) return reply(400, { message: 'Invalid reference name' });
+        await git(['update-ref', `refs/heads/${branch}`, commit.stdout.trim()]);
+        return reply(201, { name: branch, commit: { id: commit.stdout.trim() } });
+      }
+      if (m[2] === 'protected_branches' && method === 'POST') {
+        const key = `${name}/${String(params.name)}`;
+        if (protections.has(key)) return reply(409, { message: `Protected branch '${String(params.name)}' already exists` });
+        protections.set(key, params);
+        return reply(201, { name: params.name });
+      }
+      if (m[2] === 'variables') {
+        const list = projectVariables.get(name) ?? [];
+        projectVariables.set(name, list);
+        // GitLab's masking rule: one line, 8 or more characters from the Base64 alphabets or @ : . ~
+        if (params.masked === true && !/^[A-Za-z0-9+/=_@:.~-]{8,}$/.test(String(params.value))) return reply(400, { message: { value: ['is invalid'] } });
+        const scope = String(params.environment_scope ?? '*');
+        const existing = list.findIndex(v => v.key === (m![3] ? decodeURIComponent(m![3]) : params.key) && v.environment_scope === scope);
+        if (method === 'POST' && !m[3]) {
+          if (existing >= 0) return reply(400, { message: { key: [`(${String(params.key)}) has already been taken`] } });
+          list.push({ ...params, environment_scope: scope });
+          return reply(201, { ...params, environment_scope: scope });
+        }
+        if (method === 'PUT' && m[3]) {
+          if (existing < 0) return reply(404, { message: '404 Variable Not Found' });
+          list[existing] = { ...params, environment_scope: scope };
+          return reply(200, list[existing]);
+        }
+      }
+      return reply(404, { message: '404 Not Found' });
     }
     if (method === 'GET' && path === '/users') return reply(200, url.searchParams.get('username') === 'ghost' ? [] : [{ id: 501, username: url.searchParams.get('username') }]);
-    if ((m = /^\/projects\/([^/]+)(\/merge_requests)?$/.exec(path))) {
+    if ((m = /^\/projects\/([^/]+)(\/merge_requests(?:\/(\d+))?)?$/.exec(path))) {
       const key = decodeURIComponent(m[1]!);
       const repository = /^\d+$/.test(key) ? repositories.find(r => r.provider === 'gitlab' && r.id === Number(key)) : find('gitlab', key.split('/').slice(0, -1).join('/'), key.split('/').at(-1)!);
       if (!repository) return reply(404, { message: '404 Project Not Found' });
       if (!m[2] && method === 'GET') return reply(200, describe(repository));
-      if (m[2] && method === 'POST') {
-        const iid = reviews.filter(r => r.provider === 'gitlab' && r.repository === `${repository.owner}/${repository.name}`).length + 1;
-        const request = { ...body, iid, web_url: `${base}/${repository.owner}/${repository.name}/-/merge_requests/${iid}` };
+      const requests = reviews.filter(r => r.provider === 'gitlab' && r.repository === `${repository.owner}/${repository.name}`);
+      // GET …/merge_requests?state=opened&source_branch=: the list, filtered as GitLab documents.
+      if (m[2] && !m[3] && method === 'GET') {
+        const state = url.searchParams.get('state');
+        const source = url.searchParams.get('source_branch');
+        return reply(200, requests.filter(r => (!state || state === 'all' || r.body.state === state) && (!source || r.body.source_branch === source)).map(r => r.body));
+      }
+      if (m[2] && !m[3] && method === 'POST') {
+        const open = requests.find(r => r.body.source_branch === body.source_branch && r.body.state === 'opened');
+        if (open) return reply(409, { message: [`Another open merge request already exists for this source branch: !${String(open.body.iid)}`] });
+        const iid = requests.length + 1;
+        const request = { ...body, iid, state: 'opened', web_url: `${base}/${repository.owner}/${repository.name}/-/merge_requests/${iid}` };
         reviews.push({ provider: 'gitlab', repository: `${repository.owner}/${repository.name}`, body: request });
         return reply(201, request);
+      }
+      // GET and PUT …/merge_requests/:iid.
+      if (m[3]) {
+        const request = requests.find(r => r.body.iid === Number(m![3]));
+        if (!request) return reply(404, { message: '404 Not found' });
+        if (method === 'PUT') Object.assign(request.body, body);
+        return reply(200, request.body);
       }
     }
     return reply(404, { message: '404 Not Found' });
@@ -338,6 +433,9 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
     protections,
     access,
     variables,
+    projectVariables,
+    actionsSecrets,
+    openSecret: sealed => sodium.to_string(sodium.crypto_box_seal_open(sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL), secretsKey.publicKey, secretsKey.privateKey)),
     async seed(provider, owner, name, seedOptions = {}) {
       const repository = await create(provider, owner, name, {}, seedOptions.createdAt);
       if (seedOptions.empty) return repository;
@@ -351,6 +449,23 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
       return repository;
     },
     gitDir: repository => join(options.root, repository.gitPath),
+    async decide(provider, name, number, decision) {
+      const review = reviews.find(r => r.provider === provider && r.repository === name && r.body[provider === 'github' ? 'number' : 'iid'] === number);
+      if (!review) throw new Error(`no review ${number} on ${name}`);
+      if (decision === 'merged') {
+        const [owner = '', repo = ''] = [name.split('/').slice(0, -1).join('/'), name.split('/').at(-1)];
+        const bare = join(options.root, find(provider, owner, repo)!.gitPath);
+        const [head, target] = provider === 'github' ? [review.body.head, review.body.base] : [review.body.source_branch, review.body.target_branch];
+        const work = join(options.root, '.merge', `${provider}-${number}-${nextId++}`);
+        await runGit(['clone', '--quiet', '--branch', String(target), '--', bare, work]);
+        await runGit(['-C', work, '-c', 'user.name=Reviewer', '-c', 'user.email=reviewer@example.com', 'merge', '--quiet', '--no-ff', '--no-edit', `origin/${String(head)}`]);
+        await runGit(['-C', work, 'push', '--quiet', 'origin', String(target)]);
+      }
+      Object.assign(
+        review.body,
+        provider === 'github' ? { state: 'closed', merged: decision === 'merged', merged_at: decision === 'merged' ? new Date().toISOString() : null } : { state: decision },
+      );
+    },
     close: () => new Promise(resolve => server.close(() => resolve())),
   };
 }

@@ -110,7 +110,7 @@ describe('installed actions', () => {
       'bad-output.yaml': stringify(oneStep('bad-output', 'acme:bad-output', {})),
       'link.yaml': stringify(oneStep('link', 'acme:link', {})),
     });
-    pave = await openTestApp({ cwd: project, config: { templates: { actions: { ...defaultConfig().templates.actions, folders: [actionsDir], packages: ['@acme/pave-actions'] } } } });
+    pave = await openTestApp({ cwd: project, config: { templates: { ...defaultConfig().templates, actions: { ...defaultConfig().templates.actions, folders: [actionsDir], packages: ['@acme/pave-actions'] } } } });
     for (const file of ['template.yaml', 'bad-input.yaml', 'bad-output.yaml', 'link.yaml']) await registerTemplate(pave.app, join(dir, 'templates', file));
   });
   afterAll(async () => {
@@ -188,7 +188,7 @@ describe('installed actions', () => {
   });
 
   it('lists them over HTTP (GET /v2/actions) and from the CLI (pave template actions, configured by environment)', { timeout: 240_000 }, async () => {
-    const server = await startPave({ config: { templates: { actions: { ...defaultConfig().templates.actions, folders: [actionsDir] } } } });
+    const server = await startPave({ config: { templates: { ...defaultConfig().templates, actions: { ...defaultConfig().templates.actions, folders: [actionsDir] } } } });
     try {
       const response = await fetch(`${server.url}/api/scaffolder/v2/actions`);
       expect(response.status).toBe(200);
@@ -227,7 +227,7 @@ describe('an installed action in a cancelled task', () => {
     await writeTree(join(dir, 'actions'), { 'spin.mjs': `export default { id: 'acme:spin', description: 'Never ends', schema: { input: { type: 'object' } }, async handler() { for (;;) {} } };` });
     await writeTree(join(dir, 'templates'), { 'spin.yaml': stringify(oneStep('spin', 'acme:spin', {})), 'skeleton/README.md': 'Service ${{ values.name }}\n' });
     // A time limit no test waits for: only the cancellation can stop it.
-    pave = await openTestApp({ config: { templates: { actions: { ...defaultConfig().templates.actions, folders: [join(dir, 'actions')], timeoutSeconds: 3600 } } } });
+    pave = await openTestApp({ config: { templates: { ...defaultConfig().templates, actions: { ...defaultConfig().templates.actions, folders: [join(dir, 'actions')], timeoutSeconds: 3600 } } } });
     await registerTemplate(pave.app, join(dir, 'templates', 'spin.yaml'));
   });
   afterAll(async () => {

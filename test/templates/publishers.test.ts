@@ -129,6 +129,33 @@ describe('hosted publishers against provider stand-ins', () => {
     expect(standIn.repositories.some(r => r.name === 'bad-access')).toBe(false);
   });
 
+  it('publish:github sets Actions secrets sealed for the repository’s public key; their values are never logged or shown', async () => {
+    const values = { npmToken: 'npm-s3cret-value-1', deployKey: 'deploy-s3cret-value-2' };
+    const ref = await template('to-github-secrets', [
+      { id: 'publish', action: 'publish:github', input: { repoUrl: '${{ parameters.repoUrl }}', protectDefaultBranch: false, secrets: { NPM_TOKEN: '${{ secrets.npmToken }}', DEPLOY_KEY: '${{ secrets.deployKey }}' } } },
+    ]);
+    const task = await run(ref, { name: 'with-secrets', repoUrl: 'github.com?owner=acme&repo=with-secrets' }, values);
+    expect(task.error, JSON.stringify(task.error)).toBeUndefined();
+    const sealed = standIn.actionsSecrets.get('acme/with-secrets')!;
+    expect(Object.keys(sealed).sort()).toEqual(['DEPLOY_KEY', 'NPM_TOKEN']);
+    // Only the stand-in's private key opens them: they were sealed for the key GitHub handed out.
+    expect(standIn.openSecret(sealed.NPM_TOKEN!.encrypted_value)).toBe(values.npmToken);
+    expect(standIn.openSecret(sealed.DEPLOY_KEY!.encrypted_value)).toBe(values.deployKey);
+    expect(standIn.requests).toContain('GET /api/v3/repos/acme/with-secrets/actions/secrets/public-key');
+    const shown = JSON.stringify([task, await pave.app.templates.events(task.id)]);
+    expect(shown).toContain('Set Actions secrets NPM_TOKEN, DEPLOY_KEY');
+    for (const value of Object.values(values)) expect(shown).not.toContain(value);
+
+    // A name GitHub refuses fails the step before anything is created, naming the entry.
+    const bad = await template('to-github-bad-secret', [{ id: 'publish', action: 'publish:github', input: { repoUrl: '${{ parameters.repoUrl }}', secrets: { GITHUB_TOKEN: '${{ secrets.npmToken }}' } } }]);
+    const refused = await run(bad, { name: 'bad-secret', repoUrl: 'github.com?owner=acme&repo=bad-secret' }, values);
+    expect(refused.steps.find(s => s.id === 'publish')!.error).toMatchObject({
+      detail: expect.stringMatching(/input\.secrets: "GITHUB_TOKEN" is not a name GitHub takes for a secret/),
+      errors: [expect.objectContaining({ pointer: expect.stringContaining('/secrets/GITHUB_TOKEN') })],
+    });
+    expect(standIn.repositories.some(r => r.name === 'bad-secret')).toBe(false);
+  });
+
   it('a name already taken fails the step with a 409 naming the repository, and nothing is pushed', async () => {
     const existing = await standIn.seed('github', 'acme', 'taken');
     const task = await run(github, { name: 'taken-one', repoUrl: 'github.com?owner=acme&repo=taken' });
@@ -215,6 +242,92 @@ describe('hosted publishers against provider stand-ins', () => {
     // The path taken: a clear 409, unless skipExisting.
     const again = await run(ref, { name: 'billing', repoUrl: 'gitlab.com?owner=acme/finance&repo=billing' });
     expect(again.steps[1]!.error?.detail).toMatch(/The project acme\/finance\/billing on gitlab\.com already exists; choose another name, or set skipExisting/);
+  });
+
+  it('a pull or merge request already open from the branch is updated and reused, not a failure', async () => {
+    // GitHub: the second run replaces the branch (update: true); GitHub answers its POST with 422 "A pull request already exists".
+    const catalog = await standIn.seed('github', 'acme', 'reused-pr');
+    const pr = (text: string) =>
+      template(`pr-reused-${text}`, [
+        { id: 'write-more', action: 'catalog:write', input: { filePath: 'NOTES.md', entity: { note: text } } },
+        { id: 'pr', action: 'publish:github:pull-request', input: { repoUrl: 'github.com?owner=acme&repo=reused-pr', branchName: 'add-notes', title: `Notes (${text})`, description: text, update: true } },
+      ]);
+    const first = await run(await pr('first'), { name: 'notes-one' });
+    expect(first.error, JSON.stringify(first.error)).toBeUndefined();
+    const second = await run(await pr('second'), { name: 'notes-two' });
+    expect(second.error, JSON.stringify(second.error)).toBeUndefined();
+    const pulls = standIn.reviews.filter(r => r.repository === 'acme/reused-pr');
+    expect(pulls).toHaveLength(1);
+    expect(second.steps.find(s => s.id === 'pr')!.output).toMatchObject({ pullRequestUrl: pulls[0]!.body.html_url, pullRequestNumber: 1 });
+    expect(pulls[0]!.body).toMatchObject({ title: 'Notes (second)', body: 'second', state: 'open' });
+    expect(await fileAt(standIn.gitDir(catalog), 'NOTES.md', 'add-notes')).toContain('second');
+    expect(standIn.requests).toContain('PATCH /api/v3/repos/acme/reused-pr/pulls/1');
+
+    // GitLab: a merge request is open from the branch, so the branch is replaced and GitLab's 409 leads to that merge request.
+    const project = await standIn.seed('gitlab', 'acme', 'reused-mr');
+    const mr = (text: string) =>
+      template(`mr-reused-${text}`, [
+        { id: 'write-more', action: 'catalog:write', input: { filePath: 'NOTES.md', entity: { note: text } } },
+        { id: 'mr', action: 'publish:gitlab:merge-request', input: { repoUrl: 'gitlab.com?owner=acme&repo=reused-mr', branchName: 'add-notes', title: `Notes (${text})`, description: text } },
+      ]);
+    expect((await run(await mr('first'), { name: 'mr-one' })).error).toBeUndefined();
+    const again = await run(await mr('second'), { name: 'mr-two' });
+    expect(again.error, JSON.stringify(again.error)).toBeUndefined();
+    const requests = standIn.reviews.filter(r => r.repository === 'acme/reused-mr');
+    expect(requests).toHaveLength(1);
+    expect(again.steps.find(s => s.id === 'mr')!.output).toMatchObject({ mergeRequestUrl: `${standIn.url}/acme/reused-mr/-/merge_requests/1` });
+    expect(requests[0]!.body).toMatchObject({ title: 'Notes (second)', description: 'second', state: 'opened' });
+    expect(await fileAt(standIn.gitDir(project), 'NOTES.md', 'add-notes')).toContain('second');
+    expect(standIn.requests).toContain(`PUT /api/v4/projects/${project.id}/merge_requests/1`);
+
+    // Closed, it is not reused: the branch exists and no merge request is open, so the step says the branch exists.
+    await standIn.decide('gitlab', 'acme/reused-mr', 1, 'closed');
+    const closed = await run(await mr('third'), { name: 'mr-three' });
+    expect(closed.steps.find(s => s.id === 'mr')!.error?.detail).toMatch(/already has a branch add-notes/);
+  });
+
+  it('publish:gitlab applies settings, creates and protects branches and sets masked and protected project variables, as GitLab documents', async () => {
+    const apiToken = 'glpat-Secret_Value.12345';
+    const ref = await template('to-gitlab-settings', [
+      {
+        id: 'publish',
+        action: 'publish:gitlab',
+        input: {
+          repoUrl: '${{ parameters.repoUrl }}',
+          settings: { visibility: 'internal', merge_method: 'ff', squash_option: 'always', topics: ['payments'], only_allow_merge_if_pipeline_succeeds: true, ci_config_path: 'ci/.gitlab-ci.yml' },
+          branches: [{ name: 'develop', create: true, protect: true }, { name: 'main', protect: true }],
+          projectVariables: [{ key: 'DEPLOY_ENV', value: 'staging' }, { key: 'API_TOKEN', value: '${{ secrets.apiToken }}', masked: true, protected: true, environment_scope: 'production' }],
+        },
+      },
+    ]);
+    const task = await run(ref, { name: 'ledger-gl', repoUrl: 'gitlab.com?owner=acme&repo=ledger-gl' }, { apiToken });
+    expect(task.error, JSON.stringify(task.error)).toBeUndefined();
+    const project = standIn.repositories.find(r => r.provider === 'gitlab' && r.name === 'ledger-gl')!;
+    expect(project.body).toMatchObject({ visibility: 'internal', merge_method: 'ff', squash_option: 'always', topics: ['payments'], only_allow_merge_if_pipeline_succeeds: true, ci_config_path: 'ci/.gitlab-ci.yml' });
+    const [main] = await commitsOf(standIn.gitDir(project), 'main');
+    expect(await commitsOf(standIn.gitDir(project), 'develop')).toEqual([main]);
+    expect([...standIn.protections.keys()].filter(key => key.startsWith('acme/ledger-gl/')).sort()).toEqual(['acme/ledger-gl/develop', 'acme/ledger-gl/main']);
+    expect(standIn.projectVariables.get('acme/ledger-gl')).toEqual([
+      expect.objectContaining({ key: 'DEPLOY_ENV', value: 'staging', masked: false, protected: false, variable_type: 'env_var', environment_scope: '*' }),
+      expect.objectContaining({ key: 'API_TOKEN', value: apiToken, masked: true, protected: true, environment_scope: 'production' }),
+    ]);
+    const shown = JSON.stringify([task, await pave.app.templates.events(task.id)]);
+    expect(shown).toContain('Set project variables DEPLOY_ENV, API_TOKEN');
+    expect(shown).not.toContain(apiToken);
+
+    // A masked value GitLab cannot mask fails the step before anything is created, naming the entry.
+    const masked = await template('to-gitlab-bad-mask', [{ id: 'publish', action: 'publish:gitlab', input: { repoUrl: '${{ parameters.repoUrl }}', projectVariables: [{ key: 'PIN', value: 'short', masked: true }] } }]);
+    const refused = await run(masked, { name: 'bad-mask', repoUrl: 'gitlab.com?owner=acme&repo=bad-mask' });
+    expect(refused.steps.find(s => s.id === 'publish')!.error).toMatchObject({ detail: expect.stringMatching(/PIN\) is masked, so its value must be one line of at least 8 characters/), errors: [expect.objectContaining({ pointer: expect.stringContaining('/projectVariables/0/value') })] });
+    expect(standIn.repositories.some(r => r.name === 'bad-mask')).toBe(false);
+    // A setting outside Backstage's list is refused by the input schema, before anything is created.
+    const unknown = await template('to-gitlab-bad-setting', [{ id: 'publish', action: 'publish:gitlab', input: { repoUrl: '${{ parameters.repoUrl }}', settings: { merge_method: 'squash' } } }]);
+    expect((await run(unknown, { name: 'bad-setting', repoUrl: 'gitlab.com?owner=acme&repo=bad-setting' })).steps.find(s => s.id === 'publish')!.error?.errors?.[0]?.pointer).toContain('/settings/merge_method');
+    expect(standIn.repositories.some(r => r.name === 'bad-setting')).toBe(false);
+    // A branch GitLab cannot create (its ref does not exist) happens after creation: the error names the project made.
+    const badRef = await template('to-gitlab-bad-ref', [{ id: 'publish', action: 'publish:gitlab', input: { repoUrl: '${{ parameters.repoUrl }}', branches: [{ name: 'develop', create: true, ref: 'no-such-branch' }] } }]);
+    const half = await run(badRef, { name: 'bad-ref', repoUrl: 'gitlab.com?owner=acme&repo=bad-ref' });
+    expect(half.steps.find(s => s.id === 'publish')!.error?.detail).toMatch(new RegExp(`Created ${standIn.url}/acme/bad-ref, but setting up its branches and variables failed: .*Invalid reference name.*remove it, or set them up by hand`));
   });
 
   it('publish:bitbucketServer and publish:gitea create and push', async () => {

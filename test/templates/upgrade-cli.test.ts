@@ -61,6 +61,12 @@ describe('pave template upgrade (CLI)', { timeout: 180_000 }, () => {
     expect(items).toMatchObject([{ outcome: 'clean', branch: 'pave/upgrade-cli-upgraded-2' }]);
     expect(items[0]!.changed.sort()).toEqual(['.pave/template.yaml', 'README.md']);
     expect(await fileAt(bare(), 'README.md', 'pave/upgrade-cli-upgraded-2')).toContain('The ledger service.');
+    // Still behind while its review is open; asked again, the open review is shown, not pushed again.
+    const listed = await cli('template', 'repositories');
+    expect(listed.stdout).toMatch(/1 → 2\s+yes\s+open 2 .*pave%2Fupgrade-cli-upgraded-2/);
+    const again = await cli('template', 'upgrade', 'component:default/ledger');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/clean\s+2\s+already open: \S*pave%2Fupgrade-cli-upgraded-2/);
   });
 
   it('refuses to guess which repository', async () => {

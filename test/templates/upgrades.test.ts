@@ -2,8 +2,10 @@
  * Template upgrades end to end with real git: three repositories created from a template in Pave's own
  * repositories, one changed by hand where the template changes too, another changed elsewhere; the
  * template changes; the upgrade gives two clean review branches and one with the conflict marked and
- * listed. The render history is a chain: after a merged upgrade the next one proposes only what changed
- * since. A repository on GitHub (the provider stand-in) gets a pull request.
+ * listed. A repository takes the new version once its review branch is merged (a deleted one is declined);
+ * the render history is a chain: after a merged upgrade the next one proposes only what changed since. A
+ * repository on GitHub (the provider stand-in) gets a pull request, one on GitLab a merge request; the
+ * review watcher's job sees one merged and the other closed.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runGit } from '../../src/git/run-git.js';
+import { defaultConfig } from '../../src/pave-config.js';
 import type { GeneratedRepository } from '../../src/templates/upgrades/upgrade-views.js';
 import { startProviderStandIn, type ProviderStandIn } from '../support/git-provider-stand-in.js';
 import { fileAt, filesOf, openTestApp, registerTemplate, TESTER, waitForTask, writeTree, type TestApp } from './support.js';
@@ -119,9 +122,10 @@ describe('template upgrades of the repositories a golden path created', () => {
     expect(await fileAt(repo('gamma'), 'config.txt', branch)).toBe('port=8080\nlog=warn\n');
     expect(await fileAt(repo('gamma'), 'README.md')).toContain('npm run dev');
 
-    // Each is recorded, audited and announced; none is behind any more.
+    // Each is recorded, audited and announced, its review open; each stays behind until its review is merged.
     const after = await pave.app.templates.upgrades.list({ templateRef: ref });
-    expect(after.every(item => !item.behind && item.templateVersion === '1.1.0' && item.lastUpgrade?.branch === branch)).toBe(true);
+    expect(after.every(item => item.behind && item.templateVersion === '1.0.0' && item.lastUpgrade?.branch === branch)).toBe(true);
+    expect(after.map(item => item.review)).toEqual(after.map(item => ({ state: 'open', toVersion: '1.1.0', branch, url: item.lastUpgrade!.reviewUrl, openedAt: item.lastUpgrade!.at })));
     expect(byName(after, 'gamma').lastUpgrade).toMatchObject({ outcome: 'conflicts', conflicts: ['README.md'] });
     const events = await pave.app.eventLog.read({ types: ['templates.repository.upgraded'] });
     expect(events.map(event => [event.payload.outcome, event.payload.conflicts]).sort()).toEqual([['clean', 0], ['clean', 0], ['conflicts', 1]]);
@@ -130,10 +134,35 @@ describe('template upgrades of the repositories a golden path created', () => {
     expect(audit.items.every(entry => entry.actor === TESTER.actor && entry.detail?.to === '1.1.0')).toBe(true);
   });
 
+  it('a review branch merged into main takes the repository to the new version; one deleted unmerged is declined', async () => {
+    const items = await pave.app.templates.upgrades.list({ templateRef: ref });
+    const [alpha, gamma] = [byName(items, 'alpha'), byName(items, 'gamma')];
+    // Asked again while its review is open: the same review, nothing pushed over it.
+    const before = await runGit(['--git-dir', repo('alpha'), 'rev-parse', `refs/heads/${alpha.lastUpgrade!.branch}`]);
+    const again = await pave.app.templates.upgrades.upgrade(alpha.id, { author: TESTER, authority: (await import('../../src/auth/acting-authority.js')).UNRESTRICTED });
+    expect(again).toMatchObject({ alreadyOpen: true, outcome: 'clean', branch: alpha.lastUpgrade!.branch, reviewUrl: alpha.lastUpgrade!.reviewUrl });
+    expect((await runGit(['--git-dir', repo('alpha'), 'rev-parse', `refs/heads/${alpha.lastUpgrade!.branch}`])).stdout).toBe(before.stdout);
+    expect(await pave.app.templates.upgrades.checkReview(alpha.id)).toBe('open');
+
+    // alpha's review branch is merged (fast-forward: the merge commit is on top of main); gamma's is deleted.
+    await runGit(['--git-dir', repo('alpha'), 'update-ref', 'refs/heads/main', `refs/heads/${alpha.lastUpgrade!.branch}`]);
+    await runGit(['--git-dir', repo('gamma'), 'branch', '-D', gamma.lastUpgrade!.branch!]);
+    expect(await pave.app.templates.upgrades.checkReview(alpha.id)).toBe('merged');
+    expect(await pave.app.templates.upgrades.checkReview(gamma.id)).toBe('closed');
+    expect(await pave.app.templates.upgrades.checkReview(alpha.id)).toBeUndefined();
+
+    const now = await pave.app.templates.upgrades.list({ templateRef: ref });
+    expect(byName(now, 'alpha')).toMatchObject({ behind: false, templateVersion: '1.1.0', review: { state: 'merged', toVersion: '1.1.0', decidedAt: expect.any(String) } });
+    expect(byName(now, 'gamma')).toMatchObject({ behind: true, templateVersion: '1.0.0', review: { state: 'closed', toVersion: '1.1.0' } });
+    const events = await pave.app.eventLog.read({ types: ['templates.repository.upgrade-merged', 'templates.repository.upgrade-declined'] });
+    expect(events.map(event => [event.type, event.payload.repository, event.payload.toVersion])).toEqual([
+      ['templates.repository.upgrade-merged', alpha.id, '1.1.0'],
+      ['templates.repository.upgrade-declined', gamma.id, '1.1.0'],
+    ]);
+  });
+
   it('the next upgrade of a repository that took the last one in proposes only what changed since', async () => {
     const alpha = byName(await pave.app.templates.upgrades.list({ templateRef: ref }), 'alpha');
-    // The review branch is merged (fast-forward: the merge commit is on top of main).
-    await runGit(['--git-dir', repo('alpha'), 'update-ref', 'refs/heads/main', `refs/heads/${alpha.lastUpgrade!.branch}`]);
     await writeTemplate(dir, '1.2.0', { 'README.md': README('npm run serve'), 'config.txt': 'port=9090\nlog=warn\n' });
     await refreshTemplate(pave.app, ref);
     const { UNRESTRICTED } = await import('../../src/auth/acting-authority.js');
@@ -146,6 +175,7 @@ describe('template upgrades of the repositories a golden path created', () => {
   it('an upgrade with nothing new is up to date and pushes nothing', async () => {
     const beta = byName(await pave.app.templates.upgrades.list({ templateRef: ref }), 'beta');
     await runGit(['--git-dir', repo('beta'), 'update-ref', 'refs/heads/main', `refs/heads/${beta.lastUpgrade!.branch}`]);
+    expect(await pave.app.templates.upgrades.checkReview(beta.id)).toBe('merged');
     await writeTemplate(dir, '1.2.1', { 'README.md': README('npm run serve'), 'config.txt': 'port=9090\nlog=warn\n' });
     await refreshTemplate(pave.app, ref);
     // beta took 1.1.0 in; 1.2.1 renders what 1.2.0 did (the port) with a new recorded version.
@@ -153,6 +183,7 @@ describe('template upgrades of the repositories a golden path created', () => {
     const first = await pave.app.templates.upgrades.upgrade(beta.id, { author: TESTER, authority: UNRESTRICTED });
     expect(first.outcome).toBe('clean');
     await runGit(['--git-dir', repo('beta'), 'update-ref', 'refs/heads/main', `refs/heads/${first.branch}`]);
+    expect(await pave.app.templates.upgrades.checkReview(beta.id)).toBe('merged');
     const again = await pave.app.templates.upgrades.upgrade(beta.id, { author: TESTER, authority: UNRESTRICTED });
     expect(again).toMatchObject({ outcome: 'up-to-date', changed: [], conflicts: [] });
     expect(again.branch).toBeUndefined();
@@ -169,7 +200,14 @@ describe('template upgrades on a hosted provider', () => {
     standIn = await startProviderStandIn({ root: join(dir, 'git'), tokens: { good: ['repo', 'push'] } });
     await writeFile(join(dir, 'token'), 'good\n');
     const token = { $file: join(dir, 'token') };
-    pave = await openTestApp({ config: { integrations: { github: [{ host: 'github.com', apiBaseUrl: `${standIn.url}/api/v3`, token }], gitlab: [{ host: 'gitlab.com', apiBaseUrl: `${standIn.url}/api/v4`, token }], bitbucketServer: [], gitea: [] } } });
+    pave = await openTestApp({
+      config: {
+        integrations: { github: [{ host: 'github.com', apiBaseUrl: `${standIn.url}/api/v3`, token }], gitlab: [{ host: 'gitlab.com', apiBaseUrl: `${standIn.url}/api/v4`, token }], bitbucketServer: [], gitea: [] },
+        templates: { ...defaultConfig().templates, upgrades: { reviewCheckSeconds: 1 } },
+      },
+    });
+    // The worker that follows open reviews, as a server runs it.
+    await pave.app.workers.start(['templates.upgrade-reviews']);
   });
   afterAll(async () => {
     await pave?.close();
@@ -178,9 +216,18 @@ describe('template upgrades on a hosted provider', () => {
   });
 
   const CASES = [
-    { provider: 'github', publisher: 'publish:github', name: 'shop', review: (n: number) => `${standIn.url}/acme/shop/pull/${n}`, opened: (branch: string) => ({ head: branch, base: 'main' }) },
-    { provider: 'gitlab', publisher: 'publish:gitlab', name: 'till', review: (n: number) => `${standIn.url}/acme/till/-/merge_requests/${n}`, opened: (branch: string) => ({ source_branch: branch, target_branch: 'main' }) },
+    { provider: 'github', publisher: 'publish:github', name: 'shop', review: (n: number) => `${standIn.url}/acme/shop/pull/${n}`, opened: (branch: string) => ({ head: branch, base: 'main' }), decision: 'merged' },
+    { provider: 'gitlab', publisher: 'publish:gitlab', name: 'till', review: (n: number) => `${standIn.url}/acme/till/-/merge_requests/${n}`, opened: (branch: string) => ({ source_branch: branch, target_branch: 'main' }), decision: 'closed' },
   ] as const;
+
+  /** The record once the review watcher has seen the review decided (it looks every second). */
+  async function decided(ref: string): Promise<GeneratedRepository> {
+    for (;;) {
+      const [item] = await pave.app.templates.upgrades.list({ templateRef: ref });
+      if (item?.review && item.review.state !== 'open') return item;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  }
 
   for (const c of CASES) {
     it(`opens a ${c.provider === 'github' ? 'pull' : 'merge'} request with the merged render, through the configured integration (${c.provider})`, async () => {
@@ -206,9 +253,21 @@ describe('template upgrades on a hosted provider', () => {
       expect(await fileAt(bare, 'README.md', branch)).toContain('npm run serve');
       expect(await fileAt(bare, 'README.md', 'main')).toContain('npm start');
 
-      // Asked again: its render is the template's now, so there is nothing to propose and no second review request.
-      expect((await pave.app.templates.upgrades.upgrade(recorded!.id, { author: TESTER, authority: UNRESTRICTED })).outcome).toBe('up-to-date');
+      // Asked again while it is open: the same review request, nothing pushed, no second one.
+      expect(await pave.app.templates.upgrades.upgrade(recorded!.id, { author: TESTER, authority: UNRESTRICTED })).toMatchObject({ alreadyOpen: true, reviewUrl: c.review(1) });
       expect(standIn.reviews.filter(r => r.provider === c.provider)).toHaveLength(1);
+
+      // Someone merges (GitHub) or closes (GitLab) it: the watcher's durable job sees it.
+      await standIn.decide(c.provider, `acme/${c.name}`, 1, c.decision);
+      const after = await decided(ref);
+      if (c.decision === 'merged') {
+        expect(after).toMatchObject({ behind: false, templateVersion: '2', review: { state: 'merged', toVersion: '2', url: c.review(1) } });
+        expect(await fileAt(bare, 'README.md', 'main')).toContain('npm run serve');
+        // Taken in, nothing is left to propose.
+        expect((await pave.app.templates.upgrades.upgrade(recorded!.id, { author: TESTER, authority: UNRESTRICTED })).outcome).toBe('up-to-date');
+      } else {
+        expect(after).toMatchObject({ behind: true, templateVersion: '1', review: { state: 'closed', toVersion: '2' } });
+      }
     });
   }
 });

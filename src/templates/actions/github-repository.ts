@@ -1,12 +1,15 @@
 /**
  * The GitHub REST calls the GitHub publishers share (docs.github.com/rest): where a RepoUrlPicker value
  * points, creating a repository for an organisation (`POST /orgs/{org}/repos`) or the signed-in user
- * (`POST /user/repos`), its topics, reading it, and protecting its default branch.
+ * (`POST /user/repos`), its topics, access, Actions variables and secrets (`github-secrets.ts`), reading it,
+ * and protecting its default branch.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { invalidInput, isPaveError } from '../../core/problem.js';
 import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
 import type { ActionContext } from './action.js';
+import { checkSecretNames, setActionsSecrets } from './github-secrets.js';
+import { settleCreated } from './workspace-commit.js';
 import { ALLOWED_HOSTS_INPUT, guessedWebUrl, createNamed, providerTarget, REPO_URL_INPUT, targetApi, TOKEN_INPUT, VISIBILITY_INPUT, type ProviderTarget } from './provider-target.js';
 
 /** A repository as GitHub describes it (the fields Pave reads). */
@@ -44,6 +47,7 @@ export const GITHUB_REPOSITORY_INPUTS = {
     ),
   ),
   repoVariables: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), { description: 'GitHub Actions variables of the new repository' })),
+  secrets: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'GitHub Actions secrets of the new repository (take the values from the task\'s secrets); sealed with its public key, never logged or stored' })),
   token: TOKEN_INPUT,
   allowedHosts: ALLOWED_HOSTS_INPUT,
 };
@@ -89,6 +93,7 @@ export async function createGithubRepository(
 ): Promise<GithubRepository> {
   // Checked before anything is created: a bad entry must not leave a repository behind.
   const collaborators = collaboratorsOf(input.collaborators ?? []);
+  checkSecretNames(input.secrets ?? {});
   const account = await githubApi<{ type?: string }>(ctx, target, 'GET', `/users/${encodeURIComponent(target.owner)}`);
   const visibility = input.repoVisibility ?? 'private';
   const body = {
@@ -113,9 +118,12 @@ export async function createGithubRepository(
     what: `The repository ${target.owner}/${target.repo} on ${target.host.host} (${guessedWebUrl(target)})`,
     url: repository => repository.html_url,
   });
-  if (input.topics?.length) await githubApi(ctx, target, 'PUT', `${repoPath(target)}/topics`, { names: input.topics.map(t => t.toLowerCase()) });
-  await grantAccess(ctx, target, collaborators);
-  await setVariables(ctx, target, input.repoVariables ?? {});
+  await settleCreated(ctx, created.html_url, 'setting it up (topics, access, Actions variables and secrets)', 'set it up by hand', async () => {
+    if (input.topics?.length) await githubApi(ctx, target, 'PUT', `${repoPath(target)}/topics`, { names: input.topics.map(t => t.toLowerCase()) });
+    await grantAccess(ctx, target, collaborators);
+    await setVariables(ctx, target, input.repoVariables ?? {});
+    await setActionsSecrets(ctx, target, repoPath(target), input.secrets ?? {});
+  });
   return created;
 }
 

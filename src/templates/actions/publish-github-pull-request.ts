@@ -4,11 +4,7 @@ import { ALLOWED_HOSTS_INPUT, guessedWebUrl, REPO_URL_INPUT, TOKEN_INPUT } from 
 import { defineAction } from './action.js';
 import { githubApi, githubTarget, repoPath, type GithubRepository } from './github-repository.js';
 import { pushReviewBranch } from './review-branch.js';
-
-interface PullRequest {
-  number: number;
-  html_url: string;
-}
+import { openPullRequest } from './review-request.js';
 
 const BRANCH = Type.String({ pattern: '^[A-Za-z0-9._/-]+$' });
 
@@ -20,7 +16,7 @@ export function publishGithubPullRequestAction(integrations: ScmIntegrations) {
   return defineAction({
     id: 'publish:github:pull-request',
     description:
-      "Opens a pull request on an existing GitHub repository with the workspace's files (or sourcePath) laid over the target branch at targetPath. With update: true an open pull request from the same branch is updated instead; otherwise an existing branch fails the step.",
+      "Opens a pull request on an existing GitHub repository with the workspace's files (or sourcePath) laid over the target branch at targetPath. With update: true an existing branch is replaced; otherwise an existing branch with other content fails the step. A pull request already open from the branch is updated and reused.",
     effect: 'external',
     input: Type.Object({
       repoUrl: REPO_URL_INPUT,
@@ -76,18 +72,20 @@ export function publishGithubPullRequestAction(integrations: ScmIntegrations) {
         return;
       }
       if (!pushed.commit) ctx.log.warn(`The files change nothing on ${pushed.base}; the pull request has no changes`);
-      const open = input.update
-        ? (await githubApi<PullRequest[]>(ctx, target, 'GET', `${repoPath(target)}/pulls?state=open&head=${encodeURIComponent(`${target.owner}:${input.branchName}`)}`))[0]
-        : undefined;
-      const body = { title: input.title, body: input.description };
-      const pull = open
-        ? await githubApi<PullRequest>(ctx, target, 'PATCH', `${repoPath(target)}/pulls/${open.number}`, body)
-        : await githubApi<PullRequest>(ctx, target, 'POST', `${repoPath(target)}/pulls`, { ...body, head: input.branchName, base: pushed.base, draft: input.draft ?? false });
+      // An open pull request from the branch (updated above, or the very same commit again) is reused, as GitHub's 422 says.
+      const opened = await openPullRequest((method, path, body) => githubApi(ctx, target, method, path, body), repoPath(target), target.owner, {
+        title: input.title,
+        body: input.description,
+        head: input.branchName,
+        base: pushed.base,
+        draft: input.draft ?? false,
+      });
+      const pull = { number: opened.number, html_url: opened.url };
       if (input.reviewers?.length || input.teamReviewers?.length) {
         await githubApi(ctx, target, 'POST', `${repoPath(target)}/pulls/${pull.number}/requested_reviewers`, { reviewers: input.reviewers ?? [], team_reviewers: input.teamReviewers ?? [] });
       }
       if (input.assignees?.length) await githubApi(ctx, target, 'POST', `${repoPath(target)}/issues/${pull.number}/assignees`, { assignees: input.assignees });
-      ctx.log.info(`${open ? 'Updated' : 'Opened'} pull request ${pull.html_url}`);
+      ctx.log.info(`${opened.reused ? 'Updated the open' : 'Opened'} pull request ${pull.html_url}`);
       ctx.output('remoteUrl', pull.html_url);
       ctx.output('pullRequestUrl', pull.html_url);
       ctx.output('pullRequestNumber', pull.number);

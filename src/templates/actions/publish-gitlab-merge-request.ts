@@ -4,6 +4,7 @@ import { defineAction } from './action.js';
 import { ALLOWED_HOSTS_INPUT, guessedWebUrl, providerTarget, REPO_URL_INPUT, targetApi, TOKEN_INPUT, type ProviderTarget } from './provider-target.js';
 import { projectPath, type GitlabProject } from './publish-gitlab.js';
 import { pushReviewBranch, type OverlayMode } from './review-branch.js';
+import { openMergeRequest, openMergeRequestFrom, type ProviderApi } from './review-request.js';
 import type { ActionContext } from './action.js';
 
 const BRANCH = Type.String({ pattern: '^[A-Za-z0-9._/-]+$' });
@@ -30,7 +31,7 @@ export function publishGitlabMergeRequestAction(integrations: ScmIntegrations) {
   return defineAction({
     id: 'publish:gitlab:merge-request',
     description:
-      "Opens a merge request on an existing GitLab project with the workspace's files (or sourcePath) laid over the target branch at targetPath (commitAction: create, update or auto write them, skip keeps existing files, delete removes them). An existing branch fails the step.",
+      "Opens a merge request on an existing GitLab project with the workspace's files (or sourcePath) laid over the target branch at targetPath (commitAction: create, update or auto write them, skip keeps existing files, delete removes them). An existing branch fails the step, unless a merge request is open from it: then the branch is replaced with these files and that merge request is updated and reused.",
     effect: 'external',
     input: Type.Object({
       repoUrl: REPO_URL_INPUT,
@@ -71,6 +72,9 @@ export function publishGitlabMergeRequestAction(integrations: ScmIntegrations) {
         return;
       }
       const project = await targetApi<GitlabProject>(ctx, target, 'GET', projectPath(target));
+      const api: ProviderApi = (method, path, body) => targetApi(ctx, target, method, path, body);
+      // A merge request already open from the branch is reused: the branch is replaced with these files and it shows them.
+      const open = await openMergeRequestFrom(api, `/projects/${project.id}`, input.branchName);
       const pushed = await pushReviewBranch(ctx, {
         cloneUrl: project.http_url_to_repo,
         credentials: target.credentials.git,
@@ -79,13 +83,14 @@ export function publishGitlabMergeRequestAction(integrations: ScmIntegrations) {
         ...(input.targetPath ? { targetPath: input.targetPath } : {}),
         message: input.title,
         mode: MODES[input.commitAction ?? 'auto']!,
+        ...(open ? { update: true } : {}),
       });
       ctx.output('targetBranchName', pushed.base);
       ctx.output('commitHash', pushed.commit ?? '');
       if (!pushed.commit) ctx.log.warn(`The files change nothing on ${pushed.base}; the merge request has no changes`);
       const assignees = input.assignee ? await userIds(ctx, target, [input.assignee]) : [];
       const reviewers = input.reviewers?.length ? await userIds(ctx, target, input.reviewers) : [];
-      const request = await targetApi<{ web_url: string; iid: number }>(ctx, target, 'POST', `/projects/${project.id}/merge_requests`, {
+      const request = await openMergeRequest(api, `/projects/${project.id}`, {
         source_branch: input.branchName,
         target_branch: pushed.base,
         title: input.title,
@@ -95,8 +100,8 @@ export function publishGitlabMergeRequestAction(integrations: ScmIntegrations) {
         ...(reviewers.length ? { reviewer_ids: reviewers } : {}),
         ...(input.labels ? { labels: Array.isArray(input.labels) ? input.labels.join(',') : input.labels } : {}),
       });
-      ctx.log.info(`Opened merge request ${request.web_url}`);
-      ctx.output('mergeRequestUrl', request.web_url);
+      ctx.log.info(`${request.reused ? 'Updated the open' : 'Opened'} merge request ${request.url}`);
+      ctx.output('mergeRequestUrl', request.url);
     },
   });
 }

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
 import { defineAction } from './action.js';
 import { createNamed, guessedWebUrl, NEW_REPOSITORY_INPUTS, providerTarget, targetApi, unlessMissing } from './provider-target.js';
-import { COMMIT_INPUTS, publishToCreated, workspaceCommitOf } from './workspace-commit.js';
+import { COMMIT_INPUTS, publishToCreated, settleCreated, workspaceCommitOf } from './workspace-commit.js';
+import { checkProjectVariables, GITLAB_BRANCHES_INPUT, GITLAB_SETTINGS_INPUT, GITLAB_VARIABLES_INPUT, setProjectVariables, setUpBranches } from './gitlab-project-settings.js';
 
 /** A project as GitLab describes it (the fields Pave reads). */
 export interface GitlabProject {
@@ -20,18 +21,22 @@ export function projectPath(target: { owner: string; repo: string }): string {
 }
 
 /**
- * `publish:gitlab`: creates a GitLab project in a group or a user's namespace (`POST /projects`) and
- * pushes the workspace as its first commit.
+ * `publish:gitlab`: creates a GitLab project in a group or a user's namespace (`POST /projects`, with its
+ * `settings`), pushes the workspace as its first commit, then sets up its `branches` and `projectVariables`
+ * (`gitlab-project-settings.ts`).
  */
 export function publishGitlabAction(integrations: ScmIntegrations) {
   return defineAction({
     id: 'publish:gitlab',
     description:
-      'Creates a GitLab project in the group (or user namespace) repoUrl names and pushes the workspace (or sourcePath) as its first commit. A path already taken fails the step, unless skipExisting is set (then nothing is pushed); a project created but not pushed is named in the error.',
+      'Creates a GitLab project in the group (or user namespace) repoUrl names, with its settings, and pushes the workspace (or sourcePath) as its first commit; then creates and protects the branches asked for and sets the project variables. A path already taken fails the step, unless skipExisting is set (then nothing is pushed); a project created whose push or set-up then failed is named in the error.',
     effect: 'external',
     input: Type.Object({
       ...NEW_REPOSITORY_INPUTS,
       topics: Type.Optional(Type.Array(Type.String())),
+      settings: GITLAB_SETTINGS_INPUT,
+      branches: GITLAB_BRANCHES_INPUT,
+      projectVariables: GITLAB_VARIABLES_INPUT,
       skipExisting: Type.Optional(Type.Boolean({ description: 'An existing project is used as it is (nothing pushed) instead of failing the step' })),
       ...COMMIT_INPUTS,
     }),
@@ -68,18 +73,23 @@ export function publishGitlabAction(integrations: ScmIntegrations) {
           return;
         }
       }
+      // Checked before anything is created: GitLab would refuse these only once the project exists.
+      checkProjectVariables(input.projectVariables ?? []);
+      const { path = target.repo, ...settings } = input.settings ?? {};
       const namespace = await targetApi<{ id: number }>(ctx, target, 'GET', `/namespaces/${encodeURIComponent(target.owner)}`);
       const project = await createNamed(ctx, {
         create: () =>
           targetApi<GitlabProject>(ctx, target, 'POST', '/projects', {
             name: target.repo,
-            path: target.repo,
+            path,
             namespace_id: namespace.id,
             visibility: input.repoVisibility ?? 'private',
             ...(input.description !== undefined ? { description: input.description } : {}),
             ...(input.topics?.length ? { topics: input.topics } : {}),
+            // Backstage's `settings` win over the older inputs (repoVisibility, description, topics) they replace.
+            ...settings,
           }),
-        existing: () => targetApi<GitlabProject>(ctx, target, 'GET', projectPath(target)),
+        existing: () => targetApi<GitlabProject>(ctx, target, 'GET', projectPath({ owner: target.owner, repo: path })),
         earlier: { createdAt: made => made.created_at, cloneUrl: made => made.http_url_to_repo, credentials: target.credentials.git, ownCommit: () => workspaceCommitOf(ctx, branch) },
         what: `The project ${target.owner}/${target.repo} on ${target.host.host}`,
         url: made => made.web_url,
@@ -87,6 +97,10 @@ export function publishGitlabAction(integrations: ScmIntegrations) {
       });
       outputs(project, true);
       await publishToCreated(ctx, branch, { cloneUrl: project.http_url_to_repo, webUrl: project.web_url }, target.credentials.git);
+      await settleCreated(ctx, project.web_url, 'setting up its branches and variables', 'set them up by hand', async () => {
+        await setUpBranches(ctx, target, project.id, branch, input.branches ?? []);
+        await setProjectVariables(ctx, target, project.id, input.projectVariables ?? []);
+      });
     },
   });
 }

@@ -112,19 +112,28 @@ export async function workspaceCommitOf(ctx: ActionContext<CommitInput>, branch:
 }
 
 /**
- * Pushes the first commit to a repository the step has just created. A failed push leaves an empty
- * repository behind: the error says so and names it, so it can be removed or pushed to again.
+ * Finishes a repository the step has just created (its settings, its first push). A failure leaves the
+ * repository behind as it is: the error says so and names it, with what to do (`remedy`), so it can be
+ * removed or finished by hand.
+ * @example await settleCreated(ctx, 'https://github.com/acme/shop', 'setting its Actions secrets', 'set them by hand', () => setSecrets(…))
  */
-async function pushToCreated(ctx: ActionContext<unknown>, made: WorkspaceCommit, repository: { cloneUrl: string; webUrl: string }, credentials: GitCredentials): Promise<void> {
+export async function settleCreated(ctx: ActionContext<unknown>, webUrl: string, what: string, remedy: string, settle: () => Promise<void>): Promise<void> {
   try {
-    const pushed = await pushFirstCommit(made, repository.cloneUrl, credentials);
-    ctx.log.info(pushed === 'already' ? `${repository.webUrl} already has commit ${made.commit.slice(0, 12)}; not pushing again` : `Pushed commit ${made.commit.slice(0, 12)} to ${repository.webUrl} (branch ${made.branch})`);
+    await settle();
   } catch (error) {
     const cause = isPaveError(error) ? error.problem : unavailable((error as Error).message).problem;
-    const detail = `Created ${repository.webUrl}, but pushing to it failed: ${cause.detail ?? cause.title}. The repository is left as it is (remove it, or push to it again)`;
+    const detail = `Created ${webUrl}, but ${what} failed: ${cause.detail ?? cause.title}. The repository is left as it is (remove it, or ${remedy})`;
     ctx.log.warn(detail);
-    throw new PaveError({ ...cause, detail, repositoryUrl: repository.webUrl });
+    throw new PaveError({ ...cause, detail, repositoryUrl: webUrl });
   }
+}
+
+/** Pushes the first commit to a repository the step has just created; a failed push leaves an empty repository, named in the error. */
+async function pushToCreated(ctx: ActionContext<unknown>, made: WorkspaceCommit, repository: { cloneUrl: string; webUrl: string }, credentials: GitCredentials): Promise<void> {
+  await settleCreated(ctx, repository.webUrl, 'pushing to it', 'push to it again', async () => {
+    const pushed = await pushFirstCommit(made, repository.cloneUrl, credentials);
+    ctx.log.info(pushed === 'already' ? `${repository.webUrl} already has commit ${made.commit.slice(0, 12)}; not pushing again` : `Pushed commit ${made.commit.slice(0, 12)} to ${repository.webUrl} (branch ${made.branch})`);
+  });
 }
 
 /** Commits the workspace on `branch` and pushes it to a repository the step has just created; outputs `commitHash`. */

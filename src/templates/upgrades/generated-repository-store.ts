@@ -6,7 +6,7 @@ import { newId } from '../../core/ids.js';
 import { notFound } from '../../core/problem.js';
 import type { Db, Store } from '../../store/store.js';
 import type { ScaffolderGeneratedRepositoriesTable } from '../templates-tables.js';
-import type { UpgradeResult } from './upgrade-views.js';
+import type { ReviewState, UpgradeResult, UpgradeReview } from './upgrade-views.js';
 
 /** A generated repository as stored (its clone URL may be a server path: never shown as it is). */
 export interface GeneratedRepositoryRecord {
@@ -25,9 +25,16 @@ export interface GeneratedRepositoryRecord {
   createdBy?: string;
   createdAt: string;
   lastUpgrade?: UpgradeResult;
+  review?: UpgradeReviewRecord;
 }
 
-export type NewGeneratedRepository = Omit<GeneratedRepositoryRecord, 'id' | 'lastUpgrade'>;
+/** The review an upgrade opened, with what it brings in once merged: the render (the next merge's base) and, on GitHub and GitLab, its number. */
+export interface UpgradeReviewRecord extends UpgradeReview {
+  renderCommit: string;
+  number?: number;
+}
+
+export type NewGeneratedRepository = Omit<GeneratedRepositoryRecord, 'id' | 'lastUpgrade' | 'review'>;
 
 export class GeneratedRepositoryStore {
   constructor(private readonly store: Store) {}
@@ -55,6 +62,8 @@ export class GeneratedRepositoryStore {
         created_by: repository.createdBy ?? null,
         created_at: repository.createdAt,
         last_upgrade: null,
+        review_state: null,
+        review: null,
       })
       .onConflict(oc => oc.columns(['task_id', 'step_id']).doNothing())
       .execute();
@@ -62,9 +71,14 @@ export class GeneratedRepositoryStore {
   }
 
   async get(id: string, db: Db = this.store.db): Promise<GeneratedRepositoryRecord> {
+    const record = await this.find(id, db);
+    if (!record) throw notFound(`No generated repository ${id}`);
+    return record;
+  }
+
+  async find(id: string, db: Db = this.store.db): Promise<GeneratedRepositoryRecord | undefined> {
     const row = await db.selectFrom('scaffolder_generated_repositories').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound(`No generated repository ${id}`);
-    return recordOf(row);
+    return row ? recordOf(row) : undefined;
   }
 
   /** Oldest first; with a template, only its repositories; with tasks, only theirs. */
@@ -76,13 +90,38 @@ export class GeneratedRepositoryStore {
     return (await query.orderBy('created_at').orderBy('id').execute()).map(recordOf);
   }
 
-  /** After an upgrade was opened: its content now comes from the new render (the next merge's base), in `db`'s transaction. */
-  async upgraded(db: Db, id: string, result: UpgradeResult, renderCommit: string): Promise<void> {
+  /** After an upgrade was opened, in `db`'s transaction: its review is the one followed (the repository keeps its version until it is merged). */
+  async opened(db: Db, id: string, result: UpgradeResult, review: UpgradeReviewRecord): Promise<void> {
     await db
       .updateTable('scaffolder_generated_repositories')
-      .set({ template_version: result.toVersion, render_commit: renderCommit, last_upgrade: JSON.stringify(result) })
+      .set({ last_upgrade: JSON.stringify(result), review_state: review.state, review: JSON.stringify(review) })
       .where('id', '=', id)
       .execute();
+  }
+
+  /**
+   * The open review was merged or closed, in `db`'s transaction. Merged, the repository's content now comes from
+   * the review's render at its version (the next merge's base); closed, it stays where it was, still behind.
+   * Only an open review is decided, so a second watcher deciding the same one changes nothing (false).
+   */
+  async decided(db: Db, record: GeneratedRepositoryRecord, state: Exclude<ReviewState, 'open'>, at: string): Promise<boolean> {
+    const review = record.review!;
+    const decided = await db
+      .updateTable('scaffolder_generated_repositories')
+      .set({
+        review_state: state,
+        review: JSON.stringify({ ...review, state, decidedAt: at }),
+        ...(state === 'merged' ? { template_version: review.toVersion, render_commit: review.renderCommit } : {}),
+      })
+      .where('id', '=', record.id)
+      .where('review_state', '=', 'open')
+      .executeTakeFirst();
+    return Number(decided.numUpdatedRows) > 0;
+  }
+
+  /** The repositories whose review is open, oldest first. */
+  async withOpenReviews(): Promise<string[]> {
+    return (await this.store.db.selectFrom('scaffolder_generated_repositories').select('id').where('review_state', '=', 'open').orderBy('created_at').orderBy('id').execute()).map(row => row.id);
   }
 }
 
@@ -103,5 +142,6 @@ function recordOf(row: ScaffolderGeneratedRepositoriesTable): GeneratedRepositor
     ...(row.created_by ? { createdBy: row.created_by } : {}),
     createdAt: row.created_at,
     ...(row.last_upgrade ? { lastUpgrade: JSON.parse(row.last_upgrade) as UpgradeResult } : {}),
+    ...(row.review ? { review: JSON.parse(row.review) as UpgradeReviewRecord } : {}),
   };
 }

@@ -5,7 +5,10 @@
  * that render into the repository (`template-merge.ts`) and proposes the result for review
  * (`upgrade-target.ts`): a branch, a pull request or a merge request, conflicts marked and listed, never
  * forced. Opening one is audited (`templates.repository.upgrade`) and announced
- * (`templates.repository.upgraded`) in one transaction with what it records. Knows nothing about HTTP.
+ * (`templates.repository.upgraded`) in one transaction with what it records and the job that follows its
+ * review (`review-watcher.ts`). The repository takes the new version once that review is merged
+ * (`templates.repository.upgrade-merged`); closed unmerged, it stays behind (`templates.repository.upgrade-declined`).
+ * Knows nothing about HTTP.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,22 +26,29 @@ import type { ScmIntegrations } from '../../integrations/scm-integrations.js';
 import { initBareRepository } from '../../git/bare-repository.js';
 import { principalOf, type AuditLog, type ChangeAuthor } from '../../store/audit-log.js';
 import type { EventLog } from '../../store/event-log.js';
+import type { JobQueue } from '../../store/job-queue.js';
 import type { Store } from '../../store/store.js';
 import { hostedRepositoryResource } from '../actions/publish-git.js';
 import { taskResource } from '../tasks/task-resource.js';
 import type { TaskSpec, TaskStep } from '../tasks/task-types.js';
 import type { DirectoryEntry, DryRunResult } from '../scaffolder-service.js';
-import { GeneratedRepositoryStore, type GeneratedRepositoryRecord } from './generated-repository-store.js';
+import { GeneratedRepositoryStore, type GeneratedRepositoryRecord, type UpgradeReviewRecord } from './generated-repository-store.js';
 import { TemplateMerge, type RenderedFile } from './template-merge.js';
 import { TEMPLATE_RECORD_PATH, templateRecordText } from './template-record.js';
 import { cloneUrlOf, createsRepository, upgradeTarget } from './upgrade-target.js';
-import type { GeneratedRepository, ListGeneratedRepositoriesQuery, UpgradeResult } from './upgrade-views.js';
+import type { GeneratedRepository, ListGeneratedRepositoriesQuery, ReviewState, UpgradeResult } from './upgrade-views.js';
+
+/** The queue of the jobs that follow open reviews, one per repository (`review-watcher.ts` runs them). */
+export const REVIEW_QUEUE = 'templates.upgrade-review';
 
 /** The annotation a golden path's entities carry naming the task that created them (`catalog/location-provenance.ts`). */
 const CREATED_BY_TASK = 'pave.dev/created-by-task';
 
 export interface TemplateUpgradesOptions {
   store: Store;
+  queue: JobQueue;
+  /** How often an open review is looked at (`templates.upgrades.reviewCheckSeconds`). */
+  reviewCheckSeconds: number;
   eventLog: EventLog;
   audit: AuditLog;
   integrations: ScmIntegrations;
@@ -177,6 +187,8 @@ export class TemplateUpgrades {
     const entity = await this.#options.entity(record.templateRef, await caller.authority.readScope());
     if (!entity) throw notFound(`The template ${record.templateRef} is not in the catalog (or not readable); ${record.id} cannot be upgraded`);
     const toVersion = templateVersion(entity);
+    // The review for this version is open: asking again shows it, and pushes nothing over what people may have added to it.
+    if (!options.dryRun && record.review?.state === 'open' && record.review.toVersion === toVersion && record.lastUpgrade) return { ...record.lastUpgrade, alreadyOpen: true };
     // The steps after the publishing one (registering, say) did not shape what it published.
     const rendered = await this.#options.render({ templateRef: record.templateRef, values: record.values, authority: caller.authority, untilStep: record.stepId, ...(caller.createdBy ? { createdBy: caller.createdBy } : {}) });
     if (rendered.status !== 'completed') {
@@ -216,11 +228,13 @@ export class TemplateUpgrades {
       };
       if (options.dryRun || outcome === 'up-to-date' || !renderCommit) return result;
       await merge.push();
-      const reviewUrl = await target.propose({ branch, title: message, body: reviewBody(record, result) });
-      const opened = { ...result, ...(reviewUrl ? { reviewUrl } : {}) };
+      const proposed = await target.propose({ branch, title: message, body: reviewBody(record, result) });
+      const opened = { ...result, ...(proposed.url ? { reviewUrl: proposed.url } : {}) };
+      const review: UpgradeReviewRecord = { state: 'open', toVersion, branch, ...(proposed.url ? { url: proposed.url } : {}), openedAt: at, renderCommit, ...(proposed.number !== undefined ? { number: proposed.number } : {}) };
       const subject = (await this.resource(record.id)).ref;
       await this.#options.store.transaction(async trx => {
-        await this.repositories.upgraded(trx, record.id, opened, renderCommit);
+        await this.repositories.opened(trx, record.id, opened, review);
+        await this.#options.queue.enqueue(REVIEW_QUEUE, record.id, { repository: record.id }, { runAt: this.#nextCheck(), db: trx });
         await this.#options.audit.record(
           { actor: caller.author.actor, action: 'templates.repository.upgrade', entityRef: subject, ...(caller.author.context ? { context: caller.author.context } : {}), detail: { template: record.templateRef, from: record.templateVersion, to: toVersion, outcome, branch } },
           trx,
@@ -236,6 +250,37 @@ export class TemplateUpgrades {
     } finally {
       await merge.dispose();
     }
+  }
+
+  /**
+   * Asks the repository's provider what became of its open review: merged, the repository takes the review's
+   * version and render (no longer behind); closed without merging, it stays where it was. Either is appended as
+   * an event (work nobody asked for at that moment: no audit entry). Returns the state, or undefined when no
+   * review is open (or the record is gone).
+   * @example await upgrades.checkReview(id) // 'merged'
+   */
+  async checkReview(id: string): Promise<ReviewState | undefined> {
+    const record = await this.repositories.find(id);
+    if (record?.review?.state !== 'open') return undefined;
+    const target = await upgradeTarget(record, this.#options.integrations, name => this.#branchPage(record, name));
+    const state = await target.state(record.review);
+    if (state === 'open') return state;
+    const at = this.#clock.now().toISOString();
+    const subject = (await this.resource(record.id)).ref;
+    await this.#options.store.transaction(async trx => {
+      if (!(await this.repositories.decided(trx, record, state, at))) return;
+      await this.#options.eventLog.append(trx, {
+        type: state === 'merged' ? 'templates.repository.upgrade-merged' : 'templates.repository.upgrade-declined',
+        subject,
+        payload: { repository: record.id, template: record.templateRef, fromVersion: record.templateVersion, toVersion: record.review!.toVersion, branch: record.review!.branch, ...(record.createdBy ? { owner: record.createdBy } : {}) },
+      });
+    });
+    return state;
+  }
+
+  /** When an open review is next looked at. */
+  #nextCheck(): Date {
+    return new Date(this.#clock.now().getTime() + this.#options.reviewCheckSeconds * 1000);
   }
 
   /**
@@ -260,6 +305,7 @@ export class TemplateUpgrades {
       ...(record.createdBy ? { createdBy: record.createdBy } : {}),
       createdAt: record.createdAt,
       ...(record.lastUpgrade ? { lastUpgrade: record.lastUpgrade } : {}),
+      ...(record.review ? { review: reviewView(record.review) } : {}),
     };
   }
 
@@ -287,6 +333,11 @@ export class TemplateUpgrades {
     if (!task) throw notFound(`${entityRef} was not created by a golden path (it has no ${CREATED_BY_TASK} annotation)`);
     return task;
   }
+}
+
+/** A review as people see it (the render and number stay inside). */
+function reviewView({ renderCommit: _render, number: _number, ...review }: UpgradeReviewRecord): GeneratedRepository['review'] {
+  return review;
 }
 
 function isBehind(record: GeneratedRepositoryRecord, currentVersion: string | undefined): boolean {

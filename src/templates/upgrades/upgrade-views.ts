@@ -8,6 +8,24 @@ export const UpgradeOutcomeSchema = Type.Union([Type.Literal('up-to-date'), Type
   description: 'up-to-date: nothing to propose; clean: a review branch that merges cleanly; conflicts: a review branch with conflict markers in `conflicts`',
 });
 
+export const ReviewStateSchema = Type.Union([Type.Literal('open'), Type.Literal('merged'), Type.Literal('closed')], {
+  description: 'open: waiting for review; merged: taken into the branch (the repository is at its version); closed: declined, closed without merging',
+});
+export type ReviewState = Static<typeof ReviewStateSchema>;
+
+export const UpgradeReviewSchema = Type.Object(
+  {
+    state: ReviewStateSchema,
+    toVersion: Type.String({ description: 'The template version the review brings in' }),
+    branch: Type.String(),
+    url: Type.Optional(Type.String({ description: 'The pull or merge request, or the branch in the portal' })),
+    openedAt: Type.String(),
+    decidedAt: Type.Optional(Type.String({ description: 'When Pave saw it merged or closed' })),
+  },
+  { additionalProperties: false },
+);
+export type UpgradeReview = Static<typeof UpgradeReviewSchema>;
+
 export const UpgradeResultSchema = Type.Object(
   {
     repository: Type.String({ description: 'The generated repository' }),
@@ -17,6 +35,7 @@ export const UpgradeResultSchema = Type.Object(
     dryRun: Type.Boolean(),
     branch: Type.Optional(Type.String({ description: 'The review branch (pushed unless a dry run)' })),
     reviewUrl: Type.Optional(Type.String({ description: 'The pull or merge request, or the branch in the portal' })),
+    alreadyOpen: Type.Optional(Type.Boolean({ description: 'The review for this version was open already; nothing was pushed again' })),
     commit: Type.Optional(Type.String({ description: 'The merge commit on the review branch' })),
     changed: Type.Array(Type.String(), { description: 'Files the review branch changes' }),
     conflicts: Type.Array(Type.String(), { description: 'Files with conflict markers, to resolve on the branch' }),
@@ -34,7 +53,7 @@ export const GeneratedRepositorySchema = Type.Object(
     templateRef: Type.String(),
     templateVersion: Type.String({ description: "The template's spec.version (else its catalog etag) its content came from" }),
     currentVersion: Type.Optional(Type.String({ description: "The template's version now; absent when the template is gone or unreadable" })),
-    behind: Type.Boolean({ description: 'The template changed since the content was rendered' }),
+    behind: Type.Boolean({ description: 'The template changed since the content was rendered (an upgrade counts once its review is merged)' }),
     values: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'The form values the task ran with (never secrets); only for those who may read that task' })),
     publisher: Type.String({ description: 'The action that created it, e.g. publish:github' }),
     repoUrl: Type.String({ description: 'Where it is, as the step named it (host?owner=o&repo=r or a URL)' }),
@@ -43,6 +62,7 @@ export const GeneratedRepositorySchema = Type.Object(
     createdBy: Type.Optional(Type.String()),
     createdAt: Type.String(),
     lastUpgrade: Type.Optional(UpgradeResultSchema),
+    review: Type.Optional(UpgradeReviewSchema),
   },
   { additionalProperties: false },
 );

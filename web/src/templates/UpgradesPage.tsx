@@ -12,6 +12,7 @@ import './templates.css';
  * The repositories golden paths created, by template: which are behind their template (the version their
  * content came from and the template's now), and a button that merges the template's change into one as
  * a review branch (a pull or merge request where the provider has them). Conflicts are listed, never forced.
+ * Each shows what became of its last review: open, merged (then it is at that version) or declined.
  */
 export default function UpgradesPage() {
   useDocumentTitle('Template upgrades');
@@ -93,15 +94,38 @@ function UpgradeCell({ repository, state, onOpen }: { repository: GeneratedRepos
   if (state === 'working') return <span aria-live="polite">Merging…</span>;
   if (state instanceof Error) return <span className="error-text" role="alert">{state.message}</span>;
   const result = state ?? repository.lastUpgrade;
+  const review = state ? undefined : repository.review;
+  // An open review for the version the template is at now is the upgrade to look at; opening another would show the same.
+  const reviewing = review?.state === 'open' && review.toVersion === repository.currentVersion;
   return (
     <div className="tpl-upgrade-cell" aria-live="polite">
-      {result ? <UpgradeSummary result={result} /> : null}
-      {repository.behind && !state ? (
+      {result && review?.state !== 'merged' ? <UpgradeSummary result={result} /> : null}
+      {review ? <ReviewState review={review} /> : null}
+      {repository.behind && !state && !reviewing ? (
         <button type="button" className="btn" onClick={onOpen}>
           Open upgrade
         </button>
       ) : null}
     </div>
+  );
+}
+
+/** What became of the review the last upgrade opened, as Pave last saw it. */
+function ReviewState({ review }: { review: NonNullable<GeneratedRepository['review']> }) {
+  const words = { open: 'Review open', merged: 'Merged', closed: 'Declined (closed unmerged)' }[review.state];
+  return (
+    <p className="small" data-review={review.state}>
+      <span className="tpl-status" data-status={review.state === 'merged' ? 'completed' : review.state === 'closed' ? 'cancelled' : 'processing'}>
+        {words}
+      </span>{' '}
+      {review.toVersion}
+      {review.url ? (
+        <>
+          {' '}
+          <a href={review.url}>{review.state === 'open' ? 'review' : 'see it'}</a>
+        </>
+      ) : null}
+    </p>
   );
 }
 
