@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_ENTITIES } from '../../src/catalog/query/entity-scope.js';
 import { get, post, startDeliveryPave, type DeliveryPave } from './support.js';
 
+const DAY = 86_400_000;
+
 /**
- * Pave's lead time per pull request against the worked example of Apache DevLake's end-to-end fixture for its
- * change lead time (`fixtures/devlake-change-lead-time.json` says where each fact comes from and how it was
- * written as Pave events). DevLake's project `project1` is one component here. The figures DevLake expects are
+ * Pave against the worked examples of Apache DevLake's end-to-end fixtures: lead time per pull request against its
+ * change lead time fixture, and which deployment an incident is blamed on against its incident → deployment
+ * fixture (`fixtures/devlake-*.json` say where each fact comes from and how it was written as Pave events). DevLake's project `project1` is one component here. The figures DevLake expects are
  * in minutes, rounded up; Pave's are hours to two decimals (36 s), so each is compared to within a minute and a half. Where Pave
  * differs on purpose (docs/delivery-metrics.md, "Compared with Apache DevLake") the test says so.
  */
@@ -14,15 +17,26 @@ interface Fixture {
   expected: Array<{ pullRequest: string; codingMinutes: number | null; deployMinutes: number | null; cycleMinutes: number; deployedAt: string | null }>;
 }
 
+interface IncidentFixture {
+  events: Array<{ id: string; type: string; at: string; environment?: string; status?: string; title?: string }>;
+  expected: Array<{ incident: string; deployment: string }>;
+}
+
 let pave: DeliveryPave;
 let fixture: Fixture;
+let incidents: IncidentFixture;
 let report: { summary: Record<string, number | null>; items: Array<{ key: string; state: string; openedAt?: string; firstCommitAt?: string; deployedAt?: string; hours: { toMerge: number | null; toDeploy: number | null; leadTime: number | null } }> };
 
 beforeAll(async () => {
   fixture = JSON.parse(await readFile(new URL('./fixtures/devlake-change-lead-time.json', import.meta.url), 'utf8')) as Fixture;
-  pave = await startDeliveryPave({ entities: [{ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'project1' }, spec: { type: 'service', lifecycle: 'production', owner: 'devlake' } }] });
-  const sent = await post(`${pave.url}/api/delivery/events`, { events: fixture.events });
-  expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+  incidents = JSON.parse(await readFile(new URL('./fixtures/devlake-incidents.json', import.meta.url), 'utf8')) as IncidentFixture;
+  // DevLake's project1 once per fixture: each fixture's history is its own.
+  const project = (name: string) => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { type: 'service', lifecycle: 'production', owner: 'devlake' } });
+  pave = await startDeliveryPave({ entities: [project('project1'), project('project1-incidents')] });
+  for (const events of [fixture.events, incidents.events]) {
+    const sent = await post(`${pave.url}/api/delivery/events`, { events });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+  }
   const answer = await get(`${pave.url}/api/delivery/components/${encodeURIComponent('component:default/project1')}/pull-requests?window=480d&end=2023-05-01T00:00:00Z`);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   report = answer.body;
@@ -76,5 +90,32 @@ describe("Apache DevLake's change lead time fixture", () => {
     near(minutes(pr0.hours.toMerge), devlake.cycleMinutes);
     expect(report.items.find(i => i.key === 'pr6')!.state).toBe('open');
     expect(report.summary).toMatchObject({ merged: 6, deployed: 3, open: 1 });
+  });
+});
+
+describe("Apache DevLake's incident → deployment fixture", () => {
+  it('blames each incident on the same deployment: the latest successful production deployment finished before it opened', async () => {
+    // Figures are as of a window's end: with the end after every incident, a window starting just before a
+    // production deployment counts the failures (failed deployments and incidents blamed) of it and those after
+    // it, so the difference from the next window's is what was blamed on that deployment.
+    const end = '2022-12-01T00:00:00Z';
+    const failuresFrom = async (at: string) => (await pave.app.delivery.dora({ entity: 'component:default/project1-incidents', windowDays: (Date.parse(end) - Date.parse(at) + 1000) / DAY, end, scope: ALL_ENTITIES })).metrics.recoveryTime.failures;
+    const production = incidents.events.filter(e => e.type === 'deployment' && e.environment === 'production');
+    const blamed = new Map<string, number>();
+    for (const [i, deployment] of production.entries()) {
+      const next = production[i + 1];
+      const incidentsBlamed = (await failuresFrom(deployment.at)) - (next ? await failuresFrom(next.at) : 0) - (deployment.status === 'failure' ? 1 : 0);
+      if (incidentsBlamed) blamed.set(/of (\S+)$/.exec(deployment.title!)![1]!, incidentsBlamed);
+    }
+    const expected = new Map<string, number>();
+    for (const link of incidents.expected) expected.set(link.deployment, (expected.get(link.deployment) ?? 0) + 1);
+    expect(blamed).toEqual(expected);
+  });
+
+  it('keeps the incident of a repository mapped to no project out of the figures (DevLake links it to nothing), listed as unmapped', async () => {
+    const dora = (await get(`${pave.url}/api/delivery/dora?entity=component:default/project1-incidents&window=120d&end=2022-12-01T00:00:00Z`)).body;
+    expect(dora.metrics.unattributedIncidents).toBe(0);
+    expect(dora.metrics.changeFailureRate).toMatchObject({ deployments: 11, failed: 3 });
+    expect((await get(`${pave.url}/api/delivery/unmapped`)).body.items).toEqual([expect.objectContaining({ key: 'devlake/scope', value: 'repo3', events: 1 })]);
   });
 });
