@@ -63,7 +63,7 @@ export function deliveryCommands(output: () => Output, globals: () => GlobalOpti
 
 /** `pave metrics …`: DORA's five metrics and adoption. */
 export function metricsCommands(output: () => Output, globals: () => GlobalOptions): Command {
-  const metrics = new Command('metrics').description("delivery metrics: DORA's five and the platform's adoption");
+  const metrics = new Command('metrics').description("delivery metrics: DORA's five, lead time per pull request and the platform's adoption");
 
   metrics
     .command('dora')
@@ -80,6 +80,28 @@ export function metricsCommands(output: () => Output, globals: () => GlobalOptio
         const figure = (value: number | null, unit = '') => (value === null ? '—' : `${value}${unit}`);
         const weeks = report.byWeek ? table(['WEEK', 'DEPLOYMENTS', 'LEAD TIME', 'FAILURE RATE', 'RECOVERY', 'REWORK'], report.byWeek.map(w => [w.week, String(w.deployments), figure(w.leadTimeMedianHours, ' h'), figure(w.changeFailureRate), figure(w.recoveryMedianHours, ' h'), figure(w.reworkRate)])) : undefined;
         out.result(report, () => [`${report.entity ?? 'organisation'}: ${report.components} component(s), ${report.window.days} days to ${report.window.end}`, doraTable(report.metrics, report.previous), ...(weeks ? [weeks] : [])].join('\n'));
+      });
+    });
+
+  metrics
+    .command('prs')
+    .description('lead time per pull request of a component: first commit (or opening) → merged → deployed to production')
+    .argument('<component>', "a component ref, e.g. component:default/cart (a system's or group's ref lists its components' pull requests)")
+    .option('--window <window>', "days or weeks, e.g. '30d' or '12w'", '30d')
+    .option('--end <date>', 'the window ends here (ISO-8601); now by default')
+    .action(async (component: string, options: { window: string; end?: string }) => {
+      const out = output();
+      windowDays(options.window, '/window');
+      await withClient(globals(), async client => {
+        const report = await client.delivery.pullRequests(component, { window: options.window, ...(options.end ? { end: options.end } : {}) });
+        const { summary } = report;
+        const day = (at?: string) => at?.replace('T', ' ').slice(0, 16) ?? '—';
+        out.result(report, () =>
+          [
+            `${report.entity}: ${summary.merged} merged in ${report.window.days} days, ${summary.deployed} deployed; median ${hours(summary.medianToMergeHours)} to merge, ${hours(summary.medianToDeployHours)} merge → production, ${hours(summary.medianLeadTimeHours)} lead time; ${summary.open} open`,
+            ...(report.items.length ? [table(['PULL REQUEST', 'STATE', 'STARTED', 'MERGED', 'DEPLOYED', 'TO MERGE', 'TO DEPLOY', 'LEAD TIME'], report.items.map(pr => [pr.key, pr.state, day(pr.firstCommitAt && (!pr.openedAt || pr.firstCommitAt < pr.openedAt) ? pr.firstCommitAt : pr.openedAt), day(pr.mergedAt), day(pr.deployedAt), hours(pr.hours.toMerge), hours(pr.hours.toDeploy), hours(pr.hours.leadTime)]))] : []),
+          ].join('\n'),
+        );
       });
     });
 
@@ -139,7 +161,6 @@ function adoptionWeeks(a: AdoptionReport): string {
 }
 
 function doraTable(now: DoraFigures, before: DoraFigures): string {
-  const hours = (h: number | null) => (h === null ? '—' : h < 48 ? `${h} h` : `${Math.round((h / 24) * 10) / 10} d`);
   return table(
     ['METRIC', 'VALUE', 'BAND', 'PREVIOUS'],
     [
@@ -150,6 +171,11 @@ function doraTable(now: DoraFigures, before: DoraFigures): string {
       ['deployment rework rate', percent(now.reworkRate.rate), '—', percent(before.reworkRate.rate)],
     ],
   );
+}
+
+/** Hours as hours below two days, as days from then on. */
+function hours(h: number | null): string {
+  return h === null ? '—' : h < 48 ? `${h} h` : `${Math.round((h / 24) * 10) / 10} d`;
 }
 
 function percent(share: number | null): string {

@@ -1,4 +1,4 @@
-import type { AdoptionReport, DoraReport, IngestResult } from '../delivery/delivery-service.js';
+import type { AdoptionReport, DoraReport, IngestResult, PullRequestReport } from '../delivery/delivery-service.js';
 import type { DeliveryEventInput } from '../delivery/delivery-event.js';
 import type { DeploymentRecord, UnmappedTarget } from '../delivery/event-store.js';
 import type { ApiConnection } from './api-connection.js';
@@ -26,6 +26,11 @@ export class DeliveryApi {
 
   adoption(query: { window?: string; end?: string } = {}): Promise<AdoptionReport> {
     return this.api.json({ method: 'GET', path: '/api/delivery/adoption', query: { ...query } });
+  }
+
+  /** Lead time per pull request of a component (or a system's or group's components). */
+  pullRequests(entity: string, query: { window?: string; end?: string } = {}): Promise<PullRequestReport> {
+    return this.api.json({ method: 'GET', path: `/api/delivery/components/${encodeURIComponent(entity)}/pull-requests`, query: { ...query } });
   }
 
   async deployments(entity: string, limit?: number): Promise<DeploymentRecord[]> {

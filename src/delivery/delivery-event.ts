@@ -20,11 +20,15 @@ export interface DeliveryEventInput {
   target?: { annotation: string; value: string };
   /** deployment: the environment (only production ones count in DORA). */
   environment?: string;
-  /** deployment: success | failure; incident: opened | resolved. */
+  /** deployment: success | failure; incident: opened | resolved; pull request: opened | merged | closed (not merged). */
   status?: string;
-  /** change: its commit; deployment: the commit deployed. */
+  /** change: `commit` (the default) or `pull-request` (a pull or merge request opened, merged or closed). */
+  kind?: 'commit' | 'pull-request';
+  /** pull request: its key, the same in each of its events (e.g. `acme/cart#42`). */
+  pullRequest?: string;
+  /** commit: its id; pull request: the commit that merged it; deployment: the commit deployed. */
   sha?: string;
-  /** deployment: the commits it shipped, when the sender knows them (else worked out from the changes). */
+  /** deployment: the commits it shipped, when the sender knows them (else worked out from the changes); pull request: its own commits (its head), when known. */
   commits?: string[];
   /** deployment: unplanned, made because of an incident. */
   rework?: boolean;
@@ -39,7 +43,9 @@ export interface DeliveryEvent {
   id: string;
   type: DeliveryEventType;
   source: string;
-  status?: 'success' | 'failure' | 'opened' | 'resolved';
+  status?: 'success' | 'failure' | 'opened' | 'resolved' | 'merged' | 'closed';
+  /** A pull request's key: the event is about it (a change of kind pull request), not about one commit. */
+  pullRequest?: string;
   at: string;
   environment?: string;
   sha?: string;
@@ -60,6 +66,7 @@ const ANNOTATION = /^[a-z0-9.-]{1,253}\/[a-z0-9._-]{1,63}$/i;
 /** An ISO-8601 date-time with a zone (Z or ±hh:mm); fractions allowed. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const MAX_COMMITS = 1000;
+const PULL_REQUEST_STATUSES: readonly string[] = ['opened', 'merged', 'closed'];
 
 /** What a check needs besides the event: the clock and how far ahead of it a timestamp may be. */
 export interface EventChecks {
@@ -108,13 +115,14 @@ export function normalizeEvent(input: unknown, source: string, pointer: string, 
       if (!errors.length) [targetKey, targetValue] = [(t.annotation as string).toLowerCase(), (t.value as string).toLowerCase()];
     }
   } else fail('entity', 'is required (or target): what the event is about, e.g. \'component:default/checkout\'', 'required');
-  const optionalText = (field: 'environment' | 'title' | 'url' | 'incident', max: number) => {
+  const optionalText = (field: 'environment' | 'title' | 'url' | 'incident' | 'pullRequest', max: number) => {
     if (e[field] !== undefined && (typeof e[field] !== 'string' || (e[field] as string).length > max || (e[field] as string).length === 0)) fail(field, `must be text of 1 to ${max} characters`, 'type');
   };
   optionalText('environment', 100);
   optionalText('title', 500);
   optionalText('url', 2000);
   optionalText('incident', 200);
+  optionalText('pullRequest', 200);
   if (e.sha !== undefined && (typeof e.sha !== 'string' || !SHA.test(e.sha))) fail('sha', 'must be a commit id: 7 to 64 hexadecimal characters', 'format');
   if (e.rework !== undefined && typeof e.rework !== 'boolean') fail('rework', 'must be true or false', 'type');
   if (e.commits !== undefined) {
@@ -127,7 +135,11 @@ export function normalizeEvent(input: unknown, source: string, pointer: string, 
       if (e.environment === undefined) fail('environment', "is required for a deployment, e.g. 'production'", 'required');
       break;
     case 'change':
-      if (e.sha === undefined) fail('sha', 'is required for a change: its commit id', 'required');
+      if (e.kind === 'pull-request') {
+        if (e.pullRequest === undefined) fail('pullRequest', "is required for a pull request: its key, the same in each of its events, e.g. 'acme/cart#42'", 'required');
+        if (!PULL_REQUEST_STATUSES.includes(e.status as string)) fail('status', "is required for a pull request: 'opened', 'merged' or 'closed'", 'enum');
+      } else if (e.kind !== undefined && e.kind !== 'commit') fail('kind', "must be 'commit' or 'pull-request'", 'enum');
+      else if (e.sha === undefined) fail('sha', 'is required for a change: its commit id', 'required');
       break;
     case 'incident':
       if (e.status !== 'opened' && e.status !== 'resolved') fail('status', "is required for an incident: 'opened' or 'resolved'", 'enum');
@@ -147,6 +159,7 @@ export function normalizeEvent(input: unknown, source: string, pointer: string, 
     ...(e.environment !== undefined ? { environment: (e.environment as string).toLowerCase() } : {}),
     ...(e.sha !== undefined ? { sha: (e.sha as string).toLowerCase() } : {}),
     ...(e.incident !== undefined ? { incident: e.incident as string } : {}),
+    ...(e.type === 'change' && e.kind === 'pull-request' ? { pullRequest: e.pullRequest as string } : {}),
     ...(e.commits !== undefined ? { commits: (e.commits as string[]).map(c => c.toLowerCase()) } : {}),
     ...(e.title !== undefined ? { title: e.title as string } : {}),
     ...(e.url !== undefined ? { url: e.url as string } : {}),

@@ -18,6 +18,7 @@ import { eventsReceivedPayload } from './events-received.js';
 import { DeliveryEventStore, type DeploymentRecord, type UnmappedTarget } from './event-store.js';
 import { ComponentResolver, targetId } from './component-resolver.js';
 import { computeDora, median, type DoraFigures } from './dora.js';
+import { pullRequestLeadTimes, type PullRequestLeadTime, type PullRequestSummary } from './pull-request-lead-time.js';
 
 /** Checks a permission (the auth service's); throws a 401/403 problem when refused. */
 export interface DeliveryAuthorizer {
@@ -90,6 +91,14 @@ export interface DoraReport {
   byComponent?: Array<{ entityRef: string; metrics: DoraFigures }>;
   /** With `weekly`: each week of the window, its figures computed as the window's are, over that week alone. */
   byWeek?: DoraWeek[];
+}
+
+/** Lead time per pull request over a window (`DeliveryService.pullRequests`). */
+export interface PullRequestReport {
+  entity: string;
+  window: { start: string; end: string; days: number };
+  summary: PullRequestSummary;
+  items: PullRequestLeadTime[];
 }
 
 export interface AdoptionReport {
@@ -302,6 +311,21 @@ export class DeliveryService {
     const [ref] = await this.#components(entity, scope);
     if (!ref) return [];
     return this.events.deployments(ref, Math.min(Math.max(limit, 1), 500));
+  }
+
+  /**
+   * Lead time per pull request of a component (a system's or a team's components, for those): first commit (or
+   * opening) → merged → deployed to production, for those merged in the window and those opened in it and not
+   * merged, newest first, with the medians of the merged ones. 404 when the caller may not read the entity.
+   * @example await delivery.pullRequests({ entity: 'component:default/cart', windowDays: 90, scope })
+   */
+  async pullRequests(query: Omit<DoraQuery, 'weekly'> & { entity: string }): Promise<PullRequestReport> {
+    const window = this.#window(query.windowDays, query.end);
+    const end = new Date(window.end).toISOString();
+    const components = await this.#components(query.entity, query.scope);
+    const [facts, pullRequests] = await Promise.all([this.events.facts(components, end), this.events.pullRequests(components, end)]);
+    const { items, summary } = pullRequestLeadTimes({ pullRequests, changes: facts.changes, deployments: facts.deployments, production: new Set(this.#production), window });
+    return { entity: this.#canonical(query.entity), window: { start: new Date(window.start).toISOString(), end, days: (window.end - window.start) / DAY }, summary, items };
   }
 
   /** DORA's five metrics for an entity (or the organisation) over a window, with the previous window's as the trend. */

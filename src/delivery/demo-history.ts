@@ -31,7 +31,7 @@ const DAY = 24 * HOUR;
 
 /**
  * A believable delivery history for the demo organisation: `days` days up to `now`, each team delivering
- * in one of four manners (teams in sorted order take them in turn), with commits, staging and production
+ * in one of four manners (teams in sorted order take them in turn), with commits and the pull requests that carried them, staging and production
  * deployments, failures followed by a fix, incidents with hotfixes (rework) and a few events for a
  * repository no component has. Deterministic: every day's events come from a generator seeded by the
  * component and the date, with ids naming both, so loading again (on any later day) adds only what is new;
@@ -61,13 +61,22 @@ export function demoHistory(components: readonly DemoComponent[], now: Date, day
       for (let i = 0; i < deploys; i++) {
         const at = dayStart + (8 + random() * 10) * HOUR;
         const commits: string[] = [];
+        const made: number[] = [];
         const count = Math.round(between(profile.commits));
         for (let c = 0; c < count; c++) {
           const commit = sha();
           commits.push(commit);
-          events.push({ id: id(), type: 'change', at: iso(at - between(profile.leadHours) * HOUR), target, sha: commit, title: `Change ${commit.slice(0, 7)} to ${component.name}` });
+          made.push(at - between(profile.leadHours) * HOUR);
+          events.push({ id: id(), type: 'change', at: iso(made[c]!), target, sha: commit, title: `Change ${commit.slice(0, 7)} to ${component.name}` });
         }
         const head = commits[commits.length - 1]!;
+        // The deployment's commits came in one pull request, opened after its first commit and squash-merged (as the
+        // head) between its last commit and the deployment; its own ids and no draw of the generator, so the events
+        // above keep theirs.
+        const [first, last] = [Math.min(...made), Math.max(...made)];
+        const mergedAt = last + (at - last) / 2;
+        const pullRequest = { type: 'change' as const, kind: 'pull-request' as const, target, pullRequest: `${component.slug}#${date}-${i}`, commits, title: `Work on ${component.name} (${date}, ${i + 1})` };
+        events.push({ ...pullRequest, id: `demo:${component.name}:${date}:pr-${i}:opened`, at: iso(first + (mergedAt - first) / 4), status: 'opened' }, { ...pullRequest, id: `demo:${component.name}:${date}:pr-${i}:merged`, at: iso(mergedAt), status: 'merged', sha: head });
         events.push({ id: id(), type: 'deployment', at: iso(at - HOUR), target, environment: 'staging', status: 'success', sha: head, commits });
         const failed = random() < profile.failure;
         events.push({ id: id(), type: 'deployment', at: iso(at), target, environment: 'production', status: failed ? 'failure' : 'success', sha: head, ...(failed ? {} : { commits }) });

@@ -107,21 +107,9 @@ function componentSamples(deploymentsOf: DoraDeployment[], changesOf: DoraChange
   const inWindow = (t: number) => t >= window.start && t < window.end;
   const ordered = [...deploymentsOf].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const successes = ordered.filter(d => d.status === 'success');
-  const changes = [...changesOf].sort((a, b) => a.at - b.at || (a.sha < b.sha ? -1 : 1));
-  const changeBySha = new Map(changes.map(c => [c.sha, c]));
-
-  // Which changes each successful deployment shipped: its own list when given, else every change not
-  // shipped before, made no later than the deployed commit (or the deployment, when that commit is unknown).
-  const shipped = new Set<string>();
   const leadTimes: number[] = [];
-  for (const deployment of successes) {
-    const head = deployment.sha ? changeBySha.get(deployment.sha)?.at : undefined;
-    const limit = Math.min(head ?? deployment.at, deployment.at);
-    const now = deployment.commits
-      ? deployment.commits.flatMap(sha => (shipped.has(sha) ? [] : [changeBySha.get(sha) ?? { entityRef: deployment.entityRef, sha, at: Number.NaN }]))
-      : changes.filter(c => c.at <= limit && !shipped.has(c.sha));
-    for (const change of now) {
-      shipped.add(change.sha);
+  for (const [deployment, changes] of shipments(successes, changesOf)) {
+    for (const change of changes) {
       const lead = deployment.at - change.at;
       if (inWindow(deployment.at) && Number.isFinite(lead) && lead > 0) leadTimes.push(lead);
     }
@@ -158,6 +146,26 @@ function componentSamples(deploymentsOf: DoraDeployment[], changesOf: DoraChange
     if (deployment.rework || duringIncident) rework++;
   }
   return { successes: attempted.filter(d => d.status === 'success').length, leadTimes, attempted: attempted.length, failed, failures, recoveries, rework, unattributed };
+}
+
+/**
+ * Which changes each successful deployment (of one component, in time order) shipped: its own list when
+ * given, else every change not shipped before, made no later than the deployed commit (or the deployment,
+ * when that commit is unknown). A listed commit no change tells of has no time (NaN).
+ */
+export function shipments(successes: readonly DoraDeployment[], changesOf: readonly DoraChange[]): Array<[DoraDeployment, DoraChange[]]> {
+  const changes = [...changesOf].sort((a, b) => a.at - b.at || (a.sha < b.sha ? -1 : 1));
+  const changeBySha = new Map(changes.map(c => [c.sha, c]));
+  const shipped = new Set<string>();
+  return successes.map(deployment => {
+    const head = deployment.sha ? changeBySha.get(deployment.sha)?.at : undefined;
+    const limit = Math.min(head ?? deployment.at, deployment.at);
+    const now = deployment.commits
+      ? [...new Set(deployment.commits)].flatMap(sha => (shipped.has(sha) ? [] : [changeBySha.get(sha) ?? { entityRef: deployment.entityRef, sha, at: Number.NaN }]))
+      : changes.filter(c => c.at <= limit && !shipped.has(c.sha));
+    for (const change of now) shipped.add(change.sha);
+    return [deployment, now];
+  });
 }
 
 function figuresOf(s: Samples, days: number, rates: number[]): DoraFigures {

@@ -4,6 +4,7 @@ import { deliveryConfigSection } from './delivery-config.js';
 import { deliveryCommands, metricsCommands } from '../cli/delivery-commands.js';
 import type { DeliveryService } from './delivery-service.js';
 import { deliveryMigration } from './migrations/0013-delivery.js';
+import { deliveryPullRequestsMigration } from './migrations/0043-delivery-pull-requests.js';
 
 export const deliveryModule = defineModule({
   name: 'delivery',
@@ -20,7 +21,7 @@ export const deliveryModule = defineModule({
     { type: 'delivery.events.received', description: 'Delivery events were stored (payload: source, counts, and entities: the refs of the entities they were attributed to, at most 8 KiB of them; entitiesTruncated says when some were left out)', read: { action: 'delivery.event.read' } },
     { type: 'delivery.mapping.created', description: "A key's events were attributed to an entity (payload: key, value, entity, events)", read: { action: 'delivery.event.read' } },
   ],
-  migrations: [deliveryMigration],
+  migrations: [deliveryMigration, deliveryPullRequestsMigration],
   defaultRules: auth => [
     {
       id: 'default.delivery-read',

@@ -353,6 +353,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/delivery/dora': { path: '/api/delivery/dora?window=30d' },
   'GET /api/delivery/adoption': { path: '/api/delivery/adoption' },
   'GET /api/delivery/deployments': { path: '/api/delivery/deployments?entity=component:default/payments' },
+  'GET /api/delivery/components/:ref/pull-requests': { path: '/api/delivery/components/component%3Adefault%2Fpayments/pull-requests' },
   'GET /api/surveys': { path: '/api/surveys' },
   'GET /api/announcements': { path: '/api/announcements' },
   'POST /api/announcements': { path: '/api/announcements', body: { title: 'Matrix', text: 'published by the matrix' }, status: 201, auditAction: 'announcements.announcement.publish' },

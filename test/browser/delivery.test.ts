@@ -1,6 +1,7 @@
 /**
  * The delivery pages in Debian's Chromium, reached by URL: the dashboard for the organisation and for one
- * team (bands, charts, adoption, unmapped events), adoption week by week, and a component's Delivery tab with its deployments.
+ * team (bands, charts, adoption, unmapped events), adoption week by week, and a component's Delivery tab with its deployments
+ * and pull requests.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -29,6 +30,9 @@ describe.skipIf(!browserAvailable)('delivery pages in Chromium', { timeout: 90_0
       events.push({ id: `c-${d}`, type: 'change', at: at(d, -5), entity: 'component:default/payments', sha: `abc${String(d).padStart(5, '0')}` });
       events.push({ id: `d-${d}`, type: 'deployment', at: at(d), entity: 'component:default/payments', environment: 'production', status: 'success', sha: `abc${String(d).padStart(5, '0')}` });
     }
+    // One pull request of payments: opened 8 h before deployment d-4, its commit made 5 h before it, merged 3 h before it.
+    const pullRequest = { type: 'change', kind: 'pull-request', entity: 'component:default/payments', pullRequest: 'acme/payments#7', title: 'Card wallet', commits: ['abc00004'] };
+    events.push({ ...pullRequest, id: 'pr-7-opened', at: at(4, -8), status: 'opened' }, { ...pullRequest, id: 'pr-7-merged', at: at(4, -3), status: 'merged', sha: 'abc00004' });
     events.push({ id: 'f-1', type: 'deployment', at: at(3), entity: 'component:default/payments', environment: 'production', status: 'failure' });
     events.push({ id: 'i-1', type: 'deployment', at: at(5), entity: 'component:default/infra', environment: 'production', status: 'success' });
     events.push({ id: 'u-1', type: 'deployment', at: at(5), target: { annotation: 'github.com/project-slug', value: 'acme/orphan' }, environment: 'production', status: 'success' });
@@ -107,12 +111,16 @@ describe.skipIf(!browserAvailable)('delivery pages in Chromium', { timeout: 90_0
     expect(await page.getByLabel('Window').inputValue()).toBe('90d');
   });
 
-  it("shows a component's Delivery tab with its deployments", async () => {
+  it("shows a component's Delivery tab with its deployments and its pull requests' lead times", async () => {
     await page.goto(`${pave.url}/catalog/default/component/payments/delivery`);
     await expect.poll(() => page.getByTestId('deployments').locator('tbody tr').count()).toBe(11);
     expect(await page.getByTestId('deployments').locator('tbody tr').nth(0).textContent()).toContain('success');
     expect(await page.getByTestId('deployments').textContent()).toContain('failure');
     expect(await card('recovery-time').textContent()).toContain('1 of 1 failures recovered');
+    // Its pull request: opened → merged (5 h) → deployed (3 h later), 8 h in all.
+    await expect.poll(() => page.getByTestId('pull-requests').locator('tbody tr').count()).toBe(1);
+    expect(await page.getByTestId('pull-request-summary').textContent()).toBe('1 merged, 1 deployed to production; median 5 h to merge, 3 h from merge to production, 8 h lead time.');
+    expect(await page.getByTestId('pull-requests').locator('tbody tr').textContent()).toContain('acme/payments#7');
     await screenshot(page, 'delivery-tab');
     const violations = await seriousAxeViolations(page);
     expect(violations, formatViolations(violations)).toEqual([]);

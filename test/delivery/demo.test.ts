@@ -30,7 +30,7 @@ describe('demo delivery history', () => {
     }, 120_000);
     afterAll(async () => pave?.close());
 
-    it('puts the teams in different bands, keeps a repository nobody owns unmapped, and adds nothing when loaded again', async () => {
+    it('puts the teams in different bands, keeps a repository nobody owns unmapped, gives pull requests lead times, and adds nothing when loaded again', async () => {
       const operator = pave.app.auth.localOperator();
       const { stored } = await loadDeliveryDemo(pave.app.delivery, pave.app.catalog.entities, { operator });
       expect(stored).toBeGreaterThan(1000);
@@ -44,6 +44,12 @@ describe('demo delivery history', () => {
       expect(body.metrics.reworkRate.rework).toBeGreaterThan(0);
       const unmapped = await get(`${pave.url}/api/delivery/unmapped`);
       expect(unmapped.body.items.map((u: { value: string }) => u.value)).toEqual(['larkspur/legacy-monolith']);
+      // Each component's pull requests: merged, and deployed to production with a lead time no shorter than their way to the merge.
+      const busiest = (body.byComponent as Array<{ entityRef: string; metrics: { deploymentFrequency: { deployments: number } } }>).sort((a, b) => b.metrics.deploymentFrequency.deployments - a.metrics.deploymentFrequency.deployments)[0]!;
+      const prs = (await get(`${pave.url}/api/delivery/components/${encodeURIComponent(busiest.entityRef)}/pull-requests?window=90d`)).body;
+      expect(prs.summary.merged).toBeGreaterThan(0);
+      expect(prs.summary.deployed).toBeGreaterThan(0);
+      for (const pr of prs.items.filter((i: { deployedAt?: string }) => i.deployedAt)) expect(pr.hours.leadTime).toBeGreaterThanOrEqual(pr.hours.toMerge);
     }, 120_000);
   });
 });

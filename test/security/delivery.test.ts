@@ -106,6 +106,8 @@ describe('delivery reads and writes: permissions and read scope', () => {
     expect(org.body.metrics.deploymentFrequency.deployments).toBe(1);
     expect((await get(`${pave.url}/api/delivery/dora?entity=component:default/ledger`, bearer(bob))).status).toBe(404);
     expect((await get(`${pave.url}/api/delivery/deployments?entity=component:default/ledger`, bearer(bob))).status).toBe(404);
+    expect((await get(`${pave.url}/api/delivery/components/${encodeURIComponent('component:default/ledger')}/pull-requests`, bearer(bob))).status).toBe(404);
+    expect((await get(`${pave.url}/api/delivery/components/${encodeURIComponent('component:default/cart')}/pull-requests`, bearer(bob))).status).toBe(200);
     const all = await get(`${pave.url}/api/delivery/dora?end=2026-03-31T00:00:00Z`, bearer(alice));
     expect(all.body.metrics.deploymentFrequency.deployments).toBe(2);
     const adoption = await get(`${pave.url}/api/delivery/adoption?end=2026-03-31T00:00:00Z`, bearer(bob));

@@ -16,9 +16,11 @@ export const DeliveryEventSchema = Type.Object(
     entity: Type.Optional(Type.String({ description: 'What it is about: an entity ref (component:default/cart)' })),
     target: Type.Optional(Type.Object({ annotation: Type.String({ description: 'e.g. github.com/project-slug' }), value: Type.String() }, { description: 'Or: the catalog entity with this annotation value' })),
     environment: Type.Optional(Type.String({ description: 'deployment: e.g. production' })),
-    status: Type.Optional(Type.String({ description: 'deployment: success | failure; incident: opened | resolved' })),
-    sha: Type.Optional(Type.String({ description: 'change: its commit; deployment: the commit deployed' })),
-    commits: Type.Optional(Type.Array(Type.String(), { description: 'deployment: the commits it shipped, when known' })),
+    status: Type.Optional(Type.String({ description: 'deployment: success | failure; incident: opened | resolved; pull request: opened | merged | closed (unmerged)' })),
+    kind: Type.Optional(Type.Union([Type.Literal('commit'), Type.Literal('pull-request')], { description: 'change: a commit (the default) or a pull/merge request' })),
+    pullRequest: Type.Optional(Type.String({ description: "pull request: its key, the same in each of its events (e.g. 'acme/cart#42')" })),
+    sha: Type.Optional(Type.String({ description: 'commit: its id; pull request: the commit that merged it; deployment: the commit deployed' })),
+    commits: Type.Optional(Type.Array(Type.String(), { description: 'deployment: the commits it shipped, when known; pull request: its own commits (its head), when known' })),
     rework: Type.Optional(Type.Boolean({ description: 'deployment: unplanned, because of an incident' })),
     incident: Type.Optional(Type.String({ description: 'incident: its key, the same when it opens and is resolved' })),
     title: Type.Optional(Type.String()),
@@ -111,6 +113,44 @@ export const DeploymentSchema = Type.Object({
   rework: Type.Boolean(),
   title: Type.Optional(Type.String()),
   url: Type.Optional(Type.String()),
+});
+
+const NullableHours = Type.Union([Type.Number(), Type.Null()]);
+export const PullRequestReportSchema = Type.Object({
+  entity: Type.String(),
+  window: WindowSchema,
+  summary: Type.Object(
+    {
+      merged: Type.Integer({ description: 'Pull requests merged in the window' }),
+      deployed: Type.Integer({ description: 'Of those, deployed to production' }),
+      medianToMergeHours: NullableHours,
+      medianToDeployHours: NullableHours,
+      medianLeadTimeHours: NullableHours,
+      open: Type.Integer({ description: 'Opened in the window, neither merged nor closed' }),
+    },
+    { description: 'The medians are over the pull requests merged in the window' },
+  ),
+  items: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      entityRef: Type.String(),
+      state: Type.Union([Type.Literal('open'), Type.Literal('merged'), Type.Literal('closed')]),
+      title: Type.Optional(Type.String()),
+      url: Type.Optional(Type.String()),
+      openedAt: Type.Optional(Type.String()),
+      firstCommitAt: Type.Optional(Type.String({ description: 'The earliest of its own commits Pave knows as a change' })),
+      mergedAt: Type.Optional(Type.String()),
+      mergeSha: Type.Optional(Type.String()),
+      deployedAt: Type.Optional(Type.String({ description: 'The successful production deployment that shipped its merge commit, at or after the merge' })),
+      deployment: Type.Optional(Type.String()),
+      hours: Type.Object({
+        toMerge: Type.Union([Type.Number(), Type.Null()], { description: 'From the earlier of the first commit and the opening to the merge' }),
+        toDeploy: Type.Union([Type.Number(), Type.Null()], { description: 'From the merge to the production deployment' }),
+        leadTime: Type.Union([Type.Number(), Type.Null()], { description: 'From the earlier of the first commit and the opening to the production deployment' }),
+      }),
+    }),
+    { description: 'Merged in the window, or opened in it and not merged; newest first' },
+  ),
 });
 
 const MetricsQuery = Type.Object({
@@ -233,6 +273,22 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ delivery: DeliveryServi
       },
     },
     async request => delivery.adoption({ windowDays: windowDays(request.query.window), ...(request.query.end ? { end: request.query.end } : {}), scope: request.readScope }),
+  );
+
+  api.get(
+    '/components/:ref/pull-requests',
+    {
+      config: { permission: { action: 'delivery.event.read', scoped: true } },
+      schema: {
+        tags: ['delivery'],
+        summary: "Lead time per pull request of a component (or a system's or group's components): first commit (or opening) → merged → deployed to production",
+        description: 'The ref is URL-encoded (component%3Adefault%2Fcart) or a bare name (cart). How it is measured: docs/delivery-metrics.md, "Lead time per pull request".',
+        params: Type.Object({ ref: Type.String({ maxLength: 300 }) }),
+        querystring: Type.Omit(MetricsQuery, ['entity', 'weekly']),
+        response: { 200: PullRequestReportSchema, ...errorResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async request => delivery.pullRequests({ entity: request.params.ref, windowDays: windowDays(request.query.window), ...(request.query.end ? { end: request.query.end } : {}), scope: request.readScope }),
   );
 
   api.get(

@@ -10,7 +10,9 @@ const TERMINAL: Record<string, 'success' | 'failure'> = { success: 'success', fa
  * commit is a change; `deployment_status` in a final state (success, failure, error): a deployment of
  * `deployment.sha` to `deployment.environment`. Both name the repository (`github.com/project-slug`). Other
  * events (ping, pending or in-progress statuses) carry no delivery event. `issues` labelled `incident`: an incident,
- * opened at the issue's creation and resolved at its closing.
+ * opened at the issue's creation and resolved at its closing. `pull_request` into the default branch: a change of kind
+ * pull request — opened at `created_at` (with its head commit), merged at `merged_at` by `merge_commit_sha`, or closed
+ * unmerged; every action tells the opening again (stored once), so a merge whose opening was missed still has it.
  */
 export const githubReceiver: ProviderReceiver = {
   provider: 'github',
@@ -49,6 +51,32 @@ export const githubReceiver: ProviderReceiver = {
           ...(optional(payload, 'deployment_status', 'target_url') ? { url: optional(payload, 'deployment_status', 'target_url')!.slice(0, 2000) } : {}),
         },
       ];
+    }
+    if (event === 'pull_request') {
+      const repo = required(payload, 'repository', 'full_name');
+      const branch = optional(payload, 'repository', 'default_branch');
+      if (branch && optional(payload, 'pull_request', 'base', 'ref') !== branch) return [];
+      const id = required(payload, 'pull_request', 'id');
+      const head = optional(payload, 'pull_request', 'head', 'sha');
+      const common = {
+        type: 'change' as const,
+        kind: 'pull-request' as const,
+        target: { annotation: 'github.com/project-slug', value: repo },
+        pullRequest: `${repo}#${required(payload, 'pull_request', 'number')}`.toLowerCase(),
+        ...(head ? { commits: [head] } : {}),
+        ...(optional(payload, 'pull_request', 'title') ? { title: optional(payload, 'pull_request', 'title')!.slice(0, 500) } : {}),
+        ...(optional(payload, 'pull_request', 'html_url') ? { url: optional(payload, 'pull_request', 'html_url')!.slice(0, 2000) } : {}),
+      };
+      const events: DeliveryEventInput[] = [{ ...common, id: `github:pull_request:${id}:opened`, at: isoTime(required(payload, 'pull_request', 'created_at'), '/pull_request/created_at'), status: 'opened' }];
+      if (required(payload, 'action') !== 'closed') return events;
+      // merged_at is null unless it merged; merge_commit_sha is then the commit on the base branch.
+      const mergedAt = optional(payload, 'pull_request', 'merged_at');
+      if (mergedAt) events.push({ ...common, id: `github:pull_request:${id}:merged`, at: isoTime(mergedAt, '/pull_request/merged_at'), status: 'merged', sha: required(payload, 'pull_request', 'merge_commit_sha') });
+      else {
+        const at = isoTime(required(payload, 'pull_request', 'closed_at'), '/pull_request/closed_at');
+        events.push({ ...common, id: `github:pull_request:${id}:closed:${at}`, at, status: 'closed' });
+      }
+      return events;
     }
     if (event === 'issues') {
       // An issue labelled `incident` is an incident: opened when the issue was, resolved when it is closed.

@@ -10,7 +10,9 @@ const TERMINAL: Record<string, 'success' | 'failure'> = { success: 'success', fa
  * `X-Gitlab-Token` (no signature). `Push Hook` to the default branch: each commit is a change; `Deployment
  * Hook` with status success or failed: a deployment (its commit is the last segment of `commit_url`). Both
  * name the project (`gitlab.com/project-slug` = `project.path_with_namespace`). `Issue Hook` of an issue whose
- * type is `incident`: an incident, opened at its creation and resolved when it is closed.
+ * type is `incident`: an incident, opened at its creation and resolved when it is closed. `Merge Request Hook` into
+ * the default branch: a change of kind pull request — opened at `created_at` (with `last_commit`), merged (action
+ * `merge`) at `merged_at` (or `updated_at`, where GitLab does not send it yet) by `merge_commit_sha`, or closed unmerged.
  */
 export const gitlabReceiver: ProviderReceiver = {
   provider: 'gitlab',
@@ -48,6 +50,32 @@ export const gitlabReceiver: ProviderReceiver = {
           ...(optional(payload, 'deployable_url') ? { url: optional(payload, 'deployable_url')!.slice(0, 2000) } : {}),
         },
       ];
+    }
+    if (kind === 'merge_request') {
+      const branch = optional(payload, 'project', 'default_branch');
+      if (branch && optional(payload, 'object_attributes', 'target_branch') !== branch) return [];
+      const id = required(payload, 'object_attributes', 'id');
+      const head = optional(payload, 'object_attributes', 'last_commit', 'id');
+      const common = {
+        type: 'change' as const,
+        kind: 'pull-request' as const,
+        target: { annotation: 'gitlab.com/project-slug', value: project },
+        pullRequest: `${project}!${required(payload, 'object_attributes', 'iid')}`.toLowerCase(),
+        ...(head ? { commits: [head] } : {}),
+        ...(optional(payload, 'object_attributes', 'title') ? { title: optional(payload, 'object_attributes', 'title')!.slice(0, 500) } : {}),
+        ...(optional(payload, 'object_attributes', 'url') ? { url: optional(payload, 'object_attributes', 'url')!.slice(0, 2000) } : {}),
+      };
+      const events: DeliveryEventInput[] = [{ ...common, id: `gitlab:merge_request:${id}:opened`, at: isoTime(required(payload, 'object_attributes', 'created_at'), '/object_attributes/created_at'), status: 'opened' }];
+      const action = optional(payload, 'object_attributes', 'action');
+      if (action === 'merge') {
+        const mergedAt = optional(payload, 'object_attributes', 'merged_at');
+        const at = mergedAt ? isoTime(mergedAt, '/object_attributes/merged_at') : isoTime(required(payload, 'object_attributes', 'updated_at'), '/object_attributes/updated_at');
+        events.push({ ...common, id: `gitlab:merge_request:${id}:merged`, at, status: 'merged', sha: required(payload, 'object_attributes', 'merge_commit_sha') });
+      } else if (action === 'close') {
+        const at = isoTime(required(payload, 'object_attributes', 'updated_at'), '/object_attributes/updated_at');
+        events.push({ ...common, id: `gitlab:merge_request:${id}:closed:${at}`, at, status: 'closed' });
+      }
+      return events;
     }
     if (kind === 'issue' && optional(payload, 'object_attributes', 'issue_type') === 'incident') {
       // An incident issue: opened at its creation, resolved when it is closed.

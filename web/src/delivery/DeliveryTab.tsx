@@ -7,8 +7,9 @@ import { DoraCards } from './DoraCards';
 import { getDeployments, getDora } from './deliveryApi';
 import './delivery.css';
 import { WindowSelect } from './WindowSelect';
+import { PullRequestsSection } from './PullRequestsSection';
 
-/** An entity's Delivery tab: its DORA figures (a component, a system's or a team's components) and, for a component, its latest deployments. */
+/** An entity's Delivery tab: its DORA figures (a component, a system's or a team's components) and, for a component, its latest deployments and its pull requests' lead times. */
 export default function DeliveryTab({ entity }: { entity: Entity }) {
   const ref = refOf(entity);
   const [window, setWindow] = useState('30d');
@@ -65,6 +66,7 @@ export default function DeliveryTab({ entity }: { entity: Entity }) {
           )}
         </section>
       ) : null}
+      {isComponent ? <PullRequestsSection entity={ref} window={window} /> : null}
     </div>
   );
 }

@@ -1,13 +1,13 @@
 /**
- * Typed calls to the delivery API (/api/delivery): DORA figures, adoption, deployments and unmapped events.
+ * Typed calls to the delivery API (/api/delivery): DORA figures, adoption, deployments, pull requests and unmapped events.
  * Goes through the portal's shared client, so errors are RFC 9457 problems (`ApiError`).
  */
 import { apiRequest } from '../lib/api';
 // The answers are the server's own types (type-only: nothing of src/ is bundled).
-import type { AdoptionReport, DoraReport } from '../../../src/delivery/delivery-service.js';
+import type { AdoptionReport, DoraReport, PullRequestReport } from '../../../src/delivery/delivery-service.js';
 import type { DoraFigures } from '../../../src/delivery/dora.js';
 import type { DeploymentRecord, UnmappedTarget } from '../../../src/delivery/event-store.js';
-export type { AdoptionReport, DoraFigures, DoraReport, DeploymentRecord, UnmappedTarget };
+export type { AdoptionReport, DoraFigures, DoraReport, DeploymentRecord, PullRequestReport, UnmappedTarget };
 
 const BASE = '/api/delivery';
 
@@ -28,6 +28,11 @@ export function getAdoption(params: { window?: string }, signal?: AbortSignal): 
 
 export async function getDeployments(entity: string, signal?: AbortSignal): Promise<DeploymentRecord[]> {
   return (await apiRequest<{ items: DeploymentRecord[] }>(`${BASE}/deployments${qs({ entity, limit: '20' })}`, { signal })).items;
+}
+
+/** Lead time per pull request of a component over a window. */
+export function getPullRequests(entity: string, window: string, signal?: AbortSignal): Promise<PullRequestReport> {
+  return apiRequest(`${BASE}/components/${encodeURIComponent(entity)}/pull-requests${qs({ window })}`, { signal });
 }
 
 export async function getUnmapped(signal?: AbortSignal): Promise<UnmappedTarget[]> {
