@@ -291,7 +291,9 @@ function describeInDetail(view: RequestView): string {
   if (status.nextRetryAt) lines.push(`next retry:  ${status.nextRetryAt}`);
   lines.push('', table(['CONDITION', 'STATUS', 'REASON', 'MESSAGE'], status.conditions.map(c => [c.type, c.status, c.reason, c.message.slice(0, 100)])));
   if (status.outputs && Object.keys(status.outputs).length) lines.push('', 'outputs:', ...Object.entries(status.outputs).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`));
-  if (status.deliveries.length) lines.push('', 'files:', ...status.deliveries.map(d => `  ${d.destination}: ${d.path}${d.commit ? ` @ ${d.commit.slice(0, 12)}` : ''}`));
+  // Each delivery's commit with where to read it (the destination browsing API; the portal shows the same).
+  const commitPath = (d: { destination: string; commit?: string }) => (d.commit ? ` @ ${d.commit.slice(0, 12)}  (/api/platform/destinations/${encodeURIComponent(d.destination)}/commits/${d.commit})` : '');
+  if (status.deliveries.length) lines.push('', 'files:', ...status.deliveries.map(d => `  ${d.destination}: ${d.path}${commitPath(d)}`));
   if (status.lastRun) lines.push('', `last run:    ${status.lastRun.id} (${status.lastRun.action}, ${status.lastRun.phase})`);
   return lines.join('\n');
 }

@@ -84,6 +84,8 @@ export const platformModule = defineModule({
     await api.register(platformRoutes, { prefix: '/platform', platform });
     const { scoreRoutes } = await import('../api/routes/score-routes.js');
     await api.register(scoreRoutes, { prefix: '/platform/score', platform });
+    const { destinationBrowseRoutes } = await import('../api/routes/destination-browse-routes.js');
+    await api.register(destinationBrowseRoutes, { prefix: '/platform/destinations', platform });
   },
   cli: ({ output, globals }) => platformCommands(output, globals),
   workers: platform => [worker('platform.reconciler', platform.reconciler), worker('platform.expiry', platform.expiry)],

@@ -23,6 +23,7 @@ import { CapabilityRegistry, type CapabilitySummary, type PublishResult } from '
 import { CatalogMirror } from './catalog-mirror.js';
 import { capabilityRef } from './model/capability-ref.js';
 import { capabilityEvent, destinationEvent, requestEvent, requestFacts, requestRef } from './change-events.js';
+import { DestinationBrowsing } from './destination-browsing.js';
 import { DestinationRegistry } from './destination-registry.js';
 import { dryRun, type DryRunResult } from './dry-run.js';
 import { pendingConditions } from './model/conditions.js';
@@ -70,8 +71,11 @@ export interface PlatformServiceOptions {
   config: PlatformConfig;
   /** Folder for this process's git working copies (usually `<dataDir>/gitops`). */
   workspaceRoot: string;
-  /** Decides who may render with a capability that is not published (`platform.capability.publish`). */
-  permissions?: Pick<PermissionService, 'authorize'>;
+  /**
+   * Decides who may render with a capability that is not published (`platform.capability.publish`), and
+   * which folders of a destination a caller sees (who may read which request).
+   */
+  permissions: Pick<PermissionService, 'authorize' | 'decide' | 'readScope'>;
   /** Where module steps run; by default the one `config.moduleSandbox` names. */
   moduleSandbox?: ModuleSandbox;
   /** The sandboxed expression engine that renders `template` steps (its processes are the caller's to close). */
@@ -142,7 +146,9 @@ export class PlatformService {
   /** GitOps health read back onto requests (Argo CD and Flux reports, through the delivery module's receivers). */
   readonly gitops: GitOpsReadBack;
   readonly #workspaces: WorkspacePool;
-  readonly #permissions: Pick<PermissionService, 'authorize'> | undefined;
+  /** Destinations browsed read-only, each caller seeing the folders of the requests they may read. */
+  readonly browsing: DestinationBrowsing;
+  readonly #permissions: Pick<PermissionService, 'authorize'>;
   readonly #mirror: CatalogMirror;
   readonly #store: Store;
   readonly #eventLog: EventLog;
@@ -165,7 +171,8 @@ export class PlatformService {
     this.owners = new NamespaceOwners(options.catalog.entities, options.config.namespaceOwners);
     this.moduleSandbox = options.moduleSandbox ?? moduleSandboxFor(options.config);
     this.#permissions = options.permissions;
-    this.score = new ScoreService({ platform: this, ...(options.permissions ? { permissions: options.permissions } : {}) });
+    this.score = new ScoreService({ platform: this, permissions: options.permissions });
+    this.browsing = new DestinationBrowsing({ destinations: this.destinations, requests: this.requests, permissions: options.permissions });
     // Replicas take turns to push to a branch; a turn outlives a killed holder by at most 10 s.
     const turns = new QueuePushTurns(options.queue, { leaseMs: Math.min(options.config.leaseSeconds * 1000, 10_000) });
     this.#workspaces = new WorkspacePool({ root: options.workspaceRoot, pushAttempts: options.config.pushAttempts, turns });
@@ -725,7 +732,7 @@ export class PlatformService {
       detail: `a capability that is not published runs code of the caller's choosing: only those who may ${PUBLISH} may render with one; leave it out to render with the published capability`,
       rule: PUBLISH,
     };
-    if (!caller || !this.#permissions) throw forbidden(`Rendering with a capability that is not published needs ${PUBLISH}, and no caller was given`, [field], { action: PUBLISH });
+    if (!caller) throw forbidden(`Rendering with a capability that is not published needs ${PUBLISH}, and no caller was given`, [field], { action: PUBLISH });
     try {
       await this.#permissions.authorize(caller, PUBLISH);
     } catch (error) {

@@ -107,6 +107,8 @@ export class Reconciler {
   readonly #clock: Clock;
   readonly #leaseMs: number;
   #running = false;
+  /** Aborted by `stop()`: running module steps end at once and their reconciles are handed back. */
+  #stopping = new AbortController();
   #loops: Array<Promise<void>> = [];
   #wake: Array<() => void> = [];
   /** Reconciles claimed by the workers and not done (most of them waiting for their push). */
@@ -134,12 +136,19 @@ export class Reconciler {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    if (this.#stopping.signal.aborted) this.#stopping = new AbortController();
     this.#loops = Array.from({ length: Math.max(1, Math.floor(this.#o.config.workers)) }, () => this.#loop());
   }
 
-  /** Stops claiming new work and waits for reconciles in progress. */
+  /**
+   * Stops claiming new work and waits for reconciles in progress. A reconcile whose module step is running
+   * does not wait for the step's time limit: the step's process is killed, nothing of that reconcile is
+   * written (its run stays Running, which the next holder marks Abandoned) and its job is handed back, ready
+   * at once for any replica.
+   */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopping.abort();
     this.#signal();
     await Promise.all(this.#loops);
     while (this.#inFlight.size) await Promise.all(this.#inFlight);
@@ -206,6 +215,11 @@ export class Reconciler {
     });
   }
 
+  /** A render that failed because the reconciler is stopping (a module step killed) is not the request's failure. */
+  #handBackIfStopped(outcome: { failure?: unknown }): void {
+    if (outcome.failure && this.#stopping.signal.aborted) throw new HandedBack();
+  }
+
   #signal(): void {
     const waiting = this.#wake;
     this.#wake = [];
@@ -226,6 +240,10 @@ export class Reconciler {
       try {
         outcome = request.deletingSince ? await this.#delete(request, job) : await this.#configure(request, job);
       } catch (error) {
+        if (error instanceof HandedBack) {
+          await this.#o.queue.handBackJob(job);
+          return;
+        }
         this.#o.logger?.error({ err: error, request: `${request.namespace}/${request.name}` }, 'reconcile failed unexpectedly');
         const message = `reconcile failed: ${(error as Error).message}`;
         outcome = {
@@ -381,8 +399,9 @@ export class Reconciler {
     const run = this.#newRun(request, revision, action, trigger, prepared.prepared.inputHash);
     if (action === 'configure') await this.#o.runs.start(run);
 
-    const rendered = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, expressions: this.#o.expressions, moduleSandbox: this.#o.moduleSandbox, attempt: job.attempts, now: () => this.#now() });
+    const rendered = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, expressions: this.#o.expressions, moduleSandbox: this.#o.moduleSandbox, attempt: job.attempts, now: () => this.#now(), signal: this.#stopping.signal });
     const { outcome } = rendered;
+    this.#handBackIfStopped(outcome);
     run.steps = outcome.steps;
     run.outputs = outcome.outputs;
     if (outcome.failure || outcome.retryAfterSeconds !== undefined) {
@@ -505,7 +524,8 @@ export class Reconciler {
       });
       if (prepared.stage === 'prepared') {
         run.inputHash = prepared.prepared.inputHash;
-        const { outcome } = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, expressions: this.#o.expressions, moduleSandbox: this.#o.moduleSandbox, attempt: job.attempts, now: () => this.#now() });
+        const { outcome } = await executeRender(prepared.prepared, { timeoutSeconds: config.stepTimeoutSeconds, expressions: this.#o.expressions, moduleSandbox: this.#o.moduleSandbox, attempt: job.attempts, now: () => this.#now(), signal: this.#stopping.signal });
+        this.#handBackIfStopped(outcome);
         run.steps = outcome.steps;
         run.outputs = outcome.outputs;
         leftBehind = outcome.files;
@@ -699,4 +719,11 @@ export { conditionOf };
 function runSeconds(run: { startedAt: string; finishedAt?: string }): { seconds?: number } {
   const took = run.finishedAt ? (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000 : NaN;
   return Number.isFinite(took) && took >= 0 ? { seconds: took } : {};
+}
+
+/** Thrown out of a reconcile the reconciler's stop cut short: its job is handed back and nothing is written. */
+class HandedBack extends Error {
+  constructor() {
+    super('the reconciler is stopping; the reconcile is handed back');
+  }
 }

@@ -57,9 +57,12 @@ export async function branchTip(dir: string, branch: string): Promise<CommitView
   return undefined;
 }
 
-/** The latest commits reachable from a commit, newest first (author dates in UTC). */
-export async function recentCommits(dir: string, commit: string, limit: number): Promise<CommitView[]> {
-  const out = await git(dir, ['log', '-z', `--max-count=${limit}`, `--format=%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`, commit, '--']);
+/**
+ * The latest commits reachable from a commit, newest first (author dates in UTC); with `paths`, only
+ * those that change something under one of them (literal pathspecs).
+ */
+export async function recentCommits(dir: string, commit: string, limit: number, paths: readonly string[] = []): Promise<CommitView[]> {
+  const out = await git(dir, ['log', '-z', `--max-count=${limit}`, `--format=%H${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s`, commit, '--', ...paths]);
   return out
     .split('\0')
     .filter(Boolean)
@@ -104,4 +107,29 @@ export async function listTree(dir: string, tree: string, path: string): Promise
 /** A blob's bytes as text (a NUL byte, kept as U+0000, marks binary content). */
 export async function readBlob(dir: string, oid: string): Promise<string> {
   return git(dir, ['cat-file', 'blob', oid]);
+}
+
+/** One commit as its page shows it: who, when, the whole message, its parents and the files it changed. */
+export interface GitCommit extends CommitView {
+  message: string;
+  parents: string[];
+  files: Array<{ path: string; change: 'added' | 'modified' | 'deleted' }>;
+}
+
+const CHANGES: Record<string, 'added' | 'modified' | 'deleted'> = { A: 'added', D: 'deleted' };
+
+/**
+ * A commit (a full id from `resolveCommit`) with the files it changed against its first parent (against
+ * nothing for a root commit); renames and copies are not detected, so each path reads as added or deleted.
+ */
+export async function commitDetail(dir: string, commit: string): Promise<GitCommit> {
+  const head = await git(dir, ['show', '-s', '-z', `--format=%H${FIELD}%P${FIELD}%an${FIELD}%ae${FIELD}%aI${FIELD}%s${FIELD}%B`, commit, '--']);
+  const [id = '', parents = '', author = '', authorEmail = '', date = '', subject = '', message = ''] = head.replace(/\0$/, '').split(FIELD);
+  const parentIds = parents.split(' ').filter(Boolean);
+  const diff = await git(dir, ['diff-tree', '-r', '-z', '--no-renames', '--name-status', ...(parentIds.length ? [parentIds[0]!, commit] : ['--root', commit]), '--']);
+  const fields = diff.split('\0').filter(Boolean);
+  const files: GitCommit['files'] = [];
+  // `--root` with one commit prints its id first; the records are then status and path pairs.
+  for (let i = fields[0] === commit ? 1 : 0; i + 1 < fields.length; i += 2) files.push({ path: fields[i + 1]!, change: CHANGES[fields[i]!] ?? 'modified' });
+  return { id, author, authorEmail, date: new Date(date).toISOString(), subject, message: message.trimEnd(), parents: parentIds, files };
 }

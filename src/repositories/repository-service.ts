@@ -2,11 +2,11 @@ import { constants } from 'node:fs';
 import { lstat, open, readdir, realpath } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { badRequest, notFound } from '../core/problem.js';
-import { branchTip, entryAt, listTree, readBlob, recentCommits, refNames, resolveCommit, type GitTreeEntry } from './git-reader.js';
-import { checkRef, checkTreePath } from './repository-input.js';
+import { branchTip, recentCommits } from './git-reader.js';
+import { RepositoryBrowser, type BrowsedRepository } from './repository-browser.js';
 import { browsableUrl, repositoryAddresses, repositoryUrls, withHttpCloneUrls, type RepositoryAddresses } from './repository-links.js';
 import { formatRepositoryName, isRepositorySegment, repositoryName, type RepositoryName } from './repository-name.js';
-import type { BlobView, ReadmeView, RepositoryListItem, RepositorySummary, RepositoryUrls, TreeView } from './repository-views.js';
+import type { BlobView, CommitDetail, RepositoryListItem, RepositorySummary, RepositoryUrls, TreeView } from './repository-views.js';
 
 export interface RepositoryServiceOptions {
   /** The folder of Pave's own repositories (`<dataDir>/git`): `owner/repo` is `<root>/owner/repo.git`. */
@@ -27,28 +27,25 @@ export interface ViewOptions {
   serverPaths?: boolean;
 }
 
-const RECENT_COMMITS = 20;
-/** Files larger than this are listed but not shown. */
-export const MAX_BLOB_BYTES = 1024 * 1024;
-const MAX_README_BYTES = 512 * 1024;
 const MAX_DESCRIPTION_BYTES = 1024;
 /** `ref: refs/heads/<branch>` or a commit id, and a newline. */
 const MAX_HEAD_BYTES = 1024;
 const LIST_BATCH = 8;
-const README = /^readme(\.(md|markdown|txt|rst))?$/i;
 /** What git writes into a new repository's description file: no description at all. */
 const UNNAMED = /^Unnamed repository;/;
 
 /**
  * The repositories Pave hosts under `<dataDir>/git` (the ones `publish:git` creates), read-only: a
  * list, a summary per repository (default branch, latest commits, the root folder and its README,
- * clone URLs), folders and files at any branch, tag or commit. Knows nothing about HTTP.
+ * clone URLs), folders, files and commits at any branch, tag or commit (read by `RepositoryBrowser`, as
+ * destinations are). Knows nothing about HTTP.
  * @example const repos = new RepositoryService({ root: '.pave/git', baseUrl: () => 'http://localhost:7007' });
  *          const summary = await repos.summary('larkspur', 'basket-pricing');
  */
 export class RepositoryService {
   readonly root: string;
   readonly #baseUrl: () => string;
+  readonly #browser = new RepositoryBrowser();
 
   constructor(options: RepositoryServiceOptions) {
     this.root = resolve(options.root);
@@ -150,23 +147,12 @@ export class RepositoryService {
     const hosted = await this.locate(owner, repo);
     const item = await this.#listItem(hosted, options);
     if (!item) throw notFound(`No repository ${formatRepositoryName(hosted.name)} is hosted here`, [{ pointer: '/repo', detail: 'no such repository', rule: 'exists' }]);
-    const [branches, tags] = await Promise.all([refNames(hosted.dir, 'refs/heads'), refNames(hosted.dir, 'refs/tags')]);
-    const shown = ref ?? item.defaultBranch;
-    const commit = ref !== undefined ? await this.#resolve(hosted, ref) : shown ? await resolveCommit(hosted.dir, shown) : undefined;
-    if (!shown || !commit) return { ...item, branches, tags, commits: [] };
-    const [commits, tree] = await Promise.all([recentCommits(hosted.dir, commit, RECENT_COMMITS), this.#tree(hosted, shown, commit, '')]);
-    return { ...item, ref: shown, commit, branches, tags, commits, tree };
+    return { ...item, ...(await this.#browser.summary(this.#browsed(hosted, item.defaultBranch), ref)) };
   }
 
   /** A folder at a ref (default: the default branch): its entries and its README. */
   async tree(owner: string, repo: string, path: string, ref?: string): Promise<TreeView> {
-    const hosted = await this.locate(owner, repo);
-    const at = await this.#at(hosted, ref);
-    const folder = checkTreePath(path);
-    if (folder === '') return this.#tree(hosted, at.ref, at.commit, '');
-    const entry = await this.#entry(hosted, at, folder);
-    if (entry.type !== 'tree') throw badRequest(`${folder} is a file, not a folder`, [{ pointer: '/path', detail: 'is a file; read it as a blob', rule: 'type' }]);
-    return this.#tree(hosted, at.ref, at.commit, folder, entry.oid);
+    return this.#browser.tree(await this.#browse(owner, repo), path, ref);
   }
 
   /**
@@ -174,18 +160,21 @@ export class RepositoryService {
    * followed), or only its size for binary and larger files.
    */
   async blob(owner: string, repo: string, path: string, ref?: string): Promise<BlobView> {
+    return this.#browser.blob(await this.#browse(owner, repo), path, ref);
+  }
+
+  /** A commit with the files it changed. */
+  async commit(owner: string, repo: string, ref: string): Promise<CommitDetail> {
+    return this.#browser.commit(await this.#browse(owner, repo), ref);
+  }
+
+  async #browse(owner: string, repo: string): Promise<BrowsedRepository> {
     const hosted = await this.locate(owner, repo);
-    const at = await this.#at(hosted, ref);
-    const file = checkTreePath(path);
-    if (file === '') throw badRequest('The root is a folder, not a file', [{ pointer: '/path', detail: 'must name a file', rule: 'required' }]);
-    const entry = await this.#entry(hosted, at, file);
-    if (entry.type === 'tree') throw badRequest(`${file} is a folder, not a file`, [{ pointer: '/path', detail: 'is a folder; read it as a tree', rule: 'type' }]);
-    const base = { name: formatRepositoryName(hosted.name), ref: at.ref, commit: at.commit, path: file, type: entry.type, size: entry.size ?? 0 };
-    if (entry.type === 'submodule') return { ...base, binary: false, truncated: false };
-    if (base.size > MAX_BLOB_BYTES) return { ...base, binary: false, truncated: true };
-    const content = await readBlob(hosted.dir, entry.oid);
-    const binary = content.includes('\0');
-    return { ...base, binary, truncated: false, ...(binary ? {} : { content }) };
+    return this.#browsed(hosted, (await readHead(hosted.dir))?.branch);
+  }
+
+  #browsed(hosted: HostedRepository, defaultBranch: string | undefined): BrowsedRepository {
+    return { name: formatRepositoryName(hosted.name), dir: hosted.dir, ...(defaultBranch !== undefined ? { defaultRef: defaultBranch } : {}) };
   }
 
   #dirOf(name: RepositoryName): string {
@@ -207,41 +196,6 @@ export class RepositoryService {
       ...(lastCommit ? { lastCommit } : {}),
       urls: this.urls(hosted.name, options),
     };
-  }
-
-  /** A checked ref (or the default branch) and the commit it names; 404 naming `/ref` when there is none. */
-  async #at(hosted: HostedRepository, ref: string | undefined): Promise<{ ref: string; commit: string }> {
-    const shown = ref ?? (await readHead(hosted.dir))?.branch;
-    if (shown === undefined) throw notFound(`${formatRepositoryName(hosted.name)} has no default branch; name a ref`, [{ pointer: '/ref', detail: 'is required here', rule: 'required' }]);
-    return { ref: shown, commit: await this.#resolve(hosted, shown) };
-  }
-
-  async #resolve(hosted: HostedRepository, ref: string): Promise<string> {
-    const commit = await resolveCommit(hosted.dir, checkRef(ref));
-    if (!commit) throw notFound(`${formatRepositoryName(hosted.name)} has no branch, tag or commit "${ref}" (or it has no commits yet)`, [{ pointer: '/ref', detail: 'names no commit', rule: 'exists' }]);
-    return commit;
-  }
-
-  async #entry(hosted: HostedRepository, at: { ref: string; commit: string }, path: string): Promise<GitTreeEntry> {
-    const entry = await entryAt(hosted.dir, at.commit, path);
-    if (!entry) throw notFound(`${formatRepositoryName(hosted.name)} has no ${path} at ${at.ref}`, [{ pointer: '/path', detail: `does not exist at ${at.ref}`, rule: 'exists' }]);
-    return entry;
-  }
-
-  async #tree(hosted: HostedRepository, ref: string, commit: string, path: string, tree = commit): Promise<TreeView> {
-    const listed = await listTree(hosted.dir, tree, path);
-    const entries = listed.map(({ oid: _oid, ...entry }) => entry);
-    const readme = await this.#readme(hosted, listed);
-    return { name: formatRepositoryName(hosted.name), ref, commit, path, entries, ...(readme ? { readme } : {}) };
-  }
-
-  /** A folder's README (Markdown preferred); one over 512 KiB is named but not read. */
-  async #readme(hosted: HostedRepository, entries: GitTreeEntry[]): Promise<ReadmeView | undefined> {
-    const candidates = entries.filter(entry => entry.type === 'blob' && README.test(entry.name));
-    const chosen = candidates.find(entry => /\.(md|markdown)$/i.test(entry.name)) ?? candidates[0];
-    if (!chosen) return undefined;
-    if ((chosen.size ?? 0) > MAX_README_BYTES) return { path: chosen.path, markdown: '', truncated: true };
-    return { path: chosen.path, markdown: await readBlob(hosted.dir, chosen.oid), truncated: false };
   }
 }
 

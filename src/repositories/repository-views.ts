@@ -43,7 +43,7 @@ export const ReadmeSchema = Type.Object({
 
 /** Where a tree or blob answer was read: the ref asked for and the commit it resolved to. */
 const At = {
-  name: Type.String({ description: 'owner/repo' }),
+  name: Type.String({ description: 'owner/repo, or the destination' }),
   ref: Type.String(),
   commit: Type.String(),
   path: Type.String({ description: "'' is the root" }),
@@ -60,14 +60,27 @@ export const BlobViewSchema = Type.Object({
   content: Type.Optional(Type.String({ description: 'The text of a file, or the target of a symbolic link' })),
 });
 
-export const RepositorySummarySchema = Type.Object({
-  ...RepositoryListItemSchema.properties,
+/** What a repository shows at a ref, hosted or a destination: its refs, latest commits and root folder. */
+export const BrowseSummarySchema = Type.Object({
   ref: Type.Optional(Type.String({ description: 'The ref shown; absent for a repository with no commits' })),
   commit: Type.Optional(Type.String()),
   branches: Type.Array(Type.String()),
   tags: Type.Array(Type.String()),
-  commits: Type.Array(CommitViewSchema, { description: 'The latest commits at ref, newest first' }),
+  commits: Type.Array(CommitViewSchema, { description: 'The latest commits at ref, newest first (for a reader who sees some folders only, those that change them)' }),
   tree: Type.Optional(TreeViewSchema),
+});
+
+export const RepositorySummarySchema = Type.Object({ ...RepositoryListItemSchema.properties, ...BrowseSummarySchema.properties });
+
+export const CommitDetailSchema = Type.Object({
+  ...CommitViewSchema.properties,
+  name: Type.String({ description: 'owner/repo, or the destination' }),
+  message: Type.String({ description: 'The whole message; only the subject for a reader who sees some folders only, as a batched commit names every request it carries' }),
+  parents: Type.Array(Type.String()),
+  files: Type.Array(
+    Type.Object({ path: Type.String(), change: Type.Union([Type.Literal('added'), Type.Literal('modified'), Type.Literal('deleted')]) }),
+    { description: 'The files changed against the first parent (those the reader sees)' },
+  ),
 });
 
 export type CommitView = Static<typeof CommitViewSchema>;
@@ -77,4 +90,6 @@ export type TreeEntry = Static<typeof TreeEntrySchema>;
 export type ReadmeView = Static<typeof ReadmeSchema>;
 export type TreeView = Static<typeof TreeViewSchema>;
 export type BlobView = Static<typeof BlobViewSchema>;
+export type BrowseSummary = Static<typeof BrowseSummarySchema>;
 export type RepositorySummary = Static<typeof RepositorySummarySchema>;
+export type CommitDetail = Static<typeof CommitDetailSchema>;

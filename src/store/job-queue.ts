@@ -161,6 +161,14 @@ export class JobQueue {
     return retryAt;
   }
 
+  /**
+   * Hands one claim back unfinished (its worker is stopping): the job is ready again at once, with its
+   * attempts as they were, for any worker of any replica. False when the lease had been lost already.
+   */
+  async handBackJob(job: Job): Promise<boolean> {
+    return this.#release(job, { state: 'ready', run_at: this.#now(), updated_at: this.#now() });
+  }
+
   /** Extends a claim for work that runs long. False when the lease was already lost. */
   async extendLease(job: Job, leaseMs: number): Promise<boolean> {
     const leaseExpiresAt = new Date(this.#clock.now().getTime() + leaseMs).toISOString();

@@ -29,7 +29,7 @@ const RULES: Record<string, { value: readonly string[]; types?: readonly string[
   auth: { value: ['core', 'store', 'catalog'] },
   gitops: { value: ['core', 'store', 'git'] },
   repositories: { value: ['core', 'git'], types: ['auth', 'catalog'] },
-  platform: { value: ['core', 'store', 'git', 'gitops', 'catalog', 'auth', 'expressions'] },
+  platform: { value: ['core', 'store', 'git', 'gitops', 'catalog', 'auth', 'expressions', 'repositories'] },
   templates: { value: ['core', 'store', 'git', 'reading', 'catalog', 'auth', 'expressions', 'repositories', 'integrations', 'platform'] },
   events: { value: ['core', 'store', 'auth'], types: [COMPOSITION] },
   delivery: { value: ['core', 'store', 'auth', 'platform'], types: ['catalog'] },

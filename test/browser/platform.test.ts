@@ -151,7 +151,7 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     }
     const commit = page.getByTestId('delivery-commit');
     await commit.waitFor();
-    const sha = await commit.getAttribute('title');
+    const sha = await commit.locator('code').getAttribute('title');
     expect(sha).toMatch(/^[0-9a-f]{40}$/);
     // It is the commit in the dev destination's repository.
     const devRepo = join(pave.dataDir, 'destinations', 'dev.git');

@@ -64,6 +64,11 @@ describe('pave request / capability / render (real CLI processes)', () => {
       await store.close({ keepData: true });
     }
 
+    // Where its files are, with the API path of the commit that holds them (the destination browsing API).
+    const shown = await runCli(['request', 'get', 'checkout-team/checkout-db'], { cwd: empty, env });
+    const commit = view.status.deliveries[0].commit as string;
+    expect(shown.stdout).toContain(`dev: clusters/dev/checkout-team/postgresql/checkout-db @ ${commit.slice(0, 12)}  (/api/platform/destinations/dev/commits/${commit})`);
+
     const runs = await runCli(['request', 'runs', 'checkout-db', '-n', 'checkout-team', '--logs'], { cwd: empty, env });
     expect(runs.stdout).toContain('configure checkout-team/checkout-db generation 1 (postgresql@1.1.0) — Succeeded');
     expect(runs.stdout).toContain('[cluster] rendered cluster.yaml');

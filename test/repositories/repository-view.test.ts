@@ -8,8 +8,8 @@ import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../src/git/run-git.js';
-import { MAX_BLOB_BYTES } from '../../src/repositories/repository-service.js';
-import type { BlobView, RepositoryListItem, RepositorySummary, TreeView } from '../../src/repositories/repository-views.js';
+import { MAX_BLOB_BYTES } from '../../src/repositories/repository-browser.js';
+import type { BlobView, CommitDetail, RepositoryListItem, RepositorySummary, TreeView } from '../../src/repositories/repository-views.js';
 import { bearer, startAuthPave, tokenFor } from '../auth/support.js';
 import { makeHostedRepository } from './support.js';
 
@@ -119,6 +119,27 @@ describe('repository view', () => {
     expect(big.body).not.toHaveProperty('content');
     const link = await get<BlobView>('/api/repositories/acme/shop/blob?path=passwd');
     expect(link.body).toMatchObject({ type: 'symlink', content: '../../../../etc/passwd' });
+  });
+
+  it('shows a commit: author, whole message, parents and the files it changed; a branch names its tip', async () => {
+    const { status, body } = await get<CommitDetail>(`/api/repositories/acme/shop/commits/${shop.commits[1]}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ name: 'acme/shop', id: shop.commits[1], parents: [shop.commits[0]], subject: 'Add docs, a picture and a link', message: 'Add docs, a picture and a link', author: 'Ada Lovelace' });
+    expect(body.files.map(f => [f.path, f.change])).toEqual([
+      ['big.txt', 'added'],
+      ['docs/README.md', 'added'],
+      ['docs/guide.md', 'added'],
+      ['logo.png', 'added'],
+      ['passwd', 'added'],
+    ]);
+    const root = await get<CommitDetail>(`/api/repositories/acme/shop/commits/${shop.commits[0]}`);
+    expect(root.body.parents).toEqual([]);
+    expect(root.body.files.map(f => f.path)).toEqual(['README.md', 'src/index.ts']);
+    expect((await get<CommitDetail>('/api/repositories/acme/shop/commits/feature%2Fcheckout')).body.files).toEqual([{ path: 'src/checkout.ts', change: 'added' }]);
+    // A tree or blob id is no commit; an option is no ref.
+    const tree = (await runGit(['--git-dir', shop.dir, 'rev-parse', `${shop.commits[0]}^{tree}`])).stdout.trim();
+    expect((await get(`/api/repositories/acme/shop/commits/${tree}`)).status).toBe(404);
+    expect((await get('/api/repositories/acme/shop/commits/--output=x')).status).toBe(400);
   });
 
   it('answers a repository with no commits without ref, commits or tree', async () => {

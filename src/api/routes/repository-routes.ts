@@ -8,7 +8,7 @@ import { forbidden, unauthorized } from '../../core/problem.js';
 import { serveUploadPack } from '../../repositories/git-http-backend.js';
 import { REPOSITORY_READ, RepositoryAccess, seesServerPaths } from '../../repositories/repository-access.js';
 import type { RepositoryService } from '../../repositories/repository-service.js';
-import { BlobViewSchema, RepositoryListItemSchema, RepositorySummarySchema, TreeViewSchema } from '../../repositories/repository-views.js';
+import { BlobViewSchema, CommitDetailSchema, RepositoryListItemSchema, RepositorySummarySchema, TreeViewSchema } from '../../repositories/repository-views.js';
 import { errorResponses } from '../schemas.js';
 
 /**
@@ -100,6 +100,20 @@ export const repositoryRoutes: FastifyPluginAsyncTypebox<{ repositories: Reposit
       },
     },
     async request => repositories.blob(request.params.owner, request.params.repo, request.query.path, request.query.ref),
+  );
+
+  app.get(
+    '/repositories/:owner/:repo/commits/:commit',
+    {
+      config: READ,
+      schema: {
+        tags: ['repositories'],
+        summary: 'A commit (or the commit a branch or tag names): author, message, parents and the files it changed',
+        params: Type.Object({ ...NameParams.properties, commit: Type.String({ description: 'A commit id, branch or tag' }) }),
+        response: { 200: CommitDetailSchema, ...errorResponses(400, 403, 404) },
+      },
+    },
+    async request => repositories.commit(request.params.owner, request.params.repo, request.params.commit),
   );
 };
 

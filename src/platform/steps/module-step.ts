@@ -20,7 +20,7 @@ export const moduleStep: StepKind<ModuleStepSpec> = {
     const note = sandbox.kind === 'process' ? [`sandbox: ${sandbox.description} (platform.moduleSandbox: process)`] : [];
     let log: string[] = [];
     try {
-      const outcome = await sandbox.run({ label, source: step.source, input, timeoutSeconds: step.timeoutSeconds ?? options.timeoutSeconds });
+      const outcome = await sandbox.run({ label, source: step.source, input, timeoutSeconds: step.timeoutSeconds ?? options.timeoutSeconds, ...(options.signal ? { signal: options.signal } : {}) });
       log = outcome.log;
       return { ...normaliseResult(outcome.result), log: [...note, ...log] };
     } catch (error) {

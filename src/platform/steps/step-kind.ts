@@ -54,6 +54,8 @@ export interface StepOptions {
   expressions: ExpressionEvaluator;
   /** Where `module` steps run (see `sandbox/`). */
   moduleSandbox: ModuleSandbox;
+  /** Stops a running `module` step when aborted (the reconciler stopping), its process group killed. */
+  signal?: AbortSignal;
 }
 
 /** One kind of step. */

@@ -42,7 +42,7 @@ export async function runWorkflow(
   for (const step of steps) {
     const startedAt = now();
     try {
-      const result = await KINDS[step.type].run(step, { ...input, context: { ...input.context, steps: stepOutputs } }, { timeoutSeconds: options.timeoutSeconds, expressions: options.expressions, moduleSandbox: options.moduleSandbox });
+      const result = await KINDS[step.type].run(step, { ...input, context: { ...input.context, steps: stepOutputs } }, { timeoutSeconds: options.timeoutSeconds, expressions: options.expressions, moduleSandbox: options.moduleSandbox, ...(options.signal ? { signal: options.signal } : {}) });
       produced.push(...result.files.map(file => ({ step: step.name, ...file })));
       stepOutputs[step.name] = { outputs: result.outputs };
       Object.assign(outcome.outputs, result.outputs);

@@ -10,6 +10,7 @@ import { capabilityRef, deleteRequest, getRequest, listRuns, requestActions, req
 import { Outputs } from './RequestFormPage';
 import { ApprovalSection } from './ApprovalSection';
 import { ExpirySection } from './ExpirySection';
+import { CommitLink, DestinationSight, PathLink } from './DestinationLinks';
 import { CONDITION_ORDER } from '../../../src/platform/model/conditions.js';
 import './platform.css';
 
@@ -102,7 +103,11 @@ export default function RequestPage() {
   const status = req?.status;
   const phase = gone ? 'Deleted' : status?.phase ?? 'Pending';
   const conditions = [...(status?.conditions ?? [])].sort((a, b) => CONDITION_ORDER.indexOf(a.type) - CONDITION_ORDER.indexOf(b.type));
+  const destinations = [...(status?.deliveries ?? []).map((d) => d.destination), ...(runs ?? []).flatMap((r) => [...r.commits, ...r.diff].map((c) => c.destination))];
+  // A GitOps tool's revision is a commit of the one destination the request's files are in (when there is one).
+  const revisionDestination = status?.deliveries.length === 1 ? status.deliveries[0]!.destination : undefined;
   return (
+    <DestinationSight names={destinations}>
     <div className="page platform-request">
       <div className="page-head">
         <div>
@@ -206,7 +211,7 @@ export default function RequestPage() {
                     {c.revision ? (
                       <>
                         {' '}
-                        revision <code className="small-code" title={c.revision}>{c.revision.slice(0, 12)}</code>
+                        revision {revisionDestination ? <CommitLink destination={revisionDestination} commit={c.revision} /> : <code className="small-code" title={c.revision}>{c.revision.slice(0, 12)}</code>}
                       </>
                     ) : null}
                   </span>
@@ -228,10 +233,10 @@ export default function RequestPage() {
               <ul className="location-list" data-testid="deliveries">
                 {status.deliveries.map((d) => (
                   <li key={`${d.destination}:${d.path}`}>
-                    <span className="type-pill">{d.destination}</span> <span className="mono small">{d.path}</span>{' '}
+                    <span className="type-pill">{d.destination}</span> <PathLink destination={d.destination} path={d.path} view="tree" {...(d.commit ? { at: d.commit } : {})} />{' '}
                     {d.commit ? (
-                      <span className="small">
-                        commit <code className="small-code" data-testid="delivery-commit" title={d.commit}>{d.commit.slice(0, 12)}</code>
+                      <span className="small" data-testid="delivery-commit">
+                        commit <CommitLink destination={d.destination} commit={d.commit} />
                       </span>
                     ) : (
                       <span className="muted small">not committed yet</span>
@@ -257,10 +262,13 @@ export default function RequestPage() {
         {!runs ? <Loading rows={2} /> : runs.length === 0 ? <p className="muted">No runs yet.</p> : runs.map((r, i) => <RunView key={r.id} run={r} open={i === 0} />)}
       </section>
     </div>
+    </DestinationSight>
   );
 }
 
 function RunView({ run, open }: { run: Run; open: boolean }) {
+  // A file the run added or changed, as its destination's commit left it (a deleted one is in no commit of the run).
+  const fileAt = (d: Run['diff'][number]) => (d.change === 'deleted' ? undefined : run.commits.find((c) => c.destination === d.destination)?.commit);
   return (
     <details className="run" open={open} data-testid="run">
       <summary>
@@ -294,7 +302,7 @@ function RunView({ run, open }: { run: Run; open: boolean }) {
               <span className="diff-change" data-change={d.change}>
                 {d.change === 'added' ? '+' : d.change === 'deleted' ? '−' : '~'} {d.change}
               </span>{' '}
-              <span className="type-pill">{d.destination}</span> <span className="mono small">{d.path}</span>
+              <span className="type-pill">{d.destination}</span> {fileAt(d) ? <PathLink destination={d.destination} path={d.path} view="blob" at={fileAt(d)} /> : <span className="mono small">{d.path}</span>}
             </li>
           ))}
         </ul>
@@ -307,7 +315,7 @@ function RunView({ run, open }: { run: Run; open: boolean }) {
           <ul className="location-list" data-testid="run-commits">
             {run.commits.map((c) => (
               <li key={c.commit}>
-                <code className="small-code">{c.commit}</code> on <span className="type-pill">{c.destination}</span> <span className="mono small">{c.branch}</span>
+                <CommitLink destination={c.destination} commit={c.commit} full /> on <span className="type-pill">{c.destination}</span> <span className="mono small">{c.branch}</span>
               </li>
             ))}
           </ul>

@@ -1,17 +1,20 @@
-import type { CommitView } from './repositoriesApi';
+import { Link } from 'react-router-dom';
+import { repositoryPath, type CommitView, type RepositorySource } from './repositoriesApi';
 
-function when(iso: string): string {
+export function when(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-/** The latest commits, newest first: subject, author, date and short id. */
-export function CommitList({ commits }: { commits: CommitView[] }) {
+/** The latest commits, newest first: subject (opening the commit's page), author, date and short id. */
+export function CommitList({ source, commits }: { source: RepositorySource; commits: CommitView[] }) {
   return (
     <ol className="repo-commits" data-testid="repo-commits">
       {commits.map((c) => (
         <li key={c.id}>
-          <span className="repo-commit-subject">{c.subject}</span>
+          <Link className="repo-commit-subject" to={repositoryPath(source, { view: 'commit', path: c.id })}>
+            {c.subject}
+          </Link>
           <span className="muted small">
             {c.author} · <time dateTime={c.date}>{when(c.date)}</time> ·{' '}
             <code className="small-code" title={c.id}>

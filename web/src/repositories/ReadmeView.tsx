@@ -2,24 +2,24 @@ import { useMemo, type MouseEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { resolveRelativePath } from '../lib/doc-paths';
 import { internalLinkTarget, renderMarkdown } from '../lib/markdown';
-import { repositoryPath, type ReadmeView as Readme } from './repositoriesApi';
+import { repositoryPath, type ReadmeView as Readme, type RepositorySource } from './repositoriesApi';
 
 /**
  * A README rendered as GitHub would: Markdown sanitized with DOMPurify, relative links opening the
  * file or folder they name at the same ref (inside the portal), other links in a new tab, and relative
  * images (which Pave does not serve) shown as a link to the file. Plain-text READMEs stay preformatted.
  */
-export function ReadmeView({ readme, owner, repo, refName }: { readme: Readme; owner: string; repo: string; refName: string }) {
+export function ReadmeView({ readme, source, refName }: { readme: Readme; source: RepositorySource; refName: string }) {
   const navigate = useNavigate();
   const markdown = /\.(md|markdown)$/i.test(readme.path);
   const html = useMemo(() => {
     if (!markdown) return '';
-    const at = (view: 'tree' | 'blob', path: string) => repositoryPath(owner, repo, { view, path: resolveRelativePath(readme.path, path), ref: refName });
+    const at = (view: 'tree' | 'blob', path: string) => repositoryPath(source, { view, path: resolveRelativePath(readme.path, path), ref: refName });
     return renderMarkdown(readme.markdown, {
       link: (path) => at(path.endsWith('/') ? 'tree' : 'blob', path),
       image: (path) => ({ href: at('blob', path) }),
     }).html;
-  }, [markdown, readme, owner, repo, refName]);
+  }, [markdown, readme, source, refName]);
 
   const onClick = (ev: MouseEvent<HTMLDivElement>) => {
     const href = internalLinkTarget(ev);

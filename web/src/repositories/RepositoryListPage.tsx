@@ -41,7 +41,7 @@ export default function RepositoryListPage() {
               {list.data.items.map((r) => (
                 <tr key={r.name}>
                   <td className="name-cell">
-                    <Link to={repositoryPath(r.owner, r.repo)}>{r.name}</Link>
+                    <Link to={repositoryPath({ kind: 'hosted', owner: r.owner, repo: r.repo })}>{r.name}</Link>
                     {r.description ? <div className="cell-desc">{r.description}</div> : null}
                   </td>
                   <td className="mono small">{r.defaultBranch ?? '—'}</td>

@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { formatSize, repositoryPath, type TreeEntry } from './repositoriesApi';
+import { formatSize, repositoryPath, type RepositorySource, type TreeEntry } from './repositoriesApi';
 
 /** Drawn, not emoji: every machine has the shapes, not every machine has an emoji font. */
 const ICONS: Record<TreeEntry['type'], { label: string; path: string }> = {
@@ -18,7 +18,7 @@ function EntryIcon({ type }: { type: TreeEntry['type'] }) {
 }
 
 /** The entries of one folder, folders first, each opening its folder or file page at the same ref. */
-export function TreeListing({ owner, repo, refName, path, entries }: { owner: string; repo: string; refName: string; path: string; entries: TreeEntry[] }) {
+export function TreeListing({ source, refName, path, entries }: { source: RepositorySource; refName: string; path: string; entries: TreeEntry[] }) {
   const parent = path.split('/').slice(0, -1).join('/');
   return (
     <div className="table-wrap">
@@ -36,7 +36,7 @@ export function TreeListing({ owner, repo, refName, path, entries }: { owner: st
           {path ? (
             <tr>
               <td colSpan={2}>
-                <Link to={parent ? repositoryPath(owner, repo, { view: 'tree', path: parent, ref: refName }) : repositoryPath(owner, repo, { ref: refName })} aria-label="Parent folder">
+                <Link to={parent ? repositoryPath(source, { view: 'tree', path: parent, ref: refName }) : repositoryPath(source, { ref: refName })} aria-label="Parent folder">
                   ..
                 </Link>
               </td>
@@ -49,7 +49,7 @@ export function TreeListing({ owner, repo, refName, path, entries }: { owner: st
                 {entry.type === 'submodule' ? (
                   <span>{entry.name}</span>
                 ) : (
-                  <Link to={repositoryPath(owner, repo, { view: entry.type === 'tree' ? 'tree' : 'blob', path: entry.path, ref: refName })}>{entry.name}</Link>
+                  <Link to={repositoryPath(source, { view: entry.type === 'tree' ? 'tree' : 'blob', path: entry.path, ref: refName })}>{entry.name}</Link>
                 )}
               </td>
               <td className="repo-size muted small">{entry.size !== undefined ? formatSize(entry.size) : ''}</td>
