@@ -49,8 +49,10 @@ interface Slot {
   channel: Socket;
   ready: boolean;
   job?: Job;
-  /** Bumped whenever the deadline is re-armed, so an older timer's firing is ignored. */
-  deadline: number;
+  /** When the item now running must be done (performance.now() time); progress reports move it on. */
+  deadlineAt: number;
+  /** The one timer that watches `deadlineAt` while a job runs (re-armed by moving the time, not by a new timer per item). */
+  watch?: NodeJS.Timeout;
   stderr: string;
   /** Set when this pool ended the process on purpose, with the error its job gets. */
   killedFor?: PaveError;
@@ -180,7 +182,7 @@ export class EvaluatorPool {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
     const channel = child.stdio[3] as Socket;
-    const slot: Slot = { child, channel, ready: false, deadline: 0, stderr: '' };
+    const slot: Slot = { child, channel, ready: false, deadlineAt: 0, stderr: '' };
     this.#slots.add(slot);
     const reader = new FrameReader(
       this.limits.maxMessageBytes,
@@ -205,7 +207,8 @@ export class EvaluatorPool {
     } else if (message.type === 'result' && slot.job && message.response) {
       const job = slot.job;
       slot.job = undefined;
-      slot.deadline++;
+      clearTimeout(slot.watch);
+      slot.watch = undefined;
       job.resolve(message.response);
       this.#dispatch();
     }
@@ -217,12 +220,21 @@ export class EvaluatorPool {
     slot.channel.write(job.frame);
   }
 
-  /** (Re)starts the deadline of the item now running in `slot`. */
+  /**
+   * (Re)starts the deadline of the item now running in `slot`. Items may finish by the thousand a second: a
+   * progress report only moves the deadline on, and one unreferenced timer per running job looks at it.
+   */
   #arm(slot: Slot, ms: number): void {
-    const generation = ++slot.deadline;
-    const signal = AbortSignal.timeout(ms);
-    signal.addEventListener('abort', () => {
-      if (slot.deadline !== generation || !slot.job) return;
+    slot.deadlineAt = performance.now() + ms;
+    if (slot.watch) return;
+    const check = () => {
+      slot.watch = undefined;
+      if (!slot.job) return;
+      const left = slot.deadlineAt - performance.now();
+      if (left > 0) {
+        slot.watch = setTimeout(check, left).unref();
+        return;
+      }
       this.#kill(
         slot,
         limitReached(
@@ -230,7 +242,8 @@ export class EvaluatorPool {
           `the expression evaluator did not finish within ${ms} ms (the time budget plus expressions.deadlineMarginMs = ${this.limits.deadlineMarginMs} ms); its process was stopped`,
         ),
       );
-    });
+    };
+    slot.watch = setTimeout(check, ms).unref();
   }
 
   #kill(slot: Slot, reason: PaveError): void {
@@ -241,6 +254,7 @@ export class EvaluatorPool {
 
   #onExit(slot: Slot, how: string): void {
     if (!this.#slots.delete(slot)) return;
+    clearTimeout(slot.watch);
     slot.channel.destroy();
     const job = slot.job;
     slot.job = undefined;
