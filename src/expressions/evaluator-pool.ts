@@ -51,8 +51,8 @@ interface Slot {
   job?: Job;
   /** When the item now running must be done (performance.now() time); progress reports move it on. */
   deadlineAt: number;
-  /** The one timer that watches `deadlineAt` while a job runs (re-armed by moving the time, not by a new timer per item). */
-  watch?: NodeJS.Timeout;
+  /** Whether a timer watches `deadlineAt` now (one at a time: re-arming moves the time, it makes no new timer). */
+  watching: boolean;
   stderr: string;
   /** Set when this pool ended the process on purpose, with the error its job gets. */
   killedFor?: PaveError;
@@ -182,7 +182,7 @@ export class EvaluatorPool {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
     const channel = child.stdio[3] as Socket;
-    const slot: Slot = { child, channel, ready: false, deadlineAt: 0, stderr: '' };
+    const slot: Slot = { child, channel, ready: false, deadlineAt: 0, watching: false, stderr: '' };
     this.#slots.add(slot);
     const reader = new FrameReader(
       this.limits.maxMessageBytes,
@@ -207,8 +207,6 @@ export class EvaluatorPool {
     } else if (message.type === 'result' && slot.job && message.response) {
       const job = slot.job;
       slot.job = undefined;
-      clearTimeout(slot.watch);
-      slot.watch = undefined;
       job.resolve(message.response);
       this.#dispatch();
     }
@@ -226,24 +224,25 @@ export class EvaluatorPool {
    */
   #arm(slot: Slot, ms: number): void {
     slot.deadlineAt = performance.now() + ms;
-    if (slot.watch) return;
-    const check = () => {
-      slot.watch = undefined;
-      if (!slot.job) return;
-      const left = slot.deadlineAt - performance.now();
-      if (left > 0) {
-        slot.watch = setTimeout(check, left).unref();
-        return;
-      }
-      this.#kill(
-        slot,
-        limitReached(
-          'deadlineMarginMs',
-          `the expression evaluator did not finish within ${ms} ms (the time budget plus expressions.deadlineMarginMs = ${this.limits.deadlineMarginMs} ms); its process was stopped`,
-        ),
-      );
+    if (slot.watching) return;
+    // An AbortSignal's timer keeps no one alive; when it fires early (the deadline moved on), another waits the rest.
+    const watch = (wait: number) => {
+      slot.watching = true;
+      AbortSignal.timeout(Math.max(1, Math.ceil(wait))).addEventListener('abort', () => {
+        slot.watching = false;
+        if (!slot.job) return;
+        const left = slot.deadlineAt - performance.now();
+        if (left > 0) return watch(left);
+        this.#kill(
+          slot,
+          limitReached(
+            'deadlineMarginMs',
+            `the expression evaluator did not finish within ${ms} ms (the time budget plus expressions.deadlineMarginMs = ${this.limits.deadlineMarginMs} ms); its process was stopped`,
+          ),
+        );
+      });
     };
-    slot.watch = setTimeout(check, ms).unref();
+    watch(ms);
   }
 
   #kill(slot: Slot, reason: PaveError): void {
@@ -254,7 +253,6 @@ export class EvaluatorPool {
 
   #onExit(slot: Slot, how: string): void {
     if (!this.#slots.delete(slot)) return;
-    clearTimeout(slot.watch);
     slot.channel.destroy();
     const job = slot.job;
     slot.job = undefined;
