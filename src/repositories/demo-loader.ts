@@ -1,8 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { LocationService } from '../catalog/location-service.js';
-import type { ChangeAuthor } from '../store/audit-log.js';
 import type { Logger } from '../core/logger.js';
 import { ensureBareRepository } from '../git/bare-repository.js';
 import type { RepositoryService } from './repository-service.js';
@@ -16,13 +14,14 @@ const SOURCE_LOCATION = 'backstage.io/source-location';
  * The demo's hosted repositories (`demo/repositories/<name>/`): each folder becomes, once, the repository
  * `larkspur/<name>` with one commit of its files (its catalog file's entities pointed at the repository's page
  * with `backstage.io/source-location`, as `publish:git` does), and its catalog file is registered as a location
- * (refreshed when registered already). Loading again creates nothing. Returns the repositories' names.
- * @example await loadRepositoriesDemo(app.repositories, app.catalog.locations, { demoDir: 'demo/repositories', author });
+ * with `register` (the catalog's, which refreshes a location registered already). Loading again creates nothing.
+ * Returns the repositories' names.
+ * @example await loadRepositoriesDemo(repositories, registerOrRefresh, { demoDir: 'demo/repositories' });
  */
 export async function loadRepositoriesDemo(
   repositories: RepositoryService,
-  locations: LocationService,
-  options: { demoDir: string; author?: ChangeAuthor; logger?: Logger },
+  register: (target: string) => Promise<{ errors: readonly unknown[] }>,
+  options: { demoDir: string; logger?: Logger },
 ): Promise<string[]> {
   const names = (await readdir(options.demoDir, { withFileTypes: true })).filter(entry => entry.isDirectory()).map(entry => entry.name).sort();
   for (const name of names) {
@@ -33,7 +32,7 @@ export async function loadRepositoriesDemo(
     if (files[CATALOG_FILE]) files[CATALOG_FILE] = withSourceLocation(files[CATALOG_FILE], `url:${page}/`);
     const url = await ensureBareRepository(join(repositories.root, DEMO_REPOSITORY_OWNER, `${name}.git`), 'main', files);
     if (!files[CATALOG_FILE]) continue;
-    const { errors } = await locations.register({ type: 'url', target: `${url}#main:${CATALOG_FILE}` }, { onConflict: 'refresh', ...(options.author ? { author: options.author } : {}) });
+    const { errors } = await register(`${url}#main:${CATALOG_FILE}`);
     if (errors.length) options.logger?.warn({ repository: name, errors }, `demo repository ${name}: its catalog file was not all loaded`);
   }
   options.logger?.info({ repositories: names.length }, 'demo repositories loaded');

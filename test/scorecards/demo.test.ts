@@ -17,7 +17,8 @@ const DEMO_REPOSITORIES = join(packageRoot(), 'demo', 'repositories');
 
 describe('the demo’s hosted repositories, facts, campaign and fix', { timeout: 180_000 }, () => {
   let pave: RunningPave;
-  const load = () => loadRepositoriesDemo(pave.app.repositories, pave.app.catalog.locations, { demoDir: DEMO_REPOSITORIES, author: { actor: pave.app.auth.localOperator() } });
+  const load = () =>
+    loadRepositoriesDemo(pave.app.repositories, target => pave.app.catalog.locations.register({ type: 'url', target }, { onConflict: 'refresh', author: { actor: pave.app.auth.localOperator() } }), { demoDir: DEMO_REPOSITORIES });
   const facts = async (name: string): Promise<Record<string, unknown>> => {
     const { body } = await getJson(`${pave.url}/api/scorecards/entities/component/default/${name}`);
     return Object.fromEntries(body.facts.map((fact: any) => [`${fact.source}.${fact.name}`, fact.value]));
