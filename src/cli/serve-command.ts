@@ -37,6 +37,10 @@ export function serveCommand(globals: () => GlobalOptions): Command {
       await reportModuleSandbox(app.platform.moduleSandbox, app.logger);
       if (config.demo) {
         await loadDemo(app);
+        // A few services' own repositories, hosted by Pave (scorecards read their files; a fix proposes a branch).
+        const { loadRepositoriesDemo } = await import('../repositories/demo-loader.js');
+        const author = { actor: app.auth.localOperator() };
+        await loadRepositoriesDemo(app.repositories, target => app.catalog.locations.register({ type: 'url', target }, { onConflict: 'refresh', author }), { demoDir: join(packageRoot(), 'demo', 'repositories'), logger: app.logger });
         // A few months of delivery history for the demo components (deterministic; a restart adds only new days).
         // Here rather than in loadDemo: the suites that start the demo organisation have no use for 15,000 events.
         const { loadDeliveryDemo } = await import('../delivery/demo-loader.js');

@@ -18,8 +18,11 @@ export type EvaluationItem =
   | { kind: 'value'; value: unknown }
   /** `renderFile`: text (file content or path). */
   | { kind: 'file'; source: string }
-  /** `evaluateCondition`: a step's or file's `if`. */
-  | { kind: 'condition'; value: unknown };
+  /**
+   * `evaluateCondition`: a step's or file's `if`. With `root`, the item sees only the request context's
+   * `root` entry as its whole context: many conditions, each over its own small context, in one request.
+   */
+  | { kind: 'condition'; value: unknown; root?: string };
 
 /** Options that can travel between processes (data only). */
 export interface EvaluationOptions {
@@ -54,7 +57,7 @@ export interface EvaluationResponse {
 export function runEvaluation(request: EvaluationRequest, onItemDone?: (index: number) => void): EvaluationResponse {
   const secretStrings = new Set<string>();
   const results = request.items.map((item, index): ItemResult => {
-    const session = new RenderSession(request.context, request.options);
+    const session = new RenderSession(contextOf(request.context, item), request.options);
     try {
       return { ok: true, value: renderItem(session, item) };
     } catch (error) {
@@ -67,6 +70,13 @@ export function runEvaluation(request: EvaluationRequest, onItemDone?: (index: n
     }
   });
   return { results, secretStrings: [...secretStrings].sort((a, b) => b.length - a.length) };
+}
+
+/** The context an item renders against: the request's, or its own entry of it (`root`; none is an empty one). */
+function contextOf(context: Record<string, unknown>, item: EvaluationItem): Record<string, unknown> {
+  if (item.kind !== 'condition' || item.root === undefined) return context;
+  const own = Object.hasOwn(context, item.root) ? context[item.root] : undefined;
+  return own !== null && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
 }
 
 function renderItem(session: RenderSession, item: EvaluationItem): unknown {

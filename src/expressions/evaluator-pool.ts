@@ -49,8 +49,10 @@ interface Slot {
   channel: Socket;
   ready: boolean;
   job?: Job;
-  /** Bumped whenever the deadline is re-armed, so an older timer's firing is ignored. */
-  deadline: number;
+  /** When the item now running must be done (performance.now() time); progress reports move it on. */
+  deadlineAt: number;
+  /** Whether a timer watches `deadlineAt` now (one at a time: re-arming moves the time, it makes no new timer). */
+  watching: boolean;
   stderr: string;
   /** Set when this pool ended the process on purpose, with the error its job gets. */
   killedFor?: PaveError;
@@ -180,7 +182,7 @@ export class EvaluatorPool {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
     const channel = child.stdio[3] as Socket;
-    const slot: Slot = { child, channel, ready: false, deadline: 0, stderr: '' };
+    const slot: Slot = { child, channel, ready: false, deadlineAt: 0, watching: false, stderr: '' };
     this.#slots.add(slot);
     const reader = new FrameReader(
       this.limits.maxMessageBytes,
@@ -205,7 +207,6 @@ export class EvaluatorPool {
     } else if (message.type === 'result' && slot.job && message.response) {
       const job = slot.job;
       slot.job = undefined;
-      slot.deadline++;
       job.resolve(message.response);
       this.#dispatch();
     }
@@ -217,20 +218,31 @@ export class EvaluatorPool {
     slot.channel.write(job.frame);
   }
 
-  /** (Re)starts the deadline of the item now running in `slot`. */
+  /**
+   * (Re)starts the deadline of the item now running in `slot`. Items may finish by the thousand a second: a
+   * progress report only moves the deadline on, and one unreferenced timer per running job looks at it.
+   */
   #arm(slot: Slot, ms: number): void {
-    const generation = ++slot.deadline;
-    const signal = AbortSignal.timeout(ms);
-    signal.addEventListener('abort', () => {
-      if (slot.deadline !== generation || !slot.job) return;
-      this.#kill(
-        slot,
-        limitReached(
-          'deadlineMarginMs',
-          `the expression evaluator did not finish within ${ms} ms (the time budget plus expressions.deadlineMarginMs = ${this.limits.deadlineMarginMs} ms); its process was stopped`,
-        ),
-      );
-    });
+    slot.deadlineAt = performance.now() + ms;
+    if (slot.watching) return;
+    // An AbortSignal's timer keeps no one alive; when it fires early (the deadline moved on), another waits the rest.
+    const watch = (wait: number) => {
+      slot.watching = true;
+      AbortSignal.timeout(Math.max(1, Math.ceil(wait))).addEventListener('abort', () => {
+        slot.watching = false;
+        if (!slot.job) return;
+        const left = slot.deadlineAt - performance.now();
+        if (left > 0) return watch(left);
+        this.#kill(
+          slot,
+          limitReached(
+            'deadlineMarginMs',
+            `the expression evaluator did not finish within ${ms} ms (the time budget plus expressions.deadlineMarginMs = ${this.limits.deadlineMarginMs} ms); its process was stopped`,
+          ),
+        );
+      });
+    };
+    watch(ms);
   }
 
   #kill(slot: Slot, reason: PaveError): void {

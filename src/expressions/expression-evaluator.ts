@@ -133,6 +133,18 @@ export class ExpressionEvaluator {
     );
   }
 
+  /**
+   * Decides many conditions in one round trip, each against its own context: `contexts[root]` of its item
+   * (a scorecard's rules over many entities: the same few condition texts, parsed once, each entity's facts
+   * its own context). Each has its own budget.
+   *
+   * @example
+   * const [a, b] = await expressions.evaluateConditionsEach([{ value: '${{ facts.ok }}', root: 'e0' }, { value: '${{ facts.ok }}', root: 'e1' }], { e0: { facts: { ok: true } }, e1: { facts: { ok: false } } });
+   */
+  async evaluateConditionsEach(items: ReadonlyArray<{ value: string; root: string }>, contexts: Record<string, Record<string, unknown>>, options: EvaluateOptions = {}): Promise<Array<BatchResult<boolean>>> {
+    return this.#batch<{ value: string; root: string }, boolean>(items, item => ({ kind: 'condition', value: item.value, root: item.root }), contexts, options);
+  }
+
   /** Sends the items that need the engine in one request; the others are answered here. */
   async #batch<S, T>(
     inputs: readonly S[],

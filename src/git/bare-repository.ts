@@ -29,19 +29,24 @@ export async function initBareRepository(dir: string, options: BareRepositoryOpt
 }
 
 /**
- * Creates a bare repository with one commit on `branch` (a README), unless it exists; returns its file://
- * URL. For destinations on this machine: the demo's and the tests'.
+ * Creates a bare repository with one commit on `branch` unless it exists; returns its file:// URL. The commit
+ * holds a README with `content`, or the files `content` maps (names at the root, no folders). For repositories
+ * on this machine: the demo's destinations and hosted repositories, the tests'.
  * @example const url = await ensureBareRepository('.pave/destinations/dev.git', 'main');
+ * @example await ensureBareRepository('.pave/git/acme/shop.git', 'main', { 'README.md': '# Shop\n', CODEOWNERS: '* @acme/shop\n' });
  */
-export async function ensureBareRepository(path: string, branch = 'main', readme = '# Pave destination\n\nManifests written by Pave.\n'): Promise<string> {
+export async function ensureBareRepository(path: string, branch = 'main', content: string | Readonly<Record<string, string>> = '# Pave destination\n\nManifests written by Pave.\n'): Promise<string> {
+  const files = typeof content === 'string' ? { 'README.md': content } : content;
+  for (const name of Object.keys(files)) if (!/^[^/\\\t\n]+$/.test(name) || name === '.' || name === '..') throw new Error(`ensureBareRepository: "${name}" is not a file name at the root`);
   const dir = resolve(path);
   if (!(await initBareRepository(dir, { branch }))) return pathToFileURL(dir).href;
   const git = async (args: string[], input?: string) => (await runGit(['--git-dir', dir, ...args], { input })).stdout.trim();
   // Pushes come quickly one after another: no garbage collection in their wake.
   await git(['config', 'receive.autogc', 'false']);
   // The first commit is built in the bare repository itself (no working copy, no push).
-  const blob = await git(['hash-object', '-w', '--stdin'], readme);
-  const tree = await git(['mktree'], `100644 blob ${blob}\tREADME.md\n`);
+  let listing = '';
+  for (const name of Object.keys(files).sort()) listing += `100644 blob ${await git(['hash-object', '-w', '--stdin'], files[name]!)}\t${name}\n`;
+  const tree = await git(['mktree'], listing);
   const commit = await git(['commit-tree', tree, '-m', 'Initial commit']);
   await git(['update-ref', `refs/heads/${branch}`, commit]);
   return pathToFileURL(dir).href;

@@ -18,6 +18,8 @@ import type { CapabilityBinding } from './model/capability-binding.js';
 const ANNOTATION_MIRRORED_CAPABILITY = 'pave.dev/capability';
 const ANNOTATION_MIRRORED_REQUEST = 'pave.dev/request';
 const ANNOTATION_MIRRORED_BINDING = 'pave.dev/binding';
+/** On a request's Resource: the version or semver range it follows; absent, it follows the newest. */
+const ANNOTATION_MIRRORED_CHANNEL = 'pave.dev/version-channel';
 
 /** What the mirror reads (the platform's own stores) and writes (the catalog, through its service). */
 export interface CatalogMirrorOptions {
@@ -73,6 +75,8 @@ export class CatalogMirror implements EventConsumer {
           [ANNOTATION_MIRRORED_REQUEST]: `${request.namespace}/${request.name}`,
           'pave.dev/capability': capabilityVersion ? `${request.capability}@${capabilityVersion}` : request.capability,
           'pave.dev/phase': shownPhase(request),
+          // The version channel it follows (its own pin, else its team's binding's): what "out of date" is measured in.
+          ...(request.pinnedVersion ? { [ANNOTATION_MIRRORED_CHANNEL]: request.pinnedVersion } : {}),
         },
       },
       spec: {

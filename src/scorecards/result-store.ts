@@ -33,27 +33,46 @@ export class ResultStore {
       const rows = await this.store.db.selectFrom('scorecard_results').select(['scorecard_ref', 'entity_ref', 'level', 'score', 'rules']).where('entity_ref', 'in', entities.slice(i, i + 500)).execute();
       for (const row of rows) before.set(`${row.scorecard_ref}\u0000${row.entity_ref}`, { level: row.level, score: Number(row.score), rules: row.rules });
     }
-    let changedCount = 0;
+    const rows: Array<{ scorecard_ref: string; entity_ref: string; owner: string | null; level: string | null; score: number; rules: string; evaluated_at: string }> = [];
+    const events: NewEvent[] = [];
+    // One row per pair (the last result given): PostgreSQL refuses a statement that updates a row twice.
+    const latest = new Map(results.map(result => [`${result.scorecard}\u0000${result.entity}`, result]));
+    for (const result of latest.values()) {
+      const rules = JSON.stringify(result.rules);
+      const previous = before.get(`${result.scorecard}\u0000${result.entity}`);
+      if (previous && previous.level === (result.level ?? null) && previous.score === result.score && previous.rules === rules) continue;
+      rows.push({ scorecard_ref: result.scorecard, entity_ref: result.entity, owner: result.owner ?? null, level: result.level ?? null, score: result.score, rules, evaluated_at: result.evaluatedAt });
+      if ((previous?.level ?? null) !== (result.level ?? null)) events.push(levelChanged(result, previous?.level ?? null));
+    }
+    if (!rows.length) return 0;
+    // Many rows a statement: a first pass over 10k entities writes them in a few hundred statements, not 20,000.
     await this.store.transaction(async trx => {
-      const events: NewEvent[] = [];
-      for (const result of results) {
-        const rules = JSON.stringify(result.rules);
-        const previous = before.get(`${result.scorecard}\u0000${result.entity}`);
-        const changed = !previous || previous.level !== (result.level ?? null) || previous.score !== result.score || previous.rules !== rules;
-        const row = { owner: result.owner ?? null, level: result.level ?? null, score: result.score, rules, evaluated_at: result.evaluatedAt };
-        if (!changed) continue;
-        changedCount++;
+      for (let i = 0; i < rows.length; i += 100) {
+        const chunk = rows.slice(i, i + 100);
         await trx
           .insertInto('scorecard_results')
-          .values({ scorecard_ref: result.scorecard, entity_ref: result.entity, ...row })
-          .onConflict(oc => oc.columns(['scorecard_ref', 'entity_ref']).doUpdateSet(row))
+          .values(chunk)
+          .onConflict(oc =>
+            oc.columns(['scorecard_ref', 'entity_ref']).doUpdateSet(eb => ({
+              owner: eb.ref('excluded.owner'),
+              level: eb.ref('excluded.level'),
+              score: eb.ref('excluded.score'),
+              rules: eb.ref('excluded.rules'),
+              evaluated_at: eb.ref('excluded.evaluated_at'),
+            })),
+          )
           .execute();
-        await trx.insertInto('scorecard_result_history').values({ id: newId(), scorecard_ref: result.scorecard, entity_ref: result.entity, level: result.level ?? null, score: result.score, evaluated_at: result.evaluatedAt }).execute();
-        if ((previous?.level ?? null) !== (result.level ?? null)) events.push(levelChanged(result, previous?.level ?? null));
+        await trx.insertInto('scorecard_result_history').values(chunk.map(row => ({ id: newId(), scorecard_ref: row.scorecard_ref, entity_ref: row.entity_ref, level: row.level, score: row.score, evaluated_at: row.evaluated_at }))).execute();
       }
       if (events.length) await this.log.append(trx, events);
     });
-    return changedCount;
+    return rows.length;
+  }
+
+  /** The entities a scorecard has results for (without reading the results). */
+  async entitiesOf(scorecard: string): Promise<string[]> {
+    const rows = await this.store.db.selectFrom('scorecard_results').select('entity_ref').where('scorecard_ref', '=', scorecard).execute();
+    return rows.map(row => row.entity_ref);
   }
 
   /** The latest results of an entity, one per scorecard. */

@@ -25,8 +25,6 @@ export function conditionTemplate(condition: string): string {
 export interface ConditionCheck {
   facts: string[];
   errors: FieldError[];
-  /** Where the name `facts` stands in the condition (character offsets), for {@link bindCondition}. */
-  factsAt: number[];
 }
 
 /**
@@ -34,18 +32,14 @@ export interface ConditionCheck {
  * @example checkCondition('facts.catalog.hasDescription and facts.catalog.tagCount > 1', '/spec/rules/0/condition', known)
  */
 export function checkCondition(condition: string, pointer: string, known: ReadonlyMap<string, unknown>): ConditionCheck {
-  const fail = (detail: string, rule: string): ConditionCheck => ({ facts: [], errors: [{ pointer, detail, rule }], factsAt: [] });
+  const fail = (detail: string, rule: string): ConditionCheck => ({ facts: [], errors: [{ pointer, detail, rule }] });
   if (!condition.trim()) return fail('must not be empty', 'required');
   if (condition.length > MAX_CONDITION_LENGTH) return fail(`must be at most ${MAX_CONDITION_LENGTH} characters`, 'maxLength');
   if (DELIMITERS.test(condition)) return fail('is one expression, written without {{ }}, {% %} or {# #}', 'expression');
   const { ast, issues } = compileTemplate(conditionTemplate(condition), { cookiecutterCompat: false, limits: LIMITS, filters: FILTERS });
-  if (issues.length) return { factsAt: [], facts: [], errors: issues.map(issue => ({ pointer, detail: `column ${Math.max(1, issue.loc.column - 4)}: ${issue.message}`, rule: issue.rule ?? 'syntax' })) };
+  if (issues.length) return { facts: [], errors: issues.map(issue => ({ pointer, detail: `column ${Math.max(1, issue.loc.column - 4)}: ${issue.message}`, rule: issue.rule ?? 'syntax' })) };
   const facts = new Set<string>();
   const errors: FieldError[] = [];
-  const factsAt: number[] = [];
-  const lineStarts = [0];
-  for (let i = 0; i < condition.length; i++) if (condition[i] === '\n') lineStarts.push(i + 1);
-  const offsetOf = (loc: { line: number; column: number }) => (loc.line === 1 ? loc.column - 1 - PREFIX.length : lineStarts[loc.line - 1]! + loc.column - 1);
   const visit = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) {
@@ -56,7 +50,6 @@ export function checkCondition(condition: string, pointer: string, known: Readon
     if (expr.type === 'Member') {
       const path = memberPath(expr);
       if (path && path[0] === 'facts') {
-        factsAt.push(offsetOf(rootOf(expr).loc));
         if (path.length !== 3) {
           errors.push({ pointer, detail: `"${path.join('.')}" is not a fact: name one as facts.<source>.<name>`, rule: 'unknown-fact' });
           return;
@@ -74,29 +67,10 @@ export function checkCondition(condition: string, pointer: string, known: Readon
     for (const [key, value] of Object.entries(expr)) if (key !== 'loc') visit(value);
   };
   visit(ast.body);
-  return { facts: [...facts], errors, factsAt: factsAt.sort((a, b) => a - b) };
+  return { facts: [...facts], errors };
 }
 
 const PREFIX = '${{ ';
-
-/**
- * The condition reading its facts from another variable (`facts` replaced where it stands, never inside a
- * string): how many entities' conditions are evaluated in one call, each entity's facts under its own name.
- * @example bindCondition('facts.catalog.hasOwner', [0], 'f3') // 'f3.catalog.hasOwner'
- */
-export function bindCondition(condition: string, factsAt: readonly number[], variable: string): string {
-  let bound = '';
-  let from = 0;
-  for (const at of factsAt) {
-    bound += condition.slice(from, at) + variable;
-    from = at + 'facts'.length;
-  }
-  return bound + condition.slice(from);
-}
-
-function rootOf(expr: Expr): Expr {
-  return expr.type === 'Member' ? rootOf(expr.object) : expr;
-}
 
 /** `a.b.c` as ['a', 'b', 'c'] when every step is a literal name; undefined otherwise. */
 function memberPath(expr: Expr): string[] | undefined {

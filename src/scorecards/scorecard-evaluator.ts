@@ -3,7 +3,7 @@ import type { ExpressionEvaluator } from '../expressions/expression-evaluator.js
 import type { Fact } from './fact-collector.js';
 import { factContext } from './fact-store.js';
 import { levelOf, type RuleStatus } from './level-computation.js';
-import { bindCondition, conditionTemplate } from './rule-condition.js';
+import { conditionTemplate } from './rule-condition.js';
 import type { Scorecard } from './scorecard.js';
 import type { RuleResult, ScorecardResult } from './scorecard-result.js';
 
@@ -41,21 +41,24 @@ export class ScorecardEvaluator {
   }
 
   async #chunk(scorecard: Scorecard, items: readonly EvaluationItem[], evaluatedAt: string): Promise<ScorecardResult[]> {
-    const context: Record<string, unknown> = {};
-    const values: string[] = [];
+    // Each entity's facts are its conditions' whole context: the rules' texts are the same for every entity, so
+    // the evaluator parses each once per call however many entities it carries.
+    const contexts: Record<string, Record<string, unknown>> = {};
+    const conditions: Array<{ value: string; root: string }> = [];
+    const templates = new Map(scorecard.rules.map(rule => [rule.id, conditionTemplate(rule.condition)]));
     const slots: Array<Map<string, number>> = items.map((item, index) => {
       const present = new Set(item.facts.map(fact => `${fact.source}.${fact.name}`));
-      const variable = `f${index}`;
-      context[variable] = factContext(item.facts);
+      const root = `e${index}`;
+      contexts[root] = { facts: factContext(item.facts) };
       const slot = new Map<string, number>();
       for (const rule of scorecard.rules) {
         if (!rule.facts.every(name => present.has(name))) continue;
-        slot.set(rule.id, values.length);
-        values.push(conditionTemplate(bindCondition(rule.condition, rule.factsAt, variable)));
+        slot.set(rule.id, conditions.length);
+        conditions.push({ value: templates.get(rule.id)!, root });
       }
       return slot;
     });
-    const outcomes = values.length ? await this.expressions.evaluateConditions(values, context) : [];
+    const outcomes = conditions.length ? await this.expressions.evaluateConditionsEach(conditions, contexts) : [];
     return items.map((item, index) => {
       const present = new Set(item.facts.map(fact => `${fact.source}.${fact.name}`));
       const rules: RuleResult[] = scorecard.rules.map(rule => {

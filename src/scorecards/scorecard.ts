@@ -24,8 +24,6 @@ export interface ScorecardRule {
   condition: string;
   /** The facts the condition names (`source.name`): when one is missing for an entity, the rule is unknown. */
   facts: string[];
-  /** Where `facts` stands in the condition (see `bindCondition`). */
-  factsAt: number[];
   passMessage?: string;
   failMessage?: string;
   fixUrl?: string;
@@ -63,7 +61,7 @@ export function scorecardOf(entity: Entity): Scorecard {
     level: String(rule.level),
     weight: typeof rule.weight === 'number' ? rule.weight : 1,
     condition: String(rule.condition ?? ''),
-    ...pick(checkCondition(String(rule.condition ?? ''), '', known)),
+    facts: checkCondition(String(rule.condition ?? ''), '', known).facts,
     ...(typeof rule.passMessage === 'string' ? { passMessage: rule.passMessage } : {}),
     ...(typeof rule.failMessage === 'string' ? { failMessage: rule.failMessage } : {}),
     ...(typeof rule.fixUrl === 'string' ? { fixUrl: rule.fixUrl } : {}),
@@ -79,8 +77,4 @@ export function scorecardOf(entity: Entity): Scorecard {
     levels,
     rules,
   };
-}
-
-function pick(check: { facts: string[]; factsAt: number[] }): { facts: string[]; factsAt: number[] } {
-  return { facts: check.facts, factsAt: check.factsAt };
 }

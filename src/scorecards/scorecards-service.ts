@@ -204,7 +204,7 @@ export class ScorecardsService {
       // Listed by the scorecard's own filter: every entity of the page is selected.
       await this.#save(await this.#score(scorecard, page, facts));
     }
-    for (const result of await this.results.ofScorecard(scorecard.ref)) if (!seen.has(result.entity)) await this.results.remove({ scorecard: scorecard.ref, entity: result.entity });
+    for (const entity of await this.results.entitiesOf(scorecard.ref)) if (!seen.has(entity)) await this.results.remove({ scorecard: scorecard.ref, entity });
     return seen.size;
   }
 

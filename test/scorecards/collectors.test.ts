@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entity } from '../../src/core/entity.js';
 import type { EventsReceivedPayload } from '../../src/delivery/events-received.js';
 import { defaultConfig } from '../../src/pave-config.js';
+import { CatalogMirror } from '../../src/platform/catalog-mirror.js';
+import type { StoredRequest } from '../../src/platform/model/types.js';
 import { startPave, type RunningPave } from '../support/pave-server.js';
 import { startGitHttpServer, type GitHttpServer } from '../templates/support.js';
 import { component, getJson, hostRepository, readinessScorecard, runDeferred, team } from './support.js';
@@ -133,6 +135,38 @@ describe('repository and delivery collectors', () => {
     await app.catalog.saveEntity(capability('2.0.0'));
     await app.eventConsumers.drain();
     expect(await facts('cart')).toMatchObject({ 'platform.requests': 1, 'platform.outOfDate': 1, 'platform.allCurrent': false });
+  });
+
+  it('measures "out of date" inside a request’s version channel: pinned to 1.x it is not behind 2.0, only behind a newer 1.x', async () => {
+    const { app } = pave;
+    const capability = (versions: string[]): Entity => ({
+      apiVersion: 'pave.dev/v1alpha1',
+      kind: 'Capability',
+      metadata: { name: 'queue', namespace: 'default', annotations: { 'pave.dev/capability': 'queue' } },
+      spec: { type: 'queue', owner: 'group:default/team-a', version: versions[0], versions, api: { group: 'mq.example.com', version: 'v1', kind: 'Queue' }, dependsOn: [] },
+    });
+    // The Resources as the platform's catalog mirror writes them: one following its team's binding on 1.x, one on no channel.
+    const request = (name: string, pinnedVersion?: string): StoredRequest => ({
+      id: name, namespace: 'team-a', name, apiVersion: 'mq.example.com/v1', kind: 'Queue', capability: 'queue', generation: 1, owner: 'group:default/team-a', createdAt: '2026-12-01T00:00:00Z', updatedAt: '2026-12-01T00:00:00Z',
+      ...(pinnedVersion ? { pinnedVersion } : {}),
+      entity: { apiVersion: 'mq.example.com/v1', kind: 'Queue', metadata: { name, namespace: 'team-a' }, spec: {} },
+      status: { phase: 'Ready', conditions: [], observedGeneration: 1, capabilityVersion: '1.0.0', deliveries: [] },
+    });
+    await app.catalog.saveEntity(capability(['2.0.0', '1.0.0']));
+    await app.catalog.saveEntity(CatalogMirror.entityOf(request('pinned-queue', '1.x')));
+    await app.catalog.saveEntity(CatalogMirror.entityOf(request('floating-queue')));
+    const orders = component('orders', { owner: 'team-a' });
+    await app.catalog.saveEntity({ ...orders, spec: { ...orders.spec, dependsOn: ['resource:team-a/pinned-queue'] } });
+    const shipping = component('shipping', { owner: 'team-a' });
+    await app.catalog.saveEntity({ ...shipping, spec: { ...shipping.spec, dependsOn: ['resource:team-a/floating-queue'] } });
+    await app.eventConsumers.drain();
+    // 2.0 exists: behind for the request that follows the newest, not for the one its binding keeps on 1.x.
+    expect(await facts('orders')).toMatchObject({ 'platform.requests': 1, 'platform.outOfDate': 0, 'platform.allCurrent': true });
+    expect(await facts('shipping')).toMatchObject({ 'platform.requests': 1, 'platform.outOfDate': 1, 'platform.allCurrent': false });
+    // A newer version inside its channel: now it is behind too.
+    await app.catalog.saveEntity(capability(['2.0.0', '1.1.0', '1.0.0']));
+    await app.eventConsumers.drain();
+    expect(await facts('orders')).toMatchObject({ 'platform.outOfDate': 1, 'platform.allCurrent': false });
   });
 
   it('tells an entity made from an older version of its golden path, again as soon as the template declares a new one', async () => {

@@ -14,6 +14,8 @@ import type { TaskView } from '../../src/templates/tasks/task-types.js';
 import { expectProblem, json, makeRepo } from '../api/support.js';
 import { writeTree } from '../templates/support.js';
 import { loadPlatformDemo } from '../../src/platform/demo-loader.js';
+import { ensureBareRepository } from '../../src/git/bare-repository.js';
+import { runGit } from '../../src/git/run-git.js';
 import { startDemoPave, type Caller, type DemoPave } from './demo-org.js';
 
 const TASKS = '/api/scaffolder/v2/tasks';
@@ -173,6 +175,15 @@ describe('golden paths act as whoever runs them', () => {
     expect(task.status).toBe('failed');
     expect(task.error?.detail).toContain('repositories.repository.create');
     expect(existsSync(join(demo.pave.dataDir, 'git', 'payments-team', 'squatter.git'))).toBe(false);
+  });
+
+  it("publish:git:branch (a scorecard fix) proposes branches only in repositories of a folder of the runner's own groups", async () => {
+    const ledger = join(demo.pave.dataDir, 'git', 'payments-team', 'ledger.git');
+    await ensureBareRepository(ledger, 'main', { 'README.md': '# Ledger\n' });
+    const task = await run(demo.guest, 'template:default/add-codeowners', { repoUrl: 'local?owner=payments-team&repo=ledger', team: 'group:default/checkout-team' });
+    expect(task.status).toBe('failed');
+    expect(task.error?.detail).toContain('repositories.repository.create');
+    expect((await runGit(['--git-dir', ledger, 'for-each-ref', '--format=%(refname)', 'refs/heads'])).stdout.trim()).toBe('refs/heads/main');
   });
 
   it("pave:request asks for infrastructure only in the runner's own team's namespace", async () => {

@@ -1,6 +1,7 @@
 // Only the functions used: the collectors load with the scorecard kind, which every command (even --help) reads.
 import lt from 'semver/functions/lt.js';
 import valid from 'semver/functions/valid.js';
+import maxSatisfying from 'semver/ranges/max-satisfying.js';
 import type { Entity } from '../../core/entity.js';
 import { capabilityRef } from '../../platform/model/capability-ref.js';
 import { defineCollector } from '../fact-collector.js';
@@ -10,6 +11,8 @@ const REQUEST_ANNOTATION = 'pave.dev/request';
 const PHASE_ANNOTATION = 'pave.dev/phase';
 /** `<capability>@<version>`: the capability and the version the request was last reconciled with. */
 const CAPABILITY_ANNOTATION = 'pave.dev/capability';
+/** The version or semver range the request follows (its own pin, else its team's binding's channel); absent: the newest. */
+const CHANNEL_ANNOTATION = 'pave.dev/version-channel';
 const FAILING_PHASES = new Set(['Failed']);
 
 /** The Resources of platform requests an entity is or depends on (its `dependsOn` relations). */
@@ -30,9 +33,9 @@ export function isCapability(entity: Entity): boolean {
 
 /**
  * Platform facts: the platform requests the entity depends on (or, for a request's own Resource, itself),
- * whether they are Ready, and whether each runs the newest version of its capability — read from the catalog
- * mirror of the platform API (the Resource's annotations, the Capability's `spec.version`), never the
- * platform's tables.
+ * whether they are Ready, and whether each runs the newest version of its channel — read from the catalog
+ * mirror of the platform API (the Resource's annotations, the Capability's `spec.version` and `spec.versions`),
+ * never the platform's tables.
  */
 export const platformCollector = defineCollector({
   id: 'platform',
@@ -46,8 +49,8 @@ export const platformCollector = defineCollector({
       ready: { type: 'integer', description: 'How many of them are Ready' },
       failing: { type: 'integer', description: 'How many of them are Failed' },
       allReady: { type: 'boolean', description: 'Every one of them is Ready (true when there are none)' },
-      outOfDate: { type: 'integer', description: 'How many of them were last reconciled with an older version than their capability’s newest' },
-      allCurrent: { type: 'boolean', description: 'Every one of them runs its capability’s newest version (true when there are none)' },
+      outOfDate: { type: 'integer', description: 'How many of them were last reconciled with an older version than the newest in their channel (their pin or binding’s range; the capability’s newest when they follow none)' },
+      allCurrent: { type: 'boolean', description: 'Every one of them runs the newest version of its channel (true when there are none)' },
     },
   },
   async collect(entity, { entities }) {
@@ -61,17 +64,30 @@ export const platformCollector = defineCollector({
     const phases = requests.map(request => String(request.metadata.annotations?.[PHASE_ANNOTATION] ?? ''));
     const used = requests.map(request => /^(.+)@(.+)$/.exec(String(request.metadata.annotations?.[CAPABILITY_ANNOTATION] ?? '')));
     const capabilities = [...new Set(used.filter(match => match !== null).map(match => capabilityRef(match[1]!)))];
-    const newest = new Map<string, string>();
-    const found = capabilities.length ? await entities.byRefs(capabilities, ['spec.version']) : [];
+    const published = new Map<string, { newest: string; versions: string[] }>();
+    const found = capabilities.length ? await entities.byRefs(capabilities, ['spec.version', 'spec.versions']) : [];
     found.forEach((capability, index) => {
       const version = capability?.spec?.version;
-      if (typeof version === 'string') newest.set(capabilities[index]!, version);
+      const versions = Array.isArray(capability?.spec?.versions) ? capability.spec.versions.filter((v): v is string => typeof v === 'string' && valid(v) !== null) : [];
+      if (typeof version === 'string') published.set(capabilities[index]!, { newest: version, versions: versions.length ? versions : [version] });
     });
-    const outOfDate = used.filter(match => {
-      const latest = match ? newest.get(capabilityRef(match[1]!)) : undefined;
-      return match && latest && valid(match[2]) && valid(latest) && lt(match[2]!, latest);
+    const outOfDate = used.filter((match, index) => {
+      const capability = match ? published.get(capabilityRef(match[1]!)) : undefined;
+      if (!match || !capability || !valid(match[2])) return false;
+      const latest = latestInChannel(capability, requests[index]!.metadata.annotations?.[CHANNEL_ANNOTATION]);
+      return latest !== undefined && lt(match[2]!, latest);
     }).length;
     const ready = phases.filter(phase => phase === 'Ready').length;
     return { requests: phases.length, ready, failing: phases.filter(phase => FAILING_PHASES.has(phase)).length, allReady: ready === phases.length, outOfDate, allCurrent: outOfDate === 0 };
   },
 });
+
+/**
+ * The newest version a request may run: the newest published inside its channel (a pinned version or a semver
+ * range, from its own pin or its team's binding), or the capability's newest when it follows no channel. A
+ * request pinned to 1.x is not behind because 2.0 exists, only when a newer 1.x does.
+ */
+function latestInChannel(capability: { newest: string; versions: readonly string[] }, channel: unknown): string | undefined {
+  if (typeof channel !== 'string' || !channel) return valid(capability.newest) ? capability.newest : undefined;
+  return maxSatisfying(capability.versions, channel) ?? undefined;
+}

@@ -19,6 +19,7 @@ import { fetchTemplateFileAction } from './fetch-template-file.js';
 import { fsDeleteAction } from './fs-delete.js';
 import { fsRenameAction } from './fs-rename.js';
 import { publishGitAction, type GitPublishOptions } from './publish-git.js';
+import { publishGitBranchAction } from './publish-git-branch.js';
 import { publishGithubAction } from './publish-github.js';
 import { githubRepoCreateAction } from './github-repo-create.js';
 import { githubRepoPushAction } from './github-repo-push.js';
@@ -56,6 +57,7 @@ export function builtInActions(deps: BuiltInActionDeps): TemplateAction[] {
     debugLogAction,
     debugWaitAction,
     publishGitAction(deps.git),
+    publishGitBranchAction(deps.git),
     publishGithubAction(deps.integrations),
     githubRepoCreateAction(deps.integrations),
     githubRepoPushAction(deps.integrations),

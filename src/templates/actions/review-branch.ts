@@ -18,7 +18,7 @@ import { committer, sourceFolder, type CommitInput } from './workspace-commit.js
 
 export interface ReviewBranchRequest {
   cloneUrl: string;
-  credentials: GitCredentials;
+  credentials: GitCredentials | undefined;
   /** The branch to start from and propose into; default the repository's default branch. */
   base?: string;
   branch: string;
