@@ -72,6 +72,21 @@ describe('the evaluator pool', () => {
     expect(await expressions.renderString('${{ "still" ~ "here" }}', {})).toBe('stillhere');
   });
 
+  it("a shorter deadline after a longer one on the same process is its own: the second job's budget stops it", { timeout: 30_000 }, async () => {
+    // With one process, the first job's 60 s watch would still be pending when the runaway starts: the
+    // runaway must not wait for it (the test's own time limit is what would catch that).
+    const single = new EvaluatorPool({ size: 1, deadlineMarginMs: 100 });
+    const evaluator = new ExpressionEvaluator(single);
+    try {
+      expect(await evaluator.renderString('${{ 1 + 1 }}', {}, { limits: { timeBudgetMs: 60_000 } })).toBe(2);
+      const problem = await problemOf(evaluator.renderString("${{ 'ab'.repeat(1000000) | list | sort | length }}", {}, { limits: { timeBudgetMs: 200 } }));
+      expect(problem.errors?.[0]?.rule).toBe('expressions.deadlineMarginMs');
+      expect(problem.detail).toContain('within 300 ms');
+    } finally {
+      await single.close();
+    }
+  });
+
   it('an answer larger than the message limit is refused as it is announced', async () => {
     const problem = await problemOf(expressions.renderString("${{ 'x'.repeat(300000) }}", {}));
     expect(problem.errors?.[0]?.rule).toBe('expressions.maxMessageBytes');

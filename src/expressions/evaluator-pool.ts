@@ -51,8 +51,13 @@ interface Slot {
   job?: Job;
   /** When the item now running must be done (performance.now() time); progress reports move it on. */
   deadlineAt: number;
-  /** Whether a timer watches `deadlineAt` now (one at a time: re-arming moves the time, it makes no new timer). */
-  watching: boolean;
+  /** The budget `deadlineAt` was last set from, for the error that names it. */
+  deadlineMs: number;
+  /** When the timer watching `deadlineAt` fires (0: none). Re-arming a later deadline makes no new timer; an
+   * earlier one (the next job's budget is shorter) does, and the older timer then ends as superseded. */
+  watchDue: number;
+  /** Which timer is the slot's own: one that fires after a newer one was started does nothing. */
+  watchGeneration: number;
   stderr: string;
   /** Set when this pool ended the process on purpose, with the error its job gets. */
   killedFor?: PaveError;
@@ -182,7 +187,7 @@ export class EvaluatorPool {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
     const channel = child.stdio[3] as Socket;
-    const slot: Slot = { child, channel, ready: false, deadlineAt: 0, watching: false, stderr: '' };
+    const slot: Slot = { child, channel, ready: false, deadlineAt: 0, deadlineMs: 0, watchDue: 0, watchGeneration: 0, stderr: '' };
     this.#slots.add(slot);
     const reader = new FrameReader(
       this.limits.maxMessageBytes,
@@ -224,12 +229,15 @@ export class EvaluatorPool {
    */
   #arm(slot: Slot, ms: number): void {
     slot.deadlineAt = performance.now() + ms;
-    if (slot.watching) return;
+    slot.deadlineMs = ms;
+    if (slot.watchDue && slot.watchDue <= slot.deadlineAt) return;
     // An AbortSignal's timer keeps no one alive; when it fires early (the deadline moved on), another waits the rest.
     const watch = (wait: number) => {
-      slot.watching = true;
+      const generation = ++slot.watchGeneration;
+      slot.watchDue = performance.now() + wait;
       AbortSignal.timeout(Math.max(1, Math.ceil(wait))).addEventListener('abort', () => {
-        slot.watching = false;
+        if (generation !== slot.watchGeneration) return;
+        slot.watchDue = 0;
         if (!slot.job) return;
         const left = slot.deadlineAt - performance.now();
         if (left > 0) return watch(left);
@@ -237,7 +245,7 @@ export class EvaluatorPool {
           slot,
           limitReached(
             'deadlineMarginMs',
-            `the expression evaluator did not finish within ${ms} ms (the time budget plus expressions.deadlineMarginMs = ${this.limits.deadlineMarginMs} ms); its process was stopped`,
+            `the expression evaluator did not finish within ${slot.deadlineMs} ms (the time budget plus expressions.deadlineMarginMs = ${this.limits.deadlineMarginMs} ms); its process was stopped`,
           ),
         );
       });
