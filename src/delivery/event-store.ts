@@ -134,11 +134,12 @@ export class DeliveryEventStore {
           .execute()),
       );
     }
-    const found = new Map<string, PullRequestFact>();
+    // Commits gathered in a set: a pull request may be told of in many events of up to a thousand commits each.
+    const found = new Map<string, { pr: PullRequestFact; commits: Set<string> }>();
     for (const row of rows) {
       const [entityRef, key] = [row.entity_ref!, row.pull_request!];
       const id = `${entityRef}\u0000${key}`;
-      const pr = found.get(id) ?? found.set(id, { key, entityRef, commits: [] }).get(id)!;
+      const { pr, commits } = found.get(id) ?? found.set(id, { pr: { key, entityRef, commits: [] }, commits: new Set() }).get(id)!;
       const at = Date.parse(row.at);
       if (row.status === 'opened') pr.openedAt ??= at;
       else if (row.status === 'closed') pr.closedAt ??= at;
@@ -146,12 +147,12 @@ export class DeliveryEventStore {
         pr.mergedAt = at;
         if (row.sha) pr.mergeSha = row.sha;
       }
-      for (const sha of row.commits ? (JSON.parse(row.commits) as string[]) : []) if (!pr.commits.includes(sha)) pr.commits.push(sha);
+      for (const sha of row.commits ? (JSON.parse(row.commits) as string[]) : []) commits.add(sha);
       const detail = row.detail ? (JSON.parse(row.detail) as { title?: string; url?: string }) : {};
       if (detail.title) pr.title = detail.title;
       if (detail.url) pr.url = detail.url;
     }
-    return [...found.values()];
+    return [...found.values()].map(({ pr, commits }) => ({ ...pr, commits: [...commits] }));
   }
 
   /** Every deployment, change and incident event of these entities that happened before `end` (ISO). */

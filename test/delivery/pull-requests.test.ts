@@ -122,6 +122,22 @@ describe('pull and merge requests', () => {
     expect((await get(`${pave.url}/api/delivery/components/${encodeURIComponent('component:default/nothing')}/pull-requests`)).status).toBe(404);
   });
 
+  it('a pull request told of in many events of a thousand commits each: the report answers with its lead time, each commit counted once', async () => {
+    // 150 events of 1,000 commits (the most one event may name), sent in batches the body limit allows; two known as changes.
+    const sha = (n: number) => n.toString(16).padStart(8, '0');
+    const event = (n: number) => ({ id: `big-pr-${n}`, type: 'change', kind: 'pull-request', pullRequest: 'ledger#900', status: 'opened', at: '2026-03-10T10:00:00Z', entity: 'component:default/ledger', commits: Array.from({ length: 1000 }, (_, i) => sha(n * 1000 + i)) });
+    for (let batch = 0; batch < 150; batch += 15) expect((await post(`${pave.url}/api/delivery/events`, { events: Array.from({ length: 15 }, (_, i) => event(batch + i)) })).body.stored).toBe(15);
+    const merged = { id: 'big-pr-merged', type: 'change', kind: 'pull-request', pullRequest: 'ledger#900', status: 'merged', at: '2026-03-10T14:00:00Z', entity: 'component:default/ledger', sha: 'dd'.repeat(20), commits: [sha(0)] };
+    const changes = [
+      { id: 'big-pr-c1', type: 'change', at: '2026-03-10T07:00:00Z', entity: 'component:default/ledger', sha: sha(149_999) },
+      { id: 'big-pr-c2', type: 'change', at: '2026-03-10T09:00:00Z', entity: 'component:default/ledger', sha: sha(0) },
+    ];
+    expect((await post(`${pave.url}/api/delivery/events`, { events: [merged, ...changes] })).body.stored).toBe(3);
+    const response = await get(`${pave.url}/api/delivery/components/${encodeURIComponent('component:default/ledger')}/pull-requests?window=30d&end=2026-03-31T00:00:00Z`);
+    expect(response.status).toBe(200);
+    expect(response.body.items.find((i: { key: string }) => i.key === 'ledger#900')).toMatchObject({ state: 'merged', firstCommitAt: '2026-03-10T07:00:00.000Z', mergedAt: '2026-03-10T14:00:00.000Z', hours: { toMerge: 7 } });
+  });
+
   it('pave metrics prs prints the summary and a row per pull request, or the report as JSON', async () => {
     const cli = (...args: string[]) => runCli(args, { cwd: home, env: { HOME: home, PAVE_SERVER: pave.url, PAVE_TOKEN: 'auth-is-off-here' } });
     const text = await cli('metrics', 'prs', 'component:default/cart', '--window', '30d', '--end', '2026-03-31T00:00:00Z');
