@@ -117,7 +117,7 @@ export class DeliveryEventStore {
 
   /**
    * The pull requests of these entities told of before `end` (ISO), each put together from its events: the earliest
-   * opening and closing, the latest merge (with its commit), every commit any of them named, the latest title.
+   * opening, the latest closing unless a reopening came after it, the latest merge (with its commit), every commit any of them named, the latest title.
    */
   async pullRequests(entityRefs: readonly string[], end: string): Promise<PullRequestFact[]> {
     const rows = [];
@@ -136,13 +136,16 @@ export class DeliveryEventStore {
     }
     // Commits gathered in a set: a pull request may be told of in many events of up to a thousand commits each.
     const found = new Map<string, { pr: PullRequestFact; commits: Set<string> }>();
+    const reopenedAt = new Map<string, number>();
     for (const row of rows) {
       const [entityRef, key] = [row.entity_ref!, row.pull_request!];
       const id = `${entityRef}\u0000${key}`;
       const { pr, commits } = found.get(id) ?? found.set(id, { pr: { key, entityRef, commits: [] }, commits: new Set() }).get(id)!;
       const at = Date.parse(row.at);
+      // Rows come in time order: the earliest opening; the latest closing and reopening.
       if (row.status === 'opened') pr.openedAt ??= at;
-      else if (row.status === 'closed') pr.closedAt ??= at;
+      else if (row.status === 'closed') pr.closedAt = at;
+      else if (row.status === 'reopened') reopenedAt.set(id, at);
       else if (row.status === 'merged') {
         pr.mergedAt = at;
         if (row.sha) pr.mergeSha = row.sha;
@@ -152,7 +155,12 @@ export class DeliveryEventStore {
       if (detail.title) pr.title = detail.title;
       if (detail.url) pr.url = detail.url;
     }
-    return [...found.values()].map(({ pr, commits }) => ({ ...pr, commits: [...commits] }));
+    // Closed only when the last closing came after the last reopening.
+    return [...found.entries()].map(([id, { pr, commits }]) => {
+      const { closedAt, ...rest } = pr;
+      const closed = closedAt !== undefined && closedAt > (reopenedAt.get(id) ?? -Infinity);
+      return { ...rest, ...(closed ? { closedAt } : {}), commits: [...commits] };
+    });
   }
 
   /** Every deployment, change and incident event of these entities that happened before `end` (ISO). */
