@@ -87,14 +87,21 @@ export class DeliveryEventStore {
     return found;
   }
 
-  /** Records a mapping (replacing one for the same key) and attributes every event of that key to it; answers how many events moved. */
-  async map(db: Db, key: string, value: string, entityRef: string, by: string, at: string): Promise<number> {
+  /**
+   * Records a mapping (replacing one for the same key) and attributes every event of that key to it; answers how many
+   * events moved. `attributedTo`: the entity the target resolves to without this mapping (its annotation's, or the one
+   * an entity target names), if any. Events attributed before are looked for only among that entity's and the replaced
+   * mapping's, through the index by entity: the index by target keeps only unmapped events, and a scan of the whole
+   * table in this transaction on every mapping grew with the history.
+   */
+  async map(db: Db, key: string, value: string, entityRef: string, by: string, at: string, attributedTo: readonly string[]): Promise<number> {
+    const replaced = await db.selectFrom('delivery_mappings').select('entity_ref').where('target_key', '=', key).where('target_value', '=', value).executeTakeFirst();
     await db.deleteFrom('delivery_mappings').where('target_key', '=', key).where('target_value', '=', value).execute();
     await db.insertInto('delivery_mappings').values({ target_key: key, target_value: value, entity_ref: entityRef, created_at: at, created_by: by }).execute();
-    // Those attributed before (a mapping replaced, an annotation overruled) by a scan, which is rare; then the unmapped ones through their index.
-    const attributed = await db.updateTable('delivery_events').set({ entity_ref: entityRef }).where('target_key', '=', key).where('target_value', '=', value).where('entity_ref', 'is not', null).executeTakeFirst();
+    const previous = [...new Set([...attributedTo, ...(replaced ? [replaced.entity_ref] : [])])].filter(ref => ref !== entityRef);
+    const attributed = previous.length ? Number((await db.updateTable('delivery_events').set({ entity_ref: entityRef }).where('entity_ref', 'in', previous).where('target_key', '=', key).where('target_value', '=', value).executeTakeFirst()).numUpdatedRows) : 0;
     const unmapped = await db.updateTable('delivery_events').set({ entity_ref: entityRef }).where('target_key', '=', key).where('target_value', '=', value).where('entity_ref', 'is', null).executeTakeFirst();
-    return Number(unmapped.numUpdatedRows) + Number(attributed.numUpdatedRows);
+    return Number(unmapped.numUpdatedRows) + attributed;
   }
 
   async unmapped(limit = 200): Promise<UnmappedTarget[]> {
