@@ -239,7 +239,7 @@ function destinationCommand(output: () => Output, globals: () => GlobalOptions):
         const items = await client.platform.destinations();
         out.result({ items }, () =>
           items.length
-            ? table(['NAME', 'LABELS', 'REPOSITORY', 'BRANCH', 'PATH', 'CLEANUP'], items.map(d => [d.metadata.name, Object.entries(d.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','), d.spec.git.url, d.spec.git.branch ?? 'main', d.spec.git.path ?? '', d.spec.cleanupPolicy ?? 'delete']))
+            ? table(['NAME', 'LABELS', 'REPOSITORY', 'BRANCH', 'PATH', 'CLEANUP'], items.map(d => [d.metadata.name, Object.entries(d.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','), d.spec.git.url ?? '(on the server)', d.spec.git.branch ?? 'main', d.spec.git.path ?? '', d.spec.cleanupPolicy ?? 'delete']))
             : 'no destinations',
         );
       });

@@ -20,9 +20,9 @@ export interface DeliveryEventInput {
   target?: { annotation: string; value: string };
   /** deployment: the environment (only production ones count in DORA). */
   environment?: string;
-  /** deployment: success | failure; incident: opened | resolved; pull request: opened | merged | closed (not merged). */
+  /** deployment: success | failure; incident: opened | resolved; pull request: opened | merged | closed (not merged) | reopened. */
   status?: string;
-  /** change: `commit` (the default) or `pull-request` (a pull or merge request opened, merged or closed). */
+  /** change: `commit` (the default) or `pull-request` (a pull or merge request opened, merged, closed or reopened). */
   kind?: 'commit' | 'pull-request';
   /** pull request: its key, the same in each of its events (e.g. `acme/cart#42`). */
   pullRequest?: string;
@@ -43,7 +43,7 @@ export interface DeliveryEvent {
   id: string;
   type: DeliveryEventType;
   source: string;
-  status?: 'success' | 'failure' | 'opened' | 'resolved' | 'merged' | 'closed';
+  status?: 'success' | 'failure' | 'opened' | 'resolved' | 'merged' | 'closed' | 'reopened';
   /** A pull request's key: the event is about it (a change of kind pull request), not about one commit. */
   pullRequest?: string;
   at: string;
@@ -66,7 +66,7 @@ const ANNOTATION = /^[a-z0-9.-]{1,253}\/[a-z0-9._-]{1,63}$/i;
 /** An ISO-8601 date-time with a zone (Z or ±hh:mm); fractions allowed. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const MAX_COMMITS = 1000;
-const PULL_REQUEST_STATUSES: readonly string[] = ['opened', 'merged', 'closed'];
+const PULL_REQUEST_STATUSES: readonly string[] = ['opened', 'merged', 'closed', 'reopened'];
 
 /** What a check needs besides the event: the clock and how far ahead of it a timestamp may be. */
 export interface EventChecks {
@@ -137,7 +137,7 @@ export function normalizeEvent(input: unknown, source: string, pointer: string, 
     case 'change':
       if (e.kind === 'pull-request') {
         if (e.pullRequest === undefined) fail('pullRequest', "is required for a pull request: its key, the same in each of its events, e.g. 'acme/cart#42'", 'required');
-        if (!PULL_REQUEST_STATUSES.includes(e.status as string)) fail('status', "is required for a pull request: 'opened', 'merged' or 'closed'", 'enum');
+        if (!PULL_REQUEST_STATUSES.includes(e.status as string)) fail('status', "is required for a pull request: 'opened', 'merged', 'closed' or 'reopened'", 'enum');
       } else if (e.kind !== undefined && e.kind !== 'commit') fail('kind', "must be 'commit' or 'pull-request'", 'enum');
       else if (e.sha === undefined) fail('sha', 'is required for a change: its commit id', 'required');
       break;

@@ -24,7 +24,7 @@ export interface DeliveryEventsTable {
   environment: string | null;
   /** change: its commit; deployment: the commit deployed. */
   sha: string | null;
-  /** A change that is a pull or merge request: its key (status opened, merged or closed); null for a commit. */
+  /** A change that is a pull or merge request: its key (status opened, merged, closed or reopened); null for a commit. */
   pull_request: string | null;
   /** The incident's own key (several events tell one incident's story). */
   incident: string | null;

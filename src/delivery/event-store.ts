@@ -87,14 +87,21 @@ export class DeliveryEventStore {
     return found;
   }
 
-  /** Records a mapping (replacing one for the same key) and attributes every event of that key to it; answers how many events moved. */
-  async map(db: Db, key: string, value: string, entityRef: string, by: string, at: string): Promise<number> {
+  /**
+   * Records a mapping (replacing one for the same key) and attributes every event of that key to it; answers how many
+   * events moved. `attributedTo`: the entity the target resolves to without this mapping (its annotation's, or the one
+   * an entity target names), if any. Events attributed before are looked for only among that entity's and the replaced
+   * mapping's, through the index by entity: the index by target keeps only unmapped events, and a scan of the whole
+   * table in this transaction on every mapping grew with the history.
+   */
+  async map(db: Db, key: string, value: string, entityRef: string, by: string, at: string, attributedTo: readonly string[]): Promise<number> {
+    const replaced = await db.selectFrom('delivery_mappings').select('entity_ref').where('target_key', '=', key).where('target_value', '=', value).executeTakeFirst();
     await db.deleteFrom('delivery_mappings').where('target_key', '=', key).where('target_value', '=', value).execute();
     await db.insertInto('delivery_mappings').values({ target_key: key, target_value: value, entity_ref: entityRef, created_at: at, created_by: by }).execute();
-    // Those attributed before (a mapping replaced, an annotation overruled) by a scan, which is rare; then the unmapped ones through their index.
-    const attributed = await db.updateTable('delivery_events').set({ entity_ref: entityRef }).where('target_key', '=', key).where('target_value', '=', value).where('entity_ref', 'is not', null).executeTakeFirst();
+    const previous = [...new Set([...attributedTo, ...(replaced ? [replaced.entity_ref] : [])])].filter(ref => ref !== entityRef);
+    const attributed = previous.length ? Number((await db.updateTable('delivery_events').set({ entity_ref: entityRef }).where('entity_ref', 'in', previous).where('target_key', '=', key).where('target_value', '=', value).executeTakeFirst()).numUpdatedRows) : 0;
     const unmapped = await db.updateTable('delivery_events').set({ entity_ref: entityRef }).where('target_key', '=', key).where('target_value', '=', value).where('entity_ref', 'is', null).executeTakeFirst();
-    return Number(unmapped.numUpdatedRows) + Number(attributed.numUpdatedRows);
+    return Number(unmapped.numUpdatedRows) + attributed;
   }
 
   async unmapped(limit = 200): Promise<UnmappedTarget[]> {
@@ -117,7 +124,7 @@ export class DeliveryEventStore {
 
   /**
    * The pull requests of these entities told of before `end` (ISO), each put together from its events: the earliest
-   * opening and closing, the latest merge (with its commit), every commit any of them named, the latest title.
+   * opening, the latest closing unless a reopening came after it, the latest merge (with its commit), every commit any of them named, the latest title.
    */
   async pullRequests(entityRefs: readonly string[], end: string): Promise<PullRequestFact[]> {
     const rows = [];
@@ -134,24 +141,33 @@ export class DeliveryEventStore {
           .execute()),
       );
     }
-    const found = new Map<string, PullRequestFact>();
+    // Commits gathered in a set: a pull request may be told of in many events of up to a thousand commits each.
+    const found = new Map<string, { pr: PullRequestFact; commits: Set<string> }>();
+    const reopenedAt = new Map<string, number>();
     for (const row of rows) {
       const [entityRef, key] = [row.entity_ref!, row.pull_request!];
       const id = `${entityRef}\u0000${key}`;
-      const pr = found.get(id) ?? found.set(id, { key, entityRef, commits: [] }).get(id)!;
+      const { pr, commits } = found.get(id) ?? found.set(id, { pr: { key, entityRef, commits: [] }, commits: new Set() }).get(id)!;
       const at = Date.parse(row.at);
+      // Rows come in time order: the earliest opening; the latest closing and reopening.
       if (row.status === 'opened') pr.openedAt ??= at;
-      else if (row.status === 'closed') pr.closedAt ??= at;
+      else if (row.status === 'closed') pr.closedAt = at;
+      else if (row.status === 'reopened') reopenedAt.set(id, at);
       else if (row.status === 'merged') {
         pr.mergedAt = at;
         if (row.sha) pr.mergeSha = row.sha;
       }
-      for (const sha of row.commits ? (JSON.parse(row.commits) as string[]) : []) if (!pr.commits.includes(sha)) pr.commits.push(sha);
+      for (const sha of row.commits ? (JSON.parse(row.commits) as string[]) : []) commits.add(sha);
       const detail = row.detail ? (JSON.parse(row.detail) as { title?: string; url?: string }) : {};
       if (detail.title) pr.title = detail.title;
       if (detail.url) pr.url = detail.url;
     }
-    return [...found.values()];
+    // Closed only when the last closing came after the last reopening.
+    return [...found.entries()].map(([id, { pr, commits }]) => {
+      const { closedAt, ...rest } = pr;
+      const closed = closedAt !== undefined && closedAt > (reopenedAt.get(id) ?? -Infinity);
+      return { ...rest, ...(closed ? { closedAt } : {}), commits: [...commits] };
+    });
   }
 
   /** Every deployment, change and incident event of these entities that happened before `end` (ISO). */

@@ -83,8 +83,12 @@ export function pullRequestLeadTimes(input: PullRequestInput): { items: PullRequ
     const merged = pr.mergedAt !== undefined && pr.mergedAt < end ? pr.mergedAt : undefined;
     const closed = merged === undefined && pr.closedAt !== undefined && pr.closedAt < end;
     if (merged !== undefined ? merged < start : pr.openedAt === undefined || pr.openedAt < start || pr.openedAt >= end) continue;
-    const commitTimes = pr.commits.flatMap(sha => known.get(`${pr.entityRef}\u0000${sha}`)?.at ?? []);
-    const firstCommitAt = commitTimes.length ? Math.min(...commitTimes) : undefined;
+    // A loop, not Math.min(...times): a pull request may name more commits than a call may take arguments.
+    let firstCommitAt: number | undefined;
+    for (const sha of pr.commits) {
+      const time = known.get(`${pr.entityRef}\u0000${sha}`)?.at;
+      if (time !== undefined && (firstCommitAt === undefined || time < firstCommitAt)) firstCommitAt = time;
+    }
     const began = [pr.openedAt, firstCommitAt].filter((t): t is number => t !== undefined);
     const from = began.length ? Math.min(...began) : undefined;
     // Shipped before it merged is no delivery of it (a wrong link, or a clock that lies): it waits for the next.

@@ -91,10 +91,14 @@ export class DestinationBrowsing {
     return { name: destination.metadata.name, dir, defaultRef: branch, folders, wholeMessages: whole };
   }
 
-  /** The folders, in this destination, of the requests the caller may read (decided on each request's Resource, as reading it is). */
+  /**
+   * The folders, in this destination, of the requests the caller may read (decided on each request's Resource, as
+   * reading it is). Only the requests delivered here are read and decided on, not every request; a browse call
+   * works this out once.
+   */
   async #requestFolders(identity: Identity, destination: string): Promise<string[]> {
     const folders: string[] = [];
-    for (const request of await this.#options.requests.list()) {
+    for (const request of await this.#options.requests.deliveredTo([destination])) {
       const placed = request.status.deliveries.filter(delivery => delivery.destination === destination);
       if (!placed.length) continue;
       const { allowed } = await this.#options.permissions.decide(identity, REQUEST_READ, requestFacts(request.namespace, request.name, request.owner));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompiledQuery, type KyselyPlugin, type RootOperationNode } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { EntityReader } from '../../src/catalog/query/entity-reader.js';
@@ -8,6 +8,7 @@ import { EventLog } from '../../src/store/event-log.js';
 import { JobQueue } from '../../src/store/job-queue.js';
 import type { Store } from '../../src/store/store.js';
 import { sqliteFactory, type TestStore } from '../support/stores.js';
+import { statementRecorder, type RecordedStatement } from '../support/statement-recorder.js';
 
 /**
  * The catalog's hot reads (by-name, by-query with an owner or a relation filter and its next page,
@@ -24,7 +25,7 @@ describe('catalog query plans (SQLite)', () => {
   let catalog: CatalogService;
   /** A reader whose statements are recorded as they run. */
   let reader: EntityReader;
-  const statements: Array<{ sql: string; parameters: readonly unknown[] }> = [];
+  const statements: RecordedStatement[] = [];
 
   beforeAll(async () => {
     handle = await sqliteFactory.open();
@@ -40,17 +41,7 @@ describe('catalog query plans (SQLite)', () => {
         spec: { type: i % 4 === 0 ? 'database' : 'service', lifecycle: 'production', owner: `team-${'abc'[i % 3]}`, ...(i % 4 === 0 ? {} : { dependsOn: [`resource:svc-${i - (i % 4)}`] }) },
       });
     }
-    const executor = store.db.getExecutor();
-    const recorder: KyselyPlugin = {
-      transformQuery({ node, queryId }) {
-        const compiled = executor.compileQuery(node as RootOperationNode, queryId);
-        statements.push({ sql: compiled.sql, parameters: compiled.parameters });
-        return node;
-      },
-      async transformResult({ result }) {
-        return result;
-      },
-    };
+    const recorder = statementRecorder(store.db, statements);
     reader = new EntityReader(Object.create(store, { db: { value: store.db.withPlugin(recorder) }, reads: { value: store.reads.withPlugin(recorder) } }) as Store);
   });
   afterAll(async () => handle?.dispose());

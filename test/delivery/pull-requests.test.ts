@@ -122,6 +122,22 @@ describe('pull and merge requests', () => {
     expect((await get(`${pave.url}/api/delivery/components/${encodeURIComponent('component:default/nothing')}/pull-requests`)).status).toBe(404);
   });
 
+  it('a pull request told of in many events of a thousand commits each: the report answers with its lead time, each commit counted once', async () => {
+    // 150 events of 1,000 commits (the most one event may name), sent in batches the body limit allows; two known as changes.
+    const sha = (n: number) => n.toString(16).padStart(8, '0');
+    const event = (n: number) => ({ id: `big-pr-${n}`, type: 'change', kind: 'pull-request', pullRequest: 'ledger#900', status: 'opened', at: '2026-03-10T10:00:00Z', entity: 'component:default/ledger', commits: Array.from({ length: 1000 }, (_, i) => sha(n * 1000 + i)) });
+    for (let batch = 0; batch < 150; batch += 15) expect((await post(`${pave.url}/api/delivery/events`, { events: Array.from({ length: 15 }, (_, i) => event(batch + i)) })).body.stored).toBe(15);
+    const merged = { id: 'big-pr-merged', type: 'change', kind: 'pull-request', pullRequest: 'ledger#900', status: 'merged', at: '2026-03-10T14:00:00Z', entity: 'component:default/ledger', sha: 'dd'.repeat(20), commits: [sha(0)] };
+    const changes = [
+      { id: 'big-pr-c1', type: 'change', at: '2026-03-10T07:00:00Z', entity: 'component:default/ledger', sha: sha(149_999) },
+      { id: 'big-pr-c2', type: 'change', at: '2026-03-10T09:00:00Z', entity: 'component:default/ledger', sha: sha(0) },
+    ];
+    expect((await post(`${pave.url}/api/delivery/events`, { events: [merged, ...changes] })).body.stored).toBe(3);
+    const response = await get(`${pave.url}/api/delivery/components/${encodeURIComponent('component:default/ledger')}/pull-requests?window=30d&end=2026-03-31T00:00:00Z`);
+    expect(response.status).toBe(200);
+    expect(response.body.items.find((i: { key: string }) => i.key === 'ledger#900')).toMatchObject({ state: 'merged', firstCommitAt: '2026-03-10T07:00:00.000Z', mergedAt: '2026-03-10T14:00:00.000Z', hours: { toMerge: 7 } });
+  });
+
   it('pave metrics prs prints the summary and a row per pull request, or the report as JSON', async () => {
     const cli = (...args: string[]) => runCli(args, { cwd: home, env: { HOME: home, PAVE_SERVER: pave.url, PAVE_TOKEN: 'auth-is-off-here' } });
     const text = await cli('metrics', 'prs', 'component:default/cart', '--window', '30d', '--end', '2026-03-31T00:00:00Z');
@@ -131,5 +147,34 @@ describe('pull and merge requests', () => {
     const json = await cli('--json', 'metrics', 'prs', 'cart', '--window', '30d', '--end', '2026-03-31T00:00:00Z');
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout).items.map((i: { key: string }) => i.key)).toEqual(['acme/cart#44', 'acme/cart#42']);
+  });
+
+  it('closed then reopened (GitHub reopened, GitLab reopen): open again; closed again after it: closed', async () => {
+    // GitHub: closed unmerged, then reopened (the payload's state open, closed_at null again, updated_at the reopening).
+    const pr = (extra: Record<string, unknown>) => pullRequest({ id: 9050, number: 50, created_at: '2026-03-07T09:00:00Z', ...extra });
+    expect((await github('pull_request', { action: 'closed', number: 50, pull_request: pr({ state: 'closed', closed_at: '2026-03-07T10:00:00Z', updated_at: '2026-03-07T10:00:00Z' }), repository })).body.stored).toBe(2);
+    expect((await github('pull_request', { action: 'reopened', number: 50, pull_request: pr({ state: 'open', updated_at: '2026-03-07T11:00:00Z' }), repository })).body.stored).toBe(1);
+    const cart = async () => (await pullRequestsOf('component:default/cart')).items.find((i: { key: string }) => i.key === 'acme/cart#50');
+    expect(await cart()).toMatchObject({ state: 'open' });
+    expect((await github('pull_request', { action: 'closed', number: 50, pull_request: pr({ state: 'closed', closed_at: '2026-03-07T12:00:00Z', updated_at: '2026-03-07T12:00:00Z' }), repository })).body.stored).toBe(1);
+    expect(await cart()).toMatchObject({ state: 'closed' });
+
+    // GitLab: a merge request closed (action close), then reopened (action reopen, state opened).
+    const project = { id: 30, path_with_namespace: 'acme/checkout', default_branch: 'main' };
+    const attributes = { id: 350, iid: 12, title: 'Gift cards', url: 'https://gitlab.example.com/acme/checkout/-/merge_requests/12', source_branch: 'gift', target_branch: 'main', created_at: '2026-03-08 09:00:00 UTC', merge_commit_sha: null };
+    expect((await gitlab({ object_kind: 'merge_request', event_type: 'merge_request', project, object_attributes: { ...attributes, state: 'closed', action: 'close', updated_at: '2026-03-08 10:00:00 UTC' } })).body.stored).toBe(2);
+    const checkout = async () => (await pullRequestsOf('component:default/checkout')).items.find((i: { key: string }) => i.key === 'acme/checkout!12');
+    expect(await checkout()).toMatchObject({ state: 'closed' });
+    expect((await gitlab({ object_kind: 'merge_request', event_type: 'merge_request', project, object_attributes: { ...attributes, state: 'opened', action: 'reopen', updated_at: '2026-03-08 11:00:00 UTC' } })).body.stored).toBe(1);
+    expect(await checkout()).toMatchObject({ state: 'open' });
+
+    // The generic API tells a reopening too.
+    const sent = await post(`${pave.url}/api/delivery/events`, { events: [
+      { id: 'pr-r1', type: 'change', kind: 'pull-request', pullRequest: 'ledger#5', status: 'closed', at: '2026-03-09T10:00:00Z', entity: 'component:default/ledger' },
+      { id: 'pr-r0', type: 'change', kind: 'pull-request', pullRequest: 'ledger#5', status: 'opened', at: '2026-03-09T09:00:00Z', entity: 'component:default/ledger' },
+      { id: 'pr-r2', type: 'change', kind: 'pull-request', pullRequest: 'ledger#5', status: 'reopened', at: '2026-03-09T11:00:00Z', entity: 'component:default/ledger' },
+    ] });
+    expect(sent.body.stored).toBe(3);
+    expect((await pullRequestsOf('component:default/ledger')).items.find((i: { key: string }) => i.key === 'ledger#5')).toMatchObject({ state: 'open', openedAt: '2026-03-09T09:00:00.000Z' });
   });
 });

@@ -11,6 +11,10 @@ import type { BlobView, CommitDetail, TreeView } from '../../src/repositories/re
 import { expectProblem, json } from '../api/support.js';
 import { bearer } from '../auth/support.js';
 import { startBrowsingSetup, type BrowsingSetup } from './support/destination-browsing-setup.js';
+import { DestinationBrowsing } from '../../src/platform/destination-browsing.js';
+import { RequestStore } from '../../src/platform/request-store.js';
+import type { Store } from '../../src/store/store.js';
+import { statementRecorder, type RecordedStatement } from '../support/statement-recorder.js';
 
 describe('browsing a destination', { timeout: 120_000 }, () => {
   let setup: BrowsingSetup;
@@ -66,5 +70,18 @@ describe('browsing a destination', { timeout: 120_000 }, () => {
     expect(summary).toMatchObject({ name: 'remote', browsable: false, webUrl: 'https://git.example.test/acme/gitops', commits: [] });
     const problem = await expectProblem(await get('bob', '/api/platform/destinations/remote/tree'), 409);
     expect(problem.errors?.[0]?.pointer).toBe('/spec/git/url');
+  });
+
+  it('for a caller who reads only some requests, reads only the requests delivered to the destination, not every request', async () => {
+    const { app } = setup.pave;
+    const statements: RecordedStatement[] = [];
+    const store = Object.create(app.store, { db: { value: app.store.db.withPlugin(statementRecorder(app.store.db, statements)) } }) as Store;
+    const browsing = new DestinationBrowsing({ destinations: app.platform.destinations, requests: new RequestStore(store), permissions: app.auth.permissions });
+    const { identity } = await app.auth.authenticate({ bearer: setup.tokens.bob });
+    const root = await browsing.tree(identity, 'dev', 'clusters/dev');
+    expect(root.entries.map(e => e.path)).toEqual(['clusters/dev/checkout-team']);
+    const reads = statements.filter(s => /from "platform_requests"/.test(s.sql));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const read of reads) expect(read.sql).toContain('platform_request_deliveries');
   });
 });

@@ -85,6 +85,25 @@ describe('a destination shows each caller only what they may read', { timeout: 1
     }
   });
 
+  it("shows a local destination's server path only to who may change destinations: not in the destination, the list, or run records", async () => {
+    const dir = setup.repo.replace(/\/$/, '');
+    const reads = ['/api/platform/destinations/dev', '/api/platform/destinations', '/api/platform/requests/checkout-team/cart/runs', '/api/platform/requests/checkout-team/cart'];
+    for (const path of reads) {
+      const body = JSON.stringify(await json(await get('bob', path)));
+      expect(body, path).not.toContain(dir);
+      expect(body, path).not.toContain('file://');
+    }
+    const runs = await json<{ items: Array<{ id: string; commits: Array<{ url?: string; destination: string }> }> }>(await get('bob', '/api/platform/requests/checkout-team/cart/runs'));
+    const run = runs.items.find(r => r.commits.length)!;
+    expect(run.commits[0]!.destination).toBe('dev');
+    expect(JSON.stringify(await json(await get('bob', `/api/platform/runs/${run.id}`)))).not.toContain(dir);
+    // A remote destination's URL is where it is hosted: shown as before.
+    expect((await json<{ spec: { git: { url: string } } }>(await get('bob', '/api/platform/destinations/remote'))).spec.git.url).toBe('git@git.example.test:acme/gitops.git');
+    // The platform team, who set it, still sees it.
+    expect(JSON.stringify(await json(await get('alice', '/api/platform/destinations/dev')))).toContain(dir);
+    expect(JSON.stringify(await json(await get('alice', `/api/platform/runs/${run.id}`)))).toContain(dir);
+  });
+
   it('answers nobody who is not signed in', async () => {
     await expectProblem(await get(undefined, '/api/platform/destinations/dev/repository'), 401);
   });

@@ -16,7 +16,7 @@ export const DeliveryEventSchema = Type.Object(
     entity: Type.Optional(Type.String({ description: 'What it is about: an entity ref (component:default/cart)' })),
     target: Type.Optional(Type.Object({ annotation: Type.String({ description: 'e.g. github.com/project-slug' }), value: Type.String() }, { description: 'Or: the catalog entity with this annotation value' })),
     environment: Type.Optional(Type.String({ description: 'deployment: e.g. production' })),
-    status: Type.Optional(Type.String({ description: 'deployment: success | failure; incident: opened | resolved; pull request: opened | merged | closed (unmerged)' })),
+    status: Type.Optional(Type.String({ description: 'deployment: success | failure; incident: opened | resolved; pull request: opened | merged | closed (unmerged) | reopened' })),
     kind: Type.Optional(Type.Union([Type.Literal('commit'), Type.Literal('pull-request')], { description: 'change: a commit (the default) or a pull/merge request' })),
     pullRequest: Type.Optional(Type.String({ description: "pull request: its key, the same in each of its events (e.g. 'acme/cart#42')" })),
     sha: Type.Optional(Type.String({ description: 'commit: its id; pull request: the commit that merged it; deployment: the commit deployed' })),

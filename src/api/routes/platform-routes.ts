@@ -8,6 +8,7 @@ import { teamRef } from '../../platform/binding-service.js';
 import { ApprovalDecisionSchema } from '../../platform/model/approval-decision.js';
 import { RequestActionsSchema, type RequestActions } from '../../platform/model/request-actions.js';
 import { SseStream } from '../sse-stream.js';
+import { destinationForReader, runForReader } from '../../platform/local-locations.js';
 
 /** Any JSON object (documents are validated by the platform service, which names every mistake). */
 const Document = Type.Object({}, { additionalProperties: true });
@@ -130,7 +131,10 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
   app.get(
     '/destinations',
     { config: { permission: { action: 'platform.destination.read' } }, schema: { tags: ['platform'], summary: 'Destinations (git repositories with labels)', response: { 200: Items } } },
-    async () => ({ items: (await platform.listDestinations()) as unknown as Array<Record<string, unknown>> }),
+    async request => {
+      const full = await seesServerPaths(request);
+      return { items: (await platform.listDestinations()).map(d => (full ? d : destinationForReader(d))) as unknown as Array<Record<string, unknown>> };
+    },
   );
 
   app.post(
@@ -151,7 +155,10 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       config: { permission: { action: 'platform.destination.read' } },
       schema: { tags: ['platform'], summary: 'One destination', params: Type.Object({ name: Type.String() }), response: { 200: Document, ...errorResponses(404) } },
     },
-    async request => (await platform.getDestination(request.params.name)) as unknown as Record<string, unknown>,
+    async request => {
+      const destination = await platform.getDestination(request.params.name);
+      return ((await seesServerPaths(request)) ? destination : destinationForReader(destination)) as unknown as Record<string, unknown>;
+    },
   );
 
   app.delete(
@@ -321,7 +328,10 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
         response: { 200: Items },
       },
     },
-    async request => ({ items: (await platform.listRuns(request.params.namespace, request.params.name, request.query.limit)) as unknown as Array<Record<string, unknown>> }),
+    async request => {
+      const runs = await platform.listRuns(request.params.namespace, request.params.name, request.query.limit);
+      return { items: ((await seesServerPaths(request)) ? runs : runs.map(runForReader)) as unknown as Array<Record<string, unknown>> };
+    },
   );
 
   // ── bindings ──
@@ -428,7 +438,10 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
       config: { permission: { action: 'platform.run.read' } },
       schema: { tags: ['platform'], summary: 'One run: steps with logs, outputs, file diff and commits', params: Type.Object({ id: Type.String() }), response: { 200: Document, ...errorResponses(404) } },
     },
-    async request => (await platform.getRun(request.params.id)) as unknown as Record<string, unknown>,
+    async request => {
+      const run = await platform.getRun(request.params.id);
+      return ((await seesServerPaths(request)) ? run : runForReader(run)) as unknown as Record<string, unknown>;
+    },
   );
 
   app.get(
@@ -489,3 +502,8 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ platform: PlatformServi
     },
   );
 };
+
+/** Whether the caller sees the server paths of destinations on this machine: who may change destinations (SECURITY.md §27). */
+async function seesServerPaths(request: FastifyRequest): Promise<boolean> {
+  return (await request.server.authorization.app.auth.permissions.decide(request.identity, 'platform.destination.write')).allowed;
+}

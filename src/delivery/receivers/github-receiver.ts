@@ -11,8 +11,8 @@ const TERMINAL: Record<string, 'success' | 'failure'> = { success: 'success', fa
  * `deployment.sha` to `deployment.environment`. Both name the repository (`github.com/project-slug`). Other
  * events (ping, pending or in-progress statuses) carry no delivery event. `issues` labelled `incident`: an incident,
  * opened at the issue's creation and resolved at its closing. `pull_request` into the default branch: a change of kind
- * pull request — opened at `created_at` (with its head commit), merged at `merged_at` by `merge_commit_sha`, or closed
- * unmerged; every action tells the opening again (stored once), so a merge whose opening was missed still has it.
+ * pull request — opened at `created_at` (with its head commit), merged at `merged_at` by `merge_commit_sha`, closed
+ * unmerged, or reopened (at `updated_at`); every action tells the opening again (stored once), so a merge whose opening was missed still has it.
  */
 export const githubReceiver: ProviderReceiver = {
   provider: 'github',
@@ -68,7 +68,13 @@ export const githubReceiver: ProviderReceiver = {
         ...(optional(payload, 'pull_request', 'html_url') ? { url: optional(payload, 'pull_request', 'html_url')!.slice(0, 2000) } : {}),
       };
       const events: DeliveryEventInput[] = [{ ...common, id: `github:pull_request:${id}:opened`, at: isoTime(required(payload, 'pull_request', 'created_at'), '/pull_request/created_at'), status: 'opened' }];
-      if (required(payload, 'action') !== 'closed') return events;
+      const action = required(payload, 'action');
+      // Reopened: `closed_at` is null again, `updated_at` the reopening.
+      if (action === 'reopened') {
+        const at = isoTime(required(payload, 'pull_request', 'updated_at'), '/pull_request/updated_at');
+        events.push({ ...common, id: `github:pull_request:${id}:reopened:${at}`, at, status: 'reopened' });
+      }
+      if (action !== 'closed') return events;
       // merged_at is null unless it merged; merge_commit_sha is then the commit on the base branch.
       const mergedAt = optional(payload, 'pull_request', 'merged_at');
       if (mergedAt) events.push({ ...common, id: `github:pull_request:${id}:merged`, at: isoTime(mergedAt, '/pull_request/merged_at'), status: 'merged', sha: required(payload, 'pull_request', 'merge_commit_sha') });

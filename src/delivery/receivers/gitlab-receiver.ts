@@ -12,7 +12,8 @@ const TERMINAL: Record<string, 'success' | 'failure'> = { success: 'success', fa
  * name the project (`gitlab.com/project-slug` = `project.path_with_namespace`). `Issue Hook` of an issue whose
  * type is `incident`: an incident, opened at its creation and resolved when it is closed. `Merge Request Hook` into
  * the default branch: a change of kind pull request — opened at `created_at` (with `last_commit`), merged (action
- * `merge`) at `merged_at` (or `updated_at`, where GitLab does not send it yet) by `merge_commit_sha`, or closed unmerged.
+ * `merge`) at `merged_at` (or `updated_at`, where GitLab does not send it yet) by `merge_commit_sha`, closed unmerged
+ * (action `close`) or reopened (action `reopen`), both at `updated_at`.
  */
 export const gitlabReceiver: ProviderReceiver = {
   provider: 'gitlab',
@@ -74,6 +75,9 @@ export const gitlabReceiver: ProviderReceiver = {
       } else if (action === 'close') {
         const at = isoTime(required(payload, 'object_attributes', 'updated_at'), '/object_attributes/updated_at');
         events.push({ ...common, id: `gitlab:merge_request:${id}:closed:${at}`, at, status: 'closed' });
+      } else if (action === 'reopen') {
+        const at = isoTime(required(payload, 'object_attributes', 'updated_at'), '/object_attributes/updated_at');
+        events.push({ ...common, id: `gitlab:merge_request:${id}:reopened:${at}`, at, status: 'reopened' });
       }
       return events;
     }
