@@ -263,12 +263,12 @@ describe('hosted publishers against provider stand-ins', () => {
     expect(await fileAt(standIn.gitDir(catalog), 'NOTES.md', 'add-notes')).toContain('second');
     expect(standIn.requests).toContain('PATCH /api/v3/repos/acme/reused-pr/pulls/1');
 
-    // GitLab: a merge request is open from the branch, so the branch is replaced and GitLab's 409 leads to that merge request.
+    // GitLab: with update: true the branch is replaced, and GitLab's 409 leads to the merge request open from it.
     const project = await standIn.seed('gitlab', 'acme', 'reused-mr');
-    const mr = (text: string) =>
+    const mr = (text: string, update = true) =>
       template(`mr-reused-${text}`, [
         { id: 'write-more', action: 'catalog:write', input: { filePath: 'NOTES.md', entity: { note: text } } },
-        { id: 'mr', action: 'publish:gitlab:merge-request', input: { repoUrl: 'gitlab.com?owner=acme&repo=reused-mr', branchName: 'add-notes', title: `Notes (${text})`, description: text } },
+        { id: 'mr', action: 'publish:gitlab:merge-request', input: { repoUrl: 'gitlab.com?owner=acme&repo=reused-mr', branchName: 'add-notes', title: `Notes (${text})`, description: text, update } },
       ]);
     expect((await run(await mr('first'), { name: 'mr-one' })).error).toBeUndefined();
     const again = await run(await mr('second'), { name: 'mr-two' });
@@ -280,9 +280,8 @@ describe('hosted publishers against provider stand-ins', () => {
     expect(await fileAt(standIn.gitDir(project), 'NOTES.md', 'add-notes')).toContain('second');
     expect(standIn.requests).toContain(`PUT /api/v4/projects/${project.id}/merge_requests/1`);
 
-    // Closed, it is not reused: the branch exists and no merge request is open, so the step says the branch exists.
-    await standIn.decide('gitlab', 'acme/reused-mr', 1, 'closed');
-    const closed = await run(await mr('third'), { name: 'mr-three' });
+    // Without update, the branch that exists is a conflict, open merge request or not (SECURITY.md §25: it may be someone else's).
+    const closed = await run(await mr('third', false), { name: 'mr-three' });
     expect(closed.steps.find(s => s.id === 'mr')!.error?.detail).toMatch(/already has a branch add-notes/);
   });
 

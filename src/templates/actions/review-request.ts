@@ -38,7 +38,7 @@ export async function openPullRequest(api: ProviderApi, repoPath: string, owner:
 }
 
 /** GitLab: the merge request open from `sourceBranch`, if any (`GET /projects/:id/merge_requests?state=opened&source_branch=`). */
-export async function openMergeRequestFrom(api: ProviderApi, projectPath: string, sourceBranch: string): Promise<{ iid: number; web_url: string } | undefined> {
+async function openMergeRequestFrom(api: ProviderApi, projectPath: string, sourceBranch: string): Promise<{ iid: number; web_url: string } | undefined> {
   const [open] = await api<Array<{ iid: number; web_url: string }>>('GET', `${projectPath}/merge_requests?state=opened&source_branch=${encodeURIComponent(sourceBranch)}`);
   return open;
 }
