@@ -190,6 +190,30 @@ describe('template upgrades of the repositories a golden path created', () => {
   });
 });
 
+describe('the record of a repository\'s review', () => {
+  it('an outcome seen for a review that a newer upgrade replaced meanwhile is not recorded over the newer one', async () => {
+    const pave = await openTestApp({ taskWorker: false });
+    try {
+      const repositories = pave.app.templates.upgrades.repositories;
+      const id = await repositories.record({ taskId: 'task-1', stepId: 'publish', templateRef: 'template:default/service', templateVersion: '1', values: {}, publisher: 'publish:github', repoUrl: 'github.com?owner=acme&repo=shop', cloneUrl: 'https://github.com/acme/shop.git', branch: 'main', sourcePath: '.', renderCommit: 'r1', createdAt: '2026-01-01T00:00:00.000Z' });
+      const review = (version: string) => ({ state: 'open' as const, toVersion: version, branch: `pave/upgrade-${version}`, openedAt: `2026-01-0${version}T00:00:00.000Z`, renderCommit: `r${version}`, number: Number(version) });
+      const result = (version: string) => ({ repository: id, fromVersion: '1', toVersion: version, outcome: 'clean' as const, dryRun: false, branch: `pave/upgrade-${version}`, changed: [], conflicts: [], at: review(version).openedAt });
+      await repositories.opened(pave.app.store.db, id, result('2'), review('2'));
+      // The watcher read the record with the review to 2 open, and asked the provider...
+      const seen = await repositories.get(id);
+      // ...while an upgrade to 3 replaced that review.
+      await repositories.opened(pave.app.store.db, id, result('3'), review('3'));
+      expect(await repositories.decided(pave.app.store.db, seen, 'merged', '2026-01-05T00:00:00.000Z')).toBe(false);
+      expect(await repositories.get(id)).toMatchObject({ templateVersion: '1', renderCommit: 'r1', review: review('3') });
+      // The review it did see is still decided.
+      expect(await repositories.decided(pave.app.store.db, await repositories.get(id), 'closed', '2026-01-06T00:00:00.000Z')).toBe(true);
+      expect(await repositories.get(id)).toMatchObject({ templateVersion: '1', review: { ...review('3'), state: 'closed' } });
+    } finally {
+      await pave.close();
+    }
+  });
+});
+
 describe('template upgrades on a hosted provider', () => {
   let pave: TestApp;
   let standIn: ProviderStandIn;
