@@ -286,6 +286,15 @@ describe('hosted publishers against provider stand-ins', () => {
     expect(closed.steps.find(s => s.id === 'mr')!.error?.detail).toMatch(/already has a branch add-notes/);
   });
 
+  it('publish:gitlab with skipExisting looks for the project at the path it would create (settings.path)', async () => {
+    const existing = await standIn.seed('gitlab', 'acme', 'ledger-svc');
+    const ref = await template('to-gitlab-path', [{ id: 'publish', action: 'publish:gitlab', input: { repoUrl: 'gitlab.com?owner=acme&repo=ledger', settings: { path: 'ledger-svc' }, skipExisting: true } }]);
+    const task = await run(ref, { name: 'ledger' });
+    expect(task.error, JSON.stringify(task.error)).toBeUndefined();
+    expect(task.steps.find(s => s.id === 'publish')!.output).toMatchObject({ projectId: existing.id, created: false });
+    expect(standIn.repositories.filter(r => r.provider === 'gitlab' && r.owner === 'acme' && r.name.startsWith('ledger')).map(r => r.name)).toEqual(['ledger-svc']);
+  });
+
   it('an open pull or merge request from the branch into another base is left alone: only the one into the same base is reused', async () => {
     for (const provider of ['github', 'gitlab'] as const) {
       const name = `two-bases-${provider}`;
