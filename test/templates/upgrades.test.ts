@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runGit } from '../../src/git/run-git.js';
 import { defaultConfig } from '../../src/pave-config.js';
+import type { PaveEvent } from '../../src/store/event-log.js';
 import type { GeneratedRepository } from '../../src/templates/upgrades/upgrade-views.js';
 import { startProviderStandIn, type ProviderStandIn } from '../support/git-provider-stand-in.js';
 import { fileAt, filesOf, openTestApp, registerTemplate, TESTER, waitForTask, writeTree, type TestApp } from './support.js';
@@ -244,13 +245,17 @@ describe('template upgrades on a hosted provider', () => {
     { provider: 'gitlab', publisher: 'publish:gitlab', name: 'till', review: (n: number) => `${standIn.url}/acme/till/-/merge_requests/${n}`, opened: (branch: string) => ({ source_branch: branch, target_branch: 'main' }), decision: 'closed' },
   ] as const;
 
-  /** The record once the review watcher has seen the review decided (it looks every second). */
-  async function decided(ref: string): Promise<GeneratedRepository> {
-    for (;;) {
-      const [item] = await pave.app.templates.upgrades.list({ templateRef: ref });
-      if (item?.review && item.review.state !== 'open') return item;
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
+  /** The record once the review watcher has recorded the review decided: its event, appended with the record's change. */
+  async function decided(ref: string, repository: string): Promise<GeneratedRepository> {
+    const types = ['templates.repository.upgrade-merged', 'templates.repository.upgrade-declined'];
+    await new Promise<void>(resolve => {
+      const seen = (events: readonly PaveEvent[]) => events.some(event => types.includes(event.type) && event.payload.repository === repository);
+      const stop = pave.app.eventLog.onAppended(events => seen(events) && (stop(), resolve()));
+      // Appended already, before the listener was there.
+      void pave.app.eventLog.read({ types }).then(events => seen(events) && (stop(), resolve()));
+    });
+    const [item] = await pave.app.templates.upgrades.list({ templateRef: ref });
+    return item!;
   }
 
   for (const c of CASES) {
@@ -283,7 +288,7 @@ describe('template upgrades on a hosted provider', () => {
 
       // Someone merges (GitHub) or closes (GitLab) it: the watcher's durable job sees it.
       await standIn.decide(c.provider, `acme/${c.name}`, 1, c.decision);
-      const after = await decided(ref);
+      const after = await decided(ref, recorded!.id);
       if (c.decision === 'merged') {
         expect(after).toMatchObject({ behind: false, templateVersion: '2', review: { state: 'merged', toVersion: '2', url: c.review(1) } });
         expect(await fileAt(bare, 'README.md', 'main')).toContain('npm run serve');

@@ -234,7 +234,7 @@ export class TemplateUpgrades {
       const subject = (await this.resource(record.id)).ref;
       await this.#options.store.transaction(async trx => {
         await this.repositories.opened(trx, record.id, opened, review);
-        await this.#options.queue.enqueue(REVIEW_QUEUE, record.id, { repository: record.id }, { runAt: this.#nextCheck(), db: trx });
+        await this.#options.queue.enqueue(REVIEW_QUEUE, record.id, { repository: record.id }, { runAt: this.nextCheck(), db: trx });
         await this.#options.audit.record(
           { actor: caller.author.actor, action: 'templates.repository.upgrade', entityRef: subject, ...(caller.author.context ? { context: caller.author.context } : {}), detail: { template: record.templateRef, from: record.templateVersion, to: toVersion, outcome, branch } },
           trx,
@@ -278,8 +278,8 @@ export class TemplateUpgrades {
     return state;
   }
 
-  /** When an open review is next looked at. */
-  #nextCheck(): Date {
+  /** When an open review is next looked at, by the app's clock (the job queue's). */
+  nextCheck(): Date {
     return new Date(this.#clock.now().getTime() + this.#options.reviewCheckSeconds * 1000);
   }
 
