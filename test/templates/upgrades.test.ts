@@ -7,7 +7,7 @@
  * repository on GitHub (the provider stand-in) gets a pull request, one on GitLab a merge request; the
  * review watcher's job sees one merged and the other closed.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +135,22 @@ describe('template upgrades of the repositories a golden path created', () => {
     expect(audit.items.every(entry => entry.actor === TESTER.actor && entry.detail?.to === '1.1.0')).toBe(true);
   });
 
+  it('an open branch review whose repository branch has not moved is looked at with ls-remote only, nothing fetched', async () => {
+    const beta = byName(await pave.app.templates.upgrades.list({ templateRef: ref }), 'beta');
+    expect(await pave.app.templates.upgrades.checkReview(beta.id)).toBe('open');
+    // Its objects out of reach: refs still answer (ls-remote), any fetch fails ("not our ref").
+    const objects = join(repo('beta'), 'objects');
+    const away = join(dir, 'beta-objects');
+    await rename(objects, away);
+    await mkdir(join(objects, 'pack'), { recursive: true });
+    try {
+      expect(await pave.app.templates.upgrades.checkReview(beta.id)).toBe('open');
+    } finally {
+      await rm(objects, { recursive: true, force: true });
+      await rename(away, objects);
+    }
+  });
+
   it('a review branch merged into main takes the repository to the new version; one deleted unmerged is declined', async () => {
     const items = await pave.app.templates.upgrades.list({ templateRef: ref });
     const [alpha, gamma] = [byName(items, 'alpha'), byName(items, 'gamma')];
@@ -147,6 +163,11 @@ describe('template upgrades of the repositories a golden path created', () => {
 
     // alpha's review branch is merged (fast-forward: the merge commit is on top of main); gamma's is deleted.
     await runGit(['--git-dir', repo('alpha'), 'update-ref', 'refs/heads/main', `refs/heads/${alpha.lastUpgrade!.branch}`]);
+    // Deeper than the first fetch (32 commits): the look goes deeper until it finds the render.
+    for (let i = 0; i < 40; i++) {
+      const next = (await runGit(['--git-dir', repo('alpha'), 'commit-tree', 'main^{tree}', '-p', 'main', '-m', `Work ${i}`], { env: { GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' } })).stdout.trim();
+      await runGit(['--git-dir', repo('alpha'), 'update-ref', 'refs/heads/main', next]);
+    }
     await runGit(['--git-dir', repo('gamma'), 'branch', '-D', gamma.lastUpgrade!.branch!]);
     expect(await pave.app.templates.upgrades.checkReview(alpha.id)).toBe('merged');
     expect(await pave.app.templates.upgrades.checkReview(gamma.id)).toBe('closed');
