@@ -212,6 +212,27 @@ describe('template upgrades of the repositories a golden path created', () => {
   });
 });
 
+describe('looking at a branch review within reading.maxCloneBytes', () => {
+  it('a look that would fetch more history than the limit fails naming the setting', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pave-upgrades-limit-'));
+    const pave = await openTestApp({ config: { reading: { ...defaultConfig().reading, maxCloneBytes: 300 } } });
+    try {
+      const ref = await registerTemplate(pave.app, await writeTemplate(dir, '1.0.0', { 'README.md': README('npm start') }));
+      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'delta' } }, TESTER);
+      expect((await waitForTask(pave.app, id)).status).toBe('completed');
+      await writeTemplate(dir, '1.1.0', { 'README.md': README('npm run serve') });
+      await refreshTemplate(pave.app, ref);
+      const [item] = await pave.app.templates.upgrades.list({ templateRef: ref });
+      const { UNRESTRICTED } = await import('../../src/auth/acting-authority.js');
+      expect(await pave.app.templates.upgrades.upgrade(item!.id, { author: TESTER, authority: UNRESTRICTED })).toMatchObject({ outcome: 'clean' });
+      await expect(pave.app.templates.upgrades.checkReview(item!.id)).rejects.toThrow(/larger than 300 bytes \(reading\.maxCloneBytes\)/);
+    } finally {
+      await pave.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the record of a repository\'s review', () => {
   it('an outcome seen for a review that a newer upgrade replaced meanwhile is not recorded over the newer one', async () => {
     const pave = await openTestApp({ taskWorker: false });

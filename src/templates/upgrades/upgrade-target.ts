@@ -12,7 +12,7 @@ import type { ProviderKind } from '../../integrations/integrations-config.js';
 import { providerRequest } from '../../integrations/provider-api.js';
 import { parseRepoUrl } from '../../integrations/repo-url.js';
 import { providerName, type ScmIntegrations } from '../../integrations/scm-integrations.js';
-import { runGitWithin } from '../../git/clone.js';
+import { CloneTooLargeError, runGitWithin } from '../../git/clone.js';
 import { gitCredentialsEnv } from '../../git/git-credentials.js';
 import { checkRefName } from '../../git/refs.js';
 import { runGit } from '../../git/run-git.js';
@@ -160,9 +160,12 @@ const FIRST_DEPTH = 32;
 async function holds(url: string, branch: string, commit: string, env: NodeJS.ProcessEnv, maxBytes: number): Promise<boolean> {
   const dir = await mkdtemp(join(tmpdir(), 'pave-review-state-'));
   try {
-    await runGit(['init', '--quiet', '--bare', dir]);
+    // No template: the folder holds only what is fetched, as the limit measures it.
+    await runGit(['init', '--quiet', '--bare', '--template=', dir]);
     for (let depth = FIRST_DEPTH; ; depth *= 4) {
-      await runGitWithin(['--git-dir', dir, 'fetch', '--quiet', '--no-tags', `--depth=${depth}`, '--', url, branch], dir, maxBytes, { env, timeoutMs: GIT_TIMEOUT_MS });
+      await runGitWithin(['--git-dir', dir, 'fetch', '--quiet', '--no-tags', `--depth=${depth}`, '--', url, branch], dir, maxBytes, { env, timeoutMs: GIT_TIMEOUT_MS }).catch((error: unknown) => {
+        throw error instanceof CloneTooLargeError ? new Error(`The history looked at for the review is larger than ${maxBytes} bytes (reading.maxCloneBytes)`) : error;
+      });
       // Only this branch's history is fetched into the empty folder: a commit there is in it.
       if (await runGit(['--git-dir', dir, 'cat-file', '-e', `${commit}^{commit}`]).then(() => true, () => false)) return true;
       // No `shallow` file: the whole history is here, and the commit is not in it.
