@@ -43,8 +43,15 @@ export async function shallowClone(url: string, dir: string, options: CloneOptio
   const run = { timeoutMs: options.timeoutMs ?? 120_000, ...(options.env ? { env: options.env } : {}) };
   const { maxBytes } = options;
   if (maxBytes === undefined) return void (await runGit(args, run));
-  // git has no setting that caps what a clone downloads: its folder is measured while it runs (git is
-  // stopped once it is over), and once more at the end for a clone quicker than one measurement.
+  await runGitWithin(args, dir, maxBytes, run);
+}
+
+/**
+ * Runs git (a clone or a fetch) whose objects land in `dir`, stopping it once `dir` takes more than `maxBytes`.
+ * git has no setting that caps what it downloads: the folder is measured while git runs (git is stopped once
+ * it is over), and once more at the end for a run quicker than one measurement.
+ */
+export async function runGitWithin(args: string[], dir: string, maxBytes: number, run: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<void> {
   const tooLarge = new AbortController();
   const done = new AbortController();
   const watch = (async () => {

@@ -84,6 +84,6 @@ export const templatesModule = defineModule({
   cli: ({ output, globals }) => [templateCommands(output, globals)],
   workers: async (templates, app): Promise<BackgroundWorker[]> => [
     worker('templates.tasks', templates),
-    worker('templates.upgrade-reviews', new (await import('./upgrades/review-watcher.js')).ReviewWatcher(templates.upgrades, app.queue, { checkSeconds: app.config.templates.upgrades.reviewCheckSeconds, logger: app.logger })),
+    worker('templates.upgrade-reviews', new (await import('./upgrades/review-watcher.js')).ReviewWatcher(templates.upgrades, app.queue, { logger: app.logger })),
   ],
 });

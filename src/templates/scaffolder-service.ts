@@ -186,6 +186,7 @@ export class ScaffolderService {
       gitRoot: this.gitRoot,
       ...(options.repositoryPageUrl ? { repositoryPageUrl: options.repositoryPageUrl } : {}),
       clock: this.#clock,
+      ...(options.reader ? { maxCloneBytes: options.reader.maxCloneBytes } : {}),
     });
     this.worker = new TaskWorker(
       options.queue,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/pave-config.js';
 import { runGit } from '../../src/git/run-git.js';
-import { openTestApp, registerTemplate, TESTER, waitForTask, type TestApp } from '../templates/support.js';
+import { commitsOf, openTestApp, registerTemplate, TESTER, waitForTask, type TestApp } from '../templates/support.js';
 import { startProviderStandIn, type ProviderStandIn } from '../support/git-provider-stand-in.js';
 
 const TOKEN = 'sekret-provider-token-7f3a';
@@ -25,7 +25,7 @@ describe('hosted publishers: credentials and repositories', () => {
     dir = await mkdtemp(join(tmpdir(), 'pave-publishers-attack-'));
     standIn = await startProviderStandIn({ root: join(dir, 'git'), tokens: { [TOKEN]: ['repo', 'push'] } });
     await writeFile(join(dir, 'token'), TOKEN);
-    pave = await openTestApp({ config: { integrations: { github: [{ host: 'github.com', apiBaseUrl: `${standIn.url}/api/v3`, token: { $file: join(dir, 'token') } }], gitlab: [], bitbucketServer: [], gitea: [] } } });
+    pave = await openTestApp({ config: { integrations: { github: [{ host: 'github.com', apiBaseUrl: `${standIn.url}/api/v3`, token: { $file: join(dir, 'token') } }], gitlab: [{ host: 'gitlab.com', apiBaseUrl: `${standIn.url}/api/v4`, token: { $file: join(dir, 'token') } }], bitbucketServer: [], gitea: [] } } });
     const template = {
       apiVersion: 'scaffolder.backstage.io/v1beta3',
       kind: 'Template',
@@ -39,6 +39,7 @@ describe('hosted publishers: credentials and repositories', () => {
           { id: 'files', action: 'catalog:write', input: { entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'attack' }, spec: { type: 'service', lifecycle: 'experimental', owner: 'group:default/example' } } } },
           { id: 'publish', if: "${{ parameters.action === 'create' }}", action: 'publish:github', input: { repoUrl: '${{ parameters.repoUrl }}', protectDefaultBranch: false } },
           { id: 'propose', if: "${{ parameters.action === 'propose' }}", action: 'publish:github:pull-request', input: { repoUrl: '${{ parameters.repoUrl }}', branchName: 'attack', title: 'x', description: 'x', targetPath: '${{ parameters.targetPath }}' } },
+          { id: 'propose-mr', if: "${{ parameters.action === 'propose-mr' }}", action: 'publish:gitlab:merge-request', input: { repoUrl: '${{ parameters.repoUrl }}', branchName: 'feature', title: 'x', description: 'x' } },
         ],
       },
     };
@@ -90,6 +91,32 @@ describe('hosted publishers: credentials and repositories', () => {
     expect(task.status).toBe('failed');
     expect(task.steps.find(s => s.id === 'propose')!.error?.detail).toMatch(/symbolic link/);
     expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('a merge request someone else has open is no licence to force-push over its branch: without update: true the step fails with the conflict', async () => {
+    // Someone's branch `feature`, with their own commit, and their merge request open from it.
+    const project = await standIn.seed('gitlab', 'acme', 'their-mr');
+    const work = join(dir, 'their-work');
+    await runGit(['clone', '--quiet', standIn.gitDir(project), work]);
+    await writeFile(join(work, 'THEIRS.md'), 'their work\n');
+    await runGit(['-C', work, 'checkout', '--quiet', '-b', 'feature']);
+    await runGit(['-C', work, 'add', '.']);
+    await runGit(['-C', work, '-c', 'user.name=Them', '-c', 'user.email=them@example.com', 'commit', '--quiet', '-m', 'theirs']);
+    await runGit(['-C', work, 'push', '--quiet', 'origin', 'feature']);
+    const opened = await fetch(`${standIn.url}/api/v4/projects/${project.id}/merge_requests`, {
+      method: 'POST',
+      headers: { 'private-token': TOKEN, 'content-type': 'application/json' },
+      body: JSON.stringify({ source_branch: 'feature', target_branch: 'main', title: 'Their change', description: 'theirs' }),
+    });
+    expect(opened.status).toBe(201);
+    const before = await commitsOf(standIn.gitDir(project), 'feature');
+
+    const task = await run({ repoUrl: 'gitlab.com?owner=acme&repo=their-mr', action: 'propose-mr' });
+    expect(task.status).toBe('failed');
+    // The conflict review-branch.ts raises (409) when a branch exists and update is not set.
+    expect(task.steps.find(s => s.id === 'propose-mr')!.error?.detail).toMatch(/already has a branch feature .*set update: true/);
+    expect(await commitsOf(standIn.gitDir(project), 'feature')).toEqual(before);
+    expect(standIn.reviews.find(r => r.repository === 'acme/their-mr')!.body).toMatchObject({ title: 'Their change', description: 'theirs' });
   });
 
   it('the configuration refuses a secret written in the file: only { $env } or { $file } references', async () => {

@@ -186,16 +186,18 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
       return reply(200, { url: `${base}${url.pathname}` });
     }
     const pulls = reviews.filter(r => r.provider === 'github' && r.repository === `${repository.owner}/${repository.name}`);
-    // GET …/pulls lists open ones unless `state` says otherwise (open, closed, all); `head` is `owner:branch`.
+    // GET …/pulls lists open ones unless `state` says otherwise (open, closed, all); `head` is `owner:branch`, `base` a branch.
     if (method === 'GET' && rest === '/pulls') {
       const head = url.searchParams.get('head')?.split(':')[1];
+      const baseBranch = url.searchParams.get('base');
       const state = url.searchParams.get('state') ?? 'open';
-      return reply(200, pulls.filter(p => (!head || p.body.head === head) && (state === 'all' || p.body.state === state)).map(p => p.body));
+      return reply(200, pulls.filter(p => (!head || p.body.head === head) && (!baseBranch || p.body.base === baseBranch) && (state === 'all' || p.body.state === state)).map(p => p.body));
     }
     if (method === 'POST' && rest === '/pulls') {
       const refs = await runGit(['--git-dir', join(options.root, repository.gitPath), 'branch', '--list', String(body.head)]);
       if (!refs.stdout.trim()) return reply(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }] });
-      if (pulls.some(p => p.body.head === body.head && p.body.state === 'open')) {
+      // One open pull request per head and base; the same head into another base is another pull request.
+      if (pulls.some(p => p.body.head === body.head && p.body.base === body.base && p.body.state === 'open')) {
         return reply(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repository.owner}:${String(body.head)}.` }] });
       }
       const number = pulls.length + 1;
@@ -297,14 +299,16 @@ export async function startProviderStandIn(options: StandInOptions): Promise<Pro
       if (!repository) return reply(404, { message: '404 Project Not Found' });
       if (!m[2] && method === 'GET') return reply(200, describe(repository));
       const requests = reviews.filter(r => r.provider === 'gitlab' && r.repository === `${repository.owner}/${repository.name}`);
-      // GET …/merge_requests?state=opened&source_branch=: the list, filtered as GitLab documents.
+      // GET …/merge_requests?state=opened&source_branch=&target_branch=: the list, filtered as GitLab documents.
       if (m[2] && !m[3] && method === 'GET') {
         const state = url.searchParams.get('state');
         const source = url.searchParams.get('source_branch');
-        return reply(200, requests.filter(r => (!state || state === 'all' || r.body.state === state) && (!source || r.body.source_branch === source)).map(r => r.body));
+        const targetBranch = url.searchParams.get('target_branch');
+        return reply(200, requests.filter(r => (!state || state === 'all' || r.body.state === state) && (!source || r.body.source_branch === source) && (!targetBranch || r.body.target_branch === targetBranch)).map(r => r.body));
       }
       if (m[2] && !m[3] && method === 'POST') {
-        const open = requests.find(r => r.body.source_branch === body.source_branch && r.body.state === 'opened');
+        // GitLab refuses a second open merge request for the same source and target branches, not for another target.
+        const open = requests.find(r => r.body.source_branch === body.source_branch && r.body.target_branch === body.target_branch && r.body.state === 'opened');
         if (open) return reply(409, { message: [`Another open merge request already exists for this source branch: !${String(open.body.iid)}`] });
         const iid = requests.length + 1;
         const request = { ...body, iid, state: 'opened', web_url: `${base}/${repository.owner}/${repository.name}/-/merge_requests/${iid}` };

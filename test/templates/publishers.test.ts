@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { commitsOf, fileAt, filesOf, openTestApp, registerTemplate, TESTER, waitForTask, type TestApp } from './support.js';
 import { startProviderStandIn, type ProviderStandIn } from '../support/git-provider-stand-in.js';
+import { runGit } from '../../src/git/run-git.js';
 
 const ENTITY = (name: string) => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { type: 'service', lifecycle: 'experimental', owner: 'group:default/example' } });
 
@@ -263,12 +264,12 @@ describe('hosted publishers against provider stand-ins', () => {
     expect(await fileAt(standIn.gitDir(catalog), 'NOTES.md', 'add-notes')).toContain('second');
     expect(standIn.requests).toContain('PATCH /api/v3/repos/acme/reused-pr/pulls/1');
 
-    // GitLab: a merge request is open from the branch, so the branch is replaced and GitLab's 409 leads to that merge request.
+    // GitLab: with update: true the branch is replaced, and GitLab's 409 leads to the merge request open from it.
     const project = await standIn.seed('gitlab', 'acme', 'reused-mr');
-    const mr = (text: string) =>
+    const mr = (text: string, update = true) =>
       template(`mr-reused-${text}`, [
         { id: 'write-more', action: 'catalog:write', input: { filePath: 'NOTES.md', entity: { note: text } } },
-        { id: 'mr', action: 'publish:gitlab:merge-request', input: { repoUrl: 'gitlab.com?owner=acme&repo=reused-mr', branchName: 'add-notes', title: `Notes (${text})`, description: text } },
+        { id: 'mr', action: 'publish:gitlab:merge-request', input: { repoUrl: 'gitlab.com?owner=acme&repo=reused-mr', branchName: 'add-notes', title: `Notes (${text})`, description: text, update } },
       ]);
     expect((await run(await mr('first'), { name: 'mr-one' })).error).toBeUndefined();
     const again = await run(await mr('second'), { name: 'mr-two' });
@@ -280,10 +281,47 @@ describe('hosted publishers against provider stand-ins', () => {
     expect(await fileAt(standIn.gitDir(project), 'NOTES.md', 'add-notes')).toContain('second');
     expect(standIn.requests).toContain(`PUT /api/v4/projects/${project.id}/merge_requests/1`);
 
-    // Closed, it is not reused: the branch exists and no merge request is open, so the step says the branch exists.
-    await standIn.decide('gitlab', 'acme/reused-mr', 1, 'closed');
-    const closed = await run(await mr('third'), { name: 'mr-three' });
+    // Without update, the branch that exists is a conflict, open merge request or not (SECURITY.md §25: it may be someone else's).
+    const closed = await run(await mr('third', false), { name: 'mr-three' });
     expect(closed.steps.find(s => s.id === 'mr')!.error?.detail).toMatch(/already has a branch add-notes/);
+  });
+
+  it('publish:gitlab with skipExisting looks for the project at the path it would create (settings.path)', async () => {
+    const existing = await standIn.seed('gitlab', 'acme', 'ledger-svc');
+    const ref = await template('to-gitlab-path', [{ id: 'publish', action: 'publish:gitlab', input: { repoUrl: 'gitlab.com?owner=acme&repo=ledger', settings: { path: 'ledger-svc' }, skipExisting: true } }]);
+    const task = await run(ref, { name: 'ledger' });
+    expect(task.error, JSON.stringify(task.error)).toBeUndefined();
+    expect(task.steps.find(s => s.id === 'publish')!.output).toMatchObject({ projectId: existing.id, created: false });
+    expect(standIn.repositories.filter(r => r.provider === 'gitlab' && r.owner === 'acme' && r.name.startsWith('ledger')).map(r => r.name)).toEqual(['ledger-svc']);
+  });
+
+  it('an open pull or merge request from the branch into another base is left alone: only the one into the same base is reused', async () => {
+    for (const provider of ['github', 'gitlab'] as const) {
+      const name = `two-bases-${provider}`;
+      const repository = await standIn.seed(provider, 'acme', name);
+      // Someone's review from the same branch name into `develop`, opened first.
+      const work = join(dir, `${name}-work`);
+      await runGit(['clone', '--quiet', standIn.gitDir(repository), work]);
+      await runGit(['-C', work, 'push', '--quiet', 'origin', 'main:develop', 'main:add-notes']);
+      const api = provider === 'github' ? `${standIn.url}/api/v3/repos/acme/${name}/pulls` : `${standIn.url}/api/v4/projects/${repository.id}/merge_requests`;
+      const fields = provider === 'github' ? { head: 'add-notes', base: 'develop', title: 'Into develop', body: '' } : { source_branch: 'add-notes', target_branch: 'develop', title: 'Into develop', description: '' };
+      expect((await fetch(api, { method: 'POST', headers: { authorization: 'token good', 'content-type': 'application/json' }, body: JSON.stringify(fields) })).status).toBe(201);
+      const propose = (text: string) =>
+        template(`${name}-${text}`, [
+          { id: 'write-more', action: 'catalog:write', input: { filePath: 'NOTES.md', entity: { note: text } } },
+          provider === 'github'
+            ? { id: 'review', action: 'publish:github:pull-request', input: { repoUrl: `github.com?owner=acme&repo=${name}`, branchName: 'add-notes', title: `Notes (${text})`, description: text, update: true } }
+            : { id: 'review', action: 'publish:gitlab:merge-request', input: { repoUrl: `gitlab.com?owner=acme&repo=${name}`, branchName: 'add-notes', title: `Notes (${text})`, description: text, update: true } },
+        ]);
+      for (const text of ['first', 'second']) {
+        const task = await run(await propose(text), { name: `${name}-${text}` });
+        expect(task.error, JSON.stringify(task.error)).toBeUndefined();
+      }
+      const reviews = standIn.reviews.filter(r => r.repository === `acme/${name}`).map(r => r.body);
+      expect(reviews, provider).toHaveLength(2);
+      expect(reviews[0], provider).toMatchObject({ title: 'Into develop' });
+      expect(reviews[1], provider).toMatchObject({ title: 'Notes (second)' });
+    }
   });
 
   it('publish:gitlab applies settings, creates and protects branches and sets masked and protected project variables, as GitLab documents', async () => {

@@ -7,13 +7,14 @@
  * repository on GitHub (the provider stand-in) gets a pull request, one on GitLab a merge request; the
  * review watcher's job sees one merged and the other closed.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runGit } from '../../src/git/run-git.js';
 import { defaultConfig } from '../../src/pave-config.js';
+import type { PaveEvent } from '../../src/store/event-log.js';
 import type { GeneratedRepository } from '../../src/templates/upgrades/upgrade-views.js';
 import { startProviderStandIn, type ProviderStandIn } from '../support/git-provider-stand-in.js';
 import { fileAt, filesOf, openTestApp, registerTemplate, TESTER, waitForTask, writeTree, type TestApp } from './support.js';
@@ -134,6 +135,22 @@ describe('template upgrades of the repositories a golden path created', () => {
     expect(audit.items.every(entry => entry.actor === TESTER.actor && entry.detail?.to === '1.1.0')).toBe(true);
   });
 
+  it('an open branch review whose repository branch has not moved is looked at with ls-remote only, nothing fetched', async () => {
+    const beta = byName(await pave.app.templates.upgrades.list({ templateRef: ref }), 'beta');
+    expect(await pave.app.templates.upgrades.checkReview(beta.id)).toBe('open');
+    // Its objects out of reach: refs still answer (ls-remote), any fetch fails ("not our ref").
+    const objects = join(repo('beta'), 'objects');
+    const away = join(dir, 'beta-objects');
+    await rename(objects, away);
+    await mkdir(join(objects, 'pack'), { recursive: true });
+    try {
+      expect(await pave.app.templates.upgrades.checkReview(beta.id)).toBe('open');
+    } finally {
+      await rm(objects, { recursive: true, force: true });
+      await rename(away, objects);
+    }
+  });
+
   it('a review branch merged into main takes the repository to the new version; one deleted unmerged is declined', async () => {
     const items = await pave.app.templates.upgrades.list({ templateRef: ref });
     const [alpha, gamma] = [byName(items, 'alpha'), byName(items, 'gamma')];
@@ -146,6 +163,11 @@ describe('template upgrades of the repositories a golden path created', () => {
 
     // alpha's review branch is merged (fast-forward: the merge commit is on top of main); gamma's is deleted.
     await runGit(['--git-dir', repo('alpha'), 'update-ref', 'refs/heads/main', `refs/heads/${alpha.lastUpgrade!.branch}`]);
+    // Deeper than the first fetch (32 commits): the look goes deeper until it finds the render.
+    for (let i = 0; i < 40; i++) {
+      const next = (await runGit(['--git-dir', repo('alpha'), 'commit-tree', 'main^{tree}', '-p', 'main', '-m', `Work ${i}`], { env: { GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' } })).stdout.trim();
+      await runGit(['--git-dir', repo('alpha'), 'update-ref', 'refs/heads/main', next]);
+    }
     await runGit(['--git-dir', repo('gamma'), 'branch', '-D', gamma.lastUpgrade!.branch!]);
     expect(await pave.app.templates.upgrades.checkReview(alpha.id)).toBe('merged');
     expect(await pave.app.templates.upgrades.checkReview(gamma.id)).toBe('closed');
@@ -190,6 +212,51 @@ describe('template upgrades of the repositories a golden path created', () => {
   });
 });
 
+describe('looking at a branch review within reading.maxCloneBytes', () => {
+  it('a look that would fetch more history than the limit fails naming the setting', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pave-upgrades-limit-'));
+    const pave = await openTestApp({ config: { reading: { ...defaultConfig().reading, maxCloneBytes: 300 } } });
+    try {
+      const ref = await registerTemplate(pave.app, await writeTemplate(dir, '1.0.0', { 'README.md': README('npm start') }));
+      const { id } = await pave.app.templates.createTask({ templateRef: ref, values: { name: 'delta' } }, TESTER);
+      expect((await waitForTask(pave.app, id)).status).toBe('completed');
+      await writeTemplate(dir, '1.1.0', { 'README.md': README('npm run serve') });
+      await refreshTemplate(pave.app, ref);
+      const [item] = await pave.app.templates.upgrades.list({ templateRef: ref });
+      const { UNRESTRICTED } = await import('../../src/auth/acting-authority.js');
+      expect(await pave.app.templates.upgrades.upgrade(item!.id, { author: TESTER, authority: UNRESTRICTED })).toMatchObject({ outcome: 'clean' });
+      await expect(pave.app.templates.upgrades.checkReview(item!.id)).rejects.toThrow(/larger than 300 bytes \(reading\.maxCloneBytes\)/);
+    } finally {
+      await pave.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the record of a repository\'s review', () => {
+  it('an outcome seen for a review that a newer upgrade replaced meanwhile is not recorded over the newer one', async () => {
+    const pave = await openTestApp({ taskWorker: false });
+    try {
+      const repositories = pave.app.templates.upgrades.repositories;
+      const id = await repositories.record({ taskId: 'task-1', stepId: 'publish', templateRef: 'template:default/service', templateVersion: '1', values: {}, publisher: 'publish:github', repoUrl: 'github.com?owner=acme&repo=shop', cloneUrl: 'https://github.com/acme/shop.git', branch: 'main', sourcePath: '.', renderCommit: 'r1', createdAt: '2026-01-01T00:00:00.000Z' });
+      const review = (version: string) => ({ state: 'open' as const, toVersion: version, branch: `pave/upgrade-${version}`, openedAt: `2026-01-0${version}T00:00:00.000Z`, renderCommit: `r${version}`, number: Number(version) });
+      const result = (version: string) => ({ repository: id, fromVersion: '1', toVersion: version, outcome: 'clean' as const, dryRun: false, branch: `pave/upgrade-${version}`, changed: [], conflicts: [], at: review(version).openedAt });
+      await repositories.opened(pave.app.store.db, id, result('2'), review('2'));
+      // The watcher read the record with the review to 2 open, and asked the provider...
+      const seen = await repositories.get(id);
+      // ...while an upgrade to 3 replaced that review.
+      await repositories.opened(pave.app.store.db, id, result('3'), review('3'));
+      expect(await repositories.decided(pave.app.store.db, seen, 'merged', '2026-01-05T00:00:00.000Z')).toBe(false);
+      expect(await repositories.get(id)).toMatchObject({ templateVersion: '1', renderCommit: 'r1', review: review('3') });
+      // The review it did see is still decided.
+      expect(await repositories.decided(pave.app.store.db, await repositories.get(id), 'closed', '2026-01-06T00:00:00.000Z')).toBe(true);
+      expect(await repositories.get(id)).toMatchObject({ templateVersion: '1', review: { ...review('3'), state: 'closed' } });
+    } finally {
+      await pave.close();
+    }
+  });
+});
+
 describe('template upgrades on a hosted provider', () => {
   let pave: TestApp;
   let standIn: ProviderStandIn;
@@ -220,13 +287,17 @@ describe('template upgrades on a hosted provider', () => {
     { provider: 'gitlab', publisher: 'publish:gitlab', name: 'till', review: (n: number) => `${standIn.url}/acme/till/-/merge_requests/${n}`, opened: (branch: string) => ({ source_branch: branch, target_branch: 'main' }), decision: 'closed' },
   ] as const;
 
-  /** The record once the review watcher has seen the review decided (it looks every second). */
-  async function decided(ref: string): Promise<GeneratedRepository> {
-    for (;;) {
-      const [item] = await pave.app.templates.upgrades.list({ templateRef: ref });
-      if (item?.review && item.review.state !== 'open') return item;
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
+  /** The record once the review watcher has recorded the review decided: its event, appended with the record's change. */
+  async function decided(ref: string, repository: string): Promise<GeneratedRepository> {
+    const types = ['templates.repository.upgrade-merged', 'templates.repository.upgrade-declined'];
+    await new Promise<void>(resolve => {
+      const seen = (events: readonly PaveEvent[]) => events.some(event => types.includes(event.type) && event.payload.repository === repository);
+      const stop = pave.app.eventLog.onAppended(events => seen(events) && (stop(), resolve()));
+      // Appended already, before the listener was there.
+      void pave.app.eventLog.read({ types }).then(events => seen(events) && (stop(), resolve()));
+    });
+    const [item] = await pave.app.templates.upgrades.list({ templateRef: ref });
+    return item!;
   }
 
   for (const c of CASES) {
@@ -259,7 +330,7 @@ describe('template upgrades on a hosted provider', () => {
 
       // Someone merges (GitHub) or closes (GitLab) it: the watcher's durable job sees it.
       await standIn.decide(c.provider, `acme/${c.name}`, 1, c.decision);
-      const after = await decided(ref);
+      const after = await decided(ref, recorded!.id);
       if (c.decision === 'merged') {
         expect(after).toMatchObject({ behind: false, templateVersion: '2', review: { state: 'merged', toVersion: '2', url: c.review(1) } });
         expect(await fileAt(bare, 'README.md', 'main')).toContain('npm run serve');

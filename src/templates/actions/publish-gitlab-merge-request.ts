@@ -4,7 +4,7 @@ import { defineAction } from './action.js';
 import { ALLOWED_HOSTS_INPUT, guessedWebUrl, providerTarget, REPO_URL_INPUT, targetApi, TOKEN_INPUT, type ProviderTarget } from './provider-target.js';
 import { projectPath, type GitlabProject } from './publish-gitlab.js';
 import { pushReviewBranch, type OverlayMode } from './review-branch.js';
-import { openMergeRequest, openMergeRequestFrom, type ProviderApi } from './review-request.js';
+import { openMergeRequest, type ProviderApi } from './review-request.js';
 import type { ActionContext } from './action.js';
 
 const BRANCH = Type.String({ pattern: '^[A-Za-z0-9._/-]+$' });
@@ -31,7 +31,7 @@ export function publishGitlabMergeRequestAction(integrations: ScmIntegrations) {
   return defineAction({
     id: 'publish:gitlab:merge-request',
     description:
-      "Opens a merge request on an existing GitLab project with the workspace's files (or sourcePath) laid over the target branch at targetPath (commitAction: create, update or auto write them, skip keeps existing files, delete removes them). An existing branch fails the step, unless a merge request is open from it: then the branch is replaced with these files and that merge request is updated and reused.",
+      "Opens a merge request on an existing GitLab project with the workspace's files (or sourcePath) laid over the target branch at targetPath (commitAction: create, update or auto write them, skip keeps existing files, delete removes them). With update: true an existing branch is replaced; otherwise an existing branch with other content fails the step. A merge request already open from the branch into the target branch is updated and reused.",
     effect: 'external',
     input: Type.Object({
       repoUrl: REPO_URL_INPUT,
@@ -43,6 +43,7 @@ export function publishGitlabMergeRequestAction(integrations: ScmIntegrations) {
       targetPath: Type.Optional(Type.String({ description: 'Where in the project the files go; default its root' })),
       commitAction: Type.Optional(Type.Union(['create', 'update', 'delete', 'auto', 'skip'].map(v => Type.Literal(v)))),
       removeSourceBranch: Type.Optional(Type.Boolean()),
+      update: Type.Optional(Type.Boolean({ description: 'Replace the branch when it exists already; default false' })),
       assignee: Type.Optional(Type.String({ description: 'A GitLab user name' })),
       reviewers: Type.Optional(Type.Array(Type.String(), { description: 'GitLab user names' })),
       labels: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
@@ -73,8 +74,6 @@ export function publishGitlabMergeRequestAction(integrations: ScmIntegrations) {
       }
       const project = await targetApi<GitlabProject>(ctx, target, 'GET', projectPath(target));
       const api: ProviderApi = (method, path, body) => targetApi(ctx, target, method, path, body);
-      // A merge request already open from the branch is reused: the branch is replaced with these files and it shows them.
-      const open = await openMergeRequestFrom(api, `/projects/${project.id}`, input.branchName);
       const pushed = await pushReviewBranch(ctx, {
         cloneUrl: project.http_url_to_repo,
         credentials: target.credentials.git,
@@ -83,7 +82,8 @@ export function publishGitlabMergeRequestAction(integrations: ScmIntegrations) {
         ...(input.targetPath ? { targetPath: input.targetPath } : {}),
         message: input.title,
         mode: MODES[input.commitAction ?? 'auto']!,
-        ...(open ? { update: true } : {}),
+        // Only on the template's word: an open merge request from the branch may be someone else's.
+        ...(input.update ? { update: true } : {}),
       });
       ctx.output('targetBranchName', pushed.base);
       ctx.output('commitHash', pushed.commit ?? '');

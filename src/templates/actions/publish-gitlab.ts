@@ -64,8 +64,11 @@ export function publishGitlabAction(integrations: ScmIntegrations) {
         ctx.log.info(`Dry run: would create ${guessedWebUrl(target)} and push the workspace (branch ${branch})`);
         return;
       }
+      // The project is created at settings.path when one is given (GitLab's URL slug), so it is looked for there too.
+      const { path = target.repo, ...settings } = input.settings ?? {};
+      const at = projectPath({ owner: target.owner, repo: path });
       if (input.skipExisting) {
-        const existing = await unlessMissing(targetApi<GitlabProject>(ctx, target, 'GET', projectPath(target)));
+        const existing = await unlessMissing(targetApi<GitlabProject>(ctx, target, 'GET', at));
         if (existing) {
           outputs(existing, false);
           ctx.output('commitHash', '');
@@ -75,7 +78,6 @@ export function publishGitlabAction(integrations: ScmIntegrations) {
       }
       // Checked before anything is created: GitLab would refuse these only once the project exists.
       checkProjectVariables(input.projectVariables ?? []);
-      const { path = target.repo, ...settings } = input.settings ?? {};
       const namespace = await targetApi<{ id: number }>(ctx, target, 'GET', `/namespaces/${encodeURIComponent(target.owner)}`);
       const project = await createNamed(ctx, {
         create: () =>
@@ -89,9 +91,9 @@ export function publishGitlabAction(integrations: ScmIntegrations) {
             // Backstage's `settings` win over the older inputs (repoVisibility, description, topics) they replace.
             ...settings,
           }),
-        existing: () => targetApi<GitlabProject>(ctx, target, 'GET', projectPath({ owner: target.owner, repo: path })),
+        existing: () => targetApi<GitlabProject>(ctx, target, 'GET', at),
         earlier: { createdAt: made => made.created_at, cloneUrl: made => made.http_url_to_repo, credentials: target.credentials.git, ownCommit: () => workspaceCommitOf(ctx, branch) },
-        what: `The project ${target.owner}/${target.repo} on ${target.host.host}`,
+        what: `The project ${target.owner}/${path} on ${target.host.host}`,
         url: made => made.web_url,
         hint: 'choose another name, or set skipExisting',
       });

@@ -102,7 +102,9 @@ export class GeneratedRepositoryStore {
   /**
    * The open review was merged or closed, in `db`'s transaction. Merged, the repository's content now comes from
    * the review's render at its version (the next merge's base); closed, it stays where it was, still behind.
-   * Only an open review is decided, so a second watcher deciding the same one changes nothing (false).
+   * Only the open review `record` holds is decided (compare and set on the stored review itself), so a second
+   * watcher deciding the same one changes nothing (false), and neither does the outcome of a review that an
+   * upgrade to a newer version replaced while its provider was being asked.
    */
   async decided(db: Db, record: GeneratedRepositoryRecord, state: Exclude<ReviewState, 'open'>, at: string): Promise<boolean> {
     const review = record.review!;
@@ -115,6 +117,8 @@ export class GeneratedRepositoryStore {
       })
       .where('id', '=', record.id)
       .where('review_state', '=', 'open')
+      // The text written by `opened`: JSON.parse and JSON.stringify give it back as it was.
+      .where('review', '=', JSON.stringify(review))
       .executeTakeFirst();
     return Number(decided.numUpdatedRows) > 0;
   }

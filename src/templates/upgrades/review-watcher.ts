@@ -13,13 +13,14 @@ const LEASE_MS = 5 * 60_000;
  */
 export class ReviewWatcher {
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> = Promise.resolve(0);
+  /** The run under way, if any. */
+  #running: Promise<void> | undefined;
   #stopped = false;
 
   constructor(
     private readonly upgrades: TemplateUpgrades,
     private readonly queue: JobQueue,
-    private readonly options: { checkSeconds: number; pollMs?: number; logger?: Logger },
+    private readonly options: { pollMs?: number; logger?: Logger },
   ) {}
 
   /** Makes sure every open review has its job (reviews opened before this worker existed, a restored store), then polls for due ones. */
@@ -28,7 +29,14 @@ export class ReviewWatcher {
     for (const id of await this.upgrades.repositories.withOpenReviews()) if (!followed.has(id)) await this.queue.enqueue(REVIEW_QUEUE, id, { repository: id });
     this.#stopped = false;
     this.#timer = setInterval(() => {
-      this.#running = this.#running.then(() => this.runDue());
+      // A tick while a run is still under way is skipped: slow providers must not pile runs up behind it.
+      if (this.#running) return;
+      this.#running = this.runDue()
+        .then(
+          () => undefined,
+          (error: unknown) => this.options.logger?.warn({ err: error }, 'the upgrade reviews could not be looked at'),
+        )
+        .finally(() => (this.#running = undefined));
     }, this.options.pollMs ?? 1000);
     this.#timer.unref();
   }
@@ -46,7 +54,7 @@ export class ReviewWatcher {
       ran++;
       try {
         const state = await this.upgrades.checkReview(job.payload.repository);
-        await this.queue.finish(job, state === 'open' ? { rescheduleAt: new Date(Date.now() + this.options.checkSeconds * 1000) } : {});
+        await this.queue.finish(job, state === 'open' ? { rescheduleAt: this.upgrades.nextCheck() } : {});
       } catch (error) {
         const retryAt = await this.queue.fail(job, (error as Error).message);
         this.options.logger?.warn({ repository: job.payload.repository, err: error, retryAt }, 'an upgrade review could not be looked at');

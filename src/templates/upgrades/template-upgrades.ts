@@ -35,7 +35,7 @@ import type { DirectoryEntry, DryRunResult } from '../scaffolder-service.js';
 import { GeneratedRepositoryStore, type GeneratedRepositoryRecord, type UpgradeReviewRecord } from './generated-repository-store.js';
 import { TemplateMerge, type RenderedFile } from './template-merge.js';
 import { TEMPLATE_RECORD_PATH, templateRecordText } from './template-record.js';
-import { cloneUrlOf, createsRepository, upgradeTarget } from './upgrade-target.js';
+import { cloneUrlOf, createsRepository, upgradeTarget, type BranchLooks } from './upgrade-target.js';
 import type { GeneratedRepository, ListGeneratedRepositoriesQuery, ReviewState, UpgradeResult } from './upgrade-views.js';
 
 /** The queue of the jobs that follow open reviews, one per repository (`review-watcher.ts` runs them). */
@@ -63,6 +63,8 @@ export interface TemplateUpgradesOptions {
   gitRoot: string;
   repositoryPageUrl?: (localPath: string) => string | undefined;
   clock?: Clock;
+  /** `reading.maxCloneBytes`: the most a look at a branch-only review may fetch; default 256 MiB. */
+  maxCloneBytes?: number;
 }
 
 /** Who asks for an upgrade: checks and catalog reads are theirs. */
@@ -79,12 +81,14 @@ export class TemplateUpgrades {
   readonly #options: TemplateUpgradesOptions;
   readonly #clock: Clock;
   readonly #renders: string;
+  readonly #looks: BranchLooks;
 
   constructor(options: TemplateUpgradesOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.repositories = new GeneratedRepositoryStore(options.store);
     this.#renders = join(options.dataDir, 'scaffolder', 'renders.git');
+    this.#looks = { maxBytes: options.maxCloneBytes ?? 256 * 1024 * 1024, seen: new Map() };
   }
 
   /**
@@ -197,7 +201,7 @@ export class TemplateUpgrades {
     const at = this.#clock.now().toISOString();
     const files = [...filesUnder(rendered.directoryContents, record.sourcePath), templateRecord(record, toVersion)];
     const branch = reviewBranchName(record.templateRef, toVersion);
-    const target = await upgradeTarget(record, this.#options.integrations, name => this.#branchPage(record, name));
+    const target = await upgradeTarget(record, this.#options.integrations, name => this.#branchPage(record, name), this.#looks);
     await initBareRepository(this.#renders, { branch: 'main' });
     const message = `Upgrade to ${record.templateRef} ${toVersion}`;
     const merge = await TemplateMerge.merge({
@@ -234,7 +238,7 @@ export class TemplateUpgrades {
       const subject = (await this.resource(record.id)).ref;
       await this.#options.store.transaction(async trx => {
         await this.repositories.opened(trx, record.id, opened, review);
-        await this.#options.queue.enqueue(REVIEW_QUEUE, record.id, { repository: record.id }, { runAt: this.#nextCheck(), db: trx });
+        await this.#options.queue.enqueue(REVIEW_QUEUE, record.id, { repository: record.id }, { runAt: this.nextCheck(), db: trx });
         await this.#options.audit.record(
           { actor: caller.author.actor, action: 'templates.repository.upgrade', entityRef: subject, ...(caller.author.context ? { context: caller.author.context } : {}), detail: { template: record.templateRef, from: record.templateVersion, to: toVersion, outcome, branch } },
           trx,
@@ -262,7 +266,7 @@ export class TemplateUpgrades {
   async checkReview(id: string): Promise<ReviewState | undefined> {
     const record = await this.repositories.find(id);
     if (record?.review?.state !== 'open') return undefined;
-    const target = await upgradeTarget(record, this.#options.integrations, name => this.#branchPage(record, name));
+    const target = await upgradeTarget(record, this.#options.integrations, name => this.#branchPage(record, name), this.#looks);
     const state = await target.state(record.review);
     if (state === 'open') return state;
     const at = this.#clock.now().toISOString();
@@ -278,8 +282,8 @@ export class TemplateUpgrades {
     return state;
   }
 
-  /** When an open review is next looked at. */
-  #nextCheck(): Date {
+  /** When an open review is next looked at, by the app's clock (the job queue's). */
+  nextCheck(): Date {
     return new Date(this.#clock.now().getTime() + this.#options.reviewCheckSeconds * 1000);
   }
 

@@ -5,14 +5,14 @@
  * task's secrets); Gitea and Bitbucket Server a branch pushed with the integration's credentials. A pull or
  * merge request's state is the provider's; a branch's is read with git (`branchState`).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderKind } from '../../integrations/integrations-config.js';
 import { providerRequest } from '../../integrations/provider-api.js';
 import { parseRepoUrl } from '../../integrations/repo-url.js';
 import { providerName, type ScmIntegrations } from '../../integrations/scm-integrations.js';
-import { remoteCommit } from '../../git/clone.js';
+import { CloneTooLargeError, runGitWithin } from '../../git/clone.js';
 import { gitCredentialsEnv } from '../../git/git-credentials.js';
 import { checkRefName } from '../../git/refs.js';
 import { runGit } from '../../git/run-git.js';
@@ -65,7 +65,7 @@ export interface UpgradeTarget {
 const GIT_TIMEOUT_MS = 120_000;
 
 /** How to reach a repository; `branchPage` is where a branch of a repository without review requests is shown. */
-export async function upgradeTarget(repository: GeneratedRepositoryRecord, integrations: ScmIntegrations, branchPage: (branch: string) => string | undefined): Promise<UpgradeTarget> {
+export async function upgradeTarget(repository: GeneratedRepositoryRecord, integrations: ScmIntegrations, branchPage: (branch: string) => string | undefined, looks: BranchLooks): Promise<UpgradeTarget> {
   const kind = REPOSITORY_PUBLISHERS[repository.publisher] ?? 'git';
   const branchOnly = (env: NodeJS.ProcessEnv, page: (branch: string) => string | undefined): UpgradeTarget => ({
     env,
@@ -73,7 +73,7 @@ export async function upgradeTarget(repository: GeneratedRepositoryRecord, integ
       const url = page(branch);
       return url ? { url } : {};
     },
-    state: review => branchState(repository, env, review),
+    state: review => branchState(repository, env, review, looks),
   });
   if (kind === 'git') return branchOnly({}, branchPage);
   const location = parseRepoUrl(repository.repoUrl);
@@ -116,23 +116,62 @@ export async function upgradeTarget(repository: GeneratedRepositoryRecord, integ
   return branchOnly(env, () => undefined);
 }
 
+/** How a branch-only review is looked at: the most a fetch may take, and what earlier looks saw. */
+export interface BranchLooks {
+  /** `reading.maxCloneBytes`: the most the fetched history may take on disk. */
+  maxBytes: number;
+  /**
+   * Per repository and review render, the repository branch's tip the last look saw without the render in it:
+   * while that tip stays, nothing is fetched again. Entries go once the review is decided.
+   */
+  seen: Map<string, string>;
+}
+
 /**
  * A review branch's fate, read with git: merged once the review's render is in the repository's branch
  * (whichever way the branch was merged, with fixes on top or not; a squash merge leaves it out), closed
- * once the review branch is gone without that, open otherwise.
+ * once the review branch is gone without that, open otherwise. Both tips are read first (`git ls-remote`):
+ * history is fetched only when the repository's branch moved since the last look, and then only as deep
+ * as needed to find the render, within `reading.maxCloneBytes`.
  */
-async function branchState(repository: GeneratedRepositoryRecord, env: NodeJS.ProcessEnv, review: UpgradeReviewRecord): Promise<ReviewState> {
+async function branchState(repository: GeneratedRepositoryRecord, env: NodeJS.ProcessEnv, review: UpgradeReviewRecord, looks: BranchLooks): Promise<ReviewState> {
+  const branch = `refs/heads/${checkRefName(repository.branch)}`;
+  const reviewBranch = `refs/heads/${checkRefName(review.branch)}`;
+  const { stdout } = await runGit(['ls-remote', '--', repository.cloneUrl, branch, reviewBranch], { env, timeoutMs: GIT_TIMEOUT_MS });
+  const tips = new Map(stdout.split('\n').filter(Boolean).map(line => [line.slice(line.indexOf('\t') + 1), line.slice(0, line.indexOf('\t'))]));
+  const tip = tips.get(branch);
+  const key = `${repository.id}\0${review.renderCommit}`;
+  if (tip && tip !== looks.seen.get(key)) {
+    if (await holds(repository.cloneUrl, branch, review.renderCommit, env, looks.maxBytes)) {
+      looks.seen.delete(key);
+      return 'merged';
+    }
+    looks.seen.set(key, tip);
+  }
+  if (tips.has(reviewBranch)) return 'open';
+  looks.seen.delete(key);
+  return 'closed';
+}
+
+/** The first fetch's depth; each next one goes four times deeper, until the commit or the branch's first commit is there. */
+const FIRST_DEPTH = 32;
+
+/** Whether `commit` is in the history of a remote branch, fetched only as deep as it takes (and at most `maxBytes`). */
+async function holds(url: string, branch: string, commit: string, env: NodeJS.ProcessEnv, maxBytes: number): Promise<boolean> {
   const dir = await mkdtemp(join(tmpdir(), 'pave-review-state-'));
   try {
-    await runGit(['init', '--quiet', '--bare', dir]);
-    await runGit(['--git-dir', dir, 'fetch', '--quiet', '--no-tags', '--', repository.cloneUrl, `refs/heads/${checkRefName(repository.branch)}`], { env, timeoutMs: GIT_TIMEOUT_MS });
-    const merged = await runGit(['--git-dir', dir, 'merge-base', '--is-ancestor', review.renderCommit, 'FETCH_HEAD']).then(
-      () => true,
-      () => false,
-    );
-    if (merged) return 'merged';
+    // No template: the folder holds only what is fetched, as the limit measures it.
+    await runGit(['init', '--quiet', '--bare', '--template=', dir]);
+    for (let depth = FIRST_DEPTH; ; depth *= 4) {
+      await runGitWithin(['--git-dir', dir, 'fetch', '--quiet', '--no-tags', `--depth=${depth}`, '--', url, branch], dir, maxBytes, { env, timeoutMs: GIT_TIMEOUT_MS }).catch((error: unknown) => {
+        throw error instanceof CloneTooLargeError ? new Error(`The history looked at for the review is larger than ${maxBytes} bytes (reading.maxCloneBytes)`) : error;
+      });
+      // Only this branch's history is fetched into the empty folder: a commit there is in it.
+      if (await runGit(['--git-dir', dir, 'cat-file', '-e', `${commit}^{commit}`]).then(() => true, () => false)) return true;
+      // No `shallow` file: the whole history is here, and the commit is not in it.
+      if (!(await stat(join(dir, 'shallow')).catch(() => undefined))) return false;
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return (await remoteCommit(repository.cloneUrl, review.branch, { env, timeoutMs: GIT_TIMEOUT_MS })) ? 'open' : 'closed';
 }
