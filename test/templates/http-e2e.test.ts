@@ -58,7 +58,7 @@ describe('golden paths over HTTP', () => {
     expect(actions.map(a => a.id).sort()).toEqual(
       [
         'catalog:fetch', 'catalog:register', 'catalog:write', 'debug:log', 'debug:wait', 'fetch:plain', 'fetch:plain:file', 'fetch:template', 'fetch:template:file', 'fs:delete', 'fs:rename',
-        'github:repo:create', 'github:repo:push', 'pave:request', 'publish:bitbucketServer', 'publish:git', 'publish:gitea', 'publish:github', 'publish:github:pull-request', 'publish:gitlab', 'publish:gitlab:merge-request',
+        'github:repo:create', 'github:repo:push', 'pave:request', 'publish:bitbucketServer', 'publish:git', 'publish:git:branch', 'publish:gitea', 'publish:github', 'publish:github:pull-request', 'publish:gitlab', 'publish:gitlab:merge-request',
       ],
     );
     expect(actions.find(a => a.id === 'fetch:template')!.schema.input.properties).toHaveProperty('copyWithoutTemplating');
