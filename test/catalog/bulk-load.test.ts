@@ -1,8 +1,9 @@
 /**
- * A large first load builds the search and relation indexes after its rows (`deferred-indexes.ts`, SQLite; #18):
- * afterwards the catalog has exactly the indexes it had, filters and facets answer as before, and a load that
- * fails midway leaves nothing written and every index in place. A smaller load next to it keeps its indexes up
- * row by row. On SQLite and PostgreSQL (which keeps them up always).
+ * How a write of many entities is run (`bulk-load.ts`, #18). A mid-size first load on SQLite builds the search
+ * and relation indexes after its rows: afterwards the catalog has exactly the indexes it had, filters and facets
+ * answer as before, and a load that fails midway leaves nothing written and every index in place; a smaller load
+ * next to it keeps its indexes up row by row. A large write runs with a larger page cache and gives the
+ * connection its own back. On SQLite and PostgreSQL (which keeps its indexes up and its settings as they are).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
+import { asBulkLoad, BULK_LOAD_LIMITS } from '../../src/catalog/bulk-load.js';
 import { AuditLog } from '../../src/store/audit-log.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { JobQueue } from '../../src/store/job-queue.js';
+import type { Db } from '../../src/store/store.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
 
 const pg = await postgresFactory();
@@ -29,7 +32,7 @@ const catalogFile = (prefix: string, count: number, owner = (i: number) => `team
   ).join('---\n');
 
 for (const factory of [sqliteFactory, pg]) {
-  describe.skipIf(Boolean(pg.unavailable) && factory === pg)(`a large first load: ${factory.name}`, () => {
+  describe.skipIf(Boolean(pg.unavailable) && factory === pg)(`writes of many entities: ${factory.name}`, () => {
     let handle: TestStore;
     let catalog: CatalogService;
     let dir: string;
@@ -109,6 +112,20 @@ for (const factory of [sqliteFactory, pg]) {
       expect(await total('spec.owner=team-1')).toBe(0);
       expect(await total('relations.ownedBy=group:default/team-moved')).toBe(COMPONENTS);
       expect(await total('kind=component')).toBe(COMPONENTS + 10);
+    });
+
+    it('runs a large write with a larger page cache on SQLite, and gives the connection its own back even when the write fails', async () => {
+      // Inside the transaction through it: SQLite's one write connection is the transaction's until it ends.
+      const cacheSize = async (db: Db = handle.store.db) => (handle.store.dialect === 'sqlite' ? (await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(db)).rows[0]!.cache_size : undefined);
+      const own = await cacheSize();
+      const limits = { ...BULK_LOAD_LIMITS, largeWrite: 5, largeWriteCacheKib: 12_345 };
+      const during = await handle.store.transaction(trx => asBulkLoad(trx, handle.store.dialect, { writes: 5, locationStored: 0 }, () => cacheSize(trx), limits));
+      expect(during).toBe(handle.store.dialect === 'sqlite' ? -12_345 : undefined);
+      expect(await cacheSize()).toBe(own);
+      await expect(
+        handle.store.transaction(trx => asBulkLoad(trx, handle.store.dialect, { writes: 5, locationStored: 0 }, async () => { throw new Error('write refused'); }, limits)),
+      ).rejects.toThrow('write refused');
+      expect(await cacheSize()).toBe(own);
     });
   });
 }
