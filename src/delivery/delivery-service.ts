@@ -325,7 +325,7 @@ export class DeliveryService {
     const window = this.#window(query.windowDays, query.end);
     const end = new Date(window.end).toISOString();
     const components = await this.#components(query.entity, query.scope);
-    const [facts, pullRequests] = await Promise.all([this.events.facts(components, end), this.events.pullRequests(components, end)]);
+    const [facts, pullRequests] = await Promise.all([this.events.facts(components, end, this.#production), this.events.pullRequests(components, end)]);
     const { items, summary } = pullRequestLeadTimes({ pullRequests, changes: facts.changes, deployments: facts.deployments, production: new Set(this.#production), window });
     return { entity: this.#canonical(query.entity), window: { start: new Date(window.start).toISOString(), end, days: (window.end - window.start) / DAY }, summary, items };
   }
@@ -334,7 +334,7 @@ export class DeliveryService {
   async dora(query: DoraQuery): Promise<DoraReport> {
     const window = this.#window(query.windowDays, query.end);
     const components = await this.#components(query.entity, query.scope);
-    const facts = await this.events.facts(components, new Date(window.end).toISOString());
+    const facts = await this.events.facts(components, new Date(window.end).toISOString(), this.#production);
     const production = new Set(this.#production);
     const current = computeDora(components, { ...facts, production, window });
     const span = window.end - window.start;

@@ -1,4 +1,5 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql, type ExpressionBuilder } from 'kysely';
+import type { Database } from '../store/schema.js';
 import type { Db, Store } from '../store/store.js';
 import type { DeliveryEventsTable } from './delivery-tables.js';
 import type { DeliveryEvent } from './delivery-event.js';
@@ -37,6 +38,10 @@ export interface DeliveryFacts {
 }
 
 const CHUNK = 400;
+/** From how many entities the metrics read the table through once rather than through the index by entity. */
+const SCAN_FROM = 200;
+/** Entities named in one statement when reading the table through (within SQLite's and PostgreSQL's parameter limits). */
+const SCAN_CHUNK = 10_000;
 
 /**
  * The `delivery_events` and `delivery_mappings` tables. Knows nothing of validation, permissions or the
@@ -170,33 +175,58 @@ export class DeliveryEventStore {
     });
   }
 
-  /** Every deployment, change and incident event of these entities that happened before `end` (ISO). */
-  async facts(entityRefs: readonly string[], end: string): Promise<DeliveryFacts> {
+  /**
+   * What the metrics read of these entities before `end` (ISO): their deployments to `production` (lower-case
+   * environments), their commits (changes that are no pull request) and their incidents, each put together in SQL
+   * from its events. Each kind is read with only the columns it needs: at a million events, turning rows into
+   * objects is the cost, not finding them. For many entities the table is read through once (`#entityIn`).
+   */
+  async facts(entityRefs: readonly string[], end: string, production: readonly string[]): Promise<DeliveryFacts> {
     const facts: DeliveryFacts = { deployments: [], changes: [], incidents: [] };
-    const incidents = new Map<string, DoraIncident>();
-    for (let i = 0; i < entityRefs.length; i += CHUNK) {
-      const rows = await this.store.db
+    if (!production.length) return facts;
+    const db = this.store.db;
+    for (const refs of this.#entityChunks(entityRefs)) {
+      const deployments = await db
         .selectFrom('delivery_events')
-        .select(['id', 'type', 'status', 'at', 'environment', 'sha', 'incident', 'rework', 'entity_ref', 'commits', 'pull_request'])
-        .where('entity_ref', 'in', entityRefs.slice(i, i + CHUNK))
+        .select(['id', 'entity_ref', 'status', 'at', 'environment', 'sha', 'commits', 'rework'])
+        .where(this.#entityIn(refs))
+        .where('type', '=', 'deployment')
+        .where('environment', 'in', production)
         .where('at', '<', end)
         .execute();
-      for (const row of rows) {
-        const at = Date.parse(row.at);
-        const entityRef = row.entity_ref!;
-        if (row.type === 'deployment') facts.deployments.push({ id: row.id, entityRef, environment: row.environment ?? '', status: row.status === 'success' ? 'success' : 'failure', at, ...(row.sha ? { sha: row.sha } : {}), ...(row.commits ? { commits: JSON.parse(row.commits) as string[] } : {}), rework: row.rework === 1 });
-        else if (row.type === 'change' && row.sha && !row.pull_request) facts.changes.push({ entityRef, sha: row.sha, at });
-        else if (row.type === 'incident' && row.incident) {
-          const id = `${entityRef}\u0000${row.incident}`;
-          const incident = incidents.get(id) ?? incidents.set(id, { key: row.incident, entityRef }).get(id)!;
-          // Out of order or sent twice: the earliest opening and the latest resolution count.
-          if (row.status === 'opened') incident.openedAt = Math.min(incident.openedAt ?? at, at);
-          else incident.resolvedAt = Math.max(incident.resolvedAt ?? at, at);
-        }
-      }
+      for (const row of deployments) facts.deployments.push({ id: row.id, entityRef: row.entity_ref!, environment: row.environment ?? '', status: row.status === 'success' ? 'success' : 'failure', at: Date.parse(row.at), ...(row.sha ? { sha: row.sha } : {}), ...(row.commits ? { commits: JSON.parse(row.commits) as string[] } : {}), rework: row.rework === 1 });
+      const changes = await db.selectFrom('delivery_events').select(['entity_ref', 'sha', 'at']).where(this.#entityIn(refs)).where('type', '=', 'change').where('sha', 'is not', null).where('pull_request', 'is', null).where('at', '<', end).execute();
+      for (const row of changes) facts.changes.push({ entityRef: row.entity_ref!, sha: row.sha!, at: Date.parse(row.at) });
+      // Out of order or sent twice: the earliest opening and the latest resolution count.
+      const incidents = await db
+        .selectFrom('delivery_events')
+        .select(eb => ['entity_ref', 'incident', eb.fn.min(eb.case().when('status', '=', 'opened').then(eb.ref('at')).end()).as('opened_at'), eb.fn.max(eb.case().when('status', '<>', 'opened').then(eb.ref('at')).end()).as('resolved_at')])
+        .where(this.#entityIn(refs))
+        .where('type', '=', 'incident')
+        .where('incident', 'is not', null)
+        .where('at', '<', end)
+        .groupBy(['entity_ref', 'incident'])
+        .execute();
+      for (const row of incidents) facts.incidents.push({ key: row.incident!, entityRef: row.entity_ref!, ...(row.opened_at ? { openedAt: Date.parse(String(row.opened_at)) } : {}), ...(row.resolved_at ? { resolvedAt: Date.parse(String(row.resolved_at)) } : {}) });
     }
-    facts.incidents = [...incidents.values()];
     return facts;
+  }
+
+  /** The entities in chunks a statement may name: a few hundred through the index, or all at once for a scan. */
+  #entityChunks(entityRefs: readonly string[]): string[][] {
+    const size = entityRefs.length >= SCAN_FROM ? SCAN_CHUNK : CHUNK;
+    const chunks: string[][] = [];
+    for (let i = 0; i < entityRefs.length; i += size) chunks.push(entityRefs.slice(i, i + size));
+    return chunks;
+  }
+
+  /**
+   * `entity_ref IN (refs)`: through the index by entity for a few entities; for many (an organisation's figures),
+   * as an expression no index serves, so the database reads the table through once instead of looking up each of
+   * a million rows from the index (SQLite: ~7 µs a row against ~0.3 µs for a scan).
+   */
+  #entityIn(refs: readonly string[]) {
+    return (eb: ExpressionBuilder<Database, 'delivery_events'>) => (refs.length >= SCAN_FROM ? eb(sql<string>`${sql.ref('entity_ref')} || ''`, 'in', refs) : eb('entity_ref', 'in', refs));
   }
 
   /** Which of these entities deployed to one of the environments in [start, end). */
