@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Db, Store } from '../store/store.js';
-import type { DeliveryEventsTable } from './delivery-tables.js';
+import type { DeliveryEventsTable, DeliveryTargetsTable } from './delivery-tables.js';
 import type { DeliveryEvent } from './delivery-event.js';
 import type { DoraChange, DoraDeployment, DoraIncident } from './dora.js';
 import type { PullRequestFact } from './pull-request-lead-time.js';
@@ -42,6 +42,8 @@ const CHUNK = 400;
 const SCAN_FROM = 200;
 /** Entities named in one statement when reading the table through (within SQLite's and PostgreSQL's parameter limits). */
 const SCAN_CHUNK = 10_000;
+/** Target–entity pairs remembered as recorded at most (then forgotten at once, and written again as they come). */
+const MAX_REMEMBERED_TARGETS = 100_000;
 
 /**
  * The `delivery_events` and `delivery_mappings` tables. Knows nothing of validation, permissions or the
@@ -66,8 +68,26 @@ export class DeliveryEventStore {
       const ids = new Set(inserted.rows.map(row => row.id));
       stored.push(...chunk.filter(e => ids.has(e.id)));
     }
+    await this.#recordTargets(db, stored.flatMap(e => { const entityRef = entityOf(e); return entityRef ? [{ target_key: e.targetKey, target_value: e.targetValue, entity_ref: entityRef }] : []; }));
     return stored;
   }
+
+  /**
+   * Records in `db`'s transaction which entities now hold events of which targets (`delivery_targets`). Pairs this
+   * process recorded in a committed transaction are not written again: a steady stream of events writes nothing.
+   */
+  async #recordTargets(db: Db, pairs: readonly DeliveryTargetsTable[]): Promise<void> {
+    const fresh = [...new Map(pairs.map(p => [targetKey(p), p])).values()].filter(p => !this.#targets.has(targetKey(p)));
+    if (!fresh.length) return;
+    for (let i = 0; i < fresh.length; i += CHUNK) await db.insertInto('delivery_targets').values(fresh.slice(i, i + CHUNK)).onConflict(oc => oc.columns(['target_key', 'target_value', 'entity_ref']).doNothing()).execute();
+    this.store.afterCommit(db, () => {
+      if (this.#targets.size > MAX_REMEMBERED_TARGETS) this.#targets.clear();
+      for (const pair of fresh) this.#targets.add(targetKey(pair));
+    });
+  }
+
+  /** Target–entity pairs known to be in `delivery_targets`. */
+  readonly #targets = new Set<string>();
 
   /** The text of an insert of `count` rows (all columns, in COLUMNS' order) that skips known ids and answers the new ones. */
   #insertSql(db: Db, count: number): string {
@@ -94,19 +114,21 @@ export class DeliveryEventStore {
 
   /**
    * Records a mapping (replacing one for the same key) and attributes every event of that key to it; answers how many
-   * events moved. `attributedTo`: the entity the target resolves to without this mapping (its annotation's, or the one
-   * an entity target names), if any. Events attributed before are looked for only among that entity's and the replaced
-   * mapping's, through the index by entity: the index by target keeps only unmapped events, and a scan of the whole
-   * table in this transaction on every mapping grew with the history.
+   * events moved. Attributed events are looked for among the entities `delivery_targets` says hold the key's events
+   * (an annotation's, a replaced mapping's, one whose annotation has since been removed), through the index by entity:
+   * the index by target keeps only unmapped events, and a scan of the whole table in this transaction on every
+   * mapping grew with the history.
    */
-  async map(db: Db, key: string, value: string, entityRef: string, by: string, at: string, attributedTo: readonly string[]): Promise<number> {
-    const replaced = await db.selectFrom('delivery_mappings').select('entity_ref').where('target_key', '=', key).where('target_value', '=', value).executeTakeFirst();
+  async map(db: Db, key: string, value: string, entityRef: string, by: string, at: string): Promise<number> {
     await db.deleteFrom('delivery_mappings').where('target_key', '=', key).where('target_value', '=', value).execute();
     await db.insertInto('delivery_mappings').values({ target_key: key, target_value: value, entity_ref: entityRef, created_at: at, created_by: by }).execute();
-    const previous = [...new Set([...attributedTo, ...(replaced ? [replaced.entity_ref] : [])])].filter(ref => ref !== entityRef);
+    const holders = await db.selectFrom('delivery_targets').select('entity_ref').where('target_key', '=', key).where('target_value', '=', value).where('entity_ref', '<>', entityRef).execute();
+    const previous = holders.map(h => h.entity_ref);
     const attributed = previous.length ? Number((await db.updateTable('delivery_events').set({ entity_ref: entityRef }).where('entity_ref', 'in', previous).where('target_key', '=', key).where('target_value', '=', value).executeTakeFirst()).numUpdatedRows) : 0;
     const unmapped = await db.updateTable('delivery_events').set({ entity_ref: entityRef }).where('target_key', '=', key).where('target_value', '=', value).where('entity_ref', 'is', null).executeTakeFirst();
-    return Number(unmapped.numUpdatedRows) + attributed;
+    const moved = Number(unmapped.numUpdatedRows) + attributed;
+    if (moved) await this.#recordTargets(db, [{ target_key: key, target_value: value, entity_ref: entityRef }]);
+    return moved;
   }
 
   async unmapped(limit = 200): Promise<UnmappedTarget[]> {
@@ -307,4 +329,8 @@ function toRow(e: DeliveryEvent, entityRef: string | null, receivedAt: string): 
     detail: Object.keys(detail).length ? JSON.stringify(detail) : null,
     received_at: receivedAt,
   };
+}
+
+function targetKey(pair: DeliveryTargetsTable): string {
+  return `${pair.target_key}\u0000${pair.target_value}\u0000${pair.entity_ref}`;
 }
