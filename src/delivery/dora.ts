@@ -204,7 +204,8 @@ function firstAfter(sorted: readonly DoraDeployment[], time: number): number {
 /** The median (the mean of the middle two for an even count); null for none. */
 export function median(values: readonly number[]): number | null {
   if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  // A typed array sorts numbers natively, without a comparator called per pair (the pooled lists run to 100,000s).
+  const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
