@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/pave-config.js';
 import type { PaveEvent } from '../../src/store/event-log.js';
-import { DELIVERY_ORG, get, post, startDeliveryPave, type DeliveryPave } from '../delivery/support.js';
+import { DELIVERY_ORG, DELIVERY_PEOPLE, get, post, startDeliveryPave, type DeliveryPave } from '../delivery/support.js';
 import { bearer, tokenFor } from '../auth/support.js';
 import { listen } from '../support/sse.js';
 
@@ -27,9 +27,7 @@ beforeAll(async () => {
     },
     entities: [
       ...DELIVERY_ORG,
-      { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'platform-team' }, spec: { type: 'team', children: [] } },
-      { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'bob' }, spec: { memberOf: ['shop-team'] } },
-      { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice' }, spec: { memberOf: ['platform-team'] } },
+      ...DELIVERY_PEOPLE,
     ],
   });
   bob = await tokenFor(pave.app, 'user:default/bob');
