@@ -95,20 +95,19 @@ export class EventFeed {
 
   /** The events with the entities their payload names (`read.entities`) cut to those the identity may read; one it may not read hides the event. */
   async #withReadableEntities(identity: Identity, events: readonly PaveEvent[]): Promise<PaveEvent[]> {
-    const named = (event: PaveEvent): unknown => {
-      const field = this.#types.get(event.type)?.read.entities;
-      return field === undefined ? undefined : (event.payload[field] ?? null);
-    };
-    const refsOf = (value: unknown): string[] => (Array.isArray(value) ? value : [value]).filter((ref): ref is string => typeof ref === 'string').map(ref => ref.toLocaleLowerCase('en-US'));
-    const refs = [...new Set(events.flatMap(event => refsOf(named(event))))];
-    if (!events.some(event => named(event) !== undefined)) return [...events];
-    const readable = refs.length ? await this.#readableEntities(identity, refs) : new Set<string>();
+    const fieldOf = (event: PaveEvent) => this.#types.get(event.type)?.read.entities;
+    const lower = (ref: unknown) => (typeof ref === 'string' ? ref.toLocaleLowerCase('en-US') : undefined);
+    const named = events.filter(event => fieldOf(event) !== undefined);
+    if (!named.length) return [...events];
+    const refs = new Set(named.flatMap(event => [event.payload[fieldOf(event)!]].flat().flatMap(ref => lower(ref) ?? [])));
+    const readable = refs.size ? await this.#readableEntities(identity, [...refs]) : new Set<string>();
+    const mayRead = (ref: unknown) => readable.has(lower(ref) ?? '');
     return events.flatMap(event => {
-      const value = named(event);
-      if (value === undefined) return [event];
-      const field = this.#types.get(event.type)!.read.entities!;
-      if (!Array.isArray(value)) return refsOf(value).every(ref => readable.has(ref)) && value !== null ? [event] : [];
-      return [{ ...event, payload: { ...event.payload, [field]: value.filter(ref => typeof ref === 'string' && readable.has(ref.toLocaleLowerCase('en-US'))) } }];
+      const field = fieldOf(event);
+      if (field === undefined) return [event];
+      const value = event.payload[field];
+      if (!Array.isArray(value)) return mayRead(value) ? [event] : [];
+      return [{ ...event, payload: { ...event.payload, [field]: value.filter(mayRead) } }];
     });
   }
 }
