@@ -38,7 +38,15 @@ export interface ModuleEventType {
    * Who may read events of this type (`GET /api/events`, its stream): `action`, decided on the thing the
    * event is about when `on: 'owner'` (its subject, owned by the payload's `owner`), else on no resource.
    */
-  readonly read: { readonly action: string; readonly on?: 'owner' };
+  readonly read: {
+    readonly action: string;
+    readonly on?: 'owner';
+    /**
+     * A payload field naming catalog entities (a list of refs, or one ref): the feed lists a caller only those they
+     * may read in the catalog (`catalog.entity.read`'s read scope), and hides the event when its one ref is not.
+     */
+    readonly entities?: string;
+  };
 }
 
 /**

@@ -297,10 +297,8 @@ export class DeliveryService {
     if (!(await this.#o.catalog.byRef(entity))) throw invalidInput(`No entity ${entity} in the catalog`, [{ pointer: '/entity', detail: `names no entity in the catalog: ${entity}`, rule: 'exists' }]);
     const key = (input.key as string).toLowerCase();
     const value = key === ENTITY_TARGET ? stringifyEntityRef(tryParseEntityRef(input.value as string, { defaultKind: 'component' }) ?? { kind: 'component', namespace: 'default', name: input.value as string }) : (input.value as string).toLowerCase();
-    // Whom the target's events went to without a mapping (the store adds the mapping it replaces): where attributed ones are.
-    const resolved = (await new ComponentResolver(this.#o.catalog, this.events).resolveAll([[key, value]])).get(targetId(key, value));
     const events = await this.#o.store.transaction(async trx => {
-      const moved = await this.events.map(trx, key, value, entity, caller.principal, this.#clock.now().toISOString(), resolved ? [resolved] : []);
+      const moved = await this.events.map(trx, key, value, entity, caller.principal, this.#clock.now().toISOString());
       await this.#o.log.append(trx, { type: 'delivery.mapping.created', subject: entity, actor: caller.principal, payload: { key, value, entity, events: moved } });
       await this.#o.audit.record({ actor: caller, action: 'delivery.mapping.write', entityRef: entity, context, after: { key, value, entity }, detail: { key, value, events: moved } }, trx);
       return moved;
@@ -325,7 +323,7 @@ export class DeliveryService {
     const window = this.#window(query.windowDays, query.end);
     const end = new Date(window.end).toISOString();
     const components = await this.#components(query.entity, query.scope);
-    const [facts, pullRequests] = await Promise.all([this.events.facts(components, end), this.events.pullRequests(components, end)]);
+    const [facts, pullRequests] = await Promise.all([this.events.facts(components, end, this.#production), this.events.pullRequests(components, end)]);
     const { items, summary } = pullRequestLeadTimes({ pullRequests, changes: facts.changes, deployments: facts.deployments, production: new Set(this.#production), window });
     return { entity: this.#canonical(query.entity), window: { start: new Date(window.start).toISOString(), end, days: (window.end - window.start) / DAY }, summary, items };
   }
@@ -334,7 +332,7 @@ export class DeliveryService {
   async dora(query: DoraQuery): Promise<DoraReport> {
     const window = this.#window(query.windowDays, query.end);
     const components = await this.#components(query.entity, query.scope);
-    const facts = await this.events.facts(components, new Date(window.end).toISOString());
+    const facts = await this.events.facts(components, new Date(window.end).toISOString(), this.#production);
     const production = new Set(this.#production);
     const current = computeDora(components, { ...facts, production, window });
     const span = window.end - window.start;

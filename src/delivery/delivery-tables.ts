@@ -1,12 +1,13 @@
 /**
- * The delivery module's tables: delivery events as received (normalized), and the mappings people made
- * from a provider's key to a catalog entity. They join the store's `Database` by declaration merging.
+ * The delivery module's tables: delivery events as received (normalized), the mappings people made
+ * from a provider's key to a catalog entity, and which entities hold each key's events. They join the store's `Database` by declaration merging.
  */
 
 declare module '../store/schema.js' {
   interface Database {
     delivery_events: DeliveryEventsTable;
     delivery_mappings: DeliveryMappingsTable;
+    delivery_targets: DeliveryTargetsTable;
   }
 }
 
@@ -49,4 +50,11 @@ export interface DeliveryMappingsTable {
   entity_ref: string;
   created_at: string;
   created_by: string;
+}
+
+/** An entity that holds events of a target (`target_key`, `target_value`): whom a mapping of it takes events from. */
+export interface DeliveryTargetsTable {
+  target_key: string;
+  target_value: string;
+  entity_ref: string;
 }

@@ -5,6 +5,7 @@ import { deliveryCommands, metricsCommands } from '../cli/delivery-commands.js';
 import type { DeliveryService } from './delivery-service.js';
 import { deliveryMigration } from './migrations/0013-delivery.js';
 import { deliveryPullRequestsMigration } from './migrations/0043-delivery-pull-requests.js';
+import { deliveryTargetsMigration } from './migrations/0044-delivery-targets.js';
 
 export const deliveryModule = defineModule({
   name: 'delivery',
@@ -18,10 +19,10 @@ export const deliveryModule = defineModule({
     { action: 'delivery.metrics.read', description: 'Read DORA figures and adoption (over the components one may read)' },
   ],
   eventTypes: [
-    { type: 'delivery.events.received', description: 'Delivery events were stored (payload: source, counts, and entities: the refs of the entities they were attributed to, at most 8 KiB of them; entitiesTruncated says when some were left out)', read: { action: 'delivery.event.read' } },
-    { type: 'delivery.mapping.created', description: "A key's events were attributed to an entity (payload: key, value, entity, events)", read: { action: 'delivery.event.read' } },
+    { type: 'delivery.events.received', description: 'Delivery events were stored (payload: source, counts, and entities: the refs of the entities they were attributed to, at most 8 KiB of them; entitiesTruncated says when some were left out; a reader sees only the entities they may read in the catalog)', read: { action: 'delivery.event.read', entities: 'entities' } },
+    { type: 'delivery.mapping.created', description: "A key's events were attributed to an entity (payload: key, value, entity, events; shown only to those who may read the entity in the catalog)", read: { action: 'delivery.event.read', entities: 'entity' } },
   ],
-  migrations: [deliveryMigration, deliveryPullRequestsMigration],
+  migrations: [deliveryMigration, deliveryPullRequestsMigration, deliveryTargetsMigration],
   defaultRules: auth => [
     {
       id: 'default.delivery-read',

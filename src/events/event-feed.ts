@@ -14,6 +14,9 @@ export interface EventPage {
   nextCursor: number;
 }
 
+/** Which of some entity refs (lower case) an identity may read in the catalog (`catalog.entity.read`'s read scope). */
+export type ReadableEntities = (identity: Identity, refs: readonly string[]) => Promise<ReadonlySet<string>>;
+
 /** Which events to read: a page after a seq, of some types (`catalog.*` prefixes too), about one subject. */
 export interface FeedQuery {
   after?: string;
@@ -25,8 +28,9 @@ export interface FeedQuery {
 /**
  * The event log as people and programs read it (`GET /api/events`, its SSE stream, later agents): only the
  * events the caller may read, by the rule each module declares for its event types (an action, decided on
- * the thing the event is about, owned by the payload's `owner`). Decisions are made per page, with one
- * answer per distinct resource.
+ * the thing the event is about, owned by the payload's `owner`), and of the entities a payload names (`read.entities`)
+ * only those the caller may read in the catalog. Decisions are made per page, with one answer per distinct resource
+ * and one catalog read for the page's entities.
  * @example const page = await feed.page(identity, { after: '0', types: ['catalog.*'] });
  */
 export class EventFeed {
@@ -34,12 +38,14 @@ export class EventFeed {
   readonly #log: EventLog;
   readonly #permissions: Pick<PermissionService, 'decide'>;
   readonly #types: ReadonlyMap<string, ModuleEventType>;
+  readonly #readableEntities: ReadableEntities;
 
-  constructor(store: Store, log: EventLog, permissions: Pick<PermissionService, 'decide'>, types: readonly ModuleEventType[]) {
+  constructor(store: Store, log: EventLog, permissions: Pick<PermissionService, 'decide'>, types: readonly ModuleEventType[], readableEntities: ReadableEntities) {
     this.#store = store;
     this.#log = log;
     this.#permissions = permissions;
     this.#types = new Map(types.map(type => [type.type, type]));
+    this.#readableEntities = readableEntities;
   }
 
   /** One page of readable events; a cursor that is not a seq, or one from the future, is a 400 naming `/after`. */
@@ -84,7 +90,25 @@ export class EventFeed {
       if (!allowed) decided.set(key, (allowed = this.#permissions.decide(identity, read.action, resource).then(d => d.allowed)));
       if (await allowed) out.push(event);
     }
-    return out;
+    return this.#withReadableEntities(identity, out);
+  }
+
+  /** The events with the entities their payload names (`read.entities`) cut to those the identity may read; one it may not read hides the event. */
+  async #withReadableEntities(identity: Identity, events: readonly PaveEvent[]): Promise<PaveEvent[]> {
+    const fieldOf = (event: PaveEvent) => this.#types.get(event.type)?.read.entities;
+    const lower = (ref: unknown) => (typeof ref === 'string' ? ref.toLocaleLowerCase('en-US') : undefined);
+    const named = events.filter(event => fieldOf(event) !== undefined);
+    if (!named.length) return [...events];
+    const refs = new Set(named.flatMap(event => [event.payload[fieldOf(event)!]].flat().flatMap(ref => lower(ref) ?? [])));
+    const readable = refs.size ? await this.#readableEntities(identity, [...refs]) : new Set<string>();
+    const mayRead = (ref: unknown) => readable.has(lower(ref) ?? '');
+    return events.flatMap(event => {
+      const field = fieldOf(event);
+      if (field === undefined) return [event];
+      const value = event.payload[field];
+      if (!Array.isArray(value)) return mayRead(value) ? [event] : [];
+      return [{ ...event, payload: { ...event.payload, [field]: value.filter(mayRead) } }];
+    });
   }
 }
 

@@ -15,7 +15,7 @@ import { WebhookFanOut } from './webhook-fanout.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhookService } from './webhook-service.js';
 import type { Authorizer } from '../auth/authorizer.js';
-import { EventFeed } from './event-feed.js';
+import { EventFeed, type ReadableEntities } from './event-feed.js';
 import type { PermissionService } from '../auth/permission-service.js';
 import type { ModuleEventType } from '../pave-module.js';
 
@@ -29,6 +29,8 @@ export interface EventsServiceOptions {
   /** Every event type the modules declare: what a subscription may name, and who reads each. */
   eventTypes: readonly ModuleEventType[];
   permissions: Authorizer & Pick<PermissionService, 'decide'>;
+  /** Which entities a caller may read in the catalog: the feed lists only those of the ones a payload names. */
+  readableEntities: ReadableEntities;
   audit: AuditLog;
   logger?: Logger;
   clock?: Clock;
@@ -52,12 +54,12 @@ export class EventsService {
   readonly #nats: NatsPublisher | undefined;
 
   constructor(options: EventsServiceOptions) {
-    const { store, queue, log, consumers, config, permissions, audit, logger, clock, eventTypes } = options;
+    const { store, queue, log, consumers, config, permissions, readableEntities, audit, logger, clock, eventTypes } = options;
     const policy = new AddressPolicy(config.webhooks.allowedHosts);
     const sender = new WebhookSender({ policy, timeoutMs: config.webhooks.timeoutSeconds * 1000 });
     const subscriptions = new SubscriptionStore(store);
     const deliveries = (this.deliveries = new DeliveryStore(store));
-    this.feed = new EventFeed(store, log, permissions, eventTypes);
+    this.feed = new EventFeed(store, log, permissions, eventTypes, readableEntities);
     this.webhooks = new WebhookService({ store, queue, log, subscriptions, deliveries, sender, policy, eventTypes: eventTypes.map(type => type.type), permissions, audit, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });
     this.#worker = new WebhookDeliveryWorker({ store, queue, subscriptions, deliveries, sender, config: config.webhooks, ...(logger ? { logger } : {}), ...(clock ? { clock } : {}) });
     consumers.register(new WebhookFanOut({ store, queue, subscriptions, deliveries, ...(clock ? { clock } : {}) }));

@@ -8,7 +8,7 @@ import { webhooksMigration } from './migrations/0010-webhooks.js';
 export const eventsModule = defineModule({
   name: 'events',
   description: 'Events out: signed webhooks with retries and dead letters, and the NATS publisher, reading the event log',
-  requires: ['auth'],
+  requires: ['auth', 'catalog'],
   config: eventsConfigSection,
   permissions: [
     { action: 'events.event.read', description: 'Follow the event log (each event only when one may read what it is about)' },
@@ -34,7 +34,23 @@ export const eventsModule = defineModule({
     },
   ],
   create: async ({ store, queue, eventLog, eventConsumers, audit, config, logger, app, eventTypes }): Promise<EventsService> =>
-    new (await import('./events-service.js')).EventsService({ store, queue, log: eventLog, consumers: eventConsumers, config: config.events, eventTypes, permissions: app.auth.permissions, audit, logger }),
+    new (await import('./events-service.js')).EventsService({
+      store,
+      queue,
+      log: eventLog,
+      consumers: eventConsumers,
+      config: config.events,
+      eventTypes,
+      permissions: app.auth.permissions,
+      // The catalog's read scope, applied in SQL as every catalog list does.
+      readableEntities: async (identity, refs) => {
+        const scope = await app.auth.permissions.readScope(identity, 'catalog.entity.read');
+        const found = await app.catalog.entities.byRefs([...refs], undefined, undefined, scope);
+        return new Set(refs.filter((_, i) => found[i]));
+      },
+      audit,
+      logger,
+    }),
   async routes(api, events) {
     const { eventsRoutes } = await import('../api/routes/events-routes.js');
     await api.register(eventsRoutes, { prefix: '/events', events });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeDora, median, type DoraChange, type DoraDeployment, type DoraIncident, type DoraInput } from '../../src/delivery/dora.js';
+import { computeDora, median, shipments, type DoraChange, type DoraDeployment, type DoraIncident, type DoraInput } from '../../src/delivery/dora.js';
 
 /**
  * DORA's five metrics on hand-built scenarios whose figures were worked out by hand (the arithmetic is in
@@ -118,5 +118,26 @@ describe('DORA on hand-built scenarios', () => {
   it('takes the median of an even count as the mean of the middle two', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNull();
+  });
+});
+
+describe('which changes a deployment shipped', () => {
+  it('a rollback to an older commit ships nothing, the next deployment ships what was left; a listed commit is shipped once', () => {
+    const B = 'component:default/b';
+    const changes = [chg(B, 'c1', '03-02T01:00'), chg(B, 'c2', '03-02T02:00'), chg(B, 'c3', '03-02T03:00'), chg(B, 'c4', '03-02T04:00'), chg(B, 'c5', '03-02T05:00')];
+    const successes = [
+      dep('d1', B, '03-03T00:00', 'success', { sha: 'c3' }), // c1, c2, c3: made no later than c3
+      dep('d2', B, '03-03T01:00', 'success', { sha: 'c2' }), // a rollback: nothing new
+      dep('d3', B, '03-03T02:00', 'success', { commits: ['c5', 'c1'] }), // its list: c5 (c1 was shipped)
+      dep('d4', B, '03-03T03:00', 'success'), // by time: c4 (c5 is shipped already)
+      dep('d5', B, '03-03T04:00', 'success'), // nothing left
+    ];
+    expect(shipments(successes, [...changes].reverse()).map(([d, shipped]) => [d.id, shipped.map(c => c.sha)])).toEqual([
+      ['d1', ['c1', 'c2', 'c3']],
+      ['d2', []],
+      ['d3', ['c5']],
+      ['d4', ['c4']],
+      ['d5', []],
+    ]);
   });
 });

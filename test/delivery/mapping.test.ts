@@ -30,11 +30,24 @@ describe('delivery mappings over attributed events', () => {
     expect([await deployments('component:default/ledger'), await deployments('component:default/checkout')]).toEqual([0, 3]);
   });
 
+  it('a mapping made after the annotation that attributed events was removed moves those events too', async () => {
+    const target = { annotation: 'backstage.io/kubernetes-id', value: 'ledger' };
+    const events = ['k-1', 'k-2'].map((id, i) => ({ id, type: 'deployment', at: `2026-03-2${i}T10:00:00Z`, target, environment: 'production', status: 'success' }));
+    expect((await post(`${pave.url}/api/delivery/events`, { events })).body).toMatchObject({ stored: 2, unmapped: 0 });
+    const [ledgerBefore, cartBefore] = [await deployments('component:default/ledger'), await deployments('component:default/cart')];
+    const ledger = (await pave.app.catalog.entities.byRef('component:default/ledger'))!;
+    delete ledger.metadata.annotations!['backstage.io/kubernetes-id'];
+    await pave.app.catalog.saveEntity({ apiVersion: ledger.apiVersion, kind: ledger.kind, metadata: { name: ledger.metadata.name, annotations: ledger.metadata.annotations ?? {} }, spec: ledger.spec });
+    const mapped = await post(`${pave.url}/api/delivery/mappings`, { key: 'backstage.io/kubernetes-id', value: 'ledger', entity: 'component:default/cart' });
+    expect(mapped.body.events).toBe(2);
+    expect([await deployments('component:default/ledger'), await deployments('component:default/cart')]).toEqual([ledgerBefore - 2, cartBefore + 2]);
+  });
+
   it('the statements of a mapping read delivery_events by index (SQLite plans)', async () => {
     const statements: RecordedStatement[] = [];
     const db = pave.app.store.db;
     const recorder = statementRecorder(db, statements);
-    const moved = await pave.app.delivery.events.map(db.withPlugin(recorder), 'github.com/project-slug', 'acme/cart', 'component:default/cart', 'test', new Date().toISOString(), ['component:default/cart']);
+    const moved = await pave.app.delivery.events.map(db.withPlugin(recorder), 'github.com/project-slug', 'acme/cart', 'component:default/cart', 'test', new Date().toISOString());
     expect(moved).toBe(3);
     const scans: string[] = [];
     for (const statement of statements) {

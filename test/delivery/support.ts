@@ -39,6 +39,13 @@ export const DELIVERY_ORG: Entity[] = [
   component('ledger', 'ops-team', undefined, { 'backstage.io/kubernetes-id': 'ledger' }),
 ];
 
+/** The platform team and two people: bob of shop-team and alice of the platform team (for Paves with auth on). */
+export const DELIVERY_PEOPLE: Entity[] = [
+  { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'platform-team' }, spec: { type: 'team', children: [] } },
+  { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'bob' }, spec: { memberOf: ['shop-team'] } },
+  { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice' }, spec: { memberOf: ['platform-team'] } },
+];
+
 export interface DeliveryPave {
   url: string;
   app: PaveApp;

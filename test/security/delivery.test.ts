@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/pave-config.js';
 import { defaultDeliveryConfig } from '../../src/delivery/delivery-config.js';
-import { DELIVERY_ORG, SECRETS, get, hmac, post, startDeliveryPave, storedEvents, type DeliveryPave } from '../delivery/support.js';
+import { DELIVERY_ORG, DELIVERY_PEOPLE, SECRETS, get, hmac, post, startDeliveryPave, storedEvents, type DeliveryPave } from '../delivery/support.js';
 import { bearer, tokenFor } from '../auth/support.js';
 import '../../src/delivery/delivery-tables.js';
 
@@ -26,9 +26,7 @@ beforeAll(async () => {
     },
     entities: [
       ...DELIVERY_ORG,
-      { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'platform-team' }, spec: { type: 'team', children: [] } },
-      { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'bob' }, spec: { memberOf: ['shop-team'] } },
-      { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'alice' }, spec: { memberOf: ['platform-team'] } },
+      ...DELIVERY_PEOPLE,
     ],
   });
   bob = await tokenFor(pave.app, 'user:default/bob');

@@ -96,7 +96,7 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<{ events: EventsService }> 
       schema: {
         tags: ['events'],
         summary: 'The event log, a page at a time: only events about what the caller may read',
-        description: 'Ask again with after=nextCursor for the next page; nextCursor moves past events the caller may not read too.',
+        description: "Ask again with after=nextCursor for the next page; nextCursor moves past events the caller may not read too. A payload's list of entities (delivery.events.received's entities) names only those the caller may read in the catalog.",
         querystring: FeedQuerySchema,
         response: { 200: Type.Object({ items: Type.Array(EventSchema), nextCursor: Type.Integer() }), ...errorResponses(400) },
       },

@@ -1,6 +1,7 @@
 import type { DeliveryEventInput } from '../delivery-event.js';
 import { header, hmacMatches, type ProviderReceiver } from './provider-receiver.js';
 import { isoTime, list, optional, required } from './payload-fields.js';
+import { pullRequestChange } from './pull-request-change.js';
 
 const TERMINAL: Record<string, 'success' | 'failure'> = { success: 'success', failure: 'failure', error: 'failure' };
 
@@ -57,16 +58,7 @@ export const githubReceiver: ProviderReceiver = {
       const branch = optional(payload, 'repository', 'default_branch');
       if (branch && optional(payload, 'pull_request', 'base', 'ref') !== branch) return [];
       const id = required(payload, 'pull_request', 'id');
-      const head = optional(payload, 'pull_request', 'head', 'sha');
-      const common = {
-        type: 'change' as const,
-        kind: 'pull-request' as const,
-        target: { annotation: 'github.com/project-slug', value: repo },
-        pullRequest: `${repo}#${required(payload, 'pull_request', 'number')}`.toLowerCase(),
-        ...(head ? { commits: [head] } : {}),
-        ...(optional(payload, 'pull_request', 'title') ? { title: optional(payload, 'pull_request', 'title')!.slice(0, 500) } : {}),
-        ...(optional(payload, 'pull_request', 'html_url') ? { url: optional(payload, 'pull_request', 'html_url')!.slice(0, 2000) } : {}),
-      };
+      const common = pullRequestChange(payload, 'pull_request', { annotation: 'github.com/project-slug', value: repo, key: `${repo}#${required(payload, 'pull_request', 'number')}`, head: ['head', 'sha'], url: 'html_url' });
       const events: DeliveryEventInput[] = [{ ...common, id: `github:pull_request:${id}:opened`, at: isoTime(required(payload, 'pull_request', 'created_at'), '/pull_request/created_at'), status: 'opened' }];
       const action = required(payload, 'action');
       // Reopened: `closed_at` is null again, `updated_at` the reopening.

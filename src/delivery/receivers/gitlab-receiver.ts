@@ -2,6 +2,7 @@ import { safeEqual } from '../../auth/secrets.js';
 import type { DeliveryEventInput } from '../delivery-event.js';
 import { header, type ProviderReceiver } from './provider-receiver.js';
 import { isoTime, list, optional, required } from './payload-fields.js';
+import { pullRequestChange } from './pull-request-change.js';
 
 const TERMINAL: Record<string, 'success' | 'failure'> = { success: 'success', failed: 'failure' };
 
@@ -56,16 +57,7 @@ export const gitlabReceiver: ProviderReceiver = {
       const branch = optional(payload, 'project', 'default_branch');
       if (branch && optional(payload, 'object_attributes', 'target_branch') !== branch) return [];
       const id = required(payload, 'object_attributes', 'id');
-      const head = optional(payload, 'object_attributes', 'last_commit', 'id');
-      const common = {
-        type: 'change' as const,
-        kind: 'pull-request' as const,
-        target: { annotation: 'gitlab.com/project-slug', value: project },
-        pullRequest: `${project}!${required(payload, 'object_attributes', 'iid')}`.toLowerCase(),
-        ...(head ? { commits: [head] } : {}),
-        ...(optional(payload, 'object_attributes', 'title') ? { title: optional(payload, 'object_attributes', 'title')!.slice(0, 500) } : {}),
-        ...(optional(payload, 'object_attributes', 'url') ? { url: optional(payload, 'object_attributes', 'url')!.slice(0, 2000) } : {}),
-      };
+      const common = pullRequestChange(payload, 'object_attributes', { annotation: 'gitlab.com/project-slug', value: project, key: `${project}!${required(payload, 'object_attributes', 'iid')}`, head: ['last_commit', 'id'], url: 'url' });
       const events: DeliveryEventInput[] = [{ ...common, id: `gitlab:merge_request:${id}:opened`, at: isoTime(required(payload, 'object_attributes', 'created_at'), '/object_attributes/created_at'), status: 'opened' }];
       const action = optional(payload, 'object_attributes', 'action');
       if (action === 'merge') {

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 /**
  * A table that may be wider than the page: its wrapper scrolls sideways and takes keyboard focus
  * (so it can be scrolled without a mouse), named for screen readers by `label`. `columns` are the
- * header cells; `children` the body rows.
+ * header cells; `children` the body rows; `testId` names the table for tests.
  */
 export function ScrollTable({
   label,
@@ -11,6 +11,7 @@ export function ScrollTable({
   columns,
   loading = false,
   className,
+  testId,
   children,
 }: {
   label: string;
@@ -18,11 +19,12 @@ export function ScrollTable({
   columns: readonly ReactNode[];
   loading?: boolean;
   className?: string;
+  testId?: string;
   children: ReactNode;
 }) {
   return (
     <div className={`table-wrap${loading ? ' is-loading' : ''}`} tabIndex={0} role="region" aria-label={label} aria-busy={loading}>
-      <table className={`table${className ? ` ${className}` : ''}`}>
+      <table className={`table${className ? ` ${className}` : ''}`} data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
         <thead>
           <tr>

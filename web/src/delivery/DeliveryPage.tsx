@@ -13,6 +13,7 @@ import { WindowSelect, chosenWindow } from './WindowSelect';
 import { WeeklyTrends, type WeeklyTrend } from './WeeklyTrends';
 import type { DoraReport } from './deliveryApi';
 import { useMayDo } from '../lib/useMayDo';
+import { ScrollTable } from '../components/ScrollTable';
 import './delivery.css';
 
 /** DORA's headline figures week by week, as trend lines (the change failure and rework rates in percent). */
@@ -163,42 +164,29 @@ export default function DeliveryPage() {
               <p className="small muted">
                 No component carries these keys. Add the annotation to the component, or map the key: <code>pave delivery map &lt;key&gt; &lt;value&gt; &lt;component&gt;</code>.
               </p>
-              <div className="table-wrap">
-                <table className="table" data-testid="unmapped">
-                  <thead>
-                    <tr>
-                      <th>Key</th>
-                      <th>Value</th>
-                      <th>Events</th>
-                      <th>Last</th>
-                      {may?.['delivery.mapping.write'] ? <th>Map to</th> : null}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {unmapped.data.map((u) => (
-                      <tr key={`${u.key}=${u.value}`}>
-                        <td className="mono small">{u.key}</td>
-                        <td className="mono small">{u.value}</td>
-                        <td>{u.events}</td>
-                        <td className="small">{u.lastAt.slice(0, 10)}</td>
-                        {may?.['delivery.mapping.write'] ? (
-                          <td>
-                            <MapForm
-                              target={u}
-                              onMapped={(events) => {
-                                setMappedNote(`${u.value}: ${events} event(s) attributed.`);
-                                unmapped.reload();
-                                dora.reload();
-                                adoption.reload();
-                              }}
-                            />
-                          </td>
-                        ) : null}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <ScrollTable label="Unmapped events" caption="Keys no component carries, with their events" columns={['Key', 'Value', 'Events', 'Last', ...(may?.['delivery.mapping.write'] ? ['Map to'] : [])]} testId="unmapped">
+                {unmapped.data.map((u) => (
+                  <tr key={`${u.key}=${u.value}`}>
+                    <td className="mono small">{u.key}</td>
+                    <td className="mono small">{u.value}</td>
+                    <td>{u.events}</td>
+                    <td className="small">{u.lastAt.slice(0, 10)}</td>
+                    {may?.['delivery.mapping.write'] ? (
+                      <td>
+                        <MapForm
+                          target={u}
+                          onMapped={(events) => {
+                            setMappedNote(`${u.value}: ${events} event(s) attributed.`);
+                            unmapped.reload();
+                            dora.reload();
+                            adoption.reload();
+                          }}
+                        />
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </ScrollTable>
             </>
           )}
         </section>

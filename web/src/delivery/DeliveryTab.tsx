@@ -8,6 +8,9 @@ import { getDeployments, getDora } from './deliveryApi';
 import './delivery.css';
 import { WindowSelect } from './WindowSelect';
 import { PullRequestsSection } from './PullRequestsSection';
+import { ScrollTable } from '../components/ScrollTable';
+
+const DEPLOYMENT_COLUMNS = ['When', 'Environment', 'Outcome', 'Commit', 'Source'];
 
 /** An entity's Delivery tab: its DORA figures (a component, a system's or a team's components) and, for a component, its latest deployments and its pull requests' lead times. */
 export default function DeliveryTab({ entity }: { entity: Entity }) {
@@ -36,33 +39,20 @@ export default function DeliveryTab({ entity }: { entity: Entity }) {
               </p>
             </EmptyState>
           ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="deployments">
-                <thead>
-                  <tr>
-                    <th>When</th>
-                    <th>Environment</th>
-                    <th>Outcome</th>
-                    <th>Commit</th>
-                    <th>Source</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {deployments.data.map((d) => (
-                    <tr key={d.id}>
-                      <td className="small">{d.at.replace('T', ' ').slice(0, 16)}</td>
-                      <td>{d.environment}</td>
-                      <td className={d.status === 'failure' ? 'error-text' : ''}>
-                        {d.status}
-                        {d.rework ? ' (rework)' : ''}
-                      </td>
-                      <td className="mono small">{d.sha?.slice(0, 8) ?? '—'}</td>
-                      <td className="small">{d.url ? <a href={d.url}>{d.source}</a> : d.source}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ScrollTable label="Deployments" caption="Latest deployments, newest first" columns={DEPLOYMENT_COLUMNS} testId="deployments">
+              {deployments.data.map((d) => (
+                <tr key={d.id}>
+                  <td className="small">{d.at.replace('T', ' ').slice(0, 16)}</td>
+                  <td>{d.environment}</td>
+                  <td className={d.status === 'failure' ? 'error-text' : ''}>
+                    {d.status}
+                    {d.rework ? ' (rework)' : ''}
+                  </td>
+                  <td className="mono small">{d.sha?.slice(0, 8) ?? '—'}</td>
+                  <td className="small">{d.url ? <a href={d.url}>{d.source}</a> : d.source}</td>
+                </tr>
+              ))}
+            </ScrollTable>
           )}
         </section>
       ) : null}

@@ -2,6 +2,9 @@ import { useAsync } from '../lib/hooks';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { getPullRequests } from './deliveryApi';
 import { hours } from './DoraCards';
+import { ScrollTable } from '../components/ScrollTable';
+
+const PULL_REQUEST_COLUMNS = ['Pull request', 'State', 'Started', 'Merged', 'Deployed', 'To merge', 'To production', 'Lead time'];
 
 const when = (at?: string) => (at ? at.replace('T', ' ').slice(0, 16) : '—');
 
@@ -28,39 +31,23 @@ export function PullRequestsSection({ entity, window }: { entity: string; window
             {hours(report.data.summary.medianToDeployHours)} from merge to production, {hours(report.data.summary.medianLeadTimeHours)} lead time
             {report.data.summary.open ? `; ${report.data.summary.open} open` : ''}.
           </p>
-          <div className="table-wrap">
-            <table className="table" data-testid="pull-requests">
-              <thead>
-                <tr>
-                  <th>Pull request</th>
-                  <th>State</th>
-                  <th>Started</th>
-                  <th>Merged</th>
-                  <th>Deployed</th>
-                  <th>To merge</th>
-                  <th>To production</th>
-                  <th>Lead time</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.data.items.map((pr) => (
-                  <tr key={`${pr.entityRef} ${pr.key}`}>
-                    <td>
-                      {pr.url ? <a href={pr.url}>{pr.key}</a> : pr.key}
-                      {pr.title ? <div className="small">{pr.title}</div> : null}
-                    </td>
-                    <td>{pr.state}</td>
-                    <td className="small">{when(pr.firstCommitAt && (!pr.openedAt || pr.firstCommitAt < pr.openedAt) ? pr.firstCommitAt : pr.openedAt)}</td>
-                    <td className="small">{when(pr.mergedAt)}</td>
-                    <td className="small">{when(pr.deployedAt)}</td>
-                    <td>{hours(pr.hours.toMerge)}</td>
-                    <td>{hours(pr.hours.toDeploy)}</td>
-                    <td>{hours(pr.hours.leadTime)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable label="Pull requests" caption="Pull requests of the window, newest first" columns={PULL_REQUEST_COLUMNS} testId="pull-requests">
+            {report.data.items.map((pr) => (
+              <tr key={`${pr.entityRef} ${pr.key}`}>
+                <td>
+                  {pr.url ? <a href={pr.url}>{pr.key}</a> : pr.key}
+                  {pr.title ? <div className="small">{pr.title}</div> : null}
+                </td>
+                <td>{pr.state}</td>
+                <td className="small">{when(pr.firstCommitAt && (!pr.openedAt || pr.firstCommitAt < pr.openedAt) ? pr.firstCommitAt : pr.openedAt)}</td>
+                <td className="small">{when(pr.mergedAt)}</td>
+                <td className="small">{when(pr.deployedAt)}</td>
+                <td>{hours(pr.hours.toMerge)}</td>
+                <td>{hours(pr.hours.toDeploy)}</td>
+                <td>{hours(pr.hours.leadTime)}</td>
+              </tr>
+            ))}
+          </ScrollTable>
         </>
       )}
     </section>
