@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
  * About how much memory the answers kept may take (estimated by each kind's `weigh`), in bytes: a
  * search's ~500 ranked results are ~100–300 KB, a facet answer or count far less.
  */
-const DEFAULT_MAX_WEIGHT = 24 * 1024 * 1024;
+const DEFAULT_MAX_WEIGHT = 32 * 1024 * 1024;
 
 /** What an answer is: its kind (what computed it), so that two kinds never share a key. */
 export type AnswerKind = 'facets' | 'totalItems' | 'search';
