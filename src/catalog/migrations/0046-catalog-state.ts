@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from '../../store/migrations/migration.js';
+import type {} from '../catalog-tables.js'; // the tables it queries, for the import-graph rule
 
 /**
  * The catalog's state version (`catalog-state.ts`): one counter every catalog write bumps in its own
