@@ -6,7 +6,8 @@
  * location, the default auth policy off). bench-server.ts samples it and talks to the benchmark over IPC.
  */
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../src/core/package-root.js';
 import { serveBenchProcess } from './bench-server.js';
 
 /** The part of Backstage's backend API this process uses (typed here: Backstage is not installed for tsc). */
@@ -19,8 +20,9 @@ interface BackstageBackend {
 serveBenchProcess(async () => {
   const url = process.env.PAVE_PEER_URL;
   if (!url || !process.argv.includes('--config')) throw new Error('backstage-server.ts is started by peer-bench.ts (it needs PAVE_PEER_URL and --config)');
-  // Resolved from bench/peer/, where peer-bench.ts installed them, not from Pave's own node_modules.
-  const peer = createRequire(fileURLToPath(new URL('./peer/package.json', import.meta.url)));
+  // Resolved from bench/peer/, where peer-bench.ts installed them, not from Pave's own node_modules (found from the
+  // package root: this script runs bundled, from dist/bench/).
+  const peer = createRequire(join(packageRoot(), 'bench', 'peer', 'package.json'));
   const { createBackend } = peer('@backstage/backend-defaults') as { createBackend(): BackstageBackend };
   const catalog = peer('@backstage/plugin-catalog-backend') as { default: unknown };
   const backend = createBackend();

@@ -1,7 +1,8 @@
 /**
- * The parent side of a benchmark's server process (the child side is bench-server.ts): forks a script with the
- * same TypeScript loader this process runs under, waits until it listens, and then drives it over IPC.
- * @example const server = await forkBenchServer(script, { env: { PAVE_BENCH_DATA_DIR: dir } }); await server.stop();
+ * The parent side of a benchmark's server process (the child side is bench-server.ts): forks a bundled server
+ * script (bench-bundle.ts) with plain `node`, without this process's TypeScript loader, waits until it listens,
+ * and then drives it over IPC.
+ * @example const server = await forkBenchServer(await benchServerScript('catalog-server'), { env: { PAVE_BENCH_DATA_DIR: dir } });
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { ClientMessage, ServerMemory, ServerMessage } from './bench-server.js';
@@ -9,6 +10,8 @@ import type { ClientMessage, ServerMemory, ServerMessage } from './bench-server.
 export interface BenchProcess {
   url: string;
   pid: number | undefined;
+  /** From the fork until the server listened (module loading, opening the store, migrations, routes). */
+  startupMs: number;
   /** Starts attributing RSS, CPU and loop-delay samples to a new phase. */
   phase(name: string): void;
   stats(): Promise<ServerMemory>;
@@ -20,7 +23,7 @@ export interface ForkOptions {
   env?: Record<string, string>;
   /** The script's command-line arguments. */
   args?: string[];
-  /** Extra Node flags (`--cpu-prof`…), after this process's own. */
+  /** Node flags (`--cpu-prof`…); this process's own (tsx's loader) are not passed on. */
   execArgv?: string[];
   /** Where the child's stdout goes: this process's stdout (default), or its stderr, so a chatty server stays out of a `--json` report. */
   stdout?: 'inherit' | 'stderr';
@@ -30,8 +33,9 @@ export interface ForkOptions {
 
 export async function forkBenchServer(script: string, options: ForkOptions = {}): Promise<BenchProcess> {
   const name = script.split('/').pop();
+  const forked = performance.now();
   const child: ChildProcess = fork(script, options.args ?? [], {
-    execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
+    execArgv: options.execArgv ?? [],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', options.stdout === 'stderr' ? 2 : 'inherit', 'inherit', 'ipc'],
   });
@@ -66,9 +70,11 @@ export async function forkBenchServer(script: string, options: ForkOptions = {})
     if (child.connected) child.send(message);
   };
   const ready = await next('ready');
+  const startupMs = performance.now() - forked;
   return {
     url: ready.url,
     pid: child.pid,
+    startupMs,
     phase: phaseName => send({ type: 'phase', name: phaseName }),
     async stats() {
       const answer = next('stats');

@@ -11,7 +11,6 @@ import { request as httpRequest } from 'node:http';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { CATALOG_READ_OPTIONS, catalogReadOptions, machineFacts, readOptions, type CatalogReadOptions, type MachineFacts } from './bench-args.js';
@@ -20,6 +19,7 @@ import { Random } from './random.js';
 import { formatBytes, formatCount, formatMs, percentile, table } from './report.js';
 import type { ServerMemory } from './bench-server.js';
 import { forkBenchServer, type BenchProcess } from './bench-process.js';
+import { benchServerScript } from './bench-bundle.js';
 
 export const usage = `npm run bench -- catalog [options]
 
@@ -49,6 +49,8 @@ export interface OperationResult {
   meanMs: number;
   maxMs: number;
   meanResponseBytes: number;
+  /** The server process's CPU time (user + system) per measured request, in ms: steadier than latency on a busy machine. */
+  serverCpuMs?: number;
   note?: string;
 }
 
@@ -76,6 +78,8 @@ export interface SizeResult {
   verify?: { totalItems: number; expected: number; matches: boolean; locationState?: string; locationEntityCount?: number; locationErrorCount?: number; productionComponents?: { found: number; expected: number } };
   operations: OperationResult[];
   memory?: ServerMemory;
+  /** From forking the server process until it listened. */
+  startupMs?: number;
   databaseBytes?: number;
   dataDir?: string;
   error?: string;
@@ -153,6 +157,7 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
     await mkdir(dataDir, { recursive: true });
     if (database) await postgresQuery(database.url, `CREATE SCHEMA ${database.schema}`);
     server = await startPaveProcess(dataDir, { cpuProfDir: options.cpuProfDir, database });
+    result.startupMs = server.startupMs;
 
     server.phase('ingest');
     progress(`  registering ${catalog.locationFile}…${options.cpuProfDir ? ` (CPU profile of Pave process ${server.pid} goes to ${options.cpuProfDir})` : ''}`);
@@ -182,8 +187,8 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
     const refresh = await timedPost(`${server.url}/api/catalog/locations/${locationId}/refresh`, {});
     result.refresh = { totalMs: refresh.totalMs, status: refresh.status };
 
-    server.phase('queries');
-    result.operations = await measureReads(server.url, catalog, options, ingest.totalMs);
+    server.phase(QUERY_PHASE);
+    result.operations = await measureReads(server, catalog, options, ingest.totalMs);
 
     result.memory = await server.stats();
     if (result.refresh) {
@@ -232,6 +237,14 @@ async function verify(url: string, catalog: GeneratedCatalog): Promise<NonNullab
   };
 }
 
+/** The server's phase while reads are measured; each operation's measured requests are `queries: <operation>`. */
+const QUERY_PHASE = 'queries';
+
+/** Highest RSS while reads were measured, over the queries phase and each operation's own. */
+function queriesRss(memory: ServerMemory): number {
+  return Math.max(...Object.entries(memory.phases).filter(([name]) => name === QUERY_PHASE || name.startsWith(`${QUERY_PHASE}:`)).map(([, rss]) => rss));
+}
+
 /** Warm-up stops after this long even if fewer than --warmup requests were made. */
 const WARMUP_MAX_MS = 5_000;
 
@@ -240,7 +253,8 @@ export interface ReadOperation {
   path: () => string;
 }
 
-async function measureReads(url: string, catalog: GeneratedCatalog, options: Options, ingestMs: number): Promise<OperationResult[]> {
+async function measureReads(server: BenchProcess, catalog: GeneratedCatalog, options: Options, ingestMs: number): Promise<OperationResult[]> {
+  const url = server.url;
   const rng = new Random(options.seed ^ 0x5eed);
   const query = '/api/catalog/entities/by-query?filter=kind=component,spec.lifecycle=production&limit=50';
   const firstPage = (await getJson(url + query)) as { pageInfo: { nextCursor?: string } };
@@ -269,7 +283,7 @@ async function measureReads(url: string, catalog: GeneratedCatalog, options: Opt
   ];
   for (const operation of operations) {
     progress(`  measuring ${operation.name}…`);
-    results.push(await measure(url, operation, options));
+    results.push(await measure(url, operation, options, server));
   }
   if (!cursor) results.push({ ...emptyResult('GET by-query … page 2 (nextCursor)'), note: 'page 1 had no nextCursor' });
   return results;
@@ -279,10 +293,15 @@ function emptyResult(operation: string): OperationResult {
   return { operation, requests: 0, failures: 0, p50Ms: Number.NaN, p99Ms: Number.NaN, meanMs: Number.NaN, maxMs: Number.NaN, meanResponseBytes: Number.NaN };
 }
 
-/** Sequential GETs of one operation after a warm-up: latency percentiles, failures and mean body size. */
-export async function measure(url: string, operation: ReadOperation, options: Pick<Options, 'requests' | 'warmup' | 'maxSeconds'>): Promise<OperationResult> {
+/**
+ * Sequential GETs of one operation after a warm-up: latency percentiles, failures and mean body size; with the
+ * server's process, also its CPU time per request (the measured requests are a phase of their own).
+ */
+export async function measure(url: string, operation: ReadOperation, options: Pick<Options, 'requests' | 'warmup' | 'maxSeconds'>, server?: BenchProcess): Promise<OperationResult> {
   const warmupUntil = performance.now() + WARMUP_MAX_MS;
   for (let i = 0; i < options.warmup && performance.now() < warmupUntil; i++) await timedGet(url + operation.path());
+  const phase = `${QUERY_PHASE}: ${operation.name}`;
+  server?.phase(phase);
   const durations: number[] = [];
   let failures = 0;
   let bytes = 0;
@@ -293,6 +312,8 @@ export async function measure(url: string, operation: ReadOperation, options: Pi
     bytes += response.bytes;
     if (response.status < 200 || response.status >= 300) failures++;
   }
+  const serverCpu = server ? (await server.stats()).phaseCpuMs[phase] : undefined;
+  server?.phase(QUERY_PHASE);
   const sorted = [...durations].sort((a, b) => a - b);
   return {
     operation: operation.name,
@@ -303,6 +324,7 @@ export async function measure(url: string, operation: ReadOperation, options: Pi
     meanMs: durations.reduce((a, b) => a + b, 0) / Math.max(durations.length, 1),
     maxMs: sorted[sorted.length - 1] ?? Number.NaN,
     meanResponseBytes: bytes / Math.max(durations.length, 1),
+    ...(serverCpu !== undefined && durations.length ? { serverCpuMs: serverCpu / durations.length } : {}),
     ...(durations.length < options.requests ? { note: `stopped after ${options.maxSeconds} s` } : {}),
   };
 }
@@ -402,13 +424,13 @@ async function databaseSize(dataDir: string): Promise<number> {
 export type PaveProcess = BenchProcess;
 
 /**
- * Forks catalog-server.ts and waits until it listens.
+ * Forks catalog-server.ts, bundled as Pave ships (bench-bundle.ts), and waits until it listens.
  * With `portal`, the server also serves the built portal (for the portal benchmark).
  */
-export function startPaveProcess(dataDir: string, options: { cpuProfDir?: string; portal?: boolean; database?: { url: string; schema: string } } = {}): Promise<PaveProcess> {
+export async function startPaveProcess(dataDir: string, options: { cpuProfDir?: string; portal?: boolean; database?: { url: string; schema: string } } = {}): Promise<PaveProcess> {
   const { cpuProfDir } = options;
-  return forkBenchServer(fileURLToPath(new URL('./catalog-server.ts', import.meta.url)), {
-    // Node names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; the module loader's thread writes one too.
+  return forkBenchServer(await benchServerScript('catalog-server'), {
+    // Node names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile.
     execArgv: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
     env: {
       PAVE_BENCH_DATA_DIR: dataDir,
@@ -439,13 +461,14 @@ export function renderReport(report: CatalogBenchReport): string {
         formatMs(op.p50Ms),
         formatMs(op.p99Ms),
         formatMs(op.maxMs),
+        op.serverCpuMs !== undefined ? formatMs(op.serverCpuMs) : '-',
         Number.isFinite(op.meanResponseBytes) ? formatBytes(op.meanResponseBytes) : op.operation.startsWith('POST') && r.ingest ? formatBytes(r.ingest.responseBytes) : '-',
         [op.failures ? `${op.failures} failed` : '', op.note ?? ''].filter(Boolean).join('; '),
       ]);
     }
-    if (r.error) rows.push([formatCount(r.size), `FAILED: ${r.error.split('\n')[0]}`, '', '', '', '', '', '']);
+    if (r.error) rows.push([formatCount(r.size), `FAILED: ${r.error.split('\n')[0]}`, '', '', '', '', '', '', '']);
   }
-  lines.push(table(['size', 'operation', 'n', 'p50', 'p99', 'max', 'body', 'notes'], rows, { align: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'left'] }));
+  lines.push(table(['size', 'operation', 'n', 'p50', 'p99', 'max', 'CPU/req', 'body', 'notes'], rows, { align: ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] }));
   lines.push('');
 
   const summary = report.results.map(r => {
@@ -453,6 +476,7 @@ export function renderReport(report: CatalogBenchReport): string {
     return [
       formatCount(r.size),
       r.catalog ? `${r.catalog.files} / ${formatBytes(r.catalog.bytes)}` : '-',
+      r.startupMs !== undefined && m ? `${(r.startupMs / 1000).toFixed(2)} s / ${formatBytes(m.phases.startup ?? Number.NaN)}` : '-',
       r.ingest ? `${(r.ingest.totalMs / 1000).toFixed(2)} s` : '-',
       m?.phaseCpuMs.ingest !== undefined ? `${(m.phaseCpuMs.ingest / 1000).toFixed(2)} s` : '-',
       r.refresh ? `${(r.refresh.totalMs / 1000).toFixed(2)} s${r.refresh.status === 200 ? '' : ` (${r.refresh.status})`}` : '-',
@@ -461,7 +485,7 @@ export function renderReport(report: CatalogBenchReport): string {
       r.verify ? `${formatCount(r.verify.totalItems)}/${formatCount(r.verify.expected)} ${r.verify.matches ? 'ok' : 'MISMATCH'}` : '-',
       r.verify?.locationErrorCount !== undefined ? String(r.verify.locationErrorCount) : '-',
       m ? formatBytes(m.phases.ingest ?? Number.NaN) : '-',
-      m ? formatBytes(m.phases.queries ?? Number.NaN) : '-',
+      m ? formatBytes(queriesRss(m)) : '-',
       m ? formatBytes(m.peakRss) : '-',
       m ? formatBytes(m.maxRss) : '-',
       m?.phaseLoopDelayMs.ingest ? `${formatMs(m.phaseLoopDelayMs.ingest.p99)} / ${formatMs(m.phaseLoopDelayMs.ingest.max)}` : '-',
@@ -471,16 +495,17 @@ export function renderReport(report: CatalogBenchReport): string {
   });
   lines.push(
     table(
-      ['size', 'files / bytes', 'ingest', 'ingest CPU', 'refresh', 'entities/s', 'events / per s', 'count check', 'problems', 'RSS ingest', 'RSS queries', 'peak RSS', 'maxRSS', 'loop delay p99 / max', 'health max', 'db size'],
+      ['size', 'files / bytes', 'start / RSS', 'ingest', 'ingest CPU', 'refresh', 'entities/s', 'events / per s', 'count check', 'problems', 'RSS ingest', 'RSS queries', 'peak RSS', 'maxRSS', 'loop delay p99 / max', 'health max', 'db size'],
       summary,
-      { align: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
+      { align: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
     ),
   );
   lines.push(
     '',
     'ingest: POST /api/catalog/locations from request start until the whole response is read (entities are queryable then); ingest CPU: the server process\'s user+system CPU time meanwhile.',
     'refresh: POST /api/catalog/locations/:id/refresh right after the ingest (the same files: every entity unchanged).',
-    'RSS: Pave server process, sampled every 50 ms (peak per phase and overall); maxRSS from process.resourceUsage().',
+    'start / RSS: from forking the Pave server (the bundle, run with plain node, as shipped) until it listened, and its RSS by then (no catalog yet).',
+    'RSS: Pave server process, sampled every 50 ms (peak per phase and overall); maxRSS from process.resourceUsage(). CPU/req: the server\'s CPU time per measured request.',
     'loop delay: event-loop delay during ingest (perf_hooks.monitorEventLoopDelay), p99 and worst, in ms: how long other work waited for the loop;',
     'health max: slowest GET /api/health answer while the ingest ran (polled every 200 ms; fetch gives up after 300 s).',
     `total ${(report.totalMs / 1000).toFixed(1)} s`,

@@ -6,13 +6,14 @@
  * p99 under 100 ms with 200 clients on a 10k catalog.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readOptions, wholeNumber, machineFacts } from './bench-args.js';
 import { generateCatalog } from './generate-catalog.js';
 import { postgresQuery, startPaveProcess, type PaveProcess } from './catalog-bench.js';
 import { percentile, formatMs, table } from './report.js';
 import { Random } from './random.js';
+import { KeepAliveClient } from './keep-alive-client.js';
 
 export const usage = `npm run bench -- load [options]
 
@@ -47,10 +48,16 @@ function parse(argv: string[]): Options {
   };
 }
 
+/** The replicas' phase while the clients run, so their CPU time then can be told apart from the ingest's. */
+const LOAD_PHASE = 'load';
+
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
 export async function run(argv: string[]): Promise<number> {
   const options = readOptions(argv, usage, parse);
   if (typeof options === 'number') return options;
   const progress = (message: string) => process.stderr.write(`${message}\n`);
+  const environment = machineFacts();
   const dir = await mkdtemp(join(tmpdir(), 'pave-load-'));
   const schema = `pave_load_${Date.now()}`;
   const replicas: PaveProcess[] = [];
@@ -76,14 +83,14 @@ export async function run(argv: string[]): Promise<number> {
     const errors: Record<string, number> = {};
     const deadline = Date.now() + options.seconds * 1000;
     progress(`${options.clients} clients for ${options.seconds} s…`);
+    const http = new KeepAliveClient(options.clients);
     const client = async (id: number) => {
       for (let n = 0; Date.now() < deadline; n++) {
         const route = routeNames[(id + n) % routeNames.length]!;
         const base = replicas[(id + n) % replicas.length]!.url;
         const started = performance.now();
         try {
-          const response = await fetch(`${base}${routes[route]!()}`);
-          await response.arrayBuffer();
+          const response = await http.get(`${base}${routes[route]!()}`);
           if (response.status !== 200) errors[`${route} ${response.status}`] = (errors[`${route} ${response.status}`] ?? 0) + 1;
           else latencies[route]!.push(performance.now() - started);
         } catch (error) {
@@ -92,9 +99,14 @@ export async function run(argv: string[]): Promise<number> {
         }
       }
     };
+    for (const replica of replicas) replica.phase(LOAD_PHASE);
+    const clientCpu = process.cpuUsage();
     const started = performance.now();
     await Promise.all(Array.from({ length: options.clients }, (_, id) => client(id)));
     const elapsed = (performance.now() - started) / 1000;
+    const clientCpuMs = cpuMs(process.cpuUsage(clientCpu));
+    http.close();
+    const replicaCpuMs = (await Promise.all(replicas.map(replica => replica.stats()))).reduce((sum, stats) => sum + (stats.phaseCpuMs[LOAD_PHASE] ?? 0), 0);
 
     const all = Object.values(latencies).flat().sort((a, b) => a - b);
     const rows = routeNames.map(name => {
@@ -102,7 +114,7 @@ export async function run(argv: string[]): Promise<number> {
       return { route: name, requests: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
     });
     const report = {
-      environment: machineFacts(),
+      environment,
       options: { ...options, databaseUrl: undefined },
       seconds: elapsed,
       requests: all.length,
@@ -111,12 +123,20 @@ export async function run(argv: string[]): Promise<number> {
       p99: percentile(all, 0.99),
       errors,
       routes: rows,
+      // Where the machine's CPU went while the clients ran: this process (the clients) and the replicas together.
+      cpu: { clientMs: clientCpuMs, replicasMs: replicaCpuMs, clientShare: clientCpuMs / (clientCpuMs + replicaCpuMs), clientMsPerRequest: clientCpuMs / Math.max(all.length, 1), replicasMsPerRequest: replicaCpuMs / Math.max(all.length, 1) },
+      loadAverageAtEnd: loadavg(),
     };
     if (options.json) console.log(JSON.stringify(report, null, 2));
     else {
       console.log(`Load: ${options.clients} clients, ${options.replicas} replicas on PostgreSQL, ${options.size} entities, ${elapsed.toFixed(1)} s`);
       console.log(table(['route', 'requests', 'p50 ms', 'p99 ms'], [...rows.map(r => [r.route, String(r.requests), formatMs(r.p50), formatMs(r.p99)]), ['all', String(all.length), formatMs(report.p50), formatMs(report.p99)]], { align: ['left', 'right', 'right', 'right'] }));
       console.log(`throughput ${report.throughput.toFixed(0)} requests/s; errors: ${Object.keys(errors).length ? JSON.stringify(errors) : 'none'}`);
+      const { cpu } = report;
+      console.log(
+        `CPU: clients ${(cpu.clientMs / 1000).toFixed(1)} s (${(cpu.clientShare * 100).toFixed(0)}% of clients + replicas; ${formatMs(cpu.clientMsPerRequest)} ms a request), replicas ${(cpu.replicasMs / 1000).toFixed(1)} s (${formatMs(cpu.replicasMsPerRequest)} ms a request)`,
+      );
+      console.log(`load average ${report.environment.loadAverageAtStart.map(n => n.toFixed(2)).join(' ')} at start, ${report.loadAverageAtEnd.map(n => n.toFixed(2)).join(' ')} at end (the machine is shared: compare CPU per request)`);
     }
     return 0;
   } finally {

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CATALOG_READ_OPTIONS, catalogReadOptions, machineFacts, measureAndPrint, wholeNumber, type CatalogReadOptions, type MachineFacts } from './bench-args.js';
 import { forkBenchServer, type BenchProcess } from './bench-process.js';
+import { benchServerScript } from './bench-bundle.js';
 import type { ServerMemory } from './bench-server.js';
 import { getJson, measure, startPaveProcess, timedPost, type OperationResult, type ReadOperation } from './catalog-bench.js';
 import { expectedRelations } from './expected-relations.js';
@@ -221,7 +222,7 @@ async function startBackstage(catalog: GeneratedCatalog, dataDir: string): Promi
   const configFile = join(dataDir, 'app-config.yaml');
   // JSON is YAML.
   await writeFile(configFile, JSON.stringify(config, null, 2));
-  return forkBenchServer(fileURLToPath(new URL('./backstage-server.ts', import.meta.url)), {
+  return forkBenchServer(await benchServerScript('backstage-server'), {
     args: ['--config', configFile],
     env: { PAVE_PEER_URL: url, LOG_LEVEL: 'warn' },
     stdout: 'stderr',

@@ -27,12 +27,21 @@ export const CLI_BUNDLE_DIR = join(packageRoot(), 'dist', 'cli');
 const EXTERNAL = ['better-sqlite3', 'pino', 'playwright-core', 'pg-native'];
 
 /** Builds the bundle into `outdir` (emptied first); resolves when it is written. */
-export async function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<void> {
+export function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<void> {
+  return bundlePave({ main: 'src/cli/main.ts' }, outdir);
+}
+
+/**
+ * Bundles the given entry points (output name → source path from the package root) the way the CLI is shipped,
+ * with the expression evaluator's process beside them. The benchmarks build their server processes with it, so they
+ * measure Pave as shipped (bench/bench-bundle.ts).
+ */
+export async function bundlePave(entryPoints: Record<string, string>, outdir: string): Promise<void> {
   const root = packageRoot();
   await rm(outdir, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: { main: 'src/cli/main.ts', 'evaluator-process': 'src/expressions/evaluator-process.ts' },
+    entryPoints: { ...entryPoints, 'evaluator-process': 'src/expressions/evaluator-process.ts' },
     outdir,
     bundle: true,
     splitting: true,

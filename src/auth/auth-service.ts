@@ -76,7 +76,9 @@ export class AuthService {
     this.audit = options.audit ?? new AuditLog(store, { clock });
     this.#events = options.eventLog ?? new EventLog(store, { clock });
     this.#store = store;
-    this.membership = new GroupMembership(entities);
+    // Every request a signed-in caller makes needs its groups: worked out once per catalog version (the event log's
+    // head, read on the read connection so that a refresh's transaction does not hold requests up).
+    this.membership = new GroupMembership(entities, { catalogVersion: () => this.#events.latest(store.reads) });
     this.permissions = new PermissionService({ store, config: config.auth, entities, membership: this.membership, audit: this.audit, eventLog: this.#events, clock, ...(options.defaultRules ? { defaultRules: options.defaultRules } : {}) });
     this.tokens = new TokenService({ store, config: config.auth, permissions: this.permissions, audit: this.audit, eventLog: this.#events, clock });
     this.sessions = new SessionService({ store, ttlHours: config.auth.sessionTtlHours, clock });

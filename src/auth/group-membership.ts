@@ -5,6 +5,18 @@ const MEMBER_OF = 'memberOf';
 const CHILD_OF = 'childOf';
 /** Hierarchies deeper than this are cut (with a cycle-safe walk this only bounds pathological catalogs). */
 const MAX_DEPTH = 64;
+/** Users whose membership is kept per catalog version; past this many the cache starts over (it bounds memory, nothing else). */
+const MAX_CACHED_USERS = 10_000;
+
+export interface GroupMembershipOptions {
+  /**
+   * The catalog's version: a number that changes with every committed catalog change, on every replica (the event
+   * log's head: each entity written or deleted appends its event in its own transaction). With it, a user's
+   * membership is worked out once per version instead of on every request (the user and each level of groups are
+   * reads of their own); without it, every call reads the catalog.
+   */
+  catalogVersion?: () => Promise<number>;
+}
 
 /**
  * Group membership from the catalog. A user belongs to the groups of its `memberOf` relations
@@ -14,14 +26,38 @@ const MAX_DEPTH = 64;
  */
 export class GroupMembership {
   readonly #entities: EntityReader;
+  readonly #catalogVersion: (() => Promise<number>) | undefined;
+  /** Memberships worked out at one catalog version (promises, so concurrent requests share one walk). */
+  #cached: { version: number; users: Map<string, Promise<{ user?: Entity; groups: string[] }>> } = { version: -1, users: new Map() };
 
-  constructor(entities: EntityReader) {
+  constructor(entities: EntityReader, options: GroupMembershipOptions = {}) {
     this.#entities = entities;
+    this.#catalogVersion = options.catalogVersion;
   }
 
-  /** The user entity (undefined when the catalog has none) and all its groups, direct and inherited. */
+  /**
+   * The user entity (undefined when the catalog has none) and all its groups, direct and inherited. With a catalog
+   * version, the version is read first and the walk after it, so a cached answer is never older than its version: a
+   * change committed since (a user leaving a group, on this replica or another) makes the next call walk again.
+   */
   async ofUser(userRef: string): Promise<{ user?: Entity; groups: string[] }> {
     const ref = userRef.toLocaleLowerCase('en-US');
+    if (!this.#catalogVersion) return this.#walkUser(ref);
+    const version = await this.#catalogVersion();
+    if (this.#cached.version !== version || this.#cached.users.size >= MAX_CACHED_USERS) this.#cached = { version, users: new Map() };
+    const users = this.#cached.users;
+    let found = users.get(ref);
+    if (!found) {
+      found = this.#walkUser(ref);
+      users.set(ref, found);
+      // A failed read is not an answer to keep.
+      found.catch(() => users.get(ref) === found && users.delete(ref));
+    }
+    const { user, groups } = await found;
+    return { ...(user ? { user } : {}), groups: [...groups] };
+  }
+
+  async #walkUser(ref: string): Promise<{ user?: Entity; groups: string[] }> {
     const user = await this.#entities.byRef(ref);
     if (!user) return { groups: [] };
     const direct = (user.relations ?? []).filter(r => r.type === MEMBER_OF).map(r => r.targetRef);

@@ -76,7 +76,9 @@ export class SessionService {
   /** The live session a cookie value belongs to, or undefined (unknown or expired). */
   async resolve(secret: string): Promise<Session | undefined> {
     if (!secret || secret.length > 200) return undefined;
-    const row = await this.#store.db.selectFrom('auth_sessions').selectAll().where('id_hash', '=', sha256Hex(secret)).executeTakeFirst();
+    // Every portal request reads its session: on the read connection, so that on SQLite it does not wait for a
+    // write transaction (a catalog refresh); a sign-out is committed, so it is seen there at once.
+    const row = await this.#store.reads.selectFrom('auth_sessions').selectAll().where('id_hash', '=', sha256Hex(secret)).executeTakeFirst();
     if (!row || row.expires_at <= this.#clock.now().toISOString()) return undefined;
     return { idHash: row.id_hash, userRef: row.user_ref, method: row.method as SessionMethod, csrfToken: row.csrf_token, createdAt: row.created_at, expiresAt: row.expires_at };
   }

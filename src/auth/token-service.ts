@@ -192,7 +192,9 @@ export class TokenService {
    */
   async verify(secret: string): Promise<{ ok: true; record: TokenRecord } | { ok: false; reason: string }> {
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return { ok: false, reason: 'is not a Pave API token' };
-    const row = await this.#store.db.selectFrom('auth_tokens').selectAll().where('secret_hash', '=', sha256Hex(secret)).executeTakeFirst();
+    // Every request with a token reads it: on the read connection, so that on SQLite it does not wait for a write
+    // transaction (a catalog refresh); a revocation is committed, so it is seen there at once.
+    const row = await this.#store.reads.selectFrom('auth_tokens').selectAll().where('secret_hash', '=', sha256Hex(secret)).executeTakeFirst();
     if (!row) return { ok: false, reason: 'is unknown' };
     const record = this.#toRecord(row);
     if (record.state === 'revoked') return { ok: false, reason: `was revoked at ${record.revokedAt}` };
