@@ -8,6 +8,7 @@ import type { CatalogChanges } from './catalog-changes.js';
 import type { ChangeAuthor } from '../store/audit-log.js';
 import type { IngestionProblem, LocationContent } from './ingest/read-location.js';
 import { saveSkippableFiles, storedFrom } from './location-files.js';
+import { asBulkLoad } from './bulk-load.js';
 
 export const ANNOTATION_ORPHAN = 'backstage.io/orphan';
 /** Refs or ids per lookup statement (one bound parameter each). */
@@ -100,7 +101,9 @@ export async function applyLocationContent(
       const stale = existing.filter(row => !produced.has(row.ref));
       const orphans = options.orphanStrategy === 'keep' ? await orphanWrites(trx, location.id, stale, pause) : [];
       const written = [...writes, ...orphans];
-      const outcomes = await writeEntities(trx, store.dialect, written, stored, options.now, pause);
+      const outcomes = await asBulkLoad(trx, store.dialect, { writes: written.length, locationStored: existing.length }, () =>
+        writeEntities(trx, store.dialect, written, stored, options.now, pause),
+      );
       for (const { outcome } of outcomes.slice(0, writes.length)) summary[outcome]++;
       summary.unchanged += kept.filter(ref => stored.has(ref)).length;
       // A file one of whose entities another location holds is read again next time, to report it again.

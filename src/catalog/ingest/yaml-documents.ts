@@ -1,6 +1,7 @@
 import { Composer, LineCounter, Parser, isMap, isSeq, isNode, type CST, type Document, type ErrorCode, type YAMLError } from 'yaml';
 import { MAX_NESTING_DEPTH, valueDepth } from '../../core/nesting-depth.js';
 import type { FieldError } from '../../core/problem.js';
+import { withoutYamlDebugSwitches } from '../../core/yaml-debug-switches.js';
 
 /** One YAML document of a file, with a way to find the line of any field in it. */
 export interface YamlDocument {
@@ -74,7 +75,7 @@ export function* parseYamlDocuments(
       return { line: line + chunk.firstLine - 1, column: col };
     };
     const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : positionAt(offset).line);
-    const tokens = [...new Parser(lineCounter.addNewLine).parse(chunk.text)];
+    const tokens = withoutYamlDebugSwitches(() => [...new Parser(lineCounter.addNewLine).parse(chunk.text)]);
     const deep = tokens.find(token => token.type === 'document' && cstDepth(token, maxDepth) > maxDepth);
     if (deep) {
       yield { errors: [problem(`document nests deeper than ${maxDepth} levels`, 'depth', lineAt(deep.offset))] };
@@ -84,7 +85,7 @@ export function* parseYamlDocuments(
     const composer = new Composer({ uniqueKeys: true });
     let documents: Document.Parsed[];
     try {
-      documents = [...composer.compose(tokens)];
+      documents = withoutYamlDebugSwitches(() => [...composer.compose(tokens)]);
     } catch {
       yield { errors: [problem('not valid YAML: the parser could not continue', 'yaml')] };
       index++;

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { withoutYamlDebugSwitches } from '../../core/yaml-debug-switches.js';
 
 /** Largest definition whose structure is read for search; a bigger one is searched by its words only. */
 const MAX_PARSED_BYTES = 512 * 1024;
@@ -29,7 +30,7 @@ export function apiDefinitionTerms(type: string, definition: string): string[] {
   if (kind !== 'openapi' && kind !== 'asyncapi') return [];
   let doc: unknown;
   try {
-    doc = parse(definition, { maxAliasCount: 100 });
+    doc = withoutYamlDebugSwitches(() => parse(definition, { maxAliasCount: 100 }));
   } catch {
     return [];
   }

@@ -1,0 +1,77 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { sql } from 'kysely';
+import type { Db } from '../store/store.js';
+import type { DialectName } from '../store/dialect.js';
+
+/** The derived tables whose secondary indexes a mid-size first load builds after its rows (20 search rows an entity). */
+const DEFERRED_TABLES = ['entity_search', 'relations'];
+/** Where a write's size changes how it is run (entities), and the page cache of a large one. */
+export const BULK_LOAD_LIMITS = {
+  /** Fewer entities than this are written with the indexes kept up: dropping and rebuilding would cost more. */
+  minDeferred: 1_000,
+  /**
+   * More entities than this in the catalog after the load and the indexes are kept up row by row: SQLite builds
+   * an index in one synchronous call, which holds the event loop (2M search rows at 100k entities: 7–9 s per index
+   * on the shared machine, and a 100k load's worst stall grew from ~3 s to 42 s), while row-by-row upkeep yields
+   * between statements.
+   */
+  maxDeferred: 25_000,
+  /** Writes of at least this many entities keep their indexes up with a larger page cache… */
+  largeWrite: 25_000,
+  /** …of this many KiB (SQLite's negative `cache_size`) while they run; the connection's own is smaller. */
+  largeWriteCacheKib: 65_536,
+};
+
+/** The size of a write, as the choice of how to run it needs it. */
+export interface BulkLoad {
+  /** Entities about to be written (unchanged ones included). */
+  writes: number;
+  /** Entities the location already has stored: writes may replace them, and a refresh may remove them. */
+  locationStored: number;
+}
+
+/**
+ * Runs a catalog write of many entities the way SQLite does it fastest, inside the caller's transaction
+ * (PostgreSQL: as it is; dropping its indexes would lock every reader out of the tables).
+ * - A first load of 1,000 to 25,000 entities (at least as many as the catalog holds, none replaced) drops the
+ *   non-unique indexes of `entity_search` and `relations` and builds them again once the rows are in: SQLite
+ *   builds an index from sorted rows several times cheaper than it keeps one up row by row (index upkeep was the
+ *   largest share of a 15.7k-entity ingest). DDL is transactional, so a rollback brings them back, and readers use
+ *   their own connection (they see the committed indexes meanwhile). Not when entities are replaced: their
+ *   derived rows are found through these very indexes.
+ * - A write of 25,000 entities or more keeps the indexes up with a 64 MiB page cache for its duration (index upkeep
+ *   was about half of a 100k-entity ingest with a small cache), then gives the connection its own cache back.
+ * @example await asBulkLoad(trx, 'sqlite', { writes: 15_701, locationStored: 0 }, () => writeEntities(…));
+ */
+export async function asBulkLoad<T>(db: Db, dialect: DialectName, load: BulkLoad, work: () => Promise<T>, limits = BULK_LOAD_LIMITS): Promise<T> {
+  if (dialect !== 'sqlite') return work();
+  if (load.writes >= limits.largeWrite) return withPageCache(db, limits.largeWriteCacheKib, work);
+  if (load.locationStored > 0 || load.writes < limits.minDeferred) return work();
+  const { rows: [catalog] } = await sql<{ n: number }>`SELECT count(*) AS n FROM entities`.execute(db);
+  const stored = Number(catalog?.n ?? 0);
+  if (stored > load.writes || stored + load.writes > limits.maxDeferred) return work();
+  // Unique indexes stay: they enforce constraints the writes rely on.
+  const { rows: indexes } = await sql<{ name: string; sql: string }>`
+    SELECT name, sql FROM sqlite_master
+    WHERE type = 'index' AND tbl_name IN (${sql.join(DEFERRED_TABLES)}) AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+    ORDER BY name`.execute(db);
+  for (const index of indexes) await sql`DROP INDEX ${sql.id(index.name)}`.execute(db);
+  const result = await work();
+  for (const index of indexes) {
+    // Each build is one synchronous call; between two, the event loop serves what waited (not six in one stall).
+    await nextTurn();
+    await sql.raw(index.sql).execute(db);
+  }
+  return result;
+}
+
+/** Runs `work` with the connection's page cache at `kib`, and its own size again afterwards (even if `work` fails). */
+async function withPageCache<T>(db: Db, kib: number, work: () => Promise<T>): Promise<T> {
+  const { rows: [own] } = await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(db);
+  await sql.raw(`PRAGMA cache_size = -${kib}`).execute(db);
+  try {
+    return await work();
+  } finally {
+    await sql.raw(`PRAGMA cache_size = ${Number(own?.cache_size ?? -2000)}`).execute(db);
+  }
+}

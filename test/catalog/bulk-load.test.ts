@@ -1,0 +1,131 @@
+/**
+ * How a write of many entities is run (`bulk-load.ts`, #18). A mid-size first load on SQLite builds the search
+ * and relation indexes after its rows: afterwards the catalog has exactly the indexes it had, filters and facets
+ * answer as before, and a load that fails midway leaves nothing written and every index in place; a smaller load
+ * next to it keeps its indexes up row by row. A large write runs with a larger page cache and gives the
+ * connection its own back. On SQLite and PostgreSQL (which keeps its indexes up and its settings as they are).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/pave-config.js';
+import { CatalogService } from '../../src/catalog/catalog-service.js';
+import { asBulkLoad, BULK_LOAD_LIMITS } from '../../src/catalog/bulk-load.js';
+import { AuditLog } from '../../src/store/audit-log.js';
+import { EventLog } from '../../src/store/event-log.js';
+import { JobQueue } from '../../src/store/job-queue.js';
+import type { Db } from '../../src/store/store.js';
+import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+
+const pg = await postgresFactory();
+
+/** More components than the smallest load whose indexes are built afterwards (1,000). */
+const COMPONENTS = 1_200;
+
+const catalogFile = (prefix: string, count: number, owner = (i: number) => `team-${i % 3}`) =>
+  Array.from(
+    { length: count },
+    (_, i) =>
+      `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${prefix}-${i}\n  tags: [t${i % 5}]\nspec:\n  type: service\n  lifecycle: production\n  owner: ${owner(i)}\n`,
+  ).join('---\n');
+
+for (const factory of [sqliteFactory, pg]) {
+  describe.skipIf(Boolean(pg.unavailable) && factory === pg)(`writes of many entities: ${factory.name}`, () => {
+    let handle: TestStore;
+    let catalog: CatalogService;
+    let dir: string;
+
+    /** The indexes of the derived tables, as the database lists them (name and definition). */
+    const indexes = async () => {
+      const db = handle.store.db;
+      const { rows } =
+        handle.store.dialect === 'sqlite'
+          ? await sql<{ name: string; definition: string }>`SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('entity_search', 'relations', 'entities') ORDER BY name`.execute(db)
+          : await sql<{ name: string; definition: string }>`SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('entity_search', 'relations', 'entities') ORDER BY indexname`.execute(db);
+      return rows;
+    };
+    const register = (folder: string, text: string) => {
+      mkdirSync(join(dir, folder));
+      writeFileSync(join(dir, folder, 'catalog-info.yaml'), text);
+      return catalog.locations.register({ type: 'file', target: join(dir, folder, 'catalog-info.yaml') });
+    };
+    const total = async (filter: string) => (await catalog.entities.query({ filter: [filter], limit: 1 })).totalItems;
+
+    beforeAll(async () => {
+      handle = await factory.open();
+      catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig().catalog });
+      dir = mkdtempSync(join(tmpdir(), 'pave-bulk-load-'));
+    });
+    afterAll(async () => {
+      await handle?.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('leaves nothing written and every index in place when the load fails after its rows', async () => {
+      const before = await indexes();
+      // The database itself refuses the last relation row, after the entities and their search rows went in.
+      const refuse =
+        handle.store.dialect === 'sqlite'
+          ? [sql`CREATE TRIGGER test_refuse BEFORE INSERT ON relations WHEN NEW.target_ref = 'group:default/refused' BEGIN SELECT RAISE(ABORT, 'refused by test'); END`]
+          : [
+              sql`CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.target_ref = 'group:default/refused' THEN RAISE EXCEPTION 'refused by test'; END IF; RETURN NEW; END $$`,
+              sql`CREATE TRIGGER test_refuse BEFORE INSERT ON relations FOR EACH ROW EXECUTE FUNCTION test_refuse()`,
+            ];
+      for (const statement of refuse) await statement.execute(handle.store.db);
+      await expect(register('failing', catalogFile('f', COMPONENTS, i => (i === COMPONENTS - 1 ? 'refused' : 'team-a')))).rejects.toThrow();
+      await sql`DROP TRIGGER test_refuse${sql.raw(handle.store.dialect === 'sqlite' ? '' : ' ON relations')}`.execute(handle.store.db);
+
+      expect(await total('kind=component')).toBe(0);
+      expect(await indexes()).toEqual(before);
+    });
+
+    it('has the same indexes after a large first load, and answers filters, relations and facets from them', async () => {
+      const before = await indexes();
+      const { summary } = await register('large', catalogFile('c', COMPONENTS));
+      expect(summary?.created).toBe(COMPONENTS);
+      expect(await indexes()).toEqual(before);
+
+      expect(await total('kind=component')).toBe(COMPONENTS);
+      expect(await total('kind=component,spec.owner=team-1')).toBe(COMPONENTS / 3);
+      expect(await total('metadata.tags.t2=true')).toBe(COMPONENTS / 5);
+      expect(await total('relations.ownedBy=group:default/team-2')).toBe(COMPONENTS / 3);
+      const facets = await catalog.entities.facets(['spec.owner'], undefined);
+      expect(facets['spec.owner']).toEqual([
+        { value: 'team-0', count: COMPONENTS / 3 },
+        { value: 'team-1', count: COMPONENTS / 3 },
+        { value: 'team-2', count: COMPONENTS / 3 },
+      ]);
+    });
+
+    it('keeps indexes up for a load smaller than the catalog, and a refresh replaces what the large load wrote', async () => {
+      const { summary } = await register('small', catalogFile('s', 10, () => 'team-small'));
+      expect(summary?.created).toBe(10);
+      expect(await total('relations.ownedBy=group:default/team-small')).toBe(10);
+
+      // Rewriting the large location replaces its entities: their old search rows and relations go, found by index.
+      writeFileSync(join(dir, 'large', 'catalog-info.yaml'), catalogFile('c', COMPONENTS, () => 'team-moved'));
+      const large = (await catalog.locations.list()).find(l => l.target.endsWith(join('large', 'catalog-info.yaml')))!;
+      const refreshed = await catalog.locations.refresh(large.id);
+      expect(refreshed.updated).toBe(COMPONENTS);
+      expect(await total('spec.owner=team-1')).toBe(0);
+      expect(await total('relations.ownedBy=group:default/team-moved')).toBe(COMPONENTS);
+      expect(await total('kind=component')).toBe(COMPONENTS + 10);
+    });
+
+    it('runs a large write with a larger page cache on SQLite, and gives the connection its own back even when the write fails', async () => {
+      // Inside the transaction through it: SQLite's one write connection is the transaction's until it ends.
+      const cacheSize = async (db: Db = handle.store.db) => (handle.store.dialect === 'sqlite' ? (await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(db)).rows[0]!.cache_size : undefined);
+      const own = await cacheSize();
+      const limits = { ...BULK_LOAD_LIMITS, largeWrite: 5, largeWriteCacheKib: 12_345 };
+      const during = await handle.store.transaction(trx => asBulkLoad(trx, handle.store.dialect, { writes: 5, locationStored: 0 }, () => cacheSize(trx), limits));
+      expect(during).toBe(handle.store.dialect === 'sqlite' ? -12_345 : undefined);
+      expect(await cacheSize()).toBe(own);
+      await expect(
+        handle.store.transaction(trx => asBulkLoad(trx, handle.store.dialect, { writes: 5, locationStored: 0 }, async () => { throw new Error('write refused'); }, limits)),
+      ).rejects.toThrow('write refused');
+      expect(await cacheSize()).toBe(own);
+    });
+  });
+}
