@@ -3,6 +3,7 @@ import type { Db } from '../store/store.js';
 import type { EventLog, NewEvent } from '../store/event-log.js';
 import { principalOf, type AuditLog, type AuditRecordInput, type ChangeAuthor } from '../store/audit-log.js';
 import type { DeletedEntity, PreparedWrite, WriteResult } from './entity-writer.js';
+import { advanceCatalogState } from './catalog-state.js';
 
 /** An audit entry a catalog change records, without who (the author gives that). */
 export type CatalogAuditEntry = Omit<AuditRecordInput, 'actor' | 'context'>;
@@ -10,7 +11,9 @@ export type CatalogAuditEntry = Omit<AuditRecordInput, 'actor' | 'context'>;
 /**
  * How the catalog records its changes as facts, in the transaction that makes them: one event per entity
  * created, updated or deleted (`catalog.entity.*`: kind, namespace, name, owner and etags, never the
- * entity), events for locations, and — when someone asked for the change — its one audit entry.
+ * entity), events for locations, and — when someone asked for the change — its one audit entry. Recording a
+ * change also advances the catalog's state version (catalog-state.ts), so answers kept for the state before it
+ * are not served again on any replica.
  * @example
  *   await store.transaction(async trx => {
  *     const result = await upsertEntity(trx, dialect, write, now);
@@ -49,12 +52,12 @@ export class CatalogChanges {
         },
       });
     });
-    await this.#events.append(db, events);
+    await this.#record(db, events);
   }
 
   /** Events for entities removed. */
   async entitiesDeleted(db: Db, deleted: readonly DeletedEntity[], author?: ChangeAuthor): Promise<void> {
-    await this.#events.append(
+    await this.#record(
       db,
       deleted.map(entity => ({
         type: 'catalog.entity.deleted',
@@ -67,7 +70,14 @@ export class CatalogChanges {
 
   /** One more event (a location's), stamped with the author when there is one. */
   async event(db: Db, event: NewEvent, author?: ChangeAuthor): Promise<void> {
-    await this.#events.append(db, { ...event, ...actorOf(author) });
+    await this.#record(db, [{ ...event, ...actorOf(author) }]);
+  }
+
+  /** Appends the events of a change, with the new state version, in the change's transaction `db`; nothing when nothing changed. */
+  async #record(db: Db, events: readonly NewEvent[]): Promise<void> {
+    if (!events.length) return;
+    await this.#events.append(db, events);
+    await advanceCatalogState(db);
   }
 
   /** The change's audit entry, when someone asked for it (work nobody asked for is not audited). */

@@ -26,6 +26,7 @@ import { editReferenceErrors } from './edit/edit-references.js';
 import type { EntityScope } from './query/entity-scope.js';
 import type { AuditLog, ChangeAuthor } from '../store/audit-log.js';
 import type { EventLog } from '../store/event-log.js';
+import { StateAnswers } from './state-answers.js';
 
 export interface CatalogServiceOptions {
   store: Store;
@@ -59,7 +60,9 @@ export class CatalogService {
 
   constructor(options: CatalogServiceOptions) {
     this.#store = options.store;
-    this.#search = new CatalogSearch(options.store, options.logger);
+    // One memory of answers per catalog state for counts, facets and search: one cap on what it holds.
+    const answers = new StateAnswers(options.store);
+    this.#search = new CatalogSearch(options.store, options.logger, answers);
     this.#clock = options.clock ?? systemClock;
     this.#changes = new CatalogChanges(options.eventLog, options.audit);
     this.#limits = {
@@ -68,7 +71,7 @@ export class CatalogService {
       reader: options.reader,
       placeholderRepositories: options.config.placeholderRepositories,
     };
-    this.entities = new EntityReader(options.store);
+    this.entities = new EntityReader(options.store, answers);
     this.locations = new LocationService(options.store, {
       config: options.config,
       clock: options.clock,

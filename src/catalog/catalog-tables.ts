@@ -15,6 +15,7 @@ declare module '../store/schema.js' {
     location_problems: LocationProblemsTable;
     location_files: LocationFilesTable;
     search_documents: SearchDocumentsTable;
+    catalog_state: CatalogStateTable;
   }
 }
 
@@ -105,4 +106,10 @@ export interface LocationProblemsTable {
   detail: string;
   rule: string | null;
   entity_ref: string | null;
+}
+
+/** The catalog's state version (`catalog-state.ts`): one row, `catalog`, bumped by every catalog write. */
+export interface CatalogStateTable {
+  name: string;
+  version: number | string;
 }

@@ -13,6 +13,7 @@ import type { OrderField } from './order-fields.js';
 import { projectFields } from './project-fields.js';
 import { NarrowestFirst } from './narrowest-first.js';
 import type { EntityFilter } from './entity-filter.js';
+import { StateAnswers } from '../state-answers.js';
 
 export interface ListEntitiesRequest {
   filter?: string[];
@@ -73,9 +74,15 @@ const STREAM_PAGE = 500;
  */
 export class EntityReader {
   readonly #narrowest: NarrowestFirst;
+  /** Totals and facet counts kept per catalog state and reader scope (state-answers.ts). */
+  readonly #answers: StateAnswers;
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    answers?: StateAnswers,
+  ) {
     this.#narrowest = new NarrowestFirst(store);
+    this.#answers = answers ?? new StateAnswers(store);
   }
 
   async byRef(ref: string): Promise<Entity | undefined> {
@@ -185,6 +192,9 @@ export class EntityReader {
     const limit = clampLimit(request.limit ?? DEFAULT_PAGE);
     let filter = query === undefined ? parseFilterParams(filterParams) : undefined;
     let predicate = query === undefined || query === null ? undefined : parsePredicate(query);
+    // What the total counts, the same however the request spelled it; a cursor's page carries its own total.
+    const counted = { filter: filter && formatFilterParams(filter), query: predicate ? formatPredicate(predicate) : query === null ? null : undefined, fullText };
+    const answers = state || excludeTotal ? undefined : await this.#answers.current();
     // A cursor carries the conditions in the order its first page chose: the probes run once per query.
     if (!state) {
       if (filter) filter = await this.#narrowest.filter(filter);
@@ -199,7 +209,7 @@ export class EntityReader {
     const where = sql<boolean>`${selected} AND ${textual} AND ${entityScopeSql(scope)}`;
 
     // A cursor's total is reused only by the reader it was made for (another may see other entities).
-    const knownTotal = excludeTotal ? 0 : state && state.scope === scopeKey ? state.totalItems : undefined;
+    const knownTotal = excludeTotal ? 0 : state && state.scope === scopeKey ? state.totalItems : answers?.get<number>('totalItems', scope, counted);
     const countWhere = () => sql<{ n: number | string }>`SELECT count(*) AS n FROM entities e WHERE ${where}`.execute(this.store.reads).then(r => Number(r.rows[0]?.n ?? 0));
     // A first page counts in its own statement: the page has to read every match to sort them anyway, so
     // counting them there (a window over the matches, before LIMIT) saves walking them a second time.
@@ -228,6 +238,7 @@ export class EntityReader {
     const totalItems =
       knownTotal ??
       (countInPage ? (result.rows.length ? Number(result.rows[0]!.total_items) : request.offset ? await countWhere() : 0) : await countWhere());
+    if (knownTotal === undefined) answers?.set('totalItems', scope, counted, totalItems, 64);
     const more = result.rows.length > limit;
     const page = result.rows.slice(0, limit);
     if (backwards) page.reverse();
@@ -256,6 +267,12 @@ export class EntityReader {
   async facets(facets: string[], filterParams: string[] | undefined, scope: EntityScope = ALL_ENTITIES, query?: unknown): Promise<Record<string, FacetCount[]>> {
     const filter = parseFilterParams(filterParams);
     const predicate = query === undefined ? undefined : parsePredicate(query);
+    const question = { facets, filter: formatFilterParams(filter), query: predicate && formatPredicate(predicate) };
+    const answers = await this.#answers.current();
+    return answers.answer('facets', scope, question, () => this.#countFacets(facets, filter, predicate, scope), weighFacets);
+  }
+
+  async #countFacets(facets: string[], filter: EntityFilter, predicate: Predicate | undefined, scope: EntityScope): Promise<Record<string, FacetCount[]>> {
     const narrowed = filter.anyOf.length > 0 || predicate !== undefined || scope.type !== 'all';
     const selected = sql`SELECT e.id FROM entities e WHERE ${predicate ? await this.#predicateSql(predicate) : await this.#filterSql(filter)} AND ${entityScopeSql(scope)}`;
     const out: Record<string, FacetCount[]> = {};
@@ -325,6 +342,13 @@ export class EntityReader {
     });
   }
 
+}
+
+/** About the memory a facet answer takes (state-answers.ts). */
+function weighFacets(facets: Record<string, FacetCount[]>): number {
+  let weight = 64;
+  for (const [facet, counts] of Object.entries(facets)) weight += facet.length * 2 + counts.reduce((sum, c) => sum + 48 + c.value.length * 2, 0);
+  return weight;
 }
 
 /**

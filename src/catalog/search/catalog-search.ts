@@ -10,6 +10,7 @@ import type { SearchDocument } from './search-document.js';
 import { parseSearchQuery } from './search-query.js';
 import type { FacetCount, SearchFacets, SearchHit, SearchResponse } from './search-views.js';
 import { trigramIndexState } from './trigram-support.js';
+import { StateAnswers } from '../state-answers.js';
 
 export interface SearchRequest {
   query: string;
@@ -40,11 +41,16 @@ const FACETS = ['kind', 'type', 'owner', 'lifecycle'] as const;
  */
 export class CatalogSearch {
   #index: Promise<CandidateIndex> | undefined;
+  /** Ranked results kept per catalog state, reader scope and words (state-answers.ts). */
+  readonly #answers: StateAnswers;
 
   constructor(
     private readonly store: Store,
     private readonly logger?: Logger,
-  ) {}
+    answers?: StateAnswers,
+  ) {
+    this.#answers = answers ?? new StateAnswers(store);
+  }
 
   /** Finds out how candidates are looked up, and says so in the log when typo tolerance is reduced. */
   prepare(): Promise<CandidateIndex> {
@@ -58,16 +64,25 @@ export class CatalogSearch {
     const empty: SearchResponse = { query: request.query, words, total: 0, capped: false, offset, results: [], facets: { kind: [], type: [], owner: [], lifecycle: [] } };
     if (!words.length) return empty;
     const scope = request.scope ?? ALL_ENTITIES;
-    const ids = await searchCandidates(this.store, await this.prepare(), words, scope);
-    let hits = await this.#rank(ids, words);
-    if (asksOwner) hits = await this.#withOwners(hits, scope);
+    // Filters, facets and pages are cheap over the ranked results; finding and ranking them is not, and the
+    // same words are searched again and again while the catalog stays as it is.
+    const answers = await this.#answers.current();
+    const { hits, capped } = await answers.answer('search', scope, { words, asksOwner }, () => this.#ranked(words, asksOwner, scope), weighRanked);
     const filters = { kind: request.kinds, type: request.types, owner: request.owners, lifecycle: request.lifecycles };
     const passes = (hit: SearchHit, skip?: (typeof FACETS)[number]) =>
       FACETS.every(facet => facet === skip || !filters[facet]?.length || filters[facet]!.some(value => value.toLowerCase() === hit[facet]?.toLowerCase()));
     const facets = Object.fromEntries(FACETS.map(facet => [facet, countValues(hits.filter(hit => passes(hit, facet)), facet)])) as unknown as SearchFacets;
     const matching = hits.filter(hit => passes(hit));
     const limit = Math.min(Math.max(request.limit ?? 20, 1), 100);
-    return { ...empty, total: matching.length, capped: ids.length >= MAX_CANDIDATES, results: matching.slice(offset, offset + limit), facets };
+    return { ...empty, total: matching.length, capped, results: matching.slice(offset, offset + limit), facets };
+  }
+
+  /** Every result the words find that the scope shows, best first, and whether candidates were cut at MAX_CANDIDATES. */
+  async #ranked(words: readonly string[], asksOwner: boolean, scope: EntityScope): Promise<RankedResults> {
+    const ids = await searchCandidates(this.store, await this.prepare(), words, scope);
+    let hits = await this.#rank(ids, words);
+    if (asksOwner) hits = await this.#withOwners(hits, scope);
+    return { hits, capped: ids.length >= MAX_CANDIDATES };
   }
 
   async #rank(ids: readonly string[], words: readonly string[]): Promise<SearchHit[]> {
@@ -146,6 +161,21 @@ function hitOf(entity: Entity): Omit<SearchHit, 'score' | 'matchedWords'> {
     name: entity.metadata.name,
     ...Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
   };
+}
+
+interface RankedResults {
+  hits: SearchHit[];
+  capped: boolean;
+}
+
+/** About the memory ranked results take (state-answers.ts): their strings and a snippet's parts. */
+function weighRanked({ hits }: RankedResults): number {
+  let weight = 64;
+  for (const hit of hits) {
+    weight += 160 + (hit.entityRef.length + hit.name.length + (hit.title?.length ?? 0) + (hit.description?.length ?? 0) + (hit.owner?.length ?? 0)) * 2;
+    for (const part of hit.snippet?.parts ?? []) weight += 48 + part.text.length * 2;
+  }
+  return weight;
 }
 
 const bestFirst = (a: SearchHit, b: SearchHit) => b.score - a.score || (a.entityRef < b.entityRef ? -1 : a.entityRef > b.entityRef ? 1 : 0);

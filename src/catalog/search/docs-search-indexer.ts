@@ -7,6 +7,7 @@ import type { DocsService } from '../docs/docs-service.js';
 import { ANNOTATION_TECHDOCS_REF } from '../docs/techdocs-site.js';
 import { docsSections } from './docs-sections.js';
 import { docsSearchDocument, ENTITY_SECTION } from './search-document.js';
+import { advanceCatalogState } from '../catalog-state.js';
 
 /**
  * Keeps each entity's docs in the search index, one search document per heading: it follows the event
@@ -51,9 +52,12 @@ export class DocsSearchIndexer implements EventConsumer {
     }
     const unique = new Map(sections.map(section => [docsSearchDocument(section).section, section]));
     await this.store.transaction(async trx => {
-      await trx.deleteFrom('search_documents').where('entity_id', '=', row.id).where('section', '!=', ENTITY_SECTION).execute();
+      const removed = await trx.deleteFrom('search_documents').where('entity_id', '=', row.id).where('section', '!=', ENTITY_SECTION).executeTakeFirst();
       const values = [...unique.values()].map(section => ({ entity_id: row.id, ...docsSearchDocument(section) }));
       for (let i = 0; i < values.length; i += 500) await trx.insertInto('search_documents').values(values.slice(i, i + 500)).execute();
+      // Search answers kept for the state before (state-answers.ts) may no longer hold; an entity without
+      // docs before or after (most of them) changes nothing.
+      if (values.length || Number(removed.numDeletedRows) > 0) await advanceCatalogState(trx);
     });
   }
 

@@ -1,0 +1,39 @@
+import { sql } from 'kysely';
+import type { Db, Store } from '../store/store.js';
+import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
+
+/**
+ * The catalog's state version: a number that changes in the same transaction as any change to entities,
+ * relations, search rows or search documents, on SQLite and PostgreSQL alike (one counter row, so several
+ * replicas and a CLI process writing the same SQLite file all see it move). Readers key what they keep
+ * (state-answers.ts) by it. A counter of its own rather than the event log's head: events of other modules
+ * (deliveries, scorecards) would throw away the catalog's answers for nothing, and the docs indexer changes
+ * search documents without an event.
+ * @example
+ *   await store.transaction(async trx => { await writeEntities(trx, …); await advanceCatalogState(trx); });
+ *   const version = await new CatalogState(store).version();
+ */
+export class CatalogState {
+  constructor(private readonly store: Store) {}
+
+  /**
+   * The version committed, read where the catalog's reads go (on SQLite the read-only connection, so a
+   * refresh's open transaction neither holds it up nor shows through).
+   */
+  async version(): Promise<number> {
+    const row = await this.store.reads.selectFrom('catalog_state').select('version').where('name', '=', 'catalog').executeTakeFirst();
+    return Number(row?.version ?? 0);
+  }
+}
+
+/**
+ * Marks the catalog changed, in the writer's transaction `db`: the row's lock is held until commit, so on
+ * PostgreSQL no reader sees the new version before the change it stands for.
+ */
+export async function advanceCatalogState(db: Db): Promise<void> {
+  await db
+    .updateTable('catalog_state')
+    .set({ version: sql<number>`version + 1` })
+    .where('name', '=', 'catalog')
+    .execute();
+}

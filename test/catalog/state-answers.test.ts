@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/pave-config.js';
+import { CatalogService } from '../../src/catalog/catalog-service.js';
+import { advanceCatalogState, CatalogState } from '../../src/catalog/catalog-state.js';
+import { StateAnswers } from '../../src/catalog/state-answers.js';
+import { ALL_ENTITIES, NO_ENTITIES } from '../../src/catalog/query/entity-scope.js';
+import { AuditLog } from '../../src/store/audit-log.js';
+import { EventLog } from '../../src/store/event-log.js';
+import { JobQueue } from '../../src/store/job-queue.js';
+import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+
+/**
+ * The catalog state version moves with every catalog write (and only then), in the write's transaction;
+ * answers kept for a state are found only in that state and scope, within a memory cap.
+ */
+const pg = await postgresFactory();
+
+for (const factory of [sqliteFactory, pg]) {
+  describe.skipIf(Boolean(pg.unavailable) && factory === pg)(`catalog state and the answers kept for it: ${factory.name}`, () => {
+    let handle: TestStore;
+    let catalog: CatalogService;
+    let state: CatalogState;
+
+    beforeAll(async () => {
+      handle = await factory.open();
+      const { store } = handle;
+      catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+      state = new CatalogState(store);
+    });
+    afterAll(async () => handle?.dispose());
+
+    const component = (name: string, lifecycle = 'production') => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { type: 'service', lifecycle, owner: 'team-a' } });
+
+    it('moves with each write that changes the catalog, and not with one that changes nothing', async () => {
+      const start = await state.version();
+      const saved = await catalog.saveEntity(component('one'));
+      const created = await state.version();
+      expect(created).toBeGreaterThan(start);
+      await catalog.saveEntity(component('one'));
+      expect(await state.version()).toBe(created);
+      await catalog.saveEntity(component('one', 'experimental'));
+      const updated = await state.version();
+      expect(updated).toBeGreaterThan(created);
+      await catalog.deleteByUid(saved.entity.metadata.uid!);
+      expect(await state.version()).toBeGreaterThan(updated);
+    });
+
+    it('is not seen before the write that moves it commits, and is gone with a write rolled back', async () => {
+      const before = await state.version();
+      let inside = -1;
+      await expect(
+        handle.store.transaction(async trx => {
+          await advanceCatalogState(trx);
+          inside = await state.version();
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(inside).toBe(before);
+      expect(await state.version()).toBe(before);
+    });
+
+    it('keeps answers per state and scope, computing each once however many ask at the same time', async () => {
+      const answers = new StateAnswers(handle.store);
+      let computed = 0;
+      const compute = async () => ({ n: ++computed });
+      const at = await answers.current();
+      const [a, b] = await Promise.all([at.answer('facets', ALL_ENTITIES, 'q', compute, () => 10), at.answer('facets', ALL_ENTITIES, 'q', compute, () => 10)]);
+      expect(a).toEqual({ n: 1 });
+      expect(b).toBe(a);
+      // Another scope, another kind: their own answers.
+      expect(await at.answer('facets', NO_ENTITIES, 'q', compute, () => 10)).toEqual({ n: 2 });
+      expect(await at.answer('totalItems', ALL_ENTITIES, 'q', compute, () => 10)).toEqual({ n: 3 });
+      expect(await (await answers.current()).answer('facets', ALL_ENTITIES, 'q', compute, () => 10)).toEqual({ n: 1 });
+
+      await catalog.saveEntity(component('two'));
+      const next = await answers.current();
+      expect(answers.size).toBe(0);
+      expect(await next.answer('facets', ALL_ENTITIES, 'q', compute, () => 10)).toEqual({ n: 4 });
+      // A request that read the state before the write is answered afresh, and its answer is not kept.
+      expect(await at.answer('facets', ALL_ENTITIES, 'q', compute, () => 10)).toEqual({ n: 5 });
+      expect(await next.answer('facets', ALL_ENTITIES, 'q', compute, () => 10)).toEqual({ n: 4 });
+    });
+
+    it('lets the least recently used answers go past its memory cap', async () => {
+      const answers = new StateAnswers(handle.store, { maxWeight: 3_000 });
+      const at = await answers.current();
+      for (const question of ['a', 'b', 'c']) await at.answer('search', ALL_ENTITIES, question, async () => question, () => 900);
+      expect(at.get('search', ALL_ENTITIES, 'a')).toBe('a');
+      await at.answer('search', ALL_ENTITIES, 'd', async () => 'd', () => 900);
+      // 'b' was used least recently ('a' was just read).
+      expect(at.get('search', ALL_ENTITIES, 'b')).toBeUndefined();
+      expect(['a', 'c', 'd'].map(q => at.get('search', ALL_ENTITIES, q))).toEqual(['a', 'c', 'd']);
+      // An answer larger than the whole cap is not kept at all.
+      await at.answer('search', ALL_ENTITIES, 'huge', async () => 'huge', () => 10_000);
+      expect(at.get('search', ALL_ENTITIES, 'huge')).toBeUndefined();
+      expect(answers.size).toBe(3);
+    });
+  });
+}
