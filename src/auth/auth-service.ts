@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { badRequest, forbidden, unauthorized } from '../core/problem.js';
 import type { Store } from '../store/store.js';
+import { CatalogState } from '../catalog/catalog-state.js';
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import { AuditLog, type AuditContext } from '../store/audit-log.js';
 import { EventLog } from '../store/event-log.js';
@@ -76,9 +77,11 @@ export class AuthService {
     this.audit = options.audit ?? new AuditLog(store, { clock });
     this.#events = options.eventLog ?? new EventLog(store, { clock });
     this.#store = store;
-    // Every request a signed-in caller makes needs its groups: worked out once per catalog version (the event log's
-    // head, read on the read connection so that a refresh's transaction does not hold requests up).
-    this.membership = new GroupMembership(entities, { catalogVersion: () => this.#events.latest(store.reads) });
+    // Every request a signed-in caller makes needs its groups: worked out once per catalog state (catalog-state.ts:
+    // only entity changes move it, and it is read on the read connection, so a refresh's transaction does not hold
+    // requests up).
+    const catalogState = new CatalogState(store);
+    this.membership = new GroupMembership(entities, { catalogVersion: () => catalogState.version() });
     this.permissions = new PermissionService({ store, config: config.auth, entities, membership: this.membership, audit: this.audit, eventLog: this.#events, clock, ...(options.defaultRules ? { defaultRules: options.defaultRules } : {}) });
     this.tokens = new TokenService({ store, config: config.auth, permissions: this.permissions, audit: this.audit, eventLog: this.#events, clock });
     this.sessions = new SessionService({ store, ttlHours: config.auth.sessionTtlHours, clock });

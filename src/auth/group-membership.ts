@@ -10,8 +10,8 @@ const MAX_CACHED_USERS = 10_000;
 
 export interface GroupMembershipOptions {
   /**
-   * The catalog's version: a number that changes with every committed catalog change, on every replica (the event
-   * log's head: each entity written or deleted appends its event in its own transaction). With it, a user's
+   * The catalog's version: a number that changes with every committed change to entities, on every replica
+   * (catalog/catalog-state.ts: each write moves it in its own transaction). With it, a user's
    * membership is worked out once per version instead of on every request (the user and each level of groups are
    * reads of their own); without it, every call reads the catalog.
    */

@@ -1,5 +1,5 @@
 import { DEFAULT_NAMESPACE } from '../core/entity.js';
-import type { Db } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import type { EventLog, NewEvent } from '../store/event-log.js';
 import { principalOf, type AuditLog, type AuditRecordInput, type ChangeAuthor } from '../store/audit-log.js';
 import type { DeletedEntity, PreparedWrite, WriteResult } from './entity-writer.js';
@@ -13,7 +13,7 @@ export type CatalogAuditEntry = Omit<AuditRecordInput, 'actor' | 'context'>;
  * created, updated or deleted (`catalog.entity.*`: kind, namespace, name, owner and etags, never the
  * entity), events for locations, and — when someone asked for the change — its one audit entry. Recording a
  * change also advances the catalog's state version (catalog-state.ts), so answers kept for the state before it
- * are not served again on any replica.
+ * are not served again on any replica (location events alone do not: no kept answer depends on them).
  * @example
  *   await store.transaction(async trx => {
  *     const result = await upsertEntity(trx, dialect, write, now);
@@ -22,10 +22,12 @@ export type CatalogAuditEntry = Omit<AuditRecordInput, 'actor' | 'context'>;
  *   });
  */
 export class CatalogChanges {
+  readonly #store: Store;
   readonly #events: EventLog;
   readonly #audit: AuditLog;
 
-  constructor(events: EventLog, audit: AuditLog) {
+  constructor(store: Store, events: EventLog, audit: AuditLog) {
+    this.#store = store;
     this.#events = events;
     this.#audit = audit;
   }
@@ -52,7 +54,7 @@ export class CatalogChanges {
         },
       });
     });
-    await this.#record(db, events);
+    await this.#record(db, events, { entities: true });
   }
 
   /** Events for entities removed. */
@@ -65,19 +67,23 @@ export class CatalogChanges {
         ...actorOf(author),
         payload: { kind: entity.kind, namespace: entity.namespace, name: entity.name, ...(entity.owner ? { owner: entity.owner } : {}), etag: entity.etag },
       })),
+      { entities: true },
     );
   }
 
-  /** One more event (a location's), stamped with the author when there is one. */
+  /** One more event (a location's), stamped with the author when there is one. Entities are not changed by it: the state version stays. */
   async event(db: Db, event: NewEvent, author?: ChangeAuthor): Promise<void> {
-    await this.#record(db, [{ ...event, ...actorOf(author) }]);
+    await this.#record(db, [{ ...event, ...actorOf(author) }], { entities: false });
   }
 
-  /** Appends the events of a change, with the new state version, in the change's transaction `db`; nothing when nothing changed. */
-  async #record(db: Db, events: readonly NewEvent[]): Promise<void> {
+  /**
+   * Appends the events of a change in the change's transaction `db`, and, when entities changed, a new state
+   * version with it; nothing when nothing changed (a refresh that changed nothing keeps every answer kept).
+   */
+  async #record(db: Db, events: readonly NewEvent[], changed: { entities: boolean }): Promise<void> {
     if (!events.length) return;
     await this.#events.append(db, events);
-    await advanceCatalogState(db);
+    if (changed.entities) await advanceCatalogState(this.#store, db);
   }
 
   /** The change's audit entry, when someone asked for it (work nobody asked for is not audited). */

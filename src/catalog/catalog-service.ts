@@ -64,7 +64,7 @@ export class CatalogService {
     const answers = new StateAnswers(options.store);
     this.#search = new CatalogSearch(options.store, options.logger, answers);
     this.#clock = options.clock ?? systemClock;
-    this.#changes = new CatalogChanges(options.eventLog, options.audit);
+    this.#changes = new CatalogChanges(options.store, options.eventLog, options.audit);
     this.#limits = {
       maxDocumentBytes: options.config.maxDocumentBytes,
       maxFileBytes: options.config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,

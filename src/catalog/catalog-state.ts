@@ -10,7 +10,7 @@ import type {} from './catalog-tables.js'; // the tables it queries, for Kysely'
  * (deliveries, scorecards) would throw away the catalog's answers for nothing, and the docs indexer changes
  * search documents without an event.
  * @example
- *   await store.transaction(async trx => { await writeEntities(trx, …); await advanceCatalogState(trx); });
+ *   await store.transaction(async trx => { await writeEntities(trx, …); await advanceCatalogState(store, trx); });
  *   const version = await new CatalogState(store).version();
  */
 export class CatalogState {
@@ -27,13 +27,19 @@ export class CatalogState {
 }
 
 /**
- * Marks the catalog changed, in the writer's transaction `db`: the row's lock is held until commit, so on
- * PostgreSQL no reader sees the new version before the change it stands for.
+ * Marks the catalog changed by the transaction `db` is part of: the counter moves as the transaction's last
+ * write, once however many changes it records (store.beforeCommit). Taken last, the row's lock is held only
+ * for the commit — a refresh does not hold every other catalog writer up while it deletes or pauses, and no
+ * writer waits for another row while holding it (the docs indexer holds its entity's key-share lock, a
+ * refresh deleting that entity would wait for it: with the counter taken early, each would wait for the
+ * other). On PostgreSQL no reader sees the new version before the change it stands for.
  */
-export async function advanceCatalogState(db: Db): Promise<void> {
-  await db
-    .updateTable('catalog_state')
-    .set({ version: sql<number>`version + 1` })
-    .where('name', '=', 'catalog')
-    .execute();
+export async function advanceCatalogState(store: Store, db: Db): Promise<void> {
+  await store.beforeCommit(db, 'catalog-state', async () => {
+    await db
+      .updateTable('catalog_state')
+      .set({ version: sql<number>`version + 1` })
+      .where('name', '=', 'catalog')
+      .execute();
+  });
 }

@@ -124,12 +124,9 @@ export class EventLog {
     return rows.map(toEvent);
   }
 
-  /**
-   * The newest sequence number (0 when the log is empty). `db` may be the store's read connection (`store.reads`),
-   * for a request that must not wait for a write transaction on SQLite.
-   */
-  async latest(db: Db = this.#store.db): Promise<number> {
-    const row = await db.selectFrom('event_sequence').select('last').where('name', '=', 'events').executeTakeFirst();
+  /** The newest sequence number (0 when the log is empty). */
+  async latest(): Promise<number> {
+    const row = await this.#store.db.selectFrom('event_sequence').select('last').where('name', '=', 'events').executeTakeFirst();
     return Number(row?.last ?? 0);
   }
 

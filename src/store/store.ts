@@ -23,6 +23,7 @@ export class Store {
   readonly events: EventBus;
   readonly #schema: string | undefined;
   readonly #afterCommit = new WeakMap<Transaction<Database>, Array<() => void>>();
+  readonly #beforeCommit = new WeakMap<Transaction<Database>, Map<string, () => Promise<void>>>();
   #migrationNames: readonly string[] = [];
   #reads: Kysely<Database>;
 
@@ -63,12 +64,19 @@ export class Store {
     return this.#reads;
   }
 
-  /** Runs `work` in one transaction; what `afterCommit` registered in it runs once it has committed. */
+  /**
+   * Runs `work` in one transaction; what `beforeCommit` registered in it runs, inside it, once `work` is done,
+   * and what `afterCommit` registered runs once it has committed.
+   */
   async transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     const committed: Array<() => void> = [];
-    const result = await this.db.transaction().execute(trx => {
+    const result = await this.db.transaction().execute(async trx => {
+      const last = new Map<string, () => Promise<void>>();
       this.#afterCommit.set(trx, committed);
-      return work(trx);
+      this.#beforeCommit.set(trx, last);
+      const result = await work(trx);
+      for (const task of last.values()) await task();
+      return result;
     });
     for (const callback of committed) {
       try {
@@ -89,6 +97,19 @@ export class Store {
     const pending = this.#afterCommit.get(db as Transaction<Database>);
     if (pending) pending.push(callback);
     else callback();
+  }
+
+  /**
+   * Runs `task` as the last work of the transaction `db` belongs to, once however often it is registered under
+   * `key` (the first registration's task runs); at once when `db` is not one of this store's transactions. For
+   * a write to a row every writer shares (a counter): taken last, its lock is held only for the commit, and no
+   * writer holds it while it waits for other rows, so it cannot join a deadlock.
+   * @example await store.beforeCommit(trx, 'catalog-state', () => advance(trx));
+   */
+  async beforeCommit(db: Db, key: string, task: () => Promise<void>): Promise<void> {
+    const pending = this.#beforeCommit.get(db as Transaction<Database>);
+    if (!pending) return task();
+    if (!pending.has(key)) pending.set(key, task);
   }
 
   /** Answers once the database answers a query (health checks). */

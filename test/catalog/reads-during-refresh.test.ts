@@ -62,7 +62,7 @@ for (const factory of [sqliteFactory, pg]) {
         orphanStrategy: 'delete',
         fingerprint: ingestionFingerprint(defaultConfig().catalog),
         now: new Date().toISOString(),
-        changes: new CatalogChanges(new EventLog(store), new AuditLog(store)),
+        changes: new CatalogChanges(store, new EventLog(store), new AuditLog(store)),
         // The entities are written; the transaction stays open until the reads below have answered.
         then: async () => {
           inside();

@@ -8,6 +8,10 @@ import { AuditLog } from '../../src/store/audit-log.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { JobQueue } from '../../src/store/job-queue.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
 
 /**
  * The catalog state version moves with every catalog write (and only then), in the write's transaction;
@@ -50,13 +54,75 @@ for (const factory of [sqliteFactory, pg]) {
       let inside = -1;
       await expect(
         handle.store.transaction(async trx => {
-          await advanceCatalogState(trx);
+          await advanceCatalogState(handle.store, trx);
           inside = await state.version();
           throw new Error('rolled back');
         }),
       ).rejects.toThrow('rolled back');
       expect(inside).toBe(before);
       expect(await state.version()).toBe(before);
+    });
+
+    it('does not move for a refresh that changes nothing (a location event alone keeps every kept answer)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pave-state-'));
+      try {
+        writeFileSync(join(dir, 'catalog-info.yaml'), JSON.stringify(component('refreshed')));
+        const { location } = await catalog.locations.register({ type: 'file', target: join(dir, 'catalog-info.yaml') });
+        const registered = await state.version();
+        await catalog.locations.refresh(location.id);
+        expect(await state.version()).toBe(registered);
+        writeFileSync(join(dir, 'catalog-info.yaml'), JSON.stringify(component('refreshed', 'experimental')));
+        await catalog.locations.refresh(location.id);
+        expect(await state.version()).toBe(registered + 1);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('moves once per transaction, as its last write, however many changes it records', async () => {
+      const before = await state.version();
+      const order: string[] = [];
+      await handle.store.transaction(async trx => {
+        await advanceCatalogState(handle.store, trx);
+        await advanceCatalogState(handle.store, trx);
+        await handle.store.beforeCommit(trx, 'test-after', async () => void order.push('test'));
+        order.push('work done');
+      });
+      expect(order).toEqual(['work done', 'test']);
+      expect(await state.version()).toBe(before + 1);
+    });
+
+    it.runIf(factory === pg)('does not deadlock a refresh deleting an entity with the docs indexer writing its sections', async () => {
+      // The refresh (A) records its changes, then deletes an entity; the indexer (B) writes a docs row of that
+      // entity (a key-share lock on it) and then moves the state. With the counter taken when A recorded its
+      // changes, A waits for B's row and B for A's counter: PostgreSQL would end one with "deadlock detected".
+      const { entity } = await catalog.saveEntity(component('with-docs'));
+      const id = entity.metadata.uid!;
+      let indexerWrote!: () => void;
+      const wrote = new Promise<void>(resolve => (indexerWrote = resolve));
+      let release!: () => void;
+      const released = new Promise<void>(resolve => (release = resolve));
+      const indexer = handle.store.transaction(async trx => {
+        await trx.insertInto('search_documents').values({ entity_id: id, section: 'docs/index', title: 't', name: '', description: '', owner: '', body: 'x' }).execute();
+        indexerWrote();
+        await released;
+        await advanceCatalogState(handle.store, trx);
+      });
+      await wrote;
+      const refresh = handle.store.transaction(async trx => {
+        await advanceCatalogState(handle.store, trx);
+        await trx.deleteFrom('search_documents').where('entity_id', '=', id).execute();
+        await trx.deleteFrom('entity_search').where('entity_id', '=', id).execute();
+        await trx.deleteFrom('entities').where('id', '=', id).execute();
+      });
+      // Let the indexer go on once the refresh waits for its row lock (a state, not a time).
+      const waiting = async () => {
+        const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`.execute(handle.store.db);
+        return rows[0]!.n > 0;
+      };
+      while (!(await waiting())) await new Promise(resolve => setImmediate(resolve));
+      release();
+      await expect(Promise.all([indexer, refresh])).resolves.toBeDefined();
     });
 
     it('keeps answers per state and scope, computing each once however many ask at the same time', async () => {

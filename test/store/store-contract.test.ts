@@ -162,7 +162,7 @@ describe('location refresh', () => {
     const bulk = (i: number, change: { description?: string; system?: string } = {}) =>
       component(`bulk-${i}`, { system: change.system ?? `sys-${i % 7}` }, { description: change.description ?? `alpha ${wordOf(i)}`, tags: ['bulk'] });
     const read = (entities: Entity[]): LocationContent => ({ entities: entities.map((entity, document) => ({ entity, source: 'file:/catalog/all.yaml', document })), errors: [], files: 1, kept: [], skippable: [] });
-    const apply = (entities: Entity[], orphanStrategy: 'delete' | 'keep' = 'delete') => applyLocationContent(store, { id: LOCATION }, read(entities), { orphanStrategy, now: NOW, fingerprint: 'contract', changes: new CatalogChanges(new EventLog(store), new AuditLog(store)) });
+    const apply = (entities: Entity[], orphanStrategy: 'delete' | 'keep' = 'delete') => applyLocationContent(store, { id: LOCATION }, read(entities), { orphanStrategy, now: NOW, fingerprint: 'contract', changes: new CatalogChanges(store, new EventLog(store), new AuditLog(store)) });
     const all = (change: (i: number) => Parameters<typeof bulk>[1] = () => ({})) => Array.from({ length: N }, (_, i) => bulk(i, change(i)));
     const stored = async () => new Map((await store.db.selectFrom('entities').select(['ref', 'id', 'etag', 'generation', 'updated_at']).execute()).map(row => [row.ref, row]));
     const derivedCounts = async (id: string) => ({
@@ -238,7 +238,7 @@ describe('location refresh', () => {
       const timer = setInterval(() => ticks++, 1);
       try {
         // Yielding after every piece of work, so the outcome does not hang on how fast this machine is today.
-        const ticksWhenDone = await applyLocationContent(store, { id: LOCATION }, read(all()), { orphanStrategy: 'delete', now: NOW, fingerprint: 'contract', yieldEveryMs: 0, changes: new CatalogChanges(new EventLog(store), new AuditLog(store)) }).then(() => ticks);
+        const ticksWhenDone = await applyLocationContent(store, { id: LOCATION }, read(all()), { orphanStrategy: 'delete', now: NOW, fingerprint: 'contract', yieldEveryMs: 0, changes: new CatalogChanges(store, new EventLog(store), new AuditLog(store)) }).then(() => ticks);
         expect(ticksWhenDone).toBeGreaterThan(0);
       } finally {
         clearInterval(timer);

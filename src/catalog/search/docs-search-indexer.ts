@@ -57,7 +57,7 @@ export class DocsSearchIndexer implements EventConsumer {
       for (let i = 0; i < values.length; i += 500) await trx.insertInto('search_documents').values(values.slice(i, i + 500)).execute();
       // Search answers kept for the state before (state-answers.ts) may no longer hold; an entity without
       // docs before or after (most of them) changes nothing.
-      if (values.length || Number(removed.numDeletedRows) > 0) await advanceCatalogState(trx);
+      if (values.length || Number(removed.numDeletedRows) > 0) await advanceCatalogState(this.store, trx);
     });
   }
 

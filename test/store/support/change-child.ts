@@ -15,7 +15,7 @@ const store = await Store.open(
   dialectFor({ databaseUrl: process.env.PAVE_DATABASE_URL || undefined, databaseSchema: process.env.PAVE_DATABASE_SCHEMA || undefined, sqliteFile: join(process.env.PAVE_DATA_DIR ?? '.', 'pave.db') }),
   { migrations: moduleMigrations() },
 );
-const changes = new CatalogChanges(new EventLog(store), new AuditLog(store));
+const changes = new CatalogChanges(store, new EventLog(store), new AuditLog(store));
 const author = { actor: 'user:default/killed' };
 await store.transaction(async trx => {
   const entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'half-made' }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a' } };
