@@ -27,8 +27,14 @@ export interface EntitiesTable {
   name: string;
   title: string | null;
   description: string | null;
-  /** The entity as JSON text, without relations (those are joined on read). */
+  /** The entity as JSON text, without relations and store-assigned fields: its etag is this text's hash. */
   body: string;
+  /** The entity as reads send it, without relations: `body` with its uid and etag (sent-entity.ts). */
+  sent_body: string;
+  /** Its relations as reads send them, a JSON array; rewritten when relations with it as source change (sent-entity.ts). */
+  sent_relations: string;
+  /** 1 when the sent JSON's keys are in the order of by-name's response schema, else 0 (sent-entity.ts). */
+  schema_ordered: number;
   etag: string;
   generation: number;
   /** The location whose refresh produced this entity; null for entities saved through the API. */

@@ -8,6 +8,7 @@ import type { DialectName } from '../store/dialect.js';
 import { deriveRelations } from './model/index.js';
 import { searchRowsOf } from './search-rows.js';
 import { ENTITY_SECTION, searchDocumentOf } from './search/search-document.js';
+import { restitchRelations, sentBodyOf } from './sent-entity.js';
 
 export interface EntityWrite {
   entity: Entity;
@@ -38,6 +39,8 @@ export interface DeletedEntity {
 /** A write with what comparing it to the store takes: the canonical ref, the stored JSON and its hash (the etag). */
 export interface PreparedWrite extends EntityWrite {
   ref: string;
+  /** The entity as stored (`body` is its JSON). */
+  stored: Entity;
   body: string;
   etag: string;
 }
@@ -71,8 +74,9 @@ const noPause = async (): Promise<void> => {};
 
 /** Computes the stored JSON and etag of a write; pure, so callers can do it before opening a transaction. */
 export function prepareWrite(write: EntityWrite): PreparedWrite {
-  const body = JSON.stringify(storedForm(write.entity));
-  return { ...write, ref: entityRefOf(write.entity), body, etag: createHash('sha1').update(body).digest('base64url') };
+  const stored = storedForm(write.entity);
+  const body = JSON.stringify(stored);
+  return { ...write, ref: entityRefOf(write.entity), stored, body, etag: createHash('sha1').update(body).digest('base64url') };
 }
 
 /**
@@ -88,7 +92,8 @@ export async function upsertEntity(db: Db, dialect: DialectName, write: EntityWr
 
 /**
  * Writes many entities with everything derived from them in the caller's transaction, in multi-row
- * statements. `stored` holds what is already stored under each ref (entities without an entry are
+ * statements, and re-stitches the sent relations (sent-entity.ts) of every entity whose relations changed:
+ * the written ones and those their relations, new or gone, start from. `stored` holds what is already stored under each ref (entities without an entry are
  * created); an entity whose etag, location and source match what is stored is left untouched. A spec
  * change bumps the generation. `pause` runs between chunks so a long write can let the event loop in.
  * Refs must be distinct. Outcomes come back in the order of `writes`.
@@ -111,25 +116,34 @@ export async function writeEntities(
     changes.push(change);
     return previous ? { id: change.id, outcome: 'updated' as const, previousEtag: previous.etag } : { id: change.id, outcome: 'created' as const };
   });
+  const affected = new Set<string>();
   for (let i = 0; i < changes.length; i += ENTITIES_PER_CHUNK) {
-    await writeChanges(db, changes.slice(i, i + ENTITIES_PER_CHUNK), now, pause);
+    await writeChanges(db, changes.slice(i, i + ENTITIES_PER_CHUNK), now, pause, affected);
   }
+  // After every chunk: a later chunk may add relations to an entity of an earlier one.
+  await restitchRelations(db, affected, pause);
   return results;
 }
 
-/** Removes entities and everything derived from them; answers what was removed. */
+/**
+ * Removes entities and everything derived from them, and re-stitches the sent relations of the entities
+ * that lost relations with them; answers what was removed.
+ */
 export async function deleteEntities(db: Db, dialect: DialectName, ids: string[], pause: () => Promise<void> = noPause): Promise<DeletedEntity[]> {
   const deleted: DeletedEntity[] = [];
+  const affected = new Set<string>();
   for (let i = 0; i < ids.length; i += ENTITIES_PER_CHUNK) {
     const chunk = ids.slice(i, i + ENTITIES_PER_CHUNK);
     for (const row of await db.selectFrom('entities').select(['ref', 'kind', 'namespace', 'name', 'etag', 'body']).where('id', 'in', chunk).execute()) {
       const owner = (JSON.parse(row.body) as Entity).spec?.owner;
       deleted.push({ ref: row.ref, kind: row.kind, namespace: row.namespace, name: row.name, etag: row.etag, ...(typeof owner === 'string' ? { owner } : {}) });
     }
-    await clearDerived(db, chunk);
+    await clearDerived(db, chunk, affected);
     await db.deleteFrom('entities').where('id', 'in', chunk).execute();
     await pause();
   }
+  for (const entity of deleted) affected.delete(entity.ref);
+  await restitchRelations(db, affected, pause);
   return deleted;
 }
 
@@ -148,20 +162,25 @@ function storedForm(entity: Entity): Entity {
 
 const specJson = (entity: Entity): string => JSON.stringify(entity.spec ?? null);
 
-async function clearDerived(db: Db, ids: string[]): Promise<void> {
+/** Removes what is derived from entities; adds the sources of the relations removed to `affected`. */
+async function clearDerived(db: Db, ids: string[], affected: Set<string>): Promise<void> {
   if (!ids.length) return;
   await db.deleteFrom('entity_search').where('entity_id', 'in', ids).execute();
-  await db.deleteFrom('relations').where('origin_id', 'in', ids).execute();
+  for (const row of await db.deleteFrom('relations').where('origin_id', 'in', ids).returning('source_ref').execute()) affected.add(row.source_ref);
   // Only the entity's own document: its docs sections are the docs indexer's (docs-search-indexer.ts).
   await db.deleteFrom('search_documents').where('entity_id', 'in', ids).where('section', '=', ENTITY_SECTION).execute();
 }
 
-/** Writes one chunk of changes: replaced entities lose their derived rows first; then rows go in as multi-row statements. */
+/**
+ * Writes one chunk of changes: replaced entities lose their derived rows first; then rows go in as
+ * multi-row statements. Adds to `affected` the refs whose sent relations must be re-stitched.
+ */
 async function writeChanges(
   db: Db,
   changes: EntityChange[],
   now: string,
   pause: () => Promise<void>,
+  affected: Set<string>,
 ): Promise<void> {
   const replaced = changes.filter(change => change.previous).map(change => change.id);
   const previousSpecs = new Map<string, string>();
@@ -170,7 +189,7 @@ async function writeChanges(
       previousSpecs.set(row.id, specJson(JSON.parse(row.body) as Entity));
     }
   }
-  await clearDerived(db, replaced);
+  await clearDerived(db, replaced, affected);
   await pause();
   const entityRows = [];
   const searchRows = [];
@@ -188,6 +207,9 @@ async function writeChanges(
       title: typeof entity.metadata.title === 'string' ? entity.metadata.title : null,
       description: typeof entity.metadata.description === 'string' ? entity.metadata.description : null,
       body: write.body,
+      ...sentBodyOf(write.stored, id, write.etag),
+      // Re-stitched once every chunk is written (writeEntities).
+      sent_relations: '[]',
       etag: write.etag,
       generation: previous ? previous.generation + (previousSpecs.get(id) === spec ? 0 : 1) : 1,
       location_id: write.locationId,
@@ -196,10 +218,14 @@ async function writeChanges(
       updated_at: now,
     });
     for (const row of searchRowsOf(entity)) searchRows.push({ entity_id: id, key: row.key, value: row.value, original_value: row.originalValue });
-    for (const r of deriveRelations(entity)) relationRows.push({ origin_id: id, source_ref: r.source, type: r.type, target_ref: r.target });
+    affected.add(write.ref);
+    for (const r of deriveRelations(entity)) {
+      relationRows.push({ origin_id: id, source_ref: r.source, type: r.type, target_ref: r.target });
+      affected.add(r.source);
+    }
     documentRows.push({ entity_id: id, ...searchDocumentOf(entity) });
   }
-  for (const batch of batches(entityRows, 15)) {
+  for (const batch of batches(entityRows, 18)) {
     // Replaced entities keep their id and created_at; everything else is the new content.
     await db
       .insertInto('entities')
@@ -213,6 +239,8 @@ async function writeChanges(
           title: eb.ref('excluded.title'),
           description: eb.ref('excluded.description'),
           body: eb.ref('excluded.body'),
+          sent_body: eb.ref('excluded.sent_body'),
+          schema_ordered: eb.ref('excluded.schema_ordered'),
           etag: eb.ref('excluded.etag'),
           generation: eb.ref('excluded.generation'),
           location_id: eb.ref('excluded.location_id'),
