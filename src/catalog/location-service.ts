@@ -275,10 +275,11 @@ export class LocationService {
   /** The stored rows of the Location entities a location produced, each with the file it was read from (for ancestry). */
   async locationEntitiesOf(locationId: string): Promise<Array<SentColumns & { id: string; ref: string; source: string | null }>> {
     return this.#store.db
-      .selectFrom('entities')
-      .select(['id', 'ref', ...SENT_COLUMNS, 'source'])
-      .where('location_id', '=', locationId)
-      .where(eb => eb(eb.fn('lower', ['kind']), '=', 'location'))
+      .selectFrom('entities as e')
+      .innerJoin('sent_entities as s', 's.entity_id', 'e.id')
+      .select(['e.id', 'e.ref', ...SENT_COLUMNS, 'e.source'])
+      .where('e.location_id', '=', locationId)
+      .where(eb => eb(eb.fn('lower', ['e.kind']), '=', 'location'))
       .execute();
   }
 

@@ -1,6 +1,7 @@
 /**
- * The entity as the catalog's read routes send it, kept ready in `entities` so that a read concatenates
- * stored text instead of parsing each body, joining its relations and serialising it again:
+ * The entity as the catalog's read routes send it, kept ready in `sent_entities` (one row per entity) so
+ * that a read concatenates stored text instead of parsing each body, joining its relations and serialising
+ * it again:
  * - `sent_body`: the stored entity with its uid and etag (last in `metadata`), as JSON, without relations;
  *   written with the entity;
  * - `sent_relations`: its relations as a JSON array, in the order the relations table gives them by type
@@ -11,13 +12,14 @@
  * ({@link sentJson}), the same text, key for key, as the entity read and serialised used to be.
  */
 import { sql } from 'kysely';
+import { compareText } from '../core/compare-text.js';
 import type { Entity, EntityRelation } from '../core/entity.js';
 import { parseEntityRef } from '../core/entity-ref.js';
 import type { Db } from '../store/store.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 
-/** The `entities` columns holding the entity as sent. */
-export const SENT_COLUMNS = ['sent_body', 'sent_relations', 'schema_ordered'] as const;
+/** The `sent_entities` columns (alias `s`) holding the entity as sent. */
+export const SENT_COLUMNS = ['s.sent_body', 's.sent_relations', 's.schema_ordered'] as const;
 
 export interface SentColumns {
   sent_body: string;
@@ -78,6 +80,29 @@ function inSchemaOrder(stored: Entity): boolean {
   return typeof spec === 'object' && spec !== null && !Array.isArray(spec) && Object.keys(spec).every(key => !/[\n\r\u2028\u2029]/.test(key));
 }
 
+/** A row of the relations table, as far as the sent form needs it. */
+export interface RelationRow {
+  source_ref: string;
+  type: string;
+  target_ref: string;
+}
+
+/**
+ * The sent relations of entities a write is about to store, so that their rows go in once, whole: the
+ * relations stored with them as source that the write keeps (from origins it does not replace) and those
+ * the write derives (`derived`, all of them: only those with one of `refs` as source count).
+ */
+export async function sentRelationsAfter(db: Db, refs: readonly string[], replacedOrigins: ReadonlySet<string>, derived: readonly RelationRow[]): Promise<Map<string, string>> {
+  const wanted = new Set(refs);
+  const bySource = new Map<string, RelationRow[]>();
+  for (let i = 0; i < refs.length; i += REFS_PER_STATEMENT) {
+    const rows = await db.selectFrom('relations').select(['origin_id', 'source_ref', 'type', 'target_ref']).where('source_ref', 'in', refs.slice(i, i + REFS_PER_STATEMENT)).execute();
+    for (const row of rows) if (!replacedOrigins.has(row.origin_id)) addTo(bySource, row);
+  }
+  for (const row of derived) if (wanted.has(row.source_ref)) addTo(bySource, row);
+  return new Map(refs.map(ref => [ref, sentRelationsOf(bySource.get(ref) ?? [])]));
+}
+
 /**
  * Rewrites `sent_relations` of the entities under the given refs from the relations table, in multi-row
  * statements; refs without an entity are passed over. Runs in the transaction that changed the relations.
@@ -86,35 +111,33 @@ export async function restitchRelations(db: Db, refs: Iterable<string>, pause: (
   const all = [...new Set(refs)];
   for (let i = 0; i < all.length; i += REFS_PER_STATEMENT) {
     const chunk = all.slice(i, i + REFS_PER_STATEMENT);
-    const rows = await db
-      .selectFrom('relations')
-      .select(['source_ref', 'type', 'target_ref'])
-      .where('source_ref', 'in', chunk)
-      .orderBy('source_ref')
-      .orderBy('type')
-      .orderBy('target_ref')
-      .execute();
-    const bySource = new Map<string, Array<{ type: string; target_ref: string }>>();
-    for (const row of rows) {
-      const list = bySource.get(row.source_ref);
-      if (list) list.push(row);
-      else bySource.set(row.source_ref, [row]);
-    }
+    const bySource = new Map<string, RelationRow[]>();
+    for (const row of await db.selectFrom('relations').select(['source_ref', 'type', 'target_ref']).where('source_ref', 'in', chunk).execute()) addTo(bySource, row);
     const values = chunk.map(ref => sql`(${ref}, ${sentRelationsOf(bySource.get(ref) ?? [])})`);
     await sql`WITH v(ref, sent) AS (VALUES ${sql.join(values)})
-      UPDATE entities SET sent_relations = v.sent FROM v WHERE entities.ref = v.ref`.execute(db);
+      UPDATE sent_entities SET sent_relations = v.sent FROM v JOIN entities e ON e.ref = v.ref WHERE sent_entities.entity_id = e.id`.execute(db);
     await pause();
   }
 }
 
-/** An entity's relations as sent, from its relation rows in order; one per type and target (several entities may derive the same). */
-function sentRelationsOf(rows: ReadonlyArray<{ type: string; target_ref: string }>): string {
-  const seen = new Set<string>();
+function addTo(bySource: Map<string, RelationRow[]>, row: RelationRow): void {
+  const list = bySource.get(row.source_ref);
+  if (list) list.push(row);
+  else bySource.set(row.source_ref, [row]);
+}
+
+/**
+ * An entity's relations as sent, ordered by type and target (as SQLite's and a C-collated PostgreSQL's
+ * `ORDER BY type, target_ref` put them when they were joined on read), one per type and target (several
+ * entities may derive the same).
+ */
+function sentRelationsOf(rows: readonly RelationRow[]): string {
+  const sorted = [...rows].sort((a, b) => compareText(a.type, b.type) || compareText(a.target_ref, b.target_ref));
   const relations: EntityRelation[] = [];
-  for (const row of rows) {
-    const key = `${row.type}\u0000${row.target_ref}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+  let last: RelationRow | undefined;
+  for (const row of sorted) {
+    if (last && last.type === row.type && last.target_ref === row.target_ref) continue;
+    last = row;
     relations.push({ type: row.type, targetRef: row.target_ref, target: parseEntityRef(row.target_ref) });
   }
   return JSON.stringify(relations);

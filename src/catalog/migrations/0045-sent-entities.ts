@@ -11,11 +11,14 @@ export const sentEntitiesMigration: Migration = {
   name: '0045-sent-entities',
   async up(db: Kysely<any>) {
     // Loaded here, not with the module list the CLI reads at start.
-    const { sql } = await import('kysely');
     const { restitchRelations, sentBodyOf } = await import('../sent-entity.js');
-    await db.schema.alterTable('entities').addColumn('sent_body', 'text', c => c.notNull().defaultTo('')).execute();
-    await db.schema.alterTable('entities').addColumn('sent_relations', 'text', c => c.notNull().defaultTo('[]')).execute();
-    await db.schema.alterTable('entities').addColumn('schema_ordered', 'integer', c => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .createTable('sent_entities')
+      .addColumn('entity_id', 'text', c => c.primaryKey().references('entities.id').onDelete('cascade'))
+      .addColumn('sent_body', 'text', c => c.notNull())
+      .addColumn('sent_relations', 'text', c => c.notNull())
+      .addColumn('schema_ordered', 'integer', c => c.notNull())
+      .execute();
     let after = '';
     for (;;) {
       const rows: Array<{ id: string; ref: string; body: string; etag: string }> = await db
@@ -26,12 +29,10 @@ export const sentEntitiesMigration: Migration = {
         .limit(500)
         .execute();
       if (!rows.length) break;
-      const values = rows.map(row => {
-        const sent = sentBodyOf(JSON.parse(row.body), row.id, row.etag);
-        return sql`(${row.id}, ${sent.sent_body}, CAST(${sent.schema_ordered} AS integer))`;
-      });
-      await sql`WITH v(id, sent_body, schema_ordered) AS (VALUES ${sql.join(values)})
-        UPDATE entities SET sent_body = v.sent_body, schema_ordered = v.schema_ordered FROM v WHERE entities.id = v.id`.execute(db);
+      await db
+        .insertInto('sent_entities')
+        .values(rows.map(row => ({ entity_id: row.id, ...sentBodyOf(JSON.parse(row.body), row.id, row.etag), sent_relations: '[]' })))
+        .execute();
       await restitchRelations(db, rows.map(row => row.ref), async () => {});
       after = rows[rows.length - 1]!.id;
     }

@@ -62,9 +62,10 @@ export interface EntityRow extends SentColumns {
   ref: string;
 }
 
-const ROW_COLUMNS = ['id', 'ref', ...SENT_COLUMNS] as const;
-/** The same columns in SQL, of `entities e`. */
-const ROW_SQL = sql.raw(ROW_COLUMNS.map(column => `e.${column}`).join(', '));
+/** The columns of an {@link EntityRow}, of `entities e` joined with `sent_entities s` ({@link SENT_JOIN}). */
+const ROW_COLUMNS = ['e.id', 'e.ref', ...SENT_COLUMNS] as const;
+const ROW_SQL = sql.raw(ROW_COLUMNS.join(', '));
+const SENT_JOIN = sql`JOIN sent_entities s ON s.entity_id = e.id`;
 
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 1000;
@@ -88,13 +89,13 @@ export class EntityReader {
   }
 
   async sentByRef(ref: string): Promise<SentEntity | undefined> {
-    const row = await this.store.reads.selectFrom('entities').select(ROW_COLUMNS).where('ref', '=', ref.toLocaleLowerCase('en-US')).executeTakeFirst();
+    const row = await this.#rows().where('e.ref', '=', ref.toLocaleLowerCase('en-US')).executeTakeFirst();
     return row && SentEntity.of(row);
   }
 
   /** Every entity a location produced. */
   async byLocation(locationId: string): Promise<Entity[]> {
-    return this.hydrate(await this.store.reads.selectFrom('entities').select(ROW_COLUMNS).where('location_id', '=', locationId).execute());
+    return this.hydrate(await this.#rows().where('e.location_id', '=', locationId).execute());
   }
 
   async byUid(uid: string): Promise<Entity | undefined> {
@@ -102,7 +103,7 @@ export class EntityReader {
   }
 
   async sentByUid(uid: string): Promise<SentEntity | undefined> {
-    const row = await this.store.reads.selectFrom('entities').select(ROW_COLUMNS).where('id', '=', uid).executeTakeFirst();
+    const row = await this.#rows().where('e.id', '=', uid).executeTakeFirst();
     return row && SentEntity.of(row);
   }
 
@@ -128,9 +129,7 @@ export class EntityReader {
     const wanted = [...new Set(canonical.filter((r): r is string => r !== undefined))];
     const found = new Map<string, SentEntity>();
     for (let i = 0; i < wanted.length; i += 500) {
-      const rows = await this.store.reads
-        .selectFrom('entities as e')
-        .select(['e.id', 'e.ref', 'e.sent_body', 'e.sent_relations', 'e.schema_ordered'])
+      const rows = await this.#rows()
         .where('e.ref', 'in', wanted.slice(i, i + 500))
         .where(filter)
         .execute();
@@ -151,11 +150,15 @@ export class EntityReader {
       ? sql.join([...request.order.map(o => sql`${sortValueSql(o.field)} ${sql.raw(o.order)} NULLS LAST`), sql`e.id asc`])
       : sql`e.ref asc`;
     const limit = request.limit !== undefined ? clampLimit(request.limit) : undefined;
+    // The matches are sorted by id and order values alone, and only the page's rows read whole (as by-query does).
     const rows = await sql<EntityRow>`
-      SELECT ${ROW_SQL} FROM entities e
-      WHERE ${await this.#filterSql(filter)} AND ${entityScopeSql(request.scope ?? ALL_ENTITIES)}
+      SELECT ${ROW_SQL} FROM (
+        SELECT e.id FROM entities e
+        WHERE ${await this.#filterSql(filter)} AND ${entityScopeSql(request.scope ?? ALL_ENTITIES)}
+        ORDER BY ${orderBy}
+        LIMIT ${limit ?? 2_147_483_647} OFFSET ${request.offset ?? 0}
+      ) p JOIN entities e ON e.id = p.id ${SENT_JOIN}
       ORDER BY ${orderBy}
-      LIMIT ${limit ?? 2_147_483_647} OFFSET ${request.offset ?? 0}
     `.execute(this.store.reads);
     return rows.rows.map(row => SentEntity.of(row));
   }
@@ -185,7 +188,7 @@ export class EntityReader {
     if (!request.order?.length) {
       for (let last: string | undefined, first = true; ; first = false) {
         const rows = await sql<EntityRow>`
-          SELECT ${ROW_SQL} FROM entities e
+          SELECT ${ROW_SQL} FROM entities e ${SENT_JOIN}
           WHERE ${where} ${last === undefined ? sql`` : sql`AND e.ref > ${last}`}
           ORDER BY e.ref asc
           LIMIT ${pageSize} ${first ? offset : sql``}
@@ -199,7 +202,7 @@ export class EntityReader {
     const ids = (await sql<{ id: string }>`SELECT e.id FROM entities e WHERE ${where} ORDER BY ${orderBy} LIMIT ${2_147_483_647} ${offset}`.execute(this.store.reads)).rows.map(r => r.id);
     for (let i = 0; i === 0 || i < ids.length; i += pageSize) {
       const wanted = ids.slice(i, i + pageSize);
-      const rows = wanted.length ? await this.store.reads.selectFrom('entities').select(ROW_COLUMNS).where('id', 'in', wanted).execute() : [];
+      const rows = wanted.length ? await this.#rows().where('e.id', 'in', wanted).execute() : [];
       const byId = new Map(rows.map(row => [row.id, row]));
       yield project(wanted.flatMap(id => byId.get(id) ?? []));
     }
@@ -258,7 +261,7 @@ export class EntityReader {
         WHERE ${where} ${boundary}
         ORDER BY sort_value ${direction} ${nulls}, e.id ${direction}
         LIMIT ${limit + 1} ${offset}
-      ) p JOIN entities e ON e.id = p.id
+      ) p JOIN entities e ON e.id = p.id ${SENT_JOIN}
       ORDER BY p.sort_value ${direction} ${nulls}, p.id ${direction}
     `.execute(this.store.reads);
     // An empty first page counted nothing: no matches at all, unless the offset went past them.
@@ -321,6 +324,11 @@ export class EntityReader {
       out[facet] = rows.rows.map(r => ({ value: r.value, count: Number(r.count) }));
     }
     return out;
+  }
+
+  /** Entities as stored ready to send, to narrow with `where` on `e`. */
+  #rows() {
+    return this.store.reads.selectFrom('entities as e').innerJoin('sent_entities as s', 's.entity_id', 'e.id').select(ROW_COLUMNS);
   }
 
   /** A filter as SQL, its conditions in the order the database reads them best (narrowest-first.ts). */
