@@ -227,7 +227,7 @@ async function writeChanges(
       created_at: now,
       updated_at: now,
     });
-    sentRows.push({ entity_id: id, ...sentBodyOf(write.stored, id, write.etag), sent_relations: sentRelations.get(write.ref)! });
+    sentRows.push({ entity_id: id, ...sentBodyOf(write.stored, write.body, id, write.etag), sent_relations: sentRelations.get(write.ref)! });
     for (const row of searchRowsOf(entity)) searchRows.push({ entity_id: id, key: row.key, value: row.value, original_value: row.originalValue });
     for (const row of relations) {
       relationRows.push(row);

@@ -58,9 +58,25 @@ export function sentJson(row: Pick<SentColumns, 'sent_body' | 'sent_relations'>)
   return `${row.sent_body.slice(0, -1)},"relations":${row.sent_relations}}`;
 }
 
-/** `sent_body` and `schema_ordered` of an entity in its stored form (no uid, etag or relations). */
-export function sentBodyOf(stored: Entity, id: string, etag: string): Pick<SentColumns, 'sent_body' | 'schema_ordered'> {
-  return { sent_body: JSON.stringify({ ...stored, metadata: { ...stored.metadata, uid: id, etag } }), schema_ordered: inSchemaOrder(stored) ? 1 : 0 };
+/**
+ * `sent_body` and `schema_ordered` of an entity in its stored form (no uid, etag or relations) whose JSON
+ * is `body`: `JSON.stringify({ ...stored, metadata: { ...stored.metadata, uid: id, etag } })`, made by
+ * splicing the two fields into `body` at the end of `metadata` (found by serialising only the keys up to it).
+ */
+export function sentBodyOf(stored: Entity, body: string, id: string, etag: string): Pick<SentColumns, 'sent_body' | 'schema_ordered'> {
+  const fields = `"uid":${JSON.stringify(id)},"etag":${JSON.stringify(etag)}`;
+  let offset = 1;
+  for (const [key, value] of Object.entries(stored)) {
+    const json = JSON.stringify(value) as string | undefined;
+    if (json === undefined) continue; // left out of the JSON
+    offset += JSON.stringify(key).length + 1 + json.length;
+    if (key === 'metadata') {
+      const end = offset - 1;
+      return { sent_body: `${body.slice(0, end)}${json === '{}' ? '' : ','}${fields}${body.slice(end)}`, schema_ordered: inSchemaOrder(stored) ? 1 : 0 };
+    }
+    offset += 1;
+  }
+  throw new Error('An entity without metadata cannot be stored');
 }
 
 /**
@@ -100,7 +116,8 @@ export async function sentRelationsAfter(db: Db, refs: readonly string[], replac
     for (const row of rows) if (!replacedOrigins.has(row.origin_id)) addTo(bySource, row);
   }
   for (const row of derived) if (wanted.has(row.source_ref)) addTo(bySource, row);
-  return new Map(refs.map(ref => [ref, sentRelationsOf(bySource.get(ref) ?? [])]));
+  const targets = new TargetPieces();
+  return new Map(refs.map(ref => [ref, sentRelationsOf(bySource.get(ref) ?? [], targets)]));
 }
 
 /**
@@ -109,11 +126,12 @@ export async function sentRelationsAfter(db: Db, refs: readonly string[], replac
  */
 export async function restitchRelations(db: Db, refs: Iterable<string>, pause: () => Promise<void>): Promise<void> {
   const all = [...new Set(refs)];
+  const targets = new TargetPieces();
   for (let i = 0; i < all.length; i += REFS_PER_STATEMENT) {
     const chunk = all.slice(i, i + REFS_PER_STATEMENT);
     const bySource = new Map<string, RelationRow[]>();
     for (const row of await db.selectFrom('relations').select(['source_ref', 'type', 'target_ref']).where('source_ref', 'in', chunk).execute()) addTo(bySource, row);
-    const values = chunk.map(ref => sql`(${ref}, ${sentRelationsOf(bySource.get(ref) ?? [])})`);
+    const values = chunk.map(ref => sql`(${ref}, ${sentRelationsOf(bySource.get(ref) ?? [], targets)})`);
     await sql`WITH v(ref, sent) AS (VALUES ${sql.join(values)})
       UPDATE sent_entities SET sent_relations = v.sent FROM v JOIN entities e ON e.ref = v.ref WHERE sent_entities.entity_id = e.id`.execute(db);
     await pause();
@@ -129,16 +147,32 @@ function addTo(bySource: Map<string, RelationRow[]>, row: RelationRow): void {
 /**
  * An entity's relations as sent, ordered by type and target (as SQLite's and a C-collated PostgreSQL's
  * `ORDER BY type, target_ref` put them when they were joined on read), one per type and target (several
- * entities may derive the same).
+ * entities may derive the same): `JSON.stringify` of `{ type, targetRef, target }` each, written from
+ * pieces because a first load writes ~100k of them, most naming the same few targets.
  */
-function sentRelationsOf(rows: readonly RelationRow[]): string {
+function sentRelationsOf(rows: readonly RelationRow[], targets: TargetPieces): string {
   const sorted = [...rows].sort((a, b) => compareText(a.type, b.type) || compareText(a.target_ref, b.target_ref));
-  const relations: EntityRelation[] = [];
+  const parts: string[] = [];
   let last: RelationRow | undefined;
   for (const row of sorted) {
     if (last && last.type === row.type && last.target_ref === row.target_ref) continue;
     last = row;
-    relations.push({ type: row.type, targetRef: row.target_ref, target: parseEntityRef(row.target_ref) });
+    parts.push(`{"type":${JSON.stringify(row.type)},${targets.of(row.target_ref)}}`);
   }
-  return JSON.stringify(relations);
+  return `[${parts.join(',')}]`;
+}
+
+/** The `"targetRef":…,"target":{…}` part of a relation's JSON, by target ref, made once per write. */
+class TargetPieces {
+  readonly #pieces = new Map<string, string>();
+
+  of(targetRef: string): string {
+    let piece = this.#pieces.get(targetRef);
+    if (piece === undefined) {
+      const target: EntityRelation['target'] = parseEntityRef(targetRef);
+      piece = `"targetRef":${JSON.stringify(targetRef)},"target":${JSON.stringify(target)}`;
+      this.#pieces.set(targetRef, piece);
+    }
+    return piece;
+  }
 }

@@ -31,7 +31,7 @@ export const sentEntitiesMigration: Migration = {
       if (!rows.length) break;
       await db
         .insertInto('sent_entities')
-        .values(rows.map(row => ({ entity_id: row.id, ...sentBodyOf(JSON.parse(row.body), row.id, row.etag), sent_relations: '[]' })))
+        .values(rows.map(row => ({ entity_id: row.id, ...sentBodyOf(JSON.parse(row.body), row.body, row.id, row.etag), sent_relations: '[]' })))
         .execute();
       await restitchRelations(db, rows.map(row => row.ref), async () => {});
       after = rows[rows.length - 1]!.id;
