@@ -276,7 +276,7 @@ export class LocationService {
   async locationEntitiesOf(locationId: string): Promise<Array<SentColumns & { id: string; ref: string; source: string | null }>> {
     return this.#store.db
       .selectFrom('entities as e')
-      .innerJoin('sent_entities as s', 's.entity_id', 'e.id')
+      .innerJoin('sent_entities as sent', 'sent.entity_id', 'e.id')
       .select(['e.id', 'e.ref', ...SENT_COLUMNS, 'e.source'])
       .where('e.location_id', '=', locationId)
       .where(eb => eb(eb.fn('lower', ['e.kind']), '=', 'location'))

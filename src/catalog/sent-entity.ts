@@ -18,8 +18,8 @@ import { parseEntityRef } from '../core/entity-ref.js';
 import type { Db } from '../store/store.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 
-/** The `sent_entities` columns (alias `s`) holding the entity as sent. */
-export const SENT_COLUMNS = ['s.sent_body', 's.sent_relations', 's.schema_ordered'] as const;
+/** The `sent_entities` columns (alias `sent`) holding the entity as sent. */
+export const SENT_COLUMNS = ['sent.sent_body', 'sent.sent_relations', 'sent.schema_ordered'] as const;
 
 export interface SentColumns {
   sent_body: string;

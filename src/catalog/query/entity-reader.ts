@@ -62,10 +62,10 @@ export interface EntityRow extends SentColumns {
   ref: string;
 }
 
-/** The columns of an {@link EntityRow}, of `entities e` joined with `sent_entities s` ({@link SENT_JOIN}). */
+/** The columns of an {@link EntityRow}, of `entities e` joined with `sent_entities sent` ({@link SENT_JOIN}). */
 const ROW_COLUMNS = ['e.id', 'e.ref', ...SENT_COLUMNS] as const;
 const ROW_SQL = sql.raw(ROW_COLUMNS.join(', '));
-const SENT_JOIN = sql`JOIN sent_entities s ON s.entity_id = e.id`;
+const SENT_JOIN = sql`JOIN sent_entities sent ON sent.entity_id = e.id`;
 
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 1000;
@@ -328,7 +328,7 @@ export class EntityReader {
 
   /** Entities as stored ready to send, to narrow with `where` on `e`. */
   #rows() {
-    return this.store.reads.selectFrom('entities as e').innerJoin('sent_entities as s', 's.entity_id', 'e.id').select(ROW_COLUMNS);
+    return this.store.reads.selectFrom('entities as e').innerJoin('sent_entities as sent', 'sent.entity_id', 'e.id').select(ROW_COLUMNS);
   }
 
   /** A filter as SQL, its conditions in the order the database reads them best (narrowest-first.ts). */
