@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compareText } from '../core/compare-text.js';
 import type { Entity } from '../core/entity.js';
 import { entityRefOf } from '../core/entity-ref.js';
 import { newId } from '../core/ids.js';
@@ -8,6 +9,7 @@ import type { DialectName } from '../store/dialect.js';
 import { deriveRelations } from './model/index.js';
 import { searchRowsOf } from './search-rows.js';
 import { ENTITY_SECTION, searchDocumentOf } from './search/search-document.js';
+import { restitchRelations, sentBodyOf, sentRelationsAfter, type RelationRow } from './sent-entity.js';
 
 export interface EntityWrite {
   entity: Entity;
@@ -38,6 +40,8 @@ export interface DeletedEntity {
 /** A write with what comparing it to the store takes: the canonical ref, the stored JSON and its hash (the etag). */
 export interface PreparedWrite extends EntityWrite {
   ref: string;
+  /** The entity as stored (`body` is its JSON). */
+  stored: Entity;
   body: string;
   etag: string;
 }
@@ -71,8 +75,9 @@ const noPause = async (): Promise<void> => {};
 
 /** Computes the stored JSON and etag of a write; pure, so callers can do it before opening a transaction. */
 export function prepareWrite(write: EntityWrite): PreparedWrite {
-  const body = JSON.stringify(storedForm(write.entity));
-  return { ...write, ref: entityRefOf(write.entity), body, etag: createHash('sha1').update(body).digest('base64url') };
+  const stored = storedForm(write.entity);
+  const body = JSON.stringify(stored);
+  return { ...write, ref: entityRefOf(write.entity), stored, body, etag: createHash('sha1').update(body).digest('base64url') };
 }
 
 /**
@@ -88,9 +93,10 @@ export async function upsertEntity(db: Db, dialect: DialectName, write: EntityWr
 
 /**
  * Writes many entities with everything derived from them in the caller's transaction, in multi-row
- * statements. `stored` holds what is already stored under each ref (entities without an entry are
- * created); an entity whose etag, location and source match what is stored is left untouched. A spec
- * change bumps the generation. `pause` runs between chunks so a long write can let the event loop in.
+ * statements: each written entity with its sent form (sent-entity.ts), relations included, and then the
+ * sent relations of every other entity that relations added or removed start from re-stitched. `stored`
+ * holds what is already stored under each ref (entities without an entry are created); an entity whose
+ * etag, location and source match what is stored is left untouched. A spec change bumps the generation. `pause` runs between chunks so a long write can let the event loop in.
  * Refs must be distinct. Outcomes come back in the order of `writes`.
  */
 export async function writeEntities(
@@ -107,29 +113,44 @@ export async function writeEntities(
     if (previous && previous.etag === write.etag && previous.location_id === write.locationId && previous.source === write.source) {
       return { id: previous.id, outcome: 'unchanged' as const };
     }
-    const change = { write, id: previous?.id ?? newId(), previous };
+    const id = previous?.id ?? newId();
+    const relations = deriveRelations(write.entity).map(r => ({ origin_id: id, source_ref: r.source, type: r.type, target_ref: r.target }));
+    const change = { write, id, previous, relations };
     changes.push(change);
     return previous ? { id: change.id, outcome: 'updated' as const, previousEtag: previous.etag } : { id: change.id, outcome: 'created' as const };
   });
+  // The written entities' relations are known before any row goes in (those kept and those derived), so
+  // their rows are written once, whole; only other entities whose relations change are re-stitched after.
+  const replaced = new Set(changes.filter(change => change.previous).map(change => change.id));
+  const sentRelations = await sentRelationsAfter(db, changes.map(change => change.write.ref), replaced, changes.flatMap(change => change.relations));
+  const affected = new Set<string>();
   for (let i = 0; i < changes.length; i += ENTITIES_PER_CHUNK) {
-    await writeChanges(db, changes.slice(i, i + ENTITIES_PER_CHUNK), now, pause);
+    await writeChanges(db, changes.slice(i, i + ENTITIES_PER_CHUNK), sentRelations, now, pause, affected);
   }
+  for (const change of changes) affected.delete(change.write.ref);
+  await restitchRelations(db, affected, pause);
   return results;
 }
 
-/** Removes entities and everything derived from them; answers what was removed. */
+/**
+ * Removes entities and everything derived from them, and re-stitches the sent relations of the entities
+ * that lost relations with them; answers what was removed.
+ */
 export async function deleteEntities(db: Db, dialect: DialectName, ids: string[], pause: () => Promise<void> = noPause): Promise<DeletedEntity[]> {
   const deleted: DeletedEntity[] = [];
+  const affected = new Set<string>();
   for (let i = 0; i < ids.length; i += ENTITIES_PER_CHUNK) {
     const chunk = ids.slice(i, i + ENTITIES_PER_CHUNK);
     for (const row of await db.selectFrom('entities').select(['ref', 'kind', 'namespace', 'name', 'etag', 'body']).where('id', 'in', chunk).execute()) {
       const owner = (JSON.parse(row.body) as Entity).spec?.owner;
       deleted.push({ ref: row.ref, kind: row.kind, namespace: row.namespace, name: row.name, etag: row.etag, ...(typeof owner === 'string' ? { owner } : {}) });
     }
-    await clearDerived(db, chunk);
+    await clearDerived(db, chunk, affected);
     await db.deleteFrom('entities').where('id', 'in', chunk).execute();
     await pause();
   }
+  for (const entity of deleted) affected.delete(entity.ref);
+  await restitchRelations(db, affected, pause);
   return deleted;
 }
 
@@ -137,6 +158,8 @@ interface EntityChange {
   write: PreparedWrite;
   id: string;
   previous: StoredState | undefined;
+  /** The relation rows it derives. */
+  relations: Array<RelationRow & { origin_id: string }>;
 }
 
 /** The entity as stored: what its files say, without store-assigned fields and derived relations. */
@@ -148,20 +171,28 @@ function storedForm(entity: Entity): Entity {
 
 const specJson = (entity: Entity): string => JSON.stringify(entity.spec ?? null);
 
-async function clearDerived(db: Db, ids: string[]): Promise<void> {
+/** Removes what is derived from entities; adds the sources of the relations removed to `affected`. */
+async function clearDerived(db: Db, ids: string[], affected: Set<string>): Promise<void> {
   if (!ids.length) return;
   await db.deleteFrom('entity_search').where('entity_id', 'in', ids).execute();
-  await db.deleteFrom('relations').where('origin_id', 'in', ids).execute();
+  await db.deleteFrom('sent_entities').where('entity_id', 'in', ids).execute();
+  for (const row of await db.deleteFrom('relations').where('origin_id', 'in', ids).returning('source_ref').execute()) affected.add(row.source_ref);
   // Only the entity's own document: its docs sections are the docs indexer's (docs-search-indexer.ts).
   await db.deleteFrom('search_documents').where('entity_id', 'in', ids).where('section', '=', ENTITY_SECTION).execute();
 }
 
-/** Writes one chunk of changes: replaced entities lose their derived rows first; then rows go in as multi-row statements. */
+/**
+ * Writes one chunk of changes: replaced entities lose their derived rows first; then rows go in as
+ * multi-row statements, each entity with its sent relations. Adds to `affected` the sources of the
+ * relations removed and added.
+ */
 async function writeChanges(
   db: Db,
   changes: EntityChange[],
+  sentRelations: ReadonlyMap<string, string>,
   now: string,
   pause: () => Promise<void>,
+  affected: Set<string>,
 ): Promise<void> {
   const replaced = changes.filter(change => change.previous).map(change => change.id);
   const previousSpecs = new Map<string, string>();
@@ -170,13 +201,14 @@ async function writeChanges(
       previousSpecs.set(row.id, specJson(JSON.parse(row.body) as Entity));
     }
   }
-  await clearDerived(db, replaced);
+  await clearDerived(db, replaced, affected);
   await pause();
   const entityRows = [];
   const searchRows = [];
   const relationRows = [];
   const documentRows = [];
-  for (const { write, id, previous } of changes) {
+  const sentRows = [];
+  for (const { write, id, previous, relations } of changes) {
     const { entity } = write;
     const spec = specJson(entity);
     entityRows.push({
@@ -195,8 +227,12 @@ async function writeChanges(
       created_at: now,
       updated_at: now,
     });
+    sentRows.push({ entity_id: id, ...sentBodyOf(write.stored, write.body, id, write.etag), sent_relations: sentRelations.get(write.ref)! });
     for (const row of searchRowsOf(entity)) searchRows.push({ entity_id: id, key: row.key, value: row.value, original_value: row.originalValue });
-    for (const r of deriveRelations(entity)) relationRows.push({ origin_id: id, source_ref: r.source, type: r.type, target_ref: r.target });
+    for (const row of relations) {
+      relationRows.push(row);
+      affected.add(row.source_ref);
+    }
     documentRows.push({ entity_id: id, ...searchDocumentOf(entity) });
   }
   for (const batch of batches(entityRows, 15)) {
@@ -233,13 +269,15 @@ async function writeChanges(
     await db.insertInto('relations').values(batch).execute();
     await pause();
   }
+  for (const batch of batches(sentRows, 4)) {
+    await db.insertInto('sent_entities').values(batch).execute();
+    await pause();
+  }
   for (const batch of batches(documentRows, 7)) {
     await db.insertInto('search_documents').values(batch).execute();
     await pause();
   }
 }
-
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Splits rows into statements that stay under the parameter limit. */
 function* batches<T>(rows: T[], parametersPerRow: number): Generator<T[]> {

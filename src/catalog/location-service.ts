@@ -15,6 +15,7 @@ import { applyLocationContent, KeptFilesChanged, type RefreshSummary } from './l
 import { ingestionFingerprint } from './ingestion-fingerprint.js';
 import { skippableFiles } from './location-files.js';
 import { deleteEntities } from './entity-writer.js';
+import { SENT_COLUMNS, type SentColumns } from './sent-entity.js';
 import { loopYielder } from './event-loop-yield.js';
 import type { EditMode } from './edit/entity-editor.js';
 import type { CatalogAuditEntry, CatalogChanges } from './catalog-changes.js';
@@ -272,12 +273,13 @@ export class LocationService {
   }
 
   /** The stored rows of the Location entities a location produced, each with the file it was read from (for ancestry). */
-  async locationEntitiesOf(locationId: string): Promise<Array<{ id: string; ref: string; body: string; etag: string; source: string | null }>> {
+  async locationEntitiesOf(locationId: string): Promise<Array<SentColumns & { id: string; ref: string; source: string | null }>> {
     return this.#store.db
-      .selectFrom('entities')
-      .select(['id', 'ref', 'body', 'etag', 'source'])
-      .where('location_id', '=', locationId)
-      .where(eb => eb(eb.fn('lower', ['kind']), '=', 'location'))
+      .selectFrom('entities as e')
+      .innerJoin('sent_entities as sent', 'sent.entity_id', 'e.id')
+      .select(['e.id', 'e.ref', ...SENT_COLUMNS, 'e.source'])
+      .where('e.location_id', '=', locationId)
+      .where(eb => eb(eb.fn('lower', ['e.kind']), '=', 'location'))
       .execute();
   }
 

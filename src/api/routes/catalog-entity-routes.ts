@@ -11,7 +11,9 @@ import { locationRefErrors } from '../../catalog/location-ref.js';
 import { EntitySchema, PartialEntitySchema, StringList, asList, errorResponses } from '../schemas.js';
 import { authorizeEntityChange, changeAuthor, filterReadable, readableOrNull, refFromNameParams, storedOrSubmitted } from '../authorize.js';
 import { jsonArrayStream } from '../json-array-stream.js';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SentEntity } from '../../catalog/sent-entity.js';
+import type { QueryEntitiesResponse } from '../../catalog/query/entity-reader.js';
 
 const NameParams = Type.Object({ kind: Type.String(), namespace: Type.String(), name: Type.String() });
 const TotalItemsSchema = Type.Union([Type.Literal('include'), Type.Literal('exclude')], { description: 'exclude: totalItems is 0, not counted' });
@@ -48,11 +50,11 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
       const offset = q.after !== undefined ? decodeAfterCursor(q.after) : q.offset;
       const query = { filter: asList(q.filter), order: parseOrderParams(q.order), offset, scope: request.readScope };
       const fields = parseFieldsParam(q.fields);
-      if (q.limit !== undefined) return projectAll(await filterReadable(request, await catalog.entities.list({ ...query, limit: q.limit })), fields);
+      if (q.limit !== undefined) return sendJson(reply, `[${(await readableJson(request, await catalog.entities.sentList({ ...query, limit: q.limit }), fields)).join(',')}]`);
       // Every entity: streamed from the database a page at a time instead of built in memory.
-      const stream = await jsonArrayStream(catalog.entities.listPages(query), async page => projectAll(await filterReadable(request, page), fields));
+      const stream = await jsonArrayStream(catalog.entities.sentListPages(query), page => readableJson(request, page, fields));
       // The stream is the same JSON array the schema describes; Fastify sends streams as they are.
-      return reply.type('application/json; charset=utf-8').send(stream as unknown as Entity[]);
+      return reply.type(JSON_TYPE).send(stream as unknown as Entity[]);
     },
   );
 
@@ -77,10 +79,10 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
         response: { 200: QueryResponseSchema, ...errorResponses(400) },
       },
     },
-    async request => {
+    async (request, reply) => {
       const q = request.query;
       const term = q.fullTextFilterTerm?.trim();
-      const page = await catalog.entities.query({
+      const page = await catalog.entities.sentQuery({
         filter: asList(q.filter),
         orderFields: parseOrderFields(q.orderField),
         cursor: q.cursor,
@@ -90,7 +92,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
         totalItems: q.totalItems,
         scope: request.readScope,
       });
-      return { ...page, items: projectAll(await filterReadable(request, page.items), parseFieldsParam(q.fields)) };
+      return sendJson(reply, pageJson(await readableJson(request, page.items, parseFieldsParam(q.fields)), page));
     },
   );
 
@@ -118,10 +120,10 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
         response: { 200: QueryResponseSchema, ...errorResponses(400) },
       },
     },
-    async request => {
+    async (request, reply) => {
       const b = request.body;
       const term = b.fullTextFilter?.term.trim();
-      const page = await catalog.entities.query({
+      const page = await catalog.entities.sentQuery({
         query: b.query ?? null,
         orderFields: b.orderBy?.map(o => ({ field: o.field.toLocaleLowerCase('en-US'), order: o.order })),
         cursor: b.cursor,
@@ -131,7 +133,7 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
         totalItems: b.totalItems,
         scope: request.readScope,
       });
-      return { ...page, items: projectAll(await filterReadable(request, page.items), b.fields) };
+      return sendJson(reply, pageJson(await readableJson(request, page.items, b.fields), page));
     },
   );
 
@@ -151,10 +153,11 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
         response: { 200: Type.Object({ items: Type.Array(Type.Union([PartialEntitySchema, Type.Null()])) }), ...errorResponses(400) },
       },
     },
-    async request => {
-      const found = await catalog.entities.byRefs(request.body.entityRefs, undefined, asList(request.query.filter), request.readScope, request.body.query);
+    async (request, reply) => {
+      const found = await catalog.entities.sentByRefs(request.body.entityRefs, asList(request.query.filter), request.readScope, request.body.query);
       const fields = request.body.fields ?? parseFieldsParam(request.query.fields);
-      return { items: (await readableOrNull(request, found)).map(entity => entity && projectFields(entity, fields)) };
+      const readable = await readableOrNull(request, found, { toResource: sent => sent.entity });
+      return sendJson(reply, `{"items":[${readable.map(sent => (sent ? entityJson(sent, fields) : 'null')).join(',')}]}`);
     },
   );
 
@@ -164,11 +167,11 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
       config: { permission: { action: 'catalog.entity.read', resource: refFromNameParams } },
       schema: { tags: ['catalog'], summary: 'Get one entity by kind, namespace and name', params: NameParams, response: { 200: EntitySchema, ...errorResponses(404) } },
     },
-    async request => {
+    async (request, reply) => {
       const ref = stringifyEntityRef(request.params);
-      const entity = await catalog.entities.byRef(ref);
-      if (!entity) throw notFound(`No entity ${ref}`);
-      return entity;
+      const sent = await catalog.entities.sentByRef(ref);
+      if (!sent) throw notFound(`No entity ${ref}`);
+      return sendEntity(reply, sent);
     },
   );
 
@@ -193,10 +196,10 @@ export const catalogEntityRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogSe
     '/entities/by-uid/:uid',
     {
       config: { permission: { action: 'catalog.entity.read', resource: request => entityByUid(catalog, request) } }, schema: { tags: ['catalog'], summary: 'Get one entity by uid', params: Type.Object({ uid: Type.String() }), response: { 200: EntitySchema, ...errorResponses(404) } } },
-    async request => {
-      const entity = await catalog.entities.byUid(request.params.uid);
-      if (!entity) throw notFound(`No entity with uid ${request.params.uid}`);
-      return entity;
+    async (request, reply) => {
+      const sent = await catalog.entities.sentByUid(request.params.uid);
+      if (!sent) throw notFound(`No entity with uid ${request.params.uid}`);
+      return sendEntity(reply, sent);
     },
   );
 
@@ -341,7 +344,42 @@ async function entityByUid(catalog: CatalogService, request: FastifyRequest): Pr
   return entity;
 }
 
-/** Projection comes after the final permission guard, which needs whole entities (kind, namespace, owners). */
-function projectAll(entities: Entity[], fields: string[] | undefined): Entity[] {
-  return entities.map(entity => projectFields(entity, fields));
+/**
+ * The content type Fastify gives the answers it serialises. A string sent with it goes out as it is: the
+ * read routes send entities as stored ready to send (catalog/sent-entity.ts), in the JSON their response
+ * schemas would have written (which still describe them, in the OpenAPI document too).
+ */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Sends JSON text as the answer, unserialised (the cast: the route's schema describes what the text holds). */
+function sendJson(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type(JSON_TYPE).send(json as unknown as Entity);
+}
+
+/**
+ * One entity under `EntitySchema`: its stored text when that is in the schema's key order, else the entity,
+ * which Fastify serialises by the schema (fields it puts first, such as `status` before other keys).
+ */
+function sendEntity(reply: FastifyReply, sent: SentEntity): FastifyReply {
+  return sent.schemaOrdered ? sendJson(reply, sent.json) : reply.type(JSON_TYPE).send(sent.entity);
+}
+
+/**
+ * The JSON of the entities the caller may read (the final permission guard needs whole entities: kind,
+ * namespace, owners; parsed only when the read scope is not everything). Projection comes after it.
+ */
+async function readableJson(request: FastifyRequest, entities: SentEntity[], fields: string[] | undefined): Promise<string[]> {
+  return (await filterReadable(request, entities, { toResource: sent => sent.entity })).map(sent => entityJson(sent, fields));
+}
+
+/** An entity's JSON: as stored, or the fields asked for (as Backstage projects them). */
+function entityJson(sent: SentEntity, fields: string[] | undefined): string {
+  return fields?.length ? JSON.stringify(projectFields(sent.entity, fields)) : sent.json;
+}
+
+/** A by-query answer in `QueryResponseSchema`'s key order. */
+function pageJson(items: string[], page: QueryEntitiesResponse<unknown>): string {
+  const { nextCursor, prevCursor } = page.pageInfo;
+  const pageInfo = { ...(nextCursor === undefined ? {} : { nextCursor }), ...(prevCursor === undefined ? {} : { prevCursor }) };
+  return `{"items":[${items.join(',')}],"totalItems":${page.totalItems},"pageInfo":${JSON.stringify(pageInfo)}}`;
 }

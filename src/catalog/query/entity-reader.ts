@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Entity, EntityRelation } from '../../core/entity.js';
+import type { Entity } from '../../core/entity.js';
 import { parseEntityRef, stringifyEntityRef } from '../../core/entity-ref.js';
 import { badRequest } from '../../core/problem.js';
 import type { Store } from '../../store/store.js';
@@ -14,6 +14,7 @@ import { projectFields } from './project-fields.js';
 import { NarrowestFirst } from './narrowest-first.js';
 import type { EntityFilter } from './entity-filter.js';
 import { StateAnswers } from '../state-answers.js';
+import { SENT_COLUMNS, SentEntity, type SentColumns } from '../sent-entity.js';
 
 export interface ListEntitiesRequest {
   filter?: string[];
@@ -45,8 +46,8 @@ export interface QueryEntitiesRequest {
   scope?: EntityScope;
 }
 
-export interface QueryEntitiesResponse {
-  items: Entity[];
+export interface QueryEntitiesResponse<Item = Entity> {
+  items: Item[];
   totalItems: number;
   pageInfo: { nextCursor?: string; prevCursor?: string };
 }
@@ -56,12 +57,16 @@ export interface FacetCount {
   count: number;
 }
 
-interface EntityRow {
+/** What reads take of an entity's row: the entity as stored ready to send (sent-entity.ts). */
+export interface EntityRow extends SentColumns {
   id: string;
   ref: string;
-  body: string;
-  etag: string;
 }
+
+/** The columns of an {@link EntityRow}, of `entities e` joined with `sent_entities sent` ({@link SENT_JOIN}). */
+const ROW_COLUMNS = ['e.id', 'e.ref', ...SENT_COLUMNS] as const;
+const ROW_SQL = sql.raw(ROW_COLUMNS.join(', '));
+const SENT_JOIN = sql`JOIN sent_entities sent ON sent.entity_id = e.id`;
 
 const DEFAULT_PAGE = 20;
 const MAX_PAGE = 1000;
@@ -69,8 +74,9 @@ const MAX_PAGE = 1000;
 const STREAM_PAGE = 500;
 
 /**
- * Read side of the catalog: lookups, filtered lists, cursor pages and facets, with relations joined in.
- * Filter semantics are Backstage's (see entity-filter.ts).
+ * Read side of the catalog: lookups, filtered lists, cursor pages and facets. Entities come as stored ready
+ * to send (sent-entity.ts), relations included: the `sent…` methods answer that text for routes to send as it
+ * is, the others parse it. Filter semantics are Backstage's (see entity-filter.ts).
  */
 export class EntityReader {
   readonly #narrowest: NarrowestFirst;
@@ -86,18 +92,26 @@ export class EntityReader {
   }
 
   async byRef(ref: string): Promise<Entity | undefined> {
-    const row = await this.store.reads.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('ref', '=', ref.toLocaleLowerCase('en-US')).executeTakeFirst();
-    return row ? (await this.hydrate([row]))[0] : undefined;
+    return (await this.sentByRef(ref))?.entity;
+  }
+
+  async sentByRef(ref: string): Promise<SentEntity | undefined> {
+    const row = await this.#rows().where('e.ref', '=', ref.toLocaleLowerCase('en-US')).executeTakeFirst();
+    return row && SentEntity.of(row);
   }
 
   /** Every entity a location produced. */
   async byLocation(locationId: string): Promise<Entity[]> {
-    return this.hydrate(await this.store.reads.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('location_id', '=', locationId).execute());
+    return this.hydrate(await this.#rows().where('e.location_id', '=', locationId).execute());
   }
 
   async byUid(uid: string): Promise<Entity | undefined> {
-    const row = await this.store.reads.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('id', '=', uid).executeTakeFirst();
-    return row ? (await this.hydrate([row]))[0] : undefined;
+    return (await this.sentByUid(uid))?.entity;
+  }
+
+  async sentByUid(uid: string): Promise<SentEntity | undefined> {
+    const row = await this.#rows().where('e.id', '=', uid).executeTakeFirst();
+    return row && SentEntity.of(row);
   }
 
   /**
@@ -105,6 +119,11 @@ export class EntityReader {
    * or the reader's scope excludes it. Unparseable refs answer null too.
    */
   async byRefs(refs: string[], fields?: string[], filterParams?: string[], scope: EntityScope = ALL_ENTITIES, query?: unknown): Promise<Array<Entity | null>> {
+    return (await this.sentByRefs(refs, filterParams, scope, query)).map(sent => sent && projectFields(sent.entity, fields));
+  }
+
+  /** {@link byRefs} as stored ready to send. */
+  async sentByRefs(refs: string[], filterParams?: string[], scope: EntityScope = ALL_ENTITIES, query?: unknown): Promise<Array<SentEntity | null>> {
     const selected = query === undefined ? await this.#filterSql(parseFilterParams(filterParams)) : await this.#predicateSql(parsePredicate(query));
     const filter = sql<boolean>`${selected} AND ${entityScopeSql(scope)}`;
     const canonical = refs.map(ref => {
@@ -115,58 +134,73 @@ export class EntityReader {
       }
     });
     const wanted = [...new Set(canonical.filter((r): r is string => r !== undefined))];
-    const found = new Map<string, Entity>();
+    const found = new Map<string, SentEntity>();
     for (let i = 0; i < wanted.length; i += 500) {
-      const rows = await this.store.reads
-        .selectFrom('entities as e')
-        .select(['e.id', 'e.ref', 'e.body', 'e.etag'])
+      const rows = await this.#rows()
         .where('e.ref', 'in', wanted.slice(i, i + 500))
         .where(filter)
         .execute();
-      for (const entity of await this.hydrate(rows)) found.set(stringifyEntityRef(entity), entity);
+      for (const row of rows) found.set(row.ref, SentEntity.of(row));
     }
-    return canonical.map(ref => (ref && found.has(ref) ? projectFields(found.get(ref)!, fields) : null));
+    return canonical.map(ref => (ref === undefined ? null : (found.get(ref) ?? null)));
   }
 
   /** `GET /entities`: a filtered list with offset paging; by ref unless ordered, entities without an order field last. */
   async list(request: ListEntitiesRequest): Promise<Entity[]> {
+    return (await this.sentList(request)).map(sent => projectFields(sent.entity, request.fields));
+  }
+
+  /** {@link list} as stored ready to send (`fields` is not applied). */
+  async sentList(request: Omit<ListEntitiesRequest, 'fields'>): Promise<SentEntity[]> {
     const filter = parseFilterParams(request.filter);
     const orderBy = request.order?.length
       ? sql.join([...request.order.map(o => sql`${sortValueSql(o.field)} ${sql.raw(o.order)} NULLS LAST`), sql`e.id asc`])
       : sql`e.ref asc`;
     const limit = request.limit !== undefined ? clampLimit(request.limit) : undefined;
+    // The matches are sorted by id and order values alone, and only the page's rows read whole (as by-query does).
     const rows = await sql<EntityRow>`
-      SELECT e.id, e.ref, e.body, e.etag FROM entities e
-      WHERE ${await this.#filterSql(filter)} AND ${entityScopeSql(request.scope ?? ALL_ENTITIES)}
+      SELECT ${ROW_SQL} FROM (
+        SELECT e.id FROM entities e
+        WHERE ${await this.#filterSql(filter)} AND ${entityScopeSql(request.scope ?? ALL_ENTITIES)}
+        ORDER BY ${orderBy}
+        LIMIT ${limit ?? 2_147_483_647} OFFSET ${request.offset ?? 0}
+      ) p JOIN entities e ON e.id = p.id ${SENT_JOIN}
       ORDER BY ${orderBy}
-      LIMIT ${limit ?? 2_147_483_647} OFFSET ${request.offset ?? 0}
     `.execute(this.store.reads);
-    return (await this.hydrate(rows.rows)).map(e => projectFields(e, request.fields));
+    return rows.rows.map(row => SentEntity.of(row));
   }
 
   /**
-   * `GET /entities` without a limit: the same entities in the same order as `list`, hydrated and handed
-   * out a page at a time, so a big catalog is never held in memory at once. In the default order (by ref)
-   * each page is a keyset read on the ref index; with `order` fields, whose sort values are computed per
-   * row, the ordered ids are read once (a small fraction of the entities' size) and hydrated page by page.
+   * `GET /entities` without a limit: the same entities in the same order as `list`, as stored ready to send
+   * and handed out a page at a time, so a big catalog is never held in memory at once. In the default order
+   * (by ref) each page is a keyset read on the ref index; with `order` fields, whose sort values are computed
+   * per row, the ordered ids are read once (a small fraction of the entities' size) and read page by page.
    * An entity removed meanwhile is left out. The filter is checked before the first page is read; an
    * empty list still yields one empty page.
    * @example for await (const page of reader.listPages({ filter: ['kind=component'] })) write(page);
    */
   async *listPages(request: Omit<ListEntitiesRequest, 'limit'>, pageSize = STREAM_PAGE): AsyncGenerator<Entity[]> {
+    for await (const page of this.sentListPages(request, pageSize)) yield page.map(sent => projectFields(sent.entity, request.fields));
+  }
+
+  /**
+   * {@link listPages} as stored ready to send (`fields` is not applied).
+   * @example for await (const page of reader.sentListPages({ filter: ['kind=component'] })) write(page.map(sent => sent.json));
+   */
+  async *sentListPages(request: Omit<ListEntitiesRequest, 'limit' | 'fields'>, pageSize = STREAM_PAGE): AsyncGenerator<SentEntity[]> {
     const filter = parseFilterParams(request.filter);
     const where = sql<boolean>`${await this.#filterSql(filter)} AND ${entityScopeSql(request.scope ?? ALL_ENTITIES)}`;
     const offset = request.offset ? sql`OFFSET ${request.offset}` : sql``;
-    const project = async (rows: EntityRow[]) => (await this.hydrate(rows)).map(e => projectFields(e, request.fields));
+    const project = (rows: EntityRow[]) => rows.map(row => SentEntity.of(row));
     if (!request.order?.length) {
       for (let last: string | undefined, first = true; ; first = false) {
         const rows = await sql<EntityRow>`
-          SELECT e.id, e.ref, e.body, e.etag FROM entities e
+          SELECT ${ROW_SQL} FROM entities e ${SENT_JOIN}
           WHERE ${where} ${last === undefined ? sql`` : sql`AND e.ref > ${last}`}
           ORDER BY e.ref asc
           LIMIT ${pageSize} ${first ? offset : sql``}
         `.execute(this.store.reads);
-        if (rows.rows.length || first) yield await project(rows.rows);
+        if (rows.rows.length || first) yield project(rows.rows);
         if (rows.rows.length < pageSize) return;
         last = rows.rows[rows.rows.length - 1]!.ref;
       }
@@ -175,14 +209,20 @@ export class EntityReader {
     const ids = (await sql<{ id: string }>`SELECT e.id FROM entities e WHERE ${where} ORDER BY ${orderBy} LIMIT ${2_147_483_647} ${offset}`.execute(this.store.reads)).rows.map(r => r.id);
     for (let i = 0; i === 0 || i < ids.length; i += pageSize) {
       const wanted = ids.slice(i, i + pageSize);
-      const rows = wanted.length ? await this.store.reads.selectFrom('entities').select(['id', 'ref', 'body', 'etag']).where('id', 'in', wanted).execute() : [];
+      const rows = wanted.length ? await this.#rows().where('e.id', 'in', wanted).execute() : [];
       const byId = new Map(rows.map(row => [row.id, row]));
-      yield await project(wanted.flatMap(id => byId.get(id) ?? []));
+      yield project(wanted.flatMap(id => byId.get(id) ?? []));
     }
   }
 
   /** `GET /entities/by-query`: keyset pages (stable under concurrent writes) with a total count. */
   async query(request: QueryEntitiesRequest): Promise<QueryEntitiesResponse> {
+    const page = await this.sentQuery(request);
+    return { ...page, items: page.items.map(sent => projectFields(sent.entity, request.fields)) };
+  }
+
+  /** {@link query} as stored ready to send (`fields` is not applied). */
+  async sentQuery(request: Omit<QueryEntitiesRequest, 'fields'>): Promise<QueryEntitiesResponse<SentEntity>> {
     const state = request.cursor ? decodeCursor(request.cursor) : undefined;
     const filterParams = state?.filter ?? request.filter ?? [];
     const query = state ? state.query : request.query;
@@ -226,12 +266,12 @@ export class EntityReader {
     // The matches are sorted by id and sort value alone, and only the page's rows read whole: sorting
     // whole rows carried every match's body through the sort.
     const result = await sql<EntityRow & { sort_value: string | null; total_items?: number | string }>`
-      SELECT e.id, e.ref, e.body, e.etag, p.sort_value ${countInPage ? sql`, p.total_items` : sql``} FROM (
+      SELECT ${ROW_SQL}, p.sort_value ${countInPage ? sql`, p.total_items` : sql``} FROM (
         SELECT e.id, ${sortValue} AS sort_value ${countInPage ? sql`, count(*) OVER () AS total_items` : sql``} FROM entities e
         WHERE ${where} ${boundary}
         ORDER BY sort_value ${direction} ${nulls}, e.id ${direction}
         LIMIT ${limit + 1} ${offset}
-      ) p JOIN entities e ON e.id = p.id
+      ) p JOIN entities e ON e.id = p.id ${SENT_JOIN}
       ORDER BY p.sort_value ${direction} ${nulls}, p.id ${direction}
     `.execute(this.store.reads);
     // An empty first page counted nothing: no matches at all, unless the offset went past them.
@@ -259,8 +299,7 @@ export class EntityReader {
     const pageInfo: QueryEntitiesResponse['pageInfo'] = {};
     if (hasNext && last) pageInfo.nextCursor = encodeCursor({ ...base, boundary: [boundaryValue(last.sort_value), last.id], direction: 'next' });
     if (hasPrev && first) pageInfo.prevCursor = encodeCursor({ ...base, boundary: [boundaryValue(first.sort_value), first.id], direction: 'prev' });
-    const items = (await this.hydrate(page)).map(e => projectFields(e, request.fields));
-    return { items, totalItems, pageInfo };
+    return { items: page.map(row => SentEntity.of(row)), totalItems, pageInfo };
   }
 
   /** Counts per distinct value of each facet, over the entities the filter selects and the reader may see. */
@@ -304,6 +343,11 @@ export class EntityReader {
     return out;
   }
 
+  /** Entities as stored ready to send, to narrow with `where` on `e`. */
+  #rows() {
+    return this.store.reads.selectFrom('entities as e').innerJoin('sent_entities as sent', 'sent.entity_id', 'e.id').select(ROW_COLUMNS);
+  }
+
   /** A filter as SQL, its conditions in the order the database reads them best (narrowest-first.ts). */
   async #filterSql(filter: EntityFilter): Promise<RawBuilder<boolean>> {
     return filterSql(await this.#narrowest.filter(filter));
@@ -313,33 +357,9 @@ export class EntityReader {
     return predicateSql(await this.#narrowest.predicate(predicate));
   }
 
-  /** Turns stored rows into full entities: uid, etag and relations added. */
-  async hydrate(rows: EntityRow[]): Promise<Entity[]> {
-    if (!rows.length) return [];
-    const relations = new Map<string, EntityRelation[]>();
-    const refs = rows.map(r => r.ref);
-    for (let i = 0; i < refs.length; i += 500) {
-      const found = await this.store.reads
-        .selectFrom('relations')
-        .select(['source_ref', 'type', 'target_ref'])
-        .where('source_ref', 'in', refs.slice(i, i + 500))
-        .orderBy('type')
-        .orderBy('target_ref')
-        .execute();
-      for (const r of found) {
-        const list = relations.get(r.source_ref) ?? [];
-        if (!list.some(x => x.type === r.type && x.targetRef === r.target_ref)) {
-          list.push({ type: r.type, targetRef: r.target_ref, target: parseEntityRef(r.target_ref) });
-        }
-        relations.set(r.source_ref, list);
-      }
-    }
-    return rows.map(row => {
-      const entity = JSON.parse(row.body) as Entity;
-      entity.metadata = { ...entity.metadata, uid: row.id, etag: row.etag };
-      entity.relations = relations.get(row.ref) ?? [];
-      return entity;
-    });
+  /** Turns stored rows into entities (uid, etag and relations included). */
+  hydrate(rows: readonly SentColumns[]): Entity[] {
+    return rows.map(row => SentEntity.of(row).entity);
   }
 
 }

@@ -1,0 +1,178 @@
+/**
+ * The entity as the catalog's read routes send it, kept ready in `sent_entities` (one row per entity) so
+ * that a read concatenates stored text instead of parsing each body, joining its relations and serialising
+ * it again:
+ * - `sent_body`: the stored entity with its uid and etag (last in `metadata`), as JSON, without relations;
+ *   written with the entity;
+ * - `sent_relations`: its relations as a JSON array, in the order the relations table gives them by type
+ *   and target; rewritten whenever a relation whose source is the entity comes or goes, which other
+ *   entities' writes do too (an `ownerOf` appears on a group when a component names it as owner);
+ * - `schema_ordered`: 1 when that JSON's keys are already in the order by-name's response schema writes them.
+ * The whole entity is `sent_body` with `"relations":` and `sent_relations` added as its last key
+ * ({@link sentJson}), the same text, key for key, as the entity read and serialised used to be.
+ */
+import { sql } from 'kysely';
+import { compareText } from '../core/compare-text.js';
+import type { Entity, EntityRelation } from '../core/entity.js';
+import { parseEntityRef } from '../core/entity-ref.js';
+import type { Db } from '../store/store.js';
+import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
+
+/** The `sent_entities` columns (alias `sent`) holding the entity as sent. */
+export const SENT_COLUMNS = ['sent.sent_body', 'sent.sent_relations', 'sent.schema_ordered'] as const;
+
+export interface SentColumns {
+  sent_body: string;
+  sent_relations: string;
+  schema_ordered: number;
+}
+
+/** Refs per statement when relations are re-stitched (two parameters each). */
+const REFS_PER_STATEMENT = 500;
+
+/**
+ * An entity as stored ready to send: its JSON, relations included, parsed only when something reads its fields.
+ * @example reply.type('application/json; charset=utf-8').send(sent.json)
+ */
+export class SentEntity {
+  #entity: Entity | undefined;
+
+  constructor(
+    readonly json: string,
+    /** Whether the JSON's keys are in the order of by-name's response schema (so it can be sent as it is there too). */
+    readonly schemaOrdered: boolean,
+  ) {}
+
+  /** The entity itself (parsed once). */
+  get entity(): Entity {
+    return (this.#entity ??= JSON.parse(this.json) as Entity);
+  }
+
+  static of(row: SentColumns): SentEntity {
+    return new SentEntity(sentJson(row), row.schema_ordered === 1);
+  }
+}
+
+/** The whole entity as sent: relations are its last key, as they were when added to the parsed body. */
+export function sentJson(row: Pick<SentColumns, 'sent_body' | 'sent_relations'>): string {
+  return `${row.sent_body.slice(0, -1)},"relations":${row.sent_relations}}`;
+}
+
+/**
+ * `sent_body` and `schema_ordered` of an entity in its stored form (no uid, etag or relations) whose JSON
+ * is `body`: `JSON.stringify({ ...stored, metadata: { ...stored.metadata, uid: id, etag } })`, made by
+ * splicing the two fields into `body` at the end of `metadata` (found by serialising only the keys up to it).
+ */
+export function sentBodyOf(stored: Entity, body: string, id: string, etag: string): Pick<SentColumns, 'sent_body' | 'schema_ordered'> {
+  const fields = `"uid":${JSON.stringify(id)},"etag":${JSON.stringify(etag)}`;
+  let offset = 1;
+  for (const [key, value] of Object.entries(stored)) {
+    const json = JSON.stringify(value) as string | undefined;
+    if (json === undefined) continue; // left out of the JSON
+    offset += JSON.stringify(key).length + 1 + json.length;
+    if (key === 'metadata') {
+      const end = offset - 1;
+      return { sent_body: `${body.slice(0, end)}${json === '{}' ? '' : ','}${fields}${body.slice(end)}`, schema_ordered: inSchemaOrder(stored) ? 1 : 0 };
+    }
+    offset += 1;
+  }
+  throw new Error('An entity without metadata cannot be stored');
+}
+
+/**
+ * Whether the entity's JSON with relations last is what by-name's response schema (`EntitySchema` in
+ * api/schemas.ts, serialised by fast-json-stringify) writes: that puts `apiVersion`, `kind`, `metadata` (its
+ * `name` first), `spec`, `relations` and `status` before other keys, and keeps only `spec` keys its pattern
+ * `^(.*)$` matches (none with a line break).
+ */
+function inSchemaOrder(stored: Entity): boolean {
+  const keys = Object.keys(stored);
+  const expected = stored.spec === undefined ? ['apiVersion', 'kind', 'metadata'] : ['apiVersion', 'kind', 'metadata', 'spec'];
+  if (keys.length !== expected.length || keys.some((key, i) => key !== expected[i])) return false;
+  if (typeof stored.apiVersion !== 'string' || typeof stored.kind !== 'string' || typeof stored.metadata?.name !== 'string') return false;
+  if (Object.keys(stored.metadata)[0] !== 'name') return false;
+  const spec: unknown = stored.spec;
+  if (spec === undefined) return true;
+  return typeof spec === 'object' && spec !== null && !Array.isArray(spec) && Object.keys(spec).every(key => !/[\n\r\u2028\u2029]/.test(key));
+}
+
+/** A row of the relations table, as far as the sent form needs it. */
+export interface RelationRow {
+  source_ref: string;
+  type: string;
+  target_ref: string;
+}
+
+/**
+ * The sent relations of entities a write is about to store, so that their rows go in once, whole: the
+ * relations stored with them as source that the write keeps (from origins it does not replace) and those
+ * the write derives (`derived`, all of them: only those with one of `refs` as source count).
+ */
+export async function sentRelationsAfter(db: Db, refs: readonly string[], replacedOrigins: ReadonlySet<string>, derived: readonly RelationRow[]): Promise<Map<string, string>> {
+  const wanted = new Set(refs);
+  const bySource = new Map<string, RelationRow[]>();
+  for (let i = 0; i < refs.length; i += REFS_PER_STATEMENT) {
+    const rows = await db.selectFrom('relations').select(['origin_id', 'source_ref', 'type', 'target_ref']).where('source_ref', 'in', refs.slice(i, i + REFS_PER_STATEMENT)).execute();
+    for (const row of rows) if (!replacedOrigins.has(row.origin_id)) addTo(bySource, row);
+  }
+  for (const row of derived) if (wanted.has(row.source_ref)) addTo(bySource, row);
+  const targets = new TargetPieces();
+  return new Map(refs.map(ref => [ref, sentRelationsOf(bySource.get(ref) ?? [], targets)]));
+}
+
+/**
+ * Rewrites `sent_relations` of the entities under the given refs from the relations table, in multi-row
+ * statements; refs without an entity are passed over. Runs in the transaction that changed the relations.
+ */
+export async function restitchRelations(db: Db, refs: Iterable<string>, pause: () => Promise<void>): Promise<void> {
+  const all = [...new Set(refs)];
+  const targets = new TargetPieces();
+  for (let i = 0; i < all.length; i += REFS_PER_STATEMENT) {
+    const chunk = all.slice(i, i + REFS_PER_STATEMENT);
+    const bySource = new Map<string, RelationRow[]>();
+    for (const row of await db.selectFrom('relations').select(['source_ref', 'type', 'target_ref']).where('source_ref', 'in', chunk).execute()) addTo(bySource, row);
+    const values = chunk.map(ref => sql`(${ref}, ${sentRelationsOf(bySource.get(ref) ?? [], targets)})`);
+    await sql`WITH v(ref, sent) AS (VALUES ${sql.join(values)})
+      UPDATE sent_entities SET sent_relations = v.sent FROM v JOIN entities e ON e.ref = v.ref WHERE sent_entities.entity_id = e.id`.execute(db);
+    await pause();
+  }
+}
+
+function addTo(bySource: Map<string, RelationRow[]>, row: RelationRow): void {
+  const list = bySource.get(row.source_ref);
+  if (list) list.push(row);
+  else bySource.set(row.source_ref, [row]);
+}
+
+/**
+ * An entity's relations as sent, ordered by type and target (as SQLite's and a C-collated PostgreSQL's
+ * `ORDER BY type, target_ref` put them when they were joined on read), one per type and target (several
+ * entities may derive the same): `JSON.stringify` of `{ type, targetRef, target }` each, written from
+ * pieces because a first load writes ~100k of them, most naming the same few targets.
+ */
+function sentRelationsOf(rows: readonly RelationRow[], targets: TargetPieces): string {
+  const sorted = [...rows].sort((a, b) => compareText(a.type, b.type) || compareText(a.target_ref, b.target_ref));
+  const parts: string[] = [];
+  let last: RelationRow | undefined;
+  for (const row of sorted) {
+    if (last && last.type === row.type && last.target_ref === row.target_ref) continue;
+    last = row;
+    parts.push(`{"type":${JSON.stringify(row.type)},${targets.of(row.target_ref)}}`);
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/** The `"targetRef":…,"target":{…}` part of a relation's JSON, by target ref, made once per write. */
+class TargetPieces {
+  readonly #pieces = new Map<string, string>();
+
+  of(targetRef: string): string {
+    let piece = this.#pieces.get(targetRef);
+    if (piece === undefined) {
+      const target: EntityRelation['target'] = parseEntityRef(targetRef);
+      piece = `"targetRef":${JSON.stringify(targetRef)},"target":${JSON.stringify(target)}`;
+      this.#pieces.set(targetRef, piece);
+    }
+    return piece;
+  }
+}
