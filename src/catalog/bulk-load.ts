@@ -5,6 +5,11 @@ import type { DialectName } from '../store/dialect.js';
 
 /** The derived tables whose secondary indexes a mid-size first load builds after its rows (20 search rows an entity). */
 const DEFERRED_TABLES = ['entity_search', 'relations'];
+/**
+ * Kept up during the load all the same: the writer reads relations by source while it writes (the stored form of
+ * each entity holds its relations, sent-entity.ts); without this index every chunk would scan the table.
+ */
+const KEPT_INDEXES = ['relations_source_type_target_idx'];
 /** Where a write's size changes how it is run (entities), and the page cache of a large one. */
 export const BULK_LOAD_LIMITS = {
   /** Fewer entities than this are written with the indexes kept up: dropping and rebuilding would cost more. */
@@ -34,7 +39,7 @@ export interface BulkLoad {
  * Runs a catalog write of many entities the way SQLite does it fastest, inside the caller's transaction
  * (PostgreSQL: as it is; dropping its indexes would lock every reader out of the tables).
  * - A first load of 1,000 to 25,000 entities (at least as many as the catalog holds, none replaced) drops the
- *   non-unique indexes of `entity_search` and `relations` and builds them again once the rows are in: SQLite
+ *   non-unique indexes of `entity_search` and `relations` (but the one the writer reads by) and builds them again once the rows are in: SQLite
  *   builds an index from sorted rows several times cheaper than it keeps one up row by row (index upkeep was the
  *   largest share of a 15.7k-entity ingest). DDL is transactional, so a rollback brings them back, and readers use
  *   their own connection (they see the committed indexes meanwhile). Not when entities are replaced: their
@@ -54,6 +59,7 @@ export async function asBulkLoad<T>(db: Db, dialect: DialectName, load: BulkLoad
   const { rows: indexes } = await sql<{ name: string; sql: string }>`
     SELECT name, sql FROM sqlite_master
     WHERE type = 'index' AND tbl_name IN (${sql.join(DEFERRED_TABLES)}) AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+      AND name NOT IN (${sql.join(KEPT_INDEXES)})
     ORDER BY name`.execute(db);
   for (const index of indexes) await sql`DROP INDEX ${sql.id(index.name)}`.execute(db);
   const result = await work();

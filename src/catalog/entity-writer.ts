@@ -9,6 +9,7 @@ import type { DialectName } from '../store/dialect.js';
 import { deriveRelations } from './model/index.js';
 import { searchRowsOf } from './search-rows.js';
 import { ENTITY_SECTION, searchDocumentOf } from './search/search-document.js';
+import { lockCatalogWrites } from './catalog-write-lock.js';
 import { restitchRelations, sentBodyOf, sentRelationsAfter, type RelationRow } from './sent-entity.js';
 
 export interface EntityWrite {
@@ -107,6 +108,7 @@ export async function writeEntities(
   now: string,
   pause: () => Promise<void> = noPause,
 ): Promise<WriteResult[]> {
+  await lockCatalogWrites(db, dialect);
   const changes: EntityChange[] = [];
   const results = writes.map(write => {
     const previous = stored.get(write.ref);
@@ -137,6 +139,7 @@ export async function writeEntities(
  * that lost relations with them; answers what was removed.
  */
 export async function deleteEntities(db: Db, dialect: DialectName, ids: string[], pause: () => Promise<void> = noPause): Promise<DeletedEntity[]> {
+  await lockCatalogWrites(db, dialect);
   const deleted: DeletedEntity[] = [];
   const affected = new Set<string>();
   for (let i = 0; i < ids.length; i += ENTITIES_PER_CHUNK) {
