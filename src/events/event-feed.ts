@@ -93,7 +93,10 @@ export class EventFeed {
     return this.#withReadableEntities(identity, out);
   }
 
-  /** The events with the entities their payload names (`read.entities`) cut to those the identity may read; one it may not read hides the event. */
+  /**
+   * The events with the entities their payload names (`read.entities`) cut to those the identity may read; an
+   * event naming one it may not read, or naming a list none of which it may read, is hidden.
+   */
   async #withReadableEntities(identity: Identity, events: readonly PaveEvent[]): Promise<PaveEvent[]> {
     const fieldOf = (event: PaveEvent) => this.#types.get(event.type)?.read.entities;
     const lower = (ref: unknown) => (typeof ref === 'string' ? ref.toLocaleLowerCase('en-US') : undefined);
@@ -107,7 +110,10 @@ export class EventFeed {
       if (field === undefined) return [event];
       const value = event.payload[field];
       if (!Array.isArray(value)) return mayRead(value) ? [event] : [];
-      return [{ ...event, payload: { ...event.payload, [field]: value.filter(mayRead) } }];
+      const visible = value.filter(mayRead);
+      // About hidden entities only: even its counts and time would say what happened to them.
+      if (value.length && !visible.length) return [];
+      return [{ ...event, payload: { ...event.payload, [field]: visible } }];
     });
   }
 }

@@ -35,6 +35,9 @@ beforeAll(async () => {
   start = await pave.app.eventLog.latest();
   const events = ['cart', 'ledger'].map((name, i) => ({ id: `feed-${i}`, type: 'deployment', at: '2026-03-10T00:00:00Z', entity: `component:default/${name}`, environment: 'production', status: 'success' }));
   expect((await post(`${pave.url}/api/delivery/events`, { events }, bearer(alice))).body.stored).toBe(2);
+  // A batch about the ledger alone: its counts and time would tell bob what happened to it.
+  const ledgerOnly = [{ id: 'feed-ledger', type: 'deployment', at: '2026-03-10T01:00:00Z', entity: 'component:default/ledger', environment: 'production', status: 'failure' }];
+  expect((await post(`${pave.url}/api/delivery/events`, { events: ledgerOnly }, bearer(alice))).body.stored).toBe(1);
   const mapped = await post(`${pave.url}/api/delivery/mappings`, { key: 'github.com/project-slug', value: 'acme/old-ledger', entity: 'component:default/ledger' }, bearer(alice));
   expect(mapped.status).toBe(200);
 });
@@ -45,11 +48,11 @@ const deliveryEvents = async (token: string) => (await get(`${pave.url}/api/even
 describe('the event feed and delivery events', () => {
   it('the platform team sees every entity the events were stored for, and the mapping', async () => {
     const items = await deliveryEvents(alice);
-    expect(items.find(e => e.type === 'delivery.events.received')?.payload.entities).toEqual(['component:default/cart', 'component:default/ledger']);
+    expect(items.filter(e => e.type === 'delivery.events.received').map(e => e.payload.entities)).toEqual([['component:default/cart', 'component:default/ledger'], ['component:default/ledger']]);
     expect(items.find(e => e.type === 'delivery.mapping.created')?.payload.entity).toBe('component:default/ledger');
   });
 
-  it('a page never names to bob an entity he may not read in the catalog', async () => {
+  it('a page never names to bob an entity he may not read in the catalog, nor shows him a batch about it alone', async () => {
     expect((await get(`${pave.url}/api/catalog/entities/by-name/component/default/ledger`, bearer(bob))).status).toBe(403);
     const items = await deliveryEvents(bob);
     const received = items.filter(e => e.type === 'delivery.events.received');
