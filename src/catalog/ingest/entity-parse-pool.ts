@@ -53,8 +53,9 @@ export class EntityParsePool {
   #closed = false;
 
   constructor(options: { size?: number; resourceLimits?: ResourceLimits } = {}) {
-    // As many as the cores (the main thread mostly waits for them while a location is read), a few at most.
-    this.#size = options.size ?? Math.min(3, availableParallelism());
+    // One core is left to the main thread (validation, placeholders, the writes): on 2 cores two workers cost more
+    // CPU and gained no wall time in the 15.7k benchmark (bench/README.md).
+    this.#size = options.size ?? Math.min(3, Math.max(1, availableParallelism() - 1));
     this.#limits = options.resourceLimits ?? DEFAULT_LIMITS;
   }
 
