@@ -166,7 +166,7 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
       // Taken in one at a time and in order (a duplicate's first definition wins), read and parsed ahead.
       const loads: Array<Promise<LoadedFile>> = [];
       for (const [i, { file, tree }] of batch.entries()) {
-        for (let ahead = i; ahead < Math.min(batch.length, i + READ_AHEAD); ahead++) loads[ahead] ??= loadFile(batch[ahead]!.file, batch[ahead]!.tree, batch.length);
+        for (let ahead = i; ahead < Math.min(batch.length, i + READ_AHEAD); ahead++) loads[ahead] ??= awaitedLater(loadFile(batch[ahead]!.file, batch[ahead]!.tree, batch.length));
         await readOneFile(file, tree, await loads[i]!);
       }
       if (tooMany) {
@@ -307,9 +307,7 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
     const hash = fileHash(read.content);
     const source = tree.describe(file);
     if (!options.parser || options.skip?.get(source)?.hash === hash || (among < PARSE_HERE_FILES && read.content.length < PARSE_HERE_BYTES)) return { content: read.content, hash };
-    const parsed = options.parser.parse(read.content.toString('utf8'), source, options.maxDocumentBytes);
-    // Awaited when the file's turn comes; until then its failure must not count as unhandled.
-    parsed.catch(() => undefined);
+    const parsed = awaitedLater(options.parser.parse(read.content.toString('utf8'), source, options.maxDocumentBytes));
     return { content: read.content, hash, parsed };
   }
 
@@ -435,6 +433,15 @@ async function* entityDocuments(documents: Iterable<ParsedYamlDocument>, file: s
     if (entity && !all.length) yield { document: doc.index, ...(entityRef ? { entityRef } : {}), entity, errors: [], unread, placeholders: placeholders.found, lineOf: doc.lineOf };
     else yield { document: doc.index, ...(entityRef ? { entityRef } : {}), errors: [...all, ...unread], unread: [], placeholders: placeholders.found, lineOf: doc.lineOf };
   }
+}
+
+/**
+ * A promise started ahead of its turn: awaited when the turn comes (its failure surfaces there), or never, when the
+ * read stops before; either way its failure must not count as unhandled (which would end the process).
+ */
+function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** The ref a raw document names, if its kind and name are at least strings. */
