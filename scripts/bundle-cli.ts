@@ -6,8 +6,9 @@
  *
  * The folder is flat on purpose: the expression evaluator's child process is started by path, relative to the
  * chunk that starts it (`nodeEntry('./evaluator-process.js', import.meta.url)`), so it is its own entry point
- * beside every chunk. `packageRoot()` walks up from the bundle to package.json, so the portal and the demo are
- * found from any output folder inside the package.
+ * beside every chunk; so is the catalog's parse worker thread (`nodeEntry('./entity-parse-worker.js', import.meta.url)`).
+ * `packageRoot()` walks up from the bundle to package.json, so the portal and the demo are found from any output
+ * folder inside the package.
  *
  * @example npx tsx scripts/bundle-cli.ts            # dist/cli/main.js, what bin/pave.js runs
  */
@@ -33,15 +34,19 @@ export function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<void> {
 
 /**
  * Bundles the given entry points (output name → source path from the package root) the way the CLI is shipped,
- * with the expression evaluator's process beside them. The benchmarks build their server processes with it, so they
- * measure Pave as shipped (bench/bench-bundle.ts).
+ * with the expression evaluator's process and the catalog's parse worker beside them. The benchmarks build their
+ * server processes with it, so they measure Pave as shipped (bench/bench-bundle.ts).
  */
 export async function bundlePave(entryPoints: Record<string, string>, outdir: string): Promise<void> {
   const root = packageRoot();
   await rm(outdir, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: { ...entryPoints, 'evaluator-process': 'src/expressions/evaluator-process.ts' },
+    entryPoints: {
+      ...entryPoints,
+      'evaluator-process': 'src/expressions/evaluator-process.ts',
+      'entity-parse-worker': 'src/catalog/ingest/entity-parse-worker.ts',
+    },
     outdir,
     bundle: true,
     splitting: true,

@@ -17,6 +17,7 @@ import { LocationService } from './location-service.js';
 import { entityAncestry, type EntityAncestry } from './entity-ancestry.js';
 import { DEFAULT_MAX_FILE_BYTES, type ReadLimits } from './ingest/read-location.js';
 import { RefreshScheduler } from './refresh-scheduler.js';
+import { EntityParsePool } from './ingest/entity-parse-pool.js';
 import { DocsService } from './docs/docs-service.js';
 import { deleteEntities, upsertEntity } from './entity-writer.js';
 import { writeEntityEdit, type EditMode, type EditOutcome } from './edit/entity-editor.js';
@@ -57,6 +58,8 @@ export class CatalogService {
   readonly #changes: CatalogChanges;
   /** What ingestion bounds a file and a document by; edits are checked against the same. */
   readonly #limits: ReadLimits;
+  /** Parses big locations' files off the main thread; its workers start with the first such read. */
+  readonly #parser = new EntityParsePool();
 
   constructor(options: CatalogServiceOptions) {
     this.#store = options.store;
@@ -78,6 +81,7 @@ export class CatalogService {
       cwd: options.cwd,
       reader: options.reader,
       changes: this.#changes,
+      parser: this.#parser,
       onRegistered: location => this.scheduler.schedule(location),
       onRemoved: location => this.scheduler.unschedule(location),
     });
@@ -124,9 +128,9 @@ export class CatalogService {
     });
   }
 
-  /** Releases what the service keeps on disk (clones of `url:` docs). */
+  /** Releases what the service keeps on disk (clones of `url:` docs) and its parse workers. */
   async close(): Promise<void> {
-    await this.docs.close();
+    await Promise.all([this.docs.close(), this.#parser.close()]);
   }
 
   /** Refreshes the location that produced an entity. */

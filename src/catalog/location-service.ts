@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 import { DEFAULT_MAX_FILE_BYTES, readLocation, LOCATION_TYPES, type IngestionProblem, type LocationContent, type LocationSpec } from './ingest/read-location.js';
 import { fileLocationTree, type SourceTree } from './ingest/source-tree.js';
+import type { EntityParsePool } from './ingest/entity-parse-pool.js';
 import { applyLocationContent, KeptFilesChanged, type RefreshSummary } from './location-refresh.js';
 import { ingestionFingerprint } from './ingestion-fingerprint.js';
 import { skippableFiles } from './location-files.js';
@@ -94,6 +95,8 @@ export interface LocationServiceOptions {
   /** Called when a location is added, so its periodic refresh gets scheduled. */
   onRegistered?: (location: Location) => Promise<void>;
   onRemoved?: (location: Location) => Promise<void>;
+  /** Worker threads that parse big locations' files (the caller closes it); without it every file is parsed here. */
+  parser?: EntityParsePool;
 }
 
 /**
@@ -450,6 +453,7 @@ export class LocationService {
       cwd: this.#options.cwd,
       reader: this.#options.reader,
       placeholderRepositories: this.#options.config.placeholderRepositories,
+      parser: this.#options.parser,
     };
   }
 

@@ -14,9 +14,10 @@ import { parseGitTarget, type GitTarget } from './location-target.js';
 import { locationAnnotations } from './location-annotations.js';
 import { resolvePlaceholders } from './placeholders.js';
 import type { UrlReader } from '../../reading/url-reader.js';
-import { cloneTree, fileLocationTree, SourceTree } from './source-tree.js';
+import { cloneTree, fileLocationTree, SourceTree, type TreeRead } from './source-tree.js';
 import { isInside } from '../../core/is-inside.js';
-import { parseYamlDocuments } from './yaml-documents.js';
+import { parseYamlDocuments, yamlDocumentsFromPlain, type ParsedYamlDocument, type PlainYamlDocument } from './yaml-documents.js';
+import { ParseWorkerFailed, type EntityParsePool } from './entity-parse-pool.js';
 import { loopYielder } from '../event-loop-yield.js';
 import { fileHash, type FileDigest } from '../location-files.js';
 
@@ -79,6 +80,8 @@ export interface ReadLocationOptions extends ReadLimits {
   onFile?: (source: string, counts: { entities: number; errors: number }) => unknown;
   /** Files not parsed again while their bytes hash the same (a refresh's; location-files.ts), by source. */
   skip?: Map<string, FileDigest>;
+  /** Worker threads that parse a big location's files; without it (or for a few small files) they are parsed here. */
+  parser?: EntityParsePool | undefined;
 }
 
 /** One document of an entity file after placeholders and validation: its entity, or what is wrong with it. */
@@ -101,6 +104,14 @@ export const LOCATION_TYPES = ['file', 'url'] as const;
 export const DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024;
 const MAX_FILES = 10_000;
 const MAX_REPOSITORIES = 20;
+/** Below this many files of one target, a file smaller than PARSE_HERE_BYTES is parsed here: a worker's start costs more. */
+const PARSE_HERE_FILES = 8;
+const PARSE_HERE_BYTES = 64 * 1024;
+/** Files read and handed to the parse workers ahead of the one being taken in, so the workers never wait for it. */
+const READ_AHEAD = 16;
+
+/** One file as read (and, when a worker parses it, its documents to come). */
+type LoadedFile = Exclude<TreeRead, { content: Buffer }> | { content: Buffer; hash: string; parsed?: Promise<PlainYamlDocument[]> };
 
 /** The Location entity field that named a nested target, so its problems point at that field. */
 interface NamedBy {
@@ -141,17 +152,32 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
   try {
     while (queue.length) {
       const next = queue.shift()!;
-      const files = await expandTarget(next);
-      for (const { file, tree } of files) {
-        if (seenFiles.has(file)) continue;
+      const batch: Array<{ file: string; tree: SourceTree }> = [];
+      let tooMany = false;
+      for (const found of await expandTarget(next)) {
+        if (seenFiles.has(found.file)) continue;
         if (seenFiles.size >= MAX_FILES) {
-          content.errors.push({ pointer: '', detail: `more than ${MAX_FILES} files; the rest were not read`, rule: 'limit', source: origin });
-          return content;
+          tooMany = true;
+          break;
         }
-        seenFiles.add(file);
-        await readOneFile(file, tree);
+        seenFiles.add(found.file);
+        batch.push(found);
+      }
+      // Taken in one at a time and in order (a duplicate's first definition wins), read and parsed ahead.
+      const loads: Array<Promise<LoadedFile>> = [];
+      for (const [i, { file, tree }] of batch.entries()) {
+        for (let ahead = i; ahead < Math.min(batch.length, i + READ_AHEAD); ahead++) loads[ahead] ??= awaitedLater(loadFile(batch[ahead]!.file, batch[ahead]!.tree, batch.length));
+        await readOneFile(file, tree, await loads[i]!);
+      }
+      if (tooMany) {
+        content.errors.push({ pointer: '', detail: `more than ${MAX_FILES} files; the rest were not read`, rule: 'limit', source: origin });
+        return content;
       }
     }
+  } catch (error) {
+    // A worker that crashed or ran out of memory fails the whole read: the location keeps what it had.
+    if (!(error instanceof ParseWorkerFailed)) throw error;
+    return { entities: [], errors: [{ pointer: '', detail: error.message, rule: 'parse-worker', source: error.source }], files: 0, kept: [], skippable: [] };
   } finally {
     await Promise.all(clones.map(dir => rm(dir, { recursive: true, force: true })));
   }
@@ -274,11 +300,21 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
     return files;
   }
 
-  async function readOneFile(file: string, tree: SourceTree): Promise<void> {
+  /** Reads a file and, unless it is small among few or may be skipped, hands it to a parse worker. */
+  async function loadFile(file: string, tree: SourceTree, among: number): Promise<LoadedFile> {
+    const read = await tree.read(file, { maxBytes: options.maxFileBytes });
+    if (!('content' in read)) return read;
+    const hash = fileHash(read.content);
+    const source = tree.describe(file);
+    if (!options.parser || options.skip?.get(source)?.hash === hash || (among < PARSE_HERE_FILES && read.content.length < PARSE_HERE_BYTES)) return { content: read.content, hash };
+    const parsed = awaitedLater(options.parser.parse(read.content.toString('utf8'), source, options.maxDocumentBytes));
+    return { content: read.content, hash, parsed };
+  }
+
+  async function readOneFile(file: string, tree: SourceTree, read: LoadedFile): Promise<void> {
     const source = tree.describe(file);
     content.files++;
     const before = { entities: content.entities.length, errors: content.errors.length };
-    const read = await tree.read(file, { maxBytes: options.maxFileBytes });
     if (!('content' in read)) {
       content.errors.push(
         read.refused === 'too-large'
@@ -288,7 +324,7 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
       await options.onFile?.(source, { entities: 0, errors: content.errors.length - before.errors });
       return;
     }
-    const hash = fileHash(read.content);
+    const { hash, parsed } = read;
     const known = options.skip?.get(source);
     // Skipped only when it defines nothing an earlier file did (then it is read for that problem).
     if (known?.hash === hash && !known.refs.some(([ref]) => seenRefs.has(ref))) {
@@ -302,7 +338,8 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
     const refs: FileDigest['refs'] = [];
     // Decided from the parsed documents: a placeholder key is matched after YAML's escapes are undone.
     let skippable = true;
-    for await (const doc of readEntityDocuments(text, file, tree, options)) {
+    const documents = parsed ? entityDocuments(yamlDocumentsFromPlain(await parsed, text, source, options), file, tree, options) : readEntityDocuments(text, file, tree, options);
+    for await (const doc of documents) {
       // A big file is thousands of documents: let other requests in between them.
       await pause();
       if (doc.placeholders) skippable = false;
@@ -365,9 +402,14 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
  * and an edit (checked before it is written) take.
  * @example for await (const doc of readEntityDocuments(text, file, tree, limits)) if (doc.entity) …
  */
-export async function* readEntityDocuments(text: string, file: string, tree: SourceTree, limits: ReadLimits): AsyncGenerator<EntityDocument> {
+export function readEntityDocuments(text: string, file: string, tree: SourceTree, limits: ReadLimits): AsyncGenerator<EntityDocument> {
+  return entityDocuments(parseYamlDocuments(text, tree.describe(file), { maxDocumentBytes: limits.maxDocumentBytes }), file, tree, limits);
+}
+
+/** `readEntityDocuments` after the parsing, wherever that ran. */
+async function* entityDocuments(documents: Iterable<ParsedYamlDocument>, file: string, tree: SourceTree, limits: ReadLimits): AsyncGenerator<EntityDocument> {
   const source = tree.describe(file);
-  for (const parsed of parseYamlDocuments(text, source, { maxDocumentBytes: limits.maxDocumentBytes })) {
+  for (const parsed of documents) {
     if ('errors' in parsed) {
       yield { document: parsed.errors[0]?.document, errors: parsed.errors, unread: [], placeholders: 0, lineOf: () => parsed.errors[0]?.line };
       continue;
@@ -391,6 +433,15 @@ export async function* readEntityDocuments(text: string, file: string, tree: Sou
     if (entity && !all.length) yield { document: doc.index, ...(entityRef ? { entityRef } : {}), entity, errors: [], unread, placeholders: placeholders.found, lineOf: doc.lineOf };
     else yield { document: doc.index, ...(entityRef ? { entityRef } : {}), errors: [...all, ...unread], unread: [], placeholders: placeholders.found, lineOf: doc.lineOf };
   }
+}
+
+/**
+ * A promise started ahead of its turn: awaited when the turn comes (its failure surfaces there), or never, when the
+ * read stops before; either way its failure must not count as unhandled (which would end the process).
+ */
+function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** The ref a raw document names, if its kind and name are at least strings. */

@@ -203,3 +203,33 @@ function nodeAt(doc: Document.Parsed, pointer: string): { range?: [number, numbe
   }
   return found;
 }
+
+/** A parsed document as plain data (what a worker thread sends back): its value without the parser's nodes. */
+export type PlainYamlDocument = { index: number; value: unknown } | { errors: FieldError[] };
+
+/**
+ * Parses a file as `parseYamlDocuments` does, keeping only plain data, so the result can cross to another thread.
+ * @example const plain = plainYamlDocuments(text, 'catalog-info.yaml', { maxDocumentBytes: 1 << 20 });
+ */
+export function plainYamlDocuments(text: string, source: string, limits: { maxDocumentBytes: number }): PlainYamlDocument[] {
+  return [...parseYamlDocuments(text, source, limits)].map(parsed => ('errors' in parsed ? parsed : { index: parsed.document.index, value: parsed.document.value }));
+}
+
+/**
+ * The documents `plainYamlDocuments` gave, with their lines back: the first line asked for parses the text again
+ * here (once per file), which only a file with a mistake, a duplicate or a Location entity needs.
+ * @example for (const parsed of yamlDocumentsFromPlain(plain, text, source, limits)) ...
+ */
+export function* yamlDocumentsFromPlain(
+  plain: PlainYamlDocument[],
+  text: string,
+  source: string,
+  limits: { maxDocumentBytes: number },
+): Generator<ParsedYamlDocument> {
+  let parsedHere: Map<number, YamlDocument> | undefined;
+  const lineOf = (index: number, pointer: string) => {
+    parsedHere ??= new Map([...parseYamlDocuments(text, source, limits)].flatMap(parsed => ('document' in parsed ? [[parsed.document.index, parsed.document] as const] : [])));
+    return parsedHere.get(index)?.lineOf(pointer);
+  };
+  for (const doc of plain) yield 'errors' in doc ? doc : { document: { index: doc.index, value: doc.value, lineOf: pointer => lineOf(doc.index, pointer) } };
+}

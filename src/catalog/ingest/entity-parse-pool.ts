@@ -1,0 +1,121 @@
+import { availableParallelism } from 'node:os';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
+import { nodeEntry, type NodeEntry } from '../../core/node-entry.js';
+import { startNodeWorker } from '../../core/node-worker.js';
+import type { PlainYamlDocument } from './yaml-documents.js';
+
+/** What the main thread sends a parse worker: one file's text. */
+export interface EntityParseJob {
+  id: number;
+  text: string;
+  source: string;
+  maxDocumentBytes: number;
+}
+
+/** What a parse worker sends back. */
+export interface EntityParseResult {
+  id: number;
+  documents: PlainYamlDocument[];
+}
+
+/** A parse worker stopped (crashed, ran out of memory, or the pool closed) before it answered for a file. */
+export class ParseWorkerFailed extends Error {
+  constructor(readonly source: string, reason: string) {
+    super(`the file could not be parsed: the parsing worker stopped (${reason}); nothing from this read was stored, and the next refresh reads it again`);
+  }
+}
+
+/** Built or from source: the worker entry beside this module (a flat bundle has it beside every chunk). */
+const ENTRY: NodeEntry = nodeEntry('./entity-parse-worker.js', import.meta.url);
+/** Enough for a file at catalog.maxFileBytes (parsing costs about a hundred times the text of a document). */
+const DEFAULT_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 64 };
+
+interface Pending {
+  job: EntityParseJob;
+  resolve: (documents: PlainYamlDocument[]) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Parses entity files' YAML in a few worker threads (created when first needed, reused, ended by `close`), so a
+ * big location's parsing runs beside the main thread's work and on other cores. A worker that crashes or exceeds its
+ * `resourceLimits` fails only the files it held, with `ParseWorkerFailed`; the next file starts a new worker.
+ * @example const documents = await pool.parse(text, 'catalog/a.yaml', 1 << 20);
+ */
+export class EntityParsePool {
+  readonly #size: number;
+  readonly #limits: ResourceLimits;
+  readonly #idle: Worker[] = [];
+  readonly #busy = new Map<Worker, Pending>();
+  readonly #queue: Pending[] = [];
+  #started = 0;
+  #nextId = 0;
+  #closed = false;
+
+  constructor(options: { size?: number; resourceLimits?: ResourceLimits } = {}) {
+    // One core is left to the main thread (validation, placeholders, the writes): on 2 cores two workers cost more
+    // CPU and gained no wall time in the 15.7k benchmark (bench/README.md).
+    this.#size = options.size ?? Math.min(3, Math.max(1, availableParallelism() - 1));
+    this.#limits = options.resourceLimits ?? DEFAULT_LIMITS;
+  }
+
+  /** The documents of one file's text, as `plainYamlDocuments` gives them. */
+  parse(text: string, source: string, maxDocumentBytes: number): Promise<PlainYamlDocument[]> {
+    if (this.#closed) return Promise.reject(new ParseWorkerFailed(source, 'the server is shutting down'));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ job: { id: this.#nextId++, text, source, maxDocumentBytes }, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  /** Ends every worker; files still waiting fail. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const pending of this.#queue.splice(0)) pending.reject(new ParseWorkerFailed(pending.job.source, 'the server is shutting down'));
+    await Promise.all([...this.#idle.splice(0), ...this.#busy.keys()].map(worker => worker.terminate()));
+  }
+
+  #dispatch(): void {
+    while (this.#queue.length) {
+      const worker = this.#idle.pop() ?? (this.#busy.size < this.#size ? this.#start() : undefined);
+      if (!worker) return;
+      const pending = this.#queue.shift()!;
+      this.#busy.set(worker, pending);
+      worker.ref();
+      worker.postMessage(pending.job);
+    }
+  }
+
+  #start(): Worker {
+    const worker = startNodeWorker(ENTRY, { resourceLimits: this.#limits });
+    this.#started++;
+    let failure = 'it exited';
+    worker.on('message', (result: EntityParseResult) => {
+      const pending = this.#busy.get(worker);
+      if (pending?.job.id !== result.id) return;
+      this.#busy.delete(worker);
+      // An idle worker must not keep a command's process alive.
+      worker.unref();
+      this.#idle.push(worker);
+      pending.resolve(result.documents);
+      this.#dispatch();
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      failure = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'it ran out of memory' : 'it crashed';
+    });
+    worker.on('exit', () => {
+      const at = this.#idle.indexOf(worker);
+      if (at >= 0) this.#idle.splice(at, 1);
+      const pending = this.#busy.get(worker);
+      this.#busy.delete(worker);
+      pending?.reject(new ParseWorkerFailed(pending.job.source, this.#closed ? 'the server is shutting down' : failure));
+      if (!this.#closed) this.#dispatch();
+    });
+    return worker;
+  }
+
+  /** Workers started so far (a failed one is replaced by a new one). */
+  get workersStarted(): number {
+    return this.#started;
+  }
+}
