@@ -55,7 +55,9 @@ describe.skipIf(!browserAvailable)('template upgrades in Chromium', { timeout: 1
     await runGit(['--git-dir', bare, 'update-ref', 'refs/heads/main', 'refs/heads/pave/upgrade-upgradable-1.1']);
     const [record] = await suite.pave.app.templates.upgrades.list({});
     expect(await suite.pave.app.templates.upgrades.checkReview(record!.id)).toBe('merged');
-    await page.getByRole('checkbox', { name: /Show up-to-date/ }).check();
+    // The box follows the URL (?show=all), which the router updates after the click: wait for that state.
+    await page.getByRole('checkbox', { name: /Show up-to-date/ }).click();
+    await page.waitForURL(/[?&]show=all\b/);
     const merged = page.locator('tr[data-behind="false"]');
     await merged.locator('[data-review="merged"]').waitFor();
     expect(await merged.locator('[data-review="merged"]').textContent()).toMatch(/Merged\s*1\.1/);

@@ -50,7 +50,8 @@ for (const dialect of dialects) {
   describe.skipIf(dialect.skip)(`migration 0044 over stored events: ${dialect.name}`, () => {
     it('fills delivery_targets with the entities holding each target’s events, unmapped ones left out', async () => {
       const opened = await dialect.open();
-      const before = moduleMigrations().filter(m => m.name !== '0044-delivery-targets');
+      // A database as the release before 0044 left it: every migration numbered below it.
+      const before = moduleMigrations().filter(m => m.name < '0044');
       const old = await Store.open(opened, { migrations: before });
       const values = ['acme/cart', 'acme/cart', 'acme/old', 'acme/orphan'];
       const entities: Record<string, string | undefined> = { 'acme/cart': 'component:default/cart', 'acme/old': 'component:default/ledger', 'acme/orphan': undefined };
