@@ -60,16 +60,30 @@ export class DeliveryEventStore {
   async insert(db: Db, events: readonly DeliveryEvent[], entityOf: (event: DeliveryEvent) => string | undefined, receivedAt: string): Promise<DeliveryEvent[]> {
     const unique = [...new Map(events.map(e => [e.id, e])).values()];
     const stored: DeliveryEvent[] = [];
+    const targets = new Map<string, DeliveryTargetsTable>();
     for (let i = 0; i < unique.length; i += CHUNK) {
       const chunk = unique.slice(i, i + CHUNK);
       const rows = chunk.map(e => toRow(e, entityOf(e) ?? null, receivedAt));
       // Only the rows actually inserted come back: an id already stored is skipped by the database itself.
       const inserted = await db.executeQuery<{ id: string }>(CompiledQuery.raw(this.#insertSql(db, rows.length), rows.flatMap(row => COLUMNS.map(column => row[column]))));
       const ids = new Set(inserted.rows.map(row => row.id));
-      stored.push(...chunk.filter(e => ids.has(e.id)));
+      chunk.forEach((e, j) => {
+        if (!ids.has(e.id)) return;
+        stored.push(e);
+        // The entity each row was stored for, resolved once (resolving is most of an event's cost).
+        this.#collectTarget(targets, rows[j]!);
+      });
     }
-    await this.#recordTargets(db, stored.flatMap(e => { const entityRef = entityOf(e); return entityRef ? [{ target_key: e.targetKey, target_value: e.targetValue, entity_ref: entityRef }] : []; }));
+    await this.#recordTargets(db, [...targets.values()]);
     return stored;
+  }
+
+  /** Adds the row's target–entity pair to `into` unless it has no entity, is known to be recorded, or is there already. */
+  #collectTarget(into: Map<string, DeliveryTargetsTable>, row: { target_key: string; target_value: string; entity_ref: string | null }): void {
+    if (!row.entity_ref) return;
+    const pair = { target_key: row.target_key, target_value: row.target_value, entity_ref: row.entity_ref };
+    const key = targetKey(pair);
+    if (!this.#targets.has(key) && !into.has(key)) into.set(key, pair);
   }
 
   /**
