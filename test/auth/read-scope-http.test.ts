@@ -4,8 +4,7 @@ import type { Entity } from '../../src/core/entity.js';
 import { entityRefOf } from '../../src/core/entity-ref.js';
 import { searchRowsOf } from '../../src/catalog/search-rows.js';
 import type { PaveApp } from '../../src/app.js';
-import { POSTGRES_URL } from '../support/require-all.js';
-import { adminQuery, postgresFactory } from '../support/stores.js';
+import { appBackends } from '../support/stores.js';
 import { json } from '../api/support.js';
 import { ORG, bearer, seedOrg, startAuthPave, tokenFor, type AuthPave } from './support.js';
 
@@ -52,19 +51,7 @@ const EXTRA: Entity[] = [
 ];
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin'];
 
-const pg = await postgresFactory();
-const backends = [
-  { name: 'sqlite', skip: undefined as string | undefined, config: async () => ({ config: {}, drop: async () => undefined }) },
-  {
-    name: 'postgres',
-    skip: pg.unavailable,
-    config: async () => {
-      const schema = `pave_scope_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
-      await adminQuery(`CREATE SCHEMA ${schema}`);
-      return { config: { databaseUrl: POSTGRES_URL, databaseSchema: schema }, drop: () => adminQuery(`DROP SCHEMA ${schema} CASCADE`) };
-    },
-  },
-];
+const backends = await appBackends('pave_scope');
 
 for (const backend of backends) {
   describe.skipIf(Boolean(backend.skip))(`read rules in SQL over HTTP: ${backend.name}`, { timeout: 120_000 }, () => {

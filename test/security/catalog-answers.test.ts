@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthRule } from '../../src/auth/auth-rule.js';
-import { POSTGRES_URL } from '../support/require-all.js';
-import { adminQuery, postgresFactory } from '../support/stores.js';
+import { appBackends } from '../support/stores.js';
 import { bearer, startAuthPave, tokenFor, type AuthPave } from '../auth/support.js';
 
 /**
@@ -30,19 +29,7 @@ const QUESTIONS = {
   search: '/api/search?q=quokka&limit=50',
 };
 
-const pg = await postgresFactory();
-const backends = [
-  { name: 'sqlite', skip: undefined as string | undefined, config: async () => ({ config: {}, drop: async () => undefined }) },
-  {
-    name: 'postgres',
-    skip: pg.unavailable,
-    config: async () => {
-      const schema = `pave_answers_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
-      await adminQuery(`CREATE SCHEMA ${schema}`);
-      return { config: { databaseUrl: POSTGRES_URL, databaseSchema: schema }, drop: () => adminQuery(`DROP SCHEMA ${schema} CASCADE`) };
-    },
-  },
-];
+const backends = await appBackends('pave_answers');
 
 for (const backend of backends) {
   describe.skipIf(Boolean(backend.skip))(`answers kept per catalog state never cross read scopes: ${backend.name}`, { timeout: 120_000 }, () => {

@@ -58,6 +58,32 @@ export async function postgresFactory(): Promise<StoreFactory> {
   };
 }
 
+/** Where an app-level test runs Pave: its own SQLite file, or a PostgreSQL schema of its own (`drop` removes it). */
+export interface AppBackend {
+  name: 'sqlite' | 'postgres';
+  /** Why this backend cannot run here (PostgreSQL unreachable and not required). */
+  skip: string | undefined;
+  /** The app config that puts a new Pave on this backend. */
+  config(): Promise<{ config: { databaseUrl?: string; databaseSchema?: string }; drop: () => Promise<void> }>;
+}
+
+/** SQLite and PostgreSQL, for tests that start whole apps; `prefix` names each PostgreSQL schema (`pave_scope`). */
+export async function appBackends(prefix: string): Promise<AppBackend[]> {
+  const postgres = await postgresFactory();
+  return [
+    { name: 'sqlite', skip: undefined, config: async () => ({ config: {}, drop: async () => undefined }) },
+    {
+      name: 'postgres',
+      skip: postgres.unavailable,
+      config: async () => {
+        const schema = `${prefix}_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
+        await adminQuery(`CREATE SCHEMA ${schema}`);
+        return { config: { databaseUrl: POSTGRES_URL, databaseSchema: schema }, drop: () => adminQuery(`DROP SCHEMA ${schema} CASCADE`) };
+      },
+    },
+  ];
+}
+
 export async function adminQuery(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
