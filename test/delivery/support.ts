@@ -13,6 +13,9 @@ import { createLogger } from '../../src/core/logger.js';
 import { createApp, type PaveApp } from '../../src/app.js';
 import { createServer } from '../../src/api/server.js';
 import type { Entity } from '../../src/core/entity.js';
+import type { AuthRule } from '../../src/auth/auth-rule.js';
+import type { DeliveryConfig } from '../../src/delivery/delivery-config.js';
+import { tokenFor } from '../auth/support.js';
 
 export const SECRETS = {
   github: 'github-secret-0123456789',
@@ -51,6 +54,18 @@ export interface DeliveryPave {
   app: PaveApp;
   server: FastifyInstance;
   close(): Promise<void>;
+}
+
+/**
+ * A Pave with sign-in on, the delivery org and its people, and one rule of the test's own (what shop-team may not
+ * read); tokens for bob (shop-team) and alice (the platform team, who may do everything).
+ */
+export async function startGuardedDeliveryPave(rule: AuthRule, delivery?: DeliveryConfig): Promise<{ pave: DeliveryPave; bob: string; alice: string }> {
+  const pave = await startDeliveryPave({
+    config: { auth: { ...defaultConfig().auth, enabled: true, rules: [rule] }, ...(delivery ? { delivery } : {}) },
+    entities: [...DELIVERY_ORG, ...DELIVERY_PEOPLE],
+  });
+  return { pave, bob: await tokenFor(pave.app, 'user:default/bob'), alice: await tokenFor(pave.app, 'user:default/alice') };
 }
 
 /** A Pave with auth off (every caller an admin) unless `config.auth` says otherwise, and the delivery org loaded. */

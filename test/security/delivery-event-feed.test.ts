@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/pave-config.js';
 import type { PaveEvent } from '../../src/store/event-log.js';
-import { DELIVERY_ORG, DELIVERY_PEOPLE, get, post, startDeliveryPave, type DeliveryPave } from '../delivery/support.js';
-import { bearer, tokenFor } from '../auth/support.js';
+import { get, post, startGuardedDeliveryPave, type DeliveryPave } from '../delivery/support.js';
+import { bearer } from '../auth/support.js';
 import { listen } from '../support/sse.js';
 
 /**
@@ -17,21 +16,7 @@ let alice: string;
 let start: number;
 
 beforeAll(async () => {
-  pave = await startDeliveryPave({
-    config: {
-      auth: {
-        ...defaultConfig().auth,
-        enabled: true,
-        rules: [{ id: 'ops-catalog-private', description: "ops-team's entities are theirs", effect: 'deny', actions: ['catalog.entity.read'], subjects: ['group:default/shop-team'], resource: { owners: ['group:default/ops-team'] } }],
-      },
-    },
-    entities: [
-      ...DELIVERY_ORG,
-      ...DELIVERY_PEOPLE,
-    ],
-  });
-  bob = await tokenFor(pave.app, 'user:default/bob');
-  alice = await tokenFor(pave.app, 'user:default/alice');
+  ({ pave, bob, alice } = await startGuardedDeliveryPave({ id: 'ops-catalog-private', description: "ops-team's entities are theirs", effect: 'deny', actions: ['catalog.entity.read'], subjects: ['group:default/shop-team'], resource: { owners: ['group:default/ops-team'] } }));
   start = await pave.app.eventLog.latest();
   const events = ['cart', 'ledger'].map((name, i) => ({ id: `feed-${i}`, type: 'deployment', at: '2026-03-10T00:00:00Z', entity: `component:default/${name}`, environment: 'production', status: 'success' }));
   expect((await post(`${pave.url}/api/delivery/events`, { events }, bearer(alice))).body.stored).toBe(2);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/pave-config.js';
 import { defaultDeliveryConfig } from '../../src/delivery/delivery-config.js';
-import { DELIVERY_ORG, DELIVERY_PEOPLE, SECRETS, get, hmac, post, startDeliveryPave, storedEvents, type DeliveryPave } from '../delivery/support.js';
-import { bearer, tokenFor } from '../auth/support.js';
+import { SECRETS, get, hmac, post, startDeliveryPave, startGuardedDeliveryPave, storedEvents, type DeliveryPave } from '../delivery/support.js';
+import { bearer } from '../auth/support.js';
 import '../../src/delivery/delivery-tables.js';
 
 /**
@@ -15,22 +14,10 @@ let bob: string;
 let alice: string;
 
 beforeAll(async () => {
-  pave = await startDeliveryPave({
-    config: {
-      auth: {
-        ...defaultConfig().auth,
-        enabled: true,
-        rules: [{ id: 'ops-delivery-private', description: "ops-team's delivery is theirs", effect: 'deny', actions: ['delivery.*'], subjects: ['group:default/shop-team'], resource: { owners: ['group:default/ops-team'] } }],
-      },
-      delivery: { ...defaultDeliveryConfig(), maxBatch: 5, maxWebhookBytes: 4096, webhooks: { github: SECRETS.github, gitlab: SECRETS.gitlab, argocd: SECRETS.argocd, flux: SECRETS.flux, pagerduty: SECRETS.pagerduty } },
-    },
-    entities: [
-      ...DELIVERY_ORG,
-      ...DELIVERY_PEOPLE,
-    ],
-  });
-  bob = await tokenFor(pave.app, 'user:default/bob');
-  alice = await tokenFor(pave.app, 'user:default/alice');
+  ({ pave, bob, alice } = await startGuardedDeliveryPave(
+    { id: 'ops-delivery-private', description: "ops-team's delivery is theirs", effect: 'deny', actions: ['delivery.*'], subjects: ['group:default/shop-team'], resource: { owners: ['group:default/ops-team'] } },
+    { ...defaultDeliveryConfig(), maxBatch: 5, maxWebhookBytes: 4096, webhooks: { github: SECRETS.github, gitlab: SECRETS.gitlab, argocd: SECRETS.argocd, flux: SECRETS.flux, pagerduty: SECRETS.pagerduty } },
+  ));
   const events = ['cart', 'ledger'].map((name, i) => ({ id: `seed-${i}`, type: 'deployment', at: '2026-03-10T00:00:00Z', entity: `component:default/${name}`, environment: 'production', status: 'success' }));
   expect((await post(`${pave.url}/api/delivery/events`, { events }, bearer(alice))).body.stored).toBe(2);
 });
