@@ -29,12 +29,14 @@ export const usage = `npm run bench -- catalog [options]
   --max-seconds <s>     stop measuring an operation after this long (default 30)
   --seed <n>            generator and request-mix seed (default ${DEFAULT_SEED})
   --cpu-prof <dir>      write a V8 CPU profile of each Pave server process into <dir>
+  --node-flags <flags>  Node/V8 flags for the Pave server process, space-separated (e.g. --node-flags="--max-semi-space-size=4")
   --database-url <url>  run Pave on PostgreSQL (a fresh schema per size, dropped afterwards) instead of SQLite
   --keep                keep the generated catalog and database (paths are printed)
   --json                print JSON instead of tables (use \`npm run -s bench\` so npm's banner stays out of stdout)`;
 
 interface Options extends CatalogReadOptions {
   cpuProfDir?: string;
+  nodeFlags?: string[];
   databaseUrl?: string;
 }
 
@@ -105,7 +107,7 @@ export async function run(argv: string[]): Promise<number> {
     startedAt: new Date().toISOString(),
     environment: machineFacts(),
     store: options.databaseUrl ? 'postgres' : 'sqlite',
-    options: { sizes: options.sizes, requests: options.requests, warmup: options.warmup, maxSeconds: options.maxSeconds, seed: options.seed, cpuProfDir: options.cpuProfDir },
+    options: { sizes: options.sizes, requests: options.requests, warmup: options.warmup, maxSeconds: options.maxSeconds, seed: options.seed, cpuProfDir: options.cpuProfDir, nodeFlags: options.nodeFlags },
     results: [],
     totalMs: 0,
   };
@@ -120,12 +122,13 @@ function parseOptions(argv: string[]): Options {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CATALOG_READ_OPTIONS, 'cpu-prof': { type: 'string' }, 'database-url': { type: 'string' } },
+    options: { ...CATALOG_READ_OPTIONS, 'cpu-prof': { type: 'string' }, 'node-flags': { type: 'string' }, 'database-url': { type: 'string' } },
   });
   if (positionals.length) throw new Error(`Unexpected argument(s): ${positionals.join(' ')}`);
   return {
     ...catalogReadOptions(values, '1000,10000,100000'),
     cpuProfDir: values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined,
+    nodeFlags: values['node-flags']?.split(' ').filter(Boolean),
     databaseUrl: values['database-url'],
   };
 }
@@ -156,7 +159,7 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
 
     await mkdir(dataDir, { recursive: true });
     if (database) await postgresQuery(database.url, `CREATE SCHEMA ${database.schema}`);
-    server = await startPaveProcess(dataDir, { cpuProfDir: options.cpuProfDir, database });
+    server = await startPaveProcess(dataDir, { cpuProfDir: options.cpuProfDir, nodeFlags: options.nodeFlags, database });
     result.startupMs = server.startupMs;
 
     server.phase('ingest');
@@ -427,11 +430,11 @@ export type PaveProcess = BenchProcess;
  * Forks catalog-server.ts, bundled as Pave ships (bench-bundle.ts), and waits until it listens.
  * With `portal`, the server also serves the built portal (for the portal benchmark).
  */
-export async function startPaveProcess(dataDir: string, options: { cpuProfDir?: string; portal?: boolean; database?: { url: string; schema: string } } = {}): Promise<PaveProcess> {
-  const { cpuProfDir } = options;
+export async function startPaveProcess(dataDir: string, options: { cpuProfDir?: string; nodeFlags?: string[]; portal?: boolean; database?: { url: string; schema: string } } = {}): Promise<PaveProcess> {
+  const { cpuProfDir, nodeFlags = [] } = options;
   return forkBenchServer(await benchServerScript('catalog-server'), {
     // Node names each profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile.
-    execArgv: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+    execArgv: [...nodeFlags, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])],
     env: {
       PAVE_BENCH_DATA_DIR: dataDir,
       ...(options.portal ? { PAVE_BENCH_PORTAL: '1' } : {}),
@@ -449,6 +452,7 @@ export function renderReport(report: CatalogBenchReport): string {
     `Catalog benchmark (${report.store === 'postgres' ? 'PostgreSQL' : 'SQLite'}) — Node ${env.node}, ${env.platform}, ${env.cpus} × ${env.cpuModel}, ${formatBytes(env.totalMemory)} RAM`,
     `load average ${env.loadAverageAtStart.map(n => n.toFixed(2)).join(' ')} at start, ${env.loadAverageAtEnd?.map(n => n.toFixed(2)).join(' ') ?? '-'} at end (other work on the machine inflates wall times; CPU times less so)`,
     `${report.options.requests} sequential requests per operation after ${report.options.warmup} warm-up (at most ${report.options.maxSeconds} s each); latency in ms, client-measured over HTTP`,
+    ...(report.options.nodeFlags?.length ? [`Pave server started with node ${report.options.nodeFlags.join(' ')}`] : []),
     '',
   ];
   const rows: string[][] = [];

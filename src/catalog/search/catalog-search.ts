@@ -92,7 +92,11 @@ export class CatalogSearch {
       this.store.reads.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).where('entity_id', 'in', ids).execute(),
     ]);
     const byEntity = new Map<string, SearchDocument[]>();
-    for (const { entity_id, ...doc } of documents) byEntity.set(entity_id, [...(byEntity.get(entity_id) ?? []), doc]);
+    for (const { entity_id, ...doc } of documents) {
+      const docs = byEntity.get(entity_id);
+      if (docs) docs.push(doc);
+      else byEntity.set(entity_id, [doc]);
+    }
     const hits = entities.map(row => {
       const rank = rankEntity(byEntity.get(row.id) ?? [], words);
       return { ...hitOf(JSON.parse(row.body) as Entity), score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) };

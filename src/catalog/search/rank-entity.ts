@@ -1,8 +1,7 @@
 import { ENTITY_SECTION, type SearchDocument } from './search-document.js';
 import { snippetOf } from './search-snippet.js';
 import type { SearchSnippet, SnippetField } from './search-views.js';
-import { textMatches, type WordHit } from './text-matches.js';
-import { wordsOf } from './search-query.js';
+import { textMatches, wordCount, type WordHit } from './text-matches.js';
 
 /** How much a match counts by where it is: title > name > description > owner > other fields > docs. */
 const WEIGHTS = { title: 8, name: 7, description: 4, owner: 3, fields: 2, docsHeading: 1.5, docs: 1 } as const;
@@ -22,7 +21,7 @@ interface FieldMatch {
   field: SnippetField;
   weight: number;
   text: string;
-  hits: Array<WordHit | undefined>;
+  hits: ReadonlyArray<WordHit | undefined>;
   docs?: SearchSnippet['docs'];
 }
 
@@ -50,12 +49,19 @@ export function rankEntity(documents: readonly SearchDocument[], words: readonly
   });
   let score = 0;
   let matchedWords = 0;
-  words.forEach((_, i) => {
-    const best = Math.max(0, ...fields.map(f => (f.hits[i]?.quality ?? 0) * f.weight));
+  for (let i = 0; i < words.length; i++) {
+    let best = 0;
+    for (const f of fields) best = Math.max(best, (f.hits[i]?.quality ?? 0) * f.weight);
     if (best > 0) matchedWords++;
     score += best;
-  });
-  const coverage = Math.max(0, ...fields.filter(f => f.field === 'title' || f.field === 'name').map(f => Math.min(1, f.hits.filter(Boolean).length / (wordsOf(f.text).length || 1))));
+  }
+  // How much of a title or name the words make up; one the words miss counts nothing, so its words go uncounted.
+  let coverage = 0;
+  for (const f of fields) {
+    if (f.field !== 'title' && f.field !== 'name') continue;
+    const hit = f.hits.filter(Boolean).length;
+    if (hit) coverage = Math.max(coverage, Math.min(1, hit / (wordCount(f.text) || 1)));
+  }
   const snippet = bestSnippet(fields);
   return { score: matchedWords * PER_WORD + score + WHOLE_NAME * coverage, matchedWords, ...(snippet ? { snippet } : {}) };
 }

@@ -1,3 +1,4 @@
+import { wordsOf } from './search-query.js';
 import { wordMatch } from './word-match.js';
 
 /** Where one typed word matched a text best: the quality (see wordMatch) and the spans that got it. */
@@ -10,53 +11,108 @@ export interface WordHit {
 const MIN_QUALITY = 0.3;
 
 /**
- * Each text word's qualities against one search's typed words (the same array for the whole search). A
- * search ranks up to 500 entities whose texts share most of their words, and matching a word (edit
- * distances) was most of ranking's cost: each distinct word is matched once per search. Held weakly, so
- * it goes with the search's words.
+ * What one search has worked out, held weakly by its typed words (the same array for the whole search), so it
+ * goes with the search: each text word's qualities against the typed words (a search ranks up to 500 entities
+ * whose texts share most of their words, and matching a word — edit distances — was most of ranking's cost), and
+ * each text's hits (owners, kinds, types and lifecycles repeat across the candidates).
  */
-const qualitiesByTyped = new WeakMap<readonly string[], Map<string, readonly number[]>>();
+interface SearchMemo {
+  qualities: Map<string, readonly number[]>;
+  texts: Map<string, ReadonlyArray<WordHit | undefined>>;
+}
+const memos = new WeakMap<readonly string[], SearchMemo>();
 
-function qualitiesOf(typed: readonly string[], word: string): readonly number[] {
-  let memo = qualitiesByTyped.get(typed);
-  if (!memo) qualitiesByTyped.set(typed, (memo = new Map()));
-  let qualities = memo.get(word);
-  if (!qualities) memo.set(word, (qualities = typed.map(t => wordMatch(t, word))));
-  return qualities;
+function memoOf(typed: readonly string[]): SearchMemo {
+  let memo = memos.get(typed);
+  if (!memo) memos.set(typed, (memo = { qualities: new Map(), texts: new Map() }));
+  return memo;
 }
 
 /**
  * Matches each typed word against the words of a text — each word also in its camelCase parts, so
- * `createPayment` is found by "payment" — answering, per typed word, its best match and where it is.
+ * `createPayment` is found by "payment" — answering, per typed word, its best match and where it is. The
+ * answer is shared by every text alike in one search: read it, never change it.
  * @example textMatches('Takes card payments', ['paymnts']) // [{ quality: 0.5, spans: [[11, 19]] }]
  */
-export function textMatches(text: string, typed: readonly string[]): Array<WordHit | undefined> {
+export function textMatches(text: string, typed: readonly string[]): ReadonlyArray<WordHit | undefined> {
+  if (!text) return typed.map(() => undefined);
+  const memo = memoOf(typed);
+  let hits = memo.texts.get(text);
+  if (!hits) memo.texts.set(text, (hits = matchText(text, typed, memo.qualities)));
+  return hits;
+}
+
+function matchText(text: string, typed: readonly string[], qualities: SearchMemo['qualities']): Array<WordHit | undefined> {
   const hits: Array<WordHit | undefined> = typed.map(() => undefined);
-  if (!text) return hits;
-  for (const token of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const start = token.index;
-    const parts = [{ word: token[0], at: start }, ...camelParts(token[0]).map(part => ({ word: part.word, at: start + part.at }))];
-    for (const part of parts) {
-      // toLowerCase, not toLocaleLowerCase('en-US'): the same mapping (only Turkish, Azeri and Lithuanian differ), far cheaper.
-      const qualities = qualitiesOf(typed, part.word.toLowerCase());
-      for (let i = 0; i < typed.length; i++) {
-        const quality = qualities[i]!;
-        if (quality < MIN_QUALITY) continue;
-        const hit = hits[i];
-        const span: [number, number] = [part.at, part.at + part.word.length];
-        if (!hit || quality > hit.quality) hits[i] = { quality, spans: [span] };
-        else if (quality === hit.quality && hit.spans.length < 20) hit.spans.push(span);
-      }
-    }
+  // No function made per text here: the bundle names each one it makes (keepNames), which cost as much as the rest.
+  if (!ASCII_ONLY.test(text)) {
+    for (const token of text.matchAll(WORD)) matchToken(hits, typed, qualities, token[0], token.index);
+    return hits;
+  }
+  for (let at = 0; at < text.length; ) {
+    const end = asciiWordEnd(text, at);
+    if (end > at) matchToken(hits, typed, qualities, text.slice(at, end), at);
+    at = Math.max(end, at + 1);
   }
   return hits;
+}
+
+/** A text word and, unless it is one camelCase part, each of its parts. */
+function matchToken(hits: Array<WordHit | undefined>, typed: readonly string[], qualities: SearchMemo['qualities'], token: string, at: number): void {
+  matchPart(hits, typed, qualities, token, at);
+  if (!SINGLE_PART.test(token)) for (const part of camelParts(token)) matchPart(hits, typed, qualities, part.word, at + part.at);
+}
+
+function matchPart(hits: Array<WordHit | undefined>, typed: readonly string[], qualities: SearchMemo['qualities'], word: string, at: number): void {
+  // toLowerCase, not toLocaleLowerCase('en-US'): the same mapping (only Turkish, Azeri and Lithuanian differ), far cheaper.
+  const lower = word.toLowerCase();
+  let of = qualities.get(lower);
+  if (!of) qualities.set(lower, (of = typed.map(t => wordMatch(t, lower))));
+  for (let i = 0; i < typed.length; i++) {
+    const quality = of[i]!;
+    if (quality < MIN_QUALITY) continue;
+    const hit = hits[i];
+    const span: [number, number] = [at, at + word.length];
+    if (!hit || quality > hit.quality) hits[i] = { quality, spans: [span] };
+    else if (quality === hit.quality && hit.spans.length < 20) hit.spans.push(span);
+  }
+}
+
+/** A word: a run of letters and digits. */
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/**
+ * A text of ASCII characters only. Most catalog text is: its words are runs of ASCII letters and digits, found
+ * by character codes without a regex's match objects (a search reads ~2,500 texts), exactly as WORD finds them.
+ */
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/** Where the ASCII word starting at `at` ends (`at` itself when none starts there). */
+function asciiWordEnd(text: string, at: number): number {
+  let end = at;
+  for (; end < text.length; end++) {
+    const c = text.charCodeAt(end);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) break;
+  }
+  return end;
+}
+
+/** How many words wordsOf finds in a text; an ASCII text's are counted without lower-casing it or listing them. */
+export function wordCount(text: string): number {
+  if (!ASCII_ONLY.test(text)) return wordsOf(text).length;
+  let count = 0;
+  for (let at = 0; at < text.length; ) {
+    const end = asciiWordEnd(text, at);
+    if (end > at) count++;
+    at = Math.max(end, at + 1);
+  }
+  return count;
 }
 
 /** A word that is one camelCase part whole (`payments`, `Payments`, `v2`): most words, told without the regex below. */
 const SINGLE_PART = /^[A-Z]?[a-z0-9]+$/;
 
 function camelParts(token: string): Array<{ word: string; at: number }> {
-  if (SINGLE_PART.test(token)) return [];
   const parts = [...token.matchAll(/[\p{Lu}]?[\p{Ll}\p{N}]+|[\p{Lu}]+(?![\p{Ll}])/gu)];
   return parts.length > 1 ? parts.map(part => ({ word: part[0], at: part.index })) : [];
 }

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { textMatches, wordCount } from './text-matches.js';
+import { wordsOf } from './search-query.js';
+
+/** Texts whose words the ASCII scan and the Unicode regex must cut alike, and a few only the regex reads. */
+const TEXTS = [
+  'Takes card payments',
+  'payments-api v2_beta (createPayment, HTTPServer) 42x',
+  '  leading, trailing.  ',
+  'café naïve Zürich',
+  'İstanbul payments',
+  '日本語 payments',
+  '',
+  '---',
+];
+
+describe('textMatches', () => {
+  it('finds words, their camelCase parts and their spans in ASCII and Unicode texts alike', () => {
+    expect(textMatches('Takes card payments', ['paymnts'])).toEqual([{ quality: 0.5, spans: [[11, 19]] }]);
+    expect(textMatches('payments-api v2_beta (createPayment)', ['payment', 'beta'])).toEqual([
+      { quality: 1, spans: [[28, 35]] },
+      { quality: 1, spans: [[16, 20]] },
+    ]);
+    expect(textMatches('café payments', ['cafe', 'payments'])).toEqual([{ quality: 0.5, spans: [[0, 4]] }, { quality: 1, spans: [[5, 13]] }]);
+    expect(textMatches('', ['payments'])).toEqual([undefined]);
+  });
+
+  it('cuts an ASCII text into the words the Unicode path finds', () => {
+    const words = ['payments', 'api', 'v2', 'beta', 'create', 'http', 'server', '42x', 'trailing'];
+    // A non-ASCII character at the end sends the same text through the Unicode regex.
+    for (const text of TEXTS) expect(textMatches(text, words), text).toEqual(textMatches(`${text} é`, [...words]));
+  });
+
+  it('answers the same for the same text within one search', () => {
+    const words = ['payments'];
+    expect(textMatches('Takes card payments', words)).toBe(textMatches('Takes card payments', words));
+  });
+});
+
+describe('wordCount', () => {
+  it('counts the words wordsOf finds', () => {
+    for (const text of TEXTS) expect(wordCount(text), text).toBe(wordsOf(text).length);
+  });
+});
