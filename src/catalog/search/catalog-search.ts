@@ -8,6 +8,7 @@ import { rankEntity } from './rank-entity.js';
 import { MAX_CANDIDATES, searchCandidates, type CandidateIndex } from './search-candidates.js';
 import type { SearchDocument } from './search-document.js';
 import { parseSearchQuery } from './search-query.js';
+import { TextMatcher } from './text-matches.js';
 import type { FacetCount, SearchFacets, SearchHit, SearchResponse } from './search-views.js';
 import { trigramIndexState } from './trigram-support.js';
 import { StateAnswers } from '../state-answers.js';
@@ -97,8 +98,10 @@ export class CatalogSearch {
       if (docs) docs.push(doc);
       else byEntity.set(entity_id, [doc]);
     }
+    // One matcher for this ranking only: what it remembers goes when the ranking is done.
+    const matcher = new TextMatcher(words);
     const hits = entities.map(row => {
-      const rank = rankEntity(byEntity.get(row.id) ?? [], words);
+      const rank = rankEntity(byEntity.get(row.id) ?? [], matcher);
       return { ...hitOf(JSON.parse(row.body) as Entity), score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) };
     });
     return hits.filter(hit => hit.matchedWords > 0).sort(bestFirst);

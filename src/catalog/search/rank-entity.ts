@@ -1,7 +1,7 @@
 import { ENTITY_SECTION, type SearchDocument } from './search-document.js';
 import { snippetOf } from './search-snippet.js';
 import type { SearchSnippet, SnippetField } from './search-views.js';
-import { textMatches, wordCount, type WordHit } from './text-matches.js';
+import { wordCount, type TextMatcher, type WordHit } from './text-matches.js';
 
 /** How much a match counts by where it is: title > name > description > owner > other fields > docs. */
 const WEIGHTS = { title: 8, name: 7, description: 4, owner: 3, fields: 2, docsHeading: 1.5, docs: 1 } as const;
@@ -30,21 +30,22 @@ interface FieldMatch {
  * each word, its best match anywhere, weighted by field; the score counts matched words first. The
  * snippet comes from the field (other than title and name, which a result shows anyway) holding the most
  * of the words, with the title or name only when nothing else matched.
- * @example rankEntity(docs, ['paymnts']).matchedWords // 1
+ * @example rankEntity(docs, new TextMatcher(['paymnts'])).matchedWords // 1
  */
-export function rankEntity(documents: readonly SearchDocument[], words: readonly string[]): EntityRank {
+export function rankEntity(documents: readonly SearchDocument[], matcher: TextMatcher): EntityRank {
+  const words = matcher.typed;
   const fields = documents.flatMap((doc): FieldMatch[] => {
     if (doc.section !== ENTITY_SECTION) {
       const [path = '', anchor = ''] = doc.section.slice('docs:'.length).split('#');
       const docs = { path, heading: doc.title, anchor };
       return [
-        { field: 'docs' as const, weight: WEIGHTS.docsHeading, text: doc.title, hits: textMatches(doc.title, words), docs },
-        { field: 'docs' as const, weight: WEIGHTS.docs, text: doc.body, hits: textMatches(doc.body, words), docs },
+        { field: 'docs' as const, weight: WEIGHTS.docsHeading, text: doc.title, hits: matcher.matches(doc.title), docs },
+        { field: 'docs' as const, weight: WEIGHTS.docs, text: doc.body, hits: matcher.matches(doc.body), docs },
       ];
     }
     return [
-      ...(['title', 'name', 'description', 'owner'] as const).map(field => ({ field, weight: WEIGHTS[field], text: doc[field], hits: textMatches(doc[field], words) })),
-      { field: 'fields', weight: WEIGHTS.fields, text: doc.body, hits: textMatches(doc.body, words) },
+      ...(['title', 'name', 'description', 'owner'] as const).map(field => ({ field, weight: WEIGHTS[field], text: doc[field], hits: matcher.matches(doc[field]) })),
+      { field: 'fields', weight: WEIGHTS.fields, text: doc.body, hits: matcher.matches(doc.body) },
     ];
   });
   let score = 0;

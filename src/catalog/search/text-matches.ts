@@ -11,38 +11,41 @@ export interface WordHit {
 const MIN_QUALITY = 0.3;
 
 /**
- * What one search has worked out, held weakly by its typed words (the same array for the whole search), so it
- * goes with the search: each text word's qualities against the typed words (a search ranks up to 500 entities
- * whose texts share most of their words, and matching a word — edit distances — was most of ranking's cost), and
- * each text's hits (owners, kinds, types and lifecycles repeat across the candidates).
+ * Matches one search's typed words against texts — each text word also in its camelCase parts, so
+ * `createPayment` is found by "payment" — answering, per typed word, its best match and where it is. A search
+ * ranks up to 500 entities whose texts share most of their words, and matching a word (edit distances) was
+ * most of ranking's cost: each distinct text word is matched once, and each distinct text (owners, kinds,
+ * types, lifecycles repeat across the candidates) once. Made for one ranking and dropped with it, so what it
+ * remembers (the candidates' texts among it) dies young instead of waiting in old space for a full GC. An
+ * answer is shared by every text alike: read it, never change it.
+ * @example new TextMatcher(['paymnts']).matches('Takes card payments') // [{ quality: 0.5, spans: [[11, 19]] }]
  */
-interface SearchMemo {
-  qualities: Map<string, readonly number[]>;
-  texts: Map<string, ReadonlyArray<WordHit | undefined>>;
-}
-const memos = new WeakMap<readonly string[], SearchMemo>();
+export class TextMatcher {
+  readonly #qualities: Qualities = new Map();
+  readonly #texts = new Map<string, ReadonlyArray<WordHit | undefined>>();
 
-function memoOf(typed: readonly string[]): SearchMemo {
-  let memo = memos.get(typed);
-  if (!memo) memos.set(typed, (memo = { qualities: new Map(), texts: new Map() }));
-  return memo;
+  constructor(readonly typed: readonly string[]) {}
+
+  matches(text: string): ReadonlyArray<WordHit | undefined> {
+    if (!text) return this.typed.map(() => undefined);
+    let hits = this.#texts.get(text);
+    if (!hits) this.#texts.set(text, (hits = matchText(text, this.typed, this.#qualities)));
+    return hits;
+  }
 }
+
+/** Each text word's qualities against the typed words. */
+type Qualities = Map<string, readonly number[]>;
 
 /**
- * Matches each typed word against the words of a text — each word also in its camelCase parts, so
- * `createPayment` is found by "payment" — answering, per typed word, its best match and where it is. The
- * answer is shared by every text alike in one search: read it, never change it.
+ * One text's matches (see TextMatcher).
  * @example textMatches('Takes card payments', ['paymnts']) // [{ quality: 0.5, spans: [[11, 19]] }]
  */
 export function textMatches(text: string, typed: readonly string[]): ReadonlyArray<WordHit | undefined> {
-  if (!text) return typed.map(() => undefined);
-  const memo = memoOf(typed);
-  let hits = memo.texts.get(text);
-  if (!hits) memo.texts.set(text, (hits = matchText(text, typed, memo.qualities)));
-  return hits;
+  return new TextMatcher(typed).matches(text);
 }
 
-function matchText(text: string, typed: readonly string[], qualities: SearchMemo['qualities']): Array<WordHit | undefined> {
+function matchText(text: string, typed: readonly string[], qualities: Qualities): Array<WordHit | undefined> {
   const hits: Array<WordHit | undefined> = typed.map(() => undefined);
   // No function made per text here: the bundle names each one it makes (keepNames), which cost as much as the rest.
   if (!ASCII_ONLY.test(text)) {
@@ -58,12 +61,12 @@ function matchText(text: string, typed: readonly string[], qualities: SearchMemo
 }
 
 /** A text word and, unless it is one camelCase part, each of its parts. */
-function matchToken(hits: Array<WordHit | undefined>, typed: readonly string[], qualities: SearchMemo['qualities'], token: string, at: number): void {
+function matchToken(hits: Array<WordHit | undefined>, typed: readonly string[], qualities: Qualities, token: string, at: number): void {
   matchPart(hits, typed, qualities, token, at);
   if (!SINGLE_PART.test(token)) for (const part of camelParts(token)) matchPart(hits, typed, qualities, part.word, at + part.at);
 }
 
-function matchPart(hits: Array<WordHit | undefined>, typed: readonly string[], qualities: SearchMemo['qualities'], word: string, at: number): void {
+function matchPart(hits: Array<WordHit | undefined>, typed: readonly string[], qualities: Qualities, word: string, at: number): void {
   // toLowerCase, not toLocaleLowerCase('en-US'): the same mapping (only Turkish, Azeri and Lithuanian differ), far cheaper.
   const lower = word.toLowerCase();
   let of = qualities.get(lower);
