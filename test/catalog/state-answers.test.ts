@@ -125,6 +125,30 @@ for (const factory of [sqliteFactory, pg]) {
       await expect(Promise.all([indexer, refresh])).resolves.toBeDefined();
     });
 
+    it("sees another store handle's commit in every version asked after it, while reads are shared", async () => {
+      const other = await handle.reopen();
+      try {
+        // Reads back to back, so that one is often under way when the commit returns (asked before it); which
+        // calls share a read is shown exactly in src/core/fresh-reads.test.ts.
+        let stop = false;
+        const spinning = (async () => {
+          while (!stop) await Promise.all([state.version(), state.version()]);
+        })();
+        const start = await new CatalogState(other).version();
+        for (let i = 1; i <= 10; i++) {
+          await other.transaction(trx => advanceCatalogState(other, trx));
+          const committed = start + i;
+          // Many at once share reads: every one of them sees the commit.
+          const seen = await Promise.all(Array.from({ length: 20 }, () => state.version()));
+          expect(seen.every(version => version >= committed)).toBe(true);
+        }
+        stop = true;
+        await spinning;
+      } finally {
+        await other.close();
+      }
+    });
+
     it('keeps answers per state and scope, computing each once however many ask at the same time', async () => {
       const answers = new StateAnswers(handle.store);
       let computed = 0;
