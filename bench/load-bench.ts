@@ -86,8 +86,11 @@ export async function run(argv: string[]): Promise<number> {
     const http = new KeepAliveClient(options.clients);
     const client = async (id: number) => {
       for (let n = 0; Date.now() < deadline; n++) {
-        const route = routeNames[(id + n) % routeNames.length]!;
-        const base = replicas[(id + n) % replicas.length]!.url;
+        // Each route goes to every replica in turn: with route and replica both taken as (id + n) modulo their
+        // counts, two replicas got by-query and facets on one, by-name and search on the other.
+        const turn = id + n;
+        const route = routeNames[turn % routeNames.length]!;
+        const base = replicas[Math.floor(turn / routeNames.length) % replicas.length]!.url;
         const started = performance.now();
         try {
           const response = await http.get(`${base}${routes[route]!()}`);
