@@ -185,5 +185,16 @@ for (const factory of [sqliteFactory, pg]) {
       expect(at.get('search', ALL_ENTITIES, 'huge')).toBeUndefined();
       expect(answers.size).toBe(3);
     });
+
+    it('keeps read answers (entities, pages) in memory of their own: many of them never push out a computed answer', async () => {
+      const answers = new StateAnswers(handle.store, { maxWeight: { computed: 3_000, read: 2_000 } });
+      const at = await answers.current();
+      await at.answer('search', ALL_ENTITIES, 'costly', async () => 'ranked', () => 900);
+      for (let i = 0; i < 10; i++) await at.answer('entity', ALL_ENTITIES, `component:default/e${i}`, async () => i, () => 500);
+      expect(at.get('search', ALL_ENTITIES, 'costly')).toBe('ranked');
+      // The read pool holds what fits in its own cap, the most recent.
+      expect(at.get('entity', ALL_ENTITIES, 'component:default/e9')).toBe(9);
+      expect(at.get('entity', ALL_ENTITIES, 'component:default/e0')).toBeUndefined();
+    });
   });
 }
