@@ -5,13 +5,14 @@ import type { Store } from '../store/store.js';
 /**
  * What an answer is: its kind (what computed it), so that two kinds never share a key. Computed answers
  * (facet counts, by-query totals, ranked search results) cost much to make again; read answers (an entity
- * by ref, a by-query page) cost a database round trip or two.
+ * by ref, a by-query page, a search's page of results with its facets) cost a round trip or a walk over kept
+ * results.
  */
-export type AnswerKind = 'facets' | 'totalItems' | 'search' | 'entity' | 'page';
+export type AnswerKind = 'facets' | 'totalItems' | 'search' | 'entity' | 'page' | 'searchPage';
 
 /** Which memory an answer is kept in: read answers, many and cheap to make again, never push out computed ones. */
 type Pool = 'computed' | 'read';
-const POOL_OF: Readonly<Record<AnswerKind, Pool>> = { facets: 'computed', totalItems: 'computed', search: 'computed', entity: 'read', page: 'read' };
+const POOL_OF: Readonly<Record<AnswerKind, Pool>> = { facets: 'computed', totalItems: 'computed', search: 'computed', entity: 'read', page: 'read', searchPage: 'read' };
 
 /**
  * About how much memory each pool's answers may take (estimated by each kind's `weigh`), in bytes: a
