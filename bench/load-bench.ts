@@ -21,6 +21,8 @@ export const usage = `npm run bench -- load [options]
   --seconds <n>         how long they run (default 60)
   --size <n>            catalog entities (default 10000)
   --replicas <n>        Pave processes sharing the database (default 2)
+  --warm-up             before the clock starts, every replica answers each search word, the page and the
+                        facets once (what is kept per catalog state is then made: the run measures the rest)
   --database-url <url>  PostgreSQL (default PAVE_BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test)
   --json                print the report as JSON`;
 
@@ -29,6 +31,7 @@ interface Options {
   seconds: number;
   size: number;
   replicas: number;
+  warmUp: boolean;
   databaseUrl: string;
   json: boolean;
 }
@@ -43,6 +46,7 @@ function parse(argv: string[]): Options {
     seconds: wholeNumber('seconds', value('seconds'), 60, 1),
     size: wholeNumber('size', value('size'), 10_000, 50),
     replicas: wholeNumber('replicas', value('replicas'), 2, 1),
+    warmUp: argv.includes('--warm-up'),
     databaseUrl: value('database-url') ?? process.env.PAVE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     json: argv.includes('--json'),
   };
@@ -81,13 +85,15 @@ export async function run(argv: string[]): Promise<number> {
     const routeNames = Object.keys(routes);
     const latencies: Record<string, number[]> = Object.fromEntries(routeNames.map(name => [name, []]));
     const errors: Record<string, number> = {};
-    const deadline = Date.now() + options.seconds * 1000;
-    progress(`${options.clients} clients for ${options.seconds} s…`);
+    let deadline = 0;
     const http = new KeepAliveClient(options.clients);
     const client = async (id: number) => {
       for (let n = 0; Date.now() < deadline; n++) {
-        const route = routeNames[(id + n) % routeNames.length]!;
-        const base = replicas[(id + n) % replicas.length]!.url;
+        // Each route goes to every replica in turn: with route and replica both taken as (id + n) modulo their
+        // counts, two replicas got by-query and facets on one, by-name and search on the other.
+        const turn = id + n;
+        const route = routeNames[turn % routeNames.length]!;
+        const base = replicas[Math.floor(turn / routeNames.length) % replicas.length]!.url;
         const started = performance.now();
         try {
           const response = await http.get(`${base}${routes[route]!()}`);
@@ -99,6 +105,17 @@ export async function run(argv: string[]): Promise<number> {
         }
       }
     };
+    if (options.warmUp) {
+      progress(`warming up: ${words.length} searches, the page and the facets on each replica…`);
+      const warm = new KeepAliveClient(4);
+      for (const replica of replicas) {
+        const paths = [routes['by-query']!(), routes.facets!(), ...words.map(word => `/api/search?q=${encodeURIComponent(word)}&limit=10`)];
+        for (let i = 0; i < paths.length; i += 4) await Promise.all(paths.slice(i, i + 4).map(path => warm.get(`${replica.url}${path}`)));
+      }
+      warm.close();
+    }
+    progress(`${options.clients} clients for ${options.seconds} s…`);
+    deadline = Date.now() + options.seconds * 1000;
     for (const replica of replicas) replica.phase(LOAD_PHASE);
     const clientCpu = process.cpuUsage();
     const started = performance.now();
@@ -129,7 +146,7 @@ export async function run(argv: string[]): Promise<number> {
     };
     if (options.json) console.log(JSON.stringify(report, null, 2));
     else {
-      console.log(`Load: ${options.clients} clients, ${options.replicas} replicas on PostgreSQL, ${options.size} entities, ${elapsed.toFixed(1)} s`);
+      console.log(`Load: ${options.clients} clients, ${options.replicas} replicas on PostgreSQL, ${options.size} entities, ${elapsed.toFixed(1)} s${options.warmUp ? ' (after a warm-up)' : ''}`);
       console.log(table(['route', 'requests', 'p50 ms', 'p99 ms'], [...rows.map(r => [r.route, String(r.requests), formatMs(r.p50), formatMs(r.p99)]), ['all', String(all.length), formatMs(report.p50), formatMs(report.p99)]], { align: ['left', 'right', 'right', 'right'] }));
       console.log(`throughput ${report.throughput.toFixed(0)} requests/s; errors: ${Object.keys(errors).length ? JSON.stringify(errors) : 'none'}`);
       const { cpu } = report;

@@ -25,8 +25,8 @@ export function sharedRateLimitStore(counters: RateLimitCounters): FastifyRateLi
       this.#prefix = prefix;
     }
 
-    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
-      counters.hit(this.#prefix + key, timeWindow).then(
+    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number): void {
+      counters.hit(this.#prefix + key, timeWindow, max).then(
         hit => callback(null, { current: hit.count, ttl: hit.resetInMs }),
         (error: Error) => callback(error),
       );

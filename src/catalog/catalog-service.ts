@@ -24,7 +24,7 @@ import { writeEntityEdit, type EditMode, type EditOutcome } from './edit/entity-
 import { CatalogChanges } from './catalog-changes.js';
 import type { GitIdentity } from '../git/commit.js';
 import { editReferenceErrors } from './edit/edit-references.js';
-import type { EntityScope } from './query/entity-scope.js';
+import { ALL_ENTITIES, type EntityScope } from './query/entity-scope.js';
 import type { AuditLog, ChangeAuthor } from '../store/audit-log.js';
 import type { EventLog } from '../store/event-log.js';
 import { StateAnswers } from './state-answers.js';
@@ -54,6 +54,8 @@ export class CatalogService {
   readonly docs: DocsService;
   readonly #store: Store;
   readonly #search: CatalogSearch;
+  /** Answers kept per catalog state, shared by the reader, search and this service (one cap on their memory). */
+  readonly #answers: StateAnswers;
   readonly #clock: Clock;
   readonly #changes: CatalogChanges;
   /** What ingestion bounds a file and a document by; edits are checked against the same. */
@@ -64,7 +66,7 @@ export class CatalogService {
   constructor(options: CatalogServiceOptions) {
     this.#store = options.store;
     // One memory of answers per catalog state for counts, facets and search: one cap on what it holds.
-    const answers = new StateAnswers(options.store);
+    const answers = (this.#answers = new StateAnswers(options.store));
     this.#search = new CatalogSearch(options.store, options.logger, answers);
     this.#clock = options.clock ?? systemClock;
     this.#changes = new CatalogChanges(options.store, options.eventLog, options.audit);
@@ -93,9 +95,16 @@ export class CatalogService {
     });
   }
 
-  /** Ranked, typo-forgiving search with snippets, facets and pages (search/catalog-search.ts). */
-  search(request: SearchRequest): Promise<SearchResponse> {
-    return this.#search.search(request);
+  /**
+   * Ranked, typo-forgiving search with snippets, facets and pages (search/catalog-search.ts). The answer is kept
+   * per catalog state, reader scope and request (state-answers.ts: counting facets over the ranked results
+   * again for each request of the same words cost more than the rest of the request); it is shared with other
+   * requests: read it, never change it.
+   */
+  async search(request: SearchRequest): Promise<SearchResponse> {
+    const answers = await this.#answers.current();
+    const { scope = ALL_ENTITIES, ...question } = request;
+    return answers.answer('searchPage', scope, question, () => this.#search.search(request), weighSearchPage);
   }
 
   /** Finds out how search looks up candidates, logging once when the database lacks typo tolerance. */
@@ -201,4 +210,9 @@ function editAuthor(author: ChangeAuthor | undefined): GitIdentity | undefined {
   const actor = author.actor as { principal: string; displayName?: string; email?: string } | string;
   if (typeof actor === 'string') return { name: actor };
   return { name: actor.displayName ?? actor.principal, ...(actor.email ? { email: actor.email } : {}) };
+}
+
+/** About the memory a search's answer takes (state-answers.ts): its JSON's length, two bytes a character at most. */
+function weighSearchPage(answer: SearchResponse): number {
+  return 64 + JSON.stringify(answer).length * 2;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Store } from '../store/store.js';
+import { FreshReads } from '../core/fresh-reads.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 
 /**
@@ -18,12 +19,24 @@ export class CatalogState {
 
   /**
    * The version committed, read where the catalog's reads go (on SQLite the read-only connection, so a
-   * refresh's open transaction neither holds it up nor shows through).
+   * refresh's open transaction neither holds it up nor shows through), by a read that starts no earlier than
+   * the call: a change committed before it — through this process or any other — is seen, with no staleness
+   * to bound. Calls of one process made while a read is under way share the next one (fresh-reads.ts): under
+   * load one read serves many requests instead of each taking a pooled connection for its own.
    */
-  async version(): Promise<number> {
-    const row = await this.store.reads.selectFrom('catalog_state').select('version').where('name', '=', 'catalog').executeTakeFirst();
-    return Number(row?.version ?? 0);
+  version(): Promise<number> {
+    let reads = VERSION_READS.get(this.store);
+    if (!reads) VERSION_READS.set(this.store, (reads = new FreshReads(() => readVersion(this.store))));
+    return reads.next();
   }
+}
+
+/** The reads of each store's version, shared by every CatalogState of the process (weakly: a closed store's go with it). */
+const VERSION_READS = new WeakMap<Store, FreshReads<number>>();
+
+async function readVersion(store: Store): Promise<number> {
+  const row = await store.reads.selectFrom('catalog_state').select('version').where('name', '=', 'catalog').executeTakeFirst();
+  return Number(row?.version ?? 0);
 }
 
 /**

@@ -3,45 +3,62 @@ import { CatalogState } from './catalog-state.js';
 import type { Store } from '../store/store.js';
 
 /**
- * About how much memory the answers kept may take (estimated by each kind's `weigh`), in bytes: a
- * search's ~500 ranked results are ~100–300 KB, a facet answer or count far less.
+ * What an answer is: its kind (what computed it), so that two kinds never share a key. Computed answers
+ * (facet counts, by-query totals, ranked search results) cost much to make again; read answers (an entity
+ * by ref, a by-query page, a search's page of results with its facets) cost a round trip or a walk over kept
+ * results.
  */
-const DEFAULT_MAX_WEIGHT = 32 * 1024 * 1024;
+export type AnswerKind = 'facets' | 'totalItems' | 'search' | 'entity' | 'page' | 'searchPage';
 
-/** What an answer is: its kind (what computed it), so that two kinds never share a key. */
-export type AnswerKind = 'facets' | 'totalItems' | 'search';
+/** Which memory an answer is kept in: read answers, many and cheap to make again, never push out computed ones. */
+type Pool = 'computed' | 'read';
+const POOL_OF: Readonly<Record<AnswerKind, Pool>> = { facets: 'computed', totalItems: 'computed', search: 'computed', entity: 'read', page: 'read', searchPage: 'read' };
+
+/**
+ * About how much memory each pool's answers may take (estimated by each kind's `weigh`), in bytes: a
+ * search's ~500 ranked results are ~100–300 KB, a facet answer or count far less; an entity as sent is
+ * ~1–3 KB, a page of 20 twenty times that.
+ */
+const DEFAULT_MAX_WEIGHT: Readonly<Record<Pool, number>> = { computed: 32 * 1024 * 1024, read: 16 * 1024 * 1024 };
 
 interface Kept {
   value: unknown;
   weight: number;
 }
 
+/** One pool's answers, least recently used first (a Map keeps insertion order; a hit moves its key to the end). */
+interface KeptPool {
+  answers: Map<string, Kept>;
+  weight: number;
+}
+
 /**
- * Answers computed over the catalog — facet counts, by-query totals, ranked search results — kept for the
- * catalog state they were computed in (catalog-state.ts) and the reader's scope, so that a catalog read far
- * more often than it changes is not walked again for each request. Each request reads the state version
- * first (one primary-key read), then looks up or computes: an answer is at least as new as the state the
- * request saw, on every replica. A newer version drops everything kept; the least recently used answers go
- * when the estimated memory passes its cap. Answers are never shared between scopes: the key holds the
- * scope's fingerprint (entity-scope.ts), and an answer computed for one scope is only ever found by the same.
+ * Answers over the catalog — facet counts, by-query totals, ranked search results, entities by ref, by-query
+ * pages — kept for the catalog state they were made in (catalog-state.ts) and the reader's scope, so that a
+ * catalog read far more often than it changes is not walked again, nor asked again, for each request. Each
+ * request reads the state version first (one primary-key read, shared by requests asking at once), then looks
+ * up or computes: an answer is at least as new as the state the request saw, on every replica. A newer
+ * version drops everything kept; the least recently used answers of a pool go when its estimated memory
+ * passes its cap. Answers are never shared between scopes: the key holds the scope's fingerprint
+ * (entity-scope.ts), and an answer computed for one scope is only ever found by the same.
  * @example
  *   const state = await answers.current();
  *   const facets = await state.answer('facets', scope, { facets, filter }, () => computeFacets(), weighFacets);
  */
 export class StateAnswers {
   readonly #state: CatalogState;
-  readonly #maxWeight: number;
+  readonly #maxWeight: Readonly<Record<Pool, number>>;
   /** The newest version seen; what is kept belongs to it. */
   #version = -1;
-  /** Least recently used first (a Map keeps insertion order; a hit moves its key to the end). */
-  readonly #kept = new Map<string, Kept>();
+  readonly #kept: Record<Pool, KeptPool> = { computed: { answers: new Map(), weight: 0 }, read: { answers: new Map(), weight: 0 } };
   /** Answers being computed for the current version: concurrent requests for one wait for the same. */
   readonly #pending = new Map<string, Promise<unknown>>();
-  #weight = 0;
 
-  constructor(store: Store, options: { maxWeight?: number } = {}) {
+  /** `maxWeight`: the cap of every pool (tests), or of each. */
+  constructor(store: Store, options: { maxWeight?: number | Partial<Record<Pool, number>> } = {}) {
     this.#state = new CatalogState(store);
-    this.#maxWeight = options.maxWeight ?? DEFAULT_MAX_WEIGHT;
+    const { maxWeight } = options;
+    this.#maxWeight = typeof maxWeight === 'number' ? { computed: maxWeight, read: maxWeight } : { ...DEFAULT_MAX_WEIGHT, ...maxWeight };
   }
 
   /** The catalog's state now, to look answers up in for one request. */
@@ -49,27 +66,30 @@ export class StateAnswers {
     const version = await this.#state.version();
     if (version > this.#version) {
       this.#version = version;
-      this.#kept.clear();
+      for (const pool of Object.values(this.#kept)) {
+        pool.answers.clear();
+        pool.weight = 0;
+      }
       this.#pending.clear();
-      this.#weight = 0;
     }
     return new AnswersAt(this, version);
   }
 
   /** How many answers are kept (for tests and reports). */
   get size(): number {
-    return this.#kept.size;
+    return this.#kept.computed.answers.size + this.#kept.read.answers.size;
   }
 
   /** @internal what AnswersAt reads. */
-  lookup(version: number, key: string): { found: true; value: unknown } | { found: false; pending?: Promise<unknown> } {
+  lookup(version: number, kind: AnswerKind, key: string): { found: true; value: unknown } | { found: false; pending?: Promise<unknown> } {
     // A request that read an older version than one seen since (reads finishing out of order) is served
     // fresh: what is kept is newer than it, which would be fine, but it is never stored for a version gone by.
     if (version !== this.#version) return { found: false };
-    const kept = this.#kept.get(key);
+    const { answers } = this.#kept[POOL_OF[kind]];
+    const kept = answers.get(key);
     if (kept) {
-      this.#kept.delete(key);
-      this.#kept.set(key, kept);
+      answers.delete(key);
+      answers.set(key, kept);
       return { found: true, value: kept.value };
     }
     const pending = this.#pending.get(key);
@@ -77,18 +97,21 @@ export class StateAnswers {
   }
 
   /** @internal */
-  keep(version: number, key: string, value: unknown, answerWeight: number): void {
+  keep(version: number, kind: AnswerKind, key: string, value: unknown, answerWeight: number): void {
+    const poolName = POOL_OF[kind];
+    const pool = this.#kept[poolName];
+    const max = this.#maxWeight[poolName];
     const weight = answerWeight + key.length * 2;
-    if (version !== this.#version || weight > this.#maxWeight) return;
-    const before = this.#kept.get(key);
-    if (before) this.#weight -= before.weight;
-    this.#kept.delete(key);
-    this.#kept.set(key, { value, weight });
-    this.#weight += weight;
-    for (const [oldest, kept] of this.#kept) {
-      if (this.#weight <= this.#maxWeight) break;
-      this.#kept.delete(oldest);
-      this.#weight -= kept.weight;
+    if (version !== this.#version || weight > max) return;
+    const before = pool.answers.get(key);
+    if (before) pool.weight -= before.weight;
+    pool.answers.delete(key);
+    pool.answers.set(key, { value, weight });
+    pool.weight += weight;
+    for (const [oldest, kept] of pool.answers) {
+      if (pool.weight <= max) break;
+      pool.answers.delete(oldest);
+      pool.weight -= kept.weight;
     }
   }
 
@@ -113,13 +136,13 @@ export class AnswersAt {
 
   /** An answer kept for this state, scope and question, if any. */
   get<T>(kind: AnswerKind, scope: EntityScope, question: unknown): T | undefined {
-    const found = this.answers.lookup(this.version, keyOf(kind, scope, question));
+    const found = this.answers.lookup(this.version, kind, keyOf(kind, scope, question));
     return found.found ? (found.value as T) : undefined;
   }
 
   /** Keeps an answer computed in this state (or a newer one) for this scope and question. */
   set<T>(kind: AnswerKind, scope: EntityScope, question: unknown, value: T, weight: number): void {
-    this.answers.keep(this.version, keyOf(kind, scope, question), value, weight);
+    this.answers.keep(this.version, kind, keyOf(kind, scope, question), value, weight);
   }
 
   /**
@@ -129,13 +152,13 @@ export class AnswersAt {
    */
   async answer<T>(kind: AnswerKind, scope: EntityScope, question: unknown, compute: () => Promise<T>, weigh: (value: T) => number): Promise<T> {
     const key = keyOf(kind, scope, question);
-    const found = this.answers.lookup(this.version, key);
+    const found = this.answers.lookup(this.version, kind, key);
     if (found.found) return found.value as T;
     if (found.pending) return found.pending as Promise<T>;
     const answer = compute();
     this.answers.computing(this.version, key, answer);
     const value = await answer;
-    this.answers.keep(this.version, key, value, weigh(value));
+    this.answers.keep(this.version, kind, key, value, weigh(value));
     return value;
   }
 }

@@ -90,6 +90,8 @@ describe('catalog query plans (SQLite)', () => {
   });
 
   it('a cursor carries the order its first page chose: its next pages count no conditions again', async () => {
+    // A reader that has not kept these pages yet (the shared one keeps pages per catalog state).
+    const reader = new EntityReader(recorded);
     for (const request of [{ filter: ['kind=component,spec.owner=team-a'] }, { query: { kind: 'Component', 'spec.owner': 'team-a' } }]) {
       statements.length = 0;
       const first = await reader.query({ ...request, limit: 5 });

@@ -125,6 +125,30 @@ for (const factory of [sqliteFactory, pg]) {
       await expect(Promise.all([indexer, refresh])).resolves.toBeDefined();
     });
 
+    it("sees another store handle's commit in every version asked after it, while reads are shared", async () => {
+      const other = await handle.reopen();
+      try {
+        // Reads back to back, so that one is often under way when the commit returns (asked before it); which
+        // calls share a read is shown exactly in src/core/fresh-reads.test.ts.
+        let stop = false;
+        const spinning = (async () => {
+          while (!stop) await Promise.all([state.version(), state.version()]);
+        })();
+        const start = await new CatalogState(other).version();
+        for (let i = 1; i <= 10; i++) {
+          await other.transaction(trx => advanceCatalogState(other, trx));
+          const committed = start + i;
+          // Many at once share reads: every one of them sees the commit.
+          const seen = await Promise.all(Array.from({ length: 20 }, () => state.version()));
+          expect(seen.every(version => version >= committed)).toBe(true);
+        }
+        stop = true;
+        await spinning;
+      } finally {
+        await other.close();
+      }
+    });
+
     it('keeps answers per state and scope, computing each once however many ask at the same time', async () => {
       const answers = new StateAnswers(handle.store);
       let computed = 0;
@@ -160,6 +184,17 @@ for (const factory of [sqliteFactory, pg]) {
       await at.answer('search', ALL_ENTITIES, 'huge', async () => 'huge', () => 10_000);
       expect(at.get('search', ALL_ENTITIES, 'huge')).toBeUndefined();
       expect(answers.size).toBe(3);
+    });
+
+    it('keeps read answers (entities, pages) in memory of their own: many of them never push out a computed answer', async () => {
+      const answers = new StateAnswers(handle.store, { maxWeight: { computed: 3_000, read: 2_000 } });
+      const at = await answers.current();
+      await at.answer('search', ALL_ENTITIES, 'costly', async () => 'ranked', () => 900);
+      for (let i = 0; i < 10; i++) await at.answer('entity', ALL_ENTITIES, `component:default/e${i}`, async () => i, () => 500);
+      expect(at.get('search', ALL_ENTITIES, 'costly')).toBe('ranked');
+      // The read pool holds what fits in its own cap, the most recent.
+      expect(at.get('entity', ALL_ENTITIES, 'component:default/e9')).toBe(9);
+      expect(at.get('entity', ALL_ENTITIES, 'component:default/e0')).toBeUndefined();
     });
   });
 }

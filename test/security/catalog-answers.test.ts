@@ -4,10 +4,11 @@ import { appBackends } from '../support/stores.js';
 import { bearer, startAuthPave, tokenFor, type AuthPave } from '../auth/support.js';
 
 /**
- * Attack: counts, facets and search results are kept per catalog state (src/catalog/state-answers.ts). A
- * caller with a narrow read scope asks exactly what a caller with a wide one has just asked — before, after
- * and at the same time — hoping to be handed the answer computed for the wide scope: totals, facet counts or
- * search hits that reveal entities it may not read. Every answer it gets must be the one its own scope gives.
+ * Attack: counts, facets, search results, by-query pages and entities by name are kept per catalog state
+ * (src/catalog/state-answers.ts). A caller with a narrow read scope asks exactly what a caller with a wide one
+ * has just asked — before, after and at the same time — hoping to be handed the answer computed for the wide
+ * scope: totals, facet counts, search hits, a page's entities or an entity by name that reveal what it may not
+ * read. Every answer it gets must be the one its own scope gives.
  */
 
 const READ = 'catalog.entity.read';
@@ -26,6 +27,7 @@ const component = (name: string, owner: string) => ({
 const QUESTIONS = {
   facets: '/api/catalog/entity-facets?facet=kind&facet=spec.lifecycle&facet=spec.owner',
   total: '/api/catalog/entities/by-query?filter=kind=component&limit=1',
+  page: '/api/catalog/entities/by-query?filter=kind=component&limit=20&orderField=metadata.name,asc',
   search: '/api/search?q=quokka&limit=50',
 };
 
@@ -67,10 +69,18 @@ for (const backend of backends) {
     };
     /** What each question answers, reduced to what would leak: counts, totals and the refs found. */
     const seen = async (headers: Record<string, string>) => {
-      const [facets, total, search] = await Promise.all([ask(QUESTIONS.facets, headers), ask(QUESTIONS.total, headers), ask(QUESTIONS.search, headers)]);
+      const [facets, total, page, search, secret] = await Promise.all([
+        ask(QUESTIONS.facets, headers),
+        ask(QUESTIONS.total, headers),
+        ask(QUESTIONS.page, headers),
+        ask(QUESTIONS.search, headers),
+        fetch(`${pave.url}/api/catalog/entities/by-name/component/default/secret-ledger`, { headers }).then(async response => ({ status: response.status, body: await response.text() })),
+      ]);
       return {
         facets: facets.facets,
         totalItems: total.totalItems,
+        page: { totalItems: page.totalItems, names: (page.items as Array<{ metadata: { name: string } }>).map(item => item.metadata.name) },
+        secretLedger: { status: secret.status, leaks: secret.body.includes('quokka') },
         search: { total: search.total, refs: (search.results as Array<{ entityRef: string }>).map(hit => hit.entityRef).sort(), facets: search.facets },
       };
     };
@@ -79,12 +89,16 @@ for (const backend of backends) {
     const BOB_SEES = {
       facets: { kind: [{ value: 'Component', count: 3 }], 'spec.lifecycle': [{ value: 'production', count: 3 }], 'spec.owner': [{ value: 'checkout-team', count: 3 }] },
       totalItems: 3,
+      page: { totalItems: 3, names: ['checkout-api', 'checkout-web', 'payments'] },
+      secretLedger: { status: 403, leaks: false },
       search: { total: 2, refs: ['component:default/checkout-api', 'component:default/checkout-web'] },
     };
 
     it('the narrow caller asking right after the wide one gets its own answers', async () => {
       const wide = await seen(alice);
       expect(wide.totalItems).toBe(8);
+      expect(wide.page.names).toHaveLength(8);
+      expect(wide.secretLedger).toEqual({ status: 200, leaks: true });
       expect(wide.search.total).toBe(5);
       expect(await seen(bob)).toMatchObject(BOB_SEES);
       // And the other way round: the wide caller is not handed the narrow answer either.
@@ -104,6 +118,7 @@ for (const backend of backends) {
       await pave.app.catalog.saveEntity(component('secret-quarry', 'platform-team'));
       const wide = await seen(alice);
       expect(wide.totalItems).toBe(9);
+      expect(wide.page.names).toContain('secret-quarry');
       expect(wide.search.refs).toContain('component:default/secret-quarry');
       expect(await seen(bob)).toMatchObject(BOB_SEES);
     });

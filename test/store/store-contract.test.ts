@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Entity } from '../../src/core/entity.js';
 import { upsertEntity, deleteEntities } from '../../src/catalog/entity-writer.js';
+import { advanceCatalogState } from '../../src/catalog/catalog-state.js';
 import { ANNOTATION_ORPHAN, applyLocationContent } from '../../src/catalog/location-refresh.js';
 import type { LocationContent } from '../../src/catalog/ingest/read-location.js';
 import { EntityReader } from '../../src/catalog/query/entity-reader.js';
@@ -52,7 +53,16 @@ for (const factory of factories) describe.skipIf(Boolean(factory.unavailable))(`
 
   async function write(...entities: Entity[]) {
     const outcomes = [];
-    for (const entity of entities) outcomes.push(await store.transaction(trx => upsertEntity(trx, store.dialect, { entity, locationId: null, source: null }, NOW)));
+    // As every catalog writer does (CatalogChanges), the write moves the catalog state: readers keep answers per state.
+    for (const entity of entities) {
+      outcomes.push(
+        await store.transaction(async trx => {
+          const outcome = await upsertEntity(trx, store.dialect, { entity, locationId: null, source: null }, NOW);
+          await advanceCatalogState(store, trx);
+          return outcome;
+        }),
+      );
+    }
     return outcomes;
   }
 
@@ -77,7 +87,10 @@ for (const factory of factories) describe.skipIf(Boolean(factory.unavailable))(`
     expect(team!.relations).toContainEqual(expect.objectContaining({ type: 'ownerOf', targetRef: 'component:default/payments' }));
     const payments = await reader.byRef('component:default/payments');
     expect(payments!.relations!.map(r => `${r.type} ${r.targetRef}`).sort()).toEqual(['ownedBy group:default/team-a', 'partOf system:default/billing']);
-    await store.transaction(trx => deleteEntities(trx, store.dialect, [payments!.metadata.uid!]));
+    await store.transaction(async trx => {
+      await deleteEntities(trx, store.dialect, [payments!.metadata.uid!]);
+      await advanceCatalogState(store, trx);
+    });
     expect((await reader.byRef('group:default/team-a'))!.relations).toEqual([]);
   });
 

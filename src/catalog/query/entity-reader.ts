@@ -13,7 +13,7 @@ import type { OrderField } from './order-fields.js';
 import { projectFields } from './project-fields.js';
 import { NarrowestFirst } from './narrowest-first.js';
 import type { EntityFilter } from './entity-filter.js';
-import { StateAnswers } from '../state-answers.js';
+import { StateAnswers, type AnswersAt } from '../state-answers.js';
 import { SENT_COLUMNS, SentEntity, type SentColumns } from '../sent-entity.js';
 
 export interface ListEntitiesRequest {
@@ -91,13 +91,29 @@ export class EntityReader {
     this.#answers = answers ?? new StateAnswers(store);
   }
 
+  /** The entity, parsed for this caller alone (what `sentByRef` answers is kept and shared: see there). */
   async byRef(ref: string): Promise<Entity | undefined> {
-    return (await this.sentByRef(ref))?.entity;
+    return ownCopy(await this.sentByRef(ref));
   }
 
+  /**
+   * Kept per catalog state (state-answers.ts), found or not: every reader gets the same stored text, and what
+   * a caller may read is decided on each request after (the route's permission, the final guard). The answer
+   * is shared with other requests: read it, never change it.
+   */
   async sentByRef(ref: string): Promise<SentEntity | undefined> {
-    const row = await this.#rows().where('e.ref', '=', ref.toLocaleLowerCase('en-US')).executeTakeFirst();
-    return row && SentEntity.of(row);
+    const wanted = ref.toLocaleLowerCase('en-US');
+    const answers = await this.#answers.current();
+    return answers.answer(
+      'entity',
+      ALL_ENTITIES,
+      wanted,
+      async () => {
+        const row = await this.#rows().where('e.ref', '=', wanted).executeTakeFirst();
+        return row && SentEntity.of(row);
+      },
+      weighEntity,
+    );
   }
 
   /** Every entity a location produced. */
@@ -218,11 +234,21 @@ export class EntityReader {
   /** `GET /entities/by-query`: keyset pages (stable under concurrent writes) with a total count. */
   async query(request: QueryEntitiesRequest): Promise<QueryEntitiesResponse> {
     const page = await this.sentQuery(request);
-    return { ...page, items: page.items.map(sent => projectFields(sent.entity, request.fields)) };
+    return { ...page, items: page.items.map(sent => projectFields(ownCopy(sent)!, request.fields)) };
   }
 
-  /** {@link query} as stored ready to send (`fields` is not applied). */
+  /**
+   * {@link query} as stored ready to send (`fields` is not applied). Pages are kept per catalog state and
+   * reader scope (state-answers.ts): the first page of a list many ask for is read once per state. The answer
+   * is shared with other requests: read it, never change it.
+   */
   async sentQuery(request: Omit<QueryEntitiesRequest, 'fields'>): Promise<QueryEntitiesResponse<SentEntity>> {
+    const answers = await this.#answers.current();
+    const { scope = ALL_ENTITIES, ...question } = request;
+    return answers.answer('page', scope, question, () => this.#sentQuery(request, answers), weighPage);
+  }
+
+  async #sentQuery(request: Omit<QueryEntitiesRequest, 'fields'>, stateAnswers: AnswersAt): Promise<QueryEntitiesResponse<SentEntity>> {
     const state = request.cursor ? decodeCursor(request.cursor) : undefined;
     const filterParams = state?.filter ?? request.filter ?? [];
     const query = state ? state.query : request.query;
@@ -234,7 +260,7 @@ export class EntityReader {
     let predicate = query === undefined || query === null ? undefined : parsePredicate(query);
     // What the total counts, the same however the request spelled it; a cursor's page carries its own total.
     const counted = { filter: filter && formatFilterParams(filter), query: predicate ? formatPredicate(predicate) : query === null ? null : undefined, fullText };
-    const answers = state || excludeTotal ? undefined : await this.#answers.current();
+    const answers = state || excludeTotal ? undefined : stateAnswers;
     // A cursor carries the conditions in the order its first page chose: the probes run once per query.
     if (!state) {
       if (filter) filter = await this.#narrowest.filter(filter);
@@ -362,6 +388,22 @@ export class EntityReader {
     return rows.map(row => SentEntity.of(row).entity);
   }
 
+}
+
+/** A kept entity parsed anew, so that a caller changing it changes nothing another request reads. */
+function ownCopy(sent: SentEntity | undefined): Entity | undefined {
+  return sent && (JSON.parse(sent.json) as Entity);
+}
+
+/** About the memory an entity kept by ref takes (state-answers.ts): its text, two bytes a character at most. */
+function weighEntity(sent: SentEntity | undefined): number {
+  return 64 + (sent ? sent.json.length * 2 : 0);
+}
+
+/** About the memory a by-query page takes: its entities' text and its cursors. */
+function weighPage(page: QueryEntitiesResponse<SentEntity>): number {
+  const cursors = (page.pageInfo.nextCursor?.length ?? 0) + (page.pageInfo.prevCursor?.length ?? 0);
+  return 128 + cursors * 2 + page.items.reduce((sum, sent) => sum + weighEntity(sent), 0);
 }
 
 /** About the memory a facet answer takes (state-answers.ts). */
