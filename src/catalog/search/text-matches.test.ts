@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TextMatcher, textMatches, wordCount } from './text-matches.js';
+import { TextMatcher, wordCount } from './text-matches.js';
 import { wordsOf } from './search-query.js';
+
+/** One text's matches by a matcher made for it alone. */
+const textMatches = (text: string, typed: readonly string[]) => new TextMatcher(typed).matches(text);
 
 /** Texts whose words the ASCII scan and the Unicode regex must cut alike, and a few only the regex reads. */
 const TEXTS = [

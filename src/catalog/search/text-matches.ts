@@ -37,14 +37,6 @@ export class TextMatcher {
 /** Each text word's qualities against the typed words. */
 type Qualities = Map<string, readonly number[]>;
 
-/**
- * One text's matches (see TextMatcher).
- * @example textMatches('Takes card payments', ['paymnts']) // [{ quality: 0.5, spans: [[11, 19]] }]
- */
-export function textMatches(text: string, typed: readonly string[]): ReadonlyArray<WordHit | undefined> {
-  return new TextMatcher(typed).matches(text);
-}
-
 function matchText(text: string, typed: readonly string[], qualities: Qualities): Array<WordHit | undefined> {
   const hits: Array<WordHit | undefined> = typed.map(() => undefined);
   // No function made per text here: the bundle names each one it makes (keepNames), which cost as much as the rest.

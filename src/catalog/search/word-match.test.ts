@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wordMatch } from './word-match.js';
-import { textMatches } from './text-matches.js';
+import { TextMatcher } from './text-matches.js';
 import { parseSearchQuery } from './search-query.js';
 
 describe('wordMatch', () => {
@@ -22,10 +22,10 @@ describe('wordMatch', () => {
   });
 });
 
-describe('textMatches', () => {
+describe('TextMatcher', () => {
   it('finds words inside camelCase names and says where each match is', () => {
     const text = 'capturePayment refundPayment';
-    const [payment, capture] = textMatches(text, ['payment', 'capture']);
+    const [payment, capture] = new TextMatcher(['payment', 'capture']).matches(text);
     expect(payment!.spans.map(([start, end]) => text.slice(start, end))).toEqual(['Payment', 'Payment']);
     expect(capture!.spans.map(([start, end]) => text.slice(start, end))).toEqual(['capture']);
   });
@@ -33,9 +33,11 @@ describe('textMatches', () => {
   it('answers the same for every text of one search, words seen before or not, whatever their letters', () => {
     const typed = ['server', 'paymnts', 'v2'];
     const texts = ['HTTPServer Payments v2', 'payments server', 'ab日Server Paymnts', 'SERVER v2api'];
-    const once = texts.map(text => textMatches(text, typed));
-    // A fresh array of the same words starts without what the first one saw.
-    expect(texts.map(text => textMatches(text, [...typed]))).toEqual(once);
+    // One matcher for the whole search remembers each text word's qualities; a fresh one per text starts empty.
+    const shared = new TextMatcher(typed);
+    const once = texts.map(text => shared.matches(text));
+    expect(texts.map(text => new TextMatcher(typed).matches(text))).toEqual(once);
+    expect(texts.map(text => shared.matches(text))).toEqual(once);
     expect(once[0]![0]!.spans).toEqual([[4, 10]]);
     expect(once[2]![0]!.spans).toEqual([[3, 9]]);
     expect(once[3]![0]).toEqual({ quality: 1, spans: [[0, 6]] });
