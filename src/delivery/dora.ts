@@ -168,7 +168,12 @@ export function shipments(successes: readonly DoraDeployment[], changesOf: reado
       const head = deployment.sha ? changeBySha.get(deployment.sha)?.at : undefined;
       const limit = Math.min(head ?? deployment.at, deployment.at);
       now = [];
-      for (; considered < changes.length && changes[considered]!.at <= limit; considered++) if (!shipped.has(changes[considered]!.sha)) now.push(changes[considered]!);
+      // A commit told twice (two events, one sha) is one change: shipped once, even when both lie in this range.
+      for (; considered < changes.length && changes[considered]!.at <= limit; considered++) {
+        const change = changes[considered]!;
+        if (!shipped.has(change.sha)) now.push(change);
+        shipped.add(change.sha);
+      }
     }
     for (const change of now) shipped.add(change.sha);
     return [deployment, now];

@@ -140,4 +140,10 @@ describe('which changes a deployment shipped', () => {
       ['d5', []],
     ]);
   });
+
+  it('ships a commit told twice (two events, one sha, one time) once', () => {
+    const B = 'component:default/b';
+    const changes = [chg(B, 'c1', '03-02T01:00'), chg(B, 'c1', '03-02T01:00'), chg(B, 'c2', '03-02T02:00')];
+    expect(shipments([dep('d1', B, '03-03T00:00', 'success')], changes).map(([d, shipped]) => [d.id, shipped.map(c => c.sha)])).toEqual([['d1', ['c1', 'c2']]]);
+  });
 });
