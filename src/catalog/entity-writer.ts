@@ -9,6 +9,7 @@ import type { DialectName } from '../store/dialect.js';
 import { deriveRelations } from './model/index.js';
 import { searchRowsOf } from './search-rows.js';
 import { ENTITY_SECTION, searchDocumentOf, type SearchDocument } from './search/search-document.js';
+import type { ApiDefinitionTermsMemo } from './search/api-definition-terms.js';
 import { insertRows, type ColumnValue, type RowInsert } from './row-inserts.js';
 import { lockCatalogWrites } from './catalog-write-lock.js';
 import { restitchRelations, sentBodyOf, sentRelationsAfter, type RelationRow } from './sent-entity.js';
@@ -119,6 +120,8 @@ export async function writeEntities(
   stored: ReadonlyMap<string, StoredState>,
   now: string,
   pause: () => Promise<void> = noPause,
+  /** API definitions' terms worked out before the write (search-document.ts works out those it lacks). */
+  definitionTerms?: ApiDefinitionTermsMemo,
 ): Promise<WriteResult[]> {
   await lockCatalogWrites(db, dialect);
   const changes: EntityChange[] = [];
@@ -139,7 +142,7 @@ export async function writeEntities(
   const sentRelations = await sentRelationsAfter(db, changes.map(change => change.write.ref), replaced, changes.flatMap(change => change.relations));
   const affected = new Set<string>();
   for (let i = 0; i < changes.length; i += ENTITIES_PER_CHUNK) {
-    await writeChanges(db, dialect, changes.slice(i, i + ENTITIES_PER_CHUNK), sentRelations, now, pause, affected);
+    await writeChanges(db, dialect, changes.slice(i, i + ENTITIES_PER_CHUNK), sentRelations, now, pause, affected, definitionTerms);
   }
   for (const change of changes) affected.delete(change.write.ref);
   await restitchRelations(db, affected, pause);
@@ -209,6 +212,7 @@ async function writeChanges(
   now: string,
   pause: () => Promise<void>,
   affected: Set<string>,
+  definitionTerms: ApiDefinitionTermsMemo | undefined,
 ): Promise<void> {
   const replaced = changes.filter(change => change.previous).map(change => change.id);
   const previousSpecs = new Map<string, string>();
@@ -251,7 +255,7 @@ async function writeChanges(
       relationRows.push([row.origin_id, row.source_ref, row.type, row.target_ref]);
       affected.add(row.source_ref);
     }
-    const document = searchDocumentOf(entity);
+    const document = definitionTerms ? searchDocumentOf(entity, (type, definition) => definitionTerms.of(type, definition)) : searchDocumentOf(entity);
     documentRows.push([id, ...DOCUMENT_COLUMNS.map(column => document[column])]);
   }
   await insertRows(db, dialect, ENTITY_ROWS, entityRows);
