@@ -12,7 +12,7 @@ import { ENTITY_SECTION, searchDocumentOf, type SearchDocument } from './search/
 import type { ApiDefinitionTermsMemo } from './search/api-definition-terms.js';
 import { insertRows, type ColumnValue, type RowInsert } from './row-inserts.js';
 import { lockCatalogWrites } from './catalog-write-lock.js';
-import { restitchRelations, sentBodyOf, sentRelationsAfter, type RelationRow } from './sent-entity.js';
+import { restitchRelations, sentBodyOf, sentRelationsAfter, storedJson, type RelationRow } from './sent-entity.js';
 
 export interface EntityWrite {
   entity: Entity;
@@ -46,6 +46,8 @@ export interface PreparedWrite extends EntityWrite {
   /** The entity as stored (`body` is its JSON). */
   stored: Entity;
   body: string;
+  /** Where `metadata` closes in `body` (sent-entity.ts splices the uid and etag there). */
+  metadataEnd: number;
   etag: string;
 }
 
@@ -90,8 +92,8 @@ const DOCUMENT_ROWS: RowInsert = { table: 'search_documents', columns: [text('en
 /** Computes the stored JSON and etag of a write; pure, so callers can do it before opening a transaction. */
 export function prepareWrite(write: EntityWrite): PreparedWrite {
   const stored = storedForm(write.entity);
-  const body = JSON.stringify(stored);
-  return { ...write, ref: entityRefOf(write.entity), stored, body, etag: createHash('sha1').update(body).digest('base64url') };
+  const { body, metadataEnd } = storedJson(stored);
+  return { ...write, ref: entityRefOf(write.entity), stored, body, metadataEnd, etag: createHash('sha1').update(body).digest('base64url') };
 }
 
 /**
@@ -231,7 +233,6 @@ async function writeChanges(
   // Rows are laid out in the columns' order of their insert (below).
   for (const { write, id, previous, relations } of changes) {
     const { entity } = write;
-    const spec = specJson(entity);
     entityRows.push([
       id,
       write.ref,
@@ -242,13 +243,14 @@ async function writeChanges(
       typeof entity.metadata.description === 'string' ? entity.metadata.description : null,
       write.body,
       write.etag,
-      previous ? previous.generation + (previousSpecs.get(id) === spec ? 0 : 1) : 1,
+      // Only a replaced entity's spec is serialised, to compare it with the one it replaces.
+      previous ? previous.generation + (previousSpecs.get(id) === specJson(entity) ? 0 : 1) : 1,
       write.locationId,
       write.source,
       now,
       now,
     ]);
-    const sent = sentBodyOf(write.stored, write.body, id, write.etag);
+    const sent = sentBodyOf(write.stored, write.body, id, write.etag, write.metadataEnd);
     sentRows.push([id, sent.sent_body, sentRelations.get(write.ref)!, sent.schema_ordered]);
     for (const row of searchRowsOf(entity)) searchRows.push([id, row.key, row.value, row.originalValue]);
     for (const row of relations) {
