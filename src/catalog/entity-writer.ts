@@ -8,9 +8,11 @@ import type {} from './catalog-tables.js'; // the tables it queries, for Kysely'
 import type { DialectName } from '../store/dialect.js';
 import { deriveRelations } from './model/index.js';
 import { searchRowsOf } from './search-rows.js';
-import { ENTITY_SECTION, searchDocumentOf } from './search/search-document.js';
+import { ENTITY_SECTION, searchDocumentOf, type SearchDocument } from './search/search-document.js';
+import type { ApiDefinitionTermsMemo } from './search/api-definition-terms.js';
+import { insertRows, type ColumnValue, type RowInsert } from './row-inserts.js';
 import { lockCatalogWrites } from './catalog-write-lock.js';
-import { restitchRelations, sentBodyOf, sentRelationsAfter, type RelationRow } from './sent-entity.js';
+import { restitchRelations, sentBodyOf, sentRelationsAfter, storedJson, type RelationRow } from './sent-entity.js';
 
 export interface EntityWrite {
   entity: Entity;
@@ -44,6 +46,8 @@ export interface PreparedWrite extends EntityWrite {
   /** The entity as stored (`body` is its JSON). */
   stored: Entity;
   body: string;
+  /** Where `metadata` closes in `body` (sent-entity.ts splices the uid and etag there). */
+  metadataEnd: number;
   etag: string;
 }
 
@@ -61,24 +65,35 @@ export interface StoredState {
 export const STORED_STATE_COLUMNS = ['id', 'ref', 'etag', 'generation', 'location_id', 'source'] as const;
 
 /**
- * Bound parameters per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535), so rows
- * go in a few multi-row statements instead of one round trip each.
- */
-const MAX_PARAMETERS = 30_000;
-/**
  * Entities written per chunk: about 4,000 search rows, sorted before they go in, so that consecutive
  * index entries land on neighbouring pages (~30% less index work for SQLite, measured at 20k entities), while
- * one statement stays short.
+ * the rows held at once stay few.
  */
 const ENTITIES_PER_CHUNK = 200;
 
 const noPause = async (): Promise<void> => {};
 
+const text = (name: string) => [name, 'text'] as const;
+const integer = (name: string) => [name, 'integer'] as const;
+/** Replaced entities keep their id and created_at; everything else is the new content. */
+const ENTITY_ROWS: RowInsert = {
+  table: 'entities',
+  columns: [text('id'), text('ref'), text('kind'), text('namespace'), text('name'), text('title'), text('description'), text('body'), text('etag'), integer('generation'), text('location_id'), text('source'), text('created_at'), text('updated_at')],
+  updateOnConflict: { conflictKey: 'id', columns: ['ref', 'kind', 'namespace', 'name', 'title', 'description', 'body', 'etag', 'generation', 'location_id', 'source', 'updated_at'] },
+};
+const SEARCH_ROWS: RowInsert = { table: 'entity_search', columns: [text('entity_id'), text('key'), text('value'), text('original_value')] };
+const RELATION_ROWS: RowInsert = { table: 'relations', columns: [text('origin_id'), text('source_ref'), text('type'), text('target_ref')] };
+const SENT_ROWS: RowInsert = { table: 'sent_entities', columns: [text('entity_id'), text('sent_body'), text('sent_relations'), integer('schema_ordered')] };
+/** Every field of a search document, each a column (a field added to SearchDocument must be added here). */
+const DOCUMENT_FIELDS = { section: true, title: true, name: true, description: true, owner: true, body: true } satisfies Record<keyof SearchDocument, true>;
+const DOCUMENT_COLUMNS = Object.keys(DOCUMENT_FIELDS) as Array<keyof SearchDocument>;
+const DOCUMENT_ROWS: RowInsert = { table: 'search_documents', columns: [text('entity_id'), ...DOCUMENT_COLUMNS.map(text)] };
+
 /** Computes the stored JSON and etag of a write; pure, so callers can do it before opening a transaction. */
 export function prepareWrite(write: EntityWrite): PreparedWrite {
   const stored = storedForm(write.entity);
-  const body = JSON.stringify(stored);
-  return { ...write, ref: entityRefOf(write.entity), stored, body, etag: createHash('sha1').update(body).digest('base64url') };
+  const { body, metadataEnd } = storedJson(stored);
+  return { ...write, ref: entityRefOf(write.entity), stored, body, metadataEnd, etag: createHash('sha1').update(body).digest('base64url') };
 }
 
 /**
@@ -107,6 +122,8 @@ export async function writeEntities(
   stored: ReadonlyMap<string, StoredState>,
   now: string,
   pause: () => Promise<void> = noPause,
+  /** API definitions' terms worked out before the write (search-document.ts works out those it lacks). */
+  definitionTerms?: ApiDefinitionTermsMemo,
 ): Promise<WriteResult[]> {
   await lockCatalogWrites(db, dialect);
   const changes: EntityChange[] = [];
@@ -127,7 +144,7 @@ export async function writeEntities(
   const sentRelations = await sentRelationsAfter(db, changes.map(change => change.write.ref), replaced, changes.flatMap(change => change.relations));
   const affected = new Set<string>();
   for (let i = 0; i < changes.length; i += ENTITIES_PER_CHUNK) {
-    await writeChanges(db, changes.slice(i, i + ENTITIES_PER_CHUNK), sentRelations, now, pause, affected);
+    await writeChanges(db, dialect, changes.slice(i, i + ENTITIES_PER_CHUNK), sentRelations, now, pause, affected, definitionTerms);
   }
   for (const change of changes) affected.delete(change.write.ref);
   await restitchRelations(db, affected, pause);
@@ -191,11 +208,13 @@ async function clearDerived(db: Db, ids: string[], affected: Set<string>): Promi
  */
 async function writeChanges(
   db: Db,
+  dialect: DialectName,
   changes: EntityChange[],
   sentRelations: ReadonlyMap<string, string>,
   now: string,
   pause: () => Promise<void>,
   affected: Set<string>,
+  definitionTerms: ApiDefinitionTermsMemo | undefined,
 ): Promise<void> {
   const replaced = changes.filter(change => change.previous).map(change => change.id);
   const previousSpecs = new Map<string, string>();
@@ -206,84 +225,51 @@ async function writeChanges(
   }
   await clearDerived(db, replaced, affected);
   await pause();
-  const entityRows = [];
-  const searchRows = [];
-  const relationRows = [];
-  const documentRows = [];
-  const sentRows = [];
+  const entityRows: ColumnValue[][] = [];
+  const searchRows: Array<[string, string, string | null, string | null]> = [];
+  const relationRows: ColumnValue[][] = [];
+  const documentRows: ColumnValue[][] = [];
+  const sentRows: ColumnValue[][] = [];
+  // Rows are laid out in the columns' order of their insert (below).
   for (const { write, id, previous, relations } of changes) {
     const { entity } = write;
-    const spec = specJson(entity);
-    entityRows.push({
+    entityRows.push([
       id,
-      ref: write.ref,
-      kind: entity.kind,
-      namespace: entity.metadata.namespace ?? 'default',
-      name: entity.metadata.name,
-      title: typeof entity.metadata.title === 'string' ? entity.metadata.title : null,
-      description: typeof entity.metadata.description === 'string' ? entity.metadata.description : null,
-      body: write.body,
-      etag: write.etag,
-      generation: previous ? previous.generation + (previousSpecs.get(id) === spec ? 0 : 1) : 1,
-      location_id: write.locationId,
-      source: write.source,
-      created_at: now,
-      updated_at: now,
-    });
-    sentRows.push({ entity_id: id, ...sentBodyOf(write.stored, write.body, id, write.etag), sent_relations: sentRelations.get(write.ref)! });
-    for (const row of searchRowsOf(entity)) searchRows.push({ entity_id: id, key: row.key, value: row.value, original_value: row.originalValue });
+      write.ref,
+      entity.kind,
+      entity.metadata.namespace ?? 'default',
+      entity.metadata.name,
+      typeof entity.metadata.title === 'string' ? entity.metadata.title : null,
+      typeof entity.metadata.description === 'string' ? entity.metadata.description : null,
+      write.body,
+      write.etag,
+      // Only a replaced entity's spec is serialised, to compare it with the one it replaces.
+      previous ? previous.generation + (previousSpecs.get(id) === specJson(entity) ? 0 : 1) : 1,
+      write.locationId,
+      write.source,
+      now,
+      now,
+    ]);
+    const sent = sentBodyOf(write.stored, write.body, id, write.etag, write.metadataEnd);
+    sentRows.push([id, sent.sent_body, sentRelations.get(write.ref)!, sent.schema_ordered]);
+    for (const row of searchRowsOf(entity)) searchRows.push([id, row.key, row.value, row.originalValue]);
     for (const row of relations) {
-      relationRows.push(row);
+      relationRows.push([row.origin_id, row.source_ref, row.type, row.target_ref]);
       affected.add(row.source_ref);
     }
-    documentRows.push({ entity_id: id, ...searchDocumentOf(entity) });
+    const document = definitionTerms ? searchDocumentOf(entity, (type, definition) => definitionTerms.of(type, definition)) : searchDocumentOf(entity);
+    documentRows.push([id, ...DOCUMENT_COLUMNS.map(column => document[column])]);
   }
-  for (const batch of batches(entityRows, 15)) {
-    // Replaced entities keep their id and created_at; everything else is the new content.
-    await db
-      .insertInto('entities')
-      .values(batch)
-      .onConflict(oc =>
-        oc.column('id').doUpdateSet(eb => ({
-          ref: eb.ref('excluded.ref'),
-          kind: eb.ref('excluded.kind'),
-          namespace: eb.ref('excluded.namespace'),
-          name: eb.ref('excluded.name'),
-          title: eb.ref('excluded.title'),
-          description: eb.ref('excluded.description'),
-          body: eb.ref('excluded.body'),
-          etag: eb.ref('excluded.etag'),
-          generation: eb.ref('excluded.generation'),
-          location_id: eb.ref('excluded.location_id'),
-          source: eb.ref('excluded.source'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-    await pause();
-  }
-  searchRows.sort((a, b) => compareText(a.key, b.key) || compareText(a.value ?? '', b.value ?? ''));
-  for (const batch of batches(searchRows, 4)) {
-    await db.insertInto('entity_search').values(batch).execute();
-    await pause();
-  }
-  relationRows.sort((a, b) => compareText(a.source_ref, b.source_ref));
-  for (const batch of batches(relationRows, 4)) {
-    await db.insertInto('relations').values(batch).execute();
-    await pause();
-  }
-  for (const batch of batches(sentRows, 4)) {
-    await db.insertInto('sent_entities').values(batch).execute();
-    await pause();
-  }
-  for (const batch of batches(documentRows, 7)) {
-    await db.insertInto('search_documents').values(batch).execute();
-    await pause();
-  }
-}
-
-/** Splits rows into statements that stay under the parameter limit. */
-function* batches<T>(rows: T[], parametersPerRow: number): Generator<T[]> {
-  const size = Math.floor(MAX_PARAMETERS / parametersPerRow);
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+  await insertRows(db, dialect, ENTITY_ROWS, entityRows);
+  await pause();
+  searchRows.sort((a, b) => compareText(a[1], b[1]) || compareText(a[2] ?? '', b[2] ?? ''));
+  await insertRows(db, dialect, SEARCH_ROWS, searchRows);
+  await pause();
+  relationRows.sort((a, b) => compareText(a[1] as string, b[1] as string));
+  await insertRows(db, dialect, RELATION_ROWS, relationRows);
+  await pause();
+  await insertRows(db, dialect, SENT_ROWS, sentRows);
+  await pause();
+  await insertRows(db, dialect, DOCUMENT_ROWS, documentRows);
+  await pause();
 }

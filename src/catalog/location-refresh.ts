@@ -102,7 +102,7 @@ export async function applyLocationContent(
       const orphans = options.orphanStrategy === 'keep' ? await orphanWrites(trx, location.id, stale, pause) : [];
       const written = [...writes, ...orphans];
       const outcomes = await asBulkLoad(trx, store.dialect, { writes: written.length, locationStored: existing.length }, () =>
-        writeEntities(trx, store.dialect, written, stored, options.now, pause),
+        writeEntities(trx, store.dialect, written, stored, options.now, pause, content.definitionTerms),
       );
       for (const { outcome } of outcomes.slice(0, writes.length)) summary[outcome]++;
       summary.unchanged += kept.filter(ref => stored.has(ref)).length;

@@ -377,7 +377,7 @@ export class LocationService {
     // lists it as skippable); a third read skips nothing, so it always ends.
     for (let attempt = 1; ; attempt++) {
       const skip = attempt < 3 ? await skippableFiles(this.#store.db, id, this.#fingerprint) : undefined;
-      const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile, skip });
+      const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile, skip, definitionTerms: true });
       annotateProvenance(content, storedProvenance(provenance));
       try {
         return await this.#applyRefresh(location, content, options);
@@ -421,7 +421,7 @@ export class LocationService {
    * nothing half-made is kept; `authorize` then decides whether its content may be loaded.
    */
   async #readAuthorized(location: LocationSpec, options: Pick<RegisterOptions, 'authorize' | 'onFile' | 'provenance'>) {
-    const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile });
+    const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile, definitionTerms: true });
     annotateProvenance(content, options.provenance);
     if (content.files === 0) {
       // The target itself is what could not be read, whatever document the problem was found in.

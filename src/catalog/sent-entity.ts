@@ -59,24 +59,46 @@ export function sentJson(row: Pick<SentColumns, 'sent_body' | 'sent_relations'>)
 }
 
 /**
+ * The stored entity's JSON, the text `JSON.stringify(stored)` gives, written key by key so that where its
+ * `metadata` object ends (its closing brace) is known as well, for {@link sentBodyOf}.
+ */
+export function storedJson(stored: Entity): { body: string; metadataEnd: number } {
+  let body = '{';
+  let metadataEnd = -1;
+  for (const [key, value] of Object.entries(stored)) {
+    const json = JSON.stringify(value) as string | undefined;
+    if (json === undefined) continue; // left out of the JSON
+    body += `${body.length > 1 ? ',' : ''}${JSON.stringify(key)}:${json}`;
+    if (key === 'metadata') metadataEnd = body.length - 1;
+  }
+  return { body: `${body}}`, metadataEnd };
+}
+
+/**
  * `sent_body` and `schema_ordered` of an entity in its stored form (no uid, etag or relations) whose JSON
  * is `body`: `JSON.stringify({ ...stored, metadata: { ...stored.metadata, uid: id, etag } })`, made by
- * splicing the two fields into `body` at the end of `metadata` (found by serialising only the keys up to it).
+ * splicing the two fields into `body` at the end of `metadata` (`metadataEnd`, as {@link storedJson} gives it;
+ * else found by serialising only the keys up to it).
  */
-export function sentBodyOf(stored: Entity, body: string, id: string, etag: string): Pick<SentColumns, 'sent_body' | 'schema_ordered'> {
+export function sentBodyOf(stored: Entity, body: string, id: string, etag: string, metadataEnd = metadataEndOf(stored)): Pick<SentColumns, 'sent_body' | 'schema_ordered'> {
+  if (metadataEnd < 0) throw new Error('An entity without metadata cannot be stored');
   const fields = `"uid":${JSON.stringify(id)},"etag":${JSON.stringify(etag)}`;
+  // No value's JSON ends in `{`: only an empty metadata has one before its closing brace.
+  const empty = body[metadataEnd - 1] === '{';
+  return { sent_body: `${body.slice(0, metadataEnd)}${empty ? '' : ','}${fields}${body.slice(metadataEnd)}`, schema_ordered: inSchemaOrder(stored) ? 1 : 0 };
+}
+
+/** Where `JSON.stringify(stored)` closes `metadata`, or -1 without it. */
+function metadataEndOf(stored: Entity): number {
   let offset = 1;
   for (const [key, value] of Object.entries(stored)) {
     const json = JSON.stringify(value) as string | undefined;
     if (json === undefined) continue; // left out of the JSON
     offset += JSON.stringify(key).length + 1 + json.length;
-    if (key === 'metadata') {
-      const end = offset - 1;
-      return { sent_body: `${body.slice(0, end)}${json === '{}' ? '' : ','}${fields}${body.slice(end)}`, schema_ordered: inSchemaOrder(stored) ? 1 : 0 };
-    }
+    if (key === 'metadata') return offset - 1;
     offset += 1;
   }
-  throw new Error('An entity without metadata cannot be stored');
+  return -1;
 }
 
 /**

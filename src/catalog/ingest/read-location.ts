@@ -20,6 +20,7 @@ import { parseYamlDocuments, yamlDocumentsFromPlain, type ParsedYamlDocument, ty
 import { ParseWorkerFailed, type EntityParsePool } from './entity-parse-pool.js';
 import { loopYielder } from '../event-loop-yield.js';
 import { fileHash, type FileDigest } from '../location-files.js';
+import { ApiDefinitionTermsMemo } from '../search/api-definition-terms.js';
 
 export interface LocationSpec {
   type: string;
@@ -52,6 +53,8 @@ export interface LocationContent {
   kept: FileDigest[];
   /** Files (kept ones too) that the next read may skip while they stay the same. */
   skippable: FileDigest[];
+  /** The terms of the entities' API definitions, worked out as they were read (for their search documents). */
+  definitionTerms?: ApiDefinitionTermsMemo;
 }
 
 /** How much one file and one document of a location may hold. */
@@ -82,6 +85,8 @@ export interface ReadLocationOptions extends ReadLimits {
   skip?: Map<string, FileDigest>;
   /** Worker threads that parse a big location's files; without it (or for a few small files) they are parsed here. */
   parser?: EntityParsePool | undefined;
+  /** Work out the entities' API definition terms as they are read (`LocationContent.definitionTerms`): the read is written next. */
+  definitionTerms?: boolean;
 }
 
 /** One document of an entity file after placeholders and validation: its entity, or what is wrong with it. */
@@ -139,7 +144,8 @@ interface PendingRead {
  * @example const { entities, errors } = await readLocation({ type: 'file', target: 'catalog/*.yaml' }, options);
  */
 export async function readLocation(location: LocationSpec, options: ReadLocationOptions): Promise<LocationContent> {
-  const content: LocationContent = { entities: [], errors: [], files: 0, kept: [], skippable: [] };
+  const definitionTerms = options.definitionTerms ? new ApiDefinitionTermsMemo() : undefined;
+  const content: LocationContent = { entities: [], errors: [], files: 0, kept: [], skippable: [], ...(definitionTerms ? { definitionTerms } : {}) };
   const origin = `${location.type}:${location.target}`;
   const clones: string[] = [];
   const cloneTrees = new WeakSet<SourceTree>();
@@ -361,6 +367,8 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
       const { [ANNOTATION_LOCATION]: managedBy, [ANNOTATION_ORIGIN_LOCATION]: managedByOrigin, ...links } = locationAnnotations(source, origin);
       entity.metadata.annotations = { ...links, ...entity.metadata.annotations, [ANNOTATION_LOCATION]: managedBy!, [ANNOTATION_ORIGIN_LOCATION]: managedByOrigin! };
       content.entities.push({ entity, source, document: doc.document! });
+      // Here the main thread mostly waits for the parse worker; the write, where these were worked out before, does not.
+      if (definitionTerms && typeof entity.spec?.definition === 'string') definitionTerms.of(typeof entity.spec.type === 'string' ? entity.spec.type : '', entity.spec.definition);
       refs.push([ref, doc.document!]);
       if (entity.kind.toLowerCase() === 'location') {
         skippable = false;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiDefinitionTerms } from './api-definition-terms.js';
+import { ApiDefinitionTermsMemo, apiDefinitionTerms } from './api-definition-terms.js';
 
 describe('apiDefinitionTerms', () => {
   it('reads OpenAPI paths, operation ids and schema names', () => {
@@ -18,5 +18,17 @@ describe('apiDefinitionTerms', () => {
     expect(apiDefinitionTerms('graphql', 'type Query {\n  recipe(id: ID!): Recipe\n}\nenum Diet { VEGAN }')).toEqual(['Query', 'recipe', 'Diet']);
     expect(apiDefinitionTerms('grpc', 'service Ledger { rpc PostEntry (Entry) returns (Ack); }\nmessage Entry {}')).toEqual(['Ledger', 'PostEntry', 'Entry']);
     expect(apiDefinitionTerms('openapi', 'paths: [unclosed')).toEqual([]);
+  });
+});
+
+describe('ApiDefinitionTermsMemo', () => {
+  it('gives what apiDefinitionTerms gives, worked out once per type and text', () => {
+    const memo = new ApiDefinitionTermsMemo();
+    const openapi = 'paths:\n  /orders:\n    get: { operationId: listOrders }\n';
+    const first = memo.of('openapi', openapi);
+    expect(first).toEqual(apiDefinitionTerms('openapi', openapi));
+    expect(memo.of('openapi', `${openapi}`)).toBe(first);
+    // The same text as another type is read as that type.
+    expect(memo.of('graphql', openapi)).toEqual(apiDefinitionTerms('graphql', openapi));
   });
 });

@@ -58,3 +58,22 @@ export function apiDefinitionTerms(type: string, definition: string): string[] {
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The terms of API definitions, each worked out once by type and text. A location's read fills it as each entity
+ * comes, while its main thread mostly waits for the parse worker, so that the write after it (one transaction, the
+ * main thread's busiest part) finds them ready: a 15.7k catalog's definitions took ~1 s there.
+ * @example terms.of('openapi', entity.spec.definition)
+ */
+export class ApiDefinitionTermsMemo {
+  readonly #byType = new Map<string, Map<string, string[]>>();
+
+  /** What `apiDefinitionTerms` gives (the same array for the same type and text). */
+  of(type: string, definition: string): string[] {
+    let byText = this.#byType.get(type);
+    if (!byText) this.#byType.set(type, (byText = new Map()));
+    let terms = byText.get(definition);
+    if (!terms) byText.set(definition, (terms = apiDefinitionTerms(type, definition)));
+    return terms;
+  }
+}

@@ -27,9 +27,10 @@ const MAX_BODY_CHARS = 64 * 1024;
  * What search reads of an entity: its title (or a person's or team's display name), name, description,
  * owner (the owner ref's name) and, as the body, every other short field people search by — kind, type,
  * lifecycle, system, domain, tags, label values, link titles, e-mail — and the names in its API definition.
+ * `definitionTerms` gives the names of an API definition (a memo filled ahead of the write, say).
  * @example searchDocumentOf(paymentsGateway).owner // 'payments-team'
  */
-export function searchDocumentOf(entity: Entity): SearchDocument {
+export function searchDocumentOf(entity: Entity, definitionTerms: (type: string, definition: string) => string[] = apiDefinitionTerms): SearchDocument {
   const spec = (entity.spec ?? {}) as Record<string, unknown>;
   const profile = (typeof spec.profile === 'object' && spec.profile !== null ? spec.profile : {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -41,7 +42,7 @@ export function searchDocumentOf(entity: Entity): SearchDocument {
     ...Object.values(entity.metadata.labels ?? {}),
     ...(entity.metadata.links ?? []).map(link => link.title ?? ''),
     text(profile.email),
-    ...(typeof spec.definition === 'string' ? apiDefinitionTerms(text(spec.type), spec.definition) : []),
+    ...(typeof spec.definition === 'string' ? definitionTerms(text(spec.type), spec.definition) : []),
   ];
   return {
     section: ENTITY_SECTION,
