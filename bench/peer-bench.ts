@@ -34,6 +34,8 @@ export const usage = `npm run bench -- peer [options]
   --warmup <n>          warm-up requests per operation (default 20, at most 5 s)
   --max-seconds <s>     stop measuring an operation after this long (default 30)
   --timeout <minutes>   give up waiting for a catalog to be complete after this long (default 60)
+  --systems <list>      which to run, comma-separated: backstage, pave (default both; one alone measures it
+                        without the other's minutes, to set beside figures taken under the same load)
   --seed <n>            generator and request-mix seed (default ${DEFAULT_SEED})
   --keep                keep the generated catalog and both databases (paths are printed)
   --peer-dir <dir>      where Backstage is installed (default bench/peer/ of this checkout); another checkout's
@@ -48,9 +50,11 @@ interface Options extends CatalogReadOptions {
   timeoutMinutes: number;
   /** Absolute path of the folder Backstage is installed in. */
   peerDir: string;
+  systems: System[];
 }
 
-type System = 'backstage' | 'pave';
+const SYSTEMS = ['backstage', 'pave'] as const;
+type System = (typeof SYSTEMS)[number];
 
 export interface PeerRun {
   system: System;
@@ -101,13 +105,14 @@ export const run = (argv: string[]): Promise<number> => measureAndPrint(argv, us
 
 async function measurePeers(options: Options): Promise<PeerBenchReport> {
   const started = performance.now();
-  await installBackstage(options.peerDir);
+  const backstage = options.systems.includes('backstage');
+  if (backstage) await installBackstage(options.peerDir);
   const report: PeerBenchReport = {
     benchmark: 'peer',
     startedAt: new Date().toISOString(),
     environment: machineFacts(),
-    backstage: await installedVersions(options.peerDir),
-    options: { peerDir: options.peerDir, sizes: options.sizes, requests: options.requests, warmup: options.warmup, maxSeconds: options.maxSeconds, timeoutMinutes: options.timeoutMinutes, seed: options.seed },
+    backstage: backstage ? await installedVersions(options.peerDir) : {},
+    options: { peerDir: options.peerDir, sizes: options.sizes, requests: options.requests, warmup: options.warmup, maxSeconds: options.maxSeconds, timeoutMinutes: options.timeoutMinutes, seed: options.seed, systems: options.systems },
     results: [],
     totalMs: 0,
   };
@@ -118,9 +123,17 @@ async function measurePeers(options: Options): Promise<PeerBenchReport> {
 }
 
 function parseOptions(argv: string[]): Options {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...CATALOG_READ_OPTIONS, timeout: { type: 'string' }, 'peer-dir': { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...CATALOG_READ_OPTIONS, timeout: { type: 'string' }, 'peer-dir': { type: 'string' }, systems: { type: 'string' } } });
   if (positionals.length) throw new Error(`Unexpected argument(s): ${positionals.join(' ')}`);
-  return { ...catalogReadOptions(values, '1000,10000'), timeoutMinutes: wholeNumber('timeout', values.timeout, 60, 1), peerDir: resolve(values['peer-dir'] ?? PINNED_DIR) };
+  return { ...catalogReadOptions(values, '1000,10000'), timeoutMinutes: wholeNumber('timeout', values.timeout, 60, 1), peerDir: resolve(values['peer-dir'] ?? PINNED_DIR), systems: systemList(values.systems) };
+}
+
+/** `--systems pave` or `backstage,pave` (the default), always in that order. */
+function systemList(raw = 'backstage,pave'): System[] {
+  const named = raw.split(',').map(s => s.trim()).filter(Boolean);
+  for (const name of named) if (!SYSTEMS.includes(name as System)) throw new Error(`--systems: "${name}" is not one of ${SYSTEMS.join(', ')}`);
+  if (!named.length) throw new Error('--systems needs at least one of backstage, pave');
+  return SYSTEMS.filter(system => named.includes(system));
 }
 
 function progress(message: string): void {
@@ -186,7 +199,7 @@ async function benchSize(components: number, options: Options): Promise<PeerSize
       runs: [],
     };
     progress(`  ${catalog.files.length} files, ${formatBytes(catalog.bytes)}; ${formatCount(catalog.totalEntities)} entities and ${formatCount(relations)} relations expected`);
-    for (const system of ['backstage', 'pave'] as const) result.runs.push(await benchSystem(system, catalog, relations, join(root, system), options));
+    for (const system of options.systems) result.runs.push(await benchSystem(system, catalog, relations, join(root, system), options));
     return result;
   } finally {
     if (!options.keep) await rm(root, { recursive: true, force: true });
@@ -376,7 +389,7 @@ export function renderPeerReport(report: PeerBenchReport): string {
   const env = report.environment;
   const lines = [
     `Peer benchmark: Backstage's catalog backend and Pave on SQLite — Node ${env.node}, ${env.platform}, ${env.cpus} × ${env.cpuModel}, ${formatBytes(env.totalMemory)} RAM`,
-    `Backstage: ${Object.entries(report.backstage).map(([name, version]) => `${name} ${version}`).join(', ')}`,
+    `Backstage: ${Object.entries(report.backstage).map(([name, version]) => `${name} ${version}`).join(', ') || 'not run'}`,
     `load average ${env.loadAverageAtStart.map(n => n.toFixed(2)).join(' ')} at start, ${env.loadAverageAtEnd?.map(n => n.toFixed(2)).join(' ') ?? '-'} at end (other work on the machine inflates wall times)`,
     `${report.options.requests} sequential requests per operation after ${report.options.warmup} warm-up (at most ${report.options.maxSeconds} s each); latency in ms, client-measured over HTTP`,
   ];
