@@ -346,20 +346,25 @@ interface RelationsPage {
 }
 
 /**
- * The same requests, in the same order (one seed per system), against either catalog. Each operation's first request
+ * The same requests, in the same order (one seed per operation), against either catalog. Each operation's first request
  * is asked once more beforehand and its answer summarised, so the report shows both systems answered alike.
  */
 async function measureReads(server: BenchProcess, catalog: GeneratedCatalog, options: Options): Promise<{ operations: OperationResult[]; answers: Record<string, string> }> {
-  const rng = new Random(options.seed ^ 0x5eed);
-  const operations: ReadOperation[] = [
-    { name: 'by-name', path: () => `/api/catalog/entities/by-name/component/default/${rng.pick(catalog.componentNames)}` },
-    { name: 'by-query kind=component,spec.owner=<team>', path: () => `/api/catalog/entities/by-query?filter=kind=component,spec.owner=group:${rng.pick(catalog.ownerNames)}&limit=50` },
-    { name: 'by-query relations.ownedBy=<team>', path: () => `/api/catalog/entities/by-query?filter=relations.ownedBy=group:default/${rng.pick(catalog.ownerNames)}&limit=50` },
+  // Each operation draws from its own generator, so its requests are the same for both systems even when an earlier
+  // operation stopped at --max-seconds on one of them (one shared generator then gave each a different team or word).
+  const asked: Array<{ name: string; path: (rng: Random) => string }> = [
+    { name: 'by-name', path: rng => `/api/catalog/entities/by-name/component/default/${rng.pick(catalog.componentNames)}` },
+    { name: 'by-query kind=component,spec.owner=<team>', path: rng => `/api/catalog/entities/by-query?filter=kind=component,spec.owner=group:${rng.pick(catalog.ownerNames)}&limit=50` },
+    { name: 'by-query relations.ownedBy=<team>', path: rng => `/api/catalog/entities/by-query?filter=relations.ownedBy=group:default/${rng.pick(catalog.ownerNames)}&limit=50` },
     { name: 'entity-facets kind, spec.type, spec.owner', path: () => '/api/catalog/entity-facets?facet=kind&facet=spec.type&facet=spec.owner' },
     // Backstage's search is a separate plugin; its catalog's full-text is by-query's fullTextFilter (fields named:
     // without them Backstage searches metadata.uid only).
-    { name: 'by-query fullTextFilterTerm=<word> in metadata.description', path: () => `/api/catalog/entities/by-query?fullTextFilterTerm=${encodeURIComponent(rng.pick(catalog.searchWords))}&fullTextFilterFields=metadata.description&limit=50` },
+    { name: 'by-query fullTextFilterTerm=<word> in metadata.description', path: rng => `/api/catalog/entities/by-query?fullTextFilterTerm=${encodeURIComponent(rng.pick(catalog.searchWords))}&fullTextFilterFields=metadata.description&limit=50` },
   ];
+  const operations: ReadOperation[] = asked.map(({ name, path }, index) => {
+    const rng = new Random((options.seed ^ 0x5eed) + index);
+    return { name, path: () => path(rng) };
+  });
   const results: OperationResult[] = [];
   const answers: Record<string, string> = {};
   for (const operation of operations) {
