@@ -151,6 +151,11 @@ async function installBackstage(peerDir: string): Promise<void> {
   if (Object.entries(pinned).every(([name, version]) => installed[name] === version)) return;
   progress(`installing Backstage's catalog backend into ${peerDir} (${Object.entries(pinned).map(([name, version]) => `${name} ${version}`).join(', ')}; a few minutes)…`);
   if (resolve(peerDir) !== resolve(PINNED_DIR)) {
+    // Never over another checkout's pins (its bench/peer/ is tracked): only an empty folder or one of these pins is installed into.
+    const theirs = await readFile(join(peerDir, 'package.json'), 'utf8').catch(() => undefined);
+    if (theirs !== undefined && theirs !== (await readFile(join(PINNED_DIR, 'package.json'), 'utf8'))) {
+      throw new Error(`--peer-dir ${peerDir} holds other pins in its package.json: give an empty folder or one installed with these pins`);
+    }
     await mkdir(peerDir, { recursive: true });
     for (const file of PIN_FILES) await copyFile(join(PINNED_DIR, file), join(peerDir, file));
   }
@@ -369,7 +374,8 @@ async function measureReads(server: BenchProcess, catalog: GeneratedCatalog, opt
   const answers: Record<string, string> = {};
   for (const operation of operations) {
     progress(`    ${operation.name}…`);
-    answers[operation.name] = describeAnswer(await getJson(server.url + operation.path()));
+    // A failing first request is reported in the table (as `measure` counts failures), not the end of the run.
+    answers[operation.name] = await getJson(server.url + operation.path()).then(describeAnswer, (error: Error) => `failed: ${error.message.slice(0, 80)}`);
     results.push(await measure(server.url, operation, options, server));
   }
   return { operations: results, answers };
@@ -413,7 +419,7 @@ export function renderPeerReport(report: PeerBenchReport): string {
     for (const name of pave?.operations.map(op => op.operation) ?? backstage?.operations.map(op => op.operation) ?? []) {
       const op = (r: PeerRun) => r.operations.find(o => o.operation === name);
       const answers = [backstage?.answers[name] ?? '-', pave?.answers[name] ?? '-'];
-      rows.push([`${name}: first answer`, ...answers, answers[0] === answers[1] ? 'same' : 'DIFFERENT']);
+      rows.push([`${name}: first answer`, ...answers, !backstage || !pave ? '-' : answers[0] === answers[1] ? 'same' : 'DIFFERENT']);
       row(`${name} p50`, r => op(r)?.p50Ms ?? Number.NaN, formatMs);
       row(`${name} p99`, r => op(r)?.p99Ms ?? Number.NaN, formatMs);
       row(`${name} server CPU per request`, r => op(r)?.serverCpuMs ?? Number.NaN, formatMs);
