@@ -1,11 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS } from '../../src/auth/auth-config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { RateLimitCounters } from '../../src/store/rate-limit-counters.js';
-import { POSTGRES_URL } from '../support/require-all.js';
-import { adminQuery, postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
-import { bearer, startAuthPave, tokenFor, type AuthPave } from './support.js';
+import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+import { bearer, tokenFor, twoReplicasOnPostgres, type AuthPave } from './support.js';
 
 /**
  * Rate-limit counters kept in the store: places in a window handed out once on both databases (two store
@@ -101,24 +99,10 @@ for (const factory of [sqliteFactory, pg]) {
 }
 
 describe.skipIf(Boolean(pg.unavailable))('rate limits across two servers on one PostgreSQL', () => {
-  const schema = `pave_limits_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
-  const limits = { ...DEFAULT_RATE_LIMITS, signInPerMinute: 4, tokensPerMinute: 5 };
-  let first: AuthPave;
-  let second: AuthPave;
-
-  beforeAll(async () => {
-    await adminQuery(`CREATE SCHEMA ${schema}`);
-    const config = { databaseUrl: POSTGRES_URL, databaseSchema: schema };
-    first = await startAuthPave({ auth: { rateLimit: limits }, config });
-    second = await startAuthPave({ auth: { rateLimit: limits }, config, seed: false });
-  });
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await adminQuery(`DROP SCHEMA ${schema} CASCADE`);
-  });
+  const replicas = twoReplicasOnPostgres({ signInPerMinute: 4, tokensPerMinute: 5 });
 
   it('holds the sign-in limit across both servers, per route', async () => {
+    const [first, second] = [replicas.first(), replicas.second()];
     const callback = (pave: AuthPave) => fetch(`${pave.url}/api/auth/callback?code=x&state=y`, { redirect: 'manual' });
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await callback(i % 2 ? second : first)).status);

@@ -6,13 +6,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { defaultAuthConfig, type AuthConfig } from '../../src/auth/auth-config.js';
+import { afterAll, beforeAll } from 'vitest';
+import { DEFAULT_RATE_LIMITS, defaultAuthConfig, type AuthConfig, type RateLimits } from '../../src/auth/auth-config.js';
 import { defaultConfig, type PaveConfig } from '../../src/pave-config.js';
 import type { Entity } from '../../src/core/entity.js';
 import { createLogger, type Logger } from '../../src/core/logger.js';
 import { createApp, type PaveApp } from '../../src/app.js';
 import { createServer } from '../../src/api/server.js';
 import type { CatalogService } from '../../src/catalog/catalog-service.js';
+import { POSTGRES_URL } from '../support/require-all.js';
+import { adminQuery } from '../support/stores.js';
 
 const group = (name: string, parent?: string, children: string[] = []): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -102,6 +105,30 @@ export async function startAuthPave(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Two signed-in Paves on one fresh PostgreSQL schema, as two replicas of one deployment (the first seeds the
+ * organisation), started before the suite's tests and closed after them, the schema dropped: for limits and
+ * answers that must hold across replicas. `limits` are laid over the default rate limits.
+ */
+export function twoReplicasOnPostgres(limits: Partial<RateLimits>): { first(): AuthPave; second(): AuthPave } {
+  const schema = `pave_limits_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
+  let first: AuthPave | undefined;
+  let second: AuthPave | undefined;
+  beforeAll(async () => {
+    await adminQuery(`CREATE SCHEMA ${schema}`);
+    const config = { databaseUrl: POSTGRES_URL, databaseSchema: schema };
+    const rateLimit = { ...DEFAULT_RATE_LIMITS, ...limits };
+    first = await startAuthPave({ auth: { rateLimit }, config });
+    second = await startAuthPave({ auth: { rateLimit }, config, seed: false });
+  });
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+    await adminQuery(`DROP SCHEMA ${schema} CASCADE`);
+  });
+  return { first: () => first!, second: () => second! };
 }
 
 /** A personal token for a user, made directly through the service as the local operator. */

@@ -4,34 +4,18 @@
  * servers on one PostgreSQL schema at once is still admitted at most its limit in all — never once per
  * replica — and then refused by both, while another caller is not.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS } from '../../src/auth/auth-config.js';
-import { POSTGRES_URL } from '../support/require-all.js';
-import { adminQuery, postgresFactory } from '../support/stores.js';
-import { bearer, startAuthPave, tokenFor, type AuthPave } from '../auth/support.js';
+import { describe, expect, it } from 'vitest';
+import { postgresFactory } from '../support/stores.js';
+import { bearer, tokenFor, twoReplicasOnPostgres, type AuthPave } from '../auth/support.js';
 
 const pg = await postgresFactory();
 const LIMIT = 40;
 
 describe.skipIf(Boolean(pg.unavailable))('a rate limit holds across two replicas under concurrent load', () => {
-  const schema = `pave_limits_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
-  let first: AuthPave;
-  let second: AuthPave;
-
-  beforeAll(async () => {
-    await adminQuery(`CREATE SCHEMA ${schema}`);
-    const config = { databaseUrl: POSTGRES_URL, databaseSchema: schema };
-    const limits = { ...DEFAULT_RATE_LIMITS, searchPerMinute: LIMIT };
-    first = await startAuthPave({ auth: { rateLimit: limits }, config });
-    second = await startAuthPave({ auth: { rateLimit: limits }, config, seed: false });
-  });
-  afterAll(async () => {
-    await first?.close();
-    await second?.close();
-    await adminQuery(`DROP SCHEMA ${schema} CASCADE`);
-  });
+  const replicas = twoReplicasOnPostgres({ searchPerMinute: LIMIT });
 
   it('admits one caller at most its limit in all, however its searches are spread, then both replicas refuse it', async () => {
+    const [first, second] = [replicas.first(), replicas.second()];
     const [bob, alice] = [await tokenFor(first.app, 'user:default/bob'), await tokenFor(first.app, 'user:default/alice')];
     const search = (pave: AuthPave, token: string) => fetch(`${pave.url}/api/search?q=payments`, { headers: bearer(token) });
     // Warm-up requests put places in both replicas' memory; then a burst far past the limit, at once, on both.
