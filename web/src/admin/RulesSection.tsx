@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { describeInputConditions } from '../../../src/auth/input-condition.js';
+import { ConfirmButton } from '../components/ConfirmButton';
 import { ScrollTable } from '../components/ScrollTable';
 import { EmptyState, Loading } from '../components/States';
 import { ApiError } from '../lib/api';
@@ -19,11 +20,9 @@ export function RulesSection() {
   const may = useMayDo(WRITE);
   const canWrite = may?.['auth.rule.write'] === true;
   const [editing, setEditing] = useState<{ rule?: SourcedRule }>();
-  const [confirming, setConfirming] = useState<string>();
   const [notice, setNotice] = useState<{ ok: boolean; text: string }>();
 
   async function remove(id: string) {
-    setConfirming(undefined);
     try {
       await deleteRule(id);
       setNotice({ ok: true, text: `Deleted rule ${id}.` });
@@ -107,25 +106,12 @@ export function RulesSection() {
                 </td>
                 <td className="rule-buttons">
                   {rule.source === 'store' && canWrite ? (
-                    confirming === rule.id ? (
-                      <span className="row">
-                        <button type="button" className="btn small-btn confirm-delete" onClick={() => void remove(rule.id)}>
-                          Delete {rule.id}
-                        </button>
-                        <button type="button" className="btn small-btn" onClick={() => setConfirming(undefined)}>
-                          Keep
-                        </button>
-                      </span>
-                    ) : (
-                      <span className="row">
-                        <button type="button" className="btn small-btn" aria-label={`Edit rule ${rule.id}`} onClick={() => { setEditing({ rule }); setNotice(undefined); }}>
-                          Edit
-                        </button>
-                        <button type="button" className="btn small-btn" aria-label={`Delete rule ${rule.id}`} onClick={() => setConfirming(rule.id)}>
-                          Delete
-                        </button>
-                      </span>
-                    )
+                    <span className="row">
+                      <button type="button" className="btn small-btn" aria-label={`Edit rule ${rule.id}`} onClick={() => { setEditing({ rule }); setNotice(undefined); }}>
+                        Edit
+                      </button>
+                      <ConfirmButton label="Delete" ariaLabel={`Delete rule ${rule.id}`} confirmLabel={`Delete ${rule.id}`} onConfirm={() => remove(rule.id)} />
+                    </span>
                   ) : null}
                 </td>
               </tr>

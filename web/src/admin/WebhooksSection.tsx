@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { CopyButton } from '../components/CopyButton';
+import { ConfirmButton } from '../components/ConfirmButton';
 import { ScrollTable } from '../components/ScrollTable';
 import { EmptyState, Loading } from '../components/States';
 import { ApiError } from '../lib/api';
@@ -24,7 +25,6 @@ export function WebhooksSection() {
   const canWrite = may?.['events.webhook.write'] === true;
   const [editing, setEditing] = useState<{ hook?: WebhookSubscription }>();
   const [selected, setSelected] = useState<string>();
-  const [confirming, setConfirming] = useState<string>();
   const [secret, setSecret] = useState<{ id: string; secret: string }>();
   const [notice, setNotice] = useState<{ ok: boolean; text: string }>();
   const [refresh, setRefresh] = useState(0);
@@ -32,7 +32,6 @@ export function WebhooksSection() {
   const problemText = (error: unknown) => (error instanceof ApiError ? (error.problem.detail ?? error.problem.title) : String(error));
 
   async function remove(hook: WebhookSubscription) {
-    setConfirming(undefined);
     try {
       await deleteWebhook(hook.id);
       setNotice({ ok: true, text: `Deleted the webhook to ${hook.url}.` });
@@ -121,37 +120,24 @@ export function WebhooksSection() {
               <td className="small">{hook.filter ? Object.entries(hook.filter).map(([key, values]) => `${key}: ${(values as string[]).join(', ')}`).join('; ') : 'every event'}</td>
               <td>{hook.enabled ? 'enabled' : 'disabled'}</td>
               <td className="rule-buttons">
-                {confirming === hook.id ? (
-                  <span className="row">
-                    <button type="button" className="btn small-btn confirm-delete" onClick={() => void remove(hook)}>
-                      Delete webhook
-                    </button>
-                    <button type="button" className="btn small-btn" onClick={() => setConfirming(undefined)}>
-                      Keep
-                    </button>
-                  </span>
-                ) : (
-                  <span className="row">
-                    <button type="button" className="btn small-btn" aria-label={`Deliveries of ${hook.url}`} aria-pressed={selected === hook.id} onClick={() => setSelected(selected === hook.id ? undefined : hook.id)}>
-                      Deliveries
-                    </button>
-                    {canWrite ? (
-                      <>
-                        <button type="button" className="btn small-btn" aria-label={`Send a test to ${hook.url}`} onClick={() => void test(hook)}>
-                          Test
-                        </button>
-                        <button type="button" className="btn small-btn" aria-label={`Edit the webhook to ${hook.url}`} onClick={() => { setEditing({ hook }); setNotice(undefined); setSecret(undefined); }}>
-                          Edit
-                        </button>
-                      </>
-                    ) : null}
-                    {may?.['events.webhook.delete'] ? (
-                      <button type="button" className="btn small-btn" aria-label={`Delete the webhook to ${hook.url}`} onClick={() => setConfirming(hook.id)}>
-                        Delete
+                <span className="row">
+                  <button type="button" className="btn small-btn" aria-label={`Deliveries of ${hook.url}`} aria-pressed={selected === hook.id} onClick={() => setSelected(selected === hook.id ? undefined : hook.id)}>
+                    Deliveries
+                  </button>
+                  {canWrite ? (
+                    <>
+                      <button type="button" className="btn small-btn" aria-label={`Send a test to ${hook.url}`} onClick={() => void test(hook)}>
+                        Test
                       </button>
-                    ) : null}
-                  </span>
-                )}
+                      <button type="button" className="btn small-btn" aria-label={`Edit the webhook to ${hook.url}`} onClick={() => { setEditing({ hook }); setNotice(undefined); setSecret(undefined); }}>
+                        Edit
+                      </button>
+                    </>
+                  ) : null}
+                  {may?.['events.webhook.delete'] ? (
+                    <ConfirmButton label="Delete" ariaLabel={`Delete the webhook to ${hook.url}`} confirmLabel="Delete webhook" onConfirm={() => remove(hook)} />
+                  ) : null}
+                </span>
               </td>
             </tr>
           ))}
