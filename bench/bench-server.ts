@@ -19,6 +19,8 @@ export interface ServerMemory {
   phases: Record<string, number>;
   /** process.resourceUsage().maxRSS, converted to bytes. */
   maxRss: number;
+  /** RSS when these stats were taken, in bytes (after an idle phase: what the process keeps). */
+  rss: number;
   samples: number;
   /** Longest gap between two samples (ms): how long the event loop was blocked at worst. */
   longestGapMs: number;
@@ -54,7 +56,7 @@ async function serve(start: () => Promise<BenchServer>): Promise<void> {
   const send = (message: ServerMessage) => process.send!(message);
 
   let phase = 'startup';
-  const memory: ServerMemory = { peakRss: 0, phases: {}, maxRss: 0, samples: 0, longestGapMs: 0, phaseGapsMs: {}, phaseCpuMs: {}, phaseLoopDelayMs: {} };
+  const memory: ServerMemory = { peakRss: 0, phases: {}, maxRss: 0, rss: 0, samples: 0, longestGapMs: 0, phaseGapsMs: {}, phaseCpuMs: {}, phaseLoopDelayMs: {} };
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const chargeLoopDelay = () => {
@@ -98,6 +100,7 @@ async function serve(start: () => Promise<BenchServer>): Promise<void> {
       chargeCpu();
       chargeLoopDelay();
       memory.maxRss = process.resourceUsage().maxRSS * 1024;
+      memory.rss = process.memoryUsage().rss;
       send({ type: 'stats', memory });
     } else if (message.type === 'stop') {
       clearInterval(sampler);

@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { CATALOG_READ_OPTIONS, catalogReadOptions, machineFacts, readOptions, type CatalogReadOptions, type MachineFacts } from './bench-args.js';
 import { generateCatalog, DEFAULT_SEED, type GeneratedCatalog } from './generate-catalog.js';
@@ -21,6 +22,9 @@ import type { ServerMemory } from './bench-server.js';
 import { forkBenchServer, type BenchProcess } from './bench-process.js';
 import { benchServerScript } from './bench-bundle.js';
 
+/** Long enough for V8's memory reducer and the allocators to hand back what the work left behind. */
+const DEFAULT_IDLE_SECONDS = 10;
+
 export const usage = `npm run bench -- catalog [options]
 
   --sizes <list>        catalog sizes, comma-separated (default 1000,10000,100000)
@@ -29,6 +33,7 @@ export const usage = `npm run bench -- catalog [options]
   --max-seconds <s>     stop measuring an operation after this long (default 30)
   --seed <n>            generator and request-mix seed (default ${DEFAULT_SEED})
   --cpu-prof <dir>      write a V8 CPU profile of each Pave server process into <dir>
+  --idle-seconds <n>    how long the server sits idle after the reads before its RSS is taken (default ${DEFAULT_IDLE_SECONDS})
   --node-flags <flags>  Node/V8 flags for the Pave server process, space-separated (e.g. --node-flags="--max-semi-space-size=4")
   --database-url <url>  run Pave on PostgreSQL (a fresh schema per size, dropped afterwards) instead of SQLite
   --keep                keep the generated catalog and database (paths are printed)
@@ -36,6 +41,7 @@ export const usage = `npm run bench -- catalog [options]
 
 interface Options extends CatalogReadOptions {
   cpuProfDir?: string;
+  idleSeconds: number;
   nodeFlags?: string[];
   databaseUrl?: string;
 }
@@ -107,7 +113,7 @@ export async function run(argv: string[]): Promise<number> {
     startedAt: new Date().toISOString(),
     environment: machineFacts(),
     store: options.databaseUrl ? 'postgres' : 'sqlite',
-    options: { sizes: options.sizes, requests: options.requests, warmup: options.warmup, maxSeconds: options.maxSeconds, seed: options.seed, cpuProfDir: options.cpuProfDir, nodeFlags: options.nodeFlags },
+    options: { sizes: options.sizes, requests: options.requests, warmup: options.warmup, maxSeconds: options.maxSeconds, seed: options.seed, cpuProfDir: options.cpuProfDir, idleSeconds: options.idleSeconds, nodeFlags: options.nodeFlags },
     results: [],
     totalMs: 0,
   };
@@ -122,12 +128,15 @@ function parseOptions(argv: string[]): Options {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CATALOG_READ_OPTIONS, 'cpu-prof': { type: 'string' }, 'node-flags': { type: 'string' }, 'database-url': { type: 'string' } },
+    options: { ...CATALOG_READ_OPTIONS, 'cpu-prof': { type: 'string' }, 'idle-seconds': { type: 'string' }, 'node-flags': { type: 'string' }, 'database-url': { type: 'string' } },
   });
   if (positionals.length) throw new Error(`Unexpected argument(s): ${positionals.join(' ')}`);
+  const idleSeconds = values['idle-seconds'] === undefined ? DEFAULT_IDLE_SECONDS : Number(values['idle-seconds']);
+  if (!(idleSeconds >= 0)) throw new Error(`--idle-seconds must be a number of seconds, 0 or more (got ${values['idle-seconds']})`);
   return {
     ...catalogReadOptions(values, '1000,10000,100000'),
     cpuProfDir: values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined,
+    idleSeconds,
     nodeFlags: values['node-flags']?.split(' ').filter(Boolean),
     databaseUrl: values['database-url'],
   };
@@ -193,6 +202,9 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
     server.phase(QUERY_PHASE);
     result.operations = await measureReads(server, catalog, options, ingest.totalMs);
 
+    // What the process keeps once the work is done: what is garbage by then, and what the allocators hand back.
+    server.phase('idle');
+    await sleep(options.idleSeconds * 1000);
     result.memory = await server.stats();
     if (result.refresh) {
       result.refresh.cpuMs = result.memory.phaseCpuMs.refresh;
@@ -490,6 +502,7 @@ export function renderReport(report: CatalogBenchReport): string {
       r.verify?.locationErrorCount !== undefined ? String(r.verify.locationErrorCount) : '-',
       m ? formatBytes(m.phases.ingest ?? Number.NaN) : '-',
       m ? formatBytes(queriesRss(m)) : '-',
+      m ? formatBytes(m.rss) : '-',
       m ? formatBytes(m.peakRss) : '-',
       m ? formatBytes(m.maxRss) : '-',
       m?.phaseLoopDelayMs.ingest ? `${formatMs(m.phaseLoopDelayMs.ingest.p99)} / ${formatMs(m.phaseLoopDelayMs.ingest.max)}` : '-',
@@ -499,9 +512,9 @@ export function renderReport(report: CatalogBenchReport): string {
   });
   lines.push(
     table(
-      ['size', 'files / bytes', 'start / RSS', 'ingest', 'ingest CPU', 'refresh', 'entities/s', 'events / per s', 'count check', 'problems', 'RSS ingest', 'RSS queries', 'peak RSS', 'maxRSS', 'loop delay p99 / max', 'health max', 'db size'],
+      ['size', 'files / bytes', 'start / RSS', 'ingest', 'ingest CPU', 'refresh', 'entities/s', 'events / per s', 'count check', 'problems', 'RSS ingest', 'RSS queries', 'RSS idle', 'peak RSS', 'maxRSS', 'loop delay p99 / max', 'health max', 'db size'],
       summary,
-      { align: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
+      { align: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
     ),
   );
   lines.push(
@@ -509,7 +522,7 @@ export function renderReport(report: CatalogBenchReport): string {
     'ingest: POST /api/catalog/locations from request start until the whole response is read (entities are queryable then); ingest CPU: the server process\'s user+system CPU time meanwhile.',
     'refresh: POST /api/catalog/locations/:id/refresh right after the ingest (the same files: every entity unchanged).',
     'start / RSS: from forking the Pave server (the bundle, run with plain node, as shipped) until it listened, and its RSS by then (no catalog yet).',
-    'RSS: Pave server process, sampled every 50 ms (peak per phase and overall); maxRSS from process.resourceUsage(). CPU/req: the server\'s CPU time per measured request.',
+    'RSS: Pave server process, sampled every 50 ms (peak per phase and overall); RSS idle: after the reads and --idle-seconds without requests; maxRSS from process.resourceUsage(). CPU/req: the server\'s CPU time per measured request.',
     'loop delay: event-loop delay during ingest (perf_hooks.monitorEventLoopDelay), p99 and worst, in ms: how long other work waited for the loop;',
     'health max: slowest GET /api/health answer while the ingest ran (polled every 200 ms; fetch gives up after 300 s).',
     `total ${(report.totalMs / 1000).toFixed(1)} s`,

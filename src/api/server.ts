@@ -18,6 +18,7 @@ import { sharedRateLimitStore } from './shared-rate-limit.js';
 import { installRouteLimits } from './route-limits.js';
 import { lazySchemaCompilers } from './lazy-schema-compilers.js';
 import { RateLimitCounters } from '../store/rate-limit-counters.js';
+import { boundHeapGrowth } from '../core/heap-growth.js';
 
 const BODY_LIMIT = 5 * 1024 * 1024;
 
@@ -37,6 +38,8 @@ export interface ServerOptions {
  * schema, which also yields /api/openapi.json) and the portal at /.
  */
 export async function createServer(app: PaveApp, options: ServerOptions = {}): Promise<FastifyInstance> {
+  // A server lives long and reads far more than it writes: its heap is collected before it grows far past what is alive.
+  if (!options.inProcess) boundHeapGrowth();
   const server = Fastify({
     loggerInstance: app.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,

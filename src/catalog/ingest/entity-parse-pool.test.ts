@@ -70,3 +70,25 @@ describe('parsing in worker threads', () => {
     expect(small.workersStarted).toBe(2);
   });
 });
+
+describe('idle parse workers', () => {
+  it('end once idle for the idle time, and the next read starts a new one', async () => {
+    const brief = pool({ size: 1, idleMs: 50 });
+    const first = await readLocation({ type: 'file', target: join(many, '*.yaml') }, { ...options, parser: brief });
+    expect(brief.workersStarted).toBe(1);
+    expect(brief.workersRunning).toBe(1);
+    await new Promise(resolve => setTimeout(resolve, 1_000));
+    expect(brief.workersRunning).toBe(0);
+    const second = await readLocation({ type: 'file', target: join(many, '*.yaml') }, { ...options, parser: brief });
+    expect(second).toEqual(first);
+    expect(brief.workersStarted).toBe(2);
+  });
+
+  it('are kept while files keep coming', async () => {
+    const kept = pool({ size: 1, idleMs: 60_000 });
+    await readLocation({ type: 'file', target: join(many, '*.yaml') }, { ...options, parser: kept });
+    await readLocation({ type: 'file', target: join(many, '*.yaml') }, { ...options, parser: kept });
+    expect(kept.workersStarted).toBe(1);
+    expect(kept.workersRunning).toBe(1);
+  });
+});

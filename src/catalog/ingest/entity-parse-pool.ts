@@ -33,6 +33,12 @@ const ENTRY: NodeEntry = nodeEntry('./entity-parse-worker.js', import.meta.url);
  * ~80 MiB committed with ~5 MiB in use (8 MiB: ingest RSS ~65 MiB lower at 15.7k, the same CPU; bench/README).
  */
 const DEFAULT_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 8 };
+/**
+ * A worker idle this long ends: between refreshes it held ~15–30 MiB (its heap, its malloc arena, its stack) for
+ * nothing, and starting one again costs a few tens of ms of CPU once per read. Files of one read follow each other
+ * far closer than this.
+ */
+const DEFAULT_IDLE_MS = 5_000;
 
 interface Pending {
   job: EntityParseJob;
@@ -52,15 +58,18 @@ export class EntityParsePool {
   readonly #idle: Worker[] = [];
   readonly #busy = new Map<Worker, Pending>();
   readonly #queue: Pending[] = [];
+  readonly #idleMs: number;
+  readonly #idleTimers = new Map<Worker, NodeJS.Timeout>();
   #started = 0;
   #nextId = 0;
   #closed = false;
 
-  constructor(options: { size?: number; resourceLimits?: ResourceLimits } = {}) {
+  constructor(options: { size?: number; resourceLimits?: ResourceLimits; idleMs?: number } = {}) {
     // One core is left to the main thread (validation, placeholders, the writes): on 2 cores two workers cost more
     // CPU and gained no wall time in the 15.7k benchmark (bench/README.md).
     this.#size = options.size ?? Math.min(3, Math.max(1, availableParallelism() - 1));
     this.#limits = options.resourceLimits ?? DEFAULT_LIMITS;
+    this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   }
 
   /** The documents of one file's text, as `plainYamlDocuments` gives them. */
@@ -83,6 +92,8 @@ export class EntityParsePool {
     while (this.#queue.length) {
       const worker = this.#idle.pop() ?? (this.#busy.size < this.#size ? this.#start() : undefined);
       if (!worker) return;
+      clearTimeout(this.#idleTimers.get(worker));
+      this.#idleTimers.delete(worker);
       const pending = this.#queue.shift()!;
       this.#busy.set(worker, pending);
       worker.ref();
@@ -103,11 +114,14 @@ export class EntityParsePool {
       this.#idle.push(worker);
       pending.resolve(result.documents);
       this.#dispatch();
+      if (this.#idle.includes(worker)) this.#endWhenIdle(worker);
     });
     worker.on('error', (error: Error & { code?: string }) => {
       failure = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'it ran out of memory' : 'it crashed';
     });
     worker.on('exit', () => {
+      clearTimeout(this.#idleTimers.get(worker));
+      this.#idleTimers.delete(worker);
       const at = this.#idle.indexOf(worker);
       if (at >= 0) this.#idle.splice(at, 1);
       const pending = this.#busy.get(worker);
@@ -118,8 +132,29 @@ export class EntityParsePool {
     return worker;
   }
 
+  /**
+   * Ends `worker` if it is still idle after the pool's idle time. It leaves the idle list before it is told to end,
+   * so no file is handed to a worker on its way out.
+   */
+  #endWhenIdle(worker: Worker): void {
+    const timer = setTimeout(() => {
+      this.#idleTimers.delete(worker);
+      const at = this.#idle.indexOf(worker);
+      if (at < 0) return;
+      this.#idle.splice(at, 1);
+      void worker.terminate();
+    }, this.#idleMs);
+    timer.unref();
+    this.#idleTimers.set(worker, timer);
+  }
+
   /** Workers started so far (a failed one is replaced by a new one). */
   get workersStarted(): number {
     return this.#started;
+  }
+
+  /** Workers the pool holds now, parsing or idle (an idle one ends after the idle time). */
+  get workersRunning(): number {
+    return this.#idle.length + this.#busy.size;
   }
 }
