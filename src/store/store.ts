@@ -118,7 +118,7 @@ export class Store {
       // A failed checkpoint leaves the WAL as it is: the automatic checkpoint, back below, copies it at a later commit.
       await checkpointer.checkpoint().catch(() => undefined);
       if (--this.#largeWrites === 0) await sql.raw(`PRAGMA wal_autocheckpoint = ${this.#autocheckpoint ?? 1000}`).execute(this.db);
-    });
+    }).catch(() => undefined); // only a closed connection refuses the pragma: nothing is left to checkpoint for then
   }
 
   /**
