@@ -127,21 +127,24 @@ export async function writeEntities(
 ): Promise<WriteResult[]> {
   await lockCatalogWrites(db, dialect);
   const changes: EntityChange[] = [];
-  const results = writes.map(write => {
+  const results: WriteResult[] = [];
+  for (const write of writes) {
     const previous = stored.get(write.ref);
     if (previous && previous.etag === write.etag && previous.location_id === write.locationId && previous.source === write.source) {
-      return { id: previous.id, outcome: 'unchanged' as const };
+      results.push({ id: previous.id, outcome: 'unchanged' });
+      continue;
     }
     const id = previous?.id ?? newId();
     const relations = deriveRelations(write.entity).map(r => ({ origin_id: id, source_ref: r.source, type: r.type, target_ref: r.target }));
-    const change = { write, id, previous, relations };
-    changes.push(change);
-    return previous ? { id: change.id, outcome: 'updated' as const, previousEtag: previous.etag } : { id: change.id, outcome: 'created' as const };
-  });
+    changes.push({ write, id, previous, relations });
+    results.push(previous ? { id, outcome: 'updated', previousEtag: previous.etag } : { id, outcome: 'created' });
+    // Deriving 100k entities' relations in one go held the event loop for over a second.
+    await pause();
+  }
   // The written entities' relations are known before any row goes in (those kept and those derived), so
   // their rows are written once, whole; only other entities whose relations change are re-stitched after.
   const replaced = new Set(changes.filter(change => change.previous).map(change => change.id));
-  const sentRelations = await sentRelationsAfter(db, changes.map(change => change.write.ref), replaced, changes.flatMap(change => change.relations));
+  const sentRelations = await sentRelationsAfter(db, changes.map(change => change.write.ref), replaced, changes.flatMap(change => change.relations), pause);
   const affected = new Set<string>();
   for (let i = 0; i < changes.length; i += ENTITIES_PER_CHUNK) {
     await writeChanges(db, dialect, changes.slice(i, i + ENTITIES_PER_CHUNK), sentRelations, now, pause, affected, definitionTerms);

@@ -130,16 +130,29 @@ export interface RelationRow {
  * relations stored with them as source that the write keeps (from origins it does not replace) and those
  * the write derives (`derived`, all of them: only those with one of `refs` as source count).
  */
-export async function sentRelationsAfter(db: Db, refs: readonly string[], replacedOrigins: ReadonlySet<string>, derived: readonly RelationRow[]): Promise<Map<string, string>> {
+export async function sentRelationsAfter(
+  db: Db,
+  refs: readonly string[],
+  replacedOrigins: ReadonlySet<string>,
+  derived: readonly RelationRow[],
+  pause: () => Promise<void>,
+): Promise<Map<string, string>> {
   const wanted = new Set(refs);
   const bySource = new Map<string, RelationRow[]>();
   for (let i = 0; i < refs.length; i += REFS_PER_STATEMENT) {
     const rows = await db.selectFrom('relations').select(['origin_id', 'source_ref', 'type', 'target_ref']).where('source_ref', 'in', refs.slice(i, i + REFS_PER_STATEMENT)).execute();
     for (const row of rows) if (!replacedOrigins.has(row.origin_id)) addTo(bySource, row);
+    await pause();
   }
   for (const row of derived) if (wanted.has(row.source_ref)) addTo(bySource, row);
   const targets = new TargetPieces();
-  return new Map(refs.map(ref => [ref, sentRelationsOf(bySource.get(ref) ?? [], targets)]));
+  // A 100k first load is ~670k relations: made in one go, they held the event loop for seconds.
+  const sent = new Map<string, string>();
+  for (const ref of refs) {
+    sent.set(ref, sentRelationsOf(bySource.get(ref) ?? [], targets));
+    await pause();
+  }
+  return sent;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Dialect } from 'kysely';
 import type { Logger } from '../core/logger.js';
 import type { EventBus } from './event-bus.js';
+import type { WalCheckpointer } from './wal-checkpoint.js';
 
 /** The two databases Pave runs on. Code that must differ by database switches on this name. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -21,6 +22,8 @@ export interface StoreDialect {
    * when the database would otherwise make them wait; undefined to read through the first.
    */
   createReadDialect?(): Dialect | undefined;
+  /** Checkpoints the database's write-ahead log off the main thread after large writes (see wal-checkpoint.ts); none elsewhere. */
+  createWalCheckpointer?(): WalCheckpointer | undefined;
   /** The bus that carries events between the processes sharing this database (see event-bus.ts). */
   createEventBus(options?: { logger?: Logger }): EventBus;
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.js';
 import type { StoreDialect } from './dialect.js';
 import { InProcessEventBus, type EventBus } from './event-bus.js';
 import { withStatementCache } from './statement-cache.js';
+import { WalCheckpointer } from './wal-checkpoint.js';
 
 /**
  * The embedded default: one SQLite file (WAL mode, so readers never wait for the writer).
@@ -48,6 +49,11 @@ export class SqliteStoreDialect implements StoreDialect {
     database.pragma('busy_timeout = 5000');
     database.pragma('cache_size = -16384');
     return new KyselySqliteDialect({ database: withStatementCache(database) });
+  }
+
+  /** None for `:memory:`, which has no WAL. */
+  createWalCheckpointer(): WalCheckpointer | undefined {
+    return this.#file === ':memory:' ? undefined : new WalCheckpointer(this.#file);
   }
 
   /** One process owns the file's events: other processes on the same file read what they need from it. */

@@ -8,6 +8,7 @@ import type { Migration } from './migrations/migration.js';
 import { SqliteStoreDialect } from './sqlite-dialect.js';
 import { PostgresStoreDialect } from './postgres-dialect.js';
 import { unavailable } from '../core/problem.js';
+import type { WalCheckpointer } from './wal-checkpoint.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -26,6 +27,14 @@ export class Store {
   readonly #beforeCommit = new WeakMap<Transaction<Database>, Map<string, () => Promise<void>>>();
   #migrationNames: readonly string[] = [];
   #reads: Kysely<Database>;
+  readonly #checkpointer: WalCheckpointer | undefined;
+  /** Large writes running or whose checkpoint is under way: SQLite's automatic checkpoint is off while there are any. */
+  #largeWrites = 0;
+  /** The connection's own automatic-checkpoint threshold (pages), read before the first large write turns it off. */
+  #autocheckpoint: number | undefined;
+  #checkpoints: Promise<void> = Promise.resolve();
+  /** Set by `close`: a large write that commits after it leaves the WAL to the closing connection's own checkpoint. */
+  #closing = false;
 
   private constructor(db: Kysely<Database>, dialect: StoreDialect, options: { logger?: Logger }) {
     this.db = db;
@@ -34,6 +43,7 @@ export class Store {
     this.description = dialect.description;
     this.#schema = dialect.schema;
     this.events = dialect.createEventBus(options);
+    this.#checkpointer = dialect.createWalCheckpointer?.();
   }
 
   /**
@@ -66,18 +76,29 @@ export class Store {
 
   /**
    * Runs `work` in one transaction; what `beforeCommit` registered in it runs, inside it, once `work` is done,
-   * and what `afterCommit` registered runs once it has committed.
+   * and what `afterCommit` registered runs once it has committed. A `large` write (a first load of thousands of
+   * entities) on SQLite commits without checkpointing the WAL on this thread: a worker thread does it next
+   * (wal-checkpoint.ts), and the automatic checkpoint is back once no large write is running or being checkpointed.
    */
-  async transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (trx: Transaction<Database>) => Promise<T>, options: { large?: boolean } = {}): Promise<T> {
     const committed: Array<() => void> = [];
-    const result = await this.db.transaction().execute(async trx => {
-      const last = new Map<string, () => Promise<void>>();
-      this.#afterCommit.set(trx, committed);
-      this.#beforeCommit.set(trx, last);
-      const result = await work(trx);
-      for (const task of last.values()) await task();
-      return result;
-    });
+    const large = options.large === true && this.#checkpointer !== undefined;
+    if (large) this.#largeWrites++;
+    let result: T;
+    try {
+      result = await this.db.transaction().execute(async trx => {
+        if (large && this.#autocheckpoint === undefined) this.#autocheckpoint = Number((await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(trx)).rows[0]?.wal_autocheckpoint ?? 1000);
+        if (large) await sql`PRAGMA wal_autocheckpoint = 0`.execute(trx);
+        const last = new Map<string, () => Promise<void>>();
+        this.#afterCommit.set(trx, committed);
+        this.#beforeCommit.set(trx, last);
+        const result = await work(trx);
+        for (const task of last.values()) await task();
+        return result;
+      });
+    } finally {
+      if (large) this.#checkpointAfterLargeWrite();
+    }
     for (const callback of committed) {
       try {
         callback();
@@ -86,6 +107,25 @@ export class Store {
       }
     }
     return result;
+  }
+
+  /** Resolves once the checkpoints after large writes so far are done (and the automatic checkpoint is back). */
+  async checkpointed(): Promise<void> {
+    for (let seen; seen !== this.#checkpoints; ) await (seen = this.#checkpoints);
+  }
+
+  #checkpointAfterLargeWrite(): void {
+    const checkpointer = this.#checkpointer!;
+    if (this.#closing) {
+      // No worker may open the file once close has begun; the last connection to close checkpoints the WAL.
+      this.#largeWrites--;
+      return;
+    }
+    this.#checkpoints = this.#checkpoints.then(async () => {
+      // A failed checkpoint leaves the WAL as it is: the automatic checkpoint, back below, copies it at a later commit.
+      await checkpointer.checkpoint().catch(() => undefined);
+      if (--this.#largeWrites === 0) await sql.raw(`PRAGMA wal_autocheckpoint = ${this.#autocheckpoint ?? 1000}`).execute(this.db);
+    }).catch(() => undefined); // only a closed connection refuses the pragma: nothing is left to checkpoint for then
   }
 
   /**
@@ -118,7 +158,10 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     await this.events.close();
+    await this.checkpointed();
+    await this.#checkpointer?.close();
     // The writer last: the last connection to close checkpoints the WAL.
     if (this.reads !== this.db) await this.reads.destroy();
     await this.db.destroy();

@@ -2,7 +2,7 @@
  * How a write of many entities is run (`bulk-load.ts`, #18). A mid-size first load on SQLite builds the search
  * and relation indexes after its rows: afterwards the catalog has exactly the indexes it had, filters and facets
  * answer as before, and a load that fails midway leaves nothing written and every index in place; a smaller load
- * next to it keeps its indexes up row by row. A large write runs with a larger page cache and gives the
+ * next to it keeps its indexes up row by row, and its WAL is checkpointed off the event loop's thread. A large write runs with a larger page cache and gives the
  * connection its own back. On SQLite and PostgreSQL (which keeps its indexes up and its settings as they are).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -86,6 +86,9 @@ for (const factory of [sqliteFactory, pg]) {
       const { summary } = await register('large', catalogFile('c', COMPONENTS));
       expect(summary?.created).toBe(COMPONENTS);
       expect(await indexes()).toEqual(before);
+      // On SQLite its WAL was checkpointed by a worker thread, not in the COMMIT (test/store/wal-checkpoint.test.ts).
+      await handle.store.checkpointed();
+      if (handle.store.dialect === 'sqlite') expect((await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(handle.store.db)).rows[0]!.wal_autocheckpoint).toBeGreaterThan(0);
 
       expect(await total('kind=component')).toBe(COMPONENTS);
       expect(await total('kind=component,spec.owner=team-1')).toBe(COMPONENTS / 3);
