@@ -1,6 +1,5 @@
 import type { Entity } from '../../core/entity.js';
 import { stringifyEntityRef, tryParseEntityRef } from '../../core/entity-ref.js';
-import type { Logger } from '../../core/logger.js';
 import type { Store } from '../../store/store.js';
 import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely's types
 import { ALL_ENTITIES, entityScopeSql, type EntityScope } from '../query/entity-scope.js';
@@ -10,8 +9,8 @@ import type { SearchDocument } from './search-document.js';
 import { parseSearchQuery } from './search-query.js';
 import { TextMatcher } from './text-matches.js';
 import type { FacetCount, SearchFacets, SearchHit, SearchResponse } from './search-views.js';
-import { trigramIndexState } from './trigram-support.js';
 import { StateAnswers } from '../state-answers.js';
+import { DocumentWords } from './document-words.js';
 
 export interface SearchRequest {
   query: string;
@@ -47,15 +46,14 @@ export class CatalogSearch {
 
   constructor(
     private readonly store: Store,
-    private readonly logger?: Logger,
     answers?: StateAnswers,
   ) {
     this.#answers = answers ?? new StateAnswers(store);
   }
 
-  /** Finds out how candidates are looked up, and says so in the log when typo tolerance is reduced. */
+  /** How candidates are looked up. */
   prepare(): Promise<CandidateIndex> {
-    this.#index ??= this.#detect();
+    this.#index ??= Promise.resolve(this.store.dialect === 'sqlite' ? { type: 'fts5-trigram' } : { type: 'pg-words', words: new DocumentWords(this.store) });
     return this.#index;
   }
 
@@ -68,7 +66,7 @@ export class CatalogSearch {
     // Filters, facets and pages are cheap over the ranked results; finding and ranking them is not, and the
     // same words are searched again and again while the catalog stays as it is.
     const answers = await this.#answers.current();
-    const { hits, capped } = await answers.answer('search', scope, { words, asksOwner }, () => this.#ranked(words, asksOwner, scope), weighRanked);
+    const { hits, capped } = await answers.answer('search', scope, { words, asksOwner }, () => this.#ranked(answers.version, words, asksOwner, scope), weighRanked);
     const filters = { kind: request.kinds, type: request.types, owner: request.owners, lifecycle: request.lifecycles };
     const passes = (hit: SearchHit, skip?: (typeof FACETS)[number]) =>
       FACETS.every(facet => facet === skip || !filters[facet]?.length || filters[facet]!.some(value => value.toLowerCase() === hit[facet]?.toLowerCase()));
@@ -79,8 +77,8 @@ export class CatalogSearch {
   }
 
   /** Every result the words find that the scope shows, best first, and whether candidates were cut at MAX_CANDIDATES. */
-  async #ranked(words: readonly string[], asksOwner: boolean, scope: EntityScope): Promise<RankedResults> {
-    const ids = await searchCandidates(this.store, await this.prepare(), words, scope);
+  async #ranked(version: number, words: readonly string[], asksOwner: boolean, scope: EntityScope): Promise<RankedResults> {
+    const ids = await searchCandidates(this.store, await this.prepare(), version, words, scope);
     let hits = await this.#rank(ids, words);
     if (asksOwner) hits = await this.#withOwners(hits, scope);
     return { hits, capped: ids.length >= MAX_CANDIDATES };
@@ -134,19 +132,6 @@ export class CatalogSearch {
     });
     const ownerRefs = new Set(owners.map(owner => owner.entityRef));
     return [...owners.sort(bestFirst), ...hits.filter(hit => !ownerRefs.has(hit.entityRef))];
-  }
-
-  async #detect(): Promise<CandidateIndex> {
-    if (this.store.dialect === 'sqlite') return { type: 'fts5-trigram' };
-    // The index is migration 0036's to make; here it is only looked for. Search works without it, so no
-    // failure here stops Pave from starting.
-    const trigram = await trigramIndexState(this.store.db).catch((error: Error) => ({ missing: error.message }));
-    if ('indexed' in trigram) return { type: 'pg-trigram' };
-    this.logger?.warn(
-      { reason: trigram.missing },
-      "search: PostgreSQL's trigram index over search documents is missing, so search reads every search document instead (same results, slower on a large catalog); to index them, install PostgreSQL's contrib package, then in Pave's database and schema run CREATE EXTENSION IF NOT EXISTS pg_trgm and CREATE INDEX search_documents_trgm_idx ON search_documents USING gin (search_text gin_trgm_ops), and restart Pave",
-    );
-    return { type: 'pg-scan' };
   }
 }
 
