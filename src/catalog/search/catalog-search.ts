@@ -43,6 +43,12 @@ export class CatalogSearch {
   #index: Promise<CandidateIndex> | undefined;
   /** Ranked results kept per catalog state, reader scope and words (state-answers.ts). */
   readonly #answers: StateAnswers;
+  /**
+   * Entities' result fields as read in one catalog state (the newest a ranking has asked for), by id: a search
+   * ranks up to 500 entities, and reading and parsing each one's stored JSON again for every new word was a
+   * quarter of a ranking's CPU. Emptied when the state moves, and when full (at most MAX_KEPT_BASES).
+   */
+  #bases = { version: -1, byId: new Map<string, HitBase>() };
 
   constructor(
     private readonly store: Store,
@@ -79,17 +85,22 @@ export class CatalogSearch {
   /** Every result the words find that the scope shows, best first, and whether candidates were cut at MAX_CANDIDATES. */
   async #ranked(version: number, words: readonly string[], asksOwner: boolean, scope: EntityScope): Promise<RankedResults> {
     const ids = await searchCandidates(this.store, await this.prepare(), version, words, scope);
-    let hits = await this.#rank(ids, words);
+    let hits = await this.#rank(version, ids, words);
     if (asksOwner) hits = await this.#withOwners(hits, scope);
     return { hits, capped: ids.length >= MAX_CANDIDATES };
   }
 
-  async #rank(ids: readonly string[], words: readonly string[]): Promise<SearchHit[]> {
+  async #rank(version: number, ids: readonly string[], words: readonly string[]): Promise<SearchHit[]> {
     if (!ids.length) return [];
+    const bases = this.#basesAt(version);
+    const missing = ids.filter(id => !bases.has(id));
     const [entities, documents] = await Promise.all([
-      this.store.reads.selectFrom('entities').select(['id', 'ref', 'body']).where('id', 'in', ids).execute(),
+      missing.length ? this.store.reads.selectFrom('entities').select(['id', 'body']).where('id', 'in', missing).execute() : [],
       this.store.reads.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).where('entity_id', 'in', ids).execute(),
     ]);
+    const read = new Map<string, HitBase>();
+    for (const row of entities) read.set(row.id, hitOf(JSON.parse(row.body) as Entity));
+    this.#keepBases(version, read);
     const byEntity = new Map<string, SearchDocument[]>();
     for (const { entity_id, ...doc } of documents) {
       const docs = byEntity.get(entity_id);
@@ -98,11 +109,29 @@ export class CatalogSearch {
     }
     // One matcher for this ranking only: what it remembers goes when the ranking is done.
     const matcher = new TextMatcher(words);
-    const hits = entities.map(row => {
-      const rank = rankEntity(byEntity.get(row.id) ?? [], matcher);
-      return { ...hitOf(JSON.parse(row.body) as Entity), score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) };
-    });
+    const hits: SearchHit[] = [];
+    for (const id of ids) {
+      // An entity gone since the candidates were found has no row: it is no result.
+      const base = bases.get(id) ?? read.get(id);
+      if (!base) continue;
+      const rank = rankEntity(byEntity.get(id) ?? [], matcher);
+      hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
+    }
     return hits.filter(hit => hit.matchedWords > 0).sort(bestFirst);
+  }
+
+  /** The result fields kept for `version`: none when a newer state has been seen (what is kept is newer than the request). */
+  #basesAt(version: number): ReadonlyMap<string, HitBase> {
+    if (version > this.#bases.version) this.#bases = { version, byId: new Map() };
+    return version === this.#bases.version ? this.#bases.byId : EMPTY_BASES;
+  }
+
+  #keepBases(version: number, read: ReadonlyMap<string, HitBase>): void {
+    // Read after `version` was, so at least as new: kept only while it is still the newest state seen.
+    if (version !== this.#bases.version) return;
+    const { byId } = this.#bases;
+    if (byId.size + read.size > MAX_KEPT_BASES) byId.clear();
+    for (const [id, base] of read) byId.set(id, base);
   }
 
   /** The owners of the best results, first, each saying what it owns; owners the reader may not see are left out. */
@@ -135,7 +164,14 @@ export class CatalogSearch {
   }
 }
 
-function hitOf(entity: Entity): Omit<SearchHit, 'score' | 'matchedWords'> {
+/** What a result says of its entity, whatever the words: read from its stored JSON. */
+type HitBase = Omit<SearchHit, 'score' | 'matchedWords'>;
+
+/** At most this many entities' result fields kept (~0.4 KB each: a 10k catalog whole, ~8 MiB at most). */
+const MAX_KEPT_BASES = 20_000;
+const EMPTY_BASES: ReadonlyMap<string, HitBase> = new Map();
+
+function hitOf(entity: Entity): HitBase {
   const spec = (entity.spec ?? {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
   const owner = tryParseEntityRef(spec.owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace });

@@ -28,8 +28,6 @@ export class DocumentWords {
   readonly #slots = new Map<string, number>();
   /** Per slot: the entity's index, or -1 for a slot whose document is gone (its postings go at the next compaction). */
   #slotEntity: number[] = [];
-  /** Per slot: its words' numbers (to take it out of their postings when compacted). */
-  #slotWords: Array<Int32Array | undefined> = [];
   #deadSlots = 0;
   /** Entities: their ids and how many live documents each has. */
   readonly #entityIndex = new Map<string, number>();
@@ -148,14 +146,12 @@ export class DocumentWords {
       numbers.add(number);
       this.#postings[number]!.push(slot);
     }
-    this.#slotWords.push(Int32Array.from(numbers));
   }
 
   #remove(id: string, slot: number): void {
     this.#slots.delete(id);
     const entity = this.#slotEntity[slot]!;
     this.#slotEntity[slot] = -1;
-    this.#slotWords[slot] = undefined;
     this.#deadSlots++;
     if (--this.#entityDocs[entity]! > 0) return;
     this.#entityIndex.delete(this.#entityIds[entity]!);
@@ -167,17 +163,14 @@ export class DocumentWords {
   #compact(): void {
     const renumbered = new Int32Array(this.#slotEntity.length).fill(-1);
     const slotEntity: number[] = [];
-    const slotWords: Array<Int32Array | undefined> = [];
     this.#slotEntity.forEach((entity, slot) => {
       if (entity < 0) return;
       renumbered[slot] = slotEntity.length;
       slotEntity.push(entity);
-      slotWords.push(this.#slotWords[slot]);
     });
     for (const [id, slot] of this.#slots) this.#slots.set(id, renumbered[slot]!);
     this.#postings = this.#postings.map(slots => slots.map(slot => renumbered[slot]!).filter(slot => slot >= 0));
     this.#slotEntity = slotEntity;
-    this.#slotWords = slotWords;
     this.#deadSlots = 0;
   }
 }
