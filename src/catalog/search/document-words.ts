@@ -49,14 +49,15 @@ export class DocumentWords {
   async candidates(version: number, patterns: readonly string[], limit: number, inScope?: (ids: string[]) => Promise<string[]>): Promise<string[]> {
     while (this.#version < version) await this.#sync();
     const counts = this.#counts(patterns);
-    // Entities by count (at most one per pattern), each bucket then by id: the first `limit` are sorted only.
-    const byCount: number[][] = Array.from({ length: patterns.length + 1 }, () => []);
+    // Entities' ids by count (at most one per pattern), taken before any wait (a newer state may renumber
+    // entities meanwhile); each bucket then by id: only the buckets the first `limit` come from are sorted.
+    const byCount: string[][] = Array.from({ length: patterns.length + 1 }, () => []);
     counts.forEach((count, entity) => {
-      if (count > 0) byCount[count]!.push(entity);
+      if (count > 0) byCount[count]!.push(this.#entityIds[entity]!);
     });
     const found: string[] = [];
     for (let count = patterns.length; count > 0 && found.length < limit; count--) {
-      const ids = byCount[count]!.map(entity => this.#entityIds[entity]!).sort(byCodePoint);
+      const ids = byCount[count]!.sort(byCodePoint);
       if (!inScope) {
         found.push(...ids.slice(0, limit - found.length));
         continue;
@@ -67,8 +68,8 @@ export class DocumentWords {
   }
 
   /** Per entity: how many patterns its best document holds. */
-  #counts(patterns: readonly string[]): Uint16Array {
-    const slotCount = new Uint16Array(this.#slotEntity.length);
+  #counts(patterns: readonly string[]): Uint32Array {
+    const slotCount = new Uint32Array(this.#slotEntity.length);
     const seen = new Int32Array(this.#slotEntity.length).fill(-1);
     patterns.forEach((pattern, p) => {
       for (let word = 0; word < this.#words.length; word++) {
@@ -80,7 +81,7 @@ export class DocumentWords {
         }
       }
     });
-    const entityCount = new Uint16Array(this.#entityIds.length);
+    const entityCount = new Uint32Array(this.#entityIds.length);
     slotCount.forEach((count, slot) => {
       const entity = this.#slotEntity[slot]!;
       if (count && entity >= 0 && count > entityCount[entity]!) entityCount[entity] = count;
