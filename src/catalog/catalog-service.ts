@@ -67,7 +67,7 @@ export class CatalogService {
     this.#store = options.store;
     // One memory of answers per catalog state for counts, facets and search: one cap on what it holds.
     const answers = (this.#answers = new StateAnswers(options.store));
-    this.#search = new CatalogSearch(options.store, options.logger, answers);
+    this.#search = new CatalogSearch(options.store, answers);
     this.#clock = options.clock ?? systemClock;
     this.#changes = new CatalogChanges(options.store, options.eventLog, options.audit);
     this.#limits = {

@@ -1,6 +1,5 @@
 import type { Entity } from '../../core/entity.js';
 import { stringifyEntityRef, tryParseEntityRef } from '../../core/entity-ref.js';
-import type { Logger } from '../../core/logger.js';
 import type { Store } from '../../store/store.js';
 import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely's types
 import { ALL_ENTITIES, entityScopeSql, type EntityScope } from '../query/entity-scope.js';
@@ -10,8 +9,8 @@ import type { SearchDocument } from './search-document.js';
 import { parseSearchQuery } from './search-query.js';
 import { TextMatcher } from './text-matches.js';
 import type { FacetCount, SearchFacets, SearchHit, SearchResponse } from './search-views.js';
-import { trigramIndexState } from './trigram-support.js';
 import { StateAnswers } from '../state-answers.js';
+import { DocumentWords } from './document-words.js';
 
 export interface SearchRequest {
   query: string;
@@ -44,18 +43,23 @@ export class CatalogSearch {
   #index: Promise<CandidateIndex> | undefined;
   /** Ranked results kept per catalog state, reader scope and words (state-answers.ts). */
   readonly #answers: StateAnswers;
+  /**
+   * Entities' result fields as read in one catalog state (the newest a ranking has asked for), by id: a search
+   * ranks up to 500 entities, and reading and parsing each one's stored JSON again for every new word was a
+   * quarter of a ranking's CPU. Emptied when the state moves, and when full (at most MAX_KEPT_BASES).
+   */
+  #bases = { version: -1, byId: new Map<string, HitBase>() };
 
   constructor(
     private readonly store: Store,
-    private readonly logger?: Logger,
     answers?: StateAnswers,
   ) {
     this.#answers = answers ?? new StateAnswers(store);
   }
 
-  /** Finds out how candidates are looked up, and says so in the log when typo tolerance is reduced. */
+  /** How candidates are looked up. */
   prepare(): Promise<CandidateIndex> {
-    this.#index ??= this.#detect();
+    this.#index ??= Promise.resolve(this.store.dialect === 'sqlite' ? { type: 'fts5-trigram' } : { type: 'pg-words', words: new DocumentWords(this.store) });
     return this.#index;
   }
 
@@ -68,7 +72,7 @@ export class CatalogSearch {
     // Filters, facets and pages are cheap over the ranked results; finding and ranking them is not, and the
     // same words are searched again and again while the catalog stays as it is.
     const answers = await this.#answers.current();
-    const { hits, capped } = await answers.answer('search', scope, { words, asksOwner }, () => this.#ranked(words, asksOwner, scope), weighRanked);
+    const { hits, capped } = await answers.answer('search', scope, { words, asksOwner }, () => this.#ranked(answers.version, words, asksOwner, scope), weighRanked);
     const filters = { kind: request.kinds, type: request.types, owner: request.owners, lifecycle: request.lifecycles };
     const passes = (hit: SearchHit, skip?: (typeof FACETS)[number]) =>
       FACETS.every(facet => facet === skip || !filters[facet]?.length || filters[facet]!.some(value => value.toLowerCase() === hit[facet]?.toLowerCase()));
@@ -79,19 +83,24 @@ export class CatalogSearch {
   }
 
   /** Every result the words find that the scope shows, best first, and whether candidates were cut at MAX_CANDIDATES. */
-  async #ranked(words: readonly string[], asksOwner: boolean, scope: EntityScope): Promise<RankedResults> {
-    const ids = await searchCandidates(this.store, await this.prepare(), words, scope);
-    let hits = await this.#rank(ids, words);
+  async #ranked(version: number, words: readonly string[], asksOwner: boolean, scope: EntityScope): Promise<RankedResults> {
+    const ids = await searchCandidates(this.store, await this.prepare(), version, words, scope);
+    let hits = await this.#rank(version, ids, words);
     if (asksOwner) hits = await this.#withOwners(hits, scope);
     return { hits, capped: ids.length >= MAX_CANDIDATES };
   }
 
-  async #rank(ids: readonly string[], words: readonly string[]): Promise<SearchHit[]> {
+  async #rank(version: number, ids: readonly string[], words: readonly string[]): Promise<SearchHit[]> {
     if (!ids.length) return [];
+    const bases = this.#basesAt(version);
+    const missing = ids.filter(id => !bases.has(id));
     const [entities, documents] = await Promise.all([
-      this.store.reads.selectFrom('entities').select(['id', 'ref', 'body']).where('id', 'in', ids).execute(),
+      missing.length ? this.store.reads.selectFrom('entities').select(['id', 'body']).where('id', 'in', missing).execute() : [],
       this.store.reads.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).where('entity_id', 'in', ids).execute(),
     ]);
+    const read = new Map<string, HitBase>();
+    for (const row of entities) read.set(row.id, hitOf(JSON.parse(row.body) as Entity));
+    this.#keepBases(version, read);
     const byEntity = new Map<string, SearchDocument[]>();
     for (const { entity_id, ...doc } of documents) {
       const docs = byEntity.get(entity_id);
@@ -100,11 +109,29 @@ export class CatalogSearch {
     }
     // One matcher for this ranking only: what it remembers goes when the ranking is done.
     const matcher = new TextMatcher(words);
-    const hits = entities.map(row => {
-      const rank = rankEntity(byEntity.get(row.id) ?? [], matcher);
-      return { ...hitOf(JSON.parse(row.body) as Entity), score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) };
-    });
+    const hits: SearchHit[] = [];
+    for (const id of ids) {
+      // An entity gone since the candidates were found has no row: it is no result.
+      const base = bases.get(id) ?? read.get(id);
+      if (!base) continue;
+      const rank = rankEntity(byEntity.get(id) ?? [], matcher);
+      hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
+    }
     return hits.filter(hit => hit.matchedWords > 0).sort(bestFirst);
+  }
+
+  /** The result fields kept for `version`: none when a newer state has been seen (what is kept is newer than the request). */
+  #basesAt(version: number): ReadonlyMap<string, HitBase> {
+    if (version > this.#bases.version) this.#bases = { version, byId: new Map() };
+    return version === this.#bases.version ? this.#bases.byId : EMPTY_BASES;
+  }
+
+  #keepBases(version: number, read: ReadonlyMap<string, HitBase>): void {
+    // Read after `version` was, so at least as new: kept only while it is still the newest state seen.
+    if (version !== this.#bases.version) return;
+    const { byId } = this.#bases;
+    if (byId.size + read.size > MAX_KEPT_BASES) byId.clear();
+    for (const [id, base] of read) byId.set(id, base);
   }
 
   /** The owners of the best results, first, each saying what it owns; owners the reader may not see are left out. */
@@ -135,22 +162,16 @@ export class CatalogSearch {
     const ownerRefs = new Set(owners.map(owner => owner.entityRef));
     return [...owners.sort(bestFirst), ...hits.filter(hit => !ownerRefs.has(hit.entityRef))];
   }
-
-  async #detect(): Promise<CandidateIndex> {
-    if (this.store.dialect === 'sqlite') return { type: 'fts5-trigram' };
-    // The index is migration 0036's to make; here it is only looked for. Search works without it, so no
-    // failure here stops Pave from starting.
-    const trigram = await trigramIndexState(this.store.db).catch((error: Error) => ({ missing: error.message }));
-    if ('indexed' in trigram) return { type: 'pg-trigram' };
-    this.logger?.warn(
-      { reason: trigram.missing },
-      "search: PostgreSQL's trigram index over search documents is missing, so search reads every search document instead (same results, slower on a large catalog); to index them, install PostgreSQL's contrib package, then in Pave's database and schema run CREATE EXTENSION IF NOT EXISTS pg_trgm and CREATE INDEX search_documents_trgm_idx ON search_documents USING gin (search_text gin_trgm_ops), and restart Pave",
-    );
-    return { type: 'pg-scan' };
-  }
 }
 
-function hitOf(entity: Entity): Omit<SearchHit, 'score' | 'matchedWords'> {
+/** What a result says of its entity, whatever the words: read from its stored JSON. */
+type HitBase = Omit<SearchHit, 'score' | 'matchedWords'>;
+
+/** At most this many entities' result fields kept (~0.4 KB each: a 10k catalog whole, ~8 MiB at most). */
+const MAX_KEPT_BASES = 20_000;
+const EMPTY_BASES: ReadonlyMap<string, HitBase> = new Map();
+
+function hitOf(entity: Entity): HitBase {
   const spec = (entity.spec ?? {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
   const owner = tryParseEntityRef(spec.owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace });

@@ -2,12 +2,13 @@ import { sql } from 'kysely';
 import type { Store } from '../../store/store.js';
 import type {} from '../catalog-tables.js'; // the tables it queries, for Kysely's types
 import { entityScopeSql, type EntityScope } from '../query/entity-scope.js';
+import type { DocumentWords } from './document-words.js';
 
 /**
- * How the database finds candidates: by trigram index (SQLite's FTS5 trigram tokenizer, PostgreSQL's
- * pg_trgm), or, on PostgreSQL without pg_trgm, by the same test scanning every search document.
+ * How candidates are found: by SQLite's FTS5 trigram index, or on PostgreSQL from the search documents'
+ * words held in memory per catalog state (document-words.ts), in the order its trigram query gave them.
  */
-export type CandidateIndex = { type: 'fts5-trigram' } | { type: 'pg-trigram' } | { type: 'pg-scan' };
+export type CandidateIndex = { type: 'fts5-trigram' } | { type: 'pg-words'; words: DocumentWords };
 
 /** Entities ranked further (in memory) for one search; the database orders them by its own measure first. */
 export const MAX_CANDIDATES = 500;
@@ -18,12 +19,17 @@ export const MAX_CANDIDATES = 500;
  * than three letters, holding the word. Those sharing the most trigrams come first. Words are letters and
  * digits only (search-query.ts), so they are safe inside a MATCH or LIKE pattern.
  */
-export async function searchCandidates(store: Store, index: CandidateIndex, words: readonly string[], scope: EntityScope): Promise<string[]> {
+export async function searchCandidates(store: Store, index: CandidateIndex, version: number, words: readonly string[], scope: EntityScope): Promise<string[]> {
   const scoped = entityScopeSql(scope);
   const trigrams = [...new Set(words.flatMap(trigramsOf))];
   // Too short for a trigram: the words themselves, as substrings.
   const patterns = trigrams.length ? trigrams : [...words];
-  if (index.type === 'fts5-trigram' && trigrams.length) {
+  if (index.type === 'pg-words') {
+    if (scope.type === 'none') return [];
+    const inScope = scope.type === 'all' ? undefined : (ids: string[]) => idsInScope(store, ids, scoped);
+    return index.words.candidates(version, patterns, MAX_CANDIDATES, inScope);
+  }
+  if (trigrams.length) {
     const match = trigrams.map(t => `"${t}"`).join(' OR ');
     const { rows } = await sql<{ entity_id: string }>`
       SELECT d.entity_id FROM search_fts f
@@ -32,8 +38,7 @@ export async function searchCandidates(store: Store, index: CandidateIndex, word
       GROUP BY d.entity_id ORDER BY min(f.rank), d.entity_id LIMIT ${MAX_CANDIDATES}`.execute(store.reads);
     return rows.map(row => row.entity_id);
   }
-  // pg_trgm's GIN index answers each LIKE '%abc%' (one trigram); without it PostgreSQL scans.
-  const text = index.type === 'fts5-trigram' ? sql`lower(d.title || ' ' || d.name || ' ' || d.description || ' ' || d.owner || ' ' || d.body)` : sql`d.search_text`;
+  const text = sql`lower(d.title || ' ' || d.name || ' ' || d.description || ' ' || d.owner || ' ' || d.body)`;
   const matches = sql.join(patterns.map(pattern => sql`${text} LIKE ${`%${pattern}%`}`), sql` OR `);
   const shared = sql.join(patterns.map(pattern => sql`CASE WHEN ${text} LIKE ${`%${pattern}%`} THEN 1 ELSE 0 END`), sql` + `);
   const { rows } = await sql<{ entity_id: string }>`
@@ -41,6 +46,13 @@ export async function searchCandidates(store: Store, index: CandidateIndex, word
     WHERE (${matches}) AND ${scoped}
     GROUP BY d.entity_id ORDER BY max(${shared}) DESC, d.entity_id LIMIT ${MAX_CANDIDATES}`.execute(store.reads);
   return rows.map(row => row.entity_id);
+}
+
+/** Those of `ids` the reader may see, in their order. */
+async function idsInScope(store: Store, ids: string[], scoped: ReturnType<typeof entityScopeSql>): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`SELECT e.id FROM entities e WHERE e.id IN (${sql.join(ids)}) AND ${scoped}`.execute(store.reads);
+  const seen = new Set(rows.map(row => row.id));
+  return ids.filter(id => seen.has(id));
 }
 
 /** A word's three-letter runs, as FTS5's trigram tokenizer and pg_trgm's LIKE support cut text. */

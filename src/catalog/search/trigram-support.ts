@@ -36,7 +36,8 @@ export async function ensureTrigramIndex(db: Kysely<any>): Promise<{ indexed: tr
 
 /**
  * Whether search documents have their trigram index in the connection's schema, read without changing
- * anything (search asks at start; the index is the migration's to make). Answers why not, when they do not.
+ * anything (the index is the migration's to make; search no longer reads it, see document-words.ts). Answers
+ * why not, when they do not.
  * @example await trigramIndexState(store.db) // { missing: 'the server has no pg_trgm extension (PostgreSQL contrib)' }
  */
 export async function trigramIndexState(db: Kysely<any>): Promise<{ indexed: true } | { missing: string }> {

@@ -1,0 +1,189 @@
+import { sql } from 'kysely';
+import type { Store } from '../../store/store.js';
+import type {} from '../catalog-tables.js'; // the tables it reads, for Kysely's types
+
+/** How many candidates' scopes one query checks: the order is made here, the scope is the database's. */
+const SCOPE_CHUNK = 2_000;
+
+/**
+ * The words of every search document on PostgreSQL, held in memory for one catalog state (catalog-state.ts),
+ * so that a search finds its candidates without the database testing each trigram of its words against
+ * every document's text (with a common trigram such as `ent` that is most documents: 25–80 ms of
+ * PostgreSQL's CPU for each word a replica had not searched before). Candidates come out exactly as
+ * search-candidates.ts' query orders them: documents by how many of the patterns their `search_text`
+ * holds (a pattern of letters and digits lies inside one run of them, so within one of the words kept
+ * here), each entity by its best document, then by id; the first 500.
+ *
+ * Kept up to date from the database, not from writes: search documents are only ever inserted and
+ * deleted (a changed entity's get new ids), so a newer state is the ids gone and the rows new since the
+ * state held, read with the version in one snapshot. What it holds is a word list (each distinct word once)
+ * and, per word, the documents holding it: at 10k entities ~7,700 words and ~230k postings.
+ * @example const ids = await words.candidates(version, ['pay', 'aym'], 500, scopeCheck);
+ */
+export class DocumentWords {
+  /** The catalog state held; -1 before the first read. */
+  #version = -1;
+  #syncing: Promise<void> | undefined;
+  /** Each document by its row id: its slot. */
+  readonly #slots = new Map<string, number>();
+  /** Per slot: the entity's index, or -1 for a slot whose document is gone (its postings go at the next compaction). */
+  #slotEntity: number[] = [];
+  #deadSlots = 0;
+  /** Entities: their ids and how many live documents each has. */
+  readonly #entityIndex = new Map<string, number>();
+  readonly #entityIds: string[] = [];
+  readonly #entityDocs: number[] = [];
+  readonly #freeEntities: number[] = [];
+  /** Words: their numbers, texts and postings (slots). */
+  readonly #wordNumbers = new Map<string, number>();
+  readonly #words: string[] = [];
+  #postings: number[][] = [];
+
+  constructor(private readonly store: Store) {}
+
+  /**
+   * The ids of the first `limit` entities holding any of `patterns` (lower-case letters and digits), most
+   * patterns first, then by id, in a state at least as new as `version`. `inScope` keeps the ids the reader
+   * may see, in their order (the database's scope test), or is absent when the reader sees everything.
+   */
+  async candidates(version: number, patterns: readonly string[], limit: number, inScope?: (ids: string[]) => Promise<string[]>): Promise<string[]> {
+    while (this.#version < version) await this.#sync();
+    const counts = this.#counts(patterns);
+    // Entities' ids by count (at most one per pattern), taken before any wait (a newer state may renumber
+    // entities meanwhile); each bucket then by id: only the buckets the first `limit` come from are sorted.
+    const byCount: string[][] = Array.from({ length: patterns.length + 1 }, () => []);
+    counts.forEach((count, entity) => {
+      if (count > 0) byCount[count]!.push(this.#entityIds[entity]!);
+    });
+    const found: string[] = [];
+    for (let count = patterns.length; count > 0 && found.length < limit; count--) {
+      const ids = byCount[count]!.sort(byCodePoint);
+      if (!inScope) {
+        found.push(...ids.slice(0, limit - found.length));
+        continue;
+      }
+      for (let i = 0; i < ids.length && found.length < limit; i += SCOPE_CHUNK) found.push(...(await inScope(ids.slice(i, i + SCOPE_CHUNK))).slice(0, limit - found.length));
+    }
+    return found;
+  }
+
+  /** Per entity: how many patterns its best document holds. */
+  #counts(patterns: readonly string[]): Uint32Array {
+    const slotCount = new Uint32Array(this.#slotEntity.length);
+    const seen = new Int32Array(this.#slotEntity.length).fill(-1);
+    patterns.forEach((pattern, p) => {
+      for (let word = 0; word < this.#words.length; word++) {
+        if (!this.#words[word]!.includes(pattern)) continue;
+        for (const slot of this.#postings[word]!) {
+          if (seen[slot] === p) continue;
+          seen[slot] = p;
+          slotCount[slot]!++;
+        }
+      }
+    });
+    const entityCount = new Uint32Array(this.#entityIds.length);
+    slotCount.forEach((count, slot) => {
+      const entity = this.#slotEntity[slot]!;
+      if (count && entity >= 0 && count > entityCount[entity]!) entityCount[entity] = count;
+    });
+    return entityCount;
+  }
+
+  /** Brings the words to the newest state; one read at a time, so callers wanting a newer state wait for the next. */
+  #sync(): Promise<void> {
+    this.#syncing ??= this.#read().finally(() => (this.#syncing = undefined));
+    return this.#syncing;
+  }
+
+  async #read(): Promise<void> {
+    // One snapshot for the version and the rows, so what is held is exactly that state.
+    const { version, ids, rows } = await this.store.reads
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async trx => {
+        const state = await trx.selectFrom('catalog_state').select('version').where('name', '=', 'catalog').executeTakeFirst();
+        const version = Number(state?.version ?? 0);
+        if (!this.#slots.size) {
+          const rows = await sql<DocumentRow>`SELECT id::text AS id, entity_id, search_text FROM search_documents`.execute(trx);
+          return { version, ids: undefined, rows: rows.rows };
+        }
+        const ids = (await sql<{ id: string }>`SELECT id::text AS id FROM search_documents`.execute(trx)).rows.map(row => row.id);
+        const added = ids.filter(id => !this.#slots.has(id));
+        const rows = added.length ? (await sql<DocumentRow>`SELECT id::text AS id, entity_id, search_text FROM search_documents WHERE id = ANY(${added}::bigint[])`.execute(trx)).rows : [];
+        return { version, ids, rows };
+      });
+    if (version <= this.#version) return;
+    if (ids) {
+      const present = new Set(ids);
+      for (const [id, slot] of this.#slots) if (!present.has(id)) this.#remove(id, slot);
+    }
+    for (const row of rows) this.#add(row);
+    if (this.#deadSlots > this.#slotEntity.length / 4) this.#compact();
+    this.#version = version;
+  }
+
+  #add(row: DocumentRow): void {
+    let entity = this.#entityIndex.get(row.entity_id);
+    if (entity === undefined) {
+      entity = this.#freeEntities.pop() ?? this.#entityIds.length;
+      this.#entityIndex.set(row.entity_id, entity);
+      this.#entityIds[entity] = row.entity_id;
+      this.#entityDocs[entity] = 0;
+    }
+    this.#entityDocs[entity]!++;
+    const slot = this.#slotEntity.length;
+    this.#slots.set(row.id, slot);
+    this.#slotEntity.push(entity);
+    const numbers = new Set<number>();
+    for (const [word] of (row.search_text ?? '').matchAll(WORD)) {
+      let number = this.#wordNumbers.get(word);
+      if (number === undefined) {
+        number = this.#words.length;
+        this.#wordNumbers.set(word, number);
+        this.#words.push(word);
+        this.#postings.push([]);
+      }
+      if (numbers.has(number)) continue;
+      numbers.add(number);
+      this.#postings[number]!.push(slot);
+    }
+  }
+
+  #remove(id: string, slot: number): void {
+    this.#slots.delete(id);
+    const entity = this.#slotEntity[slot]!;
+    this.#slotEntity[slot] = -1;
+    this.#deadSlots++;
+    if (--this.#entityDocs[entity]! > 0) return;
+    this.#entityIndex.delete(this.#entityIds[entity]!);
+    this.#entityIds[entity] = '';
+    this.#freeEntities.push(entity);
+  }
+
+  /** Renumbers the live slots and drops the gone ones from every posting list. */
+  #compact(): void {
+    const renumbered = new Int32Array(this.#slotEntity.length).fill(-1);
+    const slotEntity: number[] = [];
+    this.#slotEntity.forEach((entity, slot) => {
+      if (entity < 0) return;
+      renumbered[slot] = slotEntity.length;
+      slotEntity.push(entity);
+    });
+    for (const [id, slot] of this.#slots) this.#slots.set(id, renumbered[slot]!);
+    this.#postings = this.#postings.map(slots => slots.map(slot => renumbered[slot]!).filter(slot => slot >= 0));
+    this.#slotEntity = slotEntity;
+    this.#deadSlots = 0;
+  }
+}
+
+interface DocumentRow {
+  id: string;
+  entity_id: string;
+  search_text: string | null;
+}
+
+/** A run of letters and digits: what a pattern (search-query.ts' words and their trigrams) can lie inside. */
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Ids compared as PostgreSQL's C collation does, and as ids (UUIDv7, ASCII) sort under any collation. */
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
