@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogSearch } from '../../src/catalog/search/catalog-search.js';
 import type { SearchResponse } from '../../src/catalog/search/search-views.js';
@@ -8,8 +7,7 @@ import { POSTGRES_URL } from '../support/require-all.js';
 
 /**
  * Search on the demo catalog finds what a person means first — with typos, parts of words, words that
- * are only in docs or API definitions, and "who owns …" — on SQLite, on PostgreSQL with pg_trgm, and on
- * PostgreSQL where the extension cannot be installed (a role without the database's CREATE privilege).
+ * are only in docs or API definitions, and "who owns …" — on SQLite and on PostgreSQL.
  */
 const FIRST: Array<[query: string, first: string, what: string]> = [
   ['paymnts gatway', 'component:default/payments-gateway', 'a typo in each word'],
@@ -29,27 +27,6 @@ const FIRST: Array<[query: string, first: string, what: string]> = [
 
 const pgStore = await postgresFactory();
 
-/** A database of its own, and a role that may use its schema but not install extensions in it. */
-async function withoutTrigramExtension(): Promise<{ url: string; schema: string; drop(): Promise<void> }> {
-  const id = `pave_notrgm_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
-  await adminQuery(`CREATE ROLE ${id} LOGIN`);
-  await adminQuery(`CREATE DATABASE ${id}`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${id}`;
-  const owner = new pg.Client({ connectionString: url.toString() });
-  await owner.connect();
-  await owner.query(`CREATE SCHEMA pave AUTHORIZATION ${id}`).finally(() => owner.end());
-  url.username = id;
-  return {
-    url: url.toString(),
-    schema: 'pave',
-    drop: async () => {
-      await adminQuery(`DROP DATABASE ${id} WITH (FORCE)`);
-      await adminQuery(`DROP ROLE ${id}`);
-    },
-  };
-}
-
 async function postgresPave(): Promise<RunningPave> {
   const schema = `pave_search_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
   await adminQuery(`CREATE SCHEMA ${schema}`);
@@ -58,17 +35,9 @@ async function postgresPave(): Promise<RunningPave> {
   return { ...pave, close: async () => (await close(), await adminQuery(`DROP SCHEMA ${schema} CASCADE`)) };
 }
 
-async function postgresPaveWithoutTrigrams(): Promise<RunningPave> {
-  const database = await withoutTrigramExtension();
-  const pave = await startPave({ demo: true, config: { databaseUrl: database.url, databaseSchema: database.schema } });
-  const close = pave.close.bind(pave);
-  return { ...pave, close: async () => (await close(), await database.drop()) };
-}
-
 const variants = [
   { name: 'SQLite', skip: undefined as string | undefined, start: () => startPave({ demo: true }), index: 'fts5-trigram' },
-  { name: 'PostgreSQL with pg_trgm', skip: pgStore.unavailable, start: postgresPave, index: 'pg-words' },
-  { name: 'PostgreSQL without pg_trgm', skip: pgStore.unavailable, start: postgresPaveWithoutTrigrams, index: 'pg-words' },
+  { name: 'PostgreSQL', skip: pgStore.unavailable, start: postgresPave, index: 'pg-words' },
 ];
 
 for (const variant of variants) {
@@ -154,7 +123,7 @@ for (const variant of variants) {
       expect(badOffset.status).toBe(400);
     });
 
-    // PostgreSQL's candidates come from the documents' words held in memory, with or without pg_trgm: nothing is forgiven less.
+    // PostgreSQL's candidates come from the documents' words held in memory: nothing is forgiven less.
     it(`finds candidates with ${variant.index}`, async () => {
       expect(await new CatalogSearch(pave.app.store).prepare()).toMatchObject({ type: variant.index });
     });
