@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../store/store.js';
 import type { DialectName } from '../store/dialect.js';
+import { refreshPlannerStatistics } from './planner-statistics.js';
 
 /** The derived tables whose secondary indexes a mid-size first load builds after its rows (20 search rows an entity). */
 const DEFERRED_TABLES = ['entity_search', 'relations'];
@@ -37,7 +38,8 @@ export interface BulkLoad {
 
 /**
  * Runs a catalog write of many entities the way SQLite does it fastest, inside the caller's transaction
- * (PostgreSQL: as it is; dropping its indexes would lock every reader out of the tables).
+ * (PostgreSQL: as it is, since dropping its indexes would lock every reader out of the tables; then, when the write
+ * changed much of the catalog, with the planner's statistics brought up to date, see planner-statistics.ts).
  * - A first load of 1,000 to 25,000 entities (at least as many as the catalog holds, none replaced) drops the
  *   non-unique indexes of `entity_search` and `relations` (but the one the writer reads by) and builds them again once the rows are in: SQLite
  *   builds an index from sorted rows several times cheaper than it keeps one up row by row (index upkeep was the
@@ -49,7 +51,11 @@ export interface BulkLoad {
  * @example await asBulkLoad(trx, 'sqlite', { writes: 15_701, locationStored: 0 }, () => writeEntities(…));
  */
 export async function asBulkLoad<T>(db: Db, dialect: DialectName, load: BulkLoad, work: () => Promise<T>, limits = BULK_LOAD_LIMITS): Promise<T> {
-  if (dialect !== 'sqlite') return work();
+  if (dialect !== 'sqlite') {
+    const result = await work();
+    await refreshPlannerStatistics(db);
+    return result;
+  }
   if (load.writes >= limits.largeWrite) return withPageCache(db, limits.largeWriteCacheKib, work);
   if (load.locationStored > 0 || load.writes < limits.minDeferred) return work();
   const { rows: [catalog] } = await sql<{ n: number }>`SELECT count(*) AS n FROM entities`.execute(db);
