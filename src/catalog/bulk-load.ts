@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../store/store.js';
 import type { DialectName } from '../store/dialect.js';
 import { refreshPlannerStatistics } from './planner-statistics.js';
+import { withStagedRows } from './staged-rows.js';
 
 /** The derived tables whose secondary indexes a mid-size first load builds after its rows (20 search rows an entity). */
 const DEFERRED_TABLES = ['entity_search', 'relations'];
@@ -22,7 +23,7 @@ export const BULK_LOAD_LIMITS = {
    * between statements.
    */
   maxDeferred: 25_000,
-  /** Writes of at least this many entities keep their indexes up with a larger page cache… */
+  /** Writes of at least this many entities keep their indexes up with a larger page cache (PostgreSQL: stage their search rows)… */
   largeWrite: 25_000,
   /** …of this many KiB (SQLite's negative `cache_size`) while they run; the connection's own is smaller. */
   largeWriteCacheKib: 65_536,
@@ -38,8 +39,9 @@ export interface BulkLoad {
 
 /**
  * Runs a catalog write of many entities the way SQLite does it fastest, inside the caller's transaction
- * (PostgreSQL: as it is, since dropping its indexes would lock every reader out of the tables; then, when the write
- * changed much of the catalog, with the planner's statistics brought up to date, see planner-statistics.ts).
+ * (PostgreSQL: without dropping indexes, which would lock every reader out of the tables; instead a write of 25,000
+ * entities or more gathers its search rows and moves them in sorted, see staged-rows.ts, and a write that changed
+ * much of the catalog brings the planner's statistics up to date, see planner-statistics.ts).
  * - A first load of 1,000 to 25,000 entities (at least as many as the catalog holds, none replaced) drops the
  *   non-unique indexes of `entity_search` and `relations` (but the one the writer reads by) and builds them again once the rows are in: SQLite
  *   builds an index from sorted rows several times cheaper than it keeps one up row by row (index upkeep was the
@@ -52,7 +54,7 @@ export interface BulkLoad {
  */
 export async function asBulkLoad<T>(db: Db, dialect: DialectName, load: BulkLoad, work: () => Promise<T>, limits = BULK_LOAD_LIMITS): Promise<T> {
   if (dialect !== 'sqlite') {
-    const result = await work();
+    const result = load.writes >= limits.largeWrite ? await withStagedRows(db, work) : await work();
     await refreshPlannerStatistics(db);
     return result;
   }
