@@ -55,7 +55,7 @@ export interface BulkLoad {
 export async function asBulkLoad<T>(db: Db, dialect: DialectName, load: BulkLoad, work: () => Promise<T>, limits = BULK_LOAD_LIMITS): Promise<T> {
   if (dialect !== 'sqlite') {
     const result = load.writes >= limits.largeWrite ? await withStagedRows(db, work) : await work();
-    await refreshPlannerStatistics(db);
+    await refreshPlannerStatistics(db, load.writes);
     return result;
   }
   if (load.writes >= limits.largeWrite) return withPageCache(db, limits.largeWriteCacheKib, work);

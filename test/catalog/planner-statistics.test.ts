@@ -77,9 +77,11 @@ describe.skipIf(Boolean(pg.unavailable))('planner statistics after a large write
     // Called directly on a transaction that changed 10 of the catalog's 1,210 entities.
     await handle.store.transaction(async trx => {
       await sql`UPDATE entities SET updated_at = updated_at WHERE ref LIKE 'component:default/s-%'`.execute(trx);
-      expect(await refreshPlannerStatistics(trx)).toBe('current');
-      expect(await refreshPlannerStatistics(trx, { minChanged: 5, minShare: 0.5 })).toBe('current');
-      expect(await refreshPlannerStatistics(trx, { minChanged: 5, minShare: 0.001 })).toBe('analyzed');
+      expect(await refreshPlannerStatistics(trx, 10)).toBe('current');
+      expect(await refreshPlannerStatistics(trx, 10, { minChanged: 5, minShare: 0.5 })).toBe('current');
+      // Changed rows are counted in the store, this transaction's only (not the 1,210 the connection wrote before).
+      expect(await refreshPlannerStatistics(trx, 2_000, { minChanged: 11, minShare: 0.001 })).toBe('current');
+      expect(await refreshPlannerStatistics(trx, 10, { minChanged: 5, minShare: 0.001 })).toBe('analyzed');
     });
   });
 });
