@@ -2,6 +2,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../store/store.js';
 import type { DialectName } from '../store/dialect.js';
+import { refreshPlannerStatistics } from './planner-statistics.js';
+import { withStagedRows } from './staged-rows.js';
 
 /** The derived tables whose secondary indexes a mid-size first load builds after its rows (20 search rows an entity). */
 const DEFERRED_TABLES = ['entity_search', 'relations'];
@@ -21,7 +23,7 @@ export const BULK_LOAD_LIMITS = {
    * between statements.
    */
   maxDeferred: 25_000,
-  /** Writes of at least this many entities keep their indexes up with a larger page cache… */
+  /** Writes of at least this many entities keep their indexes up with a larger page cache (PostgreSQL: stage their search rows)… */
   largeWrite: 25_000,
   /** …of this many KiB (SQLite's negative `cache_size`) while they run; the connection's own is smaller. */
   largeWriteCacheKib: 65_536,
@@ -37,7 +39,9 @@ export interface BulkLoad {
 
 /**
  * Runs a catalog write of many entities the way SQLite does it fastest, inside the caller's transaction
- * (PostgreSQL: as it is; dropping its indexes would lock every reader out of the tables).
+ * (PostgreSQL: without dropping indexes, which would lock every reader out of the tables; instead a write of 25,000
+ * entities or more gathers its search rows and moves them in sorted, see staged-rows.ts, and a write that changed
+ * much of the catalog brings the planner's statistics up to date, see planner-statistics.ts).
  * - A first load of 1,000 to 25,000 entities (at least as many as the catalog holds, none replaced) drops the
  *   non-unique indexes of `entity_search` and `relations` (but the one the writer reads by) and builds them again once the rows are in: SQLite
  *   builds an index from sorted rows several times cheaper than it keeps one up row by row (index upkeep was the
@@ -49,7 +53,11 @@ export interface BulkLoad {
  * @example await asBulkLoad(trx, 'sqlite', { writes: 15_701, locationStored: 0 }, () => writeEntities(…));
  */
 export async function asBulkLoad<T>(db: Db, dialect: DialectName, load: BulkLoad, work: () => Promise<T>, limits = BULK_LOAD_LIMITS): Promise<T> {
-  if (dialect !== 'sqlite') return work();
+  if (dialect !== 'sqlite') {
+    const result = load.writes >= limits.largeWrite ? await withStagedRows(db, work) : await work();
+    await refreshPlannerStatistics(db, load.writes);
+    return result;
+  }
   if (load.writes >= limits.largeWrite) return withPageCache(db, limits.largeWriteCacheKib, work);
   if (load.locationStored > 0 || load.writes < limits.minDeferred) return work();
   const { rows: [catalog] } = await sql<{ n: number }>`SELECT count(*) AS n FROM entities`.execute(db);

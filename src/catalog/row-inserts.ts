@@ -1,6 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import type { Db } from '../store/store.js';
 import type { DialectName } from '../store/dialect.js';
+import { insertTarget } from './staged-rows.js';
 
 /** A value bound to one column of a row. */
 export type ColumnValue = string | number | null;
@@ -25,14 +26,16 @@ const POSTGRES_ROWS_PER_STATEMENT = 10_000;
  * Inserts rows given as arrays of values, in SQL whose text is made once per table and statement size instead of
  * being built and compiled by the query builder for every batch (compiling 30,000-parameter inserts was ~0.9 s of
  * a 15.7k-entity first load). SQLite: multi-row `VALUES` of a few fixed sizes. PostgreSQL: `INSERT … SELECT FROM
- * unnest($1::text[], …)`, one array parameter per column, so a statement's text is the same for any number of rows.
+ * unnest($1::text[], …)`, one array parameter per column, so a statement's text is the same for any number of rows,
+ * into the table's staging table while a large write gathers its rows there (staged-rows.ts).
  * @example await insertRows(trx, 'sqlite', RELATIONS, [['e1', 'component:default/a', 'ownedBy', 'group:default/t']]);
  */
 export async function insertRows(db: Db, dialect: DialectName, insert: RowInsert, rows: readonly ColumnValue[][]): Promise<void> {
   if (dialect === 'postgres') {
+    const table = insertTarget(db, insert.table);
     for (let i = 0; i < rows.length; i += POSTGRES_ROWS_PER_STATEMENT) {
       const batch = rows.slice(i, i + POSTGRES_ROWS_PER_STATEMENT);
-      await db.executeQuery(CompiledQuery.raw(textOf(insert, 'postgres', 0), insert.columns.map((_, c) => batch.map(row => row[c]!))));
+      await db.executeQuery(CompiledQuery.raw(textOf(insert, 'postgres', 0, table), insert.columns.map((_, c) => batch.map(row => row[c]!))));
     }
     return;
   }
@@ -46,13 +49,13 @@ export async function insertRows(db: Db, dialect: DialectName, insert: RowInsert
   }
 }
 
-/** Statement texts by insert, dialect and row count (0 for PostgreSQL's, which takes any). */
+/** Statement texts by insert, dialect, row count (0 for PostgreSQL's, which takes any) and target table. */
 const texts = new WeakMap<RowInsert, Map<string, string>>();
 
-function textOf(insert: RowInsert, dialect: DialectName, rows: number): string {
+function textOf(insert: RowInsert, dialect: DialectName, rows: number, table = insert.table): string {
   let byShape = texts.get(insert);
   if (!byShape) texts.set(insert, (byShape = new Map()));
-  const shape = `${dialect}:${rows}`;
+  const shape = `${dialect}:${rows}:${table}`;
   let text = byShape.get(shape);
   if (text === undefined) {
     const names = insert.columns.map(([name]) => quoted(name)).join(', ');
@@ -62,7 +65,7 @@ function textOf(insert: RowInsert, dialect: DialectName, rows: number): string {
     const conflict = insert.updateOnConflict
       ? ` on conflict (${quoted(insert.updateOnConflict.conflictKey)}) do update set ${insert.updateOnConflict.columns.map(name => `${quoted(name)} = excluded.${quoted(name)}`).join(', ')}`
       : '';
-    text = `insert into ${quoted(insert.table)} (${names}) ${values}${conflict}`;
+    text = `insert into ${quoted(table)} (${names}) ${values}${conflict}`;
     byShape.set(shape, text);
   }
   return text;
