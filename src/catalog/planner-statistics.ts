@@ -19,7 +19,9 @@ export const STALE_STATISTICS = {
  * (`autovacuum_naptime`); until then a first load's tables have no statistics at all, and the planner guesses:
  * `kind=component,spec.owner=<team>` walked all 7,500 components (~100 ms) instead of the team's 132 rows (~1 ms)
  * at 15.7k entities. ANALYZE counts the transaction's own rows and its statistics commit with them; it takes a
- * lock only other ANALYZE and VACUUM runs wait for (reads and writes do not). 0.7 s at 15.7k, 4 s at 100k (it reads
+ * lock only ANALYZE, VACUUM and index builds wait for (reads and writes do not: a newer replica's migration building
+ * an index waits for the load to commit). Should the write roll back, the row counts ANALYZE wrote to `pg_class` (in
+ * place, not transactionally) stay until autovacuum's next analyze: plans a little off, answers unchanged. 0.7 s at 15.7k, 4 s at 100k (it reads
  * a sample of 30,000 rows a table). The rows changed are counted by their `xmin` (one scan of `entities`, so only
  * for a write of `writes` ≥ 1,000 entities): `pg_stat_xact_user_tables` also holds counts of the connection's
  * earlier transactions not yet flushed to the statistics system.
