@@ -72,10 +72,13 @@ describe.skipIf(Boolean(pg.unavailable))('search candidates from the words held 
     await expectSameAsDatabase(words);
 
     // Deleted: most of what is held goes (the held words are compacted), then more come.
+    const held = words.heldWords;
     const { rows } = await sql<{ id: string }>`SELECT id FROM entities WHERE ref LIKE 'component:%' OR ref LIKE 'api:%'`.execute(pave.app.store.reads);
     for (const { id } of rows) await pave.app.catalog.deleteByUid(id);
     expect(await fromDatabase(['wom', 'omb'], 500)).toEqual([]);
     await expectSameAsDatabase(words);
+    // The words only the deleted entities held are forgotten with their documents.
+    expect(words.heldWords).toBeLessThan(held);
     for (let i = 0; i < 5; i++) await pave.app.catalog.saveEntity(component(`wombat-again-${i}`, `payments ${i}`));
     await expectSameAsDatabase(words);
   });

@@ -2,8 +2,12 @@ import { sql } from 'kysely';
 import type { Store } from '../../store/store.js';
 import type {} from '../catalog-tables.js'; // the tables it reads, for Kysely's types
 
-/** How many candidates' scopes one query checks: the order is made here, the scope is the database's. */
-const SCOPE_CHUNK = 2_000;
+/**
+ * How many candidates' scopes the first query checks; each next one checks four times as many, so a reader who
+ * sees little of a large catalog costs a few queries, not one per 2,000 ids. The order is made here, the scope is
+ * the database's.
+ */
+const FIRST_SCOPE_CHUNK = 2_000;
 
 /**
  * The words of every search document on PostgreSQL, held in memory for one catalog state (catalog-state.ts),
@@ -36,10 +40,15 @@ export class DocumentWords {
   readonly #freeEntities: number[] = [];
   /** Words: their numbers, texts and postings (slots). */
   readonly #wordNumbers = new Map<string, number>();
-  readonly #words: string[] = [];
+  #words: string[] = [];
   #postings: number[][] = [];
 
   constructor(private readonly store: Store) {}
+
+  /** How many distinct words are held (words no live document holds go at the next compaction). */
+  get heldWords(): number {
+    return this.#words.length;
+  }
 
   /**
    * The ids of the first `limit` entities holding any of `patterns` (lower-case letters and digits), most
@@ -62,7 +71,7 @@ export class DocumentWords {
         found.push(...ids.slice(0, limit - found.length));
         continue;
       }
-      for (let i = 0; i < ids.length && found.length < limit; i += SCOPE_CHUNK) found.push(...(await inScope(ids.slice(i, i + SCOPE_CHUNK))).slice(0, limit - found.length));
+      for (let i = 0, size = FIRST_SCOPE_CHUNK; i < ids.length && found.length < limit; i += size, size *= 4) found.push(...(await inScope(ids.slice(i, i + size))).slice(0, limit - found.length));
     }
     return found;
   }
@@ -160,7 +169,11 @@ export class DocumentWords {
     this.#freeEntities.push(entity);
   }
 
-  /** Renumbers the live slots and drops the gone ones from every posting list. */
+  /**
+   * Renumbers the live slots, drops the gone ones from every posting list, and forgets the words no live document
+   * holds: a catalog whose text churns (build numbers, preview components) would otherwise test every word it ever
+   * held against each new search's patterns.
+   */
   #compact(): void {
     const renumbered = new Int32Array(this.#slotEntity.length).fill(-1);
     const slotEntity: number[] = [];
@@ -170,7 +183,17 @@ export class DocumentWords {
       slotEntity.push(entity);
     });
     for (const [id, slot] of this.#slots) this.#slots.set(id, renumbered[slot]!);
-    this.#postings = this.#postings.map(slots => slots.map(slot => renumbered[slot]!).filter(slot => slot >= 0));
+    const postings = this.#postings.map(slots => slots.map(slot => renumbered[slot]!).filter(slot => slot >= 0));
+    const words = this.#words;
+    this.#words = [];
+    this.#postings = [];
+    this.#wordNumbers.clear();
+    postings.forEach((slots, word) => {
+      if (!slots.length) return;
+      this.#wordNumbers.set(words[word]!, this.#words.length);
+      this.#words.push(words[word]!);
+      this.#postings.push(slots);
+    });
     this.#slotEntity = slotEntity;
     this.#deadSlots = 0;
   }
