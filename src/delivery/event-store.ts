@@ -274,7 +274,7 @@ export class DeliveryEventStore {
       .where(eb => eb.or([eb.and([eb('type', '=', 'change'), eb('sha', 'is not', null), eb('pull_request', 'is', null)]), eb.and([eb('type', '=', 'deployment'), eb('environment', 'in', production)])]));
     const line = factLine(production);
     if (!paged) {
-      const text = this.store.dialect === 'postgres' ? sql<string>`string_agg(${line}, E'\n')` : sql<string>`group_concat(${line}, char(10))`;
+      const text = this.store.dialect === 'postgres' ? sql<string>`string_agg(${line}, chr(10))` : sql<string>`group_concat(${line}, char(10))`;
       for (const row of await facts.select(text.as('text')).groupBy('entity_ref').execute()) yield row.text;
       return;
     }
