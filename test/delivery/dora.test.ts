@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeDora, median, shipments, type DoraChange, type DoraDeployment, type DoraIncident, type DoraInput } from '../../src/delivery/dora.js';
+import { computeDora, leadTimesByTime, median, shipments, type DoraChange, type DoraDeployment, type DoraIncident, type DoraInput } from '../../src/delivery/dora.js';
 
 /**
  * DORA's five metrics on hand-built scenarios whose figures were worked out by hand (the arithmetic is in
@@ -146,4 +146,24 @@ describe('which changes a deployment shipped', () => {
     const changes = [chg(B, 'c1', '03-02T01:00'), chg(B, 'c1', '03-02T01:00'), chg(B, 'c2', '03-02T02:00')];
     expect(shipments([dep('d1', B, '03-03T00:00', 'success')], changes).map(([d, shipped]) => [d.id, shipped.map(c => c.sha)])).toEqual([['d1', ['c1', 'c2']]]);
   });
+
+  it('gives by time the lead times shipments gives: ties in time, commits told twice at two times, rollbacks, windows', () => {
+    // Times on a coarse grid so that ties abound; shas from a small set so that commits are told twice and
+    // deployments name commits told before, after and not at all.
+    let seed = 7;
+    const next = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648), seed % n);
+    const B = 'component:default/b';
+    for (let round = 0; round < 300; round++) {
+      const at = () => WINDOW.start - 5 * H + next(40) * H;
+      const changes = Array.from({ length: next(30) }, () => chg(B, `c${next(20)}`, '03-01T00:00')).map(c => ({ ...c, at: at() }));
+      const successes = Array.from({ length: next(12) }, (_, i) => dep(`d${i}`, B, '03-01T00:00', 'success', next(3) ? { sha: `c${next(25)}` } : {}))
+        .map(d => ({ ...d, at: at() }))
+        .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+      const window = { start: WINDOW.start + next(10) * H, end: WINDOW.start + 10 * H + next(30) * H };
+      const counts = (d: DoraDeployment) => d.at >= window.start && d.at < window.end;
+      const expected = shipments(successes, changes).flatMap(([d, shipped]) => shipped.map(c => d.at - c.at).filter(lead => counts(d) && lead > 0));
+      expect(leadTimesByTime(successes, changes, counts).sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+    }
+  });
 });
+
