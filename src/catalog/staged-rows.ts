@@ -33,7 +33,9 @@ export async function withStagedRows<T>(db: Db, work: () => Promise<T>): Promise
       tables.set(table, staged);
     }
   } catch {
+    // Released too, so the write runs in the transaction itself, not in a subtransaction of the savepoint.
     await sql`ROLLBACK TO SAVEPOINT pave_staged_rows`.execute(db);
+    await sql`RELEASE SAVEPOINT pave_staged_rows`.execute(db);
     return work();
   }
   await sql`RELEASE SAVEPOINT pave_staged_rows`.execute(db);
