@@ -162,6 +162,8 @@ function listedLeadTimes(successes: readonly DoraDeployment[], changesOf: readon
  * when that commit is unknown). A listed commit no change tells of has no time (NaN).
  * One pass over the changes in time order: a deployment by time looks only at the changes past the latest
  * limit seen so far, since every change up to it was shipped then or had its commit shipped already.
+ * `leadTimesByTime` answers the same by another route for components whose deployments list no commits: a change to
+ * what ships when is made in both (dora.test.ts compares them on random histories).
  */
 export function shipments(successes: readonly DoraDeployment[], changesOf: readonly DoraChange[]): Array<[DoraDeployment, DoraChange[]]> {
   const changes = [...changesOf].sort((a, b) => a.at - b.at || (a.sha < b.sha ? -1 : 1));

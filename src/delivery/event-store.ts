@@ -52,7 +52,15 @@ const MAX_REMEMBERED_TARGETS = 100_000;
  * audit log: the service does.
  */
 export class DeliveryEventStore {
-  constructor(private readonly store: Store) {}
+  /** Rows of the table a page of facts reads at most (SQLite, many entities); the tests make it small. */
+  readonly #factPage: number;
+
+  constructor(
+    private readonly store: Store,
+    options: { factPage?: number } = {},
+  ) {
+    this.#factPage = options.factPage ?? FACT_PAGE;
+  }
 
   /**
    * Stores the events whose id is new; answers those. Duplicates (within the batch too) change nothing. The
@@ -225,30 +233,34 @@ export class DeliveryEventStore {
   async facts(entityRefs: readonly string[], end: string, production: readonly string[]): Promise<DeliveryFacts> {
     const facts: DeliveryFacts = { deployments: [], changes: [], incidents: [] };
     if (!production.length) return facts;
-    const db = this.store.db;
     const wanted = new Set(entityRefs);
     const whole = await this.#readsWholeTable(entityRefs);
-    for (const refs of whole ? [entityRefs] : this.#entityChunks(entityRefs)) {
-      // Attributed at all, as an expression no index serves (through the index by entity, a table lookup per row).
-      const among = whole ? (eb: ExpressionBuilder<Database, 'delivery_events'>) => eb(sql<string>`${sql.ref('entity_ref')} || ''`, 'is not', null) : this.#entityIn(refs);
-      const paged = this.store.dialect === 'sqlite' && refs.length >= SCAN_FROM;
-      for await (const text of this.#factTexts(among, paged, end, production)) readFactLines(text, production, wanted, facts);
-      // Out of order or sent twice: the earliest opening and the latest resolution count. Reading the table through,
-      // grouped by an expression: by the column, SQLite took the index by entity for the order, a lookup per row.
-      const entity = paged ? sql<string>`${sql.ref('entity_ref')} || ''` : sql<string>`${sql.ref('entity_ref')}`;
-      const incidents = await db
-        .selectFrom('delivery_events')
-        .select(eb => [entity.as('entity_ref'), 'incident', eb.fn.min(eb.case().when('status', '=', 'opened').then(eb.ref('at')).end()).as('opened_at'), eb.fn.max(eb.case().when('status', '<>', 'opened').then(eb.ref('at')).end()).as('resolved_at')])
-        .where(among)
-        .where('type', '=', 'incident')
-        .where('incident', 'is not', null)
-        .where('at', '<', end)
-        .groupBy([entity, 'incident'])
-        .execute();
-      for (const row of incidents) {
-        if (wanted.has(row.entity_ref!)) facts.incidents.push({ key: row.incident!, entityRef: row.entity_ref!, ...(row.opened_at ? { openedAt: Date.parse(String(row.opened_at)) } : {}), ...(row.resolved_at ? { resolvedAt: Date.parse(String(row.resolved_at)) } : {}) });
+    // One snapshot for every statement (a mapping committed between two of them must not attribute half of a target's
+    // events), read on the read connections rather than the writer's.
+    const reading = this.store.reads.transaction();
+    await (this.store.dialect === 'postgres' ? reading.setIsolationLevel('repeatable read') : reading).execute(async db => {
+      for (const refs of whole ? [entityRefs] : this.#entityChunks(entityRefs)) {
+        // Attributed at all, as an expression no index serves (through the index by entity, a table lookup per row).
+        const among = whole ? (eb: ExpressionBuilder<Database, 'delivery_events'>) => eb(sql<string>`${sql.ref('entity_ref')} || ''`, 'is not', null) : this.#entityIn(refs);
+        const paged = this.store.dialect === 'sqlite' && refs.length >= SCAN_FROM;
+        for await (const text of this.#factTexts(db, among, paged, end, production)) readFactLines(text, production, wanted, facts);
+        // Out of order or sent twice: the earliest opening and the latest resolution count. Reading the table through,
+        // grouped by an expression: by the column, SQLite took the index by entity for the order, a lookup per row.
+        const entity = paged ? sql<string>`${sql.ref('entity_ref')} || ''` : sql<string>`${sql.ref('entity_ref')}`;
+        const incidents = await db
+          .selectFrom('delivery_events')
+          .select(eb => [entity.as('entity_ref'), 'incident', eb.fn.min(eb.case().when('status', '=', 'opened').then(eb.ref('at')).end()).as('opened_at'), eb.fn.max(eb.case().when('status', '<>', 'opened').then(eb.ref('at')).end()).as('resolved_at')])
+          .where(among)
+          .where('type', '=', 'incident')
+          .where('incident', 'is not', null)
+          .where('at', '<', end)
+          .groupBy([entity, 'incident'])
+          .execute();
+        for (const row of incidents) {
+          if (wanted.has(row.entity_ref!)) facts.incidents.push({ key: row.incident!, entityRef: row.entity_ref!, ...(row.opened_at ? { openedAt: Date.parse(String(row.opened_at)) } : {}), ...(row.resolved_at ? { resolvedAt: Date.parse(String(row.resolved_at)) } : {}) });
+        }
       }
-    }
+    });
     return facts;
   }
 
@@ -268,8 +280,7 @@ export class DeliveryEventStore {
    * `paged`, SQLite reads the table through in pages of `factPage` rows in its own order; else one text (a chunk of
    * entities: PostgreSQL's limit of 1 GB a text is ~15 million facts).
    */
-  async *#factTexts(among: (eb: ExpressionBuilder<Database, 'delivery_events'>) => Expression<SqlBool>, paged: boolean, end: string, production: readonly string[]): AsyncGenerator<string> {
-    const db = this.store.db;
+  async *#factTexts(db: Db, among: (eb: ExpressionBuilder<Database, 'delivery_events'>) => Expression<SqlBool>, paged: boolean, end: string, production: readonly string[]): AsyncGenerator<string> {
     const facts = db
       .selectFrom('delivery_events')
       .where(among)
@@ -284,16 +295,13 @@ export class DeliveryEventStore {
       return;
     }
     for (let after = -1; ; ) {
-      const page = facts.select([sql<number>`rowid`.as('r'), line.as('line')]).where(sql<number>`rowid`, '>', after).orderBy(sql`rowid`).limit(this.factPage);
+      const page = facts.select([sql<number>`rowid`.as('r'), line.as('line')]).where(sql<number>`rowid`, '>', after).orderBy(sql`rowid`).limit(this.#factPage);
       const row = await db.selectFrom(page.as('p')).select([sql<number>`count(*)`.as('n'), sql<number>`max(r)`.as('last'), sql<string>`group_concat(line, char(10))`.as('text')]).executeTakeFirstOrThrow();
       if (row.n) yield row.text;
-      if (row.n < this.factPage) return;
+      if (row.n < this.#factPage) return;
       after = row.last;
     }
   }
-
-  /** Rows of the table a page of facts reads at most (SQLite, many entities); the tests make it small. */
-  factPage = FACT_PAGE;
 
   /** The entities in chunks a statement may name: a few hundred through the index, or all at once for a scan (`#entityIn`). */
   #entityChunks(entityRefs: readonly string[]): string[][] {
