@@ -60,6 +60,8 @@ export class EntityParsePool {
   readonly #queue: Pending[] = [];
   readonly #idleMs: number;
   readonly #idleTimers = new Map<Worker, NodeJS.Timeout>();
+  /** Idle workers told to end and not yet gone. */
+  readonly #ending = new Set<Promise<void>>();
   #started = 0;
   #nextId = 0;
   #closed = false;
@@ -85,7 +87,9 @@ export class EntityParsePool {
   async close(): Promise<void> {
     this.#closed = true;
     for (const pending of this.#queue.splice(0)) pending.reject(new ParseWorkerFailed(pending.job.source, 'the server is shutting down'));
-    await Promise.all([...this.#idle.splice(0), ...this.#busy.keys()].map(worker => worker.terminate()));
+    for (const timer of this.#idleTimers.values()) clearTimeout(timer);
+    this.#idleTimers.clear();
+    await Promise.all([...[...this.#idle.splice(0), ...this.#busy.keys()].map(worker => worker.terminate()), ...this.#ending]);
   }
 
   #dispatch(): void {
@@ -142,7 +146,10 @@ export class EntityParsePool {
       const at = this.#idle.indexOf(worker);
       if (at < 0) return;
       this.#idle.splice(at, 1);
-      void worker.terminate();
+      // Tracked until it has ended, so that close() waits for it too.
+      const ending = worker.terminate().then(() => undefined, () => undefined);
+      this.#ending.add(ending);
+      void ending.finally(() => this.#ending.delete(ending));
     }, this.#idleMs);
     timer.unref();
     this.#idleTimers.set(worker, timer);
