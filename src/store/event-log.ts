@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { newId } from '../core/ids.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { badRequest } from '../core/problem.js';
+import { loopYielder } from '../core/event-loop-yield.js';
 import type { Db, Store } from './store.js';
 
 /** The event-bus topic that wakes consumers when events were committed ({ seq }). */
@@ -46,6 +47,8 @@ export interface EventQuery {
 
 /** A payload larger than this is a mistake: events say what changed, readers fetch the data. */
 const MAX_PAYLOAD_BYTES = 16 * 1024;
+/** Rows per insert statement (seven bound parameters each). */
+const INSERT_CHUNK = 500;
 
 /**
  * The transactional event log. A service appends its events with the same transaction handle as the change
@@ -62,26 +65,32 @@ const MAX_PAYLOAD_BYTES = 16 * 1024;
 export class EventLog {
   readonly #store: Store;
   readonly #clock: Clock;
+  readonly #yieldEveryMs: number | undefined;
   readonly #listeners = new Set<(events: readonly PaveEvent[]) => void>();
 
-  constructor(store: Store, options: { clock?: Clock } = {}) {
+  constructor(store: Store, options: { clock?: Clock; /** Work between two yields to the event loop in a large append (`event-loop-yield.ts`). */ yieldEveryMs?: number } = {}) {
     this.#store = store;
     this.#clock = options.clock ?? systemClock;
+    this.#yieldEveryMs = options.yieldEveryMs;
   }
 
   /**
    * Appends events in `db`'s transaction (or in one of its own when `db` is not a transaction) and wakes the
-   * consumers once it commits. Returns the events as stored.
+   * consumers once it commits. Returns the events as stored. A large append (a 100k-entity first load's events)
+   * lets the event loop in between its statements, inside the transaction, as the catalog's writer does.
    */
   async append(db: Db, events: NewEvent | readonly NewEvent[]): Promise<PaveEvent[]> {
     const list = Array.isArray(events) ? (events as readonly NewEvent[]) : [events as NewEvent];
     if (!list.length) return [];
     if (!db.isTransaction) return this.#store.transaction(trx => this.append(trx, list));
-    const rows = list.map(event => {
+    const pause = loopYielder(this.#yieldEveryMs);
+    const rows = [];
+    for (const event of list) {
       const payload = JSON.stringify(event.payload ?? {});
       if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) throw new RangeError(`The payload of a ${event.type} event is over ${MAX_PAYLOAD_BYTES} bytes; events say what changed, not the data`);
-      return { id: newId(), type: event.type, subject: event.subject ?? null, actor: event.actor ?? null, payload, created_at: this.#clock.now().toISOString() };
-    });
+      rows.push({ id: newId(), type: event.type, subject: event.subject ?? null, actor: event.actor ?? null, payload, created_at: this.#clock.now().toISOString() });
+      await pause();
+    }
     const counter = await db
       .updateTable('event_sequence')
       .set({ last: sql<number>`last + ${rows.length}` })
@@ -90,7 +99,10 @@ export class EventLog {
       .executeTakeFirstOrThrow();
     const first = Number(counter.last) - rows.length + 1;
     const stored = rows.map((row, i) => ({ ...row, seq: first + i }));
-    for (let i = 0; i < stored.length; i += 500) await db.insertInto('events').values(stored.slice(i, i + 500)).execute();
+    for (let i = 0; i < stored.length; i += INSERT_CHUNK) {
+      await db.insertInto('events').values(stored.slice(i, i + INSERT_CHUNK)).execute();
+      await pause();
+    }
     const last = first + rows.length - 1;
     const appended = stored.map(toEvent);
     this.#store.afterCommit(db, () => {

@@ -49,6 +49,22 @@ for (const factory of [sqliteFactory, pg]) {
       expect(new Set(read.map(e => e.id)).size).toBe(24);
     });
 
+    it('lets the event loop in during a large append, inside its transaction, and stores every event in order', async () => {
+      const start = await log.latest();
+      const yielding = new EventLog(test.store, { yieldEveryMs: 0 });
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      try {
+        const ticksWhenDone = await test.store.transaction(trx => yielding.append(trx, Array.from({ length: 1_200 }, (_, i) => ({ type: 'test.bulk.created', subject: `thing:${i}`, payload: { i } })))).then(() => ticks);
+        expect(ticksWhenDone).toBeGreaterThan(0);
+      } finally {
+        clearInterval(timer);
+      }
+      const read = await log.read({ after: start, limit: 1000 });
+      expect(read.map(e => [e.seq, e.subject])).toEqual(Array.from({ length: 1000 }, (_, i) => [start + 1 + i, `thing:${i}`]));
+      expect(await log.latest()).toBe(start + 1_200);
+    });
+
     it('filters by type (exact or prefix) and subject', async () => {
       await log.append(test.store.db, [{ type: 'filter.a.created', subject: 's1' }, { type: 'filter.b.created', subject: 's2' }, { type: 'other.c', subject: 's1' }]);
       expect((await log.read({ types: ['filter.*'] })).map(e => e.type)).toEqual(['filter.a.created', 'filter.b.created']);
