@@ -3,7 +3,7 @@ import type { Db, Store } from '../store/store.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 import type { CatalogConfig } from './catalog-config.js';
 import { deleteEntities, prepareWrite, STORED_STATE_COLUMNS, writeEntities, type PreparedWrite, type StoredState } from './entity-writer.js';
-import { loopYielder } from './event-loop-yield.js';
+import { loopYielder } from '../core/event-loop-yield.js';
 import type { CatalogChanges } from './catalog-changes.js';
 import type { ChangeAuthor } from '../store/audit-log.js';
 import type { IngestionProblem, LocationContent } from './ingest/read-location.js';

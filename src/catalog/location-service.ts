@@ -17,7 +17,7 @@ import { ingestionFingerprint } from './ingestion-fingerprint.js';
 import { skippableFiles } from './location-files.js';
 import { deleteEntities } from './entity-writer.js';
 import { SENT_COLUMNS, type SentColumns } from './sent-entity.js';
-import { loopYielder } from './event-loop-yield.js';
+import { loopYielder } from '../core/event-loop-yield.js';
 import type { EditMode } from './edit/entity-editor.js';
 import type { CatalogAuditEntry, CatalogChanges } from './catalog-changes.js';
 import type { ChangeAuthor } from '../store/audit-log.js';

@@ -18,7 +18,7 @@ import { cloneTree, fileLocationTree, SourceTree, type TreeRead } from './source
 import { isInside } from '../../core/is-inside.js';
 import { parseYamlDocuments, yamlDocumentsFromPlain, type ParsedYamlDocument, type PlainYamlDocument } from './yaml-documents.js';
 import { ParseWorkerFailed, type EntityParsePool } from './entity-parse-pool.js';
-import { loopYielder } from '../event-loop-yield.js';
+import { loopYielder } from '../../core/event-loop-yield.js';
 import { fileHash, type FileDigest } from '../location-files.js';
 import { ApiDefinitionTermsMemo } from '../search/api-definition-terms.js';
 
