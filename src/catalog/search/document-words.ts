@@ -42,6 +42,12 @@ export class DocumentWords {
   readonly #wordNumbers = new Map<string, number>();
   #words: string[] = [];
   #postings: number[][] = [];
+  /**
+   * Per trigram (three letters or digits), the words holding it: a search's patterns are trigrams (or, only when
+   * every typed word is shorter, those words), and testing each against every held word cost ~0.6 s of CPU for a
+   * 16-word query over 100k distinct words, the replica answering nothing meanwhile.
+   */
+  #wordsByTrigram = new Map<string, number[]>();
 
   constructor(private readonly store: Store) {}
 
@@ -81,8 +87,7 @@ export class DocumentWords {
     const slotCount = new Uint32Array(this.#slotEntity.length);
     const seen = new Int32Array(this.#slotEntity.length).fill(-1);
     patterns.forEach((pattern, p) => {
-      for (let word = 0; word < this.#words.length; word++) {
-        if (!this.#words[word]!.includes(pattern)) continue;
+      for (const word of this.#wordsHolding(pattern)) {
         for (const slot of this.#postings[word]!) {
           if (seen[slot] === p) continue;
           seen[slot] = p;
@@ -96,6 +101,30 @@ export class DocumentWords {
       if (count && entity >= 0 && count > entityCount[entity]!) entityCount[entity] = count;
     });
     return entityCount;
+  }
+
+  /** The numbers of the held words holding `pattern`: a trigram's from the index, a shorter pattern's by testing each. */
+  #wordsHolding(pattern: string): readonly number[] {
+    if ([...pattern].length === 3) return this.#wordsByTrigram.get(pattern) ?? [];
+    const holding: number[] = [];
+    this.#words.forEach((word, number) => {
+      if (word.includes(pattern)) holding.push(number);
+    });
+    return holding;
+  }
+
+  /** Files `number` under each distinct trigram of its word. */
+  #indexTrigrams(word: string, number: number): void {
+    const letters = [...word];
+    const seen = new Set<string>();
+    for (let i = 0; i + 3 <= letters.length; i++) {
+      const trigram = letters[i]! + letters[i + 1]! + letters[i + 2]!;
+      if (seen.has(trigram)) continue;
+      seen.add(trigram);
+      const words = this.#wordsByTrigram.get(trigram);
+      if (words) words.push(number);
+      else this.#wordsByTrigram.set(trigram, [number]);
+    }
   }
 
   /** Brings the words to the newest state; one read at a time, so callers wanting a newer state wait for the next. */
@@ -151,6 +180,7 @@ export class DocumentWords {
         this.#wordNumbers.set(word, number);
         this.#words.push(word);
         this.#postings.push([]);
+        this.#indexTrigrams(word, number);
       }
       if (numbers.has(number)) continue;
       numbers.add(number);
@@ -188,9 +218,11 @@ export class DocumentWords {
     this.#words = [];
     this.#postings = [];
     this.#wordNumbers.clear();
+    this.#wordsByTrigram = new Map();
     postings.forEach((slots, word) => {
       if (!slots.length) return;
       this.#wordNumbers.set(words[word]!, this.#words.length);
+      this.#indexTrigrams(words[word]!, this.#words.length);
       this.#words.push(words[word]!);
       this.#postings.push(slots);
     });

@@ -50,7 +50,8 @@ export async function searchCandidates(store: Store, index: CandidateIndex, vers
 
 /** Those of `ids` the reader may see, in their order. */
 async function idsInScope(store: Store, ids: string[], scoped: ReturnType<typeof entityScopeSql>): Promise<string[]> {
-  const { rows } = await sql<{ id: string }>`SELECT e.id FROM entities e WHERE e.id IN (${sql.join(ids)}) AND ${scoped}`.execute(store.reads);
+  // One array parameter, not one per id: PostgreSQL takes at most 65,535 parameters a statement.
+  const { rows } = await sql<{ id: string }>`SELECT e.id FROM entities e WHERE e.id = ANY(${ids}::text[]) AND ${scoped}`.execute(store.reads);
   const seen = new Set(rows.map(row => row.id));
   return ids.filter(id => seen.has(id));
 }
