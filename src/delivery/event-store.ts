@@ -1,6 +1,7 @@
 import { CompiledQuery, sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Db, Store } from '../store/store.js';
+import { loopYielder } from '../core/event-loop-yield.js';
 import type { DeliveryEventsTable, DeliveryTargetsTable } from './delivery-tables.js';
 import type { DeliveryEvent } from './delivery-event.js';
 import type { DoraChange, DoraDeployment, DoraIncident } from './dora.js';
@@ -54,12 +55,15 @@ const MAX_REMEMBERED_TARGETS = 100_000;
 export class DeliveryEventStore {
   /** Rows of the table a page of facts reads at most (SQLite, many entities); the tests make it small. */
   readonly #factPage: number;
+  /** Work between two yields to the event loop in a long facts read (`event-loop-yield.ts`); the tests make it 0. */
+  readonly #yieldEveryMs: number | undefined;
 
   constructor(
     private readonly store: Store,
-    options: { factPage?: number } = {},
+    options: { factPage?: number; yieldEveryMs?: number } = {},
   ) {
     this.#factPage = options.factPage ?? FACT_PAGE;
+    this.#yieldEveryMs = options.yieldEveryMs;
   }
 
   /**
@@ -236,14 +240,18 @@ export class DeliveryEventStore {
     const wanted = new Set(entityRefs);
     const whole = await this.#readsWholeTable(entityRefs);
     // One snapshot for every statement (a mapping committed between two of them must not attribute half of a target's
-    // events), read on the read connections rather than the writer's.
-    const reading = this.store.reads.transaction();
-    await (this.store.dialect === 'postgres' ? reading.setIsolationLevel('repeatable read') : reading).execute(async db => {
+    // events), off the writer's connection; the read yields between statements (on SQLite they answer synchronously,
+    // and a million events' facts took seconds in which the process answered nothing, not even its probes).
+    const pause = loopYielder(this.#yieldEveryMs);
+    await this.store.snapshot(async db => {
       for (const refs of whole ? [entityRefs] : this.#entityChunks(entityRefs)) {
         // Attributed at all, as an expression no index serves (through the index by entity, a table lookup per row).
         const among = whole ? (eb: ExpressionBuilder<Database, 'delivery_events'>) => eb(sql<string>`${sql.ref('entity_ref')} || ''`, 'is not', null) : this.#entityIn(refs);
         const paged = this.store.dialect === 'sqlite' && refs.length >= SCAN_FROM;
-        for await (const text of this.#factTexts(db, among, paged, end, production)) readFactLines(text, production, wanted, facts);
+        for await (const text of this.#factTexts(db, among, paged, end, production)) {
+          readFactLines(text, production, wanted, facts);
+          await pause();
+        }
         // Out of order or sent twice: the earliest opening and the latest resolution count. Reading the table through,
         // grouped by an expression: by the column, SQLite took the index by entity for the order, a lookup per row.
         const entity = paged ? sql<string>`${sql.ref('entity_ref')} || ''` : sql<string>`${sql.ref('entity_ref')}`;

@@ -1,4 +1,4 @@
-import { Kysely, Migrator, sql, type MigrationProvider, type Transaction } from 'kysely';
+import { Kysely, Migrator, sql, type Dialect, type MigrationProvider, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { DialectName, StoreDialect } from './dialect.js';
 import type { EventBus } from './event-bus.js';
@@ -35,9 +35,12 @@ export class Store {
   #checkpoints: Promise<void> = Promise.resolve();
   /** Set by `close`: a large write that commits after it leaves the WAL to the closing connection's own checkpoint. */
   #closing = false;
+  /** Opens the extra read-only connection of a long snapshot read (`snapshot`); none where `reads` already is one. */
+  readonly #snapshotDialect: (() => Dialect | undefined) | undefined;
 
   private constructor(db: Kysely<Database>, dialect: StoreDialect, options: { logger?: Logger }) {
     this.db = db;
+    this.#snapshotDialect = dialect.createReadDialect?.bind(dialect);
     this.#reads = db;
     this.dialect = dialect.name;
     this.description = dialect.description;
@@ -72,6 +75,25 @@ export class Store {
    */
   get reads(): Kysely<Database> {
     return this.#reads;
+  }
+
+  /**
+   * Runs `work`, a long read of several statements that may yield to the event loop between them, on one snapshot
+   * of the database, without holding a connection other reads wait for: on SQLite a read-only connection opened for
+   * it (SQLite's one read connection, held across the yields, would queue every catalog read and the readiness
+   * probe behind it); on PostgreSQL a repeatable-read transaction on the pool.
+   * @example const facts = await store.snapshot(async db => readPages(db));
+   */
+  async snapshot<T>(work: (db: Transaction<Database>) => Promise<T>): Promise<T> {
+    if (this.dialect === 'postgres') return this.reads.transaction().setIsolationLevel('repeatable read').execute(work);
+    const own = this.#reads !== this.db ? this.#snapshotDialect?.() : undefined;
+    if (!own) return this.reads.transaction().execute(work);
+    const db = new Kysely<Database>({ dialect: own });
+    try {
+      return await db.transaction().execute(work);
+    } finally {
+      await db.destroy();
+    }
   }
 
   /**
