@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseYamlDocuments, type ParsedYamlDocument } from './yaml-documents.js';
+import { parseYamlDocuments, plainYamlDocuments, yamlDocumentsFromPlain, type ParsedYamlDocument } from './yaml-documents.js';
 
 const parse = (text: string, maxDocumentBytes = 1 << 20): ParsedYamlDocument[] => [...parseYamlDocuments(text, 'file:x.yaml', { maxDocumentBytes })];
 const values = (text: string, maxDocumentBytes?: number) => parse(text, maxDocumentBytes).map(p => ('document' in p ? [p.document.index, p.document.value] : p.errors.map(e => [e.document, e.rule, e.line])));
@@ -40,5 +40,34 @@ describe('parseYamlDocuments', () => {
     // Each alias nests the one before: 3 lines of 25 levels of text, 75 levels of data.
     const aliases = Array.from({ length: 3 }, (_, i) => `a${i}: &a${i} ${'['.repeat(25)}${i ? `*a${i - 1}` : '1'}${']'.repeat(25)}`).join('\n');
     expect(parse(aliases)[0]).toMatchObject({ errors: [{ rule: 'depth' }] });
+  });
+});
+
+describe('plainYamlDocuments', () => {
+  it('gives what parseYamlDocuments gives, documents the fast parser leaves to yaml among them', () => {
+    const text = '%YAML 1.1\n---\n' + [
+      'flag: yes',
+      'kind: Component\nmetadata: {name: a, on: on}',
+      'a: 1\na: 2',
+      'base: &b {x: 1}\nuse: *b',
+      '',
+      '# nothing',
+      `deep: ${'['.repeat(70)}${']'.repeat(70)}`,
+      'b: [unclosed',
+      'last: 0o17',
+    ].join('\n---\n') + '\n';
+    const byYaml = [...parseYamlDocuments(text, 'file:x.yaml', { maxDocumentBytes: 1 << 20 })].map(p => ('document' in p ? { index: p.document.index, value: p.document.value } : p));
+    const plain = plainYamlDocuments(text, 'file:x.yaml', { maxDocumentBytes: 1 << 20 });
+    expect(plain).toStrictEqual(byYaml);
+    expect(plain.map(p => ('errors' in p ? p.errors.map(e => e.rule) : p.index))).toEqual([0, 1, ['yaml'], 3, ['depth'], ['yaml'], 8]);
+    expect(plain[0]).toEqual({ index: 0, value: { flag: true } });
+    expect(plain[3]).toEqual({ index: 3, value: { base: { x: 1 }, use: { x: 1 } } });
+  });
+
+  it('finds the lines of a fast-parsed document with yaml when they are asked for', () => {
+    const text = 'a: 1\n---\nkind: x\nspec:\n  b: 2\n';
+    const plain = plainYamlDocuments(text, 'file:x.yaml', { maxDocumentBytes: 1 << 20 });
+    const [, second] = [...yamlDocumentsFromPlain(plain, text, 'file:x.yaml', { maxDocumentBytes: 1 << 20 })];
+    expect('document' in second! && second.document.lineOf('/spec/b')).toBe(5);
   });
 });

@@ -2,6 +2,7 @@ import { Composer, LineCounter, Parser, isMap, isSeq, isNode, type CST, type Doc
 import { MAX_NESTING_DEPTH, valueDepth } from '../../core/nesting-depth.js';
 import type { FieldError } from '../../core/problem.js';
 import { withoutYamlDebugSwitches } from '../../core/yaml-debug-switches.js';
+import { fastYamlValues } from '../../core/yaml-fast-values.js';
 
 /** One YAML document of a file, with a way to find the line of any field in it. */
 export interface YamlDocument {
@@ -60,65 +61,74 @@ export function* parseYamlDocuments(
   source: string,
   limits: { maxDocumentBytes: number; maxDepth?: number },
 ): Generator<ParsedYamlDocument> {
-  const maxDepth = limits.maxDepth ?? MAX_NESTING_DEPTH;
   let index = 0;
   for (const chunk of documentChunks(text)) {
-    const problem = (detail: string, rule: string, line = chunk.firstLine, document = index): FieldError => ({ pointer: '', detail, rule, source, document, line });
-    if (chunk.bytes > limits.maxDocumentBytes) {
-      yield { errors: [problem(`document is ${chunk.bytes} bytes, larger than the limit of ${limits.maxDocumentBytes} bytes (catalog.maxDocumentBytes)`, 'size')] };
-      index++;
-      continue;
-    }
-    const lineCounter = new LineCounter();
-    const positionAt = (offset: number) => {
-      const { line, col } = lineCounter.linePos(Math.max(0, offset));
-      return { line: line + chunk.firstLine - 1, column: col };
-    };
-    const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : positionAt(offset).line);
-    const tokens = withoutYamlDebugSwitches(() => [...new Parser(lineCounter.addNewLine).parse(chunk.text)]);
-    const deep = tokens.find(token => token.type === 'document' && cstDepth(token, maxDepth) > maxDepth);
-    if (deep) {
-      yield { errors: [problem(`document nests deeper than ${maxDepth} levels`, 'depth', lineAt(deep.offset))] };
-      index++;
-      continue;
-    }
-    const composer = new Composer({ uniqueKeys: true });
-    let documents: Document.Parsed[];
-    try {
-      documents = withoutYamlDebugSwitches(() => [...composer.compose(tokens)]);
-    } catch {
-      yield { errors: [problem('not valid YAML: the parser could not continue', 'yaml')] };
-      index++;
-      continue;
-    }
-    for (const doc of documents) {
-      const parsed = readDocument(doc, index++, lineAt, positionAt);
-      if (parsed) yield parsed;
-    }
+    const parsed = chunkDocuments(chunk, index, source, limits);
+    index += parsed.count;
+    yield* parsed.documents;
   }
+}
 
-  function readDocument(
-    doc: Document.Parsed,
-    index: number,
-    lineAt: (offset: number | undefined) => number | undefined,
-    positionAt: (offset: number) => { line: number; column: number },
-  ): ParsedYamlDocument | undefined {
-    const startLine = lineAt(doc.range?.[0]);
-    if (doc.errors.length) return { errors: doc.errors.map(error => yamlSyntaxProblem(error, source, index, positionAt(error.pos[0]))) };
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 100 });
-    } catch {
-      return { errors: [{ pointer: '', detail: 'not valid YAML: its aliases expand too far or nest too deep', rule: 'yaml', source, document: index, line: startLine }] };
-    }
-    // Aliases can nest a value deeper than its text does.
-    if (valueDepth(value, maxDepth) > maxDepth) {
-      return { errors: [{ pointer: '', detail: `document nests deeper than ${maxDepth} levels`, rule: 'depth', source, document: index, line: startLine }] };
-    }
-    // Empty documents (a trailing `---`, a file of comments) are not entities and not mistakes.
-    if (value === null || value === undefined) return undefined;
-    return { document: { index, value, lineOf: pointer => lineAt(nodeAt(doc, pointer)?.range?.[0]) ?? startLine } };
+/** One chunk's documents, by yaml, the first numbered `index`, and how many documents it held (empty ones too). */
+function chunkDocuments(
+  chunk: DocumentChunk,
+  index: number,
+  source: string,
+  limits: { maxDocumentBytes: number; maxDepth?: number },
+): { documents: ParsedYamlDocument[]; count: number } {
+  const maxDepth = limits.maxDepth ?? MAX_NESTING_DEPTH;
+  const problem = (detail: string, rule: string, line = chunk.firstLine): FieldError => ({ pointer: '', detail, rule, source, document: index, line });
+  if (chunk.bytes > limits.maxDocumentBytes) {
+    return { documents: [{ errors: [problem(`document is ${chunk.bytes} bytes, larger than the limit of ${limits.maxDocumentBytes} bytes (catalog.maxDocumentBytes)`, 'size')] }], count: 1 };
   }
+  const lineCounter = new LineCounter();
+  const positionAt = (offset: number) => {
+    const { line, col } = lineCounter.linePos(Math.max(0, offset));
+    return { line: line + chunk.firstLine - 1, column: col };
+  };
+  const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : positionAt(offset).line);
+  const tokens = withoutYamlDebugSwitches(() => [...new Parser(lineCounter.addNewLine).parse(chunk.text)]);
+  const deep = tokens.find(token => token.type === 'document' && cstDepth(token, maxDepth) > maxDepth);
+  if (deep) return { documents: [{ errors: [problem(`document nests deeper than ${maxDepth} levels`, 'depth', lineAt(deep.offset))] }], count: 1 };
+  const composer = new Composer({ uniqueKeys: true });
+  let composed: Document.Parsed[];
+  try {
+    composed = withoutYamlDebugSwitches(() => [...composer.compose(tokens)]);
+  } catch {
+    return { documents: [{ errors: [problem('not valid YAML: the parser could not continue', 'yaml')] }], count: 1 };
+  }
+  const documents: ParsedYamlDocument[] = [];
+  for (const [i, doc] of composed.entries()) {
+    const parsed = readDocument(doc, index + i, source, maxDepth, lineAt, positionAt);
+    if (parsed) documents.push(parsed);
+  }
+  return { documents, count: composed.length };
+}
+
+/** A document yaml composed: its value with a way to find lines, its mistakes, or undefined when it is empty. */
+function readDocument(
+  doc: Document.Parsed,
+  index: number,
+  source: string,
+  maxDepth: number,
+  lineAt: (offset: number | undefined) => number | undefined,
+  positionAt: (offset: number) => { line: number; column: number },
+): ParsedYamlDocument | undefined {
+  const startLine = lineAt(doc.range?.[0]);
+  if (doc.errors.length) return { errors: doc.errors.map(error => yamlSyntaxProblem(error, source, index, positionAt(error.pos[0]))) };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return { errors: [{ pointer: '', detail: 'not valid YAML: its aliases expand too far or nest too deep', rule: 'yaml', source, document: index, line: startLine }] };
+  }
+  // Aliases can nest a value deeper than its text does.
+  if (valueDepth(value, maxDepth) > maxDepth) {
+    return { errors: [{ pointer: '', detail: `document nests deeper than ${maxDepth} levels`, rule: 'depth', source, document: index, line: startLine }] };
+  }
+  // Empty documents (a trailing `---`, a file of comments) are not entities and not mistakes.
+  if (value === null || value === undefined) return undefined;
+  return { document: { index, value, lineOf: pointer => lineAt(nodeAt(doc, pointer)?.range?.[0]) ?? startLine } };
 }
 
 /** A syntax error as a problem: where it is and what kind it is, never the text around it. */
@@ -127,11 +137,18 @@ function yamlSyntaxProblem(error: YAMLError, source: string, document: number, a
   return { pointer: '', detail: `not valid YAML at column ${at.column}: ${kind} (${error.code})`, rule: 'yaml', source, document, line: at.line };
 }
 
+/** The text of one document of a file, where it starts, and its size in bytes. */
+interface DocumentChunk {
+  text: string;
+  firstLine: number;
+  bytes: number;
+}
+
 /**
  * Cuts a file into the text of each document, at the lines YAML reserves for document markers: `---`
  * starts a document (comments and directives just before it go with it), `...` ends one.
  */
-function* documentChunks(text: string): Generator<{ text: string; firstLine: number; bytes: number }> {
+function* documentChunks(text: string): Generator<DocumentChunk> {
   let start = 0;
   let firstLine = 1;
   let line = 1;
@@ -208,11 +225,27 @@ function nodeAt(doc: Document.Parsed, pointer: string): { range?: [number, numbe
 export type PlainYamlDocument = { index: number; value: unknown } | { errors: FieldError[] };
 
 /**
- * Parses a file as `parseYamlDocuments` does, keeping only plain data, so the result can cross to another thread.
+ * Parses a file as `parseYamlDocuments` does, keeping only plain data, so the result can cross to another thread. A
+ * document's value comes from the fast parser (`fastYamlValues`) wherever it gives exactly yaml's, else from yaml; lines
+ * are not needed here (`yamlDocumentsFromPlain` finds them with yaml when asked).
  * @example const plain = plainYamlDocuments(text, 'catalog-info.yaml', { maxDocumentBytes: 1 << 20 });
  */
-export function plainYamlDocuments(text: string, source: string, limits: { maxDocumentBytes: number }): PlainYamlDocument[] {
-  return [...parseYamlDocuments(text, source, limits)].map(parsed => ('errors' in parsed ? parsed : { index: parsed.document.index, value: parsed.document.value }));
+export function plainYamlDocuments(text: string, source: string, limits: { maxDocumentBytes: number; maxDepth?: number }): PlainYamlDocument[] {
+  const plain: PlainYamlDocument[] = [];
+  let index = 0;
+  for (const chunk of documentChunks(text)) {
+    const values = chunk.bytes > limits.maxDocumentBytes ? undefined : fastYamlValues(chunk.text, limits.maxDepth ?? MAX_NESTING_DEPTH);
+    // One document a chunk, as the markers cut it; anything else (a file of comments, say) is counted by yaml.
+    if (values?.length === 1) {
+      if (values[0] !== null && values[0] !== undefined) plain.push({ index, value: values[0] });
+      index++;
+      continue;
+    }
+    const parsed = chunkDocuments(chunk, index, source, limits);
+    index += parsed.count;
+    for (const doc of parsed.documents) plain.push('errors' in doc ? doc : { index: doc.document.index, value: doc.document.value });
+  }
+  return plain;
 }
 
 /**
