@@ -19,6 +19,16 @@ describe('apiDefinitionTerms', () => {
     expect(apiDefinitionTerms('grpc', 'service Ledger { rpc PostEntry (Entry) returns (Ack); }\nmessage Entry {}')).toEqual(['Ledger', 'PostEntry', 'Entry']);
     expect(apiDefinitionTerms('openapi', 'paths: [unclosed')).toEqual([]);
   });
+
+  it('reads a definition as yaml does where the fast parser leaves it to yaml, and nothing from what yaml refuses', () => {
+    // Aliases, tags and YAML 1.1 are yaml's: the aliased operation is read through its alias.
+    const aliased = 'paths:\n  /a: &op\n    get: { operationId: getThing }\n  /b: *op\ncomponents:\n  schemas: { Thing: !!map {} }\n';
+    expect(apiDefinitionTerms('openapi', aliased).sort()).toEqual(['/a', '/b', 'Thing', 'getThing']);
+    expect(apiDefinitionTerms('openapi', '{"paths": {"/json": {"get": {"operationId": "fromJson"}}}}')).toEqual(['/json', 'fromJson']);
+    // yaml's parse refuses a duplicate key and a second document.
+    expect(apiDefinitionTerms('openapi', 'paths:\n  /a: {}\n  /a: {}\n')).toEqual([]);
+    expect(apiDefinitionTerms('openapi', 'paths:\n  /a: {}\n---\npaths:\n  /b: {}\n')).toEqual([]);
+  });
 });
 
 describe('ApiDefinitionTermsMemo', () => {

@@ -1,5 +1,7 @@
 import { parse } from 'yaml';
 import { withoutYamlDebugSwitches } from '../../core/yaml-debug-switches.js';
+import { fastYamlValues } from '../../core/yaml-fast-values.js';
+import { MAX_NESTING_DEPTH } from '../../core/nesting-depth.js';
 
 /** Largest definition whose structure is read for search; a bigger one is searched by its words only. */
 const MAX_PARSED_BYTES = 512 * 1024;
@@ -29,10 +31,15 @@ export function apiDefinitionTerms(type: string, definition: string): string[] {
   }
   if (kind !== 'openapi' && kind !== 'asyncapi') return [];
   let doc: unknown;
-  try {
-    doc = withoutYamlDebugSwitches(() => parse(definition, { maxAliasCount: 100 }));
-  } catch {
-    return [];
+  // yaml's `parse` gives one document's value or throws; the fast parser gives the same value wherever it gives one.
+  const fast = fastYamlValues(definition, MAX_NESTING_DEPTH);
+  if (fast?.length === 1) doc = fast[0];
+  else {
+    try {
+      doc = withoutYamlDebugSwitches(() => parse(definition, { maxAliasCount: 100 }));
+    } catch {
+      return [];
+    }
   }
   if (!isRecord(doc)) return [];
   const keysOf = (value: unknown) => (isRecord(value) ? Object.keys(value) : []);
