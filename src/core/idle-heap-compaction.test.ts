@@ -1,4 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { compactHeapWhenIdle, type HeapCheck } from './idle-heap-compaction.js';
 
@@ -38,6 +39,8 @@ describe('compactHeapWhenIdle', () => {
     // Once, while the heap was that large; the checks after it found nothing new to hand back.
     expect(checks.slice(compaction + 1).map(check => check.compacted)).toEqual(checks.slice(compaction + 1).map(() => false));
     expect(kept).toBeUndefined();
+    // The collection was reached without handing `gc` to this process's global or to contexts made since.
+    expect([typeof (globalThis as { gc?: unknown }).gc, runInNewContext('typeof gc')]).toEqual(['undefined', 'undefined']);
   });
 
   it('leaves a heap that has not grown alone', async () => {

@@ -32,8 +32,9 @@ type GcFunction = () => void;
  * a refresh`) until the next full collection, which an idle server may not reach for hours. When the event loop
  * has worked less than 2% of a 5-second window and the heap has grown by 16 MiB since the smallest it was
  * since the last time, this runs one full collection: old garbage collected, and the pages it freed handed back
- * to the system. It takes a few tens of milliseconds per 100 MiB of heap, at a time nobody is being served. The collection is reached through `--expose-gc` set at run time: it installs `gc` in new contexts
- * only, so the process's own global stays as it was.
+ * to the system. It takes a few tens of milliseconds per 100 MiB of heap, at a time nobody is being served. The
+ * collection is reached through `--expose-gc` set at run time for one new context and unset again, so neither the
+ * process's global nor any context made later has a `gc`.
  * @example const compaction = compactHeapWhenIdle(); server.addHook('onClose', async () => compaction.stop());
  */
 export function compactHeapWhenIdle(options: IdleHeapCompactionOptions = {}): { stop(): void } {
@@ -52,6 +53,8 @@ export function compactHeapWhenIdle(options: IdleHeapCompactionOptions = {}): { 
       if (!gc) {
         setFlagsFromString('--expose-gc');
         gc = runInNewContext('gc') as GcFunction;
+        // Contexts made later (worker threads, any vm context) get no `gc` of their own.
+        setFlagsFromString('--no-expose-gc');
       }
       // A full collection (gc() with no options: on Node 20's V8 `{ type: 'major', execution: 'sync' }` collected nothing).
       gc();
