@@ -21,6 +21,7 @@ import { formatBytes, formatCount, formatMs, percentile, table } from './report.
 import type { ServerMemory } from './bench-server.js';
 import { forkBenchServer, type BenchProcess } from './bench-process.js';
 import { benchServerScript } from './bench-bundle.js';
+import { reviseCatalog } from './revise-catalog.js';
 
 /** Long enough for V8's memory reducer and the allocators to hand back what the work left behind. */
 const DEFAULT_IDLE_SECONDS = 10;
@@ -34,6 +35,7 @@ export const usage = `npm run bench -- catalog [options]
   --seed <n>            generator and request-mix seed (default ${DEFAULT_SEED})
   --cpu-prof <dir>      write a V8 CPU profile of each Pave server process into <dir>
   --idle-seconds <n>    how long the server sits idle after the reads before its RSS is taken (default ${DEFAULT_IDLE_SECONDS})
+  --changed-share <f>   share of the files changed before the last refresh, during which by-name is measured (default 1: all; 0 skips it)
   --node-flags <flags>  Node/V8 flags for the Pave server process, space-separated (e.g. --node-flags="--max-semi-space-size=4")
   --database-url <url>  run Pave on PostgreSQL (a fresh schema per size, dropped afterwards) instead of SQLite
   --keep                keep the generated catalog and database (paths are printed)
@@ -42,6 +44,7 @@ export const usage = `npm run bench -- catalog [options]
 interface Options extends CatalogReadOptions {
   cpuProfDir?: string;
   idleSeconds: number;
+  changedShare: number;
   nodeFlags?: string[];
   databaseUrl?: string;
 }
@@ -77,12 +80,30 @@ export interface IngestResult {
   healthDuringIngest: { requests: number; failures: number; p50Ms: number; maxMs: number };
 }
 
+export interface ChangedRefreshResult {
+  files: number;
+  /** Entities whose description the files' change touched. */
+  entities: number;
+  /** Events the refresh appended (one per entity it wrote, one for the location). */
+  events: number;
+  totalMs: number;
+  status: number;
+  cpuMs?: number;
+  loopDelayMs?: { p99: number; max: number };
+  /** Highest RSS while it ran. */
+  rss?: number;
+  /** Sequential GET by-name (random component) from the refresh's request until its answer. */
+  byName: OperationResult;
+}
+
 export interface SizeResult {
   size: number;
   catalog?: { files: number; bytes: number; expectedEntities: number; counts: Record<string, number>; generateMs: number; dir?: string };
   ingest?: IngestResult;
   /** POST /api/catalog/locations/:id/refresh right after the ingest: the same files again, so nothing changes. */
   refresh?: { totalMs: number; status: number; cpuMs?: number; loopDelayMs?: { p99: number; max: number } };
+  /** After the idle phase: the location refreshed once many of its files changed, while a client asks by-name. */
+  changedRefresh?: ChangedRefreshResult;
   verify?: { totalItems: number; expected: number; matches: boolean; locationState?: string; locationEntityCount?: number; locationErrorCount?: number; productionComponents?: { found: number; expected: number } };
   operations: OperationResult[];
   memory?: ServerMemory;
@@ -113,7 +134,7 @@ export async function run(argv: string[]): Promise<number> {
     startedAt: new Date().toISOString(),
     environment: machineFacts(),
     store: options.databaseUrl ? 'postgres' : 'sqlite',
-    options: { sizes: options.sizes, requests: options.requests, warmup: options.warmup, maxSeconds: options.maxSeconds, seed: options.seed, cpuProfDir: options.cpuProfDir, idleSeconds: options.idleSeconds, nodeFlags: options.nodeFlags },
+    options: { sizes: options.sizes, requests: options.requests, warmup: options.warmup, maxSeconds: options.maxSeconds, seed: options.seed, cpuProfDir: options.cpuProfDir, idleSeconds: options.idleSeconds, changedShare: options.changedShare, nodeFlags: options.nodeFlags },
     results: [],
     totalMs: 0,
   };
@@ -128,15 +149,18 @@ function parseOptions(argv: string[]): Options {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CATALOG_READ_OPTIONS, 'cpu-prof': { type: 'string' }, 'idle-seconds': { type: 'string' }, 'node-flags': { type: 'string' }, 'database-url': { type: 'string' } },
+    options: { ...CATALOG_READ_OPTIONS, 'cpu-prof': { type: 'string' }, 'idle-seconds': { type: 'string' }, 'changed-share': { type: 'string' }, 'node-flags': { type: 'string' }, 'database-url': { type: 'string' } },
   });
   if (positionals.length) throw new Error(`Unexpected argument(s): ${positionals.join(' ')}`);
   const idleSeconds = values['idle-seconds'] === undefined ? DEFAULT_IDLE_SECONDS : Number(values['idle-seconds']);
   if (!(idleSeconds >= 0)) throw new Error(`--idle-seconds must be a number of seconds, 0 or more (got ${values['idle-seconds']})`);
+  const changedShare = values['changed-share'] === undefined ? 1 : Number(values['changed-share']);
+  if (!(changedShare >= 0 && changedShare <= 1)) throw new Error(`--changed-share must be a share from 0 to 1 (got ${values['changed-share']})`);
   return {
     ...catalogReadOptions(values, '1000,10000,100000'),
     cpuProfDir: values['cpu-prof'] ? resolve(values['cpu-prof']) : undefined,
     idleSeconds,
+    changedShare,
     nodeFlags: values['node-flags']?.split(' ').filter(Boolean),
     databaseUrl: values['database-url'],
   };
@@ -211,6 +235,12 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
       result.refresh.loopDelayMs = result.memory.phaseLoopDelayMs.refresh;
     }
     result.databaseBytes = database ? await postgresSchemaSize(database.url, database.schema) : await databaseSize(dataDir);
+
+    // Last, so that the figures above stay those of a catalog loaded once.
+    if (options.changedShare > 0) {
+      result.changedRefresh = await changedRefresh(server, catalog, locationId, options);
+      result.operations.push({ ...result.changedRefresh.byName, note: changedRefreshNote(result.changedRefresh) });
+    }
     if (options.keep) result.dataDir = dataDir;
   } catch (error) {
     result.error = (error as Error).message;
@@ -222,6 +252,48 @@ async function benchSize(size: number, options: Options): Promise<SizeResult> {
     if (database && !options.keep) await postgresQuery(database.url, `DROP SCHEMA IF EXISTS ${database.schema} CASCADE`).catch(error => progress(`  could not drop ${database.schema}: ${(error as Error).message}`));
   }
   return result;
+}
+
+/**
+ * Changes `--changed-share` of the location's files (every entity in them), then refreshes it while one client asks
+ * by-name for random components, one request after another, until the refresh answers: how long a read waits
+ * while a refresh writes.
+ */
+async function changedRefresh(server: BenchProcess, catalog: GeneratedCatalog, locationId: string, options: Options): Promise<ChangedRefreshResult> {
+  const revision = await reviseCatalog(catalog, { revision: 2, share: options.changedShare });
+  progress(`  refreshing it after changing ${revision.files} files (${formatCount(revision.entities)} entities), by-name meanwhile…`);
+  const eventsBefore = await countEvents(server.url);
+  const rng = new Random(options.seed ^ 0xc4a9);
+  const phase = 'refresh: changed';
+  server.phase(phase);
+  const refresh = timedPost(`${server.url}/api/catalog/locations/${locationId}/refresh`, {});
+  const byName = await measureUntil(server.url, { name: `GET by-name during a refresh`, path: () => `/api/catalog/entities/by-name/component/default/${rng.pick(catalog.componentNames)}` }, refresh);
+  const answer = await refresh;
+  const memory = await server.stats();
+  server.phase('after changed refresh');
+  const events = (await countEvents(server.url)) - eventsBefore;
+  return {
+    files: revision.files,
+    entities: revision.entities,
+    events,
+    totalMs: answer.totalMs,
+    status: answer.status,
+    cpuMs: memory.phaseCpuMs[phase],
+    loopDelayMs: memory.phaseLoopDelayMs[phase],
+    rss: memory.phases[phase],
+    byName,
+  };
+}
+
+function changedRefreshNote(r: ChangedRefreshResult): string {
+  return [
+    `refresh ${(r.totalMs / 1000).toFixed(2)} s${r.status === 200 ? '' : ` (${r.status})`} writing ${formatCount(r.events)} events for ${formatCount(r.entities)} changed entities`,
+    r.cpuMs !== undefined ? `CPU ${(r.cpuMs / 1000).toFixed(2)} s` : '',
+    r.loopDelayMs ? `loop delay p99 / max ${formatMs(r.loopDelayMs.p99)} / ${formatMs(r.loopDelayMs.max)} ms` : '',
+    r.rss !== undefined ? `RSS ${formatBytes(r.rss)}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** How many events the log holds, read through the feed a page at a time. */
@@ -329,9 +401,36 @@ export async function measure(url: string, operation: ReadOperation, options: Pi
   }
   const serverCpu = server ? (await server.stats()).phaseCpuMs[phase] : undefined;
   server?.phase(QUERY_PHASE);
+  return {
+    ...summarize(operation.name, durations, failures, bytes),
+    ...(serverCpu !== undefined && durations.length ? { serverCpuMs: serverCpu / durations.length } : {}),
+    ...(durations.length < options.requests ? { note: `stopped after ${options.maxSeconds} s` } : {}),
+  };
+}
+
+/** Sequential GETs of one operation from now until `work` settles (no warm-up: the operation was measured before). */
+async function measureUntil(url: string, operation: ReadOperation, work: Promise<unknown>): Promise<OperationResult> {
+  let settled = false;
+  work.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  const durations: number[] = [];
+  let failures = 0;
+  let bytes = 0;
+  while (!settled) {
+    const response = await timedGet(url + operation.path());
+    durations.push(response.ms);
+    bytes += response.bytes;
+    if (response.status < 200 || response.status >= 300) failures++;
+  }
+  return summarize(operation.name, durations, failures, bytes);
+}
+
+function summarize(operation: string, durations: number[], failures: number, bytes: number): OperationResult {
   const sorted = [...durations].sort((a, b) => a - b);
   return {
-    operation: operation.name,
+    operation,
     requests: durations.length,
     failures,
     p50Ms: percentile(sorted, 0.5),
@@ -339,8 +438,6 @@ export async function measure(url: string, operation: ReadOperation, options: Pi
     meanMs: durations.reduce((a, b) => a + b, 0) / Math.max(durations.length, 1),
     maxMs: sorted[sorted.length - 1] ?? Number.NaN,
     meanResponseBytes: bytes / Math.max(durations.length, 1),
-    ...(serverCpu !== undefined && durations.length ? { serverCpuMs: serverCpu / durations.length } : {}),
-    ...(durations.length < options.requests ? { note: `stopped after ${options.maxSeconds} s` } : {}),
   };
 }
 
@@ -521,6 +618,7 @@ export function renderReport(report: CatalogBenchReport): string {
     '',
     'ingest: POST /api/catalog/locations from request start until the whole response is read (entities are queryable then); ingest CPU: the server process\'s user+system CPU time meanwhile.',
     'refresh: POST /api/catalog/locations/:id/refresh right after the ingest (the same files: every entity unchanged).',
+    'by-name during a refresh: after the idle phase, --changed-share of the files rewritten (each entity a new description), the location refreshed, and by-name asked one request after another until it answered.',
     'start / RSS: from forking the Pave server (the bundle, run with plain node, as shipped) until it listened, and its RSS by then (no catalog yet).',
     'RSS: Pave server process, sampled every 50 ms (peak per phase and overall); RSS idle: after the reads and --idle-seconds without requests; maxRSS from process.resourceUsage(). CPU/req: the server\'s CPU time per measured request.',
     'loop delay: event-loop delay during ingest (perf_hooks.monitorEventLoopDelay), p99 and worst, in ms: how long other work waited for the loop;',

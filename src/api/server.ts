@@ -19,6 +19,7 @@ import { installRouteLimits } from './route-limits.js';
 import { lazySchemaCompilers } from './lazy-schema-compilers.js';
 import { RateLimitCounters } from '../store/rate-limit-counters.js';
 import { boundHeapGrowth } from '../core/heap-growth.js';
+import { compactHeapWhenIdle } from '../core/idle-heap-compaction.js';
 
 const BODY_LIMIT = 5 * 1024 * 1024;
 
@@ -38,8 +39,10 @@ export interface ServerOptions {
  * schema, which also yields /api/openapi.json) and the portal at /.
  */
 export async function createServer(app: PaveApp, options: ServerOptions = {}): Promise<FastifyInstance> {
-  // A server lives long and reads far more than it writes: its heap is collected before it grows far past what is alive.
+  // A server lives long and reads far more than it writes: its heap is collected before it grows far past what is alive,
+  // and what work left behind is handed back once it goes idle.
   if (!options.inProcess) boundHeapGrowth();
+  const compaction = options.inProcess ? undefined : compactHeapWhenIdle();
   const server = Fastify({
     loggerInstance: app.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
@@ -48,6 +51,8 @@ export async function createServer(app: PaveApp, options: ServerOptions = {}): P
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: true, validateSchema: false } },
     schemaController: { compilersFactory: lazySchemaCompilers },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  if (compaction) server.addHook('onClose', async () => compaction.stop());
 
   // Backstage's client sends `Content-Type: application/json` with bodiless DELETEs: an empty body is no body.
   server.removeContentTypeParser('application/json');

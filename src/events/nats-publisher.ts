@@ -1,4 +1,4 @@
-import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import type { NatsConfig } from './events-config.js';
 import type { Logger } from '../core/logger.js';
 import type { EventConsumer } from '../store/event-consumers.js';
@@ -33,6 +33,7 @@ export class NatsPublisher implements EventConsumer {
   async handle(events: readonly PaveEvent[]): Promise<void> {
     try {
       const connection = await this.#connect();
+      const { headers: natsHeaders } = await import('nats');
       const { stream, subjectPrefix } = this.#config;
       const messages = events.map(event => {
         const h = natsHeaders();
@@ -67,8 +68,9 @@ export class NatsPublisher implements EventConsumer {
 
   #connect(): Promise<NatsConnection> {
     if (!this.#connection) {
-      // No reconnecting in the background: a lost connection fails the batch, which is handed again.
-      const opening = connect({ servers: this.#config.url, name: 'pave', reconnect: false, timeout: TIMEOUT_MS });
+      // No reconnecting in the background: a lost connection fails the batch, which is handed again. The client is
+      // imported on first use: most Paves publish to no NATS, and it is ~11 MiB of a process's memory once loaded.
+      const opening = import('nats').then(({ connect }) => connect({ servers: this.#config.url, name: 'pave', reconnect: false, timeout: TIMEOUT_MS }));
       this.#connection = opening;
       opening.then(
         c =>

@@ -3,7 +3,7 @@ import type { McpService } from '../../mcp/mcp-service.js';
 import type { McpCaller } from '../../mcp/mcp-server.js';
 import type { OpenApiDocument } from '../../mcp/route-input-schema.js';
 import { credentialHeaders } from '../../mcp/tool-api.js';
-import { McpSessions } from '../../mcp/mcp-sessions.js';
+import type { McpSessions } from '../../mcp/mcp-sessions.js';
 import { errorResponses } from '../schemas.js';
 
 const ToolSchema = Type.Object({
@@ -20,15 +20,23 @@ const ToolSchema = Type.Object({
  * tool call is made of Pave's routes with the same credentials. And the tool list, for the portal.
  */
 export const mcpRoutes: FastifyPluginAsyncTypebox<{ mcp: McpService }> = async (api, { mcp }) => {
-  const sessions = new McpSessions({
-    createServer: () =>
-      mcp.createServer({
-        injector: api,
-        openapi: () => api.swagger() as unknown as OpenApiDocument,
-        caller: extra => extra.authInfo?.extra?.caller as McpCaller,
-      }),
+  // The MCP SDK (and the zod schemas it builds when imported) loads with the first MCP request, not in every server.
+  let sessions: Promise<McpSessions> | undefined;
+  const openSessions = () =>
+    (sessions ??= import('../../mcp/mcp-sessions.js').then(
+      ({ McpSessions }) =>
+        new McpSessions({
+          createServer: () =>
+            mcp.createServer({
+              injector: api,
+              openapi: () => api.swagger() as unknown as OpenApiDocument,
+              caller: extra => extra.authInfo?.extra?.caller as McpCaller,
+            }),
+        }),
+    ));
+  api.addHook('onClose', async () => {
+    if (sessions) await (await sessions).close();
   });
-  api.addHook('onClose', () => sessions.close());
 
   const summary = {
     POST: 'MCP (Streamable HTTP): send JSON-RPC messages; start with initialize, then send the mcp-session-id header it answers',
@@ -46,7 +54,7 @@ export const mcpRoutes: FastifyPluginAsyncTypebox<{ mcp: McpService }> = async (
         const caller: McpCaller = { credentials: { headers: credentialHeaders(request.headers), remoteAddress: request.ip }, ...(request.identity.scopes ? { scopes: request.identity.scopes } : {}) };
         reply.hijack();
         try {
-          await sessions.handle({ raw: request.raw, reply: reply.raw, body: request.body, principal: request.identity.principal, caller, sessionId: typeof sessionId === 'string' ? sessionId : undefined });
+          await (await openSessions()).handle({ raw: request.raw, reply: reply.raw, body: request.body, principal: request.identity.principal, caller, sessionId: typeof sessionId === 'string' ? sessionId : undefined });
         } catch (error) {
           request.log.error({ err: error }, 'MCP request failed');
           if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null }));

@@ -5,7 +5,6 @@
  * key's id. Sealing uses `libsodium-wrappers`, the library GitHub's own guide ("Encrypting secrets for the REST
  * API") names for Node. The plain values live only in this call: never logged (names only), never stored.
  */
-import sodium from 'libsodium-wrappers';
 import { invalidInput } from '../../core/problem.js';
 import type { ActionContext } from './action.js';
 import { targetApi, type ProviderTarget } from './provider-target.js';
@@ -32,6 +31,9 @@ export function checkSecretNames(secrets: Record<string, string>): void {
  * @example await sealForGithub('s3cret', key) // base64 of the sealed box
  */
 export async function sealForGithub(value: string, base64Key: string): Promise<string> {
+  // Imported on first use: loading libsodium instantiates its WebAssembly (~5 MiB of memory) in every process that
+  // imports the templates module, and only a golden path that sets secrets needs it.
+  const { default: sodium } = await import('libsodium-wrappers');
   await sodium.ready;
   const key = sodium.from_base64(base64Key, sodium.base64_variants.ORIGINAL);
   return sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(value), key), sodium.base64_variants.ORIGINAL);
