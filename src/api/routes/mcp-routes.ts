@@ -33,9 +33,17 @@ export const mcpRoutes: FastifyPluginAsyncTypebox<{ mcp: McpService }> = async (
               caller: extra => extra.authInfo?.extra?.caller as McpCaller,
             }),
         }),
+      // A failed import is not kept: the next MCP request tries again rather than answering 500 until a restart.
+      error => {
+        sessions = undefined;
+        throw error;
+      },
     ));
   api.addHook('onClose', async () => {
-    if (sessions) await (await sessions).close();
+    await sessions?.then(
+      opened => opened.close(),
+      () => undefined,
+    );
   });
 
   const summary = {
