@@ -42,6 +42,9 @@ export interface BulkLoad {
  * (PostgreSQL: without dropping indexes, which would lock every reader out of the tables; instead a write of 25,000
  * entities or more gathers its search rows and moves them in sorted, see staged-rows.ts, and a write that changed
  * much of the catalog brings the planner's statistics up to date, see planner-statistics.ts).
+ * - A write of 1,000 entities or more gathers its search documents and moves them in once its entities are written,
+ *   a few statements in all, so that the FTS5 index over them grows by a few segments, not one per chunk
+ *   (staged-rows.ts).
  * - A first load of 1,000 to 25,000 entities (at least as many as the catalog holds, none replaced) drops the
  *   non-unique indexes of `entity_search` and `relations` (but the one the writer reads by) and builds them again once the rows are in: SQLite
  *   builds an index from sorted rows several times cheaper than it keeps one up row by row (index upkeep was the
@@ -54,12 +57,18 @@ export interface BulkLoad {
  */
 export async function asBulkLoad<T>(db: Db, dialect: DialectName, load: BulkLoad, work: () => Promise<T>, limits = BULK_LOAD_LIMITS): Promise<T> {
   if (dialect !== 'sqlite') {
-    const result = load.writes >= limits.largeWrite ? await withStagedRows(db, work) : await work();
+    const result = load.writes >= limits.largeWrite ? await withStagedRows(db, dialect, work) : await work();
     await refreshPlannerStatistics(db, load.writes);
     return result;
   }
-  if (load.writes >= limits.largeWrite) return withPageCache(db, limits.largeWriteCacheKib, work);
-  if (load.locationStored > 0 || load.writes < limits.minDeferred) return work();
+  if (load.writes >= limits.largeWrite) return withStagedRows(db, dialect, () => withPageCache(db, limits.largeWriteCacheKib, work));
+  if (load.writes < limits.minDeferred) return work();
+  return withStagedRows(db, dialect, () => withIndexesBuiltAfter(db, load, work, limits));
+}
+
+/** Runs a SQLite write of `minDeferred` to `largeWrite` entities, building the indexes after the rows if it is a first load (see {@link asBulkLoad}). */
+async function withIndexesBuiltAfter<T>(db: Db, load: BulkLoad, work: () => Promise<T>, limits: typeof BULK_LOAD_LIMITS): Promise<T> {
+  if (load.locationStored > 0) return work();
   const { rows: [catalog] } = await sql<{ n: number }>`SELECT count(*) AS n FROM entities`.execute(db);
   const stored = Number(catalog?.n ?? 0);
   if (stored > load.writes || stored + load.writes > limits.maxDeferred) return work();
