@@ -112,6 +112,8 @@ for (const factory of [sqliteFactory, pg]) {
         { value: 'team-1', count: COMPONENTS / 3 },
         { value: 'team-2', count: COMPONENTS / 3 },
       ]);
+      // Each entity is stored with its relations, also into a catalog that held nothing (SQLite builds the index by source after the rows too).
+      expect((await catalog.entities.byRef('component:default/c-4'))?.relations?.map(r => `${r.type} ${r.targetRef}`)).toEqual(['ownedBy group:default/team-1']);
       // Its search documents (staged while it wrote, on SQLite) are in the search index, each once.
       expect(await entityDocuments()).toBe(COMPONENTS);
       expect(await foundFirst(`cquokka${COMPONENTS - 1}`)).toBe(`component:default/c-${COMPONENTS - 1}`);
