@@ -31,6 +31,17 @@ export const BULK_LOAD_LIMITS = {
   largeWriteCacheKib: 65_536,
 };
 
+/** Per transaction: the tables a first load writes with none of their secondary indexes, built after its rows. */
+const unindexed = new WeakMap<Db, ReadonlySet<string>>();
+
+/**
+ * Whether rows inserted into `table` in this transaction meet secondary indexes: the writer sorts a chunk's rows
+ * in their order only then (a table without them takes rows in any order alike).
+ */
+export function indexedWhileWriting(db: Db, table: string): boolean {
+  return !unindexed.get(db)?.has(table);
+}
+
 /** The size of a write, as the choice of how to run it needs it. */
 export interface BulkLoad {
   /** Entities about to be written (unchanged ones included). */
@@ -75,13 +86,20 @@ async function withIndexesBuiltAfter<T>(db: Db, load: BulkLoad, work: () => Prom
   const stored = Number(catalog?.n ?? 0);
   if (stored > load.writes || stored + load.writes > limits.maxDeferred) return work();
   // Unique indexes stay: they enforce constraints the writes rely on.
-  const { rows: deferrable } = await sql<{ name: string; sql: string }>`
-    SELECT name, sql FROM sqlite_master
+  const { rows: deferrable } = await sql<{ name: string; tbl_name: string; sql: string }>`
+    SELECT name, tbl_name, sql FROM sqlite_master
     WHERE type = 'index' AND tbl_name IN (${sql.join(DEFERRED_TABLES)}) AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
     ORDER BY name`.execute(db);
   const indexes = deferrable.filter(index => stored === 0 || !KEPT_INDEXES.includes(index.name));
   for (const index of indexes) await sql`DROP INDEX ${sql.id(index.name)}`.execute(db);
-  const result = await work();
+  const kept = new Set(deferrable.filter(index => !indexes.includes(index)).map(index => index.tbl_name));
+  unindexed.set(db, new Set(DEFERRED_TABLES.filter(table => !kept.has(table))));
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    unindexed.delete(db);
+  }
   for (const index of indexes) {
     // Each build is one synchronous call; between two, the event loop serves what waited (not six in one stall).
     await nextTurn();
