@@ -8,8 +8,10 @@ import { withStagedRows } from './staged-rows.js';
 /** The derived tables whose secondary indexes a mid-size first load builds after its rows (20 search rows an entity). */
 const DEFERRED_TABLES = ['entity_search', 'relations'];
 /**
- * Kept up during the load all the same: the writer reads relations by source while it writes (the stored form of
- * each entity holds its relations, sent-entity.ts); without this index every chunk would scan the table.
+ * Kept up during a load into a catalog that holds entities: the writer reads relations by source while it writes
+ * (the stored form of each entity holds its relations, sent-entity.ts), and without this index every chunk would
+ * scan the table. Into an empty catalog it reads none (there are no relations before its rows, and after them no
+ * entity outside the write to re-stitch), so the index is built after the rows as well (~0.3 s less at 15.7k).
  */
 const KEPT_INDEXES = ['relations_source_type_target_idx'];
 /** Where a write's size changes how it is run (entities), and the page cache of a large one. */
@@ -29,6 +31,17 @@ export const BULK_LOAD_LIMITS = {
   largeWriteCacheKib: 65_536,
 };
 
+/** Per transaction: the tables a first load writes with none of their secondary indexes, built after its rows. */
+const unindexed = new WeakMap<Db, ReadonlySet<string>>();
+
+/**
+ * Whether rows inserted into `table` in this transaction meet secondary indexes: the writer sorts a chunk's rows
+ * in their order only then (a table without them takes rows in any order alike).
+ */
+export function indexedWhileWriting(db: Db, table: string): boolean {
+  return !unindexed.get(db)?.has(table);
+}
+
 /** The size of a write, as the choice of how to run it needs it. */
 export interface BulkLoad {
   /** Entities about to be written (unchanged ones included). */
@@ -42,8 +55,11 @@ export interface BulkLoad {
  * (PostgreSQL: without dropping indexes, which would lock every reader out of the tables; instead a write of 25,000
  * entities or more gathers its search rows and moves them in sorted, see staged-rows.ts, and a write that changed
  * much of the catalog brings the planner's statistics up to date, see planner-statistics.ts).
+ * - A write of 1,000 entities or more gathers its search documents and moves them in once its entities are written,
+ *   a few statements in all, so that the FTS5 index over them grows by a few segments, not one per chunk
+ *   (staged-rows.ts).
  * - A first load of 1,000 to 25,000 entities (at least as many as the catalog holds, none replaced) drops the
- *   non-unique indexes of `entity_search` and `relations` (but the one the writer reads by) and builds them again once the rows are in: SQLite
+ *   non-unique indexes of `entity_search` and `relations` (but the one the writer reads by, unless the catalog is empty) and builds them again once the rows are in: SQLite
  *   builds an index from sorted rows several times cheaper than it keeps one up row by row (index upkeep was the
  *   largest share of a 15.7k-entity ingest). DDL is transactional, so a rollback brings them back, and readers use
  *   their own connection (they see the committed indexes meanwhile). Not when entities are replaced: their
@@ -54,23 +70,36 @@ export interface BulkLoad {
  */
 export async function asBulkLoad<T>(db: Db, dialect: DialectName, load: BulkLoad, work: () => Promise<T>, limits = BULK_LOAD_LIMITS): Promise<T> {
   if (dialect !== 'sqlite') {
-    const result = load.writes >= limits.largeWrite ? await withStagedRows(db, work) : await work();
+    const result = load.writes >= limits.largeWrite ? await withStagedRows(db, dialect, work) : await work();
     await refreshPlannerStatistics(db, load.writes);
     return result;
   }
-  if (load.writes >= limits.largeWrite) return withPageCache(db, limits.largeWriteCacheKib, work);
-  if (load.locationStored > 0 || load.writes < limits.minDeferred) return work();
+  if (load.writes >= limits.largeWrite) return withStagedRows(db, dialect, () => withPageCache(db, limits.largeWriteCacheKib, work));
+  if (load.writes < limits.minDeferred) return work();
+  return withStagedRows(db, dialect, () => withIndexesBuiltAfter(db, load, work, limits));
+}
+
+/** Runs a SQLite write of `minDeferred` to `largeWrite` entities, building the indexes after the rows if it is a first load (see {@link asBulkLoad}). */
+async function withIndexesBuiltAfter<T>(db: Db, load: BulkLoad, work: () => Promise<T>, limits: typeof BULK_LOAD_LIMITS): Promise<T> {
+  if (load.locationStored > 0) return work();
   const { rows: [catalog] } = await sql<{ n: number }>`SELECT count(*) AS n FROM entities`.execute(db);
   const stored = Number(catalog?.n ?? 0);
   if (stored > load.writes || stored + load.writes > limits.maxDeferred) return work();
   // Unique indexes stay: they enforce constraints the writes rely on.
-  const { rows: indexes } = await sql<{ name: string; sql: string }>`
-    SELECT name, sql FROM sqlite_master
+  const { rows: deferrable } = await sql<{ name: string; tbl_name: string; sql: string }>`
+    SELECT name, tbl_name, sql FROM sqlite_master
     WHERE type = 'index' AND tbl_name IN (${sql.join(DEFERRED_TABLES)}) AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
-      AND name NOT IN (${sql.join(KEPT_INDEXES)})
     ORDER BY name`.execute(db);
+  const indexes = deferrable.filter(index => stored === 0 || !KEPT_INDEXES.includes(index.name));
   for (const index of indexes) await sql`DROP INDEX ${sql.id(index.name)}`.execute(db);
-  const result = await work();
+  const kept = new Set(deferrable.filter(index => !indexes.includes(index)).map(index => index.tbl_name));
+  unindexed.set(db, new Set(DEFERRED_TABLES.filter(table => !kept.has(table))));
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    unindexed.delete(db);
+  }
   for (const index of indexes) {
     // Each build is one synchronous call; between two, the event loop serves what waited (not six in one stall).
     await nextTurn();

@@ -14,6 +14,7 @@ import { locationFileFingerprintMigration } from './migrations/0039-location-fil
 import { sentEntitiesMigration } from './migrations/0045-sent-entities.js';
 import { catalogStateMigration } from './migrations/0046-catalog-state.js';
 import { noTrigramIndexMigration } from './migrations/0050-no-trigram-index.js';
+import { oneSearchValueIndexMigration } from './migrations/0051-one-search-value-index.js';
 
 export const catalogModule = defineModule({
   name: 'catalog',
@@ -42,7 +43,7 @@ export const catalogModule = defineModule({
     { type: 'catalog.location.updated', description: 'A location was pointed at another target (payload: type, target, counts)', read: { action: 'catalog.location.read' } },
     { type: 'catalog.location.removed', description: 'A location and its entities were removed', read: { action: 'catalog.location.read' } },
   ],
-  migrations: [catalogMigration, coveringSearchIndexesMigration, locationProvenanceMigration, trigramSearchMigration, relationIndexesMigration, trigramIndexMigration, locationFilesMigration, locationFileFingerprintMigration, sentEntitiesMigration, catalogStateMigration, noTrigramIndexMigration],
+  migrations: [catalogMigration, coveringSearchIndexesMigration, locationProvenanceMigration, trigramSearchMigration, relationIndexesMigration, trigramIndexMigration, locationFilesMigration, locationFileFingerprintMigration, sentEntitiesMigration, catalogStateMigration, noTrigramIndexMigration, oneSearchValueIndexMigration],
   create: async ({ store, queue, eventLog, audit, eventConsumers, config, logger, cwd, app }): Promise<CatalogService> => {
     const [{ CatalogService }, { DocsSearchIndexer }] = await Promise.all([import('./catalog-service.js'), import('./search/docs-search-indexer.js')]);
     const catalog = new CatalogService({ store, queue, eventLog, audit, config: config.catalog, logger, cwd, reader: app.reading });

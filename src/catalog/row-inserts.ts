@@ -26,13 +26,13 @@ const POSTGRES_ROWS_PER_STATEMENT = 10_000;
  * Inserts rows given as arrays of values, in SQL whose text is made once per table and statement size instead of
  * being built and compiled by the query builder for every batch (compiling 30,000-parameter inserts was ~0.9 s of
  * a 15.7k-entity first load). SQLite: multi-row `VALUES` of a few fixed sizes. PostgreSQL: `INSERT … SELECT FROM
- * unnest($1::text[], …)`, one array parameter per column, so a statement's text is the same for any number of rows,
- * into the table's staging table while a large write gathers its rows there (staged-rows.ts).
+ * unnest($1::text[], …)`, one array parameter per column, so a statement's text is the same for any number of rows.
+ * Into the table's staging table while a large write gathers its rows there (staged-rows.ts).
  * @example await insertRows(trx, 'sqlite', RELATIONS, [['e1', 'component:default/a', 'ownedBy', 'group:default/t']]);
  */
 export async function insertRows(db: Db, dialect: DialectName, insert: RowInsert, rows: readonly ColumnValue[][]): Promise<void> {
+  const table = insertTarget(db, insert.table);
   if (dialect === 'postgres') {
-    const table = insertTarget(db, insert.table);
     for (let i = 0; i < rows.length; i += POSTGRES_ROWS_PER_STATEMENT) {
       const batch = rows.slice(i, i + POSTGRES_ROWS_PER_STATEMENT);
       await db.executeQuery(CompiledQuery.raw(textOf(insert, 'postgres', 0, table), insert.columns.map((_, c) => batch.map(row => row[c]!))));
@@ -44,7 +44,7 @@ export async function insertRows(db: Db, dialect: DialectName, insert: RowInsert
     for (; rows.length - i >= size; i += size) {
       const parameters: ColumnValue[] = [];
       for (let r = i; r < i + size; r++) for (const value of rows[r]!) parameters.push(value);
-      await db.executeQuery(CompiledQuery.raw(textOf(insert, 'sqlite', size), parameters));
+      await db.executeQuery(CompiledQuery.raw(textOf(insert, 'sqlite', size, table), parameters));
     }
   }
 }

@@ -163,7 +163,10 @@ export async function restitchRelations(db: Db, refs: Iterable<string>, pause: (
   const all = [...new Set(refs)];
   const targets = new TargetPieces();
   for (let i = 0; i < all.length; i += REFS_PER_STATEMENT) {
-    const chunk = all.slice(i, i + REFS_PER_STATEMENT);
+    // Targets no entity holds (yet) have nothing to re-stitch: their relations are not read (during a first load
+    // the relations table may lack the index by source, bulk-load.ts).
+    const chunk = (await db.selectFrom('entities').select('ref').where('ref', 'in', all.slice(i, i + REFS_PER_STATEMENT)).execute()).map(row => row.ref);
+    if (!chunk.length) continue;
     const bySource = new Map<string, RelationRow[]>();
     for (const row of await db.selectFrom('relations').select(['source_ref', 'type', 'target_ref']).where('source_ref', 'in', chunk).execute()) addTo(bySource, row);
     const values = chunk.map(ref => sql`(${ref}, ${sentRelationsOf(bySource.get(ref) ?? [], targets)})`);

@@ -17,6 +17,7 @@ import { AuditLog } from '../../src/store/audit-log.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { JobQueue } from '../../src/store/job-queue.js';
 import type { Db } from '../../src/store/store.js';
+import { ENTITY_SECTION } from '../../src/catalog/search/search-document.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
 
 const pg = await postgresFactory();
@@ -28,7 +29,7 @@ const catalogFile = (prefix: string, count: number, owner = (i: number) => `team
   Array.from(
     { length: count },
     (_, i) =>
-      `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${prefix}-${i}\n  tags: [t${i % 5}]\nspec:\n  type: service\n  lifecycle: production\n  owner: ${owner(i)}\n`,
+      `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${prefix}-${i}\n  description: ${prefix}quokka${i}\n  tags: [t${i % 5}]\nspec:\n  type: service\n  lifecycle: production\n  owner: ${owner(i)}\n`,
   ).join('---\n');
 
 for (const factory of [sqliteFactory, pg]) {
@@ -52,6 +53,15 @@ for (const factory of [sqliteFactory, pg]) {
       return catalog.locations.register({ type: 'file', target: join(dir, folder, 'catalog-info.yaml') });
     };
     const total = async (filter: string) => (await catalog.entities.query({ filter: [filter], limit: 1 })).totalItems;
+    /** The entity a search finds first, through the search index (SQLite's FTS5 over the search documents). */
+    const foundFirst = async (query: string) => (await catalog.search({ query, limit: 1 })).results[0]?.entityRef;
+    /** Entities' own search documents: one each. */
+    const entityDocuments = async () => Number((await sql<{ n: number | string }>`SELECT count(*) AS n FROM search_documents WHERE section = ${ENTITY_SECTION}`.execute(handle.store.db)).rows[0]!.n);
+    /** A large write's staging tables (staged-rows.ts) left in the session: none once it ends. */
+    const stagingTables = async () =>
+      handle.store.dialect === 'sqlite'
+        ? (await sql<{ name: string }>`SELECT name FROM sqlite_temp_master WHERE type = 'table'`.execute(handle.store.db)).rows.map(row => row.name)
+        : (await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE tablename LIKE 'pave_staged_%'`.execute(handle.store.db)).rows.map(row => row.name);
 
     beforeAll(async () => {
       handle = await factory.open();
@@ -78,7 +88,9 @@ for (const factory of [sqliteFactory, pg]) {
       await sql`DROP TRIGGER test_refuse${sql.raw(handle.store.dialect === 'sqlite' ? '' : ' ON relations')}`.execute(handle.store.db);
 
       expect(await total('kind=component')).toBe(0);
+      expect(await entityDocuments()).toBe(0);
       expect(await indexes()).toEqual(before);
+      expect(await stagingTables()).toEqual([]);
     });
 
     it('has the same indexes after a large first load, and answers filters, relations and facets from them', async () => {
@@ -100,6 +112,13 @@ for (const factory of [sqliteFactory, pg]) {
         { value: 'team-1', count: COMPONENTS / 3 },
         { value: 'team-2', count: COMPONENTS / 3 },
       ]);
+      // Each entity is stored with its relations, also into a catalog that held nothing (SQLite builds the index by source after the rows too).
+      expect((await catalog.entities.byRef('component:default/c-4'))?.relations?.map(r => `${r.type} ${r.targetRef}`)).toEqual(['ownedBy group:default/team-1']);
+      // Its search documents (staged while it wrote, on SQLite) are in the search index, each once.
+      expect(await entityDocuments()).toBe(COMPONENTS);
+      expect(await foundFirst(`cquokka${COMPONENTS - 1}`)).toBe(`component:default/c-${COMPONENTS - 1}`);
+      expect(await foundFirst('cquokka7')).toBe('component:default/c-7');
+      expect(await stagingTables()).toEqual([]);
     });
 
     it('keeps indexes up for a load smaller than the catalog, and a refresh replaces what the large load wrote', async () => {
@@ -115,6 +134,9 @@ for (const factory of [sqliteFactory, pg]) {
       expect(await total('spec.owner=team-1')).toBe(0);
       expect(await total('relations.ownedBy=group:default/team-moved')).toBe(COMPONENTS);
       expect(await total('kind=component')).toBe(COMPONENTS + 10);
+      // The replaced entities' documents went, their new ones came: one each, and searched as before.
+      expect(await entityDocuments()).toBe(COMPONENTS + 10);
+      expect(await foundFirst(`cquokka${COMPONENTS - 2}`)).toBe(`component:default/c-${COMPONENTS - 2}`);
     });
 
     it('runs a large write with a larger page cache on SQLite, and gives the connection its own back even when the write fails', async () => {

@@ -40,7 +40,7 @@ describe.skipIf(Boolean(pg.unavailable))('staged search rows: postgres', () => {
   it('moves the rows in once the write is done, the same rows as written straight, and drops the staging table', async () => {
     await handle.store.transaction(async trx => {
       await write(trx, 'direct');
-      await withStagedRows(trx, async () => {
+      await withStagedRows(trx, 'postgres', async () => {
         await write(trx, 'staged');
         // Meanwhile the rows wait in the staging table.
         expect(await searchRows(trx, 'staged')).toEqual([]);
@@ -57,7 +57,7 @@ describe.skipIf(Boolean(pg.unavailable))('staged search rows: postgres', () => {
     await handle.store.transaction(async trx => {
       // A table of that name already in the session: CREATE fails, and the write goes on without staging.
       await sql`CREATE TEMPORARY TABLE pave_staged_entity_search (x integer) ON COMMIT DROP`.execute(trx);
-      await withStagedRows(trx, async () => {
+      await withStagedRows(trx, 'postgres', async () => {
         await write(trx, 'fallback');
         expect((await searchRows(trx, 'fallback')).length).toBeGreaterThan(15);
         // Written by the transaction itself, not by a savepoint left open: planner-statistics.ts counts a
