@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryEventStore, type DeliveryFacts } from '../../src/delivery/event-store.js';
+import { DeliveryEventStore } from '../../src/delivery/event-store.js';
+import type { DeliveryFacts } from '../../src/delivery/fact-lines.js';
 import type { DeliveryEvent } from '../../src/delivery/delivery-event.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
 
