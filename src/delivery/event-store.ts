@@ -258,7 +258,7 @@ export class DeliveryEventStore {
       for (const refs of whole ? [entityRefs] : this.#entityChunks(entityRefs)) {
         // Attributed at all, as an expression no index serves (through the index by entity, a table lookup per row).
         const among = whole ? (eb: ExpressionBuilder<Database, 'delivery_events'>) => eb(sql<string>`${sql.ref('entity_ref')} || ''`, 'is not', null) : this.#entityIn(refs);
-        const paged = this.store.dialect === 'sqlite' && refs.length >= SCAN_FROM;
+        const paged = whole || (this.store.dialect === 'sqlite' && refs.length >= SCAN_FROM);
         for await (const text of this.#factTexts(db, among, paged, end, production)) {
           readFactLines(text, production, sink, refTable);
           await pause();
@@ -280,9 +280,11 @@ export class DeliveryEventStore {
   }
 
   /**
-   * The facts `among` some entities before `end` as texts of at most `factPage` lines (`factLine`): `paged`, SQLite
-   * reads the table through in pages of rows in its own order; else the rows are numbered as they come and a text made
-   * of each `factPage` of them (one statement; no sort on PostgreSQL, which aggregates them by hash).
+   * The facts `among` some entities before `end` as texts of at most `factPage` lines (`factLine`). `paged`, the table
+   * is read through in pages in its own order, without a sort: on SQLite `factPage` rows by rowid; on PostgreSQL the
+   * rows of a range of its blocks by ctid (a TID range scan; a block holds at most `maxRowsPerBlock` rows). Else,
+   * the rows are numbered as they come and a text made of each `factPage` of them (one statement; PostgreSQL aggregates
+   * them by hash, spilling to disk past its work_mem: a text per chunk of entities took 1 GB at ~15 million facts).
    */
   async *#factTexts(db: Db, among: (eb: ExpressionBuilder<Database, 'delivery_events'>) => Expression<SqlBool>, paged: boolean, end: string, production: readonly string[]): AsyncGenerator<string> {
     const facts = db
@@ -296,14 +298,24 @@ export class DeliveryEventStore {
       const text = this.store.dialect === 'postgres' ? sql<string>`string_agg(line, chr(10))` : sql<string>`group_concat(line, char(10))`;
       const rows = await db.selectFrom(numbered.as('n')).select(text.as('text')).groupBy('page').execute();
       for (const row of rows) yield row.text;
-      return;
-    }
-    for (let after = -1; ; ) {
-      const page = facts.select([sql<number>`rowid`.as('r'), line.as('line')]).where(sql<number>`rowid`, '>', after).orderBy(sql`rowid`).limit(this.#factPage);
-      const row = await db.selectFrom(page.as('p')).select([sql<number>`count(*)`.as('n'), sql<number>`max(r)`.as('last'), sql<string>`group_concat(line, char(10))`.as('text')]).executeTakeFirstOrThrow();
-      if (row.n) yield row.text;
-      if (row.n < this.#factPage) return;
-      after = row.last;
+    } else if (this.store.dialect === 'postgres') {
+      // The table's blocks when the snapshot was taken (its first statement): later blocks hold only rows it cannot see.
+      const size = await sql<{ blocks: number; block_size: number }>`SELECT (pg_relation_size('delivery_events'::regclass) / current_setting('block_size')::int)::int AS blocks, current_setting('block_size')::int AS block_size`.execute(db);
+      const { blocks, block_size } = size.rows[0]!;
+      const step = Math.max(1, Math.floor(this.#factPage / maxRowsPerBlock(block_size)));
+      for (let block = 0; block < blocks; block += step) {
+        const range = facts.where(sql<string>`ctid`, '>=', sql<string>`${`(${block},0)`}::tid`).where(sql<string>`ctid`, '<', sql<string>`${`(${block + step},0)`}::tid`);
+        const row = await range.select(sql<string>`string_agg(${line}, chr(10))`.as('text')).executeTakeFirst();
+        if (row?.text) yield row.text;
+      }
+    } else {
+      for (let after = -1; ; ) {
+        const page = facts.select([sql<number>`rowid`.as('r'), line.as('line')]).where(sql<number>`rowid`, '>', after).orderBy(sql`rowid`).limit(this.#factPage);
+        const row = await db.selectFrom(page.as('p')).select([sql<number>`count(*)`.as('n'), sql<number>`max(r)`.as('last'), sql<string>`group_concat(line, char(10))`.as('text')]).executeTakeFirstOrThrow();
+        if (row.n) yield row.text;
+        if (row.n < this.#factPage) return;
+        after = row.last;
+      }
     }
   }
 
@@ -409,4 +421,12 @@ function toRow(e: DeliveryEvent, entityRef: string | null, receivedAt: string): 
 
 function targetKey(pair: DeliveryTargetsTable): string {
   return `${pair.target_key}\u0000${pair.target_value}\u0000${pair.entity_ref}`;
+}
+
+/**
+ * The most rows a PostgreSQL block holds (MaxHeapTuplesPerPage: its header of 24 bytes, then per row a line pointer
+ * of 4 bytes and a row header of 24 at least; 291 for blocks of 8 kB).
+ */
+function maxRowsPerBlock(blockSize: number): number {
+  return Math.floor((blockSize - 24) / 28);
 }
