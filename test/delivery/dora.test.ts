@@ -116,6 +116,17 @@ describe('DORA on hand-built scenarios', () => {
     expect(total.leadTime.medianHours).toBe(24);
   });
 
+  it('lets the event loop turn between components, with the same figures', async () => {
+    const D = 'component:default/d';
+    const facts = input([...aDeployments, dep('only', D, '03-10T00:00', 'success')], aChanges, aIncidents);
+    const unbroken = await computeDora([A, D], facts);
+    let turned = false;
+    setImmediate(() => (turned = true));
+    const yielding = await computeDora([A, D], facts, 0).then(result => ({ result, turned }));
+    expect(yielding.turned).toBe(true);
+    expect(yielding.result).toEqual(unbroken);
+  });
+
   it('takes the median of an even count as the mean of the middle two', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNull();
