@@ -105,13 +105,15 @@ function inTimeOrder(deployments: DoraDeployment[]): void {
   const n = deployments.length;
   let min = Infinity;
   let max = -Infinity;
+  let whole = true;
   for (const { at } of deployments) {
     if (at < min) min = at;
     if (at > max) max = at;
+    whole &&= Number.isSafeInteger(at);
   }
   let scale = 1;
   while (scale < n) scale *= 2;
-  if (n < 2 || !Number.isSafeInteger(min) || !Number.isSafeInteger(max) || (max - min + 1) * scale > Number.MAX_SAFE_INTEGER) {
+  if (n < 2 || !whole || (max - min + 1) * scale > Number.MAX_SAFE_INTEGER) {
     deployments.sort(byTimeAndId);
     return;
   }

@@ -127,6 +127,16 @@ describe('DORA on hand-built scenarios', () => {
     expect(yielding.result).toEqual(unbroken);
   });
 
+  it('orders deployments by time, ties by id, whatever order they came in (times of whole ms, and others)', () => {
+    const D = 'component:default/d';
+    const at = t('03-10T00:00');
+    const deployments = [dep('b', D, '03-10T00:00', 'success'), dep('a', D, '03-10T00:00', 'success'), dep('c', D, '03-09T00:00', 'success'), dep('e', D, '03-11T00:00', 'failure'), dep('a2', D, '03-10T00:00', 'success')];
+    const ids = (list: DoraDeployment[]) => DoraFacts.from({ deployments: list, changes: [], incidents: [] }, PRODUCTION).of(D)!.successes.map(d => d.id);
+    expect(ids(deployments)).toEqual(['c', 'a', 'a2', 'b']);
+    expect(ids([...deployments].reverse())).toEqual(['c', 'a', 'a2', 'b']);
+    expect(ids([...deployments, { ...deployments[0]!, id: 'half', at: at - 0.5 }])).toEqual(['c', 'half', 'a', 'a2', 'b']);
+  });
+
   it('takes the median of an even count as the mean of the middle two', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNull();
