@@ -332,19 +332,17 @@ export class DeliveryService {
   async dora(query: DoraQuery): Promise<DoraReport> {
     const window = this.#window(query.windowDays, query.end);
     const components = await this.#components(query.entity, query.scope);
-    const facts = await this.events.facts(components, new Date(window.end).toISOString(), this.#production);
-    const production = new Set(this.#production);
-    const current = computeDora(components, { ...facts, production, window });
+    const facts = await this.events.doraFacts(components, new Date(window.end).toISOString(), this.#production);
+    const current = await computeDora(components, { facts, window });
     const span = window.end - window.start;
-    const previous = computeDora(components, { ...facts, production, window: { start: window.start - span, end: window.start } });
+    const previous = await computeDora(components, { facts, window: { start: window.start - span, end: window.start } });
     const single = query.entity !== undefined && components.length === 1 && components[0] === this.#canonical(query.entity);
-    const byWeek = query.weekly
-      ? weeksOf(new Date(window.start).toISOString(), window.end).map((week): DoraWeek => {
-          const from = Math.max(Date.parse(week), window.start);
-          const { total } = computeDora(components, { ...facts, production, window: { start: from, end: Math.min(Date.parse(week) + 7 * DAY, window.end) } });
-          return { week, deployments: total.deploymentFrequency.deployments, leadTimeMedianHours: total.leadTime.medianHours, changeFailureRate: total.changeFailureRate.rate, recoveryMedianHours: total.recoveryTime.medianHours, reworkRate: total.reworkRate.rate };
-        })
-      : undefined;
+    const byWeek: DoraWeek[] | undefined = query.weekly ? [] : undefined;
+    for (const week of byWeek ? weeksOf(new Date(window.start).toISOString(), window.end) : []) {
+      const from = Math.max(Date.parse(week), window.start);
+      const { total } = await computeDora(components, { facts, window: { start: from, end: Math.min(Date.parse(week) + 7 * DAY, window.end) } });
+      byWeek!.push({ week, deployments: total.deploymentFrequency.deployments, leadTimeMedianHours: total.leadTime.medianHours, changeFailureRate: total.changeFailureRate.rate, recoveryMedianHours: total.recoveryTime.medianHours, reworkRate: total.reworkRate.rate });
+    }
     return {
       ...(query.entity ? { entity: this.#canonical(query.entity) } : {}),
       window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString(), days: span / DAY },

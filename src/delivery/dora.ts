@@ -1,3 +1,5 @@
+import { loopYielder } from '../core/event-loop-yield.js';
+import type { CommitColumns, ComponentFacts, DoraFacts } from './dora-facts.js';
 import { changeFailureRateBand, deploymentFrequencyBand, leadTimeBand, recoveryTimeBand, type DoraBand } from './dora-bands.js';
 
 /** A deployment as the computation reads it (times in ms since the epoch). */
@@ -26,13 +28,9 @@ export interface DoraIncident {
   resolvedAt?: number;
 }
 
-/** The facts of some components up to the window's end, and the window. */
+/** The facts of some components up to the window's end (arranged once for every window of a request), and the window. */
 export interface DoraInput {
-  deployments: readonly DoraDeployment[];
-  changes: readonly DoraChange[];
-  incidents: readonly DoraIncident[];
-  /** Environments (lower-case) whose deployments count. */
-  production: ReadonlySet<string>;
+  facts: DoraFacts;
   /** [start, end) in ms. */
   window: { start: number; end: number };
 }
@@ -57,7 +55,7 @@ export interface ComponentDora {
 
 interface Samples {
   successes: number;
-  leadTimes: number[];
+  leadTimes: ArrayLike<number>;
   attempted: number;
   failed: number;
   failures: number;
@@ -71,45 +69,57 @@ const DAY = 24 * HOUR;
 
 /**
  * DORA's five metrics for each component of `components` over the window (see docs/delivery-metrics.md,
- * which this follows to the letter). Pure: the same facts give the same figures, in whatever order they arrived.
- * @example const { components, total } = computeDora(['component:default/a'], input);
+ * which this follows to the letter). The same facts give the same figures, in whatever order they arrived. Lets the
+ * event loop run between components once `yieldEveryMs` of work has passed (`event-loop-yield.ts`; the tests make it
+ * 0): at a million events the computation took a second.
+ * @example const { components, total } = await computeDora(['component:default/a'], { facts, window });
  */
-export function computeDora(components: readonly string[], input: DoraInput): { components: ComponentDora[]; total: DoraFigures } {
-  const byEntity = <T extends { entityRef: string }>(items: readonly T[]) => {
-    const map = new Map<string, T[]>();
-    for (const item of items) (map.get(item.entityRef) ?? map.set(item.entityRef, []).get(item.entityRef)!).push(item);
-    return map;
-  };
-  const deployments = byEntity(input.deployments.filter(d => input.production.has(d.environment) && d.at < input.window.end));
-  const changes = byEntity(input.changes.filter(c => c.at < input.window.end));
-  const incidents = byEntity(input.incidents);
+export async function computeDora(components: readonly string[], input: DoraInput, yieldEveryMs?: number): Promise<{ components: ComponentDora[]; total: DoraFigures }> {
+  const pause = loopYielder(yieldEveryMs);
   const days = (input.window.end - input.window.start) / DAY;
-  const results = components.map(ref => {
-    const samples = componentSamples(deployments.get(ref) ?? [], changes.get(ref) ?? [], incidents.get(ref) ?? [], input.window);
-    return { entityRef: ref, samples, figures: figuresOf(samples, days, samples.successes > 0 ? [samples.successes / days] : []) };
-  });
-  const pooled: Samples = { successes: 0, leadTimes: [], attempted: 0, failed: 0, failures: 0, recoveries: [], rework: 0, unattributed: 0 };
+  const results: ComponentDora[] = [];
+  for (const ref of components) {
+    const facts = input.facts.of(ref);
+    const samples = facts ? componentSamples(facts, input.window) : noSamples();
+    results.push({ entityRef: ref, samples, figures: figuresOf(samples, days, samples.successes > 0 ? [samples.successes / days] : []) });
+    await pause();
+  }
+  const pooled = noSamples();
+  let leadTimes = 0;
+  for (const { samples } of results) leadTimes += samples.leadTimes.length;
+  // One typed array for every lead time: pooled, they run to 100,000s.
+  const pooledLeadTimes = new Float64Array(leadTimes);
+  leadTimes = 0;
   for (const { samples } of results) {
     pooled.successes += samples.successes;
-    // Loops, not push(...list): a list may hold more samples than a call may take arguments.
-    for (const lead of samples.leadTimes) pooled.leadTimes.push(lead);
+    pooledLeadTimes.set(samples.leadTimes, leadTimes);
+    leadTimes += samples.leadTimes.length;
     pooled.attempted += samples.attempted;
     pooled.failed += samples.failed;
     pooled.failures += samples.failures;
+    // A loop, not push(...list): a list may hold more samples than a call may take arguments.
     for (const recovery of samples.recoveries) pooled.recoveries.push(recovery);
     pooled.rework += samples.rework;
     pooled.unattributed += samples.unattributed;
   }
   const rates = results.filter(r => r.samples.successes > 0).map(r => r.samples.successes / days);
-  return { components: results, total: figuresOf(pooled, days, rates) };
+  return { components: results, total: figuresOf({ ...pooled, leadTimes: pooledLeadTimes }, days, rates) };
 }
 
-function componentSamples(deploymentsOf: DoraDeployment[], changesOf: DoraChange[], incidentsOf: DoraIncident[], window: { start: number; end: number }): Samples {
+function noSamples(): Samples {
+  return { successes: 0, leadTimes: [], attempted: 0, failed: 0, failures: 0, recoveries: [], rework: 0, unattributed: 0 };
+}
+
+/** One component's samples in the window: only what happened before the window's end is seen. */
+function componentSamples(facts: ComponentFacts, window: { start: number; end: number }): Samples {
   const inWindow = (t: number) => t >= window.start && t < window.end;
-  const ordered = [...deploymentsOf].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const successes = ordered.filter(d => d.status === 'success');
+  // In time order (ties by id); those before the window's end.
+  const allSuccesses = facts.successes;
+  const ordered = facts.deployments.slice(0, firstFrom(facts.deployments, window.end));
+  const successes = allSuccesses.slice(0, firstFrom(allSuccesses, window.end));
   // A deployment listing its commits changes which the others ship: then `shipments`, one by one.
-  const leadTimes = successes.some(d => d.commits) ? listedLeadTimes(successes, changesOf, inWindow) : leadTimesByTime(successes, changesOf, d => inWindow(d.at));
+  const leadTimes = successes.some(d => d.commits) ? listedLeadTimes(successes, facts.commits.changes(facts.entityRef, window.end), inWindow) : leadTimesByTime(successes, facts.commits, window.end, d => inWindow(d.at));
+  const incidentsOf = facts.incidents;
 
   // Each incident is blamed on the latest successful deployment that finished at or before it opened.
   const blamed = new Map<string, DoraIncident[]>();
@@ -121,7 +131,7 @@ function componentSamples(deploymentsOf: DoraDeployment[], changesOf: DoraChange
     else if (inWindow(incident.openedAt)) unattributed++;
   }
 
-  const attempted = ordered.filter(d => inWindow(d.at));
+  const attempted = ordered.slice(firstFrom(ordered, window.start));
   let failed = 0;
   let failures = 0;
   let rework = 0;
@@ -190,33 +200,25 @@ export function shipments(successes: readonly DoraDeployment[], changesOf: reado
 }
 
 /**
- * The lead times `shipments` gives when no deployment lists its commits, without sorting the changes (at a million
- * events, sorting them was a third of the computation) and with one map entry per commit: a commit (at its earliest
- * time when told twice) ships with the first success whose limit (`shipments`), or that of one before it, reached
- * its time — a binary search in the running maximum of the limits. Answers those shipped by successes `counts`.
+ * The lead times `shipments` gives when no deployment lists its commits, seeing only what was told before `end`,
+ * without sorting the commits (at a million events, sorting them was a third of the computation): a commit (at its
+ * earliest time when told twice) ships with the first success whose limit (`shipments`: the deployed commit's latest
+ * time, or the deployment's), or that of one before it, reached its time — a binary search in the running maximum of
+ * the limits. Answers those shipped by successes `counts`.
  */
-export function leadTimesByTime(successes: readonly DoraDeployment[], changesOf: readonly DoraChange[], counts: (deployment: DoraDeployment) => boolean): number[] {
-  const slot = new Map<string, number>();
-  const earliest: number[] = [];
-  const latest: number[] = [];
-  for (const { sha, at } of changesOf) {
-    const i = slot.get(sha);
-    if (i === undefined) {
-      slot.set(sha, earliest.length);
-      earliest.push(at);
-      latest.push(at);
-    } else if (at < earliest[i]!) earliest[i] = at;
-    else if (at > latest[i]!) latest[i] = at;
-  }
+export function leadTimesByTime(successes: readonly DoraDeployment[], commits: CommitColumns, end: number, counts: (deployment: DoraDeployment) => boolean): number[] {
   const reach = new Float64Array(successes.length);
   let max = -Infinity;
   successes.forEach((deployment, i) => {
-    const head = deployment.sha === undefined ? undefined : slot.get(deployment.sha);
-    max = Math.max(max, Math.min(head === undefined ? deployment.at : latest[head]!, deployment.at));
+    const head = deployment.sha === undefined ? -1 : commits.slotOf(deployment.sha);
+    const headAt = head < 0 || commits.earliest(head) >= end ? deployment.at : commits.latestBefore(head, end);
+    max = Math.max(max, Math.min(headAt, deployment.at));
     reach[i] = max;
   });
   const leadTimes: number[] = [];
-  for (const at of earliest) {
+  for (let slot = 0; slot < commits.count; slot++) {
+    const at = commits.earliest(slot);
+    if (at >= end) continue;
     let [low, high] = [0, reach.length];
     while (low < high) {
       const mid = (low + high) >> 1;
@@ -255,13 +257,58 @@ function firstAfter(sorted: readonly DoraDeployment[], time: number): number {
   return low;
 }
 
-/** The median (the mean of the middle two for an even count); null for none. */
-export function median(values: readonly number[]): number | null {
+/** The index of the first of `sorted` (in time order) that happened at or after `time` (its length when none did). */
+function firstFrom(sorted: readonly DoraDeployment[], time: number): number {
+  let [low, high] = [0, sorted.length];
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]!.at < time) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The median of finite values (the mean of the middle two for an even count); null for none. */
+export function median(values: ArrayLike<number>): number | null {
   if (!values.length) return null;
-  // A typed array sorts numbers natively, without a comparator called per pair (the pooled lists run to 100,000s).
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  // Selected, not sorted: the pooled lists run to 100,000s (a typed array: no objects, no comparator).
+  const copy = Float64Array.from(values);
+  const mid = copy.length >> 1;
+  const upper = select(copy, mid);
+  if (copy.length % 2) return upper;
+  // After selecting, the lower half holds the smaller values: the middle one of an even count is its largest.
+  let lower = -Infinity;
+  for (let i = 0; i < mid; i++) if (copy[i]! > lower) lower = copy[i]!;
+  return (lower + upper) / 2;
+}
+
+/**
+ * The value that would stand at index `k` of `values` sorted, moving values so that those before `k` are no larger
+ * and those after no smaller (Hoare's selection, random pivots; a sort of the rest when it takes too many rounds).
+ */
+function select(values: Float64Array, k: number): number {
+  let [low, high] = [0, values.length - 1];
+  for (let rounds = 0; low < high; rounds++) {
+    if (rounds > 64) {
+      values.subarray(low, high + 1).sort();
+      break;
+    }
+    const pivot = values[low + Math.floor(Math.random() * (high - low + 1))]!;
+    let [i, j] = [low, high];
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const swap = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = swap;
+      }
+    }
+    if (k <= j) high = j;
+    else if (k >= i) low = i;
+    else break;
+  }
+  return values[k]!;
 }
 
 function round(value: number, digits: number): number {

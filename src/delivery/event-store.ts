@@ -4,7 +4,8 @@ import type { Db, Store } from '../store/store.js';
 import { loopYielder } from '../core/event-loop-yield.js';
 import type { DeliveryEventsTable, DeliveryTargetsTable } from './delivery-tables.js';
 import type { DeliveryEvent } from './delivery-event.js';
-import type { DoraChange, DoraDeployment, DoraIncident } from './dora.js';
+import { DoraFacts } from './dora-facts.js';
+import { factLine, ObjectFacts, readFactLines, RefTable, type DeliveryFacts, type FactSink } from './fact-lines.js';
 import type { PullRequestFact } from './pull-request-lead-time.js';
 
 /** Events about one key nobody could attribute yet. */
@@ -31,17 +32,10 @@ export interface DeploymentRecord {
   url?: string;
 }
 
-/** The facts of some components, as the metrics read them. */
-export interface DeliveryFacts {
-  deployments: DoraDeployment[];
-  changes: DoraChange[];
-  incidents: DoraIncident[];
-}
-
 const CHUNK = 400;
 /** From how many entities the metrics read the table through once (SQLite) rather than through the index by entity. */
 const SCAN_FROM = 200;
-/** Facts handed over in one text when SQLite reads the table through (a few MB of text). */
+/** Facts handed over in one text at most (a few MB of text; PostgreSQL's limit of 1 GB a text is ~15 million facts). */
 const FACT_PAGE = 100_000;
 /** Entities named in one statement when reading the table through (within SQLite's and PostgreSQL's parameter limits). */
 const SCAN_CHUNK = 10_000;
@@ -226,88 +220,102 @@ export class DeliveryEventStore {
   }
 
   /**
-   * What the metrics read of these entities before `end` (ISO): their deployments to `production` (lower-case
-   * environments), their commits (changes that are no pull request) and their incidents, each incident put together in
-   * SQL from its events. Deployments and commits come as text, a line per fact (`factLines`), many to a row: at a million
-   * events, the driver's handing over of each row was the cost (~1 µs a row), far more than reading the table or
-   * parsing the lines. On SQLite, many entities are read in pages of the table in its own order (no sort: SQLite's
-   * sorting of 600k commits cost as much as handing them over); a few through the index by entity, and on PostgreSQL
-   * each chunk of entities as one text.
+   * What the metrics read of these entities before `end` (ISO), as objects (the pull requests' lead times): their
+   * deployments to `production` (lower-case environments), their commits (changes that are no pull request) and their
+   * incidents, each put together from its events (`#readFacts`).
    */
   async facts(entityRefs: readonly string[], end: string, production: readonly string[]): Promise<DeliveryFacts> {
-    const facts: DeliveryFacts = { deployments: [], changes: [], incidents: [] };
-    if (!production.length) return facts;
-    const wanted = new Set(entityRefs);
+    const sink = new ObjectFacts(entityRefs);
+    await this.#readFacts(end, production, sink);
+    return sink.facts;
+  }
+
+  /** The same facts arranged for DORA's computation (`dora-facts.ts`): no object per commit. */
+  async doraFacts(entityRefs: readonly string[], end: string, production: readonly string[]): Promise<DoraFacts> {
+    const facts = new DoraFacts(entityRefs);
+    await this.#readFacts(end, production, facts);
+    return facts;
+  }
+
+  /**
+   * Reads the facts of the entities of `sink` into it. Deployments, commits and incidents' events come as text, a
+   * line per fact (`factLine`), many to a row: at a million events, the driver's handing over of each row was the cost
+   * (~1 µs a row), far more than reading the table or parsing the lines; incidents come with them, as the table is read
+   * once (reading it again to group them cost a fifth of the time). For an organisation's figures the table is read
+   * through (on SQLite in pages of the table in its own order, without a sort: SQLite's sorting of 600k commits cost as
+   * much as handing them over); a few entities through the index by entity.
+   */
+  async #readFacts(end: string, production: readonly string[], sink: FactSink): Promise<void> {
+    if (!production.length) return;
+    const entityRefs = [...sink.entities.keys()];
     const whole = await this.#readsWholeTable(entityRefs);
     // One snapshot for every statement (a mapping committed between two of them must not attribute half of a target's
     // events), off the writer's connection; the read yields between statements (on SQLite they answer synchronously,
     // and a million events' facts took seconds in which the process answered nothing, not even its probes).
     const pause = loopYielder(this.#yieldEveryMs);
+    const refTable = new RefTable(sink.entities);
     await this.store.snapshot(async db => {
       for (const refs of whole ? [entityRefs] : this.#entityChunks(entityRefs)) {
         // Attributed at all, as an expression no index serves (through the index by entity, a table lookup per row).
         const among = whole ? (eb: ExpressionBuilder<Database, 'delivery_events'>) => eb(sql<string>`${sql.ref('entity_ref')} || ''`, 'is not', null) : this.#entityIn(refs);
-        const paged = this.store.dialect === 'sqlite' && refs.length >= SCAN_FROM;
+        const paged = whole || (this.store.dialect === 'sqlite' && refs.length >= SCAN_FROM);
         for await (const text of this.#factTexts(db, among, paged, end, production)) {
-          readFactLines(text, production, wanted, facts);
+          readFactLines(text, production, sink, refTable);
           await pause();
-        }
-        // Out of order or sent twice: the earliest opening and the latest resolution count. Reading the table through,
-        // grouped by an expression: by the column, SQLite took the index by entity for the order, a lookup per row.
-        const entity = paged ? sql<string>`${sql.ref('entity_ref')} || ''` : sql<string>`${sql.ref('entity_ref')}`;
-        const incidents = await db
-          .selectFrom('delivery_events')
-          .select(eb => [entity.as('entity_ref'), 'incident', eb.fn.min(eb.case().when('status', '=', 'opened').then(eb.ref('at')).end()).as('opened_at'), eb.fn.max(eb.case().when('status', '<>', 'opened').then(eb.ref('at')).end()).as('resolved_at')])
-          .where(among)
-          .where('type', '=', 'incident')
-          .where('incident', 'is not', null)
-          .where('at', '<', end)
-          .groupBy([entity, 'incident'])
-          .execute();
-        for (const row of incidents) {
-          if (wanted.has(row.entity_ref!)) facts.incidents.push({ key: row.incident!, entityRef: row.entity_ref!, ...(row.opened_at ? { openedAt: Date.parse(String(row.opened_at)) } : {}), ...(row.resolved_at ? { resolvedAt: Date.parse(String(row.resolved_at)) } : {}) });
         }
       }
     });
-    return facts;
   }
 
   /**
-   * Whether SQLite should read every attributed event and leave out in JS those of other entities: when these are
-   * most of the entities holding events (an organisation's figures). Naming a thousand entities in the statement
-   * cost as much as reading the table (a search in the list for each of a million rows).
+   * Whether to read every attributed event and leave out in JS those of other entities: when these are most of the
+   * entities holding events (an organisation's figures). On SQLite, naming a thousand entities in the statement cost as
+   * much as reading the table (a search in the list for each of a million rows); PostgreSQL read the table through for
+   * each chunk of entities.
    */
   async #readsWholeTable(entityRefs: readonly string[]): Promise<boolean> {
-    if (this.store.dialect !== 'sqlite' || entityRefs.length < SCAN_FROM) return false;
+    if (entityRefs.length < SCAN_FROM) return false;
     const holders = await this.store.db.selectFrom('delivery_targets').select(eb => eb.fn.count<number>('entity_ref').distinct().as('n')).executeTakeFirstOrThrow();
     return entityRefs.length * 2 >= Number(holders.n);
   }
 
   /**
-   * The production deployments and commits `among` some entities before `end` as text, a line per fact (`factLine`):
-   * `paged`, SQLite reads the table through in pages of `factPage` rows in its own order; else one text (a chunk of
-   * entities: PostgreSQL's limit of 1 GB a text is ~15 million facts).
+   * The facts `among` some entities before `end` as texts of at most `factPage` lines (`factLine`). `paged`, the table
+   * is read through in pages in its own order, without a sort: on SQLite `factPage` rows by rowid; on PostgreSQL the
+   * rows of a range of its blocks by ctid (a TID range scan; a block holds at most `maxRowsPerBlock` rows). Else,
+   * the rows are numbered as they come and a text made of each `factPage` of them (one statement; PostgreSQL aggregates
+   * them by hash, spilling to disk past its work_mem: a text per chunk of entities took 1 GB at ~15 million facts).
    */
   async *#factTexts(db: Db, among: (eb: ExpressionBuilder<Database, 'delivery_events'>) => Expression<SqlBool>, paged: boolean, end: string, production: readonly string[]): AsyncGenerator<string> {
     const facts = db
       .selectFrom('delivery_events')
       .where(among)
       .where('at', '<', end)
-      .where(eb => eb.or([eb.and([eb('type', '=', 'change'), eb('sha', 'is not', null), eb('pull_request', 'is', null)]), eb.and([eb('type', '=', 'deployment'), eb('environment', 'in', production)])]));
-    const line = factLine(production);
+      .where(eb => eb.or([eb.and([eb('type', '=', 'change'), eb('sha', 'is not', null), eb('pull_request', 'is', null)]), eb.and([eb('type', '=', 'deployment'), eb('environment', 'in', production)]), eb.and([eb('type', '=', 'incident'), eb('incident', 'is not', null)])]));
+    const line = factLine(production, this.store.dialect);
     if (!paged) {
-      const text = this.store.dialect === 'postgres' ? sql<string>`string_agg(${line}, chr(10))` : sql<string>`group_concat(${line}, char(10))`;
-      // One text for the chunk, not one per entity: PostgreSQL grouped a million facts by sorting them on disk.
-      const row = await facts.select(text.as('text')).executeTakeFirst();
-      if (row?.text) yield row.text;
-      return;
-    }
-    for (let after = -1; ; ) {
-      const page = facts.select([sql<number>`rowid`.as('r'), line.as('line')]).where(sql<number>`rowid`, '>', after).orderBy(sql`rowid`).limit(this.#factPage);
-      const row = await db.selectFrom(page.as('p')).select([sql<number>`count(*)`.as('n'), sql<number>`max(r)`.as('last'), sql<string>`group_concat(line, char(10))`.as('text')]).executeTakeFirstOrThrow();
-      if (row.n) yield row.text;
-      if (row.n < this.#factPage) return;
-      after = row.last;
+      const numbered = facts.select([line.as('line'), sql<number>`(row_number() OVER ()) / ${this.#factPage}`.as('page')]);
+      const text = this.store.dialect === 'postgres' ? sql<string>`string_agg(line, chr(10))` : sql<string>`group_concat(line, char(10))`;
+      const rows = await db.selectFrom(numbered.as('n')).select(text.as('text')).groupBy('page').execute();
+      for (const row of rows) yield row.text;
+    } else if (this.store.dialect === 'postgres') {
+      // The table's blocks when the snapshot was taken (its first statement): later blocks hold only rows it cannot see.
+      const size = await sql<{ blocks: number; block_size: number }>`SELECT (pg_relation_size('delivery_events'::regclass) / current_setting('block_size')::int)::int AS blocks, current_setting('block_size')::int AS block_size`.execute(db);
+      const { blocks, block_size } = size.rows[0]!;
+      const step = Math.max(1, Math.floor(this.#factPage / maxRowsPerBlock(block_size)));
+      for (let block = 0; block < blocks; block += step) {
+        const range = facts.where(sql<string>`ctid`, '>=', sql<string>`${`(${block},0)`}::tid`).where(sql<string>`ctid`, '<', sql<string>`${`(${block + step},0)`}::tid`);
+        const row = await range.select(sql<string>`string_agg(${line}, chr(10))`.as('text')).executeTakeFirst();
+        if (row?.text) yield row.text;
+      }
+    } else {
+      for (let after = -1; ; ) {
+        const page = facts.select([sql<number>`rowid`.as('r'), line.as('line')]).where(sql<number>`rowid`, '>', after).orderBy(sql`rowid`).limit(this.#factPage);
+        const row = await db.selectFrom(page.as('p')).select([sql<number>`count(*)`.as('n'), sql<number>`max(r)`.as('last'), sql<string>`group_concat(line, char(10))`.as('text')]).executeTakeFirstOrThrow();
+        if (row.n) yield row.text;
+        if (row.n < this.#factPage) return;
+        after = row.last;
+      }
     }
   }
 
@@ -416,44 +424,9 @@ function targetKey(pair: DeliveryTargetsTable): string {
 }
 
 /**
- * A deployment or commit as one line of text, fields apart by spaces: `entity c at sha` for a commit, `entity d at
- * status rework sha commits environment id` for a deployment (`-` for no sha or commits; the environment as its index
- * in `production`). None holds a space or a line break: entity refs are the catalog's (names of letters, digits and
- * `-_.`), ids printable ASCII without spaces, shas hexadecimal, commits a JSON list of them.
+ * The most rows a PostgreSQL block holds (MaxHeapTuplesPerPage: its header of 24 bytes, then per row a line pointer
+ * of 4 bytes and a row header of 24 at least; 291 for blocks of 8 kB).
  */
-function factLine(production: readonly string[]) {
-  const environment = sql.join(production.map((environment, i) => sql`WHEN ${environment} THEN '${sql.raw(String(i))}'`), sql` `);
-  return sql<string>`CASE ${sql.ref('type')} WHEN 'change' THEN ${sql.ref('entity_ref')} || ' c ' || ${sql.ref('at')} || ' ' || ${sql.ref('sha')}
-    ELSE ${sql.ref('entity_ref')} || ' d ' || ${sql.ref('at')} || CASE ${sql.ref('status')} WHEN 'success' THEN ' s ' ELSE ' f ' END || ${sql.ref('rework')} || ' ' || COALESCE(${sql.ref('sha')}, '-') || ' ' || COALESCE(${sql.ref('commits')}, '-') || ' ' || CASE ${sql.ref('environment')} ${environment} END || ' ' || ${sql.ref('id')} END`;
-}
-
-/**
- * Adds the facts of `text` (lines of `factLine`) about `wanted` entities to `into`. Read by hand, a field at a time:
- * splitting into lines and fields made strings of each (a third of the time at a million events).
- */
-function readFactLines(text: string, production: readonly string[], wanted: ReadonlySet<string>, into: DeliveryFacts): void {
-  let start = 0;
-  const field = () => {
-    const space = text.indexOf(' ', start);
-    const value = text.slice(start, space);
-    start = space + 1;
-    return value;
-  };
-  while (start < text.length) {
-    const newline = text.indexOf('\n', start);
-    const end = newline < 0 ? text.length : newline;
-    const entityRef = field();
-    const kind = field();
-    const at = Date.parse(field());
-    if (!wanted.has(entityRef)) start = end + 1;
-    else if (kind === 'c') {
-      into.changes.push({ entityRef, sha: text.slice(start, end), at });
-      start = end + 1;
-    } else {
-      const [status, rework, sha, commits, environment] = [field(), field(), field(), field(), field()];
-      const id = text.slice(start, end);
-      start = end + 1;
-      into.deployments.push({ id, entityRef, environment: production[Number(environment)]!, status: status === 's' ? 'success' : 'failure', at, ...(sha !== '-' ? { sha } : {}), ...(commits !== '-' ? { commits: JSON.parse(commits) as string[] } : {}), rework: rework === '1' });
-    }
-  }
+function maxRowsPerBlock(blockSize: number): number {
+  return Math.floor((blockSize - 24) / 28);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeDora, leadTimesByTime, median, shipments, type DoraChange, type DoraDeployment, type DoraIncident, type DoraInput } from '../../src/delivery/dora.js';
+import { DoraFacts } from '../../src/delivery/dora-facts.js';
 
 /**
  * DORA's five metrics on hand-built scenarios whose figures were worked out by hand (the arithmetic is in
@@ -26,11 +27,11 @@ const aDeployments = [
 ];
 const aIncidents: DoraIncident[] = [{ key: 'i1', entityRef: A, openedAt: t('03-07T09:00'), resolvedAt: t('03-07T13:00') }];
 
-const input = (deployments: DoraDeployment[], changes: DoraChange[] = [], incidents: DoraIncident[] = []): DoraInput => ({ deployments, changes, incidents, production: PRODUCTION, window: WINDOW });
+const input = (deployments: DoraDeployment[], changes: DoraChange[] = [], incidents: DoraIncident[] = []): DoraInput => ({ facts: DoraFacts.from({ deployments, changes, incidents }, PRODUCTION), window: WINDOW });
 
 describe('DORA on hand-built scenarios', () => {
-  it('computes the five metrics and their bands for one component', () => {
-    const { total } = computeDora([A], input(aDeployments, aChanges, aIncidents));
+  it('computes the five metrics and their bands for one component', async () => {
+    const { total } = await computeDora([A], input(aDeployments, aChanges, aIncidents));
     // 4 successful production deployments in 30 days: 0.1333/day, 0.9333/week → under once a week: medium.
     expect(total.deploymentFrequency).toEqual({ deployments: 4, perDay: 0.1333, perWeek: 0.933, band: 'medium' });
     // Lead times 22, 24, 24, 26 h → median 24 h, not under a day: high.
@@ -44,15 +45,15 @@ describe('DORA on hand-built scenarios', () => {
     expect(total.unattributedIncidents).toBe(0);
   });
 
-  it('gives the same figures whatever order the facts arrived in (a deployment before its commits, a resolution before its opening)', () => {
-    const forward = computeDora([A], input(aDeployments, aChanges, aIncidents)).total;
-    const backward = computeDora([A], input([...aDeployments].reverse(), [...aChanges].reverse(), [...aIncidents].reverse())).total;
+  it('gives the same figures whatever order the facts arrived in (a deployment before its commits, a resolution before its opening)', async () => {
+    const forward = (await computeDora([A], input(aDeployments, aChanges, aIncidents))).total;
+    const backward = (await computeDora([A], input([...aDeployments].reverse(), [...aChanges].reverse(), [...aIncidents].reverse()))).total;
     expect(backward).toEqual(forward);
   });
 
-  it('has no figures but a zero frequency when nothing was deployed in the window', () => {
+  it('has no figures but a zero frequency when nothing was deployed in the window', async () => {
     const B = 'component:default/b';
-    const { total } = computeDora([B], input([dep('old', B, '02-20T00:00', 'success')], [chg(B, 'x1', '02-19T00:00')]));
+    const { total } = await computeDora([B], input([dep('old', B, '02-20T00:00', 'success')], [chg(B, 'x1', '02-19T00:00')]));
     expect(total.deploymentFrequency).toEqual({ deployments: 0, perDay: 0, perWeek: 0, band: 'low' });
     expect(total.leadTime).toEqual({ changes: 0, medianHours: null, band: null });
     expect(total.changeFailureRate.rate).toBeNull();
@@ -60,59 +61,80 @@ describe('DORA on hand-built scenarios', () => {
     expect(total.reworkRate.rate).toBeNull();
   });
 
-  it('counts an incident with no deployment before it as unattributed, not as a failed deployment', () => {
+  it('counts an incident with no deployment before it as unattributed, not as a failed deployment', async () => {
     const C = 'component:default/c';
-    const { total } = computeDora([C], input([], [], [{ key: 'lonely', entityRef: C, openedAt: t('03-10T00:00'), resolvedAt: t('03-10T05:00') }]));
+    const { total } = await computeDora([C], input([], [], [{ key: 'lonely', entityRef: C, openedAt: t('03-10T00:00'), resolvedAt: t('03-10T05:00') }]));
     expect(total.unattributedIncidents).toBe(1);
     expect(total.changeFailureRate).toEqual({ deployments: 0, failed: 0, rate: null, band: null });
     expect(total.recoveryTime).toEqual({ failures: 0, recovered: 0, medianHours: null, band: null });
   });
 
-  it('counts a deployment that shipped no change in the frequency and not in the lead time', () => {
+  it('counts a deployment that shipped no change in the frequency and not in the lead time', async () => {
     const D = 'component:default/d';
-    const { total } = computeDora([D], input([dep('only', D, '03-10T00:00', 'success')]));
+    const { total } = await computeDora([D], input([dep('only', D, '03-10T00:00', 'success')]));
     expect(total.deploymentFrequency.deployments).toBe(1);
     expect(total.leadTime).toEqual({ changes: 0, medianHours: null, band: null });
     expect(total.changeFailureRate.rate).toBe(0);
   });
 
-  it('counts a lead time whose commit lies before the window when its deployment lies inside; the previous deployment bounds what it shipped', () => {
+  it('counts a lead time whose commit lies before the window when its deployment lies inside; the previous deployment bounds what it shipped', async () => {
     const E = 'component:default/e';
     const facts = input([dep('before', E, '02-27T00:00', 'success'), dep('inside', E, '03-02T00:00', 'success')], [chg(E, 'e0', '02-26T00:00'), chg(E, 'e1', '02-28T00:00')]);
-    const { total } = computeDora([E], facts);
+    const { total } = await computeDora([E], facts);
     // e0 went out with 'before' (outside the window: not counted); e1 with 'inside': Feb 28 → Mar 2 = 48 h.
     expect(total.leadTime).toEqual({ changes: 1, medianHours: 48, band: 'high' });
   });
 
-  it('takes the commits a deployment names over the ones worked out, and drops non-positive lead times', () => {
+  it('takes the commits a deployment names over the ones worked out, and drops non-positive lead times', async () => {
     const F = 'component:default/f';
     const changes = [chg(F, 'f1', '03-10T00:00'), chg(F, 'f2', '03-10T06:00'), chg(F, 'f3', '03-12T00:00')];
     // Names f1 and f3 (f3 made after the deployment: a clock that lies; dropped). f2 is left for the next one.
     const deployments = [dep('named', F, '03-11T00:00', 'success', { commits: ['f1', 'f3'] }), dep('next', F, '03-12T12:00', 'success')];
-    const { total } = computeDora([F], input(deployments, changes));
+    const { total } = await computeDora([F], input(deployments, changes));
     // f1: 24 h; f2 with 'next': Mar 10 06:00 → Mar 12 12:00 = 54 h; median 39 h.
     expect(total.leadTime).toEqual({ changes: 2, medianHours: 39, band: 'high' });
   });
 
-  it('marks a deployment flagged as rework, and bands elite figures', () => {
+  it('marks a deployment flagged as rework, and bands elite figures', async () => {
     const G = 'component:default/g';
     const deployments = Array.from({ length: 40 }, (_, i) => dep(`g${i}`, G, `03-${String(1 + Math.floor(i / 2)).padStart(2, '0')}T${i % 2 ? '15' : '09'}:00`, 'success', { rework: i === 7 }));
     const changes = deployments.map((d, i) => ({ entityRef: G, sha: `s${i}`, at: d.at - 2 * H }));
-    const { total } = computeDora([G], input(deployments.map((d, i) => ({ ...d, sha: `s${i}` })), changes));
+    const { total } = await computeDora([G], input(deployments.map((d, i) => ({ ...d, sha: `s${i}` })), changes));
     expect(total.deploymentFrequency.band).toBe('elite'); // 40 in 30 days
     expect(total.leadTime).toEqual({ changes: 40, medianHours: 2, band: 'elite' });
     expect(total.changeFailureRate).toMatchObject({ rate: 0, band: 'elite' });
     expect(total.reworkRate).toMatchObject({ rework: 1, rate: 0.025 });
   });
 
-  it('pools a group: the frequency is the median of its deploying components, the others pool their samples', () => {
+  it('pools a group: the frequency is the median of its deploying components, the others pool their samples', async () => {
     const D = 'component:default/d';
-    const { total, components } = computeDora([A, D, 'component:default/silent'], input([...aDeployments, dep('only', D, '03-10T00:00', 'success')], aChanges, aIncidents));
+    const { total, components } = await computeDora([A, D, 'component:default/silent'], input([...aDeployments, dep('only', D, '03-10T00:00', 'success')], aChanges, aIncidents));
     expect(components.map(c => c.figures.deploymentFrequency.deployments)).toEqual([4, 1, 0]);
     // Rates 4/30 and 1/30 (the silent component is not deploying) → median 2.5/30 = 0.0833/day.
     expect(total.deploymentFrequency).toEqual({ deployments: 5, perDay: 0.0833, perWeek: 0.583, band: 'medium' });
     expect(total.changeFailureRate).toEqual({ deployments: 6, failed: 2, rate: 0.3333, band: 'medium' });
     expect(total.leadTime.medianHours).toBe(24);
+  });
+
+  it('lets the event loop turn between components, with the same figures', async () => {
+    const D = 'component:default/d';
+    const facts = input([...aDeployments, dep('only', D, '03-10T00:00', 'success')], aChanges, aIncidents);
+    const unbroken = await computeDora([A, D], facts);
+    let turned = false;
+    setImmediate(() => (turned = true));
+    const yielding = await computeDora([A, D], facts, 0).then(result => ({ result, turned }));
+    expect(yielding.turned).toBe(true);
+    expect(yielding.result).toEqual(unbroken);
+  });
+
+  it('orders deployments by time, ties by id, whatever order they came in (times of whole ms, and others)', () => {
+    const D = 'component:default/d';
+    const at = t('03-10T00:00');
+    const deployments = [dep('b', D, '03-10T00:00', 'success'), dep('a', D, '03-10T00:00', 'success'), dep('c', D, '03-09T00:00', 'success'), dep('e', D, '03-11T00:00', 'failure'), dep('a2', D, '03-10T00:00', 'success')];
+    const ids = (list: DoraDeployment[]) => DoraFacts.from({ deployments: list, changes: [], incidents: [] }, PRODUCTION).of(D)!.successes.map(d => d.id);
+    expect(ids(deployments)).toEqual(['c', 'a', 'a2', 'b']);
+    expect(ids([...deployments].reverse())).toEqual(['c', 'a', 'a2', 'b']);
+    expect(ids([...deployments, { ...deployments[0]!, id: 'half', at: at - 0.5 }])).toEqual(['c', 'half', 'a', 'a2', 'b']);
   });
 
   it('takes the median of an even count as the mean of the middle two', () => {
@@ -147,7 +169,7 @@ describe('which changes a deployment shipped', () => {
     expect(shipments([dep('d1', B, '03-03T00:00', 'success')], changes).map(([d, shipped]) => [d.id, shipped.map(c => c.sha)])).toEqual([['d1', ['c1', 'c2']]]);
   });
 
-  it('gives by time the lead times shipments gives: ties in time, commits told twice at two times, rollbacks, windows', () => {
+  it('gives by time the lead times shipments gives: ties in time, commits told twice at two times, rollbacks, windows and what came after them', () => {
     // Times on a coarse grid so that ties abound; shas from a small set so that commits are told twice and
     // deployments name commits told before, after and not at all.
     let seed = 7;
@@ -161,8 +183,13 @@ describe('which changes a deployment shipped', () => {
         .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
       const window = { start: WINDOW.start + next(10) * H, end: WINDOW.start + 10 * H + next(30) * H };
       const counts = (d: DoraDeployment) => d.at >= window.start && d.at < window.end;
-      const expected = shipments(successes, changes).flatMap(([d, shipped]) => shipped.map(c => d.at - c.at).filter(lead => counts(d) && lead > 0));
-      expect(leadTimesByTime(successes, changes, counts).sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+      const before = successes.filter(d => d.at < window.end);
+      const expected = shipments(before, changes.filter(c => c.at < window.end)).flatMap(([d, shipped]) => shipped.map(c => d.at - c.at).filter(lead => counts(d) && lead > 0));
+      // The columns hold every commit, those told after the window's end too (a sha told on both sides of it as well).
+      const commits = DoraFacts.from({ deployments: successes, changes, incidents: [] }, PRODUCTION).of(B)?.commits;
+      if (!commits) continue; // neither a success nor a change: nothing to compare
+
+      expect(leadTimesByTime(before, commits, window.end, counts).sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
     }
   });
 });

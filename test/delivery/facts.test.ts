@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryEventStore, type DeliveryFacts } from '../../src/delivery/event-store.js';
+import { DeliveryEventStore } from '../../src/delivery/event-store.js';
+import type { DeliveryFacts } from '../../src/delivery/fact-lines.js';
 import type { DeliveryEvent } from '../../src/delivery/delivery-event.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
 
@@ -31,6 +32,8 @@ function eventsOf(i: number): DeliveryEvent[] {
     { ...base, id: `${i}-i3`, type: 'incident', at: at(5), status: 'opened', incident: 'inc-1' },
     { ...base, id: `${i}-i4`, type: 'incident', at: at(7), status: 'resolved', incident: 'inc-1' },
     { ...base, id: `${i}-i5`, type: 'incident', at: at(8), status: 'opened', incident: 'inc-2' },
+    // A key with a space, a backslash and a line break (the facts come as lines of text).
+    { ...base, id: `${i}-i6`, type: 'incident', at: at(9), status: 'resolved', incident: 'inc 3 \\n\\\nx' },
   ];
 }
 
@@ -66,6 +69,7 @@ for (const factory of [sqliteFactory, pg]) {
           { entityRef: ref(4), sha: 'c240000', at: t('2026-03-02T00:00:00Z') },
         ],
         incidents: [
+          { key: 'inc 3 \\n\\\nx', entityRef: ref(4), resolvedAt: t('2026-03-09T00:00:00Z') },
           { key: 'inc-1', entityRef: ref(4), openedAt: t('2026-03-05T00:00:00Z'), resolvedAt: t('2026-03-07T00:00:00Z') },
           { key: 'inc-2', entityRef: ref(4), openedAt: t('2026-03-08T00:00:00Z') },
         ],
@@ -77,16 +81,18 @@ for (const factory of [sqliteFactory, pg]) {
       const refs = Array.from({ length: count }, (_, i) => ref(i));
       const many = await events.facts(refs, END, ['production', 'prod']);
       const one: DeliveryFacts = { deployments: [], changes: [], incidents: [] };
+      const paged = new DeliveryEventStore(handle.store, { factPage: 7, yieldEveryMs: 0 });
       for (const r of refs) {
         const facts = await events.facts([r], END, ['production', 'prod']);
+        // A few entities' facts, through the index by entity, in texts of a few lines: the same.
+        if (r === ref(1)) expect(sorted(await paged.facts([r], END, ['production', 'prod']))).toEqual(sorted(facts));
         one.deployments.push(...facts.deployments);
         one.changes.push(...facts.changes);
         one.incidents.push(...facts.incidents);
       }
       expect(many.deployments).toHaveLength(2 * count);
       expect(sorted(many)).toEqual(sorted(one));
-      // Read in pages of a few rows (SQLite reading the table through), the same again.
-      const paged = new DeliveryEventStore(handle.store, { factPage: 7, yieldEveryMs: 0 });
+      // Read in pages of a few rows (the table read through: by rowid on SQLite, by block on PostgreSQL), the same again.
       // The read lets the event loop turn between its statements (on SQLite they answer synchronously): what was
       // queued before it began runs before it ends.
       let turned = false;
