@@ -128,6 +128,20 @@ describe('catalog query plans (SQLite)', () => {
     expect(await scansOf(async () => expect(await reader.byRefs(['component:default/svc-1', 'resource:default/svc-4', 'component:default/none'])).toHaveLength(3))).toEqual([]);
   });
 
+  it('facets read the search rows of their key alone, also under a filter', async () => {
+    expect(
+      await scansOf(async () => {
+        const facets = await reader.facets(['kind', 'spec.owner'], undefined);
+        expect(facets['spec.owner']).toEqual([
+          { value: 'team-a', count: 20 },
+          { value: 'team-b', count: 20 },
+          { value: 'team-c', count: 20 },
+        ]);
+      }),
+    ).toEqual([]);
+    expect(await scansOf(async () => expect((await reader.facets(['spec.type'], ['kind=resource']))['spec.type']).toEqual([{ value: 'database', count: 15 }]))).toEqual([]);
+  });
+
   it('the plan check sees a full scan (a filter on a key nothing indexes by value)', async () => {
     // The full-text filter reads every search row by design: the check must notice it.
     expect(await scansOf(() => reader.query({ fullText: { term: 'svc' }, limit: 5 }))).not.toEqual([]);
