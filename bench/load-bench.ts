@@ -15,6 +15,9 @@ import { percentile, formatMs, table } from './report.js';
 import { Random } from './random.js';
 import { KeepAliveClient } from './keep-alive-client.js';
 
+/** The run is cut into this many slices for the p99 over time. */
+const SLICES = 10;
+
 export const usage = `npm run bench -- load [options]
 
   --clients <n>         concurrent clients (default 200)
@@ -84,8 +87,11 @@ export async function run(argv: string[]): Promise<number> {
     };
     const routeNames = Object.keys(routes);
     const latencies: Record<string, number[]> = Object.fromEntries(routeNames.map(name => [name, []]));
+    /** Every answer's latency by the tenth of the run it started in: is the tail the cold start or all along? */
+    const bySlice: number[][] = Array.from({ length: SLICES }, () => []);
     const errors: Record<string, number> = {};
     let deadline = 0;
+    let started = 0;
     const http = new KeepAliveClient(options.clients);
     const client = async (id: number) => {
       for (let n = 0; Date.now() < deadline; n++) {
@@ -94,11 +100,15 @@ export async function run(argv: string[]): Promise<number> {
         const turn = id + n;
         const route = routeNames[turn % routeNames.length]!;
         const base = replicas[Math.floor(turn / routeNames.length) % replicas.length]!.url;
-        const started = performance.now();
+        const sent = performance.now();
         try {
           const response = await http.get(`${base}${routes[route]!()}`);
           if (response.status !== 200) errors[`${route} ${response.status}`] = (errors[`${route} ${response.status}`] ?? 0) + 1;
-          else latencies[route]!.push(performance.now() - started);
+          else {
+            const latency = performance.now() - sent;
+            latencies[route]!.push(latency);
+            bySlice[Math.min(SLICES - 1, Math.floor(((sent - started) / (options.seconds * 1000)) * SLICES))]!.push(latency);
+          }
         } catch (error) {
           const key = `${route} ${(error as Error).message}`;
           errors[key] = (errors[key] ?? 0) + 1;
@@ -118,7 +128,7 @@ export async function run(argv: string[]): Promise<number> {
     deadline = Date.now() + options.seconds * 1000;
     for (const replica of replicas) replica.phase(LOAD_PHASE);
     const clientCpu = process.cpuUsage();
-    const started = performance.now();
+    started = performance.now();
     await Promise.all(Array.from({ length: options.clients }, (_, id) => client(id)));
     const elapsed = (performance.now() - started) / 1000;
     const clientCpuMs = cpuMs(process.cpuUsage(clientCpu));
@@ -140,6 +150,7 @@ export async function run(argv: string[]): Promise<number> {
       p99: percentile(all, 0.99),
       errors,
       routes: rows,
+      p99BySlice: bySlice.map(slice => percentile(slice.sort((a, b) => a - b), 0.99)),
       // Where the machine's CPU went while the clients ran: this process (the clients) and the replicas together.
       cpu: { clientMs: clientCpuMs, replicasMs: replicaCpuMs, clientShare: clientCpuMs / (clientCpuMs + replicaCpuMs), clientMsPerRequest: clientCpuMs / Math.max(all.length, 1), replicasMsPerRequest: replicaCpuMs / Math.max(all.length, 1) },
       loadAverageAtEnd: loadavg(),
@@ -148,6 +159,7 @@ export async function run(argv: string[]): Promise<number> {
     else {
       console.log(`Load: ${options.clients} clients, ${options.replicas} replicas on PostgreSQL, ${options.size} entities, ${elapsed.toFixed(1)} s${options.warmUp ? ' (after a warm-up)' : ''}`);
       console.log(table(['route', 'requests', 'p50 ms', 'p99 ms'], [...rows.map(r => [r.route, String(r.requests), formatMs(r.p50), formatMs(r.p99)]), ['all', String(all.length), formatMs(report.p50), formatMs(report.p99)]], { align: ['left', 'right', 'right', 'right'] }));
+      console.log(`p99 by tenth of the run: ${report.p99BySlice.map(formatMs).join(' ')} ms`);
       console.log(`throughput ${report.throughput.toFixed(0)} requests/s; errors: ${Object.keys(errors).length ? JSON.stringify(errors) : 'none'}`);
       const { cpu } = report;
       console.log(
