@@ -8,6 +8,7 @@ import type {} from './catalog-tables.js'; // the tables it queries, for Kysely'
 import type { DialectName } from '../store/dialect.js';
 import { deriveRelations } from './model/index.js';
 import { searchRowsOf } from './search-rows.js';
+import { relationRewrite, searchRewrite, type RelationTuple, type SearchRowTuple } from './derived-rows-diff.js';
 import { ENTITY_SECTION, searchDocumentOf, type SearchDocument } from './search/search-document.js';
 import type { ApiDefinitionTermsMemo } from './search/api-definition-terms.js';
 import { insertRows, type ColumnValue, type RowInsert } from './row-inserts.js';
@@ -206,6 +207,47 @@ async function clearDerived(db: Db, ids: string[], affected: Set<string>): Promi
 }
 
 /**
+ * Clears what replaced entities derived that their new rows do not repeat (derived-rows-diff.ts), and their sent body
+ * and search document; answers the derived rows still to insert. Adds to `affected` the sources of the relations removed.
+ */
+async function clearReplaced(
+  db: Db,
+  ids: string[],
+  searchRows: SearchRowTuple[],
+  relationRows: RelationTuple[],
+  affected: Set<string>,
+): Promise<{ searchRows: SearchRowTuple[]; relationRows: RelationTuple[] }> {
+  if (!ids.length) return { searchRows, relationRows };
+  const replaced = new Set(ids);
+  const storedSearch = await db.selectFrom('entity_search').select(['entity_id', 'key', 'value', 'original_value']).where('entity_id', 'in', ids).execute();
+  const search = searchRewrite(
+    ids,
+    storedSearch.map(row => [row.entity_id, row.key, row.value, row.original_value] as const),
+    searchRows.filter(row => replaced.has(row[0])),
+  );
+  if (search.ids.size) {
+    const remove = db.deleteFrom('entity_search').where('entity_id', 'in', [...search.ids]);
+    await (search.keys ? remove.where('key', 'in', [...search.keys]) : remove).execute();
+  }
+  const storedRelations = await db.selectFrom('relations').select(['origin_id', 'source_ref', 'type', 'target_ref']).where('origin_id', 'in', ids).execute();
+  const relations = relationRewrite(
+    ids,
+    storedRelations.map(row => [row.origin_id, row.source_ref, row.type, row.target_ref] as const),
+    relationRows.filter(row => replaced.has(row[0])),
+  );
+  if (relations.size) {
+    for (const row of await db.deleteFrom('relations').where('origin_id', 'in', [...relations]).returning('source_ref').execute()) affected.add(row.source_ref);
+  }
+  await db.deleteFrom('sent_entities').where('entity_id', 'in', ids).execute();
+  await db.deleteFrom('search_documents').where('entity_id', 'in', ids).where('section', '=', ENTITY_SECTION).execute();
+  const rewritten = (id: string, key: string) => !replaced.has(id) || (search.ids.has(id) && (!search.keys || search.keys.has(key)));
+  return {
+    searchRows: searchRows.filter(([id, key]) => rewritten(id, key)),
+    relationRows: relationRows.filter(([id]) => !replaced.has(id) || relations.has(id)),
+  };
+}
+
+/**
  * Writes one chunk of changes: replaced entities lose their derived rows first; then rows go in as
  * multi-row statements, each entity with its sent relations. Adds to `affected` the sources of the
  * relations removed and added.
@@ -227,11 +269,9 @@ async function writeChanges(
       previousSpecs.set(row.id, specJson(JSON.parse(row.body) as Entity));
     }
   }
-  await clearDerived(db, replaced, affected);
-  await pause();
   const entityRows: ColumnValue[][] = [];
-  const searchRows: Array<[string, string, string | null, string | null]> = [];
-  const relationRows: ColumnValue[][] = [];
+  const searchRows: SearchRowTuple[] = [];
+  const relationRows: RelationTuple[] = [];
   const documentRows: ColumnValue[][] = [];
   const sentRows: ColumnValue[][] = [];
   // Rows are laid out in the columns' order of their insert (below).
@@ -264,13 +304,16 @@ async function writeChanges(
     const document = definitionTerms ? searchDocumentOf(entity, (type, definition) => definitionTerms.of(type, definition)) : searchDocumentOf(entity);
     documentRows.push([id, ...DOCUMENT_COLUMNS.map(column => document[column])]);
   }
+  const rewritten = await clearReplaced(db, replaced, searchRows, relationRows, affected);
+  await pause();
   await insertRows(db, dialect, ENTITY_ROWS, entityRows);
   await pause();
-  if (indexedWhileWriting(db, SEARCH_ROWS.table)) searchRows.sort((a, b) => compareText(a[1], b[1]) || compareText(a[2] ?? '', b[2] ?? ''));
-  await insertRows(db, dialect, SEARCH_ROWS, searchRows);
+  const { searchRows: searchRowsToWrite, relationRows: relationRowsToWrite } = rewritten;
+  if (indexedWhileWriting(db, SEARCH_ROWS.table)) searchRowsToWrite.sort((a, b) => compareText(a[1], b[1]) || compareText(a[2] ?? '', b[2] ?? ''));
+  await insertRows(db, dialect, SEARCH_ROWS, searchRowsToWrite);
   await pause();
-  if (indexedWhileWriting(db, RELATION_ROWS.table)) relationRows.sort((a, b) => compareText(a[1] as string, b[1] as string));
-  await insertRows(db, dialect, RELATION_ROWS, relationRows);
+  if (indexedWhileWriting(db, RELATION_ROWS.table)) relationRowsToWrite.sort((a, b) => compareText(a[1], b[1]));
+  await insertRows(db, dialect, RELATION_ROWS, relationRowsToWrite);
   await pause();
   await insertRows(db, dialect, SENT_ROWS, sentRows);
   await pause();

@@ -30,7 +30,7 @@ const POSTGRES_ROWS_PER_STATEMENT = 10_000;
  * Into the table's staging table while a large write gathers its rows there (staged-rows.ts).
  * @example await insertRows(trx, 'sqlite', RELATIONS, [['e1', 'component:default/a', 'ownedBy', 'group:default/t']]);
  */
-export async function insertRows(db: Db, dialect: DialectName, insert: RowInsert, rows: readonly ColumnValue[][]): Promise<void> {
+export async function insertRows(db: Db, dialect: DialectName, insert: RowInsert, rows: ReadonlyArray<readonly ColumnValue[]>): Promise<void> {
   const table = insertTarget(db, insert.table);
   if (dialect === 'postgres') {
     for (let i = 0; i < rows.length; i += POSTGRES_ROWS_PER_STATEMENT) {
