@@ -69,6 +69,17 @@ describe('parsing in worker threads', () => {
     expect(next.entities.length).toBeGreaterThan(30);
     expect(small.workersStarted).toBe(2);
   });
+
+  it('gives a file up at its deadline: the read fails with a clear problem, and the worker is ended', async () => {
+    // A deadline of 0 passes before any worker can have started, let alone parsed ~10 MB.
+    const hasty = pool({ size: 1, fileDeadlineMs: 0 });
+    const failed = await readLocation({ type: 'file', target: join(big, 'all.yaml') }, { ...options, parser: hasty });
+    expect(failed).toMatchObject({ entities: [], files: 0 });
+    expect(failed.errors).toEqual([
+      { pointer: '', rule: 'parse-worker', source: expect.stringContaining('all.yaml'), detail: expect.stringContaining('the parsing worker stopped (it took longer than 0 s)') },
+    ]);
+    expect(hasty.workersRunning).toBe(0);
+  });
 });
 
 describe('idle parse workers', () => {

@@ -39,11 +39,20 @@ const DEFAULT_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 1024, maxYoungG
  * far closer than this.
  */
 const DEFAULT_IDLE_MS = 5_000;
+/**
+ * A file still being parsed after this long is given up and its worker ended: parsing is bounded by the file's size,
+ * but a form a parser handles slowly must not hold every later read of every location (the largest file allowed
+ * parses in about a second).
+ */
+const DEFAULT_FILE_DEADLINE_MS = 60_000;
 
 interface Pending {
   job: EntityParseJob;
   resolve: (documents: PlainYamlDocument[]) => void;
   reject: (error: Error) => void;
+  /** Set while a worker parses it: ends the worker at the deadline. */
+  deadline?: NodeJS.Timeout;
+  overran?: boolean;
 }
 
 /**
@@ -59,6 +68,7 @@ export class EntityParsePool {
   readonly #busy = new Map<Worker, Pending>();
   readonly #queue: Pending[] = [];
   readonly #idleMs: number;
+  readonly #fileDeadlineMs: number;
   readonly #idleTimers = new Map<Worker, NodeJS.Timeout>();
   /** Idle workers told to end and not yet gone. */
   readonly #ending = new Set<Promise<void>>();
@@ -66,12 +76,13 @@ export class EntityParsePool {
   #nextId = 0;
   #closed = false;
 
-  constructor(options: { size?: number; resourceLimits?: ResourceLimits; idleMs?: number } = {}) {
+  constructor(options: { size?: number; resourceLimits?: ResourceLimits; idleMs?: number; fileDeadlineMs?: number } = {}) {
     // One core is left to the main thread (validation, placeholders, the writes): on 2 cores two workers cost more
     // CPU and gained no wall time in the 15.7k benchmark (bench/README.md).
     this.#size = options.size ?? Math.min(3, Math.max(1, availableParallelism() - 1));
     this.#limits = options.resourceLimits ?? DEFAULT_LIMITS;
     this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    this.#fileDeadlineMs = options.fileDeadlineMs ?? DEFAULT_FILE_DEADLINE_MS;
   }
 
   /** The documents of one file's text, as `plainYamlDocuments` gives them. */
@@ -102,6 +113,10 @@ export class EntityParsePool {
       this.#busy.set(worker, pending);
       worker.ref();
       worker.postMessage(pending.job);
+      pending.deadline = setTimeout(() => {
+        pending.overran = true;
+        void worker.terminate();
+      }, this.#fileDeadlineMs);
     }
   }
 
@@ -112,6 +127,7 @@ export class EntityParsePool {
     worker.on('message', (result: EntityParseResult) => {
       const pending = this.#busy.get(worker);
       if (pending?.job.id !== result.id) return;
+      clearTimeout(pending.deadline);
       this.#busy.delete(worker);
       // An idle worker must not keep a command's process alive.
       worker.unref();
@@ -130,7 +146,9 @@ export class EntityParsePool {
       if (at >= 0) this.#idle.splice(at, 1);
       const pending = this.#busy.get(worker);
       this.#busy.delete(worker);
-      pending?.reject(new ParseWorkerFailed(pending.job.source, this.#closed ? 'the server is shutting down' : failure));
+      clearTimeout(pending?.deadline);
+      const reason = this.#closed ? 'the server is shutting down' : pending?.overran ? `it took longer than ${this.#fileDeadlineMs / 1000} s` : failure;
+      pending?.reject(new ParseWorkerFailed(pending.job.source, reason));
       if (!this.#closed) this.#dispatch();
     });
     return worker;
