@@ -7,7 +7,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readOptions, wholeNumber, machineFacts } from './bench-args.js';
 import { generateCatalog } from './generate-catalog.js';
 import { postgresQuery, startPaveProcess, type PaveProcess } from './catalog-bench.js';
@@ -26,6 +26,7 @@ export const usage = `npm run bench -- load [options]
   --replicas <n>        Pave processes sharing the database (default 2)
   --warm-up             before the clock starts, every replica answers each search word, the page and the
                         facets once (what is kept per catalog state is then made: the run measures the rest)
+  --cpu-prof <dir>      write a V8 CPU profile of each replica into <dir>
   --database-url <url>  PostgreSQL (default PAVE_BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test)
   --json                print the report as JSON`;
 
@@ -35,6 +36,7 @@ interface Options {
   size: number;
   replicas: number;
   warmUp: boolean;
+  cpuProfDir: string | undefined;
   databaseUrl: string;
   json: boolean;
 }
@@ -50,6 +52,7 @@ function parse(argv: string[]): Options {
     size: wholeNumber('size', value('size'), 10_000, 50),
     replicas: wholeNumber('replicas', value('replicas'), 2, 1),
     warmUp: argv.includes('--warm-up'),
+    cpuProfDir: ((dir = value('cpu-prof')) => (dir === undefined ? undefined : resolve(dir)))(),
     databaseUrl: value('database-url') ?? process.env.PAVE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     json: argv.includes('--json'),
   };
@@ -71,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     await postgresQuery(options.databaseUrl, `CREATE SCHEMA ${schema}`);
     const catalog = await generateCatalog({ size: options.size, dir: join(dir, 'catalog') });
-    for (let i = 0; i < options.replicas; i++) replicas.push(await startPaveProcess(join(dir, `replica-${i}`), { database: { url: options.databaseUrl, schema } }));
+    for (let i = 0; i < options.replicas; i++) replicas.push(await startPaveProcess(join(dir, `replica-${i}`), { database: { url: options.databaseUrl, schema }, cpuProfDir: options.cpuProfDir }));
     progress(`${options.replicas} replicas on PostgreSQL schema ${schema}; ingesting ${options.size} entities…`);
     const ingest = await fetch(`${replicas[0]!.url}/api/catalog/locations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'file', target: catalog.locationFile }) });
     if (ingest.status !== 201) throw new Error(`POST /api/catalog/locations answered ${ingest.status}: ${(await ingest.text()).slice(0, 300)}`);
