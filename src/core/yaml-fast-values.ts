@@ -50,10 +50,11 @@ const MAX_KEY_SPAN = 1000;
  * cheap next to parsing): a CR not followed by LF (a line break to js-yaml, not to yaml 2.9); a tab in a line's
  * indentation or after `---` (yaml: TAB_AS_INDENT where js-yaml reads on); any `...` line (js-yaml reads content after
  * it); a BOM past the start (yaml skips it, js-yaml keeps it in a key); a block scalar header with an indentation
- * indicator (`|2`: the two count the indentation differently); an anchor name with a character outside
- * `[A-Za-z0-9_-]` (`&a:` is MISSING_CHAR in yaml). Each also matches harmless text (`node >18`), which yaml then reads.
+ * indicator (`|2`: the two count the indentation differently); any anchor (`&a:` is MISSING_CHAR in yaml, `a: &x b: c`
+ * BLOCK_AS_IMPLICIT_KEY; js-yaml reads both); an indented `---` or `...` (js-yaml may take it for a marker). Each also
+ * matches harmless text (`node >18`, `R &D`), which yaml then reads.
  */
-const READ_APART = /\r(?!\n)|(?:^\uFEFF?|\n)[ \t]*\t|(?:^|\n)---[ \t]*\t|(?:^|\n)\.\.\.(?=[ \t\r\n]|$)|(?!^)\uFEFF|(?:^|[ \t\n\uFEFF])[|>][-+]?[0-9]|(?:^|[ \t\n\uFEFF[{,])&[^ \t\r\n,[\]{}]*[^A-Za-z0-9_\- \t\r\n,[\]{}]/;
+const READ_APART = /\r(?!\n)|(?:^\uFEFF?|\n)[ \t]*\t|(?:^|\n)---[ \t]*\t|(?:^|\n)\.\.\.(?=[ \t\r\n]|$)|(?!^)\uFEFF|(?:^|[ \t\n\uFEFF])[|>][-+]?[0-9]|(?:^|[ \t\n\uFEFF[{,])&[^ \t\r\n,[\]{}]|(?:^\uFEFF?|\n)[ \t]+(?:---|\.\.\.)(?=[ \t\r\n]|$)/;
 
 /**
  * The values of a YAML text's documents exactly as the `yaml` package's `parseAllDocuments(text, { uniqueKeys: true })`

@@ -59,6 +59,9 @@ const CORNERS = [
   '\n\uFEFFa: 1\n',
   '\r\n\uFEFF',
   'a: 1\n---\n\uFEFFkind: Component\n',
+  'key: &a value: x\n',
+  ' --- |\n>  text\n',
+  ' ---\r\n- a\r\n- b',
 ];
 /** What the mutations insert or overwrite: YAML's indicators, line breaks and the characters the two disagreed on. */
 const PIECES = [' ', '\n', '\t', ':', '-', '?', '#', '"', "'", '|', '>', '[', ']', '{', '}', ',', '&', '*', '!', '%', '@', '`', '\\', '.', '0', '1', 'e', 'x', '  ', '\n  ', '\n- ', ': ', '---', '...', '\r', '\r\n', '\u00a0', '\u0085', '\u2028', '\uFEFF', 'true', 'null', '~', '0x', '+', '|2', '>1-'];
