@@ -1,4 +1,4 @@
-import { Composer, YAMLParseError, parseAllDocuments, isCollection, isMap, isPair, isScalar, type CST, type Document, type YAMLError } from 'yaml';
+import { Composer, YAMLParseError, parseAllDocuments, isCollection, isMap, isPair, isScalar, type CST, type Document, type Scalar, type YAMLError } from 'yaml';
 
 /**
  * Most key comparisons yaml's own check may make for a text before it is left to the linear walk: below this, the
@@ -14,7 +14,7 @@ const MAX_YAML_COMPARISONS = 200_000;
  * (`1` and `1.0` are the same key, `.nan` never is; `~`, `null` and an empty key are all null), any other key (a
  * collection, an alias) only to itself, so never. Where a document has duplicates and few keys, it is composed again
  * by yaml itself, giving its errors in yaml's order; a bigger one gets a DUPLICATE_KEY error at each repeated key,
- * merged with its other errors by position (the same as yaml's but for a repeated empty key: its column can differ).
+ * merged with its other errors by position (as yaml's, fuzzed; but a repeated empty key can be placed up to a line before).
  * @example const docs = composeWithUniqueKeys([...new Parser().parse('a: 1\na: 2\n')]); // docs[0].errors[0].code === 'DUPLICATE_KEY'
  */
 export function composeWithUniqueKeys(tokens: CST.Token[], options: { keepSourceTokens?: boolean } = {}): Document.Parsed[] {
@@ -69,12 +69,15 @@ function duplicateKeys(doc: Document.Parsed): { repeats: Repeat[]; comparisons: 
     if (isMap(node)) {
       comparisons += (node.items.length * (node.items.length - 1)) / 2;
       const seen = new Set<unknown>();
+      let previous: unknown;
       for (const { key, value } of node.items) {
+        const before = previous;
+        previous = value;
         if (!isScalar(key)) continue;
         // A Set finds NaN again; `===`, which yaml compares with, never does.
         if (typeof key.value === 'number' && Number.isNaN(key.value)) continue;
         if (seen.has(key.value)) {
-          const offset = key.range?.[0] ?? 0;
+          const offset = node.flow ? keyOffset(key) : blockKeyOffset(key, before);
           const reportedAt = node.flow ? ((value as { range?: number[] } | null)?.range?.[1] ?? key.range?.[1] ?? offset) : offset;
           repeats.push({ offset, reportedAt, flow: !!node.flow });
         }
@@ -88,6 +91,17 @@ function duplicateKeys(doc: Document.Parsed): { repeats: Repeat[]; comparisons: 
 
 /** What yaml reports at a key's own offset after checking it for a repeat (a missing `:`, a key too long). */
 const AFTER_KEY_CHECK = new Set(['MISSING_CHAR', 'KEY_OVER_1024_CHARS']);
+
+const keyOffset = (key: Scalar): number => key.range?.[0] ?? 0;
+
+/**
+ * Where yaml reports a repeated key of a block mapping: at the key, but for a plain key after an empty value, where
+ * yaml reports it at the end of that value, on the line before (what yaml does, kept so problems stay its own).
+ */
+function blockKeyOffset(key: Scalar, before: unknown): number {
+  const emptyBefore = isScalar(before) && before.range && before.range[0] === before.range[1] && before.range[2] < keyOffset(key);
+  return emptyBefore && key.anchor === undefined && key.tag === undefined ? before.range![2] : keyOffset(key);
+}
 
 /** A document's errors with a DUPLICATE_KEY error for each repeat, where yaml would have emitted it among them. */
 function withRepeats(errors: YAMLError[], repeats: Repeat[]): YAMLError[] {
