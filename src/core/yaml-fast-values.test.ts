@@ -22,8 +22,9 @@ describe('fastYamlValues', () => {
     expect(Object.is((fast as { minusZero: number }).minusZero, -0)).toBe(true);
   });
 
-  it('keeps `<<` a plain key (merge keys are YAML 1.1), and anchors that no alias uses', () => {
-    for (const text of ['<<: {a: 1}\nb: 2\n', 'a: &x 1\nb: &y\n  c: 2\n']) expect(fastYamlValues(text, 64)).toStrictEqual(yamlReads(text));
+  it('keeps `<<` a plain key (merge keys are YAML 1.1)', () => {
+    const text = '<<: {a: 1}\nb: 2\n';
+    expect(fastYamlValues(text, 64)).toStrictEqual(yamlReads(text));
   });
 
   it('gives keys as yaml does: numbers and booleans as their text, __proto__ as an own key', () => {
@@ -35,7 +36,7 @@ describe('fastYamlValues', () => {
   });
 
   it('numbers and empties documents as yaml does', () => {
-    for (const text of ['a: 1\n---\nb: 2\n', '---\n', '# only a comment\n', 'a: 1\n...\n---\nb: [1, {c: d}]\n', 'a: 1\r\nb: |\r\n  x\r\n']) {
+    for (const text of ['a: 1\n---\nb: 2\n', '---\n', '# only a comment\n', 'a: 1\n---\n---\nb: [1, {c: d}]\n', 'a: 1\r\nb: |\r\n  x\r\n']) {
       expect(fastYamlValues(text, 64)).toStrictEqual(yamlReads(text));
     }
   });
@@ -46,6 +47,7 @@ describe('fastYamlValues', () => {
     ['a duplicate key written differently', '1: a\n1.0: b\n'],
     ['a duplicate key in a flow mapping', '{a: 1, a: 2}\n'],
     ['an alias (yaml limits their expansion: RESOURCE_EXHAUSTION)', 'a: &x 1\nb: *x\n'],
+    ['an anchor no alias uses', 'a: &x 1\nb: &y\n  c: 2\n'],
     ['a merge of an alias', 'base: &b {x: 1}\nm:\n  <<: *b\n'],
     ['a tag', 'a: !!str 1\n'],
     ['a local tag', 'a: !thing {b: 1}\n'],
@@ -65,6 +67,24 @@ describe('fastYamlValues', () => {
     ['a reserved character starting a plain value', 'a: `x`\n'],
     ['an invalid escape', 'a: "\\q"\n'],
     ['an unclosed flow collection', '{a: 1, b\n'],
+    // Found by differential fuzzing against yaml: js-yaml reads these where yaml refuses them or reads them otherwise.
+    ['CR CR LF line ends, as a double autocrlf writes them', 'apiVersion: backstage.io/v1alpha1\r\r\nkind: Component\r\r\nmetadata:\r\r\n  name: x\r\r\n'],
+    ['CR-only line ends (yaml: no line break)', 'kind: Component\rmetadata:\r  name: x\r'],
+    ['a last line ending in a lone CR (yaml keeps it in the value)', 'description: last line\r'],
+    ['a number before a CR CR LF (yaml reads the string "1\\r")', 'a: 1\r\r\n'],
+    ['a tab before the first content (yaml: TAB_AS_INDENT)', '\tplain\n'],
+    ['a tab before a block scalar', '\t |\n  text\n'],
+    ['a tab after a document start', '--- \t{a: 1}\n'],
+    ['content after a document end marker (yaml: UNEXPECTED_TOKEN)', '... {kind: Component}\n'],
+    ['a document end marker then a key', '... b: \n'],
+    ['a BOM past the start of the text', '\n\uFEFFa: 1\n'],
+    ['a BOM after a CR LF', '\r\n\uFEFF'],
+    ['a block scalar with an indentation indicator (values differ)', ' |2\n  x\n  base\n'],
+    ['an indentation indicator with chomping', 'a: >1-\n  x\n'],
+    ['an anchor with a colon (yaml: MISSING_CHAR)', '&a:&{c,}\n'],
+    ['an anchor before a compact mapping (yaml: BLOCK_AS_IMPLICIT_KEY)', 'key: &a value: x\n'],
+    ['an indented document start (yaml: a plain scalar)', ' --- |\n>  text\n'],
+    ['an indented document end', ' ---\na:~ ...1\n'],
   ])('leaves %s to yaml', (_case, text) => {
     expect(fastYamlValues(text, 64)).toBeUndefined();
   });

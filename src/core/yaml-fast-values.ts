@@ -46,15 +46,28 @@ const SCHEMA = CORE_SCHEMA.withTags(intTag, floatTag, mappingTag);
 const MAX_KEY_SPAN = 1000;
 
 /**
+ * Text the two parsers read apart, found by differential fuzzing against yaml and left to it wholesale (one scan,
+ * cheap next to parsing): a CR not followed by LF (a line break to js-yaml, not to yaml 2.9); a tab in a line's
+ * indentation or after `---` (yaml: TAB_AS_INDENT where js-yaml reads on); any `...` line (js-yaml reads content after
+ * it); a BOM past the start (yaml skips it, js-yaml keeps it in a key); a block scalar header with an indentation
+ * indicator (`|2`: the two count the indentation differently); any anchor (`&a:` is MISSING_CHAR in yaml, `a: &x b: c`
+ * BLOCK_AS_IMPLICIT_KEY; js-yaml reads both); an indented `---` or `...` (js-yaml may take it for a marker). Each also
+ * matches harmless text (`node >18`, `R &D`), which yaml then reads.
+ */
+const READ_APART = /\r(?!\n)|(?:^\uFEFF?|\n)[ \t]*\t|(?:^|\n)---[ \t]*\t|(?:^|\n)\.\.\.(?=[ \t\r\n]|$)|(?!^)\uFEFF|(?:^|[ \t\n\uFEFF])[|>][-+]?[0-9]|(?:^|[ \t\n\uFEFF[{,])&[^ \t\r\n,[\]{}]|(?:^\uFEFF?|\n)[ \t]+(?:---|\.\.\.)(?=[ \t\r\n]|$)/;
+
+/**
  * The values of a YAML text's documents exactly as the `yaml` package's `parseAllDocuments(text, { uniqueKeys: true })`
  * and `toJS` give them when it finds no error, made by js-yaml (about three times faster: no CST, no document nodes),
  * or undefined wherever the two could differ or yaml would report a mistake; the caller then parses with yaml, which
  * also gives every node's line and the words of a mistake. Undefined for: anything js-yaml refuses (a syntax error, a
  * duplicate key, nesting past `maxDepth`), any tag or directive (`%YAML 1.1` changes what `yes` means), any alias
- * (yaml's limits on their expansion stay yaml's), a null key, an implicit key near yaml's length limit.
+ * (yaml's limits on their expansion stay yaml's), a null key, an implicit key near yaml's length limit, and any text
+ * `READ_APART` matches.
  * @example fastYamlValues('a: 1\n', 64) // [{ a: 1 }]
  */
 export function fastYamlValues(text: string, maxDepth: number): unknown[] | undefined {
+  if (READ_APART.test(text)) return undefined;
   let events: Event[];
   try {
     events = parseEvents(text, { maxDepth });

@@ -55,7 +55,8 @@ export function applyEntityEdit(fileText: string, edited: Entity): AppliedEdit {
 
 function parseFile(text: string): { tokens: CST.Token[]; docs: Document.Parsed[] } {
   const tokens = [...new Parser().parse(text)];
-  const docs = [...new Composer({ keepSourceTokens: true }).compose(tokens)] as Document.Parsed[];
+  // Only tokens and values are used here, never errors: yaml's duplicate-key check (quadratic) would only cost time.
+  const docs = [...new Composer({ keepSourceTokens: true, uniqueKeys: false }).compose(tokens)] as Document.Parsed[];
   return { tokens, docs };
 }
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocumentsWithUniqueKeys } from '../../core/yaml-unique-keys.js';
 
 /** Top-level keys that mark a YAML document as an API definition rather than an entity. */
 const DEFINITION_KEYS = ['openapi', 'swagger', 'asyncapi'];
@@ -23,8 +23,8 @@ export function isNotAnEntity(document: unknown): boolean {
  */
 export async function holdsNoEntity(path: string): Promise<boolean> {
   try {
-    const documents = parseAllDocuments(await readFile(path, 'utf8'));
-    if (!Array.isArray(documents) || documents.length === 0) return false;
+    const documents = parseAllDocumentsWithUniqueKeys(await readFile(path, 'utf8'));
+    if (documents.length === 0) return false;
     return documents.every(document => document.errors.length === 0 && isNotAnEntity(document.toJS()));
   } catch {
     return false;

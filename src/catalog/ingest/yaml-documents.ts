@@ -1,8 +1,9 @@
-import { Composer, LineCounter, Parser, isMap, isSeq, isNode, type CST, type Document, type ErrorCode, type YAMLError } from 'yaml';
+import { LineCounter, Parser, isMap, isSeq, isNode, type CST, type Document, type ErrorCode, type YAMLError } from 'yaml';
 import { MAX_NESTING_DEPTH, valueDepth } from '../../core/nesting-depth.js';
 import type { FieldError } from '../../core/problem.js';
 import { withoutYamlDebugSwitches } from '../../core/yaml-debug-switches.js';
 import { fastYamlValues } from '../../core/yaml-fast-values.js';
+import { composeWithUniqueKeys } from '../../core/yaml-unique-keys.js';
 
 /** One YAML document of a file, with a way to find the line of any field in it. */
 export interface YamlDocument {
@@ -90,10 +91,10 @@ function chunkDocuments(
   const tokens = withoutYamlDebugSwitches(() => [...new Parser(lineCounter.addNewLine).parse(chunk.text)]);
   const deep = tokens.find(token => token.type === 'document' && cstDepth(token, maxDepth) > maxDepth);
   if (deep) return { documents: [{ errors: [problem(`document nests deeper than ${maxDepth} levels`, 'depth', lineAt(deep.offset))] }], count: 1 };
-  const composer = new Composer({ uniqueKeys: true });
   let composed: Document.Parsed[];
   try {
-    composed = withoutYamlDebugSwitches(() => [...composer.compose(tokens)]);
+    // yaml's own duplicate-key check is quadratic: 60k keys, well under maxDocumentBytes, cost minutes of CPU.
+    composed = withoutYamlDebugSwitches(() => composeWithUniqueKeys(tokens));
   } catch {
     return { documents: [{ errors: [problem('not valid YAML: the parser could not continue', 'yaml')] }], count: 1 };
   }

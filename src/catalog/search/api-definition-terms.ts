@@ -1,6 +1,7 @@
-import { parse } from 'yaml';
+import { Parser } from 'yaml';
 import { withoutYamlDebugSwitches } from '../../core/yaml-debug-switches.js';
 import { fastYamlValues } from '../../core/yaml-fast-values.js';
+import { composeWithUniqueKeys } from '../../core/yaml-unique-keys.js';
 import { MAX_NESTING_DEPTH } from '../../core/nesting-depth.js';
 
 /** Largest definition whose structure is read for search; a bigger one is searched by its words only. */
@@ -31,12 +32,15 @@ export function apiDefinitionTerms(type: string, definition: string): string[] {
   }
   if (kind !== 'openapi' && kind !== 'asyncapi') return [];
   let doc: unknown;
-  // yaml's `parse` gives one document's value or throws; the fast parser gives the same value wherever it gives one.
+  // One document without mistakes, or no terms (what yaml's `parse` threw for); the fast parser gives the same value
+  // wherever it gives one. Not `parse`: its duplicate-key check is quadratic (a 512 KiB definition: minutes of CPU).
   const fast = fastYamlValues(definition, MAX_NESTING_DEPTH);
   if (fast?.length === 1) doc = fast[0];
   else {
     try {
-      doc = withoutYamlDebugSwitches(() => parse(definition, { maxAliasCount: 100 }));
+      const docs = withoutYamlDebugSwitches(() => composeWithUniqueKeys([...new Parser().parse(definition)]));
+      if (docs.length !== 1 || docs[0]!.errors.length) return [];
+      doc = docs[0]!.toJS({ maxAliasCount: 100 });
     } catch {
       return [];
     }

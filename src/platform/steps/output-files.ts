@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocumentsWithUniqueKeys } from '../../core/yaml-unique-keys.js';
 import { unsafePathReason } from '../../gitops/repo-path.js';
 
 export interface ProducedFile {
@@ -40,8 +40,7 @@ export function checkOutputFiles(produced: readonly ProducedFile[]): { files: Ma
 
 function checkKubernetesYaml(file: ProducedFile): string[] {
   const errors: string[] = [];
-  const documents = parseAllDocuments(file.content);
-  if (!Array.isArray(documents)) return [];
+  const documents = parseAllDocumentsWithUniqueKeys(file.content);
   documents.forEach((document, i) => {
     const where = `step ${file.step}: ${file.path}${documents.length > 1 ? ` (document ${i + 1})` : ''}`;
     if (document.errors.length) {

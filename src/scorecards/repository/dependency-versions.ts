@@ -2,7 +2,7 @@
 import coerce from 'semver/functions/coerce.js';
 import minVersion from 'semver/ranges/min-version.js';
 import validRange from 'semver/ranges/valid.js';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocumentsWithUniqueKeys } from '../../core/yaml-unique-keys.js';
 import type { FileEntry, RepositoryFiles } from './repository-files.js';
 
 /** The runtime and database versions a repository declares, each as written and as a number to compare. */
@@ -122,7 +122,10 @@ function parseToolVersions(text: string): Map<string, string> {
 function postgresImageTag(text: string): string | undefined {
   let compose: unknown;
   try {
-    compose = parseYaml(text);
+    // One document without mistakes, as yaml's `parse` requires (its duplicate-key check is quadratic: not used).
+    const documents = parseAllDocumentsWithUniqueKeys(text);
+    if (documents.length !== 1 || documents[0]!.errors.length) return undefined;
+    compose = documents[0]!.toJS();
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocumentsWithUniqueKeys } from '../../core/yaml-unique-keys.js';
 import type { Entity } from '../../core/entity.js';
 import { stringifyEntityRef } from '../../core/entity-ref.js';
 import { conflict, forbidden, invalidInput, isPaveError } from '../../core/problem.js';
@@ -74,7 +74,7 @@ export function catalogRegisterAction(
         // What would be registered: the catalog file as it is in the workspace, when it is there.
         const path = (ctx.input.catalogInfoPath ?? '/catalog-info.yaml').replace(/^\/+/, '');
         const text = (await ctx.workspace.exists(path).catch(() => false)) ? (await ctx.workspace.readFile(path)).toString('utf8') : undefined;
-        const entities = text ? parseAllDocuments(text).map(d => d.toJS() as Entity).filter(e => e?.metadata?.name && e.kind) : [];
+        const entities = text ? parseAllDocumentsWithUniqueKeys(text).map(d => d.toJS() as Entity).filter(e => e?.metadata?.name && e.kind) : [];
         refuseUndeclared(entities, target, ctx);
         await refuseClashes(entities, target, catalog);
         if (!(await ctx.creator.allows('catalog.location.create'))) {

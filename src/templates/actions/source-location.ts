@@ -4,7 +4,8 @@
  * repositories have no web address of their own, so publish:git writes the one of the repository's
  * portal page into the catalog file it pushes. Pure: no I/O.
  */
-import { isMap, isScalar, parseAllDocuments } from 'yaml';
+import { isMap, isScalar } from 'yaml';
+import { parseAllDocumentsWithUniqueKeys } from '../../core/yaml-unique-keys.js';
 
 export const ANNOTATION_SOURCE_LOCATION = 'backstage.io/source-location';
 
@@ -16,7 +17,7 @@ export const ANNOTATION_SOURCE_LOCATION = 'backstage.io/source-location';
  * // 'kind: Component\nmetadata:\n  name: api\n  annotations:\n    backstage.io/source-location: url:http://pave/repositories/acme/api/\n'
  */
 export function withSourceLocation(text: string, folderUrl: string): string | undefined {
-  const documents = parseAllDocuments(text);
+  const documents = parseAllDocumentsWithUniqueKeys(text);
   if (documents.some(document => document.errors.length)) return undefined;
   const value = `url:${folderUrl}`;
   let changed = false;
