@@ -136,6 +136,11 @@ const DAY = 86_400_000;
 const MAX_WINDOW_DAYS = 730;
 /** Resolved targets remembered at most (then forgotten at once and looked up again). */
 const MAX_REMEMBERED = 100_000;
+/**
+ * A batch this large commits without SQLite's automatic checkpoint, which a worker runs next (Store.transaction's
+ * `large`): a stream of full batches spent ~40% of its ingest in checkpoints inside COMMITs (bench/README, session 13).
+ */
+const LARGE_BATCH = 100;
 
 /**
  * Delivery events in and the metrics over them. Every change (ingestion, mapping) is authorized here or
@@ -244,7 +249,7 @@ export class DeliveryService {
       const result: IngestResult = { received: events.length, stored, duplicates: events.length - stored, unmapped: inserted.filter(e => !entityOf.get(e.id)).length };
       await this.#o.audit.record({ actor, action, context, detail: { source, received: result.received, stored, duplicates: result.duplicates } }, trx);
       return result;
-    });
+    }, { large: events.length >= LARGE_BATCH });
     this.#o.logger?.debug({ source, ...result }, 'delivery events received');
     return result;
   }

@@ -33,6 +33,11 @@ export class Store {
   /** The connection's own automatic-checkpoint threshold (pages), read before the first large write turns it off. */
   #autocheckpoint: number | undefined;
   #checkpoints: Promise<void> = Promise.resolve();
+  /**
+   * The checkpoint queued behind the one under way, with the large writes it will cover: a stream of large writes
+   * (batches of delivery events) queues one checkpoint at a time, not one each.
+   */
+  #queuedCheckpoint: { writes: number } | undefined;
   /** Set by `close`: a large write that commits after it leaves the WAL to the closing connection's own checkpoint. */
   #closing = false;
   /** Opens the extra read-only connection of a long snapshot read (`snapshot`); none where `reads` already is one. */
@@ -99,8 +104,9 @@ export class Store {
   /**
    * Runs `work` in one transaction; what `beforeCommit` registered in it runs, inside it, once `work` is done,
    * and what `afterCommit` registered runs once it has committed. A `large` write (a first load of thousands of
-   * entities) on SQLite commits without checkpointing the WAL on this thread: a worker thread does it next
-   * (wal-checkpoint.ts), and the automatic checkpoint is back once no large write is running or being checkpointed.
+   * entities, a batch of delivery events) on SQLite commits without checkpointing the WAL on this thread: a worker
+   * thread does it next (wal-checkpoint.ts; large writes ending while one is queued share it), and the automatic
+   * checkpoint is back once no large write is running or being checkpointed.
    */
   async transaction<T>(work: (trx: Transaction<Database>) => Promise<T>, options: { large?: boolean } = {}): Promise<T> {
     const committed: Array<() => void> = [];
@@ -143,10 +149,19 @@ export class Store {
       this.#largeWrites--;
       return;
     }
+    if (this.#queuedCheckpoint) {
+      this.#queuedCheckpoint.writes++;
+      return;
+    }
+    const queued = { writes: 1 };
+    this.#queuedCheckpoint = queued;
     this.#checkpoints = this.#checkpoints.then(async () => {
+      // From here a write that ends needs a checkpoint after this one: its pages may come after what this one copies.
+      this.#queuedCheckpoint = undefined;
       // A failed checkpoint leaves the WAL as it is: the automatic checkpoint, back below, copies it at a later commit.
       await checkpointer.checkpoint().catch(() => undefined);
-      if (--this.#largeWrites === 0) await sql.raw(`PRAGMA wal_autocheckpoint = ${this.#autocheckpoint ?? 1000}`).execute(this.db);
+      this.#largeWrites -= queued.writes;
+      if (this.#largeWrites === 0) await sql.raw(`PRAGMA wal_autocheckpoint = ${this.#autocheckpoint ?? 1000}`).execute(this.db);
     }).catch(() => undefined); // only a closed connection refuses the pragma: nothing is left to checkpoint for then
   }
 

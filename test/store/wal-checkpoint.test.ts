@@ -83,6 +83,29 @@ describe('WAL checkpoint off the main thread (SQLite)', () => {
     }
   });
 
+  it('a stream of large writes shares queued checkpoints: every row reaches the file, and the automatic checkpoint is back after the last', async () => {
+    const store = await Store.open(new SqliteStoreDialect({ file }));
+    try {
+      const autocheckpoint = async () => (await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(store.db)).rows[0]!.wal_autocheckpoint;
+      const own = await autocheckpoint();
+      await sql`CREATE TABLE t (v text)`.execute(store.db);
+      const sizeBefore = statSync(file).size;
+      // Each write ends while the checkpoint of an earlier one runs or waits (a batch of delivery events after another).
+      const writes = 20;
+      for (let w = 0; w < writes; w++) {
+        await store.transaction(async trx => {
+          for (let i = 0; i < ROWS / writes; i++) await sql`INSERT INTO t (v) VALUES (${filler(w * 1_000 + i)})`.execute(trx);
+        }, { large: true });
+      }
+      await store.checkpointed();
+      expect(await autocheckpoint()).toBe(own);
+      expect(statSync(file).size).toBeGreaterThan(sizeBefore + ROWS * 2_000);
+      expect((await sql<{ n: number }>`SELECT count(*) AS n FROM t`.execute(store.reads)).rows[0]!.n).toBe(ROWS);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('leaves a write that is not large to the automatic checkpoint', async () => {
     const store = await Store.open(new SqliteStoreDialect({ file }));
     try {
