@@ -248,8 +248,8 @@ async function clearReplaced(
 }
 
 /**
- * Writes one chunk of changes: replaced entities lose their derived rows first; then rows go in as
- * multi-row statements, each entity with its sent relations. Adds to `affected` the sources of the
+ * Writes one chunk of changes: replaced entities lose the derived rows their new ones do not repeat (clearReplaced);
+ * then rows go in as multi-row statements, each entity with its sent relations. Adds to `affected` the sources of the
  * relations removed and added.
  */
 async function writeChanges(
