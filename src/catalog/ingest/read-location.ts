@@ -157,23 +157,36 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
 
   try {
     while (queue.length) {
-      const next = queue.shift()!;
-      const batch: Array<{ file: string; tree: SourceTree }> = [];
+      // Every target known by now is expanded before its files are taken in, so that files are read and parsed ahead
+      // across targets too: a Location naming each file as a target of its own was read one file at a time, the
+      // parse worker and the main thread taking turns. Each target's own problems still come just before its files'.
+      const targets: Array<{ errors: IngestionProblem[]; files: Array<{ file: string; tree: SourceTree }> }> = [];
       let tooMany = false;
-      for (const found of await expandTarget(next)) {
-        if (seenFiles.has(found.file)) continue;
-        if (seenFiles.size >= MAX_FILES) {
-          tooMany = true;
-          break;
+      for (const next of queue.splice(0)) {
+        const target = { errors: [] as IngestionProblem[], files: [] as Array<{ file: string; tree: SourceTree }> };
+        targets.push(target);
+        for (const found of await expandTarget(next, target.errors)) {
+          if (seenFiles.has(found.file)) continue;
+          if (seenFiles.size >= MAX_FILES) {
+            tooMany = true;
+            break;
+          }
+          seenFiles.add(found.file);
+          target.files.push(found);
         }
-        seenFiles.add(found.file);
-        batch.push(found);
+        if (tooMany) break;
       }
+      const batch = targets.flatMap(target => target.files);
       // Taken in one at a time and in order (a duplicate's first definition wins), read and parsed ahead.
       const loads: Array<Promise<LoadedFile>> = [];
-      for (const [i, { file, tree }] of batch.entries()) {
-        for (let ahead = i; ahead < Math.min(batch.length, i + READ_AHEAD); ahead++) loads[ahead] ??= awaitedLater(loadFile(batch[ahead]!.file, batch[ahead]!.tree, batch.length));
-        await readOneFile(file, tree, await loads[i]!);
+      let i = 0;
+      for (const target of targets) {
+        content.errors.push(...target.errors);
+        for (const { file, tree } of target.files) {
+          for (let ahead = i; ahead < Math.min(batch.length, i + READ_AHEAD); ahead++) loads[ahead] ??= awaitedLater(loadFile(batch[ahead]!.file, batch[ahead]!.tree, batch.length));
+          await readOneFile(file, tree, await loads[i]!);
+          i++;
+        }
       }
       if (tooMany) {
         content.errors.push({ pointer: '', detail: `more than ${MAX_FILES} files; the rest were not read`, rule: 'limit', source: origin });
@@ -189,11 +202,12 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
   }
   return content;
 
-  async function expandTarget(read: PendingRead): Promise<Array<{ file: string; tree: SourceTree }>> {
+  /** The files a target names; its problems go to `errors`. */
+  async function expandTarget(read: PendingRead, errors: IngestionProblem[]): Promise<Array<{ file: string; tree: SourceTree }>> {
     const from = read.from;
     // A nested target's problems point at the Location field that wrote it, and never repeat its value.
     const fail = (detail: string, rule = 'location') => {
-      content.errors.push(
+      errors.push(
         from
           ? { pointer: from.pointer, detail, rule, source: from.tree.describe(from.file), document: from.document, line: from.line, entityRef: from.entityRef }
           : { pointer: '', detail, rule, source: origin },
