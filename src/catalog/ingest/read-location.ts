@@ -115,8 +115,8 @@ const PARSE_HERE_BYTES = 64 * 1024;
 /** Files read and handed to the parse workers ahead of the one being taken in, so the workers never wait for it. */
 const READ_AHEAD = 16;
 
-/** One file as read (and, when a worker parses it, its documents to come). */
-type LoadedFile = Exclude<TreeRead, { content: Buffer }> | { content: Buffer; hash: string; parsed?: Promise<PlainYamlDocument[]> };
+/** One file as read (and, when a worker parses it, its text, decoded once, and its documents to come). */
+type LoadedFile = Exclude<TreeRead, { content: Buffer }> | { content: Buffer; hash: string; parsed?: { text: string; documents: Promise<PlainYamlDocument[]> } };
 
 /** The Location entity field that named a nested target, so its problems point at that field. */
 interface NamedBy {
@@ -327,8 +327,8 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
     const hash = fileHash(read.content);
     const source = tree.describe(file);
     if (!options.parser || options.skip?.get(source)?.hash === hash || (among < PARSE_HERE_FILES && read.content.length < PARSE_HERE_BYTES)) return { content: read.content, hash };
-    const parsed = awaitedLater(options.parser.parse(read.content.toString('utf8'), source, options.maxDocumentBytes));
-    return { content: read.content, hash, parsed };
+    const text = read.content.toString('utf8');
+    return { content: read.content, hash, parsed: { text, documents: awaitedLater(options.parser.parse(text, source, options.maxDocumentBytes)) } };
   }
 
   async function readOneFile(file: string, tree: SourceTree, read: LoadedFile): Promise<void> {
@@ -354,11 +354,11 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
       await options.onFile?.(source, { entities: known.refs.length, errors: 0 });
       return;
     }
-    const text = read.content.toString('utf8');
+    const text = parsed?.text ?? read.content.toString('utf8');
     const refs: FileDigest['refs'] = [];
     // Decided from the parsed documents: a placeholder key is matched after YAML's escapes are undone.
     let skippable = true;
-    const documents = parsed ? entityDocuments(yamlDocumentsFromPlain(await parsed, text, source, options), file, tree, options) : readEntityDocuments(text, file, tree, options);
+    const documents = parsed ? entityDocuments(yamlDocumentsFromPlain(await parsed.documents, text, source, options), file, tree, options) : readEntityDocuments(text, file, tree, options);
     for await (const doc of documents) {
       // A big file is thousands of documents: let other requests in between them.
       await pause();
