@@ -296,7 +296,7 @@ async function writeChanges(
     ]);
     const sent = sentBodyOf(write.stored, write.body, id, write.etag, write.metadataEnd);
     sentRows.push([id, sent.sent_body, sentRelations.get(write.ref)!, sent.schema_ordered]);
-    for (const row of searchRowsOf(entity)) searchRows.push([id, row.key, row.value, row.originalValue]);
+    for (const row of searchRowsOf(entity, id)) searchRows.push(row);
     for (const row of relations) {
       relationRows.push([row.origin_id, row.source_ref, row.type, row.target_ref]);
       affected.add(row.source_ref);

@@ -217,7 +217,7 @@ function facetCounts(entities: Entity[], facets: string[]): Record<string, Array
   for (const facet of facets) {
     const counts = new Map<string, number>();
     for (const entity of entities) {
-      const values = new Set(searchRowsOf(entity).filter(row => row.key === facet && row.originalValue !== null).map(row => row.originalValue!));
+      const values = new Set(searchRowsOf(entity, '').filter(([, key, , original]) => key === facet && original !== null).map(([, , , original]) => original!));
       for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
     }
     out[facet] = sortFacet([...counts].map(([value, count]) => ({ value, count })));
