@@ -18,6 +18,11 @@ writeFileSync(join(many, 'c07.yaml'), component('svc-1-a'));
 writeFileSync(join(many, 'c08.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: more\nspec:\n  targets:\n    - ./nested/*.yaml\n    - ./missing.yaml\n');
 writeFileSync(join(many, 'nested', 'n.yaml'), component('nested-one'));
 
+/** A location of more than 1 MiB of YAML, after whose read the workers end at once. */
+const large = join(base, 'large');
+mkdirSync(large);
+for (let f = 0; f < 4; f++) writeFileSync(join(large, `l${f}.yaml`), Array.from({ length: 1_200 }, (_, i) => component(`large-${f}-${i}`, `  description: ${'word '.repeat(30)}\n`)).join('---\n'));
+
 /** One file big enough that parsing it exceeds a small worker heap. */
 const big = join(base, 'big');
 mkdirSync(big);
@@ -93,6 +98,16 @@ describe('idle parse workers', () => {
     const second = await readLocation({ type: 'file', target: join(many, '*.yaml') }, { ...options, parser: brief });
     expect(second).toEqual(first);
     expect(brief.workersStarted).toBe(2);
+  });
+
+  it('end as soon as a read that handed them 1 MiB or more is done (its write comes next), and the next read starts a new one', async () => {
+    const ended = pool({ size: 1, idleMs: 60_000 });
+    const first = await readLocation({ type: 'file', target: join(large, '*.yaml') }, { ...options, parser: ended });
+    expect(first.entities).toHaveLength(4_800);
+    expect(ended.workersRunning).toBe(0);
+    const second = await readLocation({ type: 'file', target: join(large, '*.yaml') }, { ...options, parser: ended });
+    expect(second).toEqual(first);
+    expect(ended.workersStarted).toBe(2);
   });
 
   it('are kept while files keep coming', async () => {

@@ -114,6 +114,13 @@ const PARSE_HERE_FILES = 8;
 const PARSE_HERE_BYTES = 64 * 1024;
 /** Files read and handed to the parse workers ahead of the one being taken in, so the workers never wait for it. */
 const READ_AHEAD = 16;
+/**
+ * A read that handed the parse workers this much ends them once it is done (`EntityParsePool.endIdle`): the write of
+ * what it read comes next and takes seconds, so starting a worker again (tens of ms) costs little beside it, and the
+ * worker's heap is not held through the write's peak. Smaller reads, such as a scheduler's refreshes of many small
+ * locations in a row, keep theirs for the pool's idle time.
+ */
+const END_WORKERS_AFTER_BYTES = 1024 * 1024;
 
 /** One file as read (and, when a worker parses it, its text, decoded once, and its documents to come). */
 type LoadedFile = Exclude<TreeRead, { content: Buffer }> | { content: Buffer; hash: string; parsed?: { text: string; documents: Promise<PlainYamlDocument[]> } };
@@ -154,6 +161,8 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
   const seenRefs = new Map<string, string>();
   const queue: PendingRead[] = [{ type: location.type, target: location.target }];
   const pause = loopYielder();
+  /** Bytes handed to the parse workers by this read. */
+  let parsedBytes = 0;
 
   try {
     while (queue.length) {
@@ -198,6 +207,7 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
     if (!(error instanceof ParseWorkerFailed)) throw error;
     return { entities: [], errors: [{ pointer: '', detail: error.message, rule: 'parse-worker', source: error.source }], files: 0, kept: [], skippable: [] };
   } finally {
+    if (parsedBytes >= END_WORKERS_AFTER_BYTES) options.parser?.endIdle();
     await Promise.all(clones.map(dir => rm(dir, { recursive: true, force: true })));
   }
   return content;
@@ -328,6 +338,7 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
     const source = tree.describe(file);
     if (!options.parser || options.skip?.get(source)?.hash === hash || (among < PARSE_HERE_FILES && read.content.length < PARSE_HERE_BYTES)) return { content: read.content, hash };
     const text = read.content.toString('utf8');
+    parsedBytes += read.content.length;
     return { content: read.content, hash, parsed: { text, documents: awaitedLater(options.parser.parse(text, source, options.maxDocumentBytes)) } };
   }
 
