@@ -187,13 +187,16 @@ export async function readLocation(location: LocationSpec, options: ReadLocation
       }
       const batch = targets.flatMap(target => target.files);
       // Taken in one at a time and in order (a duplicate's first definition wins), read and parsed ahead.
-      const loads: Array<Promise<LoadedFile>> = [];
+      // A file's load is dropped once taken in: held to the round's end, a Location's whole text and documents stayed alive.
+      const loads: Array<Promise<LoadedFile> | undefined> = [];
       let i = 0;
       for (const target of targets) {
         content.errors.push(...target.errors);
         for (const { file, tree } of target.files) {
           for (let ahead = i; ahead < Math.min(batch.length, i + READ_AHEAD); ahead++) loads[ahead] ??= awaitedLater(loadFile(batch[ahead]!.file, batch[ahead]!.tree, batch.length));
-          await readOneFile(file, tree, await loads[i]!);
+          const loaded = await loads[i]!;
+          loads[i] = undefined;
+          await readOneFile(file, tree, loaded);
           i++;
         }
       }
