@@ -6,8 +6,8 @@
  *
  * The folder is flat on purpose: the expression evaluator's child process is started by path, relative to the
  * chunk that starts it (`nodeEntry('./evaluator-process.js', import.meta.url)`), so it is its own entry point
- * beside every chunk; so are the catalog's parse worker thread (`nodeEntry('./entity-parse-worker.js', import.meta.url)`) and
- * the store's WAL checkpoint worker (`wal-checkpoint-worker.js`).
+ * beside every chunk; so are the catalog's parse worker thread (`nodeEntry('./entity-parse-worker.js', import.meta.url)`),
+ * the store's WAL checkpoint worker (`wal-checkpoint-worker.js`) and its SQLite write worker (`sqlite-write-worker.js`).
  * `packageRoot()` walks up from the bundle to package.json, so the portal and the demo are found from any output
  * folder inside the package.
  *
@@ -48,6 +48,7 @@ export async function bundlePave(entryPoints: Record<string, string>, outdir: st
       'evaluator-process': 'src/expressions/evaluator-process.ts',
       'entity-parse-worker': 'src/catalog/ingest/entity-parse-worker.ts',
       'wal-checkpoint-worker': 'src/store/wal-checkpoint-worker.ts',
+      'sqlite-write-worker': 'src/store/sqlite-write-worker.ts',
     },
     outdir,
     bundle: true,

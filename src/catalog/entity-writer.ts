@@ -303,6 +303,8 @@ async function writeChanges(
     }
     const document = definitionTerms ? searchDocumentOf(entity, (type, definition) => definitionTerms.of(type, definition)) : searchDocumentOf(entity);
     documentRows.push([id, ...DOCUMENT_COLUMNS.map(column => document[column])]);
+    // A chunk's rows took tens of ms to lay out: with the statements off the main thread, the longest hold left.
+    await pause();
   }
   const rewritten = await clearReplaced(db, replaced, searchRows, relationRows, affected);
   await pause();

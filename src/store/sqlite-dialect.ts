@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.js';
 import type { StoreDialect } from './dialect.js';
 import { InProcessEventBus, type EventBus } from './event-bus.js';
 import { withStatementCache } from './statement-cache.js';
+import { SqliteWriteDialect } from './sqlite-write-dialect.js';
 import { WalCheckpointer } from './wal-checkpoint.js';
 
 /**
@@ -24,17 +25,10 @@ export class SqliteStoreDialect implements StoreDialect {
     return `sqlite:${this.#file}`;
   }
 
+  /** The write connection, in a worker thread (sqlite-write-dialect.ts), where its pragmas are set. */
   createKyselyDialect(): Dialect {
     if (this.#file !== ':memory:') mkdirSync(dirname(this.#file), { recursive: true });
-    const database = new SqliteDatabase(this.#file);
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
-    database.pragma('foreign_keys = ON');
-    database.pragma('busy_timeout = 5000');
-    // 16 MiB of page cache (the default is 2 MiB): 64 MiB was ~90 MiB of a 15.7k-entity ingest's peak RSS. A write
-    // of 25k entities or more raises it while it runs (catalog/bulk-load.ts): index upkeep at 100k needs it.
-    database.pragma('cache_size = -16384');
-    return new KyselySqliteDialect({ database: withStatementCache(database) });
+    return new SqliteWriteDialect(this.#file);
   }
 
   /**

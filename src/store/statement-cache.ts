@@ -1,16 +1,15 @@
 import type SqliteDatabase from 'better-sqlite3';
-import type { SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 
 /** Statements kept, by SQL text: the catalog's reads and writes use a few dozen; lists of varying length add more. */
 const MAX_STATEMENTS = 500;
 
 /**
- * The database as Kysely's SQLite driver uses it, with each statement prepared once per SQL text (the
- * last MAX_STATEMENTS used are kept). Kysely prepares every query anew: SQLite parsing and planning
- * the same text again was ~6% of a by-name request's CPU. A statement is never run by two queries at
- * once: the driver has one connection, which each query and transaction holds in turn.
+ * The database as Kysely's SQLite driver (the read connection) and the write worker (sqlite-write-worker.ts)
+ * use it, with each statement prepared once per SQL text (the last MAX_STATEMENTS used are kept). Kysely
+ * prepares every query anew: SQLite parsing and planning the same text again was ~6% of a by-name request's
+ * CPU. A statement is never run by two queries at once: each connection runs one query at a time.
  */
-export function withStatementCache(database: SqliteDatabase.Database): KyselySqliteDatabase {
+export function withStatementCache(database: SqliteDatabase.Database): { close(): void; prepare(sql: string): SqliteDatabase.Statement } {
   const statements = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => void database.close(),

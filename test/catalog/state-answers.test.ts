@@ -132,7 +132,11 @@ for (const factory of [sqliteFactory, pg]) {
         // calls share a read is shown exactly in src/core/fresh-reads.test.ts.
         let stop = false;
         const spinning = (async () => {
-          while (!stop) await Promise.all([state.version(), state.version()]);
+          while (!stop) {
+            await Promise.all([state.version(), state.version()]);
+            // SQLite's reads answer without a turn of the event loop; the other handle's writes, from their worker, need one.
+            await new Promise(resolve => setImmediate(resolve));
+          }
         })();
         const start = await new CatalogState(other).version();
         for (let i = 1; i <= 10; i++) {

@@ -1,0 +1,44 @@
+/**
+ * The worker thread of sqlite-write-dialect.ts: owns a SQLite database's one write connection and runs the
+ * statements sent to it, one at a time in the order they come, answering each with its rows or its changes. It is
+ * its own bundle entry (scripts/bundle-cli.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import SqliteDatabase from 'better-sqlite3';
+import { withStatementCache } from './statement-cache.js';
+import type { WorkerAnswer, WorkerRequest } from './sqlite-write-dialect.js';
+
+const database = new SqliteDatabase((workerData as { file: string }).file);
+database.pragma('journal_mode = WAL');
+database.pragma('synchronous = NORMAL');
+database.pragma('foreign_keys = ON');
+database.pragma('busy_timeout = 5000');
+// 16 MiB of page cache (the default is 2 MiB): 64 MiB was ~90 MiB of a 15.7k-entity ingest's peak RSS. A write
+// of 25k entities or more raises it while it runs (catalog/bulk-load.ts): index upkeep at 100k needs it.
+database.pragma('cache_size = -16384');
+const statements = withStatementCache(database);
+const port = parentPort!;
+
+port.on('message', (request: WorkerRequest) => {
+  if (request === 'close') {
+    // The last connection to close checkpoints the WAL; the thread then ends with nothing left to listen to.
+    database.close();
+    port.close();
+    return;
+  }
+  port.postMessage(run(request));
+});
+port.postMessage({ ready: true } satisfies WorkerAnswer);
+
+/** Runs one statement as Kysely's SQLite driver does: a statement that returns rows answers them, others their changes. */
+function run({ sql, parameters }: Exclude<WorkerRequest, 'close'>): WorkerAnswer {
+  try {
+    const statement = statements.prepare(sql);
+    if (statement.reader) return { rows: statement.all(parameters) };
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return { changes, lastInsertRowid };
+  } catch (error) {
+    const { name, message, code } = error as { name: string; message: string; code?: string };
+    return { error: { name, message, ...(code === undefined ? {} : { code }) } };
+  }
+}
