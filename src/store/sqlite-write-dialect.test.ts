@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -7,9 +7,6 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStoreDialect } from './sqlite-dialect.js';
 import { Store } from './store.js';
-
-/** Inserts `rows` rows in one statement: long enough (hundreds of ms) for the event loop to turn many times meanwhile. */
-const BIG_INSERT = (rows: number) => sql`WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${rows}) INSERT INTO t (k) SELECT x FROM n`;
 
 describe('the SQLite write connection in a worker thread', () => {
   let dir: string;
@@ -45,19 +42,45 @@ describe('the SQLite write connection in a worker thread', () => {
     expect(updated.numAffectedRows).toBe(1n);
   });
 
-  it('leaves the event loop free while a long write runs: timers fire and reads answer meanwhile', async () => {
+  it('leaves the event loop free while a write waits in the worker: timers fire and reads answer meanwhile', async () => {
+    // Another connection holds SQLite's write lock, so the worker's statement waits (busy_timeout) until the test lets
+    // it go: the order below is of states, not of how long anything takes.
+    const other = new SqliteDatabase(join(dir, 'pave.db'));
+    other.exec('BEGIN IMMEDIATE');
     const seen: string[] = [];
-    await store.transaction(async trx => {
-      const write = BIG_INSERT(1_000_000).execute(trx).then(() => seen.push('write done'));
-      await nextTurn();
-      seen.push('timer fired');
-      await store.ping();
-      seen.push('read answered');
-      await write;
-    });
+    const write = sql`INSERT INTO t (k) VALUES (1)`.execute(store.db).then(() => seen.push('write done'));
+    await nextTurn();
+    seen.push('timer fired');
+    await store.ping();
+    seen.push('read answered');
+    other.exec('COMMIT');
+    other.close();
+    await write;
     expect(seen).toEqual(['timer fired', 'read answered', 'write done']);
-    expect((await sql<{ n: number }>`SELECT count(*) AS n FROM t`.execute(store.reads)).rows).toEqual([{ n: 1_000_000 }]);
+    expect((await sql<{ n: number }>`SELECT count(*) AS n FROM t`.execute(store.reads)).rows).toEqual([{ n: 1 }]);
   });
+
+  it('refuses parameters that cannot reach the worker, and the next statement gets its own answer', async () => {
+    const refused = await sql`SELECT ${Symbol('not cloneable') as never} AS a`.execute(store.db).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect((await sql<{ a: number }>`SELECT 1 AS a`.execute(store.db)).rows).toEqual([{ a: 1 }]);
+  });
+
+  it('keeps better-sqlite3\'s binding errors as the classes they were', async () => {
+    const failure = await sql`INSERT INTO t (k, v) VALUES (${1}, ?)`.execute(store.db).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(RangeError);
+    expect(failure).toMatchObject({ message: 'Too few parameter values were provided' });
+  });
+});
+
+it('says why a file cannot be opened as the store', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'pave-write-worker-'));
+  try {
+    await writeFile(join(dir, 'pave.db'), 'this is a text file, not a database\n'.repeat(200));
+    await expect(Store.open(new SqliteStoreDialect({ file: join(dir, 'pave.db') }))).rejects.toThrow(/file is not a database/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 it('keeps a :memory: database in the worker: the write connection is its only one', async () => {

@@ -126,14 +126,15 @@ class WorkerConnection implements DatabaseConnection {
       this.#pending.shift()?.resolve(answer);
       if (!this.#pending.length) worker.unref();
     });
-    worker.on('error', error => this.#fail(new Error(`the SQLite write worker failed: ${error.message}`, { cause: error })));
+    worker.on('error', error => this.#fail(new Error(`the SQLite write worker failed: ${error?.message ?? String(error)}`, { cause: error })));
     worker.on('exit', code => this.#fail(new Error(`the SQLite write worker exited (code ${code})`)));
   }
 
   /** Starts the worker and resolves once it has opened the database (or rejects with why it could not). */
   static async open(file: string): Promise<WorkerConnection> {
     const connection = new WorkerConnection(startNodeWorker(ENTRY, { workerData: { file } }));
-    await connection.#ask(undefined);
+    const first = await connection.#ask(undefined);
+    if ('error' in first) throw workerError(first.error);
     return connection;
   }
 
@@ -155,6 +156,8 @@ class WorkerConnection implements DatabaseConnection {
     if (this.#gone) return;
     const exited = new Promise(resolve => this.#worker.once('exit', resolve));
     this.#fail(new Error('the SQLite store is closed'));
+    // Referenced until it has ended: unreferenced, a process with nothing else to do would exit with this await unsettled.
+    this.#worker.ref();
     this.#worker.postMessage('close' satisfies WorkerRequest);
     await exited;
   }
@@ -163,9 +166,11 @@ class WorkerConnection implements DatabaseConnection {
   #ask(request: WorkerRequest | undefined): Promise<WorkerAnswer> {
     if (this.#gone) return Promise.reject(this.#gone);
     return new Promise((resolve, reject) => {
+      // Posted before it waits for an answer: parameters that cannot be cloned throw here, and a waiting entry left
+      // behind would take the next statement's answer.
+      if (request !== undefined) this.#worker.postMessage(request);
       this.#pending.push({ resolve, reject });
       this.#worker.ref();
-      if (request !== undefined) this.#worker.postMessage(request);
     });
   }
 
@@ -178,8 +183,9 @@ class WorkerConnection implements DatabaseConnection {
 
 /** The worker's error as the caller would have had it on the main thread: SQLite's own carry their code. */
 function workerError({ name, message, code }: { name: string; message: string; code?: string }): Error {
-  if (code !== undefined) return new SqliteDatabase.SqliteError(message, code);
-  const error = new Error(message);
+  if (name === 'SqliteError' && code !== undefined) return new SqliteDatabase.SqliteError(message, code);
+  // better-sqlite3 reports bad bindings as TypeError or RangeError: kept as such.
+  const error = name === 'TypeError' ? new TypeError(message) : name === 'RangeError' ? new RangeError(message) : new Error(message);
   error.name = name;
   return error;
 }

@@ -8,37 +8,55 @@ import SqliteDatabase from 'better-sqlite3';
 import { withStatementCache } from './statement-cache.js';
 import type { WorkerAnswer, WorkerRequest } from './sqlite-write-dialect.js';
 
-const database = new SqliteDatabase((workerData as { file: string }).file);
-database.pragma('journal_mode = WAL');
-database.pragma('synchronous = NORMAL');
-database.pragma('foreign_keys = ON');
-database.pragma('busy_timeout = 5000');
-// 16 MiB of page cache (the default is 2 MiB): 64 MiB was ~90 MiB of a 15.7k-entity ingest's peak RSS. A write
-// of 25k entities or more raises it while it runs (catalog/bulk-load.ts): index upkeep at 100k needs it.
-database.pragma('cache_size = -16384');
-const statements = withStatementCache(database);
 const port = parentPort!;
+const database = opened();
+if (database) {
+  const statements = withStatementCache(database);
+  port.on('message', (request: WorkerRequest) => {
+    if (request === 'close') {
+      // The last connection to close checkpoints the WAL; the thread then ends with nothing left to listen to.
+      database.close();
+      port.close();
+      return;
+    }
+    port.postMessage(run(statements, request));
+  });
+  port.postMessage({ ready: true } satisfies WorkerAnswer);
+}
 
-port.on('message', (request: WorkerRequest) => {
-  if (request === 'close') {
-    // The last connection to close checkpoints the WAL; the thread then ends with nothing left to listen to.
-    database.close();
+/** The database with today's pragmas; when it cannot be opened, SQLite's reason is the first answer and the thread ends. */
+function opened(): SqliteDatabase.Database | undefined {
+  try {
+    const database = new SqliteDatabase((workerData as { file: string }).file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    // 16 MiB of page cache (the default is 2 MiB): 64 MiB was ~90 MiB of a 15.7k-entity ingest's peak RSS. A write
+    // of 25k entities or more raises it while it runs (catalog/bulk-load.ts): index upkeep at 100k needs it.
+    database.pragma('cache_size = -16384');
+    return database;
+  } catch (error) {
+    port.postMessage(failure(error));
     port.close();
-    return;
+    return undefined;
   }
-  port.postMessage(run(request));
-});
-port.postMessage({ ready: true } satisfies WorkerAnswer);
+}
 
 /** Runs one statement as Kysely's SQLite driver does: a statement that returns rows answers them, others their changes. */
-function run({ sql, parameters }: Exclude<WorkerRequest, 'close'>): WorkerAnswer {
+function run(statements: ReturnType<typeof withStatementCache>, { sql, parameters }: Exclude<WorkerRequest, 'close'>): WorkerAnswer {
   try {
     const statement = statements.prepare(sql);
     if (statement.reader) return { rows: statement.all(parameters) };
     const { changes, lastInsertRowid } = statement.run(parameters);
     return { changes, lastInsertRowid };
   } catch (error) {
-    const { name, message, code } = error as { name: string; message: string; code?: string };
-    return { error: { name, message, ...(code === undefined ? {} : { code }) } };
+    return failure(error);
   }
+}
+
+/** An error as it can cross to the main thread: its class's name, message and SQLite's code. */
+function failure(error: unknown): WorkerAnswer {
+  const { name, message, code } = error as { name: string; message: string; code?: string };
+  return { error: { name, message, ...(code === undefined ? {} : { code }) } };
 }
