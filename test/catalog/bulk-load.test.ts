@@ -3,7 +3,8 @@
  * and relation indexes after its rows: afterwards the catalog has exactly the indexes it had, filters and facets
  * answer as before, and a load that fails midway leaves nothing written and every index in place; a smaller load
  * next to it keeps its indexes up row by row, and its WAL is checkpointed off the event loop's thread. A large write runs with a larger page cache and gives the
- * connection its own back. On SQLite and PostgreSQL (which keeps its indexes up and its settings as they are).
+ * connection its own back. On SQLite and PostgreSQL (which builds its indexes after the rows only of a first load
+ * into an empty catalog, keeps its foreign keys, and keeps its settings as they are).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,13 +39,18 @@ for (const factory of [sqliteFactory, pg]) {
     let catalog: CatalogService;
     let dir: string;
 
-    /** The indexes of the derived tables, as the database lists them (name and definition). */
+    /** The indexes of the derived tables (PostgreSQL: and their foreign keys), as the database lists them (name and definition). */
     const indexes = async () => {
       const db = handle.store.db;
       const { rows } =
         handle.store.dialect === 'sqlite'
           ? await sql<{ name: string; definition: string }>`SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('entity_search', 'relations', 'entities') ORDER BY name`.execute(db)
-          : await sql<{ name: string; definition: string }>`SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('entity_search', 'relations', 'entities') ORDER BY indexname`.execute(db);
+          : await sql<{ name: string; definition: string }>`
+              SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('entity_search', 'relations', 'entities')
+              UNION ALL
+              SELECT c.conname, t.relname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+              WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace AND t.relname IN ('entity_search', 'relations')
+              ORDER BY name`.execute(db);
       return rows;
     };
     const register = (folder: string, text: string) => {
