@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Db } from '../store/store.js';
 import type { DialectName } from '../store/dialect.js';
+import { lockCatalogWrites } from './catalog-write-lock.js';
 import { refreshPlannerStatistics } from './planner-statistics.js';
 import { withStagedRows } from './staged-rows.js';
 
@@ -89,6 +90,9 @@ export async function asBulkLoad<T>(db: Db, dialect: DialectName, load: BulkLoad
  */
 async function withIndexesBuiltAfter<T>(db: Db, dialect: DialectName, load: BulkLoad, work: () => Promise<T>): Promise<{ result: T } | false> {
   if (load.locationStored > 0) return false;
+  // PostgreSQL: the writers' turn first (the writer takes it too), so that none holding it waits for the tables
+  // DROP INDEX locks while this load waits for it (a deadlock); and a load counts what the one before committed.
+  await lockCatalogWrites(db, dialect);
   const { rows: [catalog] } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM entities`.execute(db);
   const stored = Number(catalog?.n ?? 0);
   if (stored > (dialect === 'sqlite' ? load.writes : 0)) return false;
