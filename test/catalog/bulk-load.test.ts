@@ -3,7 +3,9 @@
  * and relation indexes after its rows: afterwards the catalog has exactly the indexes it had, filters and facets
  * answer as before, and a load that fails midway leaves nothing written and every index in place; a smaller load
  * next to it keeps its indexes up row by row, and its WAL is checkpointed off the event loop's thread. A large write runs with a larger page cache and gives the
- * connection its own back. On SQLite and PostgreSQL (which keeps its indexes up and its settings as they are).
+ * connection its own back. On SQLite and PostgreSQL (which builds its indexes after the rows only of a first load
+ * into an empty catalog, keeps its foreign keys, and keeps its settings as they are; such a load waits for its
+ * turn among the catalog's writers before it drops an index, or it deadlocks with one that has its turn).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { asBulkLoad, BULK_LOAD_LIMITS } from '../../src/catalog/bulk-load.js';
+import { lockCatalogWrites } from '../../src/catalog/catalog-write-lock.js';
 import { AuditLog } from '../../src/store/audit-log.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { JobQueue } from '../../src/store/job-queue.js';
@@ -38,13 +41,18 @@ for (const factory of [sqliteFactory, pg]) {
     let catalog: CatalogService;
     let dir: string;
 
-    /** The indexes of the derived tables, as the database lists them (name and definition). */
+    /** The indexes of the derived tables (PostgreSQL: and their foreign keys), as the database lists them (name and definition). */
     const indexes = async () => {
       const db = handle.store.db;
       const { rows } =
         handle.store.dialect === 'sqlite'
           ? await sql<{ name: string; definition: string }>`SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('entity_search', 'relations', 'entities') ORDER BY name`.execute(db)
-          : await sql<{ name: string; definition: string }>`SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('entity_search', 'relations', 'entities') ORDER BY indexname`.execute(db);
+          : await sql<{ name: string; definition: string }>`
+              SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('entity_search', 'relations', 'entities')
+              UNION ALL
+              SELECT c.conname, t.relname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+              WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace AND t.relname IN ('entity_search', 'relations')
+              ORDER BY name`.execute(db);
       return rows;
     };
     const register = (folder: string, text: string) => {
@@ -154,3 +162,37 @@ for (const factory of [sqliteFactory, pg]) {
     });
   });
 }
+
+describe.skipIf(Boolean(pg.unavailable))('a first load into an empty catalog beside another writer: postgres', () => {
+  it('waits for the writer that holds the catalog before it drops any index, so both commit', async () => {
+    const handle = await pg.open();
+    const dir = mkdtempSync(join(tmpdir(), 'pave-bulk-load-'));
+    try {
+      const catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig().catalog });
+      writeFileSync(join(dir, 'catalog-info.yaml'), catalogFile('w', COMPONENTS));
+      let release!: () => void;
+      const released = new Promise<void>(resolve => (release = resolve));
+      let locked!: () => void;
+      const holding = new Promise<void>(resolve => (locked = resolve));
+      // Another writer has its turn and has not yet touched the derived tables.
+      const writer = handle.store.transaction(async trx => {
+        await lockCatalogWrites(trx, 'postgres');
+        locked();
+        await released;
+        return Number((await sql<{ n: string }>`SELECT count(*) AS n FROM entity_search`.execute(trx)).rows[0]!.n);
+      });
+      await holding;
+      const load = catalog.locations.register({ type: 'file', target: join(dir, 'catalog-info.yaml') });
+      // The load is waiting for its turn (an advisory lock not granted) before the writer reads on.
+      const waiting = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`.execute(handle.store.db)).rows[0]!.n);
+      while ((await waiting()) === 0) await new Promise(resolve => setTimeout(resolve, 20));
+      release();
+      expect(await writer).toBe(0);
+      expect((await load).summary?.created).toBe(COMPONENTS);
+      expect((await catalog.entities.query({ filter: ['kind=component'], limit: 1 })).totalItems).toBe(COMPONENTS);
+    } finally {
+      await handle.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

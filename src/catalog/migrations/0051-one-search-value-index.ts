@@ -6,7 +6,7 @@ import type { Migration } from '../../store/migrations/migration.js';
  * (key, original_value, entity_id) facets; (key, value, entity_id, original_value) serves both, filters seeking as
  * before, facets reading the key's rows from it and grouping them in a sort of their own. Every search row (~20 an
  * entity) kept both up: one of the three index builds of a first load, ~0.2 s of SQLite's CPU at 15.7k entities,
- * and a third of the search rows' index upkeep of a load above `BULK_LOAD_LIMITS.maxDeferred` (bulk-load.ts).
+ * and a third of the search rows' index upkeep of a load that keeps its indexes up (bulk-load.ts).
  */
 export const oneSearchValueIndexMigration: Migration = {
   name: '0051-one-search-value-index',
