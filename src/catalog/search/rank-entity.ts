@@ -1,7 +1,7 @@
 import { ENTITY_SECTION, type SearchDocument } from './search-document.js';
 import { snippetOf } from './search-snippet.js';
 import type { SearchSnippet, SnippetField } from './search-views.js';
-import { wordCount, type TextMatcher, type WordHit } from './text-matches.js';
+import type { TextMatcher, WordHit } from './text-matches.js';
 
 /** How much a match counts by where it is: title > name > description > owner > other fields > docs. */
 const WEIGHTS = { title: 8, name: 7, description: 4, owner: 3, fields: 2, docsHeading: 1.5, docs: 1 } as const;
@@ -61,7 +61,7 @@ export function rankEntity(documents: readonly SearchDocument[], matcher: TextMa
   for (const f of fields) {
     if (f.field !== 'title' && f.field !== 'name') continue;
     const hit = f.hits.filter(Boolean).length;
-    if (hit) coverage = Math.max(coverage, Math.min(1, hit / (wordCount(f.text) || 1)));
+    if (hit) coverage = Math.max(coverage, Math.min(1, hit / (matcher.wordCount(f.text) || 1)));
   }
   const snippet = bestSnippet(fields);
   return { score: matchedWords * PER_WORD + score + WHOLE_NAME * coverage, matchedWords, ...(snippet ? { snippet } : {}) };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TextMatcher, wordCount } from './text-matches.js';
+import { TextMatcher } from './text-matches.js';
+import { wordCount } from './text-cuts.js';
 import { wordsOf } from './search-query.js';
 
 /** One text's matches by a matcher made for it alone. */
