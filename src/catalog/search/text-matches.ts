@@ -23,17 +23,22 @@ const MIN_QUALITY = 0.3;
 export class TextMatcher {
   /** Per word number of `cuts`: its qualities against the typed words. */
   readonly #qualities = new Map<number, readonly number[]>();
-  readonly #texts = new Map<string, ReadonlyArray<WordHit | undefined>>();
+  /** Per text cut (texts alike share one): its answer. */
+  readonly #texts = new Map<CutText, ReadonlyArray<WordHit | undefined>>();
+  readonly #none: ReadonlyArray<WordHit | undefined>;
 
   constructor(
     readonly typed: readonly string[],
     private readonly cuts: TextCuts = new TextCuts(),
-  ) {}
+  ) {
+    this.#none = Array.from(typed, () => undefined);
+  }
 
   matches(text: string): ReadonlyArray<WordHit | undefined> {
-    if (!text) return this.typed.map(() => undefined);
-    let hits = this.#texts.get(text);
-    if (!hits) this.#texts.set(text, (hits = this.#match(this.cuts.cut(text))));
+    if (!text) return this.#none;
+    const cut = this.cuts.cut(text);
+    let hits = this.#texts.get(cut);
+    if (!hits) this.#texts.set(cut, (hits = this.#match(cut)));
     return hits;
   }
 
@@ -50,7 +55,9 @@ export class TextMatcher {
       let of = this.#qualities.get(number);
       if (!of) {
         const word = this.cuts.word(number);
-        this.#qualities.set(number, (of = typed.map(t => wordMatch(t, word))));
+        const qualities: number[] = [];
+        for (const t of typed) qualities.push(wordMatch(t, word));
+        this.#qualities.set(number, (of = qualities));
       }
       for (let i = 0; i < typed.length; i++) {
         const quality = of[i]!;
