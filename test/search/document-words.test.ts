@@ -5,6 +5,7 @@
  * `search_text` holds as substrings, each entity by its best document, then by id, the first `limit` — in
  * every catalog state: after entities are created, changed and deleted (the held words follow the
  * database, including when most of what they held is gone), and for a reader who sees only some entities.
+ * The documents themselves, held for ranking, are each entity's rows as the database has them, by row id.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,8 +58,16 @@ describe.skipIf(Boolean(pg.unavailable))('search candidates from the words held 
         expect(await words.candidates(version, patterns, limit, inScope(COMPONENTS_ONLY)), `${patterns} limit ${limit}, components only`).toEqual(await fromDatabase(patterns, limit, COMPONENTS_ONLY));
       }
     }
+    const documents = await pave.app.store.reads.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).orderBy('id').execute();
+    const byEntity = new Map<string, unknown[]>();
+    for (const { entity_id, ...document } of documents) byEntity.set(entity_id, [...(byEntity.get(entity_id) ?? []), document]);
+    const held = new Map([...byEntity.keys(), ...removed].map(id => [id, words.documents(id).map(({ section, title, name, description, owner, body }) => ({ section, title, name, description, owner, body }))]));
+    expect(held).toEqual(new Map<string, unknown[]>([...byEntity, ...[...removed].filter(id => !byEntity.has(id)).map((id): [string, unknown[]] => [id, []])]));
   };
   const component = (name: string, description: string) => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name, description }, spec: { type: 'service', lifecycle: 'production', owner: 'payments-team' } });
+
+  /** Entities deleted: none of their documents may be held. */
+  const removed = new Set<string>();
 
   it('finds what the database finds, in its order, as the catalog changes', async () => {
     const words = new DocumentWords(pave.app.store);
@@ -75,6 +84,7 @@ describe.skipIf(Boolean(pg.unavailable))('search candidates from the words held 
     const held = words.heldWords;
     const { rows } = await sql<{ id: string }>`SELECT id FROM entities WHERE ref LIKE 'component:%' OR ref LIKE 'api:%'`.execute(pave.app.store.reads);
     for (const { id } of rows) await pave.app.catalog.deleteByUid(id);
+    for (const { id } of rows) removed.add(id);
     expect(await fromDatabase(['wom', 'omb'], 500)).toEqual([]);
     await expectSameAsDatabase(words);
     // The words only the deleted entities held are forgotten with their documents.

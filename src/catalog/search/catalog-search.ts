@@ -8,6 +8,7 @@ import { MAX_CANDIDATES, searchCandidates, type CandidateIndex } from './search-
 import type { SearchDocument } from './search-document.js';
 import { parseSearchQuery } from './search-query.js';
 import { TextMatcher } from './text-matches.js';
+import { TextCuts } from './text-cuts.js';
 import type { FacetCount, SearchFacets, SearchHit, SearchResponse } from './search-views.js';
 import { StateAnswers } from '../state-answers.js';
 import { DocumentWords } from './document-words.js';
@@ -48,7 +49,9 @@ export class CatalogSearch {
    * ranks up to 500 entities, and reading and parsing each one's stored JSON again for every new word was a
    * quarter of a ranking's CPU. Emptied when the state moves, and when full (at most MAX_KEPT_BASES).
    */
-  #bases = { version: -1, byId: new Map<string, HitBase>() };
+  #bases = keptBases(-1);
+  /** The candidates' texts cut into words, kept across searches and states (text-cuts.ts); a new one once full. */
+  #cuts = new TextCuts();
 
   constructor(
     private readonly store: Store,
@@ -84,23 +87,32 @@ export class CatalogSearch {
 
   /** Every result the words find that the scope shows, best first, and whether candidates were cut at MAX_CANDIDATES. */
   async #ranked(version: number, words: readonly string[], asksOwner: boolean, scope: EntityScope): Promise<RankedResults> {
-    const ids = await searchCandidates(this.store, await this.prepare(), version, words, scope);
-    let hits = await this.#rank(version, ids, words);
+    const index = await this.prepare();
+    const ids = await searchCandidates(this.store, index, version, words, scope);
+    let hits = await this.#rank(version, ids, words, index.type === 'pg-words' ? index.words : undefined);
     if (asksOwner) hits = await this.#withOwners(hits, scope);
     return { hits, capped: ids.length >= MAX_CANDIDATES };
   }
 
-  async #rank(version: number, ids: readonly string[], words: readonly string[]): Promise<SearchHit[]> {
+  /** Ranks the candidates by their documents: those `held` in memory (PostgreSQL), else read from the database. */
+  async #rank(version: number, ids: readonly string[], words: readonly string[], held: DocumentWords | undefined): Promise<SearchHit[]> {
     if (!ids.length) return [];
     const bases = this.#basesAt(version);
-    const missing = ids.filter(id => !bases.has(id));
-    const [entities, documents] = await Promise.all([
-      missing.length ? this.store.reads.selectFrom('entities').select(['id', 'body']).where('id', 'in', missing).execute() : [],
-      this.store.reads.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).where('entity_id', 'in', ids).execute(),
+    // Searches begun together (a replica's first minute: each new word's candidates are mostly the same entities)
+    // share the reads of what none has kept yet, instead of each reading and parsing the same ~500 bodies.
+    const reads = new Set<Promise<ReadonlyMap<string, HitBase>>>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      if (bases.byId.has(id)) continue;
+      const reading = bases.reading.get(id);
+      if (reading) reads.add(reading);
+      else missing.push(id);
+    }
+    if (missing.length) reads.add(this.#readBases(bases, missing));
+    const [read, documents] = await Promise.all([
+      Promise.all(reads),
+      held ? [] : this.store.reads.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).where('entity_id', 'in', ids).execute(),
     ]);
-    const read = new Map<string, HitBase>();
-    for (const row of entities) read.set(row.id, hitOf(JSON.parse(row.body) as Entity));
-    this.#keepBases(version, read);
     const byEntity = new Map<string, SearchDocument[]>();
     for (const { entity_id, ...doc } of documents) {
       const docs = byEntity.get(entity_id);
@@ -108,30 +120,44 @@ export class CatalogSearch {
       else byEntity.set(entity_id, [doc]);
     }
     // One matcher for this ranking only: what it remembers goes when the ranking is done.
-    const matcher = new TextMatcher(words);
+    if (this.#cuts.full) this.#cuts = new TextCuts();
+    const matcher = new TextMatcher(words, this.#cuts);
     const hits: SearchHit[] = [];
     for (const id of ids) {
       // An entity gone since the candidates were found has no row: it is no result.
-      const base = bases.get(id) ?? read.get(id);
+      const base = bases.byId.get(id) ?? baseIn(read, id);
       if (!base) continue;
-      const rank = rankEntity(byEntity.get(id) ?? [], matcher);
+      const rank = rankEntity(held ? held.documents(id) : (byEntity.get(id) ?? []), matcher);
       hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
     }
     return hits.filter(hit => hit.matchedWords > 0).sort(bestFirst);
   }
 
   /** The result fields kept for `version`: none when a newer state has been seen (what is kept is newer than the request). */
-  #basesAt(version: number): ReadonlyMap<string, HitBase> {
-    if (version > this.#bases.version) this.#bases = { version, byId: new Map() };
-    return version === this.#bases.version ? this.#bases.byId : EMPTY_BASES;
+  #basesAt(version: number): KeptBases {
+    if (version > this.#bases.version) this.#bases = keptBases(version);
+    return version === this.#bases.version ? this.#bases : keptBases(version);
   }
 
-  #keepBases(version: number, read: ReadonlyMap<string, HitBase>): void {
-    // Read after `version` was, so at least as new: kept only while it is still the newest state seen.
-    if (version !== this.#bases.version) return;
-    const { byId } = this.#bases;
-    if (byId.size + read.size > MAX_KEPT_BASES) byId.clear();
-    for (const [id, base] of read) byId.set(id, base);
+  /** Reads the result fields of `ids` (read after `bases.version` was, so at least as new), shared while it lasts. */
+  #readBases(bases: KeptBases, ids: readonly string[]): Promise<ReadonlyMap<string, HitBase>> {
+    const reading = (async () => {
+      const rows = await this.store.reads.selectFrom('entities').select(['id', 'body']).where('id', 'in', ids).execute();
+      const read = new Map<string, HitBase>();
+      for (const row of rows) read.set(row.id, hitOf(JSON.parse(row.body) as Entity));
+      // Kept only while its state is still the newest seen.
+      if (bases === this.#bases) {
+        if (bases.byId.size + read.size > MAX_KEPT_BASES) bases.byId.clear();
+        for (const [id, base] of read) bases.byId.set(id, base);
+      }
+      return read;
+    })();
+    for (const id of ids) bases.reading.set(id, reading);
+    const done = () => {
+      for (const id of ids) if (bases.reading.get(id) === reading) bases.reading.delete(id);
+    };
+    reading.then(done, done);
+    return reading;
   }
 
   /** The owners of the best results, first, each saying what it owns; owners the reader may not see are left out. */
@@ -169,7 +195,24 @@ type HitBase = Omit<SearchHit, 'score' | 'matchedWords'>;
 
 /** At most this many entities' result fields kept (~0.4 KB each: a 10k catalog whole, ~8 MiB at most). */
 const MAX_KEPT_BASES = 20_000;
-const EMPTY_BASES: ReadonlyMap<string, HitBase> = new Map();
+
+/** Result fields kept for one catalog state, and those being read: each id's read, shared by whoever needs it meanwhile. */
+interface KeptBases {
+  version: number;
+  byId: Map<string, HitBase>;
+  reading: Map<string, Promise<ReadonlyMap<string, HitBase>>>;
+}
+
+const keptBases = (version: number): KeptBases => ({ version, byId: new Map(), reading: new Map() });
+
+/** An entity's result fields in one of the reads, if any read found it. */
+function baseIn(reads: ReadonlyArray<ReadonlyMap<string, HitBase>>, id: string): HitBase | undefined {
+  for (const read of reads) {
+    const base = read.get(id);
+    if (base) return base;
+  }
+  return undefined;
+}
 
 function hitOf(entity: Entity): HitBase {
   const spec = (entity.spec ?? {}) as Record<string, unknown>;

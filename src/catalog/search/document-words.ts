@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Store } from '../../store/store.js';
 import type {} from '../catalog-tables.js'; // the tables it reads, for Kysely's types
+import type { SearchDocument } from './search-document.js';
 
 /**
  * How many candidates' scopes the first query checks; each next one checks four times as many, so a reader who
@@ -21,7 +22,10 @@ const FIRST_SCOPE_CHUNK = 2_000;
  * Kept up to date from the database, not from writes: search documents are only ever inserted and
  * deleted (a changed entity's get new ids), so a newer state is the ids gone and the rows new since the
  * state held, read with the version in one snapshot. What it holds is a word list (each distinct word once)
- * and, per word, the documents holding it: at 10k entities ~7,700 words and ~230k postings.
+ * and, per word, the documents holding it: at 10k entities ~7,700 words and ~230k postings; and the documents
+ * themselves, which a search ranks its candidates by (catalog-search.ts): reading them from the database for each
+ * new word was ~1 MB through the driver and a pooled connection held, and texts read once are cut into words once
+ * (text-cuts.ts).
  * @example const ids = await words.candidates(version, ['pay', 'aym'], 500, scopeCheck);
  */
 export class DocumentWords {
@@ -33,10 +37,10 @@ export class DocumentWords {
   /** Per slot: the entity's index, or -1 for a slot whose document is gone (its postings go at the next compaction). */
   #slotEntity: number[] = [];
   #deadSlots = 0;
-  /** Entities: their ids and how many live documents each has. */
+  /** Entities: their ids and their live documents, by row id. */
   readonly #entityIndex = new Map<string, number>();
   readonly #entityIds: string[] = [];
-  readonly #entityDocs: number[] = [];
+  readonly #entityDocuments: HeldDocument[][] = [];
   readonly #freeEntities: number[] = [];
   /** Words: their numbers, texts and postings (slots). */
   readonly #wordNumbers = new Map<string, number>();
@@ -54,6 +58,15 @@ export class DocumentWords {
   /** How many distinct words are held (words no live document holds go at the next compaction). */
   get heldWords(): number {
     return this.#words.length;
+  }
+
+  /**
+   * An entity's search documents in the state held (at least as new as the `version` of the last `candidates`
+   * call), by row id; none for an entity gone.
+   */
+  documents(entityId: string): readonly SearchDocument[] {
+    const entity = this.#entityIndex.get(entityId);
+    return entity === undefined ? [] : this.#entityDocuments[entity]!;
   }
 
   /**
@@ -142,12 +155,12 @@ export class DocumentWords {
         const state = await trx.selectFrom('catalog_state').select('version').where('name', '=', 'catalog').executeTakeFirst();
         const version = Number(state?.version ?? 0);
         if (!this.#slots.size) {
-          const rows = await sql<DocumentRow>`SELECT id::text AS id, entity_id, search_text FROM search_documents`.execute(trx);
+          const rows = await sql<DocumentRow>`SELECT ${DOCUMENT_COLUMNS} FROM search_documents`.execute(trx);
           return { version, ids: undefined, rows: rows.rows };
         }
         const ids = (await sql<{ id: string }>`SELECT id::text AS id FROM search_documents`.execute(trx)).rows.map(row => row.id);
         const added = ids.filter(id => !this.#slots.has(id));
-        const rows = added.length ? (await sql<DocumentRow>`SELECT id::text AS id, entity_id, search_text FROM search_documents WHERE id = ANY(${added}::bigint[])`.execute(trx)).rows : [];
+        const rows = added.length ? (await sql<DocumentRow>`SELECT ${DOCUMENT_COLUMNS} FROM search_documents WHERE id = ANY(${added}::bigint[])`.execute(trx)).rows : [];
         return { version, ids, rows };
       });
     if (version <= this.#version) return;
@@ -166,9 +179,13 @@ export class DocumentWords {
       entity = this.#freeEntities.pop() ?? this.#entityIds.length;
       this.#entityIndex.set(row.entity_id, entity);
       this.#entityIds[entity] = row.entity_id;
-      this.#entityDocs[entity] = 0;
+      this.#entityDocuments[entity] = [];
     }
-    this.#entityDocs[entity]!++;
+    const { id, section, title, name, description, owner, body } = row;
+    const documents = this.#entityDocuments[entity]!;
+    documents.push({ id, section, title, name, description, owner, body });
+    // By row id, as PostgreSQL returns an entity's documents (inserted together, in order).
+    if (documents.length > 1) documents.sort(byRowId);
     const slot = this.#slotEntity.length;
     this.#slots.set(row.id, slot);
     this.#slotEntity.push(entity);
@@ -193,7 +210,9 @@ export class DocumentWords {
     const entity = this.#slotEntity[slot]!;
     this.#slotEntity[slot] = -1;
     this.#deadSlots++;
-    if (--this.#entityDocs[entity]! > 0) return;
+    const documents = this.#entityDocuments[entity]!.filter(document => document.id !== id);
+    this.#entityDocuments[entity] = documents;
+    if (documents.length) return;
     this.#entityIndex.delete(this.#entityIds[entity]!);
     this.#entityIds[entity] = '';
     this.#freeEntities.push(entity);
@@ -231,11 +250,21 @@ export class DocumentWords {
   }
 }
 
-interface DocumentRow {
+interface DocumentRow extends SearchDocument {
   id: string;
   entity_id: string;
   search_text: string | null;
 }
+
+/** A document held, with its row id. */
+interface HeldDocument extends SearchDocument {
+  id: string;
+}
+
+const DOCUMENT_COLUMNS = sql.raw('id::text AS id, entity_id, search_text, section, title, name, description, owner, body');
+
+/** Row ids (bigint, as text) in numeric order. */
+const byRowId = (a: HeldDocument, b: HeldDocument) => a.id.length - b.id.length || byCodePoint(a.id, b.id);
 
 /** A run of letters and digits: what a pattern (search-query.ts' words and their trigrams) can lie inside. */
 const WORD = /[\p{L}\p{N}]+/gu;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TextMatcher, wordCount } from './text-matches.js';
+import { TextMatcher } from './text-matches.js';
+import { TextCuts, wordCount } from './text-cuts.js';
 import { wordsOf } from './search-query.js';
 
 /** One text's matches by a matcher made for it alone. */
@@ -32,6 +33,17 @@ describe('textMatches', () => {
     const words = ['payments', 'api', 'v2', 'beta', 'create', 'http', 'server', '42x', 'trailing'];
     // A non-ASCII character at the end sends the same text through the Unicode regex.
     for (const text of TEXTS) expect(textMatches(text, words), text).toEqual(textMatches(`${text} é`, [...words]));
+  });
+
+  it('answers alike whether texts were cut for an earlier search or not', () => {
+    const cuts = new TextCuts();
+    for (const text of TEXTS) new TextMatcher(['beta', 'istanbul'], cuts).matches(text);
+    const words = ['payments', 'paymnt', 'server', 'zurich', '42'];
+    const shared = new TextMatcher(words, cuts);
+    for (const text of TEXTS) {
+      expect(shared.matches(text), text).toEqual(textMatches(text, words));
+      expect(shared.wordCount(text), text).toBe(wordsOf(text).length);
+    }
   });
 
   it('answers the same for the same text within one search', () => {

@@ -1,0 +1,121 @@
+import { wordsOf } from './search-query.js';
+
+/**
+ * A text cut into the words search matches: each text word, then (unless it is one camelCase part) each of its
+ * parts, in the order they come, as numbers in the cutting TextCuts' vocabulary (lower-cased) and the span of the
+ * word as written. `parts` holds [number, start, end] per word.
+ */
+export interface CutText {
+  readonly parts: Int32Array;
+  /** How many words wordsOf finds in the text. */
+  readonly wordCount: number;
+}
+
+/** About how many 32-bit numbers the cut texts may take (4 bytes each) before a new TextCuts starts over. */
+const MAX_CUT_NUMBERS = 4_000_000;
+
+/**
+ * Texts cut into numbered words, kept across searches: a search ranks ~500 candidates whose ~2,500 texts are
+ * mostly those the previous searches read, and cutting them (scanning, lower-casing, camelCase parts) was most of
+ * a new word's ranking. Cutting depends on the text alone, so what is kept never goes stale; a TextCuts only
+ * grows (a matcher holds word numbers from it): when `full`, its owner starts a new one.
+ * @example new TextCuts().cut('createPayment').parts.length // 9: createpayment, create and payment, each [number, start, end]
+ */
+export class TextCuts {
+  readonly #texts = new Map<string, CutText>();
+  readonly #numbers = new Map<string, number>();
+  readonly #words: string[] = [];
+  #size = 0;
+
+  /** Whether it holds as much as it should: a new TextCuts should take over. */
+  get full(): boolean {
+    return this.#size > MAX_CUT_NUMBERS;
+  }
+
+  /** The lower-case word numbered `number`. */
+  word(number: number): string {
+    return this.#words[number]!;
+  }
+
+  cut(text: string): CutText {
+    let cut = this.#texts.get(text);
+    if (!cut) {
+      cut = { parts: this.#cutText(text), wordCount: wordCount(text) };
+      this.#texts.set(text, cut);
+      this.#size += cut.parts.length + 8;
+    }
+    return cut;
+  }
+
+  #cutText(text: string): Int32Array {
+    const parts: number[] = [];
+    // No function made per text here: the bundle names each one it makes (keepNames), which cost as much as the rest.
+    if (!ASCII_ONLY.test(text)) {
+      for (const token of text.matchAll(WORD)) this.#cutToken(parts, token[0], token.index);
+    } else {
+      for (let at = 0; at < text.length; ) {
+        const end = asciiWordEnd(text, at);
+        if (end > at) this.#cutToken(parts, text.slice(at, end), at);
+        at = Math.max(end, at + 1);
+      }
+    }
+    return Int32Array.from(parts);
+  }
+
+  /** A text word and, unless it is one camelCase part, each of its parts. */
+  #cutToken(parts: number[], token: string, at: number): void {
+    this.#cutPart(parts, token, at);
+    if (!SINGLE_PART.test(token)) for (const part of camelParts(token)) this.#cutPart(parts, part.word, at + part.at);
+  }
+
+  #cutPart(parts: number[], word: string, at: number): void {
+    // toLowerCase, not toLocaleLowerCase('en-US'): the same mapping (only Turkish, Azeri and Lithuanian differ), far cheaper.
+    const lower = word.toLowerCase();
+    let number = this.#numbers.get(lower);
+    if (number === undefined) {
+      number = this.#words.length;
+      this.#numbers.set(lower, number);
+      this.#words.push(lower);
+    }
+    parts.push(number, at, at + word.length);
+  }
+}
+
+/** A word: a run of letters and digits. */
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/**
+ * A text of ASCII characters only. Most catalog text is: its words are runs of ASCII letters and digits, found
+ * by character codes without a regex's match objects, exactly as WORD finds them.
+ */
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/** Where the ASCII word starting at `at` ends (`at` itself when none starts there). */
+function asciiWordEnd(text: string, at: number): number {
+  let end = at;
+  for (; end < text.length; end++) {
+    const c = text.charCodeAt(end);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) break;
+  }
+  return end;
+}
+
+/** How many words wordsOf finds in a text; an ASCII text's are counted without lower-casing it or listing them. */
+export function wordCount(text: string): number {
+  if (!ASCII_ONLY.test(text)) return wordsOf(text).length;
+  let count = 0;
+  for (let at = 0; at < text.length; ) {
+    const end = asciiWordEnd(text, at);
+    if (end > at) count++;
+    at = Math.max(end, at + 1);
+  }
+  return count;
+}
+
+/** A word that is one camelCase part whole (`payments`, `Payments`, `v2`): most words, told without the regex below. */
+const SINGLE_PART = /^[A-Z]?[a-z0-9]+$/;
+
+function camelParts(token: string): Array<{ word: string; at: number }> {
+  const parts = [...token.matchAll(/[\p{Lu}]?[\p{Ll}\p{N}]+|[\p{Lu}]+(?![\p{Ll}])/gu)];
+  return parts.length > 1 ? parts.map(part => ({ word: part[0], at: part.index })) : [];
+}
