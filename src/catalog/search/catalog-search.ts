@@ -56,6 +56,8 @@ export class CatalogSearch {
   constructor(
     private readonly store: Store,
     answers?: StateAnswers,
+    /** At most this many entities' result fields kept (smaller in tests, to reach the limit with few entities). */
+    private readonly maxKeptBases = MAX_KEPT_BASES,
   ) {
     this.#answers = answers ?? new StateAnswers(store);
   }
@@ -102,8 +104,14 @@ export class CatalogSearch {
     // share the reads of what none has kept yet, instead of each reading and parsing the same ~500 bodies.
     const reads = new Set<Promise<ReadonlyMap<string, HitBase>>>();
     const missing: string[] = [];
+    // Taken now: another read may empty what is kept (at its limit) before this one's reads are back.
+    const known = new Map<string, HitBase>();
     for (const id of ids) {
-      if (bases.byId.has(id)) continue;
+      const base = bases.byId.get(id);
+      if (base) {
+        known.set(id, base);
+        continue;
+      }
       const reading = bases.reading.get(id);
       if (reading) reads.add(reading);
       else missing.push(id);
@@ -125,7 +133,7 @@ export class CatalogSearch {
     const hits: SearchHit[] = [];
     for (const id of ids) {
       // An entity gone since the candidates were found has no row: it is no result.
-      const base = bases.byId.get(id) ?? baseIn(read, id);
+      const base = known.get(id) ?? baseIn(read, id);
       if (!base) continue;
       const rank = rankEntity(held ? held.documents(id) : (byEntity.get(id) ?? []), matcher);
       hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
@@ -147,7 +155,7 @@ export class CatalogSearch {
       for (const row of rows) read.set(row.id, hitOf(JSON.parse(row.body) as Entity));
       // Kept only while its state is still the newest seen.
       if (bases === this.#bases) {
-        if (bases.byId.size + read.size > MAX_KEPT_BASES) bases.byId.clear();
+        if (bases.byId.size + read.size > this.maxKeptBases) bases.byId.clear();
         for (const [id, base] of read) bases.byId.set(id, base);
       }
       return read;

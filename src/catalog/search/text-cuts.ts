@@ -11,7 +11,10 @@ export interface CutText {
   readonly wordCount: number;
 }
 
-/** About how many 32-bit numbers the cut texts may take (4 bytes each) before a new TextCuts starts over. */
+/**
+ * About how many 4-byte units the cut texts may take before a new TextCuts starts over (~16 MiB): a cut's numbers,
+ * and its text (a key: UTF-16, two bytes a unit, counted as half a number), and the words it numbered.
+ */
 const MAX_CUT_NUMBERS = 4_000_000;
 
 /**
@@ -42,7 +45,7 @@ export class TextCuts {
     if (!cut) {
       cut = { parts: this.#cutText(text), wordCount: wordCount(text) };
       this.#texts.set(text, cut);
-      this.#size += cut.parts.length + 8;
+      this.#size += cut.parts.length + (text.length >> 1) + 8;
     }
     return cut;
   }
@@ -76,6 +79,7 @@ export class TextCuts {
       number = this.#words.length;
       this.#numbers.set(lower, number);
       this.#words.push(lower);
+      this.#size += (lower.length >> 1) + 8;
     }
     parts.push(number, at, at + word.length);
   }

@@ -1,0 +1,45 @@
+/**
+ * Search keeps entities' result fields between rankings, up to a limit; reaching it empties what is kept. A ranking
+ * that found some of its candidates kept must not lose them when another read empties the store meanwhile: it
+ * answered 10 of 70 entities once the limit was reached (catalogs above 20,000 entities).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CatalogService } from '../../src/catalog/catalog-service.js';
+import { CatalogSearch } from '../../src/catalog/search/catalog-search.js';
+import type { Entity } from '../../src/core/entity.js';
+import { defaultConfig } from '../../src/pave-config.js';
+import { AuditLog } from '../../src/store/audit-log.js';
+import { EventLog } from '../../src/store/event-log.js';
+import { JobQueue } from '../../src/store/job-queue.js';
+import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+
+const pg = await postgresFactory();
+
+const component = (name: string, description: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, description },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+});
+
+for (const factory of [sqliteFactory, pg]) {
+  describe.skipIf(Boolean(pg.unavailable) && factory === pg)(`kept result fields: ${factory.name}`, () => {
+    let handle: TestStore;
+    beforeAll(async () => {
+      handle = await factory.open();
+      const { store } = handle;
+      const catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+      for (let i = 0; i < 60; i++) await catalog.saveEntity(component(`both-${i}`, `quokka and wombat ${i}`));
+      for (let i = 0; i < 10; i++) await catalog.saveEntity(component(`one-${i}`, `wombat only ${i}`));
+    });
+    afterAll(async () => handle?.dispose());
+
+    it('answers every match after what is kept reached its limit', async () => {
+      const search = new CatalogSearch(handle.store, undefined, 30);
+      expect((await search.search({ query: 'quokka', limit: 100 })).total).toBe(60);
+      const wombats = await search.search({ query: 'wombat', limit: 100 });
+      expect(wombats.total).toBe(70);
+      expect(wombats.results.map(result => result.entityRef).sort()).toEqual((await new CatalogSearch(handle.store).search({ query: 'wombat', limit: 100 })).results.map(result => result.entityRef).sort());
+    });
+  });
+}
