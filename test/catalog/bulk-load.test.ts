@@ -172,19 +172,27 @@ describe.skipIf(Boolean(pg.unavailable))('a first load into an empty catalog bes
       writeFileSync(join(dir, 'catalog-info.yaml'), catalogFile('w', COMPONENTS));
       let release!: () => void;
       const released = new Promise<void>(resolve => (release = resolve));
-      let locked!: () => void;
-      const holding = new Promise<void>(resolve => (locked = resolve));
+      let locked!: (pid: number) => void;
+      const holding = new Promise<number>(resolve => (locked = resolve));
       // Another writer has its turn and has not yet touched the derived tables.
       const writer = handle.store.transaction(async trx => {
         await lockCatalogWrites(trx, 'postgres');
-        locked();
+        locked(Number((await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx)).rows[0]!.pid));
         await released;
         return Number((await sql<{ n: string }>`SELECT count(*) AS n FROM entity_search`.execute(trx)).rows[0]!.n);
       });
-      await holding;
+      const writerPid = await holding;
       const load = catalog.locations.register({ type: 'file', target: join(dir, 'catalog-info.yaml') });
-      // The load is waiting for its turn (an advisory lock not granted) before the writer reads on.
-      const waiting = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`.execute(handle.store.db)).rows[0]!.n);
+      // The load is waiting for its turn (the writer's advisory lock, not granted to it) before the writer reads on:
+      // that lock only, as other tests on the same server take advisory locks of their own.
+      const waiting = async () =>
+        Number(
+          (
+            await sql<{ n: string }>`SELECT count(*) AS n FROM pg_locks w JOIN pg_locks h ON h.locktype = 'advisory' AND h.granted AND h.pid = ${writerPid}
+              AND w.database = h.database AND w.classid = h.classid AND w.objid = h.objid AND w.objsubid = h.objsubid
+              WHERE w.locktype = 'advisory' AND NOT w.granted`.execute(handle.store.db)
+          ).rows[0]!.n,
+        );
       while ((await waiting()) === 0) await new Promise(resolve => setTimeout(resolve, 20));
       release();
       expect(await writer).toBe(0);
