@@ -2,7 +2,8 @@
  * Which derived rows of replaced entities a write must rewrite. A refresh that changes one field of every entity used
  * to delete and insert again all of each one's ~20 search rows and every relation: the deletes alone cost ~0.35 ms an
  * entity on SQLite and held the event loop for tens of ms a statement (bench/README, session 13). Comparing with the
- * rows stored leaves untouched what did not change.
+ * rows stored leaves untouched what did not change. The comparison of a chunk's ~4,000 rows was itself a stretch of
+ * tens of ms: it lets the event loop in (`pause`) as it goes.
  */
 
 /** A stored or derived search row: entity id, key, value, original value. */
@@ -20,9 +21,13 @@ export interface SearchRewrite {
 /** Beyond this many changed keys in one chunk, its entities' rows are rewritten whole (a statement's parameters). */
 const MAX_NAMED_KEYS = 500;
 
+/** How many rows between two chances to let the event loop in. */
+const ROWS_A_PAUSE = 256;
+
 /** Rows grouped by their first column, each group by key (or whole) as one comparable text. */
-function groupsOf(rows: Iterable<readonly (string | null)[]>, keyed: boolean): Map<string, Map<string, string[]>> {
+async function groupsOf(rows: Iterable<readonly (string | null)[]>, keyed: boolean, pause: () => Promise<void>): Promise<Map<string, Map<string, string[]>>> {
   const groups = new Map<string, Map<string, string[]>>();
+  let count = 0;
   for (const [id, key, ...rest] of rows) {
     let byKey = groups.get(id!);
     if (!byKey) groups.set(id!, (byKey = new Map()));
@@ -31,6 +36,7 @@ function groupsOf(rows: Iterable<readonly (string | null)[]>, keyed: boolean): M
     const lines = byKey.get(group);
     if (lines) lines.push(line);
     else byKey.set(group, [line]);
+    if (++count % ROWS_A_PAUSE === 0) await pause();
   }
   return groups;
 }
@@ -43,25 +49,36 @@ const sameLines = (a: string[] | undefined, b: string[] | undefined): boolean =>
 };
 
 /** The keys whose rows differ, per entity of `ids`. */
-function changedGroups(ids: Iterable<string>, stored: Map<string, Map<string, string[]>>, next: Map<string, Map<string, string[]>>): Map<string, string[]> {
+async function changedGroups(
+  ids: Iterable<string>,
+  stored: Map<string, Map<string, string[]>>,
+  next: Map<string, Map<string, string[]>>,
+  pause: () => Promise<void>,
+): Promise<Map<string, string[]>> {
   const changed = new Map<string, string[]>();
   for (const id of ids) {
     const before = stored.get(id) ?? new Map<string, string[]>();
     const after = next.get(id) ?? new Map<string, string[]>();
     const keys = [...new Set([...before.keys(), ...after.keys()])].filter(key => !sameLines(before.get(key), after.get(key)));
     if (keys.length) changed.set(id, keys);
+    await pause();
   }
   return changed;
 }
 
 /** What of replaced entities' search rows must be rewritten, from the rows stored and the rows derived now. */
-export function searchRewrite(ids: Iterable<string>, stored: Iterable<SearchRowTuple>, next: Iterable<SearchRowTuple>): SearchRewrite {
-  const changed = changedGroups(ids, groupsOf(stored, true), groupsOf(next, true));
+export async function searchRewrite(
+  ids: Iterable<string>,
+  stored: Iterable<SearchRowTuple>,
+  next: Iterable<SearchRowTuple>,
+  pause: () => Promise<void>,
+): Promise<SearchRewrite> {
+  const changed = await changedGroups(ids, await groupsOf(stored, true, pause), await groupsOf(next, true, pause), pause);
   const keys = new Set([...changed.values()].flat());
   return { ids: new Set(changed.keys()), keys: keys.size > MAX_NAMED_KEYS ? undefined : keys };
 }
 
 /** The replaced entities whose relations differ from those stored. */
-export function relationRewrite(ids: Iterable<string>, stored: Iterable<RelationTuple>, next: Iterable<RelationTuple>): Set<string> {
-  return new Set(changedGroups(ids, groupsOf(stored, false), groupsOf(next, false)).keys());
+export async function relationRewrite(ids: Iterable<string>, stored: Iterable<RelationTuple>, next: Iterable<RelationTuple>, pause: () => Promise<void>): Promise<Set<string>> {
+  return new Set((await changedGroups(ids, await groupsOf(stored, false, pause), await groupsOf(next, false, pause), pause)).keys());
 }

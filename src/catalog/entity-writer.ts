@@ -216,24 +216,27 @@ async function clearReplaced(
   searchRows: SearchRowTuple[],
   relationRows: RelationTuple[],
   affected: Set<string>,
+  pause: () => Promise<void>,
 ): Promise<{ searchRows: SearchRowTuple[]; relationRows: RelationTuple[] }> {
   if (!ids.length) return { searchRows, relationRows };
   const replaced = new Set(ids);
   const storedSearch = await db.selectFrom('entity_search').select(['entity_id', 'key', 'value', 'original_value']).where('entity_id', 'in', ids).execute();
-  const search = searchRewrite(
+  const search = await searchRewrite(
     ids,
     storedSearch.map(row => [row.entity_id, row.key, row.value, row.original_value] as const),
     searchRows.filter(row => replaced.has(row[0])),
+    pause,
   );
   if (search.ids.size) {
     const remove = db.deleteFrom('entity_search').where('entity_id', 'in', [...search.ids]);
     await (search.keys ? remove.where('key', 'in', [...search.keys]) : remove).execute();
   }
   const storedRelations = await db.selectFrom('relations').select(['origin_id', 'source_ref', 'type', 'target_ref']).where('origin_id', 'in', ids).execute();
-  const relations = relationRewrite(
+  const relations = await relationRewrite(
     ids,
     storedRelations.map(row => [row.origin_id, row.source_ref, row.type, row.target_ref] as const),
     relationRows.filter(row => replaced.has(row[0])),
+    pause,
   );
   if (relations.size) {
     for (const row of await db.deleteFrom('relations').where('origin_id', 'in', [...relations]).returning('source_ref').execute()) affected.add(row.source_ref);
@@ -306,7 +309,7 @@ async function writeChanges(
     // A chunk's rows took tens of ms to lay out: with the statements off the main thread, the longest hold left.
     await pause();
   }
-  const rewritten = await clearReplaced(db, replaced, searchRows, relationRows, affected);
+  const rewritten = await clearReplaced(db, replaced, searchRows, relationRows, affected, pause);
   await pause();
   await insertRows(db, dialect, ENTITY_ROWS, entityRows);
   await pause();
