@@ -15,56 +15,47 @@ export interface RowInsert {
 }
 
 /**
- * Rows per statement on SQLite, largest first: a chunk's rows go in statements of the first size that fits, so any
- * number of rows takes a few statements of at most six texts, each prepared once (the store's statement cache).
- * Each statement is a round trip to the write connection's worker thread (store/sqlite-write-dialect.ts): 1,024
- * rows (at most 14,336 parameters, the entities' 14 columns; SQLite allows 32,766) send a chunk's ~4,000 search rows
- * in 4 hops instead of 16.
+ * Rows per statement on SQLite, sent as one JSON text: a chunk's ~4,000 search rows in one round trip to the write
+ * connection's worker thread (store/sqlite-write-dialect.ts), one string to copy there instead of ~16,000 values.
  */
-const SQLITE_ROWS_PER_STATEMENT = [1024, 256, 64, 16, 4, 1];
+const SQLITE_ROWS_PER_STATEMENT = 8_192;
 /** Rows per statement on PostgreSQL (one array parameter per column, whatever the count). */
 const POSTGRES_ROWS_PER_STATEMENT = 10_000;
 
 /**
- * Inserts rows given as arrays of values, in SQL whose text is made once per table and statement size instead of
- * being built and compiled by the query builder for every batch (compiling 30,000-parameter inserts was ~0.9 s of
- * a 15.7k-entity first load). SQLite: multi-row `VALUES` of a few fixed sizes. PostgreSQL: `INSERT … SELECT FROM
- * unnest($1::text[], …)`, one array parameter per column, so a statement's text is the same for any number of rows.
- * Into the table's staging table while a large write gathers its rows there (staged-rows.ts).
+ * Inserts rows given as arrays of values, in SQL whose text is made once per table instead of being built and
+ * compiled by the query builder for every batch (compiling 30,000-parameter inserts was ~0.9 s of a 15.7k-entity
+ * first load). SQLite: `INSERT … SELECT value->>0, … FROM json_each(?)` over the rows as one JSON text, taken apart by
+ * SQLite in the write worker. PostgreSQL: `INSERT … SELECT FROM unnest($1::text[], …)`, one array parameter per
+ * column. Either way a statement's text is the same for any number of rows. Into the table's staging table while a
+ * large write gathers its rows there (staged-rows.ts).
  * @example await insertRows(trx, 'sqlite', RELATIONS, [['e1', 'component:default/a', 'ownedBy', 'group:default/t']]);
  */
 export async function insertRows(db: Db, dialect: DialectName, insert: RowInsert, rows: ReadonlyArray<readonly ColumnValue[]>): Promise<void> {
   const table = insertTarget(db, insert.table);
-  if (dialect === 'postgres') {
-    for (let i = 0; i < rows.length; i += POSTGRES_ROWS_PER_STATEMENT) {
-      const batch = rows.slice(i, i + POSTGRES_ROWS_PER_STATEMENT);
-      await db.executeQuery(CompiledQuery.raw(textOf(insert, 'postgres', 0, table), insert.columns.map((_, c) => batch.map(row => row[c]!))));
-    }
-    return;
-  }
-  let i = 0;
-  for (const size of SQLITE_ROWS_PER_STATEMENT) {
-    for (; rows.length - i >= size; i += size) {
-      const parameters: ColumnValue[] = [];
-      for (let r = i; r < i + size; r++) for (const value of rows[r]!) parameters.push(value);
-      await db.executeQuery(CompiledQuery.raw(textOf(insert, 'sqlite', size, table), parameters));
-    }
+  const text = textOf(insert, dialect, table);
+  const perStatement = dialect === 'postgres' ? POSTGRES_ROWS_PER_STATEMENT : SQLITE_ROWS_PER_STATEMENT;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const batch = rows.slice(i, i + perStatement);
+    const parameters = dialect === 'postgres' ? insert.columns.map((_, c) => batch.map(row => row[c]!)) : [JSON.stringify(batch)];
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
   }
 }
 
-/** Statement texts by insert, dialect, row count (0 for PostgreSQL's, which takes any) and target table. */
+/** Statement texts by insert, dialect and target table. */
 const texts = new WeakMap<RowInsert, Map<string, string>>();
 
-function textOf(insert: RowInsert, dialect: DialectName, rows: number, table = insert.table): string {
+function textOf(insert: RowInsert, dialect: DialectName, table = insert.table): string {
   let byShape = texts.get(insert);
   if (!byShape) texts.set(insert, (byShape = new Map()));
-  const shape = `${dialect}:${rows}:${table}`;
+  const shape = `${dialect}:${table}`;
   let text = byShape.get(shape);
   if (text === undefined) {
     const names = insert.columns.map(([name]) => quoted(name)).join(', ');
+    // SQLite: `WHERE true` lets an upsert clause follow a SELECT (its parser would take ON for a join's).
     const values = dialect === 'postgres'
       ? `select * from unnest(${insert.columns.map(([, type], c) => `$${c + 1}::${type}[]`).join(', ')})`
-      : `values ${Array.from({ length: rows }, () => `(${insert.columns.map(() => '?').join(', ')})`).join(', ')}`;
+      : `select ${insert.columns.map((_, c) => `value ->> ${c}`).join(', ')} from json_each(?) where true`;
     const conflict = insert.updateOnConflict
       ? ` on conflict (${quoted(insert.updateOnConflict.conflictKey)}) do update set ${insert.updateOnConflict.columns.map(name => `${quoted(name)} = excluded.${quoted(name)}`).join(', ')}`
       : '';
