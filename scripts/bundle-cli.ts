@@ -48,7 +48,7 @@ export async function bundlePave(entryPoints: Record<string, string>, outdir: st
       'evaluator-process': 'src/expressions/evaluator-process.ts',
       'entity-parse-worker': 'src/catalog/ingest/entity-parse-worker.ts',
       'wal-checkpoint-worker': 'src/store/wal-checkpoint-worker.ts',
-      'sqlite-write-worker': 'src/store/sqlite-write-worker.ts',
+      'sqlite-write-worker': 'src/store/sqlite-write-worker.js',
     },
     outdir,
     bundle: true,

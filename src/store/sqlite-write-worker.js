@@ -1,18 +1,19 @@
 /**
  * The worker thread of sqlite-write-dialect.ts: owns a SQLite database's one write connection and runs the
  * statements sent to it, one at a time in the order they come, answering each with its rows or its changes. It is
- * its own bundle entry (scripts/bundle-cli.ts).
+ * its own bundle entry (scripts/bundle-cli.ts). Plain JavaScript, as statement-cache.js: a worker started from source
+ * needs no TypeScript loader then (it cost ~0.4 s of CPU for every store opened). Its messages are sqlite-write-dialect.ts'
+ * `WorkerRequest` and `WorkerAnswer`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { withStatementCache } from './statement-cache.js';
-import type { WorkerAnswer, WorkerRequest } from './sqlite-write-dialect.js';
 
-const port = parentPort!;
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 const database = opened();
 if (database) {
   const statements = withStatementCache(database);
-  port.on('message', (request: WorkerRequest) => {
+  port.on('message', request => {
     if (request === 'close') {
       // The last connection to close checkpoints the WAL; the thread then ends with nothing left to listen to.
       database.close();
@@ -21,13 +22,13 @@ if (database) {
     }
     port.postMessage(run(statements, request));
   });
-  port.postMessage({ ready: true } satisfies WorkerAnswer);
+  port.postMessage({ ready: true });
 }
 
 /** The database with today's pragmas; when it cannot be opened, SQLite's reason is the first answer and the thread ends. */
-function opened(): SqliteDatabase.Database | undefined {
+function opened() {
   try {
-    const database = new SqliteDatabase((workerData as { file: string }).file);
+    const database = new SqliteDatabase(workerData.file);
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
@@ -44,7 +45,7 @@ function opened(): SqliteDatabase.Database | undefined {
 }
 
 /** Runs one statement as Kysely's SQLite driver does: a statement that returns rows answers them, others their changes. */
-function run(statements: ReturnType<typeof withStatementCache>, { sql, parameters }: Exclude<WorkerRequest, 'close'>): WorkerAnswer {
+function run(statements, { sql, parameters }) {
   try {
     const statement = statements.prepare(sql);
     if (statement.reader) return { rows: statement.all(parameters) };
@@ -56,7 +57,7 @@ function run(statements: ReturnType<typeof withStatementCache>, { sql, parameter
 }
 
 /** An error as it can cross to the main thread: its class's name, message and SQLite's code. */
-function failure(error: unknown): WorkerAnswer {
-  const { name, message, code } = error as { name: string; message: string; code?: string };
+function failure(error) {
+  const { name, message, code } = error;
   return { error: { name, message, ...(code === undefined ? {} : { code }) } };
 }
