@@ -30,7 +30,7 @@ export type WorkerAnswer =
 const ENTRY: NodeEntry = nodeEntry('./sqlite-write-worker.js', import.meta.url);
 
 /**
- * Kysely's SQLite dialect with its one connection in a worker thread (sqlite-write-worker.ts). better-sqlite3 is
+ * Kysely's SQLite dialect with its one connection in a worker thread (sqlite-write-worker.js). better-sqlite3 is
  * synchronous: on the main thread every statement of a large write held the event loop (deleting 200 entities'
  * search rows ~70 ms, a COMMIT up to 239 ms), and requests waited behind it. Here the main thread sends each
  * statement and waits for its answer like for any I/O. Queued like Kysely's driver: a query or transaction holds
