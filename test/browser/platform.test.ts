@@ -293,6 +293,8 @@ describe.skipIf(!browserAvailable)('platform pages in Chromium', { timeout: 90_0
     await page.getByLabel('Capability').selectOption('postgresql');
     await page.waitForURL(/capability=postgresql/);
     await expect.poll(() => rows.evaluateAll(trs => trs.map(tr => tr.getAttribute('data-request')))).toEqual(['checkout-team/listed-db']);
+    // The list shows phases as it read them: the phase filter is chosen once the reconciler has made the request Ready.
+    await expect.poll(async () => (await pave.app.platform.getRequest('checkout-team', 'listed-db')).status.phase, { timeout: 60_000 }).toBe('Ready');
     await page.getByLabel('Team').selectOption('mine');
     await page.getByLabel('Phase').selectOption('Ready');
     await expect.poll(() => rows.locator('.status-pill').allTextContents()).toEqual(['Ready']);
