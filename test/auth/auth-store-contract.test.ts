@@ -2,15 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { defaultConfig, type PaveConfig } from '../../src/pave-config.js';
 import type { Clock } from '../../src/core/clock.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { AuditLog } from '../../src/store/audit-log.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import { AuthService } from '../../src/auth/auth-service.js';
 import { contentHash } from '../../src/core/content-hash.js';
 import type { Identity } from '../../src/auth/identity.js';
 import { postgresFactory, sqliteFactory, type StoreFactory, type TestStore } from '../support/stores.js';
 import { authConfig, seedOrg } from './support.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 /**
  * Identity, tokens, rules, sessions and the audit log behave the same on SQLite and PostgreSQL:
@@ -45,7 +43,7 @@ for (const factory of factories) describe.skipIf(Boolean(factory.unavailable))(`
 
   beforeAll(async () => {
     handle = await factory.open();
-    catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: config.catalog });
+    catalog = catalogServiceOver(handle.store, config.catalog);
     await seedOrg(catalog);
   });
   afterAll(async () => handle?.dispose());

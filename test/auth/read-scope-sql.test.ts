@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/pave-config.js';
 import type { Entity } from '../../src/core/entity.js';
 import { entityRefOf } from '../../src/core/entity-ref.js';
 import { EventLog } from '../../src/store/event-log.js';
 import { AuditLog } from '../../src/store/audit-log.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import { GroupMembership } from '../../src/auth/group-membership.js';
 import type { Identity } from '../../src/auth/identity.js';
 import { PermissionService } from '../../src/auth/permission-service.js';
@@ -13,6 +11,7 @@ import { requireAll } from '../support/require-all.js';
 import { postgresFactory, sqliteFactory, type StoreFactory, type TestStore } from '../support/stores.js';
 import { authConfig } from './support.js';
 import { READ, READERS, READ_RULES } from './policy-fixtures.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 /**
  * The read scope in SQL says, entity by entity, what `decide` says: a grid of entities (built-in kinds
@@ -81,7 +80,7 @@ describe.each([sqliteFactory, postgres] as StoreFactory[])('read scope in SQL on
   beforeAll(async () => {
     if (skip) return;
     handle = await factory.open();
-    catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig().catalog });
+    catalog = catalogServiceOver(handle.store);
     for (const entity of gridEntities()) await catalog.saveEntity(entity);
     permissions = new PermissionService({
       store: handle.store,

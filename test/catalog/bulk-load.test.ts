@@ -12,16 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { asBulkLoad, BULK_LOAD_LIMITS } from '../../src/catalog/bulk-load.js';
 import { lockCatalogWrites } from '../../src/catalog/catalog-write-lock.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import type { Db } from '../../src/store/store.js';
 import { ENTITY_SECTION } from '../../src/catalog/search/search-document.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 const pg = await postgresFactory();
 
@@ -73,7 +70,7 @@ for (const factory of [sqliteFactory, pg]) {
 
     beforeAll(async () => {
       handle = await factory.open();
-      catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig().catalog });
+      catalog = catalogServiceOver(handle.store);
       dir = mkdtempSync(join(tmpdir(), 'pave-bulk-load-'));
     });
     afterAll(async () => {
@@ -168,7 +165,7 @@ describe.skipIf(Boolean(pg.unavailable))('a first load into an empty catalog bes
     const handle = await pg.open();
     const dir = mkdtempSync(join(tmpdir(), 'pave-bulk-load-'));
     try {
-      const catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig().catalog });
+      const catalog = catalogServiceOver(handle.store);
       writeFileSync(join(dir, 'catalog-info.yaml'), catalogFile('w', COMPONENTS));
       let release!: () => void;
       const released = new Promise<void>(resolve => (release = resolve));

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 /**
  * Facets count entities, not search rows: an entity whose list repeats a value (in any case) counts once
@@ -21,7 +18,7 @@ for (const factory of [sqliteFactory, pg]) {
     beforeAll(async () => {
       handle = await factory.open();
       const { store } = handle;
-      catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+      catalog = catalogServiceOver(store);
       const component = (name: string, runtimes: string[]) => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a', runtimes } });
       await catalog.saveEntity(component('one', ['java', 'java', 'go']));
       await catalog.saveEntity(component('two', ['java', 'Java']));

@@ -5,16 +5,13 @@
  * unicode and one or two characters, and still after entities change and go.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { searchRowsOf } from '../../src/catalog/search-rows.js';
 import { stringifyEntityRef } from '../../src/core/entity-ref.js';
 import type { Entity } from '../../src/core/entity.js';
 import type { OrderField } from '../../src/catalog/query/order-fields.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 const pg = await postgresFactory();
 
@@ -49,7 +46,7 @@ for (const factory of [sqliteFactory, pg]) {
     beforeAll(async () => {
       handle = await factory.open();
       const { store } = handle;
-      catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+      catalog = catalogServiceOver(store);
       for (let i = 0; i < 60; i++) await catalog.saveEntity(entityAt(i));
     });
     afterAll(async () => handle?.dispose());

@@ -5,14 +5,10 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/pave-config.js';
-import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { EntityReader } from '../../src/catalog/query/entity-reader.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import type { Store } from '../../src/store/store.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 const pg = await postgresFactory();
 
@@ -30,7 +26,7 @@ for (const factory of [sqliteFactory, pg]) {
     let handle: TestStore;
     beforeAll(async () => {
       handle = await factory.open();
-      const catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig().catalog });
+      const catalog = catalogServiceOver(handle.store);
       for (const [name, owner] of [['a', 'Team-A'], ['b', 'team-a'], ['c', 'Team-A'], ['d', 'team-b']]) {
         await catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { type: 'service', lifecycle: 'production', owner } });
       }

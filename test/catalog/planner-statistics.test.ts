@@ -9,13 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { refreshPlannerStatistics } from '../../src/catalog/planner-statistics.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import { postgresFactory, type TestStore } from '../support/stores.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 const pg = await postgresFactory();
 
@@ -44,7 +41,7 @@ describe.skipIf(Boolean(pg.unavailable))('planner statistics after a large write
 
   beforeAll(async () => {
     handle = await pg.open();
-    catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig().catalog });
+    catalog = catalogServiceOver(handle.store);
     dir = mkdtempSync(join(tmpdir(), 'pave-planner-statistics-'));
   });
   afterAll(async () => {

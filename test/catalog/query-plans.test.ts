@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompiledQuery } from 'kysely';
-import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { EntityReader } from '../../src/catalog/query/entity-reader.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import type { Store } from '../../src/store/store.js';
 import { sqliteFactory, type TestStore } from '../support/stores.js';
 import { statementRecorder, type RecordedStatement } from '../support/statement-recorder.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 /**
  * The catalog's hot reads (by-name, by-query with an owner or a relation filter and its next page,
@@ -32,7 +29,7 @@ describe('catalog query plans (SQLite)', () => {
   beforeAll(async () => {
     handle = await sqliteFactory.open();
     const { store } = handle;
-    catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+    catalog = catalogServiceOver(store);
     const save = (entity: object) => catalog.saveEntity(entity);
     for (const team of ['team-a', 'team-b', 'team-c']) await save({ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: team }, spec: { type: 'team', children: [] } });
     for (let i = 0; i < 60; i++) {

@@ -17,8 +17,8 @@ import { applyLocationContent } from '../../src/catalog/location-refresh.js';
 import { ingestionFingerprint } from '../../src/catalog/ingestion-fingerprint.js';
 import { AuditLog } from '../../src/store/audit-log.js';
 import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 const pg = await postgresFactory();
 
@@ -38,7 +38,7 @@ for (const factory of [sqliteFactory, pg]) {
     beforeAll(async () => {
       handle = await factory.open();
       const { store } = handle;
-      catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+      catalog = catalogServiceOver(store);
       await catalog.prepareSearch();
       dir = mkdtempSync(join(tmpdir(), 'pave-reads-'));
       writeFileSync(join(dir, 'catalog-info.yaml'), 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: before\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n');

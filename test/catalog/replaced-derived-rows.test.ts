@@ -9,12 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/pave-config.js';
-import { CatalogService } from '../../src/catalog/catalog-service.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 const pg = await postgresFactory();
 
@@ -67,7 +63,7 @@ for (const factory of [sqliteFactory, pg]) {
     const catalogOf = async (documents: string[]) => {
       const handle = await factory.open();
       handles.push(handle);
-      const catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig().catalog });
+      const catalog = catalogServiceOver(handle.store);
       writeFileSync(file, documents.join('\n---\n'));
       const { location } = await catalog.locations.register({ type: 'file', target: file });
       const rewrite = async (next: string[]) => {

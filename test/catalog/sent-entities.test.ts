@@ -14,15 +14,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entity, EntityRelation } from '../../src/core/entity.js';
 import { parseEntityRef } from '../../src/core/entity-ref.js';
-import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { sentEntitiesMigration } from '../../src/catalog/migrations/0045-sent-entities.js';
 import { sentJson } from '../../src/catalog/sent-entity.js';
 import { EntitySchema } from '../../src/api/schemas.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 const pg = await postgresFactory();
 
@@ -85,7 +82,7 @@ for (const factory of [sqliteFactory, pg]) {
 
     beforeAll(async () => {
       handle = await factory.open();
-      catalog = new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config: defaultConfig().catalog });
+      catalog = catalogServiceOver(handle.store);
       dir = mkdtempSync(join(tmpdir(), 'pave-sent-'));
       writeFiles(files('team-a', true));
       locationId = (await catalog.locations.register({ type: 'file', target: join(dir, '*.yaml') })).location.id;

@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/pave-config.js';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { advanceCatalogState, CatalogState } from '../../src/catalog/catalog-state.js';
 import { StateAnswers } from '../../src/catalog/state-answers.js';
 import { ALL_ENTITIES, NO_ENTITIES } from '../../src/catalog/query/entity-scope.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 /**
  * The catalog state version moves with every catalog write (and only then), in the write's transaction;
@@ -28,7 +25,7 @@ for (const factory of [sqliteFactory, pg]) {
     beforeAll(async () => {
       handle = await factory.open();
       const { store } = handle;
-      catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+      catalog = catalogServiceOver(store);
       state = new CatalogState(store);
     });
     afterAll(async () => handle?.dispose());

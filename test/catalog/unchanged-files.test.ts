@@ -16,10 +16,8 @@ import { readLocation } from '../../src/catalog/ingest/read-location.js';
 import { skippableFiles } from '../../src/catalog/location-files.js';
 import { ingestionFingerprint } from '../../src/catalog/ingestion-fingerprint.js';
 import { builtinKindPolicies, createKindRegistry } from '../../src/catalog/model/index.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 const pg = await postgresFactory();
 
@@ -41,7 +39,7 @@ for (const factory of [sqliteFactory, pg]) {
     };
 
     const catalogWith = (config = defaultConfig().catalog) =>
-      new CatalogService({ store: handle.store, eventLog: new EventLog(handle.store), audit: new AuditLog(handle.store), queue: new JobQueue(handle.store, { owner: 'test' }), config });
+      catalogServiceOver(handle.store, config);
     /** A location of its own in a sub-folder of `dir` (which the reads above do not glob). */
     const register = async (folder: string, files: Record<string, string>) => {
       mkdirSync(join(dir, folder));

@@ -4,14 +4,10 @@
  * answered 10 of 70 entities once the limit was reached (catalogs above 20,000 entities).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { CatalogSearch } from '../../src/catalog/search/catalog-search.js';
 import type { Entity } from '../../src/core/entity.js';
-import { defaultConfig } from '../../src/pave-config.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 const pg = await postgresFactory();
 
@@ -28,7 +24,7 @@ for (const factory of [sqliteFactory, pg]) {
     beforeAll(async () => {
       handle = await factory.open();
       const { store } = handle;
-      const catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+      const catalog = catalogServiceOver(store);
       for (let i = 0; i < 60; i++) await catalog.saveEntity(component(`both-${i}`, `quokka and wombat ${i}`));
       for (let i = 0; i < 10; i++) await catalog.saveEntity(component(`one-${i}`, `wombat only ${i}`));
     });

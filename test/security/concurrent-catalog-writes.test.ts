@@ -11,15 +11,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { defaultConfig, type PaveConfig } from '../../src/pave-config.js';
 import type { Entity } from '../../src/core/entity.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
-import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { prepareWrite, STORED_STATE_COLUMNS, writeEntities } from '../../src/catalog/entity-writer.js';
 import { AuthService } from '../../src/auth/auth-service.js';
 import { requireAll } from '../support/require-all.js';
 import { postgresFactory, type TestStore } from '../support/stores.js';
 import { authConfig } from '../auth/support.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 
 const postgres = await postgresFactory();
 const config: PaveConfig = { ...defaultConfig(), auth: authConfig() };
@@ -39,7 +36,7 @@ describe.skipIf(Boolean(postgres.unavailable) && !requireAll)('catalog writes si
     opened.push(test);
     const { store } = test;
     expect(config.auth.adminGroup).toBe('group:default/platform-team');
-    const catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: config.catalog });
+    const catalog = catalogServiceOver(store, config.catalog);
     const auth = new AuthService({ store, config, entities: catalog.entities });
     await catalog.saveEntity(mallory('before'));
     await catalog.saveEntity(admins(['mallory']));
