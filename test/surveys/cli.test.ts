@@ -17,6 +17,8 @@ import { runCli } from '../support/run-cli.js';
  */
 let pave: SurveyPave;
 let dir: string;
+/** The variables this file sets, as they were: other test files run in the same process after it. */
+const environment = { PAVE_SERVER: process.env.PAVE_SERVER, PAVE_TOKEN: process.env.PAVE_TOKEN, HOME: process.env.HOME };
 const results: unknown[] = [];
 const output = (): Output => ({ json: true, result: value => void results.push(value), progress: () => undefined, done: () => undefined });
 
@@ -36,6 +38,10 @@ beforeAll(async () => {
   process.env.HOME = dir;
 });
 afterAll(async () => {
+  for (const [name, value] of Object.entries(environment)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
   await pave?.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -8,7 +8,8 @@ describe('kind registry', () => {
     expect(builtinKindPolicies.map(p => p.kind)).toEqual([
       'Component', 'API', 'Resource', 'System', 'Domain', 'Group', 'User', 'Location', 'Template', 'Capability', 'CapabilityBinding',
     ]);
-    expect(defaultKindRegistry.list()).toEqual(builtinKindPolicies);
+    // First, before the kinds modules declare (once the module list has loaded in this process, they follow).
+    expect(defaultKindRegistry.list().slice(0, builtinKindPolicies.length)).toEqual(builtinKindPolicies);
   });
 
   it('matches kinds case-sensitively and apiVersions exactly, as Backstage\'s validators do', () => {

@@ -107,18 +107,18 @@ describe('deriveRelations', () => {
     }
   });
 
-  it('uses a given registry, e.g. with Pave\'s own kinds', () => {
-    const scorecard = defineKindPolicy({
-      kind: 'Scorecard',
-      apiVersions: ['pave.dev/v1alpha1'],
+  it('uses a given registry, e.g. with a kind no module declares', () => {
+    const widget = defineKindPolicy({
+      kind: 'Widget',
+      apiVersions: ['example.com/v1alpha1'],
       specSchema: { type: 'object' },
       relationFields: [{ field: 'owner', type: 'ownedBy', reverse: 'ownerOf', defaultKind: 'Group' }],
     });
-    const entity: Entity = { apiVersion: 'pave.dev/v1alpha1', kind: 'Scorecard', metadata: { name: 'db' }, spec: { owner: 'platform' } };
+    const entity: Entity = { apiVersion: 'example.com/v1alpha1', kind: 'Widget', metadata: { name: 'db' }, spec: { owner: 'platform' } };
     expect(deriveRelations(entity)).toEqual([]);
-    expect(deriveRelations(entity, createKindRegistry([scorecard]))).toEqual([
-      { source: 'scorecard:default/db', type: 'ownedBy', target: 'group:default/platform' },
-      { source: 'group:default/platform', type: 'ownerOf', target: 'scorecard:default/db' },
+    expect(deriveRelations(entity, createKindRegistry([widget]))).toEqual([
+      { source: 'widget:default/db', type: 'ownedBy', target: 'group:default/platform' },
+      { source: 'group:default/platform', type: 'ownerOf', target: 'widget:default/db' },
     ]);
   });
 });

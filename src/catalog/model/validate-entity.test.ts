@@ -225,14 +225,14 @@ describe('validateEntity: spec of known kinds', () => {
     ]);
   });
 
-  it('uses a given registry for Pave\'s own kinds', () => {
-    const scorecard = defineKindPolicy({
-      kind: 'Scorecard',
-      apiVersions: ['pave.dev/v1alpha1'],
+  it('uses a given registry for a kind no module declares', () => {
+    const widget = defineKindPolicy({
+      kind: 'Widget',
+      apiVersions: ['example.com/v1alpha1'],
       specSchema: { type: 'object', required: ['version'], properties: { version: { type: 'string' } } },
     });
-    const registry = createKindRegistry([...builtinKindPolicies, scorecard]);
-    const doc = { apiVersion: 'pave.dev/v1alpha1', kind: 'Scorecard', metadata: { name: 'postgres' }, spec: {} };
+    const registry = createKindRegistry([...builtinKindPolicies, widget]);
+    const doc = { apiVersion: 'example.com/v1alpha1', kind: 'Widget', metadata: { name: 'postgres' }, spec: {} };
     expect(validateEntity(doc).errors).toEqual([]);
     expect(validateEntity(doc, { registry }).errors).toEqual([{ pointer: '/spec/version', detail: 'is required', rule: 'required' }]);
   });
