@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- load`: two Pave replicas on one PostgreSQL schema (each a child process, see
  * catalog-server.ts) over a generated catalog, and N concurrent clients on 127.0.0.1 for a while, each in a loop
- * over the catalog's read routes (by-query, by-name, facets, search), spread over both replicas. Prints
+ * over the catalog's read routes (by-query, by-name, facets, search), spread over both replicas. The catalog is
+ * ingested by a Pave process of its own first; the replicas start over it and get traffic once /readyz says ready
+ * (a replica warms search up before: src/catalog/search/catalog-search.ts' `warm`). Prints
  * throughput, p50/p99 per route and overall, and errors. Asserts nothing; the issue's goal is zero errors and
  * p99 under 100 ms with 200 clients on a 10k catalog.
  */
@@ -74,10 +76,18 @@ export async function run(argv: string[]): Promise<number> {
   try {
     await postgresQuery(options.databaseUrl, `CREATE SCHEMA ${schema}`);
     const catalog = await generateCatalog({ size: options.size, dir: join(dir, 'catalog') });
+    progress(`ingesting ${options.size} entities into PostgreSQL schema ${schema}…`);
+    const loader = await startPaveProcess(join(dir, 'loader'), { database: { url: options.databaseUrl, schema } });
+    try {
+      const ingest = await fetch(`${loader.url}/api/catalog/locations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'file', target: catalog.locationFile }) });
+      if (ingest.status !== 201) throw new Error(`POST /api/catalog/locations answered ${ingest.status}: ${(await ingest.text()).slice(0, 300)}`);
+    } finally {
+      await loader.stop();
+    }
+    // Replicas started over the catalog, each sent traffic once its /readyz says it is ready, as a load balancer does.
+    progress(`${options.replicas} replicas starting; waiting for their /readyz…`);
     for (let i = 0; i < options.replicas; i++) replicas.push(await startPaveProcess(join(dir, `replica-${i}`), { database: { url: options.databaseUrl, schema }, cpuProfDir: options.cpuProfDir }));
-    progress(`${options.replicas} replicas on PostgreSQL schema ${schema}; ingesting ${options.size} entities…`);
-    const ingest = await fetch(`${replicas[0]!.url}/api/catalog/locations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'file', target: catalog.locationFile }) });
-    if (ingest.status !== 201) throw new Error(`POST /api/catalog/locations answered ${ingest.status}: ${(await ingest.text()).slice(0, 300)}`);
+    const readyAfter = await Promise.all(replicas.map(replica => untilReady(replica.url)));
 
     const random = new Random(7);
     const names = catalog.componentNames;
@@ -147,6 +157,8 @@ export async function run(argv: string[]): Promise<number> {
       environment,
       options: { ...options, databaseUrl: undefined },
       seconds: elapsed,
+      /** Seconds from a replica's start (listening) to its /readyz saying it is ready. */
+      readyAfter,
       requests: all.length,
       throughput: all.length / elapsed,
       p50: percentile(all, 0.5),
@@ -162,6 +174,7 @@ export async function run(argv: string[]): Promise<number> {
     else {
       console.log(`Load: ${options.clients} clients, ${options.replicas} replicas on PostgreSQL, ${options.size} entities, ${elapsed.toFixed(1)} s${options.warmUp ? ' (after a warm-up)' : ''}`);
       console.log(table(['route', 'requests', 'p50 ms', 'p99 ms'], [...rows.map(r => [r.route, String(r.requests), formatMs(r.p50), formatMs(r.p99)]), ['all', String(all.length), formatMs(report.p50), formatMs(report.p99)]], { align: ['left', 'right', 'right', 'right'] }));
+      console.log(`replicas ready ${readyAfter.map(seconds => seconds.toFixed(1)).join(', ')} s after they listened`);
       console.log(`p99 by tenth of the run: ${report.p99BySlice.map(formatMs).join(' ')} ms`);
       console.log(`throughput ${report.throughput.toFixed(0)} requests/s; errors: ${Object.keys(errors).length ? JSON.stringify(errors) : 'none'}`);
       const { cpu } = report;
@@ -175,5 +188,18 @@ export async function run(argv: string[]): Promise<number> {
     for (const replica of replicas) await replica.stop().catch(() => undefined);
     await postgresQuery(options.databaseUrl, `DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Resolves once the replica's /readyz has nothing against it but its background workers (the benchmark's replicas run
+ * none): a load balancer's wait, with the seconds it took.
+ */
+async function untilReady(url: string): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const answer = (await (await fetch(`${url}/readyz`)).json()) as { checks?: Array<{ name: string; ok: boolean }> };
+    if ((answer.checks ?? []).every(check => check.ok || check.name === 'workers')) return (performance.now() - started) / 1000;
+    await new Promise(resolve => setTimeout(resolve, 100));
   }
 }

@@ -62,9 +62,15 @@ export class CatalogService {
   readonly #limits: ReadLimits;
   /** Parses big locations' files off the main thread; its workers start with the first such read. */
   readonly #parser = new EntityParsePool();
+  readonly #logger: Logger | undefined;
+  /** Search's warm-up (warmSearch), once begun; it never rejects. */
+  #warming: Promise<void> | undefined;
+  #warmed = false;
+  #closing = false;
 
   constructor(options: CatalogServiceOptions) {
     this.#store = options.store;
+    this.#logger = options.logger;
     // One memory of answers per catalog state for counts, facets and search: one cap on what it holds.
     const answers = (this.#answers = new StateAnswers(options.store));
     this.#search = new CatalogSearch(options.store, answers);
@@ -112,6 +118,24 @@ export class CatalogService {
     await this.#search.prepare();
   }
 
+  /**
+   * Starts making what search's first rankings need (CatalogSearch.warm), once; a server does before it reports
+   * ready, so that a load balancer sends no searches to a replica still cold. A failed warm-up is logged and ends
+   * it: search works without it, only slower at first.
+   */
+  warmSearch(): void {
+    this.#warming ??= this.#search.warm(() => this.#closing).then(
+      () => undefined,
+      (error: unknown) => this.#logger?.warn({ err: error }, 'search warm-up failed: the first searches will make what it would have'),
+    );
+    void this.#warming.finally(() => (this.#warmed = true));
+  }
+
+  /** Whether search's warm-up has begun and not finished. */
+  get searchWarming(): boolean {
+    return this.#warming !== undefined && !this.#warmed;
+  }
+
   /** An entity's ancestry (Backstage's getEntityAncestors); 404 when there is no such entity. */
   async ancestry(ref: string): Promise<EntityAncestry> {
     const entity = await this.entities.byRef(ref);
@@ -139,7 +163,8 @@ export class CatalogService {
 
   /** Releases what the service keeps on disk (clones of `url:` docs) and its parse workers. */
   async close(): Promise<void> {
-    await Promise.all([this.docs.close(), this.#parser.close()]);
+    this.#closing = true;
+    await Promise.all([this.docs.close(), this.#parser.close(), this.#warming]);
   }
 
   /** Refreshes the location that produced an entity. */

@@ -52,6 +52,9 @@ export const catalogModule = defineModule({
     return catalog;
   },
   async routes(api, catalog) {
+    // Only a server warms search up (before /readyz says ready; a CLI command's app never searches that much), once
+    // every plugin has started: begun while routes register, it could hold their start past Fastify's timeout.
+    api.addHook('onReady', async () => catalog.warmSearch());
     const [{ catalogEntityRoutes }, { catalogLocationRoutes }, { searchRoutes }, { docsRoutes }] = await Promise.all([
       import('../api/routes/catalog-entity-routes.js'),
       import('../api/routes/catalog-location-routes.js'),

@@ -27,6 +27,7 @@ export const operationsModule = defineModule({
         ping: () => store.ping(),
         unknownMigrations: () => store.unknownMigrations(store.migrationNames),
         stoppedWorkers: () => app.workers.names().filter(name => !app.workers.running(name)),
+        searchWarming: () => app.catalog.searchWarming,
       },
       stopWorkers: () => app.workers.stop(),
       logger,

@@ -1,6 +1,6 @@
 /** One check of `/readyz`: passed, or what is wrong in words. */
 export interface ReadinessCheck {
-  readonly name: 'database' | 'migrations' | 'workers' | 'shutdown';
+  readonly name: 'database' | 'migrations' | 'workers' | 'search' | 'shutdown';
   readonly ok: boolean;
   readonly detail?: string;
 }
@@ -13,14 +13,16 @@ export interface ReadinessSources {
   unknownMigrations(): Promise<string[]>;
   /** Registered background workers that do not run. */
   stoppedWorkers(): string[];
+  /** True while the catalog's search warms up (a replica's first searches would otherwise hold every other request up). */
+  searchWarming(): boolean;
   /** True once a SIGTERM began the shutdown: the load balancer should send no more. */
   shuttingDown(): boolean;
 }
 
 /**
  * Whether this replica should get traffic: the database answers, its schema is this build's (an older
- * replica facing a newer schema stops taking work instead of corrupting it), every worker runs, and no
- * shutdown is under way. Every check runs, so a 503 names everything that is wrong.
+ * replica facing a newer schema stops taking work instead of corrupting it), every worker runs, search has
+ * warmed up, and no shutdown is under way. Every check runs, so a 503 names everything that is wrong.
  * @example const checks = await readiness(sources); checks.every(c => c.ok)
  */
 export async function readiness(sources: ReadinessSources): Promise<ReadinessCheck[]> {
@@ -36,6 +38,7 @@ export async function readiness(sources: ReadinessSources): Promise<ReadinessChe
       );
   const stopped = sources.stoppedWorkers();
   const workers: ReadinessCheck = stopped.length ? { name: 'workers', ok: false, detail: `not running: ${stopped.join(', ')}` } : { name: 'workers', ok: true };
+  const search: ReadinessCheck = sources.searchWarming() ? { name: 'search', ok: false, detail: 'warming up: holding the search documents, cutting their texts, reading the result fields' } : { name: 'search', ok: true };
   const shutdown: ReadinessCheck = sources.shuttingDown() ? { name: 'shutdown', ok: false, detail: 'shutting down: finishing the requests in flight and handing back work' } : { name: 'shutdown', ok: true };
-  return [database, migrations, workers, shutdown];
+  return [database, migrations, workers, search, shutdown];
 }

@@ -3,7 +3,7 @@
  * migrated, and the leases a closing app hands back so another replica takes the work at once.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { startApiPave } from '../api/support.js';
 import type { RunningPave } from '../support/pave-server.js';
@@ -38,7 +38,8 @@ describe('/healthz and /readyz', () => {
     expect(before.body.detail).toMatch(/^workers: not running: .*platform\.reconciler/);
     expect(before.body.checks).toContainEqual({ name: 'database', ok: true });
     await pave.app.workers.start();
-    expect(await get('/readyz')).toMatchObject({ status: 200, body: { status: 'ready', checks: [{ name: 'database', ok: true }, { name: 'migrations', ok: true }, { name: 'workers', ok: true }, { name: 'shutdown', ok: true }] } });
+    await vi.waitFor(() => expect(pave.app.catalog.searchWarming).toBe(false), { timeout: 60_000 });
+    expect(await get('/readyz')).toMatchObject({ status: 200, body: { status: 'ready', checks: [{ name: 'database', ok: true }, { name: 'migrations', ok: true }, { name: 'workers', ok: true }, { name: 'search', ok: true }, { name: 'shutdown', ok: true }] } });
   });
 
   it('when a newer Pave migrated the database, /readyz says so and the schema guard stops this replica’s background work', async () => {

@@ -61,7 +61,7 @@ describe.skipIf(Boolean(pg.unavailable))('search candidates from the words held 
     const documents = await pave.app.store.reads.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).orderBy('id').execute();
     const byEntity = new Map<string, unknown[]>();
     for (const { entity_id, ...document } of documents) byEntity.set(entity_id, [...(byEntity.get(entity_id) ?? []), document]);
-    const held = new Map([...byEntity.keys(), ...removed].map(id => [id, words.documents(id).map(({ section, title, name, description, owner, body }) => ({ section, title, name, description, owner, body }))]));
+    const held = new Map([...byEntity.keys(), ...removed].map(id => [id, words.documents(id)!.map(({ section, title, name, description, owner, body }) => ({ section, title, name, description, owner, body }))]));
     expect(held).toEqual(new Map<string, unknown[]>([...byEntity, ...[...removed].filter(id => !byEntity.has(id)).map((id): [string, unknown[]] => [id, []])]));
   };
   const component = (name: string, description: string) => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name, description }, spec: { type: 'service', lifecycle: 'production', owner: 'payments-team' } });

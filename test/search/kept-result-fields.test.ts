@@ -31,7 +31,7 @@ for (const factory of [sqliteFactory, pg]) {
     afterAll(async () => handle?.dispose());
 
     it('answers every match after what is kept reached its limit', async () => {
-      const search = new CatalogSearch(handle.store, undefined, 30);
+      const search = new CatalogSearch(handle.store, undefined, { maxKeptBases: 30 });
       expect((await search.search({ query: 'quokka', limit: 100 })).total).toBe(60);
       const wombats = await search.search({ query: 'wombat', limit: 100 });
       expect(wombats.total).toBe(70);

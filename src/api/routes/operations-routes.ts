@@ -13,7 +13,7 @@ export const METRICS_READ = 'operations.metrics.read';
 export const LivenessSchema = Type.Object({ status: Type.Literal('ok') }, { $id: 'Liveness' });
 /** One check of `/readyz`. */
 export const ReadinessCheckSchema = Type.Object(
-  { name: Type.Union([Type.Literal('database'), Type.Literal('migrations'), Type.Literal('workers'), Type.Literal('shutdown')]), ok: Type.Boolean(), detail: Type.Optional(Type.String()) },
+  { name: Type.Union([Type.Literal('database'), Type.Literal('migrations'), Type.Literal('workers'), Type.Literal('search'), Type.Literal('shutdown')]), ok: Type.Boolean(), detail: Type.Optional(Type.String()) },
   { $id: 'ReadinessCheck' },
 );
 /** `/readyz` when ready. */

@@ -53,19 +53,48 @@ export class CatalogSearch {
   /** The candidates' texts cut into words, kept across searches and states (text-cuts.ts); a new one once full. */
   #cuts = new TextCuts();
 
+  readonly #limits: SearchMemoryLimits;
+
   constructor(
     private readonly store: Store,
     answers?: StateAnswers,
-    /** At most this many entities' result fields kept (smaller in tests, to reach the limit with few entities). */
-    private readonly maxKeptBases = MAX_KEPT_BASES,
+    /** What it keeps at most (smaller in tests, to reach the limits with few entities). */
+    limits: SearchMemoryLimits = {},
   ) {
     this.#answers = answers ?? new StateAnswers(store);
+    this.#limits = limits;
   }
 
   /** How candidates are looked up. */
   prepare(): Promise<CandidateIndex> {
-    this.#index ??= Promise.resolve(this.store.dialect === 'sqlite' ? { type: 'fts5-trigram' } : { type: 'pg-words', words: new DocumentWords(this.store) });
+    this.#index ??= Promise.resolve(this.store.dialect === 'sqlite' ? { type: 'fts5-trigram' } : { type: 'pg-words', words: new DocumentWords(this.store, this.#limits.maxHeldCharacters) });
     return this.#index;
+  }
+
+  /**
+   * Makes what every new word's first ranking needs before the first search: the catalog's documents held
+   * (PostgreSQL) and their texts cut, and the entities' result fields kept. A replica's first searches each did this
+   * for their ~500 candidates at once, ~28 ms of CPU a word, while every other request waited behind them. Works in
+   * slices that yield to the event loop (probes still answer); `stopped` ends it early (the service is closing).
+   */
+  async warm(stopped: () => boolean = () => false): Promise<void> {
+    const { version } = await this.#answers.current();
+    const index = await this.prepare();
+    const bases = this.#basesAt(version);
+    if (bases !== this.#bases) return;
+    // Read after the version was, so at least as new (as #readBases); at most what is kept.
+    const rows = await this.store.reads.selectFrom('entities').select(['id', 'body']).limit(this.#limits.maxKeptBases ?? MAX_KEPT_BASES).execute();
+    const slice = new Slices(stopped);
+    for (const row of rows) {
+      if (bases !== this.#bases || (await slice.over())) return;
+      if (!bases.byId.has(row.id)) bases.byId.set(row.id, hitOf(JSON.parse(row.body) as Entity));
+    }
+    if (index.type !== 'pg-words') return;
+    await index.words.hold(version);
+    for (const documents of index.words.heldDocuments()) {
+      if (this.#cuts.full || (await slice.over())) return;
+      for (const document of documents) for (const text of [document.title, document.name, document.description, document.owner, document.body]) if (text) this.#cuts.cut(text);
+    }
   }
 
   async search(request: SearchRequest): Promise<SearchResponse> {
@@ -96,7 +125,7 @@ export class CatalogSearch {
     return { hits, capped: ids.length >= MAX_CANDIDATES };
   }
 
-  /** Ranks the candidates by their documents: those `held` in memory (PostgreSQL), else read from the database. */
+  /** Ranks the candidates by their documents: those `held` in memory (PostgreSQL), the others read from the database. */
   async #rank(version: number, ids: readonly string[], words: readonly string[], held: DocumentWords | undefined): Promise<SearchHit[]> {
     if (!ids.length) return [];
     const bases = this.#basesAt(version);
@@ -117,9 +146,17 @@ export class CatalogSearch {
       else missing.push(id);
     }
     if (missing.length) reads.add(this.#readBases(bases, missing));
+    // The documents held now (the held state may move on while the reads below wait); those not held are read.
+    const heldDocuments = new Map<string, readonly SearchDocument[]>();
+    const unheld: string[] = [];
+    for (const id of ids) {
+      const documents = held?.documents(id);
+      if (documents) heldDocuments.set(id, documents);
+      else unheld.push(id);
+    }
     const [read, documents] = await Promise.all([
       Promise.all(reads),
-      held ? [] : this.store.reads.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).where('entity_id', 'in', ids).execute(),
+      unheld.length ? this.store.reads.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).where('entity_id', 'in', unheld).execute() : [],
     ]);
     const byEntity = new Map<string, SearchDocument[]>();
     for (const { entity_id, ...doc } of documents) {
@@ -135,7 +172,7 @@ export class CatalogSearch {
       // An entity gone since the candidates were found has no row: it is no result.
       const base = known.get(id) ?? baseIn(read, id);
       if (!base) continue;
-      const rank = rankEntity(held ? held.documents(id) : (byEntity.get(id) ?? []), matcher);
+      const rank = rankEntity(heldDocuments.get(id) ?? byEntity.get(id) ?? [], matcher);
       hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
     }
     return hits.filter(hit => hit.matchedWords > 0).sort(bestFirst);
@@ -155,7 +192,7 @@ export class CatalogSearch {
       for (const row of rows) read.set(row.id, hitOf(JSON.parse(row.body) as Entity));
       // Kept only while its state is still the newest seen.
       if (bases === this.#bases) {
-        if (bases.byId.size + read.size > this.maxKeptBases) bases.byId.clear();
+        if (bases.byId.size + read.size > (this.#limits.maxKeptBases ?? MAX_KEPT_BASES)) bases.byId.clear();
         for (const [id, base] of read) bases.byId.set(id, base);
       }
       return read;
@@ -195,6 +232,34 @@ export class CatalogSearch {
     });
     const ownerRefs = new Set(owners.map(owner => owner.entityRef));
     return [...owners.sort(bestFirst), ...hits.filter(hit => !ownerRefs.has(hit.entityRef))];
+  }
+}
+
+/** What search keeps at most; the defaults when absent. */
+export interface SearchMemoryLimits {
+  /** Entities' result fields kept (MAX_KEPT_BASES). */
+  maxKeptBases?: number;
+  /** Characters of search documents' fields held on PostgreSQL (document-words.ts). */
+  maxHeldCharacters?: number;
+}
+
+/** Work in slices of about this long, then a turn of the event loop for what waits. */
+const SLICE_MS = 20;
+
+/** Tells a long loop when its slice is over: it then yields to the event loop, and says whether to stop. */
+class Slices {
+  #start = performance.now();
+  #count = 0;
+
+  constructor(private readonly stopped: () => boolean) {}
+
+  async over(): Promise<boolean> {
+    // The clock read every 64 steps only: a step is a few microseconds.
+    if (++this.#count % 64 === 0 && performance.now() - this.#start > SLICE_MS) {
+      await new Promise(resolve => setImmediate(resolve));
+      this.#start = performance.now();
+    }
+    return this.stopped();
   }
 }
 

@@ -11,6 +11,13 @@ import type { SearchDocument } from './search-document.js';
 const FIRST_SCOPE_CHUNK = 2_000;
 
 /**
+ * At most this many characters of documents' fields held for ranking (~16 MiB as UTF-16; a 10k catalog holds ~2.8M):
+ * past it a document's words are still held (candidates need them) but not its fields, and its entity is ranked from
+ * the database's rows.
+ */
+const MAX_HELD_CHARACTERS = 8_000_000;
+
+/**
  * The words of every search document on PostgreSQL, held in memory for one catalog state (catalog-state.ts),
  * so that a search finds its candidates without the database testing each trigram of its words against
  * every document's text (with a common trigram such as `ent` that is most documents: 25–80 ms of
@@ -41,6 +48,9 @@ export class DocumentWords {
   readonly #entityIndex = new Map<string, number>();
   readonly #entityIds: string[] = [];
   readonly #entityDocuments: HeldDocument[][] = [];
+  /** Per entity: how many of its live documents are not held (over MAX_HELD_CHARACTERS); with any, none are given. */
+  readonly #entityUnheld: number[] = [];
+  #heldCharacters = 0;
   readonly #freeEntities: number[] = [];
   /** Words: their numbers, texts and postings (slots). */
   readonly #wordNumbers = new Map<string, number>();
@@ -53,20 +63,40 @@ export class DocumentWords {
    */
   #wordsByTrigram = new Map<string, number[]>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** At most this many characters of documents' fields held (smaller in tests, to reach the limit with few entities). */
+    private readonly maxHeldCharacters = MAX_HELD_CHARACTERS,
+  ) {}
 
   /** How many distinct words are held (words no live document holds go at the next compaction). */
   get heldWords(): number {
     return this.#words.length;
   }
 
+  /** How many characters of documents' fields are held (at most the bound given). */
+  get heldCharacters(): number {
+    return this.#heldCharacters;
+  }
+
   /**
    * An entity's search documents in the state held (at least as new as the `version` of the last `candidates`
-   * call), by row id; none for an entity gone.
+   * call), by row id; none for an entity gone; undefined when they are not all held (read them from the database).
    */
-  documents(entityId: string): readonly SearchDocument[] {
+  documents(entityId: string): readonly SearchDocument[] | undefined {
     const entity = this.#entityIndex.get(entityId);
-    return entity === undefined ? [] : this.#entityDocuments[entity]!;
+    if (entity === undefined) return [];
+    return this.#entityUnheld[entity] ? undefined : this.#entityDocuments[entity]!;
+  }
+
+  /** Every held entity's documents (entities not wholly held are left out), for cutting their texts before the first search. */
+  *heldDocuments(): Iterable<readonly SearchDocument[]> {
+    for (let entity = 0; entity < this.#entityDocuments.length; entity++) if (this.#entityIds[entity] && !this.#entityUnheld[entity]) yield this.#entityDocuments[entity]!;
+  }
+
+  /** Brings what is held to at least the catalog state `version`. */
+  async hold(version: number): Promise<void> {
+    while (this.#version < version) await this.#sync();
   }
 
   /**
@@ -75,7 +105,7 @@ export class DocumentWords {
    * may see, in their order (the database's scope test), or is absent when the reader sees everything.
    */
   async candidates(version: number, patterns: readonly string[], limit: number, inScope?: (ids: string[]) => Promise<string[]>): Promise<string[]> {
-    while (this.#version < version) await this.#sync();
+    await this.hold(version);
     const counts = this.#counts(patterns);
     // Entities' ids by count (at most one per pattern), taken before any wait (a newer state may renumber
     // entities meanwhile); each bucket then by id: only the buckets the first `limit` come from are sorted.
@@ -180,15 +210,21 @@ export class DocumentWords {
       this.#entityIndex.set(row.entity_id, entity);
       this.#entityIds[entity] = row.entity_id;
       this.#entityDocuments[entity] = [];
+      this.#entityUnheld[entity] = 0;
     }
     const { id, section, title, name, description, owner, body } = row;
-    const documents = this.#entityDocuments[entity]!;
-    const held = { id, section, title, name, description, owner, body };
-    // By row id, as PostgreSQL returns an entity's documents (inserted together, in order): rows mostly come in that
-    // order, so a document's place is found from the end (a sort per document was quadratic for many docs sections).
-    let at = documents.length;
-    while (at > 0 && byRowId(documents[at - 1]!, held) > 0) at--;
-    documents.splice(at, 0, held);
+    const characters = charactersOf(row);
+    if (this.#heldCharacters + characters > this.maxHeldCharacters) this.#entityUnheld[entity]!++;
+    else {
+      this.#heldCharacters += characters;
+      const documents = this.#entityDocuments[entity]!;
+      const held = { id, section, title, name, description, owner, body };
+      // By row id, as PostgreSQL returns an entity's documents (inserted together, in order): rows mostly come in that
+      // order, so a document's place is found from the end (a sort per document was quadratic for many docs sections).
+      let at = documents.length;
+      while (at > 0 && byRowId(documents[at - 1]!, held) > 0) at--;
+      documents.splice(at, 0, held);
+    }
     const slot = this.#slotEntity.length;
     this.#slots.set(row.id, slot);
     this.#slotEntity.push(entity);
@@ -214,8 +250,11 @@ export class DocumentWords {
     this.#slotEntity[slot] = -1;
     this.#deadSlots++;
     const documents = this.#entityDocuments[entity]!.filter(document => document.id !== id);
+    const gone = this.#entityDocuments[entity]!.find(document => document.id === id);
+    if (gone) this.#heldCharacters -= charactersOf(gone);
+    else this.#entityUnheld[entity]!--;
     this.#entityDocuments[entity] = documents;
-    if (documents.length) return;
+    if (documents.length || this.#entityUnheld[entity]) return;
     this.#entityIndex.delete(this.#entityIds[entity]!);
     this.#entityIds[entity] = '';
     this.#freeEntities.push(entity);
@@ -265,6 +304,9 @@ interface HeldDocument extends SearchDocument {
 }
 
 const DOCUMENT_COLUMNS = sql.raw('id::text AS id, entity_id, search_text, section, title, name, description, owner, body');
+
+/** The characters a document's fields hold. */
+const charactersOf = (d: SearchDocument) => d.section.length + d.title.length + d.name.length + d.description.length + d.owner.length + d.body.length;
 
 /** Row ids (bigint, as text) in numeric order. */
 const byRowId = (a: HeldDocument, b: HeldDocument) => a.id.length - b.id.length || byCodePoint(a.id, b.id);

@@ -1,0 +1,68 @@
+/**
+ * On PostgreSQL, the search documents' fields held for ranking (src/catalog/search/document-words.ts) are bounded:
+ * past the bound an entity's documents are not given, and search reads them from the database. Answers are the same
+ * whether all, some or none of the candidates' documents are held, and what is held is counted and given back as
+ * documents go.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CatalogService } from '../../src/catalog/catalog-service.js';
+import { CatalogState } from '../../src/catalog/catalog-state.js';
+import { CatalogSearch } from '../../src/catalog/search/catalog-search.js';
+import { DocumentWords } from '../../src/catalog/search/document-words.js';
+import type { Entity } from '../../src/core/entity.js';
+import { defaultConfig } from '../../src/pave-config.js';
+import { AuditLog } from '../../src/store/audit-log.js';
+import { EventLog } from '../../src/store/event-log.js';
+import { JobQueue } from '../../src/store/job-queue.js';
+import { postgresFactory, type TestStore } from '../support/stores.js';
+
+const pg = await postgresFactory();
+
+const component = (name: string, description: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, description, tags: ['ledger', `batch-${name.length}`] },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+});
+
+const QUERIES = ['wombat', 'quokka ledger', 'wombt', 'team', 'who owns quokka', 'production service'];
+
+describe.skipIf(Boolean(pg.unavailable))('held search documents, bounded (PostgreSQL)', () => {
+  let handle: TestStore;
+  let catalog: CatalogService;
+  beforeAll(async () => {
+    handle = await pg.open();
+    const { store } = handle;
+    catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+    for (let i = 0; i < 40; i++) await catalog.saveEntity(component(`quokka-${i}`, `quokka and wombat keep ledger ${i}`));
+    for (let i = 0; i < 20; i++) await catalog.saveEntity(component(`wombat-${i}`, `wombat only ${i}`));
+  });
+  afterAll(async () => handle?.dispose());
+
+  it('holds at most the bound, gives no documents of an entity not wholly held, and counts what goes', async () => {
+    const words = new DocumentWords(handle.store, 3_000);
+    await words.hold(await new CatalogState(handle.store).version());
+    expect(words.heldCharacters).toBeGreaterThan(0);
+    expect(words.heldCharacters).toBeLessThanOrEqual(3_000);
+    const { rows } = await sql<{ id: string }>`SELECT id FROM entities`.execute(handle.store.reads);
+    const given = rows.map(row => words.documents(row.id));
+    expect(given.some(documents => documents === undefined)).toBe(true);
+    expect(given.some(documents => documents?.length)).toBe(true);
+
+    for (const { id } of rows) await catalog.deleteByUid(id);
+    await words.hold(await new CatalogState(handle.store).version());
+    expect(words.heldCharacters).toBe(0);
+    expect(rows.map(row => words.documents(row.id))).toEqual(rows.map(() => []));
+    for (let i = 0; i < 40; i++) await catalog.saveEntity(component(`quokka-${i}`, `quokka and wombat keep ledger ${i}`));
+    for (let i = 0; i < 20; i++) await catalog.saveEntity(component(`wombat-${i}`, `wombat only ${i}`));
+  });
+
+  it('answers alike with all, some or none of the documents held', async () => {
+    const all = new CatalogSearch(handle.store);
+    for (const maxHeldCharacters of [3_000, 0]) {
+      const bounded = new CatalogSearch(handle.store, undefined, { maxHeldCharacters });
+      for (const query of QUERIES) expect(await bounded.search({ query, limit: 100 }), `${query}, at most ${maxHeldCharacters} characters held`).toEqual(await all.search({ query, limit: 100 }));
+    }
+  });
+});
