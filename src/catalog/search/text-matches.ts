@@ -21,12 +21,8 @@ const MIN_QUALITY = 0.3;
  * @example new TextMatcher(['paymnts']).matches('Takes card payments') // [{ quality: 0.5, spans: [[11, 19]] }]
  */
 export class TextMatcher {
-  /**
-   * Per word number of `cuts`: its qualities against the typed words (`typed.length` from `number * typed.length`),
-   * and whether they were computed. Arrays by number, not a Map: the lookup runs for every word of every text.
-   */
-  #qualities = new Float64Array(0);
-  #known = new Uint8Array(0);
+  /** Per word number of `cuts`: its qualities against the typed words. */
+  readonly #qualities = new Map<number, readonly number[]>();
   /** Per text cut (texts alike share one): its answer. */
   readonly #texts = new Map<CutText, ReadonlyArray<WordHit | undefined>>();
   readonly #none: ReadonlyArray<WordHit | undefined>;
@@ -54,18 +50,17 @@ export class TextMatcher {
   #match({ parts }: CutText): Array<WordHit | undefined> {
     const typed = this.typed;
     const hits: Array<WordHit | undefined> = typed.map(() => undefined);
-    const n = typed.length;
     for (let p = 0; p < parts.length; p += 3) {
       const number = parts[p]!;
-      if (number >= this.#known.length) this.#grow(number);
-      const qualities = this.#qualities;
-      if (!this.#known[number]) {
+      let of = this.#qualities.get(number);
+      if (!of) {
         const word = this.cuts.word(number);
-        for (let i = 0; i < n; i++) qualities[number * n + i] = wordMatch(typed[i]!, word);
-        this.#known[number] = 1;
+        const qualities: number[] = [];
+        for (const t of typed) qualities.push(wordMatch(t, word));
+        this.#qualities.set(number, (of = qualities));
       }
-      for (let i = 0; i < n; i++) {
-        const quality = qualities[number * n + i]!;
+      for (let i = 0; i < typed.length; i++) {
+        const quality = of[i]!;
         if (quality < MIN_QUALITY) continue;
         const hit = hits[i];
         const span: [number, number] = [parts[p + 1]!, parts[p + 2]!];
@@ -74,16 +69,5 @@ export class TextMatcher {
       }
     }
     return hits;
-  }
-
-  /** Room for word numbers up to `number` (and as many again: the cuts' vocabulary grows as texts are cut). */
-  #grow(number: number): void {
-    const size = Math.max(number + 1, this.#known.length * 2, 1024);
-    const known = new Uint8Array(size);
-    known.set(this.#known);
-    const qualities = new Float64Array(size * this.typed.length);
-    qualities.set(this.#qualities);
-    this.#known = known;
-    this.#qualities = qualities;
   }
 }
