@@ -11,10 +11,7 @@ import { CatalogState } from '../../src/catalog/catalog-state.js';
 import { CatalogSearch } from '../../src/catalog/search/catalog-search.js';
 import { DocumentWords } from '../../src/catalog/search/document-words.js';
 import type { Entity } from '../../src/core/entity.js';
-import { defaultConfig } from '../../src/pave-config.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 import { postgresFactory, type TestStore } from '../support/stores.js';
 
 const pg = await postgresFactory();
@@ -34,7 +31,7 @@ describe.skipIf(Boolean(pg.unavailable))('held search documents, bounded (Postgr
   beforeAll(async () => {
     handle = await pg.open();
     const { store } = handle;
-    catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+    catalog = catalogServiceOver(store);
     for (let i = 0; i < 40; i++) await catalog.saveEntity(component(`quokka-${i}`, `quokka and wombat keep ledger ${i}`));
     for (let i = 0; i < 20; i++) await catalog.saveEntity(component(`wombat-${i}`, `wombat only ${i}`));
   });

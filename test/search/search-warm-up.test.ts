@@ -7,10 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { CatalogSearch } from '../../src/catalog/search/catalog-search.js';
 import type { Entity } from '../../src/core/entity.js';
-import { defaultConfig } from '../../src/pave-config.js';
-import { AuditLog } from '../../src/store/audit-log.js';
-import { EventLog } from '../../src/store/event-log.js';
-import { JobQueue } from '../../src/store/job-queue.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
 import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
 
 const pg = await postgresFactory();
@@ -31,7 +28,7 @@ for (const factory of [sqliteFactory, pg]) {
     beforeAll(async () => {
       handle = await factory.open();
       const { store } = handle;
-      catalog = new CatalogService({ store, eventLog: new EventLog(store), audit: new AuditLog(store), queue: new JobQueue(store, { owner: 'test' }), config: defaultConfig().catalog });
+      catalog = catalogServiceOver(store);
       for (let i = 0; i < 30; i++) await catalog.saveEntity(component(`quokka-${i}`, `quokka and wombat keep the ledger ${i}`, `team-${i % 3}`));
       for (let i = 0; i < 10; i++) await catalog.saveEntity(component(`wombat-${i}`, `wombatPayments only ${i}`, 'team-a'));
     });

@@ -12,6 +12,7 @@ import { TextCuts } from './text-cuts.js';
 import type { FacetCount, SearchFacets, SearchHit, SearchResponse } from './search-views.js';
 import { StateAnswers } from '../state-answers.js';
 import { DocumentWords } from './document-words.js';
+import { loopYielder } from '../../core/event-loop-yield.js';
 
 export interface SearchRequest {
   query: string;
@@ -84,15 +85,17 @@ export class CatalogSearch {
     if (bases !== this.#bases) return;
     // Read after the version was, so at least as new (as #readBases); at most what is kept.
     const rows = await this.store.reads.selectFrom('entities').select(['id', 'body']).limit(this.#limits.maxKeptBases ?? MAX_KEPT_BASES).execute();
-    const slice = new Slices(stopped);
+    const pause = loopYielder();
     for (const row of rows) {
-      if (bases !== this.#bases || (await slice.over())) return;
+      await pause();
+      if (bases !== this.#bases || stopped()) return;
       if (!bases.byId.has(row.id)) bases.byId.set(row.id, hitOf(JSON.parse(row.body) as Entity));
     }
     if (index.type !== 'pg-words') return;
     await index.words.hold(version);
     for (const documents of index.words.heldDocuments()) {
-      if (this.#cuts.full || (await slice.over())) return;
+      await pause();
+      if (this.#cuts.full || stopped()) return;
       for (const document of documents) for (const text of [document.title, document.name, document.description, document.owner, document.body]) if (text) this.#cuts.cut(text);
     }
   }
@@ -156,7 +159,9 @@ export class CatalogSearch {
     }
     const [read, documents] = await Promise.all([
       Promise.all(reads),
-      unheld.length ? this.store.reads.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).where('entity_id', 'in', unheld).execute() : [],
+      // In row-id order on PostgreSQL, as held documents are: rankEntity's snippet is the first of equals, and a
+      // re-written row can land anywhere in the heap. (SQLite holds none and reads them as it always did.)
+      unheld.length ? this.store.reads.selectFrom('search_documents').select(['entity_id', 'section', 'title', 'name', 'description', 'owner', 'body']).where('entity_id', 'in', unheld).$if(Boolean(held), query => query.orderBy('id')).execute() : [],
     ]);
     const byEntity = new Map<string, SearchDocument[]>();
     for (const { entity_id, ...doc } of documents) {
@@ -241,26 +246,6 @@ export interface SearchMemoryLimits {
   maxKeptBases?: number;
   /** Characters of search documents' fields held on PostgreSQL (document-words.ts). */
   maxHeldCharacters?: number;
-}
-
-/** Work in slices of about this long, then a turn of the event loop for what waits. */
-const SLICE_MS = 20;
-
-/** Tells a long loop when its slice is over: it then yields to the event loop, and says whether to stop. */
-class Slices {
-  #start = performance.now();
-  #count = 0;
-
-  constructor(private readonly stopped: () => boolean) {}
-
-  async over(): Promise<boolean> {
-    // The clock read every 64 steps only: a step is a few microseconds.
-    if (++this.#count % 64 === 0 && performance.now() - this.#start > SLICE_MS) {
-      await new Promise(resolve => setImmediate(resolve));
-      this.#start = performance.now();
-    }
-    return this.stopped();
-  }
 }
 
 /** What a result says of its entity, whatever the words: read from its stored JSON. */
