@@ -197,9 +197,15 @@ export async function run(argv: string[]): Promise<number> {
  */
 async function untilReady(url: string): Promise<number> {
   const started = performance.now();
-  for (;;) {
-    const answer = (await (await fetch(`${url}/readyz`)).json()) as { checks?: Array<{ name: string; ok: boolean }> };
-    if ((answer.checks ?? []).every(check => check.ok || check.name === 'workers')) return (performance.now() - started) / 1000;
+  let checks: Array<{ name: string; ok: boolean }> = [];
+  // As a load balancer would, but not forever: a replica that never gets ready (a failed start) ends the run.
+  while (performance.now() - started < READY_WITHIN_MS) {
+    checks = ((await (await fetch(`${url}/readyz`)).json()) as { checks?: typeof checks }).checks ?? [];
+    if (checks.every(check => check.ok || check.name === 'workers')) return (performance.now() - started) / 1000;
     await new Promise(resolve => setTimeout(resolve, 100));
   }
+  throw new Error(`${url} was not ready within ${READY_WITHIN_MS / 1000} s: ${JSON.stringify(checks)}`);
 }
+
+/** How long a replica may take to get ready (its search warm-up included) before the run gives up. */
+const READY_WITHIN_MS = 300_000;
