@@ -15,7 +15,7 @@ export interface RowInsert {
 }
 
 /**
- * Rows per statement on SQLite, sent as one JSON text: a chunk's ~4,000 search rows in one round trip to the write
+ * Rows per statement on SQLite, sent as one JSON text: a chunk's ~4,000 search rows in one statement to the write
  * connection's worker thread (store/sqlite-write-dialect.ts), one string to copy there instead of ~16,000 values.
  */
 const SQLITE_ROWS_PER_STATEMENT = 8_192;
@@ -23,23 +23,25 @@ const SQLITE_ROWS_PER_STATEMENT = 8_192;
 const POSTGRES_ROWS_PER_STATEMENT = 10_000;
 
 /**
- * Inserts rows given as arrays of values, in SQL whose text is made once per table instead of being built and
- * compiled by the query builder for every batch (compiling 30,000-parameter inserts was ~0.9 s of a 15.7k-entity
- * first load). SQLite: `INSERT … SELECT value->>0, … FROM json_each(?)` over the rows as one JSON text, taken apart by
- * SQLite in the write worker. PostgreSQL: `INSERT … SELECT FROM unnest($1::text[], …)`, one array parameter per
- * column. Either way a statement's text is the same for any number of rows. Into the table's staging table while a
- * large write gathers its rows there (staged-rows.ts).
- * @example await insertRows(trx, 'sqlite', RELATIONS, [['e1', 'component:default/a', 'ownedBy', 'group:default/t']]);
+ * The statements that insert rows given as arrays of values, in SQL whose text is made once per table instead of being
+ * built and compiled by the query builder for every batch (compiling 30,000-parameter inserts was ~0.9 s of a
+ * 15.7k-entity first load). SQLite: `INSERT … SELECT value->>0, … FROM json_each(?)` over the rows as one JSON text,
+ * taken apart by SQLite in the write worker. PostgreSQL: `INSERT … SELECT FROM unnest($1::text[], …)`, one array
+ * parameter per column. Either way a statement's text is the same for any number of rows. Into the table's staging
+ * table while a large write gathers its rows there (staged-rows.ts). None for no rows.
+ * @example await runInOrder(trx, 'sqlite', rowInserts(trx, 'sqlite', RELATIONS, [['e1', 'component:default/a', 'ownedBy', 'group:default/t']]));
  */
-export async function insertRows(db: Db, dialect: DialectName, insert: RowInsert, rows: ReadonlyArray<readonly ColumnValue[]>): Promise<void> {
+export function rowInserts(db: Db, dialect: DialectName, insert: RowInsert, rows: ReadonlyArray<readonly ColumnValue[]>): CompiledQuery[] {
   const table = insertTarget(db, insert.table);
   const text = textOf(insert, dialect, table);
   const perStatement = dialect === 'postgres' ? POSTGRES_ROWS_PER_STATEMENT : SQLITE_ROWS_PER_STATEMENT;
+  const statements: CompiledQuery[] = [];
   for (let i = 0; i < rows.length; i += perStatement) {
     const batch = rows.slice(i, i + perStatement);
     const parameters = dialect === 'postgres' ? insert.columns.map((_, c) => batch.map(row => row[c]!)) : [JSON.stringify(batch)];
-    await db.executeQuery(CompiledQuery.raw(text, parameters));
+    statements.push(CompiledQuery.raw(text, parameters));
   }
+  return statements;
 }
 
 /** Statement texts by insert, dialect and target table. */
