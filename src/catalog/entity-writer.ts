@@ -85,8 +85,8 @@ const ENTITY_ROWS: RowInsert = {
   columns: [text('id'), text('ref'), text('kind'), text('namespace'), text('name'), text('title'), text('description'), text('body'), text('etag'), integer('generation'), text('location_id'), text('source'), text('created_at'), text('updated_at')],
   updateOnConflict: { conflictKey: 'id', columns: ['ref', 'kind', 'namespace', 'name', 'title', 'description', 'body', 'etag', 'generation', 'location_id', 'source', 'updated_at'] },
 };
-const SEARCH_ROWS: RowInsert = { table: 'entity_search', columns: [text('entity_id'), text('key'), text('value'), text('original_value')] };
-const RELATION_ROWS: RowInsert = { table: 'relations', columns: [text('origin_id'), text('source_ref'), text('type'), text('target_ref')] };
+const SEARCH_ROWS: RowInsert = { table: 'entity_search', columns: [text('entity_id'), text('key'), text('value'), text('original_value')], sqliteRows: 'json' };
+const RELATION_ROWS: RowInsert = { table: 'relations', columns: [text('origin_id'), text('source_ref'), text('type'), text('target_ref')], sqliteRows: 'json' };
 const SENT_ROWS: RowInsert = { table: 'sent_entities', columns: [text('entity_id'), text('sent_body'), text('sent_relations'), integer('schema_ordered')] };
 /** Every field of a search document, each a column (a field added to SearchDocument must be added here). */
 const DOCUMENT_FIELDS = { section: true, title: true, name: true, description: true, owner: true, body: true } satisfies Record<keyof SearchDocument, true>;
