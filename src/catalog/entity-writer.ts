@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CompiledQuery } from 'kysely';
 import { compareText } from '../core/compare-text.js';
 import type { Entity } from '../core/entity.js';
 import { entityRefOf } from '../core/entity-ref.js';
@@ -11,7 +12,8 @@ import { searchRowsOf } from './search-rows.js';
 import { relationRewrite, searchRewrite, type RelationTuple, type SearchRowTuple } from './derived-rows-diff.js';
 import { ENTITY_SECTION, searchDocumentOf, type SearchDocument } from './search/search-document.js';
 import type { ApiDefinitionTermsMemo } from './search/api-definition-terms.js';
-import { insertRows, type ColumnValue, type RowInsert } from './row-inserts.js';
+import { rowInserts, type ColumnValue, type RowInsert } from './row-inserts.js';
+import { runInOrder } from '../store/statements-in-order.js';
 import { lockCatalogWrites } from './catalog-write-lock.js';
 import { indexedWhileWriting } from './bulk-load.js';
 import { restitchRelations, sentBodyOf, sentRelationsAfter, storedJson, type RelationRow } from './sent-entity.js';
@@ -83,8 +85,8 @@ const ENTITY_ROWS: RowInsert = {
   columns: [text('id'), text('ref'), text('kind'), text('namespace'), text('name'), text('title'), text('description'), text('body'), text('etag'), integer('generation'), text('location_id'), text('source'), text('created_at'), text('updated_at')],
   updateOnConflict: { conflictKey: 'id', columns: ['ref', 'kind', 'namespace', 'name', 'title', 'description', 'body', 'etag', 'generation', 'location_id', 'source', 'updated_at'] },
 };
-const SEARCH_ROWS: RowInsert = { table: 'entity_search', columns: [text('entity_id'), text('key'), text('value'), text('original_value')] };
-const RELATION_ROWS: RowInsert = { table: 'relations', columns: [text('origin_id'), text('source_ref'), text('type'), text('target_ref')] };
+const SEARCH_ROWS: RowInsert = { table: 'entity_search', columns: [text('entity_id'), text('key'), text('value'), text('original_value')], sqliteRows: 'json' };
+const RELATION_ROWS: RowInsert = { table: 'relations', columns: [text('origin_id'), text('source_ref'), text('type'), text('target_ref')], sqliteRows: 'json' };
 const SENT_ROWS: RowInsert = { table: 'sent_entities', columns: [text('entity_id'), text('sent_body'), text('sent_relations'), integer('schema_ordered')] };
 /** Every field of a search document, each a column (a field added to SearchDocument must be added here). */
 const DOCUMENT_FIELDS = { section: true, title: true, name: true, description: true, owner: true, body: true } satisfies Record<keyof SearchDocument, true>;
@@ -166,12 +168,17 @@ export async function deleteEntities(db: Db, dialect: DialectName, ids: string[]
   const affected = new Set<string>();
   for (let i = 0; i < ids.length; i += ENTITIES_PER_CHUNK) {
     const chunk = ids.slice(i, i + ENTITIES_PER_CHUNK);
-    for (const row of await db.selectFrom('entities').select(['ref', 'kind', 'namespace', 'name', 'etag', 'body']).where('id', 'in', chunk).execute()) {
+    // What they were, their derived rows and themselves, in one message to SQLite's write worker.
+    const [entities, ...cleared] = await runInOrder(db, dialect, [
+      db.selectFrom('entities').select(['ref', 'kind', 'namespace', 'name', 'etag', 'body']).where('id', 'in', chunk).compile(),
+      ...clearDerived(db, chunk),
+      db.deleteFrom('entities').where('id', 'in', chunk).compile(),
+    ]);
+    for (const row of entities!.rows as Array<{ ref: string; kind: string; namespace: string; name: string; etag: string; body: string }>) {
       const owner = (JSON.parse(row.body) as Entity).spec?.owner;
       deleted.push({ ref: row.ref, kind: row.kind, namespace: row.namespace, name: row.name, etag: row.etag, ...(typeof owner === 'string' ? { owner } : {}) });
     }
-    await clearDerived(db, chunk, affected);
-    await db.deleteFrom('entities').where('id', 'in', chunk).execute();
+    for (const result of cleared) for (const row of result.rows as Array<{ source_ref?: string }>) if (row.source_ref !== undefined) affected.add(row.source_ref);
     await pause();
   }
   for (const entity of deleted) affected.delete(entity.ref);
@@ -196,55 +203,52 @@ function storedForm(entity: Entity): Entity {
 
 const specJson = (entity: Entity): string => JSON.stringify(entity.spec ?? null);
 
-/** Removes what is derived from entities; adds the sources of the relations removed to `affected`. */
-async function clearDerived(db: Db, ids: string[], affected: Set<string>): Promise<void> {
-  if (!ids.length) return;
-  await db.deleteFrom('entity_search').where('entity_id', 'in', ids).execute();
-  await db.deleteFrom('sent_entities').where('entity_id', 'in', ids).execute();
-  for (const row of await db.deleteFrom('relations').where('origin_id', 'in', ids).returning('source_ref').execute()) affected.add(row.source_ref);
-  // Only the entity's own document: its docs sections are the docs indexer's (docs-search-indexer.ts).
-  await db.deleteFrom('search_documents').where('entity_id', 'in', ids).where('section', '=', ENTITY_SECTION).execute();
+/** The statements that remove what is derived from entities (`ids`, not empty); the relations' answers their sources. */
+function clearDerived(db: Db, ids: string[]): CompiledQuery[] {
+  return [
+    db.deleteFrom('entity_search').where('entity_id', 'in', ids).compile(),
+    db.deleteFrom('sent_entities').where('entity_id', 'in', ids).compile(),
+    db.deleteFrom('relations').where('origin_id', 'in', ids).returning('source_ref').compile(),
+    // Only the entity's own document: its docs sections are the docs indexer's (docs-search-indexer.ts).
+    db.deleteFrom('search_documents').where('entity_id', 'in', ids).where('section', '=', ENTITY_SECTION).compile(),
+  ];
 }
 
 /**
- * Clears what replaced entities derived that their new rows do not repeat (derived-rows-diff.ts), and their sent body
- * and search document; answers the derived rows still to insert. Adds to `affected` the sources of the relations removed.
+ * The statements that clear what replaced entities derived that their new rows do not repeat (derived-rows-diff.ts),
+ * and their sent body and search document; with the derived rows still to insert. `stored` is what they derived, as
+ * stored. Adds to `affected` the sources of the relations removed.
  */
 async function clearReplaced(
   db: Db,
   ids: string[],
+  stored: { search: SearchRowTuple[]; relations: RelationTuple[] },
   searchRows: SearchRowTuple[],
   relationRows: RelationTuple[],
   affected: Set<string>,
   pause: () => Promise<void>,
-): Promise<{ searchRows: SearchRowTuple[]; relationRows: RelationTuple[] }> {
-  if (!ids.length) return { searchRows, relationRows };
+): Promise<{ statements: CompiledQuery[]; searchRows: SearchRowTuple[]; relationRows: RelationTuple[] }> {
+  if (!ids.length) return { statements: [], searchRows, relationRows };
   const replaced = new Set(ids);
-  const storedSearch = await db.selectFrom('entity_search').select(['entity_id', 'key', 'value', 'original_value']).where('entity_id', 'in', ids).execute();
-  const search = await searchRewrite(
-    ids,
-    storedSearch.map(row => [row.entity_id, row.key, row.value, row.original_value] as const),
-    searchRows.filter(row => replaced.has(row[0])),
-    pause,
-  );
+  const search = await searchRewrite(ids, stored.search, searchRows.filter(row => replaced.has(row[0])), pause);
+  const relations = await relationRewrite(ids, stored.relations, relationRows.filter(row => replaced.has(row[0])), pause);
+  const statements: CompiledQuery[] = [];
   if (search.ids.size) {
     const remove = db.deleteFrom('entity_search').where('entity_id', 'in', [...search.ids]);
-    await (search.keys ? remove.where('key', 'in', [...search.keys]) : remove).execute();
+    statements.push((search.keys ? remove.where('key', 'in', [...search.keys]) : remove).compile());
   }
-  const storedRelations = await db.selectFrom('relations').select(['origin_id', 'source_ref', 'type', 'target_ref']).where('origin_id', 'in', ids).execute();
-  const relations = await relationRewrite(
-    ids,
-    storedRelations.map(row => [row.origin_id, row.source_ref, row.type, row.target_ref] as const),
-    relationRows.filter(row => replaced.has(row[0])),
-    pause,
-  );
   if (relations.size) {
-    for (const row of await db.deleteFrom('relations').where('origin_id', 'in', [...relations]).returning('source_ref').execute()) affected.add(row.source_ref);
+    statements.push(db.deleteFrom('relations').where('origin_id', 'in', [...relations]).compile());
+    // What it removes is what was read: no other catalog write runs until this one commits (catalog-write-lock.ts).
+    for (const [originId, sourceRef] of stored.relations) if (relations.has(originId)) affected.add(sourceRef);
   }
-  await db.deleteFrom('sent_entities').where('entity_id', 'in', ids).execute();
-  await db.deleteFrom('search_documents').where('entity_id', 'in', ids).where('section', '=', ENTITY_SECTION).execute();
+  statements.push(
+    db.deleteFrom('sent_entities').where('entity_id', 'in', ids).compile(),
+    db.deleteFrom('search_documents').where('entity_id', 'in', ids).where('section', '=', ENTITY_SECTION).compile(),
+  );
   const rewritten = (id: string, key: string) => !replaced.has(id) || (search.ids.has(id) && (!search.keys || search.keys.has(key)));
   return {
+    statements,
     searchRows: searchRows.filter(([id, key]) => rewritten(id, key)),
     relationRows: relationRows.filter(([id]) => !replaced.has(id) || relations.has(id)),
   };
@@ -253,7 +257,8 @@ async function clearReplaced(
 /**
  * Writes one chunk of changes: replaced entities lose the derived rows their new ones do not repeat (clearReplaced);
  * then rows go in as multi-row statements, each entity with its sent relations. Adds to `affected` the sources of the
- * relations removed and added.
+ * relations removed and added. On SQLite the chunk is two messages to the write worker (runInOrder): what is stored
+ * of the replaced entities, then every delete and insert.
  */
 async function writeChanges(
   db: Db,
@@ -266,12 +271,21 @@ async function writeChanges(
   definitionTerms: ApiDefinitionTermsMemo | undefined,
 ): Promise<void> {
   const replaced = changes.filter(change => change.previous).map(change => change.id);
+  const [bodies, storedSearch, storedRelations] = replaced.length
+    ? await runInOrder(db, dialect, [
+      db.selectFrom('entities').select(['id', 'body']).where('id', 'in', replaced).compile(),
+      db.selectFrom('entity_search').select(['entity_id', 'key', 'value', 'original_value']).where('entity_id', 'in', replaced).compile(),
+      db.selectFrom('relations').select(['origin_id', 'source_ref', 'type', 'target_ref']).where('origin_id', 'in', replaced).compile(),
+    ])
+    : [];
   const previousSpecs = new Map<string, string>();
-  if (replaced.length) {
-    for (const row of await db.selectFrom('entities').select(['id', 'body']).where('id', 'in', replaced).execute()) {
-      previousSpecs.set(row.id, specJson(JSON.parse(row.body) as Entity));
-    }
-  }
+  for (const row of (bodies?.rows ?? []) as Array<{ id: string; body: string }>) previousSpecs.set(row.id, specJson(JSON.parse(row.body) as Entity));
+  const stored = {
+    search: ((storedSearch?.rows ?? []) as Array<{ entity_id: string; key: string; value: string | null; original_value: string | null }>)
+      .map(row => [row.entity_id, row.key, row.value, row.original_value] as const),
+    relations: ((storedRelations?.rows ?? []) as Array<{ origin_id: string; source_ref: string; type: string; target_ref: string }>)
+      .map(row => [row.origin_id, row.source_ref, row.type, row.target_ref] as const),
+  };
   const entityRows: ColumnValue[][] = [];
   const searchRows: SearchRowTuple[] = [];
   const relationRows: RelationTuple[] = [];
@@ -309,19 +323,17 @@ async function writeChanges(
     // A chunk's rows took tens of ms to lay out: with the statements off the main thread, the longest hold left.
     await pause();
   }
-  const rewritten = await clearReplaced(db, replaced, searchRows, relationRows, affected, pause);
-  await pause();
-  await insertRows(db, dialect, ENTITY_ROWS, entityRows);
+  const rewritten = await clearReplaced(db, replaced, stored, searchRows, relationRows, affected, pause);
   await pause();
   const { searchRows: searchRowsToWrite, relationRows: relationRowsToWrite } = rewritten;
   if (indexedWhileWriting(db, SEARCH_ROWS.table)) searchRowsToWrite.sort((a, b) => compareText(a[1], b[1]) || compareText(a[2] ?? '', b[2] ?? ''));
-  await insertRows(db, dialect, SEARCH_ROWS, searchRowsToWrite);
-  await pause();
   if (indexedWhileWriting(db, RELATION_ROWS.table)) relationRowsToWrite.sort((a, b) => compareText(a[1], b[1]));
-  await insertRows(db, dialect, RELATION_ROWS, relationRowsToWrite);
-  await pause();
-  await insertRows(db, dialect, SENT_ROWS, sentRows);
-  await pause();
-  await insertRows(db, dialect, DOCUMENT_ROWS, documentRows);
+  const statements = rewritten.statements;
+  const inserts = [[ENTITY_ROWS, entityRows], [SEARCH_ROWS, searchRowsToWrite], [RELATION_ROWS, relationRowsToWrite], [SENT_ROWS, sentRows], [DOCUMENT_ROWS, documentRows]] as const;
+  for (const [insert, rows] of inserts) {
+    statements.push(...rowInserts(db, dialect, insert, rows));
+    await pause();
+  }
+  await runInOrder(db, dialect, statements);
   await pause();
 }

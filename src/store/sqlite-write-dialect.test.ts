@@ -93,3 +93,15 @@ it('keeps a :memory: database in the worker: the write connection is its only on
     await store.close();
   }
 });
+
+it('answers a result of thousands of rows whole, though the worker sends it in parts', async () => {
+  const store = await Store.open(new SqliteStoreDialect({ file: ':memory:' }));
+  try {
+    const rows = (await sql<{ n: number }>`WITH RECURSIVE n(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM n WHERE n < 2345) SELECT n FROM n`.execute(store.db)).rows;
+    expect(rows.map(row => row.n)).toEqual(Array.from({ length: 2345 }, (_, i) => i + 1));
+    // The answers after it are still each statement's own.
+    expect((await sql<{ a: number }>`SELECT 1 AS a`.execute(store.db)).rows).toEqual([{ a: 1 }]);
+  } finally {
+    await store.close();
+  }
+});

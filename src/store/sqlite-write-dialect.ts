@@ -16,15 +16,23 @@ import {
 } from 'kysely';
 import { nodeEntry, type NodeEntry } from '../core/node-entry.js';
 import { startNodeWorker } from '../core/node-worker.js';
+import { batchCarriedBy } from './statements-in-order.js';
 
-/** What the worker is sent: one statement, or the word to close the database. */
-export type WorkerRequest = { sql: string; parameters: readonly unknown[] } | 'close';
-/** What the worker answers: that the database is open, a statement's rows or changes, or its error. */
+type Statement = { sql: string; parameters: readonly unknown[] };
+type StatementAnswer = { rows: unknown[] } | { changes: number; lastInsertRowid: number | bigint };
+type ErrorAnswer = { error: { name: string; message: string; code?: string } };
+/** What the worker is sent: one statement, statements to run in order (statements-in-order.ts), or the word to close the database. */
+export type WorkerRequest = Statement | { batch: Statement[] } | 'close';
+/**
+ * What the worker answers: that the database is open, a statement's rows (a large result's first rows as parts, each
+ * its own message, before the answer) or changes, a batch's answers, or an error (a batch's: its first statement that failed).
+ */
 export type WorkerAnswer =
   | { ready: true }
-  | { rows: unknown[] }
-  | { changes: number; lastInsertRowid: number | bigint }
-  | { error: { name: string; message: string; code?: string } };
+  | { part: unknown[] }
+  | StatementAnswer
+  | { results: StatementAnswer[] }
+  | ErrorAnswer;
 
 /** Built or from source: the worker entry beside this module (a flat bundle has it beside every chunk). */
 const ENTRY: NodeEntry = nodeEntry('./sqlite-write-worker.js', import.meta.url);
@@ -113,7 +121,7 @@ class SqliteWriteDriver implements Driver {
 /** The one connection: statements go to the worker in order and its answers come back in the same order. */
 class WorkerConnection implements DatabaseConnection {
   readonly #worker: Worker;
-  readonly #pending: Array<{ resolve: (answer: WorkerAnswer) => void; reject: (error: Error) => void }> = [];
+  readonly #pending: Array<{ resolve: (answer: WorkerAnswer) => void; reject: (error: Error) => void; parts?: unknown[][] }> = [];
   /** Why the worker can take no more statements (it failed, exited, or was closed). */
   #gone: Error | undefined;
 
@@ -123,7 +131,13 @@ class WorkerConnection implements DatabaseConnection {
     // connection on the main thread would not.
     worker.unref();
     worker.on('message', (answer: WorkerAnswer) => {
-      this.#pending.shift()?.resolve(answer);
+      if ('part' in answer) {
+        const waiting = this.#pending[0];
+        if (waiting) (waiting.parts ??= []).push(answer.part);
+        return;
+      }
+      const waiting = this.#pending.shift();
+      waiting?.resolve(waiting.parts && 'rows' in answer ? { rows: waiting.parts.concat([answer.rows]).flat() } : answer);
       if (!this.#pending.length) worker.unref();
     });
     worker.on('error', error => this.#fail(new Error(`the SQLite write worker failed: ${error?.message ?? String(error)}`, { cause: error })));
@@ -139,15 +153,16 @@ class WorkerConnection implements DatabaseConnection {
     return connection;
   }
 
+  /** A batch of statements-in-order.ts answers its statements' results as its rows. */
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const answer = await this.#ask({ sql: query.sql, parameters: query.parameters });
-    if ('rows' in answer) return { rows: answer.rows as R[] };
+    const batch = batchCarriedBy(query);
+    const answer = await this.#ask(batch ? { batch: batch.map(({ sql, parameters }) => ({ sql, parameters })) } : { sql: query.sql, parameters: query.parameters });
     if ('error' in answer) throw workerError(answer.error);
-    const { changes, lastInsertRowid } = answer as { changes: number; lastInsertRowid: number | bigint };
-    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+    if ('results' in answer) return { rows: answer.results.map(queryResult) as R[] };
+    return queryResult(answer as StatementAnswer) as QueryResult<R>;
   }
 
-  /** Whole results only: the rows come back from the worker in one message. */
+  /** Whole results only: a large one's rows come from the worker in parts, gathered before they are yielded. */
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     yield await this.executeQuery<R>(query);
   }
@@ -180,6 +195,11 @@ class WorkerConnection implements DatabaseConnection {
     this.#gone ??= reason;
     for (const pending of this.#pending.splice(0)) pending.reject(this.#gone);
   }
+}
+
+function queryResult(answer: StatementAnswer): QueryResult<unknown> {
+  if ('rows' in answer) return { rows: answer.rows };
+  return { numAffectedRows: BigInt(answer.changes), insertId: BigInt(answer.lastInsertRowid), rows: [] };
 }
 
 /** The worker's error as the caller would have had it on the main thread: SQLite's own carry their code. */

@@ -1,13 +1,19 @@
 /**
  * The worker thread of sqlite-write-dialect.ts: owns a SQLite database's one write connection and runs the
- * statements sent to it, one at a time in the order they come, answering each with its rows or its changes. It is
- * its own bundle entry (scripts/bundle-cli.ts). Plain JavaScript, as statement-cache.js: a worker started from source
- * needs no TypeScript loader then (it cost ~0.4 s of CPU for every store opened). Its messages are sqlite-write-dialect.ts'
- * `WorkerRequest` and `WorkerAnswer`.
+ * statements sent to it, one at a time in the order they come, answering each with its rows or its changes, and a
+ * batch of statements in order with one answer. It is its own bundle entry (scripts/bundle-cli.ts). Plain
+ * JavaScript, as statement-cache.js: a worker started from source needs no TypeScript loader then (it cost ~0.4 s of
+ * CPU for every store opened). Its messages are sqlite-write-dialect.ts' `WorkerRequest` and `WorkerAnswer`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { withStatementCache } from './statement-cache.js';
+
+/**
+ * Rows per message of a large result: the main thread takes each message apart in one go, and a read of thousands
+ * of entities' bodies in one message held its event loop for tens of ms.
+ */
+const ROWS_PER_MESSAGE = 500;
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 const database = opened();
@@ -20,7 +26,19 @@ if (database) {
       port.close();
       return;
     }
-    port.postMessage(run(statements, request));
+    if ('batch' in request) {
+      port.postMessage(runBatch(statements, request.batch));
+      return;
+    }
+    const answer = run(statements, request);
+    if ('rows' in answer) {
+      const { rows } = answer;
+      let start = 0;
+      for (; rows.length - start > ROWS_PER_MESSAGE; start += ROWS_PER_MESSAGE) port.postMessage({ part: rows.slice(start, start + ROWS_PER_MESSAGE) });
+      port.postMessage(start ? { rows: rows.slice(start) } : answer);
+    } else {
+      port.postMessage(answer);
+    }
   });
   port.postMessage({ ready: true });
 }
@@ -54,6 +72,17 @@ function run(statements, { sql, parameters }) {
   } catch (error) {
     return failure(error);
   }
+}
+
+/** Runs statements in order until one fails: all their answers, or the first one's error (those after it do not run). */
+function runBatch(statements, batch) {
+  const results = [];
+  for (const request of batch) {
+    const answer = run(statements, request);
+    if ('error' in answer) return answer;
+    results.push(answer);
+  }
+  return { results };
 }
 
 /** An error as it can cross to the main thread: its class's name, message and SQLite's code. */

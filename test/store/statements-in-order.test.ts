@@ -1,0 +1,45 @@
+import { CompiledQuery, sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runInOrder } from '../../src/store/statements-in-order.js';
+import { postgresFactory, sqliteFactory, type StoreFactory, type TestStore } from '../support/stores.js';
+
+const factories: StoreFactory[] = [sqliteFactory, await postgresFactory()];
+
+for (const factory of factories) describe.skipIf(Boolean(factory.unavailable))(`statements run in order: ${factory.name}`, () => {
+  let handle: TestStore;
+  const raw = (text: string, ...parameters: unknown[]) => CompiledQuery.raw(factory.name === 'postgres' ? text.replaceAll(/\?/g, (_, i: number) => `$${text.slice(0, i).split('?').length}`) : text, parameters);
+
+  beforeAll(async () => {
+    handle = await factory.open();
+    await sql`CREATE TABLE in_order (k integer PRIMARY KEY, v text)`.execute(handle.store.db);
+  });
+  afterAll(async () => handle?.dispose());
+  beforeEach(async () => void (await sql`DELETE FROM in_order`.execute(handle.store.db)));
+
+  it('runs them one after another and answers each one\'s rows or changes', async () => {
+    const { store } = handle;
+    const results = await runInOrder(store.db, store.dialect, [
+      raw('INSERT INTO in_order (k, v) VALUES (?, ?), (?, ?)', 1, 'a', 2, 'b'),
+      raw('UPDATE in_order SET v = ? WHERE k = ?', 'c', 2),
+      raw('DELETE FROM in_order WHERE k = ? RETURNING v', 1),
+      raw('SELECT k, v FROM in_order ORDER BY k'),
+    ]);
+    expect(results.slice(0, 2).map(result => result.numAffectedRows)).toEqual([2n, 1n]);
+    expect(results[2]!.rows).toEqual([{ v: 'a' }]);
+    expect(results[3]!.rows).toEqual([{ k: 2, v: 'c' }]);
+  });
+
+  it('stops at the first that fails, with its database error, and a transaction around them rolls back', async () => {
+    const { store } = handle;
+    await runInOrder(store.db, store.dialect, [raw('INSERT INTO in_order (k, v) VALUES (?, ?)', 1, 'kept'), raw('INSERT INTO in_order (k, v) VALUES (?, ?)', 9, 'kept')]);
+    const failed = await store.transaction(trx => runInOrder(trx, store.dialect, [
+      raw('INSERT INTO in_order (k, v) VALUES (?, ?)', 2, 'rolled back'),
+      raw('INSERT INTO in_order (k, v) VALUES (?, ?)', 1, 'duplicate'),
+      raw('DELETE FROM in_order WHERE k = ?', 9),
+    ])).catch((error: unknown) => error);
+    expect(failed).toMatchObject({ code: factory.name === 'postgres' ? '23505' : 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    expect((await sql<{ k: number; v: string }>`SELECT k, v FROM in_order ORDER BY k`.execute(store.db)).rows).toEqual([{ k: 1, v: 'kept' }, { k: 9, v: 'kept' }]);
+    // The connection goes on with the next statement's own answer.
+    expect((await runInOrder(store.db, store.dialect, [raw('SELECT count(*) AS n FROM in_order')]))[0]!.rows).toEqual([{ n: factory.name === 'postgres' ? '2' : 2 }]);
+  });
+});
