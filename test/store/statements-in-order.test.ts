@@ -42,4 +42,16 @@ for (const factory of factories) describe.skipIf(Boolean(factory.unavailable))(`
     // The connection goes on with the next statement's own answer.
     expect((await runInOrder(store.db, store.dialect, [raw('SELECT count(*) AS n FROM in_order')]))[0]!.rows).toEqual([{ n: factory.name === 'postgres' ? '2' : 2 }]);
   });
+
+  it('runs none of those after the one that fails (seen without a transaction to roll them back)', async () => {
+    const { store } = handle;
+    await runInOrder(store.db, store.dialect, [raw('INSERT INTO in_order (k, v) VALUES (?, ?)', 9, 'kept')]);
+    const failed = await runInOrder(store.db, store.dialect, [
+      raw('INSERT INTO in_order (k, v) VALUES (?, ?)', 1, 'ran'),
+      raw('INSERT INTO in_order (k, v) VALUES (?, ?)', 1, 'duplicate'),
+      raw('DELETE FROM in_order WHERE k = ?', 9),
+    ]).catch((error: unknown) => error);
+    expect(failed).toMatchObject({ code: factory.name === 'postgres' ? '23505' : 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    expect((await sql<{ k: number; v: string }>`SELECT k, v FROM in_order ORDER BY k`.execute(store.db)).rows).toEqual([{ k: 1, v: 'ran' }, { k: 9, v: 'kept' }]);
+  });
 });
