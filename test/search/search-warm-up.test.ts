@@ -46,6 +46,13 @@ for (const factory of [sqliteFactory, pg]) {
       for (const query of QUERIES) expect(await catalog.search({ query, limit: 100 }), query).toEqual(await cold.search({ query, limit: 100 }));
     });
 
+    it('warms at most half of what it keeps, and answers as a cold search past it', async () => {
+      const warmed = new CatalogSearch(handle.store, undefined, { maxKeptBases: 11 });
+      await warmed.warm();
+      const cold = new CatalogSearch(handle.store);
+      for (const query of QUERIES) expect(await warmed.search({ query, limit: 100 }), query).toEqual(await cold.search({ query, limit: 100 }));
+    });
+
     it('a warmed search answers as a cold one after the catalog changed', async () => {
       const warmed = new CatalogSearch(handle.store);
       await warmed.warm();

@@ -83,13 +83,20 @@ export class CatalogSearch {
     const index = await this.prepare();
     const bases = this.#basesAt(version);
     if (bases !== this.#bases) return;
-    // Read after the version was, so at least as new (as #readBases); at most what is kept.
-    const rows = await this.store.reads.selectFrom('entities').select(['id', 'body']).limit(this.#limits.maxKeptBases ?? MAX_KEPT_BASES).execute();
+    // Read after the version was, so at least as new (as #readBases), in pages (a SQLite read holds the loop while it
+    // runs); at most half of what is kept, so the first searches' reads find room without emptying it.
     const pause = loopYielder();
-    for (const row of rows) {
-      await pause();
-      if (bases !== this.#bases || stopped()) return;
-      if (!bases.byId.has(row.id)) bases.byId.set(row.id, hitOf(JSON.parse(row.body) as Entity));
+    const most = Math.floor((this.#limits.maxKeptBases ?? MAX_KEPT_BASES) / 2);
+    for (let after = '', taken = 0; taken < most; ) {
+      const rows = await this.store.reads.selectFrom('entities').select(['id', 'body']).where('id', '>', after).orderBy('id').limit(Math.min(WARM_PAGE, most - taken)).execute();
+      if (!rows.length) break;
+      for (const row of rows) {
+        await pause();
+        if (bases !== this.#bases || stopped()) return;
+        if (!bases.byId.has(row.id)) bases.byId.set(row.id, hitOf(JSON.parse(row.body) as Entity));
+      }
+      after = rows.at(-1)!.id;
+      taken += rows.length;
     }
     if (index.type !== 'pg-words') return;
     await index.words.hold(version);
@@ -250,6 +257,9 @@ export interface SearchMemoryLimits {
 
 /** What a result says of its entity, whatever the words: read from its stored JSON. */
 type HitBase = Omit<SearchHit, 'score' | 'matchedWords'>;
+
+/** Entities read at a time by the warm-up. */
+const WARM_PAGE = 1_000;
 
 /** At most this many entities' result fields kept (~0.4 KB each: a 10k catalog whole, ~8 MiB at most). */
 const MAX_KEPT_BASES = 20_000;
