@@ -1,4 +1,5 @@
 import { wordsOf } from './search-query.js';
+import { lettersOf } from './word-match.js';
 
 /**
  * A text cut into the words search matches: each text word, then (unless it is one camelCase part) each of its
@@ -7,6 +8,8 @@ import { wordsOf } from './search-query.js';
  */
 export interface CutText {
   readonly parts: Int32Array;
+  /** Its words' letters together (lettersOf): a typed word none of them may match skips the text. */
+  readonly letters: number;
   /** How many words wordsOf finds in the text. */
   readonly wordCount: number;
 }
@@ -28,6 +31,8 @@ export class TextCuts {
   readonly #texts = new Map<string, CutText>();
   readonly #numbers = new Map<string, number>();
   readonly #words: string[] = [];
+  /** Per word number: lettersOf the word. */
+  readonly #letters: number[] = [];
   #size = 0;
 
   /** Whether it holds as much as it should: a new TextCuts should take over. */
@@ -40,10 +45,18 @@ export class TextCuts {
     return this.#words[number]!;
   }
 
+  /** The letters (lettersOf) of the word numbered `number`. */
+  letters(number: number): number {
+    return this.#letters[number]!;
+  }
+
   cut(text: string): CutText {
     let cut = this.#texts.get(text);
     if (!cut) {
-      cut = { parts: this.#cutText(text), wordCount: wordCount(text) };
+      const parts = this.#cutText(text);
+      let letters = 0;
+      for (let p = 0; p < parts.length; p += 3) letters |= this.#letters[parts[p]!]!;
+      cut = { parts, letters, wordCount: wordCount(text) };
       this.#texts.set(text, cut);
       this.#size += cut.parts.length + (text.length >> 1) + 8;
     }
@@ -79,6 +92,7 @@ export class TextCuts {
       number = this.#words.length;
       this.#numbers.set(lower, number);
       this.#words.push(lower);
+      this.#letters.push(lettersOf(lower));
       this.#size += (lower.length >> 1) + 8;
     }
     parts.push(number, at, at + word.length);

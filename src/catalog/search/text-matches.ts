@@ -1,5 +1,5 @@
 import { TextCuts, type CutText } from './text-cuts.js';
-import { wordMatch } from './word-match.js';
+import { Letters, wordMatch } from './word-match.js';
 
 /** Where one typed word matched a text best: the quality (see wordMatch) and the spans that got it. */
 export interface WordHit {
@@ -15,7 +15,8 @@ const MIN_QUALITY = 0.3;
  * `createPayment` is found by "payment" — answering, per typed word, its best match and where it is. A search
  * ranks up to 500 entities whose texts share most of their words, and matching a word (edit distances) was
  * most of ranking's cost: each distinct text word is matched once, and each distinct text (owners, kinds,
- * types, lifecycles repeat across the candidates) once. Texts are cut by `cuts` (text-cuts.ts), kept across
+ * types, lifecycles repeat across the candidates) once; a text or word lacking more of each typed word's letters
+ * than its typos allow (word-match.ts's Letters) is not matched at all. Texts are cut by `cuts` (text-cuts.ts), kept across
  * searches. Made for one ranking and dropped with it, so what it remembers dies young instead of waiting in old
  * space for a full GC. An answer is shared by every text alike: read it, never change it.
  * @example new TextMatcher(['paymnts']).matches('Takes card payments') // [{ quality: 0.5, spans: [[11, 19]] }]
@@ -26,19 +27,22 @@ export class TextMatcher {
   /** Per text cut (texts alike share one): its answer. */
   readonly #texts = new Map<CutText, ReadonlyArray<WordHit | undefined>>();
   readonly #none: ReadonlyArray<WordHit | undefined>;
+  /** Per typed word: which texts it may match. */
+  readonly #letters: Letters[];
 
   constructor(
     readonly typed: readonly string[],
     private readonly cuts: TextCuts = new TextCuts(),
   ) {
     this.#none = Array.from(typed, () => undefined);
+    this.#letters = typed.map(t => new Letters(t));
   }
 
   matches(text: string): ReadonlyArray<WordHit | undefined> {
     if (!text) return this.#none;
     const cut = this.cuts.cut(text);
     let hits = this.#texts.get(cut);
-    if (!hits) this.#texts.set(cut, (hits = this.#match(cut)));
+    if (!hits) this.#texts.set(cut, (hits = this.#mayMatch(cut.letters) ? this.#match(cut) : this.#none));
     return hits;
   }
 
@@ -47,11 +51,22 @@ export class TextMatcher {
     return text ? this.cuts.cut(text).wordCount : 0;
   }
 
+  /**
+   * Whether any typed word may match any of the text's words: most texts (owners, kinds, lifecycles, bodies) have
+   * letters a new word lacks, and answer no hits without their words walked or matched.
+   */
+  #mayMatch(letters: number): boolean {
+    for (const of of this.#letters) if (of.mayMatch(letters)) return true;
+    return false;
+  }
+
   #match({ parts }: CutText): Array<WordHit | undefined> {
     const typed = this.typed;
     const hits: Array<WordHit | undefined> = typed.map(() => undefined);
     for (let p = 0; p < parts.length; p += 3) {
       const number = parts[p]!;
+      // Told by the word's letters, a bit test, before its qualities are looked up or matched.
+      if (!this.#mayMatch(this.cuts.letters(number))) continue;
       let of = this.#qualities.get(number);
       if (!of) {
         const word = this.cuts.word(number);
@@ -59,15 +74,17 @@ export class TextMatcher {
         for (const t of typed) qualities.push(wordMatch(t, word));
         this.#qualities.set(number, (of = qualities));
       }
-      for (let i = 0; i < typed.length; i++) {
-        const quality = of[i]!;
-        if (quality < MIN_QUALITY) continue;
-        const hit = hits[i];
-        const span: [number, number] = [parts[p + 1]!, parts[p + 2]!];
-        if (!hit || quality > hit.quality) hits[i] = { quality, spans: [span] };
-        else if (quality === hit.quality && hit.spans.length < 20) hit.spans.push(span);
-      }
+      for (let i = 0; i < typed.length; i++) keepHit(hits, i, of[i]!, parts[p + 1]!, parts[p + 2]!);
     }
     return hits;
   }
+}
+
+/** Keeps a typed word's (`hits[i]`) match at [start, end) if it is at least as good as its best yet. */
+export function keepHit(hits: Array<WordHit | undefined>, i: number, quality: number, start: number, end: number): void {
+  if (quality < MIN_QUALITY) return;
+  const hit = hits[i];
+  const span: [number, number] = [start, end];
+  if (!hit || quality > hit.quality) hits[i] = { quality, spans: [span] };
+  else if (quality === hit.quality && hit.spans.length < 20) hit.spans.push(span);
 }

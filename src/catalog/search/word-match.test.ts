@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wordMatch } from './word-match.js';
+import { Letters, lettersOf, wordMatch } from './word-match.js';
 import { TextMatcher } from './text-matches.js';
 import { parseSearchQuery } from './search-query.js';
 
@@ -19,6 +19,18 @@ describe('wordMatch', () => {
     expect(wordMatch('ledger', 'leader')).toBe(0);
     expect(wordMatch('paymnets', 'payments')).toBe(0.5);
     expect(wordMatch('zzzzzz', 'payments')).toBe(0);
+  });
+});
+
+describe('Letters', () => {
+  it('rules out only words wordMatch gives 0: more of the typed letters missing than typos allowed', () => {
+    expect(new Letters('payments').mayMatch(lettersOf('billing'))).toBe(false);
+    expect(new Letters('api').mayMatch(lettersOf('apt'))).toBe(false);
+    expect(new Letters('paymnts').mayMatch(lettersOf('payments'))).toBe(true);
+    expect(new Letters('pazments').mayMatch(lettersOf('payments'))).toBe(true);
+    const words = ['payments', 'paymnets', 'refund', 'checkout', 'chekcout', 'kubernetes', 'api', 'apt', 'a', 'ab', 'zürich', 'zurich', 'v2', 'v22', 'x42', 'ledger', 'leader', '日本語', 'i̇stanbul'];
+    const typed = words.flatMap(word => [word, word.slice(0, 1), word.slice(0, 3), word.slice(1), `${word}s`, word.replace(/[aeiou]/, 'x')]);
+    for (const t of typed) for (const word of words) if (wordMatch(t, word) > 0) expect(new Letters(t).mayMatch(lettersOf(word)), `${t} ${word}`).toBe(true);
   });
 });
 

@@ -8,13 +8,59 @@ export function wordMatch(typed: string, word: string): number {
   if (typed === word) return 1;
   if (word.startsWith(typed)) return typed.length >= 2 ? 0.8 : 0.3;
   if (typed.length >= 3 && word.includes(typed)) return 0.6;
-  const allowed = typed.length >= 7 ? 2 : typed.length >= 4 ? 1 : 0;
+  const allowed = typosAllowed(typed);
   if (!allowed) return 0;
   const whole = editDistance(typed, word, allowed);
   if (whole <= allowed) return whole === 1 ? 0.5 : 0.4;
   // A typo in a word still being typed: compare with the word's start of the same length.
   if (word.length > typed.length && editDistance(typed, word.slice(0, typed.length), allowed) <= allowed) return 0.35;
   return 0;
+}
+
+/** How many typos (edits) a typed word may have and still match: one from four letters on, two from seven. */
+function typosAllowed(typed: string): number {
+  return typed.length >= 7 ? 2 : typed.length >= 4 ? 1 : 0;
+}
+
+/** The letters a word has, as bits (letterBit); a text's are its words' together (see Letters). */
+export function lettersOf(word: string): number {
+  let letters = 0;
+  for (let i = 0; i < word.length; i++) letters |= letterBit(word.charCodeAt(i));
+  return letters;
+}
+
+/**
+ * A UTF-16 unit's bit: a–z one each, digits five bits shared by two each, anything else (upper case and
+ * non-ASCII, rare in lower-cased catalog words) the last bit. Units sharing a bit are only told apart less often.
+ */
+function letterBit(unit: number): number {
+  if (unit >= 97 && unit <= 122) return 1 << (unit - 97);
+  if (unit >= 48 && unit <= 57) return 1 << (26 + ((unit - 48) % 5));
+  return 1 << 31;
+}
+
+/**
+ * Whether a word whose letters are all among `letters` (lettersOf, or several words' together) may match `typed`
+ * at all (wordMatch above 0); false is exact, true only possible. Every match needs all of the typed word's units
+ * in the word (the same, its start, inside it) or within its typos (an edit distance to it or its start): each typed unit missing
+ * from the word takes its own edit (deleted or replaced; a transposition keeps both units), so a word matches
+ * only if at most `typosAllowed` of the typed word's units are missing from it.
+ * @example new Letters('payments').mayMatch(lettersOf('billing')) // false: p, a, y, m, e, t and s missing, two allowed
+ */
+export class Letters {
+  readonly #bits: Int32Array;
+  readonly #allowed: number;
+
+  constructor(typed: string) {
+    this.#bits = Int32Array.from({ length: typed.length }, (_, i) => letterBit(typed.charCodeAt(i)));
+    this.#allowed = typosAllowed(typed);
+  }
+
+  mayMatch(letters: number): boolean {
+    let missing = 0;
+    for (let i = 0; i < this.#bits.length; i++) if ((this.#bits[i]! & letters) === 0 && ++missing > this.#allowed) return false;
+    return true;
+  }
 }
 
 /** Optimal-string-alignment distance, giving up (answering max + 1) once it must exceed `max`. */
