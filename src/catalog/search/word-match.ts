@@ -30,13 +30,14 @@ export function lettersOf(word: string): number {
 }
 
 /**
- * A UTF-16 unit's bit: a–z one each, digits five bits shared by two each, anything else (upper case and
- * non-ASCII, rare in lower-cased catalog words) the last bit. Units sharing a bit are only told apart less often.
+ * A UTF-16 unit's bit: a–z one each, digits three bits shared, anything else (upper case and non-ASCII, rare in
+ * lower-cased catalog words) one more. Units sharing a bit are only told apart less often. Thirty bits, so a
+ * text's letters stay a small integer (V8 keeps larger ones as heap numbers).
  */
 function letterBit(unit: number): number {
   if (unit >= 97 && unit <= 122) return 1 << (unit - 97);
-  if (unit >= 48 && unit <= 57) return 1 << (26 + ((unit - 48) % 5));
-  return 1 << 31;
+  if (unit >= 48 && unit <= 57) return 1 << (26 + ((unit - 48) % 3));
+  return 1 << 29;
 }
 
 /**
