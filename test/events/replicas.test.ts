@@ -2,13 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PaveEvent } from '../../src/store/event-log.js';
 import { adminQuery, postgresFactory } from '../support/stores.js';
 import { POSTGRES_URL } from '../support/require-all.js';
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startTsChild } from '../support/ts-child.js';
 import { run, startEventsPave, testWebhooks, WebhookReceiver, type EventsPave } from './support.js';
 
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const CHILD = fileURLToPath(new URL('./delivery-child.ts', import.meta.url));
 
 /**
  * Two replicas on one PostgreSQL schema, both running the fan-out consumer and the delivery worker: the
@@ -74,8 +70,7 @@ describe.skipIf(Boolean(pg.unavailable))('webhooks across two replicas on Postgr
 
     // The other replica takes the first delivery; the receiver holds the request; the replica is killed mid-send.
     await receiver.setMode('hold');
-    const child = spawn(process.execPath, ['--import', TSX, CHILD], { env: { ...process.env, PAVE_DATABASE_URL: POSTGRES_URL, PAVE_DATABASE_SCHEMA: crashSchema }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise(resolve => child.once('exit', resolve));
+    const { child, exited } = startTsChild(new URL('./delivery-child.ts', import.meta.url), { env: { PAVE_DATABASE_URL: POSTGRES_URL, PAVE_DATABASE_SCHEMA: crashSchema } });
     try {
       await expect.poll(() => receiver.held.length, { timeout: 60_000 }).toBe(1);
     } finally {

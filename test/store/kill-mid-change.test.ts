@@ -2,34 +2,24 @@
  * A process killed with SIGKILL in the middle of a change leaves neither the change, nor its event, nor
  * its audit entry — on SQLite and on PostgreSQL — and the store works on afterwards.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store, dialectFor } from '../../src/store/store.js';
 import { moduleMigrations } from '../../src/modules.js';
 import { POSTGRES_URL } from '../support/require-all.js';
 import { adminQuery, postgresFactory } from '../support/stores.js';
+import { startTsChild } from '../support/ts-child.js';
 
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const CHILD = fileURLToPath(new URL('./support/change-child.ts', import.meta.url));
 const pg = await postgresFactory();
 
 /** Runs the child until it is inside its transaction, then kills it. */
 async function killInside(env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn(process.execPath, ['--import', TSX, CHILD], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', chunk => (stderr += chunk));
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', chunk => String(chunk).includes('inside') && resolve());
-    child.once('exit', code => reject(new Error(`the child exited (${code}) before its change: ${stderr}`)));
-  });
-  child.kill('SIGKILL');
-  await exited;
+  const run = startTsChild(new URL('./support/change-child.ts', import.meta.url), { env });
+  await run.printed('inside');
+  run.child.kill('SIGKILL');
+  await run.exited;
 }
 
 describe('a change killed halfway', () => {

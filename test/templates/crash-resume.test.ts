@@ -4,30 +4,18 @@
  * replaying workspace steps, the completed push is not repeated, the wait that was interrupted runs
  * again, and the task finishes with the repository pushed once and the component in the catalog.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { startTsChild, type TsChild } from '../support/ts-child.js';
 import { TESTER, commitsOf, filesOf, openTestApp, registerTemplate, writeTree, type TestApp } from './support.js';
 
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const WORKER = fileURLToPath(new URL('./fixtures/task-worker.ts', import.meta.url));
 
-function startWorker(dataDir: string, ...taskIds: string[]): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', TSX, WORKER, ...taskIds], { env: { ...process.env, PAVE_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', chunk => (stderr += chunk));
-  const exited = new Promise<number | null>(resolve =>
-    child.on('exit', code => {
-      if (code && code !== 0) process.stderr.write(stderr);
-      resolve(code);
-    }),
-  );
-  return { child, exited };
+/** A task worker in its own process, for the given tasks. */
+function startWorker(dataDir: string, ...taskIds: string[]): TsChild {
+  return startTsChild(new URL('./fixtures/task-worker.ts', import.meta.url), { args: taskIds, env: { PAVE_DATA_DIR: dataDir } });
 }
 
 const TEMPLATE = {
@@ -91,7 +79,7 @@ describe('a task survives its worker being killed', () => {
     expect(pushed).toHaveLength(1);
 
     const second = startWorker(pave.dataDir, id);
-    expect(await second.exited).toBe(0);
+    expect(await second.exited, second.stderr()).toBe(0);
 
     const task = await pave.app.templates.getTask(id);
     expect(task.status, JSON.stringify(task.error)).toBe('completed');
@@ -144,7 +132,7 @@ describe('a task survives its worker being killed', () => {
     }
     const { id: next } = await pave.app.templates.createTask({ templateRef: quickRef, values: {} }, TESTER);
     const third = startWorker(pave.dataDir, id, next);
-    expect(await third.exited).toBe(0);
+    expect(await third.exited, third.stderr()).toBe(0);
 
     const task = await pave.app.templates.getTask(id);
     expect(task.status).toBe('failed');
