@@ -24,7 +24,8 @@ export default { id: '${id}', description: '${id}', supportsDryRun: true, schema
 /** Every attack, one file each. `probe` reads what it should not and says what it got. */
 const ATTACKS: Record<string, string> = {
   'loop.mjs': action('attack:loop', 'for (;;) {}'),
-  'memory.mjs': action('attack:memory', 'const keep = []; for (;;) keep.push(new Array(1e6).fill(Math.random()));'),
+  // Buffers meet the memory limit within a few allocations, long before the 4 s time limit however loaded the machine.
+  'memory.mjs': action('attack:memory', 'const keep = []; for (;;) keep.push(Buffer.alloc(32 * 1024 * 1024, 1));'),
   'chatter.mjs': action('attack:chatter', "for (;;) ctx.logger.info('x'.repeat(1000));"),
   'import-loop.mjs': action('attack:import-loop', '', 'for (;;) {}'),
   'in-server.mjs': action('attack:in-server', '', 'globalThis.__paveActionRanHere = true;'),
