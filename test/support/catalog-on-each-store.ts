@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { CatalogConfig } from '../../src/catalog/catalog-config.js';
 import type { CatalogService } from '../../src/catalog/catalog-service.js';
 import type { Store } from '../../src/store/store.js';
 import { catalogServiceOver } from './catalog-service.js';
@@ -20,8 +19,6 @@ export interface CatalogOnStore {
 export interface CatalogOnEachStoreOptions {
   /** One store only: what the other has not (PostgreSQL's held documents, SQLite's query plans). Both by default. */
   only?: StoreFactory['name'];
-  /** The catalog's config; the default one when not given. */
-  config?: CatalogConfig;
   /** A temporary folder's name prefix (`pave-sent-`): one is made for the describe and removed after it. */
   folder?: string;
   /** What the catalog holds before the tests (and the body's own `beforeAll`s) run. */
@@ -58,7 +55,7 @@ export async function catalogOnEachStore(
       let dir = '';
       beforeAll(async () => {
         handle = await factory.open();
-        catalog = catalogServiceOver(handle.store, options.config);
+        catalog = catalogServiceOver(handle.store);
         if (options.folder) dir = mkdtempSync(join(tmpdir(), options.folder));
         opened = { handle, catalog, dir };
         await options.seed?.(on);
