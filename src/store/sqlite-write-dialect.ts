@@ -16,16 +16,17 @@ import {
 } from 'kysely';
 import { nodeEntry, type NodeEntry } from '../core/node-entry.js';
 import { startNodeWorker } from '../core/node-worker.js';
-import { batchCarriedBy } from './statements-in-order.js';
+import { batchCarriedBy, StatementInOrderError } from './statements-in-order.js';
 
 type Statement = { sql: string; parameters: readonly unknown[] };
 type StatementAnswer = { rows: unknown[] } | { changes: number; lastInsertRowid: number | bigint };
-type ErrorAnswer = { error: { name: string; message: string; code?: string } };
+/** A statement's error; a batch's names its failing statement's place in the batch. */
+type ErrorAnswer = { error: { name: string; message: string; code?: string }; index?: number };
 /** What the worker is sent: one statement, statements to run in order (statements-in-order.ts), or the word to close the database. */
 export type WorkerRequest = Statement | { batch: Statement[] } | 'close';
 /**
  * What the worker answers: that the database is open, a statement's rows (a large result's first rows as parts, each
- * its own message, before the answer) or changes, a batch's answers, or an error (a batch's: its first statement that failed).
+ * its own message, before the answer) or changes, a batch's answers, or an error (a batch's: its first statement that failed, and where).
  */
 export type WorkerAnswer =
   | { ready: true }
@@ -42,7 +43,8 @@ const ENTRY: NodeEntry = nodeEntry('./sqlite-write-worker.js', import.meta.url);
  * synchronous: on the main thread every statement of a large write held the event loop (deleting 200 entities'
  * search rows ~70 ms, a COMMIT up to 239 ms), and requests waited behind it. Here the main thread sends each
  * statement and waits for its answer like for any I/O. Queued like Kysely's driver: a query or transaction holds
- * the connection until it is done. A statement's SQLite error reaches the caller as a `SqliteError` with its code.
+ * the connection until it is done. A statement's SQLite error reaches the caller as a `SqliteError` with its code (a
+ * batch's inside a `StatementInOrderError` that names the statement).
  * `:memory:` works too: the worker's connection is then the database's only one (there is no read connection).
  * @example new Kysely({ dialect: new SqliteWriteDialect('.pave/pave.db') })
  */
@@ -157,7 +159,10 @@ class WorkerConnection implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const batch = batchCarriedBy(query);
     const answer = await this.#ask(batch ? { batch: batch.map(({ sql, parameters }) => ({ sql, parameters })) } : { sql: query.sql, parameters: query.parameters });
-    if ('error' in answer) throw workerError(answer.error);
+    if ('error' in answer) {
+      const error = workerError(answer.error);
+      throw batch && answer.index !== undefined ? new StatementInOrderError(answer.index, batch.length, batch[answer.index]!.sql, error) : error;
+    }
     if ('results' in answer) return { rows: answer.results.map(queryResult) as R[] };
     return queryResult(answer as StatementAnswer) as QueryResult<R>;
   }

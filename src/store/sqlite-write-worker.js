@@ -74,12 +74,15 @@ function run(statements, { sql, parameters }) {
   }
 }
 
-/** Runs statements in order until one fails: all their answers, or the first one's error (those after it do not run). */
+/**
+ * Runs statements in order until one fails: all their answers, or the first one's error and its place in the batch
+ * (those after it do not run).
+ */
 function runBatch(statements, batch) {
   const results = [];
-  for (const request of batch) {
+  for (const [index, request] of batch.entries()) {
     const answer = run(statements, request);
-    if ('error' in answer) return answer;
+    if ('error' in answer) return { ...answer, index };
     results.push(answer);
   }
   return { results };

@@ -4,13 +4,10 @@
  * older one with the two loses them on upgrade, and its filters and facets answer as before. SQLite and PostgreSQL.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { EntityReader } from '../../src/catalog/query/entity-reader.js';
 import type { Store } from '../../src/store/store.js';
-import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
-import { catalogServiceOver } from '../support/catalog-service.js';
-
-const pg = await postgresFactory();
+import { catalogOnEachStore } from '../support/catalog-on-each-store.js';
 
 /** The indexes of `entity_search`, by name, with their columns as the database gives them. */
 async function searchIndexes(store: Store): Promise<string[]> {
@@ -21,51 +18,45 @@ async function searchIndexes(store: Store): Promise<string[]> {
   return rows.map(row => row.name);
 }
 
-for (const factory of [sqliteFactory, pg]) {
-  describe.skipIf(Boolean(pg.unavailable) && factory === pg)(`one search value index: ${factory.name}`, () => {
-    let handle: TestStore;
-    beforeAll(async () => {
-      handle = await factory.open();
-      const catalog = catalogServiceOver(handle.store);
-      for (const [name, owner] of [['a', 'Team-A'], ['b', 'team-a'], ['c', 'Team-A'], ['d', 'team-b']]) {
-        await catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { type: 'service', lifecycle: 'production', owner } });
-      }
-    });
-    afterAll(async () => handle?.dispose());
-
-    const answers = async (store: Store) => {
-      const reader = new EntityReader(store);
-      return {
-        filtered: (await reader.query({ filter: ['kind=component,spec.owner=team-a'], limit: 10 })).items.map(entity => entity.metadata.name),
-        // Facets keep the values as written: "Team-A" and "team-a" are two.
-        facets: await reader.facets(['spec.owner'], undefined),
-      };
+await catalogOnEachStore('one search value index', {
+  seed: async ({ catalog }) => {
+    for (const [name, owner] of [['a', 'Team-A'], ['b', 'team-a'], ['c', 'Team-A'], ['d', 'team-b']]) {
+      await catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { type: 'service', lifecycle: 'production', owner } });
+    }
+  },
+}, on => {
+  const answers = async (store: Store) => {
+    const reader = new EntityReader(store);
+    return {
+      filtered: (await reader.query({ filter: ['kind=component,spec.owner=team-a'], limit: 10 })).items.map(entity => entity.metadata.name),
+      // Facets keep the values as written: "Team-A" and "team-a" are two.
+      facets: await reader.facets(['spec.owner'], undefined),
     };
+  };
 
-    it('has the one index in a fresh database', async () => {
-      expect(await searchIndexes(handle.store)).toEqual(['entity_search_entity_idx', 'entity_search_key_value_idx']);
-      expect(await answers(handle.store)).toEqual({
-        filtered: ['a', 'b', 'c'],
-        facets: { 'spec.owner': [{ value: 'Team-A', count: 2 }, { value: 'team-a', count: 1 }, { value: 'team-b', count: 1 }] },
-      });
-    });
-
-    it('an older database with the two indexes has the one after the upgrade, and answers the same', async () => {
-      const { store } = handle;
-      const before = await answers(store);
-      // The database as 0050 left it.
-      await sql`DROP INDEX entity_search_key_value_idx`.execute(store.db);
-      await sql`CREATE INDEX entity_search_key_value_entity_idx ON entity_search (key, value, entity_id)`.execute(store.db);
-      await sql`CREATE INDEX entity_search_facet_idx ON entity_search (key, original_value, entity_id)`.execute(store.db);
-      await sql`DELETE FROM kysely_migration WHERE name = '0051-one-search-value-index'`.execute(store.db);
-
-      const upgraded = await handle.reopen();
-      try {
-        expect(await searchIndexes(upgraded)).toEqual(['entity_search_entity_idx', 'entity_search_key_value_idx']);
-        expect(await answers(upgraded)).toEqual(before);
-      } finally {
-        await upgraded.close();
-      }
+  it('has the one index in a fresh database', async () => {
+    expect(await searchIndexes(on.store)).toEqual(['entity_search_entity_idx', 'entity_search_key_value_idx']);
+    expect(await answers(on.store)).toEqual({
+      filtered: ['a', 'b', 'c'],
+      facets: { 'spec.owner': [{ value: 'Team-A', count: 2 }, { value: 'team-a', count: 1 }, { value: 'team-b', count: 1 }] },
     });
   });
-}
+
+  it('an older database with the two indexes has the one after the upgrade, and answers the same', async () => {
+    const { store } = on;
+    const before = await answers(store);
+    // The database as 0050 left it.
+    await sql`DROP INDEX entity_search_key_value_idx`.execute(store.db);
+    await sql`CREATE INDEX entity_search_key_value_entity_idx ON entity_search (key, value, entity_id)`.execute(store.db);
+    await sql`CREATE INDEX entity_search_facet_idx ON entity_search (key, original_value, entity_id)`.execute(store.db);
+    await sql`DELETE FROM kysely_migration WHERE name = '0051-one-search-value-index'`.execute(store.db);
+
+    const upgraded = await on.handle.reopen();
+    try {
+      expect(await searchIndexes(upgraded)).toEqual(['entity_search_entity_idx', 'entity_search_key_value_idx']);
+      expect(await answers(upgraded)).toEqual(before);
+    } finally {
+      await upgraded.close();
+    }
+  });
+});

@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { CompiledQuery } from 'kysely';
-import { CatalogService } from '../../src/catalog/catalog-service.js';
 import { EntityReader } from '../../src/catalog/query/entity-reader.js';
 import type { Store } from '../../src/store/store.js';
-import { sqliteFactory, type TestStore } from '../support/stores.js';
+import { catalogOnEachStore } from '../support/catalog-on-each-store.js';
 import { statementRecorder, type RecordedStatement } from '../support/statement-recorder.js';
-import { catalogServiceOver } from '../support/catalog-service.js';
 
 /**
  * The catalog's hot reads (by-name, by-query with an owner or a relation filter and its next page,
@@ -17,19 +15,9 @@ import { catalogServiceOver } from '../support/catalog-service.js';
 /** A full scan (of the table or all of one of its indexes) of a catalog table; subqueries' own result rows may be scanned. */
 const FULL_SCAN = /\bSCAN (e|s|r|entities|entity_search|relations|search_documents)\b/;
 
-describe('catalog query plans (SQLite)', () => {
-  let handle: TestStore;
-  let catalog: CatalogService;
-  /** A reader whose statements are recorded as they run. */
-  let reader: EntityReader;
-  /** The store whose statements are recorded. */
-  let recorded: Store;
-  const statements: RecordedStatement[] = [];
-
-  beforeAll(async () => {
-    handle = await sqliteFactory.open();
-    const { store } = handle;
-    catalog = catalogServiceOver(store);
+await catalogOnEachStore('catalog query plans', {
+  only: 'sqlite',
+  seed: async ({ catalog }) => {
     const save = (entity: object) => catalog.saveEntity(entity);
     for (const team of ['team-a', 'team-b', 'team-c']) await save({ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: team }, spec: { type: 'team', children: [] } });
     for (let i = 0; i < 60; i++) {
@@ -40,11 +28,20 @@ describe('catalog query plans (SQLite)', () => {
         spec: { type: i % 4 === 0 ? 'database' : 'service', lifecycle: 'production', owner: `team-${'abc'[i % 3]}`, ...(i % 4 === 0 ? {} : { dependsOn: [`resource:svc-${i - (i % 4)}`] }) },
       });
     }
+  },
+}, on => {
+  /** A reader whose statements are recorded as they run. */
+  let reader: EntityReader;
+  /** The store whose statements are recorded. */
+  let recorded: Store;
+  const statements: RecordedStatement[] = [];
+
+  beforeAll(() => {
+    const { store } = on;
     const recorder = statementRecorder(store.db, statements);
     recorded = Object.create(store, { db: { value: store.db.withPlugin(recorder) }, reads: { value: store.reads.withPlugin(recorder) } }) as Store;
     reader = new EntityReader(recorded);
   });
-  afterAll(async () => handle?.dispose());
 
   /** Runs a read and answers the plan lines of each statement it ran that scan a catalog table. */
   async function scansOf(read: () => Promise<unknown>): Promise<string[]> {
@@ -53,7 +50,7 @@ describe('catalog query plans (SQLite)', () => {
     expect(statements.length).toBeGreaterThan(0);
     const scans: string[] = [];
     for (const statement of statements) {
-      const plan = await handle.store.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${statement.sql}`, [...statement.parameters]));
+      const plan = await on.store.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${statement.sql}`, [...statement.parameters]));
       for (const { detail } of plan.rows) if (FULL_SCAN.test(detail)) scans.push(`${detail} in ${statement.sql}`);
     }
     return scans;

@@ -3,13 +3,10 @@
  * that found some of its candidates kept must not lose them when another read empties the store meanwhile: it
  * answered 10 of 70 entities once the limit was reached (catalogs above 20,000 entities).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CatalogSearch } from '../../src/catalog/search/catalog-search.js';
 import type { Entity } from '../../src/core/entity.js';
-import { postgresFactory, sqliteFactory, type TestStore } from '../support/stores.js';
-import { catalogServiceOver } from '../support/catalog-service.js';
-
-const pg = await postgresFactory();
+import { catalogOnEachStore } from '../support/catalog-on-each-store.js';
 
 const component = (name: string, description: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -18,24 +15,17 @@ const component = (name: string, description: string): Entity => ({
   spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
 });
 
-for (const factory of [sqliteFactory, pg]) {
-  describe.skipIf(Boolean(pg.unavailable) && factory === pg)(`kept result fields: ${factory.name}`, () => {
-    let handle: TestStore;
-    beforeAll(async () => {
-      handle = await factory.open();
-      const { store } = handle;
-      const catalog = catalogServiceOver(store);
-      for (let i = 0; i < 60; i++) await catalog.saveEntity(component(`both-${i}`, `quokka and wombat ${i}`));
-      for (let i = 0; i < 10; i++) await catalog.saveEntity(component(`one-${i}`, `wombat only ${i}`));
-    });
-    afterAll(async () => handle?.dispose());
-
-    it('answers every match after what is kept reached its limit', async () => {
-      const search = new CatalogSearch(handle.store, undefined, { maxKeptBases: 30 });
-      expect((await search.search({ query: 'quokka', limit: 100 })).total).toBe(60);
-      const wombats = await search.search({ query: 'wombat', limit: 100 });
-      expect(wombats.total).toBe(70);
-      expect(wombats.results.map(result => result.entityRef).sort()).toEqual((await new CatalogSearch(handle.store).search({ query: 'wombat', limit: 100 })).results.map(result => result.entityRef).sort());
-    });
+await catalogOnEachStore('kept result fields', {
+  seed: async ({ catalog }) => {
+    for (let i = 0; i < 60; i++) await catalog.saveEntity(component(`both-${i}`, `quokka and wombat ${i}`));
+    for (let i = 0; i < 10; i++) await catalog.saveEntity(component(`one-${i}`, `wombat only ${i}`));
+  },
+}, on => {
+  it('answers every match after what is kept reached its limit', async () => {
+    const search = new CatalogSearch(on.store, undefined, { maxKeptBases: 30 });
+    expect((await search.search({ query: 'quokka', limit: 100 })).total).toBe(60);
+    const wombats = await search.search({ query: 'wombat', limit: 100 });
+    expect(wombats.total).toBe(70);
+    expect(wombats.results.map(result => result.entityRef).sort()).toEqual((await new CatalogSearch(on.store).search({ query: 'wombat', limit: 100 })).results.map(result => result.entityRef).sort());
   });
-}
+});

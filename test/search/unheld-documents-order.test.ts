@@ -4,19 +4,13 @@
  * sections matching alike, whose physical order is not their row-id order. PostgreSQL only (SQLite holds none).
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CatalogSearch } from '../../src/catalog/search/catalog-search.js';
-import { catalogServiceOver } from '../support/catalog-service.js';
-import { postgresFactory, type TestStore } from '../support/stores.js';
+import { catalogOnEachStore } from '../support/catalog-on-each-store.js';
 
-const pg = await postgresFactory();
-
-describe.skipIf(Boolean(pg.unavailable))('documents read from the database, in held order', () => {
-  let handle: TestStore;
-  beforeAll(async () => {
-    handle = await pg.open();
-    const { store } = handle;
-    const catalog = catalogServiceOver(store);
+await catalogOnEachStore('documents read from the database, in held order', {
+  only: 'postgres',
+  seed: async ({ store, catalog }) => {
     await catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'zoo' }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a' } });
     const db = store.db;
     const { rows: [entity] } = await sql<{ id: string }>`SELECT id FROM entities`.execute(db);
@@ -26,13 +20,12 @@ describe.skipIf(Boolean(pg.unavailable))('documents read from the database, in h
     await section(1001, 'one');
     await section(1000, 'two');
     await sql`UPDATE catalog_state SET version = version + 1 WHERE name = 'catalog'`.execute(db);
-  });
-  afterAll(async () => handle?.dispose());
-
+  },
+}, on => {
   it('answers alike with the documents held and not held', async () => {
-    const { rows } = await sql<{ id: string; section: string }>`SELECT id::text, section FROM search_documents WHERE section <> ''`.execute(handle.store.db);
-    const held = await new CatalogSearch(handle.store).search({ query: 'wombat', limit: 10 });
-    const unheld = await new CatalogSearch(handle.store, undefined, { maxHeldCharacters: 0 }).search({ query: 'wombat', limit: 10 });
+    const { rows } = await sql<{ id: string; section: string }>`SELECT id::text, section FROM search_documents WHERE section <> ''`.execute(on.store.db);
+    const held = await new CatalogSearch(on.store).search({ query: 'wombat', limit: 10 });
+    const unheld = await new CatalogSearch(on.store, undefined, { maxHeldCharacters: 0 }).search({ query: 'wombat', limit: 10 });
     expect(unheld, `physical order: ${JSON.stringify(rows)}`).toEqual(held);
   });
 });
