@@ -74,6 +74,8 @@ export const STORED_STATE_COLUMNS = ['id', 'ref', 'etag', 'generation', 'locatio
  * index work for SQLite, measured at 20k entities), while the rows held at once stay few.
  */
 const ENTITIES_PER_CHUNK = 200;
+/** Replaced entities whose stored rows one message reads back (a quarter of a chunk). */
+const REPLACED_PER_READ = 50;
 
 const noPause = async (): Promise<void> => {};
 
@@ -267,8 +269,8 @@ async function clearReplaced(
 /**
  * Writes one chunk of changes: replaced entities lose the derived rows their new ones do not repeat (clearReplaced);
  * then rows go in as multi-row statements, each entity with its sent relations. Adds to `affected` the sources of the
- * relations removed and added. On SQLite the chunk is two messages to the write worker (runInOrder): what is stored
- * of the replaced entities, then every delete and insert.
+ * relations removed and added. On SQLite the chunk is a few messages to the write worker (runInOrder): what is
+ * stored of the replaced entities, a slice at a time, then every delete and insert.
  */
 async function writeChanges(
   db: Db,
@@ -281,21 +283,26 @@ async function writeChanges(
   definitionTerms: ApiDefinitionTermsMemo | undefined,
 ): Promise<void> {
   const replaced = changes.filter(change => change.previous).map(change => change.id);
-  const [bodies, storedSearch, storedRelations] = replaced.length
-    ? await runInOrder(db, dialect, [
-      db.selectFrom('entities').select(['id', 'body']).where('id', 'in', replaced).compile(),
-      db.selectFrom('entity_search').select(['entity_id', 'key', 'value', 'original_value']).where('entity_id', 'in', replaced).compile(),
-      db.selectFrom('relations').select(['origin_id', 'source_ref', 'type', 'target_ref']).where('origin_id', 'in', replaced).compile(),
-    ])
-    : [];
   const previousSpecs = new Map<string, string>();
-  for (const row of (bodies?.rows ?? []) as Array<{ id: string; body: string }>) previousSpecs.set(row.id, specJson(JSON.parse(row.body) as Entity));
-  const stored = {
-    search: ((storedSearch?.rows ?? []) as Array<{ entity_id: string; key: string; value: string | null; original_value: string | null }>)
-      .map(row => [row.entity_id, row.key, row.value, row.original_value] as const),
-    relations: ((storedRelations?.rows ?? []) as Array<{ origin_id: string; source_ref: string; type: string; target_ref: string }>)
-      .map(row => [row.origin_id, row.source_ref, row.type, row.target_ref] as const),
-  };
+  const stored: { search: SearchRowTuple[]; relations: RelationTuple[] } = { search: [], relations: [] };
+  // A slice of the replaced entities at a time: a whole chunk's stored rows and bodies came back as one message, taken
+  // apart on the main thread in one go (a 770 KiB clone like it: 13 ms at load 14) with its rows then made tuples.
+  for (let i = 0; i < replaced.length; i += REPLACED_PER_READ) {
+    const ids = replaced.slice(i, i + REPLACED_PER_READ);
+    const [bodies, storedSearch, storedRelations] = await runInOrder(db, dialect, [
+      db.selectFrom('entities').select(['id', 'body']).where('id', 'in', ids).compile(),
+      db.selectFrom('entity_search').select(['entity_id', 'key', 'value', 'original_value']).where('entity_id', 'in', ids).compile(),
+      db.selectFrom('relations').select(['origin_id', 'source_ref', 'type', 'target_ref']).where('origin_id', 'in', ids).compile(),
+    ]);
+    for (const row of bodies!.rows as Array<{ id: string; body: string }>) previousSpecs.set(row.id, specJson(JSON.parse(row.body) as Entity));
+    for (const row of storedSearch!.rows as Array<{ entity_id: string; key: string; value: string | null; original_value: string | null }>) {
+      stored.search.push([row.entity_id, row.key, row.value, row.original_value]);
+    }
+    for (const row of storedRelations!.rows as Array<{ origin_id: string; source_ref: string; type: string; target_ref: string }>) {
+      stored.relations.push([row.origin_id, row.source_ref, row.type, row.target_ref]);
+    }
+    await pause();
+  }
   const entityRows: ColumnValue[][] = [];
   const searchRows: SearchRowTuple[] = [];
   const relationRows: RelationTuple[] = [];
