@@ -74,6 +74,8 @@ export const STORED_STATE_COLUMNS = ['id', 'ref', 'etag', 'generation', 'locatio
  * index work for SQLite, measured at 20k entities), while the rows held at once stay few.
  */
 const ENTITIES_PER_CHUNK = 200;
+/** Replaced entities whose stored rows one message reads back (a quarter of a chunk). */
+const REPLACED_PER_READ = 50;
 
 const noPause = async (): Promise<void> => {};
 
@@ -132,6 +134,11 @@ export async function writeEntities(
   await lockCatalogWrites(db, dialect);
   const changes: EntityChange[] = [];
   const results: WriteResult[] = [];
+  // What sentRelationsAfter needs, gathered in the same pass (passes over 15.7k changes and their ~65k relations,
+  // each in one go, held the event loop for tens of ms: bench/README, session 16).
+  const refs: string[] = [];
+  const replaced = new Set<string>();
+  const derived: RelationRow[] = [];
   for (const write of writes) {
     const previous = stored.get(write.ref);
     if (previous && previous.etag === write.etag && previous.location_id === write.locationId && previous.source === write.source) {
@@ -142,18 +149,23 @@ export async function writeEntities(
     const relations = deriveRelations(write.entity).map(r => ({ origin_id: id, source_ref: r.source, type: r.type, target_ref: r.target }));
     changes.push({ write, id, previous, relations });
     results.push(previous ? { id, outcome: 'updated', previousEtag: previous.etag } : { id, outcome: 'created' });
+    refs.push(write.ref);
+    if (previous) replaced.add(id);
+    for (const relation of relations) derived.push(relation);
     // Deriving 100k entities' relations in one go held the event loop for over a second.
     await pause();
   }
   // The written entities' relations are known before any row goes in (those kept and those derived), so
   // their rows are written once, whole; only other entities whose relations change are re-stitched after.
-  const replaced = new Set(changes.filter(change => change.previous).map(change => change.id));
-  const sentRelations = await sentRelationsAfter(db, changes.map(change => change.write.ref), replaced, changes.flatMap(change => change.relations), pause);
+  const sentRelations = await sentRelationsAfter(db, refs, replaced, derived, pause);
   const affected = new Set<string>();
   for (let i = 0; i < changes.length; i += ENTITIES_PER_CHUNK) {
     await writeChanges(db, dialect, changes.slice(i, i + ENTITIES_PER_CHUNK), sentRelations, now, pause, affected, definitionTerms);
   }
-  for (const change of changes) affected.delete(change.write.ref);
+  for (const ref of refs) {
+    affected.delete(ref);
+    await pause();
+  }
   await restitchRelations(db, affected, pause);
   return results;
 }
@@ -257,8 +269,8 @@ async function clearReplaced(
 /**
  * Writes one chunk of changes: replaced entities lose the derived rows their new ones do not repeat (clearReplaced);
  * then rows go in as multi-row statements, each entity with its sent relations. Adds to `affected` the sources of the
- * relations removed and added. On SQLite the chunk is two messages to the write worker (runInOrder): what is stored
- * of the replaced entities, then every delete and insert.
+ * relations removed and added. On SQLite the chunk is a few messages to the write worker (runInOrder): what is
+ * stored of the replaced entities, a slice at a time, then every delete and insert.
  */
 async function writeChanges(
   db: Db,
@@ -271,21 +283,26 @@ async function writeChanges(
   definitionTerms: ApiDefinitionTermsMemo | undefined,
 ): Promise<void> {
   const replaced = changes.filter(change => change.previous).map(change => change.id);
-  const [bodies, storedSearch, storedRelations] = replaced.length
-    ? await runInOrder(db, dialect, [
-      db.selectFrom('entities').select(['id', 'body']).where('id', 'in', replaced).compile(),
-      db.selectFrom('entity_search').select(['entity_id', 'key', 'value', 'original_value']).where('entity_id', 'in', replaced).compile(),
-      db.selectFrom('relations').select(['origin_id', 'source_ref', 'type', 'target_ref']).where('origin_id', 'in', replaced).compile(),
-    ])
-    : [];
   const previousSpecs = new Map<string, string>();
-  for (const row of (bodies?.rows ?? []) as Array<{ id: string; body: string }>) previousSpecs.set(row.id, specJson(JSON.parse(row.body) as Entity));
-  const stored = {
-    search: ((storedSearch?.rows ?? []) as Array<{ entity_id: string; key: string; value: string | null; original_value: string | null }>)
-      .map(row => [row.entity_id, row.key, row.value, row.original_value] as const),
-    relations: ((storedRelations?.rows ?? []) as Array<{ origin_id: string; source_ref: string; type: string; target_ref: string }>)
-      .map(row => [row.origin_id, row.source_ref, row.type, row.target_ref] as const),
-  };
+  const stored: { search: SearchRowTuple[]; relations: RelationTuple[] } = { search: [], relations: [] };
+  // A slice of the replaced entities at a time: a whole chunk's stored rows and bodies came back as one message, taken
+  // apart on the main thread in one go (a 770 KiB clone like it: 13 ms at load 14) with its rows then made tuples.
+  for (let i = 0; i < replaced.length; i += REPLACED_PER_READ) {
+    const ids = replaced.slice(i, i + REPLACED_PER_READ);
+    const [bodies, storedSearch, storedRelations] = await runInOrder(db, dialect, [
+      db.selectFrom('entities').select(['id', 'body']).where('id', 'in', ids).compile(),
+      db.selectFrom('entity_search').select(['entity_id', 'key', 'value', 'original_value']).where('entity_id', 'in', ids).compile(),
+      db.selectFrom('relations').select(['origin_id', 'source_ref', 'type', 'target_ref']).where('origin_id', 'in', ids).compile(),
+    ]);
+    for (const row of bodies!.rows as Array<{ id: string; body: string }>) previousSpecs.set(row.id, specJson(JSON.parse(row.body) as Entity));
+    for (const row of storedSearch!.rows as Array<{ entity_id: string; key: string; value: string | null; original_value: string | null }>) {
+      stored.search.push([row.entity_id, row.key, row.value, row.original_value]);
+    }
+    for (const row of storedRelations!.rows as Array<{ origin_id: string; source_ref: string; type: string; target_ref: string }>) {
+      stored.relations.push([row.origin_id, row.source_ref, row.type, row.target_ref]);
+    }
+    await pause();
+  }
   const entityRows: ColumnValue[][] = [];
   const searchRows: SearchRowTuple[] = [];
   const relationRows: RelationTuple[] = [];

@@ -144,7 +144,10 @@ export async function sentRelationsAfter(
     for (const row of rows) if (!replacedOrigins.has(row.origin_id)) addTo(bySource, row);
     await pause();
   }
-  for (const row of derived) if (wanted.has(row.source_ref)) addTo(bySource, row);
+  for (const row of derived) {
+    if (wanted.has(row.source_ref)) addTo(bySource, row);
+    await pause();
+  }
   const targets = new TargetPieces();
   // A 100k first load is ~670k relations: made in one go, they held the event loop for seconds.
   const sent = new Map<string, string>();
