@@ -13,6 +13,7 @@ import type { FacetCount, SearchFacets, SearchHit, SearchResponse } from './sear
 import { StateAnswers } from '../state-answers.js';
 import { DocumentWords } from './document-words.js';
 import { loopYielder } from '../../core/event-loop-yield.js';
+import { OneAtATime } from '../../core/one-at-a-time.js';
 
 export interface SearchRequest {
   query: string;
@@ -53,6 +54,13 @@ export class CatalogSearch {
   #bases = keptBases(-1);
   /** The candidates' texts cut into words, kept across searches and states (text-cuts.ts); a new one once full. */
   #cuts = new TextCuts();
+  /**
+   * Finding candidates and ranking them run one at a time, ranking in slices (one-at-a-time.ts): a replica's first
+   * searches of new words (~5–10 ms of CPU each, dozens at once) held every request behind them; now by-name,
+   * by-query and kept searches are answered between turns, and each new word's ranking ends as soon as its own
+   * turns are done.
+   */
+  readonly #rankings = new OneAtATime(RANK_SLICE_MS);
 
   readonly #limits: SearchMemoryLimits;
 
@@ -129,7 +137,8 @@ export class CatalogSearch {
   /** Every result the words find that the scope shows, best first, and whether candidates were cut at MAX_CANDIDATES. */
   async #ranked(version: number, words: readonly string[], asksOwner: boolean, scope: EntityScope): Promise<RankedResults> {
     const index = await this.prepare();
-    const ids = await searchCandidates(this.store, index, version, words, scope);
+    // A turn of its own (on PostgreSQL the held words' postings counted, ~1 ms at 10k; on SQLite a synchronous read).
+    const ids = await this.#rankings.run(() => searchCandidates(this.store, index, version, words, scope));
     let hits = await this.#rank(version, ids, words, index.type === 'pg-words' ? index.words : undefined);
     if (asksOwner) hits = await this.#withOwners(hits, scope);
     return { hits, capped: ids.length >= MAX_CANDIDATES };
@@ -176,18 +185,22 @@ export class CatalogSearch {
       if (docs) docs.push(doc);
       else byEntity.set(entity_id, [doc]);
     }
-    // One matcher for this ranking only: what it remembers goes when the ranking is done.
-    if (this.#cuts.full) this.#cuts = new TextCuts();
-    const matcher = new TextMatcher(words, this.#cuts);
-    const hits: SearchHit[] = [];
-    for (const id of ids) {
-      // An entity gone since the candidates were found has no row: it is no result.
-      const base = known.get(id) ?? baseIn(read, id);
-      if (!base) continue;
-      const rank = rankEntity(heldDocuments.get(id) ?? byEntity.get(id) ?? [], matcher);
-      hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
-    }
-    return hits.filter(hit => hit.matchedWords > 0).sort(bestFirst);
+    return this.#rankings.run(async pause => {
+      // One matcher for this ranking only: what it remembers goes when the ranking is done.
+      if (this.#cuts.full) this.#cuts = new TextCuts();
+      const matcher = new TextMatcher(words, this.#cuts);
+      const hits: SearchHit[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        if (i % RANKED_BETWEEN_PAUSES === 0) await pause();
+        const id = ids[i]!;
+        // An entity gone since the candidates were found has no row: it is no result.
+        const base = known.get(id) ?? baseIn(read, id);
+        if (!base) continue;
+        const rank = rankEntity(heldDocuments.get(id) ?? byEntity.get(id) ?? [], matcher);
+        hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
+      }
+      return hits.filter(hit => hit.matchedWords > 0).sort(bestFirst);
+    });
   }
 
   /** The result fields kept for `version`: none when a newer state has been seen (what is kept is newer than the request). */
@@ -257,6 +270,11 @@ export interface SearchMemoryLimits {
 
 /** What a result says of its entity, whatever the words: read from its stored JSON. */
 type HitBase = Omit<SearchHit, 'score' | 'matchedWords'>;
+
+/** A ranking's slice: short against issue 20's 100 ms p99, long enough that a slice's yield costs little. */
+const RANK_SLICE_MS = 2;
+/** Entities ranked between two looks at the clock (each takes ~10 µs). */
+const RANKED_BETWEEN_PAUSES = 16;
 
 /** Entities read at a time by the warm-up. */
 const WARM_PAGE = 1_000;
