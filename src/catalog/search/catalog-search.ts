@@ -152,26 +152,24 @@ export class CatalogSearch {
     // share the reads of what none has kept yet, instead of each reading and parsing the same ~500 bodies.
     const reads = new Set<Promise<ReadonlyMap<string, HitBase>>>();
     const missing: string[] = [];
-    // Taken now: another read may empty what is kept (at its limit) before this one's reads are back.
-    const known = new Map<string, HitBase>();
+    // Taken now: another read may empty what is kept (at its limit) before this one's reads are back. By candidate.
+    const known: Array<HitBase | undefined> = [];
     for (const id of ids) {
       const base = bases.byId.get(id);
-      if (base) {
-        known.set(id, base);
-        continue;
-      }
+      known.push(base);
+      if (base) continue;
       const reading = bases.reading.get(id);
       if (reading) reads.add(reading);
       else missing.push(id);
     }
     if (missing.length) reads.add(this.#readBases(bases, missing));
-    // The documents held now (the held state may move on while the reads below wait); those not held are read.
-    const heldDocuments = new Map<string, readonly SearchDocument[]>();
+    // The documents held now, by candidate (the held state may move on while the reads below wait); those not held are read.
+    const heldDocuments: Array<readonly SearchDocument[] | undefined> = [];
     const unheld: string[] = [];
     for (const id of ids) {
       const documents = held?.documents(id);
-      if (documents) heldDocuments.set(id, documents);
-      else unheld.push(id);
+      heldDocuments.push(documents);
+      if (!documents) unheld.push(id);
     }
     const [read, documents] = await Promise.all([
       Promise.all(reads),
@@ -194,12 +192,12 @@ export class CatalogSearch {
         if (i % RANKED_BETWEEN_PAUSES === 0) await pause();
         const id = ids[i]!;
         // An entity gone since the candidates were found has no row: it is no result.
-        const base = known.get(id) ?? baseIn(read, id);
+        const base = known[i] ?? baseIn(read, id);
         if (!base) continue;
-        const rank = rankEntity(heldDocuments.get(id) ?? byEntity.get(id) ?? [], matcher);
-        hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
+        const rank = rankEntity(heldDocuments[i] ?? byEntity.get(id) ?? [], matcher);
+        if (rank.matchedWords > 0) hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
       }
-      return hits.filter(hit => hit.matchedWords > 0).sort(bestFirst);
+      return hits.sort(bestFirst);
     });
   }
 
