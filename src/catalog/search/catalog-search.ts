@@ -111,7 +111,7 @@ export class CatalogSearch {
     for (const documents of index.words.heldDocuments()) {
       await pause();
       if (this.#cuts.full || stopped()) return;
-      for (const document of documents) for (const text of [document.title, document.name, document.description, document.owner, document.body]) if (text) this.#cuts.cut(text);
+      for (const document of documents) this.#cuts.document(document);
     }
   }
 
