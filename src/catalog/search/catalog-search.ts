@@ -137,8 +137,10 @@ export class CatalogSearch {
   /** Every result the words find that the scope shows, best first, and whether candidates were cut at MAX_CANDIDATES. */
   async #ranked(version: number, words: readonly string[], asksOwner: boolean, scope: EntityScope): Promise<RankedResults> {
     const index = await this.prepare();
-    // A turn of its own (on PostgreSQL the held words' postings counted, ~1 ms at 10k; on SQLite a synchronous read).
-    const ids = await this.#rankings.run(() => searchCandidates(this.store, index, version, words, scope));
+    // A turn of its own (on PostgreSQL the held words' postings counted, ~1 ms at 10k; on SQLite a synchronous read),
+    // unless a reader's scope is asked of PostgreSQL meanwhile: the turns would wait for its round trips.
+    const find = () => searchCandidates(this.store, index, version, words, scope);
+    const ids = await (index.type === 'pg-words' && scope.type !== 'all' ? find() : this.#rankings.run(find));
     let hits = await this.#rank(version, ids, words, index.type === 'pg-words' ? index.words : undefined);
     if (asksOwner) hits = await this.#withOwners(hits, scope);
     return { hits, capped: ids.length >= MAX_CANDIDATES };
