@@ -13,6 +13,7 @@ import type { FacetCount, SearchFacets, SearchHit, SearchResponse } from './sear
 import { StateAnswers } from '../state-answers.js';
 import { DocumentWords } from './document-words.js';
 import { loopYielder } from '../../core/event-loop-yield.js';
+import { OneAtATime } from '../../core/one-at-a-time.js';
 
 export interface SearchRequest {
   query: string;
@@ -53,6 +54,13 @@ export class CatalogSearch {
   #bases = keptBases(-1);
   /** The candidates' texts cut into words, kept across searches and states (text-cuts.ts); a new one once full. */
   #cuts = new TextCuts();
+  /**
+   * Finding candidates and ranking them run one at a time, ranking in slices (one-at-a-time.ts): a replica's first
+   * searches of new words (~5–10 ms of CPU each, dozens at once) held every request behind them; now by-name,
+   * by-query and kept searches are answered between turns, and each new word's ranking ends as soon as its own
+   * turns are done.
+   */
+  readonly #rankings = new OneAtATime(RANK_SLICE_MS);
 
   readonly #limits: SearchMemoryLimits;
 
@@ -103,7 +111,7 @@ export class CatalogSearch {
     for (const documents of index.words.heldDocuments()) {
       await pause();
       if (this.#cuts.full || stopped()) return;
-      for (const document of documents) for (const text of [document.title, document.name, document.description, document.owner, document.body]) if (text) this.#cuts.cut(text);
+      for (const document of documents) this.#cuts.document(document);
     }
   }
 
@@ -129,7 +137,10 @@ export class CatalogSearch {
   /** Every result the words find that the scope shows, best first, and whether candidates were cut at MAX_CANDIDATES. */
   async #ranked(version: number, words: readonly string[], asksOwner: boolean, scope: EntityScope): Promise<RankedResults> {
     const index = await this.prepare();
-    const ids = await searchCandidates(this.store, index, version, words, scope);
+    // A turn of its own (on PostgreSQL the held words' postings counted, ~1 ms at 10k; on SQLite a synchronous read),
+    // unless a reader's scope is asked of PostgreSQL meanwhile: the turns would wait for its round trips.
+    const find = () => searchCandidates(this.store, index, version, words, scope);
+    const ids = await (index.type === 'pg-words' && scope.type !== 'all' ? find() : this.#rankings.run(find));
     let hits = await this.#rank(version, ids, words, index.type === 'pg-words' ? index.words : undefined);
     if (asksOwner) hits = await this.#withOwners(hits, scope);
     return { hits, capped: ids.length >= MAX_CANDIDATES };
@@ -143,26 +154,24 @@ export class CatalogSearch {
     // share the reads of what none has kept yet, instead of each reading and parsing the same ~500 bodies.
     const reads = new Set<Promise<ReadonlyMap<string, HitBase>>>();
     const missing: string[] = [];
-    // Taken now: another read may empty what is kept (at its limit) before this one's reads are back.
-    const known = new Map<string, HitBase>();
+    // Taken now: another read may empty what is kept (at its limit) before this one's reads are back. By candidate.
+    const known: Array<HitBase | undefined> = [];
     for (const id of ids) {
       const base = bases.byId.get(id);
-      if (base) {
-        known.set(id, base);
-        continue;
-      }
+      known.push(base);
+      if (base) continue;
       const reading = bases.reading.get(id);
       if (reading) reads.add(reading);
       else missing.push(id);
     }
     if (missing.length) reads.add(this.#readBases(bases, missing));
-    // The documents held now (the held state may move on while the reads below wait); those not held are read.
-    const heldDocuments = new Map<string, readonly SearchDocument[]>();
+    // The documents held now, by candidate (the held state may move on while the reads below wait); those not held are read.
+    const heldDocuments: Array<readonly SearchDocument[] | undefined> = [];
     const unheld: string[] = [];
     for (const id of ids) {
       const documents = held?.documents(id);
-      if (documents) heldDocuments.set(id, documents);
-      else unheld.push(id);
+      heldDocuments.push(documents);
+      if (!documents) unheld.push(id);
     }
     const [read, documents] = await Promise.all([
       Promise.all(reads),
@@ -176,18 +185,22 @@ export class CatalogSearch {
       if (docs) docs.push(doc);
       else byEntity.set(entity_id, [doc]);
     }
-    // One matcher for this ranking only: what it remembers goes when the ranking is done.
-    if (this.#cuts.full) this.#cuts = new TextCuts();
-    const matcher = new TextMatcher(words, this.#cuts);
-    const hits: SearchHit[] = [];
-    for (const id of ids) {
-      // An entity gone since the candidates were found has no row: it is no result.
-      const base = known.get(id) ?? baseIn(read, id);
-      if (!base) continue;
-      const rank = rankEntity(heldDocuments.get(id) ?? byEntity.get(id) ?? [], matcher);
-      hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
-    }
-    return hits.filter(hit => hit.matchedWords > 0).sort(bestFirst);
+    return this.#rankings.run(async pause => {
+      // One matcher for this ranking only: what it remembers goes when the ranking is done.
+      if (this.#cuts.full) this.#cuts = new TextCuts();
+      const matcher = new TextMatcher(words, this.#cuts);
+      const hits: SearchHit[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        if (i % RANKED_BETWEEN_PAUSES === 0) await pause();
+        const id = ids[i]!;
+        // An entity gone since the candidates were found has no row: it is no result.
+        const base = known[i] ?? baseIn(read, id);
+        if (!base) continue;
+        const rank = rankEntity(heldDocuments[i] ?? byEntity.get(id) ?? [], matcher);
+        if (rank.matchedWords > 0) hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
+      }
+      return hits.sort(bestFirst);
+    });
   }
 
   /** The result fields kept for `version`: none when a newer state has been seen (what is kept is newer than the request). */
@@ -257,6 +270,14 @@ export interface SearchMemoryLimits {
 
 /** What a result says of its entity, whatever the words: read from its stored JSON. */
 type HitBase = Omit<SearchHit, 'score' | 'matchedWords'>;
+
+/**
+ * Ranking work between two turns of the event loop: short against issue 20's 100 ms p99, long enough that the
+ * rankings still get most of a busy replica (2 ms, a turn per job, ranked a burst of new words ~3 times slower).
+ */
+const RANK_SLICE_MS = 10;
+/** Entities ranked between two looks at the clock (each takes ~10 µs). */
+const RANKED_BETWEEN_PAUSES = 16;
 
 /** Entities read at a time by the warm-up. */
 const WARM_PAGE = 1_000;

@@ -82,6 +82,7 @@ export class DocumentWords {
   /**
    * An entity's search documents in the state held (at least as new as the `version` of the last `candidates`
    * call), by row id; none for an entity gone; undefined when they are not all held (read them from the database).
+   * The array never changes: a newer state's documents come in a new one.
    */
   documents(entityId: string): readonly SearchDocument[] | undefined {
     const entity = this.#entityIndex.get(entityId);
@@ -217,7 +218,9 @@ export class DocumentWords {
     if (this.#heldCharacters + characters > this.maxHeldCharacters) this.#entityUnheld[entity]!++;
     else {
       this.#heldCharacters += characters;
-      const documents = this.#entityDocuments[entity]!;
+      // A new array, as #remove makes: a ranking still holds the one `documents` gave it, its state's.
+      const documents = [...this.#entityDocuments[entity]!];
+      this.#entityDocuments[entity] = documents;
       const held = { id, section, title, name, description, owner, body };
       // By row id, as PostgreSQL returns an entity's documents (inserted together, in order): rows mostly come in that
       // order, so a document's place is found from the end (a sort per document was quadratic for many docs sections).

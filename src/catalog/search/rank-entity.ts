@@ -2,6 +2,7 @@ import { ENTITY_SECTION, type SearchDocument } from './search-document.js';
 import { snippetOf } from './search-snippet.js';
 import type { SearchSnippet, SnippetField } from './search-views.js';
 import type { TextMatcher, WordHit } from './text-matches.js';
+import type { CutText } from './text-cuts.js';
 
 /** How much a match counts by where it is: title > name > description > owner > other fields > docs. */
 const WEIGHTS = { title: 8, name: 7, description: 4, owner: 3, fields: 2, docsHeading: 1.5, docs: 1 } as const;
@@ -23,6 +24,7 @@ interface FieldMatch {
   field: SnippetField;
   weight: number;
   text: string;
+  cut: CutText;
   hits: ReadonlyArray<WordHit | undefined>;
   docs?: SearchSnippet['docs'];
 }
@@ -39,15 +41,16 @@ export function rankEntity(documents: readonly SearchDocument[], matcher: TextMa
   // Loops, not callbacks: the bundle names each function it makes (keepNames), and this runs ~500 times a search.
   const fields: FieldMatch[] = [];
   for (const doc of documents) {
+    const cuts = matcher.cutsOf(doc);
     if (doc.section !== ENTITY_SECTION) {
       const [path = '', anchor = ''] = doc.section.slice('docs:'.length).split('#');
       const docs = { path, heading: doc.title, anchor };
-      fields.push({ field: 'docs', weight: WEIGHTS.docsHeading, text: doc.title, hits: matcher.matches(doc.title), docs });
-      fields.push({ field: 'docs', weight: WEIGHTS.docs, text: doc.body, hits: matcher.matches(doc.body), docs });
+      fields.push({ field: 'docs', weight: WEIGHTS.docsHeading, text: doc.title, cut: cuts.title, hits: matcher.matchesCut(cuts.title), docs });
+      fields.push({ field: 'docs', weight: WEIGHTS.docs, text: doc.body, cut: cuts.body, hits: matcher.matchesCut(cuts.body), docs });
       continue;
     }
-    for (const field of ENTITY_FIELDS) fields.push({ field, weight: WEIGHTS[field], text: doc[field], hits: matcher.matches(doc[field]) });
-    fields.push({ field: 'fields', weight: WEIGHTS.fields, text: doc.body, hits: matcher.matches(doc.body) });
+    for (const field of ENTITY_FIELDS) fields.push({ field, weight: WEIGHTS[field], text: doc[field], cut: cuts[field], hits: matcher.matchesCut(cuts[field]) });
+    fields.push({ field: 'fields', weight: WEIGHTS.fields, text: doc.body, cut: cuts.body, hits: matcher.matchesCut(cuts.body) });
   }
   let score = 0;
   let matchedWords = 0;
@@ -62,7 +65,7 @@ export function rankEntity(documents: readonly SearchDocument[], matcher: TextMa
   for (const f of fields) {
     if (f.field !== 'title' && f.field !== 'name') continue;
     const hit = hitCount(f);
-    if (hit) coverage = Math.max(coverage, Math.min(1, hit / (matcher.wordCount(f.text) || 1)));
+    if (hit) coverage = Math.max(coverage, Math.min(1, hit / (f.cut.wordCount || 1)));
   }
   const snippet = bestSnippet(fields);
   return { score: matchedWords * PER_WORD + score + WHOLE_NAME * coverage, matchedWords, ...(snippet ? { snippet } : {}) };

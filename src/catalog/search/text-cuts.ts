@@ -1,3 +1,4 @@
+import type { SearchDocument } from './search-document.js';
 import { wordsOf } from './search-query.js';
 import { lettersOf } from './word-match.js';
 
@@ -14,6 +15,9 @@ export interface CutText {
   readonly wordCount: number;
 }
 
+/** The texts of a search document that search matches, cut. */
+export type DocumentCuts = Readonly<Record<'title' | 'name' | 'description' | 'owner' | 'body', CutText>>;
+
 /**
  * About how many 4-byte units the cut texts may take before a new TextCuts starts over (~16 MiB): a cut's numbers,
  * and its text (a key: UTF-16, two bytes a unit, counted as half a number), and the words it numbered.
@@ -29,6 +33,11 @@ const MAX_CUT_NUMBERS = 4_000_000;
  */
 export class TextCuts {
   readonly #texts = new Map<string, CutText>();
+  /**
+   * Per document object, its texts' cuts: a held document (document-words.ts) is the same object in every ranking,
+   * and looking each of its five texts up by content was a tenth of a new word's ranking.
+   */
+  readonly #documents = new WeakMap<SearchDocument, DocumentCuts>();
   readonly #numbers = new Map<string, number>();
   readonly #words: string[] = [];
   /** Per word number: lettersOf the word. */
@@ -48,6 +57,13 @@ export class TextCuts {
   /** The letters (lettersOf) of the word numbered `number`. */
   letters(number: number): number {
     return this.#letters[number]!;
+  }
+
+  /** A document's texts cut (each as `cut`), looked up once per document object. */
+  document(doc: SearchDocument): DocumentCuts {
+    let cuts = this.#documents.get(doc);
+    if (!cuts) this.#documents.set(doc, (cuts = { title: this.cut(doc.title), name: this.cut(doc.name), description: this.cut(doc.description), owner: this.cut(doc.owner), body: this.cut(doc.body) }));
+    return cuts;
   }
 
   cut(text: string): CutText {

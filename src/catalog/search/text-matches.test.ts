@@ -42,8 +42,18 @@ describe('textMatches', () => {
     const shared = new TextMatcher(words, cuts);
     for (const text of TEXTS) {
       expect(shared.matches(text), text).toEqual(textMatches(text, words));
-      expect(shared.wordCount(text), text).toBe(wordsOf(text).length);
+      expect(shared.matchesCut(cuts.cut(text)), text).toEqual(textMatches(text, words));
+      expect(cuts.cut(text).wordCount, text).toBe(wordsOf(text).length);
     }
+  });
+
+  it("cuts a document's texts as each text alone, once per document object", () => {
+    const cuts = new TextCuts();
+    const doc = { section: '', title: TEXTS[0]!, name: TEXTS[1]!, description: TEXTS[3]!, owner: '', body: TEXTS[5]! };
+    const cut = new TextMatcher(['payments'], cuts).cutsOf(doc);
+    expect(cut).toEqual({ title: cuts.cut(doc.title), name: cuts.cut(doc.name), description: cuts.cut(doc.description), owner: cuts.cut(''), body: cuts.cut(doc.body) });
+    expect(cuts.document(doc)).toBe(cut);
+    expect(cuts.document({ ...doc })).not.toBe(cut);
   });
 
   it('answers the same for the same text within one search', () => {

@@ -1,4 +1,5 @@
-import { TextCuts, type CutText } from './text-cuts.js';
+import type { SearchDocument } from './search-document.js';
+import { TextCuts, type CutText, type DocumentCuts } from './text-cuts.js';
 import { Letters, wordMatch } from './word-match.js';
 
 /** Where one typed word matched a text best: the quality (see wordMatch) and the spans that got it. */
@@ -39,16 +40,21 @@ export class TextMatcher {
   }
 
   matches(text: string): ReadonlyArray<WordHit | undefined> {
-    if (!text) return this.#none;
-    const cut = this.cuts.cut(text);
+    return text ? this.matchesCut(this.cuts.cut(text)) : this.#none;
+  }
+
+  /** `matches` of a text already cut (by this matcher's `cuts`). */
+  matchesCut(cut: CutText): ReadonlyArray<WordHit | undefined> {
+    // Told by the text's letters first, a bit test: most texts answer no hits without being looked up.
+    if (!this.#mayMatch(cut.letters)) return this.#none;
     let hits = this.#texts.get(cut);
-    if (!hits) this.#texts.set(cut, (hits = this.#mayMatch(cut.letters) ? this.#match(cut) : this.#none));
+    if (!hits) this.#texts.set(cut, (hits = this.#match(cut)));
     return hits;
   }
 
-  /** How many words the text has (wordsOf's count). */
-  wordCount(text: string): number {
-    return text ? this.cuts.cut(text).wordCount : 0;
+  /** A document's texts cut (text-cuts.ts), for `matchesCut`. */
+  cutsOf(doc: SearchDocument): DocumentCuts {
+    return this.cuts.document(doc);
   }
 
   /**
