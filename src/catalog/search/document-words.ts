@@ -195,22 +195,27 @@ export class DocumentWords {
         return { version, ids, rows };
       });
     if (version <= this.#version) return;
+    // Arrays made in this read, not yet handed to any ranking: changed in place until the read ends (a copy per
+    // document was quadratic in an entity's docs sections: 20k sections held the loop 11 s).
+    const fresh = new Set<number>();
     if (ids) {
       const present = new Set(ids);
-      for (const [id, slot] of this.#slots) if (!present.has(id)) this.#remove(id, slot);
+      this.#remove([...this.#slots].filter(([id]) => !present.has(id)), fresh);
     }
-    for (const row of rows) this.#add(row);
+    for (const row of rows) this.#add(row, fresh);
     if (this.#deadSlots > this.#slotEntity.length / 4) this.#compact();
     this.#version = version;
   }
 
-  #add(row: DocumentRow): void {
+  /** Holds a new document; `fresh`: the entities whose documents array this read made (see #read). */
+  #add(row: DocumentRow, fresh: Set<number>): void {
     let entity = this.#entityIndex.get(row.entity_id);
     if (entity === undefined) {
       entity = this.#freeEntities.pop() ?? this.#entityIds.length;
       this.#entityIndex.set(row.entity_id, entity);
       this.#entityIds[entity] = row.entity_id;
       this.#entityDocuments[entity] = [];
+      fresh.add(entity);
       this.#entityUnheld[entity] = 0;
     }
     const { id, section, title, name, description, owner, body } = row;
@@ -218,9 +223,12 @@ export class DocumentWords {
     if (this.#heldCharacters + characters > this.maxHeldCharacters) this.#entityUnheld[entity]!++;
     else {
       this.#heldCharacters += characters;
-      // A new array, as #remove makes: a ranking still holds the one `documents` gave it, its state's.
-      const documents = [...this.#entityDocuments[entity]!];
-      this.#entityDocuments[entity] = documents;
+      // A new array once a read: a ranking spanning several turns still holds the one `documents` gave it, its state's.
+      if (!fresh.has(entity)) {
+        this.#entityDocuments[entity] = [...this.#entityDocuments[entity]!];
+        fresh.add(entity);
+      }
+      const documents = this.#entityDocuments[entity]!;
       const held = { id, section, title, name, description, owner, body };
       // By row id, as PostgreSQL returns an entity's documents (inserted together, in order): rows mostly come in that
       // order, so a document's place is found from the end (a sort per document was quadratic for many docs sections).
@@ -247,20 +255,34 @@ export class DocumentWords {
     }
   }
 
-  #remove(id: string, slot: number): void {
-    this.#slots.delete(id);
-    const entity = this.#slotEntity[slot]!;
-    this.#slotEntity[slot] = -1;
-    this.#deadSlots++;
-    const documents = this.#entityDocuments[entity]!.filter(document => document.id !== id);
-    const gone = this.#entityDocuments[entity]!.find(document => document.id === id);
-    if (gone) this.#heldCharacters -= charactersOf(gone);
-    else this.#entityUnheld[entity]!--;
-    this.#entityDocuments[entity] = documents;
-    if (documents.length || this.#entityUnheld[entity]) return;
-    this.#entityIndex.delete(this.#entityIds[entity]!);
-    this.#entityIds[entity] = '';
-    this.#freeEntities.push(entity);
+  /** Lets the gone documents (row id, slot) go: each entity's array filtered once, a new one (see #read's `fresh`). */
+  #remove(gone: ReadonlyArray<[id: string, slot: number]>, fresh: Set<number>): void {
+    const goneOf = new Map<number, Set<string>>();
+    for (const [id, slot] of gone) {
+      this.#slots.delete(id);
+      const entity = this.#slotEntity[slot]!;
+      this.#slotEntity[slot] = -1;
+      this.#deadSlots++;
+      const ids = goneOf.get(entity);
+      if (ids) ids.add(id);
+      else goneOf.set(entity, new Set([id]));
+    }
+    for (const [entity, ids] of goneOf) {
+      const documents: HeldDocument[] = [];
+      for (const document of this.#entityDocuments[entity]!) {
+        if (ids.has(document.id)) this.#heldCharacters -= charactersOf(document);
+        else documents.push(document);
+      }
+      // Gone ids not among the held documents were over the bound (#add counted them unheld).
+      this.#entityUnheld[entity]! -= ids.size - (this.#entityDocuments[entity]!.length - documents.length);
+      this.#entityDocuments[entity] = documents;
+      fresh.add(entity);
+      if (documents.length || this.#entityUnheld[entity]) continue;
+      this.#entityIndex.delete(this.#entityIds[entity]!);
+      this.#entityIds[entity] = '';
+      this.#freeEntities.push(entity);
+      fresh.delete(entity);
+    }
   }
 
   /**
