@@ -200,7 +200,9 @@ export class DocumentWords {
     const fresh = new Set<number>();
     if (ids) {
       const present = new Set(ids);
-      this.#remove([...this.#slots].filter(([id]) => !present.has(id)), fresh);
+      const gone: Array<[id: string, slot: number]> = [];
+      for (const [id, slot] of this.#slots) if (!present.has(id)) gone.push([id, slot]);
+      this.#remove(gone, fresh);
     }
     for (const row of rows) this.#add(row, fresh);
     if (this.#deadSlots > this.#slotEntity.length / 4) this.#compact();
