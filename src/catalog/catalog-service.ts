@@ -218,7 +218,11 @@ export class CatalogService {
       throw conflict(`${ref} changed since it was loaded; reload it and edit again`, [{ pointer: '/metadata/etag', detail: 'does not match the stored entity' }]);
     }
     await this.#store.transaction(async trx => {
-      const result = await upsertEntity(trx, this.#store.dialect, { entity, locationId: null, source: null }, this.#clock.now().toISOString());
+      const result = await upsertEntity(trx, this.#store.dialect, { entity, locationId: null, source: null }, this.#clock.now().toISOString(), stored => {
+        // Another write landed since `current` was read (a save, or a location claiming it): what was checked and
+        // what the audit calls `before` are no longer what this replaces.
+        if (stored?.etag !== current?.etag) throw conflict(`${ref} changed while it was being saved; reload it and edit again`, [{ pointer: '/metadata/etag', detail: 'the stored entity changed during the save' }]);
+      });
       await this.#changes.entitiesWritten(trx, [result.write], [result], author);
       await this.#changes.audit(trx, author, { action: 'catalog.entity.write', entityRef: ref, ...(current ? { before: JSON.parse(current.body) as unknown } : {}), after: entity, detail: { savedTo: 'store' } });
     });

@@ -109,9 +109,19 @@ export function prepareWrite(write: EntityWrite): PreparedWrite {
  * Writes one entity with everything derived from it (search rows, relations, search document) in the
  * caller's transaction. Writing the same content twice changes nothing, not even the etag.
  */
-export async function upsertEntity(db: Db, dialect: DialectName, write: EntityWrite, now: string): Promise<WriteResult & { write: PreparedWrite }> {
+export async function upsertEntity(
+  db: Db,
+  dialect: DialectName,
+  write: EntityWrite,
+  now: string,
+  /** Throws to refuse the write, given what is stored under the ref in this transaction's write turn. */
+  accept: (stored: StoredState | undefined) => void = () => undefined,
+): Promise<WriteResult & { write: PreparedWrite }> {
   const prepared = prepareWrite(write);
+  // Read in the catalog's write turn, so what is accepted is what the write replaces (catalog-write-lock.ts).
+  await lockCatalogWrites(db, dialect);
   const stored = await db.selectFrom('entities').select(STORED_STATE_COLUMNS).where('ref', '=', prepared.ref).executeTakeFirst();
+  accept(stored);
   const [result] = await writeEntities(db, dialect, [prepared], new Map(stored ? [[prepared.ref, stored]] : []), now);
   return { ...result!, write: prepared };
 }

@@ -9,6 +9,7 @@ import type { ChangeAuthor } from '../store/audit-log.js';
 import type { IngestionProblem, LocationContent } from './ingest/read-location.js';
 import { saveSkippableFiles, storedFrom } from './location-files.js';
 import { asBulkLoad, BULK_LOAD_LIMITS } from './bulk-load.js';
+import { lockCatalogWrites } from './catalog-write-lock.js';
 
 export const ANNOTATION_ORPHAN = 'backstage.io/orphan';
 /** Refs or ids per lookup statement (one bound parameter each). */
@@ -69,6 +70,9 @@ export async function applyLocationContent(
 
   await store.transaction(async trx => {
     if (!unreadable) {
+      // Conflicts and stale entities are decided from what is stored: read it in the catalog's write turn, or two
+      // locations claiming one entity at once both see no owner and the second fails on the entity's unique ref.
+      await lockCatalogWrites(trx, store.dialect);
       const existing = await trx.selectFrom('entities').select(STORED_STATE_COLUMNS).where('location_id', '=', location.id).execute();
       // Each pass over the location's entities yields as it goes: at 15.7k entities, made in one go, the passes from
       // here to the first write held the event loop for tens of ms (bench/README, session 16).

@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { asBulkLoad, BULK_LOAD_LIMITS } from '../../src/catalog/bulk-load.js';
-import { lockCatalogWrites } from '../../src/catalog/catalog-write-lock.js';
 import type { Db } from '../../src/store/store.js';
 import { ENTITY_SECTION } from '../../src/catalog/search/search-document.js';
 import { postgresFactory } from '../support/stores.js';
 import { catalogOnEachStore } from '../support/catalog-on-each-store.js';
 import { catalogServiceOver } from '../support/catalog-service.js';
+import { advisoryLockWaiters, holdCatalogWrites } from '../support/advisory-lock-waiters.js';
 
 const pg = await postgresFactory();
 
@@ -151,32 +151,13 @@ describe.skipIf(Boolean(pg.unavailable))('a first load into an empty catalog bes
     try {
       const catalog = catalogServiceOver(handle.store);
       writeFileSync(join(dir, 'catalog-info.yaml'), catalogFile('w', COMPONENTS));
-      let release!: () => void;
-      const released = new Promise<void>(resolve => (release = resolve));
-      let locked!: (pid: number) => void;
-      const holding = new Promise<number>(resolve => (locked = resolve));
       // Another writer has its turn and has not yet touched the derived tables.
-      const writer = handle.store.transaction(async trx => {
-        await lockCatalogWrites(trx, 'postgres');
-        locked(Number((await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx)).rows[0]!.pid));
-        await released;
-        return Number((await sql<{ n: string }>`SELECT count(*) AS n FROM entity_search`.execute(trx)).rows[0]!.n);
-      });
-      const writerPid = await holding;
+      const writer = await holdCatalogWrites(handle.store, async trx => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM entity_search`.execute(trx)).rows[0]!.n));
       const load = catalog.locations.register({ type: 'file', target: join(dir, 'catalog-info.yaml') });
-      // The load is waiting for its turn (the writer's advisory lock, not granted to it) before the writer reads on:
-      // that lock only, as other tests on the same server take advisory locks of their own.
-      const waiting = async () =>
-        Number(
-          (
-            await sql<{ n: string }>`SELECT count(*) AS n FROM pg_locks w JOIN pg_locks h ON h.locktype = 'advisory' AND h.granted AND h.pid = ${writerPid}
-              AND w.database = h.database AND w.classid = h.classid AND w.objid = h.objid AND w.objsubid = h.objsubid
-              WHERE w.locktype = 'advisory' AND NOT w.granted`.execute(handle.store.db)
-          ).rows[0]!.n,
-        );
-      while ((await waiting()) === 0) await new Promise(resolve => setTimeout(resolve, 20));
-      release();
-      expect(await writer).toBe(0);
+      // The load is waiting for its turn before the writer reads on.
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
+      writer.release();
+      expect(await writer.done).toBe(0);
       expect((await load).summary?.created).toBe(COMPONENTS);
       expect((await catalog.entities.query({ filter: ['kind=component'], limit: 1 })).totalItems).toBe(COMPONENTS);
     } finally {

@@ -1,0 +1,83 @@
+/**
+ * Writers that decide from what is stored, at once on PostgreSQL: the read they decide from must come in the
+ * catalog's write turn (catalog-write-lock.ts), or the second writes over what the first did. Two locations claiming
+ * one entity both saw no owner (and the second failed on the entity's unique ref); two saves of one entity at the
+ * same etag both passed the check (the second lost the first's change without a word).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { postgresFactory } from '../support/stores.js';
+import type { Entity } from '../../src/core/entity.js';
+import { catalogServiceOver } from '../support/catalog-service.js';
+import { advisoryLockWaiters, holdCatalogWrites } from '../support/advisory-lock-waiters.js';
+
+const pg = await postgresFactory();
+
+const claim = (team: string) => `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: payments
+spec:
+  type: service
+  lifecycle: production
+  owner: ${team}
+`;
+
+describe.skipIf(Boolean(pg.unavailable))('writers deciding from what is stored, at once: postgres', () => {
+  it('lets the first of two locations claiming one entity keep it, and reports the second as a conflict', async () => {
+    const handle = await pg.open();
+    const dir = mkdtempSync(join(tmpdir(), 'pave-claims-'));
+    try {
+      const catalog = catalogServiceOver(handle.store);
+      for (const team of ['team-a', 'team-b']) {
+        mkdirSync(join(dir, team));
+        writeFileSync(join(dir, team, 'catalog-info.yaml'), claim(team));
+      }
+      // Another writer holds the catalog, so both registrations have read their files and queue for their turn.
+      const writer = await holdCatalogWrites(handle.store);
+      const first = catalog.locations.register({ type: 'file', target: join(dir, 'team-a', 'catalog-info.yaml') });
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
+      const second = catalog.locations.register({ type: 'file', target: join(dir, 'team-b', 'catalog-info.yaml') });
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(2);
+      writer.release();
+      await writer.done;
+      const summaries = (await Promise.all([first, second])).map(result => result.summary);
+      // One created it; the other was told it is defined elsewhere (which one is PostgreSQL's order of the queue).
+      expect(summaries.map(summary => summary?.created).sort()).toEqual([0, 1]);
+      expect(summaries.map(summary => summary?.conflicts).sort()).toEqual([0, 1]);
+      const winner = summaries.findIndex(summary => summary?.created === 1);
+      const stored = await catalog.entities.byRef('component:default/payments');
+      expect(stored?.spec?.owner).toBe(['team-a', 'team-b'][winner]);
+    } finally {
+      await handle.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the first of two saves at one etag and refuses the second', async () => {
+    const handle = await pg.open();
+    try {
+      const catalog = catalogServiceOver(handle.store);
+      const base: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'ledger' }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a' } };
+      const { entity: loaded } = await catalog.saveEntity(base);
+      // Both were loaded at the same etag; each changes something else.
+      const edits = [{ lifecycle: 'deprecated' }, { type: 'website' }].map(change => ({ ...loaded, spec: { ...loaded.spec, ...change } }));
+      const writer = await holdCatalogWrites(handle.store);
+      const first = catalog.saveEntity(edits[0]);
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
+      const second = catalog.saveEntity(edits[1]);
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(2);
+      writer.release();
+      await writer.done;
+      const [saved, refused] = await Promise.allSettled([first, second]);
+      expect(saved.status).toBe('fulfilled');
+      expect(refused).toMatchObject({ status: 'rejected', reason: { status: 409 } });
+      const stored = await catalog.entities.byRef('component:default/ledger');
+      expect(stored?.spec).toMatchObject({ lifecycle: 'deprecated', type: 'service' });
+    } finally {
+      await handle.dispose();
+    }
+  });
+});
