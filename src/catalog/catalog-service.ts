@@ -20,6 +20,7 @@ import { RefreshScheduler } from './refresh-scheduler.js';
 import { EntityParsePool } from './ingest/entity-parse-pool.js';
 import { DocsService } from './docs/docs-service.js';
 import { deleteEntities, upsertEntity } from './entity-writer.js';
+import { lockCatalogWrites } from './catalog-write-lock.js';
 import { writeEntityEdit, type EditMode, type EditOutcome } from './edit/entity-editor.js';
 import { CatalogChanges } from './catalog-changes.js';
 import type { GitIdentity } from '../git/commit.js';
@@ -153,9 +154,11 @@ export class CatalogService {
 
   /** Deletes one entity. If its location still holds it, the next refresh brings it back (as in Backstage). */
   async deleteByUid(uid: string, author?: ChangeAuthor): Promise<void> {
-    const found = await this.#store.db.selectFrom('entities').select(['id', 'ref', 'body']).where('id', '=', uid).executeTakeFirst();
-    if (!found) throw notFound(`No entity with uid ${uid}`);
     await this.#store.transaction(async trx => {
+      // Read in the catalog's write turn: two deletions at once audit one delete, and the other finds nothing.
+      await lockCatalogWrites(trx, this.#store.dialect);
+      const found = await trx.selectFrom('entities').select(['id', 'ref', 'body']).where('id', '=', uid).executeTakeFirst();
+      if (!found) throw notFound(`No entity with uid ${uid}`);
       await this.#changes.entitiesDeleted(trx, await deleteEntities(trx, this.#store.dialect, [uid]), author);
       await this.#changes.audit(trx, author, { action: 'catalog.entity.delete', entityRef: found.ref, before: JSON.parse(found.body) });
     });

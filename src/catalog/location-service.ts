@@ -16,6 +16,7 @@ import { applyLocationContent, KeptFilesChanged, type RefreshSummary } from './l
 import { ingestionFingerprint } from './ingestion-fingerprint.js';
 import { skippableFiles } from './location-files.js';
 import { deleteEntities } from './entity-writer.js';
+import { lockCatalogWrites } from './catalog-write-lock.js';
 import { SENT_COLUMNS, type SentColumns } from './sent-entity.js';
 import { loopYielder } from '../core/event-loop-yield.js';
 import type { EditMode } from './edit/entity-editor.js';
@@ -317,6 +318,8 @@ export class LocationService {
     if (!location) throw notFound(`No location with id ${id}`);
     const { changes } = this.#options;
     await this.#store.transaction(async trx => {
+      // In the catalog's write turn, so a refresh of this location queued before the removal has added what it adds.
+      await lockCatalogWrites(trx, this.#store.dialect);
       const ids = await trx.selectFrom('entities').select('id').where('location_id', '=', id).execute();
       const deleted = await deleteEntities(trx, this.#store.dialect, ids.map(r => r.id), loopYielder());
       await changes.entitiesDeleted(trx, deleted, author);

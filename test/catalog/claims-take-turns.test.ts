@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postgresFactory } from '../support/stores.js';
 import type { Entity } from '../../src/core/entity.js';
+import { AuditLog } from '../../src/store/audit-log.js';
 import { catalogServiceOver } from '../support/catalog-service.js';
 import { advisoryLockWaiters, holdCatalogWrites } from '../support/advisory-lock-waiters.js';
 
@@ -76,6 +77,53 @@ describe.skipIf(Boolean(pg.unavailable))('writers deciding from what is stored, 
       expect(refused).toMatchObject({ status: 'rejected', reason: { status: 409 } });
       const stored = await catalog.entities.byRef('component:default/ledger');
       expect(stored?.spec).toMatchObject({ lifecycle: 'deprecated', type: 'service' });
+    } finally {
+      await handle.dispose();
+    }
+  });
+
+  it('removes a location with the entity a refresh queued before it added', async () => {
+    const handle = await pg.open();
+    const dir = mkdtempSync(join(tmpdir(), 'pave-claims-'));
+    try {
+      const catalog = catalogServiceOver(handle.store);
+      const file = join(dir, 'catalog-info.yaml');
+      writeFileSync(file, claim('team-a'));
+      const { location } = await catalog.locations.register({ type: 'file', target: file });
+      writeFileSync(file, `${claim('team-a')}---\n${claim('team-a').replace('name: payments', 'name: refunds')}`);
+      const writer = await holdCatalogWrites(handle.store);
+      const refresh = catalog.locations.refresh(location.id);
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
+      const removal = catalog.locations.remove(location.id);
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(2);
+      writer.release();
+      await writer.done;
+      expect((await refresh).created).toBe(1);
+      await removal;
+      // Nothing of the location is left: not the entity it had, nor the one its refresh added meanwhile.
+      expect((await catalog.entities.query({ filter: ['kind=component'], limit: 10 })).totalItems).toBe(0);
+    } finally {
+      await handle.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deletes an entity once when two delete it at once, and audits one deletion', async () => {
+    const handle = await pg.open();
+    try {
+      const catalog = catalogServiceOver(handle.store);
+      const { entity } = await catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'ledger' }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a' } });
+      const writer = await holdCatalogWrites(handle.store);
+      const first = catalog.deleteByUid(entity.metadata.uid!, { actor: 'user:default/ana' });
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
+      const second = catalog.deleteByUid(entity.metadata.uid!, { actor: 'user:default/ben' });
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(2);
+      writer.release();
+      await writer.done;
+      const outcomes = await Promise.allSettled([first, second]);
+      expect(outcomes.map(outcome => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(outcomes.find(outcome => outcome.status === 'rejected')).toMatchObject({ reason: { status: 404 } });
+      expect((await new AuditLog(handle.store).query({ action: 'catalog.entity.delete' })).items).toHaveLength(1);
     } finally {
       await handle.dispose();
     }
