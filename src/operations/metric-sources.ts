@@ -1,5 +1,3 @@
-import type { SearchLine } from '../catalog/search/catalog-search.js';
-
 /**
  * What the metrics read at each scrape, from the services that own the data (the operations module reads no
  * other module's tables): wired in `module.ts`, where every service is at hand.
@@ -13,6 +11,6 @@ export interface MetricSources {
   webhookDeliveries(): Promise<Partial<Record<string, number>>>;
   /** Each durable event consumer's cursor, and the newest event. */
   consumerPositions(): Promise<{ latest: number; consumers: Array<{ name: string; position: number }> }>;
-  /** This process's line of searches waiting to be ranked. */
-  searchLine(): SearchLine;
+  /** This process's line of searches waiting to be ranked: waiting now, and abandoned (client gone) and refused (line full) so far. */
+  searchLine(): { waiting: number; abandoned: number; refused: number };
 }
