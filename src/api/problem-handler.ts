@@ -38,7 +38,7 @@ export function problemOf(error: unknown, request: FastifyRequest): Problem {
   if (isPaveError(error)) return error.problem;
   // Work the route stopped because its client went away (it gave the work `request.signal`): nobody reads the
   // answer and nothing failed; 499 (as nginx counts a client that closed first) keeps it apart in the metrics.
-  if (error !== undefined && error === request.signal.reason) return { type: TYPE_BASE + 'client-closed-request', title: 'Client closed request', status: 499 };
+  if (error instanceof Error && error.name === 'AbortError' && error === request.signal.reason) return { type: TYPE_BASE + 'client-closed-request', title: 'Client closed request', status: 499 };
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation) {
     const errors: FieldError[] = fastifyError.validation.map(v => ({
