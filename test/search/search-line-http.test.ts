@@ -2,7 +2,8 @@
  * Searches wait for their turn to find and rank candidates one at a time (src/core/one-at-a-time.ts), at most
  * `catalog.maxWaitingSearches` of them: over HTTP, one more is answered a 503 busy problem with Retry-After at once,
  * and a search whose client disconnects while it waits leaves the line, is never ranked nor kept, is counted by
- * `pave_search_abandoned_total`, and logs no error. PostgreSQL only: the first search's turn is held open by a lock
+ * `pave_search_abandoned_total`, and logs no error; so is the search of an MCP `search_catalog` call its MCP client
+ * cancels (the call's signal ends the in-process request, src/mcp/tool-api.ts). PostgreSQL only: the first search's turn is held open by a lock
  * (test/support/held-search-turn.ts), which SQLite's synchronous reads cannot wait for; the line itself is tested
  * in src/core/one-at-a-time.test.ts.
  */
@@ -15,6 +16,7 @@ import { startPave, type RunningPave } from '../support/pave-server.js';
 import { POSTGRES_URL } from '../support/require-all.js';
 import { adminQuery, postgresFactory } from '../support/stores.js';
 import { holdSearchTurn, metricSample } from '../support/held-search-turn.js';
+import { connectMcp } from '../mcp/support.js';
 
 const postgres = await postgresFactory();
 
@@ -76,5 +78,25 @@ describe.skipIf(Boolean(postgres.unavailable))('the line of searches over HTTP (
     // Asked again, it is ranked now, in full.
     const again = await fetch(`${pave.url}/api/search?q=numbat`);
     expect(((await again.json()) as { results: Array<{ name: string }> }).results.map(hit => hit.name)).toEqual(['numbat-feeder']);
+  });
+
+  it('stops the search of an MCP search_catalog call that its MCP client cancels while it waits', async () => {
+    const client = await connectMcp(pave.url, {});
+    const abandoned = await metricSample(pave, 'pave_search_abandoned_total');
+    const held = await holdSearchTurn(pave, schema, 'quokka');
+    try {
+      const cancel = new AbortController();
+      const call = client.callTool({ name: 'search_catalog', arguments: { q: 'numbat' } }, undefined, { signal: cancel.signal });
+      await vi.waitFor(async () => expect(await metricSample(pave, 'pave_search_waiting')).toBe(1), { timeout: 30_000 });
+      cancel.abort();
+      await expect(call).rejects.toThrow();
+      await vi.waitFor(async () => expect(await metricSample(pave, 'pave_search_abandoned_total')).toBe(abandoned + 1), { timeout: 30_000 });
+      expect(await metricSample(pave, 'pave_search_waiting')).toBe(0);
+    } finally {
+      await held.release();
+      await client.close();
+    }
+    expect((await held.answer).status).toBe(200);
+    expect(logged).toEqual([]);
   });
 });
