@@ -14,6 +14,7 @@ export function registerProblemHandler(
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = problemOf(error, request);
+    if (isPaveError(error) && error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
     void reply.status(problem.status).type('application/problem+json').send({ ...problem, instance: request.url });
   });
 
@@ -35,6 +36,9 @@ export function registerProblemHandler(
  */
 export function problemOf(error: unknown, request: FastifyRequest): Problem {
   if (isPaveError(error)) return error.problem;
+  // Work the route stopped because its client went away (it gave the work `request.signal`): nobody reads the
+  // answer and nothing failed; 499 (as nginx counts a client that closed first) keeps it apart in the metrics.
+  if (error instanceof Error && error.name === 'AbortError' && error === request.signal.reason) return { type: TYPE_BASE + 'client-closed-request', title: 'Client closed request', status: 499 };
   const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation) {
     const errors: FieldError[] = fastifyError.validation.map(v => ({

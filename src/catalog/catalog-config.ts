@@ -28,6 +28,11 @@ export interface CatalogConfig {
    * an entry, a placeholder reads signed in only files of its own location's repository; others as anyone may.
    */
   placeholderRepositories?: string[];
+  /**
+   * Searches that may wait for their turn to find and rank candidates (one at a time, search/catalog-search.ts);
+   * one more is answered 503 busy with Retry-After at once. Default 256 (one-at-a-time.ts' DEFAULT_MAX_WAITING).
+   */
+  maxWaitingSearches?: number;
 }
 
 /**
@@ -65,6 +70,11 @@ export const catalogConfigSection: ConfigSection<'catalog', CatalogConfig> = {
         catalog.maxFileBytes === undefined || (Number.isInteger(catalog.maxFileBytes) && catalog.maxFileBytes > 0),
         '/maxFileBytes',
         'must be a positive whole number of bytes',
+      );
+      check(
+        catalog.maxWaitingSearches === undefined || (Number.isInteger(catalog.maxWaitingSearches) && catalog.maxWaitingSearches >= 0),
+        '/maxWaitingSearches',
+        'must be a whole number of searches, at least 0',
       );
       check(catalog.placeholderRepositories === undefined || Array.isArray(catalog.placeholderRepositories), '/placeholderRepositories', 'must be a list of repository URLs');
       for (const [i, repository] of (Array.isArray(catalog.placeholderRepositories) ? catalog.placeholderRepositories : []).entries()) {

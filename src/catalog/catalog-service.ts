@@ -11,7 +11,7 @@ import type {} from './catalog-tables.js'; // the tables it queries, for Kysely'
 import type { JobQueue } from '../store/job-queue.js';
 import { validateEntity, type EntityValidation } from './model/index.js';
 import { EntityReader } from './query/entity-reader.js';
-import { CatalogSearch, type SearchRequest } from './search/catalog-search.js';
+import { CatalogSearch, type SearchLine, type SearchRequest } from './search/catalog-search.js';
 import type { SearchResponse } from './search/search-views.js';
 import { LocationService } from './location-service.js';
 import { entityAncestry, type EntityAncestry } from './entity-ancestry.js';
@@ -74,7 +74,7 @@ export class CatalogService {
     this.#logger = options.logger;
     // One memory of answers per catalog state for counts, facets and search: one cap on what it holds.
     const answers = (this.#answers = new StateAnswers(options.store));
-    this.#search = new CatalogSearch(options.store, answers);
+    this.#search = new CatalogSearch(options.store, answers, { maxWaiting: options.config.maxWaitingSearches });
     this.#clock = options.clock ?? systemClock;
     this.#changes = new CatalogChanges(options.store, options.eventLog, options.audit);
     this.#limits = {
@@ -106,12 +106,17 @@ export class CatalogService {
    * Ranked, typo-forgiving search with snippets, facets and pages (search/catalog-search.ts). The answer is kept
    * per catalog state, reader scope and request (state-answers.ts: counting facets over the ranked results
    * again for each request of the same words cost more than the rest of the request); it is shared with other
-   * requests: read it, never change it.
+   * requests: read it, never change it. `request.signal` aborted (the client went away) stops it, unanswered.
    */
   async search(request: SearchRequest): Promise<SearchResponse> {
     const answers = await this.#answers.current();
-    const { scope = ALL_ENTITIES, ...question } = request;
-    return answers.answer('searchPage', scope, question, () => this.#search.search(request), weighSearchPage);
+    const { scope = ALL_ENTITIES, signal, ...question } = request;
+    return answers.answer('searchPage', scope, question, () => this.#search.search(request), weighSearchPage, signal);
+  }
+
+  /** Searches waiting for their turn to find or rank candidates, and those abandoned or refused (for metrics). */
+  get searchLine(): SearchLine {
+    return this.#search.line;
   }
 
   /** Finds out how search looks up candidates, logging once when the database lacks typo tolerance. */

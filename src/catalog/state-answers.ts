@@ -148,13 +148,20 @@ export class AnswersAt {
   /**
    * The answer kept for this state, scope and question, or the one being computed for them, or `compute`'s
    * (then kept). `compute` must read the catalog after this state was read, as every query made after
-   * `current()` does.
+   * `current()` does. `signal`: this request's own (its client going away), which `compute` stops on; another
+   * request's computation it waited for, stopped by that request's signal, is not its answer: it computes its own.
    */
-  async answer<T>(kind: AnswerKind, scope: EntityScope, question: unknown, compute: () => Promise<T>, weigh: (value: T) => number): Promise<T> {
+  async answer<T>(kind: AnswerKind, scope: EntityScope, question: unknown, compute: () => Promise<T>, weigh: (value: T) => number, signal?: AbortSignal): Promise<T> {
     const key = keyOf(kind, scope, question);
     const found = this.answers.lookup(this.version, kind, key);
     if (found.found) return found.value as T;
-    if (found.pending) return found.pending as Promise<T>;
+    if (found.pending) {
+      return (found.pending as Promise<T>).catch((error: unknown) => {
+        if (!isAbort(error)) throw error;
+        signal?.throwIfAborted();
+        return this.answer(kind, scope, question, compute, weigh, signal);
+      });
+    }
     const answer = compute();
     this.answers.computing(this.version, key, answer);
     const value = await answer;
@@ -162,6 +169,9 @@ export class AnswersAt {
     return value;
   }
 }
+
+/** A computation stopped because the request it was for went away (its AbortSignal's default reason). */
+const isAbort = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
 
 /** The scope's fingerprint first: an answer is found only by a request of the same scope. */
 function keyOf(kind: AnswerKind, scope: EntityScope, question: unknown): string {

@@ -34,11 +34,14 @@ const TYPE_BASE = 'https://pave.dev/problems/';
 
 export class PaveError extends Error {
   readonly problem: Problem;
+  /** Seconds after which asking again may succeed: sent as the `Retry-After` header (a 503 or 429). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(problem: Problem) {
+  constructor(problem: Problem, options: { retryAfterSeconds?: number } = {}) {
     super(problem.detail ?? problem.title);
     this.name = 'PaveError';
     this.problem = problem;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get status(): number {
@@ -58,6 +61,10 @@ export const forbidden = make(403, 'forbidden', 'Forbidden');
 export const notFound = make(404, 'not-found', 'Not found');
 export const conflict = make(409, 'conflict', 'Conflict');
 export const unavailable = make(503, 'unavailable', 'Service unavailable');
+
+/** Too much of some work is waiting already: refused at once, to be asked again after `retryAfterSeconds`. */
+export const busy = (detail: string, retryAfterSeconds: number): PaveError =>
+  new PaveError({ type: TYPE_BASE + 'busy', title: 'Busy', status: 503, detail }, { retryAfterSeconds });
 
 export function isPaveError(error: unknown): error is PaveError {
   return error instanceof PaveError;

@@ -76,7 +76,7 @@ export function createMcpServer(options: McpServerOptions): Server {
     const client = server.getClientVersion();
     return client ? `${client.name}${client.version ? ` ${client.version}` : ''}` : 'unknown';
   };
-  const apiFor = (extra: RequestHandlerExtra<ServerRequest, ServerNotification>, tool: string, apply = false) => toolApi(options.injector, options.caller(extra).credentials, { tool, apply, client: clientName() });
+  const apiFor = (extra: RequestHandlerExtra<ServerRequest, ServerNotification>, tool: string, apply = false) => toolApi(options.injector, options.caller(extra).credentials, { tool, apply, client: clientName() }, extra.signal);
   /** A resource's or prompt's failure as the JSON-RPC error MCP expects for them. */
   const rpcError = (error: unknown): McpError => {
     if (isPaveError(error)) return new McpError(error.status === 404 ? ErrorCode.InvalidParams : error.status < 500 ? ErrorCode.InvalidParams : ErrorCode.InternalError, `${error.problem.title}: ${error.problem.detail ?? ''}`, error.problem);
@@ -123,7 +123,8 @@ export function createMcpServer(options: McpServerOptions): Server {
         ...(result !== null && typeof result === 'object' && !Array.isArray(result) ? { structuredContent: result as Record<string, unknown> } : {}),
       };
     } catch (error) {
-      if (!isPaveError(error)) options.logger?.error({ err: error, tool: tool.name }, 'MCP tool failed');
+      // A call its client cancelled ended its routes' requests (toolApi): nothing failed, and no answer is sent.
+      if (!isPaveError(error) && !extra.signal.aborted) options.logger?.error({ err: error, tool: tool.name }, 'MCP tool failed');
       return toolError(error, tool);
     }
   });

@@ -17,6 +17,7 @@ export interface Injector {
     headers: Record<string, string>;
     payload?: string;
     remoteAddress?: string;
+    signal?: AbortSignal;
   }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
 }
 
@@ -38,8 +39,11 @@ export function credentialHeaders(headers: Record<string, string | string[] | un
   return out;
 }
 
-/** The routes, for one tool call of one caller. */
-export function toolApi(server: Injector, credentials: CallerCredentials, call: McpCall): ToolApi {
+/**
+ * The routes, for one tool call of one caller. `signal`: the call's own (the MCP client cancelled it, or went away),
+ * which ends the route's request as a closed connection would: a search stops waiting or ranking.
+ */
+export function toolApi(server: Injector, credentials: CallerCredentials, call: McpCall, signal?: AbortSignal): ToolApi {
   const transport: Transport = {
     target: 'Pave',
     async send(request): Promise<ClientResponse> {
@@ -55,6 +59,7 @@ export function toolApi(server: Injector, credentials: CallerCredentials, call: 
         },
         ...(request.body !== undefined ? { payload: JSON.stringify(request.body) } : {}),
         ...(credentials.remoteAddress ? { remoteAddress: credentials.remoteAddress } : {}),
+        ...(signal ? { signal } : {}),
       });
       const body = response.body;
       return {

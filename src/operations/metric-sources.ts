@@ -11,4 +11,6 @@ export interface MetricSources {
   webhookDeliveries(): Promise<Partial<Record<string, number>>>;
   /** Each durable event consumer's cursor, and the newest event. */
   consumerPositions(): Promise<{ latest: number; consumers: Array<{ name: string; position: number }> }>;
+  /** This process's line of searches waiting to be ranked: waiting now, and abandoned (client gone) and refused (line full) so far. */
+  searchLine(): { waiting: number; abandoned: number; refused: number };
 }

@@ -22,6 +22,7 @@ export const operationsModule = defineModule({
           latest: await eventLog.latest(),
           consumers: await Promise.all(eventConsumers.names().map(async name => ({ name, position: await eventConsumers.position(name) }))),
         }),
+        searchLine: () => app.catalog.searchLine,
       },
       readiness: {
         ping: () => store.ping(),

@@ -104,6 +104,32 @@ export class PaveMetrics {
       },
     });
     new Gauge({
+      name: 'pave_search_waiting',
+      help: 'Searches of this process waiting for their turn to find and rank candidates (at most catalog.maxWaitingSearches)',
+      registers,
+      collect() {
+        this.set(sources.searchLine().waiting);
+      },
+    });
+    new Counter({
+      name: 'pave_search_abandoned_total',
+      help: 'Searches this process stopped, waiting or ranking, because their client went away',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sources.searchLine().abandoned);
+      },
+    });
+    new Counter({
+      name: 'pave_search_refused_total',
+      help: 'Searches this process answered 503 busy, catalog.maxWaitingSearches being already waiting',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sources.searchLine().refused);
+      },
+    });
+    new Gauge({
       name: 'pave_event_log_sequence',
       help: 'The newest event sequence number (its rate is the event rate)',
       registers,

@@ -159,6 +159,24 @@ await catalogOnEachStore('catalog state and the answers kept for it', {}, (on, f
     expect(await next.answer('facets', ALL_ENTITIES, 'q', compute, () => 10)).toEqual({ n: 4 });
   });
 
+  it('keeps no answer whose request went away, and computes their own for the requests that waited for it', async () => {
+    const answers = new StateAnswers(on.store);
+    const at = await answers.current();
+    const gone = new AbortController();
+    // The first request's computation waits for its turn, and stops when its client goes away.
+    const abandoned = at.answer('search', ALL_ENTITIES, 'q', () => new Promise<string>((_, reject) => gone.signal.addEventListener('abort', () => reject(gone.signal.reason))), () => 10, gone.signal);
+    const waiting = at.answer('search', ALL_ENTITIES, 'q', async () => 'its own', () => 10);
+    const alsoGone = new AbortController();
+    const waitingAndGone = at.answer('search', ALL_ENTITIES, 'q', async () => 'never asked', () => 10, alsoGone.signal);
+    alsoGone.abort();
+    gone.abort();
+    await expect(abandoned).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await waiting).toBe('its own');
+    // One that went away too while waiting gets its own end, not another's answer.
+    await expect(waitingAndGone).rejects.toBe(alsoGone.signal.reason);
+    expect(at.get('search', ALL_ENTITIES, 'q')).toBe('its own');
+  });
+
   it('lets the least recently used answers go past its memory cap', async () => {
     const answers = new StateAnswers(on.store, { maxWeight: 3_000 });
     const at = await answers.current();

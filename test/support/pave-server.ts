@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig, type PaveConfig } from '../../src/pave-config.js';
-import { createLogger } from '../../src/core/logger.js';
+import { createLogger, type Logger } from '../../src/core/logger.js';
 import { createApp, type PaveApp } from '../../src/app.js';
 import { createServer } from '../../src/api/server.js';
 import { loadDemo } from '../../src/cli/serve-command.js';
@@ -20,7 +20,7 @@ export interface RunningPave {
  * (or PostgreSQL, when a config override names one).
  * @example const pave = await startPave({ demo: true }); await fetch(pave.url + '/api/health'); await pave.close();
  */
-export async function startPave(options: { demo?: boolean; config?: Partial<PaveConfig>; portalDir?: string } = {}): Promise<RunningPave> {
+export async function startPave(options: { demo?: boolean; config?: Partial<PaveConfig>; portalDir?: string; logger?: Logger } = {}): Promise<RunningPave> {
   const dataDir = await mkdtemp(join(tmpdir(), 'pave-test-'));
   const config: PaveConfig = {
     ...defaultConfig(),
@@ -33,7 +33,7 @@ export async function startPave(options: { demo?: boolean; config?: Partial<Pave
     // (every request an anonymous admin); suites about auth pass their own `auth`.
     auth: options.config?.auth ?? { ...defaultConfig().auth, enabled: false },
   };
-  const app = await createApp(config, { logger: createLogger('silent'), workers: ['templates.tasks'] });
+  const app = await createApp(config, { logger: options.logger ?? createLogger('silent'), workers: ['templates.tasks'] });
   if (options.demo) await loadDemo(app);
   // As `pave serve` starts: published capabilities are in the catalog at once (the catalog mirror, an event
   // consumer, runs only where a test starts `store.event-consumers`).

@@ -13,7 +13,10 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService }
       schema: {
         tags: ['search'],
         summary: 'Catalog search: forgives typos and partial words; results matching more words first, then by where (title, name, description, docs)',
-        description: 'Asked as "who owns X", the owners of what X finds come first. Facets count kind, type, owner and lifecycle among the results.',
+        description:
+          'Asked as "who owns X", the owners of what X finds come first. Facets count kind, type, owner and lifecycle among the results. ' +
+          'Searches of new words are ranked one at a time; when catalog.maxWaitingSearches (default 256) already wait, the answer is 503 (problem type busy) with Retry-After. ' +
+          'A search whose client disconnects before the answer is dropped, waiting or ranking.',
         querystring: Type.Object({
           q: Type.String({ maxLength: 500 }),
           kind: StringList,
@@ -23,12 +26,12 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ catalog: CatalogService }
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
           offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
         }),
-        response: { 200: SearchResponseSchema, ...errorResponses(400) },
+        response: { 200: SearchResponseSchema, ...errorResponses(400, 503) },
       },
     },
     async request => {
       const { q, kind, type, owner, lifecycle, limit, offset } = request.query;
-      const answer = await catalog.search({ query: q, kinds: asList(kind), types: asList(type), owners: asList(owner), lifecycles: asList(lifecycle), limit, offset, scope: request.readScope });
+      const answer = await catalog.search({ query: q, kinds: asList(kind), types: asList(type), owners: asList(owner), lifecycles: asList(lifecycle), limit, offset, scope: request.readScope, signal: request.signal });
       return { ...answer, results: await filterReadable(request, answer.results, { toResource: hit => hit.entityRef }) };
     },
   );

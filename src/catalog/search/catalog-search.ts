@@ -26,6 +26,8 @@ export interface SearchRequest {
   offset?: number;
   /** What the reader may see; every entity when absent. Applied in the database, before ranking. */
   scope?: EntityScope;
+  /** Aborts when the answer is no longer wanted (the client went away): the search stops, rejecting with its reason. */
+  signal?: AbortSignal;
 }
 
 /** How many of the best results an owner question takes the owners of. */
@@ -58,9 +60,9 @@ export class CatalogSearch {
    * Finding candidates and ranking them run one at a time, ranking in slices (one-at-a-time.ts): a replica's first
    * searches of new words (~5–10 ms of CPU each, dozens at once) held every request behind them; now by-name,
    * by-query and kept searches are answered between turns, and each new word's ranking ends as soon as its own
-   * turns are done.
+   * turns are done. Searches waiting for a turn are bounded (OneAtATime's DEFAULT_MAX_WAITING, or `maxWaiting`).
    */
-  readonly #rankings = new OneAtATime(RANK_SLICE_MS);
+  readonly #rankings: OneAtATime;
 
   readonly #limits: SearchMemoryLimits;
 
@@ -72,6 +74,12 @@ export class CatalogSearch {
   ) {
     this.#answers = answers ?? new StateAnswers(store);
     this.#limits = limits;
+    this.#rankings = new OneAtATime(RANK_SLICE_MS, limits.maxWaiting);
+  }
+
+  /** The searches waiting for their turn to find or rank now, and how many were abandoned or refused (for metrics). */
+  get line(): SearchLine {
+    return { waiting: this.#rankings.waiting, abandoned: this.#rankings.abandoned, refused: this.#rankings.refused };
   }
 
   /** How candidates are looked up. */
@@ -124,7 +132,7 @@ export class CatalogSearch {
     // Filters, facets and pages are cheap over the ranked results; finding and ranking them is not, and the
     // same words are searched again and again while the catalog stays as it is.
     const answers = await this.#answers.current();
-    const { hits, capped } = await answers.answer('search', scope, { words, asksOwner }, () => this.#ranked(answers.version, words, asksOwner, scope), weighRanked);
+    const { hits, capped } = await answers.answer('search', scope, { words, asksOwner }, () => this.#ranked(answers.version, words, asksOwner, scope, request.signal), weighRanked, request.signal);
     const filters = { kind: request.kinds, type: request.types, owner: request.owners, lifecycle: request.lifecycles };
     const passes = (hit: SearchHit, skip?: (typeof FACETS)[number]) =>
       FACETS.every(facet => facet === skip || !filters[facet]?.length || filters[facet]!.some(value => value.toLowerCase() === hit[facet]?.toLowerCase()));
@@ -135,19 +143,19 @@ export class CatalogSearch {
   }
 
   /** Every result the words find that the scope shows, best first, and whether candidates were cut at MAX_CANDIDATES. */
-  async #ranked(version: number, words: readonly string[], asksOwner: boolean, scope: EntityScope): Promise<RankedResults> {
+  async #ranked(version: number, words: readonly string[], asksOwner: boolean, scope: EntityScope, signal: AbortSignal | undefined): Promise<RankedResults> {
     const index = await this.prepare();
     // A turn of its own (on PostgreSQL the held words' postings counted, ~1 ms at 10k; on SQLite a synchronous read),
     // unless a reader's scope is asked of PostgreSQL meanwhile: the turns would wait for its round trips.
     const find = () => searchCandidates(this.store, index, version, words, scope);
-    const ids = await (index.type === 'pg-words' && scope.type !== 'all' ? find() : this.#rankings.run(find));
-    let hits = await this.#rank(version, ids, words, index.type === 'pg-words' ? index.words : undefined);
+    const ids = await (index.type === 'pg-words' && scope.type !== 'all' ? find() : this.#rankings.run(find, signal));
+    let hits = await this.#rank(version, ids, words, index.type === 'pg-words' ? index.words : undefined, signal);
     if (asksOwner) hits = await this.#withOwners(hits, scope);
     return { hits, capped: ids.length >= MAX_CANDIDATES };
   }
 
   /** Ranks the candidates by their documents: those `held` in memory (PostgreSQL), the others read from the database. */
-  async #rank(version: number, ids: readonly string[], words: readonly string[], held: DocumentWords | undefined): Promise<SearchHit[]> {
+  async #rank(version: number, ids: readonly string[], words: readonly string[], held: DocumentWords | undefined, signal: AbortSignal | undefined): Promise<SearchHit[]> {
     if (!ids.length) return [];
     const bases = this.#basesAt(version);
     // Searches begun together (a replica's first minute: each new word's candidates are mostly the same entities)
@@ -200,7 +208,7 @@ export class CatalogSearch {
         if (rank.matchedWords > 0) hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
       }
       return hits.sort(bestFirst);
-    });
+    }, signal);
   }
 
   /** The result fields kept for `version`: none when a newer state has been seen (what is kept is newer than the request). */
@@ -266,6 +274,18 @@ export interface SearchMemoryLimits {
   maxKeptBases?: number;
   /** Characters of search documents' fields held on PostgreSQL (document-words.ts). */
   maxHeldCharacters?: number;
+  /** Searches waiting for their turn to find or rank candidates (one-at-a-time.ts' DEFAULT_MAX_WAITING). */
+  maxWaiting?: number;
+}
+
+/** The line of searches waiting to find or rank candidates (CatalogSearch.line). */
+export interface SearchLine {
+  /** Waiting now. */
+  waiting: number;
+  /** Stopped, waiting or ranking, because their client went away, since the process began. */
+  abandoned: number;
+  /** Refused, the line being full, since the process began. */
+  refused: number;
 }
 
 /** What a result says of its entity, whatever the words: read from its stored JSON. */

@@ -20,9 +20,18 @@ export type DocumentCuts = Readonly<Record<'title' | 'name' | 'description' | 'o
 
 /**
  * About how many 4-byte units the cut texts may take before a new TextCuts starts over (~16 MiB): a cut's numbers,
- * and its text (a key: UTF-16, two bytes a unit, counted as half a number), and the words it numbered.
+ * and its text (a key: UTF-16, two bytes a unit, counted as half a number), the words it numbered, and the
+ * documents whose cuts it keeps.
  */
 const MAX_CUT_NUMBERS = 4_000_000;
+
+/**
+ * What one document's kept cuts take beyond its texts' (counted once per text), in 4-byte units: the object of five
+ * references (~56 bytes) and its WeakMap entry (~40 bytes). Counted until the TextCuts is replaced, though the entry
+ * goes with its document: documents of texts already cut (a docs page held again in a new state, repeated sections)
+ * would otherwise add entries without end.
+ */
+const DOCUMENT_CUTS_NUMBERS = 24;
 
 /**
  * Texts cut into numbered words, kept across searches: a search ranks ~500 candidates whose ~2,500 texts are
@@ -44,9 +53,12 @@ export class TextCuts {
   readonly #letters: number[] = [];
   #size = 0;
 
+  /** `maxNumbers`: about how many 4-byte units it may hold before it is `full` (smaller in tests). */
+  constructor(private readonly maxNumbers = MAX_CUT_NUMBERS) {}
+
   /** Whether it holds as much as it should: a new TextCuts should take over. */
   get full(): boolean {
-    return this.#size > MAX_CUT_NUMBERS;
+    return this.#size > this.maxNumbers;
   }
 
   /** The lower-case word numbered `number`. */
@@ -62,7 +74,10 @@ export class TextCuts {
   /** A document's texts cut (each as `cut`), looked up once per document object. */
   document(doc: SearchDocument): DocumentCuts {
     let cuts = this.#documents.get(doc);
-    if (!cuts) this.#documents.set(doc, (cuts = { title: this.cut(doc.title), name: this.cut(doc.name), description: this.cut(doc.description), owner: this.cut(doc.owner), body: this.cut(doc.body) }));
+    if (!cuts) {
+      this.#documents.set(doc, (cuts = { title: this.cut(doc.title), name: this.cut(doc.name), description: this.cut(doc.description), owner: this.cut(doc.owner), body: this.cut(doc.body) }));
+      this.#size += DOCUMENT_CUTS_NUMBERS;
+    }
     return cuts;
   }
 
