@@ -4,7 +4,7 @@ import type { EventLog, NewEvent } from '../store/event-log.js';
 import { principalOf, type AuditLog, type AuditRecordInput, type ChangeAuthor } from '../store/audit-log.js';
 import type { DeletedEntity, PreparedWrite, WriteResult } from './entity-writer.js';
 import { advanceCatalogState } from './catalog-state.js';
-import { loopYielder } from '../core/event-loop-yield.js';
+import { forEachPausing, loopYielder } from '../core/event-loop-yield.js';
 
 /** An audit entry a catalog change records, without who (the author gives that). */
 export type CatalogAuditEntry = Omit<AuditRecordInput, 'actor' | 'context'>;
@@ -37,11 +37,9 @@ export class CatalogChanges {
   async entitiesWritten(db: Db, writes: readonly PreparedWrite[], results: readonly WriteResult[], author?: ChangeAuthor): Promise<void> {
     const events: NewEvent[] = [];
     // A refresh's 15.7k events, made in one go, held the event loop for tens of ms (bench/README, session 16).
-    const pause = loopYielder();
-    for (const [i, write] of writes.entries()) {
-      await pause();
+    await forEachPausing(writes.entries(), loopYielder(), ([i, write]) => {
       const result = results[i];
-      if (!result || result.outcome === 'unchanged') continue;
+      if (!result || result.outcome === 'unchanged') return;
       const { entity } = write;
       const owner = entity.spec?.owner;
       events.push({
@@ -57,7 +55,7 @@ export class CatalogChanges {
           ...(result.previousEtag ? { previousEtag: result.previousEtag } : {}),
         },
       });
-    }
+    });
     await this.#record(db, events, { entities: true });
   }
 

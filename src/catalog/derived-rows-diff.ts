@@ -1,3 +1,5 @@
+import { forEachPausing } from '../core/event-loop-yield.js';
+
 /**
  * Which derived rows of replaced entities a write must rewrite. A refresh that changes one field of every entity used
  * to delete and insert again all of each one's ~20 search rows and every relation: the deletes alone cost ~0.35 ms an
@@ -21,23 +23,26 @@ export interface SearchRewrite {
 /** Beyond this many changed keys in one chunk, its entities' rows are rewritten whole (a statement's parameters). */
 const MAX_NAMED_KEYS = 500;
 
-/** How many rows between two chances to let the event loop in. */
+/** Rows between two chances to let the event loop in: a row is one small `JSON.stringify`. */
 const ROWS_A_PAUSE = 256;
 
 /** Rows grouped by their first column, each group by key (or whole) as one comparable text. */
 async function groupsOf(rows: Iterable<readonly (string | null)[]>, keyed: boolean, pause: () => Promise<void>): Promise<Map<string, Map<string, string[]>>> {
   const groups = new Map<string, Map<string, string[]>>();
-  let count = 0;
-  for (const [id, key, ...rest] of rows) {
-    let byKey = groups.get(id!);
-    if (!byKey) groups.set(id!, (byKey = new Map()));
-    const group = keyed ? key! : '';
-    const line = JSON.stringify(keyed ? rest : [key, ...rest]);
-    const lines = byKey.get(group);
-    if (lines) lines.push(line);
-    else byKey.set(group, [line]);
-    if (++count % ROWS_A_PAUSE === 0) await pause();
-  }
+  await forEachPausing(
+    rows,
+    pause,
+    ([id, key, ...rest]) => {
+      let byKey = groups.get(id!);
+      if (!byKey) groups.set(id!, (byKey = new Map()));
+      const group = keyed ? key! : '';
+      const line = JSON.stringify(keyed ? rest : [key, ...rest]);
+      const lines = byKey.get(group);
+      if (lines) lines.push(line);
+      else byKey.set(group, [line]);
+    },
+    ROWS_A_PAUSE,
+  );
   return groups;
 }
 
@@ -56,13 +61,12 @@ async function changedGroups(
   pause: () => Promise<void>,
 ): Promise<Map<string, string[]>> {
   const changed = new Map<string, string[]>();
-  for (const id of ids) {
+  await forEachPausing(ids, pause, id => {
     const before = stored.get(id) ?? new Map<string, string[]>();
     const after = next.get(id) ?? new Map<string, string[]>();
     const keys = [...new Set([...before.keys(), ...after.keys()])].filter(key => !sameLines(before.get(key), after.get(key)));
     if (keys.length) changed.set(id, keys);
-    await pause();
-  }
+  });
   return changed;
 }
 

@@ -16,6 +16,7 @@ import { rowInserts, type ColumnValue, type RowInsert } from './row-inserts.js';
 import { runInOrder } from '../store/statements-in-order.js';
 import { lockCatalogWrites } from './catalog-write-lock.js';
 import { indexedWhileWriting } from './bulk-load.js';
+import { forEachPausing } from '../core/event-loop-yield.js';
 import { restitchRelations, sentBodyOf, sentRelationsAfter, storedJson, type RelationRow } from './sent-entity.js';
 
 export interface EntityWrite {
@@ -79,6 +80,8 @@ const ENTITIES_PER_CHUNK = 200;
  * driver takes rows apart as they arrive, so there a chunk's are read at once (a slice would be more round trips).
  */
 const REPLACED_PER_SQLITE_READ = 50;
+/** Entities whose rows are laid out between two pauses (each takes tens of µs: search rows, sent body, document). */
+const LAID_OUT_A_PAUSE = 8;
 
 const noPause = async (): Promise<void> => {};
 
@@ -152,11 +155,12 @@ export async function writeEntities(
   const refs: string[] = [];
   const replaced = new Set<string>();
   const derived: RelationRow[] = [];
-  for (const write of writes) {
+  // Deriving 100k entities' relations in one go held the event loop for over a second.
+  await forEachPausing(writes, pause, write => {
     const previous = stored.get(write.ref);
     if (previous && previous.etag === write.etag && previous.location_id === write.locationId && previous.source === write.source) {
       results.push({ id: previous.id, outcome: 'unchanged' });
-      continue;
+      return;
     }
     const id = previous?.id ?? newId();
     const relations = deriveRelations(write.entity).map(r => ({ origin_id: id, source_ref: r.source, type: r.type, target_ref: r.target }));
@@ -165,9 +169,7 @@ export async function writeEntities(
     refs.push(write.ref);
     if (previous) replaced.add(id);
     for (const relation of relations) derived.push(relation);
-    // Deriving 100k entities' relations in one go held the event loop for over a second.
-    await pause();
-  }
+  });
   // The written entities' relations are known before any row goes in (those kept and those derived), so
   // their rows are written once, whole; only other entities whose relations change are re-stitched after.
   const sentRelations = await sentRelationsAfter(db, refs, replaced, derived, pause);
@@ -175,10 +177,7 @@ export async function writeEntities(
   for (let i = 0; i < changes.length; i += ENTITIES_PER_CHUNK) {
     await writeChanges(db, dialect, changes.slice(i, i + ENTITIES_PER_CHUNK), sentRelations, now, pause, affected, definitionTerms);
   }
-  for (const ref of refs) {
-    affected.delete(ref);
-    await pause();
-  }
+  await forEachPausing(refs, pause, ref => affected.delete(ref));
   await restitchRelations(db, affected, pause);
   return results;
 }
@@ -322,38 +321,42 @@ async function writeChanges(
   const relationRows: RelationTuple[] = [];
   const documentRows: ColumnValue[][] = [];
   const sentRows: ColumnValue[][] = [];
-  // Rows are laid out in the columns' order of their insert (below).
-  for (const { write, id, previous, relations } of changes) {
-    const { entity } = write;
-    entityRows.push([
-      id,
-      write.ref,
-      entity.kind,
-      entity.metadata.namespace ?? 'default',
-      entity.metadata.name,
-      typeof entity.metadata.title === 'string' ? entity.metadata.title : null,
-      typeof entity.metadata.description === 'string' ? entity.metadata.description : null,
-      write.body,
-      write.etag,
-      // Only a replaced entity's spec is serialised, to compare it with the one it replaces.
-      previous ? previous.generation + (previousSpecs.get(id) === specJson(entity) ? 0 : 1) : 1,
-      write.locationId,
-      write.source,
-      now,
-      now,
-    ]);
-    const sent = sentBodyOf(write.stored, write.body, id, write.etag, write.metadataEnd);
-    sentRows.push([id, sent.sent_body, sentRelations.get(write.ref)!, sent.schema_ordered]);
-    for (const row of searchRowsOf(entity, id)) searchRows.push(row);
-    for (const row of relations) {
-      relationRows.push([row.origin_id, row.source_ref, row.type, row.target_ref]);
-      affected.add(row.source_ref);
-    }
-    const document = definitionTerms ? searchDocumentOf(entity, (type, definition) => definitionTerms.of(type, definition)) : searchDocumentOf(entity);
-    documentRows.push([id, ...DOCUMENT_COLUMNS.map(column => document[column])]);
-    // A chunk's rows took tens of ms to lay out: with the statements off the main thread, the longest hold left.
-    await pause();
-  }
+  // Rows are laid out in the columns' order of their insert (below). A chunk's rows took tens of ms to lay out: with
+  // the statements off the main thread, the longest hold left; an entity's are tens of µs, hence a pause every few.
+  await forEachPausing(
+    changes,
+    pause,
+    ({ write, id, previous, relations }) => {
+      const { entity } = write;
+      entityRows.push([
+        id,
+        write.ref,
+        entity.kind,
+        entity.metadata.namespace ?? 'default',
+        entity.metadata.name,
+        typeof entity.metadata.title === 'string' ? entity.metadata.title : null,
+        typeof entity.metadata.description === 'string' ? entity.metadata.description : null,
+        write.body,
+        write.etag,
+        // Only a replaced entity's spec is serialised, to compare it with the one it replaces.
+        previous ? previous.generation + (previousSpecs.get(id) === specJson(entity) ? 0 : 1) : 1,
+        write.locationId,
+        write.source,
+        now,
+        now,
+      ]);
+      const sent = sentBodyOf(write.stored, write.body, id, write.etag, write.metadataEnd);
+      sentRows.push([id, sent.sent_body, sentRelations.get(write.ref)!, sent.schema_ordered]);
+      for (const row of searchRowsOf(entity, id)) searchRows.push(row);
+      for (const row of relations) {
+        relationRows.push([row.origin_id, row.source_ref, row.type, row.target_ref]);
+        affected.add(row.source_ref);
+      }
+      const document = definitionTerms ? searchDocumentOf(entity, (type, definition) => definitionTerms.of(type, definition)) : searchDocumentOf(entity);
+      documentRows.push([id, ...DOCUMENT_COLUMNS.map(column => document[column])]);
+    },
+    LAID_OUT_A_PAUSE,
+  );
   const rewritten = await clearReplaced(db, replaced, stored, searchRows, relationRows, affected, pause);
   await pause();
   const { searchRows: searchRowsToWrite, relationRows: relationRowsToWrite } = rewritten;

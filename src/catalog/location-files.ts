@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/store.js';
-import { loopYielder } from '../core/event-loop-yield.js';
+import { forEachPausing, loopYielder } from '../core/event-loop-yield.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 
 /** Rows per insert statement (five bound parameters each), or sources per delete. */
@@ -43,16 +43,12 @@ export async function skippableFiles(db: Db, locationId: string, fingerprint: st
   // A refresh's first stretch: made in one go at 15.7k entities, it held the event loop for ~30 ms (bench/README, session 16).
   const pause = loopYielder();
   const sourceOf = new Map<string, string | null>();
-  for (const row of stored) {
-    sourceOf.set(row.ref, row.source);
-    await pause();
-  }
+  await forEachPausing(stored, pause, row => sourceOf.set(row.ref, row.source));
   const files = new Map<string, FileDigest>();
-  for (const row of rows) {
+  await forEachPausing(rows, pause, row => {
     const refs = JSON.parse(row.refs) as FileDigest['refs'];
     if (storedFrom(refs, row.source, sourceOf)) files.set(row.source, { source: row.source, hash: row.hash, refs });
-    await pause();
-  }
+  });
   return files;
 }
 

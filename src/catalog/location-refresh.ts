@@ -3,7 +3,7 @@ import type { Db, Store } from '../store/store.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 import type { CatalogConfig } from './catalog-config.js';
 import { deleteEntities, prepareWrite, STORED_STATE_COLUMNS, writeEntities, type PreparedWrite, type StoredState } from './entity-writer.js';
-import { loopYielder } from '../core/event-loop-yield.js';
+import { forEachPausing, loopYielder } from '../core/event-loop-yield.js';
 import type { CatalogChanges } from './catalog-changes.js';
 import type { ChangeAuthor } from '../store/audit-log.js';
 import type { IngestionProblem, LocationContent } from './ingest/read-location.js';
@@ -62,10 +62,7 @@ export async function applyLocationContent(
   // Serialising and hashing every entity is pure work: done before the transaction, yielding as it goes.
   const prepared: PreparedWrite[] = [];
   if (!unreadable) {
-    for (const { entity, source } of content.entities) {
-      prepared.push(prepareWrite({ entity, locationId: location.id, source }));
-      await pause();
-    }
+    await forEachPausing(content.entities, pause, ({ entity, source }) => prepared.push(prepareWrite({ entity, locationId: location.id, source })));
   }
 
   await store.transaction(async trx => {
@@ -79,31 +76,28 @@ export async function applyLocationContent(
       const stored = new Map<string, StoredState>();
       // A kept file stands for entities stored from it: one deleted or claimed while the read ran means reading it again.
       const sourceOf = new Map<string, string | null>();
-      for (const row of existing) {
+      await forEachPausing(existing, pause, row => {
         stored.set(row.ref, row);
         sourceOf.set(row.ref, row.source);
-        await pause();
-      }
+      });
       const untrusted = content.kept.filter(file => !storedFrom(file.refs, file.source, sourceOf)).map(file => file.source);
       if (untrusted.length) throw new KeptFilesChanged(untrusted);
       const created: string[] = [];
-      for (const write of prepared) {
+      await forEachPausing(prepared, pause, write => {
         if (!stored.has(write.ref)) created.push(write.ref);
-        await pause();
-      }
+      });
       const owners = await ownersElsewhere(trx, created, pause);
       if (owners.size && options.refuseOwnedElsewhere) throw options.refuseOwnedElsewhere([...owners.keys()]);
       const writes: PreparedWrite[] = [];
       // A kept file's entities are stored as they were: not written, not stale.
       const kept = content.kept.flatMap(file => file.refs.map(([ref]) => ref));
       const produced = new Set(kept);
-      for (const [i, write] of prepared.entries()) {
-        await pause();
+      await forEachPausing(prepared.entries(), pause, ([i, write]) => {
         const owner = owners.get(write.ref);
         if (!owner) {
           writes.push(write);
           produced.add(write.ref);
-          continue;
+          return;
         }
         const { source, document } = content.entities[i]!;
         summary.conflicts++;
@@ -115,12 +109,11 @@ export async function applyLocationContent(
           source,
           document,
         });
-      }
+      });
       const stale: StoredState[] = [];
-      for (const row of existing) {
+      await forEachPausing(existing, pause, row => {
         if (!produced.has(row.ref)) stale.push(row);
-        await pause();
-      }
+      });
       const orphans = options.orphanStrategy === 'keep' ? await orphanWrites(trx, location.id, stale, pause) : [];
       const written = [...writes, ...orphans];
       const outcomes = await asBulkLoad(trx, store.dialect, { writes: written.length, locationStored: existing.length }, () =>

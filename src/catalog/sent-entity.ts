@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import { compareText } from '../core/compare-text.js';
 import type { Entity, EntityRelation } from '../core/entity.js';
 import { parseEntityRef } from '../core/entity-ref.js';
+import { forEachPausing } from '../core/event-loop-yield.js';
 import type { Db } from '../store/store.js';
 import type {} from './catalog-tables.js'; // the tables it queries, for Kysely's types
 
@@ -144,17 +145,13 @@ export async function sentRelationsAfter(
     for (const row of rows) if (!replacedOrigins.has(row.origin_id)) addTo(bySource, row);
     await pause();
   }
-  for (const row of derived) {
+  await forEachPausing(derived, pause, row => {
     if (wanted.has(row.source_ref)) addTo(bySource, row);
-    await pause();
-  }
+  });
   const targets = new TargetPieces();
   // A 100k first load is ~670k relations: made in one go, they held the event loop for seconds.
   const sent = new Map<string, string>();
-  for (const ref of refs) {
-    sent.set(ref, sentRelationsOf(bySource.get(ref) ?? [], targets));
-    await pause();
-  }
+  await forEachPausing(refs, pause, ref => sent.set(ref, sentRelationsOf(bySource.get(ref) ?? [], targets)));
   return sent;
 }
 

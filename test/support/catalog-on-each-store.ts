@@ -39,7 +39,7 @@ export async function catalogOnEachStore(
   const factories = options.only === 'sqlite' ? [sqliteFactory] : options.only === 'postgres' ? [await postgresFactory()] : [sqliteFactory, await postgresFactory()];
   for (const factory of factories) {
     describe.skipIf(Boolean(factory.unavailable))(`${title}: ${factory.name}`, () => {
-      let opened: { handle: TestStore; catalog: CatalogService; dir: string } | undefined;
+      let opened: Omit<CatalogOnStore, 'store'> | undefined;
       const at = () => {
         if (!opened) throw new Error(`${title}: the store opens in beforeAll; read it in hooks and tests, not while they are declared`);
         return opened;
@@ -50,20 +50,15 @@ export async function catalogOnEachStore(
         get catalog() { return at().catalog; },
         get dir() { return at().dir; },
       };
-      let handle: TestStore | undefined;
-      let catalog: CatalogService | undefined;
-      let dir = '';
       beforeAll(async () => {
-        handle = await factory.open();
-        catalog = catalogServiceOver(handle.store);
-        if (options.folder) dir = mkdtempSync(join(tmpdir(), options.folder));
-        opened = { handle, catalog, dir };
+        const handle = await factory.open();
+        opened = { handle, catalog: catalogServiceOver(handle.store), dir: options.folder ? mkdtempSync(join(tmpdir(), options.folder)) : '' };
         await options.seed?.(on);
       });
       afterAll(async () => {
-        await catalog?.close();
-        await handle?.dispose();
-        if (dir) rmSync(dir, { recursive: true, force: true });
+        await opened?.catalog.close();
+        await opened?.handle.dispose();
+        if (opened?.dir) rmSync(opened.dir, { recursive: true, force: true });
       });
       body(on, factory);
     });
