@@ -94,7 +94,9 @@ export class EventLog {
    * `append` for a change of thousands of events: `count` of them, taken from `events` in order as they are inserted,
    * so neither they nor their rows are ever all held (a first load's 100k events). Giving more or fewer than `count`
    * throws, in the transaction.
-   * @example await eventLog.appendEach(trx, changed.length, changed.map(toEvent).values());
+   * @example
+   *   async function* created(refs: readonly string[]) { for (const subject of refs) yield { type: 'catalog.entity.created', subject }; }
+   *   await eventLog.appendEach(trx, refs.length, created(refs));
    */
   async appendEach(db: Db, count: number, events: Iterable<NewEvent> | AsyncIterable<NewEvent>): Promise<void> {
     await this.#append(db, count, events, false);
