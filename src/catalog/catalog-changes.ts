@@ -4,7 +4,6 @@ import type { EventLog, NewEvent } from '../store/event-log.js';
 import { principalOf, type AuditLog, type AuditRecordInput, type ChangeAuthor } from '../store/audit-log.js';
 import type { DeletedEntity, PreparedWrite, WriteResult } from './entity-writer.js';
 import { advanceCatalogState } from './catalog-state.js';
-import { forEachPausing, loopYielder } from '../core/event-loop-yield.js';
 
 /** An audit entry a catalog change records, without who (the author gives that). */
 export type CatalogAuditEntry = Omit<AuditRecordInput, 'actor' | 'context'>;
@@ -35,14 +34,18 @@ export class CatalogChanges {
 
   /** Events for the writes that changed something (`results` in the order of `writes`). */
   async entitiesWritten(db: Db, writes: readonly PreparedWrite[], results: readonly WriteResult[], author?: ChangeAuthor): Promise<void> {
-    const events: NewEvent[] = [];
-    // A refresh's 15.7k events, made in one go, held the event loop for tens of ms (bench/README, session 16).
-    await forEachPausing(writes.entries(), loopYielder(), ([i, write]) => {
+    const changed = results.reduce((n, result, i) => (i < writes.length && result.outcome !== 'unchanged' ? n + 1 : n), 0);
+    await this.#record(db, changed, this.#writtenEvents(writes, results, author), { entities: true });
+  }
+
+  /** The events of `entitiesWritten`, made one at a time as the log inserts them: a refresh's are never all held. */
+  *#writtenEvents(writes: readonly PreparedWrite[], results: readonly WriteResult[], author: ChangeAuthor | undefined): Generator<NewEvent> {
+    for (const [i, write] of writes.entries()) {
       const result = results[i];
-      if (!result || result.outcome === 'unchanged') return;
+      if (!result || result.outcome === 'unchanged') continue;
       const { entity } = write;
       const owner = entity.spec?.owner;
-      events.push({
+      yield {
         type: result.outcome === 'created' ? 'catalog.entity.created' : 'catalog.entity.updated',
         subject: write.ref,
         ...actorOf(author),
@@ -54,15 +57,15 @@ export class CatalogChanges {
           etag: write.etag,
           ...(result.previousEtag ? { previousEtag: result.previousEtag } : {}),
         },
-      });
-    });
-    await this.#record(db, events, { entities: true });
+      };
+    }
   }
 
   /** Events for entities removed. */
   async entitiesDeleted(db: Db, deleted: readonly DeletedEntity[], author?: ChangeAuthor): Promise<void> {
     await this.#record(
       db,
+      deleted.length,
       deleted.map(entity => ({
         type: 'catalog.entity.deleted',
         subject: entity.ref,
@@ -75,16 +78,16 @@ export class CatalogChanges {
 
   /** One more event (a location's), stamped with the author when there is one. Entities are not changed by it: the state version stays. */
   async event(db: Db, event: NewEvent, author?: ChangeAuthor): Promise<void> {
-    await this.#record(db, [{ ...event, ...actorOf(author) }], { entities: false });
+    await this.#record(db, 1, [{ ...event, ...actorOf(author) }], { entities: false });
   }
 
   /**
-   * Appends the events of a change in the change's transaction `db`, and, when entities changed, a new state
+   * Appends the `count` events of a change in the change's transaction `db`, and, when entities changed, a new state
    * version with it; nothing when nothing changed (a refresh that changed nothing keeps every answer kept).
    */
-  async #record(db: Db, events: readonly NewEvent[], changed: { entities: boolean }): Promise<void> {
-    if (!events.length) return;
-    await this.#events.append(db, events);
+  async #record(db: Db, count: number, events: Iterable<NewEvent>, changed: { entities: boolean }): Promise<void> {
+    if (!count) return;
+    await this.#events.appendEach(db, count, events);
     if (changed.entities) await advanceCatalogState(this.#store, db);
   }
 

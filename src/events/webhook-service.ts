@@ -88,7 +88,7 @@ export class WebhookService {
     };
     await this.#o.store.transaction(async trx => {
       // The creation's own event numbers the start: only later events are delivered to it.
-      const [event] = await this.#o.log.append(trx, this.#event('events.webhook.created', caller, subscription));
+      const [event] = await this.#o.log.appendReturning(trx, this.#event('events.webhook.created', caller, subscription));
       subscription.afterSeq = event!.seq;
       await this.#o.subscriptions.insert(trx, subscription);
       await this.#audit(trx, caller, 'events.webhook.create', subscription.id, undefined, subscription, context);

@@ -1,5 +1,5 @@
 import type { OperationsConfig } from './operations-config.js';
-import { PaveMetrics } from './pave-metrics.js';
+import { METRIC_EVENT_TYPES, PaveMetrics } from './pave-metrics.js';
 import type { MetricSources } from './metric-sources.js';
 import { readiness, type ReadinessCheck, type ReadinessSources } from './readiness.js';
 import { onOperationTiming } from '../core/operation-timings.js';
@@ -36,7 +36,7 @@ export class OperationsService {
     this.metrics = new PaveMetrics(options.metricSources);
     this.#readiness = { ...options.readiness, shuttingDown: () => this.#shuttingDown };
     this.schemaGuard = new SchemaGuard({ unknownMigrations: () => options.readiness.unknownMigrations(), stopWorkers: options.stopWorkers, ...(options.logger ? { logger: options.logger } : {}) });
-    this.#unsubscribe = [options.eventLog.onAppended(events => this.metrics.observeEvents(events)), onOperationTiming(timing => this.metrics.observeTiming(timing))];
+    this.#unsubscribe = [options.eventLog.onAppended(METRIC_EVENT_TYPES, events => this.metrics.observeEvents(events)), onOperationTiming(timing => this.metrics.observeTiming(timing))];
   }
 
   /** Every readiness check, and whether all passed. */

@@ -13,6 +13,9 @@ const WORK_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600
 /** The outcomes a template task ends with, from its event's type. */
 const TASK_OUTCOMES: Record<string, string> = { 'templates.task.completed': 'completed', 'templates.task.failed': 'failed', 'templates.task.cancelled': 'cancelled' };
 
+/** The event types `observeEvents` counts: the event log hands the metrics these only (`EventLog.onAppended`). */
+export const METRIC_EVENT_TYPES: readonly string[] = [...Object.keys(TASK_OUTCOMES), 'platform.run.finished', 'catalog.location.refreshed'];
+
 /**
  * Pave's Prometheus metrics, in a registry of their own (never prom-client's global one, so two apps in one
  * process do not mix). Counters and histograms count what this process did (events it appended, requests it

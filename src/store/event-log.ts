@@ -66,7 +66,7 @@ export class EventLog {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #yieldEveryMs: number | undefined;
-  readonly #listeners = new Set<(events: readonly PaveEvent[]) => void>();
+  readonly #listeners = new Set<{ types: ReadonlySet<string>; listener: (events: readonly PaveEvent[]) => void }>();
 
   constructor(store: Store, options: { clock?: Clock; /** Work between two yields to the event loop in a large append (`event-loop-yield.ts`). */ yieldEveryMs?: number } = {}) {
     this.#store = store;
@@ -76,53 +76,100 @@ export class EventLog {
 
   /**
    * Appends events in `db`'s transaction (or in one of its own when `db` is not a transaction) and wakes the
-   * consumers once it commits. Returns the events as stored. A large append (a 100k-entity first load's events)
-   * lets the event loop in between its statements, inside the transaction, as the catalog's writer does.
+   * consumers once it commits. A large append (a 100k-entity first load's events) lets the event loop in between
+   * its statements, inside the transaction, as the catalog's writer does.
    */
-  async append(db: Db, events: NewEvent | readonly NewEvent[]): Promise<PaveEvent[]> {
-    const list = Array.isArray(events) ? (events as readonly NewEvent[]) : [events as NewEvent];
-    if (!list.length) return [];
-    if (!db.isTransaction) return this.#store.transaction(trx => this.append(trx, list));
-    const pause = loopYielder(this.#yieldEveryMs);
-    const rows = [];
-    for (const event of list) {
-      const payload = JSON.stringify(event.payload ?? {});
-      if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) throw new RangeError(`The payload of a ${event.type} event is over ${MAX_PAYLOAD_BYTES} bytes; events say what changed, not the data`);
-      rows.push({ id: newId(), type: event.type, subject: event.subject ?? null, actor: event.actor ?? null, payload, created_at: this.#clock.now().toISOString() });
-      await pause();
-    }
-    const counter = await db
-      .updateTable('event_sequence')
-      .set({ last: sql<number>`last + ${rows.length}` })
-      .where('name', '=', 'events')
-      .returning('last')
-      .executeTakeFirstOrThrow();
-    const first = Number(counter.last) - rows.length + 1;
-    // Each event is numbered, inserted and parsed back a chunk at a time: 15.7k of them in one go held the event loop
-    // for tens of ms (bench/README, session 16).
-    const appended: PaveEvent[] = [];
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const stored = rows.slice(i, i + INSERT_CHUNK).map((row, j) => ({ ...row, seq: first + i + j }));
-      await db.insertInto('events').values(stored).execute();
-      for (const row of stored) appended.push(toEvent(row));
-      await pause();
-    }
-    const last = first + rows.length - 1;
-    this.#store.afterCommit(db, () => {
-      this.#store.events.publish(EVENTS_TOPIC, { seq: last });
-      for (const listener of this.#listeners) listener(appended);
-    });
-    return appended;
+  async append(db: Db, events: NewEvent | readonly NewEvent[]): Promise<void> {
+    const list = toList(events);
+    await this.#append(db, list.length, list, false);
+  }
+
+  /** `append`, answering the events as stored (their seq, id and time): for the caller that keeps one. */
+  async appendReturning(db: Db, events: NewEvent | readonly NewEvent[]): Promise<PaveEvent[]> {
+    const list = toList(events);
+    return this.#append(db, list.length, list, true);
   }
 
   /**
-   * Calls `listener` with the events this process appended, once they have committed (metrics count the work
-   * done here; other replicas' events are theirs to count). Returns the unsubscribe function.
-   * @example const stop = eventLog.onAppended(events => count(events));
+   * `append` for a change of thousands of events: `count` of them, taken from `events` in order as they are inserted,
+   * so neither they nor their rows are ever all held (a first load's 100k events). Giving more or fewer than `count`
+   * throws, in the transaction.
+   * @example
+   *   function* created(refs: readonly string[]) { for (const subject of refs) yield { type: 'catalog.entity.created', subject }; }
+   *   await eventLog.appendEach(trx, refs.length, created(refs));
    */
-  onAppended(listener: (events: readonly PaveEvent[]) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  async appendEach(db: Db, count: number, events: Iterable<NewEvent>): Promise<void> {
+    await this.#append(db, count, events, false);
+  }
+
+  async #append(db: Db, count: number, events: Iterable<NewEvent>, returning: boolean): Promise<PaveEvent[]> {
+    if (!count) return [];
+    if (!db.isTransaction) return this.#store.transaction(trx => this.#append(trx, count, events, returning));
+    const pause = loopYielder(this.#yieldEveryMs);
+    // The counter is taken once for the whole change: its lock is held to the commit (see the class's comment).
+    const counter = await db
+      .updateTable('event_sequence')
+      .set({ last: sql<number>`last + ${count}` })
+      .where('name', '=', 'events')
+      .returning('last')
+      .executeTakeFirstOrThrow();
+    const first = Number(counter.last) - count + 1;
+    const listened = this.#listenedTypes();
+    // Only what a caller or a listener reads is parsed back: the after-commit closure holds these to the commit.
+    const kept: PaveEvent[] = [];
+    let rows: EventRow[] = [];
+    let given = 0;
+    const insert = async () => {
+      await db.insertInto('events').values(rows).execute();
+      for (const row of rows) if (returning || listened.has(row.type)) kept.push(toEvent(row));
+      rows = [];
+    };
+    for (const event of events) {
+      if (given === count) throw new RangeError(`More than the ${count} events announced were given`);
+      rows.push(this.#row(event, first + given++));
+      // Made and inserted a chunk at a time, letting the event loop in between: 15.7k events in one go held it for
+      // tens of ms (bench/README, session 16); a pause awaited per event cost more than making it.
+      if (rows.length === INSERT_CHUNK) {
+        await insert();
+        await pause();
+      }
+    }
+    if (rows.length) await insert();
+    if (given !== count) throw new RangeError(`${given} events were given of the ${count} announced`);
+    const last = first + count - 1;
+    this.#store.afterCommit(db, () => {
+      this.#store.events.publish(EVENTS_TOPIC, { seq: last });
+      for (const { types, listener } of this.#listeners) {
+        const theirs = kept.filter(event => types.has(event.type));
+        if (theirs.length) listener(theirs);
+      }
+    });
+    return returning ? kept : [];
+  }
+
+  #row(event: NewEvent, seq: number): EventRow {
+    const payload = JSON.stringify(event.payload ?? {});
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) throw new RangeError(`The payload of a ${event.type} event is over ${MAX_PAYLOAD_BYTES} bytes; events say what changed, not the data`);
+    return { seq, id: newId(), type: event.type, subject: event.subject ?? null, actor: event.actor ?? null, payload, created_at: this.#clock.now().toISOString() };
+  }
+
+  /** Every type some listener takes. */
+  #listenedTypes(): ReadonlySet<string> {
+    const types = new Set<string>();
+    for (const listener of this.#listeners) for (const type of listener.types) types.add(type);
+    return types;
+  }
+
+  /**
+   * Calls `listener` with the events of `types` (exact types) this process appended, once they have committed
+   * (metrics count the work done here; other replicas' events are theirs to count). Only events appended after it
+   * subscribed reach it; an append with none of its types does not call it. Returns the unsubscribe function.
+   * @example const stop = eventLog.onAppended(['templates.task.failed'], events => count(events));
+   */
+  onAppended(types: readonly string[], listener: (events: readonly PaveEvent[]) => void): () => void {
+    const entry = { types: new Set(types), listener };
+    this.#listeners.add(entry);
+    return () => this.#listeners.delete(entry);
   }
 
   /** Events in sequence order, filtered. */
@@ -168,7 +215,22 @@ export function parseEventCursor(value: string | undefined, latest: number, poin
   return seq;
 }
 
-function toEvent(row: { seq: number | string; id: string; type: string; subject: string | null; actor: string | null; payload: string; created_at: string }): PaveEvent {
+/** An event's row in the `events` table. */
+interface EventRow {
+  seq: number;
+  id: string;
+  type: string;
+  subject: string | null;
+  actor: string | null;
+  payload: string;
+  created_at: string;
+}
+
+function toList(events: NewEvent | readonly NewEvent[]): readonly NewEvent[] {
+  return Array.isArray(events) ? (events as readonly NewEvent[]) : [events as NewEvent];
+}
+
+function toEvent(row: Omit<EventRow, 'seq'> & { seq: number | string }): PaveEvent {
   return {
     seq: Number(row.seq),
     id: row.id,

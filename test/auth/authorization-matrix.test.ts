@@ -170,7 +170,7 @@ const matrixHook = { url: 'http://127.0.0.1:9/matrix', types: ['catalog.entity.*
 const keptHook = (await app.events.webhooks.create(operator, matrixHook)).id;
 const doomedHook = (await app.events.webhooks.create(operator, matrixHook)).id;
 const deadDelivery = await app.store.transaction(async trx => {
-  const [event] = await app.eventLog.append(trx, { type: 'catalog.entity.updated', subject: 'component:default/payments', payload: {} });
+  const [event] = await app.eventLog.appendReturning(trx, { type: 'catalog.entity.updated', subject: 'component:default/payments', payload: {} });
   return new DeliveryStore(app.store).addSent(trx, keptHook, event!, { ok: false, durationMs: 1, error: 'refused' }, new Date().toISOString());
 });
 await app.store.db.updateTable('event_webhook_deliveries').set({ state: 'dead' }).where('id', '=', deadDelivery).execute();

@@ -49,7 +49,7 @@ describe.skipIf(Boolean(natsUp))('events on NATS', () => {
     const events: PaveEvent[] = [];
     for (let i = from; i < from + n; i++) {
       const type = ['catalog.entity.updated', 'catalog.entity.created', 'platform.request.phase-changed'][i % 3]!;
-      const [event] = await pave.app.store.transaction(trx => pave.app.eventLog.append(trx, { type, subject: `component:default/n-${i % 4}`, payload: { i } }));
+      const [event] = await pave.app.store.transaction(trx => pave.app.eventLog.appendReturning(trx, { type, subject: `component:default/n-${i % 4}`, payload: { i } }));
       events.push(event!);
     }
     return events;

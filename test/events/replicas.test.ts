@@ -40,7 +40,7 @@ describe.skipIf(Boolean(pg.unavailable))('webhooks across two replicas on Postgr
 
     const appended: PaveEvent[] = [];
     const append = async (replica: EventsPave, i: number) => {
-      const [event] = await replica.app.store.transaction(trx => replica.app.eventLog.append(trx, { type: 'catalog.entity.updated', subject: `component:default/r-${i}`, payload: { kind: 'Component', i } }));
+      const [event] = await replica.app.store.transaction(trx => replica.app.eventLog.appendReturning(trx, { type: 'catalog.entity.updated', subject: `component:default/r-${i}`, payload: { kind: 'Component', i } }));
       appended.push(event!);
     };
     for (let i = 0; i < 100; i++) await append(i % 2 ? b : a, i);
@@ -66,7 +66,7 @@ describe.skipIf(Boolean(pg.unavailable))('webhooks across two replicas on Postgr
     const created = await survivor.app.events.webhooks.create(survivor.app.auth.localOperator(), { url: receiver.url('/crash'), types: ['catalog.*'] });
     receiver.secrets.set('/crash', created.secret);
     const appended: PaveEvent[] = [];
-    for (let i = 0; i < 5; i++) appended.push(...(await survivor.app.eventLog.append(survivor.app.store.db, { type: 'catalog.entity.updated', subject: `component:default/c-${i}`, payload: {} })));
+    for (let i = 0; i < 5; i++) appended.push(...(await survivor.app.eventLog.appendReturning(survivor.app.store.db, { type: 'catalog.entity.updated', subject: `component:default/c-${i}`, payload: {} })));
 
     // The other replica takes the first delivery; the receiver holds the request; the replica is killed mid-send.
     await receiver.setMode('hold');

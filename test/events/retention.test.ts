@@ -10,7 +10,7 @@ import { startEventsPave, type EventsPave } from './support.js';
 describe('event retention', () => {
   it('removes the log of webhook deliveries that ended, never a pending one', async () => {
     const { app } = pave;
-    const [event] = await app.eventLog.append(app.store.db, { type: 'test.delivery.kept', payload: {} });
+    const [event] = await app.eventLog.appendReturning(app.store.db, { type: 'test.delivery.kept', payload: {} });
     const now = new Date().toISOString();
     const ended = await app.store.transaction(trx => app.events.deliveries.addSent(trx, 'hook-a', event!, { ok: true, statusCode: 200, durationMs: 3 }, now));
     await app.store.transaction(trx => app.events.deliveries.add(trx, [{ webhookId: 'hook-b', event: event! }], now));
@@ -40,7 +40,7 @@ describe('event retention', () => {
         handled.push(...events);
       },
     });
-    const appended = await app.eventLog.append(app.store.db, Array.from({ length: 5 }, (_, i) => ({ type: 'test.thing.changed', payload: { i } })));
+    const appended = await app.eventLog.appendReturning(app.store.db, Array.from({ length: 5 }, (_, i) => ({ type: 'test.thing.changed', payload: { i } })));
     const inAWeek = { now: () => new Date(Date.now() + 7 * 86_400_000) };
     const retention = new EventRetention(app.eventLog, app.eventConsumers, { days: 1, clock: inAWeek });
 

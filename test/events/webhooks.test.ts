@@ -39,7 +39,7 @@ async function changes(pave: EventsPave, n: number, from = 0): Promise<PaveEvent
   const events: PaveEvent[] = [];
   for (let i = from; i < from + n; i++) {
     const [event] = await pave.app.store.transaction(trx =>
-      pave.app.eventLog.append(trx, { type: 'catalog.entity.updated', subject: `component:default/svc-${i % 7}`, actor: 'user:default/jane', payload: { kind: 'Component', namespace: 'default', name: `svc-${i % 7}`, owner: 'group:default/checkout-team', i } }),
+      pave.app.eventLog.appendReturning(trx, { type: 'catalog.entity.updated', subject: `component:default/svc-${i % 7}`, actor: 'user:default/jane', payload: { kind: 'Component', namespace: 'default', name: `svc-${i % 7}`, owner: 'group:default/checkout-team', i } }),
     );
     events.push(event!);
   }

@@ -33,7 +33,7 @@ for (const factory of [sqliteFactory, pg]) {
       ).rejects.toThrow('injected after the change');
       expect(await log.latest()).toBe(before);
       expect(await test.store.db.selectFrom('rate_limits').select('key').where('key', '=', 'rolled-back').execute()).toEqual([]);
-      const [committed] = await test.store.transaction(trx => log.append(trx, { type: 'test.thing.changed', subject: 'thing:a', actor: 'user:default/jane', payload: { n: 2 } }));
+      const [committed] = await test.store.transaction(trx => log.appendReturning(trx, { type: 'test.thing.changed', subject: 'thing:a', actor: 'user:default/jane', payload: { n: 2 } }));
       expect(committed).toMatchObject({ seq: before + 1, type: 'test.thing.changed', subject: 'thing:a', actor: 'user:default/jane', payload: { n: 2 } });
       expect(await log.read({ after: before })).toEqual([committed]);
     });
@@ -41,7 +41,7 @@ for (const factory of [sqliteFactory, pg]) {
     it('numbers events in commit order when transactions overlap', async () => {
       const start = await log.latest();
       const batches = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => test.store.transaction(async trx => log.append(trx, [{ type: 'test.race.one', payload: { i } }, { type: 'test.race.two', payload: { i } }]))),
+        Array.from({ length: 12 }, (_, i) => test.store.transaction(async trx => log.appendReturning(trx, [{ type: 'test.race.one', payload: { i } }, { type: 'test.race.two', payload: { i } }]))),
       );
       const read = await log.read({ after: start, limit: 1000 });
       expect(read.map(e => e.seq)).toEqual(Array.from({ length: 24 }, (_, i) => start + 1 + i));
@@ -63,6 +63,46 @@ for (const factory of [sqliteFactory, pg]) {
       const read = await log.read({ after: start, limit: 1000 });
       expect(read.map(e => [e.seq, e.subject])).toEqual(Array.from({ length: 1000 }, (_, i) => [start + 1 + i, `thing:${i}`]));
       expect(await log.latest()).toBe(start + 1_200);
+    });
+
+    it('appends events given one at a time, numbered in order across insert chunks; more or fewer than announced roll back', async () => {
+      const start = await log.latest();
+      function* made(n: number) {
+        for (let i = 0; i < n; i++) yield { type: 'test.each.created', subject: `each:${i}`, payload: { i } };
+      }
+      await test.store.transaction(trx => log.appendEach(trx, 1_201, made(1_201)));
+      const read = [...(await log.read({ after: start, limit: 1000 })), ...(await log.read({ after: start + 1000, limit: 1000 }))];
+      expect(read.map(e => [e.seq, e.subject, e.payload])).toEqual(Array.from({ length: 1_201 }, (_, i) => [start + 1 + i, `each:${i}`, { i }]));
+      for (const [announced, given] of [[600, 601], [600, 599]] as const) {
+        await expect(test.store.transaction(trx => log.appendEach(trx, announced, made(given)))).rejects.toThrow(RangeError);
+        expect(await log.latest()).toBe(start + 1_201);
+      }
+      expect(await log.read({ after: start + 1_201 })).toEqual([]);
+    });
+
+    it('hands listeners only the events of their types, once committed, and nothing of a rollback', async () => {
+      const local = new EventLog(test.store);
+      const tasks: string[][] = [];
+      const any: string[][] = [];
+      const stopTasks = local.onAppended(['test.task.failed', 'test.task.completed'], events => tasks.push(events.map(e => e.type)));
+      const stopAny = local.onAppended(['test.other.thing'], events => any.push(events.map(e => e.type)));
+      await test.store.transaction(async trx => {
+        await local.append(trx, [{ type: 'test.task.failed' }, { type: 'test.entity.updated' }, { type: 'test.task.completed' }]);
+        // Not before the commit.
+        expect(tasks).toEqual([]);
+      });
+      expect(tasks).toEqual([['test.task.failed', 'test.task.completed']]);
+      await expect(
+        test.store.transaction(async trx => {
+          await local.append(trx, { type: 'test.task.failed' });
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      stopTasks();
+      await local.append(test.store.db, [{ type: 'test.task.failed' }, { type: 'test.other.thing' }]);
+      expect(tasks).toEqual([['test.task.failed', 'test.task.completed']]);
+      expect(any).toEqual([['test.other.thing']]);
+      stopAny();
     });
 
     it('filters by type (exact or prefix) and subject', async () => {

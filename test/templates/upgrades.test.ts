@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runGit } from '../../src/git/run-git.js';
 import { defaultConfig } from '../../src/pave-config.js';
-import type { PaveEvent } from '../../src/store/event-log.js';
 import type { GeneratedRepository } from '../../src/templates/upgrades/upgrade-views.js';
 import { startProviderStandIn, type ProviderStandIn } from '../support/git-provider-stand-in.js';
 import { fileAt, filesOf, openTestApp, registerTemplate, TESTER, waitForTask, writeTree, type TestApp } from './support.js';
@@ -290,12 +289,7 @@ describe('template upgrades on a hosted provider', () => {
   /** The record once the review watcher has recorded the review decided: its event, appended with the record's change. */
   async function decided(ref: string, repository: string): Promise<GeneratedRepository> {
     const types = ['templates.repository.upgrade-merged', 'templates.repository.upgrade-declined'];
-    await new Promise<void>(resolve => {
-      const seen = (events: readonly PaveEvent[]) => events.some(event => types.includes(event.type) && event.payload.repository === repository);
-      const stop = pave.app.eventLog.onAppended(events => seen(events) && (stop(), resolve()));
-      // Appended already, before the listener was there.
-      void pave.app.eventLog.read({ types }).then(events => seen(events) && (stop(), resolve()));
-    });
+    await expect.poll(async () => (await pave.app.eventLog.read({ types })).some(event => event.payload.repository === repository), { timeout: 60_000 }).toBe(true);
     const [item] = await pave.app.templates.upgrades.list({ templateRef: ref });
     return item!;
   }
