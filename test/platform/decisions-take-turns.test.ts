@@ -1,0 +1,125 @@
+/**
+ * Platform writers that decide from a row, at once on PostgreSQL (two replicas, or two requests of one): the row
+ * they decide from must be read under its lock in the transaction that writes it, or both pass the check and the
+ * second writes over the first. Each test holds the row's lock in another transaction, queues both writers behind
+ * it (seen in pg_stat_activity, no sleeps) and lets them go.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { adminQuery, postgresFactory } from '../support/stores.js';
+import { POSTGRES_URL } from '../support/require-all.js';
+import { holdLocks, sessionsBlockedBy, type HeldLocks } from '../support/held-row-locks.js';
+import { startHarness, type Harness } from './support/platform-harness.js';
+import type { Db } from '../../src/store/store.js';
+
+const pg = await postgresFactory();
+
+const ALICE = { actor: 'user:default/alice' };
+const BEN = { actor: 'user:default/ben' };
+
+/** A capability whose production requests wait for the platform team, and whose bindings wait for its owner. */
+const queue = {
+  apiVersion: 'pave.dev/v1alpha1',
+  kind: 'Capability',
+  metadata: { name: 'queue' },
+  spec: {
+    version: '1.0.0',
+    owner: 'platform-team',
+    api: { group: 'turns.pave.dev', version: 'v1', kind: 'Queue', schema: { type: 'object', properties: { environment: { type: 'string' } } } },
+    workflows: { configure: [{ name: 'manifest', type: 'template', files: [{ path: 'queue.yaml', content: 'name: ${{ metadata.name }}\n' }] }] },
+    offer: { to: 'all', binding: 'approval' },
+    approval: { group: 'platform-team', when: [{ pointer: '/spec/environment', equals: 'prod' }] },
+  },
+};
+const binding = (version?: string) => ({ apiVersion: 'pave.dev/v1alpha1', kind: 'CapabilityBinding', metadata: { namespace: 'checkout-team' }, spec: { capability: 'queue', ...(version ? { version } : {}) } });
+
+describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: postgres', { timeout: 60_000 }, () => {
+  let h: Harness | undefined;
+  let schema: string;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+    await adminQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  });
+
+  async function open(): Promise<Harness> {
+    schema = `pave_turns_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
+    await adminQuery(`CREATE SCHEMA ${schema}`);
+    h = await startHarness({ databaseUrl: POSTGRES_URL, databaseSchema: schema, publish: false });
+    await h.app.platform.publishCapability(queue, ALICE);
+    return h;
+  }
+
+  /** Starts each writer in turn once the one before waits behind `held`, then lets them all go. */
+  async function queueBehind<T>(held: HeldLocks, db: Db, writers: Array<() => Promise<T>>): Promise<Array<PromiseSettledResult<T>>> {
+    const started: Array<Promise<T>> = [];
+    try {
+      for (const writer of writers) {
+        started.push(writer());
+        await expect.poll(() => sessionsBlockedBy(db, held.pid)).toBe(started.length);
+      }
+    } finally {
+      held.release();
+      await held.done;
+    }
+    return Promise.allSettled(started);
+  }
+
+  const holdBinding = (db: Harness) => holdLocks(db.app.store, trx => trx.selectFrom('platform_bindings').select('id').where('capability', '=', 'queue').forUpdate().execute());
+
+  it('records one decision when two approvers decide on a request at once, and refuses the other', async () => {
+    const { app } = await open();
+    const platform = app.platform;
+    await platform.bindings.apply(binding(), BEN);
+    await platform.bindings.decide('checkout-team', 'queue', { decision: 'approve', reason: 'fine' }, ALICE);
+    const { request } = await platform.applyRequest({ apiVersion: 'turns.pave.dev/v1', kind: 'Queue', metadata: { name: 'orders', namespace: 'checkout-team' }, spec: { environment: 'prod' } }, BEN);
+    expect(request.status.approval?.state).toBe('Pending');
+
+    const held = await holdLocks(app.store, trx => trx.selectFrom('platform_requests').select('id').where('name', '=', 'orders').forUpdate().execute());
+    const outcomes = await queueBehind(held, app.store.db, [
+      () => platform.decideRequest('checkout-team', 'orders', { decision: 'approve', reason: 'capacity reviewed' }, ALICE),
+      () => platform.decideRequest('checkout-team', 'orders', { decision: 'reject', reason: 'too big' }, { actor: 'user:default/carol' }),
+    ]);
+
+    expect(outcomes.map(outcome => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(outcomes.find(outcome => outcome.status === 'rejected')).toMatchObject({ reason: { status: 409 } });
+    const decided = outcomes.find(outcome => outcome.status === 'fulfilled') as PromiseFulfilledResult<Awaited<ReturnType<typeof platform.decideRequest>>>;
+    // What the winner was told is what is stored, and only its decision is audited.
+    expect((await platform.getRequest('checkout-team', 'orders')).status.approval).toEqual(decided.value.status.approval);
+    const audit = await app.store.db.selectFrom('audit_log').select('actor').where('action', '=', 'platform.approval.decide').execute();
+    expect(audit).toEqual([{ actor: decided.value.status.approval!.decision!.by }]);
+  });
+
+  it('records one decision when two decide on a binding at once, and refuses the other', async () => {
+    const h = await open();
+    const bindings = h.app.platform.bindings;
+    await bindings.apply(binding(), BEN);
+    const held = await holdBinding(h);
+    const outcomes = await queueBehind(held, h.app.store.db, [
+      () => bindings.decide('checkout-team', 'queue', { decision: 'approve', reason: 'fine' }, ALICE),
+      () => bindings.decide('checkout-team', 'queue', { decision: 'reject', reason: 'not yet' }, { actor: 'user:default/carol' }),
+    ]);
+
+    expect(outcomes.map(outcome => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(outcomes.find(outcome => outcome.status === 'rejected')).toMatchObject({ reason: { status: 409 } });
+    const decided = outcomes.find(outcome => outcome.status === 'fulfilled') as PromiseFulfilledResult<Awaited<ReturnType<typeof bindings.decide>>>;
+    expect((await bindings.get('checkout-team', 'queue')).status).toEqual(decided.value.status);
+    expect(await h.app.store.db.selectFrom('audit_log').select('actor').where('action', '=', 'platform.binding.approve').execute()).toHaveLength(1);
+  });
+
+  it('keeps both an approval of a binding and a new channel applied at once', async () => {
+    const h = await open();
+    const bindings = h.app.platform.bindings;
+    await bindings.apply(binding(), BEN);
+    const held = await holdBinding(h);
+    const outcomes = await queueBehind(held, h.app.store.db, [
+      () => bindings.decide('checkout-team', 'queue', { decision: 'approve', reason: 'fine' }, ALICE),
+      () => bindings.apply(binding('^1.0'), BEN),
+    ]);
+
+    expect(outcomes.map(outcome => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
+    // Neither wrote over the other: the approval stands (the channel changed, not who may request) with the new channel.
+    const stored = await bindings.get('checkout-team', 'queue');
+    expect(stored.status.phase).toBe('Bound');
+    expect(stored.spec.version).toBe('^1.0');
+  });
+});
