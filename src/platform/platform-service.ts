@@ -584,17 +584,23 @@ export class PlatformService {
    */
   async decideRequest(namespace: string, name: string, decision: ApprovalDecision, author: ChangeAuthor): Promise<RequestView> {
     requireReason(decision);
-    const stored = await this.requests.byName(namespace, name);
-    if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
-    if (!stored.approval || stored.approval.generation !== stored.generation || stored.approval.state !== 'Pending') {
-      throw conflict(`${namespace}/${name} (generation ${stored.generation}) is not waiting for approval`);
-    }
+    const found = await this.requests.byName(namespace, name);
+    if (!found) throw notFound(`No request ${name} in namespace ${namespace}`);
     const approve = decision.decision === 'approve';
     const by = principalOf(author.actor);
-    const approval: RequestApproval = { ...stored.approval, state: approve ? 'Approved' : 'Rejected', decision: { by, reason: decision.reason, at: this.#now() } };
-    const decided = { ...stored, approval };
-    await this.#store.transaction(async trx => {
-      if (!(await this.requests.decideApproval(trx, stored.id, approval))) throw conflict(`${namespace}/${name} changed meanwhile; decide on its new generation`);
+    const decided = await this.#store.transaction(async trx => {
+      // Read under the row's lock: of two decisions at once (two replicas), the second sees the first's and is refused.
+      const stored = await this.requests.lockedById(trx, found.id);
+      if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
+      // The approver decides on the generation they were shown, not on one applied since.
+      if (stored.generation !== found.generation) throw conflict(`${namespace}/${name} changed meanwhile; decide on its new generation`, [{ pointer: '/decision', detail: `generation ${found.generation} was replaced by ${stored.generation}` }]);
+      if (!stored.approval || stored.approval.generation !== stored.generation || stored.approval.state !== 'Pending') {
+        const was = stored.approval?.generation === stored.generation && stored.approval.decision ? ` (${stored.approval.state.toLowerCase()} by ${stored.approval.decision.by})` : '';
+        throw conflict(`${namespace}/${name} (generation ${stored.generation}) is not waiting for approval${was}`, [{ pointer: '/decision', detail: `generation ${stored.generation} waits for no decision${was}` }]);
+      }
+      const approval: RequestApproval = { ...stored.approval, state: approve ? 'Approved' : 'Rejected', decision: { by, reason: decision.reason, at: this.#now() } };
+      const decided = { ...stored, approval };
+      await this.requests.decideApproval(trx, stored.id, approval);
       if (approve) await this.reconciler.enqueue(stored.id, 'approved', { db: trx });
       await this.#record(
         trx,
@@ -602,6 +608,7 @@ export class PlatformService {
         { action: 'platform.approval.decide', entityRef: requestRef(namespace, name), detail: { decision: approve ? 'approved' : 'rejected', reason: decision.reason, generation: stored.generation } },
         requestEvent('platform.request.phase-changed', decided, { phase: shownPhase(decided), reason: approve ? 'Approved' : 'Rejected', by }, by),
       );
+      return decided;
     });
     return this.#view(decided);
   }

@@ -129,10 +129,9 @@ export class RequestStore {
     if (unique.length) await db.insertInto('platform_request_deliveries').values(unique.map(d => ({ request_id: id, destination: d.destination, path: d.path }))).execute();
   }
 
-  /** Records the decision on the approval of a request's generation; false when that generation no longer waits for one. */
-  async decideApproval(db: Db, id: string, approval: RequestApproval): Promise<boolean> {
-    const result = await db.updateTable('platform_requests').set({ approval: JSON.stringify(approval) }).where('id', '=', id).where('generation', '=', approval.generation).executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+  /** Records the decision on the approval of a request's generation, read with {@link RequestStore.lockedById} in `db`. */
+  async decideApproval(db: Db, id: string, approval: RequestApproval): Promise<void> {
+    await db.updateTable('platform_requests').set({ approval: JSON.stringify(approval) }).where('id', '=', id).execute();
   }
 
   /** Moves a request's expiry (its warning is due again before the new time). */
