@@ -122,4 +122,20 @@ describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: post
     expect(stored.status.phase).toBe('Bound');
     expect(stored.spec.version).toBe('^1.0');
   });
+
+  it('removes a binding once when two remove it at once, and audits one removal', async () => {
+    const h = await open();
+    const bindings = h.app.platform.bindings;
+    await bindings.apply(binding(), BEN);
+    const held = await holdBinding(h);
+    const outcomes = await queueBehind(held, h.app.store.db, [
+      () => bindings.remove('checkout-team', 'queue', BEN),
+      () => bindings.remove('checkout-team', 'queue', ALICE),
+    ]);
+
+    expect(outcomes.map(outcome => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(outcomes.find(outcome => outcome.status === 'rejected')).toMatchObject({ reason: { status: 404 } });
+    expect(await h.app.store.db.selectFrom('audit_log').select('actor').where('action', '=', 'platform.binding.delete').execute()).toHaveLength(1);
+    expect(await h.app.store.db.selectFrom('events').select('seq').where('type', '=', 'platform.binding.deleted').execute()).toHaveLength(1);
+  });
 });
