@@ -88,21 +88,22 @@ export class BindingService {
       throw invalidInput(`No version of ${input.capability} satisfies ${input.version}`, [{ pointer: '/spec/version', detail: `matches none of the published versions ${versions.join(', ')}`, rule: 'semver-range' }]);
     }
 
-    const existing = await this.store.get(team, input.capability);
     const approvers = [capabilityOwner(latest)].filter((owner): owner is string => Boolean(owner));
-    const waits = offer?.binding === 'approval' && existing?.binding.status.phase !== 'Bound';
-    const binding: CapabilityBinding = {
-      apiVersion: PLATFORM_API_VERSION,
-      kind: BINDING_KIND,
-      metadata: { name: input.capability, namespace: input.namespace },
-      spec: { capability: input.capability, ...(input.version !== undefined ? { version: input.version } : {}), ...(input.approval ? { approval: input.approval } : {}) },
-      status: waits ? { phase: 'PendingApproval', team, approvers } : { ...(existing?.binding.status ?? { team }), phase: 'Bound', team },
-    };
-    if (existing && stableJson(existing.binding) === stableJson(binding)) return { binding, outcome: 'unchanged' };
-    const now = this.#o.clock.now().toISOString();
-    const stored: StoredBinding = { id: existing?.id ?? newId(), binding, createdAt: existing?.createdAt ?? now, updatedAt: now };
-    const outcome = existing ? 'updated' : 'created';
-    await this.#o.store.transaction(async trx => {
+    return this.#o.store.transaction(async trx => {
+      // Read under the row's lock: a decision or an apply at once (two replicas) is built on, not written over.
+      const existing = await this.store.locked(trx, team, input.capability);
+      const waits = offer?.binding === 'approval' && existing?.binding.status.phase !== 'Bound';
+      const binding: CapabilityBinding = {
+        apiVersion: PLATFORM_API_VERSION,
+        kind: BINDING_KIND,
+        metadata: { name: input.capability, namespace: input.namespace },
+        spec: { capability: input.capability, ...(input.version !== undefined ? { version: input.version } : {}), ...(input.approval ? { approval: input.approval } : {}) },
+        status: waits ? { phase: 'PendingApproval', team, approvers } : { ...(existing?.binding.status ?? { team }), phase: 'Bound', team },
+      };
+      if (existing && stableJson(existing.binding) === stableJson(binding)) return { binding, outcome: 'unchanged' as const };
+      const now = this.#o.clock.now().toISOString();
+      const stored: StoredBinding = { id: existing?.id ?? newId(), binding, createdAt: existing?.createdAt ?? now, updatedAt: now };
+      const outcome = existing ? 'updated' : 'created';
       await this.store.save(trx, stored);
       if (binding.status.phase === 'Bound') await this.#follow(trx, team, input.capability, input.version);
       await this.#o.record(
@@ -111,8 +112,8 @@ export class BindingService {
         { action: 'platform.binding.create', entityRef: bindingRef(input.namespace, input.capability), ...(existing ? { before: existing.binding } : {}), after: binding, detail: { outcome, phase: binding.status.phase } },
         bindingEvent('platform.binding.applied', binding, { outcome, phase: binding.status.phase }, principalOf(author.actor)),
       );
+      return { binding, outcome };
     });
-    return { binding, outcome };
   }
 
   async list(filter: { team?: string; capability?: string } = {}): Promise<CapabilityBinding[]> {
@@ -130,14 +131,18 @@ export class BindingService {
    */
   async decide(namespace: string, capability: string, decision: ApprovalDecision, author: ChangeAuthor): Promise<CapabilityBinding> {
     requireReason(decision);
-    const stored = await this.#require(namespace, capability);
-    const { status } = stored.binding;
-    if (status.phase !== 'PendingApproval') throw conflict(`The binding of ${capability} by ${status.team} is ${status.phase}, not waiting for approval`);
-    const now = this.#o.clock.now().toISOString();
     const by = principalOf(author.actor);
     const approve = decision.decision === 'approve';
-    const binding: CapabilityBinding = { ...stored.binding, status: { team: status.team, phase: approve ? 'Bound' : 'Rejected', decision: { by, reason: decision.reason, at: now } } };
-    await this.#o.store.transaction(async trx => {
+    return this.#o.store.transaction(async trx => {
+      // Read under the row's lock: of two decisions at once (two replicas), the second sees the first's and is refused.
+      const stored = await this.#require(namespace, capability, trx);
+      const { status } = stored.binding;
+      if (status.phase !== 'PendingApproval') {
+        const was = status.decision ? ` (decided by ${status.decision.by})` : '';
+        throw conflict(`The binding of ${capability} by ${status.team} is ${status.phase}${was}, not waiting for approval`, [{ pointer: '/decision', detail: `the binding is ${status.phase}${was}` }]);
+      }
+      const now = this.#o.clock.now().toISOString();
+      const binding: CapabilityBinding = { ...stored.binding, status: { team: status.team, phase: approve ? 'Bound' : 'Rejected', decision: { by, reason: decision.reason, at: now } } };
       await this.store.save(trx, { ...stored, binding, updatedAt: now });
       if (approve) await this.#follow(trx, status.team, capability, binding.spec.version);
       await this.#o.record(
@@ -146,15 +151,16 @@ export class BindingService {
         { action: 'platform.binding.approve', entityRef: bindingRef(namespace, capability), before: stored.binding, after: binding, detail: { decision: approve ? 'approved' : 'rejected', reason: decision.reason } },
         bindingEvent('platform.binding.decided', binding, { decision: approve ? 'approved' : 'rejected', reason: decision.reason }, by),
       );
+      return binding;
     });
-    return binding;
   }
 
   /** Removes a team's binding; refused (409) while the team has requests of the capability. */
   async remove(namespace: string, capability: string, author: ChangeAuthor): Promise<void> {
-    const stored = await this.#require(namespace, capability);
-    const team = stored.binding.status.team;
     await this.#o.store.transaction(async trx => {
+      // Read under the row's lock: of two removals at once, the second finds nothing to remove (404).
+      const stored = await this.#require(namespace, capability, trx);
+      const team = stored.binding.status.team;
       // Checked in the transaction that removes it, so a request made meanwhile is not left without its binding.
       const users = await this.#o.requests.list({ capability, owner: team }, trx);
       if (users.length) throw conflict(`${team} has ${users.length} request(s) of ${capability}, e.g. ${users[0]!.namespace}/${users[0]!.name}; delete them before unbinding`);
@@ -211,8 +217,9 @@ export class BindingService {
     return { ...this.facts(namespace, capability), owners: owner ? [owner.toLowerCase()] : [] };
   }
 
-  async #require(namespace: string, capability: string): Promise<StoredBinding> {
-    const stored = await this.store.get(teamRef(namespace), capability);
+  /** The team's binding of a capability, else a 404; with `trx`, read under its row's lock ({@link BindingStore.locked}). */
+  async #require(namespace: string, capability: string, trx?: Db): Promise<StoredBinding> {
+    const stored = trx ? await this.store.locked(trx, teamRef(namespace), capability) : await this.store.get(teamRef(namespace), capability);
     if (!stored) throw notFound(`${teamRef(namespace)} has no binding of ${capability}`);
     return stored;
   }

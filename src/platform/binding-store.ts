@@ -27,6 +27,16 @@ export class BindingStore {
     return row ? toStored(row) : undefined;
   }
 
+  /**
+   * Reads a binding in `trx` and, on PostgreSQL, holds its row until `trx` ends: another replica's read-modify-write
+   * of the same binding waits and then reads what this one wrote (SQLite runs one writing transaction at a time).
+   */
+  async locked(trx: Db, team: string, capability: string): Promise<StoredBinding | undefined> {
+    const query = trx.selectFrom('platform_bindings').selectAll().where('team', '=', team).where('capability', '=', capability);
+    const row = await (this.#store.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+    return row ? toStored(row) : undefined;
+  }
+
   async list(filter: { team?: string; capability?: string } = {}, db: Db = this.#store.db): Promise<StoredBinding[]> {
     let query = db.selectFrom('platform_bindings').selectAll();
     if (filter.team) query = query.where('team', '=', filter.team);

@@ -111,7 +111,7 @@ describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: post
     const bindings = h.app.platform.bindings;
     await bindings.apply(binding(), BEN);
     const held = await holdBinding(h);
-    const outcomes = await queueBehind(held, h.app.store.db, [
+    const outcomes = await queueBehind<unknown>(held, h.app.store.db, [
       () => bindings.decide('checkout-team', 'queue', { decision: 'approve', reason: 'fine' }, ALICE),
       () => bindings.apply(binding('^1.0'), BEN),
     ]);
