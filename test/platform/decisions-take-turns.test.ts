@@ -64,17 +64,24 @@ describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: post
     return Promise.allSettled(started);
   }
 
+  /** The platform once checkout-team's binding of the queue capability is approved. */
+  async function bound(app: Harness['app']): Promise<Harness['app']['platform']> {
+    await app.platform.bindings.apply(binding(), BEN);
+    await app.platform.bindings.decide('checkout-team', 'queue', { decision: 'approve', reason: 'fine' }, ALICE);
+    return app.platform;
+  }
+  const orders = (environment: string) => ({ apiVersion: 'turns.pave.dev/v1', kind: 'Queue', metadata: { name: 'orders', namespace: 'checkout-team' }, spec: { environment } });
+  const holdRequest = (h: Harness) => holdLocks(h.app.store, trx => trx.selectFrom('platform_requests').select('id').where('name', '=', 'orders').forUpdate().execute());
+
   const holdBinding = (db: Harness) => holdLocks(db.app.store, trx => trx.selectFrom('platform_bindings').select('id').where('capability', '=', 'queue').forUpdate().execute());
 
   it('records one decision when two approvers decide on a request at once, and refuses the other', async () => {
     const { app } = await open();
-    const platform = app.platform;
-    await platform.bindings.apply(binding(), BEN);
-    await platform.bindings.decide('checkout-team', 'queue', { decision: 'approve', reason: 'fine' }, ALICE);
-    const { request } = await platform.applyRequest({ apiVersion: 'turns.pave.dev/v1', kind: 'Queue', metadata: { name: 'orders', namespace: 'checkout-team' }, spec: { environment: 'prod' } }, BEN);
+    const platform = await bound(app);
+    const { request } = await platform.applyRequest(orders('prod'), BEN);
     expect(request.status.approval?.state).toBe('Pending');
 
-    const held = await holdLocks(app.store, trx => trx.selectFrom('platform_requests').select('id').where('name', '=', 'orders').forUpdate().execute());
+    const held = await holdRequest(h!);
     const outcomes = await queueBehind(held, app.store.db, [
       () => platform.decideRequest('checkout-team', 'orders', { decision: 'approve', reason: 'capacity reviewed' }, ALICE),
       () => platform.decideRequest('checkout-team', 'orders', { decision: 'reject', reason: 'too big' }, { actor: 'user:default/carol' }),
@@ -87,6 +94,34 @@ describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: post
     expect((await platform.getRequest('checkout-team', 'orders')).status.approval).toEqual(decided.value.status.approval);
     const audit = await app.store.db.selectFrom('audit_log').select('actor').where('action', '=', 'platform.approval.decide').execute();
     expect(audit).toEqual([{ actor: decided.value.status.approval!.decision!.by }]);
+  });
+
+  it('asks for approval of the generation two applies at once store, and renders nothing unapproved', async () => {
+    const { app } = await open();
+    const platform = await bound(app);
+    await platform.applyRequest(orders('dev'), BEN);
+    const held = await holdRequest(h!);
+    // Both were checked against generation 1, and both need an approval (production).
+    const outcomes = await queueBehind(held, app.store.db, [() => platform.applyRequest(orders('prod'), BEN), () => platform.applyRequest({ ...orders('prod'), metadata: { ...orders('prod').metadata, labels: { tier: 'gold' } } }, BEN)]);
+
+    expect(outcomes.map(outcome => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
+    const stored = await platform.getRequest('checkout-team', 'orders');
+    expect(stored.metadata.generation).toBe(3);
+    // The newest generation waits for its approval: one asked for an older generation would let it render unapproved.
+    expect(stored.status.approval).toMatchObject({ generation: 3, state: 'Pending' });
+    expect(stored.status.phase).toBe('PendingApproval');
+  });
+
+  it('refuses an apply checked before a deletion that landed first, rather than updating a request being deleted', async () => {
+    const { app } = await open();
+    const platform = await bound(app);
+    await platform.applyRequest(orders('dev'), BEN);
+    const held = await holdRequest(h!);
+    const outcomes = await queueBehind<unknown>(held, app.store.db, [() => platform.deleteRequest('checkout-team', 'orders', BEN), () => platform.applyRequest(orders('staging'), BEN)]);
+
+    expect(outcomes[0]!.status).toBe('fulfilled');
+    expect(outcomes[1]).toMatchObject({ status: 'rejected', reason: { status: 409 } });
+    expect((await platform.getRequest('checkout-team', 'orders')).metadata.generation).toBe(1);
   });
 
   it('records one decision when two decide on a binding at once, and refuses the other', async () => {
