@@ -419,7 +419,7 @@ export class PlatformService {
     ];
 
     const document = withoutOwnerClaim(entity, owner);
-    if (existing?.deletingSince) throw conflict(`${namespace}/${name} is being deleted; apply it again once it is gone`);
+    if (existing) refuseDeleting(existing);
     if (existing && (existing.kind !== entity.kind || existing.capability !== capabilityName)) {
       throw conflict(`${namespace}/${name} is already a ${existing.kind} request; request names are unique in a namespace`, [{ pointer: '/metadata/name', detail: `is taken by a ${existing.kind}`, rule: 'unique' }]);
     }
@@ -466,7 +466,11 @@ export class PlatformService {
       );
       return { request: this.#view(stored), outcome: 'created' };
     }
-    const { existing } = plan;
+    // Read under the row's lock: an apply or a deletion at once (two replicas) came after the plan read the row, and
+    // the approval asked for must be that of the generation this write makes (one for an older lets it render unapproved).
+    const existing = await this.requests.lockedById(trx, plan.existing.id);
+    if (!existing) throw conflict(`${namespace}/${name} was deleted while it was being applied; apply again`, [{ pointer: '/metadata/name', detail: 'the request was deleted meanwhile' }]);
+    refuseDeleting(existing);
     const approval = approvalNeeded(plan.approvalRules, document, existing.generation + 1);
     const generation = await this.requests.updateDocument(trx, existing.id, document, { apiVersion: plan.apiVersion, ...(pin ? { pinnedVersion: pin } : {}), owner, ...optional('approval', approval), now });
     const stored: StoredRequest = { ...existing, entity: document, apiVersion: plan.apiVersion, generation, owner, updatedAt: now, ...(pin ? { pinnedVersion: pin } : {}), ...optional('approval', approval) };
@@ -867,4 +871,9 @@ export function viewOf(stored: StoredRequest, health: { now: Date; unhealthyAfte
     // The team Pave decided owns it (never what a caller sent): what its permissions are decided on.
     status: { ...(shown as RequestView['status']), ...(stored.owner ? { owner: stored.owner } : {}), ...optional('approval', stored.approval), ...optional('expiresAt', stored.expiresAt), ...(flagged ? { unhealthy: true as const, unhealthySince: stored.gitops!.unhealthySince! } : {}) },
   };
+}
+
+/** Refuses to apply a request that is being deleted: a 409 naming its name. */
+function refuseDeleting(request: StoredRequest): void {
+  if (request.deletingSince) throw conflict(`${request.namespace}/${request.name} is being deleted; apply it again once it is gone`, [{ pointer: '/metadata/name', detail: `is being deleted since ${request.deletingSince}` }]);
 }
