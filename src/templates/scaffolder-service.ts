@@ -539,7 +539,7 @@ export class ScaffolderService {
     }
     const resumed = task.status === 'processing' || attempt > 1;
     if (resumed && (await this.#diedTwice(taskId))) return;
-    await this.tasks.start(taskId, { resumed });
+    if (!(await this.tasks.start(taskId, { resumed }))) return;
     const recorded = resumed ? await this.tasks.recorded(taskId) : undefined;
     if (resumed) {
       const skipped = [...(recorded?.values() ?? [])].length;

@@ -232,12 +232,22 @@ export class TaskStore {
     }));
   }
 
-  /** A task starts running (or, `resumed`, runs again after an interruption): `templates.task.started`. */
-  async start(id: string, options: { resumed: boolean }): Promise<void> {
+  /**
+   * A task starts running (or, `resumed`, runs again after an interruption): `templates.task.started`. False (nothing
+   * written) when it ended since the worker read it: a cancellation that committed in between stands.
+   */
+  async start(id: string, options: { resumed: boolean }): Promise<boolean> {
     const now = this.#now();
-    await this.store.transaction(async trx => {
-      await trx.updateTable('scaffolder_tasks').set({ status: 'processing', updated_at: now, last_heartbeat_at: now }).where('id', '=', id).execute();
+    return this.store.transaction(async trx => {
+      const started = await trx
+        .updateTable('scaffolder_tasks')
+        .set({ status: 'processing', updated_at: now, last_heartbeat_at: now })
+        .where('id', '=', id)
+        .where('status', 'in', ['open', 'processing'])
+        .executeTakeFirst();
+      if (Number(started.numUpdatedRows) === 0) return false;
       await this.#append(trx, id, 'templates.task.started', { resumed: options.resumed });
+      return true;
     });
   }
 
