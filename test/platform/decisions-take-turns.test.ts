@@ -173,4 +173,29 @@ describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: post
     expect(await h.app.store.db.selectFrom('audit_log').select('actor').where('action', '=', 'platform.binding.delete').execute()).toHaveLength(1);
     expect(await h.app.store.db.selectFrom('events').select('seq').where('type', '=', 'platform.binding.deleted').execute()).toHaveLength(1);
   });
+
+  it('leaves no request of a capability deleted at the moment the request was made', async () => {
+    const { app } = await open();
+    const platform = await bound(app);
+    // Holds the capability's revisions, as a writer between its statements would: the deletion waits behind it.
+    const held = await holdLocks(app.store, trx => trx.selectFrom('platform_capability_revisions').select('id').where('name', '=', 'queue').forUpdate().execute());
+    let deleted: Promise<void>;
+    let applied: Promise<unknown>;
+    let settled = false;
+    try {
+      deleted = platform.deleteCapability('queue', ALICE);
+      await expect.poll(() => sessionsBlockedBy(app.store.db, held.pid)).toBe(1);
+      // The deletion found no request of the capability; one is made now, before it removes the capability.
+      applied = platform.applyRequest(orders('dev'), BEN).finally(() => (settled = true));
+      await expect.poll(async () => settled || (await sessionsBlockedBy(app.store.db, held.pid)) === 2).toBe(true);
+    } finally {
+      held.release();
+      await held.done;
+    }
+    const [deletion, apply] = await Promise.allSettled([deleted!, applied!]);
+    // Whichever came first, no request is left of a capability that is gone.
+    expect([deletion.status, apply.status].sort()).toEqual(['fulfilled', 'rejected']);
+    expect(await platform.listRequests()).toEqual(deletion.status === 'fulfilled' ? [] : [expect.objectContaining({ kind: 'Queue' })]);
+    expect((apply.status === 'rejected' ? apply : deletion) as PromiseRejectedResult).toMatchObject({ reason: { status: 409 } });
+  });
 });
