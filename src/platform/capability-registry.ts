@@ -182,6 +182,15 @@ export class CapabilityRegistry {
     return summaries;
   }
 
+  /**
+   * Whether a capability is published, read in `trx`; on PostgreSQL its revisions stay until `trx` ends (a deletion
+   * at once waits, then sees what `trx` wrote; SQLite runs one writing transaction at a time).
+   */
+  async heldPublished(trx: Db, name: string): Promise<boolean> {
+    const query = trx.selectFrom('platform_capability_revisions').select('id').where('name', '=', name);
+    return (await (this.#store.dialect === 'postgres' ? query.forShare() : query).execute()).length > 0;
+  }
+
   /** Removes every revision of a capability in `db`'s transaction (the caller checks that no request uses it). */
   async remove(db: Db, name: string): Promise<void> {
     await db.deleteFrom('platform_capability_revisions').where('name', '=', name).execute();

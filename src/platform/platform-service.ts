@@ -260,10 +260,11 @@ export class PlatformService {
   async deleteCapability(name: string, author: ChangeAuthor): Promise<void> {
     const latest = await this.capabilities.require(name);
     const versions = await this.capabilities.versions(name);
-    const users = await this.requests.list({ capability: name });
-    if (users.length) throw conflict(`Capability ${name} is used by ${users.length} request(s), e.g. ${users[0]!.namespace}/${users[0]!.name}; delete them first`);
     await this.#store.transaction(async trx => {
       await this.capabilities.remove(trx, name);
+      // Checked after the removal, which waits for the applies holding the capability: a request made meanwhile is seen.
+      const users = await this.requests.list({ capability: name }, trx);
+      if (users.length) throw conflict(`Capability ${name} is used by ${users.length} request(s), e.g. ${users[0]!.namespace}/${users[0]!.name}; delete them first`);
       // Its bindings go with it (their catalog entities too, through their events).
       await this.bindings.removeAll(trx, name);
       await this.#record(
@@ -436,6 +437,10 @@ export class PlatformService {
     }
     const { document, pin, owner, now, expiresAt } = plan;
     const { namespace, name } = document.metadata;
+    // Holds the capability until this commits: a deletion of it at once either sees this request or went first.
+    if (!(await this.capabilities.heldPublished(trx, plan.capability))) {
+      throw conflict(`${plan.capability} was deleted while ${namespace}/${name} was being applied`, [{ pointer: '/kind', detail: `${document.kind}'s capability ${plan.capability} is no longer published` }]);
+    }
     const actor = principalOf(author.actor);
     const entityRef = requestRef(namespace, name);
     if (plan.step === 'create') {
