@@ -198,4 +198,18 @@ describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: post
     expect(await platform.listRequests()).toEqual(deletion.status === 'fulfilled' ? [] : [expect.objectContaining({ kind: 'Queue' })]);
     expect((apply.status === 'rejected' ? apply : deletion) as PromiseRejectedResult).toMatchObject({ reason: { status: 409 } });
   });
+
+  it('answers a binding made at the same time by another replica with a 409, not a 500', async () => {
+    const { app } = await open();
+    const bindings = app.platform.bindings;
+    const now = new Date().toISOString();
+    // Another replica's apply has inserted the team's binding and not committed yet: both applies here wait for it.
+    const held = await holdLocks(app.store, trx =>
+      trx.insertInto('platform_bindings').values({ id: 'other-replica', team: 'group:default/checkout-team', capability: 'queue', phase: 'Bound', namespace: 'checkout-team', body: JSON.stringify({ ...binding('^1'), status: { phase: 'Bound', team: 'group:default/checkout-team' } }), created_at: now, updated_at: now }).execute(),
+    );
+    const outcomes = await queueBehind(held, app.store.db, [() => bindings.apply(binding(), BEN), () => bindings.apply(binding(), ALICE)]);
+
+    expect(outcomes).toMatchObject([{ status: 'rejected', reason: { status: 409 } }, { status: 'rejected', reason: { status: 409 } }]);
+    expect((await bindings.get('checkout-team', 'queue')).spec.version).toBe('^1');
+  });
 });
