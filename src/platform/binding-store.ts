@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { conflict } from '../core/problem.js';
 import type { Db, Store } from '../store/store.js';
 import type { PlatformBindingsTable } from './platform-tables.js';
 import type { CapabilityBinding } from './model/capability-binding.js';
@@ -44,16 +45,21 @@ export class BindingStore {
     return (await query.orderBy('team').orderBy('capability').execute()).map(toStored);
   }
 
-  /** Inserts or replaces the team's binding of the capability. */
+  /** Inserts or replaces the team's binding of the capability; a 409 when another apply inserted it meanwhile. */
   async save(db: Db, stored: StoredBinding): Promise<void> {
     const { binding } = stored;
     const values = { phase: binding.status.phase, namespace: binding.metadata.namespace, body: JSON.stringify(binding), updated_at: stored.updatedAt };
     const updated = await db.updateTable('platform_bindings').set(values).where('id', '=', stored.id).executeTakeFirst();
     if (Number(updated.numUpdatedRows) > 0) return;
-    await db
+    const inserted = await db
       .insertInto('platform_bindings')
       .values({ id: stored.id, team: binding.status.team, capability: binding.spec.capability, created_at: stored.createdAt, ...values })
-      .execute();
+      .onConflict(oc => oc.columns(['team', 'capability']).doNothing())
+      .executeTakeFirst();
+    // Another replica's apply made it after this one found none (there was no row to lock).
+    if (!Number(inserted.numInsertedOrUpdatedRows)) {
+      throw conflict(`${binding.status.team} bound ${binding.spec.capability} at the same time elsewhere; apply again`, [{ pointer: '/spec/capability', detail: 'was bound meanwhile by another apply' }]);
+    }
   }
 
   async remove(db: Db, id: string): Promise<void> {
