@@ -124,6 +124,18 @@ describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: post
     expect((await platform.getRequest('checkout-team', 'orders')).metadata.generation).toBe(1);
   });
 
+  it('refuses to extend a request a deletion marked after the extension checked it, and audits no extension', async () => {
+    const { app } = await open();
+    const platform = await bound(app);
+    await platform.applyRequest(orders('dev'), BEN);
+    const held = await holdRequest(h!);
+    const outcomes = await queueBehind<unknown>(held, app.store.db, [() => platform.deleteRequest('checkout-team', 'orders', BEN), () => platform.extendRequest('checkout-team', 'orders', '2d', BEN)]);
+
+    expect(outcomes[0]!.status).toBe('fulfilled');
+    expect(outcomes[1]).toMatchObject({ status: 'rejected', reason: { status: 409 } });
+    expect(await app.store.db.selectFrom('audit_log').select('actor').where('action', '=', 'platform.request.extend').execute()).toEqual([]);
+  });
+
   it('records one decision when two decide on a binding at once, and refuses the other', async () => {
     const h = await open();
     const bindings = h.app.platform.bindings;
