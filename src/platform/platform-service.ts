@@ -567,20 +567,24 @@ export class PlatformService {
   async extendRequest(namespace: string, name: string, ttl: string, author: ChangeAuthor): Promise<RequestView> {
     const stored = await this.requests.byName(namespace, name);
     if (!stored) throw notFound(`No request ${name} in namespace ${namespace}`);
-    if (stored.deletingSince) throw conflict(`${namespace}/${name} is being deleted`);
     const revision = (await this.capabilities.get(stored.capability, stored.status.capabilityVersion)) ?? (await this.capabilities.require(stored.capability));
     const { at, error } = expiryAt({ ttl, policy: revision.capability.spec.ttl, from: this.#clock.now(), createdAt: new Date(stored.createdAt), pointer: '/ttl' });
     if (error || !at) throw invalidInput(`${namespace}/${name} cannot live ${ttl} from now`, error ? [error] : []);
     const expiresAt = at.toISOString();
-    const extended = { ...stored, expiresAt };
-    await this.#store.transaction(async trx => {
-      await this.requests.setExpiry(trx, stored.id, expiresAt);
+    const extended = await this.#store.transaction(async trx => {
+      // Read under the row's lock: a deletion that landed since the read above is seen, and nothing is extended.
+      const current = await this.requests.lockedById(trx, stored.id);
+      if (!current) throw notFound(`No request ${name} in namespace ${namespace}`);
+      if (current.deletingSince) throw conflict(`${namespace}/${name} is being deleted`, [{ pointer: '/ttl', detail: `the request is being deleted since ${current.deletingSince}` }]);
+      await this.requests.setExpiry(trx, current.id, expiresAt);
+      const extended = { ...current, expiresAt };
       await this.#record(
         trx,
         author,
-        { action: 'platform.request.extend', entityRef: requestRef(namespace, name), detail: { ttl, expiresAt, ...optional('before', stored.expiresAt) } },
+        { action: 'platform.request.extend', entityRef: requestRef(namespace, name), detail: { ttl, expiresAt, ...optional('before', current.expiresAt) } },
         requestEvent('platform.request.extended', extended, { expiresAt }, principalOf(author.actor)),
       );
+      return extended;
     });
     return this.#view(extended);
   }

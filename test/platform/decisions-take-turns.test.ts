@@ -1,8 +1,8 @@
 /**
  * Platform writers that decide from a row, at once on PostgreSQL (two replicas, or two requests of one): the row
  * they decide from must be read under its lock in the transaction that writes it, or both pass the check and the
- * second writes over the first. Each test holds the row's lock in another transaction, queues both writers behind
- * it (seen in pg_stat_activity, no sleeps) and lets them go.
+ * second writes over the first. Each test holds the rows' locks (or an uncommitted insert) in another transaction,
+ * queues both writers behind it (seen in pg_stat_activity, no sleeps) and lets them go.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminQuery, postgresFactory } from '../support/stores.js';
