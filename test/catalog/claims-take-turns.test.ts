@@ -128,4 +128,49 @@ describe.skipIf(Boolean(pg.unavailable))('writers deciding from what is stored, 
       await handle.dispose();
     }
   });
+
+  // The platform's mirror saves without an etag (catalog-mirror.ts #save), and every replica mirrors every capability
+  // at start (serve-command.ts: app.platform.mirrorCapabilities()): two replicas starting together write the same entity.
+  it('stores the same entity saved twice at once without an etag, refusing neither', async () => {
+    const handle = await pg.open();
+    try {
+      const catalog = catalogServiceOver(handle.store);
+      const entity: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'ledger' }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a' } };
+      const writer = await holdCatalogWrites(handle.store);
+      const first = catalog.saveEntity(entity);
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
+      const second = catalog.saveEntity(entity);
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(2);
+      writer.release();
+      await writer.done;
+      const outcomes = await Promise.allSettled([first, second]);
+      expect(outcomes.map(outcome => (outcome.status === 'rejected' ? String(outcome.reason) : outcome.status))).toEqual(['fulfilled', 'fulfilled']);
+    } finally {
+      await handle.dispose();
+    }
+  });
+
+  it('removes a location once when two remove it at once, and audits one removal', async () => {
+    const handle = await pg.open();
+    const dir = mkdtempSync(join(tmpdir(), 'pave-claims-'));
+    try {
+      const catalog = catalogServiceOver(handle.store);
+      writeFileSync(join(dir, 'catalog-info.yaml'), claim('team-a'));
+      const { location } = await catalog.locations.register({ type: 'file', target: join(dir, 'catalog-info.yaml') });
+      const writer = await holdCatalogWrites(handle.store);
+      const first = catalog.locations.remove(location.id, { actor: 'user:default/ana' });
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
+      const second = catalog.locations.remove(location.id, { actor: 'user:default/ben' });
+      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(2);
+      writer.release();
+      await writer.done;
+      const outcomes = await Promise.allSettled([first, second]);
+      expect(outcomes.map(outcome => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(outcomes.find(outcome => outcome.status === 'rejected')).toMatchObject({ reason: { status: 404 } });
+      expect((await new AuditLog(handle.store).query({ action: 'catalog.location.delete' })).items).toHaveLength(1);
+    } finally {
+      await handle.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
