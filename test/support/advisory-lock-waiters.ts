@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { expect } from 'vitest';
 import { lockCatalogWrites } from '../../src/catalog/catalog-write-lock.js';
 import type { Db, Store } from '../../src/store/store.js';
 
@@ -42,4 +43,23 @@ export async function holdCatalogWrites<T = void>(store: Store, then: (trx: Db) 
   });
   // A transaction that fails before it holds the turn must not leave the caller waiting for the pid.
   return { pid: await Promise.race([holding, done.then(() => { throw new Error('the transaction ended before it held the catalog\'s write turn'); })]), release, done };
+}
+
+/**
+ * Starts `writers` one after another behind a held catalog write turn (PostgreSQL), each once the one before is
+ * waiting for the turn, then lets the turn go: their outcomes, in that order. The lock's queue is first come, first
+ * served, so they get the turn in that order, each having done what it does before taking it.
+ * @example const [first, second] = await writersInTurn(store, [() => catalog.saveEntity(a), () => catalog.saveEntity(b)]);
+ */
+export async function writersInTurn<T>(store: Store, writers: ReadonlyArray<() => Promise<T>>): Promise<PromiseSettledResult<T>[]> {
+  const held = await holdCatalogWrites(store);
+  const started: Array<Promise<T>> = [];
+  for (const writer of writers) {
+    started.push(writer());
+    await expect.poll(() => advisoryLockWaiters(store.db, held.pid)).toBe(started.length);
+  }
+  const outcomes = Promise.allSettled(started);
+  held.release();
+  await held.done;
+  return outcomes;
 }
