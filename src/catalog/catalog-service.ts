@@ -106,12 +106,12 @@ export class CatalogService {
    * Ranked, typo-forgiving search with snippets, facets and pages (search/catalog-search.ts). The answer is kept
    * per catalog state, reader scope and request (state-answers.ts: counting facets over the ranked results
    * again for each request of the same words cost more than the rest of the request); it is shared with other
-   * requests: read it, never change it. `request.signal` aborted (the client went away) stops it, unanswered.
+   * requests: read it, never change it. Once every request waiting for it has gone away (`request.signal`), it stops, unanswered.
    */
   async search(request: SearchRequest): Promise<SearchResponse> {
     const answers = await this.#answers.current();
     const { scope = ALL_ENTITIES, signal, ...question } = request;
-    return answers.answer('searchPage', scope, question, () => this.#search.search(request), weighSearchPage, signal);
+    return answers.answer('searchPage', scope, question, shared => this.#search.search({ ...request, signal: shared }), weighSearchPage, signal);
   }
 
   /** Searches waiting for their turn to find or rank candidates, and those abandoned or refused (for metrics). */
