@@ -39,7 +39,7 @@ describe.skipIf(Boolean(postgres.skip))('auth writers at once: postgres', () => 
     return Promise.all([a, b]);
   }
 
-  const send = (p: AuthPave, token: string, method: string, path: string, body?: unknown) =>
+  const send = (p: AuthPave, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> =>
     fetch(p.url + path, { method, headers: { ...bearer(token), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }).then(async response => ({ status: response.status, body: response.status === 204 ? undefined : await response.json() }));
 
   it('revokes a token once when two revoke it at once, and audits one revocation', async () => {

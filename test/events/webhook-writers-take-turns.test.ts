@@ -26,7 +26,7 @@ describe.skipIf(Boolean(postgres.skip))('webhook subscriptions changed at once: 
     return pave;
   }
 
-  const call = (p: EventsPave, method: string, path: string, body?: unknown) =>
+  const call = (p: EventsPave, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> =>
     fetch(p.url + path, { method, ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) }).then(async response => ({ status: response.status, body: response.status === 204 ? undefined : await response.json() }));
 
   /** Holds the subscription's row, starts `first` and then `second` once each waits behind it, and lets them go. */
