@@ -110,10 +110,9 @@ export class SessionService {
   /** Takes (and forgets) a sign-in under way: each can finish once. */
   async takeLogin(secret: string): Promise<PendingLogin | undefined> {
     if (!secret || secret.length > 200) return undefined;
-    const idHash = sha256Hex(secret);
-    const row = await this.#store.db.selectFrom('auth_pending_logins').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    // Taken by the deletion itself: of two callbacks at once, the second finds it gone.
+    const row = await this.#store.db.deleteFrom('auth_pending_logins').where('id_hash', '=', sha256Hex(secret)).returningAll().executeTakeFirst();
     if (!row) return undefined;
-    await this.#store.db.deleteFrom('auth_pending_logins').where('id_hash', '=', idHash).execute();
     if (row.expires_at <= this.#clock.now().toISOString()) return undefined;
     return { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to };
   }
