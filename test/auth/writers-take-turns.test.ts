@@ -2,7 +2,8 @@
  * Auth writers that decide from what is stored, at once on PostgreSQL (two replicas, or two requests of one): the
  * decision must come from the row as the write finds it. Two revocations of one token both passed the "not revoked
  * yet" read and both were audited and evented; two deletions of one rule likewise; a rule another writer had just
- * created was inserted again (a raw unique-constraint 500); a sign-in under way was taken by two callbacks.
+ * created was inserted again (a raw unique-constraint 500); a sign-in under way was taken by two callbacks; a
+ * session signed out twice at once (two tabs) was audited and evented twice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { appBackends } from '../support/stores.js';
@@ -95,5 +96,15 @@ describe.skipIf(Boolean(postgres.skip))('auth writers at once: postgres', () => 
     const held = await holdRows(p.app.store, trx => trx.selectFrom('auth_pending_logins').select('id_hash').forUpdate().execute());
     const taken = await behind(p, held, () => sessions.takeLogin(secret), () => sessions.takeLogin(secret));
     expect(taken.filter(Boolean)).toEqual([{ state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/' }]);
+  });
+
+  it('ends a session once when it is signed out twice at once, and audits one sign-out', async () => {
+    const p = await start();
+    const { secret } = await p.app.auth.sessions.create('user:default/bob', 'guest');
+    const held = await holdRows(p.app.store, trx => trx.selectFrom('auth_sessions').select('id_hash').forUpdate().execute());
+    await behind(p, held, () => p.app.auth.signOut(secret), () => p.app.auth.signOut(secret));
+    expect(await p.app.auth.sessions.resolve(secret)).toBeUndefined();
+    expect((await p.app.audit.query({ action: 'auth.session.delete' })).items).toHaveLength(1);
+    expect(await p.app.eventLog.read({ types: ['auth.session.ended'] })).toHaveLength(1);
   });
 });

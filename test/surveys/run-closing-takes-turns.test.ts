@@ -2,7 +2,8 @@
  * Closing a survey run at once with answers or another closing, on PostgreSQL (two replicas): the closing decides
  * from the run's state and an answer checks the run is open, so each must hold the run until it commits. Two closings
  * both found it open, and both appended `surveys.run.closed` (sent to every webhook twice) and were audited; an answer
- * that had checked the run before a closing was stored after it, changing the results of a closed run.
+ * that had checked the run before a closing was stored after it, changing the results of a closed run; a reminder
+ * that found the run due before a closing announced it closing soon after it was closed.
  */
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,5 +68,20 @@ describe.skipIf(Boolean(postgres.skip))('survey runs closed while answered: post
     expect(after.body.respondents).toBe(closed.body.respondents);
     expect(after.body.respondents).toBe(answered.status === 201 ? 1 : 0);
     if (answered.status !== 201) expect(answered.body).toMatchObject({ status: 409, errors: [{ pointer: '/runId', rule: 'open' }] });
+  });
+
+  it('does not remind the audience of a run closed after the reminder found it due', async () => {
+    const { pave, runId } = await openRun();
+    const held = await holdRows(pave.app.store, trx => trx.selectFrom('survey_runs').select('id').where('id', '=', runId).forUpdate().execute());
+    const closing = pave.as('alice', 'POST', `/api/surveys/runs/${runId}/close`);
+    await expect.poll(() => waitersBehind(pave.app.store.db, held.pid)).toBe(1);
+    // Due within 8 days (it closes in 7): found open, then it waits to claim the run behind the closing.
+    const reminded = pave.app.surveys.remindClosingSoon(8 * 24);
+    await expect.poll(() => waitersBehind(pave.app.store.db, held.pid)).toBe(2);
+    held.release();
+    await held.done;
+    expect((await closing).status).toBe(200);
+    expect(await reminded).toEqual([]);
+    expect(await pave.app.eventLog.read({ types: ['surveys.run.closing-soon'] })).toEqual([]);
   });
 });
