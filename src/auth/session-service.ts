@@ -83,9 +83,10 @@ export class SessionService {
     return { idHash: row.id_hash, userRef: row.user_ref, method: row.method as SessionMethod, csrfToken: row.csrf_token, createdAt: row.created_at, expiresAt: row.expires_at };
   }
 
-  /** Ends a session (signing out). */
-  async destroy(secret: string, db: Db = this.#store.db): Promise<void> {
-    await db.deleteFrom('auth_sessions').where('id_hash', '=', sha256Hex(secret)).execute();
+  /** Ends a session (signing out); false when it had already ended (another sign-out at once deleted it). */
+  async destroy(secret: string, db: Db = this.#store.db): Promise<boolean> {
+    const deleted = await db.deleteFrom('auth_sessions').where('id_hash', '=', sha256Hex(secret)).executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0;
   }
 
   /** Remembers an OpenID Connect sign-in under way; the returned secret goes into a short-lived cookie. */

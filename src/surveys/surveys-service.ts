@@ -290,7 +290,8 @@ export class SurveysService {
     const reminded: string[] = [];
     for (const run of due) {
       await this.#o.store.transaction(async trx => {
-        const claimed = await trx.updateTable('survey_runs').set({ reminded_at: now }).where('id', '=', run.id).where('reminded_at', 'is', null).executeTakeFirst();
+        // Claimed only while still open: a closing since the read above (another replica) leaves nothing to remind.
+        const claimed = await trx.updateTable('survey_runs').set({ reminded_at: now }).where('id', '=', run.id).where('reminded_at', 'is', null).where('closed_at', 'is', null).executeTakeFirst();
         if (Number(claimed.numUpdatedRows) !== 1) return;
         await this.#o.log.append(trx, { type: 'surveys.run.closing-soon', subject: `survey-run:${run.id}`, payload: { id: run.id, closesAt: run.closes_at, audience: JSON.parse(run.audience), respondents: await this.#count(run.id, trx) } });
         reminded.push(run.id);
