@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Db } from '../store/store.js';
 import type { DialectName } from '../store/dialect.js';
+import { takeTransactionTurn } from '../store/transaction-turn.js';
 
 /**
  * Makes the scorecard result writes of concurrent transactions on PostgreSQL take turns until they commit: a save
@@ -10,6 +10,5 @@ import type { DialectName } from '../store/dialect.js';
  * @example await lockResultWrites(trx, store.dialect); // then read the stored results and write the changed ones
  */
 export async function lockResultWrites(db: Db, dialect: DialectName): Promise<void> {
-  if (dialect !== 'postgres') return;
-  await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.pave.scorecards.results'))`.execute(db);
+  await takeTransactionTurn(db, dialect, 'scorecards.results');
 }

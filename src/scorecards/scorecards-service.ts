@@ -10,6 +10,7 @@ import type { RepositoryService } from '../repositories/repository-service.js';
 import type { EventLog } from '../store/event-log.js';
 import type { JobQueue } from '../store/job-queue.js';
 import type { Store } from '../store/store.js';
+import type {} from './scorecards-tables.js'; // the tables it queries, for Kysely's types
 import { COLLECTORS } from './collectors.js';
 import type { CollectorContext, DeliveryFigures, Fact, FactCollector } from './fact-collector.js';
 import type { UrlReader } from '../reading/url-reader.js';

@@ -12,7 +12,8 @@ import { postgresFactory } from '../support/stores.js';
 import type { Entity } from '../../src/core/entity.js';
 import { AuditLog } from '../../src/store/audit-log.js';
 import { catalogServiceOver } from '../support/catalog-service.js';
-import { advisoryLockWaiters, holdCatalogWrites, writersInTurn } from '../support/advisory-lock-waiters.js';
+import { holdCatalogWrites, writersInTurn } from '../support/catalog-write-turn.js';
+import { waitersBehind } from '../support/held-rows.js';
 
 const pg = await postgresFactory();
 
@@ -79,9 +80,9 @@ describe.skipIf(Boolean(pg.unavailable))('writers deciding from what is stored, 
       writeFileSync(file, `${claim('team-a')}---\n${claim('team-a').replace('name: payments', 'name: refunds')}`);
       const writer = await holdCatalogWrites(handle.store);
       const refresh = catalog.locations.refresh(location.id);
-      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
+      await expect.poll(() => waitersBehind(handle.store.db, writer.pid)).toBe(1);
       const removal = catalog.locations.remove(location.id);
-      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(2);
+      await expect.poll(() => waitersBehind(handle.store.db, writer.pid)).toBe(2);
       writer.release();
       await writer.done;
       expect((await refresh).created).toBe(1);

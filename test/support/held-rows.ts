@@ -1,13 +1,14 @@
 import { sql } from 'kysely';
 import type { Db, Store } from '../../src/store/store.js';
 
-/** A PostgreSQL transaction holding the row locks `take` took until released. */
-export interface HeldRows {
+/** A PostgreSQL transaction holding the locks `take` took until released. */
+export interface HeldRows<T = void> {
   /** The holding session's backend, for {@link waitersBehind}. */
   pid: number;
-  /** Lets the transaction commit. */
+  /** Lets the transaction go on: it runs `then` (inside it) and commits. */
   release(): void;
-  done: Promise<void>;
+  /** What `then` returned, once the transaction committed. */
+  done: Promise<T>;
 }
 
 /**
@@ -15,7 +16,7 @@ export interface HeldRows {
  * replica between its read and its commit would: writers of those rows queue behind it, and plain reads still pass.
  * @example const held = await holdRows(store, trx => trx.selectFrom('t').selectAll().where('id', '=', id).forUpdate().execute());
  */
-export async function holdRows(store: Store, take: (trx: Db) => Promise<unknown>): Promise<HeldRows> {
+export async function holdRows<T = void>(store: Store, take: (trx: Db) => Promise<unknown>, then: (trx: Db) => Promise<T> = async () => undefined as T): Promise<HeldRows<T>> {
   let release!: () => void;
   const released = new Promise<void>(resolve => (release = resolve));
   let locked!: (pid: number) => void;
@@ -24,9 +25,10 @@ export async function holdRows(store: Store, take: (trx: Db) => Promise<unknown>
     await take(trx);
     locked(Number((await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx)).rows[0]!.pid));
     await released;
+    return then(trx);
   });
   // A transaction that fails before it holds the rows must not leave the caller waiting for the pid.
-  return { pid: await Promise.race([holding, done.then(() => { throw new Error('the transaction ended before it held its rows'); })]), release, done };
+  return { pid: await Promise.race([holding, done.then(() => { throw new Error('the transaction ended before it held its locks'); })]), release, done };
 }
 
 /**
