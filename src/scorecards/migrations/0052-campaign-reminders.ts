@@ -10,6 +10,7 @@ export const campaignRemindersMigration: Migration = {
   async up(db: Kysely<any>) {
     await db.schema
       .createTable('scorecard_campaign_reminders')
+      .ifNotExists()
       .addColumn('campaign_ref', 'text', c => c.notNull())
       .addColumn('day', 'text', c => c.notNull())
       .addPrimaryKeyConstraint('scorecard_campaign_reminders_pk', ['campaign_ref', 'day'])
