@@ -73,10 +73,10 @@ export class AnnouncementsService {
   async withdraw(caller: Identity, id: string, context?: AuditContext): Promise<Announcement> {
     await this.#o.permissions.authorize(caller, 'announcements.announcement.manage');
     return this.#o.store.transaction(async trx => {
-      const row = await trx.selectFrom('announcements').selectAll().where('id', '=', id).executeTakeFirst();
+      // What the deletion removed, not what a read before it saw: a second withdrawal at once finds nothing (404).
+      const row = await trx.deleteFrom('announcements').where('id', '=', id).returningAll().executeTakeFirst();
       if (!row) throw notFound(`No announcement ${id}`, [{ pointer: '/id', detail: 'names no announcement', rule: 'exists' }]);
       const announcement = fromRow(row);
-      await trx.deleteFrom('announcements').where('id', '=', id).execute();
       await this.#o.log.append(trx, { type: 'announcements.announcement.withdrawn', subject: `announcement:${id}`, actor: caller.principal, payload: { id } });
       await this.#o.audit.record({ actor: caller, action: 'announcements.announcement.withdraw', entityRef: `announcement:${id}`, before: announcement, context }, trx);
       return announcement;

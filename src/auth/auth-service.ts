@@ -174,7 +174,8 @@ export class AuthService {
     const session = await this.sessions.resolve(sessionSecret);
     if (!session) return;
     await this.#store.transaction(async trx => {
-      await this.sessions.destroy(sessionSecret, trx);
+      // Recorded by the sign-out that ended it only: of two at once (two tabs), the second deletes nothing.
+      if (!(await this.sessions.destroy(sessionSecret, trx))) return;
       await this.audit.record({ actor: session.userRef, action: 'auth.session.delete', entityRef: session.userRef, context, detail: { method: session.method } }, trx);
       await this.#events.append(trx, { type: 'auth.session.ended', subject: session.userRef, actor: session.userRef, payload: { method: session.method } });
     });

@@ -5,7 +5,7 @@ import { DEFAULT_NAMESPACE } from '../core/entity.js';
 import { compoundRefOf, parseEntityRef, stringifyEntityRef, tryParseEntityRef } from '../core/entity-ref.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { badRequest, conflict, forbidden, invalidInput, notFound, unauthorized } from '../core/problem.js';
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
 import type {} from './auth-tables.js'; // the tables it queries, for Kysely's types
 import type { EntityReader } from '../catalog/query/entity-reader.js';
 import { ALL_ENTITIES, type EntityScope } from '../catalog/query/entity-scope.js';
@@ -147,9 +147,11 @@ export class PermissionService {
     const now = this.#clock.now().toISOString();
     const principal = caller.principal;
     const { before } = await this.#store.transaction(async trx => {
-      const existing = await trx.selectFrom('auth_rules').select('body').where('id', '=', rule.id).executeTakeFirst();
+      // Inserted unless it exists, then replaced as it is now (held until the commit on PostgreSQL): a save at once
+      // (another replica) of the same id waits for this one and replaces what it wrote, as it would one after another.
+      const inserted = await trx.insertInto('auth_rules').values({ id: rule.id, body: JSON.stringify(rule), created_by: principal, created_at: now, updated_at: now }).onConflict(oc => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+      const existing = inserted ? undefined : await this.#lockedRule(trx, rule.id);
       if (existing) await trx.updateTable('auth_rules').set({ body: JSON.stringify(rule), updated_at: now }).where('id', '=', rule.id).execute();
-      else await trx.insertInto('auth_rules').values({ id: rule.id, body: JSON.stringify(rule), created_by: principal, created_at: now, updated_at: now }).execute();
       const previous = existing ? (JSON.parse(existing.body) as AuthRule) : undefined;
       await this.#audit.record({ actor: caller, action: 'auth.rule.write', entityRef: `rule:${rule.id}`, before: previous, after: rule, context, detail: { effect: rule.effect } }, trx);
       await this.#events.append(trx, { type: 'auth.rule.written', subject: `rule:${rule.id}`, actor: caller.principal, payload: { id: rule.id, effect: rule.effect, created: !existing } });
@@ -164,13 +166,19 @@ export class PermissionService {
     await this.authorize(caller, 'auth.rule.write');
     if (this.#fixedRules.some(r => r.id === id)) throw conflict(`Rule ${id} is not stored (it comes from the default policy or the configuration)`);
     await this.#store.transaction(async trx => {
-      const existing = await trx.selectFrom('auth_rules').select('body').where('id', '=', id).executeTakeFirst();
+      // What the deletion removed, not what a read before it saw: a second deletion at once finds nothing (404).
+      const existing = await trx.deleteFrom('auth_rules').where('id', '=', id).returning('body').executeTakeFirst();
       if (!existing) throw notFound(`No stored rule ${id}`);
-      await trx.deleteFrom('auth_rules').where('id', '=', id).execute();
       await this.#audit.record({ actor: caller, action: 'auth.rule.delete', entityRef: `rule:${id}`, before: JSON.parse(existing.body), context }, trx);
       await this.#events.append(trx, { type: 'auth.rule.deleted', subject: `rule:${id}`, actor: caller.principal, payload: { id } });
     });
     this.#rulesChanged(id);
+  }
+
+  /** A stored rule read in `trx`, its row held until `trx` ends on PostgreSQL (SQLite has one writer at a time). */
+  async #lockedRule(trx: Db, id: string): Promise<{ body: string } | undefined> {
+    const query = trx.selectFrom('auth_rules').select('body').where('id', '=', id);
+    return (this.#store.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
   }
 
   /** The facts the policy needs about a resource; a ref the catalog does not hold yet has no owners. */

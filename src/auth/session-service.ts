@@ -83,9 +83,10 @@ export class SessionService {
     return { idHash: row.id_hash, userRef: row.user_ref, method: row.method as SessionMethod, csrfToken: row.csrf_token, createdAt: row.created_at, expiresAt: row.expires_at };
   }
 
-  /** Ends a session (signing out). */
-  async destroy(secret: string, db: Db = this.#store.db): Promise<void> {
-    await db.deleteFrom('auth_sessions').where('id_hash', '=', sha256Hex(secret)).execute();
+  /** Ends a session (signing out); false when it had already ended (another sign-out at once deleted it). */
+  async destroy(secret: string, db: Db = this.#store.db): Promise<boolean> {
+    const deleted = await db.deleteFrom('auth_sessions').where('id_hash', '=', sha256Hex(secret)).executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0;
   }
 
   /** Remembers an OpenID Connect sign-in under way; the returned secret goes into a short-lived cookie. */
@@ -110,10 +111,9 @@ export class SessionService {
   /** Takes (and forgets) a sign-in under way: each can finish once. */
   async takeLogin(secret: string): Promise<PendingLogin | undefined> {
     if (!secret || secret.length > 200) return undefined;
-    const idHash = sha256Hex(secret);
-    const row = await this.#store.db.selectFrom('auth_pending_logins').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    // Taken by the deletion itself: of two callbacks at once, the second finds it gone.
+    const row = await this.#store.db.deleteFrom('auth_pending_logins').where('id_hash', '=', sha256Hex(secret)).returningAll().executeTakeFirst();
     if (!row) return undefined;
-    await this.#store.db.deleteFrom('auth_pending_logins').where('id_hash', '=', idHash).execute();
     if (row.expires_at <= this.#clock.now().toISOString()) return undefined;
     return { state: row.state, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to };
   }

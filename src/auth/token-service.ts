@@ -178,12 +178,18 @@ export class TokenService {
     const now = this.#clock.now().toISOString();
     const before = publicPart(this.#toRecord(row));
     const revoked = { ...row, revoked_at: now, revoked_by: caller.principal };
-    await this.#store.transaction(async trx => {
-      await trx.updateTable('auth_tokens').set({ revoked_at: now, revoked_by: caller.principal }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    return this.#store.transaction(async trx => {
+      // Decided by the update itself: another revocation at once (another replica) waits for this one and finds it done.
+      const updated = await trx.updateTable('auth_tokens').set({ revoked_at: now, revoked_by: caller.principal }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) {
+        const stored = await trx.selectFrom('auth_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!stored) throw notFound(`No token ${id}`);
+        return this.#toRecord(stored);
+      }
       await this.#audit.record({ actor: caller, action: 'auth.token.revoke', entityRef: `token:${id}`, before, after: publicPart(this.#toRecord(revoked)), context, detail: { principal: row.principal } }, trx);
       await this.#events.append(trx, { type: 'auth.token.revoked', subject: `token:${id}`, actor: caller.principal, payload: { id, principal: row.principal } });
+      return this.#toRecord(revoked);
     });
-    return this.#toRecord(revoked);
   }
 
   /**

@@ -106,12 +106,12 @@ export class CatalogService {
    * Ranked, typo-forgiving search with snippets, facets and pages (search/catalog-search.ts). The answer is kept
    * per catalog state, reader scope and request (state-answers.ts: counting facets over the ranked results
    * again for each request of the same words cost more than the rest of the request); it is shared with other
-   * requests: read it, never change it. `request.signal` aborted (the client went away) stops it, unanswered.
+   * requests: read it, never change it. Once every request waiting for it has gone away (`request.signal`), it stops, unanswered.
    */
   async search(request: SearchRequest): Promise<SearchResponse> {
     const answers = await this.#answers.current();
     const { scope = ALL_ENTITIES, signal, ...question } = request;
-    return answers.answer('searchPage', scope, question, () => this.#search.search(request), weighSearchPage, signal);
+    return answers.answer('searchPage', scope, question, shared => this.#search.search({ ...request, signal: shared }), weighSearchPage, signal);
   }
 
   /** Searches waiting for their turn to find or rank candidates, and those abandoned or refused (for metrics). */
@@ -222,14 +222,13 @@ export class CatalogService {
       return { entity: (await this.entities.byRef(ref))!, outcome };
     }
     const given = (raw as Entity).metadata?.etag;
-    if (current && given !== undefined && given !== current.etag) {
-      throw conflict(`${ref} changed since it was loaded; reload it and edit again`, [{ pointer: '/metadata/etag', detail: 'does not match the stored entity' }]);
-    }
     await this.#store.transaction(async trx => {
       const result = await upsertEntity(trx, this.#store.dialect, { entity, locationId: null, source: null }, this.#clock.now().toISOString(), stored => {
-        // Another write landed since `current` was read (a save, or a location claiming it): what was checked and
-        // what the audit calls `before` are no longer what this replaces.
-        if (stored?.etag !== current?.etag) throw conflict(`${ref} changed while it was being saved; reload it and edit again`, [{ pointer: '/metadata/etag', detail: 'the stored entity changed during the save' }]);
+        // Checked again in the write turn: a location may have claimed the entity since `current` was read (its file
+        // is its truth), or another save may have changed it past the etag this edit was made from. A save without
+        // an etag is the last writer's, as in Backstage (the platform's mirror saves so, from every replica).
+        if (stored?.location_id) throw conflict(`${ref} is now defined by a catalog location; edit it there`, [{ pointer: '/metadata/name', detail: 'is defined by a catalog location' }]);
+        if (given !== undefined && stored && stored.etag !== given) throw conflict(`${ref} changed since it was loaded; reload it and edit again`, [{ pointer: '/metadata/etag', detail: 'does not match the stored entity' }]);
       });
       await this.#changes.entitiesWritten(trx, [result.write], [result], author);
       await this.#changes.audit(trx, author, { action: 'catalog.entity.write', entityRef: ref, ...(current ? { before: JSON.parse(current.body) as unknown } : {}), after: entity, detail: { savedTo: 'store' } });

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Db } from '../store/store.js';
 import type { DialectName } from '../store/dialect.js';
+import { takeTransactionTurn } from '../store/transaction-turn.js';
 
 /**
  * Makes the catalog writes of concurrent transactions on PostgreSQL take turns, from their first entity write or
@@ -14,6 +14,5 @@ import type { DialectName } from '../store/dialect.js';
  * @example await lockCatalogWrites(trx, store.dialect); // then read and write entities and relations
  */
 export async function lockCatalogWrites(db: Db, dialect: DialectName): Promise<void> {
-  if (dialect !== 'postgres') return;
-  await sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.pave.catalog.writes'))`.execute(db);
+  await takeTransactionTurn(db, dialect, 'catalog.writes');
 }

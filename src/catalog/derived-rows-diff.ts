@@ -23,9 +23,6 @@ export interface SearchRewrite {
 /** Beyond this many changed keys in one chunk, its entities' rows are rewritten whole (a statement's parameters). */
 const MAX_NAMED_KEYS = 500;
 
-/** Rows between two chances to let the event loop in: a row is one small `JSON.stringify`. */
-const ROWS_A_PAUSE = 256;
-
 /** Rows grouped by their first column, each group by key (or whole) as one comparable text. */
 async function groupsOf(rows: Iterable<readonly (string | null)[]>, keyed: boolean, pause: () => Promise<void>): Promise<Map<string, Map<string, string[]>>> {
   const groups = new Map<string, Map<string, string[]>>();
@@ -41,7 +38,6 @@ async function groupsOf(rows: Iterable<readonly (string | null)[]>, keyed: boole
       if (lines) lines.push(line);
       else byKey.set(group, [line]);
     },
-    ROWS_A_PAUSE,
   );
   return groups;
 }

@@ -80,8 +80,6 @@ const ENTITIES_PER_CHUNK = 200;
  * driver takes rows apart as they arrive, so there a chunk's are read at once (a slice would be more round trips).
  */
 const REPLACED_PER_SQLITE_READ = 50;
-/** Entities whose rows are laid out between two pauses (each takes tens of µs: search rows, sent body, document). */
-const LAID_OUT_A_PAUSE = 8;
 
 const noPause = async (): Promise<void> => {};
 
@@ -355,7 +353,6 @@ async function writeChanges(
       const document = definitionTerms ? searchDocumentOf(entity, (type, definition) => definitionTerms.of(type, definition)) : searchDocumentOf(entity);
       documentRows.push([id, ...DOCUMENT_COLUMNS.map(column => document[column])]);
     },
-    LAID_OUT_A_PAUSE,
   );
   const rewritten = await clearReplaced(db, replaced, stored, searchRows, relationRows, affected, pause);
   await pause();

@@ -10,6 +10,7 @@ import type { IngestionProblem, LocationContent } from './ingest/read-location.j
 import { saveSkippableFiles, storedFrom } from './location-files.js';
 import { asBulkLoad, BULK_LOAD_LIMITS } from './bulk-load.js';
 import { lockCatalogWrites } from './catalog-write-lock.js';
+import { notFound } from '../core/problem.js';
 
 export const ANNOTATION_ORPHAN = 'backstage.io/orphan';
 /** Refs or ids per lookup statement (one bound parameter each). */
@@ -46,6 +47,11 @@ export async function applyLocationContent(
     then?: (trx: Db, summary: RefreshSummary) => Promise<void>;
     /** The ingestion fingerprint the content was read under (`ingestion-fingerprint.ts`), saved with its skippable files. */
     fingerprint: string;
+    /**
+     * The target the content was read from, when the location must still point there (a refresh): pointed elsewhere
+     * meanwhile, nothing is written and `LocationMoved` is thrown. None when the content is the location's new target.
+     */
+    readFrom?: { type: string; target: string };
     /** Work between two yields to the event loop (see `event-loop-yield.ts`). */
     yieldEveryMs?: number;
     /**
@@ -66,10 +72,14 @@ export async function applyLocationContent(
   }
 
   await store.transaction(async trx => {
+    // Conflicts and stale entities are decided from what is stored: read it in the catalog's write turn, or two
+    // locations claiming one entity at once both see no owner and the second fails on the entity's unique ref. The
+    // location itself too: removed or moved while the read ran, what was read is no longer its content.
+    await lockCatalogWrites(trx, store.dialect);
+    const now = await trx.selectFrom('locations').select(['type', 'target']).where('id', '=', location.id).executeTakeFirst();
+    if (!now) throw notFound(`No location with id ${location.id}: it was removed while it was being read`);
+    if (options.readFrom && (now.type !== options.readFrom.type || now.target !== options.readFrom.target)) throw new LocationMoved();
     if (!unreadable) {
-      // Conflicts and stale entities are decided from what is stored: read it in the catalog's write turn, or two
-      // locations claiming one entity at once both see no owner and the second fails on the entity's unique ref.
-      await lockCatalogWrites(trx, store.dialect);
       const existing = await trx.selectFrom('entities').select(STORED_STATE_COLUMNS).where('location_id', '=', location.id).execute();
       // Each pass over the location's entities yields as it goes: at 15.7k entities, made in one go, the passes from
       // here to the first write held the event loop for tens of ms (bench/README, session 16).
@@ -164,6 +174,13 @@ export async function applyLocationContent(
     // was ~2/3 of the commit's CPU at 15.7k entities and most of a 100k load's 20 s stall.
   }, { large: prepared.length >= BULK_LOAD_LIMITS.minDeferred });
   return summary;
+}
+
+/** Thrown (nothing written) when the location was pointed at another target while a refresh read the old one: read it again. */
+export class LocationMoved extends Error {
+  constructor() {
+    super('the location was pointed at another target during the read');
+  }
 }
 
 /**

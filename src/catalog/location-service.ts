@@ -12,7 +12,7 @@ import type {} from './catalog-tables.js'; // the tables it queries, for Kysely'
 import { DEFAULT_MAX_FILE_BYTES, readLocation, LOCATION_TYPES, type IngestionProblem, type LocationContent, type LocationSpec } from './ingest/read-location.js';
 import { fileLocationTree, type SourceTree } from './ingest/source-tree.js';
 import type { EntityParsePool } from './ingest/entity-parse-pool.js';
-import { applyLocationContent, KeptFilesChanged, type RefreshSummary } from './location-refresh.js';
+import { applyLocationContent, KeptFilesChanged, LocationMoved, type RefreshSummary } from './location-refresh.js';
 import { ingestionFingerprint } from './ingestion-fingerprint.js';
 import { skippableFiles } from './location-files.js';
 import { deleteEntities } from './entity-writer.js';
@@ -314,12 +314,13 @@ export class LocationService {
 
   /** Removes a location and every entity it produced, in one transaction. */
   async remove(id: string, author?: ChangeAuthor): Promise<void> {
-    const location = await this.#store.db.selectFrom('locations').select(['id', 'type', 'target']).where('id', '=', id).executeTakeFirst();
-    if (!location) throw notFound(`No location with id ${id}`);
     const { changes } = this.#options;
-    await this.#store.transaction(async trx => {
-      // In the catalog's write turn, so a refresh of this location queued before the removal has added what it adds.
+    const location = await this.#store.transaction(async trx => {
+      // In the catalog's write turn, so a refresh of this location queued before the removal has added what it adds,
+      // and of two removals at once the second finds nothing to remove.
       await lockCatalogWrites(trx, this.#store.dialect);
+      const location = await trx.selectFrom('locations').select(['id', 'type', 'target']).where('id', '=', id).executeTakeFirst();
+      if (!location) throw notFound(`No location with id ${id}`);
       const ids = await trx.selectFrom('entities').select('id').where('location_id', '=', id).execute();
       const deleted = await deleteEntities(trx, this.#store.dialect, ids.map(r => r.id), loopYielder());
       await changes.entitiesDeleted(trx, deleted, author);
@@ -327,6 +328,7 @@ export class LocationService {
       await trx.deleteFrom('locations').where('id', '=', id).execute();
       await changes.event(trx, { type: 'catalog.location.removed', subject: `location:${id}`, payload: { type: location.type, target: location.target, removed: deleted.length } }, author);
       await changes.audit(trx, author, { action: 'catalog.location.delete', entityRef: `location:${id}`, before: { type: location.type, target: location.target }, detail: { removed: deleted.length } });
+      return location;
     });
     await this.#options.onRemoved?.(location);
   }
@@ -372,20 +374,21 @@ export class LocationService {
   }
 
   async #refresh(id: string, options: RefreshRequest): Promise<RefreshSummary> {
-    const row = await this.#store.db.selectFrom('locations').select(['id', 'type', 'target', 'provenance']).where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound(`No location with id ${id}`);
-    const { provenance, ...location } = row;
     await this.#store.db.updateTable('locations').set({ state: 'refreshing' }).where('id', '=', id).execute();
     // A kept file whose entities changed in the store while the read ran is read again (the store no longer
-    // lists it as skippable); a third read skips nothing, so it always ends.
+    // lists it as skippable); a third read skips nothing, so it always ends. A location pointed elsewhere meanwhile is
+    // read again at its new target (its update applied that one already; this read is then a plain refresh of it).
     for (let attempt = 1; ; attempt++) {
+      const row = await this.#store.db.selectFrom('locations').select(['id', 'type', 'target', 'provenance']).where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound(`No location with id ${id}`);
+      const { provenance, ...location } = row;
       const skip = attempt < 3 ? await skippableFiles(this.#store.db, id, this.#fingerprint) : undefined;
       const content = await readLocation(location, { ...this.#readOptions(), onFile: options.onFile, skip, definitionTerms: true });
       annotateProvenance(content, storedProvenance(provenance));
       try {
         return await this.#applyRefresh(location, content, options);
       } catch (error) {
-        if (!(error instanceof KeptFilesChanged)) throw error;
+        if (!(error instanceof KeptFilesChanged || error instanceof LocationMoved)) throw error;
       }
     }
   }
@@ -398,6 +401,7 @@ export class LocationService {
       fingerprint: this.#fingerprint,
       now: this.#now(),
       changes,
+      readFrom: { type: location.type, target: location.target },
       ...(options.author ? { author: options.author } : {}),
       then: async (trx, summary) => {
         await changes.event(trx, { type: 'catalog.location.refreshed', subject: `location:${id}`, payload: counts(summary) }, options.author);

@@ -1,6 +1,7 @@
 import { entityScopeKey, type EntityScope } from './query/entity-scope.js';
 import { CatalogState } from './catalog-state.js';
 import type { Store } from '../store/store.js';
+import { SharedAbort } from '../core/shared-abort.js';
 
 /**
  * What an answer is: its kind (what computed it), so that two kinds never share a key. Computed answers
@@ -52,7 +53,7 @@ export class StateAnswers {
   #version = -1;
   readonly #kept: Record<Pool, KeptPool> = { computed: { answers: new Map(), weight: 0 }, read: { answers: new Map(), weight: 0 } };
   /** Answers being computed for the current version: concurrent requests for one wait for the same. */
-  readonly #pending = new Map<string, Promise<unknown>>();
+  readonly #pending = new Map<string, Computing>();
 
   /** `maxWeight`: the cap of every pool (tests), or of each. */
   constructor(store: Store, options: { maxWeight?: number | Partial<Record<Pool, number>> } = {}) {
@@ -81,7 +82,7 @@ export class StateAnswers {
   }
 
   /** @internal what AnswersAt reads. */
-  lookup(version: number, kind: AnswerKind, key: string): { found: true; value: unknown } | { found: false; pending?: Promise<unknown> } {
+  lookup(version: number, kind: AnswerKind, key: string): { found: true; value: unknown } | { found: false; pending?: Computing } {
     // A request that read an older version than one seen since (reads finishing out of order) is served
     // fresh: what is kept is newer than it, which would be fine, but it is never stored for a version gone by.
     if (version !== this.#version) return { found: false };
@@ -116,13 +117,13 @@ export class StateAnswers {
   }
 
   /** @internal */
-  computing(version: number, key: string, answer: Promise<unknown>): void {
+  computing(version: number, key: string, computing: Computing): void {
     if (version !== this.#version) return;
-    this.#pending.set(key, answer);
+    this.#pending.set(key, computing);
     const done = () => {
-      if (this.#pending.get(key) === answer) this.#pending.delete(key);
+      if (this.#pending.get(key) === computing) this.#pending.delete(key);
     };
-    answer.then(done, done);
+    computing.answer.then(done, done);
   }
 }
 
@@ -148,26 +149,38 @@ export class AnswersAt {
   /**
    * The answer kept for this state, scope and question, or the one being computed for them, or `compute`'s
    * (then kept). `compute` must read the catalog after this state was read, as every query made after
-   * `current()` does. `signal`: this request's own (its client going away), which `compute` stops on; another
-   * request's computation it waited for, stopped by that request's signal, is not its answer: it computes its own.
+   * `current()` does. `signal`: this request's own (its client going away). `compute` is given the signal of
+   * everyone waiting for it: it stops once all of them have gone (shared-abort.ts), and one who was still waiting
+   * then (its client came back within the same tick, say) computes its own.
    */
-  async answer<T>(kind: AnswerKind, scope: EntityScope, question: unknown, compute: () => Promise<T>, weigh: (value: T) => number, signal?: AbortSignal): Promise<T> {
+  async answer<T>(kind: AnswerKind, scope: EntityScope, question: unknown, compute: (signal: AbortSignal) => Promise<T>, weigh: (value: T) => number, signal?: AbortSignal): Promise<T> {
     const key = keyOf(kind, scope, question);
     const found = this.answers.lookup(this.version, kind, key);
     if (found.found) return found.value as T;
     if (found.pending) {
-      return (found.pending as Promise<T>).catch((error: unknown) => {
+      found.pending.waiting.join(signal);
+      return (found.pending.answer as Promise<T>).catch((error: unknown) => {
         if (!isAbort(error)) throw error;
         signal?.throwIfAborted();
         return this.answer(kind, scope, question, compute, weigh, signal);
       });
     }
-    const answer = compute();
-    this.answers.computing(this.version, key, answer);
+    const waiting = new SharedAbort();
+    waiting.join(signal);
+    const answer = compute(waiting.signal);
+    const done = () => waiting.end();
+    answer.then(done, done);
+    this.answers.computing(this.version, key, { answer, waiting });
     const value = await answer;
     this.answers.keep(this.version, kind, key, value, weigh(value));
     return value;
   }
+}
+
+/** An answer being computed, and who waits for it. */
+interface Computing {
+  answer: Promise<unknown>;
+  waiting: SharedAbort;
 }
 
 /** A computation stopped because the request it was for went away (its AbortSignal's default reason). */

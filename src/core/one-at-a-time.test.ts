@@ -115,3 +115,16 @@ describe('OneAtATime bounds and cancellation', () => {
     expect(await lane.run(async () => 'e')).toBe('e');
   });
 });
+
+describe('OneAtATime: the bound counts the one whose turn it is apart', () => {
+  it('runs a job asked of an idle line when none may wait (catalog.maxWaitingSearches: 0)', async () => {
+    const lane = new OneAtATime(0, 0);
+    await expect(lane.run(async () => 'ran')).resolves.toBe('ran');
+  });
+
+  it('lets one run and one wait when two are asked of an idle line at once, with maxWaiting 1', async () => {
+    const lane = new OneAtATime(0, 1);
+    const outcomes = await Promise.allSettled([lane.run(async () => 'first'), lane.run(async () => 'second')]);
+    expect(outcomes.map(outcome => (outcome.status === 'fulfilled' ? outcome.value : String(outcome.reason)))).toEqual(['first', 'second']);
+  });
+});

@@ -16,13 +16,16 @@ const RETRY_AFTER_SECONDS = 2;
  * time in the order asked, yielding to the event loop once `budgetMs` of their work has passed (event-loop-yield.ts).
  * Requests needing none of it (kept answers, entities by name) are answered between slices instead of after every
  * job begun before them; and the jobs end one after another, where jobs yielding in turns would all end near the end
- * of the burst. At most `maxWaiting` jobs wait (past it `run` rejects at once with a 503 "busy" problem), and a job
- * whose `signal` aborts (its caller went away) leaves the line, or stops at its next pause if it is running.
+ * of the burst. Besides the one whose turn it is, at most `maxWaiting` works wait (past it `admit` and `run` reject at
+ * once with a 503 "busy" problem), and a job whose `signal` aborts (its caller went away) leaves the line, or stops at
+ * its next pause if it is running.
  * @example const ranked = await lane.run(async pause => { for (const id of ids) { await pause(); rank(id); } }, request.signal);
  */
 export class OneAtATime {
   readonly #waiting: Waiting[] = [];
   #running = false;
+  /** Works admitted and not yet done: waiting for a turn, running one, or between two of theirs. */
+  #admitted = 0;
   #abandoned = 0;
   #refused = 0;
   /**
@@ -39,9 +42,9 @@ export class OneAtATime {
     this.#pause = loopYielder(budgetMs);
   }
 
-  /** Jobs waiting for their turn now (the running one not counted). */
+  /** Works admitted and not done, one aside (the one whose turn it is, or will be first): the line the bound sees. */
   get waiting(): number {
-    return this.#waiting.length;
+    return Math.max(this.#admitted - 1, 0);
   }
 
   /** Jobs whose signal aborted before they ended (left the line, or stopped), since the lane began. */
@@ -49,24 +52,45 @@ export class OneAtATime {
     return this.#abandoned;
   }
 
-  /** Jobs refused because `maxWaiting` were already waiting, since the lane began. */
+  /** Works refused because `maxWaiting` were already waiting, since the lane began. */
   get refused(): number {
     return this.#refused;
   }
 
+  /** One job in one turn: {@link admit} of a work that takes a single turn. */
+  run<T>(job: Job<T>, signal?: AbortSignal): Promise<T> {
+    return this.admit(turn => turn(job), signal);
+  }
+
   /**
-   * Runs `job` once every job asked before it has ended. Rejects at once when `maxWaiting` jobs wait already, and
-   * with `signal.reason` (an AbortError unless the caller gave another) when `signal` aborts first: a waiting job is
-   * then never run, a running one stops at its next `pause`, and whatever it made is dropped.
+   * Admits a work of one or more turns (a search: its candidates, then their ranking), or rejects at once with a 503
+   * "busy" problem when `maxWaiting` admitted works wait already; admitted, its turns are never refused, so a work
+   * let in is not turned away halfway by works that came after it. Each `turn(job)` runs `job` once every turn asked
+   * before it has ended. With `signal` aborted (the caller went away) a waiting turn is never run, a running one stops
+   * at its next `pause`, and it rejects with `signal.reason`.
    */
-  run<T>(job: (pause: () => Promise<void>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async admit<T>(work: (turn: <U>(job: Job<U>) => Promise<U>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) {
+      this.#abandoned++;
+      throw signal.reason;
+    }
+    // One may have the turn; `maxWaiting` more may wait for it.
+    if (this.#admitted > this.maxWaiting) {
+      this.#refused++;
+      throw busy(`${this.maxWaiting} requests are already waiting for their turn; try again in a moment`, RETRY_AFTER_SECONDS);
+    }
+    this.#admitted++;
+    try {
+      return await work(job => this.#turn(job, signal));
+    } finally {
+      this.#admitted--;
+    }
+  }
+
+  #turn<T>(job: Job<T>, signal: AbortSignal | undefined): Promise<T> {
     if (signal?.aborted) {
       this.#abandoned++;
       return Promise.reject(signal.reason);
-    }
-    if (this.#waiting.length >= this.maxWaiting) {
-      this.#refused++;
-      return Promise.reject(busy(`${this.maxWaiting} requests are already waiting for their turn; try again in a moment`, RETRY_AFTER_SECONDS));
     }
     return new Promise<T>((resolve, reject) => {
       const waiting: Waiting = { job, signal, resolve: resolve as (value: unknown) => void, reject, leave: () => undefined };
@@ -114,8 +138,11 @@ export class OneAtATime {
   }
 }
 
+/** A job run in a turn: it calls `pause` between small pieces of its work. */
+type Job<T> = (pause: () => Promise<void>) => Promise<T>;
+
 interface Waiting {
-  job: (pause: () => Promise<void>) => Promise<unknown>;
+  job: Job<unknown>;
   signal: AbortSignal | undefined;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;

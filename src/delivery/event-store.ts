@@ -142,8 +142,13 @@ export class DeliveryEventStore {
    * mapping grew with the history.
    */
   async map(db: Db, key: string, value: string, entityRef: string, by: string, at: string): Promise<number> {
-    await db.deleteFrom('delivery_mappings').where('target_key', '=', key).where('target_value', '=', value).execute();
-    await db.insertInto('delivery_mappings').values({ target_key: key, target_value: value, entity_ref: entityRef, created_at: at, created_by: by }).execute();
+    // One statement that replaces: a mapping of the target stored meanwhile (another replica) is replaced, where a
+    // delete of the one seen and an insert failed on the target's key.
+    await db
+      .insertInto('delivery_mappings')
+      .values({ target_key: key, target_value: value, entity_ref: entityRef, created_at: at, created_by: by })
+      .onConflict(oc => oc.columns(['target_key', 'target_value']).doUpdateSet({ entity_ref: entityRef, created_at: at, created_by: by }))
+      .execute();
     const holders = await db.selectFrom('delivery_targets').select('entity_ref').where('target_key', '=', key).where('target_value', '=', value).where('entity_ref', '<>', entityRef).execute();
     const previous = holders.map(h => h.entity_ref);
     const attributed = previous.length ? Number((await db.updateTable('delivery_events').set({ entity_ref: entityRef }).where('entity_ref', 'in', previous).where('target_key', '=', key).where('target_value', '=', value).executeTakeFirst()).numUpdatedRows) : 0;

@@ -32,6 +32,17 @@ export class SubscriptionStore {
     return row ? toSubscription(row) : undefined;
   }
 
+  /**
+   * Reads a subscription in `trx` and, on PostgreSQL, holds its row until `trx` ends: a change writes the subscription
+   * back whole, so another replica's change waits and then reads what this one wrote (SQLite runs one writing
+   * transaction at a time).
+   */
+  async locked(trx: Db, id: string): Promise<StoredSubscription | undefined> {
+    const query = trx.selectFrom('event_webhooks').selectAll().where('id', '=', id);
+    const row = await (this.store.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+    return row ? toSubscription(row) : undefined;
+  }
+
   async insert(db: Db, subscription: StoredSubscription): Promise<void> {
     await db.insertInto('event_webhooks').values(toRow(subscription)).execute();
   }

@@ -104,7 +104,7 @@ export class WebhookService {
     if (errors.length) throw invalidInput(`The webhook change has ${errors.length} mistake(s)`, errors);
     const newSecretGiven = changes.secret !== undefined || changes.rotateSecret === true;
     const result = await this.#o.store.transaction(async trx => {
-      const before = await this.#stored(id, trx);
+      const before = await this.#locked(trx, id);
       const filter = changes.filter === undefined ? before.filter : normalizeFilter(changes.filter);
       const { filter: _old, ...rest } = before;
       const after: StoredSubscription = {
@@ -129,7 +129,7 @@ export class WebhookService {
   async delete(caller: Identity, id: string, context?: AuditContext): Promise<void> {
     await this.#o.permissions.authorize(caller, 'events.webhook.delete');
     await this.#o.store.transaction(async trx => {
-      const before = await this.#stored(id, trx);
+      const before = await this.#locked(trx, id);
       await this.#o.subscriptions.delete(trx, id);
       await this.#o.log.append(trx, this.#event('events.webhook.deleted', caller, before));
       await this.#audit(trx, caller, 'events.webhook.delete', id, before, undefined, context);
@@ -179,9 +179,12 @@ export class WebhookService {
   }
 
   async #stored(id: string, db?: Db): Promise<StoredSubscription> {
-    const subscription = await this.#o.subscriptions.get(id, db);
-    if (!subscription) throw notFound(`No webhook ${id}`);
-    return subscription;
+    return found(id, await this.#o.subscriptions.get(id, db));
+  }
+
+  /** The subscription as a change in `trx` decides from: held until `trx` ends (see SubscriptionStore.locked). */
+  async #locked(trx: Db, id: string): Promise<StoredSubscription> {
+    return found(id, await this.#o.subscriptions.locked(trx, id));
   }
 
   #event(type: string, caller: Identity, subscription: StoredSubscription) {
@@ -208,4 +211,9 @@ export class WebhookService {
   #now(): string {
     return this.#clock.now().toISOString();
   }
+}
+
+function found(id: string, subscription: StoredSubscription | undefined): StoredSubscription {
+  if (!subscription) throw notFound(`No webhook ${id}`);
+  return subscription;
 }

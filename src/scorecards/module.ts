@@ -6,6 +6,7 @@ import type { ScorecardsService } from './scorecards-service.js';
 import { scorecardPolicy } from './scorecard-kind.js';
 import { campaignPolicy } from './campaign-kind.js';
 import { scorecardsMigration } from './migrations/0012-scorecards.js';
+import { campaignRemindersMigration } from './migrations/0052-campaign-reminders.js';
 
 export const scorecardsModule = defineModule({
   name: 'scorecards',
@@ -18,7 +19,7 @@ export const scorecardsModule = defineModule({
     { type: 'scorecards.level.changed', description: 'An entity reached another level of a scorecard (payload: scorecard, level, previous, score, kind, namespace, name, owner)', read: { action: 'catalog.entity.read', on: 'owner' } },
     { type: 'scorecards.campaign.reminder', description: 'A campaign nears (or passed) its target with entities left, once a day (payload: campaign, target, daysLeft, left, teams with what each has left, owner)', read: { action: 'catalog.entity.read', on: 'owner' } },
   ],
-  migrations: [scorecardsMigration],
+  migrations: [scorecardsMigration, campaignRemindersMigration],
   defaultRules: () => [
     {
       id: 'default.scorecards-read',

@@ -1,6 +1,7 @@
 import { newId } from '../core/ids.js';
 import type { EventLog, NewEvent } from '../store/event-log.js';
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
+import { lockResultWrites } from './result-write-lock.js';
 import type {} from './scorecards-tables.js';
 import type { RuleResult, ScorecardResult } from './scorecard-result.js';
 
@@ -27,26 +28,17 @@ export class ResultStore {
    */
   async saveMany(results: readonly ScorecardResult[], levelChanged: (result: ScorecardResult, previous: string | null) => NewEvent): Promise<number> {
     if (!results.length) return 0;
-    const before = new Map<string, { level: string | null; score: number; rules: string }>();
-    const entities = [...new Set(results.map(result => result.entity))];
-    for (let i = 0; i < entities.length; i += 500) {
-      const rows = await this.store.db.selectFrom('scorecard_results').select(['scorecard_ref', 'entity_ref', 'level', 'score', 'rules']).where('entity_ref', 'in', entities.slice(i, i + 500)).execute();
-      for (const row of rows) before.set(`${row.scorecard_ref}\u0000${row.entity_ref}`, { level: row.level, score: Number(row.score), rules: row.rules });
-    }
-    const rows: Array<{ scorecard_ref: string; entity_ref: string; owner: string | null; level: string | null; score: number; rules: string; evaluated_at: string }> = [];
-    const events: NewEvent[] = [];
     // One row per pair (the last result given): PostgreSQL refuses a statement that updates a row twice.
-    const latest = new Map(results.map(result => [`${result.scorecard}\u0000${result.entity}`, result]));
-    for (const result of latest.values()) {
-      const rules = JSON.stringify(result.rules);
-      const previous = before.get(`${result.scorecard}\u0000${result.entity}`);
-      if (previous && previous.level === (result.level ?? null) && previous.score === result.score && previous.rules === rules) continue;
-      rows.push({ scorecard_ref: result.scorecard, entity_ref: result.entity, owner: result.owner ?? null, level: result.level ?? null, score: result.score, rules, evaluated_at: result.evaluatedAt });
-      if ((previous?.level ?? null) !== (result.level ?? null)) events.push(levelChanged(result, previous?.level ?? null));
-    }
-    if (!rows.length) return 0;
+    const latest = [...new Map(results.map(result => [`${result.scorecard}\u0000${result.entity}`, result])).values()];
+    // A first look outside any transaction: a steady stream of unchanged results opens no write transaction.
+    const candidates = changes(latest, await this.#stored(this.store.db, latest), levelChanged).results;
+    if (!candidates.length) return 0;
     // Many rows a statement: a first pass over 10k entities writes them in a few hundred statements, not 20,000.
-    await this.store.transaction(async trx => {
+    return this.store.transaction(async trx => {
+      // Decided again in the writers' turn: an evaluation of the same entities at once (another replica) has saved
+      // what it found, and a level change it recorded and announced is not recorded and announced twice.
+      await lockResultWrites(trx, this.store.dialect);
+      const { rows, events } = changes(candidates, await this.#stored(trx, candidates), levelChanged);
       for (let i = 0; i < rows.length; i += 100) {
         const chunk = rows.slice(i, i + 100);
         await trx
@@ -65,8 +57,19 @@ export class ResultStore {
         await trx.insertInto('scorecard_result_history').values(chunk.map(row => ({ id: newId(), scorecard_ref: row.scorecard_ref, entity_ref: row.entity_ref, level: row.level, score: row.score, evaluated_at: row.evaluated_at }))).execute();
       }
       if (events.length) await this.log.append(trx, events);
+      return rows.length;
     });
-    return rows.length;
+  }
+
+  /** The stored level, score and rules of the entities of `results`, by pair. */
+  async #stored(db: Db, results: readonly ScorecardResult[]): Promise<Map<string, StoredResult>> {
+    const stored = new Map<string, StoredResult>();
+    const entities = [...new Set(results.map(result => result.entity))];
+    for (let i = 0; i < entities.length; i += 500) {
+      const rows = await db.selectFrom('scorecard_results').select(['scorecard_ref', 'entity_ref', 'level', 'score', 'rules']).where('entity_ref', 'in', entities.slice(i, i + 500)).execute();
+      for (const row of rows) stored.set(`${row.scorecard_ref}\u0000${row.entity_ref}`, { level: row.level, score: Number(row.score), rules: row.rules });
+    }
+    return stored;
   }
 
   /** The entities a scorecard has results for (without reading the results). */
@@ -119,6 +122,28 @@ export class ResultStore {
     const result = await this.store.db.deleteFrom('scorecard_result_history').where('evaluated_at', '<', before).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+interface StoredResult {
+  level: string | null;
+  score: number;
+  rules: string;
+}
+
+type ResultRow = { scorecard_ref: string; entity_ref: string; owner: string | null; level: string | null; score: number; rules: string; evaluated_at: string };
+
+/** The results that differ from what is stored (level, score or rules), their rows, and the events of moved levels. */
+function changes(results: readonly ScorecardResult[], stored: ReadonlyMap<string, StoredResult>, levelChanged: (result: ScorecardResult, previous: string | null) => NewEvent) {
+  const changed: { results: ScorecardResult[]; rows: ResultRow[]; events: NewEvent[] } = { results: [], rows: [], events: [] };
+  for (const result of results) {
+    const rules = JSON.stringify(result.rules);
+    const previous = stored.get(`${result.scorecard}\u0000${result.entity}`);
+    if (previous && previous.level === (result.level ?? null) && previous.score === result.score && previous.rules === rules) continue;
+    changed.results.push(result);
+    changed.rows.push({ scorecard_ref: result.scorecard, entity_ref: result.entity, owner: result.owner ?? null, level: result.level ?? null, score: result.score, rules, evaluated_at: result.evaluatedAt });
+    if ((previous?.level ?? null) !== (result.level ?? null)) changed.events.push(levelChanged(result, previous?.level ?? null));
+  }
+  return changed;
 }
 
 function toResult(row: { scorecard_ref: string; entity_ref: string; owner: string | null; level: string | null; score: number; rules: string; evaluated_at: string }): ScorecardResult {

@@ -10,6 +10,7 @@ import type { RepositoryService } from '../repositories/repository-service.js';
 import type { EventLog } from '../store/event-log.js';
 import type { JobQueue } from '../store/job-queue.js';
 import type { Store } from '../store/store.js';
+import type {} from './scorecards-tables.js'; // the tables it queries, for Kysely's types
 import { COLLECTORS } from './collectors.js';
 import type { CollectorContext, DeliveryFigures, Fact, FactCollector } from './fact-collector.js';
 import type { UrlReader } from '../reading/url-reader.js';
@@ -349,22 +350,29 @@ export class ScorecardsService {
     for (const view of await this.campaigns(ALL_ENTITIES)) {
       const { campaign, progress } = view;
       if (!view.scorecardFound || progress.left === 0 || progress.daysLeft > withinDays) continue;
+      // A first look, in the log: a pass after today's reminder opens no write transaction.
       const earlier = await this.#o.log.read({ types: ['scorecards.campaign.reminder'], subject: campaign.ref, limit: 1000 });
       if (earlier.some(event => event.at.slice(0, 10) === today)) continue;
-      await this.#o.log.append(this.#o.store.db, {
-        type: 'scorecards.campaign.reminder',
-        subject: campaign.ref,
-        payload: {
-          campaign: campaign.ref,
-          ...parts(campaign.ref),
-          ...(campaign.owner ? { owner: campaign.owner } : {}),
-          target: campaign.target,
-          daysLeft: progress.daysLeft,
-          left: progress.left,
-          teams: progress.teams.filter(team => team.left > 0).slice(0, 50).map(team => ({ owner: team.owner, left: team.left })),
-        },
+      const reminded = await this.#o.store.transaction(async trx => {
+        // Claimed by its row: a pass at once (another replica) waits for this one to commit and then finds the day taken.
+        const claimed = await trx.insertInto('scorecard_campaign_reminders').values({ campaign_ref: campaign.ref, day: today }).onConflict(oc => oc.columns(['campaign_ref', 'day']).doNothing()).returning('day').executeTakeFirst();
+        if (!claimed) return false;
+        await this.#o.log.append(trx, {
+          type: 'scorecards.campaign.reminder',
+          subject: campaign.ref,
+          payload: {
+            campaign: campaign.ref,
+            ...parts(campaign.ref),
+            ...(campaign.owner ? { owner: campaign.owner } : {}),
+            target: campaign.target,
+            daysLeft: progress.daysLeft,
+            left: progress.left,
+            teams: progress.teams.filter(team => team.left > 0).slice(0, 50).map(team => ({ owner: team.owner, left: team.left })),
+          },
+        });
+        return true;
       });
-      sent++;
+      if (reminded) sent++;
     }
     return sent;
   }

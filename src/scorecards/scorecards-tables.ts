@@ -10,6 +10,7 @@ declare module '../store/schema.js' {
     scorecard_fact_history: ScorecardFactHistoryTable;
     scorecard_results: ScorecardResultsTable;
     scorecard_result_history: ScorecardResultHistoryTable;
+    scorecard_campaign_reminders: ScorecardCampaignRemindersTable;
   }
 }
 
@@ -57,4 +58,10 @@ export interface ScorecardResultHistoryTable {
   level: string | null;
   score: number;
   evaluated_at: string;
+}
+
+/** A campaign reminded on a day (`YYYY-MM-DD`): the claim that makes it once a day across replicas. */
+export interface ScorecardCampaignRemindersTable {
+  campaign_ref: string;
+  day: string;
 }

@@ -182,7 +182,8 @@ export class SurveysService {
   async closeRun(caller: Identity, runId: string, context?: AuditContext): Promise<SurveyRun> {
     await this.#o.permissions.authorize(caller, 'surveys.survey.manage');
     return this.#o.store.transaction(async trx => {
-      const row = await this.#runRow(trx, runId);
+      // Held until the commit: a second closing, or an answer checking the run is open, waits and sees it closed.
+      const row = await this.#runRow(trx, runId, 'update');
       const now = this.#now();
       if (runState(runOf(row), now) === 'closed') throw conflict(`Run ${runId} is already closed`, [{ pointer: '/runId', detail: 'is already closed', rule: 'state' }]);
       await trx.updateTable('survey_runs').set({ closed_at: now }).where('id', '=', runId).execute();
@@ -199,10 +200,7 @@ export class SurveysService {
   async answer(caller: Identity, runId: string, input: AnswerInput, context?: AuditContext): Promise<{ runId: string; recorded: true }> {
     await this.#o.permissions.authorize(caller, 'surveys.response.submit');
     const row = await this.#runRow(this.#o.store.db, runId);
-    const run = runOf(row);
-    const state = runState(run, this.#now());
-    if (state === 'closed') throw conflict(`Run ${runId} closed at ${run.closedAt ?? run.closesAt}: answers are no longer taken`, [{ pointer: '/runId', detail: `is closed (since ${run.closedAt ?? run.closesAt})`, rule: 'open' }]);
-    if (state === 'scheduled') throw conflict(`Run ${runId} opens at ${run.opensAt}`, [{ pointer: '/runId', detail: `is not open yet (opens ${run.opensAt})`, rule: 'open' }]);
+    this.#refuseUnlessOpen(row);
     const audience: Audience = JSON.parse(row.audience);
     if (audience.type === 'teams' && !audience.teams.some(team => caller.groups.includes(team)))
       throw forbidden(`Run ${runId} asks the members of ${audience.teams.join(', ')} only`, [{ pointer: '/runId', detail: 'does not ask you: you are in none of its teams', rule: 'audience' }]);
@@ -213,6 +211,8 @@ export class SurveysService {
     const team = input.team ?? (await this.#teamOf(caller, audience));
     const answers = Object.fromEntries(questions.filter(q => input.answers[q.id] !== undefined && input.answers[q.id] !== null && !(q.type === 'text' && !String(input.answers[q.id]).trim())).map(q => [q.id, input.answers[q.id]]));
     await this.#o.store.transaction(async trx => {
+      // Checked again holding the run (shared with other answers) until the commit: a closing waits for this answer.
+      this.#refuseUnlessOpen(await this.#runRow(trx, runId, 'share'));
       const already = await trx.selectFrom('survey_respondents').select('run_id').where('run_id', '=', runId).where('principal', '=', caller.principal).executeTakeFirst();
       if (already) throw alreadyAnswered(runId);
       try {
@@ -290,7 +290,8 @@ export class SurveysService {
     const reminded: string[] = [];
     for (const run of due) {
       await this.#o.store.transaction(async trx => {
-        const claimed = await trx.updateTable('survey_runs').set({ reminded_at: now }).where('id', '=', run.id).where('reminded_at', 'is', null).executeTakeFirst();
+        // Claimed only while still open: a closing since the read above (another replica) leaves nothing to remind.
+        const claimed = await trx.updateTable('survey_runs').set({ reminded_at: now }).where('id', '=', run.id).where('reminded_at', 'is', null).where('closed_at', 'is', null).executeTakeFirst();
         if (Number(claimed.numUpdatedRows) !== 1) return;
         await this.#o.log.append(trx, { type: 'surveys.run.closing-soon', subject: `survey-run:${run.id}`, payload: { id: run.id, closesAt: run.closes_at, audience: JSON.parse(run.audience), respondents: await this.#count(run.id, trx) } });
         reminded.push(run.id);
@@ -322,10 +323,20 @@ export class SurveysService {
     return surveyOf(row);
   }
 
-  async #runRow(db: Db, runId: string) {
-    const row = await db.selectFrom('survey_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+  /** A run's row; `lock` holds it until the transaction `db` ends, on PostgreSQL (SQLite has one writer at a time). */
+  async #runRow(db: Db, runId: string, lock?: 'update' | 'share') {
+    const query = db.selectFrom('survey_runs').selectAll().where('id', '=', runId);
+    const row = await (lock && this.#o.store.dialect === 'postgres' ? (lock === 'update' ? query.forUpdate() : query.forShare()) : query).executeTakeFirst();
     if (!row) throw notFound(`No survey run ${runId}`, [{ pointer: '/runId', detail: `names no run`, rule: 'exists' }]);
     return row;
+  }
+
+  /** Answers are taken while a run is open only (409 naming the run). */
+  #refuseUnlessOpen(row: RunRow): void {
+    const run = runOf(row);
+    const state = runState(run, this.#now());
+    if (state === 'closed') throw conflict(`Run ${run.id} closed at ${run.closedAt ?? run.closesAt}: answers are no longer taken`, [{ pointer: '/runId', detail: `is closed (since ${run.closedAt ?? run.closesAt})`, rule: 'open' }]);
+    if (state === 'scheduled') throw conflict(`Run ${run.id} opens at ${run.opensAt}`, [{ pointer: '/runId', detail: `is not open yet (opens ${run.opensAt})`, rule: 'open' }]);
   }
 
   async #run(db: Db, row: RunRow, caller: Identity): Promise<SurveyRun> {

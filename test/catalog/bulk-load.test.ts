@@ -18,7 +18,8 @@ import { ENTITY_SECTION } from '../../src/catalog/search/search-document.js';
 import { postgresFactory } from '../support/stores.js';
 import { catalogOnEachStore } from '../support/catalog-on-each-store.js';
 import { catalogServiceOver } from '../support/catalog-service.js';
-import { advisoryLockWaiters, holdCatalogWrites } from '../support/advisory-lock-waiters.js';
+import { holdCatalogWrites } from '../support/catalog-write-turn.js';
+import { waitersBehind } from '../support/held-rows.js';
 
 const pg = await postgresFactory();
 
@@ -155,7 +156,7 @@ describe.skipIf(Boolean(pg.unavailable))('a first load into an empty catalog bes
       const writer = await holdCatalogWrites(handle.store, async trx => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM entity_search`.execute(trx)).rows[0]!.n));
       const load = catalog.locations.register({ type: 'file', target: join(dir, 'catalog-info.yaml') });
       // The load is waiting for its turn before the writer reads on.
-      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
+      await expect.poll(() => waitersBehind(handle.store.db, writer.pid)).toBe(1);
       writer.release();
       expect(await writer.done).toBe(0);
       expect((await load).summary?.created).toBe(COMPONENTS);

@@ -12,7 +12,8 @@ import { postgresFactory } from '../support/stores.js';
 import type { Entity } from '../../src/core/entity.js';
 import { AuditLog } from '../../src/store/audit-log.js';
 import { catalogServiceOver } from '../support/catalog-service.js';
-import { advisoryLockWaiters, holdCatalogWrites } from '../support/advisory-lock-waiters.js';
+import { holdCatalogWrites, writersInTurn } from '../support/catalog-write-turn.js';
+import { waitersBehind } from '../support/held-rows.js';
 
 const pg = await postgresFactory();
 
@@ -37,14 +38,8 @@ describe.skipIf(Boolean(pg.unavailable))('writers deciding from what is stored, 
         writeFileSync(join(dir, team, 'catalog-info.yaml'), claim(team));
       }
       // Another writer holds the catalog, so both registrations have read their files and queue for their turn.
-      const writer = await holdCatalogWrites(handle.store);
-      const first = catalog.locations.register({ type: 'file', target: join(dir, 'team-a', 'catalog-info.yaml') });
-      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
-      const second = catalog.locations.register({ type: 'file', target: join(dir, 'team-b', 'catalog-info.yaml') });
-      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(2);
-      writer.release();
-      await writer.done;
-      const summaries = (await Promise.all([first, second])).map(result => result.summary);
+      const outcomes = await writersInTurn<unknown>(handle.store, [() => catalog.locations.register({ type: 'file', target: join(dir, 'team-a', 'catalog-info.yaml') }), () => catalog.locations.register({ type: 'file', target: join(dir, 'team-b', 'catalog-info.yaml') })]);
+      const summaries = outcomes.map(outcome => (outcome.status === 'fulfilled' ? (outcome.value as { summary?: { created: number; conflicts: number } }).summary : undefined));
       // One created it; the other was told it is defined elsewhere (which one is PostgreSQL's order of the queue).
       expect(summaries.map(summary => summary?.created).sort()).toEqual([0, 1]);
       expect(summaries.map(summary => summary?.conflicts).sort()).toEqual([0, 1]);
@@ -65,16 +60,8 @@ describe.skipIf(Boolean(pg.unavailable))('writers deciding from what is stored, 
       const { entity: loaded } = await catalog.saveEntity(base);
       // Both were loaded at the same etag; each changes something else.
       const edits = [{ lifecycle: 'deprecated' }, { type: 'website' }].map(change => ({ ...loaded, spec: { ...loaded.spec, ...change } }));
-      const writer = await holdCatalogWrites(handle.store);
-      const first = catalog.saveEntity(edits[0]);
-      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
-      const second = catalog.saveEntity(edits[1]);
-      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(2);
-      writer.release();
-      await writer.done;
-      const [saved, refused] = await Promise.allSettled([first, second]);
-      expect(saved.status).toBe('fulfilled');
-      expect(refused).toMatchObject({ status: 'rejected', reason: { status: 409 } });
+      const outcomes = await writersInTurn(handle.store, edits.map(edit => () => catalog.saveEntity(edit)));
+      expect(outcomes).toMatchObject([{ status: 'fulfilled' }, { status: 'rejected', reason: { status: 409 } }]);
       const stored = await catalog.entities.byRef('component:default/ledger');
       expect(stored?.spec).toMatchObject({ lifecycle: 'deprecated', type: 'service' });
     } finally {
@@ -93,9 +80,9 @@ describe.skipIf(Boolean(pg.unavailable))('writers deciding from what is stored, 
       writeFileSync(file, `${claim('team-a')}---\n${claim('team-a').replace('name: payments', 'name: refunds')}`);
       const writer = await holdCatalogWrites(handle.store);
       const refresh = catalog.locations.refresh(location.id);
-      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
+      await expect.poll(() => waitersBehind(handle.store.db, writer.pid)).toBe(1);
       const removal = catalog.locations.remove(location.id);
-      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(2);
+      await expect.poll(() => waitersBehind(handle.store.db, writer.pid)).toBe(2);
       writer.release();
       await writer.done;
       expect((await refresh).created).toBe(1);
@@ -113,19 +100,43 @@ describe.skipIf(Boolean(pg.unavailable))('writers deciding from what is stored, 
     try {
       const catalog = catalogServiceOver(handle.store);
       const { entity } = await catalog.saveEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'ledger' }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a' } });
-      const writer = await holdCatalogWrites(handle.store);
-      const first = catalog.deleteByUid(entity.metadata.uid!, { actor: 'user:default/ana' });
-      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(1);
-      const second = catalog.deleteByUid(entity.metadata.uid!, { actor: 'user:default/ben' });
-      await expect.poll(() => advisoryLockWaiters(handle.store.db, writer.pid)).toBe(2);
-      writer.release();
-      await writer.done;
-      const outcomes = await Promise.allSettled([first, second]);
+      const outcomes = await writersInTurn<unknown>(handle.store, [() => catalog.deleteByUid(entity.metadata.uid!, { actor: 'user:default/ana' }), () => catalog.deleteByUid(entity.metadata.uid!, { actor: 'user:default/ben' })]);
       expect(outcomes.map(outcome => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
       expect(outcomes.find(outcome => outcome.status === 'rejected')).toMatchObject({ reason: { status: 404 } });
       expect((await new AuditLog(handle.store).query({ action: 'catalog.entity.delete' })).items).toHaveLength(1);
     } finally {
       await handle.dispose();
+    }
+  });
+
+  // The platform's mirror saves without an etag (catalog-mirror.ts #save), and every replica mirrors every capability
+  // at start (serve-command.ts: app.platform.mirrorCapabilities()): two replicas starting together write the same entity.
+  it('stores the same entity saved twice at once without an etag, refusing neither', async () => {
+    const handle = await pg.open();
+    try {
+      const catalog = catalogServiceOver(handle.store);
+      const entity: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'ledger' }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a' } };
+      const outcomes = await writersInTurn<unknown>(handle.store, [() => catalog.saveEntity(entity), () => catalog.saveEntity(entity)]);
+      expect(outcomes.map(outcome => (outcome.status === 'rejected' ? String(outcome.reason) : outcome.status))).toEqual(['fulfilled', 'fulfilled']);
+    } finally {
+      await handle.dispose();
+    }
+  });
+
+  it('removes a location once when two remove it at once, and audits one removal', async () => {
+    const handle = await pg.open();
+    const dir = mkdtempSync(join(tmpdir(), 'pave-claims-'));
+    try {
+      const catalog = catalogServiceOver(handle.store);
+      writeFileSync(join(dir, 'catalog-info.yaml'), claim('team-a'));
+      const { location } = await catalog.locations.register({ type: 'file', target: join(dir, 'catalog-info.yaml') });
+      const outcomes = await writersInTurn<unknown>(handle.store, [() => catalog.locations.remove(location.id, { actor: 'user:default/ana' }), () => catalog.locations.remove(location.id, { actor: 'user:default/ben' })]);
+      expect(outcomes.map(outcome => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(outcomes.find(outcome => outcome.status === 'rejected')).toMatchObject({ reason: { status: 404 } });
+      expect((await new AuditLog(handle.store).query({ action: 'catalog.location.delete' })).items).toHaveLength(1);
+    } finally {
+      await handle.dispose();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

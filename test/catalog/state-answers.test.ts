@@ -159,22 +159,38 @@ await catalogOnEachStore('catalog state and the answers kept for it', {}, (on, f
     expect(await next.answer('facets', ALL_ENTITIES, 'q', compute, () => 10)).toEqual({ n: 4 });
   });
 
-  it('keeps no answer whose request went away, and computes their own for the requests that waited for it', async () => {
+  it('goes on with an answer while one request waiting for it stays, though the request that began it went away', async () => {
     const answers = new StateAnswers(on.store);
     const at = await answers.current();
-    const gone = new AbortController();
-    // The first request's computation waits for its turn, and stops when its client goes away.
-    const abandoned = at.answer('search', ALL_ENTITIES, 'q', () => new Promise<string>((_, reject) => gone.signal.addEventListener('abort', () => reject(gone.signal.reason))), () => 10, gone.signal);
-    const waiting = at.answer('search', ALL_ENTITIES, 'q', async () => 'its own', () => 10);
-    const alsoGone = new AbortController();
-    const waitingAndGone = at.answer('search', ALL_ENTITIES, 'q', async () => 'never asked', () => 10, alsoGone.signal);
-    alsoGone.abort();
-    gone.abort();
+    const first = new AbortController();
+    const second = new AbortController();
+    let given: AbortSignal | undefined;
+    let finish!: (value: string) => void;
+    const began = at.answer('search', ALL_ENTITIES, 'q', signal => ((given = signal), new Promise<string>(resolve => (finish = resolve))), () => 10, first.signal);
+    const waited = at.answer('search', ALL_ENTITIES, 'q', async () => 'never asked', () => 10, second.signal);
+    first.abort();
+    expect(given?.aborted).toBe(false);
+    finish('ranked');
+    expect(await began).toBe('ranked');
+    expect(await waited).toBe('ranked');
+    expect(at.get('search', ALL_ENTITIES, 'q')).toBe('ranked');
+  });
+
+  it('stops an answer once every request waiting for it went away, keeps nothing, and each gets its own end', async () => {
+    const answers = new StateAnswers(on.store);
+    const at = await answers.current();
+    const first = new AbortController();
+    const second = new AbortController();
+    // The computation waits for its turn, and stops when its signal (everyone's) aborts.
+    const abandoned = at.answer('search', ALL_ENTITIES, 'q', signal => new Promise<string>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))), () => 10, first.signal);
+    const alsoGone = at.answer('search', ALL_ENTITIES, 'q', async () => 'never asked', () => 10, second.signal);
+    first.abort();
+    second.abort();
     await expect(abandoned).rejects.toMatchObject({ name: 'AbortError' });
-    expect(await waiting).toBe('its own');
-    // One that went away too while waiting gets its own end, not another's answer.
-    await expect(waitingAndGone).rejects.toBe(alsoGone.signal.reason);
-    expect(at.get('search', ALL_ENTITIES, 'q')).toBe('its own');
+    await expect(alsoGone).rejects.toBe(second.signal.reason);
+    expect(at.get('search', ALL_ENTITIES, 'q')).toBeUndefined();
+    // Asked again, it is computed anew.
+    expect(await at.answer('search', ALL_ENTITIES, 'q', async () => 'again', () => 10)).toBe('again');
   });
 
   it('lets the least recently used answers go past its memory cap', async () => {

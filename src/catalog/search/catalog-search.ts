@@ -132,7 +132,7 @@ export class CatalogSearch {
     // Filters, facets and pages are cheap over the ranked results; finding and ranking them is not, and the
     // same words are searched again and again while the catalog stays as it is.
     const answers = await this.#answers.current();
-    const { hits, capped } = await answers.answer('search', scope, { words, asksOwner }, () => this.#ranked(answers.version, words, asksOwner, scope, request.signal), weighRanked, request.signal);
+    const { hits, capped } = await answers.answer('search', scope, { words, asksOwner }, signal => this.#ranked(answers.version, words, asksOwner, scope, signal), weighRanked, request.signal);
     const filters = { kind: request.kinds, type: request.types, owner: request.owners, lifecycle: request.lifecycles };
     const passes = (hit: SearchHit, skip?: (typeof FACETS)[number]) =>
       FACETS.every(facet => facet === skip || !filters[facet]?.length || filters[facet]!.some(value => value.toLowerCase() === hit[facet]?.toLowerCase()));
@@ -148,14 +148,18 @@ export class CatalogSearch {
     // A turn of its own (on PostgreSQL the held words' postings counted, ~1 ms at 10k; on SQLite a synchronous read),
     // unless a reader's scope is asked of PostgreSQL meanwhile: the turns would wait for its round trips.
     const find = () => searchCandidates(this.store, index, version, words, scope);
-    const ids = await (index.type === 'pg-words' && scope.type !== 'all' ? find() : this.#rankings.run(find, signal));
-    let hits = await this.#rank(version, ids, words, index.type === 'pg-words' ? index.words : undefined, signal);
-    if (asksOwner) hits = await this.#withOwners(hits, scope);
-    return { hits, capped: ids.length >= MAX_CANDIDATES };
+    // Admitted (or refused busy) once, before either turn: refused at its ranking, a search would have spent its
+    // candidates and reads for nothing, and under a flood the searches let in first would be the ones turned away.
+    return this.#rankings.admit(async turn => {
+      const ids = await (index.type === 'pg-words' && scope.type !== 'all' ? find() : turn(find));
+      let hits = await this.#rank(version, ids, words, index.type === 'pg-words' ? index.words : undefined, turn);
+      if (asksOwner) hits = await this.#withOwners(hits, scope);
+      return { hits, capped: ids.length >= MAX_CANDIDATES };
+    }, signal);
   }
 
   /** Ranks the candidates by their documents: those `held` in memory (PostgreSQL), the others read from the database. */
-  async #rank(version: number, ids: readonly string[], words: readonly string[], held: DocumentWords | undefined, signal: AbortSignal | undefined): Promise<SearchHit[]> {
+  async #rank(version: number, ids: readonly string[], words: readonly string[], held: DocumentWords | undefined, turn: <T>(job: (pause: () => Promise<void>) => Promise<T>) => Promise<T>): Promise<SearchHit[]> {
     if (!ids.length) return [];
     const bases = this.#basesAt(version);
     // Searches begun together (a replica's first minute: each new word's candidates are mostly the same entities)
@@ -193,7 +197,7 @@ export class CatalogSearch {
       if (docs) docs.push(doc);
       else byEntity.set(entity_id, [doc]);
     }
-    return this.#rankings.run(async pause => {
+    return turn(async pause => {
       // One matcher for this ranking only: what it remembers goes when the ranking is done.
       if (this.#cuts.full) this.#cuts = new TextCuts();
       const matcher = new TextMatcher(words, this.#cuts);
@@ -208,7 +212,7 @@ export class CatalogSearch {
         if (rank.matchedWords > 0) hits.push({ ...base, score: rank.score, matchedWords: rank.matchedWords, ...(rank.snippet ? { snippet: rank.snippet } : {}) });
       }
       return hits.sort(bestFirst);
-    }, signal);
+    });
   }
 
   /** The result fields kept for `version`: none when a newer state has been seen (what is kept is newer than the request). */
