@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminQuery, postgresFactory } from '../support/stores.js';
 import { POSTGRES_URL } from '../support/require-all.js';
-import { holdLocks, sessionsBlockedBy, type HeldLocks } from '../support/held-row-locks.js';
+import { holdRows, waitersBehind, type HeldRows } from '../support/held-rows.js';
 import { startHarness, type Harness } from './support/platform-harness.js';
 import type { Db } from '../../src/store/store.js';
 
@@ -50,18 +50,21 @@ describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: post
   }
 
   /** Starts each writer in turn once the one before waits behind `held`, then lets them all go. */
-  async function queueBehind<T>(held: HeldLocks, db: Db, writers: Array<() => Promise<T>>): Promise<Array<PromiseSettledResult<T>>> {
+  async function queueBehind<T>(held: HeldRows, db: Db, writers: Array<() => Promise<T>>): Promise<Array<PromiseSettledResult<T>>> {
     const started: Array<Promise<T>> = [];
+    let outcomes: Promise<Array<PromiseSettledResult<T>>>;
     try {
       for (const writer of writers) {
         started.push(writer());
-        await expect.poll(() => sessionsBlockedBy(db, held.pid)).toBe(started.length);
+        await expect.poll(() => waitersBehind(db, held.pid)).toBe(started.length);
       }
+      // Watched before they go on, so that a refused writer is never an unhandled rejection.
+      outcomes = Promise.allSettled(started);
     } finally {
       held.release();
       await held.done;
     }
-    return Promise.allSettled(started);
+    return outcomes;
   }
 
   /** The platform once checkout-team's binding of the queue capability is approved. */
@@ -71,9 +74,9 @@ describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: post
     return app.platform;
   }
   const orders = (environment: string) => ({ apiVersion: 'turns.pave.dev/v1', kind: 'Queue', metadata: { name: 'orders', namespace: 'checkout-team' }, spec: { environment } });
-  const holdRequest = (h: Harness) => holdLocks(h.app.store, trx => trx.selectFrom('platform_requests').select('id').where('name', '=', 'orders').forUpdate().execute());
+  const holdRequest = (h: Harness) => holdRows(h.app.store, trx => trx.selectFrom('platform_requests').select('id').where('name', '=', 'orders').forUpdate().execute());
 
-  const holdBinding = (db: Harness) => holdLocks(db.app.store, trx => trx.selectFrom('platform_bindings').select('id').where('capability', '=', 'queue').forUpdate().execute());
+  const holdBinding = (db: Harness) => holdRows(db.app.store, trx => trx.selectFrom('platform_bindings').select('id').where('capability', '=', 'queue').forUpdate().execute());
 
   it('records one decision when two approvers decide on a request at once, and refuses the other', async () => {
     const { app } = await open();
@@ -190,21 +193,21 @@ describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: post
     const { app } = await open();
     const platform = await bound(app);
     // Holds the capability's revisions, as a writer between its statements would: the deletion waits behind it.
-    const held = await holdLocks(app.store, trx => trx.selectFrom('platform_capability_revisions').select('id').where('name', '=', 'queue').forUpdate().execute());
-    let deleted: Promise<void>;
-    let applied: Promise<unknown>;
+    const held = await holdRows(app.store, trx => trx.selectFrom('platform_capability_revisions').select('id').where('name', '=', 'queue').forUpdate().execute());
+    let outcomes: Promise<[PromiseSettledResult<void>, PromiseSettledResult<unknown>]>;
     let settled = false;
     try {
-      deleted = platform.deleteCapability('queue', ALICE);
-      await expect.poll(() => sessionsBlockedBy(app.store.db, held.pid)).toBe(1);
+      const deleted = platform.deleteCapability('queue', ALICE);
+      await expect.poll(() => waitersBehind(app.store.db, held.pid)).toBe(1);
       // The deletion found no request of the capability; one is made now, before it removes the capability.
-      applied = platform.applyRequest(orders('dev'), BEN).finally(() => (settled = true));
-      await expect.poll(async () => settled || (await sessionsBlockedBy(app.store.db, held.pid)) === 2).toBe(true);
+      const applied = platform.applyRequest(orders('dev'), BEN).finally(() => (settled = true));
+      await expect.poll(async () => settled || (await waitersBehind(app.store.db, held.pid)) === 2).toBe(true);
+      outcomes = Promise.allSettled([deleted, applied]);
     } finally {
       held.release();
       await held.done;
     }
-    const [deletion, apply] = await Promise.allSettled([deleted!, applied!]);
+    const [deletion, apply] = await outcomes;
     // Whichever came first, no request is left of a capability that is gone.
     expect([deletion.status, apply.status].sort()).toEqual(['fulfilled', 'rejected']);
     expect(await platform.listRequests()).toEqual(deletion.status === 'fulfilled' ? [] : [expect.objectContaining({ kind: 'Queue' })]);
@@ -216,7 +219,7 @@ describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: post
     const bindings = app.platform.bindings;
     const now = new Date().toISOString();
     // Another replica's apply has inserted the team's binding and not committed yet: both applies here wait for it.
-    const held = await holdLocks(app.store, trx =>
+    const held = await holdRows(app.store, trx =>
       trx.insertInto('platform_bindings').values({ id: 'other-replica', team: 'group:default/checkout-team', capability: 'queue', phase: 'Bound', namespace: 'checkout-team', body: JSON.stringify({ ...binding('^1'), status: { phase: 'Bound', team: 'group:default/checkout-team' } }), created_at: now, updated_at: now }).execute(),
     );
     const outcomes = await queueBehind(held, app.store.db, [() => bindings.apply(binding(), BEN), () => bindings.apply(binding(), ALICE)]);

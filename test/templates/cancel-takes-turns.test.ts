@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { adminQuery, postgresFactory } from '../support/stores.js';
 import { POSTGRES_URL } from '../support/require-all.js';
-import { holdLocks, sessionsBlockedBy } from '../support/held-row-locks.js';
+import { holdRows, waitersBehind } from '../support/held-rows.js';
 import { TESTER, openTestApp, registerTemplate, waitForTask, writeTree } from './support.js';
 
 const pg = await postgresFactory();
@@ -33,14 +33,14 @@ describe.skipIf(Boolean(pg.unavailable))('a task cancelled as a worker starts it
       await registerTemplate(pave.app, join(dir, 'template.yaml'));
       const { id } = await pave.app.templates.createTask({ templateRef: 'template:default/turns', values: {} }, TESTER);
       const { store } = pave.app;
-      const held = await holdLocks(store, trx => trx.selectFrom('scaffolder_tasks').select('id').where('id', '=', id).forUpdate().execute());
+      const held = await holdRows(store, trx => trx.selectFrom('scaffolder_tasks').select('id').where('id', '=', id).forUpdate().execute());
       let cancelled: Promise<unknown>;
       try {
         cancelled = pave.app.templates.cancel(id, TESTER);
-        await expect.poll(() => sessionsBlockedBy(store.db, held.pid)).toBe(1);
+        await expect.poll(() => waitersBehind(store.db, held.pid)).toBe(1);
         // The worker reads the task open (the cancellation has not committed) and queues its start behind it.
         pave.app.templates.worker.start();
-        await expect.poll(() => sessionsBlockedBy(store.db, held.pid)).toBe(2);
+        await expect.poll(() => waitersBehind(store.db, held.pid)).toBe(2);
       } finally {
         held.release();
         await held.done;
