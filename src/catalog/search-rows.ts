@@ -17,8 +17,8 @@ const LONGEST_SKIPPED = Math.max(...[...SKIPPED].map(key => key.length));
  */
 export function searchRowsOf(entity: Entity, id: string): SearchRowTuple[] {
   const rows = new SearchRows(id);
-  // An entity without a namespace is flattened as if it had the default one, as the last of its metadata.
-  rows.visit('', entity.metadata.namespace === undefined ? { ...entity, metadata: { ...entity.metadata, namespace: 'default' } } : entity);
+  // An entity without a namespace is flattened as if it had the default one (where a null one stands, else last).
+  rows.visit('', entity.metadata.namespace == null ? { ...entity, metadata: { ...entity.metadata, namespace: 'default' } } : entity);
   return rows.rows;
 }
 
@@ -26,7 +26,7 @@ export function searchRowsOf(entity: Entity, id: string): SearchRowTuple[] {
 class SearchRows {
   readonly rows: SearchRowTuple[] = [];
   /** The lower-cased values kept by lower-cased key: one value alone (most keys have one), or a set of them. */
-  readonly #seen = new Map<string, string | null | Set<string | null>>();
+  readonly #seen = new Map<string, string | Set<string>>();
 
   constructor(readonly id: string) {}
 
@@ -56,8 +56,12 @@ class SearchRows {
     this.rows.push([this.id, lowerKey, lowerValue, fits ? text : null]);
   }
 
-  /** Whether this lower-cased key and value come for the first time (the first row of each is kept). */
-  #firstOf(key: string, value: string | null): boolean {
+  /**
+   * Whether this lower-cased key and value come for the first time (the first row of each is kept). No value (null, or
+   * too long) counts as the text `null`, as it did when each pair was a `key\u0000value` string: the same rows.
+   */
+  #firstOf(key: string, lowerValue: string | null): boolean {
+    const value = lowerValue ?? 'null';
     const seen = this.#seen.get(key);
     if (seen === undefined) {
       this.#seen.set(key, value);
@@ -69,7 +73,7 @@ class SearchRows {
       return true;
     }
     if (seen === value) return false;
-    this.#seen.set(key, new Set([seen as string | null, value]));
+    this.#seen.set(key, new Set([seen, value]));
     return true;
   }
 }
