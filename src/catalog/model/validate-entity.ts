@@ -160,18 +160,22 @@ function requiredString(
   base = '',
 ): void {
   const value = record[key];
-  const pointer = base + joinPointer(key);
-  if (value === undefined || value === null) errors.add(pointer, 'is required', 'required');
-  else errors.check(pointer, value, check(value), rule);
+  if (value === undefined || value === null) {
+    errors.add(base + joinPointer(key), 'is required', 'required');
+    return;
+  }
+  // The pointer is made only for a problem: most fields have none.
+  const problem = check(value);
+  if (problem !== undefined) errors.check(base + joinPointer(key), value, problem, rule);
 }
 
 /** An optional string field; `minLength` 1 means it must not be empty when present. */
 function optionalString(record: Json, key: string, base: string, errors: ErrorList, minLength = 0): void {
   const value = record[key];
-  if (value === undefined) return;
+  if (value === undefined || (typeof value === 'string' && value.length >= minLength)) return;
   const pointer = base + joinPointer(key);
   if (typeof value !== 'string') errors.type(pointer, 'a string', value);
-  else if (value.length < minLength) errors.add(pointer, 'must not be empty', 'non-empty');
+  else errors.add(pointer, 'must not be empty', 'non-empty');
 }
 
 function checkMetadata(metadata: Json, errors: ErrorList): void {
