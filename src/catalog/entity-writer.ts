@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CompiledQuery } from 'kysely';
 import { compareText } from '../core/compare-text.js';
 import type { Entity } from '../core/entity.js';
@@ -103,7 +103,8 @@ const DOCUMENT_ROWS: RowInsert = { table: 'search_documents', columns: [text('en
 export function prepareWrite(write: EntityWrite): PreparedWrite {
   const stored = storedForm(write.entity);
   const { body, metadataEnd } = storedJson(stored);
-  return { ...write, ref: entityRefOf(write.entity), stored, body, metadataEnd, etag: createHash('sha1').update(body).digest('base64url') };
+  // One-shot hashing: a Hash object per entity was a good part of preparing one.
+  return { ...write, ref: entityRefOf(write.entity), stored, body, metadataEnd, etag: hash('sha1', body, 'base64url') };
 }
 
 /**

@@ -4,6 +4,8 @@ import type { SearchRowTuple } from './derived-rows-diff.js';
 const MAX_VALUE_LENGTH = 200;
 /** Fields that are bookkeeping, not facts to filter on. */
 const SKIPPED = new Set(['metadata.uid', 'metadata.etag', 'relations', 'status']);
+/** No skipped key is longer: longer keys are not looked up (hashing each fresh key string was a good part of the cost). */
+const LONGEST_SKIPPED = Math.max(...[...SKIPPED].map(key => key.length));
 
 /**
  * Flattens an entity into dotted keys (`spec.owner`, `metadata.tags`, `metadata.annotations.backstage.io/techdocs-ref`),
@@ -14,21 +16,34 @@ const SKIPPED = new Set(['metadata.uid', 'metadata.etag', 'relations', 'status']
  * changes.
  */
 export function searchRowsOf(entity: Entity, id: string): SearchRowTuple[] {
-  const rows: SearchRowTuple[] = [];
-  const seen = new Set<string>();
-  const visit = (key: string, value: unknown): void => {
-    if (SKIPPED.has(key)) return;
+  const rows = new SearchRows(id);
+  // An entity without a namespace is flattened as if it had the default one (where a null one stands, else last).
+  rows.visit('', entity.metadata.namespace == null ? { ...entity, metadata: { ...entity.metadata, namespace: 'default' } } : entity);
+  return rows.rows;
+}
+
+/** One entity's rows as they are made, each lower-cased key and value once. */
+class SearchRows {
+  readonly rows: SearchRowTuple[] = [];
+  /** The lower-cased values kept by lower-cased key: one value alone (most keys have one), or a set of them. */
+  readonly #seen = new Map<string, string | Set<string>>();
+
+  constructor(readonly id: string) {}
+
+  visit(key: string, value: unknown): void {
+    if (key.length <= LONGEST_SKIPPED && SKIPPED.has(key)) return;
     if (value === undefined) return;
     if (Array.isArray(value)) {
       for (const item of value) {
-        visit(key, item);
+        this.visit(key, item);
         // As in Backstage, each string of a list is also a key of its own: `metadata.tags.java = true`.
-        if (typeof item === 'string' && item.length <= MAX_VALUE_LENGTH) visit(`${key}.${item}`, true);
+        if (typeof item === 'string' && item.length <= MAX_VALUE_LENGTH) this.visit(`${key}.${item}`, true);
       }
       return;
     }
     if (value !== null && typeof value === 'object') {
-      for (const [child, childValue] of Object.entries(value)) visit(key ? `${key}.${child}` : child, childValue);
+      const record = value as Record<string, unknown>;
+      for (const child of Object.keys(record)) this.visit(key ? `${key}.${child}` : child, record[child]);
       return;
     }
     const text = value === null ? null : String(value);
@@ -37,12 +52,28 @@ export function searchRowsOf(entity: Entity, id: string): SearchRowTuple[] {
     // differ), without resolving the locale on each call: ~100x faster over millions of rows.
     const lowerKey = key.toLowerCase();
     const lowerValue = fits ? text.toLowerCase() : null;
-    // The first row of a key and value is kept.
-    const once = `${lowerKey}\u0000${lowerValue}`;
-    if (seen.has(once)) return;
-    seen.add(once);
-    rows.push([id, lowerKey, lowerValue, fits ? text : null]);
-  };
-  visit('', { ...entity, metadata: { ...entity.metadata, namespace: entity.metadata.namespace ?? 'default' } });
-  return rows;
+    if (!this.#firstOf(lowerKey, lowerValue)) return;
+    this.rows.push([this.id, lowerKey, lowerValue, fits ? text : null]);
+  }
+
+  /**
+   * Whether this lower-cased key and value come for the first time (the first row of each is kept). No value (null, or
+   * too long) counts as the text `null`, as it did when each pair was a `key\u0000value` string: the same rows.
+   */
+  #firstOf(key: string, lowerValue: string | null): boolean {
+    const value = lowerValue ?? 'null';
+    const seen = this.#seen.get(key);
+    if (seen === undefined) {
+      this.#seen.set(key, value);
+      return true;
+    }
+    if (seen instanceof Set) {
+      if (seen.has(value)) return false;
+      seen.add(value);
+      return true;
+    }
+    if (seen === value) return false;
+    this.#seen.set(key, new Set([seen, value]));
+    return true;
+  }
 }

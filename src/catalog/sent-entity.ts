@@ -148,7 +148,7 @@ export async function sentRelationsAfter(
   await forEachPausing(derived, pause, row => {
     if (wanted.has(row.source_ref)) addTo(bySource, row);
   });
-  const targets = new TargetPieces();
+  const targets = new RelationPieces();
   // A 100k first load is ~670k relations: made in one go, they held the event loop for seconds.
   const sent = new Map<string, string>();
   await forEachPausing(refs, pause, ref => sent.set(ref, sentRelationsOf(bySource.get(ref) ?? [], targets)));
@@ -161,7 +161,7 @@ export async function sentRelationsAfter(
  */
 export async function restitchRelations(db: Db, refs: Iterable<string>, pause: () => Promise<void>): Promise<void> {
   const all = [...new Set(refs)];
-  const targets = new TargetPieces();
+  const targets = new RelationPieces();
   for (let i = 0; i < all.length; i += REFS_PER_STATEMENT) {
     // Targets no entity holds (yet) have nothing to re-stitch: their relations are not read (during a first load
     // the relations table may lack the index by source, bulk-load.ts).
@@ -186,30 +186,43 @@ function addTo(bySource: Map<string, RelationRow[]>, row: RelationRow): void {
  * An entity's relations as sent, ordered by type and target (as SQLite's and a C-collated PostgreSQL's
  * `ORDER BY type, target_ref` put them when they were joined on read), one per type and target (several
  * entities may derive the same): `JSON.stringify` of `{ type, targetRef, target }` each, written from
- * pieces because a first load writes ~100k of them, most naming the same few targets.
+ * pieces because a first load writes ~100k of them, most naming the same few targets. Sorts `rows` in
+ * place (the callers' lists are their own, made for this).
  */
-function sentRelationsOf(rows: readonly RelationRow[], targets: TargetPieces): string {
-  const sorted = [...rows].sort((a, b) => compareText(a.type, b.type) || compareText(a.target_ref, b.target_ref));
-  const parts: string[] = [];
+function sentRelationsOf(rows: RelationRow[], pieces: RelationPieces): string {
+  rows.sort(byTypeAndTarget);
+  let json = '';
   let last: RelationRow | undefined;
-  for (const row of sorted) {
+  for (const row of rows) {
     if (last && last.type === row.type && last.target_ref === row.target_ref) continue;
     last = row;
-    parts.push(`{"type":${JSON.stringify(row.type)},${targets.of(row.target_ref)}}`);
+    json += `${json ? ',' : ''}${pieces.typeOf(row.type)}${pieces.targetOf(row.target_ref)}}`;
   }
-  return `[${parts.join(',')}]`;
+  return `[${json}]`;
 }
 
-/** The `"targetRef":…,"target":{…}` part of a relation's JSON, by target ref, made once per write. */
-class TargetPieces {
-  readonly #pieces = new Map<string, string>();
+const byTypeAndTarget = (a: RelationRow, b: RelationRow): number => compareText(a.type, b.type) || compareText(a.target_ref, b.target_ref);
 
-  of(targetRef: string): string {
-    let piece = this.#pieces.get(targetRef);
+/**
+ * The two parts of a relation's JSON, made once per write: `{"type":…,` by type (a few) and
+ * `"targetRef":…,"target":{…}` by target ref (whole relations would be one string per relation).
+ */
+class RelationPieces {
+  readonly #types = new Map<string, string>();
+  readonly #targets = new Map<string, string>();
+
+  typeOf(type: string): string {
+    let piece = this.#types.get(type);
+    if (piece === undefined) this.#types.set(type, (piece = `{"type":${JSON.stringify(type)},`));
+    return piece;
+  }
+
+  targetOf(targetRef: string): string {
+    let piece = this.#targets.get(targetRef);
     if (piece === undefined) {
       const target: EntityRelation['target'] = parseEntityRef(targetRef);
       piece = `"targetRef":${JSON.stringify(targetRef)},"target":${JSON.stringify(target)}`;
-      this.#pieces.set(targetRef, piece);
+      this.#targets.set(targetRef, piece);
     }
     return piece;
   }

@@ -28,6 +28,8 @@ const files = (owner: string, withApi: boolean) => ({
     `apiVersion: backstage.io/v1alpha1\nkind: System\nmetadata:\n  name: shop\nspec:\n  owner: team-a\n`,
     component('c1', owner, '  system: shop\n  providesApis: [api1]\n'),
     component('c2', 'team-c'),
+    // Refs written oddly (case, another namespace, dots, non-ASCII, a colon in the name), the same target twice.
+    component('c3', 'Group:Team-A', '  dependsOn: [resource:Other-NS/db.x, component:c1, Component:default/C1, resource:ns/naïve:ü]\n  consumesApis: [api1, other/api-ü]\n'),
     // Keys out of by-name's schema order: kind first, namespace before name, a status.
     `kind: Component\napiVersion: backstage.io/v1alpha1\nmetadata:\n  namespace: default\n  name: odd\nspec:\n  type: service\n  lifecycle: experimental\n  owner: team-b\nstatus:\n  items: []\n`,
     ...(withApi ? [`apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: api1\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-b\n  definition: "{}"\n`] : []),
@@ -80,6 +82,16 @@ await catalogOnEachStore('entities stored ready to send', { folder: 'pave-sent-'
     const all = await expectConsistent();
     expect(relationsOf(all, 'group:default/team-a')).toEqual(expect.arrayContaining(['ownerOf component:default/c1', 'parentOf group:default/team-b', 'hasMember user:default/ada']));
     expect(relationsOf(all, 'api:default/api1')).toContain('apiProvidedBy component:default/c1');
+    // Ordered by type and then target by UTF-16 code units, each once, refs in their canonical form.
+    expect(relationsOf(all, 'component:default/c3')).toEqual([
+      'consumesApi api:default/api1',
+      'consumesApi api:other/api-ü',
+      'dependsOn component:default/c1',
+      'dependsOn resource:ns/naïve:ü',
+      'dependsOn resource:other-ns/db.x',
+      'ownedBy group:default/team-a',
+    ]);
+    expect(relationsOf(all, 'component:default/c1')).toContain('dependencyOf component:default/c3');
   });
 
   it('follows API-saved entities, a refresh that moves an owner, a deletion and an entity gone from its file', async () => {

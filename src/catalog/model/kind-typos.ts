@@ -20,6 +20,9 @@ const BARE_VERSION = /^v\d+$/i;
  * @example kindTypoErrors('component', 'backstage.io/v1alpha1', registry) // [{ pointer: '/kind', detail: '… did you mean Component?' }]
  */
 export function kindTypoErrors(kind: string, apiVersion: string, registry: KindRegistry): FieldError[] {
+  // A known kind at one of its apiVersions (nearly every entity) has nothing misspelt: the checks below find nothing.
+  const known = registry.find(kind, apiVersion);
+  if (known?.kind === kind && known.apiVersions.includes(apiVersion)) return [];
   const policies = registry.list();
   const exact = policies.filter(p => p.kind === kind);
   const meant = exact.length ? exact : policies.filter(p => p.kind.toLowerCase() === kind.toLowerCase());

@@ -22,6 +22,7 @@ import { defaultKindRegistry, type KindRegistry } from './kind-registry.js';
 import { kindTypoErrors } from './kind-typos.js';
 import { jsonTypeOf } from '../../core/json-schema.js';
 import { validateSpec } from './spec-schema.js';
+import { plainCopy } from '../../core/plain-copy.js';
 
 /** The outcome of {@link validateEntity}: the normalized entity when there are no errors. */
 export interface EntityValidation {
@@ -159,18 +160,22 @@ function requiredString(
   base = '',
 ): void {
   const value = record[key];
-  const pointer = base + joinPointer(key);
-  if (value === undefined || value === null) errors.add(pointer, 'is required', 'required');
-  else errors.check(pointer, value, check(value), rule);
+  if (value === undefined || value === null) {
+    errors.add(base + joinPointer(key), 'is required', 'required');
+    return;
+  }
+  // The pointer is made only for a problem: most fields have none.
+  const problem = check(value);
+  if (problem !== undefined) errors.check(base + joinPointer(key), value, problem, rule);
 }
 
 /** An optional string field; `minLength` 1 means it must not be empty when present. */
 function optionalString(record: Json, key: string, base: string, errors: ErrorList, minLength = 0): void {
   const value = record[key];
-  if (value === undefined) return;
+  if (value === undefined || (typeof value === 'string' && value.length >= minLength)) return;
   const pointer = base + joinPointer(key);
   if (typeof value !== 'string') errors.type(pointer, 'a string', value);
-  else if (value.length < minLength) errors.add(pointer, 'must not be empty', 'non-empty');
+  else errors.add(pointer, 'must not be empty', 'non-empty');
 }
 
 function checkMetadata(metadata: Json, errors: ErrorList): void {
@@ -190,7 +195,13 @@ function checkMetadata(metadata: Json, errors: ErrorList): void {
   const tags = metadata.tags;
   if (tags !== undefined) {
     if (!Array.isArray(tags)) errors.type(`${base}/tags`, 'an array of strings', tags);
-    else tags.forEach((tag, i) => errors.check(joinPointer('metadata', 'tags', i), tag, checkTag(tag), 'tag'));
+    else {
+      // The pointer is made only for a tag with a problem: most have none.
+      tags.forEach((tag, i) => {
+        const problem = checkTag(tag);
+        if (problem !== undefined) errors.check(joinPointer('metadata', 'tags', i), tag, problem, 'tag');
+      });
+    }
   }
 
   const links = metadata.links;
@@ -223,10 +234,12 @@ function checkStringMap(
   }
   const noun = field === 'labels' ? 'label' : 'annotation';
   for (const [key, value] of Object.entries(map)) {
-    const pointer = joinPointer('metadata', field, key);
     const keyProblem = checkKey(key);
-    if (keyProblem) errors.add(pointer, `${noun} key ${keyProblem}`, keyRule);
     const valueProblem = checkValue(value);
+    if (!keyProblem && valueProblem === undefined) continue;
+    // Made only for an entry with a problem: most have none.
+    const pointer = joinPointer('metadata', field, key);
+    if (keyProblem) errors.add(pointer, `${noun} key ${keyProblem}`, keyRule);
     if (valueProblem === undefined) continue;
     if (typeof value !== 'string') {
       errors.add(pointer, `${noun} value must be a string (found ${jsonTypeOf(value)}; quote it in YAML)`, 'type');
@@ -332,7 +345,7 @@ function checkSpec(root: Json, registry: KindRegistry, errors: ErrorList): void 
 function normalize(root: Json, errors: ErrorList): EntityValidation {
   let copy: Json;
   try {
-    copy = structuredClone(root);
+    copy = plainCopy(root);
   } catch (error) {
     errors.add('', `must be plain data (JSON or YAML values): ${describeError(error)}`, 'json');
     return { errors: errors.result() };
