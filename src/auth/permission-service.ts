@@ -149,9 +149,12 @@ export class PermissionService {
     const { before } = await this.#store.transaction(async trx => {
       // Inserted unless it exists, then replaced as it is now (held until the commit on PostgreSQL): a save at once
       // (another replica) of the same id waits for this one and replaces what it wrote, as it would one after another.
-      const inserted = await trx.insertInto('auth_rules').values({ id: rule.id, body: JSON.stringify(rule), created_by: principal, created_at: now, updated_at: now }).onConflict(oc => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+      const row = { id: rule.id, body: JSON.stringify(rule), created_by: principal, created_at: now, updated_at: now };
+      const inserted = await trx.insertInto('auth_rules').values(row).onConflict(oc => oc.column('id').doNothing()).returning('id').executeTakeFirst();
       const existing = inserted ? undefined : await this.#lockedRule(trx, rule.id);
-      if (existing) await trx.updateTable('auth_rules').set({ body: JSON.stringify(rule), updated_at: now }).where('id', '=', rule.id).execute();
+      if (existing) await trx.updateTable('auth_rules').set({ body: row.body, updated_at: now }).where('id', '=', rule.id).execute();
+      // The row the insert found was deleted before the lock (a deletion at once): stored now, as a creation.
+      else if (!inserted) await trx.insertInto('auth_rules').values(row).execute();
       const previous = existing ? (JSON.parse(existing.body) as AuthRule) : undefined;
       await this.#audit.record({ actor: caller, action: 'auth.rule.write', entityRef: `rule:${rule.id}`, before: previous, after: rule, context, detail: { effect: rule.effect } }, trx);
       await this.#events.append(trx, { type: 'auth.rule.written', subject: `rule:${rule.id}`, actor: caller.principal, payload: { id: rule.id, effect: rule.effect, created: !existing } });

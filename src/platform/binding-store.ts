@@ -38,6 +38,16 @@ export class BindingStore {
     return row ? toStored(row) : undefined;
   }
 
+  /**
+   * Reads a binding in `trx` and, on PostgreSQL, keeps it from changing until `trx` ends (a shared lock: requests
+   * made under it at once do not wait for each other; a removal or a change of it waits for them all).
+   */
+  async held(trx: Db, team: string, capability: string): Promise<StoredBinding | undefined> {
+    const query = trx.selectFrom('platform_bindings').selectAll().where('team', '=', team).where('capability', '=', capability);
+    const row = await (this.#store.dialect === 'postgres' ? query.forShare() : query).executeTakeFirst();
+    return row ? toStored(row) : undefined;
+  }
+
   async list(filter: { team?: string; capability?: string } = {}, db: Db = this.#store.db): Promise<StoredBinding[]> {
     let query = db.selectFrom('platform_bindings').selectAll();
     if (filter.team) query = query.where('team', '=', filter.team);

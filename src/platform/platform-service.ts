@@ -109,6 +109,8 @@ interface PlannedWrite {
   approvalRules: Parameters<typeof approvalNeeded>[0];
   pin?: string;
   expiresAt?: string;
+  /** The team's binding the plan found Bound (an offered capability), and the version channel it followed then. */
+  bound?: { version: string | undefined };
 }
 
 export interface ApplyResult {
@@ -359,12 +361,21 @@ export class PlatformService {
     }
     try {
       return await this.#store.transaction(async trx => {
-        const results: ApplyResult[] = [];
-        for (const plan of planned) results.push(await this.#writeApply(trx, plan, author));
+        // Every lock the writes take, first, in one order: a write records events, which holds the event counter to
+        // the commit, and a lock waited for after that could be held by a transaction waiting for the counter (a
+        // capability's deletion, another writer of a request): a deadlock.
+        const writes = planned.filter(plan => plan.step !== 'unchanged');
+        for (const capability of [...new Set(writes.map(plan => plan.capability))].sort()) await this.capabilities.heldPublished(trx, capability);
+        const removed: StoredRequest[] = [];
         for (const { namespace, name } of options.remove ?? []) {
           const stored = await this.requests.byName(namespace, name, trx);
-          if (stored) await this.#writeDelete(trx, stored, author, 'DeleteRequested');
+          if (stored) removed.push(stored);
         }
+        const requestIds = [...writes.flatMap(plan => (plan.step === 'update' ? [plan.existing.id] : [])), ...removed.map(stored => stored.id)];
+        for (const id of requestIds.sort()) await this.requests.lockedById(trx, id);
+        const results: ApplyResult[] = [];
+        for (const plan of planned) results.push(await this.#writeApply(trx, plan, author));
+        for (const stored of removed) await this.#writeDelete(trx, stored, author, 'DeleteRequested');
         return results;
       });
     } catch (error) {
@@ -425,7 +436,7 @@ export class PlatformService {
       throw conflict(`${namespace}/${name} is already a ${existing.kind} request; request names are unique in a namespace`, [{ pointer: '/metadata/name', detail: `is taken by a ${existing.kind}`, rule: 'unique' }]);
     }
     if (existing && stableJson(existing.entity) === stableJson(document)) return { step: 'unchanged', document, existing };
-    const common = { document, apiVersion: entity.apiVersion, capability: capabilityName, owner, now, approvalRules, ...optional('pin', pin), ...optional('expiresAt', expiresAt) };
+    const common = { document, apiVersion: entity.apiVersion, capability: capabilityName, owner, now, approvalRules, ...optional('pin', pin), ...optional('expiresAt', expiresAt), ...(binding ? { bound: { version: binding.spec.version } } : {}) };
     return existing ? { step: 'update', existing, ...common } : { step: 'create', ...common };
   }
 
@@ -440,6 +451,14 @@ export class PlatformService {
     // Holds the capability until this commits: a deletion of it at once either sees this request or went first.
     if (!(await this.capabilities.heldPublished(trx, plan.capability))) {
       throw conflict(`${plan.capability} was deleted while ${namespace}/${name} was being applied`, [{ pointer: '/kind', detail: `${document.kind}'s capability ${plan.capability} is no longer published` }]);
+    }
+    // The team's binding too, as the plan found it: a removal or a change of it at once waits for this request, or
+    // went first and this one is refused (a request of an offered capability never outlives its team's binding).
+    if (plan.bound) {
+      const binding = (await this.bindings.store.held(trx, plan.owner, plan.capability))?.binding;
+      if (binding?.status.phase !== 'Bound' || binding.spec.version !== plan.bound.version) {
+        throw conflict(`${plan.owner}'s binding of ${plan.capability} changed while ${namespace}/${name} was being applied; apply again`, [{ pointer: '/kind', detail: `the binding of ${plan.capability} by ${plan.owner} is ${binding ? `${binding.status.phase}${binding.spec.version !== plan.bound.version ? ', on another version channel' : ''}` : 'gone'}` }]);
+      }
     }
     const actor = principalOf(author.actor);
     const entityRef = requestRef(namespace, name);
@@ -549,8 +568,11 @@ export class PlatformService {
 
   /** Marks a request deleting (once: asking again only reconciles it again), audited, in the change's transaction. */
   async #writeDelete(trx: Db, stored: StoredRequest, author: ChangeAuthor, reason: 'DeleteRequested' | 'Expired'): Promise<void> {
+    // The request's row before its reconcile job's, as every writer of a request takes them (the other order
+    // deadlocked with an apply or a decision at once).
+    const marked = await this.requests.markDeleting(trx, stored.id, this.#now());
     await this.reconciler.enqueue(stored.id, 'delete', { db: trx });
-    if (!(await this.requests.markDeleting(trx, stored.id, this.#now()))) return;
+    if (!marked) return;
     await this.#record(
       trx,
       author,

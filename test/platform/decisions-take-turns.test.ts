@@ -4,11 +4,11 @@
  * second writes over the first. Each test holds the rows' locks (or an uncommitted insert) in another transaction,
  * queues both writers behind it (seen in pg_stat_activity, no sleeps) and lets them go.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { adminQuery, postgresFactory } from '../support/stores.js';
-import { POSTGRES_URL } from '../support/require-all.js';
+import { describe, expect, it } from 'vitest';
+import { postgresFactory } from '../support/stores.js';
 import { holdRows, waitersBehind, type HeldRows } from '../support/held-rows.js';
-import { startHarness, type Harness } from './support/platform-harness.js';
+import type { Harness } from './support/platform-harness.js';
+import { harnessPerTest } from './support/harness-per-test.js';
 import type { Db } from '../../src/store/store.js';
 
 const pg = await postgresFactory();
@@ -33,18 +33,11 @@ const queue = {
 const binding = (version?: string) => ({ apiVersion: 'pave.dev/v1alpha1', kind: 'CapabilityBinding', metadata: { namespace: 'checkout-team' }, spec: { capability: 'queue', ...(version ? { version } : {}) } });
 
 describe.skipIf(Boolean(pg.unavailable))('platform decisions taken at once: postgres', { timeout: 60_000 }, () => {
+  const start = harnessPerTest('pave_turns');
   let h: Harness | undefined;
-  let schema: string;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-    await adminQuery(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  });
 
   async function open(): Promise<Harness> {
-    schema = `pave_turns_${Date.now()}_${Math.random().toString(36).slice(2, 7)}`;
-    await adminQuery(`CREATE SCHEMA ${schema}`);
-    h = await startHarness({ databaseUrl: POSTGRES_URL, databaseSchema: schema, publish: false });
+    h = await start();
     await h.app.platform.publishCapability(queue, ALICE);
     return h;
   }
