@@ -117,7 +117,8 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     expect(config.data).toMatchObject({ DATABASE_HOST: 'checkout-db-rw.checkout.svc.cluster.local', DATABASE_PORT: '5432', DATABASE_CREDENTIALS_SECRET: 'checkout-db-app' });
     for (const [path, content] of files) expect(kubernetesProblems(content, path)).toEqual([]);
     // The environment was committed after both of its dependencies.
-    const order = (await repoCommits(h.repos.dev)).slice(1).map(c => c.trailers['Pave-Request']);
+    // By delivery, not by commit: deliveries that meet in one push share a commit (batched delivery).
+    const order = (await repoCommits(h.repos.dev)).slice(1).flatMap(c => c.deliveries.map(delivery => delivery['Pave-Request']));
     expect(order.indexOf('checkout-team/checkout-dev')).toBeGreaterThan(order.indexOf('checkout-team/checkout-db'));
     expect(order.indexOf('checkout-team/checkout-dev')).toBeGreaterThan(order.indexOf('checkout-team/checkout-ns'));
     await h.app.eventConsumers.drain();
@@ -134,7 +135,7 @@ describe('reconciler (SQLite, real git repositories)', { timeout: 120_000 }, () 
     for (const name of ['checkout-dev', 'checkout-db', 'checkout-ns']) await waitForGone(h.app, 'checkout-team', name);
 
     expect([...(await repoFiles(h.repos.dev, 'clusters/dev')).keys()]).toEqual([]);
-    const deletions = (await repoCommits(h.repos.dev)).filter(c => c.trailers['Pave-Action'] === 'delete').map(c => c.trailers['Pave-Request']);
+    const deletions = (await repoCommits(h.repos.dev)).flatMap(c => c.deliveries.filter(delivery => delivery['Pave-Action'] === 'delete').map(delivery => delivery['Pave-Request']));
     expect(deletions.indexOf('checkout-team/checkout-dev')).toBeLessThan(deletions.indexOf('checkout-team/checkout-db'));
     await h.app.eventConsumers.drain();
     expect(await h.app.catalog.entities.byRef('resource:checkout-team/checkout-db')).toBeUndefined();
