@@ -70,8 +70,9 @@ describe.skipIf(Boolean(factory.unavailable))('a search let into the line: postg
       const admittedSettled = Promise.allSettled([first, second]);
       const admittedState = settledOf(admittedSettled);
       await releaseEntities();
-      // Their ranking turns were asked: answered or refused (refused at once, as now), or waiting behind the later ones.
-      await expect.poll(() => admittedState.settled || catalog.searchLine.waiting === 3).toBe(true);
+      // Their ranking turns were asked: answered, waiting behind the later ones, or reading the newer state's documents
+      // (held by the lock until the later ones go on).
+      await expect.poll(async () => admittedState.settled || catalog.searchLine.waiting === 3 || (await waitersOn('search_documents')) > (thirdState.settled ? 0 : 1)).toBe(true);
       await releaseDocumentsAgain();
       const admitted = await admittedSettled;
       await Promise.allSettled([third, fourth]);
